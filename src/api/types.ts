@@ -1,0 +1,488 @@
+/**
+ * @module
+ * Resource types: the Kubernetes shapes Baton stores and serves (apps/v1 Deployment,
+ * ReplicaSet, StatefulSet; v1 Pod, Service, Endpoints, ConfigMap, Event).
+ *
+ * Field names and meanings follow Kubernetes exactly so that manifests written for
+ * kubectl apply as they are. Only the fields Baton acts on are typed; the validator
+ * (api/validate.ts) decides which fields are accepted.
+ */
+
+/** RFC 3339 timestamp with second precision, as Kubernetes prints it ("2026-11-21T20:57:00Z"). */
+export type Timestamp = string
+
+export interface OwnerReference {
+  apiVersion: string
+  kind: string
+  name: string
+  uid: string
+  controller?: boolean
+  blockOwnerDeletion?: boolean
+}
+
+export interface ObjectMeta {
+  name: string
+  namespace?: string
+  uid?: string
+  resourceVersion?: string
+  generation?: number
+  creationTimestamp?: Timestamp
+  deletionTimestamp?: Timestamp
+  deletionGracePeriodSeconds?: number
+  labels?: Record<string, string>
+  annotations?: Record<string, string>
+  ownerReferences?: OwnerReference[]
+  finalizers?: string[]
+}
+
+export interface TypeMeta {
+  apiVersion: string
+  kind: Kind
+}
+
+export type Kind =
+  | 'Deployment'
+  | 'ReplicaSet'
+  | 'StatefulSet'
+  | 'ControllerRevision'
+  | 'Pod'
+  | 'Service'
+  | 'Endpoints'
+  | 'ConfigMap'
+  | 'Event'
+
+/** Any stored object. `spec`/`status` are kind-specific. */
+export interface KObject extends TypeMeta {
+  metadata: ObjectMeta
+}
+
+// ---------------------------------------------------------------------------
+// Selectors and int-or-string
+
+export interface LabelSelectorRequirement {
+  key: string
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'
+  values?: string[]
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>
+  matchExpressions?: LabelSelectorRequirement[]
+}
+
+/** An int, or a string such as "25%" (Kubernetes' intstr.IntOrString). */
+export type IntOrString = number | string
+
+// ---------------------------------------------------------------------------
+// Pod template and containers
+
+export interface EnvVar {
+  name: string
+  value?: string
+  valueFrom?: {
+    fieldRef?: { fieldPath: string; apiVersion?: string }
+    configMapKeyRef?: { name: string; key: string; optional?: boolean }
+  }
+}
+
+export interface ContainerPort {
+  name?: string
+  containerPort: number
+  protocol?: 'TCP' | 'UDP' | 'SCTP'
+  hostPort?: number
+  hostIP?: string
+}
+
+export interface HTTPHeader {
+  name: string
+  value: string
+}
+
+export interface ExecAction {
+  command: string[]
+}
+
+export interface HTTPGetAction {
+  path?: string
+  port: IntOrString
+  host?: string
+  scheme?: 'HTTP' | 'HTTPS'
+  httpHeaders?: HTTPHeader[]
+}
+
+export interface TCPSocketAction {
+  port: IntOrString
+  host?: string
+}
+
+export interface Probe {
+  exec?: ExecAction
+  httpGet?: HTTPGetAction
+  tcpSocket?: TCPSocketAction
+  initialDelaySeconds?: number
+  periodSeconds?: number
+  timeoutSeconds?: number
+  successThreshold?: number
+  failureThreshold?: number
+  terminationGracePeriodSeconds?: number
+}
+
+export interface LifecycleHandler {
+  exec?: ExecAction
+  httpGet?: HTTPGetAction
+  tcpSocket?: TCPSocketAction
+  sleep?: { seconds: number }
+}
+
+export interface Lifecycle {
+  postStart?: LifecycleHandler
+  preStop?: LifecycleHandler
+}
+
+export interface ResourceRequirements {
+  limits?: Record<string, string | number>
+  requests?: Record<string, string | number>
+}
+
+export interface Container {
+  name: string
+  image?: string
+  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never'
+  command?: string[]
+  args?: string[]
+  workingDir?: string
+  env?: EnvVar[]
+  ports?: ContainerPort[]
+  resources?: ResourceRequirements
+  readinessProbe?: Probe
+  livenessProbe?: Probe
+  startupProbe?: Probe
+  lifecycle?: Lifecycle
+  terminationMessagePath?: string
+  terminationMessagePolicy?: string
+  volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean; subPath?: string }>
+}
+
+export type RestartPolicy = 'Always' | 'OnFailure' | 'Never'
+
+export interface PodSpec {
+  containers: Container[]
+  initContainers?: Container[]
+  restartPolicy?: RestartPolicy
+  terminationGracePeriodSeconds?: number
+  nodeName?: string
+  volumes?: Array<Record<string, unknown> & { name: string }>
+  dnsPolicy?: string
+  schedulerName?: string
+  securityContext?: Record<string, unknown>
+  imagePullSecrets?: Array<{ name: string }>
+  nodeSelector?: Record<string, string>
+  hostname?: string
+  subdomain?: string
+}
+
+export interface PodTemplateSpec {
+  metadata?: Omit<ObjectMeta, 'name'> & { name?: string }
+  spec: PodSpec
+}
+
+// ---------------------------------------------------------------------------
+// Pod
+
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown'
+export type ConditionStatus = 'True' | 'False' | 'Unknown'
+
+export interface PodCondition {
+  type: 'PodScheduled' | 'Initialized' | 'ContainersReady' | 'Ready'
+  status: ConditionStatus
+  lastProbeTime?: Timestamp | null
+  lastTransitionTime?: Timestamp
+  reason?: string
+  message?: string
+}
+
+export interface ContainerStateWaiting {
+  reason?: string
+  message?: string
+}
+export interface ContainerStateRunning {
+  startedAt?: Timestamp
+}
+export interface ContainerStateTerminated {
+  exitCode: number
+  signal?: number
+  reason?: string
+  message?: string
+  startedAt?: Timestamp
+  finishedAt?: Timestamp
+}
+export interface ContainerState {
+  waiting?: ContainerStateWaiting
+  running?: ContainerStateRunning
+  terminated?: ContainerStateTerminated
+}
+
+export interface ContainerStatus {
+  name: string
+  state: ContainerState
+  lastState: ContainerState
+  ready: boolean
+  started?: boolean
+  restartCount: number
+  image: string
+  imageID: string
+  containerID?: string
+}
+
+export interface PodStatus {
+  phase?: PodPhase
+  conditions?: PodCondition[]
+  containerStatuses?: ContainerStatus[]
+  hostIP?: string
+  podIP?: string
+  startTime?: Timestamp
+  reason?: string
+  message?: string
+  /**
+   * Baton extension: the loopback port allocated for each declared container port, so that
+   * many replicas of one app coexist on one machine. Keyed by `containerPort` number.
+   */
+  portMappings?: Array<{ containerName: string; name?: string; containerPort: number; hostPort: number }>
+}
+
+export interface Pod extends KObject {
+  apiVersion: 'v1'
+  kind: 'Pod'
+  spec: PodSpec
+  status?: PodStatus
+}
+
+// ---------------------------------------------------------------------------
+// Deployment and ReplicaSet
+
+export interface RollingUpdateDeployment {
+  maxUnavailable?: IntOrString
+  maxSurge?: IntOrString
+}
+
+export interface DeploymentStrategy {
+  type?: 'RollingUpdate' | 'Recreate'
+  rollingUpdate?: RollingUpdateDeployment
+}
+
+export interface DeploymentSpec {
+  replicas?: number
+  selector: LabelSelector
+  template: PodTemplateSpec
+  strategy?: DeploymentStrategy
+  minReadySeconds?: number
+  revisionHistoryLimit?: number
+  paused?: boolean
+  progressDeadlineSeconds?: number
+}
+
+export interface DeploymentCondition {
+  type: 'Available' | 'Progressing' | 'ReplicaFailure'
+  status: ConditionStatus
+  lastUpdateTime?: Timestamp
+  lastTransitionTime?: Timestamp
+  reason?: string
+  message?: string
+}
+
+export interface DeploymentStatus {
+  observedGeneration?: number
+  replicas?: number
+  updatedReplicas?: number
+  readyReplicas?: number
+  availableReplicas?: number
+  unavailableReplicas?: number
+  conditions?: DeploymentCondition[]
+  collisionCount?: number
+}
+
+export interface Deployment extends KObject {
+  apiVersion: 'apps/v1'
+  kind: 'Deployment'
+  spec: DeploymentSpec
+  status?: DeploymentStatus
+}
+
+export interface ReplicaSetSpec {
+  replicas?: number
+  minReadySeconds?: number
+  selector: LabelSelector
+  template: PodTemplateSpec
+}
+
+export interface ReplicaSetCondition {
+  type: 'ReplicaFailure'
+  status: ConditionStatus
+  lastTransitionTime?: Timestamp
+  reason?: string
+  message?: string
+}
+
+export interface ReplicaSetStatus {
+  replicas: number
+  fullyLabeledReplicas?: number
+  readyReplicas?: number
+  availableReplicas?: number
+  observedGeneration?: number
+  conditions?: ReplicaSetCondition[]
+}
+
+export interface ReplicaSet extends KObject {
+  apiVersion: 'apps/v1'
+  kind: 'ReplicaSet'
+  spec: ReplicaSetSpec
+  status?: ReplicaSetStatus
+}
+
+// ---------------------------------------------------------------------------
+// StatefulSet and ControllerRevision
+
+export interface StatefulSetSpec {
+  replicas?: number
+  selector: LabelSelector
+  template: PodTemplateSpec
+  serviceName?: string
+  podManagementPolicy?: 'OrderedReady' | 'Parallel'
+  updateStrategy?: {
+    type?: 'RollingUpdate' | 'OnDelete'
+    rollingUpdate?: { partition?: number; maxUnavailable?: IntOrString }
+  }
+  revisionHistoryLimit?: number
+  minReadySeconds?: number
+  ordinals?: { start?: number }
+}
+
+export interface StatefulSetStatus {
+  observedGeneration?: number
+  replicas: number
+  readyReplicas?: number
+  currentReplicas?: number
+  updatedReplicas?: number
+  availableReplicas?: number
+  currentRevision?: string
+  updateRevision?: string
+  collisionCount?: number
+}
+
+export interface StatefulSet extends KObject {
+  apiVersion: 'apps/v1'
+  kind: 'StatefulSet'
+  spec: StatefulSetSpec
+  status?: StatefulSetStatus
+}
+
+export interface ControllerRevision extends KObject {
+  apiVersion: 'apps/v1'
+  kind: 'ControllerRevision'
+  revision: number
+  data: unknown
+}
+
+// ---------------------------------------------------------------------------
+// Service, Endpoints, ConfigMap, Event
+
+export interface ServicePort {
+  name?: string
+  protocol?: 'TCP' | 'UDP' | 'SCTP'
+  /** Baton extension of appProtocol: "http" (default for TCP) or "tcp" selects the proxy mode. */
+  appProtocol?: string
+  port: number
+  targetPort?: IntOrString
+  nodePort?: number
+}
+
+export interface ServiceSpec {
+  selector?: Record<string, string>
+  ports: ServicePort[]
+  type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer'
+  clusterIP?: string
+  sessionAffinity?: 'None' | 'ClientIP'
+  externalTrafficPolicy?: string
+}
+
+export interface ServiceStatus {
+  loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> }
+}
+
+export interface Service extends KObject {
+  apiVersion: 'v1'
+  kind: 'Service'
+  spec: ServiceSpec
+  status?: ServiceStatus
+}
+
+export interface EndpointAddress {
+  ip: string
+  targetRef?: { kind: 'Pod'; name: string; namespace: string; uid: string }
+}
+export interface EndpointPort {
+  name?: string
+  port: number
+  protocol?: string
+}
+export interface EndpointSubset {
+  addresses?: EndpointAddress[]
+  notReadyAddresses?: EndpointAddress[]
+  ports?: EndpointPort[]
+}
+
+/**
+ * Endpoints are per pod, not per address: on one machine every replica listens on
+ * 127.0.0.1 with its own port, so each subset carries one pod's address and port(s).
+ */
+export interface Endpoints extends KObject {
+  apiVersion: 'v1'
+  kind: 'Endpoints'
+  subsets?: EndpointSubset[]
+}
+
+export interface ConfigMap extends KObject {
+  apiVersion: 'v1'
+  kind: 'ConfigMap'
+  data?: Record<string, string>
+  binaryData?: Record<string, string>
+  immutable?: boolean
+}
+
+export interface ObjectReference {
+  kind: string
+  name: string
+  namespace?: string
+  uid?: string
+  apiVersion?: string
+  resourceVersion?: string
+  fieldPath?: string
+}
+
+export interface Event extends KObject {
+  apiVersion: 'v1'
+  kind: 'Event'
+  involvedObject: ObjectReference
+  reason: string
+  message: string
+  type: 'Normal' | 'Warning'
+  source?: { component?: string; host?: string }
+  firstTimestamp?: Timestamp
+  lastTimestamp?: Timestamp
+  count?: number
+}
+
+/** Every kind Baton stores, by kind name. */
+export interface KindMap {
+  Deployment: Deployment
+  ReplicaSet: ReplicaSet
+  StatefulSet: StatefulSet
+  ControllerRevision: ControllerRevision
+  Pod: Pod
+  Service: Service
+  Endpoints: Endpoints
+  ConfigMap: ConfigMap
+  Event: Event
+}
+
+export type AnyObject = KindMap[Kind]

@@ -1,0 +1,32 @@
+/**
+ * @module
+ * The error catalog. Every failure a user can meet has one stable code here, the HTTP status
+ * the API answers it with, and a one-line meaning. `docs/errors.md` documents each code with
+ * its fix; `codes.test.ts` fails when the two disagree.
+ *
+ * Add a code here and a row in docs/errors.md in the same commit.
+ */
+export const ERROR_CODES = {
+  BATON_INVALID: { httpStatus: 422, meaning: 'An object failed validation' },
+  BATON_MANIFEST_PARSE: { httpStatus: 400, meaning: 'A manifest is not valid YAML or JSON' },
+  BATON_UNKNOWN_KIND: { httpStatus: 400, meaning: 'A manifest names an apiVersion/kind Baton does not serve' },
+  BATON_BAD_REQUEST: { httpStatus: 400, meaning: 'A request is malformed' },
+  BATON_UNAUTHORIZED: { httpStatus: 401, meaning: 'The API token is missing or wrong' },
+  BATON_NOT_FOUND: { httpStatus: 404, meaning: 'The named object does not exist' },
+  BATON_ALREADY_EXISTS: { httpStatus: 409, meaning: 'An object with that name already exists' },
+  BATON_CONFLICT: { httpStatus: 409, meaning: 'The object changed since it was read (stale resourceVersion)' },
+  BATON_GONE: { httpStatus: 410, meaning: 'A watch asked for a resourceVersion older than the history kept' },
+  BATON_USAGE: { httpStatus: 400, meaning: 'A command was called with wrong arguments or flags' },
+  BATON_TIMEOUT: { httpStatus: 504, meaning: 'A wait ran out of time' },
+  BATON_DAEMON_UNREACHABLE: { httpStatus: 503, meaning: 'The CLI could not reach the Baton daemon' },
+  BATON_ROLLOUT_FAILED: { httpStatus: 500, meaning: 'A rollout exceeded its progress deadline' },
+  BATON_ROLLOUT_PAUSED: { httpStatus: 409, meaning: 'The action is refused while the deployment is paused' },
+  BATON_REVISION_NOT_FOUND: { httpStatus: 404, meaning: 'The requested rollout revision is not in the history' },
+  BATON_ARTIFACT_NOT_FOUND: { httpStatus: 404, meaning: 'An image names an artifact that was never pushed' },
+  BATON_ARTIFACT_EXISTS: { httpStatus: 409, meaning: 'A tag already names an artifact with other content' },
+  BATON_ARTIFACT_UNSAFE: { httpStatus: 400, meaning: 'An archive holds a path or link that leaves the artifact' },
+  BATON_STORE: { httpStatus: 500, meaning: 'The state store could not be read or written' },
+  BATON_INTERNAL: { httpStatus: 500, meaning: 'An unexpected internal failure' },
+} as const satisfies Record<string, { httpStatus: number; meaning: string }>
+
+export type ErrorCode = keyof typeof ERROR_CODES

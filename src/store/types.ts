@@ -1,0 +1,83 @@
+/**
+ * @module
+ * The ObjectStore port: Kubernetes API-server semantics over one machine's state.
+ *
+ * Two implementations (store/sqlite, store/memory) pass one conformance suite
+ * (store/store.case.test.ts). The port is synchronous: the daemon owns the store in-process
+ * and SQLite (node:sqlite) is synchronous, which keeps controllers and simulations
+ * deterministic.
+ *
+ * Semantics, as in Kubernetes:
+ * - create assigns uid, creationTimestamp, generation 1 and a resourceVersion; a name that
+ *   exists fails with BATON_ALREADY_EXISTS.
+ * - resourceVersion is one global, increasing counter (as a decimal string); every write
+ *   takes the next value.
+ * - update/updateStatus compare-and-swap on metadata.resourceVersion when the caller sets it
+ *   (BATON_CONFLICT when stale); update ignores status, updateStatus ignores everything but
+ *   status; generation is bumped only when the spec (everything but metadata and status)
+ *   changes.
+ * - delete: an object with finalizers, or a Pod bound to a node (spec.nodeName) deleted with
+ *   a grace period, only gets metadata.deletionTimestamp (MODIFIED); it is removed when its
+ *   finalizers are empty and, for such a Pod, when the node agent deletes it again with
+ *   gracePeriodSeconds 0. Removal cascades in the background to every object whose
+ *   ownerReferences name the removed uid (propagationPolicy Orphan strips the references
+ *   instead).
+ * - watch replays changes after a resourceVersion from a bounded history (BATON_GONE when
+ *   older), or, without one, first sends ADDED for every current object; then streams
+ *   ADDED/MODIFIED/DELETED live. Handlers run synchronously after the write commits; they
+ *   must not throw and should only enqueue work.
+ * - Returned objects are snapshots: the caller may mutate its copy; the store never shares
+ *   its own.
+ */
+import type { Kind, KindMap, LabelSelector } from '../api/types.ts'
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED'
+
+export interface WatchEvent<K extends Kind = Kind> {
+  type: WatchEventType
+  object: KindMap[K]
+}
+
+export interface ListOptions {
+  /** Omit to list across all namespaces. */
+  namespace?: string
+  /** A LabelSelector object or kubectl's string form ("app=web,tier!=db"). */
+  labelSelector?: LabelSelector | string
+}
+
+export interface ListResult<K extends Kind> {
+  items: KindMap[K][]
+  /** The store's resourceVersion at the time of the list; watch from it to miss nothing. */
+  resourceVersion: string
+}
+
+export interface DeleteOptions {
+  /** Default Background. */
+  propagationPolicy?: 'Background' | 'Orphan'
+  /** For Pods: 0 removes at once (what the node agent does after the containers stop). */
+  gracePeriodSeconds?: number
+  /** Precondition: delete only if the object is still at this resourceVersion. */
+  resourceVersion?: string
+}
+
+export interface WatchOptions {
+  namespace?: string
+  labelSelector?: LabelSelector | string
+  resourceVersion?: string
+}
+
+export type Unsubscribe = () => void
+
+export interface ObjectStore {
+  create<K extends Kind>(obj: KindMap[K]): KindMap[K]
+  get<K extends Kind>(kind: K, namespace: string, name: string): KindMap[K] | undefined
+  list<K extends Kind>(kind: K, opts?: ListOptions): ListResult<K>
+  update<K extends Kind>(obj: KindMap[K]): KindMap[K]
+  updateStatus<K extends Kind>(obj: KindMap[K]): KindMap[K]
+  /** Returns the object as deleted (or as marked for deletion); BATON_NOT_FOUND if absent. */
+  delete<K extends Kind>(kind: K, namespace: string, name: string, opts?: DeleteOptions): KindMap[K]
+  /** Watch one kind, or every kind when `kind` is undefined. */
+  watch<K extends Kind>(kind: K | undefined, opts: WatchOptions, handler: (ev: WatchEvent<K>) => void): Unsubscribe
+  currentResourceVersion(): string
+  close(): void
+}
