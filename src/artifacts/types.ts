@@ -1,0 +1,29 @@
+/**
+ * @module
+ * The artifact-store port: what `image:` means for the process runtime. `baton push web:v2
+ * ./dir` stores an immutable, content-addressed artifact (sha256 digest over a canonical tar
+ * of the files); `web:v2` or `web@sha256:<hex>` resolves to it; each pod runs from its own
+ * unpacked copy.
+ */
+
+export interface ArtifactRef {
+  name: string
+  tag?: string
+  /** "sha256:<64 hex>" */
+  digest: string
+}
+
+export interface ArtifactInfo extends ArtifactRef {
+  size: number
+  created: string
+}
+
+export interface ArtifactStore {
+  /** Stores a directory or a .tar.gz under `ref` ("web:v2"). BATON_ARTIFACT_EXISTS if the tag names other content and !force. */
+  push(ref: string, source: string, opts?: { force?: boolean }): Promise<ArtifactInfo>
+  /** Resolves "web:v2", "web" (tag latest) or "web@sha256:…"; undefined when unknown. */
+  resolve(image: string): ArtifactRef | undefined
+  /** Unpacks the artifact's files into `dest` (a new directory). */
+  checkout(digest: string, dest: string): Promise<void>
+  list(): ArtifactInfo[]
+}
