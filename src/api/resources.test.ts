@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isKind, KINDS, qualifiedResource } from './resources.ts'
+import { apiVersionOf, isKind, kindForName, kindForPath, KINDS, qualifiedResource, qualifiedSingular, resourcePath } from './resources.ts'
 
 describe('resources', () => {
   it.each([
@@ -21,5 +21,34 @@ describe('resources', () => {
     expect(isKind('Pod')).toBe(true)
     expect(isKind('pod')).toBe(false)
     expect(isKind('toString')).toBe(false)
+  })
+})
+
+describe('resource names on the command line and in paths', () => {
+  it.each([
+    { word: 'deploy', want: 'Deployment' },
+    { word: 'deployments', want: 'Deployment' },
+    { word: 'Deployment', want: 'Deployment' },
+    { word: 'deployment.apps', want: 'Deployment' },
+    { word: 'deployments.apps/v1', want: 'Deployment' },
+    { word: 'rs', want: 'ReplicaSet' },
+    { word: 'po', want: 'Pod' },
+    { word: 'svc', want: 'Service' },
+    { word: 'ep', want: 'Endpoints' },
+    { word: 'ev', want: 'Event' },
+    { word: 'pods.apps', want: undefined },
+    { word: 'widgets', want: undefined },
+  ] as const)('$word names $want', ({ word, want }) => {
+    expect(kindForName(word)).toBe(want)
+  })
+
+  it('builds paths and apiVersions', () => {
+    expect(resourcePath('Deployment', 'default', 'web')).toBe('/apis/apps/v1/namespaces/default/deployments/web')
+    expect(resourcePath('Pod')).toBe('/api/v1/pods')
+    expect(kindForPath('apps', 'replicasets')).toBe('ReplicaSet')
+    expect(kindForPath('', 'replicasets')).toBeUndefined()
+    expect(apiVersionOf('Service')).toBe('v1')
+    expect(qualifiedSingular('Deployment')).toBe('deployment.apps')
+    expect(qualifiedSingular('Service')).toBe('service')
   })
 })

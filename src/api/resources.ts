@@ -14,18 +14,22 @@ export interface ResourceInfo {
   plural: string
   /** API group; '' for the core group (v1). */
   group: string
+  /** Lower-case singular, as in `kubectl get deployment web` and `deployment.apps/web`. */
+  singular: string
+  /** kubectl's short names (`deploy`, `rs`, `po`, `svc`, `ep`, `ev`...). */
+  shortNames: readonly string[]
 }
 
 export const RESOURCES: Readonly<Record<Kind, ResourceInfo>> = {
-  Deployment: { kind: 'Deployment', plural: 'deployments', group: 'apps' },
-  ReplicaSet: { kind: 'ReplicaSet', plural: 'replicasets', group: 'apps' },
-  StatefulSet: { kind: 'StatefulSet', plural: 'statefulsets', group: 'apps' },
-  ControllerRevision: { kind: 'ControllerRevision', plural: 'controllerrevisions', group: 'apps' },
-  Pod: { kind: 'Pod', plural: 'pods', group: '' },
-  Service: { kind: 'Service', plural: 'services', group: '' },
-  Endpoints: { kind: 'Endpoints', plural: 'endpoints', group: '' },
-  ConfigMap: { kind: 'ConfigMap', plural: 'configmaps', group: '' },
-  Event: { kind: 'Event', plural: 'events', group: '' },
+  Deployment: { kind: 'Deployment', plural: 'deployments', group: 'apps', singular: 'deployment', shortNames: ['deploy'] },
+  ReplicaSet: { kind: 'ReplicaSet', plural: 'replicasets', group: 'apps', singular: 'replicaset', shortNames: ['rs'] },
+  StatefulSet: { kind: 'StatefulSet', plural: 'statefulsets', group: 'apps', singular: 'statefulset', shortNames: ['sts'] },
+  ControllerRevision: { kind: 'ControllerRevision', plural: 'controllerrevisions', group: 'apps', singular: 'controllerrevision', shortNames: [] },
+  Pod: { kind: 'Pod', plural: 'pods', group: '', singular: 'pod', shortNames: ['po'] },
+  Service: { kind: 'Service', plural: 'services', group: '', singular: 'service', shortNames: ['svc'] },
+  Endpoints: { kind: 'Endpoints', plural: 'endpoints', group: '', singular: 'endpoints', shortNames: ['ep'] },
+  ConfigMap: { kind: 'ConfigMap', plural: 'configmaps', group: '', singular: 'configmap', shortNames: ['cm'] },
+  Event: { kind: 'Event', plural: 'events', group: '', singular: 'event', shortNames: ['ev'] },
 }
 
 /** Every kind, in the table's order. */
@@ -43,4 +47,54 @@ export function isKind(s: string): s is Kind {
 export function qualifiedResource(kind: Kind): string {
   const r = RESOURCES[kind]
   return r.group ? `${r.plural}.${r.group}` : r.plural
+}
+
+/** "apps/v1" or "v1": the apiVersion objects of this kind carry. */
+export function apiVersionOf(kind: Kind): string {
+  const r = RESOURCES[kind]
+  return r.group ? `${r.group}/v1` : 'v1'
+}
+
+/** The kind served at `group`/`plural` in an API path, if any. */
+export function kindForPath(group: string, plural: string): Kind | undefined {
+  return KINDS.find((k) => RESOURCES[k].group === group && RESOURCES[k].plural === plural)
+}
+
+/**
+ * The kind a command-line word names: plural, singular, short name or kind, optionally
+ * qualified by its group, case-insensitive as in kubectl.
+ *
+ * kindForName('deploy') -> 'Deployment'; kindForName('deployments.apps') -> 'Deployment';
+ * kindForName('svc') -> 'Service'; kindForName('widgets') -> undefined
+ */
+export function kindForName(word: string): Kind | undefined {
+  const lower = word.toLowerCase()
+  const dot = lower.indexOf('.')
+  const name = dot === -1 ? lower : lower.slice(0, dot)
+  const group = dot === -1 ? undefined : lower.slice(dot + 1).replace(/\/v1$|^v1$/, '')
+  return KINDS.find((k) => {
+    const r = RESOURCES[k]
+    const named = r.plural === name || r.singular === name || k.toLowerCase() === name || r.shortNames.includes(name)
+    return named && (group === undefined || group === r.group)
+  })
+}
+
+/** "deployment.apps" or "pod": the TYPE in kubectl's `TYPE/name` output. */
+export function qualifiedSingular(kind: Kind): string {
+  const r = RESOURCES[kind]
+  return r.group ? `${r.singular}.${r.group}` : r.singular
+}
+
+/**
+ * The API path of a collection or an object; across all namespaces without `namespace`.
+ *
+ * resourcePath('Deployment', 'default', 'web') -> '/apis/apps/v1/namespaces/default/deployments/web'
+ * resourcePath('Pod') -> '/api/v1/pods'
+ */
+export function resourcePath(kind: Kind, namespace?: string, name?: string): string {
+  const r = RESOURCES[kind]
+  const base = r.group ? `/apis/${r.group}/v1` : '/api/v1'
+  const ns = namespace === undefined ? '' : `/namespaces/${encodeURIComponent(namespace)}`
+  const tail = name === undefined ? '' : `/${encodeURIComponent(name)}`
+  return `${base}${ns}/${r.plural}${tail}`
 }
