@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest'
+import { aDeployment, aPod, aReplicaSet } from '../../test/support/builders.ts'
+import type { AnyObject, Kind } from '../api/types.ts'
+import { BatonError } from '../errors/baton-error.ts'
+import { FakeClock } from '../platform/clock.ts'
+import { silentLogger } from '../platform/logger.ts'
+import type { ObjectStore, WatchEvent, WatchEventType } from '../store/types.ts'
+import {
+  type Controller,
+  ControllerRunner,
+  type ReconcileResult,
+  TerminalError,
+  enqueueController,
+  enqueueGrandController,
+  enqueueSelf,
+} from './controller.ts'
+import { ObjectCache } from './object-cache.ts'
+
+/** Only what ObjectCache uses of a store: watch, with events pushed by the test. */
+function watchSource(initial: AnyObject[] = []) {
+  const handlers = new Map<Kind, Array<(ev: WatchEvent) => void>>()
+  const store = {
+    watch(kind: Kind, _opts: unknown, handler: (ev: WatchEvent) => void) {
+      handlers.set(kind, [...(handlers.get(kind) ?? []), handler])
+      for (const o of initial) if (o.kind === kind) handler({ type: 'ADDED', object: o })
+      return () => {}
+    },
+  } as unknown as ObjectStore
+  const emit = (type: WatchEventType, object: AnyObject) => {
+    for (const h of handlers.get(object.kind) ?? []) h({ type, object })
+  }
+  return { store, emit }
+}
+
+function recordingController(
+  watches: Controller['watches'],
+  behave: (key: string, n: number) => ReconcileResult | void = () => {},
+) {
+  const seen: string[] = []
+  const controller: Controller = {
+    name: 'test',
+    watches,
+    reconcile(key) {
+      seen.push(key)
+      return behave(key, seen.filter((k) => k === key).length)
+    },
+  }
+  return { controller, seen }
+}
+
+const deployment = { ...aDeployment({ name: 'web' }), metadata: { ...aDeployment().metadata, uid: 'uid-web' } }
+const rs = aReplicaSet({ name: 'web-abc', owner: deployment })
+const pod = aPod({ name: 'web-abc-x1', owner: rs })
+
+function setup(watches: Controller['watches'], behave?: (key: string, n: number) => ReconcileResult | void) {
+  const clock = new FakeClock(0)
+  const src = watchSource([deployment, rs, pod])
+  const cache = new ObjectCache(src.store, ['Deployment', 'ReplicaSet', 'Pod'])
+  cache.start()
+  const { controller, seen } = recordingController(watches, behave)
+  const runner = new ControllerRunner(controller, { cache, clock, logger: silentLogger })
+  return { clock, src, cache, runner, seen }
+}
+
+describe('ControllerRunner', () => {
+  it('enqueues every existing object on start, mapped through owner references', () => {
+    const { runner, seen } = setup([enqueueSelf('ReplicaSet'), enqueueController('Pod', 'ReplicaSet')])
+    runner.start()
+    runner.runUntilIdle()
+    expect(seen).toEqual(['default/web-abc'])
+  })
+
+  it('maps a pod to its deployment through the cached ReplicaSet', () => {
+    const { runner, seen, src } = setup([enqueueGrandController('Pod', 'ReplicaSet', 'Deployment')])
+    runner.start()
+    runner.runUntilIdle()
+    src.emit('MODIFIED', { ...pod, status: { phase: 'Running' } })
+    runner.runUntilIdle()
+    expect(seen).toEqual(['default/web', 'default/web'])
+  })
+
+  it('deduplicates a burst of changes into one reconcile', () => {
+    const { runner, seen, src } = setup([enqueueController('Pod', 'ReplicaSet')])
+    runner.start()
+    runner.runUntilIdle()
+    for (let i = 0; i < 5; i++) src.emit('MODIFIED', pod)
+    expect(runner.runUntilIdle()).toBe(1)
+    expect(seen).toHaveLength(2)
+  })
+
+  it('drains by itself on the clock once started', () => {
+    const { runner, seen, clock } = setup([enqueueSelf('Deployment')])
+    runner.start()
+    expect(seen).toEqual([])
+    clock.advance(0)
+    expect(seen).toEqual(['default/web'])
+  })
+
+  it('requeues after requeueAfterMs', () => {
+    const { runner, seen, clock } = setup([enqueueSelf('Deployment')], (_k, n) =>
+      n === 1 ? { requeueAfterMs: 1000 } : undefined,
+    )
+    runner.start()
+    clock.advance(999)
+    expect(seen).toHaveLength(1)
+    clock.advance(1)
+    expect(seen).toHaveLength(2)
+  })
+
+  it.each([
+    { name: 'an ordinary error', err: new Error('boom'), retried: true },
+    { name: 'a conflict', err: new BatonError('BATON_CONFLICT', 'stale'), retried: true },
+    { name: 'a terminal error', err: new TerminalError('bad spec'), retried: false },
+  ])('after $name: retried=$retried with 5 ms back-off', ({ err, retried }) => {
+    const { runner, seen, clock } = setup([enqueueSelf('Deployment')], (_k, n) => {
+      if (n === 1) throw err
+    })
+    runner.start()
+    clock.advance(0)
+    clock.advance(4)
+    expect(seen).toHaveLength(1)
+    clock.advance(1)
+    expect(seen).toHaveLength(retried ? 2 : 1)
+    expect(runner.queue.numRequeues('default/web')).toBe(0)
+  })
+
+  it('stops enqueuing after stop()', () => {
+    const { runner, seen, clock, src } = setup([enqueueSelf('Deployment')])
+    runner.start()
+    runner.stop()
+    src.emit('MODIFIED', deployment)
+    clock.advance(10)
+    expect(seen).toEqual([])
+  })
+})
+
+describe('ObjectCache', () => {
+  it('indexes by controller owner and follows changes and deletions', () => {
+    const { cache, src } = setup([])
+    expect(cache.ownedBy('Pod', 'uid-web-abc').map((p) => p.metadata.name)).toEqual(['web-abc-x1'])
+    const orphan = { ...pod, metadata: { ...pod.metadata, ownerReferences: [] } }
+    src.emit('MODIFIED', orphan)
+    expect(cache.ownedBy('Pod', 'uid-web-abc')).toEqual([])
+    src.emit('DELETED', orphan)
+    expect(cache.get('Pod', 'default', 'web-abc-x1')).toBeUndefined()
+    expect(cache.list('ReplicaSet', 'default')).toHaveLength(1)
+    expect(cache.list('ReplicaSet', 'other')).toHaveLength(0)
+  })
+})

@@ -1,0 +1,189 @@
+/**
+ * @module
+ * The reconcile contract and the machinery that drives it (controller-runtime's
+ * `reconcile.Reconciler` + `internal/controller`).
+ *
+ * A Controller says which kinds it watches and how a changed object maps to the keys to
+ * reconcile (itself, or its controller owner); `reconcile(key)` re-reads the world and
+ * returns `{requeueAfterMs?}` or throws. The runner turns that into queue actions in ONE
+ * switch (P4):
+ *
+ * | outcome                       | queue action                              |
+ * | ----------------------------- | ----------------------------------------- |
+ * | returns, no requeueAfterMs    | forget (reset back-off)                   |
+ * | returns requeueAfterMs        | forget, addAfter(requeueAfterMs)          |
+ * | throws TerminalError          | log, forget, no retry                     |
+ * | throws anything else          | log, addRateLimited (5 ms doubling)       |
+ *
+ * reconcile is synchronous: the store is, and that keeps simulations deterministic. On start
+ * the runner enqueues every cached object of the watched kinds, so a restarted daemon needs
+ * no recovery code (P1).
+ */
+import type { AnyObject, Kind } from '../api/types.ts'
+import { isBatonError } from '../errors/baton-error.ts'
+import type { Clock, TimerHandle } from '../platform/clock.ts'
+import type { Logger } from '../platform/logger.ts'
+import { controllerRef, objectKey } from './keys.ts'
+import type { ObjectCache } from './object-cache.ts'
+import { type BackoffPolicy, WorkQueue } from './work-queue.ts'
+
+export interface ReconcileResult {
+  /** Reconcile this key again after this many ms even if nothing changes. */
+  requeueAfterMs?: number
+}
+
+/** How changes to one kind map to this controller's keys. */
+export interface Watch {
+  kind: Kind
+  keys(obj: AnyObject, cache: ObjectCache): string[]
+}
+
+export interface Controller {
+  readonly name: string
+  readonly watches: readonly Watch[]
+  reconcile(key: string): ReconcileResult | void
+}
+
+/** An error that retrying cannot fix (controller-runtime's TerminalError): logged, not retried. */
+export class TerminalError extends Error {
+  constructor(message: string, opts?: { cause?: unknown }) {
+    super(message, opts)
+    this.name = 'TerminalError'
+  }
+}
+
+/** The object's own key. */
+export function enqueueSelf(kind: Kind): Watch {
+  return { kind, keys: (obj) => [objectKey(obj)] }
+}
+
+/** The key of the object's controller owner when that owner is of `ownerKind` (pod → its ReplicaSet). */
+export function enqueueController(kind: Kind, ownerKind: Kind): Watch {
+  return {
+    kind,
+    keys(obj) {
+      const ref = controllerRef(obj)
+      return ref?.kind === ownerKind ? [`${obj.metadata.namespace ?? 'default'}/${ref.name}`] : []
+    },
+  }
+}
+
+/** Two hops up the controller chain, through the cache (pod → ReplicaSet → Deployment). */
+export function enqueueGrandController(kind: Kind, ownerKind: Kind, grandOwnerKind: Kind): Watch {
+  return {
+    kind,
+    keys(obj, cache) {
+      const ref = controllerRef(obj)
+      if (ref?.kind !== ownerKind) return []
+      const namespace = obj.metadata.namespace ?? 'default'
+      const owner = cache.get(ownerKind, namespace, ref.name)
+      const grand = owner && owner.metadata.uid === ref.uid ? controllerRef(owner) : undefined
+      return grand?.kind === grandOwnerKind ? [`${namespace}/${grand.name}`] : []
+    },
+  }
+}
+
+export interface RunnerOptions {
+  cache: ObjectCache
+  clock: Clock
+  logger: Logger
+  backoff?: BackoffPolicy
+  /** Items processed per scheduled drain before yielding to the event loop. */
+  batchSize?: number
+}
+
+export class ControllerRunner {
+  readonly controller: Controller
+  readonly queue: WorkQueue
+  readonly #cache: ObjectCache
+  readonly #clock: Clock
+  readonly #logger: Logger
+  readonly #batchSize: number
+  #unsubscribe: (() => void) | undefined
+  #scheduled: TimerHandle | undefined
+  #reconcileId = 0
+
+  constructor(controller: Controller, opts: RunnerOptions) {
+    this.controller = controller
+    this.#cache = opts.cache
+    this.#clock = opts.clock
+    this.#logger = opts.logger.with({ controller: controller.name })
+    this.#batchSize = opts.batchSize ?? 256
+    this.queue = new WorkQueue(opts.clock, opts.backoff)
+    this.queue.onReady(() => this.#schedule())
+  }
+
+  /** Subscribes to cache changes and enqueues every existing object of the watched kinds. */
+  start(): void {
+    if (this.#unsubscribe) return
+    const byKind = new Map<Kind, Watch[]>()
+    for (const w of this.controller.watches) byKind.set(w.kind, [...(byKind.get(w.kind) ?? []), w])
+    this.#unsubscribe = this.#cache.subscribe((ev) => {
+      for (const w of byKind.get(ev.object.kind) ?? []) {
+        for (const key of w.keys(ev.object, this.#cache)) this.queue.add(key)
+        // An owner change (adoption, orphaning) also concerns the previous owner.
+        if (ev.old) for (const key of w.keys(ev.old, this.#cache)) this.queue.add(key)
+      }
+    })
+    for (const w of this.controller.watches) {
+      for (const obj of this.#cache.list(w.kind)) for (const key of w.keys(obj, this.#cache)) this.queue.add(key)
+    }
+  }
+
+  stop(): void {
+    this.#unsubscribe?.()
+    this.#unsubscribe = undefined
+    this.#scheduled?.cancel()
+    this.#scheduled = undefined
+    this.queue.shutdown()
+  }
+
+  /** Reconciles the next ready key; false when none is ready. */
+  processNextItem(): boolean {
+    const key = this.queue.get()
+    if (key === undefined) return false
+    try {
+      this.#handle(key)
+    } finally {
+      this.queue.done(key)
+    }
+    return true
+  }
+
+  /** Processes ready keys until none is left (delayed keys wait for the clock). */
+  runUntilIdle(): number {
+    let n = 0
+    while (this.processNextItem()) n++
+    return n
+  }
+
+  #handle(key: string): void {
+    const reconcileId = ++this.#reconcileId
+    let result: ReconcileResult | void
+    try {
+      result = this.controller.reconcile(key)
+    } catch (err) {
+      if (err instanceof TerminalError) {
+        this.#logger.error('reconcile failed terminally', { key, reconcileId, err })
+        this.queue.forget(key)
+        return
+      }
+      const conflict = isBatonError(err) && err.code === 'BATON_CONFLICT'
+      this.#logger[conflict ? 'debug' : 'error']('reconcile failed; retrying with back-off', { key, reconcileId, err, requeues: this.queue.numRequeues(key) })
+      this.queue.addRateLimited(key)
+      return
+    }
+    this.queue.forget(key)
+    if (result?.requeueAfterMs !== undefined) this.queue.addAfter(key, result.requeueAfterMs)
+  }
+
+  /** Drains on the clock (a 0 ms timer), batchSize items at a time, so the event loop breathes. */
+  #schedule(): void {
+    if (this.#scheduled || !this.#unsubscribe) return
+    this.#scheduled = this.#clock.setTimeout(() => {
+      this.#scheduled = undefined
+      for (let i = 0; i < this.#batchSize && this.processNextItem(); i++);
+      if (this.queue.len() > 0) this.#schedule()
+    }, 0)
+  }
+}
