@@ -1,0 +1,66 @@
+/**
+ * @module
+ * `describe deployment`, in kubectl's layout (see seeds/001: Replicas line, RollingUpdateStrategy
+ * "1 max unavailable, 1 max surge", Conditions, OldReplicaSets/NewReplicaSet, Events).
+ */
+import { selectorToString } from '../../api/labels.ts'
+import type { Deployment, Event, ReplicaSet } from '../../api/types.ts'
+import { podTemplateSection } from './describe-containers.ts'
+import {
+  annotationsMultiline,
+  DescribeWriter,
+  eventsSection,
+  labelsMultiline,
+  LEVEL_0,
+  LEVEL_1,
+  rfc1123z,
+} from './describe-writer.ts'
+import { deploymentReplicaSets } from './owned.ts'
+
+export interface DeploymentDescription {
+  deployment: Deployment
+  replicaSets: readonly ReplicaSet[]
+  /** Events about the deployment; omit to leave out the Events section (--show-events=false). */
+  events?: readonly Event[]
+  now: number
+}
+
+/** "busy-84cb46955d (10/10 replicas created)", comma-joined; "<none>" for none. */
+export function replicaSetsByLabels(sets: readonly ReplicaSet[]): string {
+  if (sets.length === 0) return '<none>'
+  return sets.map((rs) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec.replicas ?? 0} replicas created)`).join(', ')
+}
+
+export function describeDeployment({ deployment: d, replicaSets, events, now }: DeploymentDescription): string {
+  const w = new DescribeWriter()
+  const st = d.status ?? {}
+  w.line(LEVEL_0, `Name:\t${d.metadata.name}`)
+  w.line(LEVEL_0, `Namespace:\t${d.metadata.namespace ?? 'default'}`)
+  w.line(LEVEL_0, `CreationTimestamp:\t${rfc1123z(d.metadata.creationTimestamp)}`)
+  labelsMultiline(w, 'Labels', d.metadata.labels)
+  annotationsMultiline(w, 'Annotations', d.metadata.annotations)
+  w.line(LEVEL_0, `Selector:\t${selectorToString(d.spec.selector) || '<none>'}`)
+  w.line(
+    LEVEL_0,
+    `Replicas:\t${d.spec.replicas ?? 1} desired | ${st.updatedReplicas ?? 0} updated | ${st.replicas ?? 0} total | ` +
+      `${st.availableReplicas ?? 0} available | ${st.unavailableReplicas ?? 0} unavailable`,
+  )
+  if (d.spec.paused) w.line(LEVEL_0, 'Paused:\ttrue')
+  w.line(LEVEL_0, `StrategyType:\t${d.spec.strategy?.type ?? 'RollingUpdate'}`)
+  w.line(LEVEL_0, `MinReadySeconds:\t${d.spec.minReadySeconds ?? 0}`)
+  const ru = d.spec.strategy?.rollingUpdate
+  if (ru) {
+    w.line(LEVEL_0, `RollingUpdateStrategy:\t${ru.maxUnavailable ?? '25%'} max unavailable, ${ru.maxSurge ?? '25%'} max surge`)
+  }
+  podTemplateSection(w, d.spec.template)
+  if (st.conditions?.length) {
+    w.write(LEVEL_0, 'Conditions:\n  Type\tStatus\tReason\n')
+    w.write(LEVEL_1, '----\t------\t------\n')
+    for (const c of st.conditions) w.write(LEVEL_1, `${c.type} \t${c.status}\t${c.reason ?? ''}\n`)
+  }
+  const { newRS, oldRSs } = deploymentReplicaSets(d, replicaSets)
+  w.line(LEVEL_0, `OldReplicaSets:\t${replicaSetsByLabels(oldRSs)}`)
+  w.line(LEVEL_0, `NewReplicaSet:\t${replicaSetsByLabels(newRS ? [newRS] : [])}`)
+  eventsSection(w, events, now)
+  return w.toString()
+}

@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest'
+import type { Endpoints, Pod } from '../../api/types.ts'
+import { aDeployment, anEvent, aPod, aReplicaSet, aService, T0, ts } from '../testing/builders.ts'
+import { humanDuration } from './age.ts'
+import { describePod, describeReplicaSet, describeService } from './describe-others.ts'
+import { podStatus } from './pod-status.ts'
+import { printTable } from './tables.ts'
+import { DESCRIBE_TABS, tabulate, table } from './tabwriter.ts'
+
+describe('humanDuration (kubectl AGE)', () => {
+  it.each([
+    { name: 'skew up to 2 s is now', ms: -1500, want: '0s' },
+    { name: 'future', ms: -5000, want: '<invalid>' },
+    { name: 'seconds', ms: 5_000, want: '5s' },
+    { name: 'under two minutes in seconds', ms: 119_000, want: '119s' },
+    { name: 'minutes and seconds', ms: 123_000, want: '2m3s' },
+    { name: 'round minutes', ms: 300_000, want: '5m' },
+    { name: 'ten minutes drops seconds', ms: 640_000, want: '10m' },
+    { name: 'hours and minutes', ms: (3 * 60 + 4) * 60_000, want: '3h4m' },
+    { name: 'eight hours drops minutes', ms: 9.5 * 3_600_000, want: '9h' },
+    { name: 'days and hours', ms: (2 * 24 + 5) * 3_600_000, want: '2d5h' },
+    { name: 'days', ms: 30 * 86_400_000, want: '30d' },
+    { name: 'years and days', ms: (2 * 365 + 10) * 86_400_000, want: '2y10d' },
+  ])('$name: $want', ({ ms, want }) => {
+    expect(humanDuration(ms)).toBe(want)
+  })
+})
+
+describe('tabwriter', () => {
+  it('aligns a column only over the lines that have it', () => {
+    expect(tabulate('a:\t1\nlonger:\t2\nbreak\nx:\t3\n', DESCRIBE_TABS)).toBe('a:       1\nlonger:  2\nbreak\nx:  3\n')
+  })
+  it('pads to the minimum width and leaves the last cell alone', () => {
+    expect(table([['NAME', 'AGE'], ['a', '5s']])).toBe('NAME   AGE\na      5s\n')
+  })
+})
+
+describe('pod STATUS', () => {
+  const withState = (state: NonNullable<Pod['status']>['containerStatuses']) => {
+    const p = aPod('p')
+    p.status!.containerStatuses = state
+    return p
+  }
+  const cs = (state: object, ready = false) => [{ name: 'web', ready, restartCount: 0, image: '', imageID: '', state, lastState: {} }]
+  it.each([
+    { name: 'running', pod: aPod('p'), want: 'Running' },
+    { name: 'pending', pod: withState([]), phase: 'Pending', want: 'Pending' },
+    { name: 'creating', pod: withState(cs({ waiting: { reason: 'ContainerCreating' } })), want: 'ContainerCreating' },
+    { name: 'crash loop', pod: withState(cs({ waiting: { reason: 'CrashLoopBackOff' } })), want: 'CrashLoopBackOff' },
+    { name: 'image pull', pod: withState(cs({ waiting: { reason: 'ImagePullBackOff' } })), want: 'ImagePullBackOff' },
+    { name: 'completed', pod: withState(cs({ terminated: { exitCode: 0, reason: 'Completed' } })), want: 'Completed' },
+    { name: 'error', pod: withState(cs({ terminated: { exitCode: 1, reason: 'Error' } })), want: 'Error' },
+    { name: 'exit code without reason', pod: withState(cs({ terminated: { exitCode: 2 } })), want: 'ExitCode:2' },
+  ])('$name -> $want', ({ pod, phase, want }) => {
+    if (phase) pod.status!.phase = phase as 'Pending'
+    expect(podStatus(pod)).toBe(want)
+  })
+  it('terminating wins', () => {
+    const p = aPod('p')
+    p.metadata.deletionTimestamp = ts(0)
+    expect(podStatus(p)).toBe('Terminating')
+  })
+})
+
+describe('get tables', () => {
+  const now = T0 + 125_000
+  it('deployments, plain and wide', () => {
+    const d = aDeployment('web', { status: { replicas: 3, readyReplicas: 2, updatedReplicas: 3, availableReplicas: 2 } })
+    expect(printTable('Deployment', [d], { now })).toBe('NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    2/3     3            2           2m5s\n')
+    expect(printTable('Deployment', [d], { now, wide: true })).toBe(
+      'NAME   READY   UP-TO-DATE   AVAILABLE   AGE    CONTAINERS   IMAGES   SELECTOR\n' +
+        'web    2/3     3            2           2m5s   web          web:v1   app=web\n',
+    )
+  })
+  it('replicasets with namespace column', () => {
+    const rs = aReplicaSet(aDeployment('web'), '5d8f9c7b6', { ready: 1 })
+    expect(printTable('ReplicaSet', [rs], { now, withNamespace: true })).toBe(
+      'NAMESPACE   NAME            DESIRED   CURRENT   READY   AGE\n' + 'default     web-5d8f9c7b6   3         3         1       2m5s\n',
+    )
+  })
+  it('pods, plain and wide', () => {
+    const pods = [aPod('web-5d8f9c7b6-abcde'), aPod('web-5d8f9c7b6-fghij', { ready: false, hostPort: 41002 })]
+    pods[1]!.status!.containerStatuses![0]!.restartCount = 2
+    pods[1]!.status!.containerStatuses![0]!.lastState = { terminated: { exitCode: 1, finishedAt: ts(95_000) } }
+    expect(printTable('Pod', pods, { now })).toBe(
+      'NAME                  READY   STATUS    RESTARTS      AGE\n' +
+        'web-5d8f9c7b6-abcde   1/1     Running   0             2m5s\n' +
+        'web-5d8f9c7b6-fghij   0/1     Running   2 (30s ago)   2m5s\n',
+    )
+    expect(printTable('Pod', pods.slice(0, 1), { now, wide: true })).toBe(
+      'NAME                  READY   STATUS    RESTARTS   AGE    IP          NODE         PORT\n' +
+        'web-5d8f9c7b6-abcde   1/1     Running   0          2m5s   127.0.0.1   baton-node   41001\n',
+    )
+  })
+  it('services and endpoints', () => {
+    expect(printTable('Service', [aService('web', { type: 'NodePort', ports: [{ port: 5001, nodePort: 32334 }] })], { now })).toBe(
+      'NAME   TYPE       CLUSTER-IP   EXTERNAL-IP   PORT(S)          AGE\nweb    NodePort   127.0.0.1    <none>        5001:32334/TCP   2m5s\n',
+    )
+    const ep: Endpoints = {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'web', namespace: 'default', creationTimestamp: ts(0) },
+      subsets: [41001, 41002, 41003, 41004].map((port) => ({ addresses: [{ ip: '127.0.0.1' }], ports: [{ port }] })),
+    }
+    expect(printTable('Endpoints', [ep], { now })).toBe(
+      'NAME   ENDPOINTS                                                     AGE\n' +
+        'web    127.0.0.1:41001,127.0.0.1:41002,127.0.0.1:41003 + 1 more...   2m5s\n',
+    )
+  })
+  it('events', () => {
+    const ev = anEvent({ kind: 'Deployment', name: 'web' }, 'ScalingReplicaSet', 'Scaled up replica set web-5d8f9c7b6 to 3', 5_000)
+    expect(printTable('Event', [ev], { now })).toBe(
+      'LAST SEEN   TYPE     REASON              OBJECT           MESSAGE\n' +
+        '2m          Normal   ScalingReplicaSet   deployment/web   Scaled up replica set web-5d8f9c7b6 to 3\n',
+    )
+  })
+  it('TYPE/name rows for get all', () => {
+    expect(printTable('Deployment', [aDeployment('web')], { now, withKind: true })).toBe(
+      'NAME                  READY   UP-TO-DATE   AVAILABLE   AGE\ndeployment.apps/web   0/3     0            0           2m5s\n',
+    )
+  })
+})
+
+describe('describe pod, replicaset, service', () => {
+  const now = T0 + 125_000
+  it('pod', () => {
+    const pod = aPod('web-5d8f9c7b6-abcde', { labels: { app: 'web', 'pod-template-hash': '5d8f9c7b6' } })
+    pod.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5d8f9c7b6', uid: 'u', controller: true }]
+    pod.spec.containers[0]!.readinessProbe = { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 1 }
+    pod.status!.conditions = [
+      { type: 'Ready', status: 'True' },
+      { type: 'ContainersReady', status: 'True' },
+    ]
+    expect(describePod(pod, [], now)).toBe(`Name:           web-5d8f9c7b6-abcde
+Namespace:      default
+Node:           baton-node/127.0.0.1
+Start Time:     Thu, 01 Jan 2026 00:00:00 +0000
+Labels:         app=web
+                pod-template-hash=5d8f9c7b6
+Annotations:    <none>
+Status:         Running
+IP:             127.0.0.1
+Controlled By:  ReplicaSet/web-5d8f9c7b6
+Containers:
+  web:
+    Container ID:   baton://4242
+    Image:          web:v1
+    Image ID:       sha256:1111
+    Port:           8080/TCP
+    Host Port:      41001/TCP
+    State:          Running
+      Started:      Thu, 01 Jan 2026 00:00:01 +0000
+    Ready:          True
+    Restart Count:  0
+    Readiness:      http-get http://:8080/healthz delay=0s timeout=1s period=1s #success=1 #failure=3
+    Environment:    <none>
+    Mounts:         <none>
+Conditions:
+  Type              Status
+  Ready             True 
+  ContainersReady   True 
+Volumes:            <none>
+Events:             <none>
+`)
+  })
+
+  it('replicaset', () => {
+    const rs = aReplicaSet(aDeployment('web', { replicas: 2 }), '5d8f9c7b6')
+    rs.spec.template.spec.containers[0]!.env = [{ name: 'MODE', value: 'blue' }]
+    const text = describeReplicaSet(rs, [aPod('a'), aPod('b', { phase: 'Pending' })], undefined, now)
+    expect(text).toBe(`Name:           web-5d8f9c7b6
+Namespace:      default
+Selector:       app=web,pod-template-hash=5d8f9c7b6
+Labels:         app=web
+                pod-template-hash=5d8f9c7b6
+Annotations:    deployment.kubernetes.io/revision: 1
+Controlled By:  Deployment/web
+Replicas:       2 current / 2 desired
+Pods Status:    1 Running / 1 Waiting / 0 Succeeded / 0 Failed
+Pod Template:
+  Labels:  app=web
+           pod-template-hash=5d8f9c7b6
+  Containers:
+   web:
+    Image:      web:v1
+    Port:       8080/TCP
+    Host Port:  0/TCP
+    Environment:
+      MODE:  blue
+    Mounts:  <none>
+  Volumes:   <none>
+`)
+  })
+
+  it('service', () => {
+    const ep: Endpoints = {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'web' },
+      subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'http', port: 41001 }] }],
+    }
+    expect(describeService(aService('web'), ep, [], now)).toBe(`Name:              web
+Namespace:         default
+Labels:            <none>
+Annotations:       <none>
+Selector:          app=web
+Type:              ClusterIP
+IP:                127.0.0.1
+Port:              http  80/TCP
+TargetPort:        8080/TCP
+Endpoints:         127.0.0.1:41001
+Session Affinity:  None
+Events:            <none>
+`)
+  })
+})
