@@ -8,22 +8,27 @@
  * deterministic.
  *
  * Semantics, as in Kubernetes:
- * - create assigns uid, creationTimestamp, generation 1 and a resourceVersion; a name that
- *   exists fails with BATON_ALREADY_EXISTS.
+ * - create assigns uid, creationTimestamp, generation 1 and a resourceVersion (namespace
+ *   defaults to "default"; status is kept as given: the API layer decides what users may set);
+ *   a name that exists fails with BATON_ALREADY_EXISTS.
  * - resourceVersion is one global, increasing counter (as a decimal string); every write
  *   takes the next value.
  * - update/updateStatus compare-and-swap on metadata.resourceVersion when the caller sets it
  *   (BATON_CONFLICT when stale); update ignores status, updateStatus ignores everything but
  *   status; generation is bumped only when the spec (everything but metadata and status)
- *   changes.
+ *   changes. An update that changes nothing writes nothing (same resourceVersion, no event).
+ *   A caller's metadata.uid that differs from the stored one is a BATON_CONFLICT too.
  * - delete: an object with finalizers, or a Pod bound to a node (spec.nodeName) deleted with
  *   a grace period, only gets metadata.deletionTimestamp (MODIFIED); it is removed when its
  *   finalizers are empty and, for such a Pod, when the node agent deletes it again with
- *   gracePeriodSeconds 0. Removal cascades in the background to every object whose
- *   ownerReferences name the removed uid (propagationPolicy Orphan strips the references
- *   instead).
+ *   gracePeriodSeconds 0. As in Kubernetes, a graceful delete sets deletionTimestamp to when
+ *   the grace period ends (now + deletionGracePeriodSeconds); a finalizer wait sets it to now.
+ *   Removal cascades in the background to every object whose ownerReferences name the
+ *   removed uid, in the same transaction (propagationPolicy Orphan strips the references
+ *   instead; if the object cannot be removed at once it carries the "orphan" finalizer,
+ *   which the store itself honours).
  * - watch replays changes after a resourceVersion from a bounded history (BATON_GONE when
- *   older), or, without one, first sends ADDED for every current object; then streams
+ *   older), or, without one (or with "0"), first sends ADDED for every current object; then streams
  *   ADDED/MODIFIED/DELETED live. Handlers run synchronously after the write commits; they
  *   must not throw and should only enqueue work.
  * - Returned objects are snapshots: the caller may mutate its copy; the store never shares

@@ -1,0 +1,9 @@
+import { FakeClock } from '../../platform/clock.ts'
+import { sequentialIds } from '../../platform/ids.ts'
+import { runStoreConformance } from '../store.case.test.ts'
+import { createMemoryStore } from './memory-store.ts'
+
+runStoreConformance('memory', (opts) => {
+  const clock = new FakeClock()
+  return { store: createMemoryStore({ clock, ids: sequentialIds(), ...opts }), clock }
+})

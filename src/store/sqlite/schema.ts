@@ -1,0 +1,67 @@
+/**
+ * @module
+ * The SQLite schema as an append-only list of migrations. `schema_version` holds how many
+ * have run; opening a store runs the missing ones in one transaction. Never edit a shipped
+ * migration: append a new one.
+ *
+ * Tables:
+ * - objects: the current objects, one JSON document per (kind, namespace, name).
+ * - owner_refs: owner uid -> dependent, so cascading delete finds dependents without parsing
+ *   every object.
+ * - changes: the watch history (resource_version is the global counter), pruned to the
+ *   newest `historyLimit` rows by each write.
+ */
+import type { DatabaseSync } from 'node:sqlite'
+import { BatonError } from '../../errors/baton-error.ts'
+
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE objects (
+     kind TEXT NOT NULL,
+     namespace TEXT NOT NULL,
+     name TEXT NOT NULL,
+     uid TEXT NOT NULL,
+     resource_version INTEGER NOT NULL,
+     json TEXT NOT NULL,
+     PRIMARY KEY (kind, namespace, name)
+   );
+   CREATE UNIQUE INDEX objects_uid ON objects (uid);
+   CREATE TABLE owner_refs (
+     owner_uid TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     namespace TEXT NOT NULL,
+     name TEXT NOT NULL,
+     PRIMARY KEY (kind, namespace, name, owner_uid)
+   ) WITHOUT ROWID;
+   CREATE INDEX owner_refs_owner ON owner_refs (owner_uid);
+   CREATE TABLE changes (
+     resource_version INTEGER PRIMARY KEY,
+     kind TEXT NOT NULL,
+     namespace TEXT NOT NULL,
+     name TEXT NOT NULL,
+     type TEXT NOT NULL,
+     json TEXT NOT NULL
+   );`,
+]
+
+/** Brings the database to the newest schema; refuses one written by a newer Baton. */
+export function migrate(db: DatabaseSync, path: string): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)')
+  const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined
+  const version = row?.version ?? 0
+  if (version > MIGRATIONS.length) {
+    throw new BatonError('BATON_STORE', `state file ${path} has schema version ${version}, newer than this Baton's`, {
+      hint: 'Upgrade Baton, or point it at another data directory',
+    })
+  }
+  if (version === MIGRATIONS.length) return
+  db.exec('BEGIN IMMEDIATE')
+  try {
+    for (const sql of MIGRATIONS.slice(version)) db.exec(sql)
+    db.exec('DELETE FROM schema_version')
+    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(MIGRATIONS.length)
+    db.exec('COMMIT')
+  } catch (err) {
+    db.exec('ROLLBACK')
+    throw err
+  }
+}

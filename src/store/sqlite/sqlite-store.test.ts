@@ -1,0 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { FakeClock } from '../../platform/clock.ts'
+import { sequentialIds } from '../../platform/ids.ts'
+import { runStoreConformance } from '../store.case.test.ts'
+import { openSqliteStore } from './sqlite-store.ts'
+
+runStoreConformance('sqlite', (opts) => {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-store-'))
+  const clock = new FakeClock()
+  const store = openSqliteStore(join(dir, 'state.db'), { clock, ids: sequentialIds(), ...opts })
+  return { store, clock, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+})

@@ -1,0 +1,300 @@
+/**
+ * @module
+ * The ObjectStore's semantics (see types.ts), written once over a row-level StoreBackend:
+ * resourceVersion assignment, CAS, graceful and finalizer deletion, cascading delete and
+ * watch. memory/ and sqlite/ only supply the backend.
+ *
+ * Each public write is one backend transaction, cascade included; its events are published
+ * after the transaction commits, so a handler never sees a write that could still roll back.
+ */
+import { isKind, KINDS } from '../api/resources.ts'
+import type { AnyObject, Kind, KindMap } from '../api/types.ts'
+import { BatonError } from '../errors/baton-error.ts'
+import type { Clock } from '../platform/clock.ts'
+import type { IdSource } from '../platform/ids.ts'
+import type { ObjectKey, StoreBackend } from './backend.ts'
+import {
+  DEFAULT_NAMESPACE,
+  isReadyToRemove,
+  jsonEqual,
+  labelFilter,
+  mergeStatus,
+  mergeUpdate,
+  ownerUids,
+  planDeletion,
+  removalPolicy,
+  stampCreated,
+  withoutOwners,
+} from './object-rules.ts'
+import {
+  alreadyExists,
+  badResourceVersion,
+  conflict,
+  gone,
+  missingName,
+  notFound,
+  storeClosed,
+  uidMismatch,
+} from './store-errors.ts'
+import type {
+  DeleteOptions,
+  ListOptions,
+  ListResult,
+  ObjectStore,
+  Unsubscribe,
+  WatchEvent,
+  WatchEventType,
+  WatchOptions,
+} from './types.ts'
+import { deliver, type HubEvent, WatchHub } from './watch-hub.ts'
+
+export interface StoreOptions {
+  clock: Clock
+  ids: IdSource
+  /** How many changes watch can replay (default 10000): older resourceVersions get BATON_GONE. */
+  historyLimit?: number
+}
+
+export const DEFAULT_HISTORY_LIMIT = 10_000
+
+export function createStore(backend: StoreBackend, opts: StoreOptions): ObjectStore {
+  return new StoreEngine(backend, opts)
+}
+
+const parse = (json: string) => JSON.parse(json) as AnyObject
+
+/** Parses a resourceVersion for watch; '' and '0' mean "no version" as in Kubernetes. */
+function parseWatchVersion(rv: string | undefined): number | undefined {
+  if (rv === undefined || rv === '' || rv === '0') return undefined
+  if (!/^\d+$/.test(rv)) throw badResourceVersion(rv)
+  return Number(rv)
+}
+
+function keyOf(obj: AnyObject): ObjectKey {
+  if (!isKind(obj.kind)) {
+    throw new BatonError('BATON_UNKNOWN_KIND', `no kind "${String(obj.kind)}" is registered`, {
+      hint: 'Use apps/v1 Deployment, ReplicaSet or StatefulSet, or v1 Pod, Service, ConfigMap',
+    })
+  }
+  if (!obj.metadata?.name) throw missingName(obj.kind)
+  return { kind: obj.kind, namespace: obj.metadata.namespace || DEFAULT_NAMESPACE, name: obj.metadata.name }
+}
+
+class StoreEngine implements ObjectStore {
+  readonly #backend: StoreBackend
+  readonly #clock: Clock
+  readonly #ids: IdSource
+  readonly #keep: number
+  readonly #hub = new WatchHub()
+  #rv: number
+  #pending: HubEvent[] = []
+  #closed = false
+
+  constructor(backend: StoreBackend, opts: StoreOptions) {
+    this.#backend = backend
+    this.#clock = opts.clock
+    this.#ids = opts.ids
+    this.#keep = Math.max(1, opts.historyLimit ?? DEFAULT_HISTORY_LIMIT)
+    this.#rv = backend.maxResourceVersion()
+  }
+
+  create<K extends Kind>(obj: KindMap[K]): KindMap[K] {
+    const { kind, namespace, name } = keyOf(obj)
+    return this.#write(() => {
+      if (this.#backend.read(kind, namespace, name) !== undefined) throw alreadyExists(kind, name)
+      const next = stampCreated(obj, this.#ids.uid(), this.#clock.now())
+      return this.#put(next, 'ADDED', ownerUids(next)) as KindMap[K]
+    })
+  }
+
+  get<K extends Kind>(kind: K, namespace: string, name: string): KindMap[K] | undefined {
+    this.#assertOpen()
+    const json = this.#backend.read(kind, namespace, name)
+    return json === undefined ? undefined : (parse(json) as KindMap[K])
+  }
+
+  list<K extends Kind>(kind: K, opts: ListOptions = {}): ListResult<K> {
+    this.#assertOpen()
+    const matches = labelFilter(opts.labelSelector)
+    const items = this.#backend
+      .readAll(kind, opts.namespace)
+      .map(parse)
+      .filter((o) => matches(o.metadata.labels))
+    return { items: items as KindMap[K][], resourceVersion: String(this.#rv) }
+  }
+
+  update<K extends Kind>(obj: KindMap[K]): KindMap[K] {
+    const key = keyOf(obj)
+    return this.#write(() => {
+      const current = this.#current(key, obj)
+      const { next, changed } = mergeUpdate(current, obj)
+      if (!changed) return current
+      // Removing the last finalizer of a marked object removes it, as the API server does.
+      if (isReadyToRemove(next)) return this.#remove(next, removalPolicy(next))
+      const owners = ownerUids(next)
+      return this.#put(next, 'MODIFIED', jsonEqual(owners, ownerUids(current)) ? undefined : owners)
+    }) as KindMap[K]
+  }
+
+  updateStatus<K extends Kind>(obj: KindMap[K]): KindMap[K] {
+    const key = keyOf(obj)
+    return this.#write(() => {
+      const current = this.#current(key, obj)
+      const { next, changed } = mergeStatus(current, obj)
+      return changed ? this.#put(next, 'MODIFIED', undefined) : current
+    }) as KindMap[K]
+  }
+
+  delete<K extends Kind>(kind: K, namespace: string, name: string, opts: DeleteOptions = {}): KindMap[K] {
+    return this.#write(() => {
+      const json = this.#backend.read(kind, namespace, name)
+      if (json === undefined) throw notFound(kind, namespace, name)
+      const current = parse(json)
+      if (opts.resourceVersion && opts.resourceVersion !== current.metadata.resourceVersion) throw conflict(kind, name)
+      return this.#delete(current, opts)
+    }) as KindMap[K]
+  }
+
+  watch<K extends Kind>(kind: K | undefined, opts: WatchOptions, handler: (ev: WatchEvent<K>) => void): Unsubscribe {
+    this.#assertOpen()
+    const filter = { kind, namespace: opts.namespace, labels: labelFilter(opts.labelSelector) }
+    const from = parseWatchVersion(opts.resourceVersion)
+    const send = handler as (ev: WatchEvent) => void
+    const seen = Math.max(from ?? 0, this.#rv)
+    if (from !== undefined && from < this.#rv) {
+      const oldest = this.#backend.oldestChange() ?? this.#rv + 1
+      if (from < oldest - 1) throw gone(from, oldest)
+    }
+    // Replay and subscribe while the hub holds delivery, so that anything a handler writes
+    // during the replay reaches this subscriber after it, in order.
+    return this.#hub.hold(() => {
+      const initial: { type: WatchEventType; json: string }[] = []
+      if (from === undefined) {
+        for (const k of kind ? [kind] : KINDS) {
+          for (const json of this.#backend.readAll(k, opts.namespace)) initial.push({ type: 'ADDED', json })
+        }
+      } else {
+        for (const c of this.#backend.changesAfter(from, kind)) {
+          if (filter.namespace === undefined || c.namespace === filter.namespace) initial.push(c)
+        }
+      }
+      for (const { type, json } of initial) {
+        const object = parse(json)
+        if (filter.labels(object.metadata.labels)) deliver(send, { type, object })
+      }
+      return this.#hub.subscribe(filter, send, seen)
+    })
+  }
+
+  currentResourceVersion(): string {
+    return String(this.#rv)
+  }
+
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#hub.close()
+    this.#backend.close()
+  }
+
+  // Private
+
+  #assertOpen(): void {
+    if (this.#closed) throw storeClosed()
+  }
+
+  /** Runs one write transaction, then publishes its events. */
+  #write<T>(fn: () => T): T {
+    this.#assertOpen()
+    const rvBefore = this.#rv
+    let result: T
+    try {
+      result = this.#backend.transaction(fn)
+    } catch (err) {
+      this.#rv = rvBefore
+      this.#pending = []
+      throw err
+    }
+    const events = this.#pending
+    this.#pending = []
+    if (events.length > 0) this.#hub.publish(events)
+    return result
+  }
+
+  /** The stored object an update names, after its resourceVersion and uid preconditions. */
+  #current(key: ObjectKey, incoming: AnyObject): AnyObject {
+    const json = this.#backend.read(key.kind, key.namespace, key.name)
+    if (json === undefined) throw notFound(key.kind, key.namespace, key.name)
+    const current = parse(json)
+    const { resourceVersion, uid } = incoming.metadata
+    if (uid && current.metadata.uid && uid !== current.metadata.uid) {
+      throw uidMismatch(key.kind, key.name, uid, current.metadata.uid)
+    }
+    if (resourceVersion && resourceVersion !== current.metadata.resourceVersion) throw conflict(key.kind, key.name)
+    return current
+  }
+
+  /** Writes `obj` (a copy no caller holds) at the next resourceVersion; returns a caller's copy. */
+  #put(obj: AnyObject, type: WatchEventType, owners: readonly string[] | undefined): AnyObject {
+    const { kind, metadata } = obj
+    const rv = ++this.#rv
+    metadata.resourceVersion = String(rv)
+    const json = JSON.stringify(obj)
+    const row = { kind, namespace: metadata.namespace ?? DEFAULT_NAMESPACE, name: metadata.name }
+    this.#backend.put({ ...row, uid: metadata.uid ?? '', resourceVersion: rv, json }, owners)
+    this.#record(rv, type, obj, json)
+    return parse(json)
+  }
+
+  #remove(last: AnyObject, policy: 'Background' | 'Orphan'): AnyObject {
+    const rv = ++this.#rv
+    const removed = { ...last, metadata: { ...last.metadata, resourceVersion: String(rv) } }
+    const json = JSON.stringify(removed)
+    this.#backend.remove({ kind: last.kind, namespace: last.metadata.namespace ?? DEFAULT_NAMESPACE, name: last.metadata.name })
+    this.#record(rv, 'DELETED', removed, json)
+    if (last.metadata.uid) this.#collectDependents(last.metadata.uid, policy)
+    return parse(json)
+  }
+
+  #delete(current: AnyObject, opts: DeleteOptions): AnyObject {
+    const step = planDeletion(current, opts, this.#clock.now())
+    switch (step.action) {
+      case 'none':
+        return current
+      case 'mark':
+        return this.#put(step.next, 'MODIFIED', undefined)
+      case 'remove':
+        return this.#remove(step.last, step.policy)
+    }
+  }
+
+  /**
+   * The garbage collector, run inside the owner's removal. Background: a dependent whose
+   * other owners are all gone is deleted like any delete (a bound Pod starts terminating, and
+   * whatever it owns waits for its removal); one with a live owner left only loses its dangling
+   * references. Orphan: dependents lose the reference and stay.
+   */
+  #collectDependents(uid: string, policy: 'Background' | 'Orphan'): void {
+    for (const key of this.#backend.dependents(uid)) {
+      const json = this.#backend.read(key.kind, key.namespace, key.name)
+      if (json === undefined) continue
+      const dep = parse(json)
+      const dead = new Set(ownerUids(dep).filter((u) => u === uid || !this.#backend.hasUid(u)))
+      const live = ownerUids(dep).length - dead.size
+      if (policy === 'Background' && live === 0) {
+        this.#delete(dep, { propagationPolicy: 'Background' })
+        continue
+      }
+      const next = withoutOwners(dep, policy === 'Orphan' ? new Set([uid]) : dead)
+      this.#put(next, 'MODIFIED', ownerUids(next))
+    }
+  }
+
+  #record(rv: number, type: WatchEventType, obj: AnyObject, json: string): void {
+    const { kind, metadata } = obj
+    const namespace = metadata.namespace ?? DEFAULT_NAMESPACE
+    this.#backend.appendChange({ resourceVersion: rv, type, kind, namespace, name: metadata.name, json }, this.#keep)
+    const labels = metadata.labels ? { ...metadata.labels } : undefined
+    this.#pending.push({ resourceVersion: rv, type, kind, namespace, labels, json })
+  }
+}

@@ -1,0 +1,291 @@
+/**
+ * The ObjectStore conformance suite: every implementation runs it from its own test file,
+ * so the memory store used in controller tests is proven to behave like the SQLite one.
+ * Deletion and watch cases live in store-delete.case.test.ts and store-watch.case.test.ts.
+ */
+import { describe, expect, it } from 'vitest'
+import type { ConfigMap, Deployment, LabelSelector } from '../api/types.ts'
+import { toTimestamp } from '../platform/clock.ts'
+import { runDeleteConformance } from './store-delete.case.test.ts'
+import { runWatchConformance } from './store-watch.case.test.ts'
+import { aConfigMap, aDeployment, aPod, type MakeStore, thrown, useStores } from './testing.ts'
+
+export type { MakeStore, StoreHarness } from './testing.ts'
+
+export function runStoreConformance(name: string, make: MakeStore): void {
+  describe(`${name}: ObjectStore conformance`, () => {
+    runCrudConformance(make)
+    runDeleteConformance(make)
+    runWatchConformance(make)
+  })
+}
+
+function runCrudConformance(make: MakeStore): void {
+  const open = useStores(make)
+
+  describe('create', () => {
+    it('assigns uid, creationTimestamp, generation 1, a resourceVersion and the default namespace', () => {
+      const { store, clock } = open()
+      const created = store.create<'Deployment'>(aDeployment('web'))
+      expect(created.metadata).toMatchObject({
+        name: 'web',
+        namespace: 'default',
+        generation: 1,
+        creationTimestamp: toTimestamp(clock.now()),
+        resourceVersion: store.currentResourceVersion(),
+      })
+      expect(created.metadata.uid).toMatch(/^[0-9a-f-]{36}$/)
+      expect(created.metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+      expect(store.get('Deployment', 'default', 'web')).toEqual(created)
+    })
+
+    it("drops the caller's server-owned fields", () => {
+      const { store } = open()
+      const cm = aConfigMap('cfg')
+      cm.metadata = { ...cm.metadata, uid: 'mine', resourceVersion: '99', generation: 7, deletionTimestamp: 'x' }
+      const created = store.create(cm)
+      expect(created.metadata.uid).not.toBe('mine')
+      expect(created.metadata).toMatchObject({ resourceVersion: '1', generation: 1 })
+      expect(created.metadata.deletionTimestamp).toBeUndefined()
+    })
+
+    it('refuses a name that exists, without writing', () => {
+      const { store } = open()
+      store.create<'Deployment'>(aDeployment('web'))
+      const rv = store.currentResourceVersion()
+      expect(thrown(() => store.create<'Deployment'>(aDeployment('web', { replicas: 5 })))).toMatchObject({
+        code: 'BATON_ALREADY_EXISTS',
+        message: 'deployments.apps "web" already exists',
+      })
+      expect(store.currentResourceVersion()).toBe(rv)
+      expect(store.get('Deployment', 'default', 'web')?.spec.replicas).toBe(1)
+    })
+
+    it('allows the same name in another namespace or of another kind', () => {
+      const { store } = open()
+      store.create<'ConfigMap'>(aConfigMap('web'))
+      store.create<'ConfigMap'>(aConfigMap('web', { namespace: 'prod' }))
+      store.create<'Deployment'>(aDeployment('web'))
+      expect(store.list('ConfigMap').items).toHaveLength(2)
+    })
+
+    it('refuses an object without a name', () => {
+      const { store } = open()
+      expect(thrown(() => store.create<'ConfigMap'>(aConfigMap('')))).toMatchObject({
+        code: 'BATON_INVALID',
+        message: 'configmaps: metadata.name: Required value',
+      })
+    })
+  })
+
+  describe('get and list', () => {
+    it('gets by namespace and name, undefined when absent', () => {
+      const { store } = open()
+      store.create<'ConfigMap'>(aConfigMap('cfg', { namespace: 'prod' }))
+      expect(store.get('ConfigMap', 'prod', 'cfg')?.metadata.name).toBe('cfg')
+      expect(store.get('ConfigMap', 'default', 'cfg')).toBeUndefined()
+      expect(store.get('Deployment', 'prod', 'cfg')).toBeUndefined()
+    })
+
+    it('lists one namespace, or all of them ordered by namespace then name', () => {
+      const { store } = open()
+      for (const [ns, n] of [['prod', 'b'], ['dev', 'z'], ['prod', 'a'], ['default', 'm']] as const) {
+        store.create<'ConfigMap'>(aConfigMap(n, { namespace: ns }))
+      }
+      store.create<'Deployment'>(aDeployment('other', { namespace: 'prod' }))
+      const names = (items: ConfigMap[]) => items.map((c) => `${c.metadata.namespace}/${c.metadata.name}`)
+      expect(names(store.list('ConfigMap', { namespace: 'prod' }).items)).toEqual(['prod/a', 'prod/b'])
+      expect(names(store.list('ConfigMap').items)).toEqual(['default/m', 'dev/z', 'prod/a', 'prod/b'])
+      expect(store.list('ConfigMap', { namespace: 'none' }).items).toEqual([])
+    })
+
+    it("carries the store's resourceVersion", () => {
+      const { store } = open()
+      store.create<'ConfigMap'>(aConfigMap('a'))
+      store.create<'Deployment'>(aDeployment('web'))
+      expect(store.list('ConfigMap').resourceVersion).toBe('2')
+    })
+
+    const selectors: { name: string; selector: LabelSelector | string; want: string[] }[] = [
+      { name: 'matchLabels', selector: { matchLabels: { app: 'web' } }, want: ['web-1', 'web-2'] },
+      { name: 'a string equality', selector: 'app=web,tier=front', want: ['web-1'] },
+      { name: 'a string inequality', selector: 'app!=web', want: ['db', 'plain'] },
+      { name: 'In expression', selector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['back'] }] }, want: ['db', 'web-2'] },
+      { name: 'an exists string', selector: 'tier', want: ['db', 'web-1', 'web-2'] },
+      { name: 'a does-not-exist string', selector: '!tier', want: ['plain'] },
+      { name: 'the empty selector', selector: {}, want: ['db', 'plain', 'web-1', 'web-2'] },
+    ]
+    it.each(selectors)('filters by label selector: $name', ({ selector, want }) => {
+      const { store } = open()
+      store.create<'Pod'>(aPod('web-1', { labels: { app: 'web', tier: 'front' } }))
+      store.create<'Pod'>(aPod('web-2', { labels: { app: 'web', tier: 'back' } }))
+      store.create<'Pod'>(aPod('db', { labels: { app: 'db', tier: 'back' } }))
+      store.create<'Pod'>(aPod('plain'))
+      expect(store.list('Pod', { labelSelector: selector }).items.map((p) => p.metadata.name)).toEqual(want)
+    })
+  })
+
+  describe('update', () => {
+    it('refuses a stale resourceVersion with a conflict and changes nothing', () => {
+      const { store } = open()
+      const first = store.create<'Deployment'>(aDeployment('web'))
+      store.update({ ...first, spec: { ...first.spec, replicas: 2 } })
+      const rv = store.currentResourceVersion()
+      expect(thrown(() => store.update({ ...first, spec: { ...first.spec, replicas: 9 } }))).toMatchObject({
+        code: 'BATON_CONFLICT',
+        message:
+          'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; ' +
+          'please apply your changes to the latest version and try again',
+      })
+      expect(store.get('Deployment', 'default', 'web')?.spec.replicas).toBe(2)
+      expect(store.currentResourceVersion()).toBe(rv)
+    })
+
+    it('without a resourceVersion, the last write wins', () => {
+      const { store } = open()
+      const first = store.create<'Deployment'>(aDeployment('web'))
+      store.update({ ...first, spec: { ...first.spec, replicas: 2 } })
+      const blind = aDeployment('web', { replicas: 7 })
+      const updated = store.update<'Deployment'>(blind)
+      expect(updated.spec.replicas).toBe(7)
+      expect(updated.metadata.uid).toBe(first.metadata.uid)
+      expect(updated.metadata.creationTimestamp).toBe(first.metadata.creationTimestamp)
+    })
+
+    it('refuses an object that names another uid (the name was deleted and created again)', () => {
+      const { store } = open()
+      const old = store.create<'ConfigMap'>(aConfigMap('cfg'))
+      store.delete('ConfigMap', 'default', 'cfg')
+      store.create<'ConfigMap'>(aConfigMap('cfg'))
+      const { resourceVersion: _, ...metadata } = old.metadata
+      expect(thrown(() => store.update({ ...old, metadata }))).toMatchObject({ code: 'BATON_CONFLICT' })
+    })
+
+    it('fails on a missing object, naming it', () => {
+      const { store } = open()
+      expect(thrown(() => store.update<'Deployment'>(aDeployment('web')))).toMatchObject({
+        code: 'BATON_NOT_FOUND',
+        message: 'deployments.apps "web" not found',
+        hint: expect.stringContaining('-n default'),
+      })
+    })
+
+    const generationCases: { name: string; change: (d: Deployment) => void; generation: number }[] = [
+      { name: 'a spec change bumps', change: (d) => void (d.spec.replicas = 3), generation: 2 },
+      { name: 'a template change bumps', change: (d) => void (d.spec.template.spec.containers[0]!.image = 'web:2'), generation: 2 },
+      { name: 'a label change does not', change: (d) => void (d.metadata.labels = { team: 'a' }), generation: 1 },
+      { name: 'an annotation change does not', change: (d) => void (d.metadata.annotations = { note: 'x' }), generation: 1 },
+      { name: 'a finalizer change does not', change: (d) => void (d.metadata.finalizers = ['x/y']), generation: 1 },
+      { name: 'key order alone does not', change: (d) => void (d.spec = { template: d.spec.template, selector: d.spec.selector, replicas: d.spec.replicas }), generation: 1 },
+    ]
+    it.each(generationCases)('generation: $name', ({ change, generation }) => {
+      const { store } = open()
+      const d = store.create<'Deployment'>(aDeployment('web'))
+      change(d)
+      expect(store.update(d).metadata.generation).toBe(generation)
+    })
+
+    it('takes labels, annotations, ownerReferences and finalizers from the caller', () => {
+      const { store } = open()
+      const owner = store.create<'ConfigMap'>(aConfigMap('owner'))
+      const d = store.create<'Deployment'>(aDeployment('web', { labels: { a: '1' } }))
+      d.metadata.labels = { b: '2' }
+      d.metadata.annotations = { note: 'x' }
+      d.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid! }]
+      d.metadata.finalizers = ['example.com/hold']
+      const updated = store.update(d)
+      expect(updated.metadata).toMatchObject({
+        labels: { b: '2' },
+        annotations: { note: 'x' },
+        ownerReferences: d.metadata.ownerReferences,
+        finalizers: ['example.com/hold'],
+      })
+    })
+
+    it('ignores status', () => {
+      const { store } = open()
+      const d = store.create<'Deployment'>(aDeployment('web'))
+      store.updateStatus({ ...d, status: { replicas: 1 } })
+      const fresh = store.get('Deployment', 'default', 'web')!
+      const updated = store.update<'Deployment'>({ ...fresh, spec: { ...fresh.spec, replicas: 4 }, status: { replicas: 99 } })
+      expect(updated.status).toEqual({ replicas: 1 })
+      expect(updated.spec.replicas).toBe(4)
+    })
+
+    it('writes nothing when nothing changes (same resourceVersion)', () => {
+      const { store } = open()
+      const d = store.create<'Deployment'>(aDeployment('web'))
+      expect(store.update(d)).toEqual(d)
+      expect(store.currentResourceVersion()).toBe(d.metadata.resourceVersion)
+    })
+  })
+
+  describe('updateStatus', () => {
+    it('changes only status, never generation', () => {
+      const { store } = open()
+      const d = store.create<'Deployment'>(aDeployment('web', { labels: { a: '1' } }))
+      const updated = store.updateStatus<'Deployment'>({
+        ...d,
+        metadata: { ...d.metadata, labels: { changed: 'yes' } },
+        spec: { ...d.spec, replicas: 50 },
+        status: { observedGeneration: 1, replicas: 1 },
+      })
+      expect(updated.status).toEqual({ observedGeneration: 1, replicas: 1 })
+      expect(updated.spec.replicas).toBe(1)
+      expect(updated.metadata.labels).toEqual({ a: '1' })
+      expect(updated.metadata.generation).toBe(1)
+      expect(Number(updated.metadata.resourceVersion)).toBeGreaterThan(Number(d.metadata.resourceVersion))
+    })
+
+    it('compares and swaps on resourceVersion too', () => {
+      const { store } = open()
+      const d = store.create<'Deployment'>(aDeployment('web'))
+      store.updateStatus({ ...d, status: { replicas: 1 } })
+      expect(thrown(() => store.updateStatus({ ...d, status: { replicas: 2 } }))).toMatchObject({ code: 'BATON_CONFLICT' })
+    })
+  })
+
+  describe('snapshots and versions', () => {
+    it('returns copies: mutating a result changes nothing in the store', () => {
+      const { store } = open()
+      const created = store.create<'Deployment'>(aDeployment('web', { labels: { a: '1' } }))
+      created.spec.replicas = 100
+      created.metadata.labels!.a = 'mutated'
+      const got = store.get('Deployment', 'default', 'web')!
+      got.spec.template.spec.containers[0]!.image = 'evil'
+      store.list('Deployment').items[0]!.spec.replicas = 50
+      expect(store.get('Deployment', 'default', 'web')).toMatchObject({
+        metadata: { labels: { a: '1' } },
+        spec: { replicas: 1, template: { spec: { containers: [{ image: 'web:1' }] } } },
+      })
+    })
+
+    it('does not keep the caller’s object: mutating it after create changes nothing', () => {
+      const { store } = open()
+      const input = aDeployment('web')
+      store.create(input)
+      input.spec.replicas = 42
+      expect(store.get('Deployment', 'default', 'web')?.spec.replicas).toBe(1)
+    })
+
+    it('takes one global, strictly increasing resourceVersion across kinds', () => {
+      const { store } = open()
+      const rvs = [
+        store.create<'ConfigMap'>(aConfigMap('a')),
+        store.create<'Deployment'>(aDeployment('web')),
+        store.create<'Pod'>(aPod('p')),
+        store.updateStatus({ ...aPod('p'), status: { phase: 'Running' } }),
+        store.delete('ConfigMap', 'default', 'a'),
+      ].map((o) => Number(o.metadata.resourceVersion))
+      expect(rvs).toEqual([1, 2, 3, 4, 5])
+      expect(store.currentResourceVersion()).toBe('5')
+    })
+
+    it('refuses every call once closed', () => {
+      const { store } = open()
+      store.close()
+      expect(thrown(() => store.get('Pod', 'default', 'p'))).toMatchObject({ code: 'BATON_STORE' })
+      expect(thrown(() => store.create<'Pod'>(aPod('p')))).toMatchObject({ code: 'BATON_STORE' })
+    })
+  })
+}
