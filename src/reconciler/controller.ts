@@ -23,7 +23,8 @@ import type { AnyObject, Kind } from '../api/types.ts'
 import { isBatonError } from '../errors/baton-error.ts'
 import type { Clock, TimerHandle } from '../platform/clock.ts'
 import type { Logger } from '../platform/logger.ts'
-import { controllerRef, objectKey } from './keys.ts'
+import { controllerOf } from '../rollout/replica-sets.ts'
+import { objectKey } from './keys.ts'
 import type { ObjectCache } from './object-cache.ts'
 import { type BackoffPolicy, WorkQueue } from './work-queue.ts'
 
@@ -62,7 +63,7 @@ export function enqueueController(kind: Kind, ownerKind: Kind): Watch {
   return {
     kind,
     keys(obj) {
-      const ref = controllerRef(obj)
+      const ref = controllerOf(obj)
       return ref?.kind === ownerKind ? [`${obj.metadata.namespace ?? 'default'}/${ref.name}`] : []
     },
   }
@@ -73,11 +74,11 @@ export function enqueueGrandController(kind: Kind, ownerKind: Kind, grandOwnerKi
   return {
     kind,
     keys(obj, cache) {
-      const ref = controllerRef(obj)
+      const ref = controllerOf(obj)
       if (ref?.kind !== ownerKind) return []
       const namespace = obj.metadata.namespace ?? 'default'
       const owner = cache.get(ownerKind, namespace, ref.name)
-      const grand = owner && owner.metadata.uid === ref.uid ? controllerRef(owner) : undefined
+      const grand = owner && owner.metadata.uid === ref.uid ? controllerOf(owner) : undefined
       return grand?.kind === grandOwnerKind ? [`${namespace}/${grand.name}`] : []
     },
   }

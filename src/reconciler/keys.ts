@@ -1,9 +1,9 @@
 /**
  * @module
- * Work-queue keys and owner references. A key is `<namespace>/<name>` (client-go's
+ * Work-queue keys. A key is `<namespace>/<name>` (client-go's
  * MetaNamespaceKey); the kind is implied by the controller that owns the queue.
  */
-import type { KObject, OwnerReference } from '../api/types.ts'
+import type { KObject } from '../api/types.ts'
 
 export function objectKey(obj: KObject): string {
   return `${obj.metadata.namespace ?? 'default'}/${obj.metadata.name}`
@@ -14,9 +14,4 @@ export function parseKey(key: string): { namespace: string; name: string } {
   return slash < 0
     ? { namespace: 'default', name: key }
     : { namespace: key.slice(0, slash), name: key.slice(slash + 1) }
-}
-
-/** The ownerReference with `controller: true`, if any (an object has at most one). */
-export function controllerRef(obj: KObject): OwnerReference | undefined {
-  return obj.metadata.ownerReferences?.find((r) => r.controller === true)
 }

@@ -12,7 +12,8 @@
  */
 import type { AnyObject, Kind, KindMap } from '../api/types.ts'
 import type { ObjectStore, Unsubscribe, WatchEventType } from '../store/types.ts'
-import { controllerRef, objectKey } from './keys.ts'
+import { controllerOf } from '../rollout/replica-sets.ts'
+import { objectKey } from './keys.ts'
 
 export interface CacheEvent {
   type: WatchEventType
@@ -30,15 +31,22 @@ interface KindIndex {
 
 export class ObjectCache {
   readonly #store: ObjectStore
-  readonly #kinds: ReadonlySet<Kind>
+  readonly #kinds = new Set<Kind>()
   readonly #index = new Map<Kind, KindIndex>()
   readonly #listeners = new Set<CacheListener>()
   #unwatch: Unsubscribe[] = []
 
-  constructor(store: ObjectStore, kinds: Iterable<Kind>) {
+  constructor(store: ObjectStore, kinds: Iterable<Kind> = []) {
     this.#store = store
-    this.#kinds = new Set(kinds)
-    for (const kind of this.#kinds) this.#index.set(kind, { byKey: new Map(), byOwner: new Map() })
+    for (const kind of kinds) this.track(kind)
+  }
+
+  /** Adds a kind to mirror; only before start(). */
+  track(kind: Kind): void {
+    if (this.#unwatch.length > 0) throw new Error('object cache: track() after start()')
+    if (this.#kinds.has(kind)) return
+    this.#kinds.add(kind)
+    this.#index.set(kind, { byKey: new Map(), byOwner: new Map() })
   }
 
   /** Subscribes to the store; the store replays every current object as ADDED first. */
@@ -94,7 +102,7 @@ export class ObjectCache {
       idx.byKey.delete(key)
     } else {
       idx.byKey.set(key, object)
-      const owner = controllerRef(object)
+      const owner = controllerOf(object)
       if (owner) {
         let owned = idx.byOwner.get(owner.uid)
         if (!owned) idx.byOwner.set(owner.uid, (owned = new Map()))
@@ -106,7 +114,7 @@ export class ObjectCache {
   }
 
   #unindexOwner(idx: KindIndex, key: string, old: AnyObject): void {
-    const owner = controllerRef(old)
+    const owner = controllerOf(old)
     if (!owner) return
     const owned = idx.byOwner.get(owner.uid)
     owned?.delete(key)

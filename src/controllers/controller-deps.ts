@@ -1,0 +1,20 @@
+/**
+ * @module
+ * What every Baton controller is built from: the store to write to, the cache to read from,
+ * and the injected clock, id source and logger.
+ */
+import type { Clock } from '../platform/clock.ts'
+import type { IdSource } from '../platform/ids.ts'
+import type { Logger } from '../platform/logger.ts'
+import type { ObjectCache } from '../reconciler/object-cache.ts'
+import type { ObjectStore } from '../store/types.ts'
+
+export interface ControllerDeps {
+  store: ObjectStore
+  cache: ObjectCache
+  clock: Clock
+  ids: IdSource
+  logger: Logger
+  /** The node new pods are bound to (default DEFAULT_NODE_NAME). */
+  nodeName?: string
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import { aPod, aReplicaSet } from '../../../test/support/builders.ts'
+import { planReplicaSet, podFromTemplate } from './plan.ts'
+
+const rs = aReplicaSet({ name: 'web-abc12', replicas: 3 })
+const running = (name: string) => aPod({ name, owner: rs, phase: 'Running', ready: true })
+
+describe('planReplicaSet', () => {
+  it.each([
+    { name: 'no pods: create all', pods: [], create: 3, deleted: [] },
+    { name: 'exact count: nothing', pods: ['a', 'b', 'c'].map(running), create: 0, deleted: [] },
+    {
+      name: 'terminating pods do not count',
+      pods: [running('a'), running('b'), aPod({ name: 'c', owner: rs, phase: 'Running', deleting: true })],
+      create: 1,
+      deleted: [],
+    },
+    {
+      name: 'finished pods do not count',
+      pods: [running('a'), running('b'), aPod({ name: 'c', owner: rs, phase: 'Failed' })],
+      create: 1,
+      deleted: [],
+    },
+    {
+      name: 'one too many: the pending one goes',
+      pods: [running('a'), running('b'), running('c'), aPod({ name: 'd', owner: rs, phase: 'Pending' })],
+      create: 0,
+      deleted: ['d'],
+    },
+  ])('$name', ({ pods, create, deleted }) => {
+    const plan = planReplicaSet(rs, pods)
+    expect(plan.create).toBe(create)
+    expect(plan.delete.map((p) => p.metadata.name)).toEqual(deleted)
+  })
+
+  it('does nothing for a ReplicaSet that is being deleted', () => {
+    const dying = { ...rs, metadata: { ...rs.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } }
+    expect(planReplicaSet(dying, [])).toEqual({ create: 0, delete: [] })
+  })
+})
+
+describe('podFromTemplate', () => {
+  it('copies the template and never shares it', () => {
+    const pod = podFromTemplate(rs, 'web-abc12-xyz12', 'node-a')
+    expect(pod.metadata).toMatchObject({ name: 'web-abc12-xyz12', namespace: 'default', labels: rs.spec.template.metadata?.labels })
+    expect(pod.spec.nodeName).toBe('node-a')
+    pod.spec.containers[0]!.image = 'changed'
+    expect(rs.spec.template.spec.containers[0]?.image).toBe('web:1')
+  })
+})

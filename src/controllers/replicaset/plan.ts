@@ -1,0 +1,62 @@
+/**
+ * @module
+ * The ReplicaSet planner (pure): how many pods to create and which to delete so that the
+ * number of active pods equals spec.replicas, and the pod a ReplicaSet creates.
+ *
+ * Active pods are those not terminating (no deletionTimestamp) and not finished
+ * (Succeeded/Failed), as in Kubernetes' FilterActivePods: a pod being shut down is already
+ * replaced, so a scale-down never waits for graceful termination.
+ *
+ * @example
+ * // spec.replicas 3, pods: 2 running + 1 terminating → create 2
+ * planReplicaSet(rs, pods) // { create: 2, delete: [] }
+ */
+import type { Pod, ReplicaSet } from '../../api/types.ts'
+import { isPodActive } from '../../rollout/availability.ts'
+import { podsToDelete } from './delete-order.ts'
+
+export interface ReplicaSetPlan {
+  /** Pods to create; the executor names them `<rs>-<suffix>`. */
+  create: number
+  /** Pods to delete, cheapest first (delete-order.ts). */
+  delete: Pod[]
+}
+
+export function planReplicaSet(rs: ReplicaSet, pods: readonly Pod[]): ReplicaSetPlan {
+  if (rs.metadata.deletionTimestamp) return { create: 0, delete: [] }
+  const active = pods.filter(isPodActive)
+  const diff = active.length - (rs.spec.replicas ?? 1)
+  return diff < 0 ? { create: -diff, delete: [] } : { create: 0, delete: podsToDelete(active, diff) }
+}
+
+/**
+ * The pod a ReplicaSet creates: the template's labels, annotations and spec, a controller
+ * ownerReference (so deleting the ReplicaSet collects it) and the node it is bound to (Baton
+ * has no scheduler: every pod lands on the local node agent).
+ */
+export function podFromTemplate(rs: ReplicaSet, name: string, nodeName: string): Pod {
+  const template = rs.spec.template
+  const labels = template.metadata?.labels
+  const annotations = template.metadata?.annotations
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: rs.metadata.namespace ?? 'default',
+      ...(labels ? { labels: { ...labels } } : {}),
+      ...(annotations ? { annotations: { ...annotations } } : {}),
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: rs.metadata.name,
+          uid: rs.metadata.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    spec: { ...structuredClone(template.spec), nodeName },
+  }
+}

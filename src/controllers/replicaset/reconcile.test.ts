@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest'
+import { aReplicaSet } from '../../../test/support/builders.ts'
+import type { Pod, ReplicaSet } from '../../api/types.ts'
+import { FakeClock, toTimestamp } from '../../platform/clock.ts'
+import { sequentialIds } from '../../platform/ids.ts'
+import { silentLogger } from '../../platform/logger.ts'
+import { ControllerRunner } from '../../reconciler/controller.ts'
+import { ObjectCache } from '../../reconciler/object-cache.ts'
+import { DEFAULT_NODE_NAME } from '../../runtime/types.ts'
+import { createMemoryStore } from '../../store/memory/memory-store.ts'
+import { createReplicaSetController } from './reconcile.ts'
+
+function setup() {
+  const clock = new FakeClock()
+  const ids = sequentialIds()
+  const store = createMemoryStore({ clock, ids })
+  const cache = new ObjectCache(store, ['ReplicaSet', 'Pod'])
+  const controller = createReplicaSetController({ store, cache, clock, ids, logger: silentLogger })
+  const runner = new ControllerRunner(controller, { cache, clock, logger: silentLogger })
+  runner.start()
+  cache.start()
+  const rsNamed = (name: string) => store.get('ReplicaSet', 'default', name) as ReplicaSet
+  const podsOf = (rs: ReplicaSet) =>
+    store.list('Pod').items.filter((p) => p.metadata.ownerReferences?.[0]?.uid === rs.metadata.uid)
+  /** Marks a pod Running + Ready since `at` (what a node agent would report). */
+  const makeReady = (pod: Pod, at = clock.now()) =>
+    store.updateStatus<'Pod'>({
+      ...pod,
+      status: {
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: toTimestamp(at) }],
+      },
+    })
+  return { clock, store, runner, rsNamed, podsOf, makeReady }
+}
+
+function create(store: ReturnType<typeof setup>['store'], rs: ReplicaSet): ReplicaSet {
+  const { uid: _uid, ...metadata } = rs.metadata
+  return store.create<'ReplicaSet'>({ ...rs, metadata })
+}
+
+describe('ReplicaSet controller', () => {
+  it('creates the missing pods from the template, owned and bound to the node, with events', () => {
+    const { store, runner, rsNamed, podsOf } = setup()
+    const rs = create(store, aReplicaSet({ name: 'web-abc12', replicas: 3 }))
+    runner.runUntilIdle()
+    const pods = podsOf(rs)
+    expect(pods.map((p) => p.metadata.name)).toEqual(['web-abc12-bbbbb', 'web-abc12-bbbbc', 'web-abc12-bbbbd'])
+    const [pod] = pods
+    expect(pod?.metadata.labels).toEqual(rs.spec.template.metadata?.labels)
+    expect(pod?.metadata.ownerReferences).toEqual([
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc12', uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true },
+    ])
+    expect(pod?.spec.nodeName).toBe(DEFAULT_NODE_NAME)
+    expect(pod?.spec.containers).toEqual(rs.spec.template.spec.containers)
+    expect(rsNamed('web-abc12').status).toMatchObject({ replicas: 3, readyReplicas: 0, availableReplicas: 0, observedGeneration: 1 })
+    const events = store.list('Event').items.map((e) => [e.reason, e.message, e.involvedObject.name])
+    expect(events).toEqual(pods.map((p) => ['SuccessfulCreate', `Created pod: ${p.metadata.name}`, 'web-abc12']))
+  })
+
+  it('deletes not-ready pods first when scaling down, and does not count terminating pods', () => {
+    const { store, runner, rsNamed, podsOf, makeReady } = setup()
+    const rs = create(store, aReplicaSet({ name: 'web-abc12', replicas: 3 }))
+    runner.runUntilIdle()
+    const [a, b] = podsOf(rs)
+    makeReady(a as Pod)
+    makeReady(b as Pod)
+    runner.runUntilIdle()
+    store.update<'ReplicaSet'>({ ...rsNamed('web-abc12'), spec: { ...rs.spec, replicas: 2 } })
+    runner.runUntilIdle()
+    const pods = podsOf(rs)
+    const terminating = pods.filter((p) => p.metadata.deletionTimestamp).map((p) => p.metadata.name)
+    expect(terminating).toEqual(['web-abc12-bbbbd'])
+    expect(rsNamed('web-abc12').status).toMatchObject({ replicas: 2, readyReplicas: 2, availableReplicas: 2 })
+    const deleted = store.list('Event').items.filter((e) => e.reason === 'SuccessfulDelete').map((e) => e.message)
+    expect(deleted).toEqual(['Deleted pod: web-abc12-bbbbd'])
+  })
+
+  it('replaces a pod that was deleted behind its back', () => {
+    const { store, runner, podsOf } = setup()
+    const rs = create(store, aReplicaSet({ name: 'web-abc12', replicas: 2 }))
+    runner.runUntilIdle()
+    const victim = podsOf(rs)[0] as Pod
+    store.delete('Pod', 'default', victim.metadata.name, { gracePeriodSeconds: 0 })
+    runner.runUntilIdle()
+    expect(podsOf(rs)).toHaveLength(2)
+  })
+
+  it('requeues itself when a ready pod crosses minReadySeconds', () => {
+    const { store, runner, rsNamed, podsOf, makeReady, clock } = setup()
+    const rs = create(store, aReplicaSet({ name: 'web-abc12', replicas: 1, minReadySeconds: 10 }))
+    runner.runUntilIdle()
+    makeReady(podsOf(rs)[0] as Pod)
+    clock.advance(0)
+    expect(rsNamed('web-abc12').status).toMatchObject({ readyReplicas: 1, availableReplicas: 0 })
+    clock.advance(10_000)
+    expect(rsNamed('web-abc12').status?.availableReplicas).toBe(0)
+    clock.advance(1)
+    expect(rsNamed('web-abc12').status?.availableReplicas).toBe(1)
+  })
+})

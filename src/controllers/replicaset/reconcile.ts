@@ -1,0 +1,87 @@
+/**
+ * @module
+ * The ReplicaSet controller's executor: read the ReplicaSet and its pods from the cache,
+ * create or delete pods as planReplicaSet says, then write the status computed from the pods
+ * as they are now, and come back when a ready pod crosses minReadySeconds (availability
+ * changes with time alone, so no watch event would announce it).
+ *
+ * The cache is updated synchronously by every store write, so pods created here are visible
+ * to the next line: no "expectations" bookkeeping as in Kubernetes' informer-lagged
+ * controller.
+ */
+import type { Pod, ReplicaSet, ReplicaSetStatus } from '../../api/types.ts'
+import { isBatonError } from '../../errors/baton-error.ts'
+import { type Controller, type ReconcileResult, enqueueController, enqueueSelf } from '../../reconciler/controller.ts'
+import { parseKey } from '../../reconciler/keys.ts'
+import { DEFAULT_NODE_NAME } from '../../runtime/types.ts'
+import type { ControllerDeps } from '../controller-deps.ts'
+import { nextAvailabilityCheck, replicaSetStatusFromPods } from '../../rollout/availability.ts'
+import { recordEvent } from '../events.ts'
+import { planReplicaSet, podFromTemplate } from './plan.ts'
+
+export const REPLICASET_CONTROLLER = 'replicaset-controller'
+
+export function createReplicaSetController(deps: ControllerDeps): Controller {
+  return {
+    name: REPLICASET_CONTROLLER,
+    watches: [enqueueSelf('ReplicaSet'), enqueueController('Pod', 'ReplicaSet')],
+    reconcile: (key) => reconcileReplicaSet(deps, key),
+  }
+}
+
+export function reconcileReplicaSet(deps: ControllerDeps, key: string): ReconcileResult {
+  const { cache, clock, store } = deps
+  const { namespace, name } = parseKey(key)
+  const rs = cache.get('ReplicaSet', namespace, name)
+  if (!rs?.metadata.uid) return {}
+  const uid = rs.metadata.uid
+
+  let pods = cache.ownedBy('Pod', uid)
+  const plan = planReplicaSet(rs, pods)
+  for (let i = 0; i < plan.create; i++) createPod(deps, rs)
+  for (const pod of plan.delete) deletePod(deps, rs, pod)
+  if (plan.create > 0 || plan.delete.length > 0) pods = cache.ownedBy('Pod', uid)
+
+  const now = clock.now()
+  const status = replicaSetStatusFromPods(rs, pods, now)
+  if (!sameStatus(rs.status, status)) store.updateStatus<'ReplicaSet'>({ ...rs, status })
+
+  const requeueAfterMs = nextAvailabilityCheck(rs, pods, now)
+  return requeueAfterMs === undefined ? {} : { requeueAfterMs }
+}
+
+/** Pod names are `<rs>-<5 chars>`, like generateName; a clash is retried with a new suffix. */
+function createPod(deps: ControllerDeps, rs: ReplicaSet): Pod {
+  const nodeName = deps.nodeName ?? DEFAULT_NODE_NAME
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const pod = deps.store.create<'Pod'>(podFromTemplate(rs, `${rs.metadata.name}-${deps.ids.suffix()}`, nodeName))
+      recordEvent(deps.store, deps.clock, rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, REPLICASET_CONTROLLER)
+      return pod
+    } catch (err) {
+      if (!(isBatonError(err) && err.code === 'BATON_ALREADY_EXISTS') || attempt >= 4) throw err
+    }
+  }
+}
+
+function deletePod(deps: ControllerDeps, rs: ReplicaSet, pod: Pod): void {
+  try {
+    deps.store.delete('Pod', pod.metadata.namespace ?? 'default', pod.metadata.name)
+  } catch (err) {
+    if (isBatonError(err) && err.code === 'BATON_NOT_FOUND') return // already gone: the goal is met
+    throw err
+  }
+  recordEvent(deps.store, deps.clock, rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, REPLICASET_CONTROLLER)
+}
+
+function sameStatus(a: ReplicaSetStatus | undefined, b: ReplicaSetStatus): boolean {
+  return (
+    a !== undefined &&
+    a.replicas === b.replicas &&
+    a.fullyLabeledReplicas === b.fullyLabeledReplicas &&
+    a.readyReplicas === b.readyReplicas &&
+    a.availableReplicas === b.availableReplicas &&
+    a.observedGeneration === b.observedGeneration &&
+    JSON.stringify(a.conditions) === JSON.stringify(b.conditions)
+  )
+}
