@@ -1,0 +1,53 @@
+/**
+ * @module
+ * The daemon's HTTP API as a Hono app: Kubernetes-shaped object routes, watch streams,
+ * /status and /scale, and Baton's own endpoints (artifacts, logs, traffic, shutdown), all
+ * behind the daemon's bearer token. Testable in-process with `app.request()`, no socket (P10);
+ * the daemon serves it with @hono/node-server.
+ *
+ * @example
+ * const app = createApiApp({ store, token, clock: systemClock, version: '0.1.0' })
+ * const res = await app.request('/apis/apps/v1/namespaces/default/deployments', {
+ *   headers: { authorization: `Bearer ${token}` },
+ * })
+ */
+import { Hono } from 'hono'
+import type { ArtifactStore } from '../artifacts/types.ts'
+import { BatonError } from '../errors/baton-error.ts'
+import type { Clock } from '../platform/clock.ts'
+import type { ObjectStore } from '../store/types.ts'
+import { bearerAuth } from './auth.ts'
+import { registerBatonRoutes } from './baton-routes.ts'
+import { errorResponse } from './errors.ts'
+import { registerObjectRoutes } from './object-routes.ts'
+import type { LogSource } from './ports.ts'
+
+export interface ApiDeps {
+  store: ObjectStore
+  token: string
+  clock: Clock
+  version: string
+  artifacts?: ArtifactStore
+  logs?: LogSource
+  /** The load balancer's counters, served at /apis/baton.dev/v1/traffic. */
+  traffic?: () => Promise<unknown>
+  /** Stops the daemon (and with `all`, every pod); called just after the request is answered. */
+  shutdown?: (all: boolean) => void | Promise<void>
+}
+
+export function createApiApp(deps: ApiDeps): Hono {
+  const app = new Hono()
+  app.use('*', bearerAuth(deps.token))
+  registerBatonRoutes(app, deps)
+  registerObjectRoutes(app, deps)
+  app.notFound((c) =>
+    errorResponse(
+      c,
+      new BatonError('BATON_NOT_FOUND', `the server could not find the requested resource (${c.req.method} ${c.req.path})`, {
+        hint: 'Paths look like /apis/apps/v1/namespaces/default/deployments/web or /api/v1/namespaces/default/pods',
+      }),
+    ),
+  )
+  app.onError((err, c) => errorResponse(c, err))
+  return app
+}

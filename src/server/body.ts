@@ -1,0 +1,30 @@
+/**
+ * @module
+ * Request bodies: one object, as JSON or YAML (the same parser `apply -f` uses, so a
+ * manifest can be POSTed as it is).
+ */
+import type { Context } from 'hono'
+import { parseManifests } from '../api/manifest.ts'
+import type { KObject } from '../api/types.ts'
+import { badRequest } from './errors.ts'
+
+export async function readObject(c: Context): Promise<KObject> {
+  const text = await c.req.text()
+  if (text.trim() === '') throw badRequest('the request body is empty', 'Send one object as JSON or YAML')
+  const objects = parseManifests(text, 'request body')
+  if (objects.length !== 1 || !objects[0]) {
+    throw badRequest(`the request body holds ${objects.length} objects, not one`, 'Send exactly one object per request')
+  }
+  return objects[0]
+}
+
+/** A body that need not be an object of a kind (a merge patch, a Scale, DeleteOptions). */
+export async function readJson(c: Context): Promise<unknown> {
+  const text = await c.req.text()
+  if (text.trim() === '') return undefined
+  try {
+    return JSON.parse(text) as unknown
+  } catch (err) {
+    throw badRequest(`the request body is not valid JSON: ${(err as Error).message}`, 'Send a JSON document')
+  }
+}

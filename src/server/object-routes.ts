@@ -1,0 +1,165 @@
+/**
+ * @module
+ * The Kubernetes-shaped object routes, for every kind in api/resources.ts:
+ *
+ *   GET    /api/v1/{resource}                                     list across namespaces
+ *   GET    /api/v1/namespaces/{ns}/{resource}                     list (?labelSelector, ?fieldSelector, ?watch)
+ *   POST   /api/v1/namespaces/{ns}/{resource}                     create
+ *   GET    /api/v1/namespaces/{ns}/{resource}/{name}              read
+ *   PUT    /api/v1/namespaces/{ns}/{resource}/{name}              replace (CAS on metadata.resourceVersion)
+ *   PATCH  /api/v1/namespaces/{ns}/{resource}/{name}              JSON merge patch
+ *   DELETE /api/v1/namespaces/{ns}/{resource}/{name}              delete (?propagationPolicy, ?gracePeriodSeconds)
+ *   GET|PUT /…/{name}/status                                      status subresource
+ *   GET|PUT|PATCH /…/{name}/scale                                 autoscaling/v1 Scale
+ *
+ * and the same under /apis/apps/v1 for the apps group. Handlers parse, admit (default +
+ * validate) and hand over to the store; the store enforces the API semantics.
+ */
+import type { Context, Hono } from 'hono'
+import { admit } from './admission.ts'
+import { apiVersionOf } from '../api/resources.ts'
+import type { AnyObject, Kind, KObject } from '../api/types.ts'
+import type { Clock } from '../platform/clock.ts'
+import type { DeleteOptions, ObjectStore } from '../store/types.ts'
+import { readJson, readObject } from './body.ts'
+import { badRequest } from './errors.ts'
+import { matchesFields, parseFieldSelector } from './field-selector.ts'
+import { getOr404, kindOf } from './lookup.ts'
+import { mergePatch } from './merge-patch.ts'
+import { registerScaleRoutes } from './scale-routes.ts'
+import { watchResponse } from './watch.ts'
+
+export interface ObjectRouteDeps {
+  store: ObjectStore
+  clock: Clock
+}
+
+const BASES = [
+  { group: '', base: '/api/v1' },
+  { group: 'apps', base: '/apis/apps/v1' },
+] as const
+
+const ns = (c: Context): string => c.req.param('ns') ?? ''
+const name = (c: Context): string => c.req.param('name') ?? ''
+
+const truthy = (v: string | undefined) => v === 'true' || v === '1'
+
+function intParam(c: Context, name: string): number | undefined {
+  const v = c.req.query(name)
+  if (v === undefined || v === '') return undefined
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 0) throw badRequest(`${name} must be a non-negative integer, not "${v}"`, `Pass ${name}=<seconds>`)
+  return n
+}
+
+/** The body must be of the path's kind, and name the path's namespace (and name) if it names one. */
+function checkBody(obj: KObject, kind: Kind, ns: string, name?: string): AnyObject {
+  if (obj.kind !== kind) {
+    throw badRequest(`the body is a ${obj.kind || 'object without kind'}, but the path is for ${kind}`, `POST or PUT ${kind} objects to this path`)
+  }
+  if (obj.apiVersion !== apiVersionOf(kind)) {
+    throw badRequest(`${kind} is served as ${apiVersionOf(kind)}, not ${obj.apiVersion}`, `Set apiVersion: ${apiVersionOf(kind)}`)
+  }
+  obj.metadata = { ...obj.metadata }
+  if (obj.metadata.namespace === undefined || obj.metadata.namespace === '') obj.metadata.namespace = ns
+  if (obj.metadata.namespace !== ns) {
+    throw badRequest(
+      `the namespace of the provided object (${obj.metadata.namespace}) does not match the namespace sent on the request (${ns})`,
+      'Leave metadata.namespace out, or send the object to its own namespace',
+    )
+  }
+  if (name !== undefined && obj.metadata.name !== name) {
+    throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`, 'PUT an object to its own path')
+  }
+  return obj as AnyObject
+}
+
+function listResponse(c: Context, kind: Kind, namespace: string | undefined, deps: ObjectRouteDeps): Response {
+  const fields = parseFieldSelector(c.req.query('fieldSelector'))
+  const labelSelector = c.req.query('labelSelector') || undefined
+  const opts = { ...(namespace !== undefined ? { namespace } : {}), ...(labelSelector ? { labelSelector } : {}) }
+  if (truthy(c.req.query('watch'))) {
+    const resourceVersion = c.req.query('resourceVersion') || undefined
+    const timeoutSeconds = intParam(c, 'timeoutSeconds')
+    return watchResponse(deps.store, deps.clock, {
+      kind,
+      opts: { ...opts, ...(resourceVersion ? { resourceVersion } : {}) },
+      fields,
+      ...(timeoutSeconds ? { timeoutSeconds } : {}),
+      signal: c.req.raw.signal,
+    })
+  }
+  const list = deps.store.list(kind, opts)
+  return c.json({
+    apiVersion: apiVersionOf(kind),
+    kind: `${kind}List`,
+    metadata: { resourceVersion: list.resourceVersion },
+    items: list.items.filter((o) => matchesFields(o, fields)),
+  })
+}
+
+function deleteOptions(c: Context, body: unknown): DeleteOptions {
+  const b = (body ?? {}) as { propagationPolicy?: string; gracePeriodSeconds?: number; preconditions?: { resourceVersion?: string } }
+  const policy = c.req.query('propagationPolicy') ?? b.propagationPolicy
+  if (policy !== undefined && policy !== 'Background' && policy !== 'Foreground' && policy !== 'Orphan') {
+    throw badRequest(`unknown propagationPolicy "${policy}"`, 'Use Background, Foreground or Orphan')
+  }
+  const grace = intParam(c, 'gracePeriodSeconds') ?? b.gracePeriodSeconds
+  return {
+    // Baton deletes dependents in the background either way; Foreground is accepted as kubectl sends it.
+    ...(policy === 'Orphan' ? { propagationPolicy: 'Orphan' as const } : policy ? { propagationPolicy: 'Background' as const } : {}),
+    ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
+    ...(b.preconditions?.resourceVersion ? { resourceVersion: b.preconditions.resourceVersion } : {}),
+  }
+}
+
+export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
+  const { store } = deps
+  for (const { group, base } of BASES) {
+    const one = `${base}/namespaces/:ns/:resource/:name`
+
+    app.get(`${base}/:resource`, (c) => listResponse(c, kindOf(c, group), undefined, deps))
+    app.get(`${base}/namespaces/:ns/:resource`, (c) => listResponse(c, kindOf(c, group), ns(c), deps))
+
+    app.post(`${base}/namespaces/:ns/:resource`, async (c) => {
+      const kind = kindOf(c, group)
+      const obj = checkBody(await readObject(c), kind, ns(c))
+      return c.json(store.create(admit(obj)), 201)
+    })
+
+    app.get(one, (c) => c.json(getOr404(store, kindOf(c, group), ns(c), name(c))))
+
+    app.put(one, async (c) => {
+      const kind = kindOf(c, group)
+      const obj = checkBody(await readObject(c), kind, ns(c), name(c))
+      return c.json(store.update(admit(obj)))
+    })
+
+    app.patch(one, async (c) => {
+      const kind = kindOf(c, group)
+      const current = getOr404(store, kind, ns(c), name(c))
+      const patched = mergePatch(current, await readJson(c))
+      const obj = checkBody(patched, kind, ns(c), name(c))
+      // A patch applies to what was read; a write in between is a conflict, not a lost update.
+      obj.metadata.resourceVersion ??= current.metadata.resourceVersion
+      return c.json(store.update(admit(obj)))
+    })
+
+    app.delete(one, async (c) => {
+      const kind = kindOf(c, group)
+      const opts = deleteOptions(c, await readJson(c))
+      getOr404(store, kind, ns(c), name(c))
+      return c.json(store.delete(kind, ns(c), name(c), opts))
+    })
+
+    app.get(`${one}/status`, (c) => c.json(getOr404(store, kindOf(c, group), ns(c), name(c))))
+    app.put(`${one}/status`, async (c) => {
+      const kind = kindOf(c, group)
+      const obj = checkBody(await readObject(c), kind, ns(c), name(c))
+      getOr404(store, kind, ns(c), name(c))
+      return c.json(store.updateStatus(obj))
+    })
+
+    registerScaleRoutes(app, `${one}/scale`, group, store)
+  }
+}

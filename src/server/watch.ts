@@ -1,0 +1,57 @@
+/**
+ * @module
+ * `?watch=true`: a chunked response of newline-delimited watch events, as the Kubernetes API
+ * streams them (`{"type":"ADDED","object":{...}}\n`). The store calls back synchronously
+ * after each commit; the handler only serialises and enqueues. The subscription ends when
+ * the client goes away, when `timeoutSeconds` passes, or when the server closes.
+ */
+import type { Kind } from '../api/types.ts'
+import type { Clock } from '../platform/clock.ts'
+import type { ObjectStore, WatchOptions } from '../store/types.ts'
+import { type FieldRequirement, matchesFields } from './field-selector.ts'
+
+export interface WatchRequest {
+  kind: Kind
+  opts: WatchOptions
+  fields: FieldRequirement[]
+  timeoutSeconds?: number
+  signal: AbortSignal
+}
+
+export function watchResponse(store: ObjectStore, clock: Clock, req: WatchRequest): Response {
+  const encoder = new TextEncoder()
+  let stop = (): void => {}
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let open = true
+      const close = () => {
+        if (!open) return
+        open = false
+        unsubscribe()
+        timer?.cancel()
+        req.signal.removeEventListener('abort', close)
+        try {
+          controller.close()
+        } catch {
+          // already closed by a cancelled reader
+        }
+      }
+      // Throws BATON_GONE for a too-old resourceVersion before anything is streamed; the
+      // caller turns that into a 410 answer.
+      const unsubscribe = store.watch(req.kind, req.opts, (ev) => {
+        if (!open || !matchesFields(ev.object, req.fields)) return
+        controller.enqueue(encoder.encode(JSON.stringify({ type: ev.type, object: ev.object }) + '\n'))
+      })
+      const timer = req.timeoutSeconds ? clock.setTimeout(close, req.timeoutSeconds * 1000) : undefined
+      req.signal.addEventListener('abort', close, { once: true })
+      stop = close
+    },
+    cancel() {
+      stop()
+    },
+  })
+  return new Response(body, {
+    status: 200,
+    headers: { 'content-type': 'application/json; stream=watch', 'cache-control': 'no-store' },
+  })
+}
