@@ -63,7 +63,7 @@ function get(port: number, path: string, agent?: http.Agent): Promise<Answer> {
 const events = (log: string[]) => log.map((l) => l.replace(/^\S+ /, '').replace(/ [\d.]+ms$/, ''))
 
 describe('examples/web/server.js', () => {
-  it.each([
+  it.each<{ name: string; dir: string; env: Record<string, string>; want: string }>([
     { name: 'v1 folder', dir: 'v1', env: {}, want: 'v1' },
     { name: 'v2 folder', dir: 'v2', env: {}, want: 'v2' },
     { name: 'APP_VERSION over version.txt', dir: 'v1', env: { APP_VERSION: 'canary' }, want: 'canary' },
