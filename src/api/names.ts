@@ -8,6 +8,9 @@
 const DNS1123_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?'
 const DNS1123_LABEL_RE = new RegExp(`^${DNS1123_LABEL}$`)
 const DNS1123_SUBDOMAIN_RE = new RegExp(`^${DNS1123_LABEL}(\\.${DNS1123_LABEL})*$`)
+const DNS1035_LABEL = '[a-z]([-a-z0-9]*[a-z0-9])?'
+const DNS1035_LABEL_RE = new RegExp(`^${DNS1035_LABEL}$`)
+const CONFIG_KEY_RE = /^[-._a-zA-Z0-9]+$/
 const QUALIFIED_NAME_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/
 const LABEL_VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/
 const IANA_SVC_NAME_RE = /^[-a-z0-9]+$/
@@ -26,6 +29,35 @@ export function dns1123LabelErrors(value: string): string[] {
         `validation is '${DNS1123_LABEL}')`,
     )
   }
+  return errs
+}
+
+/** A DNS-1035 label (must start with a letter): Service names, which become DNS names. */
+export function dns1035LabelErrors(value: string): string[] {
+  const errs: string[] = []
+  if (value.length > 63) errs.push(maxLen(63))
+  if (!DNS1035_LABEL_RE.test(value)) {
+    errs.push(
+      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic " +
+        "character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for " +
+        `validation is '${DNS1035_LABEL}')`,
+    )
+  }
+  return errs
+}
+
+/** A ConfigMap key: a file name when the map is mounted, so no slashes. */
+export function configKeyErrors(value: string): string[] {
+  const errs: string[] = []
+  if (value.length > 253) errs.push(maxLen(253))
+  if (!CONFIG_KEY_RE.test(value)) {
+    errs.push(
+      "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or " +
+        "'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+    )
+  }
+  if (value === '.' || value === '..') errs.push(`must not be '${value}'`)
+  else if (value.startsWith('..')) errs.push("must not start with '..'")
   return errs
 }
 

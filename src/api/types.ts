@@ -170,6 +170,7 @@ export interface PodSpec {
   initContainers?: Container[]
   restartPolicy?: RestartPolicy
   terminationGracePeriodSeconds?: number
+  activeDeadlineSeconds?: number
   nodeName?: string
   volumes?: Array<Record<string, unknown> & { name: string }>
   dnsPolicy?: string

@@ -1,0 +1,178 @@
+/**
+ * @module
+ * One strict zod schema per served kind (apps/v1 Deployment, ReplicaSet, StatefulSet,
+ * ControllerRevision; v1 Pod, Service, Endpoints, ConfigMap, Event). Structure only.
+ * `spec` and `selector` are optional here so that the rule files report them with
+ * Kubernetes' wording ("spec.selector: Required value").
+ */
+import { z } from 'zod'
+import { bool, ignored, int, intOrString, labelSelector, objectMeta, status, str, stringList, stringMap, unsupported } from './schema-common.ts'
+import { PROTOCOLS, podSpec, podTemplate } from './schema-pod.ts'
+
+const typeMeta = { apiVersion: str, kind: str, metadata: objectMeta.optional() }
+
+export const DEPLOYMENT_STRATEGIES = ['Recreate', 'RollingUpdate'] as const
+
+export const deployment = z.strictObject({
+  ...typeMeta,
+  spec: z
+    .strictObject({
+      replicas: int.optional(),
+      selector: labelSelector.optional(),
+      template: podTemplate.optional(),
+      strategy: z
+        .strictObject({
+          type: z.enum(DEPLOYMENT_STRATEGIES).optional(),
+          rollingUpdate: z.strictObject({ maxUnavailable: intOrString.optional(), maxSurge: intOrString.optional() }).optional(),
+        })
+        .optional(),
+      minReadySeconds: int.optional(),
+      revisionHistoryLimit: int.optional(),
+      paused: bool.optional(),
+      progressDeadlineSeconds: int.optional(),
+    })
+    .optional(),
+  status,
+})
+
+export const replicaSet = z.strictObject({
+  ...typeMeta,
+  spec: z
+    .strictObject({
+      replicas: int.optional(),
+      minReadySeconds: int.optional(),
+      selector: labelSelector.optional(),
+      template: podTemplate.optional(),
+    })
+    .optional(),
+  status,
+})
+
+export const statefulSet = z.strictObject({
+  ...typeMeta,
+  spec: z
+    .strictObject({
+      replicas: int.optional(),
+      selector: labelSelector.optional(),
+      template: podTemplate.optional(),
+      serviceName: str.optional(),
+      podManagementPolicy: z.enum(['OrderedReady', 'Parallel']).optional(),
+      updateStrategy: z
+        .strictObject({
+          type: z.enum(['RollingUpdate', 'OnDelete']).optional(),
+          rollingUpdate: z.strictObject({ partition: int.optional(), maxUnavailable: intOrString.optional() }).optional(),
+        })
+        .optional(),
+      revisionHistoryLimit: int.optional(),
+      minReadySeconds: int.optional(),
+      ordinals: z.strictObject({ start: int.optional() }).optional(),
+      volumeClaimTemplates: unsupported('Baton has no persistent volume claims; use a hostPath volume').optional(),
+      persistentVolumeClaimRetentionPolicy: ignored.optional(),
+    })
+    .optional(),
+  status,
+})
+
+export const controllerRevision = z.strictObject({ ...typeMeta, revision: int, data: ignored.optional() })
+
+export const pod = z.strictObject({ ...typeMeta, spec: podSpec.optional(), status })
+
+export const SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer'] as const
+
+export const service = z.strictObject({
+  ...typeMeta,
+  spec: z
+    .strictObject({
+      selector: stringMap.optional(),
+      ports: z
+        .array(
+          z.strictObject({
+            name: str.optional(),
+            protocol: z.enum(PROTOCOLS).optional(),
+            appProtocol: str.optional(),
+            port: int,
+            targetPort: intOrString.optional(),
+            nodePort: int.optional(),
+          }),
+        )
+        .optional(),
+      type: z.enum(SERVICE_TYPES).optional(),
+      clusterIP: str.optional(),
+      clusterIPs: stringList.optional(),
+      sessionAffinity: z.enum(['ClientIP', 'None']).optional(),
+      externalTrafficPolicy: z.enum(['Cluster', 'Local']).optional(),
+      externalName: unsupported('Baton does not serve ExternalName services').optional(),
+      publishNotReadyAddresses: unsupported('Baton only routes to ready pods').optional(),
+      // Printed by `kubectl get svc -o yaml`; cluster networking details with no effect here.
+      sessionAffinityConfig: ignored.optional(),
+      internalTrafficPolicy: ignored.optional(),
+      ipFamilies: ignored.optional(),
+      ipFamilyPolicy: ignored.optional(),
+      loadBalancerIP: ignored.optional(),
+      loadBalancerClass: ignored.optional(),
+      loadBalancerSourceRanges: ignored.optional(),
+      allocateLoadBalancerNodePorts: ignored.optional(),
+      externalIPs: ignored.optional(),
+      healthCheckNodePort: ignored.optional(),
+      trafficDistribution: ignored.optional(),
+    })
+    .optional(),
+  status,
+})
+
+const objectReference = z.strictObject({
+  kind: str.optional(),
+  name: str.optional(),
+  namespace: str.optional(),
+  uid: str.optional(),
+  apiVersion: str.optional(),
+  resourceVersion: str.optional(),
+  fieldPath: str.optional(),
+})
+
+const endpointAddress = z.strictObject({
+  ip: str,
+  hostname: str.optional(),
+  nodeName: str.optional(),
+  targetRef: objectReference.optional(),
+})
+
+export const endpoints = z.strictObject({
+  ...typeMeta,
+  subsets: z
+    .array(
+      z.strictObject({
+        addresses: z.array(endpointAddress).optional(),
+        notReadyAddresses: z.array(endpointAddress).optional(),
+        ports: z
+          .array(z.strictObject({ name: str.optional(), port: int, protocol: z.enum(PROTOCOLS).optional(), appProtocol: str.optional() }))
+          .optional(),
+      }),
+    )
+    .optional(),
+})
+
+export const configMap = z.strictObject({
+  ...typeMeta,
+  data: stringMap.optional(),
+  binaryData: stringMap.optional(),
+  immutable: bool.optional(),
+})
+
+export const event = z.strictObject({
+  ...typeMeta,
+  involvedObject: objectReference,
+  reason: str.optional(),
+  message: str.optional(),
+  type: z.enum(['Normal', 'Warning']).optional(),
+  source: z.strictObject({ component: str.optional(), host: str.optional() }).optional(),
+  firstTimestamp: str.optional(),
+  lastTimestamp: str.optional(),
+  count: int.optional(),
+  eventTime: ignored.optional(),
+  series: ignored.optional(),
+  action: ignored.optional(),
+  related: ignored.optional(),
+  reportingComponent: ignored.optional(),
+  reportingInstance: ignored.optional(),
+})

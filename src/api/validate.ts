@@ -1,0 +1,122 @@
+/**
+ * @module
+ * validateObject: the gate every user-supplied object passes before it is stored. It reports
+ * every problem at once, like the API server, in one BatonError:
+ *
+ *   BATON_INVALID  The Deployment "web" is invalid
+ *     spec.replicas: Invalid value: -1: must be greater than or equal to 0
+ *     spec.template.spec.containers[0].imagePullPolice: unknown field "spec.template.spec.containers[0].imagePullPolice"
+ *
+ * Two layers: a strict zod schema per kind (unknown fields, types, enum values) and the rule
+ * files (names, ranges, cross-field rules) run on the defaulted object, because Kubernetes
+ * validates after defaulting (progressDeadlineSeconds 600 must exceed minReadySeconds even
+ * when the user wrote only the latter).
+ */
+import type { z } from 'zod'
+import { BatonError } from '../errors/baton-error.ts'
+import { applyDefaults } from './defaults.ts'
+import { type FieldError, invalidObjectError, required } from './field-errors.ts'
+import { isRec, type Rec } from './guards.ts'
+import { dns1035LabelErrors, dns1123SubdomainErrors } from './names.ts'
+import * as schemas from './schema-kinds.ts'
+import type { Kind, KObject } from './types.ts'
+import { type NameRule, validateObjectMeta } from './validate-meta.ts'
+import { validatePodSpec } from './validate-pod-spec.ts'
+import { validateConfigMap, validateEndpoints, validateServiceSpec } from './validate-service.ts'
+import { validateDeploymentSpec, validateReplicaSetSpec, validateStatefulSetSpec } from './validate-workloads.ts'
+import { fieldErrorsFromZod } from './zod-issues.ts'
+
+interface ServedKind {
+  apiVersion: 'apps/v1' | 'v1'
+  kind: Kind
+  schema: z.ZodType
+  /** Service names become DNS names, so they follow the stricter DNS-1035 label rule. */
+  nameRule: NameRule
+  rules: (obj: never) => FieldError[]
+}
+
+const none = (): FieldError[] => []
+
+const SERVED: readonly ServedKind[] = [
+  { apiVersion: 'apps/v1', kind: 'Deployment', schema: schemas.deployment, nameRule: dns1123SubdomainErrors, rules: validateDeploymentSpec },
+  { apiVersion: 'apps/v1', kind: 'ReplicaSet', schema: schemas.replicaSet, nameRule: dns1123SubdomainErrors, rules: validateReplicaSetSpec },
+  { apiVersion: 'apps/v1', kind: 'StatefulSet', schema: schemas.statefulSet, nameRule: dns1123SubdomainErrors, rules: validateStatefulSetSpec },
+  { apiVersion: 'apps/v1', kind: 'ControllerRevision', schema: schemas.controllerRevision, nameRule: dns1123SubdomainErrors, rules: none },
+  {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    schema: schemas.pod,
+    nameRule: dns1123SubdomainErrors,
+    rules: (pod: Rec) => validatePodSpec(pod.spec as never, 'spec'),
+  },
+  { apiVersion: 'v1', kind: 'Service', schema: schemas.service, nameRule: dns1035LabelErrors, rules: validateServiceSpec },
+  { apiVersion: 'v1', kind: 'Endpoints', schema: schemas.endpoints, nameRule: dns1123SubdomainErrors, rules: validateEndpoints },
+  { apiVersion: 'v1', kind: 'ConfigMap', schema: schemas.configMap, nameRule: dns1123SubdomainErrors, rules: validateConfigMap },
+  { apiVersion: 'v1', kind: 'Event', schema: schemas.event, nameRule: dns1123SubdomainErrors, rules: none },
+]
+
+/** Every apiVersion/kind pair Baton serves, in `kubectl api-resources` order of groups. */
+export const SERVED_KINDS: ReadonlyArray<{ apiVersion: string; kind: Kind }> = SERVED.map(({ apiVersion, kind }) => ({ apiVersion, kind }))
+
+const SERVED_LIST = ['apps/v1', 'v1']
+  .map((v) => `${v} ${SERVED.filter((s) => s.apiVersion === v).map((s) => s.kind).join(', ')}`)
+  .join('; ')
+
+/** JSON `null` and YAML `~` mean "not set" to Kubernetes; dropping them keeps the rules simple. */
+function withoutNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutNulls)
+  if (!isRec(v)) return v
+  const out: Rec = {}
+  for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = withoutNulls(x)
+  return out
+}
+
+function servedKind(obj: Rec): ServedKind {
+  const { apiVersion, kind } = obj
+  const missing = [
+    ...(typeof apiVersion === 'string' && apiVersion !== '' ? [] : [required('apiVersion')]),
+    ...(typeof kind === 'string' && kind !== '' ? [] : [required('kind')]),
+  ]
+  if (missing.length > 0) {
+    const hint = 'Start each manifest with apiVersion and kind, e.g. apiVersion: apps/v1 and kind: Deployment.'
+    throw new BatonError('BATON_INVALID', 'Object is missing apiVersion or kind', { hint, causes: missing })
+  }
+  const entry = SERVED.find((s) => s.kind === kind)
+  if (entry && entry.apiVersion === apiVersion) return entry
+  const fix = entry ? `Use apiVersion: ${entry.apiVersion} for ${entry.kind}. ` : ''
+  throw new BatonError('BATON_UNKNOWN_KIND', `no matches for kind "${String(kind)}" in version "${String(apiVersion)}"`, {
+    hint: `${fix}Baton serves ${SERVED_LIST}.`,
+  })
+}
+
+/**
+ * Checks one object (as parsed from a manifest or an API body) and returns it with nulls
+ * removed; it does not apply defaults (call applyDefaults on the result before storing).
+ *
+ * @throws BatonError BATON_INVALID listing every problem (causes), BATON_UNKNOWN_KIND for an
+ *   apiVersion/kind Baton does not serve.
+ */
+export function validateObject(input: unknown): KObject {
+  const obj = withoutNulls(input)
+  if (!isRec(obj)) {
+    throw new BatonError('BATON_INVALID', 'Object is not a JSON/YAML object', {
+      hint: 'Each manifest must be one object with apiVersion, kind, metadata and (usually) spec.',
+    })
+  }
+  const served = servedKind(obj)
+  const parsed = served.schema.safeParse(obj, { reportInput: true })
+  const structural = parsed.success ? [] : fieldErrorsFromZod(served.schema, parsed.error.issues)
+  const defaulted = applyDefaults(obj as unknown as KObject) as unknown as Rec
+  const semantic = [
+    ...validateObjectMeta(isRec(defaulted.metadata) ? (defaulted.metadata as never) : undefined, served.nameRule),
+    ...served.rules(defaulted as never),
+  ]
+  // A field with a structural problem (wrong type, unknown) gets no second, derived complaint.
+  const broken = new Set(structural.map((e) => e.field))
+  const errs = [...structural, ...semantic.filter((e) => !broken.has(e.field))]
+  if (errs.length > 0) {
+    const name = isRec(obj.metadata) && typeof obj.metadata.name === 'string' ? obj.metadata.name : ''
+    throw invalidObjectError(served.kind, name, errs)
+  }
+  return obj as unknown as KObject
+}
