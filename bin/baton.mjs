@@ -1,3 +1,6 @@
 #!/usr/bin/env node
 // The CLI entry: Node 24 runs the TypeScript sources directly (type stripping), so there is no build step.
-import '../src/cli/main.ts'
+import { main } from '../src/cli/main.ts'
+
+// Exit explicitly: an idle keep-alive connection to the daemon must not hold the process open.
+process.exit(await main())

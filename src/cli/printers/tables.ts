@@ -31,7 +31,10 @@ export interface TableOptions {
   withNamespace?: boolean
   /** Names rows `deployment.apps/web` (`get all`, several types in one command). */
   withKind?: boolean
-  /** Leaves out the header row (later pages of `get -w`). */
+  /**
+   * Leaves out the header row (later rows of `get -w`); columns are still at least as wide
+   * as their headers, so the rows stay under the header printed first.
+   */
   noHeaders?: boolean
 }
 
@@ -171,12 +174,12 @@ export function printTable(kind: Kind, objects: readonly AnyObject[], opts: Tabl
   const nsHeader = opts.withNamespace ? ['NAMESPACE'] : []
   if (cols.custom) {
     const wide = opts.wide && cols.wideCells
-    if (!opts.noHeaders) rows.push([...nsHeader, ...(wide ? (cols.wideHeaders ?? []) : cols.headers)])
+    rows.push([...nsHeader, ...(wide ? (cols.wideHeaders ?? []) : cols.headers)])
     for (const o of objects) rows.push([...ns(o), ...(wide ? cols.wideCells!(o, opts.now) : cols.cells(o, opts.now))])
-    return table(rows)
+    return withoutHeader(table(rows), opts.noHeaders)
   }
   const wide = opts.wide && cols.wideCells
-  if (!opts.noHeaders) rows.push([...nsHeader, 'NAME', ...cols.headers, 'AGE', ...(wide ? (cols.wideHeaders ?? []) : [])])
+  rows.push([...nsHeader, 'NAME', ...cols.headers, 'AGE', ...(wide ? (cols.wideHeaders ?? []) : [])])
   for (const o of objects) {
     const name = opts.withKind ? `${qualifiedSingular(kind)}/${o.metadata.name}` : o.metadata.name
     rows.push([
@@ -187,5 +190,9 @@ export function printTable(kind: Kind, objects: readonly AnyObject[], opts: Tabl
       ...(wide ? cols.wideCells!(o, opts.now) : []),
     ])
   }
-  return table(rows)
+  return withoutHeader(table(rows), opts.noHeaders)
+}
+
+function withoutHeader(text: string, drop: boolean | undefined): string {
+  return drop ? text.slice(text.indexOf('\n') + 1) : text
 }

@@ -1,0 +1,39 @@
+/**
+ * @module
+ * `-o json|yaml|name|wide` for get and for mutations, as kubectl prints them: one object as
+ * itself, several as a `v1 List`; `name` as TYPE/name lines.
+ */
+import { stringify } from 'yaml'
+import { qualifiedSingular } from '../../api/resources.ts'
+import type { AnyObject, KObject } from '../../api/types.ts'
+import { usageError } from '../command.ts'
+
+export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'name'
+
+export function parseOutput(value: unknown, allowed: readonly OutputFormat[] = ['table', 'wide', 'json', 'yaml', 'name']): OutputFormat {
+  if (value === undefined || value === '') return 'table'
+  const v = String(value)
+  if (!(allowed as readonly string[]).includes(v) || v === 'table') {
+    throw usageError(`unable to match a printer suitable for the output format "${v}"`, `Allowed formats are: ${allowed.filter((a) => a !== 'table').join(', ')}`)
+  }
+  return v as OutputFormat
+}
+
+export function nameOf(obj: KObject): string {
+  return `${qualifiedSingular(obj.kind)}/${obj.metadata.name}`
+}
+
+/** Objects as JSON, YAML or names; undefined for the table formats. */
+export function printObjects(objects: readonly AnyObject[], format: OutputFormat, single: boolean): string | undefined {
+  const doc = single && objects.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: objects }
+  switch (format) {
+    case 'json':
+      return JSON.stringify(doc, null, 4) + '\n'
+    case 'yaml':
+      return stringify(doc)
+    case 'name':
+      return objects.map((o) => nameOf(o) + '\n').join('')
+    default:
+      return undefined
+  }
+}

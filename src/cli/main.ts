@@ -1,0 +1,192 @@
+/**
+ * @module
+ * The CLI entry: argv -> commander -> one command's complete/validate/run, and the one place
+ * that turns errors into stderr text and exit codes (P12), the way kubectl's checkErr does:
+ *
+ *   Error from server (NotFound): deployments.apps "x" not found      <- the API said so
+ *   error: exactly one resource is required, as TYPE NAME or TYPE/NAME <- the CLI found it
+ *   hint: <how to fix it>
+ *
+ * Every failure exits 1 (kubectl's DefaultErrorExitCode); a usage error also prints the
+ * command's usage. Stack traces only with -v.
+ */
+import { Command, CommanderError } from 'commander'
+import { fileURLToPath } from 'node:url'
+import { isBatonError, type BatonError } from '../errors/baton-error.ts'
+import type { ErrorCode } from '../errors/codes.ts'
+import { systemClock, type Clock } from '../platform/clock.ts'
+import { isTty } from '../platform/env.ts'
+import { ApiClient, type Fetch, ServerError } from './client.ts'
+import type { AnyCommand, CliContext, CliIO } from './command.ts'
+import { COMMANDS } from './commands/index.ts'
+import { type ConfigSources, resolveConnection, systemSources } from './config.ts'
+
+export interface CliDeps {
+  io: CliIO
+  clock?: Clock
+  sources?: ConfigSources
+  /** Replaces global fetch: tests route requests to an in-process API app. */
+  fetch?: Fetch
+  repoRoot?: string
+  signal?: AbortSignal
+}
+
+/** kubectl's reason for each status an API error can carry. */
+const SERVER_REASONS: Partial<Record<ErrorCode, string>> = {
+  BATON_NOT_FOUND: 'NotFound',
+  BATON_ALREADY_EXISTS: 'AlreadyExists',
+  BATON_CONFLICT: 'Conflict',
+  BATON_INVALID: 'Invalid',
+  BATON_BAD_REQUEST: 'BadRequest',
+  BATON_MANIFEST_PARSE: 'BadRequest',
+  BATON_UNKNOWN_KIND: 'BadRequest',
+  BATON_UNAUTHORIZED: 'Unauthorized',
+  BATON_GONE: 'Expired',
+  BATON_REVISION_NOT_FOUND: 'NotFound',
+  BATON_ARTIFACT_NOT_FOUND: 'NotFound',
+  BATON_ARTIFACT_EXISTS: 'AlreadyExists',
+  BATON_ARTIFACT_UNSAFE: 'BadRequest',
+  BATON_INTERNAL: 'InternalError',
+}
+
+/** The stderr text for a failed command. */
+export function formatError(err: unknown, verbose: boolean): string {
+  if (!isBatonError(err)) {
+    const e = err instanceof Error ? err : new Error(String(err))
+    return `error: ${e.message}\n${verbose && e.stack ? e.stack + '\n' : ''}`
+  }
+  let text =
+    err instanceof ServerError ? `Error from server (${SERVER_REASONS[err.code] ?? 'InternalError'}): ${err.message}\n` : `error: ${err.message}\n`
+  for (const c of (err as BatonError).causes) {
+    const line = `* ${c.field}: ${c.message}`
+    if (!err.message.includes(line)) text += `${line}\n`
+  }
+  if (err.hint) text += `hint: ${err.hint}\n`
+  if (verbose && err.stack) text += `${err.stack}\n`
+  return text
+}
+
+function usageText(cmd: Command, spec: AnyCommand): string {
+  const name = ['baton', ...spec.path].join(' ')
+  return `Usage:\n  ${name} ${spec.usage}\n\nUse "${name} --help" for more information.\n`
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value]
+}
+
+function buildProgram(deps: CliDeps, run: (spec: AnyCommand, cmd: Command, args: string[]) => Promise<void>): Command {
+  const program = new Command('baton')
+    .description('Zero-downtime rolling deployments with Kubernetes semantics, on one machine')
+    .option('-n, --namespace <namespace>', 'The namespace scope for this request')
+    .option('--server <url>', 'The address of the Baton API (default: from <data-dir>/daemon.json, else http://127.0.0.1:7070)')
+    .option('--token <token>', 'The API token (default: <data-dir>/token)')
+    .option('--data-dir <dir>', 'The daemon data directory (default: $BATON_HOME or ./.baton)')
+    .option('-v, --verbose', 'Print stack traces with errors')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void deps.io.out.write(s),
+      writeErr: (s) => void deps.io.err.write(s),
+    })
+    .showSuggestionAfterError(true)
+  const groups = new Map<string, Command>()
+  for (const spec of COMMANDS) {
+    let parent = program
+    for (const word of spec.path.slice(0, -1)) {
+      let group = groups.get(word)
+      if (!group) {
+        group = parent.command(word).description(`${word} commands`).exitOverride()
+        groups.set(word, group)
+      }
+      parent = group
+    }
+    const cmd = parent.command(spec.path[spec.path.length - 1]!).description(spec.summary).exitOverride()
+    if (spec.args) cmd.arguments(spec.args)
+    cmd.usage(spec.usage)
+    if (spec.examples) cmd.addHelpText('after', `\nExamples:\n${spec.examples}`)
+    for (const f of spec.flags ?? []) {
+      if (f.repeatable) cmd.option(f.flags, f.description, collect, f.default as string[] | undefined)
+      else if (f.default !== undefined) cmd.option(f.flags, f.description, f.default as string | boolean)
+      else cmd.option(f.flags, f.description)
+    }
+    cmd.action(async (...actionArgs: unknown[]) => {
+      const args = actionArgs.slice(0, -2).flatMap((a) => (Array.isArray(a) ? (a as string[]) : a === undefined ? [] : [String(a)]))
+      await run(spec, cmd, args)
+    })
+  }
+  return program
+}
+
+/** Runs one CLI invocation; resolves to the exit code. */
+export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const clock = deps.clock ?? systemClock
+  const sources = deps.sources ?? systemSources
+  let exitCode = 0
+  let verbose = argv.includes('-v') || argv.includes('--verbose')
+  let current: { spec: AnyCommand; cmd: Command } | undefined
+
+  const program = buildProgram(deps, async (spec, cmd, args) => {
+    current = { spec, cmd }
+    const flags = cmd.optsWithGlobals() as Record<string, unknown>
+    verbose = flags.verbose === true
+    let client: ApiClient | undefined
+    const connection = () =>
+      resolveConnection(
+        {
+          ...(typeof flags.server === 'string' ? { server: flags.server } : {}),
+          ...(typeof flags.token === 'string' ? { token: flags.token } : {}),
+          ...(typeof flags.dataDir === 'string' ? { dataDir: flags.dataDir } : {}),
+        },
+        sources,
+      )
+    const ctx: CliContext = {
+      io: deps.io,
+      clock,
+      namespace: typeof flags.namespace === 'string' ? flags.namespace : 'default',
+      connection,
+      client: () => {
+        if (!client) {
+          const c = connection()
+          client = new ApiClient({ server: c.server, token: c.token, ...(deps.fetch ? { fetch: deps.fetch } : {}) })
+        }
+        return client
+      },
+      repoRoot: deps.repoRoot ?? fileURLToPath(new URL('../..', import.meta.url)),
+      signal: deps.signal ?? new AbortController().signal,
+    }
+    const opts = await spec.complete(args, flags, ctx)
+    spec.validate?.(opts)
+    exitCode = (await spec.run(opts, ctx)) ?? 0
+  })
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' })
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0; commander has already printed its message.
+      if (err.exitCode === 0 || err.code === 'commander.help' || err.code === 'commander.helpDisplayed') return 0
+      return 1
+    }
+    deps.io.err.write(formatError(err, verbose))
+    if (isBatonError(err) && err.code === 'BATON_USAGE' && current) deps.io.err.write(usageText(current.cmd, current.spec))
+    return 1
+  }
+  return exitCode
+}
+
+/** The process entry (bin/baton.mjs): real streams, SIGINT stops long-running commands. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  const abort = new AbortController()
+  process.once('SIGINT', () => abort.abort())
+  const io: CliIO = {
+    out: process.stdout,
+    err: process.stderr,
+    isTTY: isTty(process.stdout),
+    readStdin: async () => {
+      const chunks: Buffer[] = []
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+      return Buffer.concat(chunks).toString('utf8')
+    },
+  }
+  return runCli(argv, { io, signal: abort.signal })
+}
