@@ -1,12 +1,13 @@
 /**
  * @module
- * Admission: what every written object goes through before the store sees it. Kubernetes'
- * order: defaults first, then validation of the defaulted object, so that a manifest that
- * leaves fields out is judged with the values it will actually run with.
+ * Admission: what every written object goes through before the store sees it. Validation
+ * judges the object as it will run (validateObject applies defaults internally before its
+ * semantic checks); the stored object is the validated one with defaults filled in.
  */
 import { applyDefaults } from '../api/defaults.ts'
 import type { AnyObject } from '../api/types.ts'
+import { validateObject } from '../api/validate.ts'
 
 export function admit<T extends AnyObject>(obj: T): T {
-  return applyDefaults(obj)
+  return applyDefaults(validateObject(obj) as T)
 }

@@ -246,3 +246,28 @@ describe('baton endpoints', () => {
     expect((await send('GET', '/api/v1/namespaces/default/pods/q/log')).status).toBe(404)
   })
 })
+
+describe('validation', () => {
+  it('answers 422 with field causes and stores nothing', async () => {
+    const bad = manifest('web')
+    bad.spec.replicas = -1
+    const res = await send('POST', DEPLOYMENTS, bad)
+    expect(res.status).toBe(422)
+    const err = await res.json()
+    expect(err.code).toBe('BATON_INVALID')
+    expect(err.details.causes.map((c: { field: string }) => c.field)).toContain('spec.replicas')
+    expect(store.list('Deployment').items).toHaveLength(0)
+  })
+})
+
+describe('watch from a compacted resourceVersion', () => {
+  it('answers 410 BATON_GONE', async () => {
+    const small = createMemoryStore({ clock, ids: sequentialIds(), historyLimit: 1 })
+    const api = createApiApp({ store: small, token: TOKEN, clock, version: '1' })
+    for (const n of ['a', 'b', 'c']) small.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: n, namespace: 'default' } })
+    const res = await api.request('/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1', { headers: auth })
+    expect(res.status).toBe(410)
+    expect((await res.json()).code).toBe('BATON_GONE')
+    small.close()
+  })
+})

@@ -12,27 +12,15 @@
  * })
  */
 import { Hono } from 'hono'
-import type { ArtifactStore } from '../artifacts/types.ts'
 import { BatonError } from '../errors/baton-error.ts'
-import type { Clock } from '../platform/clock.ts'
-import type { ObjectStore } from '../store/types.ts'
 import { bearerAuth } from './auth.ts'
-import { registerBatonRoutes } from './baton-routes.ts'
+import { type BatonRouteDeps, registerBatonRoutes } from './baton-routes.ts'
 import { errorResponse } from './errors.ts'
 import { registerObjectRoutes } from './object-routes.ts'
-import type { LogSource } from './ports.ts'
 
-export interface ApiDeps {
-  store: ObjectStore
+/** The store, clock, version and optional daemon parts the routes serve, plus the token guarding them. */
+export interface ApiDeps extends BatonRouteDeps {
   token: string
-  clock: Clock
-  version: string
-  artifacts?: ArtifactStore
-  logs?: LogSource
-  /** The load balancer's counters, served at /apis/baton.dev/v1/traffic. */
-  traffic?: () => Promise<unknown>
-  /** Stops the daemon (and with `all`, every pod); called just after the request is answered. */
-  shutdown?: (all: boolean) => void | Promise<void>
 }
 
 export function createApiApp(deps: ApiDeps): Hono {

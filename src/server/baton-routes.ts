@@ -28,7 +28,9 @@ export interface BatonRouteDeps {
   version: string
   artifacts?: ArtifactStore
   logs?: LogSource
+  /** The load balancer's counters, served at /apis/baton.dev/v1/traffic. */
   traffic?: () => Promise<unknown>
+  /** Stops the daemon (and with `all`, every pod); called just after the request is answered. */
   shutdown?: (all: boolean) => void | Promise<void>
 }
 

@@ -15,7 +15,7 @@ import {
   LEVEL_1,
   rfc1123z,
 } from './describe-writer.ts'
-import { deploymentReplicaSets } from './owned.ts'
+import { findNewReplicaSet, findOldReplicaSets, isControlledBy } from '../../rollout/replica-sets.ts'
 
 export interface DeploymentDescription {
   deployment: Deployment
@@ -58,8 +58,9 @@ export function describeDeployment({ deployment: d, replicaSets, events, now }: 
     w.write(LEVEL_1, '----\t------\t------\n')
     for (const c of st.conditions) w.write(LEVEL_1, `${c.type} \t${c.status}\t${c.reason ?? ''}\n`)
   }
-  const { newRS, oldRSs } = deploymentReplicaSets(d, replicaSets)
-  w.line(LEVEL_0, `OldReplicaSets:\t${replicaSetsByLabels(oldRSs)}`)
+  const owned = replicaSets.filter((rs) => isControlledBy(rs, d))
+  const newRS = findNewReplicaSet(d, owned)
+  w.line(LEVEL_0, `OldReplicaSets:\t${replicaSetsByLabels(findOldReplicaSets(d, owned).active)}`)
   w.line(LEVEL_0, `NewReplicaSet:\t${replicaSetsByLabels(newRS ? [newRS] : [])}`)
   eventsSection(w, events, now)
   return w.toString()
