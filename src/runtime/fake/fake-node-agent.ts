@@ -43,12 +43,12 @@ export interface FakeNodeAgentOptions {
   terminateDelayMs?: number
   /** ErrImagePull → ImagePullBackOff. Default 1000. */
   pullBackOffMs?: number
-  /** Behaviour per image reference (e.g. `{'web:broken': {readyDelayMs: Infinity}}`). */
+  /** Per-pod behaviour (e.g. staggered ready delays); overrides readyDelayMs. */
+  behavior?: (pod: Pod) => FakePodBehavior | undefined
+  /** Behaviour per image reference, the most specific setting (`{'web:broken': {readyDelayMs: Infinity}}`). */
   images?: Record<string, FakePodBehavior>
   /** Images this agent can "pull"; default: every image. */
   isImageKnown?: (image: string) => boolean
-  /** Per-pod override, applied last. */
-  behavior?: (pod: Pod) => FakePodBehavior | undefined
   drainGate?: DrainGate
   /** First fake host port handed out. Default 30000. */
   firstHostPort?: number
@@ -154,12 +154,13 @@ export class FakeNodeAgent implements NodeAgent {
     return r
   }
 
+  /** readyDelayMs option < behavior(pod) < images[image] < unknown image (pull fails). */
   #behavior(pod: Pod): FakePodBehavior {
-    const image = pod.spec.containers.find((c) => !(this.#o.isImageKnown?.(c.image ?? '') ?? true))?.image
-    const perImage = pod.spec.containers.map((c) => this.#o.images?.[c.image ?? ''] ?? {})
-    const merged: FakePodBehavior = { readyDelayMs: this.#o.readyDelayMs ?? 0, ...Object.assign({}, ...perImage) }
-    if (image !== undefined) merged.pullError = `pull access denied for ${image}, repository does not exist`
-    return { ...merged, ...this.#o.behavior?.(pod) }
+    const merged: FakePodBehavior = { readyDelayMs: this.#o.readyDelayMs ?? 0, ...this.#o.behavior?.(pod) }
+    for (const c of pod.spec.containers) Object.assign(merged, this.#o.images?.[c.image ?? ''])
+    const unknown = pod.spec.containers.find((c) => !(this.#o.isImageKnown?.(c.image ?? '') ?? true))
+    if (unknown) merged.pullError = `pull access denied for ${unknown.image}, repository does not exist`
+    return merged
   }
 
   #pullFailed(r: PodRecord, message: string): void {

@@ -1,0 +1,80 @@
+/**
+ * @module
+ * Wires Baton's controllers to one object cache and one runner each. Adding a controller is
+ * one line in CONTROLLERS.
+ *
+ * @example
+ * const controllers = startControllers({ store, clock: systemClock, ids: randomIds, logger })
+ * // … later
+ * controllers.stop()
+ */
+import type { Clock } from '../platform/clock.ts'
+import type { IdSource } from '../platform/ids.ts'
+import type { Logger } from '../platform/logger.ts'
+import { type Controller, ControllerRunner } from '../reconciler/controller.ts'
+import { ObjectCache } from '../reconciler/object-cache.ts'
+import type { ObjectStore } from '../store/types.ts'
+import type { ControllerDeps } from './controller-deps.ts'
+import { createDeploymentController } from './deployment/reconcile.ts'
+import { createReplicaSetController } from './replicaset/reconcile.ts'
+
+export const CONTROLLERS: ReadonlyArray<(deps: ControllerDeps) => Controller> = [
+  createDeploymentController,
+  createReplicaSetController,
+]
+
+export interface StartControllersOptions {
+  store: ObjectStore
+  clock: Clock
+  ids: IdSource
+  logger: Logger
+  nodeName?: string
+  /** Defaults to CONTROLLERS. */
+  controllers?: ReadonlyArray<(deps: ControllerDeps) => Controller>
+}
+
+export interface ControllerManager {
+  readonly cache: ObjectCache
+  readonly runners: readonly ControllerRunner[]
+  stop(): void
+  /**
+   * Reconciles ready keys of every controller, round-robin, until none is left; keys
+   * delayed by requeueAfter or back-off wait for the clock. For simulations and tests.
+   */
+  runUntilIdle(): number
+}
+
+export function startControllers(opts: StartControllersOptions): ControllerManager {
+  const cache = new ObjectCache(opts.store)
+  const deps: ControllerDeps = {
+    store: opts.store,
+    cache,
+    clock: opts.clock,
+    ids: opts.ids,
+    logger: opts.logger,
+    ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
+  }
+  const controllers = (opts.controllers ?? CONTROLLERS).map((make) => make(deps))
+  for (const c of controllers) for (const w of c.watches) cache.track(w.kind)
+  const runners = controllers.map((c) => new ControllerRunner(c, { cache, clock: opts.clock, logger: opts.logger }))
+  for (const r of runners) r.start()
+  // Starting the cache replays every stored object as ADDED: each runner enqueues it all.
+  cache.start()
+  return {
+    cache,
+    runners,
+    stop() {
+      for (const r of runners) r.stop()
+      cache.stop()
+    },
+    runUntilIdle() {
+      let total = 0
+      for (;;) {
+        let n = 0
+        for (const r of runners) if (r.processNextItem()) n++
+        if (n === 0) return total
+        total += n
+      }
+    },
+  }
+}

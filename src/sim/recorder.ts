@@ -1,0 +1,123 @@
+/**
+ * @module
+ * Watches a simulation and keeps, for each Deployment, one sample after every change to it,
+ * its ReplicaSets or its pods, plus every event recorded on it (repeats included, in order).
+ * Simulation tests assert rollout invariants over the samples ("never more than 11 pods,
+ * never fewer than 9 available") and Kubernetes' event sequence over the events.
+ */
+import type { Deployment, Event } from '../api/types.ts'
+import { isPodAvailable, isPodReady } from '../rollout/availability.ts'
+import { controllerOf, findNewReplicaSet } from '../rollout/replica-sets.ts'
+import type { ObjectCache } from '../reconciler/object-cache.ts'
+import type { ObjectStore, Unsubscribe } from '../store/types.ts'
+import type { Clock } from '../platform/clock.ts'
+
+export interface RolloutSample {
+  /** Ms since the recorder started. */
+  t: number
+  /** What changed: "Pod/busy-6d4f8-bbbbc MODIFIED". */
+  cause: string
+  /** Pods that exist and are not terminating. */
+  pods: number
+  /** Pods marked for deletion that still exist. */
+  terminating: number
+  ready: number
+  /** Non-terminating pods available (Ready for longer than their RS's minReadySeconds). */
+  available: number
+  /** Existing pods (terminating included) of the Deployment's current template. */
+  newPods: number
+  /** Existing pods (terminating included) of every other template. */
+  oldPods: number
+}
+
+export interface RecordedEvent {
+  t: number
+  type: Event['type']
+  reason: string
+  message: string
+}
+
+export class Recorder {
+  readonly #cache: ObjectCache
+  readonly #clock: Clock
+  readonly #start: number
+  readonly #samples = new Map<string, RolloutSample[]>()
+  readonly #events = new Map<string, RecordedEvent[]>()
+  readonly #unsubscribe: Unsubscribe[]
+
+  constructor(store: ObjectStore, cache: ObjectCache, clock: Clock) {
+    this.#cache = cache
+    this.#clock = clock
+    this.#start = clock.now()
+    this.#unsubscribe = [
+      cache.subscribe((ev) => {
+        const key = this.#deploymentKeyOf(ev.object)
+        if (key) this.#sample(key, `${ev.object.kind}/${ev.object.metadata.name} ${ev.type}`)
+      }),
+      store.watch('Event', {}, (ev) => {
+        const e = ev.object
+        if (ev.type === 'DELETED' || e.involvedObject.kind !== 'Deployment') return
+        const key = `${e.involvedObject.namespace ?? 'default'}/${e.involvedObject.name}`
+        const list = this.#events.get(key) ?? []
+        list.push({ t: this.#clock.now() - this.#start, type: e.type, reason: e.reason, message: e.message })
+        this.#events.set(key, list)
+      }),
+    ]
+  }
+
+  stop(): void {
+    for (const u of this.#unsubscribe) u()
+  }
+
+  samples(name: string, namespace = 'default'): readonly RolloutSample[] {
+    return this.#samples.get(`${namespace}/${name}`) ?? []
+  }
+
+  events(name: string, namespace = 'default'): readonly RecordedEvent[] {
+    return this.#events.get(`${namespace}/${name}`) ?? []
+  }
+
+  /** The largest and smallest value of a sample field over the whole run. */
+  extremes(name: string, field: keyof Omit<RolloutSample, 'cause'>, namespace = 'default'): { min: number; max: number } {
+    const values = this.samples(name, namespace).map((s) => s[field])
+    return { min: Math.min(...values), max: Math.max(...values) }
+  }
+
+  #deploymentKeyOf(obj: { kind: string; metadata: Deployment['metadata'] }): string | undefined {
+    const ns = obj.metadata.namespace ?? 'default'
+    if (obj.kind === 'Deployment') return `${ns}/${obj.metadata.name}`
+    let ref = controllerOf(obj as Deployment)
+    if (obj.kind === 'Pod' && ref?.kind === 'ReplicaSet') {
+      const rs = this.#cache.get('ReplicaSet', ns, ref.name)
+      ref = rs ? controllerOf(rs) : undefined
+    }
+    return ref?.kind === 'Deployment' ? `${ns}/${ref.name}` : undefined
+  }
+
+  #sample(key: string, cause: string): void {
+    const [ns = 'default', name = ''] = key.split('/')
+    const d = this.#cache.get('Deployment', ns, name)
+    if (!d?.metadata.uid) return
+    const now = this.#clock.now()
+    const sets = this.#cache.ownedBy('ReplicaSet', d.metadata.uid)
+    const newRS = findNewReplicaSet(d, sets)
+    const s: RolloutSample = { t: now - this.#start, cause, pods: 0, terminating: 0, ready: 0, available: 0, newPods: 0, oldPods: 0 }
+    for (const rs of sets) {
+      const isNew = rs === newRS
+      for (const pod of this.#cache.ownedBy('Pod', rs.metadata.uid ?? '')) {
+        if (isNew) s.newPods++
+        else s.oldPods++
+        if (pod.metadata.deletionTimestamp) {
+          s.terminating++
+          continue
+        }
+        s.pods++
+        if (isPodReady(pod)) s.ready++
+        if (isPodAvailable(pod, rs.spec.minReadySeconds ?? 0, now)) s.available++
+      }
+    }
+    const list = this.#samples.get(key) ?? []
+    list.push(s)
+    this.#samples.set(key, list)
+  }
+}
