@@ -1,0 +1,390 @@
+/**
+ * @module
+ * One container of a pod, supervised as the kubelet does it: pull (unpack the artifact),
+ * start under the shim with its log pump, probe, and on exit restart per restartPolicy with
+ * crash back-off; kill and restart it when a liveness or startup probe fails. Its
+ * ContainerStatus (waiting / running / terminated, lastState, restartCount, ready, started)
+ * is kept here and read by the pod worker, which writes the pod status and persists state.
+ *
+ * Lifecycle of one instance:
+ *
+ *   waiting ContainerCreating ─pull ok─▶ running ─exit─▶ restart now (first exit) ─▶ running …
+ *        │                                  │          └▶ waiting CrashLoopBackOff ─delay─▶ running
+ *        └ pull failed: ErrImagePull ─▶ ImagePullBackOff ─delay─▶ pull again
+ *                                           └ liveness/startup failure: kill (preStop, TERM, KILL) ─▶ exit
+ */
+import { existsSync, mkdirSync } from 'node:fs'
+import type { ConfigMap, Container, ContainerStatus, IntOrString, Pod, Probe } from '../../api/types.ts'
+import type { ArtifactStore } from '../../artifacts/types.ts'
+import { rotatePrevious } from '../../logs/log-files.ts'
+import { spawnLogPump } from '../../logs/spawn-log-pump.ts'
+import { toTimestamp, type Clock, type TimerHandle } from '../../platform/clock.ts'
+import type { Logger } from '../../platform/logger.ts'
+import { ContainerProbes } from '../../probes/container-probes.ts'
+import { handlerExecutor, type HandlerContext } from '../../probes/handler-executor.ts'
+import type { ProbeReport } from '../../probes/probe-runner.ts'
+import type { ProbeKind } from '../../probes/probe-timing.ts'
+import type { SavedContainer } from './adoption.ts'
+import { checkoutImage, rootfsDir } from './image-checkout.ts'
+import { isLaunchProblem, launchConfig, type LaunchConfig } from './launch-config.ts'
+import type { PortMapping } from './port-allocator.ts'
+import { isRunning } from './proc-stat.ts'
+import { adoptReplica, KILLED_EXIT_CODE, launchReplica, readExitCode, type ReplicaProcess } from './replica-process.ts'
+import { formatDelay, imagePullDelay, restartDelay } from './restart-backoff.ts'
+import { killContainer, podGraceMs } from './termination.ts'
+
+export interface SupervisorHost {
+  clock: Clock
+  logger: Logger
+  artifacts: ArtifactStore
+  baseEnv: Record<string, string>
+  podDir: string
+  containerDir: string
+  pod(): Pod
+  portMappings(): readonly PortMapping[]
+  configMap(namespace: string, name: string): ConfigMap | undefined
+  event(type: 'Normal' | 'Warning', reason: string, message: string): void
+  /** The container's status or persisted state changed. */
+  changed(): void
+}
+
+/** How long a restart waits for the previous instance's log pump to finish its file. */
+const PUMP_DRAIN_MS = 2000
+
+export class ContainerSupervisor {
+  readonly name: string
+  #host: SupervisorHost
+  #spec: Container
+  #status: ContainerStatus
+  #pendingDelayMs = 0
+  #failedAttempts = 0
+  #proc: ReplicaProcess | undefined
+  #pumpPid: number | undefined
+  #startedAt = 0
+  #probes: ContainerProbes | undefined
+  #config: LaunchConfig | undefined
+  #timer: TimerHandle | undefined
+  #killedByProbe = false
+  /** Set when the pod terminates or the agent lets go: no more starts or restarts. */
+  #stopped = false
+
+  constructor(host: SupervisorHost, spec: Container) {
+    this.#host = host
+    this.#spec = spec
+    this.name = spec.name
+    this.#status = {
+      name: spec.name,
+      state: { waiting: { reason: 'ContainerCreating' } },
+      lastState: {},
+      ready: false,
+      started: false,
+      restartCount: 0,
+      image: spec.image ?? '',
+      imageID: '',
+    }
+  }
+
+  status(): ContainerStatus {
+    return structuredClone(this.#status)
+  }
+
+  saved(): SavedContainer {
+    const proc = this.#proc
+    return {
+      name: this.name,
+      status: this.status(),
+      pendingDelayMs: this.#pendingDelayMs,
+      ...(proc ? { process: { pid: proc.pid, startTime: proc.startTime, exitCodePath: proc.exitCodePath, startedAt: this.#startedAt } } : {}),
+      ...(this.#pumpPid !== undefined ? { pumpPid: this.#pumpPid } : {}),
+    }
+  }
+
+  /** Process group of the running instance (for tests and diagnostics). */
+  get pid(): number | undefined {
+    return this.#proc?.pid
+  }
+
+  start(): void {
+    void this.#run()
+  }
+
+  /** Re-attaches to the instance an earlier agent started; restarts it if it exited meanwhile. */
+  adopt(saved: SavedContainer): void {
+    this.#status = { ...saved.status, image: this.#spec.image ?? '' }
+    this.#pendingDelayMs = saved.pendingDelayMs
+    this.#pumpPid = saved.pumpPid
+    const p = saved.process
+    if (!p) {
+      if (!this.#status.state.terminated) this.start()
+      return
+    }
+    this.#startedAt = p.startedAt
+    const proc = adoptReplica(p, this.#host.clock)
+    if (!proc) {
+      this.#exited(undefined, readExitCode(p.exitCodePath) ?? KILLED_EXIT_CODE)
+      return
+    }
+    this.#proc = proc
+    const config = this.#launchConfig()
+    if (!isLaunchProblem(config)) this.#config = config
+    this.#startProbes({ started: this.#status.started === true, ready: this.#status.ready })
+    void proc.exited.then((code) => this.#exited(proc, code))
+  }
+
+  /** The pod is terminating: stop probing and report the container unready at once. */
+  beginTermination(): void {
+    this.#stopped = true
+    this.#timer?.cancel()
+    this.#probes?.stop()
+    this.#status.ready = false
+  }
+
+  /** Kills the container for the pod's deletion (preStop, SIGTERM, SIGKILL after graceMs). */
+  async stop(graceMs: number): Promise<void> {
+    this.beginTermination()
+    const proc = this.#proc
+    if (!proc) return
+    this.#host.event('Normal', 'Killing', `Stopping container ${this.name}`)
+    await this.#kill(proc, graceMs)
+  }
+
+  /** The agent stops watching; the process keeps running for the next agent to adopt. */
+  detach(): void {
+    this.beginTermination()
+    this.#proc?.detach()
+  }
+
+  async #run(): Promise<void> {
+    if (this.#stopped) return
+    try {
+      if (!(await this.#pull())) return
+      await this.#launch()
+    } catch (err) {
+      this.#host.logger.error('container start failed', { container: this.name, err })
+      this.#retryLater('RunContainerError', err instanceof Error ? err.message : String(err))
+    }
+  }
+
+  async #pull(): Promise<boolean> {
+    const image = this.#spec.image
+    if (!image) return true
+    mkdirSync(this.#host.containerDir, { recursive: true })
+    const began = this.#host.clock.now()
+    try {
+      const r = await checkoutImage(this.#host.artifacts, image, this.#host.containerDir)
+      this.#status.imageID = r.digest
+      if (r.unpacked) {
+        const ms = this.#host.clock.now() - began
+        this.#host.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${ms}ms`)
+      } else this.#host.event('Normal', 'Pulled', `Container image "${image}" already present on machine`)
+      return !this.#stopped
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      this.#host.event('Warning', 'Failed', `Failed to pull image "${image}": ${message}`)
+      this.#host.event('Warning', 'Failed', 'Error: ErrImagePull')
+      this.#setWaiting('ErrImagePull', message)
+      this.#host.changed()
+      this.#host.event('Normal', 'BackOff', `Back-off pulling image "${image}"`)
+      this.#retryLater('ImagePullBackOff', `Back-off pulling image "${image}"`)
+      return false
+    }
+  }
+
+  async #launch(): Promise<void> {
+    const config = this.#launchConfig()
+    if (isLaunchProblem(config)) {
+      this.#host.event('Warning', 'Failed', `Error: ${config.message}`)
+      return this.#retryLater(config.reason, config.message)
+    }
+    this.#config = config
+    await this.#rotateLogs()
+    const pump = spawnLogPump({ podDir: this.#host.podDir, container: this.name })
+    let proc: ReplicaProcess
+    try {
+      proc = await launchReplica({
+        argv: config.argv,
+        cwd: config.cwd,
+        env: config.env,
+        output: { stdout: pump.stdout, stderr: pump.stderr },
+        exitCodePath: `${this.#host.containerDir}/exit-code`,
+      })
+    } finally {
+      pump.release()
+    }
+    this.#pumpPid = pump.pid
+    if (this.#stopped) {
+      proc.signal('SIGKILL')
+      return
+    }
+    this.#proc = proc
+    this.#failedAttempts = 0
+    this.#killedByProbe = false
+    this.#startedAt = this.#host.clock.now()
+    this.#status.state = { running: { startedAt: toTimestamp(this.#startedAt) } }
+    this.#status.containerID = `process://${proc.pid}`
+    this.#host.event('Normal', 'Created', `Created container ${this.name}`)
+    this.#host.event('Normal', 'Started', `Started container ${this.name}`)
+    this.#startProbes()
+    this.#host.changed()
+    void proc.exited.then((code) => this.#exited(proc, code))
+  }
+
+  #launchConfig() {
+    const h = this.#host
+    return launchConfig({
+      pod: h.pod(),
+      container: this.#spec,
+      portMappings: h.portMappings(),
+      baseEnv: h.baseEnv,
+      configMap: h.configMap,
+      rootfs: this.#spec.image ? rootfsDir(h.containerDir) : undefined,
+      podDir: h.podDir,
+      exists: existsSync,
+    })
+  }
+
+  /** Keeps the previous instance's log as `<name>.previous.log` (kubectl logs --previous). */
+  async #rotateLogs(): Promise<void> {
+    if (this.#status.restartCount === 0 && this.#pumpPid === undefined) return
+    const deadline = this.#host.clock.now() + PUMP_DRAIN_MS
+    while (this.#pumpPid !== undefined && isRunning(this.#pumpPid) && this.#host.clock.now() < deadline) {
+      await new Promise<void>((r) => this.#host.clock.setTimeout(r, 20))
+    }
+    rotatePrevious(this.#host.podDir, this.name)
+  }
+
+  #startProbes(resume?: { started: boolean; ready: boolean }): void {
+    const h = this.#host
+    const ctx = this.#handlerContext()
+    this.#probes = new ContainerProbes({
+      container: this.#spec,
+      clock: h.clock,
+      startedAt: this.#startedAt,
+      executorFor: (probe: Probe) => handlerExecutor(probe, ctx),
+      observer: { probeCompleted: (r) => this.#probed(r) },
+      ...(resume ? { resume } : {}),
+    })
+    this.#status.started = this.#probes.started
+    this.#status.ready = this.#probes.ready
+    this.#probes.start()
+  }
+
+  #probed(r: ProbeReport): void {
+    const label = r.kind[0]?.toUpperCase() + r.kind.slice(1)
+    if (!r.outcome.ok) this.#host.event('Warning', 'Unhealthy', `${label} probe failed: ${r.outcome.message}`)
+    if (r.changed && r.healthy === false && r.kind !== 'readiness') this.#killForProbe(r.kind)
+    const probes = this.#probes
+    if (!probes || this.#stopped) return
+    const [started, ready] = [probes.started, probes.ready]
+    if (started === this.#status.started && ready === this.#status.ready) return
+    this.#status.started = started
+    this.#status.ready = ready
+    this.#host.changed()
+  }
+
+  #killForProbe(kind: ProbeKind): void {
+    const proc = this.#proc
+    if (!proc || this.#killedByProbe) return
+    this.#killedByProbe = true
+    this.#probes?.stop()
+    this.#status.ready = false
+    this.#host.event('Normal', 'Killing', `Container ${this.name} failed ${kind} probe, will be restarted`)
+    const probe = kind === 'liveness' ? this.#spec.livenessProbe : this.#spec.startupProbe
+    const graceSeconds = probe?.terminationGracePeriodSeconds
+    void this.#kill(proc, graceSeconds !== undefined ? graceSeconds * 1000 : podGraceMs(this.#host.pod()))
+  }
+
+  #kill(proc: ReplicaProcess, graceMs: number): Promise<unknown> {
+    return killContainer({
+      proc,
+      graceMs,
+      preStop: this.#spec.lifecycle?.preStop,
+      handlerContext: this.#handlerContext(),
+      clock: this.#host.clock,
+      onPreStopFailed: (message) =>
+        this.#host.event('Warning', 'FailedPreStopHook', `PreStopHook failed: ${message}`),
+    })
+  }
+
+  /** An instance exited (proc undefined: it exited while no agent was watching). */
+  #exited(proc: ReplicaProcess | undefined, exitCode: number): void {
+    if (proc && proc !== this.#proc) return
+    proc?.signal('SIGKILL') // anything the app left running in its group
+    this.#probes?.stop()
+    this.#probes = undefined
+    this.#proc = undefined
+    const now = this.#host.clock.now()
+    const terminated = {
+      exitCode,
+      reason: exitCode === 0 ? 'Completed' : 'Error',
+      startedAt: toTimestamp(this.#startedAt),
+      finishedAt: toTimestamp(now),
+      ...(this.#status.containerID ? { containerID: this.#status.containerID } : {}),
+    }
+    this.#status.ready = false
+    this.#status.started = false
+    const policy = this.#host.pod().spec.restartPolicy ?? 'Always'
+    const restart = policy === 'Always' || (policy === 'OnFailure' && (exitCode !== 0 || this.#killedByProbe))
+    if (this.#stopped || !restart) {
+      this.#status.state = { terminated }
+      return this.#host.changed()
+    }
+    const d = restartDelay(this.#pendingDelayMs, now - this.#startedAt)
+    this.#pendingDelayMs = d.nextDelayMs
+    this.#status.lastState = { terminated }
+    if (d.delayMs === 0) {
+      this.#status.restartCount++
+      this.#status.state = { waiting: { reason: 'ContainerCreating' } }
+      this.#host.changed()
+      return this.start()
+    }
+    const pod = this.#host.pod()
+    const who = `${pod.metadata.name}_${pod.metadata.namespace ?? 'default'}(${pod.metadata.uid ?? ''})`
+    this.#host.event('Warning', 'BackOff', `Back-off restarting failed container ${this.name} in pod ${who}`)
+    this.#setWaiting('CrashLoopBackOff', `back-off ${formatDelay(d.delayMs)} restarting failed container=${this.name} pod=${who}`)
+    this.#host.changed()
+    this.#timer = this.#host.clock.setTimeout(() => {
+      this.#status.restartCount++
+      this.start()
+    }, d.delayMs)
+  }
+
+  #setWaiting(reason: string, message: string): void {
+    this.#status.state = { waiting: { reason, message } }
+    this.#status.ready = false
+    this.#status.started = false
+  }
+
+  /** Waits in `reason` and tries the whole start again after the image-pull back-off. */
+  #retryLater(reason: string, message: string): void {
+    this.#setWaiting(reason, message)
+    this.#host.changed()
+    if (this.#stopped) return
+    this.#failedAttempts++
+    this.#timer = this.#host.clock.setTimeout(() => this.start(), imagePullDelay(this.#failedAttempts))
+  }
+
+  #handlerContext(): HandlerContext {
+    const h = this.#host
+    const config = this.#config
+    return {
+      clock: h.clock,
+      resolvePort: (port) => resolvePort(h.portMappings(), this.name, port),
+      cwd: config?.cwd ?? h.podDir,
+      env: config?.env ?? h.baseEnv,
+    }
+  }
+}
+
+/**
+ * A probe's port to the host port to dial: a declared containerPort (number) or port name
+ * maps to its allocated loopback port, this container's first; an undeclared number is
+ * dialled as is (the app may listen on a fixed port of its own).
+ */
+export function resolvePort(mappings: readonly PortMapping[], container: string, port: IntOrString): number | undefined {
+  const mine = (m: PortMapping) => (m.containerName === container ? 0 : 1)
+  const sorted = [...mappings].sort((a, b) => mine(a) - mine(b))
+  const n = typeof port === 'number' ? port : /^\d+$/.test(port) ? Number(port) : undefined
+  if (n !== undefined) return sorted.find((m) => m.containerPort === n)?.hostPort ?? n
+  return sorted.find((m) => m.name === port)?.hostPort
+}

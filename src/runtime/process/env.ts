@@ -1,0 +1,119 @@
+/**
+ * @module
+ * A container's environment and argv, as the kubelet builds them, plus Baton's port
+ * variables. Pure: the caller passes the base environment and a ConfigMap lookup.
+ *
+ * Order (later wins): the base environment (PATH, HOME… of the daemon, since a process has
+ * no image to carry its own), Kubernetes-style pod variables (POD_NAME, POD_NAMESPACE,
+ * POD_IP, HOSTNAME), Baton's port variables, the container's `env` in order (each value may reference earlier ones as
+ * `$(NAME)`), and Baton's ports again: PORT (the container's first port) and
+ * BATON_PORT_<NAME> for each named port. Baton owns PORT: manifests written for Kubernetes
+ * often set `PORT=8080` to match containerPort 8080, and honouring that would make ten
+ * replicas fight over one port, so the allocated loopback port replaces it.
+ */
+import type { ConfigMap, Container, Pod } from '../../api/types.ts'
+import type { PortMapping } from './port-allocator.ts'
+
+export const POD_IP = '127.0.0.1'
+
+export type EnvResult = { env: Record<string, string> } | { error: string }
+
+export interface EnvInput {
+  pod: Pod
+  container: Container
+  portMappings: readonly PortMapping[]
+  baseEnv: Record<string, string>
+  configMap(namespace: string, name: string): ConfigMap | undefined
+}
+
+export function containerEnv(input: EnvInput): EnvResult {
+  const { pod, container, portMappings } = input
+  const env: Record<string, string> = { ...input.baseEnv }
+  env.POD_NAME = pod.metadata.name
+  env.POD_NAMESPACE = pod.metadata.namespace ?? 'default'
+  env.POD_IP = POD_IP
+  env.HOSTNAME = pod.metadata.name
+  const ports = portEnv(container.name, portMappings)
+  Object.assign(env, ports) // first so that env values can reference $(PORT)…
+  for (const v of container.env ?? []) {
+    if (v.valueFrom) {
+      const resolved = valueFrom(v.valueFrom, input)
+      if ('error' in resolved) return { error: `env ${v.name}: ${resolved.error}` }
+      if (resolved.value !== undefined) env[v.name] = resolved.value
+    } else env[v.name] = expandRefs(v.value ?? '', env)
+  }
+  Object.assign(env, ports) // …and last so that they win
+  return { env }
+}
+
+export function portEnv(containerName: string, mappings: readonly PortMapping[]): Record<string, string> {
+  const mine = mappings.filter((m) => m.containerName === containerName)
+  const out: Record<string, string> = {}
+  if (mine[0]) out.PORT = String(mine[0].hostPort)
+  for (const m of mine) if (m.name) out[`BATON_PORT_${envName(m.name)}`] = String(m.hostPort)
+  return out
+}
+
+/** "metrics-http" → "METRICS_HTTP". */
+export function envName(portName: string): string {
+  return portName.toUpperCase().replace(/[^A-Z0-9_]/g, '_')
+}
+
+/**
+ * Kubernetes' $(VAR) expansion for env values, command and args: `$(NAME)` becomes the
+ * variable's value when defined and stays as written otherwise; `$$(NAME)` escapes to the
+ * literal `$(NAME)`.
+ */
+export function expandRefs(text: string, env: Record<string, string>): string {
+  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (match, name: string | undefined) => {
+    if (match === '$$') return '$'
+    return name !== undefined && Object.hasOwn(env, name) ? (env[name] as string) : match
+  })
+}
+
+/** command + args with $(VAR) references expanded against the container's environment. */
+export function containerArgv(container: Container, env: Record<string, string>): string[] {
+  return [...(container.command ?? []), ...(container.args ?? [])].map((a) => expandRefs(a, env))
+}
+
+function valueFrom(
+  source: NonNullable<Container['env']>[number]['valueFrom'] & object,
+  input: EnvInput,
+): { value: string | undefined } | { error: string } {
+  const { pod } = input
+  if (source.fieldRef) {
+    const value = podField(pod, source.fieldRef.fieldPath)
+    return value === undefined ? { error: `unsupported fieldPath "${source.fieldRef.fieldPath}"` } : { value }
+  }
+  if (source.configMapKeyRef) {
+    const { name, key, optional } = source.configMapKeyRef
+    const cm = input.configMap(pod.metadata.namespace ?? 'default', name)
+    const value = cm?.data?.[key]
+    if (value !== undefined) return { value }
+    if (optional) return { value: undefined }
+    return { error: cm ? `key "${key}" not found in configmap "${name}"` : `configmap "${name}" not found` }
+  }
+  return { error: 'valueFrom names no source' }
+}
+
+const LABEL_PATH = /^metadata\.(labels|annotations)\['([^']+)'\]$/
+
+function podField(pod: Pod, path: string): string | undefined {
+  switch (path) {
+    case 'metadata.name':
+      return pod.metadata.name
+    case 'metadata.namespace':
+      return pod.metadata.namespace ?? 'default'
+    case 'metadata.uid':
+      return pod.metadata.uid ?? ''
+    case 'spec.nodeName':
+      return pod.spec.nodeName ?? ''
+    case 'status.podIP':
+    case 'status.hostIP':
+      return POD_IP
+  }
+  const m = LABEL_PATH.exec(path)
+  if (!m) return undefined
+  const map = m[1] === 'labels' ? pod.metadata.labels : pod.metadata.annotations
+  return map?.[m[2] as string] ?? ''
+}

@@ -1,0 +1,63 @@
+/**
+ * @module
+ * How a container becomes a command line (pure; the file-system check is passed in).
+ *
+ * With an image, the container runs from its own unpacked copy of the artifact (`rootfs`):
+ * the working directory is `rootfs/<workingDir>` (workingDir, absolute or not, is a path
+ * inside the artifact, as in a container image), and an absolute command path that exists
+ * inside the artifact (`/app/server.sh`) runs from there; other absolute paths (`/bin/sh`)
+ * are the machine's. Relative command paths resolve against the working directory.
+ *
+ * Without an image, the command runs in `workingDir` as given (relative to the daemon's
+ * working directory), or in the pod's own directory when there is none.
+ */
+import { isAbsolute, join, resolve } from 'node:path'
+import type { ConfigMap, Container, Pod } from '../../api/types.ts'
+import { containerArgv, containerEnv } from './env.ts'
+import type { PortMapping } from './port-allocator.ts'
+
+export interface LaunchConfig {
+  argv: string[]
+  cwd: string
+  env: Record<string, string>
+}
+
+/** A container that cannot start, with the kubelet's waiting reason. */
+export interface LaunchProblem {
+  reason: 'CreateContainerConfigError' | 'CreateContainerError'
+  message: string
+}
+
+export interface LaunchConfigInput {
+  pod: Pod
+  container: Container
+  portMappings: readonly PortMapping[]
+  baseEnv: Record<string, string>
+  configMap(namespace: string, name: string): ConfigMap | undefined
+  /** The unpacked artifact, when the container names an image. */
+  rootfs: string | undefined
+  /** Where a container without image and workingDir runs. */
+  podDir: string
+  exists(path: string): boolean
+}
+
+export function launchConfig(input: LaunchConfigInput): LaunchConfig | LaunchProblem {
+  const { container, rootfs } = input
+  const built = containerEnv(input)
+  if ('error' in built) return { reason: 'CreateContainerConfigError', message: built.error }
+  const argv = containerArgv(container, built.env)
+  const [file] = argv
+  if (file === undefined || file === '') {
+    return { reason: 'CreateContainerError', message: `container "${container.name}" has no command: set command (and args)` }
+  }
+  let cwd: string
+  if (rootfs !== undefined) {
+    cwd = container.workingDir ? join(rootfs, container.workingDir) : rootfs
+    if (isAbsolute(file) && input.exists(join(rootfs, file))) argv[0] = join(rootfs, file)
+  } else cwd = container.workingDir ? resolve(container.workingDir) : input.podDir
+  return { argv, cwd, env: built.env }
+}
+
+export function isLaunchProblem(c: LaunchConfig | LaunchProblem): c is LaunchProblem {
+  return 'reason' in c
+}

@@ -1,0 +1,245 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { Pod } from '../../api/types.ts'
+import {
+  aPod,
+  condition,
+  containerGroup,
+  eventLines,
+  getPod,
+  harness,
+  hasPodDirs,
+  liveGroupMembers,
+  waitFor,
+  webContainer,
+} from './testing.ts'
+
+const readiness = { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1 }
+
+async function fetchJson(port: number): Promise<Record<string, string>> {
+  const res = await fetch(`http://127.0.0.1:${port}/`)
+  return (await res.json()) as Record<string, string>
+}
+
+describe('process node agent', () => {
+  it('runs a pod on its own loopback port and gates Ready on the readiness probe', async () => {
+    const h = await harness()
+    await h.agent.start()
+    h.store.create(aPod('web-1', { containers: [webContainer({ READY_AFTER_MS: '1200' }, { readinessProbe: readiness })] }))
+
+    const running = await waitFor('running', () => {
+      const p = getPod(h.store, 'web-1')
+      return p?.status?.containerStatuses?.[0]?.state.running ? p : undefined
+    })
+    expect(running.status?.phase).toBe('Running')
+    expect(condition(running, 'Ready')).toBe('False')
+    const mapping = running.status?.portMappings?.[0]
+    expect(mapping).toMatchObject({ containerName: 'web', name: 'http', containerPort: 8080 })
+    const hostPort = mapping?.hostPort ?? 0
+    expect(running.status?.containerStatuses?.[0]?.imageID).toMatch(/^sha256:[0-9a-f]{64}$/)
+
+    const ready = await waitFor('Ready', () => {
+      const p = getPod(h.store, 'web-1')
+      return condition(p, 'Ready') === 'True' ? p : undefined
+    })
+    expect(ready.status?.containerStatuses?.[0]).toMatchObject({ ready: true, started: true, restartCount: 0 })
+    const seen = await fetchJson(hostPort)
+    expect(seen).toMatchObject({ pod: 'web-1', namespace: 'default', port: String(hostPort), http: String(hostPort) })
+    expect(seen.cwd).toBe(join(h.dataDir, 'pods', ready.metadata.uid ?? '', 'containers', 'web', 'rootfs'))
+    expect(eventLines(h.store, 'web-1')).toEqual(
+      expect.arrayContaining([
+        'Normal Created Created container web',
+        'Normal Started Started container web',
+        'Warning Unhealthy Readiness probe failed: HTTP probe failed with statuscode: 503',
+      ]),
+    )
+  })
+
+  it('gives ten replicas of one app ten ports', async () => {
+    const h = await harness()
+    await h.agent.start()
+    for (let i = 0; i < 10; i++) h.store.create(aPod(`web-${i}`, { containers: [webContainer({}, { readinessProbe: readiness })] }))
+    const pods = await waitFor('ten ready pods', () => {
+      const items = h.store.list('Pod').items
+      return items.length === 10 && items.every((p) => condition(p, 'Ready') === 'True') ? items : undefined
+    }, 20_000)
+    const ports = pods.map((p) => p.status?.portMappings?.[0]?.hostPort ?? 0)
+    expect(new Set(ports).size).toBe(10)
+    const answers = await Promise.all(ports.map((p) => fetchJson(p)))
+    expect(answers.map((a) => a.pod).sort()).toEqual(pods.map((p) => p.metadata.name).sort())
+  })
+
+  it('restarts a container whose liveness probe fails, with the kubelet events', async () => {
+    const h = await harness()
+    await h.agent.start()
+    const liveness = { httpGet: { path: '/live', port: 8080 }, initialDelaySeconds: 1, periodSeconds: 1, failureThreshold: 1 }
+    h.store.create(aPod('live-1', { containers: [webContainer({ LIVE_FOR_MS: '500' }, { livenessProbe: liveness })] }))
+    const restarted = await waitFor('restart', () => {
+      const cs = getPod(h.store, 'live-1')?.status?.containerStatuses?.[0]
+      return cs && cs.restartCount >= 1 && cs.state.running ? cs : undefined
+    })
+    expect(restarted.lastState.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' })
+    expect(eventLines(h.store, 'live-1')).toEqual(
+      expect.arrayContaining([
+        'Warning Unhealthy Liveness probe failed: HTTP probe failed with statuscode: 500',
+        'Normal Killing Container web failed liveness probe, will be restarted',
+      ]),
+    )
+  })
+
+  it('SIGKILLs an app that ignores SIGTERM once the grace period is over, and leaves no process behind', async () => {
+    const h = await harness()
+    await h.agent.start()
+    const env = { ON_SIGTERM: 'ignore', SPAWN_CHILD: '1' }
+    h.store.create(aPod('stubborn', { terminationGracePeriodSeconds: 2, containers: [webContainer(env)] }))
+    const pod = await waitFor('Ready', () => {
+      const p = getPod(h.store, 'stubborn')
+      return condition(p, 'Ready') === 'True' ? p : undefined
+    })
+    const pgid = containerGroup(pod) ?? 0
+    await waitFor('app and its child', () => liveGroupMembers(pgid).length >= 3) // shim, app, sleep
+    const began = Date.now()
+    h.store.delete('Pod', 'default', 'stubborn')
+    await waitFor('Ready=False while terminating', () => condition(getPod(h.store, 'stubborn'), 'Ready') === 'False')
+    await waitFor('pod removed', () => getPod(h.store, 'stubborn') === undefined, 10_000)
+    const took = Date.now() - began
+    expect(took).toBeGreaterThanOrEqual(1900)
+    expect(took).toBeLessThan(6000)
+    expect(liveGroupMembers(pgid)).toEqual([])
+    expect(hasPodDirs(h.dataDir)).toBe(false)
+  })
+
+  it('runs preStop, then SIGTERM, then sees the exit, in that order (the app logs the times)', async () => {
+    const h = await harness()
+    await h.agent.start()
+    const eventsFile = join(h.dir, 'app-events.log')
+    const container = webContainer(
+      { EVENTS_FILE: eventsFile },
+      { readinessProbe: readiness, lifecycle: { preStop: { httpGet: { path: '/prestop', port: 'http' } } } },
+    )
+    h.store.create(aPod('ordered', { containers: [container] }))
+    await waitFor('Ready', () => condition(getPod(h.store, 'ordered'), 'Ready') === 'True')
+    h.store.delete('Pod', 'default', 'ordered')
+    await waitFor('pod removed', () => getPod(h.store, 'ordered') === undefined)
+    const lines = readFileSync(eventsFile, 'utf8').trim().split('\n').map((l) => l.split(' '))
+    expect(lines.map((l) => l[1])).toEqual(['start', 'prestop', 'sigterm', 'exit'])
+    const times = lines.map((l) => Number(l[0]))
+    expect(times).toEqual([...times].sort((a, b) => a - b))
+  })
+
+  it('backs off a crash-looping container: first restart at once, then CrashLoopBackOff', async () => {
+    const h = await harness()
+    await h.agent.start()
+    h.store.create(aPod('crashy', { containers: [webContainer({ EXIT_AFTER_MS: '100', EXIT_CODE: '3' })] }))
+    const cs = await waitFor('CrashLoopBackOff', () => {
+      const s = getPod(h.store, 'crashy')?.status?.containerStatuses?.[0]
+      return s?.state.waiting?.reason === 'CrashLoopBackOff' ? s : undefined
+    })
+    expect(cs.restartCount).toBe(1)
+    expect(cs.lastState.terminated).toMatchObject({ exitCode: 3, reason: 'Error' })
+    const pod = getPod(h.store, 'crashy') as Pod
+    expect(cs.state.waiting?.message).toBe(
+      `back-off 10s restarting failed container=web pod=crashy_default(${pod.metadata.uid})`,
+    )
+    expect(pod.status?.phase).toBe('Running')
+    expect(eventLines(h.store, 'crashy')).toContain(
+      `Warning BackOff Back-off restarting failed container web in pod crashy_default(${pod.metadata.uid})`,
+    )
+  })
+
+  it('reports a missing artifact as ErrImagePull, then ImagePullBackOff, with a Warning event', async () => {
+    const h = await harness()
+    const reasons: string[] = []
+    h.store.watch('Pod', {}, (ev) => {
+      const r = ev.object.status?.containerStatuses?.[0]?.state.waiting?.reason
+      if (r && reasons.at(-1) !== r) reasons.push(r)
+    })
+    await h.agent.start()
+    h.store.create(aPod('nope', { containers: [webContainer({}, { image: 'web:v9' })] }))
+    await waitFor('ImagePullBackOff', () => reasons.includes('ImagePullBackOff'))
+    expect(reasons).toEqual(['ContainerCreating', 'ErrImagePull', 'ImagePullBackOff'])
+    expect(getPod(h.store, 'nope')?.status?.phase).toBe('Pending')
+    expect(eventLines(h.store, 'nope')).toEqual(
+      expect.arrayContaining([
+        'Warning Failed Failed to pull image "web:v9": artifact "web:v9" not found',
+        'Warning Failed Error: ErrImagePull',
+        'Normal BackOff Back-off pulling image "web:v9"',
+      ]),
+    )
+  })
+
+  it('reports an exec probe with a missing binary as probe failures, and keeps supervising', async () => {
+    const h = await harness()
+    await h.agent.start()
+    const probe = { exec: { command: ['no-such-binary-xyz'] }, periodSeconds: 1 }
+    h.store.create(aPod('exec-1', { containers: [webContainer({}, { readinessProbe: probe })] }))
+    await waitFor('Unhealthy event', () =>
+      eventLines(h.store, 'exec-1').includes(
+        'Warning Unhealthy Readiness probe failed: exec: "no-such-binary-xyz": executable file not found in $PATH',
+      ),
+    )
+    const pod = getPod(h.store, 'exec-1')
+    expect(pod?.status?.phase).toBe('Running')
+    expect(condition(pod, 'Ready')).toBe('False')
+    h.store.create(aPod('exec-2', { containers: [webContainer()] }))
+    await waitFor('the agent still starts pods', () => condition(getPod(h.store, 'exec-2'), 'Ready') === 'True')
+  })
+
+  it('runs a container without image in its workingDir', async () => {
+    const h = await harness()
+    await h.agent.start()
+    const container = { name: 'sh', command: ['/bin/sh', '-c', 'pwd > where.txt; exec sleep 30'], workingDir: h.dir }
+    h.store.create(aPod('plain', { containers: [container] }))
+    await waitFor('where.txt', () => {
+      try {
+        return readFileSync(join(h.dir, 'where.txt'), 'utf8').trim() === h.dir
+      } catch {
+        return false
+      }
+    })
+  })
+
+  it('re-adopts running replicas after the agent stops, without a restart and without losing Ready', async () => {
+    const h = await harness()
+    await h.agent.start()
+    h.store.create(aPod('keep', { containers: [webContainer({}, { readinessProbe: readiness })] }))
+    const before = await waitFor('Ready', () => {
+      const p = getPod(h.store, 'keep')
+      return condition(p, 'Ready') === 'True' ? p : undefined
+    })
+    await h.agent.stop()
+    const pgid = containerGroup(before) ?? 0
+    expect(liveGroupMembers(pgid).length).toBeGreaterThan(0)
+    const readyFlips: string[] = []
+    h.store.watch('Pod', {}, (ev) => readyFlips.push(condition(ev.object, 'Ready') ?? '?'))
+    const next = h.newAgent()
+    await next.start()
+    await new Promise((r) => setTimeout(r, 1500))
+    const after = getPod(h.store, 'keep')
+    expect(containerGroup(after)).toBe(pgid)
+    expect(after?.status?.containerStatuses?.[0]).toMatchObject({ restartCount: 0, ready: true })
+    expect(after?.status?.portMappings).toEqual(before.status?.portMappings)
+    expect(readyFlips).not.toContain('False')
+    // The adopted replica is still supervised: deleting the pod stops it.
+    h.store.delete('Pod', 'default', 'keep')
+    await waitFor('pod removed', () => getPod(h.store, 'keep') === undefined)
+    expect(liveGroupMembers(pgid)).toEqual([])
+  })
+
+  it('stops replicas whose pods disappeared while no agent was running', async () => {
+    const h = await harness()
+    await h.agent.start()
+    h.store.create(aPod('orphan', { containers: [webContainer()] }))
+    const pod = await waitFor('Ready', () => {
+      const p = getPod(h.store, 'orphan')
+      return condition(p, 'Ready') === 'True' ? p : undefined
+    })
+    await h.agent.stop()
+    h.store.delete('Pod', 'default', 'orphan', { gracePeriodSeconds: 0 })
+    const pgid = containerGroup(pod) ?? 0
+    await h.newAgent().start()
+    await waitFor('orphan stopped', () => liveGroupMembers(pgid).length === 0)
+    await waitFor('pod dir removed', () => !hasPodDirs(h.dataDir))
+  })
+})

@@ -1,0 +1,187 @@
+/**
+ * @module
+ * The process runtime's node agent (Baton's kubelet): every Pod bound to this node
+ * (spec.nodeName) runs as supervised processes on loopback ports; see pod-worker.ts for one
+ * pod and container-supervisor.ts for one container.
+ *
+ * Level-triggered: a watch event only names a pod (namespace/name); the agent then reads
+ * the pod from the store and reconciles its worker with it (start, update, terminate).
+ * Workers are keyed by uid, so a pod deleted and re-created under the same name (a
+ * StatefulSet's) gets a new worker while the old one finishes terminating.
+ *
+ * Surviving the daemon: replicas are detached process groups (replica-process.ts) and every
+ * pod's state is persisted (adoption.ts). start() re-adopts the replicas of pods that still
+ * exist, with their restart counts, readiness and ports unchanged, and stops the replicas of
+ * pods that are gone.
+ */
+import type { Pod } from '../../api/types.ts'
+import type { ArtifactStore } from '../../artifacts/types.ts'
+import type { Clock } from '../../platform/clock.ts'
+import { envValue } from '../../platform/env.ts'
+import { randomIds, type IdSource } from '../../platform/ids.ts'
+import { silentLogger, type Logger } from '../../platform/logger.ts'
+import type { ObjectStore, Unsubscribe } from '../../store/types.ts'
+import { DEFAULT_NODE_NAME, noDrain, type DrainGate, type NodeAgent } from '../types.ts'
+import { readPodStates, removePodDir, podDir, type PodState } from './adoption.ts'
+import { podEventRecorder } from './pod-events.ts'
+import { PodWorker, type AgentContext } from './pod-worker.ts'
+import { DEFAULT_PORT_RANGE, PortAllocator, type PortRange } from './port-allocator.ts'
+import { adoptReplica } from './replica-process.ts'
+import { killContainer } from './termination.ts'
+
+export interface ProcessNodeAgentOptions {
+  store: ObjectStore
+  clock: Clock
+  ids?: IdSource
+  /** The daemon's data directory; pods live under <dataDir>/pods/<uid>. */
+  dataDir: string
+  artifacts: ArtifactStore
+  drainGate?: DrainGate
+  logger?: Logger
+  nodeName?: string
+  /** The environment every container starts from (default: the daemon's PATH, HOME and LANG). */
+  baseEnv?: Record<string, string>
+  /** Where pods' loopback ports come from (default 20000-29999). */
+  portRange?: PortRange
+}
+
+export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent {
+  const nodeName = opts.nodeName ?? DEFAULT_NODE_NAME
+  const logger = (opts.logger ?? silentLogger).with({ component: 'node-agent', node: nodeName })
+  const { store, clock } = opts
+  const ctx: AgentContext = {
+    store,
+    clock,
+    logger,
+    dataDir: opts.dataDir,
+    artifacts: opts.artifacts,
+    drainGate: opts.drainGate ?? noDrain,
+    ports: new PortAllocator(opts.portRange ?? DEFAULT_PORT_RANGE, seedFrom((opts.ids ?? randomIds).uid())),
+    baseEnv: opts.baseEnv ?? defaultBaseEnv(),
+    event: podEventRecorder(store, clock, nodeName, logger),
+  }
+  const workers = new Map<string, PodWorker>()
+  const background = new Set<Promise<unknown>>()
+  let unsubscribe: Unsubscribe | undefined
+  let pending = new Set<string>()
+
+  const track = (p: Promise<unknown>, what: string) => {
+    const guarded = p.catch((err: unknown) => logger.error('node agent task failed', { task: what, err }))
+    background.add(guarded)
+    void guarded.finally(() => background.delete(guarded))
+  }
+
+  const keyOf = (pod: Pod) => `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`
+
+  const startWorker = (pod: Pod, state?: PodState) => {
+    const w = new PodWorker(ctx, pod)
+    workers.set(w.uid, w)
+    if (state) w.adopt(state)
+    else track(w.start(), 'start pod')
+    if (pod.metadata.deletionTimestamp) w.update(pod)
+  }
+
+  const terminate = (w: PodWorker, removed: boolean) =>
+    track(
+      w.terminate({ removed }).finally(() => workers.delete(w.uid)),
+      'terminate pod',
+    )
+
+  /** Reconciles the workers of one pod name with the store. */
+  const sync = (key: string) => {
+    const [namespace = 'default', name = ''] = key.split('/')
+    const pod = store.get('Pod', namespace, name)
+    for (const w of workers.values()) {
+      if (w.key === key && w.uid !== pod?.metadata.uid) terminate(w, true)
+    }
+    if (!pod || pod.spec.nodeName !== nodeName) return
+    const w = workers.get(pod.metadata.uid ?? '')
+    if (w) return w.update(pod)
+    if (pod.metadata.deletionTimestamp) {
+      // Never started here: nothing to stop, so it can go at once.
+      track(Promise.resolve().then(() => store.delete('Pod', namespace, name, { gracePeriodSeconds: 0 })), 'delete pod')
+      return
+    }
+    startWorker(pod)
+  }
+
+  const enqueue = (pod: Pod) => {
+    const key = keyOf(pod)
+    if (pod.spec.nodeName !== nodeName && ![...workers.values()].some((w) => w.key === key)) return
+    if (pending.size === 0) {
+      queueMicrotask(() => {
+        const keys = pending
+        pending = new Set()
+        for (const k of keys) sync(k)
+      })
+    }
+    pending.add(key)
+  }
+
+  /** A persisted pod whose Pod object is gone: stop its processes and forget it. */
+  const reapOrphan = async (state: PodState) => {
+    logger.info('stopping replicas of a pod that no longer exists', { pod: `${state.namespace}/${state.name}` })
+    await Promise.all(
+      state.containers.map(async (c) => {
+        const proc = c.process && adoptReplica(c.process, clock)
+        if (!proc) return
+        await killContainer({
+          proc,
+          graceMs: state.terminationGracePeriodSeconds * 1000,
+          clock,
+          handlerContext: { clock, resolvePort: () => undefined, cwd: opts.dataDir, env: ctx.baseEnv },
+          onPreStopFailed: () => {},
+        })
+      }),
+    )
+    for (const m of state.portMappings) ctx.ports.release(m.hostPort)
+    await removePodDir(podDir(opts.dataDir, state.uid))
+  }
+
+  return {
+    nodeName,
+
+    async start() {
+      if (unsubscribe) return
+      const listed = store.list('Pod')
+      const mine = listed.items.filter((p) => p.spec.nodeName === nodeName)
+      const byUid = new Map(mine.map((p) => [p.metadata.uid ?? '', p]))
+      for (const state of readPodStates(opts.dataDir)) {
+        const pod = byUid.get(state.uid)
+        if (pod) startWorker(pod, state)
+        else {
+          for (const m of state.portMappings) ctx.ports.reserve(m.hostPort)
+          track(reapOrphan(state), 'reap orphan')
+        }
+      }
+      for (const pod of mine) if (!workers.has(pod.metadata.uid ?? '')) sync(keyOf(pod))
+      unsubscribe = store.watch('Pod', { resourceVersion: listed.resourceVersion }, (ev) => enqueue(ev.object))
+      logger.info('node agent started', { pods: workers.size })
+    },
+
+    async stop(stopOpts = {}) {
+      unsubscribe?.()
+      unsubscribe = undefined
+      const all = [...workers.values()]
+      await Promise.all(all.map((w) => w.shutdown(stopOpts.stopPods === true)))
+      while (background.size > 0) await Promise.all([...background])
+      workers.clear()
+      logger.info('node agent stopped', { stoppedPods: stopOpts.stopPods === true ? all.length : 0 })
+    },
+  }
+}
+
+function defaultBaseEnv(): Record<string, string> {
+  const env: Record<string, string> = { PATH: envValue('PATH') ?? '/usr/local/bin:/usr/bin:/bin' }
+  for (const name of ['HOME', 'LANG', 'TZ']) {
+    const v = envValue(name)
+    if (v !== undefined) env[name] = v
+  }
+  return env
+}
+
+function seedFrom(text: string): number {
+  let h = 0
+  for (const ch of text) h = (h * 31 + ch.charCodeAt(0)) | 0
+  return h
+}
