@@ -30,7 +30,7 @@ describe('setNewReplicaSetAnnotations', () => {
     { name: 'rollback moves the old number into history', rs: { [REVISION_ANNOTATION]: '2' }, rev: 4, exists: true, want: { [REVISION_ANNOTATION]: '4', [REVISION_HISTORY_ANNOTATION]: '2' }, changed: true },
     { name: 'history grows on a second rollback', rs: { [REVISION_ANNOTATION]: '4', [REVISION_HISTORY_ANNOTATION]: '2' }, rev: 6, exists: true, want: { [REVISION_ANNOTATION]: '6', [REVISION_HISTORY_ANNOTATION]: '2,4' }, changed: true },
     { name: 'unreadable revision is left alone', rs: { [REVISION_ANNOTATION]: 'x' }, rev: 4, exists: true, want: { [REVISION_ANNOTATION]: 'x' }, changed: false },
-  ])('$name', ({ rs, rev, exists, want, changed }) => {
+  ] as Array<{ name: string; rs?: Record<string, string>; rev: number; exists: boolean; want: Record<string, string>; changed: boolean }>)('$name', ({ rs, rev, exists, want, changed }) => {
     const got = setNewReplicaSetAnnotations(aDeployment({ replicas: 10 }), rs, rev, exists)
     expect(got).toEqual({ annotations: want, changed })
   })
