@@ -1,0 +1,102 @@
+/**
+ * @module
+ * The Deployment planner: one pure sync of Kubernetes' Deployment controller
+ * (deployment_controller.go syncDeployment). Input is the Deployment, the ReplicaSets of its
+ * namespace and the pods of those ReplicaSets, exactly as the store holds them; output is the
+ * ordered list of writes and events (actions.ts) for reconcile.ts to apply.
+ *
+ * Order of decisions:
+ *  1. empty selector → Warning "SelectingAll", only observedGeneration is recorded;
+ *  2. being deleted → status only;
+ *  3. pause/resume bookkeeping of the Progressing condition;
+ *  4. paused → proportional scaling + history clean-up + status (never a new RS);
+ *  5. scaling event (an active RS was sized for another spec.replicas) → proportional scaling;
+ *  6. otherwise the strategy: RollingUpdate or Recreate.
+ * The planner sees RS objects as stored: after it asks for a resize, the next sync sees the new
+ * spec.replicas, and availability arrives through RS status written by the RS controller.
+ */
+import { isEmptySelector } from '../../api/labels.ts'
+import type { Deployment, Pod, ReplicaSet } from '../../api/types.ts'
+import { checkPausedConditions } from '../../rollout/conditions.ts'
+import { controllerOf, isControlledBy } from '../../rollout/replica-sets.ts'
+import { isRollingUpdate } from '../../rollout/spec-defaults.ts'
+import type { DeploymentAction } from './actions.ts'
+import { cleanupDeployment } from './cleanup.ts'
+import { syncRevision, type ReplicaSetView } from './new-replica-set.ts'
+import { syncDeploymentStatus } from './progress.ts'
+import { rolloutRecreate } from './recreate.ts'
+import { rolloutRolling } from './rolling.ts'
+import { isScalingEvent, scaleDeployment } from './scale.ts'
+import { finishPlan, newSyncState, recordEvent, setWorkingStatus, type SyncState } from './sync-state.ts'
+
+export interface DeploymentPlanInput {
+  deployment: Deployment
+  /** ReplicaSets of the Deployment's namespace; the planner keeps those it controls. */
+  replicaSets: ReplicaSet[]
+  /** Pods of those ReplicaSets (matched to them by controller reference). */
+  pods: Pod[]
+}
+
+/** Pods grouped by the name of the owned RS that controls them. */
+function podsByReplicaSet(owned: readonly ReplicaSet[], pods: readonly Pod[]): Map<string, Pod[]> {
+  const map = new Map<string, Pod[]>()
+  for (const rs of owned) map.set(rs.metadata.name, [])
+  for (const pod of pods) {
+    const ref = controllerOf(pod)
+    if (!ref || ref.kind !== 'ReplicaSet') continue
+    const rs = owned.find((r) => isControlledBy(pod, r))
+    if (rs) map.get(rs.metadata.name)?.push(pod)
+  }
+  return map
+}
+
+function allOf(view: ReplicaSetView): ReplicaSet[] {
+  return view.newRS ? [...view.oldRSs, view.newRS] : [...view.oldRSs]
+}
+
+/** The scaling / paused path (sync.go sync): proportional scale, clean-up when paused, status. */
+function syncScale(s: SyncState, view: ReplicaSetView): void {
+  scaleDeployment(s, view)
+  if (s.d.spec.paused) cleanupDeployment(s, view.oldRSs)
+  syncDeploymentStatus(s, allOf(view), view.newRS)
+}
+
+/**
+ * Plans one sync of `input.deployment` at time `now` (epoch ms).
+ *
+ * @example
+ * const actions = planDeployment({ deployment, replicaSets, pods }, clock.now())
+ * // [{ type: 'createReplicaSet', … }, { type: 'event', reason: 'ScalingReplicaSet', message: 'Scaled up replica set web-5d4f8c7b9 to 3' }, …]
+ */
+export function planDeployment(input: DeploymentPlanInput, now: number): DeploymentAction[] {
+  const s = newSyncState(input.deployment, now)
+  const d = s.d
+  if (isEmptySelector(d.spec.selector ?? {})) {
+    recordEvent(s, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.')
+    if ((d.status?.observedGeneration ?? 0) < (d.metadata.generation ?? 0)) {
+      setWorkingStatus(s, { ...d.status, observedGeneration: d.metadata.generation ?? 0 })
+    }
+    return finishPlan(s)
+  }
+  const owned = input.replicaSets.filter((rs) => isControlledBy(rs, d))
+  const podsByRS = podsByReplicaSet(owned, input.pods)
+
+  if (d.metadata.deletionTimestamp !== undefined) {
+    const view = syncRevision(s, owned)
+    syncDeploymentStatus(s, allOf(view), view.newRS)
+    return finishPlan(s)
+  }
+
+  const paused = checkPausedConditions(d, now)
+  if (paused) setWorkingStatus(s, paused)
+
+  const view = syncRevision(s, owned)
+  if (s.d.spec.paused || isScalingEvent(s.d, view)) {
+    syncScale(s, view)
+  } else if (isRollingUpdate(s.d)) {
+    rolloutRolling(s, view, input.replicaSets)
+  } else {
+    rolloutRecreate(s, view, input.replicaSets, podsByRS)
+  }
+  return finishPlan(s)
+}
