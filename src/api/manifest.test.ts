@@ -2,20 +2,12 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { BatonError } from '../errors/baton-error.ts'
 import { loadManifestText, loadManifests, parseManifests } from './manifest.ts'
+import { thrownBy } from './test-objects.ts'
 
 const names = (text: string) => parseManifests(text).map((o) => `${o.kind}/${o.metadata.name}`)
 
-function parseFailure(text: string, source?: string): BatonError {
-  try {
-    parseManifests(text, source)
-  } catch (e) {
-    if (e instanceof BatonError) return e
-    throw e
-  }
-  throw new Error('expected a parse error')
-}
+const parseFailure = (text: string, source?: string) => thrownBy(() => parseManifests(text, source))
 
 describe('parseManifests', () => {
   const cases: Array<{ name: string; text: string; want: string[] }> = [

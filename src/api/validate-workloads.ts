@@ -48,14 +48,18 @@ function validateSelectorAndTemplate(
   kindWord: string,
 ): FieldError[] {
   const errs: FieldError[] = []
+  // Matching against the template only means something for a well-formed, non-empty selector.
+  let usable = false
   if (!isPresent(selector)) errs.push(required('spec.selector', '', SELECTOR_HINT))
   else {
-    errs.push(...validateLabelSelector(selector, 'spec.selector'))
+    const selectorErrs = validateLabelSelector(selector, 'spec.selector')
+    errs.push(...selectorErrs)
     if (isEmptySelector(selector)) errs.push(invalid('spec.selector', selector, `empty selector is invalid for ${kindWord}`, SELECTOR_HINT))
+    else usable = selectorErrs.length === 0
   }
   const t = isPresent(template) ? template : undefined
   const labels = isPresent(t?.metadata) ? t.metadata.labels : undefined
-  if (isPresent(selector) && !isEmptySelector(selector) && !matchesSelector(selector, isPresent(labels) ? labels : {})) {
+  if (usable && isPresent(selector) && !matchesSelector(selector, isPresent(labels) ? labels : {})) {
     errs.push(invalid('spec.template.metadata.labels', labels ?? null, '`selector` does not match template `labels`', SELECTOR_HINT))
   }
   errs.push(...validateMetaMaps(t?.metadata, 'spec.template.metadata'))

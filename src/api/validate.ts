@@ -18,6 +18,7 @@ import { applyDefaults } from './defaults.ts'
 import { type FieldError, invalidObjectError, required } from './field-errors.ts'
 import { isRec, type Rec } from './guards.ts'
 import { dns1035LabelErrors, dns1123SubdomainErrors } from './names.ts'
+import { KINDS, apiVersionOf } from './resources.ts'
 import * as schemas from './schema-kinds.ts'
 import type { Kind, KObject } from './types.ts'
 import { type NameRule, validateObjectMeta } from './validate-meta.ts'
@@ -26,39 +27,40 @@ import { validateConfigMap, validateEndpoints, validateServiceSpec } from './val
 import { validateDeploymentSpec, validateReplicaSetSpec, validateStatefulSetSpec } from './validate-workloads.ts'
 import { fieldErrorsFromZod } from './zod-issues.ts'
 
-interface ServedKind {
-  apiVersion: 'apps/v1' | 'v1'
-  kind: Kind
+interface KindRules {
   schema: z.ZodType
   /** Service names become DNS names, so they follow the stricter DNS-1035 label rule. */
   nameRule: NameRule
   rules: (obj: never) => FieldError[]
 }
 
-const none = (): FieldError[] => []
+interface ServedKind extends KindRules {
+  apiVersion: string
+  kind: Kind
+}
 
-const SERVED: readonly ServedKind[] = [
-  { apiVersion: 'apps/v1', kind: 'Deployment', schema: schemas.deployment, nameRule: dns1123SubdomainErrors, rules: validateDeploymentSpec },
-  { apiVersion: 'apps/v1', kind: 'ReplicaSet', schema: schemas.replicaSet, nameRule: dns1123SubdomainErrors, rules: validateReplicaSetSpec },
-  { apiVersion: 'apps/v1', kind: 'StatefulSet', schema: schemas.statefulSet, nameRule: dns1123SubdomainErrors, rules: validateStatefulSetSpec },
-  { apiVersion: 'apps/v1', kind: 'ControllerRevision', schema: schemas.controllerRevision, nameRule: dns1123SubdomainErrors, rules: none },
-  {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    schema: schemas.pod,
-    nameRule: dns1123SubdomainErrors,
-    rules: (pod: Rec) => validatePodSpec(pod.spec as never, 'spec'),
-  },
-  { apiVersion: 'v1', kind: 'Service', schema: schemas.service, nameRule: dns1035LabelErrors, rules: validateServiceSpec },
-  { apiVersion: 'v1', kind: 'Endpoints', schema: schemas.endpoints, nameRule: dns1123SubdomainErrors, rules: validateEndpoints },
-  { apiVersion: 'v1', kind: 'ConfigMap', schema: schemas.configMap, nameRule: dns1123SubdomainErrors, rules: validateConfigMap },
-  { apiVersion: 'v1', kind: 'Event', schema: schemas.event, nameRule: dns1123SubdomainErrors, rules: none },
-]
+const none = (): FieldError[] => []
+const subdomain = dns1123SubdomainErrors
+
+const RULES: Record<Kind, KindRules> = {
+  Deployment: { schema: schemas.deployment, nameRule: subdomain, rules: validateDeploymentSpec },
+  ReplicaSet: { schema: schemas.replicaSet, nameRule: subdomain, rules: validateReplicaSetSpec },
+  StatefulSet: { schema: schemas.statefulSet, nameRule: subdomain, rules: validateStatefulSetSpec },
+  ControllerRevision: { schema: schemas.controllerRevision, nameRule: subdomain, rules: none },
+  Pod: { schema: schemas.pod, nameRule: subdomain, rules: (pod: Rec) => validatePodSpec(pod.spec as never, 'spec') },
+  Service: { schema: schemas.service, nameRule: dns1035LabelErrors, rules: validateServiceSpec },
+  Endpoints: { schema: schemas.endpoints, nameRule: subdomain, rules: validateEndpoints },
+  ConfigMap: { schema: schemas.configMap, nameRule: subdomain, rules: validateConfigMap },
+  Event: { schema: schemas.event, nameRule: subdomain, rules: none },
+}
+
+// The apiVersion of each kind comes from the resource table, the one place that names groups.
+const SERVED: readonly ServedKind[] = KINDS.map((kind) => ({ kind, apiVersion: apiVersionOf(kind), ...RULES[kind] }))
 
 /** Every apiVersion/kind pair Baton serves, in `kubectl api-resources` order of groups. */
 export const SERVED_KINDS: ReadonlyArray<{ apiVersion: string; kind: Kind }> = SERVED.map(({ apiVersion, kind }) => ({ apiVersion, kind }))
 
-const SERVED_LIST = ['apps/v1', 'v1']
+const SERVED_LIST = [...new Set(SERVED.map((s) => s.apiVersion))]
   .map((v) => `${v} ${SERVED.filter((s) => s.apiVersion === v).map((s) => s.kind).join(', ')}`)
   .join('; ')
 
