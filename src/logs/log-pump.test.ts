@@ -96,6 +96,7 @@ setInterval(() => {}, 1000)
   it('stamps each line when it arrives', async () => {
     const pump = spawnLogPump({ podDir, container: 'app' })
     started.push(pump.pid)
+    await pump.ready
     spawn(process.execPath, ['-e', TICKER, '10'], { stdio: ['ignore', pump.stdout, pump.stderr] })
     pump.release()
     await pump.exited

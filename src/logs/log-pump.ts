@@ -44,8 +44,8 @@ export function runLogPump(argv: readonly string[]): void {
     }
   }
   let open = 2
-  const pump = (stream: LogStream, fd: number) => {
-    const socket = new net.Socket({ fd, readable: true, writable: false })
+  const pump = (stream: LogStream, fd: number): net.Socket => {
+    const socket = new net.Socket({ fd, readable: true, writable: fd === 3 })
     let idle: TimerHandle | undefined
     socket.on('data', (chunk: Buffer) => {
       guarded(() => writer.write(stream, chunk))
@@ -60,9 +60,13 @@ export function runLogPump(argv: readonly string[]): void {
       guarded(() => writer.close())
       process.exit(0)
     })
+    return socket
   }
   pump('stdout', 0)
-  pump('stderr', 3)
+  const stderr = pump('stderr', 3)
+  // fd 3 is a socket pair: one byte back tells the spawner the pump is reading, so lines the
+  // container writes from its first instant are stamped when written, not when the pump starts.
+  stderr.write('R')
 }
 
 if (import.meta.main) runLogPump(process.argv.slice(2))

@@ -4,6 +4,7 @@
  *
  * @example
  * const pump = spawnLogPump({ podDir, container: 'web' })
+ * await pump.ready
  * const app = spawn('node', ['server.js'], { stdio: ['ignore', pump.stdout, pump.stderr], detached: true })
  * pump.release() // the pump now sees end of file exactly when the app (and its children) close
  */
@@ -29,6 +30,12 @@ export interface LogPump {
   readonly stderr: Socket
   /** Closes this process's ends of the pipes; call once the container is spawned (or failed to). */
   release(): void
+  /**
+   * Resolves once the pump reads its pipes (or has exited). Spawning the container after it
+   * keeps the first lines' timestamps exact; lines written earlier wait in the pipe and are
+   * stamped when the pump reaches them.
+   */
+  readonly ready: Promise<void>
   /** Resolves when the pump has written everything and exited. */
   readonly exited: Promise<void>
 }
@@ -51,6 +58,7 @@ export function spawnLogPump(opts: LogPumpOptions): LogPump {
   child.unref()
   const stdout = child.stdio[0] as Socket
   const stderr = child.stdio[3] as Socket
+  const ready = Promise.race([new Promise<void>((resolve) => stderr.once('data', () => resolve())), exited])
   return {
     pid: child.pid ?? -1,
     stdout,
@@ -60,6 +68,7 @@ export function spawnLogPump(opts: LogPumpOptions): LogPump {
       stdout.destroy()
       stderr.destroy()
     },
+    ready,
     exited,
   }
 }
