@@ -1,0 +1,123 @@
+/**
+ * @module
+ * The Endpoints a Service should have, from the pods it selects (pure). Kubernetes' rules,
+ * on one machine:
+ * - a pod counts when the selector matches its labels, it is not terminating (no
+ *   deletionTimestamp: deleting a pod takes it out of every service FIRST, which is what
+ *   lets the load balancer drain it before the pod is told to stop) and it has not finished
+ *   (phase Succeeded/Failed);
+ * - ready pods (condition Ready=True) go under `addresses`, others under
+ *   `notReadyAddresses`;
+ * - every replica listens on 127.0.0.1 with its own port: the subset carries, per service
+ *   port, the pod's hostPort (status.portMappings) for the targetPort, which names a
+ *   containerPort by number or by name (default: the service port's number). A port the
+ *   pod does not declare is left out for that pod; a pod with none of the ports is left out.
+ * - one subset per pod (Endpoints are per pod here, see api/types.ts), sorted by pod name so
+ *   that an unchanged world plans an identical object (no needless writes).
+ */
+import type { EndpointPort, EndpointSubset, Endpoints, Pod, Service, ServicePort } from '../../api/types.ts'
+
+export const LOOPBACK_IP = '127.0.0.1'
+
+export function isPodReady(pod: Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false
+}
+
+/** A selector-less service has user-managed Endpoints, which the controller leaves alone. */
+export function managesEndpoints(svc: Service): boolean {
+  return Object.keys(svc.spec.selector ?? {}).length > 0
+}
+
+export function selects(svc: Service, pod: Pod): boolean {
+  if ((svc.metadata.namespace ?? 'default') !== (pod.metadata.namespace ?? 'default')) return false
+  const sel = svc.spec.selector ?? {}
+  const keys = Object.keys(sel)
+  if (keys.length === 0) return false
+  const labels = pod.metadata.labels ?? {}
+  return keys.every((k) => labels[k] === sel[k])
+}
+
+/** Services whose endpoints depend on `pod`. */
+export function servicesSelecting(pod: Pod, services: readonly Service[]): Service[] {
+  return services.filter((s) => selects(s, pod))
+}
+
+/** The pod's loopback port for a service port, or undefined when the pod does not declare it. */
+export function resolveHostPort(pod: Pod, sp: ServicePort): number | undefined {
+  const target = sp.targetPort ?? sp.port
+  let containerPort: number | undefined
+  let name: string | undefined
+  let declaredHostPort: number | undefined
+  for (const c of pod.spec.containers) {
+    for (const p of c.ports ?? []) {
+      if (typeof target === 'number' ? p.containerPort === target : p.name === target) {
+        containerPort = p.containerPort
+        name = p.name
+        declaredHostPort = p.hostPort
+      }
+    }
+  }
+  if (containerPort === undefined) {
+    if (typeof target === 'string') return undefined
+    containerPort = target
+  }
+  const mapping = pod.status?.portMappings?.find(
+    (m) => m.containerPort === containerPort && (name === undefined || m.name === undefined || m.name === name),
+  )
+  return mapping?.hostPort ?? declaredHostPort
+}
+
+function terminatingOrFinished(pod: Pod): boolean {
+  const phase = pod.status?.phase
+  return pod.metadata.deletionTimestamp !== undefined || phase === 'Succeeded' || phase === 'Failed'
+}
+
+export function podSubset(svc: Service, pod: Pod): EndpointSubset | undefined {
+  const ports: EndpointPort[] = []
+  for (const sp of svc.spec.ports) {
+    const port = resolveHostPort(pod, sp)
+    if (port === undefined) continue
+    ports.push({ ...(sp.name ? { name: sp.name } : {}), port, protocol: sp.protocol ?? 'TCP' })
+  }
+  if (ports.length === 0) return undefined
+  const address = {
+    ip: LOOPBACK_IP,
+    targetRef: {
+      kind: 'Pod' as const,
+      name: pod.metadata.name,
+      namespace: pod.metadata.namespace ?? 'default',
+      uid: pod.metadata.uid ?? '',
+    },
+  }
+  return isPodReady(pod) ? { addresses: [address], ports } : { notReadyAddresses: [address], ports }
+}
+
+/** The Endpoints object `svc` should have given `pods` (any namespace; filtered here). */
+export function desiredEndpoints(svc: Service, pods: readonly Pod[]): Endpoints {
+  const subsets: EndpointSubset[] = []
+  const chosen = pods
+    .filter((p) => selects(svc, p) && !terminatingOrFinished(p))
+    .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0))
+  for (const pod of chosen) {
+    const s = podSubset(svc, pod)
+    if (s) subsets.push(s)
+  }
+  return {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: {
+      name: svc.metadata.name,
+      namespace: svc.metadata.namespace ?? 'default',
+      ...(svc.metadata.labels ? { labels: { ...svc.metadata.labels } } : {}),
+    },
+    subsets,
+  }
+}
+
+/** Whether a stored Endpoints already says what `desired` says (subsets and labels). */
+export function endpointsEqual(current: Endpoints, desired: Endpoints): boolean {
+  return (
+    JSON.stringify(current.subsets ?? []) === JSON.stringify(desired.subsets ?? []) &&
+    JSON.stringify(current.metadata.labels ?? {}) === JSON.stringify(desired.metadata.labels ?? {})
+  )
+}

@@ -1,0 +1,65 @@
+/**
+ * @module
+ * Listening sockets, one per route (listen address). Opening is async and may fail (the
+ * port is taken): the failure is kept on the route and retried at the next table push.
+ * Closing stops accepting at once but drops nothing: idle keep-alive clients are closed,
+ * busy ones after their current answer, tunnels and TCP streams when a side closes them.
+ */
+import net from 'node:net'
+import { HttpConnection, type PlaneContext } from './http-proxy.ts'
+import type { RouteState } from './route-state.ts'
+import { TcpConnection } from './tcp-proxy.ts'
+import type { ProxyMode } from './types.ts'
+
+interface ClientConnection {
+  closeGracefully(): void
+}
+
+export class Listener {
+  readonly mode: ProxyMode
+  readonly route: RouteState
+  readonly #server: net.Server
+  readonly #conns = new Map<ClientConnection, net.Socket>()
+  listening = false
+
+  constructor(route: RouteState, ctx: PlaneContext) {
+    this.route = route
+    this.mode = route.route.mode
+    this.#server = net.createServer({ allowHalfOpen: true, noDelay: true }, (sock) => {
+      const c = this.mode === 'tcp' ? new TcpConnection(sock, route, ctx) : new HttpConnection(sock, route, ctx)
+      this.#conns.set(c, sock)
+      sock.on('close', () => this.#conns.delete(c))
+    })
+  }
+
+  /** Binds the route's listen address; rejects with the bind error (EADDRINUSE, EACCES...). */
+  open(): Promise<void> {
+    const { host, port } = this.route.route.listen
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(err)
+      this.#server.once('error', onError)
+      this.#server.listen({ host, port, exclusive: false }, () => {
+        this.#server.off('error', onError)
+        this.#server.on('error', () => {})
+        this.listening = true
+        resolve()
+      })
+    })
+  }
+
+  close(): void {
+    this.listening = false
+    this.#server.close()
+    for (const c of this.#conns.keys()) c.closeGracefully()
+  }
+
+  connections(): number {
+    return this.#conns.size
+  }
+
+  /** Ends every client connection at once (proxy shutdown). */
+  destroyAll(): void {
+    this.close()
+    for (const sock of this.#conns.values()) sock.destroy()
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * @module
+ * The load balancer process: `node src/proxy/main.ts --data-dir DIR [options]`.
+ *
+ * It is the data plane, and it outlives the control plane: the daemon starts it detached
+ * (proxy/supervise.ts), finds it again after its own restart through DIR/proxy.json
+ * ({pid, controlAddress}) and DIR/proxy.token (0600), and pushes it the full route table.
+ * Meanwhile the proxy keeps serving the last table it got. With --workers N (default: 2 when
+ * the machine has 2 cores) the traffic runs in N worker processes (proxy/cluster.ts); this
+ * process keeps the table and the control API.
+ *
+ * Options: --workers N, --policy least-outstanding|round-robin, --routes FILE (initial table,
+ * JSON {routes}), --control-port P (default: any free port), and the timeouts
+ * --connect-timeout-ms, --endpoint-wait-ms, --response-timeout-ms, --client-idle-timeout-ms,
+ * --upstream-idle-timeout-ms (defaults in proxy/defaults.ts).
+ */
+import cluster from 'node:cluster'
+import { readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { serve } from '@hono/node-server'
+import { systemClock } from '../platform/clock.ts'
+import { randomToken } from '../platform/ids.ts'
+import { createLogger } from '../platform/logger.ts'
+import { runWorker, clusterPlane } from './cluster.ts'
+import { controlApi } from './control-api.ts'
+import { DataPlane } from './data-plane.ts'
+import type { BalancePolicy, ProxyTimeouts } from './defaults.ts'
+import { localPlane, type Plane } from './plane.ts'
+import { removeProxyFiles, writeProxyFiles } from './proxy-files.ts'
+import { parseRouteTable } from './route-schema.ts'
+
+const logger = createLogger({}, { component: 'proxy', pid: process.pid })
+
+if (cluster.isWorker) runWorker(logger)
+else await runPrimary(process.argv.slice(2))
+
+async function runPrimary(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'data-dir': { type: 'string' },
+      workers: { type: 'string' },
+      policy: { type: 'string' },
+      routes: { type: 'string' },
+      'control-port': { type: 'string' },
+      'connect-timeout-ms': { type: 'string' },
+      'endpoint-wait-ms': { type: 'string' },
+      'response-timeout-ms': { type: 'string' },
+      'client-idle-timeout-ms': { type: 'string' },
+      'upstream-idle-timeout-ms': { type: 'string' },
+    },
+  })
+  const dataDir = values['data-dir']
+  if (!dataDir) {
+    logger.error('usage: main.ts --data-dir DIR [--workers N] [--routes FILE] [--policy P]')
+    process.exit(2)
+  }
+  const timeouts: Partial<ProxyTimeouts> = {}
+  const num = (flag: keyof typeof values, key: keyof ProxyTimeouts) => {
+    const v = values[flag]
+    if (typeof v === 'string') timeouts[key] = Number(v)
+  }
+  num('connect-timeout-ms', 'connectTimeoutMs')
+  num('endpoint-wait-ms', 'endpointWaitMs')
+  num('response-timeout-ms', 'responseTimeoutMs')
+  num('client-idle-timeout-ms', 'clientIdleTimeoutMs')
+  num('upstream-idle-timeout-ms', 'upstreamIdleTimeoutMs')
+  const policy = (values.policy ?? 'least-outstanding') as BalancePolicy
+  if (policy !== 'least-outstanding' && policy !== 'round-robin') {
+    logger.error('unknown --policy', { policy })
+    process.exit(2)
+  }
+  const workers = values.workers !== undefined ? Number(values.workers) : Math.min(2, availableParallelism())
+  const plane: Plane =
+    workers > 0
+      ? clusterPlane({ workers, exec: fileURLToPath(import.meta.url), options: { timeouts, policy }, logger })
+      : localPlane(new DataPlane({ timeouts, policy, logger }))
+
+  if (values.routes) {
+    const failures = await plane.setRoutes(parseRouteTable(JSON.parse(readFileSync(values.routes, 'utf8'))))
+    for (const f of failures) logger.error('cannot listen', { ...f })
+  }
+
+  const token = randomToken()
+  let stopping = false
+  const shutdown = async () => {
+    if (stopping) return
+    stopping = true
+    logger.info('proxy stopping')
+    removeProxyFiles(dataDir, process.pid)
+    server.close()
+    await plane.close()
+    process.exit(0)
+  }
+  const app = controlApi({ plane, token, now: () => systemClock.now(), onShutdown: () => void shutdown() })
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(values['control-port'] ?? 0) }, (info) => {
+    const controlAddress = `http://127.0.0.1:${info.port}`
+    writeProxyFiles(dataDir, { pid: process.pid, controlAddress, startedAtMs: systemClock.now(), workers }, token)
+    logger.info('proxy ready', { controlAddress, workers, policy })
+  })
+  process.on('SIGTERM', () => void shutdown())
+  process.on('SIGINT', () => void shutdown())
+  // Detached from the daemon's terminal: a hang-up there must not stop the data plane.
+  process.on('SIGHUP', () => {})
+}
