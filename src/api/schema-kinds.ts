@@ -6,7 +6,19 @@
  * Kubernetes' wording ("spec.selector: Required value").
  */
 import { z } from 'zod'
-import { bool, ignored, int, intOrString, labelSelector, objectMeta, status, str, stringList, stringMap, unsupported } from './schema-common.ts'
+import {
+  bool,
+  ignored,
+  int,
+  intOrString,
+  labelSelector,
+  objectMeta,
+  status,
+  str,
+  stringList,
+  stringMap,
+  unsupported,
+} from './schema-common.ts'
 import { PROTOCOLS, podSpec, podTemplate } from './schema-pod.ts'
 
 const typeMeta = { apiVersion: str, kind: str, metadata: objectMeta.optional() }
@@ -137,6 +149,13 @@ const endpointAddress = z.strictObject({
   targetRef: objectReference.optional(),
 })
 
+const endpointPort = z.strictObject({
+  name: str.optional(),
+  port: int,
+  protocol: z.enum(PROTOCOLS).optional(),
+  appProtocol: str.optional(),
+})
+
 export const endpoints = z.strictObject({
   ...typeMeta,
   subsets: z
@@ -144,9 +163,7 @@ export const endpoints = z.strictObject({
       z.strictObject({
         addresses: z.array(endpointAddress).optional(),
         notReadyAddresses: z.array(endpointAddress).optional(),
-        ports: z
-          .array(z.strictObject({ name: str.optional(), port: int, protocol: z.enum(PROTOCOLS).optional(), appProtocol: str.optional() }))
-          .optional(),
+        ports: z.array(endpointPort).optional(),
       }),
     )
     .optional(),

@@ -83,12 +83,18 @@ const container = z.strictObject({
   env: z.array(envVar).optional(),
   envFrom: unsupported('Baton does not support envFrom; list each variable under env').optional(),
   ports: z.array(containerPort).optional(),
-  resources: z.strictObject({ limits: quantities.optional(), requests: quantities.optional(), claims: ignored.optional() }).optional(),
+  resources: z
+    .strictObject({ limits: quantities.optional(), requests: quantities.optional(), claims: ignored.optional() })
+    .optional(),
   readinessProbe: probe.optional(),
   livenessProbe: probe.optional(),
   startupProbe: probe.optional(),
   lifecycle: z
-    .strictObject({ postStart: lifecycleHandler.optional(), preStop: lifecycleHandler.optional(), stopSignal: ignored.optional() })
+    .strictObject({
+      postStart: lifecycleHandler.optional(),
+      preStop: lifecycleHandler.optional(),
+      stopSignal: ignored.optional(),
+    })
     .optional(),
   terminationMessagePath: str.optional(),
   terminationMessagePolicy: z.enum(['File', 'FallbackToLogsOnError']).optional(),
@@ -120,7 +126,12 @@ const keyToPath = z.strictObject({ key: str, path: str, mode: int.optional() })
 const volume = z.strictObject({
   name: str,
   configMap: z
-    .strictObject({ name: str.optional(), items: z.array(keyToPath).optional(), defaultMode: int.optional(), optional: bool.optional() })
+    .strictObject({
+      name: str.optional(),
+      items: z.array(keyToPath).optional(),
+      defaultMode: int.optional(),
+      optional: bool.optional(),
+    })
     .optional(),
   emptyDir: z.strictObject({ medium: str.optional(), sizeLimit: z.union([str, int]).optional() }).optional(),
   hostPath: z.strictObject({ path: str, type: str.optional() }).optional(),

@@ -53,7 +53,9 @@ export function validateObjectMeta(meta: ObjectMeta | undefined, nameRule: NameR
   const m = isRec(meta) ? meta : undefined
   const name = m?.name
   if (!isNonEmptyString(name)) {
-    const detail = m?.generateName ? 'Baton needs an explicit name (generateName is not supported)' : 'name or generateName is required'
+    const detail = m?.generateName
+      ? 'Baton needs an explicit name (generateName is not supported)'
+      : 'name or generateName is required'
     errs.push(required(at(path, 'name'), detail, 'Give the object a name under metadata.name.'))
   } else {
     errs.push(...invalidAll(at(path, 'name'), name, nameRule(name), 'Use lower-case letters, digits and "-" (e.g. my-app).'))

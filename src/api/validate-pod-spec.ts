@@ -21,6 +21,7 @@ import type { Container, EnvVar, LifecycleHandler, PodSpec, Probe } from './type
 
 const PORT_HINT = 'Ports are numbers from 1 to 65535; port names are up to 15 lower-case letters, digits and "-".'
 const NAME_HINT = 'Container and volume names are DNS labels: lower-case letters, digits and "-" (e.g. web).'
+const IMAGE_HINT = 'Name the image or artifact to run, e.g. image: web:v2.'
 const HANDLERS = ['exec', 'httpGet', 'tcpSocket'] as const
 
 /** A port given by number or by name (probes, Service targetPort). */
@@ -58,7 +59,8 @@ function validateProbe(probe: Probe | undefined, path: string, which: 'readiness
     errs.push(invalid(at(path, 'successThreshold'), probe.successThreshold, 'must be 1'))
   }
   if (which === 'readiness' && probe.terminationGracePeriodSeconds !== undefined) {
-    errs.push(invalid(at(path, 'terminationGracePeriodSeconds'), probe.terminationGracePeriodSeconds, 'must not be set for readinessProbes'))
+    const grace = probe.terminationGracePeriodSeconds
+    errs.push(invalid(at(path, 'terminationGracePeriodSeconds'), grace, 'must not be set for readinessProbes'))
   }
   return errs
 }
@@ -68,9 +70,8 @@ function validateLifecycleHandler(h: LifecycleHandler | undefined, path: string,
   const errs = validateHandler(h as unknown as Rec, path, [...HANDLERS, 'sleep'])
   const seconds = isPresent(h.sleep) ? h.sleep.seconds : undefined
   if (isInt(seconds) && (seconds < 0 || seconds > grace)) {
-    errs.push(
-      invalid(at(path, 'sleep', 'seconds'), seconds, `must be non-negative and less than terminationGracePeriodSeconds (${grace})`),
-    )
+    const detail = `must be non-negative and less than terminationGracePeriodSeconds (${grace})`
+    errs.push(invalid(at(path, 'sleep', 'seconds'), seconds, detail))
   }
   return errs
 }
@@ -81,7 +82,8 @@ function validateEnv(env: EnvVar[] | undefined, path: string): FieldError[] {
     const p = idx(path, i)
     if (!isNonEmptyString(e.name)) errs.push(required(at(p, 'name')))
     else if (e.name.includes('=') || !/^[\x20-\x7e]+$/.test(e.name)) {
-      errs.push(invalid(at(p, 'name'), e.name, "a valid environment variable name must consist only of printable ASCII characters other than '='"))
+      const detail = "a valid environment variable name must consist only of printable ASCII characters other than '='"
+      errs.push(invalid(at(p, 'name'), e.name, detail))
     }
     if (!isRec(e.valueFrom)) continue
     if (isNonEmptyString(e.value)) errs.push(invalid(at(p, 'valueFrom'), '', 'may not be specified when `value` is not empty'))
@@ -115,7 +117,7 @@ function validatePorts(c: Container, path: string): FieldError[] {
 
 function validateContainer(c: Container, path: string, volumes: Set<string>, grace: number): FieldError[] {
   const errs: FieldError[] = []
-  if (!isNonEmptyString(c.image)) errs.push(required(at(path, 'image'), '', 'Name the image or artifact to run, e.g. image: web:v2.'))
+  if (!isNonEmptyString(c.image)) errs.push(required(at(path, 'image'), '', IMAGE_HINT))
   errs.push(...validatePorts(c, at(path, 'ports')))
   errs.push(...validateEnv(c.env, at(path, 'env')))
   errs.push(...validateProbe(c.readinessProbe, at(path, 'readinessProbe'), 'readiness'))

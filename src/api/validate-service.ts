@@ -43,13 +43,15 @@ export function validateServiceSpec(svc: Service): FieldError[] {
     if (keys.has(key)) errs.push(duplicate(p, key, 'Each port number and protocol pair may appear once.'))
     keys.add(key)
     if (port.nodePort !== undefined && spec.type === 'ClusterIP') {
-      errs.push(forbidden(at(p, 'nodePort'), "may not be used when `type` is 'ClusterIP'", 'Remove nodePort, or use type: NodePort.'))
+      const detail = "may not be used when `type` is 'ClusterIP'"
+      errs.push(forbidden(at(p, 'nodePort'), detail, 'Remove nodePort, or use type: NodePort.'))
     } else if (isInt(port.nodePort) && port.nodePort !== 0) {
       errs.push(...invalidAll(at(p, 'nodePort'), port.nodePort, portNumberErrors(port.nodePort), PORT_HINT))
     }
   }
   if (spec.externalTrafficPolicy !== undefined && spec.type !== 'NodePort' && spec.type !== 'LoadBalancer') {
-    errs.push(invalid('spec.externalTrafficPolicy', spec.externalTrafficPolicy, "may only be set when `type` is 'NodePort' or 'LoadBalancer'"))
+    const detail = "may only be set when `type` is 'NodePort' or 'LoadBalancer'"
+    errs.push(invalid('spec.externalTrafficPolicy', spec.externalTrafficPolicy, detail))
   }
   return errs
 }

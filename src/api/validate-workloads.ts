@@ -17,6 +17,10 @@ import type { Deployment, IntOrString, LabelSelector, PodTemplateSpec, ReplicaSe
 const PERCENT_RE = /^[0-9]+%$/
 const INT_OR_PERCENT_HINT = 'Write a whole number (1) or a percentage string ("25%").'
 const SELECTOR_HINT = 'Make spec.selector.matchLabels a subset of spec.template.metadata.labels (same keys and values).'
+const RESTART_HINT = 'Pods of a controller always restart; remove restartPolicy.'
+const RECREATE_HINT = 'Remove spec.strategy.rollingUpdate, or use type: RollingUpdate.'
+const BOTH_ZERO_HINT = 'Allow at least one extra pod (maxSurge: 1) or one unavailable pod (maxUnavailable: 1).'
+const DEADLINE_HINT = 'A pod must be able to become available before the progress deadline passes.'
 
 /** The literal number in 3 or "30%" (Go's getIntOrPercentValue: a non-numeric string counts as 0). */
 function literalValue(v: IntOrString): number {
@@ -27,7 +31,9 @@ function literalValue(v: IntOrString): number {
 
 /** ValidatePositiveIntOrPercent: a non-negative integer, or a string "N%". */
 export function validateIntOrPercent(v: IntOrString | undefined, path: string): FieldError[] {
-  if (typeof v === 'string' && !PERCENT_RE.test(v)) return [invalid(path, v, "must be an integer or percentage (e.g '5%')", INT_OR_PERCENT_HINT)]
+  if (typeof v === 'string' && !PERCENT_RE.test(v)) {
+    return [invalid(path, v, "must be an integer or percentage (e.g '5%')", INT_OR_PERCENT_HINT)]
+  }
   if (typeof v === 'number' && v < 0) return [invalid(path, v, 'must be greater than or equal to 0', INT_OR_PERCENT_HINT)]
   return []
 }
@@ -54,19 +60,21 @@ function validateSelectorAndTemplate(
   else {
     const selectorErrs = validateLabelSelector(selector, 'spec.selector')
     errs.push(...selectorErrs)
-    if (isEmptySelector(selector)) errs.push(invalid('spec.selector', selector, `empty selector is invalid for ${kindWord}`, SELECTOR_HINT))
-    else usable = selectorErrs.length === 0
+    if (isEmptySelector(selector)) {
+      errs.push(invalid('spec.selector', selector, `empty selector is invalid for ${kindWord}`, SELECTOR_HINT))
+    } else usable = selectorErrs.length === 0
   }
   const t = isPresent(template) ? template : undefined
   const labels = isPresent(t?.metadata) ? t.metadata.labels : undefined
   if (usable && isPresent(selector) && !matchesSelector(selector, isPresent(labels) ? labels : {})) {
-    errs.push(invalid('spec.template.metadata.labels', labels ?? null, '`selector` does not match template `labels`', SELECTOR_HINT))
+    const detail = '`selector` does not match template `labels`'
+    errs.push(invalid('spec.template.metadata.labels', labels ?? null, detail, SELECTOR_HINT))
   }
   errs.push(...validateMetaMaps(t?.metadata, 'spec.template.metadata'))
   errs.push(...validatePodSpec(t?.spec, 'spec.template.spec'))
   const spec = isPresent(t?.spec) ? t.spec : undefined
   if (spec?.restartPolicy !== undefined && spec.restartPolicy !== 'Always') {
-    errs.push(unsupported('spec.template.spec.restartPolicy', spec.restartPolicy, ['Always'], 'Pods of a controller always restart; remove restartPolicy.'))
+    errs.push(unsupported('spec.template.spec.restartPolicy', spec.restartPolicy, ['Always'], RESTART_HINT))
   }
   if (spec?.activeDeadlineSeconds !== undefined) {
     errs.push(forbidden('spec.template.spec.activeDeadlineSeconds', 'activeDeadlineSeconds in ReplicaSet is not Supported'))
@@ -83,19 +91,17 @@ export function validateDeploymentSpec(d: Deployment): FieldError[] {
   const strategy = isPresent(spec.strategy) ? spec.strategy : {}
   const ru = isPresent(strategy.rollingUpdate) ? strategy.rollingUpdate : undefined
   if (strategy.type === 'Recreate' && strategy.rollingUpdate !== undefined) {
-    errs.push(
-      forbidden('spec.strategy.rollingUpdate', "may not be specified when strategy `type` is 'Recreate'", 'Remove spec.strategy.rollingUpdate, or use type: RollingUpdate.'),
-    )
+    const detail = "may not be specified when strategy `type` is 'Recreate'"
+    errs.push(forbidden('spec.strategy.rollingUpdate', detail, RECREATE_HINT))
   }
   if (strategy.type === 'RollingUpdate' && ru) {
     const surgePath = 'spec.strategy.rollingUpdate.maxSurge'
     const unavailablePath = 'spec.strategy.rollingUpdate.maxUnavailable'
     errs.push(...validateIntOrPercent(ru.maxUnavailable, unavailablePath), ...validateIntOrPercent(ru.maxSurge, surgePath))
     // With nothing allowed above or below the desired count, no pod could ever be replaced.
-    if (ru.maxUnavailable !== undefined && ru.maxSurge !== undefined && literalValue(ru.maxUnavailable) === 0 && literalValue(ru.maxSurge) === 0) {
-      errs.push(
-        invalid(unavailablePath, ru.maxUnavailable, 'may not be 0 when `maxSurge` is 0', 'Allow at least one extra pod (maxSurge: 1) or one unavailable pod (maxUnavailable: 1).'),
-      )
+    const { maxUnavailable, maxSurge } = ru
+    if (maxUnavailable !== undefined && maxSurge !== undefined && literalValue(maxUnavailable) === 0 && literalValue(maxSurge) === 0) {
+      errs.push(invalid(unavailablePath, maxUnavailable, 'may not be 0 when `maxSurge` is 0', BOTH_ZERO_HINT))
     }
     errs.push(...notOver100Percent(ru.maxUnavailable, unavailablePath))
   }
@@ -105,9 +111,7 @@ export function validateDeploymentSpec(d: Deployment): FieldError[] {
   errs.push(...nonNegative(pds, 'spec.progressDeadlineSeconds'))
   const minReady = isInt(spec.minReadySeconds) ? spec.minReadySeconds : 0
   if (isInt(pds) && pds <= minReady) {
-    errs.push(
-      invalid('spec.progressDeadlineSeconds', pds, 'must be greater than minReadySeconds', 'A pod must be able to become available before the progress deadline passes.'),
-    )
+    errs.push(invalid('spec.progressDeadlineSeconds', pds, 'must be greater than minReadySeconds', DEADLINE_HINT))
   }
   return errs
 }
@@ -134,7 +138,8 @@ export function validateStatefulSetSpec(ss: StatefulSet): FieldError[] {
   const strategy = isPresent(spec.updateStrategy) ? spec.updateStrategy : {}
   const ru = isPresent(strategy.rollingUpdate) ? strategy.rollingUpdate : undefined
   if (strategy.type === 'OnDelete' && strategy.rollingUpdate !== undefined) {
-    errs.push(invalid('spec.updateStrategy.rollingUpdate', strategy.rollingUpdate, "only allowed for updateStrategy 'RollingUpdate'"))
+    const detail = "only allowed for updateStrategy 'RollingUpdate'"
+    errs.push(invalid('spec.updateStrategy.rollingUpdate', strategy.rollingUpdate, detail))
   }
   if (ru) {
     errs.push(...nonNegative(ru.partition, 'spec.updateStrategy.rollingUpdate.partition'))

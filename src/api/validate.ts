@@ -58,7 +58,10 @@ const RULES: Record<Kind, KindRules> = {
 const SERVED: readonly ServedKind[] = KINDS.map((kind) => ({ kind, apiVersion: apiVersionOf(kind), ...RULES[kind] }))
 
 /** Every apiVersion/kind pair Baton serves, in `kubectl api-resources` order of groups. */
-export const SERVED_KINDS: ReadonlyArray<{ apiVersion: string; kind: Kind }> = SERVED.map(({ apiVersion, kind }) => ({ apiVersion, kind }))
+export const SERVED_KINDS: ReadonlyArray<{ apiVersion: string; kind: Kind }> = SERVED.map(({ apiVersion, kind }) => ({
+  apiVersion,
+  kind,
+}))
 
 const SERVED_LIST = [...new Set(SERVED.map((s) => s.apiVersion))]
   .map((v) => `${v} ${SERVED.filter((s) => s.apiVersion === v).map((s) => s.kind).join(', ')}`)

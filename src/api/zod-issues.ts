@@ -90,6 +90,9 @@ const EXPECTED: Record<string, string> = {
   record: 'a map of names to values',
 }
 
+const ENUM_HINT = 'Values are case-sensitive; use one of the supported values.'
+const INT_OR_STRING_HINT = 'Give a number (8080) or a name/percentage string ("http", "25%").'
+
 function typeHint(expected: string, input: unknown): string | undefined {
   if (expected === 'string' && (typeof input === 'number' || typeof input === 'boolean')) {
     return 'Quote values that YAML reads as numbers or booleans, e.g. version: "1.0" or enabled: "true".'
@@ -112,20 +115,24 @@ export function fieldErrorsFromZod(schema: z.ZodType, issues: readonly z.core.$Z
         const known = knownFieldsAt(schema, issue.path)
         for (const key of issue.keys) {
           const guess = closestField(key, known)
-          const hint = `Remove "${key}" or fix its spelling: field names are case-sensitive.${guess ? ` Did you mean "${guess}"?` : ''}`
+          const suggestion = guess ? ` Did you mean "${guess}"?` : ''
+          const hint = `Remove "${key}" or fix its spelling: field names are case-sensitive.${suggestion}`
           out.push(unknownField(renderPath([...issue.path, key]), hint))
         }
         break
       }
       case 'invalid_type':
         if (input === undefined) out.push(required(field))
-        else out.push(invalid(field, input, `must be ${EXPECTED[issue.expected] ?? issue.expected}`, typeHint(issue.expected, input)))
+        else {
+          const expected = EXPECTED[issue.expected] ?? issue.expected
+          out.push(invalid(field, input, `must be ${expected}`, typeHint(issue.expected, input)))
+        }
         break
       case 'invalid_value':
-        out.push(unsupported(field, input, issue.values.map(String), 'Values are case-sensitive; use one of the supported values.'))
+        out.push(unsupported(field, input, issue.values.map(String), ENUM_HINT))
         break
       case 'invalid_union':
-        out.push(invalid(field, input, 'must be an integer or a string', 'Give a number (8080) or a name/percentage string ("http", "25%").'))
+        out.push(invalid(field, input, 'must be an integer or a string', INT_OR_STRING_HINT))
         break
       case 'custom':
         out.push(forbidden(field, issue.message, 'Remove the field, or use the alternative named in the message.'))
