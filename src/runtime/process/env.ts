@@ -3,11 +3,11 @@
  * A container's environment and argv, as the kubelet builds them, plus Baton's port
  * variables. Pure: the caller passes the base environment and a ConfigMap lookup.
  *
- * Order (later wins): the base environment (PATH, HOME… of the daemon, since a process has
+ * Order (later wins, except over Baton's port variables): the base environment (PATH, HOME… of the daemon, since a process has
  * no image to carry its own), Kubernetes-style pod variables (POD_NAME, POD_NAMESPACE,
- * POD_IP, HOSTNAME), Baton's port variables, the container's `env` in order (each value may reference earlier ones as
- * `$(NAME)`), and Baton's ports again: PORT (the container's first port) and
- * BATON_PORT_<NAME> for each named port. Baton owns PORT: manifests written for Kubernetes
+ * POD_IP, HOSTNAME), Baton's port variables (PORT: the container's first port,
+ * BATON_PORT_<NAME> for each named port), then the container's `env` in order (each value
+ * may reference earlier ones as `$(NAME)`). Baton owns PORT: manifests written for Kubernetes
  * often set `PORT=8080` to match containerPort 8080, and honouring that would make ten
  * replicas fight over one port, so the allocated loopback port replaces it.
  */
@@ -34,15 +34,15 @@ export function containerEnv(input: EnvInput): EnvResult {
   env.POD_IP = POD_IP
   env.HOSTNAME = pod.metadata.name
   const ports = portEnv(container.name, portMappings)
-  Object.assign(env, ports) // first so that env values can reference $(PORT)…
+  Object.assign(env, ports)
   for (const v of container.env ?? []) {
+    if (Object.hasOwn(ports, v.name)) continue // Baton's port variables win, even for $(PORT) below
     if (v.valueFrom) {
       const resolved = valueFrom(v.valueFrom, input)
       if ('error' in resolved) return { error: `env ${v.name}: ${resolved.error}` }
       if (resolved.value !== undefined) env[v.name] = resolved.value
     } else env[v.name] = expandRefs(v.value ?? '', env)
   }
-  Object.assign(env, ports) // …and last so that they win
   return { env }
 }
 
