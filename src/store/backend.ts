@@ -32,24 +32,26 @@ export interface ChangeRow extends ObjectKey {
 
 export interface StoreBackend {
   /**
-   * Runs `fn` as one atomic write: every put/remove/appendChange inside it commits together,
-   * or, when `fn` throws, none does.
+   * Runs `fn` as one atomic write: every put/remove/setOwners/appendChange/pruneChanges inside
+   * it commits together, or, when `fn` throws, none does.
    */
   transaction<T>(fn: () => T): T
   read(kind: Kind, namespace: string, name: string): string | undefined
   /** Current objects of one kind, ordered by namespace then name. */
   readAll(kind: Kind, namespace: string | undefined): string[]
-  hasUid(uid: string): boolean
-  /** Objects whose ownerReferences name `ownerUid`. */
-  dependents(ownerUid: string): ObjectKey[]
-  /**
-   * Inserts or replaces the row at its key. `ownerUids` is the new set of owner uids when it
-   * changed (or on insert), undefined when it is unchanged.
-   */
-  put(row: ObjectRow, ownerUids: readonly string[] | undefined): void
+  /** Inserts or replaces the row at its key. */
+  put(row: ObjectRow): void
   remove(key: ObjectKey): void
-  /** Appends to the history and drops entries beyond the newest `keep`. */
-  appendChange(change: ChangeRow, keep: number): void
+  /**
+   * Moves `key`'s entries in the owner index from the uids in `before` (as last set) to those
+   * in `after`. The engine passes both, so the index needs no lookup by dependent.
+   */
+  setOwners(key: ObjectKey, before: readonly string[], after: readonly string[]): void
+  /** Objects whose ownerReferences name `ownerUid`, ordered by kind, namespace, name. */
+  dependents(ownerUid: string): ObjectKey[]
+  appendChange(change: ChangeRow): void
+  /** Drops history entries at or below `upTo`. */
+  pruneChanges(upTo: number): void
   /** Changes with resourceVersion > `after`, oldest first, optionally of one kind only. */
   changesAfter(after: number, kind: Kind | undefined): ChangeRow[]
   /** The oldest resourceVersion still in the history, undefined when it is empty. */

@@ -171,8 +171,9 @@ export function planDeletion<T extends AnyObject>(current: T, opts: DeleteOption
   return mark(grace, orphan ? [...(m.finalizers ?? []), ORPHAN_FINALIZER] : undefined)
 }
 
+/** The distinct owner uids, in reference order: the keys of the owner index. */
 export function ownerUids(obj: AnyObject): string[] {
-  return (obj.metadata.ownerReferences ?? []).map((r) => r.uid)
+  return [...new Set((obj.metadata.ownerReferences ?? []).map((r) => r.uid))]
 }
 
 /** `obj` without ownerReferences to the given uids (the field is dropped when none is left). */

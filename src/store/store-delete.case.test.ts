@@ -4,7 +4,17 @@
  */
 import { describe, expect, it } from 'vitest'
 import { toTimestamp } from '../platform/clock.ts'
-import { aConfigMap, aDeployment, aPod, aReplicaSet, type MakeStore, recorder, thrown, useStores } from './testing.ts'
+import {
+  aConfigMap,
+  aDeployment,
+  aPod,
+  aReplicaSet,
+  type MakeStore,
+  recorder,
+  thrown,
+  TrippingClock,
+  useStores,
+} from './testing.ts'
 
 export function runDeleteConformance(make: MakeStore): void {
   const open = useStores(make)
@@ -161,6 +171,28 @@ export function runDeleteConformance(make: MakeStore): void {
       expect(rs?.metadata.ownerReferences).toBeUndefined()
       expect(rs?.metadata.deletionTimestamp).toBeUndefined()
       expect(store.get('Pod', 'default', 'web-1-pending')?.metadata.ownerReferences?.[0]?.name).toBe('web-1')
+    })
+
+    it('is one transaction: a failure midway through a cascade leaves no trace', () => {
+      const clock = new TrippingClock()
+      const { store } = open({ clock })
+      tree(store)
+      const before = store.list('Pod').items
+      const rv = store.currentResourceVersion()
+      const rec = recorder()
+      store.watch(undefined, { resourceVersion: rv }, rec.handler)
+      clock.trip(1) // the Deployment's own delete reads the clock; the ReplicaSet's fails
+      expect(() => store.delete('Deployment', 'default', 'web')).toThrow('clock tripped')
+      expect(store.get('Deployment', 'default', 'web')).toBeDefined()
+      expect(store.get('ReplicaSet', 'default', 'web-1')).toBeDefined()
+      expect(store.list('Pod').items).toEqual(before)
+      expect(store.currentResourceVersion()).toBe(rv)
+      expect(rec.events).toEqual([])
+      // The owner index rolled back too: once the clock works, the cascade runs as usual.
+      clock.trip(Number.POSITIVE_INFINITY)
+      store.delete('Deployment', 'default', 'web')
+      expect(store.get('ReplicaSet', 'default', 'web-1')).toBeUndefined()
+      expect(Number(store.currentResourceVersion())).toBe(Number(rv) + 4)
     })
 
     it('Orphan on an owner held by a finalizer orphans once the finalizer is gone', () => {

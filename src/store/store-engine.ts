@@ -8,7 +8,7 @@
  * after the transaction commits, so a handler never sees a write that could still roll back.
  */
 import { isKind, KINDS } from '../api/resources.ts'
-import type { AnyObject, Kind, KindMap } from '../api/types.ts'
+import type { AnyObject, Kind, KindMap, OwnerReference } from '../api/types.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { IdSource } from '../platform/ids.ts'
@@ -70,6 +70,13 @@ function parseWatchVersion(rv: string | undefined): number | undefined {
   return Number(rv)
 }
 
+type Labels = Record<string, string> | undefined
+
+/** The row key of an object the engine built (its namespace already defaulted). */
+function rowKey(obj: AnyObject): ObjectKey {
+  return { kind: obj.kind, namespace: obj.metadata.namespace ?? DEFAULT_NAMESPACE, name: obj.metadata.name }
+}
+
 function keyOf(obj: AnyObject): ObjectKey {
   if (!isKind(obj.kind)) {
     throw new BatonError('BATON_UNKNOWN_KIND', `no kind "${String(obj.kind)}" is registered`, {
@@ -85,6 +92,7 @@ class StoreEngine implements ObjectStore {
   readonly #clock: Clock
   readonly #ids: IdSource
   readonly #keep: number
+  readonly #pruneEvery: number
   readonly #hub = new WatchHub()
   #rv: number
   #pending: HubEvent[] = []
@@ -95,6 +103,9 @@ class StoreEngine implements ObjectStore {
     this.#clock = opts.clock
     this.#ids = opts.ids
     this.#keep = Math.max(1, opts.historyLimit ?? DEFAULT_HISTORY_LIMIT)
+    // Pruning in batches of an eighth of the history keeps the per-write cost to the append
+    // (one page in SQLite) while never holding more than 1.125 x historyLimit changes.
+    this.#pruneEvery = Math.floor(this.#keep / 8) + 1
     this.#rv = backend.maxResourceVersion()
   }
 
@@ -103,7 +114,7 @@ class StoreEngine implements ObjectStore {
     return this.#write(() => {
       if (this.#backend.read(kind, namespace, name) !== undefined) throw alreadyExists(kind, name)
       const next = stampCreated(obj, this.#ids.uid(), this.#clock.now())
-      return this.#put(next, 'ADDED', ownerUids(next)) as KindMap[K]
+      return this.#put(next, 'ADDED', []) as KindMap[K]
     })
   }
 
@@ -130,9 +141,8 @@ class StoreEngine implements ObjectStore {
       const { next, changed } = mergeUpdate(current, obj)
       if (!changed) return current
       // Removing the last finalizer of a marked object removes it, as the API server does.
-      if (isReadyToRemove(next)) return this.#remove(next, removalPolicy(next))
-      const owners = ownerUids(next)
-      return this.#put(next, 'MODIFIED', jsonEqual(owners, ownerUids(current)) ? undefined : owners)
+      if (isReadyToRemove(next)) return this.#remove(next, removalPolicy(next), current)
+      return this.#put(next, 'MODIFIED', ownerUids(current))
     }) as KindMap[K]
   }
 
@@ -141,7 +151,7 @@ class StoreEngine implements ObjectStore {
     return this.#write(() => {
       const current = this.#current(key, obj)
       const { next, changed } = mergeStatus(current, obj)
-      return changed ? this.#put(next, 'MODIFIED', undefined) : current
+      return changed ? this.#put(next, 'MODIFIED', ownerUids(current)) : current
     }) as KindMap[K]
   }
 
@@ -234,24 +244,32 @@ class StoreEngine implements ObjectStore {
     return current
   }
 
-  /** Writes `obj` (a copy no caller holds) at the next resourceVersion; returns a caller's copy. */
-  #put(obj: AnyObject, type: WatchEventType, owners: readonly string[] | undefined): AnyObject {
-    const { kind, metadata } = obj
+  /**
+   * Writes `obj` (a copy no caller holds) at the next resourceVersion and returns a caller's
+   * copy. `storedOwners` are the owner uids of the version it replaces ([] for a new object).
+   */
+  #put(obj: AnyObject, type: WatchEventType, storedOwners: readonly string[]): AnyObject {
     const rv = ++this.#rv
-    metadata.resourceVersion = String(rv)
+    obj.metadata.resourceVersion = String(rv)
     const json = JSON.stringify(obj)
-    const row = { kind, namespace: metadata.namespace ?? DEFAULT_NAMESPACE, name: metadata.name }
-    this.#backend.put({ ...row, uid: metadata.uid ?? '', resourceVersion: rv, json }, owners)
-    this.#record(rv, type, obj, json)
+    const key = rowKey(obj)
+    this.#backend.put({ ...key, uid: obj.metadata.uid ?? '', resourceVersion: rv, json })
+    const owners = ownerUids(obj)
+    if (!jsonEqual(owners, storedOwners)) this.#backend.setOwners(key, storedOwners, owners)
+    this.#record(rv, type, key, obj.metadata.labels, json)
     return parse(json)
   }
 
-  #remove(last: AnyObject, policy: 'Background' | 'Orphan'): AnyObject {
+  /** Removes the object `stored` as `last` (its final state) and collects its dependents. */
+  #remove(last: AnyObject, policy: 'Background' | 'Orphan', stored: AnyObject = last): AnyObject {
     const rv = ++this.#rv
     const removed = { ...last, metadata: { ...last.metadata, resourceVersion: String(rv) } }
     const json = JSON.stringify(removed)
-    this.#backend.remove({ kind: last.kind, namespace: last.metadata.namespace ?? DEFAULT_NAMESPACE, name: last.metadata.name })
-    this.#record(rv, 'DELETED', removed, json)
+    const key = rowKey(last)
+    this.#backend.remove(key)
+    const owners = ownerUids(stored)
+    if (owners.length > 0) this.#backend.setOwners(key, owners, [])
+    this.#record(rv, 'DELETED', key, last.metadata.labels, json)
     if (last.metadata.uid) this.#collectDependents(last.metadata.uid, policy)
     return parse(json)
   }
@@ -262,7 +280,7 @@ class StoreEngine implements ObjectStore {
       case 'none':
         return current
       case 'mark':
-        return this.#put(step.next, 'MODIFIED', undefined)
+        return this.#put(step.next, 'MODIFIED', ownerUids(current))
       case 'remove':
         return this.#remove(step.last, step.policy)
     }
@@ -279,22 +297,26 @@ class StoreEngine implements ObjectStore {
       const json = this.#backend.read(key.kind, key.namespace, key.name)
       if (json === undefined) continue
       const dep = parse(json)
-      const dead = new Set(ownerUids(dep).filter((u) => u === uid || !this.#backend.hasUid(u)))
-      const live = ownerUids(dep).length - dead.size
-      if (policy === 'Background' && live === 0) {
+      const refs = dep.metadata.ownerReferences ?? []
+      const dead = new Set(refs.filter((r) => r.uid === uid || !this.#ownerExists(r, key.namespace)).map((r) => r.uid))
+      if (policy === 'Background' && refs.every((r) => dead.has(r.uid))) {
         this.#delete(dep, { propagationPolicy: 'Background' })
         continue
       }
-      const next = withoutOwners(dep, policy === 'Orphan' ? new Set([uid]) : dead)
-      this.#put(next, 'MODIFIED', ownerUids(next))
+      this.#put(withoutOwners(dep, policy === 'Orphan' ? new Set([uid]) : dead), 'MODIFIED', ownerUids(dep))
     }
   }
 
-  #record(rv: number, type: WatchEventType, obj: AnyObject, json: string): void {
-    const { kind, metadata } = obj
-    const namespace = metadata.namespace ?? DEFAULT_NAMESPACE
-    this.#backend.appendChange({ resourceVersion: rv, type, kind, namespace, name: metadata.name, json }, this.#keep)
-    const labels = metadata.labels ? { ...metadata.labels } : undefined
-    this.#pending.push({ resourceVersion: rv, type, kind, namespace, labels, json })
+  /** Owners live in their dependent's namespace; a reference names one by kind, name and uid. */
+  #ownerExists(ref: OwnerReference, namespace: string): boolean {
+    if (!isKind(ref.kind)) return false
+    const json = this.#backend.read(ref.kind, namespace, ref.name)
+    return json !== undefined && parse(json).metadata.uid === ref.uid
+  }
+
+  #record(rv: number, type: WatchEventType, key: ObjectKey, labels: Labels, json: string): void {
+    this.#backend.appendChange({ resourceVersion: rv, type, ...key, json })
+    if (rv % this.#pruneEvery === 0) this.#backend.pruneChanges(rv - this.#keep)
+    this.#pending.push({ resourceVersion: rv, type, ...key, labels: labels ? { ...labels } : undefined, json })
   }
 }

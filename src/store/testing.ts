@@ -5,7 +5,7 @@
  */
 import { afterEach } from 'vitest'
 import type { AnyObject, ConfigMap, Deployment, OwnerReference, Pod, ReplicaSet } from '../api/types.ts'
-import type { FakeClock } from '../platform/clock.ts'
+import { FakeClock } from '../platform/clock.ts'
 import type { ObjectStore, WatchEvent } from './types.ts'
 
 export interface StoreHarness {
@@ -14,8 +14,11 @@ export interface StoreHarness {
   cleanup?: () => void
 }
 
-/** Makes a fresh, empty store; `historyLimit` as in createMemoryStore/openSqliteStore. */
-export type MakeStore = (opts?: { historyLimit?: number }) => StoreHarness
+/**
+ * Makes a fresh, empty store; `historyLimit` as in createMemoryStore/openSqliteStore, `clock`
+ * to use instead of a new FakeClock.
+ */
+export type MakeStore = (opts?: { historyLimit?: number; clock?: FakeClock }) => StoreHarness
 
 /** Returns an opener whose stores are closed and cleaned up after each test. */
 export function useStores(make: MakeStore): MakeStore {
@@ -98,6 +101,18 @@ export function aPod(name: string, o: MetaOpts & { nodeName?: string; grace?: nu
       ...(o.nodeName ? { nodeName: o.nodeName } : {}),
       ...(o.grace !== undefined ? { terminationGracePeriodSeconds: o.grace } : {}),
     },
+  }
+}
+
+/** A FakeClock that throws from now() once `trip(n)` has allowed n more reads: a failure mid-write. */
+export class TrippingClock extends FakeClock {
+  #reads: number | undefined
+  trip(afterReads: number): void {
+    this.#reads = afterReads
+  }
+  override now(): number {
+    if (this.#reads !== undefined && this.#reads-- <= 0) throw new Error('clock tripped')
+    return super.now()
   }
 }
 

@@ -4,6 +4,7 @@ import { runStoreConformance } from '../store.case.test.ts'
 import { createMemoryStore } from './memory-store.ts'
 
 runStoreConformance('memory', (opts) => {
-  const clock = new FakeClock()
-  return { store: createMemoryStore({ clock, ids: sequentialIds(), ...opts }), clock }
+  const clock = opts?.clock ?? new FakeClock()
+  const historyLimit = opts?.historyLimit
+  return { store: createMemoryStore({ clock, ids: sequentialIds(), ...(historyLimit ? { historyLimit } : {}) }), clock }
 })

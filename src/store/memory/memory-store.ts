@@ -27,10 +27,8 @@ type Undo = () => void
 
 class MemoryBackend implements StoreBackend {
   #objects = new Map<Kind, Map<string, ObjectRow>>()
-  #uids = new Map<string, ObjectRow>()
-  /** owner uid -> dependents, and each object's owner uids (to unindex it). */
+  /** owner uid -> dependents by "kind\0namespace\0name" (which sorts as SQLite orders them). */
   #dependents = new Map<string, Map<string, ObjectKey>>()
-  #owners = new Map<string, readonly string[]>()
   /** History; entries before #start are dropped (compacted in bulk to keep appends O(1)). */
   #changes: ChangeRow[] = []
   #start = 0
@@ -64,28 +62,20 @@ class MemoryBackend implements StoreBackend {
       .map((r) => r.json)
   }
 
-  hasUid(uid: string): boolean {
-    return this.#uids.has(uid)
-  }
-
   dependents(ownerUid: string): ObjectKey[] {
     // In key order, as SQLite returns them, so cascades write in the same order.
     const entries = [...(this.#dependents.get(ownerUid) ?? [])]
     return entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, key]) => key)
   }
 
-  put(row: ObjectRow, ownerUids: readonly string[] | undefined): void {
+  put(row: ObjectRow): void {
     let table = this.#objects.get(row.kind)
     if (!table) this.#objects.set(row.kind, (table = new Map()))
     const k = keyString(row.namespace, row.name)
     const before = table.get(k)
-    const ownersBefore = this.#owners.get(this.#ownerKey(row)) ?? []
     table.set(k, row)
-    if (before) this.#uids.delete(before.uid)
-    this.#uids.set(row.uid, row)
-    if (ownerUids) this.#index(row, ownerUids)
     // Undo runs with the log detached, so these calls log nothing themselves.
-    this.#undo?.push(() => (before ? this.put(before, ownersBefore) : this.remove(row)))
+    this.#undo?.push(() => (before ? this.put(before) : this.remove(row)))
   }
 
   remove(key: ObjectKey): void {
@@ -94,32 +84,38 @@ class MemoryBackend implements StoreBackend {
     const before = table?.get(k)
     if (!table || !before) return
     table.delete(k)
-    this.#uids.delete(before.uid)
-    const owners = this.#owners.get(this.#ownerKey(key)) ?? []
-    this.#index(key, [])
-    this.#undo?.push(() => this.put(before, owners))
+    this.#undo?.push(() => this.put(before))
   }
 
-  appendChange(change: ChangeRow, keep: number): void {
+  setOwners(key: ObjectKey, before: readonly string[], after: readonly string[]): void {
+    const k = `${key.kind}\u0000${key.namespace}\u0000${key.name}`
+    for (const uid of before) {
+      const deps = this.#dependents.get(uid)
+      deps?.delete(k)
+      if (deps?.size === 0) this.#dependents.delete(uid)
+    }
+    const entry = { kind: key.kind, namespace: key.namespace, name: key.name }
+    for (const uid of after) {
+      let deps = this.#dependents.get(uid)
+      if (!deps) this.#dependents.set(uid, (deps = new Map()))
+      deps.set(k, entry)
+    }
+    this.#undo?.push(() => this.setOwners(key, after, before))
+  }
+
+  appendChange(change: ChangeRow): void {
     this.#changes.push(change)
+    this.#undo?.push(() => void this.#changes.pop())
+  }
+
+  pruneChanges(upTo: number): void {
     const startBefore = this.#start
-    this.#start = Math.max(this.#start, this.#changes.length - keep)
-    this.#undo?.push(() => {
-      this.#changes.pop()
-      this.#start = startBefore
-    })
+    this.#start = this.#firstAbove(upTo)
+    this.#undo?.push(() => void (this.#start = startBefore))
   }
 
   changesAfter(after: number, kind: Kind | undefined): ChangeRow[] {
-    // Binary search for the first change above `after`: the history is in resourceVersion order.
-    let lo = this.#start
-    let hi = this.#changes.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if ((this.#changes[mid] as ChangeRow).resourceVersion <= after) lo = mid + 1
-      else hi = mid
-    }
-    const out = this.#changes.slice(lo)
+    const out = this.#changes.slice(this.#firstAbove(after))
     return kind === undefined ? out : out.filter((c) => c.kind === kind)
   }
 
@@ -133,9 +129,7 @@ class MemoryBackend implements StoreBackend {
 
   close(): void {
     this.#objects.clear()
-    this.#uids.clear()
     this.#dependents.clear()
-    this.#owners.clear()
     this.#changes = []
   }
 
@@ -147,27 +141,15 @@ class MemoryBackend implements StoreBackend {
     }
   }
 
-  #ownerKey(key: ObjectKey): string {
-    return `${key.kind}\u0000${key.namespace}\u0000${key.name}`
-  }
-
-  #index(key: ObjectKey, ownerUids: readonly string[]): void {
-    const ok = this.#ownerKey(key)
-    for (const uid of this.#owners.get(ok) ?? []) {
-      const deps = this.#dependents.get(uid)
-      deps?.delete(ok)
-      if (deps?.size === 0) this.#dependents.delete(uid)
+  /** Index of the first kept change above `rv` (binary search: the history is in order). */
+  #firstAbove(rv: number): number {
+    let lo = this.#start
+    let hi = this.#changes.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if ((this.#changes[mid] as ChangeRow).resourceVersion <= rv) lo = mid + 1
+      else hi = mid
     }
-    if (ownerUids.length === 0) {
-      this.#owners.delete(ok)
-      return
-    }
-    this.#owners.set(ok, ownerUids)
-    const entry = { kind: key.kind, namespace: key.namespace, name: key.name }
-    for (const uid of ownerUids) {
-      let deps = this.#dependents.get(uid)
-      if (!deps) this.#dependents.set(uid, (deps = new Map()))
-      deps.set(ok, entry)
-    }
+    return lo
   }
 }

@@ -4,12 +4,15 @@
  * have run; opening a store runs the missing ones in one transaction. Never edit a shipped
  * migration: append a new one.
  *
+ * Every index is a page a write may touch (and a WAL frame it appends), so there are only
+ * the ones the store reads by: objects by key, owner_refs by owner, changes by version.
+ *
  * Tables:
  * - objects: the current objects, one JSON document per (kind, namespace, name).
  * - owner_refs: owner uid -> dependent, so cascading delete finds dependents without parsing
  *   every object.
- * - changes: the watch history (resource_version is the global counter), pruned to the
- *   newest `historyLimit` rows by each write.
+ * - changes: the watch history (resource_version is the global counter), pruned in batches
+ *   to the newest `historyLimit` rows.
  */
 import type { DatabaseSync } from 'node:sqlite'
 import { BatonError } from '../../errors/baton-error.ts'
@@ -24,15 +27,13 @@ export const MIGRATIONS: readonly string[] = [
      json TEXT NOT NULL,
      PRIMARY KEY (kind, namespace, name)
    );
-   CREATE UNIQUE INDEX objects_uid ON objects (uid);
    CREATE TABLE owner_refs (
      owner_uid TEXT NOT NULL,
      kind TEXT NOT NULL,
      namespace TEXT NOT NULL,
      name TEXT NOT NULL,
-     PRIMARY KEY (kind, namespace, name, owner_uid)
+     PRIMARY KEY (owner_uid, kind, namespace, name)
    ) WITHOUT ROWID;
-   CREATE INDEX owner_refs_owner ON owner_refs (owner_uid);
    CREATE TABLE changes (
      resource_version INTEGER PRIMARY KEY,
      kind TEXT NOT NULL,

@@ -8,7 +8,8 @@ import { openSqliteStore } from './sqlite-store.ts'
 
 runStoreConformance('sqlite', (opts) => {
   const dir = mkdtempSync(join(tmpdir(), 'baton-store-'))
-  const clock = new FakeClock()
-  const store = openSqliteStore(join(dir, 'state.db'), { clock, ids: sequentialIds(), ...opts })
+  const clock = opts?.clock ?? new FakeClock()
+  const historyLimit = opts?.historyLimit
+  const store = openSqliteStore(join(dir, 'state.db'), { clock, ids: sequentialIds(), ...(historyLimit ? { historyLimit } : {}) })
   return { store, clock, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 })

@@ -82,29 +82,29 @@ class SqliteBackend implements StoreBackend {
     return rows.map((r) => r.json)
   }
 
-  hasUid(uid: string): boolean {
-    return this.#sql.hasUid.get(uid) !== undefined
-  }
-
   dependents(ownerUid: string): ObjectKey[] {
     return this.#sql.dependents.all(ownerUid) as unknown as ObjectKey[]
   }
 
-  put(row: ObjectRow, ownerUids: readonly string[] | undefined): void {
+  put(row: ObjectRow): void {
     this.#run(this.#sql.put, row.kind, row.namespace, row.name, row.uid, row.resourceVersion, row.json)
-    if (!ownerUids) return
-    this.#run(this.#sql.clearOwners, row.kind, row.namespace, row.name)
-    for (const uid of new Set(ownerUids)) this.#run(this.#sql.addOwner, uid, row.kind, row.namespace, row.name)
   }
 
   remove(key: ObjectKey): void {
     this.#run(this.#sql.remove, key.kind, key.namespace, key.name)
-    this.#run(this.#sql.clearOwners, key.kind, key.namespace, key.name)
   }
 
-  appendChange(c: ChangeRow, keep: number): void {
+  setOwners(key: ObjectKey, before: readonly string[], after: readonly string[]): void {
+    for (const uid of before) this.#run(this.#sql.removeOwner, uid, key.kind, key.namespace, key.name)
+    for (const uid of after) this.#run(this.#sql.addOwner, uid, key.kind, key.namespace, key.name)
+  }
+
+  appendChange(c: ChangeRow): void {
     this.#run(this.#sql.addChange, c.resourceVersion, c.kind, c.namespace, c.name, c.type, c.json)
-    this.#run(this.#sql.prune, c.resourceVersion - keep)
+  }
+
+  pruneChanges(upTo: number): void {
+    this.#run(this.#sql.prune, upTo)
   }
 
   changesAfter(after: number, kind: Kind | undefined): ChangeRow[] {
@@ -146,7 +146,6 @@ function prepareAll(db: DatabaseSync) {
     read: p('SELECT json FROM objects WHERE kind = ? AND namespace = ? AND name = ?'),
     readKind: p('SELECT json FROM objects WHERE kind = ? ORDER BY namespace, name'),
     readNamespace: p('SELECT json FROM objects WHERE kind = ? AND namespace = ? ORDER BY name'),
-    hasUid: p('SELECT 1 FROM objects WHERE uid = ?'),
     dependents: p('SELECT kind, namespace, name FROM owner_refs WHERE owner_uid = ? ORDER BY kind, namespace, name'),
     put: p(
       `INSERT INTO objects (kind, namespace, name, uid, resource_version, json) VALUES (?, ?, ?, ?, ?, ?)
@@ -154,8 +153,8 @@ function prepareAll(db: DatabaseSync) {
        SET uid = excluded.uid, resource_version = excluded.resource_version, json = excluded.json`,
     ),
     remove: p('DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?'),
-    clearOwners: p('DELETE FROM owner_refs WHERE kind = ? AND namespace = ? AND name = ?'),
-    addOwner: p('INSERT INTO owner_refs (owner_uid, kind, namespace, name) VALUES (?, ?, ?, ?)'),
+    removeOwner: p('DELETE FROM owner_refs WHERE owner_uid = ? AND kind = ? AND namespace = ? AND name = ?'),
+    addOwner: p('INSERT OR IGNORE INTO owner_refs (owner_uid, kind, namespace, name) VALUES (?, ?, ?, ?)'),
     addChange: p('INSERT INTO changes (resource_version, kind, namespace, name, type, json) VALUES (?, ?, ?, ?, ?, ?)'),
     prune: p('DELETE FROM changes WHERE resource_version <= ?'),
     changesAfter: p(`${change} WHERE resource_version > ? ORDER BY resource_version`),
