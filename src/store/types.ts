@@ -67,6 +67,11 @@ export interface DeleteOptions {
 
 export interface WatchOptions {
   namespace?: string
+  /**
+   * Filters each event by the labels the object has in it: an object whose labels stop
+   * matching sends no synthetic DELETED (Kubernetes' watch cache does); watch unfiltered and
+   * select in the handler when that matters.
+   */
   labelSelector?: LabelSelector | string
   resourceVersion?: string
 }
