@@ -34,6 +34,15 @@ describe('computeHash', () => {
     expect(computeHash(reordered)).toBe(computeHash(t))
   })
 
+  // Pinned: a change here renames every ReplicaSet and rolls every Deployment on upgrade.
+  it('is stable across versions (golden values)', () => {
+    expect([computeHash(template('app:v1')), computeHash(template('app:v2')), computeHash(template('app:v1'), 1)]).toEqual([
+      '6c586d8d9d',
+      '5b5d6f6bd7',
+      '6f58d889c5',
+    ])
+  })
+
   it('changes with the template and with collisionCount', () => {
     expect(computeHash(template('app:v2'))).not.toBe(computeHash(t))
     expect(computeHash(t, 1)).not.toBe(computeHash(t))
