@@ -18,8 +18,8 @@ export interface Clock {
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(fn, ms) {
+    // Ref'd like any setTimeout: a process awaiting a clock sleep must not exit under it.
     const t = setTimeout(fn, Math.max(0, ms))
-    t.unref?.()
     return { cancel: () => clearTimeout(t) }
   },
 }
