@@ -107,7 +107,7 @@ describe('cleanupUnhealthyReplicas', () => {
   it('an RS reporting more available pods than its spec aborts the step, as Kubernetes errors', () => {
     const s = newSyncState(aDeployment({ replicas: 10 }), T0)
     const rs = aReplicaSet({ name: 'odd', replicas: 3, available: 5 })
-    expect(cleanupUnhealthyReplicas(s, [rs], 4).cleaned).toBe(-1)
+    expect(cleanupUnhealthyReplicas(s, [rs], 4).cleaned).toBe('invalid')
   })
 })
 

@@ -32,19 +32,17 @@ export function reconcileNewReplicaSet(s: SyncState, allRSs: readonly ReplicaSet
   return scaleReplicaSetTo(s, newRS, newRSNewReplicas(s.d, allRSs, newRS)).scaled
 }
 
-/** Thrown-free stand-in for Kubernetes' "invalid request to scale down" error. */
-const INVALID = -1
-
 /**
  * Removes old pods that are already unavailable, oldest RS first, up to `maxCleanup`.
- * Returns the old RSs as updated and how many replicas were removed (INVALID when an RS
- * reports more available pods than its spec, which Kubernetes treats as an error).
+ * Returns the old RSs as updated and how many replicas were removed, or 'invalid' when an RS
+ * reports more available pods than its spec (Kubernetes' "invalid request to scale down"
+ * error: the old-RS step then stops, keeping what it already did).
  */
 export function cleanupUnhealthyReplicas(
   s: SyncState,
   oldRSs: readonly ReplicaSet[],
   maxCleanup: number,
-): { oldRSs: ReplicaSet[]; cleaned: number } {
+): { oldRSs: ReplicaSet[]; cleaned: number | 'invalid' } {
   const sorted = [...oldRSs].sort(compareByCreation)
   let total = 0
   for (let i = 0; i < sorted.length; i++) {
@@ -54,7 +52,7 @@ export function cleanupUnhealthyReplicas(
     const available = rs.status?.availableReplicas ?? 0
     if (replicas === 0 || replicas === available) continue
     const count = Math.min(maxCleanup - total, replicas - available)
-    if (count < 0) return { oldRSs: sorted, cleaned: INVALID }
+    if (count < 0) return { oldRSs: sorted, cleaned: 'invalid' }
     sorted[i] = scaleReplicaSetTo(s, rs, replicas - count).rs
     total += count
   }
@@ -104,7 +102,7 @@ export function reconcileOldReplicaSets(
   const maxScaledDown = allPods - minAvailable - newUnavailable
   if (maxScaledDown <= 0) return false
   const cleanup = cleanupUnhealthyReplicas(s, activeOldRSs, maxScaledDown)
-  if (cleanup.cleaned === INVALID) return false
+  if (cleanup.cleaned === 'invalid') return false
   const scaledDown = scaleDownOldReplicaSetsForRollingUpdate(s, [...cleanup.oldRSs, newRS], cleanup.oldRSs)
   return cleanup.cleaned + scaledDown > 0
 }
