@@ -331,6 +331,26 @@ describe('planDeployment: revisions, collisions, deadlines, deletion', () => {
     expect(brief(planDeployment({ deployment: d, replicaSets: [rs], pods: [] }, sec(1))).slice(0, 1)).toEqual(['revision 3'])
   })
 
+  it('carries a changed minReadySeconds to the existing new RS', () => {
+    const d = aDeployment({ replicas: 1, image: 'app:v1', minReadySeconds: 5, annotations: { [REV]: '1' } })
+    const rs = aReplicaSet({ name: 'web-v1', replicas: 1, available: 1, revision: 1, image: 'app:v1', owner: d })
+    expect(planDeployment({ deployment: d, replicaSets: [rs], pods: [] }, sec(1))[0]).toEqual({
+      type: 'updateReplicaSet',
+      name: 'web-v1',
+      annotations: { [REV]: '1' },
+      minReadySeconds: 5,
+    })
+  })
+
+  it('notes FoundNewReplicaSet when a new RS exists but no Progressing condition does', () => {
+    // Counts as stored already, so no progress is seen and the condition stays as found.
+    const stored = { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 0, availableReplicas: 0 }
+    const d = aDeployment({ replicas: 1, image: 'app:v1', annotations: { [REV]: '1' }, status: stored })
+    const rs = aReplicaSet({ name: 'web-v1', replicas: 1, revision: 1, image: 'app:v1', owner: d, annotations: { [DESIRED]: '1', [MAX]: '2' } })
+    const status = statusOf(planDeployment({ deployment: d, replicaSets: [rs], pods: [] }, sec(7)))
+    expect(getDeploymentCondition(status, 'Progressing')).toMatchObject({ status: 'True', reason: 'FoundNewReplicaSet', message: 'Found new replica set "web-v1"', lastUpdateTime: at(7) })
+  })
+
   it('bumps collisionCount when another RS holds the computed name', () => {
     const d = aDeployment({ replicas: 1, image: 'app:v1' })
     const squatter = aReplicaSet({ name: newName(d), replicas: 1, image: 'other', owner: aDeployment({ name: 'other' }) })
