@@ -27,11 +27,15 @@ export interface CliContext {
   clock: Clock
   /** -n / --namespace, else "default". */
   namespace: string
+  /** True when -n / --namespace was given (apply refuses a manifest of another namespace then). */
+  namespaceExplicit: boolean
   /** The API client, built on first use (so `completion` and `version --client` need no daemon). */
   client(): ApiClient
   connection(): Connection
   /** Where `baton up` finds the daemon's entry point. */
   repoRoot: string
+  /** The command line as typed (without "baton"), for --record's change-cause. */
+  argv: readonly string[]
   /** Aborted on SIGINT: long-running commands stop watching and return. */
   signal: AbortSignal
 }

@@ -143,6 +143,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       io: deps.io,
       clock,
       namespace: typeof flags.namespace === 'string' ? flags.namespace : 'default',
+      namespaceExplicit: typeof flags.namespace === 'string',
       connection,
       client: () => {
         if (!client) {
@@ -152,6 +153,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
         return client
       },
       repoRoot: deps.repoRoot ?? fileURLToPath(new URL('../..', import.meta.url)),
+      argv,
       signal: deps.signal ?? new AbortController().signal,
     }
     const opts = await spec.complete(args, flags, ctx)

@@ -45,6 +45,7 @@ export function watchResponse(store: ObjectStore, clock: Clock, req: WatchReques
       const timer = req.timeoutSeconds ? clock.setTimeout(close, req.timeoutSeconds * 1000) : undefined
       req.signal.addEventListener('abort', close, { once: true })
       stop = close
+      if (req.signal.aborted) close()
     },
     cancel() {
       stop()

@@ -3,6 +3,47 @@
  * Every CLI command, in the order `baton --help` lists them.
  */
 import type { AnyCommand } from '../command.ts'
+import { applyCommand } from './apply.ts'
+import { completionCommand } from './completion.ts'
+import { createCommand } from './create.ts'
+import { deleteCommand } from './delete.ts'
+import { describeCommand } from './describe.ts'
+import { downCommand } from './down.ts'
 import { getCommand } from './get.ts'
+import { logsCommand } from './logs.ts'
+import { pushCommand } from './push.ts'
+import { rolloutHistoryCommand } from './rollout-history.ts'
+import { rolloutPauseCommand, rolloutResumeCommand } from './rollout-pause-resume.ts'
+import { rolloutRestartCommand } from './rollout-restart.ts'
+import { rolloutStatusCommand } from './rollout-status.ts'
+import { rolloutUndoCommand } from './rollout-undo.ts'
+import { scaleCommand } from './scale.ts'
+import { setEnvCommand } from './set-env.ts'
+import { setImageCommand } from './set-image.ts'
+import { upCommand } from './up.ts'
+import { verifyCommand } from './verify.ts'
+import { versionCommand } from './version.ts'
 
-export const COMMANDS: readonly AnyCommand[] = [getCommand]
+export const COMMANDS: readonly AnyCommand[] = [
+  upCommand,
+  downCommand,
+  applyCommand,
+  createCommand,
+  getCommand,
+  describeCommand,
+  deleteCommand,
+  scaleCommand,
+  setImageCommand,
+  setEnvCommand,
+  rolloutStatusCommand,
+  rolloutHistoryCommand,
+  rolloutUndoCommand,
+  rolloutPauseCommand,
+  rolloutResumeCommand,
+  rolloutRestartCommand,
+  logsCommand,
+  pushCommand,
+  verifyCommand,
+  versionCommand,
+  completionCommand(() => COMMANDS),
+]

@@ -1,0 +1,42 @@
+/**
+ * @module
+ * `baton down [--all]`: asks the daemon to stop (its pods keep running and are re-adopted by
+ * the next `up`, unless --all), falling back to SIGTERM, and waits until the process is gone.
+ */
+import { BatonError } from '../../errors/baton-error.ts'
+import { bool, defineCommand } from '../command.ts'
+import { readDaemonInfo } from '../config.ts'
+import { pidAlive, pollUntil } from './daemon-control.ts'
+
+/** How long `down` waits for the daemon process to exit. */
+export const DAEMON_STOP_TIMEOUT_MS = 60_000
+
+export const downCommand = defineCommand<{ all: boolean }>({
+  path: ['down'],
+  summary: 'Stop the Baton daemon',
+  usage: '[--all] [flags]',
+  examples: ['  baton down          # pods keep serving; the next `baton up` adopts them', '  baton down --all    # stop every pod too'].join('\n'),
+  flags: [{ flags: '--all', description: 'Stop every pod as well' }],
+  complete: (_args, flags) => ({ all: bool(flags.all) }),
+  async run(o, ctx) {
+    const { dataDir } = ctx.connection()
+    const info = readDaemonInfo(dataDir)
+    if (!info || !pidAlive(info.pid)) {
+      throw new BatonError('BATON_DAEMON_UNREACHABLE', `no Baton daemon is running for ${dataDir}`, { hint: 'start one with: baton up -d' })
+    }
+    try {
+      await ctx.client().shutdown(o.all)
+    } catch {
+      // The API is gone or refuses: a signal still asks the process to shut down cleanly.
+      process.kill(info.pid, 'SIGTERM')
+    }
+    const gone = await pollUntil(ctx.clock, DAEMON_STOP_TIMEOUT_MS, 100, async () => (pidAlive(info.pid) ? undefined : true))
+    if (!gone) {
+      throw new BatonError('BATON_TIMEOUT', `the daemon (pid ${info.pid}) did not stop within ${DAEMON_STOP_TIMEOUT_MS / 1000}s`, {
+        hint: `look at ${dataDir}/daemon.log; force it with: kill -9 ${info.pid}`,
+      })
+    }
+    ctx.io.out.write(`baton daemon stopped (pid ${info.pid})\n`)
+    return 0
+  },
+})

@@ -1,0 +1,92 @@
+/**
+ * @module
+ * `baton logs POD | TYPE/NAME [-c CONTAINER] [-f] [--tail=N] [--timestamps] [-p]`. For a
+ * deployment or replica set, one of its pods is chosen, as kubectl does ("Found 3 pods, using
+ * pod/web-...").
+ */
+import { selectorToString } from '../../api/labels.ts'
+import type { Deployment, Pod, ReplicaSet, StatefulSet } from '../../api/types.ts'
+import { BatonError } from '../../errors/baton-error.ts'
+import type { ApiClient } from '../client.ts'
+import { bool, defineCommand, str, usageError } from '../command.ts'
+import { podReady } from '../printers/pod-status.ts'
+import { parseResourceArgs, type ResourceRef } from '../resource-args.ts'
+
+export interface LogsOptions {
+  target: ResourceRef
+  container?: string
+  follow: boolean
+  previous: boolean
+  tail?: number
+  timestamps: boolean
+  namespace: string
+}
+
+/** Ready pods first, then running, then the newest: the one most likely to have useful logs. */
+function rank(p: Pod): number {
+  const [ready = '0'] = podReady(p).split('/')
+  return (Number(ready) > 0 ? 2 : 0) + (p.status?.phase === 'Running' ? 1 : 0)
+}
+
+async function pickPod(client: ApiClient, target: ResourceRef, namespace: string, err: (s: string) => void): Promise<string> {
+  if (target.kind === 'Pod') return target.name
+  if (target.kind !== 'Deployment' && target.kind !== 'ReplicaSet' && target.kind !== 'StatefulSet') {
+    throw usageError(`cannot get logs from ${target.kind.toLowerCase()}s`, 'Name a pod, or a deployment, replicaset or statefulset')
+  }
+  const owner = (await client.get(target.kind, namespace, target.name)) as Deployment | ReplicaSet | StatefulSet
+  const pods = (await client.list('Pod', { namespace, labelSelector: selectorToString(owner.spec.selector) })).items
+  if (pods.length === 0) {
+    throw new BatonError('BATON_NOT_FOUND', `no pods found for ${target.kind.toLowerCase()} "${target.name}"`, { hint: 'Check its pods with `baton get pods`' })
+  }
+  const best = [...pods].sort((a, b) => rank(b) - rank(a) || (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''))[0]!
+  if (pods.length > 1) err(`Found ${pods.length} pods, using pod/${best.metadata.name}\n`)
+  return best.metadata.name
+}
+
+export const logsCommand = defineCommand<LogsOptions>({
+  path: ['logs'],
+  summary: 'Print the logs for a container in a pod',
+  args: '[target...]',
+  usage: '[-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [flags]',
+  examples: ['  baton logs web-5d8f9c7b6-x2x7k', '  baton logs deployment/web -f --tail=20', '  baton logs web-5d8f9c7b6-x2x7k -c sidecar -p'].join('\n'),
+  flags: [
+    { flags: '-c, --container <name>', description: 'Print the logs of this container' },
+    { flags: '-f, --follow', description: 'Specify if the logs should be streamed' },
+    { flags: '-p, --previous', description: 'Print the logs of the previous instance of the container' },
+    { flags: '--tail <lines>', description: 'Lines of recent log to display (default -1: all)', default: '-1' },
+    { flags: '--timestamps', description: 'Include timestamps on each line' },
+  ],
+  complete(args, flags, ctx) {
+    if (args.length === 0) throw usageError('expected POD or TYPE/NAME', 'e.g. baton logs deployment/web')
+    const { refs } = args.length === 1 && !args[0]!.includes('/') ? { refs: [{ kind: 'Pod' as const, name: args[0]! }] } : parseResourceArgs(args)
+    if (refs.length !== 1) throw usageError('expected exactly one POD or TYPE/NAME')
+    const tail = Number(flags.tail ?? -1)
+    if (!Number.isInteger(tail) || tail < -1) throw usageError('--tail must be an integer >= -1')
+    const container = str(flags.container)
+    return {
+      target: refs[0]!,
+      ...(container ? { container } : {}),
+      follow: bool(flags.follow),
+      previous: bool(flags.previous),
+      ...(tail >= 0 ? { tail } : {}),
+      timestamps: bool(flags.timestamps),
+      namespace: ctx.namespace,
+    }
+  },
+  async run(o, ctx) {
+    const client = ctx.client()
+    const pod = await pickPod(client, o.target, o.namespace, (s) => ctx.io.err.write(s))
+    const lines = client.logs(
+      o.namespace,
+      pod,
+      { ...(o.container ? { container: o.container } : {}), follow: o.follow, previous: o.previous, timestamps: o.timestamps, ...(o.tail !== undefined ? { tailLines: o.tail } : {}) },
+      ctx.signal,
+    )
+    try {
+      for await (const line of lines) ctx.io.out.write(line + '\n')
+    } catch (err) {
+      if ((err as Error)?.name !== 'AbortError') throw err
+    }
+    return 0
+  },
+})

@@ -1,0 +1,19 @@
+/**
+ * @module
+ * Reading what a workload owns through the API: its ReplicaSets, and a ReplicaSet's pods
+ * (listed by selector, kept when the controller reference names the owner).
+ */
+import { selectorToString } from '../../api/labels.ts'
+import type { Deployment, Pod, ReplicaSet } from '../../api/types.ts'
+import { isControlledBy } from '../../rollout/replica-sets.ts'
+import type { ApiClient } from '../client.ts'
+
+export async function ownedReplicaSets(client: ApiClient, d: Deployment): Promise<ReplicaSet[]> {
+  const list = await client.list('ReplicaSet', { namespace: d.metadata.namespace ?? 'default', labelSelector: selectorToString(d.spec.selector) })
+  return list.items.filter((rs) => isControlledBy(rs, d))
+}
+
+export async function ownedPods(client: ApiClient, owner: ReplicaSet): Promise<Pod[]> {
+  const list = await client.list('Pod', { namespace: owner.metadata.namespace ?? 'default', labelSelector: selectorToString(owner.spec.selector) })
+  return list.items.filter((p) => isControlledBy(p, owner))
+}

@@ -1,0 +1,48 @@
+/**
+ * @module
+ * `baton rollout history deployment/NAME [--revision=N]`: the revisions with their
+ * CHANGE-CAUSE (seed 004), or one revision's pod template.
+ */
+import { qualifiedSingular } from '../../api/resources.ts'
+import type { Deployment } from '../../api/types.ts'
+import { formatRolloutHistory, revisionTemplate, rolloutHistory } from '../../rollout/history.ts'
+import { defineCommand, usageError } from '../command.ts'
+import { podTemplateSection } from '../printers/describe-containers.ts'
+import { DescribeWriter } from '../printers/describe-writer.ts'
+import { parseSingleRef, type ResourceRef } from '../resource-args.ts'
+import { ownedReplicaSets } from './owned.ts'
+
+export interface RolloutHistoryOptions {
+  ref: ResourceRef
+  revision?: number
+  namespace: string
+}
+
+export const rolloutHistoryCommand = defineCommand<RolloutHistoryOptions>({
+  path: ['rollout', 'history'],
+  summary: 'View rollout history',
+  args: '[resource...]',
+  usage: '(TYPE NAME | TYPE/NAME) [--revision=N] [flags]',
+  examples: ['  baton rollout history deployment/web', '  baton rollout history deployment/web --revision=3'].join('\n'),
+  flags: [{ flags: '--revision <n>', description: 'See the details, including the pod template, of this revision' }],
+  complete(args, flags, ctx) {
+    const revision = flags.revision === undefined ? undefined : Number(flags.revision)
+    if (revision !== undefined && (!Number.isInteger(revision) || revision < 0)) throw usageError('--revision must be a non-negative integer')
+    return { ref: parseSingleRef(args, ['Deployment']), ...(revision ? { revision } : {}), namespace: ctx.namespace }
+  },
+  async run(o, ctx) {
+    const client = ctx.client()
+    const d = (await client.get(o.ref.kind, o.namespace, o.ref.name)) as Deployment
+    const rss = await ownedReplicaSets(client, d)
+    const ref = `${qualifiedSingular('Deployment')}/${d.metadata.name}`
+    if (o.revision !== undefined) {
+      const w = new DescribeWriter()
+      podTemplateSection(w, revisionTemplate(rss, o.revision))
+      ctx.io.out.write(`${ref} with revision #${o.revision}\n${w.toString()}\n`)
+      return 0
+    }
+    const table = formatRolloutHistory(rolloutHistory(d, rss))
+    ctx.io.out.write(`${ref}\n${table.endsWith('\n') ? table : table + '\n'}\n`)
+    return 0
+  },
+})

@@ -1,0 +1,162 @@
+/**
+ * @module
+ * `baton rollout status`: watch a Deployment (or StatefulSet) until its rollout finishes,
+ * printing kubectl's lines (rollout/status-viewer.ts) on every change, or on a terminal a live
+ * per-replica view. Exit codes as kubectl (reference §11.3): 0 when done or with --watch=false,
+ * 1 for an exceeded progress deadline, a --timeout, a deleted object or a revision mismatch.
+ */
+import type { Deployment, Pod, StatefulSet } from '../../api/types.ts'
+import { BatonError } from '../../errors/baton-error.ts'
+import { findNewReplicaSet } from '../../rollout/replica-sets.ts'
+import { deploymentStatusViewer, statefulSetStatusViewer, type RolloutStatus } from '../../rollout/status-viewer.ts'
+import type { ApiClient } from '../client.ts'
+import { defineCommand, str, usageError, type CliContext } from '../command.ts'
+import { parseDuration } from '../duration.ts'
+import { renderRolloutProgress } from '../printers/rollout-progress.ts'
+import { parseSingleRef, type ResourceRef } from '../resource-args.ts'
+import { ownedPods, ownedReplicaSets } from './owned.ts'
+
+export interface RolloutStatusOptions {
+  ref: ResourceRef
+  watch: boolean
+  /** 0: wait forever. */
+  timeoutMs: number
+  revision?: number
+  namespace: string
+}
+
+type Rollable = Deployment | StatefulSet
+
+function statusOf(obj: Rollable, revision: number | undefined): RolloutStatus {
+  const st = obj.kind === 'Deployment' ? deploymentStatusViewer(obj, revision) : statefulSetStatusViewer(obj)
+  if (st.error !== undefined) {
+    const deadline = st.error.includes('progress deadline')
+    throw new BatonError(deadline ? 'BATON_ROLLOUT_FAILED' : 'BATON_BAD_REQUEST', st.error, {
+      hint: deadline
+        ? `see why with \`baton describe deployment/${obj.metadata.name}\`; go back with \`baton rollout undo deployment/${obj.metadata.name}\``
+        : `check the revisions with \`baton rollout history deployment/${obj.metadata.name}\``,
+    })
+  }
+  return st
+}
+
+/** Redraws the live view in place: cursor up over the previous frame, clear, print. */
+class LiveView {
+  #lines = 0
+  readonly #ctx: CliContext
+  constructor(ctx: CliContext) {
+    this.#ctx = ctx
+  }
+  draw(lines: string[]): void {
+    let text = this.#lines > 0 ? `\x1b[${this.#lines}A` : ''
+    for (const l of lines) text += `\x1b[2K${l}\n`
+    this.#ctx.io.out.write(text)
+    this.#lines = lines.length
+  }
+}
+
+async function newPods(client: ApiClient, d: Deployment): Promise<Pod[]> {
+  const rs = findNewReplicaSet(d, await ownedReplicaSets(client, d))
+  return rs ? ownedPods(client, rs) : []
+}
+
+/**
+ * Follows `obj` through the watch stream, calling `onStatus` with each version (the first
+ * being `obj` itself), until the rollout is done (true) or `signal` aborts (false). Throws for
+ * a deadline, a revision mismatch or a deleted object.
+ */
+export async function watchRollout(
+  client: ApiClient,
+  obj: Rollable,
+  revision: number | undefined,
+  signal: AbortSignal,
+  onStatus: (obj: Rollable, st: RolloutStatus) => void | Promise<void>,
+): Promise<boolean> {
+  const { kind, metadata } = obj
+  let st = statusOf(obj, revision)
+  await onStatus(obj, st)
+  let rv = metadata.resourceVersion
+  try {
+    // The server may end a watch; a new one resumes from the last version seen.
+    while (!st.done && !signal.aborted) {
+      const events = client.watch(kind, { namespace: metadata.namespace ?? 'default', fieldSelector: `metadata.name=${metadata.name}`, ...(rv ? { resourceVersion: rv } : {}) }, signal)
+      for await (const ev of events) {
+        if (ev.type === 'DELETED') {
+          throw new BatonError('BATON_NOT_FOUND', 'object has been deleted', { hint: `it was deleted while watching; check with \`baton get ${kind.toLowerCase()} ${metadata.name}\`` })
+        }
+        const latest = ev.object as Rollable
+        rv = latest.metadata.resourceVersion
+        st = statusOf(latest, revision)
+        await onStatus(latest, st)
+        if (st.done) break
+      }
+    }
+  } catch (err) {
+    if (!signal.aborted || (err as Error)?.name !== 'AbortError') throw err
+  }
+  return st.done
+}
+
+export const rolloutStatusCommand = defineCommand<RolloutStatusOptions>({
+  path: ['rollout', 'status'],
+  summary: 'Show the status of the rollout',
+  args: '[resource...]',
+  usage: '(TYPE NAME | TYPE/NAME) [flags]',
+  examples: ['  baton rollout status deployment/web', '  baton rollout status deploy/web --timeout=2m', '  baton rollout status deploy/web --watch=false'].join('\n'),
+  flags: [
+    { flags: '-w, --watch <bool>', description: 'Watch the status of the rollout until it is done', default: 'true' },
+    { flags: '--timeout <duration>', description: 'How long to wait before giving up, e.g. 30s, 5m (0: forever)', default: '0s' },
+    { flags: '--revision <n>', description: 'Pin to a specific revision; fails when the running revision differs' },
+  ],
+  complete(args, flags, ctx) {
+    const watch = String(flags.watch ?? 'true')
+    if (watch !== 'true' && watch !== 'false') throw usageError(`invalid argument "${watch}" for "--watch" flag`, 'Use --watch=true or --watch=false')
+    const revision = flags.revision === undefined ? undefined : Number(flags.revision)
+    if (revision !== undefined && (!Number.isInteger(revision) || revision < 0)) throw usageError('--revision must be a non-negative integer')
+    return {
+      ref: parseSingleRef(args, ['Deployment', 'StatefulSet']),
+      watch: watch === 'true',
+      timeoutMs: parseDuration(str(flags.timeout) ?? '0s'),
+      ...(revision ? { revision } : {}),
+      namespace: ctx.namespace,
+    }
+  },
+  async run(o, ctx) {
+    const client = ctx.client()
+    const { kind, name } = o.ref
+    let obj = (await client.get(kind, o.namespace, name)) as Rollable
+    if (!o.watch) {
+      ctx.io.out.write(statusOf(obj, o.revision).message)
+      return 0
+    }
+    const live = ctx.io.isTTY && obj.kind === 'Deployment' ? new LiveView(ctx) : undefined
+    const show = async (st: RolloutStatus): Promise<void> => {
+      if (live && obj.kind === 'Deployment') {
+        live.draw(renderRolloutProgress(obj, await newPods(client, obj), ctx.clock.now()))
+        if (st.done) ctx.io.out.write(st.message)
+      } else ctx.io.out.write(st.message)
+    }
+    const abort = new AbortController()
+    const onInterrupt = () => abort.abort()
+    ctx.signal.addEventListener('abort', onInterrupt, { once: true })
+    let timedOut = false
+    const timer = o.timeoutMs > 0 ? ctx.clock.setTimeout(() => ((timedOut = true), abort.abort()), o.timeoutMs) : undefined
+    try {
+      const done = await watchRollout(client, obj, o.revision, abort.signal, async (latest, st) => {
+        obj = latest
+        await show(st)
+      })
+      if (done) return 0
+    } finally {
+      timer?.cancel()
+      ctx.signal.removeEventListener('abort', onInterrupt)
+    }
+    if (timedOut) {
+      throw new BatonError('BATON_TIMEOUT', 'timed out waiting for the condition', {
+        hint: `raise --timeout, or see what is stuck with \`baton describe ${kind.toLowerCase()}/${name}\``,
+      })
+    }
+    // Interrupted (Ctrl-C): the shell's convention for SIGINT.
+    return 130
+  },
+})

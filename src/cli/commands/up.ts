@@ -1,0 +1,105 @@
+/**
+ * @module
+ * `baton up [-d] [--port N]`: runs the daemon (src/daemon/main.ts) in the foreground with
+ * this terminal's output, or detached with its output in <data-dir>/daemon.log, returning once
+ * its API answers.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { BatonError } from '../../errors/baton-error.ts'
+import { DATA_FILES, DEFAULT_API_PORT } from '../../platform/env.ts'
+import { ApiClient } from '../client.ts'
+import { bool, defineCommand, str, usageError } from '../command.ts'
+import { normalizeServer, readDaemonInfo, resolveConnection } from '../config.ts'
+import { pidAlive, pollUntil } from './daemon-control.ts'
+
+/** How long `up -d` waits for the API to answer before it gives up. */
+export const DAEMON_START_TIMEOUT_MS = 30_000
+
+export interface UpOptions {
+  detach: boolean
+  port: number
+}
+
+function lastLines(file: string, n: number): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n')
+  } catch {
+    return ''
+  }
+}
+
+async function answers(dataDir: string, address: string): Promise<boolean> {
+  // The token file appears when the daemon first starts: read it on every try.
+  const { token } = resolveConnection({ dataDir, server: address })
+  try {
+    await new ApiClient({ server: normalizeServer(address), token }).version()
+    return true
+  } catch {
+    return false
+  }
+}
+
+export const upCommand = defineCommand<UpOptions>({
+  path: ['up'],
+  summary: 'Start the Baton daemon (API, controllers, load balancer, pods)',
+  usage: '[-d] [--port=7070] [--data-dir=DIR] [flags]',
+  examples: ['  baton up            # foreground, Ctrl-C stops it', '  baton up -d         # in the background; logs in .baton/daemon.log'].join('\n'),
+  flags: [
+    { flags: '-d, --detach', description: 'Run in the background (output to <data-dir>/daemon.log)' },
+    { flags: '--port <port>', description: 'The API port on 127.0.0.1', default: String(DEFAULT_API_PORT) },
+  ],
+  complete(_args, flags) {
+    const port = Number(str(flags.port) ?? DEFAULT_API_PORT)
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError(`invalid --port "${String(flags.port)}"`, 'Use a port number between 1 and 65535')
+    return { detach: bool(flags.detach), port }
+  },
+  async run(o, ctx) {
+    const { dataDir } = ctx.connection()
+    const running = readDaemonInfo(dataDir)
+    if (running && pidAlive(running.pid)) {
+      ctx.io.out.write(`baton daemon already running (pid ${running.pid}) on ${normalizeServer(running.address)}\n`)
+      return 0
+    }
+    const entry = join(ctx.repoRoot, 'src', 'daemon', 'main.ts')
+    if (!existsSync(entry)) {
+      throw new BatonError('BATON_INTERNAL', `the daemon entry point ${entry} is missing`, { hint: 'Reinstall Baton; the CLI runs the daemon from its own source tree' })
+    }
+    const args = [entry, '--data-dir', dataDir, '--port', String(o.port)]
+    if (!o.detach) {
+      const child = spawn(process.execPath, args, { stdio: 'inherit' })
+      const forward = () => child.kill('SIGINT')
+      ctx.signal.addEventListener('abort', forward, { once: true })
+      const code = await new Promise<number>((resolve) => child.once('exit', (c, sig) => resolve(c ?? (sig ? 128 : 1))))
+      ctx.signal.removeEventListener('abort', forward)
+      // Ctrl-C is how a foreground daemon is meant to stop.
+      return ctx.signal.aborted ? 0 : code
+    }
+    mkdirSync(dataDir, { recursive: true })
+    const logFile = join(dataDir, DATA_FILES.log)
+    const fd = openSync(logFile, 'a')
+    const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd] })
+    closeSync(fd)
+    let exited: number | null | undefined
+    child.once('exit', (code) => (exited = code))
+    child.unref()
+    const address = `127.0.0.1:${o.port}`
+    const ok = await pollUntil(ctx.clock, DAEMON_START_TIMEOUT_MS, 200, async () => {
+      if (exited !== undefined) return false
+      const info = readDaemonInfo(dataDir)
+      return (await answers(dataDir, info && info.pid === child.pid ? info.address : address)) ? true : undefined
+    })
+    if (ok !== true) {
+      if (exited === undefined && child.pid) process.kill(child.pid, 'SIGTERM')
+      throw new BatonError(
+        'BATON_DAEMON_UNREACHABLE',
+        exited !== undefined ? `the daemon exited during start (code ${exited})` : `the daemon did not answer within ${DAEMON_START_TIMEOUT_MS / 1000}s`,
+        { hint: `its log ends with:\n${lastLines(logFile, 10) || '(empty)'}\nfull log: ${logFile}` },
+      )
+    }
+    const info = readDaemonInfo(dataDir)
+    ctx.io.out.write(`baton daemon started (pid ${child.pid}) on ${normalizeServer(info?.address ?? address)}\n`)
+    return 0
+  },
+})

@@ -1,0 +1,86 @@
+/**
+ * @module
+ * `baton verify URL [--deployment NAME] -- COMMAND...`: keeps load on URL while COMMAND runs
+ * (e.g. `baton set image deployment/web web=web:v2`) and, with --deployment, until that
+ * rollout has finished; then prints what the clients saw. Exit 0 only when no request failed
+ * and the command succeeded: the zero-downtime check of a rollout.
+ */
+import { writeFile } from 'node:fs/promises'
+import type { Deployment } from '../../api/types.ts'
+import { renderSvg } from '../../verify/render-svg.ts'
+import { renderText } from '../../verify/render-text.ts'
+import { verify } from '../../verify/verify.ts'
+import { bool, defineCommand, str, usageError } from '../command.ts'
+import { parseDuration } from '../duration.ts'
+import { watchRollout } from './rollout-status.ts'
+
+export interface VerifyCommandOptions {
+  url: string
+  command: string[]
+  rate: number
+  durationMs?: number
+  keepAlive: boolean
+  deployment?: string
+  svg?: string
+  namespace: string
+}
+
+export const verifyCommand = defineCommand<VerifyCommandOptions>({
+  path: ['verify'],
+  summary: 'Keep load on a URL while a command (a rollout) runs, and report every failed request',
+  args: '[args...]',
+  usage: 'URL [--rate=200] [--deployment=NAME] [--svg=FILE] -- COMMAND [ARGS...]',
+  examples: [
+    '  baton verify http://127.0.0.1:8080/ --deployment web -- baton set image deployment/web web=web:v2',
+    '  baton verify http://127.0.0.1:8080/ --duration 30s',
+  ].join('\n'),
+  flags: [
+    { flags: '--rate <n>', description: 'Requests started per second', default: '200' },
+    { flags: '--duration <duration>', description: 'Stop the load after this long at the latest (default 5m)' },
+    { flags: '--no-keep-alive', description: 'Open a new connection for every request' },
+    { flags: '--deployment <name>', description: 'Keep the load on until this deployment has rolled out' },
+    { flags: '--svg <file>', description: 'Also write the report as an SVG timeline' },
+  ],
+  complete(args, flags, ctx) {
+    const [url, ...command] = args
+    if (!url) throw usageError('verify needs the URL to put load on', 'e.g. baton verify http://127.0.0.1:8080/ -- baton apply -f web.yaml')
+    const rate = Number(flags.rate ?? 200)
+    if (!Number.isFinite(rate) || rate <= 0) throw usageError('--rate must be a positive number')
+    const duration = str(flags.duration)
+    const deployment = str(flags.deployment)
+    const svg = str(flags.svg)
+    return {
+      url,
+      command,
+      rate,
+      ...(duration ? { durationMs: parseDuration(duration, 'duration') } : {}),
+      keepAlive: flags.keepAlive === undefined ? true : bool(flags.keepAlive),
+      ...(deployment ? { deployment } : {}),
+      ...(svg ? { svg } : {}),
+      namespace: ctx.namespace,
+    }
+  },
+  async run(o, ctx) {
+    const client = o.deployment ? ctx.client() : undefined
+    const result = await verify({
+      url: o.url,
+      rate: o.rate,
+      keepAlive: o.keepAlive,
+      ...(o.durationMs ? { durationMs: o.durationMs } : {}),
+      ...(o.command.length ? { command: o.command } : {}),
+      signal: ctx.signal,
+      ...(client && o.deployment
+        ? {
+            waitForRollout: async () => {
+              const d = await client.get('Deployment', o.namespace, o.deployment!)
+              await watchRollout(client, d as Deployment, undefined, ctx.signal, () => {})
+            },
+          }
+        : {}),
+    })
+    ctx.io.out.write(renderText(result.report))
+    if (o.svg) await writeFile(o.svg, renderSvg(result.report))
+    if (result.rolloutError !== undefined) throw result.rolloutError
+    return result.report.failed === 0 && (result.exitCode ?? 0) === 0 ? 0 : 1
+  },
+})
