@@ -108,9 +108,10 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     sock.on('timeout', () => this.#onClientTimeout())
     sock.on('error', () => {})
     sock.on('end', () => {
-      // Half-close from the client: finish the current answer, then close.
-      if (this.#state === St.HEAD) sock.end()
-      else this.#closeAfter = true
+      // Like nginx, a client that closes its side while a request is in flight has given
+      // up on it (a half-closing HTTP client is rare; a gone one is not): abort the exchange.
+      if (this.#state === St.HEAD || this.#state === St.TUNNEL) sock.end()
+      else sock.destroy()
     })
     sock.on('close', () => this.#onClientClose())
   }

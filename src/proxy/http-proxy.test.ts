@@ -1,0 +1,339 @@
+import { createHash } from 'node:crypto'
+import http from 'node:http'
+import net from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  closeAll,
+  eventually,
+  freePort,
+  keepAliveAgent,
+  rawExchange,
+  request,
+  startBackend,
+  startPlane,
+  startRawServer,
+} from './testing.ts'
+
+afterEach(closeAll)
+
+describe('HTTP proxy: balancing and headers', () => {
+  it('spreads one keep-alive client over every replica', async () => {
+    const a = await startBackend('a')
+    const b = await startBackend('b')
+    const { url } = await startPlane([a.backend('a'), b.backend('b')])
+    const agent = keepAliveAgent()
+    const bodies: string[] = []
+    for (let i = 0; i < 20; i++) bodies.push((await request(url, { agent })).body)
+    expect(bodies.filter((x) => x === 'a').length).toBe(10)
+    expect(bodies.filter((x) => x === 'b').length).toBe(10)
+    // One client connection carried all twenty requests.
+    expect(new Set([...a.seen, ...b.seen].map((r) => r.headers['x-forwarded-for'])).size).toBe(1)
+  })
+
+  it('round robin alternates whatever the load', async () => {
+    const a = await startBackend('a')
+    const b = await startBackend('b')
+    const { url } = await startPlane([a.backend('a'), b.backend('b')], { policy: 'round-robin' })
+    const bodies = []
+    for (let i = 0; i < 6; i++) bodies.push((await request(url)).body)
+    expect(bodies.join('')).toMatch(/^(ab){3}$|^(ba){3}$/)
+  })
+
+  it('sets X-Forwarded-For/-Proto/-Host, appends to a client XFF and drops hop-by-hop headers', async () => {
+    const a = await startBackend('a')
+    const { url, port } = await startPlane([a.backend('a')])
+    await request(url, { headers: { 'x-forwarded-for': '10.0.0.1', connection: 'x-secret', 'x-secret': '1', 'keep-alive': 'timeout=9' } })
+    const h = a.seen[0]!.headers
+    expect(h['x-forwarded-for']).toBe('10.0.0.1, 127.0.0.1')
+    expect(h['x-forwarded-proto']).toBe('http')
+    expect(h['x-forwarded-host']).toBe(`127.0.0.1:${port}`)
+    expect(h['x-secret']).toBeUndefined()
+    expect(h['keep-alive']).toBeUndefined()
+  })
+
+  it('passes pipelined requests in order on one connection', async () => {
+    const a = await startBackend('a', (req, res) => res.end(req.url))
+    const { port } = await startPlane([a.backend('a')])
+    const out = await rawExchange(
+      port,
+      'GET /one HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\n\r\nGET /three HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    )
+    expect(out.match(/\/one|\/two|\/three/g)).toEqual(['/one', '/two', '/three'])
+  })
+})
+
+describe('HTTP proxy: streaming and upgrades', () => {
+  it('streams a large chunked request body up and the echo back down', async () => {
+    const a = await startBackend('a', (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' })
+      req.pipe(res)
+    })
+    const { url } = await startPlane([a.backend('a')])
+    const payload = Buffer.alloc(3 * 1024 * 1024)
+    for (let i = 0; i < payload.length; i++) payload[i] = (i * 31) & 0xff
+    const res = await new Promise<Buffer>((resolve, reject) => {
+      const req = http.request(url + '/echo', { method: 'POST', agent: false }, (r) => {
+        const chunks: Buffer[] = []
+        r.on('data', (c: Buffer) => chunks.push(c))
+        r.on('end', () => resolve(Buffer.concat(chunks)))
+      })
+      req.on('error', reject)
+      for (let off = 0; off < payload.length; off += 256 * 1024) req.write(payload.subarray(off, off + 256 * 1024))
+      req.end()
+    })
+    const hash = (b: Buffer) => createHash('sha256').update(b).digest('hex')
+    expect(res.length).toBe(payload.length)
+    expect(hash(res)).toBe(hash(payload))
+  })
+
+  it('delivers the first part of a response before the replica has finished it', async () => {
+    let finish: () => void = () => {}
+    const a = await startBackend('a', (_req, res) => {
+      res.writeHead(200)
+      res.write('first;')
+      finish = () => res.end('second')
+    })
+    const { url } = await startPlane([a.backend('a')])
+    const firstSeen = await new Promise<string>((resolve) => {
+      http.get(url, { agent: false }, (r) => r.once('data', (c: Buffer) => resolve(c.toString())))
+    })
+    expect(firstSeen).toBe('first;')
+    finish()
+  })
+
+  it('passes a WebSocket upgrade through and tunnels bytes both ways', async () => {
+    const a = await startBackend('a')
+    a.server.on('upgrade', (req, socket: net.Socket) => {
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n')
+      socket.on('data', (d) => socket.write(`echo:${d.toString()}`))
+      socket.on('end', () => socket.end())
+      expect(req.headers.upgrade).toBe('websocket')
+    })
+    const { port, dp } = await startPlane([a.backend('a')])
+    const s = net.connect(port, '127.0.0.1')
+    let got = ''
+    s.on('data', (d) => {
+      got += d.toString()
+      if (got.includes('\r\n\r\n') && !got.includes('echo')) s.write('ping')
+    })
+    s.write('GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n')
+    await eventually(() => got.includes('echo:ping'))
+    expect(got).toMatch(/^HTTP\/1\.1 101 /)
+    // The tunnel counts as in flight on its pod until it closes.
+    expect(dp.inflight('a')).toBe(1)
+    s.destroy()
+    await eventually(() => dp.inflight('a') === 0)
+  })
+})
+
+describe('HTTP proxy: retries', () => {
+  it('retries a GET and a POST on another replica when the connection is refused', async () => {
+    const deadPort = await freePort()
+    const live = await startBackend('live', (req, res) => {
+      let body = ''
+      req.on('data', (c: Buffer) => (body += c.toString()))
+      req.on('end', () => res.end(`live:${body}`))
+    })
+    const { url, dp } = await startPlane([
+      { podUid: 'dead', podName: 'dead', revision: 'r1', host: '127.0.0.1', port: deadPort },
+      live.backend('live'),
+    ])
+    for (let i = 0; i < 4; i++) {
+      expect((await request(url)).body).toBe('live:')
+      expect((await request(url, { method: 'POST', body: 'hello' })).body).toBe('live:hello')
+    }
+    const m = dp.metrics()
+    expect(m.pods.find((p) => p.podUid === 'dead')!.counters.failedConnections).toBeGreaterThan(0)
+    expect(m.anomalies.retries).toBeGreaterThan(0)
+    expect(m.services[0]!.totals.errors).toBe(0)
+  })
+
+  it('retries a GET but not a POST when a replica drops the request after it was sent', async () => {
+    const dropper = await startRawServer((s) => s.once('data', () => s.destroy()))
+    const live = await startBackend('live')
+    const { url, dp } = await startPlane(
+      [{ podUid: 'drop', podName: 'drop', revision: 'r1', host: '127.0.0.1', port: dropper.port }, live.backend('live')],
+      { policy: 'round-robin' },
+    )
+    const gets = [await request(url), await request(url)]
+    expect(gets.map((g) => g.body)).toEqual(['live', 'live'])
+    const posts = [await request(url, { method: 'POST', body: 'x' }), await request(url, { method: 'POST', body: 'x' })]
+    expect(posts.map((p) => p.status).sort()).toEqual([200, 502])
+    expect(posts.find((p) => p.status === 502)!.body).toMatch(/closed the connection before answering/)
+    expect(dp.metrics().anomalies.upstreamResets).toBeGreaterThanOrEqual(2)
+  })
+
+  it('does not retry once response bytes went out: the client connection is cut', async () => {
+    const half = await startRawServer((s) =>
+      s.once('data', () => {
+        s.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial')
+        setTimeout(() => s.destroy(), 20)
+      }),
+    )
+    const live = await startBackend('live')
+    const { url, dp } = await startPlane([
+      { podUid: 'half', podName: 'half', revision: 'r1', host: '127.0.0.1', port: half.port },
+    ])
+    await expect(request(url)).rejects.toThrow()
+    expect(live.seen.length).toBe(0)
+    const pod = dp.metrics().pods.find((p) => p.podUid === 'half')!
+    expect(pod.counters.errors).toBe(1)
+  })
+})
+
+describe('HTTP proxy: no replica', () => {
+  it('waits for a replica, then answers 503 with an explanation', async () => {
+    const { url, dp } = await startPlane([], { timeouts: { endpointWaitMs: 150 } })
+    const res = await request(url)
+    expect(res.status).toBe(503)
+    expect(res.body).toMatch(/Service default\/web has no ready replica: none became ready within 150 ms/)
+    expect(dp.metrics().anomalies.noEndpointTimeouts).toBe(1)
+  })
+
+  it('serves a waiting request as soon as a replica appears', async () => {
+    const a = await startBackend('a')
+    const { url, dp, route } = await startPlane([], { timeouts: { endpointWaitMs: 5_000 } })
+    const pending = request(url)
+    await eventually(() => dp.metrics().services[0]!.waiting === 1)
+    await dp.setRoutes([{ ...route, backends: [a.backend('a')] }])
+    expect((await pending).body).toBe('a')
+  })
+})
+
+describe('HTTP proxy: drain', () => {
+  it('takes a removed replica out at once, finishes its in-flight request, closes its idle connections', async () => {
+    const release: Array<() => void> = []
+    const a = await startBackend('a', (req, res) => {
+      if (req.url === '/slow') release.push(() => res.end('a-slow'))
+      else res.end('a')
+    })
+    const b = await startBackend('b')
+    const { url, dp, route } = await startPlane([a.backend('a'), b.backend('b')], { policy: 'round-robin' })
+    const agent = keepAliveAgent()
+    await request(url, { agent })
+    await request(url, { agent }) // both replicas now hold an idle pooled connection
+    const slow = request(url, { path: '/slow' })
+    await eventually(() => release.length === 1 || b.seen.some((r) => r.url === '/slow'))
+    if (release.length === 0) throw new Error('round robin sent /slow to b; expected a')
+    expect(dp.inflight('a')).toBe(1)
+
+    await dp.setRoutes([{ ...route, backends: [b.backend('b')] }])
+    let drained: boolean | undefined
+    void dp.waitDrained('a', Date.now() + 5_000).then((d) => (drained = d))
+    const before = a.seen.length
+    for (let i = 0; i < 5; i++) expect((await request(url, { agent })).body).toBe('b')
+    expect(a.seen.length).toBe(before)
+    expect(drained).toBeUndefined()
+
+    release[0]!()
+    expect((await slow).body).toBe('a-slow')
+    await eventually(() => drained === true)
+    await eventually(
+      () => new Promise<boolean>((r) => a.server.getConnections((_e, n) => r(n === 0))),
+      2_000,
+    )
+  })
+
+  it('gives up waiting at the deadline while a request is still in flight', async () => {
+    const a = await startBackend('a', () => {}) // never answers
+    const { url, dp, route } = await startPlane([a.backend('a')])
+    void request(url).catch(() => {})
+    await eventually(() => dp.inflight('a') === 1)
+    await dp.setRoutes([{ ...route, backends: [] }])
+    expect(await dp.waitDrained('a', Date.now() + 100)).toBe(false)
+    expect(await dp.waitDrained('never-routed', Date.now() + 100)).toBe(true)
+  })
+})
+
+describe('HTTP proxy: figures and bad input', () => {
+  it('counts requests and errors per service, revision and pod', async () => {
+    const v1 = await startBackend('v1', (req, res) => {
+      res.statusCode = req.url === '/fail' ? 500 : 200
+      res.end()
+    })
+    const v2 = await startBackend('v2')
+    const { url, dp } = await startPlane([v1.backend('p1', 'rev1'), v2.backend('p2', 'rev2')], { policy: 'round-robin' })
+    for (let i = 0; i < 4; i++) await request(url, { path: '/fail' })
+    const m = dp.metrics()
+    const svc = m.services[0]!
+    expect(svc.totals.requests).toBe(4)
+    expect(svc.totals.errors).toBe(2)
+    expect(svc.revisions['rev1']).toMatchObject({ requests: 2, errors: 2 })
+    expect(svc.revisions['rev2']).toMatchObject({ requests: 2, errors: 0 })
+    expect(m.pods.find((p) => p.podUid === 'p1')!.counters.status['5xx']).toBe(2)
+    expect(svc.totals.latency.count).toBe(4)
+    expect(svc.totals.latency.p99Ms).toBeGreaterThan(0)
+  })
+
+  it('answers 502 for a replica that speaks garbage and 504 for one that hangs', async () => {
+    const garbage = await startRawServer((s) => s.once('data', () => s.write('SSH-2.0-OpenSSH\r\n\r\n')))
+    const { url, dp } = await startPlane([{ podUid: 'g', podName: 'g', revision: 'r', host: '127.0.0.1', port: garbage.port }])
+    const bad = await request(url)
+    expect(bad.status).toBe(502)
+    expect(bad.body).toMatch(/invalid answer/)
+    expect(dp.metrics().anomalies.upstreamMalformed).toBe(1)
+
+    const hang = await startRawServer(() => {})
+    const h = await startPlane([{ podUid: 'h', podName: 'h', revision: 'r', host: '127.0.0.1', port: hang.port }], {
+      timeouts: { responseTimeoutMs: 150 },
+    })
+    const slow = await request(h.url)
+    expect(slow.status).toBe(504)
+    expect(h.dp.metrics().anomalies.upstreamTimeouts).toBe(1)
+  })
+
+  it.each([
+    { name: 'garbage request line', raw: 'HELLO\r\n\r\n', status: 400 },
+    { name: 'Content-Length and Transfer-Encoding', raw: 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n', status: 400 },
+    { name: 'HTTP/1.1 without Host', raw: 'GET / HTTP/1.1\r\n\r\n', status: 400 },
+    { name: 'bare LF in a header', raw: 'GET / HTTP/1.1\r\nHost: x\nX: y\r\n\r\n', status: 400 },
+    { name: 'unknown transfer coding', raw: 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n', status: 501 },
+  ])('answers $status to a client that sends $name, and counts it', async ({ raw, status }) => {
+    const a = await startBackend('a')
+    const { port, dp } = await startPlane([a.backend('a')])
+    const out = await rawExchange(port, raw)
+    expect(out.startsWith(`HTTP/1.1 ${status} `)).toBe(true)
+    expect(a.seen.length).toBe(0)
+    expect(dp.metrics().anomalies.malformedRequests).toBe(1)
+  })
+
+  it('counts a client that disconnects mid-request and keeps serving others', async () => {
+    const a = await startBackend('a', (req, res) => {
+      if (req.url === '/slow') setTimeout(() => res.end('late'), 100)
+      else res.end('a')
+    })
+    const { url, port, dp } = await startPlane([a.backend('a')])
+    const s = net.connect(port, '127.0.0.1', () => s.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n'))
+    await eventually(() => a.seen.length === 1)
+    s.destroy()
+    await eventually(() => dp.metrics().anomalies.clientAborts === 1)
+    expect((await request(url)).body).toBe('a')
+    await eventually(() => dp.inflight('a') === 0)
+  })
+})
+
+describe('TCP mode', () => {
+  it('pipes bytes both ways and spreads connections', async () => {
+    const echo = (tag: string) => startRawServer((s) => s.on('data', (d) => s.write(`${tag}:${d.toString()}`)))
+    const e1 = await echo('one')
+    const e2 = await echo('two')
+    const { port, dp } = await startPlane(
+      [
+        { podUid: 'one', podName: 'one', revision: 'r', host: '127.0.0.1', port: e1.port },
+        { podUid: 'two', podName: 'two', revision: 'r', host: '127.0.0.1', port: e2.port },
+      ],
+      { mode: 'tcp' },
+    )
+    const say = (text: string) =>
+      new Promise<string>((resolve) => {
+        const s = net.connect(port, '127.0.0.1', () => s.write(text))
+        s.once('data', (d) => {
+          resolve(d.toString())
+          s.destroy()
+        })
+      })
+    const answers = [await say('hi'), await say('hi')]
+    expect(answers.sort()).toEqual(['one:hi', 'two:hi'])
+    expect(dp.metrics().services[0]!.totals.requests).toBe(2)
+  })
+})
