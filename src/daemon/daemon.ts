@@ -1,0 +1,146 @@
+/**
+ * @module
+ * The composition root: the only place that builds concrete adapters and wires them.
+ *
+ *   SQLite store ─▶ controllers (deployment, replicaset, endpoints)
+ *               ─▶ process node agent (drains through the load balancer before SIGTERM)
+ *               ─▶ route syncer ─▶ load balancer process (re-adopted across restarts)
+ *               ─▶ HTTP API (token) on 127.0.0.1:7070
+ *
+ * Start order matters on a restart after SIGKILL: the load balancer is adopted first (it kept
+ * serving the last routes), then the node agent re-adopts running replicas, then the
+ * controllers re-enqueue every object, and only then does the API accept writes.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { serve, type ServerType } from '@hono/node-server'
+import { openArtifactStore } from '../artifacts/artifact-store.ts'
+import { CONTROLLERS, startControllers, type ControllerManager } from '../controllers/manager.ts'
+import { endpointsController } from '../controllers/endpoints/reconcile.ts'
+import { BatonError } from '../errors/baton-error.ts'
+import { systemClock } from '../platform/clock.ts'
+import { DATA_FILES, DEFAULT_API_HOST, DEFAULT_API_PORT } from '../platform/env.ts'
+import { randomIds } from '../platform/ids.ts'
+import type { Logger } from '../platform/logger.ts'
+import { proxyDrainGate } from '../proxy/drain-gate.ts'
+import { RouteSyncer } from '../proxy/route-sync.ts'
+import { ensureProxy } from '../proxy/supervise.ts'
+import type { ProxyClient } from '../proxy/client.ts'
+import { createProcessNodeAgent } from '../runtime/process/process-node-agent.ts'
+import type { NodeAgent } from '../runtime/types.ts'
+import { createApiApp } from '../server/app.ts'
+import { openSqliteStore } from '../store/sqlite/sqlite-store.ts'
+import type { ObjectStore } from '../store/types.ts'
+import { podLogSource } from './log-source.ts'
+import { ensureToken } from './token.ts'
+import { BATON_VERSION } from './version.ts'
+
+export interface DaemonOptions {
+  dataDir: string
+  host?: string
+  port?: number
+  /** Listen host for services that do not say otherwise (default 127.0.0.1). */
+  serviceHost?: string
+  logger: Logger
+}
+
+export interface RunningDaemon {
+  readonly url: string
+  readonly token: string
+  /** Stops the daemon. Replicas and the load balancer keep running unless `all`. */
+  stop(opts?: { all?: boolean }): Promise<void>
+  /** Resolves when the daemon has stopped (after stop(), or an API shutdown request). */
+  readonly stopped: Promise<void>
+}
+
+export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
+  const { dataDir, logger } = opts
+  const clock = systemClock
+  mkdirSync(dataDir, { recursive: true })
+  const token = ensureToken(dataDir)
+  const store: ObjectStore = openSqliteStore(join(dataDir, DATA_FILES.state), { clock, ids: randomIds })
+  const artifacts = openArtifactStore(join(dataDir, DATA_FILES.artifacts), { clock })
+
+  const proxy: ProxyClient = await ensureProxy(dataDir, { clock })
+  const agent: NodeAgent = createProcessNodeAgent({
+    store,
+    clock,
+    dataDir,
+    artifacts,
+    drainGate: proxyDrainGate(proxy, logger),
+    logger,
+  })
+  await agent.start()
+  const routes = new RouteSyncer({
+    store,
+    control: proxy,
+    clock,
+    logger,
+    ...(opts.serviceHost ? { defaultListenHost: opts.serviceHost } : {}),
+  })
+  routes.start()
+  const controllers: ControllerManager = startControllers({
+    store,
+    clock,
+    ids: randomIds,
+    logger,
+    controllers: [...CONTROLLERS, endpointsController],
+  })
+
+  let resolveStopped!: () => void
+  const stopped = new Promise<void>((r) => (resolveStopped = r))
+  let stopping: Promise<void> | undefined
+  const stop = (o: { all?: boolean } = {}): Promise<void> =>
+    (stopping ??= (async () => {
+      logger.info('daemon stopping', { all: o.all === true })
+      await closeServer(server)
+      controllers.stop()
+      routes.stop()
+      await agent.stop({ stopPods: o.all === true })
+      if (o.all) await proxy.shutdown().catch((err: unknown) => logger.error('load balancer stop failed', { err }))
+      store.close()
+      rmSync(join(dataDir, DATA_FILES.daemon), { force: true })
+      logger.info('daemon stopped', {})
+      resolveStopped()
+    })())
+
+  const app = createApiApp({
+    store,
+    clock,
+    token,
+    version: BATON_VERSION,
+    artifacts,
+    logs: podLogSource(store, dataDir),
+    traffic: () => proxy.metrics(),
+    shutdown: (all) => void stop({ all }),
+  })
+  const server = await listen(app.fetch, opts.host ?? DEFAULT_API_HOST, opts.port ?? DEFAULT_API_PORT)
+  const addr = server.address() as AddressInfo
+  const url = `http://${addr.address}:${addr.port}`
+  writeFileSync(join(dataDir, DATA_FILES.daemon), JSON.stringify({ pid: process.pid, url, version: BATON_VERSION }) + '\n')
+  logger.info('daemon started', { url, dataDir, pid: process.pid })
+  return { url, token, stop, stopped }
+}
+
+function listen(fetch: (req: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }, () => resolve(server))
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new BatonError('BATON_INTERNAL', `the API cannot listen on ${hostname}:${port}: ${err.code ?? err.message}`, {
+          hint: err.code === 'EADDRINUSE' ? 'Another daemon runs there: stop it with `baton down`, or pass --port' : undefined,
+          cause: err,
+        }),
+      ),
+    )
+  })
+}
+
+function closeServer(server: ServerType): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve())
+    // Watch streams stay open until their clients go; the daemon does not wait for them.
+    ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
+  })
+}

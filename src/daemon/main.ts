@@ -1,0 +1,42 @@
+/**
+ * @module
+ * `node src/daemon/main.ts` — what `baton up` runs. Flags: --data-dir, --port, --host,
+ * --service-host, -v. Stops cleanly on SIGTERM/SIGINT (replicas and the load balancer keep
+ * running, to be re-adopted), or on the API's shutdown request.
+ */
+import { Command } from 'commander'
+import { isBatonError } from '../errors/baton-error.ts'
+import { DEFAULT_API_HOST, DEFAULT_API_PORT, resolveDataDir } from '../platform/env.ts'
+import { createLogger } from '../platform/logger.ts'
+import { startDaemon } from './daemon.ts'
+
+const program = new Command('baton-daemon')
+  .option('--data-dir <dir>', 'Data directory (default ./.baton or $BATON_HOME)')
+  .option('--host <host>', 'API listen address', DEFAULT_API_HOST)
+  .option('--port <port>', 'API port', String(DEFAULT_API_PORT))
+  .option('--service-host <host>', 'Listen address for services (default 127.0.0.1)')
+  .option('-v, --verbose', 'Debug logging')
+  .parse()
+
+const o = program.opts<{ dataDir?: string; host: string; port: string; serviceHost?: string; verbose?: boolean }>()
+const logger = createLogger({ debug: o.verbose === true })
+
+try {
+  const daemon = await startDaemon({
+    dataDir: resolveDataDir(o.dataDir),
+    host: o.host,
+    port: Number(o.port),
+    ...(o.serviceHost ? { serviceHost: o.serviceHost } : {}),
+    logger,
+  })
+  const onSignal = () => void daemon.stop()
+  process.once('SIGTERM', onSignal)
+  process.once('SIGINT', onSignal)
+  await daemon.stopped
+  process.exit(0)
+} catch (err) {
+  const e = err as Error
+  process.stderr.write(`error: ${e.message}\n`)
+  if (isBatonError(err) && err.hint) process.stderr.write(`hint: ${err.hint}\n`)
+  process.exit(1)
+}
