@@ -78,3 +78,11 @@ export function usageError(message: string, hint?: string): BatonError {
 
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
 export const bool = (v: unknown): boolean => v === true || v === 'true'
+
+/** An optional non-negative integer flag ("--replicas=3"); undefined when not given. */
+export function countFlag(v: unknown, flag: string): number | undefined {
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (v === '' || !Number.isInteger(n) || n < 0) throw usageError(`--${flag} must be a non-negative integer, not "${String(v)}"`)
+  return n
+}

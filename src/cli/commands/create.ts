@@ -5,7 +5,7 @@
  */
 import { qualifiedSingular } from '../../api/resources.ts'
 import type { AnyObject, Deployment } from '../../api/types.ts'
-import { defineCommand, str, usageError } from '../command.ts'
+import { countFlag, defineCommand, str, usageError } from '../command.ts'
 import { filenames, forEachObject, readManifests } from './manifests.ts'
 
 export interface CreateOptions {
@@ -36,13 +36,6 @@ export function generateDeployment(name: string, namespace: string, image: strin
   }
 }
 
-function intFlag(v: unknown, name: string, fallback: number): number {
-  if (v === undefined) return fallback
-  const n = Number(v)
-  if (!Number.isInteger(n) || n < 0) throw usageError(`--${name} must be a non-negative integer, not "${String(v)}"`)
-  return n
-}
-
 export const createCommand = defineCommand<CreateOptions>({
   path: ['create'],
   summary: 'Create a resource from a file or from stdin, or a deployment from an image',
@@ -63,8 +56,8 @@ export const createCommand = defineCommand<CreateOptions>({
     if (!name || rest.length > 0) throw usageError('create deployment takes exactly one NAME')
     const image = str(flags.image)
     if (!image) throw usageError('required flag(s) "image" not set')
-    const port = flags.port === undefined ? undefined : intFlag(flags.port, 'port', 0)
-    return { files, generated: generateDeployment(name, ctx.namespace, image, intFlag(flags.replicas, 'replicas', 1), port) }
+    const port = countFlag(flags.port, 'port')
+    return { files, generated: generateDeployment(name, ctx.namespace, image, countFlag(flags.replicas, 'replicas') ?? 1, port) }
   },
   validate(o) {
     if (o.generated && o.files.length > 0) throw usageError('-f cannot be combined with a generator')

@@ -6,7 +6,7 @@
 import { qualifiedSingular } from '../../api/resources.ts'
 import type { Deployment } from '../../api/types.ts'
 import { formatRolloutHistory, revisionTemplate, rolloutHistory } from '../../rollout/history.ts'
-import { defineCommand, usageError } from '../command.ts'
+import { countFlag, defineCommand } from '../command.ts'
 import { podTemplateSection } from '../printers/describe-containers.ts'
 import { DescribeWriter } from '../printers/describe-writer.ts'
 import { parseSingleRef, type ResourceRef } from '../resource-args.ts'
@@ -26,8 +26,7 @@ export const rolloutHistoryCommand = defineCommand<RolloutHistoryOptions>({
   examples: ['  baton rollout history deployment/web', '  baton rollout history deployment/web --revision=3'].join('\n'),
   flags: [{ flags: '--revision <n>', description: 'See the details, including the pod template, of this revision' }],
   complete(args, flags, ctx) {
-    const revision = flags.revision === undefined ? undefined : Number(flags.revision)
-    if (revision !== undefined && (!Number.isInteger(revision) || revision < 0)) throw usageError('--revision must be a non-negative integer')
+    const revision = countFlag(flags.revision, 'revision')
     return { ref: parseSingleRef(args, ['Deployment']), ...(revision ? { revision } : {}), namespace: ctx.namespace }
   },
   async run(o, ctx) {

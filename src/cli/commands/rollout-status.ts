@@ -10,7 +10,7 @@ import { BatonError } from '../../errors/baton-error.ts'
 import { findNewReplicaSet } from '../../rollout/replica-sets.ts'
 import { deploymentStatusViewer, statefulSetStatusViewer, type RolloutStatus } from '../../rollout/status-viewer.ts'
 import type { ApiClient } from '../client.ts'
-import { defineCommand, str, usageError, type CliContext } from '../command.ts'
+import { countFlag, defineCommand, str, usageError, type CliContext } from '../command.ts'
 import { parseDuration } from '../duration.ts'
 import { renderRolloutProgress } from '../printers/rollout-progress.ts'
 import { parseSingleRef, type ResourceRef } from '../resource-args.ts'
@@ -111,8 +111,7 @@ export const rolloutStatusCommand = defineCommand<RolloutStatusOptions>({
   complete(args, flags, ctx) {
     const watch = String(flags.watch ?? 'true')
     if (watch !== 'true' && watch !== 'false') throw usageError(`invalid argument "${watch}" for "--watch" flag`, 'Use --watch=true or --watch=false')
-    const revision = flags.revision === undefined ? undefined : Number(flags.revision)
-    if (revision !== undefined && (!Number.isInteger(revision) || revision < 0)) throw usageError('--revision must be a non-negative integer')
+    const revision = countFlag(flags.revision, 'revision')
     return {
       ref: parseSingleRef(args, ['Deployment', 'StatefulSet']),
       watch: watch === 'true',

@@ -5,7 +5,7 @@
  */
 import { qualifiedSingular } from '../../api/resources.ts'
 import { BatonError } from '../../errors/baton-error.ts'
-import { defineCommand, usageError } from '../command.ts'
+import { countFlag, defineCommand, usageError } from '../command.ts'
 import { parseSingleRef, type ResourceRef } from '../resource-args.ts'
 
 export interface ScaleOptions {
@@ -13,13 +13,6 @@ export interface ScaleOptions {
   replicas: number
   currentReplicas?: number
   namespace: string
-}
-
-function count(v: unknown, flag: string): number | undefined {
-  if (v === undefined) return undefined
-  const n = Number(v)
-  if (!Number.isInteger(n) || n < 0) throw usageError(`--${flag} must be a non-negative integer, not "${String(v)}"`)
-  return n
 }
 
 export const scaleCommand = defineCommand<ScaleOptions>({
@@ -33,9 +26,9 @@ export const scaleCommand = defineCommand<ScaleOptions>({
     { flags: '--current-replicas <count>', description: 'Precondition: scale only if the current size is this' },
   ],
   complete(args, flags, ctx) {
-    const replicas = count(flags.replicas, 'replicas')
+    const replicas = countFlag(flags.replicas, 'replicas')
     if (replicas === undefined) throw usageError('required flag(s) "replicas" not set')
-    const current = count(flags.currentReplicas, 'current-replicas')
+    const current = countFlag(flags.currentReplicas, 'current-replicas')
     return {
       ref: parseSingleRef(args, ['Deployment', 'ReplicaSet', 'StatefulSet']),
       replicas,

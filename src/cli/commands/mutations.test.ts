@@ -1,0 +1,158 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createHarness, type Harness } from '../testing/harness.ts'
+
+let h: Harness
+beforeEach(() => {
+  h = createHarness()
+})
+afterEach(() => h.close())
+
+const webYaml = (over: { replicas?: string; image?: string; extra?: string } = {}) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+${over.replicas ?? '  replicas: 3\n'}  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: ${over.image ?? 'web:v1'}
+${over.extra ?? ''}`
+
+const svcYaml = `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports:
+  - port: 80
+    targetPort: 8080
+`
+
+const web = () => h.store.get('Deployment', 'default', 'web')!
+
+describe('apply', () => {
+  it('creates, then says unchanged, then configured, from stdin with several documents', async () => {
+    expect(await h.run('apply -f -', { stdin: `${webYaml()}---\n${svcYaml}` })).toEqual({
+      code: 0,
+      err: '',
+      out: 'deployment.apps/web created\nservice/web created\n',
+    })
+    const annotation = web().metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']
+    expect(JSON.parse(annotation!)).toMatchObject({ kind: 'Deployment', metadata: { name: 'web', namespace: 'default' } })
+    expect((await h.run('apply -f -', { stdin: webYaml() })).out).toBe('deployment.apps/web unchanged\n')
+    expect((await h.run('apply -f -', { stdin: webYaml({ image: 'web:v2' }) })).out).toBe('deployment.apps/web configured\n')
+    expect(web().spec.template.spec.containers[0]!.image).toBe('web:v2')
+  })
+
+  it('keeps a scaled replica count the manifest does not mention, and drops fields the user removed', async () => {
+    await h.run('apply -f -', { stdin: webYaml({ replicas: '', extra: '  minReadySeconds: 5\n'.replace(/^/, '') }) })
+    await h.run('scale deployment web --replicas=5')
+    await h.run('apply -f -', { stdin: webYaml({ replicas: '', image: 'web:v2' }) })
+    expect(web().spec.replicas).toBe(5)
+    await h.run('apply -f -', { stdin: webYaml({ replicas: '  replicas: 2\n' }) })
+    expect(web().spec.replicas).toBe(2)
+  })
+
+  it('records the command as change-cause with --record', async () => {
+    await h.run('apply -f - --record', { stdin: webYaml() })
+    expect(web().metadata.annotations?.['kubernetes.io/change-cause']).toBe('baton apply -f - --record=true')
+  })
+
+  it('fails on an invalid manifest with the server words and field causes, exit 1, storing nothing', async () => {
+    const res = await h.run('apply -f -', { stdin: webYaml({ replicas: '  replicas: -1\n' }) })
+    expect(res.code).toBe(1)
+    expect(res.err).toBe(
+      'Error from server (Invalid): The Deployment "web" is invalid\n' +
+        '* spec.replicas: Invalid value: -1: must be greater than or equal to 0\n' +
+        'hint: Fix the listed fields and apply again.\n',
+    )
+    expect(h.store.list('Deployment').items).toHaveLength(0)
+  })
+
+  it('fails on YAML that does not parse, and on a missing -f', async () => {
+    const bad = await h.run('apply -f -', { stdin: 'kind: [unclosed' })
+    expect(bad.code).toBe(1)
+    expect(bad.err).toMatch(/^error: error parsing STDIN/)
+    const none = await h.run('apply')
+    expect(none.code).toBe(1)
+    expect(none.err).toMatch(/^error: must specify one of -f and -k\n/)
+  })
+
+  it('refuses a manifest of another namespace than an explicit -n', async () => {
+    const res = await h.run('apply -n prod -f -', { stdin: webYaml().replace('name: web', 'name: web\n  namespace: dev') })
+    expect(res.code).toBe(1)
+    expect(res.err).toContain(`the namespace from the provided object "dev" does not match the namespace "prod"`)
+  })
+})
+
+describe('create', () => {
+  it('creates from a manifest and fails when it exists', async () => {
+    expect((await h.run('create -f -', { stdin: svcYaml })).out).toBe('service/web created\n')
+    const again = await h.run('create -f -', { stdin: svcYaml })
+    expect(again.code).toBe(1)
+    expect(again.err).toMatch(/^Error from server \(AlreadyExists\): services "web" already exists\n/)
+  })
+
+  it('generates a deployment from an image, naming the container after it', async () => {
+    expect((await h.run('create deployment shop --image=acme/rolling-web:0.0.1 --replicas=2')).out).toBe('deployment.apps/shop created\n')
+    const d = h.store.get('Deployment', 'default', 'shop')!
+    expect(d.spec.replicas).toBe(2)
+    expect(d.spec.template.spec.containers[0]).toMatchObject({ name: 'rolling-web', image: 'acme/rolling-web:0.0.1' })
+    expect((await h.run('create deployment shop')).err).toMatch(/^error: required flag\(s\) "image" not set/)
+  })
+})
+
+describe('delete, scale, set', () => {
+  beforeEach(async () => {
+    await h.run('apply -f -', { stdin: webYaml() })
+  })
+
+  it('deletes by TYPE/NAME, reports a missing one with exit 1, or ignores it', async () => {
+    expect(await h.run('delete deploy/web')).toEqual({ code: 0, err: '', out: 'deployment.apps "web" deleted\n' })
+    const missing = await h.run('delete deployment web')
+    expect(missing.code).toBe(1)
+    expect(missing.err).toMatch(/^Error from server \(NotFound\): deployments\.apps "web" not found\n/)
+    expect((await h.run('delete deployment web --ignore-not-found')).code).toBe(0)
+  })
+
+  it('needs a name, a selector or --all for a type', async () => {
+    const res = await h.run('delete deployments')
+    expect(res.code).toBe(1)
+    expect(res.err).toMatch(/^error: resource\(s\) were provided, but no name was specified/)
+    expect((await h.run('delete deployments --all')).out).toBe('deployment.apps "web" deleted\n')
+  })
+
+  it('scales, honouring --current-replicas', async () => {
+    expect((await h.run('scale --replicas=5 deployment/web')).out).toBe('deployment.apps/web scaled\n')
+    expect(web().spec.replicas).toBe(5)
+    const pre = await h.run('scale deployment web --replicas=1 --current-replicas=3')
+    expect(pre.code).toBe(1)
+    expect(pre.err).toMatch(/^error: Expected replicas to be 3, was 5\n/)
+    expect((await h.run('scale deployment web')).err).toMatch(/^error: required flag\(s\) "replicas" not set/)
+  })
+
+  it('sets an image with --record, and names an unknown container', async () => {
+    expect((await h.run('set image deployment/web web=web:v2 --record')).out).toBe('deployment.apps/web image updated\n')
+    expect(web().spec.template.spec.containers[0]!.image).toBe('web:v2')
+    expect(web().metadata.annotations?.['kubernetes.io/change-cause']).toBe('baton set image deployment/web web=web:v2 --record=true')
+    const res = await h.run('set image deployment/web db=db:v2')
+    expect(res.code).toBe(1)
+    expect(res.err).toBe('error: unable to find container named "db"\nhint: The containers are: web\n')
+  })
+
+  it('sets and removes environment variables', async () => {
+    expect((await h.run('set env deployment/web MODE=blue LEVEL=3')).out).toBe('deployment.apps/web env updated\n')
+    expect(web().spec.template.spec.containers[0]!.env).toEqual([
+      { name: 'MODE', value: 'blue' },
+      { name: 'LEVEL', value: '3' },
+    ])
+    await h.run('set env deployment/web MODE-')
+    expect(web().spec.template.spec.containers[0]!.env).toEqual([{ name: 'LEVEL', value: '3' }])
+  })
+})

@@ -1,0 +1,196 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { applyDefaults } from '../../api/defaults.ts'
+import type { Deployment, DeploymentStatus, ReplicaSet } from '../../api/types.ts'
+import { aDeployment, aReplicaSet } from '../testing/builders.ts'
+import { createHarness, type Harness } from '../testing/harness.ts'
+
+let h: Harness
+beforeEach(() => {
+  h = createHarness()
+})
+afterEach(() => h.close())
+
+const tick = () => new Promise((r) => setTimeout(r, 15))
+
+function createWeb(status?: DeploymentStatus): Deployment {
+  const d = aDeployment('web')
+  delete d.metadata.uid
+  const created = h.store.create(d)
+  return status ? h.store.updateStatus({ ...created, status }) : created
+}
+
+const complete: DeploymentStatus = { observedGeneration: 1, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 }
+const setStatus = (status: DeploymentStatus) => {
+  const d = h.store.get('Deployment', 'default', 'web')!
+  h.store.updateStatus({ ...d, status })
+}
+
+describe('rollout status exit codes (kubectl §11.3)', () => {
+  it('0 when the rollout is complete', async () => {
+    createWeb(complete)
+    expect(await h.run('rollout status deployment/web')).toEqual({ code: 0, out: 'deployment "web" successfully rolled out\n', err: '' })
+  })
+
+  it('prints each state while watching, 0 when done', async () => {
+    createWeb()
+    const running = h.run('rollout status deploy web')
+    await tick()
+    setStatus({ observedGeneration: 1, replicas: 3, updatedReplicas: 1, availableReplicas: 2 })
+    await tick()
+    setStatus({ observedGeneration: 1, replicas: 4, updatedReplicas: 3, availableReplicas: 3 })
+    await tick()
+    setStatus(complete)
+    expect(await running).toEqual({
+      code: 0,
+      err: '',
+      out:
+        'Waiting for deployment spec update to be observed...\n' +
+        'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...\n' +
+        'Waiting for deployment "web" rollout to finish: 1 old replicas are pending termination...\n' +
+        'deployment "web" successfully rolled out\n',
+    })
+  })
+
+  it('1 when the progress deadline is exceeded', async () => {
+    createWeb({
+      ...complete,
+      updatedReplicas: 1,
+      conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }],
+    })
+    const res = await h.run('rollout status deployment/web')
+    expect(res.code).toBe(1)
+    expect(res.err).toMatch(/^error: deployment "web" exceeded its progress deadline\nhint: /)
+  })
+
+  it('1 when --timeout passes', async () => {
+    createWeb()
+    const running = h.run('rollout status deployment/web --timeout=5s')
+    await tick()
+    h.clock.advance(5000)
+    const res = await running
+    expect(res.code).toBe(1)
+    expect(res.out).toBe('Waiting for deployment spec update to be observed...\n')
+    expect(res.err).toMatch(/^error: timed out waiting for the condition\n/)
+  })
+
+  it('1 when the deployment does not exist', async () => {
+    const res = await h.run('rollout status deployment/x')
+    expect(res.code).toBe(1)
+    expect(res.err).toMatch(/^Error from server \(NotFound\): deployments\.apps "x" not found\n/)
+  })
+
+  it('1 when the deployment is deleted while watching', async () => {
+    createWeb()
+    const running = h.run('rollout status deployment/web')
+    await tick()
+    h.store.delete('Deployment', 'default', 'web')
+    const res = await running
+    expect(res.code).toBe(1)
+    expect(res.err).toMatch(/^error: object has been deleted\n/)
+  })
+
+  it('0 with --watch=false even when not done; 1 for a revision mismatch', async () => {
+    const d = createWeb({ ...complete, updatedReplicas: 2 })
+    expect(await h.run('rollout status deployment/web --watch=false')).toEqual({
+      code: 0,
+      err: '',
+      out: 'Waiting for deployment "web" rollout to finish: 2 out of 3 new replicas have been updated...\n',
+    })
+    h.store.update({ ...d, metadata: { ...d.metadata, resourceVersion: undefined, annotations: { 'deployment.kubernetes.io/revision': '2' } } })
+    const res = await h.run('rollout status deployment/web --revision=3')
+    expect(res.code).toBe(1)
+    expect(res.err).toMatch(/^error: desired revision \(3\) is different from the running revision \(2\)\n/)
+  })
+
+  it('1 with usage for a bad --timeout', async () => {
+    const res = await h.run('rollout status deployment/web --timeout=5')
+    expect(res.code).toBe(1)
+    expect(res.err).toContain('time: invalid duration "5"')
+    expect(res.err).toContain('Usage:\n  baton rollout status')
+  })
+
+  it('draws the live per-replica view on a terminal', async () => {
+    createWeb(complete)
+    const res = await h.run('rollout status deployment/web', { tty: true })
+    expect(res.code).toBe(0)
+    expect(res.out).toBe('\x1b[2Koverall progress: 0 out of 3 tasks\n\x1b[2K1/3: \n\x1b[2K2/3: \n\x1b[2K3/3: \ndeployment "web" successfully rolled out\n')
+  })
+})
+
+/** A deployment with two revisions (v1, v2), the second recorded with a change-cause. */
+function history(): { d: Deployment; v1: ReplicaSet; v2: ReplicaSet } {
+  const d = createWeb(complete)
+  const withImage = (image: string) => ({ ...d, spec: { ...d.spec, template: { ...d.spec.template, spec: { containers: [{ ...d.spec.template.spec.containers[0]!, image }] } } } })
+  const v1 = aReplicaSet(withImage('web:v1'), 'aaaa1', { replicas: 0, revision: '1' })
+  const v2 = aReplicaSet(withImage('web:v2'), 'bbbb2', { replicas: 3, revision: '2' })
+  v2.metadata.annotations!['kubernetes.io/change-cause'] = 'baton set image deployment/web web=web:v2 --record=true'
+  for (const rs of [v1, v2]) {
+    rs.metadata.ownerReferences![0]!.uid = d.metadata.uid!
+    delete rs.metadata.uid
+    // As the controller creates them: from the stored (defaulted) template.
+    h.store.create(applyDefaults(rs))
+  }
+  const current = h.store.get('Deployment', 'default', 'web')!
+  current.spec.template.spec.containers[0]!.image = 'web:v2'
+  current.metadata.annotations = { 'deployment.kubernetes.io/revision': '2' }
+  return { d: h.store.update(current), v1, v2 }
+}
+
+describe('rollout history, undo, pause, resume, restart', () => {
+  it('lists revisions with CHANGE-CAUSE', async () => {
+    history()
+    expect(await h.run('rollout history deployment/web')).toEqual({
+      code: 0,
+      err: '',
+      out: 'deployment.apps/web\nREVISION  CHANGE-CAUSE\n1         <none>\n2         baton set image deployment/web web=web:v2 --record=true\n\n',
+    })
+  })
+
+  it('prints one revision template, and fails for an unknown one', async () => {
+    history()
+    const res = await h.run('rollout history deployment/web --revision=1')
+    expect(res.out).toBe(`deployment.apps/web with revision #1
+Pod Template:
+  Labels:  app=web
+           pod-template-hash=aaaa1
+  Containers:
+   web:
+    Image:        web:v1
+    Port:         8080/TCP
+    Host Port:    0/TCP
+    Environment:  <none>
+    Mounts:       <none>
+  Volumes:        <none>
+
+`)
+    const missing = await h.run('rollout history deployment/web --revision=9')
+    expect(missing.code).toBe(1)
+    expect(missing.err).toMatch(/^error: unable to find the specified revision\n/)
+  })
+
+  it('undoes to the previous revision, then skips when already there', async () => {
+    history()
+    expect(await h.run('rollout undo deployment/web')).toEqual({ code: 0, err: '', out: 'deployment.apps/web rolled back\n' })
+    expect(h.store.get('Deployment', 'default', 'web')!.spec.template.spec.containers[0]!.image).toBe('web:v1')
+    expect((await h.run('rollout undo deployment/web --to-revision=1')).out).toBe(
+      'deployment.apps/web skipped rollback (current template already matches revision 1)\n',
+    )
+    const missing = await h.run('rollout undo deployment/web --to-revision=7')
+    expect(missing.code).toBe(1)
+    expect(missing.err).toMatch(/^error: unable to find specified revision 7 in history\n/)
+  })
+
+  it('pauses, refuses to pause twice, resumes and restarts', async () => {
+    createWeb(complete)
+    expect((await h.run('rollout pause deployment/web')).out).toBe('deployment.apps/web paused\n')
+    expect(h.store.get('Deployment', 'default', 'web')!.spec.paused).toBe(true)
+    const again = await h.run('rollout pause deployment/web')
+    expect(again.code).toBe(1)
+    expect(again.err).toMatch(/^error: deployments\.apps "web" is already paused\n/)
+    expect((await h.run('rollout restart deployment/web')).code).toBe(1)
+    expect((await h.run('rollout resume deployment/web')).out).toBe('deployment.apps/web resumed\n')
+    expect((await h.run('rollout restart deployment/web')).out).toBe('deployment.apps/web restarted\n')
+    const restarted = h.store.get('Deployment', 'default', 'web')!
+    expect(restarted.spec.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe('2026-01-01T00:00:00Z')
+  })
+})
