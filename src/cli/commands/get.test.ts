@@ -87,13 +87,13 @@ describe('baton get', () => {
   it('watches: prints rows for later changes, then stops when aborted', async () => {
     seed()
     const abort = new AbortController()
-    const running = h.run('get deploy web -w', { signal: abort.signal })
-    await new Promise((r) => setTimeout(r, 20))
+    const running = h.start('get deploy web -w', { signal: abort.signal })
+    await running.waitFor('0/3')
     const d = h.store.get('Deployment', 'default', 'web')!
     h.store.updateStatus({ ...d, status: { readyReplicas: 3, updatedReplicas: 3, availableReplicas: 3, replicas: 3 } })
-    await new Promise((r) => setTimeout(r, 20))
+    await running.waitFor('3/3')
     abort.abort()
-    const res = await running
+    const res = await running.result
     expect(res.code).toBe(0)
     expect(res.out).toBe('NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    0/3     0            0           0s\nweb    3/3     3            3           0s\n')
   })

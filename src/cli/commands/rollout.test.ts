@@ -10,13 +10,11 @@ beforeEach(() => {
 })
 afterEach(() => h.close())
 
-const tick = () => new Promise((r) => setTimeout(r, 15))
-
 function createWeb(status?: DeploymentStatus): Deployment {
   const d = aDeployment('web')
   delete d.metadata.uid
-  const created = h.store.create(d)
-  return status ? h.store.updateStatus({ ...created, status }) : created
+  const created = h.store.create(d) as Deployment
+  return status ? (h.store.updateStatus({ ...created, status }) as Deployment) : created
 }
 
 const complete: DeploymentStatus = { observedGeneration: 1, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 }
@@ -33,14 +31,14 @@ describe('rollout status exit codes (kubectl §11.3)', () => {
 
   it('prints each state while watching, 0 when done', async () => {
     createWeb()
-    const running = h.run('rollout status deploy web')
-    await tick()
+    const running = h.start('rollout status deploy web')
+    await running.waitFor('observed')
     setStatus({ observedGeneration: 1, replicas: 3, updatedReplicas: 1, availableReplicas: 2 })
-    await tick()
+    await running.waitFor('new replicas')
     setStatus({ observedGeneration: 1, replicas: 4, updatedReplicas: 3, availableReplicas: 3 })
-    await tick()
+    await running.waitFor('pending termination')
     setStatus(complete)
-    expect(await running).toEqual({
+    expect(await running.result).toEqual({
       code: 0,
       err: '',
       out:
@@ -64,10 +62,10 @@ describe('rollout status exit codes (kubectl §11.3)', () => {
 
   it('1 when --timeout passes', async () => {
     createWeb()
-    const running = h.run('rollout status deployment/web --timeout=5s')
-    await tick()
+    const running = h.start('rollout status deployment/web --timeout=5s')
+    await running.waitFor('observed')
     h.clock.advance(5000)
-    const res = await running
+    const res = await running.result
     expect(res.code).toBe(1)
     expect(res.out).toBe('Waiting for deployment spec update to be observed...\n')
     expect(res.err).toMatch(/^error: timed out waiting for the condition\n/)
@@ -81,10 +79,10 @@ describe('rollout status exit codes (kubectl §11.3)', () => {
 
   it('1 when the deployment is deleted while watching', async () => {
     createWeb()
-    const running = h.run('rollout status deployment/web')
-    await tick()
+    const running = h.start('rollout status deployment/web')
+    await running.waitFor('observed')
     h.store.delete('Deployment', 'default', 'web')
-    const res = await running
+    const res = await running.result
     expect(res.code).toBe(1)
     expect(res.err).toMatch(/^error: object has been deleted\n/)
   })
@@ -130,10 +128,10 @@ function history(): { d: Deployment; v1: ReplicaSet; v2: ReplicaSet } {
     // As the controller creates them: from the stored (defaulted) template.
     h.store.create(applyDefaults(rs))
   }
-  const current = h.store.get('Deployment', 'default', 'web')!
+  const current = h.store.get('Deployment', 'default', 'web') as Deployment
   current.spec.template.spec.containers[0]!.image = 'web:v2'
   current.metadata.annotations = { 'deployment.kubernetes.io/revision': '2' }
-  return { d: h.store.update(current), v1, v2 }
+  return { d: h.store.update(current) as Deployment, v1, v2 }
 }
 
 describe('rollout history, undo, pause, resume, restart', () => {

@@ -19,10 +19,25 @@ export interface RunResult {
   err: string
 }
 
+export interface RunOptions {
+  stdin?: string
+  tty?: boolean
+  signal?: AbortSignal
+}
+
+/** A command still running: its output so far, and its result when it ends. */
+export interface Running {
+  output(): string
+  /** Resolves once stdout contains `text` (polling; fails the test after 5 s). */
+  waitFor(text: string): Promise<void>
+  result: Promise<RunResult>
+}
+
 export interface Harness {
   store: ObjectStore
   clock: FakeClock
-  run(argv: string, opts?: { stdin?: string; tty?: boolean; signal?: AbortSignal }): Promise<RunResult>
+  run(argv: string, opts?: RunOptions): Promise<RunResult>
+  start(argv: string, opts?: RunOptions): Running
   close(): void
 }
 
@@ -35,10 +50,7 @@ export function createHarness(extra: Partial<ApiDeps> = {}, clock = new FakeCloc
     env: (name) => (name === 'BATON_TOKEN' ? TEST_TOKEN : name === 'BATON_HOME' ? '/nonexistent-baton-home' : undefined),
     readFile: () => undefined,
   }
-  return {
-    store,
-    clock,
-    async run(argv, opts = {}) {
+  const start = (argv: string, opts: RunOptions = {}): Running => {
       let out = ''
       let err = ''
       const io: CliIO = {
@@ -48,16 +60,24 @@ export function createHarness(extra: Partial<ApiDeps> = {}, clock = new FakeCloc
         readStdin: async () => opts.stdin ?? '',
       }
       const args = argv.match(/'[^']*'|"[^"]*"|\S+/g)?.map((a) => a.replace(/^['"]|['"]$/g, '')) ?? []
-      const code = await runCli(args, {
+      const result = runCli(args, {
         io,
         clock,
         sources,
         fetch: async (url, init) => app.request(url, init),
         repoRoot: '/nonexistent-repo',
         ...(opts.signal ? { signal: opts.signal } : {}),
-      })
-      return { code, out, err }
-    },
-    close: () => store.close(),
+      }).then((code) => ({ code, out, err }))
+      return {
+        output: () => out,
+        result,
+        async waitFor(text) {
+          for (let waited = 0; !out.includes(text); waited += 5) {
+            if (waited > 5000) throw new Error(`output never contained ${JSON.stringify(text)}; it is ${JSON.stringify(out)}`)
+            await new Promise((r) => setTimeout(r, 5))
+          }
+        },
+      }
   }
+  return { store, clock, start, run: (argv, opts) => start(argv, opts).result, close: () => store.close() }
 }
