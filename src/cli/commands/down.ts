@@ -22,7 +22,7 @@ export const downCommand = defineCommand<{ all: boolean }>({
     const { dataDir } = ctx.connection()
     const info = readDaemonInfo(dataDir)
     if (!info || !pidAlive(info.pid)) {
-      throw new BatonError('BATON_DAEMON_UNREACHABLE', `no Baton daemon is running for ${dataDir}`, { hint: 'start one with: baton up -d' })
+      throw new BatonError('BATON_DAEMON_UNREACHABLE', `no Baton daemon is running for ${dataDir}`, { hint: 'start it with: baton up -d' })
     }
     try {
       await ctx.client().shutdown(o.all)

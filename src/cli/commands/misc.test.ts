@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { ArtifactInfo } from '../../artifacts/types.ts'
+import type { LogSource } from '../../server/ports.ts'
+import { aDeployment, anEvent, aPod } from '../testing/builders.ts'
+import { createHarness, type Harness } from '../testing/harness.ts'
+
+let h: Harness | undefined
+const dirs: string[] = []
+afterEach(() => {
+  h?.close()
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+describe('describe', () => {
+  it('shows a deployment with its events from the API', async () => {
+    h = createHarness()
+    const d = aDeployment('web')
+    delete d.metadata.uid
+    const created = h.store.create(d)
+    h.store.create(anEvent({ kind: 'Deployment', name: 'web', uid: created.metadata.uid! }, 'ScalingReplicaSet', 'Scaled up replica set web-abc to 3', 0))
+    const stale = anEvent({ kind: 'Deployment', name: 'web', uid: 'an-earlier-web' }, 'ScalingReplicaSet', 'from a deleted namesake', 0)
+    h.store.create({ ...stale, metadata: { ...stale.metadata, name: 'web.stale' } })
+    h.clock.advance(30_000)
+    const res = await h.run('describe deployment web')
+    expect(res.code).toBe(0)
+    expect(res.out).toMatch(/^Name:                   web\nNamespace:              default\n/)
+    // No Conditions section yet, so the Volumes/ReplicaSets lines share one column block, as in Go's tabwriter.
+    expect(res.out).toContain('\nOldReplicaSets:   <none>\nNewReplicaSet:    <none>\nEvents:\n  Type    Reason             Age   From                   Message\n')
+    expect(res.out).toContain('  Normal  ScalingReplicaSet  30s   deployment-controller  Scaled up replica set web-abc to 3\n')
+    expect(res.out).not.toContain('namesake')
+  })
+
+  it('fails for a missing object with exit 1', async () => {
+    h = createHarness()
+    const res = await h.run('describe pod nope')
+    expect(res.code).toBe(1)
+    expect(res.err).toMatch(/^Error from server \(NotFound\): pods "nope" not found\n/)
+  })
+})
+
+describe('logs', () => {
+  const logs: LogSource = {
+    async *read(_ns, pod, container, opts) {
+      yield `${pod}/${container} tail=${opts.tail ?? 'all'} follow=${opts.follow === true}`
+    },
+  }
+
+  it('prints a pod log, or picks a pod of a deployment', async () => {
+    h = createHarness({ logs })
+    const pod = aPod('web-abc-1')
+    delete pod.metadata.uid
+    h.store.create(pod)
+    expect(await h.run('logs web-abc-1 --tail=5 -f')).toEqual({ code: 0, err: '', out: 'web-abc-1/web tail=5 follow=true\n' })
+    const d = aDeployment('web')
+    delete d.metadata.uid
+    h.store.create(d)
+    expect((await h.run('logs deployment/web')).out).toBe('web-abc-1/web tail=all follow=false\n')
+  })
+})
+
+describe('push', () => {
+  it('packs a directory and sends it', async () => {
+    const pushed: Array<{ ref: string; force: boolean; bytes: number }> = []
+    h = createHarness({
+      artifacts: {
+        async push(ref, source, opts) {
+          const { statSync } = await import('node:fs')
+          pushed.push({ ref, force: opts?.force === true, bytes: statSync(source).size })
+          return { name: 'web', tag: 'v2', digest: 'sha256:feed', size: 42, created: '2026-01-01T00:00:00Z' } satisfies ArtifactInfo
+        },
+        resolve: () => undefined,
+        checkout: async () => {},
+        list: () => [],
+      },
+    })
+    const dir = mkdtempSync(join(tmpdir(), 'baton-push-test-'))
+    dirs.push(dir)
+    writeFileSync(join(dir, 'server.js'), 'console.log("v2")\n')
+    expect(await h.run(`push web:v2 ${dir} --force`)).toEqual({ code: 0, err: '', out: 'web:v2 pushed (digest sha256:feed, 42 bytes)\n' })
+    expect(pushed).toHaveLength(1)
+    expect(pushed[0]).toMatchObject({ ref: 'web:v2', force: true })
+    expect(pushed[0]!.bytes).toBeGreaterThan(20)
+    const missing = await h.run('push web:v3 /nonexistent/dir')
+    expect(missing.code).toBe(1)
+    expect(missing.err).toMatch(/^error: the path "\/nonexistent\/dir" does not exist\n/)
+  })
+})
+
+describe('version, completion, down', () => {
+  it('prints client and server versions', async () => {
+    h = createHarness()
+    expect(await h.run('version')).toEqual({ code: 0, err: '', out: 'Client Version: v0.1.0\nServer Version: v0.0.0-test\n' })
+  })
+
+  it('prints a bash completion script listing the verbs, and refuses other shells', async () => {
+    h = createHarness()
+    const bash = await h.run('completion bash')
+    expect(bash.out).toContain('complete -F _baton baton\n')
+    expect(bash.out).toContain('rollout) subs="status history undo pause resume restart"')
+    expect((await h.run('completion zsh')).out).toMatch(/^#compdef baton\n/)
+    expect((await h.run('completion fish')).code).toBe(1)
+  })
+
+  it('down says how to start a daemon when none runs', async () => {
+    h = createHarness()
+    const res = await h.run('down')
+    expect(res.code).toBe(1)
+    expect(res.err).toBe('error: no Baton daemon is running for /nonexistent-baton-home\nhint: start it with: baton up -d\n')
+  })
+})
