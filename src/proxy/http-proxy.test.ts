@@ -62,6 +62,31 @@ describe('HTTP proxy: balancing and headers', () => {
   })
 })
 
+describe('HTTP proxy: framing', () => {
+  it('re-frames a chunked answer for an HTTP/1.0 client and closes after it', async () => {
+    const a = await startBackend('a', (_req, res) => {
+      res.write('he')
+      res.end('llo')
+    })
+    const { port } = await startPlane([a.backend('a')])
+    const out = await rawExchange(port, 'GET / HTTP/1.0\r\n\r\n')
+    expect(out).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+    expect(out).not.toMatch(/transfer-encoding/i)
+    expect(out).toMatch(/Connection: close\r\n\r\nhello$/)
+  })
+
+  it('keeps the connection usable after a HEAD answer that announces a length', async () => {
+    const a = await startBackend('a', (req, res) => {
+      res.setHeader('content-length', '5')
+      res.end(req.method === 'HEAD' ? undefined : 'hello')
+    })
+    const { port } = await startPlane([a.backend('a')])
+    const out = await rawExchange(port, 'HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    expect(out.match(/HTTP\/1\.1 200/g)).toHaveLength(2)
+    expect(out.endsWith('hello')).toBe(true)
+  })
+})
+
 describe('HTTP proxy: streaming and upgrades', () => {
   it('streams a large chunked request body up and the echo back down', async () => {
     const a = await startBackend('a', (req, res) => {
@@ -242,6 +267,22 @@ describe('HTTP proxy: drain', () => {
     await dp.setRoutes([{ ...route, backends: [] }])
     expect(await dp.waitDrained('a', Date.now() + 100)).toBe(false)
     expect(await dp.waitDrained('never-routed', Date.now() + 100)).toBe(true)
+  })
+})
+
+describe('HTTP proxy: route removal', () => {
+  it('stops accepting at once but finishes the request in flight', async () => {
+    let release: () => void = () => {}
+    const a = await startBackend('a', (_req, res) => void (release = () => res.end('done')))
+    const { url, port, dp } = await startPlane([a.backend('a')])
+    const inFlight = request(url)
+    await eventually(() => a.seen.length === 1)
+    await dp.setRoutes([])
+    await expect(request(`http://127.0.0.1:${port}`)).rejects.toThrow(/ECONNREFUSED/)
+    release()
+    const res = await inFlight
+    expect(res.body).toBe('done')
+    expect(res.headers.connection).toBe('close')
   })
 })
 

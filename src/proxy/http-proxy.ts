@@ -201,8 +201,14 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     const xff = req.forwardedFor ? `${req.forwardedFor}, ${this.#clientAddr}` : this.#clientAddr
     this.#upHead =
       `${req.method} ${req.target} HTTP/1.1\r\n${req.lines}X-Forwarded-For: ${xff}\r\n` +
-      `${this.#forwardedSuffix}${req.host ? `X-Forwarded-Host: ${req.host}\r\n` : ''}\r\n`
+      // An HTTP/1.0 request may lack Host; the replica speaks 1.1 and needs one.
+      `${this.#forwardedSuffix}${req.host ? `X-Forwarded-Host: ${req.host}\r\n` : `Host: ${this.#listenAddr()}\r\n`}\r\n`
     this.#dispatch()
+  }
+
+  #listenAddr(): string {
+    const l = this.#route.route.listen
+    return `${l.host}:${l.port}`
   }
 
   #onClientTimeout(): void {
