@@ -32,7 +32,7 @@ describe('threeWayMerge', () => {
 
 describe('resolveConnection', () => {
   const files: Record<string, string> = {
-    '/data/daemon.json': JSON.stringify({ pid: 42, address: '127.0.0.1:7171' }),
+    '/data/daemon.json': JSON.stringify({ pid: 42, url: 'http://127.0.0.1:7171', version: '0.1.0' }),
     '/data/token': 'file-token\n',
   }
   const sources = (env: Record<string, string | undefined>) => ({ env: (n: string) => env[n], readFile: (p: string) => files[p] })

@@ -24,6 +24,7 @@ export interface Connection {
 /** What the daemon writes at start: its pid and the address its API listens on. */
 export interface DaemonInfo {
   pid: number
+  /** "http://127.0.0.1:7070" or "127.0.0.1:7070"; the file may call it `url` or `address`. */
   address: string
 }
 
@@ -54,8 +55,9 @@ export function readDaemonInfo(dataDir: string, sources: ConfigSources = systemS
   const text = sources.readFile(join(dataDir, DATA_FILES.daemon))
   if (text === undefined) return undefined
   try {
-    const info = JSON.parse(text) as Partial<DaemonInfo>
-    return typeof info.pid === 'number' && typeof info.address === 'string' ? { pid: info.pid, address: info.address } : undefined
+    const info = JSON.parse(text) as { pid?: unknown; address?: unknown; url?: unknown }
+    const address = typeof info.address === 'string' ? info.address : typeof info.url === 'string' ? info.url : undefined
+    return typeof info.pid === 'number' && address ? { pid: info.pid, address } : undefined
   } catch {
     return undefined
   }

@@ -46,6 +46,9 @@ export async function forEachObject<T>(objects: readonly T[], each: (o: T) => Pr
     try {
       await each(o)
     } catch (err) {
+      // Without a daemon (or its token) every other object would fail the same way.
+      const code = (err as { code?: string }).code
+      if (code === 'BATON_DAEMON_UNREACHABLE' || code === 'BATON_UNAUTHORIZED') throw err
       failures.push(err)
     }
   }
