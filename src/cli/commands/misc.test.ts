@@ -111,3 +111,23 @@ describe('version, completion, down', () => {
     expect(res.err).toBe('error: no Baton daemon is running for /nonexistent-baton-home\nhint: start it with: baton up -d\n')
   })
 })
+
+describe('verify', () => {
+  it('puts load on a loopback URL and reports PASS with exit 0', async () => {
+    const { createServer } = await import('node:http')
+    const server = createServer((_req, res) => res.writeHead(200, { 'x-app-version': 'v1' }).end('v1\n'))
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const port = (server.address() as { port: number }).port
+    try {
+      // verify runs on real time (its load needs it); the harness clock only drives the CLI.
+      h = createHarness()
+      const res = await h.run(`verify http://127.0.0.1:${port}/ --rate 50 --duration 5s`)
+      expect(res.err).toBe('')
+      expect(res.code).toBe(0)
+      expect(res.out).toMatch(new RegExp(`^verify http://127\\.0\\.0\\.1:${port}/: \\d+ requests`))
+      expect(res.out).toContain('PASS: no request failed')
+    } finally {
+      server.close()
+    }
+  })
+})
