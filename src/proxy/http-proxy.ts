@@ -23,9 +23,11 @@
 import type net from 'node:net'
 import type { TimerHandle } from '../platform/clock.ts'
 import { pickIndex } from './balancer.ts'
-import { ChunkedFramingError, ChunkedScanner } from './chunked-scanner.ts'
+import { ChunkedScanner } from './chunked-scanner.ts'
 import type { BalancePolicy, ProxyTimeouts } from './defaults.ts'
-import { HeadError, parseRequestHead, parseResponseHead, type RequestHead, type ResponseHead } from './http-head.ts'
+import { parseResponseHead, type RequestHead, type ResponseHead } from './http-head.ts'
+import { localAnswer, serviceName } from './local-answer.ts'
+import { readRequest, type Peer } from './request-reader.ts'
 import type { EndpointState, EndpointWaiter, RouteState } from './route-state.ts'
 import type { Anomalies } from './types.ts'
 import { UpstreamConn, type UpstreamOwner } from './upstream-pool.ts'
@@ -51,23 +53,12 @@ const SMALL_BODY = 2048
 
 const St = { HEAD: 0, DISPATCH: 1, BODY: 2, RESPONSE: 3, TUNNEL: 4, CLOSED: 5 } as const
 
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  408: 'Request Timeout',
-  431: 'Request Header Fields Too Large',
-  501: 'Not Implemented',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-  505: 'HTTP Version Not Supported',
-}
 
 export class HttpConnection implements UpstreamOwner, EndpointWaiter {
   readonly #sock: net.Socket
   readonly #route: RouteState
   readonly #ctx: PlaneContext
-  readonly #forwardedSuffix: string
-  readonly #clientAddr: string
+  readonly #peer: Peer
   #state: number = St.HEAD
   #buf: Buffer | null = null
   /** The listener is closing, or the exchange left the connection in an unknown state. */
@@ -96,8 +87,8 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     this.#sock = sock
     this.#route = route
     this.#ctx = ctx
-    this.#clientAddr = sock.remoteAddress ?? ''
-    this.#forwardedSuffix = `X-Forwarded-Proto: http\r\n`
+    const l = route.route.listen
+    this.#peer = { clientAddr: sock.remoteAddress ?? '', listenAddr: `${l.host}:${l.port}` }
     sock.setNoDelay(true)
     sock.setTimeout(ctx.timeouts.clientIdleTimeoutMs)
     sock.on('data', (chunk: Buffer) => this.#onClientData(chunk))
@@ -146,69 +137,24 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
   }
 
   #readHead(): void {
-    const buf = this.#buf!
-    // RFC 9112 2.2: ignore empty lines before a request line.
-    let skip = 0
-    while (skip + 1 < buf.length && buf[skip] === 0x0d && buf[skip + 1] === 0x0a) skip += 2
-    const idx = buf.indexOf(CRLFCRLF, skip)
-    if (idx < 0) {
-      if (buf.length - skip > this.#ctx.timeouts.maxHeadBytes) {
-        this.#ctx.anomalies.oversizedHeads++
-        this.#localAnswer(431, 'The request head is larger than this proxy accepts.\n', true)
-      }
+    const r = readRequest(this.#buf!, this.#ctx.timeouts.maxHeadBytes, this.#peer)
+    if (r.kind === 'incomplete') return
+    if (r.kind === 'refused') {
+      if (r.oversized) this.#ctx.anomalies.oversizedHeads++
+      else this.#ctx.anomalies.malformedRequests++
+      this.#localAnswer(r.status, r.message + '\n', true)
       return
     }
-    if (idx - skip > this.#ctx.timeouts.maxHeadBytes) {
-      this.#ctx.anomalies.oversizedHeads++
-      this.#localAnswer(431, 'The request head is larger than this proxy accepts.\n', true)
-      return
-    }
-    let req: RequestHead
-    try {
-      req = parseRequestHead(buf.toString('latin1', skip, idx + 2))
-    } catch (err) {
-      if (!(err instanceof HeadError)) throw err
-      this.#ctx.anomalies.malformedRequests++
-      this.#localAnswer(err.status, `Malformed request: ${err.message}.\n`, true)
-      return
-    }
-    this.#req = req
+    this.#req = r.req
     this.#started = this.#ctx.hrNow()
     this.#state = St.DISPATCH
-    const headEnd = idx + 4
-    let bodyEnd = headEnd
-    if (req.body === 'length') {
-      const take = Math.min(req.contentLength, buf.length - headEnd)
-      bodyEnd = headEnd + take
-      this.#bodyRemaining = req.contentLength - take
-      this.#bodyComplete = this.#bodyRemaining === 0
-    } else if (req.body === 'chunked') {
-      this.#reqScanner = new ChunkedScanner()
-      let end: number
-      try {
-        end = this.#reqScanner.scan(buf, headEnd, buf.length)
-      } catch (err) {
-        if (!(err instanceof ChunkedFramingError)) throw err
-        this.#ctx.anomalies.malformedRequests++
-        this.#localAnswer(400, `Malformed request: ${err.message}.\n`, true)
-        return
-      }
-      this.#bodyComplete = end >= 0
-      bodyEnd = end >= 0 ? end : buf.length
-    } else this.#bodyComplete = true
-    this.#firstBody = bodyEnd > headEnd ? buf.subarray(headEnd, bodyEnd) : null
-    this.#buf = bodyEnd < buf.length ? buf.subarray(bodyEnd) : null
-    const xff = req.forwardedFor ? `${req.forwardedFor}, ${this.#clientAddr}` : this.#clientAddr
-    this.#upHead =
-      `${req.method} ${req.target} HTTP/1.1\r\n${req.lines}X-Forwarded-For: ${xff}\r\n` +
-      // An HTTP/1.0 request may lack Host; the replica speaks 1.1 and needs one.
-      `${this.#forwardedSuffix}${req.host ? `X-Forwarded-Host: ${req.host}\r\n` : `Host: ${this.#listenAddr()}\r\n`}\r\n`
+    this.#upHead = r.upstreamHead
+    this.#firstBody = r.firstBody
+    this.#buf = r.rest
+    this.#bodyComplete = r.bodyComplete
+    this.#bodyRemaining = r.bodyRemaining
+    this.#reqScanner = r.scanner
     this.#dispatch()
-  }
-
-  #listenAddr(): string {
-    const l = this.#route.route.listen
-    return `${l.host}:${l.port}`
   }
 
   #onClientTimeout(): void {
@@ -598,13 +544,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     if (this.#state === St.CLOSED) return
     if (this.#req === null) this.#started = this.#ctx.hrNow()
     if (close || !this.#bodyComplete || (this.#req !== null && !this.#req.keepAlive)) this.#closeAfter = true
-    const body = Buffer.from(text, 'utf8')
-    const head =
-      `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-      `Content-Length: ${body.length}\r\nX-Baton-Proxy: ${status}\r\n` +
-      (this.#closeAfter ? 'Connection: close\r\n' : '') +
-      '\r\n'
-    this.#sock.write(head + body.toString('latin1'), 'latin1')
+    this.#sock.write(localAnswer(status, text, this.#closeAfter), 'latin1')
     this.#record(status)
     if (this.#up) this.#discardUpstream(this.#up)
     this.#releaseEndpoint()
@@ -650,9 +590,4 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
   #dropUpstream(): void {
     if (this.#up) this.#discardUpstream(this.#up)
   }
-}
-
-export function serviceName(rs: RouteState): string {
-  const r = rs.route
-  return `${r.namespace}/${r.service}${r.portName ? ':' + r.portName : ''}`
 }
