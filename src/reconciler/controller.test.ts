@@ -13,6 +13,8 @@ import {
   enqueueController,
   enqueueGrandController,
   enqueueSelf,
+  onlyTypes,
+  specChanged,
 } from './controller.ts'
 import { ObjectCache } from './object-cache.ts'
 
@@ -77,6 +79,26 @@ describe('ControllerRunner', () => {
     src.emit('MODIFIED', { ...pod, status: { phase: 'Running' } })
     runner.runUntilIdle()
     expect(seen).toEqual(['default/web', 'default/web'])
+  })
+
+  it('passes only the changes its predicate accepts', () => {
+    const { runner, seen, src } = setup([enqueueGrandController('Pod', 'ReplicaSet', 'Deployment', onlyTypes('DELETED'))])
+    runner.start()
+    runner.runUntilIdle()
+    src.emit('MODIFIED', { ...pod, status: { phase: 'Running' } })
+    expect(runner.runUntilIdle()).toBe(0)
+    src.emit('DELETED', pod)
+    runner.runUntilIdle()
+    expect(seen).toEqual(['default/web', 'default/web'])
+  })
+
+  it.each([
+    { name: 'a status-only write', change: { status: { replicas: 3 } }, passes: false },
+    { name: 'a spec change (generation)', change: { metadata: { ...rs.metadata, generation: 2 } }, passes: true },
+    { name: 'a deletion mark', change: { metadata: { ...rs.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } }, passes: true },
+    { name: 'a label change', change: { metadata: { ...rs.metadata, labels: { app: 'x' } } }, passes: true },
+  ])('specChanged: $name → $passes', ({ change, passes }) => {
+    expect(specChanged({ type: 'MODIFIED', old: rs, object: { ...rs, ...change } as AnyObject })).toBe(passes)
   })
 
   it('deduplicates a burst of changes into one reconcile', () => {

@@ -23,9 +23,10 @@ import type { AnyObject, Kind } from '../api/types.ts'
 import { isBatonError } from '../errors/baton-error.ts'
 import type { Clock, TimerHandle } from '../platform/clock.ts'
 import type { Logger } from '../platform/logger.ts'
+import type { WatchEventType } from '../store/types.ts'
 import { controllerOf } from '../rollout/replica-sets.ts'
 import { objectKey } from './keys.ts'
-import type { ObjectCache } from './object-cache.ts'
+import type { CacheEvent, ObjectCache } from './object-cache.ts'
 import { type BackoffPolicy, WorkQueue } from './work-queue.ts'
 
 export interface ReconcileResult {
@@ -36,6 +37,11 @@ export interface ReconcileResult {
 /** How changes to one kind map to this controller's keys. */
 export interface Watch {
   kind: Kind
+  /**
+   * Changes that can matter to this controller (controller-runtime's predicates); default all.
+   * A filter must never hide a change the reconcile outcome depends on.
+   */
+  predicate?: (ev: CacheEvent) => boolean
   keys(obj: AnyObject, cache: ObjectCache): string[]
 }
 
@@ -54,14 +60,35 @@ export class TerminalError extends Error {
 }
 
 /** The object's own key. */
-export function enqueueSelf(kind: Kind): Watch {
-  return { kind, keys: (obj) => [objectKey(obj)] }
+export function enqueueSelf(kind: Kind, predicate?: (ev: CacheEvent) => boolean): Watch {
+  return { kind, ...(predicate ? { predicate } : {}), keys: (obj) => [objectKey(obj)] }
+}
+
+/** A predicate passing only the given change types. */
+export function onlyTypes(...types: WatchEventType[]): (ev: CacheEvent) => boolean {
+  return (ev) => types.includes(ev.type)
+}
+
+/**
+ * Passes additions, removals and changes of spec (generation), deletionTimestamp or labels,
+ * but not status-only writes (controller-runtime's GenerationChangedPredicate, plus
+ * deletion): a controller's own status write then does not wake it again.
+ */
+export function specChanged(ev: CacheEvent): boolean {
+  if (ev.type !== 'MODIFIED' || !ev.old) return true
+  const [a, b] = [ev.old.metadata, ev.object.metadata]
+  return (
+    a.generation !== b.generation ||
+    a.deletionTimestamp !== b.deletionTimestamp ||
+    JSON.stringify(a.labels) !== JSON.stringify(b.labels)
+  )
 }
 
 /** The key of the object's controller owner when that owner is of `ownerKind` (pod → its ReplicaSet). */
-export function enqueueController(kind: Kind, ownerKind: Kind): Watch {
+export function enqueueController(kind: Kind, ownerKind: Kind, predicate?: (ev: CacheEvent) => boolean): Watch {
   return {
     kind,
+    ...(predicate ? { predicate } : {}),
     keys(obj) {
       const ref = controllerOf(obj)
       return ref?.kind === ownerKind ? [`${obj.metadata.namespace ?? 'default'}/${ref.name}`] : []
@@ -70,9 +97,15 @@ export function enqueueController(kind: Kind, ownerKind: Kind): Watch {
 }
 
 /** Two hops up the controller chain, through the cache (pod → ReplicaSet → Deployment). */
-export function enqueueGrandController(kind: Kind, ownerKind: Kind, grandOwnerKind: Kind): Watch {
+export function enqueueGrandController(
+  kind: Kind,
+  ownerKind: Kind,
+  grandOwnerKind: Kind,
+  predicate?: (ev: CacheEvent) => boolean,
+): Watch {
   return {
     kind,
+    ...(predicate ? { predicate } : {}),
     keys(obj, cache) {
       const ref = controllerOf(obj)
       if (ref?.kind !== ownerKind) return []
@@ -121,6 +154,7 @@ export class ControllerRunner {
     for (const w of this.controller.watches) byKind.set(w.kind, [...(byKind.get(w.kind) ?? []), w])
     this.#unsubscribe = this.#cache.subscribe((ev) => {
       for (const w of byKind.get(ev.object.kind) ?? []) {
+        if (w.predicate && !w.predicate(ev)) continue
         for (const key of w.keys(ev.object, this.#cache)) this.queue.add(key)
         // An owner change (adoption, orphaning) also concerns the previous owner.
         if (ev.old) for (const key of w.keys(ev.old, this.#cache)) this.queue.add(key)
@@ -137,6 +171,11 @@ export class ControllerRunner {
     this.#scheduled?.cancel()
     this.#scheduled = undefined
     this.queue.shutdown()
+  }
+
+  /** How many reconciles this runner has started (a metric). */
+  get reconciles(): number {
+    return this.#reconcileId
   }
 
   /** Reconciles the next ready key; false when none is ready. */

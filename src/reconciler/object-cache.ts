@@ -24,6 +24,9 @@ export interface CacheEvent {
 
 export type CacheListener = (ev: CacheEvent) => void
 
+/** The owner-index slot of objects without a controller (no uid contains a NUL). */
+const NO_CONTROLLER = '\u0000uncontrolled'
+
 interface KindIndex {
   byKey: Map<string, AnyObject>
   byOwner: Map<string, Map<string, AnyObject>>
@@ -87,6 +90,12 @@ export class ObjectCache {
     return owned ? ([...owned.values()] as KindMap[K][]) : []
   }
 
+  /** Objects of `kind` in `namespace` without a controller (adoption candidates). */
+  uncontrolled<K extends Kind>(kind: K, namespace: string): KindMap[K][] {
+    const owned = [...(this.#kindIndex(kind).byOwner.get(NO_CONTROLLER)?.values() ?? [])] as KindMap[K][]
+    return owned.filter((o) => (o.metadata.namespace ?? 'default') === namespace)
+  }
+
   #kindIndex(kind: Kind): KindIndex {
     const idx = this.#index.get(kind)
     if (!idx) throw new Error(`object cache does not hold kind ${kind}`)
@@ -102,22 +111,19 @@ export class ObjectCache {
       idx.byKey.delete(key)
     } else {
       idx.byKey.set(key, object)
-      const owner = controllerOf(object)
-      if (owner) {
-        let owned = idx.byOwner.get(owner.uid)
-        if (!owned) idx.byOwner.set(owner.uid, (owned = new Map()))
-        owned.set(key, object)
-      }
+      const ownerUid = controllerOf(object)?.uid ?? NO_CONTROLLER
+      let owned = idx.byOwner.get(ownerUid)
+      if (!owned) idx.byOwner.set(ownerUid, (owned = new Map()))
+      owned.set(key, object)
     }
     const ev: CacheEvent = old ? { type, object, old } : { type, object }
     for (const l of this.#listeners) l(ev)
   }
 
   #unindexOwner(idx: KindIndex, key: string, old: AnyObject): void {
-    const owner = controllerOf(old)
-    if (!owner) return
-    const owned = idx.byOwner.get(owner.uid)
+    const ownerUid = controllerOf(old)?.uid ?? NO_CONTROLLER
+    const owned = idx.byOwner.get(ownerUid)
     owned?.delete(key)
-    if (owned?.size === 0) idx.byOwner.delete(owner.uid)
+    if (owned?.size === 0) idx.byOwner.delete(ownerUid)
   }
 }

@@ -102,3 +102,23 @@ describe('scaling in the middle of a rollout', () => {
     expect(sim.deployment('busy').status).toMatchObject({ replicas: 20, updatedReplicas: 20, availableReplicas: 20 })
   })
 })
+
+describe('rollout restart', () => {
+  it('replaces every pod through a normal rolling update, template otherwise unchanged', () => {
+    sim = staggeredSimulation()
+    sim.apply(aDeployment({ name: 'busy', replicas: 4, maxSurge: 1, maxUnavailable: 0 }))
+    expect(sim.runUntilRolledOut('busy', 120_000)).toBe(true)
+    const before = new Set(sim.pods('busy').map((p) => p.metadata.name))
+    const samplesFrom = sim.recorder.samples('busy').length
+    sim.restart('busy')
+    expect(sim.runUntilRolledOut('busy', 600_000)).toBe(true)
+    sim.runFor(5_000)
+    const after = sim.pods('busy')
+    expect(after).toHaveLength(4)
+    expect(after.filter((p) => before.has(p.metadata.name))).toEqual([])
+    expect(sim.replicaSets('busy')).toHaveLength(2)
+    const samples = sim.recorder.samples('busy').slice(samplesFrom)
+    expect(Math.min(...samples.map((s) => s.available))).toBe(4)
+    expect(Math.max(...samples.map((s) => s.pods))).toBe(5)
+  })
+})

@@ -16,9 +16,15 @@
 import { isEmptySelector, matchesSelector } from '../../api/labels.ts'
 import type { Deployment, ReplicaSet } from '../../api/types.ts'
 import { isBatonError } from '../../errors/baton-error.ts'
-import { type Controller, type ReconcileResult, enqueueController, enqueueGrandController, enqueueSelf } from '../../reconciler/controller.ts'
+import {
+  type Controller,
+  type ReconcileResult,
+  enqueueController,
+  enqueueGrandController,
+  enqueueSelf,
+  onlyTypes,
+} from '../../reconciler/controller.ts'
 import { parseKey } from '../../reconciler/keys.ts'
-import { controllerOf } from '../../rollout/replica-sets.ts'
 import { recordEvent } from '../events.ts'
 import type { ControllerDeps } from '../controller-deps.ts'
 import type { DeploymentAction } from './actions.ts'
@@ -32,9 +38,10 @@ export function createDeploymentController(deps: ControllerDeps): Controller {
     watches: [
       enqueueSelf('Deployment'),
       enqueueController('ReplicaSet', 'Deployment'),
-      // Pods matter directly for Recreate (old pods must be gone, not just terminating),
-      // and a pod's removal changes no ReplicaSet status.
-      enqueueGrandController('Pod', 'ReplicaSet', 'Deployment'),
+      // Every other pod change reaches the Deployment as a ReplicaSet status change; only a
+      // pod's final removal does not, and Recreate waits for exactly that (Kubernetes'
+      // deployment controller watches pod deletions alone, for the same reason).
+      enqueueGrandController('Pod', 'ReplicaSet', 'Deployment', onlyTypes('DELETED')),
     ],
     reconcile: (key) => reconcileDeployment(deps, key),
   }
@@ -46,7 +53,12 @@ export function reconcileDeployment(deps: ControllerDeps, key: string): Reconcil
   if (!deployment?.metadata.uid) return {}
   adoptOrphans(deps, deployment)
   const replicaSets = deps.cache.ownedBy('ReplicaSet', deployment.metadata.uid)
-  const pods = replicaSets.flatMap((rs) => (rs.metadata.uid ? deps.cache.ownedBy('Pod', rs.metadata.uid) : []))
+  // Only Recreate looks at pods (old pods must be gone before the new RS starts); gathering
+  // them for a RollingUpdate would cost O(pods) per sync for nothing.
+  const pods =
+    deployment.spec.strategy?.type === 'Recreate'
+      ? replicaSets.flatMap((rs) => (rs.metadata.uid ? deps.cache.ownedBy('Pod', rs.metadata.uid) : []))
+      : []
   const actions = planDeployment({ deployment, replicaSets, pods }, deps.clock.now())
   return applyActions(deps, deployment, replicaSets, actions)
 }
@@ -146,8 +158,8 @@ function createReplicaSet(deps: ControllerDeps, d: Deployment, rs: ReplicaSet): 
 function adoptOrphans(deps: ControllerDeps, d: Deployment): void {
   if (isEmptySelector(d.spec.selector) || d.metadata.deletionTimestamp) return
   const namespace = d.metadata.namespace ?? 'default'
-  for (const rs of deps.cache.list('ReplicaSet', namespace)) {
-    if (controllerOf(rs) || rs.metadata.deletionTimestamp) continue
+  for (const rs of deps.cache.uncontrolled('ReplicaSet', namespace)) {
+    if (rs.metadata.deletionTimestamp) continue
     if (!matchesSelector(d.spec.selector, rs.metadata.labels)) continue
     const ref = {
       apiVersion: 'apps/v1',

@@ -57,29 +57,57 @@ function created(pod: Pod): number {
   return t ? fromTimestamp(t) : 0
 }
 
+/** The ordering criteria of one pod, computed once per sort (timestamps parse slowly). */
+interface Rank {
+  pod: Pod
+  scheduled: number
+  phase: number
+  ready: number
+  cost: number
+  readySince: number
+  restarts: number
+  created: number
+}
+
+function rankOf(pod: Pod): Rank {
+  const ready = isReady(pod)
+  return {
+    pod,
+    scheduled: Number(Boolean(pod.spec.nodeName)),
+    phase: phaseOrder(pod),
+    ready: Number(ready),
+    cost: deletionCost(pod),
+    readySince: ready ? readySince(pod) : 0,
+    restarts: restarts(pod),
+    created: created(pod),
+  }
+}
+
+function compareRanks(a: Rank, b: Rank): number {
+  return (
+    a.scheduled - b.scheduled ||
+    a.phase - b.phase ||
+    a.ready - b.ready ||
+    a.cost - b.cost ||
+    // readySince is 0 unless both are ready, so this only orders ready pods
+    b.readySince - a.readySince ||
+    b.restarts - a.restarts ||
+    b.created - a.created ||
+    (a.pod.metadata.name < b.pod.metadata.name ? 1 : a.pod.metadata.name > b.pod.metadata.name ? -1 : 0)
+  )
+}
+
 /** Negative when `a` should be deleted before `b`. */
 export function compareForDeletion(a: Pod, b: Pod): number {
-  const scheduled = Number(Boolean(a.spec.nodeName)) - Number(Boolean(b.spec.nodeName))
-  if (scheduled !== 0) return scheduled
-  const phase = phaseOrder(a) - phaseOrder(b)
-  if (phase !== 0) return phase
-  const ready = Number(isReady(a)) - Number(isReady(b))
-  if (ready !== 0) return ready
-  const cost = deletionCost(a) - deletionCost(b)
-  if (cost !== 0) return cost
-  if (isReady(a) && isReady(b)) {
-    const since = readySince(b) - readySince(a)
-    if (since !== 0) return since
-  }
-  const restart = restarts(b) - restarts(a)
-  if (restart !== 0) return restart
-  const age = created(b) - created(a)
-  if (age !== 0) return age
-  return a.metadata.name < b.metadata.name ? 1 : a.metadata.name > b.metadata.name ? -1 : 0
+  return compareRanks(rankOf(a), rankOf(b))
 }
 
 /** The `count` pods to delete, cheapest first. */
 export function podsToDelete(pods: readonly Pod[], count: number): Pod[] {
   if (count <= 0) return []
-  return [...pods].sort(compareForDeletion).slice(0, count)
+  return pods
+    .map(rankOf)
+    .sort(compareRanks)
+    .slice(0, count)
+    .map((r) => r.pod)
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { aPod, aReplicaSet } from '../../../test/support/builders.ts'
-import { planReplicaSet, podFromTemplate } from './plan.ts'
+import { planReplicaSet, podChangeMatters, podFromTemplate } from './plan.ts'
 
 const rs = aReplicaSet({ name: 'web-abc12', replicas: 3 })
 const running = (name: string) => aPod({ name, owner: rs, phase: 'Running', ready: true })
@@ -46,5 +46,27 @@ describe('podFromTemplate', () => {
     expect(pod.spec.nodeName).toBe('node-a')
     pod.spec.containers[0]!.image = 'changed'
     expect(rs.spec.template.spec.containers[0]?.image).toBe('web:1')
+  })
+})
+
+describe('podChangeMatters (which pod changes wake the ReplicaSet)', () => {
+  const pending = aPod({ name: 'p', owner: rs, phase: 'Pending' })
+  const runningUnready = aPod({ name: 'p', owner: rs, phase: 'Running', ready: false })
+  const ready = aPod({ name: 'p', owner: rs, phase: 'Running', ready: true, readySince: 1000 })
+  const readyLater = aPod({ name: 'p', owner: rs, phase: 'Running', ready: true, readySince: 9000 })
+  const terminating = aPod({ name: 'p', owner: rs, phase: 'Running', ready: true, deleting: true })
+  const terminatingUnready = aPod({ name: 'p', owner: rs, phase: 'Running', ready: false, deleting: true })
+  const relabelled = { ...ready, metadata: { ...ready.metadata, labels: { app: 'other' } } }
+  it.each([
+    { name: 'a new pod', type: 'ADDED', old: undefined, object: pending, matters: true },
+    { name: 'a removed pod', type: 'DELETED', old: terminating, object: terminating, matters: true },
+    { name: 'Pending → Running, not ready', type: 'MODIFIED', old: pending, object: runningUnready, matters: false },
+    { name: 'becomes ready', type: 'MODIFIED', old: runningUnready, object: ready, matters: true },
+    { name: 'ready again later (minReadySeconds restarts)', type: 'MODIFIED', old: ready, object: readyLater, matters: true },
+    { name: 'starts terminating', type: 'MODIFIED', old: ready, object: terminating, matters: true },
+    { name: 'a terminating pod turns unready', type: 'MODIFIED', old: terminating, object: terminatingUnready, matters: false },
+    { name: 'labels change', type: 'MODIFIED', old: ready, object: relabelled, matters: true },
+  ])('$name → $matters', ({ type, old, object, matters }) => {
+    expect(podChangeMatters({ type, object, ...(old ? { old } : {}) })).toBe(matters)
   })
 })

@@ -11,8 +11,8 @@
  * // spec.replicas 3, pods: 2 running + 1 terminating → create 2
  * planReplicaSet(rs, pods) // { create: 2, delete: [] }
  */
-import type { Pod, ReplicaSet } from '../../api/types.ts'
-import { isPodActive } from '../../rollout/availability.ts'
+import type { KObject, Pod, ReplicaSet } from '../../api/types.ts'
+import { isPodActive, isPodReady } from '../../rollout/availability.ts'
 import { podsToDelete } from './delete-order.ts'
 
 export interface ReplicaSetPlan {
@@ -27,6 +27,27 @@ export function planReplicaSet(rs: ReplicaSet, pods: readonly Pod[]): ReplicaSet
   const active = pods.filter(isPodActive)
   const diff = active.length - (rs.spec.replicas ?? 1)
   return diff < 0 ? { create: -diff, delete: [] } : { create: 0, delete: podsToDelete(active, diff) }
+}
+
+/**
+ * Whether a pod change can change what the ReplicaSet does or reports: the pod appeared or
+ * went, or its activity (terminating, finished), readiness, Ready transition time, labels or
+ * controller changed. A container going from Pending to Running without becoming ready, or a
+ * terminating pod's last status writes, change nothing: skipping them halves the syncs.
+ */
+export function podChangeMatters(ev: { type: string; object: KObject; old?: KObject }): boolean {
+  if (ev.type !== 'MODIFIED' || !ev.old) return true
+  const [a, b] = [ev.old as Pod, ev.object as Pod]
+  if (!isPodActive(a) && !isPodActive(b)) return false
+  // The Ready transition time only matters while ready (minReadySeconds counts from it).
+  const readySince = (p: Pod) => (isPodReady(p) ? p.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime : undefined)
+  return (
+    isPodActive(a) !== isPodActive(b) ||
+    isPodReady(a) !== isPodReady(b) ||
+    readySince(a) !== readySince(b) ||
+    JSON.stringify(a.metadata.labels) !== JSON.stringify(b.metadata.labels) ||
+    JSON.stringify(a.metadata.ownerReferences) !== JSON.stringify(b.metadata.ownerReferences)
+  )
 }
 
 /**

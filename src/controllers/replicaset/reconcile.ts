@@ -11,20 +11,28 @@
  */
 import type { Pod, ReplicaSet, ReplicaSetStatus } from '../../api/types.ts'
 import { isBatonError } from '../../errors/baton-error.ts'
-import { type Controller, type ReconcileResult, enqueueController, enqueueSelf } from '../../reconciler/controller.ts'
+import {
+  type Controller,
+  type ReconcileResult,
+  enqueueController,
+  enqueueSelf,
+  specChanged,
+} from '../../reconciler/controller.ts'
 import { parseKey } from '../../reconciler/keys.ts'
 import { DEFAULT_NODE_NAME } from '../../runtime/types.ts'
 import type { ControllerDeps } from '../controller-deps.ts'
 import { nextAvailabilityCheck, replicaSetStatusFromPods } from '../../rollout/availability.ts'
 import { recordEvent } from '../events.ts'
-import { planReplicaSet, podFromTemplate } from './plan.ts'
+import { planReplicaSet, podChangeMatters, podFromTemplate } from './plan.ts'
 
 export const REPLICASET_CONTROLLER = 'replicaset-controller'
 
 export function createReplicaSetController(deps: ControllerDeps): Controller {
   return {
     name: REPLICASET_CONTROLLER,
-    watches: [enqueueSelf('ReplicaSet'), enqueueController('Pod', 'ReplicaSet')],
+    // The ReplicaSet's status is computed from its pods, so its own status writes (and the
+    // Deployment's annotation updates) need no sync; pods changes are filtered the same way.
+    watches: [enqueueSelf('ReplicaSet', specChanged), enqueueController('Pod', 'ReplicaSet', podChangeMatters)],
     reconcile: (key) => reconcileReplicaSet(deps, key),
   }
 }

@@ -55,6 +55,7 @@ export interface FakeNodeAgentOptions {
 }
 
 interface PodRecord {
+  /** The latest version seen or written. */
   pod: Pod
   phase: FakeContainerPhase
   ports: PortMapping[]
