@@ -377,4 +377,28 @@ describe('TCP mode', () => {
     expect(answers.sort()).toEqual(['one:hi', 'two:hi'])
     expect(dp.metrics().services[0]!.totals.requests).toBe(2)
   })
+
+  it('skips a replica that refuses the connection', async () => {
+    const deadPort = await freePort()
+    const echo = await startRawServer((s) => s.on('data', (d) => s.write(d)))
+    const { port, dp } = await startPlane(
+      [
+        { podUid: 'dead', podName: 'dead', revision: 'r', host: '127.0.0.1', port: deadPort },
+        { podUid: 'live', podName: 'live', revision: 'r', host: '127.0.0.1', port: echo.port },
+      ],
+      { mode: 'tcp', policy: 'round-robin' },
+    )
+    for (let i = 0; i < 2; i++) {
+      const got = await new Promise<string>((resolve) => {
+        const s = net.connect(port, '127.0.0.1', () => s.write('x'))
+        s.once('data', (d) => {
+          resolve(d.toString())
+          s.destroy()
+        })
+      })
+      expect(got).toBe('x')
+    }
+    // No passive ejection: readiness (the endpoints) decides who is in; each try is counted.
+    expect(dp.metrics().pods.find((p) => p.podUid === 'dead')!.counters.failedConnections).toBe(2)
+  })
 })
