@@ -74,6 +74,20 @@ describe('httpGet', () => {
     expect(timedOut.message).toContain('context deadline exceeded')
   })
 
+  it('refuses header values that would inject lines into the request', async () => {
+    const r = await handlerExecutor(
+      { httpGet: { path: '/', port: 80, httpHeaders: [{ name: 'X-A', value: 'b\r\nX-Evil: 1' }] } },
+      ctx({ '80': 1 }),
+    )(1000)
+    expect(r).toEqual({ ok: false, message: 'invalid probe header "X-A"' })
+  })
+
+  it('fails on an answer that is not HTTP', async () => {
+    const port = await listen(createTcpServer((s) => s.end('SSH-2.0-OpenSSH\r\n', () => s.destroy())))
+    const r = await handlerExecutor({ httpGet: { path: '/', port: 22 } }, ctx({ '22': port }))(1000)
+    expect(r).toEqual({ ok: false, message: `Get "http://127.0.0.1:${port}/": malformed HTTP response` })
+  })
+
   it('fails with a clear message for a port the pod does not declare', async () => {
     const r = await handlerExecutor({ httpGet: { path: '/', port: 'metrics' } }, ctx({}))(1000)
     expect(r).toEqual({ ok: false, message: 'port "metrics" is not a port of this pod (name a containerPort or its name)' })
