@@ -103,7 +103,10 @@ export class DataPlane {
       if (rs.endpoints.length > 0 && rs.waiters.size > 0) {
         for (const w of [...rs.waiters]) w.endpointsAvailable()
       }
-      if (!this.#listeners.get(key)?.listening) opening.push(this.#open(key, rs))
+      // A listener still opening (an earlier push) is waited for, not opened twice.
+      const l = this.#listeners.get(key)
+      if (!l) opening.push(this.#open(key, rs))
+      else if (l.opening) opening.push(l.opening.then(() => undefined, () => undefined))
     }
     for (const ep of left) {
       if (ep.pod.routes === 0) {
@@ -117,7 +120,6 @@ export class DataPlane {
   }
 
   async #open(key: string, rs: RouteState): Promise<ListenFailure | undefined> {
-    this.#listeners.get(key)?.close()
     const l = new Listener(rs, this.#ctx)
     this.#listeners.set(key, l)
     try {

@@ -3,12 +3,14 @@ import http from 'node:http'
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
+  cleanup,
   closeAll,
   eventually,
   freePort,
   keepAliveAgent,
   rawExchange,
   request,
+  route,
   startBackend,
   startPlane,
   startRawServer,
@@ -267,6 +269,28 @@ describe('HTTP proxy: drain', () => {
     await dp.setRoutes([{ ...route, backends: [] }])
     expect(await dp.waitDrained('a', Date.now() + 100)).toBe(false)
     expect(await dp.waitDrained('never-routed', Date.now() + 100)).toBe(true)
+  })
+})
+
+describe('HTTP proxy: route table pushes', () => {
+  it('handles overlapping pushes without opening a listener twice', async () => {
+    const a = await startBackend('a')
+    const { DataPlane } = await import('./data-plane.ts')
+    const dp = new DataPlane()
+    cleanup(() => dp.close())
+    const port = await freePort()
+    const r = route(port, [a.backend('a')])
+    const results = await Promise.all([dp.setRoutes([r]), dp.setRoutes([r]), dp.setRoutes([r])])
+    expect(results).toEqual([[], [], []])
+    expect((await request(`http://127.0.0.1:${port}`)).body).toBe('a')
+  })
+
+  it('reports an address it cannot listen on', async () => {
+    const taken = await startRawServer(() => {})
+    const { dp } = await startPlane([])
+    const failures = await dp.setRoutes([route(taken.port, [])])
+    expect(failures).toEqual([{ listen: `127.0.0.1:${taken.port}`, service: 'default/web', error: expect.stringMatching(/EADDRINUSE/) }])
+    expect(dp.metrics().services[0]!.listenError).toMatch(/EADDRINUSE/)
   })
 })
 

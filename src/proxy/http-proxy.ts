@@ -101,7 +101,9 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     sock.on('end', () => {
       // Like nginx, a client that closes its side while a request is in flight has given
       // up on it (a half-closing HTTP client is rare; a gone one is not): abort the exchange.
-      if (this.#state === St.HEAD || this.#state === St.TUNNEL) sock.end()
+      // In a tunnel the half-close is the protocol's business: pass it on.
+      if (this.#state === St.TUNNEL) this.#up?.socket.end()
+      else if (this.#state === St.HEAD) sock.end()
       else sock.destroy()
     })
     sock.on('close', () => this.#onClientClose())
@@ -111,10 +113,6 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
   closeGracefully(): void {
     if (this.#state === St.HEAD && this.#buf === null) this.#sock.end()
     else this.#closeAfter = true
-  }
-
-  isIdle(): boolean {
-    return this.#state === St.HEAD && this.#buf === null
   }
 
   // ---------------------------------------------------------------------------

@@ -32,10 +32,13 @@ export class Listener {
     })
   }
 
+  /** Set while binding. */
+  opening: Promise<void> | undefined
+
   /** Binds the route's listen address; rejects with the bind error (EADDRINUSE, EACCES...). */
   open(): Promise<void> {
     const { host, port } = this.route.route.listen
-    return new Promise((resolve, reject) => {
+    this.opening = new Promise<void>((resolve, reject) => {
       const onError = (err: Error) => reject(err)
       this.#server.once('error', onError)
       this.#server.listen({ host, port, exclusive: false }, () => {
@@ -44,7 +47,8 @@ export class Listener {
         this.listening = true
         resolve()
       })
-    })
+    }).finally(() => (this.opening = undefined))
+    return this.opening
   }
 
   close(): void {

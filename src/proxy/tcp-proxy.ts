@@ -40,10 +40,6 @@ export class TcpConnection implements EndpointWaiter {
     // A byte stream has no message boundary to stop at: it runs until a side closes it.
   }
 
-  isIdle(): boolean {
-    return false
-  }
-
   #dispatch(): void {
     if (this.#closed) return
     const rs = this.#route
