@@ -14,7 +14,7 @@
  *                                           └ liveness/startup failure: kill (preStop, TERM, KILL) ─▶ exit
  */
 import { existsSync, mkdirSync } from 'node:fs'
-import type { ConfigMap, Container, ContainerStatus, IntOrString, Pod, Probe } from '../../api/types.ts'
+import type { ConfigMap, Container, ContainerStatus, Pod, Probe } from '../../api/types.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
 import { rotatePrevious } from '../../logs/log-files.ts'
 import { spawnLogPump } from '../../logs/spawn-log-pump.ts'
@@ -27,11 +27,11 @@ import type { ProbeKind } from '../../probes/probe-timing.ts'
 import type { SavedContainer } from './adoption.ts'
 import { checkoutImage, rootfsDir } from './image-checkout.ts'
 import { isLaunchProblem, launchConfig, type LaunchConfig } from './launch-config.ts'
-import type { PortMapping } from './port-allocator.ts'
+import { resolvePort, type PortMapping } from './port-allocator.ts'
 import { isRunning } from './proc-stat.ts'
 import { adoptReplica, KILLED_EXIT_CODE, launchReplica, readExitCode, type ReplicaProcess } from './replica-process.ts'
 import { formatDelay, imagePullDelay, restartDelay } from './restart-backoff.ts'
-import { killContainer, podGraceMs } from './termination.ts'
+import { killContainer, podGraceMs, runHook } from './termination.ts'
 
 export interface SupervisorHost {
   clock: Clock
@@ -64,7 +64,7 @@ export class ContainerSupervisor {
   #probes: ContainerProbes | undefined
   #config: LaunchConfig | undefined
   #timer: TimerHandle | undefined
-  #killedByProbe = false
+  #killedByAgent = false
   /** Set when the pod terminates or the agent lets go: no more starts or restarts. */
   #stopped = false
 
@@ -198,6 +198,8 @@ export class ContainerSupervisor {
     }
     this.#config = config
     await this.#rotateLogs()
+    // The pump's `ready` is not awaited: a start (and so a rollout step) would wait for a
+    // second Node process to boot, only to stamp the app's very first lines a few ms earlier.
     const pump = spawnLogPump({ podDir: this.#host.podDir, container: this.name })
     let proc: ReplicaProcess
     try {
@@ -218,15 +220,32 @@ export class ContainerSupervisor {
     }
     this.#proc = proc
     this.#failedAttempts = 0
-    this.#killedByProbe = false
+    this.#killedByAgent = false
     this.#startedAt = this.#host.clock.now()
-    this.#status.state = { running: { startedAt: toTimestamp(this.#startedAt) } }
     this.#status.containerID = `process://${proc.pid}`
+    void proc.exited.then((code) => this.#exited(proc, code))
     this.#host.event('Normal', 'Created', `Created container ${this.name}`)
     this.#host.event('Normal', 'Started', `Started container ${this.name}`)
+    // As in Kubernetes, the container is not Running (and not probed) until postStart is done.
+    if (!(await this.#postStart(proc))) return
+    this.#status.state = { running: { startedAt: toTimestamp(this.#startedAt) } }
     this.#startProbes()
     this.#host.changed()
-    void proc.exited.then((code) => this.#exited(proc, code))
+  }
+
+  /** Runs the postStart hook; false when it failed (the container is being killed) or the instance is gone. */
+  async #postStart(proc: ReplicaProcess): Promise<boolean> {
+    const hook = this.#spec.lifecycle?.postStart
+    if (!hook) return true
+    const graceMs = podGraceMs(this.#host.pod())
+    const failure = await runHook(hook, this.#handlerContext(), graceMs, this.#host.clock)
+    if (this.#proc !== proc || this.#stopped) return false
+    if (failure === undefined) return true
+    this.#host.event('Warning', 'FailedPostStartHook', `PostStartHook failed: ${failure}`)
+    this.#host.event('Normal', 'Killing', `FailedPostStartHook`)
+    this.#killedByAgent = true
+    void this.#kill(proc, graceMs)
+    return false
   }
 
   #launchConfig() {
@@ -284,8 +303,8 @@ export class ContainerSupervisor {
 
   #killForProbe(kind: ProbeKind): void {
     const proc = this.#proc
-    if (!proc || this.#killedByProbe) return
-    this.#killedByProbe = true
+    if (!proc || this.#killedByAgent) return
+    this.#killedByAgent = true
     this.#probes?.stop()
     this.#status.ready = false
     this.#host.event('Normal', 'Killing', `Container ${this.name} failed ${kind} probe, will be restarted`)
@@ -324,7 +343,7 @@ export class ContainerSupervisor {
     this.#status.ready = false
     this.#status.started = false
     const policy = this.#host.pod().spec.restartPolicy ?? 'Always'
-    const restart = policy === 'Always' || (policy === 'OnFailure' && (exitCode !== 0 || this.#killedByProbe))
+    const restart = policy === 'Always' || (policy === 'OnFailure' && (exitCode !== 0 || this.#killedByAgent))
     if (this.#stopped || !restart) {
       this.#status.state = { terminated }
       return this.#host.changed()
@@ -374,17 +393,4 @@ export class ContainerSupervisor {
       env: config?.env ?? h.baseEnv,
     }
   }
-}
-
-/**
- * A probe's port to the host port to dial: a declared containerPort (number) or port name
- * maps to its allocated loopback port, this container's first; an undeclared number is
- * dialled as is (the app may listen on a fixed port of its own).
- */
-export function resolvePort(mappings: readonly PortMapping[], container: string, port: IntOrString): number | undefined {
-  const mine = (m: PortMapping) => (m.containerName === container ? 0 : 1)
-  const sorted = [...mappings].sort((a, b) => mine(a) - mine(b))
-  const n = typeof port === 'number' ? port : /^\d+$/.test(port) ? Number(port) : undefined
-  if (n !== undefined) return sorted.find((m) => m.containerPort === n)?.hostPort ?? n
-  return sorted.find((m) => m.name === port)?.hostPort
 }

@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { PortAllocator } from './port-allocator.ts'
-import { resolvePort } from './container-supervisor.ts'
+import { PortAllocator, resolvePort } from './port-allocator.ts'
 
 const servers: Server[] = []
 afterEach(async () => {

@@ -11,7 +11,7 @@
  * the manifest are honoured as given.
  */
 import { createServer } from 'node:net'
-import type { Container, PodStatus } from '../../api/types.ts'
+import type { Container, IntOrString, PodStatus } from '../../api/types.ts'
 
 export type PortMapping = NonNullable<PodStatus['portMappings']>[number]
 
@@ -76,4 +76,17 @@ function canBind(port: number): Promise<boolean> {
     s.once('error', () => resolve(false))
     s.listen({ port, host: '127.0.0.1', exclusive: true }, () => s.close(() => resolve(true)))
   })
+}
+
+/**
+ * A probe's port to the host port to dial: a declared containerPort (number) or port name
+ * maps to its allocated loopback port, this container's first; an undeclared number is
+ * dialled as is (the app may listen on a fixed port of its own).
+ */
+export function resolvePort(mappings: readonly PortMapping[], container: string, port: IntOrString): number | undefined {
+  const mine = (m: PortMapping) => (m.containerName === container ? 0 : 1)
+  const sorted = [...mappings].sort((a, b) => mine(a) - mine(b))
+  const n = typeof port === 'number' ? port : /^\d+$/.test(port) ? Number(port) : undefined
+  if (n !== undefined) return sorted.find((m) => m.containerPort === n)?.hostPort ?? n
+  return sorted.find((m) => m.name === port)?.hostPort
 }

@@ -186,6 +186,24 @@ describe('process node agent', () => {
     await waitFor('the agent still starts pods', () => condition(getPod(h.store, 'exec-2'), 'Ready') === 'True')
   })
 
+  it('runs postStart before reporting Running, and restarts a container whose postStart fails', async () => {
+    const h = await harness()
+    await h.agent.start()
+    const ok = { exec: { command: ['/bin/sh', '-c', 'test -n "$POD_NAME"'] } }
+    const bad = { exec: { command: ['/bin/sh', '-c', 'echo hook broke; exit 1'] } }
+    h.store.create(aPod('hooked', { containers: [webContainer({}, { lifecycle: { postStart: ok } })] }))
+    h.store.create(aPod('unhooked', { containers: [webContainer({}, { lifecycle: { postStart: bad } })] }))
+    await waitFor('hooked Ready', () => condition(getPod(h.store, 'hooked'), 'Ready') === 'True')
+    const cs = await waitFor('restart after the failed hook', () => {
+      const s = getPod(h.store, 'unhooked')?.status?.containerStatuses?.[0]
+      return s && s.restartCount >= 1 ? s : undefined
+    })
+    expect(cs.ready).toBe(false)
+    expect(eventLines(h.store, 'unhooked')).toEqual(
+      expect.arrayContaining(['Warning FailedPostStartHook PostStartHook failed: hook broke', 'Normal Killing FailedPostStartHook']),
+    )
+  })
+
   it('runs a container without image in its workingDir', async () => {
     const h = await harness()
     await h.agent.start()
