@@ -389,16 +389,17 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
       }
       case 'chunked': {
         let r: number
-        const parts: Buffer[] = []
+        // Only an HTTP/1.0 client needs the chunk data alone; everyone else gets the bytes as sent.
+        const parts: Buffer[] | undefined = this.#dechunk ? [] : undefined
         try {
-          r = this.#resScanner!.scan(chunk, start, chunk.length, this.#dechunk ? (a, b) => parts.push(chunk.subarray(a, b)) : undefined)
+          r = this.#resScanner!.scan(chunk, start, chunk.length, parts ? (a, b) => parts.push(chunk.subarray(a, b)) : undefined)
         } catch (err) {
           this.#upstreamGarbage(conn, (err as Error).message)
           return
         }
         complete = r >= 0
         end = complete ? r : chunk.length
-        if (this.#dechunk) out = parts.length === 1 ? parts[0]! : Buffer.concat(parts)
+        if (parts) out = parts.length === 1 ? parts[0]! : Buffer.concat(parts)
         break
       }
       case 'close':
