@@ -150,14 +150,14 @@ export class ApiClient {
       resourcePath(kind, q.namespace) +
       query({ watch: true, labelSelector: q.labelSelector, fieldSelector: q.fieldSelector, resourceVersion: q.resourceVersion, timeoutSeconds: q.timeoutSeconds })
     const res = await this.request('GET', path, undefined, undefined, signal)
-    for await (const line of lines(res)) if (line.trim()) yield JSON.parse(line) as WatchEvent<K>
+    for await (const line of lines(res, signal)) if (line.trim()) yield JSON.parse(line) as WatchEvent<K>
   }
 
   /** A pod's log, line by line. */
   async *logs(namespace: string, pod: string, q: LogQuery, signal?: AbortSignal): AsyncGenerator<string> {
     const path = `${resourcePath('Pod', namespace, pod)}/log` + query({ ...q })
     const res = await this.request('GET', path, undefined, undefined, signal)
-    yield* lines(res)
+    yield* lines(res, signal)
   }
 
   push(ref: string, archive: Uint8Array, force: boolean): Promise<ArtifactInfo> {
@@ -183,18 +183,33 @@ export class ApiClient {
   }
 }
 
-/** The lines of a streamed body, without their newlines. */
-async function* lines(res: Response): AsyncGenerator<string> {
+/**
+ * The lines of a streamed body, without their newlines. Aborting `signal` cancels the body
+ * itself: a fetch abort alone does not always reach a stream that is already flowing (an
+ * in-process `app.request` never sees it), and the server must learn the watcher left.
+ */
+async function* lines(res: Response, signal?: AbortSignal): AsyncGenerator<string> {
   if (!res.body) return
+  const reader = res.body.getReader()
+  const cancel = () => void reader.cancel().catch(() => {})
+  signal?.addEventListener('abort', cancel, { once: true })
+  if (signal?.aborted) cancel()
   const decoder = new TextDecoder()
   let carry = ''
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    carry += decoder.decode(chunk, { stream: true })
-    let nl: number
-    while ((nl = carry.indexOf('\n')) !== -1) {
-      yield carry.slice(0, nl)
-      carry = carry.slice(nl + 1)
+  try {
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) break
+      carry += decoder.decode(value, { stream: true })
+      let nl: number
+      while ((nl = carry.indexOf('\n')) !== -1) {
+        yield carry.slice(0, nl)
+        carry = carry.slice(nl + 1)
+      }
     }
+  } finally {
+    signal?.removeEventListener('abort', cancel)
+    if (!signal?.aborted) cancel()
   }
   carry += decoder.decode()
   if (carry) yield carry
