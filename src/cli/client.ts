@@ -11,9 +11,14 @@ import { resourcePath } from '../api/resources.ts'
 import type { Kind, KindMap, KObject } from '../api/types.ts'
 import type { ArtifactInfo } from '../artifacts/types.ts'
 import { BatonError, batonErrorFromBody } from '../errors/baton-error.ts'
-import type { WatchEvent } from '../store/types.ts'
 
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>
+
+/** One line of a `?watch=true` stream, as the API sends it. */
+export interface WatchEvent<K extends Kind = Kind> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED'
+  object: KindMap[K]
+}
 
 /** An error the API server answered with (as opposed to one the CLI found by itself). */
 export class ServerError extends BatonError {}

@@ -1,7 +1,9 @@
 /**
  * @module
- * Runs CLI commands in-process against an in-process API app over the memory store: no
- * daemon, no socket. `fetch` is routed to `app.request`.
+ * Test support (never imported by the CLI itself): runs CLI commands in-process against an
+ * in-process API app over the memory store, no daemon, no socket; `fetch` is routed to
+ * `app.request`. It is the one CLI module that reaches into server/ and store/, to build the
+ * daemon side a test talks to.
  */
 import { createApiApp, type ApiDeps } from '../../server/app.ts'
 import { FakeClock } from '../../platform/clock.ts'
