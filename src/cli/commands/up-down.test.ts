@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { CliIO } from '../command.ts'
+import { readDaemonInfo } from '../config.ts'
+import { runCli } from '../main.ts'
+import { pidAlive } from './daemon-control.ts'
+
+/** The real thing: `up -d` spawns src/daemon/main.ts, `down --all` stops it and its pods. */
+const dirs: string[] = []
+const pids: number[] = []
+afterEach(() => {
+  for (const pid of pids.splice(0)) if (pidAlive(pid)) process.kill(pid, 'SIGKILL')
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port
+      s.close(() => resolve(p))
+    })
+  })
+}
+
+async function baton(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = ''
+  let err = ''
+  const io: CliIO = { out: { write: (s: string) => (out += s) }, err: { write: (s: string) => (err += s) }, isTTY: false, readStdin: async () => '' }
+  const code = await runCli(argv, { io })
+  return { code, out, err }
+}
+
+describe('up -d and down', () => {
+  it('starts the daemon in the background, talks to it, and stops it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'baton-up-'))
+    dirs.push(dataDir)
+    const port = await freePort()
+    const up = await baton(['up', '-d', '--port', String(port), '--data-dir', dataDir])
+    const info = readDaemonInfo(dataDir)
+    if (info) pids.push(info.pid)
+    expect(up.err).toBe('')
+    expect(up.out).toBe(`baton daemon started (pid ${info?.pid}) on http://127.0.0.1:${port}\n`)
+
+    const again = await baton(['up', '-d', '--port', String(port), '--data-dir', dataDir])
+    expect(again.out).toBe(`baton daemon already running (pid ${info?.pid}) on http://127.0.0.1:${port}\n`)
+    const version = await baton(['version', '--data-dir', dataDir])
+    expect(version.out).toMatch(/^Client Version: v\S+\nServer Version: v\S+\n$/)
+
+    expect(await baton(['down', '--all', '--data-dir', dataDir])).toEqual({ code: 0, err: '', out: `baton daemon stopped (pid ${info?.pid})\n` })
+    expect(pidAlive(info!.pid)).toBe(false)
+  }, 60_000)
+})
