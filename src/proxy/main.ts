@@ -28,10 +28,11 @@ import { controlApi } from './control-api.ts'
 import { DataPlane } from './data-plane.ts'
 import type { BalancePolicy, ProxyTimeouts } from './defaults.ts'
 import { localPlane, type Plane } from './plane.ts'
-import { removeProxyFiles, writeProxyFiles } from './proxy-files.ts'
+import { readProxyFiles, removeProxyFiles, writeProxyFiles } from './proxy-files.ts'
 import { parseRouteTable } from './route-schema.ts'
 
 const logger = createLogger({}, { component: 'proxy', pid: process.pid })
+const DEFAULT_OWNERSHIP_CHECK_MS = 5_000
 
 if (cluster.isWorker) runWorker(logger)
 else await runPrimary(process.argv.slice(2))
@@ -50,6 +51,7 @@ async function runPrimary(argv: string[]): Promise<void> {
       'response-timeout-ms': { type: 'string' },
       'client-idle-timeout-ms': { type: 'string' },
       'upstream-idle-timeout-ms': { type: 'string' },
+      'ownership-check-ms': { type: 'string' },
     },
   })
   const dataDir = values['data-dir']
@@ -100,8 +102,29 @@ async function runPrimary(argv: string[]): Promise<void> {
     writeProxyFiles(dataDir, { pid: process.pid, controlAddress, startedAtMs: systemClock.now(), workers }, token)
     logger.info('proxy ready', { controlAddress, workers, policy })
   })
+  watchOwnership(dataDir, Number(values['ownership-check-ms'] ?? DEFAULT_OWNERSHIP_CHECK_MS), () => void shutdown())
   process.on('SIGTERM', () => void shutdown())
   process.on('SIGINT', () => void shutdown())
   // Detached from the daemon's terminal: a hang-up there must not stop the data plane.
   process.on('SIGHUP', () => {})
+}
+
+/**
+ * A proxy whose data directory was removed, or that another proxy replaced in proxy.json,
+ * can never be found again by a daemon: it would hold its ports forever. It exits after two
+ * checks in a row (--ownership-check-ms apart, default 5 s) say so.
+ */
+function watchOwnership(dataDir: string, everyMs: number, exit: () => void): void {
+  let strikes = 0
+  const check = () => {
+    const files = readProxyFiles(dataDir)
+    strikes = files?.info.pid === process.pid ? 0 : strikes + 1
+    if (strikes >= 2) {
+      logger.info('proxy no longer named by its data directory; exiting', { dataDir })
+      exit()
+      return
+    }
+    systemClock.setTimeout(check, everyMs)
+  }
+  systemClock.setTimeout(check, everyMs)
 }

@@ -85,4 +85,20 @@ describe('ensureProxy', () => {
     expect(again).toBeDefined()
     expect((await again!.ping()).pid).toBe(readProxyFiles(dir)!.info.pid)
   })
+
+  it('exits once its data directory no longer names it (no orphan holding ports)', async () => {
+    const dir = tempDataDir()
+    stopProxyOf(dir)
+    const client = await ensureProxy(dir, { args: ['--workers', '0', '--ownership-check-ms', '100'] })
+    const { pid } = await client.ping()
+    rmSync(join(dir, 'proxy.json'))
+    await eventually(() => {
+      try {
+        process.kill(pid, 0)
+        return false
+      } catch {
+        return true
+      }
+    }, 5_000)
+  })
 })
