@@ -158,7 +158,7 @@ if (values.child) {
   const results: RunResult[] = []
   for (const replicas of sizes) {
     const flags = ['--expose-gc', ...(heapCap ? [`--max-old-space-size=${heapCap}`] : [])]
-    const args = [...flags, import.meta.filename, '--child', '--store', storeKind, '--deployments', String(deployments), '--replicas', String(replicas)]
+    const args = [...flags, import.meta.filename, '--child', '--store', storeKind, '--deployments', String(deployments), '--replicas', String(replicas), ...(heapCap ? ['--heap-cap', String(heapCap)] : [])]
     const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 })
     for (const line of out.split('\n').filter((l) => l.startsWith('{'))) {
       console.log(line)
