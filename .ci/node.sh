@@ -13,6 +13,5 @@ if [ "$__have" -lt "$NODE_WANT_MAJOR" ]; then
     rm -rf "$__tmp"
   fi
   export PATH="$__root/.node/bin:$PATH"
-  export npm_config_nodedir="$__root/.node"
 fi
 unset __root __have __tmp
