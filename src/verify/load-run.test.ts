@@ -62,6 +62,19 @@ describe('runLoad', () => {
     expect(report.failures.map((f) => f.atMs)).toEqual([...report.failures.map((f) => f.atMs)].sort((a, b) => a - b))
   })
 
+  it('tells a reset after the answer began (not retryable) from a reset before it', async () => {
+    const url = await serve((n, _req, res) => {
+      // Odd: reset before any answer byte. Even: a head promising 10 bytes, 2 sent, then a reset.
+      if (n % 2 === 1) return res.socket?.destroy()
+      res.writeHead(200, { 'Content-Length': '10' })
+      res.write('v1')
+      setTimeout(() => res.socket?.destroy(), 20)
+    })
+    const report = summarize(await runLoad({ url, rate: 100, keepAlive: false, maxRequests: 6 }).done)
+    expect(report).toMatchObject({ total: 6, failed: 6, midAnswer: 3 })
+    expect(Object.values(report.byKind).reduce((a, b) => a + b, 0)).toBe(6)
+  })
+
   it('records timeouts and refused connections', async () => {
     const slow = await serve(() => {})
     const timeouts = summarize(await runLoad({ url: slow, rate: 100, keepAlive: false, maxRequests: 3, timeoutMs: 200 }).done)

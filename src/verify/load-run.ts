@@ -137,12 +137,12 @@ export function runLoad(opts: LoadOptions): LoadRun {
     const rec: RequestRecord = { start: clock.now(), latencyMs: 0, kind: 'unfinished', detail: '' }
     records.push(rec)
     let finished = false
-    const finish = (kind: RequestRecord['kind'], detail: string, version?: string) => {
+    const finish = (kind: RequestRecord['kind'], detail: string, version?: string, midAnswer = false) => {
       if (finished) return
       finished = true
       open.delete(abandon)
       timer.cancel()
-      Object.assign(rec, { latencyMs: clock.now() - rec.start, kind, detail }, version ? { version } : {})
+      Object.assign(rec, { latencyMs: clock.now() - rec.start, kind, detail }, version ? { version } : {}, midAnswer ? { midAnswer } : {})
       if (stoppedBy && open.size === 0) finishRun()
     }
     const abandon = () => {
@@ -169,7 +169,7 @@ export function runLoad(opts: LoadOptions): LoadRun {
           const version = (typeof header === 'string' ? header : body.trim().split(/\s+/)[0] ?? '').slice(0, 32)
           finish(status >= 200 && status < 300 ? 'ok' : 'http', String(status), version || undefined)
         })
-        res.on('error', (e: NodeJS.ErrnoException) => finish('error', e.code ?? 'ERESPONSE'))
+        res.on('error', (e: NodeJS.ErrnoException) => finish('error', e.code ?? 'ERESPONSE', undefined, true))
       },
     )
     const timer = clock.setTimeout(() => {

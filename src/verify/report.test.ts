@@ -42,7 +42,7 @@ function rollout(): LoadResult {
 describe('summarize', () => {
   it('counts outcomes, failures by kind, latency over ok answers and version shares per second', () => {
     const r = summarize(rollout())
-    expect(r).toMatchObject({ total: 10, ok: 8, failed: 2, byKind: { ECONNRESET: 1, http_503: 1 } })
+    expect(r).toMatchObject({ total: 10, ok: 8, failed: 2, byKind: { ECONNRESET: 1, http_503: 1 }, midAnswer: 0 })
     expect(r.versions).toEqual({ v1: 5, v2: 3 })
     expect(r.latencyMs).toEqual({ p50: 1, p99: 9, max: 9 })
     expect(r.buckets).toEqual([

@@ -39,6 +39,12 @@ export interface VerifyReport {
   failed: number
   /** Failures counted by key: "http_503", "ECONNRESET", "timeout", "unfinished". */
   byKind: Record<string, number>
+  /**
+   * Of the failures, those cut after the answer had begun (a replica killed mid-answer):
+   * the only ones a load balancer cannot retry for an idempotent request. Counted apart so a
+   * crash test can tell them from failures the rollout caused.
+   */
+  midAnswer: number
   /** The first failures in time order (at most 20). */
   failures: FailureSample[]
   /** Over ok answers; null when there were none. */
@@ -74,6 +80,7 @@ export function summarize(run: LoadResult): VerifyReport {
   const versions: Record<string, number> = {}
   const failures: FailureSample[] = []
   const latencies: number[] = []
+  let midAnswer = 0
   const seconds = Math.max(1, Math.ceil((run.endedAt - run.startedAt) / 1000))
   const buckets: Bucket[] = Array.from({ length: seconds }, (_, second) => ({
     second,
@@ -95,6 +102,7 @@ export function summarize(run: LoadResult): VerifyReport {
       continue
     }
     bucket.failed++
+    if (r.midAnswer) midAnswer++
     const key = failureKey(r)
     byKind[key] = (byKind[key] ?? 0) + 1
     if (failures.length < MAX_LISTED_FAILURES) {
@@ -121,6 +129,7 @@ export function summarize(run: LoadResult): VerifyReport {
     ok,
     failed: records.length - ok,
     byKind,
+    midAnswer,
     failures,
     latencyMs:
       ok === 0

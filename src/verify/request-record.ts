@@ -21,6 +21,12 @@ export interface RequestRecord {
   detail: string
   /** The app version that answered (header, else the body's first word). */
   version?: string
+  /**
+   * The failure came after the answer had begun (status line received, then the connection
+   * broke): the replica died mid-answer, which no load balancer can retry, unlike a request
+   * whose replica failed before answering.
+   */
+  midAnswer?: true
 }
 
 /** The key a failure is counted under: "http_503", "ECONNRESET", "timeout", … */

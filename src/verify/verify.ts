@@ -18,8 +18,11 @@ export interface VerifyOptions extends LoadOptions {
   command?: string[]
   /** Awaited after the command, before the load stops (e.g. wait for `rollout status`). */
   waitForRollout?: () => Promise<void>
-  /** The command's stdio (default inherit: its output shows as usual). */
-  commandStdio?: 'inherit' | 'ignore'
+  /**
+   * The command's stdio (default inherit: its output shows as usual). stderr: its output goes
+   * to stderr, keeping stdout for a machine-read report.
+   */
+  commandStdio?: 'inherit' | 'ignore' | 'stderr'
   /** Load before the command starts, for a baseline (default 1 s). */
   warmupMs?: number
   /** Load after the rollout finished, to see the settled state (default 1 s). */
@@ -70,10 +73,10 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   return { report: summarize(load), load, exitCode, ...(rolloutError !== undefined ? { rolloutError } : {}) }
 }
 
-function runCommand(argv: string[], stdio: 'inherit' | 'ignore', signal: AbortSignal | undefined): Promise<number> {
+function runCommand(argv: string[], stdio: 'inherit' | 'ignore' | 'stderr', signal: AbortSignal | undefined): Promise<number> {
   const [file, ...args] = argv as [string, ...string[]]
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio, ...(signal ? { signal } : {}) })
+    const child = spawn(file, args, { stdio: stdio === 'stderr' ? ['inherit', 2, 2] : stdio, ...(signal ? { signal } : {}) })
     child.once('error', (e: NodeJS.ErrnoException) => {
       if (e.name === 'AbortError') return
       reject(

@@ -130,4 +130,20 @@ describe('verify', () => {
       server.close()
     }
   })
+
+  it('-o json prints the report as one JSON object', async () => {
+    const { createServer } = await import('node:http')
+    const server = createServer((_req, res) => res.writeHead(200, { 'x-app-version': 'v1' }).end('v1\n'))
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const port = (server.address() as { port: number }).port
+    try {
+      h = createHarness()
+      const res = await h.run(`verify http://127.0.0.1:${port}/ --rate 50 --duration 3s -o json`)
+      expect(res.code).toBe(0)
+      const report = JSON.parse(res.out) as { failed: number; midAnswer: number; ok: number; versions: Record<string, number> }
+      expect(report).toMatchObject({ failed: 0, midAnswer: 0, versions: { v1: report.ok } })
+    } finally {
+      server.close()
+    }
+  })
 })

@@ -22,6 +22,8 @@ export interface VerifyCommandOptions {
   keepAlive: boolean
   deployment?: string
   svg?: string
+  /** json: the report as one JSON object on stdout (the command's output goes to stderr). */
+  output: 'text' | 'json'
   namespace: string
 }
 
@@ -40,6 +42,7 @@ export const verifyCommand = defineCommand<VerifyCommandOptions>({
     { flags: '--no-keep-alive', description: 'Open a new connection for every request' },
     { flags: '--deployment <name>', description: 'Keep the load on until this deployment has rolled out' },
     { flags: '--svg <file>', description: 'Also write the report as an SVG timeline' },
+    { flags: '-o, --output <format>', description: 'Report format: text|json (json: the command writes to stderr)' },
   ],
   complete(args, flags, ctx) {
     const [url, ...command] = args
@@ -49,6 +52,8 @@ export const verifyCommand = defineCommand<VerifyCommandOptions>({
     const duration = str(flags.duration)
     const deployment = str(flags.deployment)
     const svg = str(flags.svg)
+    const output = str(flags.output) ?? 'text'
+    if (output !== 'text' && output !== 'json') throw usageError(`unknown --output "${output}"`, 'use -o text or -o json')
     return {
       url,
       command,
@@ -57,6 +62,7 @@ export const verifyCommand = defineCommand<VerifyCommandOptions>({
       keepAlive: flags.keepAlive === undefined ? true : bool(flags.keepAlive),
       ...(deployment ? { deployment } : {}),
       ...(svg ? { svg } : {}),
+      output,
       namespace: ctx.namespace,
     }
   },
@@ -69,6 +75,7 @@ export const verifyCommand = defineCommand<VerifyCommandOptions>({
       ...(o.durationMs ? { durationMs: o.durationMs } : {}),
       ...(o.command.length ? { command: o.command } : {}),
       signal: ctx.signal,
+      ...(o.output === 'json' ? { commandStdio: 'stderr' as const } : {}),
       ...(client && o.deployment
         ? {
             waitForRollout: async () => {
@@ -78,7 +85,7 @@ export const verifyCommand = defineCommand<VerifyCommandOptions>({
           }
         : {}),
     })
-    ctx.io.out.write(renderText(result.report))
+    ctx.io.out.write(o.output === 'json' ? JSON.stringify(result.report) + '\n' : renderText(result.report))
     if (o.svg) await writeFile(o.svg, renderSvg(result.report))
     if (result.rolloutError !== undefined) throw result.rolloutError
     return result.report.failed === 0 && (result.exitCode ?? 0) === 0 ? 0 : 1
