@@ -16,11 +16,13 @@ import { ObjectCache } from '../reconciler/object-cache.ts'
 import type { ObjectStore } from '../store/types.ts'
 import type { ControllerDeps } from './controller-deps.ts'
 import { createDeploymentController } from './deployment/reconcile.ts'
+import { endpointsController } from './endpoints/reconcile.ts'
 import { createReplicaSetController } from './replicaset/reconcile.ts'
 
 export const CONTROLLERS: ReadonlyArray<(deps: ControllerDeps) => Controller> = [
   createDeploymentController,
   createReplicaSetController,
+  endpointsController,
 ]
 
 export interface StartControllersOptions {

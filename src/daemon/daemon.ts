@@ -16,8 +16,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import { openArtifactStore } from '../artifacts/artifact-store.ts'
-import { CONTROLLERS, startControllers, type ControllerManager } from '../controllers/manager.ts'
-import { endpointsController } from '../controllers/endpoints/reconcile.ts'
+import { startControllers, type ControllerManager } from '../controllers/manager.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import { systemClock } from '../platform/clock.ts'
 import { DATA_FILES, DEFAULT_API_HOST, DEFAULT_API_PORT } from '../platform/env.ts'
@@ -85,7 +84,6 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     clock,
     ids: randomIds,
     logger,
-    controllers: [...CONTROLLERS, endpointsController],
   })
 
   let resolveStopped!: () => void

@@ -25,7 +25,7 @@ import {
   onlyTypes,
 } from '../../reconciler/controller.ts'
 import { parseKey } from '../../reconciler/keys.ts'
-import { recordEvent } from '../events.ts'
+import { recordEvent } from '../../events/record-event.ts'
 import type { ControllerDeps } from '../controller-deps.ts'
 import type { DeploymentAction } from './actions.ts'
 import { planDeployment } from './plan.ts'

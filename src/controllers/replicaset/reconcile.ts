@@ -22,7 +22,7 @@ import { parseKey } from '../../reconciler/keys.ts'
 import { DEFAULT_NODE_NAME } from '../../runtime/types.ts'
 import type { ControllerDeps } from '../controller-deps.ts'
 import { nextAvailabilityCheck, replicaSetStatusFromPods } from '../../rollout/availability.ts'
-import { recordEvent } from '../events.ts'
+import { recordEvent } from '../../events/record-event.ts'
 import { planReplicaSet, podChangeMatters, podFromTemplate } from './plan.ts'
 
 export const REPLICASET_CONTROLLER = 'replicaset-controller'

@@ -4,7 +4,7 @@
  * "kubelet", host = node name). A failure to record never disturbs the pod's supervision.
  */
 import type { Pod } from '../../api/types.ts'
-import { recordEvent } from '../../controllers/events.ts'
+import { recordEvent } from '../../events/record-event.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Logger } from '../../platform/logger.ts'
 import type { ObjectStore } from '../../store/types.ts'

@@ -3,7 +3,7 @@ import { aDeployment } from '../../test/support/builders.ts'
 import { FakeClock } from '../platform/clock.ts'
 import { sequentialIds } from '../platform/ids.ts'
 import { createMemoryStore } from '../store/memory/memory-store.ts'
-import { recordEvent } from './events.ts'
+import { recordEvent } from './record-event.ts'
 
 describe('recordEvent', () => {
   const setup = () => {
