@@ -95,6 +95,15 @@ const table = [
   `|---|---:|---:|---:|---|---|`,
   ...rows,
 ].join('\n')
+// Rounds are interleaved, so drift hits every target alike; a large spread between one
+// target's rounds still means the machine was busy and the ratios are indicative only.
+const spread = rows.length
+  ? ['direct', 'nginx', 'haproxy', 'baton']
+      .map((t) => medians.get(t))
+      .filter((m): m is Median => m !== undefined)
+      .map((m) => `${m.target} ${(Math.max(...m.rps_each) / Math.min(...m.rps_each)).toFixed(2)}`)
+      .join(', ')
+  : ''
 const verdict =
   `Baton / nginx: throughput ${(rpsRatio * 100).toFixed(0)} % (target ≥ 80 %), ` +
   `p99 ${p99Ratio.toFixed(2)}× (target ≤ 1.5×).`
@@ -114,6 +123,10 @@ if (!values['no-write']) {
     table,
     '',
     verdict,
+    '',
+    `Spread between rounds (max/min req/s): ${spread}. Above about 1.2 the machine was busy during ` +
+      'the run and the ratios are indicative only; the peers\' quiet-machine anchor is nginx 44.5 k req/s, ' +
+      'p99 3.48 ms (shared/peers/README.md).',
     '',
   ].join('\n')
   const path = join(ROOT, 'docs/benchmarks.md')

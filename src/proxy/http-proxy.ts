@@ -334,13 +334,13 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
         continue
       }
       this.#resBuf = null
+      if (res.status === 101 && !this.#req!.upgrade) {
+        this.#upstreamGarbage(conn, 'switched protocols without being asked')
+        return
+      }
       this.#res = res
       this.#resStarted = true
       if (res.status === 101) {
-        if (!this.#req!.upgrade) {
-          this.#upstreamGarbage(conn, 'switched protocols without being asked')
-          return
-        }
         this.#startTunnel(conn, res, buf, rest)
         return
       }
