@@ -28,8 +28,14 @@ import type { SavedContainer } from './adoption.ts'
 import { checkoutImage, rootfsDir } from './image-checkout.ts'
 import { isLaunchProblem, launchConfig, type LaunchConfig } from './launch-config.ts'
 import { resolvePort, type PortMapping } from './port-allocator.ts'
-import { isRunning } from './proc-stat.ts'
-import { adoptReplica, KILLED_EXIT_CODE, launchReplica, readExitCode, type ReplicaProcess } from './replica-process.ts'
+import {
+  adoptReplica,
+  KILLED_EXIT_CODE,
+  launchReplica,
+  readExitCode,
+  waitUntilGone,
+  type ReplicaProcess,
+} from './replica-process.ts'
 import { formatDelay, imagePullDelay, restartDelay } from './restart-backoff.ts'
 import { killContainer, podGraceMs, runHook } from './termination.ts'
 
@@ -48,7 +54,7 @@ export interface SupervisorHost {
   changed(): void
 }
 
-/** How long a restart waits for the previous instance's log pump to finish its file. */
+/** How long a restart or a stop waits for the previous instance's log pump to finish its file. */
 const PUMP_DRAIN_MS = 2000
 
 export class ContainerSupervisor {
@@ -64,6 +70,8 @@ export class ContainerSupervisor {
   #probes: ContainerProbes | undefined
   #config: LaunchConfig | undefined
   #timer: TimerHandle | undefined
+  /** The pull-and-launch in progress, which stop() lets finish (it then kills what it started). */
+  #starting: Promise<void> | undefined
   #killedByAgent = false
   /** Set when the pod terminates or the agent lets go: no more starts or restarts. */
   #stopped = false
@@ -105,7 +113,7 @@ export class ContainerSupervisor {
   }
 
   start(): void {
-    void this.#run()
+    this.#starting = this.#run()
   }
 
   /** Re-attaches to the instance an earlier agent started; restarts it if it exited meanwhile. */
@@ -142,10 +150,14 @@ export class ContainerSupervisor {
   /** Kills the container for the pod's deletion (preStop, SIGTERM, SIGKILL after graceMs). */
   async stop(graceMs: number): Promise<void> {
     this.beginTermination()
+    await this.#starting
     const proc = this.#proc
-    if (!proc) return
-    this.#host.event('Normal', 'Killing', `Stopping container ${this.name}`)
-    await this.#kill(proc, graceMs)
+    if (proc) {
+      this.#host.event('Normal', 'Killing', `Stopping container ${this.name}`)
+      await this.#kill(proc, graceMs)
+    }
+    // The last instance's pump finishes its file before the pod directory can go.
+    await waitUntilGone(this.#pumpPid, this.#host.clock, PUMP_DRAIN_MS)
   }
 
   /** The agent stops watching; the process keeps running for the next agent to adopt. */
@@ -198,6 +210,7 @@ export class ContainerSupervisor {
     }
     this.#config = config
     await this.#rotateLogs()
+    if (this.#stopped) return
     // The pump's `ready` is not awaited: a start (and so a rollout step) would wait for a
     // second Node process to boot, only to stamp the app's very first lines a few ms earlier.
     const pump = spawnLogPump({ podDir: this.#host.podDir, container: this.name })
@@ -265,10 +278,8 @@ export class ContainerSupervisor {
   /** Keeps the previous instance's log as `<name>.previous.log` (kubectl logs --previous). */
   async #rotateLogs(): Promise<void> {
     if (this.#status.restartCount === 0 && this.#pumpPid === undefined) return
-    const deadline = this.#host.clock.now() + PUMP_DRAIN_MS
-    while (this.#pumpPid !== undefined && isRunning(this.#pumpPid) && this.#host.clock.now() < deadline) {
-      await new Promise<void>((r) => this.#host.clock.setTimeout(r, 20))
-    }
+    // Polled by pid: a re-adopted instance's pump was started by an earlier agent.
+    await waitUntilGone(this.#pumpPid, this.#host.clock, PUMP_DRAIN_MS)
     rotatePrevious(this.#host.podDir, this.name)
   }
 

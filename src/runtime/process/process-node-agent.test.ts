@@ -92,7 +92,7 @@ describe('process node agent', () => {
     const h = await harness()
     await h.agent.start()
     const env = { ON_SIGTERM: 'ignore', SPAWN_CHILD: '1' }
-    h.store.create(aPod('stubborn', { terminationGracePeriodSeconds: 2, containers: [webContainer(env)] }))
+    h.store.create(aPod('stubborn', { terminationGracePeriodSeconds: 2, containers: [webContainer(env, { readinessProbe: readiness })] }))
     const pod = await waitFor('Ready', () => {
       const p = getPod(h.store, 'stubborn')
       return condition(p, 'Ready') === 'True' ? p : undefined

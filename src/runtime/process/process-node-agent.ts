@@ -26,7 +26,7 @@ import { readPodStates, removePodDir, podDir, type PodState } from './adoption.t
 import { podEventRecorder } from './pod-events.ts'
 import { PodWorker, type AgentContext } from './pod-worker.ts'
 import { DEFAULT_PORT_RANGE, PortAllocator, type PortRange } from './port-allocator.ts'
-import { adoptReplica } from './replica-process.ts'
+import { adoptReplica, waitUntilGone } from './replica-process.ts'
 import { killContainer } from './termination.ts'
 
 export interface ProcessNodeAgentOptions {
@@ -132,6 +132,7 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
           handlerContext: { clock, resolvePort: () => undefined, cwd: opts.dataDir, env: ctx.baseEnv },
           onPreStopFailed: () => {},
         })
+        await waitUntilGone(c.pumpPid, clock, 2000)
       }),
     )
     for (const m of state.portMappings) ctx.ports.release(m.hostPort)

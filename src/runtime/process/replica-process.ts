@@ -132,3 +132,11 @@ export function readExitCode(path: string): number | undefined {
     return undefined
   }
 }
+
+/** Resolves once `pid` is gone (or a zombie), or after `timeoutMs`; for processes that are not our children. */
+export async function waitUntilGone(pid: number | undefined, clock: Clock, timeoutMs: number): Promise<void> {
+  const deadline = clock.now() + timeoutMs
+  while (pid !== undefined && isRunning(pid) && clock.now() < deadline) {
+    await new Promise<void>((r) => clock.setTimeout(r, 20))
+  }
+}

@@ -14,6 +14,15 @@ const { spawn } = require('node:child_process')
 const started = Date.now()
 const env = process.env
 const note = (what) => env.EVENTS_FILE && fs.appendFileSync(env.EVENTS_FILE, `${Date.now()} ${what}\n`)
+
+// First of all, so that no SIGTERM can arrive before the handler.
+process.on('SIGTERM', () => {
+  note('sigterm')
+  console.log('got SIGTERM')
+  if (env.ON_SIGTERM === 'ignore') return
+  note('exit')
+  process.exit(0)
+})
 note('start')
 
 if (env.SPAWN_CHILD === '1') spawn('sleep', ['300'], { stdio: 'ignore' })
@@ -37,11 +46,3 @@ if (env.EXIT_AFTER_MS) {
     process.exit(Number(env.EXIT_CODE || 1))
   }, Number(env.EXIT_AFTER_MS))
 }
-
-process.on('SIGTERM', () => {
-  note('sigterm')
-  console.log('got SIGTERM')
-  if (env.ON_SIGTERM === 'ignore') return
-  note('exit')
-  process.exit(0)
-})
