@@ -45,43 +45,65 @@ export interface ClusterOptions {
   logger: Logger
 }
 
+interface WorkerState {
+  pending: Map<number, Pending>
+  /** The worker listens for messages (it said so); until then calls wait in `queue`. */
+  ready: boolean
+  queue: Envelope[]
+}
+
+/** Message id a worker uses to say its message handler is attached. */
+const READY_ID = 0
+
 export function clusterPlane(opts: ClusterOptions): Plane {
   let routes: ServiceRoute[] = []
   let nextId = 1
   let stopping = false
-  const pending = new Map<Worker, Map<number, Pending>>()
+  const workers = new Map<Worker, WorkerState>()
 
   const call = <T>(w: Worker, req: Request, fallback: T): Promise<T> =>
     new Promise((resolve) => {
+      const st = workers.get(w)
+      if (!st) return resolve(fallback)
       const id = nextId++
-      pending.get(w)?.set(id, { resolve: resolve as (v: unknown) => void, fallback })
-      w.send({ baton: 'proxy', id, req } satisfies Envelope)
+      st.pending.set(id, { resolve: resolve as (v: unknown) => void, fallback })
+      const env: Envelope = { baton: 'proxy', id, req }
+      if (st.ready) w.send(env)
+      else st.queue.push(env)
     })
 
   const spawn = (): Worker => {
     const w = cluster.fork()
-    pending.set(w, new Map())
+    const st: WorkerState = { pending: new Map(), ready: false, queue: [] }
+    workers.set(w, st)
     w.on('message', (m: Envelope) => {
       if (m?.baton !== 'proxy') return
-      const p = pending.get(w)?.get(m.id)
+      if (m.id === READY_ID) {
+        // A message sent before the worker's handler exists would be lost: the table goes
+        // out only now, then whatever was asked meanwhile.
+        st.ready = true
+        void call(w, { op: 'init', options: opts.options, routes }, [])
+        for (const env of st.queue.splice(0)) w.send(env)
+        return
+      }
+      const p = st.pending.get(m.id)
       if (!p) return
-      pending.get(w)?.delete(m.id)
+      st.pending.delete(m.id)
       p.resolve(m.result)
     })
     w.on('exit', (code, signal) => {
-      for (const p of pending.get(w)?.values() ?? []) p.resolve(p.fallback)
-      pending.delete(w)
+      for (const p of st.pending.values()) p.resolve(p.fallback)
+      workers.delete(w)
       if (stopping) return
       opts.logger.error('proxy worker died; starting another', { pid: w.process.pid, code, signal })
       spawn()
     })
-    void call(w, { op: 'init', options: opts.options, routes }, [])
     return w
   }
 
   cluster.setupPrimary({ exec: opts.exec, args: ['--worker'], silent: false })
   for (let i = 0; i < opts.workers; i++) spawn()
-  const all = () => [...pending.keys()]
+  const all = () => [...workers.keys()]
 
   return {
     async setRoutes(next) {
@@ -151,4 +173,5 @@ export function runWorker(logger: Logger): void {
     dp?.close()
     process.exit(0)
   })
+  reply(READY_ID, 'ready')
 }
