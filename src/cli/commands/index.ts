@@ -14,6 +14,7 @@ import { logsCommand } from './logs.ts'
 import { pushCommand } from './push.ts'
 import { rolloutHistoryCommand } from './rollout-history.ts'
 import { rolloutPauseCommand, rolloutResumeCommand } from './rollout-pause-resume.ts'
+import { rolloutPlanCommand } from './rollout-plan.ts'
 import { rolloutRestartCommand } from './rollout-restart.ts'
 import { rolloutStatusCommand } from './rollout-status.ts'
 import { rolloutUndoCommand } from './rollout-undo.ts'
@@ -41,6 +42,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   rolloutPauseCommand,
   rolloutResumeCommand,
   rolloutRestartCommand,
+  rolloutPlanCommand,
   logsCommand,
   pushCommand,
   verifyCommand,

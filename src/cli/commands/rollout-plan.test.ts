@@ -1,0 +1,110 @@
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { applyDefaults } from '../../api/defaults.ts'
+import type { Deployment } from '../../api/types.ts'
+import { aDeployment, aReplicaSet } from '../testing/builders.ts'
+import { createHarness, type Harness } from '../testing/harness.ts'
+
+let h: Harness
+let dir: string
+beforeEach(() => {
+  h = createHarness()
+  dir = mkdtempSync(join(tmpdir(), 'baton-plan-'))
+})
+afterEach(() => {
+  h.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+/** Seed 001's shape: 10 replicas, maxSurge 1 / maxUnavailable 1, a 1 s readiness probe; all running. */
+function createWeb(): Deployment {
+  const d = aDeployment('web', { replicas: 10 })
+  delete d.metadata.uid
+  d.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } }
+  d.spec.template.spec.containers[0]!.readinessProbe = { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 1 }
+  // As the API server stores it: defaulted.
+  const created = h.store.create(applyDefaults(d)) as Deployment
+  const rs = aReplicaSet(created, '7d9f5c6b8', { replicas: 10 })
+  delete rs.metadata.uid
+  h.store.create(rs)
+  return created
+}
+
+const GOLDEN_SET_IMAGE = `deployment/web: RollingUpdate, 10 replicas, maxSurge 1, maxUnavailable 1 (at most 11 pods, at least 9 available)
+new ReplicaSet: web-NEWHASH
+
+STEP   AT    NEW   OLD   AVAILABLE (MIN)   PODS (MAX)   EXITING (MAX)
+1      0s    2     9     9                 11           1
+2      1s    4     7     9                 11           2
+3      2s    6     5     9                 11           2
+4      3s    8     3     9                 11           2
+5      4s    10    1     9                 11           2
+6      5s    10    0     10                10           1
+
+Available pods never fall below 9 of 10; at most 11 pods run at once (plus 2 still exiting).
+Estimated duration: ~5s until rolled out, ~6s until the last old pod has exited, from
+  readiness ~1s per pod (initialDelaySeconds 0 + periodSeconds 1 × successThreshold 1), minReadySeconds 0;
+  an old pod exits ~1s after deletion (terminationGracePeriodSeconds 30 at most)
+`
+
+describe('baton rollout plan', () => {
+  it('previews set image: the steps of seed 001, the extremes and the estimate (golden)', async () => {
+    createWeb()
+    const res = await h.run('rollout plan deployment/web --image web=web:v2')
+    expect(res.err).toBe('')
+    expect(res.code).toBe(0)
+    expect(res.out.replace(/web-[0-9a-z]{6,10}\n/, 'web-NEWHASH\n')).toBe(GOLDEN_SET_IMAGE)
+    // Nothing was written.
+    expect((h.store.get('Deployment', 'default', 'web') as Deployment).spec.template.spec.containers[0]?.image).toBe('web:v1')
+    expect(h.store.list('ReplicaSet', {}).items).toHaveLength(1)
+  })
+
+  it('-o json: steps with their events, the estimate in seconds', async () => {
+    createWeb()
+    const res = await h.run('rollout plan deploy/web --image web=web:v2 --replicas 12 -o json')
+    expect(res.code).toBe(0)
+    const doc = JSON.parse(res.out)
+    expect(doc).toMatchObject({ deployment: 'web', minAvailable: 10, maxPods: 13, estimatedSeconds: expect.any(Number) })
+    // 12 + maxSurge 1 − 10 running = 3 new pods at once.
+    expect(doc.steps[0].events[0]).toMatch(/^Scaled up replica set web-\w+ to 3$/)
+    expect(doc.steps.at(-1)).toMatchObject({ newReplicas: 12, oldReplicas: 0 })
+  })
+
+  it('-f previews what apply would store: a new deployment starts at full size', async () => {
+    const file = join(dir, 'api.yaml')
+    writeFileSync(
+      file,
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  replicas: 4\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      containers:\n        - name: api\n          image: api:v1\n          readinessProbe: {tcpSocket: {port: 8080}, initialDelaySeconds: 2, periodSeconds: 3, successThreshold: 2}\n`,
+    )
+    const res = await h.run(`rollout plan -f ${file} -o json`)
+    expect(res.err).toBe('')
+    const doc = JSON.parse(res.out)
+    expect(doc.steps.map((s: { newReplicas: number; oldReplicas: number }) => `${s.newReplicas}/${s.oldReplicas}`)).toEqual(['4/0'])
+    expect(doc.estimatedSeconds).toBe(8)
+    expect(doc.timing).toMatchObject({ readyMs: 8000, initialDelaySeconds: 2, periodSeconds: 3, successThreshold: 2 })
+  })
+
+  it('-f with the live manifest unchanged: one step, nothing moves', async () => {
+    const d = createWeb()
+    const file = join(dir, 'web.json')
+    writeFileSync(file, JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: d.spec }))
+    const doc = JSON.parse((await h.run(`rollout plan -f ${file} -o json`)).out)
+    expect(doc.steps).toHaveLength(1)
+    expect(doc.steps[0]).toMatchObject({ newReplicas: 10, oldReplicas: 0, events: [] })
+  })
+
+  it.each([
+    { argv: 'rollout plan deployment/web', err: /nothing to preview/ },
+    { argv: 'rollout plan deployment/web --image web', err: /invalid image update "web"/ },
+    { argv: 'rollout plan -f x.yaml deployment/web', err: /-f cannot be combined/ },
+    { argv: 'rollout plan deployment/nope --image web=web:v2', err: /not found/ },
+    { argv: 'rollout plan deployment/web --image other=web:v2', err: /unable to find container named "other"/ },
+  ])('$argv fails: $err', async ({ argv, err }) => {
+    createWeb()
+    const res = await h.run(argv)
+    expect(res.code).toBe(1)
+    expect(res.err).toMatch(err)
+  })
+})
