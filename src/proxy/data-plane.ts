@@ -127,7 +127,8 @@ export class DataPlane {
       rs.listenError = ''
       return undefined
     } catch (err) {
-      if (this.#listeners.get(key) === l) this.#listeners.delete(key)
+      if (this.#listeners.get(key) !== l) return undefined // replaced or removed meanwhile
+      this.#listeners.delete(key)
       rs.listenError = (err as Error).message
       this.#logger.error('cannot listen for service', { listen: key, service: rs.route.service, err })
       return { listen: key, service: `${rs.route.namespace}/${rs.route.service}`, error: rs.listenError }

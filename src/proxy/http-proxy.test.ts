@@ -285,6 +285,16 @@ describe('HTTP proxy: route table pushes', () => {
     expect((await request(`http://127.0.0.1:${port}`)).body).toBe('a')
   })
 
+  it('settles a push whose route the next push removes while its port is being bound', async () => {
+    const { DataPlane } = await import('./data-plane.ts')
+    const dp = new DataPlane()
+    cleanup(() => dp.close())
+    const port = await freePort()
+    const results = await Promise.all([dp.setRoutes([route(port, [])]), dp.setRoutes([])])
+    expect(results).toEqual([[], []])
+    expect(dp.routes()).toEqual([])
+  })
+
   it('reports an address it cannot listen on', async () => {
     const taken = await startRawServer(() => {})
     const { dp } = await startPlane([])

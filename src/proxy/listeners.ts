@@ -34,11 +34,14 @@ export class Listener {
 
   /** Set while binding. */
   opening: Promise<void> | undefined
+  #abort: ((err: Error) => void) | undefined
 
   /** Binds the route's listen address; rejects with the bind error (EADDRINUSE, EACCES...). */
   open(): Promise<void> {
     const { host, port } = this.route.route.listen
     this.opening = new Promise<void>((resolve, reject) => {
+      // A route removed while its port is still being bound must not leave a push waiting.
+      this.#abort = reject
       const onError = (err: Error) => reject(err)
       this.#server.once('error', onError)
       this.#server.listen({ host, port, exclusive: false }, () => {
@@ -47,18 +50,18 @@ export class Listener {
         this.listening = true
         resolve()
       })
-    }).finally(() => (this.opening = undefined))
+    }).finally(() => {
+      this.opening = undefined
+      this.#abort = undefined
+    })
     return this.opening
   }
 
   close(): void {
     this.listening = false
+    this.#abort?.(new Error('route removed while its address was being opened'))
     this.#server.close()
     for (const c of this.#conns.keys()) c.closeGracefully()
-  }
-
-  connections(): number {
-    return this.#conns.size
   }
 
   /** Ends every client connection at once (proxy shutdown). */
