@@ -27,6 +27,7 @@ import type { ProbeKind } from '../../probes/probe-timing.ts'
 import type { SavedContainer } from './adoption.ts'
 import { checkoutImage, rootfsDir } from './image-checkout.ts'
 import { isLaunchProblem, launchConfig, type LaunchConfig } from './launch-config.ts'
+import { descendantsRss, MEMORY_CHECK_MS, parseMemoryQuantity } from './memory-limit.ts'
 import { resolvePort, type PortMapping } from './port-allocator.ts'
 import {
   adoptReplica,
@@ -73,6 +74,8 @@ export class ContainerSupervisor {
   /** The pull-and-launch in progress, which stop() lets finish (it then kills what it started). */
   #starting: Promise<void> | undefined
   #killedByAgent = false
+  #oomKilled = false
+  #memoryTimer: TimerHandle | undefined
   /** Set when the pod terminates or the agent lets go: no more starts or restarts. */
   #stopped = false
 
@@ -136,6 +139,7 @@ export class ContainerSupervisor {
     const config = this.#launchConfig()
     if (!isLaunchProblem(config)) this.#config = config
     this.#startProbes({ started: this.#status.started === true, ready: this.#status.ready })
+    this.#watchMemory(proc)
     void proc.exited.then((code) => this.#exited(proc, code))
   }
 
@@ -143,6 +147,7 @@ export class ContainerSupervisor {
   beginTermination(): void {
     this.#stopped = true
     this.#timer?.cancel()
+    this.#memoryTimer?.cancel()
     this.#probes?.stop()
     this.#status.ready = false
   }
@@ -243,7 +248,24 @@ export class ContainerSupervisor {
     if (!(await this.#postStart(proc))) return
     this.#status.state = { running: { startedAt: toTimestamp(this.#startedAt) } }
     this.#startProbes()
+    this.#watchMemory(proc)
     this.#host.changed()
+  }
+
+  /** Enforces resources.limits.memory (memory-limit.ts): over the limit, the group is SIGKILLed. */
+  #watchMemory(proc: ReplicaProcess): void {
+    const limit = parseMemoryQuantity(this.#spec.resources?.limits?.memory)
+    if (limit === undefined) return
+    const check = () => {
+      if (this.#proc !== proc || this.#stopped) return
+      if (descendantsRss(proc.pid) > limit) {
+        this.#oomKilled = true
+        proc.signal('SIGKILL')
+        return
+      }
+      this.#memoryTimer = this.#host.clock.setTimeout(check, MEMORY_CHECK_MS)
+    }
+    check()
   }
 
   /** Runs the postStart hook; false when it failed (the container is being killed) or the instance is gone. */
@@ -344,9 +366,12 @@ export class ContainerSupervisor {
     this.#probes = undefined
     this.#proc = undefined
     const now = this.#host.clock.now()
+    this.#memoryTimer?.cancel()
+    const reason = this.#oomKilled ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error'
+    this.#oomKilled = false
     const terminated = {
       exitCode,
-      reason: exitCode === 0 ? 'Completed' : 'Error',
+      reason,
       startedAt: toTimestamp(this.#startedAt),
       finishedAt: toTimestamp(now),
       ...(this.#status.containerID ? { containerID: this.#status.containerID } : {}),

@@ -148,6 +148,19 @@ describe('process node agent', () => {
     )
   })
 
+  it('kills a container over its memory limit and reports OOMKilled', async () => {
+    const h = await harness()
+    await h.agent.start()
+    const resources = { limits: { memory: '150Mi' } }
+    h.store.create(aPod('hungry', { containers: [webContainer({ ALLOC_MB: '300' }, { resources })] }))
+    const cs = await waitFor('OOMKilled', () => {
+      const s = getPod(h.store, 'hungry')?.status?.containerStatuses?.[0]
+      return s?.lastState.terminated?.reason === 'OOMKilled' ? s : undefined
+    })
+    expect(cs.lastState.terminated?.exitCode).toBe(137)
+    expect(cs.restartCount).toBe(1)
+  })
+
   it('reports a missing artifact as ErrImagePull, then ImagePullBackOff, with a Warning event', async () => {
     const h = await harness()
     const reasons: string[] = []

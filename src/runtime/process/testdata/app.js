@@ -7,6 +7,7 @@
 //   ON_SIGTERM        "exit" (default: exit 0 at once) or "ignore"
 //   EVENTS_FILE       appends "<epoch ms> <what>" lines (start, prestop, sigterm, exit) here
 //   SPAWN_CHILD       "1": start a long-lived child process in the same process group
+//   ALLOC_MB          after listening, keep this many MiB allocated and touched
 const http = require('node:http')
 const fs = require('node:fs')
 const { spawn } = require('node:child_process')
@@ -38,7 +39,11 @@ const server = http.createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'application/json' })
   res.end(JSON.stringify({ pod: env.POD_NAME, namespace: env.POD_NAMESPACE, port: env.PORT, http: env.BATON_PORT_HTTP, cwd: process.cwd() }))
 })
-server.listen(Number(env.PORT), '127.0.0.1', () => console.log(`listening on ${env.PORT}`))
+const hoard = []
+server.listen(Number(env.PORT), '127.0.0.1', () => {
+  console.log(`listening on ${env.PORT}`)
+  if (env.ALLOC_MB) hoard.push(Buffer.alloc(Number(env.ALLOC_MB) * 1024 * 1024, 1))
+})
 
 if (env.EXIT_AFTER_MS) {
   setTimeout(() => {
