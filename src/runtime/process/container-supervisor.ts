@@ -27,7 +27,7 @@ import type { ProbeKind } from '../../probes/probe-timing.ts'
 import type { SavedContainer } from './adoption.ts'
 import { checkoutImage, rootfsDir } from './image-checkout.ts'
 import { isLaunchProblem, launchConfig, type LaunchConfig } from './launch-config.ts'
-import { descendantsRss, MEMORY_CHECK_MS, parseMemoryQuantity } from './memory-limit.ts'
+import { parseMemoryQuantity, watchMemory } from './memory-limit.ts'
 import { resolvePort, type PortMapping } from './port-allocator.ts'
 import {
   adoptReplica,
@@ -75,7 +75,7 @@ export class ContainerSupervisor {
   #starting: Promise<void> | undefined
   #killedByAgent = false
   #oomKilled = false
-  #memoryTimer: TimerHandle | undefined
+  #memoryWatch: { cancel(): void } | undefined
   /** Set when the pod terminates or the agent lets go: no more starts or restarts. */
   #stopped = false
 
@@ -147,7 +147,7 @@ export class ContainerSupervisor {
   beginTermination(): void {
     this.#stopped = true
     this.#timer?.cancel()
-    this.#memoryTimer?.cancel()
+    this.#memoryWatch?.cancel()
     this.#probes?.stop()
     this.#status.ready = false
   }
@@ -256,16 +256,11 @@ export class ContainerSupervisor {
   #watchMemory(proc: ReplicaProcess): void {
     const limit = parseMemoryQuantity(this.#spec.resources?.limits?.memory)
     if (limit === undefined) return
-    const check = () => {
-      if (this.#proc !== proc || this.#stopped) return
-      if (descendantsRss(proc.pid) > limit) {
-        this.#oomKilled = true
-        proc.signal('SIGKILL')
-        return
-      }
-      this.#memoryTimer = this.#host.clock.setTimeout(check, MEMORY_CHECK_MS)
-    }
-    check()
+    this.#memoryWatch = watchMemory(proc.pid, limit, this.#host.clock, () => {
+      if (this.#proc !== proc) return
+      this.#oomKilled = true
+      proc.signal('SIGKILL')
+    })
   }
 
   /** Runs the postStart hook; false when it failed (the container is being killed) or the instance is gone. */
@@ -366,7 +361,7 @@ export class ContainerSupervisor {
     this.#probes = undefined
     this.#proc = undefined
     const now = this.#host.clock.now()
-    this.#memoryTimer?.cancel()
+    this.#memoryWatch?.cancel()
     const reason = this.#oomKilled ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error'
     this.#oomKilled = false
     const terminated = {

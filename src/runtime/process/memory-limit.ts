@@ -8,6 +8,7 @@
  * can pass unseen: a limit here is a guard, not a hard ceiling.
  */
 import { readFileSync } from 'node:fs'
+import type { Clock, TimerHandle } from '../../platform/clock.ts'
 
 export const MEMORY_CHECK_MS = 1000
 
@@ -38,6 +39,24 @@ export function parseMemoryQuantity(q: string | number | undefined): number | un
   if (!m) return undefined
   const n = Number(m[1] + (m[2] ?? ''))
   return Math.ceil(n * (SUFFIX[m[3] ?? ''] ?? 1))
+}
+
+/** Samples `shimPid`'s descendants every MEMORY_CHECK_MS; calls `exceeded` once when over `limitBytes`. */
+export function watchMemory(shimPid: number, limitBytes: number, clock: Clock, exceeded: () => void): { cancel(): void } {
+  let timer: TimerHandle | undefined
+  let cancelled = false
+  const check = () => {
+    if (cancelled) return
+    if (descendantsRss(shimPid) > limitBytes) return exceeded()
+    timer = clock.setTimeout(check, MEMORY_CHECK_MS)
+  }
+  check()
+  return {
+    cancel() {
+      cancelled = true
+      timer?.cancel()
+    },
+  }
 }
 
 /** Resident bytes of `pid`'s descendants (the shim's app and whatever it started). */
