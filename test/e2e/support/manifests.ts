@@ -1,0 +1,67 @@
+/**
+ * @module
+ * The example app's Deployment and Service (examples/web/deployment.yaml) with the knobs an
+ * end-to-end test turns: replicas, strategy, service port, image, progress deadline. Defaults
+ * are the example's own: a readiness probe on /ready every second, a preStop httpGet that only
+ * logs (no sleep), terminationGracePeriodSeconds 30.
+ */
+import { stringify } from 'yaml'
+
+export interface WebManifestOptions {
+  /** The Service's port on 127.0.0.1. */
+  servicePort: number
+  replicas: number
+  image?: string
+  /** Absent: Kubernetes' defaults (25% / 25%). */
+  maxSurge?: number | string
+  maxUnavailable?: number | string
+  progressDeadlineSeconds?: number
+  /** Before the app answers ready (the example's manifest uses 300). */
+  startupDelayMs?: number
+  name?: string
+}
+
+/** A multi-document YAML string for `baton apply -f`. */
+export function webManifest(o: WebManifestOptions): string {
+  const name = o.name ?? 'web'
+  const rollingUpdate = {
+    ...(o.maxSurge !== undefined ? { maxSurge: o.maxSurge } : {}),
+    ...(o.maxUnavailable !== undefined ? { maxUnavailable: o.maxUnavailable } : {}),
+  }
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, labels: { app: name } },
+    spec: {
+      replicas: o.replicas,
+      selector: { matchLabels: { app: name } },
+      ...(o.progressDeadlineSeconds !== undefined ? { progressDeadlineSeconds: o.progressDeadlineSeconds } : {}),
+      strategy: { type: 'RollingUpdate', ...(Object.keys(rollingUpdate).length > 0 ? { rollingUpdate } : {}) },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          terminationGracePeriodSeconds: 30,
+          containers: [
+            {
+              name: 'web',
+              image: o.image ?? 'web:v1',
+              command: ['node', 'server.js'],
+              env: [{ name: 'STARTUP_DELAY_MS', value: String(o.startupDelayMs ?? 300) }],
+              ports: [{ name: 'http', containerPort: 8080 }],
+              readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1 },
+              livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5 },
+              lifecycle: { preStop: { httpGet: { path: '/prestop', port: 'http' } } },
+            },
+          ],
+        },
+      },
+    },
+  }
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { selector: { app: name }, ports: [{ name: 'http', port: o.servicePort, targetPort: 'http' }] },
+  }
+  return `${stringify(deployment)}---\n${stringify(service)}`
+}

@@ -1,0 +1,29 @@
+/**
+ * @module
+ * Free loopback ports for end-to-end tests: ask the kernel for one, then let it go. A port
+ * handed out here is not reserved, so each test file also keeps its own range of service
+ * ports (see SERVICE_PORTS) to stay clear of other files running at the same time.
+ */
+import net from 'node:net'
+
+/** A port nothing listens on right now (127.0.0.1). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/**
+ * Service ports, one per e2e test file, so files that do run side by side never open the
+ * same listener. Add a row for a new file.
+ */
+export const SERVICE_PORTS = {
+  zeroDowntimeRolling: 18911,
+  zeroDowntimeFailures: 18912,
+  smoke: 18913,
+} as const

@@ -1,0 +1,51 @@
+/**
+ * @module
+ * Which processes still belong to a test's data directory, read from /proc: a process whose
+ * working directory or command line points into the directory (the daemon, the load
+ * balancer, every replica). Used after `baton down --all` to prove nothing was left behind,
+ * and to kill, by PID, whatever was.
+ */
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
+
+export interface LeftoverProcess {
+  pid: number
+  cwd: string
+  cmdline: string
+}
+
+function tryRead(read: () => string): string {
+  try {
+    return read()
+  } catch {
+    return '' // the process ended while we looked, or is not ours to read
+  }
+}
+
+/** Processes (other than this one) whose cwd or cmdline contains `dir`. Linux only. */
+export function processesUnder(dir: string): LeftoverProcess[] {
+  const found: LeftoverProcess[] = []
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    const pid = Number(name)
+    if (pid === process.pid) continue
+    const cwd = tryRead(() => readlinkSync(`/proc/${name}/cwd`))
+    const cmdline = tryRead(() => readFileSync(`/proc/${name}/cmdline`, 'utf8')).replaceAll('\0', ' ').trim()
+    // A zombie has an empty cmdline and no cwd: it holds no port and its parent reaps it.
+    if (cwd.startsWith(dir) || cmdline.includes(dir)) found.push({ pid, cwd, cmdline })
+  }
+  return found
+}
+
+/** SIGKILL each listed process by PID; returns the ones that were still alive. */
+export function killAll(procs: readonly LeftoverProcess[]): LeftoverProcess[] {
+  const alive: LeftoverProcess[] = []
+  for (const p of procs) {
+    try {
+      process.kill(p.pid, 'SIGKILL')
+      alive.push(p)
+    } catch {
+      // already gone
+    }
+  }
+  return alive
+}
