@@ -28,6 +28,7 @@ import { ensureProxy } from '../proxy/supervise.ts'
 import type { ProxyClient } from '../proxy/client.ts'
 import { createProcessNodeAgent } from '../runtime/process/process-node-agent.ts'
 import type { NodeAgent } from '../runtime/types.ts'
+import { createDashboard } from '../dashboard/mount.ts'
 import { createApiApp } from '../server/app.ts'
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts'
 import type { ObjectStore } from '../store/types.ts'
@@ -112,6 +113,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     logs: podLogSource(store, dataDir),
     traffic: () => proxy.metrics(),
     shutdown: (all) => void stop({ all }),
+    dashboard: createDashboard({ clock }),
   })
   const server = await listen(app.fetch, opts.host ?? DEFAULT_API_HOST, opts.port ?? DEFAULT_API_PORT)
   const addr = server.address() as AddressInfo

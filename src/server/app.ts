@@ -18,14 +18,27 @@ import { type BatonRouteDeps, registerBatonRoutes } from './baton-routes.ts'
 import { errorResponse } from './errors.ts'
 import { registerObjectRoutes } from './object-routes.ts'
 
+/** The web dashboard (src/dashboard/mount.ts), as the API sees it. */
+export interface DashboardMount {
+  /** Routes answered before the token guard: sign-in, sign-out, and the pages (which check their own session). */
+  mountPublic(app: Hono): void
+  /** Routes behind the guard: minting a one-time login code. */
+  mountGuarded(app: Hono): void
+  /** True when the request carries a live dashboard session, accepted in place of the token. */
+  hasSession(req: Request): boolean
+}
+
 /** The store, clock, version and optional daemon parts the routes serve, plus the token guarding them. */
 export interface ApiDeps extends BatonRouteDeps {
   token: string
+  dashboard?: DashboardMount
 }
 
 export function createApiApp(deps: ApiDeps): Hono {
   const app = new Hono()
-  app.use('*', bearerAuth(deps.token))
+  deps.dashboard?.mountPublic(app)
+  app.use('*', bearerAuth(deps.token, deps.dashboard?.hasSession))
+  deps.dashboard?.mountGuarded(app)
   registerBatonRoutes(app, deps)
   registerObjectRoutes(app, deps)
   app.notFound((c) =>

@@ -1,7 +1,8 @@
 /**
  * @module
  * Every route sits behind the daemon's token: `Authorization: Bearer <token>`. The token is
- * compared in constant time so that response timing does not leak it byte by byte.
+ * compared in constant time so that response timing does not leak it byte by byte. The web
+ * dashboard's browser session (src/dashboard) passes too, when `hasSession` says so.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
@@ -10,9 +11,10 @@ import { errorResponse } from './errors.ts'
 
 const digest = (s: string) => createHash('sha256').update(s).digest()
 
-export function bearerAuth(token: string): MiddlewareHandler {
+export function bearerAuth(token: string, hasSession?: (req: Request) => boolean): MiddlewareHandler {
   const want = digest(token)
   return async (c, next) => {
+    if (hasSession?.(c.req.raw)) return next()
     const header = c.req.header('authorization') ?? ''
     const match = /^Bearer\s+(.+)$/i.exec(header)
     if (!match || !timingSafeEqual(digest(match[1]!.trim()), want)) {

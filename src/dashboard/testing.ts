@@ -1,0 +1,62 @@
+/**
+ * @module
+ * Test and benchmark support (never imported by the daemon): Debian's Chromium driven by
+ * playwright-core, and the dashboard's sign-in through `baton dashboard --no-open`.
+ * Chromium gets a fresh profile every launch and no background networking: this machine has
+ * no network but loopback, and Chromium's own update and sync traffic would only fail.
+ */
+import { existsSync } from 'node:fs'
+import { chromium, type Browser, type Page } from 'playwright-core'
+
+export const CHROMIUM = '/usr/bin/chromium'
+
+export const VIEWPORTS = {
+  desktop: { width: 1280, height: 900 },
+  phone: { width: 390, height: 844 },
+} as const
+
+export function chromiumInstalled(): boolean {
+  return existsSync(CHROMIUM)
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+}
+
+/** Opens the one-time link in a new page and waits for the dashboard to render. */
+export async function signIn(browser: Browser, link: string, viewport: { width: number; height: number } = VIEWPORTS.desktop): Promise<Page> {
+  const context = await browser.newContext({ viewport })
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text())
+  })
+  ;(page as Page & { errors?: string[] }).errors = errors
+  await page.goto(link)
+  await page.waitForURL(/\/ui\/$/)
+  await page.getByRole('heading', { name: 'Deployments' }).waitFor()
+  return page
+}
+
+/** The page's console errors and uncaught exceptions so far (CSP violations show up here). */
+export function pageErrors(page: Page): string[] {
+  return (page as Page & { errors?: string[] }).errors ?? []
+}
+
+/** "rev N: 3 ready, 1 starting" for every ReplicaSet row, read from the dots. */
+export function dotsByRevision(page: Page): Promise<Record<string, Record<string, number>>> {
+  return page.evaluate(() => {
+    const out: Record<string, Record<string, number>> = {}
+    for (const row of document.querySelectorAll<HTMLElement>('[data-revision]')) {
+      const counts: Record<string, number> = {}
+      for (const dot of row.querySelectorAll<HTMLElement>('[data-state]')) counts[dot.dataset.state!] = (counts[dot.dataset.state!] ?? 0) + 1
+      out[row.dataset.revision!] = counts
+    }
+    return out
+  })
+}

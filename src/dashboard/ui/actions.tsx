@@ -1,0 +1,217 @@
+/**
+ * @module
+ * The changes the Deployment page can make, each behind a confirmation that says what will
+ * happen: set image and scale show the rollout plan (rollout/preview-simulation.ts, the real
+ * planner run on a virtual clock, as `baton rollout plan` does), a rollback shows the
+ * fields that revision changes back (template-diff.ts). The writes use the same pure helpers as
+ * the CLI's rollout verbs (rollout/rollback.ts), so the two behave alike.
+ */
+import { useState } from 'preact/hooks'
+import type { Deployment, PodTemplateSpec, ReplicaSet } from '../../api/types.ts'
+import { CHANGE_CAUSE_ANNOTATION } from '../../rollout/annotations.ts'
+import { revisionTemplate } from '../../rollout/history.ts'
+import { planDeployment } from '../../controllers/deployment/plan.ts'
+import { previewRollout, type RolloutPreview } from '../../rollout/preview-simulation.ts'
+import { estimateTiming } from '../../rollout/preview-timing.ts'
+import { pauseDeployment, planUndo, restartTemplate, resumeDeployment } from '../../rollout/rollback.ts'
+import { updateDeployment } from './api.ts'
+import { Dialog } from './dialog.tsx'
+import { templateDiff } from './template-diff.ts'
+
+export type Action = { kind: 'image' } | { kind: 'scale' } | { kind: 'pause' } | { kind: 'resume' } | { kind: 'restart' } | { kind: 'rollback'; revision: number }
+
+interface Props {
+  action: Action
+  deployment: Deployment
+  replicaSets: ReplicaSet[]
+  onClose: () => void
+}
+
+const ns = (d: Deployment) => d.metadata.namespace ?? 'default'
+
+/** The controller's steps for `d` changed by `change`, from the current ReplicaSets. */
+function preview(d: Deployment, replicaSets: ReplicaSet[], change: (d: Deployment) => Deployment): RolloutPreview {
+  const changed = change(structuredClone(d))
+  const next = { ...changed, metadata: { ...changed.metadata, generation: (changed.metadata.generation ?? 1) + 1 } }
+  return previewRollout({ deployment: next, replicaSets }, planDeployment, estimateTiming(next))
+}
+
+const secs = (ms: number) => `${Math.round(ms / 100) / 10} s`
+
+function Plan(props: { preview: RolloutPreview }) {
+  const { steps, completeMs, minAvailable, maxPods } = props.preview
+  const moves = steps.filter((s) => s.events.length > 0)
+  if (moves.length === 0) return <p class="muted">Nothing would change.</p>
+  return (
+    <div class="plan">
+      <p>
+        {completeMs === undefined ? 'This rollout would not complete.' : `Done after about ${secs(completeMs)}`}, with at least {minAvailable} pods available and at most {maxPods} pods at any time.
+      </p>
+      <div class="scroll plan-steps">
+        <table>
+          <caption>Rollout plan ({moves.length} steps, estimated from the readiness probe)</caption>
+          <thead>
+            <tr>
+              <th scope="col">At</th>
+              <th scope="col">New</th>
+              <th scope="col">Old</th>
+              <th scope="col">Available</th>
+              <th scope="col">What happens</th>
+            </tr>
+          </thead>
+          <tbody>
+            {moves.map((s, i) => (
+              <tr key={i}>
+                <td class="num">{secs(s.at)}</td>
+                <td class="num">{s.newReplicas}</td>
+                <td class="num">{s.oldReplicas}</td>
+                <td class="num">≥ {s.minAvailable}</td>
+                <td>{s.events.join('; ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  )
+}
+
+function SetImage({ deployment: d, replicaSets, onClose }: Props) {
+  const containers = d.spec.template.spec.containers
+  const [images, setImages] = useState<Record<string, string>>(() => Object.fromEntries(containers.map((c) => [c.name, c.image ?? ''])))
+  const [record, setRecord] = useState(true)
+  const template: PodTemplateSpec = structuredClone(d.spec.template)
+  for (const c of template.spec.containers) c.image = images[c.name]?.trim() || c.image
+  const changed = containers.some((c) => (images[c.name]?.trim() || c.image) !== c.image)
+  const cause = `set image ${Object.entries(images).map(([k, v]) => `${k}=${v.trim()}`).join(' ')} (dashboard)`
+  return (
+    <Dialog
+      title={`Set image of ${d.metadata.name}`}
+      confirmLabel="Roll out"
+      canConfirm={changed}
+      onClose={onClose}
+      onConfirm={async () => {
+        await updateDeployment(ns(d), d.metadata.name, (cur) => {
+          for (const c of cur.spec.template.spec.containers) c.image = images[c.name]?.trim() || c.image
+          if (record) cur.metadata.annotations = { ...cur.metadata.annotations, [CHANGE_CAUSE_ANNOTATION]: cause }
+          return cur
+        })
+      }}
+    >
+      {containers.map((c) => (
+        <label key={c.name} class="field">
+          <span>
+            Image of container <code>{c.name}</code>
+          </span>
+          <input name={`image-${c.name}`} value={images[c.name]} onInput={(e) => setImages({ ...images, [c.name]: (e.currentTarget as HTMLInputElement).value })} required autoComplete="off" spellcheck={false} />
+        </label>
+      ))}
+      <label class="check">
+        <input type="checkbox" checked={record} onChange={(e) => setRecord((e.currentTarget as HTMLInputElement).checked)} /> Record the change cause in the history
+      </label>
+      {d.spec.paused && <p class="banner warn">The rollout is paused: the new template waits until it is resumed.</p>}
+      {changed && <Plan preview={preview(d, replicaSets, (x) => ({ ...x, spec: { ...x.spec, template } }))} />}
+    </Dialog>
+  )
+}
+
+function Scale({ deployment: d, replicaSets, onClose }: Props) {
+  const [text, setText] = useState(String(d.spec.replicas ?? 1))
+  const n = Number(text)
+  const valid = text.trim() !== '' && Number.isInteger(n) && n >= 0
+  return (
+    <Dialog
+      title={`Scale ${d.metadata.name}`}
+      confirmLabel={valid ? `Scale to ${n}` : 'Scale'}
+      canConfirm={valid && n !== (d.spec.replicas ?? 1)}
+      onClose={onClose}
+      onConfirm={async () => {
+        await updateDeployment(ns(d), d.metadata.name, (cur) => ({ ...cur, spec: { ...cur.spec, replicas: n } }))
+      }}
+    >
+      <label class="field">
+        Replicas
+        <input name="replicas" type="number" min="0" step="1" inputMode="numeric" value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} required />
+      </label>
+      {valid && <Plan preview={preview(d, replicaSets, (x) => ({ ...x, spec: { ...x.spec, replicas: n } }))} />}
+    </Dialog>
+  )
+}
+
+function Rollback({ deployment: d, replicaSets, onClose, revision }: Props & { revision: number }) {
+  const target = revisionTemplate(replicaSets, revision)
+  const diff = templateDiff(d.spec.template, target)
+  return (
+    <Dialog
+      title={`Roll back ${d.metadata.name} to revision ${revision}`}
+      confirmLabel={`Roll back to rev ${revision}`}
+      danger
+      onClose={onClose}
+      onConfirm={async () => {
+        await updateDeployment(ns(d), d.metadata.name, (cur) => {
+          const plan = planUndo(cur, replicaSets, revision)
+          if (plan.kind === 'skipped') return false
+          return { ...cur, metadata: { ...cur.metadata, annotations: plan.annotations }, spec: { ...cur.spec, template: plan.template } }
+        })
+      }}
+    >
+      {diff.length === 0 ? (
+        <p>The current template already matches revision {revision}: nothing would change.</p>
+      ) : (
+        <div class="scroll">
+          <table class="diff">
+            <caption>What changes: current template → revision {revision}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Field</th>
+                <th scope="col">Current</th>
+                <th scope="col">Revision {revision}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {diff.map((c) => (
+                <tr key={c.path}>
+                  <th scope="row" class="mono">{c.path}</th>
+                  <td class="mono del">{c.current ?? '(none)'}</td>
+                  <td class="mono ins">{c.target ?? '(none)'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Plan preview={preview(d, replicaSets, (x) => ({ ...x, spec: { ...x.spec, template: structuredClone(target) } }))} />
+    </Dialog>
+  )
+}
+
+const SIMPLE = {
+  pause: { title: 'Pause the rollout', label: 'Pause', text: 'Template changes will wait until the rollout is resumed; scaling still works.', apply: (d: Deployment) => pauseDeployment(d) },
+  resume: { title: 'Resume the rollout', label: 'Resume', text: 'The controller takes up any template change made while paused.', apply: (d: Deployment) => resumeDeployment(d) },
+  restart: {
+    title: 'Restart every pod',
+    label: 'Restart',
+    text: 'A rolling restart: new pods replace the old ones within the strategy’s budget, as a rollout does.',
+    apply: (d: Deployment) => ({ ...d, spec: { ...d.spec, template: restartTemplate(d, Date.now()) } }),
+  },
+}
+
+export function ActionDialog(props: Props) {
+  const a = props.action
+  if (a.kind === 'image') return <SetImage {...props} />
+  if (a.kind === 'scale') return <Scale {...props} />
+  if (a.kind === 'rollback') return <Rollback {...props} revision={a.revision} />
+  const s = SIMPLE[a.kind]
+  return (
+    <Dialog
+      title={`${s.title}: ${props.deployment.metadata.name}`}
+      confirmLabel={s.label}
+      onClose={props.onClose}
+      onConfirm={async () => {
+        await updateDeployment(ns(props.deployment), props.deployment.metadata.name, s.apply)
+      }}
+    >
+      <p>{s.text}</p>
+    </Dialog>
+  )
+}

@@ -1,0 +1,49 @@
+/**
+ * @module
+ * The newest events about the Deployment, its ReplicaSets and their pods, as `describe` lists
+ * them: type, reason, age, what said it, and the message.
+ */
+import type { Event } from '../../api/types.ts'
+import { age } from '../../cli/printers/age.ts'
+
+const when = (e: Event) => e.lastTimestamp ?? e.firstTimestamp ?? e.metadata.creationTimestamp
+
+export function EventsPanel(props: { events: Event[]; about: Set<string>; now: number }) {
+  const rows = props.events
+    .filter((e) => props.about.has(e.involvedObject.uid ?? '') || props.about.has(`${e.involvedObject.kind}/${e.involvedObject.name}`))
+    .sort((a, b) => (when(b) ?? '').localeCompare(when(a) ?? ''))
+    .slice(0, 25)
+  if (rows.length === 0) return <p class="muted">No events yet.</p>
+  return (
+    <div class="scroll events-scroll" tabIndex={0} role="region" aria-label="Events">
+      <table class="events">
+        <caption class="sr-only">Events, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Type</th>
+            <th scope="col">Reason</th>
+            <th scope="col">Age</th>
+            <th scope="col">Object</th>
+            <th scope="col">Message</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((e) => (
+            <tr key={e.metadata.uid ?? e.metadata.name} class={e.type === 'Warning' ? 'warning' : undefined}>
+              <td>{e.type}</td>
+              <td>{e.reason}</td>
+              <td>
+                {age(when(e), props.now)}
+                {(e.count ?? 1) > 1 ? ` (×${e.count})` : ''}
+              </td>
+              <td class="mono">
+                {e.involvedObject.kind.toLowerCase()}/{e.involvedObject.name}
+              </td>
+              <td>{e.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}

@@ -1,0 +1,72 @@
+/**
+ * @module
+ * Every Deployment of every namespace, live: desired, updated, ready and available counts,
+ * strategy, images, age and the condition that matters. A table at desktop width; at phone
+ * width each row becomes a card (styles.css), each cell keeping its label.
+ */
+import { age } from '../../cli/printers/age.ts'
+import { conditionSummary, images, strategyText } from './deployment-summary.ts'
+import { deploymentHref, followLink } from './router.ts'
+import { useNow, useWatch } from './use-watch.ts'
+
+export function Overview() {
+  const { items, loaded } = useWatch('Deployment')
+  const now = useNow()
+  const sorted = [...items].sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`))
+  return (
+    <section aria-labelledby="overview-title">
+      <h1 id="overview-title">Deployments</h1>
+      {!loaded ? (
+        <p aria-busy="true">Loading…</p>
+      ) : sorted.length === 0 ? (
+        <p class="empty">
+          No deployments yet. Apply one with <code>baton apply -f deployment.yaml</code>.
+        </p>
+      ) : (
+        <table class="overview">
+          <caption class="sr-only">Every deployment, updated live</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Desired</th>
+              <th scope="col">Updated</th>
+              <th scope="col">Ready</th>
+              <th scope="col">Available</th>
+              <th scope="col">Strategy</th>
+              <th scope="col">Image</th>
+              <th scope="col">Age</th>
+              <th scope="col">Condition</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((d) => {
+              const s = d.status ?? {}
+              const cond = conditionSummary(d)
+              const ns = d.metadata.namespace ?? 'default'
+              return (
+                <tr key={d.metadata.uid} data-deployment={d.metadata.name}>
+                  <th scope="row" data-label="Name">
+                    <a href={deploymentHref(ns, d.metadata.name)} onClick={followLink}>
+                      {d.metadata.name}
+                    </a>
+                    {ns !== 'default' && <span class="muted"> ({ns})</span>}
+                  </th>
+                  <td data-label="Desired" class="num">{d.spec.replicas ?? 1}</td>
+                  <td data-label="Updated" class="num">{s.updatedReplicas ?? 0}</td>
+                  <td data-label="Ready" class="num">{s.readyReplicas ?? 0}</td>
+                  <td data-label="Available" class="num">{s.availableReplicas ?? 0}</td>
+                  <td data-label="Strategy">{strategyText(d)}</td>
+                  <td data-label="Image" class="mono">{images(d)}</td>
+                  <td data-label="Age">{age(d.metadata.creationTimestamp, now)}</td>
+                  <td data-label="Condition">
+                    <span class={`badge ${cond.tone}`}>{cond.text}</span>
+                  </td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,86 @@
+/**
+ * @module
+ * The ReplicaSets of a Deployment by revision, newest first, each with one dot per pod
+ * coloured by its state. Every row keeps room for `slots` dots (replicas + surge) with
+ * invisible place-holders, and dots are a fixed size, so a rollout changes colours and fills
+ * slots without moving anything else on the page.
+ */
+import type { Pod, ReplicaSet } from '../../api/types.ts'
+import { revision } from '../../rollout/replica-sets.ts'
+import { POD_STATES, podState, type PodState } from './pod-state.ts'
+import { revisionColour } from './revision-colour.ts'
+
+const STATE_TEXT: Record<PodState, string> = {
+  pending: 'pending',
+  starting: 'starting (not ready)',
+  ready: 'ready',
+  terminating: 'terminating',
+  failed: 'failed',
+}
+
+export interface RevisionRow {
+  rs: ReplicaSet
+  pods: Pod[]
+  current: boolean
+}
+
+export function Legend() {
+  return (
+    <ul class="legend" aria-label="Pod states">
+      {POD_STATES.map((s) => (
+        <li key={s}>
+          <span class={`dot ${s}`} aria-hidden="true" />
+          {STATE_TEXT[s]}
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+function counts(pods: Pod[]): string {
+  const by = new Map<PodState, number>()
+  for (const p of pods) by.set(podState(p), (by.get(podState(p)) ?? 0) + 1)
+  return POD_STATES.filter((s) => by.has(s))
+    .map((s) => `${by.get(s)} ${s}`)
+    .join(', ')
+}
+
+export function RevisionDots(props: { rows: RevisionRow[]; slots: number; onRollback: (rev: number) => void; paused: boolean }) {
+  return (
+    <ol class="revisions" aria-label="ReplicaSets by revision, newest first">
+      {props.rows.map(({ rs, pods, current }) => {
+        const rev = revision(rs) ?? 0
+        const image = rs.spec.template.spec.containers.map((c) => c.image).join(', ')
+        const sorted = [...pods].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
+        const free = Math.max(0, props.slots - sorted.length)
+        const summary = sorted.length === 0 ? 'no pods' : counts(sorted)
+        return (
+          <li key={rs.metadata.uid} class={current ? 'revision current' : 'revision'} data-revision={rev} style={{ borderLeftColor: revisionColour(rev) }}>
+            <div class="revision-head">
+              <span class="rev">rev {rev}</span>
+              <span class="mono">{image}</span>
+              {current && <span class="badge busy">current</span>}
+              <span class="muted">
+                {rs.spec.replicas ?? 0} desired · {rs.status?.readyReplicas ?? 0} ready
+              </span>
+              {!current && (
+                <button type="button" class="small" onClick={() => props.onRollback(rev)} disabled={props.paused} title={props.paused ? 'Resume the rollout first' : undefined}>
+                  Roll back to rev {rev}…
+                </button>
+              )}
+            </div>
+            <div class="dots" role="list" aria-label={`Pods of revision ${rev}: ${summary}`}>
+              {sorted.map((p) => {
+                const state = podState(p)
+                return <span key={p.metadata.uid} role="listitem" class={`dot ${state}`} data-pod={p.metadata.name} data-state={state} title={`${p.metadata.name}: ${STATE_TEXT[state]}`} aria-label={`${p.metadata.name}: ${STATE_TEXT[state]}`} />
+              })}
+              {Array.from({ length: free }, (_, i) => (
+                <span key={`free-${i}`} class="dot slot" aria-hidden="true" />
+              ))}
+            </div>
+          </li>
+        )
+      })}
+    </ol>
+  )
+}
