@@ -8,6 +8,7 @@ import { applyCommand } from './apply.ts'
 import { completionCommand } from './completion.ts'
 import { createCommand } from './create.ts'
 import { deleteCommand } from './delete.ts'
+import { demoCommand } from './demo.ts'
 import { describeCommand } from './describe.ts'
 import { downCommand } from './down.ts'
 import { getCommand } from './get.ts'
@@ -48,6 +49,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   pushCommand,
   verifyCommand,
   dashboardCommand,
+  demoCommand,
   versionCommand,
   completionCommand(() => COMMANDS),
 ]
