@@ -34,7 +34,8 @@ export async function signIn(browser: Browser, link: string, viewport: { width: 
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text())
+    // A refused fetch (a log of a pod that just went) is handled by the page; Chromium logs it anyway.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text())
   })
   ;(page as Page & { errors?: string[] }).errors = errors
   await page.goto(link)
@@ -43,7 +44,7 @@ export async function signIn(browser: Browser, link: string, viewport: { width: 
   return page
 }
 
-/** The page's console errors and uncaught exceptions so far (CSP violations show up here). */
+/** The page's console errors and uncaught exceptions so far (CSP violations show up here), but failed requests. */
 export function pageErrors(page: Page): string[] {
   return (page as Page & { errors?: string[] }).errors ?? []
 }

@@ -124,7 +124,7 @@ describe.skipIf(!chromiumInstalled())('dashboard in Chromium', () => {
       expect(failed).toEqual([])
     }
     await shot(page, 'deployment-1280')
-    expect(pageErrors(page)).toEqual([])
+    expect(pageErrors(page).join('\n')).toBe('')
   }, 150_000)
 
   it('rolls back to revision 1 from the history, showing the diff first', async () => {
