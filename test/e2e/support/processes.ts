@@ -6,6 +6,7 @@
  * and to kill, by PID, whatever was.
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
+import { SHIM_NAME } from '../../../src/runtime/process/replica-process.ts'
 
 export interface LeftoverProcess {
   pid: number
@@ -48,4 +49,26 @@ export function killAll(procs: readonly LeftoverProcess[]): LeftoverProcess[] {
     }
   }
   return alive
+}
+
+export interface ReplicaProcess {
+  pid: number
+  /** The pod directory's name: the pod's uid. */
+  podUid: string
+  /** version.txt beside the app (the image's version), when there is one. */
+  version?: string
+}
+
+/**
+ * The app processes of a data directory's pods (cwd inside <dataDir>/pods/<uid>/), without
+ * the shell shim each one runs under (src/runtime/process/replica-process.ts).
+ */
+export function replicaProcesses(dataDir: string): ReplicaProcess[] {
+  const podsDir = `${dataDir}/pods/`
+  return processesUnder(podsDir).flatMap((p) => {
+    if (!p.cwd.startsWith(podsDir) || p.cmdline.includes(SHIM_NAME)) return []
+    const podUid = p.cwd.slice(podsDir.length).split('/')[0]!
+    const version = tryRead(() => readFileSync(`${p.cwd}/version.txt`, 'utf8')).trim()
+    return [{ pid: p.pid, podUid, ...(version ? { version } : {}) }]
+  })
 }
