@@ -1,18 +1,17 @@
 /**
  * @module
  * ContainerLogWriter turns a container's raw stdout/stderr bytes into CRI log records
- * (cri-format.ts) in size-capped, rotated files (log-files.ts). It is the body of the log
- * pump (log-pump.ts), the one process that writes a container's log files, so rotation
- * needs no locking.
+ * (cri-format.ts) in size-capped, rotated files (log-files.ts). The node's log collector
+ * (log-collector.ts) feeds it; it is the only writer of a container's log files, so
+ * rotation needs no locking.
  *
  * Rotation, with maxBytes 10 MiB and maxFiles 3: when the next record would take `app.log`
  * past 10 MiB, `app.log.1` becomes `app.log.2` (the old `.log.2` is dropped), `app.log`
  * becomes `app.log.1` and a new `app.log` is started: at most 3 files, about 30 MiB. A
  * record is never split across files.
  *
- * Writes are synchronous: the pump has nothing else to do, and a record is then on disk
- * (in the page cache) before the next chunk is read, so a SIGKILL of anything but the pump
- * loses nothing the app wrote.
+ * Writes are synchronous: a record is on disk (in the page cache) before the collector
+ * records how far it has read, so a daemon SIGKILL can repeat a batch but never skip one.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
 import path from 'node:path'
@@ -85,9 +84,20 @@ export class ContainerLogWriter {
     if (rest.length > 0) this.#append([this.#record(stream, 'F', rest)])
   }
 
-  close(): void {
-    this.end('stdout')
-    this.end('stderr')
+  /** Bytes of `stream` held back as an unfinished line (not yet in the file). */
+  pendingBytes(stream: LogStream): number {
+    return this.#pending[stream].length
+  }
+
+  /**
+   * Closes the file. `endLines` (default) stores unfinished lines as full ones first; without
+   * it they are dropped, for a caller that will read those bytes again (log-collector.ts).
+   */
+  close(opts: { endLines?: boolean } = {}): void {
+    if (opts.endLines !== false) {
+      this.end('stdout')
+      this.end('stderr')
+    }
     closeSync(this.#fd)
   }
 

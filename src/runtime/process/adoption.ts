@@ -7,6 +7,7 @@
  *   <dataDir>/pods/<uid>/state.json                        this file
  *   <dataDir>/pods/<uid>/containers/<name>/rootfs/         the container's unpacked artifact
  *   <dataDir>/pods/<uid>/logs/<name>.log                   stdout+stderr (CRI format, logs/log-files.ts)
+ *   <dataDir>/pods/<uid>/logs/<name>.{stdout,stderr}.raw   the app's own output files; <name>.offsets: how far collected
  *   <dataDir>/pods/<uid>/containers/<name>/exit-code       written by the shim when the app exits
  *
  * A recorded process is trusted only when its pid is alive with the recorded /proc start
@@ -28,8 +29,6 @@ export interface SavedContainer {
   process?: ProcessIdentity & { startedAt: number }
   /** Crash back-off the next exit will wait (restart-backoff.ts). */
   pendingDelayMs: number
-  /** The instance's log pump, waited for before its log becomes the previous one. */
-  pumpPid?: number
 }
 
 export interface PodState {

@@ -1,10 +1,11 @@
 /**
  * @module
  * One container of a pod, supervised as the kubelet does it: pull (unpack the artifact),
- * start under the shim with its log pump, probe, and on exit restart per restartPolicy with
- * crash back-off; kill and restart it when a liveness or startup probe fails. Its
- * ContainerStatus (waiting / running / terminated, lastState, restartCount, ready, started)
- * is kept here and read by the pod worker, which writes the pod status and persists state.
+ * start under the shim (its output to files the node's LogCollector reads), probe, and on
+ * exit restart per restartPolicy with crash back-off; kill and restart it when a liveness
+ * or startup probe fails. Its ContainerStatus (waiting / running / terminated, lastState,
+ * restartCount, ready, started) is kept here and read by the pod worker, which writes the
+ * pod status and persists state.
  *
  * Lifecycle of one instance:
  *
@@ -16,8 +17,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import type { ConfigMap, Container, ContainerStatus, Pod, Probe } from '../../api/types.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
-import { rotatePrevious } from '../../logs/log-files.ts'
-import { spawnLogPump } from '../../logs/spawn-log-pump.ts'
+import type { LogCollector } from '../../logs/log-collector.ts'
 import { toTimestamp, type Clock, type TimerHandle } from '../../platform/clock.ts'
 import type { Logger } from '../../platform/logger.ts'
 import { ContainerProbes } from '../../probes/container-probes.ts'
@@ -34,7 +34,6 @@ import {
   KILLED_EXIT_CODE,
   launchReplica,
   readExitCode,
-  waitUntilGone,
   type ReplicaProcess,
 } from './replica-process.ts'
 import { formatDelay, imagePullDelay, restartDelay } from './restart-backoff.ts'
@@ -43,6 +42,8 @@ import { killContainer, podGraceMs, runHook } from './termination.ts'
 export interface SupervisorHost {
   clock: Clock
   logger: Logger
+  /** The node's log collector: stores each instance's stdout and stderr in the pod's logs. */
+  logs: LogCollector
   artifacts: ArtifactStore
   baseEnv: Record<string, string>
   podDir: string
@@ -55,9 +56,6 @@ export interface SupervisorHost {
   changed(): void
 }
 
-/** How long a restart or a stop waits for the previous instance's log pump to finish its file. */
-const PUMP_DRAIN_MS = 2000
-
 export class ContainerSupervisor {
   readonly name: string
   #host: SupervisorHost
@@ -66,7 +64,8 @@ export class ContainerSupervisor {
   #pendingDelayMs = 0
   #failedAttempts = 0
   #proc: ReplicaProcess | undefined
-  #pumpPid: number | undefined
+  /** An instance was started (here or by an earlier agent): a restart keeps its log as the previous one. */
+  #hadInstance = false
   #startedAt = 0
   #probes: ContainerProbes | undefined
   #config: LaunchConfig | undefined
@@ -106,7 +105,6 @@ export class ContainerSupervisor {
       status: this.status(),
       pendingDelayMs: this.#pendingDelayMs,
       ...(proc ? { process: { pid: proc.pid, startTime: proc.startTime, exitCodePath: proc.exitCodePath, startedAt: this.#startedAt } } : {}),
-      ...(this.#pumpPid !== undefined ? { pumpPid: this.#pumpPid } : {}),
     }
   }
 
@@ -123,13 +121,16 @@ export class ContainerSupervisor {
   adopt(saved: SavedContainer): void {
     this.#status = { ...saved.status, image: this.#spec.image ?? '' }
     this.#pendingDelayMs = saved.pendingDelayMs
-    this.#pumpPid = saved.pumpPid
+    this.#hadInstance = saved.status.restartCount > 0 || saved.process !== undefined
     const p = saved.process
     if (!p) {
       if (!this.#status.state.terminated) this.start()
       return
     }
     this.#startedAt = p.startedAt
+    // Running or exited while no agent watched: either way its output is collected from
+    // where the last agent stopped (the exit below finishes it).
+    this.#host.logs.resume(this.#host.podDir, this.name)
     const proc = adoptReplica(p, this.#host.clock)
     if (!proc) {
       this.#exited(undefined, readExitCode(p.exitCodePath) ?? KILLED_EXIT_CODE)
@@ -161,14 +162,15 @@ export class ContainerSupervisor {
       this.#host.event('Normal', 'Killing', `Stopping container ${this.name}`)
       await this.#kill(proc, graceMs)
     }
-    // The last instance's pump finishes its file before the pod directory can go.
-    await waitUntilGone(this.#pumpPid, this.#host.clock, PUMP_DRAIN_MS)
+    // Everything the last instance wrote goes into its log before the pod directory can go.
+    this.#host.logs.finish(this.#host.podDir, this.name)
   }
 
-  /** The agent stops watching; the process keeps running for the next agent to adopt. */
+  /** The agent stops watching; the process keeps running (and writing) for the next agent to adopt. */
   detach(): void {
     this.beginTermination()
     this.#proc?.detach()
+    this.#host.logs.detach(this.#host.podDir, this.name)
   }
 
   async #run(): Promise<void> {
@@ -214,26 +216,24 @@ export class ContainerSupervisor {
       return this.#retryLater(config.reason, config.message)
     }
     this.#config = config
-    await this.#rotateLogs()
-    if (this.#stopped) return
-    // The pump's `ready` is not awaited: a start (and so a rollout step) would wait for a
-    // second Node process to boot, only to stamp the app's very first lines a few ms earlier.
-    const pump = spawnLogPump({ podDir: this.#host.podDir, container: this.name })
+    const output = this.#host.logs.startInstance(this.#host.podDir, this.name, { previous: this.#hadInstance })
     let proc: ReplicaProcess
     try {
       proc = await launchReplica({
         argv: config.argv,
         cwd: config.cwd,
         env: config.env,
-        output: { stdout: pump.stdout, stderr: pump.stderr },
+        output: { stdout: output.stdout, stderr: output.stderr },
         exitCodePath: `${this.#host.containerDir}/exit-code`,
       })
     } finally {
-      pump.release()
+      output.release()
     }
-    this.#pumpPid = pump.pid
+    this.#hadInstance = true
     if (this.#stopped) {
       proc.signal('SIGKILL')
+      await proc.exited
+      this.#host.logs.finish(this.#host.podDir, this.name)
       return
     }
     this.#proc = proc
@@ -290,14 +290,6 @@ export class ContainerSupervisor {
       podDir: h.podDir,
       exists: existsSync,
     })
-  }
-
-  /** Keeps the previous instance's log as `<name>.previous.log` (kubectl logs --previous). */
-  async #rotateLogs(): Promise<void> {
-    if (this.#status.restartCount === 0 && this.#pumpPid === undefined) return
-    // Polled by pid: a re-adopted instance's pump was started by an earlier agent.
-    await waitUntilGone(this.#pumpPid, this.#host.clock, PUMP_DRAIN_MS)
-    rotatePrevious(this.#host.podDir, this.name)
   }
 
   #startProbes(resume?: { started: boolean; ready: boolean }): void {
@@ -357,6 +349,7 @@ export class ContainerSupervisor {
   #exited(proc: ReplicaProcess | undefined, exitCode: number): void {
     if (proc && proc !== this.#proc) return
     proc?.signal('SIGKILL') // anything the app left running in its group
+    this.#host.logs.finish(this.#host.podDir, this.name)
     this.#probes?.stop()
     this.#probes = undefined
     this.#proc = undefined

@@ -5,10 +5,12 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, expect, it } from 'vitest'
 import { openArtifactStore, removeCheckout } from '../../artifacts/artifact-store.ts'
+import { readLogs } from '../../logs/read-logs.ts'
 import { systemClock } from '../../platform/clock.ts'
 import { randomIds } from '../../platform/ids.ts'
 import { openSqliteStore } from '../../store/sqlite/sqlite-store.ts'
 import type { NodeAgent } from '../types.ts'
+import { podDir } from './adoption.ts'
 import { createProcessNodeAgent } from './process-node-agent.ts'
 import { signalGroup } from './replica-process.ts'
 import { aPod, APP_JS, condition, containerGroup, liveGroupMembers, waitFor, webContainer } from './testing.ts'
@@ -19,7 +21,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-it('re-adopts replicas after the daemon is SIGKILLed: same process, no restart, Ready throughout', async () => {
+async function ticks(dir: string): Promise<string[]> {
+  const out: string[] = []
+  for await (const l of readLogs(dir, 'web')) if (l.startsWith('tick ')) out.push(l)
+  return out
+}
+
+it('re-adopts replicas after the daemon is SIGKILLed: same process, no restart, Ready throughout, no log line lost', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'baton-kill-'))
   cleanups.push(() => removeCheckout(dir))
   const artifactsDir = join(dir, 'artifacts')
@@ -28,7 +36,7 @@ it('re-adopts replicas after the daemon is SIGKILLed: same process, no restart, 
   const db = join(dir, 'state.db')
   const dataDir = join(dir, 'data')
   const readiness = { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1 }
-  const pod = aPod('survivor', { containers: [webContainer({}, { readinessProbe: readiness })] })
+  const pod = aPod('survivor', { containers: [webContainer({ LOG_EVERY_MS: '10' }, { readinessProbe: readiness })] })
 
   const daemon = spawn(process.execPath, [DAEMON, db, dataDir, artifactsDir, 'survivor', JSON.stringify(pod)], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -46,6 +54,8 @@ it('re-adopts replicas after the daemon is SIGKILLed: same process, no restart, 
   const pgid = containerGroup(before) ?? 0
   cleanups.push(() => signalGroup(pgid, 'SIGKILL'))
   expect(liveGroupMembers(pgid).length).toBeGreaterThan(0)
+  const logDir = podDir(dataDir, before?.metadata.uid ?? '')
+  const collectedByTheKilledDaemon = (await ticks(logDir)).length
 
   const flips: string[] = []
   store.watch('Pod', {}, (ev) => flips.push(condition(ev.object, 'Ready') ?? 'gone'))
@@ -57,6 +67,10 @@ it('re-adopts replicas after the daemon is SIGKILLed: same process, no restart, 
   expect(containerGroup(after)).toBe(pgid)
   expect(after?.status?.containerStatuses?.[0]).toMatchObject({ restartCount: 0, ready: true })
   expect(flips).not.toContain('False')
+  // The app kept printing while no agent ran; the new agent stored all of it, each line once.
+  const logged = await ticks(logDir)
+  expect(logged).toEqual(logged.map((_, i) => `tick ${i}`))
+  expect(logged.length).toBeGreaterThan(collectedByTheKilledDaemon + 50)
 
   store.delete('Pod', 'default', 'survivor')
   await waitFor('pod removed', () => store.get('Pod', 'default', 'survivor') === undefined)

@@ -8,6 +8,7 @@ import { isDeepStrictEqual } from 'node:util'
 import type { Pod } from '../../api/types.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
 import { isBatonError } from '../../errors/baton-error.ts'
+import type { LogCollector } from '../../logs/log-collector.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Logger } from '../../platform/logger.ts'
 import type { ObjectStore } from '../../store/types.ts'
@@ -23,6 +24,7 @@ export interface AgentContext {
   store: ObjectStore
   clock: Clock
   logger: Logger
+  logs: LogCollector
   dataDir: string
   artifacts: ArtifactStore
   drainGate: DrainGate
@@ -61,6 +63,7 @@ export class PodWorker {
           {
             clock: ctx.clock,
             logger: this.#log,
+            logs: ctx.logs,
             artifacts: ctx.artifacts,
             baseEnv: ctx.baseEnv,
             podDir: this.#dir,

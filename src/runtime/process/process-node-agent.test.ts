@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Pod } from '../../api/types.ts'
+import { readLogs } from '../../logs/read-logs.ts'
+import { podDir } from './adoption.ts'
 import {
   aPod,
   condition,
@@ -16,6 +18,12 @@ import {
 } from './testing.ts'
 
 const readiness = { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1 }
+
+async function lines(it: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = []
+  for await (const l of it) out.push(l)
+  return out
+}
 
 async function fetchJson(port: number): Promise<Record<string, string>> {
   const res = await fetch(`http://127.0.0.1:${port}/`)
@@ -146,6 +154,12 @@ describe('process node agent', () => {
     expect(eventLines(h.store, 'crashy')).toContain(
       `Warning BackOff Back-off restarting failed container web in pod crashy_default(${pod.metadata.uid})`,
     )
+    // Each instance's stdout and stderr are in its own log: the crashed one is --previous.
+    const dir = podDir(h.dataDir, pod.metadata.uid ?? '')
+    const port = pod.status?.portMappings?.[0]?.hostPort
+    const instanceLog = [`listening on ${port}`, 'exit 3']
+    expect(await lines(readLogs(dir, 'web'))).toEqual(instanceLog)
+    expect(await lines(readLogs(dir, 'web', { previous: true }))).toEqual(instanceLog)
   })
 
   it('kills a container over its memory limit and reports OOMKilled', async () => {

@@ -16,6 +16,7 @@
  */
 import type { Pod } from '../../api/types.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
+import { LogCollector } from '../../logs/log-collector.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { envValue } from '../../platform/env.ts'
 import { randomIds, type IdSource } from '../../platform/ids.ts'
@@ -26,7 +27,7 @@ import { readPodStates, removePodDir, podDir, type PodState } from './adoption.t
 import { podEventRecorder } from './pod-events.ts'
 import { PodWorker, type AgentContext } from './pod-worker.ts'
 import { DEFAULT_PORT_RANGE, PortAllocator, type PortRange } from './port-allocator.ts'
-import { adoptReplica, waitUntilGone } from './replica-process.ts'
+import { adoptReplica } from './replica-process.ts'
 import { killContainer } from './termination.ts'
 
 export interface ProcessNodeAgentOptions {
@@ -53,6 +54,7 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
     store,
     clock,
     logger,
+    logs: new LogCollector({ clock, logger }),
     dataDir: opts.dataDir,
     artifacts: opts.artifacts,
     drainGate: opts.drainGate ?? noDrain,
@@ -132,7 +134,6 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
           handlerContext: { clock, resolvePort: () => undefined, cwd: opts.dataDir, env: ctx.baseEnv },
           onPreStopFailed: () => {},
         })
-        await waitUntilGone(c.pumpPid, clock, 2000)
       }),
     )
     for (const m of state.portMappings) ctx.ports.release(m.hostPort)
@@ -167,6 +168,7 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
       await Promise.all(all.map((w) => w.shutdown(stopOpts.stopPods === true)))
       while (background.size > 0) await Promise.all([...background])
       workers.clear()
+      ctx.logs.stop()
       logger.info('node agent stopped', { stoppedPods: stopOpts.stopPods === true ? all.length : 0 })
     },
   }

@@ -3,8 +3,9 @@
  * One container instance as an operating-system process that outlives the daemon.
  *
  * Design: the container runs under a tiny shell shim that is the leader of its own session
- * and process group (spawned detached), with stdout/stderr going straight to a log file by
- * file descriptor (never a pipe), so neither the daemon's death nor a full pipe can hurt it:
+ * and process group (spawned detached), with stdout/stderr going straight to files by file
+ * descriptor (never a pipe; logs/log-collector.ts reads them), so neither the daemon's death
+ * nor a full pipe can hurt it:
  *
  *   /bin/sh -c 'trap : TERM INT HUP; f=$1; shift; "$@"; c=$?; echo $c > "$f"; exit $c' baton-shim <exit-file> <argv…>
  *
@@ -20,7 +21,6 @@
  */
 import { spawn } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
-import type { Socket } from 'node:net'
 import { constants } from 'node:os'
 import type { Clock, TimerHandle } from '../../platform/clock.ts'
 import { isRunning, readProcStat } from './proc-stat.ts'
@@ -36,8 +36,8 @@ export interface LaunchSpec {
   argv: string[]
   cwd: string
   env: Record<string, string>
-  /** Where stdout and stderr go: the log pump's pipes (logs/spawn-log-pump.ts) or file descriptors. */
-  output: { stdout: Socket | number; stderr: Socket | number }
+  /** File descriptors for stdout and stderr (the raw log files, logs/log-collector.ts). */
+  output: { stdout: number; stderr: number }
   exitCodePath: string
 }
 
@@ -130,13 +130,5 @@ export function readExitCode(path: string): number | undefined {
     return Number.isInteger(n) ? n : undefined
   } catch {
     return undefined
-  }
-}
-
-/** Resolves once `pid` is gone (or a zombie), or after `timeoutMs`; for processes that are not our children. */
-export async function waitUntilGone(pid: number | undefined, clock: Clock, timeoutMs: number): Promise<void> {
-  const deadline = clock.now() + timeoutMs
-  while (pid !== undefined && isRunning(pid) && clock.now() < deadline) {
-    await new Promise<void>((r) => clock.setTimeout(r, 20))
   }
 }

@@ -8,6 +8,8 @@
 //   EVENTS_FILE       appends "<epoch ms> <what>" lines (start, prestop, sigterm, exit) here
 //   SPAWN_CHILD       "1": start a long-lived child process in the same process group
 //   ALLOC_MB          after listening, keep this many MiB allocated and touched
+//   LOG_EVERY_MS      print "tick 0", "tick 1", … on stdout this often
+// It prints "listening on <port>" on stdout and "exit <code>" on stderr when EXIT_AFTER_MS ends it.
 const http = require('node:http')
 const fs = require('node:fs')
 const { spawn } = require('node:child_process')
@@ -48,6 +50,13 @@ server.listen(Number(env.PORT), '127.0.0.1', () => {
 if (env.EXIT_AFTER_MS) {
   setTimeout(() => {
     note('exit')
-    process.exit(Number(env.EXIT_CODE || 1))
+    const code = Number(env.EXIT_CODE || 1)
+    console.error(`exit ${code}`)
+    process.exit(code)
   }, Number(env.EXIT_AFTER_MS))
+}
+
+if (env.LOG_EVERY_MS) {
+  let tick = 0
+  setInterval(() => console.log(`tick ${tick++}`), Number(env.LOG_EVERY_MS))
 }
