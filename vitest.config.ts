@@ -4,13 +4,28 @@ import { configDefaults, defineConfig } from 'vitest/config'
 // Conformance suites (*.case.test.ts) only export cases; each implementation's test runs them.
 // End-to-end tests start real processes and sockets, so they get longer timeouts
 // and run in forked workers (child processes must not share a worker's event loop).
+//
+// Two projects: unit (every file in parallel) first, then e2e one file at a time. An e2e
+// file puts hundreds of requests per second through a real daemon, load balancer and
+// replicas with 2 s client timeouts; sharing 2 cores with the unit suite or with another
+// e2e file would measure the machine's contention, not Baton.
+const exclude = [...configDefaults.exclude, '**/*.case.test.ts']
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: [...configDefaults.exclude, '**/*.case.test.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: [...exclude, 'test/e2e/**'], sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], exclude, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 })
