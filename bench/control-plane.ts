@@ -9,13 +9,19 @@
  *   node bench/control-plane.ts --deployments 10 --replicas 100
  *
  *   node bench/control-plane.ts --heap-cap 160    # children run with --max-old-space-size=160
+ *   node bench/control-plane.ts --replicas 100 --alloc-profile /tmp/rollout.heapprofile
+ *       # V8's sampling heap profile of the rollout phase, counting objects that outlived a
+ *       # scavenge (promoted, hence old-space garbage when they die): open in Chrome DevTools
+ *       # (Memory tab) or sum by function with bench/heap-profile-top.ts; CPU figures then
+ *       # include the profiler, and with several sizes the last one writes the file
  *
  * Each size runs in its own child process (so peak RSS is that run's alone, started with
  * --expose-gc to also report the live heap after a full GC). Prints one JSON line per phase,
  * then a markdown table (docs/benchmarks.md, "Control plane").
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -117,13 +123,42 @@ function run(storeKind: 'memory' | 'sqlite', deployments: number, replicas: numb
     const created = phase('create', () => {
       for (const name of names) sim.apply(aDeployment({ name, replicas, image: `${name}:1` }))
     })
+    const profiler = allocProfile ? startAllocProfile() : undefined
     const rolled = phase('rollout', () => {
       for (const name of names) sim.setImage(name, `${name}:2`)
     })
+    if (profiler && allocProfile) profiler.stop(allocProfile)
     return [created, rolled]
   } finally {
     sim.stop()
     if (dir) rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * V8's sampling heap profiler with objects later freed by a major GC kept in the profile (the
+ * ones a scavenge frees are left out): what the old generation fills with, live or garbage.
+ * An inspector session on the own thread answers synchronously.
+ */
+function startAllocProfile(): { stop: (file: string) => void } {
+  const session = new Session()
+  session.connect()
+  const post = (method: string, params?: object): unknown => {
+    let out: unknown
+    session.post(method, params, (err, res) => {
+      if (err) throw err
+      out = res
+    })
+    return out
+  }
+  post('HeapProfiler.enable')
+  post('HeapProfiler.startSampling', { samplingInterval: 64 * 1024, includeObjectsCollectedByMajorGC: true })
+  return {
+    stop(file) {
+      const { profile } = post('HeapProfiler.stopSampling') as { profile: unknown }
+      writeFileSync(file, JSON.stringify(profile))
+      session.disconnect()
+    },
   }
 }
 
@@ -144,12 +179,14 @@ const { values } = parseArgs({
     deployments: { type: 'string', default: '100' },
     replicas: { type: 'string' },
     'heap-cap': { type: 'string' },
+    'alloc-profile': { type: 'string' },
     child: { type: 'boolean', default: false },
   },
 })
 const storeKind = values.store === 'sqlite' ? 'sqlite' : 'memory'
 const deployments = Number(values.deployments)
 const heapCap = values['heap-cap'] ? Number(values['heap-cap']) : null
+const allocProfile = values['alloc-profile']
 
 if (values.child) {
   for (const r of run(storeKind, deployments, Number(values.replicas))) console.log(JSON.stringify(r))
@@ -158,7 +195,7 @@ if (values.child) {
   const results: RunResult[] = []
   for (const replicas of sizes) {
     const flags = ['--expose-gc', ...(heapCap ? [`--max-old-space-size=${heapCap}`] : [])]
-    const args = [...flags, import.meta.filename, '--child', '--store', storeKind, '--deployments', String(deployments), '--replicas', String(replicas), ...(heapCap ? ['--heap-cap', String(heapCap)] : [])]
+    const args = [...flags, import.meta.filename, '--child', '--store', storeKind, '--deployments', String(deployments), '--replicas', String(replicas), ...(heapCap ? ['--heap-cap', String(heapCap)] : []), ...(allocProfile ? ['--alloc-profile', allocProfile] : [])]
     const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 })
     for (const line of out.split('\n').filter((l) => l.startsWith('{'))) {
       console.log(line)

@@ -5,11 +5,12 @@
  * keeps rows: current objects as JSON text, the bounded change history, and an index from
  * owner uid to dependents. memory/ and sqlite/ implement it.
  *
- * Objects cross this port as JSON text, serialised once per write by the engine: SQLite stores
- * the text as is, and the memory backend keeps text too, so every read parses a fresh copy and
- * no caller can ever hold the store's own object.
+ * Objects cross this port as the engine's deeply frozen versions (store/frozen-copy.ts), which
+ * share every unchanged subtree with the version before: the memory backend keeps them as
+ * they are, current objects and history alike, and SQLite serialises them to JSON text.
+ * Whatever a backend returns must be deeply frozen too, and never changed afterwards.
  */
-import type { Kind } from '../api/types.ts'
+import type { AnyObject, Kind } from '../api/types.ts'
 import type { WatchEventType } from './types.ts'
 
 export interface ObjectKey {
@@ -21,13 +22,14 @@ export interface ObjectKey {
 export interface ObjectRow extends ObjectKey {
   uid: string
   resourceVersion: number
-  json: string
+  object: AnyObject
 }
 
 export interface ChangeRow extends ObjectKey {
   resourceVersion: number
   type: WatchEventType
-  json: string
+  /** The object as written (for DELETED: its final state). */
+  object: AnyObject
 }
 
 export interface StoreBackend {
@@ -36,9 +38,10 @@ export interface StoreBackend {
    * it commits together, or, when `fn` throws, none does.
    */
   transaction<T>(fn: () => T): T
-  read(kind: Kind, namespace: string, name: string): string | undefined
-  /** Current objects of one kind, ordered by namespace then name. */
-  readAll(kind: Kind, namespace: string | undefined): string[]
+  /** The current object, deeply frozen. */
+  read(kind: Kind, namespace: string, name: string): AnyObject | undefined
+  /** Current objects of one kind (deeply frozen), ordered by namespace then name. */
+  readAll(kind: Kind, namespace: string | undefined): AnyObject[]
   /** Inserts or replaces the row at its key. */
   put(row: ObjectRow): void
   remove(key: ObjectKey): void

@@ -6,6 +6,12 @@
  *
  * Each public write is one backend transaction, cascade included; its events are published
  * after the transaction commits, so a handler never sees a write that could still roll back.
+ *
+ * Every object the store hands out is deeply frozen and shared: a write builds one frozen
+ * version (sharing its unchanged parts with the version before, see frozen-copy.ts) that the
+ * writer, every watcher and every later reader receive. The store used to serialise each write
+ * and parse a fresh copy per watcher and per read: that garbage, not the live state, set the
+ * control plane's peak memory (docs/benchmarks.md, "Control plane").
  */
 import { isKind, KINDS } from '../api/resources.ts'
 import type { AnyObject, Kind, KindMap, OwnerReference } from '../api/types.ts'
@@ -46,6 +52,7 @@ import type {
   WatchEventType,
   WatchOptions,
 } from './types.ts'
+import { frozenCopy } from './frozen-copy.ts'
 import { deliver, type HubEvent, WatchHub } from './watch-hub.ts'
 
 export interface StoreOptions {
@@ -61,16 +68,12 @@ export function createStore(backend: StoreBackend, opts: StoreOptions): ObjectSt
   return new StoreEngine(backend, opts)
 }
 
-const parse = (json: string) => JSON.parse(json) as AnyObject
-
 /** Parses a resourceVersion for watch; '' and '0' mean "no version" as in Kubernetes. */
 function parseWatchVersion(rv: string | undefined): number | undefined {
   if (rv === undefined || rv === '' || rv === '0') return undefined
   if (!/^\d+$/.test(rv)) throw badResourceVersion(rv)
   return Number(rv)
 }
-
-type Labels = Record<string, string> | undefined
 
 /** The row key of an object the engine built (its namespace already defaulted). */
 function rowKey(obj: AnyObject): ObjectKey {
@@ -114,14 +117,13 @@ class StoreEngine implements ObjectStore {
     return this.#write(() => {
       if (this.#backend.read(kind, namespace, name) !== undefined) throw alreadyExists(kind, name)
       const next = stampCreated(obj, this.#ids.uid(), this.#clock.now())
-      return this.#put(next, 'ADDED', []) as KindMap[K]
+      return this.#put(next, 'ADDED', undefined) as KindMap[K]
     })
   }
 
   get<K extends Kind>(kind: K, namespace: string, name: string): KindMap[K] | undefined {
     this.#assertOpen()
-    const json = this.#backend.read(kind, namespace, name)
-    return json === undefined ? undefined : (parse(json) as KindMap[K])
+    return this.#backend.read(kind, namespace, name) as KindMap[K] | undefined
   }
 
   list<K extends Kind>(kind: K, opts: ListOptions = {}): ListResult<K> {
@@ -129,7 +131,6 @@ class StoreEngine implements ObjectStore {
     const matches = labelFilter(opts.labelSelector)
     const items = this.#backend
       .readAll(kind, opts.namespace)
-      .map(parse)
       .filter((o) => matches(o.metadata.labels))
     return { items: items as KindMap[K][], resourceVersion: String(this.#rv) }
   }
@@ -142,7 +143,7 @@ class StoreEngine implements ObjectStore {
       if (!changed) return current
       // Removing the last finalizer of a marked object removes it, as the API server does.
       if (isReadyToRemove(next)) return this.#remove(next, removalPolicy(next), current)
-      return this.#put(next, 'MODIFIED', ownerUids(current))
+      return this.#put(next, 'MODIFIED', current)
     }) as KindMap[K]
   }
 
@@ -151,15 +152,14 @@ class StoreEngine implements ObjectStore {
     return this.#write(() => {
       const current = this.#current(key, obj)
       const { next, changed } = mergeStatus(current, obj)
-      return changed ? this.#put(next, 'MODIFIED', ownerUids(current)) : current
+      return changed ? this.#put(next, 'MODIFIED', current) : current
     }) as KindMap[K]
   }
 
   delete<K extends Kind>(kind: K, namespace: string, name: string, opts: DeleteOptions = {}): KindMap[K] {
     return this.#write(() => {
-      const json = this.#backend.read(kind, namespace, name)
-      if (json === undefined) throw notFound(kind, namespace, name)
-      const current = parse(json)
+      const current = this.#backend.read(kind, namespace, name)
+      if (current === undefined) throw notFound(kind, namespace, name)
       if (opts.resourceVersion && opts.resourceVersion !== current.metadata.resourceVersion) throw conflict(kind, name)
       return this.#delete(current, opts)
     }) as KindMap[K]
@@ -178,19 +178,20 @@ class StoreEngine implements ObjectStore {
     // Replay and subscribe while the hub holds delivery, so that anything a handler writes
     // during the replay reaches this subscriber after it, in order.
     return this.#hub.hold(() => {
-      const initial: { type: WatchEventType; json: string }[] = []
+      const initial: WatchEvent[] = []
       if (from === undefined) {
         for (const k of kind ? [kind] : KINDS) {
-          for (const json of this.#backend.readAll(k, opts.namespace)) initial.push({ type: 'ADDED', json })
+          for (const object of this.#backend.readAll(k, opts.namespace)) initial.push({ type: 'ADDED', object })
         }
       } else {
         for (const c of this.#backend.changesAfter(from, kind)) {
-          if (filter.namespace === undefined || c.namespace === filter.namespace) initial.push(c)
+          if (filter.namespace === undefined || c.namespace === filter.namespace) {
+            initial.push({ type: c.type, object: c.object })
+          }
         }
       }
-      for (const { type, json } of initial) {
-        const object = parse(json)
-        if (filter.labels(object.metadata.labels)) deliver(send, { type, object })
+      for (const ev of initial) {
+        if (filter.labels(ev.object.metadata.labels)) deliver(send, ev)
       }
       return this.#hub.subscribe(filter, send, seen)
     })
@@ -233,9 +234,8 @@ class StoreEngine implements ObjectStore {
 
   /** The stored object an update names, after its resourceVersion and uid preconditions. */
   #current(key: ObjectKey, incoming: AnyObject): AnyObject {
-    const json = this.#backend.read(key.kind, key.namespace, key.name)
-    if (json === undefined) throw notFound(key.kind, key.namespace, key.name)
-    const current = parse(json)
+    const current = this.#backend.read(key.kind, key.namespace, key.name)
+    if (current === undefined) throw notFound(key.kind, key.namespace, key.name)
     const { resourceVersion, uid } = incoming.metadata
     if (uid && current.metadata.uid && uid !== current.metadata.uid) {
       throw uidMismatch(key.kind, key.name, uid, current.metadata.uid)
@@ -245,33 +245,35 @@ class StoreEngine implements ObjectStore {
   }
 
   /**
-   * Writes `obj` (a copy no caller holds) at the next resourceVersion and returns a caller's
-   * copy. `storedOwners` are the owner uids of the version it replaces ([] for a new object).
+   * Writes `obj` at the next resourceVersion, replacing `previous` (the stored version, or
+   * undefined for a new object), and returns the stored version. `obj.metadata` must be a
+   * fresh object (the rules build one for every write); the rest may be the caller's input,
+   * which frozenCopy copies and never freezes.
    */
-  #put(obj: AnyObject, type: WatchEventType, storedOwners: readonly string[]): AnyObject {
+  #put(obj: AnyObject, type: WatchEventType, previous: AnyObject | undefined): AnyObject {
     const rv = ++this.#rv
     obj.metadata.resourceVersion = String(rv)
-    const json = JSON.stringify(obj)
-    const key = rowKey(obj)
-    this.#backend.put({ ...key, uid: obj.metadata.uid ?? '', resourceVersion: rv, json })
-    const owners = ownerUids(obj)
+    const stored = frozenCopy(obj, previous)
+    const key = rowKey(stored)
+    this.#backend.put({ ...key, uid: stored.metadata.uid ?? '', resourceVersion: rv, object: stored })
+    const owners = ownerUids(stored)
+    const storedOwners = previous ? ownerUids(previous) : []
     if (!jsonEqual(owners, storedOwners)) this.#backend.setOwners(key, storedOwners, owners)
-    this.#record(rv, type, key, obj.metadata.labels, json)
-    return parse(json)
+    this.#record(rv, type, key, stored)
+    return stored
   }
 
-  /** Removes the object `stored` as `last` (its final state) and collects its dependents. */
-  #remove(last: AnyObject, policy: 'Background' | 'Orphan', stored: AnyObject = last): AnyObject {
+  /** Removes `stored` (the stored version) as `last` (its final state) and collects its dependents. */
+  #remove(last: AnyObject, policy: 'Background' | 'Orphan', stored: AnyObject): AnyObject {
     const rv = ++this.#rv
-    const removed = { ...last, metadata: { ...last.metadata, resourceVersion: String(rv) } }
-    const json = JSON.stringify(removed)
+    const final = frozenCopy({ ...last, metadata: { ...last.metadata, resourceVersion: String(rv) } }, stored)
     const key = rowKey(last)
     this.#backend.remove(key)
     const owners = ownerUids(stored)
     if (owners.length > 0) this.#backend.setOwners(key, owners, [])
-    this.#record(rv, 'DELETED', key, last.metadata.labels, json)
+    this.#record(rv, 'DELETED', key, final)
     if (last.metadata.uid) this.#collectDependents(last.metadata.uid, policy)
-    return parse(json)
+    return final
   }
 
   #delete(current: AnyObject, opts: DeleteOptions): AnyObject {
@@ -280,9 +282,9 @@ class StoreEngine implements ObjectStore {
       case 'none':
         return current
       case 'mark':
-        return this.#put(step.next, 'MODIFIED', ownerUids(current))
+        return this.#put(step.next, 'MODIFIED', current)
       case 'remove':
-        return this.#remove(step.last, step.policy)
+        return this.#remove(step.last, step.policy, current)
     }
   }
 
@@ -294,29 +296,28 @@ class StoreEngine implements ObjectStore {
    */
   #collectDependents(uid: string, policy: 'Background' | 'Orphan'): void {
     for (const key of this.#backend.dependents(uid)) {
-      const json = this.#backend.read(key.kind, key.namespace, key.name)
-      if (json === undefined) continue
-      const dep = parse(json)
+      const dep = this.#backend.read(key.kind, key.namespace, key.name)
+      if (dep === undefined) continue
       const refs = dep.metadata.ownerReferences ?? []
       const dead = new Set(refs.filter((r) => r.uid === uid || !this.#ownerExists(r, key.namespace)).map((r) => r.uid))
       if (policy === 'Background' && refs.every((r) => dead.has(r.uid))) {
         this.#delete(dep, { propagationPolicy: 'Background' })
         continue
       }
-      this.#put(withoutOwners(dep, policy === 'Orphan' ? new Set([uid]) : dead), 'MODIFIED', ownerUids(dep))
+      this.#put(withoutOwners(dep, policy === 'Orphan' ? new Set([uid]) : dead), 'MODIFIED', dep)
     }
   }
 
   /** Owners live in their dependent's namespace; a reference names one by kind, name and uid. */
   #ownerExists(ref: OwnerReference, namespace: string): boolean {
     if (!isKind(ref.kind)) return false
-    const json = this.#backend.read(ref.kind, namespace, ref.name)
-    return json !== undefined && parse(json).metadata.uid === ref.uid
+    return this.#backend.read(ref.kind, namespace, ref.name)?.metadata.uid === ref.uid
   }
 
-  #record(rv: number, type: WatchEventType, key: ObjectKey, labels: Labels, json: string): void {
-    this.#backend.appendChange({ resourceVersion: rv, type, ...key, json })
+  /** Appends the change to the history and queues its event: `object` is the frozen version. */
+  #record(rv: number, type: WatchEventType, key: ObjectKey, object: AnyObject): void {
+    this.#backend.appendChange({ resourceVersion: rv, type, ...key, object })
     if (rv % this.#pruneEvery === 0) this.#backend.pruneChanges(rv - this.#keep)
-    this.#pending.push({ resourceVersion: rv, type, ...key, labels: labels ? { ...labels } : undefined, json })
+    this.#pending.push({ resourceVersion: rv, type, ...key, object })
   }
 }

@@ -135,16 +135,25 @@ export function runWatchConformance(make: MakeStore): void {
       expect(rec.lines()).toEqual(['ADDED ConfigMap default/a 1'])
     })
 
-    it('gives each subscriber its own copy', () => {
+    it('hands every subscriber the same frozen object, which no handler can change', () => {
       const { store } = open()
-      const seen: string[] = []
+      const objects: object[] = []
+      const errors: unknown[] = []
       store.watch('ConfigMap', {}, (ev) => {
-        ev.object.metadata.name = 'mutated'
+        objects.push(ev.object)
+        try {
+          ev.object.metadata.name = 'mutated'
+        } catch (err) {
+          errors.push(err)
+        }
       })
-      store.watch('ConfigMap', {}, (ev) => void seen.push(ev.object.metadata.name))
-      store.create<'ConfigMap'>(aConfigMap('a'))
-      expect(seen).toEqual(['a'])
-      expect(store.get('ConfigMap', 'default', 'a')).toBeDefined()
+      store.watch('ConfigMap', {}, (ev) => void objects.push(ev.object))
+      const created = store.create<'ConfigMap'>(aConfigMap('a'))
+      expect(objects).toHaveLength(2)
+      expect(objects[0]).toBe(objects[1])
+      expect(objects[0]).toEqual(created)
+      expect(errors).toEqual([expect.any(TypeError)])
+      expect(store.get('ConfigMap', 'default', 'a')?.metadata.name).toBe('a')
     })
 
     it('keeps order when a handler writes (its events queue behind the current ones)', () => {

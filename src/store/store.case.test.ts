@@ -180,7 +180,7 @@ function runCrudConformance(make: MakeStore): void {
     ]
     it.each(generationCases)('generation: $name', ({ change, generation }) => {
       const { store } = open()
-      const d = store.create<'Deployment'>(aDeployment('web'))
+      const d = structuredClone(store.create<'Deployment'>(aDeployment('web')))
       change(d)
       expect(store.update(d).metadata.generation).toBe(generation)
     })
@@ -188,7 +188,7 @@ function runCrudConformance(make: MakeStore): void {
     it('takes labels, annotations, ownerReferences and finalizers from the caller', () => {
       const { store } = open()
       const owner = store.create<'ConfigMap'>(aConfigMap('owner'))
-      const d = store.create<'Deployment'>(aDeployment('web', { labels: { a: '1' } }))
+      const d = structuredClone(store.create<'Deployment'>(aDeployment('web', { labels: { a: '1' } })))
       d.metadata.labels = { b: '2' }
       d.metadata.annotations = { note: 'x' }
       d.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid! }]
@@ -246,18 +246,48 @@ function runCrudConformance(make: MakeStore): void {
   })
 
   describe('snapshots and versions', () => {
-    it('returns copies: mutating a result changes nothing in the store', () => {
+    it('returned objects are frozen; mutating throws; the store is unchanged', () => {
       const { store } = open()
       const created = store.create<'Deployment'>(aDeployment('web', { labels: { a: '1' } }))
-      created.spec.replicas = 100
-      created.metadata.labels!.a = 'mutated'
-      const got = store.get('Deployment', 'default', 'web')!
-      got.spec.template.spec.containers[0]!.image = 'evil'
-      store.list('Deployment').items[0]!.spec.replicas = 50
+      const results = [
+        created,
+        store.get('Deployment', 'default', 'web')!,
+        store.list('Deployment').items[0]!,
+        store.updateStatus<'Deployment'>({ ...created, status: { replicas: 1 } }),
+        store.delete<'ConfigMap'>('ConfigMap', 'default', store.create<'ConfigMap'>(aConfigMap('c')).metadata.name),
+      ]
+      for (const obj of results) expect(Object.isFrozen(obj) && Object.isFrozen(obj.metadata)).toBe(true)
+      const mutations: (() => void)[] = [
+        () => void (created.spec.replicas = 100),
+        () => void (created.metadata.labels!.a = 'mutated'),
+        () => void (store.get('Deployment', 'default', 'web')!.spec.template.spec.containers[0]!.image = 'evil'),
+        () => void store.get<'Deployment'>('Deployment', 'default', 'web')!.spec.template.spec.containers.push({ name: 'x', image: 'x' }),
+        () => void (store.list('Deployment').items[0]!.metadata.annotations = { note: 'x' }),
+        () => void delete (store.get('Deployment', 'default', 'web') as { status?: unknown }).status,
+      ]
+      for (const mutate of mutations) expect(mutate).toThrow(TypeError)
       expect(store.get('Deployment', 'default', 'web')).toMatchObject({
         metadata: { labels: { a: '1' } },
         spec: { replicas: 1, template: { spec: { containers: [{ image: 'web:1' }] } } },
+        status: { replicas: 1 },
       })
+      expect(store.get('Deployment', 'default', 'web')?.metadata.annotations).toBeUndefined()
+    })
+
+    it('a structuredClone of a result can be changed and written back', () => {
+      const { store } = open()
+      const copy = structuredClone(store.create<'Deployment'>(aDeployment('web')))
+      copy.spec.replicas = 3
+      expect(store.update<'Deployment'>(copy).spec.replicas).toBe(3)
+      expect(store.get<'Deployment'>('Deployment', 'default', 'web')?.spec.replicas).toBe(3)
+    })
+
+    it('does not freeze the caller’s object (it may keep editing what it passed in)', () => {
+      const { store } = open()
+      const input = aDeployment('web')
+      store.create(input)
+      store.update({ ...input, spec: { ...input.spec, replicas: 2 } })
+      expect(Object.isFrozen(input) || Object.isFrozen(input.spec.template)).toBe(false)
     })
 
     it('does not keep the caller’s object: mutating it after create changes nothing', () => {

@@ -31,8 +31,11 @@
  *   older), or, without one (or with "0"), first sends ADDED for every current object; then streams
  *   ADDED/MODIFIED/DELETED live. Handlers run synchronously after the write commits; they
  *   must not throw and should only enqueue work.
- * - Returned objects are snapshots: the caller may mutate its copy; the store never shares
- *   its own.
+ * - Returned objects (from every method and every watch event) are read-only snapshots, deeply
+ *   frozen and shared: one object per written version, handed to the writer, every watcher
+ *   and, with the memory store, every reader. Mutating one throws a TypeError (ESM code is
+ *   strict); to change an object, clone it first: `structuredClone(obj)`, edit the copy, and
+ *   pass it to update. Objects passed in are never kept or frozen: the store copies them.
  */
 import type { Kind, KindMap, LabelSelector } from '../api/types.ts'
 

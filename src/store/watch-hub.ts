@@ -1,7 +1,8 @@
 /**
  * @module
- * In-process watch fan-out. The engine publishes each committed change once; the hub hands
- * every matching subscriber its own parsed copy, in resourceVersion order.
+ * In-process watch fan-out. The engine publishes each committed change once, as one deeply
+ * frozen object; the hub hands that same object to every matching subscriber, in
+ * resourceVersion order. (A copy per subscriber was most of the store's garbage.)
  *
  * Order holds even when a handler breaks the "only enqueue work" rule and writes to the store:
  * that write's events queue behind the ones being delivered instead of overtaking them. A
@@ -12,14 +13,13 @@ import type { AnyObject, Kind } from '../api/types.ts'
 import type { LabelFilter } from './object-rules.ts'
 import type { WatchEvent, WatchEventType } from './types.ts'
 
-/** One committed change: what filters look at, and the object as JSON for each subscriber's copy. */
+/** One committed change: where it happened, and the version written (deeply frozen, shared). */
 export interface HubEvent {
   resourceVersion: number
   type: WatchEventType
   kind: Kind
   namespace: string
-  labels: Record<string, string> | undefined
-  json: string
+  object: AnyObject
 }
 
 export interface WatchFilter {
@@ -36,7 +36,7 @@ interface Subscriber {
   active: boolean
 }
 
-export function matchesFilter(f: WatchFilter, kind: Kind, namespace: string, labels: HubEvent['labels']): boolean {
+export function matchesFilter(f: WatchFilter, kind: Kind, namespace: string, labels: Record<string, string> | undefined): boolean {
   return (f.kind === undefined || f.kind === kind) && (f.namespace === undefined || f.namespace === namespace) && f.labels(labels)
 }
 
@@ -102,9 +102,9 @@ export class WatchHub {
   #fanOut(ev: HubEvent): void {
     for (const sub of [...this.#subs]) {
       if (!sub.active || ev.resourceVersion <= sub.seen) continue
-      if (!matchesFilter(sub.filter, ev.kind, ev.namespace, ev.labels)) continue
+      if (!matchesFilter(sub.filter, ev.kind, ev.namespace, ev.object.metadata.labels)) continue
       sub.seen = ev.resourceVersion
-      deliver(sub.handler, { type: ev.type, object: JSON.parse(ev.json) as AnyObject })
+      deliver(sub.handler, { type: ev.type, object: ev.object })
     }
   }
 }

@@ -128,7 +128,8 @@ function history(): { d: Deployment; v1: ReplicaSet; v2: ReplicaSet } {
     // As the controller creates them: from the stored (defaulted) template.
     h.store.create(applyDefaults(rs))
   }
-  const current = h.store.get('Deployment', 'default', 'web') as Deployment
+  // Stored objects are frozen snapshots: change a copy.
+  const current = structuredClone(h.store.get('Deployment', 'default', 'web') as Deployment)
   current.spec.template.spec.containers[0]!.image = 'web:v2'
   current.metadata.annotations = { 'deployment.kubernetes.io/revision': '2' }
   return { d: h.store.update(current) as Deployment, v1, v2 }

@@ -1,10 +1,11 @@
 /**
  * @module
  * The in-memory ObjectStore: the same engine as the SQLite store over Maps, for controller
- * tests and simulations. It keeps JSON text like SQLite does, so reads return fresh copies
- * and both implementations behave alike down to key order.
+ * tests and simulations. It keeps the engine's frozen versions themselves, in the objects
+ * table and in the history, and hands them to every reader: no copy per read, and a history
+ * entry costs only what its version did not share with the one before.
  */
-import type { Kind } from '../../api/types.ts'
+import type { AnyObject, Kind } from '../../api/types.ts'
 import type { ChangeRow, ObjectKey, ObjectRow, StoreBackend } from '../backend.ts'
 import { createStore, type StoreOptions } from '../store-engine.ts'
 import type { ObjectStore } from '../types.ts'
@@ -19,14 +20,17 @@ export function createMemoryStore(opts: StoreOptions): ObjectStore {
 }
 
 const keyString = (namespace: string, name: string) => `${namespace}\u0000${name}`
-const compareRows = (a: ObjectRow, b: ObjectRow) =>
+/** A current object: the row without its JSON text (the object is what readers get). */
+type MemoryRow = ObjectKey & { object: AnyObject }
+
+const compareRows = (a: MemoryRow, b: MemoryRow) =>
   a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0
 
 /** An undo step; a failed transaction runs its log backwards. */
 type Undo = () => void
 
 class MemoryBackend implements StoreBackend {
-  #objects = new Map<Kind, Map<string, ObjectRow>>()
+  #objects = new Map<Kind, Map<string, MemoryRow>>()
   /** owner uid -> dependents by "kind\0namespace\0name" (which sorts as SQLite orders them). */
   #dependents = new Map<string, Map<string, ObjectKey>>()
   /** History; entries before #start are dropped (compacted in bulk to keep appends O(1)). */
@@ -50,16 +54,16 @@ class MemoryBackend implements StoreBackend {
     }
   }
 
-  read(kind: Kind, namespace: string, name: string): string | undefined {
-    return this.#objects.get(kind)?.get(keyString(namespace, name))?.json
+  read(kind: Kind, namespace: string, name: string): AnyObject | undefined {
+    return this.#objects.get(kind)?.get(keyString(namespace, name))?.object
   }
 
-  readAll(kind: Kind, namespace: string | undefined): string[] {
+  readAll(kind: Kind, namespace: string | undefined): AnyObject[] {
     const rows = [...(this.#objects.get(kind)?.values() ?? [])]
     return rows
       .filter((r) => namespace === undefined || r.namespace === namespace)
       .sort(compareRows)
-      .map((r) => r.json)
+      .map((r) => r.object)
   }
 
   dependents(ownerUid: string): ObjectKey[] {
@@ -69,13 +73,7 @@ class MemoryBackend implements StoreBackend {
   }
 
   put(row: ObjectRow): void {
-    let table = this.#objects.get(row.kind)
-    if (!table) this.#objects.set(row.kind, (table = new Map()))
-    const k = keyString(row.namespace, row.name)
-    const before = table.get(k)
-    table.set(k, row)
-    // Undo runs with the log detached, so these calls log nothing themselves.
-    this.#undo?.push(() => (before ? this.put(before) : this.remove(row)))
+    this.#set({ kind: row.kind, namespace: row.namespace, name: row.name, object: row.object })
   }
 
   remove(key: ObjectKey): void {
@@ -84,7 +82,7 @@ class MemoryBackend implements StoreBackend {
     const before = table?.get(k)
     if (!table || !before) return
     table.delete(k)
-    this.#undo?.push(() => this.put(before))
+    this.#undo?.push(() => this.#set(before))
   }
 
   setOwners(key: ObjectKey, before: readonly string[], after: readonly string[]): void {
@@ -131,6 +129,16 @@ class MemoryBackend implements StoreBackend {
     this.#objects.clear()
     this.#dependents.clear()
     this.#changes = []
+  }
+
+  #set(row: MemoryRow): void {
+    let table = this.#objects.get(row.kind)
+    if (!table) this.#objects.set(row.kind, (table = new Map()))
+    const k = keyString(row.namespace, row.name)
+    const before = table.get(k)
+    table.set(k, row)
+    // Undo runs with the log detached, so these calls log nothing themselves.
+    this.#undo?.push(() => (before ? this.#set(before) : this.remove(row)))
   }
 
   /** Drops pruned history in bulk, between transactions (so undo steps never see it move). */

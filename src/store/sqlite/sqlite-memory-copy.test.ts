@@ -1,0 +1,59 @@
+/**
+ * The SQLite store answers reads from its in-memory copy of the current objects: after any
+ * mix of writes, cascades, conflicts and rolled-back transactions, that copy must say what the
+ * file says (a second store opened on the file reads only the file).
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, expect, it } from 'vitest'
+import { KINDS } from '../../api/resources.ts'
+import { sequentialIds } from '../../platform/ids.ts'
+import { aConfigMap, aDeployment, aPod, aReplicaSet, thrown, TrippingClock } from '../testing.ts'
+import type { ObjectStore } from '../types.ts'
+import { openSqliteStore } from './sqlite-store.ts'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+const everything = (store: ObjectStore) => KINDS.flatMap((k) => store.list(k).items)
+
+it('reads from memory exactly what the file holds', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-sqlite-copy-'))
+  dirs.push(dir)
+  const path = join(dir, 'state.db')
+  const clock = new TrippingClock()
+  const store = openSqliteStore(path, { clock, ids: sequentialIds() })
+  const d = store.create<'Deployment'>(aDeployment('web'))
+  const rs = store.create<'ReplicaSet'>(aReplicaSet('web-1', { owners: [d] }))
+  store.create<'Pod'>(aPod('web-1-a', { owners: [rs], nodeName: 'node' }))
+  store.create<'Pod'>(aPod('web-1-b', { owners: [rs] }))
+  store.create<'ConfigMap'>(aConfigMap('cfg'))
+  store.create<'Event'>({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'e1' }, involvedObject: { kind: 'Pod', name: 'web-1-a' }, reason: 'R', message: 'm', type: 'Normal' })
+  store.list('Pod') // loads the kind whole: later writes must keep it whole
+  store.updateStatus<'Pod'>({ ...store.get<'Pod'>('Pod', 'default', 'web-1-a')!, status: { phase: 'Running' } })
+  store.update<'Deployment'>({ ...d, metadata: { ...d.metadata, labels: { team: 'a' } } })
+  expect(thrown(() => store.update<'Deployment'>({ ...d, spec: { ...d.spec, replicas: 9 } }))).toMatchObject({ code: 'BATON_CONFLICT' })
+  // The cascade reads the clock for the Deployment, its ReplicaSet and pod a (marked: a bound pod
+  // terminates gracefully), then throws at pod b: all of it, pod a's mark included, rolls back.
+  clock.trip(3)
+  expect(() => store.delete('Deployment', 'default', 'web')).toThrow('clock tripped')
+  clock.trip(Number.POSITIVE_INFINITY)
+  store.delete('ConfigMap', 'default', 'cfg')
+  store.delete('Pod', 'default', 'web-1-b')
+  expect(everything(store).length).toBeGreaterThan(3)
+
+  const fromFile = openSqliteStore(path, { clock, ids: sequentialIds() })
+  try {
+    expect(everything(store)).toEqual(everything(fromFile))
+    store.delete('Deployment', 'default', 'web') // the cascade marks the bound pod, removes the rest
+    const reread = openSqliteStore(path, { clock, ids: sequentialIds() })
+    expect(everything(store)).toEqual(everything(reread))
+    reread.close()
+  } finally {
+    fromFile.close()
+    store.close()
+  }
+})
