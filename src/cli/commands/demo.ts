@@ -11,7 +11,6 @@
  * demo prints exactly what a user typing those commands would see.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseAllDocuments } from 'yaml'
@@ -25,6 +24,7 @@ import { countFlag, defineCommand, str, type CliContext } from '../command.ts'
 import { resolveConnection, systemSources } from '../config.ts'
 import { applyCommand } from './apply.ts'
 import { pollUntil } from './daemon-control.ts'
+import { freePort } from './demo-ports.ts'
 import { downCommand } from './down.ts'
 import { pushCommand } from './push.ts'
 import { rolloutPlanCommand } from './rollout-plan.ts'
@@ -43,18 +43,6 @@ export interface DemoOptions {
 const LOAD_LIMIT_MS = 120_000
 const NAMESPACE = 'default'
 const SERVICE_WAIT_MS = 15_000
-
-/** A loopback port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer()
-    server.once('error', fail)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => done(port))
-    })
-  })
-}
 
 /**
  * Polls `url` until it answers 200: the load balancer opens a new Service's listener a moment

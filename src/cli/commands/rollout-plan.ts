@@ -13,9 +13,8 @@
  */
 import { applyDefaults } from '../../api/defaults.ts'
 import type { AnyObject, Deployment, ReplicaSet } from '../../api/types.ts'
-import { planDeployment } from '../../controllers/deployment/plan.ts'
 import { LAST_APPLIED_ANNOTATION } from '../../rollout/annotations.ts'
-import { previewRollout, type RolloutPreview } from '../../rollout/preview-simulation.ts'
+import type { Planner, RolloutPreview } from '../../rollout/preview-simulation.ts'
 import { estimateTiming, type TimingBasis } from '../../rollout/preview-timing.ts'
 import { canonicalJson } from '../../rollout/template-hash.ts'
 import { ServerError, type ApiClient } from '../client.ts'
@@ -66,13 +65,24 @@ function appliedDeployment(current: Deployment | undefined, manifest: Deployment
   return { ...merged, metadata: { ...current.metadata, labels: merged.metadata.labels ?? {} }, ...(status ? { status } : {}) }
 }
 
+/**
+ * The planner and the simulation, loaded when a plan is asked for: every `baton` command
+ * would otherwise pay for importing the controller code at start-up (about 100 ms).
+ */
+async function loadSimulation() {
+  const [{ planDeployment }, { previewRollout }] = await Promise.all([import('../../controllers/deployment/plan.ts'), import('../../rollout/preview-simulation.ts')])
+  return { plan: planDeployment as Planner, previewRollout }
+}
+
+type Simulation = Awaited<ReturnType<typeof loadSimulation>>
+
 /** Simulates `current` (with its ReplicaSets) becoming `after`. */
-export function planRollout(after: Deployment, current: Deployment | undefined, replicaSets: readonly ReplicaSet[]): PlannedRollout {
+export function planRollout(sim: Simulation, after: Deployment, current: Deployment | undefined, replicaSets: readonly ReplicaSet[]): PlannedRollout {
   const changed = !current || canonicalJson(current.spec) !== canonicalJson(after.spec)
   const generation = (current?.metadata.generation ?? 0) + (changed ? 1 : 0)
   const next: Deployment = { ...after, metadata: { ...after.metadata, generation } }
   const timing = estimateTiming(next)
-  const preview = previewRollout({ deployment: next, replicaSets }, planDeployment, { readyMs: timing.readyMs, terminateMs: timing.terminateMs })
+  const preview = sim.previewRollout({ deployment: next, replicaSets }, sim.plan, { readyMs: timing.readyMs, terminateMs: timing.terminateMs })
   return { deployment: next.metadata.name, preview, timing, after: next }
 }
 
@@ -98,10 +108,11 @@ async function plansFor(o: RolloutPlanOptions, ctx: CliContext): Promise<Planned
       targets.push({ current, after: (c) => appliedDeployment(c, m) })
     }
   }
+  const sim = await loadSimulation()
   const plans: PlannedRollout[] = []
   for (const t of targets) {
     const replicaSets = t.current ? await ownedReplicaSets(client, t.current) : []
-    plans.push(planRollout(t.after(t.current), t.current, replicaSets))
+    plans.push(planRollout(sim, t.after(t.current), t.current, replicaSets))
   }
   return plans
 }
