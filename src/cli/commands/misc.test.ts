@@ -99,7 +99,7 @@ describe('version, completion, down', () => {
     h = createHarness()
     const bash = await h.run('completion bash')
     expect(bash.out).toContain('complete -F _baton baton\n')
-    expect(bash.out).toContain('rollout) subs="status history undo pause resume restart"')
+    expect(bash.out).toContain('rollout) subs="status history undo pause resume restart plan"')
     expect((await h.run('completion zsh')).out).toMatch(/^#compdef baton\n/)
     expect((await h.run('completion fish')).code).toBe(1)
   })
