@@ -46,7 +46,9 @@ export function renderRolloutPlan(d: Deployment, p: RolloutPreview, timing: Timi
   lines.push(tabulate(table, TABLE_TABS).trimEnd(), '')
   const replicas = desiredReplicas(d)
   lines.push(`Available pods never fall below ${p.minAvailable} of ${replicas}; at most ${p.maxPods} pods run at once (plus ${p.maxTerminating} still exiting).`)
-  if (p.completeMs === undefined) {
+  if (d.spec.paused) {
+    lines.push(`The deployment is paused: the new template waits for \`baton rollout resume deployment/${d.metadata.name}\` (only a size change applies now).`)
+  } else if (p.completeMs === undefined) {
     lines.push('The rollout never completes in this simulation: new pods never become available (check the readiness probe).')
   } else {
     const settled = p.settledMs !== undefined && p.settledMs > p.completeMs ? `, ~${formatEstimate(p.settledMs)} until the last old pod has exited` : ''

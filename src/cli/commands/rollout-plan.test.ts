@@ -95,6 +95,15 @@ describe('baton rollout plan', () => {
     expect(doc.steps[0]).toMatchObject({ newReplicas: 10, oldReplicas: 0, events: [] })
   })
 
+  it('a paused deployment: the plan says the template change waits for resume', async () => {
+    const d = createWeb()
+    h.store.update({ ...d, spec: { ...d.spec, paused: true } })
+    const res = await h.run('rollout plan deployment/web --image web=web:v2')
+    expect(res.code).toBe(0)
+    expect(res.out).toMatch(/^1 +0s +0 +10 +10 +10 +0$/m)
+    expect(res.out).toContain('The deployment is paused: the new template waits for `baton rollout resume deployment/web`')
+  })
+
   it.each([
     { argv: 'rollout plan deployment/web', err: /nothing to preview/ },
     { argv: 'rollout plan deployment/web --image web', err: /invalid image update "web"/ },
