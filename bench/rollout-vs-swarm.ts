@@ -1,0 +1,242 @@
+/**
+ * Rolling update vs Docker Swarm: the peers' Swarm scenario (/work/shared/peers/README.md,
+ * "Running Baton side by side") run on Baton with the same inputs, cut into the same figures.
+ *
+ * The same app (peers/app/server.js, STARTUP_DELAY_MS=500, SHUTDOWN=graceful) pushed as
+ * app:v1 and app:v2, 4 replicas, readiness on /healthz every second (Swarm's healthcheck
+ * interval); the same load (peers/common/loadgen.mjs, 200 req/s, 16 connections with
+ * keep-alive or a new connection per request, 2 s timeout); 5 s warm-up, `set image` to v2,
+ * 5 s settle, `rollout undo`, 5 s settle. rollout_s runs from the command to the moment
+ * `baton rollout status` exits 0 (Baton's own verdict, like Swarm's UpdateStatus completed).
+ *
+ * Scenarios: surge1 (maxSurge 1 / maxUnavailable 0: a new replica first, like Swarm's
+ * start-first with parallelism 1 and a healthcheck) and defaults (25% / 25%, i.e. surge 1 and
+ * unavailable 1 for 4 replicas; compared with Swarm's defaults). No preStop hook.
+ *
+ *   node bench/rollout-vs-swarm.ts                      # 2 scenarios x keep-alive off/on x 3 reps (~8 min)
+ *   node bench/rollout-vs-swarm.ts --reps 1 --keepalive off --scenarios surge1
+ *   node bench/rollout-vs-swarm.ts --swarm results/swarm-live.jsonl   # Swarm figures of this session
+ *
+ * Prints one JSON line per run and per median on stdout (also appended to --results FILE),
+ * then the Markdown table for docs/benchmarks.md with Swarm's medians beside Baton's.
+ */
+import { spawn } from 'node:child_process'
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { stringify } from 'yaml'
+import { expectOk, REPO_ROOT, startBaton, type Baton } from '../test/e2e/support/baton.ts'
+import { median, parseRecords, phaseFigures, stats, type Phase } from './rollout-figures.ts'
+
+const { values: args } = parseArgs({
+  options: {
+    reps: { type: 'string', default: '3' },
+    keepalive: { type: 'string', default: 'off,on' },
+    scenarios: { type: 'string', default: 'surge1,defaults' },
+    peers: { type: 'string', default: join(REPO_ROOT, '..', 'shared', 'peers') },
+    swarm: { type: 'string' },
+    results: { type: 'string' },
+    port: { type: 'string', default: '18081' },
+  },
+})
+
+const PEERS = args.peers
+const REPLICAS = 4
+const RATE = 200
+const WARMUP_S = 5
+const SETTLE_S = 5
+const SWARM_FILE = args.swarm ?? join(PEERS, 'results', 'swarm-20261121.jsonl')
+const SCENARIOS: Record<string, { strategy: Record<string, number>; swarm: string; label: string }> = {
+  surge1: { strategy: { maxSurge: 1, maxUnavailable: 0 }, swarm: 'start-first-hc', label: 'maxSurge 1 / maxUnavailable 0' },
+  defaults: { strategy: {}, swarm: 'default', label: 'defaults (25% / 25%)' },
+}
+const PHASE_FIGURES = ['requests', 'failed', 'p50_ms', 'p99_ms', 'max_ms', 'rollout_s', 'first_new_version_s', 'last_old_version_s'] as const
+
+const log = (...a: unknown[]) => console.error(`[rollout-bench ${new Date().toISOString().slice(11, 19)}]`, ...a)
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** app:v1 and app:v2: the peers' server.js and a main.js that sets its APP_VERSION (baked in, as in Swarm's images). */
+function buildImages(root: string): Record<string, string> {
+  const images: Record<string, string> = {}
+  for (const v of ['v1', 'v2']) {
+    const dir = join(root, v)
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, 'server.js'), readFileSync(join(PEERS, 'app', 'server.js')))
+    writeFileSync(join(dir, 'main.js'), `process.env.APP_VERSION = '${v}'\nrequire('./server.js')\n`)
+    images[`app:${v}`] = dir
+  }
+  return images
+}
+
+function appManifest(servicePort: number, strategy: Record<string, number>): string {
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'app' },
+    spec: {
+      replicas: REPLICAS,
+      selector: { matchLabels: { app: 'app' } },
+      strategy: { type: 'RollingUpdate', ...(Object.keys(strategy).length ? { rollingUpdate: strategy } : {}) },
+      template: {
+        metadata: { labels: { app: 'app' } },
+        spec: {
+          containers: [
+            {
+              name: 'app',
+              image: 'app:v1',
+              command: ['node', 'main.js'],
+              env: [
+                { name: 'HOST', value: '127.0.0.1' },
+                { name: 'STARTUP_DELAY_MS', value: '500' },
+                { name: 'SHUTDOWN', value: 'graceful' },
+              ],
+              ports: [{ name: 'http', containerPort: 8080 }],
+              readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1 },
+            },
+          ],
+        },
+      },
+    },
+  }
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'app' },
+    spec: { selector: { app: 'app' }, ports: [{ name: 'http', port: servicePort, targetPort: 'http' }] },
+  }
+  return `${stringify(deployment)}---\n${stringify(service)}`
+}
+
+function startLoad(url: string, keepalive: string, recFile: string, readyFile: string) {
+  const capS = WARMUP_S + 2 * 120 + 3 * SETTLE_S + 30
+  const p = spawn(
+    process.execPath,
+    [join(PEERS, 'common', 'loadgen.mjs'), '--url', url, '--rate', String(RATE), '--duration', String(capS),
+      '--max-requests', String(RATE * capS), '--keepalive', keepalive, '--connections', '16', '--timeout-ms', '2000',
+      '--records', recFile, '--ready-file', readyFile],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  let out = ''
+  p.stdout.setEncoding('utf8').on('data', (c: string) => (out += c))
+  return { p, done: new Promise<string>((r) => p.once('close', () => r(out))) }
+}
+
+async function phase(baton: Baton, name: string, command: string[]): Promise<Phase> {
+  const t0 = Date.now()
+  expectOk(command.join(' '), await baton.cli(command))
+  const tCmd = Date.now()
+  const status = await baton.cli(['rollout', 'status', 'deployment/app', '--timeout', '120s'])
+  const tDone = status.code === 0 ? Date.now() : null
+  log(`${name}: rollout ${tDone ? ((tDone - t0) / 1000).toFixed(1) + 's' : 'NOT DONE: ' + status.stderr.trim()}`)
+  return { t0, tCmd, tDone }
+}
+
+async function runOnce(baton: Baton, scenario: string, keepalive: string, rep: number, scratch: string) {
+  log(`=== ${scenario} keepalive=${keepalive} rep ${rep}`)
+  await baton.apply(appManifest(baton.servicePort, SCENARIOS[scenario]!.strategy))
+  expectOk('rollout status', await baton.cli(['rollout', 'status', 'deployment/app', '--timeout', '60s']))
+  const id = `${scenario}-ka${keepalive}-${rep}`
+  const recFile = join(scratch, `${id}.csv`)
+  const readyFile = join(scratch, `${id}.ready`)
+  const load = startLoad(baton.url('/'), keepalive, recFile, readyFile)
+  for (let i = 0; i < 100 && !existsSync(readyFile); i++) await sleep(50)
+  const tLoad = Date.now()
+  await sleep(WARMUP_S * 1000)
+  const up = await phase(baton, 'update', ['set', 'image', 'deployment/app', 'app=app:v2'])
+  await sleep(SETTLE_S * 1000)
+  const rb = await phase(baton, 'rollback', ['rollout', 'undo', 'deployment/app'])
+  await sleep(SETTLE_S * 1000)
+  const tEnd = Date.now()
+  load.p.kill('SIGTERM')
+  const summary = JSON.parse((await load.done).trim().split('\n').pop()!) as { requests: number; failed: number }
+  const recs = parseRecords(readFileSync(recFile, 'utf8'))
+  return {
+    harness: 'baton', kind: 'run', scenario, strategy: SCENARIOS[scenario]!.label, keepalive: keepalive === 'on', rep,
+    replicas: REPLICAS, rate_rps: RATE, startup_delay_ms: 500, shutdown: 'graceful',
+    total_requests: summary.requests, total_failed: summary.failed,
+    baseline: stats(recs, tLoad, up.t0),
+    update: phaseFigures(recs, up, rb.t0, 'v2', 'v1'),
+    rollback: phaseFigures(recs, rb, tEnd + 5000, 'v1', 'v2'),
+  }
+}
+
+type Run = Awaited<ReturnType<typeof runOnce>>
+type Median = Record<string, unknown> & { update: Record<string, unknown>; rollback: Record<string, unknown> }
+
+function emit(obj: object): void {
+  const line = JSON.stringify(obj)
+  console.log(line)
+  if (args.results) appendFileSync(args.results, line + '\n')
+}
+
+function medianOf(runs: Run[], scenario: string, keepalive: boolean): Median {
+  const med: Median = { harness: 'baton', kind: 'median', scenario, keepalive, reps: runs.length, update: {}, rollback: {} }
+  for (const ph of ['update', 'rollback'] as const) {
+    for (const k of PHASE_FIGURES) med[ph][k] = median(runs.map((r) => r[ph][k]))
+    med[ph].failed_each = runs.map((r) => r[ph].failed)
+  }
+  return med
+}
+
+function swarmMedians(): Median[] {
+  if (!existsSync(SWARM_FILE)) return []
+  return readFileSync(SWARM_FILE, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Median)
+    // The recorded medians name no shutdown when it was the default (graceful).
+    .filter((m) => m.kind === 'median' && (m.shutdown ?? 'graceful') === 'graceful')
+}
+
+function table(meds: Median[], swarm: Median[]): string {
+  const f = (x: unknown) => (x == null ? '–' : String(x))
+  const rows = [
+    '| Baton strategy | Swarm scenario | keep-alive | phase | requests | failed Baton (each run) | failed Swarm (each run) | p50 / p99 ms Baton | p50 / p99 ms Swarm | rollout s Baton | rollout s Swarm | Baton / Swarm | first new / last old s Baton | Swarm |',
+    '|---|---|---|---|---:|---|---|---|---|---:|---:|---:|---|---|',
+  ]
+  for (const m of meds) {
+    const sc = SCENARIOS[m.scenario as string]!
+    const s = swarm.find((x) => x.scenario === sc.swarm && x.keepalive === m.keepalive)
+    for (const ph of ['update', 'rollback'] as const) {
+      const b = m[ph]
+      const w = s?.[ph]
+      const each = (x: Record<string, unknown> | undefined) => (x ? `${f(x.failed)} (${(x.failed_each as number[]).join(', ')})` : '–')
+      const ratio = typeof b.rollout_s === 'number' && typeof w?.rollout_s === 'number' ? (b.rollout_s / w.rollout_s).toFixed(2) : '–'
+      rows.push(
+        `| ${sc.label} | ${sc.swarm} | ${m.keepalive ? 'on' : 'off'} | ${ph} | ${f(b.requests)} | ${each(b)} | ${each(w)} | ` +
+          `${f(b.p50_ms)} / ${f(b.p99_ms)} | ${w ? `${f(w.p50_ms)} / ${f(w.p99_ms)}` : '–'} | ${f(b.rollout_s)} | ${f(w?.rollout_s)} | ${ratio} | ` +
+          `${f(b.first_new_version_s)} / ${f(b.last_old_version_s)} | ${w ? `${f(w.first_new_version_s)} / ${f(w.last_old_version_s)}` : '–'} |`,
+      )
+    }
+  }
+  return rows.join('\n')
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'baton-rollout-bench-'))
+const baton = await startBaton({ servicePort: Number(args.port), images: buildImages(join(scratch, 'images')) })
+const stop = async () => {
+  await baton.stop()
+  rmSync(scratch, { recursive: true, force: true })
+}
+process.once('SIGINT', () => void stop().finally(() => process.exit(130)))
+const meds: Median[] = []
+try {
+  for (const scenario of args.scenarios.split(',').filter(Boolean)) {
+    if (!SCENARIOS[scenario]) throw new Error(`unknown scenario ${scenario} (known: ${Object.keys(SCENARIOS).join(', ')})`)
+    for (const ka of args.keepalive.split(',').filter(Boolean)) {
+      const runs: Run[] = []
+      for (let rep = 1; rep <= Number(args.reps); rep++) {
+        const r = await runOnce(baton, scenario, ka, rep, scratch)
+        emit(r)
+        runs.push(r)
+      }
+      const med = medianOf(runs, scenario, ka === 'on')
+      emit(med)
+      meds.push(med)
+    }
+  }
+} finally {
+  await stop()
+}
+console.log(`\nSwarm figures from ${SWARM_FILE}\n\n${table(meds, swarmMedians())}`)
