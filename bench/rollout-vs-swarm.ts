@@ -16,6 +16,7 @@
  *   node bench/rollout-vs-swarm.ts                      # 2 scenarios x keep-alive off/on x 3 reps (~8 min)
  *   node bench/rollout-vs-swarm.ts --reps 1 --keepalive off --scenarios surge1
  *   node bench/rollout-vs-swarm.ts --swarm results/swarm-live.jsonl   # Swarm figures of this session
+ *   node bench/rollout-vs-swarm.ts --from baton.jsonl --swarm swarm.jsonl  # only the table, from recorded runs
  *
  * Prints one JSON line per run and per median on stdout (also appended to --results FILE),
  * then the Markdown table for docs/benchmarks.md with Swarm's medians beside Baton's.
@@ -38,6 +39,8 @@ const { values: args } = parseArgs({
     swarm: { type: 'string' },
     results: { type: 'string' },
     port: { type: 'string', default: '18081' },
+    /** Print the table from Baton figures recorded earlier (--results FILE of a past run) instead of measuring. */
+    from: { type: 'string' },
   },
 })
 
@@ -213,30 +216,40 @@ function table(meds: Median[], swarm: Median[]): string {
   return rows.join('\n')
 }
 
-const scratch = mkdtempSync(join(tmpdir(), 'baton-rollout-bench-'))
-const baton = await startBaton({ servicePort: Number(args.port), images: buildImages(join(scratch, 'images')) })
-const stop = async () => {
-  await baton.stop()
-  rmSync(scratch, { recursive: true, force: true })
+function recordedMedians(file: string): Median[] {
+  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean)
+  return lines.map((l) => JSON.parse(l) as Median).filter((m) => m.harness === 'baton' && m.kind === 'median')
 }
-process.once('SIGINT', () => void stop().finally(() => process.exit(130)))
-const meds: Median[] = []
-try {
-  for (const scenario of args.scenarios.split(',').filter(Boolean)) {
-    if (!SCENARIOS[scenario]) throw new Error(`unknown scenario ${scenario} (known: ${Object.keys(SCENARIOS).join(', ')})`)
-    for (const ka of args.keepalive.split(',').filter(Boolean)) {
-      const runs: Run[] = []
-      for (let rep = 1; rep <= Number(args.reps); rep++) {
-        const r = await runOnce(baton, scenario, ka, rep, scratch)
-        emit(r)
-        runs.push(r)
-      }
-      const med = medianOf(runs, scenario, ka === 'on')
-      emit(med)
-      meds.push(med)
-    }
+
+async function measure(): Promise<Median[]> {
+  const scratch = mkdtempSync(join(tmpdir(), 'baton-rollout-bench-'))
+  const baton = await startBaton({ servicePort: Number(args.port), images: buildImages(join(scratch, 'images')) })
+  const stop = async () => {
+    await baton.stop()
+    rmSync(scratch, { recursive: true, force: true })
   }
-} finally {
-  await stop()
+  process.once('SIGINT', () => void stop().finally(() => process.exit(130)))
+  const meds: Median[] = []
+  try {
+    for (const scenario of args.scenarios.split(',').filter(Boolean)) {
+      if (!SCENARIOS[scenario]) throw new Error(`unknown scenario ${scenario} (known: ${Object.keys(SCENARIOS).join(', ')})`)
+      for (const ka of args.keepalive.split(',').filter(Boolean)) {
+        const runs: Run[] = []
+        for (let rep = 1; rep <= Number(args.reps); rep++) {
+          const r = await runOnce(baton, scenario, ka, rep, scratch)
+          emit(r)
+          runs.push(r)
+        }
+        const med = medianOf(runs, scenario, ka === 'on')
+        emit(med)
+        meds.push(med)
+      }
+    }
+  } finally {
+    await stop()
+  }
+  return meds
 }
+
+const meds = args.from ? recordedMedians(args.from) : await measure()
 console.log(`\nSwarm figures from ${SWARM_FILE}\n\n${table(meds, swarmMedians())}`)
