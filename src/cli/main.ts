@@ -18,7 +18,7 @@ import { systemClock, type Clock } from '../platform/clock.ts'
 import { isTty } from '../platform/env.ts'
 import { ApiClient, type Fetch, ServerError } from './client.ts'
 import type { AnyCommand, CliContext, CliIO } from './command.ts'
-import { COMMANDS } from './commands/index.ts'
+import { commandsFor } from './commands/registry.ts'
 import { type ConfigSources, resolveConnection, systemSources } from './config.ts'
 
 export interface CliDeps {
@@ -75,7 +75,11 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value]
 }
 
-function buildProgram(deps: CliDeps, run: (spec: AnyCommand, cmd: Command, args: string[]) => Promise<void>): Command {
+function buildProgram(
+  deps: CliDeps,
+  commands: readonly AnyCommand[],
+  run: (spec: AnyCommand, cmd: Command, args: string[]) => Promise<void>,
+): Command {
   const program = new Command('baton')
     .description('Zero-downtime rolling deployments with Kubernetes semantics, on one machine')
     .option('-n, --namespace <namespace>', 'The namespace scope for this request')
@@ -90,7 +94,7 @@ function buildProgram(deps: CliDeps, run: (spec: AnyCommand, cmd: Command, args:
     })
     .showSuggestionAfterError(true)
   const groups = new Map<string, Command>()
-  for (const spec of COMMANDS) {
+  for (const spec of commands) {
     let parent = program
     for (const word of spec.path.slice(0, -1)) {
       let group = groups.get(word)
@@ -125,7 +129,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
   let verbose = argv.includes('-v') || argv.includes('--verbose')
   let current: { spec: AnyCommand; cmd: Command } | undefined
 
-  const program = buildProgram(deps, async (spec, cmd, args) => {
+  const program = buildProgram(deps, await commandsFor(argv), async (spec, cmd, args) => {
     current = { spec, cmd }
     const flags = cmd.optsWithGlobals() as Record<string, unknown>
     verbose = flags.verbose === true
