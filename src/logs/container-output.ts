@@ -173,11 +173,13 @@ export class ContainerOutput {
   #read(t: Tail, budget: number): number {
     let total = 0
     while (total < budget) {
-      const n = readSync(t.fd, chunk, 0, Math.min(chunk.length, budget - total), t.offset)
-      if (n === 0) break
+      const want = Math.min(chunk.length, budget - total)
+      const n = readSync(t.fd, chunk, 0, want, t.offset)
       t.offset += n
       total += n
-      this.#writer.write(t.stream, chunk.subarray(0, n))
+      if (n > 0) this.#writer.write(t.stream, chunk.subarray(0, n))
+      // A short read reached the end of what was written: no second read to learn that again.
+      if (n < want) break
     }
     return total
   }

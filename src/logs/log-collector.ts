@@ -8,9 +8,9 @@
  * that outlives the daemon (a daemon SIGKILL would leave the app writing into a pipe with no
  * reader: blocked, or EPIPE and usually a crash), which meant a helper process per container
  * (~73 MB of Node each, 7.3 GB for 100 replicas). A file needs no reader: the app appends
- * whether or not an agent runs, and the next agent continues from the saved offsets. A
- * period costs two reads at end of file per container (about 1 µs each): 100 containers at
- * 200 ms are about 1000 reads a second, ~0.1 % of a core.
+ * whether or not an agent runs, and the next agent continues from the saved offsets. An
+ * idle container costs two reads at end of file per period: 100 containers at 200 ms take
+ * ~0.45 % of a core (bench/log-collector.ts).
  *
  * Restart of a container: `startInstance(…, { previous: true })` first finishes the old
  * instance (its remaining raw output, unfinished last lines as full lines), then makes its
