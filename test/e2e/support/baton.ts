@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { freePort } from './ports.ts'
+import { freePort, servicePort as pickServicePort } from './ports.ts'
 import { killAll, processesUnder, type LeftoverProcess } from './processes.ts'
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..')
@@ -40,7 +40,7 @@ export interface CliOptions {
 }
 
 export interface StartOptions {
-  /** The port test manifests give their Service (default: a free port). */
+  /** The port test manifests give their Service, when free (else, and by default, a free port). */
   servicePort?: number
   /** Images to push besides web:v1 and web:v2: name:tag -> directory. */
   images?: Record<string, string>
@@ -104,7 +104,7 @@ async function readPid(file: string): Promise<number> {
 export async function startBaton(opts: StartOptions = {}): Promise<Baton> {
   const dataDir = await mkdtemp(join(tmpdir(), 'baton-e2e-'))
   const port = await freePort()
-  const servicePort = opts.servicePort ?? (await freePort())
+  const servicePort = await pickServicePort(opts.servicePort)
   const cli = (args: readonly string[], o?: CliOptions) => runCli(dataDir, args, o)
   const up = async () => void expectOk('baton up -d', await cli(['up', '-d', '--port', String(port)]))
   let applied = 0

@@ -18,6 +18,25 @@ export function freePort(): Promise<number> {
   })
 }
 
+/** True when nothing listens on 127.0.0.1:port (and we may bind it). */
+export function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer()
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+  })
+}
+
+/**
+ * The file's own service port when it is free, else any free port: the same file run twice at
+ * once (two checkouts on one machine) must not send its load to the other run's load balancer,
+ * which is what a taken port would silently do (Baton's proxy logs EADDRINUSE and carries on).
+ */
+export async function servicePort(preferred: number | undefined): Promise<number> {
+  if (preferred !== undefined && (await portFree(preferred))) return preferred
+  return freePort()
+}
+
 /**
  * Service ports, one per e2e test file, so files that do run side by side never open the
  * same listener. Add a row for a new file.
