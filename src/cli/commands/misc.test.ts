@@ -138,10 +138,10 @@ describe('verify', () => {
     const port = (server.address() as { port: number }).port
     try {
       h = createHarness()
-      const res = await h.run(`verify http://127.0.0.1:${port}/ --rate 50 --duration 3s -o json`)
+      const res = await h.run(`verify http://127.0.0.1:${port}/ --rate 50 --duration 3s --connections 4 -o json`)
       expect(res.code).toBe(0)
-      const report = JSON.parse(res.out) as { failed: number; midAnswer: number; ok: number; versions: Record<string, number> }
-      expect(report).toMatchObject({ failed: 0, midAnswer: 0, versions: { v1: report.ok } })
+      const report = JSON.parse(res.out) as { failed: number; midAnswer: number; ok: number; concurrency: number; versions: Record<string, number> }
+      expect(report).toMatchObject({ failed: 0, midAnswer: 0, concurrency: 4, versions: { v1: report.ok } })
     } finally {
       server.close()
     }

@@ -20,6 +20,8 @@ export interface VerifyCommandOptions {
   rate: number
   durationMs?: number
   keepAlive: boolean
+  /** Persistent connections with keep-alive (default 16). */
+  connections?: number
   deployment?: string
   svg?: string
   /** json: the report as one JSON object on stdout (the command's output goes to stderr). */
@@ -40,6 +42,7 @@ export const verifyCommand = defineCommand<VerifyCommandOptions>({
     { flags: '--rate <n>', description: 'Requests started per second', default: '200' },
     { flags: '--duration <duration>', description: 'Stop the load after this long at the latest (default 5m)' },
     { flags: '--no-keep-alive', description: 'Open a new connection for every request' },
+    { flags: '--connections <n>', description: 'Keep-alive connections, one request at a time each (default 16)' },
     { flags: '--deployment <name>', description: 'Keep the load on until this deployment has rolled out' },
     { flags: '--svg <file>', description: 'Also write the report as an SVG timeline' },
     { flags: '-o, --output <format>', description: 'Report format: text|json (json: the command writes to stderr)' },
@@ -50,6 +53,10 @@ export const verifyCommand = defineCommand<VerifyCommandOptions>({
     const rate = Number(flags.rate ?? 200)
     if (!Number.isFinite(rate) || rate <= 0) throw usageError('--rate must be a positive number')
     const duration = str(flags.duration)
+    const connections = flags.connections === undefined ? undefined : Number(flags.connections)
+    if (connections !== undefined && !(Number.isInteger(connections) && connections > 0)) {
+      throw usageError('--connections must be a positive whole number')
+    }
     const deployment = str(flags.deployment)
     const svg = str(flags.svg)
     const output = str(flags.output) ?? 'text'
@@ -60,6 +67,7 @@ export const verifyCommand = defineCommand<VerifyCommandOptions>({
       rate,
       ...(duration ? { durationMs: parseDuration(duration, 'duration') } : {}),
       keepAlive: flags.keepAlive === undefined ? true : bool(flags.keepAlive),
+      ...(connections !== undefined ? { connections } : {}),
       ...(deployment ? { deployment } : {}),
       ...(svg ? { svg } : {}),
       output,
@@ -72,6 +80,7 @@ export const verifyCommand = defineCommand<VerifyCommandOptions>({
       url: o.url,
       rate: o.rate,
       keepAlive: o.keepAlive,
+      ...(o.connections !== undefined ? { concurrency: o.connections } : {}),
       ...(o.durationMs ? { durationMs: o.durationMs } : {}),
       ...(o.command.length ? { command: o.command } : {}),
       signal: ctx.signal,
