@@ -16,6 +16,8 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { ProxyClient } from '../../../src/proxy/client.ts'
+import { readProxyFiles } from '../../../src/proxy/proxy-files.ts'
 import { freePort, servicePort as pickServicePort } from './ports.ts'
 import { killAll, processesUnder, type LeftoverProcess } from './processes.ts'
 
@@ -63,6 +65,8 @@ export interface Baton {
   daemonPid(): Promise<number>
   /** The load balancer's PID from <dataDir>/proxy.json. */
   proxyPid(): Promise<number>
+  /** The load balancer's control API (in-flight requests per pod, traffic figures, anomalies). */
+  loadBalancer(): ProxyClient
   /** `baton up -d` again (after the daemon was killed). */
   up(): Promise<void>
   stop(): Promise<void>
@@ -123,6 +127,11 @@ export async function startBaton(opts: StartOptions = {}): Promise<Baton> {
     },
     daemonPid: () => readPid(join(dataDir, 'daemon.json')),
     proxyPid: () => readPid(join(dataDir, 'proxy.json')),
+    loadBalancer() {
+      const files = readProxyFiles(dataDir)
+      if (!files) throw new Error(`no load balancer is running for ${dataDir} (no proxy.json)`)
+      return new ProxyClient({ address: files.info.controlAddress, token: files.token, now: Date.now })
+    },
     up,
     stop: () => stopBaton(dataDir, cli),
   }

@@ -14,9 +14,19 @@ export interface VerifyRun {
   stderr: string
 }
 
+/**
+ * Keep-alive connections for e2e load. verify sends one request at a time per connection, so
+ * N connections carry at most N / latency requests per second: 16 (verify's default) top out
+ * at 300/s once latency passes 53 ms, which a busy 2-core machine reaches, and the queue then
+ * turns into client timeouts that say nothing about Baton. 32 leave room up to ~100 ms.
+ */
+export const E2E_CONNECTIONS = 32
+
 export interface VerifyRunOptions {
   rate: number
   keepAlive: boolean
+  /** Keep-alive connections (default E2E_CONNECTIONS). */
+  connections?: number
   /** The baton command to run under load, e.g. ['set', 'image', 'deployment/web', 'web=web:v2']. */
   command?: readonly string[]
   /** Instead of `command`: any argv, e.g. ['sh', '-c', '...'] for several steps. */
@@ -34,7 +44,7 @@ export async function runVerify(baton: Baton, o: VerifyRunOptions): Promise<Veri
     baton.url(o.path ?? '/'),
     '--rate',
     String(o.rate),
-    ...(o.keepAlive ? [] : ['--no-keep-alive']),
+    ...(o.keepAlive ? ['--connections', String(o.connections ?? E2E_CONNECTIONS)] : ['--no-keep-alive']),
     '--duration',
     o.duration ?? '90s',
     '-o',
