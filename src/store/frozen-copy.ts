@@ -63,6 +63,7 @@ function copy(value: unknown, previous: unknown): unknown {
   if (value === previous && value !== undefined) return previous
   switch (typeof value) {
     case 'string':
+      return flat(value)
     case 'boolean':
       return value
     case 'number':
@@ -80,7 +81,7 @@ function copy(value: unknown, previous: unknown): unknown {
 
 function copyArray(value: readonly unknown[], previous: readonly unknown[] | undefined): readonly unknown[] {
   const out: unknown[] = new Array(value.length)
-  let same = previous !== undefined && previous.length === value.length
+  let same = previous?.length === value.length
   for (let i = 0; i < value.length; i++) {
     const prev = previous?.[i]
     // JSON writes holes, undefined and functions in arrays as null.
@@ -92,21 +93,60 @@ function copyArray(value: readonly unknown[], previous: readonly unknown[] | und
 }
 
 function copyObject(value: Record<string, unknown>, previous: Record<string, unknown> | undefined): object {
-  const out: Record<string, unknown> = {}
-  let same = previous !== undefined
   const prevKeys = previous ? Object.keys(previous) : []
-  let n = 0
+  const keys: string[] = []
+  const items: unknown[] = []
+  let sameKeys = previous !== undefined
+  let sameItems = previous !== undefined
   for (const key in value) {
     const prev = previous?.[key]
     const item = copy(value[key], prev)
     // JSON leaves out keys whose value is undefined or a function.
     if (item === undefined) continue
-    out[key] = item
     // Reuse needs the same keys in the same order too, so that both serialise alike.
-    if (item !== prev || prevKeys[n] !== key) same = false
-    n++
+    if (prevKeys[keys.length] !== key) sameKeys = false
+    if (item !== prev) sameItems = false
+    keys.push(key)
+    items.push(item)
   }
-  return same && n === prevKeys.length ? (previous as object) : Object.freeze(out)
+  sameKeys &&= keys.length === prevKeys.length
+  if (sameKeys && sameItems) return previous as object
+  const out = { ...(sameKeys ? previous : templateFor(keys)) }
+  for (let i = 0; i < keys.length; i++) out[keys[i] as string] = items[i]
+  return Object.freeze(out)
+}
+
+/**
+ * Layout. An object grown key by key from {} keeps only its first four properties in itself
+ * and the rest in a separate array; one made by JSON.parse, or spread from such an object,
+ * holds all of them (96 instead of 128 bytes for a container status). So a new node is spread
+ * from a JSON-made template with its keys, and its values then written in place.
+ */
+const templates = new Map<string, Record<string, unknown>>()
+const MAX_TEMPLATES = 1024
+
+function templateFor(keys: readonly string[]): Record<string, unknown> {
+  if (keys.length <= 4) return {}
+  const signature = keys.join('\u0000')
+  let template = templates.get(signature)
+  if (!template) {
+    template = JSON.parse(JSON.stringify(Object.fromEntries(keys.map((k) => [k, null])))) as Record<string, unknown>
+    if (templates.size < MAX_TEMPLATES) templates.set(signature, template)
+  }
+  return template
+}
+
+/**
+ * `s` as one flat string. Strings built by concatenation or slicing (a pod name from its
+ * ReplicaSet's, a timestamp cut from toISOString) are V8 ropes and slices: two or three heap
+ * objects each, and a slice keeps its whole parent alive. Stored objects live for the
+ * object's lifetime, so they keep flat strings, as JSON.parse would give them. Converting to
+ * a number reads the characters, which makes V8 flatten the rope in place (the trick of the
+ * flatstr package); the garbage collector then drops the rope for the flat string.
+ */
+function flat(s: string): string {
+  void Number(s)
+  return s
 }
 
 /** A plain object JSON writes key by key (no toJSON of its own to call). */
