@@ -17,6 +17,7 @@
  *   node bench/rollout-vs-swarm.ts --reps 1 --keepalive off --scenarios surge1
  *   node bench/rollout-vs-swarm.ts --swarm results/swarm-live.jsonl   # Swarm figures of this session
  *   node bench/rollout-vs-swarm.ts --from baton.jsonl --swarm swarm.jsonl  # only the table, from recorded runs
+ *   bench/rollout-vs-swarm.sh                            # Baton, then Swarm live, then the table
  *
  * Prints one JSON line per run and per median on stdout (also appended to --results FILE),
  * then the Markdown table for docs/benchmarks.md with Swarm's medians beside Baton's.
