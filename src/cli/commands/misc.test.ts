@@ -113,37 +113,33 @@ describe('version, completion, down', () => {
 })
 
 describe('verify', () => {
-  it('puts load on a loopback URL and reports PASS with exit 0', async () => {
+  /** A loopback app answering v1; verify runs on real time (its load needs it), the harness clock only drives the CLI. */
+  async function withV1Server(test: (port: number) => Promise<void>): Promise<void> {
     const { createServer } = await import('node:http')
     const server = createServer((_req, res) => res.writeHead(200, { 'x-app-version': 'v1' }).end('v1\n'))
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-    const port = (server.address() as { port: number }).port
     try {
-      // verify runs on real time (its load needs it); the harness clock only drives the CLI.
       h = createHarness()
-      const res = await h.run(`verify http://127.0.0.1:${port}/ --rate 50 --duration 5s`)
+      await test((server.address() as { port: number }).port)
+    } finally {
+      server.close()
+    }
+  }
+
+  it('puts load on a loopback URL and reports PASS with exit 0', () =>
+    withV1Server(async (port) => {
+      const res = await h!.run(`verify http://127.0.0.1:${port}/ --rate 50 --duration 5s`)
       expect(res.err).toBe('')
       expect(res.code).toBe(0)
       expect(res.out).toMatch(new RegExp(`^verify http://127\\.0\\.0\\.1:${port}/: \\d+ requests`))
       expect(res.out).toContain('PASS: no request failed')
-    } finally {
-      server.close()
-    }
-  })
+    }))
 
-  it('-o json prints the report as one JSON object', async () => {
-    const { createServer } = await import('node:http')
-    const server = createServer((_req, res) => res.writeHead(200, { 'x-app-version': 'v1' }).end('v1\n'))
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-    const port = (server.address() as { port: number }).port
-    try {
-      h = createHarness()
-      const res = await h.run(`verify http://127.0.0.1:${port}/ --rate 50 --duration 3s --connections 4 -o json`)
+  it('-o json prints the report as one JSON object', () =>
+    withV1Server(async (port) => {
+      const res = await h!.run(`verify http://127.0.0.1:${port}/ --rate 50 --duration 3s --connections 4 -o json`)
       expect(res.code).toBe(0)
       const report = JSON.parse(res.out) as { failed: number; midAnswer: number; ok: number; concurrency: number; versions: Record<string, number> }
       expect(report).toMatchObject({ failed: 0, midAnswer: 0, concurrency: 4, versions: { v1: report.ok } })
-    } finally {
-      server.close()
-    }
-  })
+    }))
 })
