@@ -42,12 +42,8 @@ async function underLoad(name: string, o: Omit<VerifyRunOptions, 'rate'>) {
   return run
 }
 
-/** `sh -c 'baton A && baton B ...'` with each step's argv quoted. */
-const sh = (steps: readonly (readonly string[] | string)[]) => [
-  'sh',
-  '-c',
-  steps.map((s) => (typeof s === 'string' ? s : baton.command(s).map((a) => `'${a}'`).join(' '))).join(' && '),
-]
+/** `sh -c 'baton A && baton B ...'`. */
+const sh = (steps: readonly (readonly string[] | string)[]) => ['sh', '-c', baton.shellLine(steps)]
 
 describe('zero downtime when things fail mid-rollout', () => {
   it('a replica killed with SIGKILL mid-rollout: its requests are retried elsewhere', async () => {
@@ -127,11 +123,14 @@ describe('zero downtime when things fail mid-rollout', () => {
     await baton.apply(webManifest({ ...manifest, progressDeadlineSeconds: 10 }))
     const stalled = await underLoad('rollout to a never-ready version', {
       keepAlive: true,
+      // status is expected to fail: "; " instead of " && ", and its exit code printed.
       rawCommand: [
         'sh',
         '-c',
-        `${sh([['set', 'image', 'deployment/web', 'web=web:broken']])[2]}; ` +
-          `${sh([['rollout', 'status', 'deployment/web', '--timeout', '60s']])[2]}; echo "rollout status exit $?" >&2`,
+        baton.shellLine(
+          [['set', 'image', 'deployment/web', 'web=web:broken'], ['rollout', 'status', 'deployment/web', '--timeout', '60s'], 'echo "rollout status exit $?" >&2'],
+          '; ',
+        ),
       ],
     })
     expect(stalled.report.failures).toEqual([])

@@ -94,7 +94,7 @@ describe('zero downtime: rolling updates, rollback, restart, scaling', () => {
 
   it('scale 4 -> 10 -> 2 (keep-alive on, then off)', async () => {
     await deploy(4, {}, 'web:v1')
-    const sh = (steps: string[][]) => ['sh', '-c', steps.map((s) => baton.command(s).map((a) => `'${a}'`).join(' ')).join(' && ')]
+    const sh = (steps: string[][]) => ['sh', '-c', baton.shellLine(steps)]
     const status = ['rollout', 'status', 'deployment/web', '--timeout', '60s']
     for (const keepAlive of [true, false]) {
       const r = await underLoad(`scale 4 -> 10 -> 2 -> 4, keep-alive ${keepAlive}`, {

@@ -57,6 +57,11 @@ export interface Baton {
   cli(args: readonly string[], opts?: CliOptions): Promise<CliResult>
   /** The argv that runs `baton ARGS...` as a child command (e.g. after verify's "--"). */
   command(args: readonly string[]): string[]
+  /**
+   * One shell line from steps: a step is baton's args (quoted, run as `baton ...`) or raw
+   * shell ("sleep 1"). Join with " && " for a script that stops at the first failure.
+   */
+  shellLine(steps: readonly (readonly string[] | string)[], join?: string): string
   /** http://127.0.0.1:<servicePort><path> */
   url(path?: string): string
   /** Writes the YAML into the data directory and applies it; throws unless the CLI exits 0. */
@@ -71,6 +76,9 @@ export interface Baton {
   up(): Promise<void>
   stop(): Promise<void>
 }
+
+/** 'it'\''s' — single quotes, safe for any argument. */
+const shellQuote = (a: string) => `'${a.replaceAll("'", `'\\''`)}'`
 
 /** Throws with the CLI's output unless it exited 0. */
 export function expectOk(what: string, r: CliResult): CliResult {
@@ -119,6 +127,8 @@ export async function startBaton(opts: StartOptions = {}): Promise<Baton> {
     servicePort,
     cli,
     command: (args) => [process.execPath, BATON_BIN, ...args],
+    shellLine: (steps, joiner = ' && ') =>
+      steps.map((s) => (typeof s === 'string' ? s : baton.command(s).map(shellQuote).join(' '))).join(joiner),
     url: (path = '/') => `http://127.0.0.1:${servicePort}${path}`,
     async apply(yaml) {
       const file = join(dataDir, `manifest-${++applied}.yaml`)
