@@ -9,6 +9,7 @@
  *   node bench/control-plane.ts --deployments 10 --replicas 100
  *
  *   node bench/control-plane.ts --heap-cap 160    # children run with --max-old-space-size=160
+ *   node bench/control-plane.ts --v8 max-semi-space-size=2   # any V8 flag for the children (repeatable)
  *   node bench/control-plane.ts --replicas 100 --alloc-profile /tmp/rollout.heapprofile
  *       # V8's sampling heap profile of the rollout phase, counting objects that outlived a
  *       # scavenge (promoted, hence old-space garbage when they die): open in Chrome DevTools
@@ -50,6 +51,8 @@ interface RunResult {
   /** heapUsed after a full GC at the end of the phase (what is really kept). */
   liveHeapMb: number
   heapCapMb: number | null
+  /** V8 flags the run had beyond --expose-gc (the heap cap included). */
+  v8Flags: string[]
 }
 
 const STEP_MS = 100
@@ -116,6 +119,7 @@ function run(storeKind: 'memory' | 'sqlite', deployments: number, replicas: numb
       peakHeapMb: Math.round(peakHeap / 2 ** 20),
       liveHeapMb: Math.round(liveHeap / 2 ** 20),
       heapCapMb: heapCap,
+      v8Flags,
     }
   }
 
@@ -164,11 +168,11 @@ function startAllocProfile(): { stop: (file: string) => void } {
 
 function table(results: RunResult[]): string {
   const head =
-    '| store | deployments × replicas | phase | pod transitions | reconciles | CPU ms | CPU ms / transition | peak RSS MB | peak heap MB | live heap MB | heap cap |'
+    '| store | deployments × replicas | phase | pod transitions | reconciles | CPU ms | CPU ms / transition | peak RSS MB | peak heap MB | live heap MB | V8 flags |'
   const sep = '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |'
   const rows = results.map(
     (r) =>
-      `| ${r.store} | ${r.deployments} × ${r.replicas} | ${r.phase} | ${r.podTransitions} | ${r.reconciles} | ${r.cpuMs} | ${r.cpuMsPerTransition} | ${r.peakRssMb} | ${r.peakHeapMb} | ${r.liveHeapMb} | ${r.heapCapMb ?? '—'} |`,
+      `| ${r.store} | ${r.deployments} × ${r.replicas} | ${r.phase} | ${r.podTransitions} | ${r.reconciles} | ${r.cpuMs} | ${r.cpuMsPerTransition} | ${r.peakRssMb} | ${r.peakHeapMb} | ${r.liveHeapMb} | ${r.v8Flags.length > 0 ? r.v8Flags.map((f) => `\`--${f}\``).join(' ') : '—'} |`,
   )
   return [head, sep, ...rows].join('\n')
 }
@@ -179,6 +183,7 @@ const { values } = parseArgs({
     deployments: { type: 'string', default: '100' },
     replicas: { type: 'string' },
     'heap-cap': { type: 'string' },
+    v8: { type: 'string', multiple: true, default: [] },
     'alloc-profile': { type: 'string' },
     child: { type: 'boolean', default: false },
   },
@@ -186,6 +191,7 @@ const { values } = parseArgs({
 const storeKind = values.store === 'sqlite' ? 'sqlite' : 'memory'
 const deployments = Number(values.deployments)
 const heapCap = values['heap-cap'] ? Number(values['heap-cap']) : null
+const v8Flags = [...(heapCap ? [`max-old-space-size=${heapCap}`] : []), ...(values.v8 ?? []).map((f) => f.replace(/^--/, ''))]
 const allocProfile = values['alloc-profile']
 
 if (values.child) {
@@ -194,8 +200,9 @@ if (values.child) {
   const sizes = values.replicas ? [Number(values.replicas)] : [50, 100]
   const results: RunResult[] = []
   for (const replicas of sizes) {
-    const flags = ['--expose-gc', ...(heapCap ? [`--max-old-space-size=${heapCap}`] : [])]
-    const args = [...flags, import.meta.filename, '--child', '--store', storeKind, '--deployments', String(deployments), '--replicas', String(replicas), ...(heapCap ? ['--heap-cap', String(heapCap)] : []), ...(allocProfile ? ['--alloc-profile', allocProfile] : [])]
+    const flags = ['--expose-gc', ...v8Flags.map((f) => `--${f}`)]
+    const passOn = [...(heapCap ? ['--heap-cap', String(heapCap)] : []), ...(values.v8 ?? []).flatMap((f) => ['--v8', f]), ...(allocProfile ? ['--alloc-profile', allocProfile] : [])]
+    const args = [...flags, import.meta.filename, '--child', '--store', storeKind, '--deployments', String(deployments), '--replicas', String(replicas), ...passOn]
     const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 })
     for (const line of out.split('\n').filter((l) => l.startsWith('{'))) {
       console.log(line)
