@@ -99,3 +99,24 @@ export function toTimestamp(ms: number): string {
 export function fromTimestamp(ts: string): number {
   return Date.parse(ts)
 }
+
+/**
+ * The system clock with sub-millisecond `now()`: loopback latencies are often below 1 ms,
+ * and whole milliseconds would round most of them to 0 or 1.
+ */
+export const preciseClock: Clock = {
+  now: () => performance.timeOrigin + performance.now(),
+  setTimeout: (fn, ms) => systemClock.setTimeout(fn, ms),
+}
+
+/** Monotonic milliseconds (not wall time), for measuring short intervals such as latencies. */
+export const monotonicNow = (): number => performance.now()
+
+/**
+ * Keeps the process alive until the returned release is called: a CLI run that waits only on
+ * sockets another layer may unref must not exit under a bounded load run.
+ */
+export function holdProcessOpen(): () => void {
+  const lifeline = setInterval(() => {}, 1 << 30)
+  return () => clearInterval(lifeline)
+}

@@ -15,6 +15,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import { Hono } from 'hono'
 import { ZodError } from 'zod'
+import { systemClock } from '../platform/clock.ts'
 import type { Plane } from './plane.ts'
 import { parseRouteTable } from './route-schema.ts'
 
@@ -62,7 +63,8 @@ export function controlApi(opts: ControlApiOptions): Hono {
   })
   app.get('/v1/metrics', async (c) => c.json(await opts.plane.metrics()))
   app.post('/v1/shutdown', (c) => {
-    setImmediate(opts.onShutdown)
+    // After this answer is written: the caller hears "stopping" before the listener closes.
+    systemClock.setTimeout(opts.onShutdown, 0)
     return c.json({})
   })
   return app

@@ -5,7 +5,7 @@
  * figures). One instance runs in each worker process of the proxy (proxy/cluster.ts sums
  * their answers), or alone in tests.
  */
-import { systemClock, type Clock, type TimerHandle } from '../platform/clock.ts'
+import { monotonicNow, systemClock, type Clock, type TimerHandle } from '../platform/clock.ts'
 import { silentLogger, type Logger } from '../platform/logger.ts'
 import {
   DEFAULT_BALANCE_POLICY,
@@ -57,8 +57,8 @@ export class DataPlane {
     this.#logger = opts.logger ?? silentLogger
     this.#drain = new DrainWaiters(clock)
     this.#startedAtMs = clock.now()
-    // The one global read of a monotonic clock in the proxy, injectable for tests.
-    const hrNow = opts.hrNow ?? (() => performance.now())
+    // Monotonic time for latencies (platform/), injectable for tests.
+    const hrNow = opts.hrNow ?? monotonicNow
     const pods = this.#pods
     const drain = this.#drain
     this.#ctx = {

@@ -10,9 +10,8 @@
  * against its timeout. keepAlive off: a new connection per request (Connection: close).
  */
 import http from 'node:http'
-import { performance } from 'node:perf_hooks'
 import { BatonError } from '../errors/baton-error.ts'
-import { systemClock, type Clock, type TimerHandle } from '../platform/clock.ts'
+import { holdProcessOpen, preciseClock, systemClock, type Clock, type TimerHandle } from '../platform/clock.ts'
 import type { RequestRecord } from './request-record.ts'
 
 export const DEFAULT_CONCURRENCY = 16
@@ -62,15 +61,6 @@ export interface LoadRun {
   stop(): Promise<LoadResult>
   /** Resolves when the run has ended, by stop() or by one of its bounds. */
   readonly done: Promise<LoadResult>
-}
-
-/**
- * The system clock with sub-millisecond `now()`: loopback latencies are often below 1 ms,
- * and whole milliseconds would round most of them to 0 or 1.
- */
-export const preciseClock: Clock = {
-  now: () => performance.timeOrigin + performance.now(),
-  setTimeout: (fn, ms) => systemClock.setTimeout(fn, ms),
 }
 
 export function assertLoopbackUrl(raw: string): URL {
@@ -130,8 +120,8 @@ export function runLoad(opts: LoadOptions): LoadRun {
   let tick: TimerHandle | undefined
   let resolveDone: (r: LoadResult) => void = () => {}
   const done = new Promise<LoadResult>((resolve) => (resolveDone = resolve))
-  // systemClock timers are unref'd; this keeps a CLI process alive for the run's length.
-  const lifeline = setInterval(() => {}, 1 << 30)
+  // Keeps a CLI process alive for the run's length, whatever the sockets' ref state.
+  const releaseProcess = holdProcessOpen()
 
   function fire(): void {
     const rec: RequestRecord = { start: clock.now(), latencyMs: 0, kind: 'unfinished', detail: '' }
@@ -212,7 +202,7 @@ export function runLoad(opts: LoadOptions): LoadRun {
     backstop?.cancel()
     for (const abandon of [...open]) abandon()
     for (const a of agents) a.destroy()
-    clearInterval(lifeline)
+    releaseProcess()
     resolveDone({
       url: url.href,
       rate,

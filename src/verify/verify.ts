@@ -7,7 +7,8 @@
 import { spawn } from 'node:child_process'
 import { constants } from 'node:os'
 import { BatonError } from '../errors/baton-error.ts'
-import { runLoad, preciseClock, type LoadOptions, type LoadResult } from './load-run.ts'
+import { preciseClock } from '../platform/clock.ts'
+import { runLoad, type LoadOptions, type LoadResult } from './load-run.ts'
 import { summarize, type VerifyReport } from './report.ts'
 
 export const DEFAULT_WARMUP_MS = 1000
