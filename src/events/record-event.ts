@@ -4,7 +4,9 @@
  * named `<object>.<hex nanoseconds>`, and a repeat of an identical event (same object,
  * type, reason, message and source) increments `count` and moves `lastTimestamp` instead of
  * creating another object (client-go's EventCorrelator, whose LRU cache also lives in memory:
- * after a restart the first repeat starts a new Event, as in Kubernetes).
+ * after a restart the first repeat starts a new Event, as in Kubernetes). A repeat of an Event
+ * the EventReaper has deleted also starts a new one; a repeat of a live one renews its TTL, as
+ * an update renews an Event's etcd lease.
  *
  * Not reproduced: the "(combined from similar events)" aggregation of events that differ
  * only in their message.
@@ -97,6 +99,8 @@ export function recordEvent(
     count: 1,
   }
   const created = store.create<'Event'>(event)
+  // The key may still name an Event the EventReaper deleted: re-insert so it counts as fresh.
+  c.seen.delete(key)
   c.seen.set(key, created.metadata.name)
   if (c.seen.size > MAX_REMEMBERED) c.seen.delete(c.seen.keys().next().value as string)
   return created
