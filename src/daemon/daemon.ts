@@ -18,6 +18,7 @@ import { serve, type ServerType } from '@hono/node-server'
 import { openArtifactStore } from '../artifacts/artifact-store.ts'
 import { startControllers, type ControllerManager } from '../controllers/manager.ts'
 import { BatonError } from '../errors/baton-error.ts'
+import { EventReaper } from '../events/event-reaper.ts'
 import { systemClock } from '../platform/clock.ts'
 import { DATA_FILES, DEFAULT_API_HOST, DEFAULT_API_PORT } from '../platform/env.ts'
 import { randomIds } from '../platform/ids.ts'
@@ -42,6 +43,8 @@ export interface DaemonOptions {
   port?: number
   /** Listen host for services that do not say otherwise (default 127.0.0.1). */
   serviceHost?: string
+  /** How long Events are kept after they last occur (default 1h, as kube-apiserver --event-ttl). */
+  eventTtlMs?: number
   logger: Logger
 }
 
@@ -86,6 +89,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     ids: randomIds,
     logger,
   })
+  const reaper = new EventReaper({ store, clock, logger, ...(opts.eventTtlMs !== undefined ? { ttlMs: opts.eventTtlMs } : {}) })
+  reaper.start()
 
   let resolveStopped!: () => void
   const stopped = new Promise<void>((r) => (resolveStopped = r))
@@ -95,6 +100,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       logger.info('daemon stopping', { all: o.all === true })
       await closeServer(server)
       controllers.stop()
+      reaper.stop()
       routes.stop()
       await agent.stop({ stopPods: o.all === true })
       if (o.all) await proxy.shutdown().catch((err: unknown) => logger.error('load balancer stop failed', { err }))

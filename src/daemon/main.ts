@@ -1,10 +1,12 @@
 /**
  * @module
  * `node src/daemon/main.ts` — what `baton up` runs. Flags: --data-dir, --port, --host,
- * --service-host, -v. Stops cleanly on SIGTERM/SIGINT (replicas and the load balancer keep
- * running, to be re-adopted), or on the API's shutdown request.
+ * --service-host, --event-ttl, -v. Stops cleanly on SIGTERM/SIGINT (replicas and the load
+ * balancer keep running, to be re-adopted), or on the API's shutdown request.
  */
 import { Command } from 'commander'
+import { usageError } from '../cli/command.ts'
+import { parseDuration } from '../cli/duration.ts'
 import { isBatonError } from '../errors/baton-error.ts'
 import { DEFAULT_API_HOST, DEFAULT_API_PORT, resolveDataDir } from '../platform/env.ts'
 import { createLogger } from '../platform/logger.ts'
@@ -15,18 +17,22 @@ const program = new Command('baton-daemon')
   .option('--host <host>', 'API listen address', DEFAULT_API_HOST)
   .option('--port <port>', 'API port', String(DEFAULT_API_PORT))
   .option('--service-host <host>', 'Listen address for services (default 127.0.0.1)')
+  .option('--event-ttl <duration>', 'How long to keep Events after they last occur, e.g. 30m (default 1h)')
   .option('-v, --verbose', 'Debug logging')
   .parse()
 
-const o = program.opts<{ dataDir?: string; host: string; port: string; serviceHost?: string; verbose?: boolean }>()
+const o = program.opts<{ dataDir?: string; host: string; port: string; serviceHost?: string; eventTtl?: string; verbose?: boolean }>()
 const logger = createLogger({ debug: o.verbose === true })
 
 try {
+  const eventTtlMs = o.eventTtl === undefined ? undefined : parseDuration(o.eventTtl, 'event-ttl')
+  if (eventTtlMs === 0) throw usageError('invalid argument "0" for "--event-ttl" flag: Events need a positive TTL', 'Write a duration like 1h or 30m')
   const daemon = await startDaemon({
     dataDir: resolveDataDir(o.dataDir),
     host: o.host,
     port: Number(o.port),
     ...(o.serviceHost ? { serviceHost: o.serviceHost } : {}),
+    ...(eventTtlMs !== undefined ? { eventTtlMs } : {}),
     logger,
   })
   const onSignal = () => void daemon.stop()

@@ -15,6 +15,7 @@
  */
 import type { Deployment, Pod, ReplicaSet } from '../api/types.ts'
 import { type ControllerManager, startControllers } from '../controllers/manager.ts'
+import { EventReaper } from '../events/event-reaper.ts'
 import { FakeClock } from '../platform/clock.ts'
 import { type IdSource, sequentialIds } from '../platform/ids.ts'
 import { type Logger, silentLogger } from '../platform/logger.ts'
@@ -34,6 +35,8 @@ export interface SimulationOptions {
   record?: boolean
   /** Build the store (default: the memory store). */
   store?: (clock: FakeClock, ids: IdSource) => ObjectStore
+  /** Events are deleted this long after they last occur, as in the daemon (default 1h). */
+  eventTtlMs?: number
   logger?: Logger
 }
 
@@ -76,6 +79,8 @@ export function createSimulation(opts: SimulationOptions = {}): Simulation {
   const agent = new FakeNodeAgent({ ...opts.agent, store, clock })
   // The fake agent subscribes synchronously; its promise only reports completion.
   void agent.start()
+  const reaper = new EventReaper({ store, clock, ...(opts.eventTtlMs !== undefined ? { ttlMs: opts.eventTtlMs } : {}) })
+  reaper.start()
   const recorder = opts.record === false ? undefined : new Recorder(store, controllers.cache, clock)
 
   const deployment = (name: string): Deployment => {
@@ -156,6 +161,7 @@ export function createSimulation(opts: SimulationOptions = {}): Simulation {
     },
     stop() {
       recorder?.stop()
+      reaper.stop()
       void agent.stop()
       controllers.stop()
       store.close()
