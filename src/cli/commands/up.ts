@@ -20,6 +20,10 @@ export const DAEMON_START_TIMEOUT_MS = 30_000
 export interface UpOptions {
   detach: boolean
   port: number
+  /** Passed through to the daemon, which parses and checks it (e.g. "1h", "30m"). */
+  eventTtl?: string
+  /** Passed through: the listen address of services that do not set one. */
+  serviceHost?: string
 }
 
 function lastLines(file: string, n: number): string {
@@ -49,11 +53,15 @@ export const upCommand = defineCommand<UpOptions>({
   flags: [
     { flags: '-d, --detach', description: 'Run in the background (output to <data-dir>/daemon.log)' },
     { flags: '--port <port>', description: 'The API port on 127.0.0.1', default: String(DEFAULT_API_PORT) },
+    { flags: '--event-ttl <duration>', description: 'How long Events are kept after they last occurred (default 1h)' },
+    { flags: '--service-host <host>', description: 'Listen address for services that set none (default 127.0.0.1)' },
   ],
   complete(_args, flags) {
     const port = Number(str(flags.port) ?? DEFAULT_API_PORT)
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError(`invalid --port "${String(flags.port)}"`, 'Use a port number between 1 and 65535')
-    return { detach: bool(flags.detach), port }
+    const eventTtl = str(flags.eventTtl)
+    const serviceHost = str(flags.serviceHost)
+    return { detach: bool(flags.detach), port, ...(eventTtl ? { eventTtl } : {}), ...(serviceHost ? { serviceHost } : {}) }
   },
   async run(o, ctx) {
     const { dataDir } = ctx.connection()
@@ -67,6 +75,8 @@ export const upCommand = defineCommand<UpOptions>({
       throw new BatonError('BATON_INTERNAL', `the daemon entry point ${entry} is missing`, { hint: 'Reinstall Baton; the CLI runs the daemon from its own source tree' })
     }
     const args = [entry, '--data-dir', dataDir, '--port', String(o.port)]
+    if (o.eventTtl) args.push('--event-ttl', o.eventTtl)
+    if (o.serviceHost) args.push('--service-host', o.serviceHost)
     if (!o.detach) {
       const child = spawn(process.execPath, args, { stdio: 'inherit' })
       const forward = () => child.kill('SIGINT')
