@@ -14,7 +14,9 @@
  * - a replica refuses or times out the connection: retry on another replica (nothing was
  *   sent); a connection that fails after the request went out but before any response
  *   byte: retry only for an idempotent method whose whole body is still in memory;
- *   otherwise 502;
+ *   otherwise 502; when that connection came from the idle pool (the replica closed it
+ *   while idle just as the request went out), the retry goes to the same replica on a new
+ *   connection and does not count against it;
  * - a replica answers garbage: 502; says nothing for responseTimeoutMs: 504;
  * - a replica fails after part of its answer went out: the client connection is closed
  *   (the only honest signal left);
@@ -74,6 +76,8 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
   #started = 0
   #ep: EndpointState | null = null
   #tried: EndpointState[] = []
+  /** The replica to try again on a new connection after a stale pooled one failed. */
+  #fresh: EndpointState | null = null
   #up: UpstreamConn | null = null
   #waitTimer: TimerHandle | null = null
   #resBuf: Buffer | null = null
@@ -181,6 +185,14 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
   #dispatch(): void {
     if (this.#state === St.CLOSED) return
     const rs = this.#route
+    // After a stale pooled connection, the same replica again on a fresh connection (if it
+    // is still routed): the replica did nothing wrong, and it may be the only one.
+    const again = this.#fresh
+    this.#fresh = null
+    if (again !== null && again.routed) {
+      this.#connect(again, false)
+      return
+    }
     const i = pickIndex(rs.endpoints, this.#ctx.policy, rs.cursor++, this.#tried)
     if (i < 0) {
       if (this.#tried.length > 0) {
@@ -190,11 +202,14 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
       this.#waitForEndpoint()
       return
     }
-    const ep = rs.endpoints[i]!
+    this.#connect(rs.endpoints[i]!, true)
+  }
+
+  #connect(ep: EndpointState, pooled: boolean): void {
     this.#ep = ep
     ep.inflight++
     ep.pod.inflight++
-    const conn = ep.pool.take(this)
+    const conn = pooled ? ep.pool.take(this) : undefined
     if (conn) this.#send(conn)
     else new UpstreamConn(ep.pool, this, this.#ctx.timeouts.connectTimeoutMs, this.#ctx.timeouts.responseTimeoutMs)
   }
@@ -467,13 +482,22 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     this.#up = null
     this.#resBuf = null
     const ep = this.#ep!
-    ep.pod.stats.connectionFailed()
     this.#ep = null
-    this.#tried.push(ep)
     this.#ctx.endpointDone(ep)
     if (connected) this.#ctx.anomalies.upstreamResets++
     const replayable = this.#bodyComplete && (this.#firstBody !== null || this.#req!.body === 'none')
     const retry = !connected || (replayable && IDEMPOTENT.has(this.#req!.method))
+    // A pooled connection that closes before any byte of the answer was most likely closed
+    // by the replica while idle (its keep-alive timeout, its shutdown closing idle
+    // connections) just as this request went out: the replica's fault only if a fresh
+    // connection fails too. Like nginx (a cached connection's error costs no try) and Go's
+    // Transport (retry on a new connection), the request goes again to the same replica.
+    const stale = conn.reused && retry
+    if (stale) this.#fresh = ep
+    else {
+      ep.pod.stats.connectionFailed()
+      this.#tried.push(ep)
+    }
     if (retry && this.#state !== St.BODY) {
       this.#ctx.anomalies.retries++
       this.#state = St.DISPATCH
@@ -561,6 +585,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     this.#resStarted = false
     this.#dechunk = false
     this.#tried = []
+    this.#fresh = null
     if (this.#closeAfter) {
       this.#state = St.CLOSED
       this.#buf = null
