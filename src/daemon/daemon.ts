@@ -104,6 +104,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       routes.stop()
       await agent.stop({ stopPods: o.all === true })
       if (o.all) await proxy.shutdown().catch((err: unknown) => logger.error('load balancer stop failed', { err }))
+      proxy.close()
       store.close()
       rmSync(join(dataDir, DATA_FILES.daemon), { force: true })
       logger.info('daemon stopped', {})

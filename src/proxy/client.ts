@@ -3,7 +3,13 @@
  * The daemon's handle on the load balancer process: LoadBalancerControl over the proxy's
  * control API (proxy/control-api.ts). Every call is bounded in time; a proxy that does not
  * answer yields a BatonError naming it and how to look into it.
+ *
+ * It speaks node:http rather than fetch: fetch is undici, whose HTTP parser is a WASM module
+ * that V8 re-compiles with TurboFan once it is hot, which left 9 MB of compiler memory resident
+ * in the idle daemon ten seconds after start (the first route resync); node:http's parser is
+ * built into Node.
  */
+import { Agent, request } from 'node:http'
 import { BatonError, batonErrorFromBody } from '../errors/baton-error.ts'
 import type { LoadBalancerControl, ServiceRoute, TrafficMetrics } from './types.ts'
 import type { ListenFailure } from './data-plane.ts'
@@ -23,6 +29,8 @@ export class ProxyClient implements LoadBalancerControl {
   readonly address: string
   readonly #token: string
   readonly #now: () => number
+  /** Keeps the connection between calls, as fetch did; its sockets never hold the process open. */
+  readonly #agent = new Agent({ keepAlive: true, maxSockets: 8 })
   /** What the last setRoutes could not open (port taken...), for the daemon to report. */
   lastFailures: ListenFailure[] = []
 
@@ -59,23 +67,47 @@ export class ProxyClient implements LoadBalancerControl {
     await this.#call('POST', '/v1/shutdown', {})
   }
 
+  /** Closes the kept-alive connection to the proxy, so that the daemon can exit. */
+  close(): void {
+    this.#agent.destroy()
+  }
+
   async #call<T>(method: string, path: string, body?: unknown, timeoutMs = CALL_TIMEOUT_MS): Promise<T> {
-    let res: Response
+    let answer: { status: number; text: string }
     try {
-      res = await fetch(this.address + path, {
-        method,
-        headers: { authorization: `Bearer ${this.#token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(timeoutMs),
-      })
+      answer = await this.#send(method, path, body === undefined ? undefined : JSON.stringify(body), timeoutMs)
     } catch (err) {
       throw new BatonError('BATON_INTERNAL', `the load balancer process at ${this.address} did not answer ${method} ${path}`, {
         hint: 'Check proxy.log in the data directory; the daemon restarts the proxy when it is gone.',
         cause: err,
       })
     }
-    const json = (await res.json().catch(() => ({}))) as unknown
-    if (!res.ok) throw batonErrorFromBody(json, res.status)
+    let json: unknown = {}
+    try {
+      json = JSON.parse(answer.text)
+    } catch {
+      // A body that is not JSON is reported by status alone, below.
+    }
+    if (answer.status < 200 || answer.status > 299) throw batonErrorFromBody(json, answer.status)
     return json as T
+  }
+
+  /** One request, its whole answer read; rejects on a connection error or after timeoutMs. */
+  #send(method: string, path: string, body: string | undefined, timeoutMs: number): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${this.#token}` }
+      if (body !== undefined) {
+        headers['content-type'] = 'application/json'
+        headers['content-length'] = String(Buffer.byteLength(body))
+      }
+      const req = request(this.address + path, { method, headers, agent: this.#agent, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+        res.on('error', reject)
+      })
+      req.on('error', reject)
+      req.end(body)
+    })
   }
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { BatonError } from '../errors/baton-error.ts'
 import { systemClock, type Clock } from '../platform/clock.ts'
+import { childNodeEnv } from '../platform/env.ts'
 import { ProxyClient } from './client.ts'
 import { PROXY_FILES, readProxyFiles } from './proxy-files.ts'
 
@@ -34,6 +35,7 @@ export async function ensureProxy(dataDir: string, opts: EnsureProxyOptions = {}
   const child = spawn(process.execPath, [MAIN, '--data-dir', dataDir, ...(opts.args ?? [])], {
     detached: true,
     stdio: ['ignore', log, log],
+    env: childNodeEnv(),
   })
   closeSync(log)
   child.unref()
@@ -42,6 +44,7 @@ export async function ensureProxy(dataDir: string, opts: EnsureProxyOptions = {}
   while (clock.now() < deadline) {
     const found = await adoptProxy(dataDir, clock)
     if (found && pid !== undefined && (await found.ping()).pid === pid) return found
+    found?.close()
     if (child.exitCode !== null) break
     await sleep(clock, POLL_MS)
   }
@@ -55,12 +58,10 @@ export async function adoptProxy(dataDir: string, clock: Clock = systemClock): P
   const files = readProxyFiles(dataDir)
   if (!files || !isAlive(files.info.pid)) return undefined
   const client = new ProxyClient({ address: files.info.controlAddress, token: files.token, now: () => clock.now() })
-  try {
-    const pong = await client.ping()
-    return pong.pid === files.info.pid ? client : undefined
-  } catch {
-    return undefined
-  }
+  const pong = await client.ping().catch(() => undefined)
+  if (pong?.pid === files.info.pid) return client
+  client.close()
+  return undefined
 }
 
 function isAlive(pid: number): boolean {
