@@ -52,11 +52,17 @@ async function runPrimary(argv: string[]): Promise<void> {
       'client-idle-timeout-ms': { type: 'string' },
       'upstream-idle-timeout-ms': { type: 'string' },
       'ownership-check-ms': { type: 'string' },
+      help: { type: 'boolean' },
     },
   })
+  const usage = 'usage: main.ts --data-dir DIR [--workers N] [--routes FILE] [--policy P]'
+  if (values.help) {
+    process.stdout.write(usage + '\n')
+    return
+  }
   const dataDir = values['data-dir']
   if (!dataDir) {
-    logger.error('usage: main.ts --data-dir DIR [--workers N] [--routes FILE] [--policy P]')
+    logger.error(usage)
     process.exit(2)
   }
   const timeouts: Partial<ProxyTimeouts> = {}

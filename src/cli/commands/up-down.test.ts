@@ -1,12 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { CliIO } from '../command.ts'
 import { readDaemonInfo } from '../config.ts'
 import { runCli } from '../main.ts'
 import { pidAlive } from './daemon-control.ts'
+import { readProxyFiles } from '../../proxy/proxy-files.ts'
 
 /** The real thing: `up -d` spawns src/daemon/main.ts, `down --all` stops it and its pods. */
 const dirs: string[] = []
@@ -51,5 +54,33 @@ describe('up -d and down', () => {
 
     expect(await baton(['down', '--all', '--data-dir', dataDir])).toEqual({ code: 0, err: '', out: `baton daemon stopped (pid ${info?.pid})\n` })
     expect(pidAlive(info!.pid)).toBe(false)
+  }, 60_000)
+})
+
+describe('the compile cache the CLI hands to the daemon', () => {
+  const BIN = fileURLToPath(new URL('../../../bin/baton.mjs', import.meta.url))
+  const environ = (pid: number) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')
+
+  it("is the CLI's own cache root, for the daemon and the load balancer it starts, which fill it", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'baton-up-cache-'))
+    dirs.push(dataDir)
+    const cache = join(dataDir, 'compile-cache')
+    const env = { ...process.env, NODE_COMPILE_CACHE: cache, BATON_HOME: dataDir }
+    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8' })
+    const up = run('up', '-d', '--port', String(await freePort()))
+    const info = readDaemonInfo(dataDir)
+    if (info) pids.push(info.pid)
+    expect(up.stderr).toBe('')
+    expect(up.status).toBe(0)
+    const proxy = readProxyFiles(dataDir)!.info.pid
+    pids.push(proxy)
+    expect(environ(info!.pid)).toContain(`NODE_COMPILE_CACHE=${cache}`)
+    expect(environ(proxy)).toContain(`NODE_COMPILE_CACHE=${cache}`)
+    expect(readFileSync(`/proc/${info!.pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=1')
+    expect(run('down', '--all').status).toBe(0)
+    // One folder per Node version inside the root, not one nested in another.
+    const [versioned, ...more] = readdirSync(cache)
+    expect(more).toEqual([])
+    expect(readdirSync(join(cache, versioned!)).length).toBeGreaterThan(100)
   }, 60_000)
 })

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { BatonError } from '../../errors/baton-error.ts'
-import { DATA_FILES, DEFAULT_API_PORT } from '../../platform/env.ts'
+import { DAEMON_V8_FLAGS, DATA_FILES, DEFAULT_API_PORT, childNodeEnv } from '../../platform/env.ts'
 import { ApiClient } from '../client.ts'
 import { bool, defineCommand, str, usageError } from '../command.ts'
 import { normalizeServer, readDaemonInfo, resolveConnection } from '../config.ts'
@@ -74,11 +74,11 @@ export const upCommand = defineCommand<UpOptions>({
     if (!existsSync(entry)) {
       throw new BatonError('BATON_INTERNAL', `the daemon entry point ${entry} is missing`, { hint: 'Reinstall Baton; the CLI runs the daemon from its own source tree' })
     }
-    const args = [entry, '--data-dir', dataDir, '--port', String(o.port)]
+    const args = [...DAEMON_V8_FLAGS, entry, '--data-dir', dataDir, '--port', String(o.port)]
     if (o.eventTtl) args.push('--event-ttl', o.eventTtl)
     if (o.serviceHost) args.push('--service-host', o.serviceHost)
     if (!o.detach) {
-      const child = spawn(process.execPath, args, { stdio: 'inherit' })
+      const child = spawn(process.execPath, args, { stdio: 'inherit', env: childNodeEnv() })
       const forward = () => child.kill('SIGINT')
       ctx.signal.addEventListener('abort', forward, { once: true })
       const code = await new Promise<number>((resolve) => child.once('exit', (c, sig) => resolve(c ?? (sig ? 128 : 1))))
@@ -89,7 +89,7 @@ export const upCommand = defineCommand<UpOptions>({
     mkdirSync(dataDir, { recursive: true })
     const logFile = join(dataDir, DATA_FILES.log)
     const fd = openSync(logFile, 'a')
-    const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd] })
+    const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd], env: childNodeEnv() })
     closeSync(fd)
     let exited: number | null | undefined
     child.once('exit', (code) => (exited = code))

@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// Run by `npm ci` (package.json "prepare"): loads the daemon's and the load balancer's modules
+// once, with --help, so that Node's compile cache holds Baton's type-stripped TypeScript before
+// their first real start. A process that finds every module it imports in the cache never
+// loads Node's type stripper (a WASM module that stays resident): the daemon then starts at
+// about 85 MB RSS instead of 110 (docs/benchmarks.md, "CLI and daemon"). The cache is the one
+// bin/baton.mjs uses and hands to the processes it starts (src/platform/env.ts childNodeEnv);
+// entries are keyed by file content, so an edited source is compiled again, never served stale.
+import { spawnSync } from 'node:child_process'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+// What bin/baton.mjs's enableCompileCache() picks (src/platform/env.ts compileCacheRoot).
+const dir = process.env.NODE_COMPILE_CACHE || join(tmpdir(), 'node-compile-cache')
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+if (process.env.NODE_DISABLE_COMPILE_CACHE === undefined) {
+  for (const entry of ['src/daemon/main.ts', 'src/proxy/main.ts']) {
+    const r = spawnSync(process.execPath, [join(root, entry), '--help'], { env: { ...process.env, NODE_COMPILE_CACHE: dir }, stdio: 'ignore' })
+    // Not fatal: without the cache the daemon still runs, with more memory.
+    if (r.status !== 0) process.stderr.write(`warm-compile-cache: ${entry} --help exited ${r.status}\n`)
+  }
+}
