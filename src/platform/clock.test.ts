@@ -29,6 +29,57 @@ describe('FakeClock', () => {
     clock.advance(10)
     expect(fired).toBe(false)
   })
+
+  it('fires ties in scheduling order and counts only pending timers', () => {
+    const clock = new FakeClock(0)
+    const seen: string[] = []
+    for (const name of ['a', 'b', 'c', 'd']) clock.setTimeout(() => seen.push(name), 50)
+    const cancelled = clock.setTimeout(() => seen.push('x'), 50)
+    expect(clock.pendingTimers()).toBe(5)
+    cancelled.cancel()
+    cancelled.cancel()
+    expect(clock.pendingTimers()).toBe(4)
+    expect(clock.nextTimerAt()).toBe(50)
+    clock.advance(50)
+    expect(seen).toEqual(['a', 'b', 'c', 'd'])
+    expect(clock.pendingTimers()).toBe(0)
+    expect(clock.nextTimerAt()).toBeUndefined()
+  })
+
+  it('fires thousands of timers, some cancelled, some set by others, exactly as a sorted list would', () => {
+    // A deterministic pseudo-random schedule checked against the obvious model: sort by
+    // (due time, scheduling order), skip the cancelled ones.
+    let seed = 42
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n)
+    const clock = new FakeClock(0)
+    const model: { at: number; seq: number; id: number; cancelled: boolean }[] = []
+    const fired: number[] = []
+    let seq = 0
+    const schedule = (id: number, ms: number) => {
+      const entry = { at: clock.now() + ms, seq: seq++, id, cancelled: false }
+      model.push(entry)
+      const handle = clock.setTimeout(() => {
+        fired.push(id)
+        // Every tenth timer schedules a follow-up, as controllers re-arm theirs.
+        if (id % 10 === 0 && id < 5000) schedule(id + 5000, rand(300))
+      }, ms)
+      return { entry, handle }
+    }
+    const handles = Array.from({ length: 3000 }, (_, id) => schedule(id, rand(1000)))
+    for (const h of handles) {
+      if (rand(3) !== 0) continue
+      h.entry.cancelled = true
+      h.handle.cancel()
+    }
+    for (let t = 0; t < 1400; t += 1 + rand(50)) clock.advance(1 + rand(50))
+    clock.advance(10_000)
+    const expected = model
+      .filter((e) => !e.cancelled)
+      .sort((a, b) => a.at - b.at || a.seq - b.seq)
+      .map((e) => e.id)
+    expect(fired).toEqual(expected)
+    expect(clock.pendingTimers()).toBe(0)
+  })
 })
 
 describe('toTimestamp', () => {

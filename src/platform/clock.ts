@@ -28,12 +28,21 @@ interface PendingTimer {
   at: number
   seq: number
   fn: () => void
-  cancelled: boolean
+  /** Cancelled, or fired: either way it must not fire (again). */
+  done: boolean
 }
+
+/** Due-time order, ties in scheduling order. */
+const before = (a: PendingTimer, b: PendingTimer) => a.at < b.at || (a.at === b.at && a.seq < b.seq)
 
 /**
  * A clock that only moves when told to. `advance(ms)` fires every timer due in that span,
  * in due-time order (ties in scheduling order), with `now()` set to each timer's due time.
+ *
+ * Timers sit in a binary min-heap, so a simulation with thousands of pending timers (one per
+ * fake container, one per work queue...) pays O(log n) per timer, not a scan of all of them.
+ * A cancelled timer stays in the heap until it reaches the top or until cancelled ones
+ * outnumber the live ones, when the heap is rebuilt without them.
  *
  * @example
  * const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'))
@@ -43,7 +52,8 @@ interface PendingTimer {
 export class FakeClock implements Clock {
   #now: number
   #seq = 0
-  #timers: PendingTimer[] = []
+  #heap: PendingTimer[] = []
+  #live = 0
 
   constructor(start = Date.parse('2026-01-01T00:00:00Z')) {
     this.#now = start
@@ -54,18 +64,28 @@ export class FakeClock implements Clock {
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    const timer: PendingTimer = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn, cancelled: false }
-    this.#timers.push(timer)
-    return { cancel: () => void (timer.cancelled = true) }
+    const timer: PendingTimer = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn, done: false }
+    this.#push(timer)
+    this.#live++
+    return {
+      cancel: () => {
+        if (timer.done) return
+        timer.done = true
+        this.#live--
+        if (this.#heap.length > 64 && this.#heap.length > 2 * this.#live) this.#rebuild()
+      },
+    }
   }
 
   /** Moves time forward by `ms`, firing due timers (including ones they schedule) in order. */
   advance(ms: number): void {
     const end = this.#now + ms
     for (;;) {
-      const next = this.#nextDue(end)
-      if (!next) break
-      this.#timers = this.#timers.filter((t) => t !== next)
+      const next = this.#peek()
+      if (!next || next.at > end) break
+      this.#pop()
+      next.done = true
+      this.#live--
       this.#now = next.at
       next.fn()
     }
@@ -74,20 +94,51 @@ export class FakeClock implements Clock {
 
   /** Time of the earliest pending timer, or undefined when none is pending. */
   nextTimerAt(): number | undefined {
-    return this.#nextDue(Number.POSITIVE_INFINITY)?.at
+    return this.#peek()?.at
   }
 
   pendingTimers(): number {
-    return this.#timers.filter((t) => !t.cancelled).length
+    return this.#live
   }
 
-  #nextDue(end: number): PendingTimer | undefined {
-    let best: PendingTimer | undefined
-    for (const t of this.#timers) {
-      if (t.cancelled || t.at > end) continue
-      if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t
+  /** The earliest timer still to fire, dropping cancelled ones off the top. */
+  #peek(): PendingTimer | undefined {
+    while (this.#heap.length > 0 && this.#heap[0]!.done) this.#pop()
+    return this.#heap[0]
+  }
+
+  #push(timer: PendingTimer): void {
+    const h = this.#heap
+    let i = h.push(timer) - 1
+    while (i > 0) {
+      const parent = (i - 1) >> 1
+      if (!before(timer, h[parent]!)) break
+      h[i] = h[parent]!
+      i = parent
     }
-    return best
+    h[i] = timer
+  }
+
+  #pop(): void {
+    const h = this.#heap
+    const last = h.pop()!
+    if (h.length === 0) return
+    let i = 0
+    for (;;) {
+      const l = 2 * i + 1
+      if (l >= h.length) break
+      const c = l + 1 < h.length && before(h[l + 1]!, h[l]!) ? l + 1 : l
+      if (!before(h[c]!, last)) break
+      h[i] = h[c]!
+      i = c
+    }
+    h[i] = last
+  }
+
+  #rebuild(): void {
+    const live = this.#heap.filter((t) => !t.done)
+    this.#heap = []
+    for (const t of live) this.#push(t)
   }
 }
 
