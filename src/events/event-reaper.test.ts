@@ -21,7 +21,7 @@ function setup() {
       .list('Event')
       .items.map((e) => `${e.message} x${e.count}`)
       .sort()
-  return { clock, store, record, messages }
+  return { clock, store, record, messages, d }
 }
 
 /** The store, with `delete` replaced: lets a test act between the reaper's list and its delete. */
@@ -80,13 +80,15 @@ describe('EventReaper', () => {
   })
 
   it('the recreated Event counts as recently used in the recorder cache (not evicted first)', () => {
-    const { clock, store, record } = setup()
+    const { clock, store, record, d } = setup()
     record('boom')
     record('older')
     clock.advance(61 * MINUTE)
     new EventReaper({ store, clock }).sweep()
     record('boom') // recreated: now more recent than the cache's "older" entry
-    for (let i = 0; i < 4095; i++) record(`other ${i}`) // 4097 keys: the least recently used one goes
+    // 4097 keys: the least recently used one goes. Distinct reasons, as ten messages under one
+    // reason would be aggregated into a single Event.
+    for (let i = 0; i < 4095; i++) recordEvent(store, clock, d, 'Normal', `Other${i}`, 'other', 'deployment-controller')
     expect(record('boom').count).toBe(2)
   })
 

@@ -44,4 +44,57 @@ describe('recordEvent', () => {
     )
     expect(events).toHaveLength(2)
   })
+
+  describe('similar events (client-go EventAggregator)', () => {
+    const messages = (store: ReturnType<typeof setup>['store']) =>
+      store
+        .list('Event')
+        .items.map((e) => `${e.message} x${e.count}`)
+        .sort()
+    const scale = (s: ReturnType<typeof setup>, n: number) =>
+      recordEvent(s.store, s.clock, s.d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set busy-1 to ${n}`, 'deployment-controller')
+
+    it('records 9 distinct messages apart, then combines every further one into one Event', () => {
+      const s = setup()
+      for (let n = 1; n <= 9; n++) scale(s, n)
+      expect(s.store.list('Event').items).toHaveLength(9)
+      const first = scale(s, 10)
+      expect(first.message).toBe('(combined from similar events): Scaled up replica set busy-1 to 10')
+      expect(first.count).toBe(1)
+      s.clock.advance(5_000)
+      const later = scale(s, 11)
+      expect(later.metadata.name).toBe(first.metadata.name)
+      expect(later).toMatchObject({
+        message: '(combined from similar events): Scaled up replica set busy-1 to 11',
+        count: 2,
+        firstTimestamp: '2026-01-01T00:00:00Z',
+        lastTimestamp: '2026-01-01T00:00:05Z',
+      })
+      expect(s.store.list('Event').items).toHaveLength(10)
+    })
+
+    it('keeps counting an identical repeat below the threshold on its own Event', () => {
+      const s = setup()
+      for (let n = 1; n <= 5; n++) scale(s, n)
+      expect(scale(s, 3).count).toBe(2)
+      expect(messages(s.store)).toContain('Scaled up replica set busy-1 to 3 x2')
+    })
+
+    it('starts over after 10 minutes without a similar event', () => {
+      const s = setup()
+      for (let n = 1; n <= 9; n++) scale(s, n)
+      s.clock.advance(600_001)
+      expect(scale(s, 10).message).toBe('Scaled up replica set busy-1 to 10')
+    })
+
+    it('does not mix objects, reasons or types', () => {
+      const s = setup()
+      const other = s.store.create<'Deployment'>(aDeployment({ name: 'other' }))
+      for (let n = 1; n <= 9; n++) scale(s, n)
+      recordEvent(s.store, s.clock, other, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set other-1 to 1', 'deployment-controller')
+      recordEvent(s.store, s.clock, s.d, 'Normal', 'DeploymentPaused', 'Deployment busy paused', 'deployment-controller')
+      recordEvent(s.store, s.clock, s.d, 'Warning', 'ScalingReplicaSet', 'Failed to scale busy-1', 'deployment-controller')
+      expect(messages(s.store).filter((m) => m.startsWith('(combined'))).toEqual([])
+    })
+  })
 })

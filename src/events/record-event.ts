@@ -8,23 +8,44 @@
  * the EventReaper has deleted also starts a new one; a repeat of a live one renews its TTL, as
  * an update renews an Event's etcd lease.
  *
- * Not reproduced: the "(combined from similar events)" aggregation of events that differ
- * only in their message.
+ * Events that differ only in their message are aggregated as client-go's EventAggregator
+ * does: once 10 distinct messages about the same object, type, reason and source have been
+ * recorded within 10 minutes of each other, each further one goes into a single Event whose
+ * message is "(combined from similar events): " and the latest message, and whose count grows.
+ * That is the "(x12 over 40s) ... (combined from similar events): Scaled down replica set ..."
+ * line of seed 001's `kubectl describe`; it also keeps a 100-replica ReplicaSet at 10
+ * SuccessfulCreate Events instead of 100.
+ *
+ * Not reproduced: client-go's spam filter (a token bucket per object and source that drops
+ * events beyond a burst of 25).
  */
 import type { Event, KObject } from '../api/types.ts'
 import { isBatonError } from '../errors/baton-error.ts'
-import { type Clock, toTimestamp } from '../platform/clock.ts'
+import { type Clock } from '../platform/clock.ts'
 import type { ObjectStore } from '../store/types.ts'
+import { formatTimestamp } from '../api/timestamps.ts'
 
 export type EventType = 'Normal' | 'Warning'
 export type EventSource = string | { component: string; host?: string }
 
 /** client-go's maxLruCacheEntries. */
 const MAX_REMEMBERED = 4096
+/** client-go's defaultAggregateMaxEvents and defaultAggregateIntervalInSeconds. */
+const AGGREGATE_MAX_EVENTS = 10
+const AGGREGATE_INTERVAL_MS = 600_000
+const COMBINED_PREFIX = '(combined from similar events): '
+
+interface SimilarEvents {
+  /** Distinct messages seen, at most AGGREGATE_MAX_EVENTS − 1 kept. */
+  messages: Set<string>
+  lastMs: number
+}
 
 interface Correlator {
-  /** Aggregation key → name of the Event that recorded it. */
+  /** Event key (an identical event, or an aggregate) → name of the Event that recorded it. */
   seen: Map<string, string>
+  /** Key without the message → the messages recently seen under it. */
+  similar: Map<string, SimilarEvents>
   /** Disambiguates events created within the same millisecond. */
   seq: number
 }
@@ -33,7 +54,7 @@ const correlators = new WeakMap<ObjectStore, Correlator>()
 
 function correlatorFor(store: ObjectStore): Correlator {
   let c = correlators.get(store)
-  if (!c) correlators.set(store, (c = { seen: new Map(), seq: 0 }))
+  if (!c) correlators.set(store, (c = { seen: new Map(), similar: new Map(), seq: 0 }))
   return c
 }
 
@@ -56,18 +77,19 @@ export function recordEvent(
   const src = typeof source === 'string' ? { component: source } : source
   const namespace = involved.metadata.namespace ?? 'default'
   const uid = involved.metadata.uid ?? ''
-  const key = [involved.kind, namespace, involved.metadata.name, uid, type, reason, message, src.component, src.host ?? ''].join('\u0000')
-  const now = toTimestamp(clock.now())
+  const similarKey = [involved.kind, namespace, involved.metadata.name, uid, type, reason, src.component, src.host ?? ''].join('\u0000')
+  const nowMs = clock.now()
+  const now = formatTimestamp(nowMs)
   const c = correlatorFor(store)
+  const { key, message: text } = aggregate(c, similarKey, message, nowMs)
 
   const previousName = c.seen.get(key)
   if (previousName !== undefined) {
     const previous = store.get('Event', namespace, previousName)
     if (previous) {
-      c.seen.delete(key)
-      c.seen.set(key, previousName) // most recently used last
+      remember(c.seen, key, previousName)
       try {
-        return store.update<'Event'>({ ...previous, count: (previous.count ?? 1) + 1, lastTimestamp: now })
+        return store.update<'Event'>({ ...previous, count: (previous.count ?? 1) + 1, lastTimestamp: now, message: text })
       } catch (err) {
         // A concurrent writer (or a deleted event) loses nothing important: record afresh.
         if (!isBatonError(err)) throw err
@@ -91,7 +113,7 @@ export function recordEvent(
         : {}),
     },
     reason,
-    message,
+    message: text,
     type,
     source: src,
     firstTimestamp: now,
@@ -100,8 +122,31 @@ export function recordEvent(
   }
   const created = store.create<'Event'>(event)
   // The key may still name an Event the EventReaper deleted: re-insert so it counts as fresh.
-  c.seen.delete(key)
-  c.seen.set(key, created.metadata.name)
-  if (c.seen.size > MAX_REMEMBERED) c.seen.delete(c.seen.keys().next().value as string)
+  remember(c.seen, key, created.metadata.name)
   return created
+}
+
+/**
+ * client-go's EventAggregator: the key and message an event is recorded under. Below the
+ * threshold, the event itself (key with its message: identical repeats are counted); from the
+ * tenth distinct message within AGGREGATE_INTERVAL_MS on, the one aggregate Event of the
+ * similar key. client-go then drops an arbitrary message from the set to keep it below the
+ * threshold; this drops the oldest, so the outcome is deterministic.
+ */
+function aggregate(c: Correlator, similarKey: string, message: string, nowMs: number): { key: string; message: string } {
+  let record = c.similar.get(similarKey)
+  if (!record || nowMs - record.lastMs > AGGREGATE_INTERVAL_MS) record = { messages: new Set(), lastMs: nowMs }
+  record.messages.add(message)
+  record.lastMs = nowMs
+  remember(c.similar, similarKey, record)
+  if (record.messages.size < AGGREGATE_MAX_EVENTS) return { key: `${similarKey}\u0000${message}`, message }
+  record.messages.delete(record.messages.values().next().value as string)
+  return { key: `${similarKey}\u0000\u0000aggregate`, message: COMBINED_PREFIX + message }
+}
+
+/** Sets `key` as the most recently used entry of a bounded LRU map. */
+function remember<V>(lru: Map<string, V>, key: string, value: V): void {
+  lru.delete(key)
+  lru.set(key, value)
+  if (lru.size > MAX_REMEMBERED) lru.delete(lru.keys().next().value as string)
 }

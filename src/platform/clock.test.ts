@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FakeClock, toTimestamp } from './clock.ts'
+import { FakeClock } from './clock.ts'
 
 describe('FakeClock', () => {
   it('fires timers in due order, with now() at each due time', () => {
@@ -79,11 +79,5 @@ describe('FakeClock', () => {
       .map((e) => e.id)
     expect(fired).toEqual(expected)
     expect(clock.pendingTimers()).toBe(0)
-  })
-})
-
-describe('toTimestamp', () => {
-  it('prints RFC 3339 at second precision like Kubernetes', () => {
-    expect(toTimestamp(Date.parse('2026-11-21T20:57:03.999Z'))).toBe('2026-11-21T20:57:03Z')
   })
 })

@@ -142,11 +142,6 @@ export class FakeClock implements Clock {
   }
 }
 
-/** Formats epoch milliseconds as Kubernetes does: RFC 3339, second precision, UTC. */
-export function toTimestamp(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z')
-}
-
 export function fromTimestamp(ts: string): number {
   return Date.parse(ts)
 }

@@ -45,6 +45,12 @@ describe('replicaSetStatusFromPods', () => {
     })
   })
 
+  it('counts a Ready pod without a transition time as ready, never as available', () => {
+    const pod = aPod({ name: 'no-time', owner: rs })
+    pod.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] }
+    expect(replicaSetStatusFromPods(rs, [pod], sec(1000))).toMatchObject({ replicas: 1, readyReplicas: 1, availableReplicas: 0 })
+  })
+
   it('finds when the next pod becomes available', () => {
     // ready-new turned Ready at 95 s; available strictly after 105 s.
     expect(nextAvailabilityCheck(rs, pods, sec(100))).toBe(5001)

@@ -8,10 +8,12 @@
  * not available at 12:00:10, available at 12:00:10.001.
  */
 import type { Pod, ReplicaSet, ReplicaSetStatus } from '../api/types.ts'
-import { parseTimestamp } from './timestamps.ts'
+import { parseTimestamp } from '../api/timestamps.ts'
 
 function readyCondition(pod: Pod) {
-  return pod.status?.conditions?.find((c) => c.type === 'Ready')
+  const conditions = pod.status?.conditions
+  if (conditions) for (const c of conditions) if (c.type === 'Ready') return c
+  return undefined
 }
 
 export function isPodReady(pod: Pod): boolean {
@@ -39,23 +41,39 @@ export function isPodActive(pod: Pod): boolean {
   return pod.metadata.deletionTimestamp === undefined && phase !== 'Succeeded' && phase !== 'Failed'
 }
 
-function hasAllLabels(pod: Pod, labels: Record<string, string> | undefined): boolean {
-  return Object.entries(labels ?? {}).every(([k, v]) => pod.metadata.labels?.[k] === v)
+function hasAllLabels(pod: Pod, labels: readonly (readonly [string, string])[]): boolean {
+  for (const [k, v] of labels) if (pod.metadata.labels?.[k] !== v) return false
+  return true
 }
 
 /**
  * The RS status counted over `pods` (the RS's own pods, as its controller owns them). Only
  * active pods count, so a terminating pod is already gone from `replicas`. Conditions are
  * carried over from the stored status.
+ *
+ * One pass, no arrays: the RS controller counts every pod of a set on each of its syncs
+ * (100 pods a set, ~50 000 syncs in a 100 × 100 rollout).
  */
 export function replicaSetStatusFromPods(rs: ReplicaSet, pods: readonly Pod[], now: number): ReplicaSetStatus {
-  const active = pods.filter(isPodActive)
   const minReady = rs.spec.minReadySeconds ?? 0
+  const labels = Object.entries(rs.spec.template.metadata?.labels ?? {})
+  let replicas = 0
+  let fullyLabeled = 0
+  let ready = 0
+  let available = 0
+  for (const pod of pods) {
+    if (!isPodActive(pod)) continue
+    replicas++
+    if (hasAllLabels(pod, labels)) fullyLabeled++
+    if (!isPodReady(pod)) continue
+    ready++
+    if (isPodAvailable(pod, minReady, now)) available++
+  }
   const status: ReplicaSetStatus = {
-    replicas: active.length,
-    fullyLabeledReplicas: active.filter((p) => hasAllLabels(p, rs.spec.template.metadata?.labels)).length,
-    readyReplicas: active.filter(isPodReady).length,
-    availableReplicas: active.filter((p) => isPodAvailable(p, minReady, now)).length,
+    replicas,
+    fullyLabeledReplicas: fullyLabeled,
+    readyReplicas: ready,
+    availableReplicas: available,
     observedGeneration: rs.metadata.generation ?? 0,
   }
   if (rs.status?.conditions !== undefined) status.conditions = rs.status.conditions

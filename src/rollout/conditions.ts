@@ -5,7 +5,7 @@
  */
 import type { Deployment, DeploymentCondition, DeploymentStatus } from '../api/types.ts'
 import { hasProgressDeadline } from './spec-defaults.ts'
-import { formatTimestamp } from './timestamps.ts'
+import { formatTimestamp } from '../api/timestamps.ts'
 
 export type DeploymentConditionType = DeploymentCondition['type']
 

@@ -20,7 +20,7 @@ import { maxUnavailable } from './fenceposts.ts'
 import { actualReplicaSum, availableReplicaSum, readyReplicaSum, specReplicaSum } from './replica-sets.ts'
 import { desiredReplicas, hasProgressDeadline, progressDeadlineSeconds } from './spec-defaults.ts'
 import { canonicalJson } from './template-hash.ts'
-import { parseTimestamp } from './timestamps.ts'
+import { parseTimestamp } from '../api/timestamps.ts'
 
 /**
  * Status counted over every owned RS. Note the mix in unavailableReplicas: Σ spec.replicas

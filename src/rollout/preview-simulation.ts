@@ -30,7 +30,7 @@ import { isPodActive, isPodAvailable, nextAvailabilityCheck, replicaSetStatusFro
 import { findNewReplicaSet } from './replica-sets.ts'
 import { rsReplicas } from './spec-defaults.ts'
 import { deploymentStatusViewer } from './status-viewer.ts'
-import { formatTimestamp } from './timestamps.ts'
+import { formatTimestamp } from '../api/timestamps.ts'
 
 export type Planner = (input: { deployment: Deployment; replicaSets: ReplicaSet[]; pods: Pod[] }, now: number) => readonly DeploymentAction[]
 

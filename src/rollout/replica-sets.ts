@@ -10,7 +10,7 @@ import type { Deployment, KObject, OwnerReference, ReplicaSet } from '../api/typ
 import { REVISION_ANNOTATION, parseRevisionString } from './annotations.ts'
 import { rsReplicas } from './spec-defaults.ts'
 import { equalIgnoreHash } from './template-hash.ts'
-import { parseTimestamp } from './timestamps.ts'
+import { parseTimestamp } from '../api/timestamps.ts'
 
 export function controllerOf(obj: KObject): OwnerReference | undefined {
   return obj.metadata.ownerReferences?.find((r) => r.controller === true)

@@ -9,7 +9,7 @@ import { BatonError } from '../errors/baton-error.ts'
 import { ANNOTATIONS_TO_SKIP, RESTARTED_AT_ANNOTATION, type Annotations } from './annotations.ts'
 import { isControlledBy, revision } from './replica-sets.ts'
 import { POD_TEMPLATE_HASH_LABEL, equalIgnoreHash } from './template-hash.ts'
-import { formatTimestamp } from './timestamps.ts'
+import { formatTimestamp } from '../api/timestamps.ts'
 
 export type UndoPlan =
   /** Replace spec.template and metadata.annotations with these (one patch, as kubectl does). */

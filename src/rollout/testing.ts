@@ -6,7 +6,7 @@
 import type { Deployment, DeploymentCondition, DeploymentStatus, IntOrString, Pod, PodPhase, PodTemplateSpec, ReplicaSet } from '../api/types.ts'
 import { REVISION_ANNOTATION } from './annotations.ts'
 import { POD_TEMPLATE_HASH_LABEL } from './template-hash.ts'
-import { formatTimestamp } from './timestamps.ts'
+import { formatTimestamp } from '../api/timestamps.ts'
 
 /** 2026-01-01T00:00:00Z, the epoch of every test clock. */
 export const T0 = Date.parse('2026-01-01T00:00:00Z')

@@ -6,8 +6,9 @@
  */
 import { matchesSelector, parseSelector } from '../api/labels.ts'
 import type { AnyObject, LabelSelector, ObjectMeta, Pod } from '../api/types.ts'
-import { toTimestamp } from '../platform/clock.ts'
+
 import type { DeleteOptions } from './types.ts'
+import { formatTimestamp } from '../api/timestamps.ts'
 
 export const DEFAULT_NAMESPACE = 'default'
 /** A Pod's grace period when neither the delete nor spec.terminationGracePeriodSeconds sets one. */
@@ -79,7 +80,7 @@ export function stampCreated<T extends AnyObject>(obj: T, uid: string, now: numb
     uid,
     resourceVersion: '', // a placeholder keeping the field's place: the engine assigns it as it writes
     generation: 1,
-    creationTimestamp: toTimestamp(now),
+    creationTimestamp: formatTimestamp(now),
   }
   return { ...obj, metadata: composeMeta(system, obj.metadata) }
 }
@@ -150,7 +151,7 @@ export function planDeletion<T extends AnyObject>(current: T, opts: DeleteOption
       ...current,
       metadata: {
         ...m,
-        deletionTimestamp: toTimestamp(now + grace * 1000),
+        deletionTimestamp: formatTimestamp(now + grace * 1000),
         deletionGracePeriodSeconds: grace,
         ...(finalizers ? { finalizers } : {}),
       },

@@ -3,7 +3,7 @@
  * Run through runStoreConformance (store.case.test.ts).
  */
 import { describe, expect, it } from 'vitest'
-import { toTimestamp } from '../platform/clock.ts'
+
 import {
   aConfigMap,
   aDeployment,
@@ -15,6 +15,7 @@ import {
   TrippingClock,
   useStores,
 } from './testing.ts'
+import { formatTimestamp } from '../api/timestamps.ts'
 
 export function runDeleteConformance(make: MakeStore): void {
   const open = useStores(make)
@@ -54,7 +55,7 @@ export function runDeleteConformance(make: MakeStore): void {
       store.watch('ConfigMap', { resourceVersion: store.currentResourceVersion() }, rec.handler)
       clock.advance(5_000)
       const marked = store.delete('ConfigMap', 'default', 'cfg')
-      expect(marked.metadata).toMatchObject({ deletionTimestamp: toTimestamp(clock.now()), deletionGracePeriodSeconds: 0 })
+      expect(marked.metadata).toMatchObject({ deletionTimestamp: formatTimestamp(clock.now()), deletionGracePeriodSeconds: 0 })
       expect(store.delete('ConfigMap', 'default', 'cfg')).toEqual(marked)
 
       const one = store.update({ ...marked, metadata: { ...marked.metadata, finalizers: ['example.com/b'] } })
@@ -74,7 +75,7 @@ export function runDeleteConformance(make: MakeStore): void {
       store.create<'Pod'>(aPod('p', { nodeName: 'local', ...(grace !== undefined ? { grace } : {}) }))
       const marked = store.delete('Pod', 'default', 'p', opts)
       expect(marked.metadata).toMatchObject({
-        deletionTimestamp: toTimestamp(clock.now() + want * 1000),
+        deletionTimestamp: formatTimestamp(clock.now() + want * 1000),
         deletionGracePeriodSeconds: want,
       })
       clock.advance(want * 1000 + 1000)
@@ -89,7 +90,7 @@ export function runDeleteConformance(make: MakeStore): void {
       store.create<'Pod'>(aPod('p', { nodeName: 'local', grace: 60 }))
       store.delete('Pod', 'default', 'p')
       const shorter = store.delete('Pod', 'default', 'p', { gracePeriodSeconds: 5 })
-      expect(shorter.metadata).toMatchObject({ deletionGracePeriodSeconds: 5, deletionTimestamp: toTimestamp(clock.now() + 5000) })
+      expect(shorter.metadata).toMatchObject({ deletionGracePeriodSeconds: 5, deletionTimestamp: formatTimestamp(clock.now() + 5000) })
     })
 
     it('removes a Pod that no node runs at once', () => {

@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { ConfigMap, Deployment, LabelSelector } from '../api/types.ts'
-import { toTimestamp } from '../platform/clock.ts'
+
 import { runDeleteConformance } from './store-delete.case.test.ts'
 import { runWatchConformance } from './store-watch.case.test.ts'
 import { aConfigMap, aDeployment, aPod, type MakeStore, thrown, useStores } from './testing.ts'
+import { formatTimestamp } from '../api/timestamps.ts'
 
 export type { MakeStore, StoreHarness } from './testing.ts'
 
@@ -31,7 +32,7 @@ function runCrudConformance(make: MakeStore): void {
         name: 'web',
         namespace: 'default',
         generation: 1,
-        creationTimestamp: toTimestamp(clock.now()),
+        creationTimestamp: formatTimestamp(clock.now()),
         resourceVersion: store.currentResourceVersion(),
       })
       expect(created.metadata.uid).toMatch(/^[0-9a-f-]{36}$/)

@@ -62,6 +62,16 @@ describe('rolling update invariants at every store change', () => {
     expect(first[1]).toMatch(new RegExp(`^Scaled down replica set ${oldRs} to 9( from 10)?$`))
     expect(first[2]).toMatch(new RegExp(`^Scaled up replica set ${newRsName(oldRs)} to 2( from 1)?$`))
     expect(first[3]).toMatch(new RegExp(`^Scaled down replica set ${oldRs} to 8( from 9)?$`))
+    // And as the seed's Events section ends: 9 Events, then the 12 scalings after them
+    // combined into one (client-go aggregates from the tenth distinct message on).
+    const stored = sim.store
+      .list('Event')
+      .items.filter((e) => e.involvedObject.name === 'busy' && e.reason === 'ScalingReplicaSet')
+      .map((e) => `${e.message} x${e.count ?? 1}`)
+    expect(stored).toHaveLength(10)
+    const combined = stored.filter((m) => m.startsWith('(combined from similar events): '))
+    expect(combined).toHaveLength(1)
+    expect(combined[0]).toMatch(new RegExp(`^\\(combined from similar events\\): Scaled down replica set ${oldRs} to 0( from 1)? x12$`))
   })
 
   it('leaves only new pods behind once old ones finished terminating', () => {

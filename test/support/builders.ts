@@ -16,8 +16,9 @@ import type {
   Probe,
   ReplicaSet,
 } from '../../src/api/types.ts'
-import { toTimestamp } from '../../src/platform/clock.ts'
+
 import { DEFAULT_NODE_NAME } from '../../src/runtime/types.ts'
+import { formatTimestamp } from '../../src/api/timestamps.ts'
 
 export interface DeploymentOptions {
   name?: string
@@ -109,7 +110,7 @@ export function aReplicaSet(o: ReplicaSetOptions = {}): ReplicaSet {
       namespace: o.namespace ?? 'default',
       uid: o.uid ?? `uid-${name}`,
       labels,
-      ...(o.createdAt !== undefined ? { creationTimestamp: toTimestamp(o.createdAt) } : {}),
+      ...(o.createdAt !== undefined ? { creationTimestamp: formatTimestamp(o.createdAt) } : {}),
       ...(o.owner ? { ownerReferences: [ownerRef(o.owner)] } : {}),
     },
     spec: {
@@ -139,7 +140,7 @@ export interface PodOptions {
 export function aPod(o: PodOptions): Pod {
   const conditions: PodCondition[] = []
   if (o.ready !== undefined) {
-    const at = toTimestamp(o.readySince ?? 0)
+    const at = formatTimestamp(o.readySince ?? 0)
     conditions.push({ type: 'Ready', status: o.ready ? 'True' : 'False', lastTransitionTime: at })
   }
   return {
@@ -150,8 +151,8 @@ export function aPod(o: PodOptions): Pod {
       namespace: o.namespace ?? 'default',
       uid: `uid-${o.name}`,
       labels: o.owner?.spec.template.metadata?.labels ?? { app: 'web' },
-      ...(o.createdAt !== undefined ? { creationTimestamp: toTimestamp(o.createdAt) } : {}),
-      ...(o.deleting ? { deletionTimestamp: toTimestamp(0) } : {}),
+      ...(o.createdAt !== undefined ? { creationTimestamp: formatTimestamp(o.createdAt) } : {}),
+      ...(o.deleting ? { deletionTimestamp: formatTimestamp(0) } : {}),
       ...(o.owner ? { ownerReferences: [ownerRef(o.owner)] } : {}),
     },
     spec: {

@@ -36,7 +36,9 @@ export function scalingSteps(sim: Simulation, deployment: string, names: Record<
     .slice(fromIndex)
     .filter((e) => e.reason === 'ScalingReplicaSet')
     .map((e) => {
-      const m = /^Scaled (up|down) replica set (\S+) to (\d+)/.exec(e.message)
+      // Past the tenth distinct message the recorder aggregates (client-go's EventAggregator):
+      // each step is then an update of one Event whose message carries this prefix.
+      const m = /^(?:\(combined from similar events\): )?Scaled (up|down) replica set (\S+) to (\d+)/.exec(e.message)
       if (!m) throw new Error(`unexpected ScalingReplicaSet message: ${e.message}`)
       return `${m[1]} ${names[m[2] as string] ?? m[2]} ${m[3]}`
     })

@@ -3,7 +3,7 @@ import type { Deployment, DeploymentStatus, Pod, ReplicaSet } from '../../api/ty
 import { getDeploymentCondition } from '../../rollout/conditions.ts'
 import { T0, aDeployment, aPod, aReplicaSet, at, template } from '../../rollout/testing.ts'
 import { computeHash } from '../../rollout/template-hash.ts'
-import { formatTimestamp } from '../../rollout/timestamps.ts'
+import { formatTimestamp } from '../../api/timestamps.ts'
 import type { DeploymentAction } from './actions.ts'
 import { planDeployment } from './plan.ts'
 

@@ -6,11 +6,12 @@
  * Endpoints were edited by hand).
  */
 import type { Endpoints, Pod, Service } from '../../api/types.ts'
-import { toTimestamp, type Clock } from '../../platform/clock.ts'
+import { type Clock } from '../../platform/clock.ts'
 import type { Controller } from '../../reconciler/controller.ts'
 import { objectKey, parseKey } from '../../reconciler/keys.ts'
 import type { ObjectStore } from '../../store/types.ts'
 import { desiredEndpoints, endpointsEqual, managesEndpoints, servicesSelecting } from './plan.ts'
+import { formatTimestamp } from '../../api/timestamps.ts'
 
 /** Set on every write: when the change that caused it was seen (as Kubernetes does). */
 export const LAST_CHANGE_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time'
@@ -32,7 +33,7 @@ export function reconcileEndpoints(store: ObjectStore, clock: Clock, namespace: 
   const pods = store.list('Pod', { namespace, labelSelector: { matchLabels: svc.spec.selector ?? {} } }).items
   const desired = desiredEndpoints(svc, pods)
   if (current && endpointsEqual(current, desired)) return 'unchanged'
-  const annotations = { ...current?.metadata.annotations, [LAST_CHANGE_ANNOTATION]: toTimestamp(clock.now()) }
+  const annotations = { ...current?.metadata.annotations, [LAST_CHANGE_ANNOTATION]: formatTimestamp(clock.now()) }
   if (!current) {
     store.create<'Endpoints'>({ ...desired, metadata: { ...desired.metadata, annotations } })
     return 'created'

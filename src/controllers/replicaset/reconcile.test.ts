@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { aReplicaSet } from '../../../test/support/builders.ts'
 import type { Pod, ReplicaSet } from '../../api/types.ts'
-import { FakeClock, toTimestamp } from '../../platform/clock.ts'
+import { FakeClock } from '../../platform/clock.ts'
 import { sequentialIds } from '../../platform/ids.ts'
 import { silentLogger } from '../../platform/logger.ts'
 import { ControllerRunner } from '../../reconciler/controller.ts'
@@ -9,6 +9,7 @@ import { ObjectCache } from '../../reconciler/object-cache.ts'
 import { DEFAULT_NODE_NAME } from '../../runtime/types.ts'
 import { createMemoryStore } from '../../store/memory/memory-store.ts'
 import { createReplicaSetController } from './reconcile.ts'
+import { formatTimestamp } from '../../api/timestamps.ts'
 
 function setup() {
   const clock = new FakeClock()
@@ -28,7 +29,7 @@ function setup() {
       ...pod,
       status: {
         phase: 'Running',
-        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: toTimestamp(at) }],
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: formatTimestamp(at) }],
       },
     })
   return { clock, store, runner, rsNamed, podsOf, makeReady }

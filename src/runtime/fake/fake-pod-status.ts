@@ -6,7 +6,7 @@
  * mappings) and the transition times only move when a condition's status changes.
  */
 import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../../api/types.ts'
-import { toTimestamp } from '../../platform/clock.ts'
+import { formatTimestamp } from '../../api/timestamps.ts'
 
 export type PortMapping = NonNullable<PodStatus['portMappings']>[number]
 
@@ -31,7 +31,7 @@ function containerState(phase: FakeContainerPhase): ContainerState {
     case 'pullFailed':
       return { waiting: { reason: phase.reason, message: phase.message } }
     case 'running':
-      return { running: { startedAt: toTimestamp(phase.startedAt) } }
+      return { running: { startedAt: formatTimestamp(phase.startedAt) } }
   }
 }
 
@@ -39,7 +39,7 @@ function containerState(phase: FakeContainerPhase): ContainerState {
 function condition(prev: PodStatus | undefined, type: PodCondition['type'], ok: boolean, now: number): PodCondition {
   const status = ok ? 'True' : 'False'
   const old = prev?.conditions?.find((c) => c.type === type)
-  const lastTransitionTime = old?.status === status && old.lastTransitionTime ? old.lastTransitionTime : toTimestamp(now)
+  const lastTransitionTime = old?.status === status && old.lastTransitionTime ? old.lastTransitionTime : formatTimestamp(now)
   const notReady = !ok && (type === 'Ready' || type === 'ContainersReady')
   return {
     type,
@@ -87,7 +87,7 @@ export function fakePodStatus(
     containerStatuses,
     hostIP: '127.0.0.1',
     podIP: '127.0.0.1',
-    startTime: prev?.startTime ?? toTimestamp(now),
+    startTime: prev?.startTime ?? formatTimestamp(now),
     portMappings: ports,
   }
 }

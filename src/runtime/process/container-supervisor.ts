@@ -18,7 +18,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import type { ConfigMap, Container, ContainerStatus, Pod, Probe } from '../../api/types.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
 import type { LogCollector } from '../../logs/log-collector.ts'
-import { toTimestamp, type Clock, type TimerHandle } from '../../platform/clock.ts'
+import { type Clock, type TimerHandle } from '../../platform/clock.ts'
 import type { Logger } from '../../platform/logger.ts'
 import { ContainerProbes } from '../../probes/container-probes.ts'
 import { handlerExecutor, type HandlerContext } from '../../probes/handler-executor.ts'
@@ -38,6 +38,7 @@ import {
 } from './replica-process.ts'
 import { formatDelay, imagePullDelay, restartDelay } from './restart-backoff.ts'
 import { killContainer, podGraceMs, runHook } from './termination.ts'
+import { formatTimestamp } from '../../api/timestamps.ts'
 
 export interface SupervisorHost {
   clock: Clock
@@ -246,7 +247,7 @@ export class ContainerSupervisor {
     this.#host.event('Normal', 'Started', `Started container ${this.name}`)
     // As in Kubernetes, the container is not Running (and not probed) until postStart is done.
     if (!(await this.#postStart(proc))) return
-    this.#status.state = { running: { startedAt: toTimestamp(this.#startedAt) } }
+    this.#status.state = { running: { startedAt: formatTimestamp(this.#startedAt) } }
     this.#startProbes()
     this.#watchMemory(proc)
     this.#host.changed()
@@ -360,8 +361,8 @@ export class ContainerSupervisor {
     const terminated = {
       exitCode,
       reason,
-      startedAt: toTimestamp(this.#startedAt),
-      finishedAt: toTimestamp(now),
+      startedAt: formatTimestamp(this.#startedAt),
+      finishedAt: formatTimestamp(now),
       ...(this.#status.containerID ? { containerID: this.#status.containerID } : {}),
     }
     this.#status.ready = false

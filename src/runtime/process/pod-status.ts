@@ -12,9 +12,10 @@
  *   terminated exit 1, restartPolicy Never                             → Failed
  */
 import type { ContainerStatus, Pod, PodCondition, PodPhase, PodStatus } from '../../api/types.ts'
-import { toTimestamp } from '../../platform/clock.ts'
+
 import { POD_IP } from './env.ts'
 import type { PortMapping } from './port-allocator.ts'
+import { formatTimestamp } from '../../api/timestamps.ts'
 
 export interface PodStatusInput {
   pod: Pod
@@ -34,7 +35,7 @@ export function buildPodStatus(input: PodStatusInput): PodStatus {
   const missing = pod.spec.containers.filter((s) => !containers.some((c) => c.name === s.name)).map((s) => s.name)
   const notReady = [...unready, ...missing]
   const previous = pod.status?.conditions ?? []
-  const at = toTimestamp(now)
+  const at = formatTimestamp(now)
   const condition = (type: PodCondition['type'], ok: boolean, why?: { reason: string; message: string }): PodCondition => {
     const status = ok ? 'True' : 'False'
     const was = previous.find((c) => c.type === type)
@@ -57,7 +58,7 @@ export function buildPodStatus(input: PodStatusInput): PodStatus {
     ],
     hostIP: POD_IP,
     podIP: POD_IP,
-    startTime: toTimestamp(input.startTime),
+    startTime: formatTimestamp(input.startTime),
     containerStatuses: containers.map((c) => ({ ...c })),
     portMappings: portMappings.map((m) => ({ ...m })),
   }
