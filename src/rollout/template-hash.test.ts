@@ -63,6 +63,14 @@ describe('replicaSetName', () => {
 })
 
 // TestEqualIgnoreHash: each case runs both ways round, as upstream.
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object') {
+    for (const x of Object.values(v)) deepFreeze(x)
+    Object.freeze(v)
+  }
+  return v
+}
+
 describe('equalIgnoreHash', () => {
   const spec = (name: string, node: string, annotations: Record<string, string>, labels: Record<string, string>): PodTemplateSpec => ({
     metadata: { name, annotations, labels },
@@ -89,6 +97,25 @@ describe('equalIgnoreHash', () => {
   ] as Array<{ name: string; a: PodTemplateSpec; b: PodTemplateSpec; want: boolean }>)('$name', ({ a, b, want }) => {
     expect(equalIgnoreHash(a, b)).toBe(want)
     expect(equalIgnoreHash(b, a)).toBe(want)
+    // Frozen templates (as the store returns them) are remembered: asked twice, and mixed with
+    // unfrozen copies, the answer stays the same.
+    const [fa, fb] = [deepFreeze(structuredClone(a)), deepFreeze(structuredClone(b))]
+    for (let i = 0; i < 2; i++) {
+      expect(equalIgnoreHash(fa, fb)).toBe(want)
+      expect(equalIgnoreHash(fb, a)).toBe(want)
+      expect(computeHash(fa)).toBe(computeHash(a))
+      expect(computeHash(fa, 3)).toBe(computeHash(a, 3))
+    }
+  })
+
+  it('sees a change to a template that is not frozen', () => {
+    const a = template('app:v1')
+    const b = template('app:v1')
+    expect(equalIgnoreHash(a, b)).toBe(true)
+    const hash = computeHash(a)
+    a.spec!.containers[0]!.image = 'app:v2'
+    expect(equalIgnoreHash(a, b)).toBe(false)
+    expect(computeHash(a)).not.toBe(hash)
   })
 
   it('does not mutate its inputs', () => {

@@ -1,6 +1,6 @@
 /**
  * @module
- * The state one planning pass carries: a working copy of the Deployment (its status and
+ * The state one planning pass carries: the Deployment as this sync sees it (its status and
  * annotations change as the sync goes, as they do in memory in Kubernetes' controller), the
  * status as stored (to decide whether a write is needed), and the actions planned so far.
  *
@@ -15,7 +15,7 @@ import { desiredReplicas, rsReplicas } from '../../rollout/spec-defaults.ts'
 import type { DeploymentAction } from './actions.ts'
 
 export interface SyncState {
-  /** The Deployment as this sync sees it; status and annotations are updated in place. */
+  /** The Deployment as this sync sees it; status and annotations are replaced as it goes, never written into. */
   d: Deployment
   readonly storedStatus: DeploymentStatus | undefined
   readonly now: number
@@ -24,8 +24,14 @@ export interface SyncState {
   requeueAfterMs?: number
 }
 
+/**
+ * No copy of `d`: every step replaces `s.d` (and what it changes inside) with spread copies
+ * and never writes into it, so the stored, frozen Deployment can be the starting point. A
+ * structuredClone here was 15 % of the control plane's CPU in a 100 × 100 rollout, and it
+ * defeated the template comparisons' memo, which works on the store's frozen objects.
+ */
 export function newSyncState(d: Deployment, now: number): SyncState {
-  return { d: structuredClone(d), storedStatus: d.status, now, actions: [] }
+  return { d, storedStatus: d.status, now, actions: [] }
 }
 
 export function recordEvent(s: SyncState, eventType: 'Normal' | 'Warning', reason: string, message: string): void {
