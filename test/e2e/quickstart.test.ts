@@ -25,7 +25,7 @@ interface Shape {
 }
 
 const PLAN_ROW = /^\d+\s+\d+(\.\d)?s\s+\d+\s+\d+\s+\d+\s+\d+\s+\d+$/
-const SCALING_EVENT = /^ {2}Normal\s+ScalingReplicaSet\s+\d+s\s+deployment-controller\s+Scaled (up|down) replica set web-[0-9a-z]+ to \d+( from \d+)?$/
+const SCALING_EVENT = /^ {2}Normal\s+ScalingReplicaSet\s+\d+s( \(x\d+ over \d+s\))?\s+deployment-controller\s+(\(combined from similar events\): )?Scaled (up|down) replica set web-[0-9a-z]+ to \d+( from \d+)?$/
 
 const SHAPES: Shape[] = [
   { command: /^up -d\b/, lines: [/^baton daemon started \(pid \d+\) on http:\/\/127\.0\.0\.1:\d+$/] },
@@ -64,7 +64,8 @@ const SHAPES: Shape[] = [
       /^RollingUpdateStrategy:\s+1 max unavailable, 1 max surge$/,
       /^ {4}Image:\s+web:v2$/,
       /^NewReplicaSet:\s+web-[0-9a-z]+ \(10\/10 replicas created\)$/,
-      /^ {2}Normal\s+ScalingReplicaSet\s+\d+s\s+deployment-controller\s+Scaled down replica set web-[0-9a-z]+ to 0 from 1$/,
+      // Past the tenth scaling, client-go combines them into one Event, as seed 001 shows.
+      /^ {2}Normal\s+ScalingReplicaSet\s+\d+s \(x\d+ over \d+s\)\s+deployment-controller\s+\(combined from similar events\): Scaled down replica set web-[0-9a-z]+ to 0 from 1$/,
     ],
   },
   {
