@@ -38,6 +38,13 @@ export function createApiApp(deps: ApiDeps): Hono {
   const app = new Hono()
   deps.dashboard?.mountPublic(app)
   app.use('*', bearerAuth(deps.token, deps.dashboard?.hasSession))
+  // A write is acknowledged only once it is durable: the SQLite store commits in batches
+  // (store/sqlite/sqlite-store.ts), so every answer to a request that may have written waits
+  // for the commit of what came before it.
+  app.use('*', async (c, next) => {
+    await next()
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') deps.store.flush()
+  })
   deps.dashboard?.mountGuarded(app)
   registerBatonRoutes(app, deps)
   registerObjectRoutes(app, deps)

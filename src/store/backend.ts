@@ -35,7 +35,8 @@ export interface ChangeRow extends ObjectKey {
 export interface StoreBackend {
   /**
    * Runs `fn` as one atomic write: every put/remove/setOwners/appendChange/pruneChanges inside
-   * it commits together, or, when `fn` throws, none does.
+   * it is applied together, or, when `fn` throws, none is. Durable when the backend says so:
+   * at once, or at its next flush.
    */
   transaction<T>(fn: () => T): T
   /** The current object, deeply frozen. */
@@ -61,5 +62,8 @@ export interface StoreBackend {
   oldestChange(): number | undefined
   /** The highest resourceVersion ever written (objects and history), 0 for a new store. */
   maxResourceVersion(): number
+  /** Makes every transaction so far durable (ObjectStore.flush). */
+  flush(): void
+  /** Flushes, then releases the store. */
   close(): void
 }

@@ -201,6 +201,10 @@ class StoreEngine implements ObjectStore {
     return String(this.#rv)
   }
 
+  flush(): void {
+    this.#backend.flush()
+  }
+
   close(): void {
     if (this.#closed) return
     this.#closed = true

@@ -92,5 +92,12 @@ export interface ObjectStore {
   /** Watch one kind, or every kind when `kind` is undefined. */
   watch<K extends Kind>(kind: K | undefined, opts: WatchOptions, handler: (ev: WatchEvent<K>) => void): Unsubscribe
   currentResourceVersion(): string
+  /**
+   * Makes every write so far durable before it returns. A write is applied (readable, watched)
+   * when its call returns; the SQLite store commits writes in batches (at the end of the
+   * current task, or every COMMIT_EVERY transactions), so whoever tells the outside world that
+   * a write happened (the API's response) flushes first. A no-op for the memory store.
+   */
+  flush(): void
   close(): void
 }

@@ -125,6 +125,9 @@ class MemoryBackend implements StoreBackend {
     return this.#changes.at(-1)?.resourceVersion ?? 0
   }
 
+  /** Nothing to make durable: the memory store keeps nothing past the process. */
+  flush(): void {}
+
   close(): void {
     this.#objects.clear()
     this.#dependents.clear()

@@ -1,7 +1,8 @@
 /**
  * The SQLite store answers reads from its in-memory copy of the current objects: after any
- * mix of writes, cascades, conflicts and rolled-back transactions, that copy must say what the
- * file says (a second store opened on the file reads only the file).
+ * mix of writes, cascades, conflicts and rolled-back transactions (savepoints inside a
+ * batch), that copy must say what the file says once flushed (a second store opened on the
+ * file reads only the file).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -44,11 +45,15 @@ it('reads from memory exactly what the file holds', () => {
   store.delete('ConfigMap', 'default', 'cfg')
   store.delete('Pod', 'default', 'web-1-b')
   expect(everything(store).length).toBeGreaterThan(3)
+  // Another connection reads only what is committed: the store commits its batch on flush
+  // (or at the end of the task, which a synchronous test never reaches).
+  store.flush()
 
   const fromFile = openSqliteStore(path, { clock, ids: sequentialIds() })
   try {
     expect(everything(store)).toEqual(everything(fromFile))
     store.delete('Deployment', 'default', 'web') // the cascade marks the bound pod, removes the rest
+    store.flush()
     const reread = openSqliteStore(path, { clock, ids: sequentialIds() })
     expect(everything(store)).toEqual(everything(reread))
     reread.close()

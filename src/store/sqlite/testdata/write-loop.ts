@@ -1,7 +1,7 @@
 /**
  * The durability test's writer (run as a child process): opens the store at argv[2] and makes
- * the scheduled writes in a tight loop, printing "<step> <resourceVersion>" after each commit
- * with a synchronous write, until killed or argv[3] steps are done.
+ * the scheduled writes in a tight loop, printing "<step> <resourceVersion>" after each write
+ * is flushed (committed), with a synchronous write, until killed or argv[3] steps are done.
  */
 import { writeSync } from 'node:fs'
 import type { ConfigMap } from '../../../api/types.ts'
@@ -27,6 +27,7 @@ for (let i = 0; i < Number(max ?? 100_000); i++) {
       : s.op === 'update'
         ? store.update<'ConfigMap'>(configMap(s.name, s.payload))
         : store.delete('ConfigMap', 'durability', s.name)
+  store.flush()
   writeSync(1, `${i} ${written.metadata.resourceVersion}\n`)
 }
 store.close()
