@@ -7,12 +7,12 @@
 // bin/baton.mjs uses and hands to the processes it starts (src/platform/env.ts childNodeEnv);
 // entries are keyed by file content, so an edited source is compiled again, never served stale.
 import { spawnSync } from 'node:child_process'
-import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { compileCacheRoot } from '../src/platform/env.ts'
 
-// What bin/baton.mjs's enableCompileCache() picks (src/platform/env.ts compileCacheRoot).
-const dir = process.env.NODE_COMPILE_CACHE || join(tmpdir(), 'node-compile-cache')
+// What bin/baton.mjs's enableCompileCache() picks, and the CLI hands to the daemon.
+const dir = compileCacheRoot()
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 if (process.env.NODE_DISABLE_COMPILE_CACHE === undefined) {
   for (const entry of ['src/daemon/main.ts', 'src/proxy/main.ts']) {
