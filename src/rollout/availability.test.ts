@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isPodAvailable, isPodReady, nextAvailabilityCheck, replicaSetStatusFromPods } from './availability.ts'
+import { countReplicaSetPods, isPodAvailable, isPodReady, nextAvailabilityCheck, replicaSetStatusFromPods } from './availability.ts'
 import { T0, aPod, aReplicaSet } from './testing.ts'
 
 const sec = (s: number) => T0 + s * 1000
@@ -55,5 +55,13 @@ describe('replicaSetStatusFromPods', () => {
     // ready-new turned Ready at 95 s; available strictly after 105 s.
     expect(nextAvailabilityCheck(rs, pods, sec(100))).toBe(5001)
     expect(nextAvailabilityCheck(rs, pods, sec(106))).toBeUndefined()
+  })
+
+  it('counts and finds the next check in one pass (the worked example in its comment)', () => {
+    const counted = [aPod({ name: 'a', owner: rs, readySince: 0 }), aPod({ name: 'b', owner: rs, readySince: 95 }), aPod({ name: 'c', owner: rs, phase: 'Pending' })]
+    expect(countReplicaSetPods(rs, counted, sec(100))).toEqual({
+      status: { replicas: 3, fullyLabeledReplicas: 3, readyReplicas: 2, availableReplicas: 1, observedGeneration: 3 },
+      recheckAfterMs: 5001,
+    })
   })
 })

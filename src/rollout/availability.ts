@@ -11,8 +11,16 @@ import type { Pod, ReplicaSet, ReplicaSetStatus } from '../api/types.ts'
 import { parseTimestamp } from '../api/timestamps.ts'
 
 function readyCondition(pod: Pod) {
+  // An index loop: conditions arrays are frozen (store/frozen-copy.ts), and V8 iterates frozen
+  // arrays with for...of at about a third of the speed. This runs for every pod of a set on
+  // each of its syncs.
   const conditions = pod.status?.conditions
-  if (conditions) for (const c of conditions) if (c.type === 'Ready') return c
+  if (conditions) {
+    for (let i = 0; i < conditions.length; i++) {
+      const c = conditions[i]
+      if (c?.type === 'Ready') return c
+    }
+  }
   return undefined
 }
 
@@ -22,7 +30,10 @@ export function isPodReady(pod: Pod): boolean {
 
 /** When the pod becomes available (epoch ms, first instant), or undefined if it is not Ready. */
 function availableFrom(pod: Pod, minReadySeconds: number): number | undefined {
-  const ready = readyCondition(pod)
+  return readyAvailableFrom(readyCondition(pod), minReadySeconds)
+}
+
+function readyAvailableFrom(ready: ReturnType<typeof readyCondition>, minReadySeconds: number): number | undefined {
   if (ready?.status !== 'True') return undefined
   if (minReadySeconds === 0) return Number.NEGATIVE_INFINITY
   // A Ready condition without a transition time never counts as available (Go's zero time).
@@ -46,28 +57,46 @@ function hasAllLabels(pod: Pod, labels: readonly (readonly [string, string])[]):
   return true
 }
 
+/** A ReplicaSet's status as counted from its pods, and when that count next changes by itself. */
+export interface ReplicaSetCount {
+  status: ReplicaSetStatus
+  /**
+   * Milliseconds from `now` until the next Ready-but-not-yet-available pod crosses
+   * minReadySeconds, so the RS controller can requeue itself (availability changes with time
+   * alone, and no watch event announces it); undefined when no pod is waiting.
+   */
+  recheckAfterMs: number | undefined
+}
+
 /**
  * The RS status counted over `pods` (the RS's own pods, as its controller owns them). Only
  * active pods count, so a terminating pod is already gone from `replicas`. Conditions are
  * carried over from the stored status.
  *
- * One pass, no arrays: the RS controller counts every pod of a set on each of its syncs
- * (100 pods a set, ~50 000 syncs in a 100 × 100 rollout).
+ * One pass, no arrays, each pod's Ready condition looked up once: the RS controller counts
+ * every pod of a set on each of its syncs (100 pods a set, ~50 000 syncs in a 100 × 100
+ * rollout). Example, minReadySeconds 10 at now = 100 s: pods Ready since 0 s and 95 s and one
+ * Pending → replicas 3, ready 2, available 1, recheck after 5001 ms (95 s + 10 s + 1 ms).
  */
-export function replicaSetStatusFromPods(rs: ReplicaSet, pods: readonly Pod[], now: number): ReplicaSetStatus {
+export function countReplicaSetPods(rs: ReplicaSet, pods: readonly Pod[], now: number): ReplicaSetCount {
   const minReady = rs.spec.minReadySeconds ?? 0
   const labels = Object.entries(rs.spec.template.metadata?.labels ?? {})
   let replicas = 0
   let fullyLabeled = 0
   let ready = 0
   let available = 0
+  let next: number | undefined
   for (const pod of pods) {
     if (!isPodActive(pod)) continue
     replicas++
     if (hasAllLabels(pod, labels)) fullyLabeled++
-    if (!isPodReady(pod)) continue
+    const condition = readyCondition(pod)
+    if (condition?.status !== 'True') continue
     ready++
-    if (isPodAvailable(pod, minReady, now)) available++
+    const from = readyAvailableFrom(condition, minReady)
+    if (from === undefined) continue
+    if (from <= now) available++
+    else if (next === undefined || from < next) next = from
   }
   const status: ReplicaSetStatus = {
     replicas,
@@ -77,21 +106,13 @@ export function replicaSetStatusFromPods(rs: ReplicaSet, pods: readonly Pod[], n
     observedGeneration: rs.metadata.generation ?? 0,
   }
   if (rs.status?.conditions !== undefined) status.conditions = rs.status.conditions
-  return status
+  return { status, recheckAfterMs: next === undefined ? undefined : next - now }
 }
 
-/**
- * Milliseconds from `now` until the next Ready-but-not-yet-available pod crosses
- * minReadySeconds, so the RS controller can requeue itself; undefined when none is waiting.
- */
+export function replicaSetStatusFromPods(rs: ReplicaSet, pods: readonly Pod[], now: number): ReplicaSetStatus {
+  return countReplicaSetPods(rs, pods, now).status
+}
+
 export function nextAvailabilityCheck(rs: ReplicaSet, pods: readonly Pod[], now: number): number | undefined {
-  const minReady = rs.spec.minReadySeconds ?? 0
-  let next: number | undefined
-  for (const pod of pods) {
-    if (!isPodActive(pod)) continue
-    const from = availableFrom(pod, minReady)
-    if (from === undefined || from <= now) continue
-    if (next === undefined || from < next) next = from
-  }
-  return next === undefined ? undefined : next - now
+  return countReplicaSetPods(rs, pods, now).recheckAfterMs
 }

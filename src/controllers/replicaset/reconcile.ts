@@ -21,7 +21,7 @@ import {
 import { parseKey } from '../../reconciler/keys.ts'
 import { DEFAULT_NODE_NAME } from '../../runtime/types.ts'
 import type { ControllerDeps } from '../controller-deps.ts'
-import { nextAvailabilityCheck, replicaSetStatusFromPods } from '../../rollout/availability.ts'
+import { countReplicaSetPods } from '../../rollout/availability.ts'
 import { recordEvent } from '../../events/record-event.ts'
 import { planReplicaSet, podChangeMatters, podFromTemplate } from './plan.ts'
 
@@ -50,12 +50,9 @@ export function reconcileReplicaSet(deps: ControllerDeps, key: string): Reconcil
   for (const pod of plan.delete) deletePod(deps, rs, pod)
   if (plan.create > 0 || plan.delete.length > 0) pods = cache.ownedBy('Pod', uid)
 
-  const now = clock.now()
-  const status = replicaSetStatusFromPods(rs, pods, now)
+  const { status, recheckAfterMs } = countReplicaSetPods(rs, pods, clock.now())
   if (!sameStatus(rs.status, status)) store.updateStatus<'ReplicaSet'>({ ...rs, status })
-
-  const requeueAfterMs = nextAvailabilityCheck(rs, pods, now)
-  return requeueAfterMs === undefined ? {} : { requeueAfterMs }
+  return recheckAfterMs === undefined ? {} : { requeueAfterMs: recheckAfterMs }
 }
 
 /** Pod names are `<rs>-<5 chars>`, like generateName; a clash is retried with a new suffix. */
