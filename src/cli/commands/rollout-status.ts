@@ -9,7 +9,7 @@ import type { Deployment, Pod, StatefulSet } from '../../api/types.ts'
 import { BatonError } from '../../errors/baton-error.ts'
 import { findNewReplicaSet } from '../../rollout/replica-sets.ts'
 import { deploymentStatusViewer, statefulSetStatusViewer, type RolloutStatus } from '../../rollout/status-viewer.ts'
-import type { ApiClient } from '../client.ts'
+import { type ApiClient, ServerError } from '../client.ts'
 import { countFlag, defineCommand, str, usageError, type CliContext } from '../command.ts'
 import { parseDuration } from '../duration.ts'
 import { renderRolloutProgress } from '../printers/rollout-progress.ts'
@@ -80,15 +80,23 @@ export async function watchRollout(
     // The server may end a watch; a new one resumes from the last version seen.
     while (!st.done && !signal.aborted) {
       const events = client.watch(kind, { namespace: metadata.namespace ?? 'default', fieldSelector: `metadata.name=${metadata.name}`, ...(rv ? { resourceVersion: rv } : {}) }, signal)
-      for await (const ev of events) {
-        if (ev.type === 'DELETED') {
-          throw new BatonError('BATON_NOT_FOUND', 'object has been deleted', { hint: `it was deleted while watching; check with \`baton get ${kind.toLowerCase()} ${metadata.name}\`` })
+      try {
+        for await (const ev of events) {
+          if (ev.type === 'DELETED') {
+            throw new BatonError('BATON_NOT_FOUND', 'object has been deleted', { hint: `it was deleted while watching; check with \`baton get ${kind.toLowerCase()} ${metadata.name}\`` })
+          }
+          const latest = ev.object as Rollable
+          rv = latest.metadata.resourceVersion
+          st = statusOf(latest, revision)
+          await onStatus(latest, st)
+          if (st.done) break
         }
-        const latest = ev.object as Rollable
-        rv = latest.metadata.resourceVersion
-        st = statusOf(latest, revision)
-        await onStatus(latest, st)
-        if (st.done) break
+      } catch (err) {
+        // The version last seen has left the watch history (which the daemon keeps in memory:
+        // it restarted, or many writes went by). Start again from the object as it is now,
+        // as an informer relists: a watch without a version begins with the current object.
+        if (!(err instanceof ServerError && err.code === 'BATON_GONE')) throw err
+        rv = undefined
       }
     }
   } catch (err) {

@@ -3,6 +3,10 @@ import { applyDefaults } from '../../api/defaults.ts'
 import type { Deployment, DeploymentStatus, ReplicaSet } from '../../api/types.ts'
 import { aDeployment, aReplicaSet } from '../testing/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
+import { FakeClock } from '../../platform/clock.ts'
+import { sequentialIds } from '../../platform/ids.ts'
+import { createMemoryStore } from '../../store/memory/memory-store.ts'
+import { T0 } from '../../rollout/testing.ts'
 
 let h: Harness
 beforeEach(() => {
@@ -45,6 +49,26 @@ describe('rollout status exit codes (kubectl §11.3)', () => {
         'Waiting for deployment spec update to be observed...\n' +
         'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...\n' +
         'Waiting for deployment "web" rollout to finish: 1 old replicas are pending termination...\n' +
+        'deployment "web" successfully rolled out\n',
+    })
+  })
+
+  it('starts again from the current object when its version has left the watch history (a daemon restart)', async () => {
+    h.close()
+    const clock = new FakeClock(T0)
+    h = createHarness({ store: createMemoryStore({ clock, ids: sequentialIds(), historyLimit: 1 }) }, clock)
+    createWeb({ observedGeneration: 1, replicas: 3, updatedReplicas: 1, availableReplicas: 2 })
+    // Later writes push the Deployment's version out of a one-change history: watching from it is BATON_GONE.
+    for (const name of ['a', 'b', 'c']) h.store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: {} })
+    const running = h.start('rollout status deployment/web')
+    await running.waitFor('new replicas')
+    setStatus(complete)
+    expect(await running.result).toEqual({
+      code: 0,
+      err: '',
+      out:
+        'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...\n' +
+        'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...\n' +
         'deployment "web" successfully rolled out\n',
     })
   })

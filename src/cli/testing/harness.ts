@@ -46,7 +46,7 @@ export interface Harness {
 export const TEST_TOKEN = 'cli-test-token'
 
 export function createHarness(extra: Partial<ApiDeps> = {}, clock = new FakeClock(T0)): Harness {
-  const store = createMemoryStore({ clock, ids: sequentialIds() })
+  const store = extra.store ?? createMemoryStore({ clock, ids: sequentialIds() })
   const app = createApiApp({ store, token: TEST_TOKEN, clock, version: '0.0.0-test', ...extra })
   const sources: ConfigSources = {
     env: (name) => (name === 'BATON_TOKEN' ? TEST_TOKEN : name === 'BATON_HOME' ? '/nonexistent-baton-home' : undefined),

@@ -4,15 +4,19 @@
  * have run; opening a store runs the missing ones in one transaction. Never edit a shipped
  * migration: append a new one.
  *
- * Every index is a page a write may touch (and a WAL frame it appends), so there are only
- * the ones the store reads by: objects by key, owner_refs by owner, changes by version.
+ * The file holds what a restart needs and nothing the store can rebuild: every read is
+ * answered from memory (sqlite-store.ts), so the file is only written, and read once at open.
+ * Every table and index is a page a write may touch (and a WAL frame it appends).
  *
- * Tables:
+ * Tables (as of migration 2):
  * - objects: the current objects, one JSON document per (kind, namespace, name).
- * - owner_refs: owner uid -> dependent, so cascading delete finds dependents without parsing
- *   every object.
- * - changes: the watch history (resource_version is the global counter), pruned in batches
- *   to the newest `historyLimit` rows.
+ * - meta: 'resource_version', the highest resourceVersion ever written, so that a reopened
+ *   store continues above it even when the newest objects were deleted.
+ *
+ * Migration 1 also kept owner_refs (owner uid -> dependent) and changes (the watch history);
+ * both now live in memory only, rebuilt from the objects (the owner index) or started empty
+ * (the history: a watch from before a restart gets BATON_GONE, as from a restarted
+ * kube-apiserver, whose watch cache is in memory too).
  */
 import type { DatabaseSync } from 'node:sqlite'
 import { BatonError } from '../../errors/baton-error.ts'
@@ -42,6 +46,15 @@ export const MIGRATIONS: readonly string[] = [
      type TEXT NOT NULL,
      json TEXT NOT NULL
    );`,
+  `CREATE TABLE meta (
+     key TEXT PRIMARY KEY,
+     value INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   INSERT INTO meta (key, value)
+     SELECT 'resource_version', COALESCE(MAX(rv), 0)
+     FROM (SELECT MAX(resource_version) AS rv FROM changes UNION ALL SELECT MAX(resource_version) FROM objects);
+   DROP TABLE changes;
+   DROP TABLE owner_refs;`,
 ]
 
 /** Brings the database to the newest schema; refuses one written by a newer Baton. */

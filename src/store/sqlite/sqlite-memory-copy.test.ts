@@ -1,8 +1,8 @@
 /**
- * The SQLite store answers reads from its in-memory copy of the current objects: after any
- * mix of writes, cascades, conflicts and rolled-back transactions (savepoints inside a
- * batch), that copy must say what the file says once flushed (a second store opened on the
- * file reads only the file).
+ * The SQLite store answers reads from memory and writes behind to the file: after any mix of
+ * writes, cascades, conflicts and rolled-back transactions (which must never reach the
+ * file's batch), memory must say what the file says once flushed (a second store opened on
+ * the file reads only the file).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
