@@ -80,16 +80,20 @@ export interface ReplicaSetCount {
  */
 export function countReplicaSetPods(rs: ReplicaSet, pods: readonly Pod[], now: number): ReplicaSetCount {
   const minReady = rs.spec.minReadySeconds ?? 0
-  const labels = Object.entries(rs.spec.template.metadata?.labels ?? {})
+  const templateLabels = rs.spec.template.metadata?.labels
+  const labels = Object.entries(templateLabels ?? {})
   let replicas = 0
   let fullyLabeled = 0
   let ready = 0
   let available = 0
   let next: number | undefined
-  for (const pod of pods) {
+  for (let i = 0; i < pods.length; i++) {
+    const pod = pods[i] as Pod
     if (!isPodActive(pod)) continue
     replicas++
-    if (hasAllLabels(pod, labels)) fullyLabeled++
+    // A pod the set created holds the very labels object of its template (podFromTemplate).
+    const podLabels = pod.metadata.labels
+    if ((podLabels !== undefined && podLabels === templateLabels) || hasAllLabels(pod, labels)) fullyLabeled++
     const condition = readyCondition(pod)
     if (condition?.status !== 'True') continue
     ready++

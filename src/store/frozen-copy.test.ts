@@ -67,6 +67,29 @@ describe('frozenCopy', () => {
   })
 })
 
+describe('frozenCopy of frozen input', () => {
+  it('keeps a frozen subtree of its input as it is: a stored node, shared', () => {
+    const stored = frozenCopy({ containers: [{ name: 'web', ports: [{ containerPort: 80 }] }] })
+    const pod = frozenCopy({ spec: { containers: stored.containers, nodeName: 'n' } })
+    expect(pod.spec.containers).toBe(stored.containers)
+    expect(isDeepFrozen(pod)).toBe(true)
+  })
+
+  it('still converts a frozen object that JSON would convert (a frozen Date)', () => {
+    const at = Object.freeze(new Date(0))
+    expect(frozenCopy({ at })).toEqual({ at: '1970-01-01T00:00:00.000Z' })
+  })
+
+  it('shares one empty object and one empty array between all versions', () => {
+    const a = frozenCopy({ lastState: {}, ports: [] as number[] })
+    const b = frozenCopy({ other: { lastState: {} }, ports: [] as number[] })
+    expect(b.other.lastState).toBe(a.lastState)
+    expect(b.ports).toBe(a.ports)
+    expect(isDeepFrozen(a)).toBe(true)
+    expect(JSON.stringify(a)).toBe('{"lastState":{},"ports":[]}')
+  })
+})
+
 describe('deepFreeze', () => {
   it('freezes a parsed tree all the way down and returns it', () => {
     const tree = JSON.parse('{"a":{"b":[{"c":1}]}}') as { a: { b: { c: number }[] } }

@@ -7,7 +7,11 @@
  *
  * A new version is built against the previous one and reuses each subtree that did not change:
  * a Pod's status update allocates its new status nodes and metadata, while its spec, labels
- * and owner references stay the very objects of the version before. Versions live for seconds
+ * and owner references stay the very objects of the version before. It also reuses any
+ * frozen subtree of its input as it is: only this module freezes (an architecture test holds
+ * that), so a frozen node is a stored one, deeply frozen and JSON-shaped. A ReplicaSet's pods
+ * thus share its template's containers instead of holding a copy each. And every empty
+ * object or array is one shared node ("lastState": {} in each container status). Versions live for seconds
  * (long enough to be promoted to V8's old generation), so what each write allocates is what
  * the old generation fills with, and what sets the process's peak memory.
  */
@@ -59,6 +63,10 @@ export function frozenCopy<T>(value: T, previous?: T): T {
   return copy(value, previous) as T
 }
 
+/** The one empty object and the one empty array every version shares. */
+const EMPTY_OBJECT: object = Object.freeze({})
+const EMPTY_ARRAY: readonly unknown[] = Object.freeze([])
+
 function copy(value: unknown, previous: unknown): unknown {
   if (value === previous && value !== undefined) return previous
   switch (typeof value) {
@@ -71,6 +79,8 @@ function copy(value: unknown, previous: unknown): unknown {
       return Number.isFinite(value) ? value + 0 : null
     case 'object':
       if (value === null) return null
+      // A stored subtree (see the module comment); a non-plain frozen object is converted below.
+      if (Object.isFrozen(value) && (Array.isArray(value) || isPlainData(value))) return value
       if (Array.isArray(value)) return copyArray(value, Array.isArray(previous) ? previous : undefined)
       if (isPlainData(value)) return copyObject(value as Record<string, unknown>, asRecord(previous))
   }
@@ -80,6 +90,7 @@ function copy(value: unknown, previous: unknown): unknown {
 }
 
 function copyArray(value: readonly unknown[], previous: readonly unknown[] | undefined): readonly unknown[] {
+  if (value.length === 0) return previous?.length === 0 ? previous : EMPTY_ARRAY
   const out: unknown[] = new Array(value.length)
   let same = previous?.length === value.length
   for (let i = 0; i < value.length; i++) {
@@ -111,6 +122,7 @@ function copyObject(value: Record<string, unknown>, previous: Record<string, unk
   }
   sameKeys &&= keys.length === prevKeys.length
   if (sameKeys && sameItems) return previous as object
+  if (keys.length === 0) return EMPTY_OBJECT
   const out = { ...(sameKeys ? previous : templateFor(keys)) }
   for (let i = 0; i < keys.length; i++) out[keys[i] as string] = items[i]
   return Object.freeze(out)

@@ -130,3 +130,20 @@ describe('architecture: only platform/ reads the clock, timers, randomness or th
     expect(hits).toEqual([])
   })
 })
+
+describe('architecture: only store/frozen-copy.ts freezes', () => {
+  // frozenCopy shares any frozen subtree of its input as a stored node (deeply frozen and
+  // JSON-shaped, rule P6). That holds only while nothing else freezes: a shallowly frozen
+  // object from elsewhere would be stored with mutable children.
+  it('no other source file calls Object.freeze, Object.seal or Object.preventExtensions', () => {
+    const hits = sourceFiles(src)
+      .filter((f) => relative(src, f) !== join('store', 'frozen-copy.ts'))
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .filter((line) => /\bObject\.(freeze|seal|preventExtensions)\(/.test(line) && !/^\s*(\*|\/\/)/.test(line))
+          .map((line) => `${relative(src, f)}: ${line.trim()}`),
+      )
+    expect(hits).toEqual([])
+  })
+})

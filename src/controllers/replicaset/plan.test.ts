@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { aPod, aReplicaSet } from '../../../test/support/builders.ts'
+import { FakeClock } from '../../platform/clock.ts'
+import { sequentialIds } from '../../platform/ids.ts'
+import { createMemoryStore } from '../../store/memory/memory-store.ts'
 import { planReplicaSet, podChangeMatters, podFromTemplate } from './plan.ts'
 
 const rs = aReplicaSet({ name: 'web-abc12', replicas: 3 })
@@ -40,12 +43,21 @@ describe('planReplicaSet', () => {
 })
 
 describe('podFromTemplate', () => {
-  it('copies the template and never shares it', () => {
+  it('takes the template as it is, and the store keeps it shared with the stored ReplicaSet', () => {
     const pod = podFromTemplate(rs, 'web-abc12-xyz12', 'node-a')
     expect(pod.metadata).toMatchObject({ name: 'web-abc12-xyz12', namespace: 'default', labels: rs.spec.template.metadata?.labels })
-    expect(pod.spec.nodeName).toBe('node-a')
-    pod.spec.containers[0]!.image = 'changed'
-    expect(rs.spec.template.spec.containers[0]?.image).toBe('web:1')
+    expect(pod.spec).toEqual({ ...rs.spec.template.spec, nodeName: 'node-a' })
+
+    const store = createMemoryStore({ clock: new FakeClock(), ids: sequentialIds() })
+    const storedRs = store.create<'ReplicaSet'>(rs)
+    const a = store.create<'Pod'>(podFromTemplate(storedRs, 'web-abc12-aaaaa', 'node-a'))
+    const b = store.create<'Pod'>(podFromTemplate(storedRs, 'web-abc12-bbbbb', 'node-a'))
+    expect(a.spec.containers).toBe(storedRs.spec.template.spec.containers)
+    expect(b.spec.containers).toBe(a.spec.containers)
+    expect(b.metadata.labels).toBe(storedRs.spec.template.metadata?.labels)
+    expect(() => {
+      a.spec.containers[0]!.image = 'changed'
+    }).toThrow(TypeError)
   })
 })
 

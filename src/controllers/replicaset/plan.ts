@@ -54,6 +54,10 @@ export function podChangeMatters(ev: { type: string; object: KObject; old?: KObj
  * The pod a ReplicaSet creates: the template's labels, annotations and spec, a controller
  * ownerReference (so deleting the ReplicaSet collects it) and the node it is bound to (Baton
  * has no scheduler: every pod lands on the local node agent).
+ *
+ * The pod shares the template's nodes instead of copying them: for a stored (frozen)
+ * ReplicaSet the store keeps them shared, so its 100 pods hold one containers list between
+ * them, not 100 (store/frozen-copy.ts). Treat the result as read-only until it is stored.
  */
 export function podFromTemplate(rs: ReplicaSet, name: string, nodeName: string): Pod {
   const template = rs.spec.template
@@ -65,8 +69,8 @@ export function podFromTemplate(rs: ReplicaSet, name: string, nodeName: string):
     metadata: {
       name,
       namespace: rs.metadata.namespace ?? 'default',
-      ...(labels ? { labels: { ...labels } } : {}),
-      ...(annotations ? { annotations: { ...annotations } } : {}),
+      ...(labels ? { labels } : {}),
+      ...(annotations ? { annotations } : {}),
       ownerReferences: [
         {
           apiVersion: 'apps/v1',
@@ -78,6 +82,6 @@ export function podFromTemplate(rs: ReplicaSet, name: string, nodeName: string):
         },
       ],
     },
-    spec: { ...structuredClone(template.spec), nodeName },
+    spec: { ...template.spec, nodeName },
   }
 }
