@@ -210,4 +210,21 @@ describe('statusEquals', () => {
     expect(statusEquals(undefined, { observedGeneration: 0 })).toBe(true)
     expect(statusEquals({ replicas: 1 }, {})).toBe(false)
   })
+
+  const cond = { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', lastUpdateTime: at(1) } as const
+  it.each([
+    { name: 'same conditions, keys in another order', a: [cond], b: [{ lastUpdateTime: at(1), reason: 'MinimumReplicasAvailable', status: 'True', type: 'Available' } as const], want: true },
+    { name: 'an undefined field equals a missing one', a: [cond], b: [{ ...cond, message: undefined }], want: true },
+    { name: 'a field differs', a: [cond], b: [{ ...cond, lastUpdateTime: at(2) }], want: false },
+    { name: 'a field only on one side', a: [cond], b: [{ ...cond, message: 'm' }], want: false },
+    { name: 'conditions in another order', a: [cond, { ...cond, type: 'Progressing' } as const], b: [{ ...cond, type: 'Progressing' } as const, cond], want: false },
+    { name: 'one condition more', a: [cond], b: [cond, cond], want: false },
+  ])('conditions: $name → $want', ({ a, b, want }) => {
+    expect(statusEquals({ conditions: a }, { conditions: b })).toBe(want)
+  })
+
+  it('counts collisionCount, with missing unequal to 0 (as before)', () => {
+    expect(statusEquals({ collisionCount: 1 }, { collisionCount: 1 })).toBe(true)
+    expect(statusEquals({}, { collisionCount: 0 })).toBe(false)
+  })
 })
