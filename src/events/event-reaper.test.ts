@@ -8,6 +8,7 @@ import { createMemoryStore } from '../store/memory/memory-store.ts'
 import type { ObjectStore } from '../store/types.ts'
 import { EventReaper } from './event-reaper.ts'
 import { recordEvent } from './record-event.ts'
+import { recorded } from './testing.ts'
 
 const MINUTE = 60_000
 
@@ -15,7 +16,7 @@ function setup() {
   const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'))
   const store = createMemoryStore({ clock, ids: sequentialIds() })
   const d = store.create<'Deployment'>(aDeployment({ name: 'web' }))
-  const record = (message: string) => recordEvent(store, clock, d, 'Normal', 'ScalingReplicaSet', message, 'deployment-controller')
+  const record = (message: string) => recorded(recordEvent(store, clock, d, 'Normal', 'ScalingReplicaSet', message, 'deployment-controller'))
   const messages = () =>
     store
       .list('Event')
@@ -87,8 +88,9 @@ describe('EventReaper', () => {
     new EventReaper({ store, clock }).sweep()
     record('boom') // recreated: now more recent than the cache's "older" entry
     // 4097 keys: the least recently used one goes. Distinct reasons, as ten messages under one
-    // reason would be aggregated into a single Event.
-    for (let i = 0; i < 4095; i++) recordEvent(store, clock, d, 'Normal', `Other${i}`, 'other', 'deployment-controller')
+    // reason would be aggregated into a single Event, and distinct sources, as one source may
+    // record only 25 events about an object at once (the spam filter).
+    for (let i = 0; i < 4095; i++) recordEvent(store, clock, d, 'Normal', `Other${i}`, 'other', `controller-${i}`)
     expect(record('boom').count).toBe(2)
   })
 

@@ -4,6 +4,7 @@ import { FakeClock } from '../platform/clock.ts'
 import { sequentialIds } from '../platform/ids.ts'
 import { createMemoryStore } from '../store/memory/memory-store.ts'
 import { recordEvent } from './record-event.ts'
+import { recorded } from './testing.ts'
 
 describe('recordEvent', () => {
   const setup = () => {
@@ -52,7 +53,7 @@ describe('recordEvent', () => {
         .items.map((e) => `${e.message} x${e.count}`)
         .sort()
     const scale = (s: ReturnType<typeof setup>, n: number) =>
-      recordEvent(s.store, s.clock, s.d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set busy-1 to ${n}`, 'deployment-controller')
+      recorded(recordEvent(s.store, s.clock, s.d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set busy-1 to ${n}`, 'deployment-controller'))
 
     it('records 9 distinct messages apart, then combines every further one into one Event', () => {
       const s = setup()
@@ -95,6 +96,36 @@ describe('recordEvent', () => {
       recordEvent(s.store, s.clock, s.d, 'Normal', 'DeploymentPaused', 'Deployment busy paused', 'deployment-controller')
       recordEvent(s.store, s.clock, s.d, 'Warning', 'ScalingReplicaSet', 'Failed to scale busy-1', 'deployment-controller')
       expect(messages(s.store).filter((m) => m.startsWith('(combined'))).toEqual([])
+    })
+  })
+
+  describe('spam filter (client-go EventSourceObjectSpamFilter)', () => {
+    const created = (s: ReturnType<typeof setup>, n: number, source = 'replicaset-controller') =>
+      recordEvent(s.store, s.clock, s.d, 'Normal', 'SuccessfulCreate', `Created pod: busy-1-${n}`, source)
+    const written = (s: ReturnType<typeof setup>) => s.store.list('Event').items.reduce((sum, e) => sum + (e.count ?? 1), 0)
+
+    it('lets a source record 25 events about an object, then drops them until its bucket refills', () => {
+      const s = setup()
+      for (let n = 1; n <= 25; n++) recorded(created(s, n))
+      // 9 Events apart, then one combined Event counting the other 16.
+      expect(written(s)).toBe(25)
+      s.clock.advance(100_000)
+      const rv = s.store.currentResourceVersion()
+      expect(created(s, 26)).toBeUndefined()
+      expect(s.store.currentResourceVersion()).toBe(rv) // nothing written
+      s.clock.advance(200_000) // 300 s after the 25th: one token back
+      expect(recorded(created(s, 27)).message).toBe('(combined from similar events): Created pod: busy-1-27')
+      expect(created(s, 28)).toBeUndefined()
+      expect(written(s)).toBe(26)
+    })
+
+    it('keeps one bucket per source and object', () => {
+      const s = setup()
+      for (let n = 1; n <= 25; n++) created(s, n)
+      expect(created(s, 26)).toBeUndefined()
+      expect(created(s, 26, 'another-controller')).toBeDefined()
+      const other = s.store.create<'Deployment'>(aDeployment({ name: 'other' }))
+      expect(recordEvent(s.store, s.clock, other, 'Normal', 'SuccessfulCreate', 'Created pod: other-1', 'replicaset-controller')).toBeDefined()
     })
   })
 })

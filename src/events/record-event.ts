@@ -16,8 +16,12 @@
  * line of seed 001's `kubectl describe`; it also keeps a 100-replica ReplicaSet at 10
  * SuccessfulCreate Events instead of 100.
  *
- * Not reproduced: client-go's spam filter (a token bucket per object and source that drops
- * events beyond a burst of 25).
+ * Then client-go's spam filter: each source may record 25 events about one object at once
+ * (aggregated updates included), then one more every 5 minutes (a token bucket per source and
+ * object, refilled at 1/300 per second); what goes beyond is dropped, not written. A
+ * ReplicaSet of 100 thus keeps 25 SuccessfulCreate records of its scale-up, and a pod whose
+ * readiness keeps failing stops writing an Unhealthy update per probe. Unlike client-go, a
+ * dropped repeat does not add to the count of the next one that is written.
  */
 import type { Event, KObject } from '../api/types.ts'
 import { isBatonError } from '../errors/baton-error.ts'
@@ -27,6 +31,10 @@ import { formatTimestamp } from '../api/timestamps.ts'
 
 export type EventType = 'Normal' | 'Warning'
 export type EventSource = string | { component: string; host?: string }
+
+/** client-go's defaultSpamBurst and defaultSpamQPS (one event per 300 s). */
+const SPAM_BURST = 25
+const SPAM_REFILL_MS = 300_000
 
 /** client-go's maxLruCacheEntries. */
 const MAX_REMEMBERED = 4096
@@ -46,20 +54,28 @@ interface Correlator {
   seen: Map<string, string>
   /** Key without the message → the messages recently seen under it. */
   similar: Map<string, SimilarEvents>
+  /** Source and object → its token bucket (client-go's EventSourceObjectSpamFilter). */
+  spam: Map<string, TokenBucket>
   /** Disambiguates events created within the same millisecond. */
   seq: number
+}
+
+interface TokenBucket {
+  tokens: number
+  lastMs: number
 }
 
 const correlators = new WeakMap<ObjectStore, Correlator>()
 
 function correlatorFor(store: ObjectStore): Correlator {
   let c = correlators.get(store)
-  if (!c) correlators.set(store, (c = { seen: new Map(), similar: new Map(), seq: 0 }))
+  if (!c) correlators.set(store, (c = { seen: new Map(), similar: new Map(), spam: new Map(), seq: 0 }))
   return c
 }
 
 /**
- * Records an Event about `involved` and returns it (created or aggregated).
+ * Records an Event about `involved` and returns it (created or aggregated), or undefined when
+ * the spam filter dropped it.
  *
  * @example
  * recordEvent(store, clock, deployment, 'Normal', 'ScalingReplicaSet',
@@ -73,15 +89,18 @@ export function recordEvent(
   reason: string,
   message: string,
   source: EventSource,
-): Event {
+): Event | undefined {
   const src = typeof source === 'string' ? { component: source } : source
   const namespace = involved.metadata.namespace ?? 'default'
   const uid = involved.metadata.uid ?? ''
-  const similarKey = [involved.kind, namespace, involved.metadata.name, uid, type, reason, src.component, src.host ?? ''].join('\u0000')
+  const spamKey = [involved.kind, namespace, involved.metadata.name, uid, src.component, src.host ?? ''].join('\u0000')
+  const similarKey = `${spamKey}\u0000${type}\u0000${reason}`
   const nowMs = clock.now()
   const now = formatTimestamp(nowMs)
   const c = correlatorFor(store)
+  // client-go aggregates first, then filters: a dropped event still counts as a similar one.
   const { key, message: text } = aggregate(c, similarKey, message, nowMs)
+  if (!takeToken(c, spamKey, nowMs)) return undefined
 
   const previousName = c.seen.get(key)
   if (previousName !== undefined) {
@@ -142,6 +161,21 @@ function aggregate(c: Correlator, similarKey: string, message: string, nowMs: nu
   if (record.messages.size < AGGREGATE_MAX_EVENTS) return { key: `${similarKey}\u0000${message}`, message }
   record.messages.delete(record.messages.values().next().value as string)
   return { key: `${similarKey}\u0000\u0000aggregate`, message: COMBINED_PREFIX + message }
+}
+
+/**
+ * The spam filter's token bucket for one source and object: full (SPAM_BURST) when first
+ * seen, refilled continuously at one token per SPAM_REFILL_MS. Example: 25 events at t = 0
+ * take every token; the 26th at t = 100 s is dropped; one at t = 300 s is recorded.
+ */
+function takeToken(c: Correlator, spamKey: string, nowMs: number): boolean {
+  const bucket = c.spam.get(spamKey) ?? { tokens: SPAM_BURST, lastMs: nowMs }
+  bucket.tokens = Math.min(SPAM_BURST, bucket.tokens + (nowMs - bucket.lastMs) / SPAM_REFILL_MS)
+  bucket.lastMs = nowMs
+  remember(c.spam, spamKey, bucket)
+  if (bucket.tokens < 1) return false
+  bucket.tokens -= 1
+  return true
 }
 
 /** Sets `key` as the most recently used entry of a bounded LRU map. */
