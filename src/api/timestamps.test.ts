@@ -24,4 +24,13 @@ describe('parseTimestamp', () => {
   ])('$name', ({ ts, want }) => {
     expect(parseTimestamp(ts)).toBe(want)
   })
+
+  it('answers from its cache of recent timestamps the same as Date.parse, past its bound too', () => {
+    const stamps = Array.from({ length: 600 }, (_, i) => formatTimestamp(Date.UTC(2026, 0, 1) + i * 1000))
+    for (const round of [1, 2]) {
+      for (const ts of stamps) expect(parseTimestamp(ts), `${ts} round ${round}`).toBe(Date.parse(ts))
+    }
+    expect(parseTimestamp('yesterday-ish')).toBe(0)
+    expect(parseTimestamp('yesterday-ish')).toBe(0)
+  })
 })

@@ -32,9 +32,22 @@ export function formatTimestamp(ms: number): Timestamp {
 const MAX_RECENT = 256
 const recent = new Map<number, string>()
 
-/** Epoch ms of a timestamp; 0 (Go's zero time, "the beginning") when absent or unparsable. */
+/**
+ * Epoch ms of a timestamp; 0 (Go's zero time, "the beginning") when absent or unparsable.
+ * The last few hundred are remembered: controllers compare the same handful of seconds over
+ * and over (every pod's Ready time on each ReplicaSet sync), and Date.parse costs several
+ * times a lookup.
+ */
 export function parseTimestamp(ts: Timestamp | undefined): number {
   if (ts === undefined) return 0
-  const ms = Date.parse(ts)
-  return Number.isNaN(ms) ? 0 : ms
+  let ms = parsed.get(ts)
+  if (ms === undefined) {
+    ms = Date.parse(ts)
+    if (Number.isNaN(ms)) ms = 0
+    if (parsed.size >= MAX_RECENT) parsed.delete(parsed.keys().next().value as string)
+    parsed.set(ts, ms)
+  }
+  return ms
 }
+
+const parsed = new Map<string, number>()

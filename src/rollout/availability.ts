@@ -7,10 +7,11 @@
  * strictly more than minReadySeconds ago. Example: minReadySeconds 10, Ready since 12:00:00 →
  * not available at 12:00:10, available at 12:00:10.001.
  */
-import type { Pod, ReplicaSet, ReplicaSetStatus } from '../api/types.ts'
+import type { Pod, PodCondition, ReplicaSet, ReplicaSetStatus } from '../api/types.ts'
 import { parseTimestamp } from '../api/timestamps.ts'
 
-function readyCondition(pod: Pod) {
+/** The pod's Ready condition, if it has one. */
+export function podReadyCondition(pod: Pod): PodCondition | undefined {
   // An index loop: conditions arrays are frozen (store/frozen-copy.ts), and V8 iterates frozen
   // arrays with for...of at about a third of the speed. This runs for every pod of a set on
   // each of its syncs.
@@ -25,15 +26,15 @@ function readyCondition(pod: Pod) {
 }
 
 export function isPodReady(pod: Pod): boolean {
-  return readyCondition(pod)?.status === 'True'
+  return podReadyCondition(pod)?.status === 'True'
 }
 
 /** When the pod becomes available (epoch ms, first instant), or undefined if it is not Ready. */
 function availableFrom(pod: Pod, minReadySeconds: number): number | undefined {
-  return readyAvailableFrom(readyCondition(pod), minReadySeconds)
+  return readyAvailableFrom(podReadyCondition(pod), minReadySeconds)
 }
 
-function readyAvailableFrom(ready: ReturnType<typeof readyCondition>, minReadySeconds: number): number | undefined {
+function readyAvailableFrom(ready: PodCondition | undefined, minReadySeconds: number): number | undefined {
   if (ready?.status !== 'True') return undefined
   if (minReadySeconds === 0) return Number.NEGATIVE_INFINITY
   // A Ready condition without a transition time never counts as available (Go's zero time).
@@ -94,7 +95,7 @@ export function countReplicaSetPods(rs: ReplicaSet, pods: readonly Pod[], now: n
     // A pod the set created holds the very labels object of its template (podFromTemplate).
     const podLabels = pod.metadata.labels
     if ((podLabels !== undefined && podLabels === templateLabels) || hasAllLabels(pod, labels)) fullyLabeled++
-    const condition = readyCondition(pod)
+    const condition = podReadyCondition(pod)
     if (condition?.status !== 'True') continue
     ready++
     const from = readyAvailableFrom(condition, minReady)

@@ -16,12 +16,9 @@
  *   that an unchanged world plans an identical object (no needless writes).
  */
 import type { EndpointPort, EndpointSubset, Endpoints, Pod, Service, ServicePort } from '../../api/types.ts'
+import { isPodReady } from '../../rollout/availability.ts'
 
 export const LOOPBACK_IP = '127.0.0.1'
-
-export function isPodReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false
-}
 
 /** A selector-less service has user-managed Endpoints, which the controller leaves alone. */
 export function managesEndpoints(svc: Service): boolean {

@@ -17,7 +17,8 @@
  * clock with second-precision timestamps, still sort deterministically.
  */
 import type { Pod } from '../../api/types.ts'
-import { fromTimestamp } from '../../platform/clock.ts'
+import { parseTimestamp } from '../../api/timestamps.ts'
+import { isPodReady, podReadyCondition } from '../../rollout/availability.ts'
 
 export const POD_DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost'
 
@@ -28,17 +29,9 @@ function phaseOrder(pod: Pod): number {
   return PHASE_ORDER[pod.status?.phase ?? 'Pending'] ?? 0
 }
 
-function readyCondition(pod: Pod) {
-  return pod.status?.conditions?.find((c) => c.type === 'Ready')
-}
-
-function isReady(pod: Pod): boolean {
-  return readyCondition(pod)?.status === 'True'
-}
-
 function readySince(pod: Pod): number {
-  const t = readyCondition(pod)?.lastTransitionTime
-  return t ? fromTimestamp(t) : 0
+  const t = podReadyCondition(pod)?.lastTransitionTime
+  return t ? parseTimestamp(t) : 0
 }
 
 function restarts(pod: Pod): number {
@@ -54,7 +47,7 @@ function deletionCost(pod: Pod): number {
 
 function created(pod: Pod): number {
   const t = pod.metadata.creationTimestamp
-  return t ? fromTimestamp(t) : 0
+  return t ? parseTimestamp(t) : 0
 }
 
 /** The ordering criteria of one pod, computed once per sort (timestamps parse slowly). */
@@ -70,7 +63,7 @@ interface Rank {
 }
 
 function rankOf(pod: Pod): Rank {
-  const ready = isReady(pod)
+  const ready = isPodReady(pod)
   return {
     pod,
     scheduled: Number(Boolean(pod.spec.nodeName)),
