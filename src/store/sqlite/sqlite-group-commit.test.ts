@@ -34,28 +34,37 @@ function setup(extra: Partial<SqliteStoreOptions> = {}) {
       reader.close()
     }
   }
-  return { store, committed }
+  /** The data of the ConfigMaps committed to the file. */
+  const committedData = () => {
+    const reader = openSqliteStore(path, { clock: new FakeClock(), ids: sequentialIds() })
+    try {
+      return reader.list('ConfigMap').items.map((c) => c.data)
+    } finally {
+      reader.close()
+    }
+  }
+  return { store, committed, committedData, path }
 }
 
-const names = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `cm-${String(from + i).padStart(3, '0')}`)
+const names = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `cm-${String(from + i).padStart(5, '0')}`)
 
 it('applies a write at once and commits it at the end of the task', async () => {
   const { store, committed } = setup()
-  store.create<'ConfigMap'>(aConfigMap('cm-000'))
-  expect(store.get('ConfigMap', 'default', 'cm-000')).toBeDefined()
+  store.create<'ConfigMap'>(aConfigMap('cm-00000'))
+  expect(store.get('ConfigMap', 'default', 'cm-00000')).toBeDefined()
   expect(committed()).toEqual([])
   await Promise.resolve() // the commit was queued as a microtask when the batch opened
-  expect(committed()).toEqual(['cm-000'])
+  expect(committed()).toEqual(['cm-00000'])
 })
 
 it('commits on flush, and on close', () => {
   const { store, committed } = setup({ scheduleCommit: () => {} })
-  store.create<'ConfigMap'>(aConfigMap('cm-000'))
+  store.create<'ConfigMap'>(aConfigMap('cm-00000'))
   store.flush()
-  expect(committed()).toEqual(['cm-000'])
-  store.create<'ConfigMap'>(aConfigMap('cm-001'))
+  expect(committed()).toEqual(['cm-00000'])
+  store.create<'ConfigMap'>(aConfigMap('cm-00001'))
   store.close()
-  expect(committed()).toEqual(['cm-000', 'cm-001'])
+  expect(committed()).toEqual(['cm-00000', 'cm-00001'])
 })
 
 it(`commits every ${COMMIT_EVERY} transactions when no task end comes`, () => {
@@ -66,9 +75,25 @@ it(`commits every ${COMMIT_EVERY} transactions when no task end comes`, () => {
 
 it('a failed write inside a batch undoes only itself', () => {
   const { store, committed } = setup({ scheduleCommit: () => {} })
-  store.create<'ConfigMap'>(aConfigMap('cm-000'))
-  expect(() => store.create<'ConfigMap'>(aConfigMap('cm-000'))).toThrow() // already exists
-  store.create<'ConfigMap'>(aConfigMap('cm-001'))
+  store.create<'ConfigMap'>(aConfigMap('cm-00000'))
+  expect(() => store.create<'ConfigMap'>(aConfigMap('cm-00000'))).toThrow() // already exists
+  store.create<'ConfigMap'>(aConfigMap('cm-00001'))
   store.flush()
-  expect(committed()).toEqual(['cm-000', 'cm-001'])
+  expect(committed()).toEqual(['cm-00000', 'cm-00001'])
+})
+
+it("a batch writes each object's newest version: repeated updates, and a create undone by a delete", () => {
+  const { store, committed, committedData, path: storePath } = setup({ scheduleCommit: () => {} })
+  const cm = store.create<'ConfigMap'>(aConfigMap('cm-00000'))
+  let latest = cm
+  for (const v of ['1', '2', '3']) latest = store.update<'ConfigMap'>({ ...latest, data: { v } })
+  store.create<'ConfigMap'>(aConfigMap('cm-00001'))
+  store.delete('ConfigMap', 'default', 'cm-00001')
+  store.flush()
+  expect(committed()).toEqual(['cm-00000'])
+  expect(committedData()).toEqual([{ v: '3' }])
+  // The counter in the file covers the delete, the batch's last write (resourceVersion 6).
+  const reader = openSqliteStore(storePath, { clock: new FakeClock(), ids: sequentialIds() })
+  expect(reader.currentResourceVersion()).toBe('6')
+  reader.close()
 })

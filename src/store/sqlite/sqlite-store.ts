@@ -63,8 +63,15 @@ export interface SqliteStoreOptions extends StoreOptions {
   scheduleCommit?: (commit: () => void) => void
 }
 
-/** Engine transactions per SQLite commit at most: bounds a batch that no task end closes. */
-export const COMMIT_EVERY = 64
+/**
+ * Engine transactions per SQLite commit at most: bounds a batch that no task end closes (a
+ * controller drain of hundreds of keys in the daemon; a whole rollout in the simulator, whose
+ * fake time never ends a task). A commit costs per row, not per transaction, and a bigger
+ * batch holds fewer rows per transaction (the same Deployment and ReplicaSet statuses are
+ * rewritten many times): in a 100 × 100 rollout, 64 gave 0.66 rows per transaction and 1024
+ * gives 0.41, with a third less time in commits. A batch of 1024 commits in about 10 ms.
+ */
+export const COMMIT_EVERY = 1024
 
 function storeError(path: string, err: unknown): BatonError {
   const detail = err instanceof Error ? err.message : String(err)
