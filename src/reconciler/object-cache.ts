@@ -106,12 +106,14 @@ export class ObjectCache {
     const idx = this.#kindIndex(object.kind)
     const key = objectKey(object)
     const old = idx.byKey.get(key)
-    if (old) this.#unindexOwner(idx, key, old)
-    if (type === 'DELETED') {
+    const ownerUid = type === 'DELETED' ? undefined : (controllerOf(object)?.uid ?? NO_CONTROLLER)
+    // Most changes keep the owner: replace in place rather than delete and re-add, which would
+    // move the entry to the end of its owner's map and leave a hole for a rehash to clear.
+    if (old && (ownerUid === undefined || (controllerOf(old)?.uid ?? NO_CONTROLLER) !== ownerUid)) this.#unindexOwner(idx, key, old)
+    if (ownerUid === undefined) {
       idx.byKey.delete(key)
     } else {
       idx.byKey.set(key, object)
-      const ownerUid = controllerOf(object)?.uid ?? NO_CONTROLLER
       let owned = idx.byOwner.get(ownerUid)
       if (!owned) idx.byOwner.set(ownerUid, (owned = new Map()))
       owned.set(key, object)
