@@ -9,14 +9,16 @@
 import { spawnSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { compileCacheRoot } from '../src/platform/env.ts'
+import { compileCacheRoot, DAEMON_V8_FLAGS } from '../src/platform/env.ts'
 
 // What bin/baton.mjs's enableCompileCache() picks, and the CLI hands to the daemon.
 const dir = compileCacheRoot()
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 if (process.env.NODE_DISABLE_COMPILE_CACHE === undefined) {
-  for (const entry of ['src/daemon/main.ts', 'src/proxy/main.ts']) {
-    const r = spawnSync(process.execPath, [join(root, entry), '--help'], { env: { ...process.env, NODE_COMPILE_CACHE: dir }, stdio: 'ignore' })
+  // With the flags each process runs with: V8's code cache is valid only under the flags it
+  // was made with, and Node keeps one cache folder per flag set (--optimize-for-size counts).
+  for (const [entry, flags] of [['src/daemon/main.ts', DAEMON_V8_FLAGS], ['src/proxy/main.ts', []]]) {
+    const r = spawnSync(process.execPath, [...flags, join(root, entry), '--help'], { env: { ...process.env, NODE_COMPILE_CACHE: dir }, stdio: 'ignore' })
     // Not fatal: without the cache the daemon still runs, with more memory.
     if (r.status !== 0) process.stderr.write(`warm-compile-cache: ${entry} --help exited ${r.status}\n`)
   }
