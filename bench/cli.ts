@@ -233,7 +233,9 @@ function render(r: Result): string {
       "(9 MB: fetch is undici, whose WASM HTTP parser V8 re-compiled with TurboFan at the first route resync and whose " +
       'compiler memory stayed resident; found with `--liftoff-only`, which made the step disappear); and a 1 MB young ' +
       'generation semi-space for the daemon (`--max-semi-space-size=1`, platform/env.ts DAEMON_V8_FLAGS, about 7 MB). ' +
-      'The daemon\'s idle CPU is its probes: an empty daemon used 0.05 %.',
+      'The daemon\'s idle CPU is its probes: an empty daemon used 0.05 %. Since 2026-11-22 the daemon also runs with ' +
+      '`--memory-saver-mode --heap-growing-percent=50` (for its peak under a burst, docs/benchmarks.md "Control plane"); ' +
+      'idle, that measured the same as without (0.8-1.0 % CPU, 90 MB), where memory-saver mode alone cost 1.2 %.',
     '',
   ].join('\n')
 }

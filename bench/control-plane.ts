@@ -4,9 +4,12 @@
  * CPU time per pod transition (every Pod ADDED/MODIFIED/DELETED the store commits) and peak
  * memory. Targets: < 0.2 ms CPU per transition, < 200 MB RSS at 100 × 100.
  *
- *   node bench/control-plane.ts                  # memory store, 100×50 and 100×100
+ *   node bench/control-plane.ts                  # memory store, 100×25, 100×50 and 100×100
  *   node bench/control-plane.ts --store sqlite   # the SQLite store (WAL) in a temp dir
  *   node bench/control-plane.ts --deployments 10 --replicas 100
+ *
+ * The children run with the daemon's V8 flags (platform/env.ts DAEMON_V8_FLAGS), as the daemon
+ * does; --v8-defaults runs them with V8's defaults instead.
  *
  *   node bench/control-plane.ts --heap-cap 160    # children run with --max-old-space-size=160
  *   node bench/control-plane.ts --v8 max-semi-space-size=2   # any V8 flag for the children (repeatable)
@@ -27,7 +30,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { FakeClock } from '../src/platform/clock.ts'
-import { compileCacheRoot } from '../src/platform/env.ts'
+import { compileCacheRoot, DAEMON_V8_FLAGS } from '../src/platform/env.ts'
 import type { IdSource } from '../src/platform/ids.ts'
 import { deploymentStatusViewer } from '../src/rollout/status-viewer.ts'
 import { createSimulation } from '../src/sim/simulation.ts'
@@ -59,7 +62,7 @@ interface RunResult {
 const STEP_MS = 100
 const MAX_FAKE_MS = 30 * 60_000
 
-function run(storeKind: 'memory' | 'sqlite', deployments: number, replicas: number): RunResult[] {
+async function run(storeKind: 'memory' | 'sqlite', deployments: number, replicas: number): Promise<RunResult[]> {
   const dir = storeKind === 'sqlite' ? mkdtempSync(join(tmpdir(), 'baton-bench-')) : undefined
   const sim = createSimulation({
     record: false,
@@ -85,7 +88,7 @@ function run(storeKind: 'memory' | 'sqlite', deployments: number, replicas: numb
       return d !== undefined && deploymentStatusViewer(d).done
     })
 
-  const phase = (label: 'create' | 'rollout', act: () => void): RunResult => {
+  const phase = async (label: 'create' | 'rollout', act: () => void): Promise<RunResult> => {
     transitions = 0
     const reconcilesBefore = reconciles()
     const fakeStart = sim.clock.now()
@@ -97,6 +100,10 @@ function run(storeKind: 'memory' | 'sqlite', deployments: number, replicas: numb
       if (sim.clock.now() - fakeStart > MAX_FAKE_MS) throw new Error(`${label}: not rolled out after ${MAX_FAKE_MS} ms of fake time`)
       sim.runFor(STEP_MS)
       if (++steps % 10 === 0) sampleMemory()
+      // Back to the event loop between steps, as the daemon returns to it between tasks: V8
+      // runs its own foreground tasks there (incremental marking, the memory reducer, the
+      // release of pooled pages) and the SQLite store commits at the end of the task.
+      await new Promise((resolve) => setImmediate(resolve))
     }
     sim.runFor(5_000) // let the last old pods terminate: their transitions count too
     const cpu = process.cpuUsage(cpuStart)
@@ -125,11 +132,11 @@ function run(storeKind: 'memory' | 'sqlite', deployments: number, replicas: numb
   }
 
   try {
-    const created = phase('create', () => {
+    const created = await phase('create', () => {
       for (const name of names) sim.apply(aDeployment({ name, replicas, image: `${name}:1` }))
     })
     const profiler = allocProfile ? startAllocProfile() : undefined
-    const rolled = phase('rollout', () => {
+    const rolled = await phase('rollout', () => {
       for (const name of names) sim.setImage(name, `${name}:2`)
     })
     if (profiler && allocProfile) profiler.stop(allocProfile)
@@ -186,23 +193,25 @@ const { values } = parseArgs({
     'heap-cap': { type: 'string' },
     v8: { type: 'string', multiple: true, default: [] },
     'alloc-profile': { type: 'string' },
+    'v8-defaults': { type: 'boolean', default: false },
     child: { type: 'boolean', default: false },
   },
 })
 const storeKind = values.store === 'sqlite' ? 'sqlite' : 'memory'
 const deployments = Number(values.deployments)
 const heapCap = values['heap-cap'] ? Number(values['heap-cap']) : null
-const v8Flags = [...(heapCap ? [`max-old-space-size=${heapCap}`] : []), ...(values.v8 ?? []).map((f) => f.replace(/^--/, ''))]
+const daemonFlags = values['v8-defaults'] ? [] : DAEMON_V8_FLAGS.map((f) => f.replace(/^--/, ''))
+const v8Flags = [...daemonFlags, ...(heapCap ? [`max-old-space-size=${heapCap}`] : []), ...(values.v8 ?? []).map((f) => f.replace(/^--/, ''))]
 const allocProfile = values['alloc-profile']
 
 if (values.child) {
-  for (const r of run(storeKind, deployments, Number(values.replicas))) console.log(JSON.stringify(r))
+  for (const r of await run(storeKind, deployments, Number(values.replicas))) console.log(JSON.stringify(r))
 } else {
-  const sizes = values.replicas ? [Number(values.replicas)] : [50, 100]
+  const sizes = values.replicas ? [Number(values.replicas)] : [25, 50, 100]
   const results: RunResult[] = []
   for (const replicas of sizes) {
     const flags = ['--expose-gc', ...v8Flags.map((f) => `--${f}`)]
-    const passOn = [...(heapCap ? ['--heap-cap', String(heapCap)] : []), ...(values.v8 ?? []).flatMap((f) => ['--v8', f]), ...(allocProfile ? ['--alloc-profile', allocProfile] : [])]
+    const passOn = [...(values['v8-defaults'] ? ['--v8-defaults'] : []), ...(heapCap ? ['--heap-cap', String(heapCap)] : []), ...(values.v8 ?? []).flatMap((f) => ['--v8', f]), ...(allocProfile ? ['--alloc-profile', allocProfile] : [])]
     const args = [...flags, import.meta.filename, '--child', '--store', storeKind, '--deployments', String(deployments), '--replicas', String(replicas), ...passOn]
     // With the compile cache the daemon uses (platform/env.ts childNodeEnv): the child then does
     // not load Node's type stripper, whose ~25 MB would count in its peak RSS as in no daemon's.
