@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { countReplicaSetPods, isPodAvailable, isPodReady, nextAvailabilityCheck, replicaSetStatusFromPods } from './availability.ts'
+import { isPodReady } from '../api/pod-readiness.ts'
+import { countReplicaSetPods, isPodAvailable, nextAvailabilityCheck, replicaSetStatusFromPods } from './availability.ts'
 import { T0, aPod, aReplicaSet } from './testing.ts'
 
 const sec = (s: number) => T0 + s * 1000

@@ -8,26 +8,8 @@
  * not available at 12:00:10, available at 12:00:10.001.
  */
 import type { Pod, PodCondition, ReplicaSet, ReplicaSetStatus } from '../api/types.ts'
+import { podReadyCondition } from '../api/pod-readiness.ts'
 import { parseTimestamp } from '../api/timestamps.ts'
-
-/** The pod's Ready condition, if it has one. */
-export function podReadyCondition(pod: Pod): PodCondition | undefined {
-  // An index loop: conditions arrays are frozen (store/frozen-copy.ts), and V8 iterates frozen
-  // arrays with for...of at about a third of the speed. This runs for every pod of a set on
-  // each of its syncs.
-  const conditions = pod.status?.conditions
-  if (conditions) {
-    for (let i = 0; i < conditions.length; i++) {
-      const c = conditions[i]
-      if (c?.type === 'Ready') return c
-    }
-  }
-  return undefined
-}
-
-export function isPodReady(pod: Pod): boolean {
-  return podReadyCondition(pod)?.status === 'True'
-}
 
 /** When the pod becomes available (epoch ms, first instant), or undefined if it is not Ready. */
 function availableFrom(pod: Pod, minReadySeconds: number): number | undefined {

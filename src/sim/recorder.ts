@@ -6,7 +6,8 @@
  * never fewer than 9 available") and Kubernetes' event sequence over the events.
  */
 import type { Deployment, Event } from '../api/types.ts'
-import { isPodAvailable, isPodReady } from '../rollout/availability.ts'
+import { isPodReady } from '../api/pod-readiness.ts'
+import { isPodAvailable } from '../rollout/availability.ts'
 import { controllerOf, findNewReplicaSet } from '../rollout/replica-sets.ts'
 import type { ObjectCache } from '../reconciler/object-cache.ts'
 import type { ObjectStore, Unsubscribe } from '../store/types.ts'

@@ -14,6 +14,7 @@
  * | container terminated, no reason, exit code 2         | ExitCode:2        |
  * | deletionTimestamp set                                | Terminating       |
  */
+import { isPodReady } from '../../api/pod-readiness.ts'
 import type { Pod } from '../../api/types.ts'
 import { humanDuration } from './age.ts'
 
@@ -33,8 +34,7 @@ export function podStatus(pod: Pod): string {
   }
   // A completed sidecar must not hide containers that still run.
   if (reason === 'Completed' && hasRunning) {
-    const ready = status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
-    reason = ready ? 'Running' : 'NotReady'
+    reason = isPodReady(pod) ? 'Running' : 'NotReady'
   }
   if (pod.metadata.deletionTimestamp) reason = 'Terminating'
   return reason

@@ -10,6 +10,7 @@
  * One line per desired replica of the new ReplicaSet: its pods in creation order, each bar as
  * far along as the pod is (scheduled, started, ready, available). Pure: objects in, lines out.
  */
+import { podReadyCondition } from '../../api/pod-readiness.ts'
 import type { Deployment, Pod } from '../../api/types.ts'
 
 const BAR_WIDTH = 50
@@ -24,8 +25,8 @@ function podStage(pod: Pod | undefined, minReadySeconds: number, now: number): S
   if (!pod) return undefined
   if (pod.metadata.deletionTimestamp) return { label: 'stopping', progress: 0 }
   const status = pod.status ?? {}
-  const ready = status.conditions?.find((c) => c.type === 'Ready' && c.status === 'True')
-  if (ready) {
+  const ready = podReadyCondition(pod)
+  if (ready?.status === 'True') {
     const since = Date.parse(ready.lastTransitionTime ?? '')
     const available = minReadySeconds === 0 || (!Number.isNaN(since) && now - since > minReadySeconds * 1000)
     return available ? { label: 'running', progress: 1 } : { label: 'ready', progress: 0.9 }

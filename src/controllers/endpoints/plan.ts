@@ -16,7 +16,7 @@
  *   that an unchanged world plans an identical object (no needless writes).
  */
 import type { EndpointPort, EndpointSubset, Endpoints, Pod, Service, ServicePort } from '../../api/types.ts'
-import { isPodReady } from '../../rollout/availability.ts'
+import { isPodReady } from '../../api/pod-readiness.ts'
 
 export const LOOPBACK_IP = '127.0.0.1'
 

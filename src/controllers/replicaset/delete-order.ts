@@ -18,7 +18,7 @@
  */
 import type { Pod } from '../../api/types.ts'
 import { parseTimestamp } from '../../api/timestamps.ts'
-import { isPodReady, podReadyCondition } from '../../rollout/availability.ts'
+import { isPodReady, podReadyCondition } from '../../api/pod-readiness.ts'
 
 export const POD_DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost'
 

@@ -12,7 +12,8 @@
  * planReplicaSet(rs, pods) // { create: 2, delete: [] }
  */
 import type { KObject, Pod, ReplicaSet } from '../../api/types.ts'
-import { isPodActive, isPodReady } from '../../rollout/availability.ts'
+import { isPodReady, podReadyCondition } from '../../api/pod-readiness.ts'
+import { isPodActive } from '../../rollout/availability.ts'
 import { podsToDelete } from './delete-order.ts'
 
 export interface ReplicaSetPlan {
@@ -40,7 +41,7 @@ export function podChangeMatters(ev: { type: string; object: KObject; old?: KObj
   const [a, b] = [ev.old as Pod, ev.object as Pod]
   if (!isPodActive(a) && !isPodActive(b)) return false
   // The Ready transition time only matters while ready (minReadySeconds counts from it).
-  const readySince = (p: Pod) => (isPodReady(p) ? p.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime : undefined)
+  const readySince = (p: Pod) => (isPodReady(p) ? podReadyCondition(p)?.lastTransitionTime : undefined)
   return (
     isPodActive(a) !== isPodActive(b) ||
     isPodReady(a) !== isPodReady(b) ||

@@ -3,6 +3,7 @@
  * One word per pod for the dashboard's dots, in the order a person asks about them: is it on
  * its way out, is it broken, is it serving, is it running but not ready yet, or still coming.
  */
+import { isPodReady } from '../../api/pod-readiness.ts'
 import type { Pod } from '../../api/types.ts'
 
 export type PodState = 'terminating' | 'failed' | 'ready' | 'starting' | 'pending'
@@ -17,7 +18,7 @@ export function podState(pod: Pod): PodState {
   const s = pod.status
   if (s?.phase === 'Failed') return 'failed'
   if (s?.containerStatuses?.some((c) => FAILING.test(c.state.waiting?.reason ?? ''))) return 'failed'
-  if (s?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return 'ready'
+  if (isPodReady(pod)) return 'ready'
   if (s?.phase === 'Running' || s?.containerStatuses?.some((c) => c.state.running)) return 'starting'
   return 'pending'
 }

@@ -15,6 +15,7 @@
  * Without a DrainGate everything happens synchronously inside clock timers, so a FakeClock
  * simulation is deterministic. Timers due at the same instant share one clock timer.
  */
+import { isPodReady } from '../../api/pod-readiness.ts'
 import type { Pod } from '../../api/types.ts'
 import { isBatonError } from '../../errors/baton-error.ts'
 import type { Clock } from '../../platform/clock.ts'
@@ -125,7 +126,7 @@ export class FakeNodeAgent implements NodeAgent {
     const status = pod.status
     const running = status?.phase === 'Running' && status.containerStatuses?.every((c) => c.state.running)
     if (running) {
-      const ready = status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false
+      const ready = isPodReady(pod)
       const startedAt = status.containerStatuses?.[0]?.state.running?.startedAt
       const r: PodRecord = {
         pod,
@@ -196,7 +197,7 @@ export class FakeNodeAgent implements NodeAgent {
   #terminate(r: PodRecord): void {
     r.terminating = true
     const wasReady = r.phase.kind === 'running' && r.phase.ready
-    if (wasReady || r.pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) this.#write(r)
+    if (wasReady || isPodReady(r.pod)) this.#write(r)
     const deadline = fromTimestamp(r.pod.metadata.deletionTimestamp ?? '')
     const remove = () => {
       const graceLeft = Math.max(0, deadline - this.#o.clock.now())
