@@ -93,7 +93,6 @@ class SqliteBackend implements StoreBackend {
   readonly #memory = new MemoryBackend()
   /** The running engine transaction's writes by "kind\0namespace\0name", undefined outside one. */
   #transaction: Map<string, PendingRow> | undefined
-  #transactionRv = 0
   /** Writes of the finished transactions since the last commit, the newest per key. */
   #batch = new Map<string, PendingRow>()
   #batchTransactions = 0
@@ -120,7 +119,6 @@ class SqliteBackend implements StoreBackend {
     if (this.#transaction) return fn()
     const writes = new Map<string, PendingRow>()
     this.#transaction = writes
-    this.#transactionRv = this.#rv
     let result: T
     try {
       result = this.#memory.transaction(fn)
@@ -129,7 +127,8 @@ class SqliteBackend implements StoreBackend {
     }
     if (writes.size === 0) return result
     for (const [key, row] of writes) this.#batch.set(key, row)
-    this.#rv = this.#transactionRv
+    // The history always keeps its newest change, so this is the transaction's last version.
+    this.#rv = Math.max(this.#rv, this.#memory.maxResourceVersion())
     if (!this.#commitScheduled) {
       this.#commitScheduled = true
       this.#scheduleCommit(() => this.flush())
@@ -166,7 +165,6 @@ class SqliteBackend implements StoreBackend {
 
   appendChange(change: ChangeRow): void {
     this.#memory.appendChange(change)
-    this.#transactionRv = Math.max(this.#transactionRv, change.resourceVersion)
   }
 
   pruneChanges(upTo: number): void {
