@@ -5,7 +5,8 @@ import { configDefaults, defineConfig } from 'vitest/config'
 // End-to-end tests start real processes and sockets, so they get longer timeouts
 // and run in forked workers (child processes must not share a worker's event loop).
 //
-// Two projects: unit (every file in parallel) first, then e2e one file at a time. An e2e
+// Three projects: unit (every file in parallel) first, then e2e one file at a time, then
+// reliability (test/reliability: faults injected into a real daemon, one file at a time). An e2e
 // file puts hundreds of requests per second through a real daemon, load balancer and
 // replicas with 2 s client timeouts; sharing 2 cores with the unit suite or with another
 // e2e file would measure the machine's contention, not Baton.
@@ -20,11 +21,21 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: [...exclude, 'test/e2e/**'], sequence: { groupOrder: 0 } },
+        test: { name: 'unit', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: [...exclude, 'test/e2e/**', 'test/reliability/**'], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
         test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], exclude, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'reliability',
+          include: ['test/reliability/**/*.test.ts'],
+          exclude,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+        },
       },
     ],
   },
