@@ -27,7 +27,7 @@ import { systemClock } from '../src/platform/clock.ts'
 import { randomIds } from '../src/platform/ids.ts'
 import { podDir } from '../src/runtime/process/adoption.ts'
 import { createProcessNodeAgent } from '../src/runtime/process/process-node-agent.ts'
-import { processGroupMembers } from '../src/runtime/process/proc-stat.ts'
+import { processGroupMembers } from '../src/platform/proc-stat.ts'
 import { DEFAULT_NODE_NAME } from '../src/runtime/types.ts'
 import { createMemoryStore } from '../src/store/memory/memory-store.ts'
 

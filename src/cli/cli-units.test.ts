@@ -4,21 +4,8 @@ import { FakeClock } from '../platform/clock.ts'
 import { ApiClient } from './client.ts'
 import { threeWayMerge } from './commands/three-way-merge.ts'
 import { resolveConnection } from './config.ts'
-import { parseDuration } from './duration.ts'
 import { renderRolloutProgress } from './printers/rollout-progress.ts'
 import { aDeployment, aPod, ts } from './testing/builders.ts'
-
-describe('parseDuration (Go durations)', () => {
-  it.each([
-    { text: '0', ms: 0 },
-    { text: '30s', ms: 30_000 },
-    { text: '5m', ms: 300_000 },
-    { text: '1h30m', ms: 5_400_000 },
-    { text: '1.5s', ms: 1500 },
-    { text: '250ms', ms: 250 },
-  ])('$text is $ms ms', ({ text, ms }) => expect(parseDuration(text)).toBe(ms))
-  it.each(['5', '5x', 's', '1m 2s', ''])('refuses %j', (text) => expect(() => parseDuration(text)).toThrow(/invalid duration/))
-})
 
 describe('threeWayMerge', () => {
   it.each([

@@ -5,8 +5,8 @@
  * balancer keep running, to be re-adopted), or on the API's shutdown request.
  */
 import { Command } from 'commander'
-import { usageError } from '../cli/command.ts'
-import { parseDuration } from '../cli/duration.ts'
+import { BatonError } from '../errors/baton-error.ts'
+import { parseDuration } from '../api/go-duration.ts'
 import { isBatonError } from '../errors/baton-error.ts'
 import { DEFAULT_API_HOST, DEFAULT_API_PORT, resolveDataDir } from '../platform/env.ts'
 import { createLogger } from '../platform/logger.ts'
@@ -26,7 +26,7 @@ const logger = createLogger({ debug: o.verbose === true })
 
 try {
   const eventTtlMs = o.eventTtl === undefined ? undefined : parseDuration(o.eventTtl, 'event-ttl')
-  if (eventTtlMs === 0) throw usageError('invalid argument "0" for "--event-ttl" flag: Events need a positive TTL', 'Write a duration like 1h or 30m')
+  if (eventTtlMs === 0) throw new BatonError('BATON_USAGE', 'invalid argument "0" for "--event-ttl" flag: Events need a positive TTL', { hint: 'Write a duration like 1h or 30m' })
   const daemon = await startDaemon({
     dataDir: resolveDataDir(o.dataDir),
     host: o.host,

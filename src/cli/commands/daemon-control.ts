@@ -1,24 +1,8 @@
 /**
  * @module
- * What `up` and `down` share: whether a pid is alive, and polling with a deadline on the
- * injected clock.
+ * What `up` and `down` share: polling with a deadline on the injected clock.
  */
 import type { Clock } from '../../platform/clock.ts'
-import { readProcStat } from '../../runtime/process/proc-stat.ts'
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false
-  }
-  // A daemon killed with SIGKILL stays a zombie until its parent (init, for a detached
-  // daemon) reaps it, which may take a while: signal 0 still reaches a zombie, but it is dead,
-  // and `up` must start a new daemon instead of reporting it "already running".
-  const st = readProcStat(pid)
-  return st === undefined || (st.state !== 'Z' && st.state !== 'X')
-}
 
 export function sleep(clock: Clock, ms: number): Promise<void> {
   return new Promise((resolve) => clock.setTimeout(resolve, ms))

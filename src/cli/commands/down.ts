@@ -6,7 +6,8 @@
 import { BatonError } from '../../errors/baton-error.ts'
 import { bool, defineCommand } from '../command.ts'
 import { readDaemonInfo } from '../config.ts'
-import { pidAlive, pollUntil } from './daemon-control.ts'
+import { isRunning } from '../../platform/proc-stat.ts'
+import { pollUntil } from './daemon-control.ts'
 
 /** How long `down` waits for the daemon process to exit. */
 export const DAEMON_STOP_TIMEOUT_MS = 60_000
@@ -21,7 +22,7 @@ export const downCommand = defineCommand<{ all: boolean }>({
   async run(o, ctx) {
     const { dataDir } = ctx.connection()
     const info = readDaemonInfo(dataDir)
-    if (!info || !pidAlive(info.pid)) {
+    if (!info || !isRunning(info.pid)) {
       throw new BatonError('BATON_DAEMON_UNREACHABLE', `no Baton daemon is running for ${dataDir}`, { hint: 'start it with: baton up -d' })
     }
     try {
@@ -30,7 +31,7 @@ export const downCommand = defineCommand<{ all: boolean }>({
       // The API is gone or refuses: a signal still asks the process to shut down cleanly.
       process.kill(info.pid, 'SIGTERM')
     }
-    const gone = await pollUntil(ctx.clock, DAEMON_STOP_TIMEOUT_MS, 100, async () => (pidAlive(info.pid) ? undefined : true))
+    const gone = await pollUntil(ctx.clock, DAEMON_STOP_TIMEOUT_MS, 100, async () => (isRunning(info.pid) ? undefined : true))
     if (!gone) {
       throw new BatonError('BATON_TIMEOUT', `the daemon (pid ${info.pid}) did not stop within ${DAEMON_STOP_TIMEOUT_MS / 1000}s`, {
         hint: `look at ${dataDir}/daemon.log; force it with: kill -9 ${info.pid}`,

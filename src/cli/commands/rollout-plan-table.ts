@@ -9,7 +9,7 @@ import { maxSurge, maxUnavailable } from '../../rollout/fenceposts.ts'
 import type { RolloutPreview } from '../../rollout/preview-simulation.ts'
 import type { TimingBasis } from '../../rollout/preview-timing.ts'
 import { desiredReplicas, isRollingUpdate } from '../../rollout/spec-defaults.ts'
-import { humanDuration } from '../printers/age.ts'
+import { humanDuration } from '../../api/age.ts'
 import { TABLE_TABS, tabulate } from '../printers/tabwriter.ts'
 
 /** "0s", "1.5s", "18s", "2m30s": tenths of a second only while they matter. */

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { CliIO } from '../command.ts'
 import { readDaemonInfo } from '../config.ts'
 import { runCli } from '../main.ts'
-import { pidAlive } from './daemon-control.ts'
+import { isRunning } from '../../platform/proc-stat.ts'
 import { readProxyFiles } from '../../proxy/proxy-files.ts'
 import { DAEMON_V8_FLAGS } from '../../platform/env.ts'
 
@@ -16,7 +16,7 @@ import { DAEMON_V8_FLAGS } from '../../platform/env.ts'
 const dirs: string[] = []
 const pids: number[] = []
 afterEach(() => {
-  for (const pid of pids.splice(0)) if (pidAlive(pid)) process.kill(pid, 'SIGKILL')
+  for (const pid of pids.splice(0)) if (isRunning(pid)) process.kill(pid, 'SIGKILL')
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
@@ -54,7 +54,7 @@ describe('up -d and down', () => {
     expect(version.out).toMatch(/^Client Version: v\S+\nServer Version: v\S+\n$/)
 
     expect(await baton(['down', '--all', '--data-dir', dataDir])).toEqual({ code: 0, err: '', out: `baton daemon stopped (pid ${info?.pid})\n` })
-    expect(pidAlive(info!.pid)).toBe(false)
+    expect(isRunning(info!.pid)).toBe(false)
   }, 60_000)
 })
 

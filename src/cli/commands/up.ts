@@ -12,7 +12,8 @@ import { DAEMON_V8_FLAGS, DATA_FILES, DEFAULT_API_PORT, childNodeEnv } from '../
 import { ApiClient } from '../client.ts'
 import { bool, defineCommand, str, usageError } from '../command.ts'
 import { normalizeServer, readDaemonInfo, resolveConnection } from '../config.ts'
-import { pidAlive, pollUntil } from './daemon-control.ts'
+import { isRunning } from '../../platform/proc-stat.ts'
+import { pollUntil } from './daemon-control.ts'
 
 /** How long `up -d` waits for the API to answer before it gives up. */
 export const DAEMON_START_TIMEOUT_MS = 30_000
@@ -66,7 +67,7 @@ export const upCommand = defineCommand<UpOptions>({
   async run(o, ctx) {
     const { dataDir } = ctx.connection()
     const running = readDaemonInfo(dataDir)
-    if (running && pidAlive(running.pid)) {
+    if (running && isRunning(running.pid)) {
       ctx.io.out.write(`baton daemon already running (pid ${running.pid}) on ${normalizeServer(running.address)}\n`)
       return 0
     }

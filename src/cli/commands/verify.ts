@@ -11,7 +11,7 @@ import { renderSvg } from '../../verify/render-svg.ts'
 import { renderText } from '../../verify/render-text.ts'
 import { verify } from '../../verify/verify.ts'
 import { bool, defineCommand, str, usageError } from '../command.ts'
-import { parseDuration } from '../duration.ts'
+import { parseDuration } from '../../api/go-duration.ts'
 import { watchRollout } from './rollout-status.ts'
 
 export interface VerifyCommandOptions {

@@ -6,7 +6,7 @@
  * every describer prints them the same way.
  */
 import type { Event, ObjectMeta, OwnerReference, Timestamp } from '../../api/types.ts'
-import { age } from './age.ts'
+import { age } from '../../api/age.ts'
 import { DESCRIBE_TABS, tabulate } from './tabwriter.ts'
 
 export const LEVEL_0 = 0

@@ -16,7 +16,7 @@
  */
 import { isPodReady } from '../../api/pod-readiness.ts'
 import type { Pod } from '../../api/types.ts'
-import { humanDuration } from './age.ts'
+import { humanDuration } from '../../api/age.ts'
 
 export function podStatus(pod: Pod): string {
   const status = pod.status ?? {}

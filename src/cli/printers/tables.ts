@@ -19,7 +19,7 @@ import type {
   Service,
   StatefulSet,
 } from '../../api/types.ts'
-import { age } from './age.ts'
+import { age } from '../../api/age.ts'
 import { podReady, podRestarts, podStatus } from './pod-status.ts'
 import { table } from './tabwriter.ts'
 

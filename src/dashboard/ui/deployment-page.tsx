@@ -6,7 +6,7 @@
  */
 import { useState } from 'preact/hooks'
 import type { Deployment, Pod, ReplicaSet } from '../../api/types.ts'
-import { age } from '../../cli/printers/age.ts'
+import { age } from '../../api/age.ts'
 import { maxSurge } from '../../rollout/fenceposts.ts'
 import { findNewReplicaSet, isControlledBy, revision } from '../../rollout/replica-sets.ts'
 import { deploymentStatusViewer } from '../../rollout/status-viewer.ts'

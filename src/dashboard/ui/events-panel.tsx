@@ -4,7 +4,7 @@
  * them: type, reason, age, what said it, and the message.
  */
 import type { Event } from '../../api/types.ts'
-import { age } from '../../cli/printers/age.ts'
+import { age } from '../../api/age.ts'
 
 const when = (e: Event) => e.lastTimestamp ?? e.firstTimestamp ?? e.metadata.creationTimestamp
 

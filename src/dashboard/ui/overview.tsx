@@ -4,7 +4,7 @@
  * strategy, images, age and the condition that matters. A table at desktop width; at phone
  * width each row becomes a card (styles.css), each cell keeping its label.
  */
-import { age } from '../../cli/printers/age.ts'
+import { age } from '../../api/age.ts'
 import { conditionSummary, images, strategyText } from './deployment-summary.ts'
 import { deploymentHref, followLink } from './router.ts'
 import { useNow, useWatch } from './use-watch.ts'

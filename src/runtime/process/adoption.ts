@@ -11,7 +11,7 @@
  *   <dataDir>/pods/<uid>/containers/<name>/exit-code       written by the shim when the app exits
  *
  * A recorded process is trusted only when its pid is alive with the recorded /proc start
- * time (see proc-stat.ts), so a recycled pid is never mistaken for a replica.
+ * time (see platform/proc-stat.ts), so a recycled pid is never mistaken for a replica.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'

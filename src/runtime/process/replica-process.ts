@@ -23,7 +23,7 @@ import { spawn } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import { constants } from 'node:os'
 import type { Clock, TimerHandle } from '../../platform/clock.ts'
-import { isRunning, readProcStat } from './proc-stat.ts'
+import { isRunning, readProcStat } from '../../platform/proc-stat.ts'
 
 export const SHIM_SCRIPT = 'trap : TERM INT HUP; f=$1; shift; "$@"; c=$?; echo $c > "$f"; exit $c'
 export const SHIM_NAME = 'baton-shim'

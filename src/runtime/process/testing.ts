@@ -20,7 +20,7 @@ import { createMemoryStore } from '../../store/memory/memory-store.ts'
 import type { ObjectStore } from '../../store/types.ts'
 import { DEFAULT_NODE_NAME, type DrainGate, type NodeAgent } from '../types.ts'
 import { createProcessNodeAgent } from './process-node-agent.ts'
-import { processGroupMembers } from './proc-stat.ts'
+import { processGroupMembers } from '../../platform/proc-stat.ts'
 import { signalGroup } from './replica-process.ts'
 
 export const APP_JS = fileURLToPath(new URL('./testdata/app.js', import.meta.url))

@@ -38,7 +38,12 @@ export function parseProcStat(text: string): ProcStat | undefined {
   return { pid, state, ppid: Number(ppid), pgid: Number(pgid), startTime: Number(startTime) }
 }
 
-/** The process exists, is not a zombie and, when `startTime` is given, is the same process. */
+/**
+ * The process exists, is not a zombie and, when `startTime` is given, is the same process.
+ * A process killed with SIGKILL stays a zombie until its parent (init, for a detached daemon)
+ * reaps it: signal 0 still reaches it, but it is dead, and `baton up` must start a new daemon
+ * instead of reporting it "already running".
+ */
 export function isRunning(pid: number, startTime?: number): boolean {
   const st = readProcStat(pid)
   if (!st || st.state === 'Z' || st.state === 'X') return false

@@ -15,7 +15,7 @@
  * | 30 d               | 30d      |
  * | 2 y 10 d           | 2y10d    |
  */
-import type { Timestamp } from '../../api/types.ts'
+import type { Timestamp } from './types.ts'
 
 export function humanDuration(ms: number): string {
   const seconds = Math.trunc(ms / 1000)
