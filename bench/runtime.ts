@@ -28,7 +28,7 @@ import { randomIds } from '../src/platform/ids.ts'
 import { podDir } from '../src/runtime/process/adoption.ts'
 import { createProcessNodeAgent } from '../src/runtime/process/process-node-agent.ts'
 import { processGroupMembers } from '../src/platform/proc-stat.ts'
-import { DEFAULT_NODE_NAME } from '../src/runtime/types.ts'
+import { DEFAULT_NODE_NAME } from '../src/api/node-name.ts'
 import { createMemoryStore } from '../src/store/memory/memory-store.ts'
 
 const { values: args } = parseArgs({

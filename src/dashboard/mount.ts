@@ -15,6 +15,7 @@
  */
 import type { Context, Hono } from 'hono'
 import { getCookie } from 'hono/cookie'
+import { LOGIN_CODES_PATH } from '../api/login-codes.ts'
 import type { Clock } from '../platform/clock.ts'
 import { randomToken } from '../platform/ids.ts'
 import type { DashboardMount } from '../server/app.ts'
@@ -23,7 +24,6 @@ import { SESSION_TTL_MS, SessionStore } from './sessions.ts'
 import { DEFAULT_ASSETS_DIR, loadBundle, type StaticFile } from './static-files.ts'
 
 export const CSRF_HEADER = 'x-baton-dashboard'
-export const LOGIN_CODES_PATH = '/apis/baton.dev/v1/login-codes'
 
 /** "baton_session_7070": the cookie for the daemon answering on that port. */
 export function sessionCookieName(url: string): string {

@@ -12,7 +12,7 @@
  */
 import type { AnyObject, Kind, KindMap } from '../api/types.ts'
 import type { ObjectStore, Unsubscribe, WatchEventType } from '../store/types.ts'
-import { controllerOf } from '../rollout/replica-sets.ts'
+import { controllerOf } from '../api/owner-refs.ts'
 import { objectKey } from './keys.ts'
 
 export interface CacheEvent {

@@ -6,7 +6,8 @@
 import type { Deployment, PodTemplateSpec, ReplicaSet } from '../api/types.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import { CHANGE_CAUSE_ANNOTATION } from './annotations.ts'
-import { isControlledBy, revision } from './replica-sets.ts'
+import { isControlledBy } from '../api/owner-refs.ts'
+import { revision } from './replica-sets.ts'
 
 export interface HistoryRow {
   revision: number

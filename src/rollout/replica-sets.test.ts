@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { compareByRevision, findNewReplicaSet, findOldReplicaSets, isControlledBy, maxRevision, revision } from './replica-sets.ts'
+import { isControlledBy } from '../api/owner-refs.ts'
+import { compareByRevision, findNewReplicaSet, findOldReplicaSets, maxRevision, revision } from './replica-sets.ts'
 import { aDeployment, aReplicaSet } from './testing.ts'
 
 const d = aDeployment({ image: 'app:v2' })

@@ -6,23 +6,11 @@
  * the oldest such RS wins if several match. Every other owned RS is "old". An RS is "active"
  * while spec.replicas > 0.
  */
-import type { Deployment, KObject, OwnerReference, ReplicaSet } from '../api/types.ts'
+import type { Deployment, KObject, ReplicaSet } from '../api/types.ts'
 import { REVISION_ANNOTATION, parseRevisionString } from './annotations.ts'
 import { rsReplicas } from './spec-defaults.ts'
 import { equalIgnoreHash } from './template-hash.ts'
 import { parseTimestamp } from '../api/timestamps.ts'
-
-export function controllerOf(obj: KObject): OwnerReference | undefined {
-  return obj.metadata.ownerReferences?.find((r) => r.controller === true)
-}
-
-/** True if `obj`'s controller reference points at `owner` (by uid; by kind+name when uids are absent). */
-export function isControlledBy(obj: KObject, owner: KObject): boolean {
-  const ref = controllerOf(obj)
-  if (!ref || ref.kind !== owner.kind) return false
-  if (ref.uid && owner.metadata.uid) return ref.uid === owner.metadata.uid
-  return ref.name === owner.metadata.name
-}
 
 export function isActive(rs: ReplicaSet): boolean {
   return rsReplicas(rs) > 0

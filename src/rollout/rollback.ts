@@ -7,7 +7,8 @@
 import type { Deployment, PodTemplateSpec, ReplicaSet } from '../api/types.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import { ANNOTATIONS_TO_SKIP, RESTARTED_AT_ANNOTATION, type Annotations } from './annotations.ts'
-import { isControlledBy, revision } from './replica-sets.ts'
+import { isControlledBy } from '../api/owner-refs.ts'
+import { revision } from './replica-sets.ts'
 import { POD_TEMPLATE_HASH_LABEL, equalIgnoreHash } from './template-hash.ts'
 import { formatTimestamp } from '../api/timestamps.ts'
 

@@ -13,9 +13,6 @@
  */
 import type { Pod } from '../api/types.ts'
 
-/** The node name every single-machine component uses unless configured otherwise. */
-export const DEFAULT_NODE_NAME = 'baton-node'
-
 /**
  * Called before a terminating pod's preStop hook and SIGTERM: resolves once no traffic is
  * in flight to the pod (the load balancer has taken it out of rotation and drained it), or

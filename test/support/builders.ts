@@ -17,7 +17,7 @@ import type {
   ReplicaSet,
 } from '../../src/api/types.ts'
 
-import { DEFAULT_NODE_NAME } from '../../src/runtime/types.ts'
+import { DEFAULT_NODE_NAME } from '../../src/api/node-name.ts'
 import { formatTimestamp } from '../../src/api/timestamps.ts'
 
 export interface DeploymentOptions {

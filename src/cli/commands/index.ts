@@ -3,7 +3,7 @@
  * Every CLI command, in the order `baton --help` lists them.
  */
 import type { AnyCommand } from '../command.ts'
-import { dashboardCommand } from '../../dashboard/dashboard-command.ts'
+import { dashboardCommand } from './dashboard.ts'
 import { applyCommand } from './apply.ts'
 import { completionCommand } from './completion.ts'
 import { createCommand } from './create.ts'

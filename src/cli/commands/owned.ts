@@ -5,7 +5,7 @@
  */
 import { selectorToString } from '../../api/labels.ts'
 import type { Deployment, Pod, ReplicaSet } from '../../api/types.ts'
-import { isControlledBy } from '../../rollout/replica-sets.ts'
+import { isControlledBy } from '../../api/owner-refs.ts'
 import type { ApiClient } from '../client.ts'
 
 export async function ownedReplicaSets(client: ApiClient, d: Deployment): Promise<ReplicaSet[]> {

@@ -36,7 +36,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   entry(['logs'], async () => (await import('./logs.ts')).logsCommand),
   entry(['push'], async () => (await import('./push.ts')).pushCommand),
   entry(['verify'], async () => (await import('./verify.ts')).verifyCommand),
-  entry(['dashboard'], async () => (await import('../../dashboard/dashboard-command.ts')).dashboardCommand),
+  entry(['dashboard'], async () => (await import('./dashboard.ts')).dashboardCommand),
   entry(['demo'], async () => (await import('./demo.ts')).demoCommand),
   entry(['version'], async () => (await import('./version.ts')).versionCommand),
 ]

@@ -15,7 +15,8 @@ import {
   LEVEL_1,
   rfc1123z,
 } from './describe-writer.ts'
-import { findNewReplicaSet, findOldReplicaSets, isControlledBy } from '../../rollout/replica-sets.ts'
+import { isControlledBy } from '../../api/owner-refs.ts'
+import { findNewReplicaSet, findOldReplicaSets } from '../../rollout/replica-sets.ts'
 
 export interface DeploymentDescription {
   deployment: Deployment

@@ -18,7 +18,7 @@
 import { isEmptySelector } from '../../api/labels.ts'
 import type { Deployment, Pod, ReplicaSet } from '../../api/types.ts'
 import { checkPausedConditions } from '../../rollout/conditions.ts'
-import { controllerOf, isControlledBy } from '../../rollout/replica-sets.ts'
+import { controllerOf, isControlledBy } from '../../api/owner-refs.ts'
 import { isRollingUpdate } from '../../rollout/spec-defaults.ts'
 import type { DeploymentAction } from './actions.ts'
 import { cleanupDeployment } from './cleanup.ts'

@@ -19,7 +19,7 @@ import {
   specChanged,
 } from '../../reconciler/controller.ts'
 import { parseKey } from '../../reconciler/keys.ts'
-import { DEFAULT_NODE_NAME } from '../../runtime/types.ts'
+import { DEFAULT_NODE_NAME } from '../../api/node-name.ts'
 import type { ControllerDeps } from '../controller-deps.ts'
 import { countReplicaSetPods } from '../../rollout/availability.ts'
 import { recordEvent } from '../../events/record-event.ts'

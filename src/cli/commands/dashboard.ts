@@ -5,8 +5,8 @@
  * when there is one, unless --no-open.
  */
 import { spawn } from 'node:child_process'
-import { bool, defineCommand } from '../cli/command.ts'
-import { LOGIN_CODES_PATH } from './mount.ts'
+import { LOGIN_CODES_PATH } from '../../api/login-codes.ts'
+import { bool, defineCommand } from '../command.ts'
 
 export interface DashboardCommandOptions {
   open: boolean
