@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { DATA_FILES, DEFAULT_API_HOST, DEFAULT_API_PORT, envValue, resolveDataDir } from '../platform/env.ts'
+import { DATA_FILES, DEFAULT_API_HOST, DEFAULT_API_PORT, defaultDataDir, envValue, resolveDataDir } from '../platform/env.ts'
 
 export interface ConnectionFlags {
   server?: string
@@ -64,7 +64,7 @@ export function readDaemonInfo(dataDir: string, sources: ConfigSources = systemS
 }
 
 export function resolveConnection(flags: ConnectionFlags, sources: ConfigSources = systemSources): Connection {
-  const dataDir = flags.dataDir ? resolveDataDir(flags.dataDir) : resolveDataDir(sources.env('BATON_HOME'))
+  const dataDir = resolveDataDir(flags.dataDir ?? sources.env('BATON_HOME') ?? defaultDataDir(sources.env))
   const address =
     flags.server ?? sources.env('BATON_SERVER') ?? readDaemonInfo(dataDir, sources)?.address ?? `${DEFAULT_API_HOST}:${DEFAULT_API_PORT}`
   const token = flags.token ?? sources.env('BATON_TOKEN') ?? sources.readFile(join(dataDir, DATA_FILES.token))?.trim()

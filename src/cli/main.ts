@@ -85,7 +85,7 @@ function buildProgram(
     .option('-n, --namespace <namespace>', 'The namespace scope for this request')
     .option('--server <url>', 'The address of the Baton API (default: from <data-dir>/daemon.json, else http://127.0.0.1:7070)')
     .option('--token <token>', 'The API token (default: <data-dir>/token)')
-    .option('--data-dir <dir>', 'The daemon data directory (default: $BATON_HOME or ./.baton)')
+    .option('--data-dir <dir>', 'The daemon data directory (default: $BATON_HOME, else /var/lib/baton for root, else ~/.local/share/baton)')
     .option('-v, --verbose', 'Print stack traces with errors')
     .exitOverride()
     .configureOutput({

@@ -13,7 +13,7 @@ import { createLogger } from '../platform/logger.ts'
 import { startDaemon } from './daemon.ts'
 
 const program = new Command('baton-daemon')
-  .option('--data-dir <dir>', 'Data directory (default ./.baton or $BATON_HOME)')
+  .option('--data-dir <dir>', 'Data directory (default $BATON_HOME, else /var/lib/baton for root, else $XDG_DATA_HOME/baton or ~/.local/share/baton)')
   .option('--host <host>', 'API listen address', DEFAULT_API_HOST)
   .option('--port <port>', 'API port', String(DEFAULT_API_PORT))
   .option('--service-host <host>', 'Listen address for services (default 127.0.0.1)')

@@ -4,12 +4,13 @@
  * process.env; the daemon and the CLI ask here.
  */
 import { getCompileCacheDir } from 'node:module'
-import { tmpdir } from 'node:os'
+import { homedir, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
 export const DEFAULT_API_PORT = 7070
 export const DEFAULT_API_HOST = '127.0.0.1'
-export const DEFAULT_DATA_DIR = '.baton'
+/** The data directory of a daemon run by root, as a system service keeps its state. */
+export const SYSTEM_DATA_DIR = '/var/lib/baton'
 
 /** Files the daemon writes into its data directory, shared with the CLI. */
 export const DATA_FILES = {
@@ -27,9 +28,29 @@ export function envValue(name: string): string | undefined {
   return v === undefined || v === '' ? undefined : v
 }
 
-/** --data-dir, else BATON_HOME, else ./.baton (as an absolute path). */
+/**
+ * Where state lives when neither --data-dir nor BATON_HOME names a place: one directory per
+ * user, so that `baton` finds its daemon from any working directory. Root's is the system
+ * one; everyone else's follows the XDG base directory rules.
+ *
+ * | user  | XDG_DATA_HOME | data directory               |
+ * | ----- | ------------- | ---------------------------- |
+ * | root  | (any)         | /var/lib/baton               |
+ * | alice | unset         | ~alice/.local/share/baton    |
+ * | alice | /data/alice   | /data/alice/baton            |
+ */
+export function defaultDataDir(
+  env: (name: string) => string | undefined = envValue,
+  uid: number = process.getuid?.() ?? -1,
+  home: string = homedir(),
+): string {
+  if (uid === 0) return SYSTEM_DATA_DIR
+  return join(env('XDG_DATA_HOME') ?? join(home, '.local', 'share'), 'baton')
+}
+
+/** --data-dir, else BATON_HOME, else the user's data directory (as an absolute path). */
 export function resolveDataDir(flag?: string): string {
-  return resolve(flag ?? envValue('BATON_HOME') ?? DEFAULT_DATA_DIR)
+  return resolve(flag ?? envValue('BATON_HOME') ?? defaultDataDir())
 }
 
 export function isTty(stream: { isTTY?: boolean }): boolean {

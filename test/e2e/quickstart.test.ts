@@ -1,7 +1,7 @@
 /**
  * The README's quick start, run as written: the shell block between the quickstart markers is
  * read from README.md and every `baton …` line runs, in order, against a fresh data directory
- * (BATON_HOME, as ./.baton would be on a fresh clone). Only what must differ on a shared
+ * (BATON_HOME, as the user's data directory would be on a fresh machine). Only what must differ on a shared
  * machine is changed: `up -d` gets a free API port, and the Service's :8080 (in the manifest
  * and the curl line) becomes a free port. Every command must exit 0 and every line it prints
  * must have the shape the README shows; afterwards no process of the directory may be left.
