@@ -25,6 +25,7 @@ import { setEnvCommand } from './set-env.ts'
 import { setImageCommand } from './set-image.ts'
 import { upCommand } from './up.ts'
 import { verifyCommand } from './verify.ts'
+import { installServiceCommand } from './install-service.ts'
 import { versionCommand } from './version.ts'
 
 export const COMMANDS: readonly AnyCommand[] = [
@@ -50,6 +51,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   verifyCommand,
   dashboardCommand,
   demoCommand,
+  installServiceCommand,
   versionCommand,
   completionCommand(() => COMMANDS),
 ]

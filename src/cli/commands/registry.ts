@@ -38,6 +38,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   entry(['verify'], async () => (await import('./verify.ts')).verifyCommand),
   entry(['dashboard'], async () => (await import('./dashboard.ts')).dashboardCommand),
   entry(['demo'], async () => (await import('./demo.ts')).demoCommand),
+  entry(['install-service'], async () => (await import('./install-service.ts')).installServiceCommand),
   entry(['version'], async () => (await import('./version.ts')).versionCommand),
 ]
 
