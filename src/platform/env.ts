@@ -5,7 +5,8 @@
  */
 import { getCompileCacheDir } from 'node:module'
 import { homedir, tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, extname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 export const DEFAULT_API_PORT = 7070
 export const DEFAULT_API_HOST = '127.0.0.1'
@@ -22,6 +23,21 @@ export const DATA_FILES = {
   artifacts: 'artifacts',
   pods: 'pods',
 } as const
+
+/**
+ * Where Baton's own code runs from: the TypeScript sources in a checkout (`src/`, `.ts`, stripped
+ * by Node), or the JavaScript that `npm pack` compiles into `lib/` for an installed package
+ * (Node does not strip types under node_modules). Entry points of the processes Baton starts
+ * are found through it, so both layouts start the same programs.
+ */
+const SELF = fileURLToPath(import.meta.url)
+export const CODE_EXT = extname(SELF)
+const CODE_ROOT = dirname(dirname(SELF))
+
+/** The absolute path of a module of Baton's own, e.g. codePath('daemon/main') for the daemon. */
+export function codePath(module: string): string {
+  return join(CODE_ROOT, `${module}${CODE_EXT}`)
+}
 
 export function envValue(name: string): string | undefined {
   const v = process.env[name]

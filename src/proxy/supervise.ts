@@ -8,14 +8,13 @@
 import { spawn } from 'node:child_process'
 import { closeSync, mkdirSync, openSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { BatonError } from '../errors/baton-error.ts'
 import { systemClock, type Clock } from '../platform/clock.ts'
-import { childNodeEnv } from '../platform/env.ts'
+import { childNodeEnv, codePath } from '../platform/env.ts'
 import { ProxyClient } from './client.ts'
 import { PROXY_FILES, readProxyFiles } from './proxy-files.ts'
 
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url))
+const MAIN = codePath('proxy/main')
 const START_TIMEOUT_MS = 10_000
 const POLL_MS = 50
 

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { BatonError } from '../../errors/baton-error.ts'
-import { DAEMON_V8_FLAGS, DEFAULT_API_PORT } from '../../platform/env.ts'
+import { codePath, DAEMON_V8_FLAGS, DEFAULT_API_PORT } from '../../platform/env.ts'
 import { bool, defineCommand, str, usageError } from '../command.ts'
 import { systemdUnit } from '../printers/systemd-unit.ts'
 
@@ -43,7 +43,7 @@ export const installServiceCommand = defineCommand<InstallServiceOptions>({
     const { dataDir } = ctx.connection()
     const unit = systemdUnit({
       node: process.execPath,
-      args: [...DAEMON_V8_FLAGS, join(ctx.repoRoot, 'src', 'daemon', 'main.ts'), '--data-dir', dataDir, '--port', String(o.port)],
+      args: [...DAEMON_V8_FLAGS, codePath('daemon/main'), '--data-dir', dataDir, '--port', String(o.port)],
       env: { BATON_HOME: dataDir },
       user: o.user,
     })

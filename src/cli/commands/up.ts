@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { BatonError } from '../../errors/baton-error.ts'
-import { DAEMON_V8_FLAGS, DATA_FILES, DEFAULT_API_PORT, childNodeEnv } from '../../platform/env.ts'
+import { DAEMON_V8_FLAGS, DATA_FILES, DEFAULT_API_PORT, childNodeEnv, codePath } from '../../platform/env.ts'
 import { ApiClient } from '../client.ts'
 import { bool, defineCommand, str, usageError } from '../command.ts'
 import { normalizeServer, readDaemonInfo, resolveConnection } from '../config.ts'
@@ -71,7 +71,7 @@ export const upCommand = defineCommand<UpOptions>({
       ctx.io.out.write(`baton daemon already running (pid ${running.pid}) on ${normalizeServer(running.address)}\n`)
       return 0
     }
-    const entry = join(ctx.repoRoot, 'src', 'daemon', 'main.ts')
+    const entry = codePath('daemon/main')
     if (!existsSync(entry)) {
       throw new BatonError('BATON_INTERNAL', `the daemon entry point ${entry} is missing`, { hint: 'Reinstall Baton; the CLI runs the daemon from its own source tree' })
     }
