@@ -1,6 +1,7 @@
-// The CI recipes in examples/ci: the workflow is valid YAML with the steps a deploy needs, and
-// every baton command in them (GitHub Actions `run:` lines, Jenkinsfile `sh` steps) names a
-// verb that exists and only its flags, and gets past the CLI's own argument checks.
+// The CI recipes in examples/ci: the workflow is valid YAML with the steps a deploy needs, both
+// recipes deploy through deploy.sh, and every baton command in them (GitHub Actions `run:`
+// lines, Jenkinsfile `sh` steps, deploy.sh) names a verb that exists and only its flags, and
+// gets past the CLI's own argument checks. test/e2e/ci-recipe.test.ts runs deploy.sh itself.
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -13,12 +14,19 @@ const CI = fileURLToPath(new URL('../../examples/ci/', import.meta.url))
 const APP_PATHS: Record<string, string> = {
   'deploy/web.yaml': fileURLToPath(new URL('../../examples/web/deployment.yaml', import.meta.url)),
   './dist': fileURLToPath(new URL('../../examples/web/v1', import.meta.url)),
+  '$build': fileURLToPath(new URL('../../examples/web/v1', import.meta.url)),
+  '$rendered': fileURLToPath(new URL('../../examples/web/deployment.yaml', import.meta.url)),
+  '$image': 'web:v1',
+  '$target': 'deployment/web',
+  '$timeout': '5m',
+  '${target%%/*}': 'deployment',
+  '${target#*/}': 'web',
 }
 const GLOBAL_FLAGS = ['-n', '--namespace', '--server', '--token', '--data-dir', '-v', '--verbose']
 
 interface Workflow {
   env: Record<string, string>
-  jobs: Record<string, { steps: Array<{ name?: string; run?: string; uses?: string; if?: string }> }>
+  jobs: Record<string, { steps: Array<{ name?: string; run?: string; uses?: string; if?: string; env?: Record<string, string> }> }>
 }
 
 /** Words of a shell command, quotes removed; stops at && || | ; (the next command). */
@@ -32,9 +40,17 @@ function words(command: string): string[][] {
   return commands.filter((c) => c.length > 0)
 }
 
-/** Every `baton …` invocation (argv without "baton") in shell text; "$BATON" is the Jenkinsfile's. */
+/** Every `baton …` invocation (argv without "baton") in shell text; "$BATON" is the Jenkinsfile's, "$baton" deploy.sh's. */
 function batonInvocations(shell: string): string[][] {
-  return shell.split('\n').flatMap((line) => words(line).filter((w) => w[0] === 'baton' || w[0] === '$BATON').map((w) => w.slice(1)))
+  return shell
+    .split('\n')
+    .filter((line) => !/^\s*#/.test(line))
+    .flatMap((line) =>
+      words(line)
+        .map((w) => (w[0] === 'if' ? w.slice(1) : w).filter((word, i, all) => !/^\d?>/.test(word) && !/^\d?>/.test(all[i - 1] ?? '')))
+        .filter((w) => ['baton', '$BATON', '$baton'].includes(w[0]!))
+        .map((w) => w.slice(1)),
+    )
 }
 
 function commandFor(argv: readonly string[]): AnyCommand | undefined {
@@ -49,26 +65,32 @@ const workflow = parse(readFileSync(`${CI}github-actions.yml`, 'utf8')) as Workf
 const jenkinsfile = readFileSync(`${CI}Jenkinsfile`, 'utf8')
 const workflowRuns = Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.run ?? '')).join('\n')
 const jenkinsSteps = [...jenkinsfile.matchAll(/\bsh '([^']*)'/g)].map((m) => m[1]!).join('\n')
+const deployScript = readFileSync(`${CI}deploy.sh`, 'utf8')
 
 const invocations = [
   ...batonInvocations(workflowRuns).map((argv) => ({ recipe: 'github-actions.yml', argv })),
   ...batonInvocations(jenkinsSteps).map((argv) => ({ recipe: 'Jenkinsfile', argv })),
+  ...batonInvocations(deployScript).map((argv) => ({ recipe: 'deploy.sh', argv })),
 ]
 
 describe('examples/ci', () => {
-  it('the workflow takes the server and token from the environment and fails on a failed rollout', () => {
+  it('the workflow takes the server and token from the environment and deploys through deploy.sh', () => {
     expect(workflow.env).toMatchObject({ BATON_SERVER: expect.stringContaining('vars.BATON_SERVER'), BATON_TOKEN: expect.stringContaining('secrets.BATON_TOKEN') })
-    expect(workflowRuns).toMatch(/^baton rollout status deployment\/web --timeout 5m$/m)
-    expect(Object.values(workflow.jobs).flatMap((j) => j.steps).find((s) => s.if === 'failure()')?.run).toMatch(/baton rollout undo/)
+    expect(workflowRuns).toMatch(/^deploy\/deploy\.sh "\$IMAGE" \.\/dist deploy\/web\.yaml deployment\/web "\$CHANGE_CAUSE"$/m)
     expect(jenkinsfile).toMatch(/BATON_TOKEN = credentials\('baton-token'\)/)
-    expect(jenkinsSteps).toMatch(/"\$BATON" rollout status deployment\/web --timeout 5m/)
+    expect(jenkinsSteps).toMatch(/^deploy\/deploy\.sh "\$IMAGE" \.\/dist deploy\/web\.yaml deployment\/web "Jenkins build \$BUILD_NUMBER/m)
   })
 
-  it('both recipes push, apply, plan, set image and wait', () => {
-    for (const recipe of ['github-actions.yml', 'Jenkinsfile']) {
-      const verbs = invocations.filter((i) => i.recipe === recipe).map((i) => commandFor(i.argv)?.path.join(' '))
-      expect(verbs).toEqual(expect.arrayContaining(['push', 'apply', 'rollout plan', 'set image', 'rollout status', 'rollout undo']))
-    }
+  it('rolls back only after a failed rollout: no recipe step or post action rolls back on any failure', () => {
+    const steps = Object.values(workflow.jobs).flatMap((j) => j.steps)
+    expect(steps.filter((s) => s.if !== undefined)).toEqual([])
+    expect(jenkinsfile).not.toMatch(/post\s*\{/)
+    expect(deployScript).toMatch(/"\$baton" rollout status "\$target" --timeout "\$timeout" && exit 0\n/)
+  })
+
+  it('deploy.sh pushes, previews, applies, waits and undoes', () => {
+    const verbs = invocations.filter((i) => i.recipe === 'deploy.sh').map((i) => commandFor(i.argv)?.path.join(' '))
+    expect(verbs).toEqual(['push', 'rollout plan', 'apply', 'rollout status', 'describe', 'rollout undo', 'rollout status'])
   })
 
   it.each(invocations.map((i) => ({ ...i, line: i.argv.join(' ') })))('$recipe: baton $line uses a real verb and its flags', async ({ argv }) => {
