@@ -30,11 +30,12 @@ type Rollable = Deployment | StatefulSet
 function statusOf(obj: Rollable, revision: number | undefined): RolloutStatus {
   const st = obj.kind === 'Deployment' ? deploymentStatusViewer(obj, revision) : statefulSetStatusViewer(obj)
   if (st.error !== undefined) {
-    const deadline = st.error.includes('progress deadline')
-    throw new BatonError(deadline ? 'BATON_ROLLOUT_FAILED' : 'BATON_BAD_REQUEST', st.error, {
-      hint: deadline
-        ? `see why with \`baton describe deployment/${obj.metadata.name}\`; go back with \`baton rollout undo deployment/${obj.metadata.name}\``
-        : `check the revisions with \`baton rollout history deployment/${obj.metadata.name}\``,
+    const { code, message } = st.error
+    throw new BatonError(code, message, {
+      hint:
+        code === 'BATON_ROLLOUT_FAILED'
+          ? `see why with \`baton describe deployment/${obj.metadata.name}\`; go back with \`baton rollout undo deployment/${obj.metadata.name}\``
+          : `check the revisions with \`baton rollout history deployment/${obj.metadata.name}\``,
     })
   }
   return st
