@@ -7,9 +7,9 @@ import { createMemoryStore } from '../store/memory/memory-store.ts'
 import type { ObjectStore } from '../store/types.ts'
 import { ApiClient, type Transport } from './api-client.ts'
 import { listAndWatch, type ListWatchEvent, watchResuming } from './list-and-watch.ts'
+import { T0 } from '../../test/support/builders.ts'
 
 const TOKEN = 'list-and-watch-test'
-const T0 = Date.parse('2026-01-01T00:00:00Z')
 
 /**
  * The API app in process over a memory store. `cutWatchesAfter` ends every watch response

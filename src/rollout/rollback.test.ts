@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { thrownBatonError } from '../../test/support/baton-error.ts'
 import { pauseDeployment, planUndo, restartTemplate, resumeDeployment } from './rollback.ts'
-import { T0, aDeployment, aReplicaSet } from './testing.ts'
+import { T0, aDeployment, aReplicaSet } from '../../test/support/builders.ts'
 
 const current = aDeployment({
   image: 'app:v3',

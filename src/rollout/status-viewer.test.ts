@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { DeploymentStatus, StatefulSet, StatefulSetStatus } from '../api/types.ts'
 import { deploymentStatusViewer, statefulSetStatusViewer } from './status-viewer.ts'
-import { aDeployment } from './testing.ts'
+import { aDeployment } from '../../test/support/builders.ts'
 
 const foo = (generation: number, replicas: number, status: DeploymentStatus) => aDeployment({ name: 'foo', generation, replicas, status })
 

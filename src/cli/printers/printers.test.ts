@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Endpoints, Pod } from '../../api/types.ts'
-import { aDeployment, anEvent, aPod, aReplicaSet, aService, T0, ts } from '../testing/builders.ts'
+import { T0 } from '../../../test/support/builders.ts'
+import { aDeployment, anEvent, aPod, aReplicaSet, aService, ts } from '../testing/builders.ts'
 import { humanDuration } from './age.ts'
 import { describePod, describeReplicaSet, describeService } from './describe-others.ts'
 import { podStatus } from './pod-status.ts'

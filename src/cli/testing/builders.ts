@@ -3,9 +3,9 @@
  * Object builders for CLI and API tests: small, complete objects with the fields the printers
  * read, overridable per test.
  */
+import { T0 } from '../../../test/support/builders.ts'
 import type { Deployment, Event, Pod, PodPhase, ReplicaSet, Service } from '../../api/types.ts'
 
-export const T0 = Date.parse('2026-01-01T00:00:00Z')
 export const ts = (msAfterT0: number): string => new Date(T0 + msAfterT0).toISOString().replace('.000Z', 'Z')
 
 export function aDeployment(name: string, over: { replicas?: number; image?: string; status?: Deployment['status'] } = {}): Deployment {

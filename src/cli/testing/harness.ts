@@ -14,7 +14,7 @@ import type { ObjectStore } from '../../store/types.ts'
 import type { CliIO } from '../command.ts'
 import type { ConfigSources } from '../config.ts'
 import { runCli } from '../main.ts'
-import { T0 } from './builders.ts'
+import { T0 } from '../../../test/support/builders.ts'
 
 export interface RunResult {
   code: number

@@ -65,9 +65,9 @@ describe('applyActions (deployment executor)', () => {
 
   it('counts a hash collision in status.collisionCount and fails the sync', () => {
     const { deps, d, store, withoutUid } = setup()
-    store.create<'ReplicaSet'>(withoutUid(aReplicaSet({ name: 'web-bbbbb' })))
+    store.create<'ReplicaSet'>(withoutUid(aReplicaSet({ name: 'web-bbbbb', replicas: 3, owner: null })))
     expectBatonError(
-      () => applyActions(deps, d, [], [{ type: 'createReplicaSet', replicaSet: withoutUid(aReplicaSet({ name: 'web-bbbbb', owner: d })) }]),
+      () => applyActions(deps, d, [], [{ type: 'createReplicaSet', replicaSet: withoutUid(aReplicaSet({ name: 'web-bbbbb', replicas: 3, owner: d })) }]),
       'BATON_ALREADY_EXISTS',
     )
     expect(store.get('Deployment', 'default', 'web')?.status?.collisionCount).toBe(1)
@@ -83,7 +83,7 @@ describe('applyActions (deployment executor)', () => {
 describe('reconcileDeployment', () => {
   it('adopts an orphan ReplicaSet matching the selector before planning', () => {
     const { deps, store, withoutUid } = setup()
-    const orphan = aReplicaSet({ name: 'web-orphn', replicas: 0 })
+    const orphan = aReplicaSet({ name: 'web-orphn', replicas: 0, owner: null })
     orphan.metadata.labels = { app: 'web', 'pod-template-hash': 'orphn' }
     store.create<'ReplicaSet'>(withoutUid(orphan))
     reconcileDeployment(deps, 'default/web')
