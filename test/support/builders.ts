@@ -27,6 +27,8 @@ import type {
   PodTemplateSpec,
   Probe,
   ReplicaSet,
+  Service,
+  ServiceSpec,
 } from '../../src/api/types.ts'
 import { REVISION_ANNOTATION } from '../../src/rollout/annotations.ts'
 import { POD_TEMPLATE_HASH_LABEL } from '../../src/rollout/template-hash.ts'
@@ -233,4 +235,29 @@ export function aPod(o: PodOptions): Pod {
       : {}),
   }
   return pod
+}
+
+export interface ServiceOptions extends Partial<ServiceSpec> {
+  name?: string
+  namespace?: string
+  annotations?: Record<string, string>
+  /** Creation time in seconds after T0 (default: none). */
+  created?: number
+}
+
+/** A Service `web` selecting app=<name>, port 8000 to the pods' port named http, unless told otherwise. */
+export function aService(o: ServiceOptions = {}): Service {
+  const { name = 'web', namespace = 'default', annotations, created, ...spec } = o
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name,
+      namespace,
+      uid: `uid-svc-${name}`,
+      ...(annotations ? { annotations } : {}),
+      ...(created !== undefined ? { creationTimestamp: at(created) } : {}),
+    },
+    spec: { selector: { app: name }, ports: [{ name: 'http', port: 8000, targetPort: 'http' }], ...spec },
+  }
 }

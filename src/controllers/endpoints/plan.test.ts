@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { desiredEndpoints, resolveHostPort, servicesSelecting } from './plan.ts'
-import { aPod, aService } from './testing.ts'
+import { aPod } from './testing.ts'
+import { aService } from '../../../test/support/builders.ts'
 
 describe('desiredEndpoints', () => {
   it.each([
@@ -31,7 +32,7 @@ describe('desiredEndpoints', () => {
       ],
     },
   ])('$name', ({ pods, want }) => {
-    const ep = desiredEndpoints(aService('web'), pods)
+    const ep = desiredEndpoints(aService({ name: 'web' }), pods)
     const got = (ep.subsets ?? []).map((s) => ({
       ...(s.addresses ? { addresses: s.addresses.map((a) => a.targetRef!.name) } : {}),
       ...(s.notReadyAddresses ? { notReadyAddresses: s.notReadyAddresses.map((a) => a.targetRef!.name) } : {}),
@@ -41,7 +42,7 @@ describe('desiredEndpoints', () => {
   })
 
   it('points each address at 127.0.0.1 and its pod', () => {
-    const ep = desiredEndpoints(aService('web'), [aPod('web-1')])
+    const ep = desiredEndpoints(aService({ name: 'web' }), [aPod('web-1')])
     expect(ep.subsets![0]!.addresses![0]).toEqual({
       ip: '127.0.0.1',
       targetRef: { kind: 'Pod', name: 'web-1', namespace: 'default', uid: 'uid-web-1' },
@@ -68,8 +69,8 @@ describe('resolveHostPort', () => {
 })
 
 it('servicesSelecting finds the services whose selector matches the pod', () => {
-  const web = aService('web')
-  const db = aService('db', undefined, { selector: { app: 'db' } })
-  const none = aService('manual', undefined, { selector: {} })
+  const web = aService({ name: 'web' })
+  const db = aService({ name: 'db', selector: { app: 'db' } })
+  const none = aService({ name: 'manual', selector: {} })
   expect(servicesSelecting(aPod('web-1'), [web, db, none]).map((s) => s.metadata.name)).toEqual(['web'])
 })

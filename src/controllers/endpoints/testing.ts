@@ -3,7 +3,7 @@
  * Builders for endpoints and route tests: pods with declared ports, loopback port mappings
  * and readiness; services with selectors and ports.
  */
-import type { Pod, Service, ServicePort } from '../../api/types.ts'
+import type { Pod } from '../../api/types.ts'
 
 export interface PodOpts {
   uid?: string
@@ -37,20 +37,5 @@ export function aPod(name: string, o: PodOpts = {}): Pod {
       conditions: [{ type: 'Ready', status: o.ready === false ? 'False' : 'True' }],
       portMappings: ports.map((p) => ({ containerName: 'app', containerPort: p.containerPort, hostPort: p.hostPort, ...(p.name ? { name: p.name } : {}) })),
     },
-  }
-}
-
-export function aService(name: string, ports: ServicePort[] = [{ name: 'http', port: 8000, targetPort: 'http' }], o: Partial<Service['spec']> & { annotations?: Record<string, string>; created?: string } = {}): Service {
-  const { annotations, created, ...spec } = o
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: {
-      name,
-      namespace: 'default',
-      ...(annotations ? { annotations } : {}),
-      ...(created ? { creationTimestamp: created } : {}),
-    },
-    spec: { selector: { app: 'web' }, ports, ...spec },
   }
 }
