@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { desiredEndpoints } from '../controllers/endpoints/plan.ts'
-import { aPod } from '../controllers/endpoints/testing.ts'
+import { aServingPod } from '../controllers/endpoints/testing.ts'
 import { aService } from '../../test/support/builders.ts'
 import { FakeClock } from '../platform/clock.ts'
 import { sequentialIds } from '../platform/ids.ts'
@@ -9,8 +9,8 @@ import { desiredRoutes, proxyMode, RouteSyncer } from './route-sync.ts'
 import type { LoadBalancerControl, ServiceRoute } from './types.ts'
 
 const pods = [
-  aPod('web-1', { labels: { app: 'web', 'pod-template-hash': 'v1hash' } }),
-  aPod('web-2', { ready: false, ports: [{ containerPort: 8080, hostPort: 30002, name: 'http' }] }),
+  aServingPod('web-1', { labels: { app: 'web', 'pod-template-hash': 'v1hash' } }),
+  aServingPod('web-2', { ready: false, ports: [{ containerPort: 8080, hostPort: 30002, name: 'http' }] }),
 ]
 
 describe('desiredRoutes', () => {

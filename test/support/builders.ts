@@ -190,6 +190,8 @@ export interface PodOptions {
   /** Bound to the node (default true). */
   scheduled?: boolean
   deleting?: boolean
+  /** Ports the container declares, each published on a loopback host port (status.portMappings). */
+  ports?: Array<{ containerPort: number; hostPort: number; name?: string }>
 }
 
 export function aPod(o: PodOptions): Pod {
@@ -204,6 +206,8 @@ export function aPod(o: PodOptions): Pod {
     },
     spec: { containers: [{ name: 'app', image: 'app' }], ...(o.scheduled === false ? {} : { nodeName: DEFAULT_NODE_NAME }) },
   }
+  const ports = o.ports ?? []
+  if (ports.length > 0) pod.spec.containers[0]!.ports = ports.map((p) => ({ containerPort: p.containerPort, ...(p.name ? { name: p.name } : {}) }))
   if (o.created !== undefined) pod.metadata.creationTimestamp = at(o.created)
   if (o.deleting) pod.metadata.deletionTimestamp = at(0)
   if (o.owner) {
@@ -218,6 +222,9 @@ export function aPod(o: PodOptions): Pod {
   pod.status = {
     phase,
     ...(conditions.length > 0 ? { conditions } : {}),
+    ...(ports.length > 0
+      ? { portMappings: ports.map((p) => ({ containerName: 'app', containerPort: p.containerPort, hostPort: p.hostPort, ...(p.name ? { name: p.name } : {}) })) }
+      : {}),
     ...(o.restarts !== undefined
       ? {
           containerStatuses: [

@@ -3,7 +3,7 @@ import { FakeClock } from '../../platform/clock.ts'
 import { sequentialIds } from '../../platform/ids.ts'
 import { createMemoryStore } from '../../store/memory/memory-store.ts'
 import { reconcileEndpoints } from './reconcile.ts'
-import { aPod } from './testing.ts'
+import { aServingPod } from './testing.ts'
 import { aService } from '../../../test/support/builders.ts'
 
 function world() {
@@ -16,7 +16,7 @@ describe('reconcileEndpoints', () => {
   it('creates, keeps and updates the Endpoints as pods come, stay and terminate', () => {
     const { store, sync } = world()
     store.create(aService({ name: 'web' }))
-    const pod = aPod('web-1')
+    const pod = aServingPod('web-1')
     store.create({ ...pod, spec: { ...pod.spec, nodeName: 'baton-node' } })
     expect(sync()).toBe('created')
     expect(sync()).toBe('unchanged')
