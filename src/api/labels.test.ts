@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isEmptySelector, matchesSelector, parseSelector, selectorToString } from './labels.ts'
-import { thrownBy } from './test-objects.ts'
+import { thrownBatonError } from '../../test/support/baton-error.ts'
 import type { LabelSelector } from './types.ts'
 
 describe('parseSelector', () => {
@@ -62,7 +62,7 @@ describe('parseSelector', () => {
     { name: 'value too long', input: `app=${'x'.repeat(64)}`, detail: /no more than 63 characters/ },
   ]
   it.each(bad)('rejects $name', ({ input, detail }) => {
-    const be = thrownBy(() => parseSelector(input))
+    const be = thrownBatonError(() => parseSelector(input))
     expect(be.code).toBe('BATON_BAD_REQUEST')
     expect(be.message).toContain(`unable to parse label selector "${input}"`)
     expect(be.message).toMatch(detail)

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadManifestText, loadManifests, parseManifests } from './manifest.ts'
-import { thrownBy } from './test-objects.ts'
+import { thrownBatonError } from '../../test/support/baton-error.ts'
 
 const names = (text: string) => parseManifests(text).map((o) => `${o.kind}/${o.metadata.name}`)
 
-const parseFailure = (text: string, source?: string) => thrownBy(() => parseManifests(text, source))
+const parseFailure = (text: string, source?: string) => thrownBatonError(() => parseManifests(text, source))
 
 describe('parseManifests', () => {
   const cases: Array<{ name: string; text: string; want: string[] }> = [

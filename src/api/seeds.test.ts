@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { applyDefaults } from './defaults.ts'
 import { loadManifests } from './manifest.ts'
-import { thrownBy } from './test-objects.ts'
+import { thrownBatonError } from '../../test/support/baton-error.ts'
 import type { Deployment } from './types.ts'
 import { validateObject } from './validate.ts'
 
@@ -47,7 +47,7 @@ describe('seed manifests', () => {
   it('001-1 (a truncated kubectl get -o yaml dump) fails as Kubernetes would: no template', async () => {
     const [dump] = await loadManifests(fixture('001-1'))
     expect(dump?.metadata).toMatchObject({ name: 'busy', uid: '93fde307-a359-11e8-a93b-525400c61543', creationTimestamp: '2018-08-19T02:42:56Z' })
-    expect(thrownBy(() => validateObject(dump))).toMatchObject({
+    expect(thrownBatonError(() => validateObject(dump))).toMatchObject({
       code: 'BATON_INVALID',
       message: 'The Deployment "busy" is invalid',
       causes: [

@@ -4,8 +4,6 @@
  * manifest), plus `withChanges`, which edits a copy by dotted paths so a test table can
  * break one field per case: withChanges(deployment(), {'spec.replicas': -1}).
  */
-import { BatonError } from '../errors/baton-error.ts'
-
 export const deployment = () => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
@@ -59,15 +57,4 @@ export function withChanges<T extends object>(obj: T, changes: Record<string, un
     else node[last] = value
   }
   return copy
-}
-
-/** The BatonError `fn` throws; fails the test when it returns or throws something else. */
-export function thrownBy(fn: () => unknown): BatonError {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof BatonError) return e
-    throw e
-  }
-  throw new Error('expected a BatonError, but nothing was thrown')
 }

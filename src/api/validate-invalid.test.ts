@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { BatonError } from '../errors/baton-error.ts'
 import type { ErrorCode } from '../errors/codes.ts'
 import { loadManifests } from './manifest.ts'
-import { configMap, deployment, pod, replicaSet, service, statefulSet, thrownBy, withChanges } from './test-objects.ts'
+import { configMap, deployment, pod, replicaSet, service, statefulSet, withChanges } from './test-objects.ts'
+import { thrownBatonError } from '../../test/support/baton-error.ts'
 import { validateObject } from './validate.ts'
 
 interface Case {
@@ -214,7 +215,7 @@ const CASES: Case[] = [
   { name: 'not an object', obj: ['a', 'list'], fields: [], says: 'Object is not a JSON/YAML object' },
 ]
 
-const failure = (obj: unknown) => thrownBy(() => validateObject(obj))
+const failure = (obj: unknown) => thrownBatonError(() => validateObject(obj))
 
 describe('validateObject rejects', () => {
   it.each(CASES)('$name', ({ obj, code, fields, says }) => {

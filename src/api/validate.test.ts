@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { describeInvalid } from './field-errors.ts'
-import { deployment, service, thrownBy } from './test-objects.ts'
+import { deployment, service } from './test-objects.ts'
+import { thrownBatonError } from '../../test/support/baton-error.ts'
 import { SERVED_KINDS, validateObject } from './validate.ts'
 
 const validDeployment = deployment
 const validService = service
 
-const failure = (obj: unknown) => thrownBy(() => validateObject(obj))
+const failure = (obj: unknown) => thrownBatonError(() => validateObject(obj))
 
 describe('validateObject accepts', () => {
   const cases: Array<{ name: string; obj: unknown }> = [

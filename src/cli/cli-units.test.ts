@@ -1,7 +1,7 @@
 import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { FakeClock } from '../platform/clock.ts'
-import { ApiClient } from './client.ts'
+import { cliClient } from './client.ts'
 import { threeWayMerge } from './commands/three-way-merge.ts'
 import { resolveConnection } from './config.ts'
 import { renderRolloutProgress } from './printers/rollout-progress.ts'
@@ -45,7 +45,7 @@ describe('ApiClient', () => {
         s.close(() => resolve(p))
       })
     })
-    const client = new ApiClient({ server: `http://127.0.0.1:${port}`, token: 't' })
+    const client = cliClient(`http://127.0.0.1:${port}`, 't')
     await expect(client.version()).rejects.toMatchObject({
       code: 'BATON_DAEMON_UNREACHABLE',
       message: `cannot reach the Baton daemon at http://127.0.0.1:${port}`,

@@ -16,7 +16,7 @@ import { isBatonError, type BatonError } from '../errors/baton-error.ts'
 import type { ErrorCode } from '../errors/codes.ts'
 import { systemClock, type Clock } from '../platform/clock.ts'
 import { isTty } from '../platform/env.ts'
-import { ApiClient, type Fetch, ServerError } from './client.ts'
+import { type ApiClient, cliClient, ServerError, type Transport } from './client.ts'
 import type { AnyCommand, CliContext, CliIO } from './command.ts'
 import { commandsFor } from './commands/registry.ts'
 import { type ConfigSources, resolveConnection, systemSources } from './config.ts'
@@ -26,7 +26,7 @@ export interface CliDeps {
   clock?: Clock
   sources?: ConfigSources
   /** Replaces global fetch: tests route requests to an in-process API app. */
-  fetch?: Fetch
+  fetch?: Transport
   repoRoot?: string
   signal?: AbortSignal
 }
@@ -152,7 +152,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       client: () => {
         if (!client) {
           const c = connection()
-          client = new ApiClient({ server: c.server, token: c.token, ...(deps.fetch ? { fetch: deps.fetch } : {}) })
+          client = cliClient(c.server, c.token, deps.fetch)
         }
         return client
       },

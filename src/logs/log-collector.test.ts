@@ -56,14 +56,6 @@ async function collect(it: AsyncIterable<string>): Promise<string[]> {
   return out
 }
 
-async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
-
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0)
@@ -240,12 +232,12 @@ console.log(JSON.stringify({ app: app.pid }))
     )
     cleanups.push(() => alive(appPid) && process.kill(appPid, 'SIGKILL'))
     const logFile = path.join(logsDir(podDir), 'app.log')
-    await waitFor(() => statSync(logFile, { throwIfNoEntry: false })?.size !== undefined && readFileSync(logFile, 'utf8').includes('tick 3'))
+    await expect.poll(() => statSync(logFile, { throwIfNoEntry: false })?.size !== undefined && readFileSync(logFile, 'utf8').includes('tick 3'), { timeout: 10_000, interval: 20 }).toBe(true)
     agent.kill('SIGKILL')
     await new Promise((r) => agent.once('exit', r))
     const collectedBefore = readFileSync(logFile, 'utf8')
     // No agent: the app neither blocks nor dies; it finishes on its own.
-    await waitFor(() => !alive(appPid))
+    await expect.poll(() => !alive(appPid), { timeout: 10_000, interval: 20 }).toBe(true)
     expect(readFileSync(logFile, 'utf8')).toBe(collectedBefore)
 
     const logs = new LogCollector({ clock: systemClock, periodMs: 20 })

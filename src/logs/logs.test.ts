@@ -143,7 +143,7 @@ describe('readLogs', () => {
         if (l === 'after-4') abort.abort()
       }
     })()
-    await waitFor(() => seen.length === 1)
+    await expect.poll(() => seen.length === 1, { timeout: 5_000, interval: 10 }).toBe(true)
     for (let i = 0; i < 5; i++) w.write('stdout', `after-${i}\n`) // 120 bytes hold 2 records of 48: this rotates twice between two polls
     await done
     w.close()
@@ -151,11 +151,3 @@ describe('readLogs', () => {
     expect(seen).toEqual(['before', 'after-0', 'after-1', 'after-2', 'after-3', 'after-4'])
   })
 })
-
-async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
-  const until = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}

@@ -4,8 +4,8 @@ import { FakeClock } from '../platform/clock.ts'
 import { ContainerProbes } from './container-probes.ts'
 import { ProbeRunner, type ProbeOutcome, type ProbeReport } from './probe-runner.ts'
 import { probeTiming, type ProbeKind } from './probe-timing.ts'
+import { T0 } from '../../test/support/builders.ts'
 
-const T0 = Date.parse('2026-01-01T00:00:00Z')
 const settle = () => new Promise<void>((r) => setImmediate(r))
 
 /** Advances fake time to `ms` after T0, letting each probe attempt's promise settle. */

@@ -5,7 +5,6 @@ import { afterEach, describe, expect, it } from 'vitest'
 import {
   cleanup,
   closeAll,
-  eventually,
   freePort,
   keepAliveAgent,
   rawExchange,
@@ -144,12 +143,12 @@ describe('HTTP proxy: streaming and upgrades', () => {
       if (got.includes('\r\n\r\n') && !got.includes('echo')) s.write('ping')
     })
     s.write('GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n')
-    await eventually(() => got.includes('echo:ping'))
+    await expect.poll(() => got.includes('echo:ping'), { timeout: 3_000, interval: 10 }).toBe(true)
     expect(got).toMatch(/^HTTP\/1\.1 101 /)
     // The tunnel counts as in flight on its pod until it closes.
     expect(dp.inflight('a')).toBe(1)
     s.destroy()
-    await eventually(() => dp.inflight('a') === 0)
+    await expect.poll(() => dp.inflight('a') === 0, { timeout: 3_000, interval: 10 }).toBe(true)
   })
 })
 
@@ -221,7 +220,7 @@ describe('HTTP proxy: no replica', () => {
     const a = await startBackend('a')
     const { url, dp, route } = await startPlane([], { timeouts: { endpointWaitMs: 5_000 } })
     const pending = request(url)
-    await eventually(() => dp.metrics().services[0]!.waiting === 1)
+    await expect.poll(() => dp.metrics().services[0]!.waiting === 1, { timeout: 3_000, interval: 10 }).toBe(true)
     await dp.setRoutes([{ ...route, backends: [a.backend('a')] }])
     expect((await pending).body).toBe('a')
   })
@@ -240,7 +239,7 @@ describe('HTTP proxy: drain', () => {
     await request(url, { agent })
     await request(url, { agent }) // both replicas now hold an idle pooled connection
     const slow = request(url, { path: '/slow' })
-    await eventually(() => release.length === 1 || b.seen.some((r) => r.url === '/slow'))
+    await expect.poll(() => release.length === 1 || b.seen.some((r) => r.url === '/slow'), { timeout: 3_000, interval: 10 }).toBe(true)
     if (release.length === 0) throw new Error('round robin sent /slow to b; expected a')
     expect(dp.inflight('a')).toBe(1)
 
@@ -254,18 +253,15 @@ describe('HTTP proxy: drain', () => {
 
     release[0]!()
     expect((await slow).body).toBe('a-slow')
-    await eventually(() => drained === true)
-    await eventually(
-      () => new Promise<boolean>((r) => a.server.getConnections((_e, n) => r(n === 0))),
-      2_000,
-    )
+    await expect.poll(() => drained === true, { timeout: 3_000, interval: 10 }).toBe(true)
+    await expect.poll(() => new Promise<boolean>((r) => a.server.getConnections((_e, n) => r(n === 0))), { timeout: 2_000, interval: 10 }).toBe(true)
   })
 
   it('gives up waiting at the deadline while a request is still in flight', async () => {
     const a = await startBackend('a', () => {}) // never answers
     const { url, dp, route } = await startPlane([a.backend('a')])
     void request(url).catch(() => {})
-    await eventually(() => dp.inflight('a') === 1)
+    await expect.poll(() => dp.inflight('a') === 1, { timeout: 3_000, interval: 10 }).toBe(true)
     await dp.setRoutes([{ ...route, backends: [] }])
     expect(await dp.waitDrained('a', Date.now() + 100)).toBe(false)
     expect(await dp.waitDrained('never-routed', Date.now() + 100)).toBe(true)
@@ -310,7 +306,7 @@ describe('HTTP proxy: route removal', () => {
     const a = await startBackend('a', (_req, res) => void (release = () => res.end('done')))
     const { url, port, dp } = await startPlane([a.backend('a')])
     const inFlight = request(url)
-    await eventually(() => a.seen.length === 1)
+    await expect.poll(() => a.seen.length === 1, { timeout: 3_000, interval: 10 }).toBe(true)
     await dp.setRoutes([])
     await expect(request(`http://127.0.0.1:${port}`)).rejects.toThrow(/ECONNREFUSED/)
     release()
@@ -379,11 +375,11 @@ describe('HTTP proxy: figures and bad input', () => {
     })
     const { url, port, dp } = await startPlane([a.backend('a')])
     const s = net.connect(port, '127.0.0.1', () => s.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n'))
-    await eventually(() => a.seen.length === 1)
+    await expect.poll(() => a.seen.length === 1, { timeout: 3_000, interval: 10 }).toBe(true)
     s.destroy()
-    await eventually(() => dp.metrics().anomalies.clientAborts === 1)
+    await expect.poll(() => dp.metrics().anomalies.clientAborts === 1, { timeout: 3_000, interval: 10 }).toBe(true)
     expect((await request(url)).body).toBe('a')
-    await eventually(() => dp.inflight('a') === 0)
+    await expect.poll(() => dp.inflight('a') === 0, { timeout: 3_000, interval: 10 }).toBe(true)
   })
 })
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { desiredEndpoints } from '../controllers/endpoints/plan.ts'
-import { aPod, aService } from '../controllers/endpoints/testing.ts'
+import { aServingPod } from '../controllers/endpoints/testing.ts'
+import { aService } from '../../test/support/builders.ts'
 import { FakeClock } from '../platform/clock.ts'
 import { sequentialIds } from '../platform/ids.ts'
 import { createMemoryStore } from '../store/memory/memory-store.ts'
@@ -8,13 +9,13 @@ import { desiredRoutes, proxyMode, RouteSyncer } from './route-sync.ts'
 import type { LoadBalancerControl, ServiceRoute } from './types.ts'
 
 const pods = [
-  aPod('web-1', { labels: { app: 'web', 'pod-template-hash': 'v1hash' } }),
-  aPod('web-2', { ready: false, ports: [{ containerPort: 8080, hostPort: 30002, name: 'http' }] }),
+  aServingPod('web-1', { labels: { app: 'web', 'pod-template-hash': 'v1hash' } }),
+  aServingPod('web-2', { ready: false, ports: [{ containerPort: 8080, hostPort: 30002, name: 'http' }] }),
 ]
 
 describe('desiredRoutes', () => {
   it('routes a service port to its ready replicas, with their revision', () => {
-    const svc = aService('web')
+    const svc = aService({ name: 'web' })
     const { routes, conflicts } = desiredRoutes([svc], [desiredEndpoints(svc, pods)], pods)
     expect(conflicts).toEqual([])
     expect(routes).toEqual([
@@ -30,22 +31,22 @@ describe('desiredRoutes', () => {
   })
 
   it.each([
-    { name: 'ClusterIP on 127.0.0.1:port', svc: aService('web'), host: '0.0.0.0', want: ['0.0.0.0:8000'] },
+    { name: 'ClusterIP on 127.0.0.1:port', svc: aService({ name: 'web' }), host: '0.0.0.0', want: ['0.0.0.0:8000'] },
     {
       name: 'annotation overrides the host',
-      svc: aService('web', undefined, { annotations: { 'baton.dev/listen-address': '127.0.0.2' } }),
+      svc: aService({ name: 'web', annotations: { 'baton.dev/listen-address': '127.0.0.2' } }),
       host: '127.0.0.1',
       want: ['127.0.0.2:8000'],
     },
     {
       name: 'NodePort also listens on its nodePort',
-      svc: aService('web', [{ name: 'http', port: 8000, targetPort: 'http', nodePort: 30080 }], { type: 'NodePort' }),
+      svc: aService({ name: 'web', ports: [{ name: 'http', port: 8000, targetPort: 'http', nodePort: 30080 }], type: 'NodePort' }),
       host: '127.0.0.1',
       want: ['127.0.0.1:8000', '127.0.0.1:30080'],
     },
     {
       name: 'UDP ports are not served',
-      svc: aService('web', [{ name: 'dns', port: 53, protocol: 'UDP' }]),
+      svc: aService({ name: 'web', ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] }),
       host: '127.0.0.1',
       want: [],
     },
@@ -55,8 +56,8 @@ describe('desiredRoutes', () => {
   })
 
   it('gives a contested address to the older service and reports the other', () => {
-    const old = aService('old', undefined, { created: '2026-01-01T00:00:00Z' })
-    const young = aService('young', undefined, { created: '2026-02-01T00:00:00Z' })
+    const old = aService({ name: 'old', selector: { app: 'web' }, created: 0 })
+    const young = aService({ name: 'young', selector: { app: 'web' }, created: 31 * 24 * 3600 })
     const { routes, conflicts } = desiredRoutes([young, old], [], [])
     expect(routes.map((r) => r.service)).toEqual(['old'])
     expect(conflicts).toEqual([
@@ -92,7 +93,7 @@ describe('RouteSyncer', () => {
     } as unknown as LoadBalancerControl
     const syncer = new RouteSyncer({ store, control, clock, resyncMs: 10_000 })
     syncer.start()
-    store.create(aService('web'))
+    store.create(aService({ name: 'web' }))
     clock.advance(0)
     await Promise.resolve()
     await new Promise((r) => setImmediate(r))

@@ -7,7 +7,7 @@ import { systemClock } from '../platform/clock.ts'
 import { proxyDrainGate } from './drain-gate.ts'
 import { readProxyFiles } from './proxy-files.ts'
 import { adoptProxy, ensureProxy } from './supervise.ts'
-import { closeAll, cleanup, eventually, freePort, request, route, startBackend } from './testing.ts'
+import { closeAll, cleanup, freePort, request, route, startBackend } from './testing.ts'
 
 afterEach(closeAll)
 
@@ -27,14 +27,14 @@ function stopProxyOf(dir: string): void {
     } catch {
       return
     }
-    await eventually(() => {
+    await expect.poll(() => {
       try {
         process.kill(files.info.pid, 0)
         return false
       } catch {
         return true
       }
-    }, 5_000).catch(() => process.kill(files.info.pid, 'SIGKILL'))
+    }, { timeout: 5_000, interval: 10 }).toBe(true).catch(() => process.kill(files.info.pid, 'SIGKILL'))
   })
 }
 
@@ -92,13 +92,13 @@ describe('ensureProxy', () => {
     const client = await ensureProxy(dir, { args: ['--workers', '0', '--ownership-check-ms', '100'] })
     const { pid } = await client.ping()
     rmSync(join(dir, 'proxy.json'))
-    await eventually(() => {
+    await expect.poll(() => {
       try {
         process.kill(pid, 0)
         return false
       } catch {
         return true
       }
-    }, 5_000)
+    }, { timeout: 5_000, interval: 10 }).toBe(true)
   })
 })

@@ -139,16 +139,6 @@ export function keepAliveAgent(): http.Agent {
   return agent
 }
 
-/** Polls `cond` every 10 ms for at most `ms`. */
-export async function eventually(cond: () => boolean | Promise<boolean>, ms = 3_000): Promise<void> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    if (await cond()) return
-    await new Promise((r) => setTimeout(r, 10))
-  }
-  throw new Error('condition not met in time')
-}
-
 function listen(server: net.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)))
 }

@@ -51,8 +51,8 @@ function recordingController(
 }
 
 const deployment = { ...aDeployment({ name: 'web' }), metadata: { ...aDeployment().metadata, uid: 'uid-web' } }
-const rs = aReplicaSet({ name: 'web-abc', owner: deployment })
-const pod = aPod({ name: 'web-abc-x1', owner: rs })
+const rs = aReplicaSet({ name: 'web-abc', replicas: 3, owner: deployment })
+const pod = aPod({ name: 'web-abc-x1', owner: rs, phase: null })
 
 function setup(watches: Controller['watches'], behave?: (key: string, n: number) => ReconcileResult | void) {
   const clock = new FakeClock(0)

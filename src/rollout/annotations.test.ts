@@ -10,7 +10,7 @@ import {
   setNewReplicaSetAnnotations,
   setReplicasAnnotations,
 } from './annotations.ts'
-import { aDeployment } from './testing.ts'
+import { aDeployment } from '../../test/support/builders.ts'
 
 describe('setNewReplicaSetAnnotations', () => {
   // TestAnnotationUtils: raising the revision 1 → 20 one step at a time.

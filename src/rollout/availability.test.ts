@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isPodReady } from '../api/pod-readiness.ts'
 import { countReplicaSetPods, isPodAvailable, nextAvailabilityCheck, replicaSetStatusFromPods } from './availability.ts'
-import { T0, aPod, aReplicaSet } from './testing.ts'
+import { T0, aPod, aReplicaSet } from '../../test/support/builders.ts'
 
 const sec = (s: number) => T0 + s * 1000
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { DeploymentCondition, DeploymentStatus } from '../api/types.ts'
 import { checkPausedConditions, getDeploymentCondition, newDeploymentCondition, removeDeploymentCondition, setDeploymentCondition } from './conditions.ts'
-import { T0, aDeployment, at } from './testing.ts'
+import { T0, aDeployment, at } from '../../test/support/builders.ts'
 
 const progressing: DeploymentCondition = { type: 'Progressing', status: 'False', reason: 'ForSomeReason' }
 const progressing2: DeploymentCondition = { type: 'Progressing', status: 'True', reason: 'BecauseItIs' }

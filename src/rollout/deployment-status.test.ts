@@ -10,7 +10,7 @@ import {
   rolloutStatus,
   statusEquals,
 } from './deployment-status.ts'
-import { T0, aDeployment, aReplicaSet, at } from './testing.ts'
+import { T0, aDeployment, aReplicaSet, at } from '../../test/support/builders.ts'
 
 const status = (replicas: number, updated: number, ready: number, available: number): DeploymentStatus => ({
   replicas,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { IntOrString } from '../api/types.ts'
 import { maxSurge, maxUnavailable, minAvailable, resolveFenceposts } from './fenceposts.ts'
 import { scaledValue } from './intstr.ts'
-import { aDeployment } from './testing.ts'
+import { aDeployment } from '../../test/support/builders.ts'
 
 describe('scaledValue (int-or-percent)', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { formatRolloutHistory, revisionTemplate, rolloutHistory } from './history.ts'
-import { aDeployment, aReplicaSet } from './testing.ts'
+import { aDeployment, aReplicaSet } from '../../test/support/builders.ts'
 
 const d = aDeployment()
 const cause = (c: string) => ({ 'kubernetes.io/change-cause': c })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Deployment } from '../api/types.ts'
 import { planDeployment } from '../controllers/deployment/plan.ts'
 import { previewRollout, type PreviewTiming, type RolloutPreview } from './preview-simulation.ts'
-import { aDeployment, template, type DeploymentOptions } from './testing.ts'
+import { aDeployment, template, type DeploymentOptions } from '../../test/support/builders.ts'
 
 const TIMING: PreviewTiming = { readyMs: 1000, terminateMs: 1000 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isControlledBy } from '../api/owner-refs.ts'
 import { compareByRevision, findNewReplicaSet, findOldReplicaSets, maxRevision, revision } from './replica-sets.ts'
-import { aDeployment, aReplicaSet } from './testing.ts'
+import { aDeployment, aReplicaSet } from '../../test/support/builders.ts'
 
 const d = aDeployment({ image: 'app:v2' })
 const newRS = aReplicaSet({ name: 'web-new', replicas: 1, image: 'app:v2', created: 60 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { BatonError } from '../errors/baton-error.ts'
+import { thrownBatonError } from '../../test/support/baton-error.ts'
 import { pauseDeployment, planUndo, restartTemplate, resumeDeployment } from './rollback.ts'
-import { T0, aDeployment, aReplicaSet } from './testing.ts'
+import { T0, aDeployment, aReplicaSet } from '../../test/support/builders.ts'
 
 const current = aDeployment({
   image: 'app:v3',
@@ -13,13 +13,10 @@ const rss = [
   aReplicaSet({ name: 'web-3', replicas: 1, revision: 3, image: 'app:v3' }),
 ]
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    return e instanceof BatonError ? `${e.code}: ${e.message}` : String(e)
-  }
-  return undefined
+/** "CODE: message" of the BatonError `fn` throws, as the cases below write it. */
+function codeOf(fn: () => unknown): string {
+  const e = thrownBatonError(fn)
+  return `${e.code}: ${e.message}`
 }
 
 describe('planUndo', () => {

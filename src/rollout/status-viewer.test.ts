@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { DeploymentStatus, StatefulSet, StatefulSetStatus } from '../api/types.ts'
 import { deploymentStatusViewer, statefulSetStatusViewer } from './status-viewer.ts'
-import { aDeployment } from './testing.ts'
+import { aDeployment } from '../../test/support/builders.ts'
 
 const foo = (generation: number, replicas: number, status: DeploymentStatus) => aDeployment({ name: 'foo', generation, replicas, status })
 
@@ -61,12 +61,12 @@ describe('deploymentStatusViewer', () => {
       status: { observedGeneration: 1, replicas: 3, updatedReplicas: 1 },
       conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }],
     })
-    expect(deploymentStatusViewer(d)).toEqual({ message: '', done: false, error: 'deployment "web" exceeded its progress deadline' })
+    expect(deploymentStatusViewer(d)).toEqual({ message: '', done: false, error: { code: 'BATON_ROLLOUT_FAILED', message: 'deployment "web" exceeded its progress deadline' } })
   })
 
   it.each([
     { name: 'matching revision', running: '3', want: { message: 'deployment "web" successfully rolled out\n', done: true } },
-    { name: 'revision mismatch', running: '2', want: { message: '', done: false, error: 'desired revision (3) is different from the running revision (2)' } },
+    { name: 'revision mismatch', running: '2', want: { message: '', done: false, error: { code: 'BATON_BAD_REQUEST', message: 'desired revision (3) is different from the running revision (2)' } } },
   ])('--revision: $name', ({ running, want }) => {
     const d = aDeployment({ annotations: { 'deployment.kubernetes.io/revision': running }, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 } })
     expect(deploymentStatusViewer(d, 3)).toEqual(want)
@@ -83,7 +83,7 @@ describe('statefulSetStatusViewer', () => {
     status,
   })
   it.each([
-    { name: 'OnDelete returns an error', s: sts(1, { type: 'OnDelete' }, { observedGeneration: 1, replicas: 0, readyReplicas: 1 }), want: { message: '', done: true, error: 'rollout status is only available for RollingUpdate strategy type' } },
+    { name: 'OnDelete returns an error', s: sts(1, { type: 'OnDelete' }, { observedGeneration: 1, replicas: 0, readyReplicas: 1 }), want: { message: '', done: true, error: { code: 'BATON_BAD_REQUEST', message: 'rollout status is only available for RollingUpdate strategy type' } } },
     { name: 'unobserved update is not complete', s: sts(2, { type: 'RollingUpdate' }, { observedGeneration: 1, replicas: 3, readyReplicas: 3, currentReplicas: 3, updatedReplicas: 0 }), want: { message: 'Waiting for statefulset spec update to be observed...\n', done: false } },
     { name: 'not all pods ready', s: sts(1, { type: 'RollingUpdate' }, { observedGeneration: 2, replicas: 3, readyReplicas: 2, currentReplicas: 3, updatedReplicas: 0 }), want: { message: 'Waiting for 1 pods to be ready...\n', done: false } },
     { name: 'partition complete when all above it are updated', s: sts(1, { type: 'RollingUpdate', rollingUpdate: { partition: 2 } }, { observedGeneration: 2, replicas: 3, readyReplicas: 3, currentReplicas: 2, updatedReplicas: 1 }), want: { message: 'partitioned roll out complete: 1 new pods have been updated...\n', done: true } },

@@ -5,6 +5,7 @@
  * when `done` is true or `error` is set. Messages end with a newline, as kubectl's do.
  */
 import type { Deployment, StatefulSet } from '../api/types.ts'
+import type { ErrorCode } from '../errors/codes.ts'
 import { REASON_PROGRESS_DEADLINE_EXCEEDED, getDeploymentCondition } from './conditions.ts'
 import { revision as revisionOf } from './replica-sets.ts'
 
@@ -12,8 +13,18 @@ export interface RolloutStatus {
   message: string
   done: boolean
   /** Set when watching should stop with a failure (exit code 1); message is then empty. */
-  error?: string
+  error?: RolloutStatusError
 }
+
+/** Why watching stops: the code tells the caller which failure it is, the message is kubectl's. */
+export interface RolloutStatusError {
+  /** BATON_ROLLOUT_FAILED for an exceeded progress deadline; BATON_BAD_REQUEST for a status that cannot be asked for. */
+  code: Extract<ErrorCode, 'BATON_ROLLOUT_FAILED' | 'BATON_BAD_REQUEST'>
+  message: string
+}
+
+const failed = (message: string): RolloutStatusError => ({ code: 'BATON_ROLLOUT_FAILED', message })
+const refused = (message: string): RolloutStatusError => ({ code: 'BATON_BAD_REQUEST', message })
 
 /**
  * @example
@@ -24,10 +35,10 @@ export function deploymentStatusViewer(d: Deployment, revision?: number): Rollou
   if (revision !== undefined && revision > 0) {
     const running = revisionOf(d)
     if (running === undefined) {
-      return { message: '', done: false, error: `cannot get the revision of deployment "${name}": invalid revision annotation` }
+      return { message: '', done: false, error: refused(`cannot get the revision of deployment "${name}": invalid revision annotation`) }
     }
     if (running !== revision) {
-      return { message: '', done: false, error: `desired revision (${revision}) is different from the running revision (${running})` }
+      return { message: '', done: false, error: refused(`desired revision (${revision}) is different from the running revision (${running})`) }
     }
   }
   const s = d.status ?? {}
@@ -35,7 +46,7 @@ export function deploymentStatusViewer(d: Deployment, revision?: number): Rollou
     return { message: 'Waiting for deployment spec update to be observed...\n', done: false }
   }
   if (getDeploymentCondition(s, 'Progressing')?.reason === REASON_PROGRESS_DEADLINE_EXCEEDED) {
-    return { message: '', done: false, error: `deployment "${name}" exceeded its progress deadline` }
+    return { message: '', done: false, error: failed(`deployment "${name}" exceeded its progress deadline`) }
   }
   const replicas = s.replicas ?? 0
   const updated = s.updatedReplicas ?? 0
@@ -53,7 +64,7 @@ export function deploymentStatusViewer(d: Deployment, revision?: number): Rollou
 export function statefulSetStatusViewer(sts: StatefulSet): RolloutStatus {
   const strategy = sts.spec.updateStrategy
   if ((strategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') {
-    return { message: '', done: true, error: 'rollout status is only available for RollingUpdate strategy type' }
+    return { message: '', done: true, error: refused('rollout status is only available for RollingUpdate strategy type') }
   }
   const s = sts.status ?? { replicas: 0 }
   const observed = s.observedGeneration ?? 0

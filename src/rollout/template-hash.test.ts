@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { PodTemplateSpec } from '../api/types.ts'
 import { canonicalJson, computeHash, equalIgnoreHash, fnv32a, replicaSetName, safeEncodeString } from './template-hash.ts'
-import { template } from './testing.ts'
+import { template } from '../../test/support/builders.ts'
 
 const bytes = (s: string) => new TextEncoder().encode(s)
 

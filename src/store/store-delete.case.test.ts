@@ -4,17 +4,8 @@
  */
 import { describe, expect, it } from 'vitest'
 
-import {
-  aConfigMap,
-  aDeployment,
-  aPod,
-  aReplicaSet,
-  type MakeStore,
-  recorder,
-  thrown,
-  TrippingClock,
-  useStores,
-} from './testing.ts'
+import { aConfigMap, aDeployment, aPod, aReplicaSet, type MakeStore, recorder, TrippingClock, useStores } from './testing.ts'
+import { thrownBatonError } from '../../test/support/baton-error.ts'
 import { formatTimestamp } from '../api/timestamps.ts'
 
 export function runDeleteConformance(make: MakeStore): void {
@@ -32,7 +23,7 @@ export function runDeleteConformance(make: MakeStore): void {
 
     it('fails on a missing object, naming it with a hint', () => {
       const { store } = open()
-      expect(thrown(() => store.delete('Pod', 'prod', 'nope'))).toMatchObject({
+      expect(thrownBatonError(() => store.delete('Pod', 'prod', 'nope'))).toMatchObject({
         code: 'BATON_NOT_FOUND',
         message: 'pods "nope" not found',
         hint: expect.stringContaining('baton get pods -n prod'),
@@ -43,7 +34,7 @@ export function runDeleteConformance(make: MakeStore): void {
       const { store } = open()
       const cm = store.create<'ConfigMap'>(aConfigMap('cfg'))
       store.update({ ...cm, data: { k: 'v2' } })
-      expect(thrown(() => store.delete('ConfigMap', 'default', 'cfg', { resourceVersion: cm.metadata.resourceVersion! })))
+      expect(thrownBatonError(() => store.delete('ConfigMap', 'default', 'cfg', { resourceVersion: cm.metadata.resourceVersion! })))
         .toMatchObject({ code: 'BATON_CONFLICT' })
       expect(store.get('ConfigMap', 'default', 'cfg')).toBeDefined()
     })

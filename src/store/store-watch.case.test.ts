@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Kind } from '../api/types.ts'
 import type { WatchOptions } from './types.ts'
-import { aConfigMap, aDeployment, aPod, type MakeStore, recorder, thrown, useStores } from './testing.ts'
+import { aConfigMap, aDeployment, aPod, type MakeStore, recorder, useStores } from './testing.ts'
+import { thrownBatonError } from '../../test/support/baton-error.ts'
 
 export function runWatchConformance(make: MakeStore): void {
   const open = useStores(make)
@@ -65,7 +66,7 @@ export function runWatchConformance(make: MakeStore): void {
     it('from a resourceVersion older than the history fails with BATON_GONE', () => {
       const { store } = open({ historyLimit: 3 })
       for (const n of ['a', 'b', 'c', 'd', 'e']) store.create<'ConfigMap'>(aConfigMap(n))
-      expect(thrown(() => store.watch('ConfigMap', { resourceVersion: '1' }, () => {}))).toMatchObject({
+      expect(thrownBatonError(() => store.watch('ConfigMap', { resourceVersion: '1' }, () => {}))).toMatchObject({
         code: 'BATON_GONE',
         message: 'too old resource version: 1 (2)',
       })
@@ -76,7 +77,7 @@ export function runWatchConformance(make: MakeStore): void {
 
     it('refuses a resourceVersion that is not a number', () => {
       const { store } = open()
-      expect(thrown(() => store.watch('Pod', { resourceVersion: 'abc' }, () => {}))).toMatchObject({ code: 'BATON_BAD_REQUEST' })
+      expect(thrownBatonError(() => store.watch('Pod', { resourceVersion: 'abc' }, () => {}))).toMatchObject({ code: 'BATON_BAD_REQUEST' })
     })
 
     // `live` is creation order; `initial` (watch from "0": current state) is kind, namespace, name order.
@@ -172,8 +173,8 @@ export function runWatchConformance(make: MakeStore): void {
       store.create<'ConfigMap'>(aConfigMap('a'))
       const rec = recorder()
       store.watch(undefined, { resourceVersion: store.currentResourceVersion() }, rec.handler)
-      thrown(() => store.create<'ConfigMap'>(aConfigMap('a')))
-      thrown(() => store.update({ ...aConfigMap('a'), metadata: { name: 'a', resourceVersion: '999' } }))
+      thrownBatonError(() => store.create<'ConfigMap'>(aConfigMap('a')))
+      thrownBatonError(() => store.update({ ...aConfigMap('a'), metadata: { name: 'a', resourceVersion: '999' } }))
       expect(rec.events).toEqual([])
     })
   })

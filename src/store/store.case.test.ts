@@ -8,7 +8,8 @@ import type { ConfigMap, Deployment, LabelSelector } from '../api/types.ts'
 
 import { runDeleteConformance } from './store-delete.case.test.ts'
 import { runWatchConformance } from './store-watch.case.test.ts'
-import { aConfigMap, aDeployment, aPod, type MakeStore, thrown, useStores } from './testing.ts'
+import { aConfigMap, aDeployment, aPod, type MakeStore, useStores } from './testing.ts'
+import { thrownBatonError } from '../../test/support/baton-error.ts'
 import { formatTimestamp } from '../api/timestamps.ts'
 
 export type { MakeStore, StoreHarness } from './testing.ts'
@@ -54,7 +55,7 @@ function runCrudConformance(make: MakeStore): void {
       const { store } = open()
       store.create<'Deployment'>(aDeployment('web'))
       const rv = store.currentResourceVersion()
-      expect(thrown(() => store.create<'Deployment'>(aDeployment('web', { replicas: 5 })))).toMatchObject({
+      expect(thrownBatonError(() => store.create<'Deployment'>(aDeployment('web', { replicas: 5 })))).toMatchObject({
         code: 'BATON_ALREADY_EXISTS',
         message: 'deployments.apps "web" already exists',
       })
@@ -72,7 +73,7 @@ function runCrudConformance(make: MakeStore): void {
 
     it('refuses an object without a name', () => {
       const { store } = open()
-      expect(thrown(() => store.create<'ConfigMap'>(aConfigMap('')))).toMatchObject({
+      expect(thrownBatonError(() => store.create<'ConfigMap'>(aConfigMap('')))).toMatchObject({
         code: 'BATON_INVALID',
         message: 'configmaps: metadata.name: Required value',
       })
@@ -132,7 +133,7 @@ function runCrudConformance(make: MakeStore): void {
       const first = store.create<'Deployment'>(aDeployment('web'))
       store.update({ ...first, spec: { ...first.spec, replicas: 2 } })
       const rv = store.currentResourceVersion()
-      expect(thrown(() => store.update({ ...first, spec: { ...first.spec, replicas: 9 } }))).toMatchObject({
+      expect(thrownBatonError(() => store.update({ ...first, spec: { ...first.spec, replicas: 9 } }))).toMatchObject({
         code: 'BATON_CONFLICT',
         message:
           'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; ' +
@@ -159,12 +160,12 @@ function runCrudConformance(make: MakeStore): void {
       store.delete('ConfigMap', 'default', 'cfg')
       store.create<'ConfigMap'>(aConfigMap('cfg'))
       const { resourceVersion: _, ...metadata } = old.metadata
-      expect(thrown(() => store.update({ ...old, metadata }))).toMatchObject({ code: 'BATON_CONFLICT' })
+      expect(thrownBatonError(() => store.update({ ...old, metadata }))).toMatchObject({ code: 'BATON_CONFLICT' })
     })
 
     it('fails on a missing object, naming it', () => {
       const { store } = open()
-      expect(thrown(() => store.update<'Deployment'>(aDeployment('web')))).toMatchObject({
+      expect(thrownBatonError(() => store.update<'Deployment'>(aDeployment('web')))).toMatchObject({
         code: 'BATON_NOT_FOUND',
         message: 'deployments.apps "web" not found',
         hint: expect.stringContaining('-n default'),
@@ -242,7 +243,7 @@ function runCrudConformance(make: MakeStore): void {
       const { store } = open()
       const d = store.create<'Deployment'>(aDeployment('web'))
       store.updateStatus({ ...d, status: { replicas: 1 } })
-      expect(thrown(() => store.updateStatus({ ...d, status: { replicas: 2 } }))).toMatchObject({ code: 'BATON_CONFLICT' })
+      expect(thrownBatonError(() => store.updateStatus({ ...d, status: { replicas: 2 } }))).toMatchObject({ code: 'BATON_CONFLICT' })
     })
   })
 
@@ -315,8 +316,8 @@ function runCrudConformance(make: MakeStore): void {
     it('refuses every call once closed', () => {
       const { store } = open()
       store.close()
-      expect(thrown(() => store.get('Pod', 'default', 'p'))).toMatchObject({ code: 'BATON_STORE' })
-      expect(thrown(() => store.create<'Pod'>(aPod('p')))).toMatchObject({ code: 'BATON_STORE' })
+      expect(thrownBatonError(() => store.get('Pod', 'default', 'p'))).toMatchObject({ code: 'BATON_STORE' })
+      expect(thrownBatonError(() => store.create<'Pod'>(aPod('p')))).toMatchObject({ code: 'BATON_STORE' })
     })
   })
 }

@@ -128,14 +128,3 @@ export function recorder() {
       ),
   }
 }
-
-/** What a BatonError-throwing call threw, for asserting code and message together. */
-export function thrown(fn: () => unknown): { code?: string; message?: string; hint?: string } {
-  try {
-    fn()
-  } catch (err) {
-    const e = err as { code?: string; message?: string; hint?: string }
-    return { code: e.code, message: e.message, hint: e.hint }
-  }
-  throw new Error('expected the call to throw')
-}

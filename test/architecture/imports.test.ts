@@ -95,6 +95,13 @@ const RULES: Rule[] = [
     forbids: (i) => !i.typeOnly && inside(i.target, 'controllers', 'runtime', 'cli', 'daemon'),
   },
   {
+    name: 'client/ runs in the browser too: no node:* module, and only api/, errors/ and its own folder (artifact types aside)',
+    applies: (f) => inside(f, 'client') && !isTestSupport(f),
+    forbids: (i) =>
+      i.target.startsWith('node:') ||
+      (i.target.endsWith('.ts') && !inside(i.target, 'api', 'errors', 'client') && !(i.typeOnly && i.target === 'artifacts/types.ts')),
+  },
+  {
     name: 'nothing but the daemon (and test support) imports daemon/',
     applies: (f) => !inside(f, 'daemon') && !isTestSupport(f),
     forbids: (i) => inside(i.target, 'daemon'),

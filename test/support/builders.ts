@@ -1,43 +1,50 @@
 /**
  * @module
- * Test builders (P15): the smallest valid objects, overridable field by field.
+ * The test builders: the smallest valid objects, overridable field by field, one signature
+ * each (an options object) and one set of defaults for every test that imports them. Times
+ * are seconds after T0, the epoch of every test clock.
+ *
+ * Defaults: a Deployment `web` of 1 replica at `app:v2`, whose pod template serves on 8080 with
+ * a readiness probe (the fake node agent then waits its readyDelayMs), with Kubernetes'
+ * defaults for minReadySeconds (0), revisionHistoryLimit (10) and progressDeadlineSeconds
+ * (600); a ReplicaSet of that Deployment at `app:v1` (so an older one); a Running pod.
  *
  * @example
  * aDeployment({ name: 'busy', replicas: 10, maxSurge: 1, maxUnavailable: 1 })
- * aPod({ name: 'web-abc-x1', owner: rs, ready: true, readySince: clock.now() })
+ * aReplicaSet({ name: 'web-2', replicas: 3, available: 3, revision: 2, image: 'app:v2', owner: d })
+ * aPod({ name: 'web-2-a', owner: rs, readySince: 5 })
  */
+import { formatTimestamp } from '../../src/api/timestamps.ts'
 import type {
   Container,
   Deployment,
+  DeploymentCondition,
+  DeploymentStatus,
   IntOrString,
-  OwnerReference,
   Pod,
   PodCondition,
+  PodPhase,
+  PodTemplateSpec,
   Probe,
   ReplicaSet,
+  Service,
+  ServiceSpec,
 } from '../../src/api/types.ts'
-
 import { DEFAULT_NODE_NAME } from '../../src/api/node-name.ts'
-import { formatTimestamp } from '../../src/api/timestamps.ts'
+import { REVISION_ANNOTATION } from '../../src/rollout/annotations.ts'
+import { POD_TEMPLATE_HASH_LABEL } from '../../src/rollout/template-hash.ts'
 
-export interface DeploymentOptions {
-  name?: string
-  namespace?: string
-  replicas?: number
-  image?: string
-  maxSurge?: IntOrString
-  maxUnavailable?: IntOrString
-  strategy?: 'RollingUpdate' | 'Recreate'
-  minReadySeconds?: number
-  progressDeadlineSeconds?: number
-  revisionHistoryLimit?: number
-  paused?: boolean
-  /** Give the container an HTTP readiness probe (the fake agent then waits readyDelayMs). */
-  readinessProbe?: boolean
+/** 2026-01-01T00:00:00Z, the epoch of every test clock. */
+export const T0 = Date.parse('2026-01-01T00:00:00Z')
+
+/** The timestamp `seconds` after T0. */
+export function at(seconds: number): string {
+  return formatTimestamp(T0 + seconds * 1000)
 }
 
 export const READINESS_PROBE: Probe = { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 }
 
+/** A container listening on 8080, with the readiness probe unless `probe` is false. */
 export function aContainer(name: string, image: string, probe = true): Container {
   return {
     name,
@@ -47,136 +54,217 @@ export function aContainer(name: string, image: string, probe = true): Container
   }
 }
 
-export function aDeployment(o: DeploymentOptions = {}): Deployment {
-  const name = o.name ?? 'web'
-  const labels = { app: name }
-  const strategy = o.strategy ?? 'RollingUpdate'
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: o.namespace ?? 'default', labels },
-    spec: {
-      replicas: o.replicas ?? 3,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: { containers: [aContainer(name, o.image ?? `${name}:1`, o.readinessProbe ?? true)] },
-      },
-      strategy:
-        strategy === 'Recreate'
-          ? { type: 'Recreate' }
-          : {
-              type: 'RollingUpdate',
-              rollingUpdate: { maxSurge: o.maxSurge ?? '25%', maxUnavailable: o.maxUnavailable ?? '25%' },
-            },
-      minReadySeconds: o.minReadySeconds ?? 0,
-      revisionHistoryLimit: o.revisionHistoryLimit ?? 10,
-      progressDeadlineSeconds: o.progressDeadlineSeconds ?? 600,
-      ...(o.paused !== undefined ? { paused: o.paused } : {}),
-    },
-  }
+/** The smallest pod template: one container `app`, no ports, no probe. */
+export function template(image: string, name = 'web', extraLabels: Record<string, string> = {}): PodTemplateSpec {
+  return { metadata: { labels: { app: name, ...extraLabels } }, spec: { containers: [{ name: 'app', image }] } }
 }
 
-export function ownerRef(owner: Deployment | ReplicaSet): OwnerReference {
-  return {
-    apiVersion: 'apps/v1',
-    kind: owner.kind,
-    name: owner.metadata.name,
-    uid: owner.metadata.uid ?? `uid-${owner.metadata.name}`,
-    controller: true,
-    blockOwnerDeletion: true,
-  }
+/** The builders' default template: container `app` serving on 8080 with a readiness probe. */
+function servingTemplate(image: string, name: string, extraLabels: Record<string, string> = {}, probe = true): PodTemplateSpec {
+  return { metadata: { labels: { app: name, ...extraLabels } }, spec: { containers: [aContainer('app', image, probe)] } }
 }
 
-export interface ReplicaSetOptions {
+export interface DeploymentOptions {
   name?: string
   namespace?: string
   replicas?: number
   image?: string
-  owner?: Deployment
+  /** Replaces the default template (then `image` and `readinessProbe` are not used). */
+  template?: PodTemplateSpec
+  /** The default template's readiness probe (default true). */
+  readinessProbe?: boolean
+  strategy?: 'RollingUpdate' | 'Recreate'
+  maxSurge?: IntOrString
+  maxUnavailable?: IntOrString
+  generation?: number
+  annotations?: Record<string, string>
+  revisionHistoryLimit?: number
+  progressDeadlineSeconds?: number
   minReadySeconds?: number
-  uid?: string
-  createdAt?: number
+  paused?: boolean
+  status?: DeploymentStatus
+  conditions?: DeploymentCondition[]
 }
 
-export function aReplicaSet(o: ReplicaSetOptions = {}): ReplicaSet {
-  const name = o.name ?? 'web-5d4f8'
-  const labels = { app: 'web', 'pod-template-hash': name.slice(name.lastIndexOf('-') + 1) }
-  return {
+export function aDeployment(o: DeploymentOptions = {}): Deployment {
+  const name = o.name ?? 'web'
+  const strategy = o.strategy ?? 'RollingUpdate'
+  const d: Deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: o.namespace ?? 'default', uid: `uid-${name}`, generation: o.generation ?? 1 },
+    spec: {
+      replicas: o.replicas ?? 1,
+      selector: { matchLabels: { app: name } },
+      template: o.template ?? servingTemplate(o.image ?? 'app:v2', name, {}, o.readinessProbe ?? true),
+      strategy:
+        strategy === 'Recreate'
+          ? { type: 'Recreate' }
+          : { type: 'RollingUpdate', rollingUpdate: { maxSurge: o.maxSurge ?? '25%', maxUnavailable: o.maxUnavailable ?? '25%' } },
+      minReadySeconds: o.minReadySeconds ?? 0,
+      revisionHistoryLimit: o.revisionHistoryLimit ?? 10,
+      progressDeadlineSeconds: o.progressDeadlineSeconds ?? 600,
+    },
+  }
+  if (o.annotations) d.metadata.annotations = o.annotations
+  if (o.paused !== undefined) d.spec.paused = o.paused
+  if (o.status || o.conditions) d.status = { ...o.status, ...(o.conditions ? { conditions: o.conditions } : {}) }
+  return d
+}
+
+export interface ReplicaSetOptions {
+  name: string
+  replicas: number
+  namespace?: string
+  /** status.availableReplicas (default 0). */
+  available?: number
+  /** status.readyReplicas (default = available). */
+  ready?: number
+  /** status.replicas (default = replicas). */
+  statusReplicas?: number
+  /** Creation time in seconds after T0 (default 0). */
+  created?: number
+  revision?: number | string
+  image?: string
+  /** The controlling Deployment (default: aDeployment()); null for an orphan. */
+  owner?: Deployment | null
+  annotations?: Record<string, string>
+  generation?: number
+  observedGeneration?: number
+  deleting?: boolean
+  minReadySeconds?: number
+}
+
+export function aReplicaSet(o: ReplicaSetOptions): ReplicaSet {
+  const owner = o.owner === null ? undefined : (o.owner ?? aDeployment())
+  const app = owner?.metadata.name ?? o.name.slice(0, o.name.lastIndexOf('-'))
+  const tpl = servingTemplate(o.image ?? 'app:v1', app, { [POD_TEMPLATE_HASH_LABEL]: o.name.slice(app.length + 1) || 'hash' })
+  const annotations = { ...o.annotations }
+  if (o.revision !== undefined) annotations[REVISION_ANNOTATION] = String(o.revision)
+  const rs: ReplicaSet = {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
     metadata: {
-      name,
+      name: o.name,
       namespace: o.namespace ?? 'default',
-      uid: o.uid ?? `uid-${name}`,
-      labels,
-      ...(o.createdAt !== undefined ? { creationTimestamp: formatTimestamp(o.createdAt) } : {}),
-      ...(o.owner ? { ownerReferences: [ownerRef(o.owner)] } : {}),
+      uid: `uid-${o.name}`,
+      generation: o.generation ?? 1,
+      creationTimestamp: at(o.created ?? 0),
+      labels: { ...tpl.metadata?.labels },
+      ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: owner.metadata.name, uid: owner.metadata.uid ?? '', controller: true }] } : {}),
     },
     spec: {
-      replicas: o.replicas ?? 3,
-      minReadySeconds: o.minReadySeconds ?? 0,
-      selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [aContainer('web', o.image ?? 'web:1')] } },
+      replicas: o.replicas,
+      selector: { matchLabels: { ...tpl.metadata?.labels } },
+      template: tpl,
+      ...(o.minReadySeconds !== undefined ? { minReadySeconds: o.minReadySeconds } : {}),
+    },
+    status: {
+      replicas: o.statusReplicas ?? o.replicas,
+      readyReplicas: o.ready ?? o.available ?? 0,
+      availableReplicas: o.available ?? 0,
+      observedGeneration: o.observedGeneration ?? o.generation ?? 1,
     },
   }
+  if (Object.keys(annotations).length > 0) rs.metadata.annotations = annotations
+  if (o.deleting) rs.metadata.deletionTimestamp = at(0)
+  return rs
 }
 
 export interface PodOptions {
   name: string
   namespace?: string
   owner?: ReplicaSet
-  /** undefined: no status yet (just created). */
-  phase?: 'Pending' | 'Running' | 'Unknown' | 'Succeeded' | 'Failed'
+  /** Default: the owner's template labels, else {app: 'web'}. */
+  labels?: Record<string, string>
+  /** Default 'Running'; `null` for a pod just created, without a status. */
+  phase?: PodPhase | null
+  /** The Ready condition (default: true when `readySince` is given, else none). */
   ready?: boolean
-  /** Epoch ms of the Ready condition's last transition. */
+  /** Seconds after T0 of the Ready condition's last transition (default 0). */
   readySince?: number
+  /** Gives the pod a container status with this restart count. */
   restarts?: number
-  createdAt?: number
+  /** Creation time in seconds after T0 (default: none). */
+  created?: number
+  /** Bound to the node (default true). */
   scheduled?: boolean
   deleting?: boolean
+  /** Ports the container declares, each published on a loopback host port (status.portMappings). */
+  ports?: Array<{ containerPort: number; hostPort: number; name?: string }>
 }
 
 export function aPod(o: PodOptions): Pod {
-  const conditions: PodCondition[] = []
-  if (o.ready !== undefined) {
-    const at = formatTimestamp(o.readySince ?? 0)
-    conditions.push({ type: 'Ready', status: o.ready ? 'True' : 'False', lastTransitionTime: at })
-  }
-  return {
+  const pod: Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
       name: o.name,
       namespace: o.namespace ?? 'default',
       uid: `uid-${o.name}`,
-      labels: o.owner?.spec.template.metadata?.labels ?? { app: 'web' },
-      ...(o.createdAt !== undefined ? { creationTimestamp: formatTimestamp(o.createdAt) } : {}),
-      ...(o.deleting ? { deletionTimestamp: formatTimestamp(0) } : {}),
-      ...(o.owner ? { ownerReferences: [ownerRef(o.owner)] } : {}),
+      labels: o.labels ?? { ...(o.owner?.spec.template.metadata?.labels ?? { app: 'web' }) },
     },
-    spec: {
-      containers: [aContainer('web', 'web:1')],
-      ...(o.scheduled === false ? {} : { nodeName: DEFAULT_NODE_NAME }),
-    },
-    ...(o.phase
+    spec: { containers: [{ name: 'app', image: 'app' }], ...(o.scheduled === false ? {} : { nodeName: DEFAULT_NODE_NAME }) },
+  }
+  const ports = o.ports ?? []
+  if (ports.length > 0) pod.spec.containers[0]!.ports = ports.map((p) => ({ containerPort: p.containerPort, ...(p.name ? { name: p.name } : {}) }))
+  if (o.created !== undefined) pod.metadata.creationTimestamp = at(o.created)
+  if (o.deleting) pod.metadata.deletionTimestamp = at(0)
+  if (o.owner) {
+    pod.metadata.ownerReferences = [
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: o.owner.metadata.name, uid: o.owner.metadata.uid ?? '', controller: true },
+    ]
+  }
+  const phase = o.phase === undefined ? 'Running' : o.phase
+  if (phase === null) return pod
+  const ready = o.ready ?? (o.readySince !== undefined ? true : undefined)
+  const conditions: PodCondition[] = ready === undefined ? [] : [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: at(o.readySince ?? 0) }]
+  pod.status = {
+    phase,
+    ...(conditions.length > 0 ? { conditions } : {}),
+    ...(ports.length > 0
+      ? { portMappings: ports.map((p) => ({ containerName: 'app', containerPort: p.containerPort, hostPort: p.hostPort, ...(p.name ? { name: p.name } : {}) })) }
+      : {}),
+    ...(o.restarts !== undefined
       ? {
-          status: {
-            phase: o.phase,
-            conditions,
-            containerStatuses: [
-              {
-                name: 'web',
-                state: o.phase === 'Running' ? { running: {} } : { waiting: { reason: 'ContainerCreating' } },
-                lastState: {},
-                ready: o.ready ?? false,
-                restartCount: o.restarts ?? 0,
-                image: 'web:1',
-                imageID: '',
-              },
-            ],
-          },
+          containerStatuses: [
+            {
+              name: 'app',
+              state: phase === 'Running' ? { running: {} } : { waiting: { reason: 'ContainerCreating' } },
+              lastState: {},
+              ready: ready ?? false,
+              restartCount: o.restarts,
+              image: 'app',
+              imageID: '',
+            },
+          ],
         }
       : {}),
+  }
+  return pod
+}
+
+export interface ServiceOptions extends Partial<ServiceSpec> {
+  name?: string
+  namespace?: string
+  annotations?: Record<string, string>
+  /** Creation time in seconds after T0 (default: none). */
+  created?: number
+}
+
+/** A Service `web` selecting app=<name>, port 8000 to the pods' port named http, unless told otherwise. */
+export function aService(o: ServiceOptions = {}): Service {
+  const { name = 'web', namespace = 'default', annotations, created, ...spec } = o
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name,
+      namespace,
+      uid: `uid-svc-${name}`,
+      ...(annotations ? { annotations } : {}),
+      ...(created !== undefined ? { creationTimestamp: at(created) } : {}),
+    },
+    spec: { selector: { app: name }, ports: [{ name: 'http', port: 8000, targetPort: 'http' }], ...spec },
   }
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { aDeployment, aPod, aService } from '../testing/builders.ts'
+import { aDeployment, aPod } from '../testing/builders.ts'
+import { aService } from '../../../test/support/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
 let h: Harness
@@ -13,7 +14,7 @@ function seed(): void {
   delete d.metadata.uid
   delete d.metadata.creationTimestamp
   h.store.create(d)
-  h.store.create(aService('web'))
+  h.store.create(aService({ name: 'web', ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }], type: 'ClusterIP', clusterIP: '127.0.0.1', created: 0 }))
   const other = aDeployment('api')
   other.metadata.namespace = 'prod'
   delete other.metadata.uid

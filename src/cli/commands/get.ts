@@ -4,6 +4,7 @@
  * across namespaces, and `-w` to keep printing rows as objects change.
  */
 import type { AnyObject, Kind } from '../../api/types.ts'
+import { watchResuming } from '../client.ts'
 import { bool, defineCommand, str, usageError, type CliContext } from '../command.ts'
 import { printTable } from '../printers/tables.ts'
 import { parseResourceArgs, type ResourceArgs } from '../resource-args.ts'
@@ -93,15 +94,15 @@ export const getCommand = defineCommand<GetOptions>({
 async function watchRows(o: GetOptions, ctx: CliContext, kind: Kind, headerPrinted: boolean, resourceVersion: string): Promise<void> {
   const names = new Set(o.resources.refs.map((r) => r.name))
   let printedHeader = headerPrinted
-  const events = ctx.client().watch(
+  const events = watchResuming(
+    ctx.client(),
     kind,
     {
       ...(o.allNamespaces ? {} : { namespace: o.namespace }),
       ...(o.selector ? { labelSelector: o.selector } : {}),
       ...(names.size === 1 ? { fieldSelector: `metadata.name=${[...names][0]}` } : {}),
-      resourceVersion,
     },
-    ctx.signal,
+    { resourceVersion, signal: ctx.signal },
   )
   try {
     for await (const ev of events) {

@@ -9,7 +9,7 @@ import type { Deployment, Pod, StatefulSet } from '../../api/types.ts'
 import { BatonError } from '../../errors/baton-error.ts'
 import { findNewReplicaSet } from '../../rollout/replica-sets.ts'
 import { deploymentStatusViewer, statefulSetStatusViewer, type RolloutStatus } from '../../rollout/status-viewer.ts'
-import { type ApiClient, ServerError } from '../client.ts'
+import { type ApiClient, listAndWatch } from '../client.ts'
 import { countFlag, defineCommand, str, usageError, type CliContext } from '../command.ts'
 import { parseDuration } from '../../api/go-duration.ts'
 import { renderRolloutProgress } from '../printers/rollout-progress.ts'
@@ -30,11 +30,12 @@ type Rollable = Deployment | StatefulSet
 function statusOf(obj: Rollable, revision: number | undefined): RolloutStatus {
   const st = obj.kind === 'Deployment' ? deploymentStatusViewer(obj, revision) : statefulSetStatusViewer(obj)
   if (st.error !== undefined) {
-    const deadline = st.error.includes('progress deadline')
-    throw new BatonError(deadline ? 'BATON_ROLLOUT_FAILED' : 'BATON_BAD_REQUEST', st.error, {
-      hint: deadline
-        ? `see why with \`baton describe deployment/${obj.metadata.name}\`; go back with \`baton rollout undo deployment/${obj.metadata.name}\``
-        : `check the revisions with \`baton rollout history deployment/${obj.metadata.name}\``,
+    const { code, message } = st.error
+    throw new BatonError(code, message, {
+      hint:
+        code === 'BATON_ROLLOUT_FAILED'
+          ? `see why with \`baton describe deployment/${obj.metadata.name}\`; go back with \`baton rollout undo deployment/${obj.metadata.name}\``
+          : `check the revisions with \`baton rollout history deployment/${obj.metadata.name}\``,
     })
   }
   return st
@@ -75,32 +76,21 @@ export async function watchRollout(
   const { kind, metadata } = obj
   let st = statusOf(obj, revision)
   await onStatus(obj, st)
-  let rv = metadata.resourceVersion
-  try {
-    // The server may end a watch; a new one resumes from the last version seen.
-    while (!st.done && !signal.aborted) {
-      const events = client.watch(kind, { namespace: metadata.namespace ?? 'default', fieldSelector: `metadata.name=${metadata.name}`, ...(rv ? { resourceVersion: rv } : {}) }, signal)
-      try {
-        for await (const ev of events) {
-          if (ev.type === 'DELETED') {
-            throw new BatonError('BATON_NOT_FOUND', 'object has been deleted', { hint: `it was deleted while watching; check with \`baton get ${kind.toLowerCase()} ${metadata.name}\`` })
-          }
-          const latest = ev.object as Rollable
-          rv = latest.metadata.resourceVersion
-          st = statusOf(latest, revision)
-          await onStatus(latest, st)
-          if (st.done) break
-        }
-      } catch (err) {
-        // The version last seen has left the watch history (which the daemon keeps in memory:
-        // it restarted, or many writes went by). Start again from the object as it is now,
-        // as an informer relists: a watch without a version begins with the current object.
-        if (!(err instanceof ServerError && err.code === 'BATON_GONE')) throw err
-        rv = undefined
-      }
+  if (st.done) return true
+  // The shared list-and-watch resumes a dropped stream from the last version seen, and lists
+  // again when that version has left the watch history (the daemon keeps it in memory).
+  const events = listAndWatch(client, kind, { namespace: metadata.namespace ?? 'default', fieldSelector: `metadata.name=${metadata.name}` }, {
+    ...(metadata.resourceVersion ? { resourceVersion: metadata.resourceVersion } : {}),
+    signal,
+  })
+  for await (const ev of events) {
+    const latest = (ev.type === 'SYNC' ? ev.items[0] : ev.type === 'DELETED' ? undefined : ev.object) as Rollable | undefined
+    if (latest === undefined) {
+      throw new BatonError('BATON_NOT_FOUND', 'object has been deleted', { hint: `it was deleted while watching; check with \`baton get ${kind.toLowerCase()} ${metadata.name}\`` })
     }
-  } catch (err) {
-    if (!signal.aborted || (err as Error)?.name !== 'AbortError') throw err
+    st = statusOf(latest, revision)
+    await onStatus(latest, st)
+    if (st.done) break
   }
   return st.done
 }

@@ -6,7 +6,7 @@ import { createHarness, type Harness } from '../testing/harness.ts'
 import { FakeClock } from '../../platform/clock.ts'
 import { sequentialIds } from '../../platform/ids.ts'
 import { createMemoryStore } from '../../store/memory/memory-store.ts'
-import { T0 } from '../../rollout/testing.ts'
+import { T0 } from '../../../test/support/builders.ts'
 
 let h: Harness
 beforeEach(() => {

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:f
 import { join } from 'node:path'
 import { BatonError } from '../../errors/baton-error.ts'
 import { DAEMON_V8_FLAGS, DATA_FILES, DEFAULT_API_PORT, childNodeEnv, codePath } from '../../platform/env.ts'
-import { ApiClient } from '../client.ts'
+import { cliClient } from '../client.ts'
 import { bool, defineCommand, str, usageError } from '../command.ts'
 import { normalizeServer, readDaemonInfo, resolveConnection } from '../config.ts'
 import { isRunning } from '../../platform/proc-stat.ts'
@@ -39,7 +39,7 @@ async function answers(dataDir: string, address: string): Promise<boolean> {
   // The token file appears when the daemon first starts: read it on every try.
   const { token } = resolveConnection({ dataDir, server: address })
   try {
-    await new ApiClient({ server: normalizeServer(address), token }).version()
+    await cliClient(normalizeServer(address), token).version()
     return true
   } catch {
     return false

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { aDeployment, anEvent, aReplicaSet, T0, ts } from '../testing/builders.ts'
+import { T0 } from '../../../test/support/builders.ts'
+import { aDeployment, anEvent, aReplicaSet, ts } from '../testing/builders.ts'
 import { describeDeployment } from './describe-deployment.ts'
 
 /** The `kubectl describe deploy busy` of seeds/001, rebuilt as objects (timestamps in UTC). */

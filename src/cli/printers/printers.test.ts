@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Endpoints, Pod } from '../../api/types.ts'
-import { aDeployment, anEvent, aPod, aReplicaSet, aService, T0, ts } from '../testing/builders.ts'
+import { aService, T0 } from '../../../test/support/builders.ts'
+import { aDeployment, anEvent, aPod, aReplicaSet, ts } from '../testing/builders.ts'
 import { describePod, describeReplicaSet, describeService } from './describe-others.ts'
 import { podStatus } from './pod-status.ts'
 import { printTable } from './tables.ts'
@@ -73,7 +74,7 @@ describe('get tables', () => {
     )
   })
   it('services and endpoints', () => {
-    expect(printTable('Service', [aService('web', { type: 'NodePort', ports: [{ port: 5001, nodePort: 32334 }] })], { now })).toBe(
+    expect(printTable('Service', [aService({ name: 'web', type: 'NodePort', ports: [{ port: 5001, nodePort: 32334 }], clusterIP: '127.0.0.1', created: 0 })], { now })).toBe(
       'NAME   TYPE       CLUSTER-IP   EXTERNAL-IP   PORT(S)          AGE\nweb    NodePort   127.0.0.1    <none>        5001:32334/TCP   2m5s\n',
     )
     const ep: Endpoints = {
@@ -179,7 +180,7 @@ Pod Template:
       metadata: { name: 'web' },
       subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'http', port: 41001 }] }],
     }
-    expect(describeService(aService('web'), ep, [], now)).toBe(`Name:              web
+    expect(describeService(aService({ name: 'web', ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }], type: 'ClusterIP', clusterIP: '127.0.0.1', created: 0 }), ep, [], now)).toBe(`Name:              web
 Namespace:         default
 Labels:            <none>
 Annotations:       <none>

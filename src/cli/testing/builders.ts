@@ -3,9 +3,9 @@
  * Object builders for CLI and API tests: small, complete objects with the fields the printers
  * read, overridable per test.
  */
-import type { Deployment, Event, Pod, PodPhase, ReplicaSet, Service } from '../../api/types.ts'
+import { T0 } from '../../../test/support/builders.ts'
+import type { Deployment, Event, Pod, PodPhase, ReplicaSet } from '../../api/types.ts'
 
-export const T0 = Date.parse('2026-01-01T00:00:00Z')
 export const ts = (msAfterT0: number): string => new Date(T0 + msAfterT0).toISOString().replace('.000Z', 'Z')
 
 export function aDeployment(name: string, over: { replicas?: number; image?: string; status?: Deployment['status'] } = {}): Deployment {
@@ -78,15 +78,6 @@ export function aPod(name: string, over: { phase?: PodPhase; ready?: boolean; ho
       ],
       portMappings: [{ containerName: 'web', containerPort: 8080, hostPort: over.hostPort ?? 41001 }],
     },
-  }
-}
-
-export function aService(name: string, over: Partial<Service['spec']> = {}): Service {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name, namespace: 'default', uid: `uid-svc-${name}`, creationTimestamp: ts(0) },
-    spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }], type: 'ClusterIP', clusterIP: '127.0.0.1', ...over },
   }
 }
 

@@ -5,6 +5,7 @@
  * `app.request`. It is the one CLI module that reaches into server/ and store/, to build the
  * daemon side a test talks to.
  */
+import { expect, vi } from 'vitest'
 import { createApiApp, type ApiDeps } from '../../server/app.ts'
 import { FakeClock } from '../../platform/clock.ts'
 import { sequentialIds } from '../../platform/ids.ts'
@@ -13,7 +14,7 @@ import type { ObjectStore } from '../../store/types.ts'
 import type { CliIO } from '../command.ts'
 import type { ConfigSources } from '../config.ts'
 import { runCli } from '../main.ts'
-import { T0 } from './builders.ts'
+import { T0 } from '../../../test/support/builders.ts'
 
 export interface RunResult {
   code: number
@@ -30,7 +31,7 @@ export interface RunOptions {
 /** A command still running: its output so far, and its result when it ends. */
 export interface Running {
   output(): string
-  /** Resolves once stdout contains `text` (polling; fails the test after 5 s). */
+  /** Resolves once stdout contains `text` (vi.waitFor; fails the test after 5 s). */
   waitFor(text: string): Promise<void>
   result: Promise<RunResult>
 }
@@ -74,10 +75,7 @@ export function createHarness(extra: Partial<ApiDeps> = {}, clock = new FakeCloc
         output: () => out,
         result,
         async waitFor(text) {
-          for (let waited = 0; !out.includes(text); waited += 5) {
-            if (waited > 5000) throw new Error(`output never contained ${JSON.stringify(text)}; it is ${JSON.stringify(out)}`)
-            await new Promise((r) => setTimeout(r, 5))
-          }
+          await vi.waitFor(() => expect(out, 'the output so far').toContain(text), { timeout: 5000, interval: 5 })
         },
       }
   }

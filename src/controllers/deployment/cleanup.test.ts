@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { aDeployment, aReplicaSet } from '../../rollout/testing.ts'
+import { aDeployment, aReplicaSet } from '../../../test/support/builders.ts'
 import { replicaSetsToDelete } from './cleanup.ts'
 
 /** newRSWithStatus upstream: spec and status replica counts, no revision, same creation time. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Deployment, DeploymentStatus, Pod, ReplicaSet } from '../../api/types.ts'
 import { getDeploymentCondition } from '../../rollout/conditions.ts'
-import { T0, aDeployment, aPod, aReplicaSet, at, template } from '../../rollout/testing.ts'
+import { T0, aDeployment, aPod, aReplicaSet, at, template } from '../../../test/support/builders.ts'
 import { computeHash } from '../../rollout/template-hash.ts'
 import { formatTimestamp } from '../../api/timestamps.ts'
 import type { DeploymentAction } from './actions.ts'
@@ -110,7 +110,7 @@ const newName = (d: Deployment) => `web-${computeHash(d.spec.template)}`
 
 describe('planDeployment: a new Deployment', () => {
   it('creates the first ReplicaSet, complete and exact', () => {
-    const d = aDeployment({ replicas: 3, image: 'app:v1' })
+    const d = aDeployment({ replicas: 3, template: template('app:v1') })
     const hash = computeHash(template('app:v1'))
     const name = `web-${hash}`
     const actions = planDeployment({ deployment: d, replicaSets: [], pods: [] }, sec(10))

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { expectBatonError } from '../../../test/support/baton-error.ts'
 import { aDeployment, aReplicaSet } from '../../../test/support/builders.ts'
 import type { Deployment, ReplicaSet } from '../../api/types.ts'
-import { isBatonError } from '../../errors/baton-error.ts'
 import { FakeClock } from '../../platform/clock.ts'
 import { sequentialIds } from '../../platform/ids.ts'
 import { silentLogger } from '../../platform/logger.ts'
@@ -24,15 +24,6 @@ function setup() {
   }
   const rs = store.create<'ReplicaSet'>(withoutUid(aReplicaSet({ name: 'web-aaaaa', replicas: 3, owner: d })))
   return { clock, store, cache, deps, d, rs, withoutUid }
-}
-
-const thrownCode = (fn: () => unknown) => {
-  try {
-    fn()
-  } catch (err) {
-    return isBatonError(err) ? err.code : String(err)
-  }
-  return undefined
 }
 
 describe('applyActions (deployment executor)', () => {
@@ -60,24 +51,25 @@ describe('applyActions (deployment executor)', () => {
   it('stops at a stale write (BATON_CONFLICT) without applying later actions', () => {
     const { deps, d, rs, store } = setup()
     store.update<'ReplicaSet'>({ ...rs, metadata: { ...rs.metadata, labels: { ...rs.metadata.labels, touched: 'yes' } } })
-    const code = thrownCode(() =>
-      applyActions(deps, d, [rs], [
-        { type: 'scaleReplicaSet', name: 'web-aaaaa', replicas: 1, annotations: {} },
-        { type: 'event', eventType: 'Normal', reason: 'ScalingReplicaSet', message: 'never recorded' },
-      ]),
+    expectBatonError(
+      () =>
+        applyActions(deps, d, [rs], [
+          { type: 'scaleReplicaSet', name: 'web-aaaaa', replicas: 1, annotations: {} },
+          { type: 'event', eventType: 'Normal', reason: 'ScalingReplicaSet', message: 'never recorded' },
+        ]),
+      'BATON_CONFLICT',
     )
-    expect(code).toBe('BATON_CONFLICT')
     expect(store.list('Event').items).toEqual([])
     expect(store.get('ReplicaSet', 'default', 'web-aaaaa')?.spec.replicas).toBe(3)
   })
 
   it('counts a hash collision in status.collisionCount and fails the sync', () => {
     const { deps, d, store, withoutUid } = setup()
-    store.create<'ReplicaSet'>(withoutUid(aReplicaSet({ name: 'web-bbbbb' })))
-    const code = thrownCode(() =>
-      applyActions(deps, d, [], [{ type: 'createReplicaSet', replicaSet: withoutUid(aReplicaSet({ name: 'web-bbbbb', owner: d })) }]),
+    store.create<'ReplicaSet'>(withoutUid(aReplicaSet({ name: 'web-bbbbb', replicas: 3, owner: null })))
+    expectBatonError(
+      () => applyActions(deps, d, [], [{ type: 'createReplicaSet', replicaSet: withoutUid(aReplicaSet({ name: 'web-bbbbb', replicas: 3, owner: d })) }]),
+      'BATON_ALREADY_EXISTS',
     )
-    expect(code).toBe('BATON_ALREADY_EXISTS')
     expect(store.get('Deployment', 'default', 'web')?.status?.collisionCount).toBe(1)
   })
 
@@ -91,7 +83,7 @@ describe('applyActions (deployment executor)', () => {
 describe('reconcileDeployment', () => {
   it('adopts an orphan ReplicaSet matching the selector before planning', () => {
     const { deps, store, withoutUid } = setup()
-    const orphan = aReplicaSet({ name: 'web-orphn', replicas: 0 })
+    const orphan = aReplicaSet({ name: 'web-orphn', replicas: 0, owner: null })
     orphan.metadata.labels = { app: 'web', 'pod-template-hash': 'orphn' }
     store.create<'ReplicaSet'>(withoutUid(orphan))
     reconcileDeployment(deps, 'default/web')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Pod, PodPhase, ReplicaSet } from '../../api/types.ts'
-import { aPod, aReplicaSet } from '../../rollout/testing.ts'
+import { aPod, aReplicaSet } from '../../../test/support/builders.ts'
 import { oldPodsRunning } from './recreate.ts'
 
 const pods = (...phases: Array<PodPhase | undefined>): Pod[] =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { IntOrString, ReplicaSet } from '../../api/types.ts'
 import { newRSNewReplicas } from '../../rollout/new-replicas.ts'
-import { T0, aDeployment, aReplicaSet } from '../../rollout/testing.ts'
+import { T0, aDeployment, aReplicaSet } from '../../../test/support/builders.ts'
 import type { DeploymentAction } from './actions.ts'
 import { cleanupUnhealthyReplicas, reconcileNewReplicaSet, reconcileOldReplicaSets, scaleDownOldReplicaSetsForRollingUpdate } from './rolling.ts'
 import { newSyncState } from './sync-state.ts'

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Deployment, IntOrString, ReplicaSet } from '../../api/types.ts'
 import { setReplicasAnnotations } from '../../rollout/annotations.ts'
 import { maxSurge } from '../../rollout/fenceposts.ts'
-import { T0, aDeployment, aReplicaSet } from '../../rollout/testing.ts'
+import { T0, aDeployment, aReplicaSet } from '../../../test/support/builders.ts'
 import { findActiveOrLatest, isSaturated, isScalingEvent, scaleDeployment } from './scale.ts'
 import { newSyncState } from './sync-state.ts'
 

@@ -3,7 +3,8 @@ import { FakeClock } from '../../platform/clock.ts'
 import { sequentialIds } from '../../platform/ids.ts'
 import { createMemoryStore } from '../../store/memory/memory-store.ts'
 import { reconcileEndpoints } from './reconcile.ts'
-import { aPod, aService } from './testing.ts'
+import { aServingPod } from './testing.ts'
+import { aService } from '../../../test/support/builders.ts'
 
 function world() {
   const clock = new FakeClock()
@@ -14,8 +15,8 @@ function world() {
 describe('reconcileEndpoints', () => {
   it('creates, keeps and updates the Endpoints as pods come, stay and terminate', () => {
     const { store, sync } = world()
-    store.create(aService('web'))
-    const pod = aPod('web-1')
+    store.create(aService({ name: 'web' }))
+    const pod = aServingPod('web-1')
     store.create({ ...pod, spec: { ...pod.spec, nodeName: 'baton-node' } })
     expect(sync()).toBe('created')
     expect(sync()).toBe('unchanged')
@@ -31,10 +32,10 @@ describe('reconcileEndpoints', () => {
 
   it('leaves a selector-less service alone and deletes the Endpoints of a deleted service', () => {
     const { store, sync } = world()
-    store.create(aService('web', undefined, { selector: {} }))
+    store.create(aService({ name: 'web', selector: {} }))
     expect(sync()).toBe('unmanaged')
     store.delete('Service', 'default', 'web')
-    store.create(aService('web'))
+    store.create(aService({ name: 'web' }))
     expect(sync()).toBe('created')
     store.delete('Service', 'default', 'web')
     expect(sync()).toBe('deleted')

@@ -1,56 +1,27 @@
 /**
  * @module
- * Builders for endpoints and route tests: pods with declared ports, loopback port mappings
- * and readiness; services with selectors and ports.
+ * The pods endpoints and route tests start from: ready, of app `web`, serving http on 8080
+ * through loopback host port 30001 (built by the test kit's aPod).
  */
-import type { Pod, Service, ServicePort } from '../../api/types.ts'
+import type { Pod } from '../../api/types.ts'
+import { aPod, type PodOptions } from '../../../test/support/builders.ts'
 
-export interface PodOpts {
-  uid?: string
+export interface ServingPodOptions {
   labels?: Record<string, string>
   ready?: boolean
   terminating?: boolean
   phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed'
   /** containerPort -> hostPort, with an optional port name. */
-  ports?: Array<{ containerPort: number; hostPort: number; name?: string }>
+  ports?: PodOptions['ports']
 }
 
-export function aPod(name: string, o: PodOpts = {}): Pod {
-  const ports = o.ports ?? [{ containerPort: 8080, hostPort: 30001, name: 'http' }]
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name,
-      namespace: 'default',
-      uid: o.uid ?? `uid-${name}`,
-      labels: o.labels ?? { app: 'web', 'pod-template-hash': 'abc' },
-      ...(o.terminating ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}),
-    },
-    spec: {
-      containers: [
-        { name: 'app', ports: ports.map((p) => ({ containerPort: p.containerPort, ...(p.name ? { name: p.name } : {}) })) },
-      ],
-    },
-    status: {
-      phase: o.phase ?? 'Running',
-      conditions: [{ type: 'Ready', status: o.ready === false ? 'False' : 'True' }],
-      portMappings: ports.map((p) => ({ containerName: 'app', containerPort: p.containerPort, hostPort: p.hostPort, ...(p.name ? { name: p.name } : {}) })),
-    },
-  }
-}
-
-export function aService(name: string, ports: ServicePort[] = [{ name: 'http', port: 8000, targetPort: 'http' }], o: Partial<Service['spec']> & { annotations?: Record<string, string>; created?: string } = {}): Service {
-  const { annotations, created, ...spec } = o
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: {
-      name,
-      namespace: 'default',
-      ...(annotations ? { annotations } : {}),
-      ...(created ? { creationTimestamp: created } : {}),
-    },
-    spec: { selector: { app: 'web' }, ports, ...spec },
-  }
+export function aServingPod(name: string, o: ServingPodOptions = {}): Pod {
+  return aPod({
+    name,
+    labels: o.labels ?? { app: 'web', 'pod-template-hash': 'abc' },
+    ready: o.ready ?? true,
+    ports: o.ports ?? [{ containerPort: 8080, hostPort: 30001, name: 'http' }],
+    ...(o.phase ? { phase: o.phase } : {}),
+    ...(o.terminating ? { deleting: true } : {}),
+  })
 }

@@ -3,7 +3,7 @@ import { type PodOptions, aPod } from '../../../test/support/builders.ts'
 import { POD_DELETION_COST, podsToDelete } from './delete-order.ts'
 
 const running = (o: Partial<PodOptions> & { name: string }) =>
-  aPod({ phase: 'Running', ready: true, readySince: 1000, createdAt: 0, ...o })
+  aPod({ phase: 'Running', ready: true, readySince: 1, created: 0, ...o })
 
 describe('podsToDelete (Kubernetes ActivePods order)', () => {
   it.each([
@@ -20,7 +20,7 @@ describe('podsToDelete (Kubernetes ActivePods order)', () => {
     },
     {
       name: 'a pod without status counts as Pending',
-      pods: [running({ name: 'running' }), aPod({ name: 'fresh' })],
+      pods: [running({ name: 'running' }), aPod({ name: 'fresh', phase: null })],
       first: 'fresh',
     },
     {
@@ -42,7 +42,7 @@ describe('podsToDelete (Kubernetes ActivePods order)', () => {
     },
     {
       name: 'more recently ready first',
-      pods: [running({ name: 'old-ready', readySince: 1000 }), running({ name: 'new-ready', readySince: 9000 })],
+      pods: [running({ name: 'old-ready', readySince: 1 }), running({ name: 'new-ready', readySince: 9 })],
       first: 'new-ready',
     },
     {
@@ -52,7 +52,7 @@ describe('podsToDelete (Kubernetes ActivePods order)', () => {
     },
     {
       name: 'newer first',
-      pods: [running({ name: 'older', createdAt: 1000 }), running({ name: 'newer', createdAt: 5000 })],
+      pods: [running({ name: 'older', created: 1 }), running({ name: 'newer', created: 5 })],
       first: 'newer',
     },
   ])('$name', ({ pods, first, order }) => {

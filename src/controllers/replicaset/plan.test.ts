@@ -5,7 +5,7 @@ import { sequentialIds } from '../../platform/ids.ts'
 import { createMemoryStore } from '../../store/memory/memory-store.ts'
 import { planReplicaSet, podChangeMatters, podFromTemplate } from './plan.ts'
 
-const rs = aReplicaSet({ name: 'web-abc12', replicas: 3 })
+const rs = aReplicaSet({ name: 'web-abc12', replicas: 3, owner: null })
 const running = (name: string) => aPod({ name, owner: rs, phase: 'Running', ready: true })
 
 describe('planReplicaSet', () => {
@@ -64,8 +64,8 @@ describe('podFromTemplate', () => {
 describe('podChangeMatters (which pod changes wake the ReplicaSet)', () => {
   const pending = aPod({ name: 'p', owner: rs, phase: 'Pending' })
   const runningUnready = aPod({ name: 'p', owner: rs, phase: 'Running', ready: false })
-  const ready = aPod({ name: 'p', owner: rs, phase: 'Running', ready: true, readySince: 1000 })
-  const readyLater = aPod({ name: 'p', owner: rs, phase: 'Running', ready: true, readySince: 9000 })
+  const ready = aPod({ name: 'p', owner: rs, phase: 'Running', ready: true, readySince: 1 })
+  const readyLater = aPod({ name: 'p', owner: rs, phase: 'Running', ready: true, readySince: 9 })
   const terminating = aPod({ name: 'p', owner: rs, phase: 'Running', ready: true, deleting: true })
   const terminatingUnready = aPod({ name: 'p', owner: rs, phase: 'Running', ready: false, deleting: true })
   const relabelled = { ...ready, metadata: { ...ready.metadata, labels: { app: 'other' } } }

@@ -43,7 +43,7 @@ function create(store: ReturnType<typeof setup>['store'], rs: ReplicaSet): Repli
 describe('ReplicaSet controller', () => {
   it('creates the missing pods from the template, owned and bound to the node, with events', () => {
     const { store, runner, rsNamed, podsOf } = setup()
-    const rs = create(store, aReplicaSet({ name: 'web-abc12', replicas: 3 }))
+    const rs = create(store, aReplicaSet({ name: 'web-abc12', replicas: 3, owner: null }))
     runner.runUntilIdle()
     const pods = podsOf(rs)
     expect(pods.map((p) => p.metadata.name)).toEqual(['web-abc12-bbbbb', 'web-abc12-bbbbc', 'web-abc12-bbbbd'])
@@ -61,7 +61,7 @@ describe('ReplicaSet controller', () => {
 
   it('deletes not-ready pods first when scaling down, and does not count terminating pods', () => {
     const { store, runner, rsNamed, podsOf, makeReady } = setup()
-    const rs = create(store, aReplicaSet({ name: 'web-abc12', replicas: 3 }))
+    const rs = create(store, aReplicaSet({ name: 'web-abc12', replicas: 3, owner: null }))
     runner.runUntilIdle()
     const [a, b] = podsOf(rs)
     makeReady(a as Pod)
@@ -79,7 +79,7 @@ describe('ReplicaSet controller', () => {
 
   it('replaces a pod that was deleted behind its back', () => {
     const { store, runner, podsOf } = setup()
-    const rs = create(store, aReplicaSet({ name: 'web-abc12', replicas: 2 }))
+    const rs = create(store, aReplicaSet({ name: 'web-abc12', replicas: 2, owner: null }))
     runner.runUntilIdle()
     const victim = podsOf(rs)[0] as Pod
     store.delete('Pod', 'default', victim.metadata.name, { gracePeriodSeconds: 0 })
@@ -89,7 +89,7 @@ describe('ReplicaSet controller', () => {
 
   it('requeues itself when a ready pod crosses minReadySeconds', () => {
     const { store, runner, rsNamed, podsOf, makeReady, clock } = setup()
-    const rs = create(store, aReplicaSet({ name: 'web-abc12', replicas: 1, minReadySeconds: 10 }))
+    const rs = create(store, aReplicaSet({ name: 'web-abc12', replicas: 1, minReadySeconds: 10, owner: null }))
     runner.runUntilIdle()
     makeReady(podsOf(rs)[0] as Pod)
     clock.advance(0)

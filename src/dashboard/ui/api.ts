@@ -1,24 +1,16 @@
 /**
  * @module
- * The browser's way into the daemon's API: same-origin requests carrying the session cookie
- * (sent by the browser, never visible here) and the X-Baton-Dashboard header that makes the
- * API accept the cookie. Errors come back as the API's {code, message, hint}.
+ * The browser's way into the daemon's API: the shared API client (client/api-client.ts) on the
+ * page's own origin, with the session cookie (sent by the browser, never visible here) and the
+ * X-Baton-Dashboard header that makes the API accept the cookie. What is the dashboard's own:
+ * that header, the sign-in hook for a 401, and when to try again after a failed watch.
  */
 import type { Deployment, Kind, KindMap } from '../../api/types.ts'
+import { ApiClient } from '../../client/api-client.ts'
+import { listAndWatch as listAndWatchApi } from '../../client/list-and-watch.ts'
+import { isBatonError } from '../../errors/baton-error.ts'
 
 export const CSRF_HEADER = 'x-baton-dashboard'
-
-export class ApiError extends Error {
-  readonly status: number
-  readonly code: string
-  readonly hint: string | undefined
-  constructor(status: number, body: { code?: string; message?: string; hint?: string }) {
-    super(body.message ?? `request failed with HTTP ${status}`)
-    this.status = status
-    this.code = body.code ?? 'BATON_INTERNAL'
-    this.hint = body.hint
-  }
-}
 
 /** Called once a request answers 401: the session ended (logout elsewhere, daemon restart). */
 let onSignedOut: () => void = () => {}
@@ -26,46 +18,12 @@ export function whenSignedOut(fn: () => void): void {
   onSignedOut = fn
 }
 
-export async function request(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
-  const headers: Record<string, string> = { [CSRF_HEADER]: '1', accept: 'application/json' }
-  if (body !== undefined) headers['content-type'] = 'application/json'
-  const res = await fetch(path, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    ...(signal ? { signal } : {}),
-  })
-  if (res.ok) return res
-  if (res.status === 401) onSignedOut()
-  const text = await res.text()
-  let parsed: { code?: string; message?: string; hint?: string }
-  try {
-    parsed = JSON.parse(text) as typeof parsed
-  } catch {
-    parsed = { message: text.trim() || undefined }
-  }
-  throw new ApiError(res.status, parsed)
-}
-
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  return (await (await request('GET', path, undefined, signal)).json()) as T
-}
-
-/** Kubernetes-shaped paths, as src/api/resources.ts builds them, for the kinds the dashboard reads. */
-const PLURAL: Partial<Record<Kind, string>> = {
-  Deployment: '/apis/apps/v1/deployments',
-  ReplicaSet: '/apis/apps/v1/replicasets',
-  Pod: '/api/v1/pods',
-  Event: '/api/v1/events',
-}
-export function listPath(kind: Kind, namespace?: string): string {
-  const all = PLURAL[kind]!
-  if (namespace === undefined) return all
-  const [base, plural] = [all.slice(0, all.lastIndexOf('/')), all.slice(all.lastIndexOf('/') + 1)]
-  return `${base}/namespaces/${encodeURIComponent(namespace)}/${plural}`
-}
-export const deploymentPath = (ns: string, name: string) => `${listPath('Deployment', ns)}/${encodeURIComponent(name)}`
+export const api = new ApiClient({
+  server: '',
+  headers: { [CSRF_HEADER]: '1' },
+  credentials: 'same-origin',
+  onUnauthorized: () => onSignedOut(),
+})
 
 export interface WatchHandlers<T> {
   /** A full list: the cache starts over from it. */
@@ -73,42 +31,23 @@ export interface WatchHandlers<T> {
   event(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: T): void
 }
 
-async function* lines(res: Response): AsyncGenerator<string> {
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
-  let buffer = ''
-  for (;;) {
-    const { value, done } = await reader.read()
-    if (done) return
-    buffer += value
-    let nl: number
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl)
-      buffer = buffer.slice(nl + 1)
-      if (line.trim()) yield line
-    }
-  }
-}
-
 /**
- * List, then watch from the list's resourceVersion, as an informer does; when the stream ends
- * (daemon restart, a too-old version) list again after a second. Runs until `signal` aborts.
+ * Keeps `h` up to date with the kind's objects until `signal` aborts, through the shared
+ * list-and-watch (which resumes dropped watches and lists again after BATON_GONE). When the
+ * daemon cannot be reached, tries again a second later; a 401 ends it (the sign-in hook has
+ * told the page).
  */
 export async function listAndWatch<K extends Kind>(kind: K, namespace: string | undefined, h: WatchHandlers<KindMap[K]>, signal: AbortSignal): Promise<void> {
-  const path = listPath(kind, namespace)
   while (!signal.aborted) {
     try {
-      const list = await getJson<{ items: KindMap[K][]; metadata: { resourceVersion: string } }>(path, signal)
-      h.reset(list.items)
-      const res = await request('GET', `${path}?watch=true&resourceVersion=${encodeURIComponent(list.metadata.resourceVersion)}`, undefined, signal)
-      for await (const line of lines(res)) {
-        const ev = JSON.parse(line) as { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'ERROR'; object: KindMap[K] }
-        if (ev.type !== 'ERROR') h.event(ev.type, ev.object)
+      for await (const ev of listAndWatchApi(api, kind, namespace === undefined ? {} : { namespace }, { signal })) {
+        if (ev.type === 'SYNC') h.reset(ev.items)
+        else h.event(ev.type, ev.object)
       }
     } catch (err) {
-      if (signal.aborted) return
-      if (err instanceof ApiError && err.status === 401) return
+      if (isBatonError(err) && err.code === 'BATON_UNAUTHORIZED') return
     }
-    await new Promise((r) => setTimeout(r, 1000))
+    if (!signal.aborted) await new Promise((r) => setTimeout(r, 1000))
   }
 }
 
@@ -119,19 +58,18 @@ export async function listAndWatch<K extends Kind>(kind: K, namespace: string | 
  */
 export async function updateDeployment(ns: string, name: string, change: (d: Deployment) => Deployment | false): Promise<Deployment | undefined> {
   for (let attempt = 1; ; attempt++) {
-    const d = await getJson<Deployment>(deploymentPath(ns, name))
+    const d = await api.get('Deployment', ns, name)
     const next = change(structuredClone(d))
     if (next === false) return undefined
     try {
-      return (await (await request('PUT', deploymentPath(ns, name), next)).json()) as Deployment
+      return await api.update(next)
     } catch (err) {
-      if (!(err instanceof ApiError) || err.code !== 'BATON_CONFLICT' || attempt >= 5) throw err
+      if (!isBatonError(err) || err.code !== 'BATON_CONFLICT' || attempt >= 5) throw err
     }
   }
 }
 
 /** A followed container log, line by line, until `signal` aborts or the pod goes. */
-export async function* followLog(ns: string, pod: string, signal: AbortSignal): AsyncGenerator<string> {
-  const res = await request('GET', `/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(pod)}/log?follow=true&tailLines=200`, undefined, signal)
-  yield* lines(res)
+export function followLog(ns: string, pod: string, signal: AbortSignal): AsyncGenerator<string> {
+  return api.logs(ns, pod, { follow: true, tailLines: 200 }, signal)
 }

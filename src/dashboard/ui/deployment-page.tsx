@@ -31,7 +31,7 @@ function Progress(props: { d: Deployment }) {
     <div class="progress-block">
       {status.error ? (
         <p class="banner error" role="alert" data-rollout-status="failed">
-          Rollout failed: {status.error}.
+          Rollout failed: {status.error.message}.
         </p>
       ) : (
         <p class={status.done ? 'status done' : 'status'} aria-live="polite" data-rollout-status={status.done ? 'done' : 'progressing'}>

@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks'
 import type { TrafficMetrics } from '../../proxy/types.ts'
-import { getJson } from './api.ts'
+import { api } from './api.ts'
 import { revisionColour } from './revision-colour.ts'
 import { trafficWindow, type RevisionRate } from './traffic-window.ts'
 
@@ -25,7 +25,7 @@ export function useTraffic(): { samples: Sample[]; error?: string } {
     let stopped = false
     const tick = async () => {
       try {
-        const m = await getJson<TrafficMetrics>('/apis/baton.dev/v1/traffic')
+        const m = (await api.traffic()) as TrafficMetrics
         const at = performance.now()
         if (prev && !stopped) {
           const rates = trafficWindow(prev.m, m, (at - prev.at) / 1000)

@@ -3,8 +3,8 @@ import type { LifecycleHandler } from '../../api/types.ts'
 import { FakeClock } from '../../platform/clock.ts'
 import type { ReplicaProcess } from './replica-process.ts'
 import { killContainer, podGraceMs, terminatePod } from './termination.ts'
+import { T0 } from '../../../test/support/builders.ts'
 
-const T0 = Date.parse('2026-01-01T00:00:00Z')
 const settle = () => new Promise<void>((r) => setImmediate(r))
 
 /** A process that records signals (with fake time) and exits `exitAfterTermMs` after SIGTERM (never if undefined). */

@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterEach } from 'vitest'
+import { afterEach, vi } from 'vitest'
 import type { Container, Event, Pod, PodSpec } from '../../api/types.ts'
 import { openArtifactStore, removeCheckout } from '../../artifacts/artifact-store.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
@@ -98,15 +98,16 @@ export function aPod(name: string, spec: Partial<PodSpec> & { containers: Contai
   }
 }
 
-/** Polls `fn` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const v = fn()
-    if (v !== undefined && v !== false) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
+/** `fn`'s first value other than undefined/false, polled by vitest's `vi.waitFor`; fails after `timeoutMs` naming `what`. */
+export function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  return vi.waitFor(
+    () => {
+      const v = fn()
+      if (v === undefined || v === false) throw new Error(`timed out waiting for ${what}`)
+      return v
+    },
+    { timeout: timeoutMs, interval: 25 },
+  )
 }
 
 export function getPod(store: ObjectStore, name: string): Pod | undefined {

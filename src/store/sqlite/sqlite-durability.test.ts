@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FakeClock } from '../../platform/clock.ts'
 import { sequentialIds } from '../../platform/ids.ts'
-import { aConfigMap, thrown } from '../testing.ts'
+import { aConfigMap } from '../testing.ts'
+import { thrownBatonError } from '../../../test/support/baton-error.ts'
 import { MIGRATIONS } from './schema.ts'
 import { openSqliteStore } from './sqlite-store.ts'
 import { expectedAfter, stepAt } from './testdata/write-schedule.ts'
@@ -126,7 +127,7 @@ describe('sqlite store durability', () => {
     const list = reopened.list('ConfigMap')
     expect(list.items.map((o) => o.metadata.name)).toEqual(['a', 'b'])
     // The history is in memory: a version from before the restart is gone, and the client lists again.
-    expect(thrown(() => reopened.watch('ConfigMap', { resourceVersion: '1' }, () => {}))).toMatchObject({ code: 'BATON_GONE' })
+    expect(thrownBatonError(() => reopened.watch('ConfigMap', { resourceVersion: '1' }, () => {}))).toMatchObject({ code: 'BATON_GONE' })
     const seen: string[] = []
     reopened.watch('ConfigMap', { resourceVersion: list.resourceVersion }, (ev) => void seen.push(`${ev.type} ${ev.object.metadata.name}`))
     reopened.create(aConfigMap('c'))
@@ -172,6 +173,6 @@ describe('sqlite store durability', () => {
     const raw = new DatabaseSync(path)
     raw.exec('UPDATE schema_version SET version = 99')
     raw.close()
-    expect(thrown(() => open(path))).toMatchObject({ code: 'BATON_STORE', message: expect.stringContaining('schema version 99') })
+    expect(thrownBatonError(() => open(path))).toMatchObject({ code: 'BATON_STORE', message: expect.stringContaining('schema version 99') })
   })
 })

@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
 import { KINDS } from '../../api/resources.ts'
 import { sequentialIds } from '../../platform/ids.ts'
-import { aConfigMap, aDeployment, aPod, aReplicaSet, thrown, TrippingClock } from '../testing.ts'
+import { aConfigMap, aDeployment, aPod, aReplicaSet, TrippingClock } from '../testing.ts'
+import { thrownBatonError } from '../../../test/support/baton-error.ts'
 import type { ObjectStore } from '../types.ts'
 import { openSqliteStore } from './sqlite-store.ts'
 
@@ -36,7 +37,7 @@ it('reads from memory exactly what the file holds', () => {
   store.list('Pod') // loads the kind whole: later writes must keep it whole
   store.updateStatus<'Pod'>({ ...store.get<'Pod'>('Pod', 'default', 'web-1-a')!, status: { phase: 'Running' } })
   store.update<'Deployment'>({ ...d, metadata: { ...d.metadata, labels: { team: 'a' } } })
-  expect(thrown(() => store.update<'Deployment'>({ ...d, spec: { ...d.spec, replicas: 9 } }))).toMatchObject({ code: 'BATON_CONFLICT' })
+  expect(thrownBatonError(() => store.update<'Deployment'>({ ...d, spec: { ...d.spec, replicas: 9 } }))).toMatchObject({ code: 'BATON_CONFLICT' })
   // The cascade reads the clock for the Deployment, its ReplicaSet and pod a (marked: a bound pod
   // terminates gracefully), then throws at pod b: all of it, pod a's mark included, rolls back.
   clock.trip(3)
