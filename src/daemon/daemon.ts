@@ -119,6 +119,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     artifacts,
     logs: podLogSource(store, dataDir),
     traffic: () => proxy.metrics(),
+    metrics: () => controllers.metrics(),
     shutdown: (all) => void stop({ all }),
     dashboard: createDashboard({ clock }),
   })

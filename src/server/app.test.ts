@@ -43,7 +43,7 @@ beforeEach(() => {
   clock = new FakeClock()
   store = createMemoryStore({ clock, ids: sequentialIds() })
   shutdowns = []
-  app = createApiApp({ store, token: TOKEN, clock, version: '9.9.9', logs, artifacts, traffic: async () => ({ requests: 7 }), shutdown: (all) => void shutdowns.push(all) })
+  app = createApiApp({ store, token: TOKEN, clock, version: '9.9.9', logs, artifacts, traffic: async () => ({ requests: 7 }), metrics: () => 'controller_runtime_reconcile_total{controller="c",result="success"} 3\n', shutdown: (all) => void shutdowns.push(all) })
 })
 afterEach(() => store.close())
 
@@ -71,6 +71,7 @@ describe('authentication', () => {
     ['POST', '/apis/baton.dev/v1/artifacts?ref=web:v1'],
     ['GET', '/apis/baton.dev/v1/artifacts'],
     ['GET', '/apis/baton.dev/v1/traffic'],
+    ['GET', '/metrics'],
     ['POST', '/apis/baton.dev/v1/shutdown'],
     ['GET', '/no/such/route'],
   ] as const
@@ -236,6 +237,13 @@ describe('baton endpoints', () => {
     expect(shutdowns).toEqual([])
     clock.advance(0)
     expect(shutdowns).toEqual([true])
+  })
+
+  it('serves the control plane counters at /metrics in Prometheus text format', async () => {
+    const res = await send('GET', '/metrics')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4')
+    expect(await res.text()).toBe('controller_runtime_reconcile_total{controller="c",result="success"} 3\n')
   })
 
   it('streams a pod log, choosing the only container', async () => {
