@@ -16,19 +16,19 @@
  *   nothing it started survives. As in the kubelet, the grace period is never below 2 s, and
  *   a preStop hook that used up the grace period still leaves 2 s between SIGTERM and SIGKILL.
  */
+import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS } from '../../api/defaults.ts'
 import type { LifecycleHandler, Pod } from '../../api/types.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { handlerExecutor, type HandlerContext } from '../../probes/handler-executor.ts'
 import type { DrainGate } from '../types.ts'
 import type { ReplicaProcess } from './replica-process.ts'
 
-export const DEFAULT_GRACE_SECONDS = 30
 /** The kubelet's minimumGracePeriodInSeconds. */
 export const MIN_GRACE_MS = 2000
 
 /** The grace period a pod's deletion grants: deletionGracePeriodSeconds, else the spec's, else 30 s. */
 export function podGraceMs(pod: Pod): number {
-  const s = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS
+  const s = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS
   return Math.max(MIN_GRACE_MS, s * 1000)
 }
 
