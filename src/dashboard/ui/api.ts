@@ -4,6 +4,7 @@
  * (sent by the browser, never visible here) and the X-Baton-Dashboard header that makes the
  * API accept the cookie. Errors come back as the API's {code, message, hint}.
  */
+import { retryOnConflict } from '../../api/retry-on-conflict.ts'
 import type { Deployment, Kind, KindMap } from '../../api/types.ts'
 
 export const CSRF_HEADER = 'x-baton-dashboard'
@@ -118,16 +119,12 @@ export async function listAndWatch<K extends Kind>(kind: K, namespace: string | 
  * `change` returns false when there is nothing to write.
  */
 export async function updateDeployment(ns: string, name: string, change: (d: Deployment) => Deployment | false): Promise<Deployment | undefined> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(async () => {
     const d = await getJson<Deployment>(deploymentPath(ns, name))
     const next = change(structuredClone(d))
     if (next === false) return undefined
-    try {
-      return (await (await request('PUT', deploymentPath(ns, name), next)).json()) as Deployment
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.code !== 'BATON_CONFLICT' || attempt >= 5) throw err
-    }
-  }
+    return (await (await request('PUT', deploymentPath(ns, name), next)).json()) as Deployment
+  })
 }
 
 /** A followed container log, line by line, until `signal` aborts or the pod goes. */
