@@ -122,6 +122,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     metrics: () => controllers.metrics(),
     shutdown: (all) => void stop({ all }),
     dashboard: createDashboard({ clock }),
+    logger,
   })
   const server = await listen(app.fetch, opts.host ?? DEFAULT_API_HOST, opts.port ?? DEFAULT_API_PORT)
   const addr = server.address() as AddressInfo
