@@ -11,6 +11,8 @@ export interface Logger {
   debug(msg: string, fields?: LogFields): void
   error(msg: string, fields?: LogFields): void
   with(fields: LogFields): Logger
+  /** Whether debug() writes: a hot path checks this before building what it would log. */
+  readonly debugEnabled?: boolean
 }
 
 /** An error as a log record holds it (pino's `err` serialiser is the model). */
@@ -67,6 +69,7 @@ export function createLogger(opts: LoggerOptions = {}, base: LogFields = {}): Lo
     debug: (msg, f) => (opts.debug ? emit('debug', msg, f) : undefined),
     error: (msg, f) => emit('error', msg, f),
     with: (fields) => createLogger(opts, { ...base, ...fields }),
+    debugEnabled: opts.debug === true,
   }
 }
 
