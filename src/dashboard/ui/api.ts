@@ -5,6 +5,7 @@
  * API accept the cookie. Errors come back as the API's {code, message, hint}.
  */
 import { retryOnConflict } from '../../api/retry-on-conflict.ts'
+import { systemClock } from '../../platform/clock.ts'
 import type { Deployment, Kind, KindMap } from '../../api/types.ts'
 
 export const CSRF_HEADER = 'x-baton-dashboard'
@@ -109,7 +110,7 @@ export async function listAndWatch<K extends Kind>(kind: K, namespace: string | 
       if (signal.aborted) return
       if (err instanceof ApiError && err.status === 401) return
     }
-    await new Promise((r) => setTimeout(r, 1000))
+    await systemClock.sleep(1000, signal)
   }
 }
 
