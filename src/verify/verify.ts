@@ -51,13 +51,18 @@ export interface VerifyResult {
 export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const clock = opts.clock ?? preciseClock
   const run = runLoad({ ...opts, clock })
-  const pause = (ms: number) => Promise.race([new Promise<void>((r) => clock.setTimeout(r, ms)), run.done.then(() => {})])
+  // A pause ends early when the load run does; the loser's timer is cancelled either way.
+  const pause = async (ms: number) => {
+    const over = new AbortController()
+    try {
+      await Promise.race([clock.sleep(ms, over.signal), run.done])
+    } finally {
+      over.abort()
+    }
+  }
   let exitCode: number | null = null
   let rolloutError: unknown
   try {
-    // Nothing to wait for but the clock (`baton verify URL --duration 30s`): the load runs its
-    // whole duration, which is what was asked for, not a warm-up and a cool-down.
-    if (!opts.command?.length && !opts.waitForRollout && opts.durationMs !== undefined) await run.done
     await pause(opts.warmupMs ?? DEFAULT_WARMUP_MS)
     if (opts.command && opts.command.length > 0) {
       exitCode = await runCommand(opts.command, opts.commandStdio ?? 'inherit', opts.signal)
