@@ -10,7 +10,16 @@
  * only descends into values of the right shape.
  */
 import { entries, isRec, type Rec } from './guards.ts'
-import type { KObject } from './types.ts'
+import type { IntOrString, KObject } from './types.ts'
+
+/** spec.replicas of a Deployment, ReplicaSet or StatefulSet. */
+export const DEFAULT_REPLICAS = 1
+export const DEFAULT_MAX_SURGE: IntOrString = '25%'
+export const DEFAULT_MAX_UNAVAILABLE: IntOrString = '25%'
+export const DEFAULT_REVISION_HISTORY_LIMIT = 10
+export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600
+/** A pod's terminationGracePeriodSeconds. */
+export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30
 
 const recs = (v: unknown): Rec[] => entries<Rec>(v).map(([, r]) => r)
 
@@ -96,7 +105,7 @@ function defaultVolume(v: Rec): void {
 function defaultPodSpec(spec: Rec | undefined): void {
   if (!spec) return
   fill(spec, 'restartPolicy', 'Always')
-  fill(spec, 'terminationGracePeriodSeconds', 30)
+  fill(spec, 'terminationGracePeriodSeconds', DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS)
   fill(spec, 'dnsPolicy', 'ClusterFirst')
   fill(spec, 'schedulerName', 'default-scheduler')
   fill(spec, 'securityContext', {})
@@ -110,7 +119,7 @@ function defaultTemplate(spec: Rec): void {
 }
 
 function defaultDeployment(spec: Rec): void {
-  fill(spec, 'replicas', 1)
+  fill(spec, 'replicas', DEFAULT_REPLICAS)
   const strategy = child(spec, 'strategy')
   if (strategy) {
     fill(strategy, 'type', 'RollingUpdate')
@@ -118,18 +127,18 @@ function defaultDeployment(spec: Rec): void {
     if (strategy.type === 'RollingUpdate') {
       const ru = child(strategy, 'rollingUpdate')
       if (ru) {
-        fill(ru, 'maxUnavailable', '25%')
-        fill(ru, 'maxSurge', '25%')
+        fill(ru, 'maxUnavailable', DEFAULT_MAX_UNAVAILABLE)
+        fill(ru, 'maxSurge', DEFAULT_MAX_SURGE)
       }
     }
   }
-  fill(spec, 'revisionHistoryLimit', 10)
-  fill(spec, 'progressDeadlineSeconds', 600)
+  fill(spec, 'revisionHistoryLimit', DEFAULT_REVISION_HISTORY_LIMIT)
+  fill(spec, 'progressDeadlineSeconds', DEFAULT_PROGRESS_DEADLINE_SECONDS)
   defaultTemplate(spec)
 }
 
 function defaultStatefulSet(spec: Rec): void {
-  fill(spec, 'replicas', 1)
+  fill(spec, 'replicas', DEFAULT_REPLICAS)
   fill(spec, 'podManagementPolicy', 'OrderedReady')
   const strategy = child(spec, 'updateStrategy')
   if (strategy) {
@@ -139,7 +148,7 @@ function defaultStatefulSet(spec: Rec): void {
       if (ru) fill(ru, 'partition', 0)
     }
   }
-  fill(spec, 'revisionHistoryLimit', 10)
+  fill(spec, 'revisionHistoryLimit', DEFAULT_REVISION_HISTORY_LIMIT)
   defaultTemplate(spec)
 }
 
@@ -174,7 +183,7 @@ export function applyDefaults<T extends KObject>(obj: T): T {
       break
     case 'ReplicaSet':
       if (spec) {
-        fill(spec, 'replicas', 1)
+        fill(spec, 'replicas', DEFAULT_REPLICAS)
         defaultTemplate(spec)
       }
       break

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { describeInvalid } from './field-errors.ts'
-import { deployment, service } from './test-objects.ts'
 import { thrownBatonError } from '../../test/support/baton-error.ts'
+import { applyDefaults } from './defaults.ts'
+import { deployment, service } from './test-objects.ts'
+import type { KObject } from './types.ts'
 import { SERVED_KINDS, validateObject } from './validate.ts'
 
 const validDeployment = deployment
@@ -85,9 +87,10 @@ describe('validateObject accepts', () => {
     expect(() => validateObject(obj)).not.toThrow()
   })
 
-  it('returns the object without nulls and without defaults', () => {
+  it('returns the object without nulls and with its defaults, as it will be stored', () => {
     const out = validateObject({ ...validService(), metadata: { name: 'web', labels: null } })
-    expect(out).toEqual(validService())
+    expect(out).toEqual(applyDefaults(validService() as KObject))
+    expect(out.metadata).toEqual({ name: 'web', namespace: 'default' })
   })
 
   it('serves the kinds of the Kubernetes API groups apps/v1 and v1', () => {

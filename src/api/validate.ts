@@ -95,8 +95,9 @@ function servedKind(obj: Rec): ServedKind {
 }
 
 /**
- * Checks one object (as parsed from a manifest or an API body) and returns it with nulls
- * removed; it does not apply defaults (call applyDefaults on the result before storing).
+ * Checks one object (as parsed from a manifest or an API body) and returns it as it will be
+ * stored: nulls removed and Kubernetes' defaults applied (applyDefaults). The semantic rules
+ * judge that same defaulted object, so it is built once, here.
  *
  * @throws BatonError BATON_INVALID listing every problem (causes), BATON_UNKNOWN_KIND for an
  *   apiVersion/kind Baton does not serve.
@@ -123,5 +124,5 @@ export function validateObject(input: unknown): KObject {
     const name = isRec(obj.metadata) && typeof obj.metadata.name === 'string' ? obj.metadata.name : ''
     throw invalidObjectError(served.kind, name, errs)
   }
-  return obj as unknown as KObject
+  return defaulted as unknown as KObject
 }

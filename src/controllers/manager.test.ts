@@ -34,3 +34,23 @@ describe('startControllers', () => {
     second.stop()
   })
 })
+
+describe('ControllerManager.metrics', () => {
+  it('reports controller_runtime_reconcile_total per controller and result', () => {
+    const clock = new FakeClock()
+    const ids = sequentialIds()
+    const store = createMemoryStore({ clock, ids })
+    store.create<'Deployment'>(aDeployment({ name: 'web', replicas: 1 }))
+    const controllers = startControllers({ store, clock, ids, logger: silentLogger })
+    controllers.runUntilIdle()
+    const text = controllers.metrics()
+    controllers.stop()
+    const success = (name: string) => Number(new RegExp(`controller="${name}",result="success"\\} (\\d+)`).exec(text)?.[1])
+    expect(text).toContain('# TYPE controller_runtime_reconcile_total counter')
+    for (const name of ['deployment-controller', 'replicaset-controller', 'endpoints-controller']) {
+      expect(text).toContain(`controller_runtime_reconcile_total{controller="${name}",result="error"} 0`)
+    }
+    expect(success('deployment-controller')).toBeGreaterThan(0)
+    expect(success('replicaset-controller')).toBeGreaterThan(0)
+  })
+})

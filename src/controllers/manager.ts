@@ -12,17 +12,18 @@ import type { Clock } from '../platform/clock.ts'
 import type { IdSource } from '../platform/ids.ts'
 import type { Logger } from '../platform/logger.ts'
 import { type Controller, ControllerRunner } from '../reconciler/controller.ts'
+import { renderReconcileTotals } from '../reconciler/metrics.ts'
 import { ObjectCache } from '../reconciler/object-cache.ts'
 import type { ObjectStore } from '../store/types.ts'
 import type { ControllerDeps } from './controller-deps.ts'
 import { createDeploymentController } from './deployment/reconcile.ts'
-import { endpointsController } from './endpoints/reconcile.ts'
+import { createEndpointsController } from './endpoints/reconcile.ts'
 import { createReplicaSetController } from './replicaset/reconcile.ts'
 
 export const CONTROLLERS: ReadonlyArray<(deps: ControllerDeps) => Controller> = [
   createDeploymentController,
   createReplicaSetController,
-  endpointsController,
+  createEndpointsController,
 ]
 
 export interface StartControllersOptions {
@@ -44,6 +45,8 @@ export interface ControllerManager {
    * delayed by requeueAfter or back-off wait for the clock. For simulations and tests.
    */
   runUntilIdle(): number
+  /** controller_runtime_reconcile_total for every controller, in Prometheus' text format. */
+  metrics(): string
 }
 
 export function startControllers(opts: StartControllersOptions): ControllerManager {
@@ -68,6 +71,9 @@ export function startControllers(opts: StartControllersOptions): ControllerManag
     stop() {
       for (const r of runners) r.stop()
       cache.stop()
+    },
+    metrics() {
+      return renderReconcileTotals(runners.map((r) => ({ controller: r.controller.name, counts: r.outcomes })))
     },
     runUntilIdle() {
       let total = 0

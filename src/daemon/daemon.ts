@@ -119,8 +119,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     artifacts,
     logs: podLogSource(store, dataDir),
     traffic: () => proxy.metrics(),
+    metrics: () => controllers.metrics(),
     shutdown: (all) => void stop({ all }),
     dashboard: createDashboard({ clock }),
+    logger,
   })
   const server = await listen(app.fetch, opts.host ?? DEFAULT_API_HOST, opts.port ?? DEFAULT_API_PORT)
   const addr = server.address() as AddressInfo

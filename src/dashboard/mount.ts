@@ -14,7 +14,8 @@
  * cookie's name carries the port, so two daemons on one machine keep separate sessions.
  */
 import type { Context, Hono } from 'hono'
-import { getCookie } from 'hono/cookie'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { parse as parseCookies } from 'hono/utils/cookie'
 import { LOGIN_CODES_PATH } from '../api/login-codes.ts'
 import type { Clock } from '../platform/clock.ts'
 import { randomToken } from '../platform/ids.ts'
@@ -66,16 +67,21 @@ export function createDashboard(opts: DashboardOptions): DashboardMount & { sess
     hasSession(req) {
       if (!req.headers.get(CSRF_HEADER)) return false
       const name = sessionCookieName(req.url)
-      const cookie = (req.headers.get('cookie') ?? '').split(/;\s*/).find((p) => p.startsWith(`${name}=`))
-      return cookie !== undefined && sessions.valid(decodeURIComponent(cookie.slice(name.length + 1)))
+      const id = parseCookies(req.headers.get('cookie') ?? '', name)[name]
+      return id !== undefined && sessions.valid(id)
     },
 
     mountPublic(app: Hono) {
       app.get('/ui/login', (c) => {
         const id = sessions.exchange(c.req.query('code') ?? '')
         if (id === undefined) return html(c, signedOutPage('This login link is not valid: it was already used, has expired, or was mistyped.'), 401)
-        const secure = new URL(c.req.url).protocol === 'https:' ? '; Secure' : ''
-        c.header('set-cookie', `${sessionCookieName(c.req.url)}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_TTL_MS / 1000}${secure}`)
+        setCookie(c, sessionCookieName(c.req.url), id, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'Strict',
+          maxAge: SESSION_TTL_MS / 1000,
+          secure: new URL(c.req.url).protocol === 'https:',
+        })
         // A page rather than a 303: the code leaves the address bar, and the next request is a
         // plain same-origin navigation that carries the new Strict cookie whatever opened the link.
         return html(c, redirectPage('/ui/'), 200)
@@ -84,7 +90,7 @@ export function createDashboard(opts: DashboardOptions): DashboardMount & { sess
       app.post('/ui/logout', (c) => {
         const id = sessionOf(c)
         if (id !== undefined) sessions.revoke(id)
-        c.header('set-cookie', `${sessionCookieName(c.req.url)}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`)
+        deleteCookie(c, sessionCookieName(c.req.url), { path: '/', httpOnly: true, sameSite: 'Strict' })
         return html(c, signedOutPage('You are signed out.'), 200)
       })
 

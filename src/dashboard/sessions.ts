@@ -6,8 +6,8 @@
  * for a minute, so a link left in a terminal's scroll-back is useless soon after; a session
  * lasts 12 hours or until logout. Everything lives in memory: a daemon restart signs out.
  */
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Clock } from '../platform/clock.ts'
+import { constantTimeEqual } from '../platform/constant-time.ts'
 
 export const CODE_TTL_MS = 60_000
 export const SESSION_TTL_MS = 12 * 3_600_000
@@ -18,19 +18,18 @@ export interface SessionCheck {
 }
 
 interface Entry {
-  digest: Buffer
   expiresAt: number
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest()
-
-/** Finds `secret` among entries by constant-time digest comparison; drops expired ones. */
+/**
+ * Finds `secret` among entries by the API token's constant-time comparison, never by a map
+ * lookup (whose timing depends on the key); drops expired ones.
+ */
 function take(entries: Map<string, Entry>, secret: string, now: number): string | undefined {
-  const want = digest(secret)
   let found: string | undefined
   for (const [key, e] of entries) {
     if (e.expiresAt <= now) entries.delete(key)
-    else if (timingSafeEqual(e.digest, want)) found = key
+    else if (constantTimeEqual(secret, key)) found = key
   }
   return found
 }
@@ -50,7 +49,7 @@ export class SessionStore implements SessionCheck {
   mintCode(): { code: string; expiresAt: number } {
     const code = this.#random()
     const expiresAt = this.#clock.now() + CODE_TTL_MS
-    this.#codes.set(code, { digest: digest(code), expiresAt })
+    this.#codes.set(code, { expiresAt })
     return { code, expiresAt }
   }
 
@@ -61,7 +60,7 @@ export class SessionStore implements SessionCheck {
     if (key === undefined) return undefined
     this.#codes.delete(key)
     const id = this.#random()
-    this.#sessions.set(id, { digest: digest(id), expiresAt: now + SESSION_TTL_MS })
+    this.#sessions.set(id, { expiresAt: now + SESSION_TTL_MS })
     return id
   }
 

@@ -68,20 +68,6 @@ function tryOpen(file: string): number | undefined {
   }
 }
 
-function sleep(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      timer.cancel()
-      resolve()
-    }
-    const timer = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
-}
-
 /**
  * @example
  * for await (const line of readLogs(podDir, 'web', { tail: 10, timestamps: true })) out.write(line + '\n')
@@ -161,7 +147,7 @@ export async function* readLogs(podDir: string, container: string, opts: ReadLog
           continue
         }
       }
-      await sleep(clock, FOLLOW_POLL_MS, opts.signal)
+      await clock.sleep(FOLLOW_POLL_MS, opts.signal)
     }
   } finally {
     if (fd !== undefined) closeSync(fd)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FakeClock } from './clock.ts'
+import { FakeClock, systemClock } from './clock.ts'
 
 describe('FakeClock', () => {
   it('fires timers in due order, with now() at each due time', () => {
@@ -79,5 +79,38 @@ describe('FakeClock', () => {
       .map((e) => e.id)
     expect(fired).toEqual(expected)
     expect(clock.pendingTimers()).toBe(0)
+  })
+})
+
+describe('Clock.sleep', () => {
+  it.each([
+    { name: 'resolves after its time', abortAt: undefined, resolvedAt: 1000 },
+    { name: 'resolves early, cancelling its timer, when the signal aborts', abortAt: 300, resolvedAt: 300 },
+    { name: 'resolves at once when the signal has already aborted', abortAt: 0, resolvedAt: 0 },
+  ])('FakeClock: $name', async ({ abortAt, resolvedAt }) => {
+    const clock = new FakeClock(0)
+    const ac = new AbortController()
+    if (abortAt === 0) ac.abort()
+    else if (abortAt !== undefined) clock.setTimeout(() => ac.abort(), abortAt)
+    let at: number | undefined
+    const slept = clock.sleep(1000, ac.signal).then(() => (at = clock.now()))
+    for (let t = 0; t < 1000 && at === undefined; t += 100) {
+      await Promise.resolve()
+      clock.advance(100)
+      await Promise.resolve()
+    }
+    await slept
+    expect(at).toBeLessThanOrEqual(resolvedAt + 100)
+    expect(at).toBeGreaterThanOrEqual(resolvedAt)
+    expect(clock.pendingTimers()).toBe(0)
+  })
+
+  it('systemClock: an aborted sleep resolves without waiting for its timer', async () => {
+    const ac = new AbortController()
+    const t0 = performance.now()
+    const slept = systemClock.sleep(60_000, ac.signal)
+    ac.abort()
+    await slept
+    expect(performance.now() - t0).toBeLessThan(5_000)
   })
 })

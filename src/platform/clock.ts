@@ -13,6 +13,29 @@ export interface Clock {
   now(): number
   /** Runs `fn` once after `ms` milliseconds of this clock's time. */
   setTimeout(fn: () => void, ms: number): TimerHandle
+  /**
+   * Resolves after `ms` milliseconds of this clock's time, or as soon as `signal` aborts (at
+   * once if it already has), without an error: the caller asks `signal.aborted` when it
+   * cares. An aborted sleep cancels its timer, so a sleep raced against something else and
+   * aborted when that wins leaves nothing pending.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+}
+
+/** Clock.sleep on top of a clock's setTimeout. */
+function sleepOn(clock: Pick<Clock, 'setTimeout'>, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve()
+    const onAbort = () => {
+      timer.cancel()
+      resolve()
+    }
+    const timer = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
 }
 
 export const systemClock: Clock = {
@@ -21,6 +44,9 @@ export const systemClock: Clock = {
     // Ref'd like any setTimeout: a process awaiting a clock sleep must not exit under it.
     const t = setTimeout(fn, Math.max(0, ms))
     return { cancel: () => clearTimeout(t) }
+  },
+  sleep(ms, signal) {
+    return sleepOn(systemClock, ms, signal)
   },
 }
 
@@ -75,6 +101,10 @@ export class FakeClock implements Clock {
         if (this.#heap.length > 64 && this.#heap.length > 2 * this.#live) this.#rebuild()
       },
     }
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleepOn(this, ms, signal)
   }
 
   /** Moves time forward by `ms`, firing due timers (including ones they schedule) in order. */
@@ -153,6 +183,7 @@ export function fromTimestamp(ts: string): number {
 export const preciseClock: Clock = {
   now: () => performance.timeOrigin + performance.now(),
   setTimeout: (fn, ms) => systemClock.setTimeout(fn, ms),
+  sleep: (ms, signal) => systemClock.sleep(ms, signal),
 }
 
 /** Monotonic milliseconds (not wall time), for measuring short intervals such as latencies. */

@@ -12,10 +12,15 @@
  *   GET  /v1/metrics                    TrafficMetrics
  *   POST /v1/shutdown                   {}           stop serving and exit
  */
-import { timingSafeEqual } from 'node:crypto'
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
+import { bearerAuth } from 'hono/bearer-auth'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { ZodError } from 'zod'
+import { BatonError, isBatonError } from '../errors/baton-error.ts'
 import { systemClock } from '../platform/clock.ts'
+import { constantTimeEqual } from '../platform/constant-time.ts'
+import { createLogger, type Logger } from '../platform/logger.ts'
 import type { Plane } from './plane.ts'
 import { parseRouteTable } from './route-schema.ts'
 
@@ -29,23 +34,35 @@ export interface ControlApiOptions {
   maxDrainWaitMs?: number
   now: () => number
   onShutdown: () => void
+  /** Where a 500's error goes, with its stack (default: JSON lines on stderr, the proxy's log). */
+  logger?: Logger
 }
+
+const answer = (c: Context, e: BatonError) => c.json(e.toJSON(), e.httpStatus as ContentfulStatusCode)
 
 export function controlApi(opts: ControlApiOptions): Hono {
   const app = new Hono()
-  const expected = Buffer.from(`Bearer ${opts.token}`)
-  app.use('*', async (c, next) => {
-    const got = Buffer.from(c.req.header('authorization') ?? '')
-    if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
-      return c.json({ code: 'BATON_UNAUTHORIZED', message: 'missing or wrong proxy token' }, 401)
-    }
-    await next()
-  })
+  const logger = opts.logger ?? createLogger({}, { component: 'proxy' })
+  const refuse = (c: Context) =>
+    answer(c, new BatonError('BATON_UNAUTHORIZED', 'missing or wrong proxy token', { hint: 'Send "Authorization: Bearer <token>" with the token in proxy.token in the data directory' }))
+  app.use(
+    '*',
+    bearerAuth({
+      verifyToken: (given) => constantTimeEqual(given, opts.token),
+      noAuthenticationHeader: { message: refuse },
+      invalidAuthenticationHeader: { message: refuse },
+      invalidToken: { message: refuse },
+    }),
+  )
   app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse()
     if (err instanceof ZodError || err instanceof SyntaxError) {
-      return c.json({ code: 'BATON_BAD_REQUEST', message: err.message }, 400)
+      return answer(c, new BatonError('BATON_BAD_REQUEST', err.message, { hint: 'See src/proxy/control-api.ts for the request bodies' }))
     }
-    return c.json({ code: 'BATON_INTERNAL', message: err.message }, 500)
+    if (isBatonError(err) && err.httpStatus < 500) return answer(c, err)
+    const internal = new BatonError('BATON_INTERNAL', err.message, { hint: 'This is a bug in Baton; proxy.log in the data directory has the details', cause: err })
+    logger.error('proxy control request failed', { method: c.req.method, path: c.req.path, err: internal })
+    return answer(c, internal)
   })
   app.get('/v1/ping', (c) => c.json({ pid: process.pid, version: PROXY_PROTOCOL_VERSION }))
   app.put('/v1/routes', async (c) => {
@@ -56,7 +73,7 @@ export function controlApi(opts: ControlApiOptions): Hono {
   app.get('/v1/pods/:uid/inflight', async (c) => c.json({ inflight: await opts.plane.inflight(c.req.param('uid')) }))
   app.post('/v1/pods/:uid/drain', async (c) => {
     const body = (await c.req.json()) as { deadlineMs?: unknown }
-    if (typeof body.deadlineMs !== 'number') return c.json({ code: 'BATON_BAD_REQUEST', message: 'deadlineMs must be a number' }, 400)
+    if (typeof body.deadlineMs !== 'number') return answer(c, new BatonError('BATON_BAD_REQUEST', 'deadlineMs must be a number', { hint: 'Send {"deadlineMs": <epoch ms>}' }))
     const cap = opts.now() + (opts.maxDrainWaitMs ?? 10 * 60_000)
     const drained = await opts.plane.waitDrained(c.req.param('uid'), Math.min(body.deadlineMs, cap))
     return c.json({ drained })

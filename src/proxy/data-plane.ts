@@ -15,7 +15,7 @@ import {
   type ProxyTimeouts,
 } from './defaults.ts'
 import { DrainWaiters } from './drain.ts'
-import { type PlaneContext } from './http-proxy.ts'
+import { type ConnTransition, type PlaneContext } from './http-proxy.ts'
 import { Listener } from './listeners.ts'
 import { applyBackends, RouteState, type EndpointState, type PodState } from './route-state.ts'
 import { emptyAnomalies } from './traffic-stats.ts'
@@ -74,6 +74,7 @@ export class DataPlane {
         pod.inflight--
         if (pod.routes === 0 && pod.inflight === 0) drain.check(pod.podUid, pods.get(pod.podUid))
       },
+      ...(this.#logger.debugEnabled ? { traceState: (t: ConnTransition) => this.#logger.debug('connection state changed', { ...t }) } : {}),
     }
     this.#scheduleSweep()
   }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import http from 'node:http'
 import net from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createLogger } from '../platform/logger.ts'
 import {
   cleanup,
   closeAll,
@@ -16,6 +17,35 @@ import {
 } from './testing.ts'
 
 afterEach(closeAll)
+
+describe('HTTP proxy: connection state', () => {
+  it('traces every state change as {state, was, why} when its logger logs debug', async () => {
+    const lines: string[] = []
+    const a = await startBackend('a')
+    const { url } = await startPlane([a.backend('a')], { logger: createLogger({ debug: true, write: (l) => lines.push(l) }) })
+    const agent = keepAliveAgent()
+    for (let i = 0; i < 2; i++) expect((await request(url, { agent })).body).toBe('a')
+    agent.destroy()
+    await vi.waitFor(() => expect(lines.some((l) => l.includes('"state":"closed"'))).toBe(true), { timeout: 10_000 })
+    const steps = lines
+      .map((l) => JSON.parse(l) as { msg: string; state: string; was: string; why: string })
+      .filter((r) => r.msg === 'connection state changed')
+    expect(steps.every((t) => t.why.length > 0)).toBe(true)
+    expect(steps.map((t) => `${t.was}→${t.state}`)).toEqual([
+      'head→dispatch', 'dispatch→response', 'response→head',
+      'head→dispatch', 'dispatch→response', 'response→head',
+      'head→closed',
+    ])
+  })
+
+  it('traces nothing when its logger does not log debug', async () => {
+    const lines: string[] = []
+    const a = await startBackend('a')
+    const { url } = await startPlane([a.backend('a')], { logger: createLogger({ write: (l) => lines.push(l) }) })
+    expect((await request(url)).body).toBe('a')
+    expect(lines).toEqual([])
+  })
+})
 
 describe('HTTP proxy: balancing and headers', () => {
   it('spreads one keep-alive client over every replica', async () => {

@@ -46,6 +46,34 @@ export interface PlaneContext {
   setTimer(fn: () => void, ms: number): TimerHandle
   /** A request (or tunnel) on `ep` ended: the in-flight counts drop, drain waiters look. */
   endpointDone(ep: EndpointState): void
+  /**
+   * Hears every connection state change, when set (the data plane sets it when its logger
+   * logs debug): unset, a transition costs one field write, as this is the per-request path.
+   */
+  readonly traceState?: (t: ConnTransition) => void
+}
+
+/**
+ * Where a client connection is:
+ *
+ * | state      | meaning                                                                 |
+ * | ---------- | ----------------------------------------------------------------------- |
+ * | `head`     | reading a request head (idle between keep-alive requests)              |
+ * | `dispatch` | a request is read; choosing a replica, connecting, or waiting for one  |
+ * | `body`     | the head went to a replica; the request body streams after it          |
+ * | `response` | the whole request went out; the replica's answer streams back          |
+ * | `tunnel`   | a 101 Switching Protocols: bytes pass both ways until either side ends |
+ * | `closed`   | the client connection is gone or being closed                          |
+ */
+export type ConnState = 'head' | 'dispatch' | 'body' | 'response' | 'tunnel' | 'closed'
+
+/** One change of a connection's state, as traced: `{state, was, why}` and whose connection. */
+export interface ConnTransition {
+  state: ConnState
+  was: ConnState
+  why: string
+  client: string
+  listen: string
 }
 
 const CRLFCRLF = Buffer.from('\r\n\r\n')
@@ -53,15 +81,13 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
 /** Below this, head and body go out as one latin1 string: one write, no writev. */
 const SMALL_BODY = 2048
 
-const St = { HEAD: 0, DISPATCH: 1, BODY: 2, RESPONSE: 3, TUNNEL: 4, CLOSED: 5 } as const
-
 
 export class HttpConnection implements UpstreamOwner, EndpointWaiter {
   readonly #sock: net.Socket
   readonly #route: RouteState
   readonly #ctx: PlaneContext
   readonly #peer: Peer
-  #state: number = St.HEAD
+  #state: ConnState = 'head'
   #buf: Buffer | null = null
   /** The listener is closing, or the exchange left the connection in an unknown state. */
   #closeAfter = false
@@ -97,7 +123,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     sock.setTimeout(ctx.timeouts.clientIdleTimeoutMs)
     sock.on('data', (chunk: Buffer) => this.#onClientData(chunk))
     sock.on('drain', () => {
-      if (this.#up && (this.#state === St.RESPONSE || this.#state === St.BODY || this.#state === St.TUNNEL))
+      if (this.#up && (this.#state === 'response' || this.#state === 'body' || this.#state === 'tunnel'))
         this.#up.socket.resume()
     })
     sock.on('timeout', () => this.#onClientTimeout())
@@ -106,16 +132,23 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
       // Like nginx, a client that closes its side while a request is in flight has given
       // up on it (a half-closing HTTP client is rare; a gone one is not): abort the exchange.
       // In a tunnel the half-close is the protocol's business: pass it on.
-      if (this.#state === St.TUNNEL) this.#up?.socket.end()
-      else if (this.#state === St.HEAD) sock.end()
+      if (this.#state === 'tunnel') this.#up?.socket.end()
+      else if (this.#state === 'head') sock.end()
       else sock.destroy()
     })
     sock.on('close', () => this.#onClientClose())
   }
 
+  /** The one place the state changes. */
+  #to(state: ConnState, why: string): void {
+    const was = this.#state
+    this.#state = state
+    this.#ctx.traceState?.({ state, was, why, client: this.#peer.clientAddr, listen: this.#peer.listenAddr })
+  }
+
   /** The listener is going away: close now if idle, else after the current answer. */
   closeGracefully(): void {
-    if (this.#state === St.HEAD && this.#buf === null) this.#sock.end()
+    if (this.#state === 'head' && this.#buf === null) this.#sock.end()
     else this.#closeAfter = true
   }
 
@@ -124,17 +157,17 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
 
   #onClientData(chunk: Buffer): void {
     switch (this.#state) {
-      case St.TUNNEL:
+      case 'tunnel':
         if (this.#up && !this.#up.socket.write(chunk)) this.#sock.pause()
         return
-      case St.BODY:
+      case 'body':
         this.#forwardBody(chunk)
         return
-      case St.CLOSED:
+      case 'closed':
         return
     }
     this.#buf = this.#buf === null ? chunk : Buffer.concat([this.#buf, chunk])
-    if (this.#state === St.HEAD) this.#readHead()
+    if (this.#state === 'head') this.#readHead()
     else if (this.#buf.length > this.#ctx.timeouts.maxHeadBytes) this.#sock.pause() // pipelined flood
   }
 
@@ -149,7 +182,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     }
     this.#req = r.req
     this.#started = this.#ctx.hrNow()
-    this.#state = St.DISPATCH
+    this.#to('dispatch', 'request head read')
     this.#upHead = r.upstreamHead
     this.#firstBody = r.firstBody
     this.#buf = r.rest
@@ -160,7 +193,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
   }
 
   #onClientTimeout(): void {
-    if (this.#state === St.HEAD) {
+    if (this.#state === 'head') {
       if (this.#buf !== null) {
         this.#ctx.anomalies.clientTimeouts++
         this.#localAnswer(408, 'The request head did not arrive in time.\n', true)
@@ -171,9 +204,9 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
 
   #onClientClose(): void {
     const state = this.#state
-    this.#state = St.CLOSED
-    if (state === St.HEAD || state === St.CLOSED) return
-    if (state !== St.TUNNEL) this.#ctx.anomalies.clientAborts++
+    if (state !== 'closed') this.#to('closed', 'client connection closed')
+    if (state === 'head' || state === 'closed') return
+    if (state !== 'tunnel') this.#ctx.anomalies.clientAborts++
     this.#cancelWait()
     this.#dropUpstream()
     this.#releaseEndpoint()
@@ -183,7 +216,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
   // Picking a replica
 
   #dispatch(): void {
-    if (this.#state === St.CLOSED) return
+    if (this.#state === 'closed') return
     const rs = this.#route
     // After a stale pooled connection, the same replica again on a fresh connection (if it
     // is still routed): the replica did nothing wrong, and it may be the only one.
@@ -232,7 +265,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
 
   /** The route got replicas (EndpointWaiter). */
   endpointsAvailable(): void {
-    if (this.#state !== St.DISPATCH || this.#ep !== null) return
+    if (this.#state !== 'dispatch' || this.#ep !== null) return
     this.#cancelWait()
     this.#dispatch()
   }
@@ -249,7 +282,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
   // Upstream side (UpstreamOwner)
 
   onUpstreamConnect(conn: UpstreamConn): void {
-    if (this.#state === St.CLOSED) {
+    if (this.#state === 'closed') {
       conn.pool.release(conn, this.#ctx.nowMs())
       return
     }
@@ -269,10 +302,10 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
       s.uncork()
     }
     if (this.#bodyComplete) {
-      this.#state = St.RESPONSE
+      this.#to('response', 'request sent whole')
       return
     }
-    this.#state = St.BODY
+    this.#to('body', 'request head sent, body streams')
     this.#firstBody = null // the rest streams: from here on the request cannot be replayed
     const more = this.#buf
     this.#buf = null
@@ -303,16 +336,16 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     if (done) {
       this.#bodyComplete = true
       if (end < chunk.length) this.#buf = chunk.subarray(end)
-      if (this.#state === St.BODY) this.#state = St.RESPONSE
+      if (this.#state === 'body') this.#to('response', 'request body sent')
     } else if (!ok) this.#sock.pause()
   }
 
   onUpstreamDrain(): void {
-    if (this.#state === St.BODY || this.#state === St.TUNNEL) this.#sock.resume()
+    if (this.#state === 'body' || this.#state === 'tunnel') this.#sock.resume()
   }
 
   onUpstreamData(conn: UpstreamConn, chunk: Buffer): void {
-    if (this.#state === St.TUNNEL) {
+    if (this.#state === 'tunnel') {
       if (!this.#sock.write(chunk)) conn.socket.pause()
       return
     }
@@ -439,7 +472,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
   }
 
   #startTunnel(conn: UpstreamConn, res: ResponseHead, buf: Buffer, rest: number): void {
-    this.#state = St.TUNNEL
+    this.#to('tunnel', '101 Switching Protocols')
     this.#record(101)
     const s = this.#sock
     s.setTimeout(0)
@@ -463,11 +496,11 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
 
   onUpstreamClose(conn: UpstreamConn, err: Error | undefined, connected: boolean): void {
     if (conn !== this.#up && connected) return // an old connection of this client, already let go
-    if (this.#state === St.CLOSED) return
-    if (this.#state === St.TUNNEL) {
+    if (this.#state === 'closed') return
+    if (this.#state === 'tunnel') {
       this.#up = null
       this.#sock.end()
-      this.#state = St.CLOSED
+      this.#to('closed', 'replica ended the tunnel')
       this.#releaseEndpoint()
       return
     }
@@ -498,9 +531,9 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
       ep.pod.stats.connectionFailed()
       this.#tried.push(ep)
     }
-    if (retry && this.#state !== St.BODY) {
+    if (retry && this.#state !== 'body') {
       this.#ctx.anomalies.retries++
-      this.#state = St.DISPATCH
+      this.#to('dispatch', 'retrying on another connection')
       this.#dispatch()
       return
     }
@@ -530,7 +563,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     this.#route.stats.failed()
     ep?.revisionStats.failed()
     ep?.pod.stats.failed()
-    this.#state = St.CLOSED
+    if (this.#state !== 'closed') this.#to('closed', 'replica failed mid-answer')
     this.#sock.destroy()
     this.#releaseEndpoint()
   }
@@ -564,7 +597,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
 
   /** Answers the current request (or a malformed one) from the proxy itself. */
   #localAnswer(status: number, text: string, close: boolean): void {
-    if (this.#state === St.CLOSED) return
+    if (this.#state === 'closed') return
     if (this.#req === null) this.#started = this.#ctx.hrNow()
     if (close || !this.#bodyComplete || (this.#req !== null && !this.#req.keepAlive)) this.#closeAfter = true
     this.#sock.write(localAnswer(status, text, this.#closeAfter), 'latin1')
@@ -587,12 +620,12 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     this.#tried = []
     this.#fresh = null
     if (this.#closeAfter) {
-      this.#state = St.CLOSED
+      this.#to('closed', 'exchange done, connection not reusable or listener closing')
       this.#buf = null
       this.#sock.end()
       return
     }
-    this.#state = St.HEAD
+    this.#to('head', 'exchange done, keep-alive')
     if (this.#sock.isPaused()) this.#sock.resume()
     if (this.#buf !== null) this.#readHead()
   }

@@ -3,19 +3,21 @@ import { aDeployment, aPod, aReplicaSet } from '../../test/support/builders.ts'
 import type { AnyObject, Kind } from '../api/types.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import { FakeClock } from '../platform/clock.ts'
-import { silentLogger } from '../platform/logger.ts'
+import { createLogger, silentLogger } from '../platform/logger.ts'
 import type { ObjectStore, WatchEvent, WatchEventType } from '../store/types.ts'
 import {
   type Controller,
   ControllerRunner,
   type ReconcileResult,
   TerminalError,
+  isTerminalError,
   enqueueController,
   enqueueGrandController,
   enqueueSelf,
   onlyTypes,
   specChanged,
 } from './controller.ts'
+import { renderReconcileTotals } from './metrics.ts'
 import { ObjectCache } from './object-cache.ts'
 
 /** Only what ObjectCache uses of a store: watch, with events pushed by the test. */
@@ -54,13 +56,17 @@ const deployment = { ...aDeployment({ name: 'web' }), metadata: { ...aDeployment
 const rs = aReplicaSet({ name: 'web-abc', replicas: 3, owner: deployment })
 const pod = aPod({ name: 'web-abc-x1', owner: rs, phase: null })
 
-function setup(watches: Controller['watches'], behave?: (key: string, n: number) => ReconcileResult | void) {
+function setup(
+  watches: Controller['watches'],
+  behave?: (key: string, n: number) => ReconcileResult | void,
+  logger = silentLogger,
+) {
   const clock = new FakeClock(0)
   const src = watchSource([deployment, rs, pod])
   const cache = new ObjectCache(src.store, ['Deployment', 'ReplicaSet', 'Pod'])
   cache.start()
   const { controller, seen } = recordingController(watches, behave)
-  const runner = new ControllerRunner(controller, { cache, clock, logger: silentLogger })
+  const runner = new ControllerRunner(controller, { cache, clock, logger })
   return { clock, src, cache, runner, seen }
 }
 
@@ -144,6 +150,66 @@ describe('ControllerRunner', () => {
     clock.advance(1)
     expect(seen).toHaveLength(retried ? 2 : 1)
     expect(runner.queue.numRequeues('default/web')).toBe(0)
+  })
+
+  it.each([
+    { name: 'a TerminalError wrapped in an Error', err: new Error('sync failed', { cause: new TerminalError('bad spec') }), terminal: true },
+    { name: 'a TerminalError two causes down', err: new Error('a', { cause: new Error('b', { cause: new TerminalError('c') }) }), terminal: true },
+    { name: 'an Error wrapping an ordinary one', err: new Error('a', { cause: new Error('b') }), terminal: false },
+    { name: 'a non-error', err: 'boom', terminal: false },
+  ])('isTerminalError: $name → $terminal', ({ err, terminal }) => {
+    expect(isTerminalError(err)).toBe(terminal)
+  })
+
+  it('does not retry an error whose cause chain holds a TerminalError', () => {
+    const { runner, seen, clock } = setup([enqueueSelf('Deployment')], (_k, n) => {
+      if (n === 1) throw new Error('sync failed', { cause: new TerminalError('bad spec') })
+    })
+    runner.start()
+    clock.advance(1000)
+    expect(seen).toHaveLength(1)
+  })
+
+  it('counts each outcome as controller-runtime does (success, error, requeue, requeue_after)', () => {
+    const outcomes: Array<() => ReconcileResult | void> = [
+      () => {
+        throw new Error('boom')
+      },
+      () => ({ requeue: true }),
+      () => ({ requeueAfterMs: 50 }),
+      () => undefined,
+    ]
+    const { runner, seen, clock } = setup([enqueueSelf('Deployment')], (_k, n) => outcomes[n - 1]?.())
+    runner.start()
+    clock.advance(1000)
+    expect(seen).toHaveLength(4)
+    expect(runner.outcomes).toEqual({ success: 1, error: 1, requeue: 1, requeue_after: 1 })
+    expect(renderReconcileTotals([{ controller: 'test', counts: runner.outcomes }])).toContain(
+      'controller_runtime_reconcile_total{controller="test",result="requeue_after"} 1\n',
+    )
+  })
+
+  it('hands each reconcile a logger carrying the controller, the key and its reconcile id', () => {
+    const lines: string[] = []
+    const logger = createLogger({ write: (l) => lines.push(l), now: () => 0 })
+    const clock = new FakeClock(0)
+    const src = watchSource([deployment])
+    const cache = new ObjectCache(src.store, ['Deployment'])
+    cache.start()
+    const controller: Controller = {
+      name: 'test',
+      watches: [enqueueSelf('Deployment')],
+      reconcile: (_key, ctx) => ctx.logger.info('synced', { n: ctx.reconcileId }),
+    }
+    const runner = new ControllerRunner(controller, { cache, clock, logger })
+    runner.start()
+    runner.runUntilIdle()
+    src.emit('MODIFIED', deployment)
+    runner.runUntilIdle()
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toMatchObject([
+      { msg: 'synced', controller: 'test', key: 'default/web', reconcileId: 1, n: 1 },
+      { msg: 'synced', controller: 'test', key: 'default/web', reconcileId: 2, n: 2 },
+    ])
   })
 
   it('stops enqueuing after stop()', () => {

@@ -4,16 +4,19 @@
  * `reconcile.Reconciler` + `internal/controller`).
  *
  * A Controller says which kinds it watches and how a changed object maps to the keys to
- * reconcile (itself, or its controller owner); `reconcile(key)` re-reads the world and
- * returns `{requeueAfterMs?}` or throws. The runner turns that into queue actions in ONE
- * switch (P4):
+ * reconcile (itself, or its controller owner); `reconcile(key, ctx)` re-reads the world and
+ * returns `{requeue?, requeueAfterMs?}` or throws. `ctx` carries the reconcile's id and a
+ * logger that names the controller, the key and that id (controller-runtime's
+ * `reconcileID` in the context logger). The runner turns the outcome into queue actions in
+ * ONE switch, and counts it (metrics.ts):
  *
- * | outcome                       | queue action                              |
- * | ----------------------------- | ----------------------------------------- |
- * | returns, no requeueAfterMs    | forget (reset back-off)                   |
- * | returns requeueAfterMs        | forget, addAfter(requeueAfterMs)          |
- * | throws TerminalError          | log, forget, no retry                     |
- * | throws anything else          | log, addRateLimited (5 ms doubling)       |
+ * | outcome                           | queue action                          | counted as      |
+ * | --------------------------------- | ------------------------------------- | --------------- |
+ * | returns, nothing to requeue       | forget (reset back-off)               | `success`       |
+ * | returns requeueAfterMs            | forget, addAfter(requeueAfterMs)      | `requeue_after` |
+ * | returns requeue: true             | addRateLimited                        | `requeue`       |
+ * | throws a TerminalError (or wraps one in its `cause` chain) | log, forget, no retry | `error` |
+ * | throws anything else              | log, addRateLimited (5 ms doubling)   | `error`         |
  *
  * reconcile is synchronous: the store is, and that keeps simulations deterministic. On start
  * the runner enqueues every cached object of the watched kinds, so a restarted daemon needs
@@ -26,12 +29,21 @@ import type { Logger } from '../platform/logger.ts'
 import type { WatchEventType } from '../store/types.ts'
 import { controllerOf } from '../api/owner-refs.ts'
 import { objectKey } from './keys.ts'
+import { type ReconcileCounts, type ReconcileOutcome, newReconcileCounts } from './metrics.ts'
 import type { CacheEvent, ObjectCache } from './object-cache.ts'
 import { type BackoffPolicy, WorkQueue } from './work-queue.ts'
 
 export interface ReconcileResult {
   /** Reconcile this key again after this many ms even if nothing changes. */
   requeueAfterMs?: number
+  /** Reconcile this key again after the rate limiter's back-off (controller-runtime's Requeue). */
+  requeue?: boolean
+}
+
+/** What the runner hands each reconcile: its id, and a logger carrying controller, key and id. */
+export interface ReconcileContext {
+  readonly reconcileId: number
+  readonly logger: Logger
 }
 
 /** How changes to one kind map to this controller's keys. */
@@ -48,7 +60,7 @@ export interface Watch {
 export interface Controller {
   readonly name: string
   readonly watches: readonly Watch[]
-  reconcile(key: string): ReconcileResult | void
+  reconcile(key: string, ctx: ReconcileContext): ReconcileResult | void
 }
 
 /** An error that retrying cannot fix (controller-runtime's TerminalError): logged, not retried. */
@@ -57,6 +69,19 @@ export class TerminalError extends Error {
     super(message, opts)
     this.name = 'TerminalError'
   }
+}
+
+/**
+ * Whether `err` is a TerminalError or wraps one anywhere in its `cause` chain, as
+ * controller-runtime matches with `errors.Is(err, reconcile.TerminalError(nil))`.
+ */
+export function isTerminalError(err: unknown): boolean {
+  const seen = new Set<unknown>()
+  for (let e = err; e instanceof Error && !seen.has(e); e = e.cause) {
+    if (e instanceof TerminalError) return true
+    seen.add(e)
+  }
+  return false
 }
 
 /** The object's own key. */
@@ -136,6 +161,7 @@ export class ControllerRunner {
   #unsubscribe: (() => void) | undefined
   #scheduled: TimerHandle | undefined
   #reconcileId = 0
+  readonly #counts: ReconcileCounts = newReconcileCounts()
 
   constructor(controller: Controller, opts: RunnerOptions) {
     this.controller = controller
@@ -178,6 +204,11 @@ export class ControllerRunner {
     return this.#reconcileId
   }
 
+  /** Finished reconciles by outcome (controller_runtime_reconcile_total); a copy. */
+  get outcomes(): ReconcileCounts {
+    return { ...this.#counts }
+  }
+
   /** Reconciles the next ready key; false when none is ready. */
   processNextItem(): boolean {
     const key = this.queue.get()
@@ -198,23 +229,46 @@ export class ControllerRunner {
   }
 
   #handle(key: string): void {
+    this.#counts[this.#reconcile(key)]++
+  }
+
+  #reconcile(key: string): ReconcileOutcome {
     const reconcileId = ++this.#reconcileId
+    // Built on first use: most reconciles log nothing, and the control plane runs thousands.
+    let scoped: Logger | undefined
+    const parent = this.#logger
+    const ctx: ReconcileContext = {
+      reconcileId,
+      get logger() {
+        return (scoped ??= parent.with({ key, reconcileId }))
+      },
+    }
+    const logger = () => ctx.logger
     let result: ReconcileResult | void
     try {
-      result = this.controller.reconcile(key)
+      result = this.controller.reconcile(key, ctx)
     } catch (err) {
-      if (err instanceof TerminalError) {
-        this.#logger.error('reconcile failed terminally', { key, reconcileId, err })
+      if (isTerminalError(err)) {
+        logger().error('reconcile failed terminally', { err })
         this.queue.forget(key)
-        return
+        return 'error'
       }
       const conflict = isBatonError(err) && err.code === 'BATON_CONFLICT'
-      this.#logger[conflict ? 'debug' : 'error']('reconcile failed; retrying with back-off', { key, reconcileId, err, requeues: this.queue.numRequeues(key) })
+      logger()[conflict ? 'debug' : 'error']('reconcile failed; retrying with back-off', { err, requeues: this.queue.numRequeues(key) })
       this.queue.addRateLimited(key)
-      return
+      return 'error'
+    }
+    if (result?.requeueAfterMs !== undefined) {
+      this.queue.forget(key)
+      this.queue.addAfter(key, result.requeueAfterMs)
+      return 'requeue_after'
+    }
+    if (result?.requeue === true) {
+      this.queue.addRateLimited(key)
+      return 'requeue'
     }
     this.queue.forget(key)
-    if (result?.requeueAfterMs !== undefined) this.queue.addAfter(key, result.requeueAfterMs)
+    return 'success'
   }
 
   /** Drains on the clock (a 0 ms timer), batchSize items at a time, so the event loop breathes. */

@@ -1,15 +1,17 @@
 /**
  * @module
  * The apps/v1 defaults, applied on read. Manifests may leave these fields out; the planner
- * must still see what Kubernetes' defaulting would have stored (pkg/apis/apps/v1/defaults.go).
+ * must still see what Kubernetes' defaulting would have stored. The values are api/defaults.ts'
+ * (pkg/apis/apps/v1/defaults.go), the one place they are written.
  */
+import {
+  DEFAULT_MAX_SURGE,
+  DEFAULT_MAX_UNAVAILABLE,
+  DEFAULT_PROGRESS_DEADLINE_SECONDS,
+  DEFAULT_REPLICAS,
+  DEFAULT_REVISION_HISTORY_LIMIT,
+} from '../api/defaults.ts'
 import type { Deployment, IntOrString, ReplicaSet } from '../api/types.ts'
-
-export const DEFAULT_REPLICAS = 1
-export const DEFAULT_MAX_SURGE: IntOrString = '25%'
-export const DEFAULT_MAX_UNAVAILABLE: IntOrString = '25%'
-export const DEFAULT_REVISION_HISTORY_LIMIT = 10
-export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600
 /** Kubernetes spells "no limit" / "no deadline" as the largest int32. */
 export const MAX_INT32 = 2147483647
 

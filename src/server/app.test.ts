@@ -6,6 +6,7 @@ import { FakeClock } from '../platform/clock.ts'
 import { sequentialIds } from '../platform/ids.ts'
 import { createMemoryStore } from '../store/memory/memory-store.ts'
 import type { ObjectStore } from '../store/types.ts'
+import { createLogger } from '../platform/logger.ts'
 import { createApiApp } from './app.ts'
 import type { LogSource } from './ports.ts'
 
@@ -43,7 +44,7 @@ beforeEach(() => {
   clock = new FakeClock()
   store = createMemoryStore({ clock, ids: sequentialIds() })
   shutdowns = []
-  app = createApiApp({ store, token: TOKEN, clock, version: '9.9.9', logs, artifacts, traffic: async () => ({ requests: 7 }), shutdown: (all) => void shutdowns.push(all) })
+  app = createApiApp({ store, token: TOKEN, clock, version: '9.9.9', logs, artifacts, traffic: async () => ({ requests: 7 }), metrics: () => 'controller_runtime_reconcile_total{controller="c",result="success"} 3\n', shutdown: (all) => void shutdowns.push(all) })
 })
 afterEach(() => store.close())
 
@@ -71,6 +72,7 @@ describe('authentication', () => {
     ['POST', '/apis/baton.dev/v1/artifacts?ref=web:v1'],
     ['GET', '/apis/baton.dev/v1/artifacts'],
     ['GET', '/apis/baton.dev/v1/traffic'],
+    ['GET', '/metrics'],
     ['POST', '/apis/baton.dev/v1/shutdown'],
     ['GET', '/no/such/route'],
   ] as const
@@ -83,6 +85,50 @@ describe('authentication', () => {
     const res = await app.request(path, { method, headers: { authorization: 'Bearer nope' } })
     expect(res.status).toBe(401)
     expect((await res.json()).code).toBe('BATON_UNAUTHORIZED')
+  })
+})
+
+describe('authentication, the header itself', () => {
+  it.each([
+    { name: 'another scheme', authorization: 'Basic dXNlcjpwYXNz', message: 'the API token is missing' },
+    { name: 'Bearer without a token', authorization: 'Bearer', message: 'the API token is missing' },
+    { name: 'a wrong token of another length', authorization: `Bearer ${TOKEN}-and-more`, message: 'the API token is wrong' },
+  ])('$name: 401 BATON_UNAUTHORIZED with the hint', async ({ authorization, message }) => {
+    const res = await app.request('/version', { headers: { authorization } })
+    expect(res.status).toBe(401)
+    expect(res.headers.get('www-authenticate')).toContain('Bearer')
+    expect(await res.json()).toMatchObject({ code: 'BATON_UNAUTHORIZED', message, hint: expect.stringContaining('<data-dir>/token') })
+  })
+
+  it('accepts the token whatever the case of the scheme', async () => {
+    expect((await app.request('/version', { headers: { authorization: `bearer ${TOKEN}` } })).status).toBe(200)
+  })
+})
+
+describe('internal errors', () => {
+  it('logs every 500 with its stack and cause before answering it', async () => {
+    const lines: string[] = []
+    const logger = createLogger({ write: (l) => lines.push(l) })
+    const broken = createApiApp({ store, token: TOKEN, clock, version: '9.9.9', logger, traffic: async () => { throw new TypeError('proxy exploded') } })
+    const res = await broken.request('/apis/baton.dev/v1/traffic', { headers: auth })
+    expect(res.status).toBe(500)
+    expect(await res.json()).toMatchObject({ code: 'BATON_INTERNAL', message: 'internal error: proxy exploded' })
+    const [record] = lines.map((l) => JSON.parse(l))
+    expect(record).toMatchObject({
+      level: 'error',
+      msg: 'api request failed',
+      method: 'GET',
+      path: '/apis/baton.dev/v1/traffic',
+      status: 500,
+      err: { code: 'BATON_INTERNAL', cause: { name: 'TypeError', message: 'proxy exploded', stack: expect.stringContaining('app.test.ts') } },
+    })
+  })
+
+  it('does not log a 4xx', async () => {
+    const lines: string[] = []
+    const quiet = createApiApp({ store, token: TOKEN, clock, version: '9.9.9', logger: createLogger({ write: (l) => lines.push(l) }) })
+    expect((await quiet.request(`${DEPLOYMENTS}/missing`, { headers: auth })).status).toBe(404)
+    expect(lines).toEqual([])
   })
 })
 
@@ -236,6 +282,13 @@ describe('baton endpoints', () => {
     expect(shutdowns).toEqual([])
     clock.advance(0)
     expect(shutdowns).toEqual([true])
+  })
+
+  it('serves the control plane counters at /metrics in Prometheus text format', async () => {
+    const res = await send('GET', '/metrics')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4')
+    expect(await res.text()).toBe('controller_runtime_reconcile_total{controller="c",result="success"} 3\n')
   })
 
   it('streams a pod log, choosing the only container', async () => {

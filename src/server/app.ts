@@ -13,9 +13,10 @@
  */
 import { Hono } from 'hono'
 import { BatonError } from '../errors/baton-error.ts'
+import { createLogger, type Logger } from '../platform/logger.ts'
 import { bearerAuth } from './auth.ts'
 import { type BatonRouteDeps, registerBatonRoutes } from './baton-routes.ts'
-import { errorResponse } from './errors.ts'
+import { errorResponse, toBatonError } from './errors.ts'
 import { registerObjectRoutes } from './object-routes.ts'
 
 /** The web dashboard (src/dashboard/mount.ts), as the API sees it. */
@@ -32,6 +33,8 @@ export interface DashboardMount {
 export interface ApiDeps extends BatonRouteDeps {
   token: string
   dashboard?: DashboardMount
+  /** Where a 5xx answer's error goes, with its stack and cause (default: JSON lines on stderr). */
+  logger?: Logger
 }
 
 export function createApiApp(deps: ApiDeps): Hono {
@@ -56,6 +59,12 @@ export function createApiApp(deps: ApiDeps): Hono {
       }),
     ),
   )
-  app.onError((err, c) => errorResponse(c, err))
+  const logger = deps.logger ?? createLogger()
+  app.onError((err, c) => {
+    const res = errorResponse(c, err)
+    // The answer's hint sends the user to the daemon log: the error must be there, stack and all.
+    if (res.status >= 500) logger.error('api request failed', { method: c.req.method, path: c.req.path, status: res.status, err: toBatonError(err) })
+    return res
+  })
   return app
 }

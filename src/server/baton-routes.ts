@@ -6,6 +6,7 @@
  *   POST /apis/baton.dev/v1/artifacts?ref=web:v2&force=true   push (body: a .tar.gz)
  *   GET  /apis/baton.dev/v1/artifacts                list pushed artifacts
  *   GET  /apis/baton.dev/v1/traffic                  the load balancer's live counters
+ *   GET  /metrics                                    the control plane's counters (Prometheus text)
  *   POST /apis/baton.dev/v1/shutdown?all=true        stop the daemon (all: stop the pods too)
  *   GET  /api/v1/namespaces/{ns}/pods/{name}/log     a container's log, streamed with ?follow
  */
@@ -30,6 +31,8 @@ export interface BatonRouteDeps {
   logs?: LogSource
   /** The load balancer's counters, served at /apis/baton.dev/v1/traffic. */
   traffic?: () => Promise<unknown>
+  /** The control plane's counters in Prometheus' text format (controller_runtime_reconcile_total), served at /metrics. */
+  metrics?: () => string
   /** Stops the daemon (and with `all`, every pod); called just after the request is answered. */
   shutdown?: (all: boolean) => void | Promise<void>
 }
@@ -86,6 +89,11 @@ export function registerBatonRoutes(app: Hono, deps: BatonRouteDeps): void {
   app.get('/apis/baton.dev/v1/traffic', async (c) => {
     if (!deps.traffic) throw unavailable('load balancer')
     return c.json(await deps.traffic())
+  })
+
+  app.get('/metrics', (c) => {
+    if (!deps.metrics) throw unavailable('metrics')
+    return c.text(deps.metrics(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
   })
 
   app.post('/apis/baton.dev/v1/shutdown', (c) => {

@@ -5,6 +5,7 @@
  * kept (this is a local, single-user daemon: hiding it would only slow debugging).
  */
 import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { BatonError, isBatonError } from '../errors/baton-error.ts'
 
@@ -18,6 +19,8 @@ export function toBatonError(err: unknown): BatonError {
 }
 
 export function errorResponse(c: Context, err: unknown): Response {
+  // A Hono middleware's refusal (bearerAuth's) carries the response it already built.
+  if (err instanceof HTTPException) return err.getResponse()
   const e = toBatonError(err)
   return c.json(e.toJSON(), e.httpStatus as ContentfulStatusCode)
 }

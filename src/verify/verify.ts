@@ -51,7 +51,15 @@ export interface VerifyResult {
 export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const clock = opts.clock ?? preciseClock
   const run = runLoad({ ...opts, clock })
-  const pause = (ms: number) => Promise.race([new Promise<void>((r) => clock.setTimeout(r, ms)), run.done.then(() => {})])
+  // A pause ends early when the load run does; the loser's timer is cancelled either way.
+  const pause = async (ms: number) => {
+    const over = new AbortController()
+    try {
+      await Promise.race([clock.sleep(ms, over.signal), run.done])
+    } finally {
+      over.abort()
+    }
+  }
   let exitCode: number | null = null
   let rolloutError: unknown
   try {

@@ -5,6 +5,7 @@
  * so the next apply knows which fields the user dropped.
  */
 import { applyDefaults } from '../../api/defaults.ts'
+import { retryOnConflict } from '../../api/retry-on-conflict.ts'
 import { qualifiedSingular } from '../../api/resources.ts'
 import type { AnyObject } from '../../api/types.ts'
 import { LAST_APPLIED_ANNOTATION } from '../../rollout/annotations.ts'
@@ -25,7 +26,6 @@ export interface ApplyOptions {
 type Outcome = 'created' | 'configured' | 'unchanged'
 
 const isNotFound = (err: unknown) => err instanceof ServerError && err.code === 'BATON_NOT_FOUND'
-const isConflict = (err: unknown) => err instanceof ServerError && err.code === 'BATON_CONFLICT'
 
 /** The manifest as it will be sent: with its own text remembered, and --record's change-cause. */
 function desiredObject(manifest: AnyObject, ctx: CliContext, record: boolean): AnyObject {
@@ -40,7 +40,7 @@ function desiredObject(manifest: AnyObject, ctx: CliContext, record: boolean): A
 export async function applyOne(client: ApiClient, desired: AnyObject): Promise<Outcome> {
   const { kind } = desired
   const { namespace = 'default', name } = desired.metadata
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(async (): Promise<Outcome> => {
     let live: AnyObject
     try {
       live = await client.get(kind, namespace, name)
@@ -56,13 +56,9 @@ export async function applyOne(client: ApiClient, desired: AnyObject): Promise<O
     merged.metadata.resourceVersion = live.metadata.resourceVersion
     // Compare as the server will store it, so a manifest that leaves defaults out is "unchanged".
     if (canonicalJson(applyDefaults(merged)) === canonicalJson(applyDefaults(liveWithoutStatus as AnyObject))) return 'unchanged'
-    try {
-      await client.update(merged)
-      return 'configured'
-    } catch (err) {
-      if (!isConflict(err) || attempt >= 5) throw err
-    }
-  }
+    await client.update(merged)
+    return 'configured'
+  })
 }
 
 export const applyCommand = defineCommand<ApplyOptions>({

@@ -4,12 +4,11 @@
  * resourceVersion that was read, and a conflict (someone else wrote in between, typically the
  * controller updating status) means read again and redo the change.
  */
+import { retryOnConflict } from '../../api/retry-on-conflict.ts'
 import type { Kind, KindMap } from '../../api/types.ts'
 import { CHANGE_CAUSE_ANNOTATION } from '../../rollout/annotations.ts'
 import type { ApiClient } from '../client.ts'
 import type { CliContext } from '../command.ts'
-
-const MAX_ATTEMPTS = 5
 
 /**
  * Applies `change` to a fresh copy until the write lands. `change` returns false when there
@@ -22,16 +21,11 @@ export async function updateWithRetry<K extends Kind>(
   name: string,
   change: (obj: KindMap[K]) => boolean | void,
 ): Promise<{ obj: KindMap[K]; changed: boolean }> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(async () => {
     const obj = await client.get(kind, namespace, name)
     if (change(obj) === false) return { obj, changed: false }
-    try {
-      return { obj: await client.update(obj), changed: true }
-    } catch (err) {
-      const conflict = (err as { code?: string }).code === 'BATON_CONFLICT'
-      if (!conflict || attempt >= MAX_ATTEMPTS) throw err
-    }
-  }
+    return { obj: await client.update(obj), changed: true }
+  })
 }
 
 /** kubectl's --record value: the command line, with --record spelled out as --record=true. */

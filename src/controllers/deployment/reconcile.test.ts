@@ -5,6 +5,7 @@ import type { Deployment, ReplicaSet } from '../../api/types.ts'
 import { FakeClock } from '../../platform/clock.ts'
 import { sequentialIds } from '../../platform/ids.ts'
 import { silentLogger } from '../../platform/logger.ts'
+import { TerminalError } from '../../reconciler/controller.ts'
 import { ObjectCache } from '../../reconciler/object-cache.ts'
 import { createMemoryStore } from '../../store/memory/memory-store.ts'
 import type { ControllerDeps } from '../controller-deps.ts'
@@ -71,6 +72,11 @@ describe('applyActions (deployment executor)', () => {
       'BATON_ALREADY_EXISTS',
     )
     expect(store.get('Deployment', 'default', 'web')?.status?.collisionCount).toBe(1)
+  })
+
+  it('fails terminally when the planner names a ReplicaSet it was not given (a retry would plan the same)', () => {
+    const { deps, d } = setup()
+    expect(() => applyActions(deps, d, [], [{ type: 'scaleReplicaSet', name: 'web-zzzzz', replicas: 1, annotations: {} }])).toThrow(TerminalError)
   })
 
   it('deletes a ReplicaSet only at the version it planned with', () => {

@@ -18,7 +18,9 @@ import type { Deployment, ReplicaSet } from '../../api/types.ts'
 import { isBatonError } from '../../errors/baton-error.ts'
 import {
   type Controller,
+  type ReconcileContext,
   type ReconcileResult,
+  TerminalError,
   enqueueController,
   enqueueGrandController,
   enqueueSelf,
@@ -43,11 +45,11 @@ export function createDeploymentController(deps: ControllerDeps): Controller {
       // deployment controller watches pod deletions alone, for the same reason).
       enqueueGrandController('Pod', 'ReplicaSet', 'Deployment', onlyTypes('DELETED')),
     ],
-    reconcile: (key) => reconcileDeployment(deps, key),
+    reconcile: (key, ctx) => reconcileDeployment(deps, key, ctx),
   }
 }
 
-export function reconcileDeployment(deps: ControllerDeps, key: string): ReconcileResult {
+export function reconcileDeployment(deps: ControllerDeps, key: string, ctx?: ReconcileContext): ReconcileResult {
   const { namespace, name } = parseKey(key)
   const deployment = deps.cache.get('Deployment', namespace, name)
   if (!deployment?.metadata.uid) return {}
@@ -60,6 +62,7 @@ export function reconcileDeployment(deps: ControllerDeps, key: string): Reconcil
       ? replicaSets.flatMap((rs) => (rs.metadata.uid ? deps.cache.ownedBy('Pod', rs.metadata.uid) : []))
       : []
   const actions = planDeployment({ deployment, replicaSets, pods }, deps.clock.now())
+  ctx?.logger.debug('deployment planned', { actions: actions.length })
   return applyActions(deps, deployment, replicaSets, actions)
 }
 
@@ -78,7 +81,8 @@ export function applyActions(
   const sets = new Map(replicaSets.map((rs) => [rs.metadata.name, rs]))
   const setNamed = (name: string): ReplicaSet => {
     const rs = sets.get(name)
-    if (!rs) throw new Error(`planner named unknown replica set ${namespace}/${name}`)
+    // The planner only names sets it was given: a retry would plan the same thing again.
+    if (!rs) throw new TerminalError(`planner named unknown replica set ${namespace}/${name}`)
     return rs
   }
   let d = deployment
@@ -175,5 +179,5 @@ function adoptOrphans(deps: ControllerDeps, d: Deployment): void {
 }
 
 function assertNever(x: never): never {
-  throw new Error(`unhandled deployment action ${JSON.stringify(x)}`)
+  throw new TerminalError(`unhandled deployment action ${JSON.stringify(x)}`)
 }

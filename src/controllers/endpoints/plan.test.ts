@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { desiredEndpoints, resolveHostPort, servicesSelecting } from './plan.ts'
-import { aServingPod } from './testing.ts'
+import type { Endpoints } from '../../api/types.ts'
 import { aService } from '../../../test/support/builders.ts'
+import { type EndpointsWorld, LAST_CHANGE_ANNOTATION, desiredEndpoints, planEndpoints, resolveHostPort, servicesSelecting } from './plan.ts'
+import { aServingPod } from './testing.ts'
 
 describe('desiredEndpoints', () => {
   it.each([
@@ -73,4 +74,40 @@ it('servicesSelecting finds the services whose selector matches the pod', () => 
   const db = aService({ name: 'db', selector: { app: 'db' } })
   const none = aService({ name: 'manual', selector: {} })
   expect(servicesSelecting(aServingPod('web-1'), [web, db, none]).map((s) => s.metadata.name)).toEqual(['web'])
+})
+
+describe('planEndpoints', () => {
+  const NOW = '2026-01-01T00:00:05Z'
+  const stamped = (ep: Endpoints, at = '2026-01-01T00:00:00Z'): Endpoints => ({
+    ...ep,
+    metadata: { ...ep.metadata, resourceVersion: '7', annotations: { [LAST_CHANGE_ANNOTATION]: at } },
+  })
+  const current = stamped(desiredEndpoints(aService({ name: 'web' }), [aServingPod('web-1')]))
+  it.each([
+    { name: 'no service, no endpoints: nothing', world: { service: undefined, current: undefined, pods: [] }, want: { type: 'none', why: 'unmanaged' } },
+    { name: 'no service, endpoints it wrote: delete', world: { service: undefined, current, pods: [] }, want: { type: 'delete' } },
+    {
+      name: 'no service, hand-made endpoints: left alone',
+      world: { service: undefined, current: desiredEndpoints(aService({ name: 'web' }), []), pods: [] },
+      want: { type: 'none', why: 'unmanaged' },
+    },
+    {
+      name: 'a selector-less service: left alone',
+      world: { service: aService({ name: 'web', selector: {} }), current: undefined, pods: [aServingPod('web-1')] },
+      want: { type: 'none', why: 'unmanaged' },
+    },
+    { name: 'the same pods: unchanged', world: { service: aService({ name: 'web' }), current, pods: [aServingPod('web-1')] }, want: { type: 'none', why: 'unchanged' } },
+    {
+      name: 'no endpoints yet: create, stamped now',
+      world: { service: aService({ name: 'web' }), current: undefined, pods: [aServingPod('web-1')] },
+      want: { type: 'create', endpoints: { metadata: { name: 'web', annotations: { [LAST_CHANGE_ANNOTATION]: NOW } }, subsets: current.subsets } },
+    },
+    {
+      name: 'a pod went: update with the read resourceVersion, stamped now',
+      world: { service: aService({ name: 'web' }), current, pods: [aServingPod('web-1', { terminating: true })] },
+      want: { type: 'update', endpoints: { metadata: { resourceVersion: '7', annotations: { [LAST_CHANGE_ANNOTATION]: NOW } }, subsets: [] } },
+    },
+  ] satisfies Array<{ name: string; world: EndpointsWorld; want: unknown }>)('$name', ({ world, want }) => {
+    expect(planEndpoints(world, NOW)).toMatchObject(want)
+  })
 })

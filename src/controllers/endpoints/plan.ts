@@ -118,3 +118,54 @@ export function endpointsEqual(current: Endpoints, desired: Endpoints): boolean 
     JSON.stringify(current.metadata.labels ?? {}) === JSON.stringify(desired.metadata.labels ?? {})
   )
 }
+
+/** Set on every write: when the change that caused it was seen (as Kubernetes does). */
+export const LAST_CHANGE_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time'
+
+/** What the endpoints controller does for one service key (planEndpoints' answer). */
+export type EndpointsAction =
+  | { type: 'create'; endpoints: Endpoints }
+  | { type: 'update'; endpoints: Endpoints }
+  | { type: 'delete' }
+  | { type: 'none'; why: 'unchanged' | 'unmanaged' }
+
+export interface EndpointsWorld {
+  /** The Service of this key, if it exists. */
+  service: Service | undefined
+  /** The Endpoints of this key, if they exist. */
+  current: Endpoints | undefined
+  /** Candidate pods (any; planEndpoints keeps those the service selects). */
+  pods: readonly Pod[]
+}
+
+/**
+ * The endpoints controller's decision for one key (Kubernetes' syncService, as data):
+ * - no service: its Endpoints die with it when the controller wrote them (they carry
+ *   LAST_CHANGE_ANNOTATION); hand-made ones (no service ever) are left alone;
+ * - a selector-less service: its Endpoints are the user's, left alone;
+ * - otherwise the Endpoints become desiredEndpoints', stamped with `now` in
+ *   LAST_CHANGE_ANNOTATION, and an unchanged world writes nothing.
+ * An update carries the current object's metadata (resourceVersion included), so the write
+ * is a compare-and-swap on what was read.
+ */
+export function planEndpoints(world: EndpointsWorld, now: string): EndpointsAction {
+  const { service, current } = world
+  if (!service) {
+    return current && current.metadata.annotations?.[LAST_CHANGE_ANNOTATION] !== undefined
+      ? { type: 'delete' }
+      : { type: 'none', why: 'unmanaged' }
+  }
+  if (!managesEndpoints(service)) return { type: 'none', why: 'unmanaged' }
+  const desired = desiredEndpoints(service, world.pods)
+  if (current && endpointsEqual(current, desired)) return { type: 'none', why: 'unchanged' }
+  const annotations = { ...current?.metadata.annotations, [LAST_CHANGE_ANNOTATION]: now }
+  if (!current) return { type: 'create', endpoints: { ...desired, metadata: { ...desired.metadata, annotations } } }
+  return {
+    type: 'update',
+    endpoints: {
+      ...current,
+      metadata: { ...current.metadata, labels: desired.metadata.labels ?? {}, annotations },
+      subsets: desired.subsets ?? [],
+    },
+  }
+}

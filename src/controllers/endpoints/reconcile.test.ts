@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { FakeClock } from '../../platform/clock.ts'
 import { sequentialIds } from '../../platform/ids.ts'
+import { silentLogger } from '../../platform/logger.ts'
+import { ObjectCache } from '../../reconciler/object-cache.ts'
 import { createMemoryStore } from '../../store/memory/memory-store.ts'
 import { reconcileEndpoints } from './reconcile.ts'
 import { aServingPod } from './testing.ts'
@@ -8,8 +10,12 @@ import { aService } from '../../../test/support/builders.ts'
 
 function world() {
   const clock = new FakeClock()
-  const store = createMemoryStore({ clock, ids: sequentialIds() })
-  return { clock, store, sync: () => reconcileEndpoints(store, clock, 'default', 'web') }
+  const ids = sequentialIds()
+  const store = createMemoryStore({ clock, ids })
+  const cache = new ObjectCache(store, ['Service', 'Endpoints', 'Pod'])
+  cache.start()
+  const deps = { store, cache, clock, ids, logger: silentLogger }
+  return { clock, store, sync: () => reconcileEndpoints(deps, 'default/web') }
 }
 
 describe('reconcileEndpoints', () => {

@@ -5,6 +5,8 @@
  * X-Baton-Dashboard header that makes the API accept the cookie. What is the dashboard's own:
  * that header, the sign-in hook for a 401, and when to try again after a failed watch.
  */
+import { retryOnConflict } from '../../api/retry-on-conflict.ts'
+import { systemClock } from '../../platform/clock.ts'
 import type { Deployment, Kind, KindMap } from '../../api/types.ts'
 import { ApiClient } from '../../client/api-client.ts'
 import { listAndWatch as listAndWatchApi } from '../../client/list-and-watch.ts'
@@ -47,7 +49,7 @@ export async function listAndWatch<K extends Kind>(kind: K, namespace: string | 
     } catch (err) {
       if (isBatonError(err) && err.code === 'BATON_UNAUTHORIZED') return
     }
-    if (!signal.aborted) await new Promise((r) => setTimeout(r, 1000))
+    await systemClock.sleep(1000, signal)
   }
 }
 
@@ -57,16 +59,12 @@ export async function listAndWatch<K extends Kind>(kind: K, namespace: string | 
  * `change` returns false when there is nothing to write.
  */
 export async function updateDeployment(ns: string, name: string, change: (d: Deployment) => Deployment | false): Promise<Deployment | undefined> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(async () => {
     const d = await api.get('Deployment', ns, name)
     const next = change(structuredClone(d))
     if (next === false) return undefined
-    try {
-      return await api.update(next)
-    } catch (err) {
-      if (!isBatonError(err) || err.code !== 'BATON_CONFLICT' || attempt >= 5) throw err
-    }
-  }
+    return await api.update(next)
+  })
 }
 
 /** A followed container log, line by line, until `signal` aborts or the pod goes. */

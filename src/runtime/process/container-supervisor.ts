@@ -13,6 +13,10 @@
  *        │                                  │          └▶ waiting CrashLoopBackOff ─delay─▶ running
  *        └ pull failed: ErrImagePull ─▶ ImagePullBackOff ─delay─▶ pull again
  *                                           └ liveness/startup failure: kill (preStop, TERM, KILL) ─▶ exit
+ *
+ * The supervisor's own state is one SupervisorState, changed only by #transition, which logs
+ * `{container, state, was, why}` (kamal-proxy logs its targets' transitions the same way).
+ * Kubernetes' ContainerStatus is what it reports, kept beside it.
  */
 import { existsSync, mkdirSync } from 'node:fs'
 import type { ConfigMap, Container, ContainerStatus, Pod, Probe } from '../../api/types.ts'
@@ -57,6 +61,35 @@ export interface SupervisorHost {
   changed(): void
 }
 
+/** Why the agent itself killed the running instance. */
+export type KillCause = 'liveness' | 'startup' | 'postStart' | 'oom'
+
+/**
+ * Where the supervisor is in its container's lifecycle:
+ *
+ * | state        | meaning                                                          |
+ * | ------------ | ---------------------------------------------------------------- |
+ * | `waiting`    | created, not started yet                                         |
+ * | `creating`   | pulling the image and launching an instance                      |
+ * | `postStart`  | the instance runs; its postStart hook has not finished           |
+ * | `running`    | the instance runs and is probed                                  |
+ * | `killing`    | the agent is killing the instance (`by`: a probe, postStart, oom) |
+ * | `backOff`    | waiting to start again (`reason`: CrashLoopBackOff, ImagePullBackOff, …) |
+ * | `terminated` | the instance exited and restartPolicy keeps it down              |
+ * | `stopping`   | the pod terminates: no more starts (`killedBy` kept for the exit) |
+ * | `detached`   | the agent let go; the instance runs on for the next agent         |
+ */
+export type SupervisorState =
+  | { name: 'waiting' }
+  | { name: 'creating' }
+  | { name: 'postStart' }
+  | { name: 'running' }
+  | { name: 'killing'; by: KillCause }
+  | { name: 'backOff'; reason: string }
+  | { name: 'terminated'; exitCode: number }
+  | { name: 'stopping'; killedBy?: KillCause }
+  | { name: 'detached' }
+
 export class ContainerSupervisor {
   readonly name: string
   #host: SupervisorHost
@@ -73,11 +106,8 @@ export class ContainerSupervisor {
   #timer: TimerHandle | undefined
   /** The pull-and-launch in progress, which stop() lets finish (it then kills what it started). */
   #starting: Promise<void> | undefined
-  #killedByAgent = false
-  #oomKilled = false
   #memoryWatch: { cancel(): void } | undefined
-  /** Set when the pod terminates or the agent lets go: no more starts or restarts. */
-  #stopped = false
+  #state: SupervisorState = { name: 'waiting' }
 
   constructor(host: SupervisorHost, spec: Container) {
     this.#host = host
@@ -109,12 +139,30 @@ export class ContainerSupervisor {
     }
   }
 
+  /** The supervisor's state (a copy). */
+  state(): SupervisorState {
+    return { ...this.#state }
+  }
+
+  /** The pod terminates or the agent let go: no more starts or restarts. */
+  get #stopped(): boolean {
+    return this.#state.name === 'stopping' || this.#state.name === 'detached'
+  }
+
+  /** The one place the state changes; every change is logged with its cause. */
+  #transition(to: SupervisorState, why: string): void {
+    const was = this.#state
+    this.#state = to
+    this.#host.logger.info('container state changed', { container: this.name, state: to.name, was: was.name, why, ...stateDetail(to) })
+  }
+
   /** Process group of the running instance (for tests and diagnostics). */
   get pid(): number | undefined {
     return this.#proc?.pid
   }
 
   start(): void {
+    if (!this.#stopped) this.#transition({ name: 'creating' }, this.#hadInstance ? 'restart' : 'start')
     this.#starting = this.#run()
   }
 
@@ -125,7 +173,9 @@ export class ContainerSupervisor {
     this.#hadInstance = saved.status.restartCount > 0 || saved.process !== undefined
     const p = saved.process
     if (!p) {
-      if (!this.#status.state.terminated) this.start()
+      const terminated = this.#status.state.terminated
+      if (terminated) this.#transition({ name: 'terminated', exitCode: terminated.exitCode }, 'adopted, already terminated')
+      else this.start()
       return
     }
     this.#startedAt = p.startedAt
@@ -138,6 +188,7 @@ export class ContainerSupervisor {
       return
     }
     this.#proc = proc
+    this.#transition({ name: 'running' }, 'adopted from an earlier agent')
     const config = this.#launchConfig()
     if (!isLaunchProblem(config)) this.#config = config
     this.#startProbes({ started: this.#status.started === true, ready: this.#status.ready })
@@ -147,7 +198,7 @@ export class ContainerSupervisor {
 
   /** The pod is terminating: stop probing and report the container unready at once. */
   beginTermination(): void {
-    this.#stopped = true
+    this.#stopBeing('stopping', 'pod terminating')
     this.#timer?.cancel()
     this.#memoryWatch?.cancel()
     this.#probes?.stop()
@@ -170,8 +221,16 @@ export class ContainerSupervisor {
   /** The agent stops watching; the process keeps running (and writing) for the next agent to adopt. */
   detach(): void {
     this.beginTermination()
+    this.#stopBeing('detached', 'agent stopped watching')
     this.#proc?.detach()
     this.#host.logs.detach(this.#host.podDir, this.name)
+  }
+
+  #stopBeing(name: 'stopping' | 'detached', why: string): void {
+    const s = this.#state
+    if (s.name === name) return
+    if (name === 'detached') return this.#transition({ name }, why)
+    this.#transition(s.name === 'killing' ? { name, killedBy: s.by } : { name }, why)
   }
 
   async #run(): Promise<void> {
@@ -239,7 +298,7 @@ export class ContainerSupervisor {
     }
     this.#proc = proc
     this.#failedAttempts = 0
-    this.#killedByAgent = false
+    this.#transition({ name: 'postStart' }, `launched pid ${proc.pid}`)
     this.#startedAt = this.#host.clock.now()
     this.#status.containerID = `process://${proc.pid}`
     void proc.exited.then((code) => this.#exited(proc, code))
@@ -247,6 +306,7 @@ export class ContainerSupervisor {
     this.#host.event('Normal', 'Started', `Started container ${this.name}`)
     // As in Kubernetes, the container is not Running (and not probed) until postStart is done.
     if (!(await this.#postStart(proc))) return
+    this.#transition({ name: 'running' }, this.#spec.lifecycle?.postStart ? 'postStart hook done' : 'no postStart hook')
     this.#status.state = { running: { startedAt: formatTimestamp(this.#startedAt) } }
     this.#startProbes()
     this.#watchMemory(proc)
@@ -259,7 +319,7 @@ export class ContainerSupervisor {
     if (limit === undefined) return
     this.#memoryWatch = watchMemory(proc.pid, limit, this.#host.clock, () => {
       if (this.#proc !== proc) return
-      this.#oomKilled = true
+      this.#killedBy('oom', 'memory limit exceeded')
       proc.signal('SIGKILL')
     })
   }
@@ -274,7 +334,7 @@ export class ContainerSupervisor {
     if (failure === undefined) return true
     this.#host.event('Warning', 'FailedPostStartHook', `PostStartHook failed: ${failure}`)
     this.#host.event('Normal', 'Killing', `FailedPostStartHook`)
-    this.#killedByAgent = true
+    this.#killedBy('postStart', `postStart hook failed: ${failure}`)
     void this.#kill(proc, graceMs)
     return false
   }
@@ -324,14 +384,20 @@ export class ContainerSupervisor {
 
   #killForProbe(kind: ProbeKind): void {
     const proc = this.#proc
-    if (!proc || this.#killedByAgent) return
-    this.#killedByAgent = true
+    if (!proc || this.#state.name === 'killing' || this.#stopped) return
+    this.#killedBy(kind === 'liveness' ? 'liveness' : 'startup', `${kind} probe failed`)
     this.#probes?.stop()
     this.#status.ready = false
     this.#host.event('Normal', 'Killing', `Container ${this.name} failed ${kind} probe, will be restarted`)
     const probe = kind === 'liveness' ? this.#spec.livenessProbe : this.#spec.startupProbe
     const graceSeconds = probe?.terminationGracePeriodSeconds
     void this.#kill(proc, graceSeconds !== undefined ? graceSeconds * 1000 : podGraceMs(this.#host.pod()))
+  }
+
+  /** The agent kills the instance; a pod already terminating keeps the cause for the exit. */
+  #killedBy(by: KillCause, why: string): void {
+    if (this.#state.name === 'stopping') this.#transition({ name: 'stopping', killedBy: by }, why)
+    else if (!this.#stopped) this.#transition({ name: 'killing', by }, why)
   }
 
   #kill(proc: ReplicaProcess, graceMs: number): Promise<unknown> {
@@ -356,8 +422,9 @@ export class ContainerSupervisor {
     this.#proc = undefined
     const now = this.#host.clock.now()
     this.#memoryWatch?.cancel()
-    const reason = this.#oomKilled ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error'
-    this.#oomKilled = false
+    const s = this.#state
+    const killedBy = s.name === 'killing' ? s.by : s.name === 'stopping' ? s.killedBy : undefined
+    const reason = killedBy === 'oom' ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error'
     const terminated = {
       exitCode,
       reason,
@@ -368,8 +435,10 @@ export class ContainerSupervisor {
     this.#status.ready = false
     this.#status.started = false
     const policy = this.#host.pod().spec.restartPolicy ?? 'Always'
-    const restart = policy === 'Always' || (policy === 'OnFailure' && (exitCode !== 0 || this.#killedByAgent))
+    const killedByAgent = killedBy !== undefined && killedBy !== 'oom'
+    const restart = policy === 'Always' || (policy === 'OnFailure' && (exitCode !== 0 || killedByAgent))
     if (this.#stopped || !restart) {
+      if (!this.#stopped) this.#transition({ name: 'terminated', exitCode }, `exited ${exitCode} (${reason}), restartPolicy ${policy}`)
       this.#status.state = { terminated }
       return this.#host.changed()
     }
@@ -378,6 +447,7 @@ export class ContainerSupervisor {
     this.#status.lastState = { terminated }
     if (d.delayMs === 0) {
       this.#status.restartCount++
+      this.#transition({ name: 'waiting' }, `exited ${exitCode} (${reason}), restarting now`)
       this.#status.state = { waiting: { reason: 'ContainerCreating' } }
       this.#host.changed()
       return this.start()
@@ -386,6 +456,7 @@ export class ContainerSupervisor {
     const who = `${pod.metadata.name}_${pod.metadata.namespace ?? 'default'}(${pod.metadata.uid ?? ''})`
     this.#host.event('Warning', 'BackOff', `Back-off restarting failed container ${this.name} in pod ${who}`)
     this.#setWaiting('CrashLoopBackOff', `back-off ${formatDelay(d.delayMs)} restarting failed container=${this.name} pod=${who}`)
+    this.#transition({ name: 'backOff', reason: 'CrashLoopBackOff' }, `exited ${exitCode} (${reason}), back-off ${formatDelay(d.delayMs)}`)
     this.#host.changed()
     this.#timer = this.#host.clock.setTimeout(() => {
       this.#status.restartCount++
@@ -404,6 +475,7 @@ export class ContainerSupervisor {
     this.#setWaiting(reason, message)
     this.#host.changed()
     if (this.#stopped) return
+    this.#transition({ name: 'backOff', reason }, message)
     this.#failedAttempts++
     this.#timer = this.#host.clock.setTimeout(() => this.start(), imagePullDelay(this.#failedAttempts))
   }
@@ -417,5 +489,21 @@ export class ContainerSupervisor {
       cwd: config?.cwd ?? h.podDir,
       env: config?.env ?? h.baseEnv,
     }
+  }
+}
+
+/** The fields a state carries besides its name, for the transition log. */
+function stateDetail(s: SupervisorState): Record<string, unknown> {
+  switch (s.name) {
+    case 'killing':
+      return { by: s.by }
+    case 'backOff':
+      return { reason: s.reason }
+    case 'terminated':
+      return { exitCode: s.exitCode }
+    case 'stopping':
+      return s.killedBy ? { killedBy: s.killedBy } : {}
+    default:
+      return {}
   }
 }

@@ -5,6 +5,7 @@
  * what re-adoption needs, and carries out its termination when it gets a deletionTimestamp.
  */
 import { isDeepStrictEqual } from 'node:util'
+import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS } from '../../api/defaults.ts'
 import type { Pod } from '../../api/types.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
 import { isBatonError } from '../../errors/baton-error.ts'
@@ -18,7 +19,7 @@ import { ContainerSupervisor } from './container-supervisor.ts'
 import type { PodEventRecorder } from './pod-events.ts'
 import { buildPodStatus } from './pod-status.ts'
 import type { PortAllocator, PortMapping } from './port-allocator.ts'
-import { DEFAULT_GRACE_SECONDS, terminatePod } from './termination.ts'
+import { terminatePod } from './termination.ts'
 
 export interface AgentContext {
   store: ObjectStore
@@ -162,7 +163,7 @@ export class PodWorker {
   }
 
   #graceMs(): number {
-    return (this.#pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000
+    return (this.#pod.spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS) * 1000
   }
 
   #releasePorts(): void {
@@ -182,7 +183,7 @@ export class PodWorker {
       name: this.#pod.metadata.name,
       uid: this.uid,
       startTime: this.#startTime,
-      terminationGracePeriodSeconds: this.#pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS,
+      terminationGracePeriodSeconds: this.#pod.spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
       portMappings: this.#portMappings,
       containers: this.#supervisors.map((s) => s.saved()),
     }

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Pod } from '../../api/types.ts'
 import { readLogs } from '../../logs/read-logs.ts'
+import { createLogger } from '../../platform/logger.ts'
 import { podDir } from './adoption.ts'
 import {
   aPod,
@@ -94,6 +95,27 @@ describe('process node agent', () => {
         'Normal Killing Container web failed liveness probe, will be restarted',
       ]),
     )
+  })
+
+  it('logs each container state change as {state, was, why}, through a liveness kill and restart', async () => {
+    const lines: string[] = []
+    const h = await harness({ logger: createLogger({ write: (l) => lines.push(l) }) })
+    await h.agent.start()
+    const liveness = { httpGet: { path: '/live', port: 8080 }, initialDelaySeconds: 1, periodSeconds: 1, failureThreshold: 1 }
+    h.store.create(aPod('live-2', { containers: [webContainer({ LIVE_FOR_MS: '500' }, { livenessProbe: liveness })] }))
+    await waitFor('restart', () => {
+      const cs = getPod(h.store, 'live-2')?.status?.containerStatuses?.[0]
+      return cs && cs.restartCount >= 1 && cs.state.running ? cs : undefined
+    })
+    const changes = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((r) => r.msg === 'container state changed' && r.container === 'web')
+    expect(changes.every((c) => typeof c.why === 'string' && c.why !== '' && c.pod === 'default/live-2')).toBe(true)
+    const steps = changes.map((c) => `${String(c.was)}→${String(c.state)}`)
+    expect(steps.slice(0, 4)).toEqual(['waiting→creating', 'creating→postStart', 'postStart→running', 'running→killing'])
+    expect(changes[3]).toMatchObject({ by: 'liveness', why: 'liveness probe failed' })
+    // The killed instance exits and the next one starts (at once, or after a back-off).
+    expect(steps.slice(4).join(' ')).toMatch(/^killing→(waiting|backOff) (waiting|backOff)→creating creating→postStart postStart→running/)
   })
 
   it('SIGKILLs an app that ignores SIGTERM once the grace period is over, and leaves no process behind', async () => {

@@ -108,6 +108,27 @@ describe('killContainer', () => {
   })
 })
 
+describe('grace-period timers', () => {
+  it('killContainer leaves no timer behind when the app exits before the grace period ends', async () => {
+    const clock = new FakeClock(T0)
+    const { proc } = fakeProcess(clock, 500)
+    const kill = killContainer({ proc, graceMs: 30_000, preStop: { sleep: { seconds: 20 } }, handlerContext: ctx(clock), clock, onPreStopFailed: () => {} })
+    // preStop's sleep runs; the app dies on its own (as a crash would) meanwhile.
+    await settle()
+    proc.signal('SIGTERM')
+    expect(await run(clock, kill, 5_000)).toBe(true)
+    expect(clock.pendingTimers()).toBe(0)
+  })
+
+  it('terminatePod leaves no timer behind when the drain gate answers first', async () => {
+    const clock = new FakeClock(T0)
+    const pod = { apiVersion: 'v1' as const, kind: 'Pod' as const, metadata: { name: 'web' }, spec: { containers: [] } }
+    const done = terminatePod({ pod, clock, drainGate: { waitDrained: async () => {} }, killContainers: async () => {} })
+    await done
+    expect(clock.pendingTimers()).toBe(0)
+  })
+})
+
 describe('terminatePod', () => {
   it('waits for the drain gate before killing, bounded by the grace period', async () => {
     const clock = new FakeClock(T0)

@@ -16,19 +16,19 @@
  *   nothing it started survives. As in the kubelet, the grace period is never below 2 s, and
  *   a preStop hook that used up the grace period still leaves 2 s between SIGTERM and SIGKILL.
  */
+import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS } from '../../api/defaults.ts'
 import type { LifecycleHandler, Pod } from '../../api/types.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { handlerExecutor, type HandlerContext } from '../../probes/handler-executor.ts'
 import type { DrainGate } from '../types.ts'
 import type { ReplicaProcess } from './replica-process.ts'
 
-export const DEFAULT_GRACE_SECONDS = 30
 /** The kubelet's minimumGracePeriodInSeconds. */
 export const MIN_GRACE_MS = 2000
 
 /** The grace period a pod's deletion grants: deletionGracePeriodSeconds, else the spec's, else 30 s. */
 export function podGraceMs(pod: Pod): number {
-  const s = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS
+  const s = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS
   return Math.max(MIN_GRACE_MS, s * 1000)
 }
 
@@ -51,24 +51,30 @@ export async function killContainer(opts: KillOptions): Promise<KillStep[]> {
   const graceMs = Math.max(MIN_GRACE_MS, opts.graceMs)
   const deadline = clock.now() + graceMs
   const exited = proc.exited.then(() => true)
-  if (preStop) {
-    steps.push('preStop')
-    const hook = runHook(preStop, opts.handlerContext, graceMs, clock).then((failure) => {
-      if (failure !== undefined) opts.onPreStopFailed(failure)
-      return false
-    })
-    await Promise.race([hook, exited, wait(clock, graceMs)])
-  }
-  if (!(await settledTrue(exited))) {
-    steps.push('SIGTERM')
-    proc.signal('SIGTERM')
-    const left = Math.max(MIN_GRACE_MS, deadline - clock.now())
-    if (!(await Promise.race([exited, wait(clock, left)]))) {
-      steps.push('SIGKILL')
-      proc.signal('SIGKILL')
+  // Aborted when the sequence ends: a preStop sleep still running stops with it.
+  const done = new AbortController()
+  try {
+    if (preStop) {
+      steps.push('preStop')
+      const hook = runHook(preStop, opts.handlerContext, graceMs, clock, done.signal).then((failure) => {
+        if (failure !== undefined) opts.onPreStopFailed(failure)
+        return false
+      })
+      await raceTimeout(clock, graceMs, [hook, exited])
     }
+    if (!(await settledTrue(exited))) {
+      steps.push('SIGTERM')
+      proc.signal('SIGTERM')
+      const left = Math.max(MIN_GRACE_MS, deadline - clock.now())
+      if (!(await raceTimeout(clock, left, [exited]))) {
+        steps.push('SIGKILL')
+        proc.signal('SIGKILL')
+      }
+    }
+    await proc.exited
+  } finally {
+    done.abort()
   }
-  await proc.exited
   steps.push('exited')
   proc.signal('SIGKILL') // whatever the app left behind in its group
   return steps
@@ -87,7 +93,7 @@ export async function terminatePod(opts: TerminatePodOptions): Promise<void> {
   const graceMs = podGraceMs(pod)
   const deadline = clock.now() + graceMs
   // The gate promises to resolve by the deadline; the race makes that a guarantee.
-  await Promise.race([drainGate.waitDrained(pod, deadline).catch(() => undefined), wait(clock, graceMs)])
+  await raceTimeout(clock, graceMs, [drainGate.waitDrained(pod, deadline).catch(() => undefined)])
   await opts.killContainers(graceMs)
 }
 
@@ -97,17 +103,27 @@ export async function runHook(
   ctx: HandlerContext,
   timeoutMs: number,
   clock: Clock,
+  signal?: AbortSignal,
 ): Promise<string | undefined> {
   if (hook.sleep) {
-    await wait(clock, Math.min(hook.sleep.seconds * 1000, timeoutMs))
+    await clock.sleep(Math.min(hook.sleep.seconds * 1000, timeoutMs), signal)
     return undefined
   }
   const outcome = await handlerExecutor(hook, ctx)(timeoutMs)
   return outcome.ok ? undefined : outcome.message
 }
 
-function wait(clock: Clock, ms: number): Promise<false> {
-  return new Promise((resolve) => clock.setTimeout(() => resolve(false), ms))
+/**
+ * The first of `racers` to settle, or false after `ms`; the timer is cancelled as soon as the
+ * race is decided, so a pod that stops early leaves no grace-period timer behind.
+ */
+async function raceTimeout<T>(clock: Clock, ms: number, racers: ReadonlyArray<Promise<T>>): Promise<T | false> {
+  const timeout = new AbortController()
+  try {
+    return await Promise.race([...racers, clock.sleep(ms, timeout.signal).then(() => false as const)])
+  } finally {
+    timeout.abort()
+  }
 }
 
 /** Whether a promise has already settled to true, without waiting for it. */

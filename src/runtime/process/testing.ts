@@ -17,6 +17,7 @@ import type { ArtifactStore } from '../../artifacts/types.ts'
 import { systemClock } from '../../platform/clock.ts'
 import { randomIds } from '../../platform/ids.ts'
 import { createMemoryStore } from '../../store/memory/memory-store.ts'
+import type { Logger } from '../../platform/logger.ts'
 import type { ObjectStore } from '../../store/types.ts'
 import { DEFAULT_NODE_NAME } from '../../api/node-name.ts'
 import { type DrainGate, type NodeAgent } from '../types.ts'
@@ -51,7 +52,7 @@ afterEach(async () => {
   }
 })
 
-export async function harness(opts: { drainGate?: DrainGate } = {}): Promise<Harness> {
+export async function harness(opts: { drainGate?: DrainGate; logger?: Logger } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-rt-'))
   const store = createMemoryStore({ clock: systemClock, ids: randomIds })
   const artifacts = openArtifactStore(join(dir, 'artifacts'))
