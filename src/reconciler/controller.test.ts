@@ -199,7 +199,7 @@ describe('ControllerRunner', () => {
     const controller: Controller = {
       name: 'test',
       watches: [enqueueSelf('Deployment')],
-      reconcile: (_key, ctx) => ctx.logger.info('synced', { n: ctx.reconcileId }),
+      reconcile: (_key, ctx) => ctx.logger.info('synced', { n: ctx.reconcileId, debug: ctx.debug }),
     }
     const runner = new ControllerRunner(controller, { cache, clock, logger })
     runner.start()
@@ -207,7 +207,7 @@ describe('ControllerRunner', () => {
     src.emit('MODIFIED', deployment)
     runner.runUntilIdle()
     expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toMatchObject([
-      { msg: 'synced', controller: 'test', key: 'default/web', reconcileId: 1, n: 1 },
+      { msg: 'synced', controller: 'test', key: 'default/web', reconcileId: 1, n: 1, debug: false },
       { msg: 'synced', controller: 'test', key: 'default/web', reconcileId: 2, n: 2 },
     ])
   })

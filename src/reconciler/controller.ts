@@ -43,7 +43,10 @@ export interface ReconcileResult {
 /** What the runner hands each reconcile: its id, and a logger carrying controller, key and id. */
 export interface ReconcileContext {
   readonly reconcileId: number
+  /** Built on first use (a reconcile that logs nothing pays nothing for it). */
   readonly logger: Logger
+  /** Whether logger.debug writes: check it before building debug fields on a hot path. */
+  readonly debug: boolean
 }
 
 /** How changes to one kind map to this controller's keys. */
@@ -239,6 +242,7 @@ export class ControllerRunner {
     const parent = this.#logger
     const ctx: ReconcileContext = {
       reconcileId,
+      debug: parent.debugEnabled === true,
       get logger() {
         return (scoped ??= parent.with({ key, reconcileId }))
       },

@@ -62,7 +62,7 @@ export function reconcileDeployment(deps: ControllerDeps, key: string, ctx?: Rec
       ? replicaSets.flatMap((rs) => (rs.metadata.uid ? deps.cache.ownedBy('Pod', rs.metadata.uid) : []))
       : []
   const actions = planDeployment({ deployment, replicaSets, pods }, deps.clock.now())
-  ctx?.logger.debug('deployment planned', { actions: actions.length })
+  if (ctx?.debug) ctx.logger.debug('deployment planned', { actions: actions.length })
   return applyActions(deps, deployment, replicaSets, actions)
 }
 

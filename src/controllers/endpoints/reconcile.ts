@@ -51,7 +51,7 @@ export function reconcileEndpoints(deps: ControllerDeps, key: string, ctx?: Reco
     formatTimestamp(clock.now()),
   )
   const outcome = applyEndpointsAction(deps, namespace, name, action)
-  ctx?.logger.debug('endpoints synced', { outcome })
+  if (ctx?.debug) ctx.logger.debug('endpoints synced', { outcome })
   return outcome
 }
 
