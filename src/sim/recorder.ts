@@ -9,6 +9,7 @@ import type { Deployment, Event } from '../api/types.ts'
 import { isPodReady } from '../api/pod-readiness.ts'
 import { isPodAvailable } from '../rollout/availability.ts'
 import { controllerOf, findNewReplicaSet } from '../rollout/replica-sets.ts'
+import { rsReplicas } from '../rollout/spec-defaults.ts'
 import type { ObjectCache } from '../reconciler/object-cache.ts'
 import type { ObjectStore, Unsubscribe } from '../store/types.ts'
 import type { Clock } from '../platform/clock.ts'
@@ -29,6 +30,10 @@ export interface RolloutSample {
   newPods: number
   /** Existing pods (terminating included) of every other template. */
   oldPods: number
+  /** spec.replicas of the new ReplicaSet (0 while there is none). */
+  newReplicas: number
+  /** spec.replicas of every other ReplicaSet, summed. */
+  oldReplicas: number
 }
 
 export interface RecordedEvent {
@@ -70,6 +75,11 @@ export class Recorder {
     for (const u of this.#unsubscribe) u()
   }
 
+  /** Takes a sample of the Deployment now, without a change (a starting point). */
+  sample(name: string, namespace = 'default', cause = 'sample'): void {
+    this.#sample(`${namespace}/${name}`, cause)
+  }
+
   samples(name: string, namespace = 'default'): readonly RolloutSample[] {
     return this.#samples.get(`${namespace}/${name}`) ?? []
   }
@@ -102,9 +112,11 @@ export class Recorder {
     const now = this.#clock.now()
     const sets = this.#cache.ownedBy('ReplicaSet', d.metadata.uid)
     const newRS = findNewReplicaSet(d, sets)
-    const s: RolloutSample = { t: now - this.#start, cause, pods: 0, terminating: 0, ready: 0, available: 0, newPods: 0, oldPods: 0 }
+    const s: RolloutSample = { t: now - this.#start, cause, pods: 0, terminating: 0, ready: 0, available: 0, newPods: 0, oldPods: 0, newReplicas: 0, oldReplicas: 0 }
     for (const rs of sets) {
       const isNew = rs === newRS
+      if (isNew) s.newReplicas += rsReplicas(rs)
+      else s.oldReplicas += rsReplicas(rs)
       for (const pod of this.#cache.ownedBy('Pod', rs.metadata.uid ?? '')) {
         if (isNew) s.newPods++
         else s.oldPods++

@@ -6,8 +6,8 @@
  */
 import type { Deployment } from '../../api/types.ts'
 import { maxSurge, maxUnavailable } from '../../rollout/fenceposts.ts'
-import type { RolloutPreview } from '../../rollout/preview-simulation.ts'
 import type { TimingBasis } from '../../rollout/preview-timing.ts'
+import type { RolloutPreview } from '../../sim/preview.ts'
 import { desiredReplicas, isRollingUpdate } from '../../rollout/spec-defaults.ts'
 import { humanDuration } from '../printers/age.ts'
 import { TABLE_TABS, tabulate } from '../printers/tabwriter.ts'

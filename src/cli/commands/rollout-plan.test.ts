@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { applyDefaults } from '../../api/defaults.ts'
-import type { Deployment } from '../../api/types.ts'
-import { aDeployment, aReplicaSet } from '../testing/builders.ts'
+import type { Deployment, ReplicaSet } from '../../api/types.ts'
+import { aDeployment, aPod, aReplicaSet, ts } from '../testing/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
 let h: Harness
@@ -18,7 +18,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** Seed 001's shape: 10 replicas, maxSurge 1 / maxUnavailable 1, a 1 s readiness probe; all running. */
+/** Seed 001's shape: 10 replicas, maxSurge 1 / maxUnavailable 1, a 1 s readiness probe; all running and ready. */
 function createWeb(): Deployment {
   const d = aDeployment('web', { replicas: 10 })
   delete d.metadata.uid
@@ -28,7 +28,15 @@ function createWeb(): Deployment {
   const created = h.store.create(applyDefaults(d)) as Deployment
   const rs = aReplicaSet(created, '7d9f5c6b8', { replicas: 10 })
   delete rs.metadata.uid
-  h.store.create(rs)
+  const owner = h.store.create(rs) as ReplicaSet
+  for (let i = 0; i < 10; i++) {
+    const pod = aPod(`web-7d9f5c6b8-${i}`, { labels: owner.spec.template.metadata?.labels ?? {} })
+    delete pod.metadata.uid
+    pod.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: owner.metadata.name, uid: owner.metadata.uid ?? '', controller: true }]
+    pod.spec = { ...owner.spec.template.spec, nodeName: 'baton-node' }
+    pod.status = { ...pod.status, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: ts(0) }] }
+    h.store.create(pod)
+  }
   return created
 }
 
