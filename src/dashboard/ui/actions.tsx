@@ -10,6 +10,7 @@ import { useMemo, useState } from 'preact/hooks'
 import type { Deployment, Pod, PodTemplateSpec, ReplicaSet } from '../../api/types.ts'
 import { CHANGE_CAUSE_ANNOTATION } from '../../rollout/annotations.ts'
 import { revisionTemplate } from '../../rollout/history.ts'
+import { minReadySecondsAdvice } from '../../rollout/min-ready-advice.ts'
 import { estimateTiming } from '../../rollout/preview-timing.ts'
 import { previewRollout, type RolloutPreview } from '../../sim/preview.ts'
 import { pauseDeployment, planUndo, restartTemplate, resumeDeployment } from '../../rollout/rollback.ts'
@@ -50,14 +51,18 @@ function usePreview(p: Props, key: string, change: (d: Deployment) => Deployment
 const secs = (ms: number) => `${Math.round(ms / 100) / 10} s`
 
 function Plan(props: { preview: RolloutPreview }) {
-  const { steps, completeMs, minAvailable, maxPods } = props.preview
+  const { steps, completeMs, minAvailable, maxPods, deployment } = props.preview
   const moves = steps.filter((s) => s.events.length > 0)
   if (moves.length === 0) return <p class="muted">Nothing would change.</p>
+  const replacing = steps.some((s) => s.oldReplicas > 0)
+  const advice = replacing ? minReadySecondsAdvice(deployment) : undefined
   return (
     <div class="plan">
       <p>
-        {completeMs === undefined ? 'This rollout would not complete.' : `Done after about ${secs(completeMs)}`}, with at least {minAvailable} pods available and at most {maxPods} pods at any time.
+        {completeMs === undefined ? 'This rollout would not complete.' : `Done after about ${secs(completeMs)}`}, with at least {minAvailable} pods available
+        {replacing ? ' while the new pods stay ready' : ''} and at most {maxPods} pods at any time.
       </p>
+      {advice && <p class="banner warn">{advice}</p>}
       <div class="scroll plan-steps">
         <table>
           <caption>Rollout plan ({moves.length} steps, estimated from the readiness probe)</caption>
