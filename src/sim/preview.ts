@@ -148,6 +148,7 @@ export function previewRollout(input: PreviewInput, timing: PreviewTiming, now?:
   const sim = createSimulation({
     start,
     eventTtlMs: false,
+    record: 'on-demand',
     ids: idsAvoiding(objects),
     ...(nodeName !== undefined ? { nodeName } : {}),
     store: (clock, ids) => {
@@ -171,11 +172,12 @@ export function previewRollout(input: PreviewInput, timing: PreviewTiming, now?:
       const sets = sim.controllers.cache.ownedBy('ReplicaSet', d().metadata.uid ?? '')
       return { sets, pods: sets.flatMap((rs) => sim.controllers.cache.ownedBy('Pod', rs.metadata.uid ?? '')) }
     }
-    sim.recorder.sample(name, namespace, 'start')
     let completeMs: number | undefined
     let settledMs: number | undefined
     sim.runFor(0)
     for (let instant = 0; instant < MAX_INSTANTS; instant++) {
+      // The state this instant ends in (see stepsOf).
+      sim.recorder.sample(name, namespace, 'end of instant')
       const at = sim.clock.now() - start
       if (completeMs === undefined && deploymentStatusViewer(d()).done) completeMs = at
       if (completeMs !== undefined && !owned().pods.some((p) => p.metadata.deletionTimestamp)) {

@@ -10,7 +10,7 @@ import { isPodReady } from '../api/pod-readiness.ts'
 import { isPodAvailable } from '../rollout/availability.ts'
 import { controllerOf, findNewReplicaSet } from '../rollout/replica-sets.ts'
 import { rsReplicas } from '../rollout/spec-defaults.ts'
-import type { ObjectCache } from '../reconciler/object-cache.ts'
+import type { CacheListener, ObjectCache } from '../reconciler/object-cache.ts'
 import type { ObjectStore, Unsubscribe } from '../store/types.ts'
 import type { Clock } from '../platform/clock.ts'
 
@@ -51,15 +51,21 @@ export class Recorder {
   readonly #events = new Map<string, RecordedEvent[]>()
   readonly #unsubscribe: Unsubscribe[]
 
-  constructor(store: ObjectStore, cache: ObjectCache, clock: Clock) {
+  /**
+   * `samples: 'on-demand'` takes a sample only when `sample()` is called (events are still all
+   * recorded): a sample counts every pod of the Deployment, so one per change costs O(pods²)
+   * over a rollout, which a 1,000-replica preview cannot afford.
+   */
+  constructor(store: ObjectStore, cache: ObjectCache, clock: Clock, opts: { samples?: 'every-change' | 'on-demand' } = {}) {
     this.#cache = cache
     this.#clock = clock
     this.#start = clock.now()
+    const onChange: CacheListener = (ev) => {
+      const key = this.#deploymentKeyOf(ev.object)
+      if (key) this.#sample(key, `${ev.object.kind}/${ev.object.metadata.name} ${ev.type}`)
+    }
     this.#unsubscribe = [
-      cache.subscribe((ev) => {
-        const key = this.#deploymentKeyOf(ev.object)
-        if (key) this.#sample(key, `${ev.object.kind}/${ev.object.metadata.name} ${ev.type}`)
-      }),
+      ...(opts.samples === 'on-demand' ? [] : [cache.subscribe(onChange)]),
       store.watch('Event', {}, (ev) => {
         const e = ev.object
         if (ev.type === 'DELETED' || e.involvedObject.kind !== 'Deployment') return

@@ -31,8 +31,11 @@ export interface SimulationOptions {
   start?: number
   /** Fake agent behaviour (delays, images); store and clock are the simulation's. */
   agent?: Omit<FakeNodeAgentOptions, 'store' | 'clock'>
-  /** Sample every change (default true; the benchmark turns it off to measure the controllers alone). */
-  record?: boolean
+  /**
+   * Sample every change (default true; the benchmark turns it off to measure the controllers
+   * alone); 'on-demand': record events, sample only when asked (Recorder.sample).
+   */
+  record?: boolean | 'on-demand'
   /** Uids and name suffixes (default: sequentialIds()). */
   ids?: IdSource
   /** Build the store (default: the memory store). */
@@ -86,7 +89,7 @@ export function createSimulation(opts: SimulationOptions = {}): Simulation {
   void agent.start()
   const reaper = opts.eventTtlMs === false ? undefined : new EventReaper({ store, clock, ...(opts.eventTtlMs !== undefined ? { ttlMs: opts.eventTtlMs } : {}) })
   reaper?.start()
-  const recorder = opts.record === false ? undefined : new Recorder(store, controllers.cache, clock)
+  const recorder = opts.record === false ? undefined : new Recorder(store, controllers.cache, clock, { samples: opts.record === 'on-demand' ? 'on-demand' : 'every-change' })
 
   const deployment = (name: string): Deployment => {
     const d = store.get('Deployment', NAMESPACE, name)
