@@ -3,7 +3,7 @@ import { aDeployment } from '../../test/support/builders.ts'
 import { FakeClock } from '../platform/clock.ts'
 import { sequentialIds } from '../platform/ids.ts'
 import { createMemoryStore } from '../store/memory/memory-store.ts'
-import { recordEvent } from './record-event.ts'
+import { configureEventCorrelation, recordEvent } from './record-event.ts'
 import { recorded } from './testing.ts'
 
 describe('recordEvent', () => {
@@ -127,5 +127,14 @@ describe('recordEvent', () => {
       const other = s.store.create<'Deployment'>(aDeployment({ name: 'other' }))
       expect(recordEvent(s.store, s.clock, other, 'Normal', 'SuccessfulCreate', 'Created pod: other-1', 'replicaset-controller')).toBeDefined()
     })
+  })
+
+  it('with the limits lifted (the rollout preview), every event is written apart and in full', () => {
+    const s = setup()
+    configureEventCorrelation(s.store, { spamBurst: Number.POSITIVE_INFINITY, aggregateMaxEvents: Number.POSITIVE_INFINITY })
+    for (let n = 1; n <= 40; n++) recordEvent(s.store, s.clock, s.d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set busy-1 to ${n}`, 'deployment-controller')
+    const messages = s.store.list('Event').items.map((e) => e.message)
+    expect(messages).toHaveLength(40)
+    expect(messages.filter((m) => m.startsWith('(combined'))).toEqual([])
   })
 })

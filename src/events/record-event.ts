@@ -58,6 +58,15 @@ interface Correlator {
   spam: Map<string, TokenBucket>
   /** Disambiguates events created within the same millisecond. */
   seq: number
+  options: Required<CorrelatorOptions>
+}
+
+/** client-go's CorrelatorOptions (BurstSize, MaxEvents), per store. */
+export interface CorrelatorOptions {
+  /** Events a source may record about one object at once (default 25). */
+  spamBurst?: number
+  /** Distinct messages under one reason before they are combined (default 10). */
+  aggregateMaxEvents?: number
 }
 
 interface TokenBucket {
@@ -69,8 +78,21 @@ const correlators = new WeakMap<ObjectStore, Correlator>()
 
 function correlatorFor(store: ObjectStore): Correlator {
   let c = correlators.get(store)
-  if (!c) correlators.set(store, (c = { seen: new Map(), similar: new Map(), spam: new Map(), seq: 0 }))
+  if (!c) {
+    const options = { spamBurst: SPAM_BURST, aggregateMaxEvents: AGGREGATE_MAX_EVENTS }
+    correlators.set(store, (c = { seen: new Map(), similar: new Map(), spam: new Map(), seq: 0, options }))
+  }
   return c
+}
+
+/**
+ * Changes the filter and aggregation limits for the events recorded into `store`, as client-go
+ * lets a broadcaster do. The rollout preview sets both to Infinity: it reads every scaling
+ * event off its simulation, where a cluster would drop or combine them.
+ */
+export function configureEventCorrelation(store: ObjectStore, options: CorrelatorOptions): void {
+  const c = correlatorFor(store)
+  c.options = { ...c.options, ...options }
 }
 
 /**
@@ -158,7 +180,7 @@ function aggregate(c: Correlator, similarKey: string, message: string, nowMs: nu
   record.messages.add(message)
   record.lastMs = nowMs
   remember(c.similar, similarKey, record)
-  if (record.messages.size < AGGREGATE_MAX_EVENTS) return { key: `${similarKey}\u0000${message}`, message }
+  if (record.messages.size < c.options.aggregateMaxEvents) return { key: `${similarKey}\u0000${message}`, message }
   record.messages.delete(record.messages.values().next().value as string)
   return { key: `${similarKey}\u0000\u0000aggregate`, message: COMBINED_PREFIX + message }
 }
@@ -169,8 +191,9 @@ function aggregate(c: Correlator, similarKey: string, message: string, nowMs: nu
  * take every token; the 26th at t = 100 s is dropped; one at t = 300 s is recorded.
  */
 function takeToken(c: Correlator, spamKey: string, nowMs: number): boolean {
-  const bucket = c.spam.get(spamKey) ?? { tokens: SPAM_BURST, lastMs: nowMs }
-  bucket.tokens = Math.min(SPAM_BURST, bucket.tokens + (nowMs - bucket.lastMs) / SPAM_REFILL_MS)
+  const burst = c.options.spamBurst
+  const bucket = c.spam.get(spamKey) ?? { tokens: burst, lastMs: nowMs }
+  bucket.tokens = Math.min(burst, bucket.tokens + (nowMs - bucket.lastMs) / SPAM_REFILL_MS)
   bucket.lastMs = nowMs
   remember(c.spam, spamKey, bucket)
   if (bucket.tokens < 1) return false

@@ -2,8 +2,10 @@
  * @module
  * Randomness lives here (platform/ owns global state): object uids, API tokens, and the
  * random suffix of pod names (Kubernetes' generateName: five characters of "bcdf…789").
+ * It uses the Web Crypto global rather than node:crypto, so that the simulator, which takes
+ * sequentialIds from here, also runs in the dashboard's browser bundle (the rollout preview).
  */
-import { randomBytes, randomUUID } from 'node:crypto'
+const randomBytes = (n: number): Uint8Array => globalThis.crypto.getRandomValues(new Uint8Array(n))
 
 export interface IdSource {
   uid(): string
@@ -14,7 +16,7 @@ export interface IdSource {
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789'
 
 export const randomIds: IdSource = {
-  uid: () => randomUUID(),
+  uid: () => globalThis.crypto.randomUUID(),
   suffix() {
     const bytes = randomBytes(5)
     let s = ''
@@ -42,5 +44,5 @@ export function sequentialIds(): IdSource {
 }
 
 export function randomToken(): string {
-  return randomBytes(32).toString('base64url')
+  return Buffer.from(randomBytes(32)).toString('base64url')
 }

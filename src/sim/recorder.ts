@@ -10,7 +10,8 @@ import { isPodReady } from '../api/pod-readiness.ts'
 import { isPodAvailable } from '../rollout/availability.ts'
 import { controllerOf } from '../api/owner-refs.ts'
 import { findNewReplicaSet } from '../rollout/replica-sets.ts'
-import type { ObjectCache } from '../reconciler/object-cache.ts'
+import { rsReplicas } from '../rollout/spec-defaults.ts'
+import type { CacheListener, ObjectCache } from '../reconciler/object-cache.ts'
 import type { ObjectStore, Unsubscribe } from '../store/types.ts'
 import type { Clock } from '../platform/clock.ts'
 
@@ -30,6 +31,10 @@ export interface RolloutSample {
   newPods: number
   /** Existing pods (terminating included) of every other template. */
   oldPods: number
+  /** spec.replicas of the new ReplicaSet (0 while there is none). */
+  newReplicas: number
+  /** spec.replicas of every other ReplicaSet, summed. */
+  oldReplicas: number
 }
 
 export interface RecordedEvent {
@@ -47,15 +52,21 @@ export class Recorder {
   readonly #events = new Map<string, RecordedEvent[]>()
   readonly #unsubscribe: Unsubscribe[]
 
-  constructor(store: ObjectStore, cache: ObjectCache, clock: Clock) {
+  /**
+   * `samples: 'on-demand'` takes a sample only when `sample()` is called (events are still all
+   * recorded): a sample counts every pod of the Deployment, so one per change costs O(pods²)
+   * over a rollout, which a 1,000-replica preview cannot afford.
+   */
+  constructor(store: ObjectStore, cache: ObjectCache, clock: Clock, opts: { samples?: 'every-change' | 'on-demand' } = {}) {
     this.#cache = cache
     this.#clock = clock
     this.#start = clock.now()
+    const onChange: CacheListener = (ev) => {
+      const key = this.#deploymentKeyOf(ev.object)
+      if (key) this.#sample(key, `${ev.object.kind}/${ev.object.metadata.name} ${ev.type}`)
+    }
     this.#unsubscribe = [
-      cache.subscribe((ev) => {
-        const key = this.#deploymentKeyOf(ev.object)
-        if (key) this.#sample(key, `${ev.object.kind}/${ev.object.metadata.name} ${ev.type}`)
-      }),
+      ...(opts.samples === 'on-demand' ? [] : [cache.subscribe(onChange)]),
       store.watch('Event', {}, (ev) => {
         const e = ev.object
         if (ev.type === 'DELETED' || e.involvedObject.kind !== 'Deployment') return
@@ -69,6 +80,11 @@ export class Recorder {
 
   stop(): void {
     for (const u of this.#unsubscribe) u()
+  }
+
+  /** Takes a sample of the Deployment now, without a change (a starting point). */
+  sample(name: string, namespace = 'default', cause = 'sample'): void {
+    this.#sample(`${namespace}/${name}`, cause)
   }
 
   samples(name: string, namespace = 'default'): readonly RolloutSample[] {
@@ -103,9 +119,11 @@ export class Recorder {
     const now = this.#clock.now()
     const sets = this.#cache.ownedBy('ReplicaSet', d.metadata.uid)
     const newRS = findNewReplicaSet(d, sets)
-    const s: RolloutSample = { t: now - this.#start, cause, pods: 0, terminating: 0, ready: 0, available: 0, newPods: 0, oldPods: 0 }
+    const s: RolloutSample = { t: now - this.#start, cause, pods: 0, terminating: 0, ready: 0, available: 0, newPods: 0, oldPods: 0, newReplicas: 0, oldReplicas: 0 }
     for (const rs of sets) {
       const isNew = rs === newRS
+      if (isNew) s.newReplicas += rsReplicas(rs)
+      else s.oldReplicas += rsReplicas(rs)
       for (const pod of this.#cache.ownedBy('Pod', rs.metadata.uid ?? '')) {
         if (isNew) s.newPods++
         else s.oldPods++

@@ -31,12 +31,19 @@ export interface SimulationOptions {
   start?: number
   /** Fake agent behaviour (delays, images); store and clock are the simulation's. */
   agent?: Omit<FakeNodeAgentOptions, 'store' | 'clock'>
-  /** Sample every change (default true; the benchmark turns it off to measure the controllers alone). */
-  record?: boolean
+  /**
+   * Sample every change (default true; the benchmark turns it off to measure the controllers
+   * alone); 'on-demand': record events, sample only when asked (Recorder.sample).
+   */
+  record?: boolean | 'on-demand'
+  /** Uids and name suffixes (default: sequentialIds()). */
+  ids?: IdSource
   /** Build the store (default: the memory store). */
   store?: (clock: FakeClock, ids: IdSource) => ObjectStore
-  /** Events are deleted this long after they last occur, as in the daemon (default 1h). */
-  eventTtlMs?: number
+  /** Events are deleted this long after they last occur, as in the daemon (default 1h); false: kept. */
+  eventTtlMs?: number | false
+  /** The node the controllers bind pods to and the fake agent runs (default DEFAULT_NODE_NAME). */
+  nodeName?: string
   logger?: Logger
 }
 
@@ -72,16 +79,17 @@ const NAMESPACE = 'default'
 
 export function createSimulation(opts: SimulationOptions = {}): Simulation {
   const clock = new FakeClock(opts.start)
-  const ids = sequentialIds()
+  const ids = opts.ids ?? sequentialIds()
   const store = opts.store ? opts.store(clock, ids) : createMemoryStore({ clock, ids })
   const logger = opts.logger ?? silentLogger
-  const controllers = startControllers({ store, clock, ids, logger })
-  const agent = new FakeNodeAgent({ ...opts.agent, store, clock })
+  const node = opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}
+  const controllers = startControllers({ store, clock, ids, logger, ...node })
+  const agent = new FakeNodeAgent({ ...opts.agent, ...node, store, clock })
   // The fake agent subscribes synchronously; its promise only reports completion.
   void agent.start()
-  const reaper = new EventReaper({ store, clock, ...(opts.eventTtlMs !== undefined ? { ttlMs: opts.eventTtlMs } : {}) })
-  reaper.start()
-  const recorder = opts.record === false ? undefined : new Recorder(store, controllers.cache, clock)
+  const reaper = opts.eventTtlMs === false ? undefined : new EventReaper({ store, clock, ...(opts.eventTtlMs !== undefined ? { ttlMs: opts.eventTtlMs } : {}) })
+  reaper?.start()
+  const recorder = opts.record === false ? undefined : new Recorder(store, controllers.cache, clock, { samples: opts.record === 'on-demand' ? 'on-demand' : 'every-change' })
 
   const deployment = (name: string): Deployment => {
     const d = store.get('Deployment', NAMESPACE, name)
@@ -161,7 +169,7 @@ export function createSimulation(opts: SimulationOptions = {}): Simulation {
     },
     stop() {
       recorder?.stop()
-      reaper.stop()
+      reaper?.stop()
       void agent.stop()
       controllers.stop()
       store.close()

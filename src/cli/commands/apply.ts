@@ -3,12 +3,17 @@
  * `baton apply -f`: create what is missing, change what differs ("configured"), leave the rest
  * ("unchanged"), remembering each manifest in kubectl.kubernetes.io/last-applied-configuration
  * so the next apply knows which fields the user dropped.
+ *
+ * A change that starts a rolling update without minReadySeconds gets a warning on stderr, as
+ * kubectl prints the API server's warnings (the API has no warning header: the CLI decides,
+ * from the objects it already holds, with the same rule as `rollout plan`).
  */
 import { applyDefaults } from '../../api/defaults.ts'
 import { retryOnConflict } from '../../api/retry-on-conflict.ts'
 import { qualifiedSingular } from '../../api/resources.ts'
-import type { AnyObject } from '../../api/types.ts'
+import type { AnyObject, Deployment } from '../../api/types.ts'
 import { LAST_APPLIED_ANNOTATION } from '../../rollout/annotations.ts'
+import { minReadySecondsAdvice } from '../../rollout/min-ready-advice.ts'
 import { canonicalJson } from '../../rollout/template-hash.ts'
 import { ServerError, type ApiClient } from '../client.ts'
 import { bool, defineCommand, type CliContext } from '../command.ts'
@@ -37,17 +42,25 @@ function desiredObject(manifest: AnyObject, ctx: CliContext, record: boolean): A
   return desired
 }
 
-export async function applyOne(client: ApiClient, desired: AnyObject): Promise<Outcome> {
+/** The warning for an update of `live` to `next`: a new pod template rolls out. */
+function rolloutWarning(live: AnyObject, next: AnyObject): string | undefined {
+  if (live.kind !== 'Deployment' || next.kind !== 'Deployment') return undefined
+  if (canonicalJson(live.spec.template) === canonicalJson(next.spec.template)) return undefined
+  const advice = minReadySecondsAdvice(next as Deployment)
+  return advice && `deployment.apps/${next.metadata.name}: ${advice}`
+}
+
+export async function applyOne(client: ApiClient, desired: AnyObject): Promise<{ outcome: Outcome; warning?: string }> {
   const { kind } = desired
   const { namespace = 'default', name } = desired.metadata
-  return retryOnConflict(async (): Promise<Outcome> => {
+  return retryOnConflict(async (): Promise<{ outcome: Outcome; warning?: string }> => {
     let live: AnyObject
     try {
       live = await client.get(kind, namespace, name)
     } catch (err) {
       if (!isNotFound(err)) throw err
       await client.create(desired)
-      return 'created'
+      return { outcome: 'created' }
     }
     const lastText = live.metadata.annotations?.[LAST_APPLIED_ANNOTATION]
     const last = lastText ? (JSON.parse(lastText) as unknown) : {}
@@ -55,9 +68,11 @@ export async function applyOne(client: ApiClient, desired: AnyObject): Promise<O
     const merged = threeWayMerge(liveWithoutStatus, last, desired) as AnyObject
     merged.metadata.resourceVersion = live.metadata.resourceVersion
     // Compare as the server will store it, so a manifest that leaves defaults out is "unchanged".
-    if (canonicalJson(applyDefaults(merged)) === canonicalJson(applyDefaults(liveWithoutStatus as AnyObject))) return 'unchanged'
+    const next = applyDefaults(merged)
+    if (canonicalJson(next) === canonicalJson(applyDefaults(liveWithoutStatus as AnyObject))) return { outcome: 'unchanged' }
     await client.update(merged)
-    return 'configured'
+    const warning = rolloutWarning(live, next)
+    return warning ? { outcome: 'configured', warning } : { outcome: 'configured' }
   })
 }
 
@@ -76,7 +91,8 @@ export const applyCommand = defineCommand<ApplyOptions>({
     const objects = await readManifests(o.files, ctx)
     const client = ctx.client()
     await forEachObject(objects, async (manifest) => {
-      const outcome = await applyOne(client, desiredObject(manifest, ctx, o.record))
+      const { outcome, warning } = await applyOne(client, desiredObject(manifest, ctx, o.record))
+      if (warning) ctx.io.err.write(`Warning: ${warning}\n`)
       const ref = `${qualifiedSingular(manifest.kind)}/${manifest.metadata.name}`
       ctx.io.out.write(o.output === 'name' ? `${ref}\n` : `${ref} ${outcome}\n`)
     })

@@ -59,6 +59,16 @@ describe('apply', () => {
     expect(web().spec.replicas).toBe(2)
   })
 
+  it('warns when a new template rolls out without minReadySeconds, not on create, a size change or with it set', async () => {
+    expect((await h.run('apply -f -', { stdin: webYaml() })).err).toBe('')
+    expect((await h.run('apply -f -', { stdin: webYaml({ replicas: '  replicas: 4\n' }) })).err).toBe('')
+    const rollout = await h.run('apply -f -', { stdin: webYaml({ replicas: '  replicas: 4\n', image: 'web:v2' }) })
+    expect(rollout).toMatchObject({ code: 0, out: 'deployment.apps/web configured\n' })
+    expect(rollout.err).toMatch(/^Warning: deployment\.apps\/web: minReadySeconds is 0: .* Set spec\.minReadySeconds \(e\.g\. 10\) .*\n$/)
+    const guarded = await h.run('apply -f -', { stdin: webYaml({ replicas: '  replicas: 4\n', image: 'web:v3', extra: '  minReadySeconds: 10\n' }) })
+    expect(guarded).toMatchObject({ code: 0, err: '' })
+  })
+
   it('records the command as change-cause with --record', async () => {
     await h.run('apply -f - --record', { stdin: webYaml() })
     expect(web().metadata.annotations?.['kubernetes.io/change-cause']).toBe('baton apply -f - --record=true')

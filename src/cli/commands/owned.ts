@@ -17,3 +17,10 @@ export async function ownedPods(client: ApiClient, owner: ReplicaSet): Promise<P
   const list = await client.list('Pod', { namespace: owner.metadata.namespace ?? 'default', labelSelector: selectorToString(owner.spec.selector) })
   return list.items.filter((p) => isControlledBy(p, owner))
 }
+
+/** The pods of a Deployment's ReplicaSets, in one list by the Deployment's selector. */
+export async function podsOfReplicaSets(client: ApiClient, d: Deployment, replicaSets: readonly ReplicaSet[]): Promise<Pod[]> {
+  if (replicaSets.length === 0) return []
+  const list = await client.list('Pod', { namespace: d.metadata.namespace ?? 'default', labelSelector: selectorToString(d.spec.selector) })
+  return list.items.filter((p) => replicaSets.some((rs) => isControlledBy(p, rs)))
+}

@@ -6,8 +6,9 @@
  */
 import type { Deployment } from '../../api/types.ts'
 import { maxSurge, maxUnavailable } from '../../rollout/fenceposts.ts'
-import type { RolloutPreview } from '../../rollout/preview-simulation.ts'
+import { minReadySecondsAdvice } from '../../rollout/min-ready-advice.ts'
 import type { TimingBasis } from '../../rollout/preview-timing.ts'
+import type { RolloutPreview } from '../../sim/preview.ts'
 import { desiredReplicas, isRollingUpdate } from '../../rollout/spec-defaults.ts'
 import { humanDuration } from '../../api/age.ts'
 import { TABLE_TABS, tabulate } from '../printers/tabwriter.ts'
@@ -45,7 +46,12 @@ export function renderRolloutPlan(d: Deployment, p: RolloutPreview, timing: Timi
   })
   lines.push(tabulate(table, TABLE_TABS).trimEnd(), '')
   const replicas = desiredReplicas(d)
-  lines.push(`Available pods never fall below ${p.minAvailable} of ${replicas}; at most ${p.maxPods} pods run at once (plus ${p.maxTerminating} still exiting).`)
+  // The floor holds for pods that stay ready: one that fails after being counted is not in it.
+  const replacing = p.steps.some((s) => s.oldReplicas > 0)
+  const floor = `Available pods never fall below ${p.minAvailable} of ${replicas}${replacing ? ' while the new pods stay ready' : ''}`
+  lines.push(`${floor}; at most ${p.maxPods} pods run at once (plus ${p.maxTerminating} still exiting).`)
+  const advice = replacing && !d.spec.paused ? minReadySecondsAdvice(d) : undefined
+  if (advice) lines.push(advice)
   if (d.spec.paused) {
     lines.push(`The deployment is paused: the new template waits for \`baton rollout resume deployment/${d.metadata.name}\` (only a size change applies now).`)
   } else if (p.completeMs === undefined) {

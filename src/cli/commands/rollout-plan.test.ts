@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { applyDefaults } from '../../api/defaults.ts'
-import type { Deployment } from '../../api/types.ts'
-import { aDeployment, aReplicaSet } from '../testing/builders.ts'
+import type { Deployment, ReplicaSet } from '../../api/types.ts'
+import { aDeployment, aPod, aReplicaSet, ts } from '../testing/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
 let h: Harness
@@ -18,7 +18,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** Seed 001's shape: 10 replicas, maxSurge 1 / maxUnavailable 1, a 1 s readiness probe; all running. */
+/** Seed 001's shape: 10 replicas, maxSurge 1 / maxUnavailable 1, a 1 s readiness probe; all running and ready. */
 function createWeb(): Deployment {
   const d = aDeployment('web', { replicas: 10 })
   delete d.metadata.uid
@@ -28,7 +28,15 @@ function createWeb(): Deployment {
   const created = h.store.create(applyDefaults(d)) as Deployment
   const rs = aReplicaSet(created, '7d9f5c6b8', { replicas: 10 })
   delete rs.metadata.uid
-  h.store.create(rs)
+  const owner = h.store.create(rs) as ReplicaSet
+  for (let i = 0; i < 10; i++) {
+    const pod = aPod(`web-7d9f5c6b8-${i}`, { labels: owner.spec.template.metadata?.labels ?? {} })
+    delete pod.metadata.uid
+    pod.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: owner.metadata.name, uid: owner.metadata.uid ?? '', controller: true }]
+    pod.spec = { ...owner.spec.template.spec, nodeName: 'baton-node' }
+    pod.status = { ...pod.status, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: ts(0) }] }
+    h.store.create(pod)
+  }
   return created
 }
 
@@ -43,7 +51,8 @@ STEP   AT    NEW   OLD   AVAILABLE (MIN)   PODS (MAX)   EXITING (MAX)
 5      4s    10    1     9                 11           2
 6      5s    10    0     10                10           1
 
-Available pods never fall below 9 of 10; at most 11 pods run at once (plus 2 still exiting).
+Available pods never fall below 9 of 10 while the new pods stay ready; at most 11 pods run at once (plus 2 still exiting).
+minReadySeconds is 0: a new pod counts as available as soon as it is ready, so a version that passes readiness and then fails (a crash loop) takes available pods lower. Set spec.minReadySeconds (e.g. 10) to count a new pod only once it has stayed ready that long.
 Estimated duration: ~5s until rolled out, ~6s until the last old pod has exited, from
   readiness ~1s per pod (initialDelaySeconds 0 + periodSeconds 1 × successThreshold 1), minReadySeconds 0;
   an old pod exits ~1s after deletion (terminationGracePeriodSeconds 30 at most)
@@ -93,6 +102,23 @@ describe('baton rollout plan', () => {
     const doc = JSON.parse((await h.run(`rollout plan -f ${file} -o json`)).out)
     expect(doc.steps).toHaveLength(1)
     expect(doc.steps[0]).toMatchObject({ newReplicas: 10, oldReplicas: 0, events: [] })
+  })
+
+  it('with minReadySeconds set: the floor, no advice, and each step held back until new pods have been ready that long', async () => {
+    const d = createWeb()
+    h.store.update({ ...d, spec: { ...d.spec, minReadySeconds: 10 } })
+    const res = await h.run('rollout plan deployment/web --image web=web:v2')
+    expect(res.out).toContain('Available pods never fall below 9 of 10 while the new pods stay ready;')
+    expect(res.out).not.toContain('Set spec.minReadySeconds')
+    // Ready after 1 s, available more than 10 s later: five steps of two pods.
+    expect(res.out).toMatch(/^2 +11s +4 +7 /m)
+  })
+
+  it('a size change replaces no pod: no condition on the floor, no advice', async () => {
+    createWeb()
+    const res = await h.run('rollout plan deployment/web --replicas 12')
+    expect(res.out).toContain('Available pods never fall below 10 of 12; at most 12 pods')
+    expect(res.out).not.toContain('minReadySeconds is 0')
   })
 
   it('a paused deployment: the plan says the template change waits for resume', async () => {

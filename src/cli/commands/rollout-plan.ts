@@ -1,31 +1,31 @@
 /**
  * @module
  * `baton rollout plan`: what a change will do before it is made. For a manifest (-f) or a
- * `set image` / `scale`-style change of a live Deployment, it reads the Deployment and its
- * ReplicaSets, builds the object the change would store, and runs the Deployment planner over
- * synthetic pods on a virtual clock (rollout/preview-simulation.ts): the steps, the fewest
- * available and the most running pods, and an estimated duration from the probes' timing.
- * Nothing is written.
+ * `set image` / `scale`-style change of a live Deployment, it reads the Deployment, its
+ * ReplicaSets and their pods, builds the object the change would store, and plays the rollout
+ * with the real controllers on a fake clock (sim/preview.ts): the steps, the fewest available
+ * and the most running pods, and an estimated duration from the probes' timing. Nothing is
+ * written.
  *
- * This is the one CLI module that imports controller code, and only the pure planner
- * (controllers/deployment/plan.ts: api/ and rollout/ inside, no store, no IO): a preview that
- * reimplemented the arithmetic could disagree with the controller; this one cannot.
+ * This is the one CLI module that reaches past the HTTP API, into sim/preview.ts: a preview
+ * that reimplemented the controllers could disagree with them; this one runs them. It is
+ * imported when a plan is asked for, so no other command pays for loading the control plane.
  */
 import { applyDefaults } from '../../api/defaults.ts'
-import type { AnyObject, Deployment, ReplicaSet } from '../../api/types.ts'
+import type { AnyObject, Deployment, Pod, ReplicaSet } from '../../api/types.ts'
 import { LAST_APPLIED_ANNOTATION } from '../../rollout/annotations.ts'
-import type { Planner, RolloutPreview } from '../../rollout/preview-simulation.ts'
 import { estimateTiming, type TimingBasis } from '../../rollout/preview-timing.ts'
 import { canonicalJson } from '../../rollout/template-hash.ts'
 import { ServerError, type ApiClient } from '../client.ts'
 import { countFlag, defineCommand, str, usageError, type CliContext } from '../command.ts'
 import { parseSingleRef, type ResourceRef } from '../resource-args.ts'
 import { filenames, readManifests } from './manifests.ts'
-import { ownedReplicaSets } from './owned.ts'
+import { ownedReplicaSets, podsOfReplicaSets } from './owned.ts'
 import { parseOutput } from './output.ts'
 import { renderRolloutPlan } from './rollout-plan-table.ts'
 import { setImages } from './set-image.ts'
 import { threeWayMerge } from './three-way-merge.ts'
+import type { RolloutPreview } from '../../sim/preview.ts'
 
 export interface RolloutPlanOptions {
   /** -f: the Deployments of these manifests. */
@@ -65,24 +65,21 @@ function appliedDeployment(current: Deployment | undefined, manifest: Deployment
   return { ...merged, metadata: { ...current.metadata, labels: merged.metadata.labels ?? {} }, ...(status ? { status } : {}) }
 }
 
-/**
- * The planner and the simulation, loaded when a plan is asked for: every `baton` command
- * would otherwise pay for importing the controller code at start-up (about 100 ms).
- */
-async function loadSimulation() {
-  const [{ planDeployment }, { previewRollout }] = await Promise.all([import('../../controllers/deployment/plan.ts'), import('../../rollout/preview-simulation.ts')])
-  return { plan: planDeployment as Planner, previewRollout }
-}
+type PreviewRollout = (typeof import('../../sim/preview.ts'))['previewRollout']
 
-type Simulation = Awaited<ReturnType<typeof loadSimulation>>
-
-/** Simulates `current` (with its ReplicaSets) becoming `after`. */
-export function planRollout(sim: Simulation, after: Deployment, current: Deployment | undefined, replicaSets: readonly ReplicaSet[]): PlannedRollout {
+/** Simulates `current` (with its ReplicaSets and pods) becoming `after`, from `now`. */
+function planRollout(
+  previewRollout: PreviewRollout,
+  now: number,
+  after: Deployment,
+  current: Deployment | undefined,
+  owned: { replicaSets: readonly ReplicaSet[]; pods: readonly Pod[] },
+): PlannedRollout {
   const changed = !current || canonicalJson(current.spec) !== canonicalJson(after.spec)
   const generation = (current?.metadata.generation ?? 0) + (changed ? 1 : 0)
   const next: Deployment = { ...after, metadata: { ...after.metadata, generation } }
   const timing = estimateTiming(next)
-  const preview = sim.previewRollout({ deployment: next, replicaSets }, sim.plan, { readyMs: timing.readyMs, terminateMs: timing.terminateMs })
+  const preview = previewRollout({ deployment: next, ...owned }, { readyMs: timing.readyMs, terminateMs: timing.terminateMs }, now)
   return { deployment: next.metadata.name, preview, timing, after: next }
 }
 
@@ -108,11 +105,13 @@ async function plansFor(o: RolloutPlanOptions, ctx: CliContext): Promise<Planned
       targets.push({ current, after: (c) => appliedDeployment(c, m) })
     }
   }
-  const sim = await loadSimulation()
+  // The control plane is loaded only now: every other command would pay for importing it.
+  const { previewRollout } = await import('../../sim/preview.ts')
   const plans: PlannedRollout[] = []
   for (const t of targets) {
     const replicaSets = t.current ? await ownedReplicaSets(client, t.current) : []
-    plans.push(planRollout(sim, t.after(t.current), t.current, replicaSets))
+    const pods = t.current ? await podsOfReplicaSets(client, t.current, replicaSets) : []
+    plans.push(planRollout(previewRollout, ctx.clock.now(), t.after(t.current), t.current, { replicaSets, pods }))
   }
   return plans
 }

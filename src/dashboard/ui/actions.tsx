@@ -1,18 +1,18 @@
 /**
  * @module
  * The changes the Deployment page can make, each behind a confirmation that says what will
- * happen: set image and scale show the rollout plan (rollout/preview-simulation.ts, the real
- * planner run on a virtual clock, as `baton rollout plan` does), a rollback shows the
+ * happen: set image and scale show the rollout plan (sim/preview.ts, the real controllers
+ * run on a fake clock, as `baton rollout plan` does), a rollback shows the
  * fields that revision changes back (template-diff.ts). The writes use the same pure helpers as
  * the CLI's rollout verbs (rollout/rollback.ts), so the two behave alike.
  */
-import { useState } from 'preact/hooks'
-import type { Deployment, PodTemplateSpec, ReplicaSet } from '../../api/types.ts'
+import { useMemo, useState } from 'preact/hooks'
+import type { Deployment, Pod, PodTemplateSpec, ReplicaSet } from '../../api/types.ts'
 import { CHANGE_CAUSE_ANNOTATION } from '../../rollout/annotations.ts'
 import { revisionTemplate } from '../../rollout/history.ts'
-import { planDeployment } from '../../controllers/deployment/plan.ts'
-import { previewRollout, type RolloutPreview } from '../../rollout/preview-simulation.ts'
+import { minReadySecondsAdvice } from '../../rollout/min-ready-advice.ts'
 import { estimateTiming } from '../../rollout/preview-timing.ts'
+import { previewRollout, type RolloutPreview } from '../../sim/preview.ts'
 import { pauseDeployment, planUndo, restartTemplate, resumeDeployment } from '../../rollout/rollback.ts'
 import { updateDeployment } from './api.ts'
 import { Dialog } from './dialog.tsx'
@@ -24,29 +24,45 @@ interface Props {
   action: Action
   deployment: Deployment
   replicaSets: ReplicaSet[]
+  /** The pods of those ReplicaSets, as the watch has them. */
+  pods: Pod[]
   onClose: () => void
 }
 
 const ns = (d: Deployment) => d.metadata.namespace ?? 'default'
 
-/** The controller's steps for `d` changed by `change`, from the current ReplicaSets. */
-function preview(d: Deployment, replicaSets: ReplicaSet[], change: (d: Deployment) => Deployment): RolloutPreview {
-  const changed = change(structuredClone(d))
+/** The controllers' steps for `d` changed by `change`, from the current ReplicaSets and pods. */
+function preview(p: Props, change: (d: Deployment) => Deployment): RolloutPreview {
+  const changed = change(structuredClone(p.deployment))
   const next = { ...changed, metadata: { ...changed.metadata, generation: (changed.metadata.generation ?? 1) + 1 } }
-  return previewRollout({ deployment: next, replicaSets }, planDeployment, estimateTiming(next))
+  return previewRollout({ deployment: next, replicaSets: p.replicaSets, pods: p.pods }, estimateTiming(next), Date.now())
+}
+
+/**
+ * The preview of `change`, played again only when an object changes (a new resourceVersion) or
+ * the change does (`key`): the page re-renders with new arrays on every update, and a
+ * simulation is not free.
+ */
+function usePreview(p: Props, key: string, change: (d: Deployment) => Deployment): RolloutPreview {
+  const versions = [p.deployment, ...p.replicaSets, ...p.pods].map((o) => `${o.metadata.uid}@${o.metadata.resourceVersion}`).join(' ')
+  return useMemo(() => preview(p, change), [versions, key])
 }
 
 const secs = (ms: number) => `${Math.round(ms / 100) / 10} s`
 
 function Plan(props: { preview: RolloutPreview }) {
-  const { steps, completeMs, minAvailable, maxPods } = props.preview
+  const { steps, completeMs, minAvailable, maxPods, deployment } = props.preview
   const moves = steps.filter((s) => s.events.length > 0)
   if (moves.length === 0) return <p class="muted">Nothing would change.</p>
+  const replacing = steps.some((s) => s.oldReplicas > 0)
+  const advice = replacing ? minReadySecondsAdvice(deployment) : undefined
   return (
     <div class="plan">
       <p>
-        {completeMs === undefined ? 'This rollout would not complete.' : `Done after about ${secs(completeMs)}`}, with at least {minAvailable} pods available and at most {maxPods} pods at any time.
+        {completeMs === undefined ? 'This rollout would not complete.' : `Done after about ${secs(completeMs)}`}, with at least {minAvailable} pods available
+        {replacing ? ' while the new pods stay ready' : ''} and at most {maxPods} pods at any time.
       </p>
+      {advice && <p class="banner warn">{advice}</p>}
       <div class="scroll plan-steps">
         <table>
           <caption>Rollout plan ({moves.length} steps, estimated from the readiness probe)</caption>
@@ -76,7 +92,8 @@ function Plan(props: { preview: RolloutPreview }) {
   )
 }
 
-function SetImage({ deployment: d, replicaSets, onClose }: Props) {
+function SetImage(props: Props) {
+  const { deployment: d, onClose } = props
   const containers = d.spec.template.spec.containers
   const [images, setImages] = useState<Record<string, string>>(() => Object.fromEntries(containers.map((c) => [c.name, c.image ?? ''])))
   const [record, setRecord] = useState(true)
@@ -110,12 +127,21 @@ function SetImage({ deployment: d, replicaSets, onClose }: Props) {
         <input type="checkbox" checked={record} onChange={(e) => setRecord((e.currentTarget as HTMLInputElement).checked)} /> Record the change cause in the history
       </label>
       {d.spec.paused && <p class="banner warn">The rollout is paused: the new template waits until it is resumed.</p>}
-      {changed && <Plan preview={preview(d, replicaSets, (x) => ({ ...x, spec: { ...x.spec, template } }))} />}
+      {changed && <ImagePlan props={props} template={template} />}
     </Dialog>
   )
 }
 
-function Scale({ deployment: d, replicaSets, onClose }: Props) {
+function ImagePlan({ props, template }: { props: Props; template: PodTemplateSpec }) {
+  return <Plan preview={usePreview(props, JSON.stringify(template), (x) => ({ ...x, spec: { ...x.spec, template } }))} />
+}
+
+function ScalePlan({ props, replicas }: { props: Props; replicas: number }) {
+  return <Plan preview={usePreview(props, String(replicas), (x) => ({ ...x, spec: { ...x.spec, replicas } }))} />
+}
+
+function Scale(props: Props) {
+  const { deployment: d, onClose } = props
   const [text, setText] = useState(String(d.spec.replicas ?? 1))
   const n = Number(text)
   const valid = text.trim() !== '' && Number.isInteger(n) && n >= 0
@@ -133,13 +159,15 @@ function Scale({ deployment: d, replicaSets, onClose }: Props) {
         Replicas
         <input name="replicas" type="number" min="0" step="1" inputMode="numeric" value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} required />
       </label>
-      {valid && <Plan preview={preview(d, replicaSets, (x) => ({ ...x, spec: { ...x.spec, replicas: n } }))} />}
+      {valid && <ScalePlan props={props} replicas={n} />}
     </Dialog>
   )
 }
 
-function Rollback({ deployment: d, replicaSets, onClose, revision }: Props & { revision: number }) {
+function Rollback(props: Props & { revision: number }) {
+  const { deployment: d, replicaSets, onClose, revision } = props
   const target = revisionTemplate(replicaSets, revision)
+  const plan = usePreview(props, String(revision), (x) => ({ ...x, spec: { ...x.spec, template: structuredClone(target) } }))
   const diff = templateDiff(d.spec.template, target)
   return (
     <Dialog
@@ -180,7 +208,7 @@ function Rollback({ deployment: d, replicaSets, onClose, revision }: Props & { r
           </table>
         </div>
       )}
-      <Plan preview={preview(d, replicaSets, (x) => ({ ...x, spec: { ...x.spec, template: structuredClone(target) } }))} />
+      <Plan preview={plan} />
     </Dialog>
   )
 }

@@ -201,7 +201,7 @@ export function DeploymentPage(props: { namespace: string; name: string }) {
         <LogsPanel namespace={props.namespace} pods={ownPods} />
       </section>
 
-      {action && <ActionDialog action={action} deployment={d} replicaSets={owned} onClose={() => setAction(undefined)} />}
+      {action && <ActionDialog action={action} deployment={d} replicaSets={owned} pods={ownPods} onClose={() => setAction(undefined)} />}
     </section>
   )
 }

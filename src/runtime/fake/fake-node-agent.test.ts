@@ -60,6 +60,17 @@ describe('FakeNodeAgent timeline', () => {
     expect(phases).toEqual(['0:Pending:False', '200:Running:False', '700:Running:True'])
   })
 
+  it('takes a start delay per pod from behavior, over the option', async () => {
+    const f = fakeFixture({ behavior: (p) => (p.metadata.name === 'slow' ? { startDelayMs: 900 } : undefined) })
+    await f.agent.start()
+    f.store.create<'Pod'>(pod('slow'))
+    f.store.create<'Pod'>(pod('quick'))
+    f.clock.advance(300)
+    expect(['slow', 'quick'].map((n) => f.store.get('Pod', 'default', n)?.status?.phase)).toEqual(['Pending', 'Running'])
+    f.clock.advance(600)
+    expect(f.store.get('Pod', 'default', 'slow')?.status?.phase).toBe('Running')
+  })
+
   it('never readies an image configured with readyDelayMs Infinity and does not pull unknown images', async () => {
     const f = fakeFixture({ images: { 'app:broken': { readyDelayMs: Number.POSITIVE_INFINITY } } })
     await f.agent.start()

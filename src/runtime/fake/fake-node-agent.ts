@@ -27,6 +27,8 @@ import { type DrainGate, type NodeAgent } from '../types.ts'
 import { type FakeContainerPhase, type PortMapping, allocatePorts, fakePodStatus } from './fake-pod-status.ts'
 
 export interface FakePodBehavior {
+  /** Ms from seen until the containers run (and, without a readiness probe, are ready); Infinity: never. */
+  startDelayMs?: number
   /** Ms from container start until the readiness probe passes; Infinity: never ready. */
   readyDelayMs?: number
   /** Set: the image cannot be pulled, with this message. */
@@ -152,14 +154,14 @@ export class FakeNodeAgent implements NodeAgent {
       this.#pullFailed(r, behavior.pullError)
     } else {
       this.#write(r)
-      this.#at(this.#o.startDelayMs ?? 0, r, () => this.#run(r))
+      this.#at(behavior.startDelayMs ?? 0, r, () => this.#run(r))
     }
     return r
   }
 
-  /** readyDelayMs option < behavior(pod) < images[image] < unknown image (pull fails). */
+  /** The delay options < behavior(pod) < images[image] < unknown image (pull fails). */
   #behavior(pod: Pod): FakePodBehavior {
-    const merged: FakePodBehavior = { readyDelayMs: this.#o.readyDelayMs ?? 0, ...this.#o.behavior?.(pod) }
+    const merged: FakePodBehavior = { startDelayMs: this.#o.startDelayMs ?? 0, readyDelayMs: this.#o.readyDelayMs ?? 0, ...this.#o.behavior?.(pod) }
     for (const c of pod.spec.containers) Object.assign(merged, this.#o.images?.[c.image ?? ''])
     const unknown = pod.spec.containers.find((c) => !(this.#o.isImageKnown?.(c.image ?? '') ?? true))
     if (unknown) merged.pullError = `pull access denied for ${unknown.image}, repository does not exist`
@@ -233,8 +235,9 @@ export class FakeNodeAgent implements NodeAgent {
     recordEvent(this.#o.store, this.#o.clock, r.pod, type, reason, message, { component: 'kubelet', host: this.nodeName })
   }
 
-  /** Runs `fn` after `ms` unless the pod record was dropped; one clock timer per due instant. */
+  /** Runs `fn` after `ms` (never when Infinity) unless the pod record was dropped; one clock timer per due instant. */
   #at(ms: number, r: PodRecord, fn: () => void): void {
+    if (!Number.isFinite(ms)) return
     const at = this.#o.clock.now() + Math.max(0, ms)
     const run = () => r.alive && fn()
     const bucket = this.#buckets.get(at)

@@ -8,6 +8,8 @@
  */
 import type { AnyObject, Kind } from '../../api/types.ts'
 import type { ChangeRow, ObjectKey, ObjectRow, StoreBackend } from '../backend.ts'
+import { deepFreeze } from '../frozen-copy.ts'
+import { DEFAULT_NAMESPACE, ownerUids } from '../object-rules.ts'
 
 const keyString = (namespace: string, name: string) => `${namespace}\u0000${name}`
 /** A current object: the row without its JSON text (the object is what readers get). */
@@ -27,6 +29,8 @@ export class MemoryBackend implements StoreBackend {
   #changes: ChangeRow[] = []
   #start = 0
   #undo: Undo[] | undefined
+  /** The highest resourceVersion among loaded objects: new writes number after it. */
+  #loadedRv = 0
 
   transaction<T>(fn: () => T): T {
     if (this.#undo) return fn()
@@ -60,6 +64,19 @@ export class MemoryBackend implements StoreBackend {
     // In key order, as SQLite returns them, so cascades write in the same order.
     const entries = [...(this.#dependents.get(ownerUid) ?? [])]
     return entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, key]) => key)
+  }
+
+  /** Starts the store with `objects` as they are (no history, no events), before any write. */
+  load(objects: readonly AnyObject[]): void {
+    for (const obj of objects) {
+      const object = deepFreeze(structuredClone(obj))
+      const key: ObjectKey = { kind: object.kind, namespace: object.metadata.namespace ?? DEFAULT_NAMESPACE, name: object.metadata.name }
+      this.#set({ ...key, object })
+      const owners = ownerUids(object)
+      if (owners.length > 0) this.setOwners(key, [], owners)
+      const rv = Number(object.metadata.resourceVersion)
+      if (Number.isSafeInteger(rv)) this.#loadedRv = Math.max(this.#loadedRv, rv)
+    }
   }
 
   put(row: ObjectRow): void {
@@ -112,7 +129,7 @@ export class MemoryBackend implements StoreBackend {
   }
 
   maxResourceVersion(): number {
-    return this.#changes.at(-1)?.resourceVersion ?? 0
+    return this.#changes.at(-1)?.resourceVersion ?? this.#loadedRv
   }
 
   /** Nothing to make durable: the memory store keeps nothing past the process. */

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Deployment } from '../api/types.ts'
-import { planDeployment } from '../controllers/deployment/plan.ts'
-import { previewRollout, type PreviewTiming, type RolloutPreview } from './preview-simulation.ts'
 import { aDeployment, template, type DeploymentOptions } from '../../test/support/builders.ts'
+import { previewRollout, type PreviewTiming, type RolloutPreview } from './preview.ts'
 
 const TIMING: PreviewTiming = { readyMs: 1000, terminateMs: 1000 }
 
@@ -11,13 +10,13 @@ const sizes = (p: RolloutPreview) => p.steps.map((s) => `${s.newReplicas}/${s.ol
 
 /** `o` rolled out at app:v1 from nothing, then changed by `change` (template app:v2 by default). */
 function rollout(o: DeploymentOptions, change: (d: Deployment) => Deployment = (d) => ({ ...d, spec: { ...d.spec, template: template('app:v2') } }), timing = TIMING) {
-  const v1 = previewRollout({ deployment: aDeployment({ ...o, image: 'app:v1' }), replicaSets: [] }, planDeployment, timing)
+  const v1 = previewRollout({ deployment: aDeployment({ ...o, image: 'app:v1' }), replicaSets: [], pods: [] }, timing)
   const changed = change(v1.deployment)
   const next = { ...changed, metadata: { ...changed.metadata, generation: (changed.metadata.generation ?? 1) + 1 } }
-  return previewRollout({ deployment: next, replicaSets: v1.replicaSets }, planDeployment, timing)
+  return previewRollout({ deployment: next, replicaSets: v1.replicaSets, pods: v1.pods }, timing)
 }
 
-describe('previewRollout runs the real planner', () => {
+describe('previewRollout runs the real controllers', () => {
   it.each([
     // Seed 001's `kubectl get deploy busy` during the update: CURRENT 11, AVAILABLE 9, UP-TO-DATE 2, 4, 6 …
     { name: 'seed 001: 10 replicas, maxSurge 1 / maxUnavailable 1', o: { replicas: 10, maxSurge: 1, maxUnavailable: 1 }, want: '2/9 4/7 6/5 8/3 10/1 10/0', minAvailable: 9, maxPods: 11, completeMs: 5000 },
@@ -73,7 +72,7 @@ describe('previewRollout runs the real planner', () => {
   })
 
   it('a new deployment starts at full size in one step', () => {
-    const p = previewRollout({ deployment: aDeployment({ replicas: 4 }), replicaSets: [] }, planDeployment, TIMING)
+    const p = previewRollout({ deployment: aDeployment({ replicas: 4 }), replicaSets: [], pods: [] }, TIMING)
     expect(sizes(p)).toBe('4/0')
     expect([p.minAvailable, p.maxPods, p.completeMs]).toEqual([0, 4, 1000])
   })
