@@ -8,6 +8,7 @@ import { bool, defineCommand, str, usageError, type CliContext } from '../comman
 import { printTable } from '../printers/tables.ts'
 import { parseResourceArgs, type ResourceArgs } from '../resource-args.ts'
 import { type OutputFormat, parseOutput, printObjects } from './output.ts'
+import { resumableWatch } from './resumable-watch.ts'
 
 export interface GetOptions {
   resources: ResourceArgs
@@ -93,7 +94,8 @@ export const getCommand = defineCommand<GetOptions>({
 async function watchRows(o: GetOptions, ctx: CliContext, kind: Kind, headerPrinted: boolean, resourceVersion: string): Promise<void> {
   const names = new Set(o.resources.refs.map((r) => r.name))
   let printedHeader = headerPrinted
-  const events = ctx.client().watch(
+  const events = resumableWatch(
+    ctx.client(),
     kind,
     {
       ...(o.allNamespaces ? {} : { namespace: o.namespace }),

@@ -9,12 +9,13 @@ import type { Deployment, Pod, StatefulSet } from '../../api/types.ts'
 import { BatonError } from '../../errors/baton-error.ts'
 import { findNewReplicaSet } from '../../rollout/replica-sets.ts'
 import { deploymentStatusViewer, statefulSetStatusViewer, type RolloutStatus } from '../../rollout/status-viewer.ts'
-import { type ApiClient, ServerError } from '../client.ts'
+import type { ApiClient } from '../client.ts'
 import { countFlag, defineCommand, str, usageError, type CliContext } from '../command.ts'
 import { parseDuration } from '../duration.ts'
 import { renderRolloutProgress } from '../printers/rollout-progress.ts'
 import { parseSingleRef, type ResourceRef } from '../resource-args.ts'
 import { ownedPods, ownedReplicaSets } from './owned.ts'
+import { resumableWatch } from './resumable-watch.ts'
 
 export interface RolloutStatusOptions {
   ref: ResourceRef
@@ -75,29 +76,25 @@ export async function watchRollout(
   const { kind, metadata } = obj
   let st = statusOf(obj, revision)
   await onStatus(obj, st)
-  let rv = metadata.resourceVersion
   try {
-    // The server may end a watch; a new one resumes from the last version seen.
-    while (!st.done && !signal.aborted) {
-      const events = client.watch(kind, { namespace: metadata.namespace ?? 'default', fieldSelector: `metadata.name=${metadata.name}`, ...(rv ? { resourceVersion: rv } : {}) }, signal)
-      try {
-        for await (const ev of events) {
-          if (ev.type === 'DELETED') {
-            throw new BatonError('BATON_NOT_FOUND', 'object has been deleted', { hint: `it was deleted while watching; check with \`baton get ${kind.toLowerCase()} ${metadata.name}\`` })
-          }
-          const latest = ev.object as Rollable
-          rv = latest.metadata.resourceVersion
-          st = statusOf(latest, revision)
-          await onStatus(latest, st)
-          if (st.done) break
-        }
-      } catch (err) {
-        // The version last seen has left the watch history (which the daemon keeps in memory:
-        // it restarted, or many writes went by). Start again from the object as it is now,
-        // as an informer relists: a watch without a version begins with the current object.
-        if (!(err instanceof ServerError && err.code === 'BATON_GONE')) throw err
-        rv = undefined
+    const events = resumableWatch(
+      client,
+      kind,
+      {
+        namespace: metadata.namespace ?? 'default',
+        fieldSelector: `metadata.name=${metadata.name}`,
+        ...(metadata.resourceVersion ? { resourceVersion: metadata.resourceVersion } : {}),
+      },
+      signal,
+    )
+    for await (const ev of st.done ? [] : events) {
+      if (ev.type === 'DELETED') {
+        throw new BatonError('BATON_NOT_FOUND', 'object has been deleted', { hint: `it was deleted while watching; check with \`baton get ${kind.toLowerCase()} ${metadata.name}\`` })
       }
+      const latest = ev.object as Rollable
+      st = statusOf(latest, revision)
+      await onStatus(latest, st)
+      if (st.done) break
     }
   } catch (err) {
     if (!signal.aborted || (err as Error)?.name !== 'AbortError') throw err
