@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ArtifactInfo } from '../../artifacts/types.ts'
+import type { Pod } from '../../api/types.ts'
 import type { LogSource } from '../../server/ports.ts'
 import { aDeployment, anEvent, aPod } from '../testing/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
@@ -58,6 +59,41 @@ describe('logs', () => {
     delete d.metadata.uid
     h.store.create(d)
     expect((await h.run('logs deployment/web')).out).toBe('web-abc-1/web tail=all follow=false\n')
+  })
+})
+
+describe('logs --previous', () => {
+  const logs: LogSource = {
+    async *read(_ns, pod, container, opts) {
+      yield `${pod}/${container} previous=${opts.previous === true}`
+    },
+  }
+
+  it('exits 1 with kubectl\'s message when the container never terminated', async () => {
+    h = createHarness({ logs })
+    const pod = aPod('web-abc-1')
+    delete pod.metadata.uid
+    h.store.create(pod)
+    const res = await h.run('logs web-abc-1 -p')
+    expect(res.code).toBe(1)
+    expect(res.out).toBe('')
+    expect(res.err).toMatch(/^Error from server \(BadRequest\): previous terminated container "web" in pod "web-abc-1" not found\n/)
+  })
+
+  it('prints the previous instance once the container has restarted', async () => {
+    h = createHarness({ logs })
+    const pod = aPod('web-abc-1')
+    delete pod.metadata.uid
+    const created = h.store.create(pod) as Pod
+    const status = structuredClone(created.status ?? {})
+    status.containerStatuses = (status.containerStatuses ?? []).map((cs) => ({
+      ...cs,
+      restartCount: 1,
+      lastState: { terminated: { exitCode: 137, reason: 'Error', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:05Z' } },
+    }))
+    expect(status.containerStatuses).toHaveLength(1)
+    h.store.updateStatus({ ...created, status })
+    expect(await h.run('logs web-abc-1 -p')).toEqual({ code: 0, err: '', out: 'web-abc-1/web previous=true\n' })
   })
 })
 
