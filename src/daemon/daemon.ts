@@ -58,13 +58,41 @@ export interface RunningDaemon {
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
-  const { dataDir, logger } = opts
+  const { dataDir } = opts
   const clock = systemClock
   mkdirSync(dataDir, { recursive: true })
   const token = ensureToken(dataDir)
   const store: ObjectStore = openSqliteStore(join(dataDir, DATA_FILES.state), { clock, ids: randomIds })
   const artifacts = openArtifactStore(join(dataDir, DATA_FILES.artifacts), { clock })
 
+  // The API port first: a port that is taken fails the start before a load balancer (a
+  // detached process) is started for nothing. Until the app is ready, requests get a 503.
+  let ready: ((req: Request) => Response | Promise<Response>) | undefined
+  const server = await listen((req) => (ready ? ready(req) : starting()), opts.host ?? DEFAULT_API_HOST, opts.port ?? DEFAULT_API_PORT)
+  try {
+    return await startServing(opts, server, token, store, artifacts, (fetch) => (ready = fetch))
+  } catch (err) {
+    await closeServer(server)
+    store.close()
+    throw err
+  }
+}
+
+function starting(): Response {
+  const e = new BatonError('BATON_DAEMON_UNREACHABLE', 'the daemon is starting', { hint: 'Retry in a moment' })
+  return Response.json(e.toJSON(), { status: 503 })
+}
+
+async function startServing(
+  opts: DaemonOptions,
+  server: ServerType,
+  token: string,
+  store: ObjectStore,
+  artifacts: ReturnType<typeof openArtifactStore>,
+  serve: (fetch: (req: Request) => Response | Promise<Response>) => void,
+): Promise<RunningDaemon> {
+  const { dataDir, logger } = opts
+  const clock = systemClock
   const proxy: ProxyClient = await ensureProxy(dataDir, { clock })
   const agent: NodeAgent = createProcessNodeAgent({
     store,
@@ -122,7 +150,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     shutdown: (all) => void stop({ all }),
     dashboard: createDashboard({ clock }),
   })
-  const server = await listen(app.fetch, opts.host ?? DEFAULT_API_HOST, opts.port ?? DEFAULT_API_PORT)
+  serve(app.fetch)
   const addr = server.address() as AddressInfo
   const url = `http://${addr.address}:${addr.port}`
   writeFileSync(join(dataDir, DATA_FILES.daemon), JSON.stringify({ pid: process.pid, url, version: BATON_VERSION }) + '\n')
