@@ -49,6 +49,8 @@ export interface ClientOptions {
   server: string
   token?: string | undefined
   fetch?: Fetch
+  /** Each `Warning: 299 - "text"` header of an answer (kubectl prints them as "Warning: text"). */
+  onWarning?: (text: string) => void
 }
 
 function query(params: Record<string, string | number | boolean | undefined>): string {
@@ -68,9 +70,11 @@ export class ApiClient {
   readonly server: string
   readonly #token: string | undefined
   readonly #fetch: Fetch
+  readonly #onWarning: ((text: string) => void) | undefined
 
   constructor(opts: ClientOptions) {
     this.server = opts.server
+    this.#onWarning = opts.onWarning
     this.#token = opts.token
     this.#fetch = opts.fetch ?? ((url, init) => fetch(url, init))
   }
@@ -93,6 +97,7 @@ export class ApiClient {
       }
       throw err
     }
+    for (const m of (res.headers.get('warning') ?? '').matchAll(/299 - ("(?:[^"\\]|\\.)*")/g)) this.#onWarning?.(JSON.parse(m[1]!) as string)
     if (res.ok) return res
     const text = await res.text()
     let parsed: unknown

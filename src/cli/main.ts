@@ -152,7 +152,12 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       client: () => {
         if (!client) {
           const c = connection()
-          client = new ApiClient({ server: c.server, token: c.token, ...(deps.fetch ? { fetch: deps.fetch } : {}) })
+          client = new ApiClient({
+            server: c.server,
+            token: c.token,
+            ...(deps.fetch ? { fetch: deps.fetch } : {}),
+            onWarning: (text) => deps.io.err.write(`Warning: ${text}\n`),
+          })
         }
         return client
       },

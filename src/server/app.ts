@@ -16,7 +16,7 @@ import { BatonError } from '../errors/baton-error.ts'
 import { bearerAuth } from './auth.ts'
 import { type BatonRouteDeps, registerBatonRoutes } from './baton-routes.ts'
 import { errorResponse } from './errors.ts'
-import { registerObjectRoutes } from './object-routes.ts'
+import { type ObjectRouteDeps, registerObjectRoutes } from './object-routes.ts'
 
 /** The web dashboard (src/dashboard/mount.ts), as the API sees it. */
 export interface DashboardMount {
@@ -29,7 +29,7 @@ export interface DashboardMount {
 }
 
 /** The store, clock, version and optional daemon parts the routes serve, plus the token guarding them. */
-export interface ApiDeps extends BatonRouteDeps {
+export interface ApiDeps extends BatonRouteDeps, Pick<ObjectRouteDeps, 'reservedPorts' | 'serviceHost' | 'portWarnings'> {
   token: string
   dashboard?: DashboardMount
 }
