@@ -31,9 +31,12 @@ import { createProcessNodeAgent } from '../runtime/process/process-node-agent.ts
 import type { NodeAgent } from '../runtime/types.ts'
 import { createDashboard } from '../dashboard/mount.ts'
 import { createApiApp } from '../server/app.ts'
+import type { ReservedPort } from '../server/service-ports.ts'
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts'
 import type { ObjectStore } from '../store/types.ts'
 import { podLogSource } from './log-source.ts'
+import { servicePortWarnings } from './port-probe.ts'
+import { reportServiceListening } from './service-status.ts'
 import { ensureToken } from './token.ts'
 import { BATON_VERSION } from './version.ts'
 
@@ -109,6 +112,7 @@ async function startServing(
     clock,
     logger,
     ...(opts.serviceHost ? { defaultListenHost: opts.serviceHost } : {}),
+    onSynced: (table, failures) => reportServiceListening(store, clock, logger, table, failures),
   })
   routes.start()
   const controllers: ControllerManager = startControllers({
@@ -149,6 +153,9 @@ async function startServing(
     traffic: () => proxy.metrics(),
     shutdown: (all) => void stop({ all }),
     dashboard: createDashboard({ clock }),
+    reservedPorts: () => reservedPorts(server, proxy),
+    portWarnings: servicePortWarnings(opts.serviceHost),
+    ...(opts.serviceHost ? { serviceHost: opts.serviceHost } : {}),
   })
   serve(app.fetch)
   const addr = server.address() as AddressInfo
@@ -170,6 +177,16 @@ function listen(fetch: (req: Request) => Response | Promise<Response>, hostname:
       ),
     )
   })
+}
+
+/** What Baton itself listens on, which no Service may take. */
+function reservedPorts(server: ServerType, proxy: ProxyClient): ReservedPort[] {
+  const api = server.address() as AddressInfo | null
+  const control = new URL(proxy.address)
+  return [
+    ...(api ? [{ host: api.address, port: api.port, holder: 'the Baton API and dashboard' }] : []),
+    { host: control.hostname, port: Number(control.port), holder: "the load balancer's control API" },
+  ]
 }
 
 function closeServer(server: ServerType): Promise<void> {
