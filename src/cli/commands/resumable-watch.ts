@@ -27,7 +27,7 @@ export interface ResumableWatchOptions extends ListQuery {
 }
 
 /** Undici's error for a response body that was cut (idle timeout, connection reset). */
-function isBrokenStream(err: unknown): boolean {
+export function isBrokenStream(err: unknown): boolean {
   return err instanceof TypeError && err.message === 'terminated'
 }
 

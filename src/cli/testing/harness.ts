@@ -49,12 +49,18 @@ type Fetch = (url: string, init?: RequestInit) => Promise<Response>
 
 /**
  * What Node's fetch (undici) does to a response body that stays silent for `idleMs`: it errors
- * with `TypeError: terminated`. Here on the fake clock, for watch streams.
+ * with `TypeError: terminated`. Here on the fake clock, for watch streams (or what `streams` picks).
  */
-export function cutIdleWatches(fetch: Fetch, clock: FakeClock, idleMs: number, onWatch: () => void = () => {}): Fetch {
+export function cutIdleWatches(
+  fetch: Fetch,
+  clock: FakeClock,
+  idleMs: number,
+  onWatch: () => void = () => {},
+  streams: (url: URL) => boolean = (url) => url.searchParams.has('watch'),
+): Fetch {
   return async (url, init) => {
     const res = await fetch(url, init)
-    if (!res.body || !new URL(url).searchParams.has('watch')) return res
+    if (!res.body || !streams(new URL(url))) return res
     onWatch()
     const reader = res.body.getReader()
     let timer = clock.setTimeout(() => {}, 0)
