@@ -406,8 +406,20 @@ export interface ServiceSpec {
   externalTrafficPolicy?: string
 }
 
+/** metav1.Condition, as Service status carries it. */
+export interface ServiceCondition {
+  type: string
+  status: ConditionStatus
+  observedGeneration?: number
+  lastTransitionTime?: string
+  reason: string
+  message: string
+}
+
 export interface ServiceStatus {
   loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> }
+  /** Baton's `Listening`: whether the load balancer listens on every address of the service. */
+  conditions?: ServiceCondition[]
 }
 
 export interface Service extends KObject {

@@ -9,6 +9,6 @@ import { ApiClient, type Transport } from '../client/api-client.ts'
 export { ApiClient, ServerError, type ListQuery, type LogQuery, type Scale, type Transport, type WatchEvent } from '../client/api-client.ts'
 export { listAndWatch, type ListWatchEvent, watchResuming } from '../client/list-and-watch.ts'
 
-export function cliClient(server: string, token: string | undefined, transport?: Transport): ApiClient {
-  return new ApiClient({ server, token, ...(transport ? { transport } : {}) })
+export function cliClient(server: string, token: string | undefined, transport?: Transport, onWarning?: (text: string) => void): ApiClient {
+  return new ApiClient({ server, token, ...(transport ? { transport } : {}), ...(onWarning ? { onWarning } : {}) })
 }

@@ -152,7 +152,8 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       client: () => {
         if (!client) {
           const c = connection()
-          client = cliClient(c.server, c.token, deps.fetch)
+          client = cliClient(c.server, c.token, deps.fetch, (text) => deps.io.err.write(`Warning: ${text}
+`))
         }
         return client
       },
@@ -180,10 +181,20 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
   return exitCode
 }
 
+/** 128 + SIGPIPE, what a shell reports for kubectl writing into a closed pipe. */
+export const EXIT_BROKEN_PIPE = 141
+
 /** The process entry (bin/baton.mjs): real streams, SIGINT stops long-running commands. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
   const abort = new AbortController()
   process.once('SIGINT', () => abort.abort())
+  // The reader went away (`baton logs POD | head`): stop at once and quietly. kubectl dies of
+  // SIGPIPE, which a shell reports as 141; Node ignores the signal, so the code is set here.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT_BROKEN_PIPE)
+    process.stderr.write(`error: cannot write the output: ${err.message}\n`)
+    process.exit(1)
+  })
   const io: CliIO = {
     out: process.stdout,
     err: process.stderr,

@@ -63,6 +63,8 @@ export interface ClientOptions {
   transport?: Transport
   /** Called when the API answers 401 (the dashboard's session ended), before the error is thrown. */
   onUnauthorized?: () => void
+  /** Each `Warning: 299 - "text"` header of an answer (kubectl prints them as "Warning: text"). */
+  onWarning?: (text: string) => void
 }
 
 function query(params: Record<string, string | number | boolean | undefined>): string {
@@ -108,6 +110,10 @@ export class ApiClient {
         })
       }
       throw err
+    }
+    const warnings = res.headers.get('warning')
+    if (warnings && this.#opts.onWarning) {
+      for (const m of warnings.matchAll(/299 - ("(?:[^"\\]|\\.)*")/g)) this.#opts.onWarning(JSON.parse(m[1]!) as string)
     }
     if (res.ok) return res
     if (res.status === 401) this.#opts.onUnauthorized?.()

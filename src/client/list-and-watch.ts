@@ -8,10 +8,17 @@
  * | ----------------------------------------------- | -------------------------------------------- |
  * | start without a resourceVersion                 | list, yield `SYNC`, watch from the list's    |
  * | start from a resourceVersion                    | watch from it                                |
- * | the server ended the stream (timeout, idle cut) | watch again from the last version seen       |
+ * | the server ended the stream (timeoutSeconds)    | watch again from the last version seen       |
+ * | the body broke (undici's `terminated`)          | the same, up to 3 times in a row without an  |
+ * |                                                 | event; then throw                            |
  * | that version left the history (`BATON_GONE`)    | list again, yield `SYNC`, watch from there   |
  * | `signal` aborted                                | return                                       |
  * | any other error (daemon unreachable, 401 ...)   | throw it                                     |
+ *
+ * Each watch asks the server to end it after WATCH_TIMEOUT_SECONDS: Node's fetch (undici) cuts a
+ * response body that stays silent for 300 s with `TypeError: terminated`, so an idle `rollout
+ * status` or `get -w` would otherwise die after five quiet minutes. A clean end of stream just
+ * before that is resumed like any other.
  *
  * It waits for nothing by itself: a caller that retries after an error decides when.
  */
@@ -35,9 +42,20 @@ export interface ListAndWatchOptions {
 
 const isAbort = (err: unknown, signal: AbortSignal | undefined) => signal?.aborted === true || (err as Error)?.name === 'AbortError'
 
+/** Below undici's 300 s body timeout, with room for a slow answer. */
+export const WATCH_TIMEOUT_SECONDS = 240
+/** A stream that keeps breaking before it delivers anything is a real failure, not an idle one. */
+const MAX_BROKEN_IN_A_ROW = 3
+
+/** Undici's error for a response body that was cut (idle timeout, connection reset). */
+export function isBrokenStream(err: unknown): boolean {
+  return err instanceof TypeError && err.message === 'terminated'
+}
+
 export async function* listAndWatch<K extends Kind>(client: ApiClient, kind: K, q: ListQuery, opts: ListAndWatchOptions = {}): AsyncGenerator<ListWatchEvent<K>> {
   const { signal } = opts
   let rv = opts.resourceVersion
+  let brokenInARow = 0
   try {
     while (!signal?.aborted) {
       if (rv === undefined) {
@@ -46,14 +64,17 @@ export async function* listAndWatch<K extends Kind>(client: ApiClient, kind: K, 
         yield { type: 'SYNC', items: list.items }
         continue
       }
+      let received = false
       try {
-        for await (const ev of client.watch(kind, { ...q, resourceVersion: rv }, signal)) {
+        for await (const ev of client.watch(kind, { ...q, resourceVersion: rv, timeoutSeconds: WATCH_TIMEOUT_SECONDS }, signal)) {
+          received = true
           rv = ev.object.metadata.resourceVersion ?? rv
           yield ev
         }
       } catch (err) {
-        if (!(isBatonError(err) && err.code === 'BATON_GONE')) throw err
-        rv = undefined
+        if (isBatonError(err) && err.code === 'BATON_GONE') rv = undefined
+        else if (!isBrokenStream(err) || signal?.aborted) throw err
+        else if ((brokenInARow = received ? 1 : brokenInARow + 1) > MAX_BROKEN_IN_A_ROW) throw err
       }
     }
   } catch (err) {

@@ -31,9 +31,12 @@ import { createProcessNodeAgent } from '../runtime/process/process-node-agent.ts
 import type { NodeAgent } from '../runtime/types.ts'
 import { createDashboard } from '../dashboard/mount.ts'
 import { createApiApp } from '../server/app.ts'
+import type { ReservedPort } from '../server/service-ports.ts'
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts'
 import type { ObjectStore } from '../store/types.ts'
 import { podLogSource } from './log-source.ts'
+import { servicePortWarnings } from './port-probe.ts'
+import { reportServiceListening } from './service-status.ts'
 import { ensureToken } from './token.ts'
 import { BATON_VERSION } from './version.ts'
 
@@ -58,13 +61,41 @@ export interface RunningDaemon {
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
-  const { dataDir, logger } = opts
+  const { dataDir } = opts
   const clock = systemClock
   mkdirSync(dataDir, { recursive: true })
   const token = ensureToken(dataDir)
   const store: ObjectStore = openSqliteStore(join(dataDir, DATA_FILES.state), { clock, ids: randomIds })
   const artifacts = openArtifactStore(join(dataDir, DATA_FILES.artifacts), { clock })
 
+  // The API port first: a port that is taken fails the start before a load balancer (a
+  // detached process) is started for nothing. Until the app is ready, requests get a 503.
+  let ready: ((req: Request) => Response | Promise<Response>) | undefined
+  const server = await listen((req) => (ready ? ready(req) : starting()), opts.host ?? DEFAULT_API_HOST, opts.port ?? DEFAULT_API_PORT)
+  try {
+    return await startServing(opts, server, token, store, artifacts, (fetch) => (ready = fetch))
+  } catch (err) {
+    await closeServer(server)
+    store.close()
+    throw err
+  }
+}
+
+function starting(): Response {
+  const e = new BatonError('BATON_DAEMON_UNREACHABLE', 'the daemon is starting', { hint: 'Retry in a moment' })
+  return Response.json(e.toJSON(), { status: 503 })
+}
+
+async function startServing(
+  opts: DaemonOptions,
+  server: ServerType,
+  token: string,
+  store: ObjectStore,
+  artifacts: ReturnType<typeof openArtifactStore>,
+  serve: (fetch: (req: Request) => Response | Promise<Response>) => void,
+): Promise<RunningDaemon> {
+  const { dataDir, logger } = opts
+  const clock = systemClock
   const proxy: ProxyClient = await ensureProxy(dataDir, { clock })
   const agent: NodeAgent = createProcessNodeAgent({
     store,
@@ -81,6 +112,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     clock,
     logger,
     ...(opts.serviceHost ? { defaultListenHost: opts.serviceHost } : {}),
+    onSynced: (table, failures) => reportServiceListening(store, clock, logger, table, failures),
   })
   routes.start()
   const controllers: ControllerManager = startControllers({
@@ -123,8 +155,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     shutdown: (all) => void stop({ all }),
     dashboard: createDashboard({ clock }),
     logger,
+    reservedPorts: () => reservedPorts(server, proxy),
+    portWarnings: servicePortWarnings(opts.serviceHost),
+    ...(opts.serviceHost ? { serviceHost: opts.serviceHost } : {}),
   })
-  const server = await listen(app.fetch, opts.host ?? DEFAULT_API_HOST, opts.port ?? DEFAULT_API_PORT)
+  serve(app.fetch)
   const addr = server.address() as AddressInfo
   const url = `http://${addr.address}:${addr.port}`
   writeFileSync(join(dataDir, DATA_FILES.daemon), JSON.stringify({ pid: process.pid, url, version: BATON_VERSION }) + '\n')
@@ -144,6 +179,16 @@ function listen(fetch: (req: Request) => Response | Promise<Response>, hostname:
       ),
     )
   })
+}
+
+/** What Baton itself listens on, which no Service may take. */
+function reservedPorts(server: ServerType, proxy: ProxyClient): ReservedPort[] {
+  const api = server.address() as AddressInfo | null
+  const control = new URL(proxy.address)
+  return [
+    ...(api ? [{ host: api.address, port: api.port, holder: 'the Baton API and dashboard' }] : []),
+    { host: control.hostname, port: Number(control.port), holder: "the load balancer's control API" },
+  ]
 }
 
 function closeServer(server: ServerType): Promise<void> {

@@ -141,6 +141,64 @@ describe('the session cookie', () => {
   })
 })
 
+describe('requests from another origin', () => {
+  const deployments = '/apis/apps/v1/namespaces/default/deployments'
+  const others: Array<{ name: string; headers: Record<string, string> }> = [
+    { name: 'another site', headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } },
+    { name: 'a replica on another port (same-site)', headers: { origin: 'http://127.0.0.1:8080', 'sec-fetch-site': 'same-site' } },
+    { name: 'an Origin header alone', headers: { origin: 'http://127.0.0.1:8080' } },
+    { name: 'Sec-Fetch-Site alone', headers: { 'sec-fetch-site': 'cross-site' } },
+  ]
+  const form = { 'content-type': 'application/x-www-form-urlencoded' }
+  const expectForbidden = async (res: Response) => {
+    expect(res.status).toBe(403)
+    expect(((await res.json()) as { code: string }).code).toBe('BATON_FORBIDDEN')
+    expect(res.headers.get('set-cookie')).toBeNull()
+  }
+
+  it.each(others)('cannot sign the user out: $name', async ({ headers }) => {
+    const cookie = await login()
+    await expectForbidden(await app.request(`${BASE}/ui/logout`, { method: 'POST', headers: { ...form, ...headers, cookie } }))
+    expect((await get('/ui/', { cookie })).status).toBe(200)
+  })
+
+  it.each(others)('cannot mint a login code through the session: $name', async ({ headers }) => {
+    const cookie = await login()
+    await expectForbidden(await app.request(`${BASE}${LOGIN_CODES_PATH}`, { method: 'POST', headers: { ...headers, cookie, [CSRF_HEADER]: '1' } }))
+  })
+
+  it.each(others)('cannot write objects through the session: $name', async ({ headers }) => {
+    const cookie = await login()
+    const body = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } })
+    const res = await app.request(`${BASE}/api/v1/namespaces/default/configmaps`, {
+      method: 'POST',
+      headers: { ...headers, cookie, [CSRF_HEADER]: '1', 'content-type': 'application/json' },
+      body,
+    })
+    await expectForbidden(res)
+    expect(store.list('ConfigMap').items).toHaveLength(0)
+  })
+
+  it('lets the dashboard itself, and clients that are not browsers, do all three', async () => {
+    const same = { origin: BASE, 'sec-fetch-site': 'same-origin' }
+    const cookie = await login()
+    expect((await get(deployments, { cookie, [CSRF_HEADER]: '1', ...same })).status).toBe(200)
+    const minted = await app.request(`${BASE}${LOGIN_CODES_PATH}`, { method: 'POST', headers: { ...same, cookie, [CSRF_HEADER]: '1' } })
+    expect(minted.status).toBe(201)
+    const created = await app.request(`${BASE}/api/v1/namespaces/default/configmaps`, {
+      method: 'POST',
+      headers: { ...same, cookie, [CSRF_HEADER]: '1', 'content-type': 'application/json' },
+      body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }),
+    })
+    expect(created.status).toBe(201)
+    expect((await app.request(`${BASE}/ui/logout`, { method: 'POST', headers: { ...form, ...same, cookie } })).status).toBe(200)
+    expect((await get('/ui/', { cookie })).status).toBe(401)
+    // curl or the CLI: neither header, no browser cookie to abuse.
+    const other = await login()
+    expect((await app.request(`${BASE}/ui/logout`, { method: 'POST', headers: { cookie: other } })).status).toBe(200)
+  })
+})
+
 describe('baton dashboard', () => {
   it('prints a one-time link that signs in', async () => {
     const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'))

@@ -7,6 +7,9 @@
  *   POST /ui/logout                       end the session
  *   GET  /ui/…                            the bundle (session only); app paths get index.html
  *
+ * Every request that changes state (sign-out, a code minted or an object written through the
+ * session) is refused when the browser says it comes from another origin (same-origin.ts).
+ *
  * The session cookie is HttpOnly (page scripts never see it) and SameSite=Strict. Cookies are
  * not scoped by port, though, and every replica Baton runs is "same-site" on 127.0.0.1: so an
  * API call only counts as the session's when it also carries the X-Baton-Dashboard header,
@@ -21,6 +24,7 @@ import type { Clock } from '../platform/clock.ts'
 import { randomToken } from '../platform/ids.ts'
 import type { DashboardMount } from '../server/app.ts'
 import { signedOutPage, redirectPage } from './pages.ts'
+import { crossOriginError, crossOriginReason } from './same-origin.ts'
 import { SESSION_TTL_MS, SessionStore } from './sessions.ts'
 import { DEFAULT_ASSETS_DIR, loadBundle, type StaticFile } from './static-files.ts'
 
@@ -72,6 +76,11 @@ export function createDashboard(opts: DashboardOptions): DashboardMount & { sess
     },
 
     mountPublic(app: Hono) {
+      app.use('*', async (c, next) => {
+        const reason = crossOriginReason(c.req.raw)
+        if (reason !== undefined) throw crossOriginError(c.req.raw, reason)
+        await next()
+      })
       app.get('/ui/login', (c) => {
         const id = sessions.exchange(c.req.query('code') ?? '')
         if (id === undefined) return html(c, signedOutPage('This login link is not valid: it was already used, has expired, or was mistyped.'), 401)

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   BATON_UNKNOWN_KIND: { httpStatus: 400, meaning: 'A manifest names an apiVersion/kind Baton does not serve' },
   BATON_BAD_REQUEST: { httpStatus: 400, meaning: 'A request is malformed' },
   BATON_UNAUTHORIZED: { httpStatus: 401, meaning: 'The API token is missing or wrong' },
+  BATON_FORBIDDEN: { httpStatus: 403, meaning: 'A cross-origin request to the dashboard was refused' },
   BATON_NOT_FOUND: { httpStatus: 404, meaning: 'The named object does not exist' },
   BATON_ALREADY_EXISTS: { httpStatus: 409, meaning: 'An object with that name already exists' },
   BATON_CONFLICT: { httpStatus: 409, meaning: 'The object changed since it was read (stale resourceVersion)' },

@@ -40,9 +40,10 @@ export class ProxyClient implements LoadBalancerControl {
     this.#now = opts.now
   }
 
-  async setRoutes(routes: ServiceRoute[]): Promise<void> {
+  async setRoutes(routes: ServiceRoute[]): Promise<ListenFailure[]> {
     const r = await this.#call<{ failures: ListenFailure[] }>('PUT', '/v1/routes', { routes })
     this.lastFailures = r.failures
+    return r.failures
   }
 
   async inflight(podUid: string): Promise<number> {

@@ -17,9 +17,11 @@ import type { Endpoints, Pod, Service, ServicePort } from '../api/types.ts'
 import type { Clock, TimerHandle } from '../platform/clock.ts'
 import { silentLogger, type Logger } from '../platform/logger.ts'
 import type { ObjectStore, Unsubscribe } from '../store/types.ts'
+import type { ListenFailure } from './data-plane.ts'
 import { routeKey, type Backend, type LoadBalancerControl, type ProxyMode, type ServiceRoute } from './types.ts'
 
-export const LISTEN_ADDRESS_ANNOTATION = 'baton.dev/listen-address'
+export { LISTEN_ADDRESS_ANNOTATION } from '../api/service-listen.ts'
+import { LISTEN_ADDRESS_ANNOTATION } from '../api/service-listen.ts'
 export const REVISION_LABEL = 'pod-template-hash'
 export const DEFAULT_LISTEN_HOST = '127.0.0.1'
 export const DEFAULT_RESYNC_MS = 10_000
@@ -123,6 +125,11 @@ export interface RouteSyncOptions {
   resyncMs?: number
   /** Called after each computed table (the daemon turns conflicts into Events). */
   onTable?: (table: RouteTable) => void
+  /**
+   * Called after each sync with the table and the addresses the load balancer could not open
+   * at its last push (the daemon reports both on the Services).
+   */
+  onSynced?: (table: RouteTable, failures: readonly ListenFailure[]) => void
 }
 
 /** Pushes the desired table to the proxy on every relevant change and every resyncMs. */
@@ -134,6 +141,7 @@ export class RouteSyncer {
   #pushing: Promise<boolean> | undefined
   #dirty = false
   #last = ''
+  #failures: ListenFailure[] = []
 
   constructor(opts: RouteSyncOptions) {
     this.#o = opts
@@ -168,11 +176,16 @@ export class RouteSyncer {
     const table = this.table()
     this.#o.onTable?.(table)
     const text = JSON.stringify(table.routes)
-    if (!force && text === this.#last) return true
+    if (!force && text === this.#last) {
+      this.#o.onSynced?.(table, this.#failures)
+      return true
+    }
     this.#pushing = this.#o.control
       .setRoutes(table.routes)
-      .then(() => {
+      .then((failures) => {
         this.#last = text
+        this.#failures = failures ?? []
+        this.#o.onSynced?.(table, this.#failures)
         return true
       })
       .catch((err: unknown) => {

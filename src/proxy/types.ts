@@ -5,6 +5,7 @@
  * periodically (level-triggered, P1): the proxy diffs it against what it serves, so a lost
  * or repeated push is harmless and a restarted daemon needs no recovery code.
  */
+import type { ListenFailure } from './data-plane.ts'
 
 /** One replica behind a service port: where the pod listens on this machine. */
 export interface Backend {
@@ -102,8 +103,8 @@ export interface TrafficMetrics {
 
 /** The daemon-side view of the load balancer process. */
 export interface LoadBalancerControl {
-  /** Replaces the whole route table (idempotent). */
-  setRoutes(routes: ServiceRoute[]): Promise<void>
+  /** Replaces the whole route table (idempotent); resolves with the addresses it could not open. */
+  setRoutes(routes: ServiceRoute[]): Promise<ListenFailure[] | void>
   /** Requests (and upgraded/TCP connections) in flight to the pod now. */
   inflight(podUid: string): Promise<number>
   /**

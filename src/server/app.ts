@@ -17,7 +17,7 @@ import { createLogger, type Logger } from '../platform/logger.ts'
 import { bearerAuth } from './auth.ts'
 import { type BatonRouteDeps, registerBatonRoutes } from './baton-routes.ts'
 import { errorResponse, toBatonError } from './errors.ts'
-import { registerObjectRoutes } from './object-routes.ts'
+import { type ObjectRouteDeps, registerObjectRoutes } from './object-routes.ts'
 
 /** The web dashboard (src/dashboard/mount.ts), as the API sees it. */
 export interface DashboardMount {
@@ -30,7 +30,7 @@ export interface DashboardMount {
 }
 
 /** The store, clock, version and optional daemon parts the routes serve, plus the token guarding them. */
-export interface ApiDeps extends BatonRouteDeps {
+export interface ApiDeps extends BatonRouteDeps, Pick<ObjectRouteDeps, 'reservedPorts' | 'serviceHost' | 'portWarnings'> {
   token: string
   dashboard?: DashboardMount
   /** Where a 5xx answer's error goes, with its stack and cause (default: JSON lines on stderr). */

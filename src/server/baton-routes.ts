@@ -111,6 +111,14 @@ export function registerBatonRoutes(app: Hono, deps: BatonRouteDeps): void {
     const ns = c.req.param('ns')
     const pod = getOr404(deps.store, 'Pod', ns, c.req.param('name')) as Pod
     const container = logContainer(pod, c.req.query('container'))
+    const previous = truthy(c.req.query('previous'))
+    // The kubelet's check (validateContainerLogStatus): a previous instance is one that terminated.
+    if (previous && !pod.status?.containerStatuses?.find((s) => s.name === container)?.lastState?.terminated) {
+      throw badRequest(
+        `previous terminated container "${container}" in pod "${pod.metadata.name}" not found`,
+        `The container has not restarted; see its current log with \`baton logs ${pod.metadata.name}${c.req.query('container') ? ` -c ${container}` : ''}\``,
+      )
+    }
     const tailLines = c.req.query('tailLines')
     const tail = tailLines === undefined || tailLines === '' ? undefined : Number(tailLines)
     if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw badRequest(`tailLines must be a non-negative integer`, 'Pass --tail=N')
@@ -118,7 +126,7 @@ export function registerBatonRoutes(app: Hono, deps: BatonRouteDeps): void {
     c.req.raw.signal.addEventListener('abort', () => abort.abort(), { once: true })
     const lines = logs.read(ns, pod.metadata.name, container, {
       follow: truthy(c.req.query('follow')),
-      previous: truthy(c.req.query('previous')),
+      previous,
       timestamps: truthy(c.req.query('timestamps')),
       ...(tail !== undefined ? { tail } : {}),
       signal: abort.signal,

@@ -18,7 +18,7 @@
 import type { Context, Hono } from 'hono'
 import { admit } from './admission.ts'
 import { apiVersionOf } from '../api/resources.ts'
-import type { AnyObject, Kind, KObject } from '../api/types.ts'
+import type { AnyObject, Kind, KObject, Service } from '../api/types.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { DeleteOptions, ObjectStore } from '../store/types.ts'
 import { readJson, readObject } from './body.ts'
@@ -27,11 +27,28 @@ import { matchesFields, parseFieldSelector } from './field-selector.ts'
 import { getOr404, kindOf } from './lookup.ts'
 import { mergePatch } from './merge-patch.ts'
 import { registerScaleRoutes } from './scale-routes.ts'
+import { checkServicePorts, type ServicePortDeps } from './service-ports.ts'
 import { watchResponse } from './watch.ts'
 
-export interface ObjectRouteDeps {
+export interface ObjectRouteDeps extends ServicePortDeps {
   store: ObjectStore
   clock: Clock
+  /**
+   * Problems with a Service's addresses that do not refuse it (another program holds the
+   * port), sent back as `Warning` headers, which the CLI prints as kubectl prints them.
+   */
+  portWarnings?: (svc: Service, previous: Service | undefined) => Promise<string[]>
+}
+
+/** Admission for the kinds that need the rest of the store: a Service's ports. */
+async function admitWith(c: Context, obj: AnyObject, deps: ObjectRouteDeps, previous?: AnyObject): Promise<AnyObject> {
+  const admitted = admit(obj)
+  if (admitted.kind !== 'Service') return admitted
+  checkServicePorts(admitted, deps)
+  for (const w of (await deps.portWarnings?.(admitted, previous as Service | undefined)) ?? []) {
+    c.header('warning', `299 - ${JSON.stringify(w)}`, { append: true })
+  }
+  return admitted
 }
 
 const BASES = [
@@ -124,7 +141,7 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
     app.post(`${base}/namespaces/:ns/:resource`, async (c) => {
       const kind = kindOf(c, group)
       const obj = checkBody(await readObject(c), kind, ns(c))
-      return c.json(store.create(admit(obj)), 201)
+      return c.json(store.create(await admitWith(c, obj, deps)), 201)
     })
 
     app.get(one, (c) => c.json(getOr404(store, kindOf(c, group), ns(c), name(c))))
@@ -132,7 +149,7 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
     app.put(one, async (c) => {
       const kind = kindOf(c, group)
       const obj = checkBody(await readObject(c), kind, ns(c), name(c))
-      return c.json(store.update(admit(obj)))
+      return c.json(store.update(await admitWith(c, obj, deps, store.get(kind, ns(c), name(c)))))
     })
 
     app.patch(one, async (c) => {
@@ -142,7 +159,7 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
       const obj = checkBody(patched, kind, ns(c), name(c))
       // A patch applies to what was read; a write in between is a conflict, not a lost update.
       obj.metadata.resourceVersion ??= current.metadata.resourceVersion
-      return c.json(store.update(admit(obj)))
+      return c.json(store.update(await admitWith(c, obj, deps, current)))
     })
 
     app.delete(one, async (c) => {

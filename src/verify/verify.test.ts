@@ -70,4 +70,12 @@ describe('verify', () => {
     expect((result.rolloutError as Error).message).toBe('progress deadline exceeded')
     expect(result.report.total).toBeGreaterThan(0)
   })
+
+  it('without a command, keeps the load on for the whole --duration', async () => {
+    const url = await versionServer({ version: 'v1' })
+    const result = await verify({ url, rate: 50, keepAlive: true, durationMs: 3000, warmupMs: 300, cooldownMs: 300 })
+    expect(['duration', 'maxRequests']).toContain(result.load.stoppedBy)
+    expect(result.report.durationMs).toBeGreaterThanOrEqual(2900)
+    expect(result.report.total).toBeGreaterThan(100)
+  })
 })

@@ -63,6 +63,9 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   let exitCode: number | null = null
   let rolloutError: unknown
   try {
+    // Nothing to wait for but the clock (`baton verify URL --duration 30s`): the load runs its
+    // whole duration, which is what was asked for, not a warm-up and a cool-down.
+    if (!opts.command?.length && !opts.waitForRollout && opts.durationMs !== undefined) await run.done
     await pause(opts.warmupMs ?? DEFAULT_WARMUP_MS)
     if (opts.command && opts.command.length > 0) {
       exitCode = await runCommand(opts.command, opts.commandStdio ?? 'inherit', opts.signal)

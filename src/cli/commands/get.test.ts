@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { FakeClock } from '../../platform/clock.ts'
+import { aService, T0 } from '../../../test/support/builders.ts'
 import { aDeployment, aPod } from '../testing/builders.ts'
-import { aService } from '../../../test/support/builders.ts'
-import { createHarness, type Harness } from '../testing/harness.ts'
+import { createHarness, cutIdleWatches, type Harness } from '../testing/harness.ts'
 
 let h: Harness
 beforeEach(() => {
@@ -83,6 +84,33 @@ describe('baton get', () => {
     const flag = await h.run('get pods --bogus')
     expect(flag.code).toBe(1)
     expect(flag.err).toContain("unknown option '--bogus'")
+  })
+
+  it.each([
+    { name: 'idle streams are cut at 300 s (undici)', cutMs: 300_000 },
+    { name: 'the stream breaks after 60 s', cutMs: 60_000 },
+  ])('watches on through 15 idle minutes, printing each change once: $name', async ({ cutMs }) => {
+    h.close()
+    const clock = new FakeClock(T0)
+    let watches = 0
+    h = createHarness({}, clock, { wrapFetch: (f) => cutIdleWatches(f, clock, cutMs, () => watches++) })
+    seed()
+    const abort = new AbortController()
+    const running = h.start('get deploy web -w', { signal: abort.signal })
+    await running.waitFor('0/3')
+    for (let minute = 1; minute <= 15; minute++) {
+      const before = watches
+      clock.advance(60_000)
+      if (minute % 5 === 0) await vi.waitFor(() => expect(watches).toBeGreaterThan(before))
+    }
+    const d = h.store.get('Deployment', 'default', 'web')!
+    h.store.updateStatus({ ...d, status: { readyReplicas: 3, updatedReplicas: 3, availableReplicas: 3, replicas: 3 } })
+    await running.waitFor('3/3')
+    abort.abort()
+    const res = await running.result
+    expect(res.err).toBe('')
+    expect(res.code).toBe(0)
+    expect(res.out).toBe('NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    0/3     0            0           0s\nweb    3/3     3            3           15m\n')
   })
 
   it('watches: prints rows for later changes, then stops when aborted', async () => {

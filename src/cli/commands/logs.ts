@@ -7,10 +7,11 @@
 import { selectorToString } from '../../api/labels.ts'
 import type { Deployment, Pod, ReplicaSet, StatefulSet } from '../../api/types.ts'
 import { BatonError } from '../../errors/baton-error.ts'
-import type { ApiClient } from '../client.ts'
+import type { ApiClient, LogQuery } from '../client.ts'
 import { bool, defineCommand, str, usageError } from '../command.ts'
 import { podReady } from '../printers/pod-status.ts'
 import { parseResourceArgs, type ResourceRef } from '../resource-args.ts'
+import { isBrokenStream } from '../../client/list-and-watch.ts'
 
 export interface LogsOptions {
   target: ResourceRef
@@ -76,17 +77,30 @@ export const logsCommand = defineCommand<LogsOptions>({
   async run(o, ctx) {
     const client = ctx.client()
     const pod = await pickPod(client, o.target, o.namespace, (s) => ctx.io.err.write(s))
-    const lines = client.logs(
-      o.namespace,
-      pod,
-      { ...(o.container ? { container: o.container } : {}), follow: o.follow, previous: o.previous, timestamps: o.timestamps, ...(o.tail !== undefined ? { tailLines: o.tail } : {}) },
-      ctx.signal,
-    )
-    try {
-      for await (const line of lines) ctx.io.out.write(line + '\n')
-    } catch (err) {
-      if ((err as Error)?.name !== 'AbortError') throw err
+    let query: LogQuery = {
+      ...(o.container ? { container: o.container } : {}),
+      follow: o.follow,
+      previous: o.previous,
+      timestamps: o.timestamps,
+      ...(o.tail !== undefined ? { tailLines: o.tail } : {}),
     }
-    return 0
+    // -f on a quiet log: Node's fetch cuts a body silent for 5 minutes. Follow again from the
+    // end (tailLines 0): the log was idle, so nothing is printed twice or, but for a line
+    // written in the instant of the reconnect, missed.
+    for (let brokenInARow = 0; ; ) {
+      let received = false
+      try {
+        for await (const line of client.logs(o.namespace, pod, query, ctx.signal)) {
+          received = true
+          ctx.io.out.write(line + '\n')
+        }
+        return 0
+      } catch (err) {
+        if ((err as Error)?.name === 'AbortError') return 0
+        brokenInARow = received ? 1 : brokenInARow + 1
+        if (!o.follow || ctx.signal.aborted || !isBrokenStream(err) || brokenInARow > 3) throw err
+        query = { ...query, tailLines: 0 }
+      }
+    }
   },
 })

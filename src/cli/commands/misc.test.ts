@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { FakeClock } from '../../platform/clock.ts'
 import type { ArtifactInfo } from '../../artifacts/types.ts'
+import type { Pod } from '../../api/types.ts'
 import type { LogSource } from '../../server/ports.ts'
+import { T0 } from '../../../test/support/builders.ts'
 import { aDeployment, anEvent, aPod } from '../testing/builders.ts'
-import { createHarness, type Harness } from '../testing/harness.ts'
+import { createHarness, cutIdleWatches, type Harness } from '../testing/harness.ts'
 
 let h: Harness | undefined
 const dirs: string[] = []
@@ -58,6 +61,80 @@ describe('logs', () => {
     delete d.metadata.uid
     h.store.create(d)
     expect((await h.run('logs deployment/web')).out).toBe('web-abc-1/web tail=all follow=false\n')
+  })
+})
+
+describe('logs -f on a quiet log', () => {
+  it('keeps following after Node\'s fetch cuts the silent stream (5 minutes), printing each line once', async () => {
+    const written: string[] = ['one']
+    let wake: () => void = () => {}
+    let requests = 0
+    const logs: LogSource = {
+      async *read(_ns, _pod, _container, opts) {
+        requests++
+        let next = opts.tail === 0 ? written.length : 0
+        while (!opts.signal?.aborted) {
+          while (next < written.length) yield written[next++]!
+          await new Promise<void>((r) => {
+            wake = r
+            opts.signal?.addEventListener('abort', () => r(), { once: true })
+          })
+        }
+      },
+    }
+    const clock = new FakeClock(T0)
+    h = createHarness({ logs }, clock, { wrapFetch: (f) => cutIdleWatches(f, clock, 300_000, () => {}, (url) => url.pathname.endsWith('/log')) })
+    const pod = aPod('web-abc-1')
+    delete pod.metadata.uid
+    h.store.create(pod)
+    const abort = new AbortController()
+    const running = h.start('logs web-abc-1 -f', { signal: abort.signal })
+    await running.waitFor('one\n')
+    // Two quiet stretches of six minutes: each ends in a cut and a new request.
+    for (const want of [2, 3]) {
+      clock.advance(360_000)
+      await vi.waitFor(() => expect(requests).toBe(want))
+    }
+    written.push('two')
+    wake()
+    await running.waitFor('two\n')
+    abort.abort()
+    expect(await running.result).toEqual({ code: 0, err: '', out: 'one\ntwo\n' })
+  })
+})
+
+describe('logs --previous', () => {
+  const logs: LogSource = {
+    async *read(_ns, pod, container, opts) {
+      yield `${pod}/${container} previous=${opts.previous === true}`
+    },
+  }
+
+  it('exits 1 with kubectl\'s message when the container never terminated', async () => {
+    h = createHarness({ logs })
+    const pod = aPod('web-abc-1')
+    delete pod.metadata.uid
+    h.store.create(pod)
+    const res = await h.run('logs web-abc-1 -p')
+    expect(res.code).toBe(1)
+    expect(res.out).toBe('')
+    expect(res.err).toMatch(/^Error from server \(BadRequest\): previous terminated container "web" in pod "web-abc-1" not found\n/)
+  })
+
+  it('prints the previous instance once the container has restarted', async () => {
+    h = createHarness({ logs })
+    const pod = aPod('web-abc-1')
+    delete pod.metadata.uid
+    const created = h.store.create(pod) as Pod
+    const status = structuredClone(created.status ?? {})
+    status.containerStatuses = (status.containerStatuses ?? []).map((cs) => ({
+      ...cs,
+      restartCount: 1,
+      lastState: { terminated: { exitCode: 137, reason: 'Error', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:05Z' } },
+    }))
+    expect(status.containerStatuses).toHaveLength(1)
+    h.store.updateStatus({ ...created, status })
+    expect(await h.run('logs web-abc-1 -p')).toEqual({ code: 0, err: '', out: 'web-abc-1/web previous=true\n' })
   })
 })
 

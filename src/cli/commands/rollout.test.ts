@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { applyDefaults } from '../../api/defaults.ts'
 import type { Deployment, DeploymentStatus, ReplicaSet } from '../../api/types.ts'
 import { aDeployment, aReplicaSet } from '../testing/builders.ts'
-import { createHarness, type Harness } from '../testing/harness.ts'
+import { createHarness, cutIdleWatches, type Harness } from '../testing/harness.ts'
 import { FakeClock } from '../../platform/clock.ts'
 import { sequentialIds } from '../../platform/ids.ts'
 import { createMemoryStore } from '../../store/memory/memory-store.ts'
@@ -68,6 +68,36 @@ describe('rollout status exit codes (kubectl §11.3)', () => {
       err: '',
       out:
         'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...\n' +
+        'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...\n' +
+        'deployment "web" successfully rolled out\n',
+    })
+  })
+
+  it.each([
+    { name: 'an idle stream is cut at 300 s (undici), the server ends watches sooner', cutMs: 300_000 },
+    { name: 'the stream breaks after 60 s', cutMs: 60_000 },
+  ])('keeps watching through 15 idle minutes: $name', async ({ cutMs }) => {
+    h.close()
+    const clock = new FakeClock(T0)
+    let watches = 0
+    h = createHarness({}, clock, { wrapFetch: (f) => cutIdleWatches(f, clock, cutMs, () => watches++) })
+    createWeb()
+    const running = h.start('rollout status deployment/web')
+    await running.waitFor('observed')
+    for (let minute = 1; minute <= 15; minute++) {
+      const before = watches
+      clock.advance(60_000)
+      // Every 4 or 5 minutes the stream ends and a new watch resumes from the last version.
+      if (minute % 5 === 0) await vi.waitFor(() => expect(watches).toBeGreaterThan(before))
+    }
+    setStatus({ observedGeneration: 1, replicas: 3, updatedReplicas: 1, availableReplicas: 2 })
+    await running.waitFor('new replicas')
+    setStatus(complete)
+    expect(await running.result).toEqual({
+      code: 0,
+      err: '',
+      out:
+        'Waiting for deployment spec update to be observed...\n' +
         'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...\n' +
         'deployment "web" successfully rolled out\n',
     })

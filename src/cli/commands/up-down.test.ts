@@ -10,6 +10,7 @@ import { readDaemonInfo } from '../config.ts'
 import { runCli } from '../main.ts'
 import { isRunning } from '../../platform/proc-stat.ts'
 import { readProxyFiles } from '../../proxy/proxy-files.ts'
+import { ensureProxy } from '../../proxy/supervise.ts'
 import { DAEMON_V8_FLAGS } from '../../platform/env.ts'
 
 /** The real thing: `up -d` spawns src/daemon/main.ts, `down --all` stops it and its pods. */
@@ -55,6 +56,47 @@ describe('up -d and down', () => {
 
     expect(await baton(['down', '--all', '--data-dir', dataDir])).toEqual({ code: 0, err: '', out: `baton daemon stopped (pid ${info?.pid})\n` })
     expect(isRunning(info!.pid)).toBe(false)
+  }, 60_000)
+})
+
+describe('a start that fails', () => {
+  it('on a taken API port says why in plain words and leaves no load balancer behind', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'baton-up-taken-'))
+    dirs.push(dataDir)
+    const holder = createServer()
+    const port = await new Promise<number>((resolve) => holder.listen(0, '127.0.0.1', () => resolve((holder.address() as { port: number }).port)))
+    try {
+      const up = await baton(['up', '-d', '--port', String(port), '--data-dir', dataDir])
+      const lb = readProxyFiles(dataDir)?.info.pid
+      if (lb !== undefined) pids.push(lb)
+      expect(up.code).toBe(1)
+      expect(up.out).toBe('')
+      expect(up.err).toBe(
+        `error: the daemon could not start: the API cannot listen on 127.0.0.1:${port}: EADDRINUSE\n` +
+          `hint: Another daemon runs there: stop it with \`baton down\`, or pass --port\nfull log: ${join(dataDir, 'daemon.log')}\n`,
+      )
+      expect(lb === undefined || !isRunning(lb)).toBe(true)
+    } finally {
+      await new Promise((r) => holder.close(r))
+    }
+  }, 60_000)
+
+  it('leaves nothing that down --all cannot stop: a load balancer without its daemon', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'baton-down-lb-'))
+    dirs.push(dataDir)
+    const lb = await ensureProxy(dataDir)
+    const { pid } = await lb.ping()
+    lb.close()
+    pids.push(pid)
+    expect(await baton(['down', '--all', '--data-dir', dataDir])).toEqual({
+      code: 0,
+      err: '',
+      out: `no Baton daemon was running; its load balancer is stopped (pid ${pid})\n`,
+    })
+    expect(isRunning(pid)).toBe(false)
+    const again = await baton(['down', '--all', '--data-dir', dataDir])
+    expect(again.code).toBe(1)
+    expect(again.err).toMatch(/^error: no Baton daemon is running for /)
   }, 60_000)
 })
 

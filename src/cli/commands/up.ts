@@ -35,6 +35,15 @@ function lastLines(file: string, n: number): string {
   }
 }
 
+/** The daemon's last `error: …` line and its `hint: …` (src/daemon/main.ts prints them on a failed start). */
+export function daemonError(logTail: string): { message: string; hint?: string } | undefined {
+  const lines = logTail.split('\n')
+  const at = lines.findLastIndex((l) => l.startsWith('error: '))
+  if (at === -1) return undefined
+  const hint = lines[at + 1]?.startsWith('hint: ') ? lines[at + 1]!.slice('hint: '.length) : undefined
+  return { message: lines[at]!.slice('error: '.length), ...(hint ? { hint } : {}) }
+}
+
 async function answers(dataDir: string, address: string): Promise<boolean> {
   // The token file appears when the daemon first starts: read it on every try.
   const { token } = resolveConnection({ dataDir, server: address })
@@ -98,11 +107,20 @@ export const upCommand = defineCommand<UpOptions>({
     const address = `127.0.0.1:${o.port}`
     const ok = await pollUntil(ctx.clock, DAEMON_START_TIMEOUT_MS, 200, async () => {
       if (exited !== undefined) return false
+      // Only once our daemon has written daemon.json (it listens by then): whatever else holds
+      // the port may accept and never answer.
       const info = readDaemonInfo(dataDir)
-      return (await answers(dataDir, info && info.pid === child.pid ? info.address : address)) ? true : undefined
+      if (!info || info.pid !== child.pid) return undefined
+      return (await answers(dataDir, info.address)) ? true : undefined
     })
     if (ok !== true) {
       if (exited === undefined && child.pid) process.kill(child.pid, 'SIGTERM')
+      const said = exited !== undefined ? daemonError(lastLines(logFile, 20)) : undefined
+      if (said) {
+        throw new BatonError('BATON_DAEMON_UNREACHABLE', `the daemon could not start: ${said.message}`, {
+          hint: `${said.hint ? `${said.hint}\n` : ''}full log: ${logFile}`,
+        })
+      }
       throw new BatonError(
         'BATON_DAEMON_UNREACHABLE',
         exited !== undefined ? `the daemon exited during start (code ${exited})` : `the daemon did not answer within ${DAEMON_START_TIMEOUT_MS / 1000}s`,

@@ -40,7 +40,7 @@ export const verifyCommand = defineCommand<VerifyCommandOptions>({
   ].join('\n'),
   flags: [
     { flags: '--rate <n>', description: 'Requests started per second', default: '200' },
-    { flags: '--duration <duration>', description: 'Stop the load after this long at the latest (default 5m)' },
+    { flags: '--duration <duration>', description: 'Without a command: keep the load on this long; with one: stop after this long at the latest (default 5m)' },
     { flags: '--no-keep-alive', description: 'Open a new connection for every request' },
     { flags: '--connections <n>', description: 'Keep-alive connections, one request at a time each (default 16)' },
     { flags: '--deployment <name>', description: 'Keep the load on until this deployment has rolled out' },

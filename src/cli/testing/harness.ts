@@ -46,7 +46,67 @@ export interface Harness {
 
 export const TEST_TOKEN = 'cli-test-token'
 
-export function createHarness(extra: Partial<ApiDeps> = {}, clock = new FakeClock(T0)): Harness {
+type Fetch = (url: string, init?: RequestInit) => Promise<Response>
+
+/**
+ * What Node's fetch (undici) does to a response body that stays silent for `idleMs`: it errors
+ * with `TypeError: terminated`. Here on the fake clock, for watch streams (or what `streams` picks).
+ */
+export function cutIdleWatches(
+  fetch: Fetch,
+  clock: FakeClock,
+  idleMs: number,
+  onWatch: () => void = () => {},
+  streams: (url: URL) => boolean = (url) => url.searchParams.has('watch'),
+): Fetch {
+  return async (url, init) => {
+    const res = await fetch(url, init)
+    if (!res.body || !streams(new URL(url))) return res
+    onWatch()
+    const reader = res.body.getReader()
+    let timer = clock.setTimeout(() => {}, 0)
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const arm = () => {
+          timer.cancel()
+          timer = clock.setTimeout(() => {
+            void reader.cancel().catch(() => {})
+            controller.error(new TypeError('terminated'))
+          }, idleMs)
+        }
+        arm()
+        void (async () => {
+          for (;;) {
+            const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }))
+            if (done || value === undefined) {
+              timer.cancel()
+              try {
+                controller.close()
+              } catch {
+                // already errored by the cut
+              }
+              return
+            }
+            arm()
+            controller.enqueue(value)
+          }
+        })()
+      },
+      cancel() {
+        timer.cancel()
+        void reader.cancel().catch(() => {})
+      },
+    })
+    return new Response(body, { status: res.status, headers: res.headers })
+  }
+}
+
+export interface HarnessOptions {
+  /** Wraps the in-process fetch (e.g. cutIdleWatches). */
+  wrapFetch?: (fetch: Fetch) => Fetch
+}
+
+export function createHarness(extra: Partial<ApiDeps> = {}, clock = new FakeClock(T0), hopts: HarnessOptions = {}): Harness {
   const store = extra.store ?? createMemoryStore({ clock, ids: sequentialIds() })
   const app = createApiApp({ store, token: TEST_TOKEN, clock, version: '0.0.0-test', ...extra })
   const sources: ConfigSources = {
@@ -67,7 +127,7 @@ export function createHarness(extra: Partial<ApiDeps> = {}, clock = new FakeCloc
         io,
         clock,
         sources,
-        fetch: async (url, init) => app.request(url, init),
+        fetch: (hopts.wrapFetch ?? ((f) => f))(async (url, init) => app.request(url, init)),
         repoRoot: '/nonexistent-repo',
         ...(opts.signal ? { signal: opts.signal } : {}),
       }).then((code) => ({ code, out, err }))
