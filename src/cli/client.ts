@@ -7,6 +7,7 @@
  *
  * `fetch` is injectable: tests pass `app.request` of an in-process API app, no socket.
  */
+import type { ComponentStatus, ComponentStatusList } from '../api/component-status.ts'
 import { resourcePath } from '../api/resources.ts'
 import type { Kind, KindMap, KObject } from '../api/types.ts'
 import type { ArtifactInfo } from '../artifacts/types.ts'
@@ -173,6 +174,11 @@ export class ApiClient {
 
   async artifacts(): Promise<ArtifactInfo[]> {
     return (await this.#json<{ items: ArtifactInfo[] }>('GET', '/apis/baton.dev/v1/artifacts')).items
+  }
+
+  /** The daemon's parts and their health (Kubernetes' ComponentStatus). */
+  async componentStatuses(): Promise<ComponentStatus[]> {
+    return (await this.#json<ComponentStatusList>('GET', '/api/v1/componentstatuses')).items
   }
 
   traffic(): Promise<unknown> {

@@ -4,7 +4,8 @@
  *
  *   SQLite store ─▶ controllers (deployment, replicaset, endpoints)
  *               ─▶ process node agent (drains through the load balancer before SIGTERM)
- *               ─▶ route syncer ─▶ load balancer process (re-adopted across restarts)
+ *               ─▶ route syncer ─▶ load balancer process (re-adopted across restarts,
+ *                                   replaced when it exits or stops answering)
  *               ─▶ HTTP API (token) on 127.0.0.1:7070
  *
  * Start order matters on a restart after SIGKILL: the load balancer is adopted first (it kept
@@ -25,14 +26,14 @@ import { randomIds } from '../platform/ids.ts'
 import type { Logger } from '../platform/logger.ts'
 import { proxyDrainGate } from '../proxy/drain-gate.ts'
 import { RouteSyncer } from '../proxy/route-sync.ts'
-import { ensureProxy } from '../proxy/supervise.ts'
-import type { ProxyClient } from '../proxy/client.ts'
+import { ProxySupervisor } from '../proxy/supervisor.ts'
 import { createProcessNodeAgent } from '../runtime/process/process-node-agent.ts'
 import type { NodeAgent } from '../runtime/types.ts'
 import { createDashboard } from '../dashboard/mount.ts'
 import { createApiApp } from '../server/app.ts'
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts'
 import type { ObjectStore } from '../store/types.ts'
+import { dataPlaneComponentStatus, recordDataPlaneRestart } from './data-plane-status.ts'
 import { podLogSource } from './log-source.ts'
 import { ensureToken } from './token.ts'
 import { BATON_VERSION } from './version.ts'
@@ -65,7 +66,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const store: ObjectStore = openSqliteStore(join(dataDir, DATA_FILES.state), { clock, ids: randomIds })
   const artifacts = openArtifactStore(join(dataDir, DATA_FILES.artifacts), { clock })
 
-  const proxy: ProxyClient = await ensureProxy(dataDir, { clock })
+  let pushTable = () => {}
+  const proxy = await ProxySupervisor.start({
+    dataDir,
+    clock,
+    logger,
+    onRestart(r) {
+      recordDataPlaneRestart(store, clock, r)
+      // The replacement began with the table its predecessor kept; the current one goes now.
+      pushTable()
+    },
+  })
   const agent: NodeAgent = createProcessNodeAgent({
     store,
     clock,
@@ -83,6 +94,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     ...(opts.serviceHost ? { defaultListenHost: opts.serviceHost } : {}),
   })
   routes.start()
+  pushTable = () => void routes.syncNow(true)
   const controllers: ControllerManager = startControllers({
     store,
     clock,
@@ -103,8 +115,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       reaper.stop()
       routes.stop()
       await agent.stop({ stopPods: o.all === true })
-      if (o.all) await proxy.shutdown().catch((err: unknown) => logger.error('load balancer stop failed', { err }))
-      proxy.close()
+      await proxy.stop({ shutdown: o.all === true }).catch((err: unknown) => logger.error('load balancer stop failed', { err }))
       store.close()
       rmSync(join(dataDir, DATA_FILES.daemon), { force: true })
       logger.info('daemon stopped', {})
@@ -119,6 +130,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     artifacts,
     logs: podLogSource(store, dataDir),
     traffic: () => proxy.metrics(),
+    components: () => [dataPlaneComponentStatus(proxy.health())],
     shutdown: (all) => void stop({ all }),
     dashboard: createDashboard({ clock }),
   })

@@ -6,6 +6,7 @@
  *   POST /apis/baton.dev/v1/artifacts?ref=web:v2&force=true   push (body: a .tar.gz)
  *   GET  /apis/baton.dev/v1/artifacts                list pushed artifacts
  *   GET  /apis/baton.dev/v1/traffic                  the load balancer's live counters
+ *   GET  /api/v1/componentstatuses[/{name}]          health of the daemon's parts (the load balancer)
  *   POST /apis/baton.dev/v1/shutdown?all=true        stop the daemon (all: stop the pods too)
  *   GET  /api/v1/namespaces/{ns}/pods/{name}/log     a container's log, streamed with ?follow
  */
@@ -14,6 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Hono } from 'hono'
 import type { ArtifactStore } from '../artifacts/types.ts'
+import type { ComponentStatus, ComponentStatusList } from '../api/component-status.ts'
 import type { Pod } from '../api/types.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import type { Clock } from '../platform/clock.ts'
@@ -30,6 +32,8 @@ export interface BatonRouteDeps {
   logs?: LogSource
   /** The load balancer's counters, served at /apis/baton.dev/v1/traffic. */
   traffic?: () => Promise<unknown>
+  /** The daemon's parts and their health, computed on each read (Kubernetes' ComponentStatus). */
+  components?: () => ComponentStatus[]
   /** Stops the daemon (and with `all`, every pod); called just after the request is answered. */
   shutdown?: (all: boolean) => void | Promise<void>
 }
@@ -86,6 +90,22 @@ export function registerBatonRoutes(app: Hono, deps: BatonRouteDeps): void {
   app.get('/apis/baton.dev/v1/traffic', async (c) => {
     if (!deps.traffic) throw unavailable('load balancer')
     return c.json(await deps.traffic())
+  })
+
+  app.get('/api/v1/componentstatuses', (c) => {
+    const list: ComponentStatusList = { apiVersion: 'v1', kind: 'ComponentStatusList', items: deps.components?.() ?? [] }
+    return c.json(list)
+  })
+
+  app.get('/api/v1/componentstatuses/:name', (c) => {
+    const name = c.req.param('name')
+    const found = deps.components?.().find((cs) => cs.metadata.name === name)
+    if (!found) {
+      throw new BatonError('BATON_NOT_FOUND', `componentstatuses "${name}" not found`, {
+        hint: 'List them with `baton get componentstatuses`',
+      })
+    }
+    return c.json(found)
   })
 
   app.post('/apis/baton.dev/v1/shutdown', (c) => {
