@@ -8,7 +8,7 @@
  * DIR/proxy-routes.json is the last route table the proxy was given: a proxy that replaces
  * a dead one starts from it, so it listens before any daemon has pushed it anything.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 export const PROXY_FILES = { info: 'proxy.json', token: 'proxy.token', log: 'proxy.log', routes: 'proxy-routes.json' } as const
@@ -82,4 +82,28 @@ export function processAlive(pid: number): boolean {
   } catch {
     return true // no /proc (not Linux): kill(pid, 0) is all there is
   }
+}
+
+/**
+ * Live worker processes started by the proxy `mainPid` (their command line says
+ * `--parent-pid <mainPid>`): after that proxy died, the ones still handing over.
+ */
+export function workersOf(mainPid: number): number[] {
+  const mark = `--parent-pid\0${mainPid}\0`
+  const pids: number[] = []
+  let entries: string[]
+  try {
+    entries = readdirSync('/proc')
+  } catch {
+    return pids
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(mark) && processAlive(Number(entry))) pids.push(Number(entry))
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return pids
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { systemClock } from '../platform/clock.ts'
-import { processAlive } from './proxy-files.ts'
+import { processAlive, workersOf } from './proxy-files.ts'
 import { ProxySupervisor, type DataPlaneHealth, type RestartRecord } from './supervisor.ts'
 import { cleanup, closeAll, eventually, freePort, request, route, startBackend } from './testing.ts'
 
@@ -15,17 +15,12 @@ function processesOf(dir: string): number[] {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8')
-      if (cmd.includes(dir) && processAlive(Number(entry))) pids.push(Number(entry))
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir) && processAlive(Number(entry))) pids.push(Number(entry))
     } catch {
       // gone meanwhile
     }
   }
   return pids
-}
-
-function workersOf(dir: string, mainPid: number): number[] {
-  return processesOf(dir).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`--parent-pid\0${mainPid}\0`))
 }
 
 async function supervised(extra: Partial<Parameters<typeof ProxySupervisor.start>[0]> = {}) {
@@ -52,13 +47,13 @@ async function supervised(extra: Partial<Parameters<typeof ProxySupervisor.start
 
 describe('ProxySupervisor', () => {
   it('notices a SIGKILLed load balancer within 1 s and replaces it; its workers serve until then, then hand over and exit', async () => {
-    const { dir, sup, restarts, health } = await supervised()
+    const { sup, restarts, health } = await supervised()
     const a = await startBackend('a')
     const port = await freePort()
     await sup.setRoutes([route(port, [a.backend('a')])])
     const oldPid = (await sup.ping()).pid
-    await eventually(() => workersOf(dir, oldPid).length === 2)
-    const oldWorkers = workersOf(dir, oldPid)
+    await eventually(() => workersOf(oldPid).length === 2)
+    const oldWorkers = workersOf(oldPid)
 
     const killedAt = Date.now()
     process.kill(oldPid, 'SIGKILL')
@@ -79,17 +74,17 @@ describe('ProxySupervisor', () => {
     expect((await request(`http://127.0.0.1:${port}`)).body).toBe('a')
     // The old workers saw the replacement in proxy.json and left; no orphan stays behind.
     await eventually(() => oldWorkers.every((pid) => !processAlive(pid)), 5_000)
-    expect(workersOf(dir, restarts[0]!.newPid)).toHaveLength(2)
+    expect(workersOf(restarts[0]!.newPid)).toHaveLength(2)
   })
 
   it('kills and replaces a load balancer that stops answering (SIGSTOP), traffic served throughout', async () => {
-    const { dir, sup, restarts } = await supervised({ pingEveryMs: 200, pingTimeoutMs: 300, failureThreshold: 3 })
+    const { sup, restarts } = await supervised({ pingEveryMs: 200, pingTimeoutMs: 300, failureThreshold: 3 })
     const a = await startBackend('a')
     const port = await freePort()
     await sup.setRoutes([route(port, [a.backend('a')])])
     const oldPid = (await sup.ping()).pid
-    await eventually(() => workersOf(dir, oldPid).length === 2)
-    const oldWorkers = workersOf(dir, oldPid)
+    await eventually(() => workersOf(oldPid).length === 2)
+    const oldWorkers = workersOf(oldPid)
 
     process.kill(oldPid, 'SIGSTOP')
     cleanup(() => {
@@ -104,12 +99,14 @@ describe('ProxySupervisor', () => {
     await eventually(() => oldWorkers.every((pid) => !processAlive(pid)), 5_000)
   })
 
-  it('a drain wait cut by the load balancer dying is asked again of its replacement', async () => {
+  it('a drain wait cut by the load balancer dying is asked again of its replacement, and ends only once the old workers are gone', async () => {
     const { sup, restarts } = await supervised()
     const a = await startBackend('a')
     const port = await freePort()
     await sup.setRoutes([route(port, [a.backend('a')])])
     const oldPid = (await sup.ping()).pid
+    await eventually(() => workersOf(oldPid).length === 2)
+    const oldWorkers = workersOf(oldPid)
     // Still routed: the wait runs until the pod leaves the table.
     const drained = sup.waitDrained('a', Date.now() + 30_000).then(() => Date.now())
     drained.catch(() => {})
@@ -119,5 +116,7 @@ describe('ProxySupervisor', () => {
     await sup.setRoutes([route(port, [])])
     expect(await drained).toBeGreaterThanOrEqual(emptied)
     expect((await drained) - emptied).toBeLessThan(5_000)
+    // They served the old table, in which the pod is still routed: the drain waited for them.
+    expect(oldWorkers.some((pid) => processAlive(pid))).toBe(false)
   })
 })

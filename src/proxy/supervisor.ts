@@ -11,20 +11,23 @@
  *
  * It is the daemon's LoadBalancerControl: every call goes to the proxy of the moment. A drain
  * wait that fails because the proxy went away waits for the replacement and asks it again,
- * until its deadline.
+ * until its deadline; and while workers of a replaced proxy are still handing over (they serve
+ * the table they had, and no proxy counts their requests), a pod is drained only once they are
+ * gone.
  */
 import { BatonError } from '../errors/baton-error.ts'
 import type { Clock, TimerHandle } from '../platform/clock.ts'
 import { silentLogger, type Logger } from '../platform/logger.ts'
 import type { ProxyClient } from './client.ts'
 import type { ListenFailure } from './data-plane.ts'
-import { processAlive } from './proxy-files.ts'
+import { processAlive, workersOf } from './proxy-files.ts'
 import { ensureProxy, type EnsureProxyOptions } from './supervise.ts'
 import type { LoadBalancerControl, ServiceRoute, TrafficMetrics } from './types.ts'
 
 export const DEFAULT_CHECK_EVERY_MS = 100
 export const DEFAULT_PING_EVERY_MS = 1_000
-export const DEFAULT_PING_TIMEOUT_MS = 1_000
+/** A loaded machine can delay an answer by seconds; a kill for that would cost more than it saves. */
+export const DEFAULT_PING_TIMEOUT_MS = 3_000
 export const DEFAULT_FAILURE_THRESHOLD = 3
 const RESTART_RETRY_MS = 500
 
@@ -78,6 +81,8 @@ export class ProxySupervisor implements LoadBalancerControl {
   #failures = 0
   #restarting: Promise<void> | undefined
   #stopped = false
+  /** Workers of replaced proxies that may still be handing over. */
+  #orphans: number[] = []
 
   /** Finds or starts the proxy of `dataDir`, then watches it. */
   static async start(opts: SupervisorOptions): Promise<ProxySupervisor> {
@@ -124,7 +129,8 @@ export class ProxySupervisor implements LoadBalancerControl {
     for (;;) {
       const client = this.#client
       try {
-        return await client.waitDrained(podUid, deadlineMs)
+        await client.waitDrained(podUid, deadlineMs)
+        return await this.#handedOver(deadlineMs)
       } catch (err) {
         // The proxy went away mid-wait: its replacement knows the pod's in-flight requests.
         if (this.#stopped || this.#clock.now() >= deadlineMs) throw err
@@ -193,6 +199,8 @@ export class ProxySupervisor implements LoadBalancerControl {
     const old = this.#client
     this.#setHealth({ ready: false, reason, message: `${message}; starting a replacement` })
     this.#logger.error('load balancer failed; starting a replacement', { reason, pid: oldPid })
+    // Taken now, while they serve: an exiting process's command line reads empty.
+    this.#orphans.push(...workersOf(oldPid))
     this.#restarting = (async () => {
       // A stuck proxy still holds its control port and would be adopted again: end it first.
       // Its workers keep serving until the replacement listens.
@@ -229,6 +237,15 @@ export class ProxySupervisor implements LoadBalancerControl {
     const changed = h.ready !== this.#health.ready
     this.#health = { ...this.#health, ...h, pid: this.#pid, sinceMs: changed ? this.#clock.now() : this.#health.sinceMs }
     this.#o.onHealth?.(this.health())
+  }
+
+  /** Resolves once no worker of a replaced proxy is left, or at `deadlineMs`. */
+  async #handedOver(deadlineMs: number): Promise<void> {
+    while (this.#orphans.length > 0 && !this.#stopped && this.#clock.now() < deadlineMs) {
+      this.#orphans = this.#orphans.filter(processAlive)
+      if (this.#orphans.length === 0) return
+      await new Promise<void>((r) => this.#clock.setTimeout(r, this.#o.checkEveryMs ?? DEFAULT_CHECK_EVERY_MS))
+    }
   }
 
   /** Resolves once `client` is no longer the current one, or at `deadlineMs`. */
