@@ -12,7 +12,7 @@
  * ports or serve a stale table for long; and whatever is still open `drainMaxMs` after the
  * hand-over is dropped, so that the worker always ends.
  */
-import type { Clock } from '../platform/clock.ts'
+import { afterIo, type Clock } from '../platform/clock.ts'
 import type { Logger } from '../platform/logger.ts'
 import { processAlive, readProxyFiles } from './proxy-files.ts'
 
@@ -43,6 +43,12 @@ export interface HandOverOptions {
   maxWaitMs?: number
   idleCloseMs?: number
   drainMaxMs?: number
+  /**
+   * Schedules the closing of the listeners (default: platform's afterIo). A reuseport
+   * listener that closes resets the connections still in its accept queue (Linux, unless
+   * net.ipv4.tcp_migrate_req is set), so it closes just after the loop has accepted them.
+   */
+  closeListeners?: (fn: () => void) => void
 }
 
 /** True when DIR/proxy.json names a live proxy other than `parentPid`. */
@@ -65,7 +71,7 @@ export function handOverWhenReplaced(o: HandOverOptions): void {
       successor,
       orphanedMs: clock.now() - startedAt,
     })
-    drain()
+    ;(o.closeListeners ?? afterIo)(drain)
   }
   const drain = () => {
     const plane = o.plane
