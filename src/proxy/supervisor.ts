@@ -19,7 +19,6 @@ import { BatonError } from '../errors/baton-error.ts'
 import type { Clock, TimerHandle } from '../platform/clock.ts'
 import { silentLogger, type Logger } from '../platform/logger.ts'
 import type { ProxyClient } from './client.ts'
-import type { ListenFailure } from './data-plane.ts'
 import { processAlive, workersOf } from './proxy-files.ts'
 import { ensureProxy, type EnsureProxyOptions } from './supervise.ts'
 import type { LoadBalancerControl, ServiceRoute, TrafficMetrics } from './types.ts'
@@ -110,11 +109,6 @@ export class ProxySupervisor implements LoadBalancerControl {
   /** The current proxy's client (it changes when the proxy is replaced). */
   get client(): ProxyClient {
     return this.#client
-  }
-
-  /** What the last route push could not open. */
-  get lastFailures(): ListenFailure[] {
-    return this.#client.lastFailures
   }
 
   setRoutes(routes: ServiceRoute[]): Promise<void> {
