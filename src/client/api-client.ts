@@ -16,6 +16,7 @@ import type { Kind, KindMap, KObject } from '../api/types.ts'
 import type { ArtifactInfo } from '../artifacts/types.ts'
 import { BatonError, batonErrorFromBody } from '../errors/baton-error.ts'
 import { lines } from './lines.ts'
+import type { ComponentStatus, ComponentStatusList } from '../api/component-status.ts'
 
 /** How a request reaches the API: `fetch` unless the caller passes another. */
 export type Transport = (url: string, init: RequestInit) => Promise<Response>
@@ -197,6 +198,11 @@ export class ApiClient {
 
   async artifacts(): Promise<ArtifactInfo[]> {
     return (await this.json<{ items: ArtifactInfo[] }>('GET', '/apis/baton.dev/v1/artifacts')).items
+  }
+
+  /** The daemon's parts and their health (Kubernetes' ComponentStatus). */
+  async componentStatuses(): Promise<ComponentStatus[]> {
+    return (await this.json<ComponentStatusList>('GET', '/api/v1/componentstatuses')).items
   }
 
   traffic(): Promise<unknown> {

@@ -4,7 +4,8 @@
  *
  *   SQLite store ─▶ controllers (deployment, replicaset, endpoints)
  *               ─▶ process node agent (drains through the load balancer before SIGTERM)
- *               ─▶ route syncer ─▶ load balancer process (re-adopted across restarts)
+ *               ─▶ route syncer ─▶ load balancer process (re-adopted across restarts,
+ *                                   replaced when it exits or stops answering)
  *               ─▶ HTTP API (token) on 127.0.0.1:7070
  *
  * Start order matters on a restart after SIGKILL: the load balancer is adopted first (it kept
@@ -23,10 +24,10 @@ import { systemClock } from '../platform/clock.ts'
 import { DATA_FILES, DEFAULT_API_HOST, DEFAULT_API_PORT } from '../platform/env.ts'
 import { randomIds } from '../platform/ids.ts'
 import type { Logger } from '../platform/logger.ts'
+import type { ProxyClient } from '../proxy/client.ts'
 import { proxyDrainGate } from '../proxy/drain-gate.ts'
 import { RouteSyncer } from '../proxy/route-sync.ts'
-import { ensureProxy } from '../proxy/supervise.ts'
-import type { ProxyClient } from '../proxy/client.ts'
+import { ProxySupervisor } from '../proxy/supervisor.ts'
 import { createProcessNodeAgent } from '../runtime/process/process-node-agent.ts'
 import type { NodeAgent } from '../runtime/types.ts'
 import { createDashboard } from '../dashboard/mount.ts'
@@ -34,6 +35,7 @@ import { createApiApp } from '../server/app.ts'
 import type { ReservedPort } from '../server/service-ports.ts'
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts'
 import type { ObjectStore } from '../store/types.ts'
+import { dataPlaneComponentStatus, recordDataPlaneRestart } from './data-plane-status.ts'
 import { podLogSource } from './log-source.ts'
 import { servicePortWarnings } from './port-probe.ts'
 import { reportServiceListening } from './service-status.ts'
@@ -96,7 +98,17 @@ async function startServing(
 ): Promise<RunningDaemon> {
   const { dataDir, logger } = opts
   const clock = systemClock
-  const proxy: ProxyClient = await ensureProxy(dataDir, { clock })
+  let pushTable = () => {}
+  const proxy = await ProxySupervisor.start({
+    dataDir,
+    clock,
+    logger,
+    onRestart(r) {
+      recordDataPlaneRestart(store, clock, r)
+      // The replacement began with the table its predecessor kept; the current one goes now.
+      pushTable()
+    },
+  })
   const agent: NodeAgent = createProcessNodeAgent({
     store,
     clock,
@@ -115,6 +127,7 @@ async function startServing(
     onSynced: (table, failures) => reportServiceListening(store, clock, logger, table, failures),
   })
   routes.start()
+  pushTable = () => void routes.syncNow(true)
   const controllers: ControllerManager = startControllers({
     store,
     clock,
@@ -135,8 +148,7 @@ async function startServing(
       reaper.stop()
       routes.stop()
       await agent.stop({ stopPods: o.all === true })
-      if (o.all) await proxy.shutdown().catch((err: unknown) => logger.error('load balancer stop failed', { err }))
-      proxy.close()
+      await proxy.stop({ shutdown: o.all === true }).catch((err: unknown) => logger.error('load balancer stop failed', { err }))
       store.close()
       rmSync(join(dataDir, DATA_FILES.daemon), { force: true })
       logger.info('daemon stopped', {})
@@ -152,10 +164,11 @@ async function startServing(
     logs: podLogSource(store, dataDir),
     traffic: () => proxy.metrics(),
     metrics: () => controllers.metrics(),
+    components: () => [dataPlaneComponentStatus(proxy.health())],
     shutdown: (all) => void stop({ all }),
     dashboard: createDashboard({ clock }),
     logger,
-    reservedPorts: () => reservedPorts(server, proxy),
+    reservedPorts: () => reservedPorts(server, proxy.client),
     portWarnings: servicePortWarnings(opts.serviceHost),
     ...(opts.serviceHost ? { serviceHost: opts.serviceHost } : {}),
   })

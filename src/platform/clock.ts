@@ -197,3 +197,11 @@ export function holdProcessOpen(): () => void {
   const lifeline = setInterval(() => {}, 1 << 30)
   return () => clearInterval(lifeline)
 }
+
+/**
+ * Runs `fn` in the event loop's check phase, right after the poll phase has handled pending I/O
+ * (accepted every connection queued so far): the moment with the least unaccepted work.
+ */
+export function afterIo(fn: () => void): void {
+  setImmediate(fn)
+}

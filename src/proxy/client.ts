@@ -59,8 +59,8 @@ export class ProxyClient implements LoadBalancerControl {
     return this.#call<TrafficMetrics>('GET', '/v1/metrics')
   }
 
-  ping(): Promise<{ pid: number; version: string }> {
-    return this.#call('GET', '/v1/ping', undefined, 1_000)
+  ping(timeoutMs = 1_000): Promise<{ pid: number; version: string }> {
+    return this.#call('GET', '/v1/ping', undefined, timeoutMs)
   }
 
   /** Asks the proxy to stop serving and exit (not part of the daemon's normal life: the proxy outlives it). */
@@ -79,7 +79,7 @@ export class ProxyClient implements LoadBalancerControl {
       answer = await this.#send(method, path, body === undefined ? undefined : JSON.stringify(body), timeoutMs)
     } catch (err) {
       throw new BatonError('BATON_INTERNAL', `the load balancer process at ${this.address} did not answer ${method} ${path}`, {
-        hint: 'Check proxy.log in the data directory; the daemon restarts the proxy when it is gone.',
+        hint: 'Check proxy.log in the data directory; the daemon replaces the proxy when it exits or stops answering.',
         cause: err,
       })
     }

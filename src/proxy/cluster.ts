@@ -2,16 +2,22 @@
  * @module
  * The data plane spread over worker processes. One Node event loop proxies about 15 k req/s
  * on this project's 2-core machine while nginx's two workers do about 44 k (bench/proxy.ts),
- * so, like nginx, the proxy runs one data plane per worker; node:cluster hands accepted
- * connections to the workers. The primary (proxy/main.ts) keeps the route table and the
- * control API; it sends every worker the table, and sums their answers: in flight per pod
- * is the sum, a pod is drained when every worker says so, figures are merged.
+ * so, like nginx, the proxy runs one data plane per worker. Each worker binds every listen
+ * address itself with SO_REUSEPORT (proxy/listeners.ts) and accepts its own connections: the
+ * primary (proxy/main.ts) is off the request path. It keeps the route table and the control
+ * API; it sends every worker the table, and sums their answers: in flight per pod is the sum,
+ * a pod is drained when every worker says so, figures are merged.
  *
- * A worker that dies is replaced and given the current table; the others keep serving.
+ * A worker that dies is replaced and given the current table; the others keep serving. When
+ * the primary dies, its workers keep serving until a replacement listens, then hand over and
+ * exit (proxy/hand-over.ts). Workers are plain child processes with an IPC channel, not
+ * node:cluster ones: a cluster worker exits the moment its primary is gone.
  */
-import cluster, { type Worker } from 'node:cluster'
+import { fork, type ChildProcess } from 'node:child_process'
+import { systemClock } from '../platform/clock.ts'
 import { type Logger } from '../platform/logger.ts'
 import { DataPlane, type DataPlaneOptions, type ListenFailure } from './data-plane.ts'
+import { handOverWhenReplaced } from './hand-over.ts'
 import type { Plane } from './plane.ts'
 import { emptyMetrics, mergeMetrics } from './traffic-stats.ts'
 import type { ServiceRoute, TrafficMetrics } from './types.ts'
@@ -39,8 +45,12 @@ interface Pending {
 
 export interface ClusterOptions {
   workers: number
-  /** The script each worker runs (proxy/main.ts, which calls runWorker when cluster.isWorker). */
+  /** The script each worker runs (proxy/worker.ts, which calls runWorker). */
   exec: string
+  /** The proxy's data directory: a worker whose primary died watches its proxy.json. */
+  dataDir: string
+  /** Extra arguments for each worker (worker.ts reads --orphan-max-wait-ms). */
+  workerArgs?: string[]
   options: WorkerOptions
   logger: Logger
 }
@@ -59,9 +69,9 @@ export function clusterPlane(opts: ClusterOptions): Plane {
   let routes: ServiceRoute[] = []
   let nextId = 1
   let stopping = false
-  const workers = new Map<Worker, WorkerState>()
+  const workers = new Map<ChildProcess, WorkerState>()
 
-  const call = <T>(w: Worker, req: Request, fallback: T): Promise<T> =>
+  const call = <T>(w: ChildProcess, req: Request, fallback: T): Promise<T> =>
     new Promise((resolve) => {
       const st = workers.get(w)
       if (!st) return resolve(fallback)
@@ -72,8 +82,8 @@ export function clusterPlane(opts: ClusterOptions): Plane {
       else st.queue.push(env)
     })
 
-  const spawn = (): Worker => {
-    const w = cluster.fork()
+  const spawn = (): ChildProcess => {
+    const w = fork(opts.exec, ['--data-dir', opts.dataDir, '--parent-pid', String(process.pid), ...(opts.workerArgs ?? [])])
     const st: WorkerState = { pending: new Map(), ready: false, queue: [] }
     workers.set(w, st)
     w.on('message', (m: Envelope) => {
@@ -95,13 +105,12 @@ export function clusterPlane(opts: ClusterOptions): Plane {
       for (const p of st.pending.values()) p.resolve(p.fallback)
       workers.delete(w)
       if (stopping) return
-      opts.logger.error('proxy worker died; starting another', { pid: w.process.pid, code, signal })
+      opts.logger.error('proxy worker died; starting another', { pid: w.pid, code, signal })
       spawn()
     })
     return w
   }
 
-  cluster.setupPrimary({ exec: opts.exec, args: ['--worker'], silent: false })
   for (let i = 0; i < opts.workers; i++) spawn()
   const all = () => [...workers.keys()]
 
@@ -109,7 +118,7 @@ export function clusterPlane(opts: ClusterOptions): Plane {
     async setRoutes(next) {
       routes = next
       const failures = await Promise.all(all().map((w) => call<ListenFailure[]>(w, { op: 'routes', routes: next }, [])))
-      // Every worker binds through the primary, so they fail alike: report each address once.
+      // Workers bind the same addresses alike (a taken port fails in each): report each once.
       const byListen = new Map(failures.flat().map((f) => [f.listen, f]))
       return [...byListen.values()]
     },
@@ -134,6 +143,7 @@ export function clusterPlane(opts: ClusterOptions): Plane {
         all().map(
           (w) =>
             new Promise<void>((resolve) => {
+              if (w.exitCode !== null || w.signalCode !== null) return resolve()
               w.once('exit', () => resolve())
               w.kill('SIGTERM')
             }),
@@ -143,10 +153,23 @@ export function clusterPlane(opts: ClusterOptions): Plane {
   }
 }
 
-/** The worker side: a DataPlane driven by the primary's messages. */
-export function runWorker(logger: Logger): void {
+export interface WorkerRunOptions {
+  dataDir: string
+  parentPid: number
+  orphanMaxWaitMs?: number
+  logger: Logger
+}
+
+/**
+ * The worker side: a DataPlane driven by the primary's messages. SIGTERM (the primary's
+ * shutdown) ends it at once; the primary vanishing starts a hand-over instead.
+ */
+export function runWorker(o: WorkerRunOptions): void {
+  const { logger } = o
   let dp: DataPlane | undefined
-  const reply = (id: number, result: unknown) => process.send?.({ baton: 'proxy', id, result } satisfies Envelope)
+  const reply = (id: number, result: unknown) => {
+    if (process.connected) process.send?.({ baton: 'proxy', id, result } satisfies Envelope)
+  }
   process.on('message', (m: Envelope) => {
     if (m?.baton !== 'proxy' || !m.req) return
     const req = m.req
@@ -172,6 +195,20 @@ export function runWorker(logger: Logger): void {
   process.on('SIGTERM', () => {
     dp?.close()
     process.exit(0)
+  })
+  process.on('SIGINT', () => {})
+  process.on('SIGHUP', () => {})
+  process.once('disconnect', () => {
+    logger.error('proxy main process is gone; serving until a replacement listens', { parentPid: o.parentPid })
+    handOverWhenReplaced({
+      dataDir: o.dataDir,
+      parentPid: o.parentPid,
+      plane: dp,
+      clock: systemClock,
+      logger,
+      ...(o.orphanMaxWaitMs !== undefined ? { maxWaitMs: o.orphanMaxWaitMs } : {}),
+      exit: () => process.exit(0),
+    })
   })
   reply(READY_ID, 'ready')
 }

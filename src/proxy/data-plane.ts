@@ -177,6 +177,28 @@ export class DataPlane {
     }
   }
 
+  /**
+   * Hands over to a replacement that listens on the same addresses (SO_REUSEPORT): stops
+   * accepting, and every client connection ends after its next answer. Returns the number
+   * of client connections still open; call `closeIdle` for those that send nothing more.
+   */
+  retire(): number {
+    this.#closed = true
+    for (const l of this.#listeners.values()) l.retire()
+    return this.openConnections()
+  }
+
+  /** Ends the client connections that are between requests. */
+  closeIdle(): void {
+    for (const l of this.#listeners.values()) l.closeIdle()
+  }
+
+  openConnections(): number {
+    let n = 0
+    for (const l of this.#listeners.values()) n += l.connections
+    return n
+  }
+
   /** Stops listening and drops every connection (tests, proxy shutdown). */
   close(): void {
     this.#closed = true

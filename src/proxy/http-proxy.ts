@@ -148,8 +148,22 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
 
   /** The listener is going away: close now if idle, else after the current answer. */
   closeGracefully(): void {
-    if (this.#state === 'head' && this.#buf === null) this.#sock.end()
+    if (this.idle()) this.#sock.end()
     else this.#closeAfter = true
+  }
+
+  /**
+   * The process is handing over to another one: the next answer says `Connection: close`
+   * and the connection ends after it. An idle connection is left open, since a client may be
+   * writing its next request at this very moment; the caller closes it later if it stays idle.
+   */
+  retire(): void {
+    this.#closeAfter = true
+  }
+
+  /** Between requests, with nothing buffered. */
+  idle(): boolean {
+    return this.#state === 'head' && this.#buf === null
   }
 
   // ---------------------------------------------------------------------------

@@ -9,12 +9,16 @@
  * the machine has 2 cores) the traffic runs in N worker processes (proxy/cluster.ts); this
  * process keeps the table and the control API.
  *
+ * Every table it is given is kept in DIR/proxy-routes.json; a proxy started without --routes
+ * begins with that file's table, and names itself in proxy.json only once its workers listen
+ * on it: the workers of a proxy that died hand over to it then (proxy/hand-over.ts).
+ *
  * Options: --workers N, --policy least-outstanding|round-robin, --routes FILE (initial table,
  * JSON {routes}), --control-port P (default: any free port), and the timeouts
  * --connect-timeout-ms, --endpoint-wait-ms, --response-timeout-ms, --client-idle-timeout-ms,
- * --upstream-idle-timeout-ms (defaults in proxy/defaults.ts).
- */
-import cluster from 'node:cluster'
+ * --upstream-idle-timeout-ms (defaults in proxy/defaults.ts); --orphan-max-wait-ms bounds how
+ * long workers whose main process died serve without a replacement.
+ * */
 import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -23,19 +27,18 @@ import { serve } from '@hono/node-server'
 import { systemClock } from '../platform/clock.ts'
 import { randomToken } from '../platform/ids.ts'
 import { createLogger } from '../platform/logger.ts'
-import { runWorker, clusterPlane } from './cluster.ts'
+import { clusterPlane } from './cluster.ts'
 import { controlApi } from './control-api.ts'
 import { DataPlane } from './data-plane.ts'
 import type { BalancePolicy, ProxyTimeouts } from './defaults.ts'
 import { localPlane, type Plane } from './plane.ts'
-import { readProxyFiles, removeProxyFiles, writeProxyFiles } from './proxy-files.ts'
+import { readProxyFiles, readRouteTable, removeProxyFiles, removeRouteTable, writeProxyFiles, writeRouteTable } from './proxy-files.ts'
 import { parseRouteTable } from './route-schema.ts'
 
 const logger = createLogger({}, { component: 'proxy', pid: process.pid })
 const DEFAULT_OWNERSHIP_CHECK_MS = 5_000
 
-if (cluster.isWorker) runWorker(logger)
-else await runPrimary(process.argv.slice(2))
+await runPrimary(process.argv.slice(2))
 
 async function runPrimary(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -52,6 +55,7 @@ async function runPrimary(argv: string[]): Promise<void> {
       'client-idle-timeout-ms': { type: 'string' },
       'upstream-idle-timeout-ms': { type: 'string' },
       'ownership-check-ms': { type: 'string' },
+      'orphan-max-wait-ms': { type: 'string' },
       help: { type: 'boolean' },
     },
   })
@@ -81,13 +85,24 @@ async function runPrimary(argv: string[]): Promise<void> {
     process.exit(2)
   }
   const workers = values.workers !== undefined ? Number(values.workers) : Math.min(2, availableParallelism())
-  const plane: Plane =
+  const orphanMaxWait = values['orphan-max-wait-ms']
+  const plane: Plane = keptTable(
+    dataDir,
     workers > 0
-      ? clusterPlane({ workers, exec: fileURLToPath(import.meta.url), options: { timeouts, policy }, logger })
-      : localPlane(new DataPlane({ timeouts, policy, logger }))
+      ? clusterPlane({
+          workers,
+          exec: fileURLToPath(new URL('./worker.ts', import.meta.url)),
+          dataDir,
+          ...(orphanMaxWait !== undefined ? { workerArgs: ['--orphan-max-wait-ms', orphanMaxWait] } : {}),
+          options: { timeouts, policy },
+          logger,
+        })
+      : localPlane(new DataPlane({ timeouts, policy, logger })),
+  )
 
-  if (values.routes) {
-    const failures = await plane.setRoutes(parseRouteTable(JSON.parse(readFileSync(values.routes, 'utf8'))))
+  const initial = values.routes ? JSON.parse(readFileSync(values.routes, 'utf8')) : readRouteTable(dataDir)
+  if (initial !== undefined) {
+    const failures = await plane.setRoutes(parseRouteTable(initial))
     for (const f of failures) logger.error('cannot listen', { ...f })
   }
 
@@ -97,6 +112,8 @@ async function runPrimary(argv: string[]): Promise<void> {
     if (stopping) return
     stopping = true
     logger.info('proxy stopping')
+    // A proxy stopped on purpose leaves no table for the next one to start from.
+    if (readProxyFiles(dataDir)?.info.pid === process.pid) removeRouteTable(dataDir)
     removeProxyFiles(dataDir, process.pid)
     server.close()
     await plane.close()
@@ -133,4 +150,21 @@ function watchOwnership(dataDir: string, everyMs: number, exit: () => void): voi
     systemClock.setTimeout(check, everyMs)
   }
   systemClock.setTimeout(check, everyMs)
+}
+
+/** The plane, with every table it accepts written to DIR/proxy-routes.json (when it changed). */
+function keptTable(dataDir: string, plane: Plane): Plane {
+  let written = ''
+  return {
+    ...plane,
+    async setRoutes(routes) {
+      const failures = await plane.setRoutes(routes)
+      const text = JSON.stringify(routes)
+      if (text !== written) {
+        writeRouteTable(dataDir, { routes })
+        written = text
+      }
+      return failures
+    },
+  }
 }

@@ -4,11 +4,14 @@
  * address, DIR/proxy.token holds the control API's bearer token (mode 0600: only the data
  * directory's owner may drive the proxy). Both are written atomically (temp + rename), the
  * token first, so a reader that sees proxy.json also sees the matching token.
+ *
+ * DIR/proxy-routes.json is the last route table the proxy was given: a proxy that replaces
+ * a dead one starts from it, so it listens before any daemon has pushed it anything.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-export const PROXY_FILES = { info: 'proxy.json', token: 'proxy.token', log: 'proxy.log' } as const
+export const PROXY_FILES = { info: 'proxy.json', token: 'proxy.token', log: 'proxy.log', routes: 'proxy-routes.json' } as const
 
 export interface ProxyInfo {
   pid: number
@@ -44,4 +47,63 @@ function writeAtomic(path: string, text: string, mode: number): void {
   const tmp = `${path}.${process.pid}.tmp`
   writeFileSync(tmp, text, { mode })
   renameSync(tmp, path)
+}
+
+/** The last table written by `writeRouteTable`, as the JSON text it was written in. */
+export function readRouteTable(dataDir: string): unknown {
+  try {
+    return JSON.parse(readFileSync(join(dataDir, PROXY_FILES.routes), 'utf8')) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+export function writeRouteTable(dataDir: string, table: { routes: unknown[] }): void {
+  writeAtomic(join(dataDir, PROXY_FILES.routes), JSON.stringify(table) + '\n', 0o600)
+}
+
+export function removeRouteTable(dataDir: string): void {
+  rmSync(join(dataDir, PROXY_FILES.routes), { force: true })
+}
+
+/**
+ * The process exists (EPERM: it does, under another user) and is not a zombie: a killed
+ * proxy whose parent is gone waits for init to reap it, and a container's init may never do.
+ */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return true // no /proc (not Linux): kill(pid, 0) is all there is
+  }
+}
+
+/**
+ * Live worker processes started by the proxy `mainPid` (their command line says
+ * `--parent-pid <mainPid>`): after that proxy died, the ones still handing over.
+ */
+export function workersOf(mainPid: number): number[] {
+  const mark = `--parent-pid\0${mainPid}\0`
+  const pids: number[] = []
+  let entries: string[]
+  try {
+    entries = readdirSync('/proc')
+  } catch {
+    return pids
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(mark) && processAlive(Number(entry))) pids.push(Number(entry))
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return pids
 }

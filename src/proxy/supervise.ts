@@ -3,7 +3,8 @@
  * Starting the load balancer, or finding it again. The proxy is its own detached process so
  * that traffic keeps flowing while the daemon restarts (an upgrade, a crash): a new daemon
  * re-adopts the running proxy through DIR/proxy.json when that pid is alive and answers a
- * ping with the same pid, and only otherwise starts a new one.
+ * ping with the same pid, and only otherwise starts a new one. proxy/supervisor.ts keeps
+ * watching it afterwards and replaces it when it exits or stops answering.
  */
 import { spawn } from 'node:child_process'
 import { closeSync, mkdirSync, openSync } from 'node:fs'
@@ -12,7 +13,7 @@ import { BatonError } from '../errors/baton-error.ts'
 import { systemClock, type Clock } from '../platform/clock.ts'
 import { childNodeEnv, codePath } from '../platform/env.ts'
 import { ProxyClient } from './client.ts'
-import { PROXY_FILES, readProxyFiles } from './proxy-files.ts'
+import { PROXY_FILES, processAlive, readProxyFiles } from './proxy-files.ts'
 
 const MAIN = codePath('proxy/main')
 const START_TIMEOUT_MS = 10_000
@@ -55,21 +56,12 @@ export async function ensureProxy(dataDir: string, opts: EnsureProxyOptions = {}
 /** A client for the proxy named by DIR/proxy.json if it is alive and answers; else undefined. */
 export async function adoptProxy(dataDir: string, clock: Clock = systemClock): Promise<ProxyClient | undefined> {
   const files = readProxyFiles(dataDir)
-  if (!files || !isAlive(files.info.pid)) return undefined
+  if (!files || !processAlive(files.info.pid)) return undefined
   const client = new ProxyClient({ address: files.info.controlAddress, token: files.token, now: () => clock.now() })
   const pong = await client.ping().catch(() => undefined)
   if (pong?.pid === files.info.pid) return client
   client.close()
   return undefined
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 function sleep(clock: Clock, ms: number): Promise<void> {

@@ -40,6 +40,12 @@ export class TcpConnection implements EndpointWaiter {
     // A byte stream has no message boundary to stop at: it runs until a side closes it.
   }
 
+  retire(): void {}
+
+  idle(): boolean {
+    return false
+  }
+
   #dispatch(): void {
     if (this.#closed) return
     const rs = this.#route

@@ -7,6 +7,7 @@
  *   GET  /apis/baton.dev/v1/artifacts                list pushed artifacts
  *   GET  /apis/baton.dev/v1/traffic                  the load balancer's live counters
  *   GET  /metrics                                    the control plane's counters (Prometheus text)
+ *   GET  /api/v1/componentstatuses[/{name}]          health of the daemon's parts (the load balancer)
  *   POST /apis/baton.dev/v1/shutdown?all=true        stop the daemon (all: stop the pods too)
  *   GET  /api/v1/namespaces/{ns}/pods/{name}/log     a container's log, streamed with ?follow
  */
@@ -15,6 +16,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Hono } from 'hono'
 import type { ArtifactStore } from '../artifacts/types.ts'
+import type { ComponentStatus, ComponentStatusList } from '../api/component-status.ts'
 import type { Pod } from '../api/types.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import type { Clock } from '../platform/clock.ts'
@@ -33,6 +35,8 @@ export interface BatonRouteDeps {
   traffic?: () => Promise<unknown>
   /** The control plane's counters in Prometheus' text format (controller_runtime_reconcile_total), served at /metrics. */
   metrics?: () => string
+  /** The daemon's parts and their health, computed on each read (Kubernetes' ComponentStatus). */
+  components?: () => ComponentStatus[]
   /** Stops the daemon (and with `all`, every pod); called just after the request is answered. */
   shutdown?: (all: boolean) => void | Promise<void>
 }
@@ -94,6 +98,22 @@ export function registerBatonRoutes(app: Hono, deps: BatonRouteDeps): void {
   app.get('/metrics', (c) => {
     if (!deps.metrics) throw unavailable('metrics')
     return c.text(deps.metrics(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
+  })
+
+  app.get('/api/v1/componentstatuses', (c) => {
+    const list: ComponentStatusList = { apiVersion: 'v1', kind: 'ComponentStatusList', items: deps.components?.() ?? [] }
+    return c.json(list)
+  })
+
+  app.get('/api/v1/componentstatuses/:name', (c) => {
+    const name = c.req.param('name')
+    const found = deps.components?.().find((cs) => cs.metadata.name === name)
+    if (!found) {
+      throw new BatonError('BATON_NOT_FOUND', `componentstatuses "${name}" not found`, {
+        hint: 'List them with `baton get componentstatuses`',
+      })
+    }
+    return c.json(found)
   })
 
   app.post('/apis/baton.dev/v1/shutdown', (c) => {

@@ -8,10 +8,13 @@ import { watchResuming } from '../client.ts'
 import { bool, defineCommand, str, usageError, type CliContext } from '../command.ts'
 import { printTable } from '../printers/tables.ts'
 import { parseResourceArgs, type ResourceArgs } from '../resource-args.ts'
+import { COMPONENT_STATUS_NAMES, printComponentStatuses } from './get-component-statuses.ts'
 import { type OutputFormat, parseOutput, printObjects } from './output.ts'
 
 export interface GetOptions {
   resources: ResourceArgs
+  /** `get componentstatuses`: the daemon's parts, computed by the daemon, not stored objects. */
+  components?: boolean
   output: OutputFormat
   selector?: string
   allNamespaces: boolean
@@ -30,6 +33,7 @@ export const getCommand = defineCommand<GetOptions>({
     '  baton get pods -l app=web -o wide',
     '  baton get all -A',
     '  baton get deploy web -w',
+    '  baton get componentstatuses',
   ].join('\n'),
   flags: [
     { flags: '-o, --output <format>', description: 'Output format: json|yaml|name|wide' },
@@ -38,7 +42,9 @@ export const getCommand = defineCommand<GetOptions>({
     { flags: '-w, --watch', description: 'After listing, watch for changes' },
   ],
   complete: (args, flags, ctx) => ({
-    resources: parseResourceArgs(args),
+    ...(args.length === 1 && COMPONENT_STATUS_NAMES.includes(args[0]!)
+      ? { resources: { kinds: [], refs: [] }, components: true }
+      : { resources: parseResourceArgs(args) }),
     output: parseOutput(flags.output),
     ...(str(flags.selector) ? { selector: str(flags.selector)! } : {}),
     allNamespaces: bool(flags.allNamespaces),
@@ -46,6 +52,7 @@ export const getCommand = defineCommand<GetOptions>({
     namespace: ctx.namespace,
   }),
   validate(o) {
+    if (o.components && (o.watch || o.selector)) throw usageError('componentstatuses are computed on each read: -w and -l do not apply', 'Run `baton get componentstatuses` again')
     if (o.watch && o.resources.kinds.length + new Set(o.resources.refs.map((r) => r.kind)).size > 1) {
       throw usageError('watch is only supported on individual resources and resource collections', 'Watch one type at a time')
     }
@@ -53,6 +60,10 @@ export const getCommand = defineCommand<GetOptions>({
   },
   async run(o, ctx) {
     const client = ctx.client()
+    if (o.components) {
+      ctx.io.out.write(printComponentStatuses(await client.componentStatuses(), o.output))
+      return 0
+    }
     const groups: Array<{ kind: Kind; items: AnyObject[] }> = []
     // -w continues from what was listed, so no change is missed or printed twice.
     let resourceVersion = '0'

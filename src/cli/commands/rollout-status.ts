@@ -4,12 +4,18 @@
  * printing kubectl's lines (rollout/status-viewer.ts) on every change, or on a terminal a live
  * per-replica view. Exit codes as kubectl (reference §11.3): 0 when done or with --watch=false,
  * 1 for an exceeded progress deadline, a --timeout, a deleted object or a revision mismatch.
+ *
+ * Ready replicas serve nobody while the load balancer is down, so a finished rollout is
+ * reported as done only once the daemon's load-balancer component is Healthy
+ * (`baton get componentstatuses`); until then it prints why it waits. A daemon that reports
+ * no such component (an older one) is taken at its Deployment's word.
  */
+import { componentHealthy, LOAD_BALANCER_COMPONENT } from '../../api/component-status.ts'
 import type { Deployment, Pod, StatefulSet } from '../../api/types.ts'
 import { BatonError } from '../../errors/baton-error.ts'
 import { findNewReplicaSet } from '../../rollout/replica-sets.ts'
 import { deploymentStatusViewer, statefulSetStatusViewer, type RolloutStatus } from '../../rollout/status-viewer.ts'
-import { type ApiClient, listAndWatch } from '../client.ts'
+import { type ApiClient, listAndWatch, ServerError } from '../client.ts'
 import { countFlag, defineCommand, str, usageError, type CliContext } from '../command.ts'
 import { parseDuration } from '../../api/go-duration.ts'
 import { renderRolloutProgress } from '../printers/rollout-progress.ts'
@@ -95,6 +101,39 @@ export async function watchRollout(
   return st.done
 }
 
+const DATA_PLANE_POLL_MS = 500
+
+/** Why the load balancer is not serving, or undefined when it is (or the daemon does not say). */
+async function dataPlaneDown(client: ApiClient): Promise<string | undefined> {
+  let items
+  try {
+    items = await client.componentStatuses()
+  } catch (err) {
+    if (err instanceof ServerError && err.code === 'BATON_NOT_FOUND') return undefined
+    throw err
+  }
+  const lb = items.find((cs) => cs.metadata.name === LOAD_BALANCER_COMPONENT)
+  if (!lb || componentHealthy(lb)) return undefined
+  return lb.conditions[0]?.error ?? lb.conditions[0]?.message ?? 'not healthy'
+}
+
+/** Resolves true once the load balancer serves, false if `signal` aborts first. */
+async function waitForDataPlane(client: ApiClient, ctx: CliContext, signal: AbortSignal): Promise<boolean> {
+  let said = ''
+  for (;;) {
+    const why = await dataPlaneDown(client)
+    if (why === undefined) return true
+    if (why !== said) ctx.io.out.write(`Waiting for the load balancer to serve again: ${why}\n`)
+    said = why
+    if (signal.aborted) return false
+    await new Promise<void>((resolve) => {
+      const t = ctx.clock.setTimeout(resolve, DATA_PLANE_POLL_MS)
+      signal.addEventListener('abort', () => (t.cancel(), resolve()), { once: true })
+    })
+    if (signal.aborted) return false
+  }
+}
+
 export const rolloutStatusCommand = defineCommand<RolloutStatusOptions>({
   path: ['rollout', 'status'],
   summary: 'Show the status of the rollout',
@@ -123,7 +162,9 @@ export const rolloutStatusCommand = defineCommand<RolloutStatusOptions>({
     const { kind, name } = o.ref
     let obj = (await client.get(kind, o.namespace, name)) as Rollable
     if (!o.watch) {
-      ctx.io.out.write(statusOf(obj, o.revision).message)
+      const st = statusOf(obj, o.revision)
+      const down = st.done ? await dataPlaneDown(client) : undefined
+      ctx.io.out.write(down === undefined ? st.message : `Waiting for the load balancer to serve again: ${down}\n`)
       return 0
     }
     const live = ctx.io.isTTY && obj.kind === 'Deployment' ? new LiveView(ctx) : undefined
@@ -137,13 +178,15 @@ export const rolloutStatusCommand = defineCommand<RolloutStatusOptions>({
     const onInterrupt = () => abort.abort()
     ctx.signal.addEventListener('abort', onInterrupt, { once: true })
     let timedOut = false
+    let serving = true
     const timer = o.timeoutMs > 0 ? ctx.clock.setTimeout(() => ((timedOut = true), abort.abort()), o.timeoutMs) : undefined
     try {
       const done = await watchRollout(client, obj, o.revision, abort.signal, async (latest, st) => {
         obj = latest
-        await show(st)
+        if (st.done) serving = await waitForDataPlane(client, ctx, abort.signal)
+        if (serving) await show(st)
       })
-      if (done) return 0
+      if (done && serving) return 0
     } finally {
       timer?.cancel()
       ctx.signal.removeEventListener('abort', onInterrupt)

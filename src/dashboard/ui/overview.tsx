@@ -1,10 +1,12 @@
 /**
  * @module
  * Every Deployment of every namespace, live: desired, updated, ready and available counts,
- * strategy, images, age and the condition that matters. A table at desktop width; at phone
+ * strategy, images, age and the condition that matters, and above them the load balancer
+ * while it is down. A table at desktop width; at phone
  * width each row becomes a card (styles.css), each cell keeping its label.
  */
 import { age } from '../../api/age.ts'
+import { DataPlaneBanner } from './data-plane-banner.tsx'
 import { conditionSummary, images, strategyText } from './deployment-summary.ts'
 import { deploymentHref, followLink } from './router.ts'
 import { useNow, useWatch } from './use-watch.ts'
@@ -16,6 +18,7 @@ export function Overview() {
   return (
     <section aria-labelledby="overview-title">
       <h1 id="overview-title">Deployments</h1>
+      <DataPlaneBanner />
       {!loaded ? (
         <p aria-busy="true">Loading…</p>
       ) : sorted.length === 0 ? (
