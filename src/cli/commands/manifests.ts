@@ -4,8 +4,11 @@
  * object's namespace settled as kubectl settles it (the manifest's, else -n, else "default";
  * a manifest naming another namespace than an explicit -n is refused).
  */
+import { invalidObjectError } from '../../api/field-errors.ts'
+import { nonFiniteFields } from '../../api/finite-numbers.ts'
 import { loadManifests } from '../../api/manifest.ts'
 import type { AnyObject } from '../../api/types.ts'
+import { assertServedKind } from '../../api/validate.ts'
 import { BatonError } from '../../errors/baton-error.ts'
 import { type CliContext, usageError } from '../command.ts'
 
@@ -19,7 +22,7 @@ export async function readManifests(files: readonly string[], ctx: CliContext): 
   const objects: AnyObject[] = []
   for (const file of files) {
     for (const obj of await loadManifests(file, () => ctx.io.readStdin())) {
-      const o = obj as AnyObject
+      const o = checkManifest(obj as AnyObject)
       o.metadata = { ...o.metadata }
       const own = o.metadata.namespace
       if (own && ctx.namespaceExplicit && own !== ctx.namespace) {
@@ -34,6 +37,23 @@ export async function readManifests(files: readonly string[], ctx: CliContext): 
     }
   }
   return objects
+}
+
+/**
+ * What the client must know before it sends a manifest: that Baton serves its kind (its API
+ * path depends on it) and that every number survives JSON (NaN and Infinity would arrive as
+ * null, i.e. "not set"). Everything else is the server's to judge.
+ *
+ * @throws BatonError BATON_UNKNOWN_KIND, or BATON_INVALID naming each non-finite field.
+ */
+export function checkManifest(o: AnyObject): AnyObject {
+  const kind = assertServedKind(o)
+  const bad = nonFiniteFields(o)
+  if (bad.length > 0) {
+    const name = typeof o.metadata?.name === 'string' ? o.metadata.name : ''
+    throw invalidObjectError(kind, name, bad.map((e) => ({ ...e, hint: 'Write the number out (YAML .nan and .inf are not numbers Kubernetes accepts)' })))
+  }
+  return o
 }
 
 /**
