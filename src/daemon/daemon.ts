@@ -15,6 +15,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
+import type { Limits } from '../api/limits.ts'
 import { openArtifactStore } from '../artifacts/artifact-store.ts'
 import { startControllers, type ControllerManager } from '../controllers/manager.ts'
 import { BatonError } from '../errors/baton-error.ts'
@@ -45,6 +46,8 @@ export interface DaemonOptions {
   serviceHost?: string
   /** How long Events are kept after they last occur (default 1h, as kube-apiserver --event-ttl). */
   eventTtlMs?: number
+  /** Bounds on replicas, pods, request bodies and artifacts (api/limits.ts defaults for any not given). */
+  limits?: Partial<Limits>
   logger: Logger
 }
 
@@ -121,6 +124,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     traffic: () => proxy.metrics(),
     shutdown: (all) => void stop({ all }),
     dashboard: createDashboard({ clock }),
+    ...(opts.limits ? { limits: opts.limits } : {}),
   })
   const server = await listen(app.fetch, opts.host ?? DEFAULT_API_HOST, opts.port ?? DEFAULT_API_PORT)
   const addr = server.address() as AddressInfo

@@ -12,8 +12,11 @@
  * })
  */
 import { Hono } from 'hono'
+import { DEFAULT_LIMITS, type Limits } from '../api/limits.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import { bearerAuth } from './auth.ts'
+import { ARTIFACT_PUSH_PATH } from './baton-routes.ts'
+import { requestBodyLimit } from './body-limit.ts'
 import { type BatonRouteDeps, registerBatonRoutes } from './baton-routes.ts'
 import { errorResponse } from './errors.ts'
 import { registerObjectRoutes } from './object-routes.ts'
@@ -29,15 +32,20 @@ export interface DashboardMount {
 }
 
 /** The store, clock, version and optional daemon parts the routes serve, plus the token guarding them. */
-export interface ApiDeps extends BatonRouteDeps {
+export interface ApiDeps extends Omit<BatonRouteDeps, 'limits'> {
   token: string
   dashboard?: DashboardMount
+  /** Bounds on bodies, replicas and pods; api/limits.ts DEFAULT_LIMITS for any not given. */
+  limits?: Partial<Limits>
 }
 
-export function createApiApp(deps: ApiDeps): Hono {
+export function createApiApp(apiDeps: ApiDeps): Hono {
+  const deps = { ...apiDeps, limits: { ...DEFAULT_LIMITS, ...apiDeps.limits } }
   const app = new Hono()
   deps.dashboard?.mountPublic(app)
   app.use('*', bearerAuth(deps.token, deps.dashboard?.hasSession))
+  // An artifact push streams to disk under its own, larger bounds (baton-routes.ts).
+  app.use('*', requestBodyLimit(deps.limits.maxRequestBodyBytes, (path, method) => method === 'POST' && path === ARTIFACT_PUSH_PATH))
   // A write is acknowledged only once it is durable: the SQLite store commits in batches
   // (store/sqlite/sqlite-store.ts), so every answer to a request that may have written waits
   // for the commit of what came before it.

@@ -19,6 +19,7 @@ import type { Context, Hono } from 'hono'
 import { admit } from './admission.ts'
 import { apiVersionOf } from '../api/resources.ts'
 import type { AnyObject, Kind, KObject } from '../api/types.ts'
+import type { Limits } from '../api/limits.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { DeleteOptions, ObjectStore } from '../store/types.ts'
 import { readJson, readObject } from './body.ts'
@@ -28,10 +29,12 @@ import { getOr404, kindOf } from './lookup.ts'
 import { mergePatch } from './merge-patch.ts'
 import { registerScaleRoutes } from './scale-routes.ts'
 import { watchResponse } from './watch.ts'
+import { checkWorkloadLimits, nodeObjects } from './workload-limits.ts'
 
 export interface ObjectRouteDeps {
   store: ObjectStore
   clock: Clock
+  limits: Limits
 }
 
 const BASES = [
@@ -114,7 +117,13 @@ function deleteOptions(c: Context, body: unknown): DeleteOptions {
 }
 
 export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
-  const { store } = deps
+  const { store, limits } = deps
+  /** Admission, then the bounds on what the object may ask of the node. */
+  const admitWithin = <T extends AnyObject>(obj: T, current?: AnyObject): T => {
+    const admitted = admit(obj)
+    checkWorkloadLimits(admitted, current, () => nodeObjects(store), limits)
+    return admitted
+  }
   for (const { group, base } of BASES) {
     const one = `${base}/namespaces/:ns/:resource/:name`
 
@@ -124,7 +133,7 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
     app.post(`${base}/namespaces/:ns/:resource`, async (c) => {
       const kind = kindOf(c, group)
       const obj = checkBody(await readObject(c), kind, ns(c))
-      return c.json(store.create(admit(obj)), 201)
+      return c.json(store.create(admitWithin(obj)), 201)
     })
 
     app.get(one, (c) => c.json(getOr404(store, kindOf(c, group), ns(c), name(c))))
@@ -132,7 +141,7 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
     app.put(one, async (c) => {
       const kind = kindOf(c, group)
       const obj = checkBody(await readObject(c), kind, ns(c), name(c))
-      return c.json(store.update(admit(obj)))
+      return c.json(store.update(admitWithin(obj, store.get(kind, ns(c), name(c)))))
     })
 
     app.patch(one, async (c) => {
@@ -142,7 +151,7 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
       const obj = checkBody(patched, kind, ns(c), name(c))
       // A patch applies to what was read; a write in between is a conflict, not a lost update.
       obj.metadata.resourceVersion ??= current.metadata.resourceVersion
-      return c.json(store.update(admit(obj)))
+      return c.json(store.update(admitWithin(obj, current)))
     })
 
     app.delete(one, async (c) => {
@@ -160,6 +169,6 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
       return c.json(store.updateStatus(obj))
     })
 
-    registerScaleRoutes(app, `${one}/scale`, group, store)
+    registerScaleRoutes(app, `${one}/scale`, group, store, limits)
   }
 }
