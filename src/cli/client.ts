@@ -82,7 +82,9 @@ export class ApiClient {
     if (body !== undefined) headers['content-type'] = contentType
     let res: Response
     try {
-      res = await this.#fetch(`${this.server}${path}`, { method, headers, ...(body !== undefined ? { body } : {}), ...(signal ? { signal } : {}) })
+      // A streamed body (an artifact push) is sent as it is produced: fetch needs duplex 'half' for it.
+      const streamed = body instanceof ReadableStream ? { duplex: 'half' } : {}
+      res = await this.#fetch(`${this.server}${path}`, { method, headers, ...(body !== undefined ? { body } : {}), ...streamed, ...(signal ? { signal } : {}) } as RequestInit)
     } catch (err) {
       if ((err as Error)?.name === 'AbortError') throw err
       if (isConnectionRefused(err) || (err as Error)?.message === 'fetch failed') {
@@ -165,7 +167,8 @@ export class ApiClient {
     yield* lines(res, signal)
   }
 
-  push(ref: string, archive: Uint8Array, force: boolean): Promise<ArtifactInfo> {
+  /** Sends a .tar.gz, whole or as a stream (memory stays flat whatever its size). */
+  push(ref: string, archive: Uint8Array | ReadableStream<Uint8Array>, force: boolean): Promise<ArtifactInfo> {
     return this.request('POST', `/apis/baton.dev/v1/artifacts${query({ ref, force })}`, archive as BodyInit, 'application/gzip').then(
       (r) => r.json() as Promise<ArtifactInfo>,
     )
