@@ -179,12 +179,19 @@ async function sourceKind(source: string): Promise<'dir' | 'archive'> {
  * decompressing no more than that. (node-tar's compression-ratio guard is turned off: a
  * 2 GB sparse file compresses a thousandfold and is a legitimate artifact.)
  */
+/**
+ * Compressed bytes read at a time while scanning or unpacking. Deflate expands up to ~1000
+ * times, and node-tar decompresses each read whole before the next can be refused or
+ * paused: with its 16 MB default a 2 MB archive of a 2 GB sparse file sat in memory whole.
+ */
+const COMPRESSED_READ_BYTES = 8 * 1024
+
 async function scanHeaders(archive: string, limits: ArtifactLimits | undefined): Promise<void> {
   let refused: unknown
   let bytes = 0
   let entries = 0
   await new Promise<void>((resolve, reject) => {
-    const input = createReadStream(archive)
+    const input = createReadStream(archive, { highWaterMark: COMPRESSED_READ_BYTES })
     const parser = new Parser({
       strict: true,
       maxDecompressionRatio: Infinity,
@@ -235,7 +242,7 @@ function tooManyEntries(max: number): BatonError {
 async function unpackChecked(archive: string, staging: string, limits: ArtifactLimits | undefined): Promise<void> {
   await scanHeaders(archive, limits)
   try {
-    await extract({ file: archive, cwd: staging, strict: true, preserveOwner: false, maxDecompressionRatio: Infinity })
+    await extract({ file: archive, cwd: staging, strict: true, preserveOwner: false, maxDecompressionRatio: Infinity, maxReadSize: COMPRESSED_READ_BYTES })
   } catch (e) {
     if (isBatonError(e)) throw e
     // node-tar refuses to write through a symlink the archive itself created.
