@@ -16,6 +16,8 @@ const GiB = 1024 * MiB
 /** Generous bounds; the figures measured are in the report lines the tests print. */
 const P99_BOUND_MS = 1000
 const RSS_GROWTH_BOUND_MB = 100
+/** Unpacking, re-packing and hashing 2 GiB streams through buffers of a few MB each. */
+const SPARSE_RSS_GROWTH_BOUND_MB = 200
 /** The large but allowed Deployment: two bursts of 500 creates and a third sync. */
 const BIG = 1000
 
@@ -202,12 +204,12 @@ describe('hostile archives', () => {
     let peak = before
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 200)
     const t0 = performance.now()
-    const pushed = await baton.cli(['push', 'sparse:v1', file], { timeoutMs: 300_000 }).finally(() => clearInterval(sampler))
+    const pushed = await baton.cli(['push', 'sparse:v1', file], { timeoutMs: 540_000 }).finally(() => clearInterval(sampler))
     const ms = performance.now() - t0
     expect(pushed.stderr).toBe('')
     expect(pushed.code).toBe(0)
     expect(pushed.stdout).toMatch(/^sparse:v1 pushed \(digest sha256:[0-9a-f]{64}, \d+ bytes\)/)
     console.log(`[bounds] 2 GiB sparse file (${(archive.length / MiB).toFixed(1)} MiB compressed): pushed in ${(ms / 1000).toFixed(1)} s; daemon RSS ${before} MB before, peak ${peak} MB, ${rssMb(pid)} MB after`)
-    expect(peak - before).toBeLessThan(RSS_GROWTH_BOUND_MB)
-  }, 320_000)
+    expect(peak - before).toBeLessThan(SPARSE_RSS_GROWTH_BOUND_MB)
+  }, 600_000)
 })
