@@ -74,7 +74,13 @@ export const upCommand = defineCommand<UpOptions>({
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError(`invalid --port "${String(flags.port)}"`, 'Use a port number between 1 and 65535')
     const eventTtl = str(flags.eventTtl)
     const serviceHost = str(flags.serviceHost)
-    const limitArgs = LIMIT_FLAGS.flatMap(([key, flag]) => (str(flags[key]) === undefined ? [] : [flag, str(flags[key]) as string]))
+    const limitArgs = LIMIT_FLAGS.flatMap(([key, flag]) => {
+      const v = str(flags[key])
+      if (v === undefined) return []
+      const n = Number(v)
+      if (!Number.isSafeInteger(n) || n < 1) throw usageError(`invalid argument "${v}" for "${flag}" flag: must be a positive integer`, `e.g. ${flag}=1000`)
+      return [flag, v]
+    })
     return { detach: bool(flags.detach), port, ...(eventTtl ? { eventTtl } : {}), ...(serviceHost ? { serviceHost } : {}), ...(limitArgs.length > 0 ? { limitArgs } : {}) }
   },
   async run(o, ctx) {
