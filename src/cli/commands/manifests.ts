@@ -17,12 +17,17 @@ export function filenames(flags: Record<string, unknown>): string[] {
   return Array.isArray(f) ? (f as string[]) : typeof f === 'string' ? [f] : []
 }
 
-export async function readManifests(files: readonly string[], ctx: CliContext): Promise<AnyObject[]> {
+/**
+ * @param use 'send' (apply, create): every object is checked as checkManifest does; 'name'
+ *   (delete): only its kind, since only its kind and name are sent.
+ */
+export async function readManifests(files: readonly string[], ctx: CliContext, use: 'send' | 'name' = 'send'): Promise<AnyObject[]> {
   if (files.length === 0) throw usageError('must specify one of -f and -k', 'e.g. baton apply -f deploy.yaml (or -f - for standard input)')
   const objects: AnyObject[] = []
   for (const file of files) {
     for (const obj of await loadManifests(file, () => ctx.io.readStdin())) {
-      const o = checkManifest(obj as AnyObject)
+      const o = use === 'send' ? checkManifest(obj as AnyObject) : obj as AnyObject
+      if (use === 'name') assertServedKind(o)
       o.metadata = { ...o.metadata }
       const own = o.metadata.namespace
       if (own && ctx.namespaceExplicit && own !== ctx.namespace) {

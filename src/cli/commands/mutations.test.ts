@@ -98,6 +98,12 @@ describe('apply', () => {
     expect(h.store.list('Service').items).toHaveLength(0)
   })
 
+  it('deletes by a manifest holding .nan: only its kind and name are sent', async () => {
+    await h.run('apply -f -', { stdin: webYaml() })
+    const res = await h.run('delete -f -', { stdin: webYaml({ replicas: '  replicas: .nan\n' }) })
+    expect(res).toMatchObject({ code: 0, out: 'deployment.apps "web" deleted\n' })
+  })
+
   it.each([
     { name: 'DaemonSet', head: 'apiVersion: apps/v1\nkind: DaemonSet', says: 'no matches for kind "DaemonSet" in version "apps/v1"' },
     { name: 'Ingress', head: 'apiVersion: networking.k8s.io/v1\nkind: Ingress', says: 'no matches for kind "Ingress" in version "networking.k8s.io/v1"' },
