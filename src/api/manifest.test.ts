@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { loadManifestText, loadManifests, parseManifests } from './manifest.ts'
+import { flowDepth, loadManifestText, loadManifests, parseManifests } from './manifest.ts'
 import { thrownBatonError } from '../../test/support/baton-error.ts'
 
 const names = (text: string) => parseManifests(text).map((o) => `${o.kind}/${o.metadata.name}`)
@@ -53,6 +53,44 @@ describe('parseManifests', () => {
     expect(err.message).toMatch(/^error parsing deploy\.yaml: /)
     expect(err.message).toMatch(where)
     expect(err.hint).toBeTruthy()
+  })
+})
+
+describe('parseManifests bounds what one document can cost', () => {
+  const laughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]']
+    .concat(['b', 'c', 'd', 'e', 'f', 'g', 'h'].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`))
+    .join('\n')
+  const nestedBlock = (depth: number) => Array.from({ length: depth }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + ' 1\n'
+  const cases: Array<{ name: string; text: string; want: RegExp }> = [
+    { name: 'billion laughs (aliases of aliases)', text: laughs, want: /the document expands aliases beyond the limit of 100$/ },
+    { name: 'deep flow nesting that would overflow the parser', text: '['.repeat(100_000) + ']'.repeat(100_000), want: /nests deeper than 100 levels$/ },
+    { name: 'deep flow mappings', text: 'a: ' + '{a: '.repeat(20_000) + '1' + '}'.repeat(20_000), want: /nests deeper than 100 levels$/ },
+    { name: 'deep block nesting just past the limit', text: nestedBlock(101), want: /the document nests deeper than 100 levels$/ },
+    { name: 'the second document of several', text: 'kind: Pod\n---\n' + nestedBlock(150), want: /document 2 nests deeper than 100 levels$/ },
+  ]
+  it.each(cases)('refuses $name with a 400 parse error', ({ text, want }) => {
+    const err = parseFailure(text, 'bomb.yaml')
+    expect(err.code).toBe('BATON_MANIFEST_PARSE')
+    expect(err.httpStatus).toBe(400)
+    expect(err.message).toMatch(/^error parsing bomb\.yaml: /)
+    expect(err.message).toMatch(want)
+    expect(err.hint).toBeTruthy()
+  })
+
+  it.each([
+    { name: 'block YAML', text: 'a:\n  b: [1, {c: [2]}]\n', depth: 3 },
+    { name: 'JSON', text: '{"a": [{"b": {}}]}', depth: 4 },
+    { name: 'brackets inside quotes', text: 'a: "[[[["\nb: \'{{{{\'\'{{\'\n', depth: 0 },
+    { name: 'brackets inside a plain scalar', text: 'command: echo [[[[ a{{{{\n', depth: 0 },
+    { name: 'brackets in a comment', text: 'a: 1 # [[[[\n', depth: 0 },
+    { name: 'a list item', text: '- [[1]]\n', depth: 2 },
+  ])('flowDepth: $name → $depth', ({ text, depth }) => {
+    expect(flowDepth(text)).toBe(depth)
+  })
+
+  it('accepts nesting at the limit and a few aliases', () => {
+    expect(parseManifests(nestedBlock(100))).toHaveLength(1)
+    expect(parseManifests('kind: Pod\nx: &x [1, 2]\ny: *x\nz: *x\n')[0]).toMatchObject({ y: [1, 2], z: [1, 2] })
   })
 })
 

@@ -78,10 +78,9 @@ function withoutNulls(v: unknown): unknown {
 
 function servedKind(obj: Rec): ServedKind {
   const { apiVersion, kind } = obj
-  const missing = [
-    ...(typeof apiVersion === 'string' && apiVersion !== '' ? [] : [required('apiVersion')]),
-    ...(typeof kind === 'string' && kind !== '' ? [] : [required('kind')]),
-  ]
+  const hasKind = typeof kind === 'string' && kind !== ''
+  // A kind without apiVersion is a kind in no version: the unknown-kind answer says which to use.
+  const missing = hasKind ? [] : [...(typeof apiVersion === 'string' && apiVersion !== '' ? [] : [required('apiVersion')]), required('kind')]
   if (missing.length > 0) {
     const hint = 'Start each manifest with apiVersion and kind, e.g. apiVersion: apps/v1 and kind: Deployment.'
     throw new BatonError('BATON_INVALID', 'Object is missing apiVersion or kind', { hint, causes: missing })
@@ -89,9 +88,24 @@ function servedKind(obj: Rec): ServedKind {
   const entry = SERVED.find((s) => s.kind === kind)
   if (entry && entry.apiVersion === apiVersion) return entry
   const fix = entry ? `Use apiVersion: ${entry.apiVersion} for ${entry.kind}. ` : ''
-  throw new BatonError('BATON_UNKNOWN_KIND', `no matches for kind "${String(kind)}" in version "${String(apiVersion)}"`, {
+  throw new BatonError('BATON_UNKNOWN_KIND', `no matches for kind "${String(kind)}" in version "${String(apiVersion ?? '')}"`, {
     hint: `${fix}Baton serves ${SERVED_LIST}.`,
   })
+}
+
+/**
+ * Checks only that Baton serves the object's apiVersion and kind: what a client must know
+ * before it can name the object's API path.
+ *
+ * @throws BatonError BATON_UNKNOWN_KIND (BATON_INVALID when the kind is missing).
+ */
+export function assertServedKind(input: unknown): Kind {
+  if (!isRec(input)) {
+    throw new BatonError('BATON_INVALID', 'Object is not a JSON/YAML object', {
+      hint: 'Each manifest must be one object with apiVersion, kind, metadata and (usually) spec.',
+    })
+  }
+  return servedKind(input).kind
 }
 
 /**

@@ -210,6 +210,50 @@ describe('archive safety', () => {
   })
 })
 
+/** A .tar.gz of one file of `size` zero bytes: how a sparse file or a gzip bomb looks once archived. */
+function zerosTarGz(name: string, size: number, entries = 1): string {
+  const blocks: Buffer[] = []
+  for (let i = 0; i < entries; i++) {
+    const block = Buffer.alloc(512)
+    new Header({ path: `f${i}`, type: 'File', size, mode: 0o644, mtime: new Date(0) }).encode(block, 0)
+    blocks.push(block, Buffer.alloc(size + ((512 - (size % 512)) % 512)))
+  }
+  blocks.push(Buffer.alloc(1024))
+  const file = path.join(sandbox, name)
+  writeFileSync(file, gzipSync(Buffer.concat(blocks), { level: 9 }))
+  return file
+}
+
+describe('limits', () => {
+  const MiB = 1024 * 1024
+
+  it('accepts a file of zeros that compresses a thousandfold (a sparse file), which node-tar alone refuses', async () => {
+    const tgz = zerosTarGz('sparse.tgz', 64 * MiB)
+    expect(statSync(tgz).size).toBeLessThan(MiB / 4)
+    const info = await store.push('big:v1', tgz, { limits: { maxBytes: 128 * MiB, maxEntries: 10 } })
+    expect(info.size).toBeGreaterThan(64 * MiB)
+  })
+
+  it.each([
+    { name: 'expands beyond the byte limit (a gzip bomb)', tgz: () => zerosTarGz('bomb.tgz', 64 * MiB), says: 'the archive expands beyond the limit of 1048576 bytes' },
+    { name: 'holds more entries than the limit', tgz: () => zerosTarGz('many.tgz', 1, 20), says: 'the archive holds more than 10 entries' },
+  ])('refuses an archive that $name, with BATON_TOO_LARGE and nothing stored', async ({ tgz, says }) => {
+    const err = await store.push('bomb:v1', tgz(), { limits: { maxBytes: MiB, maxEntries: 10 } }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'BATON_TOO_LARGE', httpStatus: 413 })
+    expect((err as Error).message).toContain(says)
+    expect((err as Error).message).not.toMatch(/not a readable tar archive/)
+    expect((err as { hint?: string }).hint).toMatch(/--max-artifact-/)
+    expect(readdirSync(path.join(storeDir, 'tmp'))).toEqual([])
+    expect(store.list()).toEqual([])
+  })
+
+  it('still calls a file that is not a tar archive unreadable', async () => {
+    const file = path.join(sandbox, 'junk.tgz')
+    writeFileSync(file, gzipSync(Buffer.from('hello, not a tar\n'.repeat(100))))
+    await expect(store.push('junk:v1', file)).rejects.toMatchObject({ code: 'BATON_INVALID', message: expect.stringContaining('not a readable tar archive') })
+  })
+})
+
 describe('resolve', () => {
   it('finds a tag, the latest tag, a digest, and nothing for unknown names', async () => {
     const v1 = await store.push('web:v1', appDir('a', { 'server.js': 'x' }))

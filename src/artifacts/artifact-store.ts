@@ -15,17 +15,17 @@
  * its canonical tar, and only then moves the blob into place and updates the tag. Nothing
  * outside `tmp/` is touched before the content is known to be safe.
  */
-import { existsSync } from 'node:fs'
+import { createReadStream, existsSync } from 'node:fs'
 import { chmod, cp, lstat, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { extract, list } from 'tar'
+import { extract, Parser } from 'tar'
 import { BatonError, isBatonError } from '../errors/baton-error.ts'
 import { systemClock, type Clock } from '../platform/clock.ts'
 import { DIGEST_RE, formatRef, parsePushRef, parseRef } from './artifact-ref.ts'
 import { assertTreeSafe, checkEntryHeader } from './archive-safety.ts'
 import { normalizeStagedTree, sha256File, writeCanonicalTar } from './canonical-tar.ts'
 import { readTagFile, writeTagFile, type TagEntry } from './tag-index.ts'
-import type { ArtifactInfo, ArtifactRef, ArtifactStore } from './types.ts'
+import type { ArtifactInfo, ArtifactLimits, ArtifactRef, ArtifactStore } from './types.ts'
 
 export interface ArtifactStoreOptions {
   clock?: Clock
@@ -77,7 +77,7 @@ export function openArtifactStore(dir: string, opts: ArtifactStoreOptions = {}):
           await cp(source, staging, { recursive: true, verbatimSymlinks: true, errorOnExist: true })
         } else {
           await mkdir(staging)
-          await unpackChecked(source, staging)
+          await unpackChecked(source, staging, pushOpts.limits)
         }
         const entries = await assertTreeSafe(staging)
         if (entries.length === 0) {
@@ -171,27 +171,78 @@ async function sourceKind(source: string): Promise<'dir' | 'archive'> {
   )
 }
 
-/** Checks every header first; unpacks only an archive whose every entry passed. */
-async function unpackChecked(archive: string, staging: string): Promise<void> {
+/**
+ * Reads every header of `archive` without unpacking it: each entry must pass
+ * checkEntryHeader, and the declared sizes and the entry count must stay within `limits`.
+ * A tar entry's data is exactly its declared size, so summing headers bounds what unpacking
+ * will write, and a gzip bomb is refused at the first header past the limit, after
+ * decompressing no more than that. (node-tar's compression-ratio guard is turned off: a
+ * 2 GB sparse file compresses a thousandfold and is a legitimate artifact.)
+ */
+/**
+ * Compressed bytes read at a time while scanning or unpacking. Deflate expands up to ~1000
+ * times, and node-tar decompresses each read whole before the next can be refused or
+ * paused: with its 16 MB default a 2 MB archive of a 2 GB sparse file sat in memory whole.
+ */
+const COMPRESSED_READ_BYTES = 8 * 1024
+
+async function scanHeaders(archive: string, limits: ArtifactLimits | undefined): Promise<void> {
   let refused: unknown
-  try {
-    await list({
-      file: archive,
+  let bytes = 0
+  let entries = 0
+  await new Promise<void>((resolve, reject) => {
+    const input = createReadStream(archive, { highWaterMark: COMPRESSED_READ_BYTES })
+    const parser = new Parser({
       strict: true,
+      maxDecompressionRatio: Infinity,
       onReadEntry: (e) => {
         try {
           checkEntryHeader({ path: e.path, type: e.type, linkpath: e.linkpath })
+          bytes += e.size ?? 0
+          entries++
+          if (limits && bytes > limits.maxBytes) throw expandsBeyond(limits.maxBytes)
+          if (limits && entries > limits.maxEntries) throw tooManyEntries(limits.maxEntries)
         } catch (err) {
+          if (isBatonError(err) && err.code === 'BATON_TOO_LARGE') {
+            // Stop reading: the rest of a bomb is never decompressed.
+            refused = err
+            input.destroy()
+            parser.abort(new Error('refused'))
+            return
+          }
           refused ??= err
         }
+        e.resume()
       },
     })
-  } catch (e) {
+    input.on('error', (err) => (refused ? resolve() : reject(err)))
+    parser.on('error', (err: unknown) => (refused ? resolve() : reject(err)))
+    parser.on('abort', () => resolve())
+    parser.on('end', () => resolve())
+    input.pipe(parser)
+  }).catch((e: unknown) => {
     throw notAnArchive(archive, e)
-  }
+  })
   if (refused) throw refused
+}
+
+function expandsBeyond(max: number): BatonError {
+  return new BatonError('BATON_TOO_LARGE', `the archive expands beyond the limit of ${max} bytes`, {
+    hint: 'push a smaller artifact, or start the daemon with a higher --max-artifact-bytes',
+  })
+}
+
+function tooManyEntries(max: number): BatonError {
+  return new BatonError('BATON_TOO_LARGE', `the archive holds more than ${max} entries (files, directories and links)`, {
+    hint: 'push fewer files (bundle them), or start the daemon with a higher --max-artifact-entries',
+  })
+}
+
+/** Checks every header first; unpacks only an archive whose every entry passed. */
+async function unpackChecked(archive: string, staging: string, limits: ArtifactLimits | undefined): Promise<void> {
+  await scanHeaders(archive, limits)
   try {
-    await extract({ file: archive, cwd: staging, strict: true, preserveOwner: false })
+    await extract({ file: archive, cwd: staging, strict: true, preserveOwner: false, maxDecompressionRatio: Infinity, maxReadSize: COMPRESSED_READ_BYTES })
   } catch (e) {
     if (isBatonError(e)) throw e
     // node-tar refuses to write through a symlink the archive itself created.

@@ -18,9 +18,23 @@ export interface ArtifactInfo extends ArtifactRef {
   created: string
 }
 
+/** Bounds on one artifact (api/limits.ts names the daemon flags). */
+export interface ArtifactLimits {
+  /** The unpacked files' sizes, summed. */
+  maxBytes: number
+  /** Files, directories and links. */
+  maxEntries: number
+}
+
+export interface PushOptions {
+  force?: boolean
+  /** Refuse (BATON_TOO_LARGE) an archive past these; unbounded when absent. */
+  limits?: ArtifactLimits
+}
+
 export interface ArtifactStore {
   /** Stores a directory or a .tar.gz under `ref` ("web:v2"). BATON_ARTIFACT_EXISTS if the tag names other content and !force. */
-  push(ref: string, source: string, opts?: { force?: boolean }): Promise<ArtifactInfo>
+  push(ref: string, source: string, opts?: PushOptions): Promise<ArtifactInfo>
   /** Resolves "web:v2", "web" (tag latest) or "web@sha256:…"; undefined when unknown. */
   resolve(image: string): ArtifactRef | undefined
   /** Unpacks the artifact's files into `dest` (a new directory). */

@@ -38,6 +38,8 @@ const SERVER_REASONS: Partial<Record<ErrorCode, string>> = {
   BATON_CONFLICT: 'Conflict',
   BATON_INVALID: 'Invalid',
   BATON_BAD_REQUEST: 'BadRequest',
+  BATON_TOO_LARGE: 'RequestEntityTooLarge',
+  BATON_LIMIT: 'Invalid',
   BATON_MANIFEST_PARSE: 'BadRequest',
   BATON_UNKNOWN_KIND: 'BadRequest',
   BATON_UNAUTHORIZED: 'Unauthorized',

@@ -97,7 +97,9 @@ export class ApiClient {
     const headers: Record<string, string> = { ...this.#opts.headers, accept: 'application/json' }
     if (this.#opts.token) headers.authorization = `Bearer ${this.#opts.token}`
     if (body !== undefined) headers['content-type'] = contentType
-    const init: RequestInit = { method, headers, ...(body !== undefined ? { body } : {}), ...(signal ? { signal } : {}) }
+    // A streamed body (an artifact push) is sent as it is produced: fetch needs duplex 'half' for it.
+    const streamed = body instanceof ReadableStream ? { duplex: 'half' } : {}
+    const init = { method, headers, ...(body !== undefined ? { body } : {}), ...streamed, ...(signal ? { signal } : {}) } as RequestInit
     if (this.#opts.credentials) init.credentials = this.#opts.credentials
     let res: Response
     try {
@@ -190,7 +192,8 @@ export class ApiClient {
     yield* lines(res, signal)
   }
 
-  push(ref: string, archive: Uint8Array, force: boolean): Promise<ArtifactInfo> {
+  /** Sends a .tar.gz, whole or as a stream (memory stays flat whatever its size). */
+  push(ref: string, archive: Uint8Array | ReadableStream<Uint8Array>, force: boolean): Promise<ArtifactInfo> {
     return this.request('POST', `/apis/baton.dev/v1/artifacts${query({ ref, force })}`, archive as BodyInit, 'application/gzip').then(
       (r) => r.json() as Promise<ArtifactInfo>,
     )

@@ -16,6 +16,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
+import type { Limits } from '../api/limits.ts'
 import { openArtifactStore } from '../artifacts/artifact-store.ts'
 import { startControllers, type ControllerManager } from '../controllers/manager.ts'
 import { BatonError } from '../errors/baton-error.ts'
@@ -50,6 +51,8 @@ export interface DaemonOptions {
   serviceHost?: string
   /** How long Events are kept after they last occur (default 1h, as kube-apiserver --event-ttl). */
   eventTtlMs?: number
+  /** Bounds on replicas, pods, request bodies and artifacts (api/limits.ts defaults for any not given). */
+  limits?: Partial<Limits>
   logger: Logger
 }
 
@@ -171,6 +174,7 @@ async function startServing(
     reservedPorts: () => reservedPorts(server, proxy.client),
     portWarnings: servicePortWarnings(opts.serviceHost),
     ...(opts.serviceHost ? { serviceHost: opts.serviceHost } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
   })
   serve(app.fetch)
   const addr = server.address() as AddressInfo

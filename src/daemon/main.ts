@@ -1,12 +1,15 @@
 /**
  * @module
  * `node src/daemon/main.ts` — what `baton up` runs. Flags: --data-dir, --port, --host,
- * --service-host, --event-ttl, -v. Stops cleanly on SIGTERM/SIGINT (replicas and the load
+ * --service-host, --event-ttl, the bounds of api/limits.ts (--max-replicas, --max-pods,
+ * --max-request-body-bytes, --max-artifact-upload-bytes, --max-artifact-bytes,
+ * --max-artifact-entries), -v. Stops cleanly on SIGTERM/SIGINT (replicas and the load
  * balancer keep running, to be re-adopted), or on the API's shutdown request.
  */
 import { Command } from 'commander'
 import { BatonError } from '../errors/baton-error.ts'
 import { parseDuration } from '../api/go-duration.ts'
+import { DEFAULT_LIMITS, type Limits } from '../api/limits.ts'
 import { isBatonError } from '../errors/baton-error.ts'
 import { DEFAULT_API_HOST, DEFAULT_API_PORT, resolveDataDir } from '../platform/env.ts'
 import { createLogger } from '../platform/logger.ts'
@@ -18,13 +21,36 @@ const program = new Command('baton-daemon')
   .option('--port <port>', 'API port', String(DEFAULT_API_PORT))
   .option('--service-host <host>', 'Listen address for services (default 127.0.0.1)')
   .option('--event-ttl <duration>', 'How long to keep Events after they last occur, e.g. 30m (default 1h)')
+  .option('--max-replicas <n>', `Most replicas one workload may ask for (default ${DEFAULT_LIMITS.maxReplicas})`)
+  .option('--max-pods <n>', `Most pods the node runs, as the kubelet's --max-pods (default ${DEFAULT_LIMITS.maxPods})`)
+  .option('--max-request-body-bytes <n>', `Largest API request body (default ${DEFAULT_LIMITS.maxRequestBodyBytes})`)
+  .option('--max-artifact-upload-bytes <n>', `Largest artifact upload, compressed (default ${DEFAULT_LIMITS.maxArtifactUploadBytes})`)
+  .option('--max-artifact-bytes <n>', `Largest artifact once unpacked (default ${DEFAULT_LIMITS.maxArtifactBytes})`)
+  .option('--max-artifact-entries <n>', `Most files, directories and links in one artifact (default ${DEFAULT_LIMITS.maxArtifactEntries})`)
   .option('-v, --verbose', 'Debug logging')
   .parse()
 
-const o = program.opts<{ dataDir?: string; host: string; port: string; serviceHost?: string; eventTtl?: string; verbose?: boolean }>()
+const o = program.opts<{ dataDir?: string; host: string; port: string; serviceHost?: string; eventTtl?: string; verbose?: boolean } & Partial<Record<keyof Limits, string>>>()
 const logger = createLogger({ debug: o.verbose === true })
 
+/** The limit flags given, each a positive integer. */
+function limitFlags(): Partial<Limits> {
+  const out: Partial<Limits> = {}
+  for (const key of Object.keys(DEFAULT_LIMITS) as Array<keyof Limits>) {
+    const v = o[key]
+    if (v === undefined) continue
+    const n = Number(v)
+    const flag = '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
+    if (!Number.isSafeInteger(n) || n < 1) {
+      throw new BatonError('BATON_USAGE', `invalid argument "${v}" for "${flag}" flag: must be a positive integer`, { hint: `e.g. ${flag}=${DEFAULT_LIMITS[key]}` })
+    }
+    out[key] = n
+  }
+  return out
+}
+
 try {
+  const limits = limitFlags()
   const eventTtlMs = o.eventTtl === undefined ? undefined : parseDuration(o.eventTtl, 'event-ttl')
   if (eventTtlMs === 0) throw new BatonError('BATON_USAGE', 'invalid argument "0" for "--event-ttl" flag: Events need a positive TTL', { hint: 'Write a duration like 1h or 30m' })
   const daemon = await startDaemon({
@@ -33,6 +59,7 @@ try {
     port: Number(o.port),
     ...(o.serviceHost ? { serviceHost: o.serviceHost } : {}),
     ...(eventTtlMs !== undefined ? { eventTtlMs } : {}),
+    limits,
     logger,
   })
   const onSignal = () => void daemon.stop()

@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   BATON_MANIFEST_PARSE: { httpStatus: 400, meaning: 'A manifest is not valid YAML or JSON' },
   BATON_UNKNOWN_KIND: { httpStatus: 400, meaning: 'A manifest names an apiVersion/kind Baton does not serve' },
   BATON_BAD_REQUEST: { httpStatus: 400, meaning: 'A request is malformed' },
+  BATON_TOO_LARGE: { httpStatus: 413, meaning: 'A request body or an artifact exceeds a configured size limit' },
+  BATON_LIMIT: { httpStatus: 422, meaning: 'A write would exceed a configured bound (replicas per workload, pods per node)' },
   BATON_UNAUTHORIZED: { httpStatus: 401, meaning: 'The API token is missing or wrong' },
   BATON_FORBIDDEN: { httpStatus: 403, meaning: 'A cross-origin request to the dashboard was refused' },
   BATON_NOT_FOUND: { httpStatus: 404, meaning: 'The named object does not exist' },

@@ -12,10 +12,12 @@
  * })
  */
 import { Hono } from 'hono'
+import { DEFAULT_LIMITS, type Limits } from '../api/limits.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import { createLogger, type Logger } from '../platform/logger.ts'
 import { bearerAuth } from './auth.ts'
-import { type BatonRouteDeps, registerBatonRoutes } from './baton-routes.ts'
+import { ARTIFACT_PUSH_PATH, type BatonRouteDeps, registerBatonRoutes } from './baton-routes.ts'
+import { requestBodyLimit } from './body-limit.ts'
 import { errorResponse, toBatonError } from './errors.ts'
 import { type ObjectRouteDeps, registerObjectRoutes } from './object-routes.ts'
 
@@ -30,17 +32,22 @@ export interface DashboardMount {
 }
 
 /** The store, clock, version and optional daemon parts the routes serve, plus the token guarding them. */
-export interface ApiDeps extends BatonRouteDeps, Pick<ObjectRouteDeps, 'reservedPorts' | 'serviceHost' | 'portWarnings'> {
+export interface ApiDeps extends Omit<BatonRouteDeps, 'limits'>, Pick<ObjectRouteDeps, 'reservedPorts' | 'serviceHost' | 'portWarnings'> {
   token: string
   dashboard?: DashboardMount
   /** Where a 5xx answer's error goes, with its stack and cause (default: JSON lines on stderr). */
   logger?: Logger
+  /** Bounds on bodies, replicas and pods; api/limits.ts DEFAULT_LIMITS for any not given. */
+  limits?: Partial<Limits>
 }
 
-export function createApiApp(deps: ApiDeps): Hono {
+export function createApiApp(apiDeps: ApiDeps): Hono {
+  const deps = { ...apiDeps, limits: { ...DEFAULT_LIMITS, ...apiDeps.limits } }
   const app = new Hono()
   deps.dashboard?.mountPublic(app)
   app.use('*', bearerAuth(deps.token, deps.dashboard?.hasSession))
+  // An artifact push streams to disk under its own, larger bounds (baton-routes.ts).
+  app.use('*', requestBodyLimit(deps.limits.maxRequestBodyBytes, (path, method) => method === 'POST' && path === ARTIFACT_PUSH_PATH))
   // A write is acknowledged only once it is durable: the SQLite store commits in batches
   // (store/sqlite/sqlite-store.ts), so every answer to a request that may have written waits
   // for the commit of what came before it.

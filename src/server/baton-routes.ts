@@ -11,22 +11,30 @@
  *   POST /apis/baton.dev/v1/shutdown?all=true        stop the daemon (all: stop the pods too)
  *   GET  /api/v1/namespaces/{ns}/pods/{name}/log     a container's log, streamed with ?follow
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createWriteStream } from 'node:fs'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable, Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import type { Hono } from 'hono'
+import type { Limits } from '../api/limits.ts'
 import type { ArtifactStore } from '../artifacts/types.ts'
 import type { ComponentStatus, ComponentStatusList } from '../api/component-status.ts'
 import type { Pod } from '../api/types.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { ObjectStore } from '../store/types.ts'
+import { tooLarge } from './body-limit.ts'
 import { badRequest } from './errors.ts'
 import { getOr404 } from './lookup.ts'
 import type { LogSource } from './ports.ts'
 
+export const ARTIFACT_PUSH_PATH = '/apis/baton.dev/v1/artifacts'
+
 export interface BatonRouteDeps {
   store: ObjectStore
+  limits: Limits
   clock: Clock
   version: string
   artifacts?: ArtifactStore
@@ -65,21 +73,40 @@ export function logContainer(pod: Pod, requested: string | undefined): string {
   )
 }
 
+/** Passes bytes through until more than `max` have passed, then fails with BATON_TOO_LARGE. */
+function byteLimit(max: number): Transform {
+  let seen = 0
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length
+      if (seen > max) done(tooLarge('the artifact upload', max, '--max-artifact-upload-bytes'))
+      else done(null, chunk)
+    },
+  })
+}
+
 export function registerBatonRoutes(app: Hono, deps: BatonRouteDeps): void {
   app.get('/version', (c) => c.json({ version: deps.version, platform: 'baton' }))
 
-  app.post('/apis/baton.dev/v1/artifacts', async (c) => {
-    if (!deps.artifacts) throw unavailable('artifact store')
+  app.post(ARTIFACT_PUSH_PATH, async (c) => {
+    const artifacts = deps.artifacts
+    if (!artifacts) throw unavailable('artifact store')
     const ref = c.req.query('ref')
     if (!ref) throw badRequest('the push names no artifact', 'Pass ?ref=NAME:TAG')
-    const body = new Uint8Array(await c.req.arrayBuffer())
-    if (body.length === 0) throw badRequest('the push has an empty body', 'Send the artifact as a .tar.gz body')
-    // The artifact store takes a path; the upload lives in a private temp dir only while it is read.
+    const max = deps.limits.maxArtifactUploadBytes
+    const declared = Number(c.req.header('content-length') ?? Number.NaN)
+    if (declared > max) throw tooLarge('the artifact upload', max, '--max-artifact-upload-bytes')
+    const body = c.req.raw.body
+    if (!body || declared === 0) throw badRequest('the push has an empty body', 'Send the artifact as a .tar.gz body')
+    // The upload streams to a private temp file, counted as it arrives: memory stays flat
+    // whatever its size, and the artifact store reads it from there.
     const dir = await mkdtemp(join(tmpdir(), 'baton-push-'))
     try {
       const file = join(dir, 'upload.tar.gz')
-      await writeFile(file, body)
-      return c.json(await deps.artifacts.push(ref, file, { force: truthy(c.req.query('force')) }), 201)
+      await pipeline(Readable.fromWeb(body as never), byteLimit(max), createWriteStream(file, { mode: 0o600 }))
+      if ((await stat(file)).size === 0) throw badRequest('the push has an empty body', 'Send the artifact as a .tar.gz body')
+      const { maxArtifactBytes: maxBytes, maxArtifactEntries: maxEntries } = deps.limits
+      return c.json(await artifacts.push(ref, file, { force: truthy(c.req.query('force')), limits: { maxBytes, maxEntries } }), 201)
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

@@ -19,6 +19,7 @@ import type { Context, Hono } from 'hono'
 import { admit } from './admission.ts'
 import { apiVersionOf } from '../api/resources.ts'
 import type { AnyObject, Kind, KObject, Service } from '../api/types.ts'
+import type { Limits } from '../api/limits.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { DeleteOptions, ObjectStore } from '../store/types.ts'
 import { readJson, readObject } from './body.ts'
@@ -29,6 +30,7 @@ import { mergePatch } from './merge-patch.ts'
 import { registerScaleRoutes } from './scale-routes.ts'
 import { checkServicePorts, type ServicePortDeps } from './service-ports.ts'
 import { watchResponse } from './watch.ts'
+import { checkWorkloadLimits, nodeObjects } from './workload-limits.ts'
 
 export interface ObjectRouteDeps extends ServicePortDeps {
   store: ObjectStore
@@ -38,11 +40,13 @@ export interface ObjectRouteDeps extends ServicePortDeps {
    * port), sent back as `Warning` headers, which the CLI prints as kubectl prints them.
    */
   portWarnings?: (svc: Service, previous: Service | undefined) => Promise<string[]>
+  limits: Limits
 }
 
-/** Admission for the kinds that need the rest of the store: a Service's ports. */
+/** Admission, then what needs the rest of the store: the bounds on what a workload asks of the node, a Service's ports. */
 async function admitWith(c: Context, obj: AnyObject, deps: ObjectRouteDeps, previous?: AnyObject): Promise<AnyObject> {
   const admitted = admit(obj)
+  checkWorkloadLimits(admitted, previous, () => nodeObjects(deps.store), deps.limits)
   if (admitted.kind !== 'Service') return admitted
   checkServicePorts(admitted, deps)
   for (const w of (await deps.portWarnings?.(admitted, previous as Service | undefined)) ?? []) {
@@ -177,6 +181,6 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
       return c.json(store.updateStatus(obj))
     })
 
-    registerScaleRoutes(app, `${one}/scale`, group, store)
+    registerScaleRoutes(app, `${one}/scale`, group, store, deps.limits)
   }
 }

@@ -10,6 +10,7 @@
  */
 import type { Context, Hono } from 'hono'
 import { selectorToString } from '../api/labels.ts'
+import type { Limits } from '../api/limits.ts'
 import type { Deployment, Kind, ReplicaSet, StatefulSet } from '../api/types.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import type { ObjectStore } from '../store/types.ts'
@@ -17,6 +18,7 @@ import { readJson } from './body.ts'
 import { badRequest } from './errors.ts'
 import { mergePatch } from './merge-patch.ts'
 import { getOr404, kindOf } from './lookup.ts'
+import { checkWorkloadLimits, nodeObjects } from './workload-limits.ts'
 
 type Scalable = Deployment | ReplicaSet | StatefulSet
 const SCALABLE: readonly Kind[] = ['Deployment', 'ReplicaSet', 'StatefulSet']
@@ -48,7 +50,7 @@ function scalable(c: Context, group: string, store: ObjectStore): Scalable {
   return getOr404(store, kind, c.req.param('ns') ?? '', c.req.param('name') ?? '') as Scalable
 }
 
-function writeScale(store: ObjectStore, current: Scalable, body: unknown): Scale {
+function writeScale(store: ObjectStore, limits: Limits, current: Scalable, body: unknown): Scale {
   const b = body as Partial<Scale> | undefined
   const replicas = b?.spec?.replicas
   if (!Number.isInteger(replicas) || (replicas as number) < 0) {
@@ -60,19 +62,20 @@ function writeScale(store: ObjectStore, current: Scalable, body: unknown): Scale
   const next = structuredClone(current)
   next.spec.replicas = replicas as number
   next.metadata.resourceVersion = b?.metadata?.resourceVersion || current.metadata.resourceVersion
+  checkWorkloadLimits(next, current, () => nodeObjects(store), limits)
   return toScale(store.update(next) as Scalable)
 }
 
-export function registerScaleRoutes(app: Hono, path: string, group: string, store: ObjectStore): void {
+export function registerScaleRoutes(app: Hono, path: string, group: string, store: ObjectStore, limits: Limits): void {
   app.get(path, (c) => c.json(toScale(scalable(c, group, store))))
   app.put(path, async (c) => {
     const current = scalable(c, group, store)
     const body = await readJson(c)
     if (body === undefined) throw badRequest('the request body is empty', 'Send an autoscaling/v1 Scale')
-    return c.json(writeScale(store, current, body))
+    return c.json(writeScale(store, limits, current, body))
   })
   app.patch(path, async (c) => {
     const current = scalable(c, group, store)
-    return c.json(writeScale(store, current, mergePatch(toScale(current), await readJson(c))))
+    return c.json(writeScale(store, limits, current, mergePatch(toScale(current), await readJson(c))))
   })
 }

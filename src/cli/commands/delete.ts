@@ -59,7 +59,7 @@ export const deleteCommand = defineCommand<DeleteOptions>({
     const client = ctx.client()
     let targets: Array<{ kind: Kind; namespace: string; name: string }>
     if (o.files.length > 0) {
-      targets = (await readManifests(o.files, ctx)).map((m: AnyObject) => ({ kind: m.kind, namespace: m.metadata.namespace ?? ctx.namespace, name: m.metadata.name }))
+      targets = (await readManifests(o.files, ctx, 'name')).map((m: AnyObject) => ({ kind: m.kind, namespace: m.metadata.namespace ?? ctx.namespace, name: m.metadata.name }))
     } else {
       const { kinds, refs } = parseResourceArgs(o.args)
       if (kinds.length > 0 && !o.selector && !o.all) {

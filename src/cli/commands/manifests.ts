@@ -4,8 +4,11 @@
  * object's namespace settled as kubectl settles it (the manifest's, else -n, else "default";
  * a manifest naming another namespace than an explicit -n is refused).
  */
+import { invalidObjectError } from '../../api/field-errors.ts'
+import { nonFiniteFields } from '../../api/finite-numbers.ts'
 import { loadManifests } from '../../api/manifest.ts'
 import type { AnyObject } from '../../api/types.ts'
+import { assertServedKind } from '../../api/validate.ts'
 import { BatonError } from '../../errors/baton-error.ts'
 import { type CliContext, usageError } from '../command.ts'
 
@@ -14,12 +17,17 @@ export function filenames(flags: Record<string, unknown>): string[] {
   return Array.isArray(f) ? (f as string[]) : typeof f === 'string' ? [f] : []
 }
 
-export async function readManifests(files: readonly string[], ctx: CliContext): Promise<AnyObject[]> {
+/**
+ * @param use 'send' (apply, create): every object is checked as checkManifest does; 'name'
+ *   (delete): only its kind, since only its kind and name are sent.
+ */
+export async function readManifests(files: readonly string[], ctx: CliContext, use: 'send' | 'name' = 'send'): Promise<AnyObject[]> {
   if (files.length === 0) throw usageError('must specify one of -f and -k', 'e.g. baton apply -f deploy.yaml (or -f - for standard input)')
   const objects: AnyObject[] = []
   for (const file of files) {
     for (const obj of await loadManifests(file, () => ctx.io.readStdin())) {
-      const o = obj as AnyObject
+      const o = use === 'send' ? checkManifest(obj as AnyObject) : obj as AnyObject
+      if (use === 'name') assertServedKind(o)
       o.metadata = { ...o.metadata }
       const own = o.metadata.namespace
       if (own && ctx.namespaceExplicit && own !== ctx.namespace) {
@@ -34,6 +42,23 @@ export async function readManifests(files: readonly string[], ctx: CliContext): 
     }
   }
   return objects
+}
+
+/**
+ * What the client must know before it sends a manifest: that Baton serves its kind (its API
+ * path depends on it) and that every number survives JSON (NaN and Infinity would arrive as
+ * null, i.e. "not set"). Everything else is the server's to judge.
+ *
+ * @throws BatonError BATON_UNKNOWN_KIND, or BATON_INVALID naming each non-finite field.
+ */
+export function checkManifest(o: AnyObject): AnyObject {
+  const kind = assertServedKind(o)
+  const bad = nonFiniteFields(o)
+  if (bad.length > 0) {
+    const name = typeof o.metadata?.name === 'string' ? o.metadata.name : ''
+    throw invalidObjectError(kind, name, bad.map((e) => ({ ...e, hint: 'Write the number out (YAML .nan and .inf are not numbers Kubernetes accepts)' })))
+  }
+  return o
 }
 
 /**

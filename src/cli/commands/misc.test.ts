@@ -220,3 +220,13 @@ describe('verify', () => {
       expect(report).toMatchObject({ failed: 0, midAnswer: 0, concurrency: 4, versions: { v1: report.ok } })
     }))
 })
+
+describe('up bounds', () => {
+  it.each(['--max-pods=0', '--max-replicas=-1', '--max-request-body-bytes=3Mi', '--max-artifact-entries=1.5'])('refuses %s before starting a daemon', async (flag) => {
+    h = createHarness()
+    const res = await h.run(`up -d ${flag}`)
+    expect(res.code).toBe(1)
+    expect(res.err).toMatch(/flag: must be a positive integer/)
+    expect(res.err).toContain(flag.split('=')[0])
+  })
+})

@@ -94,6 +94,43 @@ describe('apply', () => {
     expect(none.err).toMatch(/^error: must specify one of -f and -k\n/)
   })
 
+  it.each([
+    { name: 'replicas: .nan', replicas: '  replicas: .nan\n', says: 'spec.replicas: Invalid value: NaN: must be a finite number' },
+    { name: 'replicas: .inf', replicas: '  replicas: .inf\n', says: 'spec.replicas: Invalid value: Infinity: must be a finite number' },
+    { name: 'replicas: -.inf', replicas: '  replicas: -.inf\n', says: 'spec.replicas: Invalid value: -Infinity: must be a finite number' },
+  ])('refuses $name instead of sending it as null (1 replica), storing nothing', async ({ replicas, says }) => {
+    const res = await h.run('apply -f -', { stdin: `${svcYaml}---\n${webYaml({ replicas })}` })
+    expect(res.code).toBe(1)
+    expect(res.err).toContain('The Deployment "web" is invalid')
+    expect(res.err).toContain(says)
+    expect(res.err).toMatch(/hint: /)
+    expect(h.store.list('Deployment').items).toHaveLength(0)
+    expect(h.store.list('Service').items).toHaveLength(0)
+  })
+
+  it('deletes by a manifest holding .nan: only its kind and name are sent', async () => {
+    await h.run('apply -f -', { stdin: webYaml() })
+    const res = await h.run('delete -f -', { stdin: webYaml({ replicas: '  replicas: .nan\n' }) })
+    expect(res).toMatchObject({ code: 0, out: 'deployment.apps "web" deleted\n' })
+  })
+
+  it.each([
+    { name: 'DaemonSet', head: 'apiVersion: apps/v1\nkind: DaemonSet', says: 'no matches for kind "DaemonSet" in version "apps/v1"' },
+    { name: 'Ingress', head: 'apiVersion: networking.k8s.io/v1\nkind: Ingress', says: 'no matches for kind "Ingress" in version "networking.k8s.io/v1"' },
+    { name: 'Job', head: 'apiVersion: batch/v1\nkind: Job', says: 'no matches for kind "Job" in version "batch/v1"' },
+    { name: 'a Deployment without apiVersion', head: 'kind: Deployment', says: 'no matches for kind "Deployment" in version ""' },
+  ])('refuses $name with the unknown-kind error, not a TypeError, storing nothing', async ({ head, says }) => {
+    const doc = `${head}\nmetadata:\n  name: x\nspec: {}\n`
+    for (const verb of ['apply', 'create', 'delete']) {
+      const res = await h.run(`${verb} -f -`, { stdin: `${svcYaml}---\n${doc}` })
+      expect(res.code).toBe(1)
+      expect(res.err).toContain(says)
+      expect(res.err).not.toMatch(/TypeError|Cannot read properties/)
+      expect(res.err).toMatch(/hint: .*Baton serves apps\/v1 Deployment/)
+    }
+    expect(h.store.list('Service').items).toHaveLength(0)
+  })
+
   it('refuses a manifest of another namespace than an explicit -n', async () => {
     const res = await h.run('apply -n prod -f -', { stdin: webYaml().replace('name: web', 'name: web\n  namespace: dev') })
     expect(res.code).toBe(1)
@@ -145,6 +182,13 @@ describe('delete, scale, set', () => {
     expect(pre.code).toBe(1)
     expect(pre.err).toMatch(/^error: Expected replicas to be 3, was 5\n/)
     expect((await h.run('scale deployment web')).err).toMatch(/^error: required flag\(s\) "replicas" not set/)
+  })
+
+  it.each(['.nan', '.inf', 'NaN', 'Infinity', '-1', '1.5', '1e400'])('refuses --replicas=%s, leaving the size as it was', async (v) => {
+    const res = await h.run(`scale deployment web --replicas=${v}`)
+    expect(res.code).toBe(1)
+    expect(res.err).toContain(`--replicas must be a non-negative integer, not "${v}"`)
+    expect(web().spec.replicas).toBe(3)
   })
 
   it('sets an image with --record, and names an unknown container', async () => {

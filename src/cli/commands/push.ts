@@ -1,10 +1,12 @@
 /**
  * @module
  * `baton push NAME:TAG PATH [--force]`: a directory is packed (gzip tar) and sent to the
- * daemon's artifact store; a .tar.gz is sent as it is. Images in manifests then name it
- * (`image: web:v2`).
+ * daemon's artifact store; a .tar.gz is sent as it is. Either way the archive is streamed,
+ * never held whole in memory. Images in manifests then name it (`image: web:v2`).
  */
-import { readFile, stat } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { Readable } from 'node:stream'
 import { create } from 'tar'
 import { BatonError } from '../../errors/baton-error.ts'
 import { bool, defineCommand, usageError } from '../command.ts'
@@ -15,10 +17,9 @@ export interface PushOptions {
   force: boolean
 }
 
-export async function packDirectory(dir: string): Promise<Uint8Array> {
-  const chunks: Buffer[] = []
-  for await (const chunk of create({ gzip: true, cwd: dir, portable: true }, ['.']) as AsyncIterable<Buffer>) chunks.push(chunk)
-  return Buffer.concat(chunks)
+/** The directory as a gzip tar stream, packed while it is sent. */
+export function packDirectory(dir: string): ReadableStream<Uint8Array> {
+  return Readable.toWeb(Readable.from(create({ gzip: true, cwd: dir, portable: true }, ['.']) as AsyncIterable<Buffer>)) as ReadableStream<Uint8Array>
 }
 
 export const pushCommand = defineCommand<PushOptions>({
@@ -36,7 +37,7 @@ export const pushCommand = defineCommand<PushOptions>({
   async run(o, ctx) {
     const info = await stat(o.path).catch(() => undefined)
     if (!info) throw new BatonError('BATON_USAGE', `the path "${o.path}" does not exist`, { hint: 'Push a directory or a .tar.gz file' })
-    const archive = info.isDirectory() ? await packDirectory(o.path) : new Uint8Array(await readFile(o.path))
+    const archive = info.isDirectory() ? packDirectory(o.path) : (Readable.toWeb(createReadStream(o.path)) as ReadableStream<Uint8Array>)
     const pushed = await ctx.client().push(o.ref, archive, o.force)
     ctx.io.out.write(`${pushed.name}:${pushed.tag ?? 'latest'} pushed (digest ${pushed.digest}, ${pushed.size} bytes)\n`)
     return 0

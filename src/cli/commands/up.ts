@@ -25,7 +25,19 @@ export interface UpOptions {
   eventTtl?: string
   /** Passed through: the listen address of services that do not set one. */
   serviceHost?: string
+  /** Passed through to the daemon, which checks them: `--max-replicas=N` and the other bounds. */
+  limitArgs?: string[]
 }
+
+/** The daemon's bounds (api/limits.ts), passed through as given. */
+const LIMIT_FLAGS = [
+  ['maxReplicas', '--max-replicas', 'Most replicas one Deployment/ReplicaSet/StatefulSet may ask for (default 1000)'],
+  ['maxPods', '--max-pods', "Most pods the node runs, as the kubelet's --max-pods (default 110)"],
+  ['maxRequestBodyBytes', '--max-request-body-bytes', 'Largest API request body in bytes (default 3145728, 3 MiB)'],
+  ['maxArtifactUploadBytes', '--max-artifact-upload-bytes', 'Largest artifact upload in bytes, compressed (default 1 GiB)'],
+  ['maxArtifactBytes', '--max-artifact-bytes', 'Largest artifact in bytes once unpacked (default 4 GiB)'],
+  ['maxArtifactEntries', '--max-artifact-entries', 'Most files, directories and links in one artifact (default 100000)'],
+] as const
 
 function lastLines(file: string, n: number): string {
   try {
@@ -65,13 +77,21 @@ export const upCommand = defineCommand<UpOptions>({
     { flags: '--port <port>', description: 'The API port on 127.0.0.1', default: String(DEFAULT_API_PORT) },
     { flags: '--event-ttl <duration>', description: 'How long Events are kept after they last occurred (default 1h)' },
     { flags: '--service-host <host>', description: 'Listen address for services that set none (default 127.0.0.1)' },
+    ...LIMIT_FLAGS.map(([, flag, description]) => ({ flags: `${flag} <n>`, description })),
   ],
   complete(_args, flags) {
     const port = Number(str(flags.port) ?? DEFAULT_API_PORT)
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError(`invalid --port "${String(flags.port)}"`, 'Use a port number between 1 and 65535')
     const eventTtl = str(flags.eventTtl)
     const serviceHost = str(flags.serviceHost)
-    return { detach: bool(flags.detach), port, ...(eventTtl ? { eventTtl } : {}), ...(serviceHost ? { serviceHost } : {}) }
+    const limitArgs = LIMIT_FLAGS.flatMap(([key, flag]) => {
+      const v = str(flags[key])
+      if (v === undefined) return []
+      const n = Number(v)
+      if (!Number.isSafeInteger(n) || n < 1) throw usageError(`invalid argument "${v}" for "${flag}" flag: must be a positive integer`, `e.g. ${flag}=1000`)
+      return [flag, v]
+    })
+    return { detach: bool(flags.detach), port, ...(eventTtl ? { eventTtl } : {}), ...(serviceHost ? { serviceHost } : {}), ...(limitArgs.length > 0 ? { limitArgs } : {}) }
   },
   async run(o, ctx) {
     const { dataDir } = ctx.connection()
@@ -87,6 +107,7 @@ export const upCommand = defineCommand<UpOptions>({
     const args = [...DAEMON_V8_FLAGS, entry, '--data-dir', dataDir, '--port', String(o.port)]
     if (o.eventTtl) args.push('--event-ttl', o.eventTtl)
     if (o.serviceHost) args.push('--service-host', o.serviceHost)
+    args.push(...(o.limitArgs ?? []))
     if (!o.detach) {
       const child = spawn(process.execPath, args, { stdio: 'inherit', env: childNodeEnv() })
       const forward = () => child.kill('SIGINT')

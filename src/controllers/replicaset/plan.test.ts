@@ -36,6 +36,17 @@ describe('planReplicaSet', () => {
     expect(plan.delete.map((p) => p.metadata.name)).toEqual(deleted)
   })
 
+  it('creates and deletes at most burstReplicas (500) pods per sync', () => {
+    const huge = aReplicaSet({ name: 'web-abc12', replicas: 1_000_000 })
+    expect(planReplicaSet(huge, []).create).toBe(500)
+    expect(planReplicaSet(huge, ['a', 'b'].map(running)).create).toBe(500)
+    const few = aReplicaSet({ name: 'web-abc12', replicas: 499 })
+    expect(planReplicaSet(few, []).create).toBe(499)
+    const none = aReplicaSet({ name: 'web-abc12', replicas: 0 })
+    const many = Array.from({ length: 700 }, (_, i) => running(`p${i}`))
+    expect(planReplicaSet(none, many).delete).toHaveLength(500)
+  })
+
   it('does nothing for a ReplicaSet that is being deleted', () => {
     const dying = { ...rs, metadata: { ...rs.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } }
     expect(planReplicaSet(dying, [])).toEqual({ create: 0, delete: [] })

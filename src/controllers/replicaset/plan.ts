@@ -7,6 +7,9 @@
  * (Succeeded/Failed), as in Kubernetes' FilterActivePods: a pod being shut down is already
  * replaced, so a scale-down never waits for graceful termination.
  *
+ * One sync creates or deletes at most BURST_REPLICAS (500) pods, as Kubernetes' manageReplicas
+ * does; the next sync, woken by those pods' events, does the rest.
+ *
  * @example
  * // spec.replicas 3, pods: 2 running + 1 terminating → create 2
  * planReplicaSet(rs, pods) // { create: 2, delete: [] }
@@ -15,6 +18,7 @@ import type { KObject, Pod, ReplicaSet } from '../../api/types.ts'
 import { isPodReady, podReadyCondition } from '../../api/pod-readiness.ts'
 import { isPodActive } from '../../rollout/availability.ts'
 import { podsToDelete } from './delete-order.ts'
+import { BURST_REPLICAS } from './slow-start.ts'
 
 export interface ReplicaSetPlan {
   /** Pods to create; the executor names them `<rs>-<suffix>`. */
@@ -27,7 +31,9 @@ export function planReplicaSet(rs: ReplicaSet, pods: readonly Pod[]): ReplicaSet
   if (rs.metadata.deletionTimestamp) return { create: 0, delete: [] }
   const active = pods.filter(isPodActive)
   const diff = active.length - (rs.spec.replicas ?? 1)
-  return diff < 0 ? { create: -diff, delete: [] } : { create: 0, delete: podsToDelete(active, diff) }
+  return diff < 0
+    ? { create: Math.min(-diff, BURST_REPLICAS), delete: [] }
+    : { create: 0, delete: podsToDelete(active, Math.min(diff, BURST_REPLICAS)) }
 }
 
 /**

@@ -100,3 +100,50 @@ describe('ReplicaSet controller', () => {
     expect(rsNamed('web-abc12').status?.availableReplicas).toBe(1)
   })
 })
+
+describe('ReplicaSet controller bursts and slow start', () => {
+  it('creates at most burstReplicas (500) pods per sync; the pods it made wake it for the rest', () => {
+    const { store, runner, podsOf } = setup()
+    const rs = create(store, aReplicaSet({ name: 'web-abc12', replicas: 1200 }))
+    runner.processNextItem()
+    expect(podsOf(rs)).toHaveLength(500)
+    runner.processNextItem()
+    expect(podsOf(rs)).toHaveLength(1000)
+    runner.runUntilIdle()
+    expect(podsOf(rs)).toHaveLength(1200)
+  })
+
+  it('stops creating after the first batch with a failure, keeps the status true, and retries with back-off', () => {
+    const clock = new FakeClock()
+    const ids = sequentialIds()
+    const store = createMemoryStore({ clock, ids })
+    let podCreates = 0
+    let failFrom = 5
+    const failing = new Proxy(store, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop)
+        if (prop !== 'create') return typeof value === 'function' ? value.bind(target) : value
+        return (obj: { kind: string }) => {
+          if (obj.kind === 'Pod' && ++podCreates >= failFrom) throw new Error('store full')
+          return target.create(obj as never)
+        }
+      },
+    })
+    const cache = new ObjectCache(store, ['ReplicaSet', 'Pod'])
+    const controller = createReplicaSetController({ store: failing, cache, clock, ids, logger: silentLogger })
+    const runner = new ControllerRunner(controller, { cache, clock, logger: silentLogger })
+    runner.start()
+    cache.start()
+    const rs = create(store, aReplicaSet({ name: 'web-abc12', replicas: 10 }))
+    runner.processNextItem()
+    // Batches 1, 2, 4: creates from the 5th on fail; the third batch still makes all its calls, then stops.
+    expect(podCreates).toBe(7)
+    const pods = () => store.list('Pod').items.filter((p) => p.metadata.ownerReferences?.[0]?.uid === rs.metadata.uid)
+    expect(pods()).toHaveLength(4)
+    expect((store.get('ReplicaSet', 'default', 'web-abc12') as ReplicaSet).status?.replicas).toBe(4)
+    failFrom = Number.POSITIVE_INFINITY
+    clock.advance(10)
+    runner.runUntilIdle()
+    expect(pods()).toHaveLength(10)
+  })
+})

@@ -24,6 +24,7 @@ import type { ControllerDeps } from '../controller-deps.ts'
 import { countReplicaSetPods } from '../../rollout/availability.ts'
 import { recordEvent } from '../../events/record-event.ts'
 import { planReplicaSet, podChangeMatters, podFromTemplate } from './plan.ts'
+import { SLOW_START_INITIAL_BATCH_SIZE, slowStartBatch } from './slow-start.ts'
 
 export const REPLICASET_CONTROLLER = 'replicaset-controller'
 
@@ -46,12 +47,15 @@ export function reconcileReplicaSet(deps: ControllerDeps, key: string): Reconcil
 
   let pods = cache.ownedBy('Pod', uid)
   const plan = planReplicaSet(rs, pods)
-  for (let i = 0; i < plan.create; i++) createPod(deps, rs)
+  // Creates ramp up 1, 2, 4, … and stop at the first batch with a failure (slow-start.ts).
+  const created = slowStartBatch(plan.create, SLOW_START_INITIAL_BATCH_SIZE, () => void createPod(deps, rs))
   for (const pod of plan.delete) deletePod(deps, rs, pod)
   if (plan.create > 0 || plan.delete.length > 0) pods = cache.ownedBy('Pod', uid)
 
+  // As syncReplicaSet: the status is written from what exists, then a failed create is retried with back-off.
   const { status, recheckAfterMs } = countReplicaSetPods(rs, pods, clock.now())
   if (!sameStatus(rs.status, status)) store.updateStatus<'ReplicaSet'>({ ...rs, status })
+  if (created.error !== undefined) throw created.error
   return recheckAfterMs === undefined ? {} : { requeueAfterMs: recheckAfterMs }
 }
 

@@ -48,6 +48,8 @@ export class PodWorker {
   #startTime: number
   #terminating: Promise<void> | undefined
   #gone = false
+  /** The last state.json written, as #persist compares it. */
+  #persisted: string | undefined
 
   constructor(ctx: AgentContext, pod: Pod) {
     this.#ctx = ctx
@@ -187,8 +189,14 @@ export class PodWorker {
       portMappings: this.#portMappings,
       containers: this.#supervisors.map((s) => s.saved()),
     }
+    // A container's waiting reason is not needed to re-adopt it (one without a process is
+    // started afresh), and it alternates ErrImagePull / ImagePullBackOff on every pull retry:
+    // rewriting the file for that alone cost 1000 waiting pods seconds of synchronous renames.
+    const durable = JSON.stringify(state, (k, v: unknown) => (k === 'waiting' ? undefined : v))
+    if (durable === this.#persisted) return
     try {
       writePodState(this.#dir, state)
+      this.#persisted = durable
     } catch (err) {
       this.#log.error('pod state not saved', { err })
     }

@@ -17,7 +17,7 @@
 import type { Pod } from '../../api/types.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
 import { LogCollector } from '../../logs/log-collector.ts'
-import type { Clock } from '../../platform/clock.ts'
+import type { Clock, TimerHandle } from '../../platform/clock.ts'
 import { envValue } from '../../platform/env.ts'
 import { randomIds, type IdSource } from '../../platform/ids.ts'
 import { silentLogger, type Logger } from '../../platform/logger.ts'
@@ -30,6 +30,9 @@ import { PodWorker, type AgentContext } from './pod-worker.ts'
 import { DEFAULT_PORT_RANGE, PortAllocator, type PortRange } from './port-allocator.ts'
 import { adoptReplica } from './replica-process.ts'
 import { killContainer } from './termination.ts'
+
+/** Pods synced per task while a burst of them waits (see drain). */
+const POD_SYNCS_PER_TASK = 20
 
 export interface ProcessNodeAgentOptions {
   store: ObjectStore
@@ -108,16 +111,26 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
     startWorker(pod)
   }
 
+  // A burst of new pods (a ReplicaSet creates up to 500 in one sync) is taken on a few at a
+  // time, one task each, so that API requests are answered between them instead of after.
+  let draining: TimerHandle | undefined
+  const drain = () => {
+    draining = undefined
+    let n = 0
+    for (const k of pending) {
+      if (n++ === POD_SYNCS_PER_TASK) {
+        draining = clock.setTimeout(drain, 0)
+        return
+      }
+      pending.delete(k)
+      sync(k)
+    }
+  }
+
   const enqueue = (pod: Pod) => {
     const key = keyOf(pod)
     if (pod.spec.nodeName !== nodeName && ![...workers.values()].some((w) => w.key === key)) return
-    if (pending.size === 0) {
-      queueMicrotask(() => {
-        const keys = pending
-        pending = new Set()
-        for (const k of keys) sync(k)
-      })
-    }
+    if (pending.size === 0 && !draining) queueMicrotask(drain)
     pending.add(key)
   }
 
@@ -165,6 +178,9 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
     async stop(stopOpts = {}) {
       unsubscribe?.()
       unsubscribe = undefined
+      draining?.cancel()
+      draining = undefined
+      pending.clear()
       const all = [...workers.values()]
       await Promise.all(all.map((w) => w.shutdown(stopOpts.stopPods === true)))
       while (background.size > 0) await Promise.all([...background])

@@ -46,6 +46,8 @@ export interface StartOptions {
   servicePort?: number
   /** Images to push besides web:v1 and web:v2: name:tag -> directory. */
   images?: Record<string, string>
+  /** More `baton up` flags, e.g. ['--max-pods', '1000']. */
+  upArgs?: readonly string[]
 }
 
 export interface Baton {
@@ -118,7 +120,7 @@ export async function startBaton(opts: StartOptions = {}): Promise<Baton> {
   const port = await freePort()
   const servicePort = await pickServicePort(opts.servicePort)
   const cli = (args: readonly string[], o?: CliOptions) => runCli(dataDir, args, o)
-  const up = async () => void expectOk('baton up -d', await cli(['up', '-d', '--port', String(port)]))
+  const up = async () => void expectOk('baton up -d', await cli(['up', '-d', '--port', String(port), ...(opts.upArgs ?? [])]))
   let applied = 0
 
   const baton: Baton = {
