@@ -4,6 +4,7 @@
  */
 import type { AnyCommand } from '../command.ts'
 import { dashboardCommand } from '../../dashboard/dashboard-command.ts'
+import { annotateCommand } from './annotate.ts'
 import { applyCommand } from './apply.ts'
 import { completionCommand } from './completion.ts'
 import { createCommand } from './create.ts'
@@ -12,7 +13,9 @@ import { demoCommand } from './demo.ts'
 import { describeCommand } from './describe.ts'
 import { downCommand } from './down.ts'
 import { getCommand } from './get.ts'
+import { labelCommand } from './label.ts'
 import { logsCommand } from './logs.ts'
+import { patchCommand } from './patch.ts'
 import { pushCommand } from './push.ts'
 import { rolloutHistoryCommand } from './rollout-history.ts'
 import { rolloutPauseCommand, rolloutResumeCommand } from './rollout-pause-resume.ts'
@@ -25,6 +28,7 @@ import { setEnvCommand } from './set-env.ts'
 import { setImageCommand } from './set-image.ts'
 import { upCommand } from './up.ts'
 import { verifyCommand } from './verify.ts'
+import { waitCommand } from './wait.ts'
 import { versionCommand } from './version.ts'
 
 export const COMMANDS: readonly AnyCommand[] = [
@@ -36,6 +40,10 @@ export const COMMANDS: readonly AnyCommand[] = [
   describeCommand,
   deleteCommand,
   scaleCommand,
+  labelCommand,
+  annotateCommand,
+  patchCommand,
+  waitCommand,
   setImageCommand,
   setEnvCommand,
   rolloutStatusCommand,

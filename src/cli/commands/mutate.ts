@@ -13,7 +13,8 @@ const MAX_ATTEMPTS = 5
 
 /**
  * Applies `change` to a fresh copy until the write lands. `change` returns false when there
- * is nothing to write (the object already is as wanted).
+ * is nothing to write (the object already is as wanted). With `retryConflicts: false` a
+ * conflict is the answer (a --resource-version precondition set by `change`).
  */
 export async function updateWithRetry<K extends Kind>(
   client: ApiClient,
@@ -21,6 +22,7 @@ export async function updateWithRetry<K extends Kind>(
   namespace: string,
   name: string,
   change: (obj: KindMap[K]) => boolean | void,
+  opts: { retryConflicts?: boolean } = {},
 ): Promise<{ obj: KindMap[K]; changed: boolean }> {
   for (let attempt = 1; ; attempt++) {
     const obj = await client.get(kind, namespace, name)
@@ -29,7 +31,7 @@ export async function updateWithRetry<K extends Kind>(
       return { obj: await client.update(obj), changed: true }
     } catch (err) {
       const conflict = (err as { code?: string }).code === 'BATON_CONFLICT'
-      if (!conflict || attempt >= MAX_ATTEMPTS) throw err
+      if (!conflict || attempt >= MAX_ATTEMPTS || opts.retryConflicts === false) throw err
     }
   }
 }
