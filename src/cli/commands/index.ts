@@ -12,6 +12,7 @@ import { deleteCommand } from './delete.ts'
 import { demoCommand } from './demo.ts'
 import { describeCommand } from './describe.ts'
 import { downCommand } from './down.ts'
+import { exposeCommand } from './expose.ts'
 import { getCommand } from './get.ts'
 import { labelCommand } from './label.ts'
 import { logsCommand } from './logs.ts'
@@ -23,6 +24,7 @@ import { rolloutPlanCommand } from './rollout-plan.ts'
 import { rolloutRestartCommand } from './rollout-restart.ts'
 import { rolloutStatusCommand } from './rollout-status.ts'
 import { rolloutUndoCommand } from './rollout-undo.ts'
+import { runCommand } from './run.ts'
 import { scaleCommand } from './scale.ts'
 import { setEnvCommand } from './set-env.ts'
 import { setImageCommand } from './set-image.ts'
@@ -44,6 +46,8 @@ export const COMMANDS: readonly AnyCommand[] = [
   annotateCommand,
   patchCommand,
   waitCommand,
+  exposeCommand,
+  runCommand,
   setImageCommand,
   setEnvCommand,
   rolloutStatusCommand,
