@@ -12,6 +12,7 @@ import { deleteCommand } from './delete.ts'
 import { demoCommand } from './demo.ts'
 import { describeCommand } from './describe.ts'
 import { downCommand } from './down.ts'
+import { editCommand } from './edit.ts'
 import { exposeCommand } from './expose.ts'
 import { getCommand } from './get.ts'
 import { labelCommand } from './label.ts'
@@ -48,6 +49,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   waitCommand,
   exposeCommand,
   runCommand,
+  editCommand,
   setImageCommand,
   setEnvCommand,
   rolloutStatusCommand,

@@ -30,6 +30,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   entry(['wait'], async () => (await import('./wait.ts')).waitCommand),
   entry(['expose'], async () => (await import('./expose.ts')).exposeCommand),
   entry(['run'], async () => (await import('./run.ts')).runCommand),
+  entry(['edit'], async () => (await import('./edit.ts')).editCommand),
   entry(['set', 'image'], async () => (await import('./set-image.ts')).setImageCommand),
   entry(['set', 'env'], async () => (await import('./set-env.ts')).setEnvCommand),
   entry(['rollout', 'status'], async () => (await import('./rollout-status.ts')).rolloutStatusCommand),
