@@ -60,6 +60,18 @@ describe('get -o jsonpath', () => {
     expect((await h.run(`get deploy --sort-by=.metadata.name -o jsonpath-as-json={.items[*].spec.replicas}`)).out).toBe('[\n    1,\n    3\n]\n')
   })
 
+  it('prints each change with the same template under -w', async () => {
+    seedDeployments()
+    const abort = new AbortController()
+    const running = h.start(`get deploy web -w -o 'jsonpath={.metadata.name} {.status.readyReplicas}{"\\n"}'`, { signal: abort.signal })
+    await running.waitFor('web \n')
+    const d = h.store.get('Deployment', 'default', 'web')!
+    h.store.updateStatus({ ...d, status: { readyReplicas: 3, replicas: 3 } })
+    await running.waitFor('web 3\n')
+    abort.abort()
+    expect((await running.result).out).toBe('web \nweb 3\n')
+  })
+
   it('prints nothing (and no "No resources found") for an empty listing', async () => {
     expect(await h.run('get pods -o "jsonpath={.items[*].metadata.name}"')).toEqual({ code: 0, out: '', err: '' })
   })
@@ -153,6 +165,15 @@ describe('get table flags', () => {
     expect((await h.run('get pods --field-selector status.phase=Running --sort-by=.metadata.name -o name')).out).toBe('pod/web-1\npod/web-10\n')
     expect((await h.run('get pods --field-selector=status.phase!=Running,metadata.name!=x -o name')).out).toBe('pod/web-2\n')
     expect((await h.run('get pods --field-selector metadata.name=nope')).err).toBe('No resources found in default namespace.\n')
+  })
+
+  it.each([
+    { argv: 'get pods --show-labels -o json', err: 'error: --show-labels option cannot be used with json printer' },
+    { argv: 'get pods -L app -o jsonpath={.items}', err: 'error: --label-columns option cannot be used with jsonpath printer' },
+  ])('refuses label columns outside tables: $argv', async ({ argv, err }) => {
+    const res = await h.run(argv)
+    expect(res.code).toBe(1)
+    expect(res.err.startsWith(err)).toBe(true)
   })
 
   it('refuses a name together with a selector', async () => {

@@ -77,6 +77,10 @@ export const getCommand = defineCommand<GetOptions>({
       throw usageError('watch is only supported on individual resources and resource collections', 'Watch one type at a time')
     }
     if ((o.selector || o.fieldSelector) && o.resources.refs.length > 0) throw usageError('name cannot be provided when a selector is specified')
+    const table = o.template === undefined && (o.output === 'table' || o.output === 'wide')
+    const format = o.template ? o.template.kind : o.output
+    if (o.showLabels && !table) throw usageError(`--show-labels option cannot be used with ${format} printer`, 'Print labels in a table (the default or -o wide), or select them with jsonpath')
+    if (o.labelColumns.length > 0 && !table) throw usageError(`--label-columns option cannot be used with ${format} printer`, 'Use -L with a table (the default or -o wide)')
     if (o.sortBy && o.watch) throw usageError('--sort-by cannot be combined with --watch', 'Sort a listing, or watch without sorting')
   },
   async run(o, ctx) {
