@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Deployment } from '../../api/types.ts'
 import { aDeployment, aPod, aService } from '../testing/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
@@ -58,6 +59,14 @@ describe('get -o jsonpath', () => {
   it('prints results as JSON with jsonpath-as-json', async () => {
     seedDeployments()
     expect((await h.run(`get deploy --sort-by=.metadata.name -o jsonpath-as-json={.items[*].spec.replicas}`)).out).toBe('[\n    1,\n    3\n]\n')
+  })
+
+  it('reads -o=FORMAT and -n=NS as kubectl does, leaving words after -- alone', async () => {
+    seedDeployments()
+    expect((await h.run('get deploy web -o=jsonpath={.kind} -n=default')).out).toBe('Deployment')
+    expect((await h.run('get deploy web -o=name')).out).toBe('deployment.apps/web\n')
+    expect((await h.run('create deployment w --image=i:1 -- sh -c=x')).code).toBe(0)
+    expect((h.store.get('Deployment', 'default', 'w') as Deployment).spec.template.spec.containers[0]!.command).toEqual(['sh', '-c=x'])
   })
 
   it('prints each change with the same template under -w', async () => {
