@@ -76,8 +76,8 @@ export const annotateCommand = defineCommand<AnnotateOptions>({
         },
         { retryConflicts: !o.resourceVersion },
       )
-      ctx.io.out.write(`${qualifiedSingular(t.kind)}/${t.name} annotated\n`)
       if (o.list) list(obj.metadata.annotations)
+      else ctx.io.out.write(`${qualifiedSingular(t.kind)}/${t.name} annotated\n`)
     }
     return 0
   },

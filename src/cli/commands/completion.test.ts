@@ -20,7 +20,7 @@ printf '%s\\n' "\${COMPREPLY[@]}"
 describe('completion', () => {
   it('reads the flags of a command spec', () => {
     expect(flagsOf(labelCommand).slice(0, 2)).toEqual([
-      { long: 'overwrite', takesValue: false, description: 'Replace a label that already has another value' },
+      { long: 'overwrite', takesValue: false, description: 'Replace a label that already exists (without it, that is refused)' },
       { long: 'list', takesValue: false, description: "Print the object's labels, one KEY=VALUE a line" },
     ])
   })

@@ -34,13 +34,15 @@ describe('baton label', () => {
     await h.run('label deploy web tier=front')
     expect((await h.run('label deploy web tier-')).out).toBe('deployment.apps/web unlabeled\n')
     expect(labels()).toEqual({ app: 'web' })
-    expect((await h.run('label deploy web app=web')).out).toBe('deployment.apps/web not labeled\n')
+    expect((await h.run('label deploy web app=web --overwrite')).out).toBe('deployment.apps/web not labeled\n')
+    expect((await h.run('label deploy web app=web')).err).toMatch(/^error: 'app' already has a value \(web\), and --overwrite is false\n/)
     expect((await h.run('label deploy web gone-')).out).toBe('label "gone" not found.\ndeployment.apps/web not labeled\n')
   })
 
-  it('lists labels with --list', async () => {
+  it('lists labels with --list, after the changes given with it', async () => {
     await h.run('label deploy web tier=front')
     expect((await h.run('label deploy web --list')).out).toBe('app=web\ntier=front\n')
+    expect((await h.run('label deploy web --list tier- x=1')).out).toBe('app=web\nx=1\n')
   })
 
   it('labels every object matching -l', async () => {
@@ -51,10 +53,13 @@ describe('baton label', () => {
     expect(h.store.get('Pod', 'default', 'c')!.metadata.labels).toEqual({ app: 'db' })
   })
 
-  it('is refused by the server for an invalid label value, with the field', async () => {
-    const res = await h.run('label deploy web tier=not/valid')
-    expect(res.code).toBe(1)
-    expect(res.err).toMatch(/^Error from server \(Invalid\): The Deployment "web" is invalid\n\* metadata\.labels: Invalid value: "not\/valid"/)
+  it('refuses an invalid label value before sending it, and the server refuses an invalid key with the field', async () => {
+    const value = await h.run('label deploy web tier=not/valid')
+    expect(value.code).toBe(1)
+    expect(value.err).toMatch(/^error: invalid label value: "tier=not\/valid": a valid label must be an empty string or consist of/)
+    const key = await h.run('label deploy web bad_key_=x')
+    expect(key.code).toBe(1)
+    expect(key.err).toMatch(/^Error from server \(Invalid\): The Deployment "web" is invalid\n\* metadata\.labels: /)
     expect(labels()).toEqual({ app: 'web' })
   })
 
@@ -69,7 +74,8 @@ describe('baton label', () => {
   it.each([
     { argv: 'label deploy web', err: 'error: at least one label update is required' },
     { argv: 'label deploy tier=front', err: 'error: resource(s) were provided, but no name was specified' },
-    { argv: 'label deploy web a=1 a-', err: 'error: can not both modify and remove labels in the same command: a' },
+    { argv: 'label deploy web a=1 a-', err: 'error: can not both modify and remove a label in the same command' },
+    { argv: 'label deploy web a=b=c', err: 'error: invalid label spec: a=b=c' },
   ])('usage errors: $argv', async ({ argv, err }) => {
     const res = await h.run(argv)
     expect(res.code).toBe(1)
@@ -87,6 +93,15 @@ describe('baton annotate', () => {
     expect((await h.run('annotate deploy/web owner=team-b --overwrite')).out).toBe('deployment.apps/web annotated\n')
     expect((await h.run('annotate deploy/web owner- note-')).out).toBe('deployment.apps/web annotated\n')
     expect(annotations()).toBeUndefined()
+  })
+
+  it('allows the same value and always the change-cause; lists every clash', async () => {
+    await h.run("annotate deploy web a=1 b=2 kubernetes.io/change-cause=first")
+    expect((await h.run('annotate deploy web a=1 kubernetes.io/change-cause=second')).out).toBe('deployment.apps/web annotated\n')
+    expect(annotations()).toEqual({ a: '1', b: '2', 'kubernetes.io/change-cause': 'second' })
+    expect((await h.run('annotate deploy web a=9 b=9')).err).toMatch(
+      /^error: --overwrite is false but found the following declared annotation\(s\): 'a' already has a value \(1\); 'b' already has a value \(2\)\n/,
+    )
   })
 
   it('lists annotations with --list', async () => {

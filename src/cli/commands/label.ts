@@ -33,7 +33,7 @@ export const labelCommand = defineCommand<LabelOptions>({
     '  baton label deploy web --list',
   ].join('\n'),
   flags: [
-    { flags: '--overwrite', description: 'Replace a label that already has another value' },
+    { flags: '--overwrite', description: 'Replace a label that already exists (without it, that is refused)' },
     { flags: '--list', description: "Print the object's labels, one KEY=VALUE a line" },
     { flags: '-l, --selector <selector>', description: 'Label every object of the type that matches this selector' },
     { flags: '--all', description: 'Label every object of the type in the namespace' },
@@ -83,12 +83,14 @@ export const labelCommand = defineCommand<LabelOptions>({
         { retryConflicts: !o.resourceVersion },
       )
       for (const k of missing) ctx.io.out.write(`label "${k}" not found.\n`)
-      const onlyRemoved = changed && Object.keys(obj.metadata.labels ?? {}).length < Object.keys(before ?? {}).length && !o.overwrite
-      ctx.io.out.write(`${name} ${!changed ? 'not labeled' : onlyRemoved ? 'unlabeled' : 'labeled'}\n`)
+      // --list with changes prints the labels instead of the message, as kubectl does.
       if (o.list) {
         const labels = obj.metadata.labels ?? {}
         for (const k of Object.keys(labels).sort()) ctx.io.out.write(`${k}=${labels[k]}\n`)
+        continue
       }
+      const onlyRemoved = changed && Object.keys(obj.metadata.labels ?? {}).length < Object.keys(before ?? {}).length && !o.overwrite
+      ctx.io.out.write(`${name} ${!changed ? 'not labeled' : onlyRemoved ? 'unlabeled' : 'labeled'}\n`)
     }
     return 0
   },

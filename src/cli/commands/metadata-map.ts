@@ -5,7 +5,9 @@
  * -l / --all), and the change itself on a fresh copy of each object: an existing key is only
  * replaced with --overwrite, a removed key that is not there is no error.
  */
+import { labelValueErrors } from '../../api/names.ts'
 import { qualifiedResource } from '../../api/resources.ts'
+import { CHANGE_CAUSE_ANNOTATION } from '../../rollout/annotations.ts'
 import type { Kind } from '../../api/types.ts'
 import { BatonError } from '../../errors/baton-error.ts'
 import type { CliContext } from '../command.ts'
@@ -34,8 +36,14 @@ export function splitChangeArgs(args: readonly string[], what: 'label' | 'annota
   }
   const bad = [...changes.set.map((s) => s.key), ...changes.remove].find((k) => k === '')
   if (bad !== undefined) throw usageError(`invalid ${what} spec: a key is empty`, `Write ${what}s as KEY=VALUE, or KEY- to remove one`)
-  const both = changes.set.find((s) => changes.remove.includes(s.key))
-  if (both) throw usageError(`can not both modify and remove ${what}s in the same command: ${both.key}`)
+  if (changes.set.some((s) => changes.remove.includes(s.key))) throw usageError(`can not both modify and remove ${what === 'label' ? 'a label' : 'an annotation'} in the same command`)
+  if (what === 'label') {
+    for (const { key, value } of changes.set) {
+      if (value.includes('=')) throw usageError(`invalid label spec: ${key}=${value}`, 'Write labels as KEY=VALUE')
+      const errs = labelValueErrors(value)
+      if (errs.length > 0) throw usageError(`invalid label value: "${key}=${value}": ${errs.join(';')}`)
+    }
+  }
   return { resources, changes }
 }
 
@@ -62,8 +70,9 @@ export async function resolveTargets(resources: readonly string[], o: { selector
 }
 
 /**
- * Applies `changes` to `map` (labels or annotations) in place; returns the new map or undefined
- * when it ends empty. Throws when a key has another value and `overwrite` is false.
+ * Applies `changes` to `map` (labels or annotations); returns the new map or undefined when it
+ * ends empty. Without `overwrite` kubectl refuses a label that exists at all, and an annotation
+ * that has another value (except the change-cause, which is always rewritten).
  */
 export function applyMapChanges(
   current: Record<string, string> | undefined,
@@ -73,14 +82,17 @@ export function applyMapChanges(
 ): Record<string, string> | undefined {
   const map = { ...current }
   if (!overwrite) {
-    const clashes = changes.set.filter((s) => map[s.key] !== undefined && map[s.key] !== s.value)
-    if (clashes.length > 0) {
-      const list = clashes.map((c) => `'${c.key}' already has a value (${map[c.key]})`).join(', ')
-      throw new BatonError(
-        'BATON_CONFLICT',
-        describe.what === 'label' ? `${list}, and --overwrite is false` : `--overwrite is false but found the following declared annotation(s): ${list}`,
-        { hint: `Pass --overwrite to replace the value on ${qualifiedResource(describe.kind)} "${describe.name}"` },
-      )
+    const hint = { hint: `Pass --overwrite to replace the value on ${qualifiedResource(describe.kind)} "${describe.name}"` }
+    if (describe.what === 'label') {
+      const clashes = changes.set.filter((s) => map[s.key] !== undefined).map((c) => `'${c.key}' already has a value (${map[c.key]}), and --overwrite is false`)
+      // kubectl aggregates several errors as [a, b].
+      if (clashes.length > 0) throw new BatonError('BATON_CONFLICT', clashes.length === 1 ? clashes[0]! : `[${clashes.join(', ')}]`, hint)
+    } else {
+      const clashes = changes.set.filter((s) => s.key !== CHANGE_CAUSE_ANNOTATION && map[s.key] !== undefined && map[s.key] !== s.value)
+      if (clashes.length > 0) {
+        const list = clashes.map((c) => `'${c.key}' already has a value (${map[c.key]})`).join('; ')
+        throw new BatonError('BATON_CONFLICT', `--overwrite is false but found the following declared annotation(s): ${list}`, hint)
+      }
     }
   }
   for (const { key, value } of changes.set) map[key] = value
