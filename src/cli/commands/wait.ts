@@ -96,6 +96,9 @@ const notFound = (err: unknown): boolean => (err as { code?: string }).code === 
 /** Waits for one object; resolves true when met, false when `signal` aborted first. */
 async function waitOne(ctx: CliContext, kind: Kind, namespace: string, name: string, c: WaitCondition, signal: AbortSignal): Promise<boolean> {
   const client = ctx.client()
+  // A condition wait on an object that is missing at the start fails (kubectl's builder finds
+  // nothing); one deleted while waiting goes on waiting for it to come back, as kubectl does.
+  let first = true
   while (!signal.aborted) {
     let rv: string
     try {
@@ -105,9 +108,10 @@ async function waitOne(ctx: CliContext, kind: Kind, namespace: string, name: str
     } catch (err) {
       if (!notFound(err)) throw err
       if (c.kind === 'delete') return true
-      if (c.kind !== 'create') throw err
+      if (c.kind !== 'create' && first) throw err
       rv = (await client.list(kind, { namespace, fieldSelector: `metadata.name=${name}` })).resourceVersion
     }
+    first = false
     try {
       for await (const ev of client.watch(kind, { namespace, fieldSelector: `metadata.name=${name}`, resourceVersion: rv }, signal)) {
         if (ev.object.metadata.name !== name) continue
