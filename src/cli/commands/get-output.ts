@@ -25,7 +25,7 @@ function readTemplate(file: string): string {
 }
 
 /** The template format `-o` names, or undefined for the other formats. */
-export function parseTemplateOutput(value: unknown): TemplateOutput | undefined {
+export function parseTemplateOutput(value: unknown, allowMissingKeys = true): TemplateOutput | undefined {
   if (typeof value !== 'string') return undefined
   const eq = value.indexOf('=')
   const format = eq < 0 ? value : value.slice(0, eq)
@@ -37,9 +37,9 @@ export function parseTemplateOutput(value: unknown): TemplateOutput | undefined 
   switch (format) {
     case 'jsonpath':
     case 'jsonpath-as-json':
-      return { kind: 'jsonpath', path: parseJsonPath(arg), asJson: format === 'jsonpath-as-json' }
+      return { kind: 'jsonpath', path: parseJsonPath(arg, { allowMissingKeys }), asJson: format === 'jsonpath-as-json' }
     case 'jsonpath-file':
-      return { kind: 'jsonpath', path: parseJsonPath(readTemplate(arg)), asJson: false }
+      return { kind: 'jsonpath', path: parseJsonPath(readTemplate(arg), { allowMissingKeys }), asJson: false }
     case 'custom-columns':
       return { kind: 'custom-columns', columns: parseCustomColumnsSpec(arg) }
     default:

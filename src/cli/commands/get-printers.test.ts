@@ -81,6 +81,14 @@ describe('get -o jsonpath', () => {
     expect((await running.result).out).toBe('web \nweb 3\n')
   })
 
+  it('--allow-missing-template-keys=false makes a missing key an error', async () => {
+    seedDeployments()
+    expect((await h.run('get deploy web -o jsonpath={.spec.paused}')).out).toBe('')
+    const res = await h.run('get deploy web -o jsonpath={.spec.paused} --allow-missing-template-keys=false')
+    expect(res.code).toBe(1)
+    expect(res.err).toMatch(/^error: error executing jsonpath "\{\.spec\.paused\}": paused is not found\n/)
+  })
+
   it('prints nothing (and no "No resources found") for an empty listing', async () => {
     expect(await h.run('get pods -o "jsonpath={.items[*].metadata.name}"')).toEqual({ code: 0, out: '', err: '' })
   })
@@ -210,5 +218,18 @@ describe('resource arguments of several types with one name', () => {
     h.store.create(aService('web'))
     expect(await h.run('delete services,deployment web')).toEqual({ code: 0, err: '', out: 'service "web" deleted\ndeployment.apps "web" deleted\n' })
     expect((await h.run('get deployments.apps -o name')).out).toBe('deployment.apps/api\n')
+  })
+})
+
+describe('TYPE.VERSION.GROUP/NAME across verbs (seed 004 writes deployment.v1.apps/web)', () => {
+  it.each([
+    { argv: 'set image deployment.v1.apps/web web=web:v2', out: 'deployment.apps/web image updated\n' },
+    { argv: 'scale deployment.v1.apps/web --replicas=2', out: 'deployment.apps/web scaled\n' },
+    { argv: 'rollout pause deployment.v1.apps/web', out: 'deployment.apps/web paused\n' },
+    { argv: 'annotate deployment.v1.apps/web kubernetes.io/change-cause=v2', out: 'deployment.apps/web annotated\n' },
+    { argv: 'get deployment.v1.apps web -o name', out: 'deployment.apps/web\n' },
+  ])('$argv', async ({ argv, out }) => {
+    seedDeployments()
+    expect(await h.run(argv)).toEqual({ code: 0, err: '', out })
   })
 })

@@ -53,9 +53,12 @@ export const getCommand = defineCommand<GetOptions>({
     { flags: '--show-labels', description: "Add a LABELS column with each object's labels" },
     { flags: '-L, --label-columns <keys>', description: 'Add a column per label key (comma-separated or repeated), e.g. -L app,tier', repeatable: true },
     { flags: '--sort-by <jsonpath>', description: 'Sort by a field (a JSONPath), e.g. --sort-by=.metadata.name' },
+    { flags: '--allow-missing-template-keys <bool>', description: 'false: a jsonpath key missing from an object is an error (default true: it prints nothing)' },
   ],
   complete: (args, flags, ctx) => {
-    const template = parseTemplateOutput(flags.output)
+    const allow = str(flags.allowMissingTemplateKeys) ?? 'true'
+    if (allow !== 'true' && allow !== 'false') throw usageError(`invalid argument "${allow}" for "--allow-missing-template-keys" flag`, 'Use true or false')
+    const template = parseTemplateOutput(flags.output, allow === 'true')
     return {
       resources: parseResourceArgs(args),
       output: template ? 'table' : parseOutput(flags.output, ['table', 'wide', 'json', 'yaml', 'name']),
