@@ -66,3 +66,15 @@ describe('create deployment -- COMMAND', () => {
     expect((await h.run('create deployment w --image=i --from-literal=a=1')).err).toMatch(/^error: --from-literal is not a flag of create deployment/)
   })
 })
+
+describe('create --dry-run=client', () => {
+  it('prints the generated object and creates nothing', async () => {
+    const res = await h.run('create deployment web --image=web:v1 --dry-run=client -o yaml')
+    expect(res.out).toBe(
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: default\n  labels:\n    app: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: web:v1\n',
+    )
+    expect((await h.run('create cm c --from-literal=a=1 --dry-run=client')).out).toBe('configmap/c created (dry run)\n')
+    expect(h.store.list('Deployment').items).toEqual([])
+    expect(h.store.list('ConfigMap').items).toEqual([])
+  })
+})

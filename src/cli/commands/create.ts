@@ -11,10 +11,14 @@ import { BatonError } from '../../errors/baton-error.ts'
 import { countFlag, defineCommand, str, usageError } from '../command.ts'
 import { generateConfigMap } from './create-configmap.ts'
 import { filenames, forEachObject, readManifests } from './manifests.ts'
+import { type OutputFormat, parseOutput, printObjects } from './output.ts'
 
 export interface CreateOptions {
   files: string[]
   generated?: Deployment | ConfigMap
+  /** --dry-run=client: print what would be created, create nothing. */
+  dryRun?: boolean
+  output?: OutputFormat
 }
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : [])
@@ -69,10 +73,14 @@ export const createCommand = defineCommand<CreateOptions>({
     { flags: '--from-literal <key=value>', description: 'A config map key and its value (repeatable)', repeatable: true },
     { flags: '--from-file <[key=]path>', description: 'A file (key: its name, or key=) or a directory (a key per file) for a config map (repeatable)', repeatable: true },
     { flags: '--from-env-file <path>', description: 'KEY=VALUE lines for a config map (repeatable)', repeatable: true },
+    { flags: '--dry-run <mode>', description: 'client: print what would be created (with -o), create nothing' },
+    { flags: '-o, --output <format>', description: 'json|yaml|name' },
   ],
   complete(args, flags, ctx) {
-    const files = filenames(flags)
-    if (args.length === 0) return { files }
+    const dry = str(flags.dryRun)
+    if (dry !== undefined && dry !== 'client' && dry !== 'none') throw usageError(`--dry-run=${dry} is not supported`, 'Use --dry-run=client')
+    const common = { files: filenames(flags), dryRun: dry === 'client', output: parseOutput(flags.output, ['table', 'json', 'yaml', 'name']) }
+    if (args.length === 0) return common
     const command = afterDoubleDash(ctx.argv)
     const named = args.slice(0, args.length - command.length)
     const [what, name, ...rest] = named
@@ -88,7 +96,7 @@ export const createCommand = defineCommand<CreateOptions>({
       if (deploymentFlags.length > 0) throw usageError(`${flagName(deploymentFlags[0]!)} is not a flag of create configmap`)
       if (!name || rest.length > 0 || command.length > 0) throw usageError('create configmap takes exactly one NAME')
       const sources = { literals: list(flags.fromLiteral), files: list(flags.fromFile), envFiles: list(flags.fromEnvFile) }
-      return { files, generated: generateConfigMap(name, ctx.namespace, sources) }
+      return { ...common, generated: generateConfigMap(name, ctx.namespace, sources) }
     }
     if (what !== 'deployment' && what !== 'deploy') {
       throw usageError(`baton create cannot generate "${what}"`, 'Use -f FILE, create deployment NAME --image=IMAGE, or create configmap NAME --from-...')
@@ -98,16 +106,20 @@ export const createCommand = defineCommand<CreateOptions>({
     const image = str(flags.image)
     if (!image) throw usageError('required flag(s) "image" not set')
     const port = countFlag(flags.port, 'port')
-    return { files, generated: generateDeployment(name, ctx.namespace, image, countFlag(flags.replicas, 'replicas') ?? 1, port, command) }
+    return { ...common, generated: generateDeployment(name, ctx.namespace, image, countFlag(flags.replicas, 'replicas') ?? 1, port, command) }
   },
   validate(o) {
     if (o.generated && o.files.length > 0) throw usageError('-f cannot be combined with a generator')
   },
   async run(o, ctx) {
     const objects: AnyObject[] = o.generated ? [o.generated] : await readManifests(o.files, ctx)
+    let printedYaml = 0
     await forEachObject(objects, async (obj) => {
-      await ctx.client().create(obj)
-      ctx.io.out.write(`${qualifiedSingular(obj.kind)}/${obj.metadata.name} created\n`)
+      const created = o.dryRun ? obj : await ctx.client().create(obj)
+      let printed = printObjects([created], o.output ?? 'table', true)
+      // Several YAML documents are separated as kubectl separates them.
+      if (printed !== undefined && o.output === 'yaml' && printedYaml++ > 0) printed = `---\n${printed}`
+      ctx.io.out.write(printed ?? `${qualifiedSingular(obj.kind)}/${obj.metadata.name} created${o.dryRun ? ' (dry run)' : ''}\n`)
     })
     return 0
   },

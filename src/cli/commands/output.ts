@@ -35,7 +35,8 @@ export function printObjects(objects: readonly AnyObject[], format: OutputFormat
     case 'json':
       return JSON.stringify(doc, null, 4) + '\n'
     case 'yaml':
-      return stringify(doc)
+      // An object built here may share a subtree (a generator's labels): print it in full, never as a YAML alias.
+      return stringify(doc, { aliasDuplicateObjects: false })
     case 'name':
       return objects.map((o) => nameOf(o) + '\n').join('')
     default:
