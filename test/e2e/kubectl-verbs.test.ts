@@ -4,6 +4,8 @@
  * TYPE.VERSION.GROUP names). Each step's output is kubectl's for the same objects.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { NODE_NAME } from '../../src/cli/commands/run.ts'
+import { DEFAULT_NODE_NAME } from '../../src/runtime/types.ts'
 import { expectOk, startBaton, type Baton } from './support/baton.ts'
 import { webManifest } from './support/manifests.ts'
 
@@ -37,6 +39,16 @@ describe('kubectl verbs on a real daemon', () => {
     expect(await ok(['label', 'deploy', 'web', 'tier=front'])).toBe('deployment.apps/web labeled\n')
     expect(await ok(['get', 'deploy', '-o', 'custom-columns=NAME:.metadata.name,TIER:.metadata.labels.tier'])).toBe('NAME   TIER\nweb    front\n')
   }, 180_000)
+
+  it('runs a bare pod with run, exposes it, and waits for it to be Ready', async () => {
+    expect(NODE_NAME).toBe(DEFAULT_NODE_NAME)
+    expect(await ok(['run', 'hello', '--image=web:v1', '--port=8080', '--labels=app=hello', '--command', '--', 'node', 'server.js'])).toBe('pod/hello created\n')
+    expect(await ok(['wait', '--for=condition=Ready', 'pod/hello', '--timeout=90s'])).toBe('pod/hello condition met\n')
+    expect(await ok(['get', 'pod', 'hello', '-o', 'jsonpath={.status.phase}'])).toBe('Running')
+    const svc = JSON.parse(await ok(['expose', 'pod', 'hello', '--port=80', '--target-port=8080', '--dry-run=client', '-o', 'json']))
+    expect(svc.spec).toEqual({ selector: { app: 'hello' }, ports: [{ port: 80, protocol: 'TCP', targetPort: 8080 }] })
+    await ok(['delete', 'pod', 'hello'])
+  }, 120_000)
 
   it('waits for a deleted pod to be gone', async () => {
     const pod = (await ok(['get', 'pods', '-l', 'app=web', '--sort-by=.metadata.name', '-o', 'jsonpath={.items[0].metadata.name}'])).trim()

@@ -21,6 +21,13 @@ export interface RunOptions {
 
 const RESTART = ['Always', 'OnFailure', 'Never'] as const
 
+/**
+ * The one node's name (runtime/types.ts DEFAULT_NODE_NAME; test/e2e/kubectl-verbs.test.ts holds
+ * them equal). Baton has no scheduler: its ReplicaSet controller places the pods it makes, and
+ * the API leaves a bare Pod without spec.nodeName unplaced, so `run` places its pod itself.
+ */
+export const NODE_NAME = 'baton-node'
+
 export const runCommand = defineCommand<RunOptions>({
   path: ['run'],
   summary: 'Run a particular image as a pod',
@@ -75,6 +82,7 @@ export const runCommand = defineCommand<RunOptions>({
           },
         ],
         restartPolicy: restart as 'Always',
+        nodeName: NODE_NAME,
       },
     }
     return { pod, output: parseOutput(flags.output, ['table', 'json', 'yaml', 'name']), dryRun: dryRun === 'client' }
