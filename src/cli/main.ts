@@ -123,6 +123,15 @@ function buildProgram(
   return program
 }
 
+/**
+ * kubectl (pflag) reads `-o=json` and `-n=prod` as `-o json`; commander would take "=json".
+ * Words after `--` are a command's own and stay as they are.
+ */
+export function splitShortEquals(argv: readonly string[]): string[] {
+  const end = argv.indexOf('--')
+  return argv.flatMap((a, i) => ((end < 0 || i < end) && /^-[A-Za-z]=/.test(a) ? [a.slice(0, 2), a.slice(3)] : [a]))
+}
+
 /** Runs one CLI invocation; resolves to the exit code. */
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
   const clock = deps.clock ?? systemClock
@@ -169,7 +178,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
   })
 
   try {
-    await program.parseAsync([...argv], { from: 'user' })
+    await program.parseAsync(splitShortEquals(argv), { from: 'user' })
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version exit 0; commander has already printed its message.

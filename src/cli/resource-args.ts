@@ -6,7 +6,9 @@
  *   get deploy web api                 two by name
  *   get deploy/web svc/web             TYPE/NAME pairs, of several types
  *   get deploy,svc                     every object of both types
+ *   get deploy,svc web                 the object named web of each type
  *   get all                            pods, services, deployments, replicasets, statefulsets
+ *   get deployment.v1.apps/web         TYPE.VERSION.GROUP (and TYPE.GROUP: deployments.apps)
  */
 import { kindForName, RESOURCES } from '../api/resources.ts'
 import type { Kind } from '../api/types.ts'
@@ -27,8 +29,25 @@ export interface ResourceArgs {
 /** What `get all` shows, in kubectl's order. */
 export const ALL_KINDS: readonly Kind[] = ['Pod', 'Service', 'Deployment', 'ReplicaSet', 'StatefulSet']
 
+/**
+ * kubectl's schema.ParseResourceArg: a word with two dots or more is first read as
+ * RESOURCE.VERSION.GROUP (`deployment.v1.apps`, `pods.v1.`), then as RESOURCE.GROUP. Baton
+ * serves v1 of every group, so another version names nothing.
+ */
+function kindForArg(word: string): Kind | undefined {
+  const parts = word.split('.')
+  if (parts.length >= 3) {
+    const [resource, version, ...group] = parts
+    if (version === 'v1') {
+      const kind = kindForName(`${resource}.${group.join('.')}`)
+      if (kind) return kind
+    }
+  }
+  return kindForName(word)
+}
+
 export function kindOrThrow(word: string): Kind {
-  const kind = kindForName(word)
+  const kind = kindForArg(word)
   if (!kind) {
     const known = Object.values(RESOURCES).map((r) => r.plural).join(', ')
     throw usageError(`the server doesn't have a resource type "${word}"`, `Known types: ${known}`)
@@ -58,8 +77,8 @@ export function parseResourceArgs(args: readonly string[]): ResourceArgs {
   const [first = '', ...names] = args
   const kinds = kindsOf(first)
   if (names.length === 0) return { kinds, refs: [] }
-  if (kinds.length !== 1) throw usageError('names can only be given for one resource type', 'Use TYPE/NAME pairs for several types')
-  return { kinds: [], refs: names.map((name) => ({ kind: kinds[0]!, name })) }
+  if (first.split(',').includes('all')) throw usageError('names cannot be given with "all"', 'Name the types, e.g. deploy,svc web')
+  return { kinds: [], refs: kinds.flatMap((kind) => names.map((name) => ({ kind, name }))) }
 }
 
 /** Exactly one object (`scale`, `rollout status`, `set image`): "TYPE NAME" or "TYPE/NAME". */

@@ -1,16 +1,32 @@
 /**
  * @module
- * `baton create -f FILE` (fails for objects that exist) and kubectl's generator
- * `baton create deployment NAME --image=IMAGE [--replicas=N] [--port=N]`.
+ * `baton create -f FILE` (fails for objects that exist) and kubectl's generators
+ * `baton create deployment NAME --image=IMAGE [--replicas=N] [--port=N] [-- COMMAND [ARG...]]`
+ * and `baton create configmap NAME --from-literal=K=V --from-file=[K=]PATH --from-env-file=PATH`.
+ * `create secret` is refused: Baton serves no Secrets.
  */
 import { qualifiedSingular } from '../../api/resources.ts'
-import type { AnyObject, Deployment } from '../../api/types.ts'
+import type { AnyObject, ConfigMap, Deployment } from '../../api/types.ts'
+import { BatonError } from '../../errors/baton-error.ts'
 import { countFlag, defineCommand, str, usageError } from '../command.ts'
+import { generateConfigMap } from './create-configmap.ts'
 import { filenames, forEachObject, readManifests } from './manifests.ts'
+import { type OutputFormat, parseOutput, printObjects } from './output.ts'
 
 export interface CreateOptions {
   files: string[]
-  generated?: Deployment
+  generated?: Deployment | ConfigMap
+  /** --dry-run=client: print what would be created, create nothing. */
+  dryRun?: boolean
+  output?: OutputFormat
+}
+
+const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : [])
+
+/** The words after a `--` on the command line (`create deployment x --image=i -- sleep 10`). */
+export function afterDoubleDash(argv: readonly string[]): string[] {
+  const at = argv.indexOf('--')
+  return at < 0 ? [] : argv.slice(at + 1)
 }
 
 /** kubectl names the container after the image: "registry/team/web-app:1.2" -> "web-app". */
@@ -19,7 +35,7 @@ export function containerNameFor(image: string): string {
   return last.replace(/[@:].*$/, '').toLowerCase().replace(/[^a-z0-9-]/g, '-')
 }
 
-export function generateDeployment(name: string, namespace: string, image: string, replicas: number, port?: number): Deployment {
+export function generateDeployment(name: string, namespace: string, image: string, replicas: number, port?: number, command: string[] = []): Deployment {
   const labels = { app: name }
   return {
     apiVersion: 'apps/v1',
@@ -30,7 +46,9 @@ export function generateDeployment(name: string, namespace: string, image: strin
       selector: { matchLabels: labels },
       template: {
         metadata: { labels },
-        spec: { containers: [{ name: containerNameFor(image), image, ...(port ? { ports: [{ containerPort: port }] } : {}) }] },
+        spec: {
+          containers: [{ name: containerNameFor(image), image, ...(command.length > 0 ? { command } : {}), ...(port ? { ports: [{ containerPort: port }] } : {}) }],
+        },
       },
     },
   }
@@ -38,35 +56,70 @@ export function generateDeployment(name: string, namespace: string, image: strin
 
 export const createCommand = defineCommand<CreateOptions>({
   path: ['create'],
-  summary: 'Create a resource from a file or from stdin, or a deployment from an image',
+  summary: 'Create a resource from a file or from stdin, a deployment from an image, or a config map',
   args: '[args...]',
-  usage: '(-f FILENAME | deployment NAME --image=IMAGE [--replicas=N] [--port=N]) [flags]',
-  examples: ['  baton create -f deploy.yaml', '  baton create deployment web --image=web:v1 --replicas=3 --port=8080'].join('\n'),
+  usage: '(-f FILENAME | deployment NAME --image=IMAGE [--replicas=N] [--port=N] [-- COMMAND [ARG...]] | configmap NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--from-env-file=PATH]) [flags]',
+  examples: [
+    '  baton create -f deploy.yaml',
+    '  baton create deployment web --image=web:v1 --replicas=3 --port=8080',
+    '  baton create deployment worker --image=tools:v1 -- node worker.js --queue jobs',
+    '  baton create configmap app-conf --from-file=application.yml --from-literal=MODE=blue',
+  ].join('\n'),
   flags: [
     { flags: '-f, --filename <file>', description: 'File, directory or - (stdin) holding the manifests', repeatable: true },
     { flags: '--image <image>', description: 'Image (artifact) for the generated deployment' },
     { flags: '--replicas <n>', description: 'Replicas of the generated deployment' },
     { flags: '--port <port>', description: 'Container port of the generated deployment' },
+    { flags: '--from-literal <key=value>', description: 'A config map key and its value (repeatable)', repeatable: true },
+    { flags: '--from-file <[key=]path>', description: 'A file (key: its name, or key=) or a directory (a key per file) for a config map (repeatable)', repeatable: true },
+    { flags: '--from-env-file <path>', description: 'KEY=VALUE lines for a config map (repeatable)', repeatable: true },
+    { flags: '--dry-run <mode>', description: 'client: print what would be created (with -o), create nothing' },
+    { flags: '-o, --output <format>', description: 'json|yaml|name' },
   ],
   complete(args, flags, ctx) {
-    const files = filenames(flags)
-    if (args.length === 0) return { files }
-    const [what, name, ...rest] = args
-    if (what !== 'deployment' && what !== 'deploy') throw usageError(`baton create cannot generate "${what}"`, 'Use -f FILE, or create deployment NAME --image=IMAGE')
-    if (!name || rest.length > 0) throw usageError('create deployment takes exactly one NAME')
+    const dry = str(flags.dryRun)
+    if (dry !== undefined && dry !== 'client' && dry !== 'none') throw usageError(`--dry-run=${dry} is not supported`, 'Use --dry-run=client')
+    const common = { files: filenames(flags), dryRun: dry === 'client', output: parseOutput(flags.output, ['table', 'json', 'yaml', 'name']) }
+    if (args.length === 0) return common
+    const command = afterDoubleDash(ctx.argv)
+    const named = args.slice(0, args.length - command.length)
+    const [what, name, ...rest] = named
+    if (what === 'secret') {
+      throw new BatonError('BATON_USAGE', 'baton create cannot generate "secret": Baton serves no Secrets', {
+        hint: 'Put the values in a ConfigMap (baton create configmap NAME --from-file=...) or in the container env; they are stored unencrypted either way',
+      })
+    }
+    const fromFlags = ['fromLiteral', 'fromFile', 'fromEnvFile'].filter((f) => list(flags[f]).length > 0)
+    const deploymentFlags = ['image', 'replicas', 'port'].filter((f) => flags[f] !== undefined)
+    const flagName = (f: string) => '--' + f.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
+    if (what === 'configmap' || what === 'cm') {
+      if (deploymentFlags.length > 0) throw usageError(`${flagName(deploymentFlags[0]!)} is not a flag of create configmap`)
+      if (!name || rest.length > 0 || command.length > 0) throw usageError('create configmap takes exactly one NAME')
+      const sources = { literals: list(flags.fromLiteral), files: list(flags.fromFile), envFiles: list(flags.fromEnvFile) }
+      return { ...common, generated: generateConfigMap(name, ctx.namespace, sources) }
+    }
+    if (what !== 'deployment' && what !== 'deploy') {
+      throw usageError(`baton create cannot generate "${what}"`, 'Use -f FILE, create deployment NAME --image=IMAGE, or create configmap NAME --from-...')
+    }
+    if (fromFlags.length > 0) throw usageError(`${flagName(fromFlags[0]!)} is not a flag of create deployment`, 'It makes config maps: create configmap NAME ' + flagName(fromFlags[0]!) + '=...')
+    if (!name || rest.length > 0) throw usageError('create deployment takes exactly one NAME', 'Put the container command after --: create deployment NAME --image=IMAGE -- COMMAND ARG...')
     const image = str(flags.image)
     if (!image) throw usageError('required flag(s) "image" not set')
     const port = countFlag(flags.port, 'port')
-    return { files, generated: generateDeployment(name, ctx.namespace, image, countFlag(flags.replicas, 'replicas') ?? 1, port) }
+    return { ...common, generated: generateDeployment(name, ctx.namespace, image, countFlag(flags.replicas, 'replicas') ?? 1, port, command) }
   },
   validate(o) {
     if (o.generated && o.files.length > 0) throw usageError('-f cannot be combined with a generator')
   },
   async run(o, ctx) {
     const objects: AnyObject[] = o.generated ? [o.generated] : await readManifests(o.files, ctx)
+    let printedYaml = 0
     await forEachObject(objects, async (obj) => {
-      await ctx.client().create(obj)
-      ctx.io.out.write(`${qualifiedSingular(obj.kind)}/${obj.metadata.name} created\n`)
+      const created = o.dryRun ? obj : await ctx.client().create(obj)
+      let printed = printObjects([created], o.output ?? 'table', true)
+      // Several YAML documents are separated as kubectl separates them.
+      if (printed !== undefined && o.output === 'yaml' && printedYaml++ > 0) printed = `---\n${printed}`
+      ctx.io.out.write(printed ?? `${qualifiedSingular(obj.kind)}/${obj.metadata.name} created${o.dryRun ? ' (dry run)' : ''}\n`)
     })
     return 0
   },

@@ -3,6 +3,7 @@
  * Every CLI command, in the order `baton --help` lists them.
  */
 import type { AnyCommand } from '../command.ts'
+import { annotateCommand } from './annotate.ts'
 import { dashboardCommand } from './dashboard.ts'
 import { applyCommand } from './apply.ts'
 import { completionCommand } from './completion.ts'
@@ -11,8 +12,12 @@ import { deleteCommand } from './delete.ts'
 import { demoCommand } from './demo.ts'
 import { describeCommand } from './describe.ts'
 import { downCommand } from './down.ts'
+import { editCommand } from './edit.ts'
+import { exposeCommand } from './expose.ts'
 import { getCommand } from './get.ts'
+import { labelCommand } from './label.ts'
 import { logsCommand } from './logs.ts'
+import { patchCommand } from './patch.ts'
 import { pushCommand } from './push.ts'
 import { rolloutHistoryCommand } from './rollout-history.ts'
 import { rolloutPauseCommand, rolloutResumeCommand } from './rollout-pause-resume.ts'
@@ -20,12 +25,14 @@ import { rolloutPlanCommand } from './rollout-plan.ts'
 import { rolloutRestartCommand } from './rollout-restart.ts'
 import { rolloutStatusCommand } from './rollout-status.ts'
 import { rolloutUndoCommand } from './rollout-undo.ts'
+import { runCommand } from './run.ts'
 import { scaleCommand } from './scale.ts'
 import { setEnvCommand } from './set-env.ts'
 import { setImageCommand } from './set-image.ts'
 import { upCommand } from './up.ts'
 import { verifyCommand } from './verify.ts'
 import { installServiceCommand } from './install-service.ts'
+import { waitCommand } from './wait.ts'
 import { versionCommand } from './version.ts'
 
 export const COMMANDS: readonly AnyCommand[] = [
@@ -37,6 +44,13 @@ export const COMMANDS: readonly AnyCommand[] = [
   describeCommand,
   deleteCommand,
   scaleCommand,
+  labelCommand,
+  annotateCommand,
+  patchCommand,
+  waitCommand,
+  exposeCommand,
+  runCommand,
+  editCommand,
   setImageCommand,
   setEnvCommand,
   rolloutStatusCommand,

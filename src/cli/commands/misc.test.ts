@@ -178,7 +178,8 @@ describe('version, completion, down', () => {
     expect(bash.out).toContain('complete -F _baton baton\n')
     expect(bash.out).toContain('rollout) subs="status history undo pause resume restart plan"')
     expect((await h.run('completion zsh')).out).toMatch(/^#compdef baton\n/)
-    expect((await h.run('completion fish')).code).toBe(1)
+    expect((await h.run('completion fish')).out).toMatch(/^# fish completion for baton\n/)
+    expect((await h.run('completion tcsh')).code).toBe(1)
   })
 
   it('down says how to start a daemon when none runs', async () => {

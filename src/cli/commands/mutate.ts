@@ -12,7 +12,8 @@ import type { CliContext } from '../command.ts'
 
 /**
  * Applies `change` to a fresh copy until the write lands. `change` returns false when there
- * is nothing to write (the object already is as wanted).
+ * is nothing to write (the object already is as wanted). With `retryConflicts: false` a
+ * conflict is the answer (a --resource-version precondition set by `change`).
  */
 export async function updateWithRetry<K extends Kind>(
   client: ApiClient,
@@ -20,12 +21,13 @@ export async function updateWithRetry<K extends Kind>(
   namespace: string,
   name: string,
   change: (obj: KindMap[K]) => boolean | void,
+  opts: { retryConflicts?: boolean } = {},
 ): Promise<{ obj: KindMap[K]; changed: boolean }> {
   return retryOnConflict(async () => {
     const obj = await client.get(kind, namespace, name)
     if (change(obj) === false) return { obj, changed: false }
     return { obj: await client.update(obj), changed: true }
-  })
+  }, opts.retryConflicts === false ? 1 : undefined)
 }
 
 /** kubectl's --record value: the command line, with --record spelled out as --record=true. */

@@ -23,14 +23,20 @@ export function nameOf(obj: KObject): string {
   return `${qualifiedSingular(obj.kind)}/${obj.metadata.name}`
 }
 
+/** What kubectl prints from: one object as itself when one was named, else a v1 List of them. */
+export function outputDocument<T>(objects: readonly T[], single: boolean): T | { apiVersion: 'v1'; kind: 'List'; metadata: { resourceVersion: string }; items: readonly T[] } {
+  return single && objects.length === 1 ? objects[0]! : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: objects }
+}
+
 /** Objects as JSON, YAML or names; undefined for the table formats. */
 export function printObjects(objects: readonly AnyObject[], format: OutputFormat, single: boolean): string | undefined {
-  const doc = single && objects.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: objects }
+  const doc = outputDocument(objects, single)
   switch (format) {
     case 'json':
       return JSON.stringify(doc, null, 4) + '\n'
     case 'yaml':
-      return stringify(doc)
+      // An object built here may share a subtree (a generator's labels): print it in full, never as a YAML alias.
+      return stringify(doc, { aliasDuplicateObjects: false })
     case 'name':
       return objects.map((o) => nameOf(o) + '\n').join('')
     default:

@@ -36,6 +36,30 @@ export interface TableOptions {
    * as their headers, so the rows stay under the header printed first.
    */
   noHeaders?: boolean
+  /** kubectl's `--no-headers`: no header row, and columns only as wide as their cells. */
+  headerless?: boolean
+  /** `-L KEY`: a column per label key, headed by the key's last path segment in capitals. */
+  labelColumns?: readonly string[]
+  /** `--show-labels`: a last LABELS column, `key=value,...` sorted by key. */
+  showLabels?: boolean
+}
+
+/** kubectl's labels.FormatLabels: `a=1,b=2` in key order, `<none>` for none. */
+export function formatLabels(labels: Readonly<Record<string, string>> | undefined): string {
+  const keys = Object.keys(labels ?? {}).sort()
+  return keys.length ? keys.map((k) => `${k}=${labels![k]}`).join(',') : '<none>'
+}
+
+/** The headers and cells kubectl's decorateTable appends after a kind's own columns. */
+function labelHeaders(opts: TableOptions): string[] {
+  const columns = (opts.labelColumns ?? []).map((l) => l.split('/').pop()!.toUpperCase())
+  return opts.showLabels ? [...columns, 'LABELS'] : columns
+}
+
+function labelCells(o: AnyObject, opts: TableOptions): string[] {
+  const labels = o.metadata.labels ?? {}
+  const columns = (opts.labelColumns ?? []).map((key) => labels[key] ?? '')
+  return opts.showLabels ? [...columns, formatLabels(labels)] : columns
 }
 
 interface Columns<T> {
@@ -174,12 +198,12 @@ export function printTable(kind: Kind, objects: readonly AnyObject[], opts: Tabl
   const nsHeader = opts.withNamespace ? ['NAMESPACE'] : []
   if (cols.custom) {
     const wide = opts.wide && cols.wideCells
-    rows.push([...nsHeader, ...(wide ? (cols.wideHeaders ?? []) : cols.headers)])
-    for (const o of objects) rows.push([...ns(o), ...(wide ? cols.wideCells!(o, opts.now) : cols.cells(o, opts.now))])
-    return withoutHeader(table(rows), opts.noHeaders)
+    rows.push([...nsHeader, ...(wide ? (cols.wideHeaders ?? []) : cols.headers), ...labelHeaders(opts)])
+    for (const o of objects) rows.push([...ns(o), ...(wide ? cols.wideCells!(o, opts.now) : cols.cells(o, opts.now)), ...labelCells(o, opts)])
+    return layout(rows, opts)
   }
   const wide = opts.wide && cols.wideCells
-  rows.push([...nsHeader, 'NAME', ...cols.headers, 'AGE', ...(wide ? (cols.wideHeaders ?? []) : [])])
+  rows.push([...nsHeader, 'NAME', ...cols.headers, 'AGE', ...(wide ? (cols.wideHeaders ?? []) : []), ...labelHeaders(opts)])
   for (const o of objects) {
     const name = opts.withKind ? `${qualifiedSingular(kind)}/${o.metadata.name}` : o.metadata.name
     rows.push([
@@ -188,11 +212,15 @@ export function printTable(kind: Kind, objects: readonly AnyObject[], opts: Tabl
       ...cols.cells(o, opts.now),
       age(o.metadata.creationTimestamp, opts.now),
       ...(wide ? cols.wideCells!(o, opts.now) : []),
+      ...labelCells(o, opts),
     ])
   }
-  return withoutHeader(table(rows), opts.noHeaders)
+  return layout(rows, opts)
 }
 
-function withoutHeader(text: string, drop: boolean | undefined): string {
-  return drop ? text.slice(text.indexOf('\n') + 1) : text
+/** Rows (header first) aligned; the header laid out and cut (noHeaders) or left out (headerless). */
+function layout(rows: string[][], opts: TableOptions): string {
+  if (opts.headerless) return table(rows.slice(1))
+  const text = table(rows)
+  return opts.noHeaders ? text.slice(text.indexOf('\n') + 1) : text
 }
