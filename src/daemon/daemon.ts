@@ -11,7 +11,7 @@
  * serving the last routes), then the node agent re-adopts running replicas, then the
  * controllers re-enqueue every object, and only then does the API accept writes.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
@@ -33,6 +33,8 @@ import { createDashboard } from '../dashboard/mount.ts'
 import { createApiApp } from '../server/app.ts'
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts'
 import type { ObjectStore } from '../store/types.ts'
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts'
+import { forgottenStore, secureDataDir, setStateAside, traceOfEarlierUse } from './data-dir.ts'
 import { podLogSource } from './log-source.ts'
 import { ensureToken } from './token.ts'
 import { BATON_VERSION } from './version.ts'
@@ -45,6 +47,13 @@ export interface DaemonOptions {
   serviceHost?: string
   /** How long Events are kept after they last occur (default 1h, as kube-apiserver --event-ttl). */
   eventTtlMs?: number
+  /**
+   * Start over: the state file (damaged, empty or not) is moved aside and the daemon starts
+   * with an empty store, stopping the replicas it no longer knows (`baton up --reset`).
+   */
+  reset?: boolean
+  /** The data directory's lock, when the caller took it already (main.ts); else startDaemon takes it. */
+  lock?: DataDirLock
   logger: Logger
 }
 
@@ -58,11 +67,32 @@ export interface RunningDaemon {
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
+  const { dataDir } = opts
+  secureDataDir(dataDir)
+  // Before anything else reads or writes the directory: one daemon per data directory.
+  const lock = opts.lock ?? lockDataDir(dataDir, 'start the daemon')
+  try {
+    return await startLocked(opts, lock)
+  } catch (err) {
+    lock.release()
+    throw err
+  }
+}
+
+async function startLocked(opts: DaemonOptions, lock: DataDirLock): Promise<RunningDaemon> {
   const { dataDir, logger } = opts
   const clock = systemClock
-  mkdirSync(dataDir, { recursive: true })
   const token = ensureToken(dataDir)
+  if (opts.reset) {
+    const aside = setStateAside(dataDir, clock.now())
+    logger.info('starting over with an empty store (--reset)', { previousState: aside ?? 'none' })
+  }
   const store: ObjectStore = openSqliteStore(join(dataDir, DATA_FILES.state), { clock, ids: randomIds })
+  const traces = store.currentResourceVersion() === '0' && !opts.reset ? traceOfEarlierUse(dataDir) : []
+  if (traces.length > 0) {
+    store.close()
+    throw forgottenStore(dataDir, traces)
+  }
   const artifacts = openArtifactStore(join(dataDir, DATA_FILES.artifacts), { clock })
 
   const proxy: ProxyClient = await ensureProxy(dataDir, { clock })
@@ -107,6 +137,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
       proxy.close()
       store.close()
       rmSync(join(dataDir, DATA_FILES.daemon), { force: true })
+      rmSync(join(dataDir, DATA_FILES.pid), { force: true })
+      lock.release()
       logger.info('daemon stopped', {})
       resolveStopped()
     })())

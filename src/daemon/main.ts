@@ -1,7 +1,7 @@
 /**
  * @module
  * `node src/daemon/main.ts` — what `baton up` runs. Flags: --data-dir, --port, --host,
- * --service-host, --event-ttl, -v. Stops cleanly on SIGTERM/SIGINT (replicas and the load
+ * --service-host, --event-ttl, --reset, -v. Stops cleanly on SIGTERM/SIGINT (replicas and the load
  * balancer keep running, to be re-adopted), or on the API's shutdown request.
  */
 import { Command } from 'commander'
@@ -10,7 +10,8 @@ import { parseDuration } from '../cli/duration.ts'
 import { isBatonError } from '../errors/baton-error.ts'
 import { DEFAULT_API_HOST, DEFAULT_API_PORT, resolveDataDir } from '../platform/env.ts'
 import { createLogger } from '../platform/logger.ts'
-import { startDaemon } from './daemon.ts'
+import { lockDataDir } from './data-dir-lock.ts'
+import { secureDataDir } from './data-dir.ts'
 
 const program = new Command('baton-daemon')
   .option('--data-dir <dir>', 'Data directory (default ./.baton or $BATON_HOME)')
@@ -18,21 +19,33 @@ const program = new Command('baton-daemon')
   .option('--port <port>', 'API port', String(DEFAULT_API_PORT))
   .option('--service-host <host>', 'Listen address for services (default 127.0.0.1)')
   .option('--event-ttl <duration>', 'How long to keep Events after they last occur, e.g. 30m (default 1h)')
+  .option('--reset', 'Start over: move the state file aside and start with an empty store')
   .option('-v, --verbose', 'Debug logging')
   .parse()
 
-const o = program.opts<{ dataDir?: string; host: string; port: string; serviceHost?: string; eventTtl?: string; verbose?: boolean }>()
+const o = program.opts<{ dataDir?: string; host: string; port: string; serviceHost?: string; eventTtl?: string; reset?: boolean; verbose?: boolean }>()
 const logger = createLogger({ debug: o.verbose === true })
+// What the daemon creates in its data directory (the store, its WAL, logs, artifacts) is its
+// owner's alone; data-dir.ts closes what an earlier start left open.
+process.umask(0o077)
 
 try {
   const eventTtlMs = o.eventTtl === undefined ? undefined : parseDuration(o.eventTtl, 'event-ttl')
   if (eventTtlMs === 0) throw usageError('invalid argument "0" for "--event-ttl" flag: Events need a positive TTL', 'Write a duration like 1h or 30m')
+  const dataDir = resolveDataDir(o.dataDir)
+  secureDataDir(dataDir)
+  // The lock comes before the daemon's modules load: a second daemon refuses at once, and
+  // the first holds the directory before it reads anything in it.
+  const lock = lockDataDir(dataDir, 'start the daemon')
+  const { startDaemon } = await import('./daemon.ts')
   const daemon = await startDaemon({
-    dataDir: resolveDataDir(o.dataDir),
+    dataDir,
+    lock,
     host: o.host,
     port: Number(o.port),
     ...(o.serviceHost ? { serviceHost: o.serviceHost } : {}),
     ...(eventTtlMs !== undefined ? { eventTtlMs } : {}),
+    ...(o.reset ? { reset: true } : {}),
     logger,
   })
   const onSignal = () => void daemon.stop()
@@ -42,7 +55,7 @@ try {
   process.exit(0)
 } catch (err) {
   const e = err as Error
-  process.stderr.write(`error: ${e.message}\n`)
+  process.stderr.write(`error: ${isBatonError(err) ? `${err.code}: ` : ''}${e.message}\n`)
   if (isBatonError(err) && err.hint) process.stderr.write(`hint: ${err.hint}\n`)
   process.exit(1)
 }

@@ -24,6 +24,8 @@ export interface UpOptions {
   eventTtl?: string
   /** Passed through: the listen address of services that do not set one. */
   serviceHost?: string
+  /** Passed through: move the state file aside and start with an empty store. */
+  reset?: boolean
 }
 
 function lastLines(file: string, n: number): string {
@@ -55,13 +57,20 @@ export const upCommand = defineCommand<UpOptions>({
     { flags: '--port <port>', description: 'The API port on 127.0.0.1', default: String(DEFAULT_API_PORT) },
     { flags: '--event-ttl <duration>', description: 'How long Events are kept after they last occurred (default 1h)' },
     { flags: '--service-host <host>', description: 'Listen address for services that set none (default 127.0.0.1)' },
+    { flags: '--reset', description: 'Start over: move state.db aside, start empty, stop the replicas Baton no longer knows' },
   ],
   complete(_args, flags) {
     const port = Number(str(flags.port) ?? DEFAULT_API_PORT)
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError(`invalid --port "${String(flags.port)}"`, 'Use a port number between 1 and 65535')
     const eventTtl = str(flags.eventTtl)
     const serviceHost = str(flags.serviceHost)
-    return { detach: bool(flags.detach), port, ...(eventTtl ? { eventTtl } : {}), ...(serviceHost ? { serviceHost } : {}) }
+    return {
+      detach: bool(flags.detach),
+      port,
+      ...(eventTtl ? { eventTtl } : {}),
+      ...(serviceHost ? { serviceHost } : {}),
+      ...(bool(flags.reset) ? { reset: true } : {}),
+    }
   },
   async run(o, ctx) {
     const { dataDir } = ctx.connection()
@@ -77,6 +86,7 @@ export const upCommand = defineCommand<UpOptions>({
     const args = [...DAEMON_V8_FLAGS, entry, '--data-dir', dataDir, '--port', String(o.port)]
     if (o.eventTtl) args.push('--event-ttl', o.eventTtl)
     if (o.serviceHost) args.push('--service-host', o.serviceHost)
+    if (o.reset) args.push('--reset')
     if (!o.detach) {
       const child = spawn(process.execPath, args, { stdio: 'inherit', env: childNodeEnv() })
       const forward = () => child.kill('SIGINT')
@@ -86,9 +96,9 @@ export const upCommand = defineCommand<UpOptions>({
       // Ctrl-C is how a foreground daemon is meant to stop.
       return ctx.signal.aborted ? 0 : code
     }
-    mkdirSync(dataDir, { recursive: true })
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
     const logFile = join(dataDir, DATA_FILES.log)
-    const fd = openSync(logFile, 'a')
+    const fd = openSync(logFile, 'a', 0o600)
     const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd], env: childNodeEnv() })
     closeSync(fd)
     let exited: number | null | undefined
