@@ -5,12 +5,13 @@
  * is SIGKILLed by `killStarted()` (by pid) if still alive.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { readProxyFiles } from '../../../src/proxy/proxy-files.ts'
 import { killAll, processesUnder } from '../../e2e/support/processes.ts'
 import { childNodeEnv, compileCacheRoot, DAEMON_V8_FLAGS } from '../../../src/platform/env.ts'
-import { REPO_ROOT } from '../../e2e/support/baton.ts'
+import { BATON_BIN, REPO_ROOT } from '../../e2e/support/baton.ts'
+import { webManifest } from '../../e2e/support/manifests.ts'
 
 export const DAEMON_MAIN = join(REPO_ROOT, 'src', 'daemon', 'main.ts')
 
@@ -86,4 +87,32 @@ export function removeDataDir(dataDir: string): void {
   if (proxy) procs.push({ pid: proxy.info.pid, cwd: dataDir, cmdline: 'load balancer' })
   killAll(procs)
   rmSync(dataDir, { recursive: true, force: true })
+}
+
+/** `baton ARGS` against the daemon of `dataDir`; rejects unless it exits 0 when `ok`. */
+export function cli(dataDir: string, args: readonly string[], opts: { ok?: boolean; timeoutMs?: number } = {}): Promise<{ code: number; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BATON_BIN, ...args], {
+      env: { ...process.env, BATON_HOME: dataDir, NODE_COMPILE_CACHE: compileCacheRoot() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c))
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c))
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000)
+    child.once('close', (code) => {
+      clearTimeout(timer)
+      if (opts.ok !== false && code !== 0) reject(new Error(`baton ${args.join(' ')} exited ${code}: ${out}`))
+      else resolve({ code: code ?? -1, out })
+    })
+  })
+}
+
+/** Pushes web:v1 and runs `replicas` of it behind a Service on `servicePort`; resolves once they serve. */
+export async function deployWeb(dataDir: string, servicePort: number, replicas = 1): Promise<void> {
+  await cli(dataDir, ['push', 'web:v1', join(REPO_ROOT, 'examples', 'web', 'v1')])
+  const file = join(dataDir, 'web.yaml')
+  writeFileSync(file, webManifest({ replicas, servicePort }))
+  await cli(dataDir, ['apply', '-f', file])
+  await cli(dataDir, ['rollout', 'status', 'deployment/web', '--timeout', '90s'], { timeoutMs: 100_000 })
 }
