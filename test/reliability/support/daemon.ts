@@ -26,11 +26,12 @@ export interface DaemonRun {
 
 const started = new Set<ChildProcess>()
 
-export function runDaemon(dataDir: string, port: number, extra: readonly string[] = []): DaemonRun {
+/** `logFd`: the daemon writes its output there, as `baton up -d` has it write daemon.log, instead of to a pipe. */
+export function runDaemon(dataDir: string, port: number, extra: readonly string[] = [], logFd?: number): DaemonRun {
   const child = spawn(process.execPath, [...DAEMON_V8_FLAGS, DAEMON_MAIN, '--data-dir', dataDir, '--port', String(port), ...extra], {
     // The compile cache `npm ci` fills: a daemon loads in a third of the time without type stripping.
     env: { ...childNodeEnv(), NODE_COMPILE_CACHE: compileCacheRoot() },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'],
   })
   started.add(child)
   let out = ''
