@@ -11,7 +11,7 @@
  * serving the last routes), then the node agent re-adopts running replicas, then the
  * controllers re-enqueue every object, and only then does the API accept writes.
  */
-import { rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
@@ -31,6 +31,7 @@ import { createProcessNodeAgent } from '../runtime/process/process-node-agent.ts
 import type { NodeAgent } from '../runtime/types.ts'
 import { createDashboard } from '../dashboard/mount.ts'
 import { createApiApp } from '../server/app.ts'
+import { backupStateFile } from '../store/sqlite/backup.ts'
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts'
 import type { ObjectStore } from '../store/types.ts'
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts'
@@ -152,6 +153,17 @@ async function startLocked(opts: DaemonOptions, lock: DataDirLock): Promise<Runn
     logs: podLogSource(store, dataDir),
     traffic: () => proxy.metrics(),
     shutdown: (all) => void stop({ all }),
+    backup: async () => {
+      // Everything applied so far goes into the file first: a backup holds what was acknowledged.
+      store.flush()
+      const tmp = join(dataDir, `backup-${clock.now()}.db`)
+      try {
+        const { objects } = await backupStateFile(join(dataDir, DATA_FILES.state), tmp)
+        return { bytes: readFileSync(tmp), objects }
+      } finally {
+        rmSync(tmp, { force: true })
+      }
+    },
     dashboard: createDashboard({ clock }),
   })
   const server = await listen(app.fetch, opts.host ?? DEFAULT_API_HOST, opts.port ?? DEFAULT_API_PORT)

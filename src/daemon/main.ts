@@ -7,10 +7,10 @@
 import { Command } from 'commander'
 import { usageError } from '../cli/command.ts'
 import { parseDuration } from '../cli/duration.ts'
-import { isBatonError } from '../errors/baton-error.ts'
 import { DEFAULT_API_HOST, DEFAULT_API_PORT, resolveDataDir } from '../platform/env.ts'
 import { createLogger } from '../platform/logger.ts'
 import { lockDataDir } from './data-dir-lock.ts'
+import { exitWithError } from './exit-with-error.ts'
 import { secureDataDir } from './data-dir.ts'
 
 const program = new Command('baton-daemon')
@@ -54,8 +54,5 @@ try {
   await daemon.stopped
   process.exit(0)
 } catch (err) {
-  const e = err as Error
-  process.stderr.write(`error: ${isBatonError(err) ? `${err.code}: ` : ''}${e.message}\n`)
-  if (isBatonError(err) && err.hint) process.stderr.write(`hint: ${err.hint}\n`)
-  process.exit(1)
+  exitWithError(err)
 }

@@ -7,6 +7,7 @@
  *   GET  /apis/baton.dev/v1/artifacts                list pushed artifacts
  *   GET  /apis/baton.dev/v1/traffic                  the load balancer's live counters
  *   POST /apis/baton.dev/v1/shutdown?all=true        stop the daemon (all: stop the pods too)
+ *   GET  /apis/baton.dev/v1/backup                   a backup of the state store (a SQLite file)
  *   GET  /api/v1/namespaces/{ns}/pods/{name}/log     a container's log, streamed with ?follow
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -32,6 +33,8 @@ export interface BatonRouteDeps {
   traffic?: () => Promise<unknown>
   /** Stops the daemon (and with `all`, every pod); called just after the request is answered. */
   shutdown?: (all: boolean) => void | Promise<void>
+  /** A consistent copy of the state store (SQLite's online backup) and how many objects it holds. */
+  backup?: () => Promise<{ bytes: Uint8Array; objects: number }>
 }
 
 function unavailable(what: string): BatonError {
@@ -95,6 +98,12 @@ export function registerBatonRoutes(app: Hono, deps: BatonRouteDeps): void {
     // Answer first: the shutdown closes this very server.
     deps.clock.setTimeout(() => void shutdown(all), 0)
     return c.json({ status: 'shutting down', all }, 202)
+  })
+
+  app.get('/apis/baton.dev/v1/backup', async (c) => {
+    if (!deps.backup) throw unavailable('backup')
+    const { bytes, objects } = await deps.backup()
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/vnd.sqlite3', 'x-baton-objects': String(objects) })
   })
 
   app.get('/api/v1/namespaces/:ns/pods/:name/log', (c) => {

@@ -10,6 +10,7 @@ import { createCommand } from './create.ts'
 import { deleteCommand } from './delete.ts'
 import { demoCommand } from './demo.ts'
 import { describeCommand } from './describe.ts'
+import { backupCommand, restoreCommand } from './backup-restore.ts'
 import { downCommand } from './down.ts'
 import { getCommand } from './get.ts'
 import { logsCommand } from './logs.ts'
@@ -30,6 +31,8 @@ import { versionCommand } from './version.ts'
 export const COMMANDS: readonly AnyCommand[] = [
   upCommand,
   downCommand,
+  backupCommand,
+  restoreCommand,
   applyCommand,
   createCommand,
   getCommand,
