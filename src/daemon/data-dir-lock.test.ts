@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
@@ -24,6 +24,20 @@ it('refuses a second holder with BATON_DATA_DIR_LOCKED naming the first one, unt
   first.release()
   const second = lockDataDir(dir, 'start the daemon')
   second.release()
+})
+
+it('never names a pid that does not hold the lock (a killed holder leaves daemon.pid behind)', () => {
+  const dir = newDir()
+  const holder = lockDataDir(dir, 'start the daemon')
+  writeFileSync(join(dir, 'daemon.pid'), '1\n')
+  try {
+    lockDataDir(dir, 'start the daemon')
+    expect.unreachable()
+  } catch (err) {
+    expect((err as Error).message).toMatch(/locked by another Baton process$/)
+  } finally {
+    holder.release()
+  }
 })
 
 it('is BATON_STORE, not a lock held by someone, when the lock file cannot be opened', () => {

@@ -12,9 +12,10 @@
  * stale to detect, and of two processes that race for it exactly one gets it.
  *
  * The holder writes its pid beside it (`daemon.pid`) after it has the lock: a process that
- * finds the lock taken names the holder from that file.
+ * finds the lock taken names the holder from that file, once the pid there has the lock file
+ * open (a killed holder's file stays behind until the next holder rewrites it).
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs'
 import { DatabaseSync } from 'node:sqlite'
 import { join } from 'node:path'
 import { BatonError } from '../errors/baton-error.ts'
@@ -77,11 +78,55 @@ function isBusy(err: unknown): boolean {
   return code === 5 || code === 6
 }
 
+/**
+ * The pid in daemon.pid, once it names the process that has daemon.lock open. A holder writes
+ * the file just after it takes the lock, so for a moment the file may still name a holder that
+ * died (SIGKILL leaves it behind): wait for the new one, up to LOCK_WAIT_MS.
+ */
 function readHolderPid(dataDir: string): number | undefined {
+  let lockFile: string
   try {
-    const pid = Number(readFileSync(join(dataDir, DATA_FILES.pid), 'utf8').trim())
+    lockFile = realpathSync(join(dataDir, DATA_FILES.lock))
+  } catch {
+    return undefined
+  }
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  for (let waited = 0; waited <= LOCK_WAIT_MS; waited += 50) {
+    const pid = readPidFile(join(dataDir, DATA_FILES.pid))
+    if (pid !== undefined && holdsOpen(pid, lockFile)) return pid
+    Atomics.wait(pause, 0, 0, 50)
+  }
+  return undefined
+}
+
+function readPidFile(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim())
     return Number.isInteger(pid) && pid > 0 ? pid : undefined
   } catch {
     return undefined
   }
+}
+
+/** Whether process `pid` has `file` open (Linux /proc; elsewhere: whether it is alive). */
+function holdsOpen(pid: number, file: string): boolean {
+  let fds: string[]
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || existsSync('/proc/self/fd')) return false
+    try {
+      process.kill(pid, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+  return fds.some((fd) => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`) === file
+    } catch {
+      return false
+    }
+  })
 }

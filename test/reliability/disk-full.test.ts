@@ -12,7 +12,8 @@ import { afterAll, expect, it } from 'vitest'
 import { readProxyFiles } from '../../src/proxy/proxy-files.ts'
 import { freePort } from '../e2e/support/ports.ts'
 import { replicaProcesses } from '../e2e/support/processes.ts'
-import { alive, deployWeb, killStarted, removeDataDir, runDaemon, waitServing } from './support/daemon.ts'
+import { REPO_ROOT } from '../e2e/support/baton.ts'
+import { alive, cli, deployWeb, killStarted, removeDataDir, runDaemon, waitServing } from './support/daemon.ts'
 
 const TMPFS_SIZE = '16m'
 const root = process.getuid?.() === 0
@@ -91,9 +92,17 @@ it.skipIf(!root)('on a full disk writes answer BATON_NO_SPACE, reads and replica
   expect(alive(replica!.pid)).toBe(true)
   expect(alive(lb)).toBe(true)
   expect((await fetch(`http://127.0.0.1:${servicePort}/`)).status).toBe(200)
+  // A push says the disk is full, not that the archive is bad. (The reserve the store gave
+  // back is free space to anyone: fill that too.)
+  fill(join(mnt, 'filler-2'))
+  const push = await cli(dir, ['push', 'web:v2', join(REPO_ROOT, 'examples', 'web', 'v2')], { ok: false })
+  expect(push.code).toBe(1)
+  expect(push.out).toMatch(/disk is full/)
+  expect(push.out).not.toMatch(/not a readable tar archive/)
 
   // Space returns: the next write goes through, without a restart.
   rmSync(join(mnt, 'filler'))
+  rmSync(join(mnt, 'filler-2'))
   let status = 0
   for (let i = 0; i < 50 && status !== 201; i++) {
     status = (await create(`after-${i}`)).status
