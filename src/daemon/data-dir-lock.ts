@@ -42,7 +42,8 @@ export function lockDataDir(dataDir: string, purpose: string): DataDirLock {
   let db: DatabaseSync | undefined
   try {
     db = new DatabaseSync(file, { timeout: LOCK_WAIT_MS })
-    db.exec('PRAGMA locking_mode = EXCLUSIVE')
+    // No journal file: the one write rewrites a page in place, so the lock is taken on a full disk too.
+    db.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY')
     db.exec('BEGIN EXCLUSIVE')
     db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL)')
     db.exec('DELETE FROM holder')
@@ -64,7 +65,11 @@ export function lockDataDir(dataDir: string, purpose: string): DataDirLock {
     )
   }
   const held = db
-  writeFileSync(join(dataDir, DATA_FILES.pid), `${process.pid}\n`, { mode: 0o600 })
+  try {
+    writeFileSync(join(dataDir, DATA_FILES.pid), `${process.pid}\n`, { mode: 0o600 })
+  } catch {
+    // Only a refusal's message needs it (it then names no pid): a full disk must not stop the start.
+  }
   return {
     release() {
       if (held.isOpen) held.close()

@@ -28,6 +28,10 @@ const logger = createLogger({ debug: o.verbose === true })
 // What the daemon creates in its data directory (the store, its WAL, logs, artifacts) is its
 // owner's alone; data-dir.ts closes what an earlier start left open.
 process.umask(0o077)
+// A log line that cannot be written (daemon.log on a full disk) is lost: Node would otherwise
+// end the process on the stream's 'error' event.
+process.stdout.on('error', () => {})
+process.stderr.on('error', () => {})
 
 try {
   const eventTtlMs = o.eventTtl === undefined ? undefined : parseDuration(o.eventTtl, 'event-ttl')

@@ -118,7 +118,25 @@ it.skipIf(!root)('on a full disk writes answer BATON_NO_SPACE, reads and replica
   await waitServing(dir, port, again)
   const relisted = (await (await api('/api/v1/namespaces/default/configmaps')).json()) as typeof list
   expect(relisted.items.map((c) => c.metadata.name)).toEqual(expect.arrayContaining(acknowledged))
-  console.log(`disk full: ${acknowledged.length} writes acknowledged after filling ${filled} bytes, then 507 BATON_NO_SPACE; writes resumed after freeing`)
   again.child.kill('SIGTERM')
-  await again.exited
+  expect(await again.exited).toBe(0)
+
+  // A daemon started on a full disk serves reads, refuses writes, and resumes when there is room.
+  const refilled = fill(join(mnt, 'filler'))
+  const fd2 = openSync(join(dir, 'daemon.log'), 'a')
+  const onFull = runDaemon(dir, port, [], fd2)
+  closeSync(fd2)
+  await waitServing(dir, port, onFull).catch((err: Error) => Promise.reject(new Error(`${err.message}\n${log()}`)))
+  expect((await api('/api/v1/namespaces/default/configmaps')).status).toBe(200)
+  const refusedAtStart = await create('on-full-disk')
+  expect(refusedAtStart.status).toBe(507)
+  expect(((await refusedAtStart.json()) as { code: string }).code).toBe('BATON_NO_SPACE')
+  rmSync(join(mnt, 'filler'))
+  await expect.poll(async () => (await create(`resumed-${Date.now()}`)).status, { timeout: 30_000, interval: 200 }).toBe(201)
+  console.log(
+    `disk full: ${acknowledged.length} writes acknowledged after filling ${filled} bytes, then 507 BATON_NO_SPACE; writes resumed after freeing; ` +
+      `a daemon started with ${refilled} more bytes filled served reads and refused writes until freed`,
+  )
+  onFull.child.kill('SIGTERM')
+  expect(await onFull.exited).toBe(0)
 })

@@ -43,6 +43,8 @@
  * BATON_NO_SPACE (so the API acknowledges none of it), and it is committed with the next
  * write once there is room; only a daemon stopped before that loses it.
  */
+import { existsSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import type { AnyObject, Kind } from '../../api/types.ts'
 import { BatonError, isBatonError } from '../../errors/baton-error.ts'
@@ -151,6 +153,11 @@ class SqliteBackend implements StoreBackend {
     this.#path = path
     this.#scheduleCommit = scheduleCommit
     this.#reserve = reserve
+    // On a disk without room for the reserve and as much again, the reserve's blocks are what
+    // lets the file open (its WAL and shared-memory index): give them back and start refusing
+    // writes, serving reads, until there is room.
+    const full = existsSync(dirname(path)) && !reserve.roomToResume()
+    if (full) reserve.release()
     let db: DatabaseSync | undefined
     try {
       db = new DatabaseSync(path, { timeout: 5000 })
@@ -164,7 +171,7 @@ class SqliteBackend implements StoreBackend {
       throw isBatonError(err) ? err : storeError(path, err)
     }
     // A daemon started on a full disk serves reads and refuses writes until there is room.
-    if (!reserve.ensure()) this.#noSpace = noSpace(path, undefined)
+    if (full || !reserve.ensure()) this.#noSpace = noSpace(path, undefined)
   }
 
   transaction<T>(fn: () => T): T {
