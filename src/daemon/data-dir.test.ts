@@ -24,14 +24,18 @@ it('closes the data directory and what it holds to everyone but its owner', () =
     writeFileSync(join(dir, f), 'x')
     chmodSync(join(dir, f), 0o644)
   }
-  writeFileSync(join(dir, 'run.sh'), '#!/bin/sh\n')
-  chmodSync(join(dir, 'run.sh'), 0o755)
+  writeFileSync(join(dir, 'state.db.reserve'), '')
+  chmodSync(join(dir, 'state.db.reserve'), 0o755)
+  writeFileSync(join(dir, 'notes.txt'), 'the user put this here')
+  chmodSync(join(dir, 'notes.txt'), 0o644)
   secureDataDir(dir)
   expect(mode(dir)).toBe(0o700)
   expect(mode(join(dir, 'artifacts'))).toBe(0o700)
   for (const f of ['state.db', 'state.db-wal', 'token', 'daemon.log']) expect(mode(join(dir, f)), f).toBe(0o600)
   // The owner's bits stay as they were: an executable stays executable.
-  expect(mode(join(dir, 'run.sh'))).toBe(0o700)
+  expect(mode(join(dir, 'state.db.reserve'))).toBe(0o700)
+  // What is not Baton's is not Baton's to change (the directory itself is closed already).
+  expect(mode(join(dir, 'notes.txt'))).toBe(0o644)
 })
 
 it('creates a missing data directory as 0700', () => {

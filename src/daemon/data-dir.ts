@@ -3,7 +3,7 @@
  * The data directory before the daemon uses it: private to its owner, and not mistaken for a
  * new one when its state file was lost.
  *
- * Privacy: the directory is 0700 and what it holds directly loses every group and other
+ * Privacy: the directory is 0700 and Baton's entries in it lose every group and other
  * permission bit (state.db and its WAL, the tokens, the logs, the artifact and pod trees),
  * so a directory made by an older Baton, or under a loose umask, is closed at the next start.
  * Nothing below the top level is walked: with the directory at 0700 no other user reaches it,
@@ -20,11 +20,15 @@ import { BatonError } from '../errors/baton-error.ts'
 import { DATA_FILES } from '../platform/env.ts'
 import { PROXY_FILES } from '../proxy/proxy-files.ts'
 
-/** Creates the data directory (0700) and takes group and other bits off it and its entries. */
+/** Names of the entries Baton keeps in a data directory (a file the user put there is left alone). */
+const BATON_ENTRY = /^(token|daemon\.(json|pid|lock|lock-journal|log)|state\.db.*|backup-\d+\.db|artifacts|pods|proxy\..*)$/
+
+/** Creates the data directory (0700) and takes group and other bits off it and Baton's entries in it. */
 export function secureDataDir(dataDir: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   chmodSync(dataDir, 0o700)
   for (const name of readdirSync(dataDir)) {
+    if (!BATON_ENTRY.test(name)) continue
     const path = join(dataDir, name)
     const st = lstatSync(path, { throwIfNoEntry: false })
     if (!st || st.isSymbolicLink()) continue
