@@ -7,6 +7,9 @@
  *               ─▶ route syncer ─▶ load balancer process (re-adopted across restarts)
  *               ─▶ HTTP API (token) on 127.0.0.1:7070
  *
+ * The data directory's lock comes before everything (main.ts takes it before this module
+ * loads), then the store, which refuses to start on a lost state file (data-dir.ts).
+ *
  * Start order matters on a restart after SIGKILL: the load balancer is adopted first (it kept
  * serving the last routes), then the node agent re-adopts running replicas, then the
  * controllers re-enqueue every object, and only then does the API accept writes.
