@@ -8,11 +8,14 @@
  *                                   replaced when it exits or stops answering)
  *               ─▶ HTTP API (token) on 127.0.0.1:7070
  *
+ * The data directory's lock comes before everything (main.ts takes it before this module
+ * loads), then the store, which refuses to start on a lost state file (data-dir.ts).
+ *
  * Start order matters on a restart after SIGKILL: the load balancer is adopted first (it kept
  * serving the last routes), then the node agent re-adopts running replicas, then the
  * controllers re-enqueue every object, and only then does the API accept writes.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
@@ -34,9 +37,12 @@ import type { NodeAgent } from '../runtime/types.ts'
 import { createDashboard } from '../dashboard/mount.ts'
 import { createApiApp } from '../server/app.ts'
 import type { ReservedPort } from '../server/service-ports.ts'
+import { backupStateFile } from '../store/sqlite/backup.ts'
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts'
 import type { ObjectStore } from '../store/types.ts'
 import { dataPlaneComponentStatus, recordDataPlaneRestart } from './data-plane-status.ts'
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts'
+import { forgottenStore, secureDataDir, setStateAside, traceOfEarlierUse } from './data-dir.ts'
 import { podLogSource } from './log-source.ts'
 import { servicePortWarnings } from './port-probe.ts'
 import { reportServiceListening } from './service-status.ts'
@@ -53,6 +59,13 @@ export interface DaemonOptions {
   eventTtlMs?: number
   /** Bounds on replicas, pods, request bodies and artifacts (api/limits.ts defaults for any not given). */
   limits?: Partial<Limits>
+  /**
+   * Start over: the state file (damaged, empty or not) is moved aside and the daemon starts
+   * with an empty store, stopping the replicas it no longer knows (`baton up --reset`).
+   */
+  reset?: boolean
+  /** The data directory's lock, when the caller took it already (main.ts); else startDaemon takes it. */
+  lock?: DataDirLock
   logger: Logger
 }
 
@@ -67,10 +80,31 @@ export interface RunningDaemon {
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const { dataDir } = opts
+  secureDataDir(dataDir)
+  // Before anything else reads or writes the directory: one daemon per data directory.
+  const lock = opts.lock ?? lockDataDir(dataDir, 'start the daemon')
+  try {
+    return await startLocked(opts, lock)
+  } catch (err) {
+    lock.release()
+    throw err
+  }
+}
+
+async function startLocked(opts: DaemonOptions, lock: DataDirLock): Promise<RunningDaemon> {
+  const { dataDir, logger } = opts
   const clock = systemClock
-  mkdirSync(dataDir, { recursive: true })
   const token = ensureToken(dataDir)
+  if (opts.reset) {
+    const aside = setStateAside(dataDir, clock.now())
+    logger.info('starting over with an empty store (--reset)', { previousState: aside ?? 'none' })
+  }
   const store: ObjectStore = openSqliteStore(join(dataDir, DATA_FILES.state), { clock, ids: randomIds })
+  const traces = store.currentResourceVersion() === '0' && !opts.reset ? traceOfEarlierUse(dataDir) : []
+  if (traces.length > 0) {
+    store.close()
+    throw forgottenStore(dataDir, traces)
+  }
   const artifacts = openArtifactStore(join(dataDir, DATA_FILES.artifacts), { clock })
 
   // The API port first: a port that is taken fails the start before a load balancer (a
@@ -78,7 +112,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   let ready: ((req: Request) => Response | Promise<Response>) | undefined
   const server = await listen((req) => (ready ? ready(req) : starting()), opts.host ?? DEFAULT_API_HOST, opts.port ?? DEFAULT_API_PORT)
   try {
-    return await startServing(opts, server, token, store, artifacts, (fetch) => (ready = fetch))
+    return await startServing(opts, lock, server, token, store, artifacts, (fetch) => (ready = fetch))
   } catch (err) {
     await closeServer(server)
     store.close()
@@ -93,6 +127,7 @@ function starting(): Response {
 
 async function startServing(
   opts: DaemonOptions,
+  lock: DataDirLock,
   server: ServerType,
   token: string,
   store: ObjectStore,
@@ -154,6 +189,8 @@ async function startServing(
       await proxy.stop({ shutdown: o.all === true }).catch((err: unknown) => logger.error('load balancer stop failed', { err }))
       store.close()
       rmSync(join(dataDir, DATA_FILES.daemon), { force: true })
+      rmSync(join(dataDir, DATA_FILES.pid), { force: true })
+      lock.release()
       logger.info('daemon stopped', {})
       resolveStopped()
     })())
@@ -169,6 +206,17 @@ async function startServing(
     metrics: () => controllers.metrics(),
     components: () => [dataPlaneComponentStatus(proxy.health())],
     shutdown: (all) => void stop({ all }),
+    backup: async () => {
+      // Everything applied so far goes into the file first: a backup holds what was acknowledged.
+      store.flush()
+      const tmp = join(dataDir, `backup-${clock.now()}.db`)
+      try {
+        const { objects } = await backupStateFile(join(dataDir, DATA_FILES.state), tmp)
+        return { bytes: readFileSync(tmp), objects }
+      } finally {
+        rmSync(tmp, { force: true })
+      }
+    },
     dashboard: createDashboard({ clock }),
     logger,
     reservedPorts: () => reservedPorts(server, proxy.client),

@@ -1,7 +1,7 @@
 /**
  * @module
  * `node src/daemon/main.ts` — what `baton up` runs. Flags: --data-dir, --port, --host,
- * --service-host, --event-ttl, the bounds of api/limits.ts (--max-replicas, --max-pods,
+ * --service-host, --event-ttl, --reset, the bounds of api/limits.ts (--max-replicas, --max-pods,
  * --max-request-body-bytes, --max-artifact-upload-bytes, --max-artifact-bytes,
  * --max-artifact-entries), -v. Stops cleanly on SIGTERM/SIGINT (replicas and the load
  * balancer keep running, to be re-adopted), or on the API's shutdown request.
@@ -13,7 +13,9 @@ import { DEFAULT_LIMITS, type Limits } from '../api/limits.ts'
 import { isBatonError } from '../errors/baton-error.ts'
 import { DEFAULT_API_HOST, DEFAULT_API_PORT, resolveDataDir } from '../platform/env.ts'
 import { createLogger } from '../platform/logger.ts'
-import { startDaemon } from './daemon.ts'
+import { lockDataDir } from './data-dir-lock.ts'
+import { exitWithError } from './exit-with-error.ts'
+import { secureDataDir } from './data-dir.ts'
 
 const program = new Command('baton-daemon')
   .option('--data-dir <dir>', 'Data directory (default $BATON_HOME, else /var/lib/baton for root, else $XDG_DATA_HOME/baton or ~/.local/share/baton)')
@@ -27,11 +29,19 @@ const program = new Command('baton-daemon')
   .option('--max-artifact-upload-bytes <n>', `Largest artifact upload, compressed (default ${DEFAULT_LIMITS.maxArtifactUploadBytes})`)
   .option('--max-artifact-bytes <n>', `Largest artifact once unpacked (default ${DEFAULT_LIMITS.maxArtifactBytes})`)
   .option('--max-artifact-entries <n>', `Most files, directories and links in one artifact (default ${DEFAULT_LIMITS.maxArtifactEntries})`)
+  .option('--reset', 'Start over: move the state file aside and start with an empty store')
   .option('-v, --verbose', 'Debug logging')
   .parse()
 
-const o = program.opts<{ dataDir?: string; host: string; port: string; serviceHost?: string; eventTtl?: string; verbose?: boolean } & Partial<Record<keyof Limits, string>>>()
+const o = program.opts<{ dataDir?: string; host: string; port: string; serviceHost?: string; eventTtl?: string; reset?: boolean; verbose?: boolean } & Partial<Record<keyof Limits, string>>>()
 const logger = createLogger({ debug: o.verbose === true })
+// What the daemon creates in its data directory (the store, its WAL, logs, artifacts) is its
+// owner's alone; data-dir.ts closes what an earlier start left open.
+process.umask(0o077)
+// A log line that cannot be written (daemon.log on a full disk) is lost: Node would otherwise
+// end the process on the stream's 'error' event.
+process.stdout.on('error', () => {})
+process.stderr.on('error', () => {})
 
 /** The limit flags given, each a positive integer. */
 function limitFlags(): Partial<Limits> {
@@ -53,13 +63,21 @@ try {
   const limits = limitFlags()
   const eventTtlMs = o.eventTtl === undefined ? undefined : parseDuration(o.eventTtl, 'event-ttl')
   if (eventTtlMs === 0) throw new BatonError('BATON_USAGE', 'invalid argument "0" for "--event-ttl" flag: Events need a positive TTL', { hint: 'Write a duration like 1h or 30m' })
+  const dataDir = resolveDataDir(o.dataDir)
+  secureDataDir(dataDir)
+  // The lock comes before the daemon's modules load: a second daemon refuses at once, and
+  // the first holds the directory before it reads anything in it.
+  const lock = lockDataDir(dataDir, 'start the daemon')
+  const { startDaemon } = await import('./daemon.ts')
   const daemon = await startDaemon({
-    dataDir: resolveDataDir(o.dataDir),
+    dataDir,
+    lock,
     host: o.host,
     port: Number(o.port),
     ...(o.serviceHost ? { serviceHost: o.serviceHost } : {}),
     ...(eventTtlMs !== undefined ? { eventTtlMs } : {}),
     limits,
+    ...(o.reset ? { reset: true } : {}),
     logger,
   })
   const onSignal = () => void daemon.stop()
@@ -68,8 +86,5 @@ try {
   await daemon.stopped
   process.exit(0)
 } catch (err) {
-  const e = err as Error
-  process.stderr.write(`error: ${e.message}\n`)
-  if (isBatonError(err) && err.hint) process.stderr.write(`hint: ${err.hint}\n`)
-  process.exit(1)
+  exitWithError(err)
 }

@@ -29,6 +29,10 @@ export const ERROR_CODES = {
   BATON_ARTIFACT_EXISTS: { httpStatus: 409, meaning: 'A tag already names an artifact with other content' },
   BATON_ARTIFACT_UNSAFE: { httpStatus: 400, meaning: 'An archive holds a path or link that leaves the artifact' },
   BATON_STORE: { httpStatus: 500, meaning: 'The state store could not be read or written' },
+  BATON_STORE_CORRUPT: { httpStatus: 500, meaning: 'The state file is damaged or not a Baton store' },
+  BATON_STORE_MISSING: { httpStatus: 409, meaning: 'The state file is missing or empty while the data directory shows earlier use' },
+  BATON_NO_SPACE: { httpStatus: 507, meaning: 'A write was refused: the disk holding the data directory is full' },
+  BATON_DATA_DIR_LOCKED: { httpStatus: 409, meaning: 'Another Baton process holds the data directory' },
   BATON_INTERNAL: { httpStatus: 500, meaning: 'An unexpected internal failure' },
 } as const satisfies Record<string, { httpStatus: number; meaning: string }>
 

@@ -18,6 +18,7 @@ export const DATA_FILES = {
   token: 'token',
   daemon: 'daemon.json',
   pid: 'daemon.pid',
+  lock: 'daemon.lock',
   log: 'daemon.log',
   state: 'state.db',
   artifacts: 'artifacts',

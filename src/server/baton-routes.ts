@@ -9,6 +9,7 @@
  *   GET  /metrics                                    the control plane's counters (Prometheus text)
  *   GET  /api/v1/componentstatuses[/{name}]          health of the daemon's parts (the load balancer)
  *   POST /apis/baton.dev/v1/shutdown?all=true        stop the daemon (all: stop the pods too)
+ *   GET  /apis/baton.dev/v1/backup                   a backup of the state store (a SQLite file)
  *   GET  /api/v1/namespaces/{ns}/pods/{name}/log     a container's log, streamed with ?follow
  */
 import { createWriteStream } from 'node:fs'
@@ -47,6 +48,8 @@ export interface BatonRouteDeps {
   components?: () => ComponentStatus[]
   /** Stops the daemon (and with `all`, every pod); called just after the request is answered. */
   shutdown?: (all: boolean) => void | Promise<void>
+  /** A consistent copy of the state store (SQLite's online backup) and how many objects it holds. */
+  backup?: () => Promise<{ bytes: Uint8Array; objects: number }>
 }
 
 function unavailable(what: string): BatonError {
@@ -150,6 +153,12 @@ export function registerBatonRoutes(app: Hono, deps: BatonRouteDeps): void {
     // Answer first: the shutdown closes this very server.
     deps.clock.setTimeout(() => void shutdown(all), 0)
     return c.json({ status: 'shutting down', all }, 202)
+  })
+
+  app.get('/apis/baton.dev/v1/backup', async (c) => {
+    if (!deps.backup) throw unavailable('backup')
+    const { bytes, objects } = await deps.backup()
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/vnd.sqlite3', 'x-baton-objects': String(objects) })
   })
 
   app.get('/api/v1/namespaces/:ns/pods/:name/log', (c) => {

@@ -11,6 +11,7 @@ import { createCommand } from './create.ts'
 import { deleteCommand } from './delete.ts'
 import { demoCommand } from './demo.ts'
 import { describeCommand } from './describe.ts'
+import { backupCommand, restoreCommand } from './backup-restore.ts'
 import { downCommand } from './down.ts'
 import { editCommand } from './edit.ts'
 import { exposeCommand } from './expose.ts'
@@ -38,6 +39,8 @@ import { versionCommand } from './version.ts'
 export const COMMANDS: readonly AnyCommand[] = [
   upCommand,
   downCommand,
+  backupCommand,
+  restoreCommand,
   applyCommand,
   createCommand,
   getCommand,

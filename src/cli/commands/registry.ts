@@ -18,6 +18,8 @@ const entry = (path: string[], load: () => Promise<AnyCommand>): CommandEntry =>
 export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   entry(['up'], async () => (await import('./up.ts')).upCommand),
   entry(['down'], async () => (await import('./down.ts')).downCommand),
+  entry(['backup'], async () => (await import('./backup-restore.ts')).backupCommand),
+  entry(['restore'], async () => (await import('./backup-restore.ts')).restoreCommand),
   entry(['apply'], async () => (await import('./apply.ts')).applyCommand),
   entry(['create'], async () => (await import('./create.ts')).createCommand),
   entry(['get'], async () => (await import('./get.ts')).getCommand),

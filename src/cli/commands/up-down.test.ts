@@ -72,7 +72,7 @@ describe('a start that fails', () => {
       expect(up.code).toBe(1)
       expect(up.out).toBe('')
       expect(up.err).toBe(
-        `error: the daemon could not start: the API cannot listen on 127.0.0.1:${port}: EADDRINUSE\n` +
+        `error: the daemon could not start: BATON_INTERNAL: the API cannot listen on 127.0.0.1:${port}: EADDRINUSE\n` +
           `hint: Another daemon runs there: stop it with \`baton down\`, or pass --port\nfull log: ${join(dataDir, 'daemon.log')}\n`,
       )
       expect(lb === undefined || !isRunning(lb)).toBe(true)

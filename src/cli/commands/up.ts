@@ -27,6 +27,8 @@ export interface UpOptions {
   serviceHost?: string
   /** Passed through to the daemon, which checks them: `--max-replicas=N` and the other bounds. */
   limitArgs?: string[]
+  /** Passed through: move the state file aside and start with an empty store. */
+  reset?: boolean
 }
 
 /** The daemon's bounds (api/limits.ts), passed through as given. */
@@ -78,6 +80,7 @@ export const upCommand = defineCommand<UpOptions>({
     { flags: '--event-ttl <duration>', description: 'How long Events are kept after they last occurred (default 1h)' },
     { flags: '--service-host <host>', description: 'Listen address for services that set none (default 127.0.0.1)' },
     ...LIMIT_FLAGS.map(([, flag, description]) => ({ flags: `${flag} <n>`, description })),
+    { flags: '--reset', description: 'Start over: move state.db aside, start empty, stop the replicas Baton no longer knows' },
   ],
   complete(_args, flags) {
     const port = Number(str(flags.port) ?? DEFAULT_API_PORT)
@@ -91,7 +94,7 @@ export const upCommand = defineCommand<UpOptions>({
       if (!Number.isSafeInteger(n) || n < 1) throw usageError(`invalid argument "${v}" for "${flag}" flag: must be a positive integer`, `e.g. ${flag}=1000`)
       return [flag, v]
     })
-    return { detach: bool(flags.detach), port, ...(eventTtl ? { eventTtl } : {}), ...(serviceHost ? { serviceHost } : {}), ...(limitArgs.length > 0 ? { limitArgs } : {}) }
+    return { detach: bool(flags.detach), port, ...(eventTtl ? { eventTtl } : {}), ...(serviceHost ? { serviceHost } : {}), ...(limitArgs.length > 0 ? { limitArgs } : {}), ...(bool(flags.reset) ? { reset: true } : {}) }
   },
   async run(o, ctx) {
     const { dataDir } = ctx.connection()
@@ -108,6 +111,7 @@ export const upCommand = defineCommand<UpOptions>({
     if (o.eventTtl) args.push('--event-ttl', o.eventTtl)
     if (o.serviceHost) args.push('--service-host', o.serviceHost)
     args.push(...(o.limitArgs ?? []))
+    if (o.reset) args.push('--reset')
     if (!o.detach) {
       const child = spawn(process.execPath, args, { stdio: 'inherit', env: childNodeEnv() })
       const forward = () => child.kill('SIGINT')
@@ -117,9 +121,9 @@ export const upCommand = defineCommand<UpOptions>({
       // Ctrl-C is how a foreground daemon is meant to stop.
       return ctx.signal.aborted ? 0 : code
     }
-    mkdirSync(dataDir, { recursive: true })
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
     const logFile = join(dataDir, DATA_FILES.log)
-    const fd = openSync(logFile, 'a')
+    const fd = openSync(logFile, 'a', 0o600)
     const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd], env: childNodeEnv() })
     closeSync(fd)
     let exited: number | null | undefined

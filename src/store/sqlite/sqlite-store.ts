@@ -31,9 +31,20 @@
  * a write happened calls flush() first: the API answers a write only after it (server/app.ts),
  * so an acknowledged write is never lost to a SIGKILL. What a SIGKILL can lose is the current
  * task's writes that nobody was told about, as if the kill had come a moment earlier; the
- * controllers redo them. A failed commit (disk full) throws from the microtask: the daemon
- * exits and restarts from the last commit rather than run on with memory and file apart.
+ * controllers redo them. A failed commit throws from the microtask: the daemon exits and
+ * restarts from the last commit rather than run on with memory and file apart.
+ *
+ * A full disk is the exception (SQLITE_FULL, ENOSPC): the daemon must keep serving reads and
+ * keep its replicas running. The store gives back a reserve file (space-reserve.ts) and
+ * commits again, so what memory holds normally reaches the file; from then on every new write
+ * is refused with BATON_NO_SPACE (HTTP 507) before it is applied, until the disk has room for
+ * the reserve and as much again, when the next write rewrites the reserve and goes through.
+ * Should the reserve not be enough, the uncommitted batch waits in memory, flush() throws
+ * BATON_NO_SPACE (so the API acknowledges none of it), and it is committed with the next
+ * write once there is room; only a daemon stopped before that loses it.
  */
+import { existsSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import type { AnyObject, Kind } from '../../api/types.ts'
 import { BatonError, isBatonError } from '../../errors/baton-error.ts'
@@ -44,6 +55,7 @@ import { ownerUids } from '../object-rules.ts'
 import { createStore, type StoreOptions } from '../store-engine.ts'
 import type { ObjectStore } from '../types.ts'
 import { migrate } from './schema.ts'
+import { DEFAULT_RESERVE_BYTES, SpaceReserve } from './space-reserve.ts'
 
 /**
  * Opens (creating if needed) the store in the file at `path`.
@@ -52,7 +64,8 @@ import { migrate } from './schema.ts'
  * const store = openSqliteStore('/var/lib/baton/state.db', { clock: systemClock, ids: randomIds })
  */
 export function openSqliteStore(path: string, opts: SqliteStoreOptions): ObjectStore {
-  return createStore(new SqliteBackend(path, opts.scheduleCommit ?? queueMicrotask), opts)
+  const reserve = new SpaceReserve(`${path}.reserve`, opts.reserveBytes ?? DEFAULT_RESERVE_BYTES)
+  return createStore(new SqliteBackend(path, opts.scheduleCommit ?? queueMicrotask, reserve), opts)
 }
 
 export interface SqliteStoreOptions extends StoreOptions {
@@ -61,6 +74,8 @@ export interface SqliteStoreOptions extends StoreOptions {
    * simulator, whose fake time runs synchronously, leaves batches to COMMIT_EVERY.
    */
   scheduleCommit?: (commit: () => void) => void
+  /** Bytes kept free beside the file for a full disk (space-reserve.ts); 0 keeps none. */
+  reserveBytes?: number
 }
 
 /**
@@ -75,8 +90,33 @@ export const COMMIT_EVERY = 1024
 
 function storeError(path: string, err: unknown): BatonError {
   const detail = err instanceof Error ? err.message : String(err)
+  const code = sqliteCode(err)
+  if (code === SQLITE.CORRUPT || code === SQLITE.NOTADB) {
+    return new BatonError('BATON_STORE_CORRUPT', `state file ${path} is corrupt or not a Baton store: ${detail}`, {
+      hint:
+        'Stop the daemon and restore a backup with `baton restore FILE`, or start over with `baton up --reset` ' +
+        '(moves the damaged file aside; replicas Baton no longer knows are stopped). See docs/backup.md',
+      cause: err,
+    })
+  }
+  if (code === SQLITE.FULL || (err as NodeJS.ErrnoException).code === 'ENOSPC') return noSpace(path, err)
   return new BatonError('BATON_STORE', `state file ${path}: ${detail}`, {
     hint: "Check the data directory's permissions and free space",
+    cause: err,
+  })
+}
+
+/** SQLite's primary result codes the store tells apart. */
+const SQLITE = { CORRUPT: 11, FULL: 13, NOTADB: 26 } as const
+
+function sqliteCode(err: unknown): number | undefined {
+  const code = (err as { errcode?: unknown } | undefined)?.errcode
+  return typeof code === 'number' ? code & 0xff : undefined
+}
+
+function noSpace(path: string, err: unknown): BatonError {
+  return new BatonError('BATON_NO_SPACE', `the disk holding ${path} is full: writes are refused until there is room again`, {
+    hint: 'Free space on that disk; reads, replicas and the load balancer keep running, and writes resume without a restart',
     cause: err,
   })
 }
@@ -100,23 +140,43 @@ class SqliteBackend implements StoreBackend {
   /** The highest resourceVersion applied, and the one the file holds. */
   #rv: number
   #committedRv: number
+  readonly #reserve: SpaceReserve
+  /**
+   * Set while the disk is full: every new write is refused with it, and the batch that could
+   * not be committed waits in #batch. Memory is then ahead of the file by that batch (applied,
+   * never acknowledged as durable: flush() throws), and nothing else: no write is applied
+   * until the batch is committed.
+   */
+  #noSpace: BatonError | undefined
 
-  constructor(path: string, scheduleCommit: (commit: () => void) => void) {
+  constructor(path: string, scheduleCommit: (commit: () => void) => void, reserve: SpaceReserve) {
     this.#path = path
     this.#scheduleCommit = scheduleCommit
+    this.#reserve = reserve
+    // On a disk without room for the reserve and as much again, the reserve's blocks are what
+    // lets the file open (its WAL and shared-memory index): give them back and start refusing
+    // writes, serving reads, until there is room.
+    const full = existsSync(dirname(path)) && !reserve.roomToResume()
+    if (full) reserve.release()
+    let db: DatabaseSync | undefined
     try {
-      this.#db = new DatabaseSync(path, { timeout: 5000 })
-      this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL')
-      migrate(this.#db, path)
-      this.#sql = prepareAll(this.#db)
+      db = new DatabaseSync(path, { timeout: 5000 })
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL')
+      migrate(db, path)
+      this.#db = db
+      this.#sql = prepareAll(db)
       this.#rv = this.#committedRv = this.#load()
     } catch (err) {
+      if (db?.isOpen) db.close()
       throw isBatonError(err) ? err : storeError(path, err)
     }
+    // A daemon started on a full disk serves reads and refuses writes until there is room.
+    if (full || !reserve.ensure()) this.#noSpace = noSpace(path, undefined)
   }
 
   transaction<T>(fn: () => T): T {
     if (this.#transaction) return fn()
+    if (this.#noSpace && !this.#resume()) throw this.#noSpace
     const writes = new Map<string, PendingRow>()
     this.#transaction = writes
     let result: T
@@ -131,9 +191,9 @@ class SqliteBackend implements StoreBackend {
     this.#rv = Math.max(this.#rv, this.#memory.maxResourceVersion())
     if (!this.#commitScheduled) {
       this.#commitScheduled = true
-      this.#scheduleCommit(() => this.flush())
+      this.#scheduleCommit(() => this.#flushBehind())
     }
-    if (++this.#batchTransactions >= COMMIT_EVERY) this.flush()
+    if (++this.#batchTransactions >= COMMIT_EVERY) this.#flushBehind()
     return result
   }
 
@@ -183,35 +243,91 @@ class SqliteBackend implements StoreBackend {
     return this.#rv
   }
 
-  /** Commits the batch: each key's newest row, and the resourceVersion counter. */
+  /**
+   * Commits the batch: each key's newest row, and the resourceVersion counter. Throws
+   * BATON_NO_SPACE when the disk is full even after the reserve was given back: the batch
+   * stays, to be committed when there is room (#resume).
+   */
   flush(): void {
     this.#commitScheduled = false
     this.#batchTransactions = 0
     if (this.#batch.size === 0 && this.#rv === this.#committedRv) return
     if (!this.#db.isOpen) return
+    try {
+      this.#commit()
+    } catch (err) {
+      const e = storeError(this.#path, err)
+      if (e.code !== 'BATON_NO_SPACE') throw e
+      // From now on new writes are refused; the reserve's blocks let this batch through.
+      this.#noSpace = e
+      if (!this.#reserve.release()) throw e
+      try {
+        this.#commit()
+      } catch (again) {
+        const e2 = storeError(this.#path, again)
+        if (e2.code === 'BATON_NO_SPACE') this.#noSpace = e2
+        throw e2
+      }
+    }
+  }
+
+  /**
+   * A commit nobody waits for (end of task, COMMIT_EVERY): a full disk is remembered in
+   * #noSpace and answered to the next write and flush; any other failure ends the daemon,
+   * which restarts from the last commit rather than run on with memory and file apart.
+   */
+  #flushBehind(): void {
+    try {
+      this.flush()
+    } catch (err) {
+      if (!(isBatonError(err) && err.code === 'BATON_NO_SPACE')) throw err
+    }
+  }
+
+  /**
+   * While the disk is full: when it has room again, rewrites the reserve, commits the batch
+   * that waited, and accepts writes again. Cheap enough for every refused write (a statfs).
+   */
+  #resume(): boolean {
+    if (!this.#db.isOpen || !this.#reserve.roomToResume() || !this.#reserve.ensure()) return false
+    try {
+      this.#commit()
+    } catch (err) {
+      const e = storeError(this.#path, err)
+      if (e.code !== 'BATON_NO_SPACE') throw e
+      this.#noSpace = e
+      return false
+    }
+    this.#noSpace = undefined
+    return true
+  }
+
+  /** One SQLite transaction for the batch; on failure the batch is kept for the next try. */
+  #commit(): void {
     const batch = this.#batch
+    if (batch.size === 0 && this.#rv === this.#committedRv) return
     this.#batch = new Map()
+    const rv = this.#rv
     try {
       this.#sql.begin.run()
-      try {
-        for (const row of batch.values()) {
-          if ('removed' in row) this.#sql.remove.run(row.kind, row.namespace, row.name)
-          else this.#sql.put.run(row.kind, row.namespace, row.name, row.uid, row.resourceVersion, JSON.stringify(row.object))
-        }
-        this.#sql.setResourceVersion.run(this.#rv)
-        this.#sql.commit.run()
-      } catch (err) {
-        if (this.#db.isTransaction) this.#sql.rollback.run()
-        throw err
+      for (const row of batch.values()) {
+        if ('removed' in row) this.#sql.remove.run(row.kind, row.namespace, row.name)
+        else this.#sql.put.run(row.kind, row.namespace, row.name, row.uid, row.resourceVersion, JSON.stringify(row.object))
       }
+      this.#sql.setResourceVersion.run(rv)
+      this.#sql.commit.run()
     } catch (err) {
-      throw storeError(this.#path, err)
+      if (this.#db.isTransaction) this.#sql.rollback.run()
+      // Writes applied since (none while the disk is full) are newer than the batch's.
+      for (const [key, row] of this.#batch) batch.set(key, row)
+      this.#batch = batch
+      throw err
     }
-    this.#committedRv = this.#rv
+    this.#committedRv = rv
   }
 
   close(): void {
-    if (this.#db.isOpen) this.flush()
+    if (this.#db.isOpen) this.#flushBehind()
     this.#memory.close()
     if (this.#db.isOpen) this.#db.close()
   }

@@ -1,0 +1,137 @@
+/**
+ * @module
+ * The data directory's lock: one daemon (or one offline `baton restore`) per directory, for
+ * the life of the process.
+ *
+ * Node has no flock(2). A pidfile created with O_EXCL needs stale detection (is the recorded
+ * pid alive, and is it still a Baton?), and two starters that both judge the file stale can
+ * both take it over. SQLite's own locking is a kernel lock instead: `daemon.lock` is a small
+ * SQLite file opened in `locking_mode = EXCLUSIVE` and written once, which takes SQLite's
+ * EXCLUSIVE lock (POSIX fcntl byte-range locks) and keeps it until the connection closes. The
+ * kernel drops it when the process dies, however it dies (SIGKILL, OOM), so there is nothing
+ * stale to detect, and of two processes that race for it exactly one gets it.
+ *
+ * The holder writes its pid beside it (`daemon.pid`) after it has the lock: a process that
+ * finds the lock taken names the holder from that file, once the pid there has the lock file
+ * open (a killed holder's file stays behind until the next holder rewrites it).
+ */
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs'
+import { DatabaseSync } from 'node:sqlite'
+import { join } from 'node:path'
+import { BatonError } from '../errors/baton-error.ts'
+import { DATA_FILES } from '../platform/env.ts'
+
+export interface DataDirLock {
+  /** Releases the lock (the process's exit does too). */
+  release(): void
+}
+
+/**
+ * How long a starter waits for a lock that is being taken. Two starters can each hold
+ * SQLite's shared lock on the way to the exclusive one; SQLite then fails one at once, and
+ * the other waits here until the loser has closed its connection.
+ */
+const LOCK_WAIT_MS = 1000
+
+/**
+ * Takes the data directory's lock, or throws BATON_DATA_DIR_LOCKED naming the holder's pid.
+ * `purpose` says what is refused ("start the daemon", "restore").
+ */
+export function lockDataDir(dataDir: string, purpose: string): DataDirLock {
+  const file = join(dataDir, DATA_FILES.lock)
+  let db: DatabaseSync | undefined
+  try {
+    db = new DatabaseSync(file, { timeout: LOCK_WAIT_MS })
+    // No journal file: the one write rewrites a page in place, so the lock is taken on a full disk too.
+    db.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY')
+    db.exec('BEGIN EXCLUSIVE')
+    db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL)')
+    db.exec('DELETE FROM holder')
+    db.prepare('INSERT INTO holder (pid) VALUES (?)').run(process.pid)
+    db.exec('COMMIT')
+  } catch (err) {
+    if (db?.isOpen) db.close()
+    if (!isBusy(err)) {
+      throw new BatonError('BATON_STORE', `cannot lock the data directory ${dataDir}: ${(err as Error).message}`, {
+        hint: `Check that ${file} is a file this user may write`,
+        cause: err,
+      })
+    }
+    const holder = readHolderPid(dataDir)
+    throw new BatonError(
+      'BATON_DATA_DIR_LOCKED',
+      `cannot ${purpose}: the data directory ${dataDir} is locked by ${holder ? `another Baton process (pid ${holder})` : 'another Baton process'}`,
+      { hint: 'A daemon already runs on this directory: use it, stop it with `baton down`, or pass another --data-dir' },
+    )
+  }
+  const held = db
+  try {
+    writeFileSync(join(dataDir, DATA_FILES.pid), `${process.pid}\n`, { mode: 0o600 })
+  } catch {
+    // Only a refusal's message needs it (it then names no pid): a full disk must not stop the start.
+  }
+  return {
+    release() {
+      if (held.isOpen) held.close()
+    },
+  }
+}
+
+/** SQLITE_BUSY (5) or SQLITE_LOCKED (6): another connection holds the lock. */
+function isBusy(err: unknown): boolean {
+  const code = (err as { errcode?: number }).errcode
+  return code === 5 || code === 6
+}
+
+/**
+ * The pid in daemon.pid, once it names the process that has daemon.lock open. A holder writes
+ * the file just after it takes the lock, so for a moment the file may still name a holder that
+ * died (SIGKILL leaves it behind): wait for the new one, up to LOCK_WAIT_MS.
+ */
+function readHolderPid(dataDir: string): number | undefined {
+  let lockFile: string
+  try {
+    lockFile = realpathSync(join(dataDir, DATA_FILES.lock))
+  } catch {
+    return undefined
+  }
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  for (let waited = 0; waited <= LOCK_WAIT_MS; waited += 50) {
+    const pid = readPidFile(join(dataDir, DATA_FILES.pid))
+    if (pid !== undefined && holdsOpen(pid, lockFile)) return pid
+    Atomics.wait(pause, 0, 0, 50)
+  }
+  return undefined
+}
+
+function readPidFile(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim())
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Whether process `pid` has `file` open (Linux /proc; elsewhere: whether it is alive). */
+function holdsOpen(pid: number, file: string): boolean {
+  let fds: string[]
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || existsSync('/proc/self/fd')) return false
+    try {
+      process.kill(pid, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+  return fds.some((fd) => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`) === file
+    } catch {
+      return false
+    }
+  })
+}
