@@ -3,7 +3,7 @@
  * Where a Service listens on this machine: every spec.ports[i].port (and, for a NodePort
  * service, its nodePort) on the service's host, 127.0.0.1 unless the daemon's --service-host
  * or the baton.dev/listen-address annotation says otherwise. Admission refuses two owners of
- * one address; the load balancer (proxy/route-sync.ts) listens there.
+ * one address; the load balancer (daemon/route-sync.ts) listens there.
  */
 import type { Service } from './types.ts'
 

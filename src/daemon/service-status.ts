@@ -15,7 +15,7 @@ import { recordEvent } from '../events/record-event.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { Logger } from '../platform/logger.ts'
 import type { ListenFailure } from '../proxy/data-plane.ts'
-import type { RouteTable } from '../proxy/route-sync.ts'
+import type { RouteTable } from './route-sync.ts'
 import type { ObjectStore } from '../store/types.ts'
 
 export const LISTENING_CONDITION = 'Listening'

@@ -134,6 +134,71 @@ describe('architecture: import rules (ARCHITECTURE.md)', () => {
   })
 })
 
+/**
+ * ARCHITECTURE.md's codemap, read as data: each row's first cell names a folder (`src/x/`), its
+ * last cell the folders and files it may import (backticked; "everything", "everything but
+ * `daemon/`" or "—"). Every relative import in src/, type-only ones included, must land in the
+ * importing file's own folder or in one its row allows. The most specific row wins
+ * (`src/dashboard/ui/` before `src/dashboard/`); `<name>` in a row matches any folder.
+ */
+interface CodemapRow {
+  folder: string // relative to src/, ending in "/"; "<name>" segments as "*"
+  allows: 'everything' | string[]
+  except: string[]
+}
+
+function codemapRows(): CodemapRow[] {
+  const text = readFileSync(join(root, 'ARCHITECTURE.md'), 'utf8')
+  const rows: CodemapRow[] = []
+  for (const line of text.split('\n')) {
+    const cells = line.split('|').map((c) => c.trim())
+    const folder = cells[1]?.match(/^`src\/(.+\/)`$/)?.[1]
+    if (!folder) continue
+    const last = cells[cells.length - 2] ?? ''
+    const entries = [...last.matchAll(/`([^`]+)`/g)].map((m) => m[1]!)
+    const key = folder.replace(/<[^>]+>/g, '*')
+    if (/^everything but/.test(last)) rows.push({ folder: key, allows: 'everything', except: entries })
+    else if (/^everything/.test(last)) rows.push({ folder: key, allows: 'everything', except: [] })
+    else rows.push({ folder: key, allows: entries, except: [] })
+  }
+  return rows
+}
+
+const matchesFolder = (file: string, folder: string) =>
+  new RegExp(`^${folder.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]+')}`).test(file)
+const within = (target: string, entry: string) => (entry.endsWith('/') ? target.startsWith(entry) : target === entry)
+
+/** Imports that the codemap's rows do not allow: file -> why it may (empty: none today). */
+const CODEMAP_EXCEPTIONS: Record<string, string> = {}
+
+describe("architecture: every import is one ARCHITECTURE.md's codemap allows", () => {
+  const rows = codemapRows()
+  const rowOf = (file: string) =>
+    rows.filter((r) => matchesFolder(file, r.folder)).sort((a, b) => b.folder.length - a.folder.length)[0]
+  const everyFile = sourceFiles(src).flatMap(importsOf)
+
+  it('reads a row for every folder of src/', () => {
+    const folders = readdirSync(src, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `${e.name}/`)
+    expect(folders.filter((f) => !rows.some((r) => r.folder === f || r.folder.startsWith(f)))).toEqual([])
+  })
+
+  it('finds no import outside what the importing row allows', () => {
+    const broken = everyFile
+      .filter((i) => /\.(ts|tsx)$/.test(i.target) && !i.target.startsWith('..'))
+      .filter((i) => !isTestSupport(i.file) && !(i.file in CODEMAP_EXCEPTIONS))
+      .filter((i) => {
+        const row = rowOf(i.file)
+        if (!row) return true
+        const own = row.folder.replace(/\*.*$/, '')
+        if (i.target.startsWith(own)) return false
+        if (row.allows === 'everything') return row.except.some((e) => within(i.target, e))
+        return !row.allows.some((e) => within(i.target, e))
+      })
+      .map((i) => `${i.file} imports ${i.target}${i.typeOnly ? ' (type)' : ''}`)
+    expect(broken).toEqual([])
+  })
+})
+
 describe('architecture: only platform/ reads the clock, timers, randomness or the environment', () => {
   // Global reads the rest of the code must get through platform/ (Clock, IdSource, env.ts).
   const GLOBALS =

@@ -8,7 +8,7 @@
 import type { Pod } from '../api/types.ts'
 import { silentLogger, type Logger } from '../platform/logger.ts'
 import type { DrainGate } from '../runtime/types.ts'
-import type { LoadBalancerControl } from './types.ts'
+import type { LoadBalancerControl } from '../proxy/types.ts'
 
 export function proxyDrainGate(control: LoadBalancerControl, logger: Logger = silentLogger): DrainGate {
   return {

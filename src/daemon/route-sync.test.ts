@@ -6,7 +6,7 @@ import { FakeClock } from '../platform/clock.ts'
 import { sequentialIds } from '../platform/ids.ts'
 import { createMemoryStore } from '../store/memory/memory-store.ts'
 import { desiredRoutes, proxyMode, RouteSyncer } from './route-sync.ts'
-import type { LoadBalancerControl, ServiceRoute } from './types.ts'
+import type { LoadBalancerControl, ServiceRoute } from '../proxy/types.ts'
 
 const pods = [
   aServingPod('web-1', { labels: { app: 'web', 'pod-template-hash': 'v1hash' } }),
