@@ -161,7 +161,7 @@ export class ProxySupervisor implements LoadBalancerControl {
   }
 
   #check(): void {
-    if (this.#stopped || this.#restarting) return
+    if (this.#stopped || this.#restarting !== undefined) return
     if (!processAlive(this.#pid)) {
       this.#replace('Exited', `load balancer pid ${this.#pid} exited`)
       return
@@ -177,7 +177,7 @@ export class ProxySupervisor implements LoadBalancerControl {
         .catch(() => false)
         .then((ok) => {
           this.#pinging = false
-          if (this.#stopped || this.#restarting || pid !== this.#pid) return
+          if (this.#stopped || this.#restarting !== undefined || pid !== this.#pid) return
           this.#failures = ok ? 0 : this.#failures + 1
           const threshold = this.#o.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD
           if (this.#failures >= threshold) {
