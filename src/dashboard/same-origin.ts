@@ -20,6 +20,9 @@ export function crossOriginReason(req: Request): string | undefined {
   const site = req.headers.get('sec-fetch-site')
   if (site !== null && site !== 'same-origin') return `Sec-Fetch-Site: ${site}`
   const origin = req.headers.get('origin')
+  // A same-origin form POST from a page whose Referrer-Policy is no-referrer (the dashboard's)
+  // carries `Origin: null`; Sec-Fetch-Site has already said where it came from.
+  if (origin === 'null' && site === 'same-origin') return undefined
   if (origin !== null && origin !== new URL(req.url).origin) return `Origin: ${origin}`
   return undefined
 }
