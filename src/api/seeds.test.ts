@@ -5,12 +5,12 @@ import { thrownBatonError } from '../../test/support/baton-error.ts'
 import type { Deployment } from './types.ts'
 import { validateObject } from './validate.ts'
 
-// Every Kubernetes manifest in the user scenarios (/work/shared/seeds), copied verbatim
+// Every Kubernetes manifest in the seed documents Baton was specified from, copied verbatim
 // into test/fixtures/seeds: <seed>-<n>.yaml is the n-th manifest block of that seed.
 const fixture = (name: string) => new URL(`../../test/fixtures/seeds/${name}.yaml`, import.meta.url).pathname
 
 const VALID = [
-  { file: '000-1', from: 'seed 000 §2.5: two-container Deployment and a Service with a named targetPort', objects: ['Deployment/myapp', 'Service/myservice'] },
+  { file: '000-1', from: 'seed 000: two-container Deployment and a Service with a named targetPort', objects: ['Deployment/myapp', 'Service/myservice'] },
   { file: '002-1', from: 'seed 002: demo-dp, 25%/25% rolling update', objects: ['Deployment/demo-dp'] },
   { file: '002-2', from: 'seed 002: LoadBalancer Service', objects: ['Service/demo-service'] },
   { file: '002-3', from: 'seed 002: untagged image, readiness and liveness probes, 1s grace', objects: ['Deployment/demo-dp'] },

@@ -85,11 +85,10 @@ export function isTty(stream: { isTTY?: boolean }): boolean {
  *   pooled pages resident, and the daemon peaks near 230 MB RSS with 40 MB live.
  * - `--heap-growing-percent=50`: the next full GC comes when the old generation has grown by
  *   half of what the last one kept (V8 picks up to 4x by itself, and at most 1.3x in
- *   memory-saver mode). With memory-saver mode alone the idle daemon spent 1.2 % CPU instead
- *   of 0.8-1.0 %, in the more frequent full GCs.
- * Measured (docs/benchmarks.md): a 100 × 100 rollout in the simulator peaks at 165-191 MB
- * (230 without the last two) at 0.09-0.11 ms CPU per pod transition; the idle daemon stays at
- * 90 MB and 0.8-1.0 % CPU. The load balancer keeps V8's defaults: its throughput is the point.
+ *   memory-saver mode): without it, memory-saver mode's more frequent full GCs cost the idle
+ *   daemon CPU.
+ * The figures are in docs/benchmarks.md ("Control plane", "CLI and daemon"). The load
+ * balancer keeps V8's defaults: its throughput is the point.
  */
 export const DAEMON_V8_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--memory-saver-mode', '--heap-growing-percent=50']
 
@@ -97,8 +96,7 @@ export const DAEMON_V8_FLAGS: readonly string[] = ['--max-semi-space-size=1', '-
  * The environment for a Node process Baton starts for itself (the daemon, the load balancer):
  * this one's, plus the V8 compile cache this process uses. With a warm cache Node loads
  * Baton's TypeScript without starting its type stripper (a WASM module whose heap stays
- * resident for the life of the process): measured on the daemon's modules, 88 MB RSS instead
- * of 114 MB. The cache is keyed by each file's content, so an edited source is stripped again,
+ * resident for the life of the process; docs/benchmarks.md has the figures). The cache is keyed by each file's content, so an edited source is stripped again,
  * never served stale. Replicas never get this environment (runtime/process builds theirs).
  */
 export function childNodeEnv(): NodeJS.ProcessEnv {

@@ -9,9 +9,9 @@
  *
  * Every object the store hands out is deeply frozen and shared: a write builds one frozen
  * version (sharing its unchanged parts with the version before, see frozen-copy.ts) that the
- * writer, every watcher and every later reader receive. The store used to serialise each write
- * and parse a fresh copy per watcher and per read: that garbage, not the live state, set the
- * control plane's peak memory (docs/benchmarks.md, "Control plane").
+ * writer, every watcher and every later reader receive, instead of a fresh copy per watcher
+ * and per read, whose garbage would set the control plane's peak memory (docs/benchmarks.md,
+ * "Control plane").
  */
 import { isKind, KINDS } from '../api/resources.ts'
 import type { AnyObject, Kind, KindMap, OwnerReference } from '../api/types.ts'

@@ -2,7 +2,7 @@
  * @module
  * `baton rollout status`: watch a Deployment (or StatefulSet) until its rollout finishes,
  * printing kubectl's lines (rollout/status-viewer.ts) on every change, or on a terminal a live
- * per-replica view. Exit codes as kubectl (reference §11.3): 0 when done or with --watch=false,
+ * per-replica view. Exit codes as kubectl's: 0 when done or with --watch=false,
  * 1 for an exceeded progress deadline, a --timeout, a deleted object or a revision mismatch.
  *
  * Ready replicas serve nobody while the load balancer is down, so a finished rollout is

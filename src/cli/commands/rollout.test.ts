@@ -27,7 +27,7 @@ const setStatus = (status: DeploymentStatus) => {
   h.store.updateStatus({ ...d, status })
 }
 
-describe('rollout status exit codes (kubectl §11.3)', () => {
+describe('rollout status exit codes (as kubectl rollout status)', () => {
   it('0 when the rollout is complete', async () => {
     createWeb(complete)
     expect(await h.run('rollout status deployment/web')).toEqual({ code: 0, out: 'deployment "web" successfully rolled out\n', err: '' })

@@ -176,7 +176,7 @@ describe('planDeployment: a new Deployment', () => {
   })
 })
 
-describe('planDeployment: the §4.4 rolling trace (D 10, 25%/25%)', () => {
+describe('planDeployment: a worked rolling trace (D 10, 25%/25%)', () => {
   it('follows the worked trace step by step', () => {
     let w = editedWorld(10)
     const name = newName(w.deployment)

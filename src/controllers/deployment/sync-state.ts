@@ -26,9 +26,9 @@ export interface SyncState {
 
 /**
  * No copy of `d`: every step replaces `s.d` (and what it changes inside) with spread copies
- * and never writes into it, so the stored, frozen Deployment can be the starting point. A
- * structuredClone here was 15 % of the control plane's CPU in a 100 × 100 rollout, and it
- * defeated the template comparisons' memo, which works on the store's frozen objects.
+ * and never writes into it, so the stored, frozen Deployment can be the starting point: a
+ * clone would cost CPU on every sync and defeat the template comparisons' memo, which works on
+ * the store's frozen objects (docs/benchmarks.md, "Control plane").
  */
 export function newSyncState(d: Deployment, now: number): SyncState {
   return { d, storedStatus: d.status, now, actions: [] }
