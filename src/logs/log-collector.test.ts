@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { FakeClock, systemClock } from '../platform/clock.ts'
 import type { ChildOutput } from './container-output.ts'
 import { MAX_LINE_BYTES } from './container-log-writer.ts'
@@ -192,7 +192,11 @@ describe('LogCollector', () => {
     const exited = new Promise((resolve) => app.once('exit', resolve))
     out.release()
     await exited
-    const raw = statSync(rawLogFile(podDir, 'web', 'stdout'))
+    // The collector catches up on its own period; on a busy machine that can be after the app
+    // ended, so wait for it (bounded) before looking at what it freed.
+    const rawFile = rawLogFile(podDir, 'web', 'stdout')
+    await vi.waitFor(() => expect(statSync(rawFile).blocks * 512).toBeLessThan(420_000 / 2), { timeout: 10_000, interval: 20 })
+    const raw = statSync(rawFile)
     logs.finish(podDir, 'web')
     const got = await collect(readLogs(podDir, 'web'))
     expect(got.length).toBe(60_000)
