@@ -31,3 +31,9 @@ export function exampleImages(engine: Engine): Promise<BuiltImage[]> {
   images ??= buildExampleImages(engine, { nodeBinary: process.execPath })
   return images
 }
+
+/** Removes every container of `owner` (what a test left behind, e.g. after a failed assertion). */
+export async function removeOwned(engine: Engine, owner: string): Promise<void> {
+  const left = await engine.listContainers({ all: true, filters: { label: [`baton.owner=${owner}`] } })
+  await Promise.all(left.map((c) => engine.getContainer(c.Id).remove({ force: true }).catch(() => undefined)))
+}
