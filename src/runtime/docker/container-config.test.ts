@@ -46,6 +46,7 @@ describe('createRequest: the container spec as the kubelet maps it', () => {
   it("turns the engine's restart policy off and maps the memory limit", () => {
     const r = request({ resources: { limits: { memory: '64Mi' } } })
     expect(r.HostConfig.RestartPolicy).toEqual({ Name: 'no' })
+    expect(r.HostConfig.Init).toBe(true)
     expect(r.HostConfig.Memory).toBe(64 * 1024 * 1024)
   })
 

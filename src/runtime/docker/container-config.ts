@@ -12,6 +12,13 @@
  * | ports[].containerPort     | published on 127.0.0.1, host port chosen by the engine (0) or the one the previous instance had |
  * | resources.limits.memory   | HostConfig.Memory (the kernel's OOM killer: State.OOMKilled) |
  * | restartPolicy             | HostConfig.RestartPolicy "no": Baton restarts with the kubelet's back-off |
+ * | (none)                    | HostConfig.Init: the engine's init is PID 1, so the app is not |
+ *
+ * Why Init: a PID 1 process ignores every signal it has no handler for, so an app that gets
+ * SIGTERM before it installed its handler (or never installs one) would sit out the whole grace
+ * period until SIGKILL. With the engine's init (tini) as PID 1 the app keeps the default
+ * disposition and SIGTERM ends it, exactly as for the process runtime; the init forwards
+ * signals and returns the app's exit status.
  *
  * Labels (LABELS) say whose container it is, so a restarted agent finds its containers.
  */
@@ -84,6 +91,7 @@ export interface CreateRequest {
   HostConfig: {
     PortBindings: Record<string, Array<{ HostIp: string; HostPort: string }>>
     RestartPolicy: { Name: 'no' }
+    Init: true
     Memory?: number
   }
 }
@@ -119,6 +127,7 @@ export function createRequest(input: ConfigInput): CreateRequest | { error: stri
         ports.map((p) => [key(p.containerPort), [{ HostIp: PUBLISH_HOST, HostPort: String(input.hostPorts.get(p.containerPort) ?? '') }]]),
       ),
       RestartPolicy: { Name: 'no' },
+      Init: true,
       ...(memory !== undefined ? { Memory: memory } : {}),
     },
   }
