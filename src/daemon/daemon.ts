@@ -3,7 +3,7 @@
  * The composition root: the only place that builds concrete adapters and wires them.
  *
  *   SQLite store ─▶ controllers (deployment, replicaset, endpoints)
- *               ─▶ process node agent (drains through the load balancer before SIGTERM)
+ *               ─▶ node agent: processes, or Docker containers with --runtime docker (drains through the load balancer before SIGTERM)
  *               ─▶ route syncer ─▶ load balancer process (re-adopted across restarts)
  *               ─▶ HTTP API (token) on 127.0.0.1:7070
  *
@@ -27,6 +27,8 @@ import { proxyDrainGate } from '../proxy/drain-gate.ts'
 import { RouteSyncer } from '../proxy/route-sync.ts'
 import { ensureProxy } from '../proxy/supervise.ts'
 import type { ProxyClient } from '../proxy/client.ts'
+import { createDockerNodeAgent } from '../runtime/docker/docker-node-agent.ts'
+import { connectEngine, pingEngine } from '../runtime/docker/engine.ts'
 import { createProcessNodeAgent } from '../runtime/process/process-node-agent.ts'
 import type { NodeAgent } from '../runtime/types.ts'
 import { createDashboard } from '../dashboard/mount.ts'
@@ -45,8 +47,15 @@ export interface DaemonOptions {
   serviceHost?: string
   /** How long Events are kept after they last occur (default 1h, as kube-apiserver --event-ttl). */
   eventTtlMs?: number
+  /** The node's runtime: processes (the default) or containers of the Docker engine at `dockerHost`. */
+  runtime?: RuntimeName
+  /** unix:///path/to/docker.sock (default: the machine's /var/run/docker.sock). */
+  dockerHost?: string
   logger: Logger
 }
+
+export const RUNTIMES = ['process', 'docker'] as const
+export type RuntimeName = (typeof RUNTIMES)[number]
 
 export interface RunningDaemon {
   readonly url: string
@@ -60,20 +69,20 @@ export interface RunningDaemon {
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const { dataDir, logger } = opts
   const clock = systemClock
+  // Before anything starts: a daemon that cannot reach its engine refuses to start and leaves nothing running.
+  const engine = opts.runtime === 'docker' ? connectEngine(opts.dockerHost) : undefined
+  if (engine) await pingEngine(engine, opts.dockerHost)
   mkdirSync(dataDir, { recursive: true })
   const token = ensureToken(dataDir)
   const store: ObjectStore = openSqliteStore(join(dataDir, DATA_FILES.state), { clock, ids: randomIds })
   const artifacts = openArtifactStore(join(dataDir, DATA_FILES.artifacts), { clock })
 
   const proxy: ProxyClient = await ensureProxy(dataDir, { clock })
-  const agent: NodeAgent = createProcessNodeAgent({
-    store,
-    clock,
-    dataDir,
-    artifacts,
-    drainGate: proxyDrainGate(proxy, logger),
-    logger,
-  })
+  const drainGate = proxyDrainGate(proxy, logger)
+  // The data dir names this installation's containers: another Baton on the same engine keeps its own.
+  const agent: NodeAgent = engine
+    ? createDockerNodeAgent({ store, clock, engine, owner: dataDir, drainGate, logger })
+    : createProcessNodeAgent({ store, clock, dataDir, artifacts, drainGate, logger })
   await agent.start()
   const routes = new RouteSyncer({
     store,

@@ -25,6 +25,8 @@ export interface UpOptions {
   eventTtl?: string
   /** Passed through: the listen address of services that do not set one. */
   serviceHost?: string
+  /** Passed through: process (default) or docker. */
+  runtime?: string
 }
 
 function lastLines(file: string, n: number): string {
@@ -56,13 +58,18 @@ export const upCommand = defineCommand<UpOptions>({
     { flags: '--port <port>', description: 'The API port on 127.0.0.1', default: String(DEFAULT_API_PORT) },
     { flags: '--event-ttl <duration>', description: 'How long Events are kept after they last occurred (default 1h)' },
     { flags: '--service-host <host>', description: 'Listen address for services that set none (default 127.0.0.1)' },
+    { flags: '--runtime <name>', description: 'How pods run: process (default) or docker (the engine at $DOCKER_HOST)' },
   ],
   complete(_args, flags) {
     const port = Number(str(flags.port) ?? DEFAULT_API_PORT)
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError(`invalid --port "${String(flags.port)}"`, 'Use a port number between 1 and 65535')
     const eventTtl = str(flags.eventTtl)
     const serviceHost = str(flags.serviceHost)
-    return { detach: bool(flags.detach), port, ...(eventTtl ? { eventTtl } : {}), ...(serviceHost ? { serviceHost } : {}) }
+    const runtime = str(flags.runtime)
+    if (runtime !== undefined && runtime !== 'process' && runtime !== 'docker') {
+      throw usageError(`invalid --runtime "${runtime}"`, 'Use --runtime process (the default) or --runtime docker')
+    }
+    return { detach: bool(flags.detach), port, ...(eventTtl ? { eventTtl } : {}), ...(serviceHost ? { serviceHost } : {}), ...(runtime ? { runtime } : {}) }
   },
   async run(o, ctx) {
     const { dataDir } = ctx.connection()
@@ -78,6 +85,7 @@ export const upCommand = defineCommand<UpOptions>({
     const args = [...DAEMON_V8_FLAGS, entry, '--data-dir', dataDir, '--port', String(o.port)]
     if (o.eventTtl) args.push('--event-ttl', o.eventTtl)
     if (o.serviceHost) args.push('--service-host', o.serviceHost)
+    if (o.runtime) args.push('--runtime', o.runtime)
     if (!o.detach) {
       const child = spawn(process.execPath, args, { stdio: 'inherit', env: childNodeEnv() })
       const forward = () => child.kill('SIGINT')
