@@ -4,7 +4,7 @@
 # /var/run/docker.sock or /var/lib/docker, and stopping it (baton_dockerd_stop, or the EXIT trap
 # this installs) removes it all.
 #
-# Network: its own bridge (baton-ci0, its own subnet) so containers get an address and
+# Network: its own bridge (baton<pid>, subnet 10.213.<n>.0/24) so containers get an address and
 # `-p 127.0.0.1::8080` works through docker-proxy; --iptables=false and --ip-masq=false because
 # tests only reach containers from the host over loopback and must leave the host's firewall
 # alone.
@@ -18,12 +18,15 @@ baton_dockerd_start() {
   fi
   BATON_DOCKERD_DIR=$(mktemp -d "${TMPDIR:-/tmp}/baton-dockerd.XXXXXX")
   export BATON_DOCKERD_DIR
-  local bridge=baton-ci0
-  if ! ip link show "$bridge" >/dev/null 2>&1; then
-    ip link add name "$bridge" type bridge
-    ip addr add 172.31.250.1/24 dev "$bridge"
-    ip link set "$bridge" up
-  fi
+  # A bridge and subnet of its own per engine, so two private engines (two CI runs, or a
+  # developer's beside CI) never hand out the same container addresses.
+  local bridge subnet
+  bridge="baton$$"
+  subnet="10.213.$(( $$ % 250 + 1 ))"
+  ip link add name "$bridge" type bridge
+  BATON_DOCKERD_BRIDGE=$bridge
+  ip addr add "$subnet.1/24" dev "$bridge"
+  ip link set "$bridge" up
   dockerd \
     --host "unix://$BATON_DOCKERD_DIR/docker.sock" \
     --data-root "$BATON_DOCKERD_DIR/data" \
@@ -62,7 +65,8 @@ baton_dockerd_stop() {
     grep " $BATON_DOCKERD_DIR/" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
     rm -rf "$BATON_DOCKERD_DIR"
   fi
-  unset BATON_DOCKERD_PID BATON_DOCKERD_DIR DOCKER_HOST
+  if [ -n "${BATON_DOCKERD_BRIDGE:-}" ]; then ip link delete "$BATON_DOCKERD_BRIDGE" 2>/dev/null || true; fi
+  unset BATON_DOCKERD_PID BATON_DOCKERD_DIR BATON_DOCKERD_BRIDGE DOCKER_HOST
 }
 
 # Run as a script (`.ci/dockerd.sh -- cmd …`): start, run the command with DOCKER_HOST set, stop.

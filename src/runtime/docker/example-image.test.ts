@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { linkedLibraries } from './example-image.ts'
+import { buildExampleImages, INPUTS_LABEL, linkedLibraries } from './example-image.ts'
 import { exampleImages, NO_ENGINE, SKIP_REASON, testEngine } from './testing.ts'
 
 describe('linkedLibraries', () => {
@@ -24,5 +24,21 @@ describe.skipIf(NO_ENGINE)(`the example images, built through the engine${SKIP_R
     expect(v2.Config.Entrypoint).toEqual(['/usr/local/bin/node'])
     expect(v2.Config.Cmd).toEqual(['server.js'])
     expect(v2.Config.Env).toContain('HOST=0.0.0.0')
+    expect(v2.Config.Labels?.[INPUTS_LABEL]).toMatch(/^[0-9a-f]{64}$/)
+  }, 180_000)
+
+  it('does not build again from the same inputs, and does when they change', async () => {
+    const engine = testEngine()
+    const [v1] = await exampleImages(engine)
+    const again = await buildExampleImages(engine, { versions: ['v1'], nodeBinary: process.execPath, nodeVersion: process.version })
+    expect(again).toEqual([v1])
+    const other = await buildExampleImages(engine, {
+      versions: ['v1'],
+      nodeBinary: process.execPath,
+      nodeVersion: 'v0.0.0-test',
+      repository: 'baton-test-web',
+    })
+    expect(other[0]?.id).not.toBe(v1?.id)
+    await engine.getImage('baton-test-web:v1').remove()
   }, 180_000)
 })

@@ -5,10 +5,12 @@
  * examples/web/Dockerfile, the Node binary that runs Baton (copied to rootfs/usr/local/bin/node),
  * every shared library `ldd` says it loads (copied to the same absolute paths under rootfs/),
  * and the app folders v1/ and v2/. The Dockerfile starts FROM scratch and copies rootfs/ and
- * one version; the node layer is the same for both tags, so the engine keeps it once.
+ * one version; the node layer is the same for both tags, so the engine keeps it once. Images
+ * whose INPUTS_LABEL matches the inputs' digest are not built again.
  */
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -44,6 +46,19 @@ export function exampleContext(nodeBinary: string): string {
   return dir
 }
 
+/** Label on a built image: the digest of what went into it, so an unchanged image is not built again. */
+export const INPUTS_LABEL = 'baton.example-inputs'
+
+/** The Dockerfile, the app's files and the Node binary's version, hashed. */
+export function exampleInputsDigest(nodeVersion: string): string {
+  const h = createHash('sha256').update(nodeVersion)
+  h.update(readFileSync(join(EXAMPLE_DIR, 'Dockerfile')))
+  for (const v of ['v1', 'v2']) {
+    for (const f of readdirSync(join(EXAMPLE_DIR, v)).sort()) h.update(`${v}/${f}\0`).update(readFileSync(join(EXAMPLE_DIR, v, f)))
+  }
+  return h.digest('hex')
+}
+
 export interface BuiltImage {
   tag: string
   /** The image's content digest (sha256:…), what a pod's imageID reports. */
@@ -53,15 +68,28 @@ export interface BuiltImage {
 /** Builds `web:<version>` for each version through the engine; resolves once every build is done. */
 export async function buildExampleImages(
   engine: Engine,
-  opts: { versions?: readonly string[]; nodeBinary: string; repository?: string },
+  opts: { versions?: readonly string[]; nodeBinary: string; nodeVersion: string; repository?: string },
 ): Promise<BuiltImage[]> {
+  const inputs = exampleInputsDigest(opts.nodeVersion)
+  const versions = opts.versions ?? ['v1', 'v2']
+  const tagOf = (version: string) => `${opts.repository ?? 'web'}:${version}`
+  const existing = await Promise.all(
+    versions.map((v) =>
+      engine
+        .getImage(tagOf(v))
+        .inspect()
+        .then((i) => (i.Config.Labels?.[INPUTS_LABEL] === inputs ? { tag: tagOf(v), id: i.Id } : undefined))
+        .catch(() => undefined),
+    ),
+  )
+  if (existing.every((e) => e !== undefined)) return existing as BuiltImage[]
   const context = exampleContext(opts.nodeBinary)
   try {
     const built: BuiltImage[] = []
-    for (const version of opts.versions ?? ['v1', 'v2']) {
-      const tag = `${opts.repository ?? 'web'}:${version}`
+    for (const version of versions) {
+      const tag = tagOf(version)
       const tarball = create({ cwd: context, portable: true }, ['.'])
-      const stream = await engine.buildImage(tarball as unknown as NodeJS.ReadableStream, { t: tag, buildargs: { VERSION: version }, rm: true })
+      const stream = await engine.buildImage(tarball as unknown as NodeJS.ReadableStream, { t: tag, buildargs: { VERSION: version }, labels: { [INPUTS_LABEL]: inputs }, rm: true })
       await new Promise<void>((resolve, reject) =>
         engine.modem.followProgress(
           stream,
