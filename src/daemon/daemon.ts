@@ -126,7 +126,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     token,
     version: BATON_VERSION,
     artifacts,
-    logs: podLogSource(store, dataDir),
+    logs: podLogSource(store, dataDir, engine ? { engine, owner: dataDir } : undefined),
     traffic: () => proxy.metrics(),
     metrics: () => controllers.metrics(),
     shutdown: (all) => void stop({ all }),

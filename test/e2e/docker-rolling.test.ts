@@ -53,6 +53,9 @@ describe.skipIf(NO_ENGINE)(`zero downtime on Docker containers${SKIP_REASON}`, (
     }
     expect(pods.items).toHaveLength(4)
     for (const p of pods.items) expect(p.status.containerStatuses[0]?.containerID).toMatch(/^docker:\/\//)
+    // `baton logs` reads a container's log through the engine.
+    const name = (pods.items[0] as unknown as { metadata: { name: string } }).metadata.name
+    expect(expectOk('baton logs', await b.cli(['logs', name])).stdout).toMatch(/ listening 0\.0\.0\.0:8080 v1 pid \d+\n/)
     await rollUnderLoad(false, 'v1', 'v2')
     await rollUnderLoad(true, 'v2', 'v1')
   }, 400_000)

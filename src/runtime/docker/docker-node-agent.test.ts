@@ -14,6 +14,7 @@ import { createMemoryStore } from '../../store/memory/memory-store.ts'
 import type { ObjectStore } from '../../store/types.ts'
 import { eventLines, waitFor } from '../process/testing.ts'
 import type { DrainGate, NodeAgent } from '../types.ts'
+import { containerLogs } from './container-logs.ts'
 import { createDockerNodeAgent } from './docker-node-agent.ts'
 import type { Engine } from './engine.ts'
 import { exampleImages, NO_ENGINE, removeOwned, SKIP_REASON, testEngine } from './testing.ts'
@@ -174,6 +175,48 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
       expect(get('digest')?.status?.containerStatuses?.[0]?.imageID).toBe(v1?.id)
     },
     T,
+  )
+
+  it(
+    "reads the running container's log through the engine: tail, timestamps, follow; --previous refused",
+    async () => {
+      await setup()
+      await agent().start()
+      const pod = create('logged', {})
+      await waitFor('ready', () => ready('logged'), T)
+      const where = { owner, uid: pod.metadata.uid ?? '', pod: 'logged', container: 'web' }
+      const read = async (opts: Parameters<typeof containerLogs>[2]) => {
+        const lines: string[] = []
+        for await (const l of containerLogs(engine, where, opts)) lines.push(l)
+        return lines
+      }
+      await expect.poll(async () => (await read({})).some((l) => l.endsWith(' ready')), { timeout: T }).toBe(true)
+      const all = await read({})
+      expect(all[0]).toMatch(/ listening 0\.0\.0\.0:8080 v1 pid \d+$/)
+      expect(await read({ tail: 1 })).toEqual(all.slice(-1))
+      expect((await read({ timestamps: true }))[0]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z \S+ listening/)
+      const stop = new AbortController()
+      const followed: string[] = []
+      const following = (async () => {
+        for await (const l of containerLogs(engine, where, { follow: true, signal: stop.signal })) {
+          followed.push(l)
+          if (l.includes('request GET /followed')) stop.abort()
+        }
+      })()
+      const port = get('logged')?.status?.portMappings?.[0]?.hostPort
+      await expect
+        .poll(
+          async () => {
+            await fetch(`http://127.0.0.1:${port}/followed`).catch(() => undefined)
+            return followed.some((l) => l.includes('request GET /followed'))
+          },
+          { timeout: T, interval: 250 },
+        )
+        .toBe(true)
+      await following
+      await expect(read({ previous: true })).rejects.toThrow('previous terminated container "web" in pod "logged" not found')
+    },
+    T * 2,
   )
 
   it(
