@@ -11,7 +11,7 @@
  * serving the last routes), then the node agent re-adopts running replicas, then the
  * controllers re-enqueue every object, and only then does the API accept writes.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
@@ -57,6 +57,32 @@ export interface DaemonOptions {
 export const RUNTIMES = ['process', 'docker'] as const
 export type RuntimeName = (typeof RUNTIMES)[number]
 
+/** Where a data dir records its runtime: its pods run there, so a restart must not switch. */
+const RUNTIME_FILE = 'runtime'
+
+/**
+ * The runtime for this start: the flag, else the one the data dir recorded, else process. A flag
+ * that differs from the recorded runtime is refused: the pods in the store are that runtime's.
+ */
+export function resolveRuntime(dataDir: string, flag: string | undefined): RuntimeName {
+  let recorded: string | undefined
+  try {
+    recorded = readFileSync(join(dataDir, RUNTIME_FILE), 'utf8').trim()
+  } catch {
+    recorded = undefined
+  }
+  const chosen = flag ?? recorded ?? 'process'
+  if (!RUNTIMES.includes(chosen as RuntimeName)) {
+    throw new BatonError('BATON_USAGE', `invalid argument ${JSON.stringify(chosen)} for "--runtime" flag`, { hint: `Use one of: ${RUNTIMES.join(', ')}` })
+  }
+  if (recorded !== undefined && recorded !== chosen) {
+    throw new BatonError('BATON_USAGE', `the data directory ${dataDir} runs its pods on the ${recorded} runtime, not ${chosen}`, {
+      hint: `Start it with --runtime ${recorded} (or without --runtime), or use another --data-dir for the ${chosen} runtime`,
+    })
+  }
+  return chosen as RuntimeName
+}
+
 export interface RunningDaemon {
   readonly url: string
   readonly token: string
@@ -73,6 +99,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const engine = opts.runtime === 'docker' ? connectEngine(opts.dockerHost) : undefined
   if (engine) await pingEngine(engine, opts.dockerHost)
   mkdirSync(dataDir, { recursive: true })
+  writeFileSync(join(dataDir, RUNTIME_FILE), `${opts.runtime ?? 'process'}\n`)
   const token = ensureToken(dataDir)
   const store: ObjectStore = openSqliteStore(join(dataDir, DATA_FILES.state), { clock, ids: randomIds })
   const artifacts = openArtifactStore(join(dataDir, DATA_FILES.artifacts), { clock })

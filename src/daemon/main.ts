@@ -10,7 +10,7 @@ import { parseDuration } from '../api/go-duration.ts'
 import { isBatonError } from '../errors/baton-error.ts'
 import { DEFAULT_API_HOST, DEFAULT_API_PORT, envValue, resolveDataDir } from '../platform/env.ts'
 import { createLogger } from '../platform/logger.ts'
-import { RUNTIMES, startDaemon, type RuntimeName } from './daemon.ts'
+import { resolveRuntime, startDaemon } from './daemon.ts'
 
 const program = new Command('baton-daemon')
   .option('--data-dir <dir>', 'Data directory (default $BATON_HOME, else /var/lib/baton for root, else $XDG_DATA_HOME/baton or ~/.local/share/baton)')
@@ -18,24 +18,23 @@ const program = new Command('baton-daemon')
   .option('--port <port>', 'API port', String(DEFAULT_API_PORT))
   .option('--service-host <host>', 'Listen address for services (default 127.0.0.1)')
   .option('--event-ttl <duration>', 'How long to keep Events after they last occur, e.g. 30m (default 1h)')
-  .option('--runtime <name>', 'How pods run: process (the default) or docker (the engine at $DOCKER_HOST)', 'process')
+  .option('--runtime <name>', 'How pods run: process or docker (the engine at $DOCKER_HOST); default: what the data dir ran last, else process')
   .option('-v, --verbose', 'Debug logging')
   .parse()
 
-const o = program.opts<{ dataDir?: string; host: string; port: string; serviceHost?: string; eventTtl?: string; runtime: string; verbose?: boolean }>()
+const o = program.opts<{ dataDir?: string; host: string; port: string; serviceHost?: string; eventTtl?: string; runtime?: string; verbose?: boolean }>()
 const logger = createLogger({ debug: o.verbose === true })
 
 try {
   const eventTtlMs = o.eventTtl === undefined ? undefined : parseDuration(o.eventTtl, 'event-ttl')
   if (eventTtlMs === 0) throw new BatonError('BATON_USAGE', 'invalid argument "0" for "--event-ttl" flag: Events need a positive TTL', { hint: 'Write a duration like 1h or 30m' })
-  if (!RUNTIMES.includes(o.runtime as RuntimeName)) {
-    throw new BatonError('BATON_USAGE', `invalid argument ${JSON.stringify(o.runtime)} for "--runtime" flag`, { hint: `Use one of: ${RUNTIMES.join(', ')}` })
-  }
+  const dataDir = resolveDataDir(o.dataDir)
+  const runtime = resolveRuntime(dataDir, o.runtime)
   const dockerHost = envValue('DOCKER_HOST')
   const daemon = await startDaemon({
-    runtime: o.runtime as RuntimeName,
+    runtime,
     ...(dockerHost ? { dockerHost } : {}),
-    dataDir: resolveDataDir(o.dataDir),
+    dataDir,
     host: o.host,
     port: Number(o.port),
     ...(o.serviceHost ? { serviceHost: o.serviceHost } : {}),

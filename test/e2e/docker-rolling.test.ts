@@ -5,6 +5,8 @@
  * engine API, 4 replicas rolled v1 → v2 under `baton verify` at 300 requests/s, keep-alive off
  * and on.
  */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exampleImages, NO_ENGINE, removeOwned, SKIP_REASON, testEngine } from '../../src/runtime/docker/testing.ts'
 import { expectOk, startBaton, type Baton } from './support/baton.ts'
@@ -58,5 +60,43 @@ describe.skipIf(NO_ENGINE)(`zero downtime on Docker containers${SKIP_REASON}`, (
     expect(expectOk('baton logs', await b.cli(['logs', name])).stdout).toMatch(/ listening 0\.0\.0\.0:8080 v1 pid \d+\n/)
     await rollUnderLoad(false, 'v1', 'v2')
     await rollUnderLoad(true, 'v2', 'v1')
+  }, 400_000)
+
+  it('the daemon killed with SIGKILL mid-rollout and restarted: containers are adopted, not restarted, and the rollout finishes', async () => {
+    const b = baton as Baton
+    const daemon = await b.daemonPid()
+    const proxy = await b.proxyPid()
+    const run = await runVerify(b, {
+      rate: RATE,
+      keepAlive: false,
+      deployment: 'web',
+      rawCommand: [
+        'sh',
+        '-c',
+        b.shellLine([
+          ['set', 'image', 'deployment/web', 'web=web:v2'],
+          'sleep 1.5',
+          `kill -9 ${daemon}`,
+          'sleep 1',
+          // No --runtime: the data dir recorded docker.
+          ['up', '-d', '--port', String(b.port)],
+          ['rollout', 'status', 'deployment/web', '--timeout', '120s'],
+        ]),
+      ],
+    })
+    console.log(describeRun('docker, daemon SIGKILL + restart mid-rollout', run.report))
+    expect(run.report.failures, run.stderr).toEqual([])
+    expect(run.code, run.stderr).toBe(0)
+    expect(await b.daemonPid()).not.toBe(daemon)
+    expect(await b.proxyPid()).toBe(proxy)
+    expect(run.report.buckets.at(-1)?.versions).toEqual({ v2: 1 })
+    const pods = JSON.parse(expectOk('get pods', await b.cli(['get', 'pods', '-o', 'json'])).stdout) as {
+      items: Array<{ status: { containerStatuses: Array<{ restartCount: number }> } }>
+    }
+    expect(pods.items).toHaveLength(4)
+    expect(pods.items.map((p) => p.status.containerStatuses[0]?.restartCount)).toEqual([0, 0, 0, 0])
+    // The restarted daemon took over the running containers (at least the 3 v1 pods a surge of 1 leaves).
+    const log = await readFile(join(b.dataDir, 'daemon.log'), 'utf8')
+    expect(log.match(/pod adopted/g)?.length ?? 0).toBeGreaterThanOrEqual(3)
   }, 400_000)
 })
