@@ -40,7 +40,7 @@ baton_dockerd_start() {
   export DOCKER_HOST="unix://$BATON_DOCKERD_DIR/docker.sock"
   local i
   for i in $(seq 1 120); do
-    if curl -sf --unix-socket "$BATON_DOCKERD_DIR/docker.sock" http://localhost/_ping >/dev/null 2>&1; then
+    if baton_dockerd_ping "$BATON_DOCKERD_DIR/docker.sock"; then
       echo "private dockerd (pid $BATON_DOCKERD_PID) at $DOCKER_HOST"
       return 0
     fi
@@ -51,6 +51,15 @@ baton_dockerd_start() {
   tail -n 40 "$BATON_DOCKERD_DIR/dockerd.log" >&2
   baton_dockerd_stop
   return 1
+}
+
+# GET /_ping on the socket: with Node (CI has it on PATH after .ci/node.sh), else curl.
+baton_dockerd_ping() {
+  if command -v node >/dev/null 2>&1; then
+    node -e 'require("http").get({ socketPath: process.argv[1], path: "/_ping" }, (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on("error", () => process.exit(1))' "$1" 2>/dev/null
+  else
+    curl -sf --unix-socket "$1" http://localhost/_ping >/dev/null 2>&1
+  fi
 }
 
 baton_dockerd_stop() {
