@@ -5,7 +5,8 @@
  * imagePullPolicy, one engine container per instance (labelled, named with its restart count),
  * probes, restarts with the kubelet's crash back-off (the engine's restart policy is off), and
  * the kill sequence: preStop (exec inside the container through the engine), SIGTERM through
- * the engine, SIGKILL when the grace period runs out. Exit code and OOMKilled come from the
+ * the engine, SIGKILL when the grace period runs out. postStart runs before the container
+ * counts as Running; a failed one kills it (FailedPostStartHook). Exit code and OOMKilled come from the
  * engine's state of the exited container, which is then removed.
  *
  *   waiting ContainerCreating ─image ok─▶ running ─exit─▶ restart now (first exit) ─▶ running …
@@ -254,9 +255,29 @@ export class DockerContainer {
     }
     void instance.exited.then((e) => this.#exited(instance, e))
     h.event('Normal', 'Started', `Started container ${this.name}`)
+    // As in Kubernetes, the container is not Running (and not probed) until postStart is done.
+    if (!(await this.#postStart(instance))) return
     this.#status.state = { running: { startedAt: formatTimestamp(this.#startedAt) } }
     this.#startProbes()
     h.changed()
+  }
+
+  /** Runs the postStart hook (exec inside the container, httpGet, sleep); false when it failed (the container is killed) or the instance is gone. */
+  async #postStart(inst: Instance): Promise<boolean> {
+    const hook = this.#spec.lifecycle?.postStart
+    if (!hook) return true
+    const h = this.#host
+    const graceMs = podGraceMs(h.pod())
+    const outcome = hook.sleep
+      ? await h.clock.sleep(Math.min(hook.sleep.seconds * 1000, graceMs)).then(() => ({ ok: true, message: '' }))
+      : await this.#executor(hook)(graceMs)
+    if (this.#instance !== inst || this.#stopped) return false
+    if (outcome.ok) return true
+    h.event('Warning', 'FailedPostStartHook', `PostStartHook failed: ${outcome.message}`)
+    h.event('Normal', 'Killing', 'FailedPostStartHook')
+    this.#killedBy = 'postStart'
+    void this.#kill(inst, graceMs)
+    return false
   }
 
   /** Waits for the container's exit through the engine and reads exit code and OOMKilled from its state. */

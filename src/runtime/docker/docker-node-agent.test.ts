@@ -135,6 +135,22 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
   )
 
   it(
+    'runs postStart inside the container before Running; a failing one kills and restarts it',
+    async () => {
+      await setup()
+      await agent().start()
+      create('hooked', { lifecycle: { postStart: { exec: { command: [NODE, '-e', 'console.error("no"); process.exit(2)'] } } } })
+      await waitFor('FailedPostStartHook', () => eventLines(store, 'hooked').find((l) => l.startsWith('Warning FailedPostStartHook PostStartHook failed: no')), T)
+      await waitFor('restarted', () => (get('hooked')?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1, T)
+      expect(ready('hooked')).toBe(false)
+      create('hooked-ok', { lifecycle: { postStart: { exec: { command: [NODE, '-e', 'process.exit(0)'] } } } })
+      await waitFor('hooked-ok ready', () => ready('hooked-ok'), T)
+      expect(get('hooked-ok')?.status?.containerStatuses?.[0]?.restartCount).toBe(0)
+    },
+    T * 2,
+  )
+
+  it(
     "reports OOMKilled from the engine's state when the memory limit is hit",
     async () => {
       await setup()
