@@ -3,7 +3,8 @@
  * The composition root: the only place that builds concrete adapters and wires them.
  *
  *   SQLite store ─▶ controllers (deployment, replicaset, endpoints)
- *               ─▶ process node agent (drains through the load balancer before SIGTERM)
+ *               ─▶ node agent: processes, or Docker containers with --runtime docker (drains
+ *                  through the load balancer before SIGTERM)
  *               ─▶ route syncer ─▶ load balancer process (re-adopted across restarts,
  *                                   replaced when it exits or stops answering)
  *               ─▶ HTTP API (token) on 127.0.0.1:7070
@@ -15,7 +16,7 @@
  * serving the last routes), then the node agent re-adopts running replicas, then the
  * controllers re-enqueue every object, and only then does the API accept writes.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
@@ -32,6 +33,8 @@ import type { ProxyClient } from '../proxy/client.ts'
 import { proxyDrainGate } from './drain-gate.ts'
 import { RouteSyncer } from './route-sync.ts'
 import { ProxySupervisor } from '../proxy/supervisor.ts'
+import { createDockerNodeAgent } from '../runtime/docker/docker-node-agent.ts'
+import { connectEngine, pingEngine } from '../runtime/docker/engine.ts'
 import { createProcessNodeAgent } from '../runtime/process/process-node-agent.ts'
 import type { NodeAgent } from '../runtime/types.ts'
 import { createDashboard } from '../dashboard/mount.ts'
@@ -66,7 +69,40 @@ export interface DaemonOptions {
   reset?: boolean
   /** The data directory's lock, when the caller took it already (main.ts); else startDaemon takes it. */
   lock?: DataDirLock
+  /** The node's runtime: processes (the default) or containers of the Docker engine at `dockerHost`. */
+  runtime?: RuntimeName
+  /** unix:///path/to/docker.sock (default: the machine's /var/run/docker.sock). */
+  dockerHost?: string
   logger: Logger
+}
+
+export const RUNTIMES = ['process', 'docker'] as const
+export type RuntimeName = (typeof RUNTIMES)[number]
+
+/** Where a data dir records its runtime: its pods run there, so a restart must not switch. */
+const RUNTIME_FILE = 'runtime'
+
+/**
+ * The runtime for this start: the flag, else the one the data dir recorded, else process. A flag
+ * that differs from the recorded runtime is refused: the pods in the store are that runtime's.
+ */
+export function resolveRuntime(dataDir: string, flag: string | undefined): RuntimeName {
+  let recorded: string | undefined
+  try {
+    recorded = readFileSync(join(dataDir, RUNTIME_FILE), 'utf8').trim()
+  } catch {
+    recorded = undefined
+  }
+  const chosen = flag ?? recorded ?? 'process'
+  if (!RUNTIMES.includes(chosen as RuntimeName)) {
+    throw new BatonError('BATON_USAGE', `invalid argument ${JSON.stringify(chosen)} for "--runtime" flag`, { hint: `Use one of: ${RUNTIMES.join(', ')}` })
+  }
+  if (recorded !== undefined && recorded !== chosen) {
+    throw new BatonError('BATON_USAGE', `the data directory ${dataDir} runs its pods on the ${recorded} runtime, not ${chosen}`, {
+      hint: `Start it with --runtime ${recorded} (or without --runtime), or use another --data-dir for the ${chosen} runtime`,
+    })
+  }
+  return chosen as RuntimeName
 }
 
 export interface RunningDaemon {
@@ -94,6 +130,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
 async function startLocked(opts: DaemonOptions, lock: DataDirLock): Promise<RunningDaemon> {
   const { dataDir, logger } = opts
   const clock = systemClock
+  // Before anything starts: a daemon that cannot reach its engine refuses to start and leaves nothing running.
+  const engine = opts.runtime === 'docker' ? connectEngine(opts.dockerHost) : undefined
+  if (engine) await pingEngine(engine, opts.dockerHost)
+  mkdirSync(dataDir, { recursive: true })
+  writeFileSync(join(dataDir, RUNTIME_FILE), `${opts.runtime ?? 'process'}\n`)
   const token = ensureToken(dataDir)
   if (opts.reset) {
     const aside = setStateAside(dataDir, clock.now())
@@ -112,7 +153,7 @@ async function startLocked(opts: DaemonOptions, lock: DataDirLock): Promise<Runn
   let ready: ((req: Request) => Response | Promise<Response>) | undefined
   const server = await listen((req) => (ready ? ready(req) : starting()), opts.host ?? DEFAULT_API_HOST, opts.port ?? DEFAULT_API_PORT)
   try {
-    return await startServing(opts, lock, server, token, store, artifacts, (fetch) => (ready = fetch))
+    return await startServing(opts, lock, engine, server, token, store, artifacts, (fetch) => (ready = fetch))
   } catch (err) {
     await closeServer(server)
     store.close()
@@ -128,6 +169,7 @@ function starting(): Response {
 async function startServing(
   opts: DaemonOptions,
   lock: DataDirLock,
+  engine: ReturnType<typeof connectEngine> | undefined,
   server: ServerType,
   token: string,
   store: ObjectStore,
@@ -147,14 +189,11 @@ async function startServing(
       pushTable()
     },
   })
-  const agent: NodeAgent = createProcessNodeAgent({
-    store,
-    clock,
-    dataDir,
-    artifacts,
-    drainGate: proxyDrainGate(proxy, logger),
-    logger,
-  })
+  const drainGate = proxyDrainGate(proxy, logger)
+  // The data dir names this installation's containers: another Baton on the same engine keeps its own.
+  const agent: NodeAgent = engine
+    ? createDockerNodeAgent({ store, clock, engine, owner: dataDir, drainGate, logger })
+    : createProcessNodeAgent({ store, clock, dataDir, artifacts, drainGate, logger })
   await agent.start()
   const routes = new RouteSyncer({
     store,
@@ -201,7 +240,7 @@ async function startServing(
     token,
     version: BATON_VERSION,
     artifacts,
-    logs: podLogSource(store, dataDir),
+    logs: podLogSource(store, dataDir, engine ? { engine, owner: dataDir } : undefined),
     traffic: () => proxy.metrics(),
     metrics: () => controllers.metrics(),
     components: () => [dataPlaneComponentStatus(proxy.health())],

@@ -1,21 +1,28 @@
 /**
  * @module
  * `baton logs` on the daemon's side: a pod's log files live in its directory under the data
- * dir (runtime/process/adoption.ts), keyed by the pod's uid.
+ * dir (runtime/process/adoption.ts), keyed by the pod's uid; a container of the Docker runtime
+ * (its containerID docker://…) is read through the engine's log API.
  */
 import { readLogs } from '../logs/read-logs.ts'
+import { containerLogs } from '../runtime/docker/container-logs.ts'
+import type { Engine } from '../runtime/docker/engine.ts'
 import { podDir } from '../runtime/process/adoption.ts'
 import type { LogSource } from '../server/ports.ts'
 import type { ObjectStore } from '../store/types.ts'
 import { BatonError } from '../errors/baton-error.ts'
 
-export function podLogSource(store: ObjectStore, dataDir: string): LogSource {
+export function podLogSource(store: ObjectStore, dataDir: string, docker?: { engine: Engine; owner: string }): LogSource {
   return {
     read(namespace, pod, container, opts) {
       const obj = store.get('Pod', namespace, pod)
       const uid = obj?.metadata.uid
       if (!uid) {
         throw new BatonError('BATON_NOT_FOUND', `pods "${pod}" not found`, { hint: 'List pods with `baton get pods`' })
+      }
+      const status = obj.status?.containerStatuses?.find((c) => c.name === container)
+      if (docker && status?.containerID?.startsWith('docker://')) {
+        return containerLogs(docker.engine, { owner: docker.owner, uid, pod, container }, opts)
       }
       return readLogs(podDir(dataDir, uid), container, {
         ...(opts.follow !== undefined ? { follow: opts.follow } : {}),

@@ -1,7 +1,8 @@
 /**
  * @module
  * `node src/daemon/main.ts` — what `baton up` runs. Flags: --data-dir, --port, --host,
- * --service-host, --event-ttl, --reset, the bounds of api/limits.ts (--max-replicas, --max-pods,
+ * --service-host, --event-ttl, --reset, --runtime process|docker (docker: the engine at
+ * $DOCKER_HOST), the bounds of api/limits.ts (--max-replicas, --max-pods,
  * --max-request-body-bytes, --max-artifact-upload-bytes, --max-artifact-bytes,
  * --max-artifact-entries), -v. Stops cleanly on SIGTERM/SIGINT (replicas and the load
  * balancer keep running, to be re-adopted), or on the API's shutdown request.
@@ -11,7 +12,7 @@ import { BatonError } from '../errors/baton-error.ts'
 import { parseDuration } from '../api/go-duration.ts'
 import { DEFAULT_LIMITS, type Limits } from '../api/limits.ts'
 import { isBatonError } from '../errors/baton-error.ts'
-import { DEFAULT_API_HOST, DEFAULT_API_PORT, resolveDataDir } from '../platform/env.ts'
+import { DEFAULT_API_HOST, DEFAULT_API_PORT, envValue, resolveDataDir } from '../platform/env.ts'
 import { createLogger } from '../platform/logger.ts'
 import { lockDataDir } from './data-dir-lock.ts'
 import { exitWithError } from './exit-with-error.ts'
@@ -30,10 +31,11 @@ const program = new Command('baton-daemon')
   .option('--max-artifact-bytes <n>', `Largest artifact once unpacked (default ${DEFAULT_LIMITS.maxArtifactBytes})`)
   .option('--max-artifact-entries <n>', `Most files, directories and links in one artifact (default ${DEFAULT_LIMITS.maxArtifactEntries})`)
   .option('--reset', 'Start over: move the state file aside and start with an empty store')
+  .option('--runtime <name>', 'How pods run: process or docker (the engine at $DOCKER_HOST); default: what the data dir ran last, else process')
   .option('-v, --verbose', 'Debug logging')
   .parse()
 
-const o = program.opts<{ dataDir?: string; host: string; port: string; serviceHost?: string; eventTtl?: string; reset?: boolean; verbose?: boolean } & Partial<Record<keyof Limits, string>>>()
+const o = program.opts<{ dataDir?: string; host: string; port: string; serviceHost?: string; eventTtl?: string; reset?: boolean; runtime?: string; verbose?: boolean } & Partial<Record<keyof Limits, string>>>()
 const logger = createLogger({ debug: o.verbose === true })
 // What the daemon creates in its data directory (the store, its WAL, logs, artifacts) is its
 // owner's alone; data-dir.ts closes what an earlier start left open.
@@ -68,8 +70,12 @@ try {
   // The lock comes before the daemon's modules load: a second daemon refuses at once, and
   // the first holds the directory before it reads anything in it.
   const lock = lockDataDir(dataDir, 'start the daemon')
-  const { startDaemon } = await import('./daemon.ts')
+  const { resolveRuntime, startDaemon } = await import('./daemon.ts')
+  const runtime = resolveRuntime(dataDir, o.runtime)
+  const dockerHost = envValue('DOCKER_HOST')
   const daemon = await startDaemon({
+    runtime,
+    ...(dockerHost ? { dockerHost } : {}),
     dataDir,
     lock,
     host: o.host,

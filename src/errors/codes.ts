@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   BATON_ARTIFACT_NOT_FOUND: { httpStatus: 404, meaning: 'An image names an artifact that was never pushed' },
   BATON_ARTIFACT_EXISTS: { httpStatus: 409, meaning: 'A tag already names an artifact with other content' },
   BATON_ARTIFACT_UNSAFE: { httpStatus: 400, meaning: 'An archive holds a path or link that leaves the artifact' },
+  BATON_ENGINE_UNREACHABLE: { httpStatus: 503, meaning: 'The daemon could not reach the Docker engine its runtime needs' },
   BATON_STORE: { httpStatus: 500, meaning: 'The state store could not be read or written' },
   BATON_STORE_CORRUPT: { httpStatus: 500, meaning: 'The state file is damaged or not a Baton store' },
   BATON_STORE_MISSING: { httpStatus: 409, meaning: 'The state file is missing or empty while the data directory shows earlier use' },

@@ -29,6 +29,8 @@ export interface UpOptions {
   limitArgs?: string[]
   /** Passed through: move the state file aside and start with an empty store. */
   reset?: boolean
+  /** Passed through: process (default) or docker. */
+  runtime?: string
 }
 
 /** The daemon's bounds (api/limits.ts), passed through as given. */
@@ -81,12 +83,17 @@ export const upCommand = defineCommand<UpOptions>({
     { flags: '--service-host <host>', description: 'Listen address for services that set none (default 127.0.0.1)' },
     ...LIMIT_FLAGS.map(([, flag, description]) => ({ flags: `${flag} <n>`, description })),
     { flags: '--reset', description: 'Start over: move state.db aside, start empty, stop the replicas Baton no longer knows' },
+    { flags: '--runtime <name>', description: 'How pods run: process (default) or docker (the engine at $DOCKER_HOST)' },
   ],
   complete(_args, flags) {
     const port = Number(str(flags.port) ?? DEFAULT_API_PORT)
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError(`invalid --port "${String(flags.port)}"`, 'Use a port number between 1 and 65535')
     const eventTtl = str(flags.eventTtl)
     const serviceHost = str(flags.serviceHost)
+    const runtime = str(flags.runtime)
+    if (runtime !== undefined && runtime !== 'process' && runtime !== 'docker') {
+      throw usageError(`invalid --runtime "${runtime}"`, 'Use --runtime process (the default) or --runtime docker')
+    }
     const limitArgs = LIMIT_FLAGS.flatMap(([key, flag]) => {
       const v = str(flags[key])
       if (v === undefined) return []
@@ -94,7 +101,7 @@ export const upCommand = defineCommand<UpOptions>({
       if (!Number.isSafeInteger(n) || n < 1) throw usageError(`invalid argument "${v}" for "${flag}" flag: must be a positive integer`, `e.g. ${flag}=1000`)
       return [flag, v]
     })
-    return { detach: bool(flags.detach), port, ...(eventTtl ? { eventTtl } : {}), ...(serviceHost ? { serviceHost } : {}), ...(limitArgs.length > 0 ? { limitArgs } : {}), ...(bool(flags.reset) ? { reset: true } : {}) }
+    return { detach: bool(flags.detach), port, ...(eventTtl ? { eventTtl } : {}), ...(serviceHost ? { serviceHost } : {}), ...(limitArgs.length > 0 ? { limitArgs } : {}), ...(bool(flags.reset) ? { reset: true } : {}), ...(runtime ? { runtime } : {}) }
   },
   async run(o, ctx) {
     const { dataDir } = ctx.connection()
@@ -112,6 +119,7 @@ export const upCommand = defineCommand<UpOptions>({
     if (o.serviceHost) args.push('--service-host', o.serviceHost)
     args.push(...(o.limitArgs ?? []))
     if (o.reset) args.push('--reset')
+    if (o.runtime) args.push('--runtime', o.runtime)
     if (!o.detach) {
       const child = spawn(process.execPath, args, { stdio: 'inherit', env: childNodeEnv() })
       const forward = () => child.kill('SIGINT')

@@ -33,7 +33,8 @@ export function podGraceMs(pod: Pod): number {
 }
 
 export interface KillOptions {
-  proc: ReplicaProcess
+  /** Only its exit and signals: the Docker runtime passes a container through the engine. */
+  proc: Pick<ReplicaProcess, 'exited' | 'signal'>
   graceMs: number
   preStop?: LifecycleHandler | undefined
   handlerContext: HandlerContext

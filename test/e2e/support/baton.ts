@@ -48,6 +48,8 @@ export interface StartOptions {
   images?: Record<string, string>
   /** More `baton up` flags, e.g. ['--max-pods', '1000']. */
   upArgs?: readonly string[]
+  /** `baton up --runtime docker`: pods are containers of the engine at $DOCKER_HOST; nothing is pushed (the caller builds the images). */
+  runtime?: 'process' | 'docker'
 }
 
 export interface Baton {
@@ -120,7 +122,8 @@ export async function startBaton(opts: StartOptions = {}): Promise<Baton> {
   const port = await freePort()
   const servicePort = await pickServicePort(opts.servicePort)
   const cli = (args: readonly string[], o?: CliOptions) => runCli(dataDir, args, o)
-  const up = async () => void expectOk('baton up -d', await cli(['up', '-d', '--port', String(port), ...(opts.upArgs ?? [])]))
+  const runtimeArgs = opts.runtime ? ['--runtime', opts.runtime] : []
+  const up = async () => void expectOk('baton up -d', await cli(['up', '-d', '--port', String(port), ...runtimeArgs, ...(opts.upArgs ?? [])]))
   let applied = 0
 
   const baton: Baton = {
@@ -149,7 +152,7 @@ export async function startBaton(opts: StartOptions = {}): Promise<Baton> {
   }
   try {
     await up()
-    for (const [ref, dir] of Object.entries({ ...DEFAULT_IMAGES, ...opts.images })) {
+    for (const [ref, dir] of Object.entries(opts.runtime === 'docker' ? {} : { ...DEFAULT_IMAGES, ...opts.images })) {
       expectOk(`baton push ${ref}`, await cli(['push', ref, dir]))
     }
   } catch (err) {

@@ -1,0 +1,193 @@
+/**
+ * @module
+ * The Docker runtime's node agent (Baton's kubelet over a Docker engine), behind the same
+ * NodeAgent port as the process runtime and with its structure: a watch names a pod, the agent
+ * reads it and reconciles one DockerPodWorker per pod uid (start, update, terminate).
+ *
+ * Network: every containerPort is published on 127.0.0.1 with a host port the engine picks
+ * (docs/docker.md says why); the pod's status.portMappings carry them, so endpoints, the load
+ * balancer and httpGet/tcpSocket probes dial loopback exactly as for processes.
+ *
+ * Surviving the daemon: containers carry labels (owner, pod uid, namespace, name, container,
+ * restart count; container-config.ts). start() lists this owner's containers: the newest
+ * instance of each container of a pod that still exists is adopted (running: probes resume
+ * from the pod's last status; exited meanwhile: restarted per restartPolicy); every other
+ * container, and every container of a pod that is gone, is stopped and removed.
+ */
+import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS } from '../../api/defaults.ts'
+import { DEFAULT_NODE_NAME } from '../../api/node-name.ts'
+import type { Pod } from '../../api/types.ts'
+import type { Clock } from '../../platform/clock.ts'
+import { silentLogger, type Logger } from '../../platform/logger.ts'
+import type { ObjectStore, Unsubscribe } from '../../store/types.ts'
+import { podEventRecorder } from '../process/pod-events.ts'
+import { noDrain, type DrainGate, type NodeAgent } from '../types.ts'
+import { identityOf, LABELS, type ContainerIdentity } from './container-config.ts'
+import { hostPortsOf, statusCode, type FoundContainer } from './docker-container.ts'
+import { DockerPodWorker, type DockerAgentContext } from './docker-pod-worker.ts'
+import type { Engine } from './engine.ts'
+
+export interface DockerNodeAgentOptions {
+  store: ObjectStore
+  clock: Clock
+  engine: Engine
+  /**
+   * Whose containers these are (label baton.owner): the daemon passes its data directory, so
+   * two Baton installations sharing one engine never adopt or remove each other's containers.
+   */
+  owner: string
+  drainGate?: DrainGate
+  logger?: Logger
+  nodeName?: string
+}
+
+interface Listed extends FoundContainer {
+  identity: ContainerIdentity
+}
+
+export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
+  const nodeName = opts.nodeName ?? DEFAULT_NODE_NAME
+  const logger = (opts.logger ?? silentLogger).with({ component: 'node-agent', node: nodeName, runtime: 'docker' })
+  const { store, clock, engine } = opts
+  const ctx: DockerAgentContext = {
+    store,
+    clock,
+    logger,
+    engine,
+    owner: opts.owner,
+    drainGate: opts.drainGate ?? noDrain,
+    event: podEventRecorder(store, clock, nodeName, logger),
+  }
+  const workers = new Map<string, DockerPodWorker>()
+  const background = new Set<Promise<unknown>>()
+  let unsubscribe: Unsubscribe | undefined
+  let pending = new Set<string>()
+
+  const track = (p: Promise<unknown>, what: string) => {
+    const guarded = p.catch((err: unknown) => logger.error('node agent task failed', { task: what, err }))
+    background.add(guarded)
+    void guarded.finally(() => background.delete(guarded))
+  }
+
+  const keyOf = (pod: Pod) => `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`
+
+  const terminate = (w: DockerPodWorker, removed: boolean) =>
+    track(
+      w.terminate({ removed }).finally(() => workers.delete(w.uid)),
+      'terminate pod',
+    )
+
+  const sync = (key: string) => {
+    const [namespace = 'default', name = ''] = key.split('/')
+    const pod = store.get('Pod', namespace, name)
+    for (const w of workers.values()) {
+      if (w.key === key && w.uid !== pod?.metadata.uid) terminate(w, true)
+    }
+    if (!pod || pod.spec.nodeName !== nodeName) return
+    const w = workers.get(pod.metadata.uid ?? '')
+    if (w) return w.update(pod)
+    if (pod.metadata.deletionTimestamp) {
+      track(Promise.resolve().then(() => store.delete('Pod', namespace, name, { gracePeriodSeconds: 0 })), 'delete pod')
+      return
+    }
+    const worker = new DockerPodWorker(ctx, pod)
+    workers.set(worker.uid, worker)
+    worker.start()
+  }
+
+  const enqueue = (pod: Pod) => {
+    const key = keyOf(pod)
+    if (pod.spec.nodeName !== nodeName && ![...workers.values()].some((w) => w.key === key)) return
+    if (pending.size === 0) {
+      queueMicrotask(() => {
+        const keys = pending
+        pending = new Set()
+        for (const k of keys) sync(k)
+      })
+    }
+    pending.add(key)
+  }
+
+  /** This owner's containers, with what adoption needs from the engine's state. */
+  const listOwned = async (): Promise<Listed[]> => {
+    const summaries = await engine.listContainers({ all: true, filters: { label: [`${LABELS.owner}=${opts.owner}`] } })
+    const out: Listed[] = []
+    for (const s of summaries) {
+      const identity = identityOf(s.Labels)
+      if (!identity) continue
+      try {
+        const info = await engine.getContainer(s.Id).inspect()
+        out.push({
+          identity,
+          id: s.Id,
+          restartCount: identity.restartCount,
+          running: info.State.Running,
+          startedAt: Date.parse(info.State.StartedAt) || 0,
+          exitCode: info.State.ExitCode,
+          oomKilled: info.State.OOMKilled,
+          hostPorts: hostPortsOf(info.NetworkSettings.Ports),
+          imageID: info.Image,
+        })
+      } catch (err) {
+        if (statusCode(err) !== 404) throw err
+      }
+    }
+    return out
+  }
+
+  const removeContainer = async (c: Listed, graceSeconds: number) => {
+    logger.info('removing a container no pod owns', { container: c.id.slice(0, 12), pod: `${c.identity.namespace}/${c.identity.pod}` })
+    const container = engine.getContainer(c.id)
+    if (c.running) await container.stop({ t: graceSeconds }).catch(() => undefined)
+    await container.remove({ force: true }).catch((err: unknown) => {
+      if (statusCode(err) !== 404) throw err
+    })
+  }
+
+  return {
+    nodeName,
+
+    async start() {
+      if (unsubscribe) return
+      const listed = store.list('Pod')
+      const mine = listed.items.filter((p) => p.spec.nodeName === nodeName)
+      const byUid = new Map(mine.map((p) => [p.metadata.uid ?? '', p]))
+      // Per pod uid and container name, the newest instance; everything else goes.
+      const adopt = new Map<string, Map<string, Listed>>()
+      for (const c of await listOwned()) {
+        const pod = byUid.get(c.identity.uid)
+        if (!pod || !pod.spec.containers.some((s) => s.name === c.identity.container)) {
+          track(removeContainer(c, pod?.spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS), 'remove orphan')
+          continue
+        }
+        const perPod = adopt.get(c.identity.uid) ?? new Map<string, Listed>()
+        adopt.set(c.identity.uid, perPod)
+        const other = perPod.get(c.identity.container)
+        const [keep, drop] = !other || c.restartCount > other.restartCount ? [c, other] : [other, c]
+        perPod.set(c.identity.container, keep)
+        if (drop) track(removeContainer(drop, 0), 'remove old instance')
+      }
+      for (const [uid, found] of adopt) {
+        const pod = byUid.get(uid)
+        if (!pod) continue
+        const w = new DockerPodWorker(ctx, pod)
+        workers.set(uid, w)
+        w.adopt(found)
+        if (pod.metadata.deletionTimestamp) w.update(pod) // deleted while no agent watched: terminate now
+      }
+      for (const pod of mine) if (!workers.has(pod.metadata.uid ?? '')) sync(keyOf(pod))
+      unsubscribe = store.watch('Pod', { resourceVersion: listed.resourceVersion }, (ev) => enqueue(ev.object))
+      logger.info('node agent started', { pods: workers.size, adopted: adopt.size })
+    },
+
+    async stop(stopOpts = {}) {
+      unsubscribe?.()
+      unsubscribe = undefined
+      const all = [...workers.values()]
+      await Promise.all(all.map((w) => w.shutdown(stopOpts.stopPods === true)))
+      while (background.size > 0) await Promise.all([...background])
+      workers.clear()
+      logger.info('node agent stopped', { stoppedPods: stopOpts.stopPods === true ? all.length : 0 })
+    },
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * @module
+ * One pod on the Docker runtime: a DockerContainer per container, the pod's status written
+ * compare-and-swap when it changed (buildPodStatus, shared with the process runtime), and its
+ * termination in Kubernetes' order (terminatePod: Ready=False, drain gate, then every
+ * container's preStop, SIGTERM, SIGKILL). Nothing is persisted by Baton: the engine's
+ * containers and their labels are what a restarted agent adopts.
+ */
+import { isDeepStrictEqual } from 'node:util'
+import type { ContainerStatus, Pod } from '../../api/types.ts'
+import { isBatonError } from '../../errors/baton-error.ts'
+import type { Clock } from '../../platform/clock.ts'
+import type { Logger } from '../../platform/logger.ts'
+import type { ObjectStore } from '../../store/types.ts'
+import type { PodEventRecorder } from '../process/pod-events.ts'
+import { buildPodStatus } from '../process/pod-status.ts'
+import { podGraceMs, terminatePod } from '../process/termination.ts'
+import type { DrainGate } from '../types.ts'
+import { DockerContainer, type FoundContainer } from './docker-container.ts'
+import type { Engine } from './engine.ts'
+
+export interface DockerAgentContext {
+  store: ObjectStore
+  clock: Clock
+  logger: Logger
+  engine: Engine
+  owner: string
+  drainGate: DrainGate
+  event: PodEventRecorder
+}
+
+const STATUS_WRITE_ATTEMPTS = 5
+
+export class DockerPodWorker {
+  readonly key: string
+  readonly uid: string
+  #ctx: DockerAgentContext
+  #pod: Pod
+  #log: Logger
+  #containers: DockerContainer[]
+  #startTime: number
+  #terminating: Promise<void> | undefined
+  #gone = false
+
+  constructor(ctx: DockerAgentContext, pod: Pod) {
+    this.#ctx = ctx
+    this.#pod = pod
+    this.key = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`
+    this.uid = pod.metadata.uid ?? ''
+    this.#log = ctx.logger.with({ pod: this.key })
+    this.#startTime = ctx.clock.now()
+    this.#containers = pod.spec.containers.map(
+      (spec) =>
+        new DockerContainer(
+          {
+            engine: ctx.engine,
+            clock: ctx.clock,
+            logger: this.#log,
+            owner: ctx.owner,
+            pod: () => this.#pod,
+            configMap: (namespace, name) => ctx.store.get('ConfigMap', namespace, name),
+            event: (type, reason, message) => ctx.event(this.#pod, type, reason, message),
+            changed: () => this.#writeStatus(),
+          },
+          spec,
+        ),
+    )
+  }
+
+  start(): void {
+    this.#log.info('pod accepted')
+    this.#writeStatus()
+    for (const c of this.#containers) c.start()
+  }
+
+  /** Takes over the containers an earlier agent started (newest instance of each container name). */
+  adopt(found: ReadonlyMap<string, FoundContainer>): void {
+    const previous = this.#pod.status
+    if (previous?.startTime) this.#startTime = Date.parse(previous.startTime) || this.#startTime
+    for (const c of this.#containers) {
+      const f = found.get(c.name)
+      const was: ContainerStatus | undefined = previous?.containerStatuses?.find((s) => s.name === c.name)
+      if (f) c.adopt(f, was)
+      else c.start()
+    }
+    this.#log.info('pod adopted', { containers: [...found.values()].map((f) => f.id.slice(0, 12)) })
+    this.#writeStatus()
+  }
+
+  update(pod: Pod): void {
+    if (pod.metadata.uid !== this.uid) return
+    this.#pod = pod
+    if (pod.metadata.deletionTimestamp) void this.terminate()
+  }
+
+  terminate(opts: { removed?: boolean } = {}): Promise<void> {
+    this.#terminating ??= this.#runTermination(opts.removed === true)
+    return this.#terminating
+  }
+
+  async shutdown(kill: boolean): Promise<void> {
+    if (this.#terminating) return this.#terminating
+    if (!kill) {
+      for (const c of this.#containers) c.detach()
+      return
+    }
+    this.#gone = true
+    await Promise.all(this.#containers.map((c) => c.stop(podGraceMs(this.#pod))))
+  }
+
+  async #runTermination(removed: boolean): Promise<void> {
+    const { store, clock, drainGate } = this.#ctx
+    this.#log.info('pod terminating', { removed })
+    for (const c of this.#containers) c.beginTermination()
+    if (!removed) this.#writeStatus()
+    await terminatePod({
+      pod: this.#pod,
+      clock,
+      drainGate,
+      killContainers: async (graceMs) => void (await Promise.all(this.#containers.map((c) => c.stop(graceMs)))),
+    })
+    if (!removed) this.#writeStatus()
+    this.#gone = true
+    const ns = this.#pod.metadata.namespace ?? 'default'
+    const current = store.get('Pod', ns, this.#pod.metadata.name)
+    if (current?.metadata.uid === this.uid) {
+      try {
+        store.delete('Pod', ns, this.#pod.metadata.name, { gracePeriodSeconds: 0 })
+      } catch (err) {
+        if (!isBatonError(err) || err.code !== 'BATON_NOT_FOUND') throw err
+      }
+    }
+    this.#log.info('pod terminated')
+  }
+
+  #writeStatus(): void {
+    if (this.#gone) return
+    const { store, clock } = this.#ctx
+    const ns = this.#pod.metadata.namespace ?? 'default'
+    for (let attempt = 0; attempt < STATUS_WRITE_ATTEMPTS; attempt++) {
+      const pod = store.get('Pod', ns, this.#pod.metadata.name)
+      if (!pod || pod.metadata.uid !== this.uid) return
+      this.#pod = pod
+      const status = buildPodStatus({
+        pod,
+        containers: this.#containers.map((c) => c.status()),
+        portMappings: this.#containers.flatMap((c) => c.portMappings()),
+        startTime: this.#startTime,
+        terminating: this.#terminating !== undefined || pod.metadata.deletionTimestamp !== undefined,
+        now: clock.now(),
+      })
+      if (isDeepStrictEqual(pod.status, status)) return
+      try {
+        this.#pod = store.updateStatus<'Pod'>({ ...pod, status })
+        return
+      } catch (err) {
+        if (isBatonError(err) && err.code === 'BATON_CONFLICT') continue
+        if (isBatonError(err) && err.code === 'BATON_NOT_FOUND') return
+        this.#log.error('pod status not written', { err })
+        return
+      }
+    }
+  }
+}

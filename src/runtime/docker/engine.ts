@@ -1,0 +1,35 @@
+/**
+ * @module
+ * The Docker Engine API client (dockerode over the engine's unix socket). Which engine: the
+ * `DOCKER_HOST` a caller passes (unix:///path/to/docker.sock), else the machine's default
+ * socket. Only unix sockets: Baton talks to an engine on its own machine.
+ */
+import Docker from 'dockerode'
+import { BatonError } from '../../errors/baton-error.ts'
+
+export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock'
+
+export type Engine = Docker
+
+/** Resolves once the engine answers; BATON_ENGINE_UNREACHABLE naming the socket otherwise. */
+export async function pingEngine(engine: Engine, dockerHost?: string): Promise<void> {
+  try {
+    await engine.ping()
+  } catch (err) {
+    const where = dockerHost ?? `unix://${DEFAULT_DOCKER_SOCKET}`
+    throw new BatonError('BATON_ENGINE_UNREACHABLE', `the Docker engine at ${where} does not answer: ${err instanceof Error ? err.message : String(err)}`, {
+      hint: 'Start dockerd, or point DOCKER_HOST at its socket; `baton up --runtime process` needs no engine',
+      cause: err,
+    })
+  }
+}
+
+export function connectEngine(dockerHost?: string): Engine {
+  if (dockerHost === undefined || dockerHost === '') return new Docker({ socketPath: DEFAULT_DOCKER_SOCKET })
+  if (!dockerHost.startsWith('unix://')) {
+    throw new BatonError('BATON_USAGE', `DOCKER_HOST ${JSON.stringify(dockerHost)} is not a unix socket`, {
+      hint: 'point DOCKER_HOST at the local engine, e.g. unix:///var/run/docker.sock',
+    })
+  }
+  return new Docker({ socketPath: dockerHost.slice('unix://'.length) })
+}
