@@ -166,6 +166,21 @@ export class ContainerSupervisor {
     this.#starting = this.#run()
   }
 
+  /**
+   * An artifact was pushed: a container waiting in ImagePullBackOff for an image that now
+   * resolves pulls at once, with a fresh back-off, instead of sleeping out its delay.
+   */
+  imagePushed(): void {
+    const s = this.#state
+    if (s.name !== 'backOff' || s.reason !== 'ImagePullBackOff') return
+    if (!this.#spec.image || this.#host.artifacts.resolve(this.#spec.image) === undefined) return
+    this.#timer?.cancel()
+    this.#timer = undefined
+    this.#failedAttempts = 0
+    this.#host.logger.info('image pushed, pulling again', { container: this.name, image: this.#spec.image })
+    this.start()
+  }
+
   /** Re-attaches to the instance an earlier agent started; restarts it if it exited meanwhile. */
   adopt(saved: SavedContainer): void {
     this.#status = { ...saved.status, image: this.#spec.image ?? '' }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { cpSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Pod } from '../../api/types.ts'
@@ -6,6 +6,7 @@ import { readLogs } from '../../logs/read-logs.ts'
 import { createLogger } from '../../platform/logger.ts'
 import { podDir } from './adoption.ts'
 import {
+  APP_JS,
   aPod,
   condition,
   containerGroup,
@@ -216,6 +217,21 @@ describe('process node agent', () => {
         'Normal BackOff Back-off pulling image "web:v9"',
       ]),
     )
+  })
+
+  it('pulls at once when the missing artifact is pushed, instead of sleeping out the 10 s back-off', async () => {
+    const h = await harness()
+    await h.agent.start()
+    h.store.create(aPod('late', { containers: [webContainer({}, { image: 'web:v9' })] }))
+    await waitFor('ImagePullBackOff', () => getPod(h.store, 'late')?.status?.containerStatuses?.[0]?.state.waiting?.reason === 'ImagePullBackOff')
+    const src = join(h.dir, 'src-v9')
+    cpSync(APP_JS, join(src, 'app.js'))
+    const pushedAt = Date.now()
+    await h.artifacts.push('web:v9', src)
+    // The first image-pull back-off is 10 s: Ready well before it means the push woke the pod.
+    await waitFor('Ready after the push', () => condition(getPod(h.store, 'late'), 'Ready') === 'True', 8_000)
+    expect(Date.now() - pushedAt).toBeLessThan(8_000)
+    expect(eventLines(h.store, 'late').some((l) => l.startsWith('Normal Pulled Successfully pulled image "web:v9"'))).toBe(true)
   })
 
   it('reports an exec probe with a missing binary as probe failures, and keeps supervising', async () => {
