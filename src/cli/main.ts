@@ -152,7 +152,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       client: () => {
         if (!client) {
           const c = connection()
-          client = cliClient(c.server, c.token, deps.fetch)
+          client = cliClient(c.server, c.token, deps.fetch, (line) => deps.io.err.write(line))
         }
         return client
       },

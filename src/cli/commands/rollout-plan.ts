@@ -112,7 +112,10 @@ async function plansFor(o: RolloutPlanOptions, ctx: CliContext): Promise<Planned
   const plans: PlannedRollout[] = []
   for (const t of targets) {
     const replicaSets = t.current ? await ownedReplicaSets(client, t.current) : []
-    plans.push(planRollout(sim, t.after(t.current), t.current, replicaSets))
+    const after = t.after(t.current)
+    // A server-side dry run: the API's admission refuses or warns (a missing artifact...) as it would for the change itself.
+    await (t.current ? client.update(after, { dryRun: true }) : client.create(after, { dryRun: true }))
+    plans.push(planRollout(sim, after, t.current, replicaSets))
   }
   return plans
 }
