@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { admissionWarnings, implicitReadinessGate, type WarningFacts } from './admission-warnings.ts'
+import { admissionWarnings, type WarningFacts } from './admission-warnings.ts'
 import { deployment, pod, service, withChanges } from './test-objects.ts'
 import type { Deployment, KObject, Service } from './types.ts'
 
@@ -43,11 +43,5 @@ describe('admissionWarnings', () => {
     const warnings = admissionWarnings(obj, f)
     expect(warnings).toHaveLength(says.length)
     says.forEach((s, i) => expect(warnings[i]).toContain(s))
-  })
-
-  it('turns the implicit readiness gate off only for the annotation "false"', () => {
-    expect(implicitReadinessGate(undefined)).toBe(true)
-    expect(implicitReadinessGate({ 'baton.dev/implicit-readiness': 'true' })).toBe(true)
-    expect(implicitReadinessGate({ 'baton.dev/implicit-readiness': 'false' })).toBe(false)
   })
 })

@@ -14,11 +14,9 @@
  */
 import { at, idx } from './field-errors.ts'
 import { isRec, type Rec } from './guards.ts'
+import { IMPLICIT_READINESS_ANNOTATION, implicitReadinessGate } from './implicit-readiness.ts'
 import { matchesSelector } from './labels.ts'
 import type { Deployment, KObject, PodTemplateSpec, Service } from './types.ts'
-
-/** The annotation on a pod (template) that turns the implicit TCP readiness gate off. */
-export const IMPLICIT_READINESS_ANNOTATION = 'baton.dev/implicit-readiness'
 
 export interface WarningFacts {
   /** Whether an image resolves to a pushed artifact; absent when the API has no artifact store. */
@@ -27,11 +25,6 @@ export interface WarningFacts {
   services: readonly Service[]
   /** The Deployments of the object's namespace. */
   deployments: readonly Deployment[]
-}
-
-/** Whether the node agent gates this pod's readiness on its first port accepting connections. */
-export function implicitReadinessGate(annotations: Readonly<Record<string, string>> | undefined): boolean {
-  return annotations?.[IMPLICIT_READINESS_ANNOTATION] !== 'false'
 }
 
 /** The template of a workload or the pod itself, with the path of its pod spec. */

@@ -41,6 +41,7 @@ import {
   type ReplicaProcess,
 } from './replica-process.ts'
 import { formatDelay, imagePullDelay, restartDelay } from './restart-backoff.ts'
+import { implicitReadinessProbe } from '../../api/implicit-readiness.ts'
 import { killContainer, podGraceMs, runHook } from './termination.ts'
 import { formatTimestamp } from '../../api/timestamps.ts'
 
@@ -108,6 +109,8 @@ export class ContainerSupervisor {
   #starting: Promise<void> | undefined
   #memoryWatch: { cancel(): void } | undefined
   #state: SupervisorState = { name: 'waiting' }
+  /** Readiness is the implicit TCP gate on the first port, not a probe of the spec. */
+  #implicitReadiness = false
 
   constructor(host: SupervisorHost, spec: Container) {
     this.#host = host
@@ -371,8 +374,11 @@ export class ContainerSupervisor {
   #startProbes(resume?: { started: boolean; ready: boolean }): void {
     const h = this.#host
     const ctx = this.#handlerContext()
+    // No readiness probe but a port: ready once the port accepts connections (api/implicit-readiness.ts).
+    const implicit = implicitReadinessProbe(this.#spec, h.pod().metadata.annotations)
+    this.#implicitReadiness = implicit !== undefined
     this.#probes = new ContainerProbes({
-      container: this.#spec,
+      container: implicit ? { ...this.#spec, readinessProbe: implicit } : this.#spec,
       clock: h.clock,
       startedAt: this.#startedAt,
       executorFor: (probe: Probe) => handlerExecutor(probe, ctx),
@@ -386,7 +392,9 @@ export class ContainerSupervisor {
 
   #probed(r: ProbeReport): void {
     const label = r.kind[0]?.toUpperCase() + r.kind.slice(1)
-    if (!r.outcome.ok) this.#host.event('Warning', 'Unhealthy', `${label} probe failed: ${r.outcome.message}`)
+    // The implicit gate's failures are the app still starting, not a probe the user wrote.
+    const quiet = r.kind === 'readiness' && this.#implicitReadiness
+    if (!r.outcome.ok && !quiet) this.#host.event('Warning', 'Unhealthy', `${label} probe failed: ${r.outcome.message}`)
     if (r.changed && r.healthy === false && r.kind !== 'readiness') this.#killForProbe(r.kind)
     const probes = this.#probes
     if (!probes || this.#stopped) return

@@ -1,4 +1,5 @@
 import { cpSync, readFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Pod } from '../../api/types.ts'
@@ -217,6 +218,31 @@ describe('process node agent', () => {
         'Normal BackOff Back-off pulling image "web:v9"',
       ]),
     )
+  })
+
+  // The implicit readiness gate (api/implicit-readiness.ts): no readinessProbe, a declared port.
+  const listening = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port }, () => resolve(true))
+      socket.once('error', () => resolve(false))
+      socket.once('connect', () => socket.destroy())
+    })
+  it.each<{ gate: string; annotations: Record<string, string> }>([
+    { gate: 'on', annotations: {} },
+    { gate: 'off', annotations: { 'baton.dev/implicit-readiness': 'false' } },
+  ])('gates readiness on the first port accepting connections when no readinessProbe is given (gate $gate)', async ({ gate, annotations }) => {
+    const h = await harness()
+    await h.agent.start()
+    const p = aPod('slow', { containers: [webContainer({ LISTEN_AFTER_MS: '2500' })] })
+    h.store.create({ ...p, metadata: { ...p.metadata, annotations } })
+    const ready = await waitFor('Ready', () => {
+      const pod = getPod(h.store, 'slow')
+      return condition(pod, 'Ready') === 'True' && pod
+    })
+    const port = ready.status?.portMappings?.[0]?.hostPort ?? 0
+    // With the gate, Ready means the port answers; without it, Ready comes while the app is still starting.
+    expect(await listening(port)).toBe(gate === 'on')
+    expect(eventLines(h.store, 'slow').filter((l) => l.includes('Unhealthy'))).toEqual([])
   })
 
   it('pulls at once when the missing artifact is pushed, instead of sleeping out the 10 s back-off', async () => {
