@@ -45,4 +45,5 @@ export const SERVICE_PORTS = {
   zeroDowntimeRolling: 18911,
   zeroDowntimeFailures: 18912,
   smoke: 18913,
+  implicitReadiness: 18914,
 } as const
