@@ -15,8 +15,8 @@ const REFUSED: Array<{ name: string; changes: Record<string, unknown>; fields: s
   { name: 'a configMap volume and its mount', changes: { [`${T}.volumes`]: [{ name: 'cfg', configMap: { name: 'cfg' } }], [`${C}.volumeMounts`]: [{ name: 'cfg', mountPath: '/config' }] }, fields: [`${T}.volumes[0].configMap`, `${C}.volumeMounts[0]`], says: 'does not mount volumes' },
   { name: 'an emptyDir and a hostPath volume', changes: { [`${T}.volumes`]: [{ name: 'a', emptyDir: {} }, { name: 'b', hostPath: { path: '/srv' } }] }, fields: [`${T}.volumes[0].emptyDir`, `${T}.volumes[1].hostPath`], says: 'does not mount volumes' },
   { name: 'init containers', changes: { [`${T}.initContainers`]: [{ name: 'init', image: 'web:v1', command: ['true'] }] }, fields: [`${T}.initContainers[0]`], says: 'does not run init containers' },
-  { name: 'pod runAsUser', changes: { [`${T}.securityContext`]: { runAsUser: 1000 } }, fields: [`${T}.securityContext`], says: "daemon's user" },
-  { name: 'container runAsNonRoot', changes: { [`${C}.securityContext`]: { runAsNonRoot: true, readOnlyRootFilesystem: true } }, fields: [`${C}.securityContext`], says: "daemon's user" },
+  { name: 'a pod fsGroup', changes: { [`${T}.securityContext`]: { runAsUser: 1000, fsGroup: 2000 } }, fields: [`${T}.securityContext.fsGroup`], says: 'only runAsUser, runAsGroup and runAsNonRoot' },
+  { name: 'a read-only root and capabilities', changes: { [`${C}.securityContext`]: { runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } } }, fields: [`${C}.securityContext.readOnlyRootFilesystem`, `${C}.securityContext.capabilities`], says: 'only runAsUser, runAsGroup and runAsNonRoot' },
   { name: 'hostNetwork', changes: { [`${T}.hostNetwork`]: true }, fields: [`${T}.hostNetwork`], says: 'allocated loopback ports' },
   { name: 'cpu limit and requests', changes: { [`${C}.resources`]: { limits: { cpu: '500m', memory: '128Mi' }, requests: { cpu: '100m' } } }, fields: [`${C}.resources.requests`, `${C}.resources.limits["cpu"]`], says: 'enforces only limits.memory' },
   { name: 'a nodeSelector the node cannot match', changes: { [`${T}.nodeSelector`]: { disktype: 'ssd', 'kubernetes.io/os': 'linux' } }, fields: [`${T}.nodeSelector["disktype"]`], says: 'would never match' },
@@ -45,6 +45,7 @@ const ACCEPTED: Array<{ name: string; changes: Record<string, unknown> }> = [
   { name: 'the node\'s own labels', changes: { [`${T}.nodeSelector`]: { 'kubernetes.io/os': 'linux' } } },
   { name: 'the default service account, no token', changes: { [`${T}.serviceAccountName`]: 'default', [`${T}.automountServiceAccountToken`]: false } },
   { name: 'empty security contexts', changes: { [`${T}.securityContext`]: {}, [`${C}.securityContext`]: {} } },
+  { name: 'the user to run as', changes: { [`${T}.securityContext`]: { runAsUser: 1000, runAsGroup: 1000 }, [`${C}.securityContext`]: { runAsNonRoot: true } } },
   { name: 'hostname, pull secrets, hostPID', changes: { [`${T}.hostname`]: 'web', [`${T}.imagePullSecrets`]: [{ name: 'reg' }], [`${T}.hostPID`]: true } },
   { name: 'a label field path', changes: { [`${C}.env`]: [{ name: 'APP', valueFrom: { fieldRef: { fieldPath: "metadata.labels['app']" } } }] } },
 ]

@@ -30,19 +30,20 @@
  * | subdomain, setHostnameAsFQDN, dnsConfig, hostAliases | refused | there is no cluster DNS and no per-pod resolver or /etc/hosts |
  * | dnsPolicy | ClusterFirst, ClusterFirstWithHostNet, Default | the host's resolver answers (what ClusterFirst does for every name outside the cluster); None needs dnsConfig |
  * | enableServiceLinks | false only | no {SVC}_SERVICE_HOST variables are injected |
- * | securityContext | only when empty | processes run as the daemon's user, with its privileges |
+ * | securityContext | runAsUser, runAsGroup, runAsNonRoot | the process runs as that user (api/run-as.ts); nothing else of a sandbox applies |
  * | runtimeClassName, overhead | refused | there is one runtime and no per-pod accounting |
  * | os | name linux | Baton runs on Linux |
  *
  * And per container: command, args, env (fieldRef paths the runtime fills), workingDir,
  * ports (TCP; hostIP loopback), probes and hooks (exec, httpGet over HTTP to the replica,
- * tcpSocket, sleep), resources.limits.memory, imagePullPolicy and resizePolicy are honoured;
- * volumeMounts, securityContext, stdin/tty, stopSignal, other resources (cpu, requests) and a
+ * tcpSocket, sleep), resources.limits.memory, securityContext.runAsUser/runAsGroup/runAsNonRoot,
+ * imagePullPolicy and resizePolicy are honoured; volumeMounts, the rest of securityContext, stdin/tty, stopSignal, other resources (cpu, requests) and a
  * non-default termination message are refused.
  */
 import { type FieldError, at, forbidden, idx, show } from './field-errors.ts'
 import { entries, isRec, type Rec } from './guards.ts'
 import { DEFAULT_NODE_NAME } from './node-name.ts'
+import { RUN_AS_FIELDS } from './run-as.ts'
 
 const DOCKER = 'the Docker runtime (coming) will honour it'
 
@@ -62,7 +63,7 @@ const REASONS = {
   dns: ['the process runtime has no cluster DNS and no per-pod resolver or /etc/hosts; the host\'s resolver answers', 'reach Services through their load-balancer port; remove it'],
   dnsPolicy: ['dnsPolicy None needs a per-pod resolver, which the process runtime does not have', 'use ClusterFirst (the host\'s resolver answers)'],
   enableServiceLinks: ['the process runtime does not inject Service environment variables ({SVC}_SERVICE_HOST)', 'set the address in env; remove enableServiceLinks'],
-  securityContext: ['processes run as the daemon\'s user with its privileges; the process runtime does not apply securityContext', `remove it; ${DOCKER}`],
+  securityContext: ['the process runtime applies only runAsUser, runAsGroup and runAsNonRoot of a securityContext', `remove it; ${DOCKER}`],
   runtimeClassName: ['Baton has one runtime, the process runtime', 'remove runtimeClassName'],
   overhead: ['Baton does not account pod overhead', 'remove overhead'],
   os: ['Baton runs pods on Linux', 'remove os, or set os.name: linux'],
@@ -102,12 +103,10 @@ const POD_VALUE_RULES: ReadonlyArray<[string, (v: unknown) => boolean, Reason]> 
   ['setHostnameAsFQDN', (v) => v === false, 'dns'],
   ['dnsPolicy', (v) => v !== 'None', 'dnsPolicy'],
   ['enableServiceLinks', (v) => v === false, 'enableServiceLinks'],
-  ['securityContext', isEmpty, 'securityContext'],
   ['os', (v) => isRec(v) && v.name === 'linux', 'os'],
 ]
 
 const CONTAINER_VALUE_RULES: ReadonlyArray<[string, (v: unknown) => boolean, Reason]> = [
-  ['securityContext', isEmpty, 'securityContext'],
   ['stdin', (v) => v === false, 'stdin'],
   ['stdinOnce', (v) => v === false, 'stdin'],
   ['tty', (v) => v === false, 'stdin'],
@@ -122,10 +121,6 @@ const NODE_LABELS: Readonly<Record<string, string>> = {
 
 const FIELD_PATHS = new Set(['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'status.podIP', 'status.hostIP'])
 const LABEL_PATH = /^metadata\.(labels|annotations)\['[^']+'\]$/
-
-function isEmpty(v: unknown): boolean {
-  return isRec(v) && Object.keys(v).length === 0
-}
 
 /** The pod spec an object runs, with its path: a Pod's spec or a workload's template spec. */
 function podSpecOf(obj: Rec): [Rec, string] | undefined {
@@ -152,6 +147,7 @@ export function processRuntimeErrors(obj: unknown): FieldError[] {
   for (const [field, ok, reason] of POD_VALUE_RULES) {
     if (spec[field] !== undefined && !ok(spec[field])) errs.push(refuse(at(path, field), reason))
   }
+  errs.push(...securityContextErrors(spec.securityContext, at(path, 'securityContext')))
   for (const [i] of entries(spec.initContainers)) errs.push(refuse(idx(at(path, 'initContainers'), i), 'initContainers'))
   for (const [i, v] of entries<Rec>(spec.volumes)) {
     const source = Object.keys(v).find((k) => k !== 'name')
@@ -171,6 +167,14 @@ export function processRuntimeErrors(obj: unknown): FieldError[] {
   return errs
 }
 
+/** runAsUser, runAsGroup and runAsNonRoot are honoured (api/run-as.ts); every other field is refused by name. */
+function securityContextErrors(sc: unknown, path: string): FieldError[] {
+  if (!isRec(sc)) return []
+  return Object.keys(sc)
+    .filter((k) => !(RUN_AS_FIELDS as readonly string[]).includes(k))
+    .map((k) => refuse(at(path, k), 'securityContext'))
+}
+
 function affinityErrors(affinity: unknown, path: string): FieldError[] {
   if (!isRec(affinity)) return []
   const errs: FieldError[] = []
@@ -188,6 +192,7 @@ function containerErrors(c: Rec, path: string): FieldError[] {
   for (const [field, ok, reason] of CONTAINER_VALUE_RULES) {
     if (c[field] !== undefined && !ok(c[field])) errs.push(refuse(at(path, field), reason))
   }
+  errs.push(...securityContextErrors(c.securityContext, at(path, 'securityContext')))
   for (const [i] of entries(c.volumeMounts)) errs.push(refuse(idx(at(path, 'volumeMounts'), i), 'volumeMounts'))
   if (isRec(c.lifecycle) && c.lifecycle.stopSignal !== undefined) errs.push(refuse(at(path, 'lifecycle', 'stopSignal'), 'stopSignal'))
   if (isRec(c.resources)) {

@@ -13,6 +13,9 @@ export interface ExecSpec {
   command: string[]
   cwd: string
   env: Record<string, string>
+  /** The container's user and group: exec probes and hooks run as the container does. */
+  uid?: number
+  gid?: number
 }
 
 const MAX_OUTPUT = 10 * 1024
@@ -23,7 +26,14 @@ export function execProbe(spec: ExecSpec, timeoutMs: number, clock: Clock): Prom
   return new Promise((resolve) => {
     let settled = false
     let output = ''
-    const child = spawn(file, args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(file, args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(spec.uid !== undefined ? { uid: spec.uid } : {}),
+      ...(spec.gid !== undefined ? { gid: spec.gid } : {}),
+    })
     const finish = (o: ProbeOutcome) => {
       if (settled) return
       settled = true

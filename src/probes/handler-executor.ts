@@ -19,6 +19,9 @@ export interface HandlerContext {
   /** The pod's directory and environment, for exec. */
   cwd: string
   env: Record<string, string>
+  /** The container's user and group, for exec. */
+  uid?: number
+  gid?: number
 }
 
 export const LOOPBACK = '127.0.0.1'
@@ -27,7 +30,8 @@ export function handlerExecutor(handler: Probe | LifecycleHandler, ctx: HandlerC
   const { clock } = ctx
   if (handler.exec) {
     const command = handler.exec.command
-    return (timeoutMs) => execProbe({ command, cwd: ctx.cwd, env: ctx.env }, timeoutMs, clock)
+    const user = { ...(ctx.uid !== undefined ? { uid: ctx.uid } : {}), ...(ctx.gid !== undefined ? { gid: ctx.gid } : {}) }
+    return (timeoutMs) => execProbe({ command, cwd: ctx.cwd, env: ctx.env, ...user }, timeoutMs, clock)
   }
   if (handler.httpGet) {
     const h = handler.httpGet

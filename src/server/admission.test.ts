@@ -21,9 +21,9 @@ describe('admit', () => {
     expect(err.hint).toContain('pass the data in env')
   })
 
-  it('refuses a Pod whose spec runs as another user', () => {
-    const err = expectBatonError(admitted(withChanges(pod(), { 'spec.securityContext': { runAsUser: 1000 } })), 'BATON_INVALID')
-    expect(err.causes.map((c) => c.field)).toEqual(['spec.securityContext'])
+  it('refuses a Pod whose securityContext asks for more than the user to run as', () => {
+    const err = expectBatonError(admitted(withChanges(pod(), { 'spec.securityContext': { runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } } })), 'BATON_INVALID')
+    expect(err.causes.map((c) => c.field)).toEqual(['spec.securityContext.seccompProfile'])
   })
 
   it('refuses a StatefulSet as a kind not served yet', () => {

@@ -18,7 +18,7 @@
  * `{container, state, was, why}` (kamal-proxy logs its targets' transitions the same way).
  * Kubernetes' ContainerStatus is what it reports, kept beside it.
  */
-import { existsSync, mkdirSync } from 'node:fs'
+import { chownSync, existsSync, mkdirSync } from 'node:fs'
 import type { ConfigMap, Container, ContainerStatus, Pod, Probe } from '../../api/types.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
 import type { LogCollector } from '../../logs/log-collector.ts'
@@ -42,6 +42,7 @@ import {
 } from './replica-process.ts'
 import { formatDelay, imagePullDelay, restartDelay } from './restart-backoff.ts'
 import { implicitReadinessProbe } from '../../api/implicit-readiness.ts'
+import { processUid } from '../../platform/env.ts'
 import { killContainer, podGraceMs, runHook } from './termination.ts'
 import { formatTimestamp } from '../../api/timestamps.ts'
 
@@ -303,6 +304,7 @@ export class ContainerSupervisor {
         env: config.env,
         output: { stdout: output.stdout, stderr: output.stderr },
         exitCodePath: `${this.#host.containerDir}/exit-code`,
+        ...runAsUser(config, this.#host.containerDir),
       })
     } finally {
       output.release()
@@ -368,6 +370,7 @@ export class ContainerSupervisor {
       rootfs: this.#spec.image ? rootfsDir(h.containerDir) : undefined,
       podDir: h.podDir,
       exists: existsSync,
+      processUid: processUid(),
     })
   }
 
@@ -511,8 +514,20 @@ export class ContainerSupervisor {
       resolvePort: (port) => resolvePort(h.portMappings(), this.name, port),
       cwd: config?.cwd ?? h.podDir,
       env: config?.env ?? h.baseEnv,
+      ...(config?.uid !== undefined ? { uid: config.uid } : {}),
+      ...(config?.gid !== undefined ? { gid: config.gid } : {}),
     }
   }
+}
+
+/**
+ * The user and group a launch runs as; the container's directory becomes theirs, so that the
+ * shim, running as that user, can write its exit-code file there.
+ */
+function runAsUser(config: LaunchConfig, containerDir: string): { uid?: number; gid?: number } {
+  if (config.uid === undefined && config.gid === undefined) return {}
+  chownSync(containerDir, config.uid ?? -1, config.gid ?? -1)
+  return { ...(config.uid !== undefined ? { uid: config.uid } : {}), ...(config.gid !== undefined ? { gid: config.gid } : {}) }
 }
 
 /** The fields a state carries besides its name, for the transition log. */

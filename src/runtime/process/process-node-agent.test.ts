@@ -245,6 +245,22 @@ describe('process node agent', () => {
     expect(eventLines(h.store, 'slow').filter((l) => l.includes('Unhealthy'))).toEqual([])
   })
 
+  // Switching users needs root; the pure rules are in env.test.ts.
+  it.runIf(process.getuid?.() === 0)('runs the container, and its exec probes, as securityContext.runAsUser', async () => {
+    const h = await harness()
+    await h.agent.start()
+    const probe = { exec: { command: ['sh', '-c', 'test "$(id -u)" = 65534'] }, periodSeconds: 1 }
+    h.store.create(aPod('nobody', { securityContext: { runAsUser: 65534 }, containers: [webContainer({}, { readinessProbe: probe })] }))
+    const ready = await waitFor('Ready', () => {
+      const pod = getPod(h.store, 'nobody')
+      return condition(pod, 'Ready') === 'True' && pod
+    })
+    const status = readFileSync(`/proc/${containerGroup(ready)}/status`, 'utf8')
+    expect(status).toMatch(/^Uid:\t65534\t/m)
+    h.store.create(aPod('rootless', { containers: [webContainer({}, { securityContext: { runAsNonRoot: true } })] }))
+    await waitFor('CreateContainerConfigError', () => getPod(h.store, 'rootless')?.status?.containerStatuses?.[0]?.state.waiting?.reason === 'CreateContainerConfigError')
+  })
+
   it('pulls at once when the missing artifact is pushed, instead of sleeping out the 10 s back-off', async () => {
     const h = await harness()
     await h.agent.start()

@@ -39,6 +39,9 @@ export interface LaunchSpec {
   /** File descriptors for stdout and stderr (the raw log files, logs/log-collector.ts). */
   output: { stdout: number; stderr: number }
   exitCodePath: string
+  /** Run as this user and group (securityContext.runAsUser / runAsGroup). */
+  uid?: number
+  gid?: number
 }
 
 export interface ProcessIdentity {
@@ -64,6 +67,8 @@ export function launchReplica(spec: LaunchSpec): Promise<ReplicaProcess> {
     env: spec.env,
     detached: true,
     stdio: ['ignore', spec.output.stdout, spec.output.stderr],
+    ...(spec.uid !== undefined ? { uid: spec.uid } : {}),
+    ...(spec.gid !== undefined ? { gid: spec.gid } : {}),
   })
   return new Promise((resolve, reject) => {
     child.once('error', reject)
