@@ -22,6 +22,8 @@ export interface HandlerContext {
   /** The container's user and group, for exec. */
   uid?: number
   gid?: number
+  /** Wraps exec commands (the container's private /tmp). */
+  wrap?: (command: readonly string[]) => string[]
 }
 
 export const LOOPBACK = '127.0.0.1'
@@ -30,7 +32,7 @@ export function handlerExecutor(handler: Probe | LifecycleHandler, ctx: HandlerC
   const { clock } = ctx
   if (handler.exec) {
     const command = handler.exec.command
-    const user = { ...(ctx.uid !== undefined ? { uid: ctx.uid } : {}), ...(ctx.gid !== undefined ? { gid: ctx.gid } : {}) }
+    const user = { ...(ctx.uid !== undefined ? { uid: ctx.uid } : {}), ...(ctx.gid !== undefined ? { gid: ctx.gid } : {}), ...(ctx.wrap ? { wrap: ctx.wrap } : {}) }
     return (timeoutMs) => execProbe({ command, cwd: ctx.cwd, env: ctx.env, ...user }, timeoutMs, clock)
   }
   if (handler.httpGet) {

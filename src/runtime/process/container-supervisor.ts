@@ -18,7 +18,8 @@
  * `{container, state, was, why}` (kamal-proxy logs its targets' transitions the same way).
  * Kubernetes' ContainerStatus is what it reports, kept beside it.
  */
-import { chownSync, existsSync, mkdirSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs'
+import { resolve as resolvePath } from 'node:path'
 import type { ConfigMap, Container, ContainerStatus, Pod, Probe } from '../../api/types.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
 import type { LogCollector } from '../../logs/log-collector.ts'
@@ -43,6 +44,7 @@ import {
 import { formatDelay, imagePullDelay, restartDelay } from './restart-backoff.ts'
 import { implicitReadinessProbe } from '../../api/implicit-readiness.ts'
 import { processUid } from '../../platform/env.ts'
+import { privateTmpAvailable, withPrivateTmp } from './private-tmp.ts'
 import { killContainer, podGraceMs, runHook } from './termination.ts'
 import { formatTimestamp } from '../../api/timestamps.ts'
 
@@ -305,6 +307,7 @@ export class ContainerSupervisor {
         output: { stdout: output.stdout, stderr: output.stderr },
         exitCodePath: `${this.#host.containerDir}/exit-code`,
         ...runAsUser(config, this.#host.containerDir),
+        ...this.#wrap(config),
       })
     } finally {
       output.release()
@@ -506,6 +509,22 @@ export class ContainerSupervisor {
     this.#timer = this.#host.clock.setTimeout(() => this.start(), imagePullDelay(this.#failedAttempts))
   }
 
+  /**
+   * Runs a command in the container's own /tmp where the machine allows it (private-tmp.ts);
+   * the directory is created on first use and kept across restarts.
+   */
+  #wrap(user: { uid?: number; gid?: number }): { wrap?: (command: readonly string[]) => string[] } {
+    if (!privateTmpAvailable()) return {}
+    const dir = `${this.#host.containerDir}/tmp`
+    if (!existsSync(dir)) {
+      mkdirSync(dir, { recursive: true })
+      chmodSync(dir, 0o1777)
+    }
+    // The data directory (<dataDir>/pods/<uid>, adoption.ts) stays where it is, should it be under /tmp.
+    const dataDir = resolvePath(this.#host.podDir, '..', '..')
+    return { wrap: (command) => withPrivateTmp(dir, dataDir, command, user) }
+  }
+
   #handlerContext(): HandlerContext {
     const h = this.#host
     const config = this.#config
@@ -516,6 +535,7 @@ export class ContainerSupervisor {
       env: config?.env ?? h.baseEnv,
       ...(config?.uid !== undefined ? { uid: config.uid } : {}),
       ...(config?.gid !== undefined ? { gid: config.gid } : {}),
+      ...this.#wrap(config ?? {}),
     }
   }
 }

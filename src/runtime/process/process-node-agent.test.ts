@@ -1,4 +1,4 @@
-import { cpSync, readFileSync } from 'node:fs'
+import { cpSync, existsSync, readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -145,7 +145,8 @@ describe('process node agent', () => {
   it('runs preStop, then SIGTERM, then sees the exit, in that order (the app logs the times)', async () => {
     const h = await harness()
     await h.agent.start()
-    const eventsFile = join(h.dir, 'app-events.log')
+    // In the data directory: a container may have a private /tmp, where h.dir would be hidden.
+    const eventsFile = join(h.dataDir, 'app-events.log')
     const container = webContainer(
       { EVENTS_FILE: eventsFile },
       { readinessProbe: readiness, lifecycle: { preStop: { httpGet: { path: '/prestop', port: 'http' } } } },
@@ -259,6 +260,25 @@ describe('process node agent', () => {
     expect(status).toMatch(/^Uid:\t65534\t/m)
     h.store.create(aPod('rootless', { containers: [webContainer({}, { securityContext: { runAsNonRoot: true } })] }))
     await waitFor('CreateContainerConfigError', () => getPod(h.store, 'rootless')?.status?.containerStatuses?.[0]?.state.waiting?.reason === 'CreateContainerConfigError')
+  })
+
+  // A private /tmp needs root (private-tmp.ts); elsewhere containers share the machine's.
+  it.runIf(process.getuid?.() === 0)('gives each container its own /tmp, which its exec probes see too', async () => {
+    const h = await harness()
+    await h.agent.start()
+    const marker = `baton-owner-${process.pid}`
+    // Ready only while /tmp/<marker> holds this pod's name: two pods sharing /tmp cannot both be.
+    const probe = { exec: { command: ['sh', '-c', `test -f /tmp/${marker} || echo "$POD_NAME" > /tmp/${marker}; test "$(cat /tmp/${marker})" = "$POD_NAME"`] }, periodSeconds: 1 }
+    for (const name of ['tmp-a', 'tmp-b']) h.store.create(aPod(name, { containers: [webContainer({}, { readinessProbe: probe })] }))
+    const pods = await waitFor('both Ready', () => {
+      const both = ['tmp-a', 'tmp-b'].map((n) => getPod(h.store, n))
+      return both.every((p) => condition(p, 'Ready') === 'True') && both
+    })
+    for (const p of pods) {
+      const file = join(podDir(h.dataDir, p!.metadata.uid ?? ''), 'containers', 'web', 'tmp', marker)
+      expect(readFileSync(file, 'utf8')).toBe(`${p!.metadata.name}\n`)
+    }
+    expect(existsSync(`/tmp/${marker}`)).toBe(false)
   })
 
   it('pulls at once when the missing artifact is pushed, instead of sleeping out the 10 s back-off', async () => {
