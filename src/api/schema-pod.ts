@@ -111,7 +111,8 @@ const container = z.strictObject({
       }),
     )
     .optional(),
-  // Accepted for compatibility with manifests written for a cluster; no effect on a local process.
+  // Valid Kubernetes; whether the node's runtime honours them is admission's call
+  // (api/process-runtime-support.ts), which refuses what the process runtime would not do.
   securityContext: ignored.optional(),
   stdin: ignored.optional(),
   stdinOnce: ignored.optional(),
@@ -159,7 +160,8 @@ export const podSpec = z.strictObject({
   subdomain: str.optional(),
   readinessGates: unsupported('Baton has no controllers that set custom pod conditions').optional(),
   ephemeralContainers: unsupported('Baton does not run ephemeral containers').optional(),
-  // Scheduling, identity and sandboxing settings: meaningful on a cluster, no effect on one machine.
+  // Scheduling, identity and sandboxing settings: valid Kubernetes; admission accepts those honoured
+  // (trivially) on one node and refuses the rest (api/process-runtime-support.ts, docs/compatibility.md).
   securityContext: ignored.optional(),
   serviceAccountName: ignored.optional(),
   serviceAccount: ignored.optional(),

@@ -3,6 +3,7 @@ import { applyDefaults } from './defaults.ts'
 import { loadManifests } from './manifest.ts'
 import { thrownBatonError } from '../../test/support/baton-error.ts'
 import type { Deployment } from './types.ts'
+import { processRuntimeErrors } from './process-runtime-support.ts'
 import { validateObject } from './validate.ts'
 
 // Every Kubernetes manifest in the seed documents Baton was specified from, copied verbatim
@@ -29,6 +30,17 @@ describe('seed manifests', () => {
       expect(validateObject(defaulted)).toEqual(defaulted)
       expect(applyDefaults(defaulted)).toEqual(defaulted)
     }
+  })
+
+  // Valid Kubernetes, but what the process runtime would not honour is refused at admission.
+  const REFUSED_BY_PROCESS_RUNTIME: Record<string, string[]> = {
+    '003-1': ['spec.template.spec.volumes[0].configMap', 'spec.template.spec.containers[0].volumeMounts[0]'],
+    '003-2': ['spec.template.spec.volumes[0].configMap', 'spec.template.spec.containers[0].volumeMounts[0]'],
+  }
+  it.each(VALID)('$file: the process runtime honours it or refuses what it would not', async ({ file }) => {
+    const errs = (await loadManifests(fixture(file))).flatMap((o) => processRuntimeErrors(validateObject(o)))
+    expect(errs.map((e) => e.field)).toEqual(REFUSED_BY_PROCESS_RUNTIME[file] ?? [])
+    for (const e of errs) expect(e.message).toBe('Forbidden: the process runtime does not mount volumes')
   })
 
   it('002-3 pulls its untagged image Always and keeps the probe timings given', async () => {

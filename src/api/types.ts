@@ -161,6 +161,7 @@ export interface Container {
   terminationMessagePath?: string
   terminationMessagePolicy?: string
   volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean; subPath?: string }>
+  securityContext?: Record<string, unknown>
 }
 
 export type RestartPolicy = 'Always' | 'OnFailure' | 'Never'

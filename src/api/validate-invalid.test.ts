@@ -198,14 +198,6 @@ const CASES: Case[] = [
   { name: 'ExternalName Service', obj: withChanges(service(), { 'spec.type': 'ExternalName' }), fields: ['spec.type'], says: 'supported values: "ClusterIP", "NodePort", "LoadBalancer"' },
   { name: 'nodePort on a ClusterIP Service', obj: withChanges(service(), { 'spec.ports.0.nodePort': 30080 }), fields: ['spec.ports[0].nodePort'], says: "may not be used when `type` is 'ClusterIP'" },
   // Other kinds
-  {
-    name: 'StatefulSet OnDelete with rollingUpdate',
-    obj: withChanges(statefulSet(), { 'spec.updateStrategy': { type: 'OnDelete', rollingUpdate: { partition: 1 } } }),
-    fields: ['spec.updateStrategy.rollingUpdate'],
-    says: "only allowed for updateStrategy 'RollingUpdate'",
-  },
-  { name: 'StatefulSet negative partition', obj: withChanges(statefulSet(), { 'spec.updateStrategy.rollingUpdate.partition': -1 }), fields: ['spec.updateStrategy.rollingUpdate.partition'], says: 'must be greater than or equal to 0' },
-  { name: 'StatefulSet volumeClaimTemplates', obj: withChanges(statefulSet(), { 'spec.volumeClaimTemplates': [] }), fields: ['spec.volumeClaimTemplates'], says: 'Forbidden: Baton has no persistent volume claims' },
   { name: 'Pod restartPolicy not a policy', obj: withChanges(pod(), { 'spec.restartPolicy': 'Sometimes' }), fields: ['spec.restartPolicy'], says: 'supported values: "Always", "OnFailure", "Never"' },
   { name: 'ConfigMap key with a slash', obj: withChanges(configMap(), { 'data.conf/app': 'x' }), fields: ['data[conf/app]'], says: 'a valid config key must consist of' },
   // Not an object of a served kind
@@ -239,6 +231,14 @@ describe('validateObject rejects', () => {
     expect(failure(withChanges(deployment(), { 'spec.replica': 3 })).hint).toContain('Did you mean "replicas"?')
   })
 
+  it('refuses a StatefulSet as not served yet: nothing would create its pods', () => {
+    const err = failure(statefulSet())
+    expect(err.code).toBe('BATON_UNKNOWN_KIND')
+    expect(err.message).toBe('no matches for kind "StatefulSet" in version "apps/v1": not served yet')
+    expect(err.hint).toMatch(/^Baton does not serve StatefulSets yet: no controller would create their pods\. Use a Deployment/)
+    expect(err.hint).not.toContain('StatefulSet,')
+  })
+
   it('points an old apiVersion at the served one', () => {
     expect(failure(withChanges(deployment(), { apiVersion: 'apps/v1beta2' })).hint).toMatch(/^Use apiVersion: apps\/v1 for Deployment\. Baton serves apps\/v1 Deployment/)
   })
@@ -264,6 +264,7 @@ const FILE_CASES: Record<string, { code: ErrorCode; fields: string[]; says: stri
     says: 'unknown field "spec.template.spec.containers[0].ports[0].containerport"',
   },
   'zero-surge-zero-unavailable.yaml': { code: 'BATON_INVALID', fields: ['spec.strategy.rollingUpdate.maxUnavailable'], says: 'may not be 0 when `maxSurge` is 0' },
+  'statefulset.yaml': { code: 'BATON_UNKNOWN_KIND', fields: [], says: 'no matches for kind "StatefulSet" in version "apps/v1": not served yet' },
   'unknown-kind.yaml': { code: 'BATON_UNKNOWN_KIND', fields: [], says: 'no matches for kind "Deployment" in version "extensions/v1beta1"' },
 }
 

@@ -55,15 +55,6 @@ describe('validateObject accepts', () => {
       name: 'a Pod with restartPolicy Never',
       obj: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'job-1' }, spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'job:1' }] } },
     },
-    {
-      name: 'a StatefulSet with a partition',
-      obj: {
-        apiVersion: 'apps/v1',
-        kind: 'StatefulSet',
-        metadata: { name: 'db' },
-        spec: { ...validDeployment().spec, serviceName: 'db', updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 2 } } },
-      },
-    },
     { name: 'a ConfigMap', obj: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { 'app.yml': 'a: 1' }, binaryData: { 'x.bin': 'AAEC' } } },
     {
       name: 'Endpoints',
@@ -97,7 +88,6 @@ describe('validateObject accepts', () => {
     expect(SERVED_KINDS.map((k) => `${k.apiVersion} ${k.kind}`)).toEqual([
       'apps/v1 Deployment',
       'apps/v1 ReplicaSet',
-      'apps/v1 StatefulSet',
       'apps/v1 ControllerRevision',
       'v1 Pod',
       'v1 Service',

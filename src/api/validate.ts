@@ -54,8 +54,21 @@ const RULES: Record<Kind, KindRules> = {
   Event: { schema: schemas.event, nameRule: subdomain, rules: none },
 }
 
+/**
+ * Kinds Baton stores but does not serve yet, with the reason: applying one would store an
+ * object that nothing acts on (a StatefulSet would never get a pod), so it is refused as an
+ * unknown kind is. Their rules stay, for the controller that will serve them.
+ */
+const NOT_SERVED_YET: Partial<Record<Kind, string>> = {
+  StatefulSet: 'Baton does not serve StatefulSets yet: no controller would create their pods. Use a Deployment (with one replica for a singleton).',
+}
+
 // The apiVersion of each kind comes from the resource table, the one place that names groups.
-const SERVED: readonly ServedKind[] = KINDS.map((kind) => ({ kind, apiVersion: apiVersionOf(kind), ...RULES[kind] }))
+const SERVED: readonly ServedKind[] = KINDS.filter((kind) => NOT_SERVED_YET[kind] === undefined).map((kind) => ({
+  kind,
+  apiVersion: apiVersionOf(kind),
+  ...RULES[kind],
+}))
 
 /** Every apiVersion/kind pair Baton serves, in `kubectl api-resources` order of groups. */
 export const SERVED_KINDS: ReadonlyArray<{ apiVersion: string; kind: Kind }> = SERVED.map(({ apiVersion, kind }) => ({
@@ -87,6 +100,12 @@ function servedKind(obj: Rec): ServedKind {
   }
   const entry = SERVED.find((s) => s.kind === kind)
   if (entry && entry.apiVersion === apiVersion) return entry
+  const notYet = Object.hasOwn(NOT_SERVED_YET, kind as string) ? NOT_SERVED_YET[kind as Kind] : undefined
+  if (notYet !== undefined) {
+    throw new BatonError('BATON_UNKNOWN_KIND', `no matches for kind "${String(kind)}" in version "${String(apiVersion)}": not served yet`, {
+      hint: `${notYet} Baton serves ${SERVED_LIST}.`,
+    })
+  }
   const fix = entry ? `Use apiVersion: ${entry.apiVersion} for ${entry.kind}. ` : ''
   throw new BatonError('BATON_UNKNOWN_KIND', `no matches for kind "${String(kind)}" in version "${String(apiVersion ?? '')}"`, {
     hint: `${fix}Baton serves ${SERVED_LIST}.`,

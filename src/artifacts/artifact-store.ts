@@ -44,6 +44,7 @@ export function openArtifactStore(dir: string, opts: ArtifactStoreOptions = {}):
   const clock = opts.clock ?? systemClock
   const blobPath = (digest: string) => path.join(dir, 'blobs', 'sha256', digest.slice('sha256:'.length))
   let tmpSeq = 0
+  const pushListeners = new Set<(pushed: ArtifactInfo) => void>()
 
   function tagArtifact(name: string, tag: string, digest: string, size: number, force: boolean): ArtifactInfo {
     // Read-modify-write without an await in between: pushes in one process cannot interleave.
@@ -96,10 +97,17 @@ export function openArtifactStore(dir: string, opts: ArtifactStoreOptions = {}):
           await chmod(tarFile, 0o444)
           await rename(tarFile, blob)
         }
-        return tagArtifact(name, tag, digest, size, pushOpts.force ?? false)
+        const info = tagArtifact(name, tag, digest, size, pushOpts.force ?? false)
+        for (const listener of pushListeners) listener(info)
+        return info
       } finally {
         await rm(work, { recursive: true, force: true })
       }
+    },
+
+    onPushed(listener) {
+      pushListeners.add(listener)
+      return () => void pushListeners.delete(listener)
     },
 
     resolve(image) {

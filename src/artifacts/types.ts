@@ -40,4 +40,6 @@ export interface ArtifactStore {
   /** Unpacks the artifact's files into `dest` (a new directory). */
   checkout(digest: string, dest: string): Promise<void>
   list(): ArtifactInfo[]
+  /** Calls `listener` after every push that stored or moved a tag; returns the unsubscribe. */
+  onPushed?(listener: (pushed: ArtifactInfo) => void): () => void
 }

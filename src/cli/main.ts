@@ -163,8 +163,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       client: () => {
         if (!client) {
           const c = connection()
-          client = cliClient(c.server, c.token, deps.fetch, (text) => deps.io.err.write(`Warning: ${text}
-`))
+          client = cliClient(c.server, c.token, deps.fetch, (line) => deps.io.err.write(line))
         }
         return client
       },

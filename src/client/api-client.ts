@@ -17,6 +17,7 @@ import type { ArtifactInfo } from '../artifacts/types.ts'
 import { BatonError, batonErrorFromBody } from '../errors/baton-error.ts'
 import { lines } from './lines.ts'
 import type { ComponentStatus, ComponentStatusList } from '../api/component-status.ts'
+import { parseWarningHeader } from './warnings.ts'
 
 /** How a request reaches the API: `fetch` unless the caller passes another. */
 export type Transport = (url: string, init: RequestInit) => Promise<Response>
@@ -64,7 +65,7 @@ export interface ClientOptions {
   transport?: Transport
   /** Called when the API answers 401 (the dashboard's session ended), before the error is thrown. */
   onUnauthorized?: () => void
-  /** Each `Warning: 299 - "text"` header of an answer (kubectl prints them as "Warning: text"). */
+  /** Called with each `Warning` the API sends (kubectl prints them as `Warning: ...` on stderr). */
   onWarning?: (text: string) => void
 }
 
@@ -114,10 +115,7 @@ export class ApiClient {
       }
       throw err
     }
-    const warnings = res.headers.get('warning')
-    if (warnings && this.#opts.onWarning) {
-      for (const m of warnings.matchAll(/299 - ("(?:[^"\\]|\\.)*")/g)) this.#opts.onWarning(JSON.parse(m[1]!) as string)
-    }
+    if (this.#opts.onWarning) for (const w of parseWarningHeader(res.headers.get('warning'))) this.#opts.onWarning(w)
     if (res.ok) return res
     if (res.status === 401) this.#opts.onUnauthorized?.()
     const text = await res.text()
@@ -147,12 +145,13 @@ export class ApiClient {
     return { items: res.items, resourceVersion: res.metadata.resourceVersion }
   }
 
-  create<T extends KObject>(obj: T): Promise<T> {
-    return this.json('POST', resourcePath(obj.kind, obj.metadata.namespace ?? 'default'), obj)
+  /** `dryRun`: admitted and warned about by the API, not stored (kubectl's --dry-run=server). */
+  create<T extends KObject>(obj: T, opts: { dryRun?: boolean } = {}): Promise<T> {
+    return this.json('POST', resourcePath(obj.kind, obj.metadata.namespace ?? 'default') + query({ dryRun: opts.dryRun ? 'All' : undefined }), obj)
   }
 
-  update<T extends KObject>(obj: T): Promise<T> {
-    return this.json('PUT', resourcePath(obj.kind, obj.metadata.namespace ?? 'default', obj.metadata.name), obj)
+  update<T extends KObject>(obj: T, opts: { dryRun?: boolean } = {}): Promise<T> {
+    return this.json('PUT', resourcePath(obj.kind, obj.metadata.namespace ?? 'default', obj.metadata.name) + query({ dryRun: opts.dryRun ? 'All' : undefined }), obj)
   }
 
   patch<K extends Kind>(kind: K, namespace: string, name: string, patch: unknown): Promise<KindMap[K]> {

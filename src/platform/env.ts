@@ -56,9 +56,14 @@ export function envValue(name: string): string | undefined {
  * | alice | unset         | ~alice/.local/share/baton    |
  * | alice | /data/alice   | /data/alice/baton            |
  */
+/** This process's user id (-1 where the platform has none). */
+export function processUid(): number {
+  return process.getuid?.() ?? -1
+}
+
 export function defaultDataDir(
   env: (name: string) => string | undefined = envValue,
-  uid: number = process.getuid?.() ?? -1,
+  uid: number = processUid(),
   home: string = homedir(),
 ): string {
   if (uid === 0) return SYSTEM_DATA_DIR

@@ -13,17 +13,29 @@ export interface ExecSpec {
   command: string[]
   cwd: string
   env: Record<string, string>
+  /** The container's user and group: exec probes and hooks run as the container does. */
+  uid?: number
+  gid?: number
+  /** Wraps the command (the container's private /tmp); the wrapper then switches the user. */
+  wrap?: (command: readonly string[]) => string[]
 }
 
 const MAX_OUTPUT = 10 * 1024
 
 export function execProbe(spec: ExecSpec, timeoutMs: number, clock: Clock): Promise<ProbeOutcome> {
-  const [file, ...args] = spec.command
+  const [file] = spec.command
   if (file === undefined) return Promise.resolve({ ok: false, message: 'exec: no command specified' })
+  const [run, ...args] = spec.wrap ? spec.wrap(spec.command) : spec.command
   return new Promise((resolve) => {
     let settled = false
     let output = ''
-    const child = spawn(file, args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(run as string, args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(spec.wrap ? {} : { ...(spec.uid !== undefined ? { uid: spec.uid } : {}), ...(spec.gid !== undefined ? { gid: spec.gid } : {}) }),
+    })
     const finish = (o: ProbeOutcome) => {
       if (settled) return
       settled = true
@@ -41,6 +53,8 @@ export function execProbe(spec: ExecSpec, timeoutMs: number, clock: Clock): Prom
     })
     child.once('close', (code, signal) => {
       if (code === 0) return finish({ ok: true, message: output.trim() })
+      // A wrapper's shell reports a missing command as exit 127 where spawn reports ENOENT.
+      if (spec.wrap && code === 127 && /not found/.test(output)) return finish({ ok: false, message: `exec: "${file}": executable file not found in $PATH` })
       const text = output.trim()
       finish({ ok: false, message: text || `command ${JSON.stringify(spec.command)} exited with ${signal ?? `code ${code}`}` })
     })

@@ -19,6 +19,11 @@ export interface HandlerContext {
   /** The pod's directory and environment, for exec. */
   cwd: string
   env: Record<string, string>
+  /** The container's user and group, for exec. */
+  uid?: number
+  gid?: number
+  /** Wraps exec commands (the container's private /tmp). */
+  wrap?: (command: readonly string[]) => string[]
 }
 
 export const LOOPBACK = '127.0.0.1'
@@ -27,7 +32,8 @@ export function handlerExecutor(handler: Probe | LifecycleHandler, ctx: HandlerC
   const { clock } = ctx
   if (handler.exec) {
     const command = handler.exec.command
-    return (timeoutMs) => execProbe({ command, cwd: ctx.cwd, env: ctx.env }, timeoutMs, clock)
+    const user = { ...(ctx.uid !== undefined ? { uid: ctx.uid } : {}), ...(ctx.gid !== undefined ? { gid: ctx.gid } : {}), ...(ctx.wrap ? { wrap: ctx.wrap } : {}) }
+    return (timeoutMs) => execProbe({ command, cwd: ctx.cwd, env: ctx.env, ...user }, timeoutMs, clock)
   }
   if (handler.httpGet) {
     const h = handler.httpGet

@@ -16,10 +16,11 @@
  * validate) and hand over to the store; the store enforces the API semantics.
  */
 import type { Context, Hono } from 'hono'
-import { admit } from './admission.ts'
+import { admit, warningsFor } from './admission.ts'
 import { apiVersionOf } from '../api/resources.ts'
 import type { AnyObject, Kind, KObject, Service } from '../api/types.ts'
 import type { Limits } from '../api/limits.ts'
+import type { ArtifactStore } from '../artifacts/types.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { DeleteOptions, ObjectStore } from '../store/types.ts'
 import { readJson, readObject } from './body.ts'
@@ -41,6 +42,8 @@ export interface ObjectRouteDeps extends ServicePortDeps {
    */
   portWarnings?: (svc: Service, previous: Service | undefined) => Promise<string[]>
   limits: Limits
+  /** Lets admission warn about an image no artifact was pushed for. */
+  artifacts?: Pick<ArtifactStore, 'resolve'>
 }
 
 /** Admission, then what needs the rest of the store: the bounds on what a workload asks of the node, a Service's ports. */
@@ -134,6 +137,14 @@ function deleteOptions(c: Context, body: unknown): DeleteOptions {
   }
 }
 
+/** `?dryRun=All` (kubectl's --dry-run=server): admitted and warned about, not stored. */
+const dryRun = (c: Context): boolean => c.req.query('dryRun') === 'All'
+
+/** Kubernetes' warning headers (RFC 7234 warn-code 299, agent "-"), which kubectl prints on stderr. */
+function warn(c: Context, warnings: readonly string[]): void {
+  for (const w of warnings) c.header('Warning', `299 - ${JSON.stringify(w.replace(/[\r\n]+/g, ' '))}`, { append: true })
+}
+
 export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
   const { store } = deps
   for (const { group, base } of BASES) {
@@ -144,16 +155,20 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
 
     app.post(`${base}/namespaces/:ns/:resource`, async (c) => {
       const kind = kindOf(c, group)
-      const obj = checkBody(await readObject(c), kind, ns(c))
-      return c.json(store.create(await admitWith(c, obj, deps)), 201)
+      const obj = await admitWith(c, checkBody(await readObject(c), kind, ns(c)), deps)
+      warn(c, warningsFor(obj, deps))
+      if (dryRun(c)) return c.json(obj, 201)
+      return c.json(store.create(obj), 201)
     })
 
     app.get(one, (c) => c.json(getOr404(store, kindOf(c, group), ns(c), name(c))))
 
     app.put(one, async (c) => {
       const kind = kindOf(c, group)
-      const obj = checkBody(await readObject(c), kind, ns(c), name(c))
-      return c.json(store.update(await admitWith(c, obj, deps, store.get(kind, ns(c), name(c)))))
+      const obj = await admitWith(c, checkBody(await readObject(c), kind, ns(c), name(c)), deps, store.get(kind, ns(c), name(c)))
+      warn(c, warningsFor(obj, deps))
+      if (dryRun(c)) return c.json(obj)
+      return c.json(store.update(obj))
     })
 
     app.patch(one, async (c) => {
@@ -163,7 +178,9 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
       const obj = checkBody(patched, kind, ns(c), name(c))
       // A patch applies to what was read; a write in between is a conflict, not a lost update.
       obj.metadata.resourceVersion ??= current.metadata.resourceVersion
-      return c.json(store.update(await admitWith(c, obj, deps, current)))
+      const admitted = await admitWith(c, obj, deps, current)
+      warn(c, warningsFor(admitted, deps))
+      return c.json(store.update(admitted))
     })
 
     app.delete(one, async (c) => {

@@ -40,7 +40,13 @@ describe('apply', () => {
   it('creates, then says unchanged, then configured, from stdin with several documents', async () => {
     expect(await h.run('apply -f -', { stdin: `${webYaml()}---\n${svcYaml}` })).toEqual({
       code: 0,
-      err: '',
+      // The Service selects a Deployment that has no port and no readiness probe: applied, with kubectl's warnings.
+      err: [
+        'Warning: Deployment "web" is behind Service "web" but its container "web" declares no port: it gets no $PORT and no implicit readiness gate, and the Service cannot target it; add ports: [{containerPort: N}]',
+        'Warning: Deployment "web" is behind Service "web" but has no readinessProbe and no implicit readiness gate (no port, or baton.dev/implicit-readiness: "false"): a rolling update will route requests to replicas that are not listening yet; add a readinessProbe',
+        'Warning: Service "web" port 80: targetPort 8080 matches no container port of Deployment "web"; requests to it will fail',
+        '',
+      ].join('\n'),
       out: 'deployment.apps/web created\nservice/web created\n',
     })
     const annotation = web().metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']

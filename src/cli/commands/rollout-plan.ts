@@ -110,8 +110,11 @@ async function plansFor(o: RolloutPlanOptions, ctx: CliContext): Promise<Planned
   const plans: PlannedRollout[] = []
   for (const t of targets) {
     const replicaSets = t.current ? await ownedReplicaSets(client, t.current) : []
+    const after = t.after(t.current)
+    // A server-side dry run: the API's admission refuses or warns (a missing artifact...) as it would for the change itself.
+    await (t.current ? client.update(after, { dryRun: true }) : client.create(after, { dryRun: true }))
     const pods = t.current ? await podsOfReplicaSets(client, t.current, replicaSets) : []
-    plans.push(planRollout(previewRollout, ctx.clock.now(), t.after(t.current), t.current, { replicaSets, pods }))
+    plans.push(planRollout(previewRollout, ctx.clock.now(), after, t.current, { replicaSets, pods }))
   }
   return plans
 }

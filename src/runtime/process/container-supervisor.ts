@@ -18,7 +18,8 @@
  * `{container, state, was, why}` (kamal-proxy logs its targets' transitions the same way).
  * Kubernetes' ContainerStatus is what it reports, kept beside it.
  */
-import { existsSync, mkdirSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs'
+import { resolve as resolvePath } from 'node:path'
 import type { ConfigMap, Container, ContainerStatus, Pod, Probe } from '../../api/types.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
 import type { LogCollector } from '../../logs/log-collector.ts'
@@ -41,6 +42,9 @@ import {
   type ReplicaProcess,
 } from './replica-process.ts'
 import { formatDelay, imagePullDelay, restartDelay } from './restart-backoff.ts'
+import { implicitReadinessProbe } from '../../api/implicit-readiness.ts'
+import { processUid } from '../../platform/env.ts'
+import { privateTmpAvailable, withPrivateTmp } from './private-tmp.ts'
 import { killContainer, podGraceMs, runHook } from './termination.ts'
 import { formatTimestamp } from '../../api/timestamps.ts'
 
@@ -108,6 +112,8 @@ export class ContainerSupervisor {
   #starting: Promise<void> | undefined
   #memoryWatch: { cancel(): void } | undefined
   #state: SupervisorState = { name: 'waiting' }
+  /** Readiness is the implicit TCP gate on the first port, not a probe of the spec. */
+  #implicitReadiness = false
 
   constructor(host: SupervisorHost, spec: Container) {
     this.#host = host
@@ -164,6 +170,21 @@ export class ContainerSupervisor {
   start(): void {
     if (!this.#stopped) this.#transition({ name: 'creating' }, this.#hadInstance ? 'restart' : 'start')
     this.#starting = this.#run()
+  }
+
+  /**
+   * An artifact was pushed: a container waiting in ImagePullBackOff for an image that now
+   * resolves pulls at once, with a fresh back-off, instead of sleeping out its delay.
+   */
+  imagePushed(): void {
+    const s = this.#state
+    if (s.name !== 'backOff' || s.reason !== 'ImagePullBackOff') return
+    if (!this.#spec.image || this.#host.artifacts.resolve(this.#spec.image) === undefined) return
+    this.#timer?.cancel()
+    this.#timer = undefined
+    this.#failedAttempts = 0
+    this.#host.logger.info('image pushed, pulling again', { container: this.name, image: this.#spec.image })
+    this.start()
   }
 
   /** Re-attaches to the instance an earlier agent started; restarts it if it exited meanwhile. */
@@ -285,6 +306,8 @@ export class ContainerSupervisor {
         env: config.env,
         output: { stdout: output.stdout, stderr: output.stderr },
         exitCodePath: `${this.#host.containerDir}/exit-code`,
+        ...runAsUser(config, this.#host.containerDir),
+        ...this.#wrap(config),
       })
     } finally {
       output.release()
@@ -350,14 +373,18 @@ export class ContainerSupervisor {
       rootfs: this.#spec.image ? rootfsDir(h.containerDir) : undefined,
       podDir: h.podDir,
       exists: existsSync,
+      processUid: processUid(),
     })
   }
 
   #startProbes(resume?: { started: boolean; ready: boolean }): void {
     const h = this.#host
     const ctx = this.#handlerContext()
+    // No readiness probe but a port: ready once the port accepts connections (api/implicit-readiness.ts).
+    const implicit = implicitReadinessProbe(this.#spec, h.pod().metadata.annotations)
+    this.#implicitReadiness = implicit !== undefined
     this.#probes = new ContainerProbes({
-      container: this.#spec,
+      container: implicit ? { ...this.#spec, readinessProbe: implicit } : this.#spec,
       clock: h.clock,
       startedAt: this.#startedAt,
       executorFor: (probe: Probe) => handlerExecutor(probe, ctx),
@@ -371,7 +398,9 @@ export class ContainerSupervisor {
 
   #probed(r: ProbeReport): void {
     const label = r.kind[0]?.toUpperCase() + r.kind.slice(1)
-    if (!r.outcome.ok) this.#host.event('Warning', 'Unhealthy', `${label} probe failed: ${r.outcome.message}`)
+    // The implicit gate's failures are the app still starting, not a probe the user wrote.
+    const quiet = r.kind === 'readiness' && this.#implicitReadiness
+    if (!r.outcome.ok && !quiet) this.#host.event('Warning', 'Unhealthy', `${label} probe failed: ${r.outcome.message}`)
     if (r.changed && r.healthy === false && r.kind !== 'readiness') this.#killForProbe(r.kind)
     const probes = this.#probes
     if (!probes || this.#stopped) return
@@ -480,6 +509,22 @@ export class ContainerSupervisor {
     this.#timer = this.#host.clock.setTimeout(() => this.start(), imagePullDelay(this.#failedAttempts))
   }
 
+  /**
+   * Runs a command in the container's own /tmp where the machine allows it (private-tmp.ts);
+   * the directory is created on first use and kept across restarts.
+   */
+  #wrap(user: { uid?: number; gid?: number }): { wrap?: (command: readonly string[]) => string[] } {
+    if (!privateTmpAvailable()) return {}
+    const dir = `${this.#host.containerDir}/tmp`
+    if (!existsSync(dir)) {
+      mkdirSync(dir, { recursive: true })
+      chmodSync(dir, 0o1777)
+    }
+    // The data directory (<dataDir>/pods/<uid>, adoption.ts) stays where it is, should it be under /tmp.
+    const dataDir = resolvePath(this.#host.podDir, '..', '..')
+    return { wrap: (command) => withPrivateTmp(dir, dataDir, command, user) }
+  }
+
   #handlerContext(): HandlerContext {
     const h = this.#host
     const config = this.#config
@@ -488,8 +533,21 @@ export class ContainerSupervisor {
       resolvePort: (port) => resolvePort(h.portMappings(), this.name, port),
       cwd: config?.cwd ?? h.podDir,
       env: config?.env ?? h.baseEnv,
+      ...(config?.uid !== undefined ? { uid: config.uid } : {}),
+      ...(config?.gid !== undefined ? { gid: config.gid } : {}),
+      ...this.#wrap(config ?? {}),
     }
   }
+}
+
+/**
+ * The user and group a launch runs as; the container's directory becomes theirs, so that the
+ * shim, running as that user, can write its exit-code file there.
+ */
+function runAsUser(config: LaunchConfig, containerDir: string): { uid?: number; gid?: number } {
+  if (config.uid === undefined && config.gid === undefined) return {}
+  chownSync(containerDir, config.uid ?? -1, config.gid ?? -1)
+  return { ...(config.uid !== undefined ? { uid: config.uid } : {}), ...(config.gid !== undefined ? { gid: config.gid } : {}) }
 }
 
 /** The fields a state carries besides its name, for the transition log. */

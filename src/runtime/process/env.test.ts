@@ -91,6 +91,7 @@ describe('launchConfig', () => {
     configMap: () => undefined,
     podDir: '/data/pods/u1',
     exists: (p: string) => p === '/data/pods/u1/containers/web/rootfs/app/run.sh',
+    processUid: 1000,
   }
   const rootfs = '/data/pods/u1/containers/web/rootfs'
 
@@ -121,6 +122,28 @@ describe('launchConfig', () => {
     },
   ])('$name', ({ container, rootfs: r, want }) => {
     expect(launchConfig({ ...base, container, rootfs: r })).toMatchObject(want)
+  })
+
+  // securityContext: the container's fields win over the pod's, one by one.
+  it.each([
+    { name: 'no securityContext: the runtime\'s user', pod: undefined, container: undefined, uid: 1000, want: { uid: undefined, gid: undefined } },
+    { name: 'the pod\'s runAsUser and the container\'s runAsGroup', pod: { runAsUser: 2000, runAsGroup: 1 }, container: { runAsGroup: 3000 }, uid: 1000, want: { uid: 2000, gid: 3000 } },
+    { name: 'runAsNonRoot with a non-root runtime', pod: { runAsNonRoot: true }, container: undefined, uid: 1000, want: { uid: undefined } },
+    { name: 'runAsNonRoot and runAsUser as root', pod: { runAsNonRoot: true }, container: { runAsUser: 0 }, uid: 1000, want: { reason: 'CreateContainerConfigError', message: 'container has runAsNonRoot and image will run as root' } },
+    { name: 'runAsNonRoot with a root runtime', pod: undefined, container: { runAsNonRoot: true }, uid: 0, want: { reason: 'CreateContainerConfigError' } },
+    { name: 'runAsNonRoot with runAsUser under a root runtime', pod: { runAsUser: 65534 }, container: { runAsNonRoot: true }, uid: 0, want: { uid: 65534 } },
+  ])('runs as: $name', ({ pod: podContext, container: containerContext, uid, want }) => {
+    const p = { ...pod, spec: { ...pod.spec, ...(podContext ? { securityContext: podContext } : {}) } }
+    const container = { name: 'web', command: ['node'], ...(containerContext ? { securityContext: containerContext } : {}) }
+    const c = launchConfig({ ...base, pod: p, container, rootfs: undefined, processUid: uid })
+    if ('reason' in want) {
+      expect(c).toMatchObject(want)
+      return
+    }
+    expect(isLaunchProblem(c)).toBe(false)
+    const { uid: gotUid, gid: gotGid } = c as { uid?: number; gid?: number }
+    expect(gotUid).toBe(want.uid)
+    if ('gid' in want) expect(gotGid).toBe(want.gid)
   })
 
   it('refuses a container without a command', () => {

@@ -5,7 +5,7 @@
  *
  * Order (later wins, except over Baton's port variables): the base environment (PATH, HOME… of the daemon, since a process has
  * no image to carry its own), Kubernetes-style pod variables (POD_NAME, POD_NAMESPACE,
- * POD_IP, HOSTNAME), Baton's port variables (PORT: the container's first port,
+ * POD_IP, HOSTNAME: spec.hostname or the pod's name), Baton's port variables (PORT: the container's first port,
  * BATON_PORT_<NAME> for each named port), then the container's `env` in order (each value
  * may reference earlier ones as `$(NAME)`). Baton owns PORT: manifests written for Kubernetes
  * often set `PORT=8080` to match containerPort 8080, and honouring that would make ten
@@ -32,7 +32,7 @@ export function containerEnv(input: EnvInput): EnvResult {
   env.POD_NAME = pod.metadata.name
   env.POD_NAMESPACE = pod.metadata.namespace ?? 'default'
   env.POD_IP = POD_IP
-  env.HOSTNAME = pod.metadata.name
+  env.HOSTNAME = pod.spec.hostname ?? pod.metadata.name
   const ports = portEnv(container.name, portMappings)
   Object.assign(env, ports)
   for (const v of container.env ?? []) {

@@ -12,6 +12,7 @@
  * working directory), or in the pod's own directory when there is none.
  */
 import { isAbsolute, join, resolve } from 'node:path'
+import { runAsOf, runAsProblem } from '../../api/run-as.ts'
 import type { ConfigMap, Container, Pod } from '../../api/types.ts'
 import { containerArgv, containerEnv } from './env.ts'
 import type { PortMapping } from './port-allocator.ts'
@@ -20,6 +21,9 @@ export interface LaunchConfig {
   argv: string[]
   cwd: string
   env: Record<string, string>
+  /** The user and group to run as (securityContext); absent: the runtime's own. */
+  uid?: number
+  gid?: number
 }
 
 /** A container that cannot start, with the kubelet's waiting reason. */
@@ -39,10 +43,15 @@ export interface LaunchConfigInput {
   /** Where a container without image and workingDir runs. */
   podDir: string
   exists(path: string): boolean
+  /** The runtime's own user id, which a container runs as unless runAsUser says otherwise. */
+  processUid: number
 }
 
 export function launchConfig(input: LaunchConfigInput): LaunchConfig | LaunchProblem {
   const { container, rootfs } = input
+  const runAs = runAsOf(input.pod.spec.securityContext, container.securityContext)
+  const refused = runAsProblem(runAs, input.processUid)
+  if (refused) return { reason: 'CreateContainerConfigError', message: refused }
   const built = containerEnv(input)
   if ('error' in built) return { reason: 'CreateContainerConfigError', message: built.error }
   const argv = containerArgv(container, built.env)
@@ -55,7 +64,7 @@ export function launchConfig(input: LaunchConfigInput): LaunchConfig | LaunchPro
     cwd = container.workingDir ? join(rootfs, container.workingDir) : rootfs
     if (isAbsolute(file) && input.exists(join(rootfs, file))) argv[0] = join(rootfs, file)
   } else cwd = container.workingDir ? resolve(container.workingDir) : input.podDir
-  return { argv, cwd, env: built.env }
+  return { argv, cwd, env: built.env, ...(runAs.uid !== undefined ? { uid: runAs.uid } : {}), ...(runAs.gid !== undefined ? { gid: runAs.gid } : {}) }
 }
 
 export function isLaunchProblem(c: LaunchConfig | LaunchProblem): c is LaunchProblem {

@@ -93,6 +93,11 @@ export class PodWorker {
     for (const s of this.#supervisors) s.start()
   }
 
+  /** An artifact was pushed: containers waiting for their image try again now. */
+  imagePushed(): void {
+    for (const s of this.#supervisors) s.imagePushed()
+  }
+
   /** Takes over from the state an earlier agent persisted. */
   adopt(state: PodState): void {
     this.#startTime = state.startTime

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { cpSync, existsSync, readFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Pod } from '../../api/types.ts'
@@ -6,6 +7,7 @@ import { readLogs } from '../../logs/read-logs.ts'
 import { createLogger } from '../../platform/logger.ts'
 import { podDir } from './adoption.ts'
 import {
+  APP_JS,
   aPod,
   condition,
   containerGroup,
@@ -143,7 +145,8 @@ describe('process node agent', () => {
   it('runs preStop, then SIGTERM, then sees the exit, in that order (the app logs the times)', async () => {
     const h = await harness()
     await h.agent.start()
-    const eventsFile = join(h.dir, 'app-events.log')
+    // In the data directory: a container may have a private /tmp, where h.dir would be hidden.
+    const eventsFile = join(h.dataDir, 'app-events.log')
     const container = webContainer(
       { EVENTS_FILE: eventsFile },
       { readinessProbe: readiness, lifecycle: { preStop: { httpGet: { path: '/prestop', port: 'http' } } } },
@@ -216,6 +219,81 @@ describe('process node agent', () => {
         'Normal BackOff Back-off pulling image "web:v9"',
       ]),
     )
+  })
+
+  // The implicit readiness gate (api/implicit-readiness.ts): no readinessProbe, a declared port.
+  const listening = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port }, () => resolve(true))
+      socket.once('error', () => resolve(false))
+      socket.once('connect', () => socket.destroy())
+    })
+  it.each<{ gate: string; annotations: Record<string, string> }>([
+    { gate: 'on', annotations: {} },
+    { gate: 'off', annotations: { 'baton.dev/implicit-readiness': 'false' } },
+  ])('gates readiness on the first port accepting connections when no readinessProbe is given (gate $gate)', async ({ gate, annotations }) => {
+    const h = await harness()
+    await h.agent.start()
+    const p = aPod('slow', { containers: [webContainer({ LISTEN_AFTER_MS: '2500' })] })
+    h.store.create({ ...p, metadata: { ...p.metadata, annotations } })
+    const ready = await waitFor('Ready', () => {
+      const pod = getPod(h.store, 'slow')
+      return condition(pod, 'Ready') === 'True' && pod
+    })
+    const port = ready.status?.portMappings?.[0]?.hostPort ?? 0
+    // With the gate, Ready means the port answers; without it, Ready comes while the app is still starting.
+    expect(await listening(port)).toBe(gate === 'on')
+    expect(eventLines(h.store, 'slow').filter((l) => l.includes('Unhealthy'))).toEqual([])
+  })
+
+  // Switching users needs root; the pure rules are in env.test.ts.
+  it.runIf(process.getuid?.() === 0)('runs the container, and its exec probes, as securityContext.runAsUser', async () => {
+    const h = await harness()
+    await h.agent.start()
+    const probe = { exec: { command: ['sh', '-c', 'test "$(id -u)" = 65534'] }, periodSeconds: 1 }
+    h.store.create(aPod('nobody', { securityContext: { runAsUser: 65534 }, containers: [webContainer({}, { readinessProbe: probe })] }))
+    const ready = await waitFor('Ready', () => {
+      const pod = getPod(h.store, 'nobody')
+      return condition(pod, 'Ready') === 'True' && pod
+    })
+    const status = readFileSync(`/proc/${containerGroup(ready)}/status`, 'utf8')
+    expect(status).toMatch(/^Uid:\t65534\t/m)
+    h.store.create(aPod('rootless', { containers: [webContainer({}, { securityContext: { runAsNonRoot: true } })] }))
+    await waitFor('CreateContainerConfigError', () => getPod(h.store, 'rootless')?.status?.containerStatuses?.[0]?.state.waiting?.reason === 'CreateContainerConfigError')
+  })
+
+  // A private /tmp needs root (private-tmp.ts); elsewhere containers share the machine's.
+  it.runIf(process.getuid?.() === 0)('gives each container its own /tmp, which its exec probes see too', async () => {
+    const h = await harness()
+    await h.agent.start()
+    const marker = `baton-owner-${process.pid}`
+    // Ready only while /tmp/<marker> holds this pod's name: two pods sharing /tmp cannot both be.
+    const probe = { exec: { command: ['sh', '-c', `test -f /tmp/${marker} || echo "$POD_NAME" > /tmp/${marker}; test "$(cat /tmp/${marker})" = "$POD_NAME"`] }, periodSeconds: 1 }
+    for (const name of ['tmp-a', 'tmp-b']) h.store.create(aPod(name, { containers: [webContainer({}, { readinessProbe: probe })] }))
+    const pods = await waitFor('both Ready', () => {
+      const both = ['tmp-a', 'tmp-b'].map((n) => getPod(h.store, n))
+      return both.every((p) => condition(p, 'Ready') === 'True') && both
+    })
+    for (const p of pods) {
+      const file = join(podDir(h.dataDir, p!.metadata.uid ?? ''), 'containers', 'web', 'tmp', marker)
+      expect(readFileSync(file, 'utf8')).toBe(`${p!.metadata.name}\n`)
+    }
+    expect(existsSync(`/tmp/${marker}`)).toBe(false)
+  })
+
+  it('pulls at once when the missing artifact is pushed, instead of sleeping out the 10 s back-off', async () => {
+    const h = await harness()
+    await h.agent.start()
+    h.store.create(aPod('late', { containers: [webContainer({}, { image: 'web:v9' })] }))
+    await waitFor('ImagePullBackOff', () => getPod(h.store, 'late')?.status?.containerStatuses?.[0]?.state.waiting?.reason === 'ImagePullBackOff')
+    const src = join(h.dir, 'src-v9')
+    cpSync(APP_JS, join(src, 'app.js'))
+    const pushedAt = Date.now()
+    await h.artifacts.push('web:v9', src)
+    // The first image-pull back-off is 10 s: Ready well before it means the push woke the pod.
+    await waitFor('Ready after the push', () => condition(getPod(h.store, 'late'), 'Ready') === 'True', 8_000)
+    expect(Date.now() - pushedAt).toBeLessThan(8_000)
+    expect(eventLines(h.store, 'late').some((l) => l.startsWith('Normal Pulled Successfully pulled image "web:v9"'))).toBe(true)
   })
 
   it('reports an exec probe with a missing binary as probe failures, and keeps supervising', async () => {

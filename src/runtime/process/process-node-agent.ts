@@ -171,7 +171,15 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
         }
       }
       for (const pod of mine) if (!workers.has(pod.metadata.uid ?? '')) sync(keyOf(pod))
-      unsubscribe = store.watch('Pod', { resourceVersion: listed.resourceVersion }, (ev) => enqueue(ev.object))
+      const unwatchPods = store.watch('Pod', { resourceVersion: listed.resourceVersion }, (ev) => enqueue(ev.object))
+      // A push wakes the pods waiting in ImagePullBackOff for it at once.
+      const unwatchPushes = opts.artifacts.onPushed?.(() => {
+        for (const w of workers.values()) w.imagePushed()
+      })
+      unsubscribe = () => {
+        unwatchPods()
+        unwatchPushes?.()
+      }
       logger.info('node agent started', { pods: workers.size })
     },
 

@@ -39,6 +39,11 @@ export interface LaunchSpec {
   /** File descriptors for stdout and stderr (the raw log files, logs/log-collector.ts). */
   output: { stdout: number; stderr: number }
   exitCodePath: string
+  /** Run as this user and group (securityContext.runAsUser / runAsGroup). */
+  uid?: number
+  gid?: number
+  /** Wraps the shim's argv (the container's private /tmp, private-tmp.ts); the wrapper then switches the user. */
+  wrap?: (argv: readonly string[]) => string[]
 }
 
 export interface ProcessIdentity {
@@ -59,11 +64,14 @@ export interface ReplicaProcess extends ProcessIdentity {
 
 export function launchReplica(spec: LaunchSpec): Promise<ReplicaProcess> {
   rmSync(spec.exitCodePath, { force: true })
-  const child = spawn('/bin/sh', ['-c', SHIM_SCRIPT, SHIM_NAME, spec.exitCodePath, ...spec.argv], {
+  const shim = ['/bin/sh', '-c', SHIM_SCRIPT, SHIM_NAME, spec.exitCodePath, ...spec.argv]
+  const [file, ...args] = spec.wrap ? spec.wrap(shim) : shim
+  const child = spawn(file as string, args, {
     cwd: spec.cwd,
     env: spec.env,
     detached: true,
     stdio: ['ignore', spec.output.stdout, spec.output.stderr],
+    ...(spec.wrap ? {} : { ...(spec.uid !== undefined ? { uid: spec.uid } : {}), ...(spec.gid !== undefined ? { gid: spec.gid } : {}) }),
   })
   return new Promise((resolve, reject) => {
     child.once('error', reject)

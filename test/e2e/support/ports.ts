@@ -46,4 +46,5 @@ export const SERVICE_PORTS = {
   zeroDowntimeFailures: 18912,
   smoke: 18913,
   planMatchesRollout: 18914,
+  implicitReadiness: 18915,
 } as const

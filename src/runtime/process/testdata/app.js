@@ -2,6 +2,7 @@
 // The replica the process-runtime tests run. Behaviour comes from the environment:
 //   PORT              listen port (from Baton)
 //   READY_AFTER_MS    GET /healthz answers 503 until then, 200 after
+//   LISTEN_AFTER_MS   listen only after this long (an app with a slow start)
 //   LIVE_FOR_MS       GET /live answers 200 until then, 500 after
 //   EXIT_AFTER_MS     exit with EXIT_CODE (default 1) after this long
 //   ON_SIGTERM        "exit" (default: exit 0 at once) or "ignore"
@@ -42,10 +43,12 @@ const server = http.createServer((req, res) => {
   res.end(JSON.stringify({ pod: env.POD_NAME, namespace: env.POD_NAMESPACE, port: env.PORT, http: env.BATON_PORT_HTTP, cwd: process.cwd() }))
 })
 const hoard = []
-server.listen(Number(env.PORT), '127.0.0.1', () => {
-  console.log(`listening on ${env.PORT}`)
-  if (env.ALLOC_MB) hoard.push(Buffer.alloc(Number(env.ALLOC_MB) * 1024 * 1024, 1))
-})
+setTimeout(() => {
+  server.listen(Number(env.PORT), '127.0.0.1', () => {
+    console.log(`listening on ${env.PORT}`)
+    if (env.ALLOC_MB) hoard.push(Buffer.alloc(Number(env.ALLOC_MB) * 1024 * 1024, 1))
+  })
+}, Number(env.LISTEN_AFTER_MS || 0))
 
 if (env.EXIT_AFTER_MS) {
   setTimeout(() => {

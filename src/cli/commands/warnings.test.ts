@@ -1,0 +1,54 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { ArtifactStore } from '../../artifacts/types.ts'
+import { createHarness, type Harness } from '../testing/harness.ts'
+
+// Only web:v1 has been pushed.
+const artifacts = { resolve: (image: string) => (image === 'web:v1' ? { name: 'web', tag: 'v1', digest: 'sha256:ab' } : undefined) } as unknown as ArtifactStore
+
+let h: Harness
+beforeEach(() => {
+  h = createHarness({ artifacts })
+})
+afterEach(() => h.close())
+
+const webYaml = (image: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: ${image}
+        ports: [{containerPort: 8080}]
+`
+
+const missing = (image: string) =>
+  `Warning: spec.template.spec.containers[0].image: no artifact "${image}" has been pushed; its pods will wait in ImagePullBackOff until you run: baton push ${image} DIR\n`
+
+describe('a missing artifact is a warning, as kubectl prints the API\'s warnings', () => {
+  it('apply stores the Deployment and warns once, naming the push command', async () => {
+    expect(await h.run('apply -f -', { stdin: webYaml('nginx:1.25') })).toEqual({ code: 0, out: 'deployment.apps/web created\n', err: missing('nginx:1.25') })
+    expect(h.store.get('Deployment', 'default', 'web')?.spec.template.spec.containers[0]?.image).toBe('nginx:1.25')
+  })
+
+  it('apply of a pushed image says nothing on stderr', async () => {
+    expect((await h.run('apply -f -', { stdin: webYaml('web:v1') })).err).toBe('')
+  })
+
+  it('set image warns', async () => {
+    await h.run('apply -f -', { stdin: webYaml('web:v1') })
+    expect(await h.run('set image deployment/web web=web:v2')).toEqual({ code: 0, out: 'deployment.apps/web image updated\n', err: missing('web:v2') })
+  })
+
+  it('rollout plan warns and changes nothing', async () => {
+    await h.run('apply -f -', { stdin: webYaml('web:v1') })
+    const res = await h.run('rollout plan deployment/web --image web=web:v3')
+    expect(res.code).toBe(0)
+    expect(res.err).toBe(missing('web:v3'))
+    expect(h.store.get('Deployment', 'default', 'web')?.spec.template.spec.containers[0]?.image).toBe('web:v1')
+  })
+})
