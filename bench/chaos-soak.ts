@@ -131,7 +131,9 @@ async function main(): Promise<void> {
   let rollouts = 0
   let rolloutFailures = 0
   try {
-    await baton.apply(webManifest({ servicePort: baton.servicePort, replicas: REPLICAS, maxSurge: 1, maxUnavailable: 0 }))
+    await baton.apply(
+      webManifest({ servicePort: baton.servicePort, replicas: REPLICAS, maxSurge: 1, maxUnavailable: 0 }),
+    )
     expectOk('rollout status', await baton.cli(['rollout', 'status', 'deployment/web', '--timeout', '120s']))
     const start = { daemon: rssMb(await baton.daemonPid()), lb: rssMb(await baton.proxyPid()) }
     log(`start: daemon ${start.daemon} MB, load balancer ${start.lb} MB`)
@@ -149,7 +151,9 @@ async function main(): Promise<void> {
         const set = await baton.cli(['set', 'image', 'deployment/web', `web=${image}`])
         // A daemon killed by the chaos loop ends a watching `rollout status`; watch again, as a
         // CI job that retries would, until the rollout's own verdict.
-        let status = await baton.cli(['rollout', 'status', 'deployment/web', '--timeout', '180s'], { timeoutMs: 200_000 })
+        let status = await baton.cli(['rollout', 'status', 'deployment/web', '--timeout', '180s'], {
+          timeoutMs: 200_000,
+        })
         for (let retry = 0; status.code !== 0 && retry < 5 && !/deadline/.test(status.stderr); retry++) {
           await sleep(1000)
           status = await baton.cli(['rollout', 'status', 'deployment/web', '--timeout', '180s'], { timeoutMs: 200_000 })

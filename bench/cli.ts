@@ -94,7 +94,12 @@ function manifest(i: number, servicePort: number): string {
       },
     },
   }
-  const service = { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name }, ports: [{ port: servicePort, targetPort: 'http' }] } }
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { selector: { app: name }, ports: [{ port: servicePort, targetPort: 'http' }] },
+  }
   return stringify(deployment) + '---\n' + stringify(service)
 }
 
@@ -118,7 +123,8 @@ async function main(): Promise<void> {
     baton('up', '-d', '--port', String(await freePort()))
     await new Promise((r) => setTimeout(r, 2000))
     const empty = rssMb(pidOf(join(dataDir, 'daemon.json')))
-    const bareNode = Number(spawnSync(process.execPath, ['-p', 'process.memoryUsage().rss'], { encoding: 'utf8' }).stdout) / 1048576
+    const bareNode =
+      Number(spawnSync(process.execPath, ['-p', 'process.memoryUsage().rss'], { encoding: 'utf8' }).stdout) / 1048576
     baton('push', 'web:v1', join(ROOT, 'examples', 'web', 'v1'))
     for (let i = 0; i < DEPLOYMENTS; i++) {
       const file = join(dataDir, `web-${i}.yaml`)
@@ -140,7 +146,8 @@ async function main(): Promise<void> {
     if (kubectl) commands['kubectl version --client'] = { argv: [kubectl, 'version', '--client'] }
     const times: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]))
     for (const c of Object.values(commands)) timed(c.argv, env, c.env) // warm the page cache (and the compile cache)
-    for (let r = 0; r < RUNS; r++) for (const [name, c] of Object.entries(commands)) times[name]!.push(timed(c.argv, env, c.env))
+    for (let r = 0; r < RUNS; r++)
+      for (const [name, c] of Object.entries(commands)) times[name]!.push(timed(c.argv, env, c.env))
 
     // Idle: let the last rollout's terminations settle, then watch a quiet window.
     await new Promise((r) => setTimeout(r, 5000))
@@ -156,11 +163,25 @@ async function main(): Promise<void> {
     const idle = {
       daemonCpu: pct(after.daemon.user + after.daemon.sys - before.daemon.user - before.daemon.sys),
       daemonSysCpu: pct(after.daemon.sys - before.daemon.sys),
-      proxyCpu: after.proxy && before.proxy ? pct(after.proxy.user + after.proxy.sys - before.proxy.user - before.proxy.sys) : undefined,
+      proxyCpu:
+        after.proxy && before.proxy
+          ? pct(after.proxy.user + after.proxy.sys - before.proxy.user - before.proxy.sys)
+          : undefined,
       daemonRss: rssMb(daemon),
       proxyRss: proxy ? rssMb(proxy) : undefined,
     }
-    const result = { empty, cold, bareNode, date: new Date().toISOString().slice(0, 10), load, runs: RUNS, medians: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])), min: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.min(...v)])), idle, seconds }
+    const result = {
+      empty,
+      cold,
+      bareNode,
+      date: new Date().toISOString().slice(0, 10),
+      load,
+      runs: RUNS,
+      medians: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])),
+      min: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.min(...v)])),
+      idle,
+      seconds,
+    }
     console.log(JSON.stringify(result))
     const section = render(result)
     console.log(section)
@@ -182,7 +203,13 @@ interface Result {
   runs: number
   medians: Record<string, number>
   min: Record<string, number>
-  idle: { daemonCpu: number; daemonSysCpu: number; proxyCpu: number | undefined; daemonRss: { rss: number; anon: number }; proxyRss: { rss: number; anon: number } | undefined }
+  idle: {
+    daemonCpu: number
+    daemonSysCpu: number
+    proxyCpu: number | undefined
+    daemonRss: { rss: number; anon: number }
+    proxyRss: { rss: number; anon: number } | undefined
+  }
   seconds: number
 }
 
@@ -209,7 +236,7 @@ function render(r: Result): string {
     `\`baton get pods\` costs ${ms(get - node)} over a bare Node start (target: under 150 ms in all): ` +
       "loading the CLI's TypeScript (type-stripped, no build step), the one command's modules " +
       '(cli/commands/registry.ts imports only the command invoked) and one HTTP round trip. ' +
-      'bin/baton.mjs turns on V8\'s on-disk compile cache, so both `get pods` rows use it once warm. ' +
+      "bin/baton.mjs turns on V8's on-disk compile cache, so both `get pods` rows use it once warm. " +
       'kubectl (a static Go binary) is the start-up floor of a compiled CLI; it has no Baton server ' +
       'to talk to, so only its start is measured.',
     '',
@@ -218,22 +245,26 @@ function render(r: Result): string {
     '| process | RSS | of which private (RssAnon) | CPU (one core) | of which in the kernel | target |',
     '|---|---:|---:|---:|---:|---|',
     `| daemon | ${r.idle.daemonRss.rss.toFixed(0)} MB | ${r.idle.daemonRss.anon.toFixed(0)} MB | ${r.idle.daemonCpu.toFixed(2)} % | ${r.idle.daemonSysCpu.toFixed(2)} % | RSS < 100 MB ${verdict(r.idle.daemonRss.rss < 100)}, CPU < 1 % ${verdict(r.idle.daemonCpu < 1)} |`,
-    ...(r.idle.proxyRss !== undefined ? [`| load balancer | ${r.idle.proxyRss.rss.toFixed(0)} MB | ${r.idle.proxyRss.anon.toFixed(0)} MB | ${r.idle.proxyCpu!.toFixed(2)} % | | |`] : []),
+    ...(r.idle.proxyRss !== undefined
+      ? [
+          `| load balancer | ${r.idle.proxyRss.rss.toFixed(0)} MB | ${r.idle.proxyRss.anon.toFixed(0)} MB | ${r.idle.proxyCpu!.toFixed(2)} % | | |`,
+        ]
+      : []),
     '',
     `For scale: a bare Node process is ${r.bareNode.toFixed(0)} MB RSS, and the daemon right after start, before any ` +
       `deployment, held ${r.empty.rss.toFixed(0)} MB (${r.empty.anon.toFixed(0)} MB private): the mapped node binary and the daemon's ` +
       'modules (HTTP server, SQLite, controllers, runtime, probes) are the floor, not the running pods. ' +
       `With an empty compile cache the same daemon held ${r.cold.rss.toFixed(0)} MB (${r.cold.anon.toFixed(0)} MB private): ` +
       "Node's TypeScript stripper, a WASM module, is loaded for every module it has not compiled before and stays resident. " +
-      "The CLI hands its compile cache to the daemon (platform/env.ts childNodeEnv) and `npm ci` fills it " +
+      'The CLI hands its compile cache to the daemon (platform/env.ts childNodeEnv) and `npm ci` fills it ' +
       '(scripts/warm-compile-cache.mjs), so only the first start after a source change pays that, until the daemon restarts.',
     '',
     'What took the idle daemon from 130 MB (the first measurement, 2026-11-21) under the target, each measured on its own: ' +
-      'the compile cache above (about 27 MB); the daemon\'s client for the load balancer on node:http instead of fetch ' +
-      "(9 MB: fetch is undici, whose WASM HTTP parser V8 re-compiled with TurboFan at the first route resync and whose " +
+      "the compile cache above (about 27 MB); the daemon's client for the load balancer on node:http instead of fetch " +
+      '(9 MB: fetch is undici, whose WASM HTTP parser V8 re-compiled with TurboFan at the first route resync and whose ' +
       'compiler memory stayed resident; found with `--liftoff-only`, which made the step disappear); and a 1 MB young ' +
       'generation semi-space for the daemon (`--max-semi-space-size=1`, platform/env.ts DAEMON_V8_FLAGS, about 7 MB). ' +
-      'The daemon\'s idle CPU is its probes: an empty daemon used 0.05 %. Since 2026-11-22 the daemon also runs with ' +
+      "The daemon's idle CPU is its probes: an empty daemon used 0.05 %. Since 2026-11-22 the daemon also runs with " +
       '`--memory-saver-mode --heap-growing-percent=50` (for its peak under a burst, docs/benchmarks.md "Control plane"); ' +
       'idle, that measured the same as without (0.8-1.0 % CPU, 90 MB), where memory-saver mode alone cost 1.2 %.',
     '',

@@ -67,7 +67,9 @@ async function run(storeKind: 'memory' | 'sqlite', deployments: number, replicas
   const sim = createSimulation({
     record: false,
     agent: STAGGERED_AGENT,
-    ...(dir ? { store: (clock: FakeClock, ids: IdSource) => openSqliteStore(join(dir, 'state.db'), { clock, ids }) } : {}),
+    ...(dir
+      ? { store: (clock: FakeClock, ids: IdSource) => openSqliteStore(join(dir, 'state.db'), { clock, ids }) }
+      : {}),
   })
   let transitions = 0
   sim.controllers.cache.subscribe((ev) => {
@@ -97,7 +99,8 @@ async function run(storeKind: 'memory' | 'sqlite', deployments: number, replicas
     act()
     let steps = 0
     while (!allDone()) {
-      if (sim.clock.now() - fakeStart > MAX_FAKE_MS) throw new Error(`${label}: not rolled out after ${MAX_FAKE_MS} ms of fake time`)
+      if (sim.clock.now() - fakeStart > MAX_FAKE_MS)
+        throw new Error(`${label}: not rolled out after ${MAX_FAKE_MS} ms of fake time`)
       sim.runFor(STEP_MS)
       if (++steps % 10 === 0) sampleMemory()
       // Back to the event loop between steps, as the daemon returns to it between tasks: V8
@@ -201,7 +204,11 @@ const storeKind = values.store === 'sqlite' ? 'sqlite' : 'memory'
 const deployments = Number(values.deployments)
 const heapCap = values['heap-cap'] ? Number(values['heap-cap']) : null
 const daemonFlags = values['v8-defaults'] ? [] : DAEMON_V8_FLAGS.map((f) => f.replace(/^--/, ''))
-const v8Flags = [...daemonFlags, ...(heapCap ? [`max-old-space-size=${heapCap}`] : []), ...(values.v8 ?? []).map((f) => f.replace(/^--/, ''))]
+const v8Flags = [
+  ...daemonFlags,
+  ...(heapCap ? [`max-old-space-size=${heapCap}`] : []),
+  ...(values.v8 ?? []).map((f) => f.replace(/^--/, '')),
+]
 const allocProfile = values['alloc-profile']
 
 if (values.child) {
@@ -211,11 +218,31 @@ if (values.child) {
   const results: RunResult[] = []
   for (const replicas of sizes) {
     const flags = ['--expose-gc', ...v8Flags.map((f) => `--${f}`)]
-    const passOn = [...(values['v8-defaults'] ? ['--v8-defaults'] : []), ...(heapCap ? ['--heap-cap', String(heapCap)] : []), ...(values.v8 ?? []).flatMap((f) => ['--v8', f]), ...(allocProfile ? ['--alloc-profile', allocProfile] : [])]
-    const args = [...flags, import.meta.filename, '--child', '--store', storeKind, '--deployments', String(deployments), '--replicas', String(replicas), ...passOn]
+    const passOn = [
+      ...(values['v8-defaults'] ? ['--v8-defaults'] : []),
+      ...(heapCap ? ['--heap-cap', String(heapCap)] : []),
+      ...(values.v8 ?? []).flatMap((f) => ['--v8', f]),
+      ...(allocProfile ? ['--alloc-profile', allocProfile] : []),
+    ]
+    const args = [
+      ...flags,
+      import.meta.filename,
+      '--child',
+      '--store',
+      storeKind,
+      '--deployments',
+      String(deployments),
+      '--replicas',
+      String(replicas),
+      ...passOn,
+    ]
     // With the compile cache the daemon uses (platform/env.ts childNodeEnv): the child then does
     // not load Node's type stripper, whose ~25 MB would count in its peak RSS as in no daemon's.
-    const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * 2 ** 20, env: { ...process.env, NODE_COMPILE_CACHE: compileCacheRoot() } })
+    const out = execFileSync(process.execPath, args, {
+      encoding: 'utf8',
+      maxBuffer: 16 * 2 ** 20,
+      env: { ...process.env, NODE_COMPILE_CACHE: compileCacheRoot() },
+    })
     for (const line of out.split('\n').filter((l) => l.startsWith('{'))) {
       console.log(line)
       results.push(JSON.parse(line) as RunResult)

@@ -40,12 +40,17 @@ const storeChanges: Change[] = []
 const watch = new AbortController()
 try {
   await baton.apply(webManifest({ servicePort: baton.servicePort, replicas: REPLICAS }))
-  expectOk('rollout status', await baton.cli(['rollout', 'status', 'deployment/web', '--timeout', '300s'], { timeoutMs: 310_000 }))
+  expectOk(
+    'rollout status',
+    await baton.cli(['rollout', 'status', 'deployment/web', '--timeout', '300s'], { timeoutMs: 310_000 }),
+  )
 
   const link = expectOk('dashboard', await baton.cli(['dashboard', '--no-open'])).stdout.trim()
   const page = await signIn(browser, link)
   await page.goto(`http://127.0.0.1:${baton.port}/ui/deployments/default/web`)
-  await page.waitForFunction((n) => document.querySelectorAll('[data-state="ready"]').length === n, REPLICAS, { timeout: 60_000 })
+  await page.waitForFunction((n) => document.querySelectorAll('[data-state="ready"]').length === n, REPLICAS, {
+    timeout: 60_000,
+  })
   await page.evaluate(() => {
     const w = window as unknown as { changes: Array<{ pod: string; state: string; t: number }> }
     w.changes = []
@@ -56,7 +61,8 @@ try {
         const nodes = r.type === 'attributes' ? [r.target] : [...r.addedNodes]
         for (const n of nodes) {
           const el = n as HTMLElement
-          if (el.dataset?.pod && el.dataset.state) w.changes.push({ pod: el.dataset.pod, state: el.dataset.state, t: at })
+          if (el.dataset?.pod && el.dataset.state)
+            w.changes.push({ pod: el.dataset.pod, state: el.dataset.state, t: at })
         }
       }
     }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] })
@@ -64,7 +70,10 @@ try {
 
   // The store's side: every pod state change, as this process's own watch stream delivers it.
   const token = readFileSync(join(baton.dataDir, 'token'), 'utf8').trim()
-  const res = await fetch(`http://127.0.0.1:${baton.port}/api/v1/namespaces/default/pods?watch=true`, { headers: { authorization: `Bearer ${token}` }, signal: watch.signal })
+  const res = await fetch(`http://127.0.0.1:${baton.port}/api/v1/namespaces/default/pods?watch=true`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: watch.signal,
+  })
   const last = new Map<string, string>()
   const pump = (async () => {
     let buf = ''
@@ -78,7 +87,8 @@ try {
         buf = buf.slice(nl + 1)
         if (ev.type === 'DELETED') continue
         const state = podState(ev.object)
-        if (last.get(ev.object.metadata.name) !== state) storeChanges.push({ pod: ev.object.metadata.name, state, t: at })
+        if (last.get(ev.object.metadata.name) !== state)
+          storeChanges.push({ pod: ev.object.metadata.name, state, t: at })
         last.set(ev.object.metadata.name, state)
       }
     }
@@ -86,7 +96,10 @@ try {
 
   const started = now()
   expectOk('set image', await baton.cli(['set', 'image', 'deployment/web', 'web=web:v2']))
-  expectOk('rollout status', await baton.cli(['rollout', 'status', 'deployment/web', '--timeout', '300s'], { timeoutMs: 310_000 }))
+  expectOk(
+    'rollout status',
+    await baton.cli(['rollout', 'status', 'deployment/web', '--timeout', '300s'], { timeoutMs: 310_000 }),
+  )
   const rolloutMs = now() - started
   await new Promise((r) => setTimeout(r, 2000))
   watch.abort()

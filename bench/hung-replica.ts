@@ -16,7 +16,13 @@ import { freePort } from '../test/e2e/support/ports.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const BIN = join(ROOT, 'bin', 'baton.mjs')
-const { values } = parseArgs({ options: { period: { type: 'string', default: '5' }, failures: { type: 'string', default: '3' }, grace: { type: 'string', default: '30' } } })
+const { values } = parseArgs({
+  options: {
+    period: { type: 'string', default: '5' },
+    failures: { type: 'string', default: '3' },
+    grace: { type: 'string', default: '30' },
+  },
+})
 
 const dataDir = mkdtempSync(join(tmpdir(), 'baton-hung-'))
 const baton = (...args: string[]) => {
@@ -27,7 +33,10 @@ const baton = (...args: string[]) => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 interface PodJson {
   metadata: { name: string }
-  status?: { conditions?: Array<{ type: string; status: string }>; containerStatuses?: Array<{ restartCount: number; containerID?: string }> }
+  status?: {
+    conditions?: Array<{ type: string; status: string }>
+    containerStatuses?: Array<{ restartCount: number; containerID?: string }>
+  }
 }
 const pod = (): PodJson => (JSON.parse(baton('get', 'pods', '-o', 'json')) as { items: PodJson[] }).items[0]!
 const ready = (p: PodJson) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true
@@ -84,12 +93,21 @@ spec:
     }
   }
   const s = (ms: number) => (ms / 1000).toFixed(1)
-  console.log(`period ${values.period}s x ${values.failures}, grace ${values.grace}s: unready after ${s((unreadyAt ?? t0) - t0)} s, replaced (Ready again) after ${s(performance.now() - t0)} s`)
+  console.log(
+    `period ${values.period}s x ${values.failures}, grace ${values.grace}s: unready after ${s((unreadyAt ?? t0) - t0)} s, replaced (Ready again) after ${s(performance.now() - t0)} s`,
+  )
   // The timeline: each event of the pod since the hang, seconds after it (firstTimestamp for the first of a series).
-  const events = (JSON.parse(baton('get', 'events', '-o', 'json')) as { items: Array<{ reason: string; message: string; count?: number; firstTimestamp?: string; lastTimestamp?: string }> }).items
+  const events = (
+    JSON.parse(baton('get', 'events', '-o', 'json')) as {
+      items: Array<{ reason: string; message: string; count?: number; firstTimestamp?: string; lastTimestamp?: string }>
+    }
+  ).items
   for (const e of events) {
     const at = (t: string | undefined) => (t ? ((Date.parse(t) - wall0) / 1000).toFixed(0) : '?')
-    if (Date.parse(e.lastTimestamp ?? '') >= wall0 - 1000) console.log(`${at(e.firstTimestamp)}..${at(e.lastTimestamp)} s  x${e.count ?? 1}  ${e.reason}: ${e.message.slice(0, 90)}`)
+    if (Date.parse(e.lastTimestamp ?? '') >= wall0 - 1000)
+      console.log(
+        `${at(e.firstTimestamp)}..${at(e.lastTimestamp)} s  x${e.count ?? 1}  ${e.reason}: ${e.message.slice(0, 90)}`,
+      )
   }
 } finally {
   spawnSync(process.execPath, [BIN, 'down', '--all', '--data-dir', dataDir])

@@ -125,7 +125,7 @@ if (!values['no-write']) {
     verdict,
     '',
     `Spread between rounds (max/min req/s): ${spread}. Above about 1.2 the machine was busy during ` +
-      'the run and the ratios are indicative only; the peers\' quiet-machine anchor is nginx 44.5 k req/s, ' +
+      "the run and the ratios are indicative only; the peers' quiet-machine anchor is nginx 44.5 k req/s, " +
       'p99 3.48 ms (shared/peers/README.md).',
     '',
   ].join('\n')

@@ -73,14 +73,28 @@ export function stats(recs: readonly LoadRecord[], from: number, to: number, lat
     } else errors[r.o] = (errors[r.o] ?? 0) + 1
   }
   lat.sort((a, b) => a - b)
-  return { requests: sel.length, ok, failed: sel.length - ok, errors, p50_ms: pct(lat, 50), p99_ms: pct(lat, 99), max_ms: pct(lat, 100) }
+  return {
+    requests: sel.length,
+    ok,
+    failed: sel.length - ok,
+    errors,
+    p50_ms: pct(lat, 50),
+    p99_ms: pct(lat, 99),
+    max_ms: pct(lat, 100),
+  }
 }
 
 /**
  * A phase runs from its command to the next command (`until`): the requests and failures of
  * the rollout and its settle time; latency only up to the rollout's end.
  */
-export function phaseFigures(recs: readonly LoadRecord[], ph: Phase, until: number, newVer: string, oldVer: string): PhaseFigures {
+export function phaseFigures(
+  recs: readonly LoadRecord[],
+  ph: Phase,
+  until: number,
+  newVer: string,
+  oldVer: string,
+): PhaseFigures {
   const rel = (t: number | null | undefined) => (t == null ? null : +((t - ph.t0) / 1000).toFixed(2))
   const inPhase = recs.filter((r) => r.t >= ph.t0 && r.t < until)
   const okInPhase = inPhase.filter((r) => isOk(r.o))

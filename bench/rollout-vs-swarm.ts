@@ -52,10 +52,23 @@ const WARMUP_S = 5
 const SETTLE_S = 5
 const SWARM_FILE = args.swarm ?? join(PEERS, 'results', 'swarm-20261121.jsonl')
 const SCENARIOS: Record<string, { strategy: Record<string, number>; swarm: string; label: string }> = {
-  surge1: { strategy: { maxSurge: 1, maxUnavailable: 0 }, swarm: 'start-first-hc', label: 'maxSurge 1 / maxUnavailable 0' },
+  surge1: {
+    strategy: { maxSurge: 1, maxUnavailable: 0 },
+    swarm: 'start-first-hc',
+    label: 'maxSurge 1 / maxUnavailable 0',
+  },
   defaults: { strategy: {}, swarm: 'default', label: 'defaults (25% / 25%)' },
 }
-const PHASE_FIGURES = ['requests', 'failed', 'p50_ms', 'p99_ms', 'max_ms', 'rollout_s', 'first_new_version_s', 'last_old_version_s'] as const
+const PHASE_FIGURES = [
+  'requests',
+  'failed',
+  'p50_ms',
+  'p99_ms',
+  'max_ms',
+  'rollout_s',
+  'first_new_version_s',
+  'last_old_version_s',
+] as const
 
 const log = (...a: unknown[]) => console.error(`[rollout-bench ${new Date().toISOString().slice(11, 19)}]`, ...a)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -116,9 +129,27 @@ function startLoad(url: string, keepalive: string, recFile: string, readyFile: s
   const capS = WARMUP_S + 2 * 120 + 3 * SETTLE_S + 30
   const p = spawn(
     process.execPath,
-    [join(PEERS, 'common', 'loadgen.mjs'), '--url', url, '--rate', String(RATE), '--duration', String(capS),
-      '--max-requests', String(RATE * capS), '--keepalive', keepalive, '--connections', '16', '--timeout-ms', '2000',
-      '--records', recFile, '--ready-file', readyFile],
+    [
+      join(PEERS, 'common', 'loadgen.mjs'),
+      '--url',
+      url,
+      '--rate',
+      String(RATE),
+      '--duration',
+      String(capS),
+      '--max-requests',
+      String(RATE * capS),
+      '--keepalive',
+      keepalive,
+      '--connections',
+      '16',
+      '--timeout-ms',
+      '2000',
+      '--records',
+      recFile,
+      '--ready-file',
+      readyFile,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   )
   let out = ''
@@ -156,9 +187,18 @@ async function runOnce(baton: Baton, scenario: string, keepalive: string, rep: n
   const summary = JSON.parse((await load.done).trim().split('\n').pop()!) as { requests: number; failed: number }
   const recs = parseRecords(readFileSync(recFile, 'utf8'))
   return {
-    harness: 'baton', kind: 'run', scenario, strategy: SCENARIOS[scenario]!.label, keepalive: keepalive === 'on', rep,
-    replicas: REPLICAS, rate_rps: RATE, startup_delay_ms: 500, shutdown: 'graceful',
-    total_requests: summary.requests, total_failed: summary.failed,
+    harness: 'baton',
+    kind: 'run',
+    scenario,
+    strategy: SCENARIOS[scenario]!.label,
+    keepalive: keepalive === 'on',
+    rep,
+    replicas: REPLICAS,
+    rate_rps: RATE,
+    startup_delay_ms: 500,
+    shutdown: 'graceful',
+    total_requests: summary.requests,
+    total_failed: summary.failed,
     baseline: stats(recs, tLoad, up.t0),
     update: phaseFigures(recs, up, rb.t0, 'v2', 'v1'),
     rollback: phaseFigures(recs, rb, tEnd + 5000, 'v1', 'v2'),
@@ -175,7 +215,15 @@ function emit(obj: object): void {
 }
 
 function medianOf(runs: Run[], scenario: string, keepalive: boolean): Median {
-  const med: Median = { harness: 'baton', kind: 'median', scenario, keepalive, reps: runs.length, update: {}, rollback: {} }
+  const med: Median = {
+    harness: 'baton',
+    kind: 'median',
+    scenario,
+    keepalive,
+    reps: runs.length,
+    update: {},
+    rollback: {},
+  }
   for (const ph of ['update', 'rollback'] as const) {
     for (const k of PHASE_FIGURES) med[ph][k] = median(runs.map((r) => r[ph][k]))
     med[ph].failed_each = runs.map((r) => r[ph].failed)
@@ -185,12 +233,14 @@ function medianOf(runs: Run[], scenario: string, keepalive: boolean): Median {
 
 function swarmMedians(): Median[] {
   if (!existsSync(SWARM_FILE)) return []
-  return readFileSync(SWARM_FILE, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Median)
-    // The recorded medians name no shutdown when it was the default (graceful).
-    .filter((m) => m.kind === 'median' && (m.shutdown ?? 'graceful') === 'graceful')
+  return (
+    readFileSync(SWARM_FILE, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Median)
+      // The recorded medians name no shutdown when it was the default (graceful).
+      .filter((m) => m.kind === 'median' && (m.shutdown ?? 'graceful') === 'graceful')
+  )
 }
 
 function table(meds: Median[], swarm: Median[]): string {
@@ -205,8 +255,12 @@ function table(meds: Median[], swarm: Median[]): string {
     for (const ph of ['update', 'rollback'] as const) {
       const b = m[ph]
       const w = s?.[ph]
-      const each = (x: Record<string, unknown> | undefined) => (x ? `${f(x.failed)} (${(x.failed_each as number[]).join(', ')})` : '–')
-      const ratio = typeof b.rollout_s === 'number' && typeof w?.rollout_s === 'number' ? (b.rollout_s / w.rollout_s).toFixed(2) : '–'
+      const each = (x: Record<string, unknown> | undefined) =>
+        x ? `${f(x.failed)} (${(x.failed_each as number[]).join(', ')})` : '–'
+      const ratio =
+        typeof b.rollout_s === 'number' && typeof w?.rollout_s === 'number'
+          ? (b.rollout_s / w.rollout_s).toFixed(2)
+          : '–'
       rows.push(
         `| ${sc.label} | ${sc.swarm} | ${m.keepalive ? 'on' : 'off'} | ${ph} | ${f(b.requests)} | ${each(b)} | ${each(w)} | ` +
           `${f(b.p50_ms)} / ${f(b.p99_ms)} | ${w ? `${f(w.p50_ms)} / ${f(w.p99_ms)}` : '–'} | ${f(b.rollout_s)} | ${f(w?.rollout_s)} | ${ratio} | ` +
@@ -233,7 +287,8 @@ async function measure(): Promise<Median[]> {
   const meds: Median[] = []
   try {
     for (const scenario of args.scenarios.split(',').filter(Boolean)) {
-      if (!SCENARIOS[scenario]) throw new Error(`unknown scenario ${scenario} (known: ${Object.keys(SCENARIOS).join(', ')})`)
+      if (!SCENARIOS[scenario])
+        throw new Error(`unknown scenario ${scenario} (known: ${Object.keys(SCENARIOS).join(', ')})`)
       for (const ka of args.keepalive.split(',').filter(Boolean)) {
         const runs: Run[] = []
         for (let rep = 1; rep <= Number(args.reps); rep++) {

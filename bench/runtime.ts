@@ -114,7 +114,8 @@ try {
   await agent.start()
 
   // 1. Creation → Ready, sequentially.
-  const rows: Array<{ createToRunning: number; appStart: number; readyLag: number; total: number; overhead: number }> = []
+  const rows: Array<{ createToRunning: number; appStart: number; readyLag: number; total: number; overhead: number }> =
+    []
   for (let i = 0; i < SAMPLES; i++) {
     const name = `lat-${i}`
     const created = Date.now()
@@ -130,7 +131,13 @@ try {
     const ready = readyAt.get(name) ?? NaN
     const total = ready - created
     const appStart = appReady - running
-    rows.push({ createToRunning: running - created, appStart, readyLag: ready - appReady, total, overhead: total - appStart })
+    rows.push({
+      createToRunning: running - created,
+      appStart,
+      readyLag: ready - appReady,
+      total,
+      overhead: total - appStart,
+    })
     store.delete('Pod', 'default', name)
     await until('deleted', () => !store.get('Pod', 'default', name), 30_000)
   }
@@ -138,15 +145,23 @@ try {
     bench: 'runtime-ready-latency',
     samples: SAMPLES,
     periodSeconds: PERIOD_S,
-    medianMs: Object.fromEntries(Object.entries(rows[0] ?? {}).map(([k]) => [k, median(rows.map((r) => r[k as keyof typeof r]))])),
-    maxMs: Object.fromEntries(Object.entries(rows[0] ?? {}).map(([k]) => [k, max(rows.map((r) => r[k as keyof typeof r]))])),
+    medianMs: Object.fromEntries(
+      Object.entries(rows[0] ?? {}).map(([k]) => [k, median(rows.map((r) => r[k as keyof typeof r]))]),
+    ),
+    maxMs: Object.fromEntries(
+      Object.entries(rows[0] ?? {}).map(([k]) => [k, max(rows.map((r) => r[k as keyof typeof r]))]),
+    ),
   }
   console.log(JSON.stringify(latency))
 
   // 2. Supervising many replicas.
   const began = Date.now()
   for (let i = 0; i < REPLICAS; i++) store.create(webPod(`rep-${String(i).padStart(3, '0')}`))
-  await until(`${REPLICAS} Ready`, () => [...readyAt.keys()].filter((n) => n.startsWith('rep-')).length === REPLICAS, 300_000)
+  await until(
+    `${REPLICAS} Ready`,
+    () => [...readyAt.keys()].filter((n) => n.startsWith('rep-')).length === REPLICAS,
+    300_000,
+  )
   const allReadyMs = Date.now() - began
   await new Promise((r) => setTimeout(r, 3000))
   const profiler = args.profile ? await startProfile() : undefined
@@ -188,7 +203,8 @@ try {
   const m = latency.medianMs as Record<string, number>
   const x = latency.maxMs as Record<string, number>
   console.log('\n| metric | median | max |\n| --- | ---: | ---: |')
-  for (const k of ['createToRunning', 'appStart', 'readyLag', 'total', 'overhead']) console.log(`| ${k} (ms) | ${f(m[k])} | ${f(x[k])} |`)
+  for (const k of ['createToRunning', 'appStart', 'readyLag', 'total', 'overhead'])
+    console.log(`| ${k} (ms) | ${f(m[k])} | ${f(x[k])} |`)
   console.log(
     `\n| replicas | period | probes/s | all Ready | agent CPU | agent RSS | replica processes | their RSS |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
       `| ${REPLICAS} | ${PERIOD_S} s | ${supervision.probesPerSecond} | ${(allReadyMs / 1000).toFixed(1)} s | ` +

@@ -17,8 +17,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 if (process.env.NODE_DISABLE_COMPILE_CACHE === undefined) {
   // With the flags each process runs with: V8's code cache is valid only under the flags it
   // was made with, and Node keeps one cache folder per flag set (--optimize-for-size counts).
-  for (const [entry, flags] of [['src/daemon/main.ts', DAEMON_V8_FLAGS], ['src/proxy/main.ts', []], ['src/proxy/worker.ts', []]]) {
-    const r = spawnSync(process.execPath, [...flags, join(root, entry), '--help'], { env: { ...process.env, NODE_COMPILE_CACHE: dir }, stdio: 'ignore' })
+  for (const [entry, flags] of [
+    ['src/daemon/main.ts', DAEMON_V8_FLAGS],
+    ['src/proxy/main.ts', []],
+    ['src/proxy/worker.ts', []],
+  ]) {
+    const r = spawnSync(process.execPath, [...flags, join(root, entry), '--help'], {
+      env: { ...process.env, NODE_COMPILE_CACHE: dir },
+      stdio: 'ignore',
+    })
     // Not fatal: without the cache the daemon still runs, with more memory.
     if (r.status !== 0) process.stderr.write(`warm-compile-cache: ${entry} --help exited ${r.status}\n`)
   }

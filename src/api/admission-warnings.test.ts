@@ -5,7 +5,12 @@ import type { Deployment, KObject, Service } from './types.ts'
 
 const d = (changes: Record<string, unknown> = {}) => withChanges(deployment(), changes) as unknown as Deployment
 const svc = (changes: Record<string, unknown> = {}) => withChanges(service(), changes) as unknown as Service
-const facts = (over: Partial<WarningFacts> = {}): WarningFacts => ({ hasArtifact: (i) => i === 'web:v1', services: [], deployments: [], ...over })
+const facts = (over: Partial<WarningFacts> = {}): WarningFacts => ({
+  hasArtifact: (i) => i === 'web:v1',
+  services: [],
+  deployments: [],
+  ...over,
+})
 const C = 'spec.template.spec.containers.0'
 const noProbe = { [`${C}.readinessProbe`]: undefined }
 const optedOut = { 'spec.template.metadata.annotations': { 'baton.dev/implicit-readiness': 'false' } }
@@ -16,13 +21,40 @@ const CASES: Array<{ name: string; obj: KObject; facts: WarningFacts; says: stri
     name: 'an image no artifact was pushed for',
     obj: d({ [`${C}.image`]: 'nginx:1.25' }),
     facts: facts(),
-    says: ['spec.template.spec.containers[0].image: no artifact "nginx:1.25" has been pushed; its pods will wait in ImagePullBackOff until you run: baton push nginx:1.25 DIR'],
+    says: [
+      'spec.template.spec.containers[0].image: no artifact "nginx:1.25" has been pushed; its pods will wait in ImagePullBackOff until you run: baton push nginx:1.25 DIR',
+    ],
   },
-  { name: 'a bare Pod\'s missing image', obj: withChanges(pod(), { 'spec.containers.0.image': 'x:1' }) as KObject, facts: facts(), says: ['spec.containers[0].image: no artifact "x:1"'] },
-  { name: 'no artifact store: nothing to say about images', obj: d({ [`${C}.image`]: 'nginx:1.25' }), facts: { services: [], deployments: [] }, says: [] },
-  { name: 'no readiness probe, but the implicit gate on its port', obj: d(noProbe), facts: facts({ services: [svc()] }), says: [] },
-  { name: 'no readiness probe and the gate turned off, behind a Service', obj: d({ ...noProbe, ...optedOut }), facts: facts({ services: [svc()] }), says: ['Deployment "web" is behind Service "web" but has no readinessProbe and no implicit readiness gate'] },
-  { name: 'no readiness probe and the gate off, behind no Service', obj: d({ ...noProbe, ...optedOut }), facts: facts(), says: [] },
+  {
+    name: "a bare Pod's missing image",
+    obj: withChanges(pod(), { 'spec.containers.0.image': 'x:1' }) as KObject,
+    facts: facts(),
+    says: ['spec.containers[0].image: no artifact "x:1"'],
+  },
+  {
+    name: 'no artifact store: nothing to say about images',
+    obj: d({ [`${C}.image`]: 'nginx:1.25' }),
+    facts: { services: [], deployments: [] },
+    says: [],
+  },
+  {
+    name: 'no readiness probe, but the implicit gate on its port',
+    obj: d(noProbe),
+    facts: facts({ services: [svc()] }),
+    says: [],
+  },
+  {
+    name: 'no readiness probe and the gate turned off, behind a Service',
+    obj: d({ ...noProbe, ...optedOut }),
+    facts: facts({ services: [svc()] }),
+    says: ['Deployment "web" is behind Service "web" but has no readinessProbe and no implicit readiness gate'],
+  },
+  {
+    name: 'no readiness probe and the gate off, behind no Service',
+    obj: d({ ...noProbe, ...optedOut }),
+    facts: facts(),
+    says: [],
+  },
   {
     name: 'a container with no port behind a Service',
     obj: d({ ...noProbe, [`${C}.ports`]: undefined }),
@@ -33,9 +65,26 @@ const CASES: Array<{ name: string; obj: KObject; facts: WarningFacts; says: stri
       'Service "web" port 80: targetPort 8080 matches no container port of Deployment "web"',
     ],
   },
-  { name: 'a Service whose targetPort names no port', obj: svc({ 'spec.ports.0.targetPort': 'https' }), facts: facts({ deployments: [d()] }), says: ['Service "web" port 80: targetPort "https" matches no container port of Deployment "web"; requests to it will fail'] },
-  { name: 'a Service whose numeric targetPort is a containerPort', obj: svc({ 'spec.ports.0.targetPort': 8080 }), facts: facts({ deployments: [d()] }), says: [] },
-  { name: 'a Service that selects nothing', obj: svc({ 'spec.selector': { app: 'other' }, 'spec.ports.0.targetPort': 9 }), facts: facts({ deployments: [d()] }), says: [] },
+  {
+    name: 'a Service whose targetPort names no port',
+    obj: svc({ 'spec.ports.0.targetPort': 'https' }),
+    facts: facts({ deployments: [d()] }),
+    says: [
+      'Service "web" port 80: targetPort "https" matches no container port of Deployment "web"; requests to it will fail',
+    ],
+  },
+  {
+    name: 'a Service whose numeric targetPort is a containerPort',
+    obj: svc({ 'spec.ports.0.targetPort': 8080 }),
+    facts: facts({ deployments: [d()] }),
+    says: [],
+  },
+  {
+    name: 'a Service that selects nothing',
+    obj: svc({ 'spec.selector': { app: 'other' }, 'spec.ports.0.targetPort': 9 }),
+    facts: facts({ deployments: [d()] }),
+    says: [],
+  },
 ]
 
 describe('admissionWarnings', () => {

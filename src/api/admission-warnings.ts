@@ -31,7 +31,8 @@ export interface WarningFacts {
 function podOf(obj: KObject): { template: PodTemplateSpec; path: string } | undefined {
   const o = obj as unknown as Rec
   if (!isRec(o.spec)) return undefined
-  if (obj.kind === 'Pod') return { template: { metadata: obj.metadata, spec: o.spec } as unknown as PodTemplateSpec, path: 'spec' }
+  if (obj.kind === 'Pod')
+    return { template: { metadata: obj.metadata, spec: o.spec } as unknown as PodTemplateSpec, path: 'spec' }
   if ((obj.kind === 'Deployment' || obj.kind === 'ReplicaSet') && isRec(o.spec.template)) {
     return { template: o.spec.template as unknown as PodTemplateSpec, path: 'spec.template.spec' }
   }
@@ -39,7 +40,9 @@ function podOf(obj: KObject): { template: PodTemplateSpec; path: string } | unde
 }
 
 const selects = (svc: Service, template: PodTemplateSpec) =>
-  svc.spec.selector !== undefined && Object.keys(svc.spec.selector).length > 0 && matchesSelector({ matchLabels: svc.spec.selector }, template.metadata?.labels)
+  svc.spec.selector !== undefined &&
+  Object.keys(svc.spec.selector).length > 0 &&
+  matchesSelector({ matchLabels: svc.spec.selector }, template.metadata?.labels)
 
 /** Whether a Service port's target is one of the template's container ports. */
 function targets(port: Service['spec']['ports'][number], template: PodTemplateSpec): boolean {
@@ -58,11 +61,14 @@ export function admissionWarnings(obj: KObject, facts: WarningFacts): string[] {
   template.spec.containers.forEach((c, i) => {
     const cpath = idx(at(path, 'containers'), i)
     if (c.image && facts.hasArtifact && !facts.hasArtifact(c.image)) {
-      out.push(`${cpath}.image: no artifact "${c.image}" has been pushed; its pods will wait in ImagePullBackOff until you run: baton push ${c.image} DIR`)
+      out.push(
+        `${cpath}.image: no artifact "${c.image}" has been pushed; its pods will wait in ImagePullBackOff until you run: baton push ${c.image} DIR`,
+      )
     }
   })
   if (obj.kind === 'Deployment') {
-    for (const svc of facts.services.filter((s) => selects(s, template))) out.push(...behindServiceWarnings(svc, obj as Deployment))
+    for (const svc of facts.services.filter((s) => selects(s, template)))
+      out.push(...behindServiceWarnings(svc, obj as Deployment))
   }
   return out
 }
@@ -83,7 +89,9 @@ function behindServiceWarnings(svc: Service, d: Deployment): string[] {
     )
   }
   const probed = template.spec.containers.some((c) => c.readinessProbe)
-  const gated = implicitReadinessGate(template.metadata?.annotations) && template.spec.containers.some((c) => (c.ports ?? []).length > 0)
+  const gated =
+    implicitReadinessGate(template.metadata?.annotations) &&
+    template.spec.containers.some((c) => (c.ports ?? []).length > 0)
   if (!probed && !gated) {
     out.push(
       `Deployment "${d.metadata.name}" is behind Service "${svc.metadata.name}" but has no readinessProbe and no implicit readiness gate ` +
@@ -97,5 +105,8 @@ function behindServiceWarnings(svc: Service, d: Deployment): string[] {
 function targetPortWarnings(svc: Service, template: PodTemplateSpec, what: string): string[] {
   return svc.spec.ports
     .filter((p) => !targets(p, template))
-    .map((p) => `Service "${svc.metadata.name}" port ${p.port}: targetPort ${JSON.stringify(p.targetPort ?? p.port)} matches no container port of ${what}; requests to it will fail`)
+    .map(
+      (p) =>
+        `Service "${svc.metadata.name}" port ${p.port}: targetPort ${JSON.stringify(p.targetPort ?? p.port)} matches no container port of ${what}; requests to it will fail`,
+    )
 }

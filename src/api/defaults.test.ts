@@ -58,9 +58,21 @@ describe('applyDefaults', () => {
   })
 
   it.each([
-    { name: 'keeps given values', spec: { replicas: 0, revisionHistoryLimit: 0, progressDeadlineSeconds: 30 }, want: { replicas: 0, revisionHistoryLimit: 0, progressDeadlineSeconds: 30 } },
-    { name: 'fills one missing rollingUpdate side', spec: { strategy: { rollingUpdate: { maxSurge: 1 } } }, want: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '25%' } } } },
-    { name: 'Recreate gets no rollingUpdate block', spec: { strategy: { type: 'Recreate' as const } }, want: { strategy: { type: 'Recreate' } } },
+    {
+      name: 'keeps given values',
+      spec: { replicas: 0, revisionHistoryLimit: 0, progressDeadlineSeconds: 30 },
+      want: { replicas: 0, revisionHistoryLimit: 0, progressDeadlineSeconds: 30 },
+    },
+    {
+      name: 'fills one missing rollingUpdate side',
+      spec: { strategy: { rollingUpdate: { maxSurge: 1 } } },
+      want: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '25%' } } },
+    },
+    {
+      name: 'Recreate gets no rollingUpdate block',
+      spec: { strategy: { type: 'Recreate' as const } },
+      want: { strategy: { type: 'Recreate' } },
+    },
   ])('Deployment strategy: $name', ({ spec, want }) => {
     expect(applyDefaults(deployment(spec)).spec).toMatchObject(want)
   })
@@ -73,7 +85,12 @@ describe('applyDefaults', () => {
     { image: 'registry:5000/team/app:v2', policy: 'IfNotPresent' },
     { image: 'app@sha256:abc', policy: 'IfNotPresent' },
   ])('imagePullPolicy for $image is $policy', ({ image, policy }) => {
-    const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image }] } }
+    const pod: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image }] },
+    }
     expect(applyDefaults(pod).spec.containers[0]?.imagePullPolicy).toBe(policy)
   })
 
@@ -162,7 +179,10 @@ describe('applyDefaults', () => {
   it.each([
     {
       name: 'ClusterIP with targetPort from port',
-      spec: { selector: { app: 'web' }, ports: [{ port: 80 }, { port: 81, targetPort: 'http', protocol: 'UDP' as const }] },
+      spec: {
+        selector: { app: 'web' },
+        ports: [{ port: 80 }, { port: 81, targetPort: 'http', protocol: 'UDP' as const }],
+      },
       want: {
         type: 'ClusterIP',
         sessionAffinity: 'None',
@@ -175,7 +195,12 @@ describe('applyDefaults', () => {
     {
       name: 'LoadBalancer gets externalTrafficPolicy',
       spec: { type: 'LoadBalancer' as const, ports: [{ port: 80, targetPort: 8080 }] },
-      want: { type: 'LoadBalancer', sessionAffinity: 'None', externalTrafficPolicy: 'Cluster', ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
+      want: {
+        type: 'LoadBalancer',
+        sessionAffinity: 'None',
+        externalTrafficPolicy: 'Cluster',
+        ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }],
+      },
     },
   ])('defaults a Service: $name', ({ spec, want }) => {
     const svc: Service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec }
@@ -183,7 +208,12 @@ describe('applyDefaults', () => {
   })
 
   it('tolerates malformed input (validation reports it later)', () => {
-    const broken = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: 'x', spec: { strategy: 'fast', template: { spec: { containers: 'web' } } } }
+    const broken = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: 'x',
+      spec: { strategy: 'fast', template: { spec: { containers: 'web' } } },
+    }
     expect(() => applyDefaults(broken as unknown as Deployment)).not.toThrow()
   })
 })

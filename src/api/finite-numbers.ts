@@ -11,7 +11,9 @@ import { isRec } from './guards.ts'
 /** Every field of `value` that holds NaN or ±Infinity, with its path (`spec.replicas`, `ports[0].port`). */
 export function nonFiniteFields(value: unknown, path = ''): FieldError[] {
   if (typeof value === 'number') {
-    return Number.isFinite(value) ? [] : [{ field: path || '<root>', message: `Invalid value: ${String(value)}: must be a finite number` }]
+    return Number.isFinite(value)
+      ? []
+      : [{ field: path || '<root>', message: `Invalid value: ${String(value)}: must be a finite number` }]
   }
   if (Array.isArray(value)) return value.flatMap((v, i) => nonFiniteFields(v, `${path}[${i}]`))
   if (!isRec(value)) return []

@@ -10,5 +10,7 @@ describe('parseDuration (Go durations)', () => {
     { text: '1.5s', ms: 1500 },
     { text: '250ms', ms: 250 },
   ])('$text is $ms ms', ({ text, ms }) => expect(parseDuration(text)).toBe(ms))
-  it.each(['5', '5x', 's', '1m 2s', ''])('refuses %j', (text) => expect(() => parseDuration(text)).toThrow(/invalid duration/))
+  it.each(['5', '5x', 's', '1m 2s', ''])('refuses %j', (text) =>
+    expect(() => parseDuration(text)).toThrow(/invalid duration/),
+  )
 })

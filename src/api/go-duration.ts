@@ -20,9 +20,13 @@ export function parseDuration(text: string, flag = 'timeout'): number {
     at = re.lastIndex
   }
   if (at === 0 || at !== s.length) {
-    throw new BatonError('BATON_USAGE', `invalid argument "${text}" for "--${flag}" flag: time: invalid duration "${text}"`, {
-      hint: 'Write durations like 30s, 5m or 1h30m',
-    })
+    throw new BatonError(
+      'BATON_USAGE',
+      `invalid argument "${text}" for "--${flag}" flag: time: invalid duration "${text}"`,
+      {
+        hint: 'Write durations like 30s, 5m or 1h30m',
+      },
+    )
   }
   return Math.round(total)
 }

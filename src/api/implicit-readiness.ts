@@ -20,8 +20,17 @@ export function implicitReadinessGate(annotations: Readonly<Record<string, strin
 }
 
 /** The readiness probe the node agent runs for `container` when it has none of its own; undefined when none applies. */
-export function implicitReadinessProbe(container: Container, annotations: Readonly<Record<string, string>> | undefined): Probe | undefined {
+export function implicitReadinessProbe(
+  container: Container,
+  annotations: Readonly<Record<string, string>> | undefined,
+): Probe | undefined {
   const port = container.ports?.[0]
   if (container.readinessProbe || port === undefined || !implicitReadinessGate(annotations)) return undefined
-  return { tcpSocket: { port: port.containerPort }, periodSeconds: IMPLICIT_READINESS_PERIOD_SECONDS, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 }
+  return {
+    tcpSocket: { port: port.containerPort },
+    periodSeconds: IMPLICIT_READINESS_PERIOD_SECONDS,
+    timeoutSeconds: 1,
+    successThreshold: 1,
+    failureThreshold: 3,
+  }
 }

@@ -72,26 +72,30 @@ describe('parseSelector', () => {
 
 describe('matchesSelector', () => {
   const labels = { app: 'web', tier: 'front', env: 'prod' }
-  const cases: Array<{ name: string; sel: string | LabelSelector; labels: Record<string, string> | undefined; want: boolean }> =
-    [
-      { name: 'empty selector matches everything', sel: {}, labels, want: true },
-      { name: 'empty selector matches no labels', sel: {}, labels: undefined, want: true },
-      { name: 'equality hit', sel: 'app=web', labels, want: true },
-      { name: 'equality miss', sel: 'app=api', labels, want: false },
-      { name: 'equality against no labels', sel: 'app=web', labels: undefined, want: false },
-      { name: 'AND of labels and expressions', sel: 'app=web,env in (prod,dev)', labels, want: true },
-      { name: 'AND fails on one expression', sel: 'app=web,env in (dev)', labels, want: false },
-      { name: 'notin matches absent key', sel: 'track notin (canary)', labels, want: true },
-      { name: 'notin misses listed value', sel: 'env notin (prod)', labels, want: false },
-      { name: 'inequality matches absent key', sel: 'track!=canary', labels, want: true },
-      { name: 'exists', sel: 'tier', labels, want: true },
-      { name: 'exists miss', sel: 'track', labels, want: false },
-      { name: 'does not exist', sel: '!track', labels, want: true },
-      { name: 'does not exist miss', sel: '!tier', labels, want: false },
-      { name: 'conflicting equalities select nothing', sel: 'app=web,app=api', labels, want: false },
-      { name: 'empty value needs the key present', sel: 'app=', labels: { app: '' }, want: true },
-      { name: 'inherited keys do not count', sel: 'constructor', labels: {}, want: false },
-    ]
+  const cases: Array<{
+    name: string
+    sel: string | LabelSelector
+    labels: Record<string, string> | undefined
+    want: boolean
+  }> = [
+    { name: 'empty selector matches everything', sel: {}, labels, want: true },
+    { name: 'empty selector matches no labels', sel: {}, labels: undefined, want: true },
+    { name: 'equality hit', sel: 'app=web', labels, want: true },
+    { name: 'equality miss', sel: 'app=api', labels, want: false },
+    { name: 'equality against no labels', sel: 'app=web', labels: undefined, want: false },
+    { name: 'AND of labels and expressions', sel: 'app=web,env in (prod,dev)', labels, want: true },
+    { name: 'AND fails on one expression', sel: 'app=web,env in (dev)', labels, want: false },
+    { name: 'notin matches absent key', sel: 'track notin (canary)', labels, want: true },
+    { name: 'notin misses listed value', sel: 'env notin (prod)', labels, want: false },
+    { name: 'inequality matches absent key', sel: 'track!=canary', labels, want: true },
+    { name: 'exists', sel: 'tier', labels, want: true },
+    { name: 'exists miss', sel: 'track', labels, want: false },
+    { name: 'does not exist', sel: '!track', labels, want: true },
+    { name: 'does not exist miss', sel: '!tier', labels, want: false },
+    { name: 'conflicting equalities select nothing', sel: 'app=web,app=api', labels, want: false },
+    { name: 'empty value needs the key present', sel: 'app=', labels: { app: '' }, want: true },
+    { name: 'inherited keys do not count', sel: 'constructor', labels: {}, want: false },
+  ]
   it.each(cases)('$name', ({ sel, labels: l, want }) => {
     const s = typeof sel === 'string' ? parseSelector(sel) : sel
     expect(matchesSelector(s, l)).toBe(want)

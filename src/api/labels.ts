@@ -49,7 +49,9 @@ function tokenize(s: string): Token[] {
 }
 
 function badSelector(s: string, detail: string): BatonError {
-  return new BatonError('BATON_BAD_REQUEST', `unable to parse label selector "${s}": ${detail}`, { hint: SELECTOR_HINT })
+  return new BatonError('BATON_BAD_REQUEST', `unable to parse label selector "${s}": ${detail}`, {
+    hint: SELECTOR_HINT,
+  })
 }
 
 const shown = (t: Token) => (t.kind === 'end' ? 'end of string' : `'${t.text}'`)
@@ -131,7 +133,8 @@ export function parseSelector(s: string): LabelSelector {
 
     const sep = next()
     if (sep.kind === 'end') break
-    if (!(sep.kind === 'op' && sep.text === ',')) throw badSelector(s, `found ${shown(sep)}, expected: ',' or 'end of string'`)
+    if (!(sep.kind === 'op' && sep.text === ','))
+      throw badSelector(s, `found ${shown(sep)}, expected: ',' or 'end of string'`)
   }
 
   return {

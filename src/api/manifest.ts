@@ -54,15 +54,23 @@ export const MAX_ALIAS_COUNT = 100
 export const MAX_NESTING_DEPTH = 100
 
 function tooDeep(source: string, what: string): BatonError {
-  return new BatonError('BATON_MANIFEST_PARSE', `error parsing ${source}: ${what} nests deeper than ${MAX_NESTING_DEPTH} levels`, {
-    hint: `A manifest is a few levels of mappings and lists; flatten the document (Baton refuses nesting beyond ${MAX_NESTING_DEPTH} levels).`,
-  })
+  return new BatonError(
+    'BATON_MANIFEST_PARSE',
+    `error parsing ${source}: ${what} nests deeper than ${MAX_NESTING_DEPTH} levels`,
+    {
+      hint: `A manifest is a few levels of mappings and lists; flatten the document (Baton refuses nesting beyond ${MAX_NESTING_DEPTH} levels).`,
+    },
+  )
 }
 
 function tooManyAliases(source: string, what: string): BatonError {
-  return new BatonError('BATON_MANIFEST_PARSE', `error parsing ${source}: ${what} expands aliases beyond the limit of ${MAX_ALIAS_COUNT}`, {
-    hint: 'Each *alias copies its &anchor; write the values out, or use fewer aliases of aliases.',
-  })
+  return new BatonError(
+    'BATON_MANIFEST_PARSE',
+    `error parsing ${source}: ${what} expands aliases beyond the limit of ${MAX_ALIAS_COUNT}`,
+    {
+      hint: 'Each *alias copies its &anchor; write the values out, or use fewer aliases of aliases.',
+    },
+  )
 }
 
 const isStackOverflow = (err: unknown): boolean =>

@@ -22,7 +22,12 @@ const CASES: Array<[string, (v: string) => string[], string, boolean]> = [
   ['dns1035', dns1035LabelErrors, '1web', false],
   ['subdomain', dns1123SubdomainErrors, 'web.example.com', true],
   ['subdomain', dns1123SubdomainErrors, 'web..app', false],
-  ['subdomain', dns1123SubdomainErrors, `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`, true],
+  [
+    'subdomain',
+    dns1123SubdomainErrors,
+    `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`,
+    true,
+  ],
   ['subdomain', dns1123SubdomainErrors, 'a'.repeat(254), false],
   ['qualified', qualifiedNameErrors, 'app.kubernetes.io/name', true],
   ['qualified', qualifiedNameErrors, 'My_Key.1', true],

@@ -12,42 +12,191 @@ const dotted = (changes: Record<string, unknown>) =>
 const judged = (obj: unknown) => processRuntimeErrors(validateObject(obj))
 
 const REFUSED: Array<{ name: string; changes: Record<string, unknown>; fields: string[]; says: string }> = [
-  { name: 'a configMap volume and its mount', changes: { [`${T}.volumes`]: [{ name: 'cfg', configMap: { name: 'cfg' } }], [`${C}.volumeMounts`]: [{ name: 'cfg', mountPath: '/config' }] }, fields: [`${T}.volumes[0].configMap`, `${C}.volumeMounts[0]`], says: 'does not mount volumes' },
-  { name: 'an emptyDir and a hostPath volume', changes: { [`${T}.volumes`]: [{ name: 'a', emptyDir: {} }, { name: 'b', hostPath: { path: '/srv' } }] }, fields: [`${T}.volumes[0].emptyDir`, `${T}.volumes[1].hostPath`], says: 'does not mount volumes' },
-  { name: 'init containers', changes: { [`${T}.initContainers`]: [{ name: 'init', image: 'web:v1', command: ['true'] }] }, fields: [`${T}.initContainers[0]`], says: 'does not run init containers' },
-  { name: 'a pod fsGroup', changes: { [`${T}.securityContext`]: { runAsUser: 1000, fsGroup: 2000 } }, fields: [`${T}.securityContext.fsGroup`], says: 'only runAsUser, runAsGroup and runAsNonRoot' },
-  { name: 'a read-only root and capabilities', changes: { [`${C}.securityContext`]: { runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } } }, fields: [`${C}.securityContext.readOnlyRootFilesystem`, `${C}.securityContext.capabilities`], says: 'only runAsUser, runAsGroup and runAsNonRoot' },
-  { name: 'hostNetwork', changes: { [`${T}.hostNetwork`]: true }, fields: [`${T}.hostNetwork`], says: 'allocated loopback ports' },
-  { name: 'cpu limit and requests', changes: { [`${C}.resources`]: { limits: { cpu: '500m', memory: '128Mi' }, requests: { cpu: '100m' } } }, fields: [`${C}.resources.requests`, `${C}.resources.limits["cpu"]`], says: 'enforces only limits.memory' },
-  { name: 'a nodeSelector the node cannot match', changes: { [`${T}.nodeSelector`]: { disktype: 'ssd', 'kubernetes.io/os': 'linux' } }, fields: [`${T}.nodeSelector["disktype"]`], says: 'would never match' },
-  { name: 'a required anti-affinity', changes: { [`${T}.affinity`]: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [] } } }, fields: [`${T}.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution`], says: 'holds for every replica or for none' },
-  { name: 'a zone spread that must be met', changes: { [`${T}.topologySpreadConstraints`]: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' }] }, fields: [`${T}.topologySpreadConstraints[0]`], says: 'kubernetes.io/hostname' },
-  { name: 'another scheduler', changes: { [`${T}.schedulerName`]: 'volcano' }, fields: [`${T}.schedulerName`], says: 'never be bound' },
-  { name: 'another node', changes: { [`${T}.nodeName`]: 'worker-2' }, fields: [`${T}.nodeName`], says: 'would never run' },
-  { name: 'a service account', changes: { [`${T}.serviceAccountName`]: 'deployer' }, fields: [`${T}.serviceAccountName`], says: 'no ServiceAccounts' },
-  { name: 'hostAliases and subdomain', changes: { [`${T}.hostAliases`]: [{ ip: '10.0.0.1', hostnames: ['db'] }], [`${T}.subdomain`]: 'web' }, fields: [`${T}.subdomain`, `${T}.hostAliases`], says: 'no cluster DNS' },
-  { name: 'a UDP port', changes: { [`${C}.ports`]: [{ containerPort: 53, protocol: 'UDP' }] }, fields: [`${C}.ports[0].protocol`], says: 'TCP ports only' },
-  { name: 'an HTTPS probe', changes: { [`${C}.readinessProbe`]: { httpGet: { port: 8080, scheme: 'HTTPS' } } }, fields: [`${C}.readinessProbe.httpGet.scheme`], says: 'plain HTTP' },
-  { name: 'a hook on another host', changes: { [`${C}.lifecycle`]: { preStop: { httpGet: { port: 80, host: 'example.com' } } } }, fields: [`${C}.lifecycle.preStop.httpGet.host`], says: '127.0.0.1' },
-  { name: 'a tty', changes: { [`${C}.tty`]: true, [`${C}.stdin`]: true }, fields: [`${C}.stdin`, `${C}.tty`], says: 'stdin or a terminal' },
-  { name: 'a field path the runtime does not fill', changes: { [`${C}.env`]: [{ name: 'SA', valueFrom: { fieldRef: { fieldPath: 'spec.serviceAccountName' } } }] }, fields: [`${C}.env[0].valueFrom.fieldRef.fieldPath`], says: 'fills metadata.name' },
-  { name: 'a termination message file', changes: { [`${C}.terminationMessagePath`]: '/tmp/msg' }, fields: [`${C}.terminationMessagePath`], says: 'termination message' },
+  {
+    name: 'a configMap volume and its mount',
+    changes: {
+      [`${T}.volumes`]: [{ name: 'cfg', configMap: { name: 'cfg' } }],
+      [`${C}.volumeMounts`]: [{ name: 'cfg', mountPath: '/config' }],
+    },
+    fields: [`${T}.volumes[0].configMap`, `${C}.volumeMounts[0]`],
+    says: 'does not mount volumes',
+  },
+  {
+    name: 'an emptyDir and a hostPath volume',
+    changes: {
+      [`${T}.volumes`]: [
+        { name: 'a', emptyDir: {} },
+        { name: 'b', hostPath: { path: '/srv' } },
+      ],
+    },
+    fields: [`${T}.volumes[0].emptyDir`, `${T}.volumes[1].hostPath`],
+    says: 'does not mount volumes',
+  },
+  {
+    name: 'init containers',
+    changes: { [`${T}.initContainers`]: [{ name: 'init', image: 'web:v1', command: ['true'] }] },
+    fields: [`${T}.initContainers[0]`],
+    says: 'does not run init containers',
+  },
+  {
+    name: 'a pod fsGroup',
+    changes: { [`${T}.securityContext`]: { runAsUser: 1000, fsGroup: 2000 } },
+    fields: [`${T}.securityContext.fsGroup`],
+    says: 'only runAsUser, runAsGroup and runAsNonRoot',
+  },
+  {
+    name: 'a read-only root and capabilities',
+    changes: {
+      [`${C}.securityContext`]: { runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+    },
+    fields: [`${C}.securityContext.readOnlyRootFilesystem`, `${C}.securityContext.capabilities`],
+    says: 'only runAsUser, runAsGroup and runAsNonRoot',
+  },
+  {
+    name: 'hostNetwork',
+    changes: { [`${T}.hostNetwork`]: true },
+    fields: [`${T}.hostNetwork`],
+    says: 'allocated loopback ports',
+  },
+  {
+    name: 'cpu limit and requests',
+    changes: { [`${C}.resources`]: { limits: { cpu: '500m', memory: '128Mi' }, requests: { cpu: '100m' } } },
+    fields: [`${C}.resources.requests`, `${C}.resources.limits["cpu"]`],
+    says: 'enforces only limits.memory',
+  },
+  {
+    name: 'a nodeSelector the node cannot match',
+    changes: { [`${T}.nodeSelector`]: { disktype: 'ssd', 'kubernetes.io/os': 'linux' } },
+    fields: [`${T}.nodeSelector["disktype"]`],
+    says: 'would never match',
+  },
+  {
+    name: 'a required anti-affinity',
+    changes: { [`${T}.affinity`]: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [] } } },
+    fields: [`${T}.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution`],
+    says: 'holds for every replica or for none',
+  },
+  {
+    name: 'a zone spread that must be met',
+    changes: {
+      [`${T}.topologySpreadConstraints`]: [
+        { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' },
+      ],
+    },
+    fields: [`${T}.topologySpreadConstraints[0]`],
+    says: 'kubernetes.io/hostname',
+  },
+  {
+    name: 'another scheduler',
+    changes: { [`${T}.schedulerName`]: 'volcano' },
+    fields: [`${T}.schedulerName`],
+    says: 'never be bound',
+  },
+  {
+    name: 'another node',
+    changes: { [`${T}.nodeName`]: 'worker-2' },
+    fields: [`${T}.nodeName`],
+    says: 'would never run',
+  },
+  {
+    name: 'a service account',
+    changes: { [`${T}.serviceAccountName`]: 'deployer' },
+    fields: [`${T}.serviceAccountName`],
+    says: 'no ServiceAccounts',
+  },
+  {
+    name: 'hostAliases and subdomain',
+    changes: { [`${T}.hostAliases`]: [{ ip: '10.0.0.1', hostnames: ['db'] }], [`${T}.subdomain`]: 'web' },
+    fields: [`${T}.subdomain`, `${T}.hostAliases`],
+    says: 'no cluster DNS',
+  },
+  {
+    name: 'a UDP port',
+    changes: { [`${C}.ports`]: [{ containerPort: 53, protocol: 'UDP' }] },
+    fields: [`${C}.ports[0].protocol`],
+    says: 'TCP ports only',
+  },
+  {
+    name: 'an HTTPS probe',
+    changes: { [`${C}.readinessProbe`]: { httpGet: { port: 8080, scheme: 'HTTPS' } } },
+    fields: [`${C}.readinessProbe.httpGet.scheme`],
+    says: 'plain HTTP',
+  },
+  {
+    name: 'a hook on another host',
+    changes: { [`${C}.lifecycle`]: { preStop: { httpGet: { port: 80, host: 'example.com' } } } },
+    fields: [`${C}.lifecycle.preStop.httpGet.host`],
+    says: '127.0.0.1',
+  },
+  {
+    name: 'a tty',
+    changes: { [`${C}.tty`]: true, [`${C}.stdin`]: true },
+    fields: [`${C}.stdin`, `${C}.tty`],
+    says: 'stdin or a terminal',
+  },
+  {
+    name: 'a field path the runtime does not fill',
+    changes: { [`${C}.env`]: [{ name: 'SA', valueFrom: { fieldRef: { fieldPath: 'spec.serviceAccountName' } } }] },
+    fields: [`${C}.env[0].valueFrom.fieldRef.fieldPath`],
+    says: 'fills metadata.name',
+  },
+  {
+    name: 'a termination message file',
+    changes: { [`${C}.terminationMessagePath`]: '/tmp/msg' },
+    fields: [`${C}.terminationMessagePath`],
+    says: 'termination message',
+  },
 ]
 
 // Honoured, or honoured trivially on one node (the argument is in the module's table).
 const ACCEPTED: Array<{ name: string; changes: Record<string, unknown> }> = [
   { name: 'Kubernetes defaults only', changes: {} },
   { name: 'a memory limit', changes: { [`${C}.resources`]: { limits: { memory: '128Mi' } } } },
-  { name: 'tolerations and priority', changes: { [`${T}.tolerations`]: [{ key: 'k', operator: 'Exists' }], [`${T}.priorityClassName`]: 'high' } },
-  { name: 'preferred anti-affinity', changes: { [`${T}.affinity`]: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [] } } } },
-  { name: 'a spread over hosts', changes: { [`${T}.topologySpreadConstraints`]: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule' }] } },
-  { name: 'a spread that may be skewed', changes: { [`${T}.topologySpreadConstraints`]: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' }] } },
-  { name: 'the node\'s own labels', changes: { [`${T}.nodeSelector`]: { 'kubernetes.io/os': 'linux' } } },
-  { name: 'the default service account, no token', changes: { [`${T}.serviceAccountName`]: 'default', [`${T}.automountServiceAccountToken`]: false } },
+  {
+    name: 'tolerations and priority',
+    changes: { [`${T}.tolerations`]: [{ key: 'k', operator: 'Exists' }], [`${T}.priorityClassName`]: 'high' },
+  },
+  {
+    name: 'preferred anti-affinity',
+    changes: { [`${T}.affinity`]: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [] } } },
+  },
+  {
+    name: 'a spread over hosts',
+    changes: {
+      [`${T}.topologySpreadConstraints`]: [
+        { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule' },
+      ],
+    },
+  },
+  {
+    name: 'a spread that may be skewed',
+    changes: {
+      [`${T}.topologySpreadConstraints`]: [
+        { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' },
+      ],
+    },
+  },
+  { name: "the node's own labels", changes: { [`${T}.nodeSelector`]: { 'kubernetes.io/os': 'linux' } } },
+  {
+    name: 'the default service account, no token',
+    changes: { [`${T}.serviceAccountName`]: 'default', [`${T}.automountServiceAccountToken`]: false },
+  },
   { name: 'empty security contexts', changes: { [`${T}.securityContext`]: {}, [`${C}.securityContext`]: {} } },
-  { name: 'the user to run as', changes: { [`${T}.securityContext`]: { runAsUser: 1000, runAsGroup: 1000 }, [`${C}.securityContext`]: { runAsNonRoot: true } } },
-  { name: 'hostname, pull secrets, hostPID', changes: { [`${T}.hostname`]: 'web', [`${T}.imagePullSecrets`]: [{ name: 'reg' }], [`${T}.hostPID`]: true } },
-  { name: 'a label field path', changes: { [`${C}.env`]: [{ name: 'APP', valueFrom: { fieldRef: { fieldPath: "metadata.labels['app']" } } }] } },
+  {
+    name: 'the user to run as',
+    changes: {
+      [`${T}.securityContext`]: { runAsUser: 1000, runAsGroup: 1000 },
+      [`${C}.securityContext`]: { runAsNonRoot: true },
+    },
+  },
+  {
+    name: 'hostname, pull secrets, hostPID',
+    changes: { [`${T}.hostname`]: 'web', [`${T}.imagePullSecrets`]: [{ name: 'reg' }], [`${T}.hostPID`]: true },
+  },
+  {
+    name: 'a label field path',
+    changes: { [`${C}.env`]: [{ name: 'APP', valueFrom: { fieldRef: { fieldPath: "metadata.labels['app']" } } }] },
+  },
 ]
 
 describe('processRuntimeErrors', () => {
@@ -65,12 +214,18 @@ describe('processRuntimeErrors', () => {
     expect(judged(withChanges(deployment(), dotted(changes)))).toEqual([])
   })
 
-  it('judges a Pod\'s spec and a ReplicaSet\'s template, and nothing of a Service', () => {
+  it("judges a Pod's spec and a ReplicaSet's template, and nothing of a Service", () => {
     const vol = [{ name: 'cfg', emptyDir: {} }]
-    expect(judged(withChanges(pod(), { 'spec.volumes': vol })).map((e) => e.field)).toEqual(['spec.volumes[0].emptyDir'])
-    expect(judged(withChanges(replicaSet(), { [`${T}.volumes`]: vol })).map((e) => e.field)).toEqual([`${T}.volumes[0].emptyDir`])
+    expect(judged(withChanges(pod(), { 'spec.volumes': vol })).map((e) => e.field)).toEqual([
+      'spec.volumes[0].emptyDir',
+    ])
+    expect(judged(withChanges(replicaSet(), { [`${T}.volumes`]: vol })).map((e) => e.field)).toEqual([
+      `${T}.volumes[0].emptyDir`,
+    ])
     // A workload template may not set it at all (validateObject refuses it there).
-    expect(judged(withChanges(pod(), { 'spec.activeDeadlineSeconds': 60 }))[0]?.message).toContain('does not enforce activeDeadlineSeconds')
+    expect(judged(withChanges(pod(), { 'spec.activeDeadlineSeconds': 60 }))[0]?.message).toContain(
+      'does not enforce activeDeadlineSeconds',
+    )
     expect(judged(service())).toEqual([])
   })
 

@@ -48,39 +48,94 @@ import { RUN_AS_FIELDS } from './run-as.ts'
 const DOCKER = 'the Docker runtime (coming) will honour it'
 
 const REASONS = {
-  initContainers: ['the process runtime does not run init containers', 'run the step at the start of the container\'s command'],
-  activeDeadlineSeconds: ['the process runtime does not enforce activeDeadlineSeconds', 'remove it, or stop the pod from a script'],
-  volumes: ['the process runtime does not mount volumes', `pass the data in env (configMapKeyRef) or a file path in env; ${DOCKER}`],
-  volumeMounts: ['the process runtime does not mount volumes', `pass the data in env (configMapKeyRef) or a file path in env; ${DOCKER}`],
-  nodeName: [`Baton has one node, "${DEFAULT_NODE_NAME}"; a pod bound to another would never run`, 'remove spec.nodeName'],
-  schedulerName: ['Baton binds pods as the default scheduler; a pod naming another would never be bound', 'remove schedulerName'],
-  nodeSelector: [`Baton's one node has only the labels kubernetes.io/os=linux and kubernetes.io/hostname=${DEFAULT_NODE_NAME}; this selector would never match`, 'remove the nodeSelector entry'],
-  requiredAffinity: ['on one node a required affinity term holds for every replica or for none', 'use preferredDuringSchedulingIgnoredDuringExecution, or remove it'],
-  topologySpread: ['on one node only a constraint over kubernetes.io/hostname with minDomains of at most 1 can be met', 'use whenUnsatisfiable: ScheduleAnyway, or topologyKey kubernetes.io/hostname'],
-  serviceAccount: ['Baton has no ServiceAccounts; a pod runs with the default identity', 'remove it, or set it to "default"'],
+  initContainers: [
+    'the process runtime does not run init containers',
+    "run the step at the start of the container's command",
+  ],
+  activeDeadlineSeconds: [
+    'the process runtime does not enforce activeDeadlineSeconds',
+    'remove it, or stop the pod from a script',
+  ],
+  volumes: [
+    'the process runtime does not mount volumes',
+    `pass the data in env (configMapKeyRef) or a file path in env; ${DOCKER}`,
+  ],
+  volumeMounts: [
+    'the process runtime does not mount volumes',
+    `pass the data in env (configMapKeyRef) or a file path in env; ${DOCKER}`,
+  ],
+  nodeName: [
+    `Baton has one node, "${DEFAULT_NODE_NAME}"; a pod bound to another would never run`,
+    'remove spec.nodeName',
+  ],
+  schedulerName: [
+    'Baton binds pods as the default scheduler; a pod naming another would never be bound',
+    'remove schedulerName',
+  ],
+  nodeSelector: [
+    `Baton's one node has only the labels kubernetes.io/os=linux and kubernetes.io/hostname=${DEFAULT_NODE_NAME}; this selector would never match`,
+    'remove the nodeSelector entry',
+  ],
+  requiredAffinity: [
+    'on one node a required affinity term holds for every replica or for none',
+    'use preferredDuringSchedulingIgnoredDuringExecution, or remove it',
+  ],
+  topologySpread: [
+    'on one node only a constraint over kubernetes.io/hostname with minDomains of at most 1 can be met',
+    'use whenUnsatisfiable: ScheduleAnyway, or topologyKey kubernetes.io/hostname',
+  ],
+  serviceAccount: [
+    'Baton has no ServiceAccounts; a pod runs with the default identity',
+    'remove it, or set it to "default"',
+  ],
   automountToken: ['the process runtime never mounts a service account token', 'remove it, or set it to false'],
-  hostNetwork: ['replicas listen on allocated loopback ports (PORT), not on the host\'s containerPort', 'remove hostNetwork; read the port from $PORT'],
-  dns: ['the process runtime has no cluster DNS and no per-pod resolver or /etc/hosts; the host\'s resolver answers', 'reach Services through their load-balancer port; remove it'],
-  dnsPolicy: ['dnsPolicy None needs a per-pod resolver, which the process runtime does not have', 'use ClusterFirst (the host\'s resolver answers)'],
-  enableServiceLinks: ['the process runtime does not inject Service environment variables ({SVC}_SERVICE_HOST)', 'set the address in env; remove enableServiceLinks'],
-  securityContext: ['the process runtime applies only runAsUser, runAsGroup and runAsNonRoot of a securityContext', `remove it; ${DOCKER}`],
+  hostNetwork: [
+    "replicas listen on allocated loopback ports (PORT), not on the host's containerPort",
+    'remove hostNetwork; read the port from $PORT',
+  ],
+  dns: [
+    "the process runtime has no cluster DNS and no per-pod resolver or /etc/hosts; the host's resolver answers",
+    'reach Services through their load-balancer port; remove it',
+  ],
+  dnsPolicy: [
+    'dnsPolicy None needs a per-pod resolver, which the process runtime does not have',
+    "use ClusterFirst (the host's resolver answers)",
+  ],
+  enableServiceLinks: [
+    'the process runtime does not inject Service environment variables ({SVC}_SERVICE_HOST)',
+    'set the address in env; remove enableServiceLinks',
+  ],
+  securityContext: [
+    'the process runtime applies only runAsUser, runAsGroup and runAsNonRoot of a securityContext',
+    `remove it; ${DOCKER}`,
+  ],
   runtimeClassName: ['Baton has one runtime, the process runtime', 'remove runtimeClassName'],
   overhead: ['Baton does not account pod overhead', 'remove overhead'],
   os: ['Baton runs pods on Linux', 'remove os, or set os.name: linux'],
   stdin: ['the process runtime does not attach a stdin or a terminal', 'remove it, or set it to false'],
   stopSignal: ['the process runtime stops containers with SIGTERM', 'remove stopSignal; handle SIGTERM'],
-  resources: ['the process runtime enforces only limits.memory (sampled every second); no cgroup applies CPU limits or requests', `remove it; ${DOCKER}`],
-  terminationMessage: ['the process runtime does not read a termination message', 'remove it (the default is /dev/termination-log, File)'],
+  resources: [
+    'the process runtime enforces only limits.memory (sampled every second); no cgroup applies CPU limits or requests',
+    `remove it; ${DOCKER}`,
+  ],
+  terminationMessage: [
+    'the process runtime does not read a termination message',
+    'remove it (the default is /dev/termination-log, File)',
+  ],
   protocol: ['the process runtime allocates TCP ports only', 'use protocol TCP'],
   hostIP: ['replicas listen on loopback (127.0.0.1)', 'remove hostIP'],
-  fieldPath: ['the process runtime fills metadata.name, metadata.namespace, metadata.uid, metadata.labels[\'K\'], metadata.annotations[\'K\'], spec.nodeName, status.podIP and status.hostIP', 'use one of those paths'],
+  fieldPath: [
+    "the process runtime fills metadata.name, metadata.namespace, metadata.uid, metadata.labels['K'], metadata.annotations['K'], spec.nodeName, status.podIP and status.hostIP",
+    'use one of those paths',
+  ],
   probeHost: ['probes and hooks dial the replica on 127.0.0.1', 'remove host'],
   probeScheme: ['probes and hooks speak plain HTTP', 'use scheme HTTP, or a tcpSocket probe'],
 } as const satisfies Record<string, readonly [string, string]>
 
 type Reason = keyof typeof REASONS
 
-const refuse = (path: string, reason: Reason): FieldError => forbidden(path, REASONS[reason][0], `${path}: ${REASONS[reason][1]}.`)
+const refuse = (path: string, reason: Reason): FieldError =>
+  forbidden(path, REASONS[reason][0], `${path}: ${REASONS[reason][1]}.`)
 
 /** Fields of a pod spec that are refused whenever set. */
 const REFUSED_POD_FIELDS: ReadonlyArray<[string, Reason]> = [
@@ -119,7 +174,14 @@ const NODE_LABELS: Readonly<Record<string, string>> = {
   'kubernetes.io/hostname': DEFAULT_NODE_NAME,
 }
 
-const FIELD_PATHS = new Set(['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'status.podIP', 'status.hostIP'])
+const FIELD_PATHS = new Set([
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.uid',
+  'spec.nodeName',
+  'status.podIP',
+  'status.hostIP',
+])
 const LABEL_PATH = /^metadata\.(labels|annotations)\['[^']+'\]$/
 
 /** The pod spec an object runs, with its path: a Pod's spec or a workload's template spec. */
@@ -143,12 +205,14 @@ export function processRuntimeErrors(obj: unknown): FieldError[] {
   if (!found) return []
   const [spec, path] = found
   const errs: FieldError[] = []
-  for (const [field, reason] of REFUSED_POD_FIELDS) if (spec[field] !== undefined) errs.push(refuse(at(path, field), reason))
+  for (const [field, reason] of REFUSED_POD_FIELDS)
+    if (spec[field] !== undefined) errs.push(refuse(at(path, field), reason))
   for (const [field, ok, reason] of POD_VALUE_RULES) {
     if (spec[field] !== undefined && !ok(spec[field])) errs.push(refuse(at(path, field), reason))
   }
   errs.push(...securityContextErrors(spec.securityContext, at(path, 'securityContext')))
-  for (const [i] of entries(spec.initContainers)) errs.push(refuse(idx(at(path, 'initContainers'), i), 'initContainers'))
+  for (const [i] of entries(spec.initContainers))
+    errs.push(refuse(idx(at(path, 'initContainers'), i), 'initContainers'))
   for (const [i, v] of entries<Rec>(spec.volumes)) {
     const source = Object.keys(v).find((k) => k !== 'name')
     errs.push(refuse(source ? at(idx(at(path, 'volumes'), i), source) : idx(at(path, 'volumes'), i), 'volumes'))
@@ -160,8 +224,10 @@ export function processRuntimeErrors(obj: unknown): FieldError[] {
   }
   errs.push(...affinityErrors(spec.affinity, at(path, 'affinity')))
   for (const [i, c] of entries<Rec>(spec.topologySpreadConstraints)) {
-    const onHost = c.topologyKey === 'kubernetes.io/hostname' && (c.minDomains === undefined || Number(c.minDomains) <= 1)
-    if (c.whenUnsatisfiable !== 'ScheduleAnyway' && !onHost) errs.push(refuse(idx(at(path, 'topologySpreadConstraints'), i), 'topologySpread'))
+    const onHost =
+      c.topologyKey === 'kubernetes.io/hostname' && (c.minDomains === undefined || Number(c.minDomains) <= 1)
+    if (c.whenUnsatisfiable !== 'ScheduleAnyway' && !onHost)
+      errs.push(refuse(idx(at(path, 'topologySpreadConstraints'), i), 'topologySpread'))
   }
   for (const [i, c] of entries<Rec>(spec.containers)) errs.push(...containerErrors(c, idx(at(path, 'containers'), i)))
   return errs
@@ -194,13 +260,15 @@ function containerErrors(c: Rec, path: string): FieldError[] {
   }
   errs.push(...securityContextErrors(c.securityContext, at(path, 'securityContext')))
   for (const [i] of entries(c.volumeMounts)) errs.push(refuse(idx(at(path, 'volumeMounts'), i), 'volumeMounts'))
-  if (isRec(c.lifecycle) && c.lifecycle.stopSignal !== undefined) errs.push(refuse(at(path, 'lifecycle', 'stopSignal'), 'stopSignal'))
+  if (isRec(c.lifecycle) && c.lifecycle.stopSignal !== undefined)
+    errs.push(refuse(at(path, 'lifecycle', 'stopSignal'), 'stopSignal'))
   if (isRec(c.resources)) {
     const r = c.resources
     if (r.requests !== undefined) errs.push(refuse(at(path, 'resources', 'requests'), 'resources'))
     if (r.claims !== undefined) errs.push(refuse(at(path, 'resources', 'claims'), 'resources'))
     if (isRec(r.limits)) {
-      for (const k of Object.keys(r.limits)) if (k !== 'memory') errs.push(refuse(`${at(path, 'resources', 'limits')}[${show(k)}]`, 'resources'))
+      for (const k of Object.keys(r.limits))
+        if (k !== 'memory') errs.push(refuse(`${at(path, 'resources', 'limits')}[${show(k)}]`, 'resources'))
     }
   }
   for (const [i, p] of entries<Rec>(c.ports)) {
@@ -214,8 +282,11 @@ function containerErrors(c: Rec, path: string): FieldError[] {
       errs.push(refuse(at(idx(at(path, 'env'), i), 'valueFrom', 'fieldRef', 'fieldPath'), 'fieldPath'))
     }
   }
-  for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) errs.push(...handlerErrors(c[probe], at(path, probe)))
-  if (isRec(c.lifecycle)) for (const hook of ['postStart', 'preStop']) errs.push(...handlerErrors(c.lifecycle[hook], at(path, 'lifecycle', hook)))
+  for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'])
+    errs.push(...handlerErrors(c[probe], at(path, probe)))
+  if (isRec(c.lifecycle))
+    for (const hook of ['postStart', 'preStop'])
+      errs.push(...handlerErrors(c.lifecycle[hook], at(path, 'lifecycle', hook)))
   return errs
 }
 
@@ -225,7 +296,8 @@ function handlerErrors(h: unknown, path: string): FieldError[] {
   for (const action of ['httpGet', 'tcpSocket']) {
     const a = h[action]
     if (!isRec(a)) continue
-    if (a.host !== undefined && a.host !== '127.0.0.1' && a.host !== 'localhost') errs.push(refuse(at(path, action, 'host'), 'probeHost'))
+    if (a.host !== undefined && a.host !== '127.0.0.1' && a.host !== 'localhost')
+      errs.push(refuse(at(path, action, 'host'), 'probeHost'))
     if (a.scheme !== undefined && a.scheme !== 'HTTP') errs.push(refuse(at(path, action, 'scheme'), 'probeScheme'))
   }
   return errs

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { apiVersionOf, isKind, kindForName, kindForPath, KINDS, qualifiedResource, qualifiedSingular, resourcePath } from './resources.ts'
+import {
+  apiVersionOf,
+  isKind,
+  kindForName,
+  kindForPath,
+  KINDS,
+  qualifiedResource,
+  qualifiedSingular,
+  resourcePath,
+} from './resources.ts'
 
 describe('resources', () => {
   it.each([

@@ -21,10 +21,28 @@ export interface ResourceInfo {
 }
 
 export const RESOURCES: Readonly<Record<Kind, ResourceInfo>> = {
-  Deployment: { kind: 'Deployment', plural: 'deployments', group: 'apps', singular: 'deployment', shortNames: ['deploy'] },
+  Deployment: {
+    kind: 'Deployment',
+    plural: 'deployments',
+    group: 'apps',
+    singular: 'deployment',
+    shortNames: ['deploy'],
+  },
   ReplicaSet: { kind: 'ReplicaSet', plural: 'replicasets', group: 'apps', singular: 'replicaset', shortNames: ['rs'] },
-  StatefulSet: { kind: 'StatefulSet', plural: 'statefulsets', group: 'apps', singular: 'statefulset', shortNames: ['sts'] },
-  ControllerRevision: { kind: 'ControllerRevision', plural: 'controllerrevisions', group: 'apps', singular: 'controllerrevision', shortNames: [] },
+  StatefulSet: {
+    kind: 'StatefulSet',
+    plural: 'statefulsets',
+    group: 'apps',
+    singular: 'statefulset',
+    shortNames: ['sts'],
+  },
+  ControllerRevision: {
+    kind: 'ControllerRevision',
+    plural: 'controllerrevisions',
+    group: 'apps',
+    singular: 'controllerrevision',
+    shortNames: [],
+  },
   Pod: { kind: 'Pod', plural: 'pods', group: '', singular: 'pod', shortNames: ['po'] },
   Service: { kind: 'Service', plural: 'services', group: '', singular: 'service', shortNames: ['svc'] },
   Endpoints: { kind: 'Endpoints', plural: 'endpoints', group: '', singular: 'endpoints', shortNames: ['ep'] },

@@ -23,7 +23,10 @@ export function isConflict(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'BATON_CONFLICT'
 }
 
-export async function retryOnConflict<T>(fn: (attempt: number) => Promise<T>, attempts = DEFAULT_CONFLICT_ATTEMPTS): Promise<T> {
+export async function retryOnConflict<T>(
+  fn: (attempt: number) => Promise<T>,
+  attempts = DEFAULT_CONFLICT_ATTEMPTS,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt)

@@ -35,7 +35,9 @@ export const deployment = z.strictObject({
       strategy: z
         .strictObject({
           type: z.enum(DEPLOYMENT_STRATEGIES).optional(),
-          rollingUpdate: z.strictObject({ maxUnavailable: intOrString.optional(), maxSurge: intOrString.optional() }).optional(),
+          rollingUpdate: z
+            .strictObject({ maxUnavailable: intOrString.optional(), maxSurge: intOrString.optional() })
+            .optional(),
         })
         .optional(),
       minReadySeconds: int.optional(),
@@ -72,7 +74,9 @@ export const statefulSet = z.strictObject({
       updateStrategy: z
         .strictObject({
           type: z.enum(['RollingUpdate', 'OnDelete']).optional(),
-          rollingUpdate: z.strictObject({ partition: int.optional(), maxUnavailable: intOrString.optional() }).optional(),
+          rollingUpdate: z
+            .strictObject({ partition: int.optional(), maxUnavailable: intOrString.optional() })
+            .optional(),
         })
         .optional(),
       revisionHistoryLimit: int.optional(),

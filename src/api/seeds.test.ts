@@ -11,12 +11,28 @@ import { validateObject } from './validate.ts'
 const fixture = (name: string) => new URL(`../../test/fixtures/seeds/${name}.yaml`, import.meta.url).pathname
 
 const VALID = [
-  { file: '000-1', from: 'seed 000: two-container Deployment and a Service with a named targetPort', objects: ['Deployment/myapp', 'Service/myservice'] },
+  {
+    file: '000-1',
+    from: 'seed 000: two-container Deployment and a Service with a named targetPort',
+    objects: ['Deployment/myapp', 'Service/myservice'],
+  },
   { file: '002-1', from: 'seed 002: demo-dp, 25%/25% rolling update', objects: ['Deployment/demo-dp'] },
   { file: '002-2', from: 'seed 002: LoadBalancer Service', objects: ['Service/demo-service'] },
-  { file: '002-3', from: 'seed 002: untagged image, readiness and liveness probes, 1s grace', objects: ['Deployment/demo-dp'] },
-  { file: '003-1', from: 'seed 003: comment lines before apiVersion, configMap volume', objects: ['Deployment/spring-boot-kubernetes-deployment'] },
-  { file: '003-2', from: 'seed 003: maxSurge 1 / maxUnavailable 0, preStop sleep, 300s grace', objects: ['Deployment/spring-boot-kubernetes-deployment'] },
+  {
+    file: '002-3',
+    from: 'seed 002: untagged image, readiness and liveness probes, 1s grace',
+    objects: ['Deployment/demo-dp'],
+  },
+  {
+    file: '003-1',
+    from: 'seed 003: comment lines before apiVersion, configMap volume',
+    objects: ['Deployment/spring-boot-kubernetes-deployment'],
+  },
+  {
+    file: '003-2',
+    from: 'seed 003: maxSurge 1 / maxUnavailable 0, preStop sleep, 300s grace',
+    objects: ['Deployment/spring-boot-kubernetes-deployment'],
+  },
 ]
 
 describe('seed manifests', () => {
@@ -48,7 +64,12 @@ describe('seed manifests', () => {
     const defaulted = applyDefaults(validateObject(d)) as Deployment
     expect(defaulted.spec.template.spec.containers[0]).toMatchObject({
       imagePullPolicy: 'Always',
-      readinessProbe: { httpGet: { path: '/', port: 8080, scheme: 'HTTP' }, initialDelaySeconds: 30, periodSeconds: 5, timeoutSeconds: 1 },
+      readinessProbe: {
+        httpGet: { path: '/', port: 8080, scheme: 'HTTP' },
+        initialDelaySeconds: 30,
+        periodSeconds: 5,
+        timeoutSeconds: 1,
+      },
     })
   })
 
@@ -58,12 +79,19 @@ describe('seed manifests', () => {
   // resourceVersion, creationTimestamp, generation) are accepted as kubectl prints them.
   it('001-1 (a truncated kubectl get -o yaml dump) fails as Kubernetes would: no template', async () => {
     const [dump] = await loadManifests(fixture('001-1'))
-    expect(dump?.metadata).toMatchObject({ name: 'busy', uid: '93fde307-a359-11e8-a93b-525400c61543', creationTimestamp: '2018-08-19T02:42:56Z' })
+    expect(dump?.metadata).toMatchObject({
+      name: 'busy',
+      uid: '93fde307-a359-11e8-a93b-525400c61543',
+      creationTimestamp: '2018-08-19T02:42:56Z',
+    })
     expect(thrownBatonError(() => validateObject(dump))).toMatchObject({
       code: 'BATON_INVALID',
       message: 'The Deployment "busy" is invalid',
       causes: [
-        { field: 'spec.template.metadata.labels', message: 'Invalid value: null: `selector` does not match template `labels`' },
+        {
+          field: 'spec.template.metadata.labels',
+          message: 'Invalid value: null: `selector` does not match template `labels`',
+        },
         { field: 'spec.template.spec.containers', message: 'Required value' },
       ],
     })

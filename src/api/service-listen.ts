@@ -23,7 +23,8 @@ export function serviceListenAddresses(svc: Service, defaultHost = DEFAULT_SERVI
   ;(svc.spec?.ports ?? []).forEach((sp, i) => {
     if (sp.protocol && sp.protocol !== 'TCP') return
     out.push({ field: `spec.ports[${i}].port`, host, port: sp.port })
-    if (svc.spec.type === 'NodePort' && sp.nodePort && sp.nodePort !== sp.port) out.push({ field: `spec.ports[${i}].nodePort`, host, port: sp.nodePort })
+    if (svc.spec.type === 'NodePort' && sp.nodePort && sp.nodePort !== sp.port)
+      out.push({ field: `spec.ports[${i}].nodePort`, host, port: sp.nodePort })
   })
   return out
 }

@@ -36,8 +36,18 @@ export const service = () => ({
 
 export const statefulSet = () => ({ ...deployment(), kind: 'StatefulSet', metadata: { name: 'db' } })
 export const replicaSet = () => ({ ...deployment(), kind: 'ReplicaSet', metadata: { name: 'web-5d4f8' } })
-export const pod = () => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1' }, spec: deployment().spec.template.spec })
-export const configMap = () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { 'app.yml': 'a: 1' } })
+export const pod = () => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'web-1' },
+  spec: deployment().spec.template.spec,
+})
+export const configMap = () => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'cfg' },
+  data: { 'app.yml': 'a: 1' },
+})
 
 /**
  * A deep copy of `obj` with each dotted path set to its value ("undefined" deletes the field).

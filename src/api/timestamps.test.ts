@@ -5,7 +5,9 @@ describe('formatTimestamp', () => {
   it('gives the right second after its table of recent seconds has been cleared, many times over', () => {
     const start = Date.parse('2026-11-21T00:00:00Z')
     for (let i = 0; i < 2000; i += 7) {
-      expect(formatTimestamp(start + i * 1000 + 999)).toBe(new Date(start + i * 1000).toISOString().replace('.000Z', 'Z'))
+      expect(formatTimestamp(start + i * 1000 + 999)).toBe(
+        new Date(start + i * 1000).toISOString().replace('.000Z', 'Z'),
+      )
     }
   })
 

@@ -22,9 +22,24 @@ const T = 'spec.template.spec.containers.0'
 
 const CASES: Case[] = [
   // Deployment spec numbers
-  { name: 'negative replicas', obj: withChanges(deployment(), { 'spec.replicas': -1 }), fields: ['spec.replicas'], says: 'Invalid value: -1: must be greater than or equal to 0' },
-  { name: 'negative minReadySeconds', obj: withChanges(deployment(), { 'spec.minReadySeconds': -5 }), fields: ['spec.minReadySeconds'], says: 'must be greater than or equal to 0' },
-  { name: 'negative revisionHistoryLimit', obj: withChanges(deployment(), { 'spec.revisionHistoryLimit': -1 }), fields: ['spec.revisionHistoryLimit'], says: 'must be greater than or equal to 0' },
+  {
+    name: 'negative replicas',
+    obj: withChanges(deployment(), { 'spec.replicas': -1 }),
+    fields: ['spec.replicas'],
+    says: 'Invalid value: -1: must be greater than or equal to 0',
+  },
+  {
+    name: 'negative minReadySeconds',
+    obj: withChanges(deployment(), { 'spec.minReadySeconds': -5 }),
+    fields: ['spec.minReadySeconds'],
+    says: 'must be greater than or equal to 0',
+  },
+  {
+    name: 'negative revisionHistoryLimit',
+    obj: withChanges(deployment(), { 'spec.revisionHistoryLimit': -1 }),
+    fields: ['spec.revisionHistoryLimit'],
+    says: 'must be greater than or equal to 0',
+  },
   {
     name: 'negative progressDeadlineSeconds (so also not above minReadySeconds)',
     obj: withChanges(deployment(), { 'spec.progressDeadlineSeconds': -1 }),
@@ -37,8 +52,18 @@ const CASES: Case[] = [
     fields: ['spec.progressDeadlineSeconds'],
     says: 'Invalid value: 600: must be greater than minReadySeconds',
   },
-  { name: 'replicas as a string', obj: withChanges(deployment(), { 'spec.replicas': '3' }), fields: ['spec.replicas'], says: 'Invalid value: "3": must be an integer' },
-  { name: 'fractional replicas', obj: withChanges(deployment(), { 'spec.replicas': 1.5 }), fields: ['spec.replicas'], says: 'must be an integer' },
+  {
+    name: 'replicas as a string',
+    obj: withChanges(deployment(), { 'spec.replicas': '3' }),
+    fields: ['spec.replicas'],
+    says: 'Invalid value: "3": must be an integer',
+  },
+  {
+    name: 'fractional replicas',
+    obj: withChanges(deployment(), { 'spec.replicas': 1.5 }),
+    fields: ['spec.replicas'],
+    says: 'must be an integer',
+  },
   // Strategy
   {
     name: 'maxSurge and maxUnavailable both 0',
@@ -89,8 +114,18 @@ const CASES: Case[] = [
     says: 'Unsupported value: "BlueGreen": supported values: "Recreate", "RollingUpdate"',
   },
   // Selector and template
-  { name: 'no selector', obj: withChanges(deployment(), { 'spec.selector': undefined }), fields: ['spec.selector'], says: 'Required value' },
-  { name: 'empty selector', obj: withChanges(deployment(), { 'spec.selector': {} }), fields: ['spec.selector'], says: 'empty selector is invalid for deployment' },
+  {
+    name: 'no selector',
+    obj: withChanges(deployment(), { 'spec.selector': undefined }),
+    fields: ['spec.selector'],
+    says: 'Required value',
+  },
+  {
+    name: 'empty selector',
+    obj: withChanges(deployment(), { 'spec.selector': {} }),
+    fields: ['spec.selector'],
+    says: 'empty selector is invalid for deployment',
+  },
   {
     name: 'selector not matching template labels',
     obj: withChanges(deployment(), { 'spec.selector.matchLabels': { app: 'api' } }),
@@ -103,25 +138,55 @@ const CASES: Case[] = [
     fields: ['spec.selector.matchExpressions[0].values'],
     says: "must be specified when `operator` is 'In' or 'NotIn'",
   },
-  { name: 'restartPolicy Never in a Deployment template', obj: withChanges(deployment(), { 'spec.template.spec.restartPolicy': 'Never' }), fields: ['spec.template.spec.restartPolicy'], says: 'Unsupported value: "Never": supported values: "Always"' },
-  { name: 'restartPolicy OnFailure in a ReplicaSet template', obj: withChanges(replicaSet(), { 'spec.template.spec.restartPolicy': 'OnFailure' }), fields: ['spec.template.spec.restartPolicy'], says: 'supported values: "Always"' },
+  {
+    name: 'restartPolicy Never in a Deployment template',
+    obj: withChanges(deployment(), { 'spec.template.spec.restartPolicy': 'Never' }),
+    fields: ['spec.template.spec.restartPolicy'],
+    says: 'Unsupported value: "Never": supported values: "Always"',
+  },
+  {
+    name: 'restartPolicy OnFailure in a ReplicaSet template',
+    obj: withChanges(replicaSet(), { 'spec.template.spec.restartPolicy': 'OnFailure' }),
+    fields: ['spec.template.spec.restartPolicy'],
+    says: 'supported values: "Always"',
+  },
   // Containers
-  { name: 'no containers', obj: withChanges(deployment(), { 'spec.template.spec.containers': [] }), fields: ['spec.template.spec.containers'], says: 'Required value' },
+  {
+    name: 'no containers',
+    obj: withChanges(deployment(), { 'spec.template.spec.containers': [] }),
+    fields: ['spec.template.spec.containers'],
+    says: 'Required value',
+  },
   {
     name: 'duplicate container names',
     obj: withChanges(deployment(), { 'spec.template.spec.containers.1': { name: 'web', image: 'sidecar:1' } }),
     fields: ['spec.template.spec.containers[1].name'],
     says: 'Duplicate value: "web"',
   },
-  { name: 'container name not a DNS-1123 label', obj: withChanges(deployment(), { [`${T}.name`]: 'Web_App' }), fields: [`${C}.name`], says: 'a lowercase RFC 1123 label must consist of' },
-  { name: 'container without image', obj: withChanges(deployment(), { [`${T}.image`]: undefined }), fields: [`${C}.image`], says: 'Required value' },
+  {
+    name: 'container name not a DNS-1123 label',
+    obj: withChanges(deployment(), { [`${T}.name`]: 'Web_App' }),
+    fields: [`${C}.name`],
+    says: 'a lowercase RFC 1123 label must consist of',
+  },
+  {
+    name: 'container without image',
+    obj: withChanges(deployment(), { [`${T}.image`]: undefined }),
+    fields: [`${C}.image`],
+    says: 'Required value',
+  },
   {
     name: 'misspelt container field',
     obj: withChanges(deployment(), { [`${T}.imagePullPolice`]: 'Always' }),
     fields: [`${C}.imagePullPolice`],
     says: `unknown field "${C}.imagePullPolice"`,
   },
-  { name: 'unsupported imagePullPolicy', obj: withChanges(deployment(), { [`${T}.imagePullPolicy`]: 'always' }), fields: [`${C}.imagePullPolicy`], says: 'supported values: "Always", "Never", "IfNotPresent"' },
+  {
+    name: 'unsupported imagePullPolicy',
+    obj: withChanges(deployment(), { [`${T}.imagePullPolicy`]: 'always' }),
+    fields: [`${C}.imagePullPolicy`],
+    says: 'supported values: "Always", "Never", "IfNotPresent"',
+  },
   // Ports
   {
     name: 'duplicate port names in a container',
@@ -129,8 +194,18 @@ const CASES: Case[] = [
     fields: [`${C}.ports[1].name`],
     says: 'Duplicate value: "http"',
   },
-  { name: 'containerPort out of range', obj: withChanges(deployment(), { [`${T}.ports.0.containerPort`]: 70000 }), fields: [`${C}.ports[0].containerPort`], says: 'Invalid value: 70000: must be between 1 and 65535, inclusive' },
-  { name: 'containerPort 0', obj: withChanges(deployment(), { [`${T}.ports.0.containerPort`]: 0 }), fields: [`${C}.ports[0].containerPort`], says: 'Required value' },
+  {
+    name: 'containerPort out of range',
+    obj: withChanges(deployment(), { [`${T}.ports.0.containerPort`]: 70000 }),
+    fields: [`${C}.ports[0].containerPort`],
+    says: 'Invalid value: 70000: must be between 1 and 65535, inclusive',
+  },
+  {
+    name: 'containerPort 0',
+    obj: withChanges(deployment(), { [`${T}.ports.0.containerPort`]: 0 }),
+    fields: [`${C}.ports[0].containerPort`],
+    says: 'Required value',
+  },
   {
     name: 'port name not an IANA service name',
     obj: withChanges(deployment(), { [`${T}.ports.0.name`]: 'HTTP', [`${T}.readinessProbe.httpGet.port`]: 8080 }),
@@ -139,13 +214,26 @@ const CASES: Case[] = [
   },
   {
     name: 'port name too long',
-    obj: withChanges(deployment(), { [`${T}.ports.0.name`]: 'http-metrics-admin', [`${T}.readinessProbe.httpGet.port`]: 8080 }),
+    obj: withChanges(deployment(), {
+      [`${T}.ports.0.name`]: 'http-metrics-admin',
+      [`${T}.readinessProbe.httpGet.port`]: 8080,
+    }),
     fields: [`${C}.ports[0].name`],
     says: 'must be no more than 15 characters',
   },
-  { name: 'unknown protocol', obj: withChanges(deployment(), { [`${T}.ports.0.protocol`]: 'HTTP' }), fields: [`${C}.ports[0].protocol`], says: 'supported values: "TCP", "UDP", "SCTP"' },
+  {
+    name: 'unknown protocol',
+    obj: withChanges(deployment(), { [`${T}.ports.0.protocol`]: 'HTTP' }),
+    fields: [`${C}.ports[0].protocol`],
+    says: 'supported values: "TCP", "UDP", "SCTP"',
+  },
   // Probes
-  { name: 'probe without a handler', obj: withChanges(deployment(), { [`${T}.readinessProbe`]: { periodSeconds: 5 } }), fields: [`${C}.readinessProbe`], says: 'Required value: must specify a handler type' },
+  {
+    name: 'probe without a handler',
+    obj: withChanges(deployment(), { [`${T}.readinessProbe`]: { periodSeconds: 5 } }),
+    fields: [`${C}.readinessProbe`],
+    says: 'Required value: must specify a handler type',
+  },
   {
     name: 'probe with two handlers',
     obj: withChanges(deployment(), { [`${T}.readinessProbe.tcpSocket`]: { port: 8080 } }),
@@ -158,52 +246,171 @@ const CASES: Case[] = [
     fields: [`${C}.livenessProbe.successThreshold`],
     says: 'Invalid value: 2: must be 1',
   },
-  { name: 'negative probe delay', obj: withChanges(deployment(), { [`${T}.readinessProbe.initialDelaySeconds`]: -1 }), fields: [`${C}.readinessProbe.initialDelaySeconds`], says: 'must be greater than or equal to 0' },
-  { name: 'exec probe without command', obj: withChanges(deployment(), { [`${T}.readinessProbe`]: { exec: {} } }), fields: [`${C}.readinessProbe.exec.command`], says: 'Required value' },
-  { name: 'gRPC probe', obj: withChanges(deployment(), { [`${T}.livenessProbe`]: { grpc: { port: 9000 } } }), fields: [`${C}.livenessProbe.grpc`, `${C}.livenessProbe`], says: 'Forbidden: Baton does not run gRPC probes' },
+  {
+    name: 'negative probe delay',
+    obj: withChanges(deployment(), { [`${T}.readinessProbe.initialDelaySeconds`]: -1 }),
+    fields: [`${C}.readinessProbe.initialDelaySeconds`],
+    says: 'must be greater than or equal to 0',
+  },
+  {
+    name: 'exec probe without command',
+    obj: withChanges(deployment(), { [`${T}.readinessProbe`]: { exec: {} } }),
+    fields: [`${C}.readinessProbe.exec.command`],
+    says: 'Required value',
+  },
+  {
+    name: 'gRPC probe',
+    obj: withChanges(deployment(), { [`${T}.livenessProbe`]: { grpc: { port: 9000 } } }),
+    fields: [`${C}.livenessProbe.grpc`, `${C}.livenessProbe`],
+    says: 'Forbidden: Baton does not run gRPC probes',
+  },
   // Env and volumes
   {
     name: 'secretKeyRef',
-    obj: withChanges(deployment(), { [`${T}.env`]: [{ name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }),
+    obj: withChanges(deployment(), {
+      [`${T}.env`]: [{ name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }],
+    }),
     fields: [`${C}.env[0].valueFrom.secretKeyRef`],
     says: 'Forbidden: Baton has no Secrets',
   },
-  { name: 'volumeMount of an undeclared volume', obj: withChanges(deployment(), { [`${T}.volumeMounts`]: [{ name: 'config', mountPath: '/config' }] }), fields: [`${C}.volumeMounts[0].name`], says: 'Not found: "config"' },
+  {
+    name: 'volumeMount of an undeclared volume',
+    obj: withChanges(deployment(), { [`${T}.volumeMounts`]: [{ name: 'config', mountPath: '/config' }] }),
+    fields: [`${C}.volumeMounts[0].name`],
+    says: 'Not found: "config"',
+  },
   // Metadata
-  { name: 'no metadata.name', obj: withChanges(deployment(), { 'metadata.name': undefined }), fields: ['metadata.name'], says: 'Required value: name or generateName is required' },
-  { name: 'metadata.name with capitals', obj: withChanges(deployment(), { 'metadata.name': 'Web' }), fields: ['metadata.name'], says: 'a lowercase RFC 1123 subdomain must consist of' },
-  { name: 'label key starting with a dash', obj: withChanges(deployment(), { 'metadata.labels': { '-app': 'web' } }), fields: ['metadata.labels'], says: 'Invalid value: "-app": name part must consist of' },
-  { name: 'label value with a space', obj: withChanges(deployment(), { 'metadata.labels': { app: 'my web' } }), fields: ['metadata.labels'], says: 'Invalid value: "my web": a valid label must be an empty string' },
-  { name: 'unquoted numeric label value', obj: withChanges(deployment(), { 'metadata.labels.version': 1 }), fields: ['metadata.labels.version'], says: 'Invalid value: 1: must be a string' },
+  {
+    name: 'no metadata.name',
+    obj: withChanges(deployment(), { 'metadata.name': undefined }),
+    fields: ['metadata.name'],
+    says: 'Required value: name or generateName is required',
+  },
+  {
+    name: 'metadata.name with capitals',
+    obj: withChanges(deployment(), { 'metadata.name': 'Web' }),
+    fields: ['metadata.name'],
+    says: 'a lowercase RFC 1123 subdomain must consist of',
+  },
+  {
+    name: 'label key starting with a dash',
+    obj: withChanges(deployment(), { 'metadata.labels': { '-app': 'web' } }),
+    fields: ['metadata.labels'],
+    says: 'Invalid value: "-app": name part must consist of',
+  },
+  {
+    name: 'label value with a space',
+    obj: withChanges(deployment(), { 'metadata.labels': { app: 'my web' } }),
+    fields: ['metadata.labels'],
+    says: 'Invalid value: "my web": a valid label must be an empty string',
+  },
+  {
+    name: 'unquoted numeric label value',
+    obj: withChanges(deployment(), { 'metadata.labels.version': 1 }),
+    fields: ['metadata.labels.version'],
+    says: 'Invalid value: 1: must be a string',
+  },
   {
     name: 'template label key too long',
     obj: withChanges(deployment(), { 'spec.template.metadata.labels': { app: 'web', ['k'.repeat(64)]: 'x' } }),
     fields: ['spec.template.metadata.labels'],
     says: 'name part must be no more than 63 characters',
   },
-  { name: 'misspelt spec field', obj: withChanges(deployment(), { 'spec.replica': 3 }), fields: ['spec.replica'], says: 'unknown field "spec.replica"' },
+  {
+    name: 'misspelt spec field',
+    obj: withChanges(deployment(), { 'spec.replica': 3 }),
+    fields: ['spec.replica'],
+    says: 'unknown field "spec.replica"',
+  },
   // Service
-  { name: 'Service without ports', obj: withChanges(service(), { 'spec.ports': [] }), fields: ['spec.ports'], says: 'Required value' },
-  { name: 'Service port out of range', obj: withChanges(service(), { 'spec.ports.0.port': 65536 }), fields: ['spec.ports[0].port'], says: 'must be between 1 and 65535, inclusive' },
-  { name: 'Service port missing', obj: withChanges(service(), { 'spec.ports.0.port': undefined }), fields: ['spec.ports[0].port'], says: 'Required value' },
-  { name: 'targetPort not a port name', obj: withChanges(service(), { 'spec.ports.0.targetPort': 'http_port' }), fields: ['spec.ports[0].targetPort'], says: 'Invalid value: "http_port": must contain only alpha-numeric characters' },
-  { name: 'targetPort out of range', obj: withChanges(service(), { 'spec.ports.0.targetPort': 0x10000 }), fields: ['spec.ports[0].targetPort'], says: 'must be between 1 and 65535, inclusive' },
+  {
+    name: 'Service without ports',
+    obj: withChanges(service(), { 'spec.ports': [] }),
+    fields: ['spec.ports'],
+    says: 'Required value',
+  },
+  {
+    name: 'Service port out of range',
+    obj: withChanges(service(), { 'spec.ports.0.port': 65536 }),
+    fields: ['spec.ports[0].port'],
+    says: 'must be between 1 and 65535, inclusive',
+  },
+  {
+    name: 'Service port missing',
+    obj: withChanges(service(), { 'spec.ports.0.port': undefined }),
+    fields: ['spec.ports[0].port'],
+    says: 'Required value',
+  },
+  {
+    name: 'targetPort not a port name',
+    obj: withChanges(service(), { 'spec.ports.0.targetPort': 'http_port' }),
+    fields: ['spec.ports[0].targetPort'],
+    says: 'Invalid value: "http_port": must contain only alpha-numeric characters',
+  },
+  {
+    name: 'targetPort out of range',
+    obj: withChanges(service(), { 'spec.ports.0.targetPort': 0x10000 }),
+    fields: ['spec.ports[0].targetPort'],
+    says: 'must be between 1 and 65535, inclusive',
+  },
   {
     name: 'two unnamed Service ports',
     obj: withChanges(service(), { 'spec.ports': [{ port: 80 }, { port: 443 }] }),
     fields: ['spec.ports[0].name', 'spec.ports[1].name'],
     says: 'Required value',
   },
-  { name: 'Service name starting with a digit', obj: withChanges(service(), { 'metadata.name': '1web' }), fields: ['metadata.name'], says: 'a DNS-1035 label must consist of' },
-  { name: 'ExternalName Service', obj: withChanges(service(), { 'spec.type': 'ExternalName' }), fields: ['spec.type'], says: 'supported values: "ClusterIP", "NodePort", "LoadBalancer"' },
-  { name: 'nodePort on a ClusterIP Service', obj: withChanges(service(), { 'spec.ports.0.nodePort': 30080 }), fields: ['spec.ports[0].nodePort'], says: "may not be used when `type` is 'ClusterIP'" },
+  {
+    name: 'Service name starting with a digit',
+    obj: withChanges(service(), { 'metadata.name': '1web' }),
+    fields: ['metadata.name'],
+    says: 'a DNS-1035 label must consist of',
+  },
+  {
+    name: 'ExternalName Service',
+    obj: withChanges(service(), { 'spec.type': 'ExternalName' }),
+    fields: ['spec.type'],
+    says: 'supported values: "ClusterIP", "NodePort", "LoadBalancer"',
+  },
+  {
+    name: 'nodePort on a ClusterIP Service',
+    obj: withChanges(service(), { 'spec.ports.0.nodePort': 30080 }),
+    fields: ['spec.ports[0].nodePort'],
+    says: "may not be used when `type` is 'ClusterIP'",
+  },
   // Other kinds
-  { name: 'Pod restartPolicy not a policy', obj: withChanges(pod(), { 'spec.restartPolicy': 'Sometimes' }), fields: ['spec.restartPolicy'], says: 'supported values: "Always", "OnFailure", "Never"' },
-  { name: 'ConfigMap key with a slash', obj: withChanges(configMap(), { 'data.conf/app': 'x' }), fields: ['data[conf/app]'], says: 'a valid config key must consist of' },
+  {
+    name: 'Pod restartPolicy not a policy',
+    obj: withChanges(pod(), { 'spec.restartPolicy': 'Sometimes' }),
+    fields: ['spec.restartPolicy'],
+    says: 'supported values: "Always", "OnFailure", "Never"',
+  },
+  {
+    name: 'ConfigMap key with a slash',
+    obj: withChanges(configMap(), { 'data.conf/app': 'x' }),
+    fields: ['data[conf/app]'],
+    says: 'a valid config key must consist of',
+  },
   // Not an object of a served kind
-  { name: 'missing kind', obj: withChanges(deployment(), { kind: undefined }), fields: ['kind'], says: 'Required value' },
-  { name: 'kind Baton does not serve', obj: withChanges(deployment(), { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' }), code: 'BATON_UNKNOWN_KIND', fields: [], says: 'no matches for kind "Ingress" in version "networking.k8s.io/v1"' },
-  { name: 'old API group for Deployment', obj: withChanges(deployment(), { apiVersion: 'extensions/v1beta1' }), code: 'BATON_UNKNOWN_KIND', fields: [], says: 'no matches for kind "Deployment" in version "extensions/v1beta1"' },
+  {
+    name: 'missing kind',
+    obj: withChanges(deployment(), { kind: undefined }),
+    fields: ['kind'],
+    says: 'Required value',
+  },
+  {
+    name: 'kind Baton does not serve',
+    obj: withChanges(deployment(), { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' }),
+    code: 'BATON_UNKNOWN_KIND',
+    fields: [],
+    says: 'no matches for kind "Ingress" in version "networking.k8s.io/v1"',
+  },
+  {
+    name: 'old API group for Deployment',
+    obj: withChanges(deployment(), { apiVersion: 'extensions/v1beta1' }),
+    code: 'BATON_UNKNOWN_KIND',
+    fields: [],
+    says: 'no matches for kind "Deployment" in version "extensions/v1beta1"',
+  },
   { name: 'not an object', obj: ['a', 'list'], fields: [], says: 'Object is not a JSON/YAML object' },
 ]
 
@@ -215,7 +422,10 @@ describe('validateObject rejects', () => {
     expect(err.code).toBe(code ?? 'BATON_INVALID')
     expect(err.causes.map((c) => c.field)).toEqual(fields)
     const texts = [err.message, ...err.causes.map((c) => c.message)]
-    expect(texts.some((t) => t.includes(says)), `"${says}" not in ${JSON.stringify(texts)}`).toBe(true)
+    expect(
+      texts.some((t) => t.includes(says)),
+      `"${says}" not in ${JSON.stringify(texts)}`,
+    ).toBe(true)
     expect(err.hint?.length).toBeGreaterThan(10)
   })
 
@@ -235,24 +445,37 @@ describe('validateObject rejects', () => {
     const err = failure(statefulSet())
     expect(err.code).toBe('BATON_UNKNOWN_KIND')
     expect(err.message).toBe('no matches for kind "StatefulSet" in version "apps/v1": not served yet')
-    expect(err.hint).toMatch(/^Baton does not serve StatefulSets yet: no controller would create their pods\. Use a Deployment/)
+    expect(err.hint).toMatch(
+      /^Baton does not serve StatefulSets yet: no controller would create their pods\. Use a Deployment/,
+    )
     expect(err.hint).not.toContain('StatefulSet,')
   })
 
   it('points an old apiVersion at the served one', () => {
-    expect(failure(withChanges(deployment(), { apiVersion: 'apps/v1beta2' })).hint).toMatch(/^Use apiVersion: apps\/v1 for Deployment\. Baton serves apps\/v1 Deployment/)
+    expect(failure(withChanges(deployment(), { apiVersion: 'apps/v1beta2' })).hint).toMatch(
+      /^Use apiVersion: apps\/v1 for Deployment\. Baton serves apps\/v1 Deployment/,
+    )
   })
 })
 
 // Whole manifests in test/fixtures/invalid: what `baton apply -f` meets end to end.
 const FILE_CASES: Record<string, { code: ErrorCode; fields: string[]; says: string }> = {
-  'unquoted-percent.yaml': { code: 'BATON_MANIFEST_PARSE', fields: [], says: 'line 12, column 23: Plain value cannot start with directive indicator character %' },
+  'unquoted-percent.yaml': {
+    code: 'BATON_MANIFEST_PARSE',
+    fields: [],
+    says: 'line 12, column 23: Plain value cannot start with directive indicator character %',
+  },
   // Like Kubernetes, a value that is not a percentage counts as 0 for the both-zero rule too.
   'quoted-percent-typo.yaml': {
     code: 'BATON_INVALID',
     fields: ['spec.strategy.rollingUpdate.maxUnavailable', 'spec.strategy.rollingUpdate.maxUnavailable'],
-    says: `Invalid value: "%25": must be an integer or percentage (e.g '5%')` },
-  'tab-indent.yaml': { code: 'BATON_MANIFEST_PARSE', fields: [], says: 'line 4, column 1: Tabs are not allowed as indentation' },
+    says: `Invalid value: "%25": must be an integer or percentage (e.g '5%')`,
+  },
+  'tab-indent.yaml': {
+    code: 'BATON_MANIFEST_PARSE',
+    fields: [],
+    says: 'line 4, column 1: Tabs are not allowed as indentation',
+  },
   'misspelt-fields.yaml': {
     code: 'BATON_INVALID',
     fields: [
@@ -263,9 +486,21 @@ const FILE_CASES: Record<string, { code: ErrorCode; fields: string[]; says: stri
     ],
     says: 'unknown field "spec.template.spec.containers[0].ports[0].containerport"',
   },
-  'zero-surge-zero-unavailable.yaml': { code: 'BATON_INVALID', fields: ['spec.strategy.rollingUpdate.maxUnavailable'], says: 'may not be 0 when `maxSurge` is 0' },
-  'statefulset.yaml': { code: 'BATON_UNKNOWN_KIND', fields: [], says: 'no matches for kind "StatefulSet" in version "apps/v1": not served yet' },
-  'unknown-kind.yaml': { code: 'BATON_UNKNOWN_KIND', fields: [], says: 'no matches for kind "Deployment" in version "extensions/v1beta1"' },
+  'zero-surge-zero-unavailable.yaml': {
+    code: 'BATON_INVALID',
+    fields: ['spec.strategy.rollingUpdate.maxUnavailable'],
+    says: 'may not be 0 when `maxSurge` is 0',
+  },
+  'statefulset.yaml': {
+    code: 'BATON_UNKNOWN_KIND',
+    fields: [],
+    says: 'no matches for kind "StatefulSet" in version "apps/v1": not served yet',
+  },
+  'unknown-kind.yaml': {
+    code: 'BATON_UNKNOWN_KIND',
+    fields: [],
+    says: 'no matches for kind "Deployment" in version "extensions/v1beta1"',
+  },
 }
 
 describe('invalid manifest files', () => {

@@ -3,16 +3,7 @@
  * Rules for ObjectMeta (name, namespace, labels, annotations, finalizers) and for label
  * selectors, with the API server's wording.
  */
-import {
-  type FieldError,
-  at,
-  forbidden,
-  idx,
-  invalid,
-  invalidAll,
-  required,
-  tooLong,
-} from './field-errors.ts'
+import { type FieldError, at, forbidden, idx, invalid, invalidAll, required, tooLong } from './field-errors.ts'
 import { entries, isNonEmptyString, isRec, stringEntries } from './guards.ts'
 import { dns1123LabelErrors, labelValueErrors, qualifiedNameErrors } from './names.ts'
 import type { LabelSelector, LabelSelectorRequirement, ObjectMeta } from './types.ts'
@@ -58,7 +49,9 @@ export function validateObjectMeta(meta: ObjectMeta | undefined, nameRule: NameR
       : 'name or generateName is required'
     errs.push(required(at(path, 'name'), detail, 'Give the object a name under metadata.name.'))
   } else {
-    errs.push(...invalidAll(at(path, 'name'), name, nameRule(name), 'Use lower-case letters, digits and "-" (e.g. my-app).'))
+    errs.push(
+      ...invalidAll(at(path, 'name'), name, nameRule(name), 'Use lower-case letters, digits and "-" (e.g. my-app).'),
+    )
   }
   if (m && isNonEmptyString(m.namespace)) {
     errs.push(...invalidAll(at(path, 'namespace'), m.namespace, dns1123LabelErrors(m.namespace)))
@@ -73,7 +66,10 @@ export function validateObjectMeta(meta: ObjectMeta | undefined, nameRule: NameR
 /** Labels and annotations; the only metadata a pod template's rules look at. */
 export function validateMetaMaps(meta: unknown, path: string): FieldError[] {
   if (!isRec(meta)) return []
-  return [...validateLabels(meta.labels, at(path, 'labels')), ...validateAnnotations(meta.annotations, at(path, 'annotations'))]
+  return [
+    ...validateLabels(meta.labels, at(path, 'labels')),
+    ...validateAnnotations(meta.annotations, at(path, 'annotations')),
+  ]
 }
 
 /** metav1 ValidateLabelSelector: label syntax, and values present exactly for In/NotIn. */
@@ -89,7 +85,8 @@ export function validateLabelSelector(sel: LabelSelector | undefined, path: stri
     if ((req.operator === 'Exists' || req.operator === 'DoesNotExist') && values.length > 0) {
       errs.push(forbidden(at(p, 'values'), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"))
     }
-    if (typeof req.key === 'string') errs.push(...invalidAll(at(p, 'key'), req.key, qualifiedNameErrors(req.key), LABEL_HINT))
+    if (typeof req.key === 'string')
+      errs.push(...invalidAll(at(p, 'key'), req.key, qualifiedNameErrors(req.key), LABEL_HINT))
     values.forEach((v, j) => {
       if (typeof v === 'string') errs.push(...invalidAll(idx(at(p, 'values'), j), v, labelValueErrors(v), LABEL_HINT))
     })

@@ -39,7 +39,8 @@ function validateHandler(h: Rec, path: string, kinds: readonly string[]): FieldE
   if (present.length === 0) {
     errs.push(required(path, 'must specify a handler type', `Give the handler one of: ${kinds.join(', ')}.`))
   }
-  for (const extra of present.slice(1)) errs.push(forbidden(at(path, extra), 'may not specify more than 1 handler type'))
+  for (const extra of present.slice(1))
+    errs.push(forbidden(at(path, extra), 'may not specify more than 1 handler type'))
   if (isRec(h.exec) && !(Array.isArray(h.exec.command) && h.exec.command.length > 0)) {
     errs.push(required(at(path, 'exec', 'command')))
   }
@@ -48,10 +49,20 @@ function validateHandler(h: Rec, path: string, kinds: readonly string[]): FieldE
   return errs
 }
 
-function validateProbe(probe: Probe | undefined, path: string, which: 'readiness' | 'liveness' | 'startup'): FieldError[] {
+function validateProbe(
+  probe: Probe | undefined,
+  path: string,
+  which: 'readiness' | 'liveness' | 'startup',
+): FieldError[] {
   if (!isPresent(probe)) return []
   const errs = validateHandler(probe as unknown as Rec, path, HANDLERS)
-  for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'] as const) {
+  for (const f of [
+    'initialDelaySeconds',
+    'timeoutSeconds',
+    'periodSeconds',
+    'successThreshold',
+    'failureThreshold',
+  ] as const) {
     errs.push(...nonNegative(probe[f], at(path, f)))
   }
   // Liveness and startup probes act on the first success; only readiness can demand a streak.
@@ -86,10 +97,13 @@ function validateEnv(env: EnvVar[] | undefined, path: string): FieldError[] {
       errs.push(invalid(at(p, 'name'), e.name, detail))
     }
     if (!isRec(e.valueFrom)) continue
-    if (isNonEmptyString(e.value)) errs.push(invalid(at(p, 'valueFrom'), '', 'may not be specified when `value` is not empty'))
+    if (isNonEmptyString(e.value))
+      errs.push(invalid(at(p, 'valueFrom'), '', 'may not be specified when `value` is not empty'))
     const sources = Object.keys(e.valueFrom).filter((k) => e.valueFrom?.[k as keyof typeof e.valueFrom] !== undefined)
-    if (sources.length === 0) errs.push(invalid(at(p, 'valueFrom'), '', 'must specify one of: `fieldRef` or `configMapKeyRef`'))
-    if (sources.length > 1) errs.push(invalid(at(p, 'valueFrom'), '', 'may not have more than one field specified at a time'))
+    if (sources.length === 0)
+      errs.push(invalid(at(p, 'valueFrom'), '', 'must specify one of: `fieldRef` or `configMapKeyRef`'))
+    if (sources.length > 1)
+      errs.push(invalid(at(p, 'valueFrom'), '', 'may not have more than one field specified at a time'))
   }
   return errs
 }
@@ -101,12 +115,15 @@ function validatePorts(c: Container, path: string): FieldError[] {
     const p = idx(path, i)
     if (isNonEmptyString(port.name)) {
       errs.push(...invalidAll(at(p, 'name'), port.name, portNameErrors(port.name), PORT_HINT))
-      if (names.has(port.name)) errs.push(duplicate(at(p, 'name'), port.name, 'Give each port of a container its own name.'))
+      if (names.has(port.name))
+        errs.push(duplicate(at(p, 'name'), port.name, 'Give each port of a container its own name.'))
       names.add(port.name)
     }
     if (port.containerPort === 0) errs.push(required(at(p, 'containerPort')))
     else if (isInt(port.containerPort)) {
-      errs.push(...invalidAll(at(p, 'containerPort'), port.containerPort, portNumberErrors(port.containerPort), PORT_HINT))
+      errs.push(
+        ...invalidAll(at(p, 'containerPort'), port.containerPort, portNumberErrors(port.containerPort), PORT_HINT),
+      )
     }
     if (isInt(port.hostPort) && port.hostPort !== 0) {
       errs.push(...invalidAll(at(p, 'hostPort'), port.hostPort, portNumberErrors(port.hostPort), PORT_HINT))
@@ -131,7 +148,8 @@ function validateContainer(c: Container, path: string, volumes: Set<string>, gra
   for (const [i, m] of entries<NonNullable<Container['volumeMounts']>[number]>(c.volumeMounts)) {
     const p = idx(at(path, 'volumeMounts'), i)
     if (!isNonEmptyString(m.name)) errs.push(required(at(p, 'name')))
-    else if (!volumes.has(m.name)) errs.push(notFound(at(p, 'name'), m.name, 'Mount only volumes declared under spec.volumes.'))
+    else if (!volumes.has(m.name))
+      errs.push(notFound(at(p, 'name'), m.name, 'Mount only volumes declared under spec.volumes.'))
     if (!isNonEmptyString(m.mountPath)) errs.push(required(at(p, 'mountPath')))
     else if (mountPaths.has(m.mountPath)) errs.push(invalid(at(p, 'mountPath'), m.mountPath, 'must be unique'))
     else mountPaths.add(m.mountPath)
@@ -179,7 +197,8 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string): FieldE
       if (!isNonEmptyString(c.name)) errs.push(required(at(p, 'name')))
       else {
         errs.push(...invalidAll(at(p, 'name'), c.name, dns1123LabelErrors(c.name), NAME_HINT))
-        if (containerNames.has(c.name)) errs.push(duplicate(at(p, 'name'), c.name, 'Give every container of a pod its own name.'))
+        if (containerNames.has(c.name))
+          errs.push(duplicate(at(p, 'name'), c.name, 'Give every container of a pod its own name.'))
         containerNames.add(c.name)
       }
       errs.push(...validateContainer(c, p, volumeNames, grace))
@@ -187,7 +206,13 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string): FieldE
   }
   errs.push(...nonNegative(s.terminationGracePeriodSeconds, at(path, 'terminationGracePeriodSeconds')))
   if (isInt(s.activeDeadlineSeconds) && s.activeDeadlineSeconds < 1) {
-    errs.push(invalid(at(path, 'activeDeadlineSeconds'), s.activeDeadlineSeconds, 'must be between 1 and 2147483647, inclusive'))
+    errs.push(
+      invalid(
+        at(path, 'activeDeadlineSeconds'),
+        s.activeDeadlineSeconds,
+        'must be between 1 and 2147483647, inclusive',
+      ),
+    )
   }
   for (const f of ['hostname', 'subdomain'] as const) {
     const v = s[f]

@@ -2,7 +2,17 @@
  * @module
  * Rules for the v1 kinds around traffic and configuration: Service, Endpoints, ConfigMap.
  */
-import { type FieldError, at, duplicate, forbidden, idx, invalid, invalidAll, required, tooLong } from './field-errors.ts'
+import {
+  type FieldError,
+  at,
+  duplicate,
+  forbidden,
+  idx,
+  invalid,
+  invalidAll,
+  required,
+  tooLong,
+} from './field-errors.ts'
 import { entries, isInt, isNonEmptyString, isPresent, stringEntries } from './guards.ts'
 import { configKeyErrors, dns1123LabelErrors, portNumberErrors, qualifiedNameErrors } from './names.ts'
 import { validatePortNumOrName } from './validate-pod-spec.ts'
@@ -85,6 +95,7 @@ export function validateConfigMap(cm: ConfigMap): FieldError[] {
     if (!BASE64_RE.test(value)) errs.push(invalid(`binaryData[${key}]`, '<value>', 'must be base64-encoded'))
     size += Math.floor((value.length * 3) / 4)
   }
-  if (size > MAX_CONFIG_MAP_BYTES) errs.push(tooLong('', MAX_CONFIG_MAP_BYTES, 'Split the data over several ConfigMaps.'))
+  if (size > MAX_CONFIG_MAP_BYTES)
+    errs.push(tooLong('', MAX_CONFIG_MAP_BYTES, 'Split the data over several ConfigMaps.'))
   return errs
 }

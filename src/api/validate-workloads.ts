@@ -34,7 +34,8 @@ export function validateIntOrPercent(v: IntOrString | undefined, path: string): 
   if (typeof v === 'string' && !PERCENT_RE.test(v)) {
     return [invalid(path, v, "must be an integer or percentage (e.g '5%')", INT_OR_PERCENT_HINT)]
   }
-  if (typeof v === 'number' && v < 0) return [invalid(path, v, 'must be greater than or equal to 0', INT_OR_PERCENT_HINT)]
+  if (typeof v === 'number' && v < 0)
+    return [invalid(path, v, 'must be greater than or equal to 0', INT_OR_PERCENT_HINT)]
   return []
 }
 
@@ -77,7 +78,9 @@ function validateSelectorAndTemplate(
     errs.push(unsupported('spec.template.spec.restartPolicy', spec.restartPolicy, ['Always'], RESTART_HINT))
   }
   if (spec?.activeDeadlineSeconds !== undefined) {
-    errs.push(forbidden('spec.template.spec.activeDeadlineSeconds', 'activeDeadlineSeconds in ReplicaSet is not Supported'))
+    errs.push(
+      forbidden('spec.template.spec.activeDeadlineSeconds', 'activeDeadlineSeconds in ReplicaSet is not Supported'),
+    )
   }
   return errs
 }
@@ -97,10 +100,18 @@ export function validateDeploymentSpec(d: Deployment): FieldError[] {
   if (strategy.type === 'RollingUpdate' && ru) {
     const surgePath = 'spec.strategy.rollingUpdate.maxSurge'
     const unavailablePath = 'spec.strategy.rollingUpdate.maxUnavailable'
-    errs.push(...validateIntOrPercent(ru.maxUnavailable, unavailablePath), ...validateIntOrPercent(ru.maxSurge, surgePath))
+    errs.push(
+      ...validateIntOrPercent(ru.maxUnavailable, unavailablePath),
+      ...validateIntOrPercent(ru.maxSurge, surgePath),
+    )
     // With nothing allowed above or below the desired count, no pod could ever be replaced.
     const { maxUnavailable, maxSurge } = ru
-    if (maxUnavailable !== undefined && maxSurge !== undefined && literalValue(maxUnavailable) === 0 && literalValue(maxSurge) === 0) {
+    if (
+      maxUnavailable !== undefined &&
+      maxSurge !== undefined &&
+      literalValue(maxUnavailable) === 0 &&
+      literalValue(maxSurge) === 0
+    ) {
       errs.push(invalid(unavailablePath, maxUnavailable, 'may not be 0 when `maxSurge` is 0', BOTH_ZERO_HINT))
     }
     errs.push(...notOver100Percent(ru.maxUnavailable, unavailablePath))

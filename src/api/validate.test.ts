@@ -32,7 +32,10 @@ describe('validateObject accepts', () => {
         },
         spec: {
           ...validDeployment().spec,
-          template: { metadata: { creationTimestamp: null, labels: { app: 'web' } }, spec: validDeployment().spec.template.spec },
+          template: {
+            metadata: { creationTimestamp: null, labels: { app: 'web' } },
+            spec: validDeployment().spec.template.spec,
+          },
         },
         status: { observedGeneration: 3, replicas: 3, conditions: [{ type: 'Available', status: 'True' }] },
       },
@@ -47,29 +50,66 @@ describe('validateObject accepts', () => {
         ...validDeployment(),
         spec: {
           ...validDeployment().spec,
-          selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['web', 'api'] }, { key: 'canary', operator: 'DoesNotExist' }] },
+          selector: {
+            matchExpressions: [
+              { key: 'app', operator: 'In', values: ['web', 'api'] },
+              { key: 'canary', operator: 'DoesNotExist' },
+            ],
+          },
         },
       },
     },
     {
       name: 'a Pod with restartPolicy Never',
-      obj: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'job-1' }, spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'job:1' }] } },
+      obj: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'job-1' },
+        spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'job:1' }] },
+      },
     },
-    { name: 'a ConfigMap', obj: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { 'app.yml': 'a: 1' }, binaryData: { 'x.bin': 'AAEC' } } },
+    {
+      name: 'a ConfigMap',
+      obj: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'cfg' },
+        data: { 'app.yml': 'a: 1' },
+        binaryData: { 'x.bin': 'AAEC' },
+      },
+    },
     {
       name: 'Endpoints',
-      obj: { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web' }, subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ port: 41234 }] }] },
+      obj: {
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: { name: 'web' },
+        subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ port: 41234 }] }],
+      },
     },
     {
       name: 'an Event',
-      obj: { apiVersion: 'v1', kind: 'Event', metadata: { name: 'web.1' }, involvedObject: { kind: 'Deployment', name: 'web' }, reason: 'ScalingReplicaSet', message: 'Scaled up', type: 'Normal' },
+      obj: {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: 'web.1' },
+        involvedObject: { kind: 'Deployment', name: 'web' },
+        reason: 'ScalingReplicaSet',
+        message: 'Scaled up',
+        type: 'Normal',
+      },
     },
     {
       name: 'cluster-only fields Baton ignores (tolerations, securityContext, resources)',
       obj: (() => {
         const d = validDeployment()
-        Object.assign(d.spec.template.spec, { tolerations: [{ key: 'k', operator: 'Exists' }], securityContext: { runAsUser: 1000 } })
-        Object.assign(d.spec.template.spec.containers[0] as object, { resources: { limits: { cpu: '500m', memory: '128Mi' } } })
+        Object.assign(d.spec.template.spec, {
+          tolerations: [{ key: 'k', operator: 'Exists' }],
+          securityContext: { runAsUser: 1000 },
+        })
+        Object.assign(d.spec.template.spec.containers[0] as object, {
+          resources: { limits: { cpu: '500m', memory: '128Mi' } },
+        })
         return d
       })(),
     },
@@ -117,7 +157,10 @@ describe('validateObject reports every problem at once', () => {
   })
 
   it('renders a single cause inline', () => {
-    const err = failure({ ...validService(), spec: { ...validService().spec, ports: [{ port: 70000, targetPort: 8080 }] } })
+    const err = failure({
+      ...validService(),
+      spec: { ...validService().spec, ports: [{ port: 70000, targetPort: 8080 }] },
+    })
     expect(describeInvalid(err.message, err.causes)).toBe(
       'The Service "web" is invalid: spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive',
     )

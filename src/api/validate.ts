@@ -60,7 +60,8 @@ const RULES: Record<Kind, KindRules> = {
  * unknown kind is. Their rules stay, for the controller that will serve them.
  */
 const NOT_SERVED_YET: Partial<Record<Kind, string>> = {
-  StatefulSet: 'Baton does not serve StatefulSets yet: no controller would create their pods. Use a Deployment (with one replica for a singleton).',
+  StatefulSet:
+    'Baton does not serve StatefulSets yet: no controller would create their pods. Use a Deployment (with one replica for a singleton).',
 }
 
 // The apiVersion of each kind comes from the resource table, the one place that names groups.
@@ -77,7 +78,12 @@ export const SERVED_KINDS: ReadonlyArray<{ apiVersion: string; kind: Kind }> = S
 }))
 
 const SERVED_LIST = [...new Set(SERVED.map((s) => s.apiVersion))]
-  .map((v) => `${v} ${SERVED.filter((s) => s.apiVersion === v).map((s) => s.kind).join(', ')}`)
+  .map(
+    (v) =>
+      `${v} ${SERVED.filter((s) => s.apiVersion === v)
+        .map((s) => s.kind)
+        .join(', ')}`,
+  )
   .join('; ')
 
 /** JSON `null` and YAML `~` mean "not set" to Kubernetes; dropping them keeps the rules simple. */
@@ -93,7 +99,9 @@ function servedKind(obj: Rec): ServedKind {
   const { apiVersion, kind } = obj
   const hasKind = typeof kind === 'string' && kind !== ''
   // A kind without apiVersion is a kind in no version: the unknown-kind answer says which to use.
-  const missing = hasKind ? [] : [...(typeof apiVersion === 'string' && apiVersion !== '' ? [] : [required('apiVersion')]), required('kind')]
+  const missing = hasKind
+    ? []
+    : [...(typeof apiVersion === 'string' && apiVersion !== '' ? [] : [required('apiVersion')]), required('kind')]
   if (missing.length > 0) {
     const hint = 'Start each manifest with apiVersion and kind, e.g. apiVersion: apps/v1 and kind: Deployment.'
     throw new BatonError('BATON_INVALID', 'Object is missing apiVersion or kind', { hint, causes: missing })
@@ -102,14 +110,22 @@ function servedKind(obj: Rec): ServedKind {
   if (entry && entry.apiVersion === apiVersion) return entry
   const notYet = Object.hasOwn(NOT_SERVED_YET, kind as string) ? NOT_SERVED_YET[kind as Kind] : undefined
   if (notYet !== undefined) {
-    throw new BatonError('BATON_UNKNOWN_KIND', `no matches for kind "${String(kind)}" in version "${String(apiVersion)}": not served yet`, {
-      hint: `${notYet} Baton serves ${SERVED_LIST}.`,
-    })
+    throw new BatonError(
+      'BATON_UNKNOWN_KIND',
+      `no matches for kind "${String(kind)}" in version "${String(apiVersion)}": not served yet`,
+      {
+        hint: `${notYet} Baton serves ${SERVED_LIST}.`,
+      },
+    )
   }
   const fix = entry ? `Use apiVersion: ${entry.apiVersion} for ${entry.kind}. ` : ''
-  throw new BatonError('BATON_UNKNOWN_KIND', `no matches for kind "${String(kind)}" in version "${String(apiVersion ?? '')}"`, {
-    hint: `${fix}Baton serves ${SERVED_LIST}.`,
-  })
+  throw new BatonError(
+    'BATON_UNKNOWN_KIND',
+    `no matches for kind "${String(kind)}" in version "${String(apiVersion ?? '')}"`,
+    {
+      hint: `${fix}Baton serves ${SERVED_LIST}.`,
+    },
+  )
 }
 
 /**

@@ -5,7 +5,9 @@ import { closestField, fieldErrorsFromZod, knownFieldsAt, renderPath } from './z
 const schema = z.strictObject({
   spec: z.strictObject({
     replicas: z.number().int().optional(),
-    containers: z.array(z.strictObject({ name: z.string(), imagePullPolicy: z.enum(['Always', 'Never']).optional() })).optional(),
+    containers: z
+      .array(z.strictObject({ name: z.string(), imagePullPolicy: z.enum(['Always', 'Never']).optional() }))
+      .optional(),
   }),
 })
 
@@ -31,8 +33,14 @@ describe('zod issues as field errors', () => {
     expect(closestField(typo, ['replicas', 'imagePullPolicy', 'name'])).toBe(want)
   })
   it('maps each issue kind to Kubernetes wording', () => {
-    expect(errorsFor({ spec: { replicas: '3', containers: [{ imagePullPolicy: 'always', imagePullPolice: 1 }] } })).toEqual([
-      { field: 'spec.replicas', message: 'Invalid value: "3": must be an integer', hint: 'Write numbers without quotes, e.g. replicas: 3.' },
+    expect(
+      errorsFor({ spec: { replicas: '3', containers: [{ imagePullPolicy: 'always', imagePullPolice: 1 }] } }),
+    ).toEqual([
+      {
+        field: 'spec.replicas',
+        message: 'Invalid value: "3": must be an integer',
+        hint: 'Write numbers without quotes, e.g. replicas: 3.',
+      },
       { field: 'spec.containers[0].name', message: 'Required value' },
       {
         field: 'spec.containers[0].imagePullPolicy',

@@ -5,14 +5,7 @@
  * hint), a missing key `Required value`, a bad enum value `Unsupported value: ...`.
  */
 import type { z } from 'zod'
-import {
-  type FieldError,
-  forbidden,
-  invalid,
-  required,
-  unknownField,
-  unsupported,
-} from './field-errors.ts'
+import { type FieldError, forbidden, invalid, required, unknownField, unsupported } from './field-errors.ts'
 
 /** kubectl's path rendering: spec.template.spec.containers[0].name */
 export function renderPath(path: readonly PropertyKey[]): string {
@@ -49,7 +42,8 @@ export function knownFieldsAt(schema: z.ZodType, path: readonly PropertyKey[]): 
     if (!s) return []
     const d: SchemaDef = s.def
     if (typeof seg === 'number' && d.type === 'array' && d.element) s = unwrap(d.element)
-    else if (typeof seg === 'string' && d.type === 'object' && d.shape) s = d.shape[seg] ? unwrap(d.shape[seg]) : undefined
+    else if (typeof seg === 'string' && d.type === 'object' && d.shape)
+      s = d.shape[seg] ? unwrap(d.shape[seg]) : undefined
     else if (d.type === 'record' && d.valueType) s = unwrap(d.valueType)
     else return []
   }

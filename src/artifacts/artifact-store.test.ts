@@ -1,4 +1,14 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -235,10 +245,20 @@ describe('limits', () => {
   })
 
   it.each([
-    { name: 'expands beyond the byte limit (a gzip bomb)', tgz: () => zerosTarGz('bomb.tgz', 64 * MiB), says: 'the archive expands beyond the limit of 1048576 bytes' },
-    { name: 'holds more entries than the limit', tgz: () => zerosTarGz('many.tgz', 1, 20), says: 'the archive holds more than 10 entries' },
+    {
+      name: 'expands beyond the byte limit (a gzip bomb)',
+      tgz: () => zerosTarGz('bomb.tgz', 64 * MiB),
+      says: 'the archive expands beyond the limit of 1048576 bytes',
+    },
+    {
+      name: 'holds more entries than the limit',
+      tgz: () => zerosTarGz('many.tgz', 1, 20),
+      says: 'the archive holds more than 10 entries',
+    },
   ])('refuses an archive that $name, with BATON_TOO_LARGE and nothing stored', async ({ tgz, says }) => {
-    const err = await store.push('bomb:v1', tgz(), { limits: { maxBytes: MiB, maxEntries: 10 } }).catch((e: unknown) => e)
+    const err = await store
+      .push('bomb:v1', tgz(), { limits: { maxBytes: MiB, maxEntries: 10 } })
+      .catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'BATON_TOO_LARGE', httpStatus: 413 })
     expect((err as Error).message).toContain(says)
     expect((err as Error).message).not.toMatch(/not a readable tar archive/)
@@ -250,7 +270,10 @@ describe('limits', () => {
   it('still calls a file that is not a tar archive unreadable', async () => {
     const file = path.join(sandbox, 'junk.tgz')
     writeFileSync(file, gzipSync(Buffer.from('hello, not a tar\n'.repeat(100))))
-    await expect(store.push('junk:v1', file)).rejects.toMatchObject({ code: 'BATON_INVALID', message: expect.stringContaining('not a readable tar archive') })
+    await expect(store.push('junk:v1', file)).rejects.toMatchObject({
+      code: 'BATON_INVALID',
+      message: expect.stringContaining('not a readable tar archive'),
+    })
   })
 })
 

@@ -241,16 +241,27 @@ function expandsBeyond(max: number): BatonError {
 }
 
 function tooManyEntries(max: number): BatonError {
-  return new BatonError('BATON_TOO_LARGE', `the archive holds more than ${max} entries (files, directories and links)`, {
-    hint: 'push fewer files (bundle them), or start the daemon with a higher --max-artifact-entries',
-  })
+  return new BatonError(
+    'BATON_TOO_LARGE',
+    `the archive holds more than ${max} entries (files, directories and links)`,
+    {
+      hint: 'push fewer files (bundle them), or start the daemon with a higher --max-artifact-entries',
+    },
+  )
 }
 
 /** Checks every header first; unpacks only an archive whose every entry passed. */
 async function unpackChecked(archive: string, staging: string, limits: ArtifactLimits | undefined): Promise<void> {
   await scanHeaders(archive, limits)
   try {
-    await extract({ file: archive, cwd: staging, strict: true, preserveOwner: false, maxDecompressionRatio: Infinity, maxReadSize: COMPRESSED_READ_BYTES })
+    await extract({
+      file: archive,
+      cwd: staging,
+      strict: true,
+      preserveOwner: false,
+      maxDecompressionRatio: Infinity,
+      maxReadSize: COMPRESSED_READ_BYTES,
+    })
   } catch (e) {
     if (isBatonError(e)) throw e
     // node-tar refuses to write through a symlink the archive itself created.

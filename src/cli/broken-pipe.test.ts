@@ -39,18 +39,24 @@ async function startApi(): Promise<string> {
 }
 
 describe('a reader that goes away (baton logs POD | head)', () => {
-  it.each([[['logs', 'web-abc-1']], [['logs', 'web-abc-1', '-f']]])('ends `baton %j` quietly, as kubectl does (SIGPIPE: 141)', async (args: string[]) => {
-    const url = await startApi()
-    const child = spawn(process.execPath, [BIN, ...args, '--server', url, '--token', TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stderr = ''
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    // `head -1`: read the first chunk, then close the pipe.
-    child.stdout.once('data', () => child.stdout.destroy())
-    const code = await new Promise<number | null>((resolve) => {
-      const kill = setTimeout(() => child.kill('SIGKILL'), 30_000)
-      child.on('close', (c) => (clearTimeout(kill), resolve(c)))
-    })
-    expect(stderr).toBe('')
-    expect(code).toBe(141)
-  }, 40_000)
+  it.each([[['logs', 'web-abc-1']], [['logs', 'web-abc-1', '-f']]])(
+    'ends `baton %j` quietly, as kubectl does (SIGPIPE: 141)',
+    async (args: string[]) => {
+      const url = await startApi()
+      const child = spawn(process.execPath, [BIN, ...args, '--server', url, '--token', TOKEN], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stderr = ''
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      // `head -1`: read the first chunk, then close the pipe.
+      child.stdout.once('data', () => child.stdout.destroy())
+      const code = await new Promise<number | null>((resolve) => {
+        const kill = setTimeout(() => child.kill('SIGKILL'), 30_000)
+        child.on('close', (c) => (clearTimeout(kill), resolve(c)))
+      })
+      expect(stderr).toBe('')
+      expect(code).toBe(141)
+    },
+    40_000,
+  )
 })

@@ -10,9 +10,27 @@ import { aDeployment, aPod, ts } from './testing/builders.ts'
 describe('threeWayMerge', () => {
   it.each([
     { name: 'keeps a live field no manifest set', live: { replicas: 5 }, last: {}, desired: {}, want: { replicas: 5 } },
-    { name: 'the new manifest wins', live: { replicas: 5 }, last: { replicas: 3 }, desired: { replicas: 2 }, want: { replicas: 2 } },
-    { name: 'removes a field the user dropped', live: { paused: true, a: 1 }, last: { paused: true }, desired: {}, want: { a: 1 } },
-    { name: 'merges nested objects', live: { s: { a: 1, b: 2 } }, last: { s: { a: 1 } }, desired: { s: { a: 9 } }, want: { s: { a: 9, b: 2 } } },
+    {
+      name: 'the new manifest wins',
+      live: { replicas: 5 },
+      last: { replicas: 3 },
+      desired: { replicas: 2 },
+      want: { replicas: 2 },
+    },
+    {
+      name: 'removes a field the user dropped',
+      live: { paused: true, a: 1 },
+      last: { paused: true },
+      desired: {},
+      want: { a: 1 },
+    },
+    {
+      name: 'merges nested objects',
+      live: { s: { a: 1, b: 2 } },
+      last: { s: { a: 1 } },
+      desired: { s: { a: 9 } },
+      want: { s: { a: 9, b: 2 } },
+    },
     { name: 'replaces lists', live: { c: [1, 2] }, last: { c: [1, 2] }, desired: { c: [3] }, want: { c: [3] } },
   ])('$name', ({ live, last, desired, want }) => expect(threeWayMerge(live, last, desired)).toEqual(want))
 })
@@ -22,13 +40,46 @@ describe('resolveConnection', () => {
     '/data/daemon.json': JSON.stringify({ pid: 42, url: 'http://127.0.0.1:7171', version: '0.1.0' }),
     '/data/token': 'file-token\n',
   }
-  const sources = (env: Record<string, string | undefined>) => ({ env: (n: string) => env[n], readFile: (p: string) => files[p] })
+  const sources = (env: Record<string, string | undefined>) => ({
+    env: (n: string) => env[n],
+    readFile: (p: string) => files[p],
+  })
   it.each([
-    { name: 'the daemon files in the data dir', flags: { dataDir: '/data' }, env: {}, server: 'http://127.0.0.1:7171', token: 'file-token' },
-    { name: 'BATON_HOME', flags: {}, env: { BATON_HOME: '/data' }, server: 'http://127.0.0.1:7171', token: 'file-token' },
-    { name: 'env over files', flags: { dataDir: '/data' }, env: { BATON_SERVER: 'h:1', BATON_TOKEN: 'env' }, server: 'http://h:1', token: 'env' },
-    { name: 'flags over env', flags: { dataDir: '/data', server: 'http://x:2/', token: 'flag' }, env: { BATON_TOKEN: 'env' }, server: 'http://x:2', token: 'flag' },
-    { name: 'the default address without files', flags: { dataDir: '/empty' }, env: {}, server: 'http://127.0.0.1:7070', token: undefined },
+    {
+      name: 'the daemon files in the data dir',
+      flags: { dataDir: '/data' },
+      env: {},
+      server: 'http://127.0.0.1:7171',
+      token: 'file-token',
+    },
+    {
+      name: 'BATON_HOME',
+      flags: {},
+      env: { BATON_HOME: '/data' },
+      server: 'http://127.0.0.1:7171',
+      token: 'file-token',
+    },
+    {
+      name: 'env over files',
+      flags: { dataDir: '/data' },
+      env: { BATON_SERVER: 'h:1', BATON_TOKEN: 'env' },
+      server: 'http://h:1',
+      token: 'env',
+    },
+    {
+      name: 'flags over env',
+      flags: { dataDir: '/data', server: 'http://x:2/', token: 'flag' },
+      env: { BATON_TOKEN: 'env' },
+      server: 'http://x:2',
+      token: 'flag',
+    },
+    {
+      name: 'the default address without files',
+      flags: { dataDir: '/empty' },
+      env: {},
+      server: 'http://127.0.0.1:7070',
+      token: undefined,
+    },
   ])('$name', ({ flags, env, server, token }) => {
     const c = resolveConnection(flags, sources(env))
     expect(c.server).toBe(server)

@@ -6,16 +6,31 @@
  */
 import { ApiClient, type Transport } from '../client/api-client.ts'
 
-export { ApiClient, ServerError, type ListQuery, type LogQuery, type Scale, type Transport, type WatchEvent } from '../client/api-client.ts'
+export {
+  ApiClient,
+  ServerError,
+  type ListQuery,
+  type LogQuery,
+  type Scale,
+  type Transport,
+  type WatchEvent,
+} from '../client/api-client.ts'
 export { listAndWatch, type ListWatchEvent, watchResuming } from '../client/list-and-watch.ts'
 
 /** `onWarning` gets each distinct warning the API sends once per client, as kubectl prints it. */
-export function cliClient(server: string, token: string | undefined, transport?: Transport, onWarning?: (line: string) => void): ApiClient {
+export function cliClient(
+  server: string,
+  token: string | undefined,
+  transport?: Transport,
+  onWarning?: (line: string) => void,
+): ApiClient {
   const seen = new Set<string>()
-  const warn = onWarning && ((text: string) => {
-    if (seen.has(text)) return
-    seen.add(text)
-    onWarning(`Warning: ${text}\n`)
-  })
+  const warn =
+    onWarning &&
+    ((text: string) => {
+      if (seen.has(text)) return
+      seen.add(text)
+      onWarning(`Warning: ${text}\n`)
+    })
   return new ApiClient({ server, token, ...(transport ? { transport } : {}), ...(warn ? { onWarning: warn } : {}) })
 }

@@ -83,6 +83,7 @@ export const bool = (v: unknown): boolean => v === true || v === 'true'
 export function countFlag(v: unknown, flag: string): number | undefined {
   if (v === undefined) return undefined
   const n = Number(v)
-  if (v === '' || !Number.isInteger(n) || n < 0) throw usageError(`--${flag} must be a non-negative integer, not "${String(v)}"`)
+  if (v === '' || !Number.isInteger(n) || n < 0)
+    throw usageError(`--${flag} must be a non-negative integer, not "${String(v)}"`)
   return n
 }

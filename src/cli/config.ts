@@ -6,7 +6,14 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { DATA_FILES, DEFAULT_API_HOST, DEFAULT_API_PORT, defaultDataDir, envValue, resolveDataDir } from '../platform/env.ts'
+import {
+  DATA_FILES,
+  DEFAULT_API_HOST,
+  DEFAULT_API_PORT,
+  defaultDataDir,
+  envValue,
+  resolveDataDir,
+} from '../platform/env.ts'
 
 export interface ConnectionFlags {
   server?: string
@@ -56,7 +63,8 @@ export function readDaemonInfo(dataDir: string, sources: ConfigSources = systemS
   if (text === undefined) return undefined
   try {
     const info = JSON.parse(text) as { pid?: unknown; address?: unknown; url?: unknown }
-    const address = typeof info.address === 'string' ? info.address : typeof info.url === 'string' ? info.url : undefined
+    const address =
+      typeof info.address === 'string' ? info.address : typeof info.url === 'string' ? info.url : undefined
     return typeof info.pid === 'number' && address ? { pid: info.pid, address } : undefined
   } catch {
     return undefined
@@ -66,7 +74,10 @@ export function readDaemonInfo(dataDir: string, sources: ConfigSources = systemS
 export function resolveConnection(flags: ConnectionFlags, sources: ConfigSources = systemSources): Connection {
   const dataDir = resolveDataDir(flags.dataDir ?? sources.env('BATON_HOME') ?? defaultDataDir(sources.env))
   const address =
-    flags.server ?? sources.env('BATON_SERVER') ?? readDaemonInfo(dataDir, sources)?.address ?? `${DEFAULT_API_HOST}:${DEFAULT_API_PORT}`
+    flags.server ??
+    sources.env('BATON_SERVER') ??
+    readDaemonInfo(dataDir, sources)?.address ??
+    `${DEFAULT_API_HOST}:${DEFAULT_API_PORT}`
   const token = flags.token ?? sources.env('BATON_TOKEN') ?? sources.readFile(join(dataDir, DATA_FILES.token))?.trim()
   return { server: normalizeServer(address), token: token || undefined, dataDir }
 }

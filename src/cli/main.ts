@@ -58,7 +58,9 @@ export function formatError(err: unknown, verbose: boolean): string {
     return `error: ${e.message}\n${verbose && e.stack ? e.stack + '\n' : ''}`
   }
   let text =
-    err instanceof ServerError ? `Error from server (${SERVER_REASONS[err.code] ?? 'InternalError'}): ${err.message}\n` : `error: ${err.message}\n`
+    err instanceof ServerError
+      ? `Error from server (${SERVER_REASONS[err.code] ?? 'InternalError'}): ${err.message}\n`
+      : `error: ${err.message}\n`
   for (const c of (err as BatonError).causes) {
     const line = `* ${c.field}: ${c.message}`
     if (!err.message.includes(line)) text += `${line}\n`
@@ -85,9 +87,15 @@ function buildProgram(
   const program = new Command('baton')
     .description('Zero-downtime rolling deployments with Kubernetes semantics, on one machine')
     .option('-n, --namespace <namespace>', 'The namespace scope for this request')
-    .option('--server <url>', 'The address of the Baton API (default: from <data-dir>/daemon.json, else http://127.0.0.1:7070)')
+    .option(
+      '--server <url>',
+      'The address of the Baton API (default: from <data-dir>/daemon.json, else http://127.0.0.1:7070)',
+    )
     .option('--token <token>', 'The API token (default: <data-dir>/token)')
-    .option('--data-dir <dir>', 'The daemon data directory (default: $BATON_HOME, else /var/lib/baton for root, else ~/.local/share/baton)')
+    .option(
+      '--data-dir <dir>',
+      'The daemon data directory (default: $BATON_HOME, else /var/lib/baton for root, else ~/.local/share/baton)',
+    )
     .option('-v, --verbose', 'Print stack traces with errors')
     .exitOverride()
     .configureOutput({
@@ -106,7 +114,10 @@ function buildProgram(
       }
       parent = group
     }
-    const cmd = parent.command(spec.path[spec.path.length - 1]!).description(spec.summary).exitOverride()
+    const cmd = parent
+      .command(spec.path[spec.path.length - 1]!)
+      .description(spec.summary)
+      .exitOverride()
     if (spec.args) cmd.arguments(spec.args)
     cmd.usage(spec.usage)
     if (spec.examples) cmd.addHelpText('after', `\nExamples:\n${spec.examples}`)
@@ -116,7 +127,9 @@ function buildProgram(
       else cmd.option(f.flags, f.description)
     }
     cmd.action(async (...actionArgs: unknown[]) => {
-      const args = actionArgs.slice(0, -2).flatMap((a) => (Array.isArray(a) ? (a as string[]) : a === undefined ? [] : [String(a)]))
+      const args = actionArgs
+        .slice(0, -2)
+        .flatMap((a) => (Array.isArray(a) ? (a as string[]) : a === undefined ? [] : [String(a)]))
       await run(spec, cmd, args)
     })
   }
@@ -185,7 +198,8 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       return 1
     }
     deps.io.err.write(formatError(err, verbose))
-    if (isBatonError(err) && err.code === 'BATON_USAGE' && current) deps.io.err.write(usageText(current.cmd, current.spec))
+    if (isBatonError(err) && err.code === 'BATON_USAGE' && current)
+      deps.io.err.write(usageText(current.cmd, current.spec))
     return 1
   }
   return exitCode

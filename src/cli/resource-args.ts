@@ -49,7 +49,9 @@ function kindForArg(word: string): Kind | undefined {
 export function kindOrThrow(word: string): Kind {
   const kind = kindForArg(word)
   if (!kind) {
-    const known = Object.values(RESOURCES).map((r) => r.plural).join(', ')
+    const known = Object.values(RESOURCES)
+      .map((r) => r.plural)
+      .join(', ')
     throw usageError(`the server doesn't have a resource type "${word}"`, `Known types: ${known}`)
   }
   return kind
@@ -60,7 +62,8 @@ function kindsOf(word: string): Kind[] {
 }
 
 export function parseResourceArgs(args: readonly string[]): ResourceArgs {
-  if (args.length === 0) throw usageError('you must specify the type of resource', 'e.g. `baton get deployments` or `baton get deploy/web`')
+  if (args.length === 0)
+    throw usageError('you must specify the type of resource', 'e.g. `baton get deployments` or `baton get deploy/web`')
   if (args.every((a) => a.includes('/'))) {
     return {
       kinds: [],
@@ -72,22 +75,29 @@ export function parseResourceArgs(args: readonly string[]): ResourceArgs {
     }
   }
   if (args.slice(1).some((a) => a.includes('/'))) {
-    throw usageError('there is no need to specify a resource type as a separate argument when passing arguments in resource/name form')
+    throw usageError(
+      'there is no need to specify a resource type as a separate argument when passing arguments in resource/name form',
+    )
   }
   const [first = '', ...names] = args
   const kinds = kindsOf(first)
   if (names.length === 0) return { kinds, refs: [] }
-  if (first.split(',').includes('all')) throw usageError('names cannot be given with "all"', 'Name the types, e.g. deploy,svc web')
+  if (first.split(',').includes('all'))
+    throw usageError('names cannot be given with "all"', 'Name the types, e.g. deploy,svc web')
   return { kinds: [], refs: kinds.flatMap((kind) => names.map((name) => ({ kind, name }))) }
 }
 
 /** Exactly one object (`scale`, `rollout status`, `set image`): "TYPE NAME" or "TYPE/NAME". */
 export function parseSingleRef(args: readonly string[], allowed?: readonly Kind[]): ResourceRef {
   const { refs } = parseResourceArgs(args)
-  if (refs.length !== 1) throw usageError('exactly one resource is required, as TYPE NAME or TYPE/NAME', 'e.g. deployment/web')
+  if (refs.length !== 1)
+    throw usageError('exactly one resource is required, as TYPE NAME or TYPE/NAME', 'e.g. deployment/web')
   const ref = refs[0]!
   if (allowed && !allowed.includes(ref.kind)) {
-    throw usageError(`${RESOURCES[ref.kind].plural} are not supported here`, `Use one of: ${allowed.map((k) => RESOURCES[k].plural).join(', ')}`)
+    throw usageError(
+      `${RESOURCES[ref.kind].plural} are not supported here`,
+      `Use one of: ${allowed.map((k) => RESOURCES[k].plural).join(', ')}`,
+    )
   }
   return ref
 }

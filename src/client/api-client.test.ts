@@ -12,14 +12,27 @@ function answering(res: () => Response) {
   return { seen, transport }
 }
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
 describe('ApiClient errors', () => {
   it.each([
     {
       name: 'an API error body becomes a ServerError with its code, hint and causes',
-      res: () => json(422, { code: 'BATON_INVALID', message: 'Deployment "web" is invalid', hint: 'fix spec.replicas', details: { causes: [{ field: 'spec.replicas', message: 'must be >= 0' }] } }),
-      want: { code: 'BATON_INVALID', message: 'Deployment "web" is invalid', hint: 'fix spec.replicas', httpStatus: 422, causes: [{ field: 'spec.replicas', message: 'must be >= 0' }] },
+      res: () =>
+        json(422, {
+          code: 'BATON_INVALID',
+          message: 'Deployment "web" is invalid',
+          hint: 'fix spec.replicas',
+          details: { causes: [{ field: 'spec.replicas', message: 'must be >= 0' }] },
+        }),
+      want: {
+        code: 'BATON_INVALID',
+        message: 'Deployment "web" is invalid',
+        hint: 'fix spec.replicas',
+        httpStatus: 422,
+        causes: [{ field: 'spec.replicas', message: 'must be >= 0' }],
+      },
     },
     {
       name: 'a body that is not JSON becomes the message, under BATON_INTERNAL',
@@ -45,7 +58,11 @@ describe('ApiClient errors', () => {
 
   it('calls the 401 hook before throwing BATON_UNAUTHORIZED', async () => {
     const calls: string[] = []
-    const client = new ApiClient({ server: '', transport: answering(() => json(401, { code: 'BATON_UNAUTHORIZED', message: 'no session' })).transport, onUnauthorized: () => calls.push('signed out') })
+    const client = new ApiClient({
+      server: '',
+      transport: answering(() => json(401, { code: 'BATON_UNAUTHORIZED', message: 'no session' })).transport,
+      onUnauthorized: () => calls.push('signed out'),
+    })
     await expect(client.version()).rejects.toMatchObject({ code: 'BATON_UNAUTHORIZED' })
     expect(calls).toEqual(['signed out'])
   })
@@ -62,7 +79,12 @@ describe('ApiClient requests', () => {
 
   it("sends a page's own headers and cookies, to the page's origin", async () => {
     const t = answering(() => json(200, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' } }))
-    const client = new ApiClient({ server: '', headers: { 'x-baton-dashboard': '1' }, credentials: 'same-origin', transport: t.transport })
+    const client = new ApiClient({
+      server: '',
+      headers: { 'x-baton-dashboard': '1' },
+      credentials: 'same-origin',
+      transport: t.transport,
+    })
     await client.get('Deployment', 'default', 'web')
     expect(t.seen[0]!.url).toBe('/apis/apps/v1/namespaces/default/deployments/web')
     expect(t.seen[0]!.init.headers).toMatchObject({ 'x-baton-dashboard': '1', accept: 'application/json' })

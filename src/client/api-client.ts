@@ -94,13 +94,25 @@ export class ApiClient {
   }
 
   /** Sends a request; resolves to the response when it is 2xx, throws the server's error otherwise. */
-  async request(method: string, path: string, body?: BodyInit, contentType = 'application/json', signal?: AbortSignal): Promise<Response> {
+  async request(
+    method: string,
+    path: string,
+    body?: BodyInit,
+    contentType = 'application/json',
+    signal?: AbortSignal,
+  ): Promise<Response> {
     const headers: Record<string, string> = { ...this.#opts.headers, accept: 'application/json' }
     if (this.#opts.token) headers.authorization = `Bearer ${this.#opts.token}`
     if (body !== undefined) headers['content-type'] = contentType
     // A streamed body (an artifact push) is sent as it is produced: fetch needs duplex 'half' for it.
     const streamed = body instanceof ReadableStream ? { duplex: 'half' } : {}
-    const init = { method, headers, ...(body !== undefined ? { body } : {}), ...streamed, ...(signal ? { signal } : {}) } as RequestInit
+    const init = {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      ...streamed,
+      ...(signal ? { signal } : {}),
+    } as RequestInit
     if (this.#opts.credentials) init.credentials = this.#opts.credentials
     let res: Response
     try {
@@ -126,7 +138,11 @@ export class ApiClient {
       parsed = { message: text.trim() || `request failed with HTTP ${res.status}` }
     }
     const e = batonErrorFromBody(parsed, res.status)
-    throw new ServerError(e.code, e.message, { ...(e.hint !== undefined ? { hint: e.hint } : {}), httpStatus: e.httpStatus, causes: e.causes })
+    throw new ServerError(e.code, e.message, {
+      ...(e.hint !== undefined ? { hint: e.hint } : {}),
+      httpStatus: e.httpStatus,
+      causes: e.causes,
+    })
   }
 
   /** A JSON request and its JSON answer; `body` is serialised. */
@@ -140,25 +156,40 @@ export class ApiClient {
   }
 
   async list<K extends Kind>(kind: K, q: ListQuery = {}): Promise<{ items: KindMap[K][]; resourceVersion: string }> {
-    const path = resourcePath(kind, q.namespace) + query({ labelSelector: q.labelSelector, fieldSelector: q.fieldSelector })
+    const path =
+      resourcePath(kind, q.namespace) + query({ labelSelector: q.labelSelector, fieldSelector: q.fieldSelector })
     const res = await this.json<{ items: KindMap[K][]; metadata: { resourceVersion: string } }>('GET', path)
     return { items: res.items, resourceVersion: res.metadata.resourceVersion }
   }
 
   /** `dryRun`: admitted and warned about by the API, not stored (kubectl's --dry-run=server). */
   create<T extends KObject>(obj: T, opts: { dryRun?: boolean } = {}): Promise<T> {
-    return this.json('POST', resourcePath(obj.kind, obj.metadata.namespace ?? 'default') + query({ dryRun: opts.dryRun ? 'All' : undefined }), obj)
+    return this.json(
+      'POST',
+      resourcePath(obj.kind, obj.metadata.namespace ?? 'default') + query({ dryRun: opts.dryRun ? 'All' : undefined }),
+      obj,
+    )
   }
 
   update<T extends KObject>(obj: T, opts: { dryRun?: boolean } = {}): Promise<T> {
-    return this.json('PUT', resourcePath(obj.kind, obj.metadata.namespace ?? 'default', obj.metadata.name) + query({ dryRun: opts.dryRun ? 'All' : undefined }), obj)
+    return this.json(
+      'PUT',
+      resourcePath(obj.kind, obj.metadata.namespace ?? 'default', obj.metadata.name) +
+        query({ dryRun: opts.dryRun ? 'All' : undefined }),
+      obj,
+    )
   }
 
   patch<K extends Kind>(kind: K, namespace: string, name: string, patch: unknown): Promise<KindMap[K]> {
     return this.json('PATCH', resourcePath(kind, namespace, name), patch, 'application/merge-patch+json')
   }
 
-  delete<K extends Kind>(kind: K, namespace: string, name: string, opts: { propagationPolicy?: string; gracePeriodSeconds?: number } = {}): Promise<KindMap[K]> {
+  delete<K extends Kind>(
+    kind: K,
+    namespace: string,
+    name: string,
+    opts: { propagationPolicy?: string; gracePeriodSeconds?: number } = {},
+  ): Promise<KindMap[K]> {
     return this.json('DELETE', resourcePath(kind, namespace, name) + query(opts))
   }
 
@@ -167,7 +198,12 @@ export class ApiClient {
   }
 
   setScale(kind: Kind, namespace: string, name: string, replicas: number, resourceVersion?: string): Promise<Scale> {
-    const body = { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace, ...(resourceVersion ? { resourceVersion } : {}) }, spec: { replicas } }
+    const body = {
+      apiVersion: 'autoscaling/v1',
+      kind: 'Scale',
+      metadata: { name, namespace, ...(resourceVersion ? { resourceVersion } : {}) },
+      spec: { replicas },
+    }
     return this.json('PUT', `${resourcePath(kind, namespace, name)}/scale`, body)
   }
 
@@ -179,7 +215,13 @@ export class ApiClient {
   ): AsyncGenerator<WatchEvent<K>> {
     const path =
       resourcePath(kind, q.namespace) +
-      query({ watch: true, labelSelector: q.labelSelector, fieldSelector: q.fieldSelector, resourceVersion: q.resourceVersion, timeoutSeconds: q.timeoutSeconds })
+      query({
+        watch: true,
+        labelSelector: q.labelSelector,
+        fieldSelector: q.fieldSelector,
+        resourceVersion: q.resourceVersion,
+        timeoutSeconds: q.timeoutSeconds,
+      })
     const res = await this.request('GET', path, undefined, undefined, signal)
     for await (const line of lines(res, signal)) if (line.trim()) yield JSON.parse(line) as WatchEvent<K>
   }
@@ -193,9 +235,12 @@ export class ApiClient {
 
   /** Sends a .tar.gz, whole or as a stream (memory stays flat whatever its size). */
   push(ref: string, archive: Uint8Array | ReadableStream<Uint8Array>, force: boolean): Promise<ArtifactInfo> {
-    return this.request('POST', `/apis/baton.dev/v1/artifacts${query({ ref, force })}`, archive as BodyInit, 'application/gzip').then(
-      (r) => r.json() as Promise<ArtifactInfo>,
-    )
+    return this.request(
+      'POST',
+      `/apis/baton.dev/v1/artifacts${query({ ref, force })}`,
+      archive as BodyInit,
+      'application/gzip',
+    ).then((r) => r.json() as Promise<ArtifactInfo>)
   }
 
   async artifacts(): Promise<ArtifactInfo[]> {

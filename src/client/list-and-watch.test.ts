@@ -18,7 +18,11 @@ const TOKEN = 'list-and-watch-test'
  */
 function world(o: { historyLimit?: number; cutWatchesAfter?: number; token?: string } = {}) {
   const clock = new FakeClock(T0)
-  const store = createMemoryStore({ clock, ids: sequentialIds(), ...(o.historyLimit ? { historyLimit: o.historyLimit } : {}) })
+  const store = createMemoryStore({
+    clock,
+    ids: sequentialIds(),
+    ...(o.historyLimit ? { historyLimit: o.historyLimit } : {}),
+  })
   const app = createApiApp({ store, token: TOKEN, clock, version: '0.0.0-test' })
   const requests: string[] = []
   const transport: Transport = async (url, init) => {
@@ -49,9 +53,16 @@ function cut(body: ReadableStream<Uint8Array>, lines: number): ReadableStream<Ui
   })
 }
 
-const configMap = (name: string): ConfigMap => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: {} })
+const configMap = (name: string): ConfigMap => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: 'default' },
+  data: {},
+})
 const describeEvent = (ev: ListWatchEvent<'ConfigMap'>) =>
-  ev.type === 'SYNC' ? `SYNC ${ev.items.map((i) => i.metadata.name).join(',')}` : `${ev.type} ${ev.object.metadata.name}`
+  ev.type === 'SYNC'
+    ? `SYNC ${ev.items.map((i) => i.metadata.name).join(',')}`
+    : `${ev.type} ${ev.object.metadata.name}`
 
 let stores: ObjectStore[] = []
 afterEach(() => {

@@ -40,7 +40,8 @@ export interface ListAndWatchOptions {
   signal?: AbortSignal
 }
 
-const isAbort = (err: unknown, signal: AbortSignal | undefined) => signal?.aborted === true || (err as Error)?.name === 'AbortError'
+const isAbort = (err: unknown, signal: AbortSignal | undefined) =>
+  signal?.aborted === true || (err as Error)?.name === 'AbortError'
 
 /** Below undici's 300 s body timeout, with room for a slow answer. */
 export const WATCH_TIMEOUT_SECONDS = 240
@@ -52,7 +53,12 @@ export function isBrokenStream(err: unknown): boolean {
   return err instanceof TypeError && err.message === 'terminated'
 }
 
-export async function* listAndWatch<K extends Kind>(client: ApiClient, kind: K, q: ListQuery, opts: ListAndWatchOptions = {}): AsyncGenerator<ListWatchEvent<K>> {
+export async function* listAndWatch<K extends Kind>(
+  client: ApiClient,
+  kind: K,
+  q: ListQuery,
+  opts: ListAndWatchOptions = {},
+): AsyncGenerator<ListWatchEvent<K>> {
   const { signal } = opts
   let rv = opts.resourceVersion
   let brokenInARow = 0
@@ -66,7 +72,11 @@ export async function* listAndWatch<K extends Kind>(client: ApiClient, kind: K, 
       }
       let received = false
       try {
-        for await (const ev of client.watch(kind, { ...q, resourceVersion: rv, timeoutSeconds: WATCH_TIMEOUT_SECONDS }, signal)) {
+        for await (const ev of client.watch(
+          kind,
+          { ...q, resourceVersion: rv, timeoutSeconds: WATCH_TIMEOUT_SECONDS },
+          signal,
+        )) {
           received = true
           rv = ev.object.metadata.resourceVersion ?? rv
           yield ev
@@ -87,7 +97,12 @@ export async function* listAndWatch<K extends Kind>(client: ApiClient, kind: K, 
  * keeping a cache: a list after BATON_GONE comes out as one ADDED event per object, as a watch
  * without a resourceVersion begins.
  */
-export async function* watchResuming<K extends Kind>(client: ApiClient, kind: K, q: ListQuery, opts: ListAndWatchOptions = {}): AsyncGenerator<WatchEvent<K>> {
+export async function* watchResuming<K extends Kind>(
+  client: ApiClient,
+  kind: K,
+  q: ListQuery,
+  opts: ListAndWatchOptions = {},
+): AsyncGenerator<WatchEvent<K>> {
   for await (const ev of listAndWatch(client, kind, q, opts)) {
     if (ev.type !== 'SYNC') yield ev
     else for (const object of ev.items) yield { type: 'ADDED', object }

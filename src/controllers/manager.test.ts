@@ -45,7 +45,8 @@ describe('ControllerManager.metrics', () => {
     controllers.runUntilIdle()
     const text = controllers.metrics()
     controllers.stop()
-    const success = (name: string) => Number(new RegExp(`controller="${name}",result="success"\\} (\\d+)`).exec(text)?.[1])
+    const success = (name: string) =>
+      Number(new RegExp(`controller="${name}",result="success"\\} (\\d+)`).exec(text)?.[1])
     expect(text).toContain('# TYPE controller_runtime_reconcile_total counter')
     for (const name of ['deployment-controller', 'replicaset-controller', 'endpoints-controller']) {
       expect(text).toContain(`controller_runtime_reconcile_total{controller="${name}",result="error"} 0`)

@@ -95,12 +95,18 @@ export function resolveRuntime(dataDir: string, flag: string | undefined): Runti
   }
   const chosen = flag ?? recorded ?? 'process'
   if (!RUNTIMES.includes(chosen as RuntimeName)) {
-    throw new BatonError('BATON_USAGE', `invalid argument ${JSON.stringify(chosen)} for "--runtime" flag`, { hint: `Use one of: ${RUNTIMES.join(', ')}` })
+    throw new BatonError('BATON_USAGE', `invalid argument ${JSON.stringify(chosen)} for "--runtime" flag`, {
+      hint: `Use one of: ${RUNTIMES.join(', ')}`,
+    })
   }
   if (recorded !== undefined && recorded !== chosen) {
-    throw new BatonError('BATON_USAGE', `the data directory ${dataDir} runs its pods on the ${recorded} runtime, not ${chosen}`, {
-      hint: `Start it with --runtime ${recorded} (or without --runtime), or use another --data-dir for the ${chosen} runtime`,
-    })
+    throw new BatonError(
+      'BATON_USAGE',
+      `the data directory ${dataDir} runs its pods on the ${recorded} runtime, not ${chosen}`,
+      {
+        hint: `Start it with --runtime ${recorded} (or without --runtime), or use another --data-dir for the ${chosen} runtime`,
+      },
+    )
   }
   return chosen as RuntimeName
 }
@@ -151,7 +157,11 @@ async function startLocked(opts: DaemonOptions, lock: DataDirLock): Promise<Runn
   // The API port first: a port that is taken fails the start before a load balancer (a
   // detached process) is started for nothing. Until the app is ready, requests get a 503.
   let ready: ((req: Request) => Response | Promise<Response>) | undefined
-  const server = await listen((req) => (ready ? ready(req) : starting()), opts.host ?? DEFAULT_API_HOST, opts.port ?? DEFAULT_API_PORT)
+  const server = await listen(
+    (req) => (ready ? ready(req) : starting()),
+    opts.host ?? DEFAULT_API_HOST,
+    opts.port ?? DEFAULT_API_PORT,
+  )
   try {
     return await startServing(opts, lock, engine, server, token, store, artifacts, (fetch) => (ready = fetch))
   } catch (err) {
@@ -211,7 +221,12 @@ async function startServing(
     ids: randomIds,
     logger,
   })
-  const reaper = new EventReaper({ store, clock, logger, ...(opts.eventTtlMs !== undefined ? { ttlMs: opts.eventTtlMs } : {}) })
+  const reaper = new EventReaper({
+    store,
+    clock,
+    logger,
+    ...(opts.eventTtlMs !== undefined ? { ttlMs: opts.eventTtlMs } : {}),
+  })
   reaper.start()
 
   let resolveStopped!: () => void
@@ -225,7 +240,9 @@ async function startServing(
       reaper.stop()
       routes.stop()
       await agent.stop({ stopPods: o.all === true })
-      await proxy.stop({ shutdown: o.all === true }).catch((err: unknown) => logger.error('load balancer stop failed', { err }))
+      await proxy
+        .stop({ shutdown: o.all === true })
+        .catch((err: unknown) => logger.error('load balancer stop failed', { err }))
       store.close()
       rmSync(join(dataDir, DATA_FILES.daemon), { force: true })
       rmSync(join(dataDir, DATA_FILES.pid), { force: true })
@@ -266,18 +283,28 @@ async function startServing(
   serve(app.fetch)
   const addr = server.address() as AddressInfo
   const url = `http://${addr.address}:${addr.port}`
-  writeFileSync(join(dataDir, DATA_FILES.daemon), JSON.stringify({ pid: process.pid, url, version: BATON_VERSION }) + '\n')
+  writeFileSync(
+    join(dataDir, DATA_FILES.daemon),
+    JSON.stringify({ pid: process.pid, url, version: BATON_VERSION }) + '\n',
+  )
   logger.info('daemon started', { url, dataDir, pid: process.pid })
   return { url, token, stop, stopped }
 }
 
-function listen(fetch: (req: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
+function listen(
+  fetch: (req: Request) => Response | Promise<Response>,
+  hostname: string,
+  port: number,
+): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, hostname, port }, () => resolve(server))
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         new BatonError('BATON_INTERNAL', `the API cannot listen on ${hostname}:${port}: ${err.code ?? err.message}`, {
-          hint: err.code === 'EADDRINUSE' ? 'Another daemon runs there: stop it with `baton down`, or pass --port' : undefined,
+          hint:
+            err.code === 'EADDRINUSE'
+              ? 'Another daemon runs there: stop it with `baton down`, or pass --port'
+              : undefined,
           cause: err,
         }),
       ),

@@ -19,7 +19,12 @@ it('refuses a second holder with BATON_DATA_DIR_LOCKED naming the first one, unt
   const first = lockDataDir(dir, 'start the daemon')
   expect(readFileSync(join(dir, 'daemon.pid'), 'utf8').trim()).toBe(String(process.pid))
   expect(() => lockDataDir(dir, 'restore')).toThrow(
-    expect.objectContaining({ code: 'BATON_DATA_DIR_LOCKED', message: expect.stringContaining(`cannot restore: the data directory ${dir} is locked by another Baton process (pid ${process.pid})`) }),
+    expect.objectContaining({
+      code: 'BATON_DATA_DIR_LOCKED',
+      message: expect.stringContaining(
+        `cannot restore: the data directory ${dir} is locked by another Baton process (pid ${process.pid})`,
+      ),
+    }),
   )
   first.release()
   const second = lockDataDir(dir, 'start the daemon')

@@ -61,7 +61,9 @@ export function lockDataDir(dataDir: string, purpose: string): DataDirLock {
     throw new BatonError(
       'BATON_DATA_DIR_LOCKED',
       `cannot ${purpose}: the data directory ${dataDir} is locked by ${holder ? `another Baton process (pid ${holder})` : 'another Baton process'}`,
-      { hint: 'A daemon already runs on this directory: use it, stop it with `baton down`, or pass another --data-dir' },
+      {
+        hint: 'A daemon already runs on this directory: use it, stop it with `baton down`, or pass another --data-dir',
+      },
     )
   }
   const held = db

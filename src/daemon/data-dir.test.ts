@@ -48,8 +48,16 @@ it.each([
   { name: 'a new directory', make: () => {}, traces: [] as string[] },
   { name: 'an empty pods directory', make: (d: string) => mkdirSync(join(d, 'pods')), traces: [] as string[] },
   { name: 'a pod', make: (d: string) => mkdirSync(join(d, 'pods', 'uid-1'), { recursive: true }), traces: ['pods'] },
-  { name: 'an artifact', make: (d: string) => mkdirSync(join(d, 'artifacts', 'blobs'), { recursive: true }), traces: ['pushed artifacts'] },
-  { name: 'a load balancer', make: (d: string) => writeFileSync(join(d, 'proxy.json'), '{}'), traces: ['a load balancer'] },
+  {
+    name: 'an artifact',
+    make: (d: string) => mkdirSync(join(d, 'artifacts', 'blobs'), { recursive: true }),
+    traces: ['pushed artifacts'],
+  },
+  {
+    name: 'a load balancer',
+    make: (d: string) => writeFileSync(join(d, 'proxy.json'), '{}'),
+    traces: ['a load balancer'],
+  },
 ])('traces of earlier use: $name', ({ make, traces }) => {
   const dir = newDir()
   make(dir)

@@ -21,7 +21,11 @@ export function recordDataPlaneRestart(store: ObjectStore, clock: Clock, r: Rest
     store,
     clock,
     // An Event needs only a reference to its object; a ComponentStatus is not a stored kind.
-    { apiVersion: 'v1', kind: 'ComponentStatus', metadata: { name: LOAD_BALANCER_COMPONENT, namespace: 'default' } } as unknown as KObject,
+    {
+      apiVersion: 'v1',
+      kind: 'ComponentStatus',
+      metadata: { name: LOAD_BALANCER_COMPONENT, namespace: 'default' },
+    } as unknown as KObject,
     'Warning',
     DATA_PLANE_RESTARTED,
     `${r.message}; replaced by pid ${r.newPid}, serving again ${r.tookMs} ms after the failure was noticed`,

@@ -12,7 +12,11 @@ import type { LogSource } from '../server/ports.ts'
 import type { ObjectStore } from '../store/types.ts'
 import { BatonError } from '../errors/baton-error.ts'
 
-export function podLogSource(store: ObjectStore, dataDir: string, docker?: { engine: Engine; owner: string }): LogSource {
+export function podLogSource(
+  store: ObjectStore,
+  dataDir: string,
+  docker?: { engine: Engine; owner: string },
+): LogSource {
   return {
     read(namespace, pod, container, opts) {
       const obj = store.get('Pod', namespace, pod)

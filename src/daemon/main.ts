@@ -19,7 +19,10 @@ import { exitWithError } from './exit-with-error.ts'
 import { secureDataDir } from './data-dir.ts'
 
 const program = new Command('baton-daemon')
-  .option('--data-dir <dir>', 'Data directory (default $BATON_HOME, else /var/lib/baton for root, else $XDG_DATA_HOME/baton or ~/.local/share/baton)')
+  .option(
+    '--data-dir <dir>',
+    'Data directory (default $BATON_HOME, else /var/lib/baton for root, else $XDG_DATA_HOME/baton or ~/.local/share/baton)',
+  )
   .option('--host <host>', 'API listen address', DEFAULT_API_HOST)
   .option('--port <port>', 'API port', String(DEFAULT_API_PORT))
   .option('--service-host <host>', 'Listen address for services (default 127.0.0.1)')
@@ -27,15 +30,35 @@ const program = new Command('baton-daemon')
   .option('--max-replicas <n>', `Most replicas one workload may ask for (default ${DEFAULT_LIMITS.maxReplicas})`)
   .option('--max-pods <n>', `Most pods the node runs, as the kubelet's --max-pods (default ${DEFAULT_LIMITS.maxPods})`)
   .option('--max-request-body-bytes <n>', `Largest API request body (default ${DEFAULT_LIMITS.maxRequestBodyBytes})`)
-  .option('--max-artifact-upload-bytes <n>', `Largest artifact upload, compressed (default ${DEFAULT_LIMITS.maxArtifactUploadBytes})`)
+  .option(
+    '--max-artifact-upload-bytes <n>',
+    `Largest artifact upload, compressed (default ${DEFAULT_LIMITS.maxArtifactUploadBytes})`,
+  )
   .option('--max-artifact-bytes <n>', `Largest artifact once unpacked (default ${DEFAULT_LIMITS.maxArtifactBytes})`)
-  .option('--max-artifact-entries <n>', `Most files, directories and links in one artifact (default ${DEFAULT_LIMITS.maxArtifactEntries})`)
+  .option(
+    '--max-artifact-entries <n>',
+    `Most files, directories and links in one artifact (default ${DEFAULT_LIMITS.maxArtifactEntries})`,
+  )
   .option('--reset', 'Start over: move the state file aside and start with an empty store')
-  .option('--runtime <name>', 'How pods run: process or docker (the engine at $DOCKER_HOST); default: what the data dir ran last, else process')
+  .option(
+    '--runtime <name>',
+    'How pods run: process or docker (the engine at $DOCKER_HOST); default: what the data dir ran last, else process',
+  )
   .option('-v, --verbose', 'Debug logging')
   .parse()
 
-const o = program.opts<{ dataDir?: string; host: string; port: string; serviceHost?: string; eventTtl?: string; reset?: boolean; runtime?: string; verbose?: boolean } & Partial<Record<keyof Limits, string>>>()
+const o = program.opts<
+  {
+    dataDir?: string
+    host: string
+    port: string
+    serviceHost?: string
+    eventTtl?: string
+    reset?: boolean
+    runtime?: string
+    verbose?: boolean
+  } & Partial<Record<keyof Limits, string>>
+>()
 const logger = createLogger({ debug: o.verbose === true })
 // What the daemon creates in its data directory (the store, its WAL, logs, artifacts) is its
 // owner's alone; data-dir.ts closes what an earlier start left open.
@@ -54,7 +77,9 @@ function limitFlags(): Partial<Limits> {
     const n = Number(v)
     const flag = '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
     if (!Number.isSafeInteger(n) || n < 1) {
-      throw new BatonError('BATON_USAGE', `invalid argument "${v}" for "${flag}" flag: must be a positive integer`, { hint: `e.g. ${flag}=${DEFAULT_LIMITS[key]}` })
+      throw new BatonError('BATON_USAGE', `invalid argument "${v}" for "${flag}" flag: must be a positive integer`, {
+        hint: `e.g. ${flag}=${DEFAULT_LIMITS[key]}`,
+      })
     }
     out[key] = n
   }
@@ -64,7 +89,10 @@ function limitFlags(): Partial<Limits> {
 try {
   const limits = limitFlags()
   const eventTtlMs = o.eventTtl === undefined ? undefined : parseDuration(o.eventTtl, 'event-ttl')
-  if (eventTtlMs === 0) throw new BatonError('BATON_USAGE', 'invalid argument "0" for "--event-ttl" flag: Events need a positive TTL', { hint: 'Write a duration like 1h or 30m' })
+  if (eventTtlMs === 0)
+    throw new BatonError('BATON_USAGE', 'invalid argument "0" for "--event-ttl" flag: Events need a positive TTL', {
+      hint: 'Write a duration like 1h or 30m',
+    })
   const dataDir = resolveDataDir(o.dataDir)
   secureDataDir(dataDir)
   // The lock comes before the daemon's modules load: a second daemon refuses at once, and

@@ -31,7 +31,9 @@ try {
   const lock = lockDataDir(dataDir, action === 'restore' ? 'restore' : 'back up offline')
   try {
     const result =
-      action === 'restore' ? restoreStateFile(resolve(file), state, systemClock.now()) : await backupStateFile(state, resolve(file))
+      action === 'restore'
+        ? restoreStateFile(resolve(file), state, systemClock.now())
+        : await backupStateFile(state, resolve(file))
     process.stdout.write(JSON.stringify(result) + '\n')
   } finally {
     lock.release()

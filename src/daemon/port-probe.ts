@@ -20,14 +20,23 @@ export function bindError(host: string, port: number): Promise<string | undefine
 
 export function servicePortWarnings(serviceHost: string | undefined) {
   return async (svc: Service, previous: Service | undefined): Promise<string[]> => {
-    const before = new Set((previous ? serviceListenAddresses(previous, serviceHost) : []).map((a) => `${a.host}:${a.port}`))
+    const before = new Set(
+      (previous ? serviceListenAddresses(previous, serviceHost) : []).map((a) => `${a.host}:${a.port}`),
+    )
     const out: string[] = []
     for (const a of serviceListenAddresses(svc, serviceHost)) {
       if (before.has(`${a.host}:${a.port}`)) continue
       const code = await bindError(a.host, a.port)
       if (code === undefined) continue
-      const why = code === 'EADDRINUSE' ? 'is in use by another program' : code === 'EACCES' ? 'needs privileges the daemon does not have (EACCES)' : `cannot be opened (${code})`
-      out.push(`service/${svc.metadata.name}: ${a.field} ${a.port}: ${a.host}:${a.port} ${why}; the service will not answer there until that changes (see \`baton describe service ${svc.metadata.name}\`)`)
+      const why =
+        code === 'EADDRINUSE'
+          ? 'is in use by another program'
+          : code === 'EACCES'
+            ? 'needs privileges the daemon does not have (EACCES)'
+            : `cannot be opened (${code})`
+      out.push(
+        `service/${svc.metadata.name}: ${a.field} ${a.port}: ${a.host}:${a.port} ${why}; the service will not answer there until that changes (see \`baton describe service ${svc.metadata.name}\`)`,
+      )
     }
     return out
   }

@@ -40,7 +40,11 @@ describe('desiredRoutes', () => {
     },
     {
       name: 'NodePort also listens on its nodePort',
-      svc: aService({ name: 'web', ports: [{ name: 'http', port: 8000, targetPort: 'http', nodePort: 30080 }], type: 'NodePort' }),
+      svc: aService({
+        name: 'web',
+        ports: [{ name: 'http', port: 8000, targetPort: 'http', nodePort: 30080 }],
+        type: 'NodePort',
+      }),
       host: '127.0.0.1',
       want: ['127.0.0.1:8000', '127.0.0.1:30080'],
     },
@@ -61,7 +65,12 @@ describe('desiredRoutes', () => {
     const { routes, conflicts } = desiredRoutes([young, old], [], [])
     expect(routes.map((r) => r.service)).toEqual(['old'])
     expect(conflicts).toEqual([
-      { namespace: 'default', service: 'young', portName: 'http', message: '127.0.0.1:8000 is already used by service default/old' },
+      {
+        namespace: 'default',
+        service: 'young',
+        portName: 'http',
+        message: '127.0.0.1:8000 is already used by service default/old',
+      },
     ])
   })
 

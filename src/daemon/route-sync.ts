@@ -45,7 +45,11 @@ export function proxyMode(sp: ServicePort): ProxyMode {
 }
 
 /** Ready replicas of one service port, from its Endpoints (pods give the revision label). */
-export function backendsFor(sp: ServicePort, ep: Endpoints | undefined, podsByUid: ReadonlyMap<string, Pod>): Backend[] {
+export function backendsFor(
+  sp: ServicePort,
+  ep: Endpoints | undefined,
+  podsByUid: ReadonlyMap<string, Pod>,
+): Backend[] {
   const out: Backend[] = []
   for (const subset of ep?.subsets ?? []) {
     const port = subset.ports?.find((p) => (p.name ?? '') === (sp.name ?? ''))
@@ -88,7 +92,12 @@ export function desiredRoutes(
     for (const sp of svc.spec.ports) {
       const portName = sp.name ? { portName: sp.name } : {}
       if (sp.protocol && sp.protocol !== 'TCP') {
-        conflicts.push({ namespace, service, ...portName, message: `protocol ${sp.protocol} is not supported by the load balancer` })
+        conflicts.push({
+          namespace,
+          service,
+          ...portName,
+          message: `protocol ${sp.protocol} is not supported by the load balancer`,
+        })
         continue
       }
       const ports = [sp.port]
@@ -205,7 +214,12 @@ export class RouteSyncer {
 
   table(): RouteTable {
     const s = this.#o.store
-    return desiredRoutes(s.list('Service').items, s.list('Endpoints').items, s.list('Pod').items, this.#o.defaultListenHost)
+    return desiredRoutes(
+      s.list('Service').items,
+      s.list('Endpoints').items,
+      s.list('Pod').items,
+      this.#o.defaultListenHost,
+    )
   }
 
   /** 0: a change, push soon (bursts coalesce); > 0: the periodic forced resync or a retry. */

@@ -27,7 +27,12 @@ async function daemon(runtime: string | undefined, dockerHost: string, recorded?
 
 describe('baton up --runtime', () => {
   it.each<[string, string | undefined, string, RegExp, string?]>([
-    ['an unknown runtime', 'kata', 'unix:///nonexistent.sock', /invalid argument "kata" for "--runtime" flag\nhint: Use one of: process, docker/],
+    [
+      'an unknown runtime',
+      'kata',
+      'unix:///nonexistent.sock',
+      /invalid argument "kata" for "--runtime" flag\nhint: Use one of: process, docker/,
+    ],
     [
       'docker with no engine at DOCKER_HOST',
       'docker',
@@ -42,7 +47,13 @@ describe('baton up --runtime', () => {
       'docker',
     ],
     // Without the flag the recorded runtime is used: docker, whose engine is not there.
-    ['no flag on a docker data dir when the engine is gone', undefined, 'unix:///nonexistent/docker.sock', /the Docker engine at .* does not answer/, 'docker'],
+    [
+      'no flag on a docker data dir when the engine is gone',
+      undefined,
+      'unix:///nonexistent/docker.sock',
+      /the Docker engine at .* does not answer/,
+      'docker',
+    ],
   ])('refuses %s, starting nothing', async (_name, runtime, dockerHost, message, recorded) => {
     const r = await daemon(runtime, dockerHost, recorded)
     expect(r.status).toBe(1)

@@ -23,7 +23,9 @@ let heldPort: number
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'baton-svc-ports-'))
   holder = net.createServer()
-  heldPort = await new Promise<number>((r) => holder.listen(0, '127.0.0.1', () => r((holder.address() as net.AddressInfo).port)))
+  heldPort = await new Promise<number>((r) =>
+    holder.listen(0, '127.0.0.1', () => r((holder.address() as net.AddressInfo).port)),
+  )
   daemon = await startDaemon({ dataDir, host: '127.0.0.1', port: 0, logger: silentLogger })
 }, 60_000)
 
@@ -44,14 +46,22 @@ afterAll(async () => {
 async function baton(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = ''
   let err = ''
-  const io: CliIO = { out: { write: (s: string) => (out += s) }, err: { write: (s: string) => (err += s) }, isTTY: false, readStdin: async () => '' }
+  const io: CliIO = {
+    out: { write: (s: string) => (out += s) },
+    err: { write: (s: string) => (err += s) },
+    isTTY: false,
+    readStdin: async () => '',
+  }
   const code = await runCli([...argv, '--server', daemon.url, '--token', daemon.token], { io })
   return { code, out, err }
 }
 
 function applyService(name: string, port: number): Promise<{ code: number; out: string; err: string }> {
   const file = join(dataDir, `${name}.yaml`)
-  writeFileSync(file, `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec:\n  selector: {app: ${name}}\n  ports: [{name: http, port: ${port}, targetPort: 8080}]\n`)
+  writeFileSync(
+    file,
+    `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec:\n  selector: {app: ${name}}\n  ports: [{name: http, port: ${port}, targetPort: 8080}]\n`,
+  )
   return baton('apply', '-f', file)
 }
 
@@ -60,7 +70,9 @@ describe('Service ports on a real daemon', () => {
     const apiPort = Number(new URL(daemon.url).port)
     const res = await applyService('onapi', apiPort)
     expect(res.code).toBe(1)
-    expect(res.err).toContain(`* spec.ports[0].port: Invalid value: ${apiPort}: provided port is already allocated: the Baton API and dashboard listens on 127.0.0.1:${apiPort}\n`)
+    expect(res.err).toContain(
+      `* spec.ports[0].port: Invalid value: ${apiPort}: provided port is already allocated: the Baton API and dashboard listens on 127.0.0.1:${apiPort}\n`,
+    )
   })
 
   it('warns at apply for a port another program holds, reports it on the Service, and recovers when it is free', async () => {
@@ -74,11 +86,19 @@ describe('Service ports on a real daemon', () => {
       const svc = JSON.parse((await baton('get', 'service', 'held', '-o', 'json')).out) as Service
       return svc.status?.conditions?.find((c) => c.type === 'Listening')
     }
-    await vi.waitFor(async () => expect(await listening()).toMatchObject({ status: 'False', reason: 'PortInUse' }), { timeout: 20_000, interval: 200 })
+    await vi.waitFor(async () => expect(await listening()).toMatchObject({ status: 'False', reason: 'PortInUse' }), {
+      timeout: 20_000,
+      interval: 200,
+    })
     const events = await baton('get', 'events')
-    expect(events.out).toMatch(new RegExp(`Warning +PortInUse +service/held +127\\.0\\.0\\.1:${heldPort} is in use by another program`))
+    expect(events.out).toMatch(
+      new RegExp(`Warning +PortInUse +service/held +127\\.0\\.0\\.1:${heldPort} is in use by another program`),
+    )
     await new Promise((r) => holder.close(r))
     // The load balancer tries again at its next resync (10 s).
-    await vi.waitFor(async () => expect(await listening()).toMatchObject({ status: 'True', reason: 'Listening' }), { timeout: 30_000, interval: 500 })
+    await vi.waitFor(async () => expect(await listening()).toMatchObject({ status: 'True', reason: 'Listening' }), {
+      timeout: 30_000,
+      interval: 500,
+    })
   }, 60_000)
 })

@@ -22,42 +22,90 @@ export const LISTENING_CONDITION = 'Listening'
 const SOURCE = { component: 'baton-load-balancer' }
 
 /** The condition a Service should carry, from the last table and push (pure). */
-export function listeningCondition(svc: Service, table: RouteTable, failures: readonly ListenFailure[]): Omit<ServiceCondition, 'lastTransitionTime'> {
+export function listeningCondition(
+  svc: Service,
+  table: RouteTable,
+  failures: readonly ListenFailure[],
+): Omit<ServiceCondition, 'lastTransitionTime'> {
   const ns = svc.metadata.namespace ?? 'default'
   const key = `${ns}/${svc.metadata.name}`
   const generation = svc.metadata.generation !== undefined ? { observedGeneration: svc.metadata.generation } : {}
   const failed = failures.filter((f) => f.service === key)
   if (failed.length > 0) {
     const inUse = failed.every((f) => /EADDRINUSE/.test(f.error))
-    const what = failed.map((f) => (/EADDRINUSE/.test(f.error) ? `${f.listen} is in use by another program` : `${f.listen}: ${f.error}`)).join('; ')
-    return { type: LISTENING_CONDITION, status: 'False', ...generation, reason: inUse ? 'PortInUse' : 'ListenFailed', message: `${what}; retried every 10 s` }
+    const what = failed
+      .map((f) => (/EADDRINUSE/.test(f.error) ? `${f.listen} is in use by another program` : `${f.listen}: ${f.error}`))
+      .join('; ')
+    return {
+      type: LISTENING_CONDITION,
+      status: 'False',
+      ...generation,
+      reason: inUse ? 'PortInUse' : 'ListenFailed',
+      message: `${what}; retried every 10 s`,
+    }
   }
   const conflicts = table.conflicts.filter((c) => c.namespace === ns && c.service === svc.metadata.name)
   if (conflicts.length > 0) {
-    const reason = conflicts.some((c) => c.message.includes('already used by service')) ? 'PortConflict' : 'ListenFailed'
-    return { type: LISTENING_CONDITION, status: 'False', ...generation, reason, message: conflicts.map((c) => c.message).join('; ') }
+    const reason = conflicts.some((c) => c.message.includes('already used by service'))
+      ? 'PortConflict'
+      : 'ListenFailed'
+    return {
+      type: LISTENING_CONDITION,
+      status: 'False',
+      ...generation,
+      reason,
+      message: conflicts.map((c) => c.message).join('; '),
+    }
   }
-  const listens = table.routes.filter((r) => r.namespace === ns && r.service === svc.metadata.name).map((r) => `${r.listen.host}:${r.listen.port}`)
-  return { type: LISTENING_CONDITION, status: 'True', ...generation, reason: 'Listening', message: `listening on ${listens.join(', ') || 'no address'}` }
+  const listens = table.routes
+    .filter((r) => r.namespace === ns && r.service === svc.metadata.name)
+    .map((r) => `${r.listen.host}:${r.listen.port}`)
+  return {
+    type: LISTENING_CONDITION,
+    status: 'True',
+    ...generation,
+    reason: 'Listening',
+    message: `listening on ${listens.join(', ') || 'no address'}`,
+  }
 }
 
 /** Writes each Service's `Listening` condition where it changed, with a Warning Event when it fails. */
-export function reportServiceListening(store: ObjectStore, clock: Clock, logger: Logger, table: RouteTable, failures: readonly ListenFailure[]): void {
+export function reportServiceListening(
+  store: ObjectStore,
+  clock: Clock,
+  logger: Logger,
+  table: RouteTable,
+  failures: readonly ListenFailure[],
+): void {
   for (const svc of store.list('Service').items) {
     const want = listeningCondition(svc, table, failures)
     const conditions = svc.status?.conditions ?? []
     const have = conditions.find((c) => c.type === LISTENING_CONDITION)
-    if (have && have.status === want.status && have.reason === want.reason && have.message === want.message && have.observedGeneration === want.observedGeneration) continue
-    const lastTransitionTime = have && have.status === want.status ? have.lastTransitionTime : formatTimestamp(clock.now())
+    if (
+      have &&
+      have.status === want.status &&
+      have.reason === want.reason &&
+      have.message === want.message &&
+      have.observedGeneration === want.observedGeneration
+    )
+      continue
+    const lastTransitionTime =
+      have && have.status === want.status ? have.lastTransitionTime : formatTimestamp(clock.now())
     const next: ServiceCondition = { ...want, ...(lastTransitionTime ? { lastTransitionTime } : {}) }
     try {
-      store.updateStatus<'Service'>({ ...svc, status: { ...svc.status, conditions: [...conditions.filter((c) => c !== have), next] } })
+      store.updateStatus<'Service'>({
+        ...svc,
+        status: { ...svc.status, conditions: [...conditions.filter((c) => c !== have), next] },
+      })
     } catch (err) {
       // A write in between (conflict) or a deleted Service: the next sync (at most one resync away) sees it again.
       if (!isBatonError(err)) logger.error('service status not written', { service: svc.metadata.name, err })
       continue
     }
-    if (want.status === 'False' && (have?.status !== 'False' || have.reason !== want.reason || have.message !== want.message)) {
+    if (
+      want.status === 'False' &&
+      (have?.status !== 'False' || have.reason !== want.reason || have.message !== want.message)
+    ) {
       recordEvent(store, clock, svc, 'Warning', want.reason, want.message, SOURCE)
     }
   }

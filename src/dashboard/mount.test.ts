@@ -37,7 +37,10 @@ afterEach(() => {
 
 const get = (path: string, headers: Record<string, string> = {}) => app.request(`${BASE}${path}`, { headers })
 const mint = async (): Promise<string> => {
-  const res = await app.request(`${BASE}${LOGIN_CODES_PATH}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } })
+  const res = await app.request(`${BASE}${LOGIN_CODES_PATH}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}` },
+  })
   expect(res.status).toBe(201)
   const body = (await res.json()) as { code: string; path: string }
   expect(body.path).toBe(`/ui/login?code=${body.code}`)
@@ -60,7 +63,10 @@ const login = async (): Promise<string> => {
 describe('one-time login codes', () => {
   it('are minted only with the API token', async () => {
     expect((await app.request(`${BASE}${LOGIN_CODES_PATH}`, { method: 'POST' })).status).toBe(401)
-    const wrong = await app.request(`${BASE}${LOGIN_CODES_PATH}`, { method: 'POST', headers: { authorization: 'Bearer nope' } })
+    const wrong = await app.request(`${BASE}${LOGIN_CODES_PATH}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer nope' },
+    })
     expect(wrong.status).toBe(401)
     expect(await mint()).toMatch(/^secret-/)
   })
@@ -99,7 +105,9 @@ describe('the session cookie', () => {
     expect((await get(deployments, { cookie })).status).toBe(401)
     expect((await get(deployments, { cookie: `${COOKIE}=forged`, [CSRF_HEADER]: '1' })).status).toBe(401)
     // Another daemon's port: the cookie is not this daemon's.
-    expect((await app.request(`http://127.0.0.1:7071${deployments}`, { headers: { cookie, [CSRF_HEADER]: '1' } })).status).toBe(401)
+    expect(
+      (await app.request(`http://127.0.0.1:7071${deployments}`, { headers: { cookie, [CSRF_HEADER]: '1' } })).status,
+    ).toBe(401)
   })
 
   it('finds the session among the other cookies a browser sends for 127.0.0.1', async () => {
@@ -129,7 +137,10 @@ describe('the session cookie', () => {
     const cookie = await login()
     const res = await app.request(`${BASE}/ui/logout`, { method: 'POST', headers: { cookie } })
     expect(res.status).toBe(200)
-    expect(setCookieParts(res.headers.get('set-cookie'))).toEqual({ pair: `${COOKIE}=`, attributes: ['HttpOnly', 'Max-Age=0', 'Path=/', 'SameSite=Strict'] })
+    expect(setCookieParts(res.headers.get('set-cookie'))).toEqual({
+      pair: `${COOKIE}=`,
+      attributes: ['HttpOnly', 'Max-Age=0', 'Path=/', 'SameSite=Strict'],
+    })
     expect((await get('/ui/', { cookie })).status).toBe(401)
     expect((await get(deployments, { cookie, [CSRF_HEADER]: '1' })).status).toBe(401)
   })
@@ -145,7 +156,10 @@ describe('requests from another origin', () => {
   const deployments = '/apis/apps/v1/namespaces/default/deployments'
   const others: Array<{ name: string; headers: Record<string, string> }> = [
     { name: 'another site', headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } },
-    { name: 'a replica on another port (same-site)', headers: { origin: 'http://127.0.0.1:8080', 'sec-fetch-site': 'same-site' } },
+    {
+      name: 'a replica on another port (same-site)',
+      headers: { origin: 'http://127.0.0.1:8080', 'sec-fetch-site': 'same-site' },
+    },
     { name: 'an Origin header alone', headers: { origin: 'http://127.0.0.1:8080' } },
     { name: 'Sec-Fetch-Site alone', headers: { 'sec-fetch-site': 'cross-site' } },
   ]
@@ -158,13 +172,20 @@ describe('requests from another origin', () => {
 
   it.each(others)('cannot sign the user out: $name', async ({ headers }) => {
     const cookie = await login()
-    await expectForbidden(await app.request(`${BASE}/ui/logout`, { method: 'POST', headers: { ...form, ...headers, cookie } }))
+    await expectForbidden(
+      await app.request(`${BASE}/ui/logout`, { method: 'POST', headers: { ...form, ...headers, cookie } }),
+    )
     expect((await get('/ui/', { cookie })).status).toBe(200)
   })
 
   it.each(others)('cannot mint a login code through the session: $name', async ({ headers }) => {
     const cookie = await login()
-    await expectForbidden(await app.request(`${BASE}${LOGIN_CODES_PATH}`, { method: 'POST', headers: { ...headers, cookie, [CSRF_HEADER]: '1' } }))
+    await expectForbidden(
+      await app.request(`${BASE}${LOGIN_CODES_PATH}`, {
+        method: 'POST',
+        headers: { ...headers, cookie, [CSRF_HEADER]: '1' },
+      }),
+    )
   })
 
   it.each(others)('cannot write objects through the session: $name', async ({ headers }) => {
@@ -183,7 +204,10 @@ describe('requests from another origin', () => {
     const same = { origin: BASE, 'sec-fetch-site': 'same-origin' }
     const cookie = await login()
     expect((await get(deployments, { cookie, [CSRF_HEADER]: '1', ...same })).status).toBe(200)
-    const minted = await app.request(`${BASE}${LOGIN_CODES_PATH}`, { method: 'POST', headers: { ...same, cookie, [CSRF_HEADER]: '1' } })
+    const minted = await app.request(`${BASE}${LOGIN_CODES_PATH}`, {
+      method: 'POST',
+      headers: { ...same, cookie, [CSRF_HEADER]: '1' },
+    })
     expect(minted.status).toBe(201)
     const created = await app.request(`${BASE}/api/v1/namespaces/default/configmaps`, {
       method: 'POST',
@@ -191,7 +215,9 @@ describe('requests from another origin', () => {
       body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }),
     })
     expect(created.status).toBe(201)
-    expect((await app.request(`${BASE}/ui/logout`, { method: 'POST', headers: { ...form, ...same, cookie } })).status).toBe(200)
+    expect(
+      (await app.request(`${BASE}/ui/logout`, { method: 'POST', headers: { ...form, ...same, cookie } })).status,
+    ).toBe(200)
     expect((await get('/ui/', { cookie })).status).toBe(401)
     // curl or the CLI: neither header, no browser cookie to abuse.
     const other = await login()

@@ -64,7 +64,11 @@ export function createDashboard(opts: DashboardOptions): DashboardMount & { sess
     return id && sessions.valid(id) ? id : undefined
   }
   const html = (c: Context, body: string, status: 200 | 401 | 503) =>
-    c.html(body, status, { ...SECURITY_HEADERS, 'cache-control': 'no-store', 'content-security-policy': CSP.replace("style-src 'self'", "style-src 'unsafe-inline'") })
+    c.html(body, status, {
+      ...SECURITY_HEADERS,
+      'cache-control': 'no-store',
+      'content-security-policy': CSP.replace("style-src 'self'", "style-src 'unsafe-inline'"),
+    })
 
   return {
     sessions,
@@ -83,7 +87,12 @@ export function createDashboard(opts: DashboardOptions): DashboardMount & { sess
       })
       app.get('/ui/login', (c) => {
         const id = sessions.exchange(c.req.query('code') ?? '')
-        if (id === undefined) return html(c, signedOutPage('This login link is not valid: it was already used, has expired, or was mistyped.'), 401)
+        if (id === undefined)
+          return html(
+            c,
+            signedOutPage('This login link is not valid: it was already used, has expired, or was mistyped.'),
+            401,
+          )
         setCookie(c, sessionCookieName(c.req.url), id, {
           path: '/',
           httpOnly: true,
@@ -107,7 +116,12 @@ export function createDashboard(opts: DashboardOptions): DashboardMount & { sess
       app.get('/ui/*', (c) => {
         if (sessionOf(c) === undefined) return html(c, signedOutPage('Sign in to see this daemon’s deployments.'), 401)
         bundle ??= loadBundle(assetsDir)
-        if (!bundle) return html(c, signedOutPage(`The dashboard is not built here (no ${assetsDir}index.html): run npm run build:ui.`), 503)
+        if (!bundle)
+          return html(
+            c,
+            signedOutPage(`The dashboard is not built here (no ${assetsDir}index.html): run npm run build:ui.`),
+            503,
+          )
         const rel = c.req.path.slice('/ui/'.length)
         const file = bundle.get(rel) ?? (/\.[a-z0-9]+$/i.test(rel) ? undefined : bundle.get('index.html'))
         if (!file) return c.text('not found', 404, SECURITY_HEADERS)
@@ -122,7 +136,10 @@ export function createDashboard(opts: DashboardOptions): DashboardMount & { sess
     mountGuarded(app: Hono) {
       app.post(LOGIN_CODES_PATH, (c) => {
         const { code, expiresAt } = sessions.mintCode()
-        return c.json({ code, path: `/ui/login?code=${encodeURIComponent(code)}`, expiresAt: new Date(expiresAt).toISOString() }, 201)
+        return c.json(
+          { code, path: `/ui/login?code=${encodeURIComponent(code)}`, expiresAt: new Date(expiresAt).toISOString() },
+          201,
+        )
       })
     },
   }

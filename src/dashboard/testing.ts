@@ -23,12 +23,24 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
 }
 
 /** Opens the one-time link in a new page and waits for the dashboard to render. */
-export async function signIn(browser: Browser, link: string, viewport: { width: number; height: number } = VIEWPORTS.desktop): Promise<Page> {
+export async function signIn(
+  browser: Browser,
+  link: string,
+  viewport: { width: number; height: number } = VIEWPORTS.desktop,
+): Promise<Page> {
   const context = await browser.newContext({ viewport })
   const page = await context.newPage()
   const errors: string[] = []
@@ -55,7 +67,8 @@ export function dotsByRevision(page: Page): Promise<Record<string, Record<string
     const out: Record<string, Record<string, number>> = {}
     for (const row of document.querySelectorAll<HTMLElement>('[data-revision]')) {
       const counts: Record<string, number> = {}
-      for (const dot of row.querySelectorAll<HTMLElement>('[data-state]')) counts[dot.dataset.state!] = (counts[dot.dataset.state!] ?? 0) + 1
+      for (const dot of row.querySelectorAll<HTMLElement>('[data-state]'))
+        counts[dot.dataset.state!] = (counts[dot.dataset.state!] ?? 0) + 1
       out[row.dataset.revision!] = counts
     }
     return out

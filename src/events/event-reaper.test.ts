@@ -16,7 +16,8 @@ function setup() {
   const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'))
   const store = createMemoryStore({ clock, ids: sequentialIds() })
   const d = store.create<'Deployment'>(aDeployment({ name: 'web' }))
-  const record = (message: string) => recorded(recordEvent(store, clock, d, 'Normal', 'ScalingReplicaSet', message, 'deployment-controller'))
+  const record = (message: string) =>
+    recorded(recordEvent(store, clock, d, 'Normal', 'ScalingReplicaSet', message, 'deployment-controller'))
   const messages = () =>
     store
       .list('Event')

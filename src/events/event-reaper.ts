@@ -49,7 +49,9 @@ export class EventReaper {
     this.ttlMs = opts.ttlMs ?? DEFAULT_EVENT_TTL_MS
     this.intervalMs = opts.intervalMs ?? DEFAULT_EVENT_SWEEP_MS
     if (!(this.ttlMs > 0) || !(this.intervalMs > 0)) {
-      throw new RangeError(`EventReaper needs a positive ttlMs and intervalMs, got ${this.ttlMs} and ${this.intervalMs}`)
+      throw new RangeError(
+        `EventReaper needs a positive ttlMs and intervalMs, got ${this.ttlMs} and ${this.intervalMs}`,
+      )
     }
     this.#store = opts.store
     this.#clock = opts.clock
@@ -73,7 +75,12 @@ export class EventReaper {
     const result: SweepResult = { deleted: 0, skipped: 0 }
     for (const ev of expired) {
       try {
-        this.#store.delete('Event', ev.namespace, ev.name, ev.resourceVersion !== undefined ? { resourceVersion: ev.resourceVersion } : {})
+        this.#store.delete(
+          'Event',
+          ev.namespace,
+          ev.name,
+          ev.resourceVersion !== undefined ? { resourceVersion: ev.resourceVersion } : {},
+        )
         result.deleted++
       } catch (err) {
         if (!isBatonError(err) || (err.code !== 'BATON_NOT_FOUND' && err.code !== 'BATON_CONFLICT')) throw err

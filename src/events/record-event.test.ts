@@ -16,11 +16,25 @@ describe('recordEvent', () => {
 
   it('creates a v1 Event about the object, from the source', () => {
     const { store, clock, d } = setup()
-    const ev = recordEvent(store, clock, d, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set busy-1 to 1', 'deployment-controller')
+    const ev = recordEvent(
+      store,
+      clock,
+      d,
+      'Normal',
+      'ScalingReplicaSet',
+      'Scaled up replica set busy-1 to 1',
+      'deployment-controller',
+    )
     expect(ev).toMatchObject({
       kind: 'Event',
       metadata: { namespace: 'default', name: expect.stringMatching(/^busy\.[0-9a-f]+$/) },
-      involvedObject: { kind: 'Deployment', name: 'busy', namespace: 'default', uid: d.metadata.uid, apiVersion: 'apps/v1' },
+      involvedObject: {
+        kind: 'Deployment',
+        name: 'busy',
+        namespace: 'default',
+        uid: d.metadata.uid,
+        apiVersion: 'apps/v1',
+      },
       type: 'Normal',
       reason: 'ScalingReplicaSet',
       source: { component: 'deployment-controller' },
@@ -53,7 +67,17 @@ describe('recordEvent', () => {
         .items.map((e) => `${e.message} x${e.count}`)
         .sort()
     const scale = (s: ReturnType<typeof setup>, n: number) =>
-      recorded(recordEvent(s.store, s.clock, s.d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set busy-1 to ${n}`, 'deployment-controller'))
+      recorded(
+        recordEvent(
+          s.store,
+          s.clock,
+          s.d,
+          'Normal',
+          'ScalingReplicaSet',
+          `Scaled up replica set busy-1 to ${n}`,
+          'deployment-controller',
+        ),
+      )
 
     it('records 9 distinct messages apart, then combines every further one into one Event', () => {
       const s = setup()
@@ -92,9 +116,33 @@ describe('recordEvent', () => {
       const s = setup()
       const other = s.store.create<'Deployment'>(aDeployment({ name: 'other' }))
       for (let n = 1; n <= 9; n++) scale(s, n)
-      recordEvent(s.store, s.clock, other, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set other-1 to 1', 'deployment-controller')
-      recordEvent(s.store, s.clock, s.d, 'Normal', 'DeploymentPaused', 'Deployment busy paused', 'deployment-controller')
-      recordEvent(s.store, s.clock, s.d, 'Warning', 'ScalingReplicaSet', 'Failed to scale busy-1', 'deployment-controller')
+      recordEvent(
+        s.store,
+        s.clock,
+        other,
+        'Normal',
+        'ScalingReplicaSet',
+        'Scaled up replica set other-1 to 1',
+        'deployment-controller',
+      )
+      recordEvent(
+        s.store,
+        s.clock,
+        s.d,
+        'Normal',
+        'DeploymentPaused',
+        'Deployment busy paused',
+        'deployment-controller',
+      )
+      recordEvent(
+        s.store,
+        s.clock,
+        s.d,
+        'Warning',
+        'ScalingReplicaSet',
+        'Failed to scale busy-1',
+        'deployment-controller',
+      )
       expect(messages(s.store).filter((m) => m.startsWith('(combined'))).toEqual([])
     })
   })
@@ -102,7 +150,8 @@ describe('recordEvent', () => {
   describe('spam filter (client-go EventSourceObjectSpamFilter)', () => {
     const created = (s: ReturnType<typeof setup>, n: number, source = 'replicaset-controller') =>
       recordEvent(s.store, s.clock, s.d, 'Normal', 'SuccessfulCreate', `Created pod: busy-1-${n}`, source)
-    const written = (s: ReturnType<typeof setup>) => s.store.list('Event').items.reduce((sum, e) => sum + (e.count ?? 1), 0)
+    const written = (s: ReturnType<typeof setup>) =>
+      s.store.list('Event').items.reduce((sum, e) => sum + (e.count ?? 1), 0)
 
     it('lets a source record 25 events about an object, then drops them until its bucket refills', () => {
       const s = setup()
@@ -125,14 +174,36 @@ describe('recordEvent', () => {
       expect(created(s, 26)).toBeUndefined()
       expect(created(s, 26, 'another-controller')).toBeDefined()
       const other = s.store.create<'Deployment'>(aDeployment({ name: 'other' }))
-      expect(recordEvent(s.store, s.clock, other, 'Normal', 'SuccessfulCreate', 'Created pod: other-1', 'replicaset-controller')).toBeDefined()
+      expect(
+        recordEvent(
+          s.store,
+          s.clock,
+          other,
+          'Normal',
+          'SuccessfulCreate',
+          'Created pod: other-1',
+          'replicaset-controller',
+        ),
+      ).toBeDefined()
     })
   })
 
   it('with the limits lifted (the rollout preview), every event is written apart and in full', () => {
     const s = setup()
-    configureEventCorrelation(s.store, { spamBurst: Number.POSITIVE_INFINITY, aggregateMaxEvents: Number.POSITIVE_INFINITY })
-    for (let n = 1; n <= 40; n++) recordEvent(s.store, s.clock, s.d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set busy-1 to ${n}`, 'deployment-controller')
+    configureEventCorrelation(s.store, {
+      spamBurst: Number.POSITIVE_INFINITY,
+      aggregateMaxEvents: Number.POSITIVE_INFINITY,
+    })
+    for (let n = 1; n <= 40; n++)
+      recordEvent(
+        s.store,
+        s.clock,
+        s.d,
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled up replica set busy-1 to ${n}`,
+        'deployment-controller',
+      )
     const messages = s.store.list('Event').items.map((e) => e.message)
     expect(messages).toHaveLength(40)
     expect(messages.filter((m) => m.startsWith('(combined'))).toEqual([])

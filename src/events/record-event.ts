@@ -130,7 +130,12 @@ export function recordEvent(
     if (previous) {
       remember(c.seen, key, previousName)
       try {
-        return store.update<'Event'>({ ...previous, count: (previous.count ?? 1) + 1, lastTimestamp: now, message: text })
+        return store.update<'Event'>({
+          ...previous,
+          count: (previous.count ?? 1) + 1,
+          lastTimestamp: now,
+          message: text,
+        })
       } catch (err) {
         // A concurrent writer (or a deleted event) loses nothing important: record afresh.
         if (!isBatonError(err)) throw err
@@ -174,7 +179,12 @@ export function recordEvent(
  * similar key. client-go then drops an arbitrary message from the set to keep it below the
  * threshold; this drops the oldest, so the outcome is deterministic.
  */
-function aggregate(c: Correlator, similarKey: string, message: string, nowMs: number): { key: string; message: string } {
+function aggregate(
+  c: Correlator,
+  similarKey: string,
+  message: string,
+  nowMs: number,
+): { key: string; message: string } {
   let record = c.similar.get(similarKey)
   if (!record || nowMs - record.lastMs > AGGREGATE_INTERVAL_MS) record = { messages: new Set(), lastMs: nowMs }
   record.messages.add(message)

@@ -47,6 +47,7 @@ export function parseCriLine(line: string): LogRecord | undefined {
   // The kubelet accepts a record without a tag as a full line (older format); so do we.
   const tagText = c < 0 ? line.slice(b + 1) : line.slice(b + 1, c)
   if (stream !== 'stdout' && stream !== 'stderr') return undefined
-  if (tagText !== 'F' && tagText !== 'P') return { time: line.slice(0, a), stream, tag: 'F', message: line.slice(b + 1) }
+  if (tagText !== 'F' && tagText !== 'P')
+    return { time: line.slice(0, a), stream, tag: 'F', message: line.slice(b + 1) }
   return { time: line.slice(0, a), stream, tag: tagText, message: c < 0 ? '' : line.slice(c + 1) }
 }

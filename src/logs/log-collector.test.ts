@@ -125,7 +125,9 @@ describe('LogCollector', () => {
     const app = instance(logs)
     for (let i = 0; i < 20; i++) writeSync(app.stdout, `line-${String(i).padStart(2, '0')}\n`)
     clock.advance(200)
-    const files = readdirSync(logsDir(podDir)).filter((f) => f.startsWith('web.log')).sort()
+    const files = readdirSync(logsDir(podDir))
+      .filter((f) => f.startsWith('web.log'))
+      .sort()
     expect(files).toEqual(['web.log', 'web.log.1', 'web.log.2'])
     expect(await collect(readLogs(podDir, 'web', { tail: 3 }))).toEqual(['line-17', 'line-18', 'line-19'])
   })
@@ -180,7 +182,12 @@ describe('LogCollector', () => {
   })
 
   it('punch mode: frees collected raw bytes while the app writes on, losing none', async () => {
-    const logs = new LogCollector({ clock: systemClock, periodMs: 10, reclaimBytes: 64 * 1024, maxBytes: 64 * 1024 * 1024 })
+    const logs = new LogCollector({
+      clock: systemClock,
+      periodMs: 10,
+      reclaimBytes: 64 * 1024,
+      maxBytes: 64 * 1024 * 1024,
+    })
     cleanups.push(() => logs.stop())
     const out = logs.startInstance(podDir, 'web', { previous: false })
     // 60 000 numbered lines of 7 bytes (420 kB) in 60 bursts, 2 ms apart: writes race the punches.
@@ -195,7 +202,10 @@ describe('LogCollector', () => {
     // The collector catches up on its own period; on a busy machine that can be after the app
     // ended, so wait for it (bounded) before looking at what it freed.
     const rawFile = rawLogFile(podDir, 'web', 'stdout')
-    await vi.waitFor(() => expect(statSync(rawFile).blocks * 512).toBeLessThan(420_000 / 2), { timeout: 10_000, interval: 20 })
+    await vi.waitFor(() => expect(statSync(rawFile).blocks * 512).toBeLessThan(420_000 / 2), {
+      timeout: 10_000,
+      interval: 20,
+    })
     const raw = statSync(rawFile)
     logs.finish(podDir, 'web')
     const got = await collect(readLogs(podDir, 'web'))
@@ -236,7 +246,14 @@ console.log(JSON.stringify({ app: app.pid }))
     )
     cleanups.push(() => alive(appPid) && process.kill(appPid, 'SIGKILL'))
     const logFile = path.join(logsDir(podDir), 'app.log')
-    await expect.poll(() => statSync(logFile, { throwIfNoEntry: false })?.size !== undefined && readFileSync(logFile, 'utf8').includes('tick 3'), { timeout: 10_000, interval: 20 }).toBe(true)
+    await expect
+      .poll(
+        () =>
+          statSync(logFile, { throwIfNoEntry: false })?.size !== undefined &&
+          readFileSync(logFile, 'utf8').includes('tick 3'),
+        { timeout: 10_000, interval: 20 },
+      )
+      .toBe(true)
     agent.kill('SIGKILL')
     await new Promise((r) => agent.once('exit', r))
     const collectedBefore = readFileSync(logFile, 'utf8')
@@ -254,7 +271,7 @@ console.log(JSON.stringify({ app: app.pid }))
     expect(got.at(-1)).toBe('done')
   })
 
-  it('readLogs --follow sees a live app\'s lines as they are collected, with increasing timestamps', async () => {
+  it("readLogs --follow sees a live app's lines as they are collected, with increasing timestamps", async () => {
     const logs = new LogCollector({ clock: systemClock, periodMs: 20 })
     cleanups.push(() => logs.stop())
     const out = logs.startInstance(podDir, 'app', { previous: false })

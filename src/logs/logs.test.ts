@@ -35,7 +35,10 @@ describe('cri format', () => {
   })
 
   it.each([
-    { line: '2026-11-21T20:57:00.1Z stdout F hello world', want: { stream: 'stdout', tag: 'F', message: 'hello world' } },
+    {
+      line: '2026-11-21T20:57:00.1Z stdout F hello world',
+      want: { stream: 'stdout', tag: 'F', message: 'hello world' },
+    },
     { line: '2026-11-21T20:57:00.1Z stderr P part', want: { stream: 'stderr', tag: 'P', message: 'part' } },
     { line: '2026-11-21T20:57:00.1Z stdout F ', want: { stream: 'stdout', tag: 'F', message: '' } },
     { line: '2026-11-21T20:57:00.1Z stdout old format', want: { stream: 'stdout', tag: 'F', message: 'old format' } },
@@ -89,7 +92,14 @@ describe('ContainerLogWriter', () => {
     expect(files).toEqual(['web.log', 'web.log.1', 'web.log.2'])
     for (const f of files) expect(readFileSync(path.join(logsDir(podDir), f)).length).toBeLessThanOrEqual(100)
     // 2 records per file: the 6 newest survive.
-    expect(await collect(readLogs(podDir, 'web'))).toEqual(['line-14', 'line-15', 'line-16', 'line-17', 'line-18', 'line-19'])
+    expect(await collect(readLogs(podDir, 'web'))).toEqual([
+      'line-14',
+      'line-15',
+      'line-16',
+      'line-17',
+      'line-18',
+      'line-19',
+    ])
     expect(await collect(readLogs(podDir, 'web', { tail: 3 }))).toEqual(['line-17', 'line-18', 'line-19'])
   })
 })

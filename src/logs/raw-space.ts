@@ -58,7 +58,9 @@ export class RawSpaceReclaimer {
       const child = spawn('fallocate', args, { stdio: ['ignore', 'ignore', 'pipe', fd] })
       child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
       child.once('error', (err) => fail(err.message))
-      child.once('close', (code) => (code === 0 ? resolve(true) : fail(stderr.trim() || `fallocate exited with ${code}`)))
+      child.once('close', (code) =>
+        code === 0 ? resolve(true) : fail(stderr.trim() || `fallocate exited with ${code}`),
+      )
     })
   }
 }

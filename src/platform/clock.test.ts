@@ -10,7 +10,10 @@ describe('FakeClock', () => {
     clock.advance(150)
     expect(seen).toEqual([['a', 100]])
     clock.advance(100)
-    expect(seen).toEqual([['a', 100], ['b', 200]])
+    expect(seen).toEqual([
+      ['a', 100],
+      ['b', 200],
+    ])
     expect(clock.now()).toBe(250)
   })
 

@@ -95,7 +95,11 @@ export function isTty(stream: { isTTY?: boolean }): boolean {
  * The figures are in docs/benchmarks.md ("Control plane", "CLI and daemon"). The load
  * balancer keeps V8's defaults: its throughput is the point.
  */
-export const DAEMON_V8_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--memory-saver-mode', '--heap-growing-percent=50']
+export const DAEMON_V8_FLAGS: readonly string[] = [
+  '--max-semi-space-size=1',
+  '--memory-saver-mode',
+  '--heap-growing-percent=50',
+]
 
 /**
  * The environment for a Node process Baton starts for itself (the daemon, the load balancer):

@@ -12,7 +12,9 @@ describe('createLogger', () => {
   it('writes one JSON record per line: time, level, message, base fields and fields', () => {
     const { logger, records } = capture()
     logger.with({ controller: 'c' }).info('synced', { key: 'default/web' })
-    expect(records()).toEqual([{ time: '1970-01-01T00:00:00.000Z', level: 'info', msg: 'synced', controller: 'c', key: 'default/web' }])
+    expect(records()).toEqual([
+      { time: '1970-01-01T00:00:00.000Z', level: 'info', msg: 'synced', controller: 'c', key: 'default/web' },
+    ])
   })
 
   it.each([
@@ -34,7 +36,10 @@ describe('createLogger', () => {
     {
       name: 'a cause chain, each cause serialised the same way',
       err: new Error('sync failed', { cause: new BatonError('BATON_CONFLICT', 'stale', { cause: 'a string cause' }) }),
-      want: { message: 'sync failed', cause: { name: 'BatonError', code: 'BATON_CONFLICT', stack: expect.any(String), cause: 'a string cause' } },
+      want: {
+        message: 'sync failed',
+        cause: { name: 'BatonError', code: 'BATON_CONFLICT', stack: expect.any(String), cause: 'a string cause' },
+      },
     },
   ])('serialises $name', ({ err, want }) => {
     const { logger, records } = capture()

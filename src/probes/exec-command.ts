@@ -34,7 +34,12 @@ export function execProbe(spec: ExecSpec, timeoutMs: number, clock: Clock): Prom
       env: spec.env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      ...(spec.wrap ? {} : { ...(spec.uid !== undefined ? { uid: spec.uid } : {}), ...(spec.gid !== undefined ? { gid: spec.gid } : {}) }),
+      ...(spec.wrap
+        ? {}
+        : {
+            ...(spec.uid !== undefined ? { uid: spec.uid } : {}),
+            ...(spec.gid !== undefined ? { gid: spec.gid } : {}),
+          }),
     })
     const finish = (o: ProbeOutcome) => {
       if (settled) return
@@ -54,9 +59,13 @@ export function execProbe(spec: ExecSpec, timeoutMs: number, clock: Clock): Prom
     child.once('close', (code, signal) => {
       if (code === 0) return finish({ ok: true, message: output.trim() })
       // A wrapper's shell reports a missing command as exit 127 where spawn reports ENOENT.
-      if (spec.wrap && code === 127 && /not found/.test(output)) return finish({ ok: false, message: `exec: "${file}": executable file not found in $PATH` })
+      if (spec.wrap && code === 127 && /not found/.test(output))
+        return finish({ ok: false, message: `exec: "${file}": executable file not found in $PATH` })
       const text = output.trim()
-      finish({ ok: false, message: text || `command ${JSON.stringify(spec.command)} exited with ${signal ?? `code ${code}`}` })
+      finish({
+        ok: false,
+        message: text || `command ${JSON.stringify(spec.command)} exited with ${signal ?? `code ${code}`}`,
+      })
     })
     const timer = clock.setTimeout(() => {
       killGroup(child.pid)

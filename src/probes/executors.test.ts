@@ -90,7 +90,10 @@ describe('httpGet', () => {
 
   it('fails with a clear message for a port the pod does not declare', async () => {
     const r = await handlerExecutor({ httpGet: { path: '/', port: 'metrics' } }, ctx({}))(1000)
-    expect(r).toEqual({ ok: false, message: 'port "metrics" is not a port of this pod (name a containerPort or its name)' })
+    expect(r).toEqual({
+      ok: false,
+      message: 'port "metrics" is not a port of this pod (name a containerPort or its name)',
+    })
   })
 })
 
@@ -112,8 +115,16 @@ describe('exec', () => {
 
   it.each([
     { name: 'exit 0 is success', command: ['sh', '-c', 'echo ok'], expected: { ok: true, message: 'ok' } },
-    { name: 'runs in the pod environment', command: ['sh', '-c', 'test "$GREETING" = hi'], expected: { ok: true, message: '' } },
-    { name: 'non-zero exit fails with the output', command: ['sh', '-c', 'echo broken >&2; exit 3'], expected: { ok: false, message: 'broken' } },
+    {
+      name: 'runs in the pod environment',
+      command: ['sh', '-c', 'test "$GREETING" = hi'],
+      expected: { ok: true, message: '' },
+    },
+    {
+      name: 'non-zero exit fails with the output',
+      command: ['sh', '-c', 'echo broken >&2; exit 3'],
+      expected: { ok: false, message: 'broken' },
+    },
     {
       name: 'a missing binary is a failure, not a crash',
       command: ['no-such-binary-xyz'],

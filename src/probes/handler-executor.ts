@@ -32,7 +32,11 @@ export function handlerExecutor(handler: Probe | LifecycleHandler, ctx: HandlerC
   const { clock } = ctx
   if (handler.exec) {
     const command = handler.exec.command
-    const user = { ...(ctx.uid !== undefined ? { uid: ctx.uid } : {}), ...(ctx.gid !== undefined ? { gid: ctx.gid } : {}), ...(ctx.wrap ? { wrap: ctx.wrap } : {}) }
+    const user = {
+      ...(ctx.uid !== undefined ? { uid: ctx.uid } : {}),
+      ...(ctx.gid !== undefined ? { gid: ctx.gid } : {}),
+      ...(ctx.wrap ? { wrap: ctx.wrap } : {}),
+    }
     return (timeoutMs) => execProbe({ command, cwd: ctx.cwd, env: ctx.env, ...user }, timeoutMs, clock)
   }
   if (handler.httpGet) {

@@ -37,7 +37,8 @@ export function probeRequest(t: HttpGetTarget): string | { error: string } {
     ['accept', 'Accept: */*'],
   ])
   for (const h of t.headers) {
-    if (/[\r\n:]/.test(h.name) || /[\r\n]/.test(h.value)) return { error: `invalid probe header ${JSON.stringify(h.name)}` }
+    if (/[\r\n:]/.test(h.name) || /[\r\n]/.test(h.value))
+      return { error: `invalid probe header ${JSON.stringify(h.name)}` }
     headers.set(h.name.toLowerCase(), `${h.name}: ${h.value}`)
   }
   if (/[\s]/.test(path)) return { error: `invalid probe path ${JSON.stringify(t.path)}` }
@@ -73,9 +74,15 @@ export function httpGetProbe(target: HttpGetTarget, timeoutMs: number, clock: Cl
       else finish({ ok: false, message: `HTTP probe failed with statuscode: ${status}` })
     })
     socket.once('end', () => finish({ ok: false, message: `Get "${url}": EOF` }))
-    socket.once('error', (err: NodeJS.ErrnoException) => finish({ ok: false, message: `Get "${url}": ${describeNetError(err, target)}` }))
+    socket.once('error', (err: NodeJS.ErrnoException) =>
+      finish({ ok: false, message: `Get "${url}": ${describeNetError(err, target)}` }),
+    )
     const timer = clock.setTimeout(
-      () => finish({ ok: false, message: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` }),
+      () =>
+        finish({
+          ok: false,
+          message: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
+        }),
       timeoutMs,
     )
   })

@@ -177,7 +177,10 @@ describe('ProbeRunner', () => {
 })
 
 describe('ContainerProbes', () => {
-  function probes(container: { startupProbe?: Probe; readinessProbe?: Probe; livenessProbe?: Probe }, answers: Partial<Record<ProbeKind, boolean[]>>) {
+  function probes(
+    container: { startupProbe?: Probe; readinessProbe?: Probe; livenessProbe?: Probe },
+    answers: Partial<Record<ProbeKind, boolean[]>>,
+  ) {
     const clock = new FakeClock(T0)
     const reports: ProbeReport[] = []
     const at: Partial<Record<ProbeKind, number[]>> = {}
@@ -198,7 +201,11 @@ describe('ContainerProbes', () => {
 
   it('runs no readiness or liveness probe before the startup probe succeeds', async () => {
     const { clock, cp, at } = probes(
-      { startupProbe: { periodSeconds: 1, failureThreshold: 10 }, readinessProbe: { periodSeconds: 1 }, livenessProbe: { periodSeconds: 1 } },
+      {
+        startupProbe: { periodSeconds: 1, failureThreshold: 10 },
+        readinessProbe: { periodSeconds: 1 },
+        livenessProbe: { periodSeconds: 1 },
+      },
       { startup: [false, false, true] },
     )
     await runUntil(clock, 1500)

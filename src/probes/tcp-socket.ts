@@ -20,7 +20,12 @@ export function tcpSocketProbe(host: string, port: number, timeoutMs: number, cl
       resolve(o)
     }
     socket.once('connect', () => finish({ ok: true, message: '' }))
-    socket.once('error', (err: NodeJS.ErrnoException) => finish({ ok: false, message: describeNetError(err, { host, port }) }))
-    const timer = clock.setTimeout(() => finish({ ok: false, message: `dial tcp ${host}:${port}: i/o timeout` }), timeoutMs)
+    socket.once('error', (err: NodeJS.ErrnoException) =>
+      finish({ ok: false, message: describeNetError(err, { host, port }) }),
+    )
+    const timer = clock.setTimeout(
+      () => finish({ ok: false, message: `dial tcp ${host}:${port}: i/o timeout` }),
+      timeoutMs,
+    )
   })
 }

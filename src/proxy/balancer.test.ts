@@ -7,7 +7,12 @@ describe('pickIndex', () => {
   it.each([
     { name: 'fewest in flight wins', items: load(3, 1, 2), cursor: 0, want: 1 },
     { name: 'ties go to the first at or after the cursor', items: load(0, 0, 0), cursor: 4, want: 1 },
-    { name: 'a busier replica after the cursor loses to an idle one before it', items: load(0, 5, 5), cursor: 1, want: 0 },
+    {
+      name: 'a busier replica after the cursor loses to an idle one before it',
+      items: load(0, 5, 5),
+      cursor: 1,
+      want: 0,
+    },
     { name: 'no replica', items: load(), cursor: 0, want: -1 },
   ])('least-outstanding: $name', ({ items, cursor, want }) => {
     expect(pickIndex(items, 'least-outstanding', cursor)).toBe(want)

@@ -78,10 +78,14 @@ export class ProxyClient implements LoadBalancerControl {
     try {
       answer = await this.#send(method, path, body === undefined ? undefined : JSON.stringify(body), timeoutMs)
     } catch (err) {
-      throw new BatonError('BATON_INTERNAL', `the load balancer process at ${this.address} did not answer ${method} ${path}`, {
-        hint: 'Check proxy.log in the data directory; the daemon replaces the proxy when it exits or stops answering.',
-        cause: err,
-      })
+      throw new BatonError(
+        'BATON_INTERNAL',
+        `the load balancer process at ${this.address} did not answer ${method} ${path}`,
+        {
+          hint: 'Check proxy.log in the data directory; the daemon replaces the proxy when it exits or stops answering.',
+          cause: err,
+        },
+      )
     }
     let json: unknown = {}
     try {
@@ -94,19 +98,28 @@ export class ProxyClient implements LoadBalancerControl {
   }
 
   /** One request, its whole answer read; rejects on a connection error or after timeoutMs. */
-  #send(method: string, path: string, body: string | undefined, timeoutMs: number): Promise<{ status: number; text: string }> {
+  #send(
+    method: string,
+    path: string,
+    body: string | undefined,
+    timeoutMs: number,
+  ): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { authorization: `Bearer ${this.#token}` }
       if (body !== undefined) {
         headers['content-type'] = 'application/json'
         headers['content-length'] = String(Buffer.byteLength(body))
       }
-      const req = request(this.address + path, { method, headers, agent: this.#agent, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
-        res.on('error', reject)
-      })
+      const req = request(
+        this.address + path,
+        { method, headers, agent: this.#agent, signal: AbortSignal.timeout(timeoutMs) },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+          res.on('error', reject)
+        },
+      )
       req.on('error', reject)
       req.end(body)
     })

@@ -83,7 +83,13 @@ export function clusterPlane(opts: ClusterOptions): Plane {
     })
 
   const spawn = (): ChildProcess => {
-    const w = fork(opts.exec, ['--data-dir', opts.dataDir, '--parent-pid', String(process.pid), ...(opts.workerArgs ?? [])])
+    const w = fork(opts.exec, [
+      '--data-dir',
+      opts.dataDir,
+      '--parent-pid',
+      String(process.pid),
+      ...(opts.workerArgs ?? []),
+    ])
     const st: WorkerState = { pending: new Map(), ready: false, queue: [] }
     workers.set(w, st)
     w.on('message', (m: Envelope) => {

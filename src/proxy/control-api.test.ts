@@ -29,7 +29,11 @@ describe('proxy control API', () => {
   ])('refuses $name with 401 BATON_UNAUTHORIZED', async ({ headers }) => {
     const res = await api().app.request('/v1/routes', { headers })
     expect(res.status).toBe(401)
-    expect(await res.json()).toMatchObject({ code: 'BATON_UNAUTHORIZED', message: 'missing or wrong proxy token', hint: expect.any(String) })
+    expect(await res.json()).toMatchObject({
+      code: 'BATON_UNAUTHORIZED',
+      message: 'missing or wrong proxy token',
+      hint: expect.any(String),
+    })
   })
 
   it('answers the token', async () => {
@@ -45,7 +49,11 @@ describe('proxy control API', () => {
     const { app, logged } = api()
     const res = await app.request(path, { method, headers: { ...auth, 'content-type': 'application/json' }, body })
     expect(res.status).toBe(400)
-    expect(await res.json()).toMatchObject({ code: 'BATON_BAD_REQUEST', hint: expect.any(String), details: { causes: [] } })
+    expect(await res.json()).toMatchObject({
+      code: 'BATON_BAD_REQUEST',
+      hint: expect.any(String),
+      details: { causes: [] },
+    })
     expect(logged()).toEqual([])
   })
 
@@ -63,7 +71,10 @@ describe('proxy control API', () => {
         level: 'error',
         msg: 'proxy control request failed',
         path: '/v1/metrics',
-        err: { code: 'BATON_INTERNAL', cause: { name: 'RangeError', stack: expect.stringContaining('control-api.test.ts') } },
+        err: {
+          code: 'BATON_INTERNAL',
+          cause: { name: 'RangeError', stack: expect.stringContaining('control-api.test.ts') },
+        },
       },
     ])
   })

@@ -44,7 +44,12 @@ export function controlApi(opts: ControlApiOptions): Hono {
   const app = new Hono()
   const logger = opts.logger ?? createLogger({}, { component: 'proxy' })
   const refuse = (c: Context) =>
-    answer(c, new BatonError('BATON_UNAUTHORIZED', 'missing or wrong proxy token', { hint: 'Send "Authorization: Bearer <token>" with the token in proxy.token in the data directory' }))
+    answer(
+      c,
+      new BatonError('BATON_UNAUTHORIZED', 'missing or wrong proxy token', {
+        hint: 'Send "Authorization: Bearer <token>" with the token in proxy.token in the data directory',
+      }),
+    )
   app.use(
     '*',
     bearerAuth({
@@ -57,10 +62,18 @@ export function controlApi(opts: ControlApiOptions): Hono {
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse()
     if (err instanceof ZodError || err instanceof SyntaxError) {
-      return answer(c, new BatonError('BATON_BAD_REQUEST', err.message, { hint: 'See src/proxy/control-api.ts for the request bodies' }))
+      return answer(
+        c,
+        new BatonError('BATON_BAD_REQUEST', err.message, {
+          hint: 'See src/proxy/control-api.ts for the request bodies',
+        }),
+      )
     }
     if (isBatonError(err) && err.httpStatus < 500) return answer(c, err)
-    const internal = new BatonError('BATON_INTERNAL', err.message, { hint: 'This is a bug in Baton; proxy.log in the data directory has the details', cause: err })
+    const internal = new BatonError('BATON_INTERNAL', err.message, {
+      hint: 'This is a bug in Baton; proxy.log in the data directory has the details',
+      cause: err,
+    })
     logger.error('proxy control request failed', { method: c.req.method, path: c.req.path, err: internal })
     return answer(c, internal)
   })
@@ -73,7 +86,11 @@ export function controlApi(opts: ControlApiOptions): Hono {
   app.get('/v1/pods/:uid/inflight', async (c) => c.json({ inflight: await opts.plane.inflight(c.req.param('uid')) }))
   app.post('/v1/pods/:uid/drain', async (c) => {
     const body = (await c.req.json()) as { deadlineMs?: unknown }
-    if (typeof body.deadlineMs !== 'number') return answer(c, new BatonError('BATON_BAD_REQUEST', 'deadlineMs must be a number', { hint: 'Send {"deadlineMs": <epoch ms>}' }))
+    if (typeof body.deadlineMs !== 'number')
+      return answer(
+        c,
+        new BatonError('BATON_BAD_REQUEST', 'deadlineMs must be a number', { hint: 'Send {"deadlineMs": <epoch ms>}' }),
+      )
     const cap = opts.now() + (opts.maxDrainWaitMs ?? 10 * 60_000)
     const drained = await opts.plane.waitDrained(c.req.param('uid'), Math.min(body.deadlineMs, cap))
     return c.json({ drained })

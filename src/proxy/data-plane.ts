@@ -74,7 +74,9 @@ export class DataPlane {
         pod.inflight--
         if (pod.routes === 0 && pod.inflight === 0) drain.check(pod.podUid, pods.get(pod.podUid))
       },
-      ...(this.#logger.debugEnabled ? { traceState: (t: ConnTransition) => this.#logger.debug('connection state changed', { ...t }) } : {}),
+      ...(this.#logger.debugEnabled
+        ? { traceState: (t: ConnTransition) => this.#logger.debug('connection state changed', { ...t }) }
+        : {}),
     }
     this.#scheduleSweep()
   }
@@ -107,7 +109,13 @@ export class DataPlane {
       // A listener still opening (an earlier push) is waited for, not opened twice.
       const l = this.#listeners.get(key)
       if (!l) opening.push(this.#open(key, rs))
-      else if (l.opening) opening.push(l.opening.then(() => undefined, () => undefined))
+      else if (l.opening)
+        opening.push(
+          l.opening.then(
+            () => undefined,
+            () => undefined,
+          ),
+        )
     }
     for (const ep of left) {
       if (ep.pod.routes === 0) {
@@ -223,7 +231,8 @@ export class DataPlane {
   /** Forgets pods long out of every route (and their figures), so rollouts do not grow memory. */
   #prunePods(now: number): void {
     for (const [uid, p] of this.#pods) {
-      if (p.routes === 0 && p.inflight === 0 && now - p.removedAtMs > DEFAULT_POD_METRICS_RETENTION_MS) this.#pods.delete(uid)
+      if (p.routes === 0 && p.inflight === 0 && now - p.removedAtMs > DEFAULT_POD_METRICS_RETENTION_MS)
+        this.#pods.delete(uid)
     }
   }
 }

@@ -49,9 +49,18 @@ function setUp(plane: RetiringPlane) {
   const clock = new FakeClock()
   const exits: number[] = []
   writeProxyFiles(dir, { pid: DEAD_PARENT, controlAddress: 'http://127.0.0.1:1', startedAtMs: 0, workers: 2 }, 't')
-  handOverWhenReplaced({ dataDir: dir, parentPid: DEAD_PARENT, plane, clock, logger: silentLogger, exit: () => exits.push(clock.now()), closeListeners: (fn) => fn() })
+  handOverWhenReplaced({
+    dataDir: dir,
+    parentPid: DEAD_PARENT,
+    plane,
+    clock,
+    logger: silentLogger,
+    exit: () => exits.push(clock.now()),
+    closeListeners: (fn) => fn(),
+  })
   // This test process stands in for the replacement: a live pid other than the parent.
-  const replace = () => writeProxyFiles(dir, { pid: process.pid, controlAddress: 'http://127.0.0.1:2', startedAtMs: 0, workers: 2 }, 't')
+  const replace = () =>
+    writeProxyFiles(dir, { pid: process.pid, controlAddress: 'http://127.0.0.1:2', startedAtMs: 0, workers: 2 }, 't')
   return { clock, exits, replace, startedAt: clock.now() }
 }
 

@@ -67,10 +67,15 @@ export function handOverWhenReplaced(o: HandOverOptions): void {
       clock.setTimeout(waitForReplacement, POLL_MS)
       return
     }
-    logger.info(successor ? 'proxy worker handing over to the replacement' : 'no replacement proxy appeared; proxy worker stops serving', {
-      successor,
-      orphanedMs: clock.now() - startedAt,
-    })
+    logger.info(
+      successor
+        ? 'proxy worker handing over to the replacement'
+        : 'no replacement proxy appeared; proxy worker stops serving',
+      {
+        successor,
+        orphanedMs: clock.now() - startedAt,
+      },
+    )
     ;(o.closeListeners ?? afterIo)(drain)
   }
   const drain = () => {
@@ -82,7 +87,9 @@ export function handOverWhenReplaced(o: HandOverOptions): void {
       if (since >= (o.idleCloseMs ?? HAND_OVER_IDLE_CLOSE_MS)) plane.closeIdle()
       if (plane.openConnections() === 0) return o.exit()
       if (since >= (o.drainMaxMs ?? HAND_OVER_DRAIN_MAX_MS)) {
-        logger.info('proxy worker drops the connections still open after the hand-over', { open: plane.openConnections() })
+        logger.info('proxy worker drops the connections still open after the hand-over', {
+          open: plane.openConnections(),
+        })
         plane.close()
         return o.exit()
       }

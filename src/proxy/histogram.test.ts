@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest'
 import { bucketOf, bucketRange, Histogram, mergeLatency } from './histogram.ts'
 
 describe('Histogram', () => {
-  it.each([0, 1, 15, 16, 17, 1_000, 1_500, 65_535, 10_000_000])('bucket of %i contains it and is at most 1/16 wide', (us) => {
-    const [lo, hi] = bucketRange(bucketOf(us))
-    expect(lo).toBeLessThanOrEqual(us)
-    expect(hi).toBeGreaterThan(us)
-    expect(hi - lo).toBeLessThanOrEqual(Math.max(1, us / 16))
-  })
+  it.each([0, 1, 15, 16, 17, 1_000, 1_500, 65_535, 10_000_000])(
+    'bucket of %i contains it and is at most 1/16 wide',
+    (us) => {
+      const [lo, hi] = bucketRange(bucketOf(us))
+      expect(lo).toBeLessThanOrEqual(us)
+      expect(hi).toBeGreaterThan(us)
+      expect(hi - lo).toBeLessThanOrEqual(Math.max(1, us / 16))
+    },
+  )
 
   it('worked example from the module comment: 1500 µs is bucket 119 = [1472, 1536)', () => {
     expect(bucketOf(1_500)).toBe(119)

@@ -56,7 +56,12 @@ export class Histogram {
 }
 
 /** Percentiles from sparse [upper bound ms, count] buckets (sorted), e.g. after a merge. */
-export function summarize(buckets: Array<[number, number]>, count: number, sumMs: number, maxMs: number): LatencySnapshot {
+export function summarize(
+  buckets: Array<[number, number]>,
+  count: number,
+  sumMs: number,
+  maxMs: number,
+): LatencySnapshot {
   const at = (q: number): number => {
     if (count === 0) return 0
     const rank = Math.ceil(q * count)

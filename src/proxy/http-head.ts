@@ -104,13 +104,17 @@ function scanHeaders(head: string, pos: number, keepUpgrade: boolean): HeaderSca
       case 'content-length': {
         if (!DIGITS.test(value)) throw new HeadError(400, 'invalid Content-Length')
         const v = Number(value)
-        if (s.contentLength >= 0 && s.contentLength !== v) throw new HeadError(400, 'conflicting Content-Length headers')
+        if (s.contentLength >= 0 && s.contentLength !== v)
+          throw new HeadError(400, 'conflicting Content-Length headers')
         if (s.contentLength < 0) s.lines += line
         s.contentLength = v
         continue
       }
       case 'transfer-encoding': {
-        const codings = value.toLowerCase().split(',').map((c) => c.trim())
+        const codings = value
+          .toLowerCase()
+          .split(',')
+          .map((c) => c.trim())
         if (codings[codings.length - 1] === 'chunked') s.chunked = true
         if (codings.some((c) => c !== 'chunked')) s.otherCoding = true
         break

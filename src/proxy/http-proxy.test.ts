@@ -22,7 +22,9 @@ describe('HTTP proxy: connection state', () => {
   it('traces every state change as {state, was, why} when its logger logs debug', async () => {
     const lines: string[] = []
     const a = await startBackend('a')
-    const { url } = await startPlane([a.backend('a')], { logger: createLogger({ debug: true, write: (l) => lines.push(l) }) })
+    const { url } = await startPlane([a.backend('a')], {
+      logger: createLogger({ debug: true, write: (l) => lines.push(l) }),
+    })
     const agent = keepAliveAgent()
     for (let i = 0; i < 2; i++) expect((await request(url, { agent })).body).toBe('a')
     agent.destroy()
@@ -32,8 +34,12 @@ describe('HTTP proxy: connection state', () => {
       .filter((r) => r.msg === 'connection state changed')
     expect(steps.every((t) => t.why.length > 0)).toBe(true)
     expect(steps.map((t) => `${t.was}→${t.state}`)).toEqual([
-      'head→dispatch', 'dispatch→response', 'response→head',
-      'head→dispatch', 'dispatch→response', 'response→head',
+      'head→dispatch',
+      'dispatch→response',
+      'response→head',
+      'head→dispatch',
+      'dispatch→response',
+      'response→head',
       'head→closed',
     ])
   })
@@ -73,7 +79,9 @@ describe('HTTP proxy: balancing and headers', () => {
   it('sets X-Forwarded-For/-Proto/-Host, appends to a client XFF and drops hop-by-hop headers', async () => {
     const a = await startBackend('a')
     const { url, port } = await startPlane([a.backend('a')])
-    await request(url, { headers: { 'x-forwarded-for': '10.0.0.1', connection: 'x-secret', 'x-secret': '1', 'keep-alive': 'timeout=9' } })
+    await request(url, {
+      headers: { 'x-forwarded-for': '10.0.0.1', connection: 'x-secret', 'x-secret': '1', 'keep-alive': 'timeout=9' },
+    })
     const h = a.seen[0]!.headers
     expect(h['x-forwarded-for']).toBe('10.0.0.1, 127.0.0.1')
     expect(h['x-forwarded-proto']).toBe('http')
@@ -112,7 +120,10 @@ describe('HTTP proxy: framing', () => {
       res.end(req.method === 'HEAD' ? undefined : 'hello')
     })
     const { port } = await startPlane([a.backend('a')])
-    const out = await rawExchange(port, 'HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    const out = await rawExchange(
+      port,
+      'HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    )
     expect(out.match(/HTTP\/1\.1 200/g)).toHaveLength(2)
     expect(out.endsWith('hello')).toBe(true)
   })
@@ -208,7 +219,10 @@ describe('HTTP proxy: retries', () => {
     const dropper = await startRawServer((s) => s.once('data', () => s.destroy()))
     const live = await startBackend('live')
     const { url, dp } = await startPlane(
-      [{ podUid: 'drop', podName: 'drop', revision: 'r1', host: '127.0.0.1', port: dropper.port }, live.backend('live')],
+      [
+        { podUid: 'drop', podName: 'drop', revision: 'r1', host: '127.0.0.1', port: dropper.port },
+        live.backend('live'),
+      ],
       { policy: 'round-robin' },
     )
     const gets = [await request(url), await request(url)]
@@ -269,7 +283,9 @@ describe('HTTP proxy: drain', () => {
     await request(url, { agent })
     await request(url, { agent }) // both replicas now hold an idle pooled connection
     const slow = request(url, { path: '/slow' })
-    await expect.poll(() => release.length === 1 || b.seen.some((r) => r.url === '/slow'), { timeout: 3_000, interval: 10 }).toBe(true)
+    await expect
+      .poll(() => release.length === 1 || b.seen.some((r) => r.url === '/slow'), { timeout: 3_000, interval: 10 })
+      .toBe(true)
     if (release.length === 0) throw new Error('round robin sent /slow to b; expected a')
     expect(dp.inflight('a')).toBe(1)
 
@@ -284,7 +300,12 @@ describe('HTTP proxy: drain', () => {
     release[0]!()
     expect((await slow).body).toBe('a-slow')
     await expect.poll(() => drained === true, { timeout: 3_000, interval: 10 }).toBe(true)
-    await expect.poll(() => new Promise<boolean>((r) => a.server.getConnections((_e, n) => r(n === 0))), { timeout: 2_000, interval: 10 }).toBe(true)
+    await expect
+      .poll(() => new Promise<boolean>((r) => a.server.getConnections((_e, n) => r(n === 0))), {
+        timeout: 2_000,
+        interval: 10,
+      })
+      .toBe(true)
   })
 
   it('gives up waiting at the deadline while a request is still in flight', async () => {
@@ -325,7 +346,9 @@ describe('HTTP proxy: route table pushes', () => {
     const taken = await startRawServer(() => {})
     const { dp } = await startPlane([])
     const failures = await dp.setRoutes([route(taken.port, [])])
-    expect(failures).toEqual([{ listen: `127.0.0.1:${taken.port}`, service: 'default/web', error: expect.stringMatching(/EADDRINUSE/) }])
+    expect(failures).toEqual([
+      { listen: `127.0.0.1:${taken.port}`, service: 'default/web', error: expect.stringMatching(/EADDRINUSE/) },
+    ])
     expect(dp.metrics().services[0]!.listenError).toMatch(/EADDRINUSE/)
   })
 })
@@ -353,7 +376,9 @@ describe('HTTP proxy: figures and bad input', () => {
       res.end()
     })
     const v2 = await startBackend('v2')
-    const { url, dp } = await startPlane([v1.backend('p1', 'rev1'), v2.backend('p2', 'rev2')], { policy: 'round-robin' })
+    const { url, dp } = await startPlane([v1.backend('p1', 'rev1'), v2.backend('p2', 'rev2')], {
+      policy: 'round-robin',
+    })
     for (let i = 0; i < 4; i++) await request(url, { path: '/fail' })
     const m = dp.metrics()
     const svc = m.services[0]!
@@ -368,7 +393,9 @@ describe('HTTP proxy: figures and bad input', () => {
 
   it('answers 502 for a replica that speaks garbage and 504 for one that hangs', async () => {
     const garbage = await startRawServer((s) => s.once('data', () => s.write('SSH-2.0-OpenSSH\r\n\r\n')))
-    const { url, dp } = await startPlane([{ podUid: 'g', podName: 'g', revision: 'r', host: '127.0.0.1', port: garbage.port }])
+    const { url, dp } = await startPlane([
+      { podUid: 'g', podName: 'g', revision: 'r', host: '127.0.0.1', port: garbage.port },
+    ])
     const bad = await request(url)
     expect(bad.status).toBe(502)
     expect(bad.body).toMatch(/invalid answer/)
@@ -385,10 +412,18 @@ describe('HTTP proxy: figures and bad input', () => {
 
   it.each([
     { name: 'garbage request line', raw: 'HELLO\r\n\r\n', status: 400 },
-    { name: 'Content-Length and Transfer-Encoding', raw: 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n', status: 400 },
+    {
+      name: 'Content-Length and Transfer-Encoding',
+      raw: 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n',
+      status: 400,
+    },
     { name: 'HTTP/1.1 without Host', raw: 'GET / HTTP/1.1\r\n\r\n', status: 400 },
     { name: 'bare LF in a header', raw: 'GET / HTTP/1.1\r\nHost: x\nX: y\r\n\r\n', status: 400 },
-    { name: 'unknown transfer coding', raw: 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n', status: 501 },
+    {
+      name: 'unknown transfer coding',
+      raw: 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n',
+      status: 501,
+    },
   ])('answers $status to a client that sends $name, and counts it', async ({ raw, status }) => {
     const a = await startBackend('a')
     const { port, dp } = await startPlane([a.backend('a')])

@@ -81,7 +81,6 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
 /** Below this, head and body go out as one latin1 string: one write, no writev. */
 const SMALL_BODY = 2048
 
-
 export class HttpConnection implements UpstreamOwner, EndpointWaiter {
   readonly #sock: net.Socket
   readonly #route: RouteState
@@ -454,7 +453,12 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
         // Only an HTTP/1.0 client needs the chunk data alone; everyone else gets the bytes as sent.
         const parts: Buffer[] | undefined = this.#dechunk ? [] : undefined
         try {
-          r = this.#resScanner!.scan(chunk, start, chunk.length, parts ? (a, b) => parts.push(chunk.subarray(a, b)) : undefined)
+          r = this.#resScanner!.scan(
+            chunk,
+            start,
+            chunk.length,
+            parts ? (a, b) => parts.push(chunk.subarray(a, b)) : undefined,
+          )
         } catch (err) {
           this.#upstreamGarbage(conn, (err as Error).message)
           return
@@ -504,7 +508,11 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     if (!this.#resStarted) {
       this.#discardUpstream(conn)
       this.#ep?.pod.stats.connectionFailed()
-      this.#localAnswer(504, `A replica of service ${serviceName(this.#route)} did not answer within ${this.#ctx.timeouts.responseTimeoutMs} ms.\n`, true)
+      this.#localAnswer(
+        504,
+        `A replica of service ${serviceName(this.#route)} did not answer within ${this.#ctx.timeouts.responseTimeoutMs} ms.\n`,
+        true,
+      )
     } else this.#failMidResponse(conn)
   }
 

@@ -32,7 +32,14 @@ import { controlApi } from './control-api.ts'
 import { DataPlane } from './data-plane.ts'
 import type { BalancePolicy, ProxyTimeouts } from './defaults.ts'
 import { localPlane, type Plane } from './plane.ts'
-import { readProxyFiles, readRouteTable, removeProxyFiles, removeRouteTable, writeProxyFiles, writeRouteTable } from './proxy-files.ts'
+import {
+  readProxyFiles,
+  readRouteTable,
+  removeProxyFiles,
+  removeRouteTable,
+  writeProxyFiles,
+  writeRouteTable,
+} from './proxy-files.ts'
 import { parseRouteTable } from './route-schema.ts'
 
 const logger = createLogger({}, { component: 'proxy', pid: process.pid })
@@ -120,11 +127,14 @@ async function runPrimary(argv: string[]): Promise<void> {
     process.exit(0)
   }
   const app = controlApi({ plane, token, now: () => systemClock.now(), onShutdown: () => void shutdown() })
-  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(values['control-port'] ?? 0) }, (info) => {
-    const controlAddress = `http://127.0.0.1:${info.port}`
-    writeProxyFiles(dataDir, { pid: process.pid, controlAddress, startedAtMs: systemClock.now(), workers }, token)
-    logger.info('proxy ready', { controlAddress, workers, policy })
-  })
+  const server = serve(
+    { fetch: app.fetch, hostname: '127.0.0.1', port: Number(values['control-port'] ?? 0) },
+    (info) => {
+      const controlAddress = `http://127.0.0.1:${info.port}`
+      writeProxyFiles(dataDir, { pid: process.pid, controlAddress, startedAtMs: systemClock.now(), workers }, token)
+      logger.info('proxy ready', { controlAddress, workers, policy })
+    },
+  )
   watchOwnership(dataDir, Number(values['ownership-check-ms'] ?? DEFAULT_OWNERSHIP_CHECK_MS), () => void shutdown())
   process.on('SIGTERM', () => void shutdown())
   process.on('SIGINT', () => void shutdown())

@@ -11,7 +11,12 @@
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-export const PROXY_FILES = { info: 'proxy.json', token: 'proxy.token', log: 'proxy.log', routes: 'proxy-routes.json' } as const
+export const PROXY_FILES = {
+  info: 'proxy.json',
+  token: 'proxy.token',
+  log: 'proxy.log',
+  routes: 'proxy-routes.json',
+} as const
 
 export interface ProxyInfo {
   pid: number
@@ -100,7 +105,8 @@ export function workersOf(mainPid: number): number[] {
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(mark) && processAlive(Number(entry))) pids.push(Number(entry))
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(mark) && processAlive(Number(entry)))
+        pids.push(Number(entry))
     } catch {
       // ended meanwhile
     }

@@ -9,7 +9,11 @@ describe('readRequest', () => {
     { name: 'half a head', raw: 'GET / HTTP/1.1\r\nHo', kind: 'incomplete' },
     { name: 'a head too large', raw: 'GET /' + 'a'.repeat(2000), kind: 'refused' },
     { name: 'a malformed head', raw: 'NOPE\r\n\r\n', kind: 'refused' },
-    { name: 'a bad chunk', raw: 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', kind: 'refused' },
+    {
+      name: 'a bad chunk',
+      raw: 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+      kind: 'refused',
+    },
     { name: 'a whole request', raw: 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', kind: 'request' },
   ])('$name: $kind', ({ raw, kind }) => {
     expect(read(raw).kind).toBe(kind)

@@ -43,7 +43,12 @@ export function readRequest(buf: Buffer, maxHeadBytes: number, peer: Peer): Read
   while (skip + 1 < buf.length && buf[skip] === 0x0d && buf[skip + 1] === 0x0a) skip += 2
   const idx = buf.indexOf(CRLFCRLF, skip)
   if ((idx < 0 ? buf.length : idx) - skip > maxHeadBytes) {
-    return { kind: 'refused', status: 431, message: 'The request head is larger than this proxy accepts.', oversized: true }
+    return {
+      kind: 'refused',
+      status: 431,
+      message: 'The request head is larger than this proxy accepts.',
+      oversized: true,
+    }
   }
   if (idx < 0) return { kind: 'incomplete' }
   let req: RequestHead

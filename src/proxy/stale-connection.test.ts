@@ -43,7 +43,9 @@ async function closingReplica(c: (typeof closings)[number]) {
 describe('HTTP proxy: a reused connection the replica has just closed', () => {
   it.each(closings)('a GET is retried on a fresh connection to the only replica: $name', async (c) => {
     const replica = await closingReplica(c)
-    const { url, dp } = await startPlane([{ podUid: 'only', podName: 'only', revision: 'r1', host: '127.0.0.1', port: replica.port }])
+    const { url, dp } = await startPlane([
+      { podUid: 'only', podName: 'only', revision: 'r1', host: '127.0.0.1', port: replica.port },
+    ])
     const agent = keepAliveAgent()
     const answers = []
     for (let i = 0; i < 4; i++) answers.push(await request(url, { agent }))
@@ -59,15 +61,22 @@ describe('HTTP proxy: a reused connection the replica has just closed', () => {
     // Answer and EOF arrive in one read; the proxy takes the pooled connection for the
     // pipelined request before it has processed the EOF: the write-then-close race, every time.
     const replica = await closingReplica(closings[2]!)
-    const { port, dp } = await startPlane([{ podUid: 'only', podName: 'only', revision: 'r1', host: '127.0.0.1', port: replica.port }])
-    const out = await rawExchange(port, 'GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    const { port, dp } = await startPlane([
+      { podUid: 'only', podName: 'only', revision: 'r1', host: '127.0.0.1', port: replica.port },
+    ])
+    const out = await rawExchange(
+      port,
+      'GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    )
     expect(out.match(/HTTP\/1\.1 \d+/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200'])
     expect(dp.metrics().pods[0]!.counters.failedConnections).toBe(0)
   })
 
   it('a POST on such a connection is not replayed: the replica may have processed it', async () => {
     const replica = await closingReplica(closings[0]!)
-    const { url } = await startPlane([{ podUid: 'only', podName: 'only', revision: 'r1', host: '127.0.0.1', port: replica.port }])
+    const { url } = await startPlane([
+      { podUid: 'only', podName: 'only', revision: 'r1', host: '127.0.0.1', port: replica.port },
+    ])
     const agent = keepAliveAgent()
     expect((await request(url, { agent })).status).toBe(200)
     const post = await request(url, { agent, method: 'POST', body: 'x' })

@@ -27,14 +27,20 @@ function stopProxyOf(dir: string): void {
     } catch {
       return
     }
-    await expect.poll(() => {
-      try {
-        process.kill(files.info.pid, 0)
-        return false
-      } catch {
-        return true
-      }
-    }, { timeout: 5_000, interval: 10 }).toBe(true).catch(() => process.kill(files.info.pid, 'SIGKILL'))
+    await expect
+      .poll(
+        () => {
+          try {
+            process.kill(files.info.pid, 0)
+            return false
+          } catch {
+            return true
+          }
+        },
+        { timeout: 5_000, interval: 10 },
+      )
+      .toBe(true)
+      .catch(() => process.kill(files.info.pid, 'SIGKILL'))
   })
 }
 
@@ -61,7 +67,10 @@ describe('ensureProxy', () => {
     await client.setRoutes([route(port, [])])
     const gate = proxyDrainGate(client)
     const started = Date.now()
-    await gate.waitDrained({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', uid: 'a' }, spec: { containers: [] } }, Date.now() + 5_000)
+    await gate.waitDrained(
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', uid: 'a' }, spec: { containers: [] } },
+      Date.now() + 5_000,
+    )
     expect(Date.now() - started).toBeLessThan(2_000)
     expect(await client.inflight('a')).toBe(0)
   })
@@ -92,13 +101,18 @@ describe('ensureProxy', () => {
     const client = await ensureProxy(dir, { args: ['--workers', '0', '--ownership-check-ms', '100'] })
     const { pid } = await client.ping()
     rmSync(join(dir, 'proxy.json'))
-    await expect.poll(() => {
-      try {
-        process.kill(pid, 0)
-        return false
-      } catch {
-        return true
-      }
-    }, { timeout: 5_000, interval: 10 }).toBe(true)
+    await expect
+      .poll(
+        () => {
+          try {
+            process.kill(pid, 0)
+            return false
+          } catch {
+            return true
+          }
+        },
+        { timeout: 5_000, interval: 10 },
+      )
+      .toBe(true)
   })
 })

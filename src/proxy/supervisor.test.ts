@@ -8,7 +8,8 @@ import { ProxySupervisor, type DataPlaneHealth, type RestartRecord } from './sup
 import { cleanup, closeAll, freePort, request, route, startBackend } from './testing.ts'
 
 /** Polls `cond` every 10 ms until true; fails after `ms`. */
-const waitUntil = (cond: () => boolean, ms: number) => vi.waitFor(() => expect(cond()).toBe(true), { timeout: ms, interval: 10 })
+const waitUntil = (cond: () => boolean, ms: number) =>
+  vi.waitFor(() => expect(cond()).toBe(true), { timeout: ms, interval: 10 })
 
 afterEach(closeAll)
 
@@ -18,7 +19,8 @@ function processesOf(dir: string): number[] {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir) && processAlive(Number(entry))) pids.push(Number(entry))
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir) && processAlive(Number(entry)))
+        pids.push(Number(entry))
     } catch {
       // gone meanwhile
     }

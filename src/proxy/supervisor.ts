@@ -100,7 +100,14 @@ export class ProxySupervisor implements LoadBalancerControl {
     this.#client = client
     this.#pid = pid
     this.#lastPingMs = opts.clock.now()
-    this.#health = { ready: true, reason: 'Serving', message: `load balancer pid ${pid} is serving`, pid, sinceMs: opts.clock.now(), restarts: 0 }
+    this.#health = {
+      ready: true,
+      reason: 'Serving',
+      message: `load balancer pid ${pid} is serving`,
+      pid,
+      sinceMs: opts.clock.now(),
+      restarts: 0,
+    }
   }
 
   health(): DataPlaneHealth {
@@ -211,13 +218,21 @@ export class ProxySupervisor implements LoadBalancerControl {
           this.#lastPingMs = this.#clock.now()
           const tookMs = this.#clock.now() - started
           this.#health.restarts++
-          this.#setHealth({ ready: true, reason: 'Serving', message: `load balancer pid ${pid} is serving (replaced pid ${oldPid}: ${message})` })
+          this.#setHealth({
+            ready: true,
+            reason: 'Serving',
+            message: `load balancer pid ${pid} is serving (replaced pid ${oldPid}: ${message})`,
+          })
           this.#logger.info('load balancer replaced', { reason, oldPid, pid, tookMs })
           this.#o.onRestart?.({ reason, message, oldPid, newPid: pid, tookMs })
           return
         } catch (err) {
           if (this.#stopped) return
-          this.#setHealth({ ready: false, reason: 'StartFailed', message: `${message}; the replacement did not start: ${(err as Error).message}` })
+          this.#setHealth({
+            ready: false,
+            reason: 'StartFailed',
+            message: `${message}; the replacement did not start: ${(err as Error).message}`,
+          })
           this.#logger.error('load balancer replacement failed; retrying', { err })
           await new Promise<void>((r) => this.#clock.setTimeout(r, RESTART_RETRY_MS))
         }
@@ -230,7 +245,12 @@ export class ProxySupervisor implements LoadBalancerControl {
 
   #setHealth(h: Pick<DataPlaneHealth, 'ready' | 'reason' | 'message'>): void {
     const changed = h.ready !== this.#health.ready
-    this.#health = { ...this.#health, ...h, pid: this.#pid, sinceMs: changed ? this.#clock.now() : this.#health.sinceMs }
+    this.#health = {
+      ...this.#health,
+      ...h,
+      pid: this.#pid,
+      sinceMs: changed ? this.#clock.now() : this.#health.sinceMs,
+    }
     this.#o.onHealth?.(this.health())
   }
 
@@ -255,6 +275,7 @@ function killHard(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL')
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw new BatonError('BATON_INTERNAL', `cannot stop the unresponsive load balancer pid ${pid}`, { cause: err })
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH')
+      throw new BatonError('BATON_INTERNAL', `cannot stop the unresponsive load balancer pid ${pid}`, { cause: err })
   }
 }

@@ -99,7 +99,13 @@ export interface Answer {
 /** One request through node:http (optionally on a shared keep-alive agent). */
 export function request(
   url: string,
-  opts: { method?: string; path?: string; headers?: http.OutgoingHttpHeaders; body?: string | Buffer; agent?: http.Agent } = {},
+  opts: {
+    method?: string
+    path?: string
+    headers?: http.OutgoingHttpHeaders
+    body?: string | Buffer
+    agent?: http.Agent
+  } = {},
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -108,7 +114,9 @@ export function request(
       (res) => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }))
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+        )
         res.on('error', reject)
       },
     )
@@ -140,7 +148,9 @@ export function keepAliveAgent(): http.Agent {
 }
 
 function listen(server: net.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)))
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)),
+  )
 }
 
 function closeServer(server: http.Server): Promise<void> {

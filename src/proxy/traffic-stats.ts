@@ -109,7 +109,8 @@ export function mergeMetrics(a: TrafficMetrics, b: TrafficMetrics): TrafficMetri
       continue
     }
     const revisions = { ...o.revisions }
-    for (const [rev, c] of Object.entries(s.revisions)) revisions[rev] = revisions[rev] ? mergeCounters(revisions[rev], c) : c
+    for (const [rev, c] of Object.entries(s.revisions))
+      revisions[rev] = revisions[rev] ? mergeCounters(revisions[rev], c) : c
     services.set(s.listen, {
       ...o,
       waiting: o.waiting + s.waiting,
@@ -123,7 +124,12 @@ export function mergeMetrics(a: TrafficMetrics, b: TrafficMetrics): TrafficMetri
     pods.set(
       p.podUid,
       o
-        ? { ...o, routed: o.routed || p.routed, inflight: o.inflight + p.inflight, counters: mergeCounters(o.counters, p.counters) }
+        ? {
+            ...o,
+            routed: o.routed || p.routed,
+            inflight: o.inflight + p.inflight,
+            counters: mergeCounters(o.counters, p.counters),
+          }
         : p,
     )
   }

@@ -20,9 +20,10 @@ const { values } = parseArgs({
 })
 const orphanMaxWait = values['orphan-max-wait-ms']
 if (values.help) process.stdout.write('usage: worker.ts --data-dir DIR --parent-pid P (started by the load balancer)\n')
-else runWorker({
-  dataDir: values['data-dir'] ?? '',
-  parentPid: Number(values['parent-pid']),
-  ...(orphanMaxWait !== undefined ? { orphanMaxWaitMs: Number(orphanMaxWait) } : {}),
-  logger: createLogger({}, { component: 'proxy-worker', pid: process.pid }),
-})
+else
+  runWorker({
+    dataDir: values['data-dir'] ?? '',
+    parentPid: Number(values['parent-pid']),
+    ...(orphanMaxWait !== undefined ? { orphanMaxWaitMs: Number(orphanMaxWait) } : {}),
+    logger: createLogger({}, { component: 'proxy-worker', pid: process.pid }),
+  })

@@ -88,7 +88,9 @@ describe('ControllerRunner', () => {
   })
 
   it('passes only the changes its predicate accepts', () => {
-    const { runner, seen, src } = setup([enqueueGrandController('Pod', 'ReplicaSet', 'Deployment', onlyTypes('DELETED'))])
+    const { runner, seen, src } = setup([
+      enqueueGrandController('Pod', 'ReplicaSet', 'Deployment', onlyTypes('DELETED')),
+    ])
     runner.start()
     runner.runUntilIdle()
     src.emit('MODIFIED', { ...pod, status: { phase: 'Running' } })
@@ -101,7 +103,11 @@ describe('ControllerRunner', () => {
   it.each([
     { name: 'a status-only write', change: { status: { replicas: 3 } }, passes: false },
     { name: 'a spec change (generation)', change: { metadata: { ...rs.metadata, generation: 2 } }, passes: true },
-    { name: 'a deletion mark', change: { metadata: { ...rs.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } }, passes: true },
+    {
+      name: 'a deletion mark',
+      change: { metadata: { ...rs.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } },
+      passes: true,
+    },
     { name: 'a label change', change: { metadata: { ...rs.metadata, labels: { app: 'x' } } }, passes: true },
   ])('specChanged: $name → $passes', ({ change, passes }) => {
     expect(specChanged({ type: 'MODIFIED', old: rs, object: { ...rs, ...change } as AnyObject })).toBe(passes)
@@ -153,8 +159,16 @@ describe('ControllerRunner', () => {
   })
 
   it.each([
-    { name: 'a TerminalError wrapped in an Error', err: new Error('sync failed', { cause: new TerminalError('bad spec') }), terminal: true },
-    { name: 'a TerminalError two causes down', err: new Error('a', { cause: new Error('b', { cause: new TerminalError('c') }) }), terminal: true },
+    {
+      name: 'a TerminalError wrapped in an Error',
+      err: new Error('sync failed', { cause: new TerminalError('bad spec') }),
+      terminal: true,
+    },
+    {
+      name: 'a TerminalError two causes down',
+      err: new Error('a', { cause: new Error('b', { cause: new TerminalError('c') }) }),
+      terminal: true,
+    },
     { name: 'an Error wrapping an ordinary one', err: new Error('a', { cause: new Error('b') }), terminal: false },
     { name: 'a non-error', err: 'boom', terminal: false },
   ])('isTerminalError: $name → $terminal', ({ err, terminal }) => {

@@ -258,7 +258,10 @@ export class ControllerRunner {
         return 'error'
       }
       const conflict = isBatonError(err) && err.code === 'BATON_CONFLICT'
-      logger()[conflict ? 'debug' : 'error']('reconcile failed; retrying with back-off', { err, requeues: this.queue.numRequeues(key) })
+      logger()[conflict ? 'debug' : 'error']('reconcile failed; retrying with back-off', {
+        err,
+        requeues: this.queue.numRequeues(key),
+      })
       this.queue.addRateLimited(key)
       return 'error'
     }

@@ -109,7 +109,8 @@ export class ObjectCache {
     const ownerUid = type === 'DELETED' ? undefined : (controllerOf(object)?.uid ?? NO_CONTROLLER)
     // Most changes keep the owner: replace in place rather than delete and re-add, which would
     // move the entry to the end of its owner's map and leave a hole for a rehash to clear.
-    if (old && (ownerUid === undefined || (controllerOf(old)?.uid ?? NO_CONTROLLER) !== ownerUid)) this.#unindexOwner(idx, key, old)
+    if (old && (ownerUid === undefined || (controllerOf(old)?.uid ?? NO_CONTROLLER) !== ownerUid))
+      this.#unindexOwner(idx, key, old)
     if (ownerUid === undefined) {
       idx.byKey.delete(key)
     } else {

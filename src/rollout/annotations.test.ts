@@ -25,12 +25,54 @@ describe('setNewReplicaSetAnnotations', () => {
   })
 
   it.each([
-    { name: 'new RS gets revision and replica annotations', rs: undefined, rev: 1, exists: false, want: { [REVISION_ANNOTATION]: '1', [DESIRED_REPLICAS_ANNOTATION]: '10', [MAX_REPLICAS_ANNOTATION]: '13' }, changed: true },
-    { name: 'revision never goes down', rs: { [REVISION_ANNOTATION]: '5' }, rev: 3, exists: true, want: { [REVISION_ANNOTATION]: '5' }, changed: false },
-    { name: 'rollback moves the old number into history', rs: { [REVISION_ANNOTATION]: '2' }, rev: 4, exists: true, want: { [REVISION_ANNOTATION]: '4', [REVISION_HISTORY_ANNOTATION]: '2' }, changed: true },
-    { name: 'history grows on a second rollback', rs: { [REVISION_ANNOTATION]: '4', [REVISION_HISTORY_ANNOTATION]: '2' }, rev: 6, exists: true, want: { [REVISION_ANNOTATION]: '6', [REVISION_HISTORY_ANNOTATION]: '2,4' }, changed: true },
-    { name: 'unreadable revision is left alone', rs: { [REVISION_ANNOTATION]: 'x' }, rev: 4, exists: true, want: { [REVISION_ANNOTATION]: 'x' }, changed: false },
-  ] as Array<{ name: string; rs?: Record<string, string>; rev: number; exists: boolean; want: Record<string, string>; changed: boolean }>)('$name', ({ rs, rev, exists, want, changed }) => {
+    {
+      name: 'new RS gets revision and replica annotations',
+      rs: undefined,
+      rev: 1,
+      exists: false,
+      want: { [REVISION_ANNOTATION]: '1', [DESIRED_REPLICAS_ANNOTATION]: '10', [MAX_REPLICAS_ANNOTATION]: '13' },
+      changed: true,
+    },
+    {
+      name: 'revision never goes down',
+      rs: { [REVISION_ANNOTATION]: '5' },
+      rev: 3,
+      exists: true,
+      want: { [REVISION_ANNOTATION]: '5' },
+      changed: false,
+    },
+    {
+      name: 'rollback moves the old number into history',
+      rs: { [REVISION_ANNOTATION]: '2' },
+      rev: 4,
+      exists: true,
+      want: { [REVISION_ANNOTATION]: '4', [REVISION_HISTORY_ANNOTATION]: '2' },
+      changed: true,
+    },
+    {
+      name: 'history grows on a second rollback',
+      rs: { [REVISION_ANNOTATION]: '4', [REVISION_HISTORY_ANNOTATION]: '2' },
+      rev: 6,
+      exists: true,
+      want: { [REVISION_ANNOTATION]: '6', [REVISION_HISTORY_ANNOTATION]: '2,4' },
+      changed: true,
+    },
+    {
+      name: 'unreadable revision is left alone',
+      rs: { [REVISION_ANNOTATION]: 'x' },
+      rev: 4,
+      exists: true,
+      want: { [REVISION_ANNOTATION]: 'x' },
+      changed: false,
+    },
+  ] as Array<{
+    name: string
+    rs?: Record<string, string>
+    rev: number
+    exists: boolean
+    want: Record<string, string>
+    changed: boolean
+  }>)('$name', ({ rs, rev, exists, want, changed }) => {
     const got = setNewReplicaSetAnnotations(aDeployment({ replicas: 10 }), rs, rev, exists)
     expect(got).toEqual({ annotations: want, changed })
   })
@@ -65,7 +107,10 @@ describe('copyDeploymentAnnotations', () => {
       },
     })
     const got = copyDeploymentAnnotations(d, { keep: 'me' })
-    expect(got).toEqual({ annotations: { keep: 'me', 'kubernetes.io/change-cause': 'set image app:v2' }, changed: true })
+    expect(got).toEqual({
+      annotations: { keep: 'me', 'kubernetes.io/change-cause': 'set image app:v2' },
+      changed: true,
+    })
     expect(copyDeploymentAnnotations(d, got.annotations).changed).toBe(false)
   })
 })
@@ -73,7 +118,10 @@ describe('copyDeploymentAnnotations', () => {
 describe('replica annotations', () => {
   it('sets desired and max, reporting whether anything changed', () => {
     const first = setReplicasAnnotations(undefined, 10, 11)
-    expect(first).toEqual({ annotations: { [DESIRED_REPLICAS_ANNOTATION]: '10', [MAX_REPLICAS_ANNOTATION]: '11' }, changed: true })
+    expect(first).toEqual({
+      annotations: { [DESIRED_REPLICAS_ANNOTATION]: '10', [MAX_REPLICAS_ANNOTATION]: '11' },
+      changed: true,
+    })
     expect(setReplicasAnnotations(first.annotations, 10, 11).changed).toBe(false)
   })
   it.each([

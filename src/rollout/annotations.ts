@@ -58,7 +58,11 @@ export function parseRevisionString(s: string): number | undefined {
  * Appends `oldRevision` to a comma list, dropping the oldest entries until the result fits in
  * `limit` characters. Example with limit 5: "10,11" + "12" → "11,12".
  */
-export function appendRevisionHistory(history: string | undefined, oldRevision: string, limit: number): string | undefined {
+export function appendRevisionHistory(
+  history: string | undefined,
+  oldRevision: string,
+  limit: number,
+): string | undefined {
   if (!history) return oldRevision
   const entries = history.split(',')
   let total = history.length + oldRevision.length + 1
@@ -110,7 +114,11 @@ export function setNewReplicaSetAnnotations(
 }
 
 /** Records the Deployment size an RS was last scaled for (desired) and desired + surge (max). */
-export function setReplicasAnnotations(annotations: Annotations | undefined, desired: number, max: number): AnnotationUpdate {
+export function setReplicasAnnotations(
+  annotations: Annotations | undefined,
+  desired: number,
+  max: number,
+): AnnotationUpdate {
   const out = { ...annotations }
   const changed = replicasAnnotationsNeedUpdate(annotations, desired, max)
   out[DESIRED_REPLICAS_ANNOTATION] = String(desired)
@@ -118,8 +126,15 @@ export function setReplicasAnnotations(annotations: Annotations | undefined, des
   return { annotations: out, changed }
 }
 
-export function replicasAnnotationsNeedUpdate(annotations: Annotations | undefined, desired: number, max: number): boolean {
-  return annotations?.[DESIRED_REPLICAS_ANNOTATION] !== String(desired) || annotations?.[MAX_REPLICAS_ANNOTATION] !== String(max)
+export function replicasAnnotationsNeedUpdate(
+  annotations: Annotations | undefined,
+  desired: number,
+  max: number,
+): boolean {
+  return (
+    annotations?.[DESIRED_REPLICAS_ANNOTATION] !== String(desired) ||
+    annotations?.[MAX_REPLICAS_ANNOTATION] !== String(max)
+  )
 }
 
 /** A non-negative int32 annotation value, or undefined when missing or malformed. */

@@ -8,9 +8,27 @@ const sec = (s: number) => T0 + s * 1000
 describe('isPodAvailable', () => {
   it.each([
     { name: 'not ready', pod: aPod({ name: 'p' }), minReady: 0, now: sec(100), want: false },
-    { name: 'ready, minReadySeconds 0', pod: aPod({ name: 'p', readySince: 100 }), minReady: 0, now: sec(100), want: true },
-    { name: 'ready exactly minReadySeconds ago is not yet available', pod: aPod({ name: 'p', readySince: 0 }), minReady: 10, now: sec(10), want: false },
-    { name: 'ready strictly longer than minReadySeconds', pod: aPod({ name: 'p', readySince: 0 }), minReady: 10, now: sec(10) + 1, want: true },
+    {
+      name: 'ready, minReadySeconds 0',
+      pod: aPod({ name: 'p', readySince: 100 }),
+      minReady: 0,
+      now: sec(100),
+      want: true,
+    },
+    {
+      name: 'ready exactly minReadySeconds ago is not yet available',
+      pod: aPod({ name: 'p', readySince: 0 }),
+      minReady: 10,
+      now: sec(10),
+      want: false,
+    },
+    {
+      name: 'ready strictly longer than minReadySeconds',
+      pod: aPod({ name: 'p', readySince: 0 }),
+      minReady: 10,
+      now: sec(10) + 1,
+      want: true,
+    },
   ])('$name', ({ pod, minReady, now, want }) => {
     expect(isPodAvailable(pod, minReady, now)).toBe(want)
   })
@@ -49,7 +67,11 @@ describe('replicaSetStatusFromPods', () => {
   it('counts a Ready pod without a transition time as ready, never as available', () => {
     const pod = aPod({ name: 'no-time', owner: rs })
     pod.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] }
-    expect(replicaSetStatusFromPods(rs, [pod], sec(1000))).toMatchObject({ replicas: 1, readyReplicas: 1, availableReplicas: 0 })
+    expect(replicaSetStatusFromPods(rs, [pod], sec(1000))).toMatchObject({
+      replicas: 1,
+      readyReplicas: 1,
+      availableReplicas: 0,
+    })
   })
 
   it('finds when the next pod becomes available', () => {
@@ -59,7 +81,11 @@ describe('replicaSetStatusFromPods', () => {
   })
 
   it('counts and finds the next check in one pass (the worked example in its comment)', () => {
-    const counted = [aPod({ name: 'a', owner: rs, readySince: 0 }), aPod({ name: 'b', owner: rs, readySince: 95 }), aPod({ name: 'c', owner: rs, phase: 'Pending' })]
+    const counted = [
+      aPod({ name: 'a', owner: rs, readySince: 0 }),
+      aPod({ name: 'b', owner: rs, readySince: 95 }),
+      aPod({ name: 'c', owner: rs, phase: 'Pending' }),
+    ]
     expect(countReplicaSetPods(rs, counted, sec(100))).toEqual({
       status: { replicas: 3, fullyLabeledReplicas: 3, readyReplicas: 2, availableReplicas: 1, observedGeneration: 3 },
       recheckAfterMs: 5001,

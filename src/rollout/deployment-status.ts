@@ -46,8 +46,20 @@ export function calculateStatus(
   const minAvailable = desiredReplicas(d) - maxUnavailable(d)
   const availableCond =
     available >= minAvailable
-      ? newDeploymentCondition('Available', 'True', REASON_MINIMUM_REPLICAS_AVAILABLE, 'Deployment has minimum availability.', now)
-      : newDeploymentCondition('Available', 'False', REASON_MINIMUM_REPLICAS_UNAVAILABLE, 'Deployment does not have minimum availability.', now)
+      ? newDeploymentCondition(
+          'Available',
+          'True',
+          REASON_MINIMUM_REPLICAS_AVAILABLE,
+          'Deployment has minimum availability.',
+          now,
+        )
+      : newDeploymentCondition(
+          'Available',
+          'False',
+          REASON_MINIMUM_REPLICAS_UNAVAILABLE,
+          'Deployment does not have minimum availability.',
+          now,
+        )
   status = setDeploymentCondition(status, availableCond)
   return status
 }
@@ -127,19 +139,32 @@ export function rolloutStatus(
     const subject = newRS ? `ReplicaSet "${newRS.metadata.name}"` : `Deployment "${d.metadata.name}"`
     if (deploymentComplete(d, status)) {
       const msg = `${subject} has successfully progressed.`
-      status = setDeploymentCondition(status, newDeploymentCondition('Progressing', 'True', REASON_NEW_REPLICA_SET_AVAILABLE, msg, now))
+      status = setDeploymentCondition(
+        status,
+        newDeploymentCondition('Progressing', 'True', REASON_NEW_REPLICA_SET_AVAILABLE, msg, now),
+      )
     } else if (deploymentProgressing(d, status)) {
       // Re-added even when status and reason are unchanged, so lastUpdateTime (the deadline
       // clock) moves forward; lastTransitionTime survives if it was already True.
-      const cond = newDeploymentCondition('Progressing', 'True', REASON_REPLICA_SET_UPDATED, `${subject} is progressing.`, now)
+      const cond = newDeploymentCondition(
+        'Progressing',
+        'True',
+        REASON_REPLICA_SET_UPDATED,
+        `${subject} is progressing.`,
+        now,
+      )
       if (current) {
-        if (current.status === 'True' && current.lastTransitionTime !== undefined) cond.lastTransitionTime = current.lastTransitionTime
+        if (current.status === 'True' && current.lastTransitionTime !== undefined)
+          cond.lastTransitionTime = current.lastTransitionTime
         status = removeDeploymentCondition(status, 'Progressing')
       }
       status = setDeploymentCondition(status, cond)
     } else if (deploymentTimedOut(d, status, now)) {
       const msg = `${subject} has timed out progressing.`
-      status = setDeploymentCondition(status, newDeploymentCondition('Progressing', 'False', REASON_PROGRESS_DEADLINE_EXCEEDED, msg, now))
+      status = setDeploymentCondition(
+        status,
+        newDeploymentCondition('Progressing', 'False', REASON_PROGRESS_DEADLINE_EXCEEDED, msg, now),
+      )
     }
   }
   const failure = replicaFailure(allRSs, newRS)
@@ -162,7 +187,14 @@ export function progressRequeueAfter(d: Deployment, status: DeploymentStatus, no
   return after < 1000 ? 0 : after
 }
 
-const STATUS_COUNTS = ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas'] as const
+const STATUS_COUNTS = [
+  'observedGeneration',
+  'replicas',
+  'updatedReplicas',
+  'readyReplicas',
+  'availableReplicas',
+  'unavailableReplicas',
+] as const
 
 /**
  * Status equality where missing counts equal 0 and missing lists equal empty ones; conditions

@@ -13,9 +13,12 @@ describe('scaledValue (int-or-percent)', () => {
     { name: '39% of 10 rounded down', value: '39%', total: 10, roundUp: false, want: 3 },
     { name: '200% surge is not capped', value: '200%', total: 3, roundUp: true, want: 6 },
     { name: '0% of 0', value: '0%', total: 0, roundUp: true, want: 0 },
-  ] as Array<{ name: string; value: IntOrString; total: number; roundUp: boolean; want: number }>)('$name', ({ value, total, roundUp, want }) => {
-    expect(scaledValue(value, total, roundUp)).toBe(want)
-  })
+  ] as Array<{ name: string; value: IntOrString; total: number; roundUp: boolean; want: number }>)(
+    '$name',
+    ({ value, total, roundUp, want }) => {
+      expect(scaledValue(value, total, roundUp)).toBe(want)
+    },
+  )
 
   it.each(['5', 'oops', 'oops%', '%', '2.5%', ''])('rejects %j', (value) => {
     expect(() => scaledValue(value, 10, true)).toThrow(/invalid value for IntOrString/)
@@ -29,14 +32,38 @@ describe('scaledValue (int-or-percent)', () => {
 // TestResolveFenceposts, plus the rows of the table in fenceposts.ts.
 describe('resolveFenceposts', () => {
   it.each([
-    { name: '0%/0% at 0 replicas → unavailable 1', surge: '0%', unavailable: '0%', desired: 0, want: { surge: 0, unavailable: 1 } },
+    {
+      name: '0%/0% at 0 replicas → unavailable 1',
+      surge: '0%',
+      unavailable: '0%',
+      desired: 0,
+      want: { surge: 0, unavailable: 1 },
+    },
     { name: '39%/39% at 10', surge: '39%', unavailable: '39%', desired: 10, want: { surge: 4, unavailable: 3 } },
     { name: 'defaults at 10', surge: '25%', unavailable: '25%', desired: 10, want: { surge: 3, unavailable: 2 } },
     { name: 'defaults at 4', surge: '25%', unavailable: '25%', desired: 4, want: { surge: 1, unavailable: 1 } },
     { name: 'defaults at 1', surge: '25%', unavailable: '25%', desired: 1, want: { surge: 1, unavailable: 0 } },
-    { name: 'surge 0, 25% at 1 → both zero', surge: 0, unavailable: '25%', desired: 1, want: { surge: 0, unavailable: 1 } },
-    { name: 'surge 0, 1% at 10 → both zero', surge: 0, unavailable: '1%', desired: 10, want: { surge: 0, unavailable: 1 } },
-    { name: 'both unset at 10', surge: undefined, unavailable: undefined, desired: 10, want: { surge: 0, unavailable: 1 } },
+    {
+      name: 'surge 0, 25% at 1 → both zero',
+      surge: 0,
+      unavailable: '25%',
+      desired: 1,
+      want: { surge: 0, unavailable: 1 },
+    },
+    {
+      name: 'surge 0, 1% at 10 → both zero',
+      surge: 0,
+      unavailable: '1%',
+      desired: 10,
+      want: { surge: 0, unavailable: 1 },
+    },
+    {
+      name: 'both unset at 10',
+      surge: undefined,
+      unavailable: undefined,
+      desired: 10,
+      want: { surge: 0, unavailable: 1 },
+    },
   ] as Array<{ name: string; surge?: IntOrString; unavailable?: IntOrString; desired: number; want: object }>)(
     '$name',
     ({ surge, unavailable, desired, want }) => {
@@ -75,7 +102,12 @@ describe('maxSurge(d) and minAvailable(d)', () => {
   it.each([
     { name: 'default 25% at 10', d: aDeployment({ replicas: 10 }), surge: 3, min: 8 },
     { name: 'default 25% at 1', d: aDeployment({ replicas: 1 }), surge: 1, min: 1 },
-    { name: 'surge 0 / unavailable 0 at 10 (forced 1)', d: aDeployment({ replicas: 10, maxSurge: 0, maxUnavailable: 0 }), surge: 0, min: 9 },
+    {
+      name: 'surge 0 / unavailable 0 at 10 (forced 1)',
+      d: aDeployment({ replicas: 10, maxSurge: 0, maxUnavailable: 0 }),
+      surge: 0,
+      min: 9,
+    },
     { name: 'Recreate has neither', d: aDeployment({ replicas: 10, strategy: 'Recreate' }), surge: 0, min: 0 },
   ])('$name', ({ d, surge, min }) => {
     expect(maxSurge(d)).toBe(surge)

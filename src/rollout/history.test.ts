@@ -11,24 +11,41 @@ describe('rolloutHistory', () => {
     {
       name: 'sorted by revision, change-cause when present',
       rss: [
-        aReplicaSet({ name: 'web-c', replicas: 3, revision: 10, annotations: cause('kubectl set image deployment/web app=app:v3') }),
+        aReplicaSet({
+          name: 'web-c',
+          replicas: 3,
+          revision: 10,
+          annotations: cause('kubectl set image deployment/web app=app:v3'),
+        }),
         aReplicaSet({ name: 'web-a', replicas: 0, revision: 2 }),
         aReplicaSet({ name: 'web-b', replicas: 0, revision: 9, annotations: cause('scale') }),
       ],
-      rows: [{ revision: 2 }, { revision: 9, changeCause: 'scale' }, { revision: 10, changeCause: 'kubectl set image deployment/web app=app:v3' }],
+      rows: [
+        { revision: 2 },
+        { revision: 9, changeCause: 'scale' },
+        { revision: 10, changeCause: 'kubectl set image deployment/web app=app:v3' },
+      ],
     },
-    { name: 'unreadable revisions are skipped', rss: [aReplicaSet({ name: 'web-a', replicas: 0, revision: 'x' })], rows: [] },
-    { name: 'RSs of another Deployment are ignored', rss: [aReplicaSet({ name: 'api-a', replicas: 0, revision: 1, owner: aDeployment({ name: 'api' }) })], rows: [] },
+    {
+      name: 'unreadable revisions are skipped',
+      rss: [aReplicaSet({ name: 'web-a', replicas: 0, revision: 'x' })],
+      rows: [],
+    },
+    {
+      name: 'RSs of another Deployment are ignored',
+      rss: [aReplicaSet({ name: 'api-a', replicas: 0, revision: 1, owner: aDeployment({ name: 'api' }) })],
+      rows: [],
+    },
   ])('$name', ({ rss, rows }) => {
     expect(rolloutHistory(d, rss)).toEqual(rows)
   })
 })
 
 describe('formatRolloutHistory', () => {
-  it('prints kubectl\'s table', () => {
-    expect(formatRolloutHistory([{ revision: 1 }, { revision: 2, changeCause: 'kubectl set image deployment nginx' }])).toBe(
-      'REVISION  CHANGE-CAUSE\n1         <none>\n2         kubectl set image deployment nginx\n',
-    )
+  it("prints kubectl's table", () => {
+    expect(
+      formatRolloutHistory([{ revision: 1 }, { revision: 2, changeCause: 'kubectl set image deployment nginx' }]),
+    ).toBe('REVISION  CHANGE-CAUSE\n1         <none>\n2         kubectl set image deployment nginx\n')
   })
   it('widens the first column for long revision numbers', () => {
     expect(formatRolloutHistory([{ revision: 1234567890 }])).toBe('REVISION    CHANGE-CAUSE\n1234567890  <none>\n')
@@ -39,7 +56,10 @@ describe('formatRolloutHistory', () => {
 })
 
 describe('revisionTemplate', () => {
-  const rss = [aReplicaSet({ name: 'web-a', replicas: 0, revision: 1, image: 'app:v1' }), aReplicaSet({ name: 'web-b', replicas: 1, revision: 2, image: 'app:v2' })]
+  const rss = [
+    aReplicaSet({ name: 'web-a', replicas: 0, revision: 1, image: 'app:v1' }),
+    aReplicaSet({ name: 'web-b', replicas: 1, revision: 2, image: 'app:v2' }),
+  ]
   it('returns the template of that revision', () => {
     expect(revisionTemplate(rss, 1).spec.containers[0]?.image).toBe('app:v1')
   })

@@ -26,7 +26,9 @@ function historyByRevision(replicaSets: readonly ReplicaSet[]): Map<number, Hist
   for (const rs of replicaSets) {
     const v = revision(rs)
     if (v === undefined) continue
-    const cause = rs.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION] || rs.spec.template.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION]
+    const cause =
+      rs.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION] ||
+      rs.spec.template.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION]
     byRevision.set(v, { template: rs.spec.template, ...(cause ? { changeCause: cause } : {}) })
   }
   return byRevision

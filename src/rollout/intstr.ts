@@ -37,7 +37,8 @@ export function parseIntOrPercent(value: IntOrString): { value: number; isPercen
   if (!value.endsWith('%')) throw invalid(`invalid type: string ${JSON.stringify(value)} is not a percentage`)
   const digits = value.slice(0, -1)
   const n = parseWholeNumber(digits)
-  if (n === undefined) throw invalid(`invalid value ${JSON.stringify(value)}: ${JSON.stringify(digits)} is not a number`)
+  if (n === undefined)
+    throw invalid(`invalid value ${JSON.stringify(value)}: ${JSON.stringify(digits)} is not a number`)
   return { value: n, isPercent: true }
 }
 

@@ -4,8 +4,16 @@ import { aDeployment } from '../../test/support/builders.ts'
 
 describe('minReadySecondsAdvice', () => {
   it.each([
-    { name: 'rolling update, minReadySeconds unset', o: { replicas: 10, maxSurge: 1, maxUnavailable: 1 }, advised: true },
-    { name: 'rolling update with maxUnavailable 0: a failing new pod still stops an old one', o: { replicas: 3, maxSurge: 1, maxUnavailable: 0 }, advised: true },
+    {
+      name: 'rolling update, minReadySeconds unset',
+      o: { replicas: 10, maxSurge: 1, maxUnavailable: 1 },
+      advised: true,
+    },
+    {
+      name: 'rolling update with maxUnavailable 0: a failing new pod still stops an old one',
+      o: { replicas: 3, maxSurge: 1, maxUnavailable: 0 },
+      advised: true,
+    },
     { name: 'minReadySeconds set', o: { replicas: 10, minReadySeconds: 10 }, advised: false },
     { name: 'Recreate: every old pod stops anyway', o: { replicas: 3, strategy: 'Recreate' as const }, advised: false },
     { name: 'scaled to 0', o: { replicas: 0 }, advised: false },

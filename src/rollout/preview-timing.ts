@@ -52,7 +52,13 @@ export function estimateTiming(d: Deployment): TimingBasis {
     const success = p.successThreshold || SUCCESS_THRESHOLD
     const ms = (initial + period * success) * 1000
     if (!basis.probed || ms > basis.readyMs) {
-      Object.assign(basis, { readyMs: ms, initialDelaySeconds: initial, periodSeconds: period, successThreshold: success, probed: true })
+      Object.assign(basis, {
+        readyMs: ms,
+        initialDelaySeconds: initial,
+        periodSeconds: period,
+        successThreshold: success,
+        probed: true,
+      })
     }
   }
   return basis

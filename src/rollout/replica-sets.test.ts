@@ -25,7 +25,12 @@ describe('findOldReplicaSets', () => {
   it.each([
     { name: 'old RSs', rss: [newRS, oldRS], all: ['web-old'], active: [] },
     { name: 'old RSs with no new RS', rss: [oldRS], all: ['web-old'], active: [] },
-    { name: 'two new RSs: only the oldest is new', rss: [oldRS, newRS, newRSDup], all: ['web-new', 'web-old'], active: ['web-new'] },
+    {
+      name: 'two new RSs: only the oldest is new',
+      rss: [oldRS, newRS, newRSDup],
+      all: ['web-new', 'web-old'],
+      active: ['web-new'],
+    },
     { name: 'no old RSs', rss: [newRS], all: [], active: [] },
   ])('$name', ({ rss, all, active }) => {
     const got = findOldReplicaSets(d, rss)

@@ -59,7 +59,10 @@ export function findNewReplicaSet(d: Deployment, rss: readonly ReplicaSet[]): Re
 }
 
 /** Old RSs: `all` is every RS but the new one; `active` keeps those with replicas > 0. */
-export function findOldReplicaSets(d: Deployment, rss: readonly ReplicaSet[]): { active: ReplicaSet[]; all: ReplicaSet[] } {
+export function findOldReplicaSets(
+  d: Deployment,
+  rss: readonly ReplicaSet[],
+): { active: ReplicaSet[]; all: ReplicaSet[] } {
   const newRS = findNewReplicaSet(d, rss)
   const all = rss.filter((rs) => rs.metadata.name !== newRS?.metadata.name)
   return { active: all.filter(isActive), all }

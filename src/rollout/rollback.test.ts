@@ -5,10 +5,21 @@ import { T0, aDeployment, aReplicaSet } from '../../test/support/builders.ts'
 
 const current = aDeployment({
   image: 'app:v3',
-  annotations: { 'deployment.kubernetes.io/revision': '3', 'kubernetes.io/change-cause': 'v3', 'kubectl.kubernetes.io/last-applied-configuration': '{"v":3}', team: 'a' },
+  annotations: {
+    'deployment.kubernetes.io/revision': '3',
+    'kubernetes.io/change-cause': 'v3',
+    'kubectl.kubernetes.io/last-applied-configuration': '{"v":3}',
+    team: 'a',
+  },
 })
 const rss = [
-  aReplicaSet({ name: 'web-1', replicas: 0, revision: 1, image: 'app:v1', annotations: { 'kubernetes.io/change-cause': 'v1', 'deployment.kubernetes.io/desired-replicas': '1' } }),
+  aReplicaSet({
+    name: 'web-1',
+    replicas: 0,
+    revision: 1,
+    image: 'app:v1',
+    annotations: { 'kubernetes.io/change-cause': 'v1', 'deployment.kubernetes.io/desired-replicas': '1' },
+  }),
   aReplicaSet({ name: 'web-2', replicas: 0, revision: 2, image: 'app:v2' }),
   aReplicaSet({ name: 'web-3', replicas: 1, revision: 3, image: 'app:v3' }),
 ]
@@ -42,17 +53,47 @@ describe('planUndo', () => {
   })
 
   it.each([
-    { name: 'matching revision is skipped', d: current, to: 3, want: 'skipped rollback (current template already matches revision 3)' },
-    { name: 'the skip message names the revision as given', d: aDeployment({ image: 'app:v2' }), to: 0, want: 'skipped rollback (current template already matches revision 0)' },
+    {
+      name: 'matching revision is skipped',
+      d: current,
+      to: 3,
+      want: 'skipped rollback (current template already matches revision 3)',
+    },
+    {
+      name: 'the skip message names the revision as given',
+      d: aDeployment({ image: 'app:v2' }),
+      to: 0,
+      want: 'skipped rollback (current template already matches revision 0)',
+    },
   ])('$name', ({ d, to, want }) => {
     expect(planUndo(d, rss, to)).toEqual({ kind: 'skipped', message: want })
   })
 
   it.each([
-    { name: 'unknown revision', rss, to: 7, want: 'BATON_REVISION_NOT_FOUND: unable to find specified revision 7 in history' },
-    { name: 'negative revision', rss, to: -1, want: 'BATON_REVISION_NOT_FOUND: unable to find specified revision -1 in history' },
-    { name: 'only one revision', rss: [rss[2]!], to: 0, want: 'BATON_REVISION_NOT_FOUND: no rollout history found for deployment "web"' },
-    { name: 'no ReplicaSets', rss: [], to: 0, want: 'BATON_REVISION_NOT_FOUND: no rollout history found for deployment "web"' },
+    {
+      name: 'unknown revision',
+      rss,
+      to: 7,
+      want: 'BATON_REVISION_NOT_FOUND: unable to find specified revision 7 in history',
+    },
+    {
+      name: 'negative revision',
+      rss,
+      to: -1,
+      want: 'BATON_REVISION_NOT_FOUND: unable to find specified revision -1 in history',
+    },
+    {
+      name: 'only one revision',
+      rss: [rss[2]!],
+      to: 0,
+      want: 'BATON_REVISION_NOT_FOUND: no rollout history found for deployment "web"',
+    },
+    {
+      name: 'no ReplicaSets',
+      rss: [],
+      to: 0,
+      want: 'BATON_REVISION_NOT_FOUND: no rollout history found for deployment "web"',
+    },
   ])('$name', ({ rss, to, want }) => {
     expect(codeOf(() => planUndo(current, rss, to))).toBe(want)
   })
@@ -72,9 +113,21 @@ describe('restart, pause, resume', () => {
     expect(t.metadata?.annotations).toEqual({ 'kubectl.kubernetes.io/restartedAt': '2026-01-01T00:01:01Z' })
   })
   it.each([
-    { name: 'restart of a paused Deployment', fn: () => restartTemplate(aDeployment({ paused: true }), T0), want: `BATON_ROLLOUT_PAUSED: deployments.apps "web" can't restart paused deployment (run rollout resume first)` },
-    { name: 'pause twice', fn: () => pauseDeployment(aDeployment({ paused: true })), want: 'BATON_ROLLOUT_PAUSED: deployments.apps "web" is already paused' },
-    { name: 'resume when not paused', fn: () => resumeDeployment(aDeployment()), want: 'BATON_BAD_REQUEST: deployments.apps "web" is not paused' },
+    {
+      name: 'restart of a paused Deployment',
+      fn: () => restartTemplate(aDeployment({ paused: true }), T0),
+      want: `BATON_ROLLOUT_PAUSED: deployments.apps "web" can't restart paused deployment (run rollout resume first)`,
+    },
+    {
+      name: 'pause twice',
+      fn: () => pauseDeployment(aDeployment({ paused: true })),
+      want: 'BATON_ROLLOUT_PAUSED: deployments.apps "web" is already paused',
+    },
+    {
+      name: 'resume when not paused',
+      fn: () => resumeDeployment(aDeployment()),
+      want: 'BATON_BAD_REQUEST: deployments.apps "web" is not paused',
+    },
   ])('$name is refused', ({ fn, want }) => {
     expect(codeOf(fn)).toBe(want)
   })

@@ -90,12 +90,19 @@ export function planUndo(d: Deployment, replicaSets: readonly ReplicaSet[], toRe
 /** `rollout restart`: the template with kubectl.kubernetes.io/restartedAt set to `now` (RFC 3339). */
 export function restartTemplate(d: Deployment, now: number): PodTemplateSpec {
   if (d.spec.paused) {
-    throw new BatonError('BATON_ROLLOUT_PAUSED', `${resourceName(d)} can't restart paused deployment (run rollout resume first)`, {
-      hint: `run \`baton rollout resume deployment/${d.metadata.name}\` first`,
-    })
+    throw new BatonError(
+      'BATON_ROLLOUT_PAUSED',
+      `${resourceName(d)} can't restart paused deployment (run rollout resume first)`,
+      {
+        hint: `run \`baton rollout resume deployment/${d.metadata.name}\` first`,
+      },
+    )
   }
   const template = structuredClone(d.spec.template)
-  template.metadata = { ...template.metadata, annotations: { ...template.metadata?.annotations, [RESTARTED_AT_ANNOTATION]: formatTimestamp(now) } }
+  template.metadata = {
+    ...template.metadata,
+    annotations: { ...template.metadata?.annotations, [RESTARTED_AT_ANNOTATION]: formatTimestamp(now) },
+  }
   return template
 }
 

@@ -14,7 +14,10 @@ const bare: Deployment = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'web' },
-  spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'app:v1' }] } } },
+  spec: {
+    selector: { matchLabels: { app: 'web' } },
+    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'app:v1' }] } },
+  },
 }
 
 describe('spec-defaults read an unset field as api/defaults.ts stores it', () => {
@@ -22,7 +25,11 @@ describe('spec-defaults read an unset field as api/defaults.ts stores it', () =>
   it.each([
     { field: 'spec.replicas', read: desiredReplicas(bare), want: stored.spec.replicas },
     { field: 'rollingUpdate', read: rollingUpdateParams(bare), want: stored.spec.strategy?.rollingUpdate },
-    { field: 'spec.progressDeadlineSeconds', read: progressDeadlineSeconds(bare), want: stored.spec.progressDeadlineSeconds },
+    {
+      field: 'spec.progressDeadlineSeconds',
+      read: progressDeadlineSeconds(bare),
+      want: stored.spec.progressDeadlineSeconds,
+    },
     { field: 'spec.revisionHistoryLimit', read: revisionHistoryLimit(bare), want: stored.spec.revisionHistoryLimit },
     {
       field: 'ReplicaSet spec.replicas',

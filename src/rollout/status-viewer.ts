@@ -35,10 +35,18 @@ export function deploymentStatusViewer(d: Deployment, revision?: number): Rollou
   if (revision !== undefined && revision > 0) {
     const running = revisionOf(d)
     if (running === undefined) {
-      return { message: '', done: false, error: refused(`cannot get the revision of deployment "${name}": invalid revision annotation`) }
+      return {
+        message: '',
+        done: false,
+        error: refused(`cannot get the revision of deployment "${name}": invalid revision annotation`),
+      }
     }
     if (running !== revision) {
-      return { message: '', done: false, error: refused(`desired revision (${revision}) is different from the running revision (${running})`) }
+      return {
+        message: '',
+        done: false,
+        error: refused(`desired revision (${revision}) is different from the running revision (${running})`),
+      }
     }
   }
   const s = d.status ?? {}
@@ -51,7 +59,10 @@ export function deploymentStatusViewer(d: Deployment, revision?: number): Rollou
   const replicas = s.replicas ?? 0
   const updated = s.updatedReplicas ?? 0
   const available = s.availableReplicas ?? 0
-  const wait = (what: string) => ({ message: `Waiting for deployment "${name}" rollout to finish: ${what}...\n`, done: false })
+  const wait = (what: string) => ({
+    message: `Waiting for deployment "${name}" rollout to finish: ${what}...\n`,
+    done: false,
+  })
   if (d.spec.replicas !== undefined && updated < d.spec.replicas) {
     return wait(`${updated} out of ${d.spec.replicas} new replicas have been updated`)
   }
@@ -64,7 +75,11 @@ export function deploymentStatusViewer(d: Deployment, revision?: number): Rollou
 export function statefulSetStatusViewer(sts: StatefulSet): RolloutStatus {
   const strategy = sts.spec.updateStrategy
   if ((strategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') {
-    return { message: '', done: true, error: refused('rollout status is only available for RollingUpdate strategy type') }
+    return {
+      message: '',
+      done: true,
+      error: refused('rollout status is only available for RollingUpdate strategy type'),
+    }
   }
   const s = sts.status ?? { replicas: 0 }
   const observed = s.observedGeneration ?? 0

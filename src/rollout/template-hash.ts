@@ -77,7 +77,9 @@ export function computeHash(template: PodTemplateSpec, collisionCount?: number):
 /** `<deployment>-<hash>`; the deployment part is cut to 242 characters if the name would pass 253. */
 export function replicaSetName(deploymentName: string, hash: string): string {
   const prefix =
-    deploymentName.length + 1 + hash.length > MAX_NAME_LENGTH ? deploymentName.slice(0, MAX_PREFIX_LENGTH) : deploymentName
+    deploymentName.length + 1 + hash.length > MAX_NAME_LENGTH
+      ? deploymentName.slice(0, MAX_PREFIX_LENGTH)
+      : deploymentName
   return `${prefix}-${hash}`
 }
 
@@ -96,7 +98,12 @@ const CONTAINER_DEFAULTS: Record<string, unknown> = {
   terminationMessagePath: '/dev/termination-log',
   terminationMessagePolicy: 'File',
 }
-const PROBE_DEFAULTS: Record<string, unknown> = { timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 }
+const PROBE_DEFAULTS: Record<string, unknown> = {
+  timeoutSeconds: 1,
+  periodSeconds: 10,
+  successThreshold: 1,
+  failureThreshold: 3,
+}
 
 function withoutDefaults(obj: unknown, defaults: Record<string, unknown>): unknown {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return obj

@@ -104,7 +104,10 @@ export function runRuntimeConformance(name: string, setup: () => Promise<Runtime
 
     it('reports a missing image as ErrImagePull/ImagePullBackOff and never Ready', async () => {
       create('unpullable', { readinessProbe: true, missingImage: true })
-      const reason = await f.eventually(() => get('unpullable')?.status?.containerStatuses?.[0]?.state.waiting?.reason, TIMEOUT_MS)
+      const reason = await f.eventually(
+        () => get('unpullable')?.status?.containerStatuses?.[0]?.state.waiting?.reason,
+        TIMEOUT_MS,
+      )
       expect(['ErrImagePull', 'ImagePullBackOff']).toContain(reason)
       await f.elapse(3_000)
       const pod = get('unpullable')

@@ -15,14 +15,25 @@ describe('admit', () => {
     const err = expectBatonError(admitted(d), 'BATON_INVALID')
     expect(err.message).toBe('The Deployment "web" is invalid')
     expect(err.causes).toEqual([
-      { field: 'spec.template.spec.volumes[0].configMap', message: 'Forbidden: the process runtime does not mount volumes' },
-      { field: 'spec.template.spec.containers[0].volumeMounts[0]', message: 'Forbidden: the process runtime does not mount volumes' },
+      {
+        field: 'spec.template.spec.volumes[0].configMap',
+        message: 'Forbidden: the process runtime does not mount volumes',
+      },
+      {
+        field: 'spec.template.spec.containers[0].volumeMounts[0]',
+        message: 'Forbidden: the process runtime does not mount volumes',
+      },
     ])
     expect(err.hint).toContain('pass the data in env')
   })
 
   it('refuses a Pod whose securityContext asks for more than the user to run as', () => {
-    const err = expectBatonError(admitted(withChanges(pod(), { 'spec.securityContext': { runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } } })), 'BATON_INVALID')
+    const err = expectBatonError(
+      admitted(
+        withChanges(pod(), { 'spec.securityContext': { runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } } }),
+      ),
+      'BATON_INVALID',
+    )
     expect(err.causes.map((c) => c.field)).toEqual(['spec.securityContext.seccompProfile'])
   })
 
@@ -31,6 +42,8 @@ describe('admit', () => {
   })
 
   it('stores what it runs: defaults filled in', () => {
-    expect(admit(deployment() as AnyObject)).toMatchObject({ spec: { template: { spec: { dnsPolicy: 'ClusterFirst' } } } })
+    expect(admit(deployment() as AnyObject)).toMatchObject({
+      spec: { template: { spec: { dnsPolicy: 'ClusterFirst' } } },
+    })
   })
 })

@@ -22,7 +22,10 @@ export function admit<T extends AnyObject>(obj: T): T {
 }
 
 /** What admission warns about for an admitted object (api/admission-warnings.ts), from the store's view of its namespace. */
-export function warningsFor(obj: AnyObject, deps: { store: ObjectStore; artifacts?: Pick<ArtifactStore, 'resolve'> | undefined }): string[] {
+export function warningsFor(
+  obj: AnyObject,
+  deps: { store: ObjectStore; artifacts?: Pick<ArtifactStore, 'resolve'> | undefined },
+): string[] {
   const namespace = obj.metadata.namespace ?? 'default'
   const artifacts = deps.artifacts
   return admissionWarnings(obj, {

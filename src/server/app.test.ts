@@ -33,18 +33,36 @@ const pushed: Array<{ ref: string; force: boolean }> = []
 const artifacts: ArtifactStore = {
   async push(ref, _source, opts) {
     pushed.push({ ref, force: opts?.force === true })
-    return { name: ref.split(':')[0]!, tag: ref.split(':')[1]!, digest: 'sha256:ab', size: 3, created: '2026-01-01T00:00:00Z' }
+    return {
+      name: ref.split(':')[0]!,
+      tag: ref.split(':')[1]!,
+      digest: 'sha256:ab',
+      size: 3,
+      created: '2026-01-01T00:00:00Z',
+    }
   },
   resolve: () => undefined,
   checkout: async () => {},
-  list: (): ArtifactInfo[] => [{ name: 'web', tag: 'v1', digest: 'sha256:ab', size: 3, created: '2026-01-01T00:00:00Z' }],
+  list: (): ArtifactInfo[] => [
+    { name: 'web', tag: 'v1', digest: 'sha256:ab', size: 3, created: '2026-01-01T00:00:00Z' },
+  ],
 }
 
 beforeEach(() => {
   clock = new FakeClock()
   store = createMemoryStore({ clock, ids: sequentialIds() })
   shutdowns = []
-  app = createApiApp({ store, token: TOKEN, clock, version: '9.9.9', logs, artifacts, traffic: async () => ({ requests: 7 }), metrics: () => 'controller_runtime_reconcile_total{controller="c",result="success"} 3\n', shutdown: (all) => void shutdowns.push(all) })
+  app = createApiApp({
+    store,
+    token: TOKEN,
+    clock,
+    version: '9.9.9',
+    logs,
+    artifacts,
+    traffic: async () => ({ requests: 7 }),
+    metrics: () => 'controller_runtime_reconcile_total{controller="c",result="success"} 3\n',
+    shutdown: (all) => void shutdowns.push(all),
+  })
 })
 afterEach(() => store.close())
 
@@ -92,12 +110,20 @@ describe('authentication, the header itself', () => {
   it.each([
     { name: 'another scheme', authorization: 'Basic dXNlcjpwYXNz', message: 'the API token is missing' },
     { name: 'Bearer without a token', authorization: 'Bearer', message: 'the API token is missing' },
-    { name: 'a wrong token of another length', authorization: `Bearer ${TOKEN}-and-more`, message: 'the API token is wrong' },
+    {
+      name: 'a wrong token of another length',
+      authorization: `Bearer ${TOKEN}-and-more`,
+      message: 'the API token is wrong',
+    },
   ])('$name: 401 BATON_UNAUTHORIZED with the hint', async ({ authorization, message }) => {
     const res = await app.request('/version', { headers: { authorization } })
     expect(res.status).toBe(401)
     expect(res.headers.get('www-authenticate')).toContain('Bearer')
-    expect(await res.json()).toMatchObject({ code: 'BATON_UNAUTHORIZED', message, hint: expect.stringContaining('<data-dir>/token') })
+    expect(await res.json()).toMatchObject({
+      code: 'BATON_UNAUTHORIZED',
+      message,
+      hint: expect.stringContaining('<data-dir>/token'),
+    })
   })
 
   it('accepts the token whatever the case of the scheme', async () => {
@@ -109,7 +135,16 @@ describe('internal errors', () => {
   it('logs every 500 with its stack and cause before answering it', async () => {
     const lines: string[] = []
     const logger = createLogger({ write: (l) => lines.push(l) })
-    const broken = createApiApp({ store, token: TOKEN, clock, version: '9.9.9', logger, traffic: async () => { throw new TypeError('proxy exploded') } })
+    const broken = createApiApp({
+      store,
+      token: TOKEN,
+      clock,
+      version: '9.9.9',
+      logger,
+      traffic: async () => {
+        throw new TypeError('proxy exploded')
+      },
+    })
     const res = await broken.request('/apis/baton.dev/v1/traffic', { headers: auth })
     expect(res.status).toBe(500)
     expect(await res.json()).toMatchObject({ code: 'BATON_INTERNAL', message: 'internal error: proxy exploded' })
@@ -120,13 +155,22 @@ describe('internal errors', () => {
       method: 'GET',
       path: '/apis/baton.dev/v1/traffic',
       status: 500,
-      err: { code: 'BATON_INTERNAL', cause: { name: 'TypeError', message: 'proxy exploded', stack: expect.stringContaining('app.test.ts') } },
+      err: {
+        code: 'BATON_INTERNAL',
+        cause: { name: 'TypeError', message: 'proxy exploded', stack: expect.stringContaining('app.test.ts') },
+      },
     })
   })
 
   it('does not log a 4xx', async () => {
     const lines: string[] = []
-    const quiet = createApiApp({ store, token: TOKEN, clock, version: '9.9.9', logger: createLogger({ write: (l) => lines.push(l) }) })
+    const quiet = createApiApp({
+      store,
+      token: TOKEN,
+      clock,
+      version: '9.9.9',
+      logger: createLogger({ write: (l) => lines.push(l) }),
+    })
     expect((await quiet.request(`${DEPLOYMENTS}/missing`, { headers: auth })).status).toBe(404)
     expect(lines).toEqual([])
   })
@@ -141,7 +185,9 @@ describe('objects', () => {
     expect(body.spec.revisionHistoryLimit).toBe(10)
     await send('POST', DEPLOYMENTS, manifest('api'))
 
-    expect(((await (await send('GET', `${DEPLOYMENTS}/web`)).json()) as Deployment).metadata.uid).toBe(body.metadata.uid)
+    expect(((await (await send('GET', `${DEPLOYMENTS}/web`)).json()) as Deployment).metadata.uid).toBe(
+      body.metadata.uid,
+    )
     const all = await (await send('GET', '/apis/apps/v1/deployments')).json()
     expect(all).toMatchObject({ kind: 'DeploymentList', apiVersion: 'apps/v1' })
     expect(all.items.map((d: Deployment) => d.metadata.name)).toEqual(['api', 'web'])
@@ -153,7 +199,9 @@ describe('objects', () => {
 
   it('accepts YAML bodies', async () => {
     const yaml = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: "1"\n`
-    const res = await send('POST', '/api/v1/namespaces/default/configmaps', yaml, { 'content-type': 'application/yaml' })
+    const res = await send('POST', '/api/v1/namespaces/default/configmaps', yaml, {
+      'content-type': 'application/yaml',
+    })
     expect(res.status).toBe(201)
     expect((await res.json()).data).toEqual({ a: '1' })
   })
@@ -161,9 +209,27 @@ describe('objects', () => {
   it.each([
     { name: 'malformed body', path: DEPLOYMENTS, body: '{not json', status: 400, code: 'BATON_MANIFEST_PARSE' },
     { name: 'empty body', path: DEPLOYMENTS, body: '', status: 400, code: 'BATON_BAD_REQUEST' },
-    { name: 'kind does not match the path', path: '/api/v1/namespaces/default/services', body: manifest('web'), status: 400, code: 'BATON_BAD_REQUEST' },
-    { name: 'namespace does not match', path: '/apis/apps/v1/namespaces/other/deployments', body: { ...manifest('web'), metadata: { name: 'web', namespace: 'default' } }, status: 400, code: 'BATON_BAD_REQUEST' },
-    { name: 'unknown resource', path: '/apis/apps/v1/namespaces/default/widgets', body: manifest('web'), status: 404, code: 'BATON_NOT_FOUND' },
+    {
+      name: 'kind does not match the path',
+      path: '/api/v1/namespaces/default/services',
+      body: manifest('web'),
+      status: 400,
+      code: 'BATON_BAD_REQUEST',
+    },
+    {
+      name: 'namespace does not match',
+      path: '/apis/apps/v1/namespaces/other/deployments',
+      body: { ...manifest('web'), metadata: { name: 'web', namespace: 'default' } },
+      status: 400,
+      code: 'BATON_BAD_REQUEST',
+    },
+    {
+      name: 'unknown resource',
+      path: '/apis/apps/v1/namespaces/default/widgets',
+      body: manifest('web'),
+      status: 404,
+      code: 'BATON_NOT_FOUND',
+    },
   ])('rejects a create with $name ($status), storing nothing', async ({ path, body, status, code }) => {
     const res = await send('POST', path, body)
     expect(res.status).toBe(status)
@@ -177,7 +243,10 @@ describe('objects', () => {
   it('answers 404 in the API server words and 409 for a duplicate or a stale resourceVersion', async () => {
     const missing = await send('GET', `${DEPLOYMENTS}/nope`)
     expect(missing.status).toBe(404)
-    expect(await missing.json()).toMatchObject({ code: 'BATON_NOT_FOUND', message: 'deployments.apps "nope" not found' })
+    expect(await missing.json()).toMatchObject({
+      code: 'BATON_NOT_FOUND',
+      message: 'deployments.apps "nope" not found',
+    })
 
     const first = (await (await send('POST', DEPLOYMENTS, manifest('web'))).json()) as Deployment
     expect((await send('POST', DEPLOYMENTS, manifest('web'))).status).toBe(409)
@@ -192,7 +261,12 @@ describe('objects', () => {
 
   it('merge-patches, deletes and 404s afterwards', async () => {
     await send('POST', DEPLOYMENTS, manifest('web'))
-    const patched = await send('PATCH', `${DEPLOYMENTS}/web`, { spec: { paused: true } }, { 'content-type': 'application/merge-patch+json' })
+    const patched = await send(
+      'PATCH',
+      `${DEPLOYMENTS}/web`,
+      { spec: { paused: true } },
+      { 'content-type': 'application/merge-patch+json' },
+    )
     expect(patched.status).toBe(200)
     expect(((await patched.json()) as Deployment).spec.paused).toBe(true)
     expect((await send('DELETE', `${DEPLOYMENTS}/web?propagationPolicy=Background`)).status).toBe(200)
@@ -212,7 +286,12 @@ describe('scale subresource', () => {
   it('reads and writes an autoscaling/v1 Scale', async () => {
     await send('POST', DEPLOYMENTS, manifest('web'))
     const scale = await (await send('GET', `${DEPLOYMENTS}/web/scale`)).json()
-    expect(scale).toMatchObject({ apiVersion: 'autoscaling/v1', kind: 'Scale', spec: { replicas: 3 }, status: { replicas: 0, selector: 'app=web' } })
+    expect(scale).toMatchObject({
+      apiVersion: 'autoscaling/v1',
+      kind: 'Scale',
+      spec: { replicas: 3 },
+      status: { replicas: 0, selector: 'app=web' },
+    })
     const put = await send('PUT', `${DEPLOYMENTS}/web/scale`, { spec: { replicas: 5 } })
     expect((await put.json()).spec.replicas).toBe(5)
     const patch = await send('PATCH', `${DEPLOYMENTS}/web/scale`, { spec: { replicas: 2 } })
@@ -240,7 +319,10 @@ describe('watch', () => {
       text += value
     }
     await reader.cancel()
-    return text.split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
   }
 
   it('streams ADDED for what exists, then live changes, as NDJSON', async () => {
@@ -258,7 +340,10 @@ describe('watch', () => {
   it('resumes after a resourceVersion and filters by field selector', async () => {
     const web = (await (await send('POST', DEPLOYMENTS, manifest('web'))).json()) as Deployment
     await send('POST', DEPLOYMENTS, manifest('api'))
-    const res = await send('GET', `${DEPLOYMENTS}?watch=1&resourceVersion=${web.metadata.resourceVersion}&fieldSelector=metadata.name%3Dapi`)
+    const res = await send(
+      'GET',
+      `${DEPLOYMENTS}?watch=1&resourceVersion=${web.metadata.resourceVersion}&fieldSelector=metadata.name%3Dapi`,
+    )
     const [ev] = await readEvents(res, 1)
     expect(ev).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'api' } } })
   })
@@ -274,7 +359,9 @@ describe('baton endpoints', () => {
   it('serves version, traffic, artifacts and shutdown', async () => {
     expect(await (await send('GET', '/version')).json()).toMatchObject({ version: '9.9.9' })
     expect(await (await send('GET', '/apis/baton.dev/v1/traffic')).json()).toEqual({ requests: 7 })
-    const push = await send('POST', '/apis/baton.dev/v1/artifacts?ref=web:v2&force=true', 'tgz', { 'content-type': 'application/gzip' })
+    const push = await send('POST', '/apis/baton.dev/v1/artifacts?ref=web:v2&force=true', 'tgz', {
+      'content-type': 'application/gzip',
+    })
     expect(push.status).toBe(201)
     expect(pushed).toEqual([{ ref: 'web:v2', force: true }])
     expect((await (await send('GET', '/apis/baton.dev/v1/artifacts')).json()).items[0].tag).toBe('v1')
@@ -292,8 +379,15 @@ describe('baton endpoints', () => {
   })
 
   it('streams a pod log, choosing the only container', async () => {
-    store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'web', image: 'web:v1' }] } })
-    expect(await (await send('GET', '/api/v1/namespaces/default/pods/p/log')).text()).toBe('p/web line 1\np/web line 2\n')
+    store.create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'default' },
+      spec: { containers: [{ name: 'web', image: 'web:v1' }] },
+    })
+    expect(await (await send('GET', '/api/v1/namespaces/default/pods/p/log')).text()).toBe(
+      'p/web line 1\np/web line 2\n',
+    )
     expect(await (await send('GET', '/api/v1/namespaces/default/pods/p/log?tailLines=1')).text()).toBe('p/web line 1\n')
     expect((await send('GET', '/api/v1/namespaces/default/pods/p/log?container=db')).status).toBe(400)
     expect((await send('GET', '/api/v1/namespaces/default/pods/q/log')).status).toBe(404)
@@ -317,8 +411,11 @@ describe('watch from a compacted resourceVersion', () => {
   it('answers 410 BATON_GONE', async () => {
     const small = createMemoryStore({ clock, ids: sequentialIds(), historyLimit: 1 })
     const api = createApiApp({ store: small, token: TOKEN, clock, version: '1' })
-    for (const n of ['a', 'b', 'c']) small.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: n, namespace: 'default' } })
-    const res = await api.request('/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1', { headers: auth })
+    for (const n of ['a', 'b', 'c'])
+      small.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: n, namespace: 'default' } })
+    const res = await api.request('/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1', {
+      headers: auth,
+    })
     expect(res.status).toBe(410)
     expect((await res.json()).code).toBe('BATON_GONE')
     small.close()

@@ -32,7 +32,9 @@ export interface DashboardMount {
 }
 
 /** The store, clock, version and optional daemon parts the routes serve, plus the token guarding them. */
-export interface ApiDeps extends Omit<BatonRouteDeps, 'limits'>, Pick<ObjectRouteDeps, 'reservedPorts' | 'serviceHost' | 'portWarnings'> {
+export interface ApiDeps
+  extends Omit<BatonRouteDeps, 'limits'>,
+    Pick<ObjectRouteDeps, 'reservedPorts' | 'serviceHost' | 'portWarnings'> {
   token: string
   dashboard?: DashboardMount
   /** Where a 5xx answer's error goes, with its stack and cause (default: JSON lines on stderr). */
@@ -47,7 +49,13 @@ export function createApiApp(apiDeps: ApiDeps): Hono {
   deps.dashboard?.mountPublic(app)
   app.use('*', bearerAuth(deps.token, deps.dashboard?.hasSession))
   // An artifact push streams to disk under its own, larger bounds (baton-routes.ts).
-  app.use('*', requestBodyLimit(deps.limits.maxRequestBodyBytes, (path, method) => method === 'POST' && path === ARTIFACT_PUSH_PATH))
+  app.use(
+    '*',
+    requestBodyLimit(
+      deps.limits.maxRequestBodyBytes,
+      (path, method) => method === 'POST' && path === ARTIFACT_PUSH_PATH,
+    ),
+  )
   // A write is acknowledged only once it is durable: the SQLite store commits in batches
   // (store/sqlite/sqlite-store.ts), so every answer to a request that may have written waits
   // for the commit of what came before it.
@@ -61,16 +69,26 @@ export function createApiApp(apiDeps: ApiDeps): Hono {
   app.notFound((c) =>
     errorResponse(
       c,
-      new BatonError('BATON_NOT_FOUND', `the server could not find the requested resource (${c.req.method} ${c.req.path})`, {
-        hint: 'Paths look like /apis/apps/v1/namespaces/default/deployments/web or /api/v1/namespaces/default/pods',
-      }),
+      new BatonError(
+        'BATON_NOT_FOUND',
+        `the server could not find the requested resource (${c.req.method} ${c.req.path})`,
+        {
+          hint: 'Paths look like /apis/apps/v1/namespaces/default/deployments/web or /api/v1/namespaces/default/pods',
+        },
+      ),
     ),
   )
   const logger = deps.logger ?? createLogger()
   app.onError((err, c) => {
     const res = errorResponse(c, err)
     // The answer's hint sends the user to the daemon log: the error must be there, stack and all.
-    if (res.status >= 500) logger.error('api request failed', { method: c.req.method, path: c.req.path, status: res.status, err: toBatonError(err) })
+    if (res.status >= 500)
+      logger.error('api request failed', {
+        method: c.req.method,
+        path: c.req.path,
+        status: res.status,
+        err: toBatonError(err),
+      })
     return res
   })
   return app

@@ -15,7 +15,8 @@ const HINT =
   'Send "Authorization: Bearer <token>"; the token is in <data-dir>/token on the daemon\'s machine ' +
   '(the CLI reads it by itself, or pass --token / BATON_TOKEN)'
 
-const refuse = (message: string) => (c: Context) => errorResponse(c, new BatonError('BATON_UNAUTHORIZED', message, { hint: HINT }))
+const refuse = (message: string) => (c: Context) =>
+  errorResponse(c, new BatonError('BATON_UNAUTHORIZED', message, { hint: HINT }))
 
 export function bearerAuth(token: string, hasSession?: (req: Request) => boolean): MiddlewareHandler {
   const guard = honoBearerAuth({

@@ -65,7 +65,10 @@ export function logContainer(pod: Pod, requested: string | undefined): string {
   const names = pod.spec.containers.map((c) => c.name)
   if (requested) {
     if (!names.includes(requested)) {
-      throw badRequest(`container ${requested} is not valid for pod ${pod.metadata.name}`, `Choose one of: ${names.join(', ')}`)
+      throw badRequest(
+        `container ${requested} is not valid for pod ${pod.metadata.name}`,
+        `Choose one of: ${names.join(', ')}`,
+      )
     }
     return requested
   }
@@ -107,9 +110,13 @@ export function registerBatonRoutes(app: Hono, deps: BatonRouteDeps): void {
     try {
       const file = join(dir, 'upload.tar.gz')
       await pipeline(Readable.fromWeb(body as never), byteLimit(max), createWriteStream(file, { mode: 0o600 }))
-      if ((await stat(file)).size === 0) throw badRequest('the push has an empty body', 'Send the artifact as a .tar.gz body')
+      if ((await stat(file)).size === 0)
+        throw badRequest('the push has an empty body', 'Send the artifact as a .tar.gz body')
       const { maxArtifactBytes: maxBytes, maxArtifactEntries: maxEntries } = deps.limits
-      return c.json(await artifacts.push(ref, file, { force: truthy(c.req.query('force')), limits: { maxBytes, maxEntries } }), 201)
+      return c.json(
+        await artifacts.push(ref, file, { force: truthy(c.req.query('force')), limits: { maxBytes, maxEntries } }),
+        201,
+      )
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
@@ -131,7 +138,11 @@ export function registerBatonRoutes(app: Hono, deps: BatonRouteDeps): void {
   })
 
   app.get('/api/v1/componentstatuses', (c) => {
-    const list: ComponentStatusList = { apiVersion: 'v1', kind: 'ComponentStatusList', items: deps.components?.() ?? [] }
+    const list: ComponentStatusList = {
+      apiVersion: 'v1',
+      kind: 'ComponentStatusList',
+      items: deps.components?.() ?? [],
+    }
     return c.json(list)
   })
 
@@ -158,7 +169,10 @@ export function registerBatonRoutes(app: Hono, deps: BatonRouteDeps): void {
   app.get('/apis/baton.dev/v1/backup', async (c) => {
     if (!deps.backup) throw unavailable('backup')
     const { bytes, objects } = await deps.backup()
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/vnd.sqlite3', 'x-baton-objects': String(objects) })
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': 'application/vnd.sqlite3',
+      'x-baton-objects': String(objects),
+    })
   })
 
   app.get('/api/v1/namespaces/:ns/pods/:name/log', (c) => {
@@ -177,7 +191,8 @@ export function registerBatonRoutes(app: Hono, deps: BatonRouteDeps): void {
     }
     const tailLines = c.req.query('tailLines')
     const tail = tailLines === undefined || tailLines === '' ? undefined : Number(tailLines)
-    if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw badRequest(`tailLines must be a non-negative integer`, 'Pass --tail=N')
+    if (tail !== undefined && (!Number.isInteger(tail) || tail < 0))
+      throw badRequest(`tailLines must be a non-negative integer`, 'Pass --tail=N')
     const abort = new AbortController()
     c.req.raw.signal.addEventListener('abort', () => abort.abort(), { once: true })
     const lines = logs.read(ns, pod.metadata.name, container, {

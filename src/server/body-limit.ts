@@ -18,7 +18,10 @@ export function tooLarge(what: string, limit: number, flag: string): BatonError 
 }
 
 /** Bounds every request body except on the paths in `except` (which bound their own). */
-export function requestBodyLimit(maxBytes: number, except: (path: string, method: string) => boolean): MiddlewareHandler {
+export function requestBodyLimit(
+  maxBytes: number,
+  except: (path: string, method: string) => boolean,
+): MiddlewareHandler {
   const limit = bodyLimit({
     maxSize: maxBytes,
     onError: () => {

@@ -14,7 +14,12 @@ const KiB = 1024
 
 function manifest(name: string, replicas: number): Deployment {
   const d = aDeployment(name)
-  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, labels: { app: name } }, spec: { ...d.spec, replicas } }
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, labels: { app: name } },
+    spec: { ...d.spec, replicas },
+  }
 }
 
 let store: ObjectStore
@@ -47,7 +52,12 @@ beforeEach(() => {
 afterEach(() => store.close())
 
 const send = (method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}) =>
-  app.request(path, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body }), ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) } as RequestInit)
+  app.request(path, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body }),
+    ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+  } as RequestInit)
 const json = (v: unknown) => JSON.stringify(v)
 
 /** A body sent in chunks without Content-Length, as `curl -T -` or a streaming client would. */
@@ -70,7 +80,10 @@ describe('request body limit', () => {
     const res = await send('POST', DEPLOYMENTS, big)
     expect(res.status).toBe(413)
     const err = await res.json()
-    expect(err).toMatchObject({ code: 'BATON_TOO_LARGE', message: 'the request body exceeds the limit of 65536 bytes (64 KiB)' })
+    expect(err).toMatchObject({
+      code: 'BATON_TOO_LARGE',
+      message: 'the request body exceeds the limit of 65536 bytes (64 KiB)',
+    })
     expect(err.hint).toContain('--max-request-body-bytes')
     expect(store.list('Deployment').items).toHaveLength(0)
   })
@@ -86,7 +99,9 @@ describe('request body limit', () => {
   it('refuses an oversized merge patch and scale body too', async () => {
     await send('POST', DEPLOYMENTS, json(manifest('web', 1)))
     const pad = json({ metadata: { annotations: { pad: 'x'.repeat(100 * KiB) } } })
-    expect((await send('PATCH', `${DEPLOYMENTS}/web`, pad, { 'content-type': 'application/merge-patch+json' })).status).toBe(413)
+    expect(
+      (await send('PATCH', `${DEPLOYMENTS}/web`, pad, { 'content-type': 'application/merge-patch+json' })).status,
+    ).toBe(413)
     expect((await send('PUT', `${DEPLOYMENTS}/web/scale`, pad)).status).toBe(413)
     expect(store.get('Deployment', 'default', 'web')?.metadata.annotations?.pad).toBeUndefined()
   })
@@ -97,14 +112,23 @@ describe('request body limit', () => {
   })
 
   it('bounds an artifact upload by its own limit, streaming it to disk', async () => {
-    const ok = await send('POST', '/apis/baton.dev/v1/artifacts?ref=web:v1', new Uint8Array(200 * KiB), { 'content-type': 'application/gzip' })
+    const ok = await send('POST', '/apis/baton.dev/v1/artifacts?ref=web:v1', new Uint8Array(200 * KiB), {
+      'content-type': 'application/gzip',
+    })
     expect(ok.status).toBe(201)
     expect(pushedBytes).toEqual([200 * KiB])
-    const declared = await send('POST', '/apis/baton.dev/v1/artifacts?ref=web:v1', new Uint8Array(300 * KiB), { 'content-type': 'application/gzip' })
+    const declared = await send('POST', '/apis/baton.dev/v1/artifacts?ref=web:v1', new Uint8Array(300 * KiB), {
+      'content-type': 'application/gzip',
+    })
     expect(declared.status).toBe(413)
-    expect(await declared.json()).toMatchObject({ code: 'BATON_TOO_LARGE', message: 'the artifact upload exceeds the limit of 262144 bytes (256 KiB)' })
+    expect(await declared.json()).toMatchObject({
+      code: 'BATON_TOO_LARGE',
+      message: 'the artifact upload exceeds the limit of 262144 bytes (256 KiB)',
+    })
     const stream = chunked(4 * 1024 * KiB)
-    const streamed = await send('POST', '/apis/baton.dev/v1/artifacts?ref=web:v1', stream.body as never, { 'transfer-encoding': 'chunked' })
+    const streamed = await send('POST', '/apis/baton.dev/v1/artifacts?ref=web:v1', stream.body as never, {
+      'transfer-encoding': 'chunked',
+    })
     expect(streamed.status).toBe(413)
     expect(stream.sent()).toBeLessThan(512 * KiB)
     expect(pushedBytes).toEqual([200 * KiB])
@@ -113,7 +137,11 @@ describe('request body limit', () => {
 
 describe('hostile YAML over the API', () => {
   it.each([
-    { name: 'billion laughs', body: 'a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n', says: 'expands aliases beyond the limit of 100' },
+    {
+      name: 'billion laughs',
+      body: 'a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n',
+      says: 'expands aliases beyond the limit of 100',
+    },
     { name: 'deep nesting', body: 'a: ' + '['.repeat(5000) + ']'.repeat(5000), says: 'nests deeper than 100 levels' },
   ])('answers $name with 400 BATON_MANIFEST_PARSE, not 500', async ({ body, says }) => {
     const res = await send('POST', DEPLOYMENTS, body, { 'content-type': 'application/yaml' })
@@ -135,13 +163,18 @@ describe('replicas and pods per node at admission', () => {
     expect(err.message).toBe(
       `The Deployment "web" is invalid: spec.replicas: Invalid value: 1000000000: must be less than or equal to 50 (the daemon's --max-replicas)`,
     )
-    expect(err.details.causes).toEqual([{ field: 'spec.replicas', message: expect.stringContaining('must be less than or equal to 50') }])
+    expect(err.details.causes).toEqual([
+      { field: 'spec.replicas', message: expect.stringContaining('must be less than or equal to 50') },
+    ])
     expect(err.hint).toContain('baton up --max-replicas')
     expect(stored()).toBeUndefined()
   })
 
   it.each([
-    { name: 'PUT', write: (d: Deployment) => send('PUT', `${DEPLOYMENTS}/web`, json({ ...d, spec: { ...d.spec, replicas: 51 } })) },
+    {
+      name: 'PUT',
+      write: (d: Deployment) => send('PUT', `${DEPLOYMENTS}/web`, json({ ...d, spec: { ...d.spec, replicas: 51 } })),
+    },
     { name: 'PATCH', write: () => send('PATCH', `${DEPLOYMENTS}/web`, json({ spec: { replicas: 51 } })) },
     { name: 'PUT /scale', write: () => send('PUT', `${DEPLOYMENTS}/web/scale`, json({ spec: { replicas: 51 } })) },
     { name: 'PATCH /scale', write: () => send('PATCH', `${DEPLOYMENTS}/web/scale`, json({ spec: { replicas: 51 } })) },
@@ -160,7 +193,9 @@ describe('replicas and pods per node at admission', () => {
     const res = await send('PUT', `${DEPLOYMENTS}/web/scale`, json({ spec: { replicas: 9 } }))
     expect(res.status).toBe(422)
     const err = await res.json()
-    expect(err.message).toContain('the node would be asked to run 21 pods (12 for other workloads), more than its limit of 20')
+    expect(err.message).toContain(
+      'the node would be asked to run 21 pods (12 for other workloads), more than its limit of 20',
+    )
     expect(err.hint).toContain('Ask for at most 8 replicas')
     expect(err.hint).toContain('baton up --max-pods')
     expect(stored()?.spec.replicas).toBe(8)
@@ -169,9 +204,19 @@ describe('replicas and pods per node at admission', () => {
 
   it('lets a workload over a lowered limit be edited and scaled down', async () => {
     expect((await send('POST', DEPLOYMENTS, json(manifest('web', 15)))).status).toBe(201)
-    const lowered = createApiApp({ store, clock: new FakeClock(), token: TOKEN, version: '9.9.9', limits: { maxReplicas: 10, maxPods: 10 } })
+    const lowered = createApiApp({
+      store,
+      clock: new FakeClock(),
+      token: TOKEN,
+      version: '9.9.9',
+      limits: { maxReplicas: 10, maxPods: 10 },
+    })
     const put = (replicas: number) =>
-      lowered.request(`${DEPLOYMENTS}/web/scale`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}` }, body: json({ spec: { replicas } }) })
+      lowered.request(`${DEPLOYMENTS}/web/scale`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${TOKEN}` },
+        body: json({ spec: { replicas } }),
+      })
     expect((await put(15)).status).toBe(200)
     expect((await put(12)).status).toBe(200)
     expect((await put(14)).status).toBe(422)

@@ -17,7 +17,12 @@ afterEach(() => {
 })
 
 it.each([
-  { name: 'create', method: 'POST', path: '/api/v1/namespaces/default/configmaps', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { a: '1' } } },
+  {
+    name: 'create',
+    method: 'POST',
+    path: '/api/v1/namespaces/default/configmaps',
+    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { a: '1' } },
+  },
   { name: 'delete', method: 'DELETE', path: '/api/v1/namespaces/default/configmaps/seed', body: undefined },
 ])('a $name is in the file when the API answers it', async ({ method, path, body }) => {
   const dir = mkdtempSync(join(tmpdir(), 'baton-api-commit-'))
@@ -36,7 +41,9 @@ it.each([
   expect(res.status).toBeLessThan(300)
   const reader = openSqliteStore(file, { clock: new FakeClock(), ids: sequentialIds() })
   try {
-    expect(reader.list('ConfigMap').items.map((c) => c.metadata.name)).toEqual(store.list('ConfigMap').items.map((c) => c.metadata.name))
+    expect(reader.list('ConfigMap').items.map((c) => c.metadata.name)).toEqual(
+      store.list('ConfigMap').items.map((c) => c.metadata.name),
+    )
   } finally {
     reader.close()
     store.close()

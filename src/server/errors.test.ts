@@ -6,7 +6,10 @@ const enospc = Object.assign(new Error('ENOSPC: no space left on device, write')
 
 it.each([
   { name: 'a raw ENOSPC', err: enospc },
-  { name: 'an "invalid archive" caused by ENOSPC', err: new BatonError('BATON_INVALID', 'artifact source "x" is not a readable tar archive', { cause: enospc }) },
+  {
+    name: 'an "invalid archive" caused by ENOSPC',
+    err: new BatonError('BATON_INVALID', 'artifact source "x" is not a readable tar archive', { cause: enospc }),
+  },
   { name: 'ENOSPC two causes deep', err: new Error('outer', { cause: new Error('middle', { cause: enospc }) }) },
 ])('$name answers 507 BATON_NO_SPACE', ({ err }) => {
   const e = toBatonError(err)

@@ -16,7 +16,11 @@ export function parseFieldSelector(s: string | undefined): FieldRequirement[] {
   if (!s) return []
   return s.split(',').map((part) => {
     const m = /^([A-Za-z0-9_.]+)\s*(!=|==|=)\s*(.*)$/.exec(part.trim())
-    if (!m) throw badRequest(`invalid field selector "${part}"`, 'Write field selectors as path=value, e.g. metadata.name=web')
+    if (!m)
+      throw badRequest(
+        `invalid field selector "${part}"`,
+        'Write field selectors as path=value, e.g. metadata.name=web',
+      )
     return { path: m[1]!.split('.'), value: m[3]!, equal: m[2] !== '!=' }
   })
 }

@@ -26,4 +26,3 @@ export function getOr404(store: ObjectStore, kind: Kind, ns: string, name: strin
   if (!obj) throw notFound(kind, ns, name)
   return obj
 }
-

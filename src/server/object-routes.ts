@@ -72,17 +72,24 @@ function intParam(c: Context, name: string): number | undefined {
   const v = c.req.query(name)
   if (v === undefined || v === '') return undefined
   const n = Number(v)
-  if (!Number.isInteger(n) || n < 0) throw badRequest(`${name} must be a non-negative integer, not "${v}"`, `Pass ${name}=<seconds>`)
+  if (!Number.isInteger(n) || n < 0)
+    throw badRequest(`${name} must be a non-negative integer, not "${v}"`, `Pass ${name}=<seconds>`)
   return n
 }
 
 /** The body must be of the path's kind, and name the path's namespace (and name) if it names one. */
 function checkBody(obj: KObject, kind: Kind, ns: string, name?: string): AnyObject {
   if (obj.kind !== kind) {
-    throw badRequest(`the body is a ${obj.kind || 'object without kind'}, but the path is for ${kind}`, `POST or PUT ${kind} objects to this path`)
+    throw badRequest(
+      `the body is a ${obj.kind || 'object without kind'}, but the path is for ${kind}`,
+      `POST or PUT ${kind} objects to this path`,
+    )
   }
   if (obj.apiVersion !== apiVersionOf(kind)) {
-    throw badRequest(`${kind} is served as ${apiVersionOf(kind)}, not ${obj.apiVersion}`, `Set apiVersion: ${apiVersionOf(kind)}`)
+    throw badRequest(
+      `${kind} is served as ${apiVersionOf(kind)}, not ${obj.apiVersion}`,
+      `Set apiVersion: ${apiVersionOf(kind)}`,
+    )
   }
   obj.metadata = { ...obj.metadata }
   if (obj.metadata.namespace === undefined || obj.metadata.namespace === '') obj.metadata.namespace = ns
@@ -93,7 +100,10 @@ function checkBody(obj: KObject, kind: Kind, ns: string, name?: string): AnyObje
     )
   }
   if (name !== undefined && obj.metadata.name !== name) {
-    throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`, 'PUT an object to its own path')
+    throw badRequest(
+      `the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`,
+      'PUT an object to its own path',
+    )
   }
   return obj as AnyObject
 }
@@ -123,7 +133,11 @@ function listResponse(c: Context, kind: Kind, namespace: string | undefined, dep
 }
 
 function deleteOptions(c: Context, body: unknown): DeleteOptions {
-  const b = (body ?? {}) as { propagationPolicy?: string; gracePeriodSeconds?: number; preconditions?: { resourceVersion?: string } }
+  const b = (body ?? {}) as {
+    propagationPolicy?: string
+    gracePeriodSeconds?: number
+    preconditions?: { resourceVersion?: string }
+  }
   const policy = c.req.query('propagationPolicy') ?? b.propagationPolicy
   if (policy !== undefined && policy !== 'Background' && policy !== 'Foreground' && policy !== 'Orphan') {
     throw badRequest(`unknown propagationPolicy "${policy}"`, 'Use Background, Foreground or Orphan')
@@ -131,7 +145,11 @@ function deleteOptions(c: Context, body: unknown): DeleteOptions {
   const grace = intParam(c, 'gracePeriodSeconds') ?? b.gracePeriodSeconds
   return {
     // Baton deletes dependents in the background either way; Foreground is accepted as kubectl sends it.
-    ...(policy === 'Orphan' ? { propagationPolicy: 'Orphan' as const } : policy ? { propagationPolicy: 'Background' as const } : {}),
+    ...(policy === 'Orphan'
+      ? { propagationPolicy: 'Orphan' as const }
+      : policy
+        ? { propagationPolicy: 'Background' as const }
+        : {}),
     ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
     ...(b.preconditions?.resourceVersion ? { resourceVersion: b.preconditions.resourceVersion } : {}),
   }
@@ -165,7 +183,12 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
 
     app.put(one, async (c) => {
       const kind = kindOf(c, group)
-      const obj = await admitWith(c, checkBody(await readObject(c), kind, ns(c), name(c)), deps, store.get(kind, ns(c), name(c)))
+      const obj = await admitWith(
+        c,
+        checkBody(await readObject(c), kind, ns(c), name(c)),
+        deps,
+        store.get(kind, ns(c), name(c)),
+      )
       warn(c, warningsFor(obj, deps))
       if (dryRun(c)) return c.json(obj)
       return c.json(store.update(obj))

@@ -36,7 +36,13 @@ export function toScale(obj: Scalable): Scale {
   return {
     apiVersion: 'autoscaling/v1',
     kind: 'Scale',
-    metadata: { name, ...(namespace ? { namespace } : {}), ...(uid ? { uid } : {}), ...(resourceVersion ? { resourceVersion } : {}), ...(creationTimestamp ? { creationTimestamp } : {}) },
+    metadata: {
+      name,
+      ...(namespace ? { namespace } : {}),
+      ...(uid ? { uid } : {}),
+      ...(resourceVersion ? { resourceVersion } : {}),
+      ...(creationTimestamp ? { creationTimestamp } : {}),
+    },
     spec: { replicas: obj.spec.replicas ?? 1 },
     status: { replicas: obj.status?.replicas ?? 0, selector: selectorToString(obj.spec.selector) },
   }
@@ -45,7 +51,9 @@ export function toScale(obj: Scalable): Scale {
 function scalable(c: Context, group: string, store: ObjectStore): Scalable {
   const kind = kindOf(c, group)
   if (!SCALABLE.includes(kind)) {
-    throw new BatonError('BATON_NOT_FOUND', `${kind} has no scale subresource`, { hint: 'Scale deployments, replicasets or statefulsets' })
+    throw new BatonError('BATON_NOT_FOUND', `${kind} has no scale subresource`, {
+      hint: 'Scale deployments, replicasets or statefulsets',
+    })
   }
   return getOr404(store, kind, c.req.param('ns') ?? '', c.req.param('name') ?? '') as Scalable
 }
@@ -54,10 +62,14 @@ function writeScale(store: ObjectStore, limits: Limits, current: Scalable, body:
   const b = body as Partial<Scale> | undefined
   const replicas = b?.spec?.replicas
   if (!Number.isInteger(replicas) || (replicas as number) < 0) {
-    throw new BatonError('BATON_INVALID', `Scale.autoscaling "${current.metadata.name}" is invalid: spec.replicas: must be greater than or equal to 0`, {
-      hint: 'Send {"spec":{"replicas":N}} with N >= 0',
-      causes: [{ field: 'spec.replicas', message: 'must be greater than or equal to 0' }],
-    })
+    throw new BatonError(
+      'BATON_INVALID',
+      `Scale.autoscaling "${current.metadata.name}" is invalid: spec.replicas: must be greater than or equal to 0`,
+      {
+        hint: 'Send {"spec":{"replicas":N}} with N >= 0',
+        causes: [{ field: 'spec.replicas', message: 'must be greater than or equal to 0' }],
+      },
+    )
   }
   const next = structuredClone(current)
   next.spec.replicas = replicas as number

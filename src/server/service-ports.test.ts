@@ -25,21 +25,35 @@ beforeEach(() => {
       { host: '127.0.0.1', port: 7070, holder: 'the Baton API and dashboard' },
       { host: '127.0.0.1', port: 41000, holder: "the load balancer's control API" },
     ],
-    portWarnings: async (svc, previous) => (previous === undefined && svc.spec.ports.some((p) => p.port === 9999) ? warnings : []),
+    portWarnings: async (svc, previous) =>
+      previous === undefined && svc.spec.ports.some((p) => p.port === 9999) ? warnings : [],
   })
 })
 afterEach(() => store.close())
 
-function service(name: string, ports: Array<{ port: number; nodePort?: number }>, extra: Partial<Service['metadata']> = {}, type?: 'NodePort'): Service {
+function service(
+  name: string,
+  ports: Array<{ port: number; nodePort?: number }>,
+  extra: Partial<Service['metadata']> = {},
+  type?: 'NodePort',
+): Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name, ...extra },
-    spec: { selector: { app: name }, ...(type ? { type } : {}), ports: ports.map((p, i) => ({ name: `p${i}`, targetPort: 8080, ...p })) },
+    spec: {
+      selector: { app: name },
+      ...(type ? { type } : {}),
+      ports: ports.map((p, i) => ({ name: `p${i}`, targetPort: 8080, ...p })),
+    },
   }
 }
 const send = (method: string, path: string, body: unknown, contentType = 'application/json') =>
-  app.request(path, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': contentType }, body: JSON.stringify(body) })
+  app.request(path, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': contentType },
+    body: JSON.stringify(body),
+  })
 
 interface ErrorBody {
   code: string
@@ -105,9 +119,17 @@ describe('a Service on an address Baton owns is refused at admission', () => {
 
   it('through a replace (PUT) or a merge patch, leaving the Service as it was', async () => {
     const created = (await (await send('POST', SERVICES, service('web', [{ port: 8090 }]))).json()) as Service
-    const put = await send('PUT', `${SERVICES}/web`, { ...created, spec: { ...created.spec, ports: [{ name: 'p0', port: 8080, targetPort: 8080 }] } })
+    const put = await send('PUT', `${SERVICES}/web`, {
+      ...created,
+      spec: { ...created.spec, ports: [{ name: 'p0', port: 8080, targetPort: 8080 }] },
+    })
     expect(put.status).toBe(422)
-    const patch = await send('PATCH', `${SERVICES}/web`, { spec: { ports: [{ name: 'p0', port: 7070, targetPort: 8080 }] } }, 'application/merge-patch+json')
+    const patch = await send(
+      'PATCH',
+      `${SERVICES}/web`,
+      { spec: { ports: [{ name: 'p0', port: 7070, targetPort: 8080 }] } },
+      'application/merge-patch+json',
+    )
     expect(patch.status).toBe(422)
     expect(((await patch.json()) as ErrorBody).details.causes[0]!.field).toBe('spec.ports[0].port')
     expect(store.get('Service', 'default', 'web')?.spec).toEqual(created.spec)
@@ -115,8 +137,18 @@ describe('a Service on an address Baton owns is refused at admission', () => {
 
   it('but not for the Service itself, another host, or another namespace', async () => {
     const api = store.get('Service', 'default', 'api')!
-    expect((await send('PUT', `${SERVICES}/api`, { ...api, metadata: { ...api.metadata, labels: { x: 'y' } } })).status).toBe(200)
-    expect((await send('POST', SERVICES, service('other-host', [{ port: 8080 }], { annotations: { 'baton.dev/listen-address': '127.0.0.2' } }))).status).toBe(201)
+    expect(
+      (await send('PUT', `${SERVICES}/api`, { ...api, metadata: { ...api.metadata, labels: { x: 'y' } } })).status,
+    ).toBe(200)
+    expect(
+      (
+        await send(
+          'POST',
+          SERVICES,
+          service('other-host', [{ port: 8080 }], { annotations: { 'baton.dev/listen-address': '127.0.0.2' } }),
+        )
+      ).status,
+    ).toBe(201)
     // Namespaces do not separate addresses on one machine: refused there too.
     expect((await send('POST', '/api/v1/namespaces/team/services', service('web', [{ port: 8080 }]))).status).toBe(422)
   })

@@ -38,14 +38,28 @@ export function checkServicePorts(svc: Service, deps: ServicePortDeps): void {
   for (const a of mine) {
     const reserved = (deps.reservedPorts?.() ?? []).find((r) => addressesOverlap(a, r))
     if (reserved) {
-      errs.push(invalid(a.field, a.port, `provided port is already allocated: ${reserved.holder} listens on ${reserved.host}:${reserved.port}`, 'Pick another port for the service.'))
+      errs.push(
+        invalid(
+          a.field,
+          a.port,
+          `provided port is already allocated: ${reserved.holder} listens on ${reserved.host}:${reserved.port}`,
+          'Pick another port for the service.',
+        ),
+      )
       continue
     }
     for (const o of others) {
       const theirs = serviceListenAddresses(o, deps.serviceHost).find((b) => addressesOverlap(a, b))
       if (!theirs) continue
       const who = `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`
-      errs.push(invalid(a.field, a.port, `provided port is already allocated: service ${who} listens on ${theirs.host}:${theirs.port}`, `Pick another port, or delete service ${who} first.`))
+      errs.push(
+        invalid(
+          a.field,
+          a.port,
+          `provided port is already allocated: service ${who} listens on ${theirs.host}:${theirs.port}`,
+          `Pick another port, or delete service ${who} first.`,
+        ),
+      )
       break
     }
   }

@@ -69,17 +69,26 @@ export function otherPodDemand(node: NodeObjects, exclude: string | undefined): 
 }
 
 function limitError(w: Workload, value: number, message: string, hint: string): BatonError {
-  return new BatonError('BATON_LIMIT', `The ${w.kind} ${JSON.stringify(w.metadata.name)} is invalid: spec.replicas: Invalid value: ${value}: ${message}`, {
-    hint,
-    causes: [{ field: 'spec.replicas', message: `Invalid value: ${value}: ${message}` }],
-  })
+  return new BatonError(
+    'BATON_LIMIT',
+    `The ${w.kind} ${JSON.stringify(w.metadata.name)} is invalid: spec.replicas: Invalid value: ${value}: ${message}`,
+    {
+      hint,
+      causes: [{ field: 'spec.replicas', message: `Invalid value: ${value}: ${message}` }],
+    },
+  )
 }
 
 /**
  * Throws BATON_LIMIT when writing `next` over `current` (undefined for a create) raises
  * spec.replicas past --max-replicas, or the node's pods past --max-pods.
  */
-export function checkWorkloadLimits(next: AnyObject, current: AnyObject | undefined, node: () => NodeObjects, limits: Pick<Limits, 'maxReplicas' | 'maxPods'>): void {
+export function checkWorkloadLimits(
+  next: AnyObject,
+  current: AnyObject | undefined,
+  node: () => NodeObjects,
+  limits: Pick<Limits, 'maxReplicas' | 'maxPods'>,
+): void {
   if (!isWorkload(next)) return
   const replicas = replicasOf(next)
   const before = current && isWorkload(current) ? replicasOf(current) : 0

@@ -9,7 +9,11 @@ const TIMING: PreviewTiming = { readyMs: 1000, terminateMs: 1000 }
 const sizes = (p: RolloutPreview) => p.steps.map((s) => `${s.newReplicas}/${s.oldReplicas}`).join(' ')
 
 /** `o` rolled out at app:v1 from nothing, then changed by `change` (template app:v2 by default). */
-function rollout(o: DeploymentOptions, change: (d: Deployment) => Deployment = (d) => ({ ...d, spec: { ...d.spec, template: template('app:v2') } }), timing = TIMING) {
+function rollout(
+  o: DeploymentOptions,
+  change: (d: Deployment) => Deployment = (d) => ({ ...d, spec: { ...d.spec, template: template('app:v2') } }),
+  timing = TIMING,
+) {
   const v1 = previewRollout({ deployment: aDeployment({ ...o, image: 'app:v1' }), replicaSets: [], pods: [] }, timing)
   const changed = change(v1.deployment)
   const next = { ...changed, metadata: { ...changed.metadata, generation: (changed.metadata.generation ?? 1) + 1 } }
@@ -19,18 +23,57 @@ function rollout(o: DeploymentOptions, change: (d: Deployment) => Deployment = (
 describe('previewRollout runs the real controllers', () => {
   it.each([
     // Seed 001's `kubectl get deploy busy` during the update: CURRENT 11, AVAILABLE 9, UP-TO-DATE 2, 4, 6 …
-    { name: 'seed 001: 10 replicas, maxSurge 1 / maxUnavailable 1', o: { replicas: 10, maxSurge: 1, maxUnavailable: 1 }, want: '2/9 4/7 6/5 8/3 10/1 10/0', minAvailable: 9, maxPods: 11, completeMs: 5000 },
+    {
+      name: 'seed 001: 10 replicas, maxSurge 1 / maxUnavailable 1',
+      o: { replicas: 10, maxSurge: 1, maxUnavailable: 1 },
+      want: '2/9 4/7 6/5 8/3 10/1 10/0',
+      minAvailable: 9,
+      maxPods: 11,
+      completeMs: 5000,
+    },
     // surge ceil(2.5) = 3, unavailable floor(2.5) = 2: 13 pods at most, 8 available at least.
-    { name: '10 replicas, 25% / 25%', o: { replicas: 10, maxSurge: '25%', maxUnavailable: '25%' }, want: '5/8 10/3 10/0', minAvailable: 8, maxPods: 13, completeMs: 2000 },
+    {
+      name: '10 replicas, 25% / 25%',
+      o: { replicas: 10, maxSurge: '25%', maxUnavailable: '25%' },
+      want: '5/8 10/3 10/0',
+      minAvailable: 8,
+      maxPods: 13,
+      completeMs: 2000,
+    },
     // No room above 3: an old pod goes first, then its replacement comes.
-    { name: 'maxSurge 0 / maxUnavailable 1', o: { replicas: 3, maxSurge: 0, maxUnavailable: 1 }, want: '1/2 2/1 3/0', minAvailable: 2, maxPods: 3, completeMs: 3000 },
-    { name: 'maxSurge 1 / maxUnavailable 0 (examples/web)', o: { replicas: 3, maxSurge: 1, maxUnavailable: 0 }, want: '1/3 2/2 3/1 3/0', minAvailable: 3, maxPods: 4, completeMs: 3000 },
+    {
+      name: 'maxSurge 0 / maxUnavailable 1',
+      o: { replicas: 3, maxSurge: 0, maxUnavailable: 1 },
+      want: '1/2 2/1 3/0',
+      minAvailable: 2,
+      maxPods: 3,
+      completeMs: 3000,
+    },
+    {
+      name: 'maxSurge 1 / maxUnavailable 0 (examples/web)',
+      o: { replicas: 3, maxSurge: 1, maxUnavailable: 0 },
+      want: '1/3 2/2 3/1 3/0',
+      minAvailable: 3,
+      maxPods: 4,
+      completeMs: 3000,
+    },
     // Old pods must be gone (1 s) before the new ReplicaSet is even created.
-    { name: 'Recreate', o: { replicas: 3, strategy: 'Recreate' as const }, want: '0/0 3/0', minAvailable: 0, maxPods: 3, completeMs: 2000 },
+    {
+      name: 'Recreate',
+      o: { replicas: 3, strategy: 'Recreate' as const },
+      want: '0/0 3/0',
+      minAvailable: 0,
+      maxPods: 3,
+      completeMs: 2000,
+    },
   ])('$name: $want', ({ o, want, minAvailable, maxPods, completeMs }) => {
     const p = rollout(o)
     expect(sizes(p)).toBe(want)
-    expect({ minAvailable: p.minAvailable, maxPods: p.maxPods, completeMs: p.completeMs }).toEqual({ minAvailable, maxPods, completeMs })
+    expect({ minAvailable: p.minAvailable, maxPods: p.maxPods, completeMs: p.completeMs }).toEqual({
+      minAvailable,
+      maxPods,
+      completeMs,
+    })
   })
 
   it("seed 001's first step, event for event as `kubectl describe` lists it", () => {
@@ -45,8 +88,19 @@ describe('previewRollout runs the real controllers', () => {
 
   it('pods getting ready one by one move one pod at a time: the whole event list of seed 001', () => {
     const p = rollout({ replicas: 10, maxSurge: 1, maxUnavailable: 1 }, undefined, { ...TIMING, spreadMs: 100 })
-    const steps = p.steps.flatMap((s) => s.events).map((e) => e.replace(/^Scaled (up|down) replica set (\S+) to (\d+).*/, (_, dir, rs, n) => `${dir} ${rs === p.newReplicaSet ? 'new' : 'old'} ${n}`))
-    expect(steps).toEqual(['up new 1', ...Array.from({ length: 9 }, (_, i) => [`down old ${9 - i}`, `up new ${i + 2}`]).flat(), 'down old 0'])
+    const steps = p.steps
+      .flatMap((s) => s.events)
+      .map((e) =>
+        e.replace(
+          /^Scaled (up|down) replica set (\S+) to (\d+).*/,
+          (_, dir, rs, n) => `${dir} ${rs === p.newReplicaSet ? 'new' : 'old'} ${n}`,
+        ),
+      )
+    expect(steps).toEqual([
+      'up new 1',
+      ...Array.from({ length: 9 }, (_, i) => [`down old ${9 - i}`, `up new ${i + 2}`]).flat(),
+      'down old 0',
+    ])
     expect([p.minAvailable, p.maxPods]).toEqual([9, 11])
   })
 
@@ -78,7 +132,10 @@ describe('previewRollout runs the real controllers', () => {
   })
 
   it('a rollout whose pods never get ready reports no completion', () => {
-    const p = rollout({ replicas: 3, maxSurge: 1, maxUnavailable: 0 }, undefined, { readyMs: Infinity, terminateMs: 1000 })
+    const p = rollout({ replicas: 3, maxSurge: 1, maxUnavailable: 0 }, undefined, {
+      readyMs: Infinity,
+      terminateMs: 1000,
+    })
     expect(sizes(p)).toBe('1/3')
     expect(p.completeMs).toBeUndefined()
   })

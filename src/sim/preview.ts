@@ -153,7 +153,10 @@ export function previewRollout(input: PreviewInput, timing: PreviewTiming, now?:
     ...(nodeName !== undefined ? { nodeName } : {}),
     store: (clock, ids) => {
       const store = createMemoryStore({ clock, ids, objects })
-      configureEventCorrelation(store, { spamBurst: Number.POSITIVE_INFINITY, aggregateMaxEvents: Number.POSITIVE_INFINITY })
+      configureEventCorrelation(store, {
+        spamBurst: Number.POSITIVE_INFINITY,
+        aggregateMaxEvents: Number.POSITIVE_INFINITY,
+      })
       return store
     },
     agent: {
@@ -218,7 +221,10 @@ export function previewRollout(input: PreviewInput, timing: PreviewTiming, now?:
  * the states it passes through on the way (an old pod gone a moment before a new one is
  * ready, when both are due at the same instant) last no time either.
  */
-function stepsOf(samples: readonly RolloutSample[], events: ReadonlyArray<{ t: number; message: string }>): PreviewStep[] {
+function stepsOf(
+  samples: readonly RolloutSample[],
+  events: ReadonlyArray<{ t: number; message: string }>,
+): PreviewStep[] {
   const settled = new Map<number, RolloutSample>()
   for (const s of samples) settled.set(s.t, s)
   const steps: PreviewStep[] = []
@@ -226,7 +232,15 @@ function stepsOf(samples: readonly RolloutSample[], events: ReadonlyArray<{ t: n
     const scaled = events.filter((e) => e.t === at).map((e) => e.message)
     const last = steps.at(-1)
     if (!last || scaled.length > 0) {
-      steps.push({ at, events: scaled, newReplicas: s.newReplicas, oldReplicas: s.oldReplicas, minAvailable: s.available, maxPods: s.pods, maxTerminating: s.terminating })
+      steps.push({
+        at,
+        events: scaled,
+        newReplicas: s.newReplicas,
+        oldReplicas: s.oldReplicas,
+        minAvailable: s.available,
+        maxPods: s.pods,
+        maxTerminating: s.terminating,
+      })
     } else {
       last.minAvailable = Math.min(last.minAvailable, s.available)
       last.maxPods = Math.max(last.maxPods, s.pods)

@@ -57,7 +57,12 @@ export class Recorder {
    * recorded): a sample counts every pod of the Deployment, so one per change costs O(pods²)
    * over a rollout, which a 1,000-replica preview cannot afford.
    */
-  constructor(store: ObjectStore, cache: ObjectCache, clock: Clock, opts: { samples?: 'every-change' | 'on-demand' } = {}) {
+  constructor(
+    store: ObjectStore,
+    cache: ObjectCache,
+    clock: Clock,
+    opts: { samples?: 'every-change' | 'on-demand' } = {},
+  ) {
     this.#cache = cache
     this.#clock = clock
     this.#start = clock.now()
@@ -96,7 +101,11 @@ export class Recorder {
   }
 
   /** The largest and smallest value of a sample field over the whole run. */
-  extremes(name: string, field: keyof Omit<RolloutSample, 'cause'>, namespace = 'default'): { min: number; max: number } {
+  extremes(
+    name: string,
+    field: keyof Omit<RolloutSample, 'cause'>,
+    namespace = 'default',
+  ): { min: number; max: number } {
     const values = this.samples(name, namespace).map((s) => s[field])
     return { min: Math.min(...values), max: Math.max(...values) }
   }
@@ -119,7 +128,18 @@ export class Recorder {
     const now = this.#clock.now()
     const sets = this.#cache.ownedBy('ReplicaSet', d.metadata.uid)
     const newRS = findNewReplicaSet(d, sets)
-    const s: RolloutSample = { t: now - this.#start, cause, pods: 0, terminating: 0, ready: 0, available: 0, newPods: 0, oldPods: 0, newReplicas: 0, oldReplicas: 0 }
+    const s: RolloutSample = {
+      t: now - this.#start,
+      cause,
+      pods: 0,
+      terminating: 0,
+      ready: 0,
+      available: 0,
+      newPods: 0,
+      oldPods: 0,
+      newReplicas: 0,
+      oldReplicas: 0,
+    }
     for (const rs of sets) {
       const isNew = rs === newRS
       if (isNew) s.newReplicas += rsReplicas(rs)

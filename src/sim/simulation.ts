@@ -87,9 +87,17 @@ export function createSimulation(opts: SimulationOptions = {}): Simulation {
   const agent = new FakeNodeAgent({ ...opts.agent, ...node, store, clock })
   // The fake agent subscribes synchronously; its promise only reports completion.
   void agent.start()
-  const reaper = opts.eventTtlMs === false ? undefined : new EventReaper({ store, clock, ...(opts.eventTtlMs !== undefined ? { ttlMs: opts.eventTtlMs } : {}) })
+  const reaper =
+    opts.eventTtlMs === false
+      ? undefined
+      : new EventReaper({ store, clock, ...(opts.eventTtlMs !== undefined ? { ttlMs: opts.eventTtlMs } : {}) })
   reaper?.start()
-  const recorder = opts.record === false ? undefined : new Recorder(store, controllers.cache, clock, { samples: opts.record === 'on-demand' ? 'on-demand' : 'every-change' })
+  const recorder =
+    opts.record === false
+      ? undefined
+      : new Recorder(store, controllers.cache, clock, {
+          samples: opts.record === 'on-demand' ? 'on-demand' : 'every-change',
+        })
 
   const deployment = (name: string): Deployment => {
     const d = store.get('Deployment', NAMESPACE, name)
@@ -120,7 +128,11 @@ export function createSimulation(opts: SimulationOptions = {}): Simulation {
       const written = existing
         ? store.update<'Deployment'>({
             ...existing,
-            metadata: { ...existing.metadata, labels: d.metadata.labels ?? {}, annotations: { ...existing.metadata.annotations, ...d.metadata.annotations } },
+            metadata: {
+              ...existing.metadata,
+              labels: d.metadata.labels ?? {},
+              annotations: { ...existing.metadata.annotations, ...d.metadata.annotations },
+            },
             spec: d.spec,
           })
         : store.create<'Deployment'>(d)
@@ -161,7 +173,8 @@ export function createSimulation(opts: SimulationOptions = {}): Simulation {
       }
       return done()
     },
-    runUntilRolledOut: (name, maxMs = 3_600_000) => sim.runUntil(() => deploymentStatusViewer(deployment(name)).done, maxMs),
+    runUntilRolledOut: (name, maxMs = 3_600_000) =>
+      sim.runUntil(() => deploymentStatusViewer(deployment(name)).done, maxMs),
     deployment,
     replicaSets,
     pods(name) {

@@ -41,21 +41,37 @@ describe('planDeletion', () => {
       name: 'bound pod, spec grace 10: marked until 12:00:10',
       obj: bound(10),
       opts: {},
-      want: { action: 'mark', next: { metadata: { deletionTimestamp: '2026-01-01T12:00:10Z', deletionGracePeriodSeconds: 10 } } },
+      want: {
+        action: 'mark',
+        next: { metadata: { deletionTimestamp: '2026-01-01T12:00:10Z', deletionGracePeriodSeconds: 10 } },
+      },
     },
-    { name: 'bound pod marked, deleted again: nothing', obj: marked(bound(10), '2026-01-01T12:00:10Z', 10), opts: {}, want: { action: 'none' } },
+    {
+      name: 'bound pod marked, deleted again: nothing',
+      obj: marked(bound(10), '2026-01-01T12:00:10Z', 10),
+      opts: {},
+      want: { action: 'none' },
+    },
     {
       name: 'bound pod marked, grace 0: removed',
       obj: marked(bound(10), '2026-01-01T12:00:10Z', 10),
       opts: { gracePeriodSeconds: 0 },
       want: { action: 'remove', last: { metadata: { deletionGracePeriodSeconds: 0 } } },
     },
-    { name: 'bound pod, grace 0 at once: removed', obj: bound(), opts: { gracePeriodSeconds: 0 }, want: { action: 'remove' } },
+    {
+      name: 'bound pod, grace 0 at once: removed',
+      obj: bound(),
+      opts: { gracePeriodSeconds: 0 },
+      want: { action: 'remove' },
+    },
     {
       name: 'finalizers: marked now, no grace',
       obj: aConfigMap('c', { finalizers: ['x/y'] }),
       opts: {},
-      want: { action: 'mark', next: { metadata: { deletionTimestamp: '2026-01-01T12:00:00Z', deletionGracePeriodSeconds: 0 } } },
+      want: {
+        action: 'mark',
+        next: { metadata: { deletionTimestamp: '2026-01-01T12:00:00Z', deletionGracePeriodSeconds: 0 } },
+      },
     },
     {
       name: 'finalizers, Orphan: the orphan finalizer is added',
@@ -63,7 +79,12 @@ describe('planDeletion', () => {
       opts: { propagationPolicy: 'Orphan' },
       want: { action: 'mark', next: { metadata: { finalizers: ['x/y', 'orphan'] } } },
     },
-    { name: 'no finalizers, Orphan: removed orphaning', obj: aConfigMap('c'), opts: { propagationPolicy: 'Orphan' }, want: { action: 'remove', policy: 'Orphan' } },
+    {
+      name: 'no finalizers, Orphan: removed orphaning',
+      obj: aConfigMap('c'),
+      opts: { propagationPolicy: 'Orphan' },
+      want: { action: 'remove', policy: 'Orphan' },
+    },
     { name: 'negative grace counts as 0', obj: bound(), opts: { gracePeriodSeconds: -5 }, want: { action: 'remove' } },
   ]
   it.each(cases)('$name', ({ obj, opts, want }) => {

@@ -156,7 +156,9 @@ export function planDeletion<T extends AnyObject>(current: T, opts: DeleteOption
         ...(finalizers ? { finalizers } : {}),
       },
     }
-    return isReadyToRemove(next) ? { action: 'remove', policy: removalPolicy(next), last: next } : { action: 'mark', next }
+    return isReadyToRemove(next)
+      ? { action: 'remove', policy: removalPolicy(next), last: next }
+      : { action: 'mark', next }
   }
   if (m.deletionTimestamp) {
     // Already terminating: a delete can only shorten a pending grace period.
@@ -164,7 +166,9 @@ export function planDeletion<T extends AnyObject>(current: T, opts: DeleteOption
     if (requested === undefined || requested >= pending) return { action: 'none' }
     return mark(requested, undefined)
   }
-  const grace = isBoundPod(current) ? (requested ?? current.spec.terminationGracePeriodSeconds ?? DEFAULT_POD_GRACE_SECONDS) : 0
+  const grace = isBoundPod(current)
+    ? (requested ?? current.spec.terminationGracePeriodSeconds ?? DEFAULT_POD_GRACE_SECONDS)
+    : 0
   if (grace === 0 && pendingFinalizers(m).length === 0) {
     return { action: 'remove', policy: opts.propagationPolicy ?? 'Background', last: current }
   }

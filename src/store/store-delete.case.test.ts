@@ -4,7 +4,16 @@
  */
 import { describe, expect, it } from 'vitest'
 
-import { aConfigMap, aDeployment, aPod, aReplicaSet, type MakeStore, recorder, TrippingClock, useStores } from './testing.ts'
+import {
+  aConfigMap,
+  aDeployment,
+  aPod,
+  aReplicaSet,
+  type MakeStore,
+  recorder,
+  TrippingClock,
+  useStores,
+} from './testing.ts'
 import { thrownBatonError } from '../../test/support/baton-error.ts'
 import { formatTimestamp } from '../api/timestamps.ts'
 
@@ -34,8 +43,11 @@ export function runDeleteConformance(make: MakeStore): void {
       const { store } = open()
       const cm = store.create<'ConfigMap'>(aConfigMap('cfg'))
       store.update({ ...cm, data: { k: 'v2' } })
-      expect(thrownBatonError(() => store.delete('ConfigMap', 'default', 'cfg', { resourceVersion: cm.metadata.resourceVersion! })))
-        .toMatchObject({ code: 'BATON_CONFLICT' })
+      expect(
+        thrownBatonError(() =>
+          store.delete('ConfigMap', 'default', 'cfg', { resourceVersion: cm.metadata.resourceVersion! }),
+        ),
+      ).toMatchObject({ code: 'BATON_CONFLICT' })
       expect(store.get('ConfigMap', 'default', 'cfg')).toBeDefined()
     })
 
@@ -46,7 +58,10 @@ export function runDeleteConformance(make: MakeStore): void {
       store.watch('ConfigMap', { resourceVersion: store.currentResourceVersion() }, rec.handler)
       clock.advance(5_000)
       const marked = store.delete('ConfigMap', 'default', 'cfg')
-      expect(marked.metadata).toMatchObject({ deletionTimestamp: formatTimestamp(clock.now()), deletionGracePeriodSeconds: 0 })
+      expect(marked.metadata).toMatchObject({
+        deletionTimestamp: formatTimestamp(clock.now()),
+        deletionGracePeriodSeconds: 0,
+      })
       expect(store.delete('ConfigMap', 'default', 'cfg')).toEqual(marked)
 
       const one = store.update({ ...marked, metadata: { ...marked.metadata, finalizers: ['example.com/b'] } })
@@ -81,7 +96,10 @@ export function runDeleteConformance(make: MakeStore): void {
       store.create<'Pod'>(aPod('p', { nodeName: 'local', grace: 60 }))
       store.delete('Pod', 'default', 'p')
       const shorter = store.delete('Pod', 'default', 'p', { gracePeriodSeconds: 5 })
-      expect(shorter.metadata).toMatchObject({ deletionGracePeriodSeconds: 5, deletionTimestamp: formatTimestamp(clock.now() + 5000) })
+      expect(shorter.metadata).toMatchObject({
+        deletionGracePeriodSeconds: 5,
+        deletionTimestamp: formatTimestamp(clock.now() + 5000),
+      })
     })
 
     it('removes a Pod that no node runs at once', () => {

@@ -129,9 +129,7 @@ class StoreEngine implements ObjectStore {
   list<K extends Kind>(kind: K, opts: ListOptions = {}): ListResult<K> {
     this.#assertOpen()
     const matches = labelFilter(opts.labelSelector)
-    const items = this.#backend
-      .readAll(kind, opts.namespace)
-      .filter((o) => matches(o.metadata.labels))
+    const items = this.#backend.readAll(kind, opts.namespace).filter((o) => matches(o.metadata.labels))
     return { items: items as KindMap[K][], resourceVersion: String(this.#rv) }
   }
 

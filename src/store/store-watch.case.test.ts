@@ -72,17 +72,29 @@ export function runWatchConformance(make: MakeStore): void {
       })
       const rec = recorder()
       store.watch('ConfigMap', { resourceVersion: '2' }, rec.handler)
-      expect(rec.lines()).toEqual(['ADDED ConfigMap default/c 3', 'ADDED ConfigMap default/d 4', 'ADDED ConfigMap default/e 5'])
+      expect(rec.lines()).toEqual([
+        'ADDED ConfigMap default/c 3',
+        'ADDED ConfigMap default/d 4',
+        'ADDED ConfigMap default/e 5',
+      ])
     })
 
     it('refuses a resourceVersion that is not a number', () => {
       const { store } = open()
-      expect(thrownBatonError(() => store.watch('Pod', { resourceVersion: 'abc' }, () => {}))).toMatchObject({ code: 'BATON_BAD_REQUEST' })
+      expect(thrownBatonError(() => store.watch('Pod', { resourceVersion: 'abc' }, () => {}))).toMatchObject({
+        code: 'BATON_BAD_REQUEST',
+      })
     })
 
     // `live` is creation order; `initial` (watch from "0": current state) is kind, namespace, name order.
     const filters: { name: string; kind: Kind | undefined; opts: WatchOptions; live: string[]; initial: string[] }[] = [
-      { name: 'kind', kind: 'Pod', opts: {}, live: ['web-a', 'db-b', 'web-prod'], initial: ['db-b', 'web-a', 'web-prod'] },
+      {
+        name: 'kind',
+        kind: 'Pod',
+        opts: {},
+        live: ['web-a', 'db-b', 'web-prod'],
+        initial: ['db-b', 'web-a', 'web-prod'],
+      },
       {
         name: 'every kind',
         kind: undefined,
@@ -98,7 +110,13 @@ export function runWatchConformance(make: MakeStore): void {
         live: ['web-a', 'web-prod'],
         initial: ['web-a', 'web-prod'],
       },
-      { name: 'label selector string', kind: 'Pod', opts: { labelSelector: 'app in (db)' }, live: ['db-b'], initial: ['db-b'] },
+      {
+        name: 'label selector string',
+        kind: 'Pod',
+        opts: { labelSelector: 'app in (db)' },
+        live: ['db-b'],
+        initial: ['db-b'],
+      },
       {
         name: 'namespace and labels',
         kind: undefined,
@@ -161,7 +179,8 @@ export function runWatchConformance(make: MakeStore): void {
       const { store } = open()
       const rec = recorder()
       store.watch('ConfigMap', {}, (ev) => {
-        if (ev.object.metadata.name === 'a' && ev.type === 'ADDED') store.create<'ConfigMap'>(aConfigMap('from-handler'))
+        if (ev.object.metadata.name === 'a' && ev.type === 'ADDED')
+          store.create<'ConfigMap'>(aConfigMap('from-handler'))
       })
       store.watch('ConfigMap', {}, rec.handler)
       store.create<'ConfigMap'>(aConfigMap('a'))

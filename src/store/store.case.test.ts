@@ -91,7 +91,12 @@ function runCrudConformance(make: MakeStore): void {
 
     it('lists one namespace, or all of them ordered by namespace then name', () => {
       const { store } = open()
-      for (const [ns, n] of [['prod', 'b'], ['dev', 'z'], ['prod', 'a'], ['default', 'm']] as const) {
+      for (const [ns, n] of [
+        ['prod', 'b'],
+        ['dev', 'z'],
+        ['prod', 'a'],
+        ['default', 'm'],
+      ] as const) {
         store.create<'ConfigMap'>(aConfigMap(n, { namespace: ns }))
       }
       store.create<'Deployment'>(aDeployment('other', { namespace: 'prod' }))
@@ -112,7 +117,11 @@ function runCrudConformance(make: MakeStore): void {
       { name: 'matchLabels', selector: { matchLabels: { app: 'web' } }, want: ['web-1', 'web-2'] },
       { name: 'a string equality', selector: 'app=web,tier=front', want: ['web-1'] },
       { name: 'a string inequality', selector: 'app!=web', want: ['db', 'plain'] },
-      { name: 'In expression', selector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['back'] }] }, want: ['db', 'web-2'] },
+      {
+        name: 'In expression',
+        selector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['back'] }] },
+        want: ['db', 'web-2'],
+      },
       { name: 'an exists string', selector: 'tier', want: ['db', 'web-1', 'web-2'] },
       { name: 'a does-not-exist string', selector: '!tier', want: ['plain'] },
       { name: 'the empty selector', selector: {}, want: ['db', 'plain', 'web-1', 'web-2'] },
@@ -174,11 +183,24 @@ function runCrudConformance(make: MakeStore): void {
 
     const generationCases: { name: string; change: (d: Deployment) => void; generation: number }[] = [
       { name: 'a spec change bumps', change: (d) => void (d.spec.replicas = 3), generation: 2 },
-      { name: 'a template change bumps', change: (d) => void (d.spec.template.spec.containers[0]!.image = 'web:2'), generation: 2 },
+      {
+        name: 'a template change bumps',
+        change: (d) => void (d.spec.template.spec.containers[0]!.image = 'web:2'),
+        generation: 2,
+      },
       { name: 'a label change does not', change: (d) => void (d.metadata.labels = { team: 'a' }), generation: 1 },
-      { name: 'an annotation change does not', change: (d) => void (d.metadata.annotations = { note: 'x' }), generation: 1 },
+      {
+        name: 'an annotation change does not',
+        change: (d) => void (d.metadata.annotations = { note: 'x' }),
+        generation: 1,
+      },
       { name: 'a finalizer change does not', change: (d) => void (d.metadata.finalizers = ['x/y']), generation: 1 },
-      { name: 'key order alone does not', change: (d) => void (d.spec = { template: d.spec.template, selector: d.spec.selector, replicas: d.spec.replicas }), generation: 1 },
+      {
+        name: 'key order alone does not',
+        change: (d) =>
+          void (d.spec = { template: d.spec.template, selector: d.spec.selector, replicas: d.spec.replicas }),
+        generation: 1,
+      },
     ]
     it.each(generationCases)('generation: $name', ({ change, generation }) => {
       const { store } = open()
@@ -209,7 +231,11 @@ function runCrudConformance(make: MakeStore): void {
       const d = store.create<'Deployment'>(aDeployment('web'))
       store.updateStatus({ ...d, status: { replicas: 1 } })
       const fresh = store.get('Deployment', 'default', 'web')!
-      const updated = store.update<'Deployment'>({ ...fresh, spec: { ...fresh.spec, replicas: 4 }, status: { replicas: 99 } })
+      const updated = store.update<'Deployment'>({
+        ...fresh,
+        spec: { ...fresh.spec, replicas: 4 },
+        status: { replicas: 99 },
+      })
       expect(updated.status).toEqual({ replicas: 1 })
       expect(updated.spec.replicas).toBe(4)
     })
@@ -243,7 +269,9 @@ function runCrudConformance(make: MakeStore): void {
       const { store } = open()
       const d = store.create<'Deployment'>(aDeployment('web'))
       store.updateStatus({ ...d, status: { replicas: 1 } })
-      expect(thrownBatonError(() => store.updateStatus({ ...d, status: { replicas: 2 } }))).toMatchObject({ code: 'BATON_CONFLICT' })
+      expect(thrownBatonError(() => store.updateStatus({ ...d, status: { replicas: 2 } }))).toMatchObject({
+        code: 'BATON_CONFLICT',
+      })
     })
   })
 
@@ -263,7 +291,10 @@ function runCrudConformance(make: MakeStore): void {
         () => void (created.spec.replicas = 100),
         () => void (created.metadata.labels!.a = 'mutated'),
         () => void (store.get('Deployment', 'default', 'web')!.spec.template.spec.containers[0]!.image = 'evil'),
-        () => void store.get<'Deployment'>('Deployment', 'default', 'web')!.spec.template.spec.containers.push({ name: 'x', image: 'x' }),
+        () =>
+          void store
+            .get<'Deployment'>('Deployment', 'default', 'web')!
+            .spec.template.spec.containers.push({ name: 'x', image: 'x' }),
         () => void (store.list('Deployment').items[0]!.metadata.annotations = { note: 'x' }),
         () => void delete (store.get('Deployment', 'default', 'web') as { status?: unknown }).status,
       ]

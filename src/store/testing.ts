@@ -78,7 +78,11 @@ export function aDeployment(name: string, o: MetaOpts & { replicas?: number; ima
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: meta(name, o),
-    spec: { replicas: o.replicas ?? 1, selector: { matchLabels: { app: 'web' } }, template: template(o.image ?? 'web:1') },
+    spec: {
+      replicas: o.replicas ?? 1,
+      selector: { matchLabels: { app: 'web' } },
+      template: template(o.image ?? 'web:1'),
+    },
   }
 }
 
@@ -124,7 +128,8 @@ export function recorder() {
     handler: (ev: WatchEvent) => void events.push(ev),
     lines: () =>
       events.map(
-        ({ type, object: o }) => `${type} ${o.kind} ${o.metadata.namespace}/${o.metadata.name} ${o.metadata.resourceVersion}`,
+        ({ type, object: o }) =>
+          `${type} ${o.kind} ${o.metadata.namespace}/${o.metadata.name} ${o.metadata.resourceVersion}`,
       ),
   }
 }

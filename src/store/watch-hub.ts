@@ -36,8 +36,17 @@ interface Subscriber {
   active: boolean
 }
 
-export function matchesFilter(f: WatchFilter, kind: Kind, namespace: string, labels: Record<string, string> | undefined): boolean {
-  return (f.kind === undefined || f.kind === kind) && (f.namespace === undefined || f.namespace === namespace) && f.labels(labels)
+export function matchesFilter(
+  f: WatchFilter,
+  kind: Kind,
+  namespace: string,
+  labels: Record<string, string> | undefined,
+): boolean {
+  return (
+    (f.kind === undefined || f.kind === kind) &&
+    (f.namespace === undefined || f.namespace === namespace) &&
+    f.labels(labels)
+  )
 }
 
 /**

@@ -10,7 +10,9 @@ afterEach(async () => {
 })
 
 /** A loopback server; `handle` gets the 1-based request number. */
-async function serve(handle: (n: number, req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<string> {
+async function serve(
+  handle: (n: number, req: http.IncomingMessage, res: http.ServerResponse) => void,
+): Promise<string> {
   let n = 0
   const server = http.createServer((req, res) => handle(++n, req, res))
   servers.push(server)
@@ -77,7 +79,9 @@ describe('runLoad', () => {
 
   it('records timeouts and refused connections', async () => {
     const slow = await serve(() => {})
-    const timeouts = summarize(await runLoad({ url: slow, rate: 100, keepAlive: false, maxRequests: 3, timeoutMs: 200 }).done)
+    const timeouts = summarize(
+      await runLoad({ url: slow, rate: 100, keepAlive: false, maxRequests: 3, timeoutMs: 200 }).done,
+    )
     expect(timeouts.byKind).toEqual({ timeout: 3 })
     const closed = await serve(version('v1'))
     await new Promise((r) => servers.pop()?.close(r))
@@ -108,11 +112,16 @@ describe('runLoad', () => {
 
   it.each([
     { url: 'http://10.0.0.1/', message: 'refusing to send load to "10.0.0.1": only loopback addresses are allowed' },
-    { url: 'http://example.com/', message: 'refusing to send load to "example.com": only loopback addresses are allowed' },
+    {
+      url: 'http://example.com/',
+      message: 'refusing to send load to "example.com": only loopback addresses are allowed',
+    },
     { url: 'https://127.0.0.1/', message: 'cannot send load to "https://127.0.0.1/": only http:// URLs are supported' },
     { url: 'not a url', message: '"not a url" is not a URL' },
   ])('refuses $url', ({ url, message }) => {
-    expect(() => runLoad({ url, rate: 10, keepAlive: true })).toThrow(expect.objectContaining({ code: 'BATON_USAGE', message }))
+    expect(() => runLoad({ url, rate: 10, keepAlive: true })).toThrow(
+      expect.objectContaining({ code: 'BATON_USAGE', message }),
+    )
   })
 
   it.each([

@@ -132,7 +132,12 @@ export function runLoad(opts: LoadOptions): LoadRun {
       finished = true
       open.delete(abandon)
       timer.cancel()
-      Object.assign(rec, { latencyMs: clock.now() - rec.start, kind, detail }, version ? { version } : {}, midAnswer ? { midAnswer } : {})
+      Object.assign(
+        rec,
+        { latencyMs: clock.now() - rec.start, kind, detail },
+        version ? { version } : {},
+        midAnswer ? { midAnswer } : {},
+      )
       if (stoppedBy && open.size === 0) finishRun()
     }
     const abandon = () => {
@@ -156,7 +161,7 @@ export function runLoad(opts: LoadOptions): LoadRun {
         res.on('end', () => {
           const status = res.statusCode ?? 0
           const header = res.headers[versionHeader]
-          const version = (typeof header === 'string' ? header : body.trim().split(/\s+/)[0] ?? '').slice(0, 32)
+          const version = (typeof header === 'string' ? header : (body.trim().split(/\s+/)[0] ?? '')).slice(0, 32)
           finish(status >= 200 && status < 300 ? 'ok' : 'http', String(status), version || undefined)
         })
         res.on('error', (e: NodeJS.ErrnoException) => finish('error', e.code ?? 'ERESPONSE', undefined, true))

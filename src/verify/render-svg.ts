@@ -38,7 +38,10 @@ export function renderSvg(r: VerifyReport): string {
   // Legend: versions in order of first appearance, then failures.
   let lx = LEFT
   for (const [v, c] of colour) {
-    out.push(`<rect x="${lx}" y="24" width="10" height="10" fill="${c}"/>`, `<text x="${lx + 14}" y="33">${esc(v)}</text>`)
+    out.push(
+      `<rect x="${lx}" y="24" width="10" height="10" fill="${c}"/>`,
+      `<text x="${lx + 14}" y="33">${esc(v)}</text>`,
+    )
     lx += 24 + 7 * v.length
   }
   out.push(`<rect x="${lx}" y="24" width="3" height="10" fill="${FAIL}"/>`, `<text x="${lx + 8}" y="33">failed</text>`)

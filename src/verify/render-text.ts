@@ -27,8 +27,10 @@ export function renderText(r: VerifyReport): string {
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([k, n]) => `${k} ${n}`)
   lines.push(`  failed    ${r.failed}${r.failed > 0 ? ` (${pct(r.failed, r.total)}): ${kinds.join(', ')}` : ''}`)
-  if (r.midAnswer > 0) lines.push(`            ${r.midAnswer} cut mid-answer (a replica died while answering; not retryable)`)
-  if (r.latencyMs) lines.push(`  latency   p50 ${ms(r.latencyMs.p50)}  p99 ${ms(r.latencyMs.p99)}  max ${ms(r.latencyMs.max)}`)
+  if (r.midAnswer > 0)
+    lines.push(`            ${r.midAnswer} cut mid-answer (a replica died while answering; not retryable)`)
+  if (r.latencyMs)
+    lines.push(`  latency   p50 ${ms(r.latencyMs.p50)}  p99 ${ms(r.latencyMs.p99)}  max ${ms(r.latencyMs.max)}`)
   const versions = Object.entries(r.versions).map(([v, n]) => `${v} ${pct(n, r.ok)}`)
   if (versions.length > 0) lines.push(`  versions  ${versions.join('  ')}`)
   if (r.failures.length > 0) {

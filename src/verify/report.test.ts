@@ -9,7 +9,13 @@ const T0 = Date.parse('2026-11-21T20:57:00.000Z')
 
 /** A 3-second rollout: second 0 all v1, second 1 half/half with one reset and one 503, second 2 all v2. */
 function rollout(): LoadResult {
-  const rec = (at: number, kind: RequestRecord['kind'], detail: string, version?: string, latencyMs = 1): RequestRecord => ({
+  const rec = (
+    at: number,
+    kind: RequestRecord['kind'],
+    detail: string,
+    version?: string,
+    latencyMs = 1,
+  ): RequestRecord => ({
     start: T0 + at,
     latencyMs,
     kind,
@@ -87,7 +93,9 @@ describe('renderText', () => {
   it('says PASS when nothing failed', () => {
     const clean = rollout()
     clean.records = clean.records.filter((r) => r.kind === 'ok')
-    expect(renderText(summarize(clean))).toContain('  result    PASS: no request failed\n  ok        8\n  failed    0\n')
+    expect(renderText(summarize(clean))).toContain(
+      '  result    PASS: no request failed\n  ok        8\n  failed    0\n',
+    )
   })
 })
 

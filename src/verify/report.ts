@@ -114,7 +114,8 @@ export function summarize(run: LoadResult): VerifyReport {
       })
     }
   }
-  for (const b of buckets) for (const v of Object.keys(b.versions)) b.versions[v] = round((b.versions[v] ?? 0) / b.ok, 4)
+  for (const b of buckets)
+    for (const v of Object.keys(b.versions)) b.versions[v] = round((b.versions[v] ?? 0) / b.ok, 4)
   latencies.sort((a, b) => a - b)
   const ok = latencies.length
   return {
@@ -134,7 +135,11 @@ export function summarize(run: LoadResult): VerifyReport {
     latencyMs:
       ok === 0
         ? null
-        : { p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)), max: round(latencies[ok - 1] ?? 0) },
+        : {
+            p50: round(percentile(latencies, 50)),
+            p99: round(percentile(latencies, 99)),
+            max: round(latencies[ok - 1] ?? 0),
+          },
     versions,
     buckets,
   }

@@ -53,7 +53,10 @@ describe('verify', () => {
     const url = await versionServer({ version: 'v1' })
     await expect(
       verify({ url, rate: 50, keepAlive: true, warmupMs: 0, cooldownMs: 0, command: ['/nonexistent/baton-cmd'] }),
-    ).rejects.toMatchObject({ code: 'BATON_USAGE', message: 'command "/nonexistent/baton-cmd" could not be started: ENOENT' })
+    ).rejects.toMatchObject({
+      code: 'BATON_USAGE',
+      message: 'command "/nonexistent/baton-cmd" could not be started: ENOENT',
+    })
   })
 
   it('returns a failed rollout wait with the report instead of losing the report', async () => {

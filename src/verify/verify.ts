@@ -85,10 +85,17 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   return { report: summarize(load), load, exitCode, ...(rolloutError !== undefined ? { rolloutError } : {}) }
 }
 
-function runCommand(argv: string[], stdio: 'inherit' | 'ignore' | 'stderr', signal: AbortSignal | undefined): Promise<number> {
+function runCommand(
+  argv: string[],
+  stdio: 'inherit' | 'ignore' | 'stderr',
+  signal: AbortSignal | undefined,
+): Promise<number> {
   const [file, ...args] = argv as [string, ...string[]]
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: stdio === 'stderr' ? ['inherit', 2, 2] : stdio, ...(signal ? { signal } : {}) })
+    const child = spawn(file, args, {
+      stdio: stdio === 'stderr' ? ['inherit', 2, 2] : stdio,
+      ...(signal ? { signal } : {}),
+    })
     child.once('error', (e: NodeJS.ErrnoException) => {
       if (e.name === 'AbortError') return
       reject(

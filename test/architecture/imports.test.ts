@@ -64,7 +64,9 @@ const RULES: Rule[] = [
     name: 'api/, rollout/ and errors/ are pure: no node:* module',
     applies: (f) => inside(f, ...PURE) && !isTestSupport(f),
     forbids: (i) => i.target.startsWith('node:'),
-    exceptions: { 'api/manifest.ts': 'loads manifest files and directories for `apply -f` (the parsing itself is pure)' },
+    exceptions: {
+      'api/manifest.ts': 'loads manifest files and directories for `apply -f` (the parsing itself is pure)',
+    },
   },
   {
     name: 'api/, rollout/ and errors/ depend only on each other, types included',
@@ -89,7 +91,8 @@ const RULES: Rule[] = [
   },
   {
     name: 'adapters (store, runtime, probes, proxy, artifacts, logs, verify) never import controllers/, server/, cli/ or daemon/',
-    applies: (f) => inside(f, 'store', 'runtime', 'probes', 'proxy', 'artifacts', 'logs', 'verify') && !isTestSupport(f),
+    applies: (f) =>
+      inside(f, 'store', 'runtime', 'probes', 'proxy', 'artifacts', 'logs', 'verify') && !isTestSupport(f),
     forbids: (i) => !i.typeOnly && inside(i.target, 'controllers', 'server', 'cli', 'daemon'),
   },
   {
@@ -102,7 +105,9 @@ const RULES: Rule[] = [
     applies: (f) => inside(f, 'client') && !isTestSupport(f),
     forbids: (i) =>
       i.target.startsWith('node:') ||
-      (i.target.endsWith('.ts') && !inside(i.target, 'api', 'errors', 'client') && !(i.typeOnly && i.target === 'artifacts/types.ts')),
+      (i.target.endsWith('.ts') &&
+        !inside(i.target, 'api', 'errors', 'client') &&
+        !(i.typeOnly && i.target === 'artifacts/types.ts')),
   },
   {
     name: 'nothing but the daemon (and test support) imports daemon/',
@@ -127,7 +132,12 @@ describe('architecture: import rules (ARCHITECTURE.md)', () => {
   it('names no exception that no import needs', () => {
     const unused = RULES.flatMap((rule) =>
       Object.keys(rule.exceptions ?? {})
-        .filter((key) => !all.some((i) => rule.applies(i.file) && rule.forbids(i) && (key === i.file || key === `${i.file} -> ${i.target}`)))
+        .filter(
+          (key) =>
+            !all.some(
+              (i) => rule.applies(i.file) && rule.forbids(i) && (key === i.file || key === `${i.file} -> ${i.target}`),
+            ),
+        )
         .map((key) => `${rule.name}: ${key}`),
     )
     expect(unused).toEqual([])
@@ -178,7 +188,9 @@ describe("architecture: every import is one ARCHITECTURE.md's codemap allows", (
   const everyFile = sourceFiles(src).flatMap(importsOf)
 
   it('reads a row for every folder of src/', () => {
-    const folders = readdirSync(src, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `${e.name}/`)
+    const folders = readdirSync(src, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => `${e.name}/`)
     expect(folders.filter((f) => !rows.some((r) => r.folder === f || r.folder.startsWith(f)))).toEqual([])
   })
 

@@ -23,7 +23,13 @@ beforeAll(async () => {
   await writeFile(manifest, text.replace('port: 8080', `port: ${baton.servicePort}`))
   // $BATON for the script: this checkout's CLI on this test's daemon.
   wrapper = join(baton.dataDir, 'baton')
-  await writeFile(wrapper, `#!/bin/sh\nexec ${baton.command([]).map((a) => `'${a}'`).join(' ')} "$@"\n`)
+  await writeFile(
+    wrapper,
+    `#!/bin/sh\nexec ${baton
+      .command([])
+      .map((a) => `'${a}'`)
+      .join(' ')} "$@"\n`,
+  )
   await chmod(wrapper, 0o755)
 }, 120_000)
 
@@ -51,28 +57,55 @@ async function history(): Promise<string> {
 
 describe('examples/ci/deploy.sh against a daemon', () => {
   it('makes one revision per build, with the build as its change-cause', { timeout: 240_000 }, async () => {
-    const first = await deploy(['web:build-1', join(REPO_ROOT, 'examples', 'web', 'v1'), manifest, 'deployment/web', 'build 1'])
+    const first = await deploy([
+      'web:build-1',
+      join(REPO_ROOT, 'examples', 'web', 'v1'),
+      manifest,
+      'deployment/web',
+      'build 1',
+    ])
     expect(first.code, first.out).toBe(0)
-    const second = await deploy(['web:build-2', join(REPO_ROOT, 'examples', 'web', 'v2'), manifest, 'deployment/web', 'build 2 (a1b2c3d)'])
+    const second = await deploy([
+      'web:build-2',
+      join(REPO_ROOT, 'examples', 'web', 'v2'),
+      manifest,
+      'deployment/web',
+      'build 2 (a1b2c3d)',
+    ])
     expect(second.code, second.out).toBe(0)
     expect(second.out).toMatch(/deployment "web" successfully rolled out/)
-    expect(await history()).toBe('deployment.apps/web\nREVISION  CHANGE-CAUSE\n1         build 1\n2         build 2 (a1b2c3d)\n\n')
+    expect(await history()).toBe(
+      'deployment.apps/web\nREVISION  CHANGE-CAUSE\n1         build 1\n2         build 2 (a1b2c3d)\n\n',
+    )
     expect(await (await fetch(baton.url('/'))).text()).toMatch(/^v2\b/)
   })
 
-  it('rolls back a build that never becomes ready, exits 1, and keeps serving the last good one', { timeout: 240_000 }, async () => {
-    const broken = await deploy(['web:build-3', join(REPO_ROOT, 'test', 'fixtures', 'e2e', 'never-ready'), manifest, 'deployment/web', 'build 3'], '10s')
+  it('rolls back a build that never becomes ready, exits 1, and keeps serving the last good one', {
+    timeout: 240_000,
+  }, async () => {
+    const broken = await deploy(
+      ['web:build-3', join(REPO_ROOT, 'test', 'fixtures', 'e2e', 'never-ready'), manifest, 'deployment/web', 'build 3'],
+      '10s',
+    )
     expect(broken.code, broken.out).toBe(1)
     expect(broken.out).toMatch(/deploy\.sh: the rollout of web:build-3 did not complete; rolling deployment\/web back/)
     expect(broken.out).toMatch(/deployment\.apps\/web rolled back/)
     // The undo moves build 2's ReplicaSet to the next revision, as kubectl's does.
-    expect(await history()).toBe('deployment.apps/web\nREVISION  CHANGE-CAUSE\n1         build 1\n3         build 3\n4         build 2 (a1b2c3d)\n\n')
+    expect(await history()).toBe(
+      'deployment.apps/web\nREVISION  CHANGE-CAUSE\n1         build 1\n3         build 3\n4         build 2 (a1b2c3d)\n\n',
+    )
     expect(await (await fetch(baton.url('/'))).text()).toMatch(/^v2\b/)
   })
 
   it('exits 3 without touching the Deployment when the push fails', { timeout: 60_000 }, async () => {
     const before = await history()
-    const failed = await deploy(['web:build-4', join(baton.dataDir, 'no-such-build'), manifest, 'deployment/web', 'build 4'])
+    const failed = await deploy([
+      'web:build-4',
+      join(baton.dataDir, 'no-such-build'),
+      manifest,
+      'deployment/web',
+      'build 4',
+    ])
     expect(failed.code, failed.out).toBe(3)
     expect(await history()).toBe(before)
   })

@@ -9,7 +9,14 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumInstalled, dotsByRevision, launchChromium, pageErrors, signIn, VIEWPORTS } from '../../src/dashboard/testing.ts'
+import {
+  chromiumInstalled,
+  dotsByRevision,
+  launchChromium,
+  pageErrors,
+  signIn,
+  VIEWPORTS,
+} from '../../src/dashboard/testing.ts'
 import { runLoad } from '../../src/verify/load-run.ts'
 import { expectOk, REPO_ROOT, startBaton, type Baton } from './support/baton.ts'
 import { webManifest } from './support/manifests.ts'
@@ -33,7 +40,8 @@ async function shot(p: Page, name: string): Promise<void> {
 async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
   const end = Date.now() + ms
   while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; dots: ${JSON.stringify(await dotsByRevision(page))}`)
+    if (Date.now() > end)
+      throw new Error(`timed out waiting for ${what}; dots: ${JSON.stringify(await dotsByRevision(page))}`)
     await new Promise((r) => setTimeout(r, 100))
   }
 }
@@ -56,7 +64,10 @@ describe.skipIf(!chromiumInstalled())('dashboard in Chromium', () => {
     expect((await fetch(`${base}/ui/login?code=not-a-code`)).status).toBe(401)
     expect((await fetch(`${base}/ui/login`)).status).toBe(401)
     expect((await fetch(`${base}/apis/baton.dev/v1/login-codes`, { method: 'POST' })).status).toBe(401)
-    const wrong = await fetch(`${base}/apis/baton.dev/v1/login-codes`, { method: 'POST', headers: { authorization: 'Bearer wrong' } })
+    const wrong = await fetch(`${base}/apis/baton.dev/v1/login-codes`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer wrong' },
+    })
     expect(wrong.status).toBe(401)
     // A used link does not work twice.
     const once = await link()
@@ -102,18 +113,22 @@ describe.skipIf(!chromiumInstalled())('dashboard in Chromium', () => {
       // The rollout, as the dots show it: at some moment both revisions have pods, at the end only rev 2.
       let sawBoth = false
       let shotMidway = false
-      await until('3 ready pods in rev 2 and none in rev 1', async () => {
-        const dots = await dotsByRevision(page)
-        const total = (rev: string) => Object.values(dots[rev] ?? {}).reduce((a, b) => a + b, 0)
-        if (total('1') > 0 && (dots['2']?.ready ?? 0) > 0) {
-          sawBoth = true
-          if (!shotMidway) {
-            shotMidway = true
-            await shot(page, 'rollout-midway-1280')
+      await until(
+        '3 ready pods in rev 2 and none in rev 1',
+        async () => {
+          const dots = await dotsByRevision(page)
+          const total = (rev: string) => Object.values(dots[rev] ?? {}).reduce((a, b) => a + b, 0)
+          if (total('1') > 0 && (dots['2']?.ready ?? 0) > 0) {
+            sawBoth = true
+            if (!shotMidway) {
+              shotMidway = true
+              await shot(page, 'rollout-midway-1280')
+            }
           }
-        }
-        return dots['2']?.ready === 3 && total('1') === 0
-      }, 90_000)
+          return dots['2']?.ready === 3 && total('1') === 0
+        },
+        90_000,
+      )
       expect(sawBoth).toBe(true)
       await page.locator('[data-rollout-status="done"]').waitFor()
       await page.locator('tr[data-traffic-revision="2"]').waitFor()
@@ -155,7 +170,9 @@ describe.skipIf(!chromiumInstalled())('dashboard in Chromium', () => {
   it('signs out', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.getByText('You are signed out.').waitFor()
-    const res = await page.request.get(`http://127.0.0.1:${baton.port}/apis/apps/v1/deployments`, { headers: { 'x-baton-dashboard': '1' } })
+    const res = await page.request.get(`http://127.0.0.1:${baton.port}/apis/apps/v1/deployments`, {
+      headers: { 'x-baton-dashboard': '1' },
+    })
     expect(res.status()).toBe(401)
     expect((await page.goto(`http://127.0.0.1:${baton.port}/ui/`))?.status()).toBe(401)
   })

@@ -46,7 +46,9 @@ it('baton demo: a verified rolling update with 0 failed requests, then nothing l
   expect(r.code, r.out).toBe(0)
   expect(r.out).toMatch(/^deployment "web" successfully rolled out$/m)
   expect(r.out).toMatch(/^deployment\.apps\/web image updated$/m)
-  expect(r.out).toMatch(/^verify http:\/\/127\.0\.0\.1:\d+\/: \d+ requests in [\d.]+ s \(300\/s, keep-alive over \d+ connections\)$/m)
+  expect(r.out).toMatch(
+    /^verify http:\/\/127\.0\.0\.1:\d+\/: \d+ requests in [\d.]+ s \(300\/s, keep-alive over \d+ connections\)$/m,
+  )
   expect(r.out).toMatch(/^ {2}result {4}PASS: no request failed$/m)
   expect(r.out).toMatch(/^ {2}failed {4}0$/m)
   // Both versions answered: the update really happened under the load.

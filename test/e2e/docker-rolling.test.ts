@@ -37,7 +37,12 @@ describe.skipIf(NO_ENGINE)(`zero downtime on Docker containers${SKIP_REASON}`, (
 
   const rollUnderLoad = async (keepAlive: boolean, from: string, to: string) => {
     const b = baton as Baton
-    const run = await runVerify(b, { rate: RATE, keepAlive, deployment: 'web', command: ['set', 'image', 'deployment/web', `web=web:${to}`] })
+    const run = await runVerify(b, {
+      rate: RATE,
+      keepAlive,
+      deployment: 'web',
+      command: ['set', 'image', 'deployment/web', `web=web:${to}`],
+    })
     console.log(describeRun(`docker, 4 replicas maxSurge 1 / maxUnavailable 0, keep-alive ${keepAlive}`, run.report))
     expect(run.report.failures, run.stderr).toEqual([])
     expect(run.report.failed).toBe(0)
@@ -48,8 +53,13 @@ describe.skipIf(NO_ENGINE)(`zero downtime on Docker containers${SKIP_REASON}`, (
 
   it('rolls 4 container replicas web:v1 → web:v2 (keep-alive off) and back (keep-alive on) with 0 failed requests', async () => {
     const b = baton as Baton
-    await b.apply(webManifest({ servicePort: b.servicePort, replicas: 4, image: 'web:v1', maxSurge: 1, maxUnavailable: 0 }))
-    expectOk('rollout status', await b.cli(['rollout', 'status', 'deployment/web', '--timeout', '120s'], { timeoutMs: 150_000 }))
+    await b.apply(
+      webManifest({ servicePort: b.servicePort, replicas: 4, image: 'web:v1', maxSurge: 1, maxUnavailable: 0 }),
+    )
+    expectOk(
+      'rollout status',
+      await b.cli(['rollout', 'status', 'deployment/web', '--timeout', '120s'], { timeoutMs: 150_000 }),
+    )
     const pods = JSON.parse(expectOk('get pods', await b.cli(['get', 'pods', '-o', 'json'])).stdout) as {
       items: Array<{ status: { containerStatuses: Array<{ containerID: string; imageID: string }> } }>
     }
@@ -57,7 +67,9 @@ describe.skipIf(NO_ENGINE)(`zero downtime on Docker containers${SKIP_REASON}`, (
     for (const p of pods.items) expect(p.status.containerStatuses[0]?.containerID).toMatch(/^docker:\/\//)
     // `baton logs` reads a container's log through the engine.
     const name = (pods.items[0] as unknown as { metadata: { name: string } }).metadata.name
-    expect(expectOk('baton logs', await b.cli(['logs', name])).stdout).toMatch(/ listening 0\.0\.0\.0:8080 v1 pid \d+\n/)
+    expect(expectOk('baton logs', await b.cli(['logs', name])).stdout).toMatch(
+      / listening 0\.0\.0\.0:8080 v1 pid \d+\n/,
+    )
     await rollUnderLoad(false, 'v1', 'v2')
     await rollUnderLoad(true, 'v2', 'v1')
   }, 400_000)

@@ -19,7 +19,11 @@ const home = join(work, 'home')
 let daemonStarted = false
 
 afterAll(() => {
-  if (daemonStarted) spawnSync(process.execPath, [join(prefix, 'bin', 'baton'), 'down', '--all'], { env: { ...process.env, BATON_HOME: home }, cwd: work })
+  if (daemonStarted)
+    spawnSync(process.execPath, [join(prefix, 'bin', 'baton'), 'down', '--all'], {
+      env: { ...process.env, BATON_HOME: home },
+      cwd: work,
+    })
   rmSync(work, { recursive: true, force: true })
 })
 
@@ -27,11 +31,19 @@ describe('npm install -g of the packed package', () => {
   it('installs a baton that runs the daemon from the package, from any directory', { timeout: 240_000 }, async () => {
     // The installed bin's `#!/usr/bin/env node` and npm itself run on this Node (24), as on a user's PATH.
     const env = { ...process.env, BATON_HOME: home, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` }
-    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: REPO_ROOT, env, encoding: 'utf8' })
+    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {
+      cwd: REPO_ROOT,
+      env,
+      encoding: 'utf8',
+    })
       .trim()
       .split('\n')
       .at(-1)!
-    execFileSync('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', join(work, tarball)], { cwd: work, env })
+    execFileSync(
+      'npm',
+      ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', join(work, tarball)],
+      { cwd: work, env },
+    )
     const baton = join(prefix, 'bin', 'baton')
     expect(existsSync(baton)).toBe(true)
     expect(existsSync(join(prefix, 'lib', 'node_modules', 'baton-deploy', 'dist', 'ui', 'index.html'))).toBe(true)
@@ -41,7 +53,12 @@ describe('npm install -g of the packed package', () => {
     const b = join(work, 'b')
     mkdirSync(a)
     mkdirSync(b)
-    const up = spawnSync(baton, ['up', '-d', '--port', String(port)], { cwd: a, env, encoding: 'utf8', timeout: 60_000 })
+    const up = spawnSync(baton, ['up', '-d', '--port', String(port)], {
+      cwd: a,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    })
     daemonStarted = true
     expect(up.stdout).toMatch(new RegExp(`^baton daemon started \\(pid \\d+\\) on http://127\\.0\\.0\\.1:${port}\\n$`))
     const version = spawnSync(baton, ['version'], { cwd: b, env, encoding: 'utf8', timeout: 30_000 })

@@ -22,36 +22,78 @@ const ok = async (args: string[]) => expectOk(`baton ${args.join(' ')}`, await b
 
 describe('kubectl verbs on a real daemon', () => {
   it('waits for Available by TYPE.VERSION.GROUP, then prints with jsonpath and custom columns', async () => {
-    expect(await ok(['wait', '--for=condition=Available', 'deployment.v1.apps/web', '--timeout=90s'])).toBe('deployment.apps/web condition met\n')
-    expect(await ok(['wait', '--for=jsonpath={.status.readyReplicas}=2', 'deploy/web', '--timeout=90s'])).toBe('deployment.apps/web condition met\n')
-    expect(await ok(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={range .items[*]}{.status.phase}{"\\n"}{end}'])).toBe('Running\nRunning\n')
-    expect(await ok(['get', 'deploy,svc', 'web', '-o', 'custom-columns=KIND:.kind,NAME:.metadata.name', '--no-headers'])).toBe('Deployment   web\nService      web\n')
-    expect(await ok(['get', 'deployments.apps', 'web', '-o', 'jsonpath={.spec.template.spec.containers[?(@.name=="web")].image}'])).toBe('web:v1')
+    expect(await ok(['wait', '--for=condition=Available', 'deployment.v1.apps/web', '--timeout=90s'])).toBe(
+      'deployment.apps/web condition met\n',
+    )
+    expect(await ok(['wait', '--for=jsonpath={.status.readyReplicas}=2', 'deploy/web', '--timeout=90s'])).toBe(
+      'deployment.apps/web condition met\n',
+    )
+    expect(
+      await ok(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={range .items[*]}{.status.phase}{"\\n"}{end}']),
+    ).toBe('Running\nRunning\n')
+    expect(
+      await ok(['get', 'deploy,svc', 'web', '-o', 'custom-columns=KIND:.kind,NAME:.metadata.name', '--no-headers']),
+    ).toBe('Deployment   web\nService      web\n')
+    expect(
+      await ok([
+        'get',
+        'deployments.apps',
+        'web',
+        '-o',
+        'jsonpath={.spec.template.spec.containers[?(@.name=="web")].image}',
+      ]),
+    ).toBe('web:v1')
   }, 120_000)
 
   it('patches the image (strategic merge), rolls out, and labels', async () => {
     const patch = JSON.stringify({ spec: { template: { spec: { containers: [{ name: 'web', image: 'web:v2' }] } } } })
     expect(await ok(['patch', 'deployment', 'web', '-p', patch])).toBe('deployment.apps/web patched\n')
     await ok(['rollout', 'status', 'deployment/web', '--timeout=90s'])
-    expect(await ok(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.template.spec.containers[*].image} {.status.updatedReplicas}'])).toBe('web:v2 2')
+    expect(
+      await ok([
+        'get',
+        'deploy',
+        'web',
+        '-o',
+        'jsonpath={.spec.template.spec.containers[*].image} {.status.updatedReplicas}',
+      ]),
+    ).toBe('web:v2 2')
     const res = await (await fetch(baton.url('/'))).text()
     expect(res).toContain('v2')
     expect(await ok(['label', 'deploy', 'web', 'tier=front'])).toBe('deployment.apps/web labeled\n')
-    expect(await ok(['get', 'deploy', '-o', 'custom-columns=NAME:.metadata.name,TIER:.metadata.labels.tier'])).toBe('NAME   TIER\nweb    front\n')
+    expect(await ok(['get', 'deploy', '-o', 'custom-columns=NAME:.metadata.name,TIER:.metadata.labels.tier'])).toBe(
+      'NAME   TIER\nweb    front\n',
+    )
   }, 180_000)
 
   it('runs a bare pod with run, exposes it, and waits for it to be Ready', async () => {
     expect(NODE_NAME).toBe(DEFAULT_NODE_NAME)
-    expect(await ok(['run', 'hello', '--image=web:v1', '--port=8080', '--labels=app=hello', '--command', '--', 'node', 'server.js'])).toBe('pod/hello created\n')
+    expect(
+      await ok([
+        'run',
+        'hello',
+        '--image=web:v1',
+        '--port=8080',
+        '--labels=app=hello',
+        '--command',
+        '--',
+        'node',
+        'server.js',
+      ]),
+    ).toBe('pod/hello created\n')
     expect(await ok(['wait', '--for=condition=Ready', 'pod/hello', '--timeout=90s'])).toBe('pod/hello condition met\n')
     expect(await ok(['get', 'pod', 'hello', '-o', 'jsonpath={.status.phase}'])).toBe('Running')
-    const svc = JSON.parse(await ok(['expose', 'pod', 'hello', '--port=80', '--target-port=8080', '--dry-run=client', '-o', 'json']))
+    const svc = JSON.parse(
+      await ok(['expose', 'pod', 'hello', '--port=80', '--target-port=8080', '--dry-run=client', '-o', 'json']),
+    )
     expect(svc.spec).toEqual({ selector: { app: 'hello' }, ports: [{ port: 80, protocol: 'TCP', targetPort: 8080 }] })
     await ok(['delete', 'pod', 'hello'])
   }, 120_000)
 
   it('waits for a deleted pod to be gone', async () => {
-    const pod = (await ok(['get', 'pods', '-l', 'app=web', '--sort-by=.metadata.name', '-o', 'jsonpath={.items[0].metadata.name}'])).trim()
+    const pod = (
+      await ok(['get', 'pods', '-l', 'app=web', '--sort-by=.metadata.name', '-o', 'jsonpath={.items[0].metadata.name}'])
+    ).trim()
     expect(pod).toMatch(/^web-/)
     await ok(['delete', 'pod', pod])
     expect(await ok(['wait', '--for=delete', `pod/${pod}`, '--timeout=90s'])).toBe(`pod/${pod} condition met\n`)

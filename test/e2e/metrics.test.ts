@@ -20,7 +20,12 @@ afterAll(async () => {
 }, 60_000)
 
 const count = (text: string, controller: string, result: string): number =>
-  Number(new RegExp(`^controller_runtime_reconcile_total\\{controller="${controller}",result="${result}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN)
+  Number(
+    new RegExp(
+      `^controller_runtime_reconcile_total\\{controller="${controller}",result="${result}"\\} (\\d+)$`,
+      'm',
+    ).exec(text)?.[1] ?? NaN,
+  )
 
 describe('GET /metrics', () => {
   it('counts reconciles per controller and result', async () => {
@@ -36,8 +41,12 @@ describe('GET /metrics', () => {
     const text = await res.text()
     expect(text).toContain('# TYPE controller_runtime_reconcile_total counter')
     for (const controller of ['deployment-controller', 'replicaset-controller', 'endpoints-controller']) {
-      expect(count(text, controller, 'success') + count(text, controller, 'requeue_after'), `${controller}\n${text}`).toBeGreaterThan(0)
-      for (const result of ['error', 'requeue']) expect(Number.isInteger(count(text, controller, result)), text).toBe(true)
+      expect(
+        count(text, controller, 'success') + count(text, controller, 'requeue_after'),
+        `${controller}\n${text}`,
+      ).toBeGreaterThan(0)
+      for (const result of ['error', 'requeue'])
+        expect(Number.isInteger(count(text, controller, result)), text).toBe(true)
     }
   })
 })

@@ -45,16 +45,22 @@ it('the daemon rolls out what the plan showed: its scaling events in order, its 
   const plan = JSON.parse(planned.stdout) as PlanJson
   expect(plan.steps.map((s) => `${s.newReplicas}/${s.oldReplicas}`)).toEqual(['1/3', '2/2', '3/1', '3/0'])
 
-  const before = new Set((await api<{ items: Event[] }>('/api/v1/namespaces/default/events')).items.map((e) => e.metadata.name))
+  const before = new Set(
+    (await api<{ items: Event[] }>('/api/v1/namespaces/default/events')).items.map((e) => e.metadata.name),
+  )
   expect((await baton.cli(['set', 'image', 'deployment/web', 'web=web:v2'])).code).toBe(0)
 
   // Watch the pods while it rolls (bounded: 600 polls, about a minute at most).
   const seen = { minAvailable: Number.POSITIVE_INFINITY, maxPods: 0 }
   for (let i = 0; i < 600; i++) {
-    const pods = (await api<{ items: Pod[] }>('/api/v1/namespaces/default/pods?labelSelector=app%3Dweb')).items.filter((p) => !p.metadata.deletionTimestamp)
+    const pods = (await api<{ items: Pod[] }>('/api/v1/namespaces/default/pods?labelSelector=app%3Dweb')).items.filter(
+      (p) => !p.metadata.deletionTimestamp,
+    )
     seen.minAvailable = Math.min(seen.minAvailable, pods.filter(isPodReady).length)
     seen.maxPods = Math.max(seen.maxPods, pods.length)
-    const d = await api<{ status?: { updatedReplicas?: number; availableReplicas?: number; replicas?: number } }>('/apis/apps/v1/namespaces/default/deployments/web')
+    const d = await api<{ status?: { updatedReplicas?: number; availableReplicas?: number; replicas?: number } }>(
+      '/apis/apps/v1/namespaces/default/deployments/web',
+    )
     if (d.status?.updatedReplicas === 3 && d.status.availableReplicas === 3 && d.status.replicas === 3) break
     await new Promise((r) => setTimeout(r, 100))
   }
@@ -62,7 +68,7 @@ it('the daemon rolls out what the plan showed: its scaling events in order, its 
 
   const scaled = (await api<{ items: Event[] }>('/api/v1/namespaces/default/events')).items
     .filter((e) => !before.has(e.metadata.name) && e.reason === 'ScalingReplicaSet' && e.involvedObject.name === 'web')
-    .sort((a, b) => (a.metadata.name.length - b.metadata.name.length) || (a.metadata.name < b.metadata.name ? -1 : 1))
+    .sort((a, b) => a.metadata.name.length - b.metadata.name.length || (a.metadata.name < b.metadata.name ? -1 : 1))
     .map((e) => e.message)
   expect(scaled).toEqual(plan.steps.flatMap((s) => s.events))
   expect(seen).toEqual({ minAvailable: plan.minAvailable, maxPods: plan.maxPods })

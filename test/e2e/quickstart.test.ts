@@ -25,12 +25,17 @@ interface Shape {
 }
 
 const PLAN_ROW = /^\d+\s+\d+(\.\d)?s\s+\d+\s+\d+\s+\d+\s+\d+\s+\d+$/
-const SCALING_EVENT = /^ {2}Normal\s+ScalingReplicaSet\s+\d+s( \(x\d+ over \d+s\))?\s+deployment-controller\s+(\(combined from similar events\): )?Scaled (up|down) replica set web-[0-9a-z]+ to \d+( from \d+)?$/
+const SCALING_EVENT =
+  /^ {2}Normal\s+ScalingReplicaSet\s+\d+s( \(x\d+ over \d+s\))?\s+deployment-controller\s+(\(combined from similar events\): )?Scaled (up|down) replica set web-[0-9a-z]+ to \d+( from \d+)?$/
 
 const SHAPES: Shape[] = [
   { command: /^up -d\b/, lines: [/^baton daemon started \(pid \d+\) on http:\/\/127\.0\.0\.1:\d+$/] },
   { command: /^push /, lines: [/^web:v[12] pushed \(digest sha256:[0-9a-f]{64}, \d+ bytes\)$/] },
-  { command: /^apply /, lines: [/^deployment\.apps\/web created$/, /^service\/web created$/], required: [/^deployment\.apps\/web created$/, /^service\/web created$/] },
+  {
+    command: /^apply /,
+    lines: [/^deployment\.apps\/web created$/, /^service\/web created$/],
+    required: [/^deployment\.apps\/web created$/, /^service\/web created$/],
+  },
   {
     command: /^rollout status /,
     lines: [
@@ -71,7 +76,12 @@ const SHAPES: Shape[] = [
   },
   {
     command: /^rollout history /,
-    lines: [/^deployment\.apps\/web$/, /^REVISION {2}CHANGE-CAUSE$/, /^\d+ +(<none>|baton set image deployment\/web web=web:v2 --record=true)$/, /^$/],
+    lines: [
+      /^deployment\.apps\/web$/,
+      /^REVISION {2}CHANGE-CAUSE$/,
+      /^\d+ +(<none>|baton set image deployment\/web web=web:v2 --record=true)$/,
+      /^$/,
+    ],
   },
   { command: /^rollout undo /, lines: [/^deployment\.apps\/web rolled back$/] },
   { command: /^down --all$/, lines: [/^baton daemon stopped \(pid \d+\)$/] },
@@ -81,7 +91,8 @@ const SHAPES: Shape[] = [
 function quickstartCommands(readme: string): string[] {
   const section = /<!-- quickstart:begin -->([\s\S]*?)<!-- quickstart:end -->/.exec(readme)?.[1]
   const block = section && /```sh\n([\s\S]*?)```/.exec(section)?.[1]
-  if (!block) throw new Error('README.md has no ```sh block between <!-- quickstart:begin --> and <!-- quickstart:end -->')
+  if (!block)
+    throw new Error('README.md has no ```sh block between <!-- quickstart:begin --> and <!-- quickstart:end -->')
   return block
     .split('\n')
     .map((l) => l.replace(/\s+#.*$/, '').trim())
@@ -98,9 +109,16 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true })
 }, 60_000)
 
-function baton(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string; err: string }> {
+function baton(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BATON_BIN, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [BATON_BIN, ...args], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let out = ''
     let err = ''
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c))
@@ -119,10 +137,16 @@ function expectShape(command: string, out: string): void {
   expect(shape, `no expected shape for "baton ${command}": add one to SHAPES`).toBeDefined()
   const lines = out.replace(/\n$/, '').split('\n')
   for (const line of lines) {
-    expect(shape!.lines.some((re) => re.test(line)), `"baton ${command}" printed an unexpected line:\n${line}\n\nwhole output:\n${out}`).toBe(true)
+    expect(
+      shape!.lines.some((re) => re.test(line)),
+      `"baton ${command}" printed an unexpected line:\n${line}\n\nwhole output:\n${out}`,
+    ).toBe(true)
   }
   for (const re of shape!.required ?? []) {
-    expect(lines.some((l) => re.test(l)), `"baton ${command}" printed no line matching ${re}:\n${out}`).toBe(true)
+    expect(
+      lines.some((l) => re.test(l)),
+      `"baton ${command}" printed no line matching ${re}:\n${out}`,
+    ).toBe(true)
   }
 }
 
@@ -147,7 +171,9 @@ it('the README quick start runs as written, prints what it shows, and leaves not
       expect(`${res.status} ${await res.text()}`).toBe('200 v2\n')
       continue
     }
-    expect(line, 'the quick start may only hold baton and curl lines after the install').toMatch(/^baton [^'"`$|;&<>]+$/)
+    expect(line, 'the quick start may only hold baton and curl lines after the install').toMatch(
+      /^baton [^'"`$|;&<>]+$/,
+    )
     const command = line.slice('baton '.length)
     let args = command.split(/\s+/)
     if (command === 'up -d') args = [...args, '--port', String(apiPort)]
@@ -168,10 +194,15 @@ it('the README quick start runs as written, prints what it shows, and leaves not
 
   // The plan is seed 001's: two pods at a time, never fewer than 9 available.
   const plan = outputs.find((o) => o.command.startsWith('rollout plan'))!.out
-  const rows = plan.split('\n').filter((l) => PLAN_ROW.test(l)).map((l) => l.split(/\s+/).slice(2, 4).join('/'))
+  const rows = plan
+    .split('\n')
+    .filter((l) => PLAN_ROW.test(l))
+    .map((l) => l.split(/\s+/).slice(2, 4).join('/'))
   expect(rows).toEqual(['2/9', '4/7', '6/5', '8/3', '10/1', '10/0'])
   // Revisions as Kubernetes numbers them: undo moves revision 1 to 3, then 2 to 4.
-  const histories = outputs.filter((o) => o.command.startsWith('rollout history')).map((o) => [...o.out.matchAll(/^(\d+) /gm)].map((m) => m[1]).join(' '))
+  const histories = outputs
+    .filter((o) => o.command.startsWith('rollout history'))
+    .map((o) => [...o.out.matchAll(/^(\d+) /gm)].map((m) => m[1]).join(' '))
   expect(histories).toEqual(['1 2', '2 3'])
 
   const leftovers = processesUnder(dataDir)

@@ -128,7 +128,11 @@ describe('zero downtime when things fail mid-rollout', () => {
         'sh',
         '-c',
         baton.shellLine(
-          [['set', 'image', 'deployment/web', 'web=web:broken'], ['rollout', 'status', 'deployment/web', '--timeout', '60s'], 'echo "rollout status exit $?" >&2'],
+          [
+            ['set', 'image', 'deployment/web', 'web=web:broken'],
+            ['rollout', 'status', 'deployment/web', '--timeout', '60s'],
+            'echo "rollout status exit $?" >&2',
+          ],
           '; ',
         ),
       ],

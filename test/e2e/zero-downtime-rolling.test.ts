@@ -31,7 +31,11 @@ afterAll(async () => {
 }, 60_000)
 
 /** Apply the web Deployment (no rollout when only the strategy changes) and wait for it. */
-async function deploy(replicas: number, strategy: { maxSurge?: number | string; maxUnavailable?: number | string }, image: string) {
+async function deploy(
+  replicas: number,
+  strategy: { maxSurge?: number | string; maxUnavailable?: number | string },
+  image: string,
+) {
   await baton.apply(webManifest({ servicePort: baton.servicePort, replicas, image, ...strategy }))
   expectOk('rollout status', await baton.cli(['rollout', 'status', 'deployment/web', '--timeout', '60s']))
 }
@@ -59,21 +63,38 @@ describe('zero downtime: rolling updates, rollback, restart, scaling', () => {
   ]
 
   // 4 replicas: every strategy, keep-alive off (v1 -> v2) and on (v2 -> v1).
-  it.each(strategies)('4 replicas, $name: v1 -> v2 without keep-alive, back to v1 with it', async ({ name, strategy }) => {
-    await deploy(4, strategy, 'web:v1')
-    const off = await underLoad(`4 replicas ${name}, keep-alive off`, { keepAlive: false, command: setImage('web:v2') })
-    expect(Object.keys(off.versions)).toEqual(['v1', 'v2'])
-    const on = await underLoad(`4 replicas ${name}, keep-alive on`, { keepAlive: true, command: setImage('web:v1') })
-    expect(Object.keys(on.versions)).toEqual(['v2', 'v1'])
-  }, 120_000)
+  it.each(strategies)(
+    '4 replicas, $name: v1 -> v2 without keep-alive, back to v1 with it',
+    async ({ name, strategy }) => {
+      await deploy(4, strategy, 'web:v1')
+      const off = await underLoad(`4 replicas ${name}, keep-alive off`, {
+        keepAlive: false,
+        command: setImage('web:v2'),
+      })
+      expect(Object.keys(off.versions)).toEqual(['v1', 'v2'])
+      const on = await underLoad(`4 replicas ${name}, keep-alive on`, { keepAlive: true, command: setImage('web:v1') })
+      expect(Object.keys(on.versions)).toEqual(['v2', 'v1'])
+    },
+    120_000,
+  )
 
   // 10 replicas: each strategy once, keep-alive alternating, the image flipping each time
   // (v1 -> v2 -> v1 -> v2) so that no case spends time rolling back without load.
-  it.each(strategies.map((s, i) => ({ ...s, keepAlive: i % 2 === 1, from: i % 2 === 0 ? 'v1' : 'v2', to: i % 2 === 0 ? 'v2' : 'v1' })))(
+  it.each(
+    strategies.map((s, i) => ({
+      ...s,
+      keepAlive: i % 2 === 1,
+      from: i % 2 === 0 ? 'v1' : 'v2',
+      to: i % 2 === 0 ? 'v2' : 'v1',
+    })),
+  )(
     '10 replicas, $name, keep-alive $keepAlive: $from -> $to',
     async ({ name, strategy, keepAlive, from, to }) => {
       await deploy(10, strategy, `web:${from}`)
-      const r = await underLoad(`10 replicas ${name}, keep-alive ${keepAlive}`, { keepAlive, command: setImage(`web:${to}`) })
+      const r = await underLoad(`10 replicas ${name}, keep-alive ${keepAlive}`, {
+        keepAlive,
+        command: setImage(`web:${to}`),
+      })
       expect(r.buckets.at(-1)?.versions).toEqual({ [to]: 1 })
     },
     120_000,
@@ -89,7 +110,12 @@ describe('zero downtime: rolling updates, rollback, restart, scaling', () => {
     await underLoad('restart', { keepAlive: false, command: ['rollout', 'restart', 'deployment/web'] })
     const after = await baton.cli(['get', 'pods', '-o', 'name'])
     const old = new Set(before.stdout.trim().split('\n'))
-    expect(after.stdout.trim().split('\n').filter((p) => old.has(p))).toEqual([])
+    expect(
+      after.stdout
+        .trim()
+        .split('\n')
+        .filter((p) => old.has(p)),
+    ).toEqual([])
   }, 120_000)
 
   it('scale 4 -> 10 -> 2 (keep-alive on, then off)', async () => {

@@ -21,7 +21,10 @@ afterEach(() => {
 })
 
 async function startApp(dir: string, env: Record<string, string> = {}): Promise<App> {
-  const proc = spawn(process.execPath, ['server.js'], { cwd: dir, env: { PATH: process.env.PATH ?? '', PORT: '0', ...env } })
+  const proc = spawn(process.execPath, ['server.js'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
+  })
   const log: string[] = []
   let buf = ''
   const port = new Promise<number>((resolve, reject) => {

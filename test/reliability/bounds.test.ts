@@ -30,7 +30,10 @@ beforeAll(async () => {
   baton = await startBaton({ upArgs: ['--max-pods', String(BIG)] })
   const token = readFileSync(join(baton.dataDir, 'token'), 'utf8').trim()
   api = (path, init = {}) =>
-    fetch(`http://127.0.0.1:${baton.port}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) } })
+    fetch(`http://127.0.0.1:${baton.port}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
+    })
 }, 120_000)
 afterAll(async () => baton?.stop(), 120_000)
 
@@ -89,7 +92,9 @@ describe('1e9 replicas', () => {
     const scaled = await baton.cli(['scale', 'deployment/billion', '--replicas=1000000000'])
     expect(scaled.code).toBe(1)
     expect(scaled.stderr).toContain('must be less than or equal to 1000')
-    const stored = (await (await api('/apis/apps/v1/namespaces/default/deployments/billion')).json()) as { spec: { replicas: number } }
+    const stored = (await (await api('/apis/apps/v1/namespaces/default/deployments/billion')).json()) as {
+      spec: { replicas: number }
+    }
     expect(stored.spec.replicas).toBe(2)
     expect((await baton.cli(['delete', 'deployment', 'billion'])).code).toBe(0)
   }, 120_000)
@@ -111,7 +116,9 @@ describe('a large allowed Deployment', () => {
       latencies.push(performance.now() - t0)
       expect(res.status).toBe(200)
       if (i % 20 === 0) {
-        const list = (await (await api('/api/v1/namespaces/default/pods?labelSelector=app%3Dbig')).json()) as { items: unknown[] }
+        const list = (await (await api('/api/v1/namespaces/default/pods?labelSelector=app%3Dbig')).json()) as {
+          items: unknown[]
+        }
         pods = list.items.length
         if (pods >= BIG && latencies.length >= 200) break
       }
@@ -129,10 +136,18 @@ describe('a large allowed Deployment', () => {
 
     expect((await baton.cli(['delete', 'deployment', 'big'])).code).toBe(0)
     await expect
-      .poll(async () => ((await (await api('/api/v1/namespaces/default/pods?labelSelector=app%3Dbig')).json()) as { items: unknown[] }).items.length, {
-        timeout: 120_000,
-        interval: 1000,
-      })
+      .poll(
+        async () =>
+          (
+            (await (await api('/api/v1/namespaces/default/pods?labelSelector=app%3Dbig')).json()) as {
+              items: unknown[]
+            }
+          ).items.length,
+        {
+          timeout: 120_000,
+          interval: 1000,
+        },
+      )
       .toBe(0)
   }, 400_000)
 })
@@ -145,11 +160,18 @@ describe('oversized bodies', () => {
     const body = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"huge"},"data":{"pad":"${pad}"}}`
 
     const t0 = performance.now()
-    const declared = await api('/api/v1/namespaces/default/configmaps', { method: 'POST', body, headers: { 'content-type': 'application/json' } })
+    const declared = await api('/api/v1/namespaces/default/configmaps', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+    })
     const declaredMs = performance.now() - t0
     expect(declared.status).toBe(413)
     const err = (await declared.json()) as { code: string; message: string; hint: string }
-    expect(err).toMatchObject({ code: 'BATON_TOO_LARGE', message: 'the request body exceeds the limit of 3145728 bytes (3 MiB)' })
+    expect(err).toMatchObject({
+      code: 'BATON_TOO_LARGE',
+      message: 'the request body exceeds the limit of 3145728 bytes (3 MiB)',
+    })
     expect(err.hint).toContain('--max-request-body-bytes')
 
     // The same body without Content-Length, in 64 KiB chunks: counted and cut off at 3 MiB.
@@ -163,7 +185,12 @@ describe('oversized bodies', () => {
       },
     })
     const t1 = performance.now()
-    const streamed = await api('/api/v1/namespaces/default/configmaps', { method: 'POST', body: stream, duplex: 'half', headers: { 'content-type': 'application/json' } } as RequestInit)
+    const streamed = await api('/api/v1/namespaces/default/configmaps', {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+      headers: { 'content-type': 'application/json' },
+    } as RequestInit)
     const streamedMs = performance.now() - t1
     expect(streamed.status).toBe(413)
     expect(((await streamed.json()) as { code: string }).code).toBe('BATON_TOO_LARGE')
@@ -193,7 +220,9 @@ describe('hostile archives', () => {
     expect(pushed.stderr).not.toContain('not a readable tar archive')
     expect(pushed.stderr).toContain('--max-artifact-bytes')
     const after = rssMb(pid)
-    console.log(`[bounds] gzip bomb (${(bomb.length / MiB).toFixed(1)} MiB expanding to 6 GiB): refused in ${ms.toFixed(0)} ms; daemon RSS ${before} MB before, ${after} MB after`)
+    console.log(
+      `[bounds] gzip bomb (${(bomb.length / MiB).toFixed(1)} MiB expanding to 6 GiB): refused in ${ms.toFixed(0)} ms; daemon RSS ${before} MB before, ${after} MB after`,
+    )
     expect(after - before).toBeLessThan(RSS_GROWTH_BOUND_MB)
     expect((await baton.cli(['get', 'deployments'])).code).toBe(0)
   }, 120_000)
@@ -207,12 +236,16 @@ describe('hostile archives', () => {
     let peak = before
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 200)
     const t0 = performance.now()
-    const pushed = await baton.cli(['push', 'sparse:v1', file], { timeoutMs: 540_000 }).finally(() => clearInterval(sampler))
+    const pushed = await baton
+      .cli(['push', 'sparse:v1', file], { timeoutMs: 540_000 })
+      .finally(() => clearInterval(sampler))
     const ms = performance.now() - t0
     expect(pushed.stderr).toBe('')
     expect(pushed.code).toBe(0)
     expect(pushed.stdout).toMatch(/^sparse:v1 pushed \(digest sha256:[0-9a-f]{64}, \d+ bytes\)/)
-    console.log(`[bounds] 2 GiB sparse file (${(archive.length / MiB).toFixed(1)} MiB compressed): pushed in ${(ms / 1000).toFixed(1)} s; daemon RSS ${before} MB before, peak ${peak} MB, ${rssMb(pid)} MB after`)
+    console.log(
+      `[bounds] 2 GiB sparse file (${(archive.length / MiB).toFixed(1)} MiB compressed): pushed in ${(ms / 1000).toFixed(1)} s; daemon RSS ${before} MB before, peak ${peak} MB, ${rssMb(pid)} MB after`,
+    )
     expect(peak - before).toBeLessThan(SPARSE_RSS_GROWTH_BOUND_MB)
   }, 600_000)
 })

@@ -18,7 +18,9 @@ afterEach(async () => {
 
 const GARBAGE = 'SQLite format 2, or rather: not a database at all\n'.repeat(100)
 
-it('a daemon on a garbage state.db refuses, names the damage and the way back; --reset starts over', { timeout: 120_000 }, async () => {
+it('a daemon on a garbage state.db refuses, names the damage and the way back; --reset starts over', {
+  timeout: 120_000,
+}, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'baton-corrupt-'))
   dirs.push(dir)
   writeFileSync(join(dir, 'state.db'), GARBAGE)

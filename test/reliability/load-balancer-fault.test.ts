@@ -34,8 +34,13 @@ afterAll(async () => {
 async function loadBalancerHealthy(): Promise<boolean> {
   const r = await baton.cli(['get', 'componentstatuses', '-o', 'json'])
   if (r.code !== 0) return false
-  const list = JSON.parse(r.stdout) as { items: Array<{ metadata: { name: string }; conditions: Array<{ type: string; status: string }> }> }
-  return list.items.some((cs) => cs.metadata.name === 'load-balancer' && cs.conditions.some((c) => c.type === 'Healthy' && c.status === 'True'))
+  const list = JSON.parse(r.stdout) as {
+    items: Array<{ metadata: { name: string }; conditions: Array<{ type: string; status: string }> }>
+  }
+  return list.items.some(
+    (cs) =>
+      cs.metadata.name === 'load-balancer' && cs.conditions.some((c) => c.type === 'Healthy' && c.status === 'True'),
+  )
 }
 
 interface Fault {
@@ -72,7 +77,9 @@ function split(records: readonly RequestRecord[], faultAt: number): { inFlight: 
 }
 
 function describeRun(name: string, r: VerifyReport, s: { inFlight: number; others: number }): string {
-  const kinds = Object.entries(r.byKind).map(([k, n]) => `${k}=${n}`).join(' ')
+  const kinds = Object.entries(r.byKind)
+    .map(([k, n]) => `${k}=${n}`)
+    .join(' ')
   return (
     `[reliability] ${name}: ${r.total} requests in ${(r.durationMs / 1000).toFixed(1)} s, ${r.failed} failed` +
     `${kinds ? ` (${kinds})` : ''}: ${s.inFlight} in flight at the fault, ${s.others} others; p99 ${r.latencyMs?.p99 ?? '-'} ms, max ${r.latencyMs?.max ?? '-'} ms`
@@ -85,7 +92,14 @@ describe('load balancer main process killed or stopped under load', () => {
     it(`${fault.name}, keep-alive ${keepAlive ? 'on' : 'off'}: no request fails but those in flight on the process`, async () => {
       const oldPid = await baton.proxyPid()
       const oldWorkers = workersOf(oldPid)
-      const run = runLoad({ url: baton.url('/'), rate: RATE, keepAlive, concurrency: 32, durationMs: LOAD_MS, timeoutMs: 2_000 })
+      const run = runLoad({
+        url: baton.url('/'),
+        rate: RATE,
+        keepAlive,
+        concurrency: 32,
+        durationMs: LOAD_MS,
+        timeoutMs: 2_000,
+      })
       await new Promise((r) => setTimeout(r, FAULT_AT_MS))
       const faultAt = preciseClock.now()
       await fault.inject(oldPid)
@@ -96,7 +110,8 @@ describe('load balancer main process killed or stopped under load', () => {
 
       expect(report.total).toBeGreaterThan(RATE * (LOAD_MS / 1000) * 0.8)
       expect(counts.others).toBe(0)
-      if (fault.mustReplace) await expect.poll(() => baton.proxyPid(), { timeout: 30_000, interval: 200 }).not.toBe(oldPid)
+      if (fault.mustReplace)
+        await expect.poll(() => baton.proxyPid(), { timeout: 30_000, interval: 200 }).not.toBe(oldPid)
       await expect.poll(loadBalancerHealthy, { timeout: 30_000, interval: 500 }).toBe(true)
       expect(workersOf(await baton.proxyPid()).length).toBeGreaterThan(0)
       if ((await baton.proxyPid()) === oldPid) {
@@ -106,9 +121,9 @@ describe('load balancer main process killed or stopped under load', () => {
       // Replaced: the old process and its workers are gone, and an Event says why.
       await expect.poll(() => alive(oldPid) || oldWorkers.some(alive), { timeout: 40_000, interval: 200 }).toBe(false)
       const events = await baton.cli(['get', 'events', '-o', 'json'])
-      const restarts = (JSON.parse(events.stdout) as { items: Array<{ reason: string; message: string }> }).items.filter(
-        (e) => e.reason === 'DataPlaneRestarted' && e.message.includes(`pid ${oldPid} `),
-      )
+      const restarts = (
+        JSON.parse(events.stdout) as { items: Array<{ reason: string; message: string }> }
+      ).items.filter((e) => e.reason === 'DataPlaneRestarted' && e.message.includes(`pid ${oldPid} `))
       expect(restarts).toHaveLength(1)
       console.log(`[reliability]   ${restarts[0]!.message}`)
     }, 120_000)

@@ -43,10 +43,14 @@ afterAll(async () => {
 
 const LOCKED = /BATON_DATA_DIR_LOCKED: .*locked by another Baton process \(pid (\d+)\)/
 
-it(`of two daemons started at once, exactly one holds the data directory (${TRIES} tries)`, { timeout: 900_000 }, async () => {
+it(`of two daemons started at once, exactly one holds the data directory (${TRIES} tries)`, {
+  timeout: 900_000,
+}, async () => {
   const dir = newDir()
   const blocker = new DatabaseSync(join(dir, 'state.db'))
-  blocker.exec('PRAGMA locking_mode = EXCLUSIVE; CREATE TABLE IF NOT EXISTS t (x); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1)')
+  blocker.exec(
+    'PRAGMA locking_mode = EXCLUSIVE; CREATE TABLE IF NOT EXISTS t (x); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1)',
+  )
   const port = await freePort()
   const started = Date.now()
   try {
@@ -70,7 +74,9 @@ it(`of two daemons started at once, exactly one holds the data directory (${TRIE
   console.log(`lock: ${TRIES} tries, each refused by exactly one daemon, in ${Date.now() - started} ms`)
 })
 
-it('a second daemon started with a running one refuses, and the first keeps serving', { timeout: 120_000 }, async () => {
+it('a second daemon started with a running one refuses, and the first keeps serving', {
+  timeout: 120_000,
+}, async () => {
   const dir = newDir()
   const [portA, portB] = [await freePort(), await freePort()]
   const a = runDaemon(dir, portA)
@@ -82,7 +88,9 @@ it('a second daemon started with a running one refuses, and the first keeps serv
   const token = () => readFileSync(join(dir, 'token'), 'utf8').trim()
   await vi.waitFor(
     async () => {
-      const res = await fetch(`http://127.0.0.1:${winnerPort}/version`, { headers: { authorization: `Bearer ${token()}` } })
+      const res = await fetch(`http://127.0.0.1:${winnerPort}/version`, {
+        headers: { authorization: `Bearer ${token()}` },
+      })
       expect(res.status).toBe(200)
     },
     { timeout: 60_000, interval: 200 },

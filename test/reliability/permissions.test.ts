@@ -16,7 +16,9 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) removeDataDir(d)
 })
 
-it('a daemon closes its data directory to other users and creates nothing they can read', { timeout: 120_000 }, async () => {
+it('a daemon closes its data directory to other users and creates nothing they can read', {
+  timeout: 120_000,
+}, async () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'baton-perms-')), 'data')
   dirs.push(join(dir, '..'))
   mkdirSync(dir, { mode: 0o755 })
@@ -43,7 +45,8 @@ it('a daemon closes its data directory to other users and creates nothing they c
     .filter((p) => (statSync(p).mode & 0o077) !== 0)
   expect(open).toEqual([])
   const names = readdirSync(dir)
-  for (const f of ['state.db', 'state.db-wal', 'token', 'daemon.log', 'proxy.token', 'daemon.lock']) expect(names).toContain(f)
+  for (const f of ['state.db', 'state.db-wal', 'token', 'daemon.log', 'proxy.token', 'daemon.lock'])
+    expect(names).toContain(f)
   run.child.kill('SIGTERM')
   expect(await run.exited).toBe(0)
 })

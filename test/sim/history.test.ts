@@ -38,7 +38,14 @@ function revisions(): Record<string, [string | undefined, string | undefined]> {
 }
 
 function images(): string[] {
-  return [...new Set(sim.pods('busy').filter((p) => !p.metadata.deletionTimestamp).map((p) => p.spec.containers[0]?.image))] as string[]
+  return [
+    ...new Set(
+      sim
+        .pods('busy')
+        .filter((p) => !p.metadata.deletionTimestamp)
+        .map((p) => p.spec.containers[0]?.image),
+    ),
+  ] as string[]
 }
 
 describe('rollout undo', () => {
@@ -80,7 +87,10 @@ describe('rollout undo', () => {
 describe('revisionHistoryLimit', () => {
   it('keeps only the newest `limit` old ReplicaSets once the rollout is complete', () => {
     rollThrough(['app:1', 'app:2', 'app:3', 'app:4', 'app:5'], { revisionHistoryLimit: 2 })
-    const kept = sim.replicaSets('busy').map((rs) => rs.metadata.annotations?.[REVISION]).sort()
+    const kept = sim
+      .replicaSets('busy')
+      .map((rs) => rs.metadata.annotations?.[REVISION])
+      .sort()
     expect(kept).toEqual(['3', '4', '5'])
   })
 

@@ -16,7 +16,16 @@ const progressing = (d: Deployment) => d.status?.conditions?.find((c) => c.type 
 
 function start(image = 'busy:1', deadlineSeconds = 60) {
   sim = staggeredSimulation({ images: { 'busy:broken': { readyDelayMs: Number.POSITIVE_INFINITY } } })
-  sim.apply(aDeployment({ name: 'busy', replicas: 10, maxSurge: 1, maxUnavailable: 1, image, progressDeadlineSeconds: deadlineSeconds }))
+  sim.apply(
+    aDeployment({
+      name: 'busy',
+      replicas: 10,
+      maxSurge: 1,
+      maxUnavailable: 1,
+      image,
+      progressDeadlineSeconds: deadlineSeconds,
+    }),
+  )
   expect(sim.runUntilRolledOut('busy', 120_000)).toBe(true)
 }
 
@@ -31,9 +40,12 @@ describe('pause and resume', () => {
     expect(progressing(sim.deployment('busy'))).toMatchObject({ status: 'Unknown', reason: 'DeploymentPaused' })
     sim.resume('busy')
     expect(sim.runUntilRolledOut('busy', 600_000)).toBe(true)
-    expect(sim.pods('busy').filter((p) => !p.metadata.deletionTimestamp).map((p) => p.spec.containers[0]?.image)).toEqual(
-      Array(10).fill('busy:2'),
-    )
+    expect(
+      sim
+        .pods('busy')
+        .filter((p) => !p.metadata.deletionTimestamp)
+        .map((p) => p.spec.containers[0]?.image),
+    ).toEqual(Array(10).fill('busy:2'))
   })
 
   it('does not count paused time toward the progress deadline', () => {

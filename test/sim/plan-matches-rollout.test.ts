@@ -36,15 +36,29 @@ function podTiming(timing: PreviewTiming, now: () => number): (pod: Pod) => { re
  * The rollout as recorded: one step per instant with scaling events, each with the sizes at
  * the end of that instant and the extremes of the instants' end states until the next step.
  */
-function recordedSteps(samples: readonly RolloutSample[], events: ReadonlyArray<{ t: number; message: string }>, from: number): PreviewStep[] {
+function recordedSteps(
+  samples: readonly RolloutSample[],
+  events: ReadonlyArray<{ t: number; message: string }>,
+  from: number,
+): PreviewStep[] {
   const endOf = new Map<number, RolloutSample>()
   for (const s of samples) if (s.t >= from) endOf.set(s.t - from, s)
   const steps: PreviewStep[] = []
   for (const [at, s] of endOf) {
     // A cluster combines similar events past the tenth (client-go); the plan keeps each whole.
-    const scaled = events.filter((e) => e.t - from === at).map((e) => e.message.replace(/^\(combined from similar events\): /, ''))
+    const scaled = events
+      .filter((e) => e.t - from === at)
+      .map((e) => e.message.replace(/^\(combined from similar events\): /, ''))
     if (scaled.length > 0 || steps.length === 0) {
-      steps.push({ at, events: scaled, newReplicas: s.newReplicas, oldReplicas: s.oldReplicas, minAvailable: s.available, maxPods: s.pods, maxTerminating: s.terminating })
+      steps.push({
+        at,
+        events: scaled,
+        newReplicas: s.newReplicas,
+        oldReplicas: s.oldReplicas,
+        minAvailable: s.available,
+        maxPods: s.pods,
+        maxTerminating: s.terminating,
+      })
       continue
     }
     const last = steps.at(-1) as PreviewStep
@@ -55,7 +69,13 @@ function recordedSteps(samples: readonly RolloutSample[], events: ReadonlyArray<
   return steps
 }
 
-const STRATEGIES: Array<{ name: string; replicas: number; strategy?: 'Recreate'; maxSurge?: IntOrString; maxUnavailable?: IntOrString }> = [
+const STRATEGIES: Array<{
+  name: string
+  replicas: number
+  strategy?: 'Recreate'
+  maxSurge?: IntOrString
+  maxUnavailable?: IntOrString
+}> = [
   { name: 'Recreate', replicas: 3, strategy: 'Recreate' },
   { name: '25% / 25%', replicas: 10, maxSurge: '25%', maxUnavailable: '25%' },
   { name: 'maxSurge 1 / maxUnavailable 0', replicas: 4, maxSurge: 1, maxUnavailable: 0 },
@@ -64,41 +84,69 @@ const STRATEGIES: Array<{ name: string; replicas: number; strategy?: 'Recreate';
 const CASES = STRATEGIES.flatMap((s) => [0, 300].map((spreadMs) => ({ ...s, spreadMs })))
 
 describe('the plan equals the rollout the controllers then make', () => {
-  it.each(CASES)('$name, new pods ready $spreadMs ms apart', ({ replicas, strategy, maxSurge, maxUnavailable, spreadMs }) => {
-    const timing: PreviewTiming = { readyMs: 1000, terminateMs: 1000, spreadMs }
-    let now = () => START
-    sim = createSimulation({ start: START, agent: { terminateDelayMs: timing.terminateMs, behavior: podTiming(timing, () => now()) } })
-    now = () => sim.clock.now()
-    sim.apply(aDeployment({ name: 'web', image: 'web:v1', replicas, ...(strategy ? { strategy } : { maxSurge, maxUnavailable }) }))
-    expect(sim.runUntilRolledOut('web', 120_000)).toBe(true)
-    // Settled, on a whole second (timestamps have seconds; the plan starts on one).
-    sim.runFor(60_000 - (sim.clock.now() % 1000))
+  it.each(CASES)(
+    '$name, new pods ready $spreadMs ms apart',
+    ({ replicas, strategy, maxSurge, maxUnavailable, spreadMs }) => {
+      const timing: PreviewTiming = { readyMs: 1000, terminateMs: 1000, spreadMs }
+      let now = () => START
+      sim = createSimulation({
+        start: START,
+        agent: { terminateDelayMs: timing.terminateMs, behavior: podTiming(timing, () => now()) },
+      })
+      now = () => sim.clock.now()
+      sim.apply(
+        aDeployment({
+          name: 'web',
+          image: 'web:v1',
+          replicas,
+          ...(strategy ? { strategy } : { maxSurge, maxUnavailable }),
+        }),
+      )
+      expect(sim.runUntilRolledOut('web', 120_000)).toBe(true)
+      // Settled, on a whole second (timestamps have seconds; the plan starts on one).
+      sim.runFor(60_000 - (sim.clock.now() % 1000))
 
-    // The plan, from the objects as they are (as `baton rollout plan` reads them).
-    const current = sim.deployment('web')
-    const template = structuredClone(current.spec.template)
-    for (const c of template.spec.containers) c.image = 'web:v2'
-    const after = { ...current, metadata: { ...current.metadata, generation: (current.metadata.generation ?? 1) + 1 }, spec: { ...current.spec, template } }
-    const plan = previewRollout({ deployment: after, replicaSets: sim.replicaSets('web'), pods: sim.pods('web') }, timing, sim.clock.now())
+      // The plan, from the objects as they are (as `baton rollout plan` reads them).
+      const current = sim.deployment('web')
+      const template = structuredClone(current.spec.template)
+      for (const c of template.spec.containers) c.image = 'web:v2'
+      const after = {
+        ...current,
+        metadata: { ...current.metadata, generation: (current.metadata.generation ?? 1) + 1 },
+        spec: { ...current.spec, template },
+      }
+      const plan = previewRollout(
+        { deployment: after, replicaSets: sim.replicaSets('web'), pods: sim.pods('web') },
+        timing,
+        sim.clock.now(),
+      )
 
-    // The rollout.
-    const changedAt = sim.clock.now()
-    const eventsFrom = sim.recorder.events('web').length
-    const samplesFrom = sim.recorder.samples('web').length
-    sim.setImage('web', 'web:v2')
-    let doneAt: number | undefined
-    sim.runUntil(() => {
-      if (doneAt === undefined && deploymentStatusViewer(sim.deployment('web')).done) doneAt = sim.clock.now()
-      return doneAt !== undefined && sim.pods('web').every((p) => !p.metadata.deletionTimestamp)
-    }, 120_000, 10)
-    const real = recordedSteps(
-      sim.recorder.samples('web').slice(samplesFrom),
-      sim.recorder.events('web').slice(eventsFrom).filter((e) => e.reason === 'ScalingReplicaSet'),
-      changedAt - START,
-    )
+      // The rollout.
+      const changedAt = sim.clock.now()
+      const eventsFrom = sim.recorder.events('web').length
+      const samplesFrom = sim.recorder.samples('web').length
+      sim.setImage('web', 'web:v2')
+      let doneAt: number | undefined
+      sim.runUntil(
+        () => {
+          if (doneAt === undefined && deploymentStatusViewer(sim.deployment('web')).done) doneAt = sim.clock.now()
+          return doneAt !== undefined && sim.pods('web').every((p) => !p.metadata.deletionTimestamp)
+        },
+        120_000,
+        10,
+      )
+      const real = recordedSteps(
+        sim.recorder.samples('web').slice(samplesFrom),
+        sim.recorder
+          .events('web')
+          .slice(eventsFrom)
+          .filter((e) => e.reason === 'ScalingReplicaSet'),
+        changedAt - START,
+      )
 
-    expect(plan.steps.length).toBeGreaterThan(1)
-    expect(plan.steps).toEqual(real)
-    expect(plan.completeMs).toBe((doneAt as number) - changedAt)
-  })
+      expect(plan.steps.length).toBeGreaterThan(1)
+      expect(plan.steps).toEqual(real)
+      expect(plan.completeMs).toBe((doneAt as number) - changedAt)
+    },
+  )
 })

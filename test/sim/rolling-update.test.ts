@@ -13,7 +13,12 @@ let sim: Simulation
 afterEach(() => sim.stop())
 
 /** Applies `busy` at busybox:1.28.4, waits for it, then sets busybox:1.29; returns the marks. */
-function rollBusy(o: { replicas: number; maxSurge?: IntOrString; maxUnavailable?: IntOrString; strategy?: 'Recreate' }) {
+function rollBusy(o: {
+  replicas: number
+  maxSurge?: IntOrString
+  maxUnavailable?: IntOrString
+  strategy?: 'Recreate'
+}) {
   sim = staggeredSimulation()
   sim.apply(aDeployment({ name: 'busy', image: 'busybox:1.28.4', ...o }))
   expect(sim.runUntilRolledOut('busy', 120_000)).toBe(true)
@@ -31,7 +36,13 @@ function newRsName(oldRs: string): string {
 describe('rolling update invariants at every store change', () => {
   it.each([
     { name: 'maxSurge 1 / maxUnavailable 1 (seed 001)', maxSurge: 1, maxUnavailable: 1, maxPods: 11, minAvailable: 9 },
-    { name: '25% / 25% (surge rounds up, unavailable down)', maxSurge: '25%', maxUnavailable: '25%', maxPods: 13, minAvailable: 8 },
+    {
+      name: '25% / 25% (surge rounds up, unavailable down)',
+      maxSurge: '25%',
+      maxUnavailable: '25%',
+      maxPods: 13,
+      minAvailable: 8,
+    },
     { name: 'maxSurge 0 / maxUnavailable 1', maxSurge: 0, maxUnavailable: 1, maxPods: 10, minAvailable: 9 },
     { name: 'maxSurge 3 / maxUnavailable 0', maxSurge: 3, maxUnavailable: 0, maxPods: 13, minAvailable: 10 },
   ])('$name: pods ≤ $maxPods, available ≥ $minAvailable', ({ maxSurge, maxUnavailable, maxPods, minAvailable }) => {
@@ -57,7 +68,10 @@ describe('rolling update invariants at every store change', () => {
     const expected = Array.from({ length: 10 }, (_, i) => [`up new ${i + 1}`, `down old ${9 - i}`]).flat()
     expect(steps).toEqual(expected)
     // The first four, exactly as `kubectl describe deploy busy` lists them in the seed.
-    const first = sim.recorder.events('busy').slice(eventsFrom, eventsFrom + 4).map((e) => e.message)
+    const first = sim.recorder
+      .events('busy')
+      .slice(eventsFrom, eventsFrom + 4)
+      .map((e) => e.message)
     expect(first[0]).toBe(`Scaled up replica set ${newRsName(oldRs)} to 1`)
     expect(first[1]).toMatch(new RegExp(`^Scaled down replica set ${oldRs} to 9( from 10)?$`))
     expect(first[2]).toMatch(new RegExp(`^Scaled up replica set ${newRsName(oldRs)} to 2( from 1)?$`))
@@ -71,7 +85,9 @@ describe('rolling update invariants at every store change', () => {
     expect(stored).toHaveLength(10)
     const combined = stored.filter((m) => m.startsWith('(combined from similar events): '))
     expect(combined).toHaveLength(1)
-    expect(combined[0]).toMatch(new RegExp(`^\\(combined from similar events\\): Scaled down replica set ${oldRs} to 0( from 1)? x12$`))
+    expect(combined[0]).toMatch(
+      new RegExp(`^\\(combined from similar events\\): Scaled down replica set ${oldRs} to 0( from 1)? x12$`),
+    )
   })
 
   it('leaves only new pods behind once old ones finished terminating', () => {

@@ -8,13 +8,22 @@ const refuse = () => {
 
 describe('expectBatonError', () => {
   it('returns the error when the code matches', () => {
-    expect(expectBatonError(refuse, 'BATON_INVALID')).toMatchObject({ message: 'Deployment "web" is invalid', hint: 'fix it' })
+    expect(expectBatonError(refuse, 'BATON_INVALID')).toMatchObject({
+      message: 'Deployment "web" is invalid',
+      hint: 'fix it',
+    })
   })
 
   it.each([
     { name: 'another code', fn: refuse, fails: /expected 'BATON_INVALID' to be 'BATON_NOT_FOUND'/ },
     { name: 'no error', fn: () => 1, fails: /nothing was thrown/ },
-    { name: 'a plain Error', fn: () => { throw new Error('boom') }, fails: /Error: boom was thrown/ },
+    {
+      name: 'a plain Error',
+      fn: () => {
+        throw new Error('boom')
+      },
+      fails: /Error: boom was thrown/,
+    },
   ])('fails the test for $name', ({ fn, fails }) => {
     expect(() => expectBatonError(fn, 'BATON_NOT_FOUND')).toThrow(fails)
   })

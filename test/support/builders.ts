@@ -60,8 +60,16 @@ export function template(image: string, name = 'web', extraLabels: Record<string
 }
 
 /** The builders' default template: container `app` serving on 8080 with a readiness probe. */
-function servingTemplate(image: string, name: string, extraLabels: Record<string, string> = {}, probe = true): PodTemplateSpec {
-  return { metadata: { labels: { app: name, ...extraLabels } }, spec: { containers: [aContainer('app', image, probe)] } }
+function servingTemplate(
+  image: string,
+  name: string,
+  extraLabels: Record<string, string> = {},
+  probe = true,
+): PodTemplateSpec {
+  return {
+    metadata: { labels: { app: name, ...extraLabels } },
+    spec: { containers: [aContainer('app', image, probe)] },
+  }
 }
 
 export interface DeploymentOptions {
@@ -100,7 +108,10 @@ export function aDeployment(o: DeploymentOptions = {}): Deployment {
       strategy:
         strategy === 'Recreate'
           ? { type: 'Recreate' }
-          : { type: 'RollingUpdate', rollingUpdate: { maxSurge: o.maxSurge ?? '25%', maxUnavailable: o.maxUnavailable ?? '25%' } },
+          : {
+              type: 'RollingUpdate',
+              rollingUpdate: { maxSurge: o.maxSurge ?? '25%', maxUnavailable: o.maxUnavailable ?? '25%' },
+            },
       minReadySeconds: o.minReadySeconds ?? 0,
       revisionHistoryLimit: o.revisionHistoryLimit ?? 10,
       progressDeadlineSeconds: o.progressDeadlineSeconds ?? 600,
@@ -138,7 +149,9 @@ export interface ReplicaSetOptions {
 export function aReplicaSet(o: ReplicaSetOptions): ReplicaSet {
   const owner = o.owner === null ? undefined : (o.owner ?? aDeployment())
   const app = owner?.metadata.name ?? o.name.slice(0, o.name.lastIndexOf('-'))
-  const tpl = servingTemplate(o.image ?? 'app:v1', app, { [POD_TEMPLATE_HASH_LABEL]: o.name.slice(app.length + 1) || 'hash' })
+  const tpl = servingTemplate(o.image ?? 'app:v1', app, {
+    [POD_TEMPLATE_HASH_LABEL]: o.name.slice(app.length + 1) || 'hash',
+  })
   const annotations = { ...o.annotations }
   if (o.revision !== undefined) annotations[REVISION_ANNOTATION] = String(o.revision)
   const rs: ReplicaSet = {
@@ -151,7 +164,19 @@ export function aReplicaSet(o: ReplicaSetOptions): ReplicaSet {
       generation: o.generation ?? 1,
       creationTimestamp: at(o.created ?? 0),
       labels: { ...tpl.metadata?.labels },
-      ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: owner.metadata.name, uid: owner.metadata.uid ?? '', controller: true }] } : {}),
+      ...(owner
+        ? {
+            ownerReferences: [
+              {
+                apiVersion: 'apps/v1',
+                kind: 'Deployment',
+                name: owner.metadata.name,
+                uid: owner.metadata.uid ?? '',
+                controller: true,
+              },
+            ],
+          }
+        : {}),
     },
     spec: {
       replicas: o.replicas,
@@ -204,26 +229,49 @@ export function aPod(o: PodOptions): Pod {
       uid: `uid-${o.name}`,
       labels: o.labels ?? { ...(o.owner?.spec.template.metadata?.labels ?? { app: 'web' }) },
     },
-    spec: { containers: [{ name: 'app', image: 'app' }], ...(o.scheduled === false ? {} : { nodeName: DEFAULT_NODE_NAME }) },
+    spec: {
+      containers: [{ name: 'app', image: 'app' }],
+      ...(o.scheduled === false ? {} : { nodeName: DEFAULT_NODE_NAME }),
+    },
   }
   const ports = o.ports ?? []
-  if (ports.length > 0) pod.spec.containers[0]!.ports = ports.map((p) => ({ containerPort: p.containerPort, ...(p.name ? { name: p.name } : {}) }))
+  if (ports.length > 0)
+    pod.spec.containers[0]!.ports = ports.map((p) => ({
+      containerPort: p.containerPort,
+      ...(p.name ? { name: p.name } : {}),
+    }))
   if (o.created !== undefined) pod.metadata.creationTimestamp = at(o.created)
   if (o.deleting) pod.metadata.deletionTimestamp = at(0)
   if (o.owner) {
     pod.metadata.ownerReferences = [
-      { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: o.owner.metadata.name, uid: o.owner.metadata.uid ?? '', controller: true },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        name: o.owner.metadata.name,
+        uid: o.owner.metadata.uid ?? '',
+        controller: true,
+      },
     ]
   }
   const phase = o.phase === undefined ? 'Running' : o.phase
   if (phase === null) return pod
   const ready = o.ready ?? (o.readySince !== undefined ? true : undefined)
-  const conditions: PodCondition[] = ready === undefined ? [] : [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: at(o.readySince ?? 0) }]
+  const conditions: PodCondition[] =
+    ready === undefined
+      ? []
+      : [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: at(o.readySince ?? 0) }]
   pod.status = {
     phase,
     ...(conditions.length > 0 ? { conditions } : {}),
     ...(ports.length > 0
-      ? { portMappings: ports.map((p) => ({ containerName: 'app', containerPort: p.containerPort, hostPort: p.hostPort, ...(p.name ? { name: p.name } : {}) })) }
+      ? {
+          portMappings: ports.map((p) => ({
+            containerName: 'app',
+            containerPort: p.containerPort,
+            hostPort: p.hostPort,
+            ...(p.name ? { name: p.name } : {}),
+          })),
+        }
       : {}),
     ...(o.restarts !== undefined
       ? {

@@ -30,7 +30,12 @@ export function staggeredSimulation(extra: Partial<FakeNodeAgentOptions> = {}): 
  * ScalingReplicaSet events since `fromIndex`, as "up <rs> 3" / "down <rs> 9"; `names` maps
  * ReplicaSet names to readable labels (e.g. {[newRs]: 'new'}).
  */
-export function scalingSteps(sim: Simulation, deployment: string, names: Record<string, string> = {}, fromIndex = 0): string[] {
+export function scalingSteps(
+  sim: Simulation,
+  deployment: string,
+  names: Record<string, string> = {},
+  fromIndex = 0,
+): string[] {
   return sim.recorder
     .events(deployment)
     .slice(fromIndex)

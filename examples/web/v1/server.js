@@ -64,7 +64,10 @@ const server = http.createServer((req, res) => {
   inFlight++
   res.on('close', () => {
     inFlight--
-    log('request', `${req.method} ${url.pathname} ${res.statusCode} ${VERSION} ${(performance.now() - started).toFixed(1)}ms`)
+    log(
+      'request',
+      `${req.method} ${url.pathname} ${res.statusCode} ${VERSION} ${(performance.now() - started).toFixed(1)}ms`,
+    )
     if (state === 'draining' && inFlight === 0) server.closeIdleConnections()
   })
   switch (url.pathname) {

@@ -5,7 +5,14 @@
  */
 import { qualifiedSingular } from '../../api/resources.ts'
 import { bool, defineCommand, str, usageError } from '../command.ts'
-import { applyMapChanges, checkResourceVersion, type MapChanges, resolveTargets, sameMap, splitChangeArgs } from './metadata-map.ts'
+import {
+  applyMapChanges,
+  checkResourceVersion,
+  type MapChanges,
+  resolveTargets,
+  sameMap,
+  splitChangeArgs,
+} from './metadata-map.ts'
 import { updateWithRetry } from './mutate.ts'
 
 export interface AnnotateOptions {
@@ -22,7 +29,8 @@ export const annotateCommand = defineCommand<AnnotateOptions>({
   path: ['annotate'],
   summary: 'Update the annotations on a resource',
   args: '[args...]',
-  usage: '[--overwrite] (TYPE NAME | TYPE/NAME | TYPE (-l SELECTOR | --all)) KEY_1=VAL_1 ... KEY_N=VAL_N | KEY- [flags]',
+  usage:
+    '[--overwrite] (TYPE NAME | TYPE/NAME | TYPE (-l SELECTOR | --all)) KEY_1=VAL_1 ... KEY_N=VAL_N | KEY- [flags]',
   examples: [
     "  baton annotate deployment web kubernetes.io/change-cause='web v2: faster start'",
     '  baton annotate deploy/web owner=team-a --overwrite',
@@ -33,7 +41,10 @@ export const annotateCommand = defineCommand<AnnotateOptions>({
     { flags: '--list', description: "Print the object's annotations, one KEY=VALUE a line" },
     { flags: '-l, --selector <selector>', description: 'Annotate every object of the type that matches this selector' },
     { flags: '--all', description: 'Annotate every object of the type in the namespace' },
-    { flags: '--resource-version <version>', description: 'Only if the object is still at this resourceVersion (else a conflict)' },
+    {
+      flags: '--resource-version <version>',
+      description: 'Only if the object is still at this resourceVersion (else a conflict)',
+    },
   ],
   complete(args, flags) {
     const { resources, changes } = splitChangeArgs(args, 'annotation')
@@ -52,8 +63,13 @@ export const annotateCommand = defineCommand<AnnotateOptions>({
     }
   },
   async run(o, ctx) {
-    const targets = await resolveTargets(o.resources, { ...(o.selector ? { selector: o.selector } : {}), all: o.all, verb: 'annotate' }, ctx)
-    if (o.resourceVersion && targets.length > 1) throw usageError('--resource-version may only be used with a single resource')
+    const targets = await resolveTargets(
+      o.resources,
+      { ...(o.selector ? { selector: o.selector } : {}), all: o.all, verb: 'annotate' },
+      ctx,
+    )
+    if (o.resourceVersion && targets.length > 1)
+      throw usageError('--resource-version may only be used with a single resource')
     const list = (annotations: Record<string, string> | undefined) => {
       for (const k of Object.keys(annotations ?? {}).sort()) ctx.io.out.write(`${k}=${annotations![k]}\n`)
     }
@@ -69,7 +85,11 @@ export const annotateCommand = defineCommand<AnnotateOptions>({
         t.name,
         (live) => {
           checkResourceVersion(live, o.resourceVersion)
-          const after = applyMapChanges(live.metadata.annotations, o.changes, o.overwrite, { what: 'annotation', kind: t.kind, name: t.name })
+          const after = applyMapChanges(live.metadata.annotations, o.changes, o.overwrite, {
+            what: 'annotation',
+            kind: t.kind,
+            name: t.name,
+          })
           if (sameMap(live.metadata.annotations, after)) return false
           if (after) live.metadata.annotations = after
           else delete live.metadata.annotations

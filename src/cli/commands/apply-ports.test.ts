@@ -26,15 +26,25 @@ describe('apply and Service ports', () => {
   })
 
   it('refuses the daemon API port', async () => {
-    h = createHarness({ reservedPorts: () => [{ host: '127.0.0.1', port: 7070, holder: 'the Baton API and dashboard' }] })
+    h = createHarness({
+      reservedPorts: () => [{ host: '127.0.0.1', port: 7070, holder: 'the Baton API and dashboard' }],
+    })
     const res = await h.run('apply -f -', { stdin: service('web', 7070) })
     expect(res.code).toBe(1)
-    expect(res.err).toContain('spec.ports[0].port: Invalid value: 7070: provided port is already allocated: the Baton API and dashboard listens on 127.0.0.1:7070')
+    expect(res.err).toContain(
+      'spec.ports[0].port: Invalid value: 7070: provided port is already allocated: the Baton API and dashboard listens on 127.0.0.1:7070',
+    )
   })
 
   it('prints the warning for a port another program holds, and applies', async () => {
-    h = createHarness({ portWarnings: async (svc) => [`service/${svc.metadata.name}: 127.0.0.1:9999 is in use by another program`] })
+    h = createHarness({
+      portWarnings: async (svc) => [`service/${svc.metadata.name}: 127.0.0.1:9999 is in use by another program`],
+    })
     const res = await h.run('apply -f -', { stdin: service('web', 9999) })
-    expect(res).toEqual({ code: 0, out: 'service/web created\n', err: 'Warning: service/web: 127.0.0.1:9999 is in use by another program\n' })
+    expect(res).toEqual({
+      code: 0,
+      out: 'service/web created\n',
+      err: 'Warning: service/web: 127.0.0.1:9999 is in use by another program\n',
+    })
   })
 })

@@ -38,7 +38,10 @@ function desiredObject(manifest: AnyObject, ctx: CliContext, record: boolean): A
   recordChangeCause(desired.metadata, ctx, record)
   const remembered = structuredClone(desired)
   delete remembered.metadata.annotations?.[LAST_APPLIED_ANNOTATION]
-  desired.metadata.annotations = { ...desired.metadata.annotations, [LAST_APPLIED_ANNOTATION]: JSON.stringify(remembered) + '\n' }
+  desired.metadata.annotations = {
+    ...desired.metadata.annotations,
+    [LAST_APPLIED_ANNOTATION]: JSON.stringify(remembered) + '\n',
+  }
   return desired
 }
 
@@ -69,7 +72,8 @@ export async function applyOne(client: ApiClient, desired: AnyObject): Promise<{
     merged.metadata.resourceVersion = live.metadata.resourceVersion
     // Compare as the server will store it, so a manifest that leaves defaults out is "unchanged".
     const next = applyDefaults(merged)
-    if (canonicalJson(next) === canonicalJson(applyDefaults(liveWithoutStatus as AnyObject))) return { outcome: 'unchanged' }
+    if (canonicalJson(next) === canonicalJson(applyDefaults(liveWithoutStatus as AnyObject)))
+      return { outcome: 'unchanged' }
     await client.update(merged)
     const warning = rolloutWarning(live, next)
     return warning ? { outcome: 'configured', warning } : { outcome: 'configured' }
@@ -80,13 +84,26 @@ export const applyCommand = defineCommand<ApplyOptions>({
   path: ['apply'],
   summary: 'Apply a configuration to a resource by file name or stdin',
   usage: '(-f FILENAME | -f DIRECTORY | -f -) [flags]',
-  examples: ['  baton apply -f deploy.yaml', '  baton apply -f ./manifests/', '  cat deploy.yaml | baton apply -f -', '  baton apply -f deploy.yaml --record'].join('\n'),
+  examples: [
+    '  baton apply -f deploy.yaml',
+    '  baton apply -f ./manifests/',
+    '  cat deploy.yaml | baton apply -f -',
+    '  baton apply -f deploy.yaml --record',
+  ].join('\n'),
   flags: [
-    { flags: '-f, --filename <file>', description: 'File, directory or - (stdin) holding the manifests', repeatable: true },
+    {
+      flags: '-f, --filename <file>',
+      description: 'File, directory or - (stdin) holding the manifests',
+      repeatable: true,
+    },
     { flags: '--record', description: 'Record the command in the kubernetes.io/change-cause annotation' },
     { flags: '-o, --output <format>', description: 'Output format: name' },
   ],
-  complete: (_args, flags) => ({ files: filenames(flags), record: bool(flags.record), output: parseOutput(flags.output, ['table', 'name']) }),
+  complete: (_args, flags) => ({
+    files: filenames(flags),
+    record: bool(flags.record),
+    output: parseOutput(flags.output, ['table', 'name']),
+  }),
   async run(o, ctx) {
     const objects = await readManifests(o.files, ctx)
     const client = ctx.client()

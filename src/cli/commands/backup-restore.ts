@@ -28,10 +28,17 @@ const oneFile = (verb: string) => (args: readonly string[]) => {
 }
 
 /** Runs the maintenance entry point; its error lines become a BatonError with its code. */
-async function maintenance(ctx: CliContext, action: 'backup' | 'restore', file: string): Promise<Record<string, unknown>> {
+async function maintenance(
+  ctx: CliContext,
+  action: 'backup' | 'restore',
+  file: string,
+): Promise<Record<string, unknown>> {
   const { dataDir } = ctx.connection()
   const entry = join(ctx.repoRoot, 'src', 'daemon', 'maintenance.ts')
-  const child = spawn(process.execPath, [entry, action, file, '--data-dir', dataDir], { env: childNodeEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [entry, action, file, '--data-dir', dataDir], {
+    env: childNodeEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   let err = ''
   child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c))
@@ -40,9 +47,13 @@ async function maintenance(ctx: CliContext, action: 'backup' | 'restore', file: 
   if (code === 0) return JSON.parse(out) as Record<string, unknown>
   const m = /^error: (BATON_[A-Z_]+): (.*)$/m.exec(err)
   const hint = /^hint: (.*)$/m.exec(err)?.[1]
-  throw new BatonError(m ? (m[1] as 'BATON_STORE') : 'BATON_INTERNAL', m?.[2] ?? `baton ${action} failed: ${err.trim() || `exit ${code}`}`, {
-    ...(hint ? { hint } : {}),
-  })
+  throw new BatonError(
+    m ? (m[1] as 'BATON_STORE') : 'BATON_INTERNAL',
+    m?.[2] ?? `baton ${action} failed: ${err.trim() || `exit ${code}`}`,
+    {
+      ...(hint ? { hint } : {}),
+    },
+  )
 }
 
 export const backupCommand = defineCommand<FileOption>({
@@ -60,7 +71,9 @@ export const backupCommand = defineCommand<FileOption>({
       const res = await ctx.client().request('GET', '/apis/baton.dev/v1/backup')
       const bytes = new Uint8Array(await res.arrayBuffer())
       writeFileSync(o.file, bytes, { mode: 0o600 })
-      ctx.io.out.write(`backed up ${res.headers.get('x-baton-objects') ?? '?'} objects (${bytes.length} bytes) from the running daemon to ${o.file}\n`)
+      ctx.io.out.write(
+        `backed up ${res.headers.get('x-baton-objects') ?? '?'} objects (${bytes.length} bytes) from the running daemon to ${o.file}\n`,
+      )
       return 0
     }
     const r = await maintenance(ctx, 'backup', o.file)

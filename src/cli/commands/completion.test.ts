@@ -20,7 +20,11 @@ printf '%s\\n' "\${COMPREPLY[@]}"
 describe('completion', () => {
   it('reads the flags of a command spec', () => {
     expect(flagsOf(labelCommand).slice(0, 2)).toEqual([
-      { long: 'overwrite', takesValue: false, description: 'Replace a label that already exists (without it, that is refused)' },
+      {
+        long: 'overwrite',
+        takesValue: false,
+        description: 'Replace a label that already exists (without it, that is refused)',
+      },
       { long: 'list', takesValue: false, description: "Print the object's labels, one KEY=VALUE a line" },
     ])
   })
@@ -41,10 +45,18 @@ describe('completion', () => {
 
   it('writes a fish script with verbs, sub-commands, flags and object names', () => {
     const fish = completionScript('fish', COMMANDS)
-    expect(fish).toContain("complete -c baton -n __baton_needs_command -a wait -d 'Wait for a condition on one or many resources'\n")
-    expect(fish).toContain("complete -c baton -n '__fish_seen_subcommand_from rollout; and not __fish_seen_subcommand_from status history undo pause resume restart plan' -a status")
-    expect(fish).toContain("complete -c baton -n '__fish_seen_subcommand_from get' -s o -l output -r -a 'json yaml name wide jsonpath= jsonpath-file= custom-columns= custom-columns-file='")
-    expect(fish).toContain("complete -c baton -n '__fish_seen_subcommand_from patch' -l patch-file -r -F -d 'A file holding the patch'\n")
+    expect(fish).toContain(
+      "complete -c baton -n __baton_needs_command -a wait -d 'Wait for a condition on one or many resources'\n",
+    )
+    expect(fish).toContain(
+      "complete -c baton -n '__fish_seen_subcommand_from rollout; and not __fish_seen_subcommand_from status history undo pause resume restart plan' -a status",
+    )
+    expect(fish).toContain(
+      "complete -c baton -n '__fish_seen_subcommand_from get' -s o -l output -r -a 'json yaml name wide jsonpath= jsonpath-file= custom-columns= custom-columns-file='",
+    )
+    expect(fish).toContain(
+      "complete -c baton -n '__fish_seen_subcommand_from patch' -l patch-file -r -F -d 'A file holding the patch'\n",
+    )
     expect(fish).toMatch(/-a '\(__baton_objects\)'\n$/)
   })
 })
@@ -63,7 +75,10 @@ function baton
 end
 complete -C'${line}'
 `
-    return execFileSync('fish', ['-c', script], { encoding: 'utf8' }).split('\n').filter(Boolean).map((l) => l.split('\t')[0]!)
+    return execFileSync('fish', ['-c', script], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t')[0]!)
   }
   it.each([
     { line: 'baton wai', want: ['wait'] },

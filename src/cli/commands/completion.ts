@@ -35,7 +35,8 @@ const OUTPUTS = 'json yaml name wide jsonpath= jsonpath-file= custom-columns= cu
 function bashScript(commands: readonly AnyCommand[]): string {
   const top = [...new Set(commands.map((c) => c.path[0]!))].sort()
   const groups = new Map<string, string[]>()
-  for (const c of commands) if (c.path.length > 1) groups.set(c.path[0]!, [...(groups.get(c.path[0]!) ?? []), c.path[1]!])
+  for (const c of commands)
+    if (c.path.length > 1) groups.set(c.path[0]!, [...(groups.get(c.path[0]!) ?? []), c.path[1]!])
   const typeWords = [...types(), 'all'].join(' ')
   const groupCases = [...groups].map(([g, subs]) => `    ${g}) subs="${subs.join(' ')}" ;;`).join('\n')
   const flagCases = commands
@@ -110,8 +111,8 @@ function fishScript(commands: readonly AnyCommand[]): string {
     '    set -l words (commandline -opc)',
     '    set -l cur (commandline -ct)',
     "    if string match -q -- '*/*' $cur",
-    "        set -l type (string split -m1 / -- $cur)[1]",
-    "        baton get $type -o name 2>/dev/null | string replace -r '^[^/]*/' \"$type/\"",
+    '        set -l type (string split -m1 / -- $cur)[1]',
+    '        baton get $type -o name 2>/dev/null | string replace -r \'^[^/]*/\' "$type/"',
     '        return',
     '    end',
     `    if contains -- $words[-1] ${types().join(' ')}`,
@@ -119,27 +120,39 @@ function fishScript(commands: readonly AnyCommand[]): string {
     '    end',
     'end',
     'complete -c baton -f',
-    'complete -c baton -s n -l namespace -r -d \'The namespace scope for this request\'',
-    'complete -c baton -l server -r -d \'The address of the Baton API\'',
-    'complete -c baton -s v -l verbose -d \'Print stack traces with errors\'',
+    "complete -c baton -s n -l namespace -r -d 'The namespace scope for this request'",
+    "complete -c baton -l server -r -d 'The address of the Baton API'",
+    "complete -c baton -s v -l verbose -d 'Print stack traces with errors'",
   ]
-  const summary = (name: string) => commands.find((c) => c.path[0] === name && c.path.length === 1)?.summary ?? `${name} commands`
-  for (const name of top) lines.push(`complete -c baton -n __baton_needs_command -a ${name} -d ${fishQuote(summary(name))}`)
+  const summary = (name: string) =>
+    commands.find((c) => c.path[0] === name && c.path.length === 1)?.summary ?? `${name} commands`
+  for (const name of top)
+    lines.push(`complete -c baton -n __baton_needs_command -a ${name} -d ${fishQuote(summary(name))}`)
   for (const c of commands) {
     if (c.path.length > 1) {
       const others = commands.filter((o) => o.path[0] === c.path[0] && o.path.length > 1).map((o) => o.path[1])
-      lines.push(`complete -c baton -n '__fish_seen_subcommand_from ${c.path[0]}; and not __fish_seen_subcommand_from ${others.join(' ')}' -a ${c.path[1]} -d ${fishQuote(c.summary)}`)
+      lines.push(
+        `complete -c baton -n '__fish_seen_subcommand_from ${c.path[0]}; and not __fish_seen_subcommand_from ${others.join(' ')}' -a ${c.path[1]} -d ${fishQuote(c.summary)}`,
+      )
     }
     const when = `__fish_seen_subcommand_from ${c.path[c.path.length - 1]}`
     for (const f of flagsOf(c)) {
       const values = f.long === 'output' ? ` -a ${fishQuote(OUTPUTS)}` : ''
       const files = ['filename', 'patch-file', 'from-file', 'from-env-file'].includes(f.long) ? ' -F' : ''
-      lines.push(`complete -c baton -n ${fishQuote(when)}${f.short ? ` -s ${f.short}` : ''} -l ${f.long}${f.takesValue ? ' -r' : ''}${values}${files} -d ${fishQuote(f.description)}`)
+      lines.push(
+        `complete -c baton -n ${fishQuote(when)}${f.short ? ` -s ${f.short}` : ''} -l ${f.long}${f.takesValue ? ' -r' : ''}${values}${files} -d ${fishQuote(f.description)}`,
+      )
     }
   }
-  const withResources = commands.filter((c) => (c.args ?? '').includes('resource') || (c.args ?? '').includes('args')).map((c) => c.path[c.path.length - 1])
-  lines.push(`complete -c baton -n '__fish_seen_subcommand_from ${[...new Set(withResources)].join(' ')}' -a '${types().join(' ')} all'`)
-  lines.push(`complete -c baton -n '__fish_seen_subcommand_from ${[...new Set(withResources)].join(' ')}' -a '(__baton_objects)'`)
+  const withResources = commands
+    .filter((c) => (c.args ?? '').includes('resource') || (c.args ?? '').includes('args'))
+    .map((c) => c.path[c.path.length - 1])
+  lines.push(
+    `complete -c baton -n '__fish_seen_subcommand_from ${[...new Set(withResources)].join(' ')}' -a '${types().join(' ')} all'`,
+  )
+  lines.push(
+    `complete -c baton -n '__fish_seen_subcommand_from ${[...new Set(withResources)].join(' ')}' -a '(__baton_objects)'`,
+  )
   return lines.join('\n') + '\n'
 }
 
@@ -163,7 +176,8 @@ export function completionCommand(commands: () => readonly AnyCommand[]) {
     ].join('\n'),
     complete(args) {
       const shell = args[0]
-      if (!(SHELLS as readonly string[]).includes(shell ?? '')) throw usageError(shell ? `unsupported shell type "${shell}"` : 'shell not specified', 'Use bash, zsh or fish')
+      if (!(SHELLS as readonly string[]).includes(shell ?? ''))
+        throw usageError(shell ? `unsupported shell type "${shell}"` : 'shell not specified', 'Use bash, zsh or fish')
       return { shell: shell as Shell }
     },
     async run(o, ctx) {

@@ -23,7 +23,10 @@ function readSource(path: string): Buffer {
   try {
     return readFileSync(path)
   } catch (err) {
-    throw new BatonError('BATON_USAGE', `error reading ${path}: ${(err as Error).message}`, { hint: 'Check the path given to --from-file / --from-env-file', cause: err })
+    throw new BatonError('BATON_USAGE', `error reading ${path}: ${(err as Error).message}`, {
+      hint: 'Check the path given to --from-file / --from-env-file',
+      cause: err,
+    })
   }
 }
 
@@ -40,9 +43,16 @@ export function generateConfigMap(name: string, namespace: string, src: ConfigMa
   const binaryData: Record<string, string> = {}
   const add = (key: string, value: string | Buffer): void => {
     const errs = configKeyErrors(key)
-    if (errs.length > 0) throw usageError(`"${key}" is not a valid key name for a ConfigMap: ${errs.join('; ')}`, 'Name it with --from-file=KEY=PATH')
+    if (errs.length > 0)
+      throw usageError(
+        `"${key}" is not a valid key name for a ConfigMap: ${errs.join('; ')}`,
+        'Name it with --from-file=KEY=PATH',
+      )
     if (key in data || key in binaryData) {
-      throw usageError(`cannot add key "${key}", another key by that name already exists in Data for ConfigMap "${name}"`, 'Give each source its own key')
+      throw usageError(
+        `cannot add key "${key}", another key by that name already exists in Data for ConfigMap "${name}"`,
+        'Give each source its own key',
+      )
     }
     if (typeof value === 'string') data[key] = value
     else {
@@ -65,7 +75,10 @@ export function generateConfigMap(name: string, namespace: string, src: ConfigMa
     try {
       isDir = statSync(path).isDirectory()
     } catch (err) {
-      throw new BatonError('BATON_USAGE', `error reading ${path}: ${(err as Error).message}`, { hint: 'Check the path given to --from-file', cause: err })
+      throw new BatonError('BATON_USAGE', `error reading ${path}: ${(err as Error).message}`, {
+        hint: 'Check the path given to --from-file',
+        cause: err,
+      })
     }
     if (isDir) {
       if (key !== undefined) throw usageError(`cannot give a key name for a directory path: ${spec}`)

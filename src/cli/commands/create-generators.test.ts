@@ -21,7 +21,9 @@ const cm = (name: string) => h.store.get('ConfigMap', 'default', name) as Config
 describe('create configmap', () => {
   it('from literals and a file named by its base name (seed 003: create cm NAME --from-file=application.yml)', async () => {
     writeFileSync(join(dir, 'application.yml'), 'server:\n  port: 8080\n')
-    const res = await h.run(`create cm spring-conf --from-file=${join(dir, 'application.yml')} --from-literal=MODE=blue --from-literal=EMPTY=`)
+    const res = await h.run(
+      `create cm spring-conf --from-file=${join(dir, 'application.yml')} --from-literal=MODE=blue --from-literal=EMPTY=`,
+    )
     expect(res).toEqual({ code: 0, err: '', out: 'configmap/spring-conf created\n' })
     expect(cm('spring-conf').data).toEqual({ 'application.yml': 'server:\n  port: 8080\n', MODE: 'blue', EMPTY: '' })
   })
@@ -32,19 +34,45 @@ describe('create configmap', () => {
     writeFileSync(join(dir, 'conf', 'b.bin'), Buffer.from([0xff, 0xfe, 0x00]))
     writeFileSync(join(dir, 'x.txt'), 'X')
     writeFileSync(join(dir, 'app.env'), '# comment\nK1=v1\n\nK2=a=b\n')
-    const res = await h.run(`create configmap c --from-file=renamed=${join(dir, 'x.txt')} --from-file=${join(dir, 'conf')} --from-env-file=${join(dir, 'app.env')}`)
+    const res = await h.run(
+      `create configmap c --from-file=renamed=${join(dir, 'x.txt')} --from-file=${join(dir, 'conf')} --from-env-file=${join(dir, 'app.env')}`,
+    )
     expect(res.out).toBe('configmap/c created\n')
     expect(cm('c').data).toEqual({ renamed: 'X', 'a.txt': 'A', K1: 'v1', K2: 'a=b' })
     expect(cm('c').binaryData).toEqual({ 'b.bin': Buffer.from([0xff, 0xfe, 0x00]).toString('base64') })
   })
 
   it.each([
-    { name: 'a duplicate key', argv: 'create cm d --from-literal=a=1 --from-literal=a=2', err: 'error: cannot add key "a", another key by that name already exists in Data for ConfigMap "d"' },
-    { name: 'an invalid key', argv: 'create cm d --from-literal=a/b=1', err: 'error: "a/b" is not a valid key name for a ConfigMap' },
-    { name: 'a literal without =', argv: 'create cm d --from-literal=abc', err: 'error: invalid literal source abc, expected key=value' },
-    { name: 'a missing file', argv: 'create cm d --from-file=/nonexistent/f', err: 'error: error reading /nonexistent/f' },
-    { name: 'a deployment flag', argv: 'create cm d --image=x', err: 'error: --image is not a flag of create configmap' },
-    { name: 'a secret', argv: 'create secret generic s --from-literal=a=1', err: 'error: baton create cannot generate "secret": Baton serves no Secrets' },
+    {
+      name: 'a duplicate key',
+      argv: 'create cm d --from-literal=a=1 --from-literal=a=2',
+      err: 'error: cannot add key "a", another key by that name already exists in Data for ConfigMap "d"',
+    },
+    {
+      name: 'an invalid key',
+      argv: 'create cm d --from-literal=a/b=1',
+      err: 'error: "a/b" is not a valid key name for a ConfigMap',
+    },
+    {
+      name: 'a literal without =',
+      argv: 'create cm d --from-literal=abc',
+      err: 'error: invalid literal source abc, expected key=value',
+    },
+    {
+      name: 'a missing file',
+      argv: 'create cm d --from-file=/nonexistent/f',
+      err: 'error: error reading /nonexistent/f',
+    },
+    {
+      name: 'a deployment flag',
+      argv: 'create cm d --image=x',
+      err: 'error: --image is not a flag of create configmap',
+    },
+    {
+      name: 'a secret',
+      argv: 'create secret generic s --from-literal=a=1',
+      err: 'error: baton create cannot generate "secret": Baton serves no Secrets',
+    },
   ])('refuses $name, creating nothing', async ({ argv, err }) => {
     const res = await h.run(argv)
     expect(res.code).toBe(1)
@@ -59,11 +87,15 @@ describe('create deployment -- COMMAND', () => {
     expect(res).toEqual({ code: 0, err: '', out: 'deployment.apps/worker created\n' })
     const d = h.store.get('Deployment', 'default', 'worker') as Deployment
     expect(d.spec.replicas).toBe(2)
-    expect(d.spec.template.spec.containers).toEqual([expect.objectContaining({ name: 'tools', image: 'tools:v1', command: ['node', 'worker.js', '--queue', 'jobs'] })])
+    expect(d.spec.template.spec.containers).toEqual([
+      expect.objectContaining({ name: 'tools', image: 'tools:v1', command: ['node', 'worker.js', '--queue', 'jobs'] }),
+    ])
   })
 
   it('refuses a config map flag', async () => {
-    expect((await h.run('create deployment w --image=i --from-literal=a=1')).err).toMatch(/^error: --from-literal is not a flag of create deployment/)
+    expect((await h.run('create deployment w --image=i --from-literal=a=1')).err).toMatch(
+      /^error: --from-literal is not a flag of create deployment/,
+    )
   })
 })
 

@@ -32,10 +32,20 @@ export function afterDoubleDash(argv: readonly string[]): string[] {
 /** kubectl names the container after the image: "registry/team/web-app:1.2" -> "web-app". */
 export function containerNameFor(image: string): string {
   const last = image.split('/').pop() ?? image
-  return last.replace(/[@:].*$/, '').toLowerCase().replace(/[^a-z0-9-]/g, '-')
+  return last
+    .replace(/[@:].*$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
 }
 
-export function generateDeployment(name: string, namespace: string, image: string, replicas: number, port?: number, command: string[] = []): Deployment {
+export function generateDeployment(
+  name: string,
+  namespace: string,
+  image: string,
+  replicas: number,
+  port?: number,
+  command: string[] = [],
+): Deployment {
   const labels = { app: name }
   return {
     apiVersion: 'apps/v1',
@@ -47,7 +57,14 @@ export function generateDeployment(name: string, namespace: string, image: strin
       template: {
         metadata: { labels },
         spec: {
-          containers: [{ name: containerNameFor(image), image, ...(command.length > 0 ? { command } : {}), ...(port ? { ports: [{ containerPort: port }] } : {}) }],
+          containers: [
+            {
+              name: containerNameFor(image),
+              image,
+              ...(command.length > 0 ? { command } : {}),
+              ...(port ? { ports: [{ containerPort: port }] } : {}),
+            },
+          ],
         },
       },
     },
@@ -58,7 +75,8 @@ export const createCommand = defineCommand<CreateOptions>({
   path: ['create'],
   summary: 'Create a resource from a file or from stdin, a deployment from an image, or a config map',
   args: '[args...]',
-  usage: '(-f FILENAME | deployment NAME --image=IMAGE [--replicas=N] [--port=N] [-- COMMAND [ARG...]] | configmap NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--from-env-file=PATH]) [flags]',
+  usage:
+    '(-f FILENAME | deployment NAME --image=IMAGE [--replicas=N] [--port=N] [-- COMMAND [ARG...]] | configmap NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--from-env-file=PATH]) [flags]',
   examples: [
     '  baton create -f deploy.yaml',
     '  baton create deployment web --image=web:v1 --replicas=3 --port=8080',
@@ -66,20 +84,37 @@ export const createCommand = defineCommand<CreateOptions>({
     '  baton create configmap app-conf --from-file=application.yml --from-literal=MODE=blue',
   ].join('\n'),
   flags: [
-    { flags: '-f, --filename <file>', description: 'File, directory or - (stdin) holding the manifests', repeatable: true },
+    {
+      flags: '-f, --filename <file>',
+      description: 'File, directory or - (stdin) holding the manifests',
+      repeatable: true,
+    },
     { flags: '--image <image>', description: 'Image (artifact) for the generated deployment' },
     { flags: '--replicas <n>', description: 'Replicas of the generated deployment' },
     { flags: '--port <port>', description: 'Container port of the generated deployment' },
-    { flags: '--from-literal <key=value>', description: 'A config map key and its value (repeatable)', repeatable: true },
-    { flags: '--from-file <[key=]path>', description: 'A file (key: its name, or key=) or a directory (a key per file) for a config map (repeatable)', repeatable: true },
+    {
+      flags: '--from-literal <key=value>',
+      description: 'A config map key and its value (repeatable)',
+      repeatable: true,
+    },
+    {
+      flags: '--from-file <[key=]path>',
+      description: 'A file (key: its name, or key=) or a directory (a key per file) for a config map (repeatable)',
+      repeatable: true,
+    },
     { flags: '--from-env-file <path>', description: 'KEY=VALUE lines for a config map (repeatable)', repeatable: true },
     { flags: '--dry-run <mode>', description: 'client: print what would be created (with -o), create nothing' },
     { flags: '-o, --output <format>', description: 'json|yaml|name' },
   ],
   complete(args, flags, ctx) {
     const dry = str(flags.dryRun)
-    if (dry !== undefined && dry !== 'client' && dry !== 'none') throw usageError(`--dry-run=${dry} is not supported`, 'Use --dry-run=client')
-    const common = { files: filenames(flags), dryRun: dry === 'client', output: parseOutput(flags.output, ['table', 'json', 'yaml', 'name']) }
+    if (dry !== undefined && dry !== 'client' && dry !== 'none')
+      throw usageError(`--dry-run=${dry} is not supported`, 'Use --dry-run=client')
+    const common = {
+      files: filenames(flags),
+      dryRun: dry === 'client',
+      output: parseOutput(flags.output, ['table', 'json', 'yaml', 'name']),
+    }
     if (args.length === 0) return common
     const command = afterDoubleDash(ctx.argv)
     const named = args.slice(0, args.length - command.length)
@@ -93,20 +128,46 @@ export const createCommand = defineCommand<CreateOptions>({
     const deploymentFlags = ['image', 'replicas', 'port'].filter((f) => flags[f] !== undefined)
     const flagName = (f: string) => '--' + f.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
     if (what === 'configmap' || what === 'cm') {
-      if (deploymentFlags.length > 0) throw usageError(`${flagName(deploymentFlags[0]!)} is not a flag of create configmap`)
+      if (deploymentFlags.length > 0)
+        throw usageError(`${flagName(deploymentFlags[0]!)} is not a flag of create configmap`)
       if (!name || rest.length > 0 || command.length > 0) throw usageError('create configmap takes exactly one NAME')
-      const sources = { literals: list(flags.fromLiteral), files: list(flags.fromFile), envFiles: list(flags.fromEnvFile) }
+      const sources = {
+        literals: list(flags.fromLiteral),
+        files: list(flags.fromFile),
+        envFiles: list(flags.fromEnvFile),
+      }
       return { ...common, generated: generateConfigMap(name, ctx.namespace, sources) }
     }
     if (what !== 'deployment' && what !== 'deploy') {
-      throw usageError(`baton create cannot generate "${what}"`, 'Use -f FILE, create deployment NAME --image=IMAGE, or create configmap NAME --from-...')
+      throw usageError(
+        `baton create cannot generate "${what}"`,
+        'Use -f FILE, create deployment NAME --image=IMAGE, or create configmap NAME --from-...',
+      )
     }
-    if (fromFlags.length > 0) throw usageError(`${flagName(fromFlags[0]!)} is not a flag of create deployment`, 'It makes config maps: create configmap NAME ' + flagName(fromFlags[0]!) + '=...')
-    if (!name || rest.length > 0) throw usageError('create deployment takes exactly one NAME', 'Put the container command after --: create deployment NAME --image=IMAGE -- COMMAND ARG...')
+    if (fromFlags.length > 0)
+      throw usageError(
+        `${flagName(fromFlags[0]!)} is not a flag of create deployment`,
+        'It makes config maps: create configmap NAME ' + flagName(fromFlags[0]!) + '=...',
+      )
+    if (!name || rest.length > 0)
+      throw usageError(
+        'create deployment takes exactly one NAME',
+        'Put the container command after --: create deployment NAME --image=IMAGE -- COMMAND ARG...',
+      )
     const image = str(flags.image)
     if (!image) throw usageError('required flag(s) "image" not set')
     const port = countFlag(flags.port, 'port')
-    return { ...common, generated: generateDeployment(name, ctx.namespace, image, countFlag(flags.replicas, 'replicas') ?? 1, port, command) }
+    return {
+      ...common,
+      generated: generateDeployment(
+        name,
+        ctx.namespace,
+        image,
+        countFlag(flags.replicas, 'replicas') ?? 1,
+        port,
+        command,
+      ),
+    }
   },
   validate(o) {
     if (o.generated && o.files.length > 0) throw usageError('-f cannot be combined with a generator')
@@ -119,7 +180,9 @@ export const createCommand = defineCommand<CreateOptions>({
       let printed = printObjects([created], o.output ?? 'table', true)
       // Several YAML documents are separated as kubectl separates them.
       if (printed !== undefined && o.output === 'yaml' && printedYaml++ > 0) printed = `---\n${printed}`
-      ctx.io.out.write(printed ?? `${qualifiedSingular(obj.kind)}/${obj.metadata.name} created${o.dryRun ? ' (dry run)' : ''}\n`)
+      ctx.io.out.write(
+        printed ?? `${qualifiedSingular(obj.kind)}/${obj.metadata.name} created${o.dryRun ? ' (dry run)' : ''}\n`,
+      )
     })
     return 0
   },

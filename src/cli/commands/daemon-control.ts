@@ -5,7 +5,12 @@
 import type { Clock } from '../../platform/clock.ts'
 
 /** Calls `probe` every `everyMs` until it returns a value or `timeoutMs` passes (then undefined). */
-export async function pollUntil<T>(clock: Clock, timeoutMs: number, everyMs: number, probe: () => Promise<T | undefined>): Promise<T | undefined> {
+export async function pollUntil<T>(
+  clock: Clock,
+  timeoutMs: number,
+  everyMs: number,
+  probe: () => Promise<T | undefined>,
+): Promise<T | undefined> {
   const deadline = clock.now() + timeoutMs
   for (;;) {
     const v = await probe()

@@ -32,7 +32,9 @@ export const dashboardCommand = defineCommand<DashboardCommandOptions>({
     const { path } = (await res.json()) as { path: string }
     const url = `${client.server}${path}`
     ctx.io.out.write(`${url}\n`)
-    ctx.io.err.write('This link signs one browser in and works once, within a minute. Run `baton dashboard` again for another.\n')
+    ctx.io.err.write(
+      'This link signs one browser in and works once, within a minute. Run `baton dashboard` again for another.\n',
+    )
     if (o.open) openInBrowser(url)
     return 0
   },

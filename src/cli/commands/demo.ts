@@ -56,15 +56,21 @@ async function waitForService(ctx: CliContext, url: string): Promise<void> {
     return res?.status === 200 ? true : undefined
   })
   if (!ok) {
-    throw new BatonError('BATON_TIMEOUT', `the web Service at ${url} did not answer within ${SERVICE_WAIT_MS / 1000}s`, {
-      hint: 'run the README quick start by hand and look at `baton get endpoints web` and .baton/daemon.log',
-    })
+    throw new BatonError(
+      'BATON_TIMEOUT',
+      `the web Service at ${url} did not answer within ${SERVICE_WAIT_MS / 1000}s`,
+      {
+        hint: 'run the README quick start by hand and look at `baton get endpoints web` and .baton/daemon.log',
+      },
+    )
   }
 }
 
 /** examples/web/deployment.yaml with the demo's size and Service port. */
 async function demoManifest(repoRoot: string, replicas: number, servicePort: number): Promise<string> {
-  const docs = parseAllDocuments(await readFile(join(repoRoot, 'examples', 'web', 'deployment.yaml'), 'utf8')).map((d) => d.toJS() as Deployment | Service)
+  const docs = parseAllDocuments(await readFile(join(repoRoot, 'examples', 'web', 'deployment.yaml'), 'utf8')).map(
+    (d) => d.toJS() as Deployment | Service,
+  )
   for (const doc of docs) {
     if (doc.kind === 'Deployment') doc.spec.replicas = replicas
     if (doc.kind === 'Service') for (const p of doc.spec.ports ?? []) p.port = servicePort
@@ -75,7 +81,8 @@ async function demoManifest(repoRoot: string, replicas: number, servicePort: num
 /** A context whose connection is the demo's own daemon, whatever the environment says. */
 function demoContext(ctx: CliContext, dataDir: string, apiPort: number): CliContext {
   let client: ApiClient | undefined
-  const connection = () => resolveConnection({ dataDir, server: `127.0.0.1:${apiPort}` }, { ...systemSources, env: () => undefined })
+  const connection = () =>
+    resolveConnection({ dataDir, server: `127.0.0.1:${apiPort}` }, { ...systemSources, env: () => undefined })
   return {
     ...ctx,
     namespace: NAMESPACE,
@@ -95,7 +102,10 @@ export const demoCommand = defineCommand<DemoOptions>({
   flags: [
     { flags: '--replicas <n>', description: 'Replicas of the example app', default: '4' },
     { flags: '--rate <n>', description: 'Requests per second during the update', default: '300' },
-    { flags: '--svg <file>', description: 'Where to write the SVG timeline of the run (default: $TMPDIR/baton-demo.svg)' },
+    {
+      flags: '--svg <file>',
+      description: 'Where to write the SVG timeline of the run (default: $TMPDIR/baton-demo.svg)',
+    },
   ],
   complete: (_args, flags) => ({
     replicas: countFlag(flags.replicas, 'replicas') ?? 4,
@@ -121,10 +131,15 @@ export const demoCommand = defineCommand<DemoOptions>({
       }
       const manifest = join(dir, 'web.yaml')
       await writeFile(manifest, await demoManifest(ctx.repoRoot, o.replicas, servicePort))
-      step(`baton apply -f web.yaml   (examples/web/deployment.yaml: ${o.replicas} replicas, Service on :${servicePort})`)
+      step(
+        `baton apply -f web.yaml   (examples/web/deployment.yaml: ${o.replicas} replicas, Service on :${servicePort})`,
+      )
       await applyCommand.run({ files: [manifest], record: false, output: 'table' }, demo)
       const web = { kind: 'Deployment' as const, name: 'web' }
-      await rolloutStatusCommand.run({ ref: web, watch: true, timeoutMs: 60_000, namespace: NAMESPACE }, { ...demo, io: { ...demo.io, isTTY: false } })
+      await rolloutStatusCommand.run(
+        { ref: web, watch: true, timeoutMs: 60_000, namespace: NAMESPACE },
+        { ...demo, io: { ...demo.io, isTTY: false } },
+      )
       await waitForService(ctx, url)
       const images = [{ container: 'web', image: 'web:v2' }]
       step('baton rollout plan deployment/web --image web=web:v2')

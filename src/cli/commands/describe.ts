@@ -9,7 +9,13 @@ import type { ApiClient } from '../client.ts'
 import { defineCommand, str, usageError } from '../command.ts'
 import { describeDeployment } from '../printers/describe-deployment.ts'
 import { describePod, describeReplicaSet, describeService } from '../printers/describe-others.ts'
-import { annotationsMultiline, DescribeWriter, eventsSection, labelsMultiline, LEVEL_0 } from '../printers/describe-writer.ts'
+import {
+  annotationsMultiline,
+  DescribeWriter,
+  eventsSection,
+  labelsMultiline,
+  LEVEL_0,
+} from '../printers/describe-writer.ts'
 import { parseResourceArgs, type ResourceArgs } from '../resource-args.ts'
 import { ownedPods, ownedReplicaSets } from './owned.ts'
 
@@ -24,7 +30,9 @@ async function eventsFor(client: ApiClient, obj: AnyObject): Promise<Event[]> {
   const fieldSelector = `involvedObject.kind=${obj.kind},involvedObject.name=${obj.metadata.name}`
   const list = await client.list('Event', { namespace: obj.metadata.namespace ?? 'default', fieldSelector })
   // A deleted and re-created object of the same name must not inherit its predecessor's events.
-  return list.items.filter((e) => !e.involvedObject.uid || !obj.metadata.uid || e.involvedObject.uid === obj.metadata.uid)
+  return list.items.filter(
+    (e) => !e.involvedObject.uid || !obj.metadata.uid || e.involvedObject.uid === obj.metadata.uid,
+  )
 }
 
 function describeGeneric(obj: AnyObject, events: Event[] | undefined, now: number): string {
@@ -52,7 +60,9 @@ async function describeOne(client: ApiClient, obj: AnyObject, showEvents: boolea
     case 'Pod':
       return describePod(obj as Pod, events, now)
     case 'Service': {
-      const ep = await client.get('Endpoints', obj.metadata.namespace ?? 'default', obj.metadata.name).catch(() => undefined)
+      const ep = await client
+        .get('Endpoints', obj.metadata.namespace ?? 'default', obj.metadata.name)
+        .catch(() => undefined)
       return describeService(obj as Service, ep as Endpoints | undefined, events, now)
     }
     default:
@@ -65,7 +75,9 @@ export const describeCommand = defineCommand<DescribeOptions>({
   summary: 'Show details of a specific resource or group of resources',
   args: '[resources...]',
   usage: '(TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [flags]',
-  examples: ['  baton describe deployment web', '  baton describe pods -l app=web', '  baton describe svc/web'].join('\n'),
+  examples: ['  baton describe deployment web', '  baton describe pods -l app=web', '  baton describe svc/web'].join(
+    '\n',
+  ),
   flags: [
     { flags: '-l, --selector <selector>', description: 'Label selector to filter on' },
     { flags: '--show-events <bool>', description: 'Show the events related to the described object', default: 'true' },
@@ -81,7 +93,10 @@ export const describeCommand = defineCommand<DescribeOptions>({
     const objects: AnyObject[] = []
     for (const ref of o.resources.refs) objects.push(await client.get(ref.kind, o.namespace, ref.name))
     for (const kind of o.resources.kinds) {
-      const list = await client.list(kind, { namespace: o.namespace, ...(o.selector ? { labelSelector: o.selector } : {}) })
+      const list = await client.list(kind, {
+        namespace: o.namespace,
+        ...(o.selector ? { labelSelector: o.selector } : {}),
+      })
       objects.push(...list.items)
     }
     if (objects.length === 0) {

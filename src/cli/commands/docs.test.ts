@@ -10,7 +10,10 @@ describe('docs/cli.md', () => {
     const words = path.split(' ')
     const first = words[0]!
     const last = words[words.length - 1]!
-    const row = words.length === 1 ? new RegExp(`^\\| \`${first}\\b`, 'm') : new RegExp(`^\\| \`${first} [^\`]*\\b${last}\\b`, 'm')
+    const row =
+      words.length === 1
+        ? new RegExp(`^\\| \`${first}\\b`, 'm')
+        : new RegExp(`^\\| \`${first} [^\`]*\\b${last}\\b`, 'm')
     expect(doc).toMatch(row)
   })
 })

@@ -23,7 +23,12 @@ async function stopLeftoverLoadBalancer(dataDir: string, clock: Clock): Promise<
   await lb.shutdown().catch(() => process.kill(pid, 'SIGTERM'))
   lb.close()
   const gone = await pollUntil(clock, DAEMON_STOP_TIMEOUT_MS, 100, async () => (isRunning(pid) ? undefined : true))
-  if (!gone) throw new BatonError('BATON_TIMEOUT', `the load balancer (pid ${pid}) did not stop within ${DAEMON_STOP_TIMEOUT_MS / 1000}s`, { hint: `force it with: kill -9 ${pid}` })
+  if (!gone)
+    throw new BatonError(
+      'BATON_TIMEOUT',
+      `the load balancer (pid ${pid}) did not stop within ${DAEMON_STOP_TIMEOUT_MS / 1000}s`,
+      { hint: `force it with: kill -9 ${pid}` },
+    )
   return pid
 }
 
@@ -34,7 +39,10 @@ export const downCommand = defineCommand<{ all: boolean }>({
   path: ['down'],
   summary: 'Stop the Baton daemon',
   usage: '[--all] [flags]',
-  examples: ['  baton down          # pods keep serving; the next `baton up` adopts them', '  baton down --all    # stop every pod too'].join('\n'),
+  examples: [
+    '  baton down          # pods keep serving; the next `baton up` adopts them',
+    '  baton down --all    # stop every pod too',
+  ].join('\n'),
   flags: [{ flags: '--all', description: 'Stop every pod as well' }],
   complete: (_args, flags) => ({ all: bool(flags.all) }),
   async run(o, ctx) {
@@ -47,7 +55,9 @@ export const downCommand = defineCommand<{ all: boolean }>({
         ctx.io.out.write(`no Baton daemon was running; its load balancer is stopped (pid ${lb})\n`)
         return 0
       }
-      throw new BatonError('BATON_DAEMON_UNREACHABLE', `no Baton daemon is running for ${dataDir}`, { hint: 'start it with: baton up -d' })
+      throw new BatonError('BATON_DAEMON_UNREACHABLE', `no Baton daemon is running for ${dataDir}`, {
+        hint: 'start it with: baton up -d',
+      })
     }
     try {
       await ctx.client().shutdown(o.all)
@@ -55,11 +65,17 @@ export const downCommand = defineCommand<{ all: boolean }>({
       // The API is gone or refuses: a signal still asks the process to shut down cleanly.
       process.kill(info.pid, 'SIGTERM')
     }
-    const gone = await pollUntil(ctx.clock, DAEMON_STOP_TIMEOUT_MS, 100, async () => (isRunning(info.pid) ? undefined : true))
+    const gone = await pollUntil(ctx.clock, DAEMON_STOP_TIMEOUT_MS, 100, async () =>
+      isRunning(info.pid) ? undefined : true,
+    )
     if (!gone) {
-      throw new BatonError('BATON_TIMEOUT', `the daemon (pid ${info.pid}) did not stop within ${DAEMON_STOP_TIMEOUT_MS / 1000}s`, {
-        hint: `look at ${dataDir}/daemon.log; force it with: kill -9 ${info.pid}`,
-      })
+      throw new BatonError(
+        'BATON_TIMEOUT',
+        `the daemon (pid ${info.pid}) did not stop within ${DAEMON_STOP_TIMEOUT_MS / 1000}s`,
+        {
+          hint: `look at ${dataDir}/daemon.log; force it with: kill -9 ${info.pid}`,
+        },
+      )
     }
     ctx.io.out.write(`baton daemon stopped (pid ${info.pid})\n`)
     return 0

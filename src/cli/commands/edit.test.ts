@@ -22,7 +22,9 @@ const live = () => h.store.get('Deployment', 'default', 'web') as Deployment
 
 describe('mergePatchBetween', () => {
   it('keeps only what changed, removed keys as null, lists whole', () => {
-    expect(mergePatchBetween({ a: 1, b: { c: 1, d: 2 }, e: [1, 2], f: 'x' }, { a: 1, b: { c: 1, d: 3 }, e: [1], g: true })).toEqual({ f: null, b: { d: 3 }, e: [1], g: true })
+    expect(
+      mergePatchBetween({ a: 1, b: { c: 1, d: 2 }, e: [1, 2], f: 'x' }, { a: 1, b: { c: 1, d: 3 }, e: [1], g: true }),
+    ).toEqual({ f: null, b: { d: 3 }, e: [1], g: true })
   })
 })
 
@@ -53,7 +55,9 @@ describe('baton edit', () => {
     const res = await h.run('edit deploy web')
     expect(res.code).toBe(1)
     const copy = /stored to "([^"]+)"/.exec(res.err)?.[1]
-    expect(res.err).toMatch(/^error: Edit cancelled, no valid changes were saved\.\nA copy of your changes has been stored to "/)
+    expect(res.err).toMatch(
+      /^error: Edit cancelled, no valid changes were saved\.\nA copy of your changes has been stored to "/,
+    )
     expect(copy && existsSync(copy)).toBe(true)
     rmSync(copy!, { force: true })
     expect(live().spec.replicas).toBe(3)

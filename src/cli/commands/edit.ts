@@ -45,7 +45,8 @@ export function mergePatchBetween(from: Json, to: Json): Json {
   for (const k of Object.keys(from)) if (!(k in to)) patch[k] = null
   for (const [k, v] of Object.entries(to)) {
     if (!(k in from)) patch[k] = v
-    else if (JSON.stringify(from[k]) !== JSON.stringify(v)) patch[k] = isRec(from[k]) && isRec(v) ? mergePatchBetween(from[k], v) : v
+    else if (JSON.stringify(from[k]) !== JSON.stringify(v))
+      patch[k] = isRec(from[k]) && isRec(v) ? mergePatchBetween(from[k], v) : v
   }
   return patch
 }
@@ -55,9 +56,22 @@ function runEditor(file: string): Promise<void> {
   const editor = envValue('KUBE_EDITOR') ?? envValue('EDITOR') ?? 'vi'
   return new Promise((resolve, reject) => {
     const child = spawn('sh', ['-c', `${editor} "$1"`, 'sh', file], { stdio: 'inherit' })
-    child.on('error', (err) => reject(new BatonError('BATON_USAGE', `cannot start the editor "${editor}": ${err.message}`, { hint: 'Set KUBE_EDITOR or EDITOR', cause: err })))
+    child.on('error', (err) =>
+      reject(
+        new BatonError('BATON_USAGE', `cannot start the editor "${editor}": ${err.message}`, {
+          hint: 'Set KUBE_EDITOR or EDITOR',
+          cause: err,
+        }),
+      ),
+    )
     child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new BatonError('BATON_USAGE', `the editor "${editor}" exited with status ${code}`, { hint: 'Nothing was changed; set KUBE_EDITOR or EDITOR to a working editor' })),
+      code === 0
+        ? resolve()
+        : reject(
+            new BatonError('BATON_USAGE', `the editor "${editor}" exited with status ${code}`, {
+              hint: 'Nothing was changed; set KUBE_EDITOR or EDITOR to a working editor',
+            }),
+          ),
     )
   })
 }
@@ -73,11 +87,16 @@ export const editCommand = defineCommand<EditOptions>({
   summary: 'Edit a resource in your editor ($KUBE_EDITOR, $EDITOR, else vi)',
   args: '[resource...]',
   usage: '(TYPE NAME | TYPE/NAME) [-o yaml|json] [flags]',
-  examples: ['  baton edit deployment web', '  KUBE_EDITOR="code --wait" baton edit svc/web', '  baton edit deploy/web -o json'].join('\n'),
+  examples: [
+    '  baton edit deployment web',
+    '  KUBE_EDITOR="code --wait" baton edit svc/web',
+    '  baton edit deploy/web -o json',
+  ].join('\n'),
   flags: [{ flags: '-o, --output <format>', description: 'Edit as yaml (default) or json' }],
   complete(args, flags, ctx) {
     const format = str(flags.output) ?? 'yaml'
-    if (format !== 'yaml' && format !== 'json') throw usageError(`the edit format must be yaml or json, not "${format}"`)
+    if (format !== 'yaml' && format !== 'json')
+      throw usageError(`the edit format must be yaml or json, not "${format}"`)
     return { ref: parseSingleRef(args), format, namespace: ctx.namespace }
   },
   async run(o, ctx) {
@@ -102,9 +121,13 @@ export const editCommand = defineCommand<EditOptions>({
         if (errors && saved === shown) {
           const copy = join(tmpdir(), `baton-edit-${o.ref.name}-${ctx.clock.now()}.${o.format}`)
           writeFileSync(copy, text)
-          throw new BatonError('BATON_INVALID', `Edit cancelled, no valid changes were saved.\nA copy of your changes has been stored to "${copy}"`, {
-            hint: 'Fix the errors at the top of the copy and apply it with baton apply -f',
-          })
+          throw new BatonError(
+            'BATON_INVALID',
+            `Edit cancelled, no valid changes were saved.\nA copy of your changes has been stored to "${copy}"`,
+            {
+              hint: 'Fix the errors at the top of the copy and apply it with baton apply -f',
+            },
+          )
         }
         let edited: Json
         try {
@@ -127,11 +150,12 @@ export const editCommand = defineCommand<EditOptions>({
           })
         } catch (err) {
           if (!isBatonError(err) || err.code === 'BATON_DAEMON_UNREACHABLE' || err.code === 'BATON_NOT_FOUND') throw err
-          errors = formatError(err, false)
-            .trimEnd()
-            .split('\n')
-            .map((l) => `# ${l}`)
-            .join('\n') + '\n#\n'
+          errors =
+            formatError(err, false)
+              .trimEnd()
+              .split('\n')
+              .map((l) => `# ${l}`)
+              .join('\n') + '\n#\n'
           body = text
           continue
         }

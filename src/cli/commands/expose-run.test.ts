@@ -14,20 +14,27 @@ const svc = (name: string) => h.store.get('Service', 'default', name) as Service
 describe('baton expose', () => {
   it('makes a Service with the deployment selector and labels, --port and --target-port', async () => {
     h.store.create(aDeployment('web'))
-    expect(await h.run('expose deployment web --port=80 --target-port=8080')).toEqual({ code: 0, err: '', out: 'service/web exposed\n' })
+    expect(await h.run('expose deployment web --port=80 --target-port=8080')).toEqual({
+      code: 0,
+      err: '',
+      out: 'service/web exposed\n',
+    })
     const s = svc('web')
     expect(s.metadata.labels).toEqual({ app: 'web' })
     expect(s.spec.selector).toEqual({ app: 'web' })
     expect(s.spec.ports).toEqual([expect.objectContaining({ port: 80, targetPort: 8080, protocol: 'TCP' })])
   })
 
-  it("takes the container ports when --port is not given, and names the Service with --name", async () => {
+  it('takes the container ports when --port is not given, and names the Service with --name', async () => {
     const d = aDeployment('web')
     d.spec.template.spec.containers[0]!.ports!.push({ containerPort: 9090, protocol: 'TCP' })
     h.store.create(d)
     expect((await h.run('expose deploy/web --name=web-all --type=LoadBalancer')).out).toBe('service/web-all exposed\n')
     expect(svc('web-all').spec.type).toBe('LoadBalancer')
-    expect(svc('web-all').spec.ports.map((p) => `${p.name}:${p.port}->${p.targetPort}`)).toEqual(['port-1:8080->8080', 'port-2:9090->9090'])
+    expect(svc('web-all').spec.ports.map((p) => `${p.name}:${p.port}->${p.targetPort}`)).toEqual([
+      'port-1:8080->8080',
+      'port-2:9090->9090',
+    ])
   })
 
   it('exposes a pod by its labels; --dry-run=client -o yaml prints and creates nothing', async () => {
@@ -40,9 +47,21 @@ describe('baton expose', () => {
   })
 
   it.each([
-    { name: 'no port anywhere', argv: 'expose pod p', err: "error: couldn't find port via --port flag or introspection" },
-    { name: 'a bad type', argv: 'expose pod p --port=80 --type=ExternalName', err: 'error: invalid --type "ExternalName"' },
-    { name: 'an unsupported kind', argv: 'expose statefulset s --port=80', err: 'error: statefulsets are not supported here' },
+    {
+      name: 'no port anywhere',
+      argv: 'expose pod p',
+      err: "error: couldn't find port via --port flag or introspection",
+    },
+    {
+      name: 'a bad type',
+      argv: 'expose pod p --port=80 --type=ExternalName',
+      err: 'error: invalid --type "ExternalName"',
+    },
+    {
+      name: 'an unsupported kind',
+      argv: 'expose statefulset s --port=80',
+      err: 'error: statefulsets are not supported here',
+    },
   ])('refuses $name, creating nothing', async ({ argv, err }) => {
     const portless = aPod('p')
     portless.spec.containers[0]!.ports = []
@@ -56,17 +75,33 @@ describe('baton expose', () => {
 
 describe('baton run', () => {
   it('creates a pod labelled run=NAME with the words after -- as args', async () => {
-    expect(await h.run('run web --image=web:v1 --port=8080 --env=MODE=blue -- --verbose')).toEqual({ code: 0, err: '', out: 'pod/web created\n' })
+    expect(await h.run('run web --image=web:v1 --port=8080 --env=MODE=blue -- --verbose')).toEqual({
+      code: 0,
+      err: '',
+      out: 'pod/web created\n',
+    })
     const pod = h.store.get('Pod', 'default', 'web') as Pod
     expect(pod.metadata.labels).toEqual({ run: 'web' })
     expect(pod.spec.restartPolicy).toBe('Always')
     expect(pod.spec.containers).toEqual([
-      expect.objectContaining({ name: 'web', image: 'web:v1', args: ['--verbose'], env: [{ name: 'MODE', value: 'blue' }], ports: [expect.objectContaining({ containerPort: 8080 })] }),
+      expect.objectContaining({
+        name: 'web',
+        image: 'web:v1',
+        args: ['--verbose'],
+        env: [{ name: 'MODE', value: 'blue' }],
+        ports: [expect.objectContaining({ containerPort: 8080 })],
+      }),
     ])
   })
 
   it('--command makes them the command; --dry-run=client -o name creates nothing', async () => {
-    expect((await h.run('run job --image=tools:v1 --restart=Never --labels=app=job --command --dry-run=client -o json -- node job.js')).out).toContain('"command": [\n')
+    expect(
+      (
+        await h.run(
+          'run job --image=tools:v1 --restart=Never --labels=app=job --command --dry-run=client -o json -- node job.js',
+        )
+      ).out,
+    ).toContain('"command": [\n')
     expect(h.store.list('Pod').items).toEqual([])
     await h.run('run job --image=tools:v1 --restart=Never --labels=app=job --command -- node job.js')
     const pod = h.store.get('Pod', 'default', 'job') as Pod

@@ -9,7 +9,13 @@ import { createHarness, type Harness } from '../testing/harness.ts'
 
 /** A ClusterIP Service on port 80 to the pods' 8080, as `kubectl create service` makes one. */
 const aService = (name: string) =>
-  kitService({ name, created: 0, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }], type: 'ClusterIP', clusterIP: '127.0.0.1' })
+  kitService({
+    name,
+    created: 0,
+    ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
+    type: 'ClusterIP',
+    clusterIP: '127.0.0.1',
+  })
 
 // Golden output: what kubectl prints for the same objects (its tabwriter: min width 6, padding 3;
 // jsonpath results of one action joined by a space; custom-columns cells joined by commas).
@@ -39,18 +45,27 @@ function seedDeployments(): void {
 describe('get -o jsonpath', () => {
   it('prints the names of a listing on one line, joined by spaces, with no newline', async () => {
     seedPods()
-    expect(await h.run('get pods -o "jsonpath={.items[*].metadata.name}" --sort-by=.metadata.name')).toEqual({ code: 0, err: '', out: 'web-1 web-2 web-10' })
+    expect(await h.run('get pods -o "jsonpath={.items[*].metadata.name}" --sort-by=.metadata.name')).toEqual({
+      code: 0,
+      err: '',
+      out: 'web-1 web-2 web-10',
+    })
   })
 
   it('loops with range and prints escapes from quoted text', async () => {
     seedPods()
-    const res = await h.run(`get pods --sort-by=.metadata.name -o 'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.status.phase}{"\\n"}{end}'`)
+    const res = await h.run(
+      `get pods --sort-by=.metadata.name -o 'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.status.phase}{"\\n"}{end}'`,
+    )
     expect(res.out).toBe('web-1\tRunning\nweb-2\tPending\nweb-10\tRunning\n')
   })
 
   it('applies to one named object as itself, with filters', async () => {
     seedDeployments()
-    expect((await h.run(`get deployment.v1.apps/web -o 'jsonpath={.spec.template.spec.containers[?(@.name=="web")].image}'`)).out).toBe('web:v1')
+    expect(
+      (await h.run(`get deployment.v1.apps/web -o 'jsonpath={.spec.template.spec.containers[?(@.name=="web")].image}'`))
+        .out,
+    ).toBe('web:v1')
     expect((await h.run(`get deploy web -o 'jsonpath={.metadata.labels}'`)).out).toBe('{"app":"web"}')
   })
 
@@ -63,7 +78,9 @@ describe('get -o jsonpath', () => {
 
   it('prints results as JSON with jsonpath-as-json', async () => {
     seedDeployments()
-    expect((await h.run(`get deploy --sort-by=.metadata.name -o jsonpath-as-json={.items[*].spec.replicas}`)).out).toBe('[\n    1,\n    3\n]\n')
+    expect((await h.run(`get deploy --sort-by=.metadata.name -o jsonpath-as-json={.items[*].spec.replicas}`)).out).toBe(
+      '[\n    1,\n    3\n]\n',
+    )
   })
 
   it('reads -o=FORMAT and -n=NS as kubectl does, leaving words after -- alone', async () => {
@@ -71,13 +88,17 @@ describe('get -o jsonpath', () => {
     expect((await h.run('get deploy web -o=jsonpath={.kind} -n=default')).out).toBe('Deployment')
     expect((await h.run('get deploy web -o=name')).out).toBe('deployment.apps/web\n')
     expect((await h.run('create deployment w --image=i:1 -- sh -c=x')).code).toBe(0)
-    expect((h.store.get('Deployment', 'default', 'w') as Deployment).spec.template.spec.containers[0]!.command).toEqual(['sh', '-c=x'])
+    expect((h.store.get('Deployment', 'default', 'w') as Deployment).spec.template.spec.containers[0]!.command).toEqual(
+      ['sh', '-c=x'],
+    )
   })
 
   it('prints each change with the same template under -w', async () => {
     seedDeployments()
     const abort = new AbortController()
-    const running = h.start(`get deploy web -w -o 'jsonpath={.metadata.name} {.status.readyReplicas}{"\\n"}'`, { signal: abort.signal })
+    const running = h.start(`get deploy web -w -o 'jsonpath={.metadata.name} {.status.readyReplicas}{"\\n"}'`, {
+      signal: abort.signal,
+    })
     await running.waitFor('web \n')
     const d = h.store.get('Deployment', 'default', 'web')!
     h.store.updateStatus({ ...d, status: { readyReplicas: 3, replicas: 3 } })
@@ -99,9 +120,21 @@ describe('get -o jsonpath', () => {
   })
 
   it.each([
-    { name: 'no template', argv: 'get pods -o jsonpath', err: 'error: jsonpath format specified but no template given\n' },
-    { name: 'an unclosed action', argv: 'get pods -o jsonpath={.items', err: 'error: error parsing jsonpath {.items, unclosed action\n' },
-    { name: 'a missing file', argv: 'get pods -o jsonpath-file=/nonexistent/t', err: 'error: error reading --template /nonexistent/t, ' },
+    {
+      name: 'no template',
+      argv: 'get pods -o jsonpath',
+      err: 'error: jsonpath format specified but no template given\n',
+    },
+    {
+      name: 'an unclosed action',
+      argv: 'get pods -o jsonpath={.items',
+      err: 'error: error parsing jsonpath {.items, unclosed action\n',
+    },
+    {
+      name: 'a missing file',
+      argv: 'get pods -o jsonpath-file=/nonexistent/t',
+      err: 'error: error reading --template /nonexistent/t, ',
+    },
   ])('refuses $name before asking the daemon', async ({ argv, err }) => {
     const res = await h.run(argv)
     expect(res.code).toBe(1)
@@ -112,7 +145,9 @@ describe('get -o jsonpath', () => {
 describe('get -o custom-columns', () => {
   it('prints a header and a row per object, <none> for a missing field', async () => {
     seedDeployments()
-    const res = await h.run('get deploy -o custom-columns=NAME:.metadata.name,REPLICAS:.spec.replicas,IMAGES:.spec.template.spec.containers[*].image,PAUSED:.spec.paused')
+    const res = await h.run(
+      'get deploy -o custom-columns=NAME:.metadata.name,REPLICAS:.spec.replicas,IMAGES:.spec.template.spec.containers[*].image,PAUSED:.spec.paused',
+    )
     expect(res).toEqual({
       code: 0,
       err: '',
@@ -122,7 +157,9 @@ describe('get -o custom-columns', () => {
 
   it('joins several values with commas and prints maps as Go does', async () => {
     h.store.create(aPod('p', { labels: { app: 'web', tier: 'front' } }))
-    const res = await h.run('get pod p -o custom-columns=PORTS:.spec.containers[*].ports[*].containerPort,LABELS:.metadata.labels --no-headers')
+    const res = await h.run(
+      'get pod p -o custom-columns=PORTS:.spec.containers[*].ports[*].containerPort,LABELS:.metadata.labels --no-headers',
+    )
     expect(res.out).toBe('8080   map[app:web tier:front]\n')
   })
 
@@ -130,20 +167,26 @@ describe('get -o custom-columns', () => {
     seedDeployments()
     const file = join(dir, 'cols.txt')
     writeFileSync(file, 'NAME          READY\n.metadata.name   {.status.readyReplicas}\n')
-    expect((await h.run(`get deploy -o custom-columns-file=${file} --sort-by=.metadata.name`)).out).toBe('NAME   READY\napi    <none>\nweb    <none>\n')
+    expect((await h.run(`get deploy -o custom-columns-file=${file} --sort-by=.metadata.name`)).out).toBe(
+      'NAME   READY\napi    <none>\nweb    <none>\n',
+    )
   })
 
   it('refuses a column without a header', async () => {
     const res = await h.run('get deploy -o custom-columns=.metadata.name')
     expect(res.code).toBe(1)
-    expect(res.err).toMatch(/^error: unexpected custom-columns spec: \.metadata\.name, expected <header>:<json-path-expr>\n/)
+    expect(res.err).toMatch(
+      /^error: unexpected custom-columns spec: \.metadata\.name, expected <header>:<json-path-expr>\n/,
+    )
   })
 })
 
 describe('get table flags', () => {
   it('--no-headers leaves out the header row', async () => {
     seedDeployments()
-    expect((await h.run('get deploy --no-headers --sort-by=.metadata.name')).out).toBe('api   0/1   0     0     0s\nweb   0/3   0     0     0s\n')
+    expect((await h.run('get deploy --no-headers --sort-by=.metadata.name')).out).toBe(
+      'api   0/1   0     0     0s\nweb   0/3   0     0     0s\n',
+    )
   })
 
   it('--show-labels adds LABELS, sorted by key', async () => {
@@ -164,15 +207,21 @@ describe('get table flags', () => {
         'web-2    0/1     Pending   0          0s    front   \n' +
         'web-10   1/1     Running   0          0s            \n',
     )
-    expect((await h.run('get pods -L app,tier --no-headers --sort-by=.metadata.name')).out.split('\n')[0]).toBe('web-1    1/1   Running   0     0s    web   ')
+    expect((await h.run('get pods -L app,tier --no-headers --sort-by=.metadata.name')).out.split('\n')[0]).toBe(
+      'web-1    1/1   Running   0     0s    web   ',
+    )
   })
 
   it('--sort-by sorts numbers as numbers and strings in natural order, objects without the field first', async () => {
     seedDeployments()
     h.store.create(aDeployment('db', { replicas: 2 }))
-    expect((await h.run('get deploy --sort-by=.spec.replicas -o name')).out).toBe('deployment.apps/api\ndeployment.apps/db\ndeployment.apps/web\n')
+    expect((await h.run('get deploy --sort-by=.spec.replicas -o name')).out).toBe(
+      'deployment.apps/api\ndeployment.apps/db\ndeployment.apps/web\n',
+    )
     seedPods()
-    expect((await h.run('get pods --sort-by={.metadata.labels.tier} -o name')).out).toBe('pod/web-1\npod/web-10\npod/web-2\n')
+    expect((await h.run('get pods --sort-by={.metadata.labels.tier} -o name')).out).toBe(
+      'pod/web-1\npod/web-10\npod/web-2\n',
+    )
   })
 
   it('--sort-by refuses a field no object has', async () => {
@@ -184,14 +233,23 @@ describe('get table flags', () => {
 
   it('--field-selector filters on the server, with = and !=', async () => {
     seedPods()
-    expect((await h.run('get pods --field-selector status.phase=Running --sort-by=.metadata.name -o name')).out).toBe('pod/web-1\npod/web-10\n')
-    expect((await h.run('get pods --field-selector=status.phase!=Running,metadata.name!=x -o name')).out).toBe('pod/web-2\n')
-    expect((await h.run('get pods --field-selector metadata.name=nope')).err).toBe('No resources found in default namespace.\n')
+    expect((await h.run('get pods --field-selector status.phase=Running --sort-by=.metadata.name -o name')).out).toBe(
+      'pod/web-1\npod/web-10\n',
+    )
+    expect((await h.run('get pods --field-selector=status.phase!=Running,metadata.name!=x -o name')).out).toBe(
+      'pod/web-2\n',
+    )
+    expect((await h.run('get pods --field-selector metadata.name=nope')).err).toBe(
+      'No resources found in default namespace.\n',
+    )
   })
 
   it.each([
     { argv: 'get pods --show-labels -o json', err: 'error: --show-labels option cannot be used with json printer' },
-    { argv: 'get pods -L app -o jsonpath={.items}', err: 'error: --label-columns option cannot be used with jsonpath printer' },
+    {
+      argv: 'get pods -L app -o jsonpath={.items}',
+      err: 'error: --label-columns option cannot be used with jsonpath printer',
+    },
   ])('refuses label columns outside tables: $argv', async ({ argv, err }) => {
     const res = await h.run(argv)
     expect(res.code).toBe(1)
@@ -221,7 +279,11 @@ describe('resource arguments of several types with one name', () => {
   it('delete services,deployment web deletes both, in the order given', async () => {
     seedDeployments()
     h.store.create(aService('web'))
-    expect(await h.run('delete services,deployment web')).toEqual({ code: 0, err: '', out: 'service "web" deleted\ndeployment.apps "web" deleted\n' })
+    expect(await h.run('delete services,deployment web')).toEqual({
+      code: 0,
+      err: '',
+      out: 'service "web" deleted\ndeployment.apps "web" deleted\n',
+    })
     expect((await h.run('get deployments.apps -o name')).out).toBe('deployment.apps/api\n')
   })
 })

@@ -15,7 +15,15 @@ function seed(): void {
   delete d.metadata.uid
   delete d.metadata.creationTimestamp
   h.store.create(d)
-  h.store.create(aService({ name: 'web', ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }], type: 'ClusterIP', clusterIP: '127.0.0.1', created: 0 }))
+  h.store.create(
+    aService({
+      name: 'web',
+      ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
+      type: 'ClusterIP',
+      clusterIP: '127.0.0.1',
+      created: 0,
+    }),
+  )
   const other = aDeployment('api')
   other.metadata.namespace = 'prod'
   delete other.metadata.uid
@@ -26,7 +34,11 @@ describe('baton get', () => {
   it('prints a table of one type', async () => {
     seed()
     h.clock.advance(5000)
-    expect(await h.run('get deployments')).toEqual({ code: 0, err: '', out: 'NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    0/3     0            0           5s\n' })
+    expect(await h.run('get deployments')).toEqual({
+      code: 0,
+      err: '',
+      out: 'NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    0/3     0            0           5s\n',
+    })
   })
 
   it('lists across namespaces with -A and by name in another namespace with -n', async () => {
@@ -52,11 +64,17 @@ describe('baton get', () => {
     const one = JSON.parse((await h.run('get deploy/web -o json')).out)
     expect(one).toMatchObject({ kind: 'Deployment', metadata: { name: 'web' } })
     expect((await h.run('get svc web -o yaml')).out).toMatch(/^apiVersion: v1\nkind: Service\n/)
-    expect(JSON.parse((await h.run('get deploy -o json')).out)).toMatchObject({ kind: 'List', items: [{ metadata: { name: 'web' } }] })
+    expect(JSON.parse((await h.run('get deploy -o json')).out)).toMatchObject({
+      kind: 'List',
+      items: [{ metadata: { name: 'web' } }],
+    })
   })
 
   it('filters by label', async () => {
-    h.store.create({ ...aPod('a', { labels: { app: 'web' } }), metadata: { name: 'a', namespace: 'default', labels: { app: 'web' } } })
+    h.store.create({
+      ...aPod('a', { labels: { app: 'web' } }),
+      metadata: { name: 'a', namespace: 'default', labels: { app: 'web' } },
+    })
     h.store.create({ ...aPod('b'), metadata: { name: 'b', namespace: 'default', labels: { app: 'db' } } })
     expect((await h.run('get pods -l app=db -o name')).out).toBe('pod/b\n')
   })
@@ -76,11 +94,15 @@ describe('baton get', () => {
   it('fails with usage for an unknown type, exit 1', async () => {
     const res = await h.run('get widgets')
     expect(res.code).toBe(1)
-    expect(res.err).toMatch(/^error: the server doesn't have a resource type "widgets"\nhint: Known types: .*\nUsage:\n  baton get /)
+    expect(res.err).toMatch(
+      /^error: the server doesn't have a resource type "widgets"\nhint: Known types: .*\nUsage:\n  baton get /,
+    )
   })
 
   it('rejects an unknown output format and an unknown flag', async () => {
-    expect((await h.run('get pods -o xml')).err).toMatch(/^error: unable to match a printer suitable for the output format "xml"/)
+    expect((await h.run('get pods -o xml')).err).toMatch(
+      /^error: unable to match a printer suitable for the output format "xml"/,
+    )
     const flag = await h.run('get pods --bogus')
     expect(flag.code).toBe(1)
     expect(flag.err).toContain("unknown option '--bogus'")
@@ -110,7 +132,9 @@ describe('baton get', () => {
     const res = await running.result
     expect(res.err).toBe('')
     expect(res.code).toBe(0)
-    expect(res.out).toBe('NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    0/3     0            0           0s\nweb    3/3     3            3           15m\n')
+    expect(res.out).toBe(
+      'NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    0/3     0            0           0s\nweb    3/3     3            3           15m\n',
+    )
   })
 
   it('watches: prints rows for later changes, then stops when aborted', async () => {
@@ -124,6 +148,8 @@ describe('baton get', () => {
     abort.abort()
     const res = await running.result
     expect(res.code).toBe(0)
-    expect(res.out).toBe('NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    0/3     0            0           0s\nweb    3/3     3            3           0s\n')
+    expect(res.out).toBe(
+      'NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    0/3     0            0           0s\nweb    3/3     3            3           0s\n',
+    )
   })
 })

@@ -41,7 +41,7 @@ export const getCommand = defineCommand<GetOptions>({
     '  baton get deployments',
     '  baton get deploy web -o yaml',
     '  baton get pods -l app=web -o wide --show-labels',
-    "  baton get pods -o jsonpath='{range .items[*]}{.metadata.name}{\"\\t\"}{.status.phase}{\"\\n\"}{end}'",
+    '  baton get pods -o jsonpath=\'{range .items[*]}{.metadata.name}{"\\t"}{.status.phase}{"\\n"}{end}\'',
     '  baton get deploy -o custom-columns=NAME:.metadata.name,IMAGE:.spec.template.spec.containers[*].image',
     '  baton get pods --sort-by=.metadata.creationTimestamp --field-selector status.phase=Running',
     '  baton get all -A',
@@ -49,20 +49,36 @@ export const getCommand = defineCommand<GetOptions>({
     '  baton get componentstatuses',
   ].join('\n'),
   flags: [
-    { flags: '-o, --output <format>', description: 'Output format: json|yaml|name|wide|jsonpath=TEMPLATE|jsonpath-file=FILE|jsonpath-as-json=TEMPLATE|custom-columns=SPEC|custom-columns-file=FILE' },
+    {
+      flags: '-o, --output <format>',
+      description:
+        'Output format: json|yaml|name|wide|jsonpath=TEMPLATE|jsonpath-file=FILE|jsonpath-as-json=TEMPLATE|custom-columns=SPEC|custom-columns-file=FILE',
+    },
     { flags: '-l, --selector <selector>', description: 'Label selector to filter on, e.g. -l app=web,tier!=db' },
-    { flags: '--field-selector <selector>', description: 'Field selector to filter on (=, ==, != on any field path), e.g. --field-selector status.phase=Running' },
+    {
+      flags: '--field-selector <selector>',
+      description:
+        'Field selector to filter on (=, ==, != on any field path), e.g. --field-selector status.phase=Running',
+    },
     { flags: '-A, --all-namespaces', description: 'List the requested objects across all namespaces' },
     { flags: '-w, --watch', description: 'After listing, watch for changes' },
     { flags: '--no-headers', description: 'Print tables and custom columns without their header row' },
     { flags: '--show-labels', description: "Add a LABELS column with each object's labels" },
-    { flags: '-L, --label-columns <keys>', description: 'Add a column per label key (comma-separated or repeated), e.g. -L app,tier', repeatable: true },
+    {
+      flags: '-L, --label-columns <keys>',
+      description: 'Add a column per label key (comma-separated or repeated), e.g. -L app,tier',
+      repeatable: true,
+    },
     { flags: '--sort-by <jsonpath>', description: 'Sort by a field (a JSONPath), e.g. --sort-by=.metadata.name' },
-    { flags: '--allow-missing-template-keys <bool>', description: 'false: a jsonpath key missing from an object is an error (default true: it prints nothing)' },
+    {
+      flags: '--allow-missing-template-keys <bool>',
+      description: 'false: a jsonpath key missing from an object is an error (default true: it prints nothing)',
+    },
   ],
   complete: (args, flags, ctx) => {
     const allow = str(flags.allowMissingTemplateKeys) ?? 'true'
-    if (allow !== 'true' && allow !== 'false') throw usageError(`invalid argument "${allow}" for "--allow-missing-template-keys" flag`, 'Use true or false')
+    if (allow !== 'true' && allow !== 'false')
+      throw usageError(`invalid argument "${allow}" for "--allow-missing-template-keys" flag`, 'Use true or false')
     const template = parseTemplateOutput(flags.output, allow === 'true')
     return {
       ...(args.length === 1 && COMPONENT_STATUS_NAMES.includes(args[0]!)
@@ -83,16 +99,33 @@ export const getCommand = defineCommand<GetOptions>({
     }
   },
   validate(o) {
-    if (o.components && (o.watch || o.selector)) throw usageError('componentstatuses are computed on each read: -w and -l do not apply', 'Run `baton get componentstatuses` again')
+    if (o.components && (o.watch || o.selector))
+      throw usageError(
+        'componentstatuses are computed on each read: -w and -l do not apply',
+        'Run `baton get componentstatuses` again',
+      )
     if (o.watch && o.resources.kinds.length + new Set(o.resources.refs.map((r) => r.kind)).size > 1) {
-      throw usageError('watch is only supported on individual resources and resource collections', 'Watch one type at a time')
+      throw usageError(
+        'watch is only supported on individual resources and resource collections',
+        'Watch one type at a time',
+      )
     }
-    if ((o.selector || o.fieldSelector) && o.resources.refs.length > 0) throw usageError('name cannot be provided when a selector is specified')
+    if ((o.selector || o.fieldSelector) && o.resources.refs.length > 0)
+      throw usageError('name cannot be provided when a selector is specified')
     const table = o.template === undefined && (o.output === 'table' || o.output === 'wide')
     const format = o.template ? o.template.kind : o.output
-    if (o.showLabels && !table) throw usageError(`--show-labels option cannot be used with ${format} printer`, 'Print labels in a table (the default or -o wide), or select them with jsonpath')
-    if (o.labelColumns.length > 0 && !table) throw usageError(`--label-columns option cannot be used with ${format} printer`, 'Use -L with a table (the default or -o wide)')
-    if (o.sortBy && o.watch) throw usageError('--sort-by cannot be combined with --watch', 'Sort a listing, or watch without sorting')
+    if (o.showLabels && !table)
+      throw usageError(
+        `--show-labels option cannot be used with ${format} printer`,
+        'Print labels in a table (the default or -o wide), or select them with jsonpath',
+      )
+    if (o.labelColumns.length > 0 && !table)
+      throw usageError(
+        `--label-columns option cannot be used with ${format} printer`,
+        'Use -L with a table (the default or -o wide)',
+      )
+    if (o.sortBy && o.watch)
+      throw usageError('--sort-by cannot be combined with --watch', 'Sort a listing, or watch without sorting')
   },
   async run(o, ctx) {
     const client = ctx.client()
@@ -103,7 +136,8 @@ export const getCommand = defineCommand<GetOptions>({
     let all: AnyObject[] = []
     // -w continues from what was listed, so no change is missed or printed twice.
     let resourceVersion = '0'
-    const newer = (rv: string | undefined) => (Number(rv ?? 0) > Number(resourceVersion) ? (resourceVersion = rv ?? '0') : undefined)
+    const newer = (rv: string | undefined) =>
+      Number(rv ?? 0) > Number(resourceVersion) ? (resourceVersion = rv ?? '0') : undefined
     for (const kind of o.resources.kinds) {
       const list = await client.list(kind, {
         ...(o.allNamespaces ? {} : { namespace: o.namespace }),
@@ -122,7 +156,9 @@ export const getCommand = defineCommand<GetOptions>({
     all = groupByKind(all)
     if (o.sortBy) all = sortObjects(all, o.sortBy)
     const single = o.resources.refs.length === 1 && o.resources.kinds.length === 0
-    const structured = o.template ? printTemplate(all, o.template, single, o.noHeaders) : printObjects(all, o.output, single)
+    const structured = o.template
+      ? printTemplate(all, o.template, single, o.noHeaders)
+      : printObjects(all, o.output, single)
     if (structured !== undefined) ctx.io.out.write(structured)
     else if (all.length === 0 && !o.watch) {
       ctx.io.err.write(o.allNamespaces ? 'No resources found\n' : `No resources found in ${o.namespace} namespace.\n`)
@@ -133,7 +169,14 @@ export const getCommand = defineCommand<GetOptions>({
       const tables = runs(all).map((run) => printTable(run[0]!.kind, run, { ...tableOptions(o, ctx), withKind }))
       ctx.io.out.write(tables.join(o.noHeaders ? '' : '\n'))
     }
-    if (o.watch) await watchRows(o, ctx, o.resources.kinds[0] ?? o.resources.refs[0]!.kind, all.length > 0 || o.noHeaders || o.template !== undefined, resourceVersion)
+    if (o.watch)
+      await watchRows(
+        o,
+        ctx,
+        o.resources.kinds[0] ?? o.resources.refs[0]!.kind,
+        all.length > 0 || o.noHeaders || o.template !== undefined,
+        resourceVersion,
+      )
     return 0
   },
 })
@@ -168,9 +211,18 @@ function runs(objects: readonly AnyObject[]): AnyObject[][] {
 }
 
 /** -w: one row (or document) per change, without headers once a table has been printed. */
-async function watchRows(o: GetOptions, ctx: CliContext, kind: Kind, headerPrinted: boolean, resourceVersion: string): Promise<void> {
+async function watchRows(
+  o: GetOptions,
+  ctx: CliContext,
+  kind: Kind,
+  headerPrinted: boolean,
+  resourceVersion: string,
+): Promise<void> {
   const names = new Set(o.resources.refs.map((r) => r.name))
-  const fields = [...(o.fieldSelector ? [o.fieldSelector] : []), ...(names.size === 1 ? [`metadata.name=${[...names][0]}`] : [])]
+  const fields = [
+    ...(o.fieldSelector ? [o.fieldSelector] : []),
+    ...(names.size === 1 ? [`metadata.name=${[...names][0]}`] : []),
+  ]
   let printedHeader = headerPrinted
   const events = watchResuming(
     ctx.client(),
@@ -185,7 +237,9 @@ async function watchRows(o: GetOptions, ctx: CliContext, kind: Kind, headerPrint
   try {
     for await (const ev of events) {
       if (names.size > 0 && !names.has(ev.object.metadata.name)) continue
-      const structured = o.template ? printTemplate([ev.object], o.template, true, printedHeader) : printObjects([ev.object], o.output, true)
+      const structured = o.template
+        ? printTemplate([ev.object], o.template, true, printedHeader)
+        : printObjects([ev.object], o.output, true)
       if (structured !== undefined) {
         ctx.io.out.write(structured)
         printedHeader = true

@@ -17,7 +17,9 @@ describe('install-service', () => {
     const res = await h.run('install-service --print --port 7171 --data-dir /srv/baton')
     expect(res.code).toBe(0)
     expect(res.out).toContain('Environment=BATON_HOME=/srv/baton\n')
-    expect(res.out).toMatch(/\nExecStart=\S+ --max-semi-space-size=1 .* \S+\/src\/daemon\/main\.ts --data-dir \/srv\/baton --port 7171\n/)
+    expect(res.out).toMatch(
+      /\nExecStart=\S+ --max-semi-space-size=1 .* \S+\/src\/daemon\/main\.ts --data-dir \/srv\/baton --port 7171\n/,
+    )
     expect(res.out).toContain('KillMode=process\n')
   })
 

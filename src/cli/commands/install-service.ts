@@ -30,13 +30,17 @@ export const installServiceCommand = defineCommand<InstallServiceOptions>({
     '  baton install-service --print > baton.service',
   ].join('\n'),
   flags: [
-    { flags: '--user', description: 'A user unit in ~/.config/systemd/user (default: a system unit in /etc/systemd/system)' },
+    {
+      flags: '--user',
+      description: 'A user unit in ~/.config/systemd/user (default: a system unit in /etc/systemd/system)',
+    },
     { flags: '--print', description: 'Print the unit instead of writing it' },
     { flags: '--port <port>', description: 'The API port on 127.0.0.1', default: String(DEFAULT_API_PORT) },
   ],
   complete(_args, flags) {
     const port = Number(str(flags.port) ?? DEFAULT_API_PORT)
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError(`invalid --port "${String(flags.port)}"`, 'Use a port number between 1 and 65535')
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw usageError(`invalid --port "${String(flags.port)}"`, 'Use a port number between 1 and 65535')
     return { user: bool(flags.user), print: bool(flags.print), port }
   },
   async run(o, ctx) {
@@ -58,12 +62,16 @@ export const installServiceCommand = defineCommand<InstallServiceOptions>({
       writeFileSync(file, unit, { mode: 0o644 })
     } catch (err) {
       throw new BatonError('BATON_USAGE', `cannot write ${file}: ${(err as Error).message}`, {
-        hint: o.user ? 'Check that your home directory is writable' : 'Run it as root (sudo), or pass --user for a user unit',
+        hint: o.user
+          ? 'Check that your home directory is writable'
+          : 'Run it as root (sudo), or pass --user for a user unit',
         cause: err,
       })
     }
     const systemctl = o.user ? 'systemctl --user' : 'systemctl'
-    ctx.io.out.write(`wrote ${file}\nenable and start it with: ${systemctl} daemon-reload && ${systemctl} enable --now baton\n`)
+    ctx.io.out.write(
+      `wrote ${file}\nenable and start it with: ${systemctl} daemon-reload && ${systemctl} enable --now baton\n`,
+    )
     return 0
   },
 })

@@ -23,9 +23,13 @@ export interface JsonPatchOperation {
 const OPS = ['add', 'remove', 'replace', 'move', 'copy', 'test']
 
 function patchError(index: number, op: unknown, message: string): BatonError {
-  return new BatonError('BATON_INVALID', `the JSON patch's operation ${index} (${JSON.stringify(op)}) failed: ${message}`, {
-    hint: 'Check the path against the object with `baton get TYPE NAME -o json`; the object was not changed',
-  })
+  return new BatonError(
+    'BATON_INVALID',
+    `the JSON patch's operation ${index} (${JSON.stringify(op)}) failed: ${message}`,
+    {
+      hint: 'Check the path against the object with `baton get TYPE NAME -o json`; the object was not changed',
+    },
+  )
 }
 
 function parsePointer(pointer: string): string[] {
@@ -43,7 +47,8 @@ function arrayIndex(list: Json[], token: string, forAdd: boolean): number {
   if (forAdd && token === '-') return list.length
   if (!/^(0|[1-9]\d*)$/.test(token)) throw new Error(`"${token}" is not a list index`)
   const i = Number(token)
-  if (i > list.length || (!forAdd && i === list.length)) throw new Error(`index ${i} is out of range (the list has ${list.length} items)`)
+  if (i > list.length || (!forAdd && i === list.length))
+    throw new Error(`index ${i} is out of range (the list has ${list.length} items)`)
   return i
 }
 
@@ -93,7 +98,10 @@ function deepEqual(a: Json, b: Json): boolean {
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]))
   if (isContainer(a) && isContainer(b) && !Array.isArray(b)) {
     const ka = Object.keys(a)
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Record<string, Json>)[k], b[k]))
+    return (
+      ka.length === Object.keys(b).length &&
+      ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Record<string, Json>)[k], b[k]))
+    )
   }
   return false
 }
@@ -101,13 +109,16 @@ function deepEqual(a: Json, b: Json): boolean {
 /** `doc` with the operations applied (a new value; `doc` is not changed). */
 export function applyJsonPatch(doc: Json, operations: unknown): Json {
   if (!Array.isArray(operations)) {
-    throw new BatonError('BATON_USAGE', 'a JSON patch must be a list of operations', { hint: `e.g. -p '[{"op":"replace","path":"/spec/replicas","value":3}]'` })
+    throw new BatonError('BATON_USAGE', 'a JSON patch must be a list of operations', {
+      hint: `e.g. -p '[{"op":"replace","path":"/spec/replicas","value":3}]'`,
+    })
   }
   let out = structuredClone(doc)
   operations.forEach((raw: unknown, i) => {
     const op = raw as Partial<JsonPatchOperation>
     try {
-      if (!isContainer(op) || !OPS.includes(op.op as string)) throw new Error(`unknown operation, use one of ${OPS.join(', ')}`)
+      if (!isContainer(op) || !OPS.includes(op.op as string))
+        throw new Error(`unknown operation, use one of ${OPS.join(', ')}`)
       if (typeof op.path !== 'string') throw new Error('it has no "path"')
       const needsValue = op.op === 'add' || op.op === 'replace' || op.op === 'test'
       if (needsValue && !Object.hasOwn(op, 'value')) throw new Error('it has no "value"')
@@ -134,7 +145,8 @@ export function applyJsonPatch(doc: Json, operations: unknown): Json {
           out = add(out, op.path, structuredClone(get(out, op.from)))
           break
         case 'test':
-          if (!deepEqual(get(out, op.path), op.value)) throw new Error(`the value at "${op.path}" is not ${JSON.stringify(op.value)}`)
+          if (!deepEqual(get(out, op.path), op.value))
+            throw new Error(`the value at "${op.path}" is not ${JSON.stringify(op.value)}`)
           break
       }
     } catch (err) {

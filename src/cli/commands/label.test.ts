@@ -14,7 +14,11 @@ const annotations = () => h.store.get('Deployment', 'default', 'web')!.metadata.
 
 describe('baton label', () => {
   it('adds a label', async () => {
-    expect(await h.run('label deployment web tier=front')).toEqual({ code: 0, err: '', out: 'deployment.apps/web labeled\n' })
+    expect(await h.run('label deployment web tier=front')).toEqual({
+      code: 0,
+      err: '',
+      out: 'deployment.apps/web labeled\n',
+    })
     expect(labels()).toEqual({ app: 'web', tier: 'front' })
   })
 
@@ -35,8 +39,12 @@ describe('baton label', () => {
     expect((await h.run('label deploy web tier-')).out).toBe('deployment.apps/web unlabeled\n')
     expect(labels()).toEqual({ app: 'web' })
     expect((await h.run('label deploy web app=web --overwrite')).out).toBe('deployment.apps/web not labeled\n')
-    expect((await h.run('label deploy web app=web')).err).toMatch(/^error: 'app' already has a value \(web\), and --overwrite is false\n/)
-    expect((await h.run('label deploy web gone-')).out).toBe('label "gone" not found.\ndeployment.apps/web not labeled\n')
+    expect((await h.run('label deploy web app=web')).err).toMatch(
+      /^error: 'app' already has a value \(web\), and --overwrite is false\n/,
+    )
+    expect((await h.run('label deploy web gone-')).out).toBe(
+      'label "gone" not found.\ndeployment.apps/web not labeled\n',
+    )
   })
 
   it('lists labels with --list, after the changes given with it', async () => {
@@ -56,7 +64,9 @@ describe('baton label', () => {
   it('refuses an invalid label value before sending it, and the server refuses an invalid key with the field', async () => {
     const value = await h.run('label deploy web tier=not/valid')
     expect(value.code).toBe(1)
-    expect(value.err).toMatch(/^error: invalid label value: "tier=not\/valid": a valid label must be an empty string or consist of/)
+    expect(value.err).toMatch(
+      /^error: invalid label value: "tier=not\/valid": a valid label must be an empty string or consist of/,
+    )
     const key = await h.run('label deploy web bad_key_=x')
     expect(key.code).toBe(1)
     expect(key.err).toMatch(/^Error from server \(Invalid\): The Deployment "web" is invalid\n\* metadata\.labels: /)
@@ -68,7 +78,9 @@ describe('baton label', () => {
     const res = await h.run('label deploy web tier=front --resource-version=999')
     expect(res.code).toBe(1)
     expect(res.err).toContain(`the object has been modified`)
-    expect((await h.run(`label deploy web tier=front --resource-version=${rv}`)).out).toBe('deployment.apps/web labeled\n')
+    expect((await h.run(`label deploy web tier=front --resource-version=${rv}`)).out).toBe(
+      'deployment.apps/web labeled\n',
+    )
   })
 
   it.each([
@@ -85,19 +97,27 @@ describe('baton label', () => {
 
 describe('baton annotate', () => {
   it('adds, refuses a changed value without --overwrite, overwrites, removes', async () => {
-    expect(await h.run("annotate deployment web owner=team-a 'note=two words'")).toEqual({ code: 0, err: '', out: 'deployment.apps/web annotated\n' })
+    expect(await h.run("annotate deployment web owner=team-a 'note=two words'")).toEqual({
+      code: 0,
+      err: '',
+      out: 'deployment.apps/web annotated\n',
+    })
     expect(annotations()).toEqual({ owner: 'team-a', note: 'two words' })
     const clash = await h.run('annotate deploy/web owner=team-b')
     expect(clash.code).toBe(1)
-    expect(clash.err).toMatch(/^error: --overwrite is false but found the following declared annotation\(s\): 'owner' already has a value \(team-a\)\n/)
+    expect(clash.err).toMatch(
+      /^error: --overwrite is false but found the following declared annotation\(s\): 'owner' already has a value \(team-a\)\n/,
+    )
     expect((await h.run('annotate deploy/web owner=team-b --overwrite')).out).toBe('deployment.apps/web annotated\n')
     expect((await h.run('annotate deploy/web owner- note-')).out).toBe('deployment.apps/web annotated\n')
     expect(annotations()).toBeUndefined()
   })
 
   it('allows the same value and always the change-cause; lists every clash', async () => {
-    await h.run("annotate deploy web a=1 b=2 kubernetes.io/change-cause=first")
-    expect((await h.run('annotate deploy web a=1 kubernetes.io/change-cause=second')).out).toBe('deployment.apps/web annotated\n')
+    await h.run('annotate deploy web a=1 b=2 kubernetes.io/change-cause=first')
+    expect((await h.run('annotate deploy web a=1 kubernetes.io/change-cause=second')).out).toBe(
+      'deployment.apps/web annotated\n',
+    )
     expect(annotations()).toEqual({ a: '1', b: '2', 'kubernetes.io/change-cause': 'second' })
     expect((await h.run('annotate deploy web a=9 b=9')).err).toMatch(
       /^error: --overwrite is false but found the following declared annotation\(s\): 'a' already has a value \(1\); 'b' already has a value \(2\)\n/,

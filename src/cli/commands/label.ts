@@ -7,7 +7,14 @@
  */
 import { qualifiedSingular } from '../../api/resources.ts'
 import { bool, defineCommand, str, usageError } from '../command.ts'
-import { applyMapChanges, checkResourceVersion, type MapChanges, resolveTargets, sameMap, splitChangeArgs } from './metadata-map.ts'
+import {
+  applyMapChanges,
+  checkResourceVersion,
+  type MapChanges,
+  resolveTargets,
+  sameMap,
+  splitChangeArgs,
+} from './metadata-map.ts'
 import { updateWithRetry } from './mutate.ts'
 
 export interface LabelOptions {
@@ -24,7 +31,8 @@ export const labelCommand = defineCommand<LabelOptions>({
   path: ['label'],
   summary: 'Update the labels on a resource',
   args: '[args...]',
-  usage: '[--overwrite] (TYPE NAME | TYPE/NAME | TYPE (-l SELECTOR | --all)) KEY_1=VAL_1 ... KEY_N=VAL_N | KEY- [flags]',
+  usage:
+    '[--overwrite] (TYPE NAME | TYPE/NAME | TYPE (-l SELECTOR | --all)) KEY_1=VAL_1 ... KEY_N=VAL_N | KEY- [flags]',
   examples: [
     '  baton label deployment web tier=front',
     '  baton label deploy/web tier=back --overwrite',
@@ -37,12 +45,16 @@ export const labelCommand = defineCommand<LabelOptions>({
     { flags: '--list', description: "Print the object's labels, one KEY=VALUE a line" },
     { flags: '-l, --selector <selector>', description: 'Label every object of the type that matches this selector' },
     { flags: '--all', description: 'Label every object of the type in the namespace' },
-    { flags: '--resource-version <version>', description: 'Only if the object is still at this resourceVersion (else a conflict)' },
+    {
+      flags: '--resource-version <version>',
+      description: 'Only if the object is still at this resourceVersion (else a conflict)',
+    },
   ],
   complete(args, flags) {
     const { resources, changes } = splitChangeArgs(args, 'label')
     const list = bool(flags.list)
-    if (!list && changes.set.length === 0 && changes.remove.length === 0) throw usageError('at least one label update is required', 'e.g. baton label deployment web tier=front')
+    if (!list && changes.set.length === 0 && changes.remove.length === 0)
+      throw usageError('at least one label update is required', 'e.g. baton label deployment web tier=front')
     return {
       resources,
       changes,
@@ -54,8 +66,13 @@ export const labelCommand = defineCommand<LabelOptions>({
     }
   },
   async run(o, ctx) {
-    const targets = await resolveTargets(o.resources, { ...(o.selector ? { selector: o.selector } : {}), all: o.all, verb: 'label' }, ctx)
-    if (o.resourceVersion && targets.length > 1) throw usageError('--resource-version may only be used with a single resource')
+    const targets = await resolveTargets(
+      o.resources,
+      { ...(o.selector ? { selector: o.selector } : {}), all: o.all, verb: 'label' },
+      ctx,
+    )
+    if (o.resourceVersion && targets.length > 1)
+      throw usageError('--resource-version may only be used with a single resource')
     for (const t of targets) {
       const name = `${qualifiedSingular(t.kind)}/${t.name}`
       if (o.list && o.changes.set.length === 0 && o.changes.remove.length === 0) {
@@ -89,7 +106,8 @@ export const labelCommand = defineCommand<LabelOptions>({
         for (const k of Object.keys(labels).sort()) ctx.io.out.write(`${k}=${labels[k]}\n`)
         continue
       }
-      const onlyRemoved = changed && Object.keys(obj.metadata.labels ?? {}).length < Object.keys(before ?? {}).length && !o.overwrite
+      const onlyRemoved =
+        changed && Object.keys(obj.metadata.labels ?? {}).length < Object.keys(before ?? {}).length && !o.overwrite
       ctx.io.out.write(`${name} ${!changed ? 'not labeled' : onlyRemoved ? 'unlabeled' : 'labeled'}\n`)
     }
     return 0

@@ -8,7 +8,10 @@ import { createHarness, type Harness } from '../testing/harness.ts'
 const LINES = ['one', 'two', 'three', 'four']
 const logs: LogSource = {
   async *read(_ns, pod, container, opts) {
-    const all = LINES.map((text, i) => ({ time: ts(i * 10_000).replace('Z', '.000000000Z'), text: `${pod}/${container} ${text}` }))
+    const all = LINES.map((text, i) => ({
+      time: ts(i * 10_000).replace('Z', '.000000000Z'),
+      text: `${pod}/${container} ${text}`,
+    }))
     const shown = opts.tail === undefined ? all : all.slice(-opts.tail || all.length)
     for (const l of opts.tail === 0 ? [] : shown) yield opts.timestamps ? `${l.time} ${l.text}` : l.text
   },
@@ -30,20 +33,28 @@ function seed(): void {
 describe('logs -l, --prefix, --all-containers, --since', () => {
   it('-l prints every matching pod, the last 10 lines of each by default', async () => {
     seed()
-    expect(await h.run('logs -l app=web --tail=1')).toEqual({ code: 0, err: '', out: 'web-1/web four\nweb-2/web four\n' })
+    expect(await h.run('logs -l app=web --tail=1')).toEqual({
+      code: 0,
+      err: '',
+      out: 'web-1/web four\nweb-2/web four\n',
+    })
     expect((await h.run('logs -l app=web')).out.split('\n').filter(Boolean)).toHaveLength(8)
   })
 
   it('--prefix names pod and container; --all-containers takes each container of the spec', async () => {
     seed()
-    expect((await h.run('logs web-1 --all-containers --prefix --tail=1')).out).toBe('[pod/web-1/web] web-1/web four\n[pod/web-1/side] web-1/side four\n')
+    expect((await h.run('logs web-1 --all-containers --prefix --tail=1')).out).toBe(
+      '[pod/web-1/web] web-1/web four\n[pod/web-1/side] web-1/side four\n',
+    )
     expect((await h.run('logs deploy/nope --prefix')).err).toMatch(/^Error from server \(NotFound\)/)
   })
 
   it('--since keeps the lines of the last span, without timestamps unless asked', async () => {
     seed()
     expect((await h.run('logs web-2 --since=15s')).out).toBe('web-2/web three\nweb-2/web four\n')
-    expect((await h.run('logs web-2 --since=15s --timestamps')).out).toBe(`${ts(20_000).replace('Z', '.000000000Z')} web-2/web three\n${ts(30_000).replace('Z', '.000000000Z')} web-2/web four\n`)
+    expect((await h.run('logs web-2 --since=15s --timestamps')).out).toBe(
+      `${ts(20_000).replace('Z', '.000000000Z')} web-2/web three\n${ts(30_000).replace('Z', '.000000000Z')} web-2/web four\n`,
+    )
     expect((await h.run('logs web-2 --since=1m --tail=1')).out).toBe('web-2/web four\n')
   })
 
@@ -51,7 +62,9 @@ describe('logs -l, --prefix, --all-containers, --since', () => {
     seed()
     const res = await h.run('logs -l app=web --all-containers -f --max-log-requests=2')
     expect(res.code).toBe(1)
-    expect(res.err).toMatch(/^error: you are attempting to follow 3 log streams, but maximum allowed concurrency is 2, use --max-log-requests to increase the limit\n/)
+    expect(res.err).toMatch(
+      /^error: you are attempting to follow 3 log streams, but maximum allowed concurrency is 2, use --max-log-requests to increase the limit\n/,
+    )
   })
 
   it.each([

@@ -32,7 +32,9 @@ interface Stream {
 
 function streamsOf(pods: readonly Pod[], o: ManyLogsOptions): Stream[] {
   return pods.flatMap((p) => {
-    const names = o.allContainers ? p.spec.containers.map((c) => c.name) : [o.container ?? p.spec.containers[0]?.name ?? '']
+    const names = o.allContainers
+      ? p.spec.containers.map((c) => c.name)
+      : [o.container ?? p.spec.containers[0]?.name ?? '']
     return names.map((container) => ({ pod: p.metadata.name, container }))
   })
 }

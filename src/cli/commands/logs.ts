@@ -34,17 +34,30 @@ function rank(p: Pod): number {
   return (Number(ready) > 0 ? 2 : 0) + (p.status?.phase === 'Running' ? 1 : 0)
 }
 
-async function pickPod(client: ApiClient, target: ResourceRef, namespace: string, err: (s: string) => void): Promise<string> {
+async function pickPod(
+  client: ApiClient,
+  target: ResourceRef,
+  namespace: string,
+  err: (s: string) => void,
+): Promise<string> {
   if (target.kind === 'Pod') return target.name
   if (target.kind !== 'Deployment' && target.kind !== 'ReplicaSet' && target.kind !== 'StatefulSet') {
-    throw usageError(`cannot get logs from ${target.kind.toLowerCase()}s`, 'Name a pod, or a deployment, replicaset or statefulset')
+    throw usageError(
+      `cannot get logs from ${target.kind.toLowerCase()}s`,
+      'Name a pod, or a deployment, replicaset or statefulset',
+    )
   }
   const owner = (await client.get(target.kind, namespace, target.name)) as Deployment | ReplicaSet | StatefulSet
   const pods = (await client.list('Pod', { namespace, labelSelector: selectorToString(owner.spec.selector) })).items
   if (pods.length === 0) {
-    throw new BatonError('BATON_NOT_FOUND', `no pods found for ${target.kind.toLowerCase()} "${target.name}"`, { hint: 'Check its pods with `baton get pods`' })
+    throw new BatonError('BATON_NOT_FOUND', `no pods found for ${target.kind.toLowerCase()} "${target.name}"`, {
+      hint: 'Check its pods with `baton get pods`',
+    })
   }
-  const best = [...pods].sort((a, b) => rank(b) - rank(a) || (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''))[0]!
+  const best = [...pods].sort(
+    (a, b) =>
+      rank(b) - rank(a) || (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''),
+  )[0]!
   if (pods.length > 1) err(`Found ${pods.length} pods, using pod/${best.metadata.name}\n`)
   return best.metadata.name
 }
@@ -54,7 +67,11 @@ export const logsCommand = defineCommand<LogsOptions>({
   summary: 'Print the logs for a container in a pod',
   args: '[target...]',
   usage: '[-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [flags]',
-  examples: ['  baton logs web-5d8f9c7b6-x2x7k', '  baton logs deployment/web -f --tail=20', '  baton logs web-5d8f9c7b6-x2x7k -c sidecar -p'].join('\n'),
+  examples: [
+    '  baton logs web-5d8f9c7b6-x2x7k',
+    '  baton logs deployment/web -f --tail=20',
+    '  baton logs web-5d8f9c7b6-x2x7k -c sidecar -p',
+  ].join('\n'),
   flags: [
     { flags: '-c, --container <name>', description: 'Print the logs of this container' },
     { flags: '-f, --follow', description: 'Specify if the logs should be streamed' },
@@ -65,7 +82,10 @@ export const logsCommand = defineCommand<LogsOptions>({
     { flags: '--all-containers', description: 'The logs of every container of the pod(s)' },
     { flags: '--prefix', description: 'Start each line with [pod/NAME/CONTAINER]' },
     { flags: '--since <duration>', description: 'Only lines newer than this, e.g. 5s, 2m, 1h' },
-    { flags: '--max-log-requests <n>', description: 'At most this many streams followed at once with -f and -l (default 5)' },
+    {
+      flags: '--max-log-requests <n>',
+      description: 'At most this many streams followed at once with -f and -l (default 5)',
+    },
   ],
   complete(args, flags, ctx) {
     const selector = str(flags.selector)
@@ -79,13 +99,26 @@ export const logsCommand = defineCommand<LogsOptions>({
     const isMany = selector !== undefined || many.allContainers || many.prefix || since !== undefined
     if (selector !== undefined) {
       if (args.length > 0) throw usageError('only a selector (-l) or a POD/TYPE/NAME may be given, not both')
-      if (str(flags.container) && many.allContainers) throw usageError('--container cannot be combined with --all-containers')
+      if (str(flags.container) && many.allContainers)
+        throw usageError('--container cannot be combined with --all-containers')
       const tail = flags.tail === undefined ? 10 : Number(flags.tail)
       if (!Number.isInteger(tail) || tail < -1) throw usageError('--tail must be an integer >= -1')
-      return { selector, many, ...(str(flags.container) ? { container: str(flags.container)! } : {}), follow: bool(flags.follow), previous: bool(flags.previous), ...(tail >= 0 ? { tail } : {}), timestamps: bool(flags.timestamps), namespace: ctx.namespace }
+      return {
+        selector,
+        many,
+        ...(str(flags.container) ? { container: str(flags.container)! } : {}),
+        follow: bool(flags.follow),
+        previous: bool(flags.previous),
+        ...(tail >= 0 ? { tail } : {}),
+        timestamps: bool(flags.timestamps),
+        namespace: ctx.namespace,
+      }
     }
     if (args.length === 0) throw usageError('expected POD or TYPE/NAME', 'e.g. baton logs deployment/web')
-    const { refs } = args.length === 1 && !args[0]!.includes('/') ? { refs: [{ kind: 'Pod' as const, name: args[0]! }] } : parseResourceArgs(args)
+    const { refs } =
+      args.length === 1 && !args[0]!.includes('/')
+        ? { refs: [{ kind: 'Pod' as const, name: args[0]! }] }
+        : parseResourceArgs(args)
     if (refs.length !== 1) throw usageError('expected exactly one POD or TYPE/NAME')
     const tail = Number(flags.tail ?? -1)
     if (!Number.isInteger(tail) || tail < -1) throw usageError('--tail must be an integer >= -1')
@@ -107,9 +140,27 @@ export const logsCommand = defineCommand<LogsOptions>({
     if (o.many) {
       const pods = o.selector
         ? (await client.list('Pod', { namespace: o.namespace, labelSelector: o.selector })).items
-        : [await client.get('Pod', o.namespace, await pickPod(client, o.target!, o.namespace, (s) => ctx.io.err.write(s)))]
+        : [
+            await client.get(
+              'Pod',
+              o.namespace,
+              await pickPod(client, o.target!, o.namespace, (s) => ctx.io.err.write(s)),
+            ),
+          ]
       if (pods.length === 0) ctx.io.err.write(`No resources found in ${o.namespace} namespace.\n`)
-      await printManyLogs(pods, { ...o.many, ...(o.container ? { container: o.container } : {}), ...(o.tail !== undefined ? { tail: o.tail } : {}), follow: o.follow, previous: o.previous, timestamps: o.timestamps, namespace: o.namespace }, ctx)
+      await printManyLogs(
+        pods,
+        {
+          ...o.many,
+          ...(o.container ? { container: o.container } : {}),
+          ...(o.tail !== undefined ? { tail: o.tail } : {}),
+          follow: o.follow,
+          previous: o.previous,
+          timestamps: o.timestamps,
+          namespace: o.namespace,
+        },
+        ctx,
+      )
       return 0
     }
     const pod = await pickPod(client, o.target!, o.namespace, (s) => ctx.io.err.write(s))

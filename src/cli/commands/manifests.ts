@@ -21,12 +21,17 @@ export function filenames(flags: Record<string, unknown>): string[] {
  * @param use 'send' (apply, create): every object is checked as checkManifest does; 'name'
  *   (delete): only its kind, since only its kind and name are sent.
  */
-export async function readManifests(files: readonly string[], ctx: CliContext, use: 'send' | 'name' = 'send'): Promise<AnyObject[]> {
-  if (files.length === 0) throw usageError('must specify one of -f and -k', 'e.g. baton apply -f deploy.yaml (or -f - for standard input)')
+export async function readManifests(
+  files: readonly string[],
+  ctx: CliContext,
+  use: 'send' | 'name' = 'send',
+): Promise<AnyObject[]> {
+  if (files.length === 0)
+    throw usageError('must specify one of -f and -k', 'e.g. baton apply -f deploy.yaml (or -f - for standard input)')
   const objects: AnyObject[] = []
   for (const file of files) {
     for (const obj of await loadManifests(file, () => ctx.io.readStdin())) {
-      const o = use === 'send' ? checkManifest(obj as AnyObject) : obj as AnyObject
+      const o = use === 'send' ? checkManifest(obj as AnyObject) : (obj as AnyObject)
       if (use === 'name') assertServedKind(o)
       o.metadata = { ...o.metadata }
       const own = o.metadata.namespace
@@ -56,7 +61,11 @@ export function checkManifest(o: AnyObject): AnyObject {
   const bad = nonFiniteFields(o)
   if (bad.length > 0) {
     const name = typeof o.metadata?.name === 'string' ? o.metadata.name : ''
-    throw invalidObjectError(kind, name, bad.map((e) => ({ ...e, hint: 'Write the number out (YAML .nan and .inf are not numbers Kubernetes accepts)' })))
+    throw invalidObjectError(
+      kind,
+      name,
+      bad.map((e) => ({ ...e, hint: 'Write the number out (YAML .nan and .inf are not numbers Kubernetes accepts)' })),
+    )
   }
   return o
 }

@@ -23,16 +23,32 @@ describe('describe', () => {
     const d = aDeployment('web')
     delete d.metadata.uid
     const created = h.store.create(d)
-    h.store.create(anEvent({ kind: 'Deployment', name: 'web', uid: created.metadata.uid! }, 'ScalingReplicaSet', 'Scaled up replica set web-abc to 3', 0))
-    const stale = anEvent({ kind: 'Deployment', name: 'web', uid: 'an-earlier-web' }, 'ScalingReplicaSet', 'from a deleted namesake', 0)
+    h.store.create(
+      anEvent(
+        { kind: 'Deployment', name: 'web', uid: created.metadata.uid! },
+        'ScalingReplicaSet',
+        'Scaled up replica set web-abc to 3',
+        0,
+      ),
+    )
+    const stale = anEvent(
+      { kind: 'Deployment', name: 'web', uid: 'an-earlier-web' },
+      'ScalingReplicaSet',
+      'from a deleted namesake',
+      0,
+    )
     h.store.create({ ...stale, metadata: { ...stale.metadata, name: 'web.stale' } })
     h.clock.advance(30_000)
     const res = await h.run('describe deployment web')
     expect(res.code).toBe(0)
     expect(res.out).toMatch(/^Name:                   web\nNamespace:              default\n/)
     // No Conditions section yet, so the Volumes/ReplicaSets lines share one column block, as in Go's tabwriter.
-    expect(res.out).toContain('\nOldReplicaSets:   <none>\nNewReplicaSet:    <none>\nEvents:\n  Type    Reason             Age   From                   Message\n')
-    expect(res.out).toContain('  Normal  ScalingReplicaSet  30s   deployment-controller  Scaled up replica set web-abc to 3\n')
+    expect(res.out).toContain(
+      '\nOldReplicaSets:   <none>\nNewReplicaSet:    <none>\nEvents:\n  Type    Reason             Age   From                   Message\n',
+    )
+    expect(res.out).toContain(
+      '  Normal  ScalingReplicaSet  30s   deployment-controller  Scaled up replica set web-abc to 3\n',
+    )
     expect(res.out).not.toContain('namesake')
   })
 
@@ -56,7 +72,11 @@ describe('logs', () => {
     const pod = aPod('web-abc-1')
     delete pod.metadata.uid
     h.store.create(pod)
-    expect(await h.run('logs web-abc-1 --tail=5 -f')).toEqual({ code: 0, err: '', out: 'web-abc-1/web tail=5 follow=true\n' })
+    expect(await h.run('logs web-abc-1 --tail=5 -f')).toEqual({
+      code: 0,
+      err: '',
+      out: 'web-abc-1/web tail=5 follow=true\n',
+    })
     const d = aDeployment('web')
     delete d.metadata.uid
     h.store.create(d)
@@ -65,7 +85,7 @@ describe('logs', () => {
 })
 
 describe('logs -f on a quiet log', () => {
-  it('keeps following after Node\'s fetch cuts the silent stream (5 minutes), printing each line once', async () => {
+  it("keeps following after Node's fetch cuts the silent stream (5 minutes), printing each line once", async () => {
     const written: string[] = ['one']
     let wake: () => void = () => {}
     let requests = 0
@@ -83,7 +103,16 @@ describe('logs -f on a quiet log', () => {
       },
     }
     const clock = new FakeClock(T0)
-    h = createHarness({ logs }, clock, { wrapFetch: (f) => cutIdleWatches(f, clock, 300_000, () => {}, (url) => url.pathname.endsWith('/log')) })
+    h = createHarness({ logs }, clock, {
+      wrapFetch: (f) =>
+        cutIdleWatches(
+          f,
+          clock,
+          300_000,
+          () => {},
+          (url) => url.pathname.endsWith('/log'),
+        ),
+    })
     const pod = aPod('web-abc-1')
     delete pod.metadata.uid
     h.store.create(pod)
@@ -110,7 +139,7 @@ describe('logs --previous', () => {
     },
   }
 
-  it('exits 1 with kubectl\'s message when the container never terminated', async () => {
+  it("exits 1 with kubectl's message when the container never terminated", async () => {
     h = createHarness({ logs })
     const pod = aPod('web-abc-1')
     delete pod.metadata.uid
@@ -118,7 +147,9 @@ describe('logs --previous', () => {
     const res = await h.run('logs web-abc-1 -p')
     expect(res.code).toBe(1)
     expect(res.out).toBe('')
-    expect(res.err).toMatch(/^Error from server \(BadRequest\): previous terminated container "web" in pod "web-abc-1" not found\n/)
+    expect(res.err).toMatch(
+      /^Error from server \(BadRequest\): previous terminated container "web" in pod "web-abc-1" not found\n/,
+    )
   })
 
   it('prints the previous instance once the container has restarted', async () => {
@@ -130,7 +161,14 @@ describe('logs --previous', () => {
     status.containerStatuses = (status.containerStatuses ?? []).map((cs) => ({
       ...cs,
       restartCount: 1,
-      lastState: { terminated: { exitCode: 137, reason: 'Error', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:05Z' } },
+      lastState: {
+        terminated: {
+          exitCode: 137,
+          reason: 'Error',
+          startedAt: '2026-01-01T00:00:00Z',
+          finishedAt: '2026-01-01T00:00:05Z',
+        },
+      },
     }))
     expect(status.containerStatuses).toHaveLength(1)
     h.store.updateStatus({ ...created, status })
@@ -146,7 +184,13 @@ describe('push', () => {
         async push(ref, source, opts) {
           const { statSync } = await import('node:fs')
           pushed.push({ ref, force: opts?.force === true, bytes: statSync(source).size })
-          return { name: 'web', tag: 'v2', digest: 'sha256:feed', size: 42, created: '2026-01-01T00:00:00Z' } satisfies ArtifactInfo
+          return {
+            name: 'web',
+            tag: 'v2',
+            digest: 'sha256:feed',
+            size: 42,
+            created: '2026-01-01T00:00:00Z',
+          } satisfies ArtifactInfo
         },
         resolve: () => undefined,
         checkout: async () => {},
@@ -156,7 +200,11 @@ describe('push', () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-push-test-'))
     dirs.push(dir)
     writeFileSync(join(dir, 'server.js'), 'console.log("v2")\n')
-    expect(await h.run(`push web:v2 ${dir} --force`)).toEqual({ code: 0, err: '', out: 'web:v2 pushed (digest sha256:feed, 42 bytes)\n' })
+    expect(await h.run(`push web:v2 ${dir} --force`)).toEqual({
+      code: 0,
+      err: '',
+      out: 'web:v2 pushed (digest sha256:feed, 42 bytes)\n',
+    })
     expect(pushed).toHaveLength(1)
     expect(pushed[0]).toMatchObject({ ref: 'web:v2', force: true })
     expect(pushed[0]!.bytes).toBeGreaterThan(20)
@@ -169,7 +217,11 @@ describe('push', () => {
 describe('version, completion, down', () => {
   it('prints client and server versions', async () => {
     h = createHarness()
-    expect(await h.run('version')).toEqual({ code: 0, err: '', out: 'Client Version: v0.1.0\nServer Version: v0.0.0-test\n' })
+    expect(await h.run('version')).toEqual({
+      code: 0,
+      err: '',
+      out: 'Client Version: v0.1.0\nServer Version: v0.0.0-test\n',
+    })
   })
 
   it('prints a bash completion script listing the verbs, and refuses other shells', async () => {
@@ -186,7 +238,9 @@ describe('version, completion, down', () => {
     h = createHarness()
     const res = await h.run('down')
     expect(res.code).toBe(1)
-    expect(res.err).toBe('error: no Baton daemon is running for /nonexistent-baton-home\nhint: start it with: baton up -d\n')
+    expect(res.err).toBe(
+      'error: no Baton daemon is running for /nonexistent-baton-home\nhint: start it with: baton up -d\n',
+    )
   })
 })
 
@@ -217,17 +271,26 @@ describe('verify', () => {
     withV1Server(async (port) => {
       const res = await h!.run(`verify http://127.0.0.1:${port}/ --rate 50 --duration 3s --connections 4 -o json`)
       expect(res.code).toBe(0)
-      const report = JSON.parse(res.out) as { failed: number; midAnswer: number; ok: number; concurrency: number; versions: Record<string, number> }
+      const report = JSON.parse(res.out) as {
+        failed: number
+        midAnswer: number
+        ok: number
+        concurrency: number
+        versions: Record<string, number>
+      }
       expect(report).toMatchObject({ failed: 0, midAnswer: 0, concurrency: 4, versions: { v1: report.ok } })
     }))
 })
 
 describe('up bounds', () => {
-  it.each(['--max-pods=0', '--max-replicas=-1', '--max-request-body-bytes=3Mi', '--max-artifact-entries=1.5'])('refuses %s before starting a daemon', async (flag) => {
-    h = createHarness()
-    const res = await h.run(`up -d ${flag}`)
-    expect(res.code).toBe(1)
-    expect(res.err).toMatch(/flag: must be a positive integer/)
-    expect(res.err).toContain(flag.split('=')[0])
-  })
+  it.each(['--max-pods=0', '--max-replicas=-1', '--max-request-body-bytes=3Mi', '--max-artifact-entries=1.5'])(
+    'refuses %s before starting a daemon',
+    async (flag) => {
+      h = createHarness()
+      const res = await h.run(`up -d ${flag}`)
+      expect(res.code).toBe(1)
+      expect(res.err).toMatch(/flag: must be a positive integer/)
+      expect(res.err).toContain(flag.split('=')[0])
+    },
+  )
 })

@@ -23,11 +23,14 @@ export async function updateWithRetry<K extends Kind>(
   change: (obj: KindMap[K]) => boolean | void,
   opts: { retryConflicts?: boolean } = {},
 ): Promise<{ obj: KindMap[K]; changed: boolean }> {
-  return retryOnConflict(async () => {
-    const obj = await client.get(kind, namespace, name)
-    if (change(obj) === false) return { obj, changed: false }
-    return { obj: await client.update(obj), changed: true }
-  }, opts.retryConflicts === false ? 1 : undefined)
+  return retryOnConflict(
+    async () => {
+      const obj = await client.get(kind, namespace, name)
+      if (change(obj) === false) return { obj, changed: false }
+      return { obj: await client.update(obj), changed: true }
+    },
+    opts.retryConflicts === false ? 1 : undefined,
+  )
 }
 
 /** kubectl's --record value: the command line, with --record spelled out as --record=true. */
@@ -36,6 +39,10 @@ export function changeCause(ctx: CliContext): string {
   return ['baton', ...args].join(' ')
 }
 
-export function recordChangeCause(meta: { annotations?: Record<string, string> }, ctx: CliContext, record: boolean): void {
+export function recordChangeCause(
+  meta: { annotations?: Record<string, string> },
+  ctx: CliContext,
+  record: boolean,
+): void {
   if (record) meta.annotations = { ...meta.annotations, [CHANGE_CAUSE_ANNOTATION]: changeCause(ctx) }
 }

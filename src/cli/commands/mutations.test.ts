@@ -50,9 +50,14 @@ describe('apply', () => {
       out: 'deployment.apps/web created\nservice/web created\n',
     })
     const annotation = web().metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']
-    expect(JSON.parse(annotation!)).toMatchObject({ kind: 'Deployment', metadata: { name: 'web', namespace: 'default' } })
+    expect(JSON.parse(annotation!)).toMatchObject({
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+    })
     expect((await h.run('apply -f -', { stdin: webYaml() })).out).toBe('deployment.apps/web unchanged\n')
-    expect((await h.run('apply -f -', { stdin: webYaml({ image: 'web:v2' }) })).out).toBe('deployment.apps/web configured\n')
+    expect((await h.run('apply -f -', { stdin: webYaml({ image: 'web:v2' }) })).out).toBe(
+      'deployment.apps/web configured\n',
+    )
     expect(web().spec.template.spec.containers[0]!.image).toBe('web:v2')
   })
 
@@ -70,8 +75,12 @@ describe('apply', () => {
     expect((await h.run('apply -f -', { stdin: webYaml({ replicas: '  replicas: 4\n' }) })).err).toBe('')
     const rollout = await h.run('apply -f -', { stdin: webYaml({ replicas: '  replicas: 4\n', image: 'web:v2' }) })
     expect(rollout).toMatchObject({ code: 0, out: 'deployment.apps/web configured\n' })
-    expect(rollout.err).toMatch(/^Warning: deployment\.apps\/web: minReadySeconds is 0: .* Set spec\.minReadySeconds \(e\.g\. 10\) .*\n$/)
-    const guarded = await h.run('apply -f -', { stdin: webYaml({ replicas: '  replicas: 4\n', image: 'web:v3', extra: '  minReadySeconds: 10\n' }) })
+    expect(rollout.err).toMatch(
+      /^Warning: deployment\.apps\/web: minReadySeconds is 0: .* Set spec\.minReadySeconds \(e\.g\. 10\) .*\n$/,
+    )
+    const guarded = await h.run('apply -f -', {
+      stdin: webYaml({ replicas: '  replicas: 4\n', image: 'web:v3', extra: '  minReadySeconds: 10\n' }),
+    })
     expect(guarded).toMatchObject({ code: 0, err: '' })
   })
 
@@ -101,9 +110,21 @@ describe('apply', () => {
   })
 
   it.each([
-    { name: 'replicas: .nan', replicas: '  replicas: .nan\n', says: 'spec.replicas: Invalid value: NaN: must be a finite number' },
-    { name: 'replicas: .inf', replicas: '  replicas: .inf\n', says: 'spec.replicas: Invalid value: Infinity: must be a finite number' },
-    { name: 'replicas: -.inf', replicas: '  replicas: -.inf\n', says: 'spec.replicas: Invalid value: -Infinity: must be a finite number' },
+    {
+      name: 'replicas: .nan',
+      replicas: '  replicas: .nan\n',
+      says: 'spec.replicas: Invalid value: NaN: must be a finite number',
+    },
+    {
+      name: 'replicas: .inf',
+      replicas: '  replicas: .inf\n',
+      says: 'spec.replicas: Invalid value: Infinity: must be a finite number',
+    },
+    {
+      name: 'replicas: -.inf',
+      replicas: '  replicas: -.inf\n',
+      says: 'spec.replicas: Invalid value: -Infinity: must be a finite number',
+    },
   ])('refuses $name instead of sending it as null (1 replica), storing nothing', async ({ replicas, says }) => {
     const res = await h.run('apply -f -', { stdin: `${svcYaml}---\n${webYaml({ replicas })}` })
     expect(res.code).toBe(1)
@@ -121,10 +142,22 @@ describe('apply', () => {
   })
 
   it.each([
-    { name: 'DaemonSet', head: 'apiVersion: apps/v1\nkind: DaemonSet', says: 'no matches for kind "DaemonSet" in version "apps/v1"' },
-    { name: 'Ingress', head: 'apiVersion: networking.k8s.io/v1\nkind: Ingress', says: 'no matches for kind "Ingress" in version "networking.k8s.io/v1"' },
+    {
+      name: 'DaemonSet',
+      head: 'apiVersion: apps/v1\nkind: DaemonSet',
+      says: 'no matches for kind "DaemonSet" in version "apps/v1"',
+    },
+    {
+      name: 'Ingress',
+      head: 'apiVersion: networking.k8s.io/v1\nkind: Ingress',
+      says: 'no matches for kind "Ingress" in version "networking.k8s.io/v1"',
+    },
     { name: 'Job', head: 'apiVersion: batch/v1\nkind: Job', says: 'no matches for kind "Job" in version "batch/v1"' },
-    { name: 'a Deployment without apiVersion', head: 'kind: Deployment', says: 'no matches for kind "Deployment" in version ""' },
+    {
+      name: 'a Deployment without apiVersion',
+      head: 'kind: Deployment',
+      says: 'no matches for kind "Deployment" in version ""',
+    },
   ])('refuses $name with the unknown-kind error, not a TypeError, storing nothing', async ({ head, says }) => {
     const doc = `${head}\nmetadata:\n  name: x\nspec: {}\n`
     for (const verb of ['apply', 'create', 'delete']) {
@@ -138,7 +171,9 @@ describe('apply', () => {
   })
 
   it('refuses a manifest of another namespace than an explicit -n', async () => {
-    const res = await h.run('apply -n prod -f -', { stdin: webYaml().replace('name: web', 'name: web\n  namespace: dev') })
+    const res = await h.run('apply -n prod -f -', {
+      stdin: webYaml().replace('name: web', 'name: web\n  namespace: dev'),
+    })
     expect(res.code).toBe(1)
     expect(res.err).toContain(`the namespace from the provided object "dev" does not match the namespace "prod"`)
   })
@@ -153,7 +188,9 @@ describe('create', () => {
   })
 
   it('generates a deployment from an image, naming the container after it', async () => {
-    expect((await h.run('create deployment shop --image=acme/rolling-web:0.0.1 --replicas=2')).out).toBe('deployment.apps/shop created\n')
+    expect((await h.run('create deployment shop --image=acme/rolling-web:0.0.1 --replicas=2')).out).toBe(
+      'deployment.apps/shop created\n',
+    )
     const d = h.store.get('Deployment', 'default', 'shop')!
     expect(d.spec.replicas).toBe(2)
     expect(d.spec.template.spec.containers[0]).toMatchObject({ name: 'rolling-web', image: 'acme/rolling-web:0.0.1' })
@@ -190,17 +227,24 @@ describe('delete, scale, set', () => {
     expect((await h.run('scale deployment web')).err).toMatch(/^error: required flag\(s\) "replicas" not set/)
   })
 
-  it.each(['.nan', '.inf', 'NaN', 'Infinity', '-1', '1.5', '1e400'])('refuses --replicas=%s, leaving the size as it was', async (v) => {
-    const res = await h.run(`scale deployment web --replicas=${v}`)
-    expect(res.code).toBe(1)
-    expect(res.err).toContain(`--replicas must be a non-negative integer, not "${v}"`)
-    expect(web().spec.replicas).toBe(3)
-  })
+  it.each(['.nan', '.inf', 'NaN', 'Infinity', '-1', '1.5', '1e400'])(
+    'refuses --replicas=%s, leaving the size as it was',
+    async (v) => {
+      const res = await h.run(`scale deployment web --replicas=${v}`)
+      expect(res.code).toBe(1)
+      expect(res.err).toContain(`--replicas must be a non-negative integer, not "${v}"`)
+      expect(web().spec.replicas).toBe(3)
+    },
+  )
 
   it('sets an image with --record, and names an unknown container', async () => {
-    expect((await h.run('set image deployment/web web=web:v2 --record')).out).toBe('deployment.apps/web image updated\n')
+    expect((await h.run('set image deployment/web web=web:v2 --record')).out).toBe(
+      'deployment.apps/web image updated\n',
+    )
     expect(web().spec.template.spec.containers[0]!.image).toBe('web:v2')
-    expect(web().metadata.annotations?.['kubernetes.io/change-cause']).toBe('baton set image deployment/web web=web:v2 --record=true')
+    expect(web().metadata.annotations?.['kubernetes.io/change-cause']).toBe(
+      'baton set image deployment/web web=web:v2 --record=true',
+    )
     const res = await h.run('set image deployment/web db=db:v2')
     expect(res.code).toBe(1)
     expect(res.err).toBe('error: unable to find container named "db"\nhint: The containers are: web\n')

@@ -10,11 +10,17 @@ import { usageError } from '../command.ts'
 
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'name'
 
-export function parseOutput(value: unknown, allowed: readonly OutputFormat[] = ['table', 'wide', 'json', 'yaml', 'name']): OutputFormat {
+export function parseOutput(
+  value: unknown,
+  allowed: readonly OutputFormat[] = ['table', 'wide', 'json', 'yaml', 'name'],
+): OutputFormat {
   if (value === undefined || value === '') return 'table'
   const v = String(value)
   if (!(allowed as readonly string[]).includes(v) || v === 'table') {
-    throw usageError(`unable to match a printer suitable for the output format "${v}"`, `Allowed formats are: ${allowed.filter((a) => a !== 'table').join(', ')}`)
+    throw usageError(
+      `unable to match a printer suitable for the output format "${v}"`,
+      `Allowed formats are: ${allowed.filter((a) => a !== 'table').join(', ')}`,
+    )
   }
   return v as OutputFormat
 }
@@ -24,8 +30,13 @@ export function nameOf(obj: KObject): string {
 }
 
 /** What kubectl prints from: one object as itself when one was named, else a v1 List of them. */
-export function outputDocument<T>(objects: readonly T[], single: boolean): T | { apiVersion: 'v1'; kind: 'List'; metadata: { resourceVersion: string }; items: readonly T[] } {
-  return single && objects.length === 1 ? objects[0]! : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: objects }
+export function outputDocument<T>(
+  objects: readonly T[],
+  single: boolean,
+): T | { apiVersion: 'v1'; kind: 'List'; metadata: { resourceVersion: string }; items: readonly T[] } {
+  return single && objects.length === 1
+    ? objects[0]!
+    : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: objects }
 }
 
 /** Objects as JSON, YAML or names; undefined for the table formats. */

@@ -6,7 +6,13 @@ import { jsonMergePatch, mergeKeyFor, strategicMerge } from './strategic-merge.t
 
 /** A ClusterIP Service on port 80 to the pods' 8080, as `kubectl create service` makes one. */
 const aService = (name: string) =>
-  kitService({ name, created: 0, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }], type: 'ClusterIP', clusterIP: '127.0.0.1' })
+  kitService({
+    name,
+    created: 0,
+    ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
+    type: 'ClusterIP',
+    clusterIP: '127.0.0.1',
+  })
 
 const twoContainers = () => {
   const d = aDeployment('web')
@@ -16,8 +22,13 @@ const twoContainers = () => {
 
 describe('strategic merge patch', () => {
   it('merges containers by name: one image changes, the other container stays', () => {
-    const out = strategicMerge(twoContainers(), { spec: { template: { spec: { containers: [{ name: 'web', image: 'web:v2' }] } } } })
-    expect(out.spec.template.spec.containers.map((c) => `${c.name}=${c.image}`)).toEqual(['web=web:v2', 'sidecar=proxy:v1'])
+    const out = strategicMerge(twoContainers(), {
+      spec: { template: { spec: { containers: [{ name: 'web', image: 'web:v2' }] } } },
+    })
+    expect(out.spec.template.spec.containers.map((c) => `${c.name}=${c.image}`)).toEqual([
+      'web=web:v2',
+      'sidecar=proxy:v1',
+    ])
     expect(out.spec.template.spec.containers[0]!.ports).toEqual([{ containerPort: 8080, protocol: 'TCP' }])
   })
 
@@ -27,7 +38,13 @@ describe('strategic merge patch', () => {
         template: {
           spec: {
             containers: [
-              { name: 'sidecar', env: [{ name: 'B', value: '2' }, { name: 'A', value: '9' }] },
+              {
+                name: 'sidecar',
+                env: [
+                  { name: 'B', value: '2' },
+                  { name: 'A', value: '9' },
+                ],
+              },
               { name: 'web', $patch: 'delete' },
               { name: 'new', image: 'new:v1' },
             ],
@@ -36,24 +53,38 @@ describe('strategic merge patch', () => {
       },
     })
     expect(out.spec.template.spec.containers).toEqual([
-      { name: 'sidecar', image: 'proxy:v1', env: [{ name: 'A', value: '9' }, { name: 'B', value: '2' }] },
+      {
+        name: 'sidecar',
+        image: 'proxy:v1',
+        env: [
+          { name: 'A', value: '9' },
+          { name: 'B', value: '2' },
+        ],
+      },
       { name: 'new', image: 'new:v1' },
     ])
   })
 
   it('replaces a list marked $patch: replace, and a list without a merge strategy', () => {
     const d = twoContainers()
-    const out = strategicMerge(d, { spec: { template: { spec: { containers: [{ name: 'only', image: 'o:1' }, { $patch: 'replace' }] } } } })
-    expect(out.spec.template.spec.containers).toEqual([{ name: 'only', image: 'o:1' }])
-    const args = strategicMerge({ ...d, spec: { ...d.spec, template: { spec: { containers: [{ name: 'w', args: ['a', 'b'] }] } } } }, {
-      spec: { template: { spec: { containers: [{ name: 'w', args: ['c'] }] } } },
+    const out = strategicMerge(d, {
+      spec: { template: { spec: { containers: [{ name: 'only', image: 'o:1' }, { $patch: 'replace' }] } } },
     })
+    expect(out.spec.template.spec.containers).toEqual([{ name: 'only', image: 'o:1' }])
+    const args = strategicMerge(
+      { ...d, spec: { ...d.spec, template: { spec: { containers: [{ name: 'w', args: ['a', 'b'] }] } } } },
+      {
+        spec: { template: { spec: { containers: [{ name: 'w', args: ['c'] }] } } },
+      },
+    )
     expect(args.spec.template.spec.containers[0]!.args).toEqual(['c'])
   })
 
   it('merges a Service port by port, a null removes a key, and the input is not changed', () => {
     const svc = aService('web')
-    const out = strategicMerge(svc, { spec: { ports: [{ port: 80, targetPort: 9090 }], selector: { app: null, tier: 'front' } } })
+    const out = strategicMerge(svc, {
+      spec: { ports: [{ port: 80, targetPort: 9090 }], selector: { app: null, tier: 'front' } },
+    })
     expect(out.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 9090, protocol: 'TCP' }])
     expect(out.spec.selector).toEqual({ tier: 'front' })
     expect(svc.spec.ports[0]!.targetPort).toBe(8080)
@@ -75,7 +106,10 @@ describe('strategic merge patch', () => {
 
 describe('JSON merge patch (RFC 7386)', () => {
   it('replaces lists whole and removes keys set to null', () => {
-    const out = jsonMergePatch(twoContainers(), { spec: { replicas: 5, template: { spec: { containers: [{ name: 'web', image: 'web:v2' }] } } }, metadata: { labels: null } })
+    const out = jsonMergePatch(twoContainers(), {
+      spec: { replicas: 5, template: { spec: { containers: [{ name: 'web', image: 'web:v2' }] } } },
+      metadata: { labels: null },
+    })
     expect(out.spec.replicas).toBe(5)
     expect(out.spec.template.spec.containers).toEqual([{ name: 'web', image: 'web:v2' }])
     expect(out.metadata.labels).toBeUndefined()
@@ -85,21 +119,53 @@ describe('JSON merge patch (RFC 7386)', () => {
 describe('JSON patch (RFC 6902)', () => {
   const doc = () => ({ a: { b: [1, 2, 3] }, 'x/y': 'slash', c: 'c' })
   it.each([
-    { name: 'replace in a list', ops: [{ op: 'replace', path: '/a/b/1', value: 9 }], want: { a: { b: [1, 9, 3] }, 'x/y': 'slash', c: 'c' } },
-    { name: 'add at the end', ops: [{ op: 'add', path: '/a/b/-', value: 4 }], want: { a: { b: [1, 2, 3, 4] }, 'x/y': 'slash', c: 'c' } },
-    { name: 'insert', ops: [{ op: 'add', path: '/a/b/0', value: 0 }], want: { a: { b: [0, 1, 2, 3] }, 'x/y': 'slash', c: 'c' } },
+    {
+      name: 'replace in a list',
+      ops: [{ op: 'replace', path: '/a/b/1', value: 9 }],
+      want: { a: { b: [1, 9, 3] }, 'x/y': 'slash', c: 'c' },
+    },
+    {
+      name: 'add at the end',
+      ops: [{ op: 'add', path: '/a/b/-', value: 4 }],
+      want: { a: { b: [1, 2, 3, 4] }, 'x/y': 'slash', c: 'c' },
+    },
+    {
+      name: 'insert',
+      ops: [{ op: 'add', path: '/a/b/0', value: 0 }],
+      want: { a: { b: [0, 1, 2, 3] }, 'x/y': 'slash', c: 'c' },
+    },
     { name: 'remove an escaped key', ops: [{ op: 'remove', path: '/x~1y' }], want: { a: { b: [1, 2, 3] }, c: 'c' } },
-    { name: 'move', ops: [{ op: 'move', from: '/c', path: '/d' }], want: { a: { b: [1, 2, 3] }, 'x/y': 'slash', d: 'c' } },
-    { name: 'copy', ops: [{ op: 'copy', from: '/a/b/0', path: '/e' }], want: { a: { b: [1, 2, 3] }, 'x/y': 'slash', c: 'c', e: 1 } },
+    {
+      name: 'move',
+      ops: [{ op: 'move', from: '/c', path: '/d' }],
+      want: { a: { b: [1, 2, 3] }, 'x/y': 'slash', d: 'c' },
+    },
+    {
+      name: 'copy',
+      ops: [{ op: 'copy', from: '/a/b/0', path: '/e' }],
+      want: { a: { b: [1, 2, 3] }, 'x/y': 'slash', c: 'c', e: 1 },
+    },
     { name: 'a passing test', ops: [{ op: 'test', path: '/a/b', value: [1, 2, 3] }], want: doc() },
   ])('$name', ({ ops, want }) => {
     expect(applyJsonPatch(doc(), ops)).toEqual(want)
   })
 
   it.each([
-    { name: 'a failing test', ops: [{ op: 'test', path: '/c', value: 'd' }], message: `operation 0 ({"op":"test","path":"/c","value":"d"}) failed: the value at "/c" is not "d"` },
-    { name: 'a missing path', ops: [{ op: 'replace', path: '/nope', value: 1 }], message: 'the path "/nope" does not exist' },
-    { name: 'an index out of range', ops: [{ op: 'remove', path: '/a/b/3' }], message: 'index 3 is out of range (the list has 3 items)' },
+    {
+      name: 'a failing test',
+      ops: [{ op: 'test', path: '/c', value: 'd' }],
+      message: `operation 0 ({"op":"test","path":"/c","value":"d"}) failed: the value at "/c" is not "d"`,
+    },
+    {
+      name: 'a missing path',
+      ops: [{ op: 'replace', path: '/nope', value: 1 }],
+      message: 'the path "/nope" does not exist',
+    },
+    {
+      name: 'an index out of range',
+      ops: [{ op: 'remove', path: '/a/b/3' }],
+      message: 'index 3 is out of range (the list has 3 items)',
+    },
     { name: 'an unknown op', ops: [{ op: 'frob', path: '/a' }], message: 'unknown operation' },
     { name: 'no list', ops: { op: 'add' }, message: 'a JSON patch must be a list of operations' },
   ])('refuses $name and leaves the document unchanged', ({ ops, message }) => {

@@ -21,23 +21,31 @@ const images = () => live().spec.template.spec.containers.map((c) => `${c.name}=
 describe('baton patch', () => {
   it('strategic (the default) merges containers by name: a template change that rolls out', async () => {
     const gen = live().metadata.generation!
-    const res = await h.run(`patch deployment web -p '{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"web:v2"}]}}}}'`)
+    const res = await h.run(
+      `patch deployment web -p '{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"web:v2"}]}}}}'`,
+    )
     expect(res).toEqual({ code: 0, err: '', out: 'deployment.apps/web patched\n' })
     expect(images()).toEqual(['web=web:v2', 'sidecar=proxy:v1'])
     expect(live().metadata.generation).toBe(gen + 1)
   })
 
   it('merge replaces the list, and YAML patches are accepted', async () => {
-    expect((await h.run(`patch deploy/web --type merge -p '{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"web:v3"}]}}}}'`)).out).toBe(
-      'deployment.apps/web patched\n',
-    )
+    expect(
+      (
+        await h.run(
+          `patch deploy/web --type merge -p '{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"web:v3"}]}}}}'`,
+        )
+      ).out,
+    ).toBe('deployment.apps/web patched\n')
     expect(images()).toEqual(['web=web:v3'])
     expect((await h.run(`patch deploy/web --type merge -p 'spec: {replicas: 5}'`)).code).toBe(0)
     expect(live().spec.replicas).toBe(5)
   })
 
   it('json applies operations', async () => {
-    const res = await h.run(`patch deploy web --type=json -p '[{"op":"replace","path":"/spec/template/spec/containers/1/image","value":"proxy:v2"},{"op":"add","path":"/metadata/labels/tier","value":"front"}]'`)
+    const res = await h.run(
+      `patch deploy web --type=json -p '[{"op":"replace","path":"/spec/template/spec/containers/1/image","value":"proxy:v2"},{"op":"add","path":"/metadata/labels/tier","value":"front"}]'`,
+    )
     expect(res.out).toBe('deployment.apps/web patched\n')
     expect(images()).toEqual(['web=web:v1', 'sidecar=proxy:v2'])
     expect(live().metadata.labels).toEqual({ app: 'web', tier: 'front' })
@@ -45,7 +53,9 @@ describe('baton patch', () => {
 
   it('says (no change) and writes nothing when the patch changes nothing', async () => {
     const rv = live().metadata.resourceVersion
-    expect((await h.run(`patch deploy web -p '{"spec":{"replicas":3}}'`)).out).toBe('deployment.apps/web patched (no change)\n')
+    expect((await h.run(`patch deploy web -p '{"spec":{"replicas":3}}'`)).out).toBe(
+      'deployment.apps/web patched (no change)\n',
+    )
     expect(live().metadata.resourceVersion).toBe(rv)
   })
 
@@ -65,9 +75,13 @@ describe('baton patch', () => {
 
   it('a failing JSON patch changes nothing', async () => {
     const rv = live().metadata.resourceVersion
-    const res = await h.run(`patch deploy web --type json -p '[{"op":"replace","path":"/spec/replicas","value":9},{"op":"test","path":"/spec/paused","value":true}]'`)
+    const res = await h.run(
+      `patch deploy web --type json -p '[{"op":"replace","path":"/spec/replicas","value":9},{"op":"test","path":"/spec/paused","value":true}]'`,
+    )
     expect(res.code).toBe(1)
-    expect(res.err).toMatch(/^error: the JSON patch's operation 1 \(.*\) failed: the path "\/spec\/paused" does not exist\n/)
+    expect(res.err).toMatch(
+      /^error: the JSON patch's operation 1 \(.*\) failed: the path "\/spec\/paused" does not exist\n/,
+    )
     expect(live().metadata.resourceVersion).toBe(rv)
     expect(live().spec.replicas).toBe(3)
   })
@@ -80,8 +94,14 @@ describe('baton patch', () => {
   })
 
   it.each([
-    { argv: 'patch deploy web', err: 'error: must specify --patch or --patch-file containing the contents of the patch' },
-    { argv: `patch deploy web --type apply -p '{}'`, err: 'error: --type must be one of [json merge strategic], not "apply"' },
+    {
+      argv: 'patch deploy web',
+      err: 'error: must specify --patch or --patch-file containing the contents of the patch',
+    },
+    {
+      argv: `patch deploy web --type apply -p '{}'`,
+      err: 'error: --type must be one of [json merge strategic], not "apply"',
+    },
     { argv: `patch deploy web -p '{"spec": '`, err: 'error: unable to parse' },
     { argv: `patch deploy web --type merge -p '[1]'`, err: 'error: a merge patch must be an object' },
     { argv: `patch deploy x -p '{}'`, err: 'Error from server (NotFound): deployments.apps "x" not found' },

@@ -30,7 +30,9 @@ export interface PatchOptions {
 export function applyPatch<T>(obj: T, patch: unknown, type: PatchType): T {
   if (type === 'json') return applyJsonPatch(obj, patch) as T
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-    throw new BatonError('BATON_USAGE', `a ${type} patch must be an object`, { hint: `e.g. -p '{"spec":{"replicas":3}}'` })
+    throw new BatonError('BATON_USAGE', `a ${type} patch must be an object`, {
+      hint: `e.g. -p '{"spec":{"replicas":3}}'`,
+    })
   }
   return type === 'merge' ? jsonMergePatch(obj, patch) : strategicMerge(obj, patch)
 }
@@ -41,7 +43,11 @@ function deepEqual(a: unknown, b: unknown): boolean {
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys)
   if (typeof v !== 'object' || v === null) return v
-  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]))
+  return Object.fromEntries(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+  )
 }
 
 export const patchCommand = defineCommand<PatchOptions>({
@@ -58,7 +64,11 @@ export const patchCommand = defineCommand<PatchOptions>({
   flags: [
     { flags: '-p, --patch <patch>', description: 'The patch, as JSON or YAML' },
     { flags: '--patch-file <file>', description: 'A file holding the patch' },
-    { flags: '--type <type>', description: 'strategic (default), merge (RFC 7386) or json (RFC 6902)', default: 'strategic' },
+    {
+      flags: '--type <type>',
+      description: 'strategic (default), merge (RFC 7386) or json (RFC 6902)',
+      default: 'strategic',
+    },
     { flags: '-o, --output <format>', description: 'Print the patched object: json|yaml|name' },
   ],
   complete(args, flags, ctx) {
@@ -69,22 +79,34 @@ export const patchCommand = defineCommand<PatchOptions>({
     const inline = str(flags.patch)
     const file = str(flags.patchFile)
     if (inline !== undefined && file !== undefined) throw usageError('--patch and --patch-file are mutually exclusive')
-    if (inline === undefined && file === undefined) throw usageError('must specify --patch or --patch-file containing the contents of the patch')
+    if (inline === undefined && file === undefined)
+      throw usageError('must specify --patch or --patch-file containing the contents of the patch')
     let text = inline ?? ''
     if (file !== undefined) {
       try {
         text = readFileSync(file, 'utf8')
       } catch (err) {
-        throw new BatonError('BATON_USAGE', `unable to read patch file ${file}: ${(err as Error).message}`, { hint: 'Check the --patch-file path', cause: err })
+        throw new BatonError('BATON_USAGE', `unable to read patch file ${file}: ${(err as Error).message}`, {
+          hint: 'Check the --patch-file path',
+          cause: err,
+        })
       }
     }
     let patch: unknown
     try {
       patch = parse(text)
     } catch (err) {
-      throw new BatonError('BATON_USAGE', `unable to parse "${text}": ${(err as Error).message}`, { hint: 'Write the patch as JSON or YAML' })
+      throw new BatonError('BATON_USAGE', `unable to parse "${text}": ${(err as Error).message}`, {
+        hint: 'Write the patch as JSON or YAML',
+      })
     }
-    return { ref: parseSingleRef(args), type, patch, output: parseOutput(flags.output, ['table', 'json', 'yaml', 'name']), namespace: ctx.namespace }
+    return {
+      ref: parseSingleRef(args),
+      type,
+      patch,
+      output: parseOutput(flags.output, ['table', 'json', 'yaml', 'name']),
+      namespace: ctx.namespace,
+    }
   },
   async run(o, ctx) {
     const { obj, changed } = await updateWithRetry(ctx.client(), o.ref.kind, o.namespace, o.ref.name, (live) => {
@@ -94,7 +116,9 @@ export const patchCommand = defineCommand<PatchOptions>({
       Object.assign(live, patched)
     })
     const printed = printObjects([obj], o.output, true)
-    ctx.io.out.write(printed ?? `${qualifiedSingular(o.ref.kind)}/${o.ref.name} patched${changed ? '' : ' (no change)'}\n`)
+    ctx.io.out.write(
+      printed ?? `${qualifiedSingular(o.ref.kind)}/${o.ref.name} patched${changed ? '' : ' (no change)'}\n`,
+    )
     return 0
   },
 })

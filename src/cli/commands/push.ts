@@ -19,7 +19,9 @@ export interface PushOptions {
 
 /** The directory as a gzip tar stream, packed while it is sent. */
 export function packDirectory(dir: string): ReadableStream<Uint8Array> {
-  return Readable.toWeb(Readable.from(create({ gzip: true, cwd: dir, portable: true }, ['.']) as AsyncIterable<Buffer>)) as ReadableStream<Uint8Array>
+  return Readable.toWeb(
+    Readable.from(create({ gzip: true, cwd: dir, portable: true }, ['.']) as AsyncIterable<Buffer>),
+  ) as ReadableStream<Uint8Array>
 }
 
 export const pushCommand = defineCommand<PushOptions>({
@@ -31,15 +33,23 @@ export const pushCommand = defineCommand<PushOptions>({
   flags: [{ flags: '--force', description: 'Move the tag even if it already names other content' }],
   complete(args, flags) {
     const [ref, path, ...rest] = args
-    if (!ref || !path || rest.length > 0) throw usageError('push takes NAME:TAG and PATH', 'e.g. baton push web:v2 ./app')
+    if (!ref || !path || rest.length > 0)
+      throw usageError('push takes NAME:TAG and PATH', 'e.g. baton push web:v2 ./app')
     return { ref, path, force: bool(flags.force) }
   },
   async run(o, ctx) {
     const info = await stat(o.path).catch(() => undefined)
-    if (!info) throw new BatonError('BATON_USAGE', `the path "${o.path}" does not exist`, { hint: 'Push a directory or a .tar.gz file' })
-    const archive = info.isDirectory() ? packDirectory(o.path) : (Readable.toWeb(createReadStream(o.path)) as ReadableStream<Uint8Array>)
+    if (!info)
+      throw new BatonError('BATON_USAGE', `the path "${o.path}" does not exist`, {
+        hint: 'Push a directory or a .tar.gz file',
+      })
+    const archive = info.isDirectory()
+      ? packDirectory(o.path)
+      : (Readable.toWeb(createReadStream(o.path)) as ReadableStream<Uint8Array>)
     const pushed = await ctx.client().push(o.ref, archive, o.force)
-    ctx.io.out.write(`${pushed.name}:${pushed.tag ?? 'latest'} pushed (digest ${pushed.digest}, ${pushed.size} bytes)\n`)
+    ctx.io.out.write(
+      `${pushed.name}:${pushed.tag ?? 'latest'} pushed (digest ${pushed.digest}, ${pushed.size} bytes)\n`,
+    )
     return 0
   },
 })

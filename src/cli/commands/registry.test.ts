@@ -6,7 +6,9 @@ const key = (path: readonly string[]) => path.join(' ')
 
 describe('command registry', () => {
   it('lists the same commands as the full index (completion aside)', async () => {
-    const indexed = COMMANDS.map((c) => key(c.path)).filter((p) => p !== 'completion').sort()
+    const indexed = COMMANDS.map((c) => key(c.path))
+      .filter((p) => p !== 'completion')
+      .sort()
     expect(COMMAND_ENTRIES.map((e) => key(e.path)).sort()).toEqual(indexed)
     for (const e of COMMAND_ENTRIES) expect(key((await e.load()).path)).toBe(key(e.path))
   })
@@ -14,7 +16,11 @@ describe('command registry', () => {
   it.each([
     { name: 'a plain verb', argv: ['get', 'pods'], want: ['get'] },
     { name: 'a sub-command', argv: ['rollout', 'status', 'deployment/web'], want: ['rollout status'] },
-    { name: 'flags before the verb', argv: ['-n', 'prod', 'set', 'image', 'deploy/web', 'web=web:v2'], want: ['set image'] },
+    {
+      name: 'flags before the verb',
+      argv: ['-n', 'prod', 'set', 'image', 'deploy/web', 'web=web:v2'],
+      want: ['set image'],
+    },
   ])('loads only the named command: $name', async ({ argv, want }) => {
     expect((await commandsFor(argv)).map((c) => key(c.path))).toEqual(want)
   })

@@ -23,7 +23,9 @@ export const rolloutHistoryCommand = defineCommand<RolloutHistoryOptions>({
   summary: 'View rollout history',
   args: '[resource...]',
   usage: '(TYPE NAME | TYPE/NAME) [--revision=N] [flags]',
-  examples: ['  baton rollout history deployment/web', '  baton rollout history deployment/web --revision=3'].join('\n'),
+  examples: ['  baton rollout history deployment/web', '  baton rollout history deployment/web --revision=3'].join(
+    '\n',
+  ),
   flags: [{ flags: '--revision <n>', description: 'See the details, including the pod template, of this revision' }],
   complete(args, flags, ctx) {
     const revision = countFlag(flags.revision, 'revision')

@@ -22,7 +22,8 @@ export function formatEstimate(ms: number): string {
 function strategyLine(d: Deployment): string {
   const name = `deployment/${d.metadata.name}`
   const replicas = desiredReplicas(d)
-  if (!isRollingUpdate(d)) return `${name}: Recreate, ${replicas} replicas (every old pod stops before the first new one starts)`
+  if (!isRollingUpdate(d))
+    return `${name}: Recreate, ${replicas} replicas (every old pod stops before the first new one starts)`
   return `${name}: RollingUpdate, ${replicas} replicas, maxSurge ${maxSurge(d)}, maxUnavailable ${maxUnavailable(d)} (at most ${replicas + maxSurge(d)} pods, at least ${replicas - maxUnavailable(d)} available)`
 }
 
@@ -53,11 +54,18 @@ export function renderRolloutPlan(d: Deployment, p: RolloutPreview, timing: Timi
   const advice = replacing && !d.spec.paused ? minReadySecondsAdvice(d) : undefined
   if (advice) lines.push(advice)
   if (d.spec.paused) {
-    lines.push(`The deployment is paused: the new template waits for \`baton rollout resume deployment/${d.metadata.name}\` (only a size change applies now).`)
+    lines.push(
+      `The deployment is paused: the new template waits for \`baton rollout resume deployment/${d.metadata.name}\` (only a size change applies now).`,
+    )
   } else if (p.completeMs === undefined) {
-    lines.push('The rollout never completes in this simulation: new pods never become available (check the readiness probe).')
+    lines.push(
+      'The rollout never completes in this simulation: new pods never become available (check the readiness probe).',
+    )
   } else {
-    const settled = p.settledMs !== undefined && p.settledMs > p.completeMs ? `, ~${formatEstimate(p.settledMs)} until the last old pod has exited` : ''
+    const settled =
+      p.settledMs !== undefined && p.settledMs > p.completeMs
+        ? `, ~${formatEstimate(p.settledMs)} until the last old pod has exited`
+        : ''
     lines.push(`Estimated duration: ~${formatEstimate(p.completeMs)} until rolled out${settled}, from`)
     lines.push(...timingLines(timing))
   }

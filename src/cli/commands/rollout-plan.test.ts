@@ -32,7 +32,15 @@ function createWeb(): Deployment {
   for (let i = 0; i < 10; i++) {
     const pod = aPod(`web-7d9f5c6b8-${i}`, { labels: owner.spec.template.metadata?.labels ?? {} })
     delete pod.metadata.uid
-    pod.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: owner.metadata.name, uid: owner.metadata.uid ?? '', controller: true }]
+    pod.metadata.ownerReferences = [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        name: owner.metadata.name,
+        uid: owner.metadata.uid ?? '',
+        controller: true,
+      },
+    ]
     pod.spec = { ...owner.spec.template.spec, nodeName: 'baton-node' }
     pod.status = { ...pod.status, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: ts(0) }] }
     h.store.create(pod)
@@ -66,7 +74,9 @@ describe('baton rollout plan', () => {
     expect(res.code).toBe(0)
     expect(res.out.replace(/web-[0-9a-z]{6,10}\n/, 'web-NEWHASH\n')).toBe(GOLDEN_SET_IMAGE)
     // Nothing was written.
-    expect((h.store.get('Deployment', 'default', 'web') as Deployment).spec.template.spec.containers[0]?.image).toBe('web:v1')
+    expect((h.store.get('Deployment', 'default', 'web') as Deployment).spec.template.spec.containers[0]?.image).toBe(
+      'web:v1',
+    )
     expect(h.store.list('ReplicaSet', {}).items).toHaveLength(1)
   })
 
@@ -75,7 +85,12 @@ describe('baton rollout plan', () => {
     const res = await h.run('rollout plan deploy/web --image web=web:v2 --replicas 12 -o json')
     expect(res.code).toBe(0)
     const doc = JSON.parse(res.out)
-    expect(doc).toMatchObject({ deployment: 'web', minAvailable: 10, maxPods: 13, estimatedSeconds: expect.any(Number) })
+    expect(doc).toMatchObject({
+      deployment: 'web',
+      minAvailable: 10,
+      maxPods: 13,
+      estimatedSeconds: expect.any(Number),
+    })
     // 12 + maxSurge 1 − 10 running = 3 new pods at once.
     expect(doc.steps[0].events[0]).toMatch(/^Scaled up replica set web-\w+ to 3$/)
     expect(doc.steps.at(-1)).toMatchObject({ newReplicas: 12, oldReplicas: 0 })
@@ -90,7 +105,9 @@ describe('baton rollout plan', () => {
     const res = await h.run(`rollout plan -f ${file} -o json`)
     expect(res.err).toBe('')
     const doc = JSON.parse(res.out)
-    expect(doc.steps.map((s: { newReplicas: number; oldReplicas: number }) => `${s.newReplicas}/${s.oldReplicas}`)).toEqual(['4/0'])
+    expect(
+      doc.steps.map((s: { newReplicas: number; oldReplicas: number }) => `${s.newReplicas}/${s.oldReplicas}`),
+    ).toEqual(['4/0'])
     expect(doc.estimatedSeconds).toBe(8)
     expect(doc.timing).toMatchObject({ readyMs: 8000, initialDelaySeconds: 2, periodSeconds: 3, successThreshold: 2 })
   })
@@ -98,7 +115,10 @@ describe('baton rollout plan', () => {
   it('-f with the live manifest unchanged: one step, nothing moves', async () => {
     const d = createWeb()
     const file = join(dir, 'web.json')
-    writeFileSync(file, JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: d.spec }))
+    writeFileSync(
+      file,
+      JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: d.spec }),
+    )
     const doc = JSON.parse((await h.run(`rollout plan -f ${file} -o json`)).out)
     expect(doc.steps).toHaveLength(1)
     expect(doc.steps[0]).toMatchObject({ newReplicas: 10, oldReplicas: 0, events: [] })
@@ -127,7 +147,9 @@ describe('baton rollout plan', () => {
     const res = await h.run('rollout plan deployment/web --image web=web:v2')
     expect(res.code).toBe(0)
     expect(res.out).toMatch(/^1 +0s +0 +10 +10 +10 +0$/m)
-    expect(res.out).toContain('The deployment is paused: the new template waits for `baton rollout resume deployment/web`')
+    expect(res.out).toContain(
+      'The deployment is paused: the new template waits for `baton rollout resume deployment/web`',
+    )
   })
 
   it.each([

@@ -58,14 +58,21 @@ async function live(client: ApiClient, namespace: string, name: string): Promise
 
 /** The Deployment `apply -f` would store: the three-way merge apply does, with the server's defaults. */
 function appliedDeployment(current: Deployment | undefined, manifest: Deployment): Deployment {
-  if (!current) return applyDefaults({ ...manifest, metadata: { ...manifest.metadata, uid: 'preview-deployment', generation: 1 } })
+  if (!current)
+    return applyDefaults({ ...manifest, metadata: { ...manifest.metadata, uid: 'preview-deployment', generation: 1 } })
   const lastText = current.metadata.annotations?.[LAST_APPLIED_ANNOTATION]
   const { status, ...withoutStatus } = current
-  const merged = applyDefaults(threeWayMerge(withoutStatus, lastText ? JSON.parse(lastText) : {}, manifest) as Deployment)
-  return { ...merged, metadata: { ...current.metadata, labels: merged.metadata.labels ?? {} }, ...(status ? { status } : {}) }
+  const merged = applyDefaults(
+    threeWayMerge(withoutStatus, lastText ? JSON.parse(lastText) : {}, manifest) as Deployment,
+  )
+  return {
+    ...merged,
+    metadata: { ...current.metadata, labels: merged.metadata.labels ?? {} },
+    ...(status ? { status } : {}),
+  }
 }
 
-type PreviewRollout = (typeof import('../../sim/preview.ts'))['previewRollout']
+type PreviewRollout = typeof import('../../sim/preview.ts')['previewRollout']
 
 /** Simulates `current` (with its ReplicaSets and pods) becoming `after`, from `now`. */
 function planRollout(
@@ -79,7 +86,11 @@ function planRollout(
   const generation = (current?.metadata.generation ?? 0) + (changed ? 1 : 0)
   const next: Deployment = { ...after, metadata: { ...after.metadata, generation } }
   const timing = estimateTiming(next)
-  const preview = previewRollout({ deployment: next, ...owned }, { readyMs: timing.readyMs, terminateMs: timing.terminateMs }, now)
+  const preview = previewRollout(
+    { deployment: next, ...owned },
+    { readyMs: timing.readyMs, terminateMs: timing.terminateMs },
+    now,
+  )
   return { deployment: next.metadata.name, preview, timing, after: next }
 }
 
@@ -98,8 +109,14 @@ async function plansFor(o: RolloutPlanOptions, ctx: CliContext): Promise<Planned
       },
     })
   } else {
-    const deployments = (await readManifests(o.files, ctx)).filter((obj: AnyObject): obj is Deployment => obj.kind === 'Deployment')
-    if (deployments.length === 0) throw usageError('no Deployment in the given manifests', 'rollout plan previews Deployments; other kinds change no pods')
+    const deployments = (await readManifests(o.files, ctx)).filter(
+      (obj: AnyObject): obj is Deployment => obj.kind === 'Deployment',
+    )
+    if (deployments.length === 0)
+      throw usageError(
+        'no Deployment in the given manifests',
+        'rollout plan previews Deployments; other kinds change no pods',
+      )
     for (const m of deployments) {
       const current = await live(client, m.metadata.namespace ?? o.namespace, m.metadata.name)
       targets.push({ current, after: (c) => appliedDeployment(c, m) })
@@ -124,7 +141,16 @@ function toJson(p: PlannedRollout): object {
   return {
     deployment: p.deployment,
     newReplicaSet: preview.newReplicaSet ?? null,
-    steps: preview.steps.map((s, i) => ({ step: i + 1, atSeconds: s.at / 1000, newReplicas: s.newReplicas, oldReplicas: s.oldReplicas, minAvailable: s.minAvailable, maxPods: s.maxPods, maxTerminating: s.maxTerminating, events: s.events })),
+    steps: preview.steps.map((s, i) => ({
+      step: i + 1,
+      atSeconds: s.at / 1000,
+      newReplicas: s.newReplicas,
+      oldReplicas: s.oldReplicas,
+      minAvailable: s.minAvailable,
+      maxPods: s.maxPods,
+      maxTerminating: s.maxTerminating,
+      events: s.events,
+    })),
     minAvailable: preview.minAvailable,
     maxPods: preview.maxPods,
     maxTerminating: preview.maxTerminating,
@@ -145,8 +171,16 @@ export const rolloutPlanCommand = defineCommand<RolloutPlanOptions>({
     '  baton rollout plan -f examples/web/deployment-10.yaml -o json',
   ].join('\n'),
   flags: [
-    { flags: '-f, --filename <file>', description: 'A manifest (file, directory or - for stdin) whose Deployments to preview', repeatable: true },
-    { flags: '--image <container=image>', description: 'Preview `set image CONTAINER=IMAGE` (repeatable; * for every container)', repeatable: true },
+    {
+      flags: '-f, --filename <file>',
+      description: 'A manifest (file, directory or - for stdin) whose Deployments to preview',
+      repeatable: true,
+    },
+    {
+      flags: '--image <container=image>',
+      description: 'Preview `set image CONTAINER=IMAGE` (repeatable; * for every container)',
+      repeatable: true,
+    },
     { flags: '--replicas <count>', description: 'Preview a new size' },
     { flags: '-o, --output <format>', description: 'Output format: json' },
   ],
@@ -161,11 +195,15 @@ export const rolloutPlanCommand = defineCommand<RolloutPlanOptions>({
     const output = parseOutput(str(flags.output), ['table', 'json']) as 'table' | 'json'
     const base = { files, images, output, namespace: ctx.namespace, ...(replicas !== undefined ? { replicas } : {}) }
     if (files.length > 0) {
-      if (args.length > 0 || images.length > 0 || replicas !== undefined) throw usageError('-f cannot be combined with a resource, --image or --replicas')
+      if (args.length > 0 || images.length > 0 || replicas !== undefined)
+        throw usageError('-f cannot be combined with a resource, --image or --replicas')
       return base
     }
     if (images.length === 0 && replicas === undefined) {
-      throw usageError('nothing to preview', 'Give -f FILE, or a deployment with --image CONTAINER=IMAGE and/or --replicas N')
+      throw usageError(
+        'nothing to preview',
+        'Give -f FILE, or a deployment with --image CONTAINER=IMAGE and/or --replicas N',
+      )
     }
     return { ...base, ref: parseSingleRef(args, ['Deployment']) }
   },

@@ -4,7 +4,13 @@ import type { Deployment, DeploymentStatus } from '../../api/types.ts'
 import { aDeployment } from '../testing/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
-const complete: DeploymentStatus = { observedGeneration: 1, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 }
+const complete: DeploymentStatus = {
+  observedGeneration: 1,
+  replicas: 3,
+  updatedReplicas: 3,
+  readyReplicas: 3,
+  availableReplicas: 3,
+}
 
 function loadBalancer(healthy: boolean): ComponentStatus {
   const message = healthy ? 'load balancer pid 42 is serving' : 'load balancer pid 41 exited; starting a replacement'
@@ -12,7 +18,9 @@ function loadBalancer(healthy: boolean): ComponentStatus {
     apiVersion: 'v1',
     kind: 'ComponentStatus',
     metadata: { name: 'load-balancer' },
-    conditions: [{ type: 'Healthy', status: healthy ? 'True' : 'False', message, ...(healthy ? {} : { error: message }) }],
+    conditions: [
+      { type: 'Healthy', status: healthy ? 'True' : 'False', message, ...(healthy ? {} : { error: message }) },
+    ],
   }
 }
 
@@ -69,14 +77,22 @@ describe('rollout status and the data plane', () => {
 
   it('a healthy load balancer changes nothing', async () => {
     const h = withLoadBalancer({ healthy: true })
-    expect(await h.run('rollout status deployment/web')).toEqual({ code: 0, out: 'deployment "web" successfully rolled out\n', err: '' })
+    expect(await h.run('rollout status deployment/web')).toEqual({
+      code: 0,
+      out: 'deployment "web" successfully rolled out\n',
+      err: '',
+    })
   })
 })
 
 describe('get componentstatuses', () => {
   const cases = [
     { name: 'healthy', healthy: true, row: /^load-balancer\s+Healthy\s+load balancer pid 42 is serving\s*$/m },
-    { name: 'being replaced', healthy: false, row: /^load-balancer\s+Unhealthy\s+load balancer pid 41 exited; starting a replacement$/m },
+    {
+      name: 'being replaced',
+      healthy: false,
+      row: /^load-balancer\s+Unhealthy\s+load balancer pid 41 exited; starting a replacement$/m,
+    },
   ]
   for (const c of cases) {
     it(`prints kubectl's columns (${c.name})`, async () => {
@@ -93,7 +109,10 @@ describe('get componentstatuses', () => {
   it('-o json is a v1 List of ComponentStatus; -w is refused', async () => {
     const h = withLoadBalancer({ healthy: true })
     const res = await h.run('get cs -o json')
-    expect(JSON.parse(res.out)).toMatchObject({ kind: 'List', items: [{ kind: 'ComponentStatus', metadata: { name: 'load-balancer' } }] })
+    expect(JSON.parse(res.out)).toMatchObject({
+      kind: 'List',
+      items: [{ kind: 'ComponentStatus', metadata: { name: 'load-balancer' } }],
+    })
     const watched = await h.run('get cs -w')
     expect(watched.code).not.toBe(0)
     expect(watched.err).toContain('componentstatuses are computed on each read')

@@ -85,14 +85,23 @@ export async function watchRollout(
   if (st.done) return true
   // The shared list-and-watch resumes a dropped stream from the last version seen, and lists
   // again when that version has left the watch history (the daemon keeps it in memory).
-  const events = listAndWatch(client, kind, { namespace: metadata.namespace ?? 'default', fieldSelector: `metadata.name=${metadata.name}` }, {
-    ...(metadata.resourceVersion ? { resourceVersion: metadata.resourceVersion } : {}),
-    signal,
-  })
+  const events = listAndWatch(
+    client,
+    kind,
+    { namespace: metadata.namespace ?? 'default', fieldSelector: `metadata.name=${metadata.name}` },
+    {
+      ...(metadata.resourceVersion ? { resourceVersion: metadata.resourceVersion } : {}),
+      signal,
+    },
+  )
   for await (const ev of events) {
-    const latest = (ev.type === 'SYNC' ? ev.items[0] : ev.type === 'DELETED' ? undefined : ev.object) as Rollable | undefined
+    const latest = (ev.type === 'SYNC' ? ev.items[0] : ev.type === 'DELETED' ? undefined : ev.object) as
+      | Rollable
+      | undefined
     if (latest === undefined) {
-      throw new BatonError('BATON_NOT_FOUND', 'object has been deleted', { hint: `it was deleted while watching; check with \`baton get ${kind.toLowerCase()} ${metadata.name}\`` })
+      throw new BatonError('BATON_NOT_FOUND', 'object has been deleted', {
+        hint: `it was deleted while watching; check with \`baton get ${kind.toLowerCase()} ${metadata.name}\``,
+      })
     }
     st = statusOf(latest, revision)
     await onStatus(latest, st)
@@ -139,15 +148,24 @@ export const rolloutStatusCommand = defineCommand<RolloutStatusOptions>({
   summary: 'Show the status of the rollout',
   args: '[resource...]',
   usage: '(TYPE NAME | TYPE/NAME) [flags]',
-  examples: ['  baton rollout status deployment/web', '  baton rollout status deploy/web --timeout=2m', '  baton rollout status deploy/web --watch=false'].join('\n'),
+  examples: [
+    '  baton rollout status deployment/web',
+    '  baton rollout status deploy/web --timeout=2m',
+    '  baton rollout status deploy/web --watch=false',
+  ].join('\n'),
   flags: [
     { flags: '-w, --watch <bool>', description: 'Watch the status of the rollout until it is done', default: 'true' },
-    { flags: '--timeout <duration>', description: 'How long to wait before giving up, e.g. 30s, 5m (0: forever)', default: '0s' },
+    {
+      flags: '--timeout <duration>',
+      description: 'How long to wait before giving up, e.g. 30s, 5m (0: forever)',
+      default: '0s',
+    },
     { flags: '--revision <n>', description: 'Pin to a specific revision; fails when the running revision differs' },
   ],
   complete(args, flags, ctx) {
     const watch = String(flags.watch ?? 'true')
-    if (watch !== 'true' && watch !== 'false') throw usageError(`invalid argument "${watch}" for "--watch" flag`, 'Use --watch=true or --watch=false')
+    if (watch !== 'true' && watch !== 'false')
+      throw usageError(`invalid argument "${watch}" for "--watch" flag`, 'Use --watch=true or --watch=false')
     const revision = countFlag(flags.revision, 'revision')
     return {
       ref: parseSingleRef(args, ['Deployment', 'StatefulSet']),
@@ -179,7 +197,8 @@ export const rolloutStatusCommand = defineCommand<RolloutStatusOptions>({
     ctx.signal.addEventListener('abort', onInterrupt, { once: true })
     let timedOut = false
     let serving = true
-    const timer = o.timeoutMs > 0 ? ctx.clock.setTimeout(() => ((timedOut = true), abort.abort()), o.timeoutMs) : undefined
+    const timer =
+      o.timeoutMs > 0 ? ctx.clock.setTimeout(() => ((timedOut = true), abort.abort()), o.timeoutMs) : undefined
     try {
       const done = await watchRollout(client, obj, o.revision, abort.signal, async (latest, st) => {
         obj = latest

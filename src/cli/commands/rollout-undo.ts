@@ -24,7 +24,13 @@ export const rolloutUndoCommand = defineCommand<RolloutUndoOptions>({
   args: '[resource...]',
   usage: '(TYPE NAME | TYPE/NAME) [--to-revision=N] [flags]',
   examples: ['  baton rollout undo deployment/web', '  baton rollout undo deployment/web --to-revision=2'].join('\n'),
-  flags: [{ flags: '--to-revision <n>', description: 'The revision to roll back to (default 0: the previous one)', default: '0' }],
+  flags: [
+    {
+      flags: '--to-revision <n>',
+      description: 'The revision to roll back to (default 0: the previous one)',
+      default: '0',
+    },
+  ],
   complete(args, flags, ctx) {
     const toRevision = Number(flags.toRevision ?? 0)
     if (!Number.isInteger(toRevision)) throw usageError('--to-revision must be an integer')

@@ -21,7 +21,13 @@ function createWeb(status?: DeploymentStatus): Deployment {
   return status ? (h.store.updateStatus({ ...created, status }) as Deployment) : created
 }
 
-const complete: DeploymentStatus = { observedGeneration: 1, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 }
+const complete: DeploymentStatus = {
+  observedGeneration: 1,
+  replicas: 3,
+  updatedReplicas: 3,
+  readyReplicas: 3,
+  availableReplicas: 3,
+}
 const setStatus = (status: DeploymentStatus) => {
   const d = h.store.get('Deployment', 'default', 'web')!
   h.store.updateStatus({ ...d, status })
@@ -30,7 +36,11 @@ const setStatus = (status: DeploymentStatus) => {
 describe('rollout status exit codes (as kubectl rollout status)', () => {
   it('0 when the rollout is complete', async () => {
     createWeb(complete)
-    expect(await h.run('rollout status deployment/web')).toEqual({ code: 0, out: 'deployment "web" successfully rolled out\n', err: '' })
+    expect(await h.run('rollout status deployment/web')).toEqual({
+      code: 0,
+      out: 'deployment "web" successfully rolled out\n',
+      err: '',
+    })
   })
 
   it('prints each state while watching, 0 when done', async () => {
@@ -59,7 +69,8 @@ describe('rollout status exit codes (as kubectl rollout status)', () => {
     h = createHarness({ store: createMemoryStore({ clock, ids: sequentialIds(), historyLimit: 1 }) }, clock)
     createWeb({ observedGeneration: 1, replicas: 3, updatedReplicas: 1, availableReplicas: 2 })
     // Later writes push the Deployment's version out of a one-change history: watching from it is BATON_GONE.
-    for (const name of ['a', 'b', 'c']) h.store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: {} })
+    for (const name of ['a', 'b', 'c'])
+      h.store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: {} })
     const running = h.start('rollout status deployment/web')
     await running.waitFor('new replicas')
     setStatus(complete)
@@ -148,7 +159,14 @@ describe('rollout status exit codes (as kubectl rollout status)', () => {
       err: '',
       out: 'Waiting for deployment "web" rollout to finish: 2 out of 3 new replicas have been updated...\n',
     })
-    h.store.update({ ...d, metadata: { ...d.metadata, resourceVersion: undefined, annotations: { 'deployment.kubernetes.io/revision': '2' } } })
+    h.store.update({
+      ...d,
+      metadata: {
+        ...d.metadata,
+        resourceVersion: undefined,
+        annotations: { 'deployment.kubernetes.io/revision': '2' },
+      },
+    })
     const res = await h.run('rollout status deployment/web --revision=3')
     expect(res.code).toBe(1)
     expect(res.err).toMatch(/^error: desired revision \(3\) is different from the running revision \(2\)\n/)
@@ -165,14 +183,22 @@ describe('rollout status exit codes (as kubectl rollout status)', () => {
     createWeb(complete)
     const res = await h.run('rollout status deployment/web', { tty: true })
     expect(res.code).toBe(0)
-    expect(res.out).toBe('\x1b[2Koverall progress: 0 out of 3 tasks\n\x1b[2K1/3: \n\x1b[2K2/3: \n\x1b[2K3/3: \ndeployment "web" successfully rolled out\n')
+    expect(res.out).toBe(
+      '\x1b[2Koverall progress: 0 out of 3 tasks\n\x1b[2K1/3: \n\x1b[2K2/3: \n\x1b[2K3/3: \ndeployment "web" successfully rolled out\n',
+    )
   })
 })
 
 /** A deployment with two revisions (v1, v2), the second recorded with a change-cause. */
 function history(): { d: Deployment; v1: ReplicaSet; v2: ReplicaSet } {
   const d = createWeb(complete)
-  const withImage = (image: string) => ({ ...d, spec: { ...d.spec, template: { ...d.spec.template, spec: { containers: [{ ...d.spec.template.spec.containers[0]!, image }] } } } })
+  const withImage = (image: string) => ({
+    ...d,
+    spec: {
+      ...d.spec,
+      template: { ...d.spec.template, spec: { containers: [{ ...d.spec.template.spec.containers[0]!, image }] } },
+    },
+  })
   const v1 = aReplicaSet(withImage('web:v1'), 'aaaa1', { replicas: 0, revision: '1' })
   const v2 = aReplicaSet(withImage('web:v2'), 'bbbb2', { replicas: 3, revision: '2' })
   v2.metadata.annotations!['kubernetes.io/change-cause'] = 'baton set image deployment/web web=web:v2 --record=true'
@@ -223,7 +249,11 @@ Pod Template:
 
   it('undoes to the previous revision, then skips when already there', async () => {
     history()
-    expect(await h.run('rollout undo deployment/web')).toEqual({ code: 0, err: '', out: 'deployment.apps/web rolled back\n' })
+    expect(await h.run('rollout undo deployment/web')).toEqual({
+      code: 0,
+      err: '',
+      out: 'deployment.apps/web rolled back\n',
+    })
     expect(h.store.get('Deployment', 'default', 'web')!.spec.template.spec.containers[0]!.image).toBe('web:v1')
     expect((await h.run('rollout undo deployment/web --to-revision=1')).out).toBe(
       'deployment.apps/web skipped rollback (current template already matches revision 1)\n',
@@ -244,6 +274,8 @@ Pod Template:
     expect((await h.run('rollout resume deployment/web')).out).toBe('deployment.apps/web resumed\n')
     expect((await h.run('rollout restart deployment/web')).out).toBe('deployment.apps/web restarted\n')
     const restarted = h.store.get('Deployment', 'default', 'web')!
-    expect(restarted.spec.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe('2026-01-01T00:00:00Z')
+    expect(restarted.spec.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe(
+      '2026-01-01T00:00:00Z',
+    )
   })
 })

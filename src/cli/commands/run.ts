@@ -32,7 +32,8 @@ export const runCommand = defineCommand<RunOptions>({
   path: ['run'],
   summary: 'Run a particular image as a pod',
   args: '[args...]',
-  usage: 'NAME --image=IMAGE [--port=PORT] [--labels=k=v,...] [--env=K=V ...] [--restart=Always|OnFailure|Never] [--command] [-- ARG...] [flags]',
+  usage:
+    'NAME --image=IMAGE [--port=PORT] [--labels=k=v,...] [--env=K=V ...] [--restart=Always|OnFailure|Never] [--command] [-- ARG...] [flags]',
   examples: [
     '  baton run web --image=web:v1 --port=8080',
     '  baton run job --image=tools:v1 --restart=Never --command -- node job.js',
@@ -51,13 +52,16 @@ export const runCommand = defineCommand<RunOptions>({
   complete(args, flags, ctx) {
     const extra = afterDoubleDash(ctx.argv)
     const named = args.slice(0, args.length - extra.length)
-    if (named.length !== 1) throw usageError('NAME is required for run, and only one', 'e.g. baton run web --image=web:v1')
+    if (named.length !== 1)
+      throw usageError('NAME is required for run, and only one', 'e.g. baton run web --image=web:v1')
     const name = named[0]!
     const image = str(flags.image)
     if (!image) throw usageError('required flag(s) "image" not set')
     const restart = str(flags.restart) ?? 'Always'
-    if (!(RESTART as readonly string[]).includes(restart)) throw usageError(`invalid restart policy: ${restart}`, `Use one of ${RESTART.join(', ')}`)
-    if (bool(flags.command) && extra.length === 0) throw usageError('--command needs the command after --', 'e.g. baton run x --image=i --command -- node app.js')
+    if (!(RESTART as readonly string[]).includes(restart))
+      throw usageError(`invalid restart policy: ${restart}`, `Use one of ${RESTART.join(', ')}`)
+    if (bool(flags.command) && extra.length === 0)
+      throw usageError('--command needs the command after --', 'e.g. baton run x --image=i --command -- node app.js')
     const env = ((flags.env as string[] | undefined) ?? []).map((e) => {
       const eq = e.indexOf('=')
       if (eq <= 0) throw usageError(`invalid env: ${e}`, 'Write --env=KEY=VALUE')
@@ -65,7 +69,8 @@ export const runCommand = defineCommand<RunOptions>({
     })
     const port = countFlag(flags.port, 'port')
     const dryRun = str(flags.dryRun)
-    if (dryRun !== undefined && dryRun !== 'client' && dryRun !== 'none') throw usageError(`--dry-run=${dryRun} is not supported`, 'Use --dry-run=client')
+    if (dryRun !== undefined && dryRun !== 'client' && dryRun !== 'none')
+      throw usageError(`--dry-run=${dryRun} is not supported`, 'Use --dry-run=client')
     const labels = str(flags.labels) ? parseLabelPairs(str(flags.labels)!, '--labels') : { run: name }
     const pod: Pod = {
       apiVersion: 'v1',
@@ -89,7 +94,9 @@ export const runCommand = defineCommand<RunOptions>({
   },
   async run(o, ctx) {
     const result = o.dryRun ? o.pod : await ctx.client().create(o.pod)
-    ctx.io.out.write(printObjects([result], o.output, true) ?? `pod/${o.pod.metadata.name} created${o.dryRun ? ' (dry run)' : ''}\n`)
+    ctx.io.out.write(
+      printObjects([result], o.output, true) ?? `pod/${o.pod.metadata.name} created${o.dryRun ? ' (dry run)' : ''}\n`,
+    )
     return 0
   },
 })

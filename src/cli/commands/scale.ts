@@ -20,7 +20,10 @@ export const scaleCommand = defineCommand<ScaleOptions>({
   summary: 'Set a new size for a deployment, replica set or stateful set',
   args: '[resource...]',
   usage: '--replicas=COUNT (TYPE NAME | TYPE/NAME) [flags]',
-  examples: ['  baton scale --replicas=5 deployment/web', '  baton scale deploy web --replicas=0 --current-replicas=2'].join('\n'),
+  examples: [
+    '  baton scale --replicas=5 deployment/web',
+    '  baton scale deploy web --replicas=0 --current-replicas=2',
+  ].join('\n'),
   flags: [
     { flags: '--replicas <count>', description: 'The new desired number of replicas' },
     { flags: '--current-replicas <count>', description: 'Precondition: scale only if the current size is this' },
@@ -40,11 +43,21 @@ export const scaleCommand = defineCommand<ScaleOptions>({
     const client = ctx.client()
     const scale = await client.getScale(o.ref.kind, o.namespace, o.ref.name)
     if (o.currentReplicas !== undefined && scale.spec.replicas !== o.currentReplicas) {
-      throw new BatonError('BATON_CONFLICT', `Expected replicas to be ${o.currentReplicas}, was ${scale.spec.replicas}`, {
-        hint: 'Check the current size with `baton get`, then scale again',
-      })
+      throw new BatonError(
+        'BATON_CONFLICT',
+        `Expected replicas to be ${o.currentReplicas}, was ${scale.spec.replicas}`,
+        {
+          hint: 'Check the current size with `baton get`, then scale again',
+        },
+      )
     }
-    await client.setScale(o.ref.kind, o.namespace, o.ref.name, o.replicas, o.currentReplicas !== undefined ? scale.metadata.resourceVersion : undefined)
+    await client.setScale(
+      o.ref.kind,
+      o.namespace,
+      o.ref.name,
+      o.replicas,
+      o.currentReplicas !== undefined ? scale.metadata.resourceVersion : undefined,
+    )
     ctx.io.out.write(`${qualifiedSingular(o.ref.kind)}/${o.ref.name} scaled\n`)
     return 0
   },

@@ -21,7 +21,10 @@ export interface SetEnvOptions {
 /** Applies the changes; returns false when every variable already was as asked. */
 export function setEnv(containers: Container[], o: Pick<SetEnvOptions, 'set' | 'remove' | 'container'>): boolean {
   const targets = o.container ? containers.filter((c) => c.name === o.container) : containers
-  if (targets.length === 0) throw new BatonError('BATON_NOT_FOUND', `unable to find container named "${o.container}"`, { hint: `The containers are: ${containers.map((c) => c.name).join(', ')}` })
+  if (targets.length === 0)
+    throw new BatonError('BATON_NOT_FOUND', `unable to find container named "${o.container}"`, {
+      hint: `The containers are: ${containers.map((c) => c.name).join(', ')}`,
+    })
   let changed = false
   for (const c of targets) {
     const env = [...(c.env ?? [])]
@@ -48,14 +51,28 @@ export const setEnvCommand = defineCommand<SetEnvOptions>({
   examples: ['  baton set env deployment/web MODE=blue', '  baton set env deploy/web -c web DEBUG-'].join('\n'),
   flags: [{ flags: '-c, --containers <name>', description: 'Only the container of this name (default: all)' }],
   complete(args, flags, ctx) {
-    const set = args.filter((a) => a.includes('=')).map((a) => ({ name: a.slice(0, a.indexOf('=')), value: a.slice(a.indexOf('=') + 1) }))
-    const remove = args.filter((a) => !a.includes('=') && a.endsWith('-') && !a.includes('/')).map((a) => a.slice(0, -1))
+    const set = args
+      .filter((a) => a.includes('='))
+      .map((a) => ({ name: a.slice(0, a.indexOf('=')), value: a.slice(a.indexOf('=') + 1) }))
+    const remove = args
+      .filter((a) => !a.includes('=') && a.endsWith('-') && !a.includes('/'))
+      .map((a) => a.slice(0, -1))
     const resources = args.filter((a) => !a.includes('=') && !(a.endsWith('-') && !a.includes('/')))
-    if (set.length === 0 && remove.length === 0) throw usageError('at least one environment variable change is required', 'e.g. baton set env deployment/web MODE=blue')
+    if (set.length === 0 && remove.length === 0)
+      throw usageError(
+        'at least one environment variable change is required',
+        'e.g. baton set env deployment/web MODE=blue',
+      )
     const bad = set.find((s) => !/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(s.name))
     if (bad) throw usageError(`invalid environment variable name "${bad.name}"`)
     const container = str(flags.containers)
-    return { ref: parseSingleRef(resources, ['Deployment', 'ReplicaSet', 'StatefulSet']), set, remove, ...(container ? { container } : {}), namespace: ctx.namespace }
+    return {
+      ref: parseSingleRef(resources, ['Deployment', 'ReplicaSet', 'StatefulSet']),
+      set,
+      remove,
+      ...(container ? { container } : {}),
+      namespace: ctx.namespace,
+    }
   },
   async run(o, ctx) {
     await updateWithRetry(ctx.client(), o.ref.kind, o.namespace, o.ref.name, (obj) =>

@@ -18,7 +18,11 @@ export interface SetImageOptions {
 }
 
 /** Sets the images on a template's containers (init containers too); throws for an unknown name. */
-export function setImages(containers: Container[], initContainers: Container[] | undefined, images: SetImageOptions['images']): void {
+export function setImages(
+  containers: Container[],
+  initContainers: Container[] | undefined,
+  images: SetImageOptions['images'],
+): void {
   const all = [...containers, ...(initContainers ?? [])]
   for (const { container, image } of images) {
     const targets = container === '*' ? all : all.filter((c) => c.name === container)
@@ -36,12 +40,15 @@ export const setImageCommand = defineCommand<SetImageOptions>({
   summary: 'Update the image of a pod template',
   args: '[args...]',
   usage: '(TYPE NAME | TYPE/NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... [flags]',
-  examples: ['  baton set image deployment/web web=web:v2', '  baton set image deploy/web *=web:v2 --record'].join('\n'),
+  examples: ['  baton set image deployment/web web=web:v2', '  baton set image deploy/web *=web:v2 --record'].join(
+    '\n',
+  ),
   flags: [{ flags: '--record', description: 'Record the command in the kubernetes.io/change-cause annotation' }],
   complete(args, flags, ctx) {
     const pairs = args.filter((a) => a.includes('='))
     const resources = args.filter((a) => !a.includes('='))
-    if (pairs.length === 0) throw usageError('at least one image update is required', 'e.g. baton set image deployment/web web=web:v2')
+    if (pairs.length === 0)
+      throw usageError('at least one image update is required', 'e.g. baton set image deployment/web web=web:v2')
     const images = pairs.map((p) => {
       const i = p.indexOf('=')
       const container = p.slice(0, i)
@@ -49,7 +56,12 @@ export const setImageCommand = defineCommand<SetImageOptions>({
       if (!container || !image) throw usageError(`invalid image update "${p}"`, 'Write CONTAINER=IMAGE')
       return { container, image }
     })
-    return { ref: parseSingleRef(resources, ['Deployment', 'ReplicaSet', 'StatefulSet']), images, record: bool(flags.record), namespace: ctx.namespace }
+    return {
+      ref: parseSingleRef(resources, ['Deployment', 'ReplicaSet', 'StatefulSet']),
+      images,
+      record: bool(flags.record),
+      namespace: ctx.namespace,
+    }
   },
   async run(o, ctx) {
     await updateWithRetry(ctx.client(), o.ref.kind, o.namespace, o.ref.name, (obj) => {

@@ -28,7 +28,13 @@ const POD_SPEC_LISTS: Record<string, string> = {
   hostAliases: 'ip',
   topologySpreadConstraints: 'topologyKey',
 }
-const CONTAINER_LISTS: Record<string, string> = { env: 'name', ports: 'containerPort', volumeMounts: 'mountPath', volumeDevices: 'devicePath', resizePolicy: 'resourceName' }
+const CONTAINER_LISTS: Record<string, string> = {
+  env: 'name',
+  ports: 'containerPort',
+  volumeMounts: 'mountPath',
+  volumeDevices: 'devicePath',
+  resizePolicy: 'resourceName',
+}
 /** Lists of strings merged as sets. */
 const PRIMITIVE_MERGE = new Set(['metadata.finalizers'])
 
@@ -38,7 +44,8 @@ export function mergeKeyFor(kind: Kind | undefined, path: readonly string[]): st
   const parent = path[path.length - 2] ?? ''
   if (field === 'ownerReferences' && parent === 'metadata') return 'uid'
   if (field === 'conditions' && parent === 'status') return 'type'
-  if (parent === 'containers' || parent === 'initContainers' || parent === 'ephemeralContainers') return CONTAINER_LISTS[field]
+  if (parent === 'containers' || parent === 'initContainers' || parent === 'ephemeralContainers')
+    return CONTAINER_LISTS[field]
   if (kind === 'Service' && path.join('.') === 'spec.ports') return 'port'
   // A pod spec: the Pod's own, or a template's (spec.template.spec).
   if (parent === 'spec' && (path.length === 2 || path[path.length - 3] === 'template')) return POD_SPEC_LISTS[field]
@@ -46,15 +53,23 @@ export function mergeKeyFor(kind: Kind | undefined, path: readonly string[]): st
 }
 
 function withoutDirectives(v: Json): Json {
-  if (Array.isArray(v)) return v.filter((i) => !(isRec(i) && i.$patch !== undefined && Object.keys(i).length === 1)).map(withoutDirectives)
+  if (Array.isArray(v))
+    return v.filter((i) => !(isRec(i) && i.$patch !== undefined && Object.keys(i).length === 1)).map(withoutDirectives)
   if (!isRec(v)) return v
   const out: Rec = {}
   for (const [k, x] of Object.entries(v)) if (!k.startsWith('$')) out[k] = withoutDirectives(x)
   return out
 }
 
-function mergeList(kind: Kind | undefined | null, path: string[], original: Json[], patch: Json[], key: string): Json[] {
-  if (patch.some((i) => isRec(i) && i.$patch === 'replace')) return patch.filter((i) => !(isRec(i) && i.$patch === 'replace')).map(withoutDirectives)
+function mergeList(
+  kind: Kind | undefined | null,
+  path: string[],
+  original: Json[],
+  patch: Json[],
+  key: string,
+): Json[] {
+  if (patch.some((i) => isRec(i) && i.$patch === 'replace'))
+    return patch.filter((i) => !(isRec(i) && i.$patch === 'replace')).map(withoutDirectives)
   const out = original.map((i) => structuredClone(i))
   for (const item of patch) {
     if (!isRec(item)) {
@@ -88,7 +103,8 @@ function mergeMap(kind: Kind | undefined | null, path: string[], original: Rec, 
   for (const [k, v] of Object.entries(patch)) {
     if (k.startsWith('$deleteFromPrimitiveList/')) {
       const field = k.slice('$deleteFromPrimitiveList/'.length)
-      if (Array.isArray(out[field]) && Array.isArray(v)) out[field] = (out[field] as Json[]).filter((x) => !v.includes(x))
+      if (Array.isArray(out[field]) && Array.isArray(v))
+        out[field] = (out[field] as Json[]).filter((x) => !v.includes(x))
       continue
     }
     if (k.startsWith('$')) continue

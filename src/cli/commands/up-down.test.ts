@@ -33,7 +33,12 @@ async function freePort(): Promise<number> {
 async function baton(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = ''
   let err = ''
-  const io: CliIO = { out: { write: (s: string) => (out += s) }, err: { write: (s: string) => (err += s) }, isTTY: false, readStdin: async () => '' }
+  const io: CliIO = {
+    out: { write: (s: string) => (out += s) },
+    err: { write: (s: string) => (err += s) },
+    isTTY: false,
+    readStdin: async () => '',
+  }
   const code = await runCli(argv, { io })
   return { code, out, err }
 }
@@ -54,7 +59,11 @@ describe('up -d and down', () => {
     const version = await baton(['version', '--data-dir', dataDir])
     expect(version.out).toMatch(/^Client Version: v\S+\nServer Version: v\S+\n$/)
 
-    expect(await baton(['down', '--all', '--data-dir', dataDir])).toEqual({ code: 0, err: '', out: `baton daemon stopped (pid ${info?.pid})\n` })
+    expect(await baton(['down', '--all', '--data-dir', dataDir])).toEqual({
+      code: 0,
+      err: '',
+      out: `baton daemon stopped (pid ${info?.pid})\n`,
+    })
     expect(isRunning(info!.pid)).toBe(false)
   }, 60_000)
 })
@@ -64,7 +73,9 @@ describe('a start that fails', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'baton-up-taken-'))
     dirs.push(dataDir)
     const holder = createServer()
-    const port = await new Promise<number>((resolve) => holder.listen(0, '127.0.0.1', () => resolve((holder.address() as { port: number }).port)))
+    const port = await new Promise<number>((resolve) =>
+      holder.listen(0, '127.0.0.1', () => resolve((holder.address() as { port: number }).port)),
+    )
     try {
       const up = await baton(['up', '-d', '--port', String(port), '--data-dir', dataDir])
       const lb = readProxyFiles(dataDir)?.info.pid
@@ -119,7 +130,9 @@ describe('the compile cache the CLI hands to the daemon', () => {
     pids.push(proxy)
     expect(environ(info!.pid)).toContain(`NODE_COMPILE_CACHE=${cache}`)
     expect(environ(proxy)).toContain(`NODE_COMPILE_CACHE=${cache}`)
-    expect(readFileSync(`/proc/${info!.pid}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining([...DAEMON_V8_FLAGS]))
+    expect(readFileSync(`/proc/${info!.pid}/cmdline`, 'utf8').split('\0')).toEqual(
+      expect.arrayContaining([...DAEMON_V8_FLAGS]),
+    )
     expect(run('down', '--all').status).toBe(0)
     // Node keeps one folder per Node version and V8 flag set inside the root (the daemon runs
     // with its own flags, so it has its own), and never one nested in another.

@@ -38,9 +38,17 @@ const LIMIT_FLAGS = [
   ['maxReplicas', '--max-replicas', 'Most replicas one Deployment/ReplicaSet/StatefulSet may ask for (default 1000)'],
   ['maxPods', '--max-pods', "Most pods the node runs, as the kubelet's --max-pods (default 110)"],
   ['maxRequestBodyBytes', '--max-request-body-bytes', 'Largest API request body in bytes (default 3145728, 3 MiB)'],
-  ['maxArtifactUploadBytes', '--max-artifact-upload-bytes', 'Largest artifact upload in bytes, compressed (default 1 GiB)'],
+  [
+    'maxArtifactUploadBytes',
+    '--max-artifact-upload-bytes',
+    'Largest artifact upload in bytes, compressed (default 1 GiB)',
+  ],
   ['maxArtifactBytes', '--max-artifact-bytes', 'Largest artifact in bytes once unpacked (default 4 GiB)'],
-  ['maxArtifactEntries', '--max-artifact-entries', 'Most files, directories and links in one artifact (default 100000)'],
+  [
+    'maxArtifactEntries',
+    '--max-artifact-entries',
+    'Most files, directories and links in one artifact (default 100000)',
+  ],
 ] as const
 
 function lastLines(file: string, n: number): string {
@@ -75,19 +83,29 @@ export const upCommand = defineCommand<UpOptions>({
   path: ['up'],
   summary: 'Start the Baton daemon (API, controllers, load balancer, pods)',
   usage: '[-d] [--port=7070] [--data-dir=DIR] [flags]',
-  examples: ['  baton up            # foreground, Ctrl-C stops it', '  baton up -d         # in the background; logs in .baton/daemon.log'].join('\n'),
+  examples: [
+    '  baton up            # foreground, Ctrl-C stops it',
+    '  baton up -d         # in the background; logs in .baton/daemon.log',
+  ].join('\n'),
   flags: [
     { flags: '-d, --detach', description: 'Run in the background (output to <data-dir>/daemon.log)' },
     { flags: '--port <port>', description: 'The API port on 127.0.0.1', default: String(DEFAULT_API_PORT) },
     { flags: '--event-ttl <duration>', description: 'How long Events are kept after they last occurred (default 1h)' },
     { flags: '--service-host <host>', description: 'Listen address for services that set none (default 127.0.0.1)' },
     ...LIMIT_FLAGS.map(([, flag, description]) => ({ flags: `${flag} <n>`, description })),
-    { flags: '--reset', description: 'Start over: move state.db aside, start empty, stop the replicas Baton no longer knows' },
-    { flags: '--runtime <name>', description: 'How pods run: process (default) or docker (the engine at $DOCKER_HOST)' },
+    {
+      flags: '--reset',
+      description: 'Start over: move state.db aside, start empty, stop the replicas Baton no longer knows',
+    },
+    {
+      flags: '--runtime <name>',
+      description: 'How pods run: process (default) or docker (the engine at $DOCKER_HOST)',
+    },
   ],
   complete(_args, flags) {
     const port = Number(str(flags.port) ?? DEFAULT_API_PORT)
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError(`invalid --port "${String(flags.port)}"`, 'Use a port number between 1 and 65535')
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw usageError(`invalid --port "${String(flags.port)}"`, 'Use a port number between 1 and 65535')
     const eventTtl = str(flags.eventTtl)
     const serviceHost = str(flags.serviceHost)
     const runtime = str(flags.runtime)
@@ -98,10 +116,19 @@ export const upCommand = defineCommand<UpOptions>({
       const v = str(flags[key])
       if (v === undefined) return []
       const n = Number(v)
-      if (!Number.isSafeInteger(n) || n < 1) throw usageError(`invalid argument "${v}" for "${flag}" flag: must be a positive integer`, `e.g. ${flag}=1000`)
+      if (!Number.isSafeInteger(n) || n < 1)
+        throw usageError(`invalid argument "${v}" for "${flag}" flag: must be a positive integer`, `e.g. ${flag}=1000`)
       return [flag, v]
     })
-    return { detach: bool(flags.detach), port, ...(eventTtl ? { eventTtl } : {}), ...(serviceHost ? { serviceHost } : {}), ...(limitArgs.length > 0 ? { limitArgs } : {}), ...(bool(flags.reset) ? { reset: true } : {}), ...(runtime ? { runtime } : {}) }
+    return {
+      detach: bool(flags.detach),
+      port,
+      ...(eventTtl ? { eventTtl } : {}),
+      ...(serviceHost ? { serviceHost } : {}),
+      ...(limitArgs.length > 0 ? { limitArgs } : {}),
+      ...(bool(flags.reset) ? { reset: true } : {}),
+      ...(runtime ? { runtime } : {}),
+    }
   },
   async run(o, ctx) {
     const { dataDir } = ctx.connection()
@@ -112,7 +139,9 @@ export const upCommand = defineCommand<UpOptions>({
     }
     const entry = codePath('daemon/main')
     if (!existsSync(entry)) {
-      throw new BatonError('BATON_INTERNAL', `the daemon entry point ${entry} is missing`, { hint: 'Reinstall Baton; the CLI runs the daemon from its own source tree' })
+      throw new BatonError('BATON_INTERNAL', `the daemon entry point ${entry} is missing`, {
+        hint: 'Reinstall Baton; the CLI runs the daemon from its own source tree',
+      })
     }
     const args = [...DAEMON_V8_FLAGS, entry, '--data-dir', dataDir, '--port', String(o.port)]
     if (o.eventTtl) args.push('--event-ttl', o.eventTtl)
@@ -156,7 +185,9 @@ export const upCommand = defineCommand<UpOptions>({
       }
       throw new BatonError(
         'BATON_DAEMON_UNREACHABLE',
-        exited !== undefined ? `the daemon exited during start (code ${exited})` : `the daemon did not answer within ${DAEMON_START_TIMEOUT_MS / 1000}s`,
+        exited !== undefined
+          ? `the daemon exited during start (code ${exited})`
+          : `the daemon did not answer within ${DAEMON_START_TIMEOUT_MS / 1000}s`,
         { hint: `its log ends with:\n${lastLines(logFile, 10) || '(empty)'}\nfull log: ${logFile}` },
       )
     }

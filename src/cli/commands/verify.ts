@@ -40,7 +40,11 @@ export const verifyCommand = defineCommand<VerifyCommandOptions>({
   ].join('\n'),
   flags: [
     { flags: '--rate <n>', description: 'Requests started per second', default: '200' },
-    { flags: '--duration <duration>', description: 'Without a command: keep the load on this long; with one: stop after this long at the latest (default 5m)' },
+    {
+      flags: '--duration <duration>',
+      description:
+        'Without a command: keep the load on this long; with one: stop after this long at the latest (default 5m)',
+    },
     { flags: '--no-keep-alive', description: 'Open a new connection for every request' },
     { flags: '--connections <n>', description: 'Keep-alive connections, one request at a time each (default 16)' },
     { flags: '--deployment <name>', description: 'Keep the load on until this deployment has rolled out' },
@@ -49,7 +53,11 @@ export const verifyCommand = defineCommand<VerifyCommandOptions>({
   ],
   complete(args, flags, ctx) {
     const [url, ...command] = args
-    if (!url) throw usageError('verify needs the URL to put load on', 'e.g. baton verify http://127.0.0.1:8080/ -- baton apply -f web.yaml')
+    if (!url)
+      throw usageError(
+        'verify needs the URL to put load on',
+        'e.g. baton verify http://127.0.0.1:8080/ -- baton apply -f web.yaml',
+      )
     const rate = Number(flags.rate ?? 200)
     if (!Number.isFinite(rate) || rate <= 0) throw usageError('--rate must be a positive number')
     const duration = str(flags.duration)
@@ -60,7 +68,8 @@ export const verifyCommand = defineCommand<VerifyCommandOptions>({
     const deployment = str(flags.deployment)
     const svg = str(flags.svg)
     const output = str(flags.output) ?? 'text'
-    if (output !== 'text' && output !== 'json') throw usageError(`unknown --output "${output}"`, 'use -o text or -o json')
+    if (output !== 'text' && output !== 'json')
+      throw usageError(`unknown --output "${output}"`, 'use -o text or -o json')
     return {
       url,
       command,

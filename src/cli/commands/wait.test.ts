@@ -7,7 +7,13 @@ import { conditionMet, parseWaitFor } from './wait.ts'
 
 /** A ClusterIP Service on port 80 to the pods' 8080, as `kubectl create service` makes one. */
 const aService = (name: string) =>
-  kitService({ name, created: 0, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }], type: 'ClusterIP', clusterIP: '127.0.0.1' })
+  kitService({
+    name,
+    created: 0,
+    ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
+    type: 'ClusterIP',
+    clusterIP: '127.0.0.1',
+  })
 
 let h: Harness
 beforeEach(() => {
@@ -20,13 +26,21 @@ function setAvailable(status: 'True' | 'False', ready = 3): void {
   const d = h.store.get('Deployment', 'default', 'web') as Deployment
   h.store.updateStatus({
     ...d,
-    status: { observedGeneration: d.metadata.generation, readyReplicas: ready, conditions: [{ type: 'Available', status, reason: 'MinimumReplicasAvailable', message: '' }] },
+    status: {
+      observedGeneration: d.metadata.generation,
+      readyReplicas: ready,
+      conditions: [{ type: 'Available', status, reason: 'MinimumReplicasAvailable', message: '' }],
+    },
   } as Deployment)
 }
 
 describe('wait --for conditions (pure)', () => {
   const d = (status: string, observed: number, generation = 2) =>
-    ({ ...aDeployment('web'), metadata: { name: 'web', generation }, status: { observedGeneration: observed, conditions: [{ type: 'Available', status }] } }) as Deployment
+    ({
+      ...aDeployment('web'),
+      metadata: { name: 'web', generation },
+      status: { observedGeneration: observed, conditions: [{ type: 'Available', status }] },
+    }) as Deployment
   it.each([
     { name: 'condition true', for: 'condition=Available', obj: d('True', 2), want: true },
     { name: 'case-insensitive', for: 'condition=available=true', obj: d('True', 2), want: true },
@@ -34,7 +48,12 @@ describe('wait --for conditions (pure)', () => {
     { name: 'status is older than the spec', for: 'condition=Available', obj: d('True', 1), want: false },
     { name: 'no such condition', for: 'condition=Progressing', obj: d('True', 2), want: false },
     { name: 'jsonpath value', for: 'jsonpath={.status.observedGeneration}=2', obj: d('True', 2), want: true },
-    { name: 'jsonpath relaxed, filter with ==', for: 'jsonpath={.status.conditions[?(@.type=="Available")].status}=True', obj: d('True', 2), want: true },
+    {
+      name: 'jsonpath relaxed, filter with ==',
+      for: 'jsonpath={.status.conditions[?(@.type=="Available")].status}=True',
+      obj: d('True', 2),
+      want: true,
+    },
     { name: 'jsonpath without a value', for: 'jsonpath=.status.observedGeneration', obj: d('True', 2), want: true },
     { name: 'jsonpath missing', for: 'jsonpath={.status.readyReplicas}=3', obj: d('True', 2), want: false },
   ])('$name', ({ for: f, obj, want }) => {
@@ -48,14 +67,20 @@ describe('wait --for conditions (pure)', () => {
     expect(() => parseWaitFor(f)).toThrow(message)
   })
   it('refuses a jsonpath that leads to a map', () => {
-    expect(() => conditionMet(d('True', 2), parseWaitFor('jsonpath={.status}=x'))).toThrow('jsonpath leads to a nested object or list which is not supported')
+    expect(() => conditionMet(d('True', 2), parseWaitFor('jsonpath={.status}=x'))).toThrow(
+      'jsonpath leads to a nested object or list which is not supported',
+    )
   })
 })
 
 describe('baton wait', () => {
   it('returns at once when the condition already holds', async () => {
     setAvailable('True')
-    expect(await h.run('wait --for=condition=Available deployment/web')).toEqual({ code: 0, err: '', out: 'deployment.apps/web condition met\n' })
+    expect(await h.run('wait --for=condition=Available deployment/web')).toEqual({
+      code: 0,
+      err: '',
+      out: 'deployment.apps/web condition met\n',
+    })
   })
 
   it('watches until the condition holds', async () => {
@@ -88,7 +113,9 @@ describe('baton wait', () => {
   })
 
   it('--timeout=0 looks once', async () => {
-    expect((await h.run('wait --for=condition=Available deploy/web --timeout=0')).err).toMatch(/^error: timed out waiting for the condition on deployments\/web/)
+    expect((await h.run('wait --for=condition=Available deploy/web --timeout=0')).err).toMatch(
+      /^error: timed out waiting for the condition on deployments\/web/,
+    )
   })
 
   it('waits for deletion; an object already gone counts', async () => {
@@ -112,13 +139,17 @@ describe('baton wait', () => {
     }
     h.store.create(ready('a'))
     h.store.create(ready('b'))
-    expect((await h.run('wait --for=condition=Ready pods -l app=web')).out).toBe('pod/a condition met\npod/b condition met\n')
+    expect((await h.run('wait --for=condition=Ready pods -l app=web')).out).toBe(
+      'pod/a condition met\npod/b condition met\n',
+    )
     const none = await h.run('wait --for=condition=Ready pods -l app=none')
     expect(none.code).toBe(1)
     expect(none.err).toMatch(/^error: no matching resources found\n/)
   })
 
   it('fails for a missing object on a condition wait', async () => {
-    expect((await h.run('wait --for=condition=Available deploy/nope')).err).toMatch(/^Error from server \(NotFound\): deployments.apps "nope" not found/)
+    expect((await h.run('wait --for=condition=Available deploy/nope')).err).toMatch(
+      /^Error from server \(NotFound\): deployments.apps "nope" not found/,
+    )
   })
 })

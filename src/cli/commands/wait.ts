@@ -37,7 +37,8 @@ export interface WaitOptions {
   namespace: string
 }
 
-const FOR_HINT = "Use --for=condition=Available, --for=delete, --for=create or --for=jsonpath='{.status.readyReplicas}'=3"
+const FOR_HINT =
+  "Use --for=condition=Available, --for=delete, --for=create or --for=jsonpath='{.status.readyReplicas}'=3"
 
 export function parseWaitFor(value: string | undefined): WaitCondition {
   if (!value) throw usageError('--for must be specified', FOR_HINT)
@@ -60,7 +61,11 @@ export function parseWaitFor(value: string | undefined): WaitCondition {
     const path = parseJsonPath(relaxedJsonPath(expr))
     if (eq < 0) return { kind: 'jsonpath', path }
     const v = rest.slice(eq + 1).replace(/^['"]|['"]$/g, '')
-    if (v === '') throw usageError('jsonpath wait has to have a value after equal sign', `e.g. --for=jsonpath='{.status.phase}'=Running`)
+    if (v === '')
+      throw usageError(
+        'jsonpath wait has to have a value after equal sign',
+        `e.g. --for=jsonpath='{.status.phase}'=Running`,
+      )
     return { kind: 'jsonpath', path, value: v }
   }
   throw usageError(`unrecognized condition: "${value}"`, FOR_HINT)
@@ -71,7 +76,14 @@ export function conditionMet(obj: AnyObject, c: WaitCondition): boolean {
   if (c.kind === 'create') return true
   if (c.kind === 'delete') return false
   if (c.kind === 'condition') {
-    const status = (obj as { status?: { conditions?: Array<{ type?: string; status?: string; observedGeneration?: number }>; observedGeneration?: number } }).status
+    const status = (
+      obj as {
+        status?: {
+          conditions?: Array<{ type?: string; status?: string; observedGeneration?: number }>
+          observedGeneration?: number
+        }
+      }
+    ).status
     const cond = status?.conditions?.find((x) => x.type?.toLowerCase() === c.type.toLowerCase())
     if (!cond || cond.status === undefined) return false
     const generation = obj.metadata.generation
@@ -81,12 +93,20 @@ export function conditionMet(obj: AnyObject, c: WaitCondition): boolean {
   }
   const results = c.path.findResults(obj)
   if (results.length === 0 || results[0]!.length === 0) return false
-  if (results.length > 1) throw new BatonError('BATON_USAGE', 'given jsonpath expression matches more than one list', { hint: 'Point the template at one field' })
-  if (results[0]!.length > 1) throw new BatonError('BATON_USAGE', 'given jsonpath expression matches more than one value', { hint: 'Point the template at one field, e.g. with a filter' })
+  if (results.length > 1)
+    throw new BatonError('BATON_USAGE', 'given jsonpath expression matches more than one list', {
+      hint: 'Point the template at one field',
+    })
+  if (results[0]!.length > 1)
+    throw new BatonError('BATON_USAGE', 'given jsonpath expression matches more than one value', {
+      hint: 'Point the template at one field, e.g. with a filter',
+    })
   const v = results[0]![0]
   if (c.value === undefined) return true
   if (typeof v === 'object' && v !== null) {
-    throw new BatonError('BATON_USAGE', 'jsonpath leads to a nested object or list which is not supported', { hint: 'Point the template at a string, number or boolean field' })
+    throw new BatonError('BATON_USAGE', 'jsonpath leads to a nested object or list which is not supported', {
+      hint: 'Point the template at a string, number or boolean field',
+    })
   }
   return goValue(v).trim() === c.value.trim()
 }
@@ -94,7 +114,14 @@ export function conditionMet(obj: AnyObject, c: WaitCondition): boolean {
 const notFound = (err: unknown): boolean => (err as { code?: string }).code === 'BATON_NOT_FOUND'
 
 /** Waits for one object; resolves true when met, false when `signal` aborted first. */
-async function waitOne(ctx: CliContext, kind: Kind, namespace: string, name: string, c: WaitCondition, signal: AbortSignal): Promise<boolean> {
+async function waitOne(
+  ctx: CliContext,
+  kind: Kind,
+  namespace: string,
+  name: string,
+  c: WaitCondition,
+  signal: AbortSignal,
+): Promise<boolean> {
   const client = ctx.client()
   // A condition wait on an object that is missing at the start fails (kubectl's builder finds
   // nothing); one deleted while waiting goes on waiting for it to come back, as kubectl does.
@@ -113,7 +140,11 @@ async function waitOne(ctx: CliContext, kind: Kind, namespace: string, name: str
     }
     first = false
     try {
-      for await (const ev of client.watch(kind, { namespace, fieldSelector: `metadata.name=${name}`, resourceVersion: rv }, signal)) {
+      for await (const ev of client.watch(
+        kind,
+        { namespace, fieldSelector: `metadata.name=${name}`, resourceVersion: rv },
+        signal,
+      )) {
         if (ev.object.metadata.name !== name) continue
         if (ev.type === 'DELETED') {
           if (c.kind === 'delete') return true
@@ -134,7 +165,8 @@ export const waitCommand = defineCommand<WaitOptions>({
   path: ['wait'],
   summary: 'Wait for a condition on one or many resources',
   args: '[resources...]',
-  usage: "(TYPE NAME | TYPE/NAME | TYPE (-l SELECTOR | --all)) --for=(condition=NAME[=VALUE] | delete | create | jsonpath='{...}'[=VALUE]) [--timeout=30s] [flags]",
+  usage:
+    "(TYPE NAME | TYPE/NAME | TYPE (-l SELECTOR | --all)) --for=(condition=NAME[=VALUE] | delete | create | jsonpath='{...}'[=VALUE]) [--timeout=30s] [flags]",
   examples: [
     '  baton wait --for=condition=Available deployment/web --timeout=2m',
     '  baton wait --for=condition=Ready pods -l app=web',
@@ -143,12 +175,17 @@ export const waitCommand = defineCommand<WaitOptions>({
   ].join('\n'),
   flags: [
     { flags: '--for <condition>', description: "condition=NAME[=VALUE], delete, create or jsonpath='{...}'[=VALUE]" },
-    { flags: '--timeout <duration>', description: 'How long to wait for each object (0: check once), e.g. 30s, 5m', default: '30s' },
+    {
+      flags: '--timeout <duration>',
+      description: 'How long to wait for each object (0: check once), e.g. 30s, 5m',
+      default: '30s',
+    },
     { flags: '-l, --selector <selector>', description: 'Wait for every object of the type that matches this selector' },
     { flags: '--all', description: 'Wait for every object of the type in the namespace' },
   ],
   complete(args, flags, ctx) {
-    if (args.length === 0) throw usageError('one or more resources must be specified as <resource> <name> or <resource>/<name>')
+    if (args.length === 0)
+      throw usageError('one or more resources must be specified as <resource> <name> or <resource>/<name>')
     return {
       resources: args,
       condition: parseWaitFor(str(flags.for)),
@@ -160,14 +197,24 @@ export const waitCommand = defineCommand<WaitOptions>({
   },
   async run(o, ctx) {
     const { kinds, refs } = parseResourceArgs(o.resources)
-    if (refs.length > 0 && (o.selector || o.all)) throw usageError('name cannot be provided when a selector or --all is specified')
-    if (kinds.length > 0 && !o.selector && !o.all) throw usageError('resource(s) were provided, but no name was specified', 'Name the objects, or pass -l SELECTOR or --all')
+    if (refs.length > 0 && (o.selector || o.all))
+      throw usageError('name cannot be provided when a selector or --all is specified')
+    if (kinds.length > 0 && !o.selector && !o.all)
+      throw usageError(
+        'resource(s) were provided, but no name was specified',
+        'Name the objects, or pass -l SELECTOR or --all',
+      )
     const targets = [...refs]
     for (const kind of kinds) {
-      const list = await ctx.client().list(kind, { namespace: o.namespace, ...(o.selector ? { labelSelector: o.selector } : {}) })
+      const list = await ctx
+        .client()
+        .list(kind, { namespace: o.namespace, ...(o.selector ? { labelSelector: o.selector } : {}) })
       targets.push(...list.items.map((i) => ({ kind, name: i.metadata.name })))
     }
-    if (targets.length === 0) throw new BatonError('BATON_NOT_FOUND', 'no matching resources found', { hint: `Check the selector with \`baton get ${o.resources.join(' ')}\`` })
+    if (targets.length === 0)
+      throw new BatonError('BATON_NOT_FOUND', 'no matching resources found', {
+        hint: `Check the selector with \`baton get ${o.resources.join(' ')}\``,
+      })
     for (const t of targets) {
       const abort = new AbortController()
       const onInterrupt = () => abort.abort()
@@ -176,16 +223,23 @@ export const waitCommand = defineCommand<WaitOptions>({
       let met: boolean
       try {
         // --timeout=0: one look, no watch.
-        met = o.timeoutMs === 0 ? await checkOnce(ctx, t.kind, o.namespace, t.name, o.condition) : await waitOne(ctx, t.kind, o.namespace, t.name, o.condition, abort.signal)
+        met =
+          o.timeoutMs === 0
+            ? await checkOnce(ctx, t.kind, o.namespace, t.name, o.condition)
+            : await waitOne(ctx, t.kind, o.namespace, t.name, o.condition, abort.signal)
       } finally {
         timer?.cancel()
         ctx.signal.removeEventListener('abort', onInterrupt)
       }
       if (!met && ctx.signal.aborted) return 130
       if (!met) {
-        throw new BatonError('BATON_TIMEOUT', `timed out waiting for the condition on ${RESOURCES[t.kind].plural}/${t.name}`, {
-          hint: `raise --timeout, or see what is stuck with \`baton describe ${RESOURCES[t.kind].singular} ${t.name}\``,
-        })
+        throw new BatonError(
+          'BATON_TIMEOUT',
+          `timed out waiting for the condition on ${RESOURCES[t.kind].plural}/${t.name}`,
+          {
+            hint: `raise --timeout, or see what is stuck with \`baton describe ${RESOURCES[t.kind].singular} ${t.name}\``,
+          },
+        )
       }
       ctx.io.out.write(`${qualifiedSingular(t.kind)}/${t.name} condition met\n`)
     }
@@ -193,7 +247,13 @@ export const waitCommand = defineCommand<WaitOptions>({
   },
 })
 
-async function checkOnce(ctx: CliContext, kind: Kind, namespace: string, name: string, c: WaitCondition): Promise<boolean> {
+async function checkOnce(
+  ctx: CliContext,
+  kind: Kind,
+  namespace: string,
+  name: string,
+  c: WaitCondition,
+): Promise<boolean> {
   try {
     return conditionMet(await ctx.client().get(kind, namespace, name), c)
   } catch (err) {

@@ -3,7 +3,9 @@ import type { ArtifactStore } from '../../artifacts/types.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
 // Only web:v1 has been pushed.
-const artifacts = { resolve: (image: string) => (image === 'web:v1' ? { name: 'web', tag: 'v1', digest: 'sha256:ab' } : undefined) } as unknown as ArtifactStore
+const artifacts = {
+  resolve: (image: string) => (image === 'web:v1' ? { name: 'web', tag: 'v1', digest: 'sha256:ab' } : undefined),
+} as unknown as ArtifactStore
 
 let h: Harness
 beforeEach(() => {
@@ -29,9 +31,13 @@ spec:
 const missing = (image: string) =>
   `Warning: spec.template.spec.containers[0].image: no artifact "${image}" has been pushed; its pods will wait in ImagePullBackOff until you run: baton push ${image} DIR\n`
 
-describe('a missing artifact is a warning, as kubectl prints the API\'s warnings', () => {
+describe("a missing artifact is a warning, as kubectl prints the API's warnings", () => {
   it('apply stores the Deployment and warns once, naming the push command', async () => {
-    expect(await h.run('apply -f -', { stdin: webYaml('nginx:1.25') })).toEqual({ code: 0, out: 'deployment.apps/web created\n', err: missing('nginx:1.25') })
+    expect(await h.run('apply -f -', { stdin: webYaml('nginx:1.25') })).toEqual({
+      code: 0,
+      out: 'deployment.apps/web created\n',
+      err: missing('nginx:1.25'),
+    })
     expect(h.store.get('Deployment', 'default', 'web')?.spec.template.spec.containers[0]?.image).toBe('nginx:1.25')
   })
 
@@ -41,7 +47,11 @@ describe('a missing artifact is a warning, as kubectl prints the API\'s warnings
 
   it('set image warns', async () => {
     await h.run('apply -f -', { stdin: webYaml('web:v1') })
-    expect(await h.run('set image deployment/web web=web:v2')).toEqual({ code: 0, out: 'deployment.apps/web image updated\n', err: missing('web:v2') })
+    expect(await h.run('set image deployment/web web=web:v2')).toEqual({
+      code: 0,
+      out: 'deployment.apps/web image updated\n',
+      err: missing('web:v2'),
+    })
   })
 
   it('rollout plan warns and changes nothing', async () => {

@@ -16,7 +16,9 @@ export interface CustomColumn {
 }
 
 const specError = (message: string): BatonError =>
-  new BatonError('BATON_USAGE', message, { hint: 'Write columns as HEADER:JSONPATH pairs, e.g. -o custom-columns=NAME:.metadata.name,REPLICAS:.spec.replicas' })
+  new BatonError('BATON_USAGE', message, {
+    hint: 'Write columns as HEADER:JSONPATH pairs, e.g. -o custom-columns=NAME:.metadata.name,REPLICAS:.spec.replicas',
+  })
 
 /** `NAME:.metadata.name,READY:.status.readyReplicas` (kubectl's NewCustomColumnsPrinterFromSpec). */
 export function parseCustomColumnsSpec(spec: string): CustomColumn[] {
@@ -32,17 +34,23 @@ export function parseCustomColumnsSpec(spec: string): CustomColumn[] {
 export function parseCustomColumnsTemplate(text: string): CustomColumn[] {
   const [headerLine, specLine] = text.split(/\r?\n/)
   const format = 'Expected format is one line of space separated headers, one line of space separated column specs.'
-  if (headerLine === undefined || (headerLine === '' && specLine === undefined)) throw specError(`invalid template, missing header line. ${format}`)
+  if (headerLine === undefined || (headerLine === '' && specLine === undefined))
+    throw specError(`invalid template, missing header line. ${format}`)
   if (specLine === undefined) throw specError(`invalid template, missing spec line. ${format}`)
   const words = (line: string): string[] => line.split(/\s+/).filter(Boolean)
   const headers = words(headerLine)
   const specs = words(specLine)
-  if (headers.length !== specs.length) throw specError(`number of headers (${headers.length}) and field specifications (${specs.length}) don't match`)
+  if (headers.length !== specs.length)
+    throw specError(`number of headers (${headers.length}) and field specifications (${specs.length}) don't match`)
   return headers.map((header, i) => ({ header, fieldSpec: relaxedJsonPath(specs[i]!) }))
 }
 
 /** The table for `objects`; with `noHeaders`, rows only. */
-export function printCustomColumns(objects: readonly unknown[], columns: readonly CustomColumn[], noHeaders = false): string {
+export function printCustomColumns(
+  objects: readonly unknown[],
+  columns: readonly CustomColumn[],
+  noHeaders = false,
+): string {
   const paths = columns.map((c) => parseJsonPath(c.fieldSpec))
   const rows: string[][] = noHeaders ? [] : [columns.map((c) => c.header)]
   for (const obj of objects) {

@@ -4,15 +4,17 @@
  * form (Deployment, ReplicaSet) shows what is declared; the pod form adds each container's
  * id, state, readiness and restart count.
  */
-import type {
-  Container,
-  ContainerState,
-  ContainerStatus,
-  Pod,
-  PodTemplateSpec,
-  Probe,
-} from '../../api/types.ts'
-import { annotationsMultiline, DescribeWriter, labelsMultiline, LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, rfc1123z } from './describe-writer.ts'
+import type { Container, ContainerState, ContainerStatus, Pod, PodTemplateSpec, Probe } from '../../api/types.ts'
+import {
+  annotationsMultiline,
+  DescribeWriter,
+  labelsMultiline,
+  LEVEL_0,
+  LEVEL_1,
+  LEVEL_2,
+  LEVEL_3,
+  rfc1123z,
+} from './describe-writer.ts'
 
 /** "delay=0s timeout=1s period=10s #success=1 #failure=3" with the probe's action first. */
 export function describeProbe(p: Probe): string {
@@ -41,7 +43,10 @@ function portLines(w: DescribeWriter, c: Container, pod?: Pod): void {
 }
 
 function commandLines(w: DescribeWriter, c: Container): void {
-  for (const [title, items] of [['Command', c.command], ['Args', c.args]] as const) {
+  for (const [title, items] of [
+    ['Command', c.command],
+    ['Args', c.args],
+  ] as const) {
     if (!items?.length) continue
     w.line(LEVEL_2, `${title}:`)
     for (const item of items) for (const s of item.split('\n')) w.line(LEVEL_3, s)
@@ -74,7 +79,10 @@ function envLines(w: DescribeWriter, c: Container): void {
     const cm = e.valueFrom?.configMapKeyRef
     const field = e.valueFrom?.fieldRef
     if (cm) {
-      w.line(LEVEL_3, `${e.name}:\t<set to the key '${cm.key}' of config map '${cm.name}'>\tOptional: ${cm.optional === true}`)
+      w.line(
+        LEVEL_3,
+        `${e.name}:\t<set to the key '${cm.key}' of config map '${cm.name}'>\tOptional: ${cm.optional === true}`,
+      )
     } else if (field) {
       w.line(LEVEL_3, `${e.name}:\t (${field.apiVersion ?? 'v1'}:${field.fieldPath})`)
     } else {
@@ -84,7 +92,13 @@ function envLines(w: DescribeWriter, c: Container): void {
 }
 
 /** One container; `status` and `pod` are given for pods, absent for templates. */
-function containerLines(w: DescribeWriter, c: Container, nameIndent: string, status?: ContainerStatus, pod?: Pod): void {
+function containerLines(
+  w: DescribeWriter,
+  c: Container,
+  nameIndent: string,
+  status?: ContainerStatus,
+  pod?: Pod,
+): void {
   w.line(LEVEL_1, `${nameIndent}${c.name}:`)
   if (status) w.line(LEVEL_2, `Container ID:\t${status.containerID ?? ''}`)
   w.line(LEVEL_2, `Image:\t${c.image ?? ''}`)
@@ -103,7 +117,10 @@ function containerLines(w: DescribeWriter, c: Container, nameIndent: string, sta
     w.line(LEVEL_2, 'Ready:\tFalse')
     w.line(LEVEL_2, 'Restart Count:\t0')
   }
-  for (const [title, items] of [['Limits', c.resources?.limits], ['Requests', c.resources?.requests]] as const) {
+  for (const [title, items] of [
+    ['Limits', c.resources?.limits],
+    ['Requests', c.resources?.requests],
+  ] as const) {
     if (!items || Object.keys(items).length === 0) continue
     w.line(LEVEL_2, `${title}:`)
     for (const k of Object.keys(items).sort()) w.line(LEVEL_3, `${k}:\t${items[k]}`)

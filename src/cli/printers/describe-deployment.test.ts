@@ -24,7 +24,17 @@ function seed001() {
     ],
   }
   const newRS = aReplicaSet(d, '84cb46955d', { replicas: 10 })
-  const old = aReplicaSet({ ...d, spec: { ...d.spec, template: { ...d.spec.template, spec: { containers: [{ name: 'busy', image: 'busybox:1.28.4' }] } } } }, '9669c8599', { replicas: 0 })
+  const old = aReplicaSet(
+    {
+      ...d,
+      spec: {
+        ...d.spec,
+        template: { ...d.spec.template, spec: { containers: [{ name: 'busy', image: 'busybox:1.28.4' }] } },
+      },
+    },
+    '9669c8599',
+    { replicas: 0 },
+  )
   const now = T0 + 120_000
   const at = (secondsAgo: number) => 120_000 - secondsAgo * 1000
   const busy = { kind: 'Deployment', name: 'busy' }
@@ -39,10 +49,16 @@ function seed001() {
     scaled('Scaled down replica set busy-9669c8599 to 7', 43),
     scaled('Scaled up replica set busy-84cb46955d to 4', 43),
     scaled('Scaled down replica set busy-9669c8599 to 6', 40),
-    anEvent(busy, 'ScalingReplicaSet', '(combined from similar events): Scaled down replica set busy-9669c8599 to 0', at(40), {
-      lastTimestamp: ts(at(28)),
-      count: 12,
-    }),
+    anEvent(
+      busy,
+      'ScalingReplicaSet',
+      '(combined from similar events): Scaled down replica set busy-9669c8599 to 0',
+      at(40),
+      {
+        lastTimestamp: ts(at(28)),
+        count: 12,
+      },
+    ),
   ]
   return { deployment: d, replicaSets: [old, newRS], events, now }
 }

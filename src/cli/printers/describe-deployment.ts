@@ -29,7 +29,9 @@ export interface DeploymentDescription {
 /** "busy-84cb46955d (10/10 replicas created)", comma-joined; "<none>" for none. */
 export function replicaSetsByLabels(sets: readonly ReplicaSet[]): string {
   if (sets.length === 0) return '<none>'
-  return sets.map((rs) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec.replicas ?? 0} replicas created)`).join(', ')
+  return sets
+    .map((rs) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec.replicas ?? 0} replicas created)`)
+    .join(', ')
 }
 
 export function describeDeployment({ deployment: d, replicaSets, events, now }: DeploymentDescription): string {
@@ -51,7 +53,10 @@ export function describeDeployment({ deployment: d, replicaSets, events, now }: 
   w.line(LEVEL_0, `MinReadySeconds:\t${d.spec.minReadySeconds ?? 0}`)
   const ru = d.spec.strategy?.rollingUpdate
   if (ru) {
-    w.line(LEVEL_0, `RollingUpdateStrategy:\t${ru.maxUnavailable ?? '25%'} max unavailable, ${ru.maxSurge ?? '25%'} max surge`)
+    w.line(
+      LEVEL_0,
+      `RollingUpdateStrategy:\t${ru.maxUnavailable ?? '25%'} max unavailable, ${ru.maxSurge ?? '25%'} max surge`,
+    )
   }
   podTemplateSection(w, d.spec.template)
   if (st.conditions?.length) {

@@ -46,7 +46,12 @@ export function describePod(pod: Pod, events: readonly Event[] | undefined, now:
   return w.toString()
 }
 
-export function describeReplicaSet(rs: ReplicaSet, pods: readonly Pod[], events: readonly Event[] | undefined, now: number): string {
+export function describeReplicaSet(
+  rs: ReplicaSet,
+  pods: readonly Pod[],
+  events: readonly Event[] | undefined,
+  now: number,
+): string {
   const w = new DescribeWriter()
   const count = (phase: string) => pods.filter((p) => (p.status?.phase ?? 'Pending') === phase).length
   w.line(LEVEL_0, `Name:\t${rs.metadata.name}`)
@@ -83,7 +88,12 @@ function endpointsFor(ep: Endpoints | undefined, portName: string | undefined): 
   return all.length > 3 ? `${all.slice(0, 3).join(',')} + ${all.length - 3} more...` : all.join(',')
 }
 
-export function describeService(svc: Service, ep: Endpoints | undefined, events: readonly Event[] | undefined, now: number): string {
+export function describeService(
+  svc: Service,
+  ep: Endpoints | undefined,
+  events: readonly Event[] | undefined,
+  now: number,
+): string {
   const w = new DescribeWriter()
   w.line(LEVEL_0, `Name:\t${svc.metadata.name}`)
   w.line(LEVEL_0, `Namespace:\t${svc.metadata.namespace ?? 'default'}`)

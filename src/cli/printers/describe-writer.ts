@@ -59,7 +59,11 @@ export function labelsMultiline(w: DescribeWriter, title: string, labels: Record
 }
 
 /** "Annotations:\tkey: value\n", hiding last-applied-configuration and folding long values. */
-export function annotationsMultiline(w: DescribeWriter, title: string, annotations: Record<string, string> | undefined): void {
+export function annotationsMultiline(
+  w: DescribeWriter,
+  title: string,
+  annotations: Record<string, string> | undefined,
+): void {
   w.write(LEVEL_0, `${title}:\t`)
   const all = annotations ?? {}
   const keys = sortedKeys(all).filter((k) => k !== LAST_APPLIED)

@@ -32,8 +32,21 @@ const LIST = {
   apiVersion: 'v1',
   kind: 'List',
   items: [
-    { metadata: { name: 'web', labels: { app: 'web', tier: 'front' } }, spec: { replicas: 3, paused: false }, status: { conditions: [{ type: 'Available', status: 'True' }, { type: 'Progressing', status: 'True' }] } },
-    { metadata: { name: 'api', labels: { app: 'api' } }, spec: { replicas: 1 }, status: { conditions: [{ type: 'Available', status: 'False' }] } },
+    {
+      metadata: { name: 'web', labels: { app: 'web', tier: 'front' } },
+      spec: { replicas: 3, paused: false },
+      status: {
+        conditions: [
+          { type: 'Available', status: 'True' },
+          { type: 'Progressing', status: 'True' },
+        ],
+      },
+    },
+    {
+      metadata: { name: 'api', labels: { app: 'api' } },
+      spec: { replicas: 1 },
+      status: { conditions: [{ type: 'Available', status: 'False' }] },
+    },
   ],
 }
 
@@ -48,10 +61,26 @@ describe('kubectl JSONPath: the reference page examples', () => {
     { name: 'a slice', t: '{.items[0:1].metadata.name}', want: '127.0.0.1' },
     { name: 'a negative index', t: '{.items[-1:].metadata.name}', want: '127.0.0.2' },
     { name: 'a union of indexes', t: '{.users[1,0].name}', want: 'e2e myself' },
-    { name: 'range with text', t: '{range .items[*]}[{.metadata.name}, {.status.capacity}] {end}', want: '[127.0.0.1, {"cpu":"4"}] [127.0.0.2, {"cpu":"8"}] ' },
-    { name: 'quoted text with escapes', t: '{range .items[*]}{.metadata.name}{"\\t"}{.status.capacity.cpu}{"\\n"}{end}', want: '127.0.0.1\t4\n127.0.0.2\t8\n' },
-    { name: 'a map prints as compact sorted JSON', t: '{.users[1].user}', want: '{"password":"secret","username":"admin"}' },
-    { name: 'nested range', t: '{range .items[*]}{.metadata.name}:{range .status.addresses[*]}{.address} {end};{end}', want: '127.0.0.1:127.0.0.1 ;127.0.0.2:127.0.0.2 127.0.0.3 ;' },
+    {
+      name: 'range with text',
+      t: '{range .items[*]}[{.metadata.name}, {.status.capacity}] {end}',
+      want: '[127.0.0.1, {"cpu":"4"}] [127.0.0.2, {"cpu":"8"}] ',
+    },
+    {
+      name: 'quoted text with escapes',
+      t: '{range .items[*]}{.metadata.name}{"\\t"}{.status.capacity.cpu}{"\\n"}{end}',
+      want: '127.0.0.1\t4\n127.0.0.2\t8\n',
+    },
+    {
+      name: 'a map prints as compact sorted JSON',
+      t: '{.users[1].user}',
+      want: '{"password":"secret","username":"admin"}',
+    },
+    {
+      name: 'nested range',
+      t: '{range .items[*]}{.metadata.name}:{range .status.addresses[*]}{.address} {end};{end}',
+      want: '127.0.0.1:127.0.0.1 ;127.0.0.2:127.0.0.2 127.0.0.3 ;',
+    },
   ])('$name: $t', ({ t, want }) => {
     expect(executeJsonPath(t, DOC)).toBe(want)
   })
@@ -63,11 +92,19 @@ describe('kubectl JSONPath on Baton objects', () => {
     { name: 'a missing key prints nothing', t: '{.items[*].metadata.labels.tier}', want: 'front' },
     { name: 'numbers and booleans', t: '{.items[0].spec.replicas} {.items[0].spec.paused}', want: '3 false' },
     { name: 'a number filter', t: '{.items[?(@.spec.replicas>2)].metadata.name}', want: 'web' },
-    { name: 'a filter on conditions', t: '{range .items[*]}{.status.conditions[?(@.type=="Available")].status}{"\\n"}{end}', want: 'True\nFalse\n' },
+    {
+      name: 'a filter on conditions',
+      t: '{range .items[*]}{.status.conditions[?(@.type=="Available")].status}{"\\n"}{end}',
+      want: 'True\nFalse\n',
+    },
     { name: 'an exists filter', t: '{.items[?(@.spec.paused)].metadata.name}', want: 'web' },
     { name: 'a union of keys', t: "{.items[0].metadata.labels['app','tier']}", want: 'web front' },
     { name: 'a key with dots, escaped', t: '{.items[0].metadata.labels.app}', want: 'web' },
-    { name: 'a list prints as JSON', t: '{.items[1].status.conditions}', want: '[{"status":"False","type":"Available"}]' },
+    {
+      name: 'a list prints as JSON',
+      t: '{.items[1].status.conditions}',
+      want: '[{"status":"False","type":"Available"}]',
+    },
     { name: 'an empty range', t: '{range .items[5:5]}x{end}done', want: 'done' },
     { name: 'a step', t: '{.items[0:2:2].metadata.name}', want: 'web' },
     { name: 'the dollar root', t: '{$.kind}', want: 'List' },
@@ -76,7 +113,11 @@ describe('kubectl JSONPath on Baton objects', () => {
   })
 
   it('escapes a dot in a key name', () => {
-    expect(executeJsonPath('{.metadata.annotations.kubernetes\\.io/change-cause}', { metadata: { annotations: { 'kubernetes.io/change-cause': 'x' } } })).toBe('x')
+    expect(
+      executeJsonPath('{.metadata.annotations.kubernetes\\.io/change-cause}', {
+        metadata: { annotations: { 'kubernetes.io/change-cause': 'x' } },
+      }),
+    ).toBe('x')
   })
 
   it('a parsed template runs on several objects alike', () => {
@@ -87,7 +128,9 @@ describe('kubectl JSONPath on Baton objects', () => {
 
   it('fails on a missing key only when missing keys are not allowed', () => {
     expect(executeJsonPath('{.spec.bogus}', LIST.items[0])).toBe('')
-    expect(() => executeJsonPath('{.spec.bogus}', LIST.items[0], { allowMissingKeys: false })).toThrow('error executing jsonpath "{.spec.bogus}": bogus is not found')
+    expect(() => executeJsonPath('{.spec.bogus}', LIST.items[0], { allowMissingKeys: false })).toThrow(
+      'error executing jsonpath "{.spec.bogus}": bogus is not found',
+    )
   })
 
   it.each([

@@ -55,7 +55,19 @@ const isTerminator = (c: string | undefined): boolean =>
 /** Go's strconv unquoting, for "…" and '…' literals: the escapes a template uses. */
 function unquote(s: string): string {
   const body = s.slice(1, -1)
-  const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', "'": "'", a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0' }
+  const escapes: Record<string, string> = {
+    n: '\n',
+    t: '\t',
+    r: '\r',
+    '\\': '\\',
+    '"': '"',
+    "'": "'",
+    a: '\x07',
+    b: '\b',
+    f: '\f',
+    v: '\v',
+    '0': '\0',
+  }
   return body.replace(/\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/g, (whole, e: string) => {
     if (e.length > 1) return String.fromCharCode(parseInt(e.slice(1), 16))
     const out = escapes[e]
@@ -141,14 +153,21 @@ class Parser {
       } else if (isAlphaNumeric(r)) {
         this.#pos -= 1
         this.#parseIdentifier(cur)
-      } else throw new Error(`unrecognized character in action: U+${r.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} '${r}'`)
+      } else
+        throw new Error(
+          `unrecognized character in action: U+${r.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} '${r}'`,
+        )
     }
   }
 
   #parseIdentifier(cur: ListNode): void {
     while (!isTerminator(this.#peek())) this.#pos++
     const value = this.#consume()
-    cur.nodes.push(value === 'true' || value === 'false' ? { type: 'bool', value: value === 'true' } : { type: 'identifier', name: value })
+    cur.nodes.push(
+      value === 'true' || value === 'false'
+        ? { type: 'bool', value: value === 'true' }
+        : { type: 'identifier', name: value },
+    )
   }
 
   #parseNumber(cur: ListNode): void {
@@ -217,7 +236,8 @@ class Parser {
     if (this.#next() !== ']') throw new Error('unclosed array expect ]')
     const text = this.#consume().slice(0, -2)
     const m = /^([^!<>=]+)([!<>=~]+)(.+?)$/.exec(text)
-    if (!m) cur.nodes.push({ type: 'filter', left: parseAction(text), right: { type: 'list', nodes: [] }, op: 'exists' })
+    if (!m)
+      cur.nodes.push({ type: 'filter', left: parseAction(text), right: { type: 'list', nodes: [] }, op: 'exists' })
     else cur.nodes.push({ type: 'filter', left: parseAction(m[1]!), right: parseAction(m[3]!), op: m[2]! })
   }
 
@@ -428,7 +448,8 @@ function children(v: Json): Json[] {
 
 /** Go text/template's eq/ne/lt/le/gt/ge: basic values of one kind only. */
 function compare(left: Json, right: Json, op: string): boolean {
-  const kind = (v: Json): string => (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' ? typeof v : 'other')
+  const kind = (v: Json): string =>
+    typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' ? typeof v : 'other'
   const [kl, kr] = [kind(left), kind(right)]
   if (op === '==' || op === '!=') {
     if (kl === 'other' || kr === 'other') throw new ExecError('invalid type for comparison')
@@ -436,7 +457,8 @@ function compare(left: Json, right: Json, op: string): boolean {
     return (left === right) === (op === '==')
   }
   if (!['<', '>', '<=', '>='].includes(op)) throw new ExecError(`unrecognized filter operator ${op}`)
-  if (kl === 'other' || kl === 'boolean' || kr === 'other' || kr === 'boolean') throw new ExecError('invalid type for comparison')
+  if (kl === 'other' || kl === 'boolean' || kr === 'other' || kr === 'boolean')
+    throw new ExecError('invalid type for comparison')
   if (kl !== kr) throw new ExecError('incompatible types for comparison')
   const [a, b] = [left as number | string, right as number | string]
   return op === '<' ? a < b : op === '>' ? a > b : op === '<=' ? a <= b : a >= b
@@ -515,9 +537,13 @@ export function parseJsonPath(template: string, opts: JsonPathOptions = {}): Jso
       return new Evaluator(root.nodes, allow).findResults(data)
     } catch (err) {
       if (!(err instanceof ExecError)) throw err
-      throw new BatonError('BATON_BAD_REQUEST', `error executing jsonpath ${JSON.stringify(template)}: ${err.message}`, {
-        hint: 'Check the template against the object with -o json',
-      })
+      throw new BatonError(
+        'BATON_BAD_REQUEST',
+        `error executing jsonpath ${JSON.stringify(template)}: ${err.message}`,
+        {
+          hint: 'Check the template against the object with -o json',
+        },
+      )
     }
   }
   return {
@@ -543,9 +569,13 @@ export function relaxedJsonPath(expr: string): string {
   if (expr === '') return expr
   const m = /^\{\.?([^{}]+)\}$|^\.?([^{}]+)$/.exec(expr)
   if (!m) {
-    throw new BatonError('BATON_USAGE', `unexpected path string "${expr}", expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'`, {
-      hint: 'Write the field as .metadata.name',
-    })
+    throw new BatonError(
+      'BATON_USAGE',
+      `unexpected path string "${expr}", expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'`,
+      {
+        hint: 'Write the field as .metadata.name',
+      },
+    )
   }
   return `{.${m[1] ?? m[2]}}`
 }

@@ -12,7 +12,12 @@ describe('tabwriter', () => {
     expect(tabulate('a:\t1\nlonger:\t2\nbreak\nx:\t3\n', DESCRIBE_TABS)).toBe('a:       1\nlonger:  2\nbreak\nx:  3\n')
   })
   it('pads to the minimum width and leaves the last cell alone', () => {
-    expect(table([['NAME', 'AGE'], ['a', '5s']])).toBe('NAME   AGE\na      5s\n')
+    expect(
+      table([
+        ['NAME', 'AGE'],
+        ['a', '5s'],
+      ]),
+    ).toBe('NAME   AGE\na      5s\n')
   })
 })
 
@@ -22,7 +27,9 @@ describe('pod STATUS', () => {
     p.status!.containerStatuses = state
     return p
   }
-  const cs = (state: object, ready = false) => [{ name: 'web', ready, restartCount: 0, image: '', imageID: '', state, lastState: {} }]
+  const cs = (state: object, ready = false) => [
+    { name: 'web', ready, restartCount: 0, image: '', imageID: '', state, lastState: {} },
+  ]
   it.each([
     { name: 'running', pod: aPod('p'), want: 'Running' },
     { name: 'pending', pod: withState([]), phase: 'Pending', want: 'Pending' },
@@ -46,8 +53,12 @@ describe('pod STATUS', () => {
 describe('get tables', () => {
   const now = T0 + 125_000
   it('deployments, plain and wide', () => {
-    const d = aDeployment('web', { status: { replicas: 3, readyReplicas: 2, updatedReplicas: 3, availableReplicas: 2 } })
-    expect(printTable('Deployment', [d], { now })).toBe('NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    2/3     3            2           2m5s\n')
+    const d = aDeployment('web', {
+      status: { replicas: 3, readyReplicas: 2, updatedReplicas: 3, availableReplicas: 2 },
+    })
+    expect(printTable('Deployment', [d], { now })).toBe(
+      'NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    2/3     3            2           2m5s\n',
+    )
     expect(printTable('Deployment', [d], { now, wide: true })).toBe(
       'NAME   READY   UP-TO-DATE   AVAILABLE   AGE    CONTAINERS   IMAGES   SELECTOR\n' +
         'web    2/3     3            2           2m5s   web          web:v1   app=web\n',
@@ -56,7 +67,8 @@ describe('get tables', () => {
   it('replicasets with namespace column', () => {
     const rs = aReplicaSet(aDeployment('web'), '5d8f9c7b6', { ready: 1 })
     expect(printTable('ReplicaSet', [rs], { now, withNamespace: true })).toBe(
-      'NAMESPACE   NAME            DESIRED   CURRENT   READY   AGE\n' + 'default     web-5d8f9c7b6   3         3         1       2m5s\n',
+      'NAMESPACE   NAME            DESIRED   CURRENT   READY   AGE\n' +
+        'default     web-5d8f9c7b6   3         3         1       2m5s\n',
     )
   })
   it('pods, plain and wide', () => {
@@ -74,7 +86,21 @@ describe('get tables', () => {
     )
   })
   it('services and endpoints', () => {
-    expect(printTable('Service', [aService({ name: 'web', type: 'NodePort', ports: [{ port: 5001, nodePort: 32334 }], clusterIP: '127.0.0.1', created: 0 })], { now })).toBe(
+    expect(
+      printTable(
+        'Service',
+        [
+          aService({
+            name: 'web',
+            type: 'NodePort',
+            ports: [{ port: 5001, nodePort: 32334 }],
+            clusterIP: '127.0.0.1',
+            created: 0,
+          }),
+        ],
+        { now },
+      ),
+    ).toBe(
       'NAME   TYPE       CLUSTER-IP   EXTERNAL-IP   PORT(S)          AGE\nweb    NodePort   127.0.0.1    <none>        5001:32334/TCP   2m5s\n',
     )
     const ep: Endpoints = {
@@ -89,7 +115,12 @@ describe('get tables', () => {
     )
   })
   it('events', () => {
-    const ev = anEvent({ kind: 'Deployment', name: 'web' }, 'ScalingReplicaSet', 'Scaled up replica set web-5d8f9c7b6 to 3', 5_000)
+    const ev = anEvent(
+      { kind: 'Deployment', name: 'web' },
+      'ScalingReplicaSet',
+      'Scaled up replica set web-5d8f9c7b6 to 3',
+      5_000,
+    )
     expect(printTable('Event', [ev], { now })).toBe(
       'LAST SEEN   TYPE     REASON              OBJECT           MESSAGE\n' +
         '2m          Normal   ScalingReplicaSet   deployment/web   Scaled up replica set web-5d8f9c7b6 to 3\n',
@@ -106,7 +137,9 @@ describe('describe pod, replicaset, service', () => {
   const now = T0 + 125_000
   it('pod', () => {
     const pod = aPod('web-5d8f9c7b6-abcde', { labels: { app: 'web', 'pod-template-hash': '5d8f9c7b6' } })
-    pod.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5d8f9c7b6', uid: 'u', controller: true }]
+    pod.metadata.ownerReferences = [
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5d8f9c7b6', uid: 'u', controller: true },
+    ]
     pod.spec.containers[0]!.readinessProbe = { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 1 }
     pod.status!.conditions = [
       { type: 'Ready', status: 'True' },
@@ -180,7 +213,20 @@ Pod Template:
       metadata: { name: 'web' },
       subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'http', port: 41001 }] }],
     }
-    expect(describeService(aService({ name: 'web', ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }], type: 'ClusterIP', clusterIP: '127.0.0.1', created: 0 }), ep, [], now)).toBe(`Name:              web
+    expect(
+      describeService(
+        aService({
+          name: 'web',
+          ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
+          type: 'ClusterIP',
+          clusterIP: '127.0.0.1',
+          created: 0,
+        }),
+        ep,
+        [],
+        now,
+      ),
+    ).toBe(`Name:              web
 Namespace:         default
 Labels:            <none>
 Annotations:       <none>

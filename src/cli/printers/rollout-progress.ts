@@ -50,7 +50,9 @@ function bar(progress: number): string {
 export function renderRolloutProgress(d: Deployment, newPods: readonly Pod[], now: number): string[] {
   const desired = d.spec.replicas ?? 1
   const pods = [...newPods].sort(
-    (a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name),
+    (a, b) =>
+      (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') ||
+      a.metadata.name.localeCompare(b.metadata.name),
   )
   const stages = Array.from({ length: desired }, (_, i) => podStage(pods[i], d.spec.minReadySeconds ?? 0, now))
   const done = stages.filter((s) => s?.progress === 1).length

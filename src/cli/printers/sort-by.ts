@@ -43,9 +43,13 @@ function less(a: unknown, b: unknown, field: string): boolean {
   if (typeof a === 'number' && typeof b === 'number') return a < b
   if (typeof a === 'string' && typeof b === 'string') return naturalLess(a, b)
   if (typeof a === 'boolean' && typeof b === 'boolean') return !a && b
-  throw new BatonError('BATON_USAGE', `cannot sort by ${field}: its values are of different types or not sortable (${JSON.stringify(a)}, ${JSON.stringify(b)})`, {
-    hint: 'Sort by a field that holds a number or a string, e.g. --sort-by=.metadata.name',
-  })
+  throw new BatonError(
+    'BATON_USAGE',
+    `cannot sort by ${field}: its values are of different types or not sortable (${JSON.stringify(a)}, ${JSON.stringify(b)})`,
+    {
+      hint: 'Sort by a field that holds a number or a string, e.g. --sort-by=.metadata.name',
+    },
+  )
 }
 
 /** `objects` sorted by `expr` (a new array). */

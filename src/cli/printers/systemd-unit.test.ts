@@ -5,7 +5,14 @@ describe('systemdUnit', () => {
   it('runs the daemon itself, restarts it, and leaves the replicas to be re-adopted', () => {
     const unit = systemdUnit({
       node: '/opt/node/bin/node',
-      args: ['--max-semi-space-size=1', '/opt/baton/src/daemon/main.ts', '--data-dir', '/var/lib/baton', '--port', '7070'],
+      args: [
+        '--max-semi-space-size=1',
+        '/opt/baton/src/daemon/main.ts',
+        '--data-dir',
+        '/var/lib/baton',
+        '--port',
+        '7070',
+      ],
       env: { BATON_HOME: '/var/lib/baton' },
       user: false,
     })

@@ -79,16 +79,28 @@ const containerImages = (t: PodTemplateSpec): string => t.spec.containers.map((c
 
 const deployments: Columns<Deployment> = {
   headers: ['READY', 'UP-TO-DATE', 'AVAILABLE'],
-  cells: (d) => [`${n(d.status?.readyReplicas)}/${n(d.spec.replicas)}`, n(d.status?.updatedReplicas), n(d.status?.availableReplicas)],
+  cells: (d) => [
+    `${n(d.status?.readyReplicas)}/${n(d.spec.replicas)}`,
+    n(d.status?.updatedReplicas),
+    n(d.status?.availableReplicas),
+  ],
   wideHeaders: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
-  wideCells: (d) => [containerNames(d.spec.template), containerImages(d.spec.template), selectorToString(d.spec.selector)],
+  wideCells: (d) => [
+    containerNames(d.spec.template),
+    containerImages(d.spec.template),
+    selectorToString(d.spec.selector),
+  ],
 }
 
 const replicaSets: Columns<ReplicaSet> = {
   headers: ['DESIRED', 'CURRENT', 'READY'],
   cells: (rs) => [n(rs.spec.replicas), n(rs.status?.replicas), n(rs.status?.readyReplicas)],
   wideHeaders: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
-  wideCells: (rs) => [containerNames(rs.spec.template), containerImages(rs.spec.template), selectorToString(rs.spec.selector)],
+  wideCells: (rs) => [
+    containerNames(rs.spec.template),
+    containerImages(rs.spec.template),
+    selectorToString(rs.spec.selector),
+  ],
 }
 
 const statefulSets: Columns<StatefulSet> = {
@@ -126,7 +138,11 @@ const services: Columns<Service> = {
   headers: ['TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)'],
   cells: (s) => [s.spec.type ?? 'ClusterIP', s.spec.clusterIP || '<none>', externalIp(s), servicePorts(s)],
   wideHeaders: ['SELECTOR'],
-  wideCells: (s) => [s.spec.selector && Object.keys(s.spec.selector).length ? selectorToString({ matchLabels: s.spec.selector }) : '<none>'],
+  wideCells: (s) => [
+    s.spec.selector && Object.keys(s.spec.selector).length
+      ? selectorToString({ matchLabels: s.spec.selector })
+      : '<none>',
+  ],
 }
 
 /** kubectl's formatEndpoints: the first three ip:port pairs, then "+ N more...". */
@@ -162,8 +178,25 @@ export function eventObject(ev: Event): string {
 const events: Columns<Event> = {
   custom: true,
   headers: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'],
-  cells: (ev, now) => [age(ev.lastTimestamp ?? ev.metadata.creationTimestamp, now), ev.type, ev.reason, eventObject(ev), ev.message.trim()],
-  wideHeaders: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'SUBOBJECT', 'SOURCE', 'MESSAGE', 'FIRST SEEN', 'COUNT', 'NAME'],
+  cells: (ev, now) => [
+    age(ev.lastTimestamp ?? ev.metadata.creationTimestamp, now),
+    ev.type,
+    ev.reason,
+    eventObject(ev),
+    ev.message.trim(),
+  ],
+  wideHeaders: [
+    'LAST SEEN',
+    'TYPE',
+    'REASON',
+    'OBJECT',
+    'SUBOBJECT',
+    'SOURCE',
+    'MESSAGE',
+    'FIRST SEEN',
+    'COUNT',
+    'NAME',
+  ],
   wideCells: (ev, now) => [
     age(ev.lastTimestamp ?? ev.metadata.creationTimestamp, now),
     ev.type,
@@ -199,11 +232,19 @@ export function printTable(kind: Kind, objects: readonly AnyObject[], opts: Tabl
   if (cols.custom) {
     const wide = opts.wide && cols.wideCells
     rows.push([...nsHeader, ...(wide ? (cols.wideHeaders ?? []) : cols.headers), ...labelHeaders(opts)])
-    for (const o of objects) rows.push([...ns(o), ...(wide ? cols.wideCells!(o, opts.now) : cols.cells(o, opts.now)), ...labelCells(o, opts)])
+    for (const o of objects)
+      rows.push([...ns(o), ...(wide ? cols.wideCells!(o, opts.now) : cols.cells(o, opts.now)), ...labelCells(o, opts)])
     return layout(rows, opts)
   }
   const wide = opts.wide && cols.wideCells
-  rows.push([...nsHeader, 'NAME', ...cols.headers, 'AGE', ...(wide ? (cols.wideHeaders ?? []) : []), ...labelHeaders(opts)])
+  rows.push([
+    ...nsHeader,
+    'NAME',
+    ...cols.headers,
+    'AGE',
+    ...(wide ? (cols.wideHeaders ?? []) : []),
+    ...labelHeaders(opts),
+  ])
   for (const o of objects) {
     const name = opts.withKind ? `${qualifiedSingular(kind)}/${o.metadata.name}` : o.metadata.name
     rows.push([

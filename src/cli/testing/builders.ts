@@ -8,17 +8,29 @@ import type { Deployment, Event, Pod, PodPhase, ReplicaSet } from '../../api/typ
 
 export const ts = (msAfterT0: number): string => new Date(T0 + msAfterT0).toISOString().replace('.000Z', 'Z')
 
-export function aDeployment(name: string, over: { replicas?: number; image?: string; status?: Deployment['status'] } = {}): Deployment {
+export function aDeployment(
+  name: string,
+  over: { replicas?: number; image?: string; status?: Deployment['status'] } = {},
+): Deployment {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name, namespace: 'default', uid: `uid-${name}`, creationTimestamp: ts(0), generation: 1, labels: { app: name } },
+    metadata: {
+      name,
+      namespace: 'default',
+      uid: `uid-${name}`,
+      creationTimestamp: ts(0),
+      generation: 1,
+      labels: { app: name },
+    },
     spec: {
       replicas: over.replicas ?? 3,
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name } },
-        spec: { containers: [{ name, image: over.image ?? `${name}:v1`, ports: [{ containerPort: 8080, protocol: 'TCP' }] }] },
+        spec: {
+          containers: [{ name, image: over.image ?? `${name}:v1`, ports: [{ containerPort: 8080, protocol: 'TCP' }] }],
+        },
       },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } },
     },
@@ -26,7 +38,11 @@ export function aDeployment(name: string, over: { replicas?: number; image?: str
   }
 }
 
-export function aReplicaSet(d: Deployment, hash: string, over: { replicas?: number; ready?: number; revision?: string; image?: string } = {}): ReplicaSet {
+export function aReplicaSet(
+  d: Deployment,
+  hash: string,
+  over: { replicas?: number; ready?: number; revision?: string; image?: string } = {},
+): ReplicaSet {
   const template = structuredClone(d.spec.template)
   template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, 'pod-template-hash': hash } }
   if (over.image && template.spec.containers[0]) template.spec.containers[0].image = over.image
@@ -41,7 +57,15 @@ export function aReplicaSet(d: Deployment, hash: string, over: { replicas?: numb
       creationTimestamp: ts(0),
       labels: { ...d.spec.template.metadata?.labels, 'pod-template-hash': hash },
       annotations: { 'deployment.kubernetes.io/revision': over.revision ?? '1' },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid ?? '', controller: true }],
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: d.metadata.name,
+          uid: d.metadata.uid ?? '',
+          controller: true,
+        },
+      ],
     },
     spec: {
       replicas,
@@ -52,13 +76,25 @@ export function aReplicaSet(d: Deployment, hash: string, over: { replicas?: numb
   }
 }
 
-export function aPod(name: string, over: { phase?: PodPhase; ready?: boolean; hostPort?: number; labels?: Record<string, string> } = {}): Pod {
+export function aPod(
+  name: string,
+  over: { phase?: PodPhase; ready?: boolean; hostPort?: number; labels?: Record<string, string> } = {},
+): Pod {
   const ready = over.ready ?? true
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace: 'default', uid: `uid-${name}`, creationTimestamp: ts(0), labels: over.labels ?? { app: 'web' } },
-    spec: { containers: [{ name: 'web', image: 'web:v1', ports: [{ containerPort: 8080, protocol: 'TCP' }] }], nodeName: 'baton-node' },
+    metadata: {
+      name,
+      namespace: 'default',
+      uid: `uid-${name}`,
+      creationTimestamp: ts(0),
+      labels: over.labels ?? { app: 'web' },
+    },
+    spec: {
+      containers: [{ name: 'web', image: 'web:v1', ports: [{ containerPort: 8080, protocol: 'TCP' }] }],
+      nodeName: 'baton-node',
+    },
     status: {
       phase: over.phase ?? 'Running',
       podIP: '127.0.0.1',
@@ -81,7 +117,13 @@ export function aPod(name: string, over: { phase?: PodPhase; ready?: boolean; ho
   }
 }
 
-export function anEvent(obj: { kind: string; name: string; uid?: string }, reason: string, message: string, at: number, over: Partial<Event> = {}): Event {
+export function anEvent(
+  obj: { kind: string; name: string; uid?: string },
+  reason: string,
+  message: string,
+  at: number,
+  over: Partial<Event> = {},
+): Event {
   return {
     apiVersion: 'v1',
     kind: 'Event',

@@ -106,38 +106,43 @@ export interface HarnessOptions {
   wrapFetch?: (fetch: Fetch) => Fetch
 }
 
-export function createHarness(extra: Partial<ApiDeps> = {}, clock = new FakeClock(T0), hopts: HarnessOptions = {}): Harness {
+export function createHarness(
+  extra: Partial<ApiDeps> = {},
+  clock = new FakeClock(T0),
+  hopts: HarnessOptions = {},
+): Harness {
   const store = extra.store ?? createMemoryStore({ clock, ids: sequentialIds() })
   const app = createApiApp({ store, token: TEST_TOKEN, clock, version: '0.0.0-test', ...extra })
   const sources: ConfigSources = {
-    env: (name) => (name === 'BATON_TOKEN' ? TEST_TOKEN : name === 'BATON_HOME' ? '/nonexistent-baton-home' : undefined),
+    env: (name) =>
+      name === 'BATON_TOKEN' ? TEST_TOKEN : name === 'BATON_HOME' ? '/nonexistent-baton-home' : undefined,
     readFile: () => undefined,
   }
   const start = (argv: string, opts: RunOptions = {}): Running => {
-      let out = ''
-      let err = ''
-      const io: CliIO = {
-        out: { write: (s: string) => (out += s) },
-        err: { write: (s: string) => (err += s) },
-        isTTY: opts.tty ?? false,
-        readStdin: async () => opts.stdin ?? '',
-      }
-      const args = argv.match(/'[^']*'|"[^"]*"|\S+/g)?.map((a) => a.replace(/^['"]|['"]$/g, '')) ?? []
-      const result = runCli(args, {
-        io,
-        clock,
-        sources,
-        fetch: (hopts.wrapFetch ?? ((f) => f))(async (url, init) => app.request(url, init)),
-        repoRoot: '/nonexistent-repo',
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      }).then((code) => ({ code, out, err }))
-      return {
-        output: () => out,
-        result,
-        async waitFor(text) {
-          await vi.waitFor(() => expect(out, 'the output so far').toContain(text), { timeout: 5000, interval: 5 })
-        },
-      }
+    let out = ''
+    let err = ''
+    const io: CliIO = {
+      out: { write: (s: string) => (out += s) },
+      err: { write: (s: string) => (err += s) },
+      isTTY: opts.tty ?? false,
+      readStdin: async () => opts.stdin ?? '',
+    }
+    const args = argv.match(/'[^']*'|"[^"]*"|\S+/g)?.map((a) => a.replace(/^['"]|['"]$/g, '')) ?? []
+    const result = runCli(args, {
+      io,
+      clock,
+      sources,
+      fetch: (hopts.wrapFetch ?? ((f) => f))(async (url, init) => app.request(url, init)),
+      repoRoot: '/nonexistent-repo',
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    }).then((code) => ({ code, out, err }))
+    return {
+      output: () => out,
+      result,
+      async waitFor(text) {
+        await vi.waitFor(() => expect(out, 'the output so far').toContain(text), { timeout: 5000, interval: 5 })
+      },
+    }
   }
   return { store, clock, start, run: (argv, opts) => start(argv, opts).result, close: () => store.close() }
 }

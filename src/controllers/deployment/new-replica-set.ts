@@ -9,7 +9,13 @@
  */
 import type { ReplicaSet } from '../../api/types.ts'
 import { REVISION_ANNOTATION, setNewReplicaSetAnnotations } from '../../rollout/annotations.ts'
-import { REASON_FOUND_NEW_REPLICA_SET, REASON_NEW_REPLICA_SET_CREATED, getDeploymentCondition, newDeploymentCondition, setDeploymentCondition } from '../../rollout/conditions.ts'
+import {
+  REASON_FOUND_NEW_REPLICA_SET,
+  REASON_NEW_REPLICA_SET_CREATED,
+  getDeploymentCondition,
+  newDeploymentCondition,
+  setDeploymentCondition,
+} from '../../rollout/conditions.ts'
 import { findNewReplicaSet, maxRevision } from '../../rollout/replica-sets.ts'
 import { hasProgressDeadline } from '../../rollout/spec-defaults.ts'
 import { POD_TEMPLATE_HASH_LABEL, computeHash, replicaSetName } from '../../rollout/template-hash.ts'
@@ -47,8 +53,17 @@ export function syncRevision(s: SyncState, owned: readonly ReplicaSet[]): Replic
   const update = setNewReplicaSetAnnotations(s.d, found.metadata.annotations, newRevision, true)
   const minReadySeconds = s.d.spec.minReadySeconds ?? 0
   if (update.changed || (found.spec.minReadySeconds ?? 0) !== minReadySeconds) {
-    s.actions.push({ type: 'updateReplicaSet', name: found.metadata.name, annotations: update.annotations, minReadySeconds })
-    const newRS = { ...found, metadata: { ...found.metadata, annotations: update.annotations }, spec: { ...found.spec, minReadySeconds } }
+    s.actions.push({
+      type: 'updateReplicaSet',
+      name: found.metadata.name,
+      annotations: update.annotations,
+      minReadySeconds,
+    })
+    const newRS = {
+      ...found,
+      metadata: { ...found.metadata, annotations: update.annotations },
+      spec: { ...found.spec, minReadySeconds },
+    }
     return { newRS, oldRSs }
   }
   setDeploymentRevision(s, found.metadata.annotations?.[REVISION_ANNOTATION] ?? '')
@@ -90,7 +105,14 @@ export function createNewReplicaSet(
       ...(d.metadata.namespace !== undefined ? { namespace: d.metadata.namespace } : {}),
       labels: { ...labels },
       ownerReferences: [
-        { apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid ?? '', controller: true, blockOwnerDeletion: true },
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: d.metadata.name,
+          uid: d.metadata.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
       ],
     },
     spec: { replicas: 0, minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
@@ -98,7 +120,11 @@ export function createNewReplicaSet(
   const replicas = newRSNewReplicas(d, [...view.oldRSs, draft], draft)
   const newRevision = maxRevision(view.oldRSs) + 1
   const { annotations } = setNewReplicaSetAnnotations(d, undefined, newRevision, false)
-  const replicaSet: ReplicaSet = { ...draft, metadata: { ...draft.metadata, annotations }, spec: { ...draft.spec, replicas } }
+  const replicaSet: ReplicaSet = {
+    ...draft,
+    metadata: { ...draft.metadata, annotations },
+    spec: { ...draft.spec, replicas },
+  }
   s.actions.push({ type: 'createReplicaSet', replicaSet })
   if (replicas > 0) recordEvent(s, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${name} to ${replicas}`)
   setDeploymentRevision(s, String(newRevision))

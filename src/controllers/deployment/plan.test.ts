@@ -25,7 +25,12 @@ function apply(w: World, actions: DeploymentAction[], now: number): World {
   for (const a of actions) {
     if (a.type === 'createReplicaSet') {
       const rs = structuredClone(a.replicaSet)
-      rs.metadata = { ...rs.metadata, uid: `uid-${rs.metadata.name}`, creationTimestamp: formatTimestamp(now), generation: 1 }
+      rs.metadata = {
+        ...rs.metadata,
+        uid: `uid-${rs.metadata.name}`,
+        creationTimestamp: formatTimestamp(now),
+        generation: 1,
+      }
       rs.status = { replicas: 0, observedGeneration: 1 }
       next.replicaSets.push(rs)
     } else if (a.type === 'scaleReplicaSet') {
@@ -95,14 +100,46 @@ function editedWorld(replicas: number, opts: Parameters<typeof aDeployment>[0] =
     availableReplicas: replicas,
     unavailableReplicas: 0,
     conditions: [
-      { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.', lastUpdateTime: at(0), lastTransitionTime: at(0) },
-      { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: 'ReplicaSet "web-old" has successfully progressed.', lastUpdateTime: at(0), lastTransitionTime: at(0) },
+      {
+        type: 'Available',
+        status: 'True',
+        reason: 'MinimumReplicasAvailable',
+        message: 'Deployment has minimum availability.',
+        lastUpdateTime: at(0),
+        lastTransitionTime: at(0),
+      },
+      {
+        type: 'Progressing',
+        status: 'True',
+        reason: 'NewReplicaSetAvailable',
+        message: 'ReplicaSet "web-old" has successfully progressed.',
+        lastUpdateTime: at(0),
+        lastTransitionTime: at(0),
+      },
     ],
   }
-  const deployment = aDeployment({ replicas, image: 'app:v2', generation: 2, annotations: { [REV]: '1' }, status: done, ...opts })
-  const old = aReplicaSet({ name: 'web-old', replicas, available: replicas, revision: 1, image: 'app:v1', owner: deployment })
+  const deployment = aDeployment({
+    replicas,
+    image: 'app:v2',
+    generation: 2,
+    annotations: { [REV]: '1' },
+    status: done,
+    ...opts,
+  })
+  const old = aReplicaSet({
+    name: 'web-old',
+    replicas,
+    available: replicas,
+    revision: 1,
+    image: 'app:v1',
+    owner: deployment,
+  })
   const surge = deployment.spec.strategy?.rollingUpdate ? Math.ceil((replicas * 25) / 100) : 0
-  old.metadata.annotations = { ...old.metadata.annotations, [DESIRED]: String(replicas), [MAX]: String(replicas + surge) }
+  old.metadata.annotations = {
+    ...old.metadata.annotations,
+    [DESIRED]: String(replicas),
+    [MAX]: String(replicas + surge),
+  }
   return { deployment, replicaSets: [old], pods: [] }
 }
 
@@ -124,18 +161,35 @@ describe('planDeployment: a new Deployment', () => {
             name,
             namespace: 'default',
             labels: { app: 'web', 'pod-template-hash': hash },
-            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'uid-web', controller: true, blockOwnerDeletion: true }],
+            ownerReferences: [
+              {
+                apiVersion: 'apps/v1',
+                kind: 'Deployment',
+                name: 'web',
+                uid: 'uid-web',
+                controller: true,
+                blockOwnerDeletion: true,
+              },
+            ],
             annotations: { [REV]: '1', [DESIRED]: '3', [MAX]: '4' },
           },
           spec: {
             replicas: 3,
             minReadySeconds: 0,
             selector: { matchLabels: { app: 'web', 'pod-template-hash': hash } },
-            template: { metadata: { labels: { app: 'web', 'pod-template-hash': hash } }, spec: { containers: [{ name: 'app', image: 'app:v1' }] } },
+            template: {
+              metadata: { labels: { app: 'web', 'pod-template-hash': hash } },
+              spec: { containers: [{ name: 'app', image: 'app:v1' }] },
+            },
           },
         },
       },
-      { type: 'event', eventType: 'Normal', reason: 'ScalingReplicaSet', message: `Scaled up replica set ${name} to 3` },
+      {
+        type: 'event',
+        eventType: 'Normal',
+        reason: 'ScalingReplicaSet',
+        message: `Scaled up replica set ${name} to 3`,
+      },
       { type: 'updateDeploymentAnnotations', annotations: { [REV]: '1' } },
       {
         type: 'updateDeploymentStatus',
@@ -147,8 +201,22 @@ describe('planDeployment: a new Deployment', () => {
           availableReplicas: 0,
           unavailableReplicas: 3,
           conditions: [
-            { type: 'Progressing', status: 'True', reason: 'NewReplicaSetCreated', message: `Created new replica set "${name}"`, lastUpdateTime: at(10), lastTransitionTime: at(10) },
-            { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.', lastUpdateTime: at(10), lastTransitionTime: at(10) },
+            {
+              type: 'Progressing',
+              status: 'True',
+              reason: 'NewReplicaSetCreated',
+              message: `Created new replica set "${name}"`,
+              lastUpdateTime: at(10),
+              lastTransitionTime: at(10),
+            },
+            {
+              type: 'Available',
+              status: 'False',
+              reason: 'MinimumReplicasUnavailable',
+              message: 'Deployment does not have minimum availability.',
+              lastUpdateTime: at(10),
+              lastTransitionTime: at(10),
+            },
           ],
         },
       },
@@ -160,7 +228,10 @@ describe('planDeployment: a new Deployment', () => {
     w = observe(apply(w, planDeployment(w, sec(0)), sec(0)), { [newName(w.deployment)]: 0 })
     w = observe(apply(w, planDeployment(w, sec(5)), sec(5)))
     const done = planDeployment(w, sec(20))
-    expect(getDeploymentCondition(statusOf(done), 'Progressing')).toMatchObject({ reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${newName(w.deployment)}" has successfully progressed.` })
+    expect(getDeploymentCondition(statusOf(done), 'Progressing')).toMatchObject({
+      reason: 'NewReplicaSetAvailable',
+      message: `ReplicaSet "${newName(w.deployment)}" has successfully progressed.`,
+    })
     expect(getDeploymentCondition(statusOf(done), 'Available')?.status).toBe('True')
     w = apply(w, done, sec(20))
     expect(planDeployment(w, sec(30))).toEqual([])
@@ -170,7 +241,12 @@ describe('planDeployment: a new Deployment', () => {
     const d = aDeployment({ generation: 3 })
     d.spec.selector = {}
     expect(planDeployment({ deployment: d, replicaSets: [], pods: [] }, T0)).toEqual([
-      { type: 'event', eventType: 'Warning', reason: 'SelectingAll', message: 'This deployment is selecting all pods. A non-empty selector is required.' },
+      {
+        type: 'event',
+        eventType: 'Warning',
+        reason: 'SelectingAll',
+        message: 'This deployment is selecting all pods. A non-empty selector is required.',
+      },
       { type: 'updateDeploymentStatus', status: { observedGeneration: 3 } },
     ])
   })
@@ -190,13 +266,30 @@ describe('planDeployment: a worked rolling trace (D 10, 25%/25%)', () => {
       'Normal ScalingReplicaSet: Scaled down replica set web-old to 8 from 10',
       'status',
     ])
-    expect(statusOf(s1)).toMatchObject({ observedGeneration: 2, replicas: 10, updatedReplicas: 0, availableReplicas: 10, unavailableReplicas: 3 })
-    expect(getDeploymentCondition(statusOf(s1), 'Progressing')).toMatchObject({ reason: 'NewReplicaSetCreated', lastUpdateTime: at(100), lastTransitionTime: at(0) })
+    expect(statusOf(s1)).toMatchObject({
+      observedGeneration: 2,
+      replicas: 10,
+      updatedReplicas: 0,
+      availableReplicas: 10,
+      unavailableReplicas: 3,
+    })
+    expect(getDeploymentCondition(statusOf(s1), 'Progressing')).toMatchObject({
+      reason: 'NewReplicaSetCreated',
+      lastUpdateTime: at(100),
+      lastTransitionTime: at(0),
+    })
     w = observe(apply(w, s1, sec(100)), { [name]: 0 })
 
     const s2 = planDeployment(w, sec(101))
-    expect(brief(s2)).toEqual([`scale ${name} 5`, `Normal ScalingReplicaSet: Scaled up replica set ${name} to 5 from 3`, 'status'])
-    expect(getDeploymentCondition(statusOf(s2), 'Progressing')).toMatchObject({ reason: 'ReplicaSetUpdated', message: `ReplicaSet "${name}" is progressing.` })
+    expect(brief(s2)).toEqual([
+      `scale ${name} 5`,
+      `Normal ScalingReplicaSet: Scaled up replica set ${name} to 5 from 3`,
+      'status',
+    ])
+    expect(getDeploymentCondition(statusOf(s2), 'Progressing')).toMatchObject({
+      reason: 'ReplicaSetUpdated',
+      message: `ReplicaSet "${name}" is progressing.`,
+    })
     w = observe(apply(w, s2, sec(101)), { [name]: 0 })
 
     const s3 = planDeployment(w, sec(102))
@@ -208,11 +301,19 @@ describe('planDeployment: a worked rolling trace (D 10, 25%/25%)', () => {
 
     w = observe(w, { [name]: 3 })
     const s4 = planDeployment(w, sec(120))
-    expect(brief(s4)).toEqual(['scale web-old 5', 'Normal ScalingReplicaSet: Scaled down replica set web-old to 5 from 8', 'status'])
+    expect(brief(s4)).toEqual([
+      'scale web-old 5',
+      'Normal ScalingReplicaSet: Scaled down replica set web-old to 5 from 8',
+      'status',
+    ])
     w = observe(apply(w, s4, sec(120)), { [name]: 3 })
 
     const s5 = planDeployment(w, sec(121))
-    expect(brief(s5)).toEqual([`scale ${name} 8`, `Normal ScalingReplicaSet: Scaled up replica set ${name} to 8 from 5`, 'status'])
+    expect(brief(s5)).toEqual([
+      `scale ${name} 8`,
+      `Normal ScalingReplicaSet: Scaled up replica set ${name} to 8 from 5`,
+      'status',
+    ])
   })
 
   it('never exceeds 13 pods nor drops below 8 available, and finishes with history clean-up', () => {
@@ -253,7 +354,11 @@ describe('planDeployment: Recreate', () => {
     let w = editedWorld(3, { strategy: 'Recreate' })
     const name = newName(w.deployment)
     const s1 = planDeployment(w, sec(1))
-    expect(brief(s1)).toEqual(['scale web-old 0', 'Normal ScalingReplicaSet: Scaled down replica set web-old to 0 from 3', 'status'])
+    expect(brief(s1)).toEqual([
+      'scale web-old 0',
+      'Normal ScalingReplicaSet: Scaled down replica set web-old to 0 from 3',
+      'status',
+    ])
     w = apply(w, s1, sec(1))
 
     // The old RS still reports 2 pods, and one terminating pod still runs.
@@ -267,36 +372,63 @@ describe('planDeployment: Recreate', () => {
 
     w.pods = [aPod({ name: 'old-1', owner: old, phase: 'Succeeded' })]
     const s4 = planDeployment(w, sec(4))
-    expect(brief(s4)).toEqual([`create ${name} 3`, `Normal ScalingReplicaSet: Scaled up replica set ${name} to 3`, 'revision 2', 'status'])
+    expect(brief(s4)).toEqual([
+      `create ${name} 3`,
+      `Normal ScalingReplicaSet: Scaled up replica set ${name} to 3`,
+      'revision 2',
+      'status',
+    ])
   })
 })
 
 describe('planDeployment: paused and scaling events', () => {
   it('a paused Deployment with a new template creates nothing, marks DeploymentPaused and cleans history', () => {
     const w = editedWorld(3, { paused: true, revisionHistoryLimit: 0 })
-    w.replicaSets.push(aReplicaSet({ name: 'web-ancient', replicas: 0, revision: 0, owner: w.deployment, created: -100 }))
+    w.replicaSets.push(
+      aReplicaSet({ name: 'web-ancient', replicas: 0, revision: 0, owner: w.deployment, created: -100 }),
+    )
     const actions = planDeployment(w, sec(5))
     expect(brief(actions)).toEqual(['delete web-ancient', 'status'])
-    expect(getDeploymentCondition(statusOf(actions), 'Progressing')).toMatchObject({ status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' })
+    expect(getDeploymentCondition(statusOf(actions), 'Progressing')).toMatchObject({
+      status: 'Unknown',
+      reason: 'DeploymentPaused',
+      message: 'Deployment is paused',
+    })
   })
 
   it('replicas changed while paused are applied proportionally', () => {
     const w = editedWorld(10, { paused: true })
     w.deployment.spec.replicas = 20
     const actions = planDeployment(w, sec(5))
-    expect(brief(actions).slice(0, 2)).toEqual(['scale web-old 20', 'Normal ScalingReplicaSet: Scaled up replica set web-old to 20 from 10'])
+    expect(brief(actions).slice(0, 2)).toEqual([
+      'scale web-old 20',
+      'Normal ScalingReplicaSet: Scaled up replica set web-old to 20 from 10',
+    ])
   })
 
   it('resuming resets the deadline clock with DeploymentResumed, then rolls out', () => {
     const w = editedWorld(3)
     w.deployment.status = {
       ...w.deployment.status,
-      conditions: [{ type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused', lastUpdateTime: at(0), lastTransitionTime: at(0) }],
+      conditions: [
+        {
+          type: 'Progressing',
+          status: 'Unknown',
+          reason: 'DeploymentPaused',
+          message: 'Deployment is paused',
+          lastUpdateTime: at(0),
+          lastTransitionTime: at(0),
+        },
+      ],
     }
     const actions = planDeployment(w, sec(50))
     expect(brief(actions)[0]).toBe(`create ${newName(w.deployment)} 1`)
     // Progressing then becomes NewReplicaSetCreated (status Unknown → True: a new transition).
-    expect(getDeploymentCondition(statusOf(actions), 'Progressing')).toMatchObject({ status: 'True', reason: 'NewReplicaSetCreated', lastTransitionTime: at(50) })
+    expect(getDeploymentCondition(statusOf(actions), 'Progressing')).toMatchObject({
+      status: 'True',
+      reason: 'NewReplicaSetCreated',
+      lastTransitionTime: at(50),
+    })
   })
 
   it('a replica change mid-rollout is a scaling event: proportional, no rollout step', () => {
@@ -306,7 +438,10 @@ describe('planDeployment: paused and scaling events', () => {
     w.deployment.metadata.generation = 3
     const actions = planDeployment(w, sec(2))
     // new 3 / old 8, both sized for 13: allowed 20 + 5 = 25, toAdd 14 → old 8 + 7 = 15, new 3 + 3 = 6, leftover 4 to old (largest).
-    expect(brief(actions).filter((b) => b?.startsWith('scale'))).toEqual(['scale web-old 19', `scale ${newName(w.deployment)} 6`])
+    expect(brief(actions).filter((b) => b?.startsWith('scale'))).toEqual([
+      'scale web-old 19',
+      `scale ${newName(w.deployment)} 6`,
+    ])
   })
 })
 
@@ -322,13 +457,26 @@ describe('planDeployment: revisions, collisions, deadlines, deletion', () => {
       annotations: { [REV]: '3', 'deployment.kubernetes.io/revision-history': '1' },
       minReadySeconds: 0,
     })
-    expect(brief(actions).slice(1, 3)).toEqual(['scale web-v1 1', 'Normal ScalingReplicaSet: Scaled up replica set web-v1 to 1 from 0'])
+    expect(brief(actions).slice(1, 3)).toEqual([
+      'scale web-v1 1',
+      'Normal ScalingReplicaSet: Scaled up replica set web-v1 to 1 from 0',
+    ])
   })
 
   it('mirrors the new RS revision on the Deployment once the RS is in step', () => {
     const d = aDeployment({ replicas: 1, image: 'app:v1', annotations: { [REV]: '1' } })
-    const rs = aReplicaSet({ name: 'web-v1', replicas: 1, available: 1, revision: 3, image: 'app:v1', owner: d, annotations: { [DESIRED]: '1', [MAX]: '2' } })
-    expect(brief(planDeployment({ deployment: d, replicaSets: [rs], pods: [] }, sec(1))).slice(0, 1)).toEqual(['revision 3'])
+    const rs = aReplicaSet({
+      name: 'web-v1',
+      replicas: 1,
+      available: 1,
+      revision: 3,
+      image: 'app:v1',
+      owner: d,
+      annotations: { [DESIRED]: '1', [MAX]: '2' },
+    })
+    expect(brief(planDeployment({ deployment: d, replicaSets: [rs], pods: [] }, sec(1))).slice(0, 1)).toEqual([
+      'revision 3',
+    ])
   })
 
   it('carries a changed minReadySeconds to the existing new RS', () => {
@@ -346,20 +494,39 @@ describe('planDeployment: revisions, collisions, deadlines, deletion', () => {
     // Counts as stored already, so no progress is seen and the condition stays as found.
     const stored = { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 0, availableReplicas: 0 }
     const d = aDeployment({ replicas: 1, image: 'app:v1', annotations: { [REV]: '1' }, status: stored })
-    const rs = aReplicaSet({ name: 'web-v1', replicas: 1, revision: 1, image: 'app:v1', owner: d, annotations: { [DESIRED]: '1', [MAX]: '2' } })
+    const rs = aReplicaSet({
+      name: 'web-v1',
+      replicas: 1,
+      revision: 1,
+      image: 'app:v1',
+      owner: d,
+      annotations: { [DESIRED]: '1', [MAX]: '2' },
+    })
     const status = statusOf(planDeployment({ deployment: d, replicaSets: [rs], pods: [] }, sec(7)))
-    expect(getDeploymentCondition(status, 'Progressing')).toMatchObject({ status: 'True', reason: 'FoundNewReplicaSet', message: 'Found new replica set "web-v1"', lastUpdateTime: at(7) })
+    expect(getDeploymentCondition(status, 'Progressing')).toMatchObject({
+      status: 'True',
+      reason: 'FoundNewReplicaSet',
+      message: 'Found new replica set "web-v1"',
+      lastUpdateTime: at(7),
+    })
   })
 
   it('bumps collisionCount when another RS holds the computed name', () => {
     const d = aDeployment({ replicas: 1, image: 'app:v1' })
-    const squatter = aReplicaSet({ name: newName(d), replicas: 1, image: 'other', owner: aDeployment({ name: 'other' }) })
+    const squatter = aReplicaSet({
+      name: newName(d),
+      replicas: 1,
+      image: 'other',
+      owner: aDeployment({ name: 'other' }),
+    })
     expect(planDeployment({ deployment: d, replicaSets: [squatter], pods: [] }, sec(1))).toEqual([
       { type: 'updateDeploymentStatus', status: { collisionCount: 1 } },
     ])
     const bumped = { ...d, status: { collisionCount: 1 } }
     const created = planDeployment({ deployment: bumped, replicaSets: [squatter], pods: [] }, sec(2))[0]
-    expect(created?.type === 'createReplicaSet' && created.replicaSet.metadata.name).toBe(`web-${computeHash(d.spec.template, 1)}`)
+    expect(created?.type === 'createReplicaSet' && created.replicaSet.metadata.name).toBe(
+      `web-${computeHash(d.spec.template, 1)}`,
+    )
   })
 
   it('turns ProgressDeadlineExceeded when the deadline passes without progress', () => {
@@ -386,6 +553,8 @@ describe('planDeployment: revisions, collisions, deadlines, deletion', () => {
   it('ignores ReplicaSets other Deployments control', () => {
     const d = aDeployment({ replicas: 1, image: 'app:v1' })
     const foreign = aReplicaSet({ name: 'api-x', replicas: 5, image: 'app:v1', owner: aDeployment({ name: 'api' }) })
-    expect(brief(planDeployment({ deployment: d, replicaSets: [foreign], pods: [] }, sec(1)))[0]).toBe(`create ${newName(d)} 1`)
+    expect(brief(planDeployment({ deployment: d, replicaSets: [foreign], pods: [] }, sec(1)))[0]).toBe(
+      `create ${newName(d)} 1`,
+    )
   })
 })

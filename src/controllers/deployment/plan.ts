@@ -72,7 +72,12 @@ export function planDeployment(input: DeploymentPlanInput, now: number): Deploym
   const s = newSyncState(input.deployment, now)
   const d = s.d
   if (isEmptySelector(d.spec.selector ?? {})) {
-    recordEvent(s, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.')
+    recordEvent(
+      s,
+      'Warning',
+      'SelectingAll',
+      'This deployment is selecting all pods. A non-empty selector is required.',
+    )
     if ((d.status?.observedGeneration ?? 0) < (d.metadata.generation ?? 0)) {
       setWorkingStatus(s, { ...d.status, observedGeneration: d.metadata.generation ?? 0 })
     }

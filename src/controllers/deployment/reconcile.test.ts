@@ -30,14 +30,29 @@ function setup() {
 describe('applyActions (deployment executor)', () => {
   it('applies scale, annotations, status, events and the earliest requeue, in order', () => {
     const { deps, d, rs, store } = setup()
-    const result = applyActions(deps, d, [rs], [
-      { type: 'scaleReplicaSet', name: 'web-aaaaa', replicas: 5, annotations: { 'deployment.kubernetes.io/desired-replicas': '5' } },
-      { type: 'event', eventType: 'Normal', reason: 'ScalingReplicaSet', message: 'Scaled up replica set web-aaaaa to 5 from 3' },
-      { type: 'updateDeploymentAnnotations', annotations: { 'deployment.kubernetes.io/revision': '1' } },
-      { type: 'updateDeploymentStatus', status: { observedGeneration: 1, replicas: 3 } },
-      { type: 'requeue', afterMs: 5000 },
-      { type: 'requeue', afterMs: 2000 },
-    ])
+    const result = applyActions(
+      deps,
+      d,
+      [rs],
+      [
+        {
+          type: 'scaleReplicaSet',
+          name: 'web-aaaaa',
+          replicas: 5,
+          annotations: { 'deployment.kubernetes.io/desired-replicas': '5' },
+        },
+        {
+          type: 'event',
+          eventType: 'Normal',
+          reason: 'ScalingReplicaSet',
+          message: 'Scaled up replica set web-aaaaa to 5 from 3',
+        },
+        { type: 'updateDeploymentAnnotations', annotations: { 'deployment.kubernetes.io/revision': '1' } },
+        { type: 'updateDeploymentStatus', status: { observedGeneration: 1, replicas: 3 } },
+        { type: 'requeue', afterMs: 5000 },
+        { type: 'requeue', afterMs: 2000 },
+      ],
+    )
     expect(result).toEqual({ requeueAfterMs: 2000 })
     const scaled = store.get('ReplicaSet', 'default', 'web-aaaaa')
     expect(scaled?.spec.replicas).toBe(5)
@@ -46,18 +61,30 @@ describe('applyActions (deployment executor)', () => {
     expect(written.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('1')
     expect(written.status).toMatchObject({ observedGeneration: 1, replicas: 3 })
     const [event] = store.list('Event').items
-    expect(event).toMatchObject({ reason: 'ScalingReplicaSet', involvedObject: { kind: 'Deployment', name: 'web' }, source: { component: 'deployment-controller' } })
+    expect(event).toMatchObject({
+      reason: 'ScalingReplicaSet',
+      involvedObject: { kind: 'Deployment', name: 'web' },
+      source: { component: 'deployment-controller' },
+    })
   })
 
   it('stops at a stale write (BATON_CONFLICT) without applying later actions', () => {
     const { deps, d, rs, store } = setup()
-    store.update<'ReplicaSet'>({ ...rs, metadata: { ...rs.metadata, labels: { ...rs.metadata.labels, touched: 'yes' } } })
+    store.update<'ReplicaSet'>({
+      ...rs,
+      metadata: { ...rs.metadata, labels: { ...rs.metadata.labels, touched: 'yes' } },
+    })
     expectBatonError(
       () =>
-        applyActions(deps, d, [rs], [
-          { type: 'scaleReplicaSet', name: 'web-aaaaa', replicas: 1, annotations: {} },
-          { type: 'event', eventType: 'Normal', reason: 'ScalingReplicaSet', message: 'never recorded' },
-        ]),
+        applyActions(
+          deps,
+          d,
+          [rs],
+          [
+            { type: 'scaleReplicaSet', name: 'web-aaaaa', replicas: 1, annotations: {} },
+            { type: 'event', eventType: 'Normal', reason: 'ScalingReplicaSet', message: 'never recorded' },
+          ],
+        ),
       'BATON_CONFLICT',
     )
     expect(store.list('Event').items).toEqual([])
@@ -68,7 +95,18 @@ describe('applyActions (deployment executor)', () => {
     const { deps, d, store, withoutUid } = setup()
     store.create<'ReplicaSet'>(withoutUid(aReplicaSet({ name: 'web-bbbbb', replicas: 3, owner: null })))
     expectBatonError(
-      () => applyActions(deps, d, [], [{ type: 'createReplicaSet', replicaSet: withoutUid(aReplicaSet({ name: 'web-bbbbb', replicas: 3, owner: d })) }]),
+      () =>
+        applyActions(
+          deps,
+          d,
+          [],
+          [
+            {
+              type: 'createReplicaSet',
+              replicaSet: withoutUid(aReplicaSet({ name: 'web-bbbbb', replicas: 3, owner: d })),
+            },
+          ],
+        ),
       'BATON_ALREADY_EXISTS',
     )
     expect(store.get('Deployment', 'default', 'web')?.status?.collisionCount).toBe(1)
@@ -76,7 +114,9 @@ describe('applyActions (deployment executor)', () => {
 
   it('fails terminally when the planner names a ReplicaSet it was not given (a retry would plan the same)', () => {
     const { deps, d } = setup()
-    expect(() => applyActions(deps, d, [], [{ type: 'scaleReplicaSet', name: 'web-zzzzz', replicas: 1, annotations: {} }])).toThrow(TerminalError)
+    expect(() =>
+      applyActions(deps, d, [], [{ type: 'scaleReplicaSet', name: 'web-zzzzz', replicas: 1, annotations: {} }]),
+    ).toThrow(TerminalError)
   })
 
   it('deletes a ReplicaSet only at the version it planned with', () => {

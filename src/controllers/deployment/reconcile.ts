@@ -95,7 +95,10 @@ export function applyActions(
         break
       }
       case 'scaleReplicaSet': {
-        sets.set(a.name, store.update<'ReplicaSet'>(withAnnotations(setNamed(a.name), a.annotations, { replicas: a.replicas })))
+        sets.set(
+          a.name,
+          store.update<'ReplicaSet'>(withAnnotations(setNamed(a.name), a.annotations, { replicas: a.replicas })),
+        )
         break
       }
       case 'updateReplicaSet': {
@@ -135,7 +138,11 @@ export function applyActions(
 }
 
 /** `rs` with `annotations` merged in and `spec` fields replaced (a copy: cached objects stay untouched). */
-function withAnnotations(rs: ReplicaSet, annotations: Record<string, string>, spec: Partial<ReplicaSet['spec']>): ReplicaSet {
+function withAnnotations(
+  rs: ReplicaSet,
+  annotations: Record<string, string>,
+  spec: Partial<ReplicaSet['spec']>,
+): ReplicaSet {
   return {
     ...rs,
     metadata: { ...rs.metadata, annotations: { ...rs.metadata.annotations, ...annotations } },

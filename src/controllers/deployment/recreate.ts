@@ -17,7 +17,11 @@ import { scaleReplicaSetTo, type SyncState } from './sync-state.ts'
  * True while any old RS still reports pods, or any pod of a non-new RS is in a phase other than
  * Succeeded/Failed (Pending, Running, Unknown, or none yet — a terminating pod still counts).
  */
-export function oldPodsRunning(newRS: ReplicaSet | undefined, oldRSs: readonly ReplicaSet[], podsByRS: ReadonlyMap<string, readonly Pod[]>): boolean {
+export function oldPodsRunning(
+  newRS: ReplicaSet | undefined,
+  oldRSs: readonly ReplicaSet[],
+  podsByRS: ReadonlyMap<string, readonly Pod[]>,
+): boolean {
   if (actualReplicaSum(oldRSs) > 0) return true
   for (const [rsName, pods] of podsByRS) {
     if (rsName === newRS?.metadata.name) continue

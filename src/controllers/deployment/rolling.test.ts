@@ -3,7 +3,12 @@ import type { IntOrString, ReplicaSet } from '../../api/types.ts'
 import { newRSNewReplicas } from '../../rollout/new-replicas.ts'
 import { T0, aDeployment, aReplicaSet } from '../../../test/support/builders.ts'
 import type { DeploymentAction } from './actions.ts'
-import { cleanupUnhealthyReplicas, reconcileNewReplicaSet, reconcileOldReplicaSets, scaleDownOldReplicaSetsForRollingUpdate } from './rolling.ts'
+import {
+  cleanupUnhealthyReplicas,
+  reconcileNewReplicaSet,
+  reconcileOldReplicaSets,
+  scaleDownOldReplicaSetsForRollingUpdate,
+} from './rolling.ts'
 import { newSyncState } from './sync-state.ts'
 
 /** The size each RS was last scaled to by `actions`. */
@@ -33,18 +38,29 @@ describe('reconcileNewReplicaSet', () => {
 // TestNewRSNewReplicas (one other RS of 5, maxUnavailable 1).
 describe('newRSNewReplicas', () => {
   it.each([
-    { name: 'can not scale up - to newRSReplicas', strategy: 'RollingUpdate' as const, D: 1, newRS: 5, surge: 1, want: 5 },
+    {
+      name: 'can not scale up - to newRSReplicas',
+      strategy: 'RollingUpdate' as const,
+      D: 1,
+      newRS: 5,
+      surge: 1,
+      want: 5,
+    },
     { name: 'scale up - to depReplicas', strategy: 'RollingUpdate' as const, D: 6, newRS: 2, surge: 10, want: 6 },
     { name: 'recreate - to depReplicas', strategy: 'Recreate' as const, D: 3, newRS: 1, surge: 1, want: 3 },
-  ] as Array<{ name: string; strategy: 'RollingUpdate' | 'Recreate'; D: number; newRS: number; surge: IntOrString; want: number }>)(
-    '$name',
-    ({ strategy, D, newRS, surge, want }) => {
-      const d = aDeployment({ replicas: D, strategy, maxSurge: surge, maxUnavailable: 1 })
-      const rs5 = aReplicaSet({ name: 'rs5', replicas: 5 })
-      const n = aReplicaSet({ name: 'new', replicas: newRS })
-      expect(newRSNewReplicas(d, [rs5, n], n)).toBe(want)
-    },
-  )
+  ] as Array<{
+    name: string
+    strategy: 'RollingUpdate' | 'Recreate'
+    D: number
+    newRS: number
+    surge: IntOrString
+    want: number
+  }>)('$name', ({ strategy, D, newRS, surge, want }) => {
+    const d = aDeployment({ replicas: D, strategy, maxSurge: surge, maxUnavailable: 1 })
+    const rs5 = aReplicaSet({ name: 'rs5', replicas: 5 })
+    const n = aReplicaSet({ name: 'new', replicas: newRS })
+    expect(newRSNewReplicas(d, [rs5, n], n)).toBe(want)
+  })
 })
 
 describe('newRSNewReplicas rounding', () => {
@@ -58,11 +74,47 @@ describe('newRSNewReplicas rounding', () => {
 // TestDeploymentController_reconcileOldReplicaSets (maxSurge 0).
 describe('reconcileOldReplicaSets', () => {
   it.each([
-    { name: 'maxUnavailable 0 resolves to 1: one old pod goes', D: 10, mu: 0, old: 10, new: 0, oldAvail: 10, newAvail: 0, want: 9 },
+    {
+      name: 'maxUnavailable 0 resolves to 1: one old pod goes',
+      D: 10,
+      mu: 0,
+      old: 10,
+      new: 0,
+      oldAvail: 10,
+      newAvail: 0,
+      want: 9,
+    },
     { name: 'maxUnavailable 2: two old pods go', D: 10, mu: 2, old: 10, new: 0, oldAvail: 10, newAvail: 0, want: 8 },
-    { name: 'unhealthy old replicas are cleaned up first', D: 10, mu: 2, old: 10, new: 0, oldAvail: 8, newAvail: 0, want: 8 },
-    { name: 'one unhealthy cleaned, one ready scaled down', D: 10, mu: 2, old: 10, new: 0, oldAvail: 9, newAvail: 0, want: 8 },
-    { name: 'unavailable new pods stop further scale-down', D: 10, mu: 2, old: 8, new: 2, oldAvail: 8, newAvail: 0, want: undefined },
+    {
+      name: 'unhealthy old replicas are cleaned up first',
+      D: 10,
+      mu: 2,
+      old: 10,
+      new: 0,
+      oldAvail: 8,
+      newAvail: 0,
+      want: 8,
+    },
+    {
+      name: 'one unhealthy cleaned, one ready scaled down',
+      D: 10,
+      mu: 2,
+      old: 10,
+      new: 0,
+      oldAvail: 9,
+      newAvail: 0,
+      want: 8,
+    },
+    {
+      name: 'unavailable new pods stop further scale-down',
+      D: 10,
+      mu: 2,
+      old: 8,
+      new: 2,
+      oldAvail: 8,
+      newAvail: 0,
+      want: undefined,
+    },
   ])('$name', ({ D, mu, old, new: n, oldAvail, newAvail, want }) => {
     const s = newSyncState(aDeployment({ replicas: D, maxSurge: 0, maxUnavailable: mu }), T0)
     const newRS = aReplicaSet({ name: 'foo-new', replicas: n, available: newAvail })
@@ -138,9 +190,18 @@ describe('scale actions', () => {
         type: 'scaleReplicaSet',
         name: 'web-5d4f8c7b9',
         replicas: 2,
-        annotations: { 'deployment.kubernetes.io/revision': '2', 'deployment.kubernetes.io/desired-replicas': '10', 'deployment.kubernetes.io/max-replicas': '12' },
+        annotations: {
+          'deployment.kubernetes.io/revision': '2',
+          'deployment.kubernetes.io/desired-replicas': '10',
+          'deployment.kubernetes.io/max-replicas': '12',
+        },
       },
-      { type: 'event', eventType: 'Normal', reason: 'ScalingReplicaSet', message: 'Scaled up replica set web-5d4f8c7b9 to 2 from 0' },
+      {
+        type: 'event',
+        eventType: 'Normal',
+        reason: 'ScalingReplicaSet',
+        message: 'Scaled up replica set web-5d4f8c7b9 to 2 from 0',
+      },
     ])
   })
 })

@@ -117,7 +117,8 @@ export function rolloutRolling(s: SyncState, view: ReplicaSetView, namespaceRSs:
   }
   const allRSs = [...view.oldRSs, newRS]
   if (reconcileNewReplicaSet(s, allRSs, newRS)) return syncRolloutStatus(s, allRSs, newRS)
-  if (reconcileOldReplicaSets(s, allRSs, view.oldRSs.filter(isActive), newRS)) return syncRolloutStatus(s, allRSs, newRS)
+  if (reconcileOldReplicaSets(s, allRSs, view.oldRSs.filter(isActive), newRS))
+    return syncRolloutStatus(s, allRSs, newRS)
   if (deploymentComplete(s.d, s.d.status ?? {})) cleanupDeployment(s, view.oldRSs)
   syncRolloutStatus(s, allRSs, newRS)
 }

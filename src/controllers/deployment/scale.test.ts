@@ -14,7 +14,13 @@ const OLD = 3600
 const OLDER = 0
 
 /** An RS annotated as last sized for `sizedFor` (desired = its replicas, max = + its surge). */
-function rs(name: string, replicas: number, created: number, sizedFor: Deployment, desiredOverride?: number): ReplicaSet {
+function rs(
+  name: string,
+  replicas: number,
+  created: number,
+  sizedFor: Deployment,
+  desiredOverride?: number,
+): ReplicaSet {
   const r = aReplicaSet({ name, replicas, created, available: replicas })
   const desired = desiredOverride ?? sizedFor.spec.replicas ?? 1
   r.metadata.annotations = setReplicasAnnotations(undefined, desired, desired + maxSurge(sizedFor)).annotations
@@ -24,32 +30,157 @@ function rs(name: string, replicas: number, created: number, sizedFor: Deploymen
 // TestScale: sizes after one proportional scaling pass.
 describe('scaleDeployment (proportional scaling)', () => {
   it.each([
-    { name: 'normal scaling event: 10 -> 12', d: dep(12), old: dep(10), newRS: ['v1', 10, NEW], oldRSs: [], want: { v1: 12 } },
-    { name: 'normal scaling event: 10 -> 5', d: dep(5), old: dep(10), newRS: ['v1', 10, NEW], oldRSs: [], want: { v1: 5 } },
-    { name: 'proportional scaling: 5 -> 10', d: dep(10), old: dep(5), newRS: ['v2', 2, NEW], oldRSs: [['v1', 3, OLD]], want: { v2: 4, v1: 6 } },
-    { name: 'proportional scaling: 5 -> 3', d: dep(3), old: dep(5), newRS: ['v2', 2, NEW], oldRSs: [['v1', 3, OLD]], want: { v2: 1, v1: 2 } },
-    { name: 'proportional scaling: 9 -> 4', d: dep(4), old: dep(9), newRS: ['v2', 8, NEW], oldRSs: [['v1', 1, OLD]], want: { v2: 4, v1: 0 } },
-    { name: 'proportional scaling: 7 -> 10', d: dep(10), old: dep(7), newRS: ['v3', 2, NEW], oldRSs: [['v2', 3, OLD], ['v1', 2, OLDER]], want: { v3: 3, v2: 4, v1: 3 } },
-    { name: 'proportional scaling: 13 -> 8', d: dep(8), old: dep(13), newRS: ['v3', 2, NEW], oldRSs: [['v2', 8, OLD], ['v1', 3, OLDER]], want: { v3: 1, v2: 5, v1: 2 } },
-    { name: 'leftover distribution 3 -> 4: the newest gets it', d: dep(4), old: dep(3), newRS: ['v3', 1, NEW], oldRSs: [['v2', 1, OLD], ['v1', 1, OLDER]], want: { v3: 2, v2: 1, v1: 1 } },
-    { name: 'leftover distribution 3 -> 2: the oldest loses it', d: dep(2), old: dep(3), newRS: ['v3', 1, NEW], oldRSs: [['v2', 1, OLD], ['v1', 1, OLDER]], want: { v3: 1, v2: 1, v1: 0 } },
-    { name: 'no new RS 4 -> 5: the latest grows first', d: dep(5), old: dep(4), newRS: undefined, oldRSs: [['v2', 2, OLD], ['v1', 2, OLDER]], want: { v2: 3, v1: 2 } },
-    { name: 'scale down to zero 6 -> 0', d: dep(0), old: dep(6), newRS: ['v3', 3, NEW], oldRSs: [['v2', 2, OLD], ['v1', 1, OLDER]], want: { v3: 0, v2: 0, v1: 0 } },
-    { name: 'scale up from zero 0 -> 6: only the new RS', d: dep(6), old: dep(6), newRS: ['v3', 0, NEW], oldRSs: [['v2', 0, OLD], ['v1', 0, OLDER]], want: { v3: 6, v2: 0, v1: 0 } },
-    { name: 'deployment with surge pods 10 -> 20', d: dep(20, 2), old: dep(10, 2), newRS: ['v2', 6, NEW], oldRSs: [['v1', 6, OLD]], want: { v2: 11, v1: 11 } },
-    { name: 'change both surge and size', d: dep(50, 6), old: dep(10, 3), newRS: ['v2', 5, NEW], oldRSs: [['v1', 8, OLD]], want: { v2: 22, v1: 34 } },
-  ] as Array<{ name: string; d: Deployment; old: Deployment; newRS?: [string, number, number]; oldRSs: Array<[string, number, number]>; want: Record<string, number> }>)(
-    '$name',
-    ({ d, old, newRS, oldRSs, want }) => {
-      const s = newSyncState(d, T0)
-      const n = newRS ? rs(...newRS, old) : undefined
-      const olds = oldRSs.map((o) => rs(...o, old))
-      scaleDeployment(s, { newRS: n, oldRSs: olds })
-      const got: Record<string, number> = Object.fromEntries([...(n ? [n] : []), ...olds].map((r) => [r.metadata.name, r.spec.replicas ?? 0]))
-      for (const a of s.actions) if (a.type === 'scaleReplicaSet') got[a.name] = a.replicas
-      expect(got).toEqual(want)
+    {
+      name: 'normal scaling event: 10 -> 12',
+      d: dep(12),
+      old: dep(10),
+      newRS: ['v1', 10, NEW],
+      oldRSs: [],
+      want: { v1: 12 },
     },
-  )
+    {
+      name: 'normal scaling event: 10 -> 5',
+      d: dep(5),
+      old: dep(10),
+      newRS: ['v1', 10, NEW],
+      oldRSs: [],
+      want: { v1: 5 },
+    },
+    {
+      name: 'proportional scaling: 5 -> 10',
+      d: dep(10),
+      old: dep(5),
+      newRS: ['v2', 2, NEW],
+      oldRSs: [['v1', 3, OLD]],
+      want: { v2: 4, v1: 6 },
+    },
+    {
+      name: 'proportional scaling: 5 -> 3',
+      d: dep(3),
+      old: dep(5),
+      newRS: ['v2', 2, NEW],
+      oldRSs: [['v1', 3, OLD]],
+      want: { v2: 1, v1: 2 },
+    },
+    {
+      name: 'proportional scaling: 9 -> 4',
+      d: dep(4),
+      old: dep(9),
+      newRS: ['v2', 8, NEW],
+      oldRSs: [['v1', 1, OLD]],
+      want: { v2: 4, v1: 0 },
+    },
+    {
+      name: 'proportional scaling: 7 -> 10',
+      d: dep(10),
+      old: dep(7),
+      newRS: ['v3', 2, NEW],
+      oldRSs: [
+        ['v2', 3, OLD],
+        ['v1', 2, OLDER],
+      ],
+      want: { v3: 3, v2: 4, v1: 3 },
+    },
+    {
+      name: 'proportional scaling: 13 -> 8',
+      d: dep(8),
+      old: dep(13),
+      newRS: ['v3', 2, NEW],
+      oldRSs: [
+        ['v2', 8, OLD],
+        ['v1', 3, OLDER],
+      ],
+      want: { v3: 1, v2: 5, v1: 2 },
+    },
+    {
+      name: 'leftover distribution 3 -> 4: the newest gets it',
+      d: dep(4),
+      old: dep(3),
+      newRS: ['v3', 1, NEW],
+      oldRSs: [
+        ['v2', 1, OLD],
+        ['v1', 1, OLDER],
+      ],
+      want: { v3: 2, v2: 1, v1: 1 },
+    },
+    {
+      name: 'leftover distribution 3 -> 2: the oldest loses it',
+      d: dep(2),
+      old: dep(3),
+      newRS: ['v3', 1, NEW],
+      oldRSs: [
+        ['v2', 1, OLD],
+        ['v1', 1, OLDER],
+      ],
+      want: { v3: 1, v2: 1, v1: 0 },
+    },
+    {
+      name: 'no new RS 4 -> 5: the latest grows first',
+      d: dep(5),
+      old: dep(4),
+      newRS: undefined,
+      oldRSs: [
+        ['v2', 2, OLD],
+        ['v1', 2, OLDER],
+      ],
+      want: { v2: 3, v1: 2 },
+    },
+    {
+      name: 'scale down to zero 6 -> 0',
+      d: dep(0),
+      old: dep(6),
+      newRS: ['v3', 3, NEW],
+      oldRSs: [
+        ['v2', 2, OLD],
+        ['v1', 1, OLDER],
+      ],
+      want: { v3: 0, v2: 0, v1: 0 },
+    },
+    {
+      name: 'scale up from zero 0 -> 6: only the new RS',
+      d: dep(6),
+      old: dep(6),
+      newRS: ['v3', 0, NEW],
+      oldRSs: [
+        ['v2', 0, OLD],
+        ['v1', 0, OLDER],
+      ],
+      want: { v3: 6, v2: 0, v1: 0 },
+    },
+    {
+      name: 'deployment with surge pods 10 -> 20',
+      d: dep(20, 2),
+      old: dep(10, 2),
+      newRS: ['v2', 6, NEW],
+      oldRSs: [['v1', 6, OLD]],
+      want: { v2: 11, v1: 11 },
+    },
+    {
+      name: 'change both surge and size',
+      d: dep(50, 6),
+      old: dep(10, 3),
+      newRS: ['v2', 5, NEW],
+      oldRSs: [['v1', 8, OLD]],
+      want: { v2: 22, v1: 34 },
+    },
+  ] as Array<{
+    name: string
+    d: Deployment
+    old: Deployment
+    newRS?: [string, number, number]
+    oldRSs: Array<[string, number, number]>
+    want: Record<string, number>
+  }>)('$name', ({ d, old, newRS, oldRSs, want }) => {
+    const s = newSyncState(d, T0)
+    const n = newRS ? rs(...newRS, old) : undefined
+    const olds = oldRSs.map((o) => rs(...o, old))
+    scaleDeployment(s, { newRS: n, oldRSs: olds })
+    const got: Record<string, number> = Object.fromEntries(
+      [...(n ? [n] : []), ...olds].map((r) => [r.metadata.name, r.spec.replicas ?? 0]),
+    )
+    for (const a of s.actions) if (a.type === 'scaleReplicaSet') got[a.name] = a.replicas
+    expect(got).toEqual(want)
+  })
 
   it('change both size and template: no new RS yet, old RSs scale proportionally', () => {
     const d = dep(14)
@@ -58,7 +189,11 @@ describe('scaleDeployment (proportional scaling)', () => {
     const v2 = rs('v2', 7, NEW, dep(10))
     const v1 = rs('v1', 3, OLD, dep(10))
     scaleDeployment(s, { newRS: undefined, oldRSs: [v2, v1] })
-    expect(s.actions.filter((a) => a.type === 'scaleReplicaSet').map((a) => a.type === 'scaleReplicaSet' && [a.name, a.replicas])).toEqual([
+    expect(
+      s.actions
+        .filter((a) => a.type === 'scaleReplicaSet')
+        .map((a) => a.type === 'scaleReplicaSet' && [a.name, a.replicas]),
+    ).toEqual([
       ['v2', 10],
       ['v1', 4],
     ])
@@ -87,7 +222,10 @@ describe('scaleDeployment (proportional scaling)', () => {
     const d = dep(3, 1, 1)
     const s = newSyncState(d, T0)
     scaleDeployment(s, { newRS: rs('v2', 3, NEW, d), oldRSs: [rs('v1', 1, OLD, d)] })
-    expect(s.actions.map((a) => (a.type === 'event' ? a.message : a.type))).toEqual(['scaleReplicaSet', 'Scaled down replica set v1 to 0 from 1'])
+    expect(s.actions.map((a) => (a.type === 'event' ? a.message : a.type))).toEqual([
+      'scaleReplicaSet',
+      'Scaled down replica set v1 to 0 from 1',
+    ])
   })
 
   it('Recreate with several active RSs is left alone', () => {
@@ -104,7 +242,11 @@ describe('scaleDeployment (proportional scaling)', () => {
     const v1 = rs('v1', 2, OLD, dep(4))
     scaleDeployment(s, { newRS: v2, oldRSs: [v1] })
     expect(s.actions.map((a) => a.type)).toEqual(['scaleReplicaSet', 'scaleReplicaSet'])
-    expect(s.actions.every((a) => a.type !== 'scaleReplicaSet' || a.annotations['deployment.kubernetes.io/max-replicas'] === '5')).toBe(true)
+    expect(
+      s.actions.every(
+        (a) => a.type !== 'scaleReplicaSet' || a.annotations['deployment.kubernetes.io/max-replicas'] === '5',
+      ),
+    ).toBe(true)
   })
 })
 
@@ -113,7 +255,12 @@ describe('scaling-event helpers', () => {
     { name: 'an active RS sized for another D', rss: [rs('v1', 3, OLD, dep(3))], D: 5, want: true },
     { name: 'sized for this D', rss: [rs('v1', 5, OLD, dep(5))], D: 5, want: false },
     { name: 'inactive RSs do not count', rss: [rs('v1', 0, OLD, dep(3))], D: 5, want: false },
-    { name: 'RSs without the annotation do not count', rss: [aReplicaSet({ name: 'v1', replicas: 3 })], D: 5, want: false },
+    {
+      name: 'RSs without the annotation do not count',
+      rss: [aReplicaSet({ name: 'v1', replicas: 3 })],
+      D: 5,
+      want: false,
+    },
   ])('isScalingEvent: $name', ({ rss, D, want }) => {
     expect(isScalingEvent(dep(D), { newRS: undefined, oldRSs: rss })).toBe(want)
   })

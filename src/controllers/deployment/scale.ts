@@ -13,7 +13,13 @@
 import type { Deployment, ReplicaSet } from '../../api/types.ts'
 import { DESIRED_REPLICAS_ANNOTATION, MAX_REPLICAS_ANNOTATION, replicasAnnotation } from '../../rollout/annotations.ts'
 import { maxSurge } from '../../rollout/fenceposts.ts'
-import { compareByCreation, compareBySizeNewer, compareBySizeOlder, isActive, specReplicaSum } from '../../rollout/replica-sets.ts'
+import {
+  compareByCreation,
+  compareBySizeNewer,
+  compareBySizeOlder,
+  isActive,
+  specReplicaSum,
+} from '../../rollout/replica-sets.ts'
 import { desiredReplicas, isRollingUpdate, rsReplicas } from '../../rollout/spec-defaults.ts'
 import type { ReplicaSetView } from './new-replica-set.ts'
 import { scaleReplicaSet, scaleReplicaSetTo, type SyncState } from './sync-state.ts'
@@ -28,7 +34,10 @@ export function isScalingEvent(d: Deployment, view: ReplicaSetView): boolean {
 }
 
 /** The only active RS; with none active, the new RS or else the newest old one; undefined if several are active. */
-export function findActiveOrLatest(newRS: ReplicaSet | undefined, oldRSs: readonly ReplicaSet[]): ReplicaSet | undefined {
+export function findActiveOrLatest(
+  newRS: ReplicaSet | undefined,
+  oldRSs: readonly ReplicaSet[],
+): ReplicaSet | undefined {
   const newestFirst = [...oldRSs].sort((a, b) => compareByCreation(b, a))
   const active = [...newestFirst, ...(newRS ? [newRS] : [])].filter(isActive)
   if (active.length === 1) return active[0]

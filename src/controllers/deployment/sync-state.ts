@@ -57,7 +57,12 @@ export function scaleReplicaSet(
   const desired = desiredReplicas(s.d)
   const update = setReplicasAnnotations(rs.metadata.annotations, desired, desired + maxSurge(s.d))
   if (oldScale === newScale && !update.changed) return { scaled: false, rs }
-  s.actions.push({ type: 'scaleReplicaSet', name: rs.metadata.name, replicas: newScale, annotations: update.annotations })
+  s.actions.push({
+    type: 'scaleReplicaSet',
+    name: rs.metadata.name,
+    replicas: newScale,
+    annotations: update.annotations,
+  })
   const written: ReplicaSet = {
     ...rs,
     metadata: { ...rs.metadata, annotations: update.annotations },
@@ -80,7 +85,8 @@ export function scaleReplicaSetTo(s: SyncState, rs: ReplicaSet, newScale: number
 export function finishPlan(s: SyncState): DeploymentAction[] {
   const actions = [...s.actions]
   const status = s.d.status
-  if (status !== undefined && !statusEquals(s.storedStatus, status)) actions.push({ type: 'updateDeploymentStatus', status })
+  if (status !== undefined && !statusEquals(s.storedStatus, status))
+    actions.push({ type: 'updateDeploymentStatus', status })
   if (s.requeueAfterMs !== undefined) actions.push({ type: 'requeue', afterMs: s.requeueAfterMs })
   return actions
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { Endpoints } from '../../api/types.ts'
 import { aService } from '../../../test/support/builders.ts'
-import { type EndpointsWorld, LAST_CHANGE_ANNOTATION, desiredEndpoints, planEndpoints, resolveHostPort, servicesSelecting } from './plan.ts'
+import {
+  type EndpointsWorld,
+  LAST_CHANGE_ANNOTATION,
+  desiredEndpoints,
+  planEndpoints,
+  resolveHostPort,
+  servicesSelecting,
+} from './plan.ts'
 import { aServingPod } from './testing.ts'
 
 describe('desiredEndpoints', () => {
@@ -16,7 +23,11 @@ describe('desiredEndpoints', () => {
       pods: [aServingPod('web-1', { ready: false })],
       want: [{ notReadyAddresses: ['web-1'], ports: [{ name: 'http', port: 30001, protocol: 'TCP' }] }],
     },
-    { name: 'terminating pod left out (drain starts here)', pods: [aServingPod('web-1', { terminating: true })], want: [] },
+    {
+      name: 'terminating pod left out (drain starts here)',
+      pods: [aServingPod('web-1', { terminating: true })],
+      want: [],
+    },
     { name: 'finished pod left out', pods: [aServingPod('web-1', { phase: 'Succeeded' })], want: [] },
     { name: 'pod of another app left out', pods: [aServingPod('db-1', { labels: { app: 'db' } })], want: [] },
     {
@@ -26,7 +37,10 @@ describe('desiredEndpoints', () => {
     },
     {
       name: 'one subset per pod, sorted by name',
-      pods: [aServingPod('web-b', { ports: [{ containerPort: 8080, hostPort: 30002, name: 'http' }] }), aServingPod('web-a')],
+      pods: [
+        aServingPod('web-b', { ports: [{ containerPort: 8080, hostPort: 30002, name: 'http' }] }),
+        aServingPod('web-a'),
+      ],
       want: [
         { addresses: ['web-a'], ports: [{ name: 'http', port: 30001, protocol: 'TCP' }] },
         { addresses: ['web-b'], ports: [{ name: 'http', port: 30002, protocol: 'TCP' }] },
@@ -84,8 +98,16 @@ describe('planEndpoints', () => {
   })
   const current = stamped(desiredEndpoints(aService({ name: 'web' }), [aServingPod('web-1')]))
   it.each([
-    { name: 'no service, no endpoints: nothing', world: { service: undefined, current: undefined, pods: [] }, want: { type: 'none', why: 'unmanaged' } },
-    { name: 'no service, endpoints it wrote: delete', world: { service: undefined, current, pods: [] }, want: { type: 'delete' } },
+    {
+      name: 'no service, no endpoints: nothing',
+      world: { service: undefined, current: undefined, pods: [] },
+      want: { type: 'none', why: 'unmanaged' },
+    },
+    {
+      name: 'no service, endpoints it wrote: delete',
+      world: { service: undefined, current, pods: [] },
+      want: { type: 'delete' },
+    },
     {
       name: 'no service, hand-made endpoints: left alone',
       world: { service: undefined, current: desiredEndpoints(aService({ name: 'web' }), []), pods: [] },
@@ -96,16 +118,29 @@ describe('planEndpoints', () => {
       world: { service: aService({ name: 'web', selector: {} }), current: undefined, pods: [aServingPod('web-1')] },
       want: { type: 'none', why: 'unmanaged' },
     },
-    { name: 'the same pods: unchanged', world: { service: aService({ name: 'web' }), current, pods: [aServingPod('web-1')] }, want: { type: 'none', why: 'unchanged' } },
+    {
+      name: 'the same pods: unchanged',
+      world: { service: aService({ name: 'web' }), current, pods: [aServingPod('web-1')] },
+      want: { type: 'none', why: 'unchanged' },
+    },
     {
       name: 'no endpoints yet: create, stamped now',
       world: { service: aService({ name: 'web' }), current: undefined, pods: [aServingPod('web-1')] },
-      want: { type: 'create', endpoints: { metadata: { name: 'web', annotations: { [LAST_CHANGE_ANNOTATION]: NOW } }, subsets: current.subsets } },
+      want: {
+        type: 'create',
+        endpoints: {
+          metadata: { name: 'web', annotations: { [LAST_CHANGE_ANNOTATION]: NOW } },
+          subsets: current.subsets,
+        },
+      },
     },
     {
       name: 'a pod went: update with the read resourceVersion, stamped now',
       world: { service: aService({ name: 'web' }), current, pods: [aServingPod('web-1', { terminating: true })] },
-      want: { type: 'update', endpoints: { metadata: { resourceVersion: '7', annotations: { [LAST_CHANGE_ANNOTATION]: NOW } }, subsets: [] } },
+      want: {
+        type: 'update',
+        endpoints: { metadata: { resourceVersion: '7', annotations: { [LAST_CHANGE_ANNOTATION]: NOW } }, subsets: [] },
+      },
     },
   ] satisfies Array<{ name: string; world: EndpointsWorld; want: unknown }>)('$name', ({ world, want }) => {
     expect(planEndpoints(world, NOW)).toMatchObject(want)

@@ -55,7 +55,12 @@ export function reconcileEndpoints(deps: ControllerDeps, key: string, ctx?: Reco
   return outcome
 }
 
-function applyEndpointsAction(deps: ControllerDeps, namespace: string, name: string, action: EndpointsAction): EndpointsOutcome {
+function applyEndpointsAction(
+  deps: ControllerDeps,
+  namespace: string,
+  name: string,
+  action: EndpointsAction,
+): EndpointsOutcome {
   switch (action.type) {
     case 'create':
       deps.store.create<'Endpoints'>(action.endpoints)

@@ -14,7 +14,11 @@ describe('podsToDelete (Kubernetes ActivePods order)', () => {
     },
     {
       name: 'Pending before Unknown before Running',
-      pods: [running({ name: 'running' }), aPod({ name: 'unknown', phase: 'Unknown' }), aPod({ name: 'pending', phase: 'Pending' })],
+      pods: [
+        running({ name: 'running' }),
+        aPod({ name: 'unknown', phase: 'Unknown' }),
+        aPod({ name: 'pending', phase: 'Pending' }),
+      ],
       first: 'pending',
       order: ['pending', 'unknown', 'running'],
     },

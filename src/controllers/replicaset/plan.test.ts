@@ -56,7 +56,11 @@ describe('planReplicaSet', () => {
 describe('podFromTemplate', () => {
   it('takes the template as it is, and the store keeps it shared with the stored ReplicaSet', () => {
     const pod = podFromTemplate(rs, 'web-abc12-xyz12', 'node-a')
-    expect(pod.metadata).toMatchObject({ name: 'web-abc12-xyz12', namespace: 'default', labels: rs.spec.template.metadata?.labels })
+    expect(pod.metadata).toMatchObject({
+      name: 'web-abc12-xyz12',
+      namespace: 'default',
+      labels: rs.spec.template.metadata?.labels,
+    })
     expect(pod.spec).toEqual({ ...rs.spec.template.spec, nodeName: 'node-a' })
 
     const store = createMemoryStore({ clock: new FakeClock(), ids: sequentialIds() })
@@ -85,9 +89,21 @@ describe('podChangeMatters (which pod changes wake the ReplicaSet)', () => {
     { name: 'a removed pod', type: 'DELETED', old: terminating, object: terminating, matters: true },
     { name: 'Pending → Running, not ready', type: 'MODIFIED', old: pending, object: runningUnready, matters: false },
     { name: 'becomes ready', type: 'MODIFIED', old: runningUnready, object: ready, matters: true },
-    { name: 'ready again later (minReadySeconds restarts)', type: 'MODIFIED', old: ready, object: readyLater, matters: true },
+    {
+      name: 'ready again later (minReadySeconds restarts)',
+      type: 'MODIFIED',
+      old: ready,
+      object: readyLater,
+      matters: true,
+    },
     { name: 'starts terminating', type: 'MODIFIED', old: ready, object: terminating, matters: true },
-    { name: 'a terminating pod turns unready', type: 'MODIFIED', old: terminating, object: terminatingUnready, matters: false },
+    {
+      name: 'a terminating pod turns unready',
+      type: 'MODIFIED',
+      old: terminating,
+      object: terminatingUnready,
+      matters: false,
+    },
     { name: 'labels change', type: 'MODIFIED', old: ready, object: relabelled, matters: true },
   ])('$name → $matters', ({ type, old, object, matters }) => {
     expect(podChangeMatters({ type, object, ...(old ? { old } : {}) })).toBe(matters)

@@ -50,11 +50,23 @@ describe('ReplicaSet controller', () => {
     const [pod] = pods
     expect(pod?.metadata.labels).toEqual(rs.spec.template.metadata?.labels)
     expect(pod?.metadata.ownerReferences).toEqual([
-      { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc12', uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        name: 'web-abc12',
+        uid: rs.metadata.uid,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
     ])
     expect(pod?.spec.nodeName).toBe(DEFAULT_NODE_NAME)
     expect(pod?.spec.containers).toEqual(rs.spec.template.spec.containers)
-    expect(rsNamed('web-abc12').status).toMatchObject({ replicas: 3, readyReplicas: 0, availableReplicas: 0, observedGeneration: 1 })
+    expect(rsNamed('web-abc12').status).toMatchObject({
+      replicas: 3,
+      readyReplicas: 0,
+      availableReplicas: 0,
+      observedGeneration: 1,
+    })
     const events = store.list('Event').items.map((e) => [e.reason, e.message, e.involvedObject.name])
     expect(events).toEqual(pods.map((p) => ['SuccessfulCreate', `Created pod: ${p.metadata.name}`, 'web-abc12']))
   })
@@ -73,7 +85,10 @@ describe('ReplicaSet controller', () => {
     const terminating = pods.filter((p) => p.metadata.deletionTimestamp).map((p) => p.metadata.name)
     expect(terminating).toEqual(['web-abc12-bbbbd'])
     expect(rsNamed('web-abc12').status).toMatchObject({ replicas: 2, readyReplicas: 2, availableReplicas: 2 })
-    const deleted = store.list('Event').items.filter((e) => e.reason === 'SuccessfulDelete').map((e) => e.message)
+    const deleted = store
+      .list('Event')
+      .items.filter((e) => e.reason === 'SuccessfulDelete')
+      .map((e) => e.message)
     expect(deleted).toEqual(['Deleted pod: web-abc12-bbbbd'])
   })
 

@@ -65,7 +65,15 @@ function createPod(deps: ControllerDeps, rs: ReplicaSet): Pod {
   for (let attempt = 0; ; attempt++) {
     try {
       const pod = deps.store.create<'Pod'>(podFromTemplate(rs, `${rs.metadata.name}-${deps.ids.suffix()}`, nodeName))
-      recordEvent(deps.store, deps.clock, rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, REPLICASET_CONTROLLER)
+      recordEvent(
+        deps.store,
+        deps.clock,
+        rs,
+        'Normal',
+        'SuccessfulCreate',
+        `Created pod: ${pod.metadata.name}`,
+        REPLICASET_CONTROLLER,
+      )
       return pod
     } catch (err) {
       if (!(isBatonError(err) && err.code === 'BATON_ALREADY_EXISTS') || attempt >= 4) throw err
@@ -80,7 +88,15 @@ function deletePod(deps: ControllerDeps, rs: ReplicaSet, pod: Pod): void {
     if (isBatonError(err) && err.code === 'BATON_NOT_FOUND') return // already gone: the goal is met
     throw err
   }
-  recordEvent(deps.store, deps.clock, rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, REPLICASET_CONTROLLER)
+  recordEvent(
+    deps.store,
+    deps.clock,
+    rs,
+    'Normal',
+    'SuccessfulDelete',
+    `Deleted pod: ${pod.metadata.name}`,
+    REPLICASET_CONTROLLER,
+  )
 }
 
 function sameStatus(a: ReplicaSetStatus | undefined, b: ReplicaSetStatus): boolean {

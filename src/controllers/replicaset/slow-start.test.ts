@@ -5,10 +5,31 @@ import { slowStartBatch } from './slow-start.ts'
 describe('TestSlowStartBatch', () => {
   const fakeErr = new Error('fake error')
   it.each([
-    { name: 'callLimit = 0 (all fail)', count: 10, callLimit: 0, expectedSuccesses: 0, expectedErr: fakeErr, expectedCallCnt: 1 },
-    { name: 'callLimit = count (all succeed)', count: 10, callLimit: 10, expectedSuccesses: 10, expectedErr: undefined, expectedCallCnt: 10 },
+    {
+      name: 'callLimit = 0 (all fail)',
+      count: 10,
+      callLimit: 0,
+      expectedSuccesses: 0,
+      expectedErr: fakeErr,
+      expectedCallCnt: 1,
+    },
+    {
+      name: 'callLimit = count (all succeed)',
+      count: 10,
+      callLimit: 10,
+      expectedSuccesses: 10,
+      expectedErr: undefined,
+      expectedCallCnt: 10,
+    },
     // 1 (first batch) + 2 (second) + 4 (third): the third batch holds the failures and is the last.
-    { name: 'callLimit < count (some succeed)', count: 10, callLimit: 5, expectedSuccesses: 5, expectedErr: fakeErr, expectedCallCnt: 7 },
+    {
+      name: 'callLimit < count (some succeed)',
+      count: 10,
+      callLimit: 5,
+      expectedSuccesses: 5,
+      expectedErr: fakeErr,
+      expectedCallCnt: 7,
+    },
   ])('$name', ({ count, callLimit, expectedSuccesses, expectedErr, expectedCallCnt }) => {
     let callCnt = 0
     const fn = () => {
@@ -29,12 +50,15 @@ describe('TestSlowStartBatch', () => {
     { count: 500, failAt: 300, calls: 500, successes: 499 },
     { count: 10, failAt: 9, calls: 10, successes: 9 },
     { count: 0, failAt: 1, calls: 0, successes: 0 },
-  ])('count $count failing at call $failAt: $calls calls, $successes successes', ({ count, failAt, calls, successes }) => {
-    let n = 0
-    const result = slowStartBatch(count, 1, () => {
-      if (++n === failAt) throw new Error(`call ${n}`)
-    })
-    expect(n).toBe(calls)
-    expect(result.successes).toBe(successes)
-  })
+  ])(
+    'count $count failing at call $failAt: $calls calls, $successes successes',
+    ({ count, failAt, calls, successes }) => {
+      let n = 0
+      const result = slowStartBatch(count, 1, () => {
+        if (++n === failAt) throw new Error(`call ${n}`)
+      })
+      expect(n).toBe(calls)
+      expect(result.successes).toBe(successes)
+    },
+  )
 })

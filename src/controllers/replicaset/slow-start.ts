@@ -34,7 +34,11 @@ export interface SlowStartResult {
 export function slowStartBatch(count: number, initialBatchSize: number, fn: () => void): SlowStartResult {
   let remaining = count
   let successes = 0
-  for (let batchSize = Math.min(remaining, initialBatchSize); batchSize > 0; batchSize = Math.min(2 * batchSize, remaining)) {
+  for (
+    let batchSize = Math.min(remaining, initialBatchSize);
+    batchSize > 0;
+    batchSize = Math.min(2 * batchSize, remaining)
+  ) {
     const errors: unknown[] = []
     for (let i = 0; i < batchSize; i++) {
       try {

@@ -18,7 +18,13 @@ import { updateDeployment } from './api.ts'
 import { Dialog } from './dialog.tsx'
 import { templateDiff } from './template-diff.ts'
 
-export type Action = { kind: 'image' } | { kind: 'scale' } | { kind: 'pause' } | { kind: 'resume' } | { kind: 'restart' } | { kind: 'rollback'; revision: number }
+export type Action =
+  | { kind: 'image' }
+  | { kind: 'scale' }
+  | { kind: 'pause' }
+  | { kind: 'resume' }
+  | { kind: 'restart' }
+  | { kind: 'rollback'; revision: number }
 
 interface Props {
   action: Action
@@ -35,7 +41,11 @@ const ns = (d: Deployment) => d.metadata.namespace ?? 'default'
 function preview(p: Props, change: (d: Deployment) => Deployment): RolloutPreview {
   const changed = change(structuredClone(p.deployment))
   const next = { ...changed, metadata: { ...changed.metadata, generation: (changed.metadata.generation ?? 1) + 1 } }
-  return previewRollout({ deployment: next, replicaSets: p.replicaSets, pods: p.pods }, estimateTiming(next), Date.now())
+  return previewRollout(
+    { deployment: next, replicaSets: p.replicaSets, pods: p.pods },
+    estimateTiming(next),
+    Date.now(),
+  )
 }
 
 /**
@@ -44,7 +54,9 @@ function preview(p: Props, change: (d: Deployment) => Deployment): RolloutPrevie
  * simulation is not free.
  */
 function usePreview(p: Props, key: string, change: (d: Deployment) => Deployment): RolloutPreview {
-  const versions = [p.deployment, ...p.replicaSets, ...p.pods].map((o) => `${o.metadata.uid}@${o.metadata.resourceVersion}`).join(' ')
+  const versions = [p.deployment, ...p.replicaSets, ...p.pods]
+    .map((o) => `${o.metadata.uid}@${o.metadata.resourceVersion}`)
+    .join(' ')
   return useMemo(() => preview(p, change), [versions, key])
 }
 
@@ -59,7 +71,8 @@ function Plan(props: { preview: RolloutPreview }) {
   return (
     <div class="plan">
       <p>
-        {completeMs === undefined ? 'This rollout would not complete.' : `Done after about ${secs(completeMs)}`}, with at least {minAvailable} pods available
+        {completeMs === undefined ? 'This rollout would not complete.' : `Done after about ${secs(completeMs)}`}, with
+        at least {minAvailable} pods available
         {replacing ? ' while the new pods stay ready' : ''} and at most {maxPods} pods at any time.
       </p>
       {advice && <p class="banner warn">{advice}</p>}
@@ -95,12 +108,16 @@ function Plan(props: { preview: RolloutPreview }) {
 function SetImage(props: Props) {
   const { deployment: d, onClose } = props
   const containers = d.spec.template.spec.containers
-  const [images, setImages] = useState<Record<string, string>>(() => Object.fromEntries(containers.map((c) => [c.name, c.image ?? ''])))
+  const [images, setImages] = useState<Record<string, string>>(() =>
+    Object.fromEntries(containers.map((c) => [c.name, c.image ?? ''])),
+  )
   const [record, setRecord] = useState(true)
   const template: PodTemplateSpec = structuredClone(d.spec.template)
   for (const c of template.spec.containers) c.image = images[c.name]?.trim() || c.image
   const changed = containers.some((c) => (images[c.name]?.trim() || c.image) !== c.image)
-  const cause = `set image ${Object.entries(images).map(([k, v]) => `${k}=${v.trim()}`).join(' ')} (dashboard)`
+  const cause = `set image ${Object.entries(images)
+    .map(([k, v]) => `${k}=${v.trim()}`)
+    .join(' ')} (dashboard)`
   return (
     <Dialog
       title={`Set image of ${d.metadata.name}`}
@@ -120,11 +137,23 @@ function SetImage(props: Props) {
           <span>
             Image of container <code>{c.name}</code>
           </span>
-          <input name={`image-${c.name}`} value={images[c.name]} onInput={(e) => setImages({ ...images, [c.name]: (e.currentTarget as HTMLInputElement).value })} required autoComplete="off" spellcheck={false} />
+          <input
+            name={`image-${c.name}`}
+            value={images[c.name]}
+            onInput={(e) => setImages({ ...images, [c.name]: (e.currentTarget as HTMLInputElement).value })}
+            required
+            autoComplete="off"
+            spellcheck={false}
+          />
         </label>
       ))}
       <label class="check">
-        <input type="checkbox" checked={record} onChange={(e) => setRecord((e.currentTarget as HTMLInputElement).checked)} /> Record the change cause in the history
+        <input
+          type="checkbox"
+          checked={record}
+          onChange={(e) => setRecord((e.currentTarget as HTMLInputElement).checked)}
+        />{' '}
+        Record the change cause in the history
       </label>
       {d.spec.paused && <p class="banner warn">The rollout is paused: the new template waits until it is resumed.</p>}
       {changed && <ImagePlan props={props} template={template} />}
@@ -133,7 +162,9 @@ function SetImage(props: Props) {
 }
 
 function ImagePlan({ props, template }: { props: Props; template: PodTemplateSpec }) {
-  return <Plan preview={usePreview(props, JSON.stringify(template), (x) => ({ ...x, spec: { ...x.spec, template } }))} />
+  return (
+    <Plan preview={usePreview(props, JSON.stringify(template), (x) => ({ ...x, spec: { ...x.spec, template } }))} />
+  )
 }
 
 function ScalePlan({ props, replicas }: { props: Props; replicas: number }) {
@@ -157,7 +188,16 @@ function Scale(props: Props) {
     >
       <label class="field">
         Replicas
-        <input name="replicas" type="number" min="0" step="1" inputMode="numeric" value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} required />
+        <input
+          name="replicas"
+          type="number"
+          min="0"
+          step="1"
+          inputMode="numeric"
+          value={text}
+          onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)}
+          required
+        />
       </label>
       {valid && <ScalePlan props={props} replicas={n} />}
     </Dialog>
@@ -167,7 +207,10 @@ function Scale(props: Props) {
 function Rollback(props: Props & { revision: number }) {
   const { deployment: d, replicaSets, onClose, revision } = props
   const target = revisionTemplate(replicaSets, revision)
-  const plan = usePreview(props, String(revision), (x) => ({ ...x, spec: { ...x.spec, template: structuredClone(target) } }))
+  const plan = usePreview(props, String(revision), (x) => ({
+    ...x,
+    spec: { ...x.spec, template: structuredClone(target) },
+  }))
   const diff = templateDiff(d.spec.template, target)
   return (
     <Dialog
@@ -179,7 +222,11 @@ function Rollback(props: Props & { revision: number }) {
         await updateDeployment(ns(d), d.metadata.name, (cur) => {
           const plan = planUndo(cur, replicaSets, revision)
           if (plan.kind === 'skipped') return false
-          return { ...cur, metadata: { ...cur.metadata, annotations: plan.annotations }, spec: { ...cur.spec, template: plan.template } }
+          return {
+            ...cur,
+            metadata: { ...cur.metadata, annotations: plan.annotations },
+            spec: { ...cur.spec, template: plan.template },
+          }
         })
       }}
     >
@@ -199,7 +246,9 @@ function Rollback(props: Props & { revision: number }) {
             <tbody>
               {diff.map((c) => (
                 <tr key={c.path}>
-                  <th scope="row" class="mono">{c.path}</th>
+                  <th scope="row" class="mono">
+                    {c.path}
+                  </th>
                   <td class="mono del">{c.current ?? '(none)'}</td>
                   <td class="mono ins">{c.target ?? '(none)'}</td>
                 </tr>
@@ -214,8 +263,18 @@ function Rollback(props: Props & { revision: number }) {
 }
 
 const SIMPLE = {
-  pause: { title: 'Pause the rollout', label: 'Pause', text: 'Template changes will wait until the rollout is resumed; scaling still works.', apply: (d: Deployment) => pauseDeployment(d) },
-  resume: { title: 'Resume the rollout', label: 'Resume', text: 'The controller takes up any template change made while paused.', apply: (d: Deployment) => resumeDeployment(d) },
+  pause: {
+    title: 'Pause the rollout',
+    label: 'Pause',
+    text: 'Template changes will wait until the rollout is resumed; scaling still works.',
+    apply: (d: Deployment) => pauseDeployment(d),
+  },
+  resume: {
+    title: 'Resume the rollout',
+    label: 'Resume',
+    text: 'The controller takes up any template change made while paused.',
+    apply: (d: Deployment) => resumeDeployment(d),
+  },
   restart: {
     title: 'Restart every pod',
     label: 'Restart',

@@ -39,7 +39,12 @@ export interface WatchHandlers<T> {
  * daemon cannot be reached, tries again a second later; a 401 ends it (the sign-in hook has
  * told the page).
  */
-export async function listAndWatch<K extends Kind>(kind: K, namespace: string | undefined, h: WatchHandlers<KindMap[K]>, signal: AbortSignal): Promise<void> {
+export async function listAndWatch<K extends Kind>(
+  kind: K,
+  namespace: string | undefined,
+  h: WatchHandlers<KindMap[K]>,
+  signal: AbortSignal,
+): Promise<void> {
   while (!signal.aborted) {
     try {
       for await (const ev of listAndWatchApi(api, kind, namespace === undefined ? {} : { namespace }, { signal })) {
@@ -58,7 +63,11 @@ export async function listAndWatch<K extends Kind>(kind: K, namespace: string | 
  * controller wrote status in between) means read again and redo, as the CLI does.
  * `change` returns false when there is nothing to write.
  */
-export async function updateDeployment(ns: string, name: string, change: (d: Deployment) => Deployment | false): Promise<Deployment | undefined> {
+export async function updateDeployment(
+  ns: string,
+  name: string,
+  change: (d: Deployment) => Deployment | false,
+): Promise<Deployment | undefined> {
   return retryOnConflict(async () => {
     const d = await api.get('Deployment', ns, name)
     const next = change(structuredClone(d))

@@ -34,7 +34,11 @@ function Progress(props: { d: Deployment }) {
           Rollout failed: {status.error.message}.
         </p>
       ) : (
-        <p class={status.done ? 'status done' : 'status'} aria-live="polite" data-rollout-status={status.done ? 'done' : 'progressing'}>
+        <p
+          class={status.done ? 'status done' : 'status'}
+          aria-live="polite"
+          data-rollout-status={status.done ? 'done' : 'progressing'}
+        >
           {status.message.trim()}
         </p>
       )}
@@ -47,7 +51,14 @@ function Progress(props: { d: Deployment }) {
         ).map(([label, n]) => (
           <div class="bar-row" key={label}>
             <span>{label}</span>
-            <div class="bar" role="progressbar" aria-label={`${label} replicas`} aria-valuemin={0} aria-valuemax={desired} aria-valuenow={n}>
+            <div
+              class="bar"
+              role="progressbar"
+              aria-label={`${label} replicas`}
+              aria-valuemin={0}
+              aria-valuemax={desired}
+              aria-valuenow={n}
+            >
               <div style={{ width: `${pct(n)}%` }} />
             </div>
             <span class="num">
@@ -71,7 +82,8 @@ function Conditions(props: { d: Deployment; now: number }) {
             {c.type} <span class="muted">{c.status}</span>
           </dt>
           <dd>
-            <strong>{c.reason}</strong> {c.message} <span class="muted">({age(c.lastUpdateTime ?? c.lastTransitionTime, props.now)} ago)</span>
+            <strong>{c.reason}</strong> {c.message}{' '}
+            <span class="muted">({age(c.lastUpdateTime ?? c.lastTransitionTime, props.now)} ago)</span>
           </dd>
         </div>
       ))}
@@ -97,7 +109,11 @@ export function DeploymentPage(props: { namespace: string; name: string }) {
           </a>
         </p>
         <h1>{props.name}</h1>
-        <p>{deployments.loaded ? `There is no deployment "${props.name}" in namespace "${props.namespace}".` : 'Loading…'}</p>
+        <p>
+          {deployments.loaded
+            ? `There is no deployment "${props.name}" in namespace "${props.namespace}".`
+            : 'Loading…'}
+        </p>
       </section>
     )
   }
@@ -110,7 +126,11 @@ export function DeploymentPage(props: { namespace: string; name: string }) {
     .sort((a, b) => (revision(b.rs) ?? 0) - (revision(a.rs) ?? 0))
   const slots = (d.spec.replicas ?? 1) + maxSurge(d)
   const ownPods = owned.flatMap(podsOf)
-  const about = new Set<string>([d.metadata.uid ?? '', ...owned.map((rs) => rs.metadata.uid ?? ''), ...ownPods.map((p) => p.metadata.uid ?? '')])
+  const about = new Set<string>([
+    d.metadata.uid ?? '',
+    ...owned.map((rs) => rs.metadata.uid ?? ''),
+    ...ownPods.map((p) => p.metadata.uid ?? ''),
+  ])
   for (const p of ownPods) about.add(`Pod/${p.metadata.name}`)
   const cond = conditionSummary(d)
   const trafficRevisions = owned
@@ -188,7 +208,12 @@ export function DeploymentPage(props: { namespace: string; name: string }) {
       <section class="card" aria-labelledby="rs-title">
         <h2 id="rs-title">ReplicaSets by revision</h2>
         <Legend />
-        <RevisionDots rows={rows} slots={slots} paused={d.spec.paused === true} onRollback={(rev) => setAction({ kind: 'rollback', revision: rev })} />
+        <RevisionDots
+          rows={rows}
+          slots={slots}
+          paused={d.spec.paused === true}
+          onRollback={(rev) => setAction({ kind: 'rollback', revision: rev })}
+        />
       </section>
 
       <section class="card" aria-labelledby="events-title">
@@ -201,7 +226,15 @@ export function DeploymentPage(props: { namespace: string; name: string }) {
         <LogsPanel namespace={props.namespace} pods={ownPods} />
       </section>
 
-      {action && <ActionDialog action={action} deployment={d} replicaSets={owned} pods={ownPods} onClose={() => setAction(undefined)} />}
+      {action && (
+        <ActionDialog
+          action={action}
+          deployment={d}
+          replicaSets={owned}
+          pods={ownPods}
+          onClose={() => setAction(undefined)}
+        />
+      )}
     </section>
   )
 }

@@ -24,11 +24,15 @@ export function conditionSummary(d: Deployment): ConditionSummary {
   const s = d.status ?? {}
   const progressing = getDeploymentCondition(s, 'Progressing')
   const available = getDeploymentCondition(s, 'Available')
-  if (progressing?.reason === REASON_PROGRESS_DEADLINE_EXCEEDED) return { text: 'Progress deadline exceeded', tone: 'bad' }
+  if (progressing?.reason === REASON_PROGRESS_DEADLINE_EXCEEDED)
+    return { text: 'Progress deadline exceeded', tone: 'bad' }
   if (getDeploymentCondition(s, 'ReplicaFailure')?.status === 'True') return { text: 'Replica failure', tone: 'bad' }
   if (d.spec.paused) return { text: 'Paused', tone: 'idle' }
   const desired = d.spec.replicas ?? 1
-  const rolling = (s.updatedReplicas ?? 0) < desired || (s.replicas ?? 0) > (s.updatedReplicas ?? 0) || (s.availableReplicas ?? 0) < (s.updatedReplicas ?? 0)
+  const rolling =
+    (s.updatedReplicas ?? 0) < desired ||
+    (s.replicas ?? 0) > (s.updatedReplicas ?? 0) ||
+    (s.availableReplicas ?? 0) < (s.updatedReplicas ?? 0)
   if (rolling) return { text: 'Rolling out', tone: 'busy' }
   if (available?.status === 'False') return { text: 'Unavailable', tone: 'bad' }
   return { text: 'Available', tone: 'ok' }

@@ -34,7 +34,10 @@ export function Dialog(props: DialogProps) {
       await props.onConfirm()
       props.onClose()
     } catch (err) {
-      setError({ message: (err as Error).message, ...((err as { hint?: string }).hint ? { hint: (err as { hint: string }).hint } : {}) })
+      setError({
+        message: (err as Error).message,
+        ...((err as { hint?: string }).hint ? { hint: (err as { hint: string }).hint } : {}),
+      })
       setBusy(false)
     }
   }
@@ -53,7 +56,11 @@ export function Dialog(props: DialogProps) {
           <button type="button" onClick={props.onClose}>
             Cancel
           </button>
-          <button type="submit" class={props.danger ? 'primary danger' : 'primary'} disabled={busy || props.canConfirm === false}>
+          <button
+            type="submit"
+            class={props.danger ? 'primary danger' : 'primary'}
+            disabled={busy || props.canConfirm === false}
+          >
             {busy ? 'Working…' : props.confirmLabel}
           </button>
         </div>

@@ -10,7 +10,11 @@ const when = (e: Event) => e.lastTimestamp ?? e.firstTimestamp ?? e.metadata.cre
 
 export function EventsPanel(props: { events: Event[]; about: Set<string>; now: number }) {
   const rows = props.events
-    .filter((e) => props.about.has(e.involvedObject.uid ?? '') || props.about.has(`${e.involvedObject.kind}/${e.involvedObject.name}`))
+    .filter(
+      (e) =>
+        props.about.has(e.involvedObject.uid ?? '') ||
+        props.about.has(`${e.involvedObject.kind}/${e.involvedObject.name}`),
+    )
     .sort((a, b) => (when(b) ?? '').localeCompare(when(a) ?? ''))
     .slice(0, 25)
   if (rows.length === 0) return <p class="muted">No events yet.</p>

@@ -10,7 +10,10 @@ import { followLog } from './api.ts'
 const KEEP = 1000
 
 export function LogsPanel(props: { namespace: string; pods: Pod[] }) {
-  const names = props.pods.filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.name).sort()
+  const names = props.pods
+    .filter((p) => !p.metadata.deletionTimestamp)
+    .map((p) => p.metadata.name)
+    .sort()
   const [picked, setPicked] = useState<string | undefined>(undefined)
   const pod = picked && names.includes(picked) ? picked : names[0]
   const [lines, setLines] = useState<string[]>([])

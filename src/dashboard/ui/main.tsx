@@ -38,7 +38,11 @@ function App() {
         </p>
       )}
       <main id="main">
-        {route.page === 'overview' ? <Overview /> : <DeploymentPage key={`${route.namespace}/${route.name}`} namespace={route.namespace} name={route.name} />}
+        {route.page === 'overview' ? (
+          <Overview />
+        ) : (
+          <DeploymentPage key={`${route.namespace}/${route.name}`} namespace={route.namespace} name={route.name} />
+        )}
       </main>
     </>
   )

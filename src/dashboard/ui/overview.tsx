@@ -14,7 +14,9 @@ import { useNow, useWatch } from './use-watch.ts'
 export function Overview() {
   const { items, loaded } = useWatch('Deployment')
   const now = useNow()
-  const sorted = [...items].sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`))
+  const sorted = [...items].sort((a, b) =>
+    `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`),
+  )
   return (
     <section aria-labelledby="overview-title">
       <h1 id="overview-title">Deployments</h1>
@@ -54,12 +56,22 @@ export function Overview() {
                     </a>
                     {ns !== 'default' && <span class="muted"> ({ns})</span>}
                   </th>
-                  <td data-label="Desired" class="num">{d.spec.replicas ?? 1}</td>
-                  <td data-label="Updated" class="num">{s.updatedReplicas ?? 0}</td>
-                  <td data-label="Ready" class="num">{s.readyReplicas ?? 0}</td>
-                  <td data-label="Available" class="num">{s.availableReplicas ?? 0}</td>
+                  <td data-label="Desired" class="num">
+                    {d.spec.replicas ?? 1}
+                  </td>
+                  <td data-label="Updated" class="num">
+                    {s.updatedReplicas ?? 0}
+                  </td>
+                  <td data-label="Ready" class="num">
+                    {s.readyReplicas ?? 0}
+                  </td>
+                  <td data-label="Available" class="num">
+                    {s.availableReplicas ?? 0}
+                  </td>
                   <td data-label="Strategy">{strategyText(d)}</td>
-                  <td data-label="Image" class="mono">{images(d)}</td>
+                  <td data-label="Image" class="mono">
+                    {images(d)}
+                  </td>
                   <td data-label="Age">{age(d.metadata.creationTimestamp, now)}</td>
                   <td data-label="Condition">
                     <span class={`badge ${cond.tone}`}>{cond.text}</span>

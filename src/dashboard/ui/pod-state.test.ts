@@ -11,18 +11,42 @@ function pod(status: PodStatus | undefined, deleting = false): Pod {
     ...(status ? { status } : {}),
   }
 }
-const container = (state: ContainerState) => ({ name: 'app', state, lastState: {}, ready: false, restartCount: 0, image: 'web:v1', imageID: '' })
+const container = (state: ContainerState) => ({
+  name: 'app',
+  state,
+  lastState: {},
+  ready: false,
+  restartCount: 0,
+  image: 'web:v1',
+  imageID: '',
+})
 const ready = { type: 'Ready' as const, status: 'True' as const }
 
 const cases: Array<{ name: string; pod: Pod; want: PodState }> = [
   { name: 'no status yet', pod: pod(undefined), want: 'pending' },
   { name: 'Pending phase', pod: pod({ phase: 'Pending' }), want: 'pending' },
-  { name: 'running, not ready', pod: pod({ phase: 'Running', containerStatuses: [container({ running: { startedAt: 'x' } })] }), want: 'starting' },
+  {
+    name: 'running, not ready',
+    pod: pod({ phase: 'Running', containerStatuses: [container({ running: { startedAt: 'x' } })] }),
+    want: 'starting',
+  },
   { name: 'ready', pod: pod({ phase: 'Running', conditions: [ready] }), want: 'ready' },
-  { name: 'crash looping', pod: pod({ phase: 'Running', containerStatuses: [container({ waiting: { reason: 'CrashLoopBackOff' } })] }), want: 'failed' },
-  { name: 'waiting to be created is not failing', pod: pod({ phase: 'Pending', containerStatuses: [container({ waiting: { reason: 'ContainerCreating' } })] }), want: 'pending' },
+  {
+    name: 'crash looping',
+    pod: pod({ phase: 'Running', containerStatuses: [container({ waiting: { reason: 'CrashLoopBackOff' } })] }),
+    want: 'failed',
+  },
+  {
+    name: 'waiting to be created is not failing',
+    pod: pod({ phase: 'Pending', containerStatuses: [container({ waiting: { reason: 'ContainerCreating' } })] }),
+    want: 'pending',
+  },
   { name: 'Failed phase', pod: pod({ phase: 'Failed' }), want: 'failed' },
-  { name: 'being deleted, even if ready', pod: pod({ phase: 'Running', conditions: [ready] }, true), want: 'terminating' },
+  {
+    name: 'being deleted, even if ready',
+    pod: pod({ phase: 'Running', conditions: [ready] }, true),
+    want: 'terminating',
+  },
 ]
 
 describe('podState', () => {

@@ -45,7 +45,12 @@ function counts(pods: Pod[]): string {
     .join(', ')
 }
 
-export function RevisionDots(props: { rows: RevisionRow[]; slots: number; onRollback: (rev: number) => void; paused: boolean }) {
+export function RevisionDots(props: {
+  rows: RevisionRow[]
+  slots: number
+  onRollback: (rev: number) => void
+  paused: boolean
+}) {
   return (
     <ol class="revisions" aria-label="ReplicaSets by revision, newest first">
       {props.rows.map(({ rs, pods, current }) => {
@@ -55,7 +60,12 @@ export function RevisionDots(props: { rows: RevisionRow[]; slots: number; onRoll
         const free = Math.max(0, props.slots - sorted.length)
         const summary = sorted.length === 0 ? 'no pods' : counts(sorted)
         return (
-          <li key={rs.metadata.uid} class={current ? 'revision current' : 'revision'} data-revision={rev} style={{ borderLeftColor: revisionColour(rev) }}>
+          <li
+            key={rs.metadata.uid}
+            class={current ? 'revision current' : 'revision'}
+            data-revision={rev}
+            style={{ borderLeftColor: revisionColour(rev) }}
+          >
             <div class="revision-head">
               <span class="rev">rev {rev}</span>
               <span class="mono">{image}</span>
@@ -64,7 +74,13 @@ export function RevisionDots(props: { rows: RevisionRow[]; slots: number; onRoll
                 {rs.spec.replicas ?? 0} desired · {rs.status?.readyReplicas ?? 0} ready
               </span>
               {!current && (
-                <button type="button" class="small" onClick={() => props.onRollback(rev)} disabled={props.paused} title={props.paused ? 'Resume the rollout first' : undefined}>
+                <button
+                  type="button"
+                  class="small"
+                  onClick={() => props.onRollback(rev)}
+                  disabled={props.paused}
+                  title={props.paused ? 'Resume the rollout first' : undefined}
+                >
                   Roll back to rev {rev}…
                 </button>
               )}
@@ -72,7 +88,17 @@ export function RevisionDots(props: { rows: RevisionRow[]; slots: number; onRoll
             <div class="dots" role="list" aria-label={`Pods of revision ${rev}: ${summary}`}>
               {sorted.map((p) => {
                 const state = podState(p)
-                return <span key={p.metadata.uid} role="listitem" class={`dot ${state}`} data-pod={p.metadata.name} data-state={state} title={`${p.metadata.name}: ${STATE_TEXT[state]}`} aria-label={`${p.metadata.name}: ${STATE_TEXT[state]}`} />
+                return (
+                  <span
+                    key={p.metadata.uid}
+                    role="listitem"
+                    class={`dot ${state}`}
+                    data-pod={p.metadata.name}
+                    data-state={state}
+                    title={`${p.metadata.name}: ${STATE_TEXT[state]}`}
+                    aria-label={`${p.metadata.name}: ${STATE_TEXT[state]}`}
+                  />
+                )
               })}
               {Array.from({ length: free }, (_, i) => (
                 <span key={`free-${i}`} class="dot slot" aria-hidden="true" />

@@ -9,10 +9,13 @@ export type Route = { page: 'overview' } | { page: 'deployment'; namespace: stri
 
 export function parseRoute(pathname: string): Route {
   const m = /^\/ui\/deployments\/([^/]+)\/([^/]+)\/?$/.exec(pathname)
-  return m ? { page: 'deployment', namespace: decodeURIComponent(m[1]!), name: decodeURIComponent(m[2]!) } : { page: 'overview' }
+  return m
+    ? { page: 'deployment', namespace: decodeURIComponent(m[1]!), name: decodeURIComponent(m[2]!) }
+    : { page: 'overview' }
 }
 
-export const deploymentHref = (namespace: string, name: string) => `/ui/deployments/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`
+export const deploymentHref = (namespace: string, name: string) =>
+  `/ui/deployments/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`
 
 export function navigate(href: string): void {
   history.pushState(null, '', href)

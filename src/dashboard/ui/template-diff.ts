@@ -16,7 +16,9 @@ export interface FieldChange {
   target?: string
 }
 
-const isNamedList = (v: unknown[]): boolean => v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && typeof (x as { name?: unknown }).name === 'string')
+const isNamedList = (v: unknown[]): boolean =>
+  v.length > 0 &&
+  v.every((x) => typeof x === 'object' && x !== null && typeof (x as { name?: unknown }).name === 'string')
 
 function flatten(value: unknown, path: string, out: Map<string, string>): void {
   if (Array.isArray(value)) {
@@ -43,5 +45,9 @@ export function templateDiff(current: PodTemplateSpec, target: PodTemplateSpec):
   const paths = [...new Set([...a.keys(), ...b.keys()])].sort()
   return paths
     .filter((p) => a.get(p) !== b.get(p))
-    .map((path) => ({ path, ...(a.has(path) ? { current: a.get(path)! } : {}), ...(b.has(path) ? { target: b.get(path)! } : {}) }))
+    .map((path) => ({
+      path,
+      ...(a.has(path) ? { current: a.get(path)! } : {}),
+      ...(b.has(path) ? { target: b.get(path)! } : {}),
+    }))
 }

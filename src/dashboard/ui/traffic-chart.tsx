@@ -50,7 +50,11 @@ const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.01 ? 2 : 1)}%`
 
 export function TrafficChart(props: { revisions: Array<{ hash: string; revision: number }> }) {
   const { samples, error } = useTraffic()
-  const series = props.revisions.map(({ hash, revision }) => ({ hash, revision, points: samples.map((s) => s.rates.get(hash)) }))
+  const series = props.revisions.map(({ hash, revision }) => ({
+    hash,
+    revision,
+    points: samples.map((s) => s.rates.get(hash)),
+  }))
   const max = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p?.rps ?? 0)))
   const top = niceCeil(max)
   const x = (i: number) => W - (samples.length - 1 - i) * (W / (WINDOW - 1))
@@ -60,13 +64,27 @@ export function TrafficChart(props: { revisions: Array<{ hash: string; revision:
     <div class="traffic">
       {error && <p class="muted">Traffic unavailable: {error}</p>}
       <figure>
-        <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={`Requests per second by revision over the last minute; scale 0 to ${top}`}>
+        <svg
+          viewBox={`0 0 ${W} ${H}`}
+          preserveAspectRatio="none"
+          role="img"
+          aria-label={`Requests per second by revision over the last minute; scale 0 to ${top}`}
+        >
           {[0.25, 0.5, 0.75].map((f) => (
             <line key={f} x1="0" x2={W} y1={H * f} y2={H * f} class="grid" />
           ))}
           {series.map((s) => {
             const pts = s.points.map((p, i) => `${x(i).toFixed(1)},${y(p?.rps ?? 0).toFixed(1)}`)
-            return pts.length > 1 ? <polyline key={s.hash} points={pts.join(' ')} fill="none" stroke={revisionColour(s.revision)} stroke-width="2" vector-effect="non-scaling-stroke" /> : null
+            return pts.length > 1 ? (
+              <polyline
+                key={s.hash}
+                points={pts.join(' ')}
+                fill="none"
+                stroke={revisionColour(s.revision)}
+                stroke-width="2"
+                vector-effect="non-scaling-stroke"
+              />
+            ) : null
           })}
         </svg>
         <figcaption class="axis">

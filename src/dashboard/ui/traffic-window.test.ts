@@ -12,7 +12,16 @@ function counters(requests: number, errors: number, buckets: Array<[number, numb
   }
 }
 function metrics(pid: number, revisions: Record<string, TrafficCounters>): TrafficMetrics {
-  const service = { namespace: 'default', service: 'web', listen: '127.0.0.1:8080', mode: 'http' as const, backends: 1, waiting: 0, totals: counters(0, 0, []), revisions }
+  const service = {
+    namespace: 'default',
+    service: 'web',
+    listen: '127.0.0.1:8080',
+    mode: 'http' as const,
+    backends: 1,
+    waiting: 0,
+    totals: counters(0, 0, []),
+    revisions,
+  }
   return { pid, startedAtMs: 0, services: [service], pods: [], anomalies: {} as TrafficMetrics['anomalies'] }
 }
 
@@ -20,8 +29,18 @@ describe('trafficWindow', () => {
   const cases = [
     {
       name: '100 requests in a second, one failed',
-      prev: metrics(1, { a: counters(1000, 2, [[1, 990], [5, 10]]) }),
-      next: metrics(1, { a: counters(1100, 3, [[1, 1080], [5, 20]]) }),
+      prev: metrics(1, {
+        a: counters(1000, 2, [
+          [1, 990],
+          [5, 10],
+        ]),
+      }),
+      next: metrics(1, {
+        a: counters(1100, 3, [
+          [1, 1080],
+          [5, 20],
+        ]),
+      }),
       want: { a: { rps: 100, errorRate: 0.01, p99Ms: 5 } },
     },
     {
@@ -42,8 +61,19 @@ describe('trafficWindow', () => {
   })
 
   it('p99 of a window is the bucket holding the 99th percentile request', () => {
-    const before = [{ count: 0, sumMs: 0, maxMs: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, buckets: [] as Array<[number, number]> }]
-    const after = [{ ...before[0]!, buckets: [[1, 98], [2, 1], [40, 1]] as Array<[number, number]> }]
+    const before = [
+      { count: 0, sumMs: 0, maxMs: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, buckets: [] as Array<[number, number]> },
+    ]
+    const after = [
+      {
+        ...before[0]!,
+        buckets: [
+          [1, 98],
+          [2, 1],
+          [40, 1],
+        ] as Array<[number, number]>,
+      },
+    ]
     expect(windowP99(before, after)).toBe(2)
   })
 })

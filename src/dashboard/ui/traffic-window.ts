@@ -45,7 +45,11 @@ export function windowP99(prev: LatencySnapshot[], next: LatencySnapshot[]): num
 
 const sum = (cs: TrafficCounters[], f: (c: TrafficCounters) => number) => cs.reduce((a, c) => a + f(c), 0)
 
-export function trafficWindow(prev: TrafficMetrics | undefined, next: TrafficMetrics, seconds: number): Map<string, RevisionRate> {
+export function trafficWindow(
+  prev: TrafficMetrics | undefined,
+  next: TrafficMetrics,
+  seconds: number,
+): Map<string, RevisionRate> {
   const before = byRevision(prev?.pid === next.pid ? prev : undefined)
   const out = new Map<string, RevisionRate>()
   for (const [hash, now] of byRevision(next)) {
@@ -53,8 +57,15 @@ export function trafficWindow(prev: TrafficMetrics | undefined, next: TrafficMet
     // A restarted load balancer starts from zero: then the whole count is this window's.
     const requests = Math.max(0, sum(now, (c) => c.requests) - sum(was, (c) => c.requests))
     const errors = Math.max(0, sum(now, (c) => c.errors) - sum(was, (c) => c.errors))
-    const p99Ms = windowP99(was.map((c) => c.latency), now.map((c) => c.latency))
-    out.set(hash, { rps: requests / seconds, errorRate: requests > 0 ? errors / requests : 0, ...(p99Ms !== undefined ? { p99Ms } : {}) })
+    const p99Ms = windowP99(
+      was.map((c) => c.latency),
+      now.map((c) => c.latency),
+    )
+    out.set(hash, {
+      rps: requests / seconds,
+      errorRate: requests > 0 ? errors / requests : 0,
+      ...(p99Ms !== undefined ? { p99Ms } : {}),
+    })
   }
   return out
 }

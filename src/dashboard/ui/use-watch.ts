@@ -13,7 +13,8 @@ export interface Watched<T> {
   loaded: boolean
 }
 
-const keyOf = (o: { metadata: { namespace?: string; name: string } }) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`
+const keyOf = (o: { metadata: { namespace?: string; name: string } }) =>
+  `${o.metadata.namespace ?? ''}/${o.metadata.name}`
 
 export function useWatch<K extends Kind>(kind: K, namespace?: string): Watched<KindMap[K]> {
   const [state, setState] = useState<Watched<KindMap[K]>>({ items: [], loaded: false })

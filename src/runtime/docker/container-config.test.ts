@@ -1,13 +1,38 @@
 import { describe, expect, it } from 'vitest'
 import type { Container, Pod } from '../../api/types.ts'
-import { containerName, createRequest, identityOf, pullPolicy, type ContainerIdentity, type CreateRequest } from './container-config.ts'
+import {
+  containerName,
+  createRequest,
+  identityOf,
+  pullPolicy,
+  type ContainerIdentity,
+  type CreateRequest,
+} from './container-config.ts'
 import { hostPortsOf } from './docker-container.ts'
 
-const id: ContainerIdentity = { owner: '/var/lib/baton', uid: 'u-1', namespace: 'default', pod: 'web-abc', container: 'web', restartCount: 2 }
-const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-abc', namespace: 'default', uid: 'u-1' }, spec: { containers: [] } }
+const id: ContainerIdentity = {
+  owner: '/var/lib/baton',
+  uid: 'u-1',
+  namespace: 'default',
+  pod: 'web-abc',
+  container: 'web',
+  restartCount: 2,
+}
+const pod: Pod = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'web-abc', namespace: 'default', uid: 'u-1' },
+  spec: { containers: [] },
+}
 
 function request(container: Partial<Container>, hostPorts = new Map<number, number>()): CreateRequest {
-  const r = createRequest({ id, pod, container: { name: 'web', image: 'web:v1', ...container }, hostPorts, configMap: () => undefined })
+  const r = createRequest({
+    id,
+    pod,
+    container: { name: 'web', image: 'web:v1', ...container },
+    hostPorts,
+    configMap: () => undefined,
+  })
   if ('error' in r) throw new Error(r.error)
   return r
 }
@@ -15,7 +40,11 @@ function request(container: Partial<Container>, hostPorts = new Map<number, numb
 describe('createRequest: the container spec as the kubelet maps it', () => {
   it.each<[string, Partial<Container>, Partial<CreateRequest>]>([
     ['neither command nor args: the image decides', {}, {}],
-    ['command only: a new entrypoint, and no CMD after it', { command: ['/bin/app'] }, { Entrypoint: ['/bin/app'], Cmd: [] }],
+    [
+      'command only: a new entrypoint, and no CMD after it',
+      { command: ['/bin/app'] },
+      { Entrypoint: ['/bin/app'], Cmd: [] },
+    ],
     ['args only: the image entrypoint with new arguments', { args: ['other.js'] }, { Cmd: ['other.js'] }],
     ['command and args', { command: ['/bin/app'], args: ['-v'] }, { Entrypoint: ['/bin/app'], Cmd: ['-v'] }],
     ['workingDir', { workingDir: '/srv' }, { WorkingDir: '/srv' }],
@@ -30,7 +59,12 @@ describe('createRequest: the container spec as the kubelet maps it', () => {
   })
 
   it('passes env with the pod fields and $(VAR) expanded', () => {
-    const r = request({ env: [{ name: 'A', value: 'x' }, { name: 'B', value: '$(A)-$(POD_NAME)' }] })
+    const r = request({
+      env: [
+        { name: 'A', value: 'x' },
+        { name: 'B', value: '$(A)-$(POD_NAME)' },
+      ],
+    })
     expect(r.Env).toEqual(expect.arrayContaining(['A=x', 'B=x-web-abc', 'POD_NAME=web-abc', 'POD_NAMESPACE=default']))
   })
 
@@ -40,7 +74,9 @@ describe('createRequest: the container spec as the kubelet maps it', () => {
       '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }],
       '9090/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }],
     })
-    expect(request({ ports }, new Map([[8080, 32768]])).HostConfig.PortBindings['8080/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: '32768' }])
+    expect(request({ ports }, new Map([[8080, 32768]])).HostConfig.PortBindings['8080/tcp']).toEqual([
+      { HostIp: '127.0.0.1', HostPort: '32768' },
+    ])
   })
 
   it("turns the engine's restart policy off and maps the memory limit", () => {
@@ -62,7 +98,11 @@ describe('createRequest: the container spec as the kubelet maps it', () => {
     const r = createRequest({
       id,
       pod,
-      container: { name: 'web', image: 'web:v1', env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cm', key: 'k' } } }] },
+      container: {
+        name: 'web',
+        image: 'web:v1',
+        env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cm', key: 'k' } } }],
+      },
       hostPorts: new Map(),
       configMap: () => undefined,
     })

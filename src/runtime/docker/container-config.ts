@@ -124,7 +124,10 @@ export function createRequest(input: ConfigInput): CreateRequest | { error: stri
     ExposedPorts: Object.fromEntries(ports.map((p) => [key(p.containerPort), {}])),
     HostConfig: {
       PortBindings: Object.fromEntries(
-        ports.map((p) => [key(p.containerPort), [{ HostIp: PUBLISH_HOST, HostPort: String(input.hostPorts.get(p.containerPort) ?? '') }]]),
+        ports.map((p) => [
+          key(p.containerPort),
+          [{ HostIp: PUBLISH_HOST, HostPort: String(input.hostPorts.get(p.containerPort) ?? '') }],
+        ]),
       ),
       RestartPolicy: { Name: 'no' },
       Init: true,

@@ -40,19 +40,29 @@ export async function* containerLogs(
   opts: ContainerLogOptions,
 ): AsyncGenerator<string> {
   if (opts.previous) {
-    throw new BatonError('BATON_NOT_FOUND', `previous terminated container "${where.container}" in pod "${where.pod}" not found`, {
-      hint: 'The Docker runtime removes an exited container once it has read its state; `baton logs` without --previous shows the running one',
-    })
+    throw new BatonError(
+      'BATON_NOT_FOUND',
+      `previous terminated container "${where.container}" in pod "${where.pod}" not found`,
+      {
+        hint: 'The Docker runtime removes an exited container once it has read its state; `baton logs` without --previous shows the running one',
+      },
+    )
   }
   const found = await engine.listContainers({
     all: true,
-    filters: { label: [`${LABELS.owner}=${where.owner}`, `${LABELS.uid}=${where.uid}`, `${LABELS.container}=${where.container}`] },
+    filters: {
+      label: [`${LABELS.owner}=${where.owner}`, `${LABELS.uid}=${where.uid}`, `${LABELS.container}=${where.container}`],
+    },
   })
   const newest = found.sort((a, b) => Number(b.Labels[LABELS.restartCount]) - Number(a.Labels[LABELS.restartCount]))[0]
   if (!newest) {
-    throw new BatonError('BATON_NOT_FOUND', `container "${where.container}" in pod "${where.pod}" has no running instance`, {
-      hint: 'See why with `baton describe pod/' + where.pod + '`',
-    })
+    throw new BatonError(
+      'BATON_NOT_FOUND',
+      `container "${where.container}" in pod "${where.pod}" has no running instance`,
+      {
+        hint: 'See why with `baton describe pod/' + where.pod + '`',
+      },
+    )
   }
   const base = {
     stdout: true,
@@ -62,7 +72,11 @@ export async function* containerLogs(
   }
   const container = engine.getContainer(newest.Id)
   const chunks: AsyncIterable<Buffer> | Buffer[] = opts.follow
-    ? ((await container.logs({ ...base, follow: true, ...(opts.signal ? { abortSignal: opts.signal } : {}) })) as unknown as AsyncIterable<Buffer>)
+    ? ((await container.logs({
+        ...base,
+        follow: true,
+        ...(opts.signal ? { abortSignal: opts.signal } : {}),
+      })) as unknown as AsyncIterable<Buffer>)
     : [(await container.logs({ ...base, follow: false })) as unknown as Buffer]
   let pending: Buffer = Buffer.alloc(0)
   let line = ''

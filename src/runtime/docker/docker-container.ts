@@ -219,13 +219,22 @@ export class DockerContainer {
 
   async #launch(): Promise<void> {
     const h = this.#host
-    const request = createRequest({ id: this.#identity(), pod: h.pod(), container: this.#spec, hostPorts: this.#hostPorts, configMap: h.configMap })
+    const request = createRequest({
+      id: this.#identity(),
+      pod: h.pod(),
+      container: this.#spec,
+      hostPorts: this.#hostPorts,
+      configMap: h.configMap,
+    })
     if ('error' in request) {
       h.event('Warning', 'Failed', `Error: ${request.error}`)
       return this.#retryLater('CreateContainerConfigError', request.error)
     }
     // A container of the same name is a leftover of an attempt that did not get this far.
-    await h.engine.getContainer(request.name).remove({ force: true }).catch(() => undefined)
+    await h.engine
+      .getContainer(request.name)
+      .remove({ force: true })
+      .catch(() => undefined)
     let container
     try {
       container = await h.engine.createContainer(request)
@@ -293,7 +302,11 @@ export class DockerContainer {
         } catch (err) {
           if (abort.signal.aborted) return new Promise<never>(() => {}) // detached: the next agent watches
           if (statusCode(err) === 404) {
-            this.#host.event('Warning', 'ContainerGone', `Container ${this.name} (${id.slice(0, 12)}) disappeared from the engine`)
+            this.#host.event(
+              'Warning',
+              'ContainerGone',
+              `Container ${this.name} (${id.slice(0, 12)}) disappeared from the engine`,
+            )
             return { exitCode: SIGKILL_EXIT, oomKilled: false }
           }
           this.#host.logger.error('waiting for a container failed; retrying', { container: this.name, err })
@@ -379,7 +392,9 @@ export class DockerContainer {
     if (preStop) {
       const timeout = new AbortController()
       const hook = preStop.sleep
-        ? clock.sleep(Math.min(preStop.sleep.seconds * 1000, graceMs), timeout.signal).then(() => ({ ok: true, message: '' }))
+        ? clock
+            .sleep(Math.min(preStop.sleep.seconds * 1000, graceMs), timeout.signal)
+            .then(() => ({ ok: true, message: '' }))
         : this.#executor(preStop)(graceMs)
       await Promise.race([
         hook.then((o) => {
@@ -407,7 +422,8 @@ export class DockerContainer {
     try {
       await this.#host.engine.getContainer(id).remove({ force: true })
     } catch (err) {
-      if (statusCode(err) !== 404 && statusCode(err) !== 409) this.#host.logger.error('container not removed', { id, err })
+      if (statusCode(err) !== 404 && statusCode(err) !== 409)
+        this.#host.logger.error('container not removed', { id, err })
     }
   }
 
@@ -454,7 +470,10 @@ export class DockerContainer {
     const pod = this.#host.pod()
     const who = `${pod.metadata.name}_${pod.metadata.namespace ?? 'default'}(${pod.metadata.uid ?? ''})`
     this.#host.event('Warning', 'BackOff', `Back-off restarting failed container ${this.name} in pod ${who}`)
-    this.#setWaiting('CrashLoopBackOff', `back-off ${formatDelay(d.delayMs)} restarting failed container=${this.name} pod=${who}`)
+    this.#setWaiting(
+      'CrashLoopBackOff',
+      `back-off ${formatDelay(d.delayMs)} restarting failed container=${this.name} pod=${who}`,
+    )
     this.#host.changed()
     this.#timer = this.#host.clock.setTimeout(() => {
       this.#status.restartCount++
@@ -478,7 +497,9 @@ export class DockerContainer {
 }
 
 /** containerPort → host port, from the engine's NetworkSettings.Ports ("8080/tcp": [{HostIp, HostPort}]). */
-export function hostPortsOf(ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | undefined): Map<number, number> {
+export function hostPortsOf(
+  ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | undefined,
+): Map<number, number> {
   const out = new Map<number, number>()
   for (const [key, bindings] of Object.entries(ports ?? {})) {
     const [port, proto] = key.split('/')
@@ -490,5 +511,7 @@ export function hostPortsOf(ports: Record<string, Array<{ HostIp: string; HostPo
 }
 
 export function statusCode(err: unknown): number | undefined {
-  return typeof err === 'object' && err !== null && 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : undefined
+  return typeof err === 'object' && err !== null && 'statusCode' in err && typeof err.statusCode === 'number'
+    ? err.statusCode
+    : undefined
 }

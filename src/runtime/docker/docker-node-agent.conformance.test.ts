@@ -29,7 +29,9 @@ describe.skipIf(NO_ENGINE)(`Docker runtime on a real engine${SKIP_REASON}`, () =
             name: 'web',
             image: opts.missingImage ? 'missing:v0' : 'web:v1',
             ports: [{ name: 'http', containerPort: 8080 }],
-            ...(opts.readinessProbe ? { readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 } } : {}),
+            ...(opts.readinessProbe
+              ? { readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 } }
+              : {}),
           },
         ],
       }),

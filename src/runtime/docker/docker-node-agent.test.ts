@@ -103,10 +103,17 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
       await agent().start()
       create('exec-ok', { readinessProbe: { exec: { command: [NODE, '-e', 'process.exit(0)'] }, periodSeconds: 1 } })
       create('exec-bad', {
-        readinessProbe: { exec: { command: [NODE, '-e', 'console.log("not yet"); process.exit(1)'] }, periodSeconds: 1 },
+        readinessProbe: {
+          exec: { command: [NODE, '-e', 'console.log("not yet"); process.exit(1)'] },
+          periodSeconds: 1,
+        },
       })
       await waitFor('exec-ok ready', () => ready('exec-ok'), T)
-      await waitFor('Unhealthy event', () => eventLines(store, 'exec-bad').find((l) => l.includes('Readiness probe failed: not yet')), T)
+      await waitFor(
+        'Unhealthy event',
+        () => eventLines(store, 'exec-bad').find((l) => l.includes('Readiness probe failed: not yet')),
+        T,
+      )
       expect(ready('exec-bad')).toBe(false)
     },
     T * 2,
@@ -139,8 +146,15 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
     async () => {
       await setup()
       await agent().start()
-      create('hooked', { lifecycle: { postStart: { exec: { command: [NODE, '-e', 'console.error("no"); process.exit(2)'] } } } })
-      await waitFor('FailedPostStartHook', () => eventLines(store, 'hooked').find((l) => l.startsWith('Warning FailedPostStartHook PostStartHook failed: no')), T)
+      create('hooked', {
+        lifecycle: { postStart: { exec: { command: [NODE, '-e', 'console.error("no"); process.exit(2)'] } } },
+      })
+      await waitFor(
+        'FailedPostStartHook',
+        () =>
+          eventLines(store, 'hooked').find((l) => l.startsWith('Warning FailedPostStartHook PostStartHook failed: no')),
+        T,
+      )
       await waitFor('restarted', () => (get('hooked')?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1, T)
       expect(ready('hooked')).toBe(false)
       create('hooked-ok', { lifecycle: { postStart: { exec: { command: [NODE, '-e', 'process.exit(0)'] } } } })
@@ -157,10 +171,17 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
       await agent().start()
       create(
         'hog',
-        { command: [NODE, '-e', 'const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))'], resources: { limits: { memory: '48Mi' } } },
+        {
+          command: [NODE, '-e', 'const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))'],
+          resources: { limits: { memory: '48Mi' } },
+        },
         { restartPolicy: 'Never' },
       )
-      const terminated = await waitFor('terminated', () => get('hog')?.status?.containerStatuses?.[0]?.state.terminated, T)
+      const terminated = await waitFor(
+        'terminated',
+        () => get('hog')?.status?.containerStatuses?.[0]?.state.terminated,
+        T,
+      )
       expect(terminated).toMatchObject({ reason: 'OOMKilled', exitCode: 137 })
       expect(get('hog')?.status?.phase).toBe('Failed')
     },
@@ -173,8 +194,15 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
       await setup()
       await agent().start()
       create('never', { image: 'absent:v1', imagePullPolicy: 'Never' })
-      const waiting = await waitFor('ErrImageNeverPull', () => get('never')?.status?.containerStatuses?.[0]?.state.waiting, T)
-      expect(waiting).toMatchObject({ reason: 'ErrImageNeverPull', message: 'Container image "absent:v1" is not present with pull policy of Never' })
+      const waiting = await waitFor(
+        'ErrImageNeverPull',
+        () => get('never')?.status?.containerStatuses?.[0]?.state.waiting,
+        T,
+      )
+      expect(waiting).toMatchObject({
+        reason: 'ErrImageNeverPull',
+        message: 'Container image "absent:v1" is not present with pull policy of Never',
+      })
       expect(await owned()).toEqual([])
     },
     T,
@@ -230,7 +258,9 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
         )
         .toBe(true)
       await following
-      await expect(read({ previous: true })).rejects.toThrow('previous terminated container "web" in pod "logged" not found')
+      await expect(read({ previous: true })).rejects.toThrow(
+        'previous terminated container "web" in pod "logged" not found',
+      )
     },
     T * 2,
   )

@@ -87,7 +87,10 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
     const w = workers.get(pod.metadata.uid ?? '')
     if (w) return w.update(pod)
     if (pod.metadata.deletionTimestamp) {
-      track(Promise.resolve().then(() => store.delete('Pod', namespace, name, { gracePeriodSeconds: 0 })), 'delete pod')
+      track(
+        Promise.resolve().then(() => store.delete('Pod', namespace, name, { gracePeriodSeconds: 0 })),
+        'delete pod',
+      )
       return
     }
     const worker = new DockerPodWorker(ctx, pod)
@@ -136,7 +139,10 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
   }
 
   const removeContainer = async (c: Listed, graceSeconds: number) => {
-    logger.info('removing a container no pod owns', { container: c.id.slice(0, 12), pod: `${c.identity.namespace}/${c.identity.pod}` })
+    logger.info('removing a container no pod owns', {
+      container: c.id.slice(0, 12),
+      pod: `${c.identity.namespace}/${c.identity.pod}`,
+    })
     const container = engine.getContainer(c.id)
     if (c.running) await container.stop({ t: graceSeconds }).catch(() => undefined)
     await container.remove({ force: true }).catch((err: unknown) => {
@@ -157,7 +163,10 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
       for (const c of await listOwned()) {
         const pod = byUid.get(c.identity.uid)
         if (!pod || !pod.spec.containers.some((s) => s.name === c.identity.container)) {
-          track(removeContainer(c, pod?.spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS), 'remove orphan')
+          track(
+            removeContainer(c, pod?.spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS),
+            'remove orphan',
+          )
           continue
         }
         const perPod = adopt.get(c.identity.uid) ?? new Map<string, Listed>()

@@ -13,7 +13,13 @@ import type { Engine } from './engine.ts'
 
 const MAX_OUTPUT = 10 * 1024
 
-export async function engineExec(engine: Engine, containerId: string, command: string[], timeoutMs: number, clock: Clock): Promise<ProbeOutcome> {
+export async function engineExec(
+  engine: Engine,
+  containerId: string,
+  command: string[],
+  timeoutMs: number,
+  clock: Clock,
+): Promise<ProbeOutcome> {
   if (command.length === 0) return { ok: false, message: 'exec: no command specified' }
   const timeout = new AbortController()
   try {

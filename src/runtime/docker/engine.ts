@@ -17,10 +17,14 @@ export async function pingEngine(engine: Engine, dockerHost?: string): Promise<v
     await engine.ping()
   } catch (err) {
     const where = dockerHost ?? `unix://${DEFAULT_DOCKER_SOCKET}`
-    throw new BatonError('BATON_ENGINE_UNREACHABLE', `the Docker engine at ${where} does not answer: ${err instanceof Error ? err.message : String(err)}`, {
-      hint: 'Start dockerd, or point DOCKER_HOST at its socket; `baton up --runtime process` needs no engine',
-      cause: err,
-    })
+    throw new BatonError(
+      'BATON_ENGINE_UNREACHABLE',
+      `the Docker engine at ${where} does not answer: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        hint: 'Start dockerd, or point DOCKER_HOST at its socket; `baton up --runtime process` needs no engine',
+        cause: err,
+      },
+    )
   }
 }
 

@@ -4,7 +4,11 @@ import { exampleImages, NO_ENGINE, SKIP_REASON, testEngine } from './testing.ts'
 
 describe('linkedLibraries', () => {
   it.each([
-    ['a library found by name', '\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f2e8481e000)', ['/lib/x86_64-linux-gnu/libc.so.6']],
+    [
+      'a library found by name',
+      '\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f2e8481e000)',
+      ['/lib/x86_64-linux-gnu/libc.so.6'],
+    ],
     ['the loader', '\t/lib64/ld-linux-x86-64.so.2 (0x00007f2e84dd4000)', ['/lib64/ld-linux-x86-64.so.2']],
     ['the vDSO, which has no file', '\tlinux-vdso.so.1 (0x00007f2e84dd2000)', []],
     ['a library not found', '\tlibfoo.so.1 => not found', []],
@@ -30,7 +34,11 @@ describe.skipIf(NO_ENGINE)(`the example images, built through the engine${SKIP_R
   it('does not build again from the same inputs, and does when they change', async () => {
     const engine = testEngine()
     const [v1] = await exampleImages(engine)
-    const again = await buildExampleImages(engine, { versions: ['v1'], nodeBinary: process.execPath, nodeVersion: process.version })
+    const again = await buildExampleImages(engine, {
+      versions: ['v1'],
+      nodeBinary: process.execPath,
+      nodeVersion: process.version,
+    })
     expect(again).toEqual([v1])
     const other = await buildExampleImages(engine, {
       versions: ['v1'],

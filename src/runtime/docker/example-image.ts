@@ -54,7 +54,8 @@ export function exampleInputsDigest(nodeVersion: string): string {
   const h = createHash('sha256').update(nodeVersion)
   h.update(readFileSync(join(EXAMPLE_DIR, 'Dockerfile')))
   for (const v of ['v1', 'v2']) {
-    for (const f of readdirSync(join(EXAMPLE_DIR, v)).sort()) h.update(`${v}/${f}\0`).update(readFileSync(join(EXAMPLE_DIR, v, f)))
+    for (const f of readdirSync(join(EXAMPLE_DIR, v)).sort())
+      h.update(`${v}/${f}\0`).update(readFileSync(join(EXAMPLE_DIR, v, f)))
   }
   return h.digest('hex')
 }
@@ -89,16 +90,18 @@ export async function buildExampleImages(
     for (const version of versions) {
       const tag = tagOf(version)
       const tarball = create({ cwd: context, portable: true }, ['.'])
-      const stream = await engine.buildImage(tarball as unknown as NodeJS.ReadableStream, { t: tag, buildargs: { VERSION: version }, labels: { [INPUTS_LABEL]: inputs }, rm: true })
+      const stream = await engine.buildImage(tarball as unknown as NodeJS.ReadableStream, {
+        t: tag,
+        buildargs: { VERSION: version },
+        labels: { [INPUTS_LABEL]: inputs },
+        rm: true,
+      })
       await new Promise<void>((resolve, reject) =>
-        engine.modem.followProgress(
-          stream,
-          (err: Error | null, out: Array<{ error?: string }>) => {
-            const failed = err ?? out.find((o) => o.error)?.error
-            if (failed) reject(failed instanceof Error ? failed : new Error(`building ${tag}: ${failed}`))
-            else resolve()
-          },
-        ),
+        engine.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => {
+          const failed = err ?? out.find((o) => o.error)?.error
+          if (failed) reject(failed instanceof Error ? failed : new Error(`building ${tag}: ${failed}`))
+          else resolve()
+        }),
       )
       const info = await engine.getImage(tag).inspect()
       built.push({ tag, id: info.Id })

@@ -16,11 +16,18 @@ export function isImageProblem(r: ImageResult | ImageProblem): r is ImageProblem
   return 'reason' in r
 }
 
-export async function ensureImage(engine: Engine, image: string, policy: PullPolicy): Promise<ImageResult | ImageProblem> {
+export async function ensureImage(
+  engine: Engine,
+  image: string,
+  policy: PullPolicy,
+): Promise<ImageResult | ImageProblem> {
   const present = await imageID(engine, image)
   if (policy === 'Never' || (policy === 'IfNotPresent' && present)) {
     if (present) return { imageID: present, pulled: false }
-    return { reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never` }
+    return {
+      reason: 'ErrImageNeverPull',
+      message: `Container image "${image}" is not present with pull policy of Never`,
+    }
   }
   try {
     const stream = await engine.pull(image)

@@ -16,7 +16,9 @@ import { buildExampleImages, type BuiltImage } from './example-image.ts'
 export const DOCKER_HOST = envValue('DOCKER_HOST')
 
 if (DOCKER_HOST === undefined && envValue('CI') === 'true') {
-  throw new Error('CI=true but DOCKER_HOST is unset: .ci/run starts a private dockerd (.ci/dockerd.sh) for the Docker runtime tests')
+  throw new Error(
+    'CI=true but DOCKER_HOST is unset: .ci/run starts a private dockerd (.ci/dockerd.sh) for the Docker runtime tests',
+  )
 }
 
 /** Appended to a describe title when the engine tests are skipped, so the report says why. */
@@ -36,8 +38,12 @@ let images: Promise<BuiltImage[]> | undefined
  * and then find the images built from the same inputs and skip the build.
  */
 export function exampleImages(engine: Engine): Promise<BuiltImage[]> {
-  images ??= withLock(`baton-example-images-${createHash('sha256').update(DOCKER_HOST ?? '').digest('hex').slice(0, 12)}.lock`, () =>
-    buildExampleImages(engine, { nodeBinary: process.execPath, nodeVersion: process.version }),
+  images ??= withLock(
+    `baton-example-images-${createHash('sha256')
+      .update(DOCKER_HOST ?? '')
+      .digest('hex')
+      .slice(0, 12)}.lock`,
+    () => buildExampleImages(engine, { nodeBinary: process.execPath, nodeVersion: process.version }),
   )
   return images
 }
@@ -78,5 +84,12 @@ function alive(pid: number): boolean {
 /** Removes every container of `owner` (what a test left behind, e.g. after a failed assertion). */
 export async function removeOwned(engine: Engine, owner: string): Promise<void> {
   const left = await engine.listContainers({ all: true, filters: { label: [`baton.owner=${owner}`] } })
-  await Promise.all(left.map((c) => engine.getContainer(c.Id).remove({ force: true }).catch(() => undefined)))
+  await Promise.all(
+    left.map((c) =>
+      engine
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  )
 }

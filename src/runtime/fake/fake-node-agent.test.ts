@@ -66,7 +66,10 @@ describe('FakeNodeAgent timeline', () => {
     f.store.create<'Pod'>(pod('slow'))
     f.store.create<'Pod'>(pod('quick'))
     f.clock.advance(300)
-    expect(['slow', 'quick'].map((n) => f.store.get('Pod', 'default', n)?.status?.phase)).toEqual(['Pending', 'Running'])
+    expect(['slow', 'quick'].map((n) => f.store.get('Pod', 'default', n)?.status?.phase)).toEqual([
+      'Pending',
+      'Running',
+    ])
     f.clock.advance(600)
     expect(f.store.get('Pod', 'default', 'slow')?.status?.phase).toBe('Running')
   })

@@ -161,7 +161,11 @@ export class FakeNodeAgent implements NodeAgent {
 
   /** The delay options < behavior(pod) < images[image] < unknown image (pull fails). */
   #behavior(pod: Pod): FakePodBehavior {
-    const merged: FakePodBehavior = { startDelayMs: this.#o.startDelayMs ?? 0, readyDelayMs: this.#o.readyDelayMs ?? 0, ...this.#o.behavior?.(pod) }
+    const merged: FakePodBehavior = {
+      startDelayMs: this.#o.startDelayMs ?? 0,
+      readyDelayMs: this.#o.readyDelayMs ?? 0,
+      ...this.#o.behavior?.(pod),
+    }
     for (const c of pod.spec.containers) Object.assign(merged, this.#o.images?.[c.image ?? ''])
     const unknown = pod.spec.containers.find((c) => !(this.#o.isImageKnown?.(c.image ?? '') ?? true))
     if (unknown) merged.pullError = `pull access denied for ${unknown.image}, repository does not exist`
@@ -232,7 +236,10 @@ export class FakeNodeAgent implements NodeAgent {
   }
 
   #event(r: PodRecord, type: 'Normal' | 'Warning', reason: string, message: string): void {
-    recordEvent(this.#o.store, this.#o.clock, r.pod, type, reason, message, { component: 'kubelet', host: this.nodeName })
+    recordEvent(this.#o.store, this.#o.clock, r.pod, type, reason, message, {
+      component: 'kubelet',
+      host: this.nodeName,
+    })
   }
 
   /** Runs `fn` after `ms` (never when Infinity) unless the pod record was dropped; one clock timer per due instant. */

@@ -39,7 +39,8 @@ function containerState(phase: FakeContainerPhase): ContainerState {
 function condition(prev: PodStatus | undefined, type: PodCondition['type'], ok: boolean, now: number): PodCondition {
   const status = ok ? 'True' : 'False'
   const old = prev?.conditions?.find((c) => c.type === type)
-  const lastTransitionTime = old?.status === status && old.lastTransitionTime ? old.lastTransitionTime : formatTimestamp(now)
+  const lastTransitionTime =
+    old?.status === status && old.lastTransitionTime ? old.lastTransitionTime : formatTimestamp(now)
   const notReady = !ok && (type === 'Ready' || type === 'ContainersReady')
   return {
     type,
@@ -97,7 +98,12 @@ export function allocatePorts(pod: Pod, next: () => number): PortMapping[] {
   const ports: PortMapping[] = []
   for (const c of pod.spec.containers) {
     for (const p of c.ports ?? []) {
-      ports.push({ containerName: c.name, ...(p.name ? { name: p.name } : {}), containerPort: p.containerPort, hostPort: next() })
+      ports.push({
+        containerName: c.name,
+        ...(p.name ? { name: p.name } : {}),
+        containerPort: p.containerPort,
+        hostPort: next(),
+      })
     }
   }
   return ports

@@ -34,13 +34,7 @@ import { checkoutImage, rootfsDir } from './image-checkout.ts'
 import { isLaunchProblem, launchConfig, type LaunchConfig } from './launch-config.ts'
 import { parseMemoryQuantity, watchMemory } from './memory-limit.ts'
 import { resolvePort, type PortMapping } from './port-allocator.ts'
-import {
-  adoptReplica,
-  KILLED_EXIT_CODE,
-  launchReplica,
-  readExitCode,
-  type ReplicaProcess,
-} from './replica-process.ts'
+import { adoptReplica, KILLED_EXIT_CODE, launchReplica, readExitCode, type ReplicaProcess } from './replica-process.ts'
 import { formatDelay, imagePullDelay, restartDelay } from './restart-backoff.ts'
 import { implicitReadinessProbe } from '../../api/implicit-readiness.ts'
 import { processUid } from '../../platform/env.ts'
@@ -141,7 +135,16 @@ export class ContainerSupervisor {
       name: this.name,
       status: this.status(),
       pendingDelayMs: this.#pendingDelayMs,
-      ...(proc ? { process: { pid: proc.pid, startTime: proc.startTime, exitCodePath: proc.exitCodePath, startedAt: this.#startedAt } } : {}),
+      ...(proc
+        ? {
+            process: {
+              pid: proc.pid,
+              startTime: proc.startTime,
+              exitCodePath: proc.exitCodePath,
+              startedAt: this.#startedAt,
+            },
+          }
+        : {}),
     }
   }
 
@@ -159,7 +162,13 @@ export class ContainerSupervisor {
   #transition(to: SupervisorState, why: string): void {
     const was = this.#state
     this.#state = to
-    this.#host.logger.info('container state changed', { container: this.name, state: to.name, was: was.name, why, ...stateDetail(to) })
+    this.#host.logger.info('container state changed', {
+      container: this.name,
+      state: to.name,
+      was: was.name,
+      why,
+      ...stateDetail(to),
+    })
   }
 
   /** Process group of the running instance (for tests and diagnostics). */
@@ -195,7 +204,8 @@ export class ContainerSupervisor {
     const p = saved.process
     if (!p) {
       const terminated = this.#status.state.terminated
-      if (terminated) this.#transition({ name: 'terminated', exitCode: terminated.exitCode }, 'adopted, already terminated')
+      if (terminated)
+        this.#transition({ name: 'terminated', exitCode: terminated.exitCode }, 'adopted, already terminated')
       else this.start()
       return
     }
@@ -436,8 +446,7 @@ export class ContainerSupervisor {
       preStop: this.#spec.lifecycle?.preStop,
       handlerContext: this.#handlerContext(),
       clock: this.#host.clock,
-      onPreStopFailed: (message) =>
-        this.#host.event('Warning', 'FailedPreStopHook', `PreStopHook failed: ${message}`),
+      onPreStopFailed: (message) => this.#host.event('Warning', 'FailedPreStopHook', `PreStopHook failed: ${message}`),
     })
   }
 
@@ -467,7 +476,8 @@ export class ContainerSupervisor {
     const killedByAgent = killedBy !== undefined && killedBy !== 'oom'
     const restart = policy === 'Always' || (policy === 'OnFailure' && (exitCode !== 0 || killedByAgent))
     if (this.#stopped || !restart) {
-      if (!this.#stopped) this.#transition({ name: 'terminated', exitCode }, `exited ${exitCode} (${reason}), restartPolicy ${policy}`)
+      if (!this.#stopped)
+        this.#transition({ name: 'terminated', exitCode }, `exited ${exitCode} (${reason}), restartPolicy ${policy}`)
       this.#status.state = { terminated }
       return this.#host.changed()
     }
@@ -484,8 +494,14 @@ export class ContainerSupervisor {
     const pod = this.#host.pod()
     const who = `${pod.metadata.name}_${pod.metadata.namespace ?? 'default'}(${pod.metadata.uid ?? ''})`
     this.#host.event('Warning', 'BackOff', `Back-off restarting failed container ${this.name} in pod ${who}`)
-    this.#setWaiting('CrashLoopBackOff', `back-off ${formatDelay(d.delayMs)} restarting failed container=${this.name} pod=${who}`)
-    this.#transition({ name: 'backOff', reason: 'CrashLoopBackOff' }, `exited ${exitCode} (${reason}), back-off ${formatDelay(d.delayMs)}`)
+    this.#setWaiting(
+      'CrashLoopBackOff',
+      `back-off ${formatDelay(d.delayMs)} restarting failed container=${this.name} pod=${who}`,
+    )
+    this.#transition(
+      { name: 'backOff', reason: 'CrashLoopBackOff' },
+      `exited ${exitCode} (${reason}), back-off ${formatDelay(d.delayMs)}`,
+    )
     this.#host.changed()
     this.#timer = this.#host.clock.setTimeout(() => {
       this.#status.restartCount++
@@ -547,7 +563,10 @@ export class ContainerSupervisor {
 function runAsUser(config: LaunchConfig, containerDir: string): { uid?: number; gid?: number } {
   if (config.uid === undefined && config.gid === undefined) return {}
   chownSync(containerDir, config.uid ?? -1, config.gid ?? -1)
-  return { ...(config.uid !== undefined ? { uid: config.uid } : {}), ...(config.gid !== undefined ? { gid: config.gid } : {}) }
+  return {
+    ...(config.uid !== undefined ? { uid: config.uid } : {}),
+    ...(config.gid !== undefined ? { gid: config.gid } : {}),
+  }
 }
 
 /** The fields a state carries besides its name, for the transition log. */

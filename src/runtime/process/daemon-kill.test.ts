@@ -59,7 +59,12 @@ it('re-adopts replicas after the daemon is SIGKILLed: same process, no restart, 
 
   const flips: string[] = []
   store.watch('Pod', {}, (ev) => flips.push(condition(ev.object, 'Ready') ?? 'gone'))
-  const agent: NodeAgent = createProcessNodeAgent({ store, clock: systemClock, dataDir, artifacts: openArtifactStore(artifactsDir) })
+  const agent: NodeAgent = createProcessNodeAgent({
+    store,
+    clock: systemClock,
+    dataDir,
+    artifacts: openArtifactStore(artifactsDir),
+  })
   cleanups.push(() => agent.stop({ stopPods: true }))
   await agent.start()
   await new Promise((r) => setTimeout(r, 1500))

@@ -14,7 +14,12 @@ const mappings = [
   { containerName: 'web', name: 'metrics-http', containerPort: 9090, hostPort: 20002 },
   { containerName: 'sidecar', containerPort: 7070, hostPort: 20003 },
 ]
-const cm: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'shop' }, data: { color: 'blue' } }
+const cm: ConfigMap = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'cfg', namespace: 'shop' },
+  data: { color: 'blue' },
+}
 
 function env(container: Partial<Container>) {
   return containerEnv({
@@ -74,12 +79,9 @@ describe('expandRefs', () => {
   })
 
   it('applies to command and args', () => {
-    expect(containerArgv({ name: 'web', command: ['node'], args: ['server.js', '--port', '$(PORT)'] }, { PORT: '1' })).toEqual([
-      'node',
-      'server.js',
-      '--port',
-      '1',
-    ])
+    expect(
+      containerArgv({ name: 'web', command: ['node'], args: ['server.js', '--port', '$(PORT)'] }, { PORT: '1' }),
+    ).toEqual(['node', 'server.js', '--port', '1'])
   })
 })
 
@@ -126,15 +128,55 @@ describe('launchConfig', () => {
 
   // securityContext: the container's fields win over the pod's, one by one.
   it.each([
-    { name: 'no securityContext: the runtime\'s user', pod: undefined, container: undefined, uid: 1000, want: { uid: undefined, gid: undefined } },
-    { name: 'the pod\'s runAsUser and the container\'s runAsGroup', pod: { runAsUser: 2000, runAsGroup: 1 }, container: { runAsGroup: 3000 }, uid: 1000, want: { uid: 2000, gid: 3000 } },
-    { name: 'runAsNonRoot with a non-root runtime', pod: { runAsNonRoot: true }, container: undefined, uid: 1000, want: { uid: undefined } },
-    { name: 'runAsNonRoot and runAsUser as root', pod: { runAsNonRoot: true }, container: { runAsUser: 0 }, uid: 1000, want: { reason: 'CreateContainerConfigError', message: 'container has runAsNonRoot and image will run as root' } },
-    { name: 'runAsNonRoot with a root runtime', pod: undefined, container: { runAsNonRoot: true }, uid: 0, want: { reason: 'CreateContainerConfigError' } },
-    { name: 'runAsNonRoot with runAsUser under a root runtime', pod: { runAsUser: 65534 }, container: { runAsNonRoot: true }, uid: 0, want: { uid: 65534 } },
+    {
+      name: "no securityContext: the runtime's user",
+      pod: undefined,
+      container: undefined,
+      uid: 1000,
+      want: { uid: undefined, gid: undefined },
+    },
+    {
+      name: "the pod's runAsUser and the container's runAsGroup",
+      pod: { runAsUser: 2000, runAsGroup: 1 },
+      container: { runAsGroup: 3000 },
+      uid: 1000,
+      want: { uid: 2000, gid: 3000 },
+    },
+    {
+      name: 'runAsNonRoot with a non-root runtime',
+      pod: { runAsNonRoot: true },
+      container: undefined,
+      uid: 1000,
+      want: { uid: undefined },
+    },
+    {
+      name: 'runAsNonRoot and runAsUser as root',
+      pod: { runAsNonRoot: true },
+      container: { runAsUser: 0 },
+      uid: 1000,
+      want: { reason: 'CreateContainerConfigError', message: 'container has runAsNonRoot and image will run as root' },
+    },
+    {
+      name: 'runAsNonRoot with a root runtime',
+      pod: undefined,
+      container: { runAsNonRoot: true },
+      uid: 0,
+      want: { reason: 'CreateContainerConfigError' },
+    },
+    {
+      name: 'runAsNonRoot with runAsUser under a root runtime',
+      pod: { runAsUser: 65534 },
+      container: { runAsNonRoot: true },
+      uid: 0,
+      want: { uid: 65534 },
+    },
   ])('runs as: $name', ({ pod: podContext, container: containerContext, uid, want }) => {
     const p = { ...pod, spec: { ...pod.spec, ...(podContext ? { securityContext: podContext } : {}) } }
-    const container = { name: 'web', command: ['node'], ...(containerContext ? { securityContext: containerContext } : {}) }
+    const container = {
+      name: 'web',
+      command: ['node'],
+      ...(containerContext ? { securityContext: containerContext } : {}),
+    }
     const c = launchConfig({ ...base, pod: p, container, rootfs: undefined, processUid: uid })
     if ('reason' in want) {
       expect(c).toMatchObject(want)

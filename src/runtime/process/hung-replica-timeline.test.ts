@@ -93,7 +93,12 @@ async function timeline(c: Case): Promise<Case['want']> {
   await killed
   runner.stop()
   const delay = restartDelay(c.pendingDelayMs ?? 0, (c.ranBeforeMs ?? 0) + clock.now() - T0).delayMs
-  return { killed: marks.killed!, sigterm: marks.sigterm!, sigkill: marks.sigkill!, restarted: marks.sigkill! + delay / 1000 }
+  return {
+    killed: marks.killed!,
+    sigterm: marks.sigterm!,
+    sigkill: marks.sigkill!,
+    restarted: marks.sigkill! + delay / 1000,
+  }
 }
 
 describe('a hung replica, from the hang (0.5 s after a good liveness probe at 0 s) to its restart', () => {

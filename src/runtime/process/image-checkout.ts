@@ -19,7 +19,11 @@ export interface CheckoutResult {
 
 export const rootfsDir = (containerPath: string) => join(containerPath, 'rootfs')
 
-export async function checkoutImage(artifacts: ArtifactStore, image: string, containerPath: string): Promise<CheckoutResult> {
+export async function checkoutImage(
+  artifacts: ArtifactStore,
+  image: string,
+  containerPath: string,
+): Promise<CheckoutResult> {
   const ref = artifacts.resolve(image)
   if (!ref) {
     throw new BatonError('BATON_ARTIFACT_NOT_FOUND', `artifact "${image}" not found`, {

@@ -57,14 +57,23 @@ export function launchConfig(input: LaunchConfigInput): LaunchConfig | LaunchPro
   const argv = containerArgv(container, built.env)
   const [file] = argv
   if (file === undefined || file === '') {
-    return { reason: 'CreateContainerError', message: `container "${container.name}" has no command: set command (and args)` }
+    return {
+      reason: 'CreateContainerError',
+      message: `container "${container.name}" has no command: set command (and args)`,
+    }
   }
   let cwd: string
   if (rootfs !== undefined) {
     cwd = container.workingDir ? join(rootfs, container.workingDir) : rootfs
     if (isAbsolute(file) && input.exists(join(rootfs, file))) argv[0] = join(rootfs, file)
   } else cwd = container.workingDir ? resolve(container.workingDir) : input.podDir
-  return { argv, cwd, env: built.env, ...(runAs.uid !== undefined ? { uid: runAs.uid } : {}), ...(runAs.gid !== undefined ? { gid: runAs.gid } : {}) }
+  return {
+    argv,
+    cwd,
+    env: built.env,
+    ...(runAs.uid !== undefined ? { uid: runAs.uid } : {}),
+    ...(runAs.gid !== undefined ? { gid: runAs.gid } : {}),
+  }
 }
 
 export function isLaunchProblem(c: LaunchConfig | LaunchProblem): c is LaunchProblem {

@@ -42,7 +42,12 @@ export function parseMemoryQuantity(q: string | number | undefined): number | un
 }
 
 /** Samples `shimPid`'s descendants every MEMORY_CHECK_MS; calls `exceeded` once when over `limitBytes`. */
-export function watchMemory(shimPid: number, limitBytes: number, clock: Clock, exceeded: () => void): { cancel(): void } {
+export function watchMemory(
+  shimPid: number,
+  limitBytes: number,
+  clock: Clock,
+  exceeded: () => void,
+): { cancel(): void } {
   let timer: TimerHandle | undefined
   let cancelled = false
   const check = () => {

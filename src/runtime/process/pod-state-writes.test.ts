@@ -21,7 +21,10 @@ describe('pod state file', () => {
     await h.agent.start()
     h.store.create(aPod('waits', { containers: [{ name: 'app', image: 'never-pushed:v1' }] }))
     // ErrImagePull, then ImagePullBackOff: two changes of the waiting reason, each a status write.
-    await waitFor('ImagePullBackOff', () => getPod(h.store, 'waits')?.status?.containerStatuses?.[0]?.state.waiting?.reason === 'ImagePullBackOff')
+    await waitFor(
+      'ImagePullBackOff',
+      () => getPod(h.store, 'waits')?.status?.containerStatuses?.[0]?.state.waiting?.reason === 'ImagePullBackOff',
+    )
     expect(writes.get('waits')).toHaveLength(1)
   })
 

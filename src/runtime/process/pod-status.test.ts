@@ -23,9 +23,20 @@ const exited = (exitCode: number) => ({ terminated: { exitCode, reason: exitCode
 describe('podPhase', () => {
   it.each([
     { name: 'creating', policy: 'Always', state: { waiting: { reason: 'ContainerCreating' } }, phase: 'Pending' },
-    { name: 'image pull failing', policy: 'Always', state: { waiting: { reason: 'ImagePullBackOff' } }, phase: 'Pending' },
+    {
+      name: 'image pull failing',
+      policy: 'Always',
+      state: { waiting: { reason: 'ImagePullBackOff' } },
+      phase: 'Pending',
+    },
     { name: 'running', policy: 'Always', state: running, phase: 'Running' },
-    { name: 'crash-looping (ran before)', policy: 'Always', state: { waiting: { reason: 'CrashLoopBackOff' } }, last: exited(1), phase: 'Running' },
+    {
+      name: 'crash-looping (ran before)',
+      policy: 'Always',
+      state: { waiting: { reason: 'CrashLoopBackOff' } },
+      last: exited(1),
+      phase: 'Running',
+    },
     { name: 'completed, OnFailure', policy: 'OnFailure', state: exited(0), phase: 'Succeeded' },
     { name: 'completed, Never', policy: 'Never', state: exited(0), phase: 'Succeeded' },
     { name: 'failed, Never', policy: 'Never', state: exited(1), phase: 'Failed' },
@@ -60,7 +71,12 @@ describe('buildPodStatus', () => {
       'ContainersReady=True',
       'PodScheduled=True',
     ])
-    expect(s).toMatchObject({ phase: 'Running', podIP: '127.0.0.1', hostIP: '127.0.0.1', startTime: '2026-11-21T20:57:00Z' })
+    expect(s).toMatchObject({
+      phase: 'Running',
+      podIP: '127.0.0.1',
+      hostIP: '127.0.0.1',
+      startTime: '2026-11-21T20:57:00Z',
+    })
     expect(s.portMappings).toEqual([{ containerName: 'web', name: 'http', containerPort: 8080, hostPort: 20001 }])
   })
 
@@ -74,7 +90,9 @@ describe('buildPodStatus', () => {
   })
 
   it('turns a terminating pod unready whatever its probes said', () => {
-    const s = buildPodStatus(input([cs('web', running, { ready: true }), cs('sidecar', running, { ready: true })], { terminating: true }))
+    const s = buildPodStatus(
+      input([cs('web', running, { ready: true }), cs('sidecar', running, { ready: true })], { terminating: true }),
+    )
     expect(s.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False')
     expect(s.containerStatuses?.map((c) => c.ready)).toEqual([false, false])
   })
@@ -85,7 +103,9 @@ describe('buildPodStatus', () => {
     const later = { ...pod('Always', ['web', 'sidecar']), status: first }
     const same = buildPodStatus(input(ready, { pod: later, now: T0 + 60_000 }))
     expect(same.conditions).toEqual(first.conditions)
-    const flipped = buildPodStatus(input([cs('web', running), cs('sidecar', running, { ready: true })], { pod: later, now: T0 + 60_000 }))
+    const flipped = buildPodStatus(
+      input([cs('web', running), cs('sidecar', running, { ready: true })], { pod: later, now: T0 + 60_000 }),
+    )
     expect(flipped.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime).toBe('2026-11-21T20:58:00Z')
     expect(flipped.conditions?.find((c) => c.type === 'PodScheduled')?.lastTransitionTime).toBe('2026-11-21T20:57:05Z')
   })

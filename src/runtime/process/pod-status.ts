@@ -36,7 +36,11 @@ export function buildPodStatus(input: PodStatusInput): PodStatus {
   const notReady = [...unready, ...missing]
   const previous = pod.status?.conditions ?? []
   const at = formatTimestamp(now)
-  const condition = (type: PodCondition['type'], ok: boolean, why?: { reason: string; message: string }): PodCondition => {
+  const condition = (
+    type: PodCondition['type'],
+    ok: boolean,
+    why?: { reason: string; message: string },
+  ): PodCondition => {
     const status = ok ? 'True' : 'False'
     const was = previous.find((c) => c.type === type)
     return {

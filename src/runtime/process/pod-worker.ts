@@ -190,7 +190,8 @@ export class PodWorker {
       name: this.#pod.metadata.name,
       uid: this.uid,
       startTime: this.#startTime,
-      terminationGracePeriodSeconds: this.#pod.spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
+      terminationGracePeriodSeconds:
+        this.#pod.spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
       portMappings: this.#portMappings,
       containers: this.#supervisors.map((s) => s.saved()),
     }

@@ -22,7 +22,13 @@ describe('PortAllocator', () => {
   it('maps every declared port, honouring explicit hostPorts', async () => {
     const ports = new PortAllocator({ from: 31_020, to: 31_030 })
     const got = await ports.allocateFor([
-      { name: 'web', ports: [{ name: 'http', containerPort: 8080 }, { containerPort: 9090, hostPort: 31_029 }] },
+      {
+        name: 'web',
+        ports: [
+          { name: 'http', containerPort: 8080 },
+          { containerPort: 9090, hostPort: 31_029 },
+        ],
+      },
       { name: 'sidecar', ports: [{ containerPort: 8080 }] },
     ])
     expect(got).toEqual([

@@ -49,7 +49,12 @@ export class PortAllocator {
       for (const p of c.ports ?? []) {
         const hostPort = p.hostPort ?? (await this.allocate())
         this.reserve(hostPort)
-        out.push({ containerName: c.name, ...(p.name ? { name: p.name } : {}), containerPort: p.containerPort, hostPort })
+        out.push({
+          containerName: c.name,
+          ...(p.name ? { name: p.name } : {}),
+          containerPort: p.containerPort,
+          hostPort,
+        })
       }
     }
     return out
@@ -83,7 +88,11 @@ function canBind(port: number): Promise<boolean> {
  * maps to its allocated loopback port, this container's first; an undeclared number is
  * dialled as is (the app may listen on a fixed port of its own).
  */
-export function resolvePort(mappings: readonly PortMapping[], container: string, port: IntOrString): number | undefined {
+export function resolvePort(
+  mappings: readonly PortMapping[],
+  container: string,
+  port: IntOrString,
+): number | undefined {
   const mine = (m: PortMapping) => (m.containerName === container ? 0 : 1)
   const sorted = [...mappings].sort((a, b) => mine(a) - mine(b))
   const n = typeof port === 'number' ? port : /^\d+$/.test(port) ? Number(port) : undefined

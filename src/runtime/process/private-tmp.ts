@@ -23,7 +23,8 @@ let available: boolean | undefined
 
 /** Whether this machine lets the runtime give containers their own /tmp (root, and mount namespaces allowed). */
 export function privateTmpAvailable(): boolean {
-  available ??= processUid() === 0 && spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'true']).status === 0
+  available ??=
+    processUid() === 0 && spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'true']).status === 0
   return available
 }
 
@@ -31,10 +32,35 @@ export function privateTmpAvailable(): boolean {
  * The argv that runs `command` with `tmpDir` at /tmp and `dataDir` where it was, as `user` (the
  * switch comes after the mount, which needs root).
  */
-export function withPrivateTmp(tmpDir: string, dataDir: string, command: readonly string[], user: { uid?: number; gid?: number }): string[] {
+export function withPrivateTmp(
+  tmpDir: string,
+  dataDir: string,
+  command: readonly string[],
+  user: { uid?: number; gid?: number },
+): string[] {
   const drop =
     user.uid === undefined && user.gid === undefined
       ? []
-      : ['setpriv', ...(user.uid !== undefined ? [`--reuid=${user.uid}`] : []), ...(user.gid !== undefined ? [`--regid=${user.gid}`] : []), '--clear-groups', '--']
-  return ['unshare', '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', WRAPPER, 'baton-tmp', tmpDir, dataDir, ...drop, ...command]
+      : [
+          'setpriv',
+          ...(user.uid !== undefined ? [`--reuid=${user.uid}`] : []),
+          ...(user.gid !== undefined ? [`--regid=${user.gid}`] : []),
+          '--clear-groups',
+          '--',
+        ]
+  return [
+    'unshare',
+    '--mount',
+    '--propagation',
+    'private',
+    '--',
+    '/bin/sh',
+    '-c',
+    WRAPPER,
+    'baton-tmp',
+    tmpDir,
+    dataDir,
+    ...drop,
+    ...command,
+  ]
 }

@@ -16,7 +16,9 @@ runRuntimeConformance('process node agent', async () => {
           {},
           {
             ...(opts.missingImage ? { image: 'missing:v0' } : {}),
-            ...(opts.readinessProbe ? { readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 } } : {}),
+            ...(opts.readinessProbe
+              ? { readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 } }
+              : {}),
           },
         ),
       ],
@@ -25,4 +27,3 @@ runRuntimeConformance('process node agent', async () => {
     cleanup: async () => {},
   }
 })
-

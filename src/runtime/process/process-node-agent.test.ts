@@ -37,7 +37,9 @@ describe('process node agent', () => {
   it('runs a pod on its own loopback port and gates Ready on the readiness probe', async () => {
     const h = await harness()
     await h.agent.start()
-    h.store.create(aPod('web-1', { containers: [webContainer({ READY_AFTER_MS: '1200' }, { readinessProbe: readiness })] }))
+    h.store.create(
+      aPod('web-1', { containers: [webContainer({ READY_AFTER_MS: '1200' }, { readinessProbe: readiness })] }),
+    )
 
     const running = await waitFor('running', () => {
       const p = getPod(h.store, 'web-1')
@@ -70,11 +72,16 @@ describe('process node agent', () => {
   it('gives ten replicas of one app ten ports', async () => {
     const h = await harness()
     await h.agent.start()
-    for (let i = 0; i < 10; i++) h.store.create(aPod(`web-${i}`, { containers: [webContainer({}, { readinessProbe: readiness })] }))
-    const pods = await waitFor('ten ready pods', () => {
-      const items = h.store.list('Pod').items
-      return items.length === 10 && items.every((p) => condition(p, 'Ready') === 'True') ? items : undefined
-    }, 20_000)
+    for (let i = 0; i < 10; i++)
+      h.store.create(aPod(`web-${i}`, { containers: [webContainer({}, { readinessProbe: readiness })] }))
+    const pods = await waitFor(
+      'ten ready pods',
+      () => {
+        const items = h.store.list('Pod').items
+        return items.length === 10 && items.every((p) => condition(p, 'Ready') === 'True') ? items : undefined
+      },
+      20_000,
+    )
     const ports = pods.map((p) => p.status?.portMappings?.[0]?.hostPort ?? 0)
     expect(new Set(ports).size).toBe(10)
     const answers = await Promise.all(ports.map((p) => fetchJson(p)))
@@ -84,7 +91,12 @@ describe('process node agent', () => {
   it('restarts a container whose liveness probe fails, with the kubelet events', async () => {
     const h = await harness()
     await h.agent.start()
-    const liveness = { httpGet: { path: '/live', port: 8080 }, initialDelaySeconds: 1, periodSeconds: 1, failureThreshold: 1 }
+    const liveness = {
+      httpGet: { path: '/live', port: 8080 },
+      initialDelaySeconds: 1,
+      periodSeconds: 1,
+      failureThreshold: 1,
+    }
     h.store.create(aPod('live-1', { containers: [webContainer({ LIVE_FOR_MS: '500' }, { livenessProbe: liveness })] }))
     const restarted = await waitFor('restart', () => {
       const cs = getPod(h.store, 'live-1')?.status?.containerStatuses?.[0]
@@ -103,7 +115,12 @@ describe('process node agent', () => {
     const lines: string[] = []
     const h = await harness({ logger: createLogger({ write: (l) => lines.push(l) }) })
     await h.agent.start()
-    const liveness = { httpGet: { path: '/live', port: 8080 }, initialDelaySeconds: 1, periodSeconds: 1, failureThreshold: 1 }
+    const liveness = {
+      httpGet: { path: '/live', port: 8080 },
+      initialDelaySeconds: 1,
+      periodSeconds: 1,
+      failureThreshold: 1,
+    }
     h.store.create(aPod('live-2', { containers: [webContainer({ LIVE_FOR_MS: '500' }, { livenessProbe: liveness })] }))
     await waitFor('restart', () => {
       const cs = getPod(h.store, 'live-2')?.status?.containerStatuses?.[0]
@@ -114,17 +131,29 @@ describe('process node agent', () => {
       .filter((r) => r.msg === 'container state changed' && r.container === 'web')
     expect(changes.every((c) => typeof c.why === 'string' && c.why !== '' && c.pod === 'default/live-2')).toBe(true)
     const steps = changes.map((c) => `${String(c.was)}→${String(c.state)}`)
-    expect(steps.slice(0, 4)).toEqual(['waiting→creating', 'creating→postStart', 'postStart→running', 'running→killing'])
+    expect(steps.slice(0, 4)).toEqual([
+      'waiting→creating',
+      'creating→postStart',
+      'postStart→running',
+      'running→killing',
+    ])
     expect(changes[3]).toMatchObject({ by: 'liveness', why: 'liveness probe failed' })
     // The killed instance exits and the next one starts (at once, or after a back-off).
-    expect(steps.slice(4).join(' ')).toMatch(/^killing→(waiting|backOff) (waiting|backOff)→creating creating→postStart postStart→running/)
+    expect(steps.slice(4).join(' ')).toMatch(
+      /^killing→(waiting|backOff) (waiting|backOff)→creating creating→postStart postStart→running/,
+    )
   })
 
   it('SIGKILLs an app that ignores SIGTERM once the grace period is over, and leaves no process behind', async () => {
     const h = await harness()
     await h.agent.start()
     const env = { ON_SIGTERM: 'ignore', SPAWN_CHILD: '1' }
-    h.store.create(aPod('stubborn', { terminationGracePeriodSeconds: 2, containers: [webContainer(env, { readinessProbe: readiness })] }))
+    h.store.create(
+      aPod('stubborn', {
+        terminationGracePeriodSeconds: 2,
+        containers: [webContainer(env, { readinessProbe: readiness })],
+      }),
+    )
     const pod = await waitFor('Ready', () => {
       const p = getPod(h.store, 'stubborn')
       return condition(p, 'Ready') === 'True' ? p : undefined
@@ -155,7 +184,10 @@ describe('process node agent', () => {
     await waitFor('Ready', () => condition(getPod(h.store, 'ordered'), 'Ready') === 'True')
     h.store.delete('Pod', 'default', 'ordered')
     await waitFor('pod removed', () => getPod(h.store, 'ordered') === undefined)
-    const lines = readFileSync(eventsFile, 'utf8').trim().split('\n').map((l) => l.split(' '))
+    const lines = readFileSync(eventsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '))
     expect(lines.map((l) => l[1])).toEqual(['start', 'prestop', 'sigterm', 'exit'])
     const times = lines.map((l) => Number(l[0]))
     expect(times).toEqual([...times].sort((a, b) => a - b))
@@ -231,36 +263,52 @@ describe('process node agent', () => {
   it.each<{ gate: string; annotations: Record<string, string> }>([
     { gate: 'on', annotations: {} },
     { gate: 'off', annotations: { 'baton.dev/implicit-readiness': 'false' } },
-  ])('gates readiness on the first port accepting connections when no readinessProbe is given (gate $gate)', async ({ gate, annotations }) => {
-    const h = await harness()
-    await h.agent.start()
-    const p = aPod('slow', { containers: [webContainer({ LISTEN_AFTER_MS: '2500' })] })
-    h.store.create({ ...p, metadata: { ...p.metadata, annotations } })
-    const ready = await waitFor('Ready', () => {
-      const pod = getPod(h.store, 'slow')
-      return condition(pod, 'Ready') === 'True' && pod
-    })
-    const port = ready.status?.portMappings?.[0]?.hostPort ?? 0
-    // With the gate, Ready means the port answers; without it, Ready comes while the app is still starting.
-    expect(await listening(port)).toBe(gate === 'on')
-    expect(eventLines(h.store, 'slow').filter((l) => l.includes('Unhealthy'))).toEqual([])
-  })
+  ])(
+    'gates readiness on the first port accepting connections when no readinessProbe is given (gate $gate)',
+    async ({ gate, annotations }) => {
+      const h = await harness()
+      await h.agent.start()
+      const p = aPod('slow', { containers: [webContainer({ LISTEN_AFTER_MS: '2500' })] })
+      h.store.create({ ...p, metadata: { ...p.metadata, annotations } })
+      const ready = await waitFor('Ready', () => {
+        const pod = getPod(h.store, 'slow')
+        return condition(pod, 'Ready') === 'True' && pod
+      })
+      const port = ready.status?.portMappings?.[0]?.hostPort ?? 0
+      // With the gate, Ready means the port answers; without it, Ready comes while the app is still starting.
+      expect(await listening(port)).toBe(gate === 'on')
+      expect(eventLines(h.store, 'slow').filter((l) => l.includes('Unhealthy'))).toEqual([])
+    },
+  )
 
   // Switching users needs root; the pure rules are in env.test.ts.
-  it.runIf(process.getuid?.() === 0)('runs the container, and its exec probes, as securityContext.runAsUser', async () => {
-    const h = await harness()
-    await h.agent.start()
-    const probe = { exec: { command: ['sh', '-c', 'test "$(id -u)" = 65534'] }, periodSeconds: 1 }
-    h.store.create(aPod('nobody', { securityContext: { runAsUser: 65534 }, containers: [webContainer({}, { readinessProbe: probe })] }))
-    const ready = await waitFor('Ready', () => {
-      const pod = getPod(h.store, 'nobody')
-      return condition(pod, 'Ready') === 'True' && pod
-    })
-    const status = readFileSync(`/proc/${containerGroup(ready)}/status`, 'utf8')
-    expect(status).toMatch(/^Uid:\t65534\t/m)
-    h.store.create(aPod('rootless', { containers: [webContainer({}, { securityContext: { runAsNonRoot: true } })] }))
-    await waitFor('CreateContainerConfigError', () => getPod(h.store, 'rootless')?.status?.containerStatuses?.[0]?.state.waiting?.reason === 'CreateContainerConfigError')
-  })
+  it.runIf(process.getuid?.() === 0)(
+    'runs the container, and its exec probes, as securityContext.runAsUser',
+    async () => {
+      const h = await harness()
+      await h.agent.start()
+      const probe = { exec: { command: ['sh', '-c', 'test "$(id -u)" = 65534'] }, periodSeconds: 1 }
+      h.store.create(
+        aPod('nobody', {
+          securityContext: { runAsUser: 65534 },
+          containers: [webContainer({}, { readinessProbe: probe })],
+        }),
+      )
+      const ready = await waitFor('Ready', () => {
+        const pod = getPod(h.store, 'nobody')
+        return condition(pod, 'Ready') === 'True' && pod
+      })
+      const status = readFileSync(`/proc/${containerGroup(ready)}/status`, 'utf8')
+      expect(status).toMatch(/^Uid:\t65534\t/m)
+      h.store.create(aPod('rootless', { containers: [webContainer({}, { securityContext: { runAsNonRoot: true } })] }))
+      await waitFor(
+        'CreateContainerConfigError',
+        () =>
+          getPod(h.store, 'rootless')?.status?.containerStatuses?.[0]?.state.waiting?.reason ===
+          'CreateContainerConfigError',
+      )
+    },
+  )
 
   // A private /tmp needs root (private-tmp.ts); elsewhere containers share the machine's.
   it.runIf(process.getuid?.() === 0)('gives each container its own /tmp, which its exec probes see too', async () => {
@@ -268,8 +316,18 @@ describe('process node agent', () => {
     await h.agent.start()
     const marker = `baton-owner-${process.pid}`
     // Ready only while /tmp/<marker> holds this pod's name: two pods sharing /tmp cannot both be.
-    const probe = { exec: { command: ['sh', '-c', `test -f /tmp/${marker} || echo "$POD_NAME" > /tmp/${marker}; test "$(cat /tmp/${marker})" = "$POD_NAME"`] }, periodSeconds: 1 }
-    for (const name of ['tmp-a', 'tmp-b']) h.store.create(aPod(name, { containers: [webContainer({}, { readinessProbe: probe })] }))
+    const probe = {
+      exec: {
+        command: [
+          'sh',
+          '-c',
+          `test -f /tmp/${marker} || echo "$POD_NAME" > /tmp/${marker}; test "$(cat /tmp/${marker})" = "$POD_NAME"`,
+        ],
+      },
+      periodSeconds: 1,
+    }
+    for (const name of ['tmp-a', 'tmp-b'])
+      h.store.create(aPod(name, { containers: [webContainer({}, { readinessProbe: probe })] }))
     const pods = await waitFor('both Ready', () => {
       const both = ['tmp-a', 'tmp-b'].map((n) => getPod(h.store, n))
       return both.every((p) => condition(p, 'Ready') === 'True') && both
@@ -285,7 +343,10 @@ describe('process node agent', () => {
     const h = await harness()
     await h.agent.start()
     h.store.create(aPod('late', { containers: [webContainer({}, { image: 'web:v9' })] }))
-    await waitFor('ImagePullBackOff', () => getPod(h.store, 'late')?.status?.containerStatuses?.[0]?.state.waiting?.reason === 'ImagePullBackOff')
+    await waitFor(
+      'ImagePullBackOff',
+      () => getPod(h.store, 'late')?.status?.containerStatuses?.[0]?.state.waiting?.reason === 'ImagePullBackOff',
+    )
     const src = join(h.dir, 'src-v9')
     cpSync(APP_JS, join(src, 'app.js'))
     const pushedAt = Date.now()
@@ -293,7 +354,9 @@ describe('process node agent', () => {
     // The first image-pull back-off is 10 s: Ready well before it means the push woke the pod.
     await waitFor('Ready after the push', () => condition(getPod(h.store, 'late'), 'Ready') === 'True', 8_000)
     expect(Date.now() - pushedAt).toBeLessThan(8_000)
-    expect(eventLines(h.store, 'late').some((l) => l.startsWith('Normal Pulled Successfully pulled image "web:v9"'))).toBe(true)
+    expect(
+      eventLines(h.store, 'late').some((l) => l.startsWith('Normal Pulled Successfully pulled image "web:v9"')),
+    ).toBe(true)
   })
 
   it('reports an exec probe with a missing binary as probe failures, and keeps supervising', async () => {
@@ -327,7 +390,10 @@ describe('process node agent', () => {
     })
     expect(cs.ready).toBe(false)
     expect(eventLines(h.store, 'unhooked')).toEqual(
-      expect.arrayContaining(['Warning FailedPostStartHook PostStartHook failed: hook broke', 'Normal Killing FailedPostStartHook']),
+      expect.arrayContaining([
+        'Warning FailedPostStartHook PostStartHook failed: hook broke',
+        'Normal Killing FailedPostStartHook',
+      ]),
     )
   })
 

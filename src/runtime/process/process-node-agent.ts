@@ -105,7 +105,10 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
     if (w) return w.update(pod)
     if (pod.metadata.deletionTimestamp) {
       // Never started here: nothing to stop, so it can go at once.
-      track(Promise.resolve().then(() => store.delete('Pod', namespace, name, { gracePeriodSeconds: 0 })), 'delete pod')
+      track(
+        Promise.resolve().then(() => store.delete('Pod', namespace, name, { gracePeriodSeconds: 0 })),
+        'delete pod',
+      )
       return
     }
     startWorker(pod)

@@ -71,7 +71,9 @@ export function launchReplica(spec: LaunchSpec): Promise<ReplicaProcess> {
     env: spec.env,
     detached: true,
     stdio: ['ignore', spec.output.stdout, spec.output.stderr],
-    ...(spec.wrap ? {} : { ...(spec.uid !== undefined ? { uid: spec.uid } : {}), ...(spec.gid !== undefined ? { gid: spec.gid } : {}) }),
+    ...(spec.wrap
+      ? {}
+      : { ...(spec.uid !== undefined ? { uid: spec.uid } : {}), ...(spec.gid !== undefined ? { gid: spec.gid } : {}) }),
   })
   return new Promise((resolve, reject) => {
     child.once('error', reject)

@@ -112,7 +112,14 @@ describe('grace-period timers', () => {
   it('killContainer leaves no timer behind when the app exits before the grace period ends', async () => {
     const clock = new FakeClock(T0)
     const { proc } = fakeProcess(clock, 500)
-    const kill = killContainer({ proc, graceMs: 30_000, preStop: { sleep: { seconds: 20 } }, handlerContext: ctx(clock), clock, onPreStopFailed: () => {} })
+    const kill = killContainer({
+      proc,
+      graceMs: 30_000,
+      preStop: { sleep: { seconds: 20 } },
+      handlerContext: ctx(clock),
+      clock,
+      onPreStopFailed: () => {},
+    })
     // preStop's sleep runs; the app dies on its own (as a crash would) meanwhile.
     await settle()
     proc.signal('SIGTERM')
@@ -123,7 +130,12 @@ describe('grace-period timers', () => {
   it('terminatePod leaves no timer behind when the drain gate answers first', async () => {
     const clock = new FakeClock(T0)
     const pod = { apiVersion: 'v1' as const, kind: 'Pod' as const, metadata: { name: 'web' }, spec: { containers: [] } }
-    const done = terminatePod({ pod, clock, drainGate: { waitDrained: async () => {} }, killContainers: async () => {} })
+    const done = terminatePod({
+      pod,
+      clock,
+      drainGate: { waitDrained: async () => {} },
+      killContainers: async () => {},
+    })
     await done
     expect(clock.pendingTimers()).toBe(0)
   })
@@ -139,12 +151,17 @@ describe('terminatePod', () => {
       metadata: { name: 'web', deletionGracePeriodSeconds: 10 },
       spec: { containers: [] },
     }
-    const never = { waitDrained: (_p: unknown, deadline: number) => (order.push(`drain until ${(deadline - T0) / 1000}s`), new Promise<void>(() => {})) }
+    const never = {
+      waitDrained: (_p: unknown, deadline: number) => (
+        order.push(`drain until ${(deadline - T0) / 1000}s`), new Promise<void>(() => {})
+      ),
+    }
     const done = terminatePod({
       pod,
       clock,
       drainGate: never,
-      killContainers: async (graceMs) => void order.push(`kill at ${(clock.now() - T0) / 1000}s with ${graceMs / 1000}s`),
+      killContainers: async (graceMs) =>
+        void order.push(`kill at ${(clock.now() - T0) / 1000}s with ${graceMs / 1000}s`),
     })
     expect(await run(clock, done, 60_000)).toBe(true)
     expect(order).toEqual(['drain until 10s', 'kill at 10s with 10s'])
@@ -155,7 +172,12 @@ describe('terminatePod', () => {
     { name: 'else the spec', meta: {}, spec: 12, want: 12_000 },
     { name: 'force deletion (0) still gets 2 s', meta: { deletionGracePeriodSeconds: 0 }, spec: 30, want: 2000 },
   ])('podGraceMs: $name', ({ meta, spec, want }) => {
-    const pod = { apiVersion: 'v1' as const, kind: 'Pod' as const, metadata: { name: 'w', ...meta }, spec: { containers: [], terminationGracePeriodSeconds: spec } }
+    const pod = {
+      apiVersion: 'v1' as const,
+      kind: 'Pod' as const,
+      metadata: { name: 'w', ...meta },
+      spec: { containers: [], terminationGracePeriodSeconds: spec },
+    }
     expect(podGraceMs(pod)).toBe(want)
   })
 })

@@ -28,7 +28,10 @@ export const MIN_GRACE_MS = 2000
 
 /** The grace period a pod's deletion grants: deletionGracePeriodSeconds, else the spec's, else 30 s. */
 export function podGraceMs(pod: Pod): number {
-  const s = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS
+  const s =
+    pod.metadata.deletionGracePeriodSeconds ??
+    pod.spec.terminationGracePeriodSeconds ??
+    DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS
   return Math.max(MIN_GRACE_MS, s * 1000)
 }
 

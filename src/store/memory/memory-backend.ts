@@ -70,7 +70,11 @@ export class MemoryBackend implements StoreBackend {
   load(objects: readonly AnyObject[]): void {
     for (const obj of objects) {
       const object = deepFreeze(structuredClone(obj))
-      const key: ObjectKey = { kind: object.kind, namespace: object.metadata.namespace ?? DEFAULT_NAMESPACE, name: object.metadata.name }
+      const key: ObjectKey = {
+        kind: object.kind,
+        namespace: object.metadata.namespace ?? DEFAULT_NAMESPACE,
+        name: object.metadata.name,
+      }
       this.#set({ ...key, object })
       const owners = ownerUids(object)
       if (owners.length > 0) this.setOwners(key, [], owners)

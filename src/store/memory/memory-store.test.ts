@@ -14,13 +14,24 @@ runStoreConformance('memory', (opts) => {
 describe('a memory store seeded with objects', () => {
   // What the rollout preview does: start from the objects as the API returned them.
   const rs = aReplicaSet('web-1')
-  rs.metadata = { ...rs.metadata, uid: 'rs-uid', resourceVersion: '41', creationTimestamp: '2026-01-01T00:00:00Z', generation: 3 }
+  rs.metadata = {
+    ...rs.metadata,
+    uid: 'rs-uid',
+    resourceVersion: '41',
+    creationTimestamp: '2026-01-01T00:00:00Z',
+    generation: 3,
+  }
   const pod = aPod('web-1-a', { owners: [rs] })
   pod.metadata = { ...pod.metadata, uid: 'pod-uid', resourceVersion: '40' }
   const seeded = () => createMemoryStore({ clock: new FakeClock(), ids: sequentialIds(), objects: [rs, pod] })
 
   it('keeps their server fields as they are', () => {
-    expect(seeded().get('ReplicaSet', 'default', 'web-1')?.metadata).toMatchObject({ uid: 'rs-uid', resourceVersion: '41', generation: 3, creationTimestamp: '2026-01-01T00:00:00Z' })
+    expect(seeded().get('ReplicaSet', 'default', 'web-1')?.metadata).toMatchObject({
+      uid: 'rs-uid',
+      resourceVersion: '41',
+      generation: 3,
+      creationTimestamp: '2026-01-01T00:00:00Z',
+    })
   })
 
   it('numbers new writes after the highest resourceVersion it was given', () => {

@@ -17,7 +17,12 @@ const newDir = () => {
   return d
 }
 const open = (path: string) => openSqliteStore(path, { clock: new FakeClock(), ids: sequentialIds(), reserveBytes: 0 })
-const configMap = (name: string) => ({ apiVersion: 'v1' as const, kind: 'ConfigMap' as const, metadata: { name }, data: {} })
+const configMap = (name: string) => ({
+  apiVersion: 'v1' as const,
+  kind: 'ConfigMap' as const,
+  metadata: { name },
+  data: {},
+})
 
 it('a backup taken while the store is open restores every committed object, and the old file is kept aside', async () => {
   const dir = newDir()
@@ -47,11 +52,15 @@ it.each([
   const state = join(dir, 'state.db')
   writeFileSync(state, 'the current state')
   writeFileSync(join(dir, 'bad.db'), content)
-  expect(() => restoreStateFile(join(dir, 'bad.db'), state, 1)).toThrow(expect.objectContaining({ code: 'BATON_STORE_CORRUPT' }))
+  expect(() => restoreStateFile(join(dir, 'bad.db'), state, 1)).toThrow(
+    expect.objectContaining({ code: 'BATON_STORE_CORRUPT' }),
+  )
   expect(readdirSync(dir).sort()).toEqual(['bad.db', 'state.db'])
 })
 
 it('backup of a missing state file is BATON_STORE_MISSING', async () => {
   const dir = newDir()
-  await expect(backupStateFile(join(dir, 'state.db'), join(dir, 'b.db'))).rejects.toMatchObject({ code: 'BATON_STORE_MISSING' })
+  await expect(backupStateFile(join(dir, 'state.db'), join(dir, 'b.db'))).rejects.toMatchObject({
+    code: 'BATON_STORE_MISSING',
+  })
 })

@@ -39,14 +39,19 @@ export function checkStoreFile(file: string, shownAs = file): number {
     db = new DatabaseSync(file, { readOnly: true })
     const integrity = (db.prepare('PRAGMA quick_check').get() as { quick_check: string }).quick_check
     if (integrity !== 'ok') throw new Error(`integrity check: ${integrity}`)
-    const version = (db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined)?.version ?? 0
+    const version =
+      (db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined)?.version ?? 0
     if (version < 1 || version > MIGRATIONS.length) throw new Error(`schema version ${version}`)
     return (db.prepare('SELECT COUNT(*) AS n FROM objects').get() as { n: number }).n
   } catch (err) {
-    throw new BatonError('BATON_STORE_CORRUPT', `${shownAs} is not a Baton state file this Baton can read: ${(err as Error).message}`, {
-      hint: 'Pass a file written by `baton backup`',
-      cause: err,
-    })
+    throw new BatonError(
+      'BATON_STORE_CORRUPT',
+      `${shownAs} is not a Baton state file this Baton can read: ${(err as Error).message}`,
+      {
+        hint: 'Pass a file written by `baton backup`',
+        cause: err,
+      },
+    )
   } finally {
     if (db?.isOpen) db.close()
   }
@@ -57,7 +62,11 @@ export function checkStoreFile(file: string, shownAs = file): number {
  * and its WAL are kept aside as `<state>.before-restore-<nowMs>`. The caller holds the data
  * directory's lock: no daemon may have the store open.
  */
-export function restoreStateFile(file: string, statePath: string, nowMs: number): { objects: number; previous?: string } {
+export function restoreStateFile(
+  file: string,
+  statePath: string,
+  nowMs: number,
+): { objects: number; previous?: string } {
   const objects = checkStoreFile(file)
   const aside = `${statePath}.before-restore-${nowMs}`
   let previous: string | undefined

@@ -127,9 +127,15 @@ describe('sqlite store durability', () => {
     const list = reopened.list('ConfigMap')
     expect(list.items.map((o) => o.metadata.name)).toEqual(['a', 'b'])
     // The history is in memory: a version from before the restart is gone, and the client lists again.
-    expect(thrownBatonError(() => reopened.watch('ConfigMap', { resourceVersion: '1' }, () => {}))).toMatchObject({ code: 'BATON_GONE' })
+    expect(thrownBatonError(() => reopened.watch('ConfigMap', { resourceVersion: '1' }, () => {}))).toMatchObject({
+      code: 'BATON_GONE',
+    })
     const seen: string[] = []
-    reopened.watch('ConfigMap', { resourceVersion: list.resourceVersion }, (ev) => void seen.push(`${ev.type} ${ev.object.metadata.name}`))
+    reopened.watch(
+      'ConfigMap',
+      { resourceVersion: list.resourceVersion },
+      (ev) => void seen.push(`${ev.type} ${ev.object.metadata.name}`),
+    )
     reopened.create(aConfigMap('c'))
     expect(seen).toEqual(['ADDED c'])
     reopened.close()
@@ -140,16 +146,29 @@ describe('sqlite store durability', () => {
     const raw = new DatabaseSync(path)
     raw.exec(MIGRATIONS[0] ?? '')
     raw.exec('CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1)')
-    const owner = { ...aConfigMap('owner'), metadata: { name: 'owner', namespace: 'default', uid: 'u-owner', resourceVersion: '3' } }
+    const owner = {
+      ...aConfigMap('owner'),
+      metadata: { name: 'owner', namespace: 'default', uid: 'u-owner', resourceVersion: '3' },
+    }
     const dependent = {
       ...aConfigMap('dependent'),
-      metadata: { name: 'dependent', namespace: 'default', uid: 'u-dep', resourceVersion: '4', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'u-owner' }] },
+      metadata: {
+        name: 'dependent',
+        namespace: 'default',
+        uid: 'u-dep',
+        resourceVersion: '4',
+        ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'u-owner' }],
+      },
     }
-    const insert = raw.prepare('INSERT INTO objects (kind, namespace, name, uid, resource_version, json) VALUES (?, ?, ?, ?, ?, ?)')
+    const insert = raw.prepare(
+      'INSERT INTO objects (kind, namespace, name, uid, resource_version, json) VALUES (?, ?, ?, ?, ?, ?)',
+    )
     insert.run('ConfigMap', 'default', 'owner', 'u-owner', 3, JSON.stringify(owner))
     insert.run('ConfigMap', 'default', 'dependent', 'u-dep', 4, JSON.stringify(dependent))
     // Version 9 was a deletion: only the history remembers it.
-    raw.prepare('INSERT INTO changes (resource_version, kind, namespace, name, type, json) VALUES (?, ?, ?, ?, ?, ?)').run(9, 'ConfigMap', 'default', 'gone', 'DELETED', '{}')
+    raw
+      .prepare('INSERT INTO changes (resource_version, kind, namespace, name, type, json) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(9, 'ConfigMap', 'default', 'gone', 'DELETED', '{}')
     raw.close()
 
     const store = open(path)
@@ -159,7 +178,10 @@ describe('sqlite store durability', () => {
     expect(store.get('ConfigMap', 'default', 'dependent')).toBeUndefined()
     store.close()
     const tables = new DatabaseSync(path)
-    const names = tables.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name)
+    const names = tables
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .all()
+      .map((r) => r.name)
     tables.close()
     expect(names).toEqual(['meta', 'objects', 'schema_version'])
     const again = open(path)
@@ -173,6 +195,9 @@ describe('sqlite store durability', () => {
     const raw = new DatabaseSync(path)
     raw.exec('UPDATE schema_version SET version = 99')
     raw.close()
-    expect(thrownBatonError(() => open(path))).toMatchObject({ code: 'BATON_STORE', message: expect.stringContaining('schema version 99') })
+    expect(thrownBatonError(() => open(path))).toMatchObject({
+      code: 'BATON_STORE',
+      message: expect.stringContaining('schema version 99'),
+    })
   })
 })

@@ -33,11 +33,21 @@ it('reads from memory exactly what the file holds', () => {
   store.create<'Pod'>(aPod('web-1-a', { owners: [rs], nodeName: 'node' }))
   store.create<'Pod'>(aPod('web-1-b', { owners: [rs] }))
   store.create<'ConfigMap'>(aConfigMap('cfg'))
-  store.create<'Event'>({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'e1' }, involvedObject: { kind: 'Pod', name: 'web-1-a' }, reason: 'R', message: 'm', type: 'Normal' })
+  store.create<'Event'>({
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: 'e1' },
+    involvedObject: { kind: 'Pod', name: 'web-1-a' },
+    reason: 'R',
+    message: 'm',
+    type: 'Normal',
+  })
   store.list('Pod') // loads the kind whole: later writes must keep it whole
   store.updateStatus<'Pod'>({ ...store.get<'Pod'>('Pod', 'default', 'web-1-a')!, status: { phase: 'Running' } })
   store.update<'Deployment'>({ ...d, metadata: { ...d.metadata, labels: { team: 'a' } } })
-  expect(thrownBatonError(() => store.update<'Deployment'>({ ...d, spec: { ...d.spec, replicas: 9 } }))).toMatchObject({ code: 'BATON_CONFLICT' })
+  expect(thrownBatonError(() => store.update<'Deployment'>({ ...d, spec: { ...d.spec, replicas: 9 } }))).toMatchObject({
+    code: 'BATON_CONFLICT',
+  })
   // The cascade reads the clock for the Deployment, its ReplicaSet and pod a (marked: a bound pod
   // terminates gracefully), then throws at pod b: all of it, pod a's mark included, rolls back.
   clock.trip(3)

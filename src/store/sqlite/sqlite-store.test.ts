@@ -10,6 +10,10 @@ runStoreConformance('sqlite', (opts) => {
   const dir = mkdtempSync(join(tmpdir(), 'baton-store-'))
   const clock = opts?.clock ?? new FakeClock()
   const historyLimit = opts?.historyLimit
-  const store = openSqliteStore(join(dir, 'state.db'), { clock, ids: sequentialIds(), ...(historyLimit ? { historyLimit } : {}) })
+  const store = openSqliteStore(join(dir, 'state.db'), {
+    clock,
+    ids: sequentialIds(),
+    ...(historyLimit ? { historyLimit } : {}),
+  })
   return { store, clock, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 })

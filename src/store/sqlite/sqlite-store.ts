@@ -115,10 +115,14 @@ function sqliteCode(err: unknown): number | undefined {
 }
 
 function noSpace(path: string, err: unknown): BatonError {
-  return new BatonError('BATON_NO_SPACE', `the disk holding ${path} is full: writes are refused until there is room again`, {
-    hint: 'Free space on that disk; reads, replicas and the load balancer keep running, and writes resume without a restart',
-    cause: err,
-  })
+  return new BatonError(
+    'BATON_NO_SPACE',
+    `the disk holding ${path} is full: writes are refused until there is room again`,
+    {
+      hint: 'Free space on that disk; reads, replicas and the load balancer keep running, and writes resume without a restart',
+      cause: err,
+    },
+  )
 }
 
 /** What the next commit writes for one key: the row to store, or its removal. */
@@ -312,7 +316,8 @@ class SqliteBackend implements StoreBackend {
       this.#sql.begin.run()
       for (const row of batch.values()) {
         if ('removed' in row) this.#sql.remove.run(row.kind, row.namespace, row.name)
-        else this.#sql.put.run(row.kind, row.namespace, row.name, row.uid, row.resourceVersion, JSON.stringify(row.object))
+        else
+          this.#sql.put.run(row.kind, row.namespace, row.name, row.uid, row.resourceVersion, JSON.stringify(row.object))
       }
       this.#sql.setResourceVersion.run(rv)
       this.#sql.commit.run()
@@ -380,6 +385,8 @@ function prepareAll(db: DatabaseSync) {
     ),
     remove: p('DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?'),
     resourceVersion: p("SELECT value FROM meta WHERE key = 'resource_version'"),
-    setResourceVersion: p("INSERT INTO meta (key, value) VALUES ('resource_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+    setResourceVersion: p(
+      "INSERT INTO meta (key, value) VALUES ('resource_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    ),
   }
 }

@@ -25,6 +25,9 @@ it.each([
   } catch (err) {
     error = err
   }
-  expect(error).toMatchObject({ code: 'BATON_STORE_CORRUPT', message: expect.stringContaining('is corrupt or not a Baton store') })
+  expect(error).toMatchObject({
+    code: 'BATON_STORE_CORRUPT',
+    message: expect.stringContaining('is corrupt or not a Baton store'),
+  })
   expect((error as { hint: string }).hint).toMatch(/baton restore FILE.*baton up --reset/)
 })

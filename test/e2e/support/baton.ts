@@ -123,7 +123,11 @@ export async function startBaton(opts: StartOptions = {}): Promise<Baton> {
   const servicePort = await pickServicePort(opts.servicePort)
   const cli = (args: readonly string[], o?: CliOptions) => runCli(dataDir, args, o)
   const runtimeArgs = opts.runtime ? ['--runtime', opts.runtime] : []
-  const up = async () => void expectOk('baton up -d', await cli(['up', '-d', '--port', String(port), ...runtimeArgs, ...(opts.upArgs ?? [])]))
+  const up = async () =>
+    void expectOk(
+      'baton up -d',
+      await cli(['up', '-d', '--port', String(port), ...runtimeArgs, ...(opts.upArgs ?? [])]),
+    )
   let applied = 0
 
   const baton: Baton = {

@@ -30,7 +30,9 @@ export function processesUnder(dir: string): LeftoverProcess[] {
     const pid = Number(name)
     if (pid === process.pid) continue
     const cwd = tryRead(() => readlinkSync(`/proc/${name}/cwd`))
-    const cmdline = tryRead(() => readFileSync(`/proc/${name}/cmdline`, 'utf8')).replaceAll('\0', ' ').trim()
+    const cmdline = tryRead(() => readFileSync(`/proc/${name}/cmdline`, 'utf8'))
+      .replaceAll('\0', ' ')
+      .trim()
     // A zombie has an empty cmdline and no cwd: it holds no port and its parent reaps it.
     if (cwd.startsWith(dir) || cmdline.includes(dir)) found.push({ pid, cwd, cmdline })
   }

@@ -65,8 +65,12 @@ export async function runVerify(baton: Baton, o: VerifyRunOptions): Promise<Veri
 
 /** One line for a test's output: what the clients saw. */
 export function describeRun(name: string, r: VerifyReport): string {
-  const versions = Object.entries(r.versions).map(([v, n]) => `${v}=${n}`).join(' ')
-  const kinds = Object.entries(r.byKind).map(([k, n]) => `${k}=${n}`).join(' ')
+  const versions = Object.entries(r.versions)
+    .map(([v, n]) => `${v}=${n}`)
+    .join(' ')
+  const kinds = Object.entries(r.byKind)
+    .map(([k, n]) => `${k}=${n}`)
+    .join(' ')
   return (
     `[e2e] ${name}: ${r.total} requests in ${(r.durationMs / 1000).toFixed(1)} s, ${r.failed} failed` +
     `${kinds ? ` (${kinds})` : ''}, ${r.midAnswer} cut mid-answer, p99 ${r.latencyMs?.p99 ?? '-'} ms, ${versions}`

@@ -28,11 +28,15 @@ const started = new Set<ChildProcess>()
 
 /** `logFd`: the daemon writes its output there, as `baton up -d` has it write daemon.log, instead of to a pipe. */
 export function runDaemon(dataDir: string, port: number, extra: readonly string[] = [], logFd?: number): DaemonRun {
-  const child = spawn(process.execPath, [...DAEMON_V8_FLAGS, DAEMON_MAIN, '--data-dir', dataDir, '--port', String(port), ...extra], {
-    // The compile cache `npm ci` fills: a daemon loads in a third of the time without type stripping.
-    env: { ...childNodeEnv(), NODE_COMPILE_CACHE: compileCacheRoot() },
-    stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    [...DAEMON_V8_FLAGS, DAEMON_MAIN, '--data-dir', dataDir, '--port', String(port), ...extra],
+    {
+      // The compile cache `npm ci` fills: a daemon loads in a third of the time without type stripping.
+      env: { ...childNodeEnv(), NODE_COMPILE_CACHE: compileCacheRoot() },
+      stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'],
+    },
+  )
   started.add(child)
   let out = ''
   child.stdout?.setEncoding('utf8').on('data', (c: string) => (out += c))
@@ -91,7 +95,11 @@ export function removeDataDir(dataDir: string): void {
 }
 
 /** `baton ARGS` against the daemon of `dataDir`; rejects unless it exits 0 when `ok`. */
-export function cli(dataDir: string, args: readonly string[], opts: { ok?: boolean; timeoutMs?: number } = {}): Promise<{ code: number; out: string }> {
+export function cli(
+  dataDir: string,
+  args: readonly string[],
+  opts: { ok?: boolean; timeoutMs?: number } = {},
+): Promise<{ code: number; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BATON_BIN, ...args], {
       env: { ...process.env, BATON_HOME: dataDir, NODE_COMPILE_CACHE: compileCacheRoot() },

@@ -40,15 +40,26 @@ const server = http.createServer((req, res) => {
     return void res.writeHead(200).end()
   }
   res.writeHead(200, { 'content-type': 'application/json' })
-  res.end(JSON.stringify({ pod: env.POD_NAME, namespace: env.POD_NAMESPACE, port: env.PORT, http: env.BATON_PORT_HTTP, cwd: process.cwd() }))
+  res.end(
+    JSON.stringify({
+      pod: env.POD_NAME,
+      namespace: env.POD_NAMESPACE,
+      port: env.PORT,
+      http: env.BATON_PORT_HTTP,
+      cwd: process.cwd(),
+    }),
+  )
 })
 const hoard = []
-setTimeout(() => {
-  server.listen(Number(env.PORT), '127.0.0.1', () => {
-    console.log(`listening on ${env.PORT}`)
-    if (env.ALLOC_MB) hoard.push(Buffer.alloc(Number(env.ALLOC_MB) * 1024 * 1024, 1))
-  })
-}, Number(env.LISTEN_AFTER_MS || 0))
+setTimeout(
+  () => {
+    server.listen(Number(env.PORT), '127.0.0.1', () => {
+      console.log(`listening on ${env.PORT}`)
+      if (env.ALLOC_MB) hoard.push(Buffer.alloc(Number(env.ALLOC_MB) * 1024 * 1024, 1))
+    })
+  },
+  Number(env.LISTEN_AFTER_MS || 0),
+)
 
 if (env.EXIT_AFTER_MS) {
   setTimeout(() => {
