@@ -100,7 +100,7 @@ function manifest(i: number, servicePort: number): string {
     metadata: { name },
     spec: { selector: { app: name }, ports: [{ port: servicePort, targetPort: 'http' }] },
   }
-  return stringify(deployment) + '---\n' + stringify(service)
+  return `${stringify(deployment)}---\n${stringify(service)}`
 }
 
 async function main(): Promise<void> {
@@ -217,7 +217,7 @@ function render(r: Result): string {
   const ms = (n: number) => `${n.toFixed(0)} ms`
   const rows = Object.keys(r.medians).map((k) => `| \`${k}\` | ${ms(r.medians[k]!)} | ${ms(r.min[k]!)} |`)
   const get = r.medians['baton get pods']!
-  const cached = r.medians['NODE_COMPILE_CACHE=… baton get pods']!
+  const _cached = r.medians['NODE_COMPILE_CACHE=… baton get pods']!
   const node = r.medians['node -e 0']!
   const pods = DEPLOYMENTS * REPLICAS
   const verdict = (ok: boolean) => (ok ? 'met' : 'missed')
@@ -276,10 +276,10 @@ function writeSection(section: string): void {
   const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n'
   const start = doc.indexOf(SECTION)
   let next: string
-  if (start < 0) next = doc.trimEnd() + '\n\n' + section
+  if (start < 0) next = `${doc.trimEnd()}\n\n${section}`
   else {
     const end = doc.indexOf('\n## ', start + 1)
-    next = doc.slice(0, start) + section + (end < 0 ? '' : '\n' + doc.slice(end + 1))
+    next = doc.slice(0, start) + section + (end < 0 ? '' : `\n${doc.slice(end + 1)}`)
   }
   writeFileSync(path, next)
   console.log(`wrote ${path}`)

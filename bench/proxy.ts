@@ -72,7 +72,7 @@ try {
 }
 
 const lines = out.split('\n').filter((l) => l.startsWith('{'))
-process.stdout.write(lines.join('\n') + '\n')
+process.stdout.write(`${lines.join('\n')}\n`)
 const medians = new Map<string, Median>()
 for (const l of lines) {
   const j = JSON.parse(l) as Median & { kind: string }
@@ -107,7 +107,7 @@ const spread = rows.length
 const verdict =
   `Baton / nginx: throughput ${(rpsRatio * 100).toFixed(0)} % (target ≥ 80 %), ` +
   `p99 ${p99Ratio.toFixed(2)}× (target ≤ 1.5×).`
-console.log('\n' + table + '\n\n' + verdict)
+console.log(`\n${table}\n\n${verdict}`)
 
 if (!values['no-write']) {
   const section = [
@@ -133,7 +133,7 @@ if (!values['no-write']) {
   const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n'
   const start = doc.indexOf('## Load balancer')
   let next: string
-  if (start < 0) next = doc.trimEnd() + '\n\n' + section
+  if (start < 0) next = `${doc.trimEnd()}\n\n${section}`
   else {
     const end = doc.indexOf('\n## ', start + 1)
     next = doc.slice(0, start) + section + (end < 0 ? '' : doc.slice(end + 1))

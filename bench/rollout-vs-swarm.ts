@@ -163,7 +163,7 @@ async function phase(baton: Baton, name: string, command: string[]): Promise<Pha
   const tCmd = Date.now()
   const status = await baton.cli(['rollout', 'status', 'deployment/app', '--timeout', '120s'])
   const tDone = status.code === 0 ? Date.now() : null
-  log(`${name}: rollout ${tDone ? ((tDone - t0) / 1000).toFixed(1) + 's' : 'NOT DONE: ' + status.stderr.trim()}`)
+  log(`${name}: rollout ${tDone ? `${((tDone - t0) / 1000).toFixed(1)}s` : `NOT DONE: ${status.stderr.trim()}`}`)
   return { t0, tCmd, tDone }
 }
 
@@ -211,7 +211,7 @@ type Median = Record<string, unknown> & { update: Record<string, unknown>; rollb
 function emit(obj: object): void {
   const line = JSON.stringify(obj)
   console.log(line)
-  if (args.results) appendFileSync(args.results, line + '\n')
+  if (args.results) appendFileSync(args.results, `${line}\n`)
 }
 
 function medianOf(runs: Run[], scenario: string, keepalive: boolean): Median {

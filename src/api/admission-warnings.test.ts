@@ -91,6 +91,6 @@ describe('admissionWarnings', () => {
   it.each(CASES)('$name', ({ obj, facts: f, says }) => {
     const warnings = admissionWarnings(obj, f)
     expect(warnings).toHaveLength(says.length)
-    says.forEach((s, i) => expect(warnings[i]).toContain(s))
+    for (const [i, s] of says.entries()) expect(warnings[i]).toContain(s)
   })
 })

@@ -83,7 +83,7 @@ describe('parseManifests bounds what one document can cost', () => {
     )
     .join('\n')
   const nestedBlock = (depth: number) =>
-    Array.from({ length: depth }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + ' 1\n'
+    `${Array.from({ length: depth }, (_, i) => `${' '.repeat(i)}k:`).join('\n')} 1\n`
   const cases: Array<{ name: string; text: string; want: RegExp }> = [
     {
       name: 'billion laughs (aliases of aliases)',
@@ -97,7 +97,7 @@ describe('parseManifests bounds what one document can cost', () => {
     },
     {
       name: 'deep flow mappings',
-      text: 'a: ' + '{a: '.repeat(20_000) + '1' + '}'.repeat(20_000),
+      text: `a: ${'{a: '.repeat(20_000)}1${'}'.repeat(20_000)}`,
       want: /nests deeper than 100 levels$/,
     },
     {
@@ -107,7 +107,7 @@ describe('parseManifests bounds what one document can cost', () => {
     },
     {
       name: 'the second document of several',
-      text: 'kind: Pod\n---\n' + nestedBlock(150),
+      text: `kind: Pod\n---\n${nestedBlock(150)}`,
       want: /document 2 nests deeper than 100 levels$/,
     },
   ]

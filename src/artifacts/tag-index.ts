@@ -44,7 +44,7 @@ export function writeTagFile(storeDir: string, tags: TagFile, uniqueSuffix: stri
   const file = path.join(storeDir, 'tags.json')
   const tmp = `${file}.${uniqueSuffix}.tmp`
   try {
-    writeFileSync(tmp, JSON.stringify(tags, null, 2) + '\n', { mode: 0o644 })
+    writeFileSync(tmp, `${JSON.stringify(tags, null, 2)}\n`, { mode: 0o644 })
     renameSync(tmp, file)
   } catch (e) {
     throw storeError(file, e)

@@ -52,7 +52,10 @@ describe('a reader that goes away (baton logs POD | head)', () => {
       child.stdout.once('data', () => child.stdout.destroy())
       const code = await new Promise<number | null>((resolve) => {
         const kill = setTimeout(() => child.kill('SIGKILL'), 30_000)
-        child.on('close', (c) => (clearTimeout(kill), resolve(c)))
+        child.on('close', (c) => {
+          clearTimeout(kill)
+          resolve(c)
+        })
       })
       expect(stderr).toBe('')
       expect(code).toBe(141)

@@ -63,8 +63,7 @@ export interface CommandSpec<O> {
   run(opts: O, ctx: CliContext): Promise<number | void>
 }
 
-// Commands of different option types share one list.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: commands of different option types share one list; each is checked where it is defined
 export type AnyCommand = CommandSpec<any>
 
 export function defineCommand<O>(spec: CommandSpec<O>): CommandSpec<O> {

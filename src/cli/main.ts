@@ -55,7 +55,7 @@ const SERVER_REASONS: Partial<Record<ErrorCode, string>> = {
 export function formatError(err: unknown, verbose: boolean): string {
   if (!isBatonError(err)) {
     const e = err instanceof Error ? err : new Error(String(err))
-    return `error: ${e.message}\n${verbose && e.stack ? e.stack + '\n' : ''}`
+    return `error: ${e.message}\n${verbose && e.stack ? `${e.stack}\n` : ''}`
   }
   let text =
     err instanceof ServerError
@@ -70,7 +70,7 @@ export function formatError(err: unknown, verbose: boolean): string {
   return text
 }
 
-function usageText(cmd: Command, spec: AnyCommand): string {
+function usageText(_cmd: Command, spec: AnyCommand): string {
   const name = ['baton', ...spec.path].join(' ')
   return `Usage:\n  ${name} ${spec.usage}\n\nUse "${name} --help" for more information.\n`
 }

@@ -228,7 +228,7 @@ export class ApiClient {
 
   /** A pod's log, line by line. */
   async *logs(namespace: string, pod: string, q: LogQuery, signal?: AbortSignal): AsyncGenerator<string> {
-    const path = `${resourcePath('Pod', namespace, pod)}/log` + query({ ...q })
+    const path = `${resourcePath('Pod', namespace, pod)}/log${query({ ...q })}`
     const res = await this.request('GET', path, undefined, undefined, signal)
     yield* lines(res, signal)
   }

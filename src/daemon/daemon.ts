@@ -285,7 +285,7 @@ async function startServing(
   const url = `http://${addr.address}:${addr.port}`
   writeFileSync(
     join(dataDir, DATA_FILES.daemon),
-    JSON.stringify({ pid: process.pid, url, version: BATON_VERSION }) + '\n',
+    `${JSON.stringify({ pid: process.pid, url, version: BATON_VERSION })}\n`,
   )
   logger.info('daemon started', { url, dataDir, pid: process.pid })
   return { url, token, stop, stopped }

@@ -11,7 +11,6 @@ import { Command } from 'commander'
 import { BatonError } from '../errors/baton-error.ts'
 import { parseDuration } from '../api/go-duration.ts'
 import { DEFAULT_LIMITS, type Limits } from '../api/limits.ts'
-import { isBatonError } from '../errors/baton-error.ts'
 import { DEFAULT_API_HOST, DEFAULT_API_PORT, envValue, resolveDataDir } from '../platform/env.ts'
 import { createLogger } from '../platform/logger.ts'
 import { lockDataDir } from './data-dir-lock.ts'
@@ -75,7 +74,7 @@ function limitFlags(): Partial<Limits> {
     const v = o[key]
     if (v === undefined) continue
     const n = Number(v)
-    const flag = '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
     if (!Number.isSafeInteger(n) || n < 1) {
       throw new BatonError('BATON_USAGE', `invalid argument "${v}" for "${flag}" flag: must be a positive integer`, {
         hint: `e.g. ${flag}=${DEFAULT_LIMITS[key]}`,

@@ -34,7 +34,7 @@ try {
       action === 'restore'
         ? restoreStateFile(resolve(file), state, systemClock.now())
         : await backupStateFile(state, resolve(file))
-    process.stdout.write(JSON.stringify(result) + '\n')
+    process.stdout.write(`${JSON.stringify(result)}\n`)
   } finally {
     lock.release()
   }

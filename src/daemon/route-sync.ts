@@ -178,7 +178,7 @@ export class RouteSyncer {
    * false when the push failed (the caller retries).
    */
   async syncNow(force = false): Promise<boolean> {
-    if (this.#pushing) {
+    if (this.#pushing !== undefined) {
       this.#dirty = true
       return this.#pushing
     }

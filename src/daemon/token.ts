@@ -18,7 +18,7 @@ export function ensureToken(dataDir: string): string {
     }
   }
   const token = randomToken()
-  writeFileSync(file, token + '\n', { mode: 0o600 })
+  writeFileSync(file, `${token}\n`, { mode: 0o600 })
   chmodSync(file, 0o600)
   return token
 }

@@ -4,11 +4,11 @@
  * Both are tiny, script-free and self-contained.
  */
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
 
 const shell = (title: string, head: string, body: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>${head}
+<title>${escapeHtml(title)}</title>${head}
 <style>
 body{font:16px/1.5 system-ui,sans-serif;margin:0;display:grid;place-items:center;min-height:100vh;background:#f6f7f9;color:#1d2330}
 main{max-width:32rem;padding:2rem;background:#fff;border:1px solid #d9dde5;border-radius:12px;margin:1rem}
@@ -19,7 +19,7 @@ export function signedOutPage(reason: string): string {
   return shell(
     'Baton dashboard: sign in',
     '',
-    `<h1>Baton dashboard</h1><p role="status">${escape(reason)}</p>
+    `<h1>Baton dashboard</h1><p role="status">${escapeHtml(reason)}</p>
 <p>On the daemon’s machine, run <code>baton dashboard</code>: it prints a one-time link that signs this browser in.</p>`,
   )
 }
@@ -27,7 +27,7 @@ export function signedOutPage(reason: string): string {
 export function redirectPage(to: string): string {
   return shell(
     'Baton dashboard: signing in',
-    `<meta http-equiv="refresh" content="0;url=${escape(to)}">`,
-    `<h1>Signed in</h1><p><a href="${escape(to)}">Open the dashboard</a></p>`,
+    `<meta http-equiv="refresh" content="0;url=${escapeHtml(to)}">`,
+    `<h1>Signed in</h1><p><a href="${escapeHtml(to)}">Open the dashboard</a></p>`,
   )
 }

@@ -25,7 +25,7 @@
  */
 import type { Event, KObject } from '../api/types.ts'
 import { isBatonError } from '../errors/baton-error.ts'
-import { type Clock } from '../platform/clock.ts'
+import type { Clock } from '../platform/clock.ts'
 import type { ObjectStore } from '../store/types.ts'
 import { formatTimestamp } from '../api/timestamps.ts'
 

@@ -85,7 +85,16 @@ export class ContainerOutput {
     })
     const output = new ContainerOutput(opts, { stdout: 0, stderr: 0 })
     const [stdout = -1, stderr = -1] = fds
-    return { output, child: { stdout, stderr, release: () => fds.forEach((fd) => closeSync(fd)) } }
+    return {
+      output,
+      child: {
+        stdout,
+        stderr,
+        release: () => {
+          for (const fd of fds) closeSync(fd)
+        },
+      },
+    }
   }
 
   /** The raw files of an instance an earlier agent started, read from the saved offsets; undefined if there are none. */

@@ -30,7 +30,7 @@ export function rfc3339Nano(epochMs: number): string {
   // be noise: they are written as zeros, keeping the fixed nine-digit width.
   const whole = Math.floor(epochMs)
   const micros = Math.min(999, Math.round((epochMs - whole) * 1000))
-  return new Date(whole).toISOString().slice(0, -1) + String(micros).padStart(3, '0') + '000Z'
+  return `${new Date(whole).toISOString().slice(0, -1) + String(micros).padStart(3, '0')}000Z`
 }
 
 export function criPrefix(epochMs: number, stream: LogStream, tag: LogTag): string {

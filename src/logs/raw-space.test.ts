@@ -13,7 +13,7 @@ it('punches a hole below the offset, keeping the length and the bytes after it',
   const dir = mkdtempSync(path.join(tmpdir(), 'baton-raw-'))
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
   const file = path.join(dir, 'web.stdout.raw')
-  writeFileSync(file, 'a'.repeat(64 * 1024) + 'tail\n')
+  writeFileSync(file, `${'a'.repeat(64 * 1024)}tail\n`)
   const fd = openSync(file, 'r')
   cleanups.push(() => closeSync(fd))
   const reclaimer = new RawSpaceReclaimer()

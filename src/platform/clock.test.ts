@@ -53,7 +53,10 @@ describe('FakeClock', () => {
     // A deterministic pseudo-random schedule checked against the obvious model: sort by
     // (due time, scheduling order), skip the cancelled ones.
     let seed = 42
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n)
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed % n
+    }
     const clock = new FakeClock(0)
     const model: { at: number; seq: number; id: number; cancelled: boolean }[] = []
     const fired: number[] = []

@@ -58,7 +58,7 @@ export interface LoggerOptions {
 }
 
 export function createLogger(opts: LoggerOptions = {}, base: LogFields = {}): Logger {
-  const write = opts.write ?? ((line: string) => process.stderr.write(line + '\n'))
+  const write = opts.write ?? ((line: string) => process.stderr.write(`${line}\n`))
   const now = opts.now ?? Date.now
   const emit = (level: string, msg: string, fields?: LogFields) => {
     const record = { time: new Date(now()).toISOString(), level, msg, ...base, ...fields }

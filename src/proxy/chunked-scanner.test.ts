@@ -11,7 +11,7 @@ describe('ChunkedScanner', () => {
   ])('finds the end of $name and its data, whole or byte by byte', ({ body, data }) => {
     const whole = new ChunkedScanner()
     const parts: string[] = []
-    const buf = b(body + 'NEXT')
+    const buf = b(`${body}NEXT`)
     const end = whole.scan(buf, 0, buf.length, (x, y) => parts.push(buf.toString('latin1', x, y)))
     expect(end).toBe(body.length)
     expect(parts.join('')).toBe(data)

@@ -15,7 +15,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { systemClock } from '../platform/clock.ts'
-import { type Logger } from '../platform/logger.ts'
+import type { Logger } from '../platform/logger.ts'
 import { DataPlane, type DataPlaneOptions, type ListenFailure } from './data-plane.ts'
 import { handOverWhenReplaced } from './hand-over.ts'
 import type { Plane } from './plane.ts'

@@ -15,7 +15,7 @@ import {
   type ProxyTimeouts,
 } from './defaults.ts'
 import { DrainWaiters } from './drain.ts'
-import { type ConnTransition, type PlaneContext } from './http-proxy.ts'
+import type { ConnTransition, PlaneContext } from './http-proxy.ts'
 import { Listener } from './listeners.ts'
 import { applyBackends, RouteState, type EndpointState, type PodState } from './route-state.ts'
 import { emptyAnomalies } from './traffic-stats.ts'
@@ -109,7 +109,7 @@ export class DataPlane {
       // A listener still opening (an earlier push) is waited for, not opened twice.
       const l = this.#listeners.get(key)
       if (!l) opening.push(this.#open(key, rs))
-      else if (l.opening)
+      else if (l.opening !== undefined)
         opening.push(
           l.opening.then(
             () => undefined,

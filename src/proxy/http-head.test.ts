@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { HeadError, parseRequestHead, parseResponseHead } from './http-head.ts'
 
-const req = (lines: string[]) => lines.join('\r\n') + '\r\n'
+const req = (lines: string[]) => `${lines.join('\r\n')}\r\n`
 
 describe('parseRequestHead', () => {
   it.each([

@@ -97,7 +97,7 @@ function scanHeaders(head: string, pos: number, keepUpgrade: boolean): HeaderSca
     if (!TOKEN.test(rawName)) throw new HeadError(400, 'invalid header name')
     const value = head.slice(colon + 1, end).trim()
     if (BAD_VALUE.test(value)) throw new HeadError(400, 'invalid character in a header value')
-    const line = end < n ? head.slice(pos, end + 2) : head.slice(pos) + '\r\n'
+    const line = end < n ? head.slice(pos, end + 2) : `${head.slice(pos)}\r\n`
     pos = end + 2
     const name = rawName.toLowerCase()
     switch (name) {
@@ -158,7 +158,7 @@ function dropNamed(lines: string, names: string[]): string {
   return lines
     .split('\r\n')
     .filter((l) => l && !names.includes(l.slice(0, l.indexOf(':')).toLowerCase()))
-    .map((l) => l + '\r\n')
+    .map((l) => `${l}\r\n`)
     .join('')
 }
 
@@ -180,11 +180,11 @@ export function parseRequestHead(head: string): RequestHead {
     method: m[1]!,
     target: m[2]!,
     minor,
-    lines: upgrade ? s.lines + 'Connection: upgrade\r\n' : s.lines,
+    lines: upgrade ? `${s.lines}Connection: upgrade\r\n` : s.lines,
     host: s.host,
     forwardedFor: s.forwardedFor,
     body: s.chunked ? 'chunked' : s.contentLength > 0 ? 'length' : 'none',
-    contentLength: s.contentLength > 0 ? s.contentLength : 0,
+    contentLength: Math.max(s.contentLength, 0),
     keepAlive: minor === 1 ? !s.connClose : s.connKeepAlive && !s.connClose,
     upgrade,
   }
@@ -206,7 +206,7 @@ export function parseResponseHead(head: string, headRequest: boolean): ResponseH
   }
   const status = Number(m[2])
   const minor = m[1] === '1' ? 1 : 0
-  const statusLine = eol < 0 ? head + '\r\n' : head.slice(0, eol + 2)
+  const statusLine = eol < 0 ? `${head}\r\n` : head.slice(0, eol + 2)
   let body: BodyFraming
   if (status < 200 || status === 204 || status === 304 || headRequest) body = 'none'
   else if (s.chunked || s.otherCoding) {
@@ -219,7 +219,7 @@ export function parseResponseHead(head: string, headRequest: boolean): ResponseH
     status,
     head: statusLine + s.lines,
     body,
-    contentLength: s.contentLength > 0 ? s.contentLength : 0,
+    contentLength: Math.max(s.contentLength, 0),
     keepAlive: body !== 'close' && (minor === 1 ? !s.connClose : s.connKeepAlive && !s.connClose),
   }
 }

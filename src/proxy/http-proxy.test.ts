@@ -139,7 +139,7 @@ describe('HTTP proxy: streaming and upgrades', () => {
     const payload = Buffer.alloc(3 * 1024 * 1024)
     for (let i = 0; i < payload.length; i++) payload[i] = (i * 31) & 0xff
     const res = await new Promise<Buffer>((resolve, reject) => {
-      const req = http.request(url + '/echo', { method: 'POST', agent: false }, (r) => {
+      const req = http.request(`${url}/echo`, { method: 'POST', agent: false }, (r) => {
         const chunks: Buffer[] = []
         r.on('data', (c: Buffer) => chunks.push(c))
         r.on('end', () => resolve(Buffer.concat(chunks)))
@@ -384,8 +384,8 @@ describe('HTTP proxy: figures and bad input', () => {
     const svc = m.services[0]!
     expect(svc.totals.requests).toBe(4)
     expect(svc.totals.errors).toBe(2)
-    expect(svc.revisions['rev1']).toMatchObject({ requests: 2, errors: 2 })
-    expect(svc.revisions['rev2']).toMatchObject({ requests: 2, errors: 0 })
+    expect(svc.revisions.rev1).toMatchObject({ requests: 2, errors: 2 })
+    expect(svc.revisions.rev2).toMatchObject({ requests: 2, errors: 0 })
     expect(m.pods.find((p) => p.podUid === 'p1')!.counters.status['5xx']).toBe(2)
     expect(svc.totals.latency.count).toBe(4)
     expect(svc.totals.latency.p99Ms).toBeGreaterThan(0)

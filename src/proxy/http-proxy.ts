@@ -190,7 +190,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     if (r.kind === 'refused') {
       if (r.oversized) this.#ctx.anomalies.oversizedHeads++
       else this.#ctx.anomalies.malformedRequests++
-      this.#localAnswer(r.status, r.message + '\n', true)
+      this.#localAnswer(r.status, `${r.message}\n`, true)
       return
     }
     this.#req = r.req
@@ -235,7 +235,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     // is still routed): the replica did nothing wrong, and it may be the only one.
     const again = this.#fresh
     this.#fresh = null
-    if (again !== null && again.routed) {
+    if (again?.routed) {
       this.#connect(again, false)
       return
     }
@@ -388,7 +388,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
       const rest = idx + 4
       if (res.status >= 100 && res.status < 200 && res.status !== 101) {
         // Interim answer (100 Continue, 103 Early Hints): pass it on to 1.1 clients, read on.
-        if (this.#req!.minor === 1) this.#sock.write(res.head + '\r\n', 'latin1')
+        if (this.#req!.minor === 1) this.#sock.write(`${res.head}\r\n`, 'latin1')
         this.#resBuf = null
         if (rest >= buf.length) return
         buf = buf.subarray(rest)
@@ -425,7 +425,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     let head = this.#dechunk ? res.head.replace(/^transfer-encoding:.*\r\n/im, '') : res.head
     if (this.#closeAfter) head += 'Connection: close\r\n'
     else if (req.minor === 0) head += 'Connection: keep-alive\r\n'
-    return head + '\r\n'
+    return `${head}\r\n`
   }
 
   /**
@@ -495,7 +495,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     const s = this.#sock
     s.setTimeout(0)
     conn.socket.setTimeout(0)
-    s.write(res.head + '\r\n', 'latin1')
+    s.write(`${res.head}\r\n`, 'latin1')
     if (rest < buf.length) s.write(buf.subarray(rest))
     const pending = this.#buf
     this.#buf = null
@@ -610,7 +610,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     const ep = this.#ep
     this.#up = null
     if (conn) {
-      if (reusable && ep !== null && ep.routed && this.#bodyComplete) conn.pool.release(conn, this.#ctx.nowMs())
+      if (reusable && ep?.routed && this.#bodyComplete) conn.pool.release(conn, this.#ctx.nowMs())
       else this.#discardUpstream(conn)
     }
     this.#releaseEndpoint()

@@ -32,5 +32,5 @@ export function localAnswer(status: number, text: string, close: boolean): strin
 /** "namespace/service[:port]" as the answers name a route. */
 export function serviceName(rs: RouteState): string {
   const r = rs.route
-  return `${r.namespace}/${r.service}${r.portName ? ':' + r.portName : ''}`
+  return `${r.namespace}/${r.service}${r.portName ? `:${r.portName}` : ''}`
 }

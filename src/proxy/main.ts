@@ -68,7 +68,7 @@ async function runPrimary(argv: string[]): Promise<void> {
   })
   const usage = 'usage: main.ts --data-dir DIR [--workers N] [--routes FILE] [--policy P]'
   if (values.help) {
-    process.stdout.write(usage + '\n')
+    process.stdout.write(`${usage}\n`)
     return
   }
   const dataDir = values['data-dir']

@@ -27,7 +27,7 @@ export interface ProxyInfo {
 
 export function writeProxyFiles(dataDir: string, info: ProxyInfo, token: string): void {
   writeAtomic(join(dataDir, PROXY_FILES.token), token, 0o600)
-  writeAtomic(join(dataDir, PROXY_FILES.info), JSON.stringify(info, null, 2) + '\n', 0o644)
+  writeAtomic(join(dataDir, PROXY_FILES.info), `${JSON.stringify(info, null, 2)}\n`, 0o644)
 }
 
 export function readProxyFiles(dataDir: string): { info: ProxyInfo; token: string } | undefined {
@@ -64,7 +64,7 @@ export function readRouteTable(dataDir: string): unknown {
 }
 
 export function writeRouteTable(dataDir: string, table: { routes: unknown[] }): void {
-  writeAtomic(join(dataDir, PROXY_FILES.routes), JSON.stringify(table) + '\n', 0o600)
+  writeAtomic(join(dataDir, PROXY_FILES.routes), `${JSON.stringify(table)}\n`, 0o600)
 }
 
 export function removeRouteTable(dataDir: string): void {

@@ -39,7 +39,7 @@ export function renderReconcileTotals(rows: ReadonlyArray<{ controller: string; 
       lines.push(`${RECONCILE_TOTAL}{controller="${escapeLabel(controller)}",result="${result}"} ${counts[result]}`)
     }
   }
-  return lines.join('\n') + '\n'
+  return `${lines.join('\n')}\n`
 }
 
 function escapeLabel(v: string): string {

@@ -209,7 +209,7 @@ export function registerBatonRoutes(app: Hono, deps: BatonRouteDeps): void {
         try {
           const next = await iterator.next()
           if (next.done) controller.close()
-          else controller.enqueue(encoder.encode(next.value + '\n'))
+          else controller.enqueue(encoder.encode(`${next.value}\n`))
         } catch (err) {
           controller.error(err)
         }

@@ -142,7 +142,7 @@ describe('hostile YAML over the API', () => {
       body: 'a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n',
       says: 'expands aliases beyond the limit of 100',
     },
-    { name: 'deep nesting', body: 'a: ' + '['.repeat(5000) + ']'.repeat(5000), says: 'nests deeper than 100 levels' },
+    { name: 'deep nesting', body: `a: ${'['.repeat(5000)}${']'.repeat(5000)}`, says: 'nests deeper than 100 levels' },
   ])('answers $name with 400 BATON_MANIFEST_PARSE, not 500', async ({ body, says }) => {
     const res = await send('POST', DEPLOYMENTS, body, { 'content-type': 'application/yaml' })
     expect(res.status).toBe(400)

@@ -40,7 +40,7 @@ export function watchResponse(store: ObjectStore, clock: Clock, req: WatchReques
       // caller turns that into a 410 answer.
       const unsubscribe = store.watch(req.kind, req.opts, (ev) => {
         if (!open || !matchesFields(ev.object, req.fields)) return
-        controller.enqueue(encoder.encode(JSON.stringify({ type: ev.type, object: ev.object }) + '\n'))
+        controller.enqueue(encoder.encode(`${JSON.stringify({ type: ev.type, object: ev.object })}\n`))
       })
       const timer = req.timeoutSeconds ? clock.setTimeout(close, req.timeoutSeconds * 1000) : undefined
       req.signal.addEventListener('abort', close, { once: true })

@@ -6,7 +6,15 @@ import { summarize } from './report.ts'
 
 const servers: http.Server[] = []
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => (s.closeAllConnections(), s.close(r)))))
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise((r) => {
+          s.closeAllConnections()
+          s.close(r)
+        }),
+    ),
+  )
 })
 
 /** A loopback server; `handle` gets the 1-based request number. */

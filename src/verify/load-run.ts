@@ -11,7 +11,7 @@
  */
 import http from 'node:http'
 import { BatonError } from '../errors/baton-error.ts'
-import { holdProcessOpen, preciseClock, systemClock, type Clock, type TimerHandle } from '../platform/clock.ts'
+import { holdProcessOpen, preciseClock, type Clock, type TimerHandle } from '../platform/clock.ts'
 import type { RequestRecord } from './request-record.ts'
 
 export const DEFAULT_CONCURRENCY = 16

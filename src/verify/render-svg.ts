@@ -81,5 +81,5 @@ export function renderSvg(r: VerifyReport): string {
     out.push(`<text x="${f1(LEFT + s * colW)}" y="${STRIP_Y + STRIP_H + 16}" text-anchor="middle">${s}s</text>`)
   }
   out.push(`</svg>`)
-  return out.join('\n') + '\n'
+  return `${out.join('\n')}\n`
 }

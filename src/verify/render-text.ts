@@ -39,5 +39,5 @@ export function renderText(r: VerifyReport): string {
       lines.push(`  +${(f.atMs / 1000).toFixed(3)}s  ${f.kind.padEnd(10)} ${f.detail} (${ms(f.latencyMs)})`)
     }
   }
-  return lines.join('\n') + '\n'
+  return `${lines.join('\n')}\n`
 }

@@ -42,7 +42,7 @@ const all = sourceFiles(src)
   .filter((f) => !relative(src, f).startsWith('dashboard/ui/')) // the browser bundle: its own world
   .flatMap(importsOf)
 
-const inside = (path: string, ...folders: string[]) => folders.some((f) => path.startsWith(f + '/'))
+const inside = (path: string, ...folders: string[]) => folders.some((f) => path.startsWith(`${f}/`))
 const isTestSupport = (file: string) => /(^|\/)testing\.ts$|\/testing\//.test(file)
 
 interface Rule {

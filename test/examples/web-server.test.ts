@@ -81,7 +81,7 @@ describe('examples/web/server.js', () => {
   })
 
   it('is not ready, and answers 503, until STARTUP_DELAY_MS has passed', async () => {
-    const app = await startApp(WEB + 'v1', { STARTUP_DELAY_MS: '300' })
+    const app = await startApp(`${WEB}v1`, { STARTUP_DELAY_MS: '300' })
     expect((await get(app.port, '/ready')).status).toBe(503)
     expect((await get(app.port, '/')).status).toBe(503)
     expect((await get(app.port, '/healthz')).status).toBe(200)
@@ -91,7 +91,7 @@ describe('examples/web/server.js', () => {
   })
 
   it('on SIGTERM finishes in-flight requests with Connection: close, closes idle ones, then exits', async () => {
-    const app = await startApp(WEB + 'v1')
+    const app = await startApp(`${WEB}v1`)
     const keepAlive = new http.Agent({ keepAlive: true })
     await get(app.port, '/', keepAlive) // leaves an idle keep-alive connection behind
     const slow = get(app.port, '/?delay=300')
@@ -117,7 +117,7 @@ describe('examples/web/server.js', () => {
   })
 
   it('SHUTDOWN=immediate exits at once, dropping in-flight requests', async () => {
-    const app = await startApp(WEB + 'v1', { SHUTDOWN: 'immediate' })
+    const app = await startApp(`${WEB}v1`, { SHUTDOWN: 'immediate' })
     const slow = get(app.port, '/?delay=2000')
     await new Promise((r) => setTimeout(r, 100))
     app.proc.kill('SIGTERM')
@@ -126,7 +126,7 @@ describe('examples/web/server.js', () => {
   })
 
   it('SHUTDOWN=ignore keeps serving after SIGTERM', async () => {
-    const app = await startApp(WEB + 'v1', { SHUTDOWN: 'ignore' })
+    const app = await startApp(`${WEB}v1`, { SHUTDOWN: 'ignore' })
     app.proc.kill('SIGTERM')
     await new Promise((r) => setTimeout(r, 100))
     expect((await get(app.port, '/ready')).status).toBe(200)
@@ -134,7 +134,7 @@ describe('examples/web/server.js', () => {
   })
 
   it('ships the same server.js in every version folder', () => {
-    const source = readFileSync(WEB + 'server.js', 'utf8')
+    const source = readFileSync(`${WEB}server.js`, 'utf8')
     for (const v of ['v1', 'v2']) {
       expect(readFileSync(`${WEB}${v}/server.js`, 'utf8')).toBe(source)
       expect(readFileSync(`${WEB}${v}/version.txt`, 'utf8')).toBe(`${v}\n`)

@@ -44,7 +44,7 @@ function readVersionFile() {
 }
 
 function log(event, details = '') {
-  process.stdout.write(`${new Date().toISOString()} ${event}${details ? ' ' + details : ''}\n`)
+  process.stdout.write(`${new Date().toISOString()} ${event}${details ? ` ${details}` : ''}\n`)
 }
 
 function exit(code) {
@@ -52,7 +52,7 @@ function exit(code) {
   process.exit(code)
 }
 
-function answer(req, res, status, body, headers = {}) {
+function answer(_req, res, status, body, headers = {}) {
   if (state === 'draining') headers.Connection = 'close'
   res.writeHead(status, { 'Content-Type': 'text/plain', 'X-App-Version': VERSION, ...headers })
   res.end(body)
@@ -74,15 +74,15 @@ const server = http.createServer((req, res) => {
     case '/healthz':
       return answer(req, res, 200, 'ok\n')
     case '/ready':
-      return answer(req, res, state === 'ready' ? 200 : 503, state + '\n')
+      return answer(req, res, state === 'ready' ? 200 : 503, `${state}\n`)
     case '/prestop':
       log('prestop')
       return answer(req, res, 200, 'ok\n')
     case '/': {
       if (state === 'starting') return answer(req, res, 503, 'starting\n')
       const delay = Math.min(MAX_DELAY_MS, Math.max(0, Number(url.searchParams.get('delay')) || 0))
-      if (delay === 0) return answer(req, res, 200, VERSION + '\n')
-      setTimeout(() => answer(req, res, 200, VERSION + '\n'), delay)
+      if (delay === 0) return answer(req, res, 200, `${VERSION}\n`)
+      setTimeout(() => answer(req, res, 200, `${VERSION}\n`), delay)
       return
     }
     default:

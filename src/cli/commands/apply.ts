@@ -40,7 +40,7 @@ function desiredObject(manifest: AnyObject, ctx: CliContext, record: boolean): A
   delete remembered.metadata.annotations?.[LAST_APPLIED_ANNOTATION]
   desired.metadata.annotations = {
     ...desired.metadata.annotations,
-    [LAST_APPLIED_ANNOTATION]: JSON.stringify(remembered) + '\n',
+    [LAST_APPLIED_ANNOTATION]: `${JSON.stringify(remembered)}\n`,
   }
   return desired
 }

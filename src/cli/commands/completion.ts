@@ -153,7 +153,7 @@ function fishScript(commands: readonly AnyCommand[]): string {
   lines.push(
     `complete -c baton -n '__fish_seen_subcommand_from ${[...new Set(withResources)].join(' ')}' -a '(__baton_objects)'`,
   )
-  return lines.join('\n') + '\n'
+  return `${lines.join('\n')}\n`
 }
 
 export function completionScript(shell: Shell, commands: readonly AnyCommand[]): string {
@@ -171,6 +171,7 @@ export function completionCommand(commands: () => readonly AnyCommand[]) {
     usage: 'SHELL (bash|zsh|fish)',
     examples: [
       '  source <(baton completion bash)',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a zsh expansion in the printed example, not a template
       '  baton completion zsh > "${fpath[1]}/_baton"',
       '  baton completion fish > ~/.config/fish/completions/baton.fish',
     ].join('\n'),

@@ -126,7 +126,7 @@ export const createCommand = defineCommand<CreateOptions>({
     }
     const fromFlags = ['fromLiteral', 'fromFile', 'fromEnvFile'].filter((f) => list(flags[f]).length > 0)
     const deploymentFlags = ['image', 'replicas', 'port'].filter((f) => flags[f] !== undefined)
-    const flagName = (f: string) => '--' + f.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
+    const flagName = (f: string) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
     if (what === 'configmap' || what === 'cm') {
       if (deploymentFlags.length > 0)
         throw usageError(`${flagName(deploymentFlags[0]!)} is not a flag of create configmap`)
@@ -147,7 +147,7 @@ export const createCommand = defineCommand<CreateOptions>({
     if (fromFlags.length > 0)
       throw usageError(
         `${flagName(fromFlags[0]!)} is not a flag of create deployment`,
-        'It makes config maps: create configmap NAME ' + flagName(fromFlags[0]!) + '=...',
+        `It makes config maps: create configmap NAME ${flagName(fromFlags[0]!)}=...`,
       )
     if (!name || rest.length > 0)
       throw usageError(

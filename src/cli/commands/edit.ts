@@ -102,7 +102,7 @@ export const editCommand = defineCommand<EditOptions>({
   async run(o, ctx) {
     const client = ctx.client()
     const original = await client.get(o.ref.kind, o.namespace, o.ref.name)
-    const render = (obj: Json) => (o.format === 'json' ? JSON.stringify(obj, null, 4) + '\n' : stringify(obj))
+    const render = (obj: Json) => (o.format === 'json' ? `${JSON.stringify(obj, null, 4)}\n` : stringify(obj))
     const dir = mkdtempSync(join(tmpdir(), 'baton-edit-'))
     const file = join(dir, `${o.ref.name}.${o.format}`)
     let body = render(original)
@@ -150,12 +150,11 @@ export const editCommand = defineCommand<EditOptions>({
           })
         } catch (err) {
           if (!isBatonError(err) || err.code === 'BATON_DAEMON_UNREACHABLE' || err.code === 'BATON_NOT_FOUND') throw err
-          errors =
-            formatError(err, false)
-              .trimEnd()
-              .split('\n')
-              .map((l) => `# ${l}`)
-              .join('\n') + '\n#\n'
+          errors = `${formatError(err, false)
+            .trimEnd()
+            .split('\n')
+            .map((l) => `# ${l}`)
+            .join('\n')}\n#\n`
           body = text
           continue
         }

@@ -15,7 +15,7 @@ export function printComponentStatuses(items: readonly ComponentStatus[], format
   const list = { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items }
   switch (format) {
     case 'json':
-      return JSON.stringify(list, null, 4) + '\n'
+      return `${JSON.stringify(list, null, 4)}\n`
     case 'yaml':
       return stringify(list)
     case 'name':

@@ -97,6 +97,6 @@ export function printTemplate(
   if (t.kind === 'custom-columns') return printCustomColumns(objects, t.columns, noHeaders)
   const doc = outputDocument(objects, single)
   const results = t.path.findResults(doc)
-  if (t.asJson) return results.map((r) => indentedGoJson(r) + '\n').join('')
+  if (t.asJson) return results.map((r) => `${indentedGoJson(r)}\n`).join('')
   return t.path.execute(doc)
 }

@@ -95,7 +95,7 @@ describe('baton get', () => {
     const res = await h.run('get widgets')
     expect(res.code).toBe(1)
     expect(res.err).toMatch(
-      /^error: the server doesn't have a resource type "widgets"\nhint: Known types: .*\nUsage:\n  baton get /,
+      /^error: the server doesn't have a resource type "widgets"\nhint: Known types: .*\nUsage:\n {2}baton get /,
     )
   })
 

@@ -135,7 +135,7 @@ export function applyJsonPatch(doc: Json, operations: unknown): Json {
           break
         case 'move': {
           if (typeof op.from !== 'string') throw new Error('it has no "from"')
-          if (op.path.startsWith(op.from + '/')) throw new Error('a value cannot be moved into itself')
+          if (op.path.startsWith(`${op.from}/`)) throw new Error('a value cannot be moved into itself')
           const value = get(out, op.from)
           out = add(remove(out, op.from), op.path, value)
           break

@@ -67,7 +67,7 @@ export async function printManyLogs(pods: readonly Pod[], o: ManyLogsOptions, ct
     )
     const prefix = o.prefix ? `[pod/${s.pod}/${s.container}] ` : ''
     const kept: string[] = []
-    const emit = (line: string) => (tailHere ? kept.push(line) : ctx.io.out.write(prefix + line + '\n'))
+    const emit = (line: string) => (tailHere ? kept.push(line) : ctx.io.out.write(`${prefix + line}\n`))
     try {
       for await (const line of lines) {
         if (cutoff === undefined) {
@@ -82,7 +82,7 @@ export async function printManyLogs(pods: readonly Pod[], o: ManyLogsOptions, ct
     } catch (err) {
       if ((err as Error)?.name !== 'AbortError') throw err
     }
-    if (tailHere) for (const line of kept.slice(-o.tail!)) ctx.io.out.write(prefix + line + '\n')
+    if (tailHere) for (const line of kept.slice(-o.tail!)) ctx.io.out.write(`${prefix + line}\n`)
   }
   if (o.follow) await Promise.all(streams.map(one))
   else for (const s of streams) await one(s)

@@ -179,7 +179,7 @@ export const logsCommand = defineCommand<LogsOptions>({
       try {
         for await (const line of client.logs(o.namespace, pod, query, ctx.signal)) {
           received = true
-          ctx.io.out.write(line + '\n')
+          ctx.io.out.write(`${line}\n`)
         }
         return 0
       } catch (err) {

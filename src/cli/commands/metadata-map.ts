@@ -84,7 +84,7 @@ export async function resolveTargets(
     targets.push(...list.items.map((i) => ({ kind, name: i.metadata.name })))
   }
   if (kinds.length > 0 && targets.length === 0)
-    throw new BatonError('BATON_NOT_FOUND', 'no objects passed to ' + o.verb, {
+    throw new BatonError('BATON_NOT_FOUND', `no objects passed to ${o.verb}`, {
       hint: `Check the selector with \`baton get ${resources.join(' ')} -l ...\``,
     })
   return targets

@@ -41,7 +41,7 @@ describe('describe', () => {
     h.clock.advance(30_000)
     const res = await h.run('describe deployment web')
     expect(res.code).toBe(0)
-    expect(res.out).toMatch(/^Name:                   web\nNamespace:              default\n/)
+    expect(res.out).toMatch(/^Name: {19}web\nNamespace: {14}default\n/)
     // No Conditions section yet, so the Volumes/ReplicaSets lines share one column block, as in Go's tabwriter.
     expect(res.out).toContain(
       '\nOldReplicaSets:   <none>\nNewReplicaSet:    <none>\nEvents:\n  Type    Reason             Age   From                   Message\n',

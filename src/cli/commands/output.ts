@@ -44,12 +44,12 @@ export function printObjects(objects: readonly AnyObject[], format: OutputFormat
   const doc = outputDocument(objects, single)
   switch (format) {
     case 'json':
-      return JSON.stringify(doc, null, 4) + '\n'
+      return `${JSON.stringify(doc, null, 4)}\n`
     case 'yaml':
       // An object built here may share a subtree (a generator's labels): print it in full, never as a YAML alias.
       return stringify(doc, { aliasDuplicateObjects: false })
     case 'name':
-      return objects.map((o) => nameOf(o) + '\n').join('')
+      return objects.map((o) => `${nameOf(o)}\n`).join('')
     default:
       return undefined
   }

@@ -59,6 +59,7 @@ const HELP = new Set(['-h', '--help', 'help', 'completion'])
  */
 export async function commandsFor(argv: readonly string[]): Promise<readonly AnyCommand[]> {
   if (argv.some((a) => HELP.has(a))) return allCommands()
+  // biome-ignore lint/complexity/useIndexOf: the first word that starts any command, not one value
   const first = argv.findIndex((a) => COMMAND_ENTRIES.some((e) => e.path[0] === a))
   if (first < 0) return allCommands()
   const matches = COMMAND_ENTRIES.filter((e) => e.path.every((word, i) => argv[first + i] === word))

@@ -43,7 +43,7 @@ export const rolloutHistoryCommand = defineCommand<RolloutHistoryOptions>({
       return 0
     }
     const table = formatRolloutHistory(rolloutHistory(d, rss))
-    ctx.io.out.write(`${ref}\n${table.endsWith('\n') ? table : table + '\n'}\n`)
+    ctx.io.out.write(`${ref}\n${table.endsWith('\n') ? table : `${table}\n`}\n`)
     return 0
   },
 })

@@ -69,5 +69,5 @@ export function renderRolloutPlan(d: Deployment, p: RolloutPreview, timing: Timi
     lines.push(`Estimated duration: ~${formatEstimate(p.completeMs)} until rolled out${settled}, from`)
     lines.push(...timingLines(timing))
   }
-  return lines.join('\n') + '\n'
+  return `${lines.join('\n')}\n`
 }

@@ -211,7 +211,7 @@ export const rolloutPlanCommand = defineCommand<RolloutPlanOptions>({
     const plans = await plansFor(o, ctx)
     if (o.output === 'json') {
       const docs = plans.map(toJson)
-      ctx.io.out.write(JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2) + '\n')
+      ctx.io.out.write(`${JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2)}\n`)
       return 0
     }
     ctx.io.out.write(plans.map((p) => renderRolloutPlan(p.after, p.preview, p.timing)).join('\n'))

@@ -114,7 +114,7 @@ const DATA_PLANE_POLL_MS = 500
 
 /** Why the load balancer is not serving, or undefined when it is (or the daemon does not say). */
 async function dataPlaneDown(client: ApiClient): Promise<string | undefined> {
-  let items
+  let items: Awaited<ReturnType<ApiClient['componentStatuses']>>
   try {
     items = await client.componentStatuses()
   } catch (err) {
@@ -137,7 +137,14 @@ async function waitForDataPlane(client: ApiClient, ctx: CliContext, signal: Abor
     if (signal.aborted) return false
     await new Promise<void>((resolve) => {
       const t = ctx.clock.setTimeout(resolve, DATA_PLANE_POLL_MS)
-      signal.addEventListener('abort', () => (t.cancel(), resolve()), { once: true })
+      signal.addEventListener(
+        'abort',
+        () => {
+          t.cancel()
+          resolve()
+        },
+        { once: true },
+      )
     })
     if (signal.aborted) return false
   }
@@ -198,7 +205,12 @@ export const rolloutStatusCommand = defineCommand<RolloutStatusOptions>({
     let timedOut = false
     let serving = true
     const timer =
-      o.timeoutMs > 0 ? ctx.clock.setTimeout(() => ((timedOut = true), abort.abort()), o.timeoutMs) : undefined
+      o.timeoutMs > 0
+        ? ctx.clock.setTimeout(() => {
+            timedOut = true
+            abort.abort()
+          }, o.timeoutMs)
+        : undefined
     try {
       const done = await watchRollout(client, obj, o.revision, abort.signal, async (latest, st) => {
         obj = latest

@@ -103,7 +103,7 @@ export const verifyCommand = defineCommand<VerifyCommandOptions>({
           }
         : {}),
     })
-    ctx.io.out.write(o.output === 'json' ? JSON.stringify(result.report) + '\n' : renderText(result.report))
+    ctx.io.out.write(o.output === 'json' ? `${JSON.stringify(result.report)}\n` : renderText(result.report))
     if (o.svg) await writeFile(o.svg, renderSvg(result.report))
     if (result.rolloutError !== undefined) throw result.rolloutError
     return result.report.failed === 0 && (result.exitCode ?? 0) === 0 ? 0 : 1

@@ -7,7 +7,7 @@
 import type { Container, ContainerState, ContainerStatus, Pod, PodTemplateSpec, Probe } from '../../api/types.ts'
 import {
   annotationsMultiline,
-  DescribeWriter,
+  type DescribeWriter,
   labelsMultiline,
   LEVEL_0,
   LEVEL_1,
@@ -86,7 +86,8 @@ function envLines(w: DescribeWriter, c: Container): void {
     } else if (field) {
       w.line(LEVEL_3, `${e.name}:\t (${field.apiVersion ?? 'v1'}:${field.fieldPath})`)
     } else {
-      ;(e.value ?? '').split('\n').forEach((s, i) => w.line(LEVEL_3, i === 0 ? `${e.name}:\t${s}` : `\t${s}`))
+      for (const [i, s] of (e.value ?? '').split('\n').entries())
+        w.line(LEVEL_3, i === 0 ? `${e.name}:\t${s}` : `\t${s}`)
     }
   }
 }

@@ -120,6 +120,6 @@ Events:
     old.status = { replicas: 2 }
     const text = describeDeployment({ ...s, events: [] })
     expect(text).toContain('OldReplicaSets:  busy-9669c8599 (2/2 replicas created)\n')
-    expect(text).toMatch(/\nEvents:          <none>\n$/)
+    expect(text).toMatch(/\nEvents: {10}<none>\n$/)
   })
 })

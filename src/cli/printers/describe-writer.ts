@@ -27,7 +27,7 @@ export class DescribeWriter {
   }
 
   line(level: number, text: string): void {
-    this.write(level, text + '\n')
+    this.write(level, `${text}\n`)
   }
 
   toString(): string {
@@ -55,7 +55,7 @@ export function labelsMultiline(w: DescribeWriter, title: string, labels: Record
   w.write(LEVEL_0, `${title}:\t`)
   const keys = sortedKeys(labels ?? {})
   if (keys.length === 0) return w.write(LEVEL_0, '<none>\n')
-  keys.forEach((k, i) => w.write(LEVEL_0, `${i === 0 ? '' : '\t'}${k}=${labels?.[k]}\n`))
+  for (const [i, k] of keys.entries()) w.write(LEVEL_0, `${i === 0 ? '' : '\t'}${k}=${labels?.[k]}\n`)
 }
 
 /** "Annotations:\tkey: value\n", hiding last-applied-configuration and folding long values. */
@@ -74,7 +74,7 @@ export function annotationsMultiline(
     if (value.length + k.length + 2 > MAX_ANNOTATION_LEN || value.includes('\n')) {
       w.write(LEVEL_0, `${k}:\n`)
       for (const s of value.split('\n')) {
-        const short = s.length > MAX_ANNOTATION_LEN - 2 ? s.slice(0, MAX_ANNOTATION_LEN - 5) + '...' : s
+        const short = s.length > MAX_ANNOTATION_LEN - 2 ? `${s.slice(0, MAX_ANNOTATION_LEN - 5)}...` : s
         w.write(LEVEL_0, `\t  ${short}\n`)
       }
     } else {

@@ -68,7 +68,7 @@ function unquote(s: string): string {
     v: '\v',
     '0': '\0',
   }
-  return body.replace(/\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/g, (whole, e: string) => {
+  return body.replace(/\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/g, (_whole, e: string) => {
     if (e.length > 1) return String.fromCharCode(parseInt(e.slice(1), 16))
     const out = escapes[e]
     if (out === undefined) throw new Error(`unquote string ${s} error invalid syntax`)

@@ -73,5 +73,5 @@ export function tabulate(text: string, opts: TabOptions): string {
 
 /** Rows of cells -> an aligned table, one line per row (the last cell is left unpadded). */
 export function table(rows: string[][], opts: TabOptions = TABLE_TABS): string {
-  return tabulate(rows.map((r) => r.join('\t') + '\n').join(''), opts)
+  return tabulate(rows.map((r) => `${r.join('\t')}\n`).join(''), opts)
 }

@@ -82,6 +82,8 @@ const brief = (actions: DeploymentAction[]) =>
         return `${a.eventType} ${a.reason}: ${a.message}`
       case 'requeue':
         return `requeue ${a.afterMs}`
+      default:
+        return (a as { type: string }).type
     }
   })
 

@@ -43,7 +43,7 @@ function podsByReplicaSet(owned: readonly ReplicaSet[], pods: readonly Pod[]): M
   for (const rs of owned) map.set(rs.metadata.name, [])
   for (const pod of pods) {
     const ref = controllerOf(pod)
-    if (!ref || ref.kind !== 'ReplicaSet') continue
+    if (ref?.kind !== 'ReplicaSet') continue
     const rs = owned.find((r) => isControlledBy(pod, r))
     if (rs) map.get(rs.metadata.name)?.push(pod)
   }

@@ -102,5 +102,5 @@ export function scaleDeployment(s: SyncState, view: ReplicaSetView): void {
     return rsReplicas(rs) + share
   })
   if (toAdd !== 0 && sizes.length > 0) sizes[0] = Math.max(0, (sizes[0] ?? 0) + toAdd - added)
-  active.forEach((rs, i) => scaleReplicaSet(s, rs, sizes[i] ?? rsReplicas(rs), operation))
+  for (const [i, rs] of active.entries()) scaleReplicaSet(s, rs, sizes[i] ?? rsReplicas(rs), operation)
 }

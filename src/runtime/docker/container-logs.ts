@@ -60,7 +60,7 @@ export async function* containerLogs(
       'BATON_NOT_FOUND',
       `container "${where.container}" in pod "${where.pod}" has no running instance`,
       {
-        hint: 'See why with `baton describe pod/' + where.pod + '`',
+        hint: `See why with \`baton describe pod/${where.pod}\``,
       },
     )
   }

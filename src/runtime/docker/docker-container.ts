@@ -235,7 +235,7 @@ export class DockerContainer {
       .getContainer(request.name)
       .remove({ force: true })
       .catch(() => undefined)
-    let container
+    let container: Awaited<ReturnType<typeof h.engine.createContainer>>
     try {
       container = await h.engine.createContainer(request)
     } catch (err) {

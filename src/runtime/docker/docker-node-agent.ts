@@ -162,7 +162,7 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
       const adopt = new Map<string, Map<string, Listed>>()
       for (const c of await listOwned()) {
         const pod = byUid.get(c.identity.uid)
-        if (!pod || !pod.spec.containers.some((s) => s.name === c.identity.container)) {
+        if (!pod?.spec.containers.some((s) => s.name === c.identity.container)) {
           track(
             removeContainer(c, pod?.spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS),
             'remove orphan',

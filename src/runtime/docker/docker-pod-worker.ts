@@ -99,7 +99,7 @@ export class DockerPodWorker {
   }
 
   async shutdown(kill: boolean): Promise<void> {
-    if (this.#terminating) return this.#terminating
+    if (this.#terminating !== undefined) return this.#terminating
     if (!kill) {
       for (const c of this.#containers) c.detach()
       return

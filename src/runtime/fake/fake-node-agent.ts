@@ -23,7 +23,7 @@ import { fromTimestamp } from '../../platform/clock.ts'
 import { recordEvent } from '../../events/record-event.ts'
 import type { ObjectStore, Unsubscribe } from '../../store/types.ts'
 import { DEFAULT_NODE_NAME } from '../../api/node-name.ts'
-import { type DrainGate, type NodeAgent } from '../types.ts'
+import type { DrainGate, NodeAgent } from '../types.ts'
 import { type FakeContainerPhase, type PortMapping, allocatePorts, fakePodStatus } from './fake-pod-status.ts'
 
 export interface FakePodBehavior {

@@ -130,7 +130,7 @@ export class PodWorker {
 
   /** The agent stops: with `kill`, the containers die (grace period applies); otherwise they keep running for adoption. */
   async shutdown(kill: boolean): Promise<void> {
-    if (this.#terminating) return this.#terminating
+    if (this.#terminating !== undefined) return this.#terminating
     if (!kill) {
       this.#persist()
       for (const s of this.#supervisors) s.detach()

@@ -69,7 +69,7 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
   const workers = new Map<string, PodWorker>()
   const background = new Set<Promise<unknown>>()
   let unsubscribe: Unsubscribe | undefined
-  let pending = new Set<string>()
+  const pending = new Set<string>()
 
   const track = (p: Promise<unknown>, what: string) => {
     const guarded = p.catch((err: unknown) => logger.error('node agent task failed', { task: what, err }))

@@ -152,9 +152,10 @@ describe('terminatePod', () => {
       spec: { containers: [] },
     }
     const never = {
-      waitDrained: (_p: unknown, deadline: number) => (
-        order.push(`drain until ${(deadline - T0) / 1000}s`), new Promise<void>(() => {})
-      ),
+      waitDrained: (_p: unknown, deadline: number) => {
+        order.push(`drain until ${(deadline - T0) / 1000}s`)
+        return new Promise<void>(() => {})
+      },
     }
     const done = terminatePod({
       pod,

@@ -14,7 +14,7 @@ afterEach(() => {
 
 it.each([
   { name: 'text', content: 'not a database\n'.repeat(300) },
-  { name: 'a SQLite header over garbage', content: 'SQLite format 3\u0000' + '\u00ff'.repeat(5000) },
+  { name: 'a SQLite header over garbage', content: `SQLite format 3\u0000${'\u00ff'.repeat(5000)}` },
 ])('a state file of $name is BATON_STORE_CORRUPT, with restore and --reset as the fix', ({ content }) => {
   const dir = mkdtempSync(join(tmpdir(), 'baton-corrupt-unit-'))
   dirs.push(dir)

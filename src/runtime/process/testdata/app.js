@@ -1,4 +1,3 @@
-'use strict'
 // The replica the process-runtime tests run. Behaviour comes from the environment:
 //   PORT              listen port (from Baton)
 //   READY_AFTER_MS    GET /healthz answers 503 until then, 200 after
