@@ -32,6 +32,13 @@ export interface DataDirLock {
  * the other waits here until the loser has closed its connection.
  */
 const LOCK_WAIT_MS = 1000
+/**
+ * How long a refused start looks for the holder's pid. Two daemons started together: the
+ * winner takes the lock only once the loser has closed its connection, then writes its pid; on
+ * a loaded machine that can take longer than the lock wait itself. A running daemon's pid is
+ * found at once.
+ */
+const HOLDER_WAIT_MS = 5000
 
 /**
  * Takes the data directory's lock, or throws BATON_DATA_DIR_LOCKED naming the holder's pid.
@@ -88,7 +95,7 @@ function isBusy(err: unknown): boolean {
 /**
  * The pid in daemon.pid, once it names the process that has daemon.lock open. A holder writes
  * the file just after it takes the lock, so for a moment the file may still name a holder that
- * died (SIGKILL leaves it behind): wait for the new one, up to LOCK_WAIT_MS.
+ * died (SIGKILL leaves it behind): wait for the new one, up to HOLDER_WAIT_MS.
  */
 function readHolderPid(dataDir: string): number | undefined {
   let lockFile: string
@@ -98,7 +105,7 @@ function readHolderPid(dataDir: string): number | undefined {
     return undefined
   }
   const pause = new Int32Array(new SharedArrayBuffer(4))
-  for (let waited = 0; waited <= LOCK_WAIT_MS; waited += 50) {
+  for (let waited = 0; waited <= HOLDER_WAIT_MS; waited += 50) {
     const pid = readPidFile(join(dataDir, DATA_FILES.pid))
     if (pid !== undefined && holdsOpen(pid, lockFile)) return pid
     Atomics.wait(pause, 0, 0, 50)
