@@ -42,6 +42,7 @@ afterAll(async () => {
 })
 
 const LOCKED = /BATON_DATA_DIR_LOCKED: .*locked by another Baton process \(pid (\d+)\)/
+const REFUSED = /BATON_DATA_DIR_LOCKED: .*locked by another Baton process/
 
 it(`of two daemons started at once, exactly one holds the data directory (${TRIES} tries)`, {
   timeout: 900_000,
@@ -53,14 +54,20 @@ it(`of two daemons started at once, exactly one holds the data directory (${TRIE
   )
   const port = await freePort()
   const started = Date.now()
+  let unnamed = 0
   try {
     for (let i = 0; i < TRIES; i++) {
       const pair = [runDaemon(dir, port), runDaemon(dir, port)] as const
       const first = await Promise.race(pair.map((r) => r.exited.then(() => r)))
       const other = pair.find((r) => r !== first) as DaemonRun
       const detail = `try ${i}: ${first.output()}\n--- still running: ${alive(other.pid)}`
-      expect(first.output(), detail).toMatch(LOCKED)
-      expect(Number(LOCKED.exec(first.output())![1]), detail).toBe(other.pid)
+      expect(first.output(), detail).toMatch(REFUSED)
+      // The holder's pid is named when the refusal can see it (daemon.pid, checked against the
+      // lock file's open descriptors); a refusal in the instant before the holder has written
+      // it names none. Never a wrong one.
+      const named = LOCKED.exec(first.output())
+      if (named) expect(Number(named[1]), detail).toBe(other.pid)
+      else unnamed++
       expect(await first.exited).toBe(1)
       // The holder is alive, waiting for the store behind the data directory's lock.
       expect(alive(other.pid), detail).toBe(true)
@@ -71,7 +78,10 @@ it(`of two daemons started at once, exactly one holds the data directory (${TRIE
   } finally {
     blocker.close()
   }
-  console.log(`lock: ${TRIES} tries, each refused by exactly one daemon, in ${Date.now() - started} ms`)
+  console.log(
+    `lock: ${TRIES} tries, each refused by exactly one daemon (${TRIES - unnamed} naming the holder's pid), in ${Date.now() - started} ms`,
+  )
+  expect(unnamed, 'refusals that named no pid').toBeLessThanOrEqual(TRIES / 10)
 })
 
 it('a second daemon started with a running one refuses, and the first keeps serving', {
