@@ -33,12 +33,11 @@ export interface DataDirLock {
  */
 const LOCK_WAIT_MS = 1000
 /**
- * How long a refused start looks for the holder's pid. Two daemons started together: the
- * winner takes the lock only once the loser has closed its connection, then writes its pid; on
- * a loaded machine that can take longer than the lock wait itself. A running daemon's pid is
- * found at once.
+ * How many times a starter that finds the lock busy tries again while no holder shows itself
+ * (two starters that met on the way, or a holder that has not written its pid yet); each try
+ * may wait LOCK_WAIT_MS. A running daemon's pid is found on the first.
  */
-const HOLDER_WAIT_MS = 5000
+const LOCK_ATTEMPTS = 5
 
 /**
  * Takes the data directory's lock, or throws BATON_DATA_DIR_LOCKED naming the holder's pid.
@@ -46,6 +45,29 @@ const HOLDER_WAIT_MS = 5000
  */
 export function lockDataDir(dataDir: string, purpose: string): DataDirLock {
   const file = join(dataDir, DATA_FILES.lock)
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  // Busy and no holder to be seen: two starters met on the way to the lock (and on a loaded
+  // machine both may give up), or the holder has not written its pid yet. Try again; a holder
+  // that shows itself ends the wait with a refusal that names it.
+  for (let attempt = 1; ; attempt++) {
+    const held = tryLock(dataDir, file)
+    if (held !== undefined) return held
+    const holder = holderPid(dataDir)
+    if (holder !== undefined || attempt >= LOCK_ATTEMPTS) {
+      throw new BatonError(
+        'BATON_DATA_DIR_LOCKED',
+        `cannot ${purpose}: the data directory ${dataDir} is locked by ${holder ? `another Baton process (pid ${holder})` : 'another Baton process'}`,
+        {
+          hint: 'A daemon already runs on this directory: use it, stop it with `baton down`, or pass another --data-dir',
+        },
+      )
+    }
+    Atomics.wait(pause, 0, 0, 50)
+  }
+}
+
+/** The lock, or undefined when another connection holds it (or is taking it). */
+function tryLock(dataDir: string, file: string): DataDirLock | undefined {
   let db: DatabaseSync | undefined
   try {
     db = new DatabaseSync(file, { timeout: LOCK_WAIT_MS })
@@ -58,20 +80,11 @@ export function lockDataDir(dataDir: string, purpose: string): DataDirLock {
     db.exec('COMMIT')
   } catch (err) {
     if (db?.isOpen) db.close()
-    if (!isBusy(err)) {
-      throw new BatonError('BATON_STORE', `cannot lock the data directory ${dataDir}: ${(err as Error).message}`, {
-        hint: `Check that ${file} is a file this user may write`,
-        cause: err,
-      })
-    }
-    const holder = readHolderPid(dataDir)
-    throw new BatonError(
-      'BATON_DATA_DIR_LOCKED',
-      `cannot ${purpose}: the data directory ${dataDir} is locked by ${holder ? `another Baton process (pid ${holder})` : 'another Baton process'}`,
-      {
-        hint: 'A daemon already runs on this directory: use it, stop it with `baton down`, or pass another --data-dir',
-      },
-    )
+    if (isBusy(err)) return undefined
+    throw new BatonError('BATON_STORE', `cannot lock the data directory ${dataDir}: ${(err as Error).message}`, {
+      hint: `Check that ${file} is a file this user may write`,
+      cause: err,
+    })
   }
   const held = db
   try {
@@ -93,24 +106,19 @@ function isBusy(err: unknown): boolean {
 }
 
 /**
- * The pid in daemon.pid, once it names the process that has daemon.lock open. A holder writes
- * the file just after it takes the lock, so for a moment the file may still name a holder that
- * died (SIGKILL leaves it behind): wait for the new one, up to HOLDER_WAIT_MS.
+ * The pid in daemon.pid, if it names the process that has daemon.lock open: the file may
+ * still name a holder that died (SIGKILL leaves it behind), or the new holder may not have
+ * written it yet.
  */
-function readHolderPid(dataDir: string): number | undefined {
+function holderPid(dataDir: string): number | undefined {
   let lockFile: string
   try {
     lockFile = realpathSync(join(dataDir, DATA_FILES.lock))
   } catch {
     return undefined
   }
-  const pause = new Int32Array(new SharedArrayBuffer(4))
-  for (let waited = 0; waited <= HOLDER_WAIT_MS; waited += 50) {
-    const pid = readPidFile(join(dataDir, DATA_FILES.pid))
-    if (pid !== undefined && holdsOpen(pid, lockFile)) return pid
-    Atomics.wait(pause, 0, 0, 50)
-  }
-  return undefined
+  const pid = readPidFile(join(dataDir, DATA_FILES.pid))
+  return pid !== undefined && holdsOpen(pid, lockFile) ? pid : undefined
 }
 
 function readPidFile(file: string): number | undefined {
