@@ -11,7 +11,8 @@
  * record is never split across files.
  *
  * Writes are synchronous: a record is on disk (in the page cache) before the collector
- * records how far it has read, so a daemon SIGKILL can repeat a batch but never skip one.
+ * records how far it has read, and with it `position()`, so a daemon SIGKILL between the two
+ * leaves records past that position that the next collector cuts off and writes again.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
 import path from 'node:path'
@@ -41,6 +42,7 @@ export class ContainerLogWriter {
   readonly #pending: Record<LogStream, Buffer> = { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) }
   #fd: number
   #size: number
+  #ino: number
 
   constructor(opts: ContainerLogWriterOptions) {
     mkdirSync(opts.dir, { recursive: true })
@@ -49,7 +51,14 @@ export class ContainerLogWriter {
     this.#maxFiles = Math.max(1, opts.maxFiles ?? DEFAULT_LOG_MAX_FILES)
     this.#now = opts.now
     this.#fd = openSync(this.#file, 'a')
-    this.#size = fstatSync(this.#fd).size
+    const st = fstatSync(this.#fd)
+    this.#size = st.size
+    this.#ino = st.ino
+  }
+
+  /** The current log file's size and inode (a rotation starts a new inode). */
+  position(): { size: number; ino: number } {
+    return { size: this.#size, ino: this.#ino }
   }
 
   /** Stores every complete line of `chunk`; an unfinished tail waits for the next chunk. */
@@ -147,5 +156,6 @@ export class ContainerLogWriter {
     }
     this.#fd = openSync(this.#file, 'a')
     this.#size = 0
+    this.#ino = fstatSync(this.#fd).ino
   }
 }

@@ -9,19 +9,32 @@
  * Offsets: `offset` is how far a raw file has been read; the part of it that is an
  * unfinished line is held in memory by the writer, so what is saved (offsets-file.ts) is
  * `offset - pending`, the end of what is in the log. A new agent starts from there, reads the
- * unfinished line again, and loses nothing of what the app wrote while no agent ran. Saving
- * after writing the records means a SIGKILL between the two repeats that one batch.
+ * unfinished line again, and loses nothing of what the app wrote while no agent ran. The
+ * offsets are saved after the records are written, together with the log's size then; a
+ * SIGKILL between the two leaves records past that size, which the new agent cuts off
+ * before it reads their bytes again, so each line is stored once (offsets-file.ts).
  *
  * Times: a record carries the time it was collected, up to one collection period after the
  * app wrote it, and for lines written while no agent ran, the time the next agent read them.
  * Within one collection stdout's new lines are stored before stderr's; across collections,
  * in the order written.
  */
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs'
+import {
+  closeSync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+  truncateSync,
+} from 'node:fs'
+import path from 'node:path'
 import { ContainerLogWriter } from './container-log-writer.ts'
 import type { LogStream } from './cri-format.ts'
 import { logsDir, offsetsFile, rawLogFile } from './log-files.ts'
-import { OffsetsFile, readOffsets, type StreamOffsets } from './offsets-file.ts'
+import { OffsetsFile, readOffsets, type SavedOffsets } from './offsets-file.ts'
 import type { RawSpaceReclaimer } from './raw-space.ts'
 
 /** An unfinished line is stored as a P fragment after this long without more output on its stream. */
@@ -70,7 +83,7 @@ export class ContainerOutput {
   readonly #writer: ContainerLogWriter
   readonly #offsets: OffsetsFile
   readonly #tails: Tail[]
-  #saved: StreamOffsets
+  #saved: SavedOffsets
   #closed = false
 
   /** Fresh raw files for a new instance, read from their start. */
@@ -108,7 +121,7 @@ export class ContainerOutput {
     }
   }
 
-  constructor(opts: ContainerOutputOptions, from: StreamOffsets) {
+  constructor(opts: ContainerOutputOptions, from: SavedOffsets) {
     this.podDir = opts.podDir
     this.container = opts.container
     this.#opts = opts
@@ -128,6 +141,7 @@ export class ContainerOutput {
       return { stream, fd, offset, lastDataAt: now, reclaimedTo: 0, punching: false }
     })
     this.#saved = { stdout: -1, stderr: -1 }
+    if (from.log) cutUnsavedRecords(path.join(logsDir(opts.podDir), `${opts.container}.log`), from.log)
     this.#writer = new ContainerLogWriter({
       dir: logsDir(opts.podDir),
       container: opts.container,
@@ -199,8 +213,13 @@ export class ContainerOutput {
 
   #save(): void {
     const [out, err] = this.#tails
-    const now = { stdout: out ? this.#committed(out) : 0, stderr: err ? this.#committed(err) : 0 }
-    if (now.stdout === this.#saved.stdout && now.stderr === this.#saved.stderr) return
+    const now: SavedOffsets = {
+      stdout: out ? this.#committed(out) : 0,
+      stderr: err ? this.#committed(err) : 0,
+      log: this.#writer.position(),
+    }
+    const was = this.#saved
+    if (now.stdout === was.stdout && now.stderr === was.stderr && now.log?.size === was.log?.size) return
     this.#offsets.write(now)
     this.#saved = now
   }
@@ -225,4 +244,14 @@ export class ContainerOutput {
     t.reclaimedTo = 0
     this.#save()
   }
+}
+
+/**
+ * Records a killed collector wrote after its last save: their raw bytes lie past the saved
+ * offsets and are read again, so they are cut off here. Only in the same file (a rotation
+ * since the save starts a new inode) and only when it grew (a smaller file was rotated).
+ */
+function cutUnsavedRecords(file: string, at: { size: number; ino: number }): void {
+  const st = statSync(file, { throwIfNoEntry: false })
+  if (st && st.ino === at.ino && st.size > at.size) truncateSync(file, at.size)
 }

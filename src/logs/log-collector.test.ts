@@ -152,13 +152,47 @@ describe('LogCollector', () => {
     writeSync(app.stdout, 'one\nhal')
     first.clock.advance(200)
     // What a SIGKILLed agent leaves behind: the saved offsets; the unfinished "hal" was only in memory.
-    expect(readOffsets(offsetsFile(podDir, 'web'))).toEqual({ stdout: 4, stderr: 0 })
+    expect(readOffsets(offsetsFile(podDir, 'web'))).toMatchObject({ stdout: 4, stderr: 0 })
     first.logs.detach(podDir, 'web')
     writeSync(app.stdout, 'f\ntwo\n')
     const next = collector()
     expect(next.logs.resume(podDir, 'web')).toBe(true)
     next.clock.advance(200)
     expect(await collect(readLogs(podDir, 'web'))).toEqual(['one', 'half', 'two'])
+  })
+
+  it('a collector killed after storing records but before saving the offsets: the next one stores each line once', async () => {
+    const first = collector()
+    const app = instance(first.logs)
+    writeSync(app.stdout, 'one\ntwo\n')
+    first.clock.advance(200)
+    const savedBeforeKill = readFileSync(offsetsFile(podDir, 'web'))
+    writeSync(app.stdout, 'three\nfour\n')
+    first.clock.advance(200)
+    expect(stored()).toHaveLength(4)
+    // The SIGKILL came between the two writes: the records of "three" and "four" are in the
+    // log, the offsets still say they were not read.
+    first.logs.detach(podDir, 'web')
+    writeFileSync(offsetsFile(podDir, 'web'), savedBeforeKill)
+    writeSync(app.stdout, 'five\n')
+    const next = collector()
+    expect(next.logs.resume(podDir, 'web')).toBe(true)
+    next.clock.advance(200)
+    expect(await collect(readLogs(podDir, 'web'))).toEqual(['one', 'two', 'three', 'four', 'five'])
+  })
+
+  it('offsets saved by an older collector (no log position) are still read; nothing is cut', async () => {
+    const first = collector()
+    const app = instance(first.logs)
+    writeSync(app.stdout, 'one\n')
+    first.clock.advance(200)
+    first.logs.detach(podDir, 'web')
+    writeFileSync(offsetsFile(podDir, 'web'), `${'4'.padStart(20)} ${'0'.padStart(20)}\n`)
+    writeSync(app.stdout, 'two\n')
+    const next = collector()
+    expect(next.logs.resume(podDir, 'web')).toBe(true)
+    next.clock.advance(200)
+    expect(await collect(readLogs(podDir, 'web'))).toEqual(['one', 'two'])
   })
 
   it('has nothing to resume for a container without raw files', () => {
