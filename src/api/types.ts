@@ -299,6 +299,8 @@ export interface DeploymentStatus {
   readyReplicas?: number
   availableReplicas?: number
   unavailableReplicas?: number
+  /** Pods being shut down, summed over the ReplicaSets; absent when unknown (feature-gates.ts). */
+  terminatingReplicas?: number
   conditions?: DeploymentCondition[]
   collisionCount?: number
 }
@@ -330,6 +332,8 @@ export interface ReplicaSetStatus {
   fullyLabeledReplicas?: number
   readyReplicas?: number
   availableReplicas?: number
+  /** Pods being shut down (a deletionTimestamp, not finished); only with the feature gate on (feature-gates.ts). */
+  terminatingReplicas?: number
   observedGeneration?: number
   conditions?: ReplicaSetCondition[]
 }

@@ -3,6 +3,7 @@
  * What every Baton controller is built from: the store to write to, the cache to read from,
  * and the injected clock, id source and logger.
  */
+import type { FeatureGates } from '../api/feature-gates.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { IdSource } from '../platform/ids.ts'
 import type { Logger } from '../platform/logger.ts'
@@ -17,4 +18,6 @@ export interface ControllerDeps {
   logger: Logger
   /** The node new pods are bound to (default DEFAULT_NODE_NAME). */
   nodeName?: string
+  /** Kubernetes feature gates (`baton up --feature-gates`); DEFAULT_FEATURE_GATES when absent. */
+  features?: FeatureGates
 }

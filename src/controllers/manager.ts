@@ -8,6 +8,7 @@
  * // … later
  * controllers.stop()
  */
+import type { FeatureGates } from '../api/feature-gates.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { IdSource } from '../platform/ids.ts'
 import type { Logger } from '../platform/logger.ts'
@@ -32,6 +33,8 @@ export interface StartControllersOptions {
   ids: IdSource
   logger: Logger
   nodeName?: string
+  /** Kubernetes feature gates (api/feature-gates.ts); their defaults when absent. */
+  features?: FeatureGates
   /** Defaults to CONTROLLERS. */
   controllers?: ReadonlyArray<(deps: ControllerDeps) => Controller>
 }
@@ -58,6 +61,7 @@ export function startControllers(opts: StartControllersOptions): ControllerManag
     ids: opts.ids,
     logger: opts.logger,
     ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
+    ...(opts.features !== undefined ? { features: opts.features } : {}),
   }
   const controllers = (opts.controllers ?? CONTROLLERS).map((make) => make(deps))
   for (const c of controllers) for (const w of c.watches) cache.track(w.kind)

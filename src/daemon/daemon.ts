@@ -20,6 +20,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
+import type { FeatureGates } from '../api/feature-gates.ts'
 import type { Limits } from '../api/limits.ts'
 import { openArtifactStore } from '../artifacts/artifact-store.ts'
 import { startControllers, type ControllerManager } from '../controllers/manager.ts'
@@ -62,6 +63,8 @@ export interface DaemonOptions {
   eventTtlMs?: number
   /** Bounds on replicas, pods, request bodies and artifacts (api/limits.ts defaults for any not given). */
   limits?: Partial<Limits>
+  /** Kubernetes feature gates (`--feature-gates`); api/feature-gates.ts defaults when absent. */
+  features?: FeatureGates
   /**
    * Start over: the state file (damaged, empty or not) is moved aside and the daemon starts
    * with an empty store, stopping the replicas it no longer knows (`baton up --reset`).
@@ -220,6 +223,7 @@ async function startServing(
     clock,
     ids: randomIds,
     logger,
+    ...(opts.features ? { features: opts.features } : {}),
   })
   const reaper = new EventReaper({
     store,

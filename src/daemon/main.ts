@@ -4,12 +4,13 @@
  * --service-host, --event-ttl, --reset, --runtime process|docker (docker: the engine at
  * $DOCKER_HOST), the bounds of api/limits.ts (--max-replicas, --max-pods,
  * --max-request-body-bytes, --max-artifact-upload-bytes, --max-artifact-bytes,
- * --max-artifact-entries), -v. Stops cleanly on SIGTERM/SIGINT (replicas and the load
+ * --max-artifact-entries), --feature-gates (api/feature-gates.ts), -v. Stops cleanly on SIGTERM/SIGINT (replicas and the load
  * balancer keep running, to be re-adopted), or on the API's shutdown request.
  */
 import { Command } from 'commander'
 import { BatonError } from '../errors/baton-error.ts'
 import { parseDuration } from '../api/go-duration.ts'
+import { parseFeatureGates } from '../api/feature-gates.ts'
 import { DEFAULT_LIMITS, type Limits } from '../api/limits.ts'
 import { DEFAULT_API_HOST, DEFAULT_API_PORT, envValue, resolveDataDir } from '../platform/env.ts'
 import { createLogger } from '../platform/logger.ts'
@@ -38,6 +39,7 @@ const program = new Command('baton-daemon')
     '--max-artifact-entries <n>',
     `Most files, directories and links in one artifact (default ${DEFAULT_LIMITS.maxArtifactEntries})`,
   )
+  .option('--feature-gates <gates>', 'Kubernetes feature gates, e.g. DeploymentReplicaSetTerminatingReplicas=false')
   .option('--reset', 'Start over: move the state file aside and start with an empty store')
   .option(
     '--runtime <name>',
@@ -55,6 +57,7 @@ const o = program.opts<
     eventTtl?: string
     reset?: boolean
     runtime?: string
+    featureGates?: string
     verbose?: boolean
   } & Partial<Record<keyof Limits, string>>
 >()
@@ -87,6 +90,7 @@ function limitFlags(): Partial<Limits> {
 
 try {
   const limits = limitFlags()
+  const features = o.featureGates === undefined ? undefined : parseFeatureGates(o.featureGates)
   const eventTtlMs = o.eventTtl === undefined ? undefined : parseDuration(o.eventTtl, 'event-ttl')
   if (eventTtlMs === 0)
     throw new BatonError('BATON_USAGE', 'invalid argument "0" for "--event-ttl" flag: Events need a positive TTL', {
@@ -110,6 +114,7 @@ try {
     ...(o.serviceHost ? { serviceHost: o.serviceHost } : {}),
     ...(eventTtlMs !== undefined ? { eventTtlMs } : {}),
     limits,
+    ...(features ? { features } : {}),
     ...(o.reset ? { reset: true } : {}),
     logger,
   })

@@ -64,6 +64,18 @@ describe('replicaSetStatusFromPods', () => {
     })
   })
 
+  it('with the DeploymentReplicaSetTerminatingReplicas gate, counts pods being shut down apart', () => {
+    const doneWhileDeleting = aPod({ name: 'deleted-and-done', owner: rs, phase: 'Succeeded', deleting: true })
+    expect(countReplicaSetPods(rs, [...pods, doneWhileDeleting], sec(100), true).status).toEqual({
+      replicas: 4,
+      fullyLabeledReplicas: 3,
+      readyReplicas: 3,
+      availableReplicas: 2,
+      terminatingReplicas: 1,
+      observedGeneration: 3,
+    })
+  })
+
   it('counts a Ready pod without a transition time as ready, never as available', () => {
     const pod = aPod({ name: 'no-time', owner: rs })
     pod.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] }

@@ -17,7 +17,13 @@ import {
   setDeploymentCondition,
 } from './conditions.ts'
 import { maxUnavailable } from './fenceposts.ts'
-import { actualReplicaSum, availableReplicaSum, readyReplicaSum, specReplicaSum } from './replica-sets.ts'
+import {
+  actualReplicaSum,
+  availableReplicaSum,
+  readyReplicaSum,
+  specReplicaSum,
+  terminatingReplicaSum,
+} from './replica-sets.ts'
 import { desiredReplicas, hasProgressDeadline, progressDeadlineSeconds } from './spec-defaults.ts'
 import { parseTimestamp } from '../api/timestamps.ts'
 
@@ -25,12 +31,15 @@ import { parseTimestamp } from '../api/timestamps.ts'
  * Status counted over every owned RS. Note the mix in unavailableReplicas: Σ spec.replicas
  * (surge included) minus available pods, floored at 0. Example: new RS spec 3 (0 available),
  * old RS spec 8 (8 available) → unavailable 3. Existing conditions are kept; Available is set.
+ * `terminatingReplicas` only with the DeploymentReplicaSetTerminatingReplicas gate
+ * (`countTerminating`, api/feature-gates.ts), and only when every set reports it.
  */
 export function calculateStatus(
   allRSs: readonly ReplicaSet[],
   newRS: ReplicaSet | undefined,
   d: Deployment,
   now: number,
+  countTerminating = false,
 ): DeploymentStatus {
   const available = availableReplicaSum(allRSs)
   let status: DeploymentStatus = {
@@ -41,6 +50,8 @@ export function calculateStatus(
     availableReplicas: available,
     unavailableReplicas: Math.max(0, specReplicaSum(allRSs) - available),
   }
+  const terminating = countTerminating ? terminatingReplicaSum(allRSs) : undefined
+  if (terminating !== undefined) status.terminatingReplicas = terminating
   if (d.status?.collisionCount !== undefined) status.collisionCount = d.status.collisionCount
   if (d.status?.conditions?.length) status.conditions = [...d.status.conditions]
   const minAvailable = desiredReplicas(d) - maxUnavailable(d)
@@ -130,8 +141,9 @@ export function rolloutStatus(
   allRSs: readonly ReplicaSet[],
   newRS: ReplicaSet | undefined,
   now: number,
+  countTerminating = false,
 ): DeploymentStatus {
-  let status = calculateStatus(allRSs, newRS, d, now)
+  let status = calculateStatus(allRSs, newRS, d, now, countTerminating)
   if (!hasProgressDeadline(d)) status = removeDeploymentCondition(status, 'Progressing')
   const current = getDeploymentCondition(d.status, 'Progressing')
   const finished = status.replicas === status.updatedReplicas && current?.reason === REASON_NEW_REPLICA_SET_AVAILABLE
@@ -205,6 +217,8 @@ const STATUS_COUNTS = [
 export function statusEquals(a: DeploymentStatus | undefined, b: DeploymentStatus | undefined): boolean {
   for (const k of STATUS_COUNTS) if ((a?.[k] ?? 0) !== (b?.[k] ?? 0)) return false
   if (a?.collisionCount !== b?.collisionCount) return false
+  // Absent (unknown) is not 0 here: turning the feature gate on or off must reach the status.
+  if (a?.terminatingReplicas !== b?.terminatingReplicas) return false
   const ca = a?.conditions ?? []
   const cb = b?.conditions ?? []
   if (ca.length !== cb.length) return false

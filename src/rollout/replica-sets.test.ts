@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { isControlledBy } from '../api/owner-refs.ts'
-import { compareByRevision, findNewReplicaSet, findOldReplicaSets, maxRevision, revision } from './replica-sets.ts'
+import {
+  actualReplicaSum,
+  compareByRevision,
+  findNewReplicaSet,
+  findOldReplicaSets,
+  maxRevision,
+  revision,
+  specReplicaSum,
+  terminatingReplicaSum,
+} from './replica-sets.ts'
 import { aDeployment, aReplicaSet } from '../../test/support/builders.ts'
 
 const d = aDeployment({ image: 'app:v2' })
@@ -73,4 +82,34 @@ describe('isControlledBy', () => {
     rs.metadata.ownerReferences = rs.metadata.ownerReferences?.map((r) => ({ ...r, controller: false }))
     expect(isControlledBy(rs, d)).toBe(false)
   })
+})
+
+// deployment_util_test.go TestGetReplicaCountForReplicaSets, with its terminating counts.
+describe('replica counts over sets (TestGetReplicaCountForReplicaSets)', () => {
+  const rs1 = aReplicaSet({ name: 'foo-rs', replicas: 1, statusReplicas: 2, terminating: 3, observedGeneration: 1 })
+  // Upstream's rs2 never sets its own observedGeneration (the line meant for it sets rs1's).
+  const rs2 = aReplicaSet({ name: 'bar-rs', replicas: 2, statusReplicas: 3, terminating: 1, observedGeneration: 0 })
+  const rs3 = aReplicaSet({ name: 'unsynced-rs', replicas: 3, statusReplicas: 0, observedGeneration: 0 })
+  const rs4 = aReplicaSet({ name: 'dropped-rs', replicas: 1, statusReplicas: 1, observedGeneration: 1 })
+  const cases = [
+    { name: 'scaling down rs1', sets: [rs1], count: 1, actual: 2, terminating: 3 },
+    { name: 'scaling down rs1 and rs2', sets: [rs1, rs2], count: 3, actual: 5, terminating: 4 },
+    { name: 'scaling up rs3', sets: [rs3], count: 3, actual: 0, terminating: 0 },
+    { name: 'scaling down rs1 and rs2 and scaling up rs3', sets: [rs1, rs2, rs3], count: 6, actual: 5, terminating: 4 },
+    { name: 'invalid/unknown terminating status for rs4', sets: [rs4], count: 1, actual: 1, terminating: undefined },
+    {
+      name: 'invalid/unknown terminating status for rs4 with rs1, rs2 and rs3',
+      sets: [rs1, rs2, rs3, rs4],
+      count: 7,
+      actual: 6,
+      terminating: undefined,
+    },
+  ]
+  for (const c of cases) {
+    it(c.name, () => {
+      expect(specReplicaSum(c.sets)).toBe(c.count)
+      expect(actualReplicaSum(c.sets)).toBe(c.actual)
+      expect(terminatingReplicaSum(c.sets)).toBe(c.terminating)
+    })
+  }
 })

@@ -92,6 +92,21 @@ export function readyReplicaSum(rss: readonly ReplicaSet[]): number {
   return rss.reduce((n, rs) => n + (rs.status?.readyReplicas ?? 0), 0)
 }
 
+/**
+ * Σ status.terminatingReplicas (deployment_util.go GetTerminatingReplicaCountForReplicaSets), or
+ * undefined when a set the RS controller has seen does not report it (the feature gate is off,
+ * api/feature-gates.ts). A set it has not seen yet (observedGeneration 0) counts as 0.
+ */
+export function terminatingReplicaSum(rss: readonly ReplicaSet[]): number | undefined {
+  let sum = 0
+  for (const rs of rss) {
+    const terminating = rs.status?.terminatingReplicas
+    if (terminating !== undefined) sum += terminating
+    else if ((rs.status?.observedGeneration ?? 0) !== 0) return undefined
+  }
+  return sum
+}
+
 export function availableReplicaSum(rss: readonly ReplicaSet[]): number {
   return rss.reduce((n, rs) => n + (rs.status?.availableReplicas ?? 0), 0)
 }

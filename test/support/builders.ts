@@ -144,6 +144,8 @@ export interface ReplicaSetOptions {
   observedGeneration?: number
   deleting?: boolean
   minReadySeconds?: number
+  /** status.terminatingReplicas (default: absent). */
+  terminating?: number
 }
 
 export function aReplicaSet(o: ReplicaSetOptions): ReplicaSet {
@@ -189,6 +191,7 @@ export function aReplicaSet(o: ReplicaSetOptions): ReplicaSet {
       readyReplicas: o.ready ?? o.available ?? 0,
       availableReplicas: o.available ?? 0,
       observedGeneration: o.observedGeneration ?? o.generation ?? 1,
+      ...(o.terminating !== undefined ? { terminatingReplicas: o.terminating } : {}),
     },
   }
   if (Object.keys(annotations).length > 0) rs.metadata.annotations = annotations

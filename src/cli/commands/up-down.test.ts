@@ -69,6 +69,25 @@ describe('up -d and down', () => {
 })
 
 describe('a start that fails', () => {
+  it('on a feature gate Baton does not know, refuses before any daemon starts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'baton-up-gates-'))
+    dirs.push(dataDir)
+    const up = await baton([
+      'up',
+      '-d',
+      '--port',
+      String(await freePort()),
+      '--data-dir',
+      dataDir,
+      '--feature-gates',
+      'NoSuchGate=true',
+    ])
+    expect(up.code).not.toBe(0)
+    expect(up.err).toContain('invalid argument for "--feature-gates" flag: unrecognized feature gate: NoSuchGate')
+    expect(up.err).toContain('Known gates: DeploymentReplicaSetTerminatingReplicas')
+    expect(readDaemonInfo(dataDir)).toBeUndefined()
+  })
+
   it('on a taken API port says why in plain words and leaves no load balancer behind', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'baton-up-taken-'))
     dirs.push(dataDir)

@@ -4,6 +4,7 @@
  * this terminal's output, or detached with its output in <data-dir>/daemon.log, returning once
  * its API answers.
  */
+import { parseFeatureGates } from '../../api/feature-gates.ts'
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -31,6 +32,8 @@ export interface UpOptions {
   reset?: boolean
   /** Passed through: process (default) or docker. */
   runtime?: string
+  /** Checked here and passed through: `Name=bool,…` (api/feature-gates.ts). */
+  featureGates?: string
 }
 
 /** The daemon's bounds (api/limits.ts), passed through as given. */
@@ -101,6 +104,10 @@ export const upCommand = defineCommand<UpOptions>({
       flags: '--runtime <name>',
       description: 'How pods run: process (default) or docker (the engine at $DOCKER_HOST)',
     },
+    {
+      flags: '--feature-gates <gates>',
+      description: 'Kubernetes feature gates, as kube-controller-manager takes them (docs/feature-gates.md)',
+    },
   ],
   complete(_args, flags) {
     const port = Number(str(flags.port) ?? DEFAULT_API_PORT)
@@ -112,6 +119,9 @@ export const upCommand = defineCommand<UpOptions>({
     if (runtime !== undefined && runtime !== 'process' && runtime !== 'docker') {
       throw usageError(`invalid --runtime "${runtime}"`, 'Use --runtime process (the default) or --runtime docker')
     }
+    const featureGates = str(flags.featureGates)
+    // Refused here, before a daemon is started only to exit on it.
+    if (featureGates !== undefined) parseFeatureGates(featureGates)
     const limitArgs = LIMIT_FLAGS.flatMap(([key, flag]) => {
       const v = str(flags[key])
       if (v === undefined) return []
@@ -128,6 +138,7 @@ export const upCommand = defineCommand<UpOptions>({
       ...(limitArgs.length > 0 ? { limitArgs } : {}),
       ...(bool(flags.reset) ? { reset: true } : {}),
       ...(runtime ? { runtime } : {}),
+      ...(featureGates !== undefined ? { featureGates } : {}),
     }
   },
   async run(o, ctx) {
@@ -149,6 +160,7 @@ export const upCommand = defineCommand<UpOptions>({
     args.push(...(o.limitArgs ?? []))
     if (o.reset) args.push('--reset')
     if (o.runtime) args.push('--runtime', o.runtime)
+    if (o.featureGates !== undefined) args.push('--feature-gates', o.featureGates)
     if (!o.detach) {
       const child = spawn(process.execPath, args, { stdio: 'inherit', env: childNodeEnv() })
       const forward = () => child.kill('SIGINT')

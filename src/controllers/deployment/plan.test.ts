@@ -147,6 +147,25 @@ function editedWorld(replicas: number, opts: Parameters<typeof aDeployment>[0] =
 
 const newName = (d: Deployment) => `web-${computeHash(d.spec.template)}`
 
+describe('planDeployment: the DeploymentReplicaSetTerminatingReplicas gate', () => {
+  // An edit: the old set still shuts 2 pods down; the new one is created in this sync.
+  const world = () => {
+    const w = editedWorld(3)
+    const [old] = w.replicaSets
+    if (old?.status) old.status = { ...old.status, terminatingReplicas: 2 }
+    return w
+  }
+  it("on (the default): the sets' terminating pods are summed into status.terminatingReplicas", () => {
+    expect(statusOf(planDeployment(world(), sec(10)))).toMatchObject({ terminatingReplicas: 2 })
+  })
+  it('off: the field is absent, whatever the sets report', () => {
+    const features = { DeploymentReplicaSetTerminatingReplicas: false }
+    const status = statusOf(planDeployment({ ...world(), features }, sec(10)))
+    expect(status).toBeDefined()
+    expect(status).not.toHaveProperty('terminatingReplicas')
+  })
+})
+
 describe('planDeployment: a new Deployment', () => {
   it('creates the first ReplicaSet, complete and exact', () => {
     const d = aDeployment({ replicas: 3, template: template('app:v1') })
@@ -202,6 +221,8 @@ describe('planDeployment: a new Deployment', () => {
           readyReplicas: 0,
           availableReplicas: 0,
           unavailableReplicas: 3,
+          // The new set, not yet seen by its controller, counts as 0 terminating.
+          terminatingReplicas: 0,
           conditions: [
             {
               type: 'Progressing',

@@ -15,6 +15,7 @@
  * The planner sees RS objects as stored: after it asks for a resize, the next sync sees the new
  * spec.replicas, and availability arrives through RS status written by the RS controller.
  */
+import { DEFAULT_FEATURE_GATES, type FeatureGates } from '../../api/feature-gates.ts'
 import { isEmptySelector } from '../../api/labels.ts'
 import type { Deployment, Pod, ReplicaSet } from '../../api/types.ts'
 import { checkPausedConditions } from '../../rollout/conditions.ts'
@@ -35,6 +36,8 @@ export interface DeploymentPlanInput {
   replicaSets: ReplicaSet[]
   /** Pods of those ReplicaSets (matched to them by controller reference). */
   pods: Pod[]
+  /** Kubernetes feature gates (api/feature-gates.ts); their defaults when absent. */
+  features?: FeatureGates
 }
 
 /** Pods grouped by the name of the owned RS that controls them. */
@@ -69,7 +72,8 @@ function syncScale(s: SyncState, view: ReplicaSetView): void {
  * // [{ type: 'createReplicaSet', … }, { type: 'event', reason: 'ScalingReplicaSet', message: 'Scaled up replica set web-5d4f8c7b9 to 3' }, …]
  */
 export function planDeployment(input: DeploymentPlanInput, now: number): DeploymentAction[] {
-  const s = newSyncState(input.deployment, now)
+  const features = input.features ?? DEFAULT_FEATURE_GATES
+  const s = newSyncState(input.deployment, now, features.DeploymentReplicaSetTerminatingReplicas)
   const d = s.d
   if (isEmptySelector(d.spec.selector ?? {})) {
     recordEvent(

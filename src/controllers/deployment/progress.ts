@@ -13,7 +13,7 @@ import { setWorkingStatus, type SyncState } from './sync-state.ts'
 const REQUEUE_SLACK_MS = 1000
 
 export function syncRolloutStatus(s: SyncState, allRSs: readonly ReplicaSet[], newRS: ReplicaSet | undefined): void {
-  const status = rolloutStatus(s.d, allRSs, newRS, s.now)
+  const status = rolloutStatus(s.d, allRSs, newRS, s.now, s.countTerminating)
   if (statusEquals(s.d.status, status)) {
     const after = progressRequeueAfter(s.d, status, s.now)
     if (after !== undefined) s.requeueAfterMs = after === 0 ? 0 : after + REQUEUE_SLACK_MS
@@ -23,5 +23,5 @@ export function syncRolloutStatus(s: SyncState, allRSs: readonly ReplicaSet[], n
 }
 
 export function syncDeploymentStatus(s: SyncState, allRSs: readonly ReplicaSet[], newRS: ReplicaSet | undefined): void {
-  setWorkingStatus(s, calculateStatus(allRSs, newRS, s.d, s.now))
+  setWorkingStatus(s, calculateStatus(allRSs, newRS, s.d, s.now, s.countTerminating))
 }

@@ -61,7 +61,10 @@ export function reconcileDeployment(deps: ControllerDeps, key: string, ctx?: Rec
     deployment.spec.strategy?.type === 'Recreate'
       ? replicaSets.flatMap((rs) => (rs.metadata.uid ? deps.cache.ownedBy('Pod', rs.metadata.uid) : []))
       : []
-  const actions = planDeployment({ deployment, replicaSets, pods }, deps.clock.now())
+  const actions = planDeployment(
+    { deployment, replicaSets, pods, ...(deps.features ? { features: deps.features } : {}) },
+    deps.clock.now(),
+  )
   if (ctx?.debug) ctx.logger.debug('deployment planned', { actions: actions.length })
   return applyActions(deps, deployment, replicaSets, actions)
 }

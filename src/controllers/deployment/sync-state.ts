@@ -19,6 +19,8 @@ export interface SyncState {
   d: Deployment
   readonly storedStatus: DeploymentStatus | undefined
   readonly now: number
+  /** The DeploymentReplicaSetTerminatingReplicas gate (api/feature-gates.ts). */
+  readonly countTerminating: boolean
   readonly actions: DeploymentAction[]
   /** Set by the rollout status step: sync again after this many ms (progress deadline). */
   requeueAfterMs?: number
@@ -30,8 +32,8 @@ export interface SyncState {
  * clone would cost CPU on every sync and defeat the template comparisons' memo, which works on
  * the store's frozen objects (docs/benchmarks.md, "Control plane").
  */
-export function newSyncState(d: Deployment, now: number): SyncState {
-  return { d, storedStatus: d.status, now, actions: [] }
+export function newSyncState(d: Deployment, now: number, countTerminating = false): SyncState {
+  return { d, storedStatus: d.status, now, countTerminating, actions: [] }
 }
 
 export function recordEvent(s: SyncState, eventType: 'Normal' | 'Warning', reason: string, message: string): void {

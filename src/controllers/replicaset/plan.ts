@@ -16,7 +16,7 @@
  */
 import type { KObject, Pod, ReplicaSet } from '../../api/types.ts'
 import { isPodReady, podReadyCondition } from '../../api/pod-readiness.ts'
-import { isPodActive } from '../../rollout/availability.ts'
+import { isPodActive, isPodTerminating } from '../../rollout/availability.ts'
 import { podsToDelete } from './delete-order.ts'
 import { BURST_REPLICAS } from './slow-start.ts'
 
@@ -38,14 +38,15 @@ export function planReplicaSet(rs: ReplicaSet, pods: readonly Pod[]): ReplicaSet
 
 /**
  * Whether a pod change can change what the ReplicaSet does or reports: the pod appeared or
- * went, or its activity (terminating, finished), readiness, Ready transition time, labels or
+ * went, or its activity (terminating, finished), whether it is still shutting down
+ * (terminatingReplicas), readiness, Ready transition time, labels or
  * controller changed. A container going from Pending to Running without becoming ready, or a
  * terminating pod's last status writes, change nothing: skipping them halves the syncs.
  */
 export function podChangeMatters(ev: { type: string; object: KObject; old?: KObject }): boolean {
   if (ev.type !== 'MODIFIED' || !ev.old) return true
   const [a, b] = [ev.old as Pod, ev.object as Pod]
-  if (!isPodActive(a) && !isPodActive(b)) return false
+  if (!isPodActive(a) && !isPodActive(b)) return isPodTerminating(a) !== isPodTerminating(b)
   // The Ready transition time only matters while ready (minReadySeconds counts from it).
   const readySince = (p: Pod) => (isPodReady(p) ? podReadyCondition(p)?.lastTransitionTime : undefined)
   return (

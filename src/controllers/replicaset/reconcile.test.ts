@@ -162,3 +162,49 @@ describe('ReplicaSet controller bursts and slow start', () => {
     expect(pods()).toHaveLength(10)
   })
 })
+
+describe('ReplicaSet controller: status.terminatingReplicas (DeploymentReplicaSetTerminatingReplicas)', () => {
+  function scaledDownWhileTerminating(features?: { DeploymentReplicaSetTerminatingReplicas: boolean }) {
+    const clock = new FakeClock()
+    const ids = sequentialIds()
+    const store = createMemoryStore({ clock, ids })
+    const cache = new ObjectCache(store, ['ReplicaSet', 'Pod'])
+    const controller = createReplicaSetController({
+      store,
+      cache,
+      clock,
+      ids,
+      logger: silentLogger,
+      ...(features ? { features } : {}),
+    })
+    const runner = new ControllerRunner(controller, { cache, clock, logger: silentLogger })
+    runner.start()
+    cache.start()
+    const rs = create(store, aReplicaSet({ name: 'web-abc12', replicas: 3, owner: null }))
+    runner.runUntilIdle()
+    // Scaled to 1: two pods are deleted and, with the default 30 s grace period, stay terminating.
+    store.update<'ReplicaSet'>({
+      ...(store.get('ReplicaSet', 'default', 'web-abc12') as ReplicaSet),
+      spec: { ...rs.spec, replicas: 1 },
+    })
+    runner.runUntilIdle()
+    const status = () => (store.get('ReplicaSet', 'default', 'web-abc12') as ReplicaSet).status
+    return { store, runner, status }
+  }
+
+  it('on (the default): counts the pods being shut down, and 0 once they are gone', () => {
+    const { store, runner, status } = scaledDownWhileTerminating()
+    expect(status()).toMatchObject({ replicas: 1, terminatingReplicas: 2 })
+    for (const pod of store.list('Pod').items.filter((p) => p.metadata.deletionTimestamp)) {
+      store.delete('Pod', 'default', pod.metadata.name, { gracePeriodSeconds: 0 })
+    }
+    runner.runUntilIdle()
+    expect(status()).toMatchObject({ replicas: 1, terminatingReplicas: 0 })
+  })
+
+  it('off: the field is absent', () => {
+    const { status } = scaledDownWhileTerminating({ DeploymentReplicaSetTerminatingReplicas: false })
+    expect(status()?.replicas).toBe(1)
+    expect(status()).not.toHaveProperty('terminatingReplicas')
+  })
+})

@@ -9,6 +9,7 @@
  * to the next line: no "expectations" bookkeeping as in Kubernetes' informer-lagged
  * controller.
  */
+import { DEFAULT_FEATURE_GATES } from '../../api/feature-gates.ts'
 import type { Pod, ReplicaSet, ReplicaSetStatus } from '../../api/types.ts'
 import { isBatonError } from '../../errors/baton-error.ts'
 import {
@@ -53,7 +54,8 @@ export function reconcileReplicaSet(deps: ControllerDeps, key: string): Reconcil
   if (plan.create > 0 || plan.delete.length > 0) pods = cache.ownedBy('Pod', uid)
 
   // As syncReplicaSet: the status is written from what exists, then a failed create is retried with back-off.
-  const { status, recheckAfterMs } = countReplicaSetPods(rs, pods, clock.now())
+  const countTerminating = (deps.features ?? DEFAULT_FEATURE_GATES).DeploymentReplicaSetTerminatingReplicas
+  const { status, recheckAfterMs } = countReplicaSetPods(rs, pods, clock.now(), countTerminating)
   if (!sameStatus(rs.status, status)) store.updateStatus<'ReplicaSet'>({ ...rs, status })
   if (created.error !== undefined) throw created.error
   return recheckAfterMs === undefined ? {} : { requeueAfterMs: recheckAfterMs }
@@ -106,6 +108,7 @@ function sameStatus(a: ReplicaSetStatus | undefined, b: ReplicaSetStatus): boole
     a.fullyLabeledReplicas === b.fullyLabeledReplicas &&
     a.readyReplicas === b.readyReplicas &&
     a.availableReplicas === b.availableReplicas &&
+    a.terminatingReplicas === b.terminatingReplicas &&
     a.observedGeneration === b.observedGeneration &&
     JSON.stringify(a.conditions) === JSON.stringify(b.conditions)
   )
