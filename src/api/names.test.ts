@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
+  generateName,
+  podsPrefix,
   configKeyErrors,
   dns1035LabelErrors,
   dns1123LabelErrors,
@@ -68,5 +70,35 @@ describe('name rules', () => {
     [80.5, false],
   ])('port number %d valid: %s', (port, valid) => {
     expect(portNumberErrors(port).length === 0).toBe(valid)
+  })
+})
+
+describe('generated pod names (getPodsPrefix, SimpleNameGenerator)', () => {
+  const long = (n: number) => 'a'.repeat(n)
+  const cases = [
+    {
+      name: 'a short ReplicaSet: its name, a dash, the random part',
+      controller: 'web-5d4f8c7b9',
+      want: 'web-5d4f8c7b9-x2k9q',
+    },
+    { name: 'exactly 57 characters: the dash still fits in 58', controller: long(57), want: `${long(57)}-x2k9q` },
+    { name: '58 characters: the dash is cut, 63 in all', controller: long(58), want: `${long(58)}x2k9q` },
+    { name: 'a 100-character name is cut to 58', controller: long(100), want: `${long(58)}x2k9q` },
+    {
+      name: 'a 253-character name: prefix without the dash, cut to 58',
+      controller: long(253),
+      want: `${long(58)}x2k9q`,
+    },
+  ]
+  for (const c of cases) {
+    it(c.name, () => {
+      const got = generateName(podsPrefix(c.controller), 'x2k9q')
+      expect(got).toBe(c.want)
+      expect(got.length).toBeLessThanOrEqual(63)
+    })
+  }
+  it('keeps the dash up to a 252-character name and drops it past that', () => {
+    expect(podsPrefix(long(252))).toBe(`${long(252)}-`)
+    expect(podsPrefix(long(253))).toBe(long(253))
   })
 })

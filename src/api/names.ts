@@ -136,3 +136,27 @@ export function portNameErrors(value: string): string[] {
 export function portNumberErrors(value: number): string[] {
   return Number.isInteger(value) && value >= 1 && value <= 65535 ? [] : ['must be between 1 and 65535, inclusive']
 }
+
+/** Longest name generateName makes (63, a label's limit) minus the random part. */
+export const MAX_GENERATED_NAME_LENGTH = 63 - 5
+
+/**
+ * The generateName prefix of a controller's pods (controller_utils.go getPodsPrefix): the
+ * controller's name and a dash, unless that is no valid name prefix (over 253 characters).
+ */
+export function podsPrefix(controllerName: string): string {
+  // Validated as a prefix, the trailing dash stands for a letter: only the length can fail.
+  const prefix = `${controllerName}-`
+  return prefix.length > 253 ? controllerName : prefix
+}
+
+/**
+ * A name from a generateName prefix and five random characters (apiserver's
+ * SimpleNameGenerator): the prefix is cut to 58 characters first, so the name fits a label.
+ *
+ * @example
+ * generateName('web-5d4f8c7b9-', 'x2k9q') // 'web-5d4f8c7b9-x2k9q'
+ */
+export function generateName(base: string, random: string): string {
+  return `${base.length > MAX_GENERATED_NAME_LENGTH ? base.slice(0, MAX_GENERATED_NAME_LENGTH) : base}${random}`
+}

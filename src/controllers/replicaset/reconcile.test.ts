@@ -41,6 +41,14 @@ function create(store: ReturnType<typeof setup>['store'], rs: ReplicaSet): Repli
 }
 
 describe('ReplicaSet controller', () => {
+  it('names the pods of a long-named set as generateName does: at most 63 characters', () => {
+    const { store, runner, podsOf } = setup()
+    const name = `${'a'.repeat(60)}-abc12`
+    const rs = create(store, aReplicaSet({ name, replicas: 2, owner: null }))
+    runner.runUntilIdle()
+    expect(podsOf(rs).map((p) => p.metadata.name)).toEqual([`${'a'.repeat(58)}bbbbb`, `${'a'.repeat(58)}bbbbc`])
+  })
+
   it('creates the missing pods from the template, owned and bound to the node, with events', () => {
     const { store, runner, rsNamed, podsOf } = setup()
     const rs = create(store, aReplicaSet({ name: 'web-abc12', replicas: 3, owner: null }))

@@ -9,6 +9,7 @@
  * to the next line: no "expectations" bookkeeping as in Kubernetes' informer-lagged
  * controller.
  */
+import { generateName, podsPrefix } from '../../api/names.ts'
 import { DEFAULT_FEATURE_GATES } from '../../api/feature-gates.ts'
 import type { Pod, ReplicaSet, ReplicaSetStatus } from '../../api/types.ts'
 import { isBatonError } from '../../errors/baton-error.ts'
@@ -61,12 +62,14 @@ export function reconcileReplicaSet(deps: ControllerDeps, key: string): Reconcil
   return recheckAfterMs === undefined ? {} : { requeueAfterMs: recheckAfterMs }
 }
 
-/** Pod names are `<rs>-<5 chars>`, like generateName; a clash is retried with a new suffix. */
+/** Pod names are `<rs>-<5 chars>`, cut as generateName cuts them (api/names.ts); a clash is retried with a new suffix. */
 function createPod(deps: ControllerDeps, rs: ReplicaSet): Pod {
   const nodeName = deps.nodeName ?? DEFAULT_NODE_NAME
   for (let attempt = 0; ; attempt++) {
     try {
-      const pod = deps.store.create<'Pod'>(podFromTemplate(rs, `${rs.metadata.name}-${deps.ids.suffix()}`, nodeName))
+      const pod = deps.store.create<'Pod'>(
+        podFromTemplate(rs, generateName(podsPrefix(rs.metadata.name), deps.ids.suffix()), nodeName),
+      )
       recordEvent(
         deps.store,
         deps.clock,
