@@ -27,6 +27,7 @@ import type {
   Pod,
   PodCondition,
   PodPhase,
+  PodSpec,
   PodTemplateSpec,
   Probe,
   ReplicaSet,
@@ -226,6 +227,8 @@ export interface PodOptions {
   grace?: number
   finalizers?: string[]
   deleting?: boolean
+  /** Spec fields that replace the defaults (e.g. the containers a node agent is to run). */
+  spec?: Partial<PodSpec>
   /** Ports the container declares, each published on a loopback host port (status.portMappings). */
   ports?: Array<{ containerPort: number; hostPort: number; name?: string }>
 }
@@ -244,6 +247,7 @@ export function aPod(o: PodOptions): Pod {
       containers: [{ name: 'app', image: 'app' }],
       ...(o.scheduled === false ? {} : { nodeName: o.nodeName ?? DEFAULT_NODE_NAME }),
       ...(o.grace !== undefined ? { terminationGracePeriodSeconds: o.grace } : {}),
+      ...o.spec,
     },
   }
   if (o.finalizers) pod.metadata.finalizers = o.finalizers
