@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Deployment } from '../api/types.ts'
 import type { ArtifactInfo, ArtifactStore } from '../artifacts/types.ts'
-import { aDeployment } from '../cli/testing/builders.ts'
+import { aDeployment } from '../../test/support/builders.ts'
 import { FakeClock } from '../platform/clock.ts'
 import { sequentialIds } from '../platform/ids.ts'
 import { createMemoryStore } from '../store/memory/memory-store.ts'
@@ -15,7 +15,7 @@ const auth = { authorization: `Bearer ${TOKEN}` }
 const DEPLOYMENTS = '/apis/apps/v1/namespaces/default/deployments'
 
 function manifest(name: string): Deployment {
-  const d = aDeployment(name)
+  const d = aDeployment({ name, replicas: 3 })
   return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, labels: { app: name } }, spec: d.spec }
 }
 
