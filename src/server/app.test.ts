@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Deployment } from '../api/types.ts'
+import type { Deployment, Pod } from '../api/types.ts'
 import type { ArtifactInfo, ArtifactStore } from '../artifacts/types.ts'
-import { aDeployment } from '../cli/testing/builders.ts'
+import { aDeployment } from '../../test/support/builders.ts'
 import { FakeClock } from '../platform/clock.ts'
 import { sequentialIds } from '../platform/ids.ts'
 import { createMemoryStore } from '../store/memory/memory-store.ts'
@@ -15,7 +15,7 @@ const auth = { authorization: `Bearer ${TOKEN}` }
 const DEPLOYMENTS = '/apis/apps/v1/namespaces/default/deployments'
 
 function manifest(name: string): Deployment {
-  const d = aDeployment(name)
+  const d = aDeployment({ name, replicas: 3 })
   return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, labels: { app: name } }, spec: d.spec }
 }
 
@@ -195,6 +195,25 @@ describe('objects', () => {
     expect(selected.items.map((d: Deployment) => d.metadata.name)).toEqual(['web'])
     const byField = await (await send('GET', `${DEPLOYMENTS}?fieldSelector=metadata.name%3Dapi`)).json()
     expect(byField.items.map((d: Deployment) => d.metadata.name)).toEqual(['api'])
+  })
+
+  it('binds a bare Pod that names no node to the one node, as the scheduler would; one that names it keeps it', async () => {
+    const pod = (name: string, spec: object = {}) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name },
+      spec: { containers: [{ name: 'app', image: 'web:v1' }], ...spec },
+    })
+    const PODS = '/api/v1/namespaces/default/pods'
+    for (const [name, spec] of [
+      ['bare', {}],
+      ['placed', { nodeName: 'baton-node' }],
+    ] as const) {
+      const res = await send('POST', PODS, pod(name, spec))
+      expect(res.status).toBe(201)
+      expect(((await res.json()) as Pod).spec.nodeName).toBe('baton-node')
+      expect(store.get('Pod', 'default', name)?.spec.nodeName).toBe('baton-node')
+    }
   })
 
   it('accepts YAML bodies', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Deployment } from '../api/types.ts'
 import type { ArtifactStore } from '../artifacts/types.ts'
-import { aDeployment } from '../cli/testing/builders.ts'
+import { aDeployment } from '../../test/support/builders.ts'
 import { FakeClock } from '../platform/clock.ts'
 import { sequentialIds } from '../platform/ids.ts'
 import { createMemoryStore } from '../store/memory/memory-store.ts'
@@ -13,7 +13,7 @@ const DEPLOYMENTS = '/apis/apps/v1/namespaces/default/deployments'
 const KiB = 1024
 
 function manifest(name: string, replicas: number): Deployment {
-  const d = aDeployment(name)
+  const d = aDeployment({ name, replicas: 3 })
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',

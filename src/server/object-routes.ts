@@ -28,6 +28,7 @@ import { badRequest } from './errors.ts'
 import { matchesFields, parseFieldSelector } from './field-selector.ts'
 import { getOr404, kindOf } from './lookup.ts'
 import { mergePatch } from './merge-patch.ts'
+import { bindToNode } from '../api/pod-binding.ts'
 import { registerScaleRoutes } from './scale-routes.ts'
 import { checkServicePorts, type ServicePortDeps } from './service-ports.ts'
 import { watchResponse } from './watch.ts'
@@ -173,7 +174,7 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
 
     app.post(`${base}/namespaces/:ns/:resource`, async (c) => {
       const kind = kindOf(c, group)
-      const obj = await admitWith(c, checkBody(await readObject(c), kind, ns(c)), deps)
+      const obj = bindToNode(await admitWith(c, checkBody(await readObject(c), kind, ns(c)), deps))
       warn(c, warningsFor(obj, deps))
       if (dryRun(c)) return c.json(obj, 201)
       return c.json(store.create(obj), 201)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AnyObject } from '../api/types.ts'
 import { jsonEqual, planDeletion, specChanged } from './object-rules.ts'
-import { aConfigMap, aPod } from './testing.ts'
+import { aConfigMap, aPod, submitted } from '../../test/support/builders.ts'
 
 const NOON = Date.parse('2026-01-01T12:00:00Z')
 
@@ -21,7 +21,7 @@ describe('jsonEqual', () => {
 
 describe('specChanged', () => {
   it('looks at everything but apiVersion, kind, metadata and status', () => {
-    const cm = aConfigMap('a', { data: { k: 'v' } })
+    const cm = aConfigMap({ name: 'a', data: { k: 'v' } })
     expect(specChanged(cm, { ...cm, metadata: { name: 'a', labels: { x: 'y' } } })).toBe(false)
     expect(specChanged(cm, { ...cm, data: { k: 'w' } })).toBe(true)
     expect(specChanged(cm, { ...cm, immutable: true })).toBe(true)
@@ -29,14 +29,20 @@ describe('specChanged', () => {
 })
 
 describe('planDeletion', () => {
-  const bound = (grace?: number) => aPod('p', { nodeName: 'local', ...(grace !== undefined ? { grace } : {}) })
+  const bound = (grace?: number) =>
+    submitted(aPod({ name: 'p', nodeName: 'local', ...(grace !== undefined ? { grace } : {}) }))
   const marked = (obj: AnyObject, ts: string, grace: number) => ({
     ...obj,
     metadata: { ...obj.metadata, deletionTimestamp: ts, deletionGracePeriodSeconds: grace },
   })
   // The worked example of planDeletion's doc comment, row by row.
   const cases: { name: string; obj: AnyObject; opts: object; want: object }[] = [
-    { name: 'unbound pod: removed', obj: aPod('p'), opts: {}, want: { action: 'remove', policy: 'Background' } },
+    {
+      name: 'unbound pod: removed',
+      obj: submitted(aPod({ name: 'p', scheduled: false })),
+      opts: {},
+      want: { action: 'remove', policy: 'Background' },
+    },
     {
       name: 'bound pod, spec grace 10: marked until 12:00:10',
       obj: bound(10),
@@ -66,7 +72,7 @@ describe('planDeletion', () => {
     },
     {
       name: 'finalizers: marked now, no grace',
-      obj: aConfigMap('c', { finalizers: ['x/y'] }),
+      obj: aConfigMap({ name: 'c', finalizers: ['x/y'] }),
       opts: {},
       want: {
         action: 'mark',
@@ -75,13 +81,13 @@ describe('planDeletion', () => {
     },
     {
       name: 'finalizers, Orphan: the orphan finalizer is added',
-      obj: aConfigMap('c', { finalizers: ['x/y'] }),
+      obj: aConfigMap({ name: 'c', finalizers: ['x/y'] }),
       opts: { propagationPolicy: 'Orphan' },
       want: { action: 'mark', next: { metadata: { finalizers: ['x/y', 'orphan'] } } },
     },
     {
       name: 'no finalizers, Orphan: removed orphaning',
-      obj: aConfigMap('c'),
+      obj: aConfigMap({ name: 'c' }),
       opts: { propagationPolicy: 'Orphan' },
       want: { action: 'remove', policy: 'Orphan' },
     },

@@ -4,16 +4,8 @@
  */
 import { describe, expect, it } from 'vitest'
 
-import {
-  aConfigMap,
-  aDeployment,
-  aPod,
-  aReplicaSet,
-  type MakeStore,
-  recorder,
-  TrippingClock,
-  useStores,
-} from './testing.ts'
+import { aConfigMap, aDeployment, aPod, aReplicaSet, submitted } from '../../test/support/builders.ts'
+import { type MakeStore, recorder, TrippingClock, useStores } from './testing.ts'
 import { thrownBatonError } from '../../test/support/baton-error.ts'
 import { formatTimestamp } from '../api/timestamps.ts'
 
@@ -23,7 +15,7 @@ export function runDeleteConformance(make: MakeStore): void {
   describe('delete', () => {
     it('removes an object at once and returns it as deleted', () => {
       const { store } = open()
-      const cm = store.create<'ConfigMap'>(aConfigMap('cfg'))
+      const cm = store.create<'ConfigMap'>(aConfigMap({ name: 'cfg' }))
       const deleted = store.delete('ConfigMap', 'default', 'cfg')
       expect(deleted.metadata.name).toBe('cfg')
       expect(Number(deleted.metadata.resourceVersion)).toBeGreaterThan(Number(cm.metadata.resourceVersion))
@@ -41,7 +33,7 @@ export function runDeleteConformance(make: MakeStore): void {
 
     it('checks the resourceVersion precondition', () => {
       const { store } = open()
-      const cm = store.create<'ConfigMap'>(aConfigMap('cfg'))
+      const cm = store.create<'ConfigMap'>(aConfigMap({ name: 'cfg' }))
       store.update({ ...cm, data: { k: 'v2' } })
       expect(
         thrownBatonError(() =>
@@ -53,7 +45,7 @@ export function runDeleteConformance(make: MakeStore): void {
 
     it('with finalizers, marks the object and removes it when an update empties them', () => {
       const { store, clock } = open()
-      store.create<'ConfigMap'>(aConfigMap('cfg', { finalizers: ['example.com/a', 'example.com/b'] }))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'cfg', finalizers: ['example.com/a', 'example.com/b'] }))
       const rec = recorder()
       store.watch('ConfigMap', { resourceVersion: store.currentResourceVersion() }, rec.handler)
       clock.advance(5_000)
@@ -78,7 +70,7 @@ export function runDeleteConformance(make: MakeStore): void {
     ]
     it.each(graceCases)('a Pod on a node terminates gracefully, grace period from $name', ({ grace, opts, want }) => {
       const { store, clock } = open()
-      store.create<'Pod'>(aPod('p', { nodeName: 'local', ...(grace !== undefined ? { grace } : {}) }))
+      store.create<'Pod'>(submitted(aPod({ name: 'p', nodeName: 'local', ...(grace !== undefined ? { grace } : {}) })))
       const marked = store.delete('Pod', 'default', 'p', opts)
       expect(marked.metadata).toMatchObject({
         deletionTimestamp: formatTimestamp(clock.now() + want * 1000),
@@ -93,7 +85,7 @@ export function runDeleteConformance(make: MakeStore): void {
 
     it('a later delete can shorten a pending grace period', () => {
       const { store, clock } = open()
-      store.create<'Pod'>(aPod('p', { nodeName: 'local', grace: 60 }))
+      store.create<'Pod'>(submitted(aPod({ name: 'p', nodeName: 'local', grace: 60 })))
       store.delete('Pod', 'default', 'p')
       const shorter = store.delete('Pod', 'default', 'p', { gracePeriodSeconds: 5 })
       expect(shorter.metadata).toMatchObject({
@@ -104,14 +96,14 @@ export function runDeleteConformance(make: MakeStore): void {
 
     it('removes a Pod that no node runs at once', () => {
       const { store } = open()
-      store.create<'Pod'>(aPod('p', { grace: 30 }))
+      store.create<'Pod'>(submitted(aPod({ name: 'p', scheduled: false, grace: 30 })))
       store.delete('Pod', 'default', 'p')
       expect(store.get('Pod', 'default', 'p')).toBeUndefined()
     })
 
     it('keeps a terminated Pod with finalizers until they are emptied', () => {
       const { store } = open()
-      store.create<'Pod'>(aPod('p', { nodeName: 'local', finalizers: ['example.com/x'] }))
+      store.create<'Pod'>(submitted(aPod({ name: 'p', nodeName: 'local', finalizers: ['example.com/x'] })))
       store.delete('Pod', 'default', 'p')
       const held = store.delete('Pod', 'default', 'p', { gracePeriodSeconds: 0 })
       expect(held.metadata.deletionGracePeriodSeconds).toBe(0)
@@ -123,11 +115,11 @@ export function runDeleteConformance(make: MakeStore): void {
   describe('cascading delete', () => {
     /** Deployment web -> ReplicaSet web-1 -> Pods: one bound to a node, one not yet scheduled. */
     function tree(store: ReturnType<typeof open>['store']) {
-      const d = store.create<'Deployment'>(aDeployment('web'))
-      const rs = store.create<'ReplicaSet'>(aReplicaSet('web-1', { owners: [d] }))
-      store.create<'Pod'>(aPod('web-1-bound', { owners: [rs], nodeName: 'local' }))
-      store.create<'Pod'>(aPod('web-1-pending', { owners: [rs] }))
-      store.create<'Pod'>(aPod('unrelated', { nodeName: 'local' }))
+      const d = store.create<'Deployment'>(submitted(aDeployment({ name: 'web' })))
+      const rs = store.create<'ReplicaSet'>(submitted(aReplicaSet({ name: 'web-1', replicas: 1, owner: d })))
+      store.create<'Pod'>(submitted(aPod({ name: 'web-1-bound', owner: rs, nodeName: 'local' })))
+      store.create<'Pod'>(submitted(aPod({ name: 'web-1-pending', scheduled: false, owner: rs })))
+      store.create<'Pod'>(submitted(aPod({ name: 'unrelated', nodeName: 'local' })))
       return { d, rs }
     }
 
@@ -152,8 +144,8 @@ export function runDeleteConformance(make: MakeStore): void {
 
     it('waits for an owner held by a finalizer, then collects its dependents', () => {
       const { store } = open()
-      const cm = store.create<'ConfigMap'>(aConfigMap('owner', { finalizers: ['example.com/hold'] }))
-      store.create<'ConfigMap'>(aConfigMap('child', { owners: [cm] }))
+      const cm = store.create<'ConfigMap'>(aConfigMap({ name: 'owner', finalizers: ['example.com/hold'] }))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'child', owners: [cm] }))
       const marked = store.delete('ConfigMap', 'default', 'owner')
       expect(store.get('ConfigMap', 'default', 'child')).toBeDefined()
       store.update({ ...marked, metadata: { ...marked.metadata, finalizers: [] } })
@@ -162,9 +154,9 @@ export function runDeleteConformance(make: MakeStore): void {
 
     it('keeps a dependent that another live owner still holds, minus the dead reference', () => {
       const { store } = open()
-      const a = store.create<'ConfigMap'>(aConfigMap('a'))
-      const b = store.create<'ConfigMap'>(aConfigMap('b'))
-      store.create<'ConfigMap'>(aConfigMap('shared', { owners: [a, b] }))
+      const a = store.create<'ConfigMap'>(aConfigMap({ name: 'a' }))
+      const b = store.create<'ConfigMap'>(aConfigMap({ name: 'b' }))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'shared', owners: [a, b] }))
       store.delete('ConfigMap', 'default', 'a')
       const shared = store.get('ConfigMap', 'default', 'shared')
       expect(shared?.metadata.ownerReferences?.map((r) => r.name)).toEqual(['b'])
@@ -207,8 +199,8 @@ export function runDeleteConformance(make: MakeStore): void {
 
     it('Orphan on an owner held by a finalizer orphans once the finalizer is gone', () => {
       const { store } = open()
-      const owner = store.create<'ConfigMap'>(aConfigMap('owner', { finalizers: ['example.com/hold'] }))
-      store.create<'ConfigMap'>(aConfigMap('child', { owners: [owner] }))
+      const owner = store.create<'ConfigMap'>(aConfigMap({ name: 'owner', finalizers: ['example.com/hold'] }))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'child', owners: [owner] }))
       const marked = store.delete('ConfigMap', 'default', 'owner', { propagationPolicy: 'Orphan' })
       expect(marked.metadata.finalizers).toEqual(['example.com/hold', 'orphan'])
       store.update({ ...marked, metadata: { ...marked.metadata, finalizers: ['orphan'] } })

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Kind } from '../api/types.ts'
 import type { WatchOptions } from './types.ts'
-import { aConfigMap, aDeployment, aPod, type MakeStore, recorder, useStores } from './testing.ts'
+import { aConfigMap, aDeployment, aPod, submitted } from '../../test/support/builders.ts'
+import { type MakeStore, recorder, useStores } from './testing.ts'
 import { thrownBatonError } from '../../test/support/baton-error.ts'
 
 export function runWatchConformance(make: MakeStore): void {
@@ -14,14 +15,14 @@ export function runWatchConformance(make: MakeStore): void {
   describe('watch', () => {
     it('without a resourceVersion, sends ADDED for existing objects, then live events', () => {
       const { store } = open()
-      store.create<'ConfigMap'>(aConfigMap('b'))
-      store.create<'ConfigMap'>(aConfigMap('a', { namespace: 'prod' }))
-      store.create<'Deployment'>(aDeployment('web'))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'b' }))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'a', namespace: 'prod' }))
+      store.create<'Deployment'>(submitted(aDeployment({ name: 'web' })))
       const rec = recorder()
       store.watch('ConfigMap', {}, rec.handler)
       const b = store.get('ConfigMap', 'default', 'b')!
       store.update({ ...b, data: { k: 'changed' } })
-      store.create<'ConfigMap'>(aConfigMap('c'))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'c' }))
       store.delete('ConfigMap', 'prod', 'a')
       expect(rec.lines()).toEqual([
         'ADDED ConfigMap default/b 1',
@@ -35,15 +36,15 @@ export function runWatchConformance(make: MakeStore): void {
 
     it('from a resourceVersion, replays exactly the later changes in order, then goes live', () => {
       const { store } = open()
-      const a = store.create<'ConfigMap'>(aConfigMap('a'))
+      const a = store.create<'ConfigMap'>(aConfigMap({ name: 'a' }))
       const from = store.currentResourceVersion()
       store.update({ ...a, data: { k: '2' } })
-      store.create<'Deployment'>(aDeployment('web'))
-      store.create<'ConfigMap'>(aConfigMap('b'))
+      store.create<'Deployment'>(submitted(aDeployment({ name: 'web' })))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'b' }))
       store.delete('ConfigMap', 'default', 'a')
       const rec = recorder()
       store.watch('ConfigMap', { resourceVersion: from }, rec.handler)
-      store.create<'ConfigMap'>(aConfigMap('c'))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'c' }))
       expect(rec.lines()).toEqual([
         'MODIFIED ConfigMap default/a 2',
         'ADDED ConfigMap default/b 4',
@@ -55,9 +56,9 @@ export function runWatchConformance(make: MakeStore): void {
 
     it("from the list's resourceVersion misses nothing and repeats nothing", () => {
       const { store } = open()
-      store.create<'ConfigMap'>(aConfigMap('a'))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'a' }))
       const list = store.list('ConfigMap')
-      store.create<'ConfigMap'>(aConfigMap('b'))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'b' }))
       const rec = recorder()
       store.watch('ConfigMap', { resourceVersion: list.resourceVersion }, rec.handler)
       expect(rec.lines()).toEqual(['ADDED ConfigMap default/b 2'])
@@ -65,7 +66,7 @@ export function runWatchConformance(make: MakeStore): void {
 
     it('from a resourceVersion older than the history fails with BATON_GONE', () => {
       const { store } = open({ historyLimit: 3 })
-      for (const n of ['a', 'b', 'c', 'd', 'e']) store.create<'ConfigMap'>(aConfigMap(n))
+      for (const n of ['a', 'b', 'c', 'd', 'e']) store.create<'ConfigMap'>(aConfigMap({ name: n }))
       expect(thrownBatonError(() => store.watch('ConfigMap', { resourceVersion: '1' }, () => {}))).toMatchObject({
         code: 'BATON_GONE',
         message: 'too old resource version: 1 (2)',
@@ -129,10 +130,12 @@ export function runWatchConformance(make: MakeStore): void {
       const { store } = open()
       const live = recorder()
       store.watch(kind, opts, live.handler)
-      store.create<'ConfigMap'>(aConfigMap('cfg'))
-      store.create<'Pod'>(aPod('web-a', { labels: { app: 'web' } }))
-      store.create<'Pod'>(aPod('db-b', { labels: { app: 'db' } }))
-      store.create<'Pod'>(aPod('web-prod', { namespace: 'prod', labels: { app: 'web' } }))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'cfg' }))
+      store.create<'Pod'>(submitted(aPod({ name: 'web-a', scheduled: false, labels: { app: 'web' } })))
+      store.create<'Pod'>(submitted(aPod({ name: 'db-b', scheduled: false, labels: { app: 'db' } })))
+      store.create<'Pod'>(
+        submitted(aPod({ name: 'web-prod', scheduled: false, namespace: 'prod', labels: { app: 'web' } })),
+      )
       const replay = recorder()
       store.watch(kind, { ...opts, resourceVersion: '0' }, replay.handler)
       const fromStart = recorder()
@@ -147,9 +150,9 @@ export function runWatchConformance(make: MakeStore): void {
       const { store } = open()
       const rec = recorder()
       const stop = store.watch('ConfigMap', {}, rec.handler)
-      store.create<'ConfigMap'>(aConfigMap('a'))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'a' }))
       stop()
-      store.create<'ConfigMap'>(aConfigMap('b'))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'b' }))
       stop()
       expect(rec.lines()).toEqual(['ADDED ConfigMap default/a 1'])
     })
@@ -167,7 +170,7 @@ export function runWatchConformance(make: MakeStore): void {
         }
       })
       store.watch('ConfigMap', {}, (ev) => void objects.push(ev.object))
-      const created = store.create<'ConfigMap'>(aConfigMap('a'))
+      const created = store.create<'ConfigMap'>(aConfigMap({ name: 'a' }))
       expect(objects).toHaveLength(2)
       expect(objects[0]).toBe(objects[1])
       expect(objects[0]).toEqual(created)
@@ -180,20 +183,22 @@ export function runWatchConformance(make: MakeStore): void {
       const rec = recorder()
       store.watch('ConfigMap', {}, (ev) => {
         if (ev.object.metadata.name === 'a' && ev.type === 'ADDED')
-          store.create<'ConfigMap'>(aConfigMap('from-handler'))
+          store.create<'ConfigMap'>(aConfigMap({ name: 'from-handler' }))
       })
       store.watch('ConfigMap', {}, rec.handler)
-      store.create<'ConfigMap'>(aConfigMap('a'))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'a' }))
       expect(rec.lines()).toEqual(['ADDED ConfigMap default/a 1', 'ADDED ConfigMap default/from-handler 2'])
     })
 
     it('sends no event for a failed write', () => {
       const { store } = open()
-      store.create<'ConfigMap'>(aConfigMap('a'))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'a' }))
       const rec = recorder()
       store.watch(undefined, { resourceVersion: store.currentResourceVersion() }, rec.handler)
-      thrownBatonError(() => store.create<'ConfigMap'>(aConfigMap('a')))
-      thrownBatonError(() => store.update({ ...aConfigMap('a'), metadata: { name: 'a', resourceVersion: '999' } }))
+      thrownBatonError(() => store.create<'ConfigMap'>(aConfigMap({ name: 'a' })))
+      thrownBatonError(() =>
+        store.update({ ...aConfigMap({ name: 'a' }), metadata: { name: 'a', resourceVersion: '999' } }),
+      )
       expect(rec.events).toEqual([])
     })
   })

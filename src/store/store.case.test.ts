@@ -8,7 +8,8 @@ import type { ConfigMap, Deployment, LabelSelector } from '../api/types.ts'
 
 import { runDeleteConformance } from './store-delete.case.test.ts'
 import { runWatchConformance } from './store-watch.case.test.ts'
-import { aConfigMap, aDeployment, aPod, type MakeStore, useStores } from './testing.ts'
+import { aConfigMap, aDeployment, aPod, submitted } from '../../test/support/builders.ts'
+import { type MakeStore, useStores } from './testing.ts'
 import { thrownBatonError } from '../../test/support/baton-error.ts'
 import { formatTimestamp } from '../api/timestamps.ts'
 
@@ -28,7 +29,7 @@ function runCrudConformance(make: MakeStore): void {
   describe('create', () => {
     it('assigns uid, creationTimestamp, generation 1, a resourceVersion and the default namespace', () => {
       const { store, clock } = open()
-      const created = store.create<'Deployment'>(aDeployment('web'))
+      const created = store.create<'Deployment'>(submitted(aDeployment({ name: 'web' })))
       expect(created.metadata).toMatchObject({
         name: 'web',
         namespace: 'default',
@@ -43,7 +44,7 @@ function runCrudConformance(make: MakeStore): void {
 
     it("drops the caller's server-owned fields", () => {
       const { store } = open()
-      const cm = aConfigMap('cfg')
+      const cm = aConfigMap({ name: 'cfg' })
       cm.metadata = { ...cm.metadata, uid: 'mine', resourceVersion: '99', generation: 7, deletionTimestamp: 'x' }
       const created = store.create(cm)
       expect(created.metadata.uid).not.toBe('mine')
@@ -53,9 +54,11 @@ function runCrudConformance(make: MakeStore): void {
 
     it('refuses a name that exists, without writing', () => {
       const { store } = open()
-      store.create<'Deployment'>(aDeployment('web'))
+      store.create<'Deployment'>(submitted(aDeployment({ name: 'web' })))
       const rv = store.currentResourceVersion()
-      expect(thrownBatonError(() => store.create<'Deployment'>(aDeployment('web', { replicas: 5 })))).toMatchObject({
+      expect(
+        thrownBatonError(() => store.create<'Deployment'>(submitted(aDeployment({ name: 'web', replicas: 5 })))),
+      ).toMatchObject({
         code: 'BATON_ALREADY_EXISTS',
         message: 'deployments.apps "web" already exists',
       })
@@ -65,15 +68,15 @@ function runCrudConformance(make: MakeStore): void {
 
     it('allows the same name in another namespace or of another kind', () => {
       const { store } = open()
-      store.create<'ConfigMap'>(aConfigMap('web'))
-      store.create<'ConfigMap'>(aConfigMap('web', { namespace: 'prod' }))
-      store.create<'Deployment'>(aDeployment('web'))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'web' }))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'web', namespace: 'prod' }))
+      store.create<'Deployment'>(submitted(aDeployment({ name: 'web' })))
       expect(store.list('ConfigMap').items).toHaveLength(2)
     })
 
     it('refuses an object without a name', () => {
       const { store } = open()
-      expect(thrownBatonError(() => store.create<'ConfigMap'>(aConfigMap('')))).toMatchObject({
+      expect(thrownBatonError(() => store.create<'ConfigMap'>(aConfigMap({ name: '' })))).toMatchObject({
         code: 'BATON_INVALID',
         message: 'configmaps: metadata.name: Required value',
       })
@@ -83,7 +86,7 @@ function runCrudConformance(make: MakeStore): void {
   describe('get and list', () => {
     it('gets by namespace and name, undefined when absent', () => {
       const { store } = open()
-      store.create<'ConfigMap'>(aConfigMap('cfg', { namespace: 'prod' }))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'cfg', namespace: 'prod' }))
       expect(store.get('ConfigMap', 'prod', 'cfg')?.metadata.name).toBe('cfg')
       expect(store.get('ConfigMap', 'default', 'cfg')).toBeUndefined()
       expect(store.get('Deployment', 'prod', 'cfg')).toBeUndefined()
@@ -97,9 +100,9 @@ function runCrudConformance(make: MakeStore): void {
         ['prod', 'a'],
         ['default', 'm'],
       ] as const) {
-        store.create<'ConfigMap'>(aConfigMap(n, { namespace: ns }))
+        store.create<'ConfigMap'>(aConfigMap({ name: n, namespace: ns }))
       }
-      store.create<'Deployment'>(aDeployment('other', { namespace: 'prod' }))
+      store.create<'Deployment'>(submitted(aDeployment({ name: 'other', namespace: 'prod' })))
       const names = (items: ConfigMap[]) => items.map((c) => `${c.metadata.namespace}/${c.metadata.name}`)
       expect(names(store.list('ConfigMap', { namespace: 'prod' }).items)).toEqual(['prod/a', 'prod/b'])
       expect(names(store.list('ConfigMap').items)).toEqual(['default/m', 'dev/z', 'prod/a', 'prod/b'])
@@ -108,8 +111,8 @@ function runCrudConformance(make: MakeStore): void {
 
     it("carries the store's resourceVersion", () => {
       const { store } = open()
-      store.create<'ConfigMap'>(aConfigMap('a'))
-      store.create<'Deployment'>(aDeployment('web'))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'a' }))
+      store.create<'Deployment'>(submitted(aDeployment({ name: 'web' })))
       expect(store.list('ConfigMap').resourceVersion).toBe('2')
     })
 
@@ -128,10 +131,10 @@ function runCrudConformance(make: MakeStore): void {
     ]
     it.each(selectors)('filters by label selector: $name', ({ selector, want }) => {
       const { store } = open()
-      store.create<'Pod'>(aPod('web-1', { labels: { app: 'web', tier: 'front' } }))
-      store.create<'Pod'>(aPod('web-2', { labels: { app: 'web', tier: 'back' } }))
-      store.create<'Pod'>(aPod('db', { labels: { app: 'db', tier: 'back' } }))
-      store.create<'Pod'>(aPod('plain'))
+      store.create<'Pod'>(submitted(aPod({ name: 'web-1', scheduled: false, labels: { app: 'web', tier: 'front' } })))
+      store.create<'Pod'>(submitted(aPod({ name: 'web-2', scheduled: false, labels: { app: 'web', tier: 'back' } })))
+      store.create<'Pod'>(submitted(aPod({ name: 'db', scheduled: false, labels: { app: 'db', tier: 'back' } })))
+      store.create<'Pod'>(submitted(aPod({ name: 'plain', scheduled: false, labels: {} })))
       expect(store.list('Pod', { labelSelector: selector }).items.map((p) => p.metadata.name)).toEqual(want)
     })
   })
@@ -139,7 +142,7 @@ function runCrudConformance(make: MakeStore): void {
   describe('update', () => {
     it('refuses a stale resourceVersion with a conflict and changes nothing', () => {
       const { store } = open()
-      const first = store.create<'Deployment'>(aDeployment('web'))
+      const first = store.create<'Deployment'>(submitted(aDeployment({ name: 'web' })))
       store.update({ ...first, spec: { ...first.spec, replicas: 2 } })
       const rv = store.currentResourceVersion()
       expect(thrownBatonError(() => store.update({ ...first, spec: { ...first.spec, replicas: 9 } }))).toMatchObject({
@@ -154,9 +157,9 @@ function runCrudConformance(make: MakeStore): void {
 
     it('without a resourceVersion, the last write wins', () => {
       const { store } = open()
-      const first = store.create<'Deployment'>(aDeployment('web'))
+      const first = store.create<'Deployment'>(submitted(aDeployment({ name: 'web' })))
       store.update({ ...first, spec: { ...first.spec, replicas: 2 } })
-      const blind = aDeployment('web', { replicas: 7 })
+      const blind = submitted(aDeployment({ name: 'web', replicas: 7 }))
       const updated = store.update<'Deployment'>(blind)
       expect(updated.spec.replicas).toBe(7)
       expect(updated.metadata.uid).toBe(first.metadata.uid)
@@ -165,20 +168,22 @@ function runCrudConformance(make: MakeStore): void {
 
     it('refuses an object that names another uid (the name was deleted and created again)', () => {
       const { store } = open()
-      const old = store.create<'ConfigMap'>(aConfigMap('cfg'))
+      const old = store.create<'ConfigMap'>(aConfigMap({ name: 'cfg' }))
       store.delete('ConfigMap', 'default', 'cfg')
-      store.create<'ConfigMap'>(aConfigMap('cfg'))
+      store.create<'ConfigMap'>(aConfigMap({ name: 'cfg' }))
       const { resourceVersion: _, ...metadata } = old.metadata
       expect(thrownBatonError(() => store.update({ ...old, metadata }))).toMatchObject({ code: 'BATON_CONFLICT' })
     })
 
     it('fails on a missing object, naming it', () => {
       const { store } = open()
-      expect(thrownBatonError(() => store.update<'Deployment'>(aDeployment('web')))).toMatchObject({
-        code: 'BATON_NOT_FOUND',
-        message: 'deployments.apps "web" not found',
-        hint: expect.stringContaining('-n default'),
-      })
+      expect(thrownBatonError(() => store.update<'Deployment'>(submitted(aDeployment({ name: 'web' }))))).toMatchObject(
+        {
+          code: 'BATON_NOT_FOUND',
+          message: 'deployments.apps "web" not found',
+          hint: expect.stringContaining('-n default'),
+        },
+      )
     })
 
     const generationCases: { name: string; change: (d: Deployment) => void; generation: number }[] = [
@@ -197,22 +202,21 @@ function runCrudConformance(make: MakeStore): void {
       { name: 'a finalizer change does not', change: (d) => void (d.metadata.finalizers = ['x/y']), generation: 1 },
       {
         name: 'key order alone does not',
-        change: (d) =>
-          void (d.spec = { template: d.spec.template, selector: d.spec.selector, replicas: d.spec.replicas }),
+        change: (d) => void (d.spec = Object.fromEntries(Object.entries(d.spec).reverse()) as typeof d.spec),
         generation: 1,
       },
     ]
     it.each(generationCases)('generation: $name', ({ change, generation }) => {
       const { store } = open()
-      const d = structuredClone(store.create<'Deployment'>(aDeployment('web')))
+      const d = structuredClone(store.create<'Deployment'>(submitted(aDeployment({ name: 'web' }))))
       change(d)
       expect(store.update(d).metadata.generation).toBe(generation)
     })
 
     it('takes labels, annotations, ownerReferences and finalizers from the caller', () => {
       const { store } = open()
-      const owner = store.create<'ConfigMap'>(aConfigMap('owner'))
-      const d = structuredClone(store.create<'Deployment'>(aDeployment('web', { labels: { a: '1' } })))
+      const owner = store.create<'ConfigMap'>(aConfigMap({ name: 'owner' }))
+      const d = structuredClone(store.create<'Deployment'>(submitted(aDeployment({ name: 'web', labels: { a: '1' } }))))
       d.metadata.labels = { b: '2' }
       d.metadata.annotations = { note: 'x' }
       d.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid! }]
@@ -228,7 +232,7 @@ function runCrudConformance(make: MakeStore): void {
 
     it('ignores status', () => {
       const { store } = open()
-      const d = store.create<'Deployment'>(aDeployment('web'))
+      const d = store.create<'Deployment'>(submitted(aDeployment({ name: 'web' })))
       store.updateStatus({ ...d, status: { replicas: 1 } })
       const fresh = store.get('Deployment', 'default', 'web')!
       const updated = store.update<'Deployment'>({
@@ -242,7 +246,7 @@ function runCrudConformance(make: MakeStore): void {
 
     it('writes nothing when nothing changes (same resourceVersion)', () => {
       const { store } = open()
-      const d = store.create<'Deployment'>(aDeployment('web'))
+      const d = store.create<'Deployment'>(submitted(aDeployment({ name: 'web' })))
       expect(store.update(d)).toEqual(d)
       expect(store.currentResourceVersion()).toBe(d.metadata.resourceVersion)
     })
@@ -251,7 +255,7 @@ function runCrudConformance(make: MakeStore): void {
   describe('updateStatus', () => {
     it('changes only status, never generation', () => {
       const { store } = open()
-      const d = store.create<'Deployment'>(aDeployment('web', { labels: { a: '1' } }))
+      const d = store.create<'Deployment'>(submitted(aDeployment({ name: 'web', labels: { a: '1' } })))
       const updated = store.updateStatus<'Deployment'>({
         ...d,
         metadata: { ...d.metadata, labels: { changed: 'yes' } },
@@ -267,7 +271,7 @@ function runCrudConformance(make: MakeStore): void {
 
     it('compares and swaps on resourceVersion too', () => {
       const { store } = open()
-      const d = store.create<'Deployment'>(aDeployment('web'))
+      const d = store.create<'Deployment'>(submitted(aDeployment({ name: 'web' })))
       store.updateStatus({ ...d, status: { replicas: 1 } })
       expect(thrownBatonError(() => store.updateStatus({ ...d, status: { replicas: 2 } }))).toMatchObject({
         code: 'BATON_CONFLICT',
@@ -278,13 +282,17 @@ function runCrudConformance(make: MakeStore): void {
   describe('snapshots and versions', () => {
     it('returned objects are frozen; mutating throws; the store is unchanged', () => {
       const { store } = open()
-      const created = store.create<'Deployment'>(aDeployment('web', { labels: { a: '1' } }))
+      const created = store.create<'Deployment'>(submitted(aDeployment({ name: 'web', labels: { a: '1' } })))
       const results = [
         created,
         store.get('Deployment', 'default', 'web')!,
         store.list('Deployment').items[0]!,
         store.updateStatus<'Deployment'>({ ...created, status: { replicas: 1 } }),
-        store.delete<'ConfigMap'>('ConfigMap', 'default', store.create<'ConfigMap'>(aConfigMap('c')).metadata.name),
+        store.delete<'ConfigMap'>(
+          'ConfigMap',
+          'default',
+          store.create<'ConfigMap'>(aConfigMap({ name: 'c' })).metadata.name,
+        ),
       ]
       for (const obj of results) expect(Object.isFrozen(obj) && Object.isFrozen(obj.metadata)).toBe(true)
       const mutations: (() => void)[] = [
@@ -301,7 +309,7 @@ function runCrudConformance(make: MakeStore): void {
       for (const mutate of mutations) expect(mutate).toThrow(TypeError)
       expect(store.get('Deployment', 'default', 'web')).toMatchObject({
         metadata: { labels: { a: '1' } },
-        spec: { replicas: 1, template: { spec: { containers: [{ image: 'web:1' }] } } },
+        spec: { replicas: 1, template: { spec: { containers: [{ image: 'app:v2' }] } } },
         status: { replicas: 1 },
       })
       expect(store.get('Deployment', 'default', 'web')?.metadata.annotations).toBeUndefined()
@@ -309,7 +317,7 @@ function runCrudConformance(make: MakeStore): void {
 
     it('a structuredClone of a result can be changed and written back', () => {
       const { store } = open()
-      const copy = structuredClone(store.create<'Deployment'>(aDeployment('web')))
+      const copy = structuredClone(store.create<'Deployment'>(submitted(aDeployment({ name: 'web' }))))
       copy.spec.replicas = 3
       expect(store.update<'Deployment'>(copy).spec.replicas).toBe(3)
       expect(store.get<'Deployment'>('Deployment', 'default', 'web')?.spec.replicas).toBe(3)
@@ -317,7 +325,7 @@ function runCrudConformance(make: MakeStore): void {
 
     it('does not freeze the caller’s object (it may keep editing what it passed in)', () => {
       const { store } = open()
-      const input = aDeployment('web')
+      const input = submitted(aDeployment({ name: 'web' }))
       store.create(input)
       store.update({ ...input, spec: { ...input.spec, replicas: 2 } })
       expect(Object.isFrozen(input) || Object.isFrozen(input.spec.template)).toBe(false)
@@ -325,7 +333,7 @@ function runCrudConformance(make: MakeStore): void {
 
     it('does not keep the caller’s object: mutating it after create changes nothing', () => {
       const { store } = open()
-      const input = aDeployment('web')
+      const input = submitted(aDeployment({ name: 'web' }))
       store.create(input)
       input.spec.replicas = 42
       expect(store.get('Deployment', 'default', 'web')?.spec.replicas).toBe(1)
@@ -334,10 +342,10 @@ function runCrudConformance(make: MakeStore): void {
     it('takes one global, strictly increasing resourceVersion across kinds', () => {
       const { store } = open()
       const rvs = [
-        store.create<'ConfigMap'>(aConfigMap('a')),
-        store.create<'Deployment'>(aDeployment('web')),
-        store.create<'Pod'>(aPod('p')),
-        store.updateStatus({ ...aPod('p'), status: { phase: 'Running' } }),
+        store.create<'ConfigMap'>(aConfigMap({ name: 'a' })),
+        store.create<'Deployment'>(submitted(aDeployment({ name: 'web' }))),
+        store.create<'Pod'>(submitted(aPod({ name: 'p', scheduled: false }))),
+        store.updateStatus({ ...submitted(aPod({ name: 'p', scheduled: false })), status: { phase: 'Running' } }),
         store.delete('ConfigMap', 'default', 'a'),
       ].map((o) => Number(o.metadata.resourceVersion))
       expect(rvs).toEqual([1, 2, 3, 4, 5])
@@ -348,7 +356,9 @@ function runCrudConformance(make: MakeStore): void {
       const { store } = open()
       store.close()
       expect(thrownBatonError(() => store.get('Pod', 'default', 'p'))).toMatchObject({ code: 'BATON_STORE' })
-      expect(thrownBatonError(() => store.create<'Pod'>(aPod('p')))).toMatchObject({ code: 'BATON_STORE' })
+      expect(
+        thrownBatonError(() => store.create<'Pod'>(submitted(aPod({ name: 'p', scheduled: false })))),
+      ).toMatchObject({ code: 'BATON_STORE' })
     })
   })
 }

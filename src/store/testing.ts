@@ -1,10 +1,10 @@
 /**
  * @module
- * Builders and harness for the store conformance suite (store*.case.test.ts): minimal valid
- * objects of each kind and a watch recorder. Test-only; nothing in the daemon imports this.
+ * Harness for the store conformance suite (store*.case.test.ts): store openers cleaned up after
+ * each test, a clock that fails mid-write and a watch recorder; the objects come from
+ * test/support/builders.ts. Test-only; nothing in the daemon imports this.
  */
 import { afterEach } from 'vitest'
-import type { AnyObject, ConfigMap, Deployment, OwnerReference, Pod, ReplicaSet } from '../api/types.ts'
 import { FakeClock } from '../platform/clock.ts'
 import type { ObjectStore, WatchEvent } from './types.ts'
 
@@ -33,78 +33,6 @@ export function useStores(make: MakeStore): MakeStore {
     const h = make(opts)
     opened.push(h)
     return h
-  }
-}
-
-interface MetaOpts {
-  namespace?: string
-  labels?: Record<string, string>
-  owners?: AnyObject[]
-  finalizers?: string[]
-}
-
-function meta(name: string, o: MetaOpts): AnyObject['metadata'] {
-  return {
-    name,
-    ...(o.namespace ? { namespace: o.namespace } : {}),
-    ...(o.labels ? { labels: o.labels } : {}),
-    ...(o.owners ? { ownerReferences: o.owners.map(ownerRef) } : {}),
-    ...(o.finalizers ? { finalizers: o.finalizers } : {}),
-  }
-}
-
-export function ownerRef(owner: AnyObject): OwnerReference {
-  return {
-    apiVersion: owner.apiVersion,
-    kind: owner.kind,
-    name: owner.metadata.name,
-    uid: owner.metadata.uid ?? '',
-    controller: true,
-    blockOwnerDeletion: true,
-  }
-}
-
-export function aConfigMap(name: string, o: MetaOpts & { data?: Record<string, string> } = {}): ConfigMap {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(name, o), data: o.data ?? { key: 'value' } }
-}
-
-const template = (image: string) => ({
-  metadata: { labels: { app: 'web' } },
-  spec: { containers: [{ name: 'app', image }] },
-})
-
-export function aDeployment(name: string, o: MetaOpts & { replicas?: number; image?: string } = {}): Deployment {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: meta(name, o),
-    spec: {
-      replicas: o.replicas ?? 1,
-      selector: { matchLabels: { app: 'web' } },
-      template: template(o.image ?? 'web:1'),
-    },
-  }
-}
-
-export function aReplicaSet(name: string, o: MetaOpts & { replicas?: number } = {}): ReplicaSet {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: meta(name, o),
-    spec: { replicas: o.replicas ?? 1, selector: { matchLabels: { app: 'web' } }, template: template('web:1') },
-  }
-}
-
-export function aPod(name: string, o: MetaOpts & { nodeName?: string; grace?: number } = {}): Pod {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: meta(name, o),
-    spec: {
-      containers: [{ name: 'app', image: 'web:1' }],
-      ...(o.nodeName ? { nodeName: o.nodeName } : {}),
-      ...(o.grace !== undefined ? { terminationGracePeriodSeconds: o.grace } : {}),
-    },
   }
 }
 

@@ -16,14 +16,18 @@
  */
 import { formatTimestamp } from '../../src/api/timestamps.ts'
 import type {
+  AnyObject,
+  ConfigMap,
   Container,
   Deployment,
   DeploymentCondition,
   DeploymentStatus,
   IntOrString,
+  OwnerReference,
   Pod,
   PodCondition,
   PodPhase,
+  PodSpec,
   PodTemplateSpec,
   Probe,
   ReplicaSet,
@@ -86,6 +90,8 @@ export interface DeploymentOptions {
   maxUnavailable?: IntOrString
   generation?: number
   annotations?: Record<string, string>
+  /** metadata.labels (default: none; the template's labels are app=<name>). */
+  labels?: Record<string, string>
   revisionHistoryLimit?: number
   progressDeadlineSeconds?: number
   minReadySeconds?: number
@@ -118,6 +124,7 @@ export function aDeployment(o: DeploymentOptions = {}): Deployment {
     },
   }
   if (o.annotations) d.metadata.annotations = o.annotations
+  if (o.labels) d.metadata.labels = o.labels
   if (o.paused !== undefined) d.spec.paused = o.paused
   if (o.status || o.conditions) d.status = { ...o.status, ...(o.conditions ? { conditions: o.conditions } : {}) }
   return d
@@ -217,7 +224,14 @@ export interface PodOptions {
   created?: number
   /** Bound to the node (default true). */
   scheduled?: boolean
+  /** The node it is bound to (default DEFAULT_NODE_NAME when scheduled). */
+  nodeName?: string
+  /** spec.terminationGracePeriodSeconds (default: none, so Kubernetes' 30). */
+  grace?: number
+  finalizers?: string[]
   deleting?: boolean
+  /** Spec fields that replace the defaults (e.g. the containers a node agent is to run). */
+  spec?: Partial<PodSpec>
   /** Ports the container declares, each published on a loopback host port (status.portMappings). */
   ports?: Array<{ containerPort: number; hostPort: number; name?: string }>
 }
@@ -234,9 +248,12 @@ export function aPod(o: PodOptions): Pod {
     },
     spec: {
       containers: [{ name: 'app', image: 'app' }],
-      ...(o.scheduled === false ? {} : { nodeName: DEFAULT_NODE_NAME }),
+      ...(o.scheduled === false ? {} : { nodeName: o.nodeName ?? DEFAULT_NODE_NAME }),
+      ...(o.grace !== undefined ? { terminationGracePeriodSeconds: o.grace } : {}),
+      ...o.spec,
     },
   }
+  if (o.finalizers) pod.metadata.finalizers = o.finalizers
   const ports = o.ports ?? []
   if (ports.length > 0)
     pod.spec.containers[0]!.ports = ports.map((p) => ({
@@ -318,4 +335,53 @@ export function aService(o: ServiceOptions = {}): Service {
     },
     spec: { selector: { app: name }, ports: [{ name: 'http', port: 8000, targetPort: 'http' }], ...spec },
   }
+}
+
+export interface ConfigMapOptions {
+  name: string
+  namespace?: string
+  labels?: Record<string, string>
+  /** Objects it depends on: each becomes a controller reference that blocks the owner's deletion. */
+  owners?: AnyObject[]
+  finalizers?: string[]
+  /** Default {key: 'value'}. */
+  data?: Record<string, string>
+}
+
+/** A ConfigMap in `default` holding key=value: the smallest object of a namespaced kind. */
+export function aConfigMap(o: ConfigMapOptions): ConfigMap {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: o.name,
+      namespace: o.namespace ?? 'default',
+      ...(o.labels ? { labels: o.labels } : {}),
+      ...(o.owners ? { ownerReferences: o.owners.map(ownerRef) } : {}),
+      ...(o.finalizers ? { finalizers: o.finalizers } : {}),
+    },
+    data: o.data ?? { key: 'value' },
+  }
+}
+
+/** A controller reference to `owner` that blocks its deletion while this dependent exists. */
+export function ownerRef(owner: AnyObject): OwnerReference {
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name,
+    uid: owner.metadata.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  }
+}
+
+/**
+ * The object as a client submits it: without the fields the server sets (uid, resourceVersion,
+ * generation, creationTimestamp) and without status.
+ */
+export function submitted<T extends AnyObject>(obj: T): T {
+  const { uid: _u, resourceVersion: _r, generation: _g, creationTimestamp: _c, ...metadata } = obj.metadata
+  const { status: _s, ...rest } = obj as T & { status?: unknown }
+  return { ...rest, metadata } as T
 }

@@ -7,6 +7,7 @@
 import type { Deployment } from '../../api/types.ts'
 import { maxSurge, maxUnavailable } from '../../rollout/fenceposts.ts'
 import { minReadySecondsAdvice } from '../../rollout/min-ready-advice.ts'
+import { uncheckedReadinessNote } from '../../rollout/readiness-advice.ts'
 import type { TimingBasis } from '../../rollout/preview-timing.ts'
 import type { RolloutPreview } from '../../sim/preview.ts'
 import { desiredReplicas, isRollingUpdate } from '../../rollout/spec-defaults.ts'
@@ -53,6 +54,8 @@ export function renderRolloutPlan(d: Deployment, p: RolloutPreview, timing: Timi
   lines.push(`${floor}; at most ${p.maxPods} pods run at once (plus ${p.maxTerminating} still exiting).`)
   const advice = replacing && !d.spec.paused ? minReadySecondsAdvice(d) : undefined
   if (advice) lines.push(advice)
+  const unchecked = d.spec.paused ? undefined : uncheckedReadinessNote(d)
+  if (unchecked) lines.push(unchecked)
   if (d.spec.paused) {
     lines.push(
       `The deployment is paused: the new template waits for \`baton rollout resume deployment/${d.metadata.name}\` (only a size change applies now).`,

@@ -141,6 +141,17 @@ describe('baton rollout plan', () => {
     expect(res.out).not.toContain('minReadySeconds is 0')
   })
 
+  it('a container whose readiness nothing checks: the plan says its figures assume it serves at once', async () => {
+    const d = createWeb()
+    const unprobed = structuredClone(d.spec.template)
+    delete unprobed.spec.containers[0]!.readinessProbe
+    unprobed.metadata = { ...unprobed.metadata, annotations: { 'baton.dev/implicit-readiness': 'false' } }
+    h.store.update({ ...d, spec: { ...d.spec, template: unprobed } })
+    expect((await h.run('rollout plan deployment/web --image web=web:v2')).out).toContain(
+      'Readiness cannot be checked for container "web" (no readinessProbe, implicit readiness is off',
+    )
+  })
+
   it('a paused deployment: the plan says the template change waits for resume', async () => {
     const d = createWeb()
     h.store.update({ ...d, spec: { ...d.spec, paused: true } })

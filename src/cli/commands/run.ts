@@ -23,8 +23,8 @@ const RESTART = ['Always', 'OnFailure', 'Never'] as const
 
 /**
  * The one node's name (runtime/types.ts DEFAULT_NODE_NAME; test/e2e/kubectl-verbs.test.ts holds
- * them equal). Baton has no scheduler: its ReplicaSet controller places the pods it makes, and
- * the API leaves a bare Pod without spec.nodeName unplaced, so `run` places its pod itself.
+ * them equal). The API binds a bare Pod that names no node to it (api/pod-binding.ts); `run`
+ * names it too, so that `--dry-run=client -o yaml` shows the pod as it will run.
  */
 export const NODE_NAME = 'baton-node'
 

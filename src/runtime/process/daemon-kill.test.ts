@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, expect, it } from 'vitest'
+import { aPod } from '../../../test/support/builders.ts'
 import { openArtifactStore, removeCheckout } from '../../artifacts/artifact-store.ts'
 import { readLogs } from '../../logs/read-logs.ts'
 import { systemClock } from '../../platform/clock.ts'
@@ -13,7 +14,7 @@ import type { NodeAgent } from '../types.ts'
 import { podDir } from './adoption.ts'
 import { createProcessNodeAgent } from './process-node-agent.ts'
 import { signalGroup } from './replica-process.ts'
-import { aPod, APP_JS, condition, containerGroup, liveGroupMembers, waitFor, webContainer } from './testing.ts'
+import { APP_JS, condition, containerGroup, liveGroupMembers, waitFor, webContainer } from './testing.ts'
 
 const DAEMON = fileURLToPath(new URL('./testdata/agent-daemon.ts', import.meta.url))
 const cleanups: Array<() => unknown> = []
@@ -36,7 +37,12 @@ it('re-adopts replicas after the daemon is SIGKILLed: same process, no restart, 
   const db = join(dir, 'state.db')
   const dataDir = join(dir, 'data')
   const readiness = { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1 }
-  const pod = aPod('survivor', { containers: [webContainer({ LOG_EVERY_MS: '10' }, { readinessProbe: readiness })] })
+  const pod = aPod({
+    name: 'survivor',
+    phase: null,
+    grace: 2,
+    spec: { containers: [webContainer({ LOG_EVERY_MS: '10' }, { readinessProbe: readiness })] },
+  })
 
   const daemon = spawn(process.execPath, [DAEMON, db, dataDir, artifactsDir, 'survivor', JSON.stringify(pod)], {
     stdio: ['ignore', 'pipe', 'inherit'],

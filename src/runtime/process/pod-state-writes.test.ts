@@ -1,6 +1,7 @@
+import { aPod } from '../../../test/support/builders.ts'
 import { describe, expect, it, vi } from 'vitest'
 import type { PodState } from './adoption.ts'
-import { aPod, getPod, harness, waitFor, webContainer } from './testing.ts'
+import { getPod, harness, waitFor, webContainer } from './testing.ts'
 
 /** Every state.json write, by pod name. */
 const writes = vi.hoisted(() => new Map<string, PodState[]>())
@@ -19,7 +20,9 @@ describe('pod state file', () => {
   it('is not rewritten while a container only changes its waiting reason (an image-pull retry)', async () => {
     const h = await harness()
     await h.agent.start()
-    h.store.create(aPod('waits', { containers: [{ name: 'app', image: 'never-pushed:v1' }] }))
+    h.store.create(
+      aPod({ name: 'waits', phase: null, grace: 2, spec: { containers: [{ name: 'app', image: 'never-pushed:v1' }] } }),
+    )
     // ErrImagePull, then ImagePullBackOff: two changes of the waiting reason, each a status write.
     await waitFor(
       'ImagePullBackOff',
@@ -31,7 +34,7 @@ describe('pod state file', () => {
   it('is rewritten when a container starts, with what re-adoption needs', async () => {
     const h = await harness()
     await h.agent.start()
-    h.store.create(aPod('runs', { containers: [webContainer()] }))
+    h.store.create(aPod({ name: 'runs', phase: null, grace: 2, spec: { containers: [webContainer()] } }))
     await waitFor('running', () => getPod(h.store, 'runs')?.status?.containerStatuses?.[0]?.state.running)
     const last = writes.get('runs')?.at(-1)
     expect(last?.containers[0]?.process?.pid).toBeGreaterThan(0)

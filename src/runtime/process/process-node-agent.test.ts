@@ -1,6 +1,7 @@
 import { cpSync, existsSync, readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
+import { aPod } from '../../../test/support/builders.ts'
 import { describe, expect, it } from 'vitest'
 import type { Pod } from '../../api/types.ts'
 import { readLogs } from '../../logs/read-logs.ts'
@@ -8,7 +9,6 @@ import { createLogger } from '../../platform/logger.ts'
 import { podDir } from './adoption.ts'
 import {
   APP_JS,
-  aPod,
   condition,
   containerGroup,
   eventLines,
@@ -38,7 +38,12 @@ describe('process node agent', () => {
     const h = await harness()
     await h.agent.start()
     h.store.create(
-      aPod('web-1', { containers: [webContainer({ READY_AFTER_MS: '1200' }, { readinessProbe: readiness })] }),
+      aPod({
+        name: 'web-1',
+        phase: null,
+        grace: 2,
+        spec: { containers: [webContainer({ READY_AFTER_MS: '1200' }, { readinessProbe: readiness })] },
+      }),
     )
 
     const running = await waitFor('running', () => {
@@ -73,7 +78,14 @@ describe('process node agent', () => {
     const h = await harness()
     await h.agent.start()
     for (let i = 0; i < 10; i++)
-      h.store.create(aPod(`web-${i}`, { containers: [webContainer({}, { readinessProbe: readiness })] }))
+      h.store.create(
+        aPod({
+          name: `web-${i}`,
+          phase: null,
+          grace: 2,
+          spec: { containers: [webContainer({}, { readinessProbe: readiness })] },
+        }),
+      )
     const pods = await waitFor(
       'ten ready pods',
       () => {
@@ -97,7 +109,14 @@ describe('process node agent', () => {
       periodSeconds: 1,
       failureThreshold: 1,
     }
-    h.store.create(aPod('live-1', { containers: [webContainer({ LIVE_FOR_MS: '500' }, { livenessProbe: liveness })] }))
+    h.store.create(
+      aPod({
+        name: 'live-1',
+        phase: null,
+        grace: 2,
+        spec: { containers: [webContainer({ LIVE_FOR_MS: '500' }, { livenessProbe: liveness })] },
+      }),
+    )
     const restarted = await waitFor('restart', () => {
       const cs = getPod(h.store, 'live-1')?.status?.containerStatuses?.[0]
       return cs && cs.restartCount >= 1 && cs.state.running ? cs : undefined
@@ -121,7 +140,14 @@ describe('process node agent', () => {
       periodSeconds: 1,
       failureThreshold: 1,
     }
-    h.store.create(aPod('live-2', { containers: [webContainer({ LIVE_FOR_MS: '500' }, { livenessProbe: liveness })] }))
+    h.store.create(
+      aPod({
+        name: 'live-2',
+        phase: null,
+        grace: 2,
+        spec: { containers: [webContainer({ LIVE_FOR_MS: '500' }, { livenessProbe: liveness })] },
+      }),
+    )
     await waitFor('restart', () => {
       const cs = getPod(h.store, 'live-2')?.status?.containerStatuses?.[0]
       return cs && cs.restartCount >= 1 && cs.state.running ? cs : undefined
@@ -149,9 +175,14 @@ describe('process node agent', () => {
     await h.agent.start()
     const env = { ON_SIGTERM: 'ignore', SPAWN_CHILD: '1' }
     h.store.create(
-      aPod('stubborn', {
-        terminationGracePeriodSeconds: 2,
-        containers: [webContainer(env, { readinessProbe: readiness })],
+      aPod({
+        name: 'stubborn',
+        phase: null,
+        grace: 2,
+        spec: {
+          terminationGracePeriodSeconds: 2,
+          containers: [webContainer(env, { readinessProbe: readiness })],
+        },
       }),
     )
     const pod = await waitFor('Ready', () => {
@@ -180,7 +211,7 @@ describe('process node agent', () => {
       { EVENTS_FILE: eventsFile },
       { readinessProbe: readiness, lifecycle: { preStop: { httpGet: { path: '/prestop', port: 'http' } } } },
     )
-    h.store.create(aPod('ordered', { containers: [container] }))
+    h.store.create(aPod({ name: 'ordered', phase: null, grace: 2, spec: { containers: [container] } }))
     await waitFor('Ready', () => condition(getPod(h.store, 'ordered'), 'Ready') === 'True')
     h.store.delete('Pod', 'default', 'ordered')
     await waitFor('pod removed', () => getPod(h.store, 'ordered') === undefined)
@@ -196,7 +227,14 @@ describe('process node agent', () => {
   it('backs off a crash-looping container: first restart at once, then CrashLoopBackOff', async () => {
     const h = await harness()
     await h.agent.start()
-    h.store.create(aPod('crashy', { containers: [webContainer({ EXIT_AFTER_MS: '100', EXIT_CODE: '3' })] }))
+    h.store.create(
+      aPod({
+        name: 'crashy',
+        phase: null,
+        grace: 2,
+        spec: { containers: [webContainer({ EXIT_AFTER_MS: '100', EXIT_CODE: '3' })] },
+      }),
+    )
     const cs = await waitFor('CrashLoopBackOff', () => {
       const s = getPod(h.store, 'crashy')?.status?.containerStatuses?.[0]
       return s?.state.waiting?.reason === 'CrashLoopBackOff' ? s : undefined
@@ -223,7 +261,14 @@ describe('process node agent', () => {
     const h = await harness()
     await h.agent.start()
     const resources = { limits: { memory: '150Mi' } }
-    h.store.create(aPod('hungry', { containers: [webContainer({ ALLOC_MB: '300' }, { resources })] }))
+    h.store.create(
+      aPod({
+        name: 'hungry',
+        phase: null,
+        grace: 2,
+        spec: { containers: [webContainer({ ALLOC_MB: '300' }, { resources })] },
+      }),
+    )
     const cs = await waitFor('OOMKilled', () => {
       const s = getPod(h.store, 'hungry')?.status?.containerStatuses?.[0]
       return s?.lastState.terminated?.reason === 'OOMKilled' ? s : undefined
@@ -240,7 +285,9 @@ describe('process node agent', () => {
       if (r && reasons.at(-1) !== r) reasons.push(r)
     })
     await h.agent.start()
-    h.store.create(aPod('nope', { containers: [webContainer({}, { image: 'web:v9' })] }))
+    h.store.create(
+      aPod({ name: 'nope', phase: null, grace: 2, spec: { containers: [webContainer({}, { image: 'web:v9' })] } }),
+    )
     await waitFor('ImagePullBackOff', () => reasons.includes('ImagePullBackOff'))
     expect(reasons).toEqual(['ContainerCreating', 'ErrImagePull', 'ImagePullBackOff'])
     expect(getPod(h.store, 'nope')?.status?.phase).toBe('Pending')
@@ -268,7 +315,12 @@ describe('process node agent', () => {
     async ({ gate, annotations }) => {
       const h = await harness()
       await h.agent.start()
-      const p = aPod('slow', { containers: [webContainer({ LISTEN_AFTER_MS: '2500' })] })
+      const p = aPod({
+        name: 'slow',
+        phase: null,
+        grace: 2,
+        spec: { containers: [webContainer({ LISTEN_AFTER_MS: '2500' })] },
+      })
       h.store.create({ ...p, metadata: { ...p.metadata, annotations } })
       const ready = await waitFor('Ready', () => {
         const pod = getPod(h.store, 'slow')
@@ -289,9 +341,14 @@ describe('process node agent', () => {
       await h.agent.start()
       const probe = { exec: { command: ['sh', '-c', 'test "$(id -u)" = 65534'] }, periodSeconds: 1 }
       h.store.create(
-        aPod('nobody', {
-          securityContext: { runAsUser: 65534 },
-          containers: [webContainer({}, { readinessProbe: probe })],
+        aPod({
+          name: 'nobody',
+          phase: null,
+          grace: 2,
+          spec: {
+            securityContext: { runAsUser: 65534 },
+            containers: [webContainer({}, { readinessProbe: probe })],
+          },
         }),
       )
       const ready = await waitFor('Ready', () => {
@@ -300,7 +357,14 @@ describe('process node agent', () => {
       })
       const status = readFileSync(`/proc/${containerGroup(ready)}/status`, 'utf8')
       expect(status).toMatch(/^Uid:\t65534\t/m)
-      h.store.create(aPod('rootless', { containers: [webContainer({}, { securityContext: { runAsNonRoot: true } })] }))
+      h.store.create(
+        aPod({
+          name: 'rootless',
+          phase: null,
+          grace: 2,
+          spec: { containers: [webContainer({}, { securityContext: { runAsNonRoot: true } })] },
+        }),
+      )
       await waitFor(
         'CreateContainerConfigError',
         () =>
@@ -327,7 +391,14 @@ describe('process node agent', () => {
       periodSeconds: 1,
     }
     for (const name of ['tmp-a', 'tmp-b'])
-      h.store.create(aPod(name, { containers: [webContainer({}, { readinessProbe: probe })] }))
+      h.store.create(
+        aPod({
+          name: name,
+          phase: null,
+          grace: 2,
+          spec: { containers: [webContainer({}, { readinessProbe: probe })] },
+        }),
+      )
     const pods = await waitFor('both Ready', () => {
       const both = ['tmp-a', 'tmp-b'].map((n) => getPod(h.store, n))
       return both.every((p) => condition(p, 'Ready') === 'True') && both
@@ -342,7 +413,9 @@ describe('process node agent', () => {
   it('pulls at once when the missing artifact is pushed, instead of sleeping out the 10 s back-off', async () => {
     const h = await harness()
     await h.agent.start()
-    h.store.create(aPod('late', { containers: [webContainer({}, { image: 'web:v9' })] }))
+    h.store.create(
+      aPod({ name: 'late', phase: null, grace: 2, spec: { containers: [webContainer({}, { image: 'web:v9' })] } }),
+    )
     await waitFor(
       'ImagePullBackOff',
       () => getPod(h.store, 'late')?.status?.containerStatuses?.[0]?.state.waiting?.reason === 'ImagePullBackOff',
@@ -363,7 +436,14 @@ describe('process node agent', () => {
     const h = await harness()
     await h.agent.start()
     const probe = { exec: { command: ['no-such-binary-xyz'] }, periodSeconds: 1 }
-    h.store.create(aPod('exec-1', { containers: [webContainer({}, { readinessProbe: probe })] }))
+    h.store.create(
+      aPod({
+        name: 'exec-1',
+        phase: null,
+        grace: 2,
+        spec: { containers: [webContainer({}, { readinessProbe: probe })] },
+      }),
+    )
     await waitFor('Unhealthy event', () =>
       eventLines(h.store, 'exec-1').includes(
         'Warning Unhealthy Readiness probe failed: exec: "no-such-binary-xyz": executable file not found in $PATH',
@@ -372,7 +452,7 @@ describe('process node agent', () => {
     const pod = getPod(h.store, 'exec-1')
     expect(pod?.status?.phase).toBe('Running')
     expect(condition(pod, 'Ready')).toBe('False')
-    h.store.create(aPod('exec-2', { containers: [webContainer()] }))
+    h.store.create(aPod({ name: 'exec-2', phase: null, grace: 2, spec: { containers: [webContainer()] } }))
     await waitFor('the agent still starts pods', () => condition(getPod(h.store, 'exec-2'), 'Ready') === 'True')
   })
 
@@ -381,8 +461,22 @@ describe('process node agent', () => {
     await h.agent.start()
     const ok = { exec: { command: ['/bin/sh', '-c', 'test -n "$POD_NAME"'] } }
     const bad = { exec: { command: ['/bin/sh', '-c', 'echo hook broke; exit 1'] } }
-    h.store.create(aPod('hooked', { containers: [webContainer({}, { lifecycle: { postStart: ok } })] }))
-    h.store.create(aPod('unhooked', { containers: [webContainer({}, { lifecycle: { postStart: bad } })] }))
+    h.store.create(
+      aPod({
+        name: 'hooked',
+        phase: null,
+        grace: 2,
+        spec: { containers: [webContainer({}, { lifecycle: { postStart: ok } })] },
+      }),
+    )
+    h.store.create(
+      aPod({
+        name: 'unhooked',
+        phase: null,
+        grace: 2,
+        spec: { containers: [webContainer({}, { lifecycle: { postStart: bad } })] },
+      }),
+    )
     await waitFor('hooked Ready', () => condition(getPod(h.store, 'hooked'), 'Ready') === 'True')
     const cs = await waitFor('restart after the failed hook', () => {
       const s = getPod(h.store, 'unhooked')?.status?.containerStatuses?.[0]
@@ -401,7 +495,7 @@ describe('process node agent', () => {
     const h = await harness()
     await h.agent.start()
     const container = { name: 'sh', command: ['/bin/sh', '-c', 'pwd > where.txt; exec sleep 30'], workingDir: h.dir }
-    h.store.create(aPod('plain', { containers: [container] }))
+    h.store.create(aPod({ name: 'plain', phase: null, grace: 2, spec: { containers: [container] } }))
     await waitFor('where.txt', () => {
       try {
         return readFileSync(join(h.dir, 'where.txt'), 'utf8').trim() === h.dir
@@ -414,7 +508,14 @@ describe('process node agent', () => {
   it('re-adopts running replicas after the agent stops, without a restart and without losing Ready', async () => {
     const h = await harness()
     await h.agent.start()
-    h.store.create(aPod('keep', { containers: [webContainer({}, { readinessProbe: readiness })] }))
+    h.store.create(
+      aPod({
+        name: 'keep',
+        phase: null,
+        grace: 2,
+        spec: { containers: [webContainer({}, { readinessProbe: readiness })] },
+      }),
+    )
     const before = await waitFor('Ready', () => {
       const p = getPod(h.store, 'keep')
       return condition(p, 'Ready') === 'True' ? p : undefined
@@ -441,7 +542,7 @@ describe('process node agent', () => {
   it('stops replicas whose pods disappeared while no agent was running', async () => {
     const h = await harness()
     await h.agent.start()
-    h.store.create(aPod('orphan', { containers: [webContainer()] }))
+    h.store.create(aPod({ name: 'orphan', phase: null, grace: 2, spec: { containers: [webContainer()] } }))
     const pod = await waitFor('Ready', () => {
       const p = getPod(h.store, 'orphan')
       return condition(p, 'Ready') === 'True' ? p : undefined

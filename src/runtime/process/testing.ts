@@ -2,7 +2,7 @@
  * @module
  * Test harness for the process runtime (test-only; nothing in the daemon imports this): a
  * memory store, a real artifact store holding testdata/app.js as `web:v1`, an agent on a
- * temporary data dir, pod builders, polling helpers and a check that no process of a pod
+ * temporary data dir, the test app's container, polling helpers and a check that no process of a pod
  * survives. Every harness is torn down after each test: pods stopped, stray groups killed,
  * directories removed.
  */
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, vi } from 'vitest'
-import type { Container, Event, Pod, PodSpec } from '../../api/types.ts'
+import type { Container, Event, Pod } from '../../api/types.ts'
 import { openArtifactStore, removeCheckout } from '../../artifacts/artifact-store.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
 import { systemClock } from '../../platform/clock.ts'
@@ -19,7 +19,6 @@ import { randomIds } from '../../platform/ids.ts'
 import { createMemoryStore } from '../../store/memory/memory-store.ts'
 import type { Logger } from '../../platform/logger.ts'
 import type { ObjectStore } from '../../store/types.ts'
-import { DEFAULT_NODE_NAME } from '../../api/node-name.ts'
 import type { DrainGate, NodeAgent } from '../types.ts'
 import { createProcessNodeAgent } from './process-node-agent.ts'
 import { processGroupMembers } from '../../platform/proc-stat.ts'
@@ -78,7 +77,10 @@ export async function harness(opts: { drainGate?: DrainGate; logger?: Logger } =
   return h
 }
 
-/** The test app as container `web` from image web:v1, with a port named http. */
+/**
+ * The test app as container `web` from image web:v1, with a port named http; run it in
+ * `aPod({ name, phase: null, grace: 2, spec: { containers: [webContainer()] } })` (test/support/builders.ts).
+ */
 export function webContainer(env: Record<string, string> = {}, extra: Partial<Container> = {}): Container {
   return {
     name: 'web',
@@ -87,15 +89,6 @@ export function webContainer(env: Record<string, string> = {}, extra: Partial<Co
     env: Object.entries(env).map(([name, value]) => ({ name, value })),
     ports: [{ name: 'http', containerPort: 8080 }],
     ...extra,
-  }
-}
-
-export function aPod(name: string, spec: Partial<PodSpec> & { containers: Container[] }): Pod {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: 'default', labels: { app: 'web' } },
-    spec: { nodeName: DEFAULT_NODE_NAME, restartPolicy: 'Always', terminationGracePeriodSeconds: 2, ...spec },
   }
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { FakeClock } from '../../platform/clock.ts'
 import { sequentialIds } from '../../platform/ids.ts'
 import { runStoreConformance } from '../store.case.test.ts'
-import { aConfigMap, aPod, aReplicaSet } from '../testing.ts'
+import { aConfigMap, aPod, aReplicaSet, submitted } from '../../../test/support/builders.ts'
 import { createMemoryStore } from './memory-store.ts'
 
 runStoreConformance('memory', (opts) => {
@@ -13,7 +13,7 @@ runStoreConformance('memory', (opts) => {
 
 describe('a memory store seeded with objects', () => {
   // What the rollout preview does: start from the objects as the API returned them.
-  const rs = aReplicaSet('web-1')
+  const rs = aReplicaSet({ name: 'web-1', replicas: 1, owner: null })
   rs.metadata = {
     ...rs.metadata,
     uid: 'rs-uid',
@@ -21,7 +21,7 @@ describe('a memory store seeded with objects', () => {
     creationTimestamp: '2026-01-01T00:00:00Z',
     generation: 3,
   }
-  const pod = aPod('web-1-a', { owners: [rs] })
+  const pod = submitted(aPod({ name: 'web-1-a', scheduled: false, owner: rs }))
   pod.metadata = { ...pod.metadata, uid: 'pod-uid', resourceVersion: '40' }
   const seeded = () => createMemoryStore({ clock: new FakeClock(), ids: sequentialIds(), objects: [rs, pod] })
 
@@ -35,7 +35,7 @@ describe('a memory store seeded with objects', () => {
   })
 
   it('numbers new writes after the highest resourceVersion it was given', () => {
-    const created = seeded().create(aConfigMap('cfg'))
+    const created = seeded().create(aConfigMap({ name: 'cfg' }))
     expect(created.metadata.resourceVersion).toBe('42')
   })
 

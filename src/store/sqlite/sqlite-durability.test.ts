@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FakeClock } from '../../platform/clock.ts'
 import { sequentialIds } from '../../platform/ids.ts'
-import { aConfigMap } from '../testing.ts'
+import { aConfigMap } from '../../../test/support/builders.ts'
 import { thrownBatonError } from '../../../test/support/baton-error.ts'
 import { MIGRATIONS } from './schema.ts'
 import { openSqliteStore } from './sqlite-store.ts'
@@ -99,7 +99,7 @@ describe('sqlite store durability', () => {
 
       const last = Number(commits.at(-1)?.rv)
       expect(Number(store.currentResourceVersion())).toBeGreaterThanOrEqual(last)
-      const next = store.create<'ConfigMap'>(aConfigMap('after-restart', { namespace: 'durability' }))
+      const next = store.create<'ConfigMap'>(aConfigMap({ name: 'after-restart', namespace: 'durability' }))
       expect(Number(next.metadata.resourceVersion)).toBeGreaterThan(last)
       store.close()
     },
@@ -108,20 +108,20 @@ describe('sqlite store durability', () => {
   it('continues resourceVersions above the highest stored, even with every object deleted', () => {
     const path = tempDb()
     const first = open(path, 2)
-    for (const n of ['a', 'b', 'c']) first.create(aConfigMap(n))
+    for (const n of ['a', 'b', 'c']) first.create(aConfigMap({ name: n }))
     for (const n of ['a', 'b', 'c']) first.delete('ConfigMap', 'default', n)
     first.close()
     const reopened = open(path, 2)
     expect(reopened.currentResourceVersion()).toBe('6')
-    expect(reopened.create(aConfigMap('d')).metadata.resourceVersion).toBe('7')
+    expect(reopened.create(aConfigMap({ name: 'd' })).metadata.resourceVersion).toBe('7')
     reopened.close()
   })
 
   it('keeps objects across a reopen; the watch history starts again, as after an API server restart', () => {
     const path = tempDb()
     const first = open(path)
-    first.create(aConfigMap('a'))
-    first.create(aConfigMap('b'))
+    first.create(aConfigMap({ name: 'a' }))
+    first.create(aConfigMap({ name: 'b' }))
     first.close()
     const reopened = open(path)
     const list = reopened.list('ConfigMap')
@@ -136,7 +136,7 @@ describe('sqlite store durability', () => {
       { resourceVersion: list.resourceVersion },
       (ev) => void seen.push(`${ev.type} ${ev.object.metadata.name}`),
     )
-    reopened.create(aConfigMap('c'))
+    reopened.create(aConfigMap({ name: 'c' }))
     expect(seen).toEqual(['ADDED c'])
     reopened.close()
   })
@@ -147,11 +147,11 @@ describe('sqlite store durability', () => {
     raw.exec(MIGRATIONS[0] ?? '')
     raw.exec('CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1)')
     const owner = {
-      ...aConfigMap('owner'),
+      ...aConfigMap({ name: 'owner' }),
       metadata: { name: 'owner', namespace: 'default', uid: 'u-owner', resourceVersion: '3' },
     }
     const dependent = {
-      ...aConfigMap('dependent'),
+      ...aConfigMap({ name: 'dependent' }),
       metadata: {
         name: 'dependent',
         namespace: 'default',

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
 import { FakeClock } from '../../platform/clock.ts'
 import { sequentialIds } from '../../platform/ids.ts'
-import { aConfigMap } from '../testing.ts'
+import { aConfigMap } from '../../../test/support/builders.ts'
 import type { ObjectStore } from '../types.ts'
 import { COMMIT_EVERY, openSqliteStore, type SqliteStoreOptions } from './sqlite-store.ts'
 
@@ -50,7 +50,7 @@ const names = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `cm-$
 
 it('applies a write at once and commits it at the end of the task', async () => {
   const { store, committed } = setup()
-  store.create<'ConfigMap'>(aConfigMap('cm-00000'))
+  store.create<'ConfigMap'>(aConfigMap({ name: 'cm-00000' }))
   expect(store.get('ConfigMap', 'default', 'cm-00000')).toBeDefined()
   expect(committed()).toEqual([])
   await Promise.resolve() // the commit was queued as a microtask when the batch opened
@@ -59,35 +59,35 @@ it('applies a write at once and commits it at the end of the task', async () => 
 
 it('commits on flush, and on close', () => {
   const { store, committed } = setup({ scheduleCommit: () => {} })
-  store.create<'ConfigMap'>(aConfigMap('cm-00000'))
+  store.create<'ConfigMap'>(aConfigMap({ name: 'cm-00000' }))
   store.flush()
   expect(committed()).toEqual(['cm-00000'])
-  store.create<'ConfigMap'>(aConfigMap('cm-00001'))
+  store.create<'ConfigMap'>(aConfigMap({ name: 'cm-00001' }))
   store.close()
   expect(committed()).toEqual(['cm-00000', 'cm-00001'])
 })
 
 it(`commits every ${COMMIT_EVERY} transactions when no task end comes`, () => {
   const { store, committed } = setup({ scheduleCommit: () => {} })
-  for (const name of names(COMMIT_EVERY + 3)) store.create<'ConfigMap'>(aConfigMap(name))
+  for (const name of names(COMMIT_EVERY + 3)) store.create<'ConfigMap'>(aConfigMap({ name: name }))
   expect(committed()).toEqual(names(COMMIT_EVERY))
 })
 
 it('a failed write inside a batch undoes only itself', () => {
   const { store, committed } = setup({ scheduleCommit: () => {} })
-  store.create<'ConfigMap'>(aConfigMap('cm-00000'))
-  expect(() => store.create<'ConfigMap'>(aConfigMap('cm-00000'))).toThrow() // already exists
-  store.create<'ConfigMap'>(aConfigMap('cm-00001'))
+  store.create<'ConfigMap'>(aConfigMap({ name: 'cm-00000' }))
+  expect(() => store.create<'ConfigMap'>(aConfigMap({ name: 'cm-00000' }))).toThrow() // already exists
+  store.create<'ConfigMap'>(aConfigMap({ name: 'cm-00001' }))
   store.flush()
   expect(committed()).toEqual(['cm-00000', 'cm-00001'])
 })
 
 it("a batch writes each object's newest version: repeated updates, and a create undone by a delete", () => {
   const { store, committed, committedData, path: storePath } = setup({ scheduleCommit: () => {} })
-  const cm = store.create<'ConfigMap'>(aConfigMap('cm-00000'))
+  const cm = store.create<'ConfigMap'>(aConfigMap({ name: 'cm-00000' }))
   let latest = cm
   for (const v of ['1', '2', '3']) latest = store.update<'ConfigMap'>({ ...latest, data: { v } })
-  store.create<'ConfigMap'>(aConfigMap('cm-00001'))
+  store.create<'ConfigMap'>(aConfigMap({ name: 'cm-00001' }))
   store.delete('ConfigMap', 'default', 'cm-00001')
   store.flush()
   expect(committed()).toEqual(['cm-00000'])

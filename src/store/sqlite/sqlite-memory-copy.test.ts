@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
 import { KINDS } from '../../api/resources.ts'
 import { sequentialIds } from '../../platform/ids.ts'
-import { aConfigMap, aDeployment, aPod, aReplicaSet, TrippingClock } from '../testing.ts'
+import { aConfigMap, aDeployment, aPod, aReplicaSet, submitted } from '../../../test/support/builders.ts'
+import { TrippingClock } from '../testing.ts'
 import { thrownBatonError } from '../../../test/support/baton-error.ts'
 import type { ObjectStore } from '../types.ts'
 import { openSqliteStore } from './sqlite-store.ts'
@@ -28,11 +29,11 @@ it('reads from memory exactly what the file holds', () => {
   const path = join(dir, 'state.db')
   const clock = new TrippingClock()
   const store = openSqliteStore(path, { clock, ids: sequentialIds() })
-  const d = store.create<'Deployment'>(aDeployment('web'))
-  const rs = store.create<'ReplicaSet'>(aReplicaSet('web-1', { owners: [d] }))
-  store.create<'Pod'>(aPod('web-1-a', { owners: [rs], nodeName: 'node' }))
-  store.create<'Pod'>(aPod('web-1-b', { owners: [rs] }))
-  store.create<'ConfigMap'>(aConfigMap('cfg'))
+  const d = store.create<'Deployment'>(submitted(aDeployment({ name: 'web' })))
+  const rs = store.create<'ReplicaSet'>(submitted(aReplicaSet({ name: 'web-1', replicas: 1, owner: d })))
+  store.create<'Pod'>(submitted(aPod({ name: 'web-1-a', owner: rs, nodeName: 'node' })))
+  store.create<'Pod'>(submitted(aPod({ name: 'web-1-b', scheduled: false, owner: rs })))
+  store.create<'ConfigMap'>(aConfigMap({ name: 'cfg' }))
   store.create<'Event'>({
     apiVersion: 'v1',
     kind: 'Event',
