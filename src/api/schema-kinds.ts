@@ -83,7 +83,9 @@ export const statefulSet = z.strictObject({
       minReadySeconds: int.optional(),
       ordinals: z.strictObject({ start: int.optional() }).optional(),
       volumeClaimTemplates: unsupported('Baton has no persistent volume claims; use a hostPath volume').optional(),
-      persistentVolumeClaimRetentionPolicy: ignored.optional(),
+      persistentVolumeClaimRetentionPolicy: unsupported(
+        'Baton has no persistent volume claims, so there is nothing to retain or delete',
+      ).optional(),
     })
     .optional(),
   status,

@@ -441,14 +441,17 @@ describe('validateObject rejects', () => {
     expect(failure(withChanges(deployment(), { 'spec.replica': 3 })).hint).toContain('Did you mean "replicas"?')
   })
 
-  it('refuses a StatefulSet as not served yet: nothing would create its pods', () => {
-    const err = failure(statefulSet())
-    expect(err.code).toBe('BATON_UNKNOWN_KIND')
-    expect(err.message).toBe('no matches for kind "StatefulSet" in version "apps/v1": not served yet')
-    expect(err.hint).toMatch(
-      /^Baton does not serve StatefulSets yet: no controller would create their pods\. Use a Deployment/,
-    )
-    expect(err.hint).not.toContain('StatefulSet,')
+  it('serves a StatefulSet: the statefulset controller creates its pods', () => {
+    expect(() => validateObject(statefulSet())).not.toThrow()
+  })
+
+  it.each([
+    ['spec.volumeClaimTemplates', []],
+    ['spec.persistentVolumeClaimRetentionPolicy', { whenDeleted: 'Retain' }],
+  ])('refuses %s of a StatefulSet, a field Baton does not honour, with its path', (path, value) => {
+    const err = failure(withChanges(statefulSet(), { [path]: value }))
+    expect(err.code).toBe('BATON_INVALID')
+    expect(err.causes?.map((c) => c.field)).toContain(path)
   })
 
   it('points an old apiVersion at the served one', () => {
@@ -492,9 +495,9 @@ const FILE_CASES: Record<string, { code: ErrorCode; fields: string[]; says: stri
     says: 'may not be 0 when `maxSurge` is 0',
   },
   'statefulset.yaml': {
-    code: 'BATON_UNKNOWN_KIND',
-    fields: [],
-    says: 'no matches for kind "StatefulSet" in version "apps/v1": not served yet',
+    code: 'BATON_INVALID',
+    fields: ['spec.template.metadata.labels'],
+    says: '`selector` does not match template `labels`',
   },
   'unknown-kind.yaml': {
     code: 'BATON_UNKNOWN_KIND',

@@ -128,6 +128,7 @@ describe('validateObject accepts', () => {
     expect(SERVED_KINDS.map((k) => `${k.apiVersion} ${k.kind}`)).toEqual([
       'apps/v1 Deployment',
       'apps/v1 ReplicaSet',
+      'apps/v1 StatefulSet',
       'apps/v1 ControllerRevision',
       'v1 Pod',
       'v1 Service',

@@ -56,13 +56,9 @@ const RULES: Record<Kind, KindRules> = {
 
 /**
  * Kinds Baton stores but does not serve yet, with the reason: applying one would store an
- * object that nothing acts on (a StatefulSet would never get a pod), so it is refused as an
- * unknown kind is. Their rules stay, for the controller that will serve them.
+ * object that nothing acts on, so it is refused as an unknown kind is. None today.
  */
-const NOT_SERVED_YET: Partial<Record<Kind, string>> = {
-  StatefulSet:
-    'Baton does not serve StatefulSets yet: no controller would create their pods. Use a Deployment (with one replica for a singleton).',
-}
+const NOT_SERVED_YET: Partial<Record<Kind, string>> = {}
 
 // The apiVersion of each kind comes from the resource table, the one place that names groups.
 const SERVED: readonly ServedKind[] = KINDS.filter((kind) => NOT_SERVED_YET[kind] === undefined).map((kind) => ({

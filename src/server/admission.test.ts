@@ -37,8 +37,15 @@ describe('admit', () => {
     expect(err.causes.map((c) => c.field)).toEqual(['spec.securityContext.seccompProfile'])
   })
 
-  it('refuses a StatefulSet as a kind not served yet', () => {
-    expect(expectBatonError(admitted(statefulSet()), 'BATON_UNKNOWN_KIND').message).toContain('not served yet')
+  it('admits a StatefulSet with its defaults, and refuses a template field the process runtime does not honour', () => {
+    expect(admit(statefulSet() as AnyObject)).toMatchObject({
+      spec: { podManagementPolicy: 'OrderedReady', updateStrategy: { type: 'RollingUpdate' } },
+    })
+    const err = expectBatonError(
+      admitted(withChanges(statefulSet(), { 'spec.template.spec.initContainers': [{ name: 'x', image: 'i' }] })),
+      'BATON_INVALID',
+    )
+    expect(err.causes.map((c) => c.field)).toEqual(['spec.template.spec.initContainers[0]'])
   })
 
   it('stores what it runs: defaults filled in', () => {

@@ -1,0 +1,187 @@
+/**
+ * StatefulSets end to end (issue 15): a real daemon runs a 3-replica StatefulSet of the example
+ * app as real processes behind a Service, and the statefulset controller rolls it: an ordered
+ * update 2, 1, 0 (read from the events) under `baton verify` at 300 requests/s with no failed
+ * request, `partition: 2` moving only ordinal 2, and `maxUnavailable: 2` (Parallel) replacing
+ * two pods at a time. One daemon for the file; the cases run in sequence.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { stringify } from 'yaml'
+import type { Event, Pod } from '../../src/api/types.ts'
+import { type Baton, expectOk, startBaton } from './support/baton.ts'
+import { describeRun, runVerify } from './support/verify-run.ts'
+
+const RATE = 300
+let baton: Baton
+
+beforeAll(async () => {
+  baton = await startBaton({})
+}, 60_000)
+
+afterAll(async () => {
+  await baton?.stop()
+}, 60_000)
+
+interface SetOptions {
+  name: string
+  image: string
+  replicas?: number
+  partition?: number
+  maxUnavailable?: number
+  parallel?: boolean
+  servicePort?: number
+}
+
+function statefulSetManifest(o: SetOptions): string {
+  const set = {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: o.name },
+    spec: {
+      serviceName: o.name,
+      replicas: o.replicas ?? 3,
+      ...(o.parallel ? { podManagementPolicy: 'Parallel' } : {}),
+      selector: { matchLabels: { app: o.name } },
+      updateStrategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: {
+          partition: o.partition ?? 0,
+          ...(o.maxUnavailable !== undefined ? { maxUnavailable: o.maxUnavailable } : {}),
+        },
+      },
+      template: {
+        metadata: { labels: { app: o.name } },
+        spec: {
+          containers: [
+            {
+              name: 'web',
+              image: o.image,
+              command: ['node', 'server.js'],
+              env: [{ name: 'STARTUP_DELAY_MS', value: '300' }],
+              ports: [{ name: 'http', containerPort: 8080 }],
+              readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1 },
+            },
+          ],
+        },
+      },
+    },
+  }
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: o.name },
+    spec: {
+      selector: { app: o.name },
+      ports: [{ name: 'http', port: o.servicePort ?? baton.servicePort, targetPort: 'http' }],
+    },
+  }
+  return o.servicePort === undefined && o.name !== 'web'
+    ? stringify(set)
+    : `${stringify(set)}---\n${stringify(service)}`
+}
+
+async function rolledOut(name: string): Promise<string> {
+  const r = await baton.cli(['rollout', 'status', `statefulset/${name}`, '--timeout', '120s'], { timeoutMs: 150_000 })
+  expectOk(`rollout status statefulset/${name}`, r)
+  return r.stdout
+}
+
+async function podImages(name: string): Promise<Record<string, string>> {
+  const r = await baton.cli(['get', 'pods', '-l', `app=${name}`, '-o', 'json'])
+  expectOk('get pods', r)
+  const pods = (JSON.parse(r.stdout) as { items: Pod[] }).items.filter((p) => !p.metadata.deletionTimestamp)
+  return Object.fromEntries(pods.map((p) => [p.metadata.name, p.spec.containers[0]?.image ?? '']))
+}
+
+/** The set's events in the order they were first recorded. */
+async function events(name: string, reason: string): Promise<string[]> {
+  const r = await baton.cli(['get', 'events', '-o', 'json'])
+  expectOk('get events', r)
+  return (JSON.parse(r.stdout) as { items: Event[] }).items
+    .filter((e) => e.involvedObject.kind === 'StatefulSet' && e.involvedObject.name === name && e.reason === reason)
+    .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
+    .map((e) => e.message)
+}
+
+describe('StatefulSet with real processes', () => {
+  it('creates web-0, web-1, web-2 in order and serves them through the Service', async () => {
+    await baton.apply(statefulSetManifest({ name: 'web', image: 'web:v1' }))
+    expect(await rolledOut('web')).toMatch(/partitioned roll out complete: 3 new pods have been updated/)
+    expect(await podImages('web')).toEqual({ 'web-0': 'web:v1', 'web-1': 'web:v1', 'web-2': 'web:v1' })
+    expect(await events('web', 'SuccessfulCreate')).toEqual([
+      'create Pod web-0 in StatefulSet web successful',
+      'create Pod web-1 in StatefulSet web successful',
+      'create Pod web-2 in StatefulSet web successful',
+    ])
+    const res = await fetch(baton.url('/'))
+    expect(res.status).toBe(200)
+  }, 180_000)
+
+  it('updates in reverse ordinal order 2, 1, 0 under 300 requests/s with no failed request', async () => {
+    const run = await runVerify(baton, {
+      rate: RATE,
+      keepAlive: true,
+      rawCommand: [
+        'sh',
+        '-c',
+        baton.shellLine([
+          ['set', 'image', 'statefulset/web', 'web=web:v2'],
+          ['rollout', 'status', 'statefulset/web', '--timeout', '120s'],
+        ]),
+      ],
+      duration: '150s',
+    })
+    console.log(describeRun('statefulset web v1 -> v2, OrderedReady', run.report))
+    expect(run.report.failures, run.stderr).toEqual([])
+    expect(run.report.failed).toBe(0)
+    expect(run.code).toBe(0)
+    expect(run.report.total / (run.report.durationMs / 1000)).toBeGreaterThan(RATE * 0.9)
+    expect(Object.keys(run.report.versions)).toEqual(['v1', 'v2'])
+    expect(await events('web', 'SuccessfulDelete')).toEqual([
+      'delete Pod web-2 in StatefulSet web successful',
+      'delete Pod web-1 in StatefulSet web successful',
+      'delete Pod web-0 in StatefulSet web successful',
+    ])
+    expect(await podImages('web')).toEqual({ 'web-0': 'web:v2', 'web-1': 'web:v2', 'web-2': 'web:v2' })
+  }, 200_000)
+
+  it('partition 2 moves only ordinal 2', async () => {
+    await baton.apply(statefulSetManifest({ name: 'web', image: 'web:v1', partition: 2 }))
+    expect(await rolledOut('web')).toMatch(/partitioned roll out complete: 1 new pods have been updated/)
+    expect(await podImages('web')).toEqual({ 'web-0': 'web:v2', 'web-1': 'web:v2', 'web-2': 'web:v1' })
+    const r = await baton.cli(['get', 'statefulset', 'web', '-o', 'json'])
+    const status = JSON.parse(r.stdout).status
+    expect(status).toMatchObject({ replicas: 3, readyReplicas: 3, updatedReplicas: 1, currentReplicas: 2 })
+    expect(status.currentRevision).not.toBe(status.updateRevision)
+  }, 180_000)
+
+  it('maxUnavailable 2 (Parallel) replaces two pods at a time, highest ordinals first', async () => {
+    await baton.apply(statefulSetManifest({ name: 'par', image: 'web:v1', replicas: 4, parallel: true, maxUnavailable: 2 }))
+    await rolledOut('par')
+    await baton.apply(statefulSetManifest({ name: 'par', image: 'web:v2', replicas: 4, parallel: true, maxUnavailable: 2 }))
+    await rolledOut('par')
+    expect(await podImages('par')).toEqual({ 'par-0': 'web:v2', 'par-1': 'web:v2', 'par-2': 'web:v2', 'par-3': 'web:v2' })
+    // Replayed in the order recorded (a repeated "create Pod par-3" event is the same Event,
+    // counted twice, moved to its latest write): at most two pods are away at once, and two are.
+    const r = await baton.cli(['get', 'events', '-o', 'json'])
+    const writes = (JSON.parse(r.stdout) as { items: Event[] }).items
+      .filter((e) => e.involvedObject.name === 'par' && /^Successful(Create|Delete)$/.test(e.reason ?? ''))
+      .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
+      .map((e) => e.message.split(' ').slice(0, 3).join(' '))
+    console.log('[e2e] par pod writes in order', writes)
+    expect(writes.slice(0, 2)).toEqual(['delete Pod par-3', 'delete Pod par-2'])
+    let away = 0
+    let most = 0
+    for (const w of writes) {
+      away += w.startsWith('delete') ? 1 : -1
+      most = Math.max(most, away)
+    }
+    expect(most).toBe(2)
+    expect(writes.filter((w) => w.startsWith('delete'))).toEqual([
+      'delete Pod par-3',
+      'delete Pod par-2',
+      'delete Pod par-1',
+      'delete Pod par-0',
+    ])
+  }, 240_000)
+})
