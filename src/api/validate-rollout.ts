@@ -47,6 +47,19 @@ function validateCanary(c: RolloutCanaryStrategy): FieldError[] {
     const hint = 'Allow at least one extra pod (maxSurge: 1) or one unavailable pod (maxUnavailable: 1).'
     errs.push(invalid(`${base}.maxUnavailable`, c.maxUnavailable, 'may not be 0 when `maxSurge` is 0', hint))
   }
+  // With the load balancer as the router the canary is sized from its weight and the stable stays
+  // at full size (Argo's traffic-routed canary): the fenceposts bound only dynamicStableScale.
+  for (const f of ['maxSurge', 'maxUnavailable'] as const) {
+    if (c[f] !== undefined && c.dynamicStableScale !== true) {
+      errs.push(
+        forbidden(
+          `${base}.${f}`,
+          'only used with dynamicStableScale: true: the canary is sized from setWeight and the stable ReplicaSet stays at full size',
+          `Remove ${f}, or set dynamicStableScale: true to shrink the stable ReplicaSet as the weight moves.`,
+        ),
+      )
+    }
+  }
   errs.push(...nonNegative(c.abortScaleDownDelaySeconds, `${base}.abortScaleDownDelaySeconds`))
   if (c.canaryService !== undefined && c.canaryService === c.stableService) {
     errs.push(

@@ -19,11 +19,13 @@ import type { ControllerDeps } from './controller-deps.ts'
 import { createDeploymentController } from './deployment/reconcile.ts'
 import { createEndpointsController } from './endpoints/reconcile.ts'
 import { createReplicaSetController } from './replicaset/reconcile.ts'
+import { createRolloutController } from './rollout/reconcile.ts'
 
 export const CONTROLLERS: ReadonlyArray<(deps: ControllerDeps) => Controller> = [
   createDeploymentController,
   createReplicaSetController,
   createEndpointsController,
+  createRolloutController,
 ]
 
 export interface StartControllersOptions {
