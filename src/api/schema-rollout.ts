@@ -44,6 +44,23 @@ const canary = z.strictObject({
   replicaProgressThreshold: unsupported('Baton waits for every canary pod to be available').optional(),
 })
 
+const blueGreen = z.strictObject({
+  activeService: str.optional(),
+  previewService: str.optional(),
+  autoPromotionEnabled: bool.optional(),
+  autoPromotionSeconds: int.optional(),
+  scaleDownDelaySeconds: int.optional(),
+  previewReplicaCount: int.optional(),
+  abortScaleDownDelaySeconds: int.optional(),
+  prePromotionAnalysis: unsupported(NO_ANALYSIS).optional(),
+  postPromotionAnalysis: unsupported(NO_ANALYSIS).optional(),
+  antiAffinity: unsupported('Baton runs on one machine: there are no nodes to spread over').optional(),
+  previewMetadata: unsupported('Baton does not label preview pods apart yet').optional(),
+  activeMetadata: unsupported('Baton does not label active pods apart yet').optional(),
+  scaleDownDelayRevisionLimit: unsupported('Baton keeps only the previous revision up').optional(),
+  maxUnavailable: unsupported('Baton scales the previous revision down at once after scaleDownDelaySeconds').optional(),
+})
+
 export const rollout = z.strictObject({
   apiVersion: str,
   kind: str,
@@ -60,7 +77,7 @@ export const rollout = z.strictObject({
       strategy: z
         .strictObject({
           canary: canary.optional(),
-          blueGreen: unsupported('Baton does not serve the blueGreen strategy yet; use canary').optional(),
+          blueGreen: blueGreen.optional(),
         })
         .optional(),
       workloadRef: unsupported('Baton needs the pod template in the Rollout; copy it from the Deployment').optional(),

@@ -512,6 +512,23 @@ export interface RolloutCanaryStrategy {
   dynamicStableScale?: boolean
 }
 
+export interface RolloutBlueGreenStrategy {
+  /** The Service that gets the traffic: pointed at the stable revision until promotion. */
+  activeService: string
+  /** A Service pointed at the new revision while it is previewed. */
+  previewService?: string
+  /** Promote as soon as the preview is available (default true); false waits for `promote`. */
+  autoPromotionEnabled?: boolean
+  /** Promote this long after the preview is available. */
+  autoPromotionSeconds?: number
+  /** How long the previous revision stays up after promotion (default 30 s): an undo inside it is a switch. */
+  scaleDownDelaySeconds?: number
+  /** Pods of the new revision while it is previewed (default: spec.replicas). */
+  previewReplicaCount?: number
+  /** After an abort, how long the preview's pods stay up (default 30 s; 0 keeps them). */
+  abortScaleDownDelaySeconds?: number
+}
+
 export interface RolloutSpec {
   replicas?: number
   selector: LabelSelector
@@ -520,11 +537,11 @@ export interface RolloutSpec {
   revisionHistoryLimit?: number
   paused?: boolean
   progressDeadlineSeconds?: number
-  strategy: { canary?: RolloutCanaryStrategy }
+  strategy: { canary?: RolloutCanaryStrategy; blueGreen?: RolloutBlueGreenStrategy }
 }
 
 export interface RolloutPauseCondition {
-  reason: 'CanaryPauseStep'
+  reason: 'CanaryPauseStep' | 'BlueGreenPause'
   startTime: Timestamp
 }
 

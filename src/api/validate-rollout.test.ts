@@ -20,7 +20,11 @@ const REFUSED: Case[] = [
   { name: 'an experiment step', changes: { [`${S}.steps`]: [{ experiment: { templates: [] } }] }, fields: [`${S}.steps[0].experiment`], says: 'experiments' },
   { name: 'an analysis step', changes: { [`${S}.steps`]: [{ analysis: {} }] }, fields: [`${S}.steps[0].analysis`], says: 'analysis' },
   { name: 'setHeaderRoute', changes: { [`${S}.steps`]: [{ setHeaderRoute: {} }] }, fields: [`${S}.steps[0].setHeaderRoute`], says: 'header' },
-  { name: 'blueGreen', changes: { 'spec.strategy': { blueGreen: { activeService: 'a' } } }, fields: ['spec.strategy.blueGreen', 'spec.strategy'], says: 'blueGreen' },
+  { name: 'canary and blueGreen together', changes: { 'spec.strategy.blueGreen': { activeService: 'a' } }, fields: ['spec.strategy'], says: 'exactly one' },
+  { name: 'blueGreen without activeService', changes: { 'spec.strategy': { blueGreen: {} } }, fields: ['spec.strategy.blueGreen.activeService'], says: 'Required' },
+  { name: 'blueGreen prePromotionAnalysis', changes: { 'spec.strategy': { blueGreen: { activeService: 'a', prePromotionAnalysis: {} } } }, fields: ['spec.strategy.blueGreen.prePromotionAnalysis'], says: 'analysis' },
+  { name: 'blueGreen preview = active', changes: { 'spec.strategy': { blueGreen: { activeService: 'a', previewService: 'a' } } }, fields: ['spec.strategy.blueGreen.previewService'], says: 'differ' },
+  { name: 'autoPromotionSeconds with autoPromotionEnabled false', changes: { 'spec.strategy': { blueGreen: { activeService: 'a', autoPromotionEnabled: false, autoPromotionSeconds: 5 } } }, fields: ['spec.strategy.blueGreen.autoPromotionSeconds'], says: 'autoPromotionEnabled' },
   { name: 'workloadRef', changes: { 'spec.workloadRef': { kind: 'Deployment', name: 'x' } }, fields: ['spec.workloadRef'], says: 'pod template' },
   { name: 'an unknown field', changes: { [`${S}.canaryWeight`]: 3 }, fields: [`${S}.canaryWeight`], says: 'unknown field' },
   { name: 'setWeight over 100', changes: { [`${S}.steps`]: [{ setWeight: 120 }] }, fields: [`${S}.steps[0].setWeight`], says: 'between 0 and 100' },
@@ -58,6 +62,23 @@ describe('Rollout validation', () => {
     expect(err.code).toBe('BATON_INVALID')
     expect(err.causes.map((c) => c.field)).toEqual(fields)
     expect(JSON.stringify(err.causes)).toContain(says)
+  })
+
+  it('accepts every supported blueGreen field', () => {
+    const r = withChanges(demoRollout(), {
+      'spec.strategy': {
+        blueGreen: {
+          activeService: 'demo-active',
+          previewService: 'demo-preview',
+          autoPromotionEnabled: true,
+          autoPromotionSeconds: 10,
+          scaleDownDelaySeconds: 30,
+          previewReplicaCount: 1,
+          abortScaleDownDelaySeconds: 0,
+        },
+      },
+    })
+    expect(() => validateObject(r)).not.toThrow()
   })
 
   it('refuses a Rollout in another apiVersion', () => {

@@ -8,11 +8,33 @@
 import { type FieldError, forbidden, idx, invalid, required } from './field-errors.ts'
 import { isInt, isPresent } from './guards.ts'
 import { pauseSeconds } from './rollout-duration.ts'
-import type { Rollout, RolloutCanaryStrategy } from './types.ts'
+import type { Rollout, RolloutBlueGreenStrategy, RolloutCanaryStrategy } from './types.ts'
 import { nonNegative } from './validate-meta.ts'
 import { literalValue, validateIntOrPercent, validateSelectorAndTemplate } from './validate-workloads.ts'
 
-const STRATEGY_HINT = 'Add spec.strategy.canary with steps, e.g. [{setWeight: 20}, {pause: {}}].'
+const STRATEGY_HINT =
+  'Give spec.strategy exactly one of canary (with steps, e.g. [{setWeight: 20}, {pause: {}}]) or blueGreen (with activeService).'
+
+function validateBlueGreen(b: RolloutBlueGreenStrategy): FieldError[] {
+  const base = 'spec.strategy.blueGreen'
+  const errs: FieldError[] = []
+  if (!b.activeService) errs.push(required(`${base}.activeService`, '', 'Name the Service that gets the traffic.'))
+  if (b.previewService !== undefined && b.previewService === b.activeService) {
+    errs.push(invalid(`${base}.previewService`, b.previewService, 'must differ from activeService', 'Name two different Services.'))
+  }
+  for (const f of ['autoPromotionSeconds', 'scaleDownDelaySeconds', 'abortScaleDownDelaySeconds'] as const) {
+    errs.push(...nonNegative(b[f], `${base}.${f}`))
+  }
+  if (b.previewReplicaCount !== undefined && b.previewReplicaCount < 1) {
+    errs.push(invalid(`${base}.previewReplicaCount`, b.previewReplicaCount, 'must be at least 1'))
+  }
+  if (b.autoPromotionSeconds !== undefined && b.autoPromotionEnabled === false) {
+    errs.push(
+      forbidden(`${base}.autoPromotionSeconds`, 'may not be set with autoPromotionEnabled: false', 'Remove one of the two.'),
+    )
+  }
+  return errs
+}
 const STEP_HINT = 'Give each step exactly one of setWeight or pause, e.g. - setWeight: 20 or - pause: {duration: 30s}.'
 const DURATION_HINT = 'Write a pause duration as whole seconds (30) or with one unit: "30s", "5m", "1h".'
 
@@ -83,8 +105,11 @@ export function validateRolloutSpec(r: Rollout): FieldError[] {
     errs.push(invalid('spec.progressDeadlineSeconds', pds, 'must be greater than minReadySeconds'))
   }
   const canary = isPresent(spec.strategy) ? spec.strategy.canary : undefined
+  const blueGreen = isPresent(spec.strategy) ? spec.strategy.blueGreen : undefined
   if (!isPresent(spec.strategy)) errs.push(required('spec.strategy', '', STRATEGY_HINT))
-  else if (!isPresent(canary)) errs.push(forbidden('spec.strategy', 'canary must be set', STRATEGY_HINT))
-  else errs.push(...validateCanary(canary))
+  else if (isPresent(canary) === isPresent(blueGreen)) {
+    errs.push(forbidden('spec.strategy', 'exactly one of canary or blueGreen must be set', STRATEGY_HINT))
+  } else if (isPresent(canary)) errs.push(...validateCanary(canary))
+  else if (isPresent(blueGreen)) errs.push(...validateBlueGreen(blueGreen))
   return errs
 }

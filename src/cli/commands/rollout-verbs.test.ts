@@ -19,6 +19,12 @@ describe('promote', () => {
     expect(promote(r, full).status).toMatchObject(want)
   })
 
+  it('promotes a blueGreen preview that is not paused yet', () => {
+    const r = at(CANARY)
+    r.spec.strategy = { blueGreen: { activeService: 'active' } }
+    expect(promote(r, false).status?.promoteFull).toBe(true)
+  })
+
   it('clears spec.paused instead of the status when the Rollout is paused', () => {
     expect(promote(at(CANARY, true), false)).toEqual({ unpause: true, message: "rollout 'rollouts-demo' promoted" })
   })

@@ -2,7 +2,8 @@
  * @module
  * The kubectl-argo-rollouts plugin's verbs for a Rollout, as pure changes to its status (or
  * spec), which the commands write through the status subresource:
- *  - promote: leave the pause the rollout waits in (or spec.paused), else skip the current step;
+ *  - promote: leave the pause the rollout waits in (or spec.paused), else skip the current step
+ *    (blueGreen: promote the preview once it is available);
  *  - promote --full: skip every remaining step;
  *  - abort: every request back to the stable revision at once;
  *  - retry: after an abort, run the steps again from the first.
@@ -40,6 +41,11 @@ export function promote(r: Rollout, full: boolean): VerbResult {
   if (r.spec.paused) return { unpause: true, message: `${name} promoted` }
   if ((st.pauseConditions ?? []).length > 0) {
     st.pauseConditions = []
+    return { status: st, message: `${name} promoted` }
+  }
+  if (r.spec.strategy.blueGreen && inCanary(r)) {
+    // A preview still scaling up: promote it once it is available.
+    st.promoteFull = true
     return { status: st, message: `${name} promoted` }
   }
   const steps = r.spec.strategy.canary?.steps ?? []

@@ -14,6 +14,7 @@ export function stepText(r: Rollout): string {
 
 /** The weight the steps ask for now (Argo's "SetWeight"). */
 export function setWeightText(r: Rollout): string {
+  if (r.spec.strategy.blueGreen) return '-'
   const steps = r.spec.strategy.canary?.steps ?? []
   const index = r.status?.currentStepIndex ?? steps.length
   if (r.status?.abort) return '0'
@@ -27,6 +28,7 @@ export function setWeightText(r: Rollout): string {
 
 /** The canary's share the load balancer applies now (Argo's "ActualWeight"). */
 export function actualWeightText(r: Rollout): string {
+  if (r.spec.strategy.blueGreen) return '-'
   const w = r.status?.canary?.weights
   if (!w) return '-'
   return w.canary.podTemplateHash === w.stable.podTemplateHash ? '0' : String(w.canary.weight)

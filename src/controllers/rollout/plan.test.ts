@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { demoRollout } from '../../api/test-objects.ts'
 import { applyDefaults } from '../../api/defaults.ts'
-import type { ReplicaSet, Rollout, RolloutCanaryStrategy, RolloutStatus, Service } from '../../api/types.ts'
+import type {
+  ReplicaSet,
+  Rollout,
+  RolloutBlueGreenStrategy,
+  RolloutCanaryStrategy,
+  RolloutStatus,
+  Service,
+} from '../../api/types.ts'
 import { computeHash } from '../../rollout/template-hash.ts'
 import type { RolloutAction } from './actions.ts'
 import { ROLLOUT_HASH_LABEL, planRollout } from './plan.ts'
@@ -9,10 +16,14 @@ import { replicasForWeight, setWeightAt } from './steps.ts'
 
 const T0 = Date.parse('2026-12-03T12:00:00Z')
 
-function rollout(canary: RolloutCanaryStrategy, image = 'demo:blue', status?: RolloutStatus): Rollout {
+function rollout(
+  canary: RolloutCanaryStrategy | { blueGreen: RolloutBlueGreenStrategy },
+  image = 'demo:blue',
+  status?: RolloutStatus,
+): Rollout {
   const r = applyDefaults(demoRollout())
   r.metadata = { ...r.metadata, namespace: 'default', uid: 'ro-uid', generation: 1 }
-  r.spec.strategy = { canary }
+  r.spec.strategy = 'blueGreen' in canary ? canary : { canary }
   r.spec.template.spec.containers[0]!.image = image
   return status ? { ...r, status } : r
 }
@@ -258,5 +269,89 @@ describe('planRollout', () => {
     const w = new World(rollout({ steps: STEPS }))
     w.settle()
     expect(w.sync().filter((a) => a.type !== 'event')).toEqual([])
+  })
+})
+
+describe('planRollout, blueGreen', () => {
+  const svc = (name: string): Service => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: 'default' },
+    spec: { selector: { app: 'rollouts-demo' }, ports: [{ port: 80 }] },
+  })
+  function world(bg: Omit<RolloutBlueGreenStrategy, 'activeService' | 'previewService'>): World {
+    const w = new World(rollout({ blueGreen: { activeService: 'active', previewService: 'preview', ...bg } }))
+    w.services = [svc('active'), svc('preview')]
+    w.settle()
+    return w
+  }
+  const selectors = (w: World) => w.services.map((s) => s.spec.selector?.[ROLLOUT_HASH_LABEL])
+
+  it('previews at previewReplicaCount, waits for promote, scales up, switches active, keeps the old warm for scaleDownDelaySeconds', () => {
+    const w = world({ autoPromotionEnabled: false, previewReplicaCount: 1, scaleDownDelaySeconds: 20 })
+    const blue = computeHash(w.r.spec.template)
+    expect(w.r.status?.phase).toBe('Healthy')
+    w.setImage('demo:green')
+    w.settle()
+    const green = computeHash(w.r.spec.template)
+    expect([w.replicas('demo:green'), w.replicas('demo:blue')]).toEqual([1, 5])
+    expect(w.r.status?.phase).toBe('Paused')
+    expect(w.r.status?.message).toBe('BlueGreenPause')
+    expect(selectors(w)).toEqual([blue, green])
+    w.promote()
+    w.settle()
+    expect(w.r.status?.stableRS).toBe(green)
+    expect(selectors(w)).toEqual([green, green])
+    expect([w.replicas('demo:green'), w.replicas('demo:blue')]).toEqual([5, 5])
+    expect(w.r.status?.phase).toBe('Healthy')
+    w.now += 20_000
+    w.settle()
+    expect(w.replicas('demo:blue')).toBe(0)
+  })
+
+  it('promotes as soon as the preview is available by default', () => {
+    const w = world({})
+    w.setImage('demo:green')
+    w.settle()
+    expect(w.r.status?.stableRS).toBe(computeHash(w.r.spec.template))
+    expect(w.weights).not.toContain(-1)
+  })
+
+  it('autoPromotionSeconds promotes after that long', () => {
+    const w = world({ autoPromotionSeconds: 10 })
+    w.setImage('demo:green')
+    w.settle()
+    expect(w.r.status?.phase).toBe('Paused')
+    expect(w.sync()).toContainEqual({ type: 'requeue', afterMs: 10_000 })
+    w.now += 10_000
+    w.settle()
+    expect(w.r.status?.stableRS).toBe(computeHash(w.r.spec.template))
+  })
+
+  it('abort keeps the active Service on the old revision and scales the preview down after the delay', () => {
+    const w = world({ autoPromotionEnabled: false, abortScaleDownDelaySeconds: 5 })
+    const blue = computeHash(w.r.spec.template)
+    w.setImage('demo:green')
+    w.settle()
+    w.r = { ...w.r, status: { ...w.r.status, abort: true } }
+    w.settle()
+    expect(w.r.status?.phase).toBe('Degraded')
+    expect(selectors(w)[0]).toBe(blue)
+    expect(w.replicas('demo:green')).toBe(5)
+    w.now += 5000
+    w.settle()
+    expect(w.replicas('demo:green')).toBe(0)
+  })
+
+  it('undo inside the warm window switches back without scaling the old revision down', () => {
+    const w = world({ scaleDownDelaySeconds: 60 })
+    w.setImage('demo:green')
+    w.settle()
+    w.setImage('demo:blue')
+    w.settle()
+    expect(w.r.status?.stableRS).toBe(computeHash(w.r.spec.template))
+    w.now += 60_000
+    w.settle()
+    expect([w.replicas('demo:blue'), w.replicas('demo:green')]).toEqual([5, 0])
   })
 })

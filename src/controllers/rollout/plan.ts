@@ -25,13 +25,25 @@ import type { ReplicaSet, Rollout, RolloutPhase, RolloutStatus, Service } from '
 import { resolveFenceposts } from '../../rollout/fenceposts.ts'
 import { computeHash, replicaSetName } from '../../rollout/template-hash.ts'
 import type { RolloutAction } from './actions.ts'
+import {
+  POD_TEMPLATE_HASH_LABEL,
+  ROLLOUT_HASH_LABEL,
+  ROLLOUT_REVISION_ANNOTATION,
+  available,
+  event,
+  hashOf,
+  requeue,
+  revisionOf,
+  scale,
+  type Sync,
+  weights,
+} from './sync.ts'
+
+export { ROLLOUT_HASH_LABEL, ROLLOUT_REVISION_ANNOTATION } from './sync.ts'
 import { pauseSeconds } from '../../api/rollout-duration.ts'
 import { replicasForWeight, setWeightAt, stepsHash } from './steps.ts'
+import { planBlueGreen } from './blue-green.ts'
 
-export const ROLLOUT_HASH_LABEL = 'rollouts-pod-template-hash'
-/** Baton's route table reads each pod's revision from this label (route-sync.ts). */
-const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash'
-export const ROLLOUT_REVISION_ANNOTATION = 'rollout.argoproj.io/revision'
 /** Argo's default abortScaleDownDelaySeconds with a traffic router. */
 export const DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS = 30
 
@@ -42,10 +54,6 @@ export interface RolloutPlanInput {
   /** The Services spec.strategy.canary names that exist. */
   services: readonly Service[]
 }
-
-const hashOf = (rs: ReplicaSet): string => rs.metadata.labels?.[ROLLOUT_HASH_LABEL] ?? ''
-const revisionOf = (rs: ReplicaSet): number => Number(rs.metadata.annotations?.[ROLLOUT_REVISION_ANNOTATION] ?? 0) || 0
-const available = (rs: ReplicaSet | undefined): number => rs?.status?.availableReplicas ?? 0
 
 function newReplicaSet(r: Rollout, hash: string, revision: number): ReplicaSet {
   const template = structuredClone(r.spec.template)
@@ -73,43 +81,6 @@ function newReplicaSet(r: Rollout, hash: string, revision: number): ReplicaSet {
       ],
     },
     spec: { replicas: 0, minReadySeconds: r.spec.minReadySeconds ?? 0, selector, template },
-  }
-}
-
-interface Sync {
-  r: Rollout
-  now: number
-  actions: RolloutAction[]
-  st: RolloutStatus
-  requeueMs?: number
-}
-
-function requeue(s: Sync, ms: number): void {
-  s.requeueMs = Math.min(s.requeueMs ?? Number.POSITIVE_INFINITY, Math.max(0, ms))
-}
-
-function scale(s: Sync, rs: ReplicaSet | undefined, replicas: number): void {
-  if (!rs || (rs.spec.replicas ?? 0) === replicas) return
-  const verb = (rs.spec.replicas ?? 0) < replicas ? 'up' : 'down'
-  s.actions.push({ type: 'scaleReplicaSet', name: rs.metadata.name, replicas })
-  s.actions.push({
-    type: 'event',
-    eventType: 'Normal',
-    reason: 'ScalingReplicaSet',
-    message: `Scaled ${verb} ReplicaSet ${rs.metadata.name} (revision ${revisionOf(rs)}) from ${rs.spec.replicas ?? 0} to ${replicas}`,
-  })
-}
-
-function event(s: Sync, reason: string, message: string, eventType: 'Normal' | 'Warning' = 'Normal'): void {
-  s.actions.push({ type: 'event', eventType, reason, message })
-}
-
-function weights(stable: string, canary: string, canaryWeight: number): RolloutStatus['canary'] {
-  return {
-    weights: {
-      canary: { podTemplateHash: canary, weight: canaryWeight },
-      stable: { podTemplateHash: stable, weight: 100 - canaryWeight },
-    },
   }
 }
 
@@ -166,7 +137,8 @@ function runSteps(s: Sync, canaryRS: ReplicaSet, replicas: number, appliedWeight
 function phaseOf(s: Sync, healthy: boolean): { phase: RolloutPhase; message?: string } {
   if (s.st.abort) return { phase: 'Degraded', message: s.st.message ?? 'RolloutAborted' }
   if (s.r.spec.paused) return { phase: 'Paused', message: 'RolloutPaused: spec.paused is true' }
-  if ((s.st.pauseConditions ?? []).length > 0) return { phase: 'Paused', message: 'CanaryPauseStep' }
+  const pause = s.st.pauseConditions?.[0]
+  if (pause) return { phase: 'Paused', message: pause.reason }
   if (healthy) return { phase: 'Healthy' }
   return { phase: 'Progressing', message: 'more replicas need to be updated' }
 }
@@ -225,7 +197,12 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
   const appliedWeight = prevWeights?.canary.podTemplateHash === hash && stableHash !== hash ? prevWeights.canary.weight : 0
 
   let healthy = false
-  if (stableHash === hash) {
+  if (r.spec.strategy.blueGreen) {
+    healthy = planBlueGreen(s, { newRS: canaryRS, stableRS, others, hash, replicas })
+    if (healthy && prev.phase !== 'Healthy' && prev.phase !== undefined) {
+      event(s, 'RolloutCompleted', `Rollout completed update to revision ${revisionOf(canaryRS)} (${hash})`)
+    }
+  } else if (stableHash === hash) {
     // 3. Fully promoted (or the first version): the canary is the stable revision.
     st.currentStepIndex = steps.length
     delete st.pauseConditions
@@ -320,12 +297,16 @@ function sizeCanary(s: Sync, canaryRS: ReplicaSet, stableRS: ReplicaSet, replica
   scale(s, stableRS, Math.min(replicas, stableFloor))
 }
 
-/** canaryService → the template's pods, stableService → the stable pods (Argo adds the hash to their selectors). */
+/**
+ * canaryService / previewService → the template's pods, stableService / activeService → the
+ * stable pods (Argo adds the hash to their selectors).
+ */
 function syncServices(s: Sync, services: readonly Service[], canaryHash: string, stableHash: string): void {
   const c = s.r.spec.strategy.canary ?? {}
+  const bg = s.r.spec.strategy.blueGreen
   for (const [name, hash] of [
-    [c.canaryService, canaryHash],
-    [c.stableService, stableHash],
+    [c.canaryService ?? bg?.previewService, canaryHash],
+    [c.stableService ?? bg?.activeService, stableHash],
   ] as const) {
     const svc = services.find((x) => x.metadata.name === name)
     if (!svc || svc.spec.selector?.[ROLLOUT_HASH_LABEL] === hash) continue

@@ -36,7 +36,8 @@ export function reconcileRollout(deps: ControllerDeps, key: string): ReconcileRe
   if (!rollout?.metadata.uid || rollout.metadata.deletionTimestamp) return {}
   const replicaSets = deps.cache.ownedBy('ReplicaSet', rollout.metadata.uid)
   const canary = rollout.spec.strategy.canary ?? {}
-  const services = [canary.canaryService, canary.stableService]
+  const bg = rollout.spec.strategy.blueGreen
+  const services = [canary.canaryService, canary.stableService, bg?.activeService, bg?.previewService]
     .filter((n): n is string => n !== undefined)
     .map((n) => deps.store.get('Service', namespace, n))
     .filter((svc): svc is Service => svc !== undefined)
