@@ -2,7 +2,7 @@
  * @module
  * What the Rollout planner asks for; reconcile.ts applies them in order through the store.
  */
-import type { LabelSelector, ReplicaSet, RolloutStatus } from '../../api/types.ts'
+import type { ReplicaSet, RolloutStatus } from '../../api/types.ts'
 
 export type RolloutAction =
   /** Create this ReplicaSet exactly as given (`<rollout>-<pod-template-hash>`). */
@@ -18,5 +18,3 @@ export type RolloutAction =
   | { type: 'event'; eventType: 'Normal' | 'Warning'; reason: string; message: string }
   /** Sync again after `afterMs` (a timed pause, the abort's scale-down delay). */
   | { type: 'requeue'; afterMs: number }
-
-export type { LabelSelector }
