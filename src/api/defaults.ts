@@ -190,6 +190,14 @@ export function applyDefaults<T extends KObject>(obj: T): T {
     case 'StatefulSet':
       if (spec) defaultStatefulSet(spec)
       break
+    case 'Rollout':
+      if (spec) {
+        fill(spec, 'replicas', DEFAULT_REPLICAS)
+        fill(spec, 'revisionHistoryLimit', DEFAULT_REVISION_HISTORY_LIMIT)
+        fill(spec, 'progressDeadlineSeconds', DEFAULT_PROGRESS_DEADLINE_SECONDS)
+        defaultTemplate(spec)
+      }
+      break
     case 'Pod':
       defaultPodSpec(spec)
       break

@@ -187,7 +187,7 @@ const LABEL_PATH = /^metadata\.(labels|annotations)\['[^']+'\]$/
 /** The pod spec an object runs, with its path: a Pod's spec or a workload's template spec. */
 function podSpecOf(obj: Rec): [Rec, string] | undefined {
   if (obj.kind === 'Pod') return isRec(obj.spec) ? [obj.spec, 'spec'] : undefined
-  if (obj.kind === 'Deployment' || obj.kind === 'ReplicaSet' || obj.kind === 'StatefulSet') {
+  if (obj.kind === 'Deployment' || obj.kind === 'ReplicaSet' || obj.kind === 'StatefulSet' || obj.kind === 'Rollout') {
     const tpl = isRec(obj.spec) && isRec(obj.spec.template) ? obj.spec.template : undefined
     return tpl && isRec(tpl.spec) ? [tpl.spec, 'spec.template.spec'] : undefined
   }

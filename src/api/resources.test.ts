@@ -26,7 +26,7 @@ describe('resources', () => {
   })
 
   it('lists every kind once and recognises only those', () => {
-    expect(KINDS).toHaveLength(9)
+    expect(KINDS).toHaveLength(10)
     expect(isKind('Pod')).toBe(true)
     expect(isKind('pod')).toBe(false)
     expect(isKind('toString')).toBe(false)
@@ -45,6 +45,8 @@ describe('resource names on the command line and in paths', () => {
     { word: 'svc', want: 'Service' },
     { word: 'ep', want: 'Endpoints' },
     { word: 'ev', want: 'Event' },
+    { word: 'ro', want: 'Rollout' },
+    { word: 'rollouts.argoproj.io/v1alpha1', want: 'Rollout' },
     { word: 'pods.apps', want: undefined },
     { word: 'widgets', want: undefined },
   ] as const)('$word names $want', ({ word, want }) => {
@@ -57,6 +59,9 @@ describe('resource names on the command line and in paths', () => {
     expect(kindForPath('apps', 'replicasets')).toBe('ReplicaSet')
     expect(kindForPath('', 'replicasets')).toBeUndefined()
     expect(apiVersionOf('Service')).toBe('v1')
+    expect(apiVersionOf('Rollout')).toBe('argoproj.io/v1alpha1')
+    expect(resourcePath('Rollout', 'default', 'demo')).toBe('/apis/argoproj.io/v1alpha1/namespaces/default/rollouts/demo')
+    expect(kindForPath('argoproj.io', 'rollouts')).toBe('Rollout')
     expect(qualifiedSingular('Deployment')).toBe('deployment.apps')
     expect(qualifiedSingular('Service')).toBe('service')
   })

@@ -18,6 +18,8 @@ export interface ResourceInfo {
   singular: string
   /** kubectl's short names (`deploy`, `rs`, `po`, `svc`, `ep`, `ev`...). */
   shortNames: readonly string[]
+  /** The group's version when it is not v1 (Argo's `argoproj.io/v1alpha1`). */
+  version?: string
 }
 
 export const RESOURCES: Readonly<Record<Kind, ResourceInfo>> = {
@@ -48,6 +50,14 @@ export const RESOURCES: Readonly<Record<Kind, ResourceInfo>> = {
   Endpoints: { kind: 'Endpoints', plural: 'endpoints', group: '', singular: 'endpoints', shortNames: ['ep'] },
   ConfigMap: { kind: 'ConfigMap', plural: 'configmaps', group: '', singular: 'configmap', shortNames: ['cm'] },
   Event: { kind: 'Event', plural: 'events', group: '', singular: 'event', shortNames: ['ev'] },
+  Rollout: {
+    kind: 'Rollout',
+    plural: 'rollouts',
+    group: 'argoproj.io',
+    singular: 'rollout',
+    shortNames: ['ro'],
+    version: 'v1alpha1',
+  },
 }
 
 /** Every kind, in the table's order. */
@@ -70,7 +80,7 @@ export function qualifiedResource(kind: Kind): string {
 /** "apps/v1" or "v1": the apiVersion objects of this kind carry. */
 export function apiVersionOf(kind: Kind): string {
   const r = RESOURCES[kind]
-  return r.group ? `${r.group}/v1` : 'v1'
+  return r.group ? `${r.group}/${r.version ?? 'v1'}` : 'v1'
 }
 
 /** The kind served at `group`/`plural` in an API path, if any. */
@@ -89,7 +99,7 @@ export function kindForName(word: string): Kind | undefined {
   const lower = word.toLowerCase()
   const dot = lower.indexOf('.')
   const name = dot === -1 ? lower : lower.slice(0, dot)
-  const group = dot === -1 ? undefined : lower.slice(dot + 1).replace(/\/v1$|^v1$/, '')
+  const group = dot === -1 ? undefined : lower.slice(dot + 1).replace(/\/v1(alpha1)?$|^v1$/, '')
   return KINDS.find((k) => {
     const r = RESOURCES[k]
     const named = r.plural === name || r.singular === name || k.toLowerCase() === name || r.shortNames.includes(name)
@@ -111,7 +121,7 @@ export function qualifiedSingular(kind: Kind): string {
  */
 export function resourcePath(kind: Kind, namespace?: string, name?: string): string {
   const r = RESOURCES[kind]
-  const base = r.group ? `/apis/${r.group}/v1` : '/api/v1'
+  const base = r.group ? `/apis/${r.group}/${r.version ?? 'v1'}` : '/api/v1'
   const ns = namespace === undefined ? '' : `/namespaces/${encodeURIComponent(namespace)}`
   const tail = name === undefined ? '' : `/${encodeURIComponent(name)}`
   return `${base}${ns}/${r.plural}${tail}`

@@ -4,6 +4,8 @@
  * manifest), plus `withChanges`, which edits a copy by dotted paths so a test table can
  * break one field per case: withChanges(deployment(), {'spec.replicas': -1}).
  */
+import type { Rollout } from './types.ts'
+
 export const deployment = () => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
@@ -67,4 +69,34 @@ export function withChanges<T extends object>(obj: T, changes: Record<string, un
     else node[last] = value
   }
   return copy
+}
+
+/** Argo's rollouts-demo canary, as its documentation gives it. */
+export function demoRollout(): Rollout {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'rollouts-demo' },
+    spec: {
+      replicas: 5,
+      strategy: {
+        canary: {
+          steps: [
+            { setWeight: 20 },
+            { pause: {} },
+            { setWeight: 40 },
+            { pause: { duration: 10 } },
+            { setWeight: 60 },
+            { pause: { duration: '10s' } },
+          ],
+        },
+      },
+      revisionHistoryLimit: 2,
+      selector: { matchLabels: { app: 'rollouts-demo' } },
+      template: {
+        metadata: { labels: { app: 'rollouts-demo' } },
+        spec: { containers: [{ name: 'rollouts-demo', image: 'rollouts-demo:blue', ports: [{ containerPort: 8080 }] }] },
+      },
+    },
+  }
 }

@@ -50,6 +50,7 @@ export type Kind =
   | 'Endpoints'
   | 'ConfigMap'
   | 'Event'
+  | 'Rollout'
 
 /** Any stored object. `spec`/`status` are kind-specific. */
 export interface KObject extends TypeMeta {
@@ -490,6 +491,106 @@ export interface Event extends KObject {
   count?: number
 }
 
+// ---------------------------------------------------------------------------
+// Argo Rollouts' Rollout (argoproj.io/v1alpha1), the subset Baton serves (docs/rollouts.md)
+
+/** One step of a canary: exactly one of its fields is set. */
+export interface RolloutCanaryStep {
+  /** Percent of the traffic the canary gets (0–100); Baton's load balancer applies it exactly. */
+  setWeight?: number
+  /** Stop here: for `duration` (seconds, or a Go duration such as "30s"), or until promoted. */
+  pause?: { duration?: IntOrString }
+}
+
+export interface RolloutCanaryStrategy {
+  steps?: RolloutCanaryStep[]
+  maxSurge?: IntOrString
+  maxUnavailable?: IntOrString
+  /** A Service the controller points at the canary's pods (selector + rollouts-pod-template-hash). */
+  canaryService?: string
+  /** A Service the controller points at the stable pods. */
+  stableService?: string
+  /** After an abort, how long the canary's pods stay up (default 30 s; 0 keeps them). */
+  abortScaleDownDelaySeconds?: number
+  /** Scale the stable ReplicaSet down as the canary's weight grows. */
+  dynamicStableScale?: boolean
+}
+
+export interface RolloutBlueGreenStrategy {
+  /** The Service that gets the traffic: pointed at the stable revision until promotion. */
+  activeService: string
+  /** A Service pointed at the new revision while it is previewed. */
+  previewService?: string
+  /** Promote as soon as the preview is available (default true); false waits for `promote`. */
+  autoPromotionEnabled?: boolean
+  /** Promote this long after the preview is available. */
+  autoPromotionSeconds?: number
+  /** How long the previous revision stays up after promotion (default 30 s): an undo inside it is a switch. */
+  scaleDownDelaySeconds?: number
+  /** Pods of the new revision while it is previewed (default: spec.replicas). */
+  previewReplicaCount?: number
+  /** After an abort, how long the preview's pods stay up (default 30 s; 0 keeps them). */
+  abortScaleDownDelaySeconds?: number
+}
+
+export interface RolloutSpec {
+  replicas?: number
+  selector: LabelSelector
+  template: PodTemplateSpec
+  minReadySeconds?: number
+  revisionHistoryLimit?: number
+  paused?: boolean
+  progressDeadlineSeconds?: number
+  strategy: { canary?: RolloutCanaryStrategy; blueGreen?: RolloutBlueGreenStrategy }
+}
+
+export interface RolloutPauseCondition {
+  reason: 'CanaryPauseStep' | 'BlueGreenPause'
+  startTime: Timestamp
+}
+
+export interface RolloutTrafficWeight {
+  podTemplateHash: string
+  weight: number
+  serviceName?: string
+}
+
+export type RolloutPhase = 'Healthy' | 'Progressing' | 'Paused' | 'Degraded'
+
+export interface RolloutStatus {
+  observedGeneration?: string
+  replicas?: number
+  updatedReplicas?: number
+  readyReplicas?: number
+  availableReplicas?: number
+  /** The pod-template-hash of spec.template. */
+  currentPodHash?: string
+  /** The hash of the steps the current step index refers to (a change of steps restarts them). */
+  currentStepHash?: string
+  currentStepIndex?: number
+  /** The pod-template-hash of the ReplicaSet that serves when no canary runs. */
+  stableRS?: string
+  pauseConditions?: RolloutPauseCondition[]
+  /** Set by `baton rollout promote` to leave a paused step, as Argo's controllerPause. */
+  controllerPause?: boolean
+  /** Set by `baton rollout abort`: all traffic back to stable at once. */
+  abort?: boolean
+  abortedAt?: Timestamp
+  /** Set by `baton rollout promote --full`: skip the remaining steps. */
+  promoteFull?: boolean
+  phase?: RolloutPhase
+  message?: string
+  canary?: { weights?: { canary: RolloutTrafficWeight; stable: RolloutTrafficWeight } }
+  conditions?: DeploymentCondition[]
+}
+
+export interface Rollout extends KObject {
+  apiVersion: 'argoproj.io/v1alpha1'
+  kind: 'Rollout'
+  spec: RolloutSpec
+  status?: RolloutStatus
+}
+
 /** Every kind Baton stores, by kind name. */
 export interface KindMap {
   Deployment: Deployment
@@ -501,6 +602,7 @@ export interface KindMap {
   Endpoints: Endpoints
   ConfigMap: ConfigMap
   Event: Event
+  Rollout: Rollout
 }
 
 export type AnyObject = KindMap[Kind]

@@ -23,7 +23,7 @@ const BOTH_ZERO_HINT = 'Allow at least one extra pod (maxSurge: 1) or one unavai
 const DEADLINE_HINT = 'A pod must be able to become available before the progress deadline passes.'
 
 /** The literal number in 3 or "30%" (Go's getIntOrPercentValue: a non-numeric string counts as 0). */
-function literalValue(v: IntOrString): number {
+export function literalValue(v: IntOrString): number {
   if (typeof v === 'number') return v
   const digits = v.endsWith('%') ? v.slice(0, -1) : v
   return /^-?[0-9]+$/.test(digits) ? Number(digits) : 0
@@ -49,7 +49,7 @@ function notOver100Percent(v: IntOrString | undefined, path: string): FieldError
  * Selector present, non-empty and matching the template's labels; the template valid, with
  * restartPolicy Always (these controllers replace pods, they never let one finish).
  */
-function validateSelectorAndTemplate(
+export function validateSelectorAndTemplate(
   selector: LabelSelector | undefined,
   template: PodTemplateSpec | undefined,
   kindWord: string,

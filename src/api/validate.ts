@@ -26,6 +26,8 @@ import { validatePodSpec } from './validate-pod-spec.ts'
 import { validateConfigMap, validateEndpoints, validateServiceSpec } from './validate-service.ts'
 import { validateDeploymentSpec, validateReplicaSetSpec, validateStatefulSetSpec } from './validate-workloads.ts'
 import { fieldErrorsFromZod } from './zod-issues.ts'
+import { validateRolloutSpec } from './validate-rollout.ts'
+import { rollout as rolloutSchema } from './schema-rollout.ts'
 
 interface KindRules {
   schema: z.ZodType
@@ -52,6 +54,7 @@ const RULES: Record<Kind, KindRules> = {
   Endpoints: { schema: schemas.endpoints, nameRule: subdomain, rules: validateEndpoints },
   ConfigMap: { schema: schemas.configMap, nameRule: subdomain, rules: validateConfigMap },
   Event: { schema: schemas.event, nameRule: subdomain, rules: none },
+  Rollout: { schema: rolloutSchema, nameRule: subdomain, rules: validateRolloutSpec },
 }
 
 /**

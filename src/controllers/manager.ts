@@ -21,12 +21,14 @@ import { createDeploymentController } from './deployment/reconcile.ts'
 import { createEndpointsController } from './endpoints/reconcile.ts'
 import { createReplicaSetController } from './replicaset/reconcile.ts'
 import { createStatefulSetController } from './statefulset/reconcile.ts'
+import { createRolloutController } from './rollout/reconcile.ts'
 
 export const CONTROLLERS: ReadonlyArray<(deps: ControllerDeps) => Controller> = [
   createDeploymentController,
   createReplicaSetController,
   createEndpointsController,
   createStatefulSetController,
+  createRolloutController,
 ]
 
 export interface StartControllersOptions {

@@ -13,7 +13,8 @@
  * Mode: TCP for appProtocol "tcp" or a port named "tcp" / "tcp-*", HTTP otherwise; UDP and
  * SCTP ports are reported as unsupported.
  */
-import type { Endpoints, Pod, Service, ServicePort } from '../api/types.ts'
+import type { Endpoints, Pod, Rollout, Service, ServicePort } from '../api/types.ts'
+import { revisionWeights } from './rollout-weights.ts'
 import type { Clock, TimerHandle } from '../platform/clock.ts'
 import { silentLogger, type Logger } from '../platform/logger.ts'
 import type { ObjectStore, Unsubscribe } from '../store/types.ts'
@@ -78,6 +79,7 @@ export function desiredRoutes(
   endpoints: readonly Endpoints[],
   pods: readonly Pod[],
   defaultListenHost = DEFAULT_LISTEN_HOST,
+  rollouts: readonly Rollout[] = [],
 ): RouteTable {
   const epByKey = new Map(endpoints.map((e) => [`${e.metadata.namespace ?? 'default'}/${e.metadata.name}`, e]))
   const podsByUid = new Map(pods.map((p) => [p.metadata.uid ?? '', p]))
@@ -89,6 +91,7 @@ export function desiredRoutes(
     const service = svc.metadata.name
     const host = svc.metadata.annotations?.[LISTEN_ADDRESS_ANNOTATION] || defaultListenHost
     const ep = epByKey.get(`${namespace}/${service}`)
+    const weights = revisionWeights(svc, rollouts)
     for (const sp of svc.spec.ports) {
       const portName = sp.name ? { portName: sp.name } : {}
       if (sp.protocol && sp.protocol !== 'TCP') {
@@ -110,6 +113,7 @@ export function desiredRoutes(
           listen: { host, port },
           mode: proxyMode(sp),
           backends: backendsFor(sp, ep, podsByUid),
+          ...(weights ? { weights } : {}),
         }
         const key = routeKey(route)
         const owner = taken.get(key)
@@ -160,7 +164,7 @@ export class RouteSyncer {
   start(): void {
     const onChange = () => this.#schedule(0)
     const rv = this.#o.store.currentResourceVersion()
-    for (const kind of ['Service', 'Endpoints', 'Pod'] as const) {
+    for (const kind of ['Service', 'Endpoints', 'Pod', 'Rollout'] as const) {
       this.#unsubscribe.push(this.#o.store.watch(kind, { resourceVersion: rv }, onChange))
     }
     this.#schedule(0)
@@ -219,6 +223,7 @@ export class RouteSyncer {
       s.list('Endpoints').items,
       s.list('Pod').items,
       this.#o.defaultListenHost,
+      s.list('Rollout').items,
     )
   }
 

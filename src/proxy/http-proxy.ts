@@ -24,7 +24,7 @@
  */
 import type net from 'node:net'
 import type { TimerHandle } from '../platform/clock.ts'
-import { pickIndex } from './balancer.ts'
+import { pickWeighted } from './weighted-pick.ts'
 import { ChunkedScanner } from './chunked-scanner.ts'
 import type { BalancePolicy, ProxyTimeouts } from './defaults.ts'
 import { parseResponseHead, type RequestHead, type ResponseHead } from './http-head.ts'
@@ -239,7 +239,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
       this.#connect(again, false)
       return
     }
-    const i = pickIndex(rs.endpoints, this.#ctx.policy, rs.cursor++, this.#tried)
+    const i = pickWeighted(rs, this.#ctx.policy, this.#tried)
     if (i < 0) {
       if (this.#tried.length > 0) {
         this.#localAnswer(502, `No replica of service ${serviceName(rs)} accepted the request.\n`, !this.#bodyComplete)

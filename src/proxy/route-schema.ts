@@ -23,6 +23,7 @@ const route = z.object({
   listen: z.object({ host: z.string().min(1), port }),
   mode: z.enum(['http', 'tcp']),
   backends: z.array(backend),
+  weights: z.record(z.string(), z.number().min(0)).optional(),
 })
 
 export const routeTableSchema = z.object({ routes: z.array(route) })

@@ -9,7 +9,7 @@
  */
 import net from 'node:net'
 import type { TimerHandle } from '../platform/clock.ts'
-import { pickIndex } from './balancer.ts'
+import { pickWeighted } from './weighted-pick.ts'
 import type { PlaneContext } from './http-proxy.ts'
 import type { EndpointState, EndpointWaiter, RouteState } from './route-state.ts'
 
@@ -49,7 +49,7 @@ export class TcpConnection implements EndpointWaiter {
   #dispatch(): void {
     if (this.#closed) return
     const rs = this.#route
-    const i = pickIndex(rs.endpoints, this.#ctx.policy, rs.cursor++, this.#tried)
+    const i = pickWeighted(rs, this.#ctx.policy, this.#tried)
     if (i < 0) {
       if (this.#tried.length > 0) {
         rs.stats.failed()

@@ -27,6 +27,12 @@ export interface ServiceRoute {
   listen: { host: string; port: number }
   mode: ProxyMode
   backends: Backend[]
+  /**
+   * Share of the requests per revision (pod-template-hash), applied exactly whatever the
+   * number of replicas of each (a Rollout's canary weights). A revision left out gets none
+   * while a listed one has a replica to take it. Without weights, every replica is equal.
+   */
+  weights?: Record<string, number>
 }
 
 /** A log-linear latency histogram in a portable form: [upper bound in ms, count] pairs, sparse. */

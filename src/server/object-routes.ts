@@ -62,6 +62,7 @@ async function admitWith(c: Context, obj: AnyObject, deps: ObjectRouteDeps, prev
 const BASES = [
   { group: '', base: '/api/v1' },
   { group: 'apps', base: '/apis/apps/v1' },
+  { group: 'argoproj.io', base: '/apis/argoproj.io/v1alpha1' },
 ] as const
 
 const ns = (c: Context): string => c.req.param('ns') ?? ''

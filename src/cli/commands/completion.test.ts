@@ -49,7 +49,7 @@ describe('completion', () => {
       "complete -c baton -n __baton_needs_command -a wait -d 'Wait for a condition on one or many resources'\n",
     )
     expect(fish).toContain(
-      "complete -c baton -n '__fish_seen_subcommand_from rollout; and not __fish_seen_subcommand_from status history undo pause resume restart plan' -a status",
+      "complete -c baton -n '__fish_seen_subcommand_from rollout; and not __fish_seen_subcommand_from status history undo pause resume restart promote abort retry plan' -a status",
     )
     expect(fish).toContain(
       "complete -c baton -n '__fish_seen_subcommand_from get' -s o -l output -r -a 'json yaml name wide jsonpath= jsonpath-file= custom-columns= custom-columns-file='",

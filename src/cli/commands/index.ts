@@ -20,6 +20,7 @@ import { labelCommand } from './label.ts'
 import { logsCommand } from './logs.ts'
 import { patchCommand } from './patch.ts'
 import { pushCommand } from './push.ts'
+import { rolloutAbortCommand, rolloutPromoteCommand, rolloutRetryCommand } from './rollout-argo.ts'
 import { rolloutHistoryCommand } from './rollout-history.ts'
 import { rolloutPauseCommand, rolloutResumeCommand } from './rollout-pause-resume.ts'
 import { rolloutPlanCommand } from './rollout-plan.ts'
@@ -62,6 +63,9 @@ export const COMMANDS: readonly AnyCommand[] = [
   rolloutPauseCommand,
   rolloutResumeCommand,
   rolloutRestartCommand,
+  rolloutPromoteCommand,
+  rolloutAbortCommand,
+  rolloutRetryCommand,
   rolloutPlanCommand,
   logsCommand,
   pushCommand,

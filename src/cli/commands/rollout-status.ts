@@ -175,7 +175,7 @@ export const rolloutStatusCommand = defineCommand<RolloutStatusOptions>({
       throw usageError(`invalid argument "${watch}" for "--watch" flag`, 'Use --watch=true or --watch=false')
     const revision = countFlag(flags.revision, 'revision')
     return {
-      ref: parseSingleRef(args, ['Deployment', 'StatefulSet']),
+      ref: parseSingleRef(args, ['Deployment', 'StatefulSet', 'Rollout']),
       watch: watch === 'true',
       timeoutMs: parseDuration(str(flags.timeout) ?? '0s'),
       ...(revision ? { revision } : {}),
@@ -183,6 +183,10 @@ export const rolloutStatusCommand = defineCommand<RolloutStatusOptions>({
     }
   },
   async run(o, ctx) {
+    if (o.ref.kind === 'Rollout') {
+      const { rolloutStatus } = await import('./rollout-argo.ts')
+      return rolloutStatus(ctx, o.namespace, o.ref.name, o.watch, o.timeoutMs)
+    }
     const client = ctx.client()
     const { kind, name } = o.ref
     let obj = (await client.get(kind, o.namespace, name)) as Rollable

@@ -34,9 +34,10 @@ export const rolloutUndoCommand = defineCommand<RolloutUndoOptions>({
   complete(args, flags, ctx) {
     const toRevision = Number(flags.toRevision ?? 0)
     if (!Number.isInteger(toRevision)) throw usageError('--to-revision must be an integer')
-    return { ref: parseSingleRef(args, ['Deployment']), toRevision, namespace: ctx.namespace }
+    return { ref: parseSingleRef(args, ['Deployment', 'Rollout']), toRevision, namespace: ctx.namespace }
   },
   async run(o, ctx) {
+    if (o.ref.kind === 'Rollout') return (await import('./rollout-argo.ts')).undoRollout(ctx, o.namespace, o.ref.name, o.toRevision)
     const client = ctx.client()
     const rss = await ownedReplicaSets(client, await client.get('Deployment', o.namespace, o.ref.name))
     let plan: UndoPlan | undefined

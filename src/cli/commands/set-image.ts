@@ -4,7 +4,7 @@
  * change, so a Deployment rolls out a new ReplicaSet.
  */
 import { qualifiedSingular } from '../../api/resources.ts'
-import type { Container, Deployment, ReplicaSet, StatefulSet } from '../../api/types.ts'
+import type { Container, Deployment, ReplicaSet, Rollout, StatefulSet } from '../../api/types.ts'
 import { BatonError } from '../../errors/baton-error.ts'
 import { bool, defineCommand, usageError } from '../command.ts'
 import { parseSingleRef, type ResourceRef } from '../resource-args.ts'
@@ -57,7 +57,7 @@ export const setImageCommand = defineCommand<SetImageOptions>({
       return { container, image }
     })
     return {
-      ref: parseSingleRef(resources, ['Deployment', 'ReplicaSet', 'StatefulSet']),
+      ref: parseSingleRef(resources, ['Deployment', 'ReplicaSet', 'StatefulSet', 'Rollout']),
       images,
       record: bool(flags.record),
       namespace: ctx.namespace,
@@ -65,7 +65,7 @@ export const setImageCommand = defineCommand<SetImageOptions>({
   },
   async run(o, ctx) {
     await updateWithRetry(ctx.client(), o.ref.kind, o.namespace, o.ref.name, (obj) => {
-      const w = obj as Deployment | ReplicaSet | StatefulSet
+      const w = obj as Deployment | ReplicaSet | StatefulSet | Rollout
       setImages(w.spec.template.spec.containers, w.spec.template.spec.initContainers, o.images)
       recordChangeCause(w.metadata, ctx, o.record)
     })

@@ -17,11 +17,13 @@ import type {
   PodTemplateSpec,
   ReplicaSet,
   Service,
+  Rollout,
   StatefulSet,
 } from '../../api/types.ts'
 import { age } from '../../api/age.ts'
 import { podReady, podRestarts, podStatus } from './pod-status.ts'
 import { table } from './tabwriter.ts'
+import { ROLLOUT_HEADERS, rolloutCells } from './rollout-text.ts'
 
 export interface TableOptions {
   /** Epoch ms, for AGE. */
@@ -220,6 +222,7 @@ const COLUMNS: Partial<Record<Kind, Columns<never>>> = {
   Endpoints: endpoints,
   ConfigMap: configMaps,
   Event: events,
+  Rollout: { headers: ROLLOUT_HEADERS, cells: rolloutCells } satisfies Columns<Rollout>,
 } as Partial<Record<Kind, Columns<never>>>
 
 /** One kind's objects as kubectl's table; '' for no objects (the caller says "No resources found"). */

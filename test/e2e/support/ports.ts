@@ -47,4 +47,5 @@ export const SERVICE_PORTS = {
   smoke: 18913,
   planMatchesRollout: 18914,
   implicitReadiness: 18915,
+  rolloutCanary: 18916,
 } as const

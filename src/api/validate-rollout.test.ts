@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import { thrownBatonError } from '../../test/support/baton-error.ts'
+import { validateObject } from './validate.ts'
+import { demoRollout, withChanges } from './test-objects.ts'
+import type { Rollout } from './types.ts'
+
+interface Case {
+  name: string
+  changes: Record<string, unknown>
+  /** Every cause's field, in order. */
+  fields: string[]
+  says: string
+}
+
+const S = 'spec.strategy.canary'
+
+const REFUSED: Case[] = [
+  { name: 'a traffic router', changes: { [`${S}.trafficRouting`]: { nginx: { stableIngress: 'x' } } }, fields: [`${S}.trafficRouting`], says: 'traffic router' },
+  { name: 'canary analysis', changes: { [`${S}.analysis`]: { templates: [] } }, fields: [`${S}.analysis`], says: 'analysis' },
+  { name: 'an experiment step', changes: { [`${S}.steps`]: [{ experiment: { templates: [] } }] }, fields: [`${S}.steps[0].experiment`], says: 'experiments' },
+  { name: 'an analysis step', changes: { [`${S}.steps`]: [{ analysis: {} }] }, fields: [`${S}.steps[0].analysis`], says: 'analysis' },
+  { name: 'setHeaderRoute', changes: { [`${S}.steps`]: [{ setHeaderRoute: {} }] }, fields: [`${S}.steps[0].setHeaderRoute`], says: 'header' },
+  { name: 'canary and blueGreen together', changes: { 'spec.strategy.blueGreen': { activeService: 'a' } }, fields: ['spec.strategy'], says: 'exactly one' },
+  { name: 'blueGreen without activeService', changes: { 'spec.strategy': { blueGreen: {} } }, fields: ['spec.strategy.blueGreen.activeService'], says: 'Required' },
+  { name: 'blueGreen prePromotionAnalysis', changes: { 'spec.strategy': { blueGreen: { activeService: 'a', prePromotionAnalysis: {} } } }, fields: ['spec.strategy.blueGreen.prePromotionAnalysis'], says: 'analysis' },
+  { name: 'blueGreen preview = active', changes: { 'spec.strategy': { blueGreen: { activeService: 'a', previewService: 'a' } } }, fields: ['spec.strategy.blueGreen.previewService'], says: 'differ' },
+  { name: 'autoPromotionSeconds with autoPromotionEnabled false', changes: { 'spec.strategy': { blueGreen: { activeService: 'a', autoPromotionEnabled: false, autoPromotionSeconds: 5 } } }, fields: ['spec.strategy.blueGreen.autoPromotionSeconds'], says: 'autoPromotionEnabled' },
+  { name: 'workloadRef', changes: { 'spec.workloadRef': { kind: 'Deployment', name: 'x' } }, fields: ['spec.workloadRef'], says: 'pod template' },
+  { name: 'an unknown field', changes: { [`${S}.canaryWeight`]: 3 }, fields: [`${S}.canaryWeight`], says: 'unknown field' },
+  { name: 'setWeight over 100', changes: { [`${S}.steps`]: [{ setWeight: 120 }] }, fields: [`${S}.steps[0].setWeight`], says: 'between 0 and 100' },
+  { name: 'two actions in one step', changes: { [`${S}.steps`]: [{ setWeight: 10, pause: {} }] }, fields: [`${S}.steps[0]`], says: 'exactly one' },
+  { name: 'a bad pause duration', changes: { [`${S}.steps`]: [{ pause: { duration: '1d' } }] }, fields: [`${S}.steps[0].pause.duration`], says: 'duration' },
+  { name: 'maxSurge and maxUnavailable both 0', changes: { [`${S}.dynamicStableScale`]: true, [`${S}.maxSurge`]: 0, [`${S}.maxUnavailable`]: 0 }, fields: [`${S}.maxUnavailable`], says: 'may not be 0' },
+  { name: 'maxSurge without dynamicStableScale', changes: { [`${S}.maxSurge`]: '25%' }, fields: [`${S}.maxSurge`], says: 'dynamicStableScale' },
+  { name: 'one Service for canary and stable', changes: { [`${S}.canaryService`]: 'a', [`${S}.stableService`]: 'a' }, fields: [`${S}.stableService`], says: 'differ' },
+  { name: 'no strategy', changes: { 'spec.strategy': undefined }, fields: ['spec.strategy'], says: 'Required' },
+  { name: 'a negative abortScaleDownDelaySeconds', changes: { [`${S}.abortScaleDownDelaySeconds`]: -1 }, fields: [`${S}.abortScaleDownDelaySeconds`], says: 'greater than or equal to 0' },
+]
+
+describe('Rollout validation', () => {
+  it('accepts Argo rollouts-demo unchanged and defaults it', () => {
+    const r = validateObject(demoRollout()) as Rollout
+    expect(r.spec.replicas).toBe(5)
+    expect(r.spec.progressDeadlineSeconds).toBe(600)
+    expect(r.spec.template.spec.restartPolicy).toBe('Always')
+  })
+
+  it('accepts every supported canary field', () => {
+    const r = withChanges(demoRollout(), {
+      [`${S}.maxSurge`]: '25%',
+      [`${S}.maxUnavailable`]: 0,
+      [`${S}.canaryService`]: 'demo-canary',
+      [`${S}.stableService`]: 'demo-stable',
+      [`${S}.abortScaleDownDelaySeconds`]: 0,
+      [`${S}.dynamicStableScale`]: true,
+    })
+    expect(() => validateObject(r)).not.toThrow()
+  })
+
+  it.each(REFUSED)('refuses $name, naming the field', ({ changes, fields, says }) => {
+    const err = thrownBatonError(() => validateObject(withChanges(demoRollout(), changes)))
+    expect(err.code).toBe('BATON_INVALID')
+    expect(err.causes.map((c) => c.field)).toEqual(fields)
+    expect(JSON.stringify(err.causes)).toContain(says)
+  })
+
+  it('accepts every supported blueGreen field', () => {
+    const r = withChanges(demoRollout(), {
+      'spec.strategy': {
+        blueGreen: {
+          activeService: 'demo-active',
+          previewService: 'demo-preview',
+          autoPromotionEnabled: true,
+          autoPromotionSeconds: 10,
+          scaleDownDelaySeconds: 30,
+          previewReplicaCount: 1,
+          abortScaleDownDelaySeconds: 0,
+        },
+      },
+    })
+    expect(() => validateObject(r)).not.toThrow()
+  })
+
+  it('refuses a Rollout in another apiVersion', () => {
+    const err = thrownBatonError(() => validateObject({ ...demoRollout(), apiVersion: 'argoproj.io/v1' }))
+    expect(err.code).toBe('BATON_UNKNOWN_KIND')
+    expect(err.hint).toContain('argoproj.io/v1alpha1')
+  })
+})

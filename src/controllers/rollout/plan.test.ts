@@ -1,0 +1,357 @@
+import { describe, expect, it } from 'vitest'
+import { demoRollout } from '../../api/test-objects.ts'
+import { applyDefaults } from '../../api/defaults.ts'
+import type {
+  ReplicaSet,
+  Rollout,
+  RolloutBlueGreenStrategy,
+  RolloutCanaryStrategy,
+  RolloutStatus,
+  Service,
+} from '../../api/types.ts'
+import { computeHash } from '../../rollout/template-hash.ts'
+import type { RolloutAction } from './actions.ts'
+import { ROLLOUT_HASH_LABEL, planRollout } from './plan.ts'
+import { replicasForWeight, setWeightAt } from './steps.ts'
+
+const T0 = Date.parse('2026-12-03T12:00:00Z')
+
+function rollout(
+  canary: RolloutCanaryStrategy | { blueGreen: RolloutBlueGreenStrategy },
+  image = 'demo:blue',
+  status?: RolloutStatus,
+): Rollout {
+  const r = applyDefaults(demoRollout())
+  r.metadata = { ...r.metadata, namespace: 'default', uid: 'ro-uid', generation: 1 }
+  r.spec.strategy = 'blueGreen' in canary ? canary : { canary }
+  r.spec.template.spec.containers[0]!.image = image
+  return status ? { ...r, status } : r
+}
+
+/** A world the planner's writes are applied to; every pod a ReplicaSet asks for becomes available at once. */
+class World {
+  r: Rollout
+  sets: ReplicaSet[] = []
+  services: Service[] = []
+  now = T0
+  log: RolloutAction[][] = []
+  /** Canary weight after each sync. */
+  weights: number[] = []
+  /** Pods asked for in all after each sync. */
+  totals: number[] = []
+
+  constructor(r: Rollout) {
+    this.r = r
+  }
+
+  sync(ready = true): RolloutAction[] {
+    const actions = planRollout({ rollout: this.r, replicaSets: this.sets, services: this.services }, this.now)
+    for (const a of actions) {
+      if (a.type === 'createReplicaSet') this.sets.push(structuredClone(a.replicaSet))
+      if (a.type === 'scaleReplicaSet') {
+        const rs = this.sets.find((x) => x.metadata.name === a.name)!
+        rs.spec.replicas = a.replicas
+      }
+      if (a.type === 'annotateReplicaSet') {
+        const rs = this.sets.find((x) => x.metadata.name === a.name)!
+        rs.metadata.annotations = { ...rs.metadata.annotations, ...a.annotations }
+      }
+      if (a.type === 'updateStatus') this.r = { ...this.r, status: a.status }
+      if (a.type === 'setServiceSelector') {
+        const svc = this.services.find((s) => s.metadata.name === a.service)!
+        svc.spec.selector = a.selector
+      }
+    }
+    if (ready) for (const rs of this.sets) rs.status = { replicas: rs.spec.replicas ?? 0, readyReplicas: rs.spec.replicas, availableReplicas: rs.spec.replicas }
+    this.log.push(actions)
+    this.totals.push(this.sets.reduce((n, rs) => n + (rs.spec.replicas ?? 0), 0))
+    this.weights.push(this.r.status?.canary?.weights?.canary.weight ?? -1)
+    return actions
+  }
+
+  /** Syncs until two syncs in a row write nothing (pods become available after each one). */
+  settle(): void {
+    let quiet = 0
+    for (let i = 0; i < 30 && quiet < 2; i++) {
+      quiet = this.sync().every((a) => a.type === 'event' || a.type === 'requeue') ? quiet + 1 : 0
+    }
+  }
+
+  setImage(image: string): void {
+    const template = structuredClone(this.r.spec.template)
+    template.spec.containers[0]!.image = image
+    this.r = { ...this.r, spec: { ...this.r.spec, template }, metadata: { ...this.r.metadata, generation: 2 } }
+  }
+
+  promote(): void {
+    this.r = { ...this.r, status: { ...this.r.status, pauseConditions: [] } }
+  }
+
+  replicas(image: string): number {
+    const rs = this.sets.find((x) => x.spec.template.spec.containers[0]!.image === image)
+    return rs?.spec.replicas ?? 0
+  }
+}
+
+const STEPS = [{ setWeight: 20 }, { pause: {} }, { setWeight: 40 }, { pause: { duration: 10 } }, { setWeight: 60 }]
+
+describe('step arithmetic (Argo GetCurrentSetWeight, trafficWeightToReplicas)', () => {
+  it.each([
+    { name: 'before the first setWeight', steps: [{ pause: {} }, { setWeight: 10 }], index: 0, want: 0 },
+    { name: 'at a setWeight', steps: STEPS, index: 0, want: 20 },
+    { name: 'at a pause after setWeight 20', steps: STEPS, index: 1, want: 20 },
+    { name: 'past the last step', steps: STEPS, index: 5, want: 100 },
+    { name: 'no steps', steps: [], index: 0, want: 100 },
+  ])('setWeightAt $name = $want', ({ steps, index, want }) => {
+    expect(setWeightAt(steps, index)).toBe(want)
+  })
+  it.each([
+    { replicas: 5, weight: 20, want: 1 },
+    { replicas: 5, weight: 10, want: 1 },
+    { replicas: 4, weight: 25, want: 1 },
+    { replicas: 4, weight: 50, want: 2 },
+    { replicas: 3, weight: 0, want: 0 },
+    { replicas: 10, weight: 100, want: 10 },
+  ])('replicasForWeight($replicas, $weight) = $want', ({ replicas, weight, want }) => {
+    expect(replicasForWeight(replicas, weight)).toBe(want)
+  })
+})
+
+describe('planRollout', () => {
+  it('first apply: the template becomes stable at full size, steps skipped, weight 0, Healthy', () => {
+    const w = new World(rollout({ steps: STEPS }))
+    w.settle()
+    expect(w.sets).toHaveLength(1)
+    expect(w.replicas('demo:blue')).toBe(5)
+    const st = w.r.status!
+    expect(st.stableRS).toBe(computeHash(w.r.spec.template))
+    expect(st.currentStepIndex).toBe(STEPS.length)
+    expect(st.phase).toBe('Healthy')
+    expect(st.canary?.weights?.canary.weight).toBe(0)
+  })
+
+  it('runs setWeight and pause steps: the weight moves only once the canary pods for it are available', () => {
+    const w = new World(rollout({ steps: STEPS }))
+    w.settle()
+    w.setImage('demo:green')
+    w.sync(false) // canary created and scaled to 1, not yet available
+    expect(w.replicas('demo:green')).toBe(1)
+    expect(w.r.status?.canary?.weights?.canary.weight).toBe(0)
+    expect(w.r.status?.phase).toBe('Progressing')
+    w.settle()
+    expect(w.r.status?.canary?.weights?.canary.weight).toBe(20)
+    expect(w.r.status?.canary?.weights?.stable.weight).toBe(80)
+    expect(w.r.status?.currentStepIndex).toBe(1)
+    expect(w.r.status?.phase).toBe('Paused')
+    expect(w.r.status?.pauseConditions?.[0]?.reason).toBe('CanaryPauseStep')
+    expect(w.replicas('demo:blue')).toBe(5)
+
+    w.promote()
+    w.settle()
+    expect(w.r.status?.canary?.weights?.canary.weight).toBe(40)
+    expect(w.replicas('demo:green')).toBe(2)
+    expect(w.r.status?.currentStepIndex).toBe(3)
+    const timed = w.sync()
+    expect(timed).toContainEqual({ type: 'requeue', afterMs: 10_000 })
+
+    w.now += 10_000
+    w.settle()
+    expect(w.r.status?.stableRS).toBe(computeHash(w.r.spec.template))
+    expect(w.replicas('demo:green')).toBe(5)
+    expect(w.replicas('demo:blue')).toBe(0)
+    expect(w.r.status?.phase).toBe('Healthy')
+    expect(w.r.status?.canary?.weights?.canary.weight).toBe(0)
+    // Every weight the load balancer was given, in order: never a step back, never a jump past a step.
+    expect(w.weights.filter((x, i) => x !== w.weights[i - 1])).toEqual([0, 20, 40, 60, 0])
+  })
+
+  it('abort sends all traffic to stable at once and scales the canary down after abortScaleDownDelaySeconds', () => {
+    const w = new World(rollout({ steps: STEPS, abortScaleDownDelaySeconds: 5 }))
+    w.settle()
+    w.setImage('demo:green')
+    w.settle()
+    expect(w.r.status?.canary?.weights?.canary.weight).toBe(20)
+    w.r = { ...w.r, status: { ...w.r.status, abort: true } }
+    const actions = w.sync()
+    expect(w.r.status?.canary?.weights?.canary.weight).toBe(0)
+    expect(w.r.status?.phase).toBe('Degraded')
+    expect(w.r.status?.message).toContain('RolloutAborted')
+    expect(w.replicas('demo:green')).toBe(1)
+    expect(actions).toContainEqual({ type: 'requeue', afterMs: 5000 })
+    w.now += 5000
+    w.sync()
+    expect(w.replicas('demo:green')).toBe(0)
+    expect(w.replicas('demo:blue')).toBe(5)
+  })
+
+  it('abortScaleDownDelaySeconds 0 keeps the aborted canary up', () => {
+    const w = new World(rollout({ steps: STEPS, abortScaleDownDelaySeconds: 0 }))
+    w.settle()
+    w.setImage('demo:green')
+    w.settle()
+    w.r = { ...w.r, status: { ...w.r.status, abort: true } }
+    w.now += 3_600_000
+    w.settle()
+    expect(w.replicas('demo:green')).toBe(1)
+    expect(w.r.status?.canary?.weights?.canary.weight).toBe(0)
+  })
+
+  it('promote --full skips the remaining steps', () => {
+    const w = new World(rollout({ steps: STEPS }))
+    w.settle()
+    w.setImage('demo:green')
+    w.settle()
+    w.r = { ...w.r, status: { ...w.r.status, promoteFull: true } }
+    w.settle()
+    expect(w.replicas('demo:green')).toBe(5)
+    expect(w.replicas('demo:blue')).toBe(0)
+    expect(w.r.status?.phase).toBe('Healthy')
+    expect(w.r.status?.promoteFull).toBeUndefined()
+  })
+
+  it('spec.paused holds the steps', () => {
+    const w = new World(rollout({ steps: STEPS }))
+    w.settle()
+    w.setImage('demo:green')
+    w.r = { ...w.r, spec: { ...w.r.spec, paused: true } }
+    w.settle()
+    expect(w.r.status?.currentStepIndex).toBe(0)
+    expect(w.r.status?.phase).toBe('Paused')
+  })
+
+  it('dynamicStableScale shrinks the stable to the share it still gets, after the weight moved', () => {
+    const w = new World(rollout({ steps: [{ setWeight: 40 }, { pause: {} }], dynamicStableScale: true, maxSurge: 1, maxUnavailable: 0 }))
+    w.settle()
+    w.setImage('demo:green')
+    w.sync()
+    // Within replicas + maxSurge pods: one canary first, the stable still at 5.
+    expect([w.replicas('demo:green'), w.replicas('demo:blue')]).toEqual([1, 5])
+    w.settle()
+    expect(w.r.status?.canary?.weights?.canary.weight).toBe(40)
+    expect([w.replicas('demo:green'), w.replicas('demo:blue')]).toEqual([2, 3])
+    // Pods become available as soon as asked for here, so the pods asked for bound both ways:
+    // never more than 6 (maxSurge 1), never fewer than 5 (maxUnavailable 0).
+    expect(Math.max(...w.totals)).toBe(6)
+    expect(Math.min(...w.totals)).toBe(5)
+  })
+
+  it('points canaryService and stableService at their revisions', () => {
+    const w = new World(rollout({ steps: STEPS, canaryService: 'demo-canary', stableService: 'demo-stable' }))
+    const svc = (name: string): Service => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: 'default' },
+      spec: { selector: { app: 'rollouts-demo' }, ports: [{ port: 80 }] },
+    })
+    w.services = [svc('demo-canary'), svc('demo-stable')]
+    w.settle()
+    const blue = computeHash(w.r.spec.template)
+    w.setImage('demo:green')
+    w.settle()
+    const green = computeHash(w.r.spec.template)
+    expect(w.services.map((s) => s.spec.selector?.[ROLLOUT_HASH_LABEL])).toEqual([green, blue])
+    expect(w.services[0]!.spec.selector?.app).toBe('rollouts-demo')
+  })
+
+  it('undo to the previous template raises that ReplicaSet to the next revision', () => {
+    const w = new World(rollout({ steps: [{ setWeight: 50 }] }))
+    w.settle()
+    w.setImage('demo:green')
+    w.settle()
+    w.setImage('demo:blue')
+    const actions = w.sync()
+    expect(actions).toContainEqual(
+      expect.objectContaining({ type: 'annotateReplicaSet', annotations: { 'rollout.argoproj.io/revision': '3' } }),
+    )
+  })
+
+  it('writes no status when nothing changed', () => {
+    const w = new World(rollout({ steps: STEPS }))
+    w.settle()
+    expect(w.sync().filter((a) => a.type !== 'event')).toEqual([])
+  })
+})
+
+describe('planRollout, blueGreen', () => {
+  const svc = (name: string): Service => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: 'default' },
+    spec: { selector: { app: 'rollouts-demo' }, ports: [{ port: 80 }] },
+  })
+  function world(bg: Omit<RolloutBlueGreenStrategy, 'activeService' | 'previewService'>): World {
+    const w = new World(rollout({ blueGreen: { activeService: 'active', previewService: 'preview', ...bg } }))
+    w.services = [svc('active'), svc('preview')]
+    w.settle()
+    return w
+  }
+  const selectors = (w: World) => w.services.map((s) => s.spec.selector?.[ROLLOUT_HASH_LABEL])
+
+  it('previews at previewReplicaCount, waits for promote, scales up, switches active, keeps the old warm for scaleDownDelaySeconds', () => {
+    const w = world({ autoPromotionEnabled: false, previewReplicaCount: 1, scaleDownDelaySeconds: 20 })
+    const blue = computeHash(w.r.spec.template)
+    expect(w.r.status?.phase).toBe('Healthy')
+    w.setImage('demo:green')
+    w.settle()
+    const green = computeHash(w.r.spec.template)
+    expect([w.replicas('demo:green'), w.replicas('demo:blue')]).toEqual([1, 5])
+    expect(w.r.status?.phase).toBe('Paused')
+    expect(w.r.status?.message).toBe('BlueGreenPause')
+    expect(selectors(w)).toEqual([blue, green])
+    w.promote()
+    w.settle()
+    expect(w.r.status?.stableRS).toBe(green)
+    expect(selectors(w)).toEqual([green, green])
+    expect([w.replicas('demo:green'), w.replicas('demo:blue')]).toEqual([5, 5])
+    expect(w.r.status?.phase).toBe('Healthy')
+    w.now += 20_000
+    w.settle()
+    expect(w.replicas('demo:blue')).toBe(0)
+  })
+
+  it('promotes as soon as the preview is available by default', () => {
+    const w = world({})
+    w.setImage('demo:green')
+    w.settle()
+    expect(w.r.status?.stableRS).toBe(computeHash(w.r.spec.template))
+    expect(w.weights).not.toContain(-1)
+  })
+
+  it('autoPromotionSeconds promotes after that long', () => {
+    const w = world({ autoPromotionSeconds: 10 })
+    w.setImage('demo:green')
+    w.settle()
+    expect(w.r.status?.phase).toBe('Paused')
+    expect(w.sync()).toContainEqual({ type: 'requeue', afterMs: 10_000 })
+    w.now += 10_000
+    w.settle()
+    expect(w.r.status?.stableRS).toBe(computeHash(w.r.spec.template))
+  })
+
+  it('abort keeps the active Service on the old revision and scales the preview down after the delay', () => {
+    const w = world({ autoPromotionEnabled: false, abortScaleDownDelaySeconds: 5 })
+    const blue = computeHash(w.r.spec.template)
+    w.setImage('demo:green')
+    w.settle()
+    w.r = { ...w.r, status: { ...w.r.status, abort: true } }
+    w.settle()
+    expect(w.r.status?.phase).toBe('Degraded')
+    expect(selectors(w)[0]).toBe(blue)
+    expect(w.replicas('demo:green')).toBe(5)
+    w.now += 5000
+    w.settle()
+    expect(w.replicas('demo:green')).toBe(0)
+  })
+
+  it('undo inside the warm window switches back without scaling the old revision down', () => {
+    const w = world({ scaleDownDelaySeconds: 60 })
+    w.setImage('demo:green')
+    w.settle()
+    w.setImage('demo:blue')
+    w.settle()
+    expect(w.r.status?.stableRS).toBe(computeHash(w.r.spec.template))
+    w.now += 60_000
+    w.settle()
+    expect([w.replicas('demo:blue'), w.replicas('demo:green')]).toEqual([5, 0])
+  })
+})

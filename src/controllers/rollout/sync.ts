@@ -1,0 +1,52 @@
+/**
+ * @module
+ * One sync's working state and the writes both strategies share (resizes, events, requeues).
+ */
+import type { ReplicaSet, Rollout, RolloutStatus } from '../../api/types.ts'
+import type { RolloutAction } from './actions.ts'
+
+export const ROLLOUT_HASH_LABEL = 'rollouts-pod-template-hash'
+/** Baton's route table reads each pod's revision from this label (route-sync.ts). */
+export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash'
+export const ROLLOUT_REVISION_ANNOTATION = 'rollout.argoproj.io/revision'
+export const hashOf = (rs: ReplicaSet): string => rs.metadata.labels?.[ROLLOUT_HASH_LABEL] ?? ''
+export const revisionOf = (rs: ReplicaSet): number => Number(rs.metadata.annotations?.[ROLLOUT_REVISION_ANNOTATION] ?? 0) || 0
+export const available = (rs: ReplicaSet | undefined): number => rs?.status?.availableReplicas ?? 0
+
+export interface Sync {
+  r: Rollout
+  now: number
+  actions: RolloutAction[]
+  st: RolloutStatus
+  requeueMs?: number
+}
+
+export function requeue(s: Sync, ms: number): void {
+  s.requeueMs = Math.min(s.requeueMs ?? Number.POSITIVE_INFINITY, Math.max(0, ms))
+}
+
+export function scale(s: Sync, rs: ReplicaSet | undefined, replicas: number): void {
+  if (!rs || (rs.spec.replicas ?? 0) === replicas) return
+  const verb = (rs.spec.replicas ?? 0) < replicas ? 'up' : 'down'
+  s.actions.push({ type: 'scaleReplicaSet', name: rs.metadata.name, replicas })
+  s.actions.push({
+    type: 'event',
+    eventType: 'Normal',
+    reason: 'ScalingReplicaSet',
+    message: `Scaled ${verb} ReplicaSet ${rs.metadata.name} (revision ${revisionOf(rs)}) from ${rs.spec.replicas ?? 0} to ${replicas}`,
+  })
+}
+
+export function event(s: Sync, reason: string, message: string, eventType: 'Normal' | 'Warning' = 'Normal'): void {
+  s.actions.push({ type: 'event', eventType, reason, message })
+}
+
+export function weights(stable: string, canary: string, canaryWeight: number): RolloutStatus['canary'] {
+  return {
+    weights: {
+      canary: { podTemplateHash: canary, weight: canaryWeight },
+      stable: { podTemplateHash: stable, weight: 100 - canaryWeight },
+    },
+  }
+}
+

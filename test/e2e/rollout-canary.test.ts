@@ -1,0 +1,165 @@
+/**
+ * Issue 17, item 2, end to end: an Argo Rollouts `Rollout` with canary steps, Baton's own load
+ * balancer as the traffic router. Under `baton verify` at 300 requests/s, the canary's share
+ * at the load balancer (its per-revision counters) and at the clients (the version each answer
+ * names) is setWeight ± 2 points at 10, 25 and 50 although the canary has 1 or 2 of 4+ pods;
+ * promoting to the end and aborting (all traffic back to stable at once) fail no request.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { stringify } from 'yaml'
+import type { Rollout } from '../../src/api/types.ts'
+import type { TrafficMetrics } from '../../src/proxy/types.ts'
+import { expectOk, startBaton, type Baton } from './support/baton.ts'
+import { SERVICE_PORTS } from './support/ports.ts'
+import { describeRun, runVerify } from './support/verify-run.ts'
+
+const RATE = 300
+const REPLICAS = 4
+
+let baton: Baton
+
+function manifests(servicePort: number): string {
+  const rollout = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'web' },
+    spec: {
+      replicas: REPLICAS,
+      selector: { matchLabels: { app: 'web' } },
+      strategy: {
+        canary: {
+          abortScaleDownDelaySeconds: 5,
+          steps: [{ setWeight: 10 }, { pause: {} }, { setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: {} }],
+        },
+      },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: {
+          containers: [
+            {
+              name: 'web',
+              image: 'web:v1',
+              command: ['node', 'server.js'],
+              env: [{ name: 'STARTUP_DELAY_MS', value: '300' }],
+              ports: [{ name: 'http', containerPort: 8080 }],
+              readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1 },
+              lifecycle: { preStop: { httpGet: { path: '/prestop', port: 'http' } } },
+            },
+          ],
+        },
+      },
+    },
+  }
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web' },
+    spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: servicePort, targetPort: 'http' }] },
+  }
+  return `${stringify(rollout)}---\n${stringify(service)}`
+}
+
+async function rollout(): Promise<Rollout> {
+  return JSON.parse(expectOk('get rollout', await baton.cli(['get', 'rollout', 'web', '-o', 'json'])).stdout) as Rollout
+}
+
+/** Waits until the Rollout pauses at step `index` (0-based, the pause step) with that weight applied. */
+async function pausedAt(index: number, weight: number): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const st = (await rollout()).status
+        return `${st?.phase} ${st?.currentStepIndex} ${st?.canary?.weights?.canary.weight}`
+      },
+      { timeout: 60_000, interval: 250 },
+    )
+    .toBe(`Paused ${index} ${weight}`)
+}
+
+/** Requests per revision at the load balancer for the web service (cumulative). */
+async function lbRevisions(): Promise<Record<string, number>> {
+  const m: TrafficMetrics = await baton.loadBalancer().metrics()
+  const svc = m.services.find((s) => s.service === 'web')
+  return Object.fromEntries(Object.entries(svc?.revisions ?? {}).map(([rev, c]) => [rev, c.requests]))
+}
+
+/** Runs load for 5 s; returns the canary's share (percent) at the load balancer and at the clients. */
+async function measure(weight: number): Promise<{ lb: number; clients: number }> {
+  const r = (await rollout()).status!
+  const canary = r.canary!.weights!.canary.podTemplateHash
+  const before = await lbRevisions()
+  const run = await runVerify(baton, { rate: RATE, keepAlive: true, duration: '5s' })
+  const after = await lbRevisions()
+  const delta = Object.fromEntries(Object.keys(after).map((k) => [k, (after[k] ?? 0) - (before[k] ?? 0)]))
+  const total = Object.values(delta).reduce((a, b) => a + b, 0)
+  const lb = (100 * (delta[canary] ?? 0)) / total
+  const clients = (100 * (run.report.versions.v2 ?? 0)) / run.report.ok
+  console.log(
+    `${describeRun(`setWeight ${weight}`, run.report)}; load balancer: ${total} requests, canary ${lb.toFixed(2)}% (${JSON.stringify(delta)}), clients ${clients.toFixed(2)}%`,
+  )
+  expect(run.report.failed).toBe(0)
+  expect(run.report.total).toBeGreaterThanOrEqual(1200)
+  expect(run.report.total / (run.report.durationMs / 1000)).toBeGreaterThan(RATE * 0.9)
+  return { lb, clients }
+}
+
+beforeAll(async () => {
+  baton = await startBaton({ servicePort: SERVICE_PORTS.rolloutCanary })
+  await baton.apply(manifests(baton.servicePort))
+  expectOk('rollout status', await baton.cli(['rollout', 'status', 'rollout/web', '--timeout', '90s']))
+}, 150_000)
+
+afterAll(async () => {
+  await baton?.stop()
+}, 60_000)
+
+describe('Rollout canary with the load balancer as the traffic router', () => {
+  it('applies setWeight 10, 25 and 50 exactly (± 2 points), then promotes to v2 with no failed request', async () => {
+    expectOk('set image', await baton.cli(['set', 'image', 'rollout/web', 'web=web:v2']))
+    const table = expectOk('get rollout', await baton.cli(['get', 'rollout', 'web'])).stdout
+    expect(table).toMatch(/SETWEIGHT\s+ACTUALWEIGHT/)
+    for (const [index, weight] of [
+      [1, 10],
+      [3, 25],
+      [5, 50],
+    ] as const) {
+      await pausedAt(index, weight)
+      const share = await measure(weight)
+      expect(Math.abs(share.lb - weight)).toBeLessThanOrEqual(2)
+      expect(Math.abs(share.clients - weight)).toBeLessThanOrEqual(2)
+      // The canary has ceil(4 × weight / 100) pods: 1, 1, 2 of 5, 5, 6.
+      const st = (await rollout()).status!
+      expect(st.updatedReplicas).toBe(Math.ceil((REPLICAS * weight) / 100))
+      if (index < 5) expectOk('promote', await baton.cli(['rollout', 'promote', 'rollout/web']))
+    }
+    const sh = ['sh', '-c', baton.shellLine([['rollout', 'promote', 'rollout/web'], ['rollout', 'status', 'rollout/web', '--timeout', '90s']], ' && ')]
+    const run = await runVerify(baton, { rate: RATE, keepAlive: true, rawCommand: sh })
+    console.log(describeRun('promote to the end', run.report))
+    expect(run.report.failures, run.stderr).toEqual([])
+    expect(run.report.failed).toBe(0)
+    expect(run.code).toBe(0)
+    expect(run.report.buckets.at(-1)?.versions).toEqual({ v2: 1 })
+    const st = (await rollout()).status!
+    expect(st.phase).toBe('Healthy')
+    expect(st.stableRS).toBe(st.currentPodHash)
+  }, 300_000)
+
+  it('abort sends all traffic back to stable at once, with no failed request', async () => {
+    expectOk('set image', await baton.cli(['set', 'image', 'rollout/web', 'web=web:v1']))
+    await pausedAt(1, 10)
+    const sh = ['sh', '-c', baton.shellLine([['rollout', 'abort', 'rollout/web'], 'sleep 3'], ' && ')]
+    const run = await runVerify(baton, { rate: RATE, keepAlive: true, rawCommand: sh })
+    console.log(describeRun('abort at setWeight 10', run.report))
+    expect(run.report.failed, JSON.stringify({ failures: run.report.failures.slice(0, 5), buckets: run.report.buckets })).toBe(0)
+    expect(run.code).toBe(0)
+    // The last whole second is all stable (v2 now); the canary (v1) had about 10% before.
+    expect(run.report.buckets.at(-2)?.versions).toEqual({ v2: 1 })
+    const status = await baton.cli(['rollout', 'status', 'rollout/web', '--watch=false'])
+    expect(status.stdout).toContain('Degraded - RolloutAborted')
+    const watched = await baton.cli(['rollout', 'status', 'rollout/web', '--timeout', '10s'])
+    expect(watched.code).toBe(1)
+    expect(watched.stderr).toContain('aborted')
+    // After abortScaleDownDelaySeconds (5 s) the canary's pod goes.
+    await expect.poll(async () => (await rollout()).status?.updatedReplicas, { timeout: 30_000 }).toBe(0)
+  }, 180_000)
+})
