@@ -7,6 +7,7 @@ import type { Clock } from '../platform/clock.ts'
 import type { IdSource } from '../platform/ids.ts'
 import type { Logger } from '../platform/logger.ts'
 import type { ObjectCache } from '../reconciler/object-cache.ts'
+import type { TrafficSample } from '../rollout/revision-figures.ts'
 import type { ObjectStore } from '../store/types.ts'
 
 export interface ControllerDeps {
@@ -17,4 +18,6 @@ export interface ControllerDeps {
   logger: Logger
   /** The node new pods are bound to (default DEFAULT_NODE_NAME). */
   nodeName?: string
+  /** The load balancer's latest per-revision figures (the daemon polls them); absent: none. */
+  traffic?: () => TrafficSample | undefined
 }

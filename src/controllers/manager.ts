@@ -14,16 +14,19 @@ import type { Logger } from '../platform/logger.ts'
 import { type Controller, ControllerRunner } from '../reconciler/controller.ts'
 import { renderReconcileTotals } from '../reconciler/metrics.ts'
 import { ObjectCache } from '../reconciler/object-cache.ts'
+import type { TrafficSample } from '../rollout/revision-figures.ts'
 import type { ObjectStore } from '../store/types.ts'
 import type { ControllerDeps } from './controller-deps.ts'
 import { createDeploymentController } from './deployment/reconcile.ts'
 import { createEndpointsController } from './endpoints/reconcile.ts'
+import { createFailurePolicyController } from './failure-policy/reconcile.ts'
 import { createReplicaSetController } from './replicaset/reconcile.ts'
 
 export const CONTROLLERS: ReadonlyArray<(deps: ControllerDeps) => Controller> = [
   createDeploymentController,
   createReplicaSetController,
   createEndpointsController,
+  createFailurePolicyController,
 ]
 
 export interface StartControllersOptions {
@@ -32,6 +35,8 @@ export interface StartControllersOptions {
   ids: IdSource
   logger: Logger
   nodeName?: string
+  /** The load balancer's per-revision figures, for the failure-policy controller. */
+  traffic?: () => TrafficSample | undefined
   /** Defaults to CONTROLLERS. */
   controllers?: ReadonlyArray<(deps: ControllerDeps) => Controller>
 }
@@ -58,6 +63,7 @@ export function startControllers(opts: StartControllersOptions): ControllerManag
     ids: opts.ids,
     logger: opts.logger,
     ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
+    ...(opts.traffic ? { traffic: opts.traffic } : {}),
   }
   const controllers = (opts.controllers ?? CONTROLLERS).map((make) => make(deps))
   for (const c of controllers) for (const w of c.watches) cache.track(w.kind)

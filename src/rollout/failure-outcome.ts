@@ -1,0 +1,59 @@
+/**
+ * @module
+ * What a failure policy (api/failure-policy.ts) did to a Deployment, as the failure-policy
+ * controller records it and `baton rollout status` / `baton verify` read it back:
+ *
+ * - each judged ReplicaSet carries its verdict (`baton.dev/failure-policy-verdict`), so a
+ *   revision is decided once and a failed one is never the "last good" rollback target;
+ * - the Deployment carries the generation its automatic rollback or pause produced: the
+ *   outcome holds while the Deployment is at that generation, and the next change ends it;
+ * - the `FailurePolicy` condition says why, figures included.
+ */
+import type { Deployment, DeploymentCondition, ReplicaSet } from '../api/types.ts'
+
+export const VERDICT_ANNOTATION = 'baton.dev/failure-policy-verdict'
+export const ROLLED_BACK_GENERATION_ANNOTATION = 'baton.dev/rolled-back-generation'
+export const PAUSED_GENERATION_ANNOTATION = 'baton.dev/failure-paused-generation'
+
+export type RevisionVerdict = 'passed' | 'failed' | 'inconclusive'
+
+export const FAILURE_POLICY_CONDITION = 'FailurePolicy'
+export const REASON_ROLLED_BACK = 'RolledBack'
+export const REASON_PAUSED = 'Paused'
+export const REASON_CONTINUED = 'Continued'
+export const REASON_VERIFIED = 'RevisionVerified'
+export const REASON_INCONCLUSIVE = 'RevisionInconclusive'
+
+export function verdictOf(rs: ReplicaSet): RevisionVerdict | undefined {
+  const v = rs.metadata.annotations?.[VERDICT_ANNOTATION]
+  return v === 'passed' || v === 'failed' || v === 'inconclusive' ? v : undefined
+}
+
+export function failurePolicyCondition(d: Deployment): DeploymentCondition | undefined {
+  return d.status?.conditions?.find((c) => c.type === FAILURE_POLICY_CONDITION)
+}
+
+export interface AutomaticOutcome {
+  kind: 'rolledBack' | 'paused'
+  /** The condition's message: which revision failed, why, with figures. */
+  message: string
+  /** When it happened (RFC 3339), from the condition. */
+  at?: string
+}
+
+/** The automatic rollback or pause the Deployment is in now, if any. */
+export function automaticOutcome(d: Deployment): AutomaticOutcome | undefined {
+  const generation = String(d.metadata.generation ?? 0)
+  const a = d.metadata.annotations ?? {}
+  const kind =
+    a[ROLLED_BACK_GENERATION_ANNOTATION] === generation
+      ? 'rolledBack'
+      : a[PAUSED_GENERATION_ANNOTATION] === generation && d.spec.paused
+        ? 'paused'
+        : undefined
+  if (!kind) return undefined
+  const c = failurePolicyCondition(d)
+  const expected = kind === 'rolledBack' ? REASON_ROLLED_BACK : REASON_PAUSED
+  const message = c?.reason === expected && c.message ? c.message : 'the failure policy acted'
+  return { kind, message, ...(c?.reason === expected && c.lastTransitionTime ? { at: c.lastTransitionTime } : {}) }
+}
