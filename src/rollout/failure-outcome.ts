@@ -9,7 +9,10 @@
  *   outcome holds while the Deployment is at that generation, and the next change ends it;
  * - the `FailurePolicy` condition says why, figures included.
  */
+import { failurePolicyOf } from '../api/failure-policy.ts'
 import type { Deployment, DeploymentCondition, ReplicaSet } from '../api/types.ts'
+import { getDeploymentCondition, REASON_PROGRESS_DEADLINE_EXCEEDED } from './conditions.ts'
+import { revision } from './replica-sets.ts'
 
 export const VERDICT_ANNOTATION = 'baton.dev/failure-policy-verdict'
 export const ROLLED_BACK_GENERATION_ANNOTATION = 'baton.dev/rolled-back-generation'
@@ -56,4 +59,16 @@ export function automaticOutcome(d: Deployment): AutomaticOutcome | undefined {
   const expected = kind === 'rolledBack' ? REASON_ROLLED_BACK : REASON_PAUSED
   const message = c?.reason === expected && c.message ? c.message : 'the failure policy acted'
   return { kind, message, ...(c?.reason === expected && c.lastTransitionTime ? { at: c.lastTransitionTime } : {}) }
+}
+
+/**
+ * True while a failed rollout's outcome is still the policy's to decide: the progress deadline
+ * passed on a Deployment whose policy rolls back or pauses and that has an earlier revision to
+ * judge against. `rollout status` waits for that decision instead of reporting the deadline.
+ */
+export function awaitingFailurePolicy(d: Deployment): boolean {
+  const policy = failurePolicyOf(d.metadata.annotations)
+  if (!policy || policy.action === 'continue' || d.spec.paused) return false
+  const progressing = getDeploymentCondition(d.status, 'Progressing')
+  return progressing?.reason === REASON_PROGRESS_DEADLINE_EXCEEDED && (revision(d) ?? 0) > 1
 }

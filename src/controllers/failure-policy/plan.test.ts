@@ -181,7 +181,7 @@ describe('planFailurePolicy: failure signals', () => {
       expect(actions.filter((a) => a.type === 'markReplicaSet' && a.verdict === 'failed')).toEqual([])
       return
     }
-    expect(types(actions)).toEqual(['rollback', 'markReplicaSet', 'setCondition', 'event'])
+    expect(types(actions)).toEqual(['setCondition', 'rollback', 'markReplicaSet', 'event'])
     const event = actions.find((a) => a.type === 'event')
     expect(event).toMatchObject({ eventType: 'Warning', reason: 'RolledBack' })
     expect((event as { message: string }).message).toMatch(fails)
@@ -196,13 +196,13 @@ describe('planFailurePolicy: the failure actions', () => {
   it('rollback: the stable template, the policy kept, the generation it produces recorded', () => {
     const d = deployment({ ...ROLLBACK, 'kubernetes.io/change-cause': 'v2' })
     const actions = planFailurePolicy({ deployment: d, replicaSets: sets(d), newPods: crashing }, now)
-    const rollback = actions[0] as Extract<FailurePolicyAction, { type: 'rollback' }>
+    const rollback = actions[1] as Extract<FailurePolicyAction, { type: 'rollback' }>
     expect(rollback.template.spec?.containers[0]?.image).toBe('app:v1')
     expect(rollback.template.metadata?.labels?.['pod-template-hash']).toBeUndefined()
     expect(rollback.annotations).toMatchObject({ ...ROLLBACK, 'baton.dev/rolled-back-generation': '5' })
     expect(rollback.annotations['kubernetes.io/change-cause']).toBeUndefined()
-    expect(actions[1]).toEqual({ type: 'markReplicaSet', name: 'web-v2', verdict: 'failed' })
-    expect(actions[2]).toMatchObject({
+    expect(actions[2]).toEqual({ type: 'markReplicaSet', name: 'web-v2', verdict: 'failed' })
+    expect(actions[0]).toMatchObject({
       type: 'setCondition',
       condition: { type: 'FailurePolicy', status: 'True', reason: 'RolledBack' },
     })
@@ -214,15 +214,15 @@ describe('planFailurePolicy: the failure actions', () => {
       { deployment: d, replicaSets: sets(d, { stableVerdict: 'failed' }), newPods: crashing },
       now,
     )
-    const rollback = actions[0] as Extract<FailurePolicyAction, { type: 'rollback' }>
+    const rollback = actions[1] as Extract<FailurePolicyAction, { type: 'rollback' }>
     expect(rollback.template.spec?.containers[0]?.image).toBe('app:v0')
   })
 
   it('pause: spec.paused with the generation it produces, and a Warning that says how to go on', () => {
     const d = deployment({ 'baton.dev/failure-action': 'pause' })
     const actions = planFailurePolicy({ deployment: d, replicaSets: sets(d), newPods: crashing }, now)
-    expect(actions[0]).toEqual({ type: 'pause', annotations: { 'baton.dev/failure-paused-generation': '5' } })
-    expect(actions.slice(1).map((a) => a.type)).toEqual(['markReplicaSet', 'setCondition', 'event'])
+    expect(actions[1]).toEqual({ type: 'pause', annotations: { 'baton.dev/failure-paused-generation': '5' } })
+    expect(types(actions)).toEqual(['setCondition', 'pause', 'markReplicaSet', 'event'])
     expect(actions[3]).toMatchObject({ reason: 'FailurePolicyPaused' })
     expect((actions[3] as { message: string }).message).toMatch(/; paused \(resume with `baton rollout resume`/)
   })

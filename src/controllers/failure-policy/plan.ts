@@ -199,22 +199,23 @@ export function planFailurePolicy(input: FailurePolicyInput, now: number): Failu
         delete kept[PAUSED_GENERATION_ANNOTATION]
         const message = `${failed}; rolled back to revision ${stableRev}`
         return [
+          // The condition first: whoever sees the outcome (rollout status) finds its reason there.
+          { type: 'setCondition', condition: condition(REASON_ROLLED_BACK, message, now) },
           {
             type: 'rollback',
             template: undo.template,
             annotations: { ...undo.annotations, ...kept, [ROLLED_BACK_GENERATION_ANNOTATION]: nextGeneration },
           },
           mark('failed'),
-          { type: 'setCondition', condition: condition(REASON_ROLLED_BACK, message, now) },
           { type: 'event', eventType: 'Warning', reason: REASON_ROLLED_BACK, message },
         ]
       }
       case 'pause': {
         const message = `${failed}; paused (resume with \`baton rollout resume\`, or go back with \`baton rollout undo\`)`
         return [
+          { type: 'setCondition', condition: condition(REASON_PAUSED, message, now) },
           { type: 'pause', annotations: { [PAUSED_GENERATION_ANNOTATION]: nextGeneration } },
           mark('failed'),
-          { type: 'setCondition', condition: condition(REASON_PAUSED, message, now) },
           { type: 'event', eventType: 'Warning', reason: 'FailurePolicyPaused', message },
         ]
       }

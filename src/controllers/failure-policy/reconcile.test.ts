@@ -43,7 +43,8 @@ function setup(annotations: Record<string, string>, sample: { current?: TrafficS
   const reconcile = () => controller.reconcile('default/web', { id: '1', logger: () => silentLogger } as never)
   const deployment = () => store.get('Deployment', 'default', 'web') as Deployment
   const rs = (name: string) => store.get('ReplicaSet', 'default', name) as ReplicaSet
-  const events = () => store.list('Event', { namespace: 'default' }).items.map((e) => `${e.type} ${e.reason}: ${e.message}`)
+  const events = () =>
+    store.list('Event', { namespace: 'default' }).items.map((e) => `${e.type} ${e.reason}: ${e.message}`)
   return { clock, store, newRS, reconcile, deployment, rs, events }
 }
 
