@@ -57,12 +57,28 @@ function actAsPolicy(kind: 'rollback' | 'pause'): void {
   })
 }
 
+/** The deployment controller's part: the restored revision back in full. */
+function restored(): void {
+  const d = latest()
+  const n = d.spec.replicas ?? 1
+  const status = {
+    observedGeneration: d.metadata.generation ?? 1,
+    replicas: n,
+    updatedReplicas: n,
+    availableReplicas: n,
+  }
+  h.store.updateStatus({ ...d, status: { ...d.status, ...status } })
+}
+
 describe('rollout status and the failure policy', () => {
   it('3 when rolled back automatically, saying when and why', async () => {
     createWeb(POLICY)
     const running = h.start('rollout status deployment/web')
     await running.waitFor('rollout to finish')
     actAsPolicy('rollback')
+    // Reported once the restored revision is back in full.
+    await running.waitFor('Rolling back automatically: Waiting for deployment spec update to be observed...')
+    restored()
     const res = await running.result
     expect(res.code).toBe(3)
     expect(res.err).toMatch(
@@ -75,6 +91,7 @@ describe('rollout status and the failure policy', () => {
     const running = h.start('rollout status deployment/web')
     await running.waitFor('Waiting for the failure policy: deployment "web" exceeded its progress deadline...')
     actAsPolicy('rollback')
+    restored()
     expect((await running.result).code).toBe(3)
   })
 
@@ -91,6 +108,7 @@ describe('rollout status and the failure policy', () => {
   it('the outcome ends with the next change: a new rollout is watched afresh', async () => {
     createWeb(POLICY)
     actAsPolicy('rollback')
+    restored()
     expect((await h.run('rollout status deployment/web --watch=false')).code).toBe(3)
     const d = latest()
     h.store.update({ ...d, spec: { ...d.spec, replicas: 4 } })

@@ -44,6 +44,11 @@ function checkFailurePolicy(d: Deployment): RolloutStatus | undefined {
   const outcome = automaticOutcome(d)
   const name = d.metadata.name
   if (outcome?.kind === 'rolledBack') {
+    // Reported once the restored revision is back in full, so CI knows where it stands.
+    const restoring = deploymentStatusViewer(d)
+    if (!restoring.done && !restoring.error) {
+      return { message: `Rolling back automatically: ${restoring.message}`, done: false }
+    }
     throw new BatonError(
       'BATON_ROLLED_BACK',
       `deployment "${name}" was rolled back automatically${outcome.at ? ` at ${outcome.at}` : ''}: ${outcome.message}`,

@@ -95,3 +95,29 @@ describe('failure-policy controller', () => {
     )
   })
 })
+
+describe('failure-policy controller: a second failure', () => {
+  it('writes its own condition message and time, not the first one kept', () => {
+    const h = setup({ 'baton.dev/failure-action': 'rollback' })
+    const d = h.deployment()
+    h.store.updateStatus({
+      ...d,
+      status: {
+        conditions: [
+          {
+            type: 'FailurePolicy',
+            status: 'True',
+            reason: 'RolledBack',
+            message: 'an earlier rollback',
+            lastTransitionTime: '2020-01-01T00:00:00Z',
+          },
+        ],
+      },
+    })
+    h.store.create(withoutUid(aPod({ name: 'web-v2-a', owner: h.newRS, restarts: 1, ready: false })))
+    h.reconcile()
+    const c = h.deployment().status?.conditions?.find((x) => x.type === 'FailurePolicy')
+    expect(c?.message).toMatch(/^revision 2 failed: /)
+    expect(c?.lastTransitionTime).not.toBe('2020-01-01T00:00:00Z')
+  })
+})

@@ -20,7 +20,7 @@ import {
   TerminalError,
 } from '../../reconciler/controller.ts'
 import { parseKey } from '../../reconciler/keys.ts'
-import { setDeploymentCondition } from '../../rollout/conditions.ts'
+import { removeDeploymentCondition, setDeploymentCondition } from '../../rollout/conditions.ts'
 import { VERDICT_ANNOTATION } from '../../rollout/failure-outcome.ts'
 import { type RevisionCounters, type TrafficSample, windowOf } from '../../rollout/revision-figures.ts'
 import { POD_TEMPLATE_HASH_LABEL } from '../../rollout/template-hash.ts'
@@ -142,9 +142,12 @@ function applyActions(
         })
         break
       }
-      case 'setCondition':
-        d = store.updateStatus<'Deployment'>({ ...d, status: setDeploymentCondition(d.status ?? {}, a.condition) })
+      case 'setCondition': {
+        // Replaced, not merged: a second rollback has the same reason but its own message and time.
+        const status = setDeploymentCondition(removeDeploymentCondition(d.status ?? {}, a.condition.type), a.condition)
+        d = store.updateStatus<'Deployment'>({ ...d, status })
         break
+      }
       case 'event':
         recordEvent(store, clock, d, a.eventType, a.reason, a.message, FAILURE_POLICY_CONTROLLER)
         break
