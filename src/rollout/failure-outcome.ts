@@ -4,7 +4,8 @@
  * controller records it and `baton rollout status` / `baton verify` read it back:
  *
  * - each judged ReplicaSet carries its verdict (`baton.dev/failure-policy-verdict`), so a
- *   revision is decided once and a failed one is never the "last good" rollback target;
+ *   revision is decided once (a rolled-back one again only when applied again) and a failed
+ *   one is never the "last good" rollback target;
  * - the Deployment carries the generation its automatic rollback or pause produced: the
  *   outcome holds while the Deployment is at that generation, and the next change ends it;
  * - the `FailurePolicy` condition says why, figures included.
@@ -18,7 +19,11 @@ export const VERDICT_ANNOTATION = 'baton.dev/failure-policy-verdict'
 export const ROLLED_BACK_GENERATION_ANNOTATION = 'baton.dev/rolled-back-generation'
 export const PAUSED_GENERATION_ANNOTATION = 'baton.dev/failure-paused-generation'
 
-export type RevisionVerdict = 'passed' | 'failed' | 'inconclusive'
+/**
+ * failed: paused or carried on over, and not judged again (resuming means carrying on);
+ * rolled-back: judged again if the Deployment returns to it (applying it again is a new try).
+ */
+export type RevisionVerdict = 'passed' | 'failed' | 'rolled-back' | 'inconclusive'
 
 export const FAILURE_POLICY_CONDITION = 'FailurePolicy'
 export const REASON_ROLLED_BACK = 'RolledBack'
@@ -29,7 +34,7 @@ export const REASON_INCONCLUSIVE = 'RevisionInconclusive'
 
 export function verdictOf(rs: ReplicaSet): RevisionVerdict | undefined {
   const v = rs.metadata.annotations?.[VERDICT_ANNOTATION]
-  return v === 'passed' || v === 'failed' || v === 'inconclusive' ? v : undefined
+  return v === 'passed' || v === 'failed' || v === 'rolled-back' || v === 'inconclusive' ? v : undefined
 }
 
 export function failurePolicyCondition(d: Deployment): DeploymentCondition | undefined {

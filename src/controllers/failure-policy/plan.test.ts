@@ -201,11 +201,37 @@ describe('planFailurePolicy: the failure actions', () => {
     expect(rollback.template.metadata?.labels?.['pod-template-hash']).toBeUndefined()
     expect(rollback.annotations).toMatchObject({ ...ROLLBACK, 'baton.dev/rolled-back-generation': '5' })
     expect(rollback.annotations['kubernetes.io/change-cause']).toBeUndefined()
-    expect(actions[2]).toEqual({ type: 'markReplicaSet', name: 'web-v2', verdict: 'failed' })
+    expect(actions[2]).toEqual({ type: 'markReplicaSet', name: 'web-v2', verdict: 'rolled-back' })
     expect(actions[0]).toMatchObject({
       type: 'setCondition',
       condition: { type: 'FailurePolicy', status: 'True', reason: 'RolledBack' },
     })
+  })
+
+  it('a revision rolled back before is judged again when applied again (a new try); one paused over is not', () => {
+    const retried = deployment()
+    const again = planFailurePolicy(
+      { deployment: retried, replicaSets: sets(retried, { newVerdict: 'rolled-back' }), newPods: crashing },
+      now,
+    )
+    expect(types(again)).toEqual(['setCondition', 'rollback', 'markReplicaSet', 'event'])
+    const resumed = deployment({ 'baton.dev/failure-action': 'pause' })
+    expect(
+      planFailurePolicy(
+        { deployment: resumed, replicaSets: sets(resumed, { newVerdict: 'failed' }), newPods: crashing },
+        now,
+      ),
+    ).toEqual([])
+  })
+
+  it('rollback goes to the last good revision, past one rolled back before', () => {
+    const d = deployment()
+    const actions = planFailurePolicy(
+      { deployment: d, replicaSets: sets(d, { stableVerdict: 'rolled-back' }), newPods: crashing },
+      now,
+    )
+    const rollback = actions[1] as Extract<FailurePolicyAction, { type: 'rollback' }>
+    expect(rollback.template.spec?.containers[0]?.image).toBe('app:v0')
   })
 
   it('rollback goes to the last good revision, past one that failed', () => {

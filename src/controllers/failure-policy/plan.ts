@@ -85,11 +85,13 @@ export function watched(d: Deployment, replicaSets: readonly ReplicaSet[]): Watc
   if (automaticOutcome(d)) return undefined
   const owned = replicaSets.filter((rs) => isControlledBy(rs, d))
   const newRS = findNewReplicaSet(d, owned)
-  if (!newRS || verdictOf(newRS) !== undefined) return undefined
+  const verdict = newRS ? verdictOf(newRS) : undefined
+  if (!newRS || (verdict !== undefined && verdict !== 'rolled-back')) return undefined
   const newRev = revision(newRS) ?? Number.POSITIVE_INFINITY
   let stable: ReplicaSet | undefined
   for (const rs of owned) {
-    if (rs === newRS || verdictOf(rs) === 'failed') continue
+    const v = verdictOf(rs)
+    if (rs === newRS || v === 'failed' || v === 'rolled-back') continue
     const r = revision(rs)
     if (r === undefined || r >= newRev) continue
     if (!stable || r > (revision(stable) ?? 0)) stable = rs
@@ -192,7 +194,7 @@ export function planFailurePolicy(input: FailurePolicyInput, now: number): Failu
     switch (policy.action) {
       case 'rollback': {
         const undo = planUndo(d, input.replicaSets, stableRev)
-        if (undo.kind === 'skipped') return [mark('failed')]
+        if (undo.kind === 'skipped') return [mark('rolled-back')]
         // The policy stays on: the stable revision's annotations are from before it may have been set.
         const kept: Record<string, string> = {}
         for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) if (k.startsWith('baton.dev/')) kept[k] = v
@@ -206,7 +208,7 @@ export function planFailurePolicy(input: FailurePolicyInput, now: number): Failu
             template: undo.template,
             annotations: { ...undo.annotations, ...kept, [ROLLED_BACK_GENERATION_ANNOTATION]: nextGeneration },
           },
-          mark('failed'),
+          mark('rolled-back'),
           { type: 'event', eventType: 'Warning', reason: REASON_ROLLED_BACK, message },
         ]
       }

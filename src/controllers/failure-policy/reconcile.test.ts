@@ -69,7 +69,7 @@ describe('failure-policy controller', () => {
       message:
         'revision 2 failed: 1 of 1 new pods failed, above the max failure ratio 0: web-v2-a restarted 3 times; rolled back to revision 1',
     })
-    expect(h.rs('web-v2').metadata.annotations?.['baton.dev/failure-policy-verdict']).toBe('failed')
+    expect(h.rs('web-v2').metadata.annotations?.['baton.dev/failure-policy-verdict']).toBe('rolled-back')
     expect(h.events()).toEqual([
       'Warning RolledBack: revision 2 failed: 1 of 1 new pods failed, above the max failure ratio 0: web-v2-a restarted 3 times; rolled back to revision 1',
     ])
