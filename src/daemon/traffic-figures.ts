@@ -3,7 +3,9 @@
  * The load balancer's figures per revision for the control plane: the daemon reads the
  * proxy's metrics over its control channel once a second and keeps the latest, summed per
  * pod-template-hash over every service, where the failure-policy controller reads it
- * synchronously (reconciles are synchronous).
+ * synchronously (reconciles are synchronous). It reads only while someone asks: with no
+ * revision under watch the load balancer is not asked at all, and a sample older than two
+ * polls is not handed out (a window must not start from stale counters).
  */
 import type { Clock, TimerHandle } from '../platform/clock.ts'
 import type { Logger } from '../platform/logger.ts'
@@ -11,6 +13,8 @@ import type { TrafficMetrics } from '../proxy/types.ts'
 import { addCounters, type RevisionCounters, type TrafficSample } from '../rollout/revision-figures.ts'
 
 export const TRAFFIC_POLL_MS = 1_000
+/** Polling stops this long after the last ask. */
+export const TRAFFIC_IDLE_MS = 10_000
 
 /** Sums each revision's counters over the services that route to it. */
 export function sampleOf(m: TrafficMetrics): TrafficSample {
@@ -32,6 +36,8 @@ export function sampleOf(m: TrafficMetrics): TrafficSample {
 
 export class TrafficFigures {
   #latest: TrafficSample | undefined
+  #latestAt = 0
+  #askedAt = Number.NEGATIVE_INFINITY
   #timer: TimerHandle | undefined
   #stopped = false
   readonly #read: () => Promise<TrafficMetrics>
@@ -45,7 +51,9 @@ export class TrafficFigures {
   }
 
   latest(): TrafficSample | undefined {
-    return this.#latest
+    const now = this.#clock.now()
+    this.#askedAt = now
+    return now - this.#latestAt <= 2 * TRAFFIC_POLL_MS ? this.#latest : undefined
   }
 
   start(): void {
@@ -59,7 +67,11 @@ export class TrafficFigures {
 
   async #poll(): Promise<void> {
     try {
-      this.#latest = sampleOf(await this.#read())
+      if (this.#clock.now() - this.#askedAt <= TRAFFIC_IDLE_MS) {
+        const m = await this.#read()
+        this.#latest = sampleOf(m)
+        this.#latestAt = this.#clock.now()
+      }
     } catch (err) {
       // The supervisor replaces a failing load balancer; until then the last figures stand.
       this.#logger.debug('traffic figures unavailable', { err })
