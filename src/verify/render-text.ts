@@ -36,7 +36,9 @@ export function renderText(r: VerifyReport): string {
   const a = r.automatic
   if (a) {
     const what = a.action === 'rolledBack' ? 'rolled back automatically' : 'paused by its failure policy'
-    const when = a.at ? ` at ${a.at}${a.atMs !== undefined ? ` (+${(a.atMs / 1000).toFixed(1)} s)` : ''}` : ''
+    const offset =
+      a.atMs === undefined ? '' : a.atMs < 0 ? ' (before the load started)' : ` (+${(a.atMs / 1000).toFixed(1)} s)`
+    const when = a.at ? ` at ${a.at}${offset}` : ''
     lines.push(`  rollout   ${what}${when}: ${a.message}`)
   }
   if (r.failures.length > 0) {

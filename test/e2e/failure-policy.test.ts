@@ -59,6 +59,11 @@ async function conditionOf(): Promise<{ reason?: string; message?: string } | un
   return d.status?.conditions?.find((c) => c.type === 'FailurePolicy')
 }
 
+/** Failed requests per second of the run, for the log: where in the rollout they fell. */
+function failedPerSecond(r: { buckets: Array<{ second: number; failed: number; total: number }> }): string {
+  return r.buckets.map((b) => `${b.second}:${b.failed}/${b.total}`).join(' ')
+}
+
 async function allV1(): Promise<void> {
   await vi.waitFor(
     () => expect(replicaProcesses(baton.dataDir).map((p) => p.version)).toEqual(Array(REPLICAS).fill('v1')),
@@ -79,6 +84,7 @@ describe('failure policy: automatic rollback', () => {
     })
     console.log(describeRun('never-ready version under a rollback policy', run.report))
     console.log(`[e2e] verify: ${JSON.stringify(run.report.automatic)}`)
+    console.log(`[e2e] failed/total per second: ${failedPerSecond(run.report)}`)
     expect(run.report.total / (run.report.durationMs / 1000)).toBeGreaterThan(RATE * 0.9)
     expect(run.report.failures).toEqual([])
     expect(run.stderr).toContain('rollout status exit 3')
@@ -104,6 +110,7 @@ describe('failure policy: automatic rollback', () => {
     })
     const r = run.report
     console.log(describeRun('5% 500s version under a rollback policy', r))
+    console.log(`[e2e] failed/total per second: ${failedPerSecond(r)}`)
     const v2Served = (r.versions.v2 ?? 0) + r.failed
     const failures = r.failures.map((f) => f.atMs)
     const windowS = failures.length > 1 ? (failures.at(-1)! - failures[0]!) / 1000 : 0

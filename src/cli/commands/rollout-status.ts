@@ -55,6 +55,8 @@ function checkFailurePolicy(d: Deployment): RolloutStatus | undefined {
       {
         hint: `see why with \`baton describe deployment/${name}\`; fix the new version and apply it again (an undo now would go back to the failed revision)`,
         exitCode: ROLLOUT_EXIT.rolledBack,
+        // What `baton verify` reports: the outcome itself, not only its text.
+        cause: outcome,
       },
     )
   }
@@ -65,6 +67,7 @@ function checkFailurePolicy(d: Deployment): RolloutStatus | undefined {
       {
         hint: `go back with \`baton rollout undo deployment/${name}\` (after \`baton rollout resume\`), or carry on with \`baton rollout resume deployment/${name}\``,
         exitCode: ROLLOUT_EXIT.paused,
+        cause: outcome,
       },
     )
   }

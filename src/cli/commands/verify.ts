@@ -14,7 +14,7 @@ import { bool, defineCommand, str, usageError } from '../command.ts'
 import { parseDuration } from '../../api/go-duration.ts'
 import { parseTimestamp } from '../../api/timestamps.ts'
 import { isBatonError } from '../../errors/baton-error.ts'
-import { automaticOutcome } from '../../rollout/failure-outcome.ts'
+import type { AutomaticOutcome } from '../../rollout/failure-outcome.ts'
 import { watchRollout } from './rollout-status.ts'
 
 export interface VerifyCommandOptions {
@@ -106,13 +106,12 @@ export const verifyCommand = defineCommand<VerifyCommandOptions>({
           }
         : {}),
     })
-    // The failure policy's rollback or pause ends the wait with its error: say when it acted.
-    const policyActed =
-      isBatonError(result.rolloutError) &&
-      (result.rolloutError.code === 'BATON_ROLLED_BACK' || result.rolloutError.code === 'BATON_ROLLOUT_HALTED')
-    const acted =
-      client && policyActed ? ((await client.get('Deployment', o.namespace, o.deployment!)) as Deployment) : undefined
-    const outcome = acted ? automaticOutcome(acted) : undefined
+    // The failure policy's rollback or pause ends the wait with its error, which carries the outcome.
+    const err = result.rolloutError
+    const outcome =
+      isBatonError(err) && (err.code === 'BATON_ROLLED_BACK' || err.code === 'BATON_ROLLOUT_HALTED')
+        ? (err.cause as AutomaticOutcome | undefined)
+        : undefined
     if (outcome) {
       const atMs = outcome.at ? parseTimestamp(outcome.at) - parseTimestamp(result.report.startedAt) : Number.NaN
       result.report.automatic = {
