@@ -78,7 +78,7 @@ describe('failure policy: automatic rollback', () => {
   it('a version that never gets ready is rolled back on its own: 0 failed requests, exit 3', async () => {
     const run = await runVerify(baton, {
       rate: RATE,
-      keepAlive: false,
+      keepAlive: true,
       deployment: 'web',
       rawCommand: rolloutThenStatus(['set', 'image', 'deployment/web', 'web=web:broken']),
     })
@@ -104,7 +104,7 @@ describe('failure policy: automatic rollback', () => {
     await writeFile(file, webManifest({ ...manifest, image: 'web:v2', env: { ERROR_RATE: '0.05' } }))
     const run = await runVerify(baton, {
       rate: RATE,
-      keepAlive: false,
+      keepAlive: true,
       deployment: 'web',
       rawCommand: rolloutThenStatus(['apply', '-f', file]),
     })
