@@ -14,7 +14,8 @@
 #
 # Exit codes, for the pipeline to act on:
 #   0  rolled out
-#   1  the rollout failed (progress deadline, or TIMEOUT ran out) and was rolled back
+#   1  the rollout failed (progress deadline, or TIMEOUT ran out) and was rolled back (by this
+#      script, or by the Deployment's failure policy)
 #   2  the rollout failed and so did the rollback (or there was no earlier revision)
 #   3  a step before the rollout failed (push, apply): nothing changed, nothing to roll back
 # BATON names the CLI (default: baton on PATH); TIMEOUT how long to wait (default 5m).
@@ -39,7 +40,15 @@ sed -e "s|\${IMAGE}|$(sed_value "$image")|g" -e "s|\${CHANGE_CAUSE}|$(sed_value 
 "$baton" rollout plan -f "$rendered" || echo "deploy.sh: no preview (see above); deploying anyway" >&2
 "$baton" apply -f "$rendered" || exit 3
 
-"$baton" rollout status "$target" --timeout "$timeout" && exit 0
+"$baton" rollout status "$target" --timeout "$timeout"
+status=$?
+[ "$status" -eq 0 ] && exit 0
+# 3: the Deployment's failure policy (docs/failure-policy.md) already rolled it back, and the
+# earlier revision is back in full; an undo now would return to the failed one.
+if [ "$status" -eq 3 ]; then
+  echo "deploy.sh: the rollout of $image failed and $target rolled itself back" >&2
+  exit 1
+fi
 
 echo "deploy.sh: the rollout of $image did not complete; rolling $target back" >&2
 "$baton" describe "${target%%/*}" "${target#*/}" >&2 || true

@@ -285,7 +285,7 @@ export interface DeploymentSpec {
 }
 
 export interface DeploymentCondition {
-  type: 'Available' | 'Progressing' | 'ReplicaFailure'
+  type: 'Available' | 'Progressing' | 'ReplicaFailure' | 'FailurePolicy'
   status: ConditionStatus
   lastUpdateTime?: Timestamp
   lastTransitionTime?: Timestamp

@@ -7,6 +7,7 @@
  * Only the syntax of maxSurge / maxUnavailable is checked here; resolving them against a
  * replica count (rounding) is the rollout planner's business.
  */
+import { failurePolicyErrors } from './failure-policy.ts'
 import { type FieldError, forbidden, invalid, required, unsupported } from './field-errors.ts'
 import { isInt, isPresent } from './guards.ts'
 import { isEmptySelector, matchesSelector } from './labels.ts'
@@ -124,6 +125,7 @@ export function validateDeploymentSpec(d: Deployment): FieldError[] {
   if (isInt(pds) && pds <= minReady) {
     errs.push(invalid('spec.progressDeadlineSeconds', pds, 'must be greater than minReadySeconds', DEADLINE_HINT))
   }
+  errs.push(...failurePolicyErrors(d.metadata?.annotations))
   return errs
 }
 

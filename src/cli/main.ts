@@ -7,7 +7,8 @@
  *   error: exactly one resource is required, as TYPE NAME or TYPE/NAME <- the CLI found it
  *   hint: <how to fix it>
  *
- * Every failure exits 1 (kubectl's DefaultErrorExitCode); a usage error also prints the
+ * Every failure exits 1 (kubectl's DefaultErrorExitCode) unless its BatonError names another
+ * code (`rollout status`'s outcomes, docs/failure-policy.md); a usage error also prints the
  * command's usage. Stack traces only with -v.
  */
 import { Command, CommanderError } from 'commander'
@@ -200,7 +201,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     deps.io.err.write(formatError(err, verbose))
     if (isBatonError(err) && err.code === 'BATON_USAGE' && current)
       deps.io.err.write(usageText(current.cmd, current.spec))
-    return 1
+    return isBatonError(err) && err.exitCode !== undefined ? err.exitCode : 1
   }
   return exitCode
 }

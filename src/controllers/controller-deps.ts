@@ -8,6 +8,7 @@ import type { Clock } from '../platform/clock.ts'
 import type { IdSource } from '../platform/ids.ts'
 import type { Logger } from '../platform/logger.ts'
 import type { ObjectCache } from '../reconciler/object-cache.ts'
+import type { TrafficSample } from '../rollout/revision-figures.ts'
 import type { ObjectStore } from '../store/types.ts'
 
 export interface ControllerDeps {
@@ -20,4 +21,6 @@ export interface ControllerDeps {
   nodeName?: string
   /** Kubernetes feature gates (`baton up --feature-gates`); DEFAULT_FEATURE_GATES when absent. */
   features?: FeatureGates
+  /** The load balancer's latest per-revision figures (the daemon polls them); absent: none. */
+  traffic?: () => TrafficSample | undefined
 }

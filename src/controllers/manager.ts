@@ -15,10 +15,12 @@ import type { Logger } from '../platform/logger.ts'
 import { type Controller, ControllerRunner } from '../reconciler/controller.ts'
 import { renderReconcileTotals } from '../reconciler/metrics.ts'
 import { ObjectCache } from '../reconciler/object-cache.ts'
+import type { TrafficSample } from '../rollout/revision-figures.ts'
 import type { ObjectStore } from '../store/types.ts'
 import type { ControllerDeps } from './controller-deps.ts'
 import { createDeploymentController } from './deployment/reconcile.ts'
 import { createEndpointsController } from './endpoints/reconcile.ts'
+import { createFailurePolicyController } from './failure-policy/reconcile.ts'
 import { createReplicaSetController } from './replicaset/reconcile.ts'
 import { createStatefulSetController } from './statefulset/reconcile.ts'
 import { createRolloutController } from './rollout/reconcile.ts'
@@ -29,6 +31,7 @@ export const CONTROLLERS: ReadonlyArray<(deps: ControllerDeps) => Controller> = 
   createEndpointsController,
   createStatefulSetController,
   createRolloutController,
+  createFailurePolicyController,
 ]
 
 export interface StartControllersOptions {
@@ -39,6 +42,8 @@ export interface StartControllersOptions {
   nodeName?: string
   /** Kubernetes feature gates (api/feature-gates.ts); their defaults when absent. */
   features?: FeatureGates
+  /** The load balancer's per-revision figures, for the failure-policy controller. */
+  traffic?: () => TrafficSample | undefined
   /** Defaults to CONTROLLERS. */
   controllers?: ReadonlyArray<(deps: ControllerDeps) => Controller>
 }
@@ -66,6 +71,7 @@ export function startControllers(opts: StartControllersOptions): ControllerManag
     logger: opts.logger,
     ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
     ...(opts.features !== undefined ? { features: opts.features } : {}),
+    ...(opts.traffic ? { traffic: opts.traffic } : {}),
   }
   const controllers = (opts.controllers ?? CONTROLLERS).map((make) => make(deps))
   for (const c of controllers) for (const w of c.watches) cache.track(w.kind)

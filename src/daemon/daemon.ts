@@ -27,6 +27,7 @@ import { startControllers, type ControllerManager } from '../controllers/manager
 import { BatonError } from '../errors/baton-error.ts'
 import { EventReaper } from '../events/event-reaper.ts'
 import { systemClock } from '../platform/clock.ts'
+import { TrafficFigures } from './traffic-figures.ts'
 import { DATA_FILES, DEFAULT_API_HOST, DEFAULT_API_PORT } from '../platform/env.ts'
 import { randomIds } from '../platform/ids.ts'
 import type { Logger } from '../platform/logger.ts'
@@ -218,12 +219,15 @@ async function startServing(
   })
   routes.start()
   pushTable = () => void routes.syncNow(true)
+  const traffic = new TrafficFigures(() => proxy.metrics(), clock, logger)
+  traffic.start()
   const controllers: ControllerManager = startControllers({
     store,
     clock,
     ids: randomIds,
     logger,
     ...(opts.features ? { features: opts.features } : {}),
+    traffic: () => traffic.latest(),
   })
   const reaper = new EventReaper({
     store,
@@ -241,6 +245,7 @@ async function startServing(
       logger.info('daemon stopping', { all: o.all === true })
       await closeServer(server)
       controllers.stop()
+      traffic.stop()
       reaper.stop()
       routes.stop()
       await agent.stop({ stopPods: o.all === true })

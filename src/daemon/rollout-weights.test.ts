@@ -10,7 +10,9 @@ const svc = (selector: Record<string, string> | undefined, namespace = 'default'
 })
 
 const weights = (stable: string, canary: string, w: number): RolloutStatus => ({
-  canary: { weights: { stable: { podTemplateHash: stable, weight: 100 - w }, canary: { podTemplateHash: canary, weight: w } } },
+  canary: {
+    weights: { stable: { podTemplateHash: stable, weight: 100 - w }, canary: { podTemplateHash: canary, weight: w } },
+  },
 })
 
 const ro = (status: RolloutStatus | undefined, labels = { app: 'web', tier: 'front' }): Rollout => ({
@@ -27,11 +29,26 @@ const ro = (status: RolloutStatus | undefined, labels = { app: 'web', tier: 'fro
 
 describe('revisionWeights', () => {
   it.each([
-    { name: 'a Service over the Rollout\'s pods gets its weights', svc: svc({ app: 'web' }), ro: ro(weights('s1', 'c1', 10)), want: { s1: 90, c1: 10 } },
+    {
+      name: "a Service over the Rollout's pods gets its weights",
+      svc: svc({ app: 'web' }),
+      ro: ro(weights('s1', 'c1', 10)),
+      want: { s1: 90, c1: 10 },
+    },
     { name: 'no canary: all to stable', svc: svc({ app: 'web' }), ro: ro(weights('s1', 's1', 0)), want: { s1: 100 } },
     { name: 'a Service over other pods', svc: svc({ app: 'api' }), ro: ro(weights('s1', 'c1', 10)), want: undefined },
-    { name: 'a Service pointed at one revision (canaryService)', svc: svc({ app: 'web', 'rollouts-pod-template-hash': 'c1' }), ro: ro(weights('s1', 'c1', 10)), want: undefined },
-    { name: 'a Service in another namespace', svc: svc({ app: 'web' }, 'other'), ro: ro(weights('s1', 'c1', 10)), want: undefined },
+    {
+      name: 'a Service pointed at one revision (canaryService)',
+      svc: svc({ app: 'web', 'rollouts-pod-template-hash': 'c1' }),
+      ro: ro(weights('s1', 'c1', 10)),
+      want: undefined,
+    },
+    {
+      name: 'a Service in another namespace',
+      svc: svc({ app: 'web' }, 'other'),
+      ro: ro(weights('s1', 'c1', 10)),
+      want: undefined,
+    },
     { name: 'a Rollout with no weights yet', svc: svc({ app: 'web' }), ro: ro(undefined), want: undefined },
     { name: 'a Service without selector', svc: svc(undefined), ro: ro(weights('s1', 'c1', 10)), want: undefined },
   ])('$name', ({ svc, ro, want }) => {

@@ -17,6 +17,8 @@ export interface BatonErrorOptions {
   cause?: unknown
   httpStatus?: number
   causes?: FieldCause[]
+  /** The CLI's exit code for this failure when it is not 1 (`baton rollout status`'s outcomes). */
+  exitCode?: number
 }
 
 export class BatonError extends Error {
@@ -24,6 +26,7 @@ export class BatonError extends Error {
   readonly hint: string | undefined
   readonly httpStatus: number
   readonly causes: FieldCause[]
+  readonly exitCode: number | undefined
 
   constructor(code: ErrorCode, message: string, opts: BatonErrorOptions = {}) {
     super(message, { cause: opts.cause })
@@ -32,6 +35,7 @@ export class BatonError extends Error {
     this.hint = opts.hint
     this.httpStatus = opts.httpStatus ?? ERROR_CODES[code].httpStatus
     this.causes = opts.causes ?? []
+    this.exitCode = opts.exitCode
   }
 
   /** The API's error body. */

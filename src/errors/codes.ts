@@ -26,7 +26,15 @@ export const ERROR_CODES = {
   BATON_TIMEOUT: { httpStatus: 504, meaning: 'A wait ran out of time' },
   BATON_DAEMON_UNREACHABLE: { httpStatus: 503, meaning: 'The CLI could not reach the Baton daemon' },
   BATON_ROLLOUT_FAILED: { httpStatus: 500, meaning: 'A rollout exceeded its progress deadline' },
-  BATON_ROLLOUT_ABORTED: { httpStatus: 409, meaning: 'A Rollout was aborted: its traffic is back on the stable revision' },
+  BATON_ROLLOUT_ABORTED: {
+    httpStatus: 409,
+    meaning: 'A Rollout was aborted: its traffic is back on the stable revision',
+  },
+  BATON_ROLLED_BACK: {
+    httpStatus: 409,
+    meaning: "A rollout was rolled back automatically by its Deployment's failure policy",
+  },
+  BATON_ROLLOUT_HALTED: { httpStatus: 409, meaning: "A rollout was paused by its Deployment's failure policy" },
   BATON_ROLLOUT_PAUSED: { httpStatus: 409, meaning: 'The action is refused while the deployment is paused' },
   BATON_REVISION_NOT_FOUND: { httpStatus: 404, meaning: 'The requested rollout revision is not in the history' },
   BATON_ARTIFACT_NOT_FOUND: { httpStatus: 404, meaning: 'An image names an artifact that was never pushed' },

@@ -211,6 +211,10 @@ describe('HTTP proxy: retries', () => {
     }
     const m = dp.metrics()
     expect(m.pods.find((p) => p.podUid === 'dead')!.counters.failedConnections).toBeGreaterThan(0)
+    // The revision's figures carry them too: a revision that refuses connections is judged by them.
+    expect(m.services[0]!.revisions.r1!.failedConnections).toBe(
+      m.pods.find((p) => p.podUid === 'dead')!.counters.failedConnections,
+    )
     expect(m.anomalies.retries).toBeGreaterThan(0)
     expect(m.services[0]!.totals.errors).toBe(0)
   })

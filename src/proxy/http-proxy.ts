@@ -508,6 +508,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     if (!this.#resStarted) {
       this.#discardUpstream(conn)
       this.#ep?.pod.stats.connectionFailed()
+      this.#ep?.revisionStats.connectionFailed()
       this.#localAnswer(
         504,
         `A replica of service ${serviceName(this.#route)} did not answer within ${this.#ctx.timeouts.responseTimeoutMs} ms.\n`,
@@ -551,6 +552,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
     if (stale) this.#fresh = ep
     else {
       ep.pod.stats.connectionFailed()
+      ep.revisionStats.connectionFailed()
       this.#tried.push(ep)
     }
     if (retry && this.#state !== 'body') {
@@ -571,6 +573,7 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
   #upstreamGarbage(conn: UpstreamConn, why: string): void {
     this.#ctx.anomalies.upstreamMalformed++
     this.#ep?.pod.stats.connectionFailed()
+    this.#ep?.revisionStats.connectionFailed()
     if (this.#res !== null) {
       this.#failMidResponse(conn)
       return

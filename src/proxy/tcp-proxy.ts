@@ -94,6 +94,7 @@ export class TcpConnection implements EndpointWaiter {
       this.#up = null
       if (!connected && !this.#closed) {
         ep.pod.stats.connectionFailed()
+        ep.revisionStats.connectionFailed()
         this.#tried.push(ep)
         this.#release()
         this.#ctx.anomalies.retries++

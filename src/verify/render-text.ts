@@ -33,6 +33,14 @@ export function renderText(r: VerifyReport): string {
     lines.push(`  latency   p50 ${ms(r.latencyMs.p50)}  p99 ${ms(r.latencyMs.p99)}  max ${ms(r.latencyMs.max)}`)
   const versions = Object.entries(r.versions).map(([v, n]) => `${v} ${pct(n, r.ok)}`)
   if (versions.length > 0) lines.push(`  versions  ${versions.join('  ')}`)
+  const a = r.automatic
+  if (a) {
+    const what = a.action === 'rolledBack' ? 'rolled back automatically' : 'paused by its failure policy'
+    const offset =
+      a.atMs === undefined ? '' : a.atMs < 0 ? ' (before the load started)' : ` (+${(a.atMs / 1000).toFixed(1)} s)`
+    const when = a.at ? ` at ${a.at}${offset}` : ''
+    lines.push(`  rollout   ${what}${when}: ${a.message}`)
+  }
   if (r.failures.length > 0) {
     lines.push(r.failed > r.failures.length ? `first ${r.failures.length} failures:` : 'failures:')
     for (const f of r.failures) {

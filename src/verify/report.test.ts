@@ -97,6 +97,21 @@ describe('renderText', () => {
       '  result    PASS: no request failed\n  ok        8\n  failed    0\n',
     )
   })
+
+  it('says when the failure policy rolled the rollout back', () => {
+    const report = {
+      ...summarize(rollout()),
+      automatic: {
+        action: 'rolledBack' as const,
+        at: '2026-01-01T00:00:12Z',
+        atMs: 12_300,
+        message: 'revision 2 failed: 1 of 1 new pods failed; rolled back to revision 1',
+      },
+    }
+    expect(renderText(report)).toContain(
+      '  rollout   rolled back automatically at 2026-01-01T00:00:12Z (+12.3 s): revision 2 failed: 1 of 1 new pods failed; rolled back to revision 1\n',
+    )
+  })
 })
 
 describe('renderSvg', () => {

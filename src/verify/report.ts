@@ -52,6 +52,17 @@ export interface VerifyReport {
   /** ok answers per version over the whole run, versions in order of first appearance. */
   versions: Record<string, number>
   buckets: Bucket[]
+  /** Set when the Deployment's failure policy rolled the rollout back or paused it during the run. */
+  automatic?: AutomaticAction
+}
+
+export interface AutomaticAction {
+  action: 'rolledBack' | 'paused'
+  /** When (RFC 3339, from the Deployment's FailurePolicy condition). */
+  at?: string
+  /** Milliseconds after the run started; absent without `at`. */
+  atMs?: number
+  message: string
 }
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits

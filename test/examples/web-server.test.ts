@@ -141,3 +141,15 @@ describe('examples/web/server.js', () => {
     }
   })
 })
+
+describe('ERROR_RATE', () => {
+  it('answers exactly that share of / with 500, evenly spread; probes stay healthy', async () => {
+    const app = await startApp(WEB, { ERROR_RATE: '0.05' })
+    const statuses: number[] = []
+    for (let i = 0; i < 100; i++) statuses.push((await get(app.port, '/')).status)
+    expect(statuses.filter((s) => s === 500)).toHaveLength(5)
+    expect(statuses.filter((s) => s === 200)).toHaveLength(95)
+    expect(statuses.indexOf(500)).toBe(19)
+    expect((await get(app.port, '/ready')).status).toBe(200)
+  })
+})

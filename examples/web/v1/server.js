@@ -3,13 +3,15 @@
 //
 //   GET /         200 "<version>\n" with X-App-Version (503 "starting" before it is ready)
 //                 ?delay=MS holds the answer MS milliseconds (to keep a request in flight)
+//                 with ERROR_RATE, that share of answers is 500 "error" instead (evenly spread)
 //   GET /healthz  200 "ok" while the process serves (liveness)
 //   GET /ready    200 when ready; 503 while starting or draining (readiness)
 //   GET /prestop  a preStop httpGet hook: logs "prestop" and answers 200
 //
 // Env: PORT (default 8080), HOST (default 127.0.0.1), APP_VERSION (default: version.txt
 // beside this file, else "v0"), STARTUP_DELAY_MS (time before ready, default 0),
-// SHUTDOWN=graceful|immediate|ignore (default graceful), DRAIN_TIMEOUT_MS (default 5000).
+// SHUTDOWN=graceful|immediate|ignore (default graceful), DRAIN_TIMEOUT_MS (default 5000),
+// ERROR_RATE (0 to 1, default 0: a broken version for failure-policy demos and tests).
 //
 // SIGTERM, graceful: not ready any more, stop accepting, close idle keep-alive connections,
 // answer in-flight requests with Connection: close, exit once none is left or after
@@ -29,11 +31,19 @@ const HOST = env.HOST || '127.0.0.1'
 const STARTUP_DELAY_MS = Number(env.STARTUP_DELAY_MS || 0)
 const SHUTDOWN = env.SHUTDOWN || 'graceful'
 const DRAIN_TIMEOUT_MS = Number(env.DRAIN_TIMEOUT_MS || 5000)
+const ERROR_RATE = Math.min(1, Math.max(0, Number(env.ERROR_RATE || 0)))
 const MAX_DELAY_MS = 30_000
 const VERSION = env.APP_VERSION || readVersionFile() || 'v0'
 
 let state = STARTUP_DELAY_MS > 0 ? 'starting' : 'ready' // starting -> ready -> draining
 let inFlight = 0
+let answered = 0
+
+/** Every 1/ERROR_RATE-th answer of / fails: exactly that share, with no randomness. */
+function nextFails() {
+  answered++
+  return Math.floor(answered * ERROR_RATE) > Math.floor((answered - 1) * ERROR_RATE)
+}
 
 function readVersionFile() {
   try {
@@ -80,6 +90,7 @@ const server = http.createServer((req, res) => {
       return answer(req, res, 200, 'ok\n')
     case '/': {
       if (state === 'starting') return answer(req, res, 503, 'starting\n')
+      if (ERROR_RATE > 0 && nextFails()) return answer(req, res, 500, 'error\n')
       const delay = Math.min(MAX_DELAY_MS, Math.max(0, Number(url.searchParams.get('delay')) || 0))
       if (delay === 0) return answer(req, res, 200, `${VERSION}\n`)
       setTimeout(() => answer(req, res, 200, `${VERSION}\n`), delay)

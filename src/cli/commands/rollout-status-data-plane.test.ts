@@ -55,13 +55,13 @@ describe('rollout status and the data plane', () => {
     })
   })
 
-  it('--timeout while the load balancer stays down: exit 1, never "successfully rolled out"', async () => {
+  it('--timeout while the load balancer stays down: exit 5 (timed out), never "successfully rolled out"', async () => {
     const h = withLoadBalancer({ healthy: false })
     const running = h.start('rollout status deployment/web --timeout=3s')
     await running.waitFor('Waiting for the load balancer')
     h.clock.advance(3000)
     const res = await running.result
-    expect(res.code).toBe(1)
+    expect(res.code).toBe(5)
     expect(res.out).not.toContain('successfully rolled out')
     expect(res.err).toMatch(/^error: timed out waiting for the condition\n/)
   })

@@ -2,8 +2,10 @@
  * @module
  * `baton rollout status`: watch a Deployment (or StatefulSet) until its rollout finishes,
  * printing kubectl's lines (rollout/status-viewer.ts) on every change, or on a terminal a live
- * per-replica view. Exit codes as kubectl's: 0 when done or with --watch=false,
- * 1 for an exceeded progress deadline, a --timeout, a deleted object or a revision mismatch.
+ * per-replica view. Exit codes (ROLLOUT_EXIT, docs/failure-policy.md): 0 when done or with
+ * --watch=false; 1, as kubectl's, for an exceeded progress deadline, a deleted object or a
+ * revision mismatch; 3 when the Deployment's failure policy rolled the rollout back, 4 when
+ * it paused it, 5 for --timeout (kubectl: 1), 130 when interrupted.
  *
  * Ready replicas serve nobody while the load balancer is down, so a finished rollout is
  * reported as done only once the daemon's load-balancer component is Healthy
@@ -13,6 +15,7 @@
 import { componentHealthy, LOAD_BALANCER_COMPONENT } from '../../api/component-status.ts'
 import type { Deployment, Pod, StatefulSet } from '../../api/types.ts'
 import { BatonError } from '../../errors/baton-error.ts'
+import { automaticOutcome, awaitingFailurePolicy } from '../../rollout/failure-outcome.ts'
 import { findNewReplicaSet } from '../../rollout/replica-sets.ts'
 import { deploymentStatusViewer, statefulSetStatusViewer, type RolloutStatus } from '../../rollout/status-viewer.ts'
 import { type ApiClient, listAndWatch, ServerError } from '../client.ts'
@@ -33,7 +36,55 @@ export interface RolloutStatusOptions {
 
 type Rollable = Deployment | StatefulSet
 
+/** `baton rollout status`'s exit codes besides 0 and kubectl's 1. */
+export const ROLLOUT_EXIT = { rolledBack: 3, paused: 4, timedOut: 5, interrupted: 130 } as const
+
+/** Throws when the Deployment's failure policy rolled the rollout back or paused it. */
+function checkFailurePolicy(d: Deployment): RolloutStatus | undefined {
+  const outcome = automaticOutcome(d)
+  const name = d.metadata.name
+  if (outcome?.kind === 'rolledBack') {
+    // Reported once the restored revision is back in full, so CI knows where it stands.
+    const restoring = deploymentStatusViewer(d)
+    if (!restoring.done && !restoring.error) {
+      return { message: `Rolling back automatically: ${restoring.message}`, done: false }
+    }
+    throw new BatonError(
+      'BATON_ROLLED_BACK',
+      `deployment "${name}" was rolled back automatically${outcome.at ? ` at ${outcome.at}` : ''}: ${outcome.message}`,
+      {
+        hint: `see why with \`baton describe deployment/${name}\`; fix the new version and apply it again (an undo now would go back to the failed revision)`,
+        exitCode: ROLLOUT_EXIT.rolledBack,
+        // What `baton verify` reports: the outcome itself, not only its text.
+        cause: outcome,
+      },
+    )
+  }
+  if (outcome?.kind === 'paused') {
+    throw new BatonError(
+      'BATON_ROLLOUT_HALTED',
+      `deployment "${name}" was paused by its failure policy${outcome.at ? ` at ${outcome.at}` : ''}: ${outcome.message}`,
+      {
+        hint: `go back with \`baton rollout undo deployment/${name}\` (after \`baton rollout resume\`), or carry on with \`baton rollout resume deployment/${name}\``,
+        exitCode: ROLLOUT_EXIT.paused,
+        cause: outcome,
+      },
+    )
+  }
+  if (awaitingFailurePolicy(d)) {
+    return {
+      message: `Waiting for the failure policy: deployment "${name}" exceeded its progress deadline...\n`,
+      done: false,
+    }
+  }
+  return undefined
+}
+
 function statusOf(obj: Rollable, revision: number | undefined): RolloutStatus {
+  if (obj.kind === 'Deployment') {
+    const waiting = checkFailurePolicy(obj)
+    if (waiting) return waiting
+  }
   const st = obj.kind === 'Deployment' ? deploymentStatusViewer(obj, revision) : statefulSetStatusViewer(obj)
   if (st.error !== undefined) {
     const { code, message } = st.error
@@ -229,9 +280,10 @@ export const rolloutStatusCommand = defineCommand<RolloutStatusOptions>({
     if (timedOut) {
       throw new BatonError('BATON_TIMEOUT', 'timed out waiting for the condition', {
         hint: `raise --timeout, or see what is stuck with \`baton describe ${kind.toLowerCase()}/${name}\``,
+        exitCode: ROLLOUT_EXIT.timedOut,
       })
     }
     // Interrupted (Ctrl-C): the shell's convention for SIGINT.
-    return 130
+    return ROLLOUT_EXIT.interrupted
   },
 })

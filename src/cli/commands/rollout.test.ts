@@ -125,13 +125,13 @@ describe('rollout status exit codes (as kubectl rollout status)', () => {
     expect(res.err).toMatch(/^error: deployment "web" exceeded its progress deadline\nhint: /)
   })
 
-  it('1 when --timeout passes', async () => {
+  it('5 when --timeout passes (kubectl: 1), apart from a failed rollout', async () => {
     createWeb()
     const running = h.start('rollout status deployment/web --timeout=5s')
     await running.waitFor('observed')
     h.clock.advance(5000)
     const res = await running.result
-    expect(res.code).toBe(1)
+    expect(res.code).toBe(5)
     expect(res.out).toBe('Waiting for deployment spec update to be observed...\n')
     expect(res.err).toMatch(/^error: timed out waiting for the condition\n/)
   })

@@ -12,6 +12,9 @@ import { renderText } from '../../verify/render-text.ts'
 import { verify } from '../../verify/verify.ts'
 import { bool, defineCommand, str, usageError } from '../command.ts'
 import { parseDuration } from '../../api/go-duration.ts'
+import { parseTimestamp } from '../../api/timestamps.ts'
+import { isBatonError } from '../../errors/baton-error.ts'
+import type { AutomaticOutcome } from '../../rollout/failure-outcome.ts'
 import { watchRollout } from './rollout-status.ts'
 
 export interface VerifyCommandOptions {
@@ -103,6 +106,21 @@ export const verifyCommand = defineCommand<VerifyCommandOptions>({
           }
         : {}),
     })
+    // The failure policy's rollback or pause ends the wait with its error, which carries the outcome.
+    const err = result.rolloutError
+    const outcome =
+      isBatonError(err) && (err.code === 'BATON_ROLLED_BACK' || err.code === 'BATON_ROLLOUT_HALTED')
+        ? (err.cause as AutomaticOutcome | undefined)
+        : undefined
+    if (outcome) {
+      const atMs = outcome.at ? parseTimestamp(outcome.at) - parseTimestamp(result.report.startedAt) : Number.NaN
+      result.report.automatic = {
+        action: outcome.kind,
+        ...(outcome.at ? { at: outcome.at } : {}),
+        ...(Number.isFinite(atMs) ? { atMs } : {}),
+        message: outcome.message,
+      }
+    }
     ctx.io.out.write(o.output === 'json' ? `${JSON.stringify(result.report)}\n` : renderText(result.report))
     if (o.svg) await writeFile(o.svg, renderSvg(result.report))
     if (result.rolloutError !== undefined) throw result.rolloutError

@@ -44,7 +44,11 @@ function scaleDownLater(s: Sync, rs: ReplicaSet, delaySeconds: number): void {
 /** A revision that serves again (undo inside the window) must not be scaled down on an old deadline. */
 function keep(s: Sync, rs: ReplicaSet, replicas: number): void {
   if (rs.metadata.annotations?.[SCALE_DOWN_DEADLINE_ANNOTATION]) {
-    s.actions.push({ type: 'annotateReplicaSet', name: rs.metadata.name, annotations: { [SCALE_DOWN_DEADLINE_ANNOTATION]: '' } })
+    s.actions.push({
+      type: 'annotateReplicaSet',
+      name: rs.metadata.name,
+      annotations: { [SCALE_DOWN_DEADLINE_ANNOTATION]: '' },
+    })
   }
   scale(s, rs, replicas)
 }

@@ -62,7 +62,13 @@ class World {
         svc.spec.selector = a.selector
       }
     }
-    if (ready) for (const rs of this.sets) rs.status = { replicas: rs.spec.replicas ?? 0, readyReplicas: rs.spec.replicas, availableReplicas: rs.spec.replicas }
+    if (ready)
+      for (const rs of this.sets)
+        rs.status = {
+          replicas: rs.spec.replicas ?? 0,
+          readyReplicas: rs.spec.replicas,
+          availableReplicas: rs.spec.replicas,
+        }
     this.log.push(actions)
     this.totals.push(this.sets.reduce((n, rs) => n + (rs.spec.replicas ?? 0), 0))
     this.weights.push(this.r.status?.canary?.weights?.canary.weight ?? -1)
@@ -220,7 +226,9 @@ describe('planRollout', () => {
   })
 
   it('dynamicStableScale shrinks the stable to the share it still gets, after the weight moved', () => {
-    const w = new World(rollout({ steps: [{ setWeight: 40 }, { pause: {} }], dynamicStableScale: true, maxSurge: 1, maxUnavailable: 0 }))
+    const w = new World(
+      rollout({ steps: [{ setWeight: 40 }, { pause: {} }], dynamicStableScale: true, maxSurge: 1, maxUnavailable: 0 }),
+    )
     w.settle()
     w.setImage('demo:green')
     w.sync()

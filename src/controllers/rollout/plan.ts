@@ -187,14 +187,18 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
     // An old revision becoming the canary again (undo) gets the next revision number, as in Argo.
     const annotations = { [ROLLOUT_REVISION_ANNOTATION]: String(maxRevision + 1) }
     s.actions.push({ type: 'annotateReplicaSet', name: canaryRS.metadata.name, annotations })
-    canaryRS = { ...canaryRS, metadata: { ...canaryRS.metadata, annotations: { ...canaryRS.metadata.annotations, ...annotations } } }
+    canaryRS = {
+      ...canaryRS,
+      metadata: { ...canaryRS.metadata, annotations: { ...canaryRS.metadata.annotations, ...annotations } },
+    }
   }
   if (!st.stableRS || !owned.some((rs) => hashOf(rs) === st.stableRS)) st.stableRS = hash
   const stableRS = owned.find((rs) => hashOf(rs) === st.stableRS) ?? canaryRS
   const others = owned.filter((rs) => rs !== stableRS && rs !== canaryRS && hashOf(rs) !== hash)
   const stableHash = st.stableRS
   const prevWeights = prev.canary?.weights
-  const appliedWeight = prevWeights?.canary.podTemplateHash === hash && stableHash !== hash ? prevWeights.canary.weight : 0
+  const appliedWeight =
+    prevWeights?.canary.podTemplateHash === hash && stableHash !== hash ? prevWeights.canary.weight : 0
 
   let healthy = false
   if (r.spec.strategy.blueGreen) {

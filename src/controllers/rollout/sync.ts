@@ -10,7 +10,8 @@ export const ROLLOUT_HASH_LABEL = 'rollouts-pod-template-hash'
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash'
 export const ROLLOUT_REVISION_ANNOTATION = 'rollout.argoproj.io/revision'
 export const hashOf = (rs: ReplicaSet): string => rs.metadata.labels?.[ROLLOUT_HASH_LABEL] ?? ''
-export const revisionOf = (rs: ReplicaSet): number => Number(rs.metadata.annotations?.[ROLLOUT_REVISION_ANNOTATION] ?? 0) || 0
+export const revisionOf = (rs: ReplicaSet): number =>
+  Number(rs.metadata.annotations?.[ROLLOUT_REVISION_ANNOTATION] ?? 0) || 0
 export const available = (rs: ReplicaSet | undefined): number => rs?.status?.availableReplicas ?? 0
 
 export interface Sync {
@@ -49,4 +50,3 @@ export function weights(stable: string, canary: string, canaryWeight: number): R
     },
   }
 }
-

@@ -80,7 +80,14 @@ describe('TestNewPodControllerRef', () => {
   it('the pod is controlled by the set and carries the revision label', () => {
     const p = newStatefulSetPod(aStatefulSet(), 0, 'foo-abc', 'baton')
     expect(p.metadata.ownerReferences).toEqual([
-      { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'foo', uid: 'uid-foo', controller: true, blockOwnerDeletion: true },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        name: 'foo',
+        uid: 'uid-foo',
+        controller: true,
+        blockOwnerDeletion: true,
+      },
     ])
     expect(p.metadata.labels?.[REVISION_LABEL]).toBe('foo-abc')
     expect(getOrdinal(p)).toBe(0)
@@ -94,7 +101,9 @@ describe('newVersionedStatefulSetPod', () => {
     ['no partition: update revision', 0, 0, 'upd'],
   ])('%s', (_name, partition, ordinal, want) => {
     const set = aStatefulSet({ partition })
-    expect(newVersionedStatefulSetPod(set, set, 'cur', 'upd', ordinal, 'baton').metadata.labels?.[REVISION_LABEL]).toBe(want)
+    expect(newVersionedStatefulSetPod(set, set, 'cur', 'upd', ordinal, 'baton').metadata.labels?.[REVISION_LABEL]).toBe(
+      want,
+    )
   })
 })
 

@@ -133,7 +133,11 @@ describe('TestStatefulSetControl', () => {
 
 describe('TestStatefulSetControlRollingUpdate', () => {
   it.each([
-    ['monotonic image update', 'OrderedReady', ['delete foo-2', 'create foo-2', 'delete foo-1', 'create foo-1', 'delete foo-0', 'create foo-0']],
+    [
+      'monotonic image update',
+      'OrderedReady',
+      ['delete foo-2', 'create foo-2', 'delete foo-1', 'create foo-1', 'delete foo-0', 'create foo-0'],
+    ],
   ] as const)('%s', (_name, policy, order) => {
     const w = upAndReady({ policy })
     w.log.length = 0
@@ -245,10 +249,20 @@ describe('TestStatefulSetControlOnDeleteUpdate', () => {
 
 describe('TestStatefulSetControlRollingUpdateWithMaxUnavailable', () => {
   it.each([
-    ['maxUnavailable 2, Parallel: two at a time, highest first', 'Parallel', 2, [['foo-4', 'foo-3'], ['foo-2', 'foo-1'], ['foo-0']]],
+    [
+      'maxUnavailable 2, Parallel: two at a time, highest first',
+      'Parallel',
+      2,
+      [['foo-4', 'foo-3'], ['foo-2', 'foo-1'], ['foo-0']],
+    ],
     ['maxUnavailable 40%, Parallel', 'Parallel', '40%', [['foo-4', 'foo-3'], ['foo-2', 'foo-1'], ['foo-0']]],
     ['maxUnavailable 1 (the default)', 'Parallel', 1, [['foo-4'], ['foo-3'], ['foo-2'], ['foo-1'], ['foo-0']]],
-    ['maxUnavailable 10% rounds down, then up to 1', 'Parallel', '10%', [['foo-4'], ['foo-3'], ['foo-2'], ['foo-1'], ['foo-0']]],
+    [
+      'maxUnavailable 10% rounds down, then up to 1',
+      'Parallel',
+      '10%',
+      [['foo-4'], ['foo-3'], ['foo-2'], ['foo-1'], ['foo-0']],
+    ],
   ] as const)('%s', (_name, policy, maxUnavailable, waves) => {
     const w = upAndReady({ replicas: 5, policy, maxUnavailable })
     w.setImage('nginx:2')

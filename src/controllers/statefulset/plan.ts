@@ -36,7 +36,14 @@ import {
   startOrdinal,
   withIdentity,
 } from './identity.ts'
-import { isFailed, isRunningAndAvailable, isRunningAndReady, isSucceeded, isTerminating, isUnavailable } from './pod-state.ts'
+import {
+  isFailed,
+  isRunningAndAvailable,
+  isRunningAndReady,
+  isSucceeded,
+  isTerminating,
+  isUnavailable,
+} from './pod-state.ts'
 import {
   applyRevision,
   equalRevision,
@@ -115,10 +122,11 @@ export function planStatefulSet(input: StatefulSetPlanInput, now: number): State
 
   const unavailable = (m: Member) => !m.created || isUnavailable(m.pod, minReady, now)
   let firstUnhealthy: Member | undefined = members.find(unavailable)
-  if (!firstUnhealthy) for (let i = condemned.length - 1; i >= 0 && !firstUnhealthy; i--) {
-    const m = condemned[i]
-    if (m && unavailable(m)) firstUnhealthy = m
-  }
+  if (!firstUnhealthy)
+    for (let i = condemned.length - 1; i >= 0 && !firstUnhealthy; i--) {
+      const m = condemned[i]
+      if (m && unavailable(m)) firstUnhealthy = m
+    }
 
   const counted = () => [...members.filter((m) => m.created), ...condemned]
   const finish = (deletedForUpdate = 0): StatefulSetAction[] => {
@@ -220,7 +228,11 @@ function processReplica(
  * update revision, when it exists, is not terminating and is not Running and Ready. Choosing
  * only that ordinal keeps the reverse order; a ready pod is left to the normal update.
  */
-export function recoverStuckPod(members: readonly Member[], updateMin: number, updateRevision: string): Pod | undefined {
+export function recoverStuckPod(
+  members: readonly Member[],
+  updateMin: number,
+  updateRevision: string,
+): Pod | undefined {
   for (let i = members.length - 1; i >= updateMin; i--) {
     const m = members[i]
     if (!m || !m.created || podRevision(m.pod) === updateRevision) continue
@@ -285,7 +297,9 @@ function countStatus(
   now: number,
   current: ControllerRevision,
   update: ControllerRevision,
-): Required<Pick<StatefulSetStatus, 'replicas' | 'readyReplicas' | 'availableReplicas' | 'currentReplicas' | 'updatedReplicas'>> {
+): Required<
+  Pick<StatefulSetStatus, 'replicas' | 'readyReplicas' | 'availableReplicas' | 'currentReplicas' | 'updatedReplicas'>
+> {
   let replicas = 0
   let ready = 0
   let available = 0
@@ -352,5 +366,6 @@ function truncateHistory(
   const history = sorted.filter((r) => !live.has(r.metadata.name))
   const limit = set.spec.revisionHistoryLimit ?? 10
   if (limit < 0 || history.length <= limit) return
-  for (const r of history.slice(0, history.length - limit)) actions.push({ type: 'deleteRevision', name: r.metadata.name })
+  for (const r of history.slice(0, history.length - limit))
+    actions.push({ type: 'deleteRevision', name: r.metadata.name })
 }

@@ -21,7 +21,11 @@ function setup() {
   cache.start()
   const { uid: _uid, ...metadata } = aStatefulSet().metadata
   store.create<'StatefulSet'>({ ...aStatefulSet(), metadata })
-  const pods = () => store.list('Pod').items.map((p) => p.metadata.name).sort()
+  const pods = () =>
+    store
+      .list('Pod')
+      .items.map((p) => p.metadata.name)
+      .sort()
   /** What the node agent reports for a started pod; a delete is finished with grace 0. */
   const kubelet = () => {
     for (const p of store.list('Pod').items) {
@@ -32,7 +36,10 @@ function setup() {
   const ready = (p: Pod) =>
     store.updateStatus<'Pod'>({
       ...p,
-      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: formatTimestamp(clock.now()) }] },
+      status: {
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: formatTimestamp(clock.now()) }],
+      },
     })
   const settle = () => {
     for (let i = 0; i < 30; i++) {

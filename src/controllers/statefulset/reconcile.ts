@@ -82,7 +82,8 @@ export function applyActions(
     recordEvent(store, clock, set, type, reason, message, STATEFULSET_CONTROLLER)
   const podEvent = (verb: 'create' | 'delete' | 'update', pod: string, err?: unknown) => {
     const title = verb[0]?.toUpperCase() + verb.slice(1)
-    if (err === undefined) event('Normal', `Successful${title}`, `${verb} Pod ${pod} in StatefulSet ${set.metadata.name} successful`)
+    if (err === undefined)
+      event('Normal', `Successful${title}`, `${verb} Pod ${pod} in StatefulSet ${set.metadata.name} successful`)
     else {
       const why = err instanceof Error ? err.message : String(err)
       event('Warning', `Failed${title}`, `${verb} Pod ${pod} in StatefulSet ${set.metadata.name} failed error: ${why}`)
@@ -178,7 +179,10 @@ function adoptOrphans(deps: ControllerDeps, set: StatefulSet): void {
   for (const r of deps.cache.uncontrolled('ControllerRevision', namespace)) {
     if (!adoptable(r)) continue
     const ownerReferences = [...(r.metadata.ownerReferences ?? []), ref]
-    deps.store.update<'ControllerRevision'>({ ...r, metadata: { ...r.metadata, ownerReferences } } as ControllerRevision)
+    deps.store.update<'ControllerRevision'>({
+      ...r,
+      metadata: { ...r.metadata, ownerReferences },
+    } as ControllerRevision)
   }
 }
 

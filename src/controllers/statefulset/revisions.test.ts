@@ -2,7 +2,16 @@
 import { describe, expect, it } from 'vitest'
 import { template } from '../../../test/support/builders.ts'
 import { REVISION_LABEL } from './identity.ts'
-import { applyRevision, equalRevision, fnv32, hashRevision, newRevision, nextRevision, revisionName, sortRevisions } from './revisions.ts'
+import {
+  applyRevision,
+  equalRevision,
+  fnv32,
+  hashRevision,
+  newRevision,
+  nextRevision,
+  revisionName,
+  sortRevisions,
+} from './revisions.ts'
 import { aStatefulSet } from './testing.ts'
 
 describe('fnv32 (FNV-1, as hash/fnv New32)', () => {

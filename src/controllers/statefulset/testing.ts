@@ -199,7 +199,8 @@ export class World {
   /** Ordinal → revision name of every pod, sorted by ordinal. */
   revisionsByOrdinal(): Record<number, string> {
     const out: Record<number, string> = {}
-    for (const p of [...this.pods.values()].sort((a, b) => getOrdinal(a) - getOrdinal(b))) out[getOrdinal(p)] = podRevision(p)
+    for (const p of [...this.pods.values()].sort((a, b) => getOrdinal(a) - getOrdinal(b)))
+      out[getOrdinal(p)] = podRevision(p)
     return out
   }
 }

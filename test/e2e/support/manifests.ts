@@ -19,6 +19,10 @@ export interface WebManifestOptions {
   /** Before the app answers ready (the example's manifest uses 300). */
   startupDelayMs?: number
   name?: string
+  /** The Deployment's annotations (e.g. a failure policy). */
+  annotations?: Record<string, string>
+  /** More env for the app (e.g. ERROR_RATE). */
+  env?: Record<string, string>
 }
 
 /** A multi-document YAML string for `baton apply -f`. */
@@ -31,7 +35,7 @@ export function webManifest(o: WebManifestOptions): string {
   const deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name, labels: { app: name } },
+    metadata: { name, labels: { app: name }, ...(o.annotations ? { annotations: o.annotations } : {}) },
     spec: {
       replicas: o.replicas,
       selector: { matchLabels: { app: name } },
@@ -46,7 +50,10 @@ export function webManifest(o: WebManifestOptions): string {
               name: 'web',
               image: o.image ?? 'web:v1',
               command: ['node', 'server.js'],
-              env: [{ name: 'STARTUP_DELAY_MS', value: String(o.startupDelayMs ?? 300) }],
+              env: [
+                { name: 'STARTUP_DELAY_MS', value: String(o.startupDelayMs ?? 300) },
+                ...Object.entries(o.env ?? {}).map(([n, value]) => ({ name: n, value })),
+              ],
               ports: [{ name: 'http', containerPort: 8080 }],
               readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1 },
               livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5 },
