@@ -4,6 +4,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { request } from 'node:https'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { getCACertificates } from 'node:tls'
 import { join } from 'node:path'
@@ -78,6 +79,27 @@ describe('the API port', () => {
     expect(body.code).toBe('BATON_TLS_REQUIRED')
     expect(body.hint).toContain(`https://127.0.0.1:${port}`)
     expect(seen.length).toBe(before)
+  })
+
+  it('closes a connection that sends nothing', async () => {
+    const quiet = await listenApi({
+      host: '127.0.0.1',
+      port: 0,
+      tls,
+      fetch: () => new Response('x'),
+      firstByteTimeoutMs: 200,
+    })
+    try {
+      const socket = connect(quiet.address().port, '127.0.0.1')
+      const closed = new Promise<number>((resolve) => {
+        const start = performance.now()
+        socket.once('close', () => resolve(performance.now() - start))
+      })
+      socket.on('error', () => {})
+      expect(await closed).toBeLessThan(20_000)
+    } finally {
+      await quiet.close()
+    }
   })
 
   it('ends open connections on close', async () => {

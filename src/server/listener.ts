@@ -27,6 +27,8 @@ export interface ListenOptions {
   port: number
   /** The server's certificate and key (PEM); undefined serves plain HTTP only. */
   tls?: { cert: string; key: string } | undefined
+  /** How long a connection may stay silent before its first byte (default 30 s): then it is closed. */
+  firstByteTimeoutMs?: number
 }
 
 export interface ApiListener {
@@ -102,8 +104,11 @@ export function listenApi(opts: ListenOptions): Promise<ApiListener> {
     undecided.add(socket)
     socket.once('close', () => undecided.delete(socket))
     socket.on('error', () => socket.destroy())
+    // Neither server's own timeouts cover a connection that never says which it is for.
+    socket.setTimeout(opts.firstByteTimeoutMs ?? 30_000, () => socket.destroy())
     socket.once('data', (first: Buffer) => {
       undecided.delete(socket)
+      socket.setTimeout(0)
       socket.pause()
       socket.unshift(first)
       // The server that takes it reads the byte put back: TLSSocket and the HTTP parser both
