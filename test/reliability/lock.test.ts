@@ -11,7 +11,7 @@
  * One more try starts two real daemons on a good directory: one serves the API, the other
  * refuses.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'

@@ -5,7 +5,7 @@
  * is SIGKILLed by `killStarted()` (by pid) if still alive.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { readProxyFiles } from '../../../src/proxy/proxy-files.ts'
 import { killAll, processesUnder } from '../../e2e/support/processes.ts'
