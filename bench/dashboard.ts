@@ -21,8 +21,6 @@ import { launchChromium, signIn } from '../src/dashboard/testing.ts'
 import { podState } from '../src/dashboard/ui/pod-state.ts'
 import { expectOk, startBaton } from '../test/e2e/support/baton.ts'
 import { webManifest } from '../test/e2e/support/manifests.ts'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 
 const { values: args } = parseArgs({ options: { replicas: { type: 'string', default: '30' } } })
 const REPLICAS = Number(args.replicas)
@@ -69,11 +67,7 @@ try {
   })
 
   // The store's side: every pod state change, as this process's own watch stream delivers it.
-  const token = readFileSync(join(baton.dataDir, 'token'), 'utf8').trim()
-  const res = await fetch(`http://127.0.0.1:${baton.port}/api/v1/namespaces/default/pods?watch=true`, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: watch.signal,
-  })
+  const res = await baton.api('/api/v1/namespaces/default/pods?watch=true', { signal: watch.signal })
   const last = new Map<string, string>()
   const pump = (async () => {
     let buf = ''

@@ -60,7 +60,7 @@ describe('npm install -g of the packed package', () => {
       timeout: 60_000,
     })
     daemonStarted = true
-    expect(up.stdout).toMatch(new RegExp(`^baton daemon started \\(pid \\d+\\) on http://127\\.0\\.0\\.1:${port}\\n$`))
+    expect(up.stdout).toMatch(new RegExp(`^baton daemon started \\(pid \\d+\\) on https://127\\.0\\.0\\.1:${port}\\n$`))
     const version = spawnSync(baton, ['version'], { cwd: b, env, encoding: 'utf8', timeout: 30_000 })
     expect(version.stdout).toBe('Client Version: v0.1.0\nServer Version: v0.1.0\n')
     const down = spawnSync(baton, ['down', '--all'], { cwd: b, env, encoding: 'utf8', timeout: 60_000 })

@@ -22,26 +22,41 @@ interface VerbOptions {
   full: boolean
 }
 
-async function writeVerb(client: ApiClient, namespace: string, name: string, verb: (r: Rollout) => VerbResult): Promise<string> {
+async function writeVerb(
+  client: ApiClient,
+  namespace: string,
+  name: string,
+  verb: (r: Rollout) => VerbResult,
+): Promise<string> {
   return retryOnConflict(async () => {
     const r = await client.get('Rollout', namespace, name)
     const result = verb(r)
     let latest = r
     if (result.unpause) latest = await client.update({ ...latest, spec: { ...latest.spec, paused: false } })
     if (result.status) {
-      await client.json('PUT', `${resourcePath('Rollout', namespace, name)}/status`, { ...latest, status: result.status })
+      await client.json('PUT', `${resourcePath('Rollout', namespace, name)}/status`, {
+        ...latest,
+        status: result.status,
+      })
     }
     return result.message
   })
 }
 
-function verbCommand(name: 'promote' | 'abort' | 'retry', summary: string, verb: (r: Rollout, full: boolean) => VerbResult) {
+function verbCommand(
+  name: 'promote' | 'abort' | 'retry',
+  summary: string,
+  verb: (r: Rollout, full: boolean) => VerbResult,
+) {
   return defineCommand<VerbOptions>({
     path: ['rollout', name],
     summary,
     args: '[resource...]',
     usage: '(rollout NAME | rollout/NAME) [flags]',
-    examples: name === 'promote' ? '  baton rollout promote rollout/web\n  baton rollout promote rollout/web --full' : `  baton rollout ${name} rollout/web`,
+    examples:
+      name === 'promote'
+        ? '  baton rollout promote rollout/web\n  baton rollout promote rollout/web --full'
+        : `  baton rollout ${name} rollout/web`,
     flags: name === 'promote' ? [{ flags: '--full', description: 'Skip every remaining step and analysis' }] : [],
     complete: (args, flags, ctx) => ({
       ref: parseSingleRef(args, ['Rollout']),
@@ -57,11 +72,18 @@ function verbCommand(name: 'promote' | 'abort' | 'retry', summary: string, verb:
 }
 
 export const rolloutPromoteCommand = verbCommand('promote', 'Promote a Rollout past its pause or current step', promote)
-export const rolloutAbortCommand = verbCommand('abort', 'Abort a Rollout: all traffic back to stable at once', (r) => abort(r))
+export const rolloutAbortCommand = verbCommand('abort', 'Abort a Rollout: all traffic back to stable at once', (r) =>
+  abort(r),
+)
 export const rolloutRetryCommand = verbCommand('retry', 'Retry an aborted Rollout from its first step', (r) => retry(r))
 
 /** `baton rollout undo rollout/NAME [--to-revision=N]`. */
-export async function undoRollout(ctx: CliContext, namespace: string, name: string, toRevision: number): Promise<number> {
+export async function undoRollout(
+  ctx: CliContext,
+  namespace: string,
+  name: string,
+  toRevision: number,
+): Promise<number> {
   const client = ctx.client()
   const r = await client.get('Rollout', namespace, name)
   const owned = await listOwned(client, namespace, r.metadata.uid)

@@ -37,7 +37,8 @@ export const rolloutUndoCommand = defineCommand<RolloutUndoOptions>({
     return { ref: parseSingleRef(args, ['Deployment', 'Rollout']), toRevision, namespace: ctx.namespace }
   },
   async run(o, ctx) {
-    if (o.ref.kind === 'Rollout') return (await import('./rollout-argo.ts')).undoRollout(ctx, o.namespace, o.ref.name, o.toRevision)
+    if (o.ref.kind === 'Rollout')
+      return (await import('./rollout-argo.ts')).undoRollout(ctx, o.namespace, o.ref.name, o.toRevision)
     const client = ctx.client()
     const rss = await ownedReplicaSets(client, await client.get('Deployment', o.namespace, o.ref.name))
     let plan: UndoPlan | undefined

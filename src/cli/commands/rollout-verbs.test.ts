@@ -12,9 +12,19 @@ const at = (status: RolloutStatus, paused = false): Rollout => {
 
 describe('promote', () => {
   it.each([
-    { name: 'leaves a pause step', r: at({ ...CANARY, pauseConditions: [{ reason: 'CanaryPauseStep', startTime: 't' }], controllerPause: true }), full: false, want: { pauseConditions: [], currentStepIndex: 1 } },
+    {
+      name: 'leaves a pause step',
+      r: at({ ...CANARY, pauseConditions: [{ reason: 'CanaryPauseStep', startTime: 't' }], controllerPause: true }),
+      full: false,
+      want: { pauseConditions: [], currentStepIndex: 1 },
+    },
     { name: 'skips a step it is not paused in', r: at(CANARY), full: false, want: { currentStepIndex: 2 } },
-    { name: '--full skips every step', r: at({ ...CANARY, pauseConditions: [{ reason: 'CanaryPauseStep', startTime: 't' }] }), full: true, want: { promoteFull: true } },
+    {
+      name: '--full skips every step',
+      r: at({ ...CANARY, pauseConditions: [{ reason: 'CanaryPauseStep', startTime: 't' }] }),
+      full: true,
+      want: { promoteFull: true },
+    },
   ])('$name', ({ r, full, want }) => {
     expect(promote(r, full).status).toMatchObject(want)
   })
@@ -30,7 +40,11 @@ describe('promote', () => {
   })
 
   it.each([
-    { name: 'no canary running', r: at({ stableRS: 'blue', currentPodHash: 'blue', currentStepIndex: 6 }), says: 'not running a canary' },
+    {
+      name: 'no canary running',
+      r: at({ stableRS: 'blue', currentPodHash: 'blue', currentStepIndex: 6 }),
+      says: 'not running a canary',
+    },
     { name: 'an aborted rollout', r: at({ ...CANARY, abort: true }), says: 'retry' },
   ])('refuses $name', ({ r, says }) => {
     const err = thrownBatonError(() => promote(r, false))
@@ -64,7 +78,11 @@ describe('undoTemplate', () => {
     return {
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
-      metadata: { name: `demo-${hash}`, labels: { 'rollouts-pod-template-hash': hash }, annotations: { 'rollout.argoproj.io/revision': String(revision) } },
+      metadata: {
+        name: `demo-${hash}`,
+        labels: { 'rollouts-pod-template-hash': hash },
+        annotations: { 'rollout.argoproj.io/revision': String(revision) },
+      },
       spec: { selector: {}, template: t },
     }
   }

@@ -64,7 +64,10 @@ export function abort(r: Rollout): VerbResult {
       hint: 'Abort applies while a new revision is being rolled out',
     })
   }
-  return { status: { ...structuredClone(r.status ?? {}), abort: true }, message: `rollout '${r.metadata.name}' aborted` }
+  return {
+    status: { ...structuredClone(r.status ?? {}), abort: true },
+    message: `rollout '${r.metadata.name}' aborted`,
+  }
 }
 
 export function retry(r: Rollout): VerbResult {
@@ -87,15 +90,28 @@ export function retry(r: Rollout): VerbResult {
  * `undo`: the template of revision `toRevision` (0: the one before the current), without the
  * hash labels the controller added.
  */
-export function undoTemplate(r: Rollout, replicaSets: readonly ReplicaSet[], toRevision: number): Rollout['spec']['template'] {
+export function undoTemplate(
+  r: Rollout,
+  replicaSets: readonly ReplicaSet[],
+  toRevision: number,
+): Rollout['spec']['template'] {
   const rev = (rs: ReplicaSet) => Number(rs.metadata.annotations?.[REVISION] ?? 0)
   const current = replicaSets.find((rs) => rs.metadata.labels?.[HASH_LABELS[0]!] === r.status?.currentPodHash)
   const candidates = [...replicaSets].filter((rs) => rs !== current).sort((a, b) => rev(b) - rev(a))
   const target = toRevision === 0 ? candidates[0] : candidates.find((rs) => rev(rs) === toRevision)
   if (!target) {
-    throw new BatonError('BATON_NOT_FOUND', `rollout '${r.metadata.name}' has no ${toRevision === 0 ? 'previous revision' : `revision ${toRevision}`}`, {
-      hint: `The revisions are: ${replicaSets.map(rev).sort((a, b) => a - b).join(', ') || 'none'}`,
-    })
+    throw new BatonError(
+      'BATON_NOT_FOUND',
+      `rollout '${r.metadata.name}' has no ${toRevision === 0 ? 'previous revision' : `revision ${toRevision}`}`,
+      {
+        hint: `The revisions are: ${
+          replicaSets
+            .map(rev)
+            .sort((a, b) => a - b)
+            .join(', ') || 'none'
+        }`,
+      },
+    )
   }
   const template = structuredClone(target.spec.template)
   const labels = { ...template.metadata?.labels }

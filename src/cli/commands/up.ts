@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:f
 import { join } from 'node:path'
 import { BatonError } from '../../errors/baton-error.ts'
 import { DAEMON_V8_FLAGS, DATA_FILES, DEFAULT_API_PORT, childNodeEnv, codePath } from '../../platform/env.ts'
-import { cliClient } from '../client.ts'
+import { connectionClient } from '../client.ts'
 import { bool, defineCommand, str, usageError } from '../command.ts'
 import { normalizeServer, readDaemonInfo, resolveConnection } from '../config.ts'
 import { isRunning } from '../../platform/proc-stat.ts'
@@ -34,6 +34,8 @@ export interface UpOptions {
   runtime?: string
   /** Checked here and passed through: `Name=bool,…` (api/feature-gates.ts). */
   featureGates?: string
+  /** Passed through: plain HTTP instead of HTTPS, loopback only. */
+  insecureHttp?: boolean
 }
 
 /** The daemon's bounds (api/limits.ts), passed through as given. */
@@ -72,10 +74,9 @@ export function daemonError(logTail: string): { message: string; hint?: string }
 }
 
 async function answers(dataDir: string, address: string): Promise<boolean> {
-  // The token file appears when the daemon first starts: read it on every try.
-  const { token } = resolveConnection({ dataDir, server: address })
+  // The token and CA files appear when the daemon first starts: read them on every try.
   try {
-    await cliClient(normalizeServer(address), token).version()
+    await connectionClient(resolveConnection({ dataDir, server: address })).version()
     return true
   } catch {
     return false
@@ -108,6 +109,10 @@ export const upCommand = defineCommand<UpOptions>({
       flags: '--feature-gates <gates>',
       description: 'Kubernetes feature gates, as kube-controller-manager takes them (docs/feature-gates.md)',
     },
+    {
+      flags: '--insecure-http',
+      description: 'Serve the API over plain HTTP instead of HTTPS (on 127.0.0.1 only; see docs/kubeconfig.md)',
+    },
   ],
   complete(_args, flags) {
     const port = Number(str(flags.port) ?? DEFAULT_API_PORT)
@@ -139,6 +144,7 @@ export const upCommand = defineCommand<UpOptions>({
       ...(bool(flags.reset) ? { reset: true } : {}),
       ...(runtime ? { runtime } : {}),
       ...(featureGates !== undefined ? { featureGates } : {}),
+      ...(bool(flags.insecureHttp) ? { insecureHttp: true } : {}),
     }
   },
   async run(o, ctx) {
@@ -161,6 +167,7 @@ export const upCommand = defineCommand<UpOptions>({
     if (o.reset) args.push('--reset')
     if (o.runtime) args.push('--runtime', o.runtime)
     if (o.featureGates !== undefined) args.push('--feature-gates', o.featureGates)
+    if (o.insecureHttp) args.push('--insecure-http')
     if (!o.detach) {
       const child = spawn(process.execPath, args, { stdio: 'inherit', env: childNodeEnv() })
       const forward = () => child.kill('SIGINT')

@@ -34,7 +34,16 @@ export function actualWeightText(r: Rollout): string {
   return w.canary.podTemplateHash === w.stable.podTemplateHash ? '0' : String(w.canary.weight)
 }
 
-export const ROLLOUT_HEADERS = ['DESIRED', 'CURRENT', 'UP-TO-DATE', 'AVAILABLE', 'STATUS', 'STEP', 'SETWEIGHT', 'ACTUALWEIGHT']
+export const ROLLOUT_HEADERS = [
+  'DESIRED',
+  'CURRENT',
+  'UP-TO-DATE',
+  'AVAILABLE',
+  'STATUS',
+  'STEP',
+  'SETWEIGHT',
+  'ACTUALWEIGHT',
+]
 
 export function rolloutCells(r: Rollout): string[] {
   const s = r.status
