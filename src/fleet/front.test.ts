@@ -121,4 +121,25 @@ describe('FrontBalancer', () => {
     await vi.waitFor(() => expect(front.targets().find((t) => t.name === 'a')?.routed).toBe(true), { timeout: 5_000 })
     expect(events.map((e) => e.event)).toEqual(['unhealthy', 'healthy'])
   })
+  it('sends to every added target when none passes its health check', async () => {
+    const sick = (_req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+      if (_req.url === '/healthz') res.statusCode = 503
+      res.end('up')
+    }
+    const a = await startBackend('a', sick)
+    const b = await startBackend('b', sick)
+    const { front, url } = await startFront(
+      fleetOf(await freePort(), [
+        { name: 'a', port: a.port },
+        { name: 'b', port: b.port },
+      ]),
+    )
+    expect(front.targets().map((t) => [t.healthy, t.routed])).toEqual([
+      [false, true],
+      [false, true],
+    ])
+    expect((await request(url)).body).toBe('up')
+    await front.drain('a')
+    expect(front.route().backends.map((x) => x.podName)).toEqual(['b'])
+  })
 })

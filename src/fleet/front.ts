@@ -3,7 +3,7 @@
  * The fleet's front load balancer: Baton's own data plane (proxy/data-plane.ts) with one route,
  * the fleet's listen address, whose endpoints are the targets' Service addresses, weighted.
  * A target is in the route while it is both added (not drained by the coordinator) and healthy
- * (its health check passes). Draining takes it out of the route and waits until nothing is in
+ * (its health check passes), unless no added target is healthy (then all added ones are). Draining takes it out of the route and waits until nothing is in
  * flight to it, exactly as a replica is drained before it stops. Every drain, add and health
  * change is reported as an event with its time.
  */
@@ -94,17 +94,27 @@ export class FrontBalancer {
       service: this.#fleet.metadata.name,
       listen,
       mode: 'http',
-      backends: [...this.#live.values()]
-        .filter((l) => !l.drained && l.healthy)
-        .map(({ target: t }) => ({
-          podUid: targetUid(t.name),
-          podName: t.name,
-          revision: t.name,
-          host: t.service.host,
-          port: t.service.port,
-          weight: t.weight,
-        })),
+      backends: this.#routedTargets().map((t) => ({
+        podUid: targetUid(t.name),
+        podName: t.name,
+        revision: t.name,
+        host: t.service.host,
+        port: t.service.port,
+        weight: t.weight,
+      })),
     }
+  }
+
+  /**
+   * The added targets that pass their health check; when none does, every added target (as
+   * Envoy's panic threshold does): a health check failing everywhere at once says more about
+   * the checks (a loaded machine, a wrong path) than about every target, and sending to
+   * targets that may be fine beats refusing every request.
+   */
+  #routedTargets(): FleetTarget[] {
+    const added = [...this.#live.values()].filter((l) => !l.drained)
+    const healthy = added.filter((l) => l.healthy)
+    return (healthy.length > 0 ? healthy : added).map((l) => l.target)
   }
 
   /** Takes the target out of the route; resolves once nothing is in flight to it, or at the drain timeout. */
@@ -129,6 +139,7 @@ export class FrontBalancer {
 
   targets(): TargetState[] {
     const m = this.#plane.metrics()
+    const routed = new Set(this.#routedTargets().map((t) => t.name))
     return [...this.#live.values()].map(({ target: t, drained, healthy }) => {
       const pod = m.pods.find((p) => p.podUid === targetUid(t.name))
       return {
@@ -138,7 +149,7 @@ export class FrontBalancer {
         tags: t.tags,
         drained,
         healthy,
-        routed: !drained && healthy,
+        routed: routed.has(t.name),
         inflight: pod?.inflight ?? 0,
         requests: pod?.counters.requests ?? 0,
         errors: pod?.counters.errors ?? 0,
