@@ -105,11 +105,9 @@ async function frontEvents(): Promise<FrontEvent[]> {
     .map((l) => JSON.parse(l) as FrontEvent)
 }
 
-/** `baton verify` through the front balancer while `baton fleet rollout -o json` runs. */
-async function rolloutUnderLoad(keepAlive: boolean) {
-  const rolloutCmd = [process.execPath, BATON_BIN, ...fleetArgs('rollout', '-o', 'json')]
-  const reportFile = join(dir, 'rollout-report.json')
-  const r = await targets[0]!.cli(
+/** `baton verify` through the front balancer while `command` (a shell line) runs. */
+function verifyThroughFront(keepAlive: boolean, command: string) {
+  return targets[0]!.cli(
     [
       'verify',
       `http://127.0.0.1:${frontPort}/`,
@@ -123,10 +121,17 @@ async function rolloutUnderLoad(keepAlive: boolean) {
       '--',
       'sh',
       '-c',
-      `${rolloutCmd.map((a) => `'${a}'`).join(' ')} > '${reportFile}'`,
+      command,
     ],
     { timeoutMs: 200_000 },
   )
+}
+
+/** `baton verify` through the front balancer while `baton fleet rollout -o json` runs. */
+async function rolloutUnderLoad(keepAlive: boolean) {
+  const rolloutCmd = [process.execPath, BATON_BIN, ...fleetArgs('rollout', '-o', 'json')]
+  const reportFile = join(dir, 'rollout-report.json')
+  const r = await verifyThroughFront(keepAlive, `${rolloutCmd.map((a) => `'${a}'`).join(' ')} > '${reportFile}'`)
   const verify = JSON.parse(r.stdout) as VerifyReport
   const rollout = JSON.parse(await readFile(reportFile, 'utf8')) as RolloutReport
   return { code: r.code, verify, rollout, stderr: r.stderr }
@@ -135,6 +140,15 @@ async function rolloutUnderLoad(keepAlive: boolean) {
 async function expectNoFailedRequest(name: string, v: VerifyReport, stderr: string) {
   const health = (await frontEvents()).filter((e) => e.event === 'unhealthy' || e.event === 'healthy')
   console.log(`${describeRun(name, v)}; front health changes so far: ${health.length}`)
+  if (v.failed > 0) {
+    const t0 = Date.parse(v.startedAt)
+    const evs = (await frontEvents())
+      .filter((e) => Date.parse(e.time) >= t0)
+      .map((e) => `${((Date.parse(e.time) - t0) / 1000).toFixed(1)}s ${e.event} ${e.target}`)
+    console.log(
+      `per second ok/failed: ${v.buckets.map((b) => `${b.second}:${b.ok}/${b.failed}`).join(' ')}\nfront events: ${evs.join(', ')}\n${stderr}`,
+    )
+  }
   expect(v.failures, stderr).toEqual([])
   expect(v.failed).toBe(0)
   expect(v.total).toBeGreaterThanOrEqual(600)
@@ -236,6 +250,13 @@ afterAll(async () => {
 }, 120_000)
 
 describe('fleet: windows over four Baton hosts behind the front load balancer', () => {
+  it('carries 300 requests/s across the four targets with no rollout: 0 failed requests', async () => {
+    const r = await verifyThroughFront(true, 'sleep 8')
+    const v = JSON.parse(r.stdout) as VerifyReport
+    await expectNoFailedRequest('fleet steady', v, r.stderr)
+    expect(r.code, r.stderr).toBe(0)
+  }, 120_000)
+
   it('window 1 (keep-alive): web:v1 → web:v2, 0 failed requests, each target drained before its rollout', async () => {
     await writeFleet('web:v2', { windowSize: 1 })
     const since = Date.now()
