@@ -23,7 +23,8 @@ import type { TargetState } from './front.ts'
 import type { FrontEvent } from './front.ts'
 import type { FleetTarget } from './types.ts'
 
-const POLL_MS = 250
+/** How often a target's Deployments are read while its rollout runs (each read costs the target daemon a request). */
+const POLL_MS = 500
 
 export function targetClient(t: FleetTarget, baseDir: string): ApiClient {
   const c = resolveConnection(t, baseDir)
