@@ -321,4 +321,15 @@ describe('fleet: windows over four Baton hosts behind the front load balancer', 
     const s = JSON.parse(expectOk('fleet status', await targets[0]!.cli(fleetArgs('status', '-o', 'json'))).stdout)
     expect(s.targets.map((t: { frontBalancer: string }) => t.frontBalancer)).toEqual(['in', 'in', 'in', 'in'])
   }, 240_000)
+
+  it('undo goes back to the revision before the last good one; apply of what runs is unchanged', async () => {
+    await writeFleet('web:v2', { windowSize: 1 })
+    const undo = expectOk('fleet undo', await targets[0]!.cli(fleetArgs('undo'), { timeoutMs: 150_000 }))
+    expect(undo.stdout).toContain('revision 5: succeeded')
+    expect(await images()).toEqual(['web:v2', 'web:v2', 'web:v2', 'web:v2'])
+    const history = expectOk('fleet history', await targets[0]!.cli(fleetArgs('history'))).stdout
+    expect(history).toMatch(/\n5\s+\S+\s+succeeded\s+t1,t2,t3,t4\s+undo to revision 2/)
+    const apply = expectOk('fleet apply', await targets[0]!.cli(fleetArgs('apply')))
+    expect(apply.stdout).toBe('fleet.baton.dev/web unchanged (every target runs revision 5)\n')
+  }, 200_000)
 })
