@@ -14,6 +14,7 @@ const backend = z.object({
   revision: z.string(),
   host: z.string().min(1),
   port,
+  weight: z.number().int().min(1).max(100).optional(),
 })
 
 const route = z.object({

@@ -15,6 +15,8 @@ export interface Backend {
   revision: string
   host: string
   port: number
+  /** Relative share of the route's traffic (default 1): a fleet's front load balancer weighs its targets. */
+  weight?: number
 }
 
 export type ProxyMode = 'http' | 'tcp'

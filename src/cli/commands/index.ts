@@ -14,6 +14,7 @@ import { describeCommand } from './describe.ts'
 import { backupCommand, restoreCommand } from './backup-restore.ts'
 import { downCommand } from './down.ts'
 import { editCommand } from './edit.ts'
+import { FLEET_COMMANDS } from './fleet.ts'
 import { exposeCommand } from './expose.ts'
 import { getCommand } from './get.ts'
 import { labelCommand } from './label.ts'
@@ -74,6 +75,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   dashboardCommand,
   demoCommand,
   installServiceCommand,
+  ...FLEET_COMMANDS,
   versionCommand,
   kubeconfigCommand,
   completionCommand(() => COMMANDS),

@@ -1,0 +1,267 @@
+/**
+ * @module
+ * What each `baton fleet` verb does (cli/commands/fleet.ts declares them): the fleet file and
+ * its manifests loaded, the front load balancer run, a rollout coordinated and recorded, the
+ * status and history printed.
+ */
+import { mkdirSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { loadManifests } from '../api/manifest.ts'
+import type { AnyObject } from '../api/types.ts'
+import { assertServedKind } from '../api/validate.ts'
+import { BatonError } from '../errors/baton-error.ts'
+import type { Clock } from '../platform/clock.ts'
+import { canonicalJson } from '../rollout/template-hash.ts'
+import { FrontClient, hookPort, targetPort } from './adapters.ts'
+import { type RolloutReport, runRollout } from './coordinator.ts'
+import { runFront } from './front-server.ts'
+import { type FleetHistory, readHistory, undoTarget, writeHistory } from './history.ts'
+import { planWindows, selectTargets } from './plan.ts'
+import { parseFleet } from './spec.ts'
+import type { Fleet } from './types.ts'
+
+export interface FleetIO {
+  out: (text: string) => void
+  err: (text: string) => void
+  clock: Clock
+  signal: AbortSignal
+}
+
+export interface LoadedFleet {
+  fleet: Fleet
+  file: string
+  baseDir: string
+  stateDir: string
+}
+
+export function loadFleet(file: string, stateDirFlag: string | undefined): LoadedFleet {
+  const path = resolve(file)
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new BatonError('BATON_USAGE', `cannot read the fleet file ${path}: ${(err as Error).message}`, {
+      hint: 'Pass the fleet definition with -f FILE',
+    })
+  }
+  const fleet = parseFleet(text, file)
+  const baseDir = dirname(path)
+  const stateDir = resolve(stateDirFlag ?? join(baseDir, '.baton-fleet', fleet.metadata.name))
+  return { fleet, file: path, baseDir, stateDir }
+}
+
+async function loadObjects(l: LoadedFleet): Promise<AnyObject[]> {
+  const objects: AnyObject[] = []
+  for (const m of l.fleet.spec.manifests) {
+    for (const o of await loadManifests(resolve(l.baseDir, m))) {
+      assertServedKind(o)
+      const obj = structuredClone(o) as AnyObject
+      obj.metadata = { ...obj.metadata, namespace: obj.metadata.namespace || 'default' }
+      objects.push(obj)
+    }
+  }
+  return objects
+}
+
+/** `baton fleet lb`: serves until `signal` aborts. */
+export async function serveFront(l: LoadedFleet, io: FleetIO): Promise<void> {
+  mkdirSync(l.stateDir, { recursive: true, mode: 0o700 })
+  const running = await runFront(l.fleet, l.stateDir, io.clock, io.out)
+  const { host, port } = l.fleet.spec.frontLoadBalancer.listen
+  io.err(
+    `front load balancer of fleet ${l.fleet.metadata.name} on http://${host}:${port} (control ${running.controlAddress}, state ${l.stateDir})\n`,
+  )
+  await new Promise<void>((done) => {
+    if (io.signal.aborted) done()
+    io.signal.addEventListener('abort', () => done(), { once: true })
+  })
+  await running.stop()
+}
+
+export interface RolloutOptions {
+  tags: string[]
+  /** `apply`: nothing to do when every chosen target already runs the same objects. */
+  onlyIfChanged: boolean
+  json: boolean
+  cause: string
+  /** `undo`: send this revision's objects instead of the manifests. */
+  undoTo?: number | 'previous'
+}
+
+export async function rollout(l: LoadedFleet, o: RolloutOptions, io: FleetIO): Promise<number> {
+  const history = readHistory(l.stateDir)
+  const targets = selectTargets(l.fleet.spec.targets, o.tags)
+  let objects: AnyObject[]
+  let artifacts = l.fleet.spec.artifacts
+  let cause = o.cause
+  if (o.undoTo !== undefined) {
+    const back = undoTarget(history, o.undoTo === 'previous' ? undefined : o.undoTo)
+    objects = back.objects
+    artifacts = {}
+    cause = `undo to revision ${back.revision}`
+  } else {
+    objects = await loadObjects(l)
+  }
+  const latest = history.revisions[history.revisions.length - 1]
+  if (
+    o.onlyIfChanged &&
+    latest !== undefined &&
+    canonicalJson(latest.objects) === canonicalJson(objects) &&
+    targets.every((t) => history.targets[t.name]?.revision === latest.revision)
+  ) {
+    io.out(`fleet.baton.dev/${l.fleet.metadata.name} unchanged (every target runs revision ${latest.revision})\n`)
+    return 0
+  }
+  const front = new FrontClient(l.stateDir)
+  const revision = (history.revisions.reduce((m, r) => Math.max(m, r.revision), 0) ?? 0) + 1
+  const byRevision = new Map(history.revisions.map((r) => [r.revision, r]))
+  const entry = {
+    revision,
+    startedAt: new Date(io.clock.now()).toISOString(),
+    outcome: 'running' as const,
+    cause,
+    objects,
+    artifacts,
+    windows: planWindows(
+      targets.map((t) => t.name),
+      l.fleet.spec.windowSize,
+    ).map((w, i) => ({ index: i + 1, targets: w, outcome: 'not-started' as const, failures: [] })),
+  }
+  history.revisions.push(entry)
+  writeHistory(l.stateDir, history)
+  const before = structuredClone(history.targets)
+  const report = await runRollout({
+    fleet: l.fleet,
+    targets,
+    revision,
+    objects,
+    artifacts,
+    previous(name) {
+      const rev = before[name]?.revision
+      const r = rev === undefined ? undefined : byRevision.get(rev)
+      return r ? { revision: r.revision, objects: r.objects } : undefined
+    },
+    ports: {
+      targets: targetPort(l.baseDir, io.clock),
+      front,
+      hooks: hookPort(l.baseDir, (line) => io.err(`${line}\n`)),
+    },
+    clock: io.clock,
+    log: (line) => io.err(`${line}\n`),
+  })
+  recordOutcome(history, revision, report, io.clock)
+  writeHistory(l.stateDir, history)
+  io.out(o.json ? `${JSON.stringify(report, null, 2)}\n` : reportText(l.fleet, report))
+  if (report.outcome === 'failed') {
+    const failed = report.windows.filter((w) => w.failures.length > 0).map((w) => w.index)
+    throw new BatonError(
+      'BATON_FLEET_ROLLOUT_FAILED',
+      `fleet ${l.fleet.metadata.name} revision ${revision}: window ${failed.join(', ')} failed and was rolled back; ${report.reason}`,
+      {
+        hint: 'The report above names each failed target and step; fix it and run baton fleet rollout again, or baton fleet undo',
+      },
+    )
+  }
+  return 0
+}
+
+function recordOutcome(h: FleetHistory, revision: number, report: RolloutReport, clock: Clock): void {
+  const now = new Date(clock.now()).toISOString()
+  const entry = h.revisions.find((r) => r.revision === revision)!
+  entry.outcome = report.outcome
+  entry.finishedAt = now
+  entry.windows = report.windows
+  if (report.reason) entry.reason = report.reason
+  for (const name of report.updated) h.targets[name] = { revision, since: now }
+}
+
+export function reportText(fleet: Fleet, r: RolloutReport): string {
+  const rows = [['WINDOW', 'TARGETS', 'OUTCOME', 'DETAIL']]
+  for (const w of r.windows) {
+    const detail = [
+      ...w.failures.map((f) => `${f.target} failed at ${f.step}: ${f.message}`),
+      ...(w.rollback ?? []).map((b) => `${b.target}: ${b.message}`),
+    ]
+    rows.push([String(w.index), w.targets.join(','), w.outcome, detail.join('; ')])
+  }
+  return `fleet ${fleet.metadata.name} revision ${r.revision}: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}\n${table(rows)}`
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
+  return `${rows
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + 2)))
+        .join('')
+        .trimEnd(),
+    )
+    .join('\n')}\n`
+}
+
+export async function status(l: LoadedFleet, json: boolean, io: FleetIO): Promise<number> {
+  const history = readHistory(l.stateDir)
+  let live: Awaited<ReturnType<FrontClient['targets']>> | undefined
+  let lbError = ''
+  try {
+    live = await new FrontClient(l.stateDir).targets()
+  } catch (err) {
+    lbError = err instanceof Error ? err.message : String(err)
+  }
+  const total = live?.reduce((s, t) => s + t.requests, 0) ?? 0
+  const targets = l.fleet.spec.targets.map((t) => {
+    const lt = live?.find((x) => x.name === t.name)
+    return {
+      name: t.name,
+      address: `${t.service.host}:${t.service.port}`,
+      weight: t.weight,
+      tags: t.tags,
+      revision: history.targets[t.name]?.revision,
+      health: lt ? (lt.healthy ? 'healthy' : 'unhealthy') : 'unknown',
+      frontBalancer: lt ? (lt.drained ? 'drained' : lt.routed ? 'in' : 'out') : 'unknown',
+      requests: lt?.requests ?? 0,
+      share: total > 0 && lt ? lt.requests / total : 0,
+    }
+  })
+  const last = history.revisions[history.revisions.length - 1]
+  if (json) {
+    io.out(
+      `${JSON.stringify({ fleet: l.fleet.metadata.name, targets, rollout: last && { ...last, objects: undefined }, frontBalancer: lbError || 'running' }, null, 2)}\n`,
+    )
+    return 0
+  }
+  const rows = [['TARGET', 'ADDRESS', 'WEIGHT', 'REVISION', 'HEALTH', 'FRONT LB', 'SHARE', 'TAGS']]
+  for (const t of targets)
+    rows.push([
+      t.name,
+      t.address,
+      String(t.weight),
+      t.revision === undefined ? '<none>' : String(t.revision),
+      t.health,
+      t.frontBalancer,
+      `${(t.share * 100).toFixed(0)}%`,
+      t.tags.join(',') || '<none>',
+    ])
+  io.out(table(rows))
+  if (lbError) io.out(`front load balancer: ${lbError}\n`)
+  if (last) {
+    const at = last.windows.find((w) => w.outcome === 'not-started')
+    const where =
+      last.outcome === 'running' ? `, at window ${at?.index ?? last.windows.length} of ${last.windows.length}` : ''
+    io.out(`rollout: revision ${last.revision} ${last.outcome}${where} (${last.cause})\n`)
+  }
+  return 0
+}
+
+export function historyText(l: LoadedFleet, io: FleetIO): number {
+  const h = readHistory(l.stateDir)
+  const rows = [['REVISION', 'STARTED', 'OUTCOME', 'TARGETS ON IT NOW', 'CAUSE']]
+  for (const r of h.revisions) {
+    const on = Object.entries(h.targets)
+      .filter(([, v]) => v.revision === r.revision)
+      .map(([n]) => n)
+    rows.push([String(r.revision), r.startedAt, r.outcome, on.join(',') || '-', r.cause])
+  }
+  io.out(`fleet.baton.dev/${l.fleet.metadata.name}\n${table(rows)}`)
+  return 0
+}

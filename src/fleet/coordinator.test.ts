@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest'
+import type { AnyObject } from '../api/types.ts'
+import { FakeClock } from '../platform/clock.ts'
+import { type FrontPort, type HookPort, type RolloutReport, runRollout, type TargetPort } from './coordinator.ts'
+import { validateFleet } from './spec.ts'
+import type { FailurePolicy, Fleet } from './types.ts'
+
+const NEW = [
+  { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { v: 2 } },
+] as unknown as AnyObject[]
+const OLD = [
+  { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { v: 1 } },
+] as unknown as AnyObject[]
+
+function fleet(windowSize: number | string, failurePolicy: Partial<FailurePolicy>): Fleet {
+  return validateFleet({
+    apiVersion: 'baton.dev/v1',
+    kind: 'Fleet',
+    metadata: { name: 'web' },
+    spec: {
+      manifests: ['d.yaml'],
+      targets: ['a', 'b', 'c'].map((name, i) => ({
+        name,
+        connection: { server: `http://127.0.0.1:${7000 + i}` },
+        service: { port: 8000 + i },
+      })),
+      frontLoadBalancer: { listen: { port: 9000 } },
+      windowSize,
+      failurePolicy,
+      hooks: { verify: ['check'] },
+    },
+  })
+}
+
+/** Fakes that write one journal line per call; `failVerify` names targets whose verify hook fails. */
+async function run(
+  f: Fleet,
+  o: { failVerify?: string[]; noPrevious?: boolean } = {},
+): Promise<{ report: RolloutReport; journal: string[] }> {
+  const journal: string[] = []
+  const v = (objects: readonly AnyObject[]) => `v${(objects[0] as unknown as { spec: { v: number } }).spec.v}`
+  const targets: TargetPort = {
+    async pushArtifacts() {
+      return []
+    },
+    async apply(t, objects) {
+      journal.push(`apply ${t.name} ${v(objects)}`)
+    },
+    async waitRolledOut() {},
+  }
+  const front: FrontPort = {
+    async drain(name) {
+      journal.push(`drain ${name}`)
+      return { drained: true, inflight: 0 }
+    },
+    async add(name) {
+      journal.push(`add ${name}`)
+    },
+  }
+  const hooks: HookPort = {
+    async run(hook, _command, env) {
+      const ok = !(hook === 'verify' && o.failVerify?.includes(env.BATON_TARGET!))
+      journal.push(`${hook} ${env.BATON_TARGET} ${ok ? 'ok' : 'FAILED'}`)
+      return { ok, message: ok ? '' : 'exit 1' }
+    },
+  }
+  const report = await runRollout({
+    fleet: f,
+    targets: f.spec.targets,
+    revision: 2,
+    objects: NEW,
+    artifacts: {},
+    previous: () => (o.noPrevious ? undefined : { revision: 1, objects: OLD }),
+    ports: { targets, front, hooks },
+    clock: new FakeClock(),
+    log: () => {},
+  })
+  return { report, journal }
+}
+
+const outcomes = (r: RolloutReport) => r.windows.map((w) => `${w.targets.join('+')}:${w.outcome}`)
+
+describe('runRollout', () => {
+  it('window 1: each target is drained, updated, verified and added back before the next', async () => {
+    const { report, journal } = await run(fleet(1, {}))
+    expect(report.outcome).toBe('succeeded')
+    expect(report.updated).toEqual(['a', 'b', 'c'])
+    expect(journal).toEqual(
+      ['a', 'b', 'c'].flatMap((t) => [`drain ${t}`, `apply ${t} v2`, `verify ${t} ok`, `add ${t}`]),
+    )
+  })
+
+  it.each([
+    {
+      name: 'rollback: the failed window and the windows before it go back; later ones never start',
+      policy: { action: 'rollback' } as const,
+      windows: ['a:rolled-back', 'b:rolled-back', 'c:not-started'],
+      updated: [],
+      tail: ['apply b v1', 'add b', 'drain a', 'apply a v1', 'add a'],
+    },
+    {
+      name: 'stop: the failed window goes back; earlier ones keep the new revision',
+      policy: { action: 'stop' } as const,
+      windows: ['a:succeeded', 'b:rolled-back', 'c:not-started'],
+      updated: ['a'],
+      tail: ['verify b FAILED', 'apply b v1', 'add b'],
+    },
+    {
+      name: 'continue within maxFailedTargets: the next windows still roll',
+      policy: { action: 'continue', maxFailedTargets: 1 } as const,
+      windows: ['a:succeeded', 'b:rolled-back', 'c:succeeded'],
+      updated: ['a', 'c'],
+      tail: ['drain c', 'apply c v2', 'verify c ok', 'add c'],
+    },
+    {
+      name: 'continue past maxFailedTargets stops',
+      policy: { action: 'continue', maxFailedTargets: 0 } as const,
+      windows: ['a:succeeded', 'b:rolled-back', 'c:not-started'],
+      updated: ['a'],
+      tail: ['apply b v1', 'add b'],
+    },
+  ])('a failing verify hook, $name', async ({ policy, windows, updated, tail }) => {
+    const { report, journal } = await run(fleet(1, policy), { failVerify: ['b'] })
+    expect(report.outcome).toBe('failed')
+    expect(outcomes(report)).toEqual(windows)
+    expect(report.updated).toEqual(updated)
+    expect(journal.slice(-tail.length)).toEqual(tail)
+    expect(report.windows[1]!.failures).toEqual([
+      { target: 'b', step: 'verify', message: 'hook "check" failed: exit 1' },
+    ])
+  })
+
+  it('rolls a failed window back as a whole: its target that passed goes back too', async () => {
+    const { report, journal } = await run(fleet(2, { action: 'stop' }), { failVerify: ['b'] })
+    expect(outcomes(report)).toEqual(['a+b:rolled-back', 'c:not-started'])
+    expect(journal).toContain('apply a v1')
+    expect(journal).toContain('apply b v1')
+    expect(report.windows[0]!.rollback?.map((r) => r.ok)).toEqual([true, true])
+  })
+
+  it('leaves a failed target out of the front balancer when it has no earlier revision', async () => {
+    const { report, journal } = await run(fleet(1, { action: 'stop' }), { failVerify: ['a'], noPrevious: true })
+    expect(report.windows[0]!.rollback).toEqual([
+      { target: 'a', ok: false, message: 'no earlier revision: left drained' },
+    ])
+    expect(journal).not.toContain('add a')
+  })
+})
