@@ -39,6 +39,11 @@ export interface DockerNodeAgentOptions {
   drainGate?: DrainGate
   logger?: Logger
   nodeName?: string
+  /**
+   * Which of the node's pods this agent runs (default: all): on a node with both runtimes, each
+   * agent runs the pods whose RuntimeClass is its own (api/runtime-class.ts).
+   */
+  runs?: (pod: Pod) => boolean
 }
 
 interface Listed extends FoundContainer {
@@ -48,6 +53,8 @@ interface Listed extends FoundContainer {
 export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
   const nodeName = opts.nodeName ?? DEFAULT_NODE_NAME
   const logger = (opts.logger ?? silentLogger).with({ component: 'node-agent', node: nodeName, runtime: 'docker' })
+  const runs = opts.runs ?? (() => true)
+  const isMine = (pod: Pod) => pod.spec.nodeName === nodeName && runs(pod)
   const { store, clock, engine } = opts
   const ctx: DockerAgentContext = {
     store,
@@ -83,7 +90,7 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
     for (const w of workers.values()) {
       if (w.key === key && w.uid !== pod?.metadata.uid) terminate(w, true)
     }
-    if (!pod || pod.spec.nodeName !== nodeName) return
+    if (!pod || !isMine(pod)) return
     const w = workers.get(pod.metadata.uid ?? '')
     if (w) return w.update(pod)
     if (pod.metadata.deletionTimestamp) {
@@ -100,7 +107,7 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
 
   const enqueue = (pod: Pod) => {
     const key = keyOf(pod)
-    if (pod.spec.nodeName !== nodeName && ![...workers.values()].some((w) => w.key === key)) return
+    if (!isMine(pod) && ![...workers.values()].some((w) => w.key === key)) return
     if (pending.size === 0) {
       queueMicrotask(() => {
         const keys = pending
@@ -156,7 +163,7 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
     async start() {
       if (unsubscribe) return
       const listed = store.list('Pod')
-      const mine = listed.items.filter((p) => p.spec.nodeName === nodeName)
+      const mine = listed.items.filter(isMine)
       const byUid = new Map(mine.map((p) => [p.metadata.uid ?? '', p]))
       // Per pod uid and container name, the newest instance; everything else goes.
       const adopt = new Map<string, Map<string, Listed>>()

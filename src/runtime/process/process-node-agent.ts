@@ -44,6 +44,11 @@ export interface ProcessNodeAgentOptions {
   drainGate?: DrainGate
   logger?: Logger
   nodeName?: string
+  /**
+   * Which of the node's pods this agent runs (default: all): on a node with both runtimes, each
+   * agent runs the pods whose RuntimeClass is its own (api/runtime-class.ts).
+   */
+  runs?: (pod: Pod) => boolean
   /** The environment every container starts from (default: the daemon's PATH, HOME and LANG). */
   baseEnv?: Record<string, string>
   /** Where pods' loopback ports come from (default 20000-29999). */
@@ -53,6 +58,8 @@ export interface ProcessNodeAgentOptions {
 export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent {
   const nodeName = opts.nodeName ?? DEFAULT_NODE_NAME
   const logger = (opts.logger ?? silentLogger).with({ component: 'node-agent', node: nodeName })
+  const runs = opts.runs ?? (() => true)
+  const isMine = (pod: Pod) => pod.spec.nodeName === nodeName && runs(pod)
   const { store, clock } = opts
   const ctx: AgentContext = {
     store,
@@ -100,7 +107,7 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
     for (const w of workers.values()) {
       if (w.key === key && w.uid !== pod?.metadata.uid) terminate(w, true)
     }
-    if (!pod || pod.spec.nodeName !== nodeName) return
+    if (!pod || !isMine(pod)) return
     const w = workers.get(pod.metadata.uid ?? '')
     if (w) return w.update(pod)
     if (pod.metadata.deletionTimestamp) {
@@ -132,7 +139,7 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
 
   const enqueue = (pod: Pod) => {
     const key = keyOf(pod)
-    if (pod.spec.nodeName !== nodeName && ![...workers.values()].some((w) => w.key === key)) return
+    if (!isMine(pod) && ![...workers.values()].some((w) => w.key === key)) return
     if (pending.size === 0 && !draining) queueMicrotask(drain)
     pending.add(key)
   }
@@ -163,7 +170,7 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
     async start() {
       if (unsubscribe) return
       const listed = store.list('Pod')
-      const mine = listed.items.filter((p) => p.spec.nodeName === nodeName)
+      const mine = listed.items.filter(isMine)
       const byUid = new Map(mine.map((p) => [p.metadata.uid ?? '', p]))
       for (const state of readPodStates(opts.dataDir)) {
         const pod = byUid.get(state.uid)
