@@ -37,6 +37,7 @@ import { RouteSyncer } from './route-sync.ts'
 import { ProxySupervisor } from '../proxy/supervisor.ts'
 import { createDockerNodeAgent } from '../runtime/docker/docker-node-agent.ts'
 import { connectEngine, pingEngine } from '../runtime/docker/engine.ts'
+import { credentialsFrom, dockerConfigFile } from '../runtime/docker/registry-auth.ts'
 import { createProcessNodeAgent } from '../runtime/process/process-node-agent.ts'
 import { combineNodeAgents } from '../runtime/node-agents.ts'
 import type { NodeAgent } from '../runtime/types.ts'
@@ -218,7 +219,16 @@ async function startServing(
   })
   const agent: NodeAgent = engine
     ? combineNodeAgents([
-        createDockerNodeAgent({ store, clock, engine, owner: dataDir, drainGate, logger, runs: runsOn('docker') }),
+        createDockerNodeAgent({
+          store,
+          clock,
+          engine,
+          owner: dataDir,
+          drainGate,
+          logger,
+          runs: runsOn('docker'),
+          credentials: credentialsFrom(dockerConfigFile()),
+        }),
         processAgent,
       ])
     : processAgent

@@ -29,6 +29,7 @@ import { createRequest, PUBLISH_HOST, pullPolicy, type ContainerIdentity } from 
 import type { Engine } from './engine.ts'
 import { engineExec } from './engine-exec.ts'
 import { ensureImage, isImageProblem } from './image.ts'
+import type { PullAuth } from './registry-auth.ts'
 
 export interface DockerContainerHost {
   engine: Engine
@@ -37,6 +38,8 @@ export interface DockerContainerHost {
   owner: string
   pod(): Pod
   configMap(namespace: string, name: string): ConfigMap | undefined
+  /** Credentials for pulling an image (registry-auth.ts); none: an anonymous pull. */
+  credentials?(image: string): PullAuth | undefined
   event(type: 'Normal' | 'Warning', reason: string, message: string): void
   /** The container's status or ports changed. */
   changed(): void
@@ -184,7 +187,7 @@ export class DockerContainer {
     const image = this.#spec.image ?? ''
     const h = this.#host
     const began = h.clock.now()
-    const result = await ensureImage(h.engine, image, pullPolicy(this.#spec))
+    const result = await ensureImage(h.engine, image, pullPolicy(this.#spec), h.credentials?.(image))
     if (isImageProblem(result)) {
       if (result.reason === 'ErrImageNeverPull') {
         h.event('Warning', 'ErrImageNeverPull', result.message)

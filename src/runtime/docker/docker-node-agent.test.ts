@@ -17,6 +17,7 @@ import type { DrainGate, NodeAgent } from '../types.ts'
 import { containerLogs } from './container-logs.ts'
 import { createDockerNodeAgent } from './docker-node-agent.ts'
 import type { Engine } from './engine.ts'
+import type { PullAuth } from './registry-auth.ts'
 import { exampleImages, NO_ENGINE, removeOwned, SKIP_REASON, testEngine } from './testing.ts'
 
 const NODE = '/usr/local/bin/node'
@@ -28,8 +29,15 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
   let owner: string
   const agents: NodeAgent[] = []
 
-  const agent = (drainGate?: DrainGate) => {
-    const a = createDockerNodeAgent({ store, clock: systemClock, engine, owner, ...(drainGate ? { drainGate } : {}) })
+  const agent = (drainGate?: DrainGate, credentials?: (image: string) => PullAuth | undefined) => {
+    const a = createDockerNodeAgent({
+      store,
+      clock: systemClock,
+      engine,
+      owner,
+      ...(drainGate ? { drainGate } : {}),
+      ...(credentials ? { credentials } : {}),
+    })
     agents.push(a)
     return a
   }
@@ -203,6 +211,37 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
         reason: 'ErrImageNeverPull',
         message: 'Container image "absent:v1" is not present with pull policy of Never',
       })
+      expect(await owned()).toEqual([])
+    },
+    T,
+  )
+
+  it(
+    'reports a failed pull as ErrImagePull then ImagePullBackOff, asking for the registry credentials first',
+    async () => {
+      await setup()
+      const asked: string[] = []
+      await agent(undefined, (image) => {
+        asked.push(image)
+        return { serveraddress: 'localhost:1', username: 'u', password: 'p' }
+      }).start()
+      const image = 'localhost:1/absent:v1'
+      const reasons: string[] = []
+      store.watch('Pod', {}, (ev) => {
+        const r = ev.object.status?.containerStatuses?.[0]?.state.waiting?.reason
+        if (r && reasons.at(-1) !== r) reasons.push(r)
+      })
+      create('no-such-image', { image })
+      await waitFor('ImagePullBackOff', () => reasons.includes('ImagePullBackOff'), T)
+      expect(reasons.slice(reasons.indexOf('ErrImagePull'))).toEqual(['ErrImagePull', 'ImagePullBackOff'])
+      expect(asked[0]).toBe(image)
+      expect(eventLines(store, 'no-such-image')).toEqual(
+        expect.arrayContaining([
+          'Warning Failed Error: ErrImagePull',
+          `Normal BackOff Back-off pulling image "${image}"`,
+        ]),
+      )
+      expect(get('no-such-image')?.status?.phase).toBe('Pending')
       expect(await owned()).toEqual([])
     },
     T,

@@ -26,6 +26,7 @@ import { identityOf, LABELS, type ContainerIdentity } from './container-config.t
 import { hostPortsOf, statusCode, type FoundContainer } from './docker-container.ts'
 import { DockerPodWorker, type DockerAgentContext } from './docker-pod-worker.ts'
 import type { Engine } from './engine.ts'
+import type { PullAuth } from './registry-auth.ts'
 
 export interface DockerNodeAgentOptions {
   store: ObjectStore
@@ -37,6 +38,8 @@ export interface DockerNodeAgentOptions {
    */
   owner: string
   drainGate?: DrainGate
+  /** Credentials for pulls (registry-auth.ts; the daemon reads its user's Docker config). */
+  credentials?: (image: string) => PullAuth | undefined
   logger?: Logger
   nodeName?: string
   /**
@@ -64,6 +67,7 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
     owner: opts.owner,
     drainGate: opts.drainGate ?? noDrain,
     event: podEventRecorder(store, clock, nodeName, logger),
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
   }
   const workers = new Map<string, DockerPodWorker>()
   const background = new Set<Promise<unknown>>()
