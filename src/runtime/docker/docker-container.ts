@@ -26,7 +26,7 @@ import { resolvePort, type PortMapping } from '../process/port-allocator.ts'
 import { formatDelay, imagePullDelay, restartDelay } from '../process/restart-backoff.ts'
 import { killContainer, MIN_GRACE_MS, podGraceMs } from '../process/termination.ts'
 import { createRequest, PUBLISH_HOST, pullPolicy, type ContainerIdentity } from './container-config.ts'
-import type { Engine } from './engine.ts'
+import { type Engine, statusCode } from './engine.ts'
 import { engineExec } from './engine-exec.ts'
 import { ensureImage, isImageProblem } from './image.ts'
 import type { PullAuth } from './registry-auth.ts'
@@ -56,6 +56,8 @@ export interface FoundContainer {
   oomKilled: boolean
   hostPorts: Map<number, number>
   imageID: string
+  /** The instance before it (exited), kept for `baton logs --previous`. */
+  previousId?: string
 }
 
 interface Instance {
@@ -76,6 +78,8 @@ export class DockerContainer {
   #pendingDelayMs = 0
   #failedAttempts = 0
   #instance: Instance | undefined
+  /** The exited instance before the current one, kept for `baton logs --previous`. */
+  #previousId: string | undefined
   #startedAt = 0
   #hostPorts = new Map<number, number>()
   #probes: ContainerProbes | undefined
@@ -128,6 +132,7 @@ export class DockerContainer {
    * said about it, so readiness resumes instead of flapping.
    */
   adopt(found: FoundContainer, previous: ContainerStatus | undefined): void {
+    if (found.previousId) this.#previousId = found.previousId
     this.#status.restartCount = found.restartCount
     this.#status.imageID = found.imageID
     this.#status.containerID = `docker://${found.id}`
@@ -158,6 +163,8 @@ export class DockerContainer {
   async stop(graceMs: number): Promise<void> {
     this.beginTermination()
     await this.#starting
+    if (this.#previousId) await this.#remove(this.#previousId)
+    this.#previousId = undefined
     const inst = this.#instance
     if (!inst) return
     this.#host.event('Normal', 'Killing', `Stopping container ${this.name}`)
@@ -296,9 +303,30 @@ export class DockerContainer {
   #watch(id: string): Instance {
     const abort = new AbortController()
     const c = this.#host.engine.getContainer(id)
+    const short = id.slice(0, 12)
     const exited = (async () => {
+      // Set while the engine does not answer (restarting, stopped): the pod's events say so, and
+      // what became of the container once it answers again.
+      let lost = false
       for (;;) {
         try {
+          if (lost) {
+            const again = await c.inspect()
+            lost = false
+            if (again.State.Running) {
+              this.#host.event(
+                'Normal',
+                'EngineReconnected',
+                `The Docker engine answers again; container ${this.name} (${short}) kept running`,
+              )
+            } else {
+              this.#host.event(
+                'Warning',
+                'ContainerStoppedByEngine',
+                `The Docker engine stopped container ${this.name} (${short}, exit code ${again.State.ExitCode}) while it did not answer (an engine restart); restarting it per restartPolicy`,
+              )
+            }
+          }
           await c.wait({ abortSignal: abort.signal })
           const info = await c.inspect()
           return { exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled }
@@ -308,11 +336,23 @@ export class DockerContainer {
             this.#host.event(
               'Warning',
               'ContainerGone',
-              `Container ${this.name} (${id.slice(0, 12)}) disappeared from the engine`,
+              `Container ${this.name} (${short}) disappeared from the engine${lost ? ' while it did not answer' : ''}; restarting it per restartPolicy`,
             )
             return { exitCode: SIGKILL_EXIT, oomKilled: false }
           }
-          this.#host.logger.error('waiting for a container failed; retrying', { container: this.name, err })
+          if (!lost) {
+            const why = err instanceof Error ? err.message : String(err)
+            this.#host.event(
+              'Warning',
+              'EngineUnreachable',
+              `The Docker engine does not answer (${why}); the state of container ${this.name} (${short}) is unknown until it does`,
+            )
+            this.#host.logger.error('waiting for a container failed; retrying every second', {
+              container: this.name,
+              err,
+            })
+          }
+          lost = true
           await this.#host.clock.sleep(1000, abort.signal)
         }
       }
@@ -454,7 +494,10 @@ export class DockerContainer {
       return this.#host.changed()
     }
     if (this.#mode === 'detached') return
-    void this.#remove(inst.id)
+    // As the kubelet does, the exited instance stays (for `logs --previous`) until the next one exits.
+    const older = this.#previousId
+    this.#previousId = inst.id
+    if (older) void this.#remove(older)
     const policy = this.#host.pod().spec.restartPolicy ?? 'Always'
     const restart = policy === 'Always' || (policy === 'OnFailure' && (exitCode !== 0 || killedBy !== undefined))
     if (!restart) {
@@ -513,8 +556,4 @@ export function hostPortsOf(
   return out
 }
 
-export function statusCode(err: unknown): number | undefined {
-  return typeof err === 'object' && err !== null && 'statusCode' in err && typeof err.statusCode === 'number'
-    ? err.statusCode
-    : undefined
-}
+export { statusCode }

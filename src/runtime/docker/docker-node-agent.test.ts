@@ -261,7 +261,7 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
   )
 
   it(
-    "reads the running container's log through the engine: tail, timestamps, follow; --previous refused",
+    "reads the running container's log through the engine: tail, timestamps, follow; --previous before any restart refused",
     async () => {
       await setup()
       await agent().start()
@@ -302,6 +302,38 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
       )
     },
     T * 2,
+  )
+
+  it(
+    'keeps the previous instance for logs --previous, and only it: a new agent adopts both, no replica runs twice',
+    async () => {
+      await setup()
+      const first = agent()
+      await first.start()
+      // Each instance prints its own start, then exits after a moment: a crash loop.
+      const script = 'console.log("instance", Math.random()); setTimeout(() => process.exit(3), 1500)'
+      const pod = create('looping', { command: [NODE, '-e', script], ports: [] })
+      const where = { owner, uid: pod.metadata.uid ?? '', pod: 'looping', container: 'web' }
+      const read = async (previous: boolean) => {
+        const lines: string[] = []
+        for await (const l of containerLogs(engine, where, { previous })) lines.push(l)
+        return lines
+      }
+      await expect(read(true)).rejects.toThrow('previous terminated container "web" in pod "looping" not found')
+      await waitFor('2 restarts', () => (get('looping')?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 2, T)
+      await expect.poll(async () => (await owned()).length, { timeout: T }).toBeLessThanOrEqual(2)
+      await expect.poll(async () => (await read(true).catch(() => [])).join('\n'), { timeout: T }).toContain('instance')
+      await first.stop()
+      await agent().start()
+      await waitFor(
+        'restarted again',
+        () => (get('looping')?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 4,
+        T * 2,
+      )
+      expect((await owned()).length).toBeLessThanOrEqual(2)
+      expect((await owned()).filter((c) => c.State === 'running').length).toBeLessThanOrEqual(1)
+    },
+    T * 4,
   )
 
   it(

@@ -169,7 +169,7 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
       const listed = store.list('Pod')
       const mine = listed.items.filter(isMine)
       const byUid = new Map(mine.map((p) => [p.metadata.uid ?? '', p]))
-      // Per pod uid and container name, the newest instance; everything else goes.
+      const instances = new Map<string, Map<string, Listed[]>>()
       const adopt = new Map<string, Map<string, Listed>>()
       for (const c of await listOwned()) {
         const pod = byUid.get(c.identity.uid)
@@ -180,12 +180,24 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
           )
           continue
         }
-        const perPod = adopt.get(c.identity.uid) ?? new Map<string, Listed>()
-        adopt.set(c.identity.uid, perPod)
-        const other = perPod.get(c.identity.container)
-        const [keep, drop] = !other || c.restartCount > other.restartCount ? [c, other] : [other, c]
-        perPod.set(c.identity.container, keep)
-        if (drop) track(removeContainer(drop, 0), 'remove old instance')
+        const perPod = instances.get(c.identity.uid) ?? new Map<string, Listed[]>()
+        instances.set(c.identity.uid, perPod)
+        perPod.set(c.identity.container, [...(perPod.get(c.identity.container) ?? []), c])
+      }
+      // Per container, the newest instance is adopted and the exited one before it kept (logs
+      // --previous); any other goes, running or not, so no replica ever runs twice.
+      for (const [uid, perPod] of instances) {
+        const found = new Map<string, Listed>()
+        for (const [name, list] of perPod) {
+          const [newest, before, ...rest] = list.sort((a, b) => b.restartCount - a.restartCount)
+          if (!newest) continue
+          const keepBefore = before && !before.running ? before : undefined
+          found.set(name, keepBefore ? { ...newest, previousId: keepBefore.id } : newest)
+          for (const old of keepBefore ? rest : [before, ...rest]) {
+            if (old) track(removeContainer(old, 0), 'remove old instance')
+          }
+        }
+        adopt.set(uid, found)
       }
       for (const [uid, found] of adopt) {
         const pod = byUid.get(uid)

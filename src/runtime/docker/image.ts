@@ -7,7 +7,7 @@
  * The image's content digest (the engine's image ID, sha256:…) is the container's imageID.
  */
 import type { PullPolicy } from './container-config.ts'
-import type { Engine } from './engine.ts'
+import { type Engine, statusCode } from './engine.ts'
 import type { PullAuth } from './registry-auth.ts'
 
 export type ImageResult = { imageID: string; pulled: boolean }
@@ -50,10 +50,12 @@ export async function ensureImage(
   return { imageID: id, pulled: true }
 }
 
+/** The image's ID, undefined when the engine has no such image; an engine that does not answer throws (no ErrImagePull for that). */
 async function imageID(engine: Engine, image: string): Promise<string | undefined> {
   try {
     return (await engine.getImage(image).inspect()).Id
-  } catch {
-    return undefined
+  } catch (err) {
+    if (statusCode(err) === 404) return undefined
+    throw err
   }
 }
