@@ -80,6 +80,8 @@ export class DockerContainer {
   #instance: Instance | undefined
   /** The exited instance before the current one, kept for `baton logs --previous`. */
   #previousId: string | undefined
+  /** The last start failed for want of an engine answer (EngineUnreachable was recorded). */
+  #engineDown = false
   #startedAt = 0
   #hostPorts = new Map<number, number>()
   #probes: ContainerProbes | undefined
@@ -186,7 +188,17 @@ export class DockerContainer {
       await this.#launch()
     } catch (err) {
       this.#host.logger.error('container start failed', { container: this.name, err })
-      this.#retryLater('RunContainerError', err instanceof Error ? err.message : String(err))
+      const message = err instanceof Error ? err.message : String(err)
+      // No HTTP answer at all: the engine is down or restarting, which the pod's events must say.
+      if (statusCode(err) === undefined && !this.#engineDown) {
+        this.#engineDown = true
+        this.#host.event(
+          'Warning',
+          'EngineUnreachable',
+          `The Docker engine does not answer (${message}); container ${this.name} starts once it does`,
+        )
+      }
+      this.#retryLater('RunContainerError', message)
     }
   }
 
@@ -274,6 +286,10 @@ export class DockerContainer {
     }
     void instance.exited.then((e) => this.#exited(instance, e))
     h.event('Normal', 'Started', `Started container ${this.name}`)
+    if (this.#engineDown) {
+      this.#engineDown = false
+      h.event('Normal', 'EngineReconnected', `The Docker engine answers again; container ${this.name} started`)
+    }
     // As in Kubernetes, the container is not Running (and not probed) until postStart is done.
     if (!(await this.#postStart(instance))) return
     this.#status.state = { running: { startedAt: formatTimestamp(this.#startedAt) } }
@@ -494,6 +510,16 @@ export class DockerContainer {
       return this.#host.changed()
     }
     if (this.#mode === 'detached') return
+    // An engine going down stops its containers first: an exit it then does not answer about was its doing.
+    if (!killedBy) {
+      void this.#host.engine.ping().catch(() => {
+        this.#host.event(
+          'Warning',
+          'ContainerStoppedByEngine',
+          `Container ${this.name} (${inst.id.slice(0, 12)}) exited with code ${exitCode} as the Docker engine went away (a restart or stop of the engine); it is restarted per restartPolicy once the engine answers`,
+        )
+      })
+    }
     // As the kubelet does, the exited instance stays (for `logs --previous`) until the next one exits.
     const older = this.#previousId
     this.#previousId = inst.id
