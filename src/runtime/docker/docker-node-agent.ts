@@ -21,6 +21,7 @@ import type { Clock } from '../../platform/clock.ts'
 import { silentLogger, type Logger } from '../../platform/logger.ts'
 import type { ObjectStore, Unsubscribe } from '../../store/types.ts'
 import { podEventRecorder } from '../process/pod-events.ts'
+import { podKey, PodWorkers } from '../pod-workers.ts'
 import { noDrain, type DrainGate, type NodeAgent } from '../types.ts'
 import { identityOf, LABELS, type ContainerIdentity } from './container-config.ts'
 import { hostPortsOf, statusCode, type FoundContainer } from './docker-container.ts'
@@ -69,58 +70,20 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
     event: podEventRecorder(store, clock, nodeName, logger),
     ...(opts.credentials ? { credentials: opts.credentials } : {}),
   }
-  const workers = new Map<string, DockerPodWorker>()
-  const background = new Set<Promise<unknown>>()
+  const pods: PodWorkers<DockerPodWorker> = new PodWorkers({
+    store,
+    clock,
+    logger,
+    isMine,
+    create: (pod) => {
+      const w = new DockerPodWorker(ctx, pod)
+      w.start()
+      return w
+    },
+  })
+  const { workers } = pods
+  const track = (p: Promise<unknown>, what: string) => pods.track(p, what)
   let unsubscribe: Unsubscribe | undefined
-  let pending = new Set<string>()
-
-  const track = (p: Promise<unknown>, what: string) => {
-    const guarded = p.catch((err: unknown) => logger.error('node agent task failed', { task: what, err }))
-    background.add(guarded)
-    void guarded.finally(() => background.delete(guarded))
-  }
-
-  const keyOf = (pod: Pod) => `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`
-
-  const terminate = (w: DockerPodWorker, removed: boolean) =>
-    track(
-      w.terminate({ removed }).finally(() => workers.delete(w.uid)),
-      'terminate pod',
-    )
-
-  const sync = (key: string) => {
-    const [namespace = 'default', name = ''] = key.split('/')
-    const pod = store.get('Pod', namespace, name)
-    for (const w of workers.values()) {
-      if (w.key === key && w.uid !== pod?.metadata.uid) terminate(w, true)
-    }
-    if (!pod || !isMine(pod)) return
-    const w = workers.get(pod.metadata.uid ?? '')
-    if (w) return w.update(pod)
-    if (pod.metadata.deletionTimestamp) {
-      track(
-        Promise.resolve().then(() => store.delete('Pod', namespace, name, { gracePeriodSeconds: 0 })),
-        'delete pod',
-      )
-      return
-    }
-    const worker = new DockerPodWorker(ctx, pod)
-    workers.set(worker.uid, worker)
-    worker.start()
-  }
-
-  const enqueue = (pod: Pod) => {
-    const key = keyOf(pod)
-    if (!isMine(pod) && ![...workers.values()].some((w) => w.key === key)) return
-    if (pending.size === 0) {
-      queueMicrotask(() => {
-        const keys = pending
-        pending = new Set()
-        for (const k of keys) sync(k)
-      })
-    }
-    pending.add(key)
-  }
 
   /** This owner's containers, with what adoption needs from the engine's state. */
   const listOwned = async (): Promise<Listed[]> => {
@@ -203,23 +166,20 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
         const pod = byUid.get(uid)
         if (!pod) continue
         const w = new DockerPodWorker(ctx, pod)
-        workers.set(uid, w)
+        pods.add(w)
         w.adopt(found)
         if (pod.metadata.deletionTimestamp) w.update(pod) // deleted while no agent watched: terminate now
       }
-      for (const pod of mine) if (!workers.has(pod.metadata.uid ?? '')) sync(keyOf(pod))
-      unsubscribe = store.watch('Pod', { resourceVersion: listed.resourceVersion }, (ev) => enqueue(ev.object))
+      for (const pod of mine) if (!workers.has(pod.metadata.uid ?? '')) pods.sync(podKey(pod))
+      unsubscribe = store.watch('Pod', { resourceVersion: listed.resourceVersion }, (ev) => pods.enqueue(ev.object))
       logger.info('node agent started', { pods: workers.size, adopted: adopt.size })
     },
 
     async stop(stopOpts = {}) {
       unsubscribe?.()
       unsubscribe = undefined
-      const all = [...workers.values()]
-      await Promise.all(all.map((w) => w.shutdown(stopOpts.stopPods === true)))
-      while (background.size > 0) await Promise.all([...background])
-      workers.clear()
-      logger.info('node agent stopped', { stoppedPods: stopOpts.stopPods === true ? all.length : 0 })
+      const stopped = await pods.stop(stopOpts.stopPods === true)
+      logger.info('node agent stopped', { stoppedPods: stopOpts.stopPods === true ? stopped : 0 })
     },
   }
 }
