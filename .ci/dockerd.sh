@@ -27,16 +27,24 @@ baton_dockerd_start() {
   BATON_DOCKERD_BRIDGE=$bridge
   ip addr add "$subnet.1/24" dev "$bridge"
   ip link set "$bridge" up
+  BATON_DOCKERD_SUBNET=$subnet
+  export BATON_DOCKERD_BRIDGE BATON_DOCKERD_SUBNET
+  baton_dockerd_run
+}
+
+# Starts dockerd on what baton_dockerd_start set up (again, after baton_dockerd_restart stopped it).
+baton_dockerd_run() {
   dockerd \
     --host "unix://$BATON_DOCKERD_DIR/docker.sock" \
     --data-root "$BATON_DOCKERD_DIR/data" \
     --exec-root "$BATON_DOCKERD_DIR/exec" \
     --pidfile "$BATON_DOCKERD_DIR/dockerd.pid" \
-    --bridge "$bridge" \
+    --bridge "$BATON_DOCKERD_BRIDGE" \
     --iptables=false --ip-masq=false --ip6tables=false \
     --containerd-namespace baton-ci --containerd-plugins-namespace baton-ci-plugins \
-    >"$BATON_DOCKERD_DIR/dockerd.log" 2>&1 &
+    >>"$BATON_DOCKERD_DIR/dockerd.log" 2>&1 &
   BATON_DOCKERD_PID=$!
+  export BATON_DOCKERD_PID
   export DOCKER_HOST="unix://$BATON_DOCKERD_DIR/docker.sock"
   local i
   for i in $(seq 1 120); do
@@ -51,6 +59,15 @@ baton_dockerd_start() {
   tail -n 40 "$BATON_DOCKERD_DIR/dockerd.log" >&2
   baton_dockerd_stop
   return 1
+}
+
+# The engine stopped (SIGTERM, as a service restart does: it stops its containers) and started
+# again on the same data root and socket; for tests of what survives an engine restart.
+baton_dockerd_restart() {
+  kill -TERM "$BATON_DOCKERD_PID"
+  local i
+  for i in $(seq 1 60); do kill -0 "$BATON_DOCKERD_PID" 2>/dev/null || break; sleep 0.5; done
+  baton_dockerd_run
 }
 
 # GET /_ping on the socket: with Node (CI has it on PATH after .ci/node.sh), else curl.

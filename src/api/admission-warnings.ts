@@ -62,7 +62,7 @@ export function admissionWarnings(obj: KObject, facts: WarningFacts): string[] {
     const cpath = idx(at(path, 'containers'), i)
     if (c.image && facts.hasArtifact && !facts.hasArtifact(c.image)) {
       out.push(
-        `${cpath}.image: no artifact "${c.image}" has been pushed; its pods will wait in ImagePullBackOff until you run: baton push ${c.image} DIR`,
+        `${cpath}.image: no artifact "${c.image}" has been pushed; its pods will wait in ImagePullBackOff until you run: baton push ${c.image} DIR (or, for a Docker image, set runtimeClassName: docker on a node started with baton up --runtime docker)`,
       )
     }
   })

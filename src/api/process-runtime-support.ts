@@ -31,7 +31,8 @@
  * | dnsPolicy | ClusterFirst, ClusterFirstWithHostNet, Default | the host's resolver answers (what ClusterFirst does for every name outside the cluster); None needs dnsConfig |
  * | enableServiceLinks | false only | no {SVC}_SERVICE_HOST variables are injected |
  * | securityContext | runAsUser, runAsGroup, runAsNonRoot | the process runs as that user (api/run-as.ts); nothing else of a sandbox applies |
- * | runtimeClassName, overhead | refused | there is one runtime and no per-pod accounting |
+ * | runtimeClassName | checked by api/runtime-class.ts | process or docker, when the node runs it |
+ * | overhead | refused | no per-pod accounting |
  * | os | name linux | Baton runs on Linux |
  *
  * And per container: command, args, env (fieldRef paths the runtime fills), workingDir,
@@ -109,7 +110,6 @@ const REASONS = {
     'the process runtime applies only runAsUser, runAsGroup and runAsNonRoot of a securityContext',
     `remove it; ${DOCKER}`,
   ],
-  runtimeClassName: ['Baton has one runtime, the process runtime', 'remove runtimeClassName'],
   overhead: ['Baton does not account pod overhead', 'remove overhead'],
   os: ['Baton runs pods on Linux', 'remove os, or set os.name: linux'],
   stdin: ['the process runtime does not attach a stdin or a terminal', 'remove it, or set it to false'],
@@ -143,7 +143,6 @@ const REFUSED_POD_FIELDS: ReadonlyArray<[string, Reason]> = [
   ['subdomain', 'dns'],
   ['dnsConfig', 'dns'],
   ['hostAliases', 'dns'],
-  ['runtimeClassName', 'runtimeClassName'],
   ['overhead', 'overhead'],
 ]
 
@@ -185,7 +184,7 @@ const FIELD_PATHS = new Set([
 const LABEL_PATH = /^metadata\.(labels|annotations)\['[^']+'\]$/
 
 /** The pod spec an object runs, with its path: a Pod's spec or a workload's template spec. */
-function podSpecOf(obj: Rec): [Rec, string] | undefined {
+export function podSpecOf(obj: Rec): [Rec, string] | undefined {
   if (obj.kind === 'Pod') return isRec(obj.spec) ? [obj.spec, 'spec'] : undefined
   if (obj.kind === 'Deployment' || obj.kind === 'ReplicaSet' || obj.kind === 'StatefulSet' || obj.kind === 'Rollout') {
     const tpl = isRec(obj.spec) && isRec(obj.spec.template) ? obj.spec.template : undefined

@@ -158,6 +158,8 @@ export const podSpec = z.strictObject({
   nodeSelector: stringMap.optional(),
   hostname: str.optional(),
   subdomain: str.optional(),
+  // Which runtime runs the pod: admission checks the node runs it (api/runtime-class.ts).
+  runtimeClassName: str.optional(),
   readinessGates: unsupported('Baton has no controllers that set custom pod conditions').optional(),
   ephemeralContainers: unsupported('Baton does not run ephemeral containers').optional(),
   // Scheduling, identity and sandboxing settings: valid Kubernetes; admission accepts those honoured
@@ -178,7 +180,6 @@ export const podSpec = z.strictObject({
   shareProcessNamespace: ignored.optional(),
   dnsConfig: ignored.optional(),
   hostAliases: ignored.optional(),
-  runtimeClassName: ignored.optional(),
   enableServiceLinks: ignored.optional(),
   overhead: ignored.optional(),
   os: ignored.optional(),

@@ -182,6 +182,8 @@ export interface PodSpec {
   nodeSelector?: Record<string, string>
   hostname?: string
   subdomain?: string
+  /** The RuntimeClass that runs the pod (api/runtime-class.ts): process or docker; absent: the node's default. */
+  runtimeClassName?: string
 }
 
 export interface PodTemplateSpec {

@@ -187,6 +187,18 @@ const CASES: Case[] = [
     fields: [`${C}.imagePullPolicy`],
     says: 'supported values: "Always", "Never", "IfNotPresent"',
   },
+  {
+    name: 'an image that is not a Docker reference (the kubelet would say InvalidImageName)',
+    obj: withChanges(deployment(), { [`${T}.image`]: 'Web:v1' }),
+    fields: [`${C}.image`],
+    says: 'Invalid value: "Web:v1": invalid reference format: repository name must be lowercase (InvalidImageName)',
+  },
+  {
+    name: 'an image with two tags',
+    obj: withChanges(deployment(), { [`${T}.image`]: 'web:v1:v2' }),
+    fields: [`${C}.image`],
+    says: 'Invalid value: "web:v1:v2": invalid reference format (InvalidImageName)',
+  },
   // Ports
   {
     name: 'duplicate port names in a container',

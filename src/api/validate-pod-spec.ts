@@ -14,6 +14,7 @@ import {
   notFound,
   required,
 } from './field-errors.ts'
+import { isImageReferenceError, parseImageReference } from './image-reference.ts'
 import { entries, isInt, isNonEmptyString, isPresent, isRec, type Rec } from './guards.ts'
 import { nonNegative } from './validate-meta.ts'
 import { dns1123LabelErrors, portNameErrors, portNumberErrors } from './names.ts'
@@ -21,6 +22,8 @@ import type { Container, EnvVar, LifecycleHandler, PodSpec, Probe } from './type
 
 const PORT_HINT = 'Ports are numbers from 1 to 65535; port names are up to 15 lower-case letters, digits and "-".'
 const NAME_HINT = 'Container and volume names are DNS labels: lower-case letters, digits and "-" (e.g. web).'
+const IMAGE_REF_HINT =
+  'An image is a Docker reference: [REGISTRY[:PORT]/]NAME[:TAG][@sha256:DIGEST], the name lower-case, e.g. web:v2 or registry.example.com/team/web:1.4.'
 const IMAGE_HINT = 'Name the image or artifact to run, e.g. image: web:v2.'
 const HANDLERS = ['exec', 'httpGet', 'tcpSocket'] as const
 
@@ -132,9 +135,19 @@ function validatePorts(c: Container, path: string): FieldError[] {
   return errs
 }
 
+/** What the kubelet would report as InvalidImageName, refused at apply instead. */
+function imageErrors(image: string, path: string): FieldError[] {
+  const parsed = parseImageReference(image)
+  if (!isImageReferenceError(parsed)) return []
+  const detail =
+    parsed.error === 'invalid reference format' ? parsed.error : `invalid reference format: ${parsed.error}`
+  return [invalid(path, image, `${detail} (InvalidImageName)`, IMAGE_REF_HINT)]
+}
+
 function validateContainer(c: Container, path: string, volumes: Set<string>, grace: number): FieldError[] {
   const errs: FieldError[] = []
   if (!isNonEmptyString(c.image)) errs.push(required(at(path, 'image'), '', IMAGE_HINT))
+  else errs.push(...imageErrors(c.image, at(path, 'image')))
   errs.push(...validatePorts(c, at(path, 'ports')))
   errs.push(...validateEnv(c.env, at(path, 'env')))
   errs.push(...validateProbe(c.readinessProbe, at(path, 'readinessProbe'), 'readiness'))

@@ -17,6 +17,7 @@ import type { ArtifactInfo } from '../artifacts/types.ts'
 import { BatonError, batonErrorFromBody } from '../errors/baton-error.ts'
 import { lines } from './lines.ts'
 import type { ComponentStatus, ComponentStatusList } from '../api/component-status.ts'
+import type { RuntimeClass, RuntimeClassList } from '../api/runtime-class.ts'
 import { parseWarningHeader } from './warnings.ts'
 
 /** How a request reaches the API: `fetch` unless the caller passes another. */
@@ -276,6 +277,11 @@ export class ApiClient {
   /** The daemon's parts and their health (Kubernetes' ComponentStatus). */
   async componentStatuses(): Promise<ComponentStatus[]> {
     return (await this.json<ComponentStatusList>('GET', '/api/v1/componentstatuses')).items
+  }
+
+  /** The built-in RuntimeClasses (node.k8s.io/v1): process and docker. */
+  async runtimeClasses(): Promise<RuntimeClass[]> {
+    return (await this.json<RuntimeClassList>('GET', '/apis/node.k8s.io/v1/runtimeclasses')).items
   }
 
   traffic(): Promise<unknown> {

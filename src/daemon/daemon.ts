@@ -21,6 +21,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FeatureGates } from '../api/feature-gates.ts'
 import type { Limits } from '../api/limits.ts'
+import { nodeRuntimes, podRuntime } from '../api/runtime-class.ts'
+import type { Pod } from '../api/types.ts'
 import { openArtifactStore } from '../artifacts/artifact-store.ts'
 import { startControllers, type ControllerManager } from '../controllers/manager.ts'
 import { BatonError } from '../errors/baton-error.ts'
@@ -36,7 +38,9 @@ import { RouteSyncer } from './route-sync.ts'
 import { ProxySupervisor } from '../proxy/supervisor.ts'
 import { createDockerNodeAgent } from '../runtime/docker/docker-node-agent.ts'
 import { connectEngine, pingEngine } from '../runtime/docker/engine.ts'
+import { credentialsFrom, dockerConfigFile } from '../runtime/docker/registry-auth.ts'
 import { createProcessNodeAgent } from '../runtime/process/process-node-agent.ts'
+import { combineNodeAgents } from '../runtime/node-agents.ts'
 import type { NodeAgent } from '../runtime/types.ts'
 import { createDashboard } from '../dashboard/mount.ts'
 import { createApiApp } from '../server/app.ts'
@@ -219,9 +223,33 @@ async function startServing(
   })
   const drainGate = proxyDrainGate(proxy, logger)
   // The data dir names this installation's containers: another Baton on the same engine keeps its own.
+  // A Docker node runs both runtimes: a pod's RuntimeClass (else the node's default) picks its agent.
+  const runtimes = nodeRuntimes(opts.runtime ?? 'process')
+  const runsOn = (runtime: string) => (pod: Pod) => podRuntime(pod.spec, runtimes.default) === runtime
+  const processAgent = createProcessNodeAgent({
+    store,
+    clock,
+    dataDir,
+    artifacts,
+    drainGate,
+    logger,
+    ...(engine ? { runs: runsOn('process') } : {}),
+  })
   const agent: NodeAgent = engine
-    ? createDockerNodeAgent({ store, clock, engine, owner: dataDir, drainGate, logger })
-    : createProcessNodeAgent({ store, clock, dataDir, artifacts, drainGate, logger })
+    ? combineNodeAgents([
+        createDockerNodeAgent({
+          store,
+          clock,
+          engine,
+          owner: dataDir,
+          drainGate,
+          logger,
+          runs: runsOn('docker'),
+          credentials: credentialsFrom(dockerConfigFile()),
+        }),
+        processAgent,
+      ])
+    : processAgent
   await agent.start()
   const routes = new RouteSyncer({
     store,
@@ -280,6 +308,7 @@ async function startServing(
     token,
     version: BATON_VERSION,
     artifacts,
+    runtimes,
     logs: podLogSource(store, dataDir, engine ? { engine, owner: dataDir } : undefined),
     traffic: () => proxy.metrics(),
     metrics: () => controllers.metrics(),

@@ -104,10 +104,13 @@ export function runRuntimeConformance(name: string, setup: () => Promise<Runtime
 
     it('reports a missing image as ErrImagePull/ImagePullBackOff and never Ready', async () => {
       create('unpullable', { readinessProbe: true, missingImage: true })
-      const reason = await f.eventually(
-        () => get('unpullable')?.status?.containerStatuses?.[0]?.state.waiting?.reason,
-        TIMEOUT_MS,
-      )
+      // A pull takes a while on an engine (its registry lookup fails over the network), and
+      // until it fails the container is ContainerCreating, as with the kubelet.
+      const pulling = (r: string | undefined) => r === undefined || r === 'ContainerCreating'
+      const reason = await f.eventually(() => {
+        const r = get('unpullable')?.status?.containerStatuses?.[0]?.state.waiting?.reason
+        return !pulling(r) && r
+      }, TIMEOUT_MS)
       expect(['ErrImagePull', 'ImagePullBackOff']).toContain(reason)
       await f.elapse(3_000)
       const pod = get('unpullable')

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { deployment, pod, statefulSet, withChanges } from '../api/test-objects.ts'
 import type { AnyObject } from '../api/types.ts'
 import { expectBatonError } from '../../test/support/baton-error.ts'
-import { admit } from './admission.ts'
+import { nodeRuntimes } from '../api/runtime-class.ts'
+import { admit, warningsFor } from './admission.ts'
+import { FakeClock } from '../platform/clock.ts'
+import { sequentialIds } from '../platform/ids.ts'
+import { createMemoryStore } from '../store/memory/memory-store.ts'
 
 const admitted = (obj: unknown) => () => admit(obj as AnyObject)
 
@@ -52,5 +56,33 @@ describe('admit', () => {
     expect(admit(deployment() as AnyObject)).toMatchObject({
       spec: { template: { spec: { dnsPolicy: 'ClusterFirst' } } },
     })
+  })
+
+  it('refuses a pod that asks for the Docker runtime on a process node, and admits it on a Docker node', () => {
+    const d = withChanges(deployment(), { 'spec.template.spec.runtimeClassName': 'docker' })
+    const err = expectBatonError(admitted(d), 'BATON_INVALID')
+    expect(err.causes).toEqual([
+      {
+        field: 'spec.template.spec.runtimeClassName',
+        message: 'Forbidden: this node runs the process runtime, not docker',
+      },
+    ])
+    expect(err.hint).toContain('baton up --runtime docker')
+    expect(admit(d as AnyObject, nodeRuntimes('docker'))).toMatchObject({
+      spec: { template: { spec: { runtimeClassName: 'docker' } } },
+    })
+  })
+
+  it('warns about an unpushed artifact only for pods the process runtime runs, and says how to use Docker', () => {
+    const deps = (runtime: 'process' | 'docker') => ({
+      store: createMemoryStore({ clock: new FakeClock(), ids: sequentialIds() }),
+      artifacts: { resolve: () => undefined },
+      runtimes: nodeRuntimes(runtime),
+    })
+    const d = admit(deployment() as AnyObject, nodeRuntimes('docker'))
+    expect(warningsFor(d, deps('process')).join('\n')).toContain('runtimeClassName: docker')
+    expect(warningsFor(d, deps('docker'))).toEqual([])
+    const onProcess = withChanges(deployment(), { 'spec.template.spec.runtimeClassName': 'process' }) as AnyObject
+    expect(warningsFor(onProcess, deps('docker')).join('\n')).toContain('no artifact')
   })
 })

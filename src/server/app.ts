@@ -34,7 +34,7 @@ export interface DashboardMount {
 /** The store, clock, version and optional daemon parts the routes serve, plus the token guarding them. */
 export interface ApiDeps
   extends Omit<BatonRouteDeps, 'limits'>,
-    Pick<ObjectRouteDeps, 'reservedPorts' | 'serviceHost' | 'portWarnings'> {
+    Pick<ObjectRouteDeps, 'reservedPorts' | 'serviceHost' | 'portWarnings' | 'runtimes'> {
   token: string
   dashboard?: DashboardMount
   /** Where a 5xx answer's error goes, with its stack and cause (default: JSON lines on stderr). */

@@ -8,6 +8,7 @@
  *   GET  /apis/baton.dev/v1/traffic                  the load balancer's live counters
  *   GET  /metrics                                    the control plane's counters (Prometheus text)
  *   GET  /api/v1/componentstatuses[/{name}]          health of the daemon's parts (the load balancer)
+ *   GET  /apis/node.k8s.io/v1/runtimeclasses[/{name}] the built-in RuntimeClasses, process and docker
  *   POST /apis/baton.dev/v1/shutdown?all=true        stop the daemon (all: stop the pods too)
  *   GET  /apis/baton.dev/v1/backup                   a backup of the state store (a SQLite file)
  *   GET  /api/v1/namespaces/{ns}/pods/{name}/log     a container's log, streamed with ?follow
@@ -22,6 +23,8 @@ import type { Hono } from 'hono'
 import type { Limits } from '../api/limits.ts'
 import type { ArtifactStore } from '../artifacts/types.ts'
 import type { ComponentStatus, ComponentStatusList } from '../api/component-status.ts'
+import { builtinRuntimeClasses, type RuntimeClassList } from '../api/runtime-class.ts'
+import { formatTimestamp } from '../api/timestamps.ts'
 import type { Pod } from '../api/types.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import type { Clock } from '../platform/clock.ts'
@@ -152,6 +155,24 @@ export function registerBatonRoutes(app: Hono, deps: BatonRouteDeps): void {
     if (!found) {
       throw new BatonError('BATON_NOT_FOUND', `componentstatuses "${name}" not found`, {
         hint: 'List them with `baton get componentstatuses`',
+      })
+    }
+    return c.json(found)
+  })
+
+  // Built in, never stored: they exist from the daemon's start.
+  const runtimeClasses = builtinRuntimeClasses(formatTimestamp(deps.clock.now()))
+  app.get('/apis/node.k8s.io/v1/runtimeclasses', (c) => {
+    const list: RuntimeClassList = { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClassList', items: runtimeClasses }
+    return c.json(list)
+  })
+
+  app.get('/apis/node.k8s.io/v1/runtimeclasses/:name', (c) => {
+    const name = c.req.param('name')
+    const found = runtimeClasses.find((rc) => rc.metadata.name === name)
+    if (!found) {
+      throw new BatonError('BATON_NOT_FOUND', `runtimeclasses.node.k8s.io "${name}" not found`, {
+        hint: 'Baton has the RuntimeClasses process and docker: `baton get runtimeclass`',
       })
     }
     return c.json(found)

@@ -20,6 +20,7 @@ import { admit, warningsFor } from './admission.ts'
 import { apiVersionOf } from '../api/resources.ts'
 import type { AnyObject, Kind, KObject, Service } from '../api/types.ts'
 import type { Limits } from '../api/limits.ts'
+import type { NodeRuntimes } from '../api/runtime-class.ts'
 import type { ArtifactStore } from '../artifacts/types.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { DeleteOptions, ObjectStore } from '../store/types.ts'
@@ -45,11 +46,13 @@ export interface ObjectRouteDeps extends ServicePortDeps {
   limits: Limits
   /** Lets admission warn about an image no artifact was pushed for. */
   artifacts?: Pick<ArtifactStore, 'resolve'>
+  /** The runtimes the node runs (api/runtime-class.ts); default: the process runtime only. */
+  runtimes?: NodeRuntimes
 }
 
 /** Admission, then what needs the rest of the store: the bounds on what a workload asks of the node, a Service's ports. */
 async function admitWith(c: Context, obj: AnyObject, deps: ObjectRouteDeps, previous?: AnyObject): Promise<AnyObject> {
-  const admitted = admit(obj)
+  const admitted = admit(obj, deps.runtimes)
   checkWorkloadLimits(admitted, previous, () => nodeObjects(deps.store), deps.limits)
   if (admitted.kind !== 'Service') return admitted
   checkServicePorts(admitted, deps)

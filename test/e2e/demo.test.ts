@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, expect, it } from 'vitest'
+import { NO_ENGINE, SKIP_REASON, testEngine } from '../../src/runtime/docker/testing.ts'
 import { BATON_BIN, REPO_ROOT } from './support/baton.ts'
 import { killAll, processesUnder } from './support/processes.ts'
 
@@ -20,7 +21,7 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true })
 })
 
-function runDemo(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+function runDemo(args: string[], killAfterMs = 100_000): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     // BATON_HOME / BATON_SERVER must not matter: the demo brings its own daemon.
     const env = { ...process.env, BATON_HOME: join(scratch, 'unused-home'), BATON_SERVER: 'http://127.0.0.1:1' }
@@ -29,7 +30,7 @@ function runDemo(args: string[]): Promise<{ code: number | null; out: string; er
     let err = ''
     child.stdout.on('data', (b: Buffer) => (out += b))
     child.stderr.on('data', (b: Buffer) => (err += b))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000)
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs)
     child.once('exit', (code) => {
       clearTimeout(timer)
       resolve({ code, out, err })
@@ -60,3 +61,25 @@ it('baton demo: a verified rolling update with 0 failed requests, then nothing l
   expect(leftovers).toEqual([])
   expect(existsSync(demoDir!)).toBe(false)
 }, 120_000)
+
+it.skipIf(NO_ENGINE)(
+  `baton demo --runtime docker: the same verified update on containers, then no container left${SKIP_REASON}`,
+  async () => {
+    const r = await runDemo(['--runtime', 'docker', '--svg', join(scratch, 'demo-docker.svg')], 280_000)
+    demoDir = /^Baton demo in (\S+) /.exec(r.out)?.[1]
+    expect(demoDir, r.out + r.err).toMatch(/baton-demo-/)
+    expect(r.code, r.out + r.err).toBe(0)
+    expect(r.out).toMatch(/^web:v1 sha256:[0-9a-f]{64}$/m)
+    expect(r.out).toMatch(/^==> baton up -d --port \d+ --runtime docker$/m)
+    expect(r.out).not.toMatch(/baton push/)
+    expect(r.out).toMatch(/^ {2}failed {4}0$/m)
+    expect(r.out).toMatch(/^ {2}versions {2}v1 [\d.]+% {2}v2 [\d.]+%$/m)
+    const left = await testEngine().listContainers({
+      all: true,
+      filters: { label: [`baton.owner=${join(demoDir!, 'data')}`] },
+    })
+    expect(left).toEqual([])
+    expect(existsSync(demoDir!)).toBe(false)
+  },
+  300_000,
+)

@@ -7,6 +7,9 @@
  * SVG timeline, and stops everything it started (`down --all`) and removes the directory.
  * Exit 0 only when no request failed.
  *
+ * With `--runtime docker` the images web:v1 and web:v2 are built on the engine first
+ * (examples/web/Dockerfile) and the daemon runs the replicas as containers; the rest is the same.
+ *
  * Every step is the real command's `run` with a context bound to the demo's daemon, so the
  * demo prints exactly what a user typing those commands would see.
  */
@@ -15,12 +18,13 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseAllDocuments } from 'yaml'
 import type { Deployment, Service } from '../../api/types.ts'
+import { envValue } from '../../platform/env.ts'
 import { renderSvg } from '../../verify/render-svg.ts'
 import { renderText } from '../../verify/render-text.ts'
 import { verify } from '../../verify/verify.ts'
 import { type ApiClient, connectionClient } from '../client.ts'
 import { BatonError } from '../../errors/baton-error.ts'
-import { countFlag, defineCommand, str, type CliContext } from '../command.ts'
+import { countFlag, defineCommand, str, type CliContext, usageError } from '../command.ts'
 import { resolveConnection, systemSources } from '../config.ts'
 import { applyCommand } from './apply.ts'
 import { pollUntil } from './daemon-control.ts'
@@ -33,6 +37,8 @@ import { setImageCommand } from './set-image.ts'
 import { upCommand } from './up.ts'
 
 export interface DemoOptions {
+  /** Where the replicas run: processes from pushed artifacts, or containers of the engine at $DOCKER_HOST. */
+  runtime: 'process' | 'docker'
   replicas: number
   rate: number
   /** Where the SVG timeline goes. */
@@ -66,6 +72,11 @@ async function waitForService(ctx: CliContext, url: string): Promise<void> {
   }
 }
 
+function demoRuntime(flag: string | undefined): DemoOptions['runtime'] {
+  if (flag === undefined || flag === 'process' || flag === 'docker') return flag ?? 'process'
+  throw usageError(`invalid --runtime "${flag}"`, 'Use --runtime process (the default) or --runtime docker')
+}
+
 /** examples/web/deployment.yaml with the demo's size and Service port. */
 async function demoManifest(repoRoot: string, replicas: number, servicePort: number): Promise<string> {
   const docs = parseAllDocuments(await readFile(join(repoRoot, 'examples', 'web', 'deployment.yaml'), 'utf8')).map(
@@ -97,9 +108,16 @@ function demoContext(ctx: CliContext, dataDir: string, apiPort: number): CliCont
 export const demoCommand = defineCommand<DemoOptions>({
   path: ['demo'],
   summary: 'Run a verified zero-downtime rolling update of the example app, then clean up',
-  usage: '[--replicas=4] [--rate=300] [--svg=FILE]',
-  examples: ['  baton demo', '  baton demo --replicas 10 --svg /tmp/rollout.svg'].join('\n'),
+  usage: '[--runtime=process|docker] [--replicas=4] [--rate=300] [--svg=FILE]',
+  examples: ['  baton demo', '  baton demo --replicas 10 --svg /tmp/rollout.svg', '  baton demo --runtime docker'].join(
+    '\n',
+  ),
   flags: [
+    {
+      flags: '--runtime <name>',
+      description:
+        'process (default): replicas are processes of pushed artifacts; docker: images web:v1 and web:v2 are built on the engine at $DOCKER_HOST and the replicas are containers',
+    },
     { flags: '--replicas <n>', description: 'Replicas of the example app', default: '4' },
     { flags: '--rate <n>', description: 'Requests per second during the update', default: '300' },
     {
@@ -108,6 +126,7 @@ export const demoCommand = defineCommand<DemoOptions>({
     },
   ],
   complete: (_args, flags) => ({
+    runtime: demoRuntime(str(flags.runtime)),
     replicas: countFlag(flags.replicas, 'replicas') ?? 4,
     rate: countFlag(flags.rate, 'rate') ?? 300,
     svg: resolve(str(flags.svg) ?? join(tmpdir(), 'baton-demo.svg')),
@@ -122,10 +141,17 @@ export const demoCommand = defineCommand<DemoOptions>({
     let started = false
     try {
       out(`Baton demo in ${dir} (removed afterwards)\n`)
-      step(`baton up -d --port ${apiPort}`)
-      await upCommand.run({ detach: true, port: apiPort }, demo)
+      const docker = o.runtime === 'docker'
+      if (docker) {
+        step('build web:v1 and web:v2 from examples/web/Dockerfile on the Docker engine (docs/docker.md)')
+        // Only this path loads the engine client (codemap: the one import of runtime/ in cli/).
+        const { buildExampleImagesOn } = await import('../../runtime/docker/example-image.ts')
+        for (const image of await buildExampleImagesOn(envValue('DOCKER_HOST'))) out(`${image.tag} ${image.id}\n`)
+      }
+      step(`baton up -d --port ${apiPort}${docker ? ' --runtime docker' : ''}`)
+      await upCommand.run({ detach: true, port: apiPort, ...(docker ? { runtime: 'docker' } : {}) }, demo)
       started = true
-      for (const v of ['v1', 'v2']) {
+      for (const v of docker ? [] : ['v1', 'v2']) {
         step(`baton push web:${v} examples/web/${v}`)
         await pushCommand.run({ ref: `web:${v}`, path: join(ctx.repoRoot, 'examples', 'web', v), force: false }, demo)
       }

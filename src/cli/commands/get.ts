@@ -11,6 +11,7 @@ import { sortObjects } from '../printers/sort-by.ts'
 import { printTable, type TableOptions } from '../printers/tables.ts'
 import { parseResourceArgs, type ResourceArgs } from '../resource-args.ts'
 import { COMPONENT_STATUS_NAMES, printComponentStatuses } from './get-component-statuses.ts'
+import { printRuntimeClasses, RUNTIME_CLASS_NAMES, selectRuntimeClasses } from './get-runtime-classes.ts'
 import { parseTemplateOutput, printTemplate, type TemplateOutput } from './get-output.ts'
 import { type OutputFormat, parseOutput, printObjects } from './output.ts'
 
@@ -18,6 +19,8 @@ export interface GetOptions {
   resources: ResourceArgs
   /** `get componentstatuses`: the daemon's parts, computed by the daemon, not stored objects. */
   components?: boolean
+  /** `get runtimeclass [NAME…]`: the built-in RuntimeClasses (these names; all when empty). */
+  runtimeClasses?: string[]
   output: OutputFormat
   template?: TemplateOutput
   selector?: string
@@ -47,6 +50,7 @@ export const getCommand = defineCommand<GetOptions>({
     '  baton get all -A',
     '  baton get deploy web -w',
     '  baton get componentstatuses',
+    '  baton get runtimeclass',
   ].join('\n'),
   flags: [
     {
@@ -83,7 +87,9 @@ export const getCommand = defineCommand<GetOptions>({
     return {
       ...(args.length === 1 && COMPONENT_STATUS_NAMES.includes(args[0]!)
         ? { resources: { kinds: [], refs: [] }, components: true }
-        : { resources: parseResourceArgs(args) }),
+        : args.length >= 1 && RUNTIME_CLASS_NAMES.includes(args[0]!)
+          ? { resources: { kinds: [], refs: [] }, runtimeClasses: args.slice(1) }
+          : { resources: parseResourceArgs(args) }),
       output: template ? 'table' : parseOutput(flags.output, ['table', 'wide', 'json', 'yaml', 'name']),
       ...(template ? { template } : {}),
       ...(str(flags.selector) ? { selector: str(flags.selector)! } : {}),
@@ -103,6 +109,11 @@ export const getCommand = defineCommand<GetOptions>({
       throw usageError(
         'componentstatuses are computed on each read: -w and -l do not apply',
         'Run `baton get componentstatuses` again',
+      )
+    if (o.runtimeClasses && (o.watch || o.selector || o.fieldSelector || o.template))
+      throw usageError(
+        'runtimeclasses are built in: -w, -l, --field-selector and templates do not apply',
+        'Run `baton get runtimeclass [-o json|yaml|name]`',
       )
     if (o.watch && o.resources.kinds.length + new Set(o.resources.refs.map((r) => r.kind)).size > 1) {
       throw usageError(
@@ -131,6 +142,12 @@ export const getCommand = defineCommand<GetOptions>({
     const client = ctx.client()
     if (o.components) {
       ctx.io.out.write(printComponentStatuses(await client.componentStatuses(), o.output))
+      return 0
+    }
+    if (o.runtimeClasses) {
+      const items = selectRuntimeClasses(await client.runtimeClasses(), o.runtimeClasses)
+      const opts = { now: ctx.clock.now(), single: o.runtimeClasses.length === 1, noHeaders: o.noHeaders }
+      ctx.io.out.write(printRuntimeClasses(items, o.output, opts))
       return 0
     }
     let all: AnyObject[] = []

@@ -1,10 +1,10 @@
 /**
  * @module
  * `baton logs` for a container of the Docker runtime: the engine's log API (json-file driver)
- * of the pod's newest instance of that container, found by its labels. Follow, tail and
- * timestamps (RFC 3339 with nanoseconds, as the kubelet prints them) are the engine's own.
- * `--previous` is refused with a clear error: an exited instance is removed once its state is
- * read (docs/docker.md, not done yet).
+ * of the pod's newest instance of that container, found by its labels, or with `--previous`
+ * the exited instance before it (kept until the next one exits, as the kubelet keeps it).
+ * Follow, tail and timestamps (RFC 3339 with nanoseconds, as the kubelet prints them) are the
+ * engine's own.
  */
 import { BatonError } from '../../errors/baton-error.ts'
 import { LABELS } from './container-config.ts'
@@ -39,22 +39,27 @@ export async function* containerLogs(
   where: { owner: string; uid: string; pod: string; container: string },
   opts: ContainerLogOptions,
 ): AsyncGenerator<string> {
-  if (opts.previous) {
-    throw new BatonError(
-      'BATON_NOT_FOUND',
-      `previous terminated container "${where.container}" in pod "${where.pod}" not found`,
-      {
-        hint: 'The Docker runtime removes an exited container once it has read its state; `baton logs` without --previous shows the running one',
-      },
-    )
-  }
   const found = await engine.listContainers({
     all: true,
     filters: {
       label: [`${LABELS.owner}=${where.owner}`, `${LABELS.uid}=${where.uid}`, `${LABELS.container}=${where.container}`],
     },
   })
-  const newest = found.sort((a, b) => Number(b.Labels[LABELS.restartCount]) - Number(a.Labels[LABELS.restartCount]))[0]
+  const [newest, before] = found.sort(
+    (a, b) => Number(b.Labels[LABELS.restartCount]) - Number(a.Labels[LABELS.restartCount]),
+  )
+  // The previous instance is the last one that terminated: the newest itself while it waits to
+  // be restarted (CrashLoopBackOff), else the one before it.
+  const previous = newest && newest.State !== 'running' && newest.State !== 'created' ? newest : before
+  if (opts.previous && !previous) {
+    throw new BatonError(
+      'BATON_NOT_FOUND',
+      `previous terminated container "${where.container}" in pod "${where.pod}" not found`,
+      {
+        hint: 'The container has not restarted since its pod started; `baton logs` without --previous shows the current one',
+      },
+    )
+  }
   if (!newest) {
     throw new BatonError(
       'BATON_NOT_FOUND',
@@ -70,7 +75,7 @@ export async function* containerLogs(
     timestamps: opts.timestamps === true,
     ...(opts.tail !== undefined ? { tail: opts.tail } : {}),
   }
-  const container = engine.getContainer(newest.Id)
+  const container = engine.getContainer((opts.previous ? previous : newest)?.Id ?? newest.Id)
   const chunks: AsyncIterable<Buffer> | Buffer[] = opts.follow
     ? ((await container.logs({
         ...base,

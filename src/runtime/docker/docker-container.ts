@@ -26,9 +26,10 @@ import { resolvePort, type PortMapping } from '../process/port-allocator.ts'
 import { formatDelay, imagePullDelay, restartDelay } from '../process/restart-backoff.ts'
 import { killContainer, MIN_GRACE_MS, podGraceMs } from '../process/termination.ts'
 import { createRequest, PUBLISH_HOST, pullPolicy, type ContainerIdentity } from './container-config.ts'
-import type { Engine } from './engine.ts'
+import { type Engine, statusCode } from './engine.ts'
 import { engineExec } from './engine-exec.ts'
 import { ensureImage, isImageProblem } from './image.ts'
+import type { PullAuth } from './registry-auth.ts'
 
 export interface DockerContainerHost {
   engine: Engine
@@ -37,6 +38,8 @@ export interface DockerContainerHost {
   owner: string
   pod(): Pod
   configMap(namespace: string, name: string): ConfigMap | undefined
+  /** Credentials for pulling an image (registry-auth.ts); none: an anonymous pull. */
+  credentials?(image: string): PullAuth | undefined
   event(type: 'Normal' | 'Warning', reason: string, message: string): void
   /** The container's status or ports changed. */
   changed(): void
@@ -53,6 +56,8 @@ export interface FoundContainer {
   oomKilled: boolean
   hostPorts: Map<number, number>
   imageID: string
+  /** The instance before it (exited), kept for `baton logs --previous`. */
+  previousId?: string
 }
 
 interface Instance {
@@ -73,6 +78,10 @@ export class DockerContainer {
   #pendingDelayMs = 0
   #failedAttempts = 0
   #instance: Instance | undefined
+  /** The exited instance before the current one, kept for `baton logs --previous`. */
+  #previousId: string | undefined
+  /** The last start failed for want of an engine answer (EngineUnreachable was recorded). */
+  #engineDown = false
   #startedAt = 0
   #hostPorts = new Map<number, number>()
   #probes: ContainerProbes | undefined
@@ -125,6 +134,7 @@ export class DockerContainer {
    * said about it, so readiness resumes instead of flapping.
    */
   adopt(found: FoundContainer, previous: ContainerStatus | undefined): void {
+    if (found.previousId) this.#previousId = found.previousId
     this.#status.restartCount = found.restartCount
     this.#status.imageID = found.imageID
     this.#status.containerID = `docker://${found.id}`
@@ -155,6 +165,8 @@ export class DockerContainer {
   async stop(graceMs: number): Promise<void> {
     this.beginTermination()
     await this.#starting
+    if (this.#previousId) await this.#remove(this.#previousId)
+    this.#previousId = undefined
     const inst = this.#instance
     if (!inst) return
     this.#host.event('Normal', 'Killing', `Stopping container ${this.name}`)
@@ -176,7 +188,17 @@ export class DockerContainer {
       await this.#launch()
     } catch (err) {
       this.#host.logger.error('container start failed', { container: this.name, err })
-      this.#retryLater('RunContainerError', err instanceof Error ? err.message : String(err))
+      const message = err instanceof Error ? err.message : String(err)
+      // No HTTP answer at all: the engine is down or restarting, which the pod's events must say.
+      if (statusCode(err) === undefined && !this.#engineDown) {
+        this.#engineDown = true
+        this.#host.event(
+          'Warning',
+          'EngineUnreachable',
+          `The Docker engine does not answer (${message}); container ${this.name} starts once it does`,
+        )
+      }
+      this.#retryLater('RunContainerError', message)
     }
   }
 
@@ -184,7 +206,7 @@ export class DockerContainer {
     const image = this.#spec.image ?? ''
     const h = this.#host
     const began = h.clock.now()
-    const result = await ensureImage(h.engine, image, pullPolicy(this.#spec))
+    const result = await ensureImage(h.engine, image, pullPolicy(this.#spec), h.credentials?.(image))
     if (isImageProblem(result)) {
       if (result.reason === 'ErrImageNeverPull') {
         h.event('Warning', 'ErrImageNeverPull', result.message)
@@ -264,6 +286,10 @@ export class DockerContainer {
     }
     void instance.exited.then((e) => this.#exited(instance, e))
     h.event('Normal', 'Started', `Started container ${this.name}`)
+    if (this.#engineDown) {
+      this.#engineDown = false
+      h.event('Normal', 'EngineReconnected', `The Docker engine answers again; container ${this.name} started`)
+    }
     // As in Kubernetes, the container is not Running (and not probed) until postStart is done.
     if (!(await this.#postStart(instance))) return
     this.#status.state = { running: { startedAt: formatTimestamp(this.#startedAt) } }
@@ -293,9 +319,30 @@ export class DockerContainer {
   #watch(id: string): Instance {
     const abort = new AbortController()
     const c = this.#host.engine.getContainer(id)
+    const short = id.slice(0, 12)
     const exited = (async () => {
+      // Set while the engine does not answer (restarting, stopped): the pod's events say so, and
+      // what became of the container once it answers again.
+      let lost = false
       for (;;) {
         try {
+          if (lost) {
+            const again = await c.inspect()
+            lost = false
+            if (again.State.Running) {
+              this.#host.event(
+                'Normal',
+                'EngineReconnected',
+                `The Docker engine answers again; container ${this.name} (${short}) kept running`,
+              )
+            } else {
+              this.#host.event(
+                'Warning',
+                'ContainerStoppedByEngine',
+                `The Docker engine stopped container ${this.name} (${short}, exit code ${again.State.ExitCode}) while it did not answer (an engine restart); restarting it per restartPolicy`,
+              )
+            }
+          }
           await c.wait({ abortSignal: abort.signal })
           const info = await c.inspect()
           return { exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled }
@@ -305,11 +352,23 @@ export class DockerContainer {
             this.#host.event(
               'Warning',
               'ContainerGone',
-              `Container ${this.name} (${id.slice(0, 12)}) disappeared from the engine`,
+              `Container ${this.name} (${short}) disappeared from the engine${lost ? ' while it did not answer' : ''}; restarting it per restartPolicy`,
             )
             return { exitCode: SIGKILL_EXIT, oomKilled: false }
           }
-          this.#host.logger.error('waiting for a container failed; retrying', { container: this.name, err })
+          if (!lost) {
+            const why = err instanceof Error ? err.message : String(err)
+            this.#host.event(
+              'Warning',
+              'EngineUnreachable',
+              `The Docker engine does not answer (${why}); the state of container ${this.name} (${short}) is unknown until it does`,
+            )
+            this.#host.logger.error('waiting for a container failed; retrying every second', {
+              container: this.name,
+              err,
+            })
+          }
+          lost = true
           await this.#host.clock.sleep(1000, abort.signal)
         }
       }
@@ -451,7 +510,20 @@ export class DockerContainer {
       return this.#host.changed()
     }
     if (this.#mode === 'detached') return
-    void this.#remove(inst.id)
+    // An engine going down stops its containers first: an exit it then does not answer about was its doing.
+    if (!killedBy) {
+      void this.#host.engine.ping().catch(() => {
+        this.#host.event(
+          'Warning',
+          'ContainerStoppedByEngine',
+          `Container ${this.name} (${inst.id.slice(0, 12)}) exited with code ${exitCode} as the Docker engine went away (a restart or stop of the engine); it is restarted per restartPolicy once the engine answers`,
+        )
+      })
+    }
+    // As the kubelet does, the exited instance stays (for `logs --previous`) until the next one exits.
+    const older = this.#previousId
+    this.#previousId = inst.id
+    if (older) void this.#remove(older)
     const policy = this.#host.pod().spec.restartPolicy ?? 'Always'
     const restart = policy === 'Always' || (policy === 'OnFailure' && (exitCode !== 0 || killedBy !== undefined))
     if (!restart) {
@@ -510,8 +582,4 @@ export function hostPortsOf(
   return out
 }
 
-export function statusCode(err: unknown): number | undefined {
-  return typeof err === 'object' && err !== null && 'statusCode' in err && typeof err.statusCode === 'number'
-    ? err.statusCode
-    : undefined
-}
+export { statusCode }

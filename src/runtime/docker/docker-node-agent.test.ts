@@ -17,6 +17,7 @@ import type { DrainGate, NodeAgent } from '../types.ts'
 import { containerLogs } from './container-logs.ts'
 import { createDockerNodeAgent } from './docker-node-agent.ts'
 import type { Engine } from './engine.ts'
+import type { PullAuth } from './registry-auth.ts'
 import { exampleImages, NO_ENGINE, removeOwned, SKIP_REASON, testEngine } from './testing.ts'
 
 const NODE = '/usr/local/bin/node'
@@ -28,8 +29,15 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
   let owner: string
   const agents: NodeAgent[] = []
 
-  const agent = (drainGate?: DrainGate) => {
-    const a = createDockerNodeAgent({ store, clock: systemClock, engine, owner, ...(drainGate ? { drainGate } : {}) })
+  const agent = (drainGate?: DrainGate, credentials?: (image: string) => PullAuth | undefined) => {
+    const a = createDockerNodeAgent({
+      store,
+      clock: systemClock,
+      engine,
+      owner,
+      ...(drainGate ? { drainGate } : {}),
+      ...(credentials ? { credentials } : {}),
+    })
     agents.push(a)
     return a
   }
@@ -209,6 +217,37 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
   )
 
   it(
+    'reports a failed pull as ErrImagePull then ImagePullBackOff, asking for the registry credentials first',
+    async () => {
+      await setup()
+      const asked: string[] = []
+      await agent(undefined, (image) => {
+        asked.push(image)
+        return { serveraddress: 'localhost:1', username: 'u', password: 'p' }
+      }).start()
+      const image = 'localhost:1/absent:v1'
+      const reasons: string[] = []
+      store.watch('Pod', {}, (ev) => {
+        const r = ev.object.status?.containerStatuses?.[0]?.state.waiting?.reason
+        if (r && reasons.at(-1) !== r) reasons.push(r)
+      })
+      create('no-such-image', { image })
+      await waitFor('ImagePullBackOff', () => reasons.includes('ImagePullBackOff'), T)
+      expect(reasons.slice(reasons.indexOf('ErrImagePull'))).toEqual(['ErrImagePull', 'ImagePullBackOff'])
+      expect(asked[0]).toBe(image)
+      expect(eventLines(store, 'no-such-image')).toEqual(
+        expect.arrayContaining([
+          'Warning Failed Error: ErrImagePull',
+          `Normal BackOff Back-off pulling image "${image}"`,
+        ]),
+      )
+      expect(get('no-such-image')?.status?.phase).toBe('Pending')
+      expect(await owned()).toEqual([])
+    },
+    T,
+  )
+
+  it(
     'reports the image content digest as imageID',
     async () => {
       await setup()
@@ -222,7 +261,7 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
   )
 
   it(
-    "reads the running container's log through the engine: tail, timestamps, follow; --previous refused",
+    "reads the running container's log through the engine: tail, timestamps, follow; --previous before any restart refused",
     async () => {
       await setup()
       await agent().start()
@@ -263,6 +302,38 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
       )
     },
     T * 2,
+  )
+
+  it(
+    'keeps the previous instance for logs --previous, and only it: a new agent adopts both, no replica runs twice',
+    async () => {
+      await setup()
+      const first = agent()
+      await first.start()
+      // Each instance prints its own start, then exits after a moment: a crash loop.
+      const script = 'console.log("instance", Math.random()); setTimeout(() => process.exit(3), 1500)'
+      const pod = create('looping', { command: [NODE, '-e', script], ports: [] })
+      const where = { owner, uid: pod.metadata.uid ?? '', pod: 'looping', container: 'web' }
+      const read = async (previous: boolean) => {
+        const lines: string[] = []
+        for await (const l of containerLogs(engine, where, { previous })) lines.push(l)
+        return lines
+      }
+      await expect(read(true)).rejects.toThrow('previous terminated container "web" in pod "looping" not found')
+      await waitFor('2 restarts', () => (get('looping')?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 2, T)
+      await expect.poll(async () => (await owned()).length, { timeout: T }).toBeLessThanOrEqual(2)
+      await expect.poll(async () => (await read(true).catch(() => [])).join('\n'), { timeout: T }).toContain('instance')
+      await first.stop()
+      await agent().start()
+      await waitFor(
+        'restarted again',
+        () => (get('looping')?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 4,
+        T * 2,
+      )
+      expect((await owned()).length).toBeLessThanOrEqual(2)
+      expect((await owned()).filter((c) => c.State === 'running').length).toBeLessThanOrEqual(1)
+    },
+    T * 4,
   )
 
   it(

@@ -21,11 +21,13 @@ import type { Clock } from '../../platform/clock.ts'
 import { silentLogger, type Logger } from '../../platform/logger.ts'
 import type { ObjectStore, Unsubscribe } from '../../store/types.ts'
 import { podEventRecorder } from '../process/pod-events.ts'
+import { podKey, PodWorkers } from '../pod-workers.ts'
 import { noDrain, type DrainGate, type NodeAgent } from '../types.ts'
 import { identityOf, LABELS, type ContainerIdentity } from './container-config.ts'
 import { hostPortsOf, statusCode, type FoundContainer } from './docker-container.ts'
 import { DockerPodWorker, type DockerAgentContext } from './docker-pod-worker.ts'
 import type { Engine } from './engine.ts'
+import type { PullAuth } from './registry-auth.ts'
 
 export interface DockerNodeAgentOptions {
   store: ObjectStore
@@ -37,8 +39,15 @@ export interface DockerNodeAgentOptions {
    */
   owner: string
   drainGate?: DrainGate
+  /** Credentials for pulls (registry-auth.ts; the daemon reads its user's Docker config). */
+  credentials?: (image: string) => PullAuth | undefined
   logger?: Logger
   nodeName?: string
+  /**
+   * Which of the node's pods this agent runs (default: all): on a node with both runtimes, each
+   * agent runs the pods whose RuntimeClass is its own (api/runtime-class.ts).
+   */
+  runs?: (pod: Pod) => boolean
 }
 
 interface Listed extends FoundContainer {
@@ -48,6 +57,8 @@ interface Listed extends FoundContainer {
 export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
   const nodeName = opts.nodeName ?? DEFAULT_NODE_NAME
   const logger = (opts.logger ?? silentLogger).with({ component: 'node-agent', node: nodeName, runtime: 'docker' })
+  const runs = opts.runs ?? (() => true)
+  const isMine = (pod: Pod) => pod.spec.nodeName === nodeName && runs(pod)
   const { store, clock, engine } = opts
   const ctx: DockerAgentContext = {
     store,
@@ -57,59 +68,22 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
     owner: opts.owner,
     drainGate: opts.drainGate ?? noDrain,
     event: podEventRecorder(store, clock, nodeName, logger),
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
   }
-  const workers = new Map<string, DockerPodWorker>()
-  const background = new Set<Promise<unknown>>()
+  const pods: PodWorkers<DockerPodWorker> = new PodWorkers({
+    store,
+    clock,
+    logger,
+    isMine,
+    create: (pod) => {
+      const w = new DockerPodWorker(ctx, pod)
+      w.start()
+      return w
+    },
+  })
+  const { workers } = pods
+  const track = (p: Promise<unknown>, what: string) => pods.track(p, what)
   let unsubscribe: Unsubscribe | undefined
-  let pending = new Set<string>()
-
-  const track = (p: Promise<unknown>, what: string) => {
-    const guarded = p.catch((err: unknown) => logger.error('node agent task failed', { task: what, err }))
-    background.add(guarded)
-    void guarded.finally(() => background.delete(guarded))
-  }
-
-  const keyOf = (pod: Pod) => `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`
-
-  const terminate = (w: DockerPodWorker, removed: boolean) =>
-    track(
-      w.terminate({ removed }).finally(() => workers.delete(w.uid)),
-      'terminate pod',
-    )
-
-  const sync = (key: string) => {
-    const [namespace = 'default', name = ''] = key.split('/')
-    const pod = store.get('Pod', namespace, name)
-    for (const w of workers.values()) {
-      if (w.key === key && w.uid !== pod?.metadata.uid) terminate(w, true)
-    }
-    if (!pod || pod.spec.nodeName !== nodeName) return
-    const w = workers.get(pod.metadata.uid ?? '')
-    if (w) return w.update(pod)
-    if (pod.metadata.deletionTimestamp) {
-      track(
-        Promise.resolve().then(() => store.delete('Pod', namespace, name, { gracePeriodSeconds: 0 })),
-        'delete pod',
-      )
-      return
-    }
-    const worker = new DockerPodWorker(ctx, pod)
-    workers.set(worker.uid, worker)
-    worker.start()
-  }
-
-  const enqueue = (pod: Pod) => {
-    const key = keyOf(pod)
-    if (pod.spec.nodeName !== nodeName && ![...workers.values()].some((w) => w.key === key)) return
-    if (pending.size === 0) {
-      queueMicrotask(() => {
-        const keys = pending
-        pending = new Set()
-        for (const k of keys) sync(k)
-      })
-    }
-    pending.add(key)
-  }
 
   /** This owner's containers, with what adoption needs from the engine's state. */
   const listOwned = async (): Promise<Listed[]> => {
@@ -156,9 +130,9 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
     async start() {
       if (unsubscribe) return
       const listed = store.list('Pod')
-      const mine = listed.items.filter((p) => p.spec.nodeName === nodeName)
+      const mine = listed.items.filter(isMine)
       const byUid = new Map(mine.map((p) => [p.metadata.uid ?? '', p]))
-      // Per pod uid and container name, the newest instance; everything else goes.
+      const instances = new Map<string, Map<string, Listed[]>>()
       const adopt = new Map<string, Map<string, Listed>>()
       for (const c of await listOwned()) {
         const pod = byUid.get(c.identity.uid)
@@ -169,34 +143,43 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
           )
           continue
         }
-        const perPod = adopt.get(c.identity.uid) ?? new Map<string, Listed>()
-        adopt.set(c.identity.uid, perPod)
-        const other = perPod.get(c.identity.container)
-        const [keep, drop] = !other || c.restartCount > other.restartCount ? [c, other] : [other, c]
-        perPod.set(c.identity.container, keep)
-        if (drop) track(removeContainer(drop, 0), 'remove old instance')
+        const perPod = instances.get(c.identity.uid) ?? new Map<string, Listed[]>()
+        instances.set(c.identity.uid, perPod)
+        perPod.set(c.identity.container, [...(perPod.get(c.identity.container) ?? []), c])
+      }
+      // Per container, the newest instance is adopted and the exited one before it kept (logs
+      // --previous); any other goes, running or not, so no replica ever runs twice.
+      for (const [uid, perPod] of instances) {
+        const found = new Map<string, Listed>()
+        for (const [name, list] of perPod) {
+          const [newest, before, ...rest] = list.sort((a, b) => b.restartCount - a.restartCount)
+          if (!newest) continue
+          const keepBefore = before && !before.running ? before : undefined
+          found.set(name, keepBefore ? { ...newest, previousId: keepBefore.id } : newest)
+          for (const old of keepBefore ? rest : [before, ...rest]) {
+            if (old) track(removeContainer(old, 0), 'remove old instance')
+          }
+        }
+        adopt.set(uid, found)
       }
       for (const [uid, found] of adopt) {
         const pod = byUid.get(uid)
         if (!pod) continue
         const w = new DockerPodWorker(ctx, pod)
-        workers.set(uid, w)
+        pods.add(w)
         w.adopt(found)
         if (pod.metadata.deletionTimestamp) w.update(pod) // deleted while no agent watched: terminate now
       }
-      for (const pod of mine) if (!workers.has(pod.metadata.uid ?? '')) sync(keyOf(pod))
-      unsubscribe = store.watch('Pod', { resourceVersion: listed.resourceVersion }, (ev) => enqueue(ev.object))
+      for (const pod of mine) if (!workers.has(pod.metadata.uid ?? '')) pods.sync(podKey(pod))
+      unsubscribe = store.watch('Pod', { resourceVersion: listed.resourceVersion }, (ev) => pods.enqueue(ev.object))
       logger.info('node agent started', { pods: workers.size, adopted: adopt.size })
     },
 
     async stop(stopOpts = {}) {
       unsubscribe?.()
       unsubscribe = undefined
-      const all = [...workers.values()]
-      await Promise.all(all.map((w) => w.shutdown(stopOpts.stopPods === true)))
-      while (background.size > 0) await Promise.all([...background])
-      workers.clear()
-      logger.info('node agent stopped', { stoppedPods: stopOpts.stopPods === true ? all.length : 0 })
+      const stopped = await pods.stop(stopOpts.stopPods === true)
+      logger.info('node agent stopped', { stoppedPods: stopOpts.stopPods === true ? stopped : 0 })
     },
   }
 }

@@ -18,6 +18,7 @@ import { podGraceMs, terminatePod } from '../process/termination.ts'
 import type { DrainGate } from '../types.ts'
 import { DockerContainer, type FoundContainer } from './docker-container.ts'
 import type { Engine } from './engine.ts'
+import type { PullAuth } from './registry-auth.ts'
 
 export interface DockerAgentContext {
   store: ObjectStore
@@ -27,6 +28,7 @@ export interface DockerAgentContext {
   owner: string
   drainGate: DrainGate
   event: PodEventRecorder
+  credentials?: (image: string) => PullAuth | undefined
 }
 
 const STATUS_WRITE_ATTEMPTS = 5
@@ -59,6 +61,7 @@ export class DockerPodWorker {
             owner: ctx.owner,
             pod: () => this.#pod,
             configMap: (namespace, name) => ctx.store.get('ConfigMap', namespace, name),
+            ...(ctx.credentials ? { credentials: ctx.credentials } : {}),
             event: (type, reason, message) => ctx.event(this.#pod, type, reason, message),
             changed: () => this.#writeStatus(),
           },

@@ -37,3 +37,10 @@ export function connectEngine(dockerHost?: string): Engine {
   }
   return new Docker({ socketPath: dockerHost.slice('unix://'.length) })
 }
+
+/** The HTTP status of an engine error (404: no such container or image), undefined when the engine did not answer. */
+export function statusCode(err: unknown): number | undefined {
+  return typeof err === 'object' && err !== null && 'statusCode' in err && typeof err.statusCode === 'number'
+    ? err.statusCode
+    : undefined
+}

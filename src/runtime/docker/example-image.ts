@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { create } from 'tar'
-import type { Engine } from './engine.ts'
+import { connectEngine, type Engine, pingEngine } from './engine.ts'
 
 export const EXAMPLE_DIR = fileURLToPath(new URL('../../../examples/web/', import.meta.url))
 
@@ -110,4 +110,14 @@ export async function buildExampleImages(
   } finally {
     rmSync(context, { recursive: true, force: true })
   }
+}
+
+/**
+ * web:v1 and web:v2 built on the engine at `dockerHost` (else the machine's default socket)
+ * from this machine's Node binary: what `baton demo --runtime docker` runs.
+ */
+export async function buildExampleImagesOn(dockerHost: string | undefined): Promise<BuiltImage[]> {
+  const engine = connectEngine(dockerHost)
+  await pingEngine(engine, dockerHost)
+  return buildExampleImages(engine, { nodeBinary: process.execPath, nodeVersion: process.version })
 }

@@ -7,7 +7,8 @@
  * The image's content digest (the engine's image ID, sha256:…) is the container's imageID.
  */
 import type { PullPolicy } from './container-config.ts'
-import type { Engine } from './engine.ts'
+import { type Engine, statusCode } from './engine.ts'
+import type { PullAuth } from './registry-auth.ts'
 
 export type ImageResult = { imageID: string; pulled: boolean }
 export type ImageProblem = { reason: 'ErrImagePull' | 'ErrImageNeverPull'; message: string }
@@ -20,6 +21,7 @@ export async function ensureImage(
   engine: Engine,
   image: string,
   policy: PullPolicy,
+  auth?: PullAuth,
 ): Promise<ImageResult | ImageProblem> {
   const present = await imageID(engine, image)
   if (policy === 'Never' || (policy === 'IfNotPresent' && present)) {
@@ -30,7 +32,7 @@ export async function ensureImage(
     }
   }
   try {
-    const stream = await engine.pull(image)
+    const stream = await engine.pull(image, auth ? { authconfig: auth } : {})
     await new Promise<void>((resolve, reject) =>
       engine.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => {
         const failed = err?.message ?? out.find((o) => o.error)?.error
@@ -48,10 +50,12 @@ export async function ensureImage(
   return { imageID: id, pulled: true }
 }
 
+/** The image's ID, undefined when the engine has no such image; an engine that does not answer throws (no ErrImagePull for that). */
 async function imageID(engine: Engine, image: string): Promise<string | undefined> {
   try {
     return (await engine.getImage(image).inspect()).Id
-  } catch {
-    return undefined
+  } catch (err) {
+    if (statusCode(err) === 404) return undefined
+    throw err
   }
 }

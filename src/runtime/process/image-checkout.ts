@@ -26,9 +26,14 @@ export async function checkoutImage(
 ): Promise<CheckoutResult> {
   const ref = artifacts.resolve(image)
   if (!ref) {
-    throw new BatonError('BATON_ARTIFACT_NOT_FOUND', `artifact "${image}" not found`, {
-      hint: `push it first: baton push ${image} <dir>`,
-    })
+    // The reason the pod's status shows: it must say both ways out, since `image:` may name a Docker image.
+    throw new BatonError(
+      'BATON_ARTIFACT_NOT_FOUND',
+      `artifact "${image}" not found: the process runtime runs artifacts pushed with \`baton push ${image} DIR\`; to run a Docker image, set spec.runtimeClassName: docker on a node started with \`baton up --runtime docker\``,
+      {
+        hint: `push it first: baton push ${image} <dir>, or run the pod on the Docker runtime (runtimeClassName: docker)`,
+      },
+    )
   }
   const rootfs = rootfsDir(containerPath)
   const marker = join(containerPath, 'rootfs.digest')

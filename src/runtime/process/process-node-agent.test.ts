@@ -277,12 +277,15 @@ describe('process node agent', () => {
     expect(cs.restartCount).toBe(1)
   })
 
-  it('reports a missing artifact as ErrImagePull, then ImagePullBackOff, with a Warning event', async () => {
+  it('reports a missing artifact as ErrImagePull, then ImagePullBackOff, with a Warning event that says how to run a Docker image', async () => {
     const h = await harness()
     const reasons: string[] = []
+    const messages: string[] = []
     h.store.watch('Pod', {}, (ev) => {
-      const r = ev.object.status?.containerStatuses?.[0]?.state.waiting?.reason
+      const waiting = ev.object.status?.containerStatuses?.[0]?.state.waiting
+      const r = waiting?.reason
       if (r && reasons.at(-1) !== r) reasons.push(r)
+      if (r === 'ErrImagePull' && waiting?.message) messages.push(waiting.message)
     })
     await h.agent.start()
     h.store.create(
@@ -293,11 +296,12 @@ describe('process node agent', () => {
     expect(getPod(h.store, 'nope')?.status?.phase).toBe('Pending')
     expect(eventLines(h.store, 'nope')).toEqual(
       expect.arrayContaining([
-        'Warning Failed Failed to pull image "web:v9": artifact "web:v9" not found',
+        'Warning Failed Failed to pull image "web:v9": artifact "web:v9" not found: the process runtime runs artifacts pushed with `baton push web:v9 DIR`; to run a Docker image, set spec.runtimeClassName: docker on a node started with `baton up --runtime docker`',
         'Warning Failed Error: ErrImagePull',
         'Normal BackOff Back-off pulling image "web:v9"',
       ]),
     )
+    expect(messages[0]).toContain('spec.runtimeClassName: docker')
   })
 
   // The implicit readiness gate (api/implicit-readiness.ts): no readinessProbe, a declared port.

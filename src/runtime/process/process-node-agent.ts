@@ -4,10 +4,8 @@
  * (spec.nodeName) runs as supervised processes on loopback ports; see pod-worker.ts for one
  * pod and container-supervisor.ts for one container.
  *
- * Level-triggered: a watch event only names a pod (namespace/name); the agent then reads
- * the pod from the store and reconciles its worker with it (start, update, terminate).
- * Workers are keyed by uid, so a pod deleted and re-created under the same name (a
- * StatefulSet's) gets a new worker while the old one finishes terminating.
+ * Level-triggered, with one worker per pod uid: the bookkeeping shared with the Docker
+ * runtime is ../pod-workers.ts.
  *
  * Surviving the daemon: replicas are detached process groups (replica-process.ts) and every
  * pod's state is persisted (adoption.ts). start() re-adopts the replicas of pods that still
@@ -17,12 +15,13 @@
 import type { Pod } from '../../api/types.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
 import { LogCollector } from '../../logs/log-collector.ts'
-import type { Clock, TimerHandle } from '../../platform/clock.ts'
+import type { Clock } from '../../platform/clock.ts'
 import { envValue } from '../../platform/env.ts'
 import { randomIds, type IdSource } from '../../platform/ids.ts'
 import { silentLogger, type Logger } from '../../platform/logger.ts'
 import type { ObjectStore, Unsubscribe } from '../../store/types.ts'
 import { DEFAULT_NODE_NAME } from '../../api/node-name.ts'
+import { podKey, PodWorkers } from '../pod-workers.ts'
 import { noDrain, type DrainGate, type NodeAgent } from '../types.ts'
 import { readPodStates, removePodDir, podDir, type PodState } from './adoption.ts'
 import { podEventRecorder } from './pod-events.ts'
@@ -30,9 +29,6 @@ import { PodWorker, type AgentContext } from './pod-worker.ts'
 import { DEFAULT_PORT_RANGE, PortAllocator, type PortRange } from './port-allocator.ts'
 import { adoptReplica } from './replica-process.ts'
 import { killContainer } from './termination.ts'
-
-/** Pods synced per task while a burst of them waits (see drain). */
-const POD_SYNCS_PER_TASK = 20
 
 export interface ProcessNodeAgentOptions {
   store: ObjectStore
@@ -44,6 +40,11 @@ export interface ProcessNodeAgentOptions {
   drainGate?: DrainGate
   logger?: Logger
   nodeName?: string
+  /**
+   * Which of the node's pods this agent runs (default: all): on a node with both runtimes, each
+   * agent runs the pods whose RuntimeClass is its own (api/runtime-class.ts).
+   */
+  runs?: (pod: Pod) => boolean
   /** The environment every container starts from (default: the daemon's PATH, HOME and LANG). */
   baseEnv?: Record<string, string>
   /** Where pods' loopback ports come from (default 20000-29999). */
@@ -53,6 +54,8 @@ export interface ProcessNodeAgentOptions {
 export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent {
   const nodeName = opts.nodeName ?? DEFAULT_NODE_NAME
   const logger = (opts.logger ?? silentLogger).with({ component: 'node-agent', node: nodeName })
+  const runs = opts.runs ?? (() => true)
+  const isMine = (pod: Pod) => pod.spec.nodeName === nodeName && runs(pod)
   const { store, clock } = opts
   const ctx: AgentContext = {
     store,
@@ -66,75 +69,26 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
     baseEnv: opts.baseEnv ?? defaultBaseEnv(),
     event: podEventRecorder(store, clock, nodeName, logger),
   }
-  const workers = new Map<string, PodWorker>()
-  const background = new Set<Promise<unknown>>()
+  const pods: PodWorkers<PodWorker> = new PodWorkers({
+    store,
+    clock,
+    logger,
+    isMine,
+    create: (pod) => {
+      const w = new PodWorker(ctx, pod)
+      pods.track(w.start(), 'start pod')
+      return w
+    },
+  })
+  const { workers } = pods
   let unsubscribe: Unsubscribe | undefined
-  const pending = new Set<string>()
+  const track = (p: Promise<unknown>, what: string) => pods.track(p, what)
 
-  const track = (p: Promise<unknown>, what: string) => {
-    const guarded = p.catch((err: unknown) => logger.error('node agent task failed', { task: what, err }))
-    background.add(guarded)
-    void guarded.finally(() => background.delete(guarded))
-  }
-
-  const keyOf = (pod: Pod) => `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`
-
-  const startWorker = (pod: Pod, state?: PodState) => {
+  const adoptWorker = (pod: Pod, state: PodState) => {
     const w = new PodWorker(ctx, pod)
-    workers.set(w.uid, w)
-    if (state) w.adopt(state)
-    else track(w.start(), 'start pod')
+    pods.add(w)
+    w.adopt(state)
     if (pod.metadata.deletionTimestamp) w.update(pod)
-  }
-
-  const terminate = (w: PodWorker, removed: boolean) =>
-    track(
-      w.terminate({ removed }).finally(() => workers.delete(w.uid)),
-      'terminate pod',
-    )
-
-  /** Reconciles the workers of one pod name with the store. */
-  const sync = (key: string) => {
-    const [namespace = 'default', name = ''] = key.split('/')
-    const pod = store.get('Pod', namespace, name)
-    for (const w of workers.values()) {
-      if (w.key === key && w.uid !== pod?.metadata.uid) terminate(w, true)
-    }
-    if (!pod || pod.spec.nodeName !== nodeName) return
-    const w = workers.get(pod.metadata.uid ?? '')
-    if (w) return w.update(pod)
-    if (pod.metadata.deletionTimestamp) {
-      // Never started here: nothing to stop, so it can go at once.
-      track(
-        Promise.resolve().then(() => store.delete('Pod', namespace, name, { gracePeriodSeconds: 0 })),
-        'delete pod',
-      )
-      return
-    }
-    startWorker(pod)
-  }
-
-  // A burst of new pods (a ReplicaSet creates up to 500 in one sync) is taken on a few at a
-  // time, one task each, so that API requests are answered between them instead of after.
-  let draining: TimerHandle | undefined
-  const drain = () => {
-    draining = undefined
-    let n = 0
-    for (const k of pending) {
-      if (n++ === POD_SYNCS_PER_TASK) {
-        draining = clock.setTimeout(drain, 0)
-        return
-      }
-      pending.delete(k)
-      sync(k)
-    }
-  }
-
-  const enqueue = (pod: Pod) => {
-    const key = keyOf(pod)
-    if (pod.spec.nodeName !== nodeName && ![...workers.values()].some((w) => w.key === key)) return
-    if (pending.size === 0 && !draining) queueMicrotask(drain)
-    pending.add(key)
   }
 
   /** A persisted pod whose Pod object is gone: stop its processes and forget it. */
@@ -163,18 +117,20 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
     async start() {
       if (unsubscribe) return
       const listed = store.list('Pod')
-      const mine = listed.items.filter((p) => p.spec.nodeName === nodeName)
+      const mine = listed.items.filter(isMine)
       const byUid = new Map(mine.map((p) => [p.metadata.uid ?? '', p]))
       for (const state of readPodStates(opts.dataDir)) {
         const pod = byUid.get(state.uid)
-        if (pod) startWorker(pod, state)
+        if (pod) adoptWorker(pod, state)
         else {
           for (const m of state.portMappings) ctx.ports.reserve(m.hostPort)
           track(reapOrphan(state), 'reap orphan')
         }
       }
-      for (const pod of mine) if (!workers.has(pod.metadata.uid ?? '')) sync(keyOf(pod))
-      const unwatchPods = store.watch('Pod', { resourceVersion: listed.resourceVersion }, (ev) => enqueue(ev.object))
+      for (const pod of mine) if (!workers.has(pod.metadata.uid ?? '')) pods.sync(podKey(pod))
+      const unwatchPods = store.watch('Pod', { resourceVersion: listed.resourceVersion }, (ev) =>
+        pods.enqueue(ev.object),
+      )
       // A push wakes the pods waiting in ImagePullBackOff for it at once.
       const unwatchPushes = opts.artifacts.onPushed?.(() => {
         for (const w of workers.values()) w.imagePushed()
@@ -189,15 +145,9 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
     async stop(stopOpts = {}) {
       unsubscribe?.()
       unsubscribe = undefined
-      draining?.cancel()
-      draining = undefined
-      pending.clear()
-      const all = [...workers.values()]
-      await Promise.all(all.map((w) => w.shutdown(stopOpts.stopPods === true)))
-      while (background.size > 0) await Promise.all([...background])
-      workers.clear()
+      const stopped = await pods.stop(stopOpts.stopPods === true)
       ctx.logs.stop()
-      logger.info('node agent stopped', { stoppedPods: stopOpts.stopPods === true ? all.length : 0 })
+      logger.info('node agent stopped', { stoppedPods: stopOpts.stopPods === true ? stopped : 0 })
     },
   }
 }
