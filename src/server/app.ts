@@ -19,6 +19,7 @@ import { bearerAuth } from './auth.ts'
 import { ARTIFACT_PUSH_PATH, type BatonRouteDeps, registerBatonRoutes } from './baton-routes.ts'
 import { requestBodyLimit } from './body-limit.ts'
 import { errorResponse, toBatonError } from './errors.ts'
+import { registerDiscoveryRoutes } from './kube/discovery.ts'
 import { type ObjectRouteDeps, registerObjectRoutes } from './object-routes.ts'
 
 /** The web dashboard (src/dashboard/mount.ts), as the API sees it. */
@@ -65,6 +66,7 @@ export function createApiApp(apiDeps: ApiDeps): Hono {
   })
   deps.dashboard?.mountGuarded(app)
   registerBatonRoutes(app, deps)
+  registerDiscoveryRoutes(app)
   registerObjectRoutes(app, deps)
   app.notFound((c) =>
     errorResponse(
