@@ -30,6 +30,8 @@ import { getOr404, kindOf } from './lookup.ts'
 import { mergePatch } from './merge-patch.ts'
 import { registerScaleRoutes } from './scale-routes.ts'
 import { checkServicePorts, type ServicePortDeps } from './service-ports.ts'
+import { page } from './kube/paging.ts'
+import { includeObjectParam, TABLE_CONTENT_TYPE, type Table, toTable, wantsTable } from './kube/table.ts'
 import { watchResponse } from './watch.ts'
 import { checkWorkloadLimits, nodeObjects } from './workload-limits.ts'
 
@@ -121,15 +123,46 @@ function listResponse(c: Context, kind: Kind, namespace: string | undefined, dep
       fields,
       ...(timeoutSeconds ? { timeoutSeconds } : {}),
       signal: c.req.raw.signal,
+      ...(wantsTable(c.req.header('accept')) ? { encode: tableEvents(kind, c, deps.clock) } : {}),
     })
   }
   const list = deps.store.list(kind, opts)
-  return c.json({
-    apiVersion: apiVersionOf(kind),
-    kind: `${kind}List`,
-    metadata: { resourceVersion: list.resourceVersion },
-    items: list.items.filter((o) => matchesFields(o, fields)),
-  })
+  const limit = intParam(c, 'limit')
+  const continueToken = c.req.query('continue') || undefined
+  const paged = page(
+    list.items.filter((o) => matchesFields(o, fields)),
+    { ...(limit ? { limit } : {}), ...(continueToken ? { continue: continueToken } : {}) },
+  )
+  const metadata = {
+    resourceVersion: list.resourceVersion,
+    ...(paged.continue ? { continue: paged.continue, remainingItemCount: paged.remainingItemCount } : {}),
+  }
+  if (wantsTable(c.req.header('accept'))) {
+    const include = includeObjectParam(c.req.query('includeObject'))
+    return tableJson(c, toTable(kind, paged.items, deps.clock.now(), include, metadata))
+  }
+  return c.json({ apiVersion: apiVersionOf(kind), kind: `${kind}List`, metadata, items: paged.items })
+}
+
+/** Watch events as one-row Tables, the columns named in the first only (as kube-apiserver sends them). */
+function tableEvents(kind: Kind, c: Context, clock: Clock) {
+  const include = includeObjectParam(c.req.query('includeObject'))
+  return (object: unknown, first: boolean): unknown => {
+    const obj = object as AnyObject
+    const table = toTable(kind, [obj], clock.now(), include, { resourceVersion: obj.metadata.resourceVersion })
+    return first ? table : { ...table, columnDefinitions: [] }
+  }
+}
+
+function tableJson(c: Context, table: Table): Response {
+  return c.body(JSON.stringify(table), 200, { 'content-type': TABLE_CONTENT_TYPE })
+}
+
+/** One object, or (when kubectl asks for it) its one-row Table. */
+function objectResponse(c: Context, kind: Kind, obj: AnyObject, clock: Clock): Response {
+  if (!wantsTable(c.req.header('accept'))) return c.json(obj)
+  const include = includeObjectParam(c.req.query('includeObject'))
+  return tableJson(c, toTable(kind, [obj], clock.now(), include, { resourceVersion: obj.metadata.resourceVersion }))
 }
 
 function deleteOptions(c: Context, body: unknown): DeleteOptions {
@@ -179,7 +212,10 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
       return c.json(store.create(obj), 201)
     })
 
-    app.get(one, (c) => c.json(getOr404(store, kindOf(c, group), ns(c), name(c))))
+    app.get(one, (c) => {
+      const kind = kindOf(c, group)
+      return objectResponse(c, kind, getOr404(store, kind, ns(c), name(c)), deps.clock)
+    })
 
     app.put(one, async (c) => {
       const kind = kindOf(c, group)

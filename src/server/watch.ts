@@ -16,6 +16,8 @@ export interface WatchRequest {
   fields: FieldRequirement[]
   timeoutSeconds?: number
   signal: AbortSignal
+  /** What each event carries instead of the object (a one-row Table for `kubectl get -w`). */
+  encode?: (object: unknown, first: boolean) => unknown
 }
 
 export function watchResponse(store: ObjectStore, clock: Clock, req: WatchRequest): Response {
@@ -38,9 +40,12 @@ export function watchResponse(store: ObjectStore, clock: Clock, req: WatchReques
       }
       // Throws BATON_GONE for a too-old resourceVersion before anything is streamed; the
       // caller turns that into a 410 answer.
+      let first = true
       const unsubscribe = store.watch(req.kind, req.opts, (ev) => {
         if (!open || !matchesFields(ev.object, req.fields)) return
-        controller.enqueue(encoder.encode(`${JSON.stringify({ type: ev.type, object: ev.object })}\n`))
+        const object = req.encode ? req.encode(ev.object, first) : ev.object
+        first = false
+        controller.enqueue(encoder.encode(`${JSON.stringify({ type: ev.type, object })}\n`))
       })
       const timer = req.timeoutSeconds ? clock.setTimeout(close, req.timeoutSeconds * 1000) : undefined
       req.signal.addEventListener('abort', close, { once: true })
