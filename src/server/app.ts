@@ -20,6 +20,7 @@ import { ARTIFACT_PUSH_PATH, type BatonRouteDeps, registerBatonRoutes } from './
 import { requestBodyLimit } from './body-limit.ts'
 import { errorResponse, toBatonError } from './errors.ts'
 import { registerDiscoveryRoutes } from './kube/discovery.ts'
+import { registerOpenApiRoutes } from './kube/openapi.ts'
 import { type ObjectRouteDeps, registerObjectRoutes } from './object-routes.ts'
 
 /** The web dashboard (src/dashboard/mount.ts), as the API sees it. */
@@ -67,6 +68,7 @@ export function createApiApp(apiDeps: ApiDeps): Hono {
   deps.dashboard?.mountGuarded(app)
   registerBatonRoutes(app, deps)
   registerDiscoveryRoutes(app)
+  registerOpenApiRoutes(app, deps.version)
   registerObjectRoutes(app, deps)
   app.notFound((c) =>
     errorResponse(

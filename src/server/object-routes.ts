@@ -27,7 +27,7 @@ import { readJson, readObject } from './body.ts'
 import { badRequest } from './errors.ts'
 import { matchesFields, parseFieldSelector } from './field-selector.ts'
 import { getOr404, kindOf } from './lookup.ts'
-import { mergePatch } from './merge-patch.ts'
+import { applyPatch } from './kube/patch.ts'
 import { registerScaleRoutes } from './scale-routes.ts'
 import { checkServicePorts, type ServicePortDeps } from './service-ports.ts'
 import { page } from './kube/paging.ts'
@@ -115,8 +115,26 @@ function listResponse(c: Context, kind: Kind, namespace: string | undefined, dep
   const labelSelector = c.req.query('labelSelector') || undefined
   const opts = { ...(namespace !== undefined ? { namespace } : {}), ...(labelSelector ? { labelSelector } : {}) }
   if (truthy(c.req.query('watch'))) {
-    const resourceVersion = c.req.query('resourceVersion') || undefined
+    let resourceVersion = c.req.query('resourceVersion') || undefined
     const timeoutSeconds = intParam(c, 'timeoutSeconds')
+    // client-go's watch-list: the current objects as ADDED events, then a bookmark saying they
+    // are all there, then the changes after that list.
+    let initial: Array<{ type: string; object: unknown }> | undefined
+    if (truthy(c.req.query('sendInitialEvents'))) {
+      const list = deps.store.list(kind, opts)
+      resourceVersion = list.resourceVersion
+      initial = [
+        ...list.items.filter((o) => matchesFields(o, fields)).map((object) => ({ type: 'ADDED', object })),
+        {
+          type: 'BOOKMARK',
+          object: {
+            kind,
+            apiVersion: apiVersionOf(kind),
+            metadata: { resourceVersion, annotations: { 'k8s.io/initial-events-end': 'true' } },
+          },
+        },
+      ]
+    }
     return watchResponse(deps.store, deps.clock, {
       kind,
       opts: { ...opts, ...(resourceVersion ? { resourceVersion } : {}) },
@@ -124,6 +142,7 @@ function listResponse(c: Context, kind: Kind, namespace: string | undefined, dep
       ...(timeoutSeconds ? { timeoutSeconds } : {}),
       signal: c.req.raw.signal,
       ...(wantsTable(c.req.header('accept')) ? { encode: tableEvents(kind, c, deps.clock) } : {}),
+      ...(initial ? { initial } : {}),
     })
   }
   const list = deps.store.list(kind, opts)
@@ -188,6 +207,19 @@ function deleteOptions(c: Context, body: unknown): DeleteOptions {
   }
 }
 
+/**
+ * `?fieldValidation=`: Baton validates strictly whatever is asked, because a field it does not
+ * honour is refused rather than dropped; the value must still be one kube-apiserver accepts.
+ */
+function checkFieldValidation(c: Context): void {
+  const v = c.req.query('fieldValidation')
+  if (v === undefined || v === 'Strict' || v === 'Warn' || v === 'Ignore') return
+  throw badRequest(
+    `fieldValidation must be one of "Ignore", "Warn" or "Strict", not "${v}"`,
+    'Leave fieldValidation out, or pass Strict',
+  )
+}
+
 /** `?dryRun=All` (kubectl's --dry-run=server): admitted and warned about, not stored. */
 const dryRun = (c: Context): boolean => c.req.query('dryRun') === 'All'
 
@@ -206,6 +238,7 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
 
     app.post(`${base}/namespaces/:ns/:resource`, async (c) => {
       const kind = kindOf(c, group)
+      checkFieldValidation(c)
       const obj = await admitWith(c, checkBody(await readObject(c), kind, ns(c)), deps)
       warn(c, warningsFor(obj, deps))
       if (dryRun(c)) return c.json(obj, 201)
@@ -219,6 +252,7 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
 
     app.put(one, async (c) => {
       const kind = kindOf(c, group)
+      checkFieldValidation(c)
       const obj = await admitWith(
         c,
         checkBody(await readObject(c), kind, ns(c), name(c)),
@@ -233,12 +267,14 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
     app.patch(one, async (c) => {
       const kind = kindOf(c, group)
       const current = getOr404(store, kind, ns(c), name(c))
-      const patched = mergePatch(current, await readJson(c))
+      checkFieldValidation(c)
+      const patched = applyPatch(c.req.header('content-type'), current, await readJson(c))
       const obj = checkBody(patched, kind, ns(c), name(c))
       // A patch applies to what was read; a write in between is a conflict, not a lost update.
       obj.metadata.resourceVersion ??= current.metadata.resourceVersion
       const admitted = await admitWith(c, obj, deps, current)
       warn(c, warningsFor(admitted, deps))
+      if (dryRun(c)) return c.json(admitted)
       return c.json(store.update(admitted))
     })
 
