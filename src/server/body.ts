@@ -6,9 +6,25 @@
 import type { Context } from 'hono'
 import { parseManifests } from '../api/manifest.ts'
 import type { KObject } from '../api/types.ts'
+import { BatonError } from '../errors/baton-error.ts'
 import { badRequest } from './errors.ts'
 
+/**
+ * Protobuf and CBOR bodies (client-go's typed clients send protobuf by default) answer 415, as
+ * kube-apiserver answers a media type it does not decode; kubectl then sends JSON.
+ */
+export function refuseBinaryBody(c: Context): void {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+  if (type === 'application/vnd.kubernetes.protobuf' || type === 'application/cbor') {
+    throw new BatonError('BATON_BAD_REQUEST', `the body's media type ${type} is not supported`, {
+      httpStatus: 415,
+      hint: 'Send the object as JSON or YAML (Content-Type: application/json)',
+    })
+  }
+}
+
 export async function readObject(c: Context): Promise<KObject> {
+  refuseBinaryBody(c)
   const text = await c.req.text()
   if (text.trim() === '') throw badRequest('the request body is empty', 'Send one object as JSON or YAML')
   const objects = parseManifests(text, 'request body')

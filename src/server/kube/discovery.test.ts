@@ -118,3 +118,13 @@ it('serves /version in kube-apiserver shape with Baton version kept', async () =
     version: '0.1.0',
   })
 })
+
+it('answers a protobuf body with 415 naming the media type, storing nothing', async () => {
+  const res = await app.request('/apis/apps/v1/namespaces/default/deployments', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/vnd.kubernetes.protobuf' },
+    body: new Uint8Array([0x6b, 0x38, 0x73, 0x00]),
+  })
+  expect(res.status).toBe(415)
+  expect(await res.json()).toMatchObject({ kind: 'Status', reason: 'UnsupportedMediaType', code: 415 })
+})
