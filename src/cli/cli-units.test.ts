@@ -63,7 +63,7 @@ describe('resolveConnection', () => {
       name: 'env over files',
       flags: { dataDir: '/data' },
       env: { BATON_SERVER: 'h:1', BATON_TOKEN: 'env' },
-      server: 'http://h:1',
+      server: 'https://h:1',
       token: 'env',
     },
     {
@@ -77,7 +77,7 @@ describe('resolveConnection', () => {
       name: 'the default address without files',
       flags: { dataDir: '/empty' },
       env: {},
-      server: 'http://127.0.0.1:7070',
+      server: 'https://127.0.0.1:7070',
       token: undefined,
     },
   ])('$name', ({ flags, env, server, token }) => {

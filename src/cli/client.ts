@@ -5,6 +5,8 @@
  * API app (`app.request`, no socket).
  */
 import { ApiClient, type Transport } from '../client/api-client.ts'
+import type { Connection } from './config.ts'
+import { trustCertificateAuthority } from './tls-trust.ts'
 
 export {
   ApiClient,
@@ -16,6 +18,16 @@ export {
   type WatchEvent,
 } from '../client/api-client.ts'
 export { listAndWatch, type ListWatchEvent, watchResuming } from '../client/list-and-watch.ts'
+
+/** A client for a resolved connection: its CA trusted (config.ts), its server and token. */
+export function connectionClient(
+  c: Pick<Connection, 'server' | 'token' | 'ca'>,
+  transport?: Transport,
+  onWarning?: (line: string) => void,
+): ApiClient {
+  if (c.ca && !transport) trustCertificateAuthority(c.ca)
+  return cliClient(c.server, c.token, transport, onWarning)
+}
 
 /** `onWarning` gets each distinct warning the API sends once per client, as kubectl prints it. */
 export function cliClient(

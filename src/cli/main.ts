@@ -16,7 +16,7 @@ import { isBatonError, type BatonError } from '../errors/baton-error.ts'
 import type { ErrorCode } from '../errors/codes.ts'
 import { systemClock, type Clock } from '../platform/clock.ts'
 import { isTty } from '../platform/env.ts'
-import { type ApiClient, cliClient, ServerError, type Transport } from './client.ts'
+import { type ApiClient, connectionClient, ServerError, type Transport } from './client.ts'
 import type { AnyCommand, CliContext, CliIO } from './command.ts'
 import { commandsFor } from './commands/registry.ts'
 import { type ConfigSources, resolveConnection, systemSources } from './config.ts'
@@ -89,9 +89,17 @@ function buildProgram(
     .option('-n, --namespace <namespace>', 'The namespace scope for this request')
     .option(
       '--server <url>',
-      'The address of the Baton API (default: from <data-dir>/daemon.json, else http://127.0.0.1:7070)',
+      'The address of the Baton API (default: from <data-dir>/daemon.json, else https://127.0.0.1:7070)',
     )
     .option('--token <token>', 'The API token (default: <data-dir>/token)')
+    .option(
+      '--kubeconfig <file>',
+      "Connect as this kubeconfig says (server, CA, token) instead of to the data directory's daemon",
+    )
+    .option(
+      '--context <name>',
+      'The kubeconfig context to use (from --kubeconfig, else $KUBECONFIG, else ~/.kube/config)',
+    )
     .option(
       '--data-dir <dir>',
       'The daemon data directory (default: $BATON_HOME, else /var/lib/baton for root, else ~/.local/share/baton)',
@@ -164,19 +172,27 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
           ...(typeof flags.server === 'string' ? { server: flags.server } : {}),
           ...(typeof flags.token === 'string' ? { token: flags.token } : {}),
           ...(typeof flags.dataDir === 'string' ? { dataDir: flags.dataDir } : {}),
+          ...(typeof flags.kubeconfig === 'string' ? { kubeconfig: flags.kubeconfig } : {}),
+          ...(typeof flags.context === 'string' ? { context: flags.context } : {}),
         },
         sources,
       )
+    // A kubeconfig context's namespace is the default one, as for kubectl; read when a command
+    // asks (`baton kubeconfig --merge --kubeconfig NEW` names a file that does not exist yet).
+    const usesKubeconfig = typeof flags.kubeconfig === 'string' || typeof flags.context === 'string'
     const ctx: CliContext = {
       io: deps.io,
       clock,
-      namespace: typeof flags.namespace === 'string' ? flags.namespace : 'default',
+      get namespace() {
+        if (typeof flags.namespace === 'string') return flags.namespace
+        return (usesKubeconfig ? connection().namespace : undefined) ?? 'default'
+      },
       namespaceExplicit: typeof flags.namespace === 'string',
       connection,
       client: () => {
         if (!client) {
           const c = connection()
-          client = cliClient(c.server, c.token, deps.fetch, (line) => deps.io.err.write(line))
+          client = connectionClient(c, deps.fetch, (line) => deps.io.err.write(line))
         }
         return client
       },

@@ -82,6 +82,21 @@ function isConnectionRefused(err: unknown): boolean {
   return codes.some((c) => c === 'ECONNREFUSED' || c === 'ECONNRESET' || c === 'ENOTFOUND' || c === 'EHOSTUNREACH')
 }
 
+/** The TLS verification failures (OpenSSL's codes, as Node reports them) of a server the client does not trust. */
+const UNTRUSTED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+])
+
+function untrustedCertificate(err: unknown): string | undefined {
+  const code = (err as { cause?: { code?: string } })?.cause?.code
+  return code && UNTRUSTED.has(code) ? code : undefined
+}
+
 export class ApiClient {
   readonly server: string
   readonly #opts: ClientOptions
@@ -119,6 +134,17 @@ export class ApiClient {
       res = await this.#transport(`${this.server}${path}`, init)
     } catch (err) {
       if ((err as Error)?.name === 'AbortError') throw err
+      const tls = untrustedCertificate(err)
+      if (tls) {
+        throw new BatonError(
+          'BATON_TLS_UNTRUSTED',
+          `the certificate of ${this.server} is not one this client trusts (${tls})`,
+          {
+            hint: "On the daemon's machine the CLI trusts <data-dir>/ca.crt by itself; elsewhere use the daemon's kubeconfig (`baton kubeconfig`) with --kubeconfig, which carries its CA",
+            cause: err,
+          },
+        )
+      }
       if (isConnectionRefused(err) || (err as Error)?.message === 'fetch failed') {
         throw new BatonError('BATON_DAEMON_UNREACHABLE', `cannot reach the Baton daemon at ${this.server}`, {
           hint: 'start it with: baton up -d (or point --server / BATON_SERVER at a running daemon)',

@@ -7,7 +7,8 @@
  *                  through the load balancer before SIGTERM)
  *               ─▶ route syncer ─▶ load balancer process (re-adopted across restarts,
  *                                   replaced when it exits or stops answering)
- *               ─▶ HTTP API (token) on 127.0.0.1:7070
+ *               ─▶ HTTPS API (token) on 127.0.0.1:7070, the dashboard also over plain HTTP there
+ *                  for this machine; certificates and a kubeconfig in the data directory
  *
  * The data directory's lock comes before everything (main.ts takes it before this module
  * loads), then the store, which refuses to start on a lost state file (data-dir.ts).
@@ -17,9 +18,7 @@
  * controllers re-enqueue every object, and only then does the API accept writes.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { serve, type ServerType } from '@hono/node-server'
 import type { Limits } from '../api/limits.ts'
 import { openArtifactStore } from '../artifacts/artifact-store.ts'
 import { startControllers, type ControllerManager } from '../controllers/manager.ts'
@@ -39,6 +38,7 @@ import { createProcessNodeAgent } from '../runtime/process/process-node-agent.ts
 import type { NodeAgent } from '../runtime/types.ts'
 import { createDashboard } from '../dashboard/mount.ts'
 import { createApiApp } from '../server/app.ts'
+import { listenApi, type ApiListener } from '../server/listener.ts'
 import type { ReservedPort } from '../server/service-ports.ts'
 import { backupStateFile } from '../store/sqlite/backup.ts'
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts'
@@ -49,6 +49,9 @@ import { forgottenStore, secureDataDir, setStateAside, traceOfEarlierUse } from 
 import { podLogSource } from './log-source.ts'
 import { servicePortWarnings } from './port-probe.ts'
 import { reportServiceListening } from './service-status.ts'
+import { certificateHosts, ensureCertificates } from './certificates.ts'
+import { clientServerUrl, writeKubeconfig } from './kubeconfig-file.ts'
+import { checkInsecureHttp } from './insecure-http.ts'
 import { ensureToken } from './token.ts'
 import { BATON_VERSION } from './version.ts'
 
@@ -73,6 +76,12 @@ export interface DaemonOptions {
   runtime?: RuntimeName
   /** unix:///path/to/docker.sock (default: the machine's /var/run/docker.sock). */
   dockerHost?: string
+  /**
+   * Serve the API over plain HTTP (`baton up --insecure-http`), loopback only. Otherwise it
+   * serves HTTPS with the data directory's certificates (certificates.ts), and plain HTTP on
+   * the same port only for the dashboard on this machine (server/listener.ts).
+   */
+  insecureHttp?: boolean
   logger: Logger
 }
 
@@ -122,6 +131,7 @@ export interface RunningDaemon {
 
 export async function startDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   const { dataDir } = opts
+  checkInsecureHttp(opts.host ?? DEFAULT_API_HOST, opts.insecureHttp)
   secureDataDir(dataDir)
   // Before anything else reads or writes the directory: one daemon per data directory.
   const lock = opts.lock ?? lockDataDir(dataDir, 'start the daemon')
@@ -157,15 +167,18 @@ async function startLocked(opts: DaemonOptions, lock: DataDirLock): Promise<Runn
   // The API port first: a port that is taken fails the start before a load balancer (a
   // detached process) is started for nothing. Until the app is ready, requests get a 503.
   let ready: ((req: Request) => Response | Promise<Response>) | undefined
-  const server = await listen(
-    (req) => (ready ? ready(req) : starting()),
-    opts.host ?? DEFAULT_API_HOST,
-    opts.port ?? DEFAULT_API_PORT,
-  )
+  const host = opts.host ?? DEFAULT_API_HOST
+  const tls = opts.insecureHttp ? undefined : await ensureCertificates(dataDir, certificateHosts(host), clock.now())
+  const server = await listenApi({
+    fetch: (req) => (ready ? ready(req) : starting()),
+    host,
+    port: opts.port ?? DEFAULT_API_PORT,
+    tls,
+  })
   try {
-    return await startServing(opts, lock, engine, server, token, store, artifacts, (fetch) => (ready = fetch))
+    return await startServing(opts, lock, engine, server, token, tls?.ca, store, artifacts, (fetch) => (ready = fetch))
   } catch (err) {
-    await closeServer(server)
+    await server.close()
     store.close()
     throw err
   }
@@ -180,8 +193,9 @@ async function startServing(
   opts: DaemonOptions,
   lock: DataDirLock,
   engine: ReturnType<typeof connectEngine> | undefined,
-  server: ServerType,
+  server: ApiListener,
   token: string,
+  caPem: string | undefined,
   store: ObjectStore,
   artifacts: ReturnType<typeof openArtifactStore>,
   serve: (fetch: (req: Request) => Response | Promise<Response>) => void,
@@ -235,7 +249,7 @@ async function startServing(
   const stop = (o: { all?: boolean } = {}): Promise<void> =>
     (stopping ??= (async () => {
       logger.info('daemon stopping', { all: o.all === true })
-      await closeServer(server)
+      await server.close()
       controllers.stop()
       reaper.stop()
       routes.stop()
@@ -281,51 +295,23 @@ async function startServing(
     ...(opts.limits ? { limits: opts.limits } : {}),
   })
   serve(app.fetch)
-  const addr = server.address() as AddressInfo
-  const url = `http://${addr.address}:${addr.port}`
+  const addr = server.address()
+  const url = clientServerUrl(server.scheme, addr.address, addr.port)
+  const kubeconfig = writeKubeconfig(dataDir, { server: url, caPem, token })
   writeFileSync(
     join(dataDir, DATA_FILES.daemon),
     `${JSON.stringify({ pid: process.pid, url, version: BATON_VERSION })}\n`,
   )
-  logger.info('daemon started', { url, dataDir, pid: process.pid })
+  logger.info('daemon started', { url, dataDir, pid: process.pid, kubeconfig })
   return { url, token, stop, stopped }
 }
 
-function listen(
-  fetch: (req: Request) => Response | Promise<Response>,
-  hostname: string,
-  port: number,
-): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, () => resolve(server))
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        new BatonError('BATON_INTERNAL', `the API cannot listen on ${hostname}:${port}: ${err.code ?? err.message}`, {
-          hint:
-            err.code === 'EADDRINUSE'
-              ? 'Another daemon runs there: stop it with `baton down`, or pass --port'
-              : undefined,
-          cause: err,
-        }),
-      ),
-    )
-  })
-}
-
 /** What Baton itself listens on, which no Service may take. */
-function reservedPorts(server: ServerType, proxy: ProxyClient): ReservedPort[] {
-  const api = server.address() as AddressInfo | null
+function reservedPorts(server: ApiListener, proxy: ProxyClient): ReservedPort[] {
+  const api = server.address()
   const control = new URL(proxy.address)
   return [
     ...(api ? [{ host: api.address, port: api.port, holder: 'the Baton API and dashboard' }] : []),
     { host: control.hostname, port: Number(control.port), holder: "the load balancer's control API" },
   ]
-}
-
-function closeServer(server: ServerType): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve())
-    // Watch streams stay open until their clients go; the daemon does not wait for them.
-    ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
-  })
 }

@@ -22,7 +22,7 @@ import { PROXY_FILES } from '../proxy/proxy-files.ts'
 
 /** Names of the entries Baton keeps in a data directory (a file the user put there is left alone). */
 const BATON_ENTRY =
-  /^(token|daemon\.(json|pid|lock|lock-journal|log)|state\.db.*|backup-\d+\.db|artifacts|pods|proxy\..*)$/
+  /^(token|kubeconfig|(ca|server)\.(crt|key)|daemon\.(json|pid|lock|lock-journal|log)|state\.db.*|backup-\d+\.db|artifacts|pods|proxy\..*)$/
 
 /** Creates the data directory (0700) and takes group and other bits off it and Baton's entries in it. */
 export function secureDataDir(dataDir: string): void {

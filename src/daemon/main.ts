@@ -4,7 +4,7 @@
  * --service-host, --event-ttl, --reset, --runtime process|docker (docker: the engine at
  * $DOCKER_HOST), the bounds of api/limits.ts (--max-replicas, --max-pods,
  * --max-request-body-bytes, --max-artifact-upload-bytes, --max-artifact-bytes,
- * --max-artifact-entries), -v. Stops cleanly on SIGTERM/SIGINT (replicas and the load
+ * --max-artifact-entries), --insecure-http (plain HTTP, loopback only), -v. Stops cleanly on SIGTERM/SIGINT (replicas and the load
  * balancer keep running, to be re-adopted), or on the API's shutdown request.
  */
 import { Command } from 'commander'
@@ -15,6 +15,7 @@ import { DEFAULT_API_HOST, DEFAULT_API_PORT, envValue, resolveDataDir } from '..
 import { createLogger } from '../platform/logger.ts'
 import { lockDataDir } from './data-dir-lock.ts'
 import { exitWithError } from './exit-with-error.ts'
+import { checkInsecureHttp } from './insecure-http.ts'
 import { secureDataDir } from './data-dir.ts'
 
 const program = new Command('baton-daemon')
@@ -43,6 +44,7 @@ const program = new Command('baton-daemon')
     '--runtime <name>',
     'How pods run: process or docker (the engine at $DOCKER_HOST); default: what the data dir ran last, else process',
   )
+  .option('--insecure-http', 'Serve the API over plain HTTP instead of HTTPS (loopback --host only)')
   .option('-v, --verbose', 'Debug logging')
   .parse()
 
@@ -54,6 +56,7 @@ const o = program.opts<
     serviceHost?: string
     eventTtl?: string
     reset?: boolean
+    insecureHttp?: boolean
     runtime?: string
     verbose?: boolean
   } & Partial<Record<keyof Limits, string>>
@@ -93,6 +96,7 @@ try {
       hint: 'Write a duration like 1h or 30m',
     })
   const dataDir = resolveDataDir(o.dataDir)
+  checkInsecureHttp(o.host, o.insecureHttp)
   secureDataDir(dataDir)
   // The lock comes before the daemon's modules load: a second daemon refuses at once, and
   // the first holds the directory before it reads anything in it.
@@ -111,6 +115,7 @@ try {
     ...(eventTtlMs !== undefined ? { eventTtlMs } : {}),
     limits,
     ...(o.reset ? { reset: true } : {}),
+    ...(o.insecureHttp ? { insecureHttp: true } : {}),
     logger,
   })
   const onSignal = () => void daemon.stop()

@@ -52,7 +52,8 @@ async function baton(...argv: string[]): Promise<{ code: number; out: string; er
     isTTY: false,
     readStdin: async () => '',
   }
-  const code = await runCli([...argv, '--server', daemon.url, '--token', daemon.token], { io })
+  // --data-dir: the CLI trusts the daemon's CA from there.
+  const code = await runCli([...argv, '--server', daemon.url, '--token', daemon.token, '--data-dir', dataDir], { io })
   return { code, out, err }
 }
 

@@ -17,6 +17,18 @@ export const ERROR_CODES = {
     meaning: 'A write would exceed a configured bound (replicas per workload, pods per node)',
   },
   BATON_UNAUTHORIZED: { httpStatus: 401, meaning: 'The API token is missing or wrong' },
+  BATON_TLS_REQUIRED: {
+    httpStatus: 403,
+    meaning: 'Plain HTTP was used where Baton takes HTTPS only (a token, another machine, a non-loopback bind)',
+  },
+  BATON_TLS_UNTRUSTED: {
+    httpStatus: 503,
+    meaning: "The client does not trust the API server's certificate (no CA, or another CA)",
+  },
+  BATON_KUBECONFIG: {
+    httpStatus: 400,
+    meaning: 'A kubeconfig is missing or unreadable, or names a context, cluster or user Baton cannot use',
+  },
   BATON_FORBIDDEN: { httpStatus: 403, meaning: 'A cross-origin request to the dashboard was refused' },
   BATON_NOT_FOUND: { httpStatus: 404, meaning: 'The named object does not exist' },
   BATON_ALREADY_EXISTS: { httpStatus: 409, meaning: 'An object with that name already exists' },

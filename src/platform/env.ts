@@ -5,7 +5,7 @@
  */
 import { getCompileCacheDir } from 'node:module'
 import { homedir, tmpdir } from 'node:os'
-import { dirname, extname, join, resolve } from 'node:path'
+import { delimiter, dirname, extname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const DEFAULT_API_PORT = 7070
@@ -23,6 +23,13 @@ export const DATA_FILES = {
   state: 'state.db',
   artifacts: 'artifacts',
   pods: 'pods',
+  /** The API's TLS (daemon/certificates.ts): the CA a client trusts and the server's certificate, each 0600. */
+  caCert: 'ca.crt',
+  caKey: 'ca.key',
+  serverCert: 'server.crt',
+  serverKey: 'server.key',
+  /** A kubeconfig for this daemon: server, CA and token (context "baton"), 0600. */
+  kubeconfig: 'kubeconfig',
 } as const
 
 /**
@@ -68,6 +75,18 @@ export function defaultDataDir(
 ): string {
   if (uid === 0) return SYSTEM_DATA_DIR
   return join(env('XDG_DATA_HOME') ?? join(home, '.local', 'share'), 'baton')
+}
+
+/**
+ * The kubeconfig files kubectl would read: $KUBECONFIG's list (':'-separated, empty entries
+ * skipped), else ~/.kube/config. The first is the one `baton kubeconfig --merge` writes.
+ */
+export function kubeconfigPaths(
+  env: (name: string) => string | undefined = envValue,
+  home: string = homedir(),
+): string[] {
+  const list = (env('KUBECONFIG') ?? '').split(delimiter).filter((p) => p !== '')
+  return list.length > 0 ? list.map((p) => resolve(p)) : [join(home, '.kube', 'config')]
 }
 
 /** --data-dir, else BATON_HOME, else the user's data directory (as an absolute path). */

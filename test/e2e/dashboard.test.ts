@@ -20,6 +20,7 @@ import {
 import { runLoad } from '../../src/verify/load-run.ts'
 import { expectOk, REPO_ROOT, startBaton, type Baton } from './support/baton.ts'
 import { webManifest } from './support/manifests.ts'
+import { errorOf } from '../support/status-body.ts'
 
 const SHOTS = join(REPO_ROOT, 'test-results', 'dashboard')
 
@@ -64,11 +65,18 @@ describe.skipIf(!chromiumInstalled())('dashboard in Chromium', () => {
     expect((await fetch(`${base}/ui/login?code=not-a-code`)).status).toBe(401)
     expect((await fetch(`${base}/ui/login`)).status).toBe(401)
     expect((await fetch(`${base}/apis/baton.dev/v1/login-codes`, { method: 'POST' })).status).toBe(401)
-    const wrong = await fetch(`${base}/apis/baton.dev/v1/login-codes`, {
+    const wrong = await baton.api('/apis/baton.dev/v1/login-codes', {
       method: 'POST',
       headers: { authorization: 'Bearer wrong' },
     })
     expect(wrong.status).toBe(401)
+    // The token goes over HTTPS only: plain HTTP (the dashboard's, on loopback) refuses it.
+    const plain = await fetch(`${base}/apis/baton.dev/v1/login-codes`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer wrong' },
+    })
+    expect(plain.status).toBe(403)
+    expect((await errorOf(plain)).code).toBe('BATON_TLS_REQUIRED')
     // A used link does not work twice.
     const once = await link()
     expect((await fetch(once)).status).toBe(200)

@@ -5,41 +5,22 @@
  * three types, logs, delete, and a NotFound. Each step checks kubectl's exit code and output.
  */
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { readFile, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Baton, startBaton } from './support/baton.ts'
 import { kubeTools } from './support/kube-tools.ts'
 import { webManifest } from './support/manifests.ts'
-import { type Forwarder, tokenForwarder } from './support/token-forwarder.ts'
 
 let baton: Baton
-let forwarder: Forwarder | undefined
 let kubeconfig: string
 let manifest: string
 const kubectl = kubeTools().kubectl
 
 beforeAll(async () => {
   baton = await startBaton({})
+  // The daemon's own kubeconfig: HTTPS with its CA and the token (docs/kubeconfig.md).
   kubeconfig = join(baton.dataDir, 'kubeconfig')
-  if (!existsSync(kubeconfig)) {
-    // A daemon without HTTPS: kubectl reaches it through the token-adding forwarder.
-    forwarder = await tokenForwarder(baton.port, (await readFile(join(baton.dataDir, 'token'), 'utf8')).trim())
-    kubeconfig = join(baton.dataDir, 'kubeconfig-e2e')
-    await writeFile(
-      kubeconfig,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        `clusters: [{name: baton, cluster: {server: "${forwarder.url}"}}]`,
-        'contexts: [{name: baton, context: {cluster: baton, namespace: default}}]',
-        'current-context: baton',
-        'users: []',
-        '',
-      ].join('\n'),
-    )
-  }
   manifest = join(baton.dataDir, 'web.yaml')
   // rollingUpdate spelled out: a strategy without it gets the defaults on the server, and
   // kubectl's next apply then sends `$retainKeys` and says "configured", as against a cluster.
@@ -50,7 +31,6 @@ beforeAll(async () => {
 }, 120_000)
 
 afterAll(async () => {
-  await forwarder?.close()
   await baton?.stop()
 }, 120_000)
 

@@ -3,8 +3,6 @@
  * GET /metrics (behind the API token) reports controller_runtime_reconcile_total for each of
  * the three controllers, as controller-runtime names them.
  */
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectOk, startBaton, type Baton } from './support/baton.ts'
 import { webManifest } from './support/manifests.ts'
@@ -31,11 +29,8 @@ describe('GET /metrics', () => {
   it('counts reconciles per controller and result', async () => {
     await baton.apply(webManifest({ servicePort: baton.servicePort, replicas: 2 }))
     expectOk('rollout status', await baton.cli(['rollout', 'status', 'deployment/web', '--timeout', '60s']))
-    const token = (await readFile(join(baton.dataDir, 'token'), 'utf8')).trim()
-    const api = `http://127.0.0.1:${baton.port}/metrics`
-
-    expect((await fetch(api)).status).toBe(401)
-    const res = await fetch(api, { headers: { authorization: `Bearer ${token}` } })
+    expect((await baton.api('/metrics', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401)
+    const res = await baton.api('/metrics')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/plain')
     const text = await res.text()

@@ -5,8 +5,6 @@
  * fewest available and the most running pods seen while it rolls must be the plan's. The
  * other strategies are compared step for step on the fake clock (test/sim/plan-matches-rollout).
  */
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { isPodReady } from '../../src/api/pod-readiness.ts'
 import type { Event, Pod } from '../../src/api/types.ts'
@@ -23,8 +21,7 @@ afterAll(async () => {
 }, 60_000)
 
 async function api<T>(path: string): Promise<T> {
-  const token = (await readFile(join(baton.dataDir, 'token'), 'utf8')).trim()
-  const res = await fetch(`http://127.0.0.1:${baton.port}${path}`, { headers: { authorization: `Bearer ${token}` } })
+  const res = await baton.api(path)
   expect(res.status, path).toBe(200)
   return (await res.json()) as T
 }

@@ -29,7 +29,7 @@ const SCALING_EVENT =
   /^ {2}Normal\s+ScalingReplicaSet\s+\d+s( \(x\d+ over \d+s\))?\s+deployment-controller\s+(\(combined from similar events\): )?Scaled (up|down) replica set web-[0-9a-z]+ to \d+( from \d+)?$/
 
 const SHAPES: Shape[] = [
-  { command: /^up -d\b/, lines: [/^baton daemon started \(pid \d+\) on http:\/\/127\.0\.0\.1:\d+$/] },
+  { command: /^up -d\b/, lines: [/^baton daemon started \(pid \d+\) on https:\/\/127\.0\.0\.1:\d+$/] },
   { command: /^push /, lines: [/^web:v[12] pushed \(digest sha256:[0-9a-f]{64}, \d+ bytes\)$/] },
   {
     command: /^apply /,

@@ -31,7 +31,7 @@ beforeAll(async () => {
   baton = await startBaton({ upArgs: ['--max-pods', String(BIG)] })
   const token = readFileSync(join(baton.dataDir, 'token'), 'utf8').trim()
   api = (path, init = {}) =>
-    fetch(`http://127.0.0.1:${baton.port}${path}`, {
+    baton.api(path, {
       ...init,
       headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
     })

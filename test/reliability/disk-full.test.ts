@@ -12,7 +12,7 @@ import { afterAll, expect, it } from 'vitest'
 import { readProxyFiles } from '../../src/proxy/proxy-files.ts'
 import { freePort } from '../e2e/support/ports.ts'
 import { replicaProcesses } from '../e2e/support/processes.ts'
-import { REPO_ROOT } from '../e2e/support/baton.ts'
+import { daemonApi, REPO_ROOT } from '../e2e/support/baton.ts'
 import { alive, cli, deployWeb, killStarted, removeDataDir, runDaemon, waitServing } from './support/daemon.ts'
 import { type ErrorView, errorOf } from '../support/status-body.ts'
 
@@ -64,7 +64,7 @@ it.skipIf(!root)(
     const lb = readProxyFiles(dir)!.info.pid
     const token = readFileSync(join(dir, 'token'), 'utf8').trim()
     const api = (path: string, init: RequestInit = {}) =>
-      fetch(`http://127.0.0.1:${port}${path}`, {
+      daemonApi(dir, port)(path, {
         ...init,
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       })

@@ -17,6 +17,7 @@ import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { afterAll, afterEach, expect, it, vi } from 'vitest'
 import { readProxyFiles } from '../../src/proxy/proxy-files.ts'
+import { daemonApi } from '../e2e/support/baton.ts'
 import { freePort } from '../e2e/support/ports.ts'
 import { killAll, processesUnder } from '../e2e/support/processes.ts'
 import { alive, killStarted, runDaemon, type DaemonRun } from './support/daemon.ts'
@@ -95,12 +96,9 @@ it('a second daemon started with a running one refuses, and the first keeps serv
   const [loser, winner, winnerPort] = first === 'a' ? [a, b, portB] : [b, a, portA]
   expect(loser.output()).toMatch(LOCKED)
   expect(Number(LOCKED.exec(loser.output())![1])).toBe(winner.pid)
-  const token = () => readFileSync(join(dir, 'token'), 'utf8').trim()
   await vi.waitFor(
     async () => {
-      const res = await fetch(`http://127.0.0.1:${winnerPort}/version`, {
-        headers: { authorization: `Bearer ${token()}` },
-      })
+      const res = await daemonApi(dir, winnerPort)('/version')
       expect(res.status).toBe(200)
     },
     { timeout: 60_000, interval: 200 },

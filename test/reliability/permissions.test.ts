@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
+import { daemonApi } from '../e2e/support/baton.ts'
 import { freePort } from '../e2e/support/ports.ts'
 import { killStarted, removeDataDir, runDaemon, waitServing } from './support/daemon.ts'
 
@@ -33,7 +34,7 @@ it('a daemon closes its data directory to other users and creates nothing they c
   await waitServing(dir, port, run)
   // A write, so that the WAL exists.
   const token = 'old-token'
-  const res = await fetch(`http://127.0.0.1:${port}/api/v1/namespaces/default/configmaps`, {
+  const res = await daemonApi(dir, port)('/api/v1/namespaces/default/configmaps', {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: {} }),

@@ -18,7 +18,7 @@ import type { Deployment, Service } from '../../api/types.ts'
 import { renderSvg } from '../../verify/render-svg.ts'
 import { renderText } from '../../verify/render-text.ts'
 import { verify } from '../../verify/verify.ts'
-import { type ApiClient, cliClient } from '../client.ts'
+import { type ApiClient, connectionClient } from '../client.ts'
 import { BatonError } from '../../errors/baton-error.ts'
 import { countFlag, defineCommand, str, type CliContext } from '../command.ts'
 import { resolveConnection, systemSources } from '../config.ts'
@@ -89,7 +89,7 @@ function demoContext(ctx: CliContext, dataDir: string, apiPort: number): CliCont
     namespaceExplicit: false,
     connection,
     // The token file exists only once the daemon has started: build the client on first use.
-    client: () => (client ??= cliClient(connection().server, connection().token)),
+    client: () => (client ??= connectionClient(connection())),
     argv: ['demo'],
   }
 }

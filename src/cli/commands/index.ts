@@ -35,6 +35,7 @@ import { verifyCommand } from './verify.ts'
 import { installServiceCommand } from './install-service.ts'
 import { waitCommand } from './wait.ts'
 import { versionCommand } from './version.ts'
+import { kubeconfigCommand } from './kubeconfig.ts'
 
 export const COMMANDS: readonly AnyCommand[] = [
   upCommand,
@@ -70,5 +71,6 @@ export const COMMANDS: readonly AnyCommand[] = [
   demoCommand,
   installServiceCommand,
   versionCommand,
+  kubeconfigCommand,
   completionCommand(() => COMMANDS),
 ]

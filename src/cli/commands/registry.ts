@@ -45,6 +45,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   entry(['logs'], async () => (await import('./logs.ts')).logsCommand),
   entry(['push'], async () => (await import('./push.ts')).pushCommand),
   entry(['verify'], async () => (await import('./verify.ts')).verifyCommand),
+  entry(['kubeconfig'], async () => (await import('./kubeconfig.ts')).kubeconfigCommand),
   entry(['dashboard'], async () => (await import('./dashboard.ts')).dashboardCommand),
   entry(['demo'], async () => (await import('./demo.ts')).demoCommand),
   entry(['install-service'], async () => (await import('./install-service.ts')).installServiceCommand),

@@ -52,10 +52,10 @@ describe('up -d and down', () => {
     const info = readDaemonInfo(dataDir)
     if (info) pids.push(info.pid)
     expect(up.err).toBe('')
-    expect(up.out).toBe(`baton daemon started (pid ${info?.pid}) on http://127.0.0.1:${port}\n`)
+    expect(up.out).toBe(`baton daemon started (pid ${info?.pid}) on https://127.0.0.1:${port}\n`)
 
     const again = await baton(['up', '-d', '--port', String(port), '--data-dir', dataDir])
-    expect(again.out).toBe(`baton daemon already running (pid ${info?.pid}) on http://127.0.0.1:${port}\n`)
+    expect(again.out).toBe(`baton daemon already running (pid ${info?.pid}) on https://127.0.0.1:${port}\n`)
     const version = await baton(['version', '--data-dir', dataDir])
     expect(version.out).toMatch(/^Client Version: v\S+\nServer Version: v\S+\n$/)
 

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:f
 import { join } from 'node:path'
 import { BatonError } from '../../errors/baton-error.ts'
 import { DAEMON_V8_FLAGS, DATA_FILES, DEFAULT_API_PORT, childNodeEnv, codePath } from '../../platform/env.ts'
-import { cliClient } from '../client.ts'
+import { connectionClient } from '../client.ts'
 import { bool, defineCommand, str, usageError } from '../command.ts'
 import { normalizeServer, readDaemonInfo, resolveConnection } from '../config.ts'
 import { isRunning } from '../../platform/proc-stat.ts'
@@ -31,6 +31,8 @@ export interface UpOptions {
   reset?: boolean
   /** Passed through: process (default) or docker. */
   runtime?: string
+  /** Passed through: plain HTTP instead of HTTPS, loopback only. */
+  insecureHttp?: boolean
 }
 
 /** The daemon's bounds (api/limits.ts), passed through as given. */
@@ -69,10 +71,9 @@ export function daemonError(logTail: string): { message: string; hint?: string }
 }
 
 async function answers(dataDir: string, address: string): Promise<boolean> {
-  // The token file appears when the daemon first starts: read it on every try.
-  const { token } = resolveConnection({ dataDir, server: address })
+  // The token and CA files appear when the daemon first starts: read them on every try.
   try {
-    await cliClient(normalizeServer(address), token).version()
+    await connectionClient(resolveConnection({ dataDir, server: address })).version()
     return true
   } catch {
     return false
@@ -101,6 +102,10 @@ export const upCommand = defineCommand<UpOptions>({
       flags: '--runtime <name>',
       description: 'How pods run: process (default) or docker (the engine at $DOCKER_HOST)',
     },
+    {
+      flags: '--insecure-http',
+      description: 'Serve the API over plain HTTP instead of HTTPS (on 127.0.0.1 only; see docs/kubeconfig.md)',
+    },
   ],
   complete(_args, flags) {
     const port = Number(str(flags.port) ?? DEFAULT_API_PORT)
@@ -128,6 +133,7 @@ export const upCommand = defineCommand<UpOptions>({
       ...(limitArgs.length > 0 ? { limitArgs } : {}),
       ...(bool(flags.reset) ? { reset: true } : {}),
       ...(runtime ? { runtime } : {}),
+      ...(bool(flags.insecureHttp) ? { insecureHttp: true } : {}),
     }
   },
   async run(o, ctx) {
@@ -149,6 +155,7 @@ export const upCommand = defineCommand<UpOptions>({
     args.push(...(o.limitArgs ?? []))
     if (o.reset) args.push('--reset')
     if (o.runtime) args.push('--runtime', o.runtime)
+    if (o.insecureHttp) args.push('--insecure-http')
     if (!o.detach) {
       const child = spawn(process.execPath, args, { stdio: 'inherit', env: childNodeEnv() })
       const forward = () => child.kill('SIGINT')

@@ -6,6 +6,10 @@
  * the directory survived (daemon, load balancer, replicas), kills any that did, by PID, and
  * removes the directory; leftovers fail the test that owned them.
  *
+ * The daemon's API is HTTPS with a CA of its own: `baton.api(path)` fetches it with that CA
+ * trusted and the token sent (`daemonApi` does the same for a daemon started otherwise). Its
+ * port also serves the dashboard over plain HTTP to this machine (`http://127.0.0.1:<port>/ui/`).
+ *
  * @example
  * const baton = await startBaton({ servicePort: SERVICE_PORTS.smoke })
  * await baton.apply(webManifest({ servicePort: baton.servicePort, replicas: 3 }))
@@ -13,9 +17,11 @@
  * await baton.stop()
  */
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { trustCertificateAuthority } from '../../../src/cli/tls-trust.ts'
 import { ProxyClient } from '../../../src/proxy/client.ts'
 import { readProxyFiles } from '../../../src/proxy/proxy-files.ts'
 import { freePort, servicePort as pickServicePort } from './ports.ts'
@@ -68,6 +74,10 @@ export interface Baton {
   shellLine(steps: readonly (readonly string[] | string)[], join?: string): string
   /** http://127.0.0.1:<servicePort><path> */
   url(path?: string): string
+  /** https://127.0.0.1:<port><path>: the daemon's API, whose CA this process trusts once the daemon has started. */
+  apiUrl(path?: string): string
+  /** fetch() of the daemon's API over HTTPS, with its token unless `init.headers` has an authorization of its own. */
+  api(path: string, init?: RequestInit): Promise<Response>
   /** Writes the YAML into the data directory and applies it; throws unless the CLI exits 0. */
   apply(yaml: string): Promise<void>
   /** The daemon's PID from <dataDir>/daemon.json. */
@@ -112,6 +122,22 @@ function runCli(dataDir: string, args: readonly string[], opts: CliOptions = {})
   })
 }
 
+/**
+ * fetch() of the API of the daemon on `port` whose data directory is `dataDir`: HTTPS with the
+ * directory's CA trusted by this process, `Authorization: Bearer <its token>` unless the
+ * caller's headers carry one.
+ */
+export function daemonApi(dataDir: string, port: number): (path: string, init?: RequestInit) => Promise<Response> {
+  return (path, init = {}) => {
+    // Read on every call: both files appear only once the daemon has started.
+    trustCertificateAuthority(readFileSync(join(dataDir, 'ca.crt'), 'utf8'))
+    const headers = new Headers(init.headers)
+    if (!headers.has('authorization'))
+      headers.set('authorization', `Bearer ${readFileSync(join(dataDir, 'token'), 'utf8').trim()}`)
+    return fetch(`https://127.0.0.1:${port}${path}`, { ...init, headers })
+  }
+}
+
 async function readPid(file: string): Promise<number> {
   const { pid } = JSON.parse(await readFile(file, 'utf8')) as { pid: number }
   return pid
@@ -139,6 +165,8 @@ export async function startBaton(opts: StartOptions = {}): Promise<Baton> {
     shellLine: (steps, joiner = ' && ') =>
       steps.map((s) => (typeof s === 'string' ? s : baton.command(s).map(shellQuote).join(' '))).join(joiner),
     url: (path = '/') => `http://127.0.0.1:${servicePort}${path}`,
+    apiUrl: (path = '/') => `https://127.0.0.1:${port}${path}`,
+    api: daemonApi(dataDir, port),
     async apply(yaml) {
       const file = join(dataDir, `manifest-${++applied}.yaml`)
       await writeFile(file, yaml)

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { readProxyFiles } from '../../../src/proxy/proxy-files.ts'
 import { killAll, processesUnder } from '../../e2e/support/processes.ts'
 import { childNodeEnv, compileCacheRoot, DAEMON_V8_FLAGS } from '../../../src/platform/env.ts'
-import { BATON_BIN, REPO_ROOT } from '../../e2e/support/baton.ts'
+import { BATON_BIN, daemonApi, REPO_ROOT } from '../../e2e/support/baton.ts'
 import { webManifest } from '../../e2e/support/manifests.ts'
 
 export const DAEMON_MAIN = join(REPO_ROOT, 'src', 'daemon', 'main.ts')
@@ -74,8 +74,7 @@ export async function waitServing(dataDir: string, port: number, run: DaemonRun,
   for (;;) {
     if (run.child.exitCode !== null) throw new Error(`the daemon exited during start:\n${run.output()}`)
     try {
-      const token = readFileSync(join(dataDir, 'token'), 'utf8').trim()
-      const res = await fetch(`http://127.0.0.1:${port}/version`, { headers: { authorization: `Bearer ${token}` } })
+      const res = await daemonApi(dataDir, port)('/version')
       if (res.status === 200) return
     } catch {
       // not yet
