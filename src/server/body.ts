@@ -8,14 +8,15 @@ import { parseManifests } from '../api/manifest.ts'
 import type { KObject } from '../api/types.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import { badRequest } from './errors.ts'
+import { decodeKubeProtobuf } from './kube/protobuf.ts'
 
-/**
- * Protobuf and CBOR bodies (client-go's typed clients send protobuf by default) answer 415, as
- * kube-apiserver answers a media type it does not decode; kubectl then sends JSON.
- */
+const mediaType = (c: Context) => (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+const isProtobuf = (c: Context) => mediaType(c) === 'application/vnd.kubernetes.protobuf'
+
+/** A CBOR body answers 415, as kube-apiserver answers a media type it does not decode. */
 export function refuseBinaryBody(c: Context): void {
-  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
-  if (type === 'application/vnd.kubernetes.protobuf' || type === 'application/cbor') {
+  const type = mediaType(c)
+  if (type === 'application/cbor') {
     throw new BatonError('BATON_BAD_REQUEST', `the body's media type ${type} is not supported`, {
       httpStatus: 415,
       hint: 'Send the object as JSON or YAML (Content-Type: application/json)',
@@ -24,6 +25,7 @@ export function refuseBinaryBody(c: Context): void {
 }
 
 export async function readObject(c: Context): Promise<KObject> {
+  if (isProtobuf(c)) return decodeKubeProtobuf(new Uint8Array(await c.req.arrayBuffer())) as unknown as KObject
   refuseBinaryBody(c)
   const text = await c.req.text()
   if (text.trim() === '') throw badRequest('the request body is empty', 'Send one object as JSON or YAML')

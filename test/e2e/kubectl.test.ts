@@ -137,6 +137,18 @@ describe('the real kubectl against Baton', () => {
     await ok(['rollout', 'status', 'deployment/web', '--timeout=90s'])
   }, 180_000)
 
+  it('creates with the typed clients (protobuf bodies): create deployment, create configmap, expose', async () => {
+    const file = join(baton.dataDir, 'application.yml')
+    await writeFile(file, 'a: 1\n')
+    expect(await ok(['create', 'deployment', 'rd', '--image=web:v1'])).toBe('deployment.apps/rd created\n')
+    expect(await ok(['create', 'cm', 'conf', `--from-file=${file}`])).toBe('configmap/conf created\n')
+    expect(await ok(['expose', 'deployment', 'rd', '--type=NodePort', '--port=5001'])).toBe('service/rd exposed\n')
+    expect(await ok(['get', 'deploy', 'rd', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).toBe('web:v1')
+    expect(await ok(['get', 'cm', 'conf', '-o', 'jsonpath={.data.application\\.yml}'])).toBe('a: 1\n')
+    expect(await ok(['get', 'svc', 'rd', '-o', 'jsonpath={.spec.type} {.spec.ports[0].port}'])).toBe('NodePort 5001')
+    await ok(['delete', 'svc,deploy,cm', 'rd', 'conf', '--ignore-not-found'])
+  }, 60_000)
+
   it('reads a pod log and deletes the objects', async () => {
     const pod = (await ok(['get', 'po', '-l', 'app=web', '-o', 'name'])).split('\n')[0]!
     expect(await ok(['logs', pod, '--tail=1'])).toMatch(/\S/)
