@@ -20,6 +20,7 @@ import { ARTIFACT_PUSH_PATH, type BatonRouteDeps, registerBatonRoutes } from './
 import { requestBodyLimit } from './body-limit.ts'
 import { errorResponse, toBatonError } from './errors.ts'
 import { registerDiscoveryRoutes } from './kube/discovery.ts'
+import { registerNamespaceRoutes } from './kube/namespaces.ts'
 import { registerOpenApiRoutes } from './kube/openapi.ts'
 import { type ObjectRouteDeps, registerObjectRoutes } from './object-routes.ts'
 
@@ -68,6 +69,7 @@ export function createApiApp(apiDeps: ApiDeps): Hono {
   deps.dashboard?.mountGuarded(app)
   registerBatonRoutes(app, deps)
   registerDiscoveryRoutes(app)
+  registerNamespaceRoutes(app, deps.store, deps.clock)
   registerOpenApiRoutes(app, deps.version)
   registerObjectRoutes(app, deps)
   app.notFound((c) =>

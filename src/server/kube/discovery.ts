@@ -25,8 +25,20 @@ export const GROUPS = ['', 'apps'] as const
 export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList'
 
 /** Resources served outside the object routes, listed so `kubectl get componentstatuses` finds them. */
-const EXTRA: Record<string, Array<{ name: string; kind: string; shortNames: string[]; verbs: string[] }>> = {
-  '': [{ name: 'componentstatuses', kind: 'ComponentStatus', shortNames: ['cs'], verbs: ['get', 'list'] }],
+const EXTRA: Record<
+  string,
+  Array<{ name: string; singular: string; kind: string; shortNames: string[]; verbs: string[] }>
+> = {
+  '': [
+    {
+      name: 'componentstatuses',
+      singular: 'componentstatus',
+      kind: 'ComponentStatus',
+      shortNames: ['cs'],
+      verbs: ['get', 'list'],
+    },
+    { name: 'namespaces', singular: 'namespace', kind: 'Namespace', shortNames: ['ns'], verbs: ['get', 'list'] },
+  ],
   apps: [],
 }
 
@@ -80,7 +92,7 @@ export function resourceList(group: string) {
   for (const e of EXTRA[group] ?? []) {
     resources.push({
       name: e.name,
-      singularName: '',
+      singularName: e.singular,
       namespaced: false,
       kind: e.kind,
       verbs: e.verbs,
@@ -120,7 +132,7 @@ function discoveryGroup(group: string) {
       resource: e.name,
       responseKind: { group, version: 'v1', kind: e.kind },
       scope: 'Cluster',
-      singularResource: e.name.replace(/es$/, ''),
+      singularResource: e.singular,
       verbs: e.verbs,
       shortNames: e.shortNames,
     })
