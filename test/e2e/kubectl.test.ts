@@ -80,6 +80,7 @@ describe('the real kubectl against Baton', () => {
     )
     expect(await ok(['get', 'svc', 'web'])).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\n/)
     expect(await ok(['get', 'deploy', 'web', '-o', 'name'])).toBe('deployment.apps/web\n')
+    expect(await ok(['get', 'ns', '--no-headers'])).toMatch(/^default\s+Active\s+\S+\n$/)
     expect(await ok(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}'])).toBe('2')
     expect(await ok(['get', 'deploy', 'web', '-o', 'yaml'])).toContain('kind: Deployment')
     expect(await ok(['describe', 'deploy', 'web'])).toMatch(
