@@ -10,7 +10,9 @@ const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'argo
 
 describe("Argo Rollouts' own examples", () => {
   it('the getting-started canary (rollouts-demo) validates unchanged, steps and all', () => {
-    const objects = parseManifests(readFileSync(join(FIXTURES, 'rollouts-demo-canary.yaml'), 'utf8')).map(validateObject)
+    const objects = parseManifests(readFileSync(join(FIXTURES, 'rollouts-demo-canary.yaml'), 'utf8')).map(
+      validateObject,
+    )
     expect(objects.map((o) => o.kind)).toEqual(['Rollout', 'Service'])
     // The process runtime refuses resources.requests for every workload kind (a Deployment's
     // too: no cgroup would apply them); that is the one line the example needs removed here.

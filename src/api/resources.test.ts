@@ -60,7 +60,9 @@ describe('resource names on the command line and in paths', () => {
     expect(kindForPath('', 'replicasets')).toBeUndefined()
     expect(apiVersionOf('Service')).toBe('v1')
     expect(apiVersionOf('Rollout')).toBe('argoproj.io/v1alpha1')
-    expect(resourcePath('Rollout', 'default', 'demo')).toBe('/apis/argoproj.io/v1alpha1/namespaces/default/rollouts/demo')
+    expect(resourcePath('Rollout', 'default', 'demo')).toBe(
+      '/apis/argoproj.io/v1alpha1/namespaces/default/rollouts/demo',
+    )
     expect(kindForPath('argoproj.io', 'rollouts')).toBe('Rollout')
     expect(qualifiedSingular('Deployment')).toBe('deployment.apps')
     expect(qualifiedSingular('Service')).toBe('service')

@@ -20,7 +20,27 @@ export interface ResourceInfo {
   shortNames: readonly string[]
   /** The group's version when it is not v1 (Argo's `argoproj.io/v1alpha1`). */
   version?: string
+  /** Discovery's categories: `all` is what `kubectl get all` lists. */
+  categories?: readonly string[]
+  /** Subresources served beside the object, as discovery lists them. */
+  subresources?: readonly Subresource[]
 }
+
+/** A subresource as discovery names it: `scale` answers an autoscaling/v1 Scale. */
+export interface Subresource {
+  name: 'status' | 'scale' | 'log'
+  verbs: readonly string[]
+  /** The kind it answers, when not the object's own (Scale is autoscaling/v1). */
+  responseKind?: { group: string; version: string; kind: string }
+}
+
+const STATUS: Subresource = { name: 'status', verbs: ['get', 'update'] }
+const SCALE: Subresource = {
+  name: 'scale',
+  verbs: ['get', 'patch', 'update'],
+  responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+}
+const WORKLOAD = { categories: ['all'], subresources: [SCALE, STATUS] } as const
 
 export const RESOURCES: Readonly<Record<Kind, ResourceInfo>> = {
   Deployment: {
@@ -29,14 +49,23 @@ export const RESOURCES: Readonly<Record<Kind, ResourceInfo>> = {
     group: 'apps',
     singular: 'deployment',
     shortNames: ['deploy'],
+    ...WORKLOAD,
   },
-  ReplicaSet: { kind: 'ReplicaSet', plural: 'replicasets', group: 'apps', singular: 'replicaset', shortNames: ['rs'] },
+  ReplicaSet: {
+    kind: 'ReplicaSet',
+    plural: 'replicasets',
+    group: 'apps',
+    singular: 'replicaset',
+    shortNames: ['rs'],
+    ...WORKLOAD,
+  },
   StatefulSet: {
     kind: 'StatefulSet',
     plural: 'statefulsets',
     group: 'apps',
     singular: 'statefulset',
     shortNames: ['sts'],
+    ...WORKLOAD,
   },
   ControllerRevision: {
     kind: 'ControllerRevision',
@@ -45,8 +74,24 @@ export const RESOURCES: Readonly<Record<Kind, ResourceInfo>> = {
     singular: 'controllerrevision',
     shortNames: [],
   },
-  Pod: { kind: 'Pod', plural: 'pods', group: '', singular: 'pod', shortNames: ['po'] },
-  Service: { kind: 'Service', plural: 'services', group: '', singular: 'service', shortNames: ['svc'] },
+  Pod: {
+    kind: 'Pod',
+    plural: 'pods',
+    group: '',
+    singular: 'pod',
+    shortNames: ['po'],
+    categories: ['all'],
+    subresources: [STATUS, { name: 'log', verbs: ['get'] }],
+  },
+  Service: {
+    kind: 'Service',
+    plural: 'services',
+    group: '',
+    singular: 'service',
+    shortNames: ['svc'],
+    categories: ['all'],
+    subresources: [STATUS],
+  },
   Endpoints: { kind: 'Endpoints', plural: 'endpoints', group: '', singular: 'endpoints', shortNames: ['ep'] },
   ConfigMap: { kind: 'ConfigMap', plural: 'configmaps', group: '', singular: 'configmap', shortNames: ['cm'] },
   Event: { kind: 'Event', plural: 'events', group: '', singular: 'event', shortNames: ['ev'] },

@@ -10,8 +10,7 @@ import { bool, int, intOrString, labelSelector, objectMeta, status, str, unsuppo
 import { podTemplate } from './schema-pod.ts'
 
 const NO_ANALYSIS = 'Baton does not run analysis yet; remove it and promote by hand (baton rollout promote)'
-const NO_ROUTER =
-  "Baton's own load balancer is the traffic router and applies setWeight exactly; remove trafficRouting"
+const NO_ROUTER = "Baton's own load balancer is the traffic router and applies setWeight exactly; remove trafficRouting"
 
 const step = z.strictObject({
   setWeight: int.optional(),

@@ -95,7 +95,9 @@ export function demoRollout(): Rollout {
       selector: { matchLabels: { app: 'rollouts-demo' } },
       template: {
         metadata: { labels: { app: 'rollouts-demo' } },
-        spec: { containers: [{ name: 'rollouts-demo', image: 'rollouts-demo:blue', ports: [{ containerPort: 8080 }] }] },
+        spec: {
+          containers: [{ name: 'rollouts-demo', image: 'rollouts-demo:blue', ports: [{ containerPort: 8080 }] }],
+        },
       },
     },
   }

@@ -20,7 +20,14 @@ function validateBlueGreen(b: RolloutBlueGreenStrategy): FieldError[] {
   const errs: FieldError[] = []
   if (!b.activeService) errs.push(required(`${base}.activeService`, '', 'Name the Service that gets the traffic.'))
   if (b.previewService !== undefined && b.previewService === b.activeService) {
-    errs.push(invalid(`${base}.previewService`, b.previewService, 'must differ from activeService', 'Name two different Services.'))
+    errs.push(
+      invalid(
+        `${base}.previewService`,
+        b.previewService,
+        'must differ from activeService',
+        'Name two different Services.',
+      ),
+    )
   }
   for (const f of ['autoPromotionSeconds', 'scaleDownDelaySeconds', 'abortScaleDownDelaySeconds'] as const) {
     errs.push(...nonNegative(b[f], `${base}.${f}`))
@@ -30,7 +37,11 @@ function validateBlueGreen(b: RolloutBlueGreenStrategy): FieldError[] {
   }
   if (b.autoPromotionSeconds !== undefined && b.autoPromotionEnabled === false) {
     errs.push(
-      forbidden(`${base}.autoPromotionSeconds`, 'may not be set with autoPromotionEnabled: false', 'Remove one of the two.'),
+      forbidden(
+        `${base}.autoPromotionSeconds`,
+        'may not be set with autoPromotionEnabled: false',
+        'Remove one of the two.',
+      ),
     )
   }
   return errs
@@ -49,7 +60,9 @@ function validateCanary(c: RolloutCanaryStrategy): FieldError[] {
       return
     }
     if (step.setWeight !== undefined && (step.setWeight < 0 || step.setWeight > 100)) {
-      errs.push(invalid(`${path}.setWeight`, step.setWeight, 'must be between 0 and 100', 'Write a percentage from 0 to 100.'))
+      errs.push(
+        invalid(`${path}.setWeight`, step.setWeight, 'must be between 0 and 100', 'Write a percentage from 0 to 100.'),
+      )
     }
     const d = step.pause?.duration
     if (d !== undefined && pauseSeconds(d) === undefined) {
@@ -85,7 +98,12 @@ function validateCanary(c: RolloutCanaryStrategy): FieldError[] {
   errs.push(...nonNegative(c.abortScaleDownDelaySeconds, `${base}.abortScaleDownDelaySeconds`))
   if (c.canaryService !== undefined && c.canaryService === c.stableService) {
     errs.push(
-      invalid(`${base}.stableService`, c.stableService, 'must differ from canaryService', 'Name two different Services.'),
+      invalid(
+        `${base}.stableService`,
+        c.stableService,
+        'must differ from canaryService',
+        'Name two different Services.',
+      ),
     )
   }
   return errs

@@ -124,7 +124,7 @@ describe('validateObject accepts', () => {
     expect(out.metadata).toEqual({ name: 'web', namespace: 'default' })
   })
 
-  it('serves the kinds of the Kubernetes API groups apps/v1 and v1, and Argo Rollouts\' Rollout', () => {
+  it("serves the kinds of the Kubernetes API groups apps/v1 and v1, and Argo Rollouts' Rollout", () => {
     expect(SERVED_KINDS.map((k) => `${k.apiVersion} ${k.kind}`)).toEqual([
       'apps/v1 Deployment',
       'apps/v1 ReplicaSet',

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { trustCertificateAuthority } from '../cli/tls-trust.ts'
 import { type ApiListener, listenApi } from '../server/listener.ts'
 import { certificateHosts, ensureCertificates, type TlsMaterial } from './certificates.ts'
+import { errorOf } from '../../test/support/status-body.ts'
 
 let dir: string
 let tls: TlsMaterial
@@ -75,7 +76,7 @@ describe('the API port', () => {
     const before = seen.length
     const res = await fetch(`http://127.0.0.1:${port}/version`, { headers: { authorization: 'Bearer t' } })
     expect(res.status).toBe(403)
-    const body = (await res.json()) as { code: string; hint: string }
+    const body = await errorOf(res)
     expect(body.code).toBe('BATON_TLS_REQUIRED')
     expect(body.hint).toContain(`https://127.0.0.1:${port}`)
     expect(seen.length).toBe(before)

@@ -10,6 +10,7 @@ import { createApiApp } from '../server/app.ts'
 import type { ObjectStore } from '../store/types.ts'
 import { LOGIN_CODES_PATH } from '../api/login-codes.ts'
 import { CSRF_HEADER, createDashboard } from './mount.ts'
+import { errorOf } from '../../test/support/status-body.ts'
 
 const TOKEN = 'dash-token'
 const BASE = 'http://127.0.0.1:7070'
@@ -166,7 +167,7 @@ describe('requests from another origin', () => {
   const form = { 'content-type': 'application/x-www-form-urlencoded' }
   const expectForbidden = async (res: Response) => {
     expect(res.status).toBe(403)
-    expect(((await res.json()) as { code: string }).code).toBe('BATON_FORBIDDEN')
+    expect((await errorOf(res)).code).toBe('BATON_FORBIDDEN')
     expect(res.headers.get('set-cookie')).toBeNull()
   }
 

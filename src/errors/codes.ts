@@ -66,7 +66,10 @@ export const ERROR_CODES = {
   BATON_DATA_DIR_LOCKED: { httpStatus: 409, meaning: 'Another Baton process holds the data directory' },
   BATON_FLEET_CONNECTION: { httpStatus: 400, meaning: "A fleet target's connection cannot be used" },
   BATON_FLEET_ROLLOUT_FAILED: { httpStatus: 500, meaning: 'A window of a fleet rollout failed and was rolled back' },
-  BATON_FLEET_LB_UNREACHABLE: { httpStatus: 503, meaning: "The fleet's front load balancer is not running or does not answer" },
+  BATON_FLEET_LB_UNREACHABLE: {
+    httpStatus: 503,
+    meaning: "The fleet's front load balancer is not running or does not answer",
+  },
   BATON_INTERNAL: { httpStatus: 500, meaning: 'An unexpected internal failure' },
 } as const satisfies Record<string, { httpStatus: number; meaning: string }>
 

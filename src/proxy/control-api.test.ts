@@ -3,6 +3,7 @@ import { createLogger } from '../platform/logger.ts'
 import { controlApi } from './control-api.ts'
 import type { Plane } from './plane.ts'
 import type { TrafficMetrics } from './types.ts'
+import { errorOf } from '../../test/support/status-body.ts'
 
 const TOKEN = 'proxy-token_1'
 const auth = { authorization: `Bearer ${TOKEN}` }
@@ -29,7 +30,7 @@ describe('proxy control API', () => {
   ])('refuses $name with 401 BATON_UNAUTHORIZED', async ({ headers }) => {
     const res = await api().app.request('/v1/routes', { headers })
     expect(res.status).toBe(401)
-    expect(await res.json()).toMatchObject({
+    expect(await errorOf(res)).toMatchObject({
       code: 'BATON_UNAUTHORIZED',
       message: 'missing or wrong proxy token',
       hint: expect.any(String),
@@ -49,10 +50,10 @@ describe('proxy control API', () => {
     const { app, logged } = api()
     const res = await app.request(path, { method, headers: { ...auth, 'content-type': 'application/json' }, body })
     expect(res.status).toBe(400)
-    expect(await res.json()).toMatchObject({
+    expect(await errorOf(res)).toMatchObject({
       code: 'BATON_BAD_REQUEST',
       hint: expect.any(String),
-      details: { causes: [] },
+      causes: [],
     })
     expect(logged()).toEqual([])
   })
@@ -65,7 +66,7 @@ describe('proxy control API', () => {
     })
     const res = await app.request('/v1/metrics', { headers: auth })
     expect(res.status).toBe(500)
-    expect(await res.json()).toMatchObject({ code: 'BATON_INTERNAL', message: 'histogram overflow' })
+    expect(await errorOf(res)).toMatchObject({ code: 'BATON_INTERNAL', message: 'histogram overflow' })
     expect(logged()).toMatchObject([
       {
         level: 'error',

@@ -7,6 +7,7 @@ import { sequentialIds } from '../platform/ids.ts'
 import { createMemoryStore } from '../store/memory/memory-store.ts'
 import type { ObjectStore } from '../store/types.ts'
 import { createLogger } from '../platform/logger.ts'
+import { errorOf } from '../../test/support/status-body.ts'
 import { createApiApp } from './app.ts'
 import type { LogSource } from './ports.ts'
 
@@ -97,12 +98,12 @@ describe('authentication', () => {
   it.each(routes)('%s %s answers 401 without a token', async (method, path) => {
     const res = await app.request(path, { method })
     expect(res.status).toBe(401)
-    expect(await res.json()).toMatchObject({ code: 'BATON_UNAUTHORIZED', message: 'the API token is missing' })
+    expect(await errorOf(res)).toMatchObject({ code: 'BATON_UNAUTHORIZED', message: 'the API token is missing' })
   })
   it.each(routes)('%s %s answers 401 with a wrong token', async (method, path) => {
     const res = await app.request(path, { method, headers: { authorization: 'Bearer nope' } })
     expect(res.status).toBe(401)
-    expect((await res.json()).code).toBe('BATON_UNAUTHORIZED')
+    expect((await errorOf(res)).code).toBe('BATON_UNAUTHORIZED')
   })
 })
 
@@ -119,7 +120,7 @@ describe('authentication, the header itself', () => {
     const res = await app.request('/version', { headers: { authorization } })
     expect(res.status).toBe(401)
     expect(res.headers.get('www-authenticate')).toContain('Bearer')
-    expect(await res.json()).toMatchObject({
+    expect(await errorOf(res)).toMatchObject({
       code: 'BATON_UNAUTHORIZED',
       message,
       hint: expect.stringContaining('<data-dir>/token'),
@@ -147,7 +148,7 @@ describe('internal errors', () => {
     })
     const res = await broken.request('/apis/baton.dev/v1/traffic', { headers: auth })
     expect(res.status).toBe(500)
-    expect(await res.json()).toMatchObject({ code: 'BATON_INTERNAL', message: 'internal error: proxy exploded' })
+    expect(await errorOf(res)).toMatchObject({ code: 'BATON_INTERNAL', message: 'internal error: proxy exploded' })
     const [record] = lines.map((l) => JSON.parse(l))
     expect(record).toMatchObject({
       level: 'error',
@@ -252,7 +253,7 @@ describe('objects', () => {
   ])('rejects a create with $name ($status), storing nothing', async ({ path, body, status, code }) => {
     const res = await send('POST', path, body)
     expect(res.status).toBe(status)
-    const err = await res.json()
+    const err = await errorOf(res)
     expect(err.code).toBe(code)
     expect(err.hint).toBeTruthy()
     expect(store.list('Deployment').items).toHaveLength(0)
@@ -262,7 +263,7 @@ describe('objects', () => {
   it('answers 404 in the API server words and 409 for a duplicate or a stale resourceVersion', async () => {
     const missing = await send('GET', `${DEPLOYMENTS}/nope`)
     expect(missing.status).toBe(404)
-    expect(await missing.json()).toMatchObject({
+    expect(await errorOf(missing)).toMatchObject({
       code: 'BATON_NOT_FOUND',
       message: 'deployments.apps "nope" not found',
     })
@@ -274,7 +275,7 @@ describe('objects', () => {
     expect((await send('PUT', `${DEPLOYMENTS}/web`, v1)).status).toBe(200)
     const stale = await send('PUT', `${DEPLOYMENTS}/web`, { ...first, spec: { ...first.spec, replicas: 7 } })
     expect(stale.status).toBe(409)
-    expect((await stale.json()).code).toBe('BATON_CONFLICT')
+    expect((await errorOf(stale)).code).toBe('BATON_CONFLICT')
     expect(store.get('Deployment', 'default', 'web')?.spec.replicas).toBe(5)
   })
 
@@ -419,9 +420,9 @@ describe('validation', () => {
     bad.spec.replicas = -1
     const res = await send('POST', DEPLOYMENTS, bad)
     expect(res.status).toBe(422)
-    const err = await res.json()
+    const err = await errorOf(res)
     expect(err.code).toBe('BATON_INVALID')
-    expect(err.details.causes.map((c: { field: string }) => c.field)).toContain('spec.replicas')
+    expect(err.causes.map((c: { field: string }) => c.field)).toContain('spec.replicas')
     expect(store.list('Deployment').items).toHaveLength(0)
   })
 })
@@ -436,7 +437,7 @@ describe('watch from a compacted resourceVersion', () => {
       headers: auth,
     })
     expect(res.status).toBe(410)
-    expect((await res.json()).code).toBe('BATON_GONE')
+    expect((await errorOf(res)).code).toBe('BATON_GONE')
     small.close()
   })
 })

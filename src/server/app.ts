@@ -19,6 +19,9 @@ import { bearerAuth } from './auth.ts'
 import { ARTIFACT_PUSH_PATH, type BatonRouteDeps, registerBatonRoutes } from './baton-routes.ts'
 import { requestBodyLimit } from './body-limit.ts'
 import { errorResponse, toBatonError } from './errors.ts'
+import { registerDiscoveryRoutes } from './kube/discovery.ts'
+import { registerNamespaceRoutes } from './kube/namespaces.ts'
+import { registerOpenApiRoutes } from './kube/openapi.ts'
 import { type ObjectRouteDeps, registerObjectRoutes } from './object-routes.ts'
 
 /** The web dashboard (src/dashboard/mount.ts), as the API sees it. */
@@ -65,6 +68,9 @@ export function createApiApp(apiDeps: ApiDeps): Hono {
   })
   deps.dashboard?.mountGuarded(app)
   registerBatonRoutes(app, deps)
+  registerDiscoveryRoutes(app)
+  registerNamespaceRoutes(app, deps.store, deps.clock)
+  registerOpenApiRoutes(app, deps.version)
   registerObjectRoutes(app, deps)
   app.notFound((c) =>
     errorResponse(

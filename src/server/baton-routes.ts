@@ -2,7 +2,7 @@
  * @module
  * Baton's own endpoints, beside the Kubernetes-shaped ones:
  *
- *   GET  /version                                   client-visible server version
+ *   GET  /version                                   kube-apiserver's version.Info, plus Baton's version
  *   POST /apis/baton.dev/v1/artifacts?ref=web:v2&force=true   push (body: a .tar.gz)
  *   GET  /apis/baton.dev/v1/artifacts                list pushed artifacts
  *   GET  /apis/baton.dev/v1/traffic                  the load balancer's live counters
@@ -32,6 +32,7 @@ import type { ObjectStore } from '../store/types.ts'
 import { tooLarge } from './body-limit.ts'
 import { badRequest } from './errors.ts'
 import { getOr404 } from './lookup.ts'
+import { versionInfo } from './kube/version.ts'
 import type { LogSource } from './ports.ts'
 
 export const ARTIFACT_PUSH_PATH = '/apis/baton.dev/v1/artifacts'
@@ -95,7 +96,7 @@ function byteLimit(max: number): Transform {
 }
 
 export function registerBatonRoutes(app: Hono, deps: BatonRouteDeps): void {
-  app.get('/version', (c) => c.json({ version: deps.version, platform: 'baton' }))
+  app.get('/version', (c) => c.json(versionInfo(deps.version)))
 
   app.post(ARTIFACT_PUSH_PATH, async (c) => {
     const artifacts = deps.artifacts

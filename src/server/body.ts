@@ -6,9 +6,27 @@
 import type { Context } from 'hono'
 import { parseManifests } from '../api/manifest.ts'
 import type { KObject } from '../api/types.ts'
+import { BatonError } from '../errors/baton-error.ts'
 import { badRequest } from './errors.ts'
+import { decodeKubeProtobuf } from './kube/protobuf.ts'
+
+const mediaType = (c: Context) => (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+const isProtobuf = (c: Context) => mediaType(c) === 'application/vnd.kubernetes.protobuf'
+
+/** A CBOR body answers 415, as kube-apiserver answers a media type it does not decode. */
+export function refuseBinaryBody(c: Context): void {
+  const type = mediaType(c)
+  if (type === 'application/cbor') {
+    throw new BatonError('BATON_BAD_REQUEST', `the body's media type ${type} is not supported`, {
+      httpStatus: 415,
+      hint: 'Send the object as JSON or YAML (Content-Type: application/json)',
+    })
+  }
+}
 
 export async function readObject(c: Context): Promise<KObject> {
+  if (isProtobuf(c)) return decodeKubeProtobuf(new Uint8Array(await c.req.arrayBuffer())) as unknown as KObject
+  refuseBinaryBody(c)
   const text = await c.req.text()
   if (text.trim() === '') throw badRequest('the request body is empty', 'Send one object as JSON or YAML')
   const objects = parseManifests(text, 'request body')

@@ -7,6 +7,7 @@ import { sequentialIds } from '../platform/ids.ts'
 import { createMemoryStore } from '../store/memory/memory-store.ts'
 import type { ObjectStore } from '../store/types.ts'
 import { createApiApp } from './app.ts'
+import { errorOf } from '../../test/support/status-body.ts'
 
 const TOKEN = 'test-token'
 const DEPLOYMENTS = '/apis/apps/v1/namespaces/default/deployments'
@@ -79,7 +80,7 @@ describe('request body limit', () => {
     const big = json({ ...manifest('web', 1), metadata: { name: 'web', annotations: { pad: 'x'.repeat(100 * KiB) } } })
     const res = await send('POST', DEPLOYMENTS, big)
     expect(res.status).toBe(413)
-    const err = await res.json()
+    const err = await errorOf(res)
     expect(err).toMatchObject({
       code: 'BATON_TOO_LARGE',
       message: 'the request body exceeds the limit of 65536 bytes (64 KiB)',
@@ -92,7 +93,7 @@ describe('request body limit', () => {
     const stream = chunked(10 * 1024 * KiB)
     const res = await send('POST', DEPLOYMENTS, stream.body as never, { 'transfer-encoding': 'chunked' })
     expect(res.status).toBe(413)
-    expect((await res.json()).code).toBe('BATON_TOO_LARGE')
+    expect((await errorOf(res)).code).toBe('BATON_TOO_LARGE')
     expect(stream.sent()).toBeLessThan(128 * KiB)
   })
 
@@ -121,7 +122,7 @@ describe('request body limit', () => {
       'content-type': 'application/gzip',
     })
     expect(declared.status).toBe(413)
-    expect(await declared.json()).toMatchObject({
+    expect(await errorOf(declared)).toMatchObject({
       code: 'BATON_TOO_LARGE',
       message: 'the artifact upload exceeds the limit of 262144 bytes (256 KiB)',
     })
@@ -146,7 +147,7 @@ describe('hostile YAML over the API', () => {
   ])('answers $name with 400 BATON_MANIFEST_PARSE, not 500', async ({ body, says }) => {
     const res = await send('POST', DEPLOYMENTS, body, { 'content-type': 'application/yaml' })
     expect(res.status).toBe(400)
-    const err = await res.json()
+    const err = await errorOf(res)
     expect(err.code).toBe('BATON_MANIFEST_PARSE')
     expect(err.message).toContain(says)
   })
@@ -158,13 +159,17 @@ describe('replicas and pods per node at admission', () => {
   it('refuses a create over --max-replicas naming the field, the limit and the flag', async () => {
     const res = await send('POST', DEPLOYMENTS, json(manifest('web', 1_000_000_000)))
     expect(res.status).toBe(422)
-    const err = await res.json()
+    const err = await errorOf(res)
     expect(err.code).toBe('BATON_LIMIT')
     expect(err.message).toBe(
       `The Deployment "web" is invalid: spec.replicas: Invalid value: 1000000000: must be less than or equal to 50 (the daemon's --max-replicas)`,
     )
-    expect(err.details.causes).toEqual([
-      { field: 'spec.replicas', message: expect.stringContaining('must be less than or equal to 50') },
+    expect(err.causes).toEqual([
+      {
+        reason: 'FieldValueInvalid',
+        field: 'spec.replicas',
+        message: expect.stringContaining('must be less than or equal to 50'),
+      },
     ])
     expect(err.hint).toContain('baton up --max-replicas')
     expect(stored()).toBeUndefined()
@@ -182,7 +187,7 @@ describe('replicas and pods per node at admission', () => {
     const created = (await (await send('POST', DEPLOYMENTS, json(manifest('web', 3)))).json()) as Deployment
     const res = await write(created)
     expect(res.status).toBe(422)
-    expect((await res.json()).code).toBe('BATON_LIMIT')
+    expect((await errorOf(res)).code).toBe('BATON_LIMIT')
     expect(stored()?.spec.replicas).toBe(3)
     expect(stored()?.metadata.resourceVersion).toBe(created.metadata.resourceVersion)
   })
@@ -192,7 +197,7 @@ describe('replicas and pods per node at admission', () => {
     expect((await send('POST', DEPLOYMENTS, json(manifest('web', 8)))).status).toBe(201)
     const res = await send('PUT', `${DEPLOYMENTS}/web/scale`, json({ spec: { replicas: 9 } }))
     expect(res.status).toBe(422)
-    const err = await res.json()
+    const err = await errorOf(res)
     expect(err.message).toContain(
       'the node would be asked to run 21 pods (12 for other workloads), more than its limit of 20',
     )

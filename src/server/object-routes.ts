@@ -28,10 +28,12 @@ import { readJson, readObject } from './body.ts'
 import { badRequest } from './errors.ts'
 import { matchesFields, parseFieldSelector } from './field-selector.ts'
 import { getOr404, kindOf } from './lookup.ts'
-import { mergePatch } from './merge-patch.ts'
 import { bindToNode } from '../api/pod-binding.ts'
+import { applyPatch } from './kube/patch.ts'
 import { registerScaleRoutes } from './scale-routes.ts'
 import { checkServicePorts, type ServicePortDeps } from './service-ports.ts'
+import { page } from './kube/paging.ts'
+import { includeObjectParam, TABLE_CONTENT_TYPE, type Table, toTable, wantsTable } from './kube/table.ts'
 import { watchResponse } from './watch.ts'
 import { checkWorkloadLimits, nodeObjects } from './workload-limits.ts'
 
@@ -118,23 +120,73 @@ function listResponse(c: Context, kind: Kind, namespace: string | undefined, dep
   const labelSelector = c.req.query('labelSelector') || undefined
   const opts = { ...(namespace !== undefined ? { namespace } : {}), ...(labelSelector ? { labelSelector } : {}) }
   if (truthy(c.req.query('watch'))) {
-    const resourceVersion = c.req.query('resourceVersion') || undefined
+    let resourceVersion = c.req.query('resourceVersion') || undefined
     const timeoutSeconds = intParam(c, 'timeoutSeconds')
+    // client-go's watch-list: the current objects as ADDED events, then a bookmark saying they
+    // are all there, then the changes after that list.
+    let initial: Array<{ type: string; object: unknown }> | undefined
+    if (truthy(c.req.query('sendInitialEvents'))) {
+      const list = deps.store.list(kind, opts)
+      resourceVersion = list.resourceVersion
+      initial = [
+        ...list.items.filter((o) => matchesFields(o, fields)).map((object) => ({ type: 'ADDED', object })),
+        {
+          type: 'BOOKMARK',
+          object: {
+            kind,
+            apiVersion: apiVersionOf(kind),
+            metadata: { resourceVersion, annotations: { 'k8s.io/initial-events-end': 'true' } },
+          },
+        },
+      ]
+    }
     return watchResponse(deps.store, deps.clock, {
       kind,
       opts: { ...opts, ...(resourceVersion ? { resourceVersion } : {}) },
       fields,
       ...(timeoutSeconds ? { timeoutSeconds } : {}),
       signal: c.req.raw.signal,
+      ...(wantsTable(c.req.header('accept')) ? { encode: tableEvents(kind, c, deps.clock) } : {}),
+      ...(initial ? { initial } : {}),
     })
   }
   const list = deps.store.list(kind, opts)
-  return c.json({
-    apiVersion: apiVersionOf(kind),
-    kind: `${kind}List`,
-    metadata: { resourceVersion: list.resourceVersion },
-    items: list.items.filter((o) => matchesFields(o, fields)),
-  })
+  const limit = intParam(c, 'limit')
+  const continueToken = c.req.query('continue') || undefined
+  const paged = page(
+    list.items.filter((o) => matchesFields(o, fields)),
+    { ...(limit ? { limit } : {}), ...(continueToken ? { continue: continueToken } : {}) },
+  )
+  const metadata = {
+    resourceVersion: list.resourceVersion,
+    ...(paged.continue ? { continue: paged.continue, remainingItemCount: paged.remainingItemCount } : {}),
+  }
+  if (wantsTable(c.req.header('accept'))) {
+    const include = includeObjectParam(c.req.query('includeObject'))
+    return tableJson(c, toTable(kind, paged.items, deps.clock.now(), include, metadata))
+  }
+  return c.json({ apiVersion: apiVersionOf(kind), kind: `${kind}List`, metadata, items: paged.items })
+}
+
+/** Watch events as one-row Tables, the columns named in the first only (as kube-apiserver sends them). */
+function tableEvents(kind: Kind, c: Context, clock: Clock) {
+  const include = includeObjectParam(c.req.query('includeObject'))
+  return (object: unknown, first: boolean): unknown => {
+    const obj = object as AnyObject
+    const table = toTable(kind, [obj], clock.now(), include, { resourceVersion: obj.metadata.resourceVersion })
+    return first ? table : { ...table, columnDefinitions: [] }
+  }
+}
+
+function tableJson(c: Context, table: Table): Response {
+  return c.body(JSON.stringify(table), 200, { 'content-type': TABLE_CONTENT_TYPE })
+}
+
+/** One object, or (when kubectl asks for it) its one-row Table. */
+function objectResponse(c: Context, kind: Kind, obj: AnyObject, clock: Clock): Response {
+  if (!wantsTable(c.req.header('accept'))) return c.json(obj)
+  const include = includeObjectParam(c.req.query('includeObject'))
+  return tableJson(c, toTable(kind, [obj], clock.now(), include, { resourceVersion: obj.metadata.resourceVersion }))
 }
 
 function deleteOptions(c: Context, body: unknown): DeleteOptions {
@@ -160,6 +212,19 @@ function deleteOptions(c: Context, body: unknown): DeleteOptions {
   }
 }
 
+/**
+ * `?fieldValidation=`: Baton validates strictly whatever is asked, because a field it does not
+ * honour is refused rather than dropped; the value must still be one kube-apiserver accepts.
+ */
+function checkFieldValidation(c: Context): void {
+  const v = c.req.query('fieldValidation')
+  if (v === undefined || v === 'Strict' || v === 'Warn' || v === 'Ignore') return
+  throw badRequest(
+    `fieldValidation must be one of "Ignore", "Warn" or "Strict", not "${v}"`,
+    'Leave fieldValidation out, or pass Strict',
+  )
+}
+
 /** `?dryRun=All` (kubectl's --dry-run=server): admitted and warned about, not stored. */
 const dryRun = (c: Context): boolean => c.req.query('dryRun') === 'All'
 
@@ -178,16 +243,21 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
 
     app.post(`${base}/namespaces/:ns/:resource`, async (c) => {
       const kind = kindOf(c, group)
+      checkFieldValidation(c)
       const obj = bindToNode(await admitWith(c, checkBody(await readObject(c), kind, ns(c)), deps))
       warn(c, warningsFor(obj, deps))
       if (dryRun(c)) return c.json(obj, 201)
       return c.json(store.create(obj), 201)
     })
 
-    app.get(one, (c) => c.json(getOr404(store, kindOf(c, group), ns(c), name(c))))
+    app.get(one, (c) => {
+      const kind = kindOf(c, group)
+      return objectResponse(c, kind, getOr404(store, kind, ns(c), name(c)), deps.clock)
+    })
 
     app.put(one, async (c) => {
       const kind = kindOf(c, group)
+      checkFieldValidation(c)
       const obj = await admitWith(
         c,
         checkBody(await readObject(c), kind, ns(c), name(c)),
@@ -202,12 +272,14 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
     app.patch(one, async (c) => {
       const kind = kindOf(c, group)
       const current = getOr404(store, kind, ns(c), name(c))
-      const patched = mergePatch(current, await readJson(c))
+      checkFieldValidation(c)
+      const patched = applyPatch(c.req.header('content-type'), current, await readJson(c))
       const obj = checkBody(patched, kind, ns(c), name(c))
       // A patch applies to what was read; a write in between is a conflict, not a lost update.
       obj.metadata.resourceVersion ??= current.metadata.resourceVersion
       const admitted = await admitWith(c, obj, deps, current)
       warn(c, warningsFor(admitted, deps))
+      if (dryRun(c)) return c.json(admitted)
       return c.json(store.update(admitted))
     })
 

@@ -5,6 +5,7 @@ import { sequentialIds } from '../platform/ids.ts'
 import { createMemoryStore } from '../store/memory/memory-store.ts'
 import type { ObjectStore } from '../store/types.ts'
 import { createApiApp } from './app.ts'
+import { errorOf } from '../../test/support/status-body.ts'
 
 const TOKEN = 't'
 const SERVICES = '/api/v1/namespaces/default/services'
@@ -55,13 +56,6 @@ const send = (method: string, path: string, body: unknown, contentType = 'applic
     body: JSON.stringify(body),
   })
 
-interface ErrorBody {
-  code: string
-  message: string
-  hint?: string
-  details: { causes: Array<{ field: string; message: string }> }
-}
-
 describe('a Service on an address Baton owns is refused at admission', () => {
   beforeEach(async () => {
     expect((await send('POST', SERVICES, service('api', [{ port: 8080 }]))).status).toBe(201)
@@ -107,12 +101,12 @@ describe('a Service on an address Baton owns is refused at admission', () => {
   ])('$name', async ({ svc, field, says }) => {
     const res = await send('POST', SERVICES, svc)
     expect(res.status).toBe(422)
-    const body = (await res.json()) as ErrorBody
+    const body = await errorOf(res)
     expect(body.code).toBe('BATON_INVALID')
     expect(body.message).toBe('The Service "web" is invalid')
-    expect(body.details.causes).toHaveLength(1)
-    expect(body.details.causes[0]!.field).toBe(field)
-    expect(body.details.causes[0]!.message).toContain(says)
+    expect(body.causes).toHaveLength(1)
+    expect(body.causes[0]!.field).toBe(field)
+    expect(body.causes[0]!.message).toContain(says)
     expect(body.hint).toMatch(/Pick another port/)
     expect(store.get('Service', 'default', 'web')).toBeUndefined()
   })
@@ -131,7 +125,7 @@ describe('a Service on an address Baton owns is refused at admission', () => {
       'application/merge-patch+json',
     )
     expect(patch.status).toBe(422)
-    expect(((await patch.json()) as ErrorBody).details.causes[0]!.field).toBe('spec.ports[0].port')
+    expect((await errorOf(patch)).causes[0]!.field).toBe('spec.ports[0].port')
     expect(store.get('Service', 'default', 'web')?.spec).toEqual(created.spec)
   })
 

@@ -16,6 +16,13 @@ export interface WatchRequest {
   fields: FieldRequirement[]
   timeoutSeconds?: number
   signal: AbortSignal
+  /** What each event carries instead of the object (a one-row Table for `kubectl get -w`). */
+  encode?: (object: unknown, first: boolean) => unknown
+  /**
+   * Events sent before the live ones: the ADDED events of the objects listed and the BOOKMARK
+   * ending them, for a watch that asked `sendInitialEvents=true` (client-go's watch-list).
+   */
+  initial?: ReadonlyArray<{ type: string; object: unknown }>
 }
 
 export function watchResponse(store: ObjectStore, clock: Clock, req: WatchRequest): Response {
@@ -38,10 +45,17 @@ export function watchResponse(store: ObjectStore, clock: Clock, req: WatchReques
       }
       // Throws BATON_GONE for a too-old resourceVersion before anything is streamed; the
       // caller turns that into a 410 answer.
+      let first = true
+      const send = (type: string, obj: unknown) => {
+        const object = req.encode && type !== 'BOOKMARK' ? req.encode(obj, first) : obj
+        if (type !== 'BOOKMARK') first = false
+        controller.enqueue(encoder.encode(`${JSON.stringify({ type, object })}\n`))
+      }
       const unsubscribe = store.watch(req.kind, req.opts, (ev) => {
         if (!open || !matchesFields(ev.object, req.fields)) return
-        controller.enqueue(encoder.encode(`${JSON.stringify({ type: ev.type, object: ev.object })}\n`))
+        send(ev.type, ev.object)
       })
+      for (const ev of req.initial ?? []) send(ev.type, ev.object)
       const timer = req.timeoutSeconds ? clock.setTimeout(close, req.timeoutSeconds * 1000) : undefined
       req.signal.addEventListener('abort', close, { once: true })
       stop = close

@@ -3,20 +3,29 @@
  * The store's errors, worded as the Kubernetes API server words them so that messages read
  * the same in Baton as in kubectl: `deployments.apps "web" not found`.
  */
-import { qualifiedResource } from '../api/resources.ts'
+import { qualifiedResource, RESOURCES } from '../api/resources.ts'
 import type { Kind } from '../api/types.ts'
-import { BatonError } from '../errors/baton-error.ts'
+import { BatonError, type ErrorSubject } from '../errors/baton-error.ts'
+
+/** A Status's details for an error about one object: the resource's plural and group, and its name. */
+const subject = (kind: Kind, name: string): ErrorSubject => ({
+  kind: RESOURCES[kind].plural,
+  ...(RESOURCES[kind].group ? { group: RESOURCES[kind].group } : {}),
+  name,
+})
 
 export function notFound(kind: Kind, namespace: string, name: string): BatonError {
   const resource = qualifiedResource(kind)
   return new BatonError('BATON_NOT_FOUND', `${resource} "${name}" not found`, {
     hint: `Check the name and namespace with \`baton get ${resource.split('.')[0]} -n ${namespace}\``,
+    subject: subject(kind, name),
   })
 }
 
 export function alreadyExists(kind: Kind, name: string): BatonError {
   return new BatonError('BATON_ALREADY_EXISTS', `${qualifiedResource(kind)} "${name}" already exists`, {
     hint: 'Use `baton apply` to change the existing object, or pick another name',
+    subject: subject(kind, name),
   })
 }
 
@@ -25,7 +34,7 @@ export function conflict(kind: Kind, name: string): BatonError {
     'BATON_CONFLICT',
     `Operation cannot be fulfilled on ${qualifiedResource(kind)} "${name}": the object has been modified; ` +
       'please apply your changes to the latest version and try again',
-    { hint: 'Read the object again and retry the change' },
+    { hint: 'Read the object again and retry the change', subject: subject(kind, name) },
   )
 }
 

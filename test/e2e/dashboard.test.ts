@@ -20,6 +20,7 @@ import {
 import { runLoad } from '../../src/verify/load-run.ts'
 import { expectOk, REPO_ROOT, startBaton, type Baton } from './support/baton.ts'
 import { webManifest } from './support/manifests.ts'
+import { errorOf } from '../support/status-body.ts'
 
 const SHOTS = join(REPO_ROOT, 'test-results', 'dashboard')
 
@@ -75,7 +76,7 @@ describe.skipIf(!chromiumInstalled())('dashboard in Chromium', () => {
       headers: { authorization: 'Bearer wrong' },
     })
     expect(plain.status).toBe(403)
-    expect(((await plain.json()) as { code: string }).code).toBe('BATON_TLS_REQUIRED')
+    expect((await errorOf(plain)).code).toBe('BATON_TLS_REQUIRED')
     // A used link does not work twice.
     const once = await link()
     expect((await fetch(once)).status).toBe(200)

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { expectOk, startBaton, type Baton } from './support/baton.ts'
 import { kubeTools } from './support/kube-tools.ts'
+import { errorOf } from '../support/status-body.ts'
 
 let baton: Baton
 let kubectl: string
@@ -145,7 +146,7 @@ describe('security', () => {
       headers: { authorization: `Bearer ${token}` },
     })
     expect(plain.status).toBe(403)
-    expect(((await plain.json()) as { code: string }).code).toBe('BATON_TLS_REQUIRED')
+    expect((await errorOf(plain)).code).toBe('BATON_TLS_REQUIRED')
     const link = expectOk('baton dashboard', await baton.cli(['dashboard', '--no-open'])).stdout.trim()
     expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${baton.port}/ui/login\\?code=`))
     const page = await fetch(link, { redirect: 'manual' })

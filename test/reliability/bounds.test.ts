@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib'
 import { Header } from 'tar'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Baton, startBaton } from '../e2e/support/baton.ts'
+import { errorOf } from '../support/status-body.ts'
 
 const MiB = 1024 * 1024
 const GiB = 1024 * MiB
@@ -167,7 +168,7 @@ describe('oversized bodies', () => {
     })
     const declaredMs = performance.now() - t0
     expect(declared.status).toBe(413)
-    const err = (await declared.json()) as { code: string; message: string; hint: string }
+    const err = await errorOf(declared)
     expect(err).toMatchObject({
       code: 'BATON_TOO_LARGE',
       message: 'the request body exceeds the limit of 3145728 bytes (3 MiB)',
@@ -193,7 +194,7 @@ describe('oversized bodies', () => {
     } as RequestInit)
     const streamedMs = performance.now() - t1
     expect(streamed.status).toBe(413)
-    expect(((await streamed.json()) as { code: string }).code).toBe('BATON_TOO_LARGE')
+    expect((await errorOf(streamed)).code).toBe('BATON_TOO_LARGE')
 
     const after = rssMb(pid)
     console.log(

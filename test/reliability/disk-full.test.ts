@@ -14,6 +14,7 @@ import { freePort } from '../e2e/support/ports.ts'
 import { replicaProcesses } from '../e2e/support/processes.ts'
 import { daemonApi, REPO_ROOT } from '../e2e/support/baton.ts'
 import { alive, cli, deployWeb, killStarted, removeDataDir, runDaemon, waitServing } from './support/daemon.ts'
+import { type ErrorView, errorOf } from '../support/status-body.ts'
 
 const TMPFS_SIZE = '16m'
 const root = process.getuid?.() === 0
@@ -81,11 +82,11 @@ it.skipIf(!root)(
     const filled = fill(join(mnt, 'filler'))
     // The WAL may still have room for a few commits; the disk runs out within a few hundred.
     const acknowledged: string[] = []
-    let refusal: { status: number; body: { code?: string; message?: string } } | undefined
+    let refusal: { status: number; body: ErrorView } | undefined
     for (let i = 0; i < 400 && !refusal; i++) {
       const res = await create(`cm-${i}`)
       if (res.status === 201) acknowledged.push(`cm-${i}`)
-      else refusal = { status: res.status, body: (await res.json()) as { code?: string; message?: string } }
+      else refusal = { status: res.status, body: await errorOf(res) }
     }
     expect(refusal, `no write was refused after filling ${filled} bytes`).toBeDefined()
     expect(refusal!.status).toBe(507)
@@ -143,7 +144,7 @@ it.skipIf(!root)(
     expect((await api('/api/v1/namespaces/default/configmaps')).status).toBe(200)
     const refusedAtStart = await create('on-full-disk')
     expect(refusedAtStart.status).toBe(507)
-    expect(((await refusedAtStart.json()) as { code: string }).code).toBe('BATON_NO_SPACE')
+    expect((await errorOf(refusedAtStart)).code).toBe('BATON_NO_SPACE')
     rmSync(join(mnt, 'filler'))
     await expect
       .poll(async () => (await create(`resumed-${Date.now()}`)).status, { timeout: 30_000, interval: 200 })

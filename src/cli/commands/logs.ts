@@ -11,7 +11,7 @@ import { parseDuration } from '../../api/go-duration.ts'
 import { isBrokenStream } from '../../client/list-and-watch.ts'
 import type { ApiClient, LogQuery } from '../client.ts'
 import { bool, countFlag, defineCommand, str, usageError } from '../command.ts'
-import { podReady } from '../printers/pod-status.ts'
+import { podReady } from '../../api/pod-status.ts'
 import { parseResourceArgs, type ResourceRef } from '../resource-args.ts'
 import { type ManyLogsOptions, printManyLogs } from './logs-many.ts'
 

@@ -15,7 +15,7 @@ import {
   LEVEL_1,
   rfc1123z,
 } from './describe-writer.ts'
-import { podStatus } from './pod-status.ts'
+import { podStatus } from '../../api/pod-status.ts'
 
 export function describePod(pod: Pod, events: readonly Event[] | undefined, now: number): string {
   const w = new DescribeWriter()

@@ -3,7 +3,7 @@ import type { Endpoints, Pod } from '../../api/types.ts'
 import { aService, T0 } from '../../../test/support/builders.ts'
 import { aDeployment, anEvent, aPod, aReplicaSet, ts } from '../testing/builders.ts'
 import { describePod, describeReplicaSet, describeService } from './describe-others.ts'
-import { podStatus } from './pod-status.ts'
+import { podStatus } from '../../api/pod-status.ts'
 import { printTable } from './tables.ts'
 import { DESCRIBE_TABS, tabulate, table } from './tabwriter.ts'
 

@@ -14,9 +14,9 @@
  * | container terminated, no reason, exit code 2         | ExitCode:2        |
  * | deletionTimestamp set                                | Terminating       |
  */
-import { isPodReady } from '../../api/pod-readiness.ts'
-import type { Pod } from '../../api/types.ts'
-import { humanDuration } from '../../api/age.ts'
+import { isPodReady } from './pod-readiness.ts'
+import type { Pod } from './types.ts'
+import { humanDuration } from './age.ts'
 
 export function podStatus(pod: Pod): string {
   const status = pod.status ?? {}

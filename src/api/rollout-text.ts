@@ -3,7 +3,7 @@
  * Argo Rollouts' words for a Rollout, as the kubectl-argo-rollouts plugin prints them: the
  * table's columns (`baton get rollout`) and the one-line status (`baton rollout status`).
  */
-import type { Rollout } from '../../api/types.ts'
+import type { Rollout } from './types.ts'
 
 /** "3/5" of the steps done, or "-" with no steps. */
 export function stepText(r: Rollout): string {

@@ -1,0 +1,185 @@
+/**
+ * @module
+ * kubectl's columns for each kind, between NAME and AGE, and the `-o wide` extras: what
+ * kube-apiserver's printers (pkg/printers/internalversion/printers.go) put in a Table. One
+ * definition for the CLI's tables (cli/printers/tables.ts) and the API's server-side printing
+ * (`as=Table`, server/kube/table.ts). Pure: objects and the current time in, cells out.
+ */
+import { age } from './age.ts'
+import { selectorToString } from './labels.ts'
+import { podReady, podRestarts, podStatus } from './pod-status.ts'
+import { ROLLOUT_HEADERS, rolloutCells } from './rollout-text.ts'
+import type {
+  ConfigMap,
+  Deployment,
+  Endpoints,
+  Event,
+  Kind,
+  Pod,
+  PodTemplateSpec,
+  ReplicaSet,
+  Rollout,
+  Service,
+  StatefulSet,
+} from './types.ts'
+
+export interface Columns<T> {
+  /** Headers between NAME and AGE; `age: false` when the kind has no AGE column of its own. */
+  headers: string[]
+  cells(obj: T, now: number): string[]
+  wideHeaders?: string[]
+  wideCells?(obj: T, now: number): string[]
+  /** Events print LAST SEEN first and have no NAME column. */
+  custom?: boolean
+}
+
+const n = (v: number | undefined): string => String(v ?? 0)
+
+const containerNames = (t: PodTemplateSpec): string => t.spec.containers.map((c) => c.name).join(',')
+const containerImages = (t: PodTemplateSpec): string => t.spec.containers.map((c) => c.image ?? '').join(',')
+
+const deployments: Columns<Deployment> = {
+  headers: ['READY', 'UP-TO-DATE', 'AVAILABLE'],
+  cells: (d) => [
+    `${n(d.status?.readyReplicas)}/${n(d.spec.replicas)}`,
+    n(d.status?.updatedReplicas),
+    n(d.status?.availableReplicas),
+  ],
+  wideHeaders: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
+  wideCells: (d) => [
+    containerNames(d.spec.template),
+    containerImages(d.spec.template),
+    selectorToString(d.spec.selector),
+  ],
+}
+
+const replicaSets: Columns<ReplicaSet> = {
+  headers: ['DESIRED', 'CURRENT', 'READY'],
+  cells: (rs) => [n(rs.spec.replicas), n(rs.status?.replicas), n(rs.status?.readyReplicas)],
+  wideHeaders: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
+  wideCells: (rs) => [
+    containerNames(rs.spec.template),
+    containerImages(rs.spec.template),
+    selectorToString(rs.spec.selector),
+  ],
+}
+
+const statefulSets: Columns<StatefulSet> = {
+  headers: ['READY'],
+  cells: (s) => [`${n(s.status?.readyReplicas)}/${n(s.spec.replicas)}`],
+  wideHeaders: ['CONTAINERS', 'IMAGES'],
+  wideCells: (s) => [containerNames(s.spec.template), containerImages(s.spec.template)],
+}
+
+/** Baton's extra wide column: the loopback port(s) each replica listens on. */
+function podPorts(pod: Pod): string {
+  const ports = (pod.status?.portMappings ?? []).map((m) => String(m.hostPort))
+  return ports.length ? ports.join(',') : '<none>'
+}
+
+const pods: Columns<Pod> = {
+  headers: ['READY', 'STATUS', 'RESTARTS'],
+  cells: (p, now) => [podReady(p), podStatus(p), podRestarts(p, now)],
+  wideHeaders: ['IP', 'NODE', 'PORT'],
+  wideCells: (p) => [p.status?.podIP || '<none>', p.spec.nodeName || '<none>', podPorts(p)],
+}
+
+export function servicePorts(s: Service): string {
+  const ports = s.spec.ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`)
+  return ports.length ? ports.join(',') : '<none>'
+}
+
+function externalIp(s: Service): string {
+  if (s.spec.type !== 'LoadBalancer') return '<none>'
+  const ingress = (s.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? i.hostname ?? '').filter(Boolean)
+  return ingress.length ? ingress.join(',') : '<pending>'
+}
+
+const services: Columns<Service> = {
+  headers: ['TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)'],
+  cells: (s) => [s.spec.type ?? 'ClusterIP', s.spec.clusterIP || '<none>', externalIp(s), servicePorts(s)],
+  wideHeaders: ['SELECTOR'],
+  wideCells: (s) => [
+    s.spec.selector && Object.keys(s.spec.selector).length
+      ? selectorToString({ matchLabels: s.spec.selector })
+      : '<none>',
+  ],
+}
+
+/** kubectl's formatEndpoints: the first three ip:port pairs, then "+ N more...". */
+export function formatEndpoints(ep: Endpoints): string {
+  const all: string[] = []
+  for (const subset of ep.subsets ?? []) {
+    for (const addr of subset.addresses ?? []) {
+      const ports = subset.ports?.length ? subset.ports : [undefined]
+      for (const port of ports) all.push(port ? `${addr.ip}:${port.port}` : addr.ip)
+    }
+  }
+  if (all.length === 0) return '<none>'
+  const shown = all.slice(0, 3).join(',')
+  return all.length > 3 ? `${shown} + ${all.length - 3} more...` : shown
+}
+
+const endpoints: Columns<Endpoints> = {
+  headers: ['ENDPOINTS'],
+  cells: (ep) => [formatEndpoints(ep)],
+}
+
+const configMaps: Columns<ConfigMap> = {
+  headers: ['DATA'],
+  cells: (cm) => [String(Object.keys(cm.data ?? {}).length + Object.keys(cm.binaryData ?? {}).length)],
+}
+
+/** "deployment/web": an event's OBJECT cell. */
+export function eventObject(ev: Event): string {
+  const kind = ev.involvedObject.kind.toLowerCase()
+  return ev.involvedObject.name ? `${kind}/${ev.involvedObject.name}` : kind
+}
+
+const events: Columns<Event> = {
+  custom: true,
+  headers: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'],
+  cells: (ev, now) => [
+    age(ev.lastTimestamp ?? ev.metadata.creationTimestamp, now),
+    ev.type,
+    ev.reason,
+    eventObject(ev),
+    ev.message.trim(),
+  ],
+  wideHeaders: [
+    'LAST SEEN',
+    'TYPE',
+    'REASON',
+    'OBJECT',
+    'SUBOBJECT',
+    'SOURCE',
+    'MESSAGE',
+    'FIRST SEEN',
+    'COUNT',
+    'NAME',
+  ],
+  wideCells: (ev, now) => [
+    age(ev.lastTimestamp ?? ev.metadata.creationTimestamp, now),
+    ev.type,
+    ev.reason,
+    eventObject(ev),
+    ev.involvedObject.fieldPath ?? '',
+    ev.source?.component ?? '',
+    ev.message.trim(),
+    age(ev.firstTimestamp ?? ev.metadata.creationTimestamp, now),
+    String(ev.count ?? 1),
+    ev.metadata.name,
+  ],
+}
+
+export const COLUMNS: Partial<Record<Kind, Columns<never>>> = {
+  Deployment: deployments,
+  ReplicaSet: replicaSets,
+  StatefulSet: statefulSets,
+  Pod: pods,
+  Service: services,
+  Endpoints: endpoints,
+  ConfigMap: configMaps,
+  Event: events,
+  Rollout: { headers: ROLLOUT_HEADERS, cells: rolloutCells } satisfies Columns<Rollout>,
+} as Partial<Record<Kind, Columns<never>>>

@@ -1,0 +1,44 @@
+/**
+ * @module
+ * PATCH by its Content-Type, as kube-apiserver dispatches it:
+ *
+ * | Content-Type                              | patch                                          |
+ * | ----------------------------------------- | ---------------------------------------------- |
+ * | application/merge-patch+json              | JSON merge patch (RFC 7386); Baton's own CLI    |
+ * | application/json (or none)                | the same (older Baton clients sent it)          |
+ * | application/strategic-merge-patch+json    | strategic merge patch (kubectl's default)       |
+ * | application/json-patch+json               | JSON patch (RFC 6902; `rollout undo`)           |
+ * | application/apply-patch+yaml              | refused, 415: server-side apply is not served   |
+ */
+import { BatonError } from '../../errors/baton-error.ts'
+import { mergePatch } from '../merge-patch.ts'
+import { jsonPatch } from './json-patch.ts'
+import { strategicMergePatch } from './strategic-merge-patch.ts'
+
+export function applyPatch<T>(contentType: string | undefined, target: T, patch: unknown): T {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase()
+  switch (type) {
+    case '':
+    case 'application/json':
+    case 'application/merge-patch+json':
+      return mergePatch(target, patch)
+    case 'application/strategic-merge-patch+json':
+      return strategicMergePatch(target, patch)
+    case 'application/json-patch+json':
+      return jsonPatch(target, patch)
+    default:
+      throw new BatonError(
+        'BATON_BAD_REQUEST',
+        type === 'application/apply-patch+yaml'
+          ? 'server-side apply (application/apply-patch+yaml) is not served by Baton'
+          : `the patch type ${type} is not supported`,
+        {
+          httpStatus: 415,
+          hint:
+            type === 'application/apply-patch+yaml'
+              ? 'Use client-side apply: `kubectl apply -f FILE` without --server-side'
+              : 'Send application/strategic-merge-patch+json, application/merge-patch+json or application/json-patch+json',
+        },
+      )
+  }
+}
