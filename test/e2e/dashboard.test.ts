@@ -167,6 +167,16 @@ describe.skipIf(!chromiumInstalled())('dashboard in Chromium', () => {
     await page.setViewportSize(VIEWPORTS.desktop)
   }, 120_000)
 
+  it('shows why a rollout is stuck and what to do: an image never pushed', async () => {
+    expectOk('set image', await baton.cli(['set', 'image', 'deployment/web', 'web=web:v404']))
+    const banner = page.locator('[data-rollout-trouble="ImagePullBackOff"], [data-rollout-trouble="ErrImagePull"]')
+    await banner.waitFor({ timeout: 60_000 })
+    expect(await banner.textContent()).toMatch(/waits for image web:v404.*Next: push it \(baton push web:v404 DIR\)/)
+    await shot(page, 'rollout-trouble-1280')
+    expectOk('rollout undo', await baton.cli(['rollout', 'undo', 'deployment/web']))
+    await banner.waitFor({ state: 'detached', timeout: 60_000 })
+  }, 120_000)
+
   it('signs out', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.getByText('You are signed out.').waitFor()
