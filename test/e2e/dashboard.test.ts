@@ -132,6 +132,13 @@ describe.skipIf(!chromiumInstalled())('dashboard in Chromium', () => {
       expect(sawBoth).toBe(true)
       await page.locator('[data-rollout-status="done"]').waitFor()
       await page.locator('tr[data-traffic-revision="2"]').waitFor()
+      // Once every pod is rev 2's, all the load's requests are its share, labelled with its image.
+      const rev2 = page.locator('tr[data-traffic-revision="2"]')
+      await until(
+        'rev 2 with 100% of the traffic',
+        async () => (await rev2.locator('[data-traffic-share]').textContent()) === '100%',
+      )
+      expect(await rev2.locator('th').textContent()).toContain('web:v2')
     } finally {
       const result = await load.stop()
       const failed = result.records.filter((r) => r.kind !== 'ok')

@@ -146,7 +146,11 @@ export function DeploymentPage(props: { namespace: string; name: string }) {
   for (const p of ownPods) about.add(`Pod/${p.metadata.name}`)
   const cond = conditionSummary(d)
   const trafficRevisions = owned
-    .map((rs) => ({ hash: rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] ?? '', revision: revision(rs) ?? 0 }))
+    .map((rs) => ({
+      hash: rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] ?? '',
+      revision: revision(rs) ?? 0,
+      image: rs.spec.template.spec.containers.map((c) => c.image).join(', '),
+    }))
     .filter((r) => r.hash)
     .sort((a, b) => b.revision - a.revision)
 
