@@ -317,3 +317,22 @@ describe('checkout', () => {
 })
 
 afterEach(() => rmSync(sandbox, { recursive: true, force: true }))
+
+describe('remove', () => {
+  it('untags; the content goes with the last tag that names it', async () => {
+    const dir = appDir('app', { 'server.js': 'v1' })
+    const v1 = await store.push('web:v1', dir)
+    await store.push('web:stable', dir)
+    const blob = path.join(storeDir, 'blobs', 'sha256', v1.digest.slice('sha256:'.length))
+    expect(store.remove!('web:v1')).toMatchObject({ removed: { name: 'web', tag: 'v1' }, deleted: false })
+    expect(store.resolve('web:v1')).toBeUndefined()
+    expect(statSync(blob).isFile()).toBe(true)
+    expect(store.remove!('web:stable')).toMatchObject({ deleted: true })
+    expect(store.list()).toEqual([])
+    expect(() => statSync(blob)).toThrow()
+  })
+
+  it.each(['web:nope', 'nothing', 'web@sha256:' + 'a'.repeat(64)])('refuses %s, which no tag names', (ref) => {
+    expect(() => store.remove!(ref)).toThrow(expect.objectContaining({ code: 'BATON_ARTIFACT_NOT_FOUND' }))
+  })
+})

@@ -15,7 +15,7 @@
  * its canonical tar, and only then moves the blob into place and updates the tag. Nothing
  * outside `tmp/` is touched before the content is known to be safe.
  */
-import { createReadStream, existsSync } from 'node:fs'
+import { createReadStream, existsSync, rmSync } from 'node:fs'
 import { chmod, cp, lstat, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { extract, Parser } from 'tar'
@@ -138,6 +138,27 @@ export function openArtifactStore(dir: string, opts: ArtifactStoreOptions = {}):
         throw e
       }
       await makeReadOnly(dest)
+    },
+
+    remove(ref) {
+      const parsed = parseRef(ref)
+      const tags = readTagFile(dir)
+      const entry = parsed && parsed.digest === undefined ? tags.repositories[parsed.name]?.[parsed.tag] : undefined
+      if (!parsed || !entry) {
+        throw new BatonError('BATON_ARTIFACT_NOT_FOUND', `artifact "${ref}" is not in the store`, {
+          hint: 'list the pushed artifacts with `baton images`; remove one by NAME:TAG',
+        })
+      }
+      const repo = tags.repositories[parsed.name]!
+      delete repo[parsed.tag]
+      if (Object.keys(repo).length === 0) delete tags.repositories[parsed.name]
+      writeTagFile(dir, tags, `${process.pid}-${++tmpSeq}`)
+      const shared = Object.values(tags.repositories).some((r) =>
+        Object.values(r).some((e) => e.digest === entry.digest),
+      )
+      // The blob goes only when no tag names it; a push of the same content writes it again.
+      if (!shared) rmSync(blobPath(entry.digest), { force: true })
+      return { removed: toInfo(parsed.name, parsed.tag, entry), deleted: !shared }
     },
 
     list() {

@@ -18,6 +18,14 @@ export interface ArtifactInfo extends ArtifactRef {
   created: string
 }
 
+/** An artifact as the API lists it: with the objects that use it (server/artifact-users.ts). */
+export interface ArtifactListItem extends ArtifactInfo {
+  /** Objects whose removal (or new image) must come first: "deployment/web", "pod/web-7d9f-x". */
+  inUse: string[]
+  /** The ReplicaSets (revisions) whose template uses it, as OWNER:REVISION. */
+  revisions: string[]
+}
+
 /** Bounds on one artifact (api/limits.ts names the daemon flags). */
 export interface ArtifactLimits {
   /** The unpacked files' sizes, summed. */
@@ -40,6 +48,12 @@ export interface ArtifactStore {
   /** Unpacks the artifact's files into `dest` (a new directory). */
   checkout(digest: string, dest: string): Promise<void>
   list(): ArtifactInfo[]
+  /**
+   * Removes the tag `ref` names ("web:v1"); its content goes with it when no other tag names
+   * that digest (`deleted`). BATON_ARTIFACT_NOT_FOUND when no such tag exists. Whether anything
+   * still runs from it is the caller's check: pods' copies are their own.
+   */
+  remove?(ref: string): { removed: ArtifactInfo; deleted: boolean }
   /** Calls `listener` after every push that stored or moved a tag; returns the unsubscribe. */
   onPushed?(listener: (pushed: ArtifactInfo) => void): () => void
 }

@@ -13,7 +13,7 @@
  */
 import { resourcePath } from '../api/resources.ts'
 import type { Kind, KindMap, KObject } from '../api/types.ts'
-import type { ArtifactInfo } from '../artifacts/types.ts'
+import type { ArtifactInfo, ArtifactListItem } from '../artifacts/types.ts'
 import { BatonError, batonErrorFromBody } from '../errors/baton-error.ts'
 import { lines } from './lines.ts'
 import type { ComponentStatus, ComponentStatusList } from '../api/component-status.ts'
@@ -21,6 +21,8 @@ import type { RuntimeClass, RuntimeClassList } from '../api/runtime-class.ts'
 import { parseWarningHeader } from './warnings.ts'
 
 /** How a request reaches the API: `fetch` unless the caller passes another. */
+export type { ArtifactListItem }
+
 export type Transport = (url: string, init: RequestInit) => Promise<Response>
 
 /** One line of a `?watch=true` stream, as the API sends it. */
@@ -270,8 +272,13 @@ export class ApiClient {
     ).then((r) => r.json() as Promise<ArtifactInfo>)
   }
 
-  async artifacts(): Promise<ArtifactInfo[]> {
-    return (await this.json<{ items: ArtifactInfo[] }>('GET', '/apis/baton.dev/v1/artifacts')).items
+  async artifacts(): Promise<ArtifactListItem[]> {
+    return (await this.json<{ items: ArtifactListItem[] }>('GET', '/apis/baton.dev/v1/artifacts')).items
+  }
+
+  /** Removes a tag (BATON_ARTIFACT_IN_USE while objects use it); `deleted`: its content went too. */
+  removeArtifact(ref: string): Promise<{ removed: ArtifactInfo; deleted: boolean }> {
+    return this.json('DELETE', `/apis/baton.dev/v1/artifacts${query({ ref })}`)
   }
 
   /** The daemon's parts and their health (Kubernetes' ComponentStatus). */

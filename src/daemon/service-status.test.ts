@@ -87,6 +87,19 @@ describe('the Listening condition and event of a Service', () => {
   })
 })
 
+describe("a LoadBalancer Service's ingress", () => {
+  it('is its listen address once it listens, and goes while it cannot', () => {
+    store.create({ ...svc('lb', 8081), spec: { ...svc('lb', 8081).spec, type: 'LoadBalancer' } })
+    store.create(svc('plain', 8082))
+    const ingress = (name: string) => store.get('Service', 'default', name)?.status?.loadBalancer?.ingress
+    sync()
+    expect(ingress('lb')).toEqual([{ ip: '127.0.0.1' }])
+    expect(ingress('plain')).toBeUndefined()
+    sync([{ listen: '127.0.0.1:8081', service: 'default/lb', error: 'listen EADDRINUSE: address already in use' }])
+    expect(ingress('lb')).toBeUndefined()
+  })
+})
+
 describe('the warning at apply for a port another program holds', () => {
   let holder: net.Server
   let port: number

@@ -7,6 +7,10 @@
  *   PortInUse      another program holds the address (the load balancer retries every resync)
  *   PortConflict   an older Service holds it (admission refuses this now; objects stored before remain)
  *   ListenFailed   anything else the load balancer could not open (EACCES, a protocol it does not serve)
+ *
+ * A LoadBalancer Service that listens also gets `status.loadBalancer.ingress`, the addresses
+ * it answers on, as a cloud's load-balancer controller fills it: `get svc` then shows its
+ * EXTERNAL-IP instead of `<pending>` (seed 002 waits for it).
  */
 import type { Service, ServiceCondition } from '../api/types.ts'
 import { formatTimestamp } from '../api/timestamps.ts'
@@ -69,7 +73,21 @@ export function listeningCondition(
   }
 }
 
-/** Writes each Service's `Listening` condition where it changed, with a Warning Event when it fails. */
+/** A listening LoadBalancer Service's ingress: the hosts its routes listen on; undefined otherwise (pure). */
+export function loadBalancerIngress(
+  svc: Service,
+  table: RouteTable,
+  listening: boolean,
+): Array<{ ip: string }> | undefined {
+  if (svc.spec.type !== 'LoadBalancer' || !listening) return undefined
+  const ns = svc.metadata.namespace ?? 'default'
+  const hosts = table.routes
+    .filter((r) => r.namespace === ns && r.service === svc.metadata.name)
+    .map((r) => r.listen.host)
+  return [...new Set(hosts)].map((ip) => ({ ip }))
+}
+
+/** Writes each Service's `Listening` condition (and a LoadBalancer's ingress) where it changed, with a Warning Event when it fails. */
 export function reportServiceListening(
   store: ObjectStore,
   clock: Clock,
@@ -81,7 +99,10 @@ export function reportServiceListening(
     const want = listeningCondition(svc, table, failures)
     const conditions = svc.status?.conditions ?? []
     const have = conditions.find((c) => c.type === LISTENING_CONDITION)
+    const ingress = loadBalancerIngress(svc, table, want.status === 'True')
+    const sameIngress = JSON.stringify(svc.status?.loadBalancer?.ingress) === JSON.stringify(ingress)
     if (
+      sameIngress &&
       have &&
       have.status === want.status &&
       have.reason === want.reason &&
@@ -92,10 +113,15 @@ export function reportServiceListening(
     const lastTransitionTime =
       have && have.status === want.status ? have.lastTransitionTime : formatTimestamp(clock.now())
     const next: ServiceCondition = { ...want, ...(lastTransitionTime ? { lastTransitionTime } : {}) }
+    const { loadBalancer: _, ...status } = svc.status ?? {}
     try {
       store.updateStatus<'Service'>({
         ...svc,
-        status: { ...svc.status, conditions: [...conditions.filter((c) => c !== have), next] },
+        status: {
+          ...status,
+          ...(ingress ? { loadBalancer: { ingress } } : {}),
+          conditions: [...conditions.filter((c) => c !== have), next],
+        },
       })
     } catch (err) {
       // A write in between (conflict) or a deleted Service: the next sync (at most one resync away) sees it again.

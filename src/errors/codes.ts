@@ -52,6 +52,7 @@ export const ERROR_CODES = {
   BATON_ARTIFACT_NOT_FOUND: { httpStatus: 404, meaning: 'An image names an artifact that was never pushed' },
   BATON_ARTIFACT_EXISTS: { httpStatus: 409, meaning: 'A tag already names an artifact with other content' },
   BATON_ARTIFACT_UNSAFE: { httpStatus: 400, meaning: 'An archive holds a path or link that leaves the artifact' },
+  BATON_ARTIFACT_IN_USE: { httpStatus: 409, meaning: 'An artifact cannot be removed while objects use it' },
   BATON_ENGINE_UNREACHABLE: {
     httpStatus: 503,
     meaning: 'The daemon could not reach the Docker engine its runtime needs',

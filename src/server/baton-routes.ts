@@ -4,7 +4,8 @@
  *
  *   GET  /version                                   kube-apiserver's version.Info, plus Baton's version
  *   POST /apis/baton.dev/v1/artifacts?ref=web:v2&force=true   push (body: a .tar.gz)
- *   GET  /apis/baton.dev/v1/artifacts                list pushed artifacts
+ *   GET  /apis/baton.dev/v1/artifacts                list pushed artifacts, with their users
+ *   DELETE /apis/baton.dev/v1/artifacts?ref=web:v1   remove a tag (409 while in use)
  *   GET  /apis/baton.dev/v1/traffic                  the load balancer's live counters
  *   GET  /metrics                                    the control plane's counters (Prometheus text)
  *   GET  /api/v1/componentstatuses[/{name}]          health of the daemon's parts (the load balancer)
@@ -29,6 +30,7 @@ import type { Pod } from '../api/types.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { ObjectStore } from '../store/types.ts'
+import { artifactUsers } from './artifact-users.ts'
 import { tooLarge } from './body-limit.ts'
 import { badRequest } from './errors.ts'
 import { getOr404 } from './lookup.ts'
@@ -126,9 +128,38 @@ export function registerBatonRoutes(app: Hono, deps: BatonRouteDeps): void {
     }
   })
 
+  /** The pushed artifacts, each with the objects that use it (artifact-users.ts). */
+  const artifactsWithUsers = (artifacts: ArtifactStore) => {
+    const items = artifacts.list()
+    const objects = {
+      deployments: deps.store.list('Deployment').items,
+      replicaSets: deps.store.list('ReplicaSet').items,
+      pods: deps.store.list('Pod').items,
+    }
+    return items.map((a) => {
+      const lastTag = !items.some((o) => o !== a && o.digest === a.digest)
+      return { ...a, ...artifactUsers(a, objects, (image) => artifacts.resolve(image), lastTag) }
+    })
+  }
+
   app.get('/apis/baton.dev/v1/artifacts', (c) => {
     if (!deps.artifacts) throw unavailable('artifact store')
-    return c.json({ items: deps.artifacts.list() })
+    return c.json({ items: artifactsWithUsers(deps.artifacts) })
+  })
+
+  app.delete('/apis/baton.dev/v1/artifacts', (c) => {
+    const artifacts = deps.artifacts
+    if (!artifacts?.remove) throw unavailable('artifact store')
+    const ref = c.req.query('ref')
+    if (!ref) throw badRequest('the removal names no artifact', 'Pass ?ref=NAME:TAG')
+    const parsed = artifacts.resolve(ref)
+    const target = artifactsWithUsers(artifacts).find((a) => a.name === parsed?.name && a.tag === parsed?.tag)
+    if (target && target.inUse.length > 0) {
+      throw new BatonError('BATON_ARTIFACT_IN_USE', `artifact "${ref}" is in use by ${target.inUse.join(', ')}`, {
+        hint: 'set another image on them (baton set image), or delete them, then remove it',
+      })
+    }
+    return c.json(artifacts.remove(ref))
   })
 
   app.get('/apis/baton.dev/v1/traffic', async (c) => {

@@ -140,6 +140,13 @@ describe.skipIf(!chromiumInstalled())('dashboard in Chromium', () => {
       expect(sawBoth).toBe(true)
       await page.locator('[data-rollout-status="done"]').waitFor()
       await page.locator('tr[data-traffic-revision="2"]').waitFor()
+      // Once every pod is rev 2's, all the load's requests are its share, labelled with its image.
+      const rev2 = page.locator('tr[data-traffic-revision="2"]')
+      await until(
+        'rev 2 with 100% of the traffic',
+        async () => (await rev2.locator('[data-traffic-share]').textContent()) === '100%',
+      )
+      expect(await rev2.locator('th').textContent()).toContain('web:v2')
     } finally {
       const result = await load.stop()
       const failed = result.records.filter((r) => r.kind !== 'ok')
@@ -173,6 +180,16 @@ describe.skipIf(!chromiumInstalled())('dashboard in Chromium', () => {
     await page.setViewportSize(VIEWPORTS.phone)
     await shot(page, 'deployment-390')
     await page.setViewportSize(VIEWPORTS.desktop)
+  }, 120_000)
+
+  it('shows why a rollout is stuck and what to do: an image never pushed', async () => {
+    expectOk('set image', await baton.cli(['set', 'image', 'deployment/web', 'web=web:v404']))
+    const banner = page.locator('[data-rollout-trouble="ImagePullBackOff"], [data-rollout-trouble="ErrImagePull"]')
+    await banner.waitFor({ timeout: 60_000 })
+    expect(await banner.textContent()).toMatch(/waits for image web:v404.*Next: push it \(baton push web:v404 DIR\)/)
+    await shot(page, 'rollout-trouble-1280')
+    expectOk('rollout undo', await baton.cli(['rollout', 'undo', 'deployment/web']))
+    await banner.waitFor({ state: 'detached', timeout: 60_000 })
   }, 120_000)
 
   it('signs out', async () => {

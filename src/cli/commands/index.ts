@@ -5,6 +5,7 @@
 import type { AnyCommand } from '../command.ts'
 import { annotateCommand } from './annotate.ts'
 import { dashboardCommand } from './dashboard.ts'
+import { imagesCommand, rmiCommand } from './images.ts'
 import { applyCommand } from './apply.ts'
 import { completionCommand } from './completion.ts'
 import { createCommand } from './create.ts'
@@ -71,6 +72,8 @@ export const COMMANDS: readonly AnyCommand[] = [
   rolloutPlanCommand,
   logsCommand,
   pushCommand,
+  imagesCommand,
+  rmiCommand,
   verifyCommand,
   dashboardCommand,
   demoCommand,

@@ -14,12 +14,24 @@ import { deploymentStatusViewer } from '../../rollout/status-viewer.ts'
 import { POD_TEMPLATE_HASH_LABEL } from '../../rollout/template-hash.ts'
 import { ActionDialog, type Action } from './actions.tsx'
 import { conditionSummary, images, strategyText } from './deployment-summary.ts'
+import { type RolloutTrouble, rolloutTrouble } from './rollout-trouble.ts'
 import { EventsPanel } from './events-panel.tsx'
 import { LogsPanel } from './logs-panel.tsx'
 import { Legend, RevisionDots, type RevisionRow } from './revision-dots.tsx'
 import { followLink } from './router.ts'
 import { TrafficChart } from './traffic-chart.tsx'
 import { useNow, useWatch } from './use-watch.ts'
+
+/** Why the rollout is stuck and what to do, above its progress (rollout-trouble.ts). */
+function TroubleBanner(props: { trouble: RolloutTrouble | undefined }) {
+  const t = props.trouble
+  if (!t) return null
+  return (
+    <p class="banner error" role="alert" data-rollout-trouble={t.reason}>
+      <strong>{t.reason}</strong>: {t.message}. Next: {t.next}.
+    </p>
+  )
+}
 
 function Progress(props: { d: Deployment }) {
   const { d } = props
@@ -134,7 +146,11 @@ export function DeploymentPage(props: { namespace: string; name: string }) {
   for (const p of ownPods) about.add(`Pod/${p.metadata.name}`)
   const cond = conditionSummary(d)
   const trafficRevisions = owned
-    .map((rs) => ({ hash: rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] ?? '', revision: revision(rs) ?? 0 }))
+    .map((rs) => ({
+      hash: rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] ?? '',
+      revision: revision(rs) ?? 0,
+      image: rs.spec.template.spec.containers.map((c) => c.image).join(', '),
+    }))
     .filter((r) => r.hash)
     .sort((a, b) => b.revision - a.revision)
 
@@ -196,6 +212,7 @@ export function DeploymentPage(props: { namespace: string; name: string }) {
       <div class="grid">
         <section class="card" aria-labelledby="rollout-title">
           <h2 id="rollout-title">Rollout</h2>
+          <TroubleBanner trouble={rolloutTrouble(d, newRS ? podsOf(newRS) : [], now)} />
           <Progress d={d} />
           <Conditions d={d} now={now} />
         </section>

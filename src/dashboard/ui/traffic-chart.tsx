@@ -1,14 +1,14 @@
 /**
  * @module
  * Per-revision traffic, polled from /apis/baton.dev/v1/traffic every second and drawn as SVG
- * lines over the last minute: requests per second by revision, with each revision's latest
- * error rate and p99 beside it. During a rollout one line falls as the other rises.
+ * lines over the last minute: requests per second by revision, with each revision's image, its
+ * share of the traffic, latest error rate and p99 beside it. During a rollout one line falls as the other rises.
  */
 import { useEffect, useState } from 'preact/hooks'
 import type { TrafficMetrics } from '../../proxy/types.ts'
 import { api } from './api.ts'
 import { revisionColour } from './revision-colour.ts'
-import { trafficWindow, type RevisionRate } from './traffic-window.ts'
+import { trafficShares, trafficWindow, type RevisionRate } from './traffic-window.ts'
 
 const WINDOW = 60
 const W = 600
@@ -48,11 +48,12 @@ export function useTraffic(): { samples: Sample[]; error?: string } {
 
 const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.01 ? 2 : 1)}%`
 
-export function TrafficChart(props: { revisions: Array<{ hash: string; revision: number }> }) {
+export function TrafficChart(props: { revisions: Array<{ hash: string; revision: number; image: string }> }) {
   const { samples, error } = useTraffic()
-  const series = props.revisions.map(({ hash, revision }) => ({
+  const series = props.revisions.map(({ hash, revision, image }) => ({
     hash,
     revision,
+    image,
     points: samples.map((s) => s.rates.get(hash)),
   }))
   const max = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p?.rps ?? 0)))
@@ -60,6 +61,7 @@ export function TrafficChart(props: { revisions: Array<{ hash: string; revision:
   const x = (i: number) => W - (samples.length - 1 - i) * (W / (WINDOW - 1))
   const y = (v: number) => H - (v / top) * H
   const latest = samples[samples.length - 1]
+  const shares = latest ? trafficShares(latest.rates) : new Map<string, number>()
   return (
     <div class="traffic">
       {error && <p class="muted">Traffic unavailable: {error}</p>}
@@ -97,6 +99,7 @@ export function TrafficChart(props: { revisions: Array<{ hash: string; revision:
         <thead>
           <tr>
             <th scope="col">Revision</th>
+            <th scope="col">Share</th>
             <th scope="col">Requests/s</th>
             <th scope="col">Errors</th>
             <th scope="col">p99</th>
@@ -105,12 +108,16 @@ export function TrafficChart(props: { revisions: Array<{ hash: string; revision:
         <tbody>
           {series.map((s) => {
             const r = latest?.rates.get(s.hash)
+            const share = shares.get(s.hash)
             return (
               <tr key={s.hash} data-traffic-revision={s.revision}>
                 <th scope="row">
                   <span class="swatch" style={{ background: revisionColour(s.revision) }} aria-hidden="true" />
-                  rev {s.revision}
+                  rev {s.revision} <span class="mono muted">{s.image}</span>
                 </th>
+                <td class="num" data-traffic-share>
+                  {share !== undefined ? `${Math.round(share * 100)}%` : '–'}
+                </td>
                 <td class="num">{r ? r.rps.toFixed(0) : '–'}</td>
                 <td class={`num${r && r.errorRate > 0 ? ' bad' : ''}`}>{r ? pct(r.errorRate) : '–'}</td>
                 <td class="num">{r?.p99Ms !== undefined ? `${r.p99Ms} ms` : '–'}</td>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { TrafficCounters, TrafficMetrics } from '../../proxy/types.ts'
-import { trafficWindow, windowP99 } from './traffic-window.ts'
+import { trafficShares, trafficWindow, windowP99 } from './traffic-window.ts'
 
 function counters(requests: number, errors: number, buckets: Array<[number, number]>): TrafficCounters {
   return {
@@ -75,5 +75,23 @@ describe('trafficWindow', () => {
       },
     ]
     expect(windowP99(before, after)).toBe(2)
+  })
+})
+
+describe('trafficShares', () => {
+  const rate = (rps: number) => ({ rps, errorRate: 0 })
+  it.each([
+    {
+      name: 'mid-rollout',
+      rates: [
+        ['old', rate(150)],
+        ['new', rate(50)],
+      ] as const,
+      want: { old: 0.75, new: 0.25 },
+    },
+    { name: 'one revision', rates: [['new', rate(80)]] as const, want: { new: 1 } },
+    { name: 'no traffic', rates: [['old', rate(0)]] as const, want: {} },
+  ])('$name', ({ rates, want }) => {
+    expect(Object.fromEntries(trafficShares(new Map(rates)))).toEqual(want)
   })
 })

@@ -69,3 +69,9 @@ export function trafficWindow(
   }
   return out
 }
+
+/** Each revision's share (0..1) of the requests in a window; empty when there were none. */
+export function trafficShares(rates: ReadonlyMap<string, RevisionRate>): Map<string, number> {
+  const total = [...rates.values()].reduce((sum, r) => sum + r.rps, 0)
+  return total > 0 ? new Map([...rates].map(([hash, r]) => [hash, r.rps / total])) : new Map()
+}
