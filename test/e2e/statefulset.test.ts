@@ -155,6 +155,31 @@ describe('StatefulSet with real processes', () => {
     expect(status.currentRevision).not.toBe(status.updateRevision)
   }, 180_000)
 
+  it('rollout history, undo and restart, get and describe, as kubectl', async () => {
+    await baton.apply(statefulSetManifest({ name: 'web', image: 'web:v2' }))
+    await rolledOut('web')
+    const history = await baton.cli(['rollout', 'history', 'statefulset/web'])
+    expectOk('rollout history', history)
+    // v1 was revision 1, v2 revision 2; the partition case went back to v1 (renumbered 3), this one to v2 (4).
+    expect(history.stdout).toBe('statefulset.apps/web\nREVISION  CHANGE-CAUSE\n3         <none>\n4         <none>\n\n')
+    const undo = await baton.cli(['rollout', 'undo', 'statefulset/web'])
+    expectOk('rollout undo', undo)
+    expect(undo.stdout).toBe('statefulset.apps/web rolled back\n')
+    await rolledOut('web')
+    expect(await podImages('web')).toEqual({ 'web-0': 'web:v1', 'web-1': 'web:v1', 'web-2': 'web:v1' })
+    const restart = await baton.cli(['rollout', 'restart', 'statefulset/web'])
+    expect(restart.stdout).toBe('statefulset.apps/web restarted\n')
+    expect(await rolledOut('web')).toMatch(/partitioned roll out complete: 3 new pods have been updated/)
+    const get = await baton.cli(['get', 'statefulset', 'web'])
+    expect(get.stdout).toMatch(/^NAME\s+READY\s+AGE\nweb\s+3\/3\s+\S+\n$/)
+    const describe = await baton.cli(['describe', 'statefulset', 'web'])
+    expect(describe.stdout).toContain('Replicas:           3 desired | 3 total\nUpdate Strategy:    RollingUpdate\n  Partition:        0\n')
+    expect(describe.stdout).toContain('Pods Status:        3 Running / 0 Waiting / 0 Succeeded / 0 Failed')
+    const revisions = await baton.cli(['get', 'controllerrevisions', '-o', 'name'])
+    expectOk('get controllerrevisions', revisions)
+    expect(revisions.stdout.trim().split('\n')).toHaveLength(3)
+  }, 300_000)
+
   it('maxUnavailable 2 (Parallel) replaces two pods at a time, highest ordinals first', async () => {
     await baton.apply(statefulSetManifest({ name: 'par', image: 'web:v1', replicas: 4, parallel: true, maxUnavailable: 2 }))
     await rolledOut('par')
