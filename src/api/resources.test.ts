@@ -26,7 +26,7 @@ describe('resources', () => {
   })
 
   it('lists every kind once and recognises only those', () => {
-    expect(KINDS).toHaveLength(9)
+    expect(KINDS).toHaveLength(10)
     expect(isKind('Pod')).toBe(true)
     expect(isKind('pod')).toBe(false)
     expect(isKind('toString')).toBe(false)
@@ -45,6 +45,7 @@ describe('resource names on the command line and in paths', () => {
     { word: 'svc', want: 'Service' },
     { word: 'ep', want: 'Endpoints' },
     { word: 'ev', want: 'Event' },
+    { word: 'pvc', want: 'PersistentVolumeClaim' },
     { word: 'pods.apps', want: undefined },
     { word: 'widgets', want: undefined },
   ] as const)('$word names $want', ({ word, want }) => {

@@ -48,6 +48,13 @@ export const RESOURCES: Readonly<Record<Kind, ResourceInfo>> = {
   Endpoints: { kind: 'Endpoints', plural: 'endpoints', group: '', singular: 'endpoints', shortNames: ['ep'] },
   ConfigMap: { kind: 'ConfigMap', plural: 'configmaps', group: '', singular: 'configmap', shortNames: ['cm'] },
   Event: { kind: 'Event', plural: 'events', group: '', singular: 'event', shortNames: ['ev'] },
+  PersistentVolumeClaim: {
+    kind: 'PersistentVolumeClaim',
+    plural: 'persistentvolumeclaims',
+    group: '',
+    singular: 'persistentvolumeclaim',
+    shortNames: ['pvc'],
+  },
 }
 
 /** Every kind, in the table's order. */

@@ -8,14 +8,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import type { Event, Pod } from '../../src/api/types.ts'
-import { type Baton, expectOk, startBaton } from './support/baton.ts'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Baton, expectOk, REPO_ROOT, startBaton } from './support/baton.ts'
+import { freePort } from './support/ports.ts'
 import { describeRun, runVerify } from './support/verify-run.ts'
 
 const RATE = 300
 let baton: Baton
 
 beforeAll(async () => {
-  baton = await startBaton({})
+  const example = join(REPO_ROOT, 'examples', 'stateful')
+  baton = await startBaton({ images: { 'kv:v1': join(example, 'v1'), 'kv:v2': join(example, 'v2') } })
 }, 60_000)
 
 afterAll(async () => {
@@ -208,5 +212,74 @@ describe('StatefulSet with real processes', () => {
       'delete Pod par-1',
       'delete Pod par-0',
     ])
+  }, 240_000)
+
+  it('each ordinal keeps its volume across its replacement: data written before the update is read after', async () => {
+    const port = await freePort()
+    const kv = (image: string) => {
+      const set = {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'kv' },
+        spec: {
+          serviceName: 'kv',
+          replicas: 2,
+          selector: { matchLabels: { app: 'kv' } },
+          volumeClaimTemplates: [
+            { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+          ],
+          template: {
+            metadata: { labels: { app: 'kv' } },
+            spec: {
+              containers: [
+                {
+                  name: 'kv',
+                  image,
+                  command: ['node', 'server.js'],
+                  ports: [{ name: 'http', containerPort: 8080 }],
+                  readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1 },
+                  volumeMounts: [{ name: 'data', mountPath: '/data' }],
+                },
+              ],
+            },
+          },
+        },
+      }
+      const service = {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'kv' },
+        spec: { selector: { app: 'kv' }, ports: [{ name: 'http', port, targetPort: 'http' }] },
+      }
+      return `${stringify(set)}---\n${stringify(service)}`
+    }
+    await baton.apply(kv('kv:v1'))
+    await rolledOut('kv')
+    const pvc = await baton.cli(['get', 'pvc'])
+    expect(pvc.stdout).toMatch(/^NAME\s+STATUS\s+VOLUME\s+CAPACITY\s+ACCESS MODES\s+STORAGECLASS\s+VOLUMEATTRIBUTESCLASS\s+AGE\n/)
+    expect(pvc.stdout).toMatch(/\ndata-kv-0\s+Bound\s+1Gi\s+RWO\s+<unset>\s+<unset>\s+\S+\ndata-kv-1\s+Bound/)
+    // Writes through the Service land on both members.
+    const wrote: Record<string, number> = {}
+    for (let i = 0; i < 40; i++) {
+      const res = await fetch(`http://127.0.0.1:${port}/?v=before-${i}`, { method: 'POST' })
+      const host = (await res.text()).trim()
+      wrote[host] = (wrote[host] ?? 0) + 1
+    }
+    expect(Object.keys(wrote).sort()).toEqual(['kv-0', 'kv-1'])
+    await baton.apply(kv('kv:v2'))
+    await rolledOut('kv')
+    expect(await podImages('kv')).toEqual({ 'kv-0': 'kv:v2', 'kv-1': 'kv:v2' })
+    const seen: Record<string, string> = {}
+    for (let i = 0; i < 40 && Object.keys(seen).length < 2; i++) {
+      const [version, host, lines] = (await (await fetch(`http://127.0.0.1:${port}/`)).text()).trim().split(' ')
+      expect(version).toBe('v2')
+      seen[host ?? ''] = lines ?? ''
+    }
+    expect(seen).toEqual({ 'kv-0': String(wrote['kv-0']), 'kv-1': String(wrote['kv-1']) })
+    // One directory per claim under the data directory, never shared.
+    const dirs = readdirSync(join(baton.dataDir, 'volumes', 'default')).sort()
+    expect(dirs.map((d) => d.split('.')[0])).toEqual(['data-kv-0', 'data-kv-1'])
+    const kept = readFileSync(join(baton.dataDir, 'volumes', 'default', dirs[0] ?? '', 'values'), 'utf8')
+    expect(kept.split('\n').filter(Boolean)).toHaveLength(wrote['kv-0'] ?? 0)
   }, 240_000)
 })

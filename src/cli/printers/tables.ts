@@ -18,6 +18,7 @@ import type {
   ReplicaSet,
   Service,
   StatefulSet,
+  PersistentVolumeClaim,
 } from '../../api/types.ts'
 import { age } from '../../api/age.ts'
 import { podReady, podRestarts, podStatus } from './pod-status.ts'
@@ -211,6 +212,27 @@ const events: Columns<Event> = {
   ],
 }
 
+const ACCESS_MODES: Record<string, string> = {
+  ReadWriteOnce: 'RWO',
+  ReadOnlyMany: 'ROX',
+  ReadWriteMany: 'RWX',
+  ReadWriteOncePod: 'RWOP',
+}
+
+const claims: Columns<PersistentVolumeClaim> = {
+  headers: ['STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES', 'STORAGECLASS', 'VOLUMEATTRIBUTESCLASS'],
+  cells: (c) => [
+    c.status?.phase ?? 'Pending',
+    c.spec.volumeName ?? '',
+    String(c.status?.capacity?.storage ?? ''),
+    (c.status?.accessModes ?? []).map((m) => ACCESS_MODES[m] ?? m).join(','),
+    c.spec.storageClassName ?? '<unset>',
+    '<unset>',
+  ],
+  wideHeaders: ['VOLUMEMODE'],
+  wideCells: (c) => [c.spec.volumeMode ?? 'Filesystem'],
+}
+
 const COLUMNS: Partial<Record<Kind, Columns<never>>> = {
   Deployment: deployments,
   ReplicaSet: replicaSets,
@@ -220,6 +242,7 @@ const COLUMNS: Partial<Record<Kind, Columns<never>>> = {
   Endpoints: endpoints,
   ConfigMap: configMaps,
   Event: events,
+  PersistentVolumeClaim: claims,
 } as Partial<Record<Kind, Columns<never>>>
 
 /** One kind's objects as kubectl's table; '' for no objects (the caller says "No resources found"). */
