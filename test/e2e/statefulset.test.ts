@@ -282,4 +282,30 @@ describe('StatefulSet with real processes', () => {
     const kept = readFileSync(join(baton.dataDir, 'volumes', 'default', dirs[0] ?? '', 'values'), 'utf8')
     expect(kept.split('\n').filter(Boolean)).toHaveLength(wrote['kv-0'] ?? 0)
   }, 240_000)
+
+  it('kubernetes#67250 both ways: a reverted broken rollout stays stuck by default, recovers with the annotation', async () => {
+    await baton.apply(statefulSetManifest({ name: 'web', image: 'web:v1' }))
+    await rolledOut('web')
+    expectOk('set image broken', await baton.cli(['set', 'image', 'statefulset/web', 'web=web:broken']))
+    // web-2 is replaced by a pod whose image does not exist: it never becomes ready.
+    await expect
+      .poll(async () => (await podImages('web'))['web-2'], { timeout: 60_000, interval: 500 })
+      .toBe('web:broken')
+    expectOk('revert', await baton.cli(['set', 'image', 'statefulset/web', 'web=web:v1']))
+    // As in Kubernetes: nothing replaces the broken pod.
+    const stuck = await baton.cli(['rollout', 'status', 'statefulset/web', '--timeout', '8s'])
+    expect(stuck.code).toBe(1)
+    expect(await podImages('web')).toMatchObject({ 'web-2': 'web:broken' })
+    expect(await events('web', 'RecoverStuckRollout')).toEqual([])
+    // Opted in, the controller replaces it without a manual deletion.
+    expectOk(
+      'annotate',
+      await baton.cli(['annotate', 'statefulset', 'web', 'baton.dev/recover-stuck-rollout=true']),
+    )
+    await rolledOut('web')
+    expect(await podImages('web')).toEqual({ 'web-0': 'web:v1', 'web-1': 'web:v1', 'web-2': 'web:v1' })
+    const recovered = await events('web', 'RecoverStuckRollout')
+    expect(recovered).toHaveLength(1)
+    expect(recovered[0]).toMatch(/^Pod web-2 of revision web-\S+ is not ready; replacing it with revision web-\S+/)
+  }, 240_000)
 })
