@@ -97,9 +97,16 @@ async function podImages(name: string): Promise<Record<string, string>> {
   return Object.fromEntries(pods.map((p) => [p.metadata.name, p.spec.containers[0]?.image ?? '']))
 }
 
+/** The events about objects named `name` (filtered by the daemon: the whole list grows large). */
+async function eventsJson(name: string) {
+  const r = await baton.cli(['get', 'events', '--field-selector', `involvedObject.name=${name}`, '-o', 'json'])
+  expectOk('get events', r)
+  return r
+}
+
 /** The set's events in the order they were first recorded. */
 async function events(name: string, reason: string): Promise<string[]> {
-  const r = await baton.cli(['get', 'events', '-o', 'json'])
+  const r = await eventsJson(name)
   expectOk('get events', r)
   return (JSON.parse(r.stdout) as { items: Event[] }).items
     .filter((e) => e.involvedObject.kind === 'StatefulSet' && e.involvedObject.name === name && e.reason === reason)
@@ -192,7 +199,7 @@ describe('StatefulSet with real processes', () => {
     expect(await podImages('par')).toEqual({ 'par-0': 'web:v2', 'par-1': 'web:v2', 'par-2': 'web:v2', 'par-3': 'web:v2' })
     // Replayed in the order recorded (a repeated "create Pod par-3" event is the same Event,
     // counted twice, moved to its latest write): at most two pods are away at once, and two are.
-    const r = await baton.cli(['get', 'events', '-o', 'json'])
+    const r = await eventsJson('par')
     const writes = (JSON.parse(r.stdout) as { items: Event[] }).items
       .filter((e) => e.involvedObject.name === 'par' && /^Successful(Create|Delete)$/.test(e.reason ?? ''))
       .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
@@ -307,5 +314,39 @@ describe('StatefulSet with real processes', () => {
     const recovered = await events('web', 'RecoverStuckRollout')
     expect(recovered).toHaveLength(1)
     expect(recovered[0]).toMatch(/^Pod web-2 of revision web-\S+ is not ready; replacing it with revision web-\S+/)
+  }, 240_000)
+
+  it('the daemon SIGKILLed mid-update and started again: the update resumes and finishes in order', async () => {
+    await baton.apply(statefulSetManifest({ name: 'web', image: 'web:v1' }))
+    await rolledOut('web')
+    const latest = async () => {
+      const r = await eventsJson('web')
+      const byMessage = new Map<string, { rv: number; count: number }>()
+      for (const e of (JSON.parse(r.stdout) as { items: Event[] }).items) {
+        if (e.involvedObject.name !== 'web' || e.reason !== 'SuccessfulDelete') continue
+        const rv = Number(e.metadata.resourceVersion)
+        const had = byMessage.get(e.message)
+        byMessage.set(e.message, { rv: Math.max(rv, had?.rv ?? 0), count: (had?.count ?? 0) + (e.count ?? 1) })
+      }
+      return byMessage
+    }
+    const before = await latest()
+    const daemon = await baton.daemonPid()
+    expectOk('set image', await baton.cli(['set', 'image', 'statefulset/web', 'web=web:v2']))
+    const web2 = 'delete Pod web-2 in StatefulSet web successful'
+    await expect
+      .poll(async () => (await latest()).get(web2)?.count ?? 0, { timeout: 60_000, interval: 200 })
+      .toBeGreaterThan(before.get(web2)?.count ?? 0)
+    process.kill(daemon, 'SIGKILL')
+    await baton.up()
+    expect(await baton.daemonPid()).not.toBe(daemon)
+    await rolledOut('web')
+    expect(await podImages('web')).toEqual({ 'web-0': 'web:v2', 'web-1': 'web:v2', 'web-2': 'web:v2' })
+    const after = await latest()
+    const order = [...after.entries()]
+      .filter(([m, v]) => v.count > (before.get(m)?.count ?? 0))
+      .sort(([, a], [, b]) => a.rv - b.rv)
+      .map(([m]) => m.split(' ')[2])
+    expect(order).toEqual(['web-2', 'web-1', 'web-0'])
   }, 240_000)
 })
