@@ -149,6 +149,15 @@ function defaultStatefulSet(spec: Rec): void {
     }
   }
   fill(spec, 'revisionHistoryLimit', DEFAULT_REVISION_HISTORY_LIMIT)
+  const retention = child(spec, 'persistentVolumeClaimRetentionPolicy')
+  if (retention) {
+    fill(retention, 'whenDeleted', 'Retain')
+    fill(retention, 'whenScaled', 'Retain')
+  }
+  for (const claim of recs(spec.volumeClaimTemplates)) {
+    const claimSpec = child(claim, 'spec')
+    if (claimSpec) fill(claimSpec, 'volumeMode', 'Filesystem')
+  }
   defaultTemplate(spec)
 }
 

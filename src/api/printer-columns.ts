@@ -15,6 +15,7 @@ import type {
   Endpoints,
   Event,
   Kind,
+  PersistentVolumeClaim,
   Pod,
   PodTemplateSpec,
   ReplicaSet,
@@ -172,6 +173,27 @@ const events: Columns<Event> = {
   ],
 }
 
+const ACCESS_MODES: Record<string, string> = {
+  ReadWriteOnce: 'RWO',
+  ReadOnlyMany: 'ROX',
+  ReadWriteMany: 'RWX',
+  ReadWriteOncePod: 'RWOP',
+}
+
+const claims: Columns<PersistentVolumeClaim> = {
+  headers: ['STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES', 'STORAGECLASS', 'VOLUMEATTRIBUTESCLASS'],
+  cells: (c) => [
+    c.status?.phase ?? 'Pending',
+    c.spec.volumeName ?? '',
+    String(c.status?.capacity?.storage ?? ''),
+    (c.status?.accessModes ?? []).map((m) => ACCESS_MODES[m] ?? m).join(','),
+    c.spec.storageClassName ?? '<unset>',
+    '<unset>',
+  ],
+  wideHeaders: ['VOLUMEMODE'],
+  wideCells: (c) => [c.spec.volumeMode ?? 'Filesystem'],
+}
+
 export const COLUMNS: Partial<Record<Kind, Columns<never>>> = {
   Deployment: deployments,
   ReplicaSet: replicaSets,
@@ -182,4 +204,5 @@ export const COLUMNS: Partial<Record<Kind, Columns<never>>> = {
   ConfigMap: configMaps,
   Event: events,
   Rollout: { headers: ROLLOUT_HEADERS, cells: rolloutCells } satisfies Columns<Rollout>,
+  PersistentVolumeClaim: claims,
 } as Partial<Record<Kind, Columns<never>>>

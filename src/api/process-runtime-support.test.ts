@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { processRuntimeErrors } from './process-runtime-support.ts'
-import { deployment, pod, replicaSet, service, withChanges } from './test-objects.ts'
+import { deployment, pod, replicaSet, service, statefulSet, withChanges } from './test-objects.ts'
 import { validateObject } from './validate.ts'
 
 const T = 'spec.template.spec'
@@ -232,5 +232,21 @@ describe('processRuntimeErrors', () => {
   it('hints at the way around for volumes', () => {
     const [err] = judged(withChanges(deployment(), { [`${T}.volumes`]: [{ name: 'cfg', configMap: { name: 'cfg' } }] }))
     expect(err?.hint).toMatch(/env/)
+  })
+})
+
+describe("a StatefulSet's claim mounts", () => {
+  const CLAIM = [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'] } }]
+  const sts = (mount: Record<string, unknown>) =>
+    withChanges(statefulSet(), {
+      'spec.volumeClaimTemplates': CLAIM,
+      'spec.template.spec.containers.0.volumeMounts': [{ name: 'data', mountPath: '/data', ...mount }],
+    })
+  it.each([
+    ['a claim mounted by a container with an image is honoured', sts({}), []],
+    ['subPath is refused', sts({ subPath: 'x' }), [`${C}.volumeMounts[0].subPath`]],
+    ['readOnly is refused', sts({ readOnly: true }), [`${C}.volumeMounts[0].readOnly`]],
+  ])('%s', (_name, obj, fields) => {
+    expect(judged(obj).map((e) => e.field)).toEqual(fields)
   })
 })

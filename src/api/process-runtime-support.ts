@@ -13,7 +13,7 @@
  * | restartPolicy, terminationGracePeriodSeconds | honoured | the supervisor and the kill sequence use them |
  * | initContainers | refused | the process runtime does not run init containers |
  * | activeDeadlineSeconds | refused | no deadline ever fails the pod |
- * | volumes | refused | nothing is mounted: no mount namespace |
+ * | volumes | refused (a StatefulSet's volumeClaimTemplates are mounted) | no mount namespace: a claim is a directory linked inside the container's image copy |
  * | nodeName | honoured when it is Baton's node | the one node; another name would never run |
  * | schedulerName | honoured when "default-scheduler" | Baton's binding is the default scheduler; another would never bind |
  * | nodeSelector | honoured for kubernetes.io/os=linux and kubernetes.io/hostname=<node> | the labels the one node has; any other selector would never match |
@@ -38,7 +38,9 @@
  * And per container: command, args, env (fieldRef paths the runtime fills), workingDir,
  * ports (TCP; hostIP loopback), probes and hooks (exec, httpGet over HTTP to the replica,
  * tcpSocket, sleep), resources.limits.memory, securityContext.runAsUser/runAsGroup/runAsNonRoot,
- * imagePullPolicy and resizePolicy are honoured; volumeMounts, the rest of securityContext, stdin/tty, stopSignal, other resources (cpu, requests) and a
+ * imagePullPolicy and resizePolicy are honoured; volumeMounts of a StatefulSet's volumeClaimTemplates are
+ * honoured (the claim's directory linked at mountPath inside the container's copy of its
+ * image); other volumeMounts, the rest of securityContext, stdin/tty, stopSignal, other resources (cpu, requests) and a
  * non-default termination message are refused.
  */
 import { type FieldError, at, forbidden, idx, show } from './field-errors.ts'
@@ -60,6 +62,10 @@ const REASONS = {
   volumes: [
     'the process runtime does not mount volumes',
     `pass the data in env (configMapKeyRef) or a file path in env; ${DOCKER}`,
+  ],
+  claimMountField: [
+    "the process runtime links the claim's whole directory read-write at mountPath",
+    'remove the field',
   ],
   volumeMounts: [
     'the process runtime does not mount volumes',
@@ -228,8 +234,31 @@ export function processRuntimeErrors(obj: unknown): FieldError[] {
     if (c.whenUnsatisfiable !== 'ScheduleAnyway' && !onHost)
       errs.push(refuse(idx(at(path, 'topologySpreadConstraints'), i), 'topologySpread'))
   }
-  for (const [i, c] of entries<Rec>(spec.containers)) errs.push(...containerErrors(c, idx(at(path, 'containers'), i)))
+  const claims = claimTemplateNames(obj)
+  for (const [i, c] of entries<Rec>(spec.containers))
+    errs.push(...containerErrors(c, idx(at(path, 'containers'), i), claims))
   return errs
+}
+
+/** The names of a StatefulSet's volumeClaimTemplates: the volumes its containers may mount. */
+function claimTemplateNames(obj: Rec): ReadonlySet<string> {
+  if (obj.kind !== 'StatefulSet' || !isRec(obj.spec)) return new Set()
+  return new Set(
+    entries<Rec>(obj.spec.volumeClaimTemplates).flatMap(([, t]) =>
+      isRec(t.metadata) && typeof t.metadata.name === 'string' ? [t.metadata.name] : [],
+    ),
+  )
+}
+
+/**
+ * A mount of a StatefulSet's claim is honoured: the claim's directory appears at mountPath
+ * inside the container's copy of its image (and in BATON_VOLUME_<NAME>); subPath, readOnly
+ * and the propagation fields are not honoured.
+ */
+function claimMountErrors(m: Rec, path: string): FieldError[] {
+  return ['subPath', 'subPathExpr', 'mountPropagation', 'recursiveReadOnly', 'readOnly']
+    .filter((f) => m[f] !== undefined && m[f] !== false)
+    .map((f) => refuse(at(path, f), 'claimMountField'))
 }
 
 /** runAsUser, runAsGroup and runAsNonRoot are honoured (api/run-as.ts); every other field is refused by name. */
@@ -252,13 +281,17 @@ function affinityErrors(affinity: unknown, path: string): FieldError[] {
   return errs
 }
 
-function containerErrors(c: Rec, path: string): FieldError[] {
+function containerErrors(c: Rec, path: string, claims: ReadonlySet<string>): FieldError[] {
   const errs: FieldError[] = []
   for (const [field, ok, reason] of CONTAINER_VALUE_RULES) {
     if (c[field] !== undefined && !ok(c[field])) errs.push(refuse(at(path, field), reason))
   }
   errs.push(...securityContextErrors(c.securityContext, at(path, 'securityContext')))
-  for (const [i] of entries(c.volumeMounts)) errs.push(refuse(idx(at(path, 'volumeMounts'), i), 'volumeMounts'))
+  for (const [i, m] of entries<Rec>(c.volumeMounts)) {
+    const mountPath = idx(at(path, 'volumeMounts'), i)
+    if (typeof m.name === 'string' && claims.has(m.name)) errs.push(...claimMountErrors(m, mountPath))
+    else errs.push(refuse(mountPath, 'volumeMounts'))
+  }
   if (isRec(c.lifecycle) && c.lifecycle.stopSignal !== undefined)
     errs.push(refuse(at(path, 'lifecycle', 'stopSignal'), 'stopSignal'))
   if (isRec(c.resources)) {

@@ -47,6 +47,7 @@ describe('resource names on the command line and in paths', () => {
     { word: 'ev', want: 'Event' },
     { word: 'ro', want: 'Rollout' },
     { word: 'rollouts.argoproj.io/v1alpha1', want: 'Rollout' },
+    { word: 'pvc', want: 'PersistentVolumeClaim' },
     { word: 'pods.apps', want: undefined },
     { word: 'widgets', want: undefined },
   ] as const)('$word names $want', ({ word, want }) => {

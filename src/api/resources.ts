@@ -103,6 +103,13 @@ export const RESOURCES: Readonly<Record<Kind, ResourceInfo>> = {
     shortNames: ['ro'],
     version: 'v1alpha1',
   },
+  PersistentVolumeClaim: {
+    kind: 'PersistentVolumeClaim',
+    plural: 'persistentvolumeclaims',
+    group: '',
+    singular: 'persistentvolumeclaim',
+    shortNames: ['pvc'],
+  },
 }
 
 /** Every kind, in the table's order. */

@@ -62,6 +62,36 @@ export const replicaSet = z.strictObject({
   status,
 })
 
+const quantity = z.union([str, int])
+
+const claimSpec = z.strictObject({
+  accessModes: z.array(z.enum(['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'])).optional(),
+  resources: z
+    .strictObject({
+      requests: z.record(z.string(), quantity).optional(),
+      limits: z.record(z.string(), quantity).optional(),
+    })
+    .optional(),
+  storageClassName: str.optional(),
+  volumeMode: z.enum(['Filesystem']).optional(),
+  volumeName: str.optional(),
+  selector: unsupported('Baton has no PersistentVolumes to select; remove selector').optional(),
+  dataSource: unsupported('Baton does not populate volumes from a data source').optional(),
+  dataSourceRef: unsupported('Baton does not populate volumes from a data source').optional(),
+  volumeAttributesClassName: unsupported('Baton has no volume attributes classes').optional(),
+})
+
+const claimTemplate = z.strictObject({
+  apiVersion: str.optional(),
+  kind: str.optional(),
+  metadata: z.strictObject({ name: str, labels: stringMap.optional(), annotations: stringMap.optional() }),
+  spec: claimSpec,
+})
+
+const retention = z.enum(['Retain', 'Delete'])
+
+export const persistentVolumeClaim = z.strictObject({ ...typeMeta, spec: claimSpec, status })
+
 export const statefulSet = z.strictObject({
   ...typeMeta,
   spec: z
@@ -82,10 +112,10 @@ export const statefulSet = z.strictObject({
       revisionHistoryLimit: int.optional(),
       minReadySeconds: int.optional(),
       ordinals: z.strictObject({ start: int.optional() }).optional(),
-      volumeClaimTemplates: unsupported('Baton has no persistent volume claims; use a hostPath volume').optional(),
-      persistentVolumeClaimRetentionPolicy: unsupported(
-        'Baton has no persistent volume claims, so there is nothing to retain or delete',
-      ).optional(),
+      volumeClaimTemplates: z.array(claimTemplate).optional(),
+      persistentVolumeClaimRetentionPolicy: z
+        .strictObject({ whenDeleted: retention.optional(), whenScaled: retention.optional() })
+        .optional(),
     })
     .optional(),
   status,

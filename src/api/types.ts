@@ -51,6 +51,7 @@ export type Kind =
   | 'ConfigMap'
   | 'Event'
   | 'Rollout'
+  | 'PersistentVolumeClaim'
 
 /** Any stored object. `spec`/`status` are kind-specific. */
 export interface KObject extends TypeMeta {
@@ -364,6 +365,39 @@ export interface StatefulSetSpec {
   revisionHistoryLimit?: number
   minReadySeconds?: number
   ordinals?: { start?: number }
+  volumeClaimTemplates?: PersistentVolumeClaimTemplate[]
+  persistentVolumeClaimRetentionPolicy?: {
+    whenDeleted?: 'Retain' | 'Delete'
+    whenScaled?: 'Retain' | 'Delete'
+  }
+}
+
+export interface PersistentVolumeClaimSpec {
+  accessModes?: string[]
+  resources?: { requests?: Record<string, string | number>; limits?: Record<string, string | number> }
+  storageClassName?: string
+  volumeMode?: 'Filesystem'
+  volumeName?: string
+}
+
+/** A volumeClaimTemplate: the claim each ordinal gets, named `<template>-<set>-<ordinal>`. */
+export interface PersistentVolumeClaimTemplate {
+  apiVersion?: string
+  kind?: string
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }
+  spec: PersistentVolumeClaimSpec
+}
+
+/** v1 PersistentVolumeClaim: for the process runtime, a directory under the data directory. */
+export interface PersistentVolumeClaim extends KObject {
+  apiVersion: 'v1'
+  kind: 'PersistentVolumeClaim'
+  spec: PersistentVolumeClaimSpec
+  status?: {
+    phase?: 'Pending' | 'Bound' | 'Lost'
+    accessModes?: string[]
+    capacity?: Record<string, string | number>
+  }
 }
 
 export interface StatefulSetStatus {
@@ -605,6 +639,7 @@ export interface KindMap {
   ConfigMap: ConfigMap
   Event: Event
   Rollout: Rollout
+  PersistentVolumeClaim: PersistentVolumeClaim
 }
 
 export type AnyObject = KindMap[Kind]

@@ -458,12 +458,33 @@ describe('validateObject rejects', () => {
   })
 
   it.each([
-    ['spec.volumeClaimTemplates', []],
-    ['spec.persistentVolumeClaimRetentionPolicy', { whenDeleted: 'Retain' }],
-  ])('refuses %s of a StatefulSet, a field Baton does not honour, with its path', (path, value) => {
-    const err = failure(withChanges(statefulSet(), { [path]: value }))
+    [
+      'spec.volumeClaimTemplates[0].spec.selector',
+      { 'spec.volumeClaimTemplates': [{ metadata: { name: 'd' }, spec: { selector: {} } }] },
+    ],
+    [
+      'spec.persistentVolumeClaimRetentionPolicy.whenScaled',
+      { 'spec.persistentVolumeClaimRetentionPolicy': { whenScaled: 'Keep' } },
+    ],
+    [
+      'spec.volumeClaimTemplates[1].metadata.name',
+      {
+        'spec.volumeClaimTemplates': [
+          { metadata: { name: 'd' }, spec: {} },
+          { metadata: { name: 'd' }, spec: {} },
+        ],
+      },
+    ],
+  ])('refuses %s of a StatefulSet with its path', (path, changes) => {
+    const err = failure(withChanges(statefulSet(), changes))
     expect(err.code).toBe('BATON_INVALID')
     expect(err.causes?.map((c) => c.field)).toContain(path)
+  })
+
+  it('refuses a PersistentVolumeClaim applied by itself: only volumeClaimTemplates make them', () => {
+    const err = failure({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'd' }, spec: {} })
+    expect(err.code).toBe('BATON_UNKNOWN_KIND')
+    expect(err.hint).toMatch(/^Baton creates PersistentVolumeClaims only from a StatefulSet's volumeClaimTemplates/)
   })
 
   it('points an old apiVersion at the served one', () => {

@@ -192,9 +192,15 @@ function validateVolumes(volumes: PodSpec['volumes'], path: string): { errs: Fie
 }
 
 /** Every rule of ValidatePodSpec that Baton's subset of fields exercises. */
-export function validatePodSpec(spec: PodSpec | undefined, path: string): FieldError[] {
+/** `claims`: a StatefulSet's volumeClaimTemplates, which its containers mount as volumes. */
+export function validatePodSpec(
+  spec: PodSpec | undefined,
+  path: string,
+  claims: ReadonlySet<string> = new Set(),
+): FieldError[] {
   const s: Partial<PodSpec> = isRec(spec) ? spec : {}
-  const { errs, names: volumeNames } = validateVolumes(s.volumes, at(path, 'volumes'))
+  const { errs, names } = validateVolumes(s.volumes, at(path, 'volumes'))
+  const volumeNames = new Set([...names, ...claims])
   const grace = isInt(s.terminationGracePeriodSeconds) ? s.terminationGracePeriodSeconds : 30
   if (!Array.isArray(s.containers) || s.containers.length === 0) {
     errs.push(required(at(path, 'containers'), '', 'Declare at least one container with a name and an image.'))

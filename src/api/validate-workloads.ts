@@ -8,7 +8,7 @@
  * replica count (rounding) is the rollout planner's business.
  */
 import { failurePolicyErrors } from './failure-policy.ts'
-import { type FieldError, forbidden, invalid, required, unsupported } from './field-errors.ts'
+import { type FieldError, duplicate, forbidden, invalid, required, unsupported } from './field-errors.ts'
 import { isInt, isPresent } from './guards.ts'
 import { isEmptySelector, matchesSelector } from './labels.ts'
 import { validatePodSpec } from './validate-pod-spec.ts'
@@ -54,6 +54,7 @@ export function validateSelectorAndTemplate(
   selector: LabelSelector | undefined,
   template: PodTemplateSpec | undefined,
   kindWord: string,
+  claims: ReadonlySet<string> = new Set(),
 ): FieldError[] {
   const errs: FieldError[] = []
   // Matching against the template only means something for a well-formed, non-empty selector.
@@ -73,7 +74,7 @@ export function validateSelectorAndTemplate(
     errs.push(invalid('spec.template.metadata.labels', labels ?? null, detail, SELECTOR_HINT))
   }
   errs.push(...validateMetaMaps(t?.metadata, 'spec.template.metadata'))
-  errs.push(...validatePodSpec(t?.spec, 'spec.template.spec'))
+  errs.push(...validatePodSpec(t?.spec, 'spec.template.spec', claims))
   const spec = isPresent(t?.spec) ? t.spec : undefined
   if (spec?.restartPolicy !== undefined && spec.restartPolicy !== 'Always') {
     errs.push(unsupported('spec.template.spec.restartPolicy', spec.restartPolicy, ['Always'], RESTART_HINT))
@@ -141,12 +142,22 @@ export function validateReplicaSetSpec(rs: ReplicaSet): FieldError[] {
 
 export function validateStatefulSetSpec(ss: StatefulSet): FieldError[] {
   const spec: Partial<StatefulSet['spec']> = isPresent(ss.spec) ? ss.spec : {}
+  const claimNames = new Set<string>()
+  const claimErrs: FieldError[] = []
+  for (const [i, t] of (Array.isArray(spec.volumeClaimTemplates) ? spec.volumeClaimTemplates : []).entries()) {
+    const p = `spec.volumeClaimTemplates[${i}].metadata.name`
+    const name = isPresent(t?.metadata) ? t.metadata.name : undefined
+    if (typeof name !== 'string' || name === '') claimErrs.push(required(p))
+    else if (claimNames.has(name)) claimErrs.push(duplicate(p, name))
+    else claimNames.add(name)
+  }
   const errs = [
     ...nonNegative(spec.replicas, 'spec.replicas'),
     ...nonNegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'),
     ...nonNegative(spec.minReadySeconds, 'spec.minReadySeconds'),
     ...nonNegative(spec.ordinals?.start, 'spec.ordinals.start'),
-    ...validateSelectorAndTemplate(spec.selector, spec.template, 'statefulset'),
+    ...validateSelectorAndTemplate(spec.selector, spec.template, 'statefulset', claimNames),
+    ...claimErrs,
   ]
   const strategy = isPresent(spec.updateStrategy) ? spec.updateStrategy : {}
   const ru = isPresent(strategy.rollingUpdate) ? strategy.rollingUpdate : undefined

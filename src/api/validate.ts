@@ -49,6 +49,7 @@ const RULES: Record<Kind, KindRules> = {
   ReplicaSet: { schema: schemas.replicaSet, nameRule: subdomain, rules: validateReplicaSetSpec },
   StatefulSet: { schema: schemas.statefulSet, nameRule: subdomain, rules: validateStatefulSetSpec },
   ControllerRevision: { schema: schemas.controllerRevision, nameRule: subdomain, rules: none },
+  PersistentVolumeClaim: { schema: schemas.persistentVolumeClaim, nameRule: subdomain, rules: none },
   Pod: { schema: schemas.pod, nameRule: subdomain, rules: (pod: Rec) => validatePodSpec(pod.spec as never, 'spec') },
   Service: { schema: schemas.service, nameRule: dns1035LabelErrors, rules: validateServiceSpec },
   Endpoints: { schema: schemas.endpoints, nameRule: subdomain, rules: validateEndpoints },
@@ -59,9 +60,12 @@ const RULES: Record<Kind, KindRules> = {
 
 /**
  * Kinds Baton stores but does not serve yet, with the reason: applying one would store an
- * object that nothing acts on, so it is refused as an unknown kind is. None today.
+ * object that nothing acts on, so it is refused as an unknown kind is.
  */
-const NOT_SERVED_YET: Partial<Record<Kind, string>> = {}
+const NOT_SERVED_YET: Partial<Record<Kind, string>> = {
+  PersistentVolumeClaim:
+    "Baton creates PersistentVolumeClaims only from a StatefulSet's volumeClaimTemplates (one directory per ordinal); a claim applied by itself would bind to nothing. Use volumeClaimTemplates.",
+}
 
 // The apiVersion of each kind comes from the resource table, the one place that names groups.
 const SERVED: readonly ServedKind[] = KINDS.filter((kind) => NOT_SERVED_YET[kind] === undefined).map((kind) => ({

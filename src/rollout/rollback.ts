@@ -98,7 +98,12 @@ export function restartTemplate(d: Deployment, now: number): PodTemplateSpec {
       },
     )
   }
-  const template = structuredClone(d.spec.template)
+  return restartedTemplate(d.spec.template, now)
+}
+
+/** A copy of `t` stamped with kubectl.kubernetes.io/restartedAt (any workload's template). */
+export function restartedTemplate(t: PodTemplateSpec, now: number): PodTemplateSpec {
+  const template = structuredClone(t)
   template.metadata = {
     ...template.metadata,
     annotations: { ...template.metadata?.annotations, [RESTARTED_AT_ANNOTATION]: formatTimestamp(now) },

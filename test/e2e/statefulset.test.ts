@@ -8,14 +8,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import type { Event, Pod } from '../../src/api/types.ts'
-import { type Baton, expectOk, startBaton } from './support/baton.ts'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Baton, expectOk, REPO_ROOT, startBaton } from './support/baton.ts'
+import { freePort } from './support/ports.ts'
 import { describeRun, runVerify } from './support/verify-run.ts'
 
 const RATE = 300
 let baton: Baton
 
 beforeAll(async () => {
-  baton = await startBaton({})
+  const example = join(REPO_ROOT, 'examples', 'stateful')
+  baton = await startBaton({ images: { 'kv:v1': join(example, 'v1'), 'kv:v2': join(example, 'v2') } })
 }, 60_000)
 
 afterAll(async () => {
@@ -93,9 +97,16 @@ async function podImages(name: string): Promise<Record<string, string>> {
   return Object.fromEntries(pods.map((p) => [p.metadata.name, p.spec.containers[0]?.image ?? '']))
 }
 
+/** The events about objects named `name` (filtered by the daemon: the whole list grows large). */
+async function eventsJson(name: string) {
+  const r = await baton.cli(['get', 'events', '--field-selector', `involvedObject.name=${name}`, '-o', 'json'])
+  expectOk('get events', r)
+  return r
+}
+
 /** The set's events in the order they were first recorded. */
 async function events(name: string, reason: string): Promise<string[]> {
-  const r = await baton.cli(['get', 'events', '-o', 'json'])
+  const r = await eventsJson(name)
   expectOk('get events', r)
   return (JSON.parse(r.stdout) as { items: Event[] }).items
     .filter((e) => e.involvedObject.kind === 'StatefulSet' && e.involvedObject.name === name && e.reason === reason)
@@ -155,6 +166,31 @@ describe('StatefulSet with real processes', () => {
     expect(status.currentRevision).not.toBe(status.updateRevision)
   }, 180_000)
 
+  it('rollout history, undo and restart, get and describe, as kubectl', async () => {
+    await baton.apply(statefulSetManifest({ name: 'web', image: 'web:v2' }))
+    await rolledOut('web')
+    const history = await baton.cli(['rollout', 'history', 'statefulset/web'])
+    expectOk('rollout history', history)
+    // v1 was revision 1, v2 revision 2; the partition case went back to v1 (renumbered 3), this one to v2 (4).
+    expect(history.stdout).toBe('statefulset.apps/web\nREVISION  CHANGE-CAUSE\n3         <none>\n4         <none>\n\n')
+    const undo = await baton.cli(['rollout', 'undo', 'statefulset/web'])
+    expectOk('rollout undo', undo)
+    expect(undo.stdout).toBe('statefulset.apps/web rolled back\n')
+    await rolledOut('web')
+    expect(await podImages('web')).toEqual({ 'web-0': 'web:v1', 'web-1': 'web:v1', 'web-2': 'web:v1' })
+    const restart = await baton.cli(['rollout', 'restart', 'statefulset/web'])
+    expect(restart.stdout).toBe('statefulset.apps/web restarted\n')
+    expect(await rolledOut('web')).toMatch(/partitioned roll out complete: 3 new pods have been updated/)
+    const get = await baton.cli(['get', 'statefulset', 'web'])
+    expect(get.stdout).toMatch(/^NAME\s+READY\s+AGE\nweb\s+3\/3\s+\S+\n$/)
+    const describe = await baton.cli(['describe', 'statefulset', 'web'])
+    expect(describe.stdout).toContain('Replicas:           3 desired | 3 total\nUpdate Strategy:    RollingUpdate\n  Partition:        0\n')
+    expect(describe.stdout).toContain('Pods Status:        3 Running / 0 Waiting / 0 Succeeded / 0 Failed')
+    const revisions = await baton.cli(['get', 'controllerrevisions', '-o', 'name'])
+    expectOk('get controllerrevisions', revisions)
+    expect(revisions.stdout.trim().split('\n')).toHaveLength(3)
+  }, 300_000)
+
   it('maxUnavailable 2 (Parallel) replaces two pods at a time, highest ordinals first', async () => {
     await baton.apply(statefulSetManifest({ name: 'par', image: 'web:v1', replicas: 4, parallel: true, maxUnavailable: 2 }))
     await rolledOut('par')
@@ -163,7 +199,7 @@ describe('StatefulSet with real processes', () => {
     expect(await podImages('par')).toEqual({ 'par-0': 'web:v2', 'par-1': 'web:v2', 'par-2': 'web:v2', 'par-3': 'web:v2' })
     // Replayed in the order recorded (a repeated "create Pod par-3" event is the same Event,
     // counted twice, moved to its latest write): at most two pods are away at once, and two are.
-    const r = await baton.cli(['get', 'events', '-o', 'json'])
+    const r = await eventsJson('par')
     const writes = (JSON.parse(r.stdout) as { items: Event[] }).items
       .filter((e) => e.involvedObject.name === 'par' && /^Successful(Create|Delete)$/.test(e.reason ?? ''))
       .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
@@ -183,5 +219,134 @@ describe('StatefulSet with real processes', () => {
       'delete Pod par-1',
       'delete Pod par-0',
     ])
+  }, 240_000)
+
+  it('each ordinal keeps its volume across its replacement: data written before the update is read after', async () => {
+    const port = await freePort()
+    const kv = (image: string) => {
+      const set = {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'kv' },
+        spec: {
+          serviceName: 'kv',
+          replicas: 2,
+          selector: { matchLabels: { app: 'kv' } },
+          volumeClaimTemplates: [
+            { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+          ],
+          template: {
+            metadata: { labels: { app: 'kv' } },
+            spec: {
+              containers: [
+                {
+                  name: 'kv',
+                  image,
+                  command: ['node', 'server.js'],
+                  ports: [{ name: 'http', containerPort: 8080 }],
+                  readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1 },
+                  volumeMounts: [{ name: 'data', mountPath: '/data' }],
+                },
+              ],
+            },
+          },
+        },
+      }
+      const service = {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'kv' },
+        spec: { selector: { app: 'kv' }, ports: [{ name: 'http', port, targetPort: 'http' }] },
+      }
+      return `${stringify(set)}---\n${stringify(service)}`
+    }
+    await baton.apply(kv('kv:v1'))
+    await rolledOut('kv')
+    const pvc = await baton.cli(['get', 'pvc'])
+    expect(pvc.stdout).toMatch(/^NAME\s+STATUS\s+VOLUME\s+CAPACITY\s+ACCESS MODES\s+STORAGECLASS\s+VOLUMEATTRIBUTESCLASS\s+AGE\n/)
+    expect(pvc.stdout).toMatch(/\ndata-kv-0\s+Bound\s+1Gi\s+RWO\s+<unset>\s+<unset>\s+\S+\ndata-kv-1\s+Bound/)
+    // Writes through the Service land on both members.
+    const wrote: Record<string, number> = {}
+    for (let i = 0; i < 40; i++) {
+      const res = await fetch(`http://127.0.0.1:${port}/?v=before-${i}`, { method: 'POST' })
+      const host = (await res.text()).trim()
+      wrote[host] = (wrote[host] ?? 0) + 1
+    }
+    expect(Object.keys(wrote).sort()).toEqual(['kv-0', 'kv-1'])
+    await baton.apply(kv('kv:v2'))
+    await rolledOut('kv')
+    expect(await podImages('kv')).toEqual({ 'kv-0': 'kv:v2', 'kv-1': 'kv:v2' })
+    const seen: Record<string, string> = {}
+    for (let i = 0; i < 40 && Object.keys(seen).length < 2; i++) {
+      const [version, host, lines] = (await (await fetch(`http://127.0.0.1:${port}/`)).text()).trim().split(' ')
+      expect(version).toBe('v2')
+      seen[host ?? ''] = lines ?? ''
+    }
+    expect(seen).toEqual({ 'kv-0': String(wrote['kv-0']), 'kv-1': String(wrote['kv-1']) })
+    // One directory per claim under the data directory, never shared.
+    const dirs = readdirSync(join(baton.dataDir, 'volumes', 'default')).sort()
+    expect(dirs.map((d) => d.split('.')[0])).toEqual(['data-kv-0', 'data-kv-1'])
+    const kept = readFileSync(join(baton.dataDir, 'volumes', 'default', dirs[0] ?? '', 'values'), 'utf8')
+    expect(kept.split('\n').filter(Boolean)).toHaveLength(wrote['kv-0'] ?? 0)
+  }, 240_000)
+
+  it('kubernetes#67250 both ways: a reverted broken rollout stays stuck by default, recovers with the annotation', async () => {
+    await baton.apply(statefulSetManifest({ name: 'web', image: 'web:v1' }))
+    await rolledOut('web')
+    expectOk('set image broken', await baton.cli(['set', 'image', 'statefulset/web', 'web=web:broken']))
+    // web-2 is replaced by a pod whose image does not exist: it never becomes ready.
+    await expect
+      .poll(async () => (await podImages('web'))['web-2'], { timeout: 60_000, interval: 500 })
+      .toBe('web:broken')
+    expectOk('revert', await baton.cli(['set', 'image', 'statefulset/web', 'web=web:v1']))
+    // As in Kubernetes: nothing replaces the broken pod.
+    const stuck = await baton.cli(['rollout', 'status', 'statefulset/web', '--timeout', '8s'])
+    expect(stuck.code).toBe(1)
+    expect(await podImages('web')).toMatchObject({ 'web-2': 'web:broken' })
+    expect(await events('web', 'RecoverStuckRollout')).toEqual([])
+    // Opted in, the controller replaces it without a manual deletion.
+    expectOk(
+      'annotate',
+      await baton.cli(['annotate', 'statefulset', 'web', 'baton.dev/recover-stuck-rollout=true']),
+    )
+    await rolledOut('web')
+    expect(await podImages('web')).toEqual({ 'web-0': 'web:v1', 'web-1': 'web:v1', 'web-2': 'web:v1' })
+    const recovered = await events('web', 'RecoverStuckRollout')
+    expect(recovered).toHaveLength(1)
+    expect(recovered[0]).toMatch(/^Pod web-2 of revision web-\S+ is not ready; replacing it with revision web-\S+/)
+  }, 240_000)
+
+  it('the daemon SIGKILLed mid-update and started again: the update resumes and finishes in order', async () => {
+    await baton.apply(statefulSetManifest({ name: 'web', image: 'web:v1' }))
+    await rolledOut('web')
+    const latest = async () => {
+      const r = await eventsJson('web')
+      const byMessage = new Map<string, { rv: number; count: number }>()
+      for (const e of (JSON.parse(r.stdout) as { items: Event[] }).items) {
+        if (e.involvedObject.name !== 'web' || e.reason !== 'SuccessfulDelete') continue
+        const rv = Number(e.metadata.resourceVersion)
+        const had = byMessage.get(e.message)
+        byMessage.set(e.message, { rv: Math.max(rv, had?.rv ?? 0), count: (had?.count ?? 0) + (e.count ?? 1) })
+      }
+      return byMessage
+    }
+    const before = await latest()
+    const daemon = await baton.daemonPid()
+    expectOk('set image', await baton.cli(['set', 'image', 'statefulset/web', 'web=web:v2']))
+    const web2 = 'delete Pod web-2 in StatefulSet web successful'
+    await expect
+      .poll(async () => (await latest()).get(web2)?.count ?? 0, { timeout: 60_000, interval: 200 })
+      .toBeGreaterThan(before.get(web2)?.count ?? 0)
+    process.kill(daemon, 'SIGKILL')
+    await baton.up()
+    expect(await baton.daemonPid()).not.toBe(daemon)
+    await rolledOut('web')
+    expect(await podImages('web')).toEqual({ 'web-0': 'web:v2', 'web-1': 'web:v2', 'web-2': 'web:v2' })
+    const after = await latest()
+    const order = [...after.entries()]
+      .filter(([m, v]) => v.count > (before.get(m)?.count ?? 0))
+      .sort(([, a], [, b]) => a.rv - b.rv)
+      .map(([m]) => m.split(' ')[2])
+    expect(order).toEqual(['web-2', 'web-1', 'web-0'])
   }, 240_000)
 })

@@ -4,11 +4,12 @@
  * (with their events); other kinds show their metadata and YAML body.
  */
 import { stringify } from 'yaml'
-import type { AnyObject, Deployment, Endpoints, Event, Pod, ReplicaSet, Service } from '../../api/types.ts'
+import type { AnyObject, Deployment, Endpoints, Event, Pod, ReplicaSet, Service, StatefulSet } from '../../api/types.ts'
 import type { ApiClient } from '../client.ts'
 import { defineCommand, str, usageError } from '../command.ts'
 import { describeDeployment } from '../printers/describe-deployment.ts'
 import { describePod, describeReplicaSet, describeService } from '../printers/describe-others.ts'
+import { describeStatefulSet } from '../printers/describe-statefulset.ts'
 import {
   annotationsMultiline,
   DescribeWriter,
@@ -57,6 +58,8 @@ async function describeOne(client: ApiClient, obj: AnyObject, showEvents: boolea
     }
     case 'ReplicaSet':
       return describeReplicaSet(obj as ReplicaSet, await ownedPods(client, obj as ReplicaSet), events, now)
+    case 'StatefulSet':
+      return describeStatefulSet(obj as StatefulSet, await ownedPods(client, obj as StatefulSet), events, now)
     case 'Pod':
       return describePod(obj as Pod, events, now)
     case 'Service': {

@@ -4,7 +4,7 @@
  * (listed by selector, kept when the controller reference names the owner).
  */
 import { selectorToString } from '../../api/labels.ts'
-import type { Deployment, Pod, ReplicaSet } from '../../api/types.ts'
+import type { Deployment, Pod, ReplicaSet, StatefulSet } from '../../api/types.ts'
 import { isControlledBy } from '../../api/owner-refs.ts'
 import type { ApiClient } from '../client.ts'
 
@@ -16,7 +16,7 @@ export async function ownedReplicaSets(client: ApiClient, d: Deployment): Promis
   return list.items.filter((rs) => isControlledBy(rs, d))
 }
 
-export async function ownedPods(client: ApiClient, owner: ReplicaSet): Promise<Pod[]> {
+export async function ownedPods(client: ApiClient, owner: ReplicaSet | StatefulSet): Promise<Pod[]> {
   const list = await client.list('Pod', {
     namespace: owner.metadata.namespace ?? 'default',
     labelSelector: selectorToString(owner.spec.selector),

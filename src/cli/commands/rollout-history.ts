@@ -1,11 +1,13 @@
 /**
  * @module
- * `baton rollout history deployment/NAME [--revision=N]`: the revisions with their
- * CHANGE-CAUSE (seed 004), or one revision's pod template.
+ * `baton rollout history deployment/NAME|statefulset/NAME [--revision=N]`: the revisions with
+ * their CHANGE-CAUSE (seed 004), or one revision's pod template. A StatefulSet's revisions are
+ * its ControllerRevisions.
  */
 import { qualifiedSingular } from '../../api/resources.ts'
-import type { Deployment } from '../../api/types.ts'
+import type { Deployment, StatefulSet } from '../../api/types.ts'
 import { formatRolloutHistory, revisionTemplate, rolloutHistory } from '../../rollout/history.ts'
+import { statefulSetHistory, statefulSetTemplateAt } from '../../rollout/statefulset-history.ts'
 import { countFlag, defineCommand } from '../command.ts'
 import { podTemplateSection } from '../printers/describe-containers.ts'
 import { DescribeWriter } from '../printers/describe-writer.ts'
@@ -29,10 +31,28 @@ export const rolloutHistoryCommand = defineCommand<RolloutHistoryOptions>({
   flags: [{ flags: '--revision <n>', description: 'See the details, including the pod template, of this revision' }],
   complete(args, flags, ctx) {
     const revision = countFlag(flags.revision, 'revision')
-    return { ref: parseSingleRef(args, ['Deployment']), ...(revision ? { revision } : {}), namespace: ctx.namespace }
+    return {
+      ref: parseSingleRef(args, ['Deployment', 'StatefulSet']),
+      ...(revision ? { revision } : {}),
+      namespace: ctx.namespace,
+    }
   },
   async run(o, ctx) {
     const client = ctx.client()
+    if (o.ref.kind === 'StatefulSet') {
+      const set = (await client.get('StatefulSet', o.namespace, o.ref.name)) as StatefulSet
+      const revisions = (await client.list('ControllerRevision', { namespace: o.namespace })).items
+      const ref = `${qualifiedSingular('StatefulSet')}/${set.metadata.name}`
+      if (o.revision !== undefined) {
+        const w = new DescribeWriter()
+        podTemplateSection(w, statefulSetTemplateAt(set, revisions, o.revision))
+        ctx.io.out.write(`${ref} with revision #${o.revision}\n${w.toString()}\n`)
+        return 0
+      }
+      const table = formatRolloutHistory(statefulSetHistory(set, revisions))
+      ctx.io.out.write(`${ref}\n${table.endsWith('\n') ? table : `${table}\n`}\n`)
+      return 0
+    }
     const d = (await client.get(o.ref.kind, o.namespace, o.ref.name)) as Deployment
     const rss = await ownedReplicaSets(client, d)
     const ref = `${qualifiedSingular('Deployment')}/${d.metadata.name}`

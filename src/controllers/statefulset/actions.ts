@@ -4,13 +4,17 @@
  * in order through the store (compare-and-swap) and records the events Kubernetes'
  * StatefulPodControl records for each pod write.
  */
-import type { ControllerRevision, Pod, StatefulSetStatus } from '../../api/types.ts'
+import type { ControllerRevision, OwnerReference, PersistentVolumeClaim, Pod, StatefulSetStatus } from '../../api/types.ts'
 
 export type StatefulSetAction =
   /** Create this ControllerRevision (the update revision, new to the history). */
   | { type: 'createRevision'; revision: ControllerRevision }
   /** Give an existing revision a new number: a rollback to an equal template. */
   | { type: 'renumberRevision'; name: string; revision: number }
+  /** Create a claim of a volumeClaimTemplate for `pod` (before the pod). */
+  | { type: 'createClaim'; claim: PersistentVolumeClaim; pod: string }
+  /** Set a claim's owners as persistentVolumeClaimRetentionPolicy wants them. */
+  | { type: 'updateClaimOwners'; name: string; ownerReferences: OwnerReference[]; pod: string }
   /** Create this pod; its name is its identity (`<set>-<ordinal>`). */
   | { type: 'createPod'; pod: Pod }
   /** Fix a member's identity fields (labels, hostname, subdomain). */

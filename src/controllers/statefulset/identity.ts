@@ -6,7 +6,7 @@
  * ControllerRevision it was made from, and the ordinal range `[start, start + replicas)`.
  * Pure.
  */
-import type { Pod, StatefulSet } from '../../api/types.ts'
+import type { PersistentVolumeClaim, PersistentVolumeClaimTemplate, Pod, StatefulSet } from '../../api/types.ts'
 
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name'
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index'
@@ -85,6 +85,58 @@ export function withIdentity(set: StatefulSet, pod: Pod): Pod {
   }
 }
 
+/** getPersistentVolumeClaimName: `<template>-<set>-<ordinal>`. */
+export function claimName(set: StatefulSet, template: PersistentVolumeClaimTemplate, ordinal: number): string {
+  return `${template.metadata.name}-${set.metadata.name}-${ordinal}`
+}
+
+/** storageMatches: every claim template is a volume of the pod naming this ordinal's claim. */
+export function storageMatches(set: StatefulSet, pod: Pod): boolean {
+  const ordinal = getOrdinal(pod)
+  if (ordinal < 0) return false
+  const volumes = new Map((pod.spec.volumes ?? []).map((v) => [v.name, v]))
+  return (set.spec.volumeClaimTemplates ?? []).every((t) => {
+    const source = volumes.get(t.metadata.name)?.persistentVolumeClaim as { claimName?: string } | undefined
+    return source?.claimName === claimName(set, t, ordinal)
+  })
+}
+
+/** updateStorage: the claim volumes first, then the pod's other volumes. */
+export function withStorage(set: StatefulSet, pod: Pod): Pod {
+  const templates = set.spec.volumeClaimTemplates ?? []
+  if (templates.length === 0) return pod
+  const ordinal = getOrdinal(pod)
+  const names = new Set(templates.map((t) => t.metadata.name))
+  const volumes = [
+    ...templates.map((t) => ({ name: t.metadata.name, persistentVolumeClaim: { claimName: claimName(set, t, ordinal) } })),
+    ...(pod.spec.volumes ?? []).filter((v) => !names.has(v.name)),
+  ]
+  return { ...pod, spec: { ...pod.spec, volumes } }
+}
+
+/** getPersistentVolumeClaims: this ordinal's claims, labelled with the set's selector, bound at once. */
+export function newClaims(set: StatefulSet, ordinal: number): PersistentVolumeClaim[] {
+  return (set.spec.volumeClaimTemplates ?? []).map((t) => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: {
+      name: claimName(set, t, ordinal),
+      namespace: set.metadata.namespace ?? 'default',
+      labels: { ...t.metadata.labels, ...set.spec.selector.matchLabels },
+      ...(t.metadata.annotations ? { annotations: { ...t.metadata.annotations } } : {}),
+    },
+    spec: t.spec,
+    // A directory needs no provisioner: the claim is bound as it is created.
+    status: {
+      phase: 'Bound',
+      ...(t.spec.accessModes ? { accessModes: t.spec.accessModes } : {}),
+      ...(t.spec.resources?.requests?.storage !== undefined
+        ? { capacity: { storage: t.spec.resources.requests.storage } }
+        : {}),
+    },
+  }))
+}
+
 export function podRevision(pod: Pod): string {
   return pod.metadata.labels?.[REVISION_LABEL] ?? ''
 }
@@ -119,7 +171,7 @@ export function newStatefulSetPod(set: StatefulSet, ordinal: number, revision: s
     spec: { ...template.spec, nodeName },
     status: { phase: 'Pending' },
   }
-  return withIdentity(set, pod)
+  return withStorage(set, withIdentity(set, pod))
 }
 
 /**

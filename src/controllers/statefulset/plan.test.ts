@@ -478,3 +478,55 @@ describe(`${RECOVER_ANNOTATION} (kubernetes#67250)`, () => {
     expect(w.log).toEqual([])
   })
 })
+
+describe('volumeClaimTemplates (stateful_pod_control_test.go, stateful_set_utils_test.go)', () => {
+  it('TestCreatePodWithClaims: each ordinal gets its claim before its pod, mounted by name', () => {
+    const w = upAndReady({ claim: true })
+    expect(w.log.slice(0, 3)).toEqual(['create claim datadir-foo-0', 'create foo-0', 'create claim datadir-foo-1'])
+    expect([...w.claims.keys()].sort()).toEqual(['datadir-foo-0', 'datadir-foo-1', 'datadir-foo-2'])
+    expect(w.pod(1).spec.volumes).toEqual([{ name: 'datadir', persistentVolumeClaim: { claimName: 'datadir-foo-1' } }])
+    const claim = w.claims.get('datadir-foo-1')
+    expect(claim?.metadata.labels).toEqual({ app: 'foo' })
+    expect(claim?.status).toEqual({ phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '1Gi' } })
+  })
+
+  it('a rolling update replaces pods and keeps every claim (same names, same objects)', () => {
+    const w = upAndReady({ claim: true, whenScaled: 'Delete', whenDeleted: 'Delete' })
+    const uids = [...w.claims.values()].map((c) => c.metadata.uid)
+    w.setImage('nginx:2')
+    w.settle()
+    expect([...w.claims.values()].map((c) => c.metadata.uid)).toEqual(uids)
+    expect(w.set.status?.currentRevision).toBe(w.set.status?.updateRevision)
+  })
+
+  describe('TestClaimOwnerMatchesSetAndPod', () => {
+    it.each([
+      ['Retain / Retain: no owner', 'Retain', 'Retain', [], []],
+      ['whenDeleted Delete: the set owns every claim', 'Delete', 'Retain', ['StatefulSet'], ['StatefulSet']],
+      ['whenScaled Delete: a condemned pod owns its claim', 'Retain', 'Delete', [], ['Pod']],
+      ['both Delete', 'Delete', 'Delete', ['StatefulSet'], ['Pod', 'StatefulSet']],
+    ] as const)('%s', (_name, whenDeleted, whenScaled, inRange, condemned) => {
+      const w = upAndReady({ claim: true, whenDeleted, whenScaled })
+      const owners = (name: string) => (w.claims.get(name)?.metadata.ownerReferences ?? []).map((r) => r.kind).sort()
+      expect(owners('datadir-foo-2')).toEqual(inRange)
+      w.updateSpec((s) => ({ ...s, replicas: 2 }))
+      w.sync()
+      expect(owners('datadir-foo-2')).toEqual([...condemned])
+      expect(owners('datadir-foo-1')).toEqual(inRange)
+    })
+  })
+
+  it.each([
+    ['Retain keeps the claim of a scaled-down ordinal; scaling up again mounts the same claim', 'Retain', true],
+    ['whenScaled Delete removes it with its pod; scaling up again creates a new one', 'Delete', false],
+  ] as const)('%s', (_name, whenScaled, kept) => {
+    const w = upAndReady({ claim: true, whenScaled })
+    const uid = w.claims.get('datadir-foo-2')?.metadata.uid
+    w.updateSpec((s) => ({ ...s, replicas: 2 }))
+    w.settle()
+    expect(w.claims.has('datadir-foo-2')).toBe(kept)
+    w.updateSpec((s) => ({ ...s, replicas: 3 }))
+    w.settle()
+    expect(w.claims.get('datadir-foo-2')?.metadata.uid === uid).toBe(kept)
+  })
+})

@@ -23,13 +23,23 @@
  * Beyond Kubernetes, opt-in (RECOVER_ANNOTATION "true"): a rolling update stuck behind an
  * unready pod of an old revision (kubernetes#67250) deletes that pod, see recoverStuckPod.
  */
-import type { ControllerRevision, Pod, StatefulSet, StatefulSetStatus } from '../../api/types.ts'
+import type {
+  ControllerRevision,
+  OwnerReference,
+  PersistentVolumeClaim,
+  Pod,
+  StatefulSet,
+  StatefulSetStatus,
+} from '../../api/types.ts'
 import { isControlledBy } from '../../api/owner-refs.ts'
 import { scaledValue } from '../../rollout/intstr.ts'
 import type { StatefulSetAction } from './actions.ts'
 import {
   getOrdinal,
   identityMatches,
+  newClaims,
+  storageMatches,
+  withStorage,
   newVersionedStatefulSetPod,
   podInOrdinalRange,
   podRevision,
@@ -64,6 +74,8 @@ export interface StatefulSetPlanInput {
   revisions: readonly ControllerRevision[]
   /** The node new pods are bound to. */
   nodeName: string
+  /** PersistentVolumeClaims of the set's namespace (absent: none). */
+  claims?: readonly PersistentVolumeClaim[]
 }
 
 interface Member {
@@ -162,11 +174,14 @@ export function planStatefulSet(input: StatefulSetPlanInput, now: number): State
     }
   }
 
+  const claims = new Map((input.claims ?? []).map((c) => [c.metadata.name, c]))
   // 3. Living replicas.
   for (const m of members) {
-    const blocked = processReplica(set, m, monotonic, minReady, now, actions)
+    const blocked = processReplica(set, m, monotonic, minReady, now, actions, claims)
     if (blocked && monotonic) return finish()
   }
+  // Condemned pods' claims get the owners whenScaled asks for before the pods go.
+  for (const m of condemned) fixClaims(set, m.pod, true, claims, actions)
   // 4. Condemned pods, highest ordinal first.
   for (const m of condemned) {
     const pod = m.pod
@@ -203,6 +218,7 @@ function processReplica(
   minReady: number,
   now: number,
   actions: StatefulSetAction[],
+  claims: ReadonlyMap<string, PersistentVolumeClaim>,
 ): boolean {
   const pod = m.pod
   if (m.created && (isFailed(pod) || isSucceeded(pod))) {
@@ -211,6 +227,15 @@ function processReplica(
     return true
   }
   if (!m.created) {
+    for (const claim of newClaims(set, getOrdinal(pod))) {
+      if (claims.has(claim.metadata.name)) continue
+      const ownerReferences = claimOwners(set, pod, false)
+      actions.push({
+        type: 'createClaim',
+        claim: ownerReferences.length > 0 ? { ...claim, metadata: { ...claim.metadata, ownerReferences } } : claim,
+        pod: pod.metadata.name,
+      })
+    }
     actions.push({ type: 'createPod', pod })
     if (monotonic) return true
     // Upstream goes on with the object it created, which has no phase: it is not ready.
@@ -219,8 +244,54 @@ function processReplica(
   if (isTerminating(pod) && monotonic) return true
   if (!isRunningAndReady(pod) && monotonic) return true
   if (!isRunningAndAvailable(pod, minReady, now) && monotonic) return true
-  if (!identityMatches(set, pod)) actions.push({ type: 'updatePod', pod: withIdentity(set, pod) })
+  fixClaims(set, pod, false, claims, actions)
+  if (!identityMatches(set, pod) || !storageMatches(set, pod)) {
+    actions.push({ type: 'updatePod', pod: withStorage(set, withIdentity(set, pod)) })
+  }
   return false
+}
+
+/**
+ * The owners persistentVolumeClaimRetentionPolicy gives a claim: the set when whenDeleted is
+ * Delete (the claim goes with the set), and the pod when whenScaled is Delete and the pod is
+ * condemned by a scale-down (the claim goes with the pod). Retain: none, the claim stays.
+ */
+export function claimOwners(set: StatefulSet, pod: Pod, condemned: boolean): OwnerReference[] {
+  const policy = set.spec.persistentVolumeClaimRetentionPolicy
+  const refs: OwnerReference[] = []
+  if (policy?.whenDeleted === 'Delete') {
+    refs.push({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: set.metadata.name, uid: set.metadata.uid ?? '' })
+  }
+  if (condemned && policy?.whenScaled === 'Delete' && pod.metadata.uid) {
+    refs.push({ apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid })
+  }
+  return refs
+}
+
+/** ClaimsMatchRetentionPolicy / UpdatePodClaimForRetentionPolicy for one pod's existing claims. */
+function fixClaims(
+  set: StatefulSet,
+  pod: Pod,
+  condemned: boolean,
+  claims: ReadonlyMap<string, PersistentVolumeClaim>,
+  actions: StatefulSetAction[],
+): void {
+  for (const want of newClaims(set, getOrdinal(pod))) {
+    const claim = claims.get(want.metadata.name)
+    if (!claim || claim.metadata.deletionTimestamp) continue
+    const wanted = claimOwners(set, pod, condemned)
+    const others = (claim.metadata.ownerReferences ?? []).filter((r) => r.kind !== 'StatefulSet' && r.kind !== 'Pod')
+    const key = (refs: readonly OwnerReference[]) => refs.map((r) => `${r.kind}/${r.uid}`).sort().join(',')
+    const have = (claim.metadata.ownerReferences ?? []).filter((r) => r.kind === 'StatefulSet' || r.kind === 'Pod')
+    if (key(have) !== key(wanted)) {
+      actions.push({
+        type: 'updateClaimOwners',
+        name: claim.metadata.name,
+        ownerReferences: [...others, ...wanted],
+        pod: pod.metadata.name,
+      })
+    }
+  }
 }
 
 /**

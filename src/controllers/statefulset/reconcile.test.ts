@@ -14,7 +14,7 @@ function setup() {
   const clock = new FakeClock()
   const ids = sequentialIds()
   const store = createMemoryStore({ clock, ids })
-  const cache = new ObjectCache(store, ['StatefulSet', 'Pod', 'ControllerRevision'])
+  const cache = new ObjectCache(store, ['StatefulSet', 'Pod', 'ControllerRevision', 'PersistentVolumeClaim'])
   const controller = createStatefulSetController({ store, cache, clock, ids, logger: silentLogger })
   const runner = new ControllerRunner(controller, { cache, clock, logger: silentLogger })
   runner.start()

@@ -49,6 +49,8 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
       enqueueSelf('StatefulSet', setChanged),
       enqueueController('Pod', 'StatefulSet'),
       enqueueController('ControllerRevision', 'StatefulSet', onlyTypes('DELETED')),
+      // Claims are read from the cache; a claim's own change needs no sync.
+      { kind: 'PersistentVolumeClaim', predicate: () => false, keys: () => [] },
     ],
     reconcile: (key) => reconcileStatefulSet(deps, key),
   }
@@ -65,6 +67,7 @@ export function reconcileStatefulSet(deps: ControllerDeps, key: string): Reconci
       pods: deps.cache.ownedBy('Pod', set.metadata.uid),
       revisions: deps.cache.list('ControllerRevision', namespace),
       nodeName: deps.nodeName ?? DEFAULT_NODE_NAME,
+      claims: deps.cache.list('PersistentVolumeClaim', namespace),
     },
     deps.clock.now(),
   )
@@ -89,6 +92,11 @@ export function applyActions(
       event('Warning', `Failed${title}`, `${verb} Pod ${pod} in StatefulSet ${set.metadata.name} failed error: ${why}`)
     }
   }
+  const claimEvent = (verb: 'create', claim: string, pod: string, err?: unknown) => {
+    const what = `${verb} Claim ${claim} Pod ${pod} in StatefulSet ${set.metadata.name}`
+    if (err === undefined) event('Normal', 'SuccessfulCreate', `${what} success`)
+    else event('Warning', 'FailedCreate', `${what} failed error: ${err instanceof Error ? err.message : String(err)}`)
+  }
   let requeueAfterMs: number | undefined
 
   for (const a of actions) {
@@ -100,6 +108,21 @@ export function applyActions(
         const r = store.get('ControllerRevision', namespace, a.name)
         if (!r) throw new TerminalError(`planner named unknown revision ${namespace}/${a.name}`)
         store.update<'ControllerRevision'>({ ...r, revision: a.revision })
+        break
+      }
+      case 'createClaim':
+        try {
+          store.create<'PersistentVolumeClaim'>(a.claim)
+        } catch (err) {
+          claimEvent('create', a.claim.metadata.name, a.pod, err)
+          throw err
+        }
+        claimEvent('create', a.claim.metadata.name, a.pod)
+        break
+      case 'updateClaimOwners': {
+        const claim = store.get('PersistentVolumeClaim', namespace, a.name)
+        if (!claim) break
+        store.update<'PersistentVolumeClaim'>({ ...claim, metadata: { ...claim.metadata, ownerReferences: a.ownerReferences } })
         break
       }
       case 'createPod':

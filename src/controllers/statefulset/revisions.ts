@@ -47,7 +47,10 @@ export function revisionName(parent: string, hash: string): string {
   return `${parent.length > MAX_PREFIX ? parent.slice(0, MAX_PREFIX) : parent}-${hash}`
 }
 
-/** history.NewControllerRevision: template labels plus the hash label, owned by the set. */
+/**
+ * newRevision (history.NewControllerRevision): template labels plus the hash label, the set's
+ * annotations (so `rollout history` finds kubernetes.io/change-cause), owned by the set.
+ */
 export function newRevision(set: StatefulSet, revision: number, collisionCount: number): ControllerRevision {
   const data = revisionData(set)
   const hash = hashRevision(data, collisionCount)
@@ -58,6 +61,7 @@ export function newRevision(set: StatefulSet, revision: number, collisionCount: 
       name: revisionName(set.metadata.name, hash),
       namespace: set.metadata.namespace ?? 'default',
       labels: { ...set.spec.template.metadata?.labels, [REVISION_LABEL]: hash },
+      ...(set.metadata.annotations ? { annotations: { ...set.metadata.annotations } } : {}),
       ownerReferences: [
         {
           apiVersion: 'apps/v1',

@@ -6,7 +6,14 @@
  * `setReady`, `finishTerminations`). Pure: time is the world's `now`.
  */
 import { formatTimestamp } from '../../api/timestamps.ts'
-import type { ControllerRevision, IntOrString, Pod, StatefulSet, StatefulSetSpec } from '../../api/types.ts'
+import type {
+  ControllerRevision,
+  IntOrString,
+  PersistentVolumeClaim,
+  Pod,
+  StatefulSet,
+  StatefulSetSpec,
+} from '../../api/types.ts'
 import { T0, template } from '../../../test/support/builders.ts'
 import type { StatefulSetAction } from './actions.ts'
 import { getOrdinal, podRevision } from './identity.ts'
@@ -23,6 +30,10 @@ export interface SetOptions {
   revisionHistoryLimit?: number
   start?: number
   annotations?: Record<string, string>
+  /** A volumeClaimTemplate named `datadir`. */
+  claim?: boolean
+  whenDeleted?: 'Retain' | 'Delete'
+  whenScaled?: 'Retain' | 'Delete'
 }
 
 /** newStatefulSet(replicas) of upstream's tests: `foo`, selector app=foo, one container. */
@@ -46,6 +57,17 @@ export function aStatefulSet(o: SetOptions = {}): StatefulSet {
     revisionHistoryLimit: o.revisionHistoryLimit ?? 10,
     ...(o.minReadySeconds !== undefined ? { minReadySeconds: o.minReadySeconds } : {}),
     ...(o.start !== undefined ? { ordinals: { start: o.start } } : {}),
+    ...(o.claim
+      ? {
+          volumeClaimTemplates: [
+            {
+              metadata: { name: 'datadir' },
+              spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+            },
+          ],
+          persistentVolumeClaimRetentionPolicy: { whenDeleted: o.whenDeleted ?? 'Retain', whenScaled: o.whenScaled ?? 'Retain' },
+        }
+      : {}),
   }
   return {
     apiVersion: 'apps/v1',
@@ -65,6 +87,8 @@ export class World {
   set: StatefulSet
   readonly pods = new Map<string, Pod>()
   readonly revisions = new Map<string, ControllerRevision>()
+  readonly claims = new Map<string, PersistentVolumeClaim>()
+  #uids = 0
   now = T0
   /** "create foo-0", "delete foo-2", … in the order applied. */
   readonly log: string[] = []
@@ -77,7 +101,13 @@ export class World {
   /** One sync: plan, then apply every action. */
   sync(): StatefulSetAction[] {
     const actions = planStatefulSet(
-      { set: this.set, pods: [...this.pods.values()], revisions: [...this.revisions.values()], nodeName: 'baton' },
+      {
+        set: this.set,
+        pods: [...this.pods.values()],
+        revisions: [...this.revisions.values()],
+        nodeName: 'baton',
+        claims: [...this.claims.values()],
+      },
       this.now,
     )
     for (const a of actions) this.#apply(a)
@@ -101,9 +131,19 @@ export class World {
         this.revisions.set(a.name, { ...r, revision: a.revision })
         break
       }
+      case 'createClaim':
+        if (this.claims.has(a.claim.metadata.name)) throw new Error(`claim ${a.claim.metadata.name} exists`)
+        this.claims.set(a.claim.metadata.name, { ...a.claim, metadata: { ...a.claim.metadata, uid: `uid-${++this.#uids}` } })
+        this.log.push(`create claim ${a.claim.metadata.name}`)
+        break
+      case 'updateClaimOwners': {
+        const c = this.claims.get(a.name)
+        if (c) this.claims.set(a.name, { ...c, metadata: { ...c.metadata, ownerReferences: a.ownerReferences } })
+        break
+      }
       case 'createPod':
         if (this.pods.has(a.pod.metadata.name)) throw new Error(`pod ${a.pod.metadata.name} exists`)
-        this.pods.set(a.pod.metadata.name, a.pod)
+        this.pods.set(a.pod.metadata.name, { ...a.pod, metadata: { ...a.pod.metadata, uid: `uid-${++this.#uids}` } })
         this.log.push(`create ${a.pod.metadata.name}`)
         break
       case 'updatePod':
@@ -154,9 +194,18 @@ export class World {
     this.setPhase(ordinal, 'Running', true)
   }
 
-  /** The kubelet finishing every graceful deletion. */
+  /** The kubelet finishing every graceful deletion, and the store collecting what only they owned. */
   finishTerminations(): void {
-    for (const [name, p] of this.pods) if (p.metadata.deletionTimestamp) this.pods.delete(name)
+    const gone = new Set<string>()
+    for (const [name, p] of this.pods) {
+      if (!p.metadata.deletionTimestamp) continue
+      this.pods.delete(name)
+      gone.add(p.metadata.uid ?? '')
+    }
+    for (const [name, c] of this.claims) {
+      const refs = c.metadata.ownerReferences ?? []
+      if (refs.length > 0 && refs.every((r) => gone.has(r.uid))) this.claims.delete(name)
+    }
   }
 
   /** A user's change of the spec: generation moves. */

@@ -20,7 +20,7 @@
  */
 import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
-import type { ConfigMap, Container, ContainerStatus, Pod, Probe } from '../../api/types.ts'
+import type { ConfigMap, Container, ContainerStatus, PersistentVolumeClaim, Pod, Probe } from '../../api/types.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
 import type { LogCollector } from '../../logs/log-collector.ts'
 import type { Clock, TimerHandle } from '../../platform/clock.ts'
@@ -30,6 +30,7 @@ import { handlerExecutor, type HandlerContext } from '../../probes/handler-execu
 import type { ProbeReport } from '../../probes/probe-runner.ts'
 import type { ProbeKind } from '../../probes/probe-timing.ts'
 import type { SavedContainer } from './adoption.ts'
+import { claimDir, mountClaim } from './claim-volumes.ts'
 import { checkoutImage, rootfsDir } from './image-checkout.ts'
 import { isLaunchProblem, launchConfig, type LaunchConfig } from './launch-config.ts'
 import { parseMemoryQuantity, watchMemory } from './memory-limit.ts'
@@ -54,6 +55,10 @@ export interface SupervisorHost {
   pod(): Pod
   portMappings(): readonly PortMapping[]
   configMap(namespace: string, name: string): ConfigMap | undefined
+  /** A PersistentVolumeClaim of the pod's namespace, by name. */
+  claim(namespace: string, name: string): PersistentVolumeClaim | undefined
+  /** Where claims' directories live (the data directory). */
+  dataDir: string
   event(type: 'Normal' | 'Warning', reason: string, message: string): void
   /** The container's status or persisted state changed. */
   changed(): void
@@ -384,6 +389,13 @@ export class ContainerSupervisor {
       podDir: h.podDir,
       exists: existsSync,
       processUid: processUid(),
+      mountClaim: (claimName, mountPath) => {
+        const namespace = h.pod().metadata.namespace ?? 'default'
+        const claim = h.claim(namespace, claimName)
+        if (!claim || claim.metadata.deletionTimestamp) return { error: `persistentvolumeclaim "${claimName}" not found` }
+        if (!this.#spec.image) return { error: `container "${this.#spec.name}" has no image to mount ${claimName} into` }
+        return mountClaim(rootfsDir(h.containerDir), mountPath, claimDir(h.dataDir, claim))
+      },
     })
   }
 

@@ -14,6 +14,7 @@
 import { isAbsolute, join, resolve } from 'node:path'
 import { runAsOf, runAsProblem } from '../../api/run-as.ts'
 import type { ConfigMap, Container, Pod } from '../../api/types.ts'
+import { claimMounts, volumeEnvName } from './claim-volumes.ts'
 import { containerArgv, containerEnv } from './env.ts'
 import type { PortMapping } from './port-allocator.ts'
 
@@ -45,6 +46,11 @@ export interface LaunchConfigInput {
   exists(path: string): boolean
   /** The runtime's own user id, which a container runs as unless runAsUser says otherwise. */
   processUid: number
+  /**
+   * Mounts a claim volume (claim-volumes.ts): its directory, or why it cannot be mounted yet
+   * (the claim is not there). Absent: the container mounts no claim.
+   */
+  mountClaim?(claimName: string, mountPath: string): { dir: string } | { error: string }
 }
 
 export function launchConfig(input: LaunchConfigInput): LaunchConfig | LaunchProblem {
@@ -54,6 +60,11 @@ export function launchConfig(input: LaunchConfigInput): LaunchConfig | LaunchPro
   if (refused) return { reason: 'CreateContainerConfigError', message: refused }
   const built = containerEnv(input)
   if ('error' in built) return { reason: 'CreateContainerConfigError', message: built.error }
+  for (const m of claimMounts(input.pod, container)) {
+    const mounted = input.mountClaim?.(m.claimName, m.mountPath) ?? { error: 'the runtime mounts no claims' }
+    if ('error' in mounted) return { reason: 'CreateContainerConfigError', message: mounted.error }
+    built.env[volumeEnvName(m.volume)] = mounted.dir
+  }
   const argv = containerArgv(container, built.env)
   const [file] = argv
   if (file === undefined || file === '') {

@@ -74,6 +74,8 @@ export class PodWorker {
             pod: () => this.#pod,
             portMappings: () => this.#portMappings,
             configMap: (namespace, name) => ctx.store.get('ConfigMap', namespace, name),
+            claim: (namespace, name) => ctx.store.get('PersistentVolumeClaim', namespace, name),
+            dataDir: ctx.dataDir,
             event: (type, reason, message) => ctx.event(this.#pod, type, reason, message),
             changed: () => this.#changed(),
           },
