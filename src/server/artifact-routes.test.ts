@@ -1,3 +1,4 @@
+import { errorOf } from '../../test/support/status-body.ts'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -67,7 +68,7 @@ describe('artifact routes', () => {
     expect(await removed.json()).toMatchObject({ removed: { name: 'app', tag: 'v1' }, deleted: false })
     const refused = await send('DELETE', `${ARTIFACTS}?ref=app:v2`)
     expect(refused.status).toBe(409)
-    expect(await refused.json()).toMatchObject({
+    expect(await errorOf(refused)).toMatchObject({
       code: 'BATON_ARTIFACT_IN_USE',
       message: 'artifact "app:v2" is in use by deployment/web, replicaset/web-2, pod/web-2-a',
     })

@@ -228,7 +228,7 @@ describe('version, completion, down', () => {
     h = createHarness()
     const bash = await h.run('completion bash')
     expect(bash.out).toContain('complete -F _baton baton\n')
-    expect(bash.out).toContain('rollout) subs="status history undo pause resume restart plan"')
+    expect(bash.out).toContain('rollout) subs="status history undo pause resume restart promote abort retry plan"')
     expect((await h.run('completion zsh')).out).toMatch(/^#compdef baton\n/)
     expect((await h.run('completion fish')).out).toMatch(/^# fish completion for baton\n/)
     expect((await h.run('completion tcsh')).code).toBe(1)

@@ -29,7 +29,7 @@ spec:
 `
 
 const missing = (image: string) =>
-  `Warning: spec.template.spec.containers[0].image: no artifact "${image}" has been pushed; its pods will wait in ImagePullBackOff until you run: baton push ${image} DIR\n`
+  `Warning: spec.template.spec.containers[0].image: no artifact "${image}" has been pushed; its pods will wait in ImagePullBackOff until you run: baton push ${image} DIR (or, for a Docker image, set runtimeClassName: docker on a node started with baton up --runtime docker)\n`
 
 describe("a missing artifact is a warning, as kubectl prints the API's warnings", () => {
   it('apply stores the Deployment and warns once, naming the push command', async () => {

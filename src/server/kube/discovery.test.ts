@@ -33,6 +33,16 @@ describe('legacy discovery', () => {
           versions: [{ groupVersion: 'apps/v1', version: 'v1' }],
           preferredVersion: { groupVersion: 'apps/v1', version: 'v1' },
         },
+        {
+          name: 'argoproj.io',
+          versions: [{ groupVersion: 'argoproj.io/v1alpha1', version: 'v1alpha1' }],
+          preferredVersion: { groupVersion: 'argoproj.io/v1alpha1', version: 'v1alpha1' },
+        },
+        {
+          name: 'node.k8s.io',
+          versions: [{ groupVersion: 'node.k8s.io/v1', version: 'v1' }],
+          preferredVersion: { groupVersion: 'node.k8s.io/v1', version: 'v1' },
+        },
       ],
     })
     expect(await (await get('/apis/apps')).json()).toMatchObject({ kind: 'APIGroup', name: 'apps' })
@@ -44,6 +54,20 @@ describe('legacy discovery', () => {
     { path: '/api/v1', name: 'pods', kind: 'Pod', shortNames: ['po'], categories: ['all'] },
     { path: '/api/v1', name: 'services', kind: 'Service', shortNames: ['svc'], categories: ['all'] },
     { path: '/api/v1', name: 'configmaps', kind: 'ConfigMap', shortNames: ['cm'], categories: undefined },
+    {
+      path: '/api/v1',
+      name: 'persistentvolumeclaims',
+      kind: 'PersistentVolumeClaim',
+      shortNames: ['pvc'],
+      categories: undefined,
+    },
+    {
+      path: '/apis/argoproj.io/v1alpha1',
+      name: 'rollouts',
+      kind: 'Rollout',
+      shortNames: ['ro'],
+      categories: undefined,
+    },
   ])('$path lists $name ($kind)', async ({ path, name, kind, shortNames, categories }) => {
     const list = (await (await get(path)).json()) as { kind: string; resources: Resource[] }
     expect(list.kind).toBe('APIResourceList')
@@ -89,7 +113,7 @@ describe('aggregated discovery (apidiscovery.k8s.io/v2)', () => {
       }>
     }
     expect(doc.kind).toBe('APIGroupDiscoveryList')
-    expect(doc.items.map((i) => i.metadata.name)).toEqual(['apps'])
+    expect(doc.items.map((i) => i.metadata.name)).toEqual(['apps', 'argoproj.io', 'node.k8s.io'])
     const deployments = doc.items[0]?.versions[0]?.resources.find((r) => r.resource === 'deployments')
     expect(deployments).toMatchObject({
       responseKind: { group: 'apps', version: 'v1', kind: 'Deployment' },

@@ -20,7 +20,7 @@ import { KINDS, RESOURCES, type ResourceInfo } from '../../api/resources.ts'
 const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] as const
 
 /** Groups in the order /apis lists them; '' is the core group at /api. */
-export const GROUPS = ['', 'apps'] as const
+export const GROUPS = ['', 'apps', 'argoproj.io', 'node.k8s.io'] as const
 
 export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList'
 
@@ -40,11 +40,18 @@ const EXTRA: Record<
     { name: 'namespaces', singular: 'namespace', kind: 'Namespace', shortNames: ['ns'], verbs: ['get', 'list'] },
   ],
   apps: [],
+  // The built-in RuntimeClasses (baton-routes.ts).
+  'node.k8s.io': [
+    { name: 'runtimeclasses', singular: 'runtimeclass', kind: 'RuntimeClass', shortNames: [], verbs: ['get', 'list'] },
+  ],
 }
 
 const rowsOf = (group: string): ResourceInfo[] => KINDS.map((k) => RESOURCES[k]).filter((r) => r.group === group)
 
-const groupVersion = (group: string) => (group ? `${group}/v1` : 'v1')
+/** The one version Baton serves of a group: v1, but Argo's argoproj.io is v1alpha1. */
+export const versionOf = (group: string): string => rowsOf(group).find((r) => r.version)?.version ?? 'v1'
+
+const groupVersion = (group: string) => (group ? `${group}/${versionOf(group)}` : 'v1')
 
 /** True when the Accept header asks for aggregated discovery v2 (kubectl ≥ 1.30 does). */
 export function wantsAggregated(accept: string | undefined): boolean {
@@ -103,7 +110,7 @@ export function resourceList(group: string) {
 }
 
 function apiGroup(group: string) {
-  const version = { groupVersion: groupVersion(group), version: 'v1' }
+  const version = { groupVersion: groupVersion(group), version: versionOf(group) }
   return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions: [version], preferredVersion: version }
 }
 
@@ -111,7 +118,7 @@ function apiGroup(group: string) {
 function discoveryGroup(group: string) {
   const resources: Array<Record<string, unknown>> = rowsOf(group).map((r) => ({
     resource: r.plural,
-    responseKind: { group, version: 'v1', kind: r.kind },
+    responseKind: { group, version: versionOf(group), kind: r.kind },
     scope: 'Namespaced',
     singularResource: r.singular,
     verbs: [...VERBS],
@@ -121,7 +128,7 @@ function discoveryGroup(group: string) {
       ? {
           subresources: r.subresources.map((s) => ({
             subresource: s.name,
-            responseKind: s.responseKind ?? { group, version: 'v1', kind: r.kind },
+            responseKind: s.responseKind ?? { group, version: versionOf(group), kind: r.kind },
             verbs: [...s.verbs],
           })),
         }
@@ -130,7 +137,7 @@ function discoveryGroup(group: string) {
   for (const e of EXTRA[group] ?? []) {
     resources.push({
       resource: e.name,
-      responseKind: { group, version: 'v1', kind: e.kind },
+      responseKind: { group, version: versionOf(group), kind: e.kind },
       scope: 'Cluster',
       singularResource: e.singular,
       verbs: e.verbs,
@@ -139,7 +146,7 @@ function discoveryGroup(group: string) {
   }
   return {
     metadata: { ...(group ? { name: group } : {}), creationTimestamp: null },
-    versions: [{ version: 'v1', resources, freshness: 'Current' }],
+    versions: [{ version: versionOf(group), resources, freshness: 'Current' }],
   }
 }
 
@@ -186,6 +193,6 @@ export function registerDiscoveryRoutes(app: Hono): void {
   app.get('/api/v1', (c) => c.json(resourceList('')))
   for (const group of GROUPS.filter((g) => g !== '')) {
     app.get(`/apis/${group}`, (c) => c.json(apiGroup(group)))
-    app.get(`/apis/${group}/v1`, (c) => c.json(resourceList(group)))
+    app.get(`/apis/${group}/${versionOf(group)}`, (c) => c.json(resourceList(group)))
   }
 }

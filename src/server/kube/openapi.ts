@@ -13,10 +13,10 @@
  */
 import type { Hono } from 'hono'
 import { KINDS, RESOURCES } from '../../api/resources.ts'
-import { GROUPS } from './discovery.ts'
+import { GROUPS, versionOf } from './discovery.ts'
 import { KUBE_MAJOR, KUBE_MINOR } from './version.ts'
 
-const gvPath = (group: string) => (group ? `apis/${group}/v1` : 'api/v1')
+const gvPath = (group: string) => (group ? `apis/${group}/${versionOf(group)}` : 'api/v1')
 
 /** The query parameters every write takes (object-routes.ts honours each). */
 const WRITE_PARAMS = ['dryRun', 'fieldManager', 'fieldValidation'].map((name) => ({
@@ -36,7 +36,7 @@ export function groupVersionDocument(group: string) {
   for (const kind of KINDS) {
     const r = RESOURCES[kind]
     if (r.group !== group) continue
-    const gvk = { group, version: 'v1', kind }
+    const gvk = { group, version: versionOf(group), kind }
     const op = (action: string, parameters: unknown[]) => ({
       operationId: `${action}${kind}`,
       parameters,
