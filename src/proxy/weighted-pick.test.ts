@@ -46,14 +46,39 @@ interface Case {
 
 describe('pickWeighted', () => {
   it.each<Case>([
-    { name: '10% to one canary pod beside nine stable', replicas: { s: 9, c: 1 }, weights: { s: 90, c: 10 }, want: { s: 900, c: 100 } },
-    { name: '10% to five canary pods beside one stable', replicas: { s: 1, c: 5 }, weights: { s: 90, c: 10 }, want: { s: 900, c: 100 } },
+    {
+      name: '10% to one canary pod beside nine stable',
+      replicas: { s: 9, c: 1 },
+      weights: { s: 90, c: 10 },
+      want: { s: 900, c: 100 },
+    },
+    {
+      name: '10% to five canary pods beside one stable',
+      replicas: { s: 1, c: 5 },
+      weights: { s: 90, c: 10 },
+      want: { s: 900, c: 100 },
+    },
     { name: '25% whatever the counts', replicas: { s: 5, c: 2 }, weights: { s: 75, c: 25 }, want: { s: 750, c: 250 } },
     { name: '50/50', replicas: { s: 5, c: 3 }, weights: { s: 50, c: 50 }, want: { s: 500, c: 500 } },
     { name: 'abort: weight 0 gets nothing', replicas: { s: 5, c: 1 }, weights: { s: 100, c: 0 }, want: { s: 1000 } },
-    { name: 'an unlisted revision gets nothing (an old one draining)', replicas: { old: 2, s: 1 }, weights: { s: 100 }, want: { s: 1000 } },
-    { name: 'a weighted revision without replicas: the rest take it', replicas: { s: 2 }, weights: { s: 80, c: 20 }, want: { s: 1000 } },
-    { name: 'no weighted revision has replicas: any replica', replicas: { old: 2 }, weights: { s: 100 }, want: { old: 1000 } },
+    {
+      name: 'an unlisted revision gets nothing (an old one draining)',
+      replicas: { old: 2, s: 1 },
+      weights: { s: 100 },
+      want: { s: 1000 },
+    },
+    {
+      name: 'a weighted revision without replicas: the rest take it',
+      replicas: { s: 2 },
+      weights: { s: 80, c: 20 },
+      want: { s: 1000 },
+    },
+    {
+      name: 'no weighted revision has replicas: any replica',
+      replicas: { old: 2 },
+      weights: { s: 100 },
+      want: { old: 1000 },
+    },
   ])('$name', ({ replicas, weights, want }) => {
     expect(share(route(replicas, weights), 1000)).toEqual(want)
   })

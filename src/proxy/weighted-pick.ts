@@ -40,7 +40,10 @@ function groups(rs: RouteState, weights: Record<string, number>): Groups {
   return g
 }
 
-function hasCandidate(list: readonly EndpointState[] | undefined, exclude: readonly EndpointState[] | undefined): boolean {
+function hasCandidate(
+  list: readonly EndpointState[] | undefined,
+  exclude: readonly EndpointState[] | undefined,
+): boolean {
   if (!list) return false
   if (!exclude || exclude.length === 0) return list.length > 0
   return list.some((ep) => !exclude.includes(ep))

@@ -36,14 +36,22 @@ describe('statefulSetHistory (kubectl StatefulSetHistoryViewer)', () => {
 
   it('--revision=N shows that revision’s template; an unknown one is refused', () => {
     expect(statefulSetTemplateAt(set(template('web:v2', 'web')), history, 1)).toEqual(template('web:v1', 'web'))
-    const err = expectBatonError(() => statefulSetTemplateAt(set(template('web:v2', 'web')), history, 9), 'BATON_REVISION_NOT_FOUND')
+    const err = expectBatonError(
+      () => statefulSetTemplateAt(set(template('web:v2', 'web')), history, 9),
+      'BATON_REVISION_NOT_FOUND',
+    )
     expect(err.message).toBe('unable to find specified revision 9 in history')
   })
 })
 
 describe('planStatefulSetUndo (kubectl StatefulSetRollbacker)', () => {
   it.each([
-    ['to-revision 0 goes to the one before the latest', 'web:v2', 0, { kind: 'rollback', template: template('web:v1', 'web') }],
+    [
+      'to-revision 0 goes to the one before the latest',
+      'web:v2',
+      0,
+      { kind: 'rollback', template: template('web:v1', 'web') },
+    ],
     ['an explicit revision', 'web:v2', 1, { kind: 'rollback', template: template('web:v1', 'web') }],
     [
       'the set already runs it: skipped',
@@ -60,7 +68,10 @@ describe('planStatefulSetUndo (kubectl StatefulSetRollbacker)', () => {
     ['a negative revision', history, -1],
     ['no previous revision', [revision(1, 'web:v1')], 0],
   ])('%s: unable to find specified revision', (_name, revisions, to) => {
-    const err = expectBatonError(() => planStatefulSetUndo(set(template('web:v2', 'web')), revisions, to), 'BATON_REVISION_NOT_FOUND')
+    const err = expectBatonError(
+      () => planStatefulSetUndo(set(template('web:v2', 'web')), revisions, to),
+      'BATON_REVISION_NOT_FOUND',
+    )
     expect(err.message).toBe(`unable to find specified revision ${to} in history`)
   })
 })

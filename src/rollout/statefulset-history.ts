@@ -41,7 +41,11 @@ function notFound(n: number, name: string): BatonError {
 }
 
 /** The template of revision `n` (`rollout history --revision=n`). */
-export function statefulSetTemplateAt(set: StatefulSet, revisions: readonly ControllerRevision[], n: number): PodTemplateSpec {
+export function statefulSetTemplateAt(
+  set: StatefulSet,
+  revisions: readonly ControllerRevision[],
+  n: number,
+): PodTemplateSpec {
   const r = owned(set, revisions).find((x) => x.revision === n)
   const template = r && statefulSetRevisionTemplate(r)
   if (!template) throw notFound(n, set.metadata.name)
@@ -61,7 +65,12 @@ export function planStatefulSetUndo(
 ): StatefulSetUndo {
   const history = owned(set, revisions)
   if (toRevision < 0) throw notFound(toRevision, set.metadata.name)
-  const target = toRevision === 0 ? (history.length <= 1 ? undefined : history[history.length - 2]) : history.find((r) => r.revision === toRevision)
+  const target =
+    toRevision === 0
+      ? history.length <= 1
+        ? undefined
+        : history[history.length - 2]
+      : history.find((r) => r.revision === toRevision)
   const template = target && statefulSetRevisionTemplate(target)
   if (!target || !template) throw notFound(toRevision, set.metadata.name)
   if (equalIgnoreHash(template, set.spec.template)) {

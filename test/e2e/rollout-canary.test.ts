@@ -132,7 +132,17 @@ describe('Rollout canary with the load balancer as the traffic router', () => {
       expect(st.updatedReplicas).toBe(Math.ceil((REPLICAS * weight) / 100))
       if (index < 5) expectOk('promote', await baton.cli(['rollout', 'promote', 'rollout/web']))
     }
-    const sh = ['sh', '-c', baton.shellLine([['rollout', 'promote', 'rollout/web'], ['rollout', 'status', 'rollout/web', '--timeout', '90s']], ' && ')]
+    const sh = [
+      'sh',
+      '-c',
+      baton.shellLine(
+        [
+          ['rollout', 'promote', 'rollout/web'],
+          ['rollout', 'status', 'rollout/web', '--timeout', '90s'],
+        ],
+        ' && ',
+      ),
+    ]
     const run = await runVerify(baton, { rate: RATE, keepAlive: true, rawCommand: sh })
     console.log(describeRun('promote to the end', run.report))
     expect(run.report.failures, run.stderr).toEqual([])
@@ -150,7 +160,10 @@ describe('Rollout canary with the load balancer as the traffic router', () => {
     const sh = ['sh', '-c', baton.shellLine([['rollout', 'abort', 'rollout/web'], 'sleep 3'], ' && ')]
     const run = await runVerify(baton, { rate: RATE, keepAlive: true, rawCommand: sh })
     console.log(describeRun('abort at setWeight 10', run.report))
-    expect(run.report.failed, JSON.stringify({ failures: run.report.failures.slice(0, 5), buckets: run.report.buckets })).toBe(0)
+    expect(
+      run.report.failed,
+      JSON.stringify({ failures: run.report.failures.slice(0, 5), buckets: run.report.buckets }),
+    ).toBe(0)
     expect(run.code).toBe(0)
     // The last whole second is all stable (v2 now); the canary (v1) had about 10% before.
     expect(run.report.buckets.at(-2)?.versions).toEqual({ v2: 1 })

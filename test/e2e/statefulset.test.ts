@@ -186,7 +186,9 @@ describe('StatefulSet with real processes', () => {
     const get = await baton.cli(['get', 'statefulset', 'web'])
     expect(get.stdout).toMatch(/^NAME\s+READY\s+AGE\nweb\s+3\/3\s+\S+\n$/)
     const describe = await baton.cli(['describe', 'statefulset', 'web'])
-    expect(describe.stdout).toContain('Replicas:           3 desired | 3 total\nUpdate Strategy:    RollingUpdate\n  Partition:        0\n')
+    expect(describe.stdout).toContain(
+      'Replicas:           3 desired | 3 total\nUpdate Strategy:    RollingUpdate\n  Partition:        0\n',
+    )
     expect(describe.stdout).toContain('Pods Status:        3 Running / 0 Waiting / 0 Succeeded / 0 Failed')
     const revisions = await baton.cli(['get', 'controllerrevisions', '-o', 'name'])
     expectOk('get controllerrevisions', revisions)
@@ -194,11 +196,20 @@ describe('StatefulSet with real processes', () => {
   }, 300_000)
 
   it('maxUnavailable 2 (Parallel) replaces two pods at a time, highest ordinals first', async () => {
-    await baton.apply(statefulSetManifest({ name: 'par', image: 'web:v1', replicas: 4, parallel: true, maxUnavailable: 2 }))
+    await baton.apply(
+      statefulSetManifest({ name: 'par', image: 'web:v1', replicas: 4, parallel: true, maxUnavailable: 2 }),
+    )
     await rolledOut('par')
-    await baton.apply(statefulSetManifest({ name: 'par', image: 'web:v2', replicas: 4, parallel: true, maxUnavailable: 2 }))
+    await baton.apply(
+      statefulSetManifest({ name: 'par', image: 'web:v2', replicas: 4, parallel: true, maxUnavailable: 2 }),
+    )
     await rolledOut('par')
-    expect(await podImages('par')).toEqual({ 'par-0': 'web:v2', 'par-1': 'web:v2', 'par-2': 'web:v2', 'par-3': 'web:v2' })
+    expect(await podImages('par')).toEqual({
+      'par-0': 'web:v2',
+      'par-1': 'web:v2',
+      'par-2': 'web:v2',
+      'par-3': 'web:v2',
+    })
     // Replayed in the order recorded (a repeated "create Pod par-3" event is the same Event,
     // counted twice, moved to its latest write): at most two pods are away at once, and two are.
     const r = await eventsJson('par')
@@ -236,7 +247,10 @@ describe('StatefulSet with real processes', () => {
           replicas: 2,
           selector: { matchLabels: { app: 'kv' } },
           volumeClaimTemplates: [
-            { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+            {
+              metadata: { name: 'data' },
+              spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+            },
           ],
           template: {
             metadata: { labels: { app: 'kv' } },
@@ -266,7 +280,9 @@ describe('StatefulSet with real processes', () => {
     await baton.apply(kv('kv:v1'))
     await rolledOut('kv')
     const pvc = await baton.cli(['get', 'pvc'])
-    expect(pvc.stdout).toMatch(/^NAME\s+STATUS\s+VOLUME\s+CAPACITY\s+ACCESS MODES\s+STORAGECLASS\s+VOLUMEATTRIBUTESCLASS\s+AGE\n/)
+    expect(pvc.stdout).toMatch(
+      /^NAME\s+STATUS\s+VOLUME\s+CAPACITY\s+ACCESS MODES\s+STORAGECLASS\s+VOLUMEATTRIBUTESCLASS\s+AGE\n/,
+    )
     expect(pvc.stdout).toMatch(/\ndata-kv-0\s+Bound\s+1Gi\s+RWO\s+<unset>\s+<unset>\s+\S+\ndata-kv-1\s+Bound/)
     // Writes through the Service land on both members.
     const wrote: Record<string, number> = {}
@@ -309,15 +325,14 @@ describe('StatefulSet with real processes', () => {
     expect(await podImages('stuck')).toMatchObject({ 'stuck-2': 'web:broken' })
     expect(await events('stuck', 'RecoverStuckRollout')).toEqual([])
     // Opted in, the controller replaces it without a manual deletion.
-    expectOk(
-      'annotate',
-      await baton.cli(['annotate', 'statefulset', 'stuck', 'baton.dev/recover-stuck-rollout=true']),
-    )
+    expectOk('annotate', await baton.cli(['annotate', 'statefulset', 'stuck', 'baton.dev/recover-stuck-rollout=true']))
     await rolledOut('stuck')
     expect(await podImages('stuck')).toEqual({ 'stuck-0': 'web:v1', 'stuck-1': 'web:v1', 'stuck-2': 'web:v1' })
     const recovered = await events('stuck', 'RecoverStuckRollout')
     expect(recovered).toHaveLength(1)
-    expect(recovered[0]).toMatch(/^Pod stuck-2 of revision stuck-\S+ is not ready; replacing it with revision stuck-\S+/)
+    expect(recovered[0]).toMatch(
+      /^Pod stuck-2 of revision stuck-\S+ is not ready; replacing it with revision stuck-\S+/,
+    )
     expectOk('delete stuck', await baton.cli(['delete', 'statefulset', 'stuck']))
   }, 240_000)
 

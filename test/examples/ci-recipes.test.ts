@@ -101,7 +101,9 @@ describe('examples/ci', () => {
     const steps = Object.values(workflow.jobs).flatMap((j) => j.steps)
     expect(steps.filter((s) => s.if !== undefined)).toEqual([])
     expect(jenkinsfile).not.toMatch(/post\s*\{/)
-    expect(deployScript).toMatch(/"\$baton" rollout status "\$target" --timeout "\$timeout"\nstatus=\$\?\n\[ "\$status" -eq 0 \] && exit 0\n/)
+    expect(deployScript).toMatch(
+      /"\$baton" rollout status "\$target" --timeout "\$timeout"\nstatus=\$\?\n\[ "\$status" -eq 0 \] && exit 0\n/,
+    )
     // 3: the failure policy rolled back already; an undo would return to the failed revision.
     expect(deployScript).toMatch(/if \[ "\$status" -eq 3 \]; then\n[^\n]*\n  exit 1\nfi\n/)
   })

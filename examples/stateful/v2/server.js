@@ -28,7 +28,13 @@ const server = http.createServer((req, res) => {
     res.end(body)
   }
   if (url.pathname === '/ready') return send(200, 'ok\n')
-  if (url.pathname === '/values') return send(200, values().map((v) => `${v}\n`).join(''))
+  if (url.pathname === '/values')
+    return send(
+      200,
+      values()
+        .map((v) => `${v}\n`)
+        .join(''),
+    )
   if (req.method === 'POST') {
     appendFileSync(FILE, `${url.searchParams.get('v') ?? ''}\n`)
     return send(200, `${HOST}\n`)

@@ -4,7 +4,13 @@
  * in order through the store (compare-and-swap) and records the events Kubernetes'
  * StatefulPodControl records for each pod write.
  */
-import type { ControllerRevision, OwnerReference, PersistentVolumeClaim, Pod, StatefulSetStatus } from '../../api/types.ts'
+import type {
+  ControllerRevision,
+  OwnerReference,
+  PersistentVolumeClaim,
+  Pod,
+  StatefulSetStatus,
+} from '../../api/types.ts'
 
 export type StatefulSetAction =
   /** Create this ControllerRevision (the update revision, new to the history). */

@@ -108,7 +108,10 @@ export function withStorage(set: StatefulSet, pod: Pod): Pod {
   const ordinal = getOrdinal(pod)
   const names = new Set(templates.map((t) => t.metadata.name))
   const volumes = [
-    ...templates.map((t) => ({ name: t.metadata.name, persistentVolumeClaim: { claimName: claimName(set, t, ordinal) } })),
+    ...templates.map((t) => ({
+      name: t.metadata.name,
+      persistentVolumeClaim: { claimName: claimName(set, t, ordinal) },
+    })),
     ...(pod.spec.volumes ?? []).filter((v) => !names.has(v.name)),
   ]
   return { ...pod, spec: { ...pod.spec, volumes } }

@@ -281,7 +281,11 @@ function fixClaims(
     if (!claim || claim.metadata.deletionTimestamp) continue
     const wanted = claimOwners(set, pod, condemned)
     const others = (claim.metadata.ownerReferences ?? []).filter((r) => r.kind !== 'StatefulSet' && r.kind !== 'Pod')
-    const key = (refs: readonly OwnerReference[]) => refs.map((r) => `${r.kind}/${r.uid}`).sort().join(',')
+    const key = (refs: readonly OwnerReference[]) =>
+      refs
+        .map((r) => `${r.kind}/${r.uid}`)
+        .sort()
+        .join(',')
     const have = (claim.metadata.ownerReferences ?? []).filter((r) => r.kind === 'StatefulSet' || r.kind === 'Pod')
     if (key(have) !== key(wanted)) {
       actions.push({

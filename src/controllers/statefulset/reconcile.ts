@@ -122,7 +122,10 @@ export function applyActions(
       case 'updateClaimOwners': {
         const claim = store.get('PersistentVolumeClaim', namespace, a.name)
         if (!claim) break
-        store.update<'PersistentVolumeClaim'>({ ...claim, metadata: { ...claim.metadata, ownerReferences: a.ownerReferences } })
+        store.update<'PersistentVolumeClaim'>({
+          ...claim,
+          metadata: { ...claim.metadata, ownerReferences: a.ownerReferences },
+        })
         break
       }
       case 'createPod':

@@ -65,7 +65,10 @@ export function aStatefulSet(o: SetOptions = {}): StatefulSet {
               spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
             },
           ],
-          persistentVolumeClaimRetentionPolicy: { whenDeleted: o.whenDeleted ?? 'Retain', whenScaled: o.whenScaled ?? 'Retain' },
+          persistentVolumeClaimRetentionPolicy: {
+            whenDeleted: o.whenDeleted ?? 'Retain',
+            whenScaled: o.whenScaled ?? 'Retain',
+          },
         }
       : {}),
   }
@@ -133,7 +136,10 @@ export class World {
       }
       case 'createClaim':
         if (this.claims.has(a.claim.metadata.name)) throw new Error(`claim ${a.claim.metadata.name} exists`)
-        this.claims.set(a.claim.metadata.name, { ...a.claim, metadata: { ...a.claim.metadata, uid: `uid-${++this.#uids}` } })
+        this.claims.set(a.claim.metadata.name, {
+          ...a.claim,
+          metadata: { ...a.claim.metadata, uid: `uid-${++this.#uids}` },
+        })
         this.log.push(`create claim ${a.claim.metadata.name}`)
         break
       case 'updateClaimOwners': {

@@ -29,11 +29,24 @@ describe('claim volumes of the process runtime', () => {
       kind: 'Pod',
       metadata: { name: 'web-0' },
       spec: {
-        volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data-web-0' } }, { name: 'x', emptyDir: {} }],
-        containers: [{ name: 'app', volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'x', mountPath: '/x' }] }],
+        volumes: [
+          { name: 'data', persistentVolumeClaim: { claimName: 'data-web-0' } },
+          { name: 'x', emptyDir: {} },
+        ],
+        containers: [
+          {
+            name: 'app',
+            volumeMounts: [
+              { name: 'data', mountPath: '/data' },
+              { name: 'x', mountPath: '/x' },
+            ],
+          },
+        ],
       },
     }
-    expect(claimMounts(pod, pod.spec.containers[0]!)).toEqual([{ volume: 'data', claimName: 'data-web-0', mountPath: '/data' }])
+    expect(claimMounts(pod, pod.spec.containers[0]!)).toEqual([
+      { volume: 'data', claimName: 'data-web-0', mountPath: '/data' },
+    ])
     expect(volumeEnvName('my-data')).toBe('BATON_VOLUME_MY_DATA')
   })
 
@@ -58,7 +71,11 @@ describe('claim volumes of the process runtime', () => {
   })
 
   it.each([
-    ['a file the image holds at mountPath', (root: string) => writeFileSync(join(root, 'data'), 'x'), 'already exists in the image'],
+    [
+      'a file the image holds at mountPath',
+      (root: string) => writeFileSync(join(root, 'data'), 'x'),
+      'already exists in the image',
+    ],
     ['a path outside the container', () => undefined, 'not a path inside the container'],
   ])('refuses %s', (name, prepare, says) => {
     const root = join(tmp(), 'rootfs')

@@ -48,7 +48,8 @@ export function claimDir(dataDir: string, claim: PersistentVolumeClaim): string 
 export function mountClaim(rootfs: string, mountPath: string, dir: string): { dir: string } | { error: string } {
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   const rel = normalize(mountPath).replace(/^\/+/, '')
-  if (rel === '' || rel === '.' || rel.startsWith('..')) return { error: `mountPath ${mountPath} is not a path inside the container` }
+  if (rel === '' || rel === '.' || rel.startsWith('..'))
+    return { error: `mountPath ${mountPath} is not a path inside the container` }
   const at = join(rootfs, rel)
   mkdirSync(dirname(at), { recursive: true })
   const existing = lstatOrUndefined(at)
@@ -56,7 +57,8 @@ export function mountClaim(rootfs: string, mountPath: string, dir: string): { di
     if (readlinkSync(at) === dir) return { dir }
     unlinkSync(at)
   } else if (existing?.isDirectory() && readdirSync(at).length === 0) rmdirSync(at)
-  else if (existing) return { error: `mountPath ${mountPath} already exists in the image and is not an empty directory` }
+  else if (existing)
+    return { error: `mountPath ${mountPath} already exists in the image and is not an empty directory` }
   symlinkSync(dir, at, 'dir')
   return { dir }
 }

@@ -392,8 +392,10 @@ export class ContainerSupervisor {
       mountClaim: (claimName, mountPath) => {
         const namespace = h.pod().metadata.namespace ?? 'default'
         const claim = h.claim(namespace, claimName)
-        if (!claim || claim.metadata.deletionTimestamp) return { error: `persistentvolumeclaim "${claimName}" not found` }
-        if (!this.#spec.image) return { error: `container "${this.#spec.name}" has no image to mount ${claimName} into` }
+        if (!claim || claim.metadata.deletionTimestamp)
+          return { error: `persistentvolumeclaim "${claimName}" not found` }
+        if (!this.#spec.image)
+          return { error: `container "${this.#spec.name}" has no image to mount ${claimName} into` }
         return mountClaim(rootfsDir(h.containerDir), mountPath, claimDir(h.dataDir, claim))
       },
     })
