@@ -82,3 +82,39 @@ describe('certificateHosts', () => {
     expect(certificateHosts('0.0.0.0').length).toBeGreaterThan(3)
   })
 })
+
+describe('several daemons trusted at once', () => {
+  it('a client trusting two daemons’ CAs verifies each server (names and key identifiers tell the CAs apart)', async () => {
+    const { createServer } = await import('node:https')
+    const { request } = await import('node:https')
+    const now = Date.now()
+    const [a, b] = await Promise.all([
+      ensureCertificates(newDir(), LOOPBACK, now),
+      ensureCertificates(newDir(), LOOPBACK, now),
+    ])
+    expect(new X509Certificate(a!.ca).subject).not.toBe(new X509Certificate(b!.ca).subject)
+    const servers = [a!, b!].map((m) => createServer({ cert: m.cert, key: m.key }, (_q, s) => s.end('ok')))
+    try {
+      const ports = await Promise.all(
+        servers.map(
+          (s) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as { port: number }).port))),
+        ),
+      )
+      for (const port of ports) {
+        const body = await new Promise<string>((resolve, reject) => {
+          const req = request({ host: '127.0.0.1', port, ca: [a!.ca, b!.ca], agent: false }, (res) => {
+            res.setEncoding('utf8')
+            let text = ''
+            res.on('data', (c: string) => (text += c))
+            res.on('end', () => resolve(text))
+          })
+          req.on('error', reject)
+          req.end()
+        })
+        expect(body).toBe('ok')
+      }
+    } finally {
+      for (const s of servers) s.close()
+    }
+  })
+})

@@ -135,10 +135,18 @@ function validity(cert: import('node-forge').pki.Certificate, nowMs: number, day
   cert.validity.notAfter = new Date(nowMs + days * DAY_MS)
 }
 
-const CA_SUBJECT = [
-  { name: 'commonName', value: 'baton-ca' },
-  { name: 'organizationName', value: 'Baton' },
-]
+/**
+ * Each daemon's CA gets a name of its own (`baton-ca@<seconds>-<random>`, as the kubelet names
+ * its self-signed CA): a client that trusts several daemons' CAs (a fleet's coordinator, a test
+ * run) finds the issuer by name and key identifier, and with one shared name OpenSSL could try
+ * the wrong CA and fail with "certificate signature failure".
+ */
+function caSubject(nowMs: number) {
+  return [
+    { name: 'commonName', value: `baton-ca@${Math.floor(nowMs / 1000)}-${randomBytes(4).toString('hex')}` },
+    { name: 'organizationName', value: 'Baton' },
+  ]
+}
 
 function makeCa(forge: Forge, nowMs: number): Pair {
   const keys = rsaKeys(forge)
@@ -146,8 +154,9 @@ function makeCa(forge: Forge, nowMs: number): Pair {
   cert.publicKey = keys.pub
   cert.serialNumber = serial()
   validity(cert, nowMs, CA_DAYS)
-  cert.setSubject(CA_SUBJECT)
-  cert.setIssuer(CA_SUBJECT)
+  const subject = caSubject(nowMs)
+  cert.setSubject(subject)
+  cert.setIssuer(subject)
   cert.setExtensions([
     { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
@@ -179,6 +188,8 @@ function makeServer(forge: Forge, ca: Pair, hosts: readonly string[], nowMs: num
       altNames: hosts.map((h) => (isIP(h) ? { type: 7, ip: h } : { type: 2, value: h })),
     },
     { name: 'subjectKeyIdentifier' },
+    // Names the CA's key, so a verifier holding several CAs picks this one.
+    { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ])
   cert.sign(forge.pki.privateKeyFromPem(ca.key), forge.md.sha256.create())
   return { cert: forge.pki.certificateToPem(cert), key: keys.pem }

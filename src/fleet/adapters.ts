@@ -10,6 +10,7 @@ import { resolve } from 'node:path'
 import type { AnyObject, Deployment } from '../api/types.ts'
 import { applyOne } from '../cli/commands/apply.ts'
 import { packDirectory } from '../cli/commands/push.ts'
+import { trustCertificateAuthority } from '../cli/tls-trust.ts'
 import { ApiClient } from '../client/api-client.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import type { Clock } from '../platform/clock.ts'
@@ -28,6 +29,8 @@ const POLL_MS = 500
 
 export function targetClient(t: FleetTarget, baseDir: string): ApiClient {
   const c = resolveConnection(t, baseDir)
+  // Each target's daemon has a CA of its own; the coordinator trusts every one it is given.
+  if (c.caPem) trustCertificateAuthority(c.caPem)
   return new ApiClient({ server: c.server, token: c.token })
 }
 

@@ -18,7 +18,9 @@ clusters:
   - name: a
     cluster: {server: "http://127.0.0.1:7071/"}
   - name: tls
-    cluster: {server: "https://10.0.0.1:7070", certificate-authority-data: AAAA}
+    cluster: {server: "https://10.0.0.1:7070", certificate-authority-data: "${btoa('-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n')}"}
+  - name: cert
+    cluster: {server: "https://10.0.0.1:7070", insecure-skip-tls-verify: true}
 users:
   - name: a
     user: {tokenFile: a.token}
@@ -31,6 +33,8 @@ contexts:
     context: {cluster: a, user: b}
   - name: tls
     context: {cluster: tls, user: b}
+  - name: insecure
+    context: {cluster: cert, user: b}
   - name: no-cluster
     context: {cluster: gone, user: b}
 `,
@@ -67,17 +71,30 @@ describe('resolveConnection', () => {
       { kubeconfig: 'kubeconfig', context: 'b' },
       { server: 'http://127.0.0.1:7071', token: 'secret-b' },
     ],
+    [
+      "a kubeconfig context with its cluster's CA (as the daemon writes it)",
+      { kubeconfig: 'kubeconfig', context: 'tls' },
+      {
+        server: 'https://10.0.0.1:7070',
+        token: 'secret-b',
+        caPem: '-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n',
+      },
+    ],
   ] as const)('%s', (_name, connection, want) => {
     expect(resolveConnection(target(connection), dir)).toEqual(want)
   })
 
   it.each([
-    ['a context the kubeconfig lacks', { kubeconfig: 'kubeconfig', context: 'nope' }, 'no context "nope"'],
-    ['a context whose cluster is missing', { kubeconfig: 'kubeconfig', context: 'no-cluster' }, 'no cluster "gone"'],
+    ['a context the kubeconfig lacks', { kubeconfig: 'kubeconfig', context: 'nope' }, 'context "nope" is not in'],
     [
-      'TLS settings Baton does not honour yet',
-      { kubeconfig: 'kubeconfig', context: 'tls' },
-      'cluster.certificate-authority-data',
+      'a context whose cluster is missing',
+      { kubeconfig: 'kubeconfig', context: 'no-cluster' },
+      'names cluster "gone", which is not in',
+    ],
+    [
+      'TLS settings Baton does not honour',
+      { kubeconfig: 'kubeconfig', context: 'insecure' },
+      '"insecure-skip-tls-verify"',
     ],
     ['a missing kubeconfig', { kubeconfig: 'missing', context: 'a' }, 'cannot read the kubeconfig'],
     ['a missing token file', { server: 'http://h:1', tokenFile: 'missing' }, 'cannot read the token file'],

@@ -1,30 +1,25 @@
 /**
  * @module
- * A target's connection made concrete: the Baton API URL and its bearer token, either as
- * given (`server:` + `token:`/`tokenFile:`) or read from a kubeconfig context (its cluster's
- * `server`, its user's `token`/`tokenFile`). Paths are relative to the fleet file.
- *
- * The shared API client (client/api-client.ts) speaks to the URL, so HTTPS comes with it.
- * Kubeconfig fields that configure TLS or other credentials (certificate authorities, client
- * certificates, exec plugins) are refused by name rather than ignored: until Baton's client
- * takes them, a connection that needs them would silently not be what the file says.
+ * A target's connection made concrete: the Baton API URL, its bearer token and the CA to trust,
+ * either as given (`server:` + `token:`/`tokenFile:`, the system's roots) or read from a
+ * kubeconfig context as kubectl reads it (client/kubeconfig.ts: the cluster's server and CA,
+ * the user's token or token file; anything else is refused by name). The daemon's own
+ * `<data-dir>/kubeconfig`, context `baton`, is such a file. Paths in the fleet file are
+ * relative to it; paths in a kubeconfig, to the kubeconfig.
  */
 import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { parse } from 'yaml'
+import { asKubeconfig, selectContext } from '../client/kubeconfig.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import type { FleetTarget } from './types.ts'
 
 export interface ResolvedConnection {
   server: string
   token: string | undefined
+  /** PEM of the CA that signed the target's certificate; absent: the system's roots. */
+  caPem?: string
 }
-
-type Rec = Record<string, unknown>
-const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v)
-
-const SUPPORTED_CLUSTER = ['server']
-const SUPPORTED_USER = ['token', 'tokenFile']
 
 function connError(t: FleetTarget, what: string, hint: string): BatonError {
   return new BatonError('BATON_FLEET_CONNECTION', `target "${t.name}": ${what}`, { hint })
@@ -49,53 +44,15 @@ export function resolveConnection(t: FleetTarget, baseDir: string): ResolvedConn
     return { server: c.server, token }
   }
   const path = resolve(baseDir, c.kubeconfig)
-  let doc: unknown
+  const text = readText(t, path, 'kubeconfig')
   try {
-    doc = parse(readText(t, path, 'kubeconfig'))
+    const target = selectContext(asKubeconfig(parse(text), path), path, c.context, (file) =>
+      readText(t, resolve(dirname(path), file), 'file'),
+    )
+    return { server: target.server, token: target.token, ...(target.caPem ? { caPem: target.caPem } : {}) }
   } catch (err) {
-    if (err instanceof BatonError) throw err
-    throw connError(t, `the kubeconfig ${path} is not valid YAML: ${(err as Error).message}`, 'Fix the kubeconfig file')
+    if (err instanceof BatonError && err.code === 'BATON_FLEET_CONNECTION') throw err
+    const why = err instanceof BatonError ? err.message : `${path} is not valid YAML: ${(err as Error).message}`
+    throw connError(t, why, (err instanceof BatonError && err.hint) || 'Fix the kubeconfig file')
   }
-  const cfg = isRec(doc) ? doc : {}
-  const named = (list: unknown, name: string, kind: string): Rec => {
-    const found = Array.isArray(list) ? list.find((e) => isRec(e) && e.name === name) : undefined
-    const inner = isRec(found) ? found[kind] : undefined
-    if (!isRec(inner))
-      throw connError(
-        t,
-        `the kubeconfig ${path} has no ${kind} "${name}"`,
-        `List them with: kubectl config get-contexts --kubeconfig ${path}`,
-      )
-    return inner
-  }
-  const ctx = named(cfg.contexts, c.context, 'context')
-  const cluster = named(cfg.clusters, String(ctx.cluster ?? ''), 'cluster')
-  const user = ctx.user === undefined ? {} : named(cfg.users, String(ctx.user), 'user')
-  const unsupported = [
-    ...Object.keys(cluster)
-      .filter((k) => !SUPPORTED_CLUSTER.includes(k))
-      .map((k) => `cluster.${k}`),
-    ...Object.keys(user)
-      .filter((k) => !SUPPORTED_USER.includes(k))
-      .map((k) => `user.${k}`),
-  ]
-  if (unsupported.length > 0)
-    throw connError(
-      t,
-      `the kubeconfig context "${c.context}" sets ${unsupported.join(', ')}, which Baton's client does not honour yet`,
-      'Use a context with only cluster.server and user.token or user.tokenFile (TLS settings come with HTTPS support), or give connection.server and tokenFile',
-    )
-  if (typeof cluster.server !== 'string' || !/^https?:\/\//.test(cluster.server))
-    throw connError(
-      t,
-      `the kubeconfig cluster of context "${c.context}" has no http(s) server`,
-      'Set cluster.server, e.g. http://127.0.0.1:7071',
-    )
-  const token =
-    typeof user.token === 'string'
-      ? user.token
-      : typeof user.tokenFile === 'string'
-        ? readText(t, resolve(baseDir, user.tokenFile), 'token file').trim()
-        : undefined
-  return { server: cluster.server.replace(/\/$/, ''), token }
 }

@@ -65,7 +65,8 @@ function fleetYaml(o: {
       ...(o.artifacts ? { artifacts: o.artifacts } : {}),
       targets: targets.map((t, i) => ({
         name: `t${i + 1}`,
-        connection: { server: `http://127.0.0.1:${t.port}`, tokenFile: join(t.dataDir, 'token') },
+        // Each daemon's own kubeconfig: its HTTPS server, its CA and its token.
+        connection: { kubeconfig: join(t.dataDir, 'kubeconfig'), context: 'baton' },
         service: { host: HOSTS[i], port: servicePort },
         tags: ['web'],
       })),

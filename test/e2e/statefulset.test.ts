@@ -321,7 +321,8 @@ describe('StatefulSet with real processes', () => {
     expectOk('revert', await baton.cli(['set', 'image', 'statefulset/stuck', 'web=web:v1']))
     // As in Kubernetes: nothing replaces the broken pod.
     const stuck = await baton.cli(['rollout', 'status', 'statefulset/stuck', '--timeout', '8s'])
-    expect(stuck.code).toBe(1)
+    // 5: the --timeout passed (docs/failure-policy.md's exit codes; kubectl exits 1).
+    expect(stuck.code).toBe(5)
     expect(await podImages('stuck')).toMatchObject({ 'stuck-2': 'web:broken' })
     expect(await events('stuck', 'RecoverStuckRollout')).toEqual([])
     // Opted in, the controller replaces it without a manual deletion.
