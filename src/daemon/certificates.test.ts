@@ -93,6 +93,9 @@ describe('several daemons trusted at once', () => {
       ensureCertificates(newDir(), LOOPBACK, now),
     ])
     expect(new X509Certificate(a!.ca).subject).not.toBe(new X509Certificate(b!.ca).subject)
+    // forge writes the name as a PrintableString, which Go (kubectl) refuses to parse with '@' or '_' in it.
+    for (const m of [a!, b!])
+      expect(new X509Certificate(m.ca).subject).toMatch(/^CN=[A-Za-z0-9 '()+,\-./:=?]+\nO=Baton$/)
     const servers = [a!, b!].map((m) => createServer({ cert: m.cert, key: m.key }, (_q, s) => s.end('ok')))
     try {
       const ports = await Promise.all(

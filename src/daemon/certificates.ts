@@ -136,14 +136,14 @@ function validity(cert: import('node-forge').pki.Certificate, nowMs: number, day
 }
 
 /**
- * Each daemon's CA gets a name of its own (`baton-ca@<seconds>-<random>`, as the kubelet names
+ * Each daemon's CA gets a name of its own (`baton-ca-<seconds>-<random>`, in the characters a PrintableString allows, much as the kubelet names
  * its self-signed CA): a client that trusts several daemons' CAs (a fleet's coordinator, a test
  * run) finds the issuer by name and key identifier, and with one shared name OpenSSL could try
  * the wrong CA and fail with "certificate signature failure".
  */
 function caSubject(nowMs: number) {
   return [
-    { name: 'commonName', value: `baton-ca@${Math.floor(nowMs / 1000)}-${randomBytes(4).toString('hex')}` },
+    { name: 'commonName', value: `baton-ca-${Math.floor(nowMs / 1000)}-${randomBytes(4).toString('hex')}` },
     { name: 'organizationName', value: 'Baton' },
   ]
 }
