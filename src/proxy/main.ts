@@ -41,6 +41,7 @@ import {
   writeRouteTable,
 } from './proxy-files.ts'
 import { parseRouteTable } from './route-schema.ts'
+import { enableRequestMigration } from './request-migration.ts'
 
 const logger = createLogger({}, { component: 'proxy', pid: process.pid })
 const DEFAULT_OWNERSHIP_CHECK_MS = 5_000
@@ -91,6 +92,9 @@ async function runPrimary(argv: string[]): Promise<void> {
     logger.error('unknown --policy', { policy })
     process.exit(2)
   }
+  const migration = enableRequestMigration()
+  if (migration.state === 'off') logger.info('a hand-over may reset connections queued on the old listeners', migration)
+  else if (migration.changed) logger.info('set net.ipv4.tcp_migrate_req=1: a closing listener hands its queue on')
   const workers = values.workers !== undefined ? Number(values.workers) : Math.min(2, availableParallelism())
   const orphanMaxWait = values['orphan-max-wait-ms']
   const plane: Plane = keptTable(

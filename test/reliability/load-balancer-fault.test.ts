@@ -2,12 +2,15 @@
  * Issue 11, item 1: the load balancer's main process SIGKILLed, or SIGSTOPped for 5 s, while
  * ~300 requests/s go through it, with keep-alive on and off. Counted: requests in flight at
  * the moment of the fault that failed (the only ones a dead process may take with it), and
- * every other failure, which must be zero. Then: the daemon replaced the process, says so in
+ * every other failure, which must be zero (as root: the proxy turns net.ipv4.tcp_migrate_req on
+ * at start, checked here from 0, so closing the old workers' listeners resets nothing). Then: the daemon replaced the process, says so in
  * an Event and in `baton get componentstatuses`, and no process of the old one is left.
  */
+import { readFileSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { preciseClock } from '../../src/platform/clock.ts'
 import { processAlive as alive, workersOf } from '../../src/proxy/proxy-files.ts'
+import { TCP_MIGRATE_REQ } from '../../src/proxy/request-migration.ts'
 import { runLoad } from '../../src/verify/load-run.ts'
 import { summarize, type VerifyReport } from '../../src/verify/report.ts'
 import type { RequestRecord } from '../../src/verify/request-record.ts'
@@ -20,15 +23,23 @@ const FAULT_AT_MS = 2_500
 const STOP_MS = 5_000
 
 let baton: Baton
+const asRoot = process.getuid?.() === 0
+let migrateReqBefore: string | undefined
 
 beforeAll(async () => {
+  if (asRoot) {
+    migrateReqBefore = readFileSync(TCP_MIGRATE_REQ, 'utf8')
+    writeFileSync(TCP_MIGRATE_REQ, '0')
+  }
   baton = await startBaton()
   await baton.apply(webManifest({ servicePort: baton.servicePort, replicas: 2 }))
   expectOk('rollout status', await baton.cli(['rollout', 'status', 'deployment/web', '--timeout=90s']))
+  if (asRoot) expect(readFileSync(TCP_MIGRATE_REQ, 'utf8').trim()).toBe('1')
 }, 180_000)
 
 afterAll(async () => {
   await baton?.stop()
+  if (migrateReqBefore !== undefined) writeFileSync(TCP_MIGRATE_REQ, migrateReqBefore)
 }, 60_000)
 
 async function loadBalancerHealthy(): Promise<boolean> {
