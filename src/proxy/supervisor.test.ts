@@ -50,21 +50,21 @@ async function supervised(extra: Partial<Parameters<typeof ProxySupervisor.start
   return { dir, sup, restarts, health }
 }
 
-describe('ProxySupervisor', () => {
+describe('ProxySupervisor', { timeout: 60_000 }, () => {
   it('notices a SIGKILLed load balancer within 1 s and replaces it; its workers serve until then, then hand over and exit', async () => {
     const { sup, restarts, health } = await supervised()
     const a = await startBackend('a')
     const port = await freePort()
     await sup.setRoutes([route(port, [a.backend('a')])])
     const oldPid = (await sup.ping()).pid
-    await waitUntil(() => workersOf(oldPid).length === 2, 3_000)
+    await waitUntil(() => workersOf(oldPid).length === 2, 15_000)
     const oldWorkers = workersOf(oldPid)
 
     const killedAt = Date.now()
     process.kill(oldPid, 'SIGKILL')
     // The orphaned workers still listen: no request is refused while the replacement starts.
     expect((await request(`http://127.0.0.1:${port}`)).body).toBe('a')
-    await waitUntil(() => health.length > 0, 1_000)
+    await waitUntil(() => health.length > 0, 5_000)
     expect(health[0]).toMatchObject({ ready: false, reason: 'Exited' })
     expect(health[0]!.atMs - killedAt).toBeLessThan(1_000)
     // Starting Node and its workers is most of the rest: under a second on an idle machine,
@@ -78,7 +78,7 @@ describe('ProxySupervisor', () => {
     expect((await sup.ping()).pid).toBe(restarts[0]!.newPid)
     expect((await request(`http://127.0.0.1:${port}`)).body).toBe('a')
     // The old workers saw the replacement in proxy.json and left; no orphan stays behind.
-    await waitUntil(() => oldWorkers.every((pid) => !processAlive(pid)), 5_000)
+    await waitUntil(() => oldWorkers.every((pid) => !processAlive(pid)), 15_000)
     expect(workersOf(restarts[0]!.newPid)).toHaveLength(2)
   })
 
@@ -88,7 +88,7 @@ describe('ProxySupervisor', () => {
     const port = await freePort()
     await sup.setRoutes([route(port, [a.backend('a')])])
     const oldPid = (await sup.ping()).pid
-    await waitUntil(() => workersOf(oldPid).length === 2, 3_000)
+    await waitUntil(() => workersOf(oldPid).length === 2, 15_000)
     const oldWorkers = workersOf(oldPid)
 
     process.kill(oldPid, 'SIGSTOP')
@@ -101,7 +101,7 @@ describe('ProxySupervisor', () => {
     expect(restarts[0]).toMatchObject({ reason: 'Unresponsive', oldPid })
     expect(processAlive(oldPid)).toBe(false)
     expect((await request(`http://127.0.0.1:${port}`)).body).toBe('a')
-    await waitUntil(() => oldWorkers.every((pid) => !processAlive(pid)), 5_000)
+    await waitUntil(() => oldWorkers.every((pid) => !processAlive(pid)), 15_000)
   })
 
   it('a drain wait cut by the load balancer dying is asked again of its replacement, and ends only once the old workers are gone', async () => {
@@ -110,7 +110,7 @@ describe('ProxySupervisor', () => {
     const port = await freePort()
     await sup.setRoutes([route(port, [a.backend('a')])])
     const oldPid = (await sup.ping()).pid
-    await waitUntil(() => workersOf(oldPid).length === 2, 3_000)
+    await waitUntil(() => workersOf(oldPid).length === 2, 15_000)
     const oldWorkers = workersOf(oldPid)
     // Still routed: the wait runs until the pod leaves the table.
     const drained = sup.waitDrained('a', Date.now() + 30_000).then(() => Date.now())
