@@ -70,7 +70,7 @@ export function createApiApp(apiDeps: ApiDeps): Hono {
   registerBatonRoutes(app, deps)
   registerDiscoveryRoutes(app)
   registerNamespaceRoutes(app, deps.store, deps.clock)
-  registerOpenApiRoutes(app, deps.version)
+  registerOpenApiRoutes(app)
   registerObjectRoutes(app, deps)
   app.notFound((c) =>
     errorResponse(
