@@ -97,7 +97,10 @@ describe('kindSchema', () => {
     expect(() => validateObject({ ...base, spec: { ...base.spec, paused: true } })).not.toThrow()
     expect(spec.paused).toEqual({ type: 'boolean' })
     expect(spec.pausd).toBeUndefined()
-    const err = expectBatonError(() => validateObject({ ...base, spec: { ...base.spec, pausd: true } }), 'BATON_INVALID')
+    const err = expectBatonError(
+      () => validateObject({ ...base, spec: { ...base.spec, pausd: true } }),
+      'BATON_INVALID',
+    )
     expect(err.causes.map((c) => c.message)).toEqual(['unknown field "spec.pausd"'])
   })
 })

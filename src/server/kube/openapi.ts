@@ -46,7 +46,8 @@ function documentOf(group: string): { body: string; hash: string } {
 
 export function openApiRoot() {
   const paths: Record<string, { serverRelativeURL: string }> = {}
-  for (const g of GROUPS) paths[gvPath(g)] = { serverRelativeURL: `/openapi/v3/${gvPath(g)}?hash=${documentOf(g).hash}` }
+  for (const g of GROUPS)
+    paths[gvPath(g)] = { serverRelativeURL: `/openapi/v3/${gvPath(g)}?hash=${documentOf(g).hash}` }
   return { paths }
 }
 
