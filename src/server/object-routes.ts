@@ -37,6 +37,7 @@ import { checkServicePorts, type ServicePortDeps } from './service-ports.ts'
 import { page } from './kube/paging.ts'
 import { includeObjectParam, TABLE_CONTENT_TYPE, type Table, toTable, wantsTable } from './kube/table.ts'
 import { watchResponse } from './watch.ts'
+import { watchListStart } from './kube/watch-list.ts'
 import { checkWorkloadLimits, nodeObjects } from './workload-limits.ts'
 
 export interface ObjectRouteDeps extends ServicePortDeps {
@@ -128,19 +129,9 @@ function listResponse(c: Context, kind: Kind, namespace: string | undefined, dep
     // are all there, then the changes after that list.
     let initial: Array<{ type: string; object: unknown }> | undefined
     if (truthy(c.req.query('sendInitialEvents'))) {
-      const list = deps.store.list(kind, opts)
-      resourceVersion = list.resourceVersion
-      initial = [
-        ...list.items.filter((o) => matchesFields(o, fields)).map((object) => ({ type: 'ADDED', object })),
-        {
-          type: 'BOOKMARK',
-          object: {
-            kind,
-            apiVersion: apiVersionOf(kind),
-            metadata: { resourceVersion, annotations: { 'k8s.io/initial-events-end': 'true' } },
-          },
-        },
-      ]
+      const start = watchListStart(deps.store.list(kind, opts), fields, { kind, apiVersion: apiVersionOf(kind) })
+      resourceVersion = start.resourceVersion
+      initial = start.initial
     }
     return watchResponse(deps.store, deps.clock, {
       kind,

@@ -22,6 +22,7 @@ import { badRequest } from '../errors.ts'
 import { type FieldRequirement, matchesFields, parseFieldSelector } from '../field-selector.ts'
 import { watchResponse } from '../watch.ts'
 import { page } from './paging.ts'
+import { watchListStart } from './watch-list.ts'
 import { includeObjectParam, TABLE_CONTENT_TYPE, toTable, wantsTable } from './table.ts'
 
 export const EVENTS_GROUP = 'events.k8s.io'
@@ -101,19 +102,9 @@ function list(c: Context, store: ObjectStore, clock: Clock, namespace: string | 
     let resourceVersion = c.req.query('resourceVersion') || undefined
     let initial: Array<{ type: string; object: unknown }> | undefined
     if (truthy(c.req.query('sendInitialEvents'))) {
-      const current = store.list('Event', opts)
-      resourceVersion = current.resourceVersion
-      initial = [
-        ...current.items.filter((o) => matchesFields(o, fields)).map((o) => ({ type: 'ADDED', object: o })),
-        {
-          type: 'BOOKMARK',
-          object: {
-            kind: 'Event',
-            apiVersion: API_VERSION,
-            metadata: { resourceVersion, annotations: { 'k8s.io/initial-events-end': 'true' } },
-          },
-        },
-      ]
+      const start = watchListStart(store.list('Event', opts), fields, { kind: 'Event', apiVersion: API_VERSION })
+      resourceVersion = start.resourceVersion
+      initial = start.initial
     }
     const timeout = Number(c.req.query('timeoutSeconds') ?? 0)
     return watchResponse(store, clock, {
@@ -139,7 +130,9 @@ function list(c: Context, store: ObjectStore, clock: Clock, namespace: string | 
   }
   if (table) {
     const t = toTable('Event', paged.items, clock.now(), include, metadata)
-    if (include === 'Object') t.rows.forEach((row, i) => (row.object = toEventsV1(paged.items[i] as Event)))
+    if (include === 'Object') {
+      for (const [i, row] of t.rows.entries()) row.object = toEventsV1(paged.items[i] as Event)
+    }
     return c.body(JSON.stringify(t), 200, { 'content-type': TABLE_CONTENT_TYPE })
   }
   return c.json({

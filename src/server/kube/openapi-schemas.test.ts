@@ -2,9 +2,20 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { expectBatonError } from '../../../test/support/baton-error.ts'
 import { KINDS } from '../../api/resources.ts'
+import type { Kind } from '../../api/types.ts'
 import { validateObject } from '../../api/validate.ts'
 import { INT_OR_STRING_NAME, kindSchema, schemaName, toKubeSchema } from './openapi-schemas.ts'
 import { groupVersionDocument, openApiRoot } from './openapi.ts'
+
+/** A published schema, walked by property name (an absent one fails the test at its use). */
+interface S {
+  properties: Record<string, S>
+  items: S
+  [key: string]: unknown
+}
+const schemaOf = (kind: Kind) => kindSchema(kind) as unknown as S
+const schemasOf = (group: string) =>
+  (groupVersionDocument(group) as unknown as { components: { schemas: Record<string, S> } }).components.schemas
 
 const ref = { $ref: `#/components/schemas/${INT_OR_STRING_NAME}` }
 
@@ -53,18 +64,18 @@ describe('toKubeSchema: zod JSON Schema into kube-apiserver dialect', () => {
 
 describe('kindSchema', () => {
   it('publishes the Deployment with its group-version-kind and the strategy fields the validator accepts', () => {
-    const s = kindSchema('Deployment') as any
+    const s = schemaOf('Deployment')
     expect(s['x-kubernetes-group-version-kind']).toEqual([{ group: 'apps', kind: 'Deployment', version: 'v1' }])
-    const strategy = s.properties.spec.properties.strategy
+    const strategy = s.properties.spec!.properties.strategy!
     expect(Object.keys(strategy.properties)).toEqual(['type', 'rollingUpdate'])
-    expect(strategy.properties.type.enum).toEqual(['Recreate', 'RollingUpdate'])
-    expect(strategy.properties.rollingUpdate.properties.maxSurge).toEqual(ref)
+    expect(strategy.properties.type!.enum).toEqual(['Recreate', 'RollingUpdate'])
+    expect(strategy.properties.rollingUpdate!.properties.maxSurge).toEqual(ref)
   })
 
   it('says which fields Baton refuses and which it ignores', () => {
-    const containers = (kindSchema('Pod') as any).properties.spec.properties.containers.items.properties
-    expect(containers.livenessProbe.properties.grpc.description).toMatch(/^Refused by Baton: /)
-    expect((kindSchema('Service') as any).properties.spec.properties.ipFamilies.description).toMatch(
+    const containers = schemaOf('Pod').properties.spec!.properties.containers!.items.properties
+    expect(containers.livenessProbe!.properties.grpc!.description).toMatch(/^Refused by Baton: /)
+    expect(schemaOf('Service').properties.spec!.properties.ipFamilies!.description).toMatch(
       /^Accepted for compatibility/,
     )
   })
@@ -84,7 +95,7 @@ describe('kindSchema', () => {
   // The schema is generated from the validator's: every property it lists for a Deployment's
   // spec is one the validator accepts, and a field it does not list is refused.
   it('lists exactly the fields validation accepts', () => {
-    const spec = (kindSchema('Deployment') as any).properties.spec.properties
+    const spec = schemaOf('Deployment').properties.spec!.properties
     const base = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -107,8 +118,7 @@ describe('kindSchema', () => {
 
 describe('the group version documents', () => {
   it('carry one schema per served kind of the group, and IntOrString', () => {
-    const doc = groupVersionDocument('apps') as any
-    expect(Object.keys(doc.components.schemas).sort()).toEqual([
+    expect(Object.keys(schemasOf('apps')).sort()).toEqual([
       'io.k8s.api.apps.v1.ControllerRevision',
       'io.k8s.api.apps.v1.Deployment',
       'io.k8s.api.apps.v1.ReplicaSet',
@@ -116,7 +126,7 @@ describe('the group version documents', () => {
       INT_OR_STRING_NAME,
     ])
     const served = KINDS.filter((k) => kindSchema(k) !== undefined)
-    const core = Object.keys((groupVersionDocument('') as any).components.schemas)
+    const core = Object.keys(schemasOf(''))
     for (const k of served.filter((k) => ['Pod', 'Service', 'ConfigMap'].includes(k))) {
       expect(core).toContain(schemaName(k))
     }
