@@ -23,13 +23,16 @@ export const stringMap = z.record(z.string(), z.string())
 export const stringList = z.array(z.string())
 
 /** A Kubernetes field accepted for compatibility that has no effect in Baton. */
-export const ignored = z.unknown()
+export const ignored = z.unknown().meta({ description: 'Accepted for compatibility; it has no effect in Baton.' })
 
 /** A Kubernetes field Baton rejects, with the reason shown to the user (a Forbidden cause). */
 export function unsupported(reason: string) {
-  return z.unknown().superRefine((_value, ctx) => {
-    ctx.addIssue({ code: 'custom', message: reason })
-  })
+  return z
+    .unknown()
+    .superRefine((_value, ctx) => {
+      ctx.addIssue({ code: 'custom', message: reason })
+    })
+    .meta({ description: `Refused by Baton: ${reason}` })
 }
 
 export const ownerReference = z.strictObject({
@@ -73,4 +76,7 @@ export const labelSelector = z.strictObject({
 })
 
 /** `status` is written by controllers; on input it is accepted and ignored. */
-export const status = ignored.optional()
+export const status = z
+  .unknown()
+  .meta({ description: "Written by Baton's controllers (kubectl get -o yaml shows it); ignored on input." })
+  .optional()

@@ -80,6 +80,11 @@ export const SERVED_KINDS: ReadonlyArray<{ apiVersion: string; kind: Kind }> = S
   kind,
 }))
 
+/** The strict schema of a kind Baton serves (undefined for one it does not): what `/openapi/v3` publishes. */
+export function servedSchema(kind: Kind): z.ZodType | undefined {
+  return SERVED.find((s) => s.kind === kind)?.schema
+}
+
 const SERVED_LIST = [...new Set(SERVED.map((s) => s.apiVersion))]
   .map(
     (v) =>

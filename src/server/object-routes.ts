@@ -8,7 +8,8 @@
  *   GET    /api/v1/namespaces/{ns}/{resource}/{name}              read
  *   PUT    /api/v1/namespaces/{ns}/{resource}/{name}              replace (CAS on metadata.resourceVersion)
  *   PATCH  /api/v1/namespaces/{ns}/{resource}/{name}              JSON merge patch
- *   DELETE /api/v1/namespaces/{ns}/{resource}/{name}              delete (?propagationPolicy, ?gracePeriodSeconds)
+ *   DELETE /api/v1/namespaces/{ns}/{resource}                     deletecollection (?labelSelector, ?fieldSelector)
+ *   DELETE /api/v1/namespaces/{ns}/{resource}/{name}              delete (?propagationPolicy, ?gracePeriodSeconds, ?dryRun)
  *   GET|PUT /…/{name}/status                                      status subresource
  *   GET|PUT|PATCH /…/{name}/scale                                 autoscaling/v1 Scale
  *
@@ -23,18 +24,20 @@ import type { Limits } from '../api/limits.ts'
 import type { NodeRuntimes } from '../api/runtime-class.ts'
 import type { ArtifactStore } from '../artifacts/types.ts'
 import type { Clock } from '../platform/clock.ts'
-import type { DeleteOptions, ObjectStore } from '../store/types.ts'
+import type { ObjectStore } from '../store/types.ts'
 import { readJson, readObject } from './body.ts'
 import { badRequest } from './errors.ts'
 import { matchesFields, parseFieldSelector } from './field-selector.ts'
 import { getOr404, kindOf } from './lookup.ts'
 import { bindToNode } from '../api/pod-binding.ts'
+import { deleteCollection, deleteOptions } from './kube/delete-options.ts'
 import { applyPatch } from './kube/patch.ts'
 import { registerScaleRoutes } from './scale-routes.ts'
 import { checkServicePorts, type ServicePortDeps } from './service-ports.ts'
 import { page } from './kube/paging.ts'
 import { includeObjectParam, TABLE_CONTENT_TYPE, type Table, toTable, wantsTable } from './kube/table.ts'
 import { watchResponse } from './watch.ts'
+import { watchListStart } from './kube/watch-list.ts'
 import { checkWorkloadLimits, nodeObjects } from './workload-limits.ts'
 
 export interface ObjectRouteDeps extends ServicePortDeps {
@@ -126,19 +129,9 @@ function listResponse(c: Context, kind: Kind, namespace: string | undefined, dep
     // are all there, then the changes after that list.
     let initial: Array<{ type: string; object: unknown }> | undefined
     if (truthy(c.req.query('sendInitialEvents'))) {
-      const list = deps.store.list(kind, opts)
-      resourceVersion = list.resourceVersion
-      initial = [
-        ...list.items.filter((o) => matchesFields(o, fields)).map((object) => ({ type: 'ADDED', object })),
-        {
-          type: 'BOOKMARK',
-          object: {
-            kind,
-            apiVersion: apiVersionOf(kind),
-            metadata: { resourceVersion, annotations: { 'k8s.io/initial-events-end': 'true' } },
-          },
-        },
-      ]
+      const start = watchListStart(deps.store.list(kind, opts), fields, { kind, apiVersion: apiVersionOf(kind) })
+      resourceVersion = start.resourceVersion
+      initial = start.initial
     }
     return watchResponse(deps.store, deps.clock, {
       kind,
@@ -187,29 +180,6 @@ function objectResponse(c: Context, kind: Kind, obj: AnyObject, clock: Clock): R
   if (!wantsTable(c.req.header('accept'))) return c.json(obj)
   const include = includeObjectParam(c.req.query('includeObject'))
   return tableJson(c, toTable(kind, [obj], clock.now(), include, { resourceVersion: obj.metadata.resourceVersion }))
-}
-
-function deleteOptions(c: Context, body: unknown): DeleteOptions {
-  const b = (body ?? {}) as {
-    propagationPolicy?: string
-    gracePeriodSeconds?: number
-    preconditions?: { resourceVersion?: string }
-  }
-  const policy = c.req.query('propagationPolicy') ?? b.propagationPolicy
-  if (policy !== undefined && policy !== 'Background' && policy !== 'Foreground' && policy !== 'Orphan') {
-    throw badRequest(`unknown propagationPolicy "${policy}"`, 'Use Background, Foreground or Orphan')
-  }
-  const grace = intParam(c, 'gracePeriodSeconds') ?? b.gracePeriodSeconds
-  return {
-    // Baton deletes dependents in the background either way; Foreground is accepted as kubectl sends it.
-    ...(policy === 'Orphan'
-      ? { propagationPolicy: 'Orphan' as const }
-      : policy
-        ? { propagationPolicy: 'Background' as const }
-        : {}),
-    ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
-    ...(b.preconditions?.resourceVersion ? { resourceVersion: b.preconditions.resourceVersion } : {}),
-  }
 }
 
 /**
@@ -285,10 +255,15 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
 
     app.delete(one, async (c) => {
       const kind = kindOf(c, group)
-      const opts = deleteOptions(c, await readJson(c))
-      getOr404(store, kind, ns(c), name(c))
+      const { dryRun: dry, ...opts } = deleteOptions(c, await readJson(c))
+      const current = getOr404(store, kind, ns(c), name(c))
+      if (dry) return c.json(current)
       return c.json(store.delete(kind, ns(c), name(c), opts))
     })
+
+    app.delete(`${base}/namespaces/:ns/:resource`, async (c) =>
+      c.json(deleteCollection(c, store, kindOf(c, group), ns(c), await readJson(c))),
+    )
 
     app.get(`${one}/status`, (c) => c.json(getOr404(store, kindOf(c, group), ns(c), name(c))))
     app.put(`${one}/status`, async (c) => {

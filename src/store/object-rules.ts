@@ -20,7 +20,14 @@ export const DEFAULT_POD_GRACE_SECONDS = 30
  */
 export const ORPHAN_FINALIZER = 'orphan'
 
-type Propagation = NonNullable<DeleteOptions['propagationPolicy']>
+/**
+ * Kubernetes' finalizer for foreground deletion: the object waits, marked, until its dependents
+ * with blockOwnerDeletion are removed; the store removes the finalizer then (store-engine.ts).
+ */
+export const FOREGROUND_FINALIZER = 'foregroundDeletion'
+
+/** How a removal treats dependents; Foreground has done its work before the owner is removed. */
+type Propagation = 'Background' | 'Orphan'
 
 /** Deep equality of JSON values, where a property set to undefined counts as absent. */
 export function jsonEqual(a: unknown, b: unknown): boolean {
@@ -169,11 +176,21 @@ export function planDeletion<T extends AnyObject>(current: T, opts: DeleteOption
   const grace = isBoundPod(current)
     ? (requested ?? current.spec.terminationGracePeriodSeconds ?? DEFAULT_POD_GRACE_SECONDS)
     : 0
-  if (grace === 0 && pendingFinalizers(m).length === 0) {
-    return { action: 'remove', policy: opts.propagationPolicy ?? 'Background', last: current }
+  const policy = opts.propagationPolicy ?? 'Background'
+  if (grace === 0 && pendingFinalizers(m).length === 0 && policy !== 'Foreground') {
+    return { action: 'remove', policy, last: current }
   }
-  const orphan = opts.propagationPolicy === 'Orphan' && !m.finalizers?.includes(ORPHAN_FINALIZER)
-  return mark(grace, orphan ? [...(m.finalizers ?? []), ORPHAN_FINALIZER] : undefined)
+  const finalizer = policy === 'Orphan' ? ORPHAN_FINALIZER : policy === 'Foreground' ? FOREGROUND_FINALIZER : undefined
+  const add = finalizer !== undefined && !m.finalizers?.includes(finalizer)
+  return mark(grace, add ? [...(m.finalizers ?? []), finalizer] : undefined)
+}
+
+/** `obj` without `finalizer` (the field is dropped when none is left). */
+export function withoutFinalizer<T extends AnyObject>(obj: T, finalizer: string): T {
+  const finalizers = (obj.metadata.finalizers ?? []).filter((f) => f !== finalizer)
+  const metadata: ObjectMeta = { ...obj.metadata, finalizers }
+  if (finalizers.length === 0) delete metadata.finalizers
+  return { ...obj, metadata }
 }
 
 /** The distinct owner uids, in reference order: the keys of the owner index. */

@@ -8,6 +8,7 @@ import { aConfigMap, aDeployment, aPod, aReplicaSet, submitted } from '../../tes
 import { type MakeStore, recorder, TrippingClock, useStores } from './testing.ts'
 import { thrownBatonError } from '../../test/support/baton-error.ts'
 import { formatTimestamp } from '../api/timestamps.ts'
+import type { AnyObject } from '../api/types.ts'
 
 export function runDeleteConformance(make: MakeStore): void {
   const open = useStores(make)
@@ -195,6 +196,69 @@ export function runDeleteConformance(make: MakeStore): void {
       store.delete('Deployment', 'default', 'web')
       expect(store.get('ReplicaSet', 'default', 'web-1')).toBeUndefined()
       expect(Number(store.currentResourceVersion())).toBe(Number(rv) + 4)
+    })
+
+    /** The tree with every reference blocking its owner's deletion, as the controllers write them. */
+    function blockingTree(store: ReturnType<typeof open>['store']) {
+      const block = <T extends AnyObject>(o: T): T => ({
+        ...o,
+        metadata: {
+          ...o.metadata,
+          ownerReferences: o.metadata.ownerReferences?.map((r) => ({ ...r, blockOwnerDeletion: true })),
+        },
+      })
+      const d = store.create<'Deployment'>(submitted(aDeployment({ name: 'web' })))
+      const rs = store.create<'ReplicaSet'>(block(submitted(aReplicaSet({ name: 'web-1', replicas: 1, owner: d }))))
+      store.create<'Pod'>(block(submitted(aPod({ name: 'web-1-bound', owner: rs, nodeName: 'local' }))))
+      store.create<'Pod'>(block(submitted(aPod({ name: 'web-1-pending', scheduled: false, owner: rs }))))
+    }
+
+    it('Foreground keeps the owners, marked, until their blocking dependents are gone, all the way down', () => {
+      const { store, clock } = open()
+      blockingTree(store)
+      const marked = store.delete('Deployment', 'default', 'web', { propagationPolicy: 'Foreground' })
+      expect(marked.metadata).toMatchObject({
+        finalizers: ['foregroundDeletion'],
+        deletionTimestamp: formatTimestamp(clock.now()),
+      })
+      expect(store.get('ReplicaSet', 'default', 'web-1')?.metadata.finalizers).toEqual(['foregroundDeletion'])
+      expect(store.get('Pod', 'default', 'web-1-pending')).toBeUndefined()
+      expect(store.get('Pod', 'default', 'web-1-bound')?.metadata.deletionTimestamp).toBeDefined()
+      expect(store.get('Deployment', 'default', 'web')?.metadata.deletionTimestamp).toBeDefined()
+
+      const rec = recorder()
+      store.watch(undefined, { resourceVersion: store.currentResourceVersion() }, rec.handler)
+      // The node agent, once the bound Pod's processes stopped:
+      store.delete('Pod', 'default', 'web-1-bound', { gracePeriodSeconds: 0 })
+      expect(rec.events.map((e) => `${e.type} ${e.object.kind}`)).toEqual([
+        'DELETED Pod',
+        'DELETED ReplicaSet',
+        'DELETED Deployment',
+      ])
+      expect(store.get('Deployment', 'default', 'web')).toBeUndefined()
+    })
+
+    it('Foreground removes an object without dependents at once', () => {
+      const { store } = open()
+      store.create<'ConfigMap'>(aConfigMap({ name: 'alone' }))
+      store.delete('ConfigMap', 'default', 'alone', { propagationPolicy: 'Foreground' })
+      expect(store.get('ConfigMap', 'default', 'alone')).toBeUndefined()
+    })
+
+    it('Foreground does not wait for a dependent that does not block, nor one another owner keeps', () => {
+      const { store } = open()
+      const owner = store.create<'ConfigMap'>(aConfigMap({ name: 'owner' }))
+      const other = store.create<'ConfigMap'>(aConfigMap({ name: 'other' }))
+      const loose = aConfigMap({ name: 'loose', owners: [owner] })
+      loose.metadata.ownerReferences = loose.metadata.ownerReferences?.map((r) => ({ ...r, blockOwnerDeletion: false }))
+      store.create<'ConfigMap'>(loose)
+      store.create<'ConfigMap'>(aConfigMap({ name: 'shared', owners: [owner, other] }))
+      store.delete('ConfigMap', 'default', 'owner', { propagationPolicy: 'Foreground' })
+      expect(store.get('ConfigMap', 'default', 'owner')).toBeUndefined()
+      expect(store.get('ConfigMap', 'default', 'loose')).toBeUndefined()
+      expect(store.get('ConfigMap', 'default', 'shared')?.metadata.ownerReferences?.map((r) => r.name)).toEqual([
+        'other',
+      ])
     })
 
     it('Orphan on an owner held by a finalizer orphans once the finalizer is gone', () => {

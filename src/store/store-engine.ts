@@ -21,6 +21,7 @@ import type { IdSource } from '../platform/ids.ts'
 import type { ObjectKey, StoreBackend } from './backend.ts'
 import {
   DEFAULT_NAMESPACE,
+  FOREGROUND_FINALIZER,
   isReadyToRemove,
   jsonEqual,
   labelFilter,
@@ -30,6 +31,7 @@ import {
   planDeletion,
   removalPolicy,
   stampCreated,
+  withoutFinalizer,
   withoutOwners,
 } from './object-rules.ts'
 import {
@@ -260,8 +262,13 @@ class StoreEngine implements ObjectStore {
     this.#backend.put({ ...key, uid: stored.metadata.uid ?? '', resourceVersion: rv, object: stored })
     const owners = ownerUids(stored)
     const storedOwners = previous ? ownerUids(previous) : []
-    if (!jsonEqual(owners, storedOwners)) this.#backend.setOwners(key, storedOwners, owners)
     this.#record(rv, type, key, stored)
+    if (!jsonEqual(owners, storedOwners)) {
+      this.#backend.setOwners(key, storedOwners, owners)
+      const kept = new Set(owners)
+      const dropped = (previous?.metadata.ownerReferences ?? []).filter((r) => !kept.has(r.uid))
+      if (dropped.length > 0) this.#settleForeground(dropped, key.namespace)
+    }
     return stored
   }
 
@@ -275,10 +282,28 @@ class StoreEngine implements ObjectStore {
     if (owners.length > 0) this.#backend.setOwners(key, owners, [])
     this.#record(rv, 'DELETED', key, final)
     if (last.metadata.uid) this.#collectDependents(last.metadata.uid, policy)
+    this.#settleForeground(stored.metadata.ownerReferences ?? [], key.namespace)
     return final
   }
 
   #delete(current: AnyObject, opts: DeleteOptions): AnyObject {
+    const uid = current.metadata.uid
+    if (opts.propagationPolicy === 'Foreground') {
+      // With no dependents there is nothing to wait for: as Background (kube-apiserver's
+      // garbage collector removes the finalizer at once).
+      if (!uid || current.metadata.deletionTimestamp || this.#backend.dependents(uid).length === 0) {
+        return this.#delete(current, { ...opts, propagationPolicy: 'Background' })
+      }
+      const step = planDeletion(current, opts, this.#clock.now())
+      if (step.action !== 'mark') return this.#delete(current, { ...opts, propagationPolicy: 'Background' })
+      const marked = this.#put(step.next, 'MODIFIED', current)
+      this.#collectDependents(uid, 'Foreground')
+      this.#settleForeground(
+        [{ apiVersion: '', kind: current.kind, name: current.metadata.name, uid }],
+        rowKey(current).namespace,
+      )
+      return this.#backend.read(current.kind, rowKey(current).namespace, current.metadata.name) ?? marked
+    }
     const step = planDeletion(current, opts, this.#clock.now())
     switch (step.action) {
       case 'none':
@@ -296,18 +321,49 @@ class StoreEngine implements ObjectStore {
    * whatever it owns waits for its removal); one with a live owner left only loses its dangling
    * references. Orphan: dependents lose the reference and stay.
    */
-  #collectDependents(uid: string, policy: 'Background' | 'Orphan'): void {
+  #collectDependents(uid: string, policy: 'Background' | 'Foreground' | 'Orphan'): void {
     for (const key of this.#backend.dependents(uid)) {
       const dep = this.#backend.read(key.kind, key.namespace, key.name)
       if (dep === undefined) continue
       const refs = dep.metadata.ownerReferences ?? []
       const dead = new Set(refs.filter((r) => r.uid === uid || !this.#ownerExists(r, key.namespace)).map((r) => r.uid))
-      if (policy === 'Background' && refs.every((r) => dead.has(r.uid))) {
-        this.#delete(dep, { propagationPolicy: 'Background' })
+      if (policy !== 'Orphan' && refs.every((r) => dead.has(r.uid))) {
+        // Foreground reaches down: a dependent that owns objects itself waits for them too.
+        const depUid = dep.metadata.uid
+        const deep = policy === 'Foreground' && !!depUid && this.#backend.dependents(depUid).length > 0
+        this.#delete(dep, { propagationPolicy: deep ? 'Foreground' : 'Background' })
         continue
       }
       this.#put(withoutOwners(dep, policy === 'Orphan' ? new Set([uid]) : dead), 'MODIFIED', dep)
     }
+  }
+
+  /**
+   * The other half of foreground deletion: an owner marked with the foregroundDeletion finalizer
+   * loses it (and, with no other finalizer, is removed) once no dependent that blocks its
+   * deletion is left. Run for the owners an object named when it is removed or drops a reference.
+   */
+  #settleForeground(refs: readonly OwnerReference[], namespace: string): void {
+    for (const ref of refs) {
+      if (!isKind(ref.kind)) continue
+      const owner = this.#backend.read(ref.kind, namespace, ref.name)
+      if (!owner || owner.metadata.uid !== ref.uid || !owner.metadata.deletionTimestamp) continue
+      if (!owner.metadata.finalizers?.includes(FOREGROUND_FINALIZER) || this.#blocked(ref.uid)) continue
+      const next = withoutFinalizer(owner, FOREGROUND_FINALIZER)
+      if (isReadyToRemove(next)) this.#remove(next, removalPolicy(next), owner)
+      else this.#put(next, 'MODIFIED', owner)
+    }
+  }
+
+  /** True while a dependent's reference to `uid` says blockOwnerDeletion. */
+  #blocked(uid: string): boolean {
+    return this.#backend
+      .dependents(uid)
+      .some((key) =>
+        this.#backend
+          .read(key.kind, key.namespace, key.name)
+          ?.metadata.ownerReferences?.some((r) => r.uid === uid && r.blockOwnerDeletion === true),
+      )
   }
 
   /** Owners live in their dependent's namespace; a reference names one by kind, name and uid. */

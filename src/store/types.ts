@@ -26,7 +26,9 @@
  *   Removal cascades in the background to every object whose ownerReferences name the
  *   removed uid, in the same transaction (propagationPolicy Orphan strips the references
  *   instead; if the object cannot be removed at once it carries the "orphan" finalizer,
- *   which the store itself honours).
+ *   which the store itself honours). propagationPolicy Foreground marks an object that has
+ *   dependents with the "foregroundDeletion" finalizer and deletes them; the store removes the
+ *   finalizer (and so the object) once no dependent with blockOwnerDeletion is left.
  * - watch replays changes after a resourceVersion from a bounded history (BATON_GONE when
  *   older), or, without one (or with "0"), first sends ADDED for every current object; then streams
  *   ADDED/MODIFIED/DELETED live. Handlers run synchronously after the write commits; they
@@ -60,8 +62,12 @@ export interface ListResult<K extends Kind> {
 }
 
 export interface DeleteOptions {
-  /** Default Background. */
-  propagationPolicy?: 'Background' | 'Orphan'
+  /**
+   * Default Background. Foreground: the object stays, marked with the `foregroundDeletion`
+   * finalizer, until its dependents with blockOwnerDeletion are gone (they are deleted at once,
+   * in the foreground too when they have dependents of their own).
+   */
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan'
   /** For Pods: 0 removes at once (what the node agent does after the containers stop). */
   gracePeriodSeconds?: number
   /** Precondition: delete only if the object is still at this resourceVersion. */

@@ -17,17 +17,17 @@ import type { Context, Hono } from 'hono'
 import { KINDS, RESOURCES, type ResourceInfo } from '../../api/resources.ts'
 
 /** The verbs every object route serves (object-routes.ts). */
-const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] as const
+const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const
 
 /** Groups in the order /apis lists them; '' is the core group at /api. */
-export const GROUPS = ['', 'apps', 'argoproj.io', 'node.k8s.io'] as const
+export const GROUPS = ['', 'apps', 'argoproj.io', 'events.k8s.io', 'node.k8s.io'] as const
 
 export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList'
 
 /** Resources served outside the object routes, listed so `kubectl get componentstatuses` finds them. */
 const EXTRA: Record<
   string,
-  Array<{ name: string; singular: string; kind: string; shortNames: string[]; verbs: string[] }>
+  Array<{ name: string; singular: string; kind: string; shortNames: string[]; verbs: string[]; namespaced?: boolean }>
 > = {
   '': [
     {
@@ -40,6 +40,17 @@ const EXTRA: Record<
     { name: 'namespaces', singular: 'namespace', kind: 'Namespace', shortNames: ['ns'], verbs: ['get', 'list'] },
   ],
   apps: [],
+  // The core Events in events.k8s.io/v1's shape (events-v1.ts).
+  'events.k8s.io': [
+    {
+      name: 'events',
+      singular: 'event',
+      kind: 'Event',
+      shortNames: ['ev'],
+      verbs: ['get', 'list', 'watch'],
+      namespaced: true,
+    },
+  ],
   // The built-in RuntimeClasses (baton-routes.ts).
   'node.k8s.io': [
     { name: 'runtimeclasses', singular: 'runtimeclass', kind: 'RuntimeClass', shortNames: [], verbs: ['get', 'list'] },
@@ -100,7 +111,7 @@ export function resourceList(group: string) {
     resources.push({
       name: e.name,
       singularName: e.singular,
-      namespaced: false,
+      namespaced: e.namespaced ?? false,
       kind: e.kind,
       verbs: e.verbs,
       shortNames: e.shortNames,
@@ -138,7 +149,7 @@ function discoveryGroup(group: string) {
     resources.push({
       resource: e.name,
       responseKind: { group, version: versionOf(group), kind: e.kind },
-      scope: 'Cluster',
+      scope: e.namespaced ? 'Namespaced' : 'Cluster',
       singularResource: e.singular,
       verbs: e.verbs,
       shortNames: e.shortNames,

@@ -1,0 +1,214 @@
+/**
+ * The real kubectl v1.35 (kube-tools.ts) on a real daemon, for the API machinery beyond the
+ * seeds' commands (docs/kubectl.md): `explain` from the OpenAPI v3 schemas, `--validate=strict`,
+ * events in both API groups (`kubectl events`, `kubectl get events[.events.k8s.io]`),
+ * `delete --cascade=foreground|orphan`, `delete --all` / `-l`, and deletecollection
+ * (`kubectl delete --raw` on a collection). Each step checks kubectl's exit code and output.
+ */
+import { execFile, spawn } from 'node:child_process'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Baton, startBaton } from './support/baton.ts'
+import { kubeTools } from './support/kube-tools.ts'
+
+let baton: Baton
+let kubeconfig: string
+const kubectl = kubeTools().kubectl
+
+beforeAll(async () => {
+  baton = await startBaton({})
+  kubeconfig = join(baton.dataDir, 'kubeconfig')
+}, 120_000)
+
+afterAll(async () => {
+  await baton?.stop()
+}, 120_000)
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      kubectl,
+      args,
+      { env: { PATH: process.env.PATH ?? '', HOME: baton.dataDir, KUBECONFIG: kubeconfig }, timeout: 120_000 },
+      (err, stdout, stderr) =>
+        resolve({
+          code: err ? ((err as { code?: number }).code ?? 1) : 0,
+          stdout: String(stdout),
+          stderr: String(stderr),
+        }),
+    )
+  })
+}
+
+const ok = async (args: string[]) => {
+  const r = await run(args)
+  expect(r.code, `kubectl ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0)
+  return r.stdout
+}
+
+async function file(name: string, text: string): Promise<string> {
+  const path = join(baton.dataDir, name)
+  await writeFile(path, text)
+  return path
+}
+
+/** A Deployment whose pods ignore SIGTERM, so each takes its grace period (3 s) to stop. */
+function slowStopping(name: string, replicas: number): string {
+  return JSON.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          terminationGracePeriodSeconds: 3,
+          containers: [
+            {
+              name: 'web',
+              image: 'web:v1',
+              command: ['node', 'server.js'],
+              env: [
+                { name: 'SHUTDOWN', value: 'ignore' },
+                { name: 'PORT', value: '0' },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  })
+}
+
+const podsOf = async (app: string) => (await run(['get', 'po', '-l', `app=${app}`, '-o', 'name'])).stdout
+
+describe('kubectl explain and validation from the OpenAPI v3 schemas', () => {
+  it('explains a field path, its type and enum', async () => {
+    const out = await ok(['explain', 'deployment.spec.strategy'])
+    expect(out).toMatch(/^GROUP:\s+apps\nKIND:\s+Deployment\nVERSION:\s+v1\n/)
+    expect(out).toMatch(/FIELD: strategy <Object>/)
+    expect(out).toMatch(/rollingUpdate\t<Object>/)
+    expect(out).toMatch(/type\t<string>\n\s+enum: Recreate, RollingUpdate/)
+  })
+
+  it("says which fields Baton refuses, in the field's description", async () => {
+    expect(await ok(['explain', 'pod.spec.containers.livenessProbe.grpc'])).toMatch(
+      /Refused by Baton: Baton does not run gRPC probes/,
+    )
+  })
+
+  it('refuses an unknown field under --validate=strict, naming it, and stores nothing', async () => {
+    const manifest = JSON.parse(slowStopping('bad', 1))
+    manifest.spec.strategy = { type: 'RollingUpdate', rollingUpdat: { maxSurge: 1 } }
+    const bad = await file('bad.json', JSON.stringify(manifest))
+    const r = await run(['apply', '--validate=strict', '-f', bad])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('spec.strategy.rollingUpdat: unknown field "spec.strategy.rollingUpdat"')
+    expect((await run(['get', 'deploy', 'bad'])).code).toBe(1)
+  })
+})
+
+describe('events in core v1 and events.k8s.io/v1', () => {
+  it('lists the same events with kubectl events, get events and get events.events.k8s.io', async () => {
+    expect(await ok(['apply', '-f', await file('ev.json', slowStopping('ev', 1))])).toBe('deployment.apps/ev created\n')
+    await ok(['rollout', 'status', 'deployment/ev', '--timeout=90s'])
+    const scaled = /Normal\s+ScalingReplicaSet\s+(?:Deployment|deployment)\/ev\s+Scaled up replica set ev-\S+ to 1/
+    expect(await ok(['events'])).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n/)
+    expect(await ok(['events', '--for', 'deployment/ev'])).toMatch(scaled)
+    expect(await ok(['get', 'events'])).toMatch(scaled)
+    expect(await ok(['get', 'events.events.k8s.io'])).toMatch(scaled)
+    const v1 = JSON.parse(
+      await ok(['get', 'events.v1.events.k8s.io', '--field-selector', 'regarding.kind=Deployment', '-o', 'json']),
+    )
+    expect(v1.items.length).toBeGreaterThan(0)
+    expect(v1.items[0]).toMatchObject({
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      regarding: { kind: 'Deployment', name: 'ev' },
+      reason: 'ScalingReplicaSet',
+      note: expect.stringMatching(/^Scaled up replica set ev-/),
+      reportingController: 'deployment-controller',
+    })
+  }, 150_000)
+
+  it('watches events.k8s.io/v1: a new event arrives on the watch', async () => {
+    const watch = spawn(kubectl, ['get', 'events.events.k8s.io', '--watch-only', '-o', 'name'], {
+      env: { PATH: process.env.PATH ?? '', HOME: baton.dataDir, KUBECONFIG: kubeconfig },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    watch.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
+    try {
+      // Scaling records an event each time; repeat until the watch (whenever it opened) shows one.
+      let replicas = 1
+      await expect
+        .poll(
+          async () => {
+            replicas = replicas === 1 ? 2 : 1
+            await ok(['scale', 'deployment', 'ev', `--replicas=${replicas}`])
+            return out
+          },
+          { timeout: 60_000, interval: 2_000 },
+        )
+        .toMatch(/^event\.events\.k8s\.io\/ev\.\S+$/m)
+    } finally {
+      watch.kill()
+    }
+  }, 90_000)
+})
+
+describe('deletion propagation and collections', () => {
+  it('--cascade=foreground keeps the Deployment, marked, until its pods are gone', async () => {
+    await ok(['apply', '-f', await file('fg.json', slowStopping('fg', 2))])
+    await ok(['rollout', 'status', 'deployment/fg', '--timeout=90s'])
+    expect(await ok(['delete', 'deployment', 'fg', '--cascade=foreground', '--wait=false'])).toBe(
+      'deployment.apps "fg" deleted from default namespace\n',
+    )
+    expect(
+      await ok(['get', 'deploy', 'fg', '-o', 'jsonpath={.metadata.finalizers} {.metadata.deletionTimestamp}']),
+    ).toMatch(/^\["foregroundDeletion"\] \d{4}-/)
+    expect(await ok(['get', 'rs', '-l', 'app=fg', '-o', 'jsonpath={.items[0].metadata.finalizers}'])).toBe(
+      '["foregroundDeletion"]',
+    )
+    expect(await podsOf('fg')).not.toBe('')
+    await ok(['wait', '--for=delete', 'deployment/fg', '--timeout=90s'])
+    expect(await podsOf('fg')).toBe('')
+    expect(await ok(['get', 'rs', '-l', 'app=fg', '-o', 'name'])).toBe('')
+  }, 200_000)
+
+  it('--cascade=orphan leaves the ReplicaSet and its pods, without the ownerReference', async () => {
+    await ok(['apply', '-f', await file('or.json', slowStopping('or', 1))])
+    await ok(['rollout', 'status', 'deployment/or', '--timeout=90s'])
+    await ok(['delete', 'deployment', 'or', '--cascade=orphan'])
+    expect(await ok(['get', 'rs', '-l', 'app=or', '-o', 'jsonpath={.items[*].metadata.ownerReferences}'])).toBe('')
+    expect(await podsOf('or')).toMatch(/^pod\/or-\S+\n$/)
+    // The orphaned ReplicaSet still owns its pods: deleting it (background) takes them.
+    await ok(['delete', 'rs', '-l', 'app=or'])
+    await expect.poll(() => podsOf('or'), { timeout: 60_000 }).toBe('')
+  }, 200_000)
+
+  it('deletes by label and --all (one delete per object), and a collection with --raw (deletecollection)', async () => {
+    for (const n of ['a', 'b', 'c', 'd']) await ok(['create', 'configmap', `cm-${n}`, '--from-literal=k=v'])
+    await ok(['label', 'configmap', 'cm-a', 'cm-b', 'grp=one'])
+    await ok(['label', 'configmap', 'cm-c', 'grp=two'])
+    expect(await ok(['delete', 'configmaps', '-l', 'grp=one'])).toBe(
+      'configmap "cm-a" deleted from default namespace\nconfigmap "cm-b" deleted from default namespace\n',
+    )
+    const raw = JSON.parse(
+      await ok(['delete', '--raw', '/api/v1/namespaces/default/configmaps?labelSelector=grp%3Dtwo']),
+    )
+    expect(raw).toMatchObject({ kind: 'ConfigMapList', items: [{ metadata: { name: 'cm-c' } }] })
+    expect(await ok(['get', 'cm', '-o', 'name'])).toBe('configmap/cm-d\n')
+    await ok(['delete', 'configmaps', '--all'])
+    expect(await ok(['get', 'cm', '-o', 'name'])).toBe('')
+  }, 120_000)
+
+  it('kubectl api-resources lists deletecollection among the verbs', async () => {
+    expect(await ok(['api-resources', '--api-group=apps', '-o', 'wide'])).toMatch(
+      /deployments\s+deploy\s+apps\/v1\s+true\s+Deployment\s+create,delete,deletecollection,get,list,patch,update,watch/,
+    )
+  })
+})
