@@ -27,8 +27,21 @@ export function admit<T extends AnyObject>(obj: T, runtimes: NodeRuntimes = PROC
 
 /** Throws BATON_INVALID when an update changes what may not change (api/validate-update.ts); both objects admitted. */
 export function checkUpdate(obj: AnyObject, previous: AnyObject): void {
-  const errs = validateUpdate(obj, previous)
+  const errs = validateUpdate(obj, withTodaysDefaults(previous))
   if (errs.length > 0) throw invalidObjectError(obj.kind, obj.metadata.name ?? '', errs)
+}
+
+/**
+ * The stored object with the defaults admission fills today: one stored by an older Baton may
+ * lack a default added since, which is not a change the update makes. As stored when it no
+ * longer validates.
+ */
+function withTodaysDefaults(stored: AnyObject): AnyObject {
+  try {
+    return validateObject(structuredClone(stored)) as AnyObject
+  } catch {
+    return stored
+  }
 }
 
 /** What admission warns about for an admitted object (api/admission-warnings.ts), from the store's view of its namespace. */

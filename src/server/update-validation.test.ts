@@ -75,6 +75,13 @@ describe('a StatefulSet update is checked against the stored set', () => {
     expect(store.get('StatefulSet', 'default', 'db')).toEqual(before)
   })
 
+  it('does not count a default the stored set lacks (written before it existed) as a change', async () => {
+    store.create<'StatefulSet'>(SET as StatefulSet) // straight to the store: no podManagementPolicy, no defaults
+    const res = await send('PATCH', `${SETS}/db`, { spec: { replicas: 2 } }, 'application/merge-patch+json')
+    expect(res.status).toBe(200)
+    expect(store.get('StatefulSet', 'default', 'db')?.spec.podManagementPolicy).toBe('OrderedReady')
+  })
+
   it('lets replicas, the template and the update strategy change (PUT)', async () => {
     const created = (await (await send('POST', SETS, SET)).json()) as StatefulSet
     const res = await send('PUT', `${SETS}/db`, {
