@@ -27,7 +27,8 @@
  * | hostPID, hostIPC, shareProcessNamespace | honoured trivially | a process shares the host's PID and IPC namespaces |
  * | hostNetwork | false only | replicas listen on allocated loopback ports, not on containerPort of the host |
  * | hostname | honoured | HOSTNAME in the environment |
- * | subdomain, setHostnameAsFQDN, dnsConfig, hostAliases | refused | there is no cluster DNS and no per-pod resolver or /etc/hosts |
+ * | subdomain | honoured | naming a headless Service: its peers file and the pod's stable name in the environment (runtime/process/peer-records.ts) |
+ * | setHostnameAsFQDN, dnsConfig, hostAliases | refused | there is no cluster DNS and no per-pod resolver or /etc/hosts |
  * | dnsPolicy | ClusterFirst, ClusterFirstWithHostNet, Default | the host's resolver answers (what ClusterFirst does for every name outside the cluster); None needs dnsConfig |
  * | enableServiceLinks | false only | no {SVC}_SERVICE_HOST variables are injected |
  * | securityContext | runAsUser, runAsGroup, runAsNonRoot | the process runs as that user (api/run-as.ts); nothing else of a sandbox applies |
@@ -146,7 +147,6 @@ const refuse = (path: string, reason: Reason): FieldError =>
 /** Fields of a pod spec that are refused whenever set. */
 const REFUSED_POD_FIELDS: ReadonlyArray<[string, Reason]> = [
   ['activeDeadlineSeconds', 'activeDeadlineSeconds'],
-  ['subdomain', 'dns'],
   ['dnsConfig', 'dns'],
   ['hostAliases', 'dns'],
   ['overhead', 'overhead'],

@@ -3,7 +3,9 @@
  * Where a Service listens on this machine: every spec.ports[i].port (and, for a NodePort
  * service, its nodePort) on the service's host, 127.0.0.1 unless the daemon's --service-host
  * or the baton.dev/listen-address annotation says otherwise. Admission refuses two owners of
- * one address; the load balancer (daemon/route-sync.ts) listens there.
+ * one address; the load balancer (daemon/route-sync.ts) listens there. A headless Service
+ * (`clusterIP: None`) listens nowhere, as kube-proxy programs nothing for one: its members are
+ * reached one by one (runtime/process/peers-files.ts, docs/statefulsets.md).
  */
 import type { Service } from './types.ts'
 
@@ -17,7 +19,13 @@ export interface ListenAddress {
   port: number
 }
 
+/** A headless Service: no load-balanced address, per-pod endpoints only. */
+export function isHeadless(svc: Service): boolean {
+  return svc.spec?.clusterIP === 'None'
+}
+
 export function serviceListenAddresses(svc: Service, defaultHost = DEFAULT_SERVICE_HOST): ListenAddress[] {
+  if (isHeadless(svc)) return []
   const host = svc.metadata.annotations?.[LISTEN_ADDRESS_ANNOTATION] || defaultHost
   const out: ListenAddress[] = []
   ;(svc.spec?.ports ?? []).forEach((sp, i) => {

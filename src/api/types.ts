@@ -473,6 +473,8 @@ export interface Service extends KObject {
 
 export interface EndpointAddress {
   ip: string
+  /** The pod's hostname, when its subdomain names the service (a stable name: `web-0.web`). */
+  hostname?: string
   targetRef?: { kind: 'Pod'; name: string; namespace: string; uid: string }
 }
 export interface EndpointPort {

@@ -389,6 +389,18 @@ const CASES: Case[] = [
     fields: ['spec.ports[0].nodePort'],
     says: "may not be used when `type` is 'ClusterIP'",
   },
+  {
+    name: 'headless NodePort Service',
+    obj: withChanges(service(), { 'spec.clusterIP': 'None', 'spec.type': 'NodePort' }),
+    fields: ['spec.clusterIP'],
+    says: "may not be set to 'None' for NodePort services",
+  },
+  {
+    name: 'headless LoadBalancer Service',
+    obj: withChanges(service(), { 'spec.clusterIP': 'None', 'spec.type': 'LoadBalancer' }),
+    fields: ['spec.clusterIP'],
+    says: "may not be set to 'None' for LoadBalancer services",
+  },
   // Other kinds
   {
     name: 'Pod restartPolicy not a policy',

@@ -59,6 +59,11 @@ export function validateServiceSpec(svc: Service): FieldError[] {
       errs.push(...invalidAll(at(p, 'nodePort'), port.nodePort, portNumberErrors(port.nodePort), PORT_HINT))
     }
   }
+  if (headless && (spec.type === 'NodePort' || spec.type === 'LoadBalancer')) {
+    // kube-apiserver names spec.clusterIPs[0], which it fills from clusterIP; Baton names the field written.
+    const detail = `may not be set to 'None' for ${spec.type} services`
+    errs.push(invalid('spec.clusterIP', 'None', detail, 'Remove clusterIP: None, or use type: ClusterIP.'))
+  }
   if (spec.externalTrafficPolicy !== undefined && spec.type !== 'NodePort' && spec.type !== 'LoadBalancer') {
     const detail = "may only be set when `type` is 'NodePort' or 'LoadBalancer'"
     errs.push(invalid('spec.externalTrafficPolicy', spec.externalTrafficPolicy, detail))

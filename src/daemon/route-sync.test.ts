@@ -49,6 +49,12 @@ describe('desiredRoutes', () => {
       want: ['127.0.0.1:8000', '127.0.0.1:30080'],
     },
     {
+      name: 'a headless Service (clusterIP: None) listens nowhere',
+      svc: aService({ name: 'web', clusterIP: 'None' }),
+      host: '127.0.0.1',
+      want: [],
+    },
+    {
       name: 'UDP ports are not served',
       svc: aService({ name: 'web', ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] }),
       host: '127.0.0.1',

@@ -11,7 +11,7 @@
  * with spec.ports[].nodePort also listens on <host>:<nodePort>. When two services claim one
  * address, the older one keeps it and the other is reported as a conflict.
  * Mode: TCP for appProtocol "tcp" or a port named "tcp" / "tcp-*", HTTP otherwise; UDP and
- * SCTP ports are reported as unsupported.
+ * SCTP ports are reported as unsupported. A headless Service (clusterIP: None) gets no route.
  */
 import type { Endpoints, Pod, Rollout, Service, ServicePort } from '../api/types.ts'
 import { revisionWeights } from './rollout-weights.ts'
@@ -22,7 +22,7 @@ import type { ListenFailure } from '../proxy/data-plane.ts'
 import { routeKey, type Backend, type LoadBalancerControl, type ProxyMode, type ServiceRoute } from '../proxy/types.ts'
 
 export { LISTEN_ADDRESS_ANNOTATION } from '../api/service-listen.ts'
-import { LISTEN_ADDRESS_ANNOTATION } from '../api/service-listen.ts'
+import { isHeadless, LISTEN_ADDRESS_ANNOTATION } from '../api/service-listen.ts'
 export const REVISION_LABEL = 'pod-template-hash'
 export const DEFAULT_LISTEN_HOST = '127.0.0.1'
 export const DEFAULT_RESYNC_MS = 10_000
@@ -87,6 +87,7 @@ export function desiredRoutes(
   const routes: ServiceRoute[] = []
   const conflicts: RouteConflict[] = []
   for (const svc of [...services].sort((a, b) => (age(a) < age(b) ? -1 : age(a) > age(b) ? 1 : 0))) {
+    if (isHeadless(svc)) continue // kube-proxy programs nothing for a headless Service
     const namespace = svc.metadata.namespace ?? 'default'
     const service = svc.metadata.name
     const host = svc.metadata.annotations?.[LISTEN_ADDRESS_ANNOTATION] || defaultListenHost

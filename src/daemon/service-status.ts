@@ -10,8 +10,9 @@
  *
  * A LoadBalancer Service that listens also gets `status.loadBalancer.ingress`, the addresses
  * it answers on, as a cloud's load-balancer controller fills it: `get svc` then shows its
- * EXTERNAL-IP instead of `<pending>` (seed 002 waits for it).
+ * EXTERNAL-IP instead of `<pending>` (seed 002 waits for it). A headless Service gets none.
  */
+import { isHeadless } from '../api/service-listen.ts'
 import type { Service, ServiceCondition } from '../api/types.ts'
 import { formatTimestamp } from '../api/timestamps.ts'
 import { isBatonError } from '../errors/baton-error.ts'
@@ -96,6 +97,8 @@ export function reportServiceListening(
   failures: readonly ListenFailure[],
 ): void {
   for (const svc of store.list('Service').items) {
+    // A headless Service has no address of its own to listen on, so no Listening condition.
+    if (isHeadless(svc)) continue
     const want = listeningCondition(svc, table, failures)
     const conditions = svc.status?.conditions ?? []
     const have = conditions.find((c) => c.type === LISTENING_CONDITION)

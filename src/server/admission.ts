@@ -5,7 +5,8 @@
  * which is what is stored. The node runs pods with the process runtime, so a pod spec (a Pod's
  * or a workload's template) that asks for something that runtime does not do is refused here
  * rather than stored and silently not honoured (api/process-runtime-support.ts), and a pod that
- * names a RuntimeClass the node does not run is refused (api/runtime-class.ts).
+ * names a RuntimeClass the node does not run is refused (api/runtime-class.ts). An update is
+ * also checked against the stored object: what may not change (api/validate-update.ts).
  */
 import { admissionWarnings } from '../api/admission-warnings.ts'
 import { invalidObjectError } from '../api/field-errors.ts'
@@ -13,6 +14,7 @@ import { processRuntimeErrors } from '../api/process-runtime-support.ts'
 import { type NodeRuntimes, PROCESS_ONLY, podRuntime, runtimeClassErrors } from '../api/runtime-class.ts'
 import type { AnyObject } from '../api/types.ts'
 import { validateObject } from '../api/validate.ts'
+import { validateUpdate } from '../api/validate-update.ts'
 import type { ArtifactStore } from '../artifacts/types.ts'
 import type { ObjectStore } from '../store/types.ts'
 
@@ -21,6 +23,25 @@ export function admit<T extends AnyObject>(obj: T, runtimes: NodeRuntimes = PROC
   const unsupported = [...runtimeClassErrors(valid, runtimes), ...processRuntimeErrors(valid)]
   if (unsupported.length > 0) throw invalidObjectError(valid.kind, valid.metadata.name ?? '', unsupported)
   return valid
+}
+
+/** Throws BATON_INVALID when an update changes what may not change (api/validate-update.ts); both objects admitted. */
+export function checkUpdate(obj: AnyObject, previous: AnyObject): void {
+  const errs = validateUpdate(obj, withTodaysDefaults(previous))
+  if (errs.length > 0) throw invalidObjectError(obj.kind, obj.metadata.name ?? '', errs)
+}
+
+/**
+ * The stored object with the defaults admission fills today: one stored by an older Baton may
+ * lack a default added since, which is not a change the update makes. As stored when it no
+ * longer validates.
+ */
+function withTodaysDefaults(stored: AnyObject): AnyObject {
+  try {
+    return validateObject(structuredClone(stored)) as AnyObject
+  } catch {
+    return stored
+  }
 }
 
 /** What admission warns about for an admitted object (api/admission-warnings.ts), from the store's view of its namespace. */

@@ -17,7 +17,7 @@
  * validate) and hand over to the store; the store enforces the API semantics.
  */
 import type { Context, Hono } from 'hono'
-import { admit, warningsFor } from './admission.ts'
+import { admit, checkUpdate, warningsFor } from './admission.ts'
 import { apiVersionOf } from '../api/resources.ts'
 import type { AnyObject, Kind, KObject, Service } from '../api/types.ts'
 import type { Limits } from '../api/limits.ts'
@@ -58,6 +58,7 @@ export interface ObjectRouteDeps extends ServicePortDeps {
 /** Admission, then what needs the rest of the store: the bounds on what a workload asks of the node, a Service's ports. */
 async function admitWith(c: Context, obj: AnyObject, deps: ObjectRouteDeps, previous?: AnyObject): Promise<AnyObject> {
   const admitted = admit(obj, deps.runtimes)
+  if (previous) checkUpdate(admitted, previous)
   checkWorkloadLimits(admitted, previous, () => nodeObjects(deps.store), deps.limits)
   if (admitted.kind !== 'Service') return admitted
   checkServicePorts(admitted, deps)

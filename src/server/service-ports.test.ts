@@ -111,6 +111,13 @@ describe('a Service on an address Baton owns is refused at admission', () => {
     expect(store.get('Service', 'default', 'web')).toBeUndefined()
   })
 
+  it('lets a headless Service (clusterIP: None) share a port: it listens nowhere', async () => {
+    const headless = service('web', [{ port: 8080 }])
+    expect((await send('POST', SERVICES, { ...headless, spec: { ...headless.spec, clusterIP: 'None' } })).status).toBe(
+      201,
+    )
+  })
+
   it('through a replace (PUT) or a merge patch, leaving the Service as it was', async () => {
     const created = (await (await send('POST', SERVICES, service('web', [{ port: 8090 }]))).json()) as Service
     const put = await send('PUT', `${SERVICES}/web`, {

@@ -63,6 +63,40 @@ describe('desiredEndpoints', () => {
       targetRef: { kind: 'Pod', name: 'web-1', namespace: 'default', uid: 'uid-web-1' },
     })
   })
+
+  const member = (hostname: string | undefined, subdomain: string | undefined, namespace = 'default') => {
+    const pod = aServingPod('web-0')
+    return {
+      ...pod,
+      metadata: { ...pod.metadata, namespace },
+      spec: {
+        ...pod.spec,
+        ...(hostname !== undefined ? { hostname } : {}),
+        ...(subdomain !== undefined ? { subdomain } : {}),
+      },
+    }
+  }
+  // Upstream's ShouldSetHostname cases (endpointslice util): the hostname is published only
+  // for a pod that names the service as its subdomain, in its namespace.
+  it.each([
+    { name: 'hostname and subdomain naming the service', pod: member('web-0', 'web'), want: 'web-0' },
+    { name: 'no hostname', pod: member(undefined, 'web'), want: undefined },
+    { name: 'empty hostname', pod: member('', 'web'), want: undefined },
+    { name: 'subdomain naming another service', pod: member('web-0', 'db'), want: undefined },
+    { name: 'no subdomain', pod: member('web-0', undefined), want: undefined },
+  ])('address hostname: $name', ({ pod, want }) => {
+    const ep = desiredEndpoints(aService({ name: 'web', clusterIP: 'None' }), [pod])
+    expect(ep.subsets?.[0]?.addresses?.[0]?.hostname).toBe(want)
+  })
+
+  it('lists the pods of a headless Service without ports, and of no other port-less Service', () => {
+    const pod = member('web-0', 'web')
+    const headless = desiredEndpoints(aService({ name: 'web', clusterIP: 'None', ports: [] }), [pod])
+    expect(headless.subsets).toEqual([
+      { addresses: [{ ip: '127.0.0.1', hostname: 'web-0', targetRef: expect.objectContaining({ name: 'web-0' }) }] },
+    ])
+    expect(desiredEndpoints(aService({ name: 'web', ports: [] }), [pod]).subsets).toEqual([])
+  })
 })
 
 describe('resolveHostPort', () => {

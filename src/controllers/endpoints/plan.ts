@@ -13,10 +13,14 @@
  *   containerPort by number or by name (default: the service port's number). A port the
  *   pod does not declare is left out for that pod; a pod with none of the ports is left out.
  * - one subset per pod (Endpoints are per pod here, see api/types.ts), sorted by pod name so
- *   that an unchanged world plans an identical object (no needless writes).
+ *   that an unchanged world plans an identical object (no needless writes);
+ * - an address carries the pod's `hostname` when the pod has one and its `subdomain` names
+ *   this service (upstream's ShouldSetHostname): how a StatefulSet member's stable name
+ *   (`web-0.web`) is published; a headless Service without ports still lists its pods.
  */
 import type { EndpointPort, EndpointSubset, Endpoints, Pod, Service, ServicePort } from '../../api/types.ts'
 import { isPodReady } from '../../api/pod-readiness.ts'
+import { isHeadless } from '../../api/service-listen.ts'
 
 export const LOOPBACK_IP = '127.0.0.1'
 
@@ -71,14 +75,16 @@ function terminatingOrFinished(pod: Pod): boolean {
 
 export function podSubset(svc: Service, pod: Pod): EndpointSubset | undefined {
   const ports: EndpointPort[] = []
-  for (const sp of svc.spec.ports) {
+  const servicePorts = svc.spec.ports ?? []
+  for (const sp of servicePorts) {
     const port = resolveHostPort(pod, sp)
     if (port === undefined) continue
     ports.push({ ...(sp.name ? { name: sp.name } : {}), port, protocol: sp.protocol ?? 'TCP' })
   }
-  if (ports.length === 0) return undefined
+  if (ports.length === 0 && !(servicePorts.length === 0 && isHeadless(svc))) return undefined
   const address = {
     ip: LOOPBACK_IP,
+    ...(shouldSetHostname(pod, svc) ? { hostname: pod.spec.hostname } : {}),
     targetRef: {
       kind: 'Pod' as const,
       name: pod.metadata.name,
@@ -86,7 +92,17 @@ export function podSubset(svc: Service, pod: Pod): EndpointSubset | undefined {
       uid: pod.metadata.uid ?? '',
     },
   }
-  return isPodReady(pod) ? { addresses: [address], ports } : { notReadyAddresses: [address], ports }
+  const withPorts = ports.length > 0 ? { ports } : {}
+  return isPodReady(pod) ? { addresses: [address], ...withPorts } : { notReadyAddresses: [address], ...withPorts }
+}
+
+/** Upstream's ShouldSetHostname: the pod names this service as its subdomain. */
+export function shouldSetHostname(pod: Pod, svc: Service): boolean {
+  return (
+    (pod.spec.hostname ?? '') !== '' &&
+    pod.spec.subdomain === svc.metadata.name &&
+    (pod.metadata.namespace ?? 'default') === (svc.metadata.namespace ?? 'default')
+  )
 }
 
 /** The Endpoints object `svc` should have given `pods` (any namespace; filtered here). */

@@ -32,6 +32,7 @@ import type { ProbeKind } from '../../probes/probe-timing.ts'
 import type { SavedContainer } from './adoption.ts'
 import { claimDir, mountClaim } from './claim-volumes.ts'
 import { checkoutImage, rootfsDir } from './image-checkout.ts'
+import { peersDir } from './peers-files.ts'
 import { isLaunchProblem, launchConfig, type LaunchConfig } from './launch-config.ts'
 import { parseMemoryQuantity, watchMemory } from './memory-limit.ts'
 import { resolvePort, type PortMapping } from './port-allocator.ts'
@@ -385,6 +386,7 @@ export class ContainerSupervisor {
       portMappings: h.portMappings(),
       baseEnv: h.baseEnv,
       configMap: h.configMap,
+      peersDir: peersDir(h.dataDir),
       rootfs: this.#spec.image ? rootfsDir(h.containerDir) : undefined,
       podDir: h.podDir,
       exists: existsSync,

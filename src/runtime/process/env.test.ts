@@ -47,6 +47,15 @@ describe('containerEnv', () => {
     })
   })
 
+  it('gives a pod with a subdomain its peers file and stable name, when the runtime keeps peers files', () => {
+    const member: Pod = { ...pod, spec: { ...pod.spec, hostname: 'web-0', subdomain: 'web' } }
+    const input = { pod: member, container: { name: 'web' }, portMappings: [], baseEnv: {}, configMap: () => undefined }
+    expect(containerEnv({ ...input, peersDir: '/data/peers' })).toMatchObject({
+      env: { HOSTNAME: 'web-0', BATON_PEERS_FILE: '/data/peers/shop/web.json', BATON_PEER_NAME: 'web-0.web' },
+    })
+    expect(containerEnv(input)).not.toHaveProperty('env.BATON_PEERS_FILE')
+  })
+
   it('resolves fieldRef and configMapKeyRef, expands $(VAR), and keeps Baton in charge of PORT', () => {
     const r = env({
       env: [

@@ -5,13 +5,15 @@
  *
  * Order (later wins, except over Baton's port variables): the base environment (PATH, HOME… of the daemon, since a process has
  * no image to carry its own), Kubernetes-style pod variables (POD_NAME, POD_NAMESPACE,
- * POD_IP, HOSTNAME: spec.hostname or the pod's name), Baton's port variables (PORT: the container's first port,
+ * POD_IP, HOSTNAME: spec.hostname or the pod's name; with a subdomain, BATON_PEERS_FILE and
+ * BATON_PEER_NAME, see peer-records.ts), Baton's port variables (PORT: the container's first port,
  * BATON_PORT_<NAME> for each named port), then the container's `env` in order (each value
  * may reference earlier ones as `$(NAME)`). Baton owns PORT: manifests written for Kubernetes
  * often set `PORT=8080` to match containerPort 8080, and honouring that would make ten
  * replicas fight over one port, so the allocated loopback port replaces it.
  */
 import type { ConfigMap, Container, Pod } from '../../api/types.ts'
+import { peerEnv } from './peer-records.ts'
 import type { PortMapping } from './port-allocator.ts'
 
 export const POD_IP = '127.0.0.1'
@@ -24,6 +26,8 @@ export interface EnvInput {
   portMappings: readonly PortMapping[]
   baseEnv: Record<string, string>
   configMap(namespace: string, name: string): ConfigMap | undefined
+  /** Where the headless Services' peers files are (peers-files.ts); absent: no peer variables. */
+  peersDir?: string
 }
 
 export function containerEnv(input: EnvInput): EnvResult {
@@ -33,6 +37,7 @@ export function containerEnv(input: EnvInput): EnvResult {
   env.POD_NAMESPACE = pod.metadata.namespace ?? 'default'
   env.POD_IP = POD_IP
   env.HOSTNAME = pod.spec.hostname ?? pod.metadata.name
+  if (input.peersDir !== undefined) Object.assign(env, peerEnv(pod, input.peersDir))
   const ports = portEnv(container.name, portMappings)
   Object.assign(env, ports)
   for (const v of container.env ?? []) {

@@ -39,6 +39,8 @@ export interface LaunchConfigInput {
   portMappings: readonly PortMapping[]
   baseEnv: Record<string, string>
   configMap(namespace: string, name: string): ConfigMap | undefined
+  /** Where the headless Services' peers files are (peers-files.ts). */
+  peersDir?: string
   /** The unpacked artifact, when the container names an image. */
   rootfs: string | undefined
   /** Where a container without image and workingDir runs. */

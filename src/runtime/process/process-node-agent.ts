@@ -11,6 +11,9 @@
  * pod's state is persisted (adoption.ts). start() re-adopts the replicas of pods that still
  * exist, with their restart counts, readiness and ports unchanged, and stops the replicas of
  * pods that are gone.
+ *
+ * Peers: the agent keeps one peers file per headless Service (peers-files.ts), how a pod with a
+ * subdomain reaches its peers by stable name (`web-1.web`) without cluster DNS.
  */
 import type { Pod } from '../../api/types.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
@@ -25,6 +28,7 @@ import { podKey, PodWorkers } from '../pod-workers.ts'
 import { noDrain, type DrainGate, type NodeAgent } from '../types.ts'
 import { readPodStates, removePodDir, podDir, type PodState } from './adoption.ts'
 import { podEventRecorder } from './pod-events.ts'
+import { PeersFiles } from './peers-files.ts'
 import { PodWorker, type AgentContext } from './pod-worker.ts'
 import { DEFAULT_PORT_RANGE, PortAllocator, type PortRange } from './port-allocator.ts'
 import { adoptReplica } from './replica-process.ts'
@@ -135,9 +139,13 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
       const unwatchPushes = opts.artifacts.onPushed?.(() => {
         for (const w of workers.values()) w.imagePushed()
       })
+      // The headless Services' peers files, which containers with a subdomain read (peer-records.ts).
+      const peers = new PeersFiles({ store, clock, dataDir: opts.dataDir, logger })
+      peers.start()
       unsubscribe = () => {
         unwatchPods()
         unwatchPushes?.()
+        peers.stop()
       }
       logger.info('node agent started', { pods: workers.size })
     },
