@@ -52,6 +52,25 @@ describe('admit', () => {
     expect(err.causes.map((c) => c.field)).toEqual(['spec.template.spec.initContainers[0]'])
   })
 
+  it("judges a pod by its runtime's support: a container's user is refused, a process's honoured", () => {
+    const d = withChanges(deployment(), { 'spec.template.spec.securityContext': { runAsUser: 1000 } })
+    const err = expectBatonError(() => admit(d as AnyObject, nodeRuntimes('docker')), 'BATON_INVALID')
+    expect(err.causes).toEqual([
+      {
+        field: 'spec.template.spec.securityContext.runAsUser',
+        message: expect.stringContaining('Forbidden: the Docker runtime applies no securityContext'),
+      },
+    ])
+    expect(err.hint).toContain('set USER in the image')
+    const asProcess = withChanges(d, { 'spec.template.spec.runtimeClassName': 'process' })
+    expect(admit(asProcess as AnyObject, nodeRuntimes('docker'))).toMatchObject({
+      spec: { template: { spec: { securityContext: { runAsUser: 1000 } } } },
+    })
+    expect(admit(d as AnyObject)).toMatchObject({
+      spec: { template: { spec: { securityContext: { runAsUser: 1000 } } } },
+    })
+  })
+
   it('stores what it runs: defaults filled in', () => {
     expect(admit(deployment() as AnyObject)).toMatchObject({
       spec: { template: { spec: { dnsPolicy: 'ClusterFirst' } } },

@@ -9,7 +9,8 @@
  * | args                      | Cmd (the image's ENTRYPOINT kept unless command is given)   |
  * | env (+ POD_NAME, POD_NAMESPACE, POD_IP, `$(VAR)`) | Env (the image's ENV stays under it) |
  * | workingDir                | WorkingDir                                                  |
- * | ports[].containerPort     | published on 127.0.0.1, host port chosen by the engine (0) or the one the previous instance had |
+ * | ports[].containerPort     | published on 127.0.0.1, on hostPort when given, else the previous instance's port or one the engine picks |
+ * | spec.hostname             | Hostname (else the engine's default, the container ID)      |
  * | resources.limits.memory   | HostConfig.Memory (the kernel's OOM killer: State.OOMKilled) |
  * | restartPolicy             | HostConfig.RestartPolicy "no": Baton restarts with the kubelet's back-off |
  * | (none)                    | HostConfig.Init: the engine's init is PID 1, so the app is not |
@@ -86,6 +87,7 @@ export interface CreateRequest {
   Cmd?: string[]
   Env: string[]
   WorkingDir?: string
+  Hostname?: string
   Labels: Record<string, string>
   ExposedPorts: Record<string, object>
   HostConfig: {
@@ -120,13 +122,14 @@ export function createRequest(input: ConfigInput): CreateRequest | { error: stri
     ...(container.args ? { Cmd: container.args } : container.command ? { Cmd: [] } : {}),
     Env: Object.entries(env.env).map(([k, v]) => `${k}=${v}`),
     ...(container.workingDir ? { WorkingDir: container.workingDir } : {}),
+    ...(pod.spec.hostname ? { Hostname: pod.spec.hostname } : {}),
     Labels: containerLabels(id),
     ExposedPorts: Object.fromEntries(ports.map((p) => [key(p.containerPort), {}])),
     HostConfig: {
       PortBindings: Object.fromEntries(
         ports.map((p) => [
           key(p.containerPort),
-          [{ HostIp: PUBLISH_HOST, HostPort: String(input.hostPorts.get(p.containerPort) ?? '') }],
+          [{ HostIp: PUBLISH_HOST, HostPort: String(p.hostPort || (input.hostPorts.get(p.containerPort) ?? '')) }],
         ]),
       ),
       RestartPolicy: { Name: 'no' },
