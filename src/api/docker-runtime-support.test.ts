@@ -16,19 +16,25 @@ const changed = (changes: Record<string, unknown>) => withChanges(deployment(), 
 // Fields the Docker runtime does not pass to the engine: each refused with its path, why, and the fix.
 const REFUSED: Array<{ name: string; changes: Record<string, unknown>; fields: string[]; says: string }> = [
   {
-    name: 'the user to run as (mapped for processes, not for containers)',
+    name: 'runAsNonRoot (checked for processes; the image user is not known here)',
     changes: {
       [`${T}.securityContext`]: { runAsUser: 1000, runAsGroup: 1000 },
       [`${C}.securityContext`]: { runAsNonRoot: true },
     },
-    fields: [`${T}.securityContext.runAsUser`, `${T}.securityContext.runAsGroup`, `${C}.securityContext.runAsNonRoot`],
-    says: 'applies no securityContext',
+    fields: [`${C}.securityContext.runAsNonRoot`],
+    says: 'applies only runAsUser and runAsGroup',
   },
   {
     name: 'a read-only root filesystem and capabilities',
     changes: { [`${C}.securityContext`]: { readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } } },
     fields: [`${C}.securityContext.readOnlyRootFilesystem`, `${C}.securityContext.capabilities`],
-    says: "image's USER",
+    says: "the engine's default capabilities",
+  },
+  {
+    name: 'a group without a user to run as',
+    changes: { [`${T}.securityContext`]: { runAsGroup: 1000 } },
+    fields: [`${T}.securityContext.runAsGroup`],
+    says: 'a group needs the user to run as',
   },
   {
     name: 'an emptyDir and a hostPath volume, and a mount',
@@ -153,6 +159,10 @@ const ACCEPTED: Array<{ name: string; changes: Record<string, unknown> }> = [
     changes: { [`${C}.ports`]: [{ containerPort: 8080, hostPort: 18080, hostIP: '127.0.0.1', protocol: 'TCP' }] },
   },
   { name: 'a hostname', changes: { [`${T}.hostname`]: 'web' } },
+  {
+    name: 'the user and group to run as, the container over the pod',
+    changes: { [`${T}.securityContext`]: { runAsUser: 1000 }, [`${C}.securityContext`]: { runAsGroup: 2000 } },
+  },
   { name: 'empty security contexts', changes: { [`${T}.securityContext`]: {}, [`${C}.securityContext`]: {} } },
   {
     name: 'exec, httpGet, tcpSocket probes and hooks',

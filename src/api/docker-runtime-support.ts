@@ -14,7 +14,7 @@
  * | nodeName, schedulerName, nodeSelector, affinity, tolerations, topologySpreadConstraints, priority* | as for processes: one node |
  * | serviceAccountName, automountServiceAccountToken, enableServiceLinks, os, dnsPolicy | as for processes |
  * | imagePullSecrets | refused (api/runtime-class.ts): no Secrets; the daemon user's Docker config |
- * | securityContext (pod and container) | refused, every field: the container runs as its image's USER with the engine's defaults |
+ * | securityContext (pod and container) | runAsUser, runAsGroup mapped (User uid[:gid]); runAsGroup without runAsUser and every other field refused |
  * | volumes, volumeMounts (a StatefulSet's claims too) | refused: nothing is mounted |
  * | hostPID, hostIPC, shareProcessNamespace | false only: the container has its own PID and IPC namespaces |
  * | hostNetwork | false only: ports are published on loopback |
@@ -23,14 +23,17 @@
  * And per container: image, imagePullPolicy, command, args, env (fieldRef to the pod's
  * metadata and spec.nodeName), workingDir, ports (TCP; containerPort, hostPort, hostIP
  * 127.0.0.1), resources.limits.memory, probes and hooks (exec in the container, httpGet and
- * tcpSocket to the published port, sleep) and resizePolicy are mapped; fieldRef to
- * status.podIP / status.hostIP, other resources, securityContext, volumeMounts, stdin/tty,
- * stopSignal and a non-default termination message are refused.
+ * tcpSocket to the published port, sleep), securityContext.runAsUser/runAsGroup and
+ * resizePolicy are mapped; fieldRef to status.podIP / status.hostIP, other resources, the rest
+ * of securityContext, volumeMounts, stdin/tty, stopSignal and a non-default termination
+ * message are refused.
  */
-import type { FieldError } from './field-errors.ts'
+import { at, type FieldError, forbidden, idx } from './field-errors.ts'
+import { entries, isRec, type Rec } from './guards.ts'
 import {
   FIELD_PATHS,
   PROCESS_REASONS,
+  podSpecOf,
   type Reason,
   type Refusal,
   type RuntimeSupport,
@@ -68,8 +71,8 @@ const DOCKER_REASONS: Readonly<Record<Reason, Refusal>> = {
     'set the address in env; remove enableServiceLinks',
   ],
   securityContext: [
-    `${RT} applies no securityContext: the container runs as its image's USER with the engine's default capabilities and a writable root`,
-    'remove it; set USER in the image',
+    `${RT} applies only runAsUser and runAsGroup of a securityContext: the container has the engine's default capabilities and a writable root`,
+    'remove it',
   ],
   stdin: [`${RT} does not attach a stdin or a terminal`, 'remove it, or set it to false'],
   stopSignal: [`${RT} stops containers with SIGTERM through the engine`, 'remove stopSignal; handle SIGTERM'],
@@ -98,7 +101,7 @@ const OWN_NAMESPACES: Refusal = [
 
 export const DOCKER_SUPPORT: RuntimeSupport = {
   reasons: DOCKER_REASONS,
-  securityContextFields: [],
+  securityContextFields: ['runAsUser', 'runAsGroup'],
   claimMounts: false,
   fieldPaths: new Set([...FIELD_PATHS].filter((p) => p !== 'status.podIP' && p !== 'status.hostIP')),
   podValueRules: [
@@ -110,5 +113,36 @@ export const DOCKER_SUPPORT: RuntimeSupport = {
 
 /** Every field of `obj`'s pod spec that the Docker runtime would not map; [] for kinds without one. */
 export function dockerRuntimeErrors(obj: unknown): FieldError[] {
-  return runtimeSupportErrors(obj, DOCKER_SUPPORT)
+  return [...runtimeSupportErrors(obj, DOCKER_SUPPORT), ...groupWithoutUserErrors(obj)]
+}
+
+/**
+ * runAsGroup with no runAsUser (the container's or the pod's): Kubernetes runs the image's user
+ * with that group, which the engine cannot express (its User is `uid[:gid]`).
+ */
+function groupWithoutUserErrors(obj: unknown): FieldError[] {
+  const found = isRec(obj) ? podSpecOf(obj) : undefined
+  if (!found) return []
+  const [spec, path] = found
+  const of = (sc: unknown, field: string) => (isRec(sc) ? sc[field] : undefined)
+  const errs: FieldError[] = []
+  for (const [i, c] of entries<Rec>(spec.containers)) {
+    if (of(c.securityContext, 'runAsUser') !== undefined || of(spec.securityContext, 'runAsUser') !== undefined)
+      continue
+    const where =
+      of(c.securityContext, 'runAsGroup') !== undefined
+        ? at(idx(at(path, 'containers'), i), 'securityContext', 'runAsGroup')
+        : of(spec.securityContext, 'runAsGroup') !== undefined
+          ? at(path, 'securityContext', 'runAsGroup')
+          : undefined
+    if (where && !errs.some((e) => e.field === where))
+      errs.push(
+        forbidden(
+          where,
+          `${RT} sets the container's user as uid[:gid]: a group needs the user to run as`,
+          `${where}: set runAsUser too (the uid the image's USER names), or remove runAsGroup.`,
+        ),
+      )
+  }
+  return errs
 }

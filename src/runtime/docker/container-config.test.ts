@@ -98,6 +98,19 @@ describe('createRequest: the container spec as the kubelet maps it', () => {
     expect('error' in r ? r : r.Hostname).toBe('web-0')
   })
 
+  it('runs as runAsUser[:runAsGroup], the container over the pod', () => {
+    expect(request({}).User).toBeUndefined()
+    expect(request({ securityContext: { runAsUser: 1000 } }).User).toBe('1000')
+    const r = createRequest({
+      id,
+      pod: { ...pod, spec: { ...pod.spec, securityContext: { runAsUser: 1000, runAsGroup: 1000 } } },
+      container: { name: 'web', image: 'web:v1', securityContext: { runAsGroup: 2000 } },
+      hostPorts: new Map(),
+      configMap: () => undefined,
+    })
+    expect('error' in r ? r : r.User).toBe('1000:2000')
+  })
+
   it("turns the engine's restart policy off and maps the memory limit", () => {
     const r = request({ resources: { limits: { memory: '64Mi' } } })
     expect(r.HostConfig.RestartPolicy).toEqual({ Name: 'no' })
