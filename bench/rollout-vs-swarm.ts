@@ -310,10 +310,15 @@ function recordedMedians(file: string): Median[] {
 async function measure(): Promise<Median[]> {
   const scratch = mkdtempSync(join(tmpdir(), 'baton-rollout-bench-'))
   const docker = args.runtime === 'docker'
-  if (docker) buildEngineImages(scratch)
-  const baton = await startBaton({
-    servicePort: Number(args.port),
-    ...(docker ? { runtime: 'docker' as const } : { images: buildImages(join(scratch, 'images')) }),
+  const baton = await (async () => {
+    if (docker) buildEngineImages(scratch)
+    return startBaton({
+      servicePort: Number(args.port),
+      ...(docker ? { runtime: 'docker' as const } : { images: buildImages(join(scratch, 'images')) }),
+    })
+  })().catch((err: unknown) => {
+    rmSync(scratch, { recursive: true, force: true })
+    throw err
   })
   const stop = async () => {
     await baton.stop()
