@@ -9,12 +9,18 @@
  * 5 s settle, `rollout undo`, 5 s settle. rollout_s runs from the command to the moment
  * `baton rollout status` exits 0 (Baton's own verdict, like Swarm's UpdateStatus completed).
  *
+ * With `--runtime docker` the replicas are containers (`baton up --runtime docker`) of the
+ * engine at $DOCKER_HOST, which must be a private one (bench/swarm.ts starts it): the image is
+ * Swarm's own app:v1 / app:v2, built FROM scratch on that engine by the peers'
+ * swarm/build-images.sh, so both systems roll the very same image.
+ *
  * Scenarios: surge1 (maxSurge 1 / maxUnavailable 0: a new replica first, like Swarm's
  * start-first with parallelism 1 and a healthcheck) and defaults (25% / 25%, i.e. surge 1 and
  * unavailable 1 for 4 replicas; compared with Swarm's defaults). No preStop hook.
  *
  *   node bench/rollout-vs-swarm.ts                      # 2 scenarios x keep-alive off/on x 3 reps (~8 min)
  *   node bench/rollout-vs-swarm.ts --reps 1 --keepalive off --scenarios surge1
+ *   DOCKER_HOST=unix:///tmp/x/docker.sock node bench/rollout-vs-swarm.ts --runtime docker   # containers (bench/swarm.ts runs it)
  *   node bench/rollout-vs-swarm.ts --swarm results/swarm-live.jsonl   # Swarm figures of this session
  *   node bench/rollout-vs-swarm.ts --from baton.jsonl --swarm swarm.jsonl  # only the table, from recorded runs
  *   bench/rollout-vs-swarm.sh                            # Baton, then Swarm live, then the table
@@ -22,7 +28,7 @@
  * Prints one JSON line per run and per median on stdout (also appended to --results FILE),
  * then the Markdown table for docs/benchmarks.md with Swarm's medians beside Baton's.
  */
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -40,6 +46,8 @@ const { values: args } = parseArgs({
     swarm: { type: 'string' },
     results: { type: 'string' },
     port: { type: 'string', default: '18081' },
+    /** process (artifacts pushed with baton push) or docker (Swarm's images on the engine at $DOCKER_HOST). */
+    runtime: { type: 'string', default: 'process' },
     /** Print the table from Baton figures recorded earlier (--results FILE of a past run) instead of measuring. */
     from: { type: 'string' },
   },
@@ -86,6 +94,40 @@ function buildImages(root: string): Record<string, string> {
   return images
 }
 
+/** Swarm's app:v1 and app:v2 built on the engine at $DOCKER_HOST by the peers' script (FROM scratch, cached). */
+function buildEngineImages(scratch: string): void {
+  const host = process.env.DOCKER_HOST ?? ''
+  if (!host.startsWith('unix://') || host === 'unix:///var/run/docker.sock')
+    throw new Error(
+      '--runtime docker needs DOCKER_HOST=unix://<private socket> (bench/swarm.ts starts a private engine)',
+    )
+  const r = spawnSync('bash', [join(PEERS, 'swarm', 'build-images.sh')], {
+    env: { ...process.env, PEER_BUILD_DIR: join(scratch, 'build') },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  if (r.status !== 0) throw new Error(`build-images.sh exited with ${r.status}`)
+}
+
+/** The app's container: a pushed artifact run with node, or Swarm's image with its own ENTRYPOINT. */
+function appContainer(): Record<string, unknown> {
+  const common = {
+    name: 'app',
+    ports: [{ name: 'http', containerPort: 8080 }],
+    readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1 },
+  }
+  const load = [
+    { name: 'STARTUP_DELAY_MS', value: '500' },
+    { name: 'SHUTDOWN', value: 'graceful' },
+  ]
+  if (args.runtime === 'docker') return { ...common, image: 'app:v1', env: load }
+  return {
+    ...common,
+    image: 'app:v1',
+    command: ['node', 'main.js'],
+    env: [{ name: 'HOST', value: '127.0.0.1' }, ...load],
+  }
+}
+
 function appManifest(servicePort: number, strategy: Record<string, number>): string {
   const deployment = {
     apiVersion: 'apps/v1',
@@ -98,20 +140,7 @@ function appManifest(servicePort: number, strategy: Record<string, number>): str
       template: {
         metadata: { labels: { app: 'app' } },
         spec: {
-          containers: [
-            {
-              name: 'app',
-              image: 'app:v1',
-              command: ['node', 'main.js'],
-              env: [
-                { name: 'HOST', value: '127.0.0.1' },
-                { name: 'STARTUP_DELAY_MS', value: '500' },
-                { name: 'SHUTDOWN', value: 'graceful' },
-              ],
-              ports: [{ name: 'http', containerPort: 8080 }],
-              readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1 },
-            },
-          ],
+          containers: [appContainer()],
         },
       },
     },
@@ -189,6 +218,7 @@ async function runOnce(baton: Baton, scenario: string, keepalive: string, rep: n
   return {
     harness: 'baton',
     kind: 'run',
+    runtime: args.runtime,
     scenario,
     strategy: SCENARIOS[scenario]!.label,
     keepalive: keepalive === 'on',
@@ -218,6 +248,7 @@ function medianOf(runs: Run[], scenario: string, keepalive: boolean): Median {
   const med: Median = {
     harness: 'baton',
     kind: 'median',
+    runtime: args.runtime,
     scenario,
     keepalive,
     reps: runs.length,
@@ -278,7 +309,17 @@ function recordedMedians(file: string): Median[] {
 
 async function measure(): Promise<Median[]> {
   const scratch = mkdtempSync(join(tmpdir(), 'baton-rollout-bench-'))
-  const baton = await startBaton({ servicePort: Number(args.port), images: buildImages(join(scratch, 'images')) })
+  const docker = args.runtime === 'docker'
+  const baton = await (async () => {
+    if (docker) buildEngineImages(scratch)
+    return startBaton({
+      servicePort: Number(args.port),
+      ...(docker ? { runtime: 'docker' as const } : { images: buildImages(join(scratch, 'images')) }),
+    })
+  })().catch((err: unknown) => {
+    rmSync(scratch, { recursive: true, force: true })
+    throw err
+  })
   const stop = async () => {
     await baton.stop()
     rmSync(scratch, { recursive: true, force: true })

@@ -49,9 +49,10 @@ import { entries, isRec, type Rec } from './guards.ts'
 import { DEFAULT_NODE_NAME } from './node-name.ts'
 import { RUN_AS_FIELDS } from './run-as.ts'
 
-const DOCKER = 'the Docker runtime (coming) will honour it'
+/** A refusal's reason and the fix, worded for one runtime. */
+export type Refusal = readonly [reason: string, fix: string]
 
-const REASONS = {
+export const PROCESS_REASONS = {
   initContainers: [
     'the process runtime does not run init containers',
     "run the step at the start of the container's command",
@@ -62,7 +63,7 @@ const REASONS = {
   ],
   volumes: [
     'the process runtime does not mount volumes',
-    `pass the data in env (configMapKeyRef) or a file path in env; ${DOCKER}`,
+    'pass the data in env (configMapKeyRef) or a file path in env',
   ],
   claimMountField: [
     "the process runtime links the claim's whole directory read-write at mountPath",
@@ -70,7 +71,7 @@ const REASONS = {
   ],
   volumeMounts: [
     'the process runtime does not mount volumes',
-    `pass the data in env (configMapKeyRef) or a file path in env; ${DOCKER}`,
+    'pass the data in env (configMapKeyRef) or a file path in env',
   ],
   nodeName: [
     `Baton has one node, "${DEFAULT_NODE_NAME}"; a pod bound to another would never run`,
@@ -115,7 +116,7 @@ const REASONS = {
   ],
   securityContext: [
     'the process runtime applies only runAsUser, runAsGroup and runAsNonRoot of a securityContext',
-    `remove it; ${DOCKER}`,
+    'remove it',
   ],
   overhead: ['Baton does not account pod overhead', 'remove overhead'],
   os: ['Baton runs pods on Linux', 'remove os, or set os.name: linux'],
@@ -123,7 +124,7 @@ const REASONS = {
   stopSignal: ['the process runtime stops containers with SIGTERM', 'remove stopSignal; handle SIGTERM'],
   resources: [
     'the process runtime enforces only limits.memory (sampled every second); no cgroup applies CPU limits or requests',
-    `remove it; ${DOCKER}`,
+    'remove it',
   ],
   terminationMessage: [
     'the process runtime does not read a termination message',
@@ -137,12 +138,27 @@ const REASONS = {
   ],
   probeHost: ['probes and hooks dial the replica on 127.0.0.1', 'remove host'],
   probeScheme: ['probes and hooks speak plain HTTP', 'use scheme HTTP, or a tcpSocket probe'],
-} as const satisfies Record<string, readonly [string, string]>
+} as const satisfies Record<string, Refusal>
 
-type Reason = keyof typeof REASONS
+export type Reason = keyof typeof PROCESS_REASONS
 
-const refuse = (path: string, reason: Reason): FieldError =>
-  forbidden(path, REASONS[reason][0], `${path}: ${REASONS[reason][1]}.`)
+const refuse = (path: string, [reason, fix]: Refusal): FieldError => forbidden(path, reason, `${path}: ${fix}.`)
+
+/**
+ * Where runtimes differ in what they honour of a pod spec. The rest (scheduling on one node,
+ * service accounts, DNS, probes' hosts) is judged alike, in the runtime's own words.
+ */
+export interface RuntimeSupport {
+  reasons: Readonly<Record<Reason, Refusal>>
+  /** The securityContext fields the runtime applies; every other one is refused by name. */
+  securityContextFields: readonly string[]
+  /** Whether a container may mount its StatefulSet's volumeClaimTemplates. */
+  claimMounts: boolean
+  /** The fieldRef paths the runtime fills (labels and annotations by key besides). */
+  fieldPaths: ReadonlySet<string>
+  /** Pod fields honoured only with one value on this runtime, beyond the shared rules. */
+  podValueRules: ReadonlyArray<readonly [string, (v: unknown) => boolean, Refusal]>
+}
 
 /** Fields of a pod spec that are refused whenever set. */
 const REFUSED_POD_FIELDS: ReadonlyArray<[string, Reason]> = [
@@ -179,7 +195,7 @@ const NODE_LABELS: Readonly<Record<string, string>> = {
   'kubernetes.io/hostname': DEFAULT_NODE_NAME,
 }
 
-const FIELD_PATHS = new Set([
+export const FIELD_PATHS = new Set([
   'metadata.name',
   'metadata.namespace',
   'metadata.uid',
@@ -199,44 +215,61 @@ export function podSpecOf(obj: Rec): [Rec, string] | undefined {
   return undefined
 }
 
+export const PROCESS_SUPPORT: RuntimeSupport = {
+  reasons: PROCESS_REASONS,
+  securityContextFields: RUN_AS_FIELDS,
+  claimMounts: true,
+  fieldPaths: FIELD_PATHS,
+  podValueRules: [],
+}
+
 /**
  * Every field of `obj`'s pod spec (a Pod, or a Deployment's, ReplicaSet's or StatefulSet's
  * template) that the process runtime would not honour; [] for other kinds. Judges the
  * validated, defaulted object, so Kubernetes' defaults (dnsPolicy, schedulerName…) pass.
  */
 export function processRuntimeErrors(obj: unknown): FieldError[] {
+  return runtimeSupportErrors(obj, PROCESS_SUPPORT)
+}
+
+/** Every field of `obj`'s pod spec that the runtime `support` describes would not honour. */
+export function runtimeSupportErrors(obj: unknown, support: RuntimeSupport): FieldError[] {
   if (!isRec(obj)) return []
   const found = podSpecOf(obj)
   if (!found) return []
   const [spec, path] = found
+  const why = support.reasons
   const errs: FieldError[] = []
   for (const [field, reason] of REFUSED_POD_FIELDS)
-    if (spec[field] !== undefined) errs.push(refuse(at(path, field), reason))
+    if (spec[field] !== undefined) errs.push(refuse(at(path, field), why[reason]))
   for (const [field, ok, reason] of POD_VALUE_RULES) {
-    if (spec[field] !== undefined && !ok(spec[field])) errs.push(refuse(at(path, field), reason))
+    if (spec[field] !== undefined && !ok(spec[field])) errs.push(refuse(at(path, field), why[reason]))
   }
-  errs.push(...securityContextErrors(spec.securityContext, at(path, 'securityContext')))
+  for (const [field, ok, refusal] of support.podValueRules) {
+    if (spec[field] !== undefined && !ok(spec[field])) errs.push(refuse(at(path, field), refusal))
+  }
+  errs.push(...securityContextErrors(spec.securityContext, at(path, 'securityContext'), support))
   for (const [i] of entries(spec.initContainers))
-    errs.push(refuse(idx(at(path, 'initContainers'), i), 'initContainers'))
+    errs.push(refuse(idx(at(path, 'initContainers'), i), why.initContainers))
   for (const [i, v] of entries<Rec>(spec.volumes)) {
     const source = Object.keys(v).find((k) => k !== 'name')
-    errs.push(refuse(source ? at(idx(at(path, 'volumes'), i), source) : idx(at(path, 'volumes'), i), 'volumes'))
+    errs.push(refuse(source ? at(idx(at(path, 'volumes'), i), source) : idx(at(path, 'volumes'), i), why.volumes))
   }
   if (isRec(spec.nodeSelector)) {
     for (const [k, v] of Object.entries(spec.nodeSelector)) {
-      if (NODE_LABELS[k] !== v) errs.push(refuse(`${at(path, 'nodeSelector')}[${show(k)}]`, 'nodeSelector'))
+      if (NODE_LABELS[k] !== v) errs.push(refuse(`${at(path, 'nodeSelector')}[${show(k)}]`, why.nodeSelector))
     }
   }
-  errs.push(...affinityErrors(spec.affinity, at(path, 'affinity')))
+  errs.push(...affinityErrors(spec.affinity, at(path, 'affinity'), why))
   for (const [i, c] of entries<Rec>(spec.topologySpreadConstraints)) {
     const onHost =
       c.topologyKey === 'kubernetes.io/hostname' && (c.minDomains === undefined || Number(c.minDomains) <= 1)
     if (c.whenUnsatisfiable !== 'ScheduleAnyway' && !onHost)
-      errs.push(refuse(idx(at(path, 'topologySpreadConstraints'), i), 'topologySpread'))
+      errs.push(refuse(idx(at(path, 'topologySpreadConstraints'), i), why.topologySpread))
   }
-  const claims = claimTemplateNames(obj)
+  const claims = support.claimMounts ? claimTemplateNames(obj) : new Set<string>()
   for (const [i, c] of entries<Rec>(spec.containers))
-    errs.push(...containerErrors(c, idx(at(path, 'containers'), i), claims))
+    errs.push(...containerErrors(c, idx(at(path, 'containers'), i), claims, support))
   return errs
 }
 
@@ -255,82 +288,83 @@ function claimTemplateNames(obj: Rec): ReadonlySet<string> {
  * inside the container's copy of its image (and in BATON_VOLUME_<NAME>); subPath, readOnly
  * and the propagation fields are not honoured.
  */
-function claimMountErrors(m: Rec, path: string): FieldError[] {
+function claimMountErrors(m: Rec, path: string, why: RuntimeSupport['reasons']): FieldError[] {
   return ['subPath', 'subPathExpr', 'mountPropagation', 'recursiveReadOnly', 'readOnly']
     .filter((f) => m[f] !== undefined && m[f] !== false)
-    .map((f) => refuse(at(path, f), 'claimMountField'))
+    .map((f) => refuse(at(path, f), why.claimMountField))
 }
 
-/** runAsUser, runAsGroup and runAsNonRoot are honoured (api/run-as.ts); every other field is refused by name. */
-function securityContextErrors(sc: unknown, path: string): FieldError[] {
+/** The fields the runtime applies are honoured (the process runtime's: api/run-as.ts); every other field is refused by name. */
+function securityContextErrors(sc: unknown, path: string, support: RuntimeSupport): FieldError[] {
   if (!isRec(sc)) return []
   return Object.keys(sc)
-    .filter((k) => !(RUN_AS_FIELDS as readonly string[]).includes(k))
-    .map((k) => refuse(at(path, k), 'securityContext'))
+    .filter((k) => !support.securityContextFields.includes(k))
+    .map((k) => refuse(at(path, k), support.reasons.securityContext))
 }
 
-function affinityErrors(affinity: unknown, path: string): FieldError[] {
+function affinityErrors(affinity: unknown, path: string, why: RuntimeSupport['reasons']): FieldError[] {
   if (!isRec(affinity)) return []
   const errs: FieldError[] = []
   for (const kind of ['nodeAffinity', 'podAffinity', 'podAntiAffinity']) {
     const a = affinity[kind]
     if (isRec(a) && a.requiredDuringSchedulingIgnoredDuringExecution !== undefined) {
-      errs.push(refuse(at(path, kind, 'requiredDuringSchedulingIgnoredDuringExecution'), 'requiredAffinity'))
+      errs.push(refuse(at(path, kind, 'requiredDuringSchedulingIgnoredDuringExecution'), why.requiredAffinity))
     }
   }
   return errs
 }
 
-function containerErrors(c: Rec, path: string, claims: ReadonlySet<string>): FieldError[] {
+function containerErrors(c: Rec, path: string, claims: ReadonlySet<string>, support: RuntimeSupport): FieldError[] {
+  const why = support.reasons
   const errs: FieldError[] = []
   for (const [field, ok, reason] of CONTAINER_VALUE_RULES) {
-    if (c[field] !== undefined && !ok(c[field])) errs.push(refuse(at(path, field), reason))
+    if (c[field] !== undefined && !ok(c[field])) errs.push(refuse(at(path, field), why[reason]))
   }
-  errs.push(...securityContextErrors(c.securityContext, at(path, 'securityContext')))
+  errs.push(...securityContextErrors(c.securityContext, at(path, 'securityContext'), support))
   for (const [i, m] of entries<Rec>(c.volumeMounts)) {
     const mountPath = idx(at(path, 'volumeMounts'), i)
-    if (typeof m.name === 'string' && claims.has(m.name)) errs.push(...claimMountErrors(m, mountPath))
-    else errs.push(refuse(mountPath, 'volumeMounts'))
+    if (typeof m.name === 'string' && claims.has(m.name)) errs.push(...claimMountErrors(m, mountPath, why))
+    else errs.push(refuse(mountPath, why.volumeMounts))
   }
   if (isRec(c.lifecycle) && c.lifecycle.stopSignal !== undefined)
-    errs.push(refuse(at(path, 'lifecycle', 'stopSignal'), 'stopSignal'))
+    errs.push(refuse(at(path, 'lifecycle', 'stopSignal'), why.stopSignal))
   if (isRec(c.resources)) {
     const r = c.resources
-    if (r.requests !== undefined) errs.push(refuse(at(path, 'resources', 'requests'), 'resources'))
-    if (r.claims !== undefined) errs.push(refuse(at(path, 'resources', 'claims'), 'resources'))
+    if (r.requests !== undefined) errs.push(refuse(at(path, 'resources', 'requests'), why.resources))
+    if (r.claims !== undefined) errs.push(refuse(at(path, 'resources', 'claims'), why.resources))
     if (isRec(r.limits)) {
       for (const k of Object.keys(r.limits))
-        if (k !== 'memory') errs.push(refuse(`${at(path, 'resources', 'limits')}[${show(k)}]`, 'resources'))
+        if (k !== 'memory') errs.push(refuse(`${at(path, 'resources', 'limits')}[${show(k)}]`, why.resources))
     }
   }
   for (const [i, p] of entries<Rec>(c.ports)) {
     const at_ = idx(at(path, 'ports'), i)
-    if (p.protocol !== undefined && p.protocol !== 'TCP') errs.push(refuse(at(at_, 'protocol'), 'protocol'))
-    if (p.hostIP !== undefined && p.hostIP !== '127.0.0.1') errs.push(refuse(at(at_, 'hostIP'), 'hostIP'))
+    if (p.protocol !== undefined && p.protocol !== 'TCP') errs.push(refuse(at(at_, 'protocol'), why.protocol))
+    if (p.hostIP !== undefined && p.hostIP !== '127.0.0.1') errs.push(refuse(at(at_, 'hostIP'), why.hostIP))
   }
   for (const [i, e] of entries<Rec>(c.env)) {
     const ref = isRec(e.valueFrom) && isRec(e.valueFrom.fieldRef) ? e.valueFrom.fieldRef.fieldPath : undefined
-    if (typeof ref === 'string' && !FIELD_PATHS.has(ref) && !LABEL_PATH.test(ref)) {
-      errs.push(refuse(at(idx(at(path, 'env'), i), 'valueFrom', 'fieldRef', 'fieldPath'), 'fieldPath'))
+    if (typeof ref === 'string' && !support.fieldPaths.has(ref) && !LABEL_PATH.test(ref)) {
+      errs.push(refuse(at(idx(at(path, 'env'), i), 'valueFrom', 'fieldRef', 'fieldPath'), why.fieldPath))
     }
   }
   for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'])
-    errs.push(...handlerErrors(c[probe], at(path, probe)))
+    errs.push(...handlerErrors(c[probe], at(path, probe), why))
   if (isRec(c.lifecycle))
     for (const hook of ['postStart', 'preStop'])
-      errs.push(...handlerErrors(c.lifecycle[hook], at(path, 'lifecycle', hook)))
+      errs.push(...handlerErrors(c.lifecycle[hook], at(path, 'lifecycle', hook), why))
   return errs
 }
 
-function handlerErrors(h: unknown, path: string): FieldError[] {
+function handlerErrors(h: unknown, path: string, why: RuntimeSupport['reasons']): FieldError[] {
   if (!isRec(h)) return []
   const errs: FieldError[] = []
   for (const action of ['httpGet', 'tcpSocket']) {
     const a = h[action]
     if (!isRec(a)) continue
     if (a.host !== undefined && a.host !== '127.0.0.1' && a.host !== 'localhost')
-      errs.push(refuse(at(path, action, 'host'), 'probeHost'))
-    if (a.scheme !== undefined && a.scheme !== 'HTTP') errs.push(refuse(at(path, action, 'scheme'), 'probeScheme'))
+      errs.push(refuse(at(path, action, 'host'), why.probeHost))
+    if (a.scheme !== undefined && a.scheme !== 'HTTP') errs.push(refuse(at(path, action, 'scheme'), why.probeScheme))
   }
   return errs
 }

@@ -52,6 +52,25 @@ describe('admit', () => {
     expect(err.causes.map((c) => c.field)).toEqual(['spec.template.spec.initContainers[0]'])
   })
 
+  it("judges a pod by its runtime's support: runAsNonRoot is refused for a container, honoured for a process", () => {
+    const d = withChanges(deployment(), { 'spec.template.spec.securityContext': { runAsNonRoot: true } })
+    const err = expectBatonError(() => admit(d as AnyObject, nodeRuntimes('docker')), 'BATON_INVALID')
+    expect(err.causes).toEqual([
+      {
+        field: 'spec.template.spec.securityContext.runAsNonRoot',
+        message: expect.stringContaining('Forbidden: the Docker runtime applies only runAsUser and runAsGroup'),
+      },
+    ])
+    expect(err.hint).toContain('spec.template.spec.securityContext.runAsNonRoot: remove it')
+    const asProcess = withChanges(d, { 'spec.template.spec.runtimeClassName': 'process' })
+    expect(admit(asProcess as AnyObject, nodeRuntimes('docker'))).toMatchObject({
+      spec: { template: { spec: { securityContext: { runAsNonRoot: true } } } },
+    })
+    expect(admit(d as AnyObject)).toMatchObject({
+      spec: { template: { spec: { securityContext: { runAsNonRoot: true } } } },
+    })
+  })
+
   it('stores what it runs: defaults filled in', () => {
     expect(admit(deployment() as AnyObject)).toMatchObject({
       spec: { template: { spec: { dnsPolicy: 'ClusterFirst' } } },

@@ -2,15 +2,17 @@
  * @module
  * Admission: what every written object goes through before the store sees it. validateObject
  * judges the object as it will run and hands back exactly that object, defaults filled in,
- * which is what is stored. The node runs pods with the process runtime, so a pod spec (a Pod's
- * or a workload's template) that asks for something that runtime does not do is refused here
- * rather than stored and silently not honoured (api/process-runtime-support.ts), and a pod that
- * names a RuntimeClass the node does not run is refused (api/runtime-class.ts). An update is
- * also checked against the stored object: what may not change (api/validate-update.ts).
+ * which is what is stored. A pod spec (a Pod's or a workload's template) that asks for
+ * something its runtime does not do is refused here rather than stored and silently not
+ * honoured (api/process-runtime-support.ts for processes, api/docker-runtime-support.ts for
+ * containers), and a pod that names a RuntimeClass the node does not run is refused
+ * (api/runtime-class.ts). An update is also checked against the stored object: what may not
+ * change (api/validate-update.ts).
  */
 import { admissionWarnings } from '../api/admission-warnings.ts'
+import { dockerRuntimeErrors } from '../api/docker-runtime-support.ts'
 import { invalidObjectError } from '../api/field-errors.ts'
-import { processRuntimeErrors } from '../api/process-runtime-support.ts'
+import { podSpecOf, processRuntimeErrors } from '../api/process-runtime-support.ts'
 import { type NodeRuntimes, PROCESS_ONLY, podRuntime, runtimeClassErrors } from '../api/runtime-class.ts'
 import type { AnyObject } from '../api/types.ts'
 import { validateObject } from '../api/validate.ts'
@@ -20,7 +22,8 @@ import type { ObjectStore } from '../store/types.ts'
 
 export function admit<T extends AnyObject>(obj: T, runtimes: NodeRuntimes = PROCESS_ONLY): T {
   const valid = validateObject(obj) as T
-  const unsupported = [...runtimeClassErrors(valid, runtimes), ...processRuntimeErrors(valid)]
+  const runtimeErrors = runsOn(valid, runtimes) === 'docker' ? dockerRuntimeErrors : processRuntimeErrors
+  const unsupported = [...runtimeClassErrors(valid, runtimes), ...runtimeErrors(valid)]
   if (unsupported.length > 0) throw invalidObjectError(valid.kind, valid.metadata.name ?? '', unsupported)
   return valid
 }
@@ -65,11 +68,6 @@ export function warningsFor(
 
 /** The runtime an object's pods run on (a Pod's, or a workload's template's); undefined for other kinds. */
 function runsOn(obj: AnyObject, runtimes: NodeRuntimes): string | undefined {
-  const spec =
-    obj.kind === 'Pod'
-      ? obj.spec
-      : obj.kind === 'Deployment' || obj.kind === 'ReplicaSet' || obj.kind === 'StatefulSet'
-        ? obj.spec.template.spec
-        : undefined
-  return spec ? podRuntime(spec, runtimes.default) : undefined
+  const found = podSpecOf(obj as unknown as Record<string, unknown>)
+  return found ? podRuntime(found[0], runtimes.default) : undefined
 }

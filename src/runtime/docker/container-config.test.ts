@@ -79,6 +79,38 @@ describe('createRequest: the container spec as the kubelet maps it', () => {
     ])
   })
 
+  it('publishes on the hostPort a port names', () => {
+    const ports = [{ containerPort: 8080, hostPort: 18080 }]
+    expect(request({ ports }, new Map([[8080, 32768]])).HostConfig.PortBindings['8080/tcp']).toEqual([
+      { HostIp: '127.0.0.1', HostPort: '18080' },
+    ])
+  })
+
+  it("gives the container the pod's hostname when the pod names one", () => {
+    expect(request({}).Hostname).toBeUndefined()
+    const r = createRequest({
+      id,
+      pod: { ...pod, spec: { ...pod.spec, hostname: 'web-0' } },
+      container: { name: 'web', image: 'web:v1' },
+      hostPorts: new Map(),
+      configMap: () => undefined,
+    })
+    expect('error' in r ? r : r.Hostname).toBe('web-0')
+  })
+
+  it('runs as runAsUser[:runAsGroup], the container over the pod', () => {
+    expect(request({}).User).toBeUndefined()
+    expect(request({ securityContext: { runAsUser: 1000 } }).User).toBe('1000')
+    const r = createRequest({
+      id,
+      pod: { ...pod, spec: { ...pod.spec, securityContext: { runAsUser: 1000, runAsGroup: 1000 } } },
+      container: { name: 'web', image: 'web:v1', securityContext: { runAsGroup: 2000 } },
+      hostPorts: new Map(),
+      configMap: () => undefined,
+    })
+    expect('error' in r ? r : r.User).toBe('1000:2000')
+  })
+
   it("turns the engine's restart policy off and maps the memory limit", () => {
     const r = request({ resources: { limits: { memory: '64Mi' } } })
     expect(r.HostConfig.RestartPolicy).toEqual({ Name: 'no' })

@@ -9,7 +9,9 @@
  * | args                      | Cmd (the image's ENTRYPOINT kept unless command is given)   |
  * | env (+ POD_NAME, POD_NAMESPACE, POD_IP, `$(VAR)`) | Env (the image's ENV stays under it) |
  * | workingDir                | WorkingDir                                                  |
- * | ports[].containerPort     | published on 127.0.0.1, host port chosen by the engine (0) or the one the previous instance had |
+ * | ports[].containerPort     | published on 127.0.0.1, on hostPort when given, else the previous instance's port or one the engine picks |
+ * | spec.hostname             | Hostname (else the engine's default, the container ID)      |
+ * | securityContext.runAsUser, runAsGroup (container's over pod's) | User `uid[:gid]` (without runAsGroup the image's group for that uid, as the CRI does) |
  * | resources.limits.memory   | HostConfig.Memory (the kernel's OOM killer: State.OOMKilled) |
  * | restartPolicy             | HostConfig.RestartPolicy "no": Baton restarts with the kubelet's back-off |
  * | (none)                    | HostConfig.Init: the engine's init is PID 1, so the app is not |
@@ -22,6 +24,7 @@
  *
  * Labels (LABELS) say whose container it is, so a restarted agent finds its containers.
  */
+import { runAsOf } from '../../api/run-as.ts'
 import type { ConfigMap, Container, Pod } from '../../api/types.ts'
 import { containerEnv } from '../process/env.ts'
 import { parseMemoryQuantity } from '../process/memory-limit.ts'
@@ -86,6 +89,8 @@ export interface CreateRequest {
   Cmd?: string[]
   Env: string[]
   WorkingDir?: string
+  Hostname?: string
+  User?: string
   Labels: Record<string, string>
   ExposedPorts: Record<string, object>
   HostConfig: {
@@ -112,6 +117,10 @@ export function createRequest(input: ConfigInput): CreateRequest | { error: stri
   const ports = (container.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP')
   const key = (port: number) => `${port}/tcp`
   const memory = parseMemoryQuantity(container.resources?.limits?.memory)
+  const runAs = runAsOf(pod.spec.securityContext, container.securityContext)
+  // runAsGroup alone is refused at admission (api/docker-runtime-support.ts): the engine has no "image user, this group".
+  const user =
+    runAs.uid === undefined ? undefined : runAs.gid === undefined ? `${runAs.uid}` : `${runAs.uid}:${runAs.gid}`
   return {
     name: containerName(id),
     Image: container.image ?? '',
@@ -120,13 +129,15 @@ export function createRequest(input: ConfigInput): CreateRequest | { error: stri
     ...(container.args ? { Cmd: container.args } : container.command ? { Cmd: [] } : {}),
     Env: Object.entries(env.env).map(([k, v]) => `${k}=${v}`),
     ...(container.workingDir ? { WorkingDir: container.workingDir } : {}),
+    ...(pod.spec.hostname ? { Hostname: pod.spec.hostname } : {}),
+    ...(user !== undefined ? { User: user } : {}),
     Labels: containerLabels(id),
     ExposedPorts: Object.fromEntries(ports.map((p) => [key(p.containerPort), {}])),
     HostConfig: {
       PortBindings: Object.fromEntries(
         ports.map((p) => [
           key(p.containerPort),
-          [{ HostIp: PUBLISH_HOST, HostPort: String(input.hostPorts.get(p.containerPort) ?? '') }],
+          [{ HostIp: PUBLISH_HOST, HostPort: String(p.hostPort || (input.hostPorts.get(p.containerPort) ?? '')) }],
         ]),
       ),
       RestartPolicy: { Name: 'no' },

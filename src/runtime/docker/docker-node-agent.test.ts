@@ -1,7 +1,8 @@
 /**
  * The Docker runtime's own lifecycle, beyond the conformance suite, on a real engine: the
  * termination order (drain gate, preStop exec inside the container, SIGTERM, exit), exec
- * probes through the engine, crash back-off, OOMKilled from the engine's state, Never with an
+ * probes through the engine, crash back-off, the user, hostname and hostPort a pod asks for,
+ * OOMKilled from the engine's state, Never with an
  * absent image, and the removal of containers whose pod is gone.
  */
 import { randomUUID } from 'node:crypto'
@@ -12,6 +13,7 @@ import { systemClock } from '../../platform/clock.ts'
 import { randomIds } from '../../platform/ids.ts'
 import { createMemoryStore } from '../../store/memory/memory-store.ts'
 import type { ObjectStore } from '../../store/types.ts'
+import { freePort } from '../../../test/e2e/support/ports.ts'
 import { eventLines, waitFor } from '../process/testing.ts'
 import type { DrainGate, NodeAgent } from '../types.ts'
 import { containerLogs } from './container-logs.ts'
@@ -168,6 +170,37 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
       create('hooked-ok', { lifecycle: { postStart: { exec: { command: [NODE, '-e', 'process.exit(0)'] } } } })
       await waitFor('hooked-ok ready', () => ready('hooked-ok'), T)
       expect(get('hooked-ok')?.status?.containerStatuses?.[0]?.restartCount).toBe(0)
+    },
+    T * 2,
+  )
+
+  it(
+    'runs the container as runAsUser:runAsGroup, with the pod hostname, published on its hostPort',
+    async () => {
+      await setup()
+      await agent().start()
+      const hostPort = await freePort()
+      const check =
+        "const os = require('os'); process.exit(process.getuid() === 1000 && process.getgid() === 2000 && os.hostname() === 'who-0' ? 0 : 1)"
+      create(
+        'who',
+        {
+          command: [NODE, '-e', check],
+          ports: [{ name: 'http', containerPort: 8080, hostPort }],
+          securityContext: { runAsUser: 1000 },
+        },
+        { restartPolicy: 'Never', hostname: 'who-0', securityContext: { runAsGroup: 2000 } },
+      )
+      const terminated = await waitFor(
+        'terminated',
+        () => get('who')?.status?.containerStatuses?.[0]?.state.terminated,
+        T,
+      )
+      expect(terminated).toMatchObject({ exitCode: 0 })
+      const [listed] = await owned()
+      const info = await engine.getContainer(listed?.Id ?? '').inspect()
+      expect(info.Config.User).toBe('1000:2000')
+      expect(info.HostConfig.PortBindings?.['8080/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(hostPort) }])
     },
     T * 2,
   )

@@ -6,15 +6,14 @@
  * container's preStop, SIGTERM, SIGKILL). Nothing is persisted by Baton: the engine's
  * containers and their labels are what a restarted agent adopts.
  */
-import { isDeepStrictEqual } from 'node:util'
 import type { ContainerStatus, Pod } from '../../api/types.ts'
-import { isBatonError } from '../../errors/baton-error.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Logger } from '../../platform/logger.ts'
 import type { ObjectStore } from '../../store/types.ts'
 import type { PodEventRecorder } from '../process/pod-events.ts'
 import { buildPodStatus } from '../process/pod-status.ts'
 import { podGraceMs, terminatePod } from '../process/termination.ts'
+import { deletePodObject, podRef, writePodStatus } from '../pod-object.ts'
 import type { DrainGate } from '../types.ts'
 import { DockerContainer, type FoundContainer } from './docker-container.ts'
 import type { Engine } from './engine.ts'
@@ -30,8 +29,6 @@ export interface DockerAgentContext {
   event: PodEventRecorder
   credentials?: (image: string) => PullAuth | undefined
 }
-
-const STATUS_WRITE_ATTEMPTS = 5
 
 export class DockerPodWorker {
   readonly key: string
@@ -124,44 +121,27 @@ export class DockerPodWorker {
     })
     if (!removed) this.#writeStatus()
     this.#gone = true
-    const ns = this.#pod.metadata.namespace ?? 'default'
-    const current = store.get('Pod', ns, this.#pod.metadata.name)
-    if (current?.metadata.uid === this.uid) {
-      try {
-        store.delete('Pod', ns, this.#pod.metadata.name, { gracePeriodSeconds: 0 })
-      } catch (err) {
-        if (!isBatonError(err) || err.code !== 'BATON_NOT_FOUND') throw err
-      }
-    }
+    deletePodObject(store, podRef(this.#pod))
     this.#log.info('pod terminated')
   }
 
   #writeStatus(): void {
     if (this.#gone) return
     const { store, clock } = this.#ctx
-    const ns = this.#pod.metadata.namespace ?? 'default'
-    for (let attempt = 0; attempt < STATUS_WRITE_ATTEMPTS; attempt++) {
-      const pod = store.get('Pod', ns, this.#pod.metadata.name)
-      if (!pod || pod.metadata.uid !== this.uid) return
-      this.#pod = pod
-      const status = buildPodStatus({
-        pod,
-        containers: this.#containers.map((c) => c.status()),
-        portMappings: this.#containers.flatMap((c) => c.portMappings()),
-        startTime: this.#startTime,
-        terminating: this.#terminating !== undefined || pod.metadata.deletionTimestamp !== undefined,
-        now: clock.now(),
-      })
-      if (isDeepStrictEqual(pod.status, status)) return
-      try {
-        this.#pod = store.updateStatus<'Pod'>({ ...pod, status })
-        return
-      } catch (err) {
-        if (isBatonError(err) && err.code === 'BATON_CONFLICT') continue
-        if (isBatonError(err) && err.code === 'BATON_NOT_FOUND') return
-        this.#log.error('pod status not written', { err })
-        return
-      }
-    }
+    const written = writePodStatus(
+      store,
+      podRef(this.#pod),
+      (pod) =>
+        buildPodStatus({
+          pod,
+          containers: this.#containers.map((c) => c.status()),
+          portMappings: this.#containers.flatMap((c) => c.portMappings()),
+          startTime: this.#startTime,
+          terminating: this.#terminating !== undefined || pod.metadata.deletionTimestamp !== undefined,
+          now: clock.now(),
+        }),
+      this.#log,
+    )
+    if (written) this.#pod = written
   }
 }

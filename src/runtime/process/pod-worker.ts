@@ -4,15 +4,14 @@
  * container, writes the pod's status (compare-and-swap, only when it changed), persists
  * what re-adoption needs, and carries out its termination when it gets a deletionTimestamp.
  */
-import { isDeepStrictEqual } from 'node:util'
 import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS } from '../../api/defaults.ts'
 import type { Pod } from '../../api/types.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
-import { isBatonError } from '../../errors/baton-error.ts'
 import type { LogCollector } from '../../logs/log-collector.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Logger } from '../../platform/logger.ts'
 import type { ObjectStore } from '../../store/types.ts'
+import { deletePodObject, podRef, writePodStatus } from '../pod-object.ts'
 import type { DrainGate } from '../types.ts'
 import { containerDir, podDir, removePodDir, STATE_VERSION, writePodState, type PodState } from './adoption.ts'
 import { ContainerSupervisor } from './container-supervisor.ts'
@@ -33,8 +32,6 @@ export interface AgentContext {
   baseEnv: Record<string, string>
   event: PodEventRecorder
 }
-
-const STATUS_WRITE_ATTEMPTS = 5
 
 export class PodWorker {
   readonly key: string
@@ -159,15 +156,7 @@ export class PodWorker {
     this.#gone = true
     this.#releasePorts()
     await removePodDir(this.#dir)
-    const ns = this.#pod.metadata.namespace ?? 'default'
-    const current = store.get('Pod', ns, this.#pod.metadata.name)
-    if (current?.metadata.uid === this.uid) {
-      try {
-        store.delete('Pod', ns, this.#pod.metadata.name, { gracePeriodSeconds: 0 })
-      } catch (err) {
-        if (!isBatonError(err) || err.code !== 'BATON_NOT_FOUND') throw err
-      }
-    }
+    deletePodObject(store, podRef(this.#pod))
     this.#log.info('pod terminated')
   }
 
@@ -213,29 +202,20 @@ export class PodWorker {
   /** Compare-and-swap on the latest pod; retried on conflict, skipped when nothing changed. */
   #writeStatus(): void {
     const { store, clock } = this.#ctx
-    const ns = this.#pod.metadata.namespace ?? 'default'
-    for (let attempt = 0; attempt < STATUS_WRITE_ATTEMPTS; attempt++) {
-      const pod = store.get('Pod', ns, this.#pod.metadata.name)
-      if (!pod || pod.metadata.uid !== this.uid) return
-      this.#pod = pod
-      const status = buildPodStatus({
-        pod,
-        containers: this.#supervisors.map((s) => s.status()),
-        portMappings: this.#portMappings,
-        startTime: this.#startTime,
-        terminating: this.#terminating !== undefined || pod.metadata.deletionTimestamp !== undefined,
-        now: clock.now(),
-      })
-      if (isDeepStrictEqual(pod.status, status)) return
-      try {
-        this.#pod = store.updateStatus<'Pod'>({ ...pod, status })
-        return
-      } catch (err) {
-        if (isBatonError(err) && err.code === 'BATON_CONFLICT') continue
-        if (isBatonError(err) && err.code === 'BATON_NOT_FOUND') return
-        this.#log.error('pod status not written', { err })
-        return
-      }
-    }
+    const written = writePodStatus(
+      store,
+      podRef(this.#pod),
+      (pod) =>
+        buildPodStatus({
+          pod,
+          containers: this.#supervisors.map((s) => s.status()),
+          portMappings: this.#portMappings,
+          startTime: this.#startTime,
+          terminating: this.#terminating !== undefined || pod.metadata.deletionTimestamp !== undefined,
+          now: clock.now(),
+        }),
+      this.#log,
+    )
+    if (written) this.#pod = written
   }
 }
