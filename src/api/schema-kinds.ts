@@ -212,6 +212,14 @@ export const configMap = z.strictObject({
   immutable: bool.optional(),
 })
 
+export const secret = z.strictObject({
+  ...typeMeta,
+  data: stringMap.optional(),
+  stringData: stringMap.optional(),
+  type: str.optional(),
+  immutable: bool.optional(),
+})
+
 export const event = z.strictObject({
   ...typeMeta,
   involvedObject: objectReference,

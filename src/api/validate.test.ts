@@ -134,6 +134,7 @@ describe('validateObject accepts', () => {
       'v1 Service',
       'v1 Endpoints',
       'v1 ConfigMap',
+      'v1 Secret',
       'v1 Event',
       'argoproj.io/v1alpha1 Rollout',
     ])

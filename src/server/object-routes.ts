@@ -24,12 +24,14 @@ import type { NodeRuntimes } from '../api/runtime-class.ts'
 import type { ArtifactStore } from '../artifacts/types.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { DeleteOptions, ObjectStore } from '../store/types.ts'
-import { readJson, readObject } from './body.ts'
+import { readDeleteOptions, readJson, readObject } from './body.ts'
 import { badRequest } from './errors.ts'
 import { matchesFields, parseFieldSelector } from './field-selector.ts'
 import { getOr404, kindOf } from './lookup.ts'
 import { bindToNode } from '../api/pod-binding.ts'
-import { applyPatch } from './kube/patch.ts'
+import { applyPatch, isApplyPatch } from './kube/patch.ts'
+import { checkApplyRequest, serverSideApply } from './kube/server-side-apply.ts'
+import { formatTimestamp } from '../api/timestamps.ts'
 import { registerScaleRoutes } from './scale-routes.ts'
 import { checkServicePorts, type ServicePortDeps } from './service-ports.ts'
 import { page } from './kube/paging.ts'
@@ -271,6 +273,17 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
 
     app.patch(one, async (c) => {
       const kind = kindOf(c, group)
+      if (isApplyPatch(c.req.header('content-type'))) {
+        checkFieldValidation(c)
+        const current = store.get(kind, ns(c), name(c))
+        const applied = checkApplyRequest(await readObject(c), c.req.query('fieldManager'))
+        const opts = { manager: c.req.query('fieldManager') ?? '', force: truthy(c.req.query('force')) }
+        const obj = serverSideApply(current, applied, { ...opts, now: formatTimestamp(deps.clock.now()) })
+        const admitted = await admitWith(c, checkBody(obj as unknown as KObject, kind, ns(c), name(c)), deps, current)
+        warn(c, warningsFor(admitted, deps))
+        if (dryRun(c)) return c.json(admitted, current ? 200 : 201)
+        return current ? c.json(store.update(admitted)) : c.json(store.create(bindToNode(admitted)), 201)
+      }
       const current = getOr404(store, kind, ns(c), name(c))
       checkFieldValidation(c)
       const patched = applyPatch(c.req.header('content-type'), current, await readJson(c))
@@ -285,7 +298,7 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
 
     app.delete(one, async (c) => {
       const kind = kindOf(c, group)
-      const opts = deleteOptions(c, await readJson(c))
+      const opts = deleteOptions(c, await readDeleteOptions(c))
       getOr404(store, kind, ns(c), name(c))
       return c.json(store.delete(kind, ns(c), name(c), opts))
     })
