@@ -12,6 +12,7 @@ import { ROLLOUT_HEADERS, rolloutCells } from './rollout-text.ts'
 import type {
   ConfigMap,
   Secret,
+  ServiceAccount,
   Deployment,
   Endpoints,
   Event,
@@ -137,6 +138,11 @@ const secrets: Columns<Secret> = {
   cells: (s) => [s.type ?? 'Opaque', String(Object.keys(s.data ?? {}).length)],
 }
 
+const serviceAccounts: Columns<ServiceAccount> = {
+  headers: ['SECRETS'],
+  cells: (sa) => [String(sa.secrets?.length ?? 0)],
+}
+
 /** "deployment/web": an event's OBJECT cell. */
 export function eventObject(ev: Event): string {
   const kind = ev.involvedObject.kind.toLowerCase()
@@ -209,6 +215,7 @@ export const COLUMNS: Partial<Record<Kind, Columns<never>>> = {
   Endpoints: endpoints,
   ConfigMap: configMaps,
   Secret: secrets,
+  ServiceAccount: serviceAccounts,
   Event: events,
   Rollout: { headers: ROLLOUT_HEADERS, cells: rolloutCells } satisfies Columns<Rollout>,
   PersistentVolumeClaim: claims,

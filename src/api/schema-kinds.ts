@@ -220,6 +220,13 @@ export const secret = z.strictObject({
   immutable: bool.optional(),
 })
 
+export const serviceAccount = z.strictObject({
+  ...typeMeta,
+  secrets: z.array(objectReference).optional(),
+  imagePullSecrets: z.array(z.strictObject({ name: str.optional() })).optional(),
+  automountServiceAccountToken: bool.optional(),
+})
+
 export const event = z.strictObject({
   ...typeMeta,
   involvedObject: objectReference,

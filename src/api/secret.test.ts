@@ -29,8 +29,16 @@ describe('Secret', () => {
   it.each([
     { name: 'a value that is not base64', fields: { data: { a: 'not base64!' } }, field: 'data[a]' },
     { name: 'a key with a slash', fields: { data: { 'a/b': 'eA==' } }, field: 'data[a/b]' },
-    { name: 'a TLS Secret without its key', fields: { type: 'kubernetes.io/tls', data: { 'tls.crt': 'eA==' } }, field: 'data[tls.key]' },
-    { name: 'a service account token (Baton issues none)', fields: { type: 'kubernetes.io/service-account-token' }, field: 'type' },
+    {
+      name: 'a TLS Secret without its key',
+      fields: { type: 'kubernetes.io/tls', data: { 'tls.crt': 'eA==' } },
+      field: 'data[tls.key]',
+    },
+    {
+      name: 'a service account token (Baton issues none)',
+      fields: { type: 'kubernetes.io/service-account-token' },
+      field: 'type',
+    },
     { name: 'an unknown field', fields: { stringdata: { a: 'x' } }, field: 'stringdata' },
   ])('refuses $name, naming the field', ({ fields, field }) => {
     const e = expectBatonError(() => validateObject(secret(fields)), 'BATON_INVALID')

@@ -47,9 +47,7 @@ export function validateSecret(secret: Secret): FieldError[] {
   for (const [key, value] of data) {
     errs.push(...invalidAll(`data[${key}]`, key, configKeyErrors(key)))
     if (!BASE64_RE.test(value))
-      errs.push(
-        invalid(`data[${key}]`, '<value>', 'must be base64-encoded', 'Put plain text under stringData instead'),
-      )
+      errs.push(invalid(`data[${key}]`, '<value>', 'must be base64-encoded', 'Put plain text under stringData instead'))
     size += Math.floor((value.length * 3) / 4)
   }
   if (size > MAX_SECRET_BYTES) errs.push(tooLong('data', MAX_SECRET_BYTES, 'Split the data over several Secrets.'))

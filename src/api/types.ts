@@ -63,6 +63,7 @@ export type Kind =
   | 'Endpoints'
   | 'ConfigMap'
   | 'Secret'
+  | 'ServiceAccount'
   | 'Event'
   | 'Rollout'
   | 'PersistentVolumeClaim'
@@ -531,6 +532,15 @@ export interface Secret extends KObject {
   immutable?: boolean
 }
 
+/** v1 ServiceAccount: stored and listed; Baton issues no tokens for it (docs/helm.md). */
+export interface ServiceAccount extends KObject {
+  apiVersion: 'v1'
+  kind: 'ServiceAccount'
+  secrets?: ObjectReference[]
+  imagePullSecrets?: Array<{ name?: string }>
+  automountServiceAccountToken?: boolean
+}
+
 export interface ObjectReference {
   kind: string
   name: string
@@ -665,6 +675,7 @@ export interface KindMap {
   Endpoints: Endpoints
   ConfigMap: ConfigMap
   Secret: Secret
+  ServiceAccount: ServiceAccount
   Event: Event
   Rollout: Rollout
   PersistentVolumeClaim: PersistentVolumeClaim

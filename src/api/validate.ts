@@ -56,6 +56,7 @@ const RULES: Record<Kind, KindRules> = {
   Endpoints: { schema: schemas.endpoints, nameRule: subdomain, rules: validateEndpoints },
   ConfigMap: { schema: schemas.configMap, nameRule: subdomain, rules: validateConfigMap },
   Secret: { schema: schemas.secret, nameRule: subdomain, rules: validateSecret },
+  ServiceAccount: { schema: schemas.serviceAccount, nameRule: subdomain, rules: none },
   Event: { schema: schemas.event, nameRule: subdomain, rules: none },
   Rollout: { schema: rolloutSchema, nameRule: subdomain, rules: validateRolloutSpec },
 }

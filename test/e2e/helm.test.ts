@@ -7,12 +7,14 @@
  * (docs/helm.md); each step checks the objects it left behind through Baton's API.
  */
 import { execFile } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Baton, REPO_ROOT, startBaton } from './support/baton.ts'
 import { kubeTools } from './support/kube-tools.ts'
 import { describeRun, runVerify } from './support/verify-run.ts'
 
+const kubectl = kubeTools().kubectl
 const CHART = join(REPO_ROOT, 'examples', 'helm', 'web')
 const RATE = 300
 const helm = kubeTools().helm
@@ -30,9 +32,9 @@ afterAll(async () => {
   await baton?.stop()
 }, 120_000)
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(args: string[], bin = helm): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(helm, args, { env, timeout: 150_000 }, (err, stdout, stderr) =>
+    execFile(bin, args, { env, timeout: 150_000 }, (err, stdout, stderr) =>
       resolve({
         code: err ? ((err as { code?: number }).code ?? 1) : 0,
         stdout: String(stdout),
@@ -51,7 +53,9 @@ const ok = async (args: string[]) => {
 interface Listed {
   items: Array<{
     metadata: { name: string; labels?: Record<string, string> }
-    spec?: { template: { spec: { containers: Array<{ image: string; env?: Array<{ name: string; value?: string }> }> } } }
+    spec?: {
+      template: { spec: { containers: Array<{ image: string; env?: Array<{ name: string; value?: string }> }> } }
+    }
     status?: { availableReplicas?: number; updatedReplicas?: number }
     type?: string
   }>
@@ -82,6 +86,7 @@ describe('the real Helm 4 against Baton', () => {
     expect(stored.map((s) => [s.metadata.name, s.type, s.metadata.labels?.status])).toEqual([
       ['sh.helm.release.v1.web.v1', 'helm.sh/release.v1', 'deployed'],
     ])
+    expect((await list('/api/v1/namespaces/default/serviceaccounts')).map((sa) => sa.metadata.name)).toEqual(['web'])
   }, 180_000)
 
   it('upgrades to a new image and env under load with no failed request', async () => {
@@ -89,7 +94,14 @@ describe('the real Helm 4 against Baton', () => {
     const verify = await runVerify(baton, {
       rate: RATE,
       keepAlive: true,
-      rawCommand: ['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...upgrade, '--wait', '--timeout', '120s'],
+      rawCommand: [
+        'env',
+        ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+        ...upgrade,
+        '--wait',
+        '--timeout',
+        '120s',
+      ],
       deployment: 'web',
       duration: '120s',
     })
@@ -127,12 +139,34 @@ describe('the real Helm 4 against Baton', () => {
     expect(await ok(['uninstall', 'web', '--wait', '--timeout', '120s'])).toContain('release "web" uninstalled')
     expect(await list('/apis/apps/v1/namespaces/default/deployments')).toEqual([])
     expect(await list('/api/v1/namespaces/default/services')).toEqual([])
+    expect(await list('/api/v1/namespaces/default/serviceaccounts')).toEqual([])
     expect(await releases()).toEqual([])
-    await expect
-      .poll(async () => (await list('/api/v1/namespaces/default/pods')).length, { timeout: 90_000 })
-      .toBe(0)
+    await expect.poll(async () => (await list('/api/v1/namespaces/default/pods')).length, { timeout: 90_000 }).toBe(0)
     const r = await run(['status', 'web'])
     expect(r.code).toBe(1)
     expect(r.stderr).toContain('release: not found')
   }, 180_000)
+
+  it('serves kubectl apply --server-side the same way: a conflict between managers, then --force-conflicts', async () => {
+    const file = (value: string) => {
+      const path = join(baton.dataDir, `cfg-${value}.yaml`)
+      writeFileSync(path, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  level: "${value}"\n`)
+      return path
+    }
+    const apply = (args: string[]) => run(['apply', '--server-side', ...args], kubectl)
+    expect((await apply(['-f', file('1')])).stdout).toBe('configmap/cfg serverside-applied\n')
+    expect((await apply(['-f', file('1')])).stdout).toBe('configmap/cfg serverside-applied\n')
+    const conflict = await apply(['--field-manager=ops', '-f', file('2')])
+    expect(conflict.code).toBe(1)
+    expect(conflict.stderr).toContain('conflict with "kubectl": .data.level')
+    const cm = async () =>
+      (
+        (await (await baton.api('/api/v1/namespaces/default/configmaps/cfg')).json()) as {
+          data: Record<string, string>
+        }
+      ).data
+    expect(await cm()).toEqual({ level: '1' })
+    expect((await apply(['--field-manager=ops', '--force-conflicts', '-f', file('2')])).code).toBe(0)
+    expect(await cm()).toEqual({ level: '2' })
+  }, 60_000)
 })

@@ -16,7 +16,12 @@ function setup() {
   const clock = new FakeClock()
   const store = createMemoryStore({ clock, ids: sequentialIds() })
   const app = createApiApp({ store, token: TOKEN, clock, version: '1' })
-  const send = (method: string, path: string, body?: string | Uint8Array<ArrayBuffer>, contentType = 'application/json') =>
+  const send = (
+    method: string,
+    path: string,
+    body?: string | Uint8Array<ArrayBuffer>,
+    contentType = 'application/json',
+  ) =>
     app.request(path, {
       method,
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': contentType },
@@ -78,10 +83,22 @@ describe("Helm's release storage in Secrets", () => {
   it('refuses a protobuf DeleteOptions it cannot read fully (dryRun), deleting nothing', async () => {
     const { send, store } = setup()
     await send('POST', SECRETS, JSON.stringify(release(1, 'deployed')))
-    const typeMeta = [0x0a, 2, ...new TextEncoder().encode('v1'), 0x12, 13, ...new TextEncoder().encode('DeleteOptions')]
+    const typeMeta = [
+      0x0a,
+      2,
+      ...new TextEncoder().encode('v1'),
+      0x12,
+      13,
+      ...new TextEncoder().encode('DeleteOptions'),
+    ]
     const raw = [0x2a, 3, ...new TextEncoder().encode('All')]
     const body = new Uint8Array([0x6b, 0x38, 0x73, 0x00, 0x0a, typeMeta.length, ...typeMeta, 0x12, raw.length, ...raw])
-    const res = await send('DELETE', `${SECRETS}/sh.helm.release.v1.web.v1`, body, 'application/vnd.kubernetes.protobuf')
+    const res = await send(
+      'DELETE',
+      `${SECRETS}/sh.helm.release.v1.web.v1`,
+      body,
+      'application/vnd.kubernetes.protobuf',
+    )
     expect(res.status).toBe(415)
     expect(store.get('Secret', 'default', 'sh.helm.release.v1.web.v1')).toBeDefined()
   })

@@ -52,7 +52,9 @@ describe('fieldSet', () => {
   })
 
   it('prints a path as kube-apiserver names a conflicting field', () => {
-    expect(pathText(['f:spec', 'f:containers', 'k:{"name":"web"}', 'f:image'])).toBe('.spec.containers[name="web"].image')
+    expect(pathText(['f:spec', 'f:containers', 'k:{"name":"web"}', 'f:image'])).toBe(
+      '.spec.containers[name="web"].image',
+    )
   })
 })
 
@@ -60,7 +62,10 @@ describe('serverSideApply', () => {
   const opts = { manager: 'helm', force: false, now: '2026-01-01T00:00:00Z' }
 
   it('refuses a field another apply manager owns with another value, and takes it over with force', () => {
-    const live = serverSideApply(undefined, rendered('web:v1', {}), { ...opts, manager: 'ops' }) as unknown as Deployment
+    const live = serverSideApply(undefined, rendered('web:v1', {}), {
+      ...opts,
+      manager: 'ops',
+    }) as unknown as Deployment
     const e = expectBatonError(() => serverSideApply(live, rendered('web:v2', {}), opts), 'BATON_APPLY_CONFLICT')
     expect(e.httpStatus).toBe(409)
     expect(e.causes).toContainEqual({
@@ -76,7 +81,10 @@ describe('serverSideApply', () => {
   })
 
   it('lets two managers set the same value without a conflict', () => {
-    const live = serverSideApply(undefined, rendered('web:v1', {}), { ...opts, manager: 'ops' }) as unknown as Deployment
+    const live = serverSideApply(undefined, rendered('web:v1', {}), {
+      ...opts,
+      manager: 'ops',
+    }) as unknown as Deployment
     expect(() => serverSideApply(live, rendered('web:v1', { A: '1' }), opts)).not.toThrow()
   })
 })
@@ -87,7 +95,9 @@ describe('server-side apply over the API', () => {
     const res = await apply(rendered('web:v1', { A: '1' }))
     expect(res.status).toBe(201)
     expect(live().spec.template.spec.containers[0]!.env).toEqual([{ name: 'A', value: '1' }])
-    expect(live().metadata.managedFields).toMatchObject([{ manager: 'helm', operation: 'Apply', apiVersion: 'apps/v1' }])
+    expect(live().metadata.managedFields).toMatchObject([
+      { manager: 'helm', operation: 'Apply', apiVersion: 'apps/v1' },
+    ])
     // Defaults were applied as on a create.
     expect(live().spec.revisionHistoryLimit).toBe(10)
   })

@@ -96,7 +96,9 @@ const elementKey = (key: string, item: Obj): string => `k:${JSON.stringify({ [ke
 
 function findElement(list: unknown[], path: string): number {
   const want = JSON.parse(path.slice(2)) as Obj
-  return list.findIndex((i) => isObj(i) && Object.entries(want).every(([k, v]) => JSON.stringify(i[k]) === JSON.stringify(v)))
+  return list.findIndex(
+    (i) => isObj(i) && Object.entries(want).every(([k, v]) => JSON.stringify(i[k]) === JSON.stringify(v)),
+  )
 }
 
 /** The value at one step of a FieldsV1 path, or undefined. */
@@ -234,12 +236,16 @@ export function serverSideApply(live: AnyObject | undefined, applied: Obj, opts:
   }
   if (conflicts.length > 0 && !opts.force) throw applyConflict(live, conflicts)
   for (const { manager, path } of conflicts)
-    others = others.map((e) =>
-      e.manager === manager ? { ...e, fieldsV1: without(e.fieldsV1 as Fields, path) } : e,
-    )
+    others = others.map((e) => (e.manager === manager ? { ...e, fieldsV1: without(e.fieldsV1 as Fields, path) } : e))
   const base = structuredClone(live) as unknown as Obj
   delete (base.metadata as Obj).managedFields
-  if (mine) prune(base, mine.fieldsV1 as Fields, next, others.map((e) => e.fieldsV1 as Fields))
+  if (mine)
+    prune(
+      base,
+      mine.fieldsV1 as Fields,
+      next,
+      others.map((e) => e.fieldsV1 as Fields),
+    )
   const merged = strategicMergePatch(base, { ...body, metadata: { ...appliedMeta } })
   const mergedMeta = merged.metadata as Obj
   // An applied resourceVersion is a precondition; without one the apply is unconditional
