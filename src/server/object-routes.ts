@@ -17,6 +17,8 @@
  */
 import type { Context, Hono } from 'hono'
 import { admit, warningsFor } from './admission.ts'
+import { invalidObjectError } from '../api/field-errors.ts'
+import { immutableDataErrors } from '../api/immutable-data.ts'
 import { apiVersionOf } from '../api/resources.ts'
 import type { AnyObject, Kind, KObject, Service } from '../api/types.ts'
 import type { Limits } from '../api/limits.ts'
@@ -57,6 +59,8 @@ export interface ObjectRouteDeps extends ServicePortDeps {
 /** Admission, then what needs the rest of the store: the bounds on what a workload asks of the node, a Service's ports. */
 async function admitWith(c: Context, obj: AnyObject, deps: ObjectRouteDeps, previous?: AnyObject): Promise<AnyObject> {
   const admitted = admit(obj, deps.runtimes)
+  const frozen = immutableDataErrors(previous, admitted)
+  if (frozen.length > 0) throw invalidObjectError(admitted.kind, admitted.metadata.name, frozen)
   checkWorkloadLimits(admitted, previous, () => nodeObjects(deps.store), deps.limits)
   if (admitted.kind !== 'Service') return admitted
   checkServicePorts(admitted, deps)

@@ -102,4 +102,15 @@ describe("Helm's release storage in Secrets", () => {
     expect(res.status).toBe(415)
     expect(store.get('Secret', 'default', 'sh.helm.release.v1.web.v1')).toBeDefined()
   })
+
+  it('refuses changing the data of an immutable Secret (422), keeping what is stored', async () => {
+    const { send, store } = setup()
+    const frozen = { ...release(1, 'deployed'), immutable: true }
+    await send('POST', SECRETS, JSON.stringify(frozen))
+    const changed = { ...frozen, data: { release: 'eA==' } }
+    const res = await send('PUT', `${SECRETS}/${frozen.metadata.name}`, JSON.stringify(changed))
+    expect(res.status).toBe(422)
+    expect(await res.text()).toContain('field is immutable when `immutable` is set')
+    expect(store.get('Secret', 'default', frozen.metadata.name)).toMatchObject({ data: { release: 'SDRzSQ==' } })
+  })
 })
