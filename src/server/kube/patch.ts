@@ -36,13 +36,13 @@ export function applyPatch<T>(contentType: string | undefined, target: T, patch:
       throw new BatonError(
         'BATON_BAD_REQUEST',
         type === 'application/apply-patch+yaml'
-          ? 'server-side apply (application/apply-patch+yaml) is not served by Baton'
+          ? 'server-side apply (application/apply-patch+yaml) is served on objects, not on a subresource'
           : `the patch type ${type} is not supported`,
         {
           httpStatus: 415,
           hint:
             type === 'application/apply-patch+yaml'
-              ? 'Use client-side apply: `kubectl apply -f FILE` without --server-side'
+              ? 'Apply the object itself (`kubectl apply --server-side -f FILE`), or patch the subresource with a merge patch'
               : 'Send application/strategic-merge-patch+json, application/merge-patch+json or application/json-patch+json',
         },
       )

@@ -125,6 +125,14 @@ describe('server-side apply over the API', () => {
     expect(d.metadata.managedFields?.map((m) => m.manager)).toEqual(['helm'])
   })
 
+  it('with dryRun=All (helm install --dry-run=server) answers the object it would create and stores nothing', async () => {
+    const { apply, live } = setup()
+    const res = await apply(rendered('web:v1', {}), 'fieldManager=helm&dryRun=All')
+    expect(res.status).toBe(201)
+    expect(((await res.json()) as Deployment).spec.revisionHistoryLimit).toBe(10)
+    expect(live()).toBeUndefined()
+  })
+
   it('applying the same object twice changes nothing', async () => {
     const { apply, live } = setup()
     await apply(rendered('web:v1', { A: '1' }))
