@@ -189,4 +189,15 @@ describe('server-side apply over the API', () => {
     expect(res.status).toBe(201)
     expect(store.get('ConfigMap', 'default', 'web')).toMatchObject({ data: { a: '1' } })
   })
+
+  it('is refused on the scale subresource (415), which takes the other patch types by Content-Type', async () => {
+    const { apply, send, live } = setup()
+    await apply(rendered('web:v1', {}))
+    const refused = await send('PATCH', `${WEB}/scale?fieldManager=helm`, 'spec:\n  replicas: 5\n')
+    expect(refused.status).toBe(415)
+    expect(live().spec.replicas).toBe(2)
+    const json = [{ op: 'replace', path: '/spec/replicas', value: 4 }]
+    expect((await send('PATCH', `${WEB}/scale`, json, 'application/json-patch+json')).status).toBe(200)
+    expect(live().spec.replicas).toBe(4)
+  })
 })
