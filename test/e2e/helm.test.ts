@@ -109,6 +109,7 @@ describe('the real Helm 4 against Baton', () => {
     expect(verify.code, verify.stderr).toBe(0)
     expect(verify.report.failed).toBe(0)
     expect(verify.report.total).toBeGreaterThanOrEqual(600)
+    expect(verify.report.total / (verify.report.durationMs / 1000)).toBeGreaterThan(RATE * 0.9)
     // Both versions answered during the rollout, and the new one at the end.
     expect(Object.keys(verify.report.versions)).toEqual(expect.arrayContaining(['v1', 'v2-helm']))
     const c = (await deployment())?.spec?.template.spec.containers[0]
