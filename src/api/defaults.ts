@@ -10,6 +10,7 @@
  * only descends into values of the right shape.
  */
 import { entries, isRec, type Rec } from './guards.ts'
+import { defaultSecret } from './secret.ts'
 import type { IntOrString, KObject } from './types.ts'
 
 /** spec.replicas of a Deployment, ReplicaSet or StatefulSet. */
@@ -212,6 +213,9 @@ export function applyDefaults<T extends KObject>(obj: T): T {
       break
     case 'Service':
       if (spec) defaultService(spec)
+      break
+    case 'Secret':
+      defaultSecret(o)
       break
     case 'Endpoints':
       for (const subset of recs(o.subsets)) for (const port of recs(subset.ports)) fill(port, 'protocol', 'TCP')

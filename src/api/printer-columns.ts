@@ -11,6 +11,8 @@ import { podReady, podRestarts, podStatus } from './pod-status.ts'
 import { ROLLOUT_HEADERS, rolloutCells } from './rollout-text.ts'
 import type {
   ConfigMap,
+  Secret,
+  ServiceAccount,
   Deployment,
   Endpoints,
   Event,
@@ -131,6 +133,16 @@ const configMaps: Columns<ConfigMap> = {
   cells: (cm) => [String(Object.keys(cm.data ?? {}).length + Object.keys(cm.binaryData ?? {}).length)],
 }
 
+const secrets: Columns<Secret> = {
+  headers: ['TYPE', 'DATA'],
+  cells: (s) => [s.type ?? 'Opaque', String(Object.keys(s.data ?? {}).length)],
+}
+
+const serviceAccounts: Columns<ServiceAccount> = {
+  headers: ['SECRETS'],
+  cells: (sa) => [String(sa.secrets?.length ?? 0)],
+}
+
 /** "deployment/web": an event's OBJECT cell. */
 export function eventObject(ev: Event): string {
   const kind = ev.involvedObject.kind.toLowerCase()
@@ -202,6 +214,8 @@ export const COLUMNS: Partial<Record<Kind, Columns<never>>> = {
   Service: services,
   Endpoints: endpoints,
   ConfigMap: configMaps,
+  Secret: secrets,
+  ServiceAccount: serviceAccounts,
   Event: events,
   Rollout: { headers: ROLLOUT_HEADERS, cells: rolloutCells } satisfies Columns<Rollout>,
   PersistentVolumeClaim: claims,

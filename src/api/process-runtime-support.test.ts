@@ -102,7 +102,7 @@ const REFUSED: Array<{ name: string; changes: Record<string, unknown>; fields: s
     name: 'a service account',
     changes: { [`${T}.serviceAccountName`]: 'deployer' },
     fields: [`${T}.serviceAccountName`],
-    says: 'no ServiceAccounts',
+    says: 'no ServiceAccount identities',
   },
   {
     name: 'hostAliases (a subdomain is honoured)',

@@ -22,7 +22,7 @@
  * | topologySpreadConstraints | ScheduleAnyway, or DoNotSchedule over kubernetes.io/hostname with minDomains ≤ 1 | one domain: the skew is always 0; other keys are labels the node lacks, so Kubernetes would not schedule |
  * | priorityClassName, priority, preemptionPolicy | honoured trivially | no resource-based admission: nothing ever waits or is preempted |
  * | imagePullSecrets | honoured trivially | artifacts are pushed through the authenticated API; there is no registry to present credentials to |
- * | serviceAccountName, serviceAccount | "default" only | there are no ServiceAccounts; the pod has the default identity |
+ * | serviceAccountName, serviceAccount | "default" only | ServiceAccounts are stored, but no identity or token is issued; the pod has the default identity |
  * | automountServiceAccountToken | false only | no token is ever mounted |
  * | hostPID, hostIPC, shareProcessNamespace | honoured trivially | a process shares the host's PID and IPC namespaces |
  * | hostNetwork | false only | replicas listen on allocated loopback ports, not on containerPort of the host |
@@ -94,7 +94,7 @@ export const PROCESS_REASONS = {
     'use whenUnsatisfiable: ScheduleAnyway, or topologyKey kubernetes.io/hostname',
   ],
   serviceAccount: [
-    'Baton has no ServiceAccounts; a pod runs with the default identity',
+    'Baton issues no ServiceAccount identities; a pod runs with the default one',
     'remove it, or set it to "default"',
   ],
   automountToken: ['the process runtime never mounts a service account token', 'remove it, or set it to false'],

@@ -94,6 +94,14 @@ export const RESOURCES: Readonly<Record<Kind, ResourceInfo>> = {
   },
   Endpoints: { kind: 'Endpoints', plural: 'endpoints', group: '', singular: 'endpoints', shortNames: ['ep'] },
   ConfigMap: { kind: 'ConfigMap', plural: 'configmaps', group: '', singular: 'configmap', shortNames: ['cm'] },
+  Secret: { kind: 'Secret', plural: 'secrets', group: '', singular: 'secret', shortNames: [] },
+  ServiceAccount: {
+    kind: 'ServiceAccount',
+    plural: 'serviceaccounts',
+    group: '',
+    singular: 'serviceaccount',
+    shortNames: ['sa'],
+  },
   Event: { kind: 'Event', plural: 'events', group: '', singular: 'event', shortNames: ['ev'] },
   Rollout: {
     kind: 'Rollout',

@@ -74,7 +74,7 @@ export function runtimeClassErrors(obj: unknown, node: NodeRuntimes): FieldError
     return [
       forbidden(
         at(path, 'imagePullSecrets'),
-        "Baton has no Secrets: the Docker runtime pulls with the registry credentials of the daemon user's Docker config",
+        "Baton does not hand Secrets to the Docker engine: it pulls with the registry credentials of the daemon user's Docker config",
         `${at(path, 'imagePullSecrets')}: remove it and run \`docker login REGISTRY\` as the user the daemon runs as (or point DOCKER_CONFIG at a config that has the registry's credentials).`,
       ),
     ]

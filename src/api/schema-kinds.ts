@@ -212,6 +212,21 @@ export const configMap = z.strictObject({
   immutable: bool.optional(),
 })
 
+export const secret = z.strictObject({
+  ...typeMeta,
+  data: stringMap.optional(),
+  stringData: stringMap.optional(),
+  type: str.optional(),
+  immutable: bool.optional(),
+})
+
+export const serviceAccount = z.strictObject({
+  ...typeMeta,
+  secrets: z.array(objectReference).optional(),
+  imagePullSecrets: z.array(z.strictObject({ name: str.optional() })).optional(),
+  automountServiceAccountToken: bool.optional(),
+})
+
 export const event = z.strictObject({
   ...typeMeta,
   involvedObject: objectReference,

@@ -65,7 +65,7 @@ const envVar = z.strictObject({
     .strictObject({
       fieldRef: z.strictObject({ fieldPath: str, apiVersion: str.optional() }).optional(),
       configMapKeyRef: z.strictObject({ name: str, key: str, optional: bool.optional() }).optional(),
-      secretKeyRef: unsupported('Baton has no Secrets; use a ConfigMap (configMapKeyRef)').optional(),
+      secretKeyRef: unsupported('Baton stores Secrets but does not hand them to replicas yet; use a ConfigMap (configMapKeyRef)').optional(),
       resourceFieldRef: unsupported('Baton does not expose container resources to env').optional(),
     })
     .optional(),
@@ -136,7 +136,7 @@ const volume = z.strictObject({
     .optional(),
   emptyDir: z.strictObject({ medium: str.optional(), sizeLimit: z.union([str, int]).optional() }).optional(),
   hostPath: z.strictObject({ path: str, type: str.optional() }).optional(),
-  secret: unsupported('Baton has no Secrets; mount a ConfigMap instead').optional(),
+  secret: unsupported('Baton stores Secrets but does not mount them yet; mount a ConfigMap instead').optional(),
   persistentVolumeClaim: unsupported('Baton has no persistent volume claims; use hostPath').optional(),
   downwardAPI: unsupported('Baton does not project pod metadata into files').optional(),
   projected: unsupported('Baton does not support projected volumes; mount a ConfigMap').optional(),

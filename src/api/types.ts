@@ -33,6 +33,19 @@ export interface ObjectMeta {
   annotations?: Record<string, string>
   ownerReferences?: OwnerReference[]
   finalizers?: string[]
+  /** Server-side apply's field owners (server/kube/server-side-apply.ts); only Apply managers are recorded. */
+  managedFields?: ManagedFieldsEntry[]
+}
+
+/** metav1.ManagedFieldsEntry: the fields one manager set, as a FieldsV1 tree ("f:spec", "k:{\"name\":\"web\"}"). */
+export interface ManagedFieldsEntry {
+  manager: string
+  operation: 'Apply' | 'Update'
+  apiVersion: string
+  time?: string
+  fieldsType: 'FieldsV1'
+  fieldsV1: Record<string, unknown>
+  subresource?: string
 }
 
 export interface TypeMeta {
@@ -49,6 +62,8 @@ export type Kind =
   | 'Service'
   | 'Endpoints'
   | 'ConfigMap'
+  | 'Secret'
+  | 'ServiceAccount'
   | 'Event'
   | 'Rollout'
   | 'PersistentVolumeClaim'
@@ -506,6 +521,28 @@ export interface ConfigMap extends KObject {
   immutable?: boolean
 }
 
+/**
+ * v1 Secret. `data` values are base64; `stringData` is write-only (folded into `data` by
+ * defaulting, never stored), as kube-apiserver does.
+ */
+export interface Secret extends KObject {
+  apiVersion: 'v1'
+  kind: 'Secret'
+  data?: Record<string, string>
+  stringData?: Record<string, string>
+  type?: string
+  immutable?: boolean
+}
+
+/** v1 ServiceAccount: stored and listed; Baton issues no tokens for it (docs/helm.md). */
+export interface ServiceAccount extends KObject {
+  apiVersion: 'v1'
+  kind: 'ServiceAccount'
+  secrets?: ObjectReference[]
+  imagePullSecrets?: Array<{ name?: string }>
+  automountServiceAccountToken?: boolean
+}
+
 export interface ObjectReference {
   kind: string
   name: string
@@ -639,6 +676,8 @@ export interface KindMap {
   Service: Service
   Endpoints: Endpoints
   ConfigMap: ConfigMap
+  Secret: Secret
+  ServiceAccount: ServiceAccount
   Event: Event
   Rollout: Rollout
   PersistentVolumeClaim: PersistentVolumeClaim

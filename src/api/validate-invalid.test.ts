@@ -283,7 +283,7 @@ const CASES: Case[] = [
       [`${T}.env`]: [{ name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }],
     }),
     fields: [`${C}.env[0].valueFrom.secretKeyRef`],
-    says: 'Forbidden: Baton has no Secrets',
+    says: 'Forbidden: Baton stores Secrets but does not hand them to replicas yet',
   },
   {
     name: 'volumeMount of an undeclared volume',

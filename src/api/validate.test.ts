@@ -79,6 +79,15 @@ describe('validateObject accepts', () => {
       },
     },
     {
+      name: 'a ServiceAccount as `helm create` scaffolds it',
+      obj: {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'web', labels: { 'app.kubernetes.io/name': 'web' } },
+        automountServiceAccountToken: true,
+      },
+    },
+    {
       name: 'Endpoints',
       obj: {
         apiVersion: 'v1',
@@ -134,6 +143,8 @@ describe('validateObject accepts', () => {
       'v1 Service',
       'v1 Endpoints',
       'v1 ConfigMap',
+      'v1 Secret',
+      'v1 ServiceAccount',
       'v1 Event',
       'argoproj.io/v1alpha1 Rollout',
     ])

@@ -26,6 +26,7 @@ import { validatePodSpec } from './validate-pod-spec.ts'
 import { validateConfigMap, validateEndpoints, validateServiceSpec } from './validate-service.ts'
 import { validateDeploymentSpec, validateReplicaSetSpec, validateStatefulSetSpec } from './validate-workloads.ts'
 import { fieldErrorsFromZod } from './zod-issues.ts'
+import { validateSecret } from './secret.ts'
 import { validateRolloutSpec } from './validate-rollout.ts'
 import { rollout as rolloutSchema } from './schema-rollout.ts'
 
@@ -54,6 +55,8 @@ const RULES: Record<Kind, KindRules> = {
   Service: { schema: schemas.service, nameRule: dns1035LabelErrors, rules: validateServiceSpec },
   Endpoints: { schema: schemas.endpoints, nameRule: subdomain, rules: validateEndpoints },
   ConfigMap: { schema: schemas.configMap, nameRule: subdomain, rules: validateConfigMap },
+  Secret: { schema: schemas.secret, nameRule: subdomain, rules: validateSecret },
+  ServiceAccount: { schema: schemas.serviceAccount, nameRule: subdomain, rules: none },
   Event: { schema: schemas.event, nameRule: subdomain, rules: none },
   Rollout: { schema: rolloutSchema, nameRule: subdomain, rules: validateRolloutSpec },
 }

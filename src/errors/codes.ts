@@ -33,6 +33,10 @@ export const ERROR_CODES = {
   BATON_NOT_FOUND: { httpStatus: 404, meaning: 'The named object does not exist' },
   BATON_ALREADY_EXISTS: { httpStatus: 409, meaning: 'An object with that name already exists' },
   BATON_CONFLICT: { httpStatus: 409, meaning: 'The object changed since it was read (stale resourceVersion)' },
+  BATON_APPLY_CONFLICT: {
+    httpStatus: 409,
+    meaning: 'A server-side apply sets fields another field manager owns, with other values',
+  },
   BATON_GONE: { httpStatus: 410, meaning: 'A watch asked for a resourceVersion older than the history kept' },
   BATON_USAGE: { httpStatus: 400, meaning: 'A command was called with wrong arguments or flags' },
   BATON_TIMEOUT: { httpStatus: 504, meaning: 'A wait ran out of time' },

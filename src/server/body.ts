@@ -36,6 +36,12 @@ export async function readObject(c: Context): Promise<KObject> {
   return objects[0]
 }
 
+/** DeleteOptions, as JSON or as the protobuf a typed client (Helm's release storage) sends. */
+export async function readDeleteOptions(c: Context): Promise<unknown> {
+  if (isProtobuf(c)) return decodeKubeProtobuf(new Uint8Array(await c.req.arrayBuffer()))
+  return readJson(c)
+}
+
 /** A body that need not be an object of a kind (a merge patch, a Scale, DeleteOptions). */
 export async function readJson(c: Context): Promise<unknown> {
   const text = await c.req.text()

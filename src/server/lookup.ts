@@ -15,7 +15,7 @@ export function kindOf(c: Context, group: string): Kind {
   const kind = kindForPath(group, resource)
   if (!kind) {
     throw new BatonError('BATON_NOT_FOUND', `the server could not find the requested resource (${resource})`, {
-      hint: 'Baton serves deployments, replicasets, statefulsets (apps/v1), pods, services, endpoints, configmaps, events (v1) and rollouts (argoproj.io/v1alpha1)',
+      hint: 'Baton serves deployments, replicasets, statefulsets (apps/v1), pods, services, endpoints, configmaps, secrets, events (v1) and rollouts (argoproj.io/v1alpha1)',
     })
   }
   return kind

@@ -18,6 +18,8 @@
  */
 import type { Context, Hono } from 'hono'
 import { admit, checkUpdate, warningsFor } from './admission.ts'
+import { invalidObjectError } from '../api/field-errors.ts'
+import { immutableDataErrors } from '../api/immutable-data.ts'
 import { apiVersionOf } from '../api/resources.ts'
 import type { AnyObject, Kind, KObject, Service } from '../api/types.ts'
 import type { Limits } from '../api/limits.ts'
@@ -25,13 +27,15 @@ import type { NodeRuntimes } from '../api/runtime-class.ts'
 import type { ArtifactStore } from '../artifacts/types.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { ObjectStore } from '../store/types.ts'
-import { readJson, readObject } from './body.ts'
+import { readDeleteOptions, readJson, readObject } from './body.ts'
 import { badRequest } from './errors.ts'
 import { matchesFields, parseFieldSelector } from './field-selector.ts'
 import { getOr404, kindOf } from './lookup.ts'
 import { bindToNode } from '../api/pod-binding.ts'
 import { deleteCollection, deleteOptions } from './kube/delete-options.ts'
-import { applyPatch } from './kube/patch.ts'
+import { applyPatch, isApplyPatch } from './kube/patch.ts'
+import { checkApplyRequest, serverSideApply } from './kube/server-side-apply.ts'
+import { formatTimestamp } from '../api/timestamps.ts'
 import { registerScaleRoutes } from './scale-routes.ts'
 import { checkServicePorts, type ServicePortDeps } from './service-ports.ts'
 import { page } from './kube/paging.ts'
@@ -59,6 +63,8 @@ export interface ObjectRouteDeps extends ServicePortDeps {
 async function admitWith(c: Context, obj: AnyObject, deps: ObjectRouteDeps, previous?: AnyObject): Promise<AnyObject> {
   const admitted = admit(obj, deps.runtimes)
   if (previous) checkUpdate(admitted, previous)
+  const frozen = immutableDataErrors(previous, admitted)
+  if (frozen.length > 0) throw invalidObjectError(admitted.kind, admitted.metadata.name, frozen)
   checkWorkloadLimits(admitted, previous, () => nodeObjects(deps.store), deps.limits)
   if (admitted.kind !== 'Service') return admitted
   checkServicePorts(admitted, deps)
@@ -242,6 +248,17 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
 
     app.patch(one, async (c) => {
       const kind = kindOf(c, group)
+      if (isApplyPatch(c.req.header('content-type'))) {
+        checkFieldValidation(c)
+        const current = store.get(kind, ns(c), name(c))
+        const applied = checkApplyRequest(await readObject(c), c.req.query('fieldManager'))
+        const opts = { manager: c.req.query('fieldManager') ?? '', force: truthy(c.req.query('force')) }
+        const obj = serverSideApply(current, applied, { ...opts, now: formatTimestamp(deps.clock.now()) })
+        const admitted = await admitWith(c, checkBody(obj as unknown as KObject, kind, ns(c), name(c)), deps, current)
+        warn(c, warningsFor(admitted, deps))
+        if (dryRun(c)) return c.json(admitted, current ? 200 : 201)
+        return current ? c.json(store.update(admitted)) : c.json(store.create(bindToNode(admitted)), 201)
+      }
       const current = getOr404(store, kind, ns(c), name(c))
       checkFieldValidation(c)
       const patched = applyPatch(c.req.header('content-type'), current, await readJson(c))
@@ -256,14 +273,14 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
 
     app.delete(one, async (c) => {
       const kind = kindOf(c, group)
-      const { dryRun: dry, ...opts } = deleteOptions(c, await readJson(c))
+      const { dryRun: dry, ...opts } = deleteOptions(c, await readDeleteOptions(c))
       const current = getOr404(store, kind, ns(c), name(c))
       if (dry) return c.json(current)
       return c.json(store.delete(kind, ns(c), name(c), opts))
     })
 
     app.delete(`${base}/namespaces/:ns/:resource`, async (c) =>
-      c.json(deleteCollection(c, store, kindOf(c, group), ns(c), await readJson(c))),
+      c.json(deleteCollection(c, store, kindOf(c, group), ns(c), await readDeleteOptions(c))),
     )
 
     app.get(`${one}/status`, (c) => c.json(getOr404(store, kindOf(c, group), ns(c), name(c))))

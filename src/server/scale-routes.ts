@@ -16,7 +16,7 @@ import { BatonError } from '../errors/baton-error.ts'
 import type { ObjectStore } from '../store/types.ts'
 import { readJson } from './body.ts'
 import { badRequest } from './errors.ts'
-import { mergePatch } from './merge-patch.ts'
+import { applyPatch, isApplyPatch } from './kube/patch.ts'
 import { getOr404, kindOf } from './lookup.ts'
 import { checkWorkloadLimits, nodeObjects } from './workload-limits.ts'
 
@@ -88,6 +88,9 @@ export function registerScaleRoutes(app: Hono, path: string, group: string, stor
   })
   app.patch(path, async (c) => {
     const current = scalable(c, group, store)
-    return c.json(writeScale(store, limits, current, mergePatch(toScale(current), await readJson(c))))
+    // By Content-Type, as for objects; an apply is refused (415) before its YAML body is read.
+    const type = c.req.header('content-type')
+    const patch = isApplyPatch(type) ? undefined : await readJson(c)
+    return c.json(writeScale(store, limits, current, applyPatch(type, toScale(current), patch)))
   })
 }

@@ -74,6 +74,7 @@ function composeMeta(system: ObjectMeta, user: ObjectMeta): ObjectMeta {
     annotations: user.annotations,
     ownerReferences: user.ownerReferences,
     finalizers: user.finalizers,
+    managedFields: user.managedFields,
   }
   for (const k of Object.keys(m) as (keyof ObjectMeta)[]) if (m[k] === undefined) delete m[k]
   return m
@@ -100,10 +101,16 @@ export function stampCreated<T extends AnyObject>(obj: T, uid: string, now: numb
 export function mergeUpdate<T extends AnyObject>(current: T, incoming: T): { next: T; changed: boolean } {
   const bump = specChanged(current, incoming)
   const system = { ...current.metadata, generation: (current.metadata.generation ?? 1) + (bump ? 1 : 0) }
-  const next = { ...incoming, metadata: composeMeta(system, incoming.metadata) } as T & { status?: unknown }
+  // An update that leaves managedFields out keeps them, as kube-apiserver's field manager does.
+  const user = { managedFields: current.metadata.managedFields, ...stripUndefined(incoming.metadata) }
+  const next = { ...incoming, metadata: composeMeta(system, user) } as T & { status?: unknown }
   if ('status' in current) next.status = current.status
   else delete next.status
   return { next, changed: bump || !jsonEqual(current.metadata, next.metadata) }
+}
+
+function stripUndefined(m: ObjectMeta): ObjectMeta {
+  return Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) as ObjectMeta
 }
 
 /** updateStatus: only status is taken from the caller. */

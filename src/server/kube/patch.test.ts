@@ -126,9 +126,9 @@ describe('patch type by Content-Type', () => {
     expect(applyPatch('application/strategic-merge-patch+json', pod, p).containers).toHaveLength(2)
   })
 
-  it('refuses server-side apply with 415, naming the fix', () => {
+  it('refuses server-side apply of a subresource with 415, naming the fix', () => {
     const e = expectBatonError(() => applyPatch('application/apply-patch+yaml', pod, {}), 'BATON_BAD_REQUEST')
     expect(e.httpStatus).toBe(415)
-    expect(e.hint).toContain('without --server-side')
+    expect(e.hint).toContain('Apply the object itself')
   })
 })

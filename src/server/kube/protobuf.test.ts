@@ -60,13 +60,43 @@ describe('Kubernetes protobuf bodies', () => {
       raw: [...meta, ...bytes(2, [...bytes(2, [...bytes(2, [...container, ...int(16, 1)])])])],
       kind: 'Deployment',
     },
-    { name: 'a kind not read from protobuf', raw: meta, kind: 'Secret' },
+    { name: 'a kind not read from protobuf', raw: meta, kind: 'Endpoints' },
+    {
+      name: 'DeleteOptions asking for a dry run (not read, so refused)',
+      raw: bytes(5, str(1, 'All')),
+      kind: 'DeleteOptions',
+    },
   ])('refuses $name with 415', ({ raw, kind }) => {
     const e = expectBatonError(
-      () => decodeKubeProtobuf(body(kind === 'Secret' ? 'v1' : 'apps/v1', kind, raw)),
+      () => decodeKubeProtobuf(body(kind === 'Deployment' ? 'apps/v1' : 'v1', kind, raw)),
       'BATON_BAD_REQUEST',
     )
     expect(e.httpStatus).toBe(415)
+  })
+
+  it('reads a Secret as Helm stores a release: data as base64, type and labels', () => {
+    const secretMeta = bytes(1, [...str(1, 'sh.helm.release.v1.web.v1'), ...entry(11, 'owner', 'helm')])
+    const data = bytes(2, [...str(1, 'release'), ...bytes(2, [0, 1, 255])])
+    expect(decodeKubeProtobuf(body('v1', 'Secret', [...secretMeta, ...data, ...str(3, 'helm.sh/release.v1')]))).toEqual(
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'sh.helm.release.v1.web.v1', labels: { owner: 'helm' } },
+        data: { release: 'AAH/' },
+        type: 'helm.sh/release.v1',
+      },
+    )
+  })
+
+  it('reads DeleteOptions as a typed client sends them (zero grace kept)', () => {
+    const raw = [...int(1, 0), ...bytes(2, str(2, '42')), ...str(4, 'Background')]
+    expect(decodeKubeProtobuf(body('v1', 'DeleteOptions', raw))).toEqual({
+      apiVersion: 'v1',
+      kind: 'DeleteOptions',
+      gracePeriodSeconds: 0,
+      preconditions: { resourceVersion: '42' },
+      propagationPolicy: 'Background',
+    })
   })
 
   it('refuses a body without the k8s magic', () => {

@@ -92,6 +92,13 @@ const SCHEMAS: Record<string, Schema> = {
     3: { name: 'binaryData', type: 'map', map: 'bytes' },
     4: { name: 'immutable', type: 'bool', keepZero: true },
   },
+  Secret: {
+    1: m('metadata', 'ObjectMeta'),
+    2: { name: 'data', type: 'map', map: 'bytes' },
+    3: s('type'),
+    4: { name: 'stringData', type: 'map', map: 'string' },
+    5: { name: 'immutable', type: 'bool', keepZero: true },
+  },
   Service: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'ServiceSpec'), 3: m('status', 'ServiceStatus') },
   ServiceSpec: {
     1: m('ports', 'ServicePort', true),
@@ -108,6 +115,13 @@ const SCHEMAS: Record<string, Schema> = {
     5: n('nodePort'),
   },
   ServiceStatus: { 1: m('loadBalancer', 'Empty') },
+  /** What Helm's typed client sends with a delete; dryRun and orphanDependents are not read (refused when set). */
+  DeleteOptions: {
+    1: n('gracePeriodSeconds', true),
+    2: m('preconditions', 'Preconditions'),
+    4: s('propagationPolicy'),
+  },
+  Preconditions: { 1: s('uid'), 2: s('resourceVersion') },
   /** A message Baton reads only when it is empty (a status on create). */
   Empty: {},
 }
@@ -116,7 +130,10 @@ const SCHEMAS: Record<string, Schema> = {
 const TOP: Record<string, string> = {
   'apps/v1/Deployment': 'Deployment',
   'v1/ConfigMap': 'ConfigMap',
+  'v1/Secret': 'Secret',
   'v1/Service': 'Service',
+  'v1/DeleteOptions': 'DeleteOptions',
+  'meta.k8s.io/v1/DeleteOptions': 'DeleteOptions',
 }
 
 const refuse = (why: string) =>

@@ -39,7 +39,7 @@ const MERGE_KEYS: Record<string, string> = {
 const MERGED_PRIMITIVE_LISTS = new Set(['finalizers'])
 
 /** `ports` is keyed by containerPort in a container and by port in a Service. */
-function mergeKeyOf(field: string, items: readonly unknown[]): string | undefined {
+export function mergeKeyOf(field: string, items: readonly unknown[]): string | undefined {
   if (field === 'ports') return items.some((i) => isObj(i) && 'containerPort' in i) ? 'containerPort' : 'port'
   return MERGE_KEYS[field]
 }
