@@ -1,0 +1,80 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { isBatonError } from '../errors/baton-error.ts'
+import { HOLDER_FILE, lockFleet } from './lock.ts'
+
+const me = { command: 'baton fleet rollout -f fleet.yaml', startedAt: '2026-12-03T23:40:00.000Z' }
+const dirs: string[] = []
+const children: ChildProcess[] = []
+
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+function stateDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'baton-fleet-lock-'))
+  dirs.push(d)
+  return d
+}
+
+/** Another coordinator: a real process that takes the lock, says so, and holds it until killed. */
+async function holder(dir: string): Promise<ChildProcess> {
+  const script = `
+    import { lockFleet } from ${JSON.stringify(join(import.meta.dirname, 'lock.ts'))}
+    lockFleet(${JSON.stringify(dir)}, 'web', { command: 'baton fleet rollout (the other)', startedAt: 'then' })
+    console.log('locked')
+    setInterval(() => {}, 1000)`
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
+  children.push(child)
+  let out = ''
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c))
+  await vi.waitFor(() => expect(out).toContain('locked'), { timeout: 20_000 })
+  return child
+}
+
+function refusal(dir: string): unknown {
+  try {
+    lockFleet(dir, 'web', me).release()
+  } catch (err) {
+    return err
+  }
+  return undefined
+}
+
+describe('lockFleet', () => {
+  it('refuses a second coordinator while one holds the lock, naming the holder', async () => {
+    const dir = stateDir()
+    const other = await holder(dir)
+    const err = refusal(dir)
+    expect(isBatonError(err) && err.code).toBe('BATON_FLEET_LOCKED')
+    expect((err as Error).message).toMatch(
+      new RegExp(`^fleet web is being rolled by another coordinator: pid ${other.pid} on \\S+ \\(baton fleet rollout \\(the other\\)\\), since then$`),
+    )
+    expect((err as { hint?: string }).hint).toContain('rollout.lock')
+  })
+
+  it('a holder SIGKILLed mid-rollout leaves no lock behind: the next coordinator takes it and reports the record it left', async () => {
+    const dir = stateDir()
+    const other = await holder(dir)
+    other.kill('SIGKILL')
+    await new Promise((r) => other.once('exit', r))
+    const lock = lockFleet(dir, 'web', me)
+    expect(lock.recovered).toMatchObject({ pid: other.pid, command: 'baton fleet rollout (the other)' })
+    lock.release()
+  })
+
+  it('a released lock leaves no record, and is taken again without a recovery', () => {
+    const dir = stateDir()
+    const first = lockFleet(dir, 'web', me)
+    expect(existsSync(join(dir, HOLDER_FILE))).toBe(true)
+    first.release()
+    expect(existsSync(join(dir, HOLDER_FILE))).toBe(false)
+    const second = lockFleet(dir, 'web', me)
+    expect(second.recovered).toBeUndefined()
+    second.release()
+  })
+})
