@@ -115,7 +115,10 @@ describe.skipIf(!haproxyBin)('HaproxyFrontClient (a real HAProxy)', () => {
     const slow = [get('/slow'), get('/slow')]
     await vi.waitFor(async () => expect((await front.targets()).map((t) => t.inflight)).toEqual([1, 1]))
     let drainedAt = 0
-    const drain = front.drain('a').then((d) => ((drainedAt = Date.now()), d))
+    const drain = front.drain('a').then((d) => {
+      drainedAt = Date.now()
+      return d
+    })
     await vi.waitFor(async () => expect((await front.targets())[0]!.drained).toBe(true))
     const before = { ...served }
     for (let i = 0; i < 10; i++) expect(await get('/')).toBe('b')

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { isBatonError } from '../errors/baton-error.ts'
+import { HISTORY_FILE } from './history.ts'
 import { HOLDER_FILE, lockFleet } from './lock.ts'
 
 const me = { command: 'baton fleet rollout -f fleet.yaml', startedAt: '2026-12-03T23:40:00.000Z' }
@@ -52,7 +53,9 @@ describe('lockFleet', () => {
     const err = refusal(dir)
     expect(isBatonError(err) && err.code).toBe('BATON_FLEET_LOCKED')
     expect((err as Error).message).toMatch(
-      new RegExp(`^fleet web is being rolled by another coordinator: pid ${other.pid} on \\S+ \\(baton fleet rollout \\(the other\\)\\), since then$`),
+      new RegExp(
+        `^fleet web is being rolled by another coordinator: pid ${other.pid} on \\S+ \\(baton fleet rollout \\(the other\\)\\), since then$`,
+      ),
     )
     expect((err as { hint?: string }).hint).toContain('rollout.lock')
   })
@@ -76,5 +79,93 @@ describe('lockFleet', () => {
     const second = lockFleet(dir, 'web', me)
     expect(second.recovered).toBeUndefined()
     second.release()
+  })
+})
+
+const BATON_BIN = join(import.meta.dirname, '..', '..', 'bin', 'baton.mjs')
+
+/** `baton fleet rollout` as a process, on a fleet of one target whose state directory is `state`. */
+function fleetRollout(dir: string, state: string): Promise<{ code: number; stderr: string }> {
+  writeFileSync(
+    join(dir, 'fleet.yaml'),
+    `apiVersion: baton.dev/v1
+kind: Fleet
+metadata: {name: web}
+spec:
+  manifests: [deploy.yaml]
+  targets: [{name: a, connection: {server: "http://127.0.0.1:1"}, service: {host: 127.0.0.1, port: 1}}]
+  frontLoadBalancer: {listen: {port: 1}}
+  windowSize: 1
+`,
+  )
+  writeFileSync(
+    join(dir, 'deploy.yaml'),
+    `apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}, ports: [{port: 8080}]}
+`,
+  )
+  return new Promise((done) => {
+    const child = spawn(
+      process.execPath,
+      [BATON_BIN, 'fleet', 'rollout', '-f', join(dir, 'fleet.yaml'), '--state-dir', state],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    )
+    children.push(child)
+    let stderr = ''
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c))
+    child.on('close', (code) => done({ code: code ?? -1, stderr }))
+  })
+}
+
+describe('baton fleet rollout and the lock', () => {
+  it('a second rollout of one fleet is refused while the first holds the lock, and the history is left alone', async () => {
+    const dir = stateDir()
+    const state = join(dir, 'state')
+    mkdirSync(state)
+    const other = await holder(state)
+    const r = await fleetRollout(dir, state)
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toContain(`error: fleet web is being rolled by another coordinator: pid ${other.pid} on `)
+    expect(r.stderr).toContain('hint: Wait for it to finish')
+    expect(existsSync(join(state, HISTORY_FILE))).toBe(false)
+  })
+
+  it('after a coordinator killed mid-rollout, the next one takes the lock and closes its revision as interrupted', async () => {
+    const dir = stateDir()
+    const state = join(dir, 'state')
+    mkdirSync(state)
+    const other = await holder(state)
+    writeFileSync(
+      join(state, HISTORY_FILE),
+      JSON.stringify({
+        revisions: [
+          {
+            revision: 1,
+            startedAt: 'then',
+            outcome: 'running',
+            cause: 'baton fleet rollout',
+            objects: [],
+            artifacts: {},
+            windows: [],
+          },
+        ],
+        targets: {},
+      }),
+    )
+    other.kill('SIGKILL')
+    await new Promise((r) => other.once('exit', r))
+    const r = await fleetRollout(dir, state)
+    expect(r.stderr).toContain(`fleet revision 1: interrupted: its coordinator (pid ${other.pid} on `)
+    const h = JSON.parse(readFileSync(join(state, HISTORY_FILE), 'utf8')) as {
+      revisions: Array<{ outcome: string; reason?: string }>
+    }
+    expect(h.revisions[0]).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/^interrupted: /) })
+    // Then it goes on: here, to a front load balancer that is not running.
+    expect(r.stderr).toContain('no front load balancer runs for the state directory')
+    expect(r.code).not.toBe(0)
   })
 })

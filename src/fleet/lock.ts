@@ -38,11 +38,7 @@ const ATTEMPTS = 5
 const BUSY_WAIT_MS = 200
 
 /** Takes the fleet's lock, or throws BATON_FLEET_LOCKED naming its holder. */
-export function lockFleet(
-  stateDir: string,
-  fleetName: string,
-  me: { command: string; startedAt: string },
-): FleetLock {
+export function lockFleet(stateDir: string, fleetName: string, me: { command: string; startedAt: string }): FleetLock {
   const pause = new Int32Array(new SharedArrayBuffer(4))
   for (let attempt = 1; ; attempt++) {
     const db = tryLock(stateDir)

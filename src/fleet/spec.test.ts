@@ -104,7 +104,10 @@ describe('parseFleet', () => {
     ['a bad artifact key', edit('"web:v2"', '"web"'), 'spec.artifacts.web'],
     [
       'haproxy with a listen address',
-      edit('    listen: {port: 9000}\n', '    listen: {port: 9000}\n    haproxy: {socket: /run/h.sock, backend: web}\n'),
+      edit(
+        '    listen: {port: 9000}\n',
+        '    listen: {port: 9000}\n    haproxy: {socket: /run/h.sock, backend: web}\n',
+      ),
       'spec.frontLoadBalancer.listen',
     ],
     [
