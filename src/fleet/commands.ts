@@ -17,7 +17,7 @@ import { HaproxyFrontClient } from './haproxy.ts'
 import { type RolloutReport, runRollout } from './coordinator.ts'
 import { runFront } from './front-server.ts'
 import { type FleetHistory, readHistory, undoTarget, writeHistory } from './history.ts'
-import { describeHolder, type LockHolder, lockFleet } from './lock.ts'
+import { describeHolder, type LockHolder, lockFleet, lockState } from './lock.ts'
 import { planWindows, selectTargets } from './plan.ts'
 import { parseFleet } from './spec.ts'
 import type { Fleet } from './types.ts'
@@ -301,6 +301,14 @@ export async function status(l: LoadedFleet, json: boolean, io: FleetIO): Promis
     const where =
       last.outcome === 'running' ? `, at window ${at?.index ?? last.windows.length} of ${last.windows.length}` : ''
     io.out(`rollout: revision ${last.revision} ${last.outcome}${where} (${last.cause})\n`)
+    if (last.outcome === 'running') {
+      const lock = lockState(l.stateDir)
+      io.out(
+        lock.held
+          ? `  coordinator: ${lock.holder ? describeHolder(lock.holder) : 'holds the lock'}\n`
+          : `  interrupted: no coordinator holds the lock${lock.holder ? ` (the last was ${describeHolder(lock.holder)})` : ''}; the next rollout records it as failed\n`,
+      )
+    }
     for (const w of last.windows)
       for (const f of w.failures) io.out(`  window ${w.index}: ${f.target} failed at ${f.step}: ${f.message}\n`)
   }

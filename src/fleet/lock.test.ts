@@ -84,8 +84,8 @@ describe('lockFleet', () => {
 
 const BATON_BIN = join(import.meta.dirname, '..', '..', 'bin', 'baton.mjs')
 
-/** `baton fleet rollout` as a process, on a fleet of one target whose state directory is `state`. */
-function fleetRollout(dir: string, state: string): Promise<{ code: number; stderr: string }> {
+/** A fleet of one target (nothing answers there) and its manifest, in `dir`. */
+function writeFleetFiles(dir: string): void {
   writeFileSync(
     join(dir, 'fleet.yaml'),
     `apiVersion: baton.dev/v1
@@ -106,6 +106,11 @@ metadata: {name: web}
 spec: {selector: {app: web}, ports: [{port: 8080}]}
 `,
   )
+}
+
+/** `baton fleet rollout` as a process, on the fleet in `dir`, whose state directory is `state`. */
+function fleetRollout(dir: string, state: string): Promise<{ code: number; stderr: string }> {
+  writeFleetFiles(dir)
   return new Promise((done) => {
     const child = spawn(
       process.execPath,
@@ -121,6 +126,38 @@ spec: {selector: {app: web}, ports: [{port: 8080}]}
   })
 }
 
+/** `baton fleet status` as a process (its front load balancer is not running: it says so and goes on). */
+function fleetStatusText(dir: string, state: string): Promise<string> {
+  return new Promise((done) => {
+    const child = spawn(
+      process.execPath,
+      [BATON_BIN, 'fleet', 'status', '-f', join(dir, 'fleet.yaml'), '--state-dir', state],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    )
+    children.push(child)
+    let out = ''
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c))
+    child.on('close', () => done(out))
+  })
+}
+
+const RUNNING = JSON.stringify({
+  revisions: [
+    {
+      revision: 1,
+      startedAt: 'then',
+      outcome: 'running',
+      cause: 'baton fleet rollout',
+      objects: [],
+      artifacts: {},
+      windows: [],
+    },
+  ],
+  targets: {},
+})
+
 describe('baton fleet rollout and the lock', () => {
   it('a second rollout of one fleet is refused while the first holds the lock, and the history is left alone', async () => {
     const dir = stateDir()
@@ -134,30 +171,19 @@ describe('baton fleet rollout and the lock', () => {
     expect(existsSync(join(state, HISTORY_FILE))).toBe(false)
   })
 
-  it('after a coordinator killed mid-rollout, the next one takes the lock and closes its revision as interrupted', async () => {
+  it('status names the coordinator of a running rollout, and says interrupted once it was killed; the next rollout takes the lock and closes the revision', async () => {
     const dir = stateDir()
     const state = join(dir, 'state')
     mkdirSync(state)
     const other = await holder(state)
-    writeFileSync(
-      join(state, HISTORY_FILE),
-      JSON.stringify({
-        revisions: [
-          {
-            revision: 1,
-            startedAt: 'then',
-            outcome: 'running',
-            cause: 'baton fleet rollout',
-            objects: [],
-            artifacts: {},
-            windows: [],
-          },
-        ],
-        targets: {},
-      }),
-    )
+    writeFileSync(join(state, HISTORY_FILE), RUNNING)
+    writeFleetFiles(dir)
+    expect(await fleetStatusText(dir, state)).toContain(`  coordinator: pid ${other.pid} on `)
     other.kill('SIGKILL')
     await new Promise((r) => other.once('exit', r))
+    expect(await fleetStatusText(dir, state)).toContain(
+      `  interrupted: no coordinator holds the lock (the last was pid ${other.pid} on `,
+    )
     const r = await fleetRollout(dir, state)
     expect(r.stderr).toContain(`fleet revision 1: interrupted: its coordinator (pid ${other.pid} on `)
     const h = JSON.parse(readFileSync(join(state, HISTORY_FILE), 'utf8')) as {

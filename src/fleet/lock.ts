@@ -11,7 +11,7 @@
  * host, command, start), which names the holder to a refused coordinator, and which the next
  * coordinator to take the lock finds and reports as recovered (its rollout was interrupted).
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
@@ -65,6 +65,21 @@ export function lockFleet(stateDir: string, fleetName: string, me: { command: st
       )
     Atomics.wait(pause, 0, 0, BUSY_WAIT_MS)
   }
+}
+
+/**
+ * Whether a coordinator holds the fleet's lock now, and the record it wrote (for `fleet
+ * status`). Looking takes the lock for an instant when it is free; a coordinator starting in
+ * that instant waits for it (tryLock's busy timeout), it is not refused.
+ */
+export function lockState(stateDir: string): { held: boolean; holder?: LockHolder } {
+  const holder = readHolder(stateDir)
+  const withHolder = holder ? { holder } : {}
+  if (!existsSync(join(stateDir, LOCK_FILE))) return { held: false, ...withHolder }
+  const db = tryLock(stateDir)
+  if (!db) return { held: true, ...withHolder }
+  db.close()
+  return { held: false, ...withHolder }
 }
 
 export function describeHolder(h: LockHolder): string {
