@@ -108,40 +108,32 @@ spec: {selector: {app: web}, ports: [{port: 8080}]}
   )
 }
 
-/** `baton fleet rollout` as a process, on the fleet in `dir`, whose state directory is `state`. */
-function fleetRollout(dir: string, state: string): Promise<{ code: number; stderr: string }> {
-  writeFleetFiles(dir)
-  return new Promise((done) => {
+/** `baton fleet VERB` as a process, on the fleet in `dir`, whose state directory is `state`. */
+function fleet(verb: 'rollout' | 'status', dir: string, state: string) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
     const child = spawn(
       process.execPath,
-      [BATON_BIN, 'fleet', 'rollout', '-f', join(dir, 'fleet.yaml'), '--state-dir', state],
+      [BATON_BIN, 'fleet', verb, '-f', join(dir, 'fleet.yaml'), '--state-dir', state],
       {
-        stdio: ['ignore', 'ignore', 'pipe'],
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
     )
     children.push(child)
+    let stdout = ''
     let stderr = ''
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c))
     child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c))
-    child.on('close', (code) => done({ code: code ?? -1, stderr }))
+    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }))
   })
 }
 
-/** `baton fleet status` as a process (its front load balancer is not running: it says so and goes on). */
-function fleetStatusText(dir: string, state: string): Promise<string> {
-  return new Promise((done) => {
-    const child = spawn(
-      process.execPath,
-      [BATON_BIN, 'fleet', 'status', '-f', join(dir, 'fleet.yaml'), '--state-dir', state],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    )
-    children.push(child)
-    let out = ''
-    child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c))
-    child.on('close', () => done(out))
-  })
+function fleetRollout(dir: string, state: string) {
+  writeFleetFiles(dir)
+  return fleet('rollout', dir, state)
 }
+
+/** Its front load balancer is not running: status says so and goes on. */
+const fleetStatusText = async (dir: string, state: string) => (await fleet('status', dir, state)).stdout
 
 const RUNNING = JSON.stringify({
   revisions: [
