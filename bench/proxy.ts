@@ -8,6 +8,7 @@
  *   node bench/proxy.ts                         # 3 rounds × 10 s, writes docs/benchmarks.md
  *   node bench/proxy.ts --rounds 1 --duration 5 --no-write
  *   node bench/proxy.ts --proxy-args "--workers 1"
+ *   node bench/proxy.ts --fleet                 # a fleet's front LB (`baton fleet lb`) instead
  *
  * Targets (issue 4): Baton ≥ 80 % of nginx's req/s, and p99 ≤ 1.5 × nginx's.
  */
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     port: { type: 'string', default: '18200' },
     'proxy-args': { type: 'string', default: '' },
     'no-write': { type: 'boolean', default: false },
+    /** Measure a fleet's front load balancer (bench/fleet-lb-extra.sh) as "baton". */
+    fleet: { type: 'boolean', default: false },
   },
 })
 
@@ -58,7 +61,7 @@ try {
       PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
       ROUNDS: values.rounds,
       DURATION: values.duration,
-      EXTRA_CMD: join(ROOT, 'bench/lb-extra.sh'),
+      EXTRA_CMD: join(ROOT, values.fleet ? 'bench/fleet-lb-extra.sh' : 'bench/lb-extra.sh'),
       EXTRA_TARGETS: `baton=http://127.0.0.1:${values.port}/`,
       BATON_BENCH_DIR: dir,
       BATON_BENCH_PORT: values.port,
@@ -104,21 +107,28 @@ const spread = rows.length
       .map((m) => `${m.target} ${(Math.max(...m.rps_each) / Math.min(...m.rps_each)).toFixed(2)}`)
       .join(', ')
   : ''
+const haproxy = medians.get('haproxy')
 const verdict =
   `Baton / nginx: throughput ${(rpsRatio * 100).toFixed(0)} % (target ≥ 80 %), ` +
-  `p99 ${p99Ratio.toFixed(2)}× (target ≤ 1.5×).`
+  `p99 ${p99Ratio.toFixed(2)}× (target ≤ 1.5×).` +
+  (haproxy && baton
+    ? ` Baton / HAProxy: throughput ${((baton.rps / haproxy.rps) * 100).toFixed(0)} %, p99 ${(baton.p99_ms / haproxy.p99_ms).toFixed(2)}×.`
+    : '')
 console.log(`\n${table}\n\n${verdict}`)
 
+const HEADING = values.fleet ? '## Fleet front load balancer' : '## Load balancer'
 if (!values['no-write']) {
   const section = [
-    '## Load balancer',
+    HEADING,
     '',
-    `Measured by \`node bench/proxy.ts\` (${values.rounds} interleaved rounds × ${values.duration} s of ` +
+    `Measured by \`node bench/proxy.ts${values.fleet ? ' --fleet' : ''}\` (${values.rounds} interleaved rounds × ${values.duration} s of ` +
       '`wrk -t2 -c50`, keep-alive, against two Node backends, via `shared/peers/lb/run.sh` with ' +
-      "Baton's proxy as `EXTRA_TARGETS=baton`). Medians over rounds.",
+      `${values.fleet ? "a fleet's front load balancer (`baton fleet lb`, one target per backend)" : "Baton's proxy"} as \`EXTRA_TARGETS=baton\`). Medians over rounds.`,
     `Machine: ${cpus().length} vCPU, ${new Date().toISOString().slice(0, 10)}, load average ${load} at start ` +
       '(other work shares the cores: compare ratios, not absolute rates). ' +
-      `Proxy args: \`${values['proxy-args'] || '(defaults: 2 workers, least-outstanding)'}\`.`,
+      (values.fleet
+        ? 'The front load balancer is one process (no workers), weights 1/1, health checks every 2 s.'
+        : `Proxy args: \`${values['proxy-args'] || '(defaults: 2 workers, least-outstanding)'}\`.`),
     '',
     table,
     '',
@@ -131,7 +141,7 @@ if (!values['no-write']) {
   ].join('\n')
   const path = join(ROOT, 'docs/benchmarks.md')
   const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n'
-  const start = doc.indexOf('## Load balancer')
+  const start = doc.indexOf(HEADING)
   let next: string
   if (start < 0) next = `${doc.trimEnd()}\n\n${section}`
   else {

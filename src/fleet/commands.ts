@@ -13,9 +13,11 @@ import { BatonError } from '../errors/baton-error.ts'
 import type { Clock } from '../platform/clock.ts'
 import { canonicalJson } from '../rollout/template-hash.ts'
 import { FrontClient, hookPort, targetPort } from './adapters.ts'
+import { HaproxyFrontClient } from './haproxy.ts'
 import { type RolloutReport, runRollout } from './coordinator.ts'
 import { runFront } from './front-server.ts'
 import { type FleetHistory, readHistory, undoTarget, writeHistory } from './history.ts'
+import { describeHolder, type LockHolder, lockFleet, lockState } from './lock.ts'
 import { planWindows, selectTargets } from './plan.ts'
 import { parseFleet } from './spec.ts'
 import type { Fleet } from './types.ts'
@@ -63,8 +65,20 @@ async function loadObjects(l: LoadedFleet): Promise<AnyObject[]> {
   return objects
 }
 
+/** The fleet's front load balancer: Baton's own (its control API) or the user's HAProxy (its runtime API). */
+function frontOf(l: LoadedFleet, clock: Clock): FrontClient | HaproxyFrontClient {
+  const h = l.fleet.spec.frontLoadBalancer.haproxy
+  return h ? new HaproxyFrontClient(l.fleet, h, l.baseDir, clock) : new FrontClient(l.stateDir)
+}
+
 /** `baton fleet lb`: serves until `signal` aborts. */
 export async function serveFront(l: LoadedFleet, io: FleetIO): Promise<void> {
+  if (l.fleet.spec.frontLoadBalancer.haproxy)
+    throw new BatonError(
+      'BATON_USAGE',
+      `fleet ${l.fleet.metadata.name}'s front load balancer is an HAProxy you run (spec.frontLoadBalancer.haproxy): there is no Baton front load balancer to start`,
+      { hint: 'Run HAProxy with its haproxy.cfg; baton fleet rollout drives it through its runtime API' },
+    )
   mkdirSync(l.stateDir, { recursive: true, mode: 0o700 })
   const running = await runFront(l.fleet, l.stateDir, io.clock, io.out)
   const { host, port } = l.fleet.spec.frontLoadBalancer.listen
@@ -89,7 +103,43 @@ export interface RolloutOptions {
 }
 
 export async function rollout(l: LoadedFleet, o: RolloutOptions, io: FleetIO): Promise<number> {
+  mkdirSync(l.stateDir, { recursive: true, mode: 0o700 })
+  const lock = lockFleet(l.stateDir, l.fleet.metadata.name, {
+    command: o.cause || 'baton fleet undo',
+    startedAt: new Date(io.clock.now()).toISOString(),
+  })
+  try {
+    return await rolloutLocked(l, o, io, lock.recovered)
+  } finally {
+    lock.release()
+  }
+}
+
+/**
+ * A revision still `running` when the lock was free was left by a coordinator that ended
+ * mid-rollout (killed, or its machine restarted): it is recorded as failed, interrupted.
+ */
+function closeInterrupted(h: FleetHistory, recovered: LockHolder | undefined, io: FleetIO): boolean {
+  let changed = false
+  for (const r of h.revisions) {
+    if (r.outcome !== 'running') continue
+    changed = true
+    r.outcome = 'failed'
+    r.finishedAt = new Date(io.clock.now()).toISOString()
+    r.reason = `interrupted: its coordinator${recovered ? ` (${describeHolder(recovered)})` : ''} ended before the rollout did`
+    io.err(`fleet revision ${r.revision}: ${r.reason}; its targets keep what they run now\n`)
+  }
+  return changed
+}
+
+async function rolloutLocked(
+  l: LoadedFleet,
+  o: RolloutOptions,
+  io: FleetIO,
+  recovered: LockHolder | undefined,
+): Promise<number> {
   const history = readHistory(l.stateDir)
+  if (closeInterrupted(history, recovered, io)) writeHistory(l.stateDir, history)
   const targets = selectTargets(l.fleet.spec.targets, o.tags)
   let objects: AnyObject[]
   let artifacts = l.fleet.spec.artifacts
@@ -112,7 +162,7 @@ export async function rollout(l: LoadedFleet, o: RolloutOptions, io: FleetIO): P
     io.out(`fleet.baton.dev/${l.fleet.metadata.name} unchanged (every target runs revision ${latest.revision})\n`)
     return 0
   }
-  const front = new FrontClient(l.stateDir)
+  const front = frontOf(l, io.clock)
   const revision = (history.revisions.reduce((m, r) => Math.max(m, r.revision), 0) ?? 0) + 1
   const byRevision = new Map(history.revisions.map((r) => [r.revision, r]))
   const entry = {
@@ -204,7 +254,7 @@ export async function status(l: LoadedFleet, json: boolean, io: FleetIO): Promis
   let live: Awaited<ReturnType<FrontClient['targets']>> | undefined
   let lbError = ''
   try {
-    live = await new FrontClient(l.stateDir).targets()
+    live = await frontOf(l, io.clock).targets()
   } catch (err) {
     lbError = err instanceof Error ? err.message : String(err)
   }
@@ -220,6 +270,7 @@ export async function status(l: LoadedFleet, json: boolean, io: FleetIO): Promis
       health: lt ? (lt.healthy ? 'healthy' : 'unhealthy') : 'unknown',
       frontBalancer: lt ? (lt.drained ? 'drained' : lt.routed ? 'in' : 'out') : 'unknown',
       requests: lt?.requests ?? 0,
+      errors: lt?.errors ?? 0,
       share: total > 0 && lt ? lt.requests / total : 0,
     }
   })
@@ -230,7 +281,7 @@ export async function status(l: LoadedFleet, json: boolean, io: FleetIO): Promis
     )
     return 0
   }
-  const rows = [['TARGET', 'ADDRESS', 'WEIGHT', 'REVISION', 'HEALTH', 'FRONT LB', 'SHARE', 'TAGS']]
+  const rows = [['TARGET', 'ADDRESS', 'WEIGHT', 'REVISION', 'HEALTH', 'FRONT LB', 'SHARE', 'ERRORS', 'TAGS']]
   for (const t of targets)
     rows.push([
       t.name,
@@ -240,6 +291,7 @@ export async function status(l: LoadedFleet, json: boolean, io: FleetIO): Promis
       t.health,
       t.frontBalancer,
       `${(t.share * 100).toFixed(0)}%`,
+      String(t.errors),
       t.tags.join(',') || '<none>',
     ])
   io.out(table(rows))
@@ -249,6 +301,16 @@ export async function status(l: LoadedFleet, json: boolean, io: FleetIO): Promis
     const where =
       last.outcome === 'running' ? `, at window ${at?.index ?? last.windows.length} of ${last.windows.length}` : ''
     io.out(`rollout: revision ${last.revision} ${last.outcome}${where} (${last.cause})\n`)
+    if (last.outcome === 'running') {
+      const lock = lockState(l.stateDir)
+      io.out(
+        lock.held
+          ? `  coordinator: ${lock.holder ? describeHolder(lock.holder) : 'holds the lock'}\n`
+          : `  interrupted: no coordinator holds the lock${lock.holder ? ` (the last was ${describeHolder(lock.holder)})` : ''}; the next rollout records it as failed\n`,
+      )
+    }
+    for (const w of last.windows)
+      for (const f of w.failures) io.out(`  window ${w.index}: ${f.target} failed at ${f.step}: ${f.message}\n`)
   }
   return 0
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AnyObject } from '../api/types.ts'
+import { BatonError } from '../errors/baton-error.ts'
 import { FakeClock } from '../platform/clock.ts'
 import { type FrontPort, type HookPort, type RolloutReport, runRollout, type TargetPort } from './coordinator.ts'
 import { validateFleet } from './spec.ts'
@@ -35,18 +36,26 @@ function fleet(windowSize: number | string, failurePolicy: Partial<FailurePolicy
 /** Fakes that write one journal line per call; `failVerify` names targets whose verify hook fails. */
 async function run(
   f: Fleet,
-  o: { failVerify?: string[]; noPrevious?: boolean } = {},
+  o: { failVerify?: string[]; noPrevious?: boolean; diesDuringRollout?: string } = {},
 ): Promise<{ report: RolloutReport; journal: string[] }> {
   const journal: string[] = []
   const v = (objects: readonly AnyObject[]) => `v${(objects[0] as unknown as { spec: { v: number } }).spec.v}`
+  let dead = ''
+  const unreachable = (name: string) =>
+    new BatonError('BATON_DAEMON_UNREACHABLE', `cannot reach the Baton daemon of ${name}`, { hint: 'start it' })
   const targets: TargetPort = {
     async pushArtifacts() {
       return []
     },
     async apply(t, objects) {
+      if (t.name === dead) throw unreachable(t.name)
       journal.push(`apply ${t.name} ${v(objects)}`)
     },
-    async waitRolledOut() {},
+    async waitRolledOut(t) {
+      // Its host dies (daemon, load balancer, replicas) while its own rolling update runs.
+      if (t.name === o.diesDuringRollout) dead = t.name
+      if (t.name === dead) throw unreachable(t.name)
+    },
   }
   const front: FrontPort = {
     async drain(name) {
@@ -144,5 +153,23 @@ describe('runRollout', () => {
       { target: 'a', ok: false, message: 'no earlier revision: left drained' },
     ])
     expect(journal).not.toContain('add a')
+  })
+
+  it('a target whose host dies during its own window: the window goes back as a whole, the dead target stays drained, the policy goes on', async () => {
+    const { report, journal } = await run(fleet(2, { action: 'continue', maxFailedTargets: 1 }), {
+      diesDuringRollout: 'b',
+    })
+    expect(report.outcome).toBe('failed')
+    expect(outcomes(report)).toEqual(['a+b:rolled-back', 'c:succeeded'])
+    expect(report.windows[0]!.failures).toEqual([
+      { target: 'b', step: 'rollout', message: 'cannot reach the Baton daemon of b (start it)' },
+    ])
+    expect(report.windows[0]!.rollback).toEqual([
+      { target: 'a', ok: true, message: 'back on revision 1' },
+      { target: 'b', ok: false, message: 'rollback failed: cannot reach the Baton daemon of b (start it)' },
+    ])
+    expect(journal).toContain('add a')
+    expect(journal).not.toContain('add b')
+    expect(report.updated).toEqual(['c'])
   })
 })

@@ -40,7 +40,10 @@ export interface TargetState {
   routed: boolean
   inflight: number
   requests: number
+  /** Requests that ended in a 5xx or without an answer (a target killed mid-request). */
   errors: number
+  /** Attempts to connect to the target that failed (refused, reset, timed out); retried elsewhere. */
+  failedConnections: number
 }
 
 export interface FrontOptions {
@@ -153,6 +156,7 @@ export class FrontBalancer {
         inflight: pod?.inflight ?? 0,
         requests: pod?.counters.requests ?? 0,
         errors: pod?.counters.errors ?? 0,
+        failedConnections: pod?.counters.failedConnections ?? 0,
       }
     })
   }

@@ -102,6 +102,22 @@ describe('parseFleet', () => {
     ['no listen port', edit('listen: {port: 9000}', 'listen: {host: 127.0.0.1}'), 'spec.frontLoadBalancer.listen.port'],
     ['a health path without /', edit('path: /healthz', 'path: healthz'), 'spec.frontLoadBalancer.healthCheck.path'],
     ['a bad artifact key', edit('"web:v2"', '"web"'), 'spec.artifacts.web'],
+    [
+      'haproxy with a listen address',
+      edit(
+        '    listen: {port: 9000}\n',
+        '    listen: {port: 9000}\n    haproxy: {socket: /run/h.sock, backend: web}\n',
+      ),
+      'spec.frontLoadBalancer.listen',
+    ],
+    [
+      'haproxy without a backend',
+      edit(
+        '    listen: {port: 9000}\n    healthCheck: {path: /healthz, intervalSeconds: 1}\n',
+        '    haproxy: {socket: /run/h.sock}\n',
+      ),
+      'spec.frontLoadBalancer.haproxy.backend',
+    ],
     ['another kind', edit('kind: Fleet', 'kind: Deployment'), 'kind'],
     ['no manifests', edit('  manifests: [deploy.yaml]\n', ''), 'spec.manifests'],
   ])('refuses %s, naming the field', (_name, text, field) => {
@@ -109,6 +125,17 @@ describe('parseFleet', () => {
     expect(err.message).toBe('The Fleet "web" is invalid')
     expect(err.causes.map((c) => c.field)).toContain(field)
     expect(err.hint).toBeTruthy()
+  })
+
+  it('reads an HAProxy front: its socket and backend, no listen address or health check of its own', () => {
+    const f = parseFleet(
+      edit(
+        '    listen: {port: 9000}\n    healthCheck: {path: /healthz, intervalSeconds: 1}\n',
+        '    haproxy: {socket: ./haproxy.sock, backend: web}\n    drainTimeoutSeconds: 10\n',
+      ),
+    )
+    expect(f.spec.frontLoadBalancer.haproxy).toEqual({ socket: './haproxy.sock', backend: 'web' })
+    expect(f.spec.frontLoadBalancer.drainTimeoutSeconds).toBe(10)
   })
 
   it('lists every problem at once', () => {

@@ -21,6 +21,7 @@ import {
   FLEET_KIND,
   type Fleet,
   type FleetTarget,
+  type HaproxyFront,
   HOOK_NAMES,
   type Hooks,
   type TargetConnection,
@@ -116,8 +117,15 @@ export function validateFleet(doc: unknown): Fleet {
   }
 
   const targets = readTargets(r, spec.targets)
-  const lb = r.obj(spec.frontLoadBalancer, 'spec.frontLoadBalancer', ['listen', 'healthCheck', 'drainTimeoutSeconds'])
-  const listen = r.obj(lb.listen, 'spec.frontLoadBalancer.listen', ['host', 'port'])
+  const lb = r.obj(spec.frontLoadBalancer, 'spec.frontLoadBalancer', [
+    'listen',
+    'healthCheck',
+    'drainTimeoutSeconds',
+    'haproxy',
+  ])
+  const haproxy = lb.haproxy === undefined ? undefined : readHaproxy(r, lb)
+  // Behind HAProxy, its own haproxy.cfg says where it listens and how it checks the targets.
+  const listen = haproxy ? { host: '', port: 0 } : r.obj(lb.listen, 'spec.frontLoadBalancer.listen', ['host', 'port'])
   const hc = r.obj(
     lb.healthCheck,
     'spec.frontLoadBalancer.healthCheck',
@@ -160,10 +168,13 @@ export function validateFleet(doc: unknown): Fleet {
       artifacts,
       targets,
       frontLoadBalancer: {
-        listen: {
-          host: r.str(listen.host, 'spec.frontLoadBalancer.listen.host', '127.0.0.1'),
-          port: r.int(listen.port, 'spec.frontLoadBalancer.listen.port', 1, 65535),
-        },
+        ...(haproxy ? { haproxy } : {}),
+        listen: haproxy
+          ? { host: '', port: 0 }
+          : {
+              host: r.str(listen.host, 'spec.frontLoadBalancer.listen.host', '127.0.0.1'),
+              port: r.int(listen.port, 'spec.frontLoadBalancer.listen.port', 1, 65535),
+            },
         healthCheck: {
           path: hcPath,
           intervalSeconds: r.int(hc.intervalSeconds, 'spec.frontLoadBalancer.healthCheck.intervalSeconds', 1, 3600, 2),
@@ -194,6 +205,23 @@ export function validateFleet(doc: unknown): Fleet {
   }
   if (r.errs.length > 0) throw invalidObjectError(FLEET_KIND, name, r.errs)
   return fleet
+}
+
+function readHaproxy(r: Reader, lb: Rec): HaproxyFront {
+  const h = r.obj(lb.haproxy, 'spec.frontLoadBalancer.haproxy', ['socket', 'backend'])
+  for (const f of ['listen', 'healthCheck'])
+    if (lb[f] !== undefined)
+      r.errs.push(
+        forbidden(
+          `spec.frontLoadBalancer.${f}`,
+          'HAProxy listens and checks the targets as its own haproxy.cfg says',
+          `Drop ${f}, or drop haproxy to use Baton's own front load balancer`,
+        ),
+      )
+  return {
+    socket: r.str(h.socket, 'spec.frontLoadBalancer.haproxy.socket'),
+    backend: r.str(h.backend, 'spec.frontLoadBalancer.haproxy.backend'),
+  }
 }
 
 function readTargets(r: Reader, v: unknown): FleetTarget[] {

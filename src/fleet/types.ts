@@ -35,7 +35,17 @@ export interface HealthCheck {
   healthyThreshold: number
 }
 
+/** An HAProxy the user runs, driven through its runtime API: one `server` per target, named after it. */
+export interface HaproxyFront {
+  /** The runtime API: a Unix socket path (`stats socket PATH level admin`) or `host:port`. */
+  socket: string
+  /** The backend whose servers are the targets. */
+  backend: string
+}
+
 export interface FrontLoadBalancer {
+  /** Set: the front load balancer is this HAProxy, and `listen`/`healthCheck` are its own (haproxy.cfg), unused here. */
+  haproxy?: HaproxyFront
   listen: { host: string; port: number }
   healthCheck: HealthCheck
   /** Longest wait for a drained target's in-flight requests to finish. */

@@ -9,16 +9,15 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { stringify } from 'yaml'
 import type { RolloutReport } from '../../src/fleet/coordinator.ts'
-import type { FrontEvent } from '../../src/fleet/front.ts'
 import type { VerifyReport } from '../../src/verify/report.ts'
 import { BATON_BIN, type Baton, expectOk, REPO_ROOT, startBaton } from './support/baton.ts'
 import { webManifest } from './support/manifests.ts'
+import { frontEvents as readFrontEvents, portFreeOnAll } from './support/fleet-hosts.ts'
 import { freePort } from './support/ports.ts'
 import { describeRun, E2E_CONNECTIONS } from './support/verify-run.ts'
 
@@ -31,24 +30,6 @@ let servicePort = 0
 let frontPort = 0
 let front: ChildProcess | undefined
 let frontExited: Promise<void> = Promise.resolve()
-
-/** A port free on every target address (each target's Service listens on its own address). */
-async function portFreeOnAll(): Promise<number> {
-  for (;;) {
-    const port = await freePort()
-    const free = await Promise.all(
-      HOSTS.map(
-        (host) =>
-          new Promise<boolean>((ok) => {
-            const s = net.createServer()
-            s.once('error', () => ok(false))
-            s.listen(port, host, () => s.close(() => ok(true)))
-          }),
-      ),
-    )
-    if (free.every(Boolean)) return port
-  }
-}
 
 function fleetYaml(o: {
   windowSize: number | string
@@ -98,13 +79,7 @@ const fleetArgs = (verb: string, ...more: string[]) => [
   ...more,
 ]
 
-async function frontEvents(): Promise<FrontEvent[]> {
-  const text = await readFile(join(dir, 'state', 'front-events.log'), 'utf8')
-  return text
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as FrontEvent)
-}
+const frontEvents = () => readFrontEvents(join(dir, 'state'))
 
 /** `baton verify` through the front balancer while `command` (a shell line) runs. */
 function verifyThroughFront(keepAlive: boolean, command: string) {
@@ -216,7 +191,7 @@ async function images(): Promise<string[]> {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'baton-fleet-e2e-'))
-  servicePort = await portFreeOnAll()
+  servicePort = await portFreeOnAll(HOSTS)
   frontPort = await freePort()
   targets = await Promise.all(HOSTS.map((host) => startBaton({ upArgs: ['--service-host', host] })))
   await writeFleet('web:v1', { windowSize: '100%' })

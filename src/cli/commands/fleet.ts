@@ -56,39 +56,35 @@ export const fleetLbCommand = defineCommand<FleetOptions>({
   },
 })
 
-export const fleetApplyCommand = defineCommand<FleetOptions>({
-  path: ['fleet', 'apply'],
-  summary: "Roll the fleet's manifests out window by window, unless every target already runs them",
-  usage: '-f FLEET [--tags T] [--state-dir DIR]',
-  flags: rolloutFlags,
-  complete,
-  async run(o, ctx) {
-    const f = await fleet()
-    const cause = `baton ${ctx.argv.join(' ')}`
-    return f.rollout(
-      f.loadFleet(o.file, o.stateDir),
-      { tags: o.tags, onlyIfChanged: true, json: o.json, cause },
-      io(ctx),
-    )
-  },
-})
+/** `apply` and `rollout`: the same windowed rollout; `apply` does nothing when every chosen target runs the manifests already. */
+function rolloutVerb(verb: 'apply' | 'rollout', summary: string, usage: string, onlyIfChanged: boolean) {
+  return defineCommand<FleetOptions>({
+    path: ['fleet', verb],
+    summary,
+    usage,
+    flags: rolloutFlags,
+    complete,
+    async run(o, ctx) {
+      const f = await fleet()
+      const cause = `baton ${ctx.argv.join(' ')}`
+      return f.rollout(f.loadFleet(o.file, o.stateDir), { tags: o.tags, onlyIfChanged, json: o.json, cause }, io(ctx))
+    },
+  })
+}
 
-export const fleetRolloutCommand = defineCommand<FleetOptions>({
-  path: ['fleet', 'rollout'],
-  summary: "Roll the fleet's manifests out window by window (a new fleet revision)",
-  usage: '-f FLEET [--tags T] [--state-dir DIR] [-o json]',
-  flags: rolloutFlags,
-  complete,
-  async run(o, ctx) {
-    const f = await fleet()
-    const cause = `baton ${ctx.argv.join(' ')}`
-    return f.rollout(
-      f.loadFleet(o.file, o.stateDir),
-      { tags: o.tags, onlyIfChanged: false, json: o.json, cause },
-      io(ctx),
-    )
-  },
-})
+export const fleetApplyCommand = rolloutVerb(
+  'apply',
+  "Roll the fleet's manifests out window by window, unless every target already runs them",
+  '-f FLEET [--tags T] [--state-dir DIR]',
+  true,
+)
+
+export const fleetRolloutCommand = rolloutVerb(
+  'rollout',
+  "Roll the fleet's manifests out window by window (a new fleet revision)",
+  '-f FLEET [--tags T] [--state-dir DIR] [-o json]',
+  false,
+)
 
 export const fleetUndoCommand = defineCommand<FleetOptions>({
   path: ['fleet', 'undo'],
