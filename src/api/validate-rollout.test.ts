@@ -22,10 +22,10 @@ const REFUSED: Case[] = [
     says: 'traffic router',
   },
   {
-    name: 'canary analysis',
+    name: 'canary analysis without a template',
     changes: { [`${S}.analysis`]: { templates: [] } },
-    fields: [`${S}.analysis`],
-    says: 'analysis',
+    fields: [`${S}.analysis.templates`],
+    says: 'Required value',
   },
   {
     name: 'an experiment step',
@@ -34,10 +34,10 @@ const REFUSED: Case[] = [
     says: 'experiments',
   },
   {
-    name: 'an analysis step',
+    name: 'an analysis step without templates',
     changes: { [`${S}.steps`]: [{ analysis: {} }] },
-    fields: [`${S}.steps[0].analysis`],
-    says: 'analysis',
+    fields: [`${S}.steps[0].analysis.templates`],
+    says: 'templates',
   },
   {
     name: 'setHeaderRoute',

@@ -136,6 +136,8 @@ describe('validateObject accepts', () => {
       'v1 ConfigMap',
       'v1 Event',
       'argoproj.io/v1alpha1 Rollout',
+      'argoproj.io/v1alpha1 AnalysisTemplate',
+      'argoproj.io/v1alpha1 AnalysisRun',
     ])
   })
 })

@@ -28,6 +28,8 @@ import { validateDeploymentSpec, validateReplicaSetSpec, validateStatefulSetSpec
 import { fieldErrorsFromZod } from './zod-issues.ts'
 import { validateRolloutSpec } from './validate-rollout.ts'
 import { rollout as rolloutSchema } from './schema-rollout.ts'
+import { analysisRun, analysisTemplate } from './schema-analysis.ts'
+import { validateAnalysisSpec } from './validate-analysis.ts'
 
 interface KindRules {
   schema: z.ZodType
@@ -56,6 +58,8 @@ const RULES: Record<Kind, KindRules> = {
   ConfigMap: { schema: schemas.configMap, nameRule: subdomain, rules: validateConfigMap },
   Event: { schema: schemas.event, nameRule: subdomain, rules: none },
   Rollout: { schema: rolloutSchema, nameRule: subdomain, rules: validateRolloutSpec },
+  AnalysisTemplate: { schema: analysisTemplate, nameRule: subdomain, rules: validateAnalysisSpec },
+  AnalysisRun: { schema: analysisRun, nameRule: subdomain, rules: validateAnalysisSpec },
 }
 
 /**

@@ -82,6 +82,11 @@ export function retry(r: Rollout): VerbResult {
   delete st.message
   delete st.pauseConditions
   delete st.controllerPause
+  // The analysis runs again too: new runs, as Argo makes on a retry.
+  if (st.canary) {
+    delete st.canary.currentStepAnalysisRunStatus
+    delete st.canary.currentBackgroundAnalysisRunStatus
+  }
   st.currentStepIndex = 0
   return { status: st, message: `rollout '${r.metadata.name}' retried` }
 }
