@@ -175,13 +175,14 @@ class Parser {
   #accessors(e: Expr): Expr {
     for (;;) {
       if (this.#accept('[')) {
+        const negative = this.#accept('-') !== undefined
         const n = this.#peek()
         if (n?.kind !== 'num' || !Number.isInteger(n.value)) {
           throw new ExpressionError('an index must be a whole number, e.g. result[0]')
         }
         this.#i++
         this.#expect(']')
-        e = { type: 'index', of: e, index: n.value as number }
+        e = { type: 'index', of: e, index: negative ? -(n.value as number) : (n.value as number) }
       } else if (this.#accept('.')) {
         const n = this.#peek()
         if (n?.kind !== 'ident') throw new ExpressionError('a field name must follow "."')

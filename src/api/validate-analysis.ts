@@ -37,7 +37,8 @@ function countOf(v: IntOrString | undefined): number | undefined {
 }
 
 function validateCount(v: IntOrString | undefined, path: string): FieldError[] {
-  if (v === undefined || (typeof v === 'string' && v.replace(PLACEHOLDER, '').trim() === '' && v.trim() !== '')) return []
+  if (v === undefined || (typeof v === 'string' && v.replace(PLACEHOLDER, '').trim() === '' && v.trim() !== ''))
+    return []
   const n = countOf(v)
   if (n === undefined || (Number.isInteger(n) && n >= 0)) return []
   return [invalid(path, v, 'must be a whole number greater than or equal to 0')]
@@ -48,7 +49,12 @@ function validateProvider(m: AnalysisMetric, path: string): FieldError[] {
   const set = Object.keys(p).filter((k) => (p as Record<string, unknown>)[k] !== undefined)
   if (set.length !== 1) {
     return [
-      invalid(`${path}.provider`, set, 'must name exactly one provider', 'Give provider.baton (figures of the revision) or provider.web.'),
+      invalid(
+        `${path}.provider`,
+        set,
+        'must name exactly one provider',
+        'Give provider.baton (figures of the revision) or provider.web.',
+      ),
     ]
   }
   const errs: FieldError[] = []
@@ -68,7 +74,14 @@ function validateProvider(m: AnalysisMetric, path: string): FieldError[] {
     const w = p.web
     const url = w.url.replace(PLACEHOLDER, 'x')
     if (!/^https?:\/\/[^/]/.test(url)) {
-      errs.push(invalid(`${path}.provider.web.url`, w.url, 'must be an http:// or https:// URL', 'e.g. http://127.0.0.1:8080/healthz'))
+      errs.push(
+        invalid(
+          `${path}.provider.web.url`,
+          w.url,
+          'must be an http:// or https:// URL',
+          'e.g. http://127.0.0.1:8080/healthz',
+        ),
+      )
     }
     if (w.method !== undefined && w.method !== 'GET') {
       errs.push(unsupported(`${path}.provider.web.method`, w.method, ['GET'], 'Baton sends only GET requests.'))
@@ -79,7 +92,14 @@ function validateProvider(m: AnalysisMetric, path: string): FieldError[] {
     if (w.jsonPath !== undefined) {
       const parsed = parseJsonPath(w.jsonPath)
       if (typeof parsed === 'string') {
-        errs.push(invalid(`${path}.provider.web.jsonPath`, w.jsonPath, parsed, 'Select one value, e.g. {$.data.ok} or {$.items[0].rate}.'))
+        errs.push(
+          invalid(
+            `${path}.provider.web.jsonPath`,
+            w.jsonPath,
+            parsed,
+            'Select one value, e.g. {$.data.ok} or {$.items[0].rate}.',
+          ),
+        )
       }
     }
   }
@@ -140,7 +160,13 @@ export function validateArgs(args: readonly AnalysisRunArgument[] | undefined, p
 
 function validateMetrics(metrics: readonly AnalysisMetric[] | undefined): FieldError[] {
   if (!metrics || metrics.length === 0) {
-    return [required('spec.metrics', '', 'Give at least one metric, e.g. {name: errors, provider: {baton: {metric: errorRatio}}, successCondition: result < 0.05}.')]
+    return [
+      required(
+        'spec.metrics',
+        '',
+        'Give at least one metric, e.g. {name: errors, provider: {baton: {metric: errorRatio}}, successCondition: result < 0.05}.',
+      ),
+    ]
   }
   const errs: FieldError[] = []
   const seen = new Set<string>()

@@ -54,7 +54,9 @@ function validateAnalysisRef(a: RolloutAnalysis, path: string): FieldError[] {
   const errs: FieldError[] = []
   const templates = Array.isArray(a.templates) ? a.templates : []
   if (templates.length === 0) {
-    errs.push(required(`${path}.templates`, '', 'Name at least one AnalysisTemplate: templates: [{templateName: NAME}].'))
+    errs.push(
+      required(`${path}.templates`, '', 'Name at least one AnalysisTemplate: templates: [{templateName: NAME}].'),
+    )
   }
   templates.forEach((t, i) => {
     if (!t?.templateName) errs.push(required(`${idx(`${path}.templates`, i)}.templateName`))
@@ -116,7 +118,13 @@ function validateCanary(c: RolloutCanaryStrategy): FieldError[] {
     errs.push(...validateAnalysisRef(c.analysis, `${base}.analysis`))
     const start = c.analysis.startingStep
     if (start !== undefined && (start < 0 || start > (c.steps ?? []).length)) {
-      errs.push(invalid(`${base}.analysis.startingStep`, start, `must be between 0 and the number of steps (${(c.steps ?? []).length})`))
+      errs.push(
+        invalid(
+          `${base}.analysis.startingStep`,
+          start,
+          `must be between 0 and the number of steps (${(c.steps ?? []).length})`,
+        ),
+      )
     }
   }
   if (c.canaryService !== undefined && c.canaryService === c.stableService) {

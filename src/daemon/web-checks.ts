@@ -53,7 +53,10 @@ async function get(check: WebCheck): Promise<WebAnswer> {
     }
     return { status: res.status, body: Buffer.concat(chunks).toString('utf8') }
   } catch (err) {
-    const why = err instanceof Error && err.name === 'TimeoutError' ? `timed out after ${check.timeoutMs / 1000}s` : String((err as Error)?.cause ?? err)
+    const why =
+      err instanceof Error && err.name === 'TimeoutError'
+        ? `timed out after ${check.timeoutMs / 1000}s`
+        : String((err as Error)?.cause ?? err)
     return { error: `GET ${check.url}: ${why}` }
   }
 }

@@ -118,7 +118,10 @@ export function assessRun(
       if (a.message !== undefined) result.message = a.message
       if (!completed(a.phase)) everythingCompleted = false
       else if (!worst || isWorse(worst.phase, a.phase)) {
-        worst = { phase: a.phase, ...(result.message !== undefined && a.phase !== 'Successful' ? { message: result.message } : {}) }
+        worst = {
+          phase: a.phase,
+          ...(result.message !== undefined && a.phase !== 'Successful' ? { message: result.message } : {}),
+        }
       }
     }
     return everythingCompleted && worst ? worst : { phase: 'Running' as const }

@@ -12,7 +12,13 @@
  */
 import { parseTimestamp, formatTimestamp } from '../../api/timestamps.ts'
 import { pauseSeconds } from '../../api/rollout-duration.ts'
-import type { AnalysisMeasurement, AnalysisMetric, AnalysisMetricResult, AnalysisRun, AnalysisRunStatus } from '../../api/types.ts'
+import type {
+  AnalysisMeasurement,
+  AnalysisMetric,
+  AnalysisMetricResult,
+  AnalysisRun,
+  AnalysisRunStatus,
+} from '../../api/types.ts'
 import { assessRun, completed, isTerminating } from './assess.ts'
 
 /** Measurements kept per metric (Argo's default measurementRetention). */

@@ -51,8 +51,12 @@ export function reconcileAnalysisRun(deps: ControllerDeps, key: string): Reconci
   }
   const run: AnalysisRun = { ...stored, spec: { ...stored.spec, metrics } }
   let waitMs: number | undefined
-  const wait = (ms: number) => (waitMs = Math.min(waitMs ?? ms, ms))
+  const waiting = new Set<string>()
   for (const metric of dueMetrics(run, st, now).due) {
+    const wait = (ms: number) => {
+      waiting.add(metric.name)
+      waitMs = Math.min(waitMs ?? ms, ms)
+    }
     const result = st.metricResults!.find((r) => r.name === metric.name)!
     const startedAt = formatTimestamp(now)
     if (metric.provider.baton) {
@@ -71,7 +75,10 @@ export function reconcileAnalysisRun(deps: ControllerDeps, key: string): Reconci
       else {
         result.metadata = { ...result.metadata, ...reading.metadata }
         if (reading.kind === 'measured') {
-          recordMeasurement(result, batonMeasurement(reading, (v) => evaluateResult(v, metric), startedAt, now))
+          recordMeasurement(
+            result,
+            batonMeasurement(reading, (v) => evaluateResult(v, metric), startedAt, now),
+          )
         }
       }
       continue
@@ -88,7 +95,7 @@ export function reconcileAnalysisRun(deps: ControllerDeps, key: string): Reconci
   }
   if (completed(st.phase)) return {}
   const { due, nextAt } = dueMetrics(run, st, now)
-  const next = due.length > 0 ? 0 : nextAt === undefined ? undefined : Math.max(0, nextAt - now)
+  const next = due.some((m) => !waiting.has(m.name)) ? 0 : nextAt === undefined ? undefined : Math.max(0, nextAt - now)
   const after = Math.min(next ?? Number.POSITIVE_INFINITY, waitMs ?? Number.POSITIVE_INFINITY)
   return Number.isFinite(after) ? { requeueAfterMs: Math.max(after, 1) } : {}
 }

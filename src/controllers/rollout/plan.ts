@@ -160,7 +160,12 @@ function runSteps(s: Sync, v: AnalysisView, canaryRS: ReplicaSet, replicas: numb
  * One `analysis` step: its run made or read. True when the step is done (the run succeeded, or
  * the user promoted past an Inconclusive one); a failed run aborts the Rollout.
  */
-function analysisStep(s: Sync, v: AnalysisView, ref: NonNullable<RolloutCanaryStep['analysis']>, index: number): boolean {
+function analysisStep(
+  s: Sync,
+  v: AnalysisView,
+  ref: NonNullable<RolloutCanaryStep['analysis']>,
+  index: number,
+): boolean {
   const st = s.st
   const verdict = ensureRun(s, v, ref, s.stepRun, 'Step', index)
   if ('invalid' in verdict) {
@@ -175,7 +180,10 @@ function analysisStep(s: Sync, v: AnalysisView, ref: NonNullable<RolloutCanarySt
     return true
   }
   if (failed(verdict.phase)) {
-    abortFromAnalysis(s, `analysis run '${verdict.status.name}' ${verdict.phase}${verdict.status.message ? `: ${verdict.status.message}` : ''}`)
+    abortFromAnalysis(
+      s,
+      `analysis run '${verdict.status.name}' ${verdict.phase}${verdict.status.message ? `: ${verdict.status.message}` : ''}`,
+    )
     return false
   }
   if (verdict.phase === 'Inconclusive') {
@@ -201,7 +209,11 @@ function inconclusivePause(s: Sync, run: RolloutAnalysisRunStatus): boolean {
   if (!conditions.some((c) => c.reason === 'InconclusiveAnalysisRun')) {
     st.pauseConditions = [...conditions, { reason: 'InconclusiveAnalysisRun', startTime: formatTimestamp(s.now) }]
     st.controllerPause = true
-    event(s, 'RolloutPaused', `Rollout is paused (InconclusiveAnalysisRun): analysis run '${run.name}' is Inconclusive${run.message ? `: ${run.message}` : ''}`)
+    event(
+      s,
+      'RolloutPaused',
+      `Rollout is paused (InconclusiveAnalysisRun): analysis run '${run.name}' is Inconclusive${run.message ? `: ${run.message}` : ''}`,
+    )
   }
   return false
 }
@@ -217,7 +229,10 @@ function backgroundAnalysis(s: Sync, v: AnalysisView): void {
   }
   s.backgroundRun = verdict.status
   if (failed(verdict.phase)) {
-    abortFromAnalysis(s, `analysis run '${verdict.status.name}' ${verdict.phase}${verdict.status.message ? `: ${verdict.status.message}` : ''}`)
+    abortFromAnalysis(
+      s,
+      `analysis run '${verdict.status.name}' ${verdict.phase}${verdict.status.message ? `: ${verdict.status.message}` : ''}`,
+    )
   } else if (verdict.phase === 'Inconclusive' && inconclusivePause(s, verdict.status)) {
     // Promoted past it: a new background run measures from here.
     delete s.backgroundRun

@@ -53,10 +53,7 @@ export function reconcileRollout(deps: ControllerDeps, key: string): ReconcileRe
     .map((n) => deps.store.get('AnalysisTemplate', namespace, n))
     .filter((t): t is AnalysisTemplate => t !== undefined)
   const analysisRuns = deps.cache.ownedBy('AnalysisRun', rollout.metadata.uid)
-  const actions = planRollout(
-    { rollout, replicaSets, services, analysisTemplates, analysisRuns },
-    deps.clock.now(),
-  )
+  const actions = planRollout({ rollout, replicaSets, services, analysisTemplates, analysisRuns }, deps.clock.now())
   return applyActions(deps, rollout, replicaSets, services, analysisRuns, actions)
 }
 
