@@ -48,4 +48,5 @@ export const SERVICE_PORTS = {
   planMatchesRollout: 18914,
   implicitReadiness: 18915,
   rolloutCanary: 18916,
+  rolloutAnalysis: 18927,
 } as const
