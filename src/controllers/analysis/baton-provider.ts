@@ -6,7 +6,7 @@
  * (so a daemon restart resumes the window). Fewer attempts than minRequests is Inconclusive,
  * never a pass, whatever the conditions say.
  */
-import { formatTimestamp, parseTimestamp } from '../../api/timestamps.ts'
+import { formatTimestamp } from '../../api/timestamps.ts'
 import type { AnalysisMeasurement, BatonMetricProvider, BatonMetricName } from '../../api/types.ts'
 import {
   NO_TRAFFIC,
@@ -60,38 +60,45 @@ function readCounters(metadata: Record<string, string> | undefined): RevisionCou
   }
 }
 
-/** Reads `provider`'s figure of revision `hash` from `sample` at `now`. */
+/**
+ * Reads `provider`'s figure of revision `hash` from `sample` (read at `sample.atMs`, else
+ * `now`). A window is timed by the samples, not by when the controller looks: a measurement
+ * waits for a sample read at least `windowMs` after the one its window starts from.
+ */
 export function readBaton(
   provider: BatonMetricProvider,
   hash: string,
   metadata: Record<string, string> | undefined,
   sample: TrafficSample | undefined,
   now: number,
+  windowMs: number,
 ): BatonReading {
   if (!sample) return { kind: 'wait' }
+  const at = sample.atMs ?? now
   const counters = sample.revisions[hash] ?? NO_TRAFFIC
   const next = {
-    [BASELINE_AT]: formatTimestamp(now),
+    [BASELINE_AT]: String(at),
     [COUNTERS]: JSON.stringify(counters),
     [PROXY]: String(sample.proxyStartedAtMs),
   }
   const base = readCounters(metadata)
-  const since = parseTimestamp(metadata?.[BASELINE_AT])
+  const since = Number(metadata?.[BASELINE_AT] ?? Number.NaN)
   if (!base || Number.isNaN(since)) return { kind: 'baseline', metadata: next }
+  if (at < since + windowMs) return { kind: 'wait' }
   // A replaced load balancer counts from zero: its counters are the whole window.
   const w = windowOf(counters, metadata?.[PROXY] === String(sample.proxyStartedAtMs) ? base : undefined)
-  const windowMs = Math.max(0, now - since)
+  const measuredMs = at - since
   const min = provider.minRequests ?? DEFAULT_MIN_REQUESTS
   const attempts = figuresOf(w).attempts
   if (attempts < min) {
     return {
       kind: 'measured',
-      inconclusive: `too few requests to judge: ${attempts} of the ${min} needed in ${Math.round(windowMs / 1000)}s`,
+      inconclusive: `too few requests to judge: ${attempts} of the ${min} needed in ${(measuredMs / 1000).toFixed(1)}s`,
       metadata: next,
-      windowMs,
+      windowMs: measuredMs,
     }
   }
-  return { kind: 'measured', value: figure(provider.metric, w, windowMs), metadata: next, windowMs }
+  return { kind: 'measured', value: figure(provider.metric, w, measuredMs), metadata: next, windowMs: measuredMs }
 }
 
 /** A number as a measurement's value: at most 6 decimals, no exponent for small ratios. */

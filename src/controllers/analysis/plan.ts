@@ -25,8 +25,13 @@ import { assessRun, completed, isTerminating } from './assess.ts'
 export const MAX_MEASUREMENTS = 10
 /** Argo's DefaultErrorRetryInterval, and the baton provider's window when the metric gives none. */
 export const DEFAULT_RETRY_MS = 10_000
-/** The metadata key where a baton metric keeps when its window's counters were read. */
-export const BASELINE_AT = 'baton.dev/baseline-at'
+/** The metadata key where a baton metric keeps when its window's counters were read (epoch ms). */
+export const BASELINE_AT = 'baton.dev/baseline-at-ms'
+
+/** A baton metric's window: initialDelay, else interval, else 10 s. */
+export function batonWindowMs(metric: AnalysisMetric): number {
+  return ((seconds(metric.initialDelay) ?? 0) || (seconds(metric.interval) ?? 0)) * 1000 || DEFAULT_RETRY_MS
+}
 
 const seconds = (d: string | undefined): number | undefined => (d === undefined ? undefined : pauseSeconds(d))
 
@@ -56,9 +61,9 @@ export function nextMeasurementAt(
   if (!last) {
     const delay = (seconds(metric.initialDelay) ?? 0) * 1000
     if (!metric.provider.baton) return parseTimestamp(st.startedAt) + delay
-    const base = parseTimestamp(result.metadata?.[BASELINE_AT])
+    const base = Number(result.metadata?.[BASELINE_AT] ?? Number.NaN)
     if (Number.isNaN(base)) return parseTimestamp(st.startedAt)
-    return base + (delay || (interval ?? 0) * 1000 || DEFAULT_RETRY_MS)
+    return base + batonWindowMs(metric)
   }
   if (interval === undefined && last.phase !== 'Error') return undefined
   const finished = parseTimestamp(last.finishedAt)

@@ -99,8 +99,25 @@ describe('analysis controller, baton provider', () => {
 
   it('waits for the load balancer figures instead of measuring nothing', () => {
     const h = setup([errorRatio])
-    expect(h.reconcile()).toEqual({ requeueAfterMs: 1000 })
+    expect(h.reconcile()).toEqual({ requeueAfterMs: 500 })
     expect(h.run().status?.metricResults?.[0]?.metadata).toBeUndefined()
+  })
+
+  it('times a window by when the figures were read: a sample older than the window end waits for a newer one', () => {
+    const h = setup([errorRatio])
+    const t0 = h.clock.now()
+    h.traffic.sample = { proxyStartedAtMs: 1, atMs: t0, revisions: { v2: counters(1000, 0) } }
+    h.reconcile()
+    h.clock.advance(10_000)
+    // The daemon has not read the load balancer since: the same counters, read at t0.
+    expect(h.reconcile()).toEqual({ requeueAfterMs: 500 })
+    expect(h.run().status?.metricResults?.[0]?.measurements ?? []).toHaveLength(0)
+    h.clock.advance(1_000)
+    h.traffic.sample = { proxyStartedAtMs: 1, atMs: t0 + 10_500, revisions: { v2: counters(1300, 30) } }
+    h.reconcile()
+    const m = h.run().status?.metricResults?.[0]
+    expect(m?.measurements?.[0]).toMatchObject({ phase: 'Failed', value: '0.1' })
+    expect(m?.metadata?.['baton.dev/baseline-at-ms']).toBe(String(t0 + 10_500))
   })
 
   it('a run without the revision label measures nothing: Error after the consecutive error limit', () => {

@@ -12,7 +12,7 @@ import { resolveMetrics } from '../../rollout/analysis-args.ts'
 import type { ControllerDeps } from '../controller-deps.ts'
 import { completed, evaluateResult } from './assess.ts'
 import { batonMeasurement, readBaton } from './baton-provider.ts'
-import { assess, dueMetrics, recordMeasurement, startStatus } from './plan.ts'
+import { assess, batonWindowMs, dueMetrics, recordMeasurement, startStatus } from './plan.ts'
 import { webCheck, webMeasurement } from './web-provider.ts'
 
 export const ANALYSIS_CONTROLLER = 'analysis-controller'
@@ -70,8 +70,10 @@ export function reconcileAnalysisRun(deps: ControllerDeps, key: string): Reconci
         })
         continue
       }
-      const reading = readBaton(metric.provider.baton, hash, result.metadata, deps.traffic?.(), now)
-      if (reading.kind === 'wait') wait(WAIT_MS * 4)
+      const sample = deps.traffic?.()
+      const reading = readBaton(metric.provider.baton, hash, result.metadata, sample, now, batonWindowMs(metric))
+      // No figures yet, or none read since the window's end: the daemon reads them each second.
+      if (reading.kind === 'wait') wait(WAIT_MS * 2)
       else {
         result.metadata = { ...result.metadata, ...reading.metadata }
         if (reading.kind === 'measured') {

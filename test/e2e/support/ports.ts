@@ -49,4 +49,5 @@ export const SERVICE_PORTS = {
   implicitReadiness: 18915,
   rolloutCanary: 18916,
   rolloutAnalysis: 18927,
+  rolloutBlueGreen: 18928,
 } as const
