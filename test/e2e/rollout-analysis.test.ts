@@ -216,6 +216,10 @@ describe('Rollout canary judged by analysis of the load balancer figures', () =>
     expect(run.report.failed).toBeGreaterThan(0)
     // Timestamps are whole seconds and the weight moved a little before the run started: 2 s of slack each way.
     expect(run.report.failed).toBeLessThanOrEqual((WEIGHT / 100) * RATE * ERROR_RATE * (seconds + 4) + 3)
+    // CI can tell an abort by the analysis from a user's: exit 3, BATON_ANALYSIS_FAILED.
+    const status = await baton.cli(['rollout', 'status', 'rollout/web', '--watch=false'])
+    expect(status.code).toBe(3)
+    expect(status.stderr).toContain('aborted by its analysis')
     // The last whole second of load is all stable.
     expect(run.report.buckets.at(-2)?.versions).toEqual({ v2: 1 })
   }, 300_000)

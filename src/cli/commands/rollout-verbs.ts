@@ -124,3 +124,17 @@ export function undoTemplate(
   template.metadata = { ...template.metadata, labels }
   return template
 }
+
+/**
+ * Why the Rollout's analysis aborted it, or undefined when it was not its analysis (a user's
+ * `abort`): the run in force ended Failed or Error, or a run could not be made.
+ */
+export function analysisAbort(r: Rollout): string | undefined {
+  const st = r.status
+  if (!st?.abort) return undefined
+  const runs = [st.canary?.currentStepAnalysisRunStatus, st.canary?.currentBackgroundAnalysisRunStatus]
+  const failed = runs.find((x) => x?.status === 'Failed' || x?.status === 'Error')
+  if (failed) return `analysis run '${failed.name}' ${failed.status}${failed.message ? `: ${failed.message}` : ''}`
+  if (/\banalysis: /.test(st.message ?? '')) return (st.message ?? '').replace(/^RolloutAborted: /, '')
+  return undefined
+}
