@@ -2,9 +2,10 @@
  * Issue 17 (blueGreen), end to end with the real daemon: a Rollout with `activeService` and
  * `previewService`, `autoPromotionEnabled: false`. The new revision is previewed (the preview
  * Service answers v2, the active one still v1), then `baton rollout promote` switches the
- * active Service in one write under `baton verify` at 200 requests/s on the active Service:
+ * active Service in one write under `baton verify` at 300 requests/s on the active Service:
  * 0 failed requests, the last second all v2. The previous revision stays up for
- * `scaleDownDelaySeconds`, then goes.
+ * `scaleDownDelaySeconds`: `rollout undo` and `promote` inside it switch back to its running
+ * pods with 0 failed requests; the revision left then goes after the delay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
@@ -13,9 +14,9 @@ import { expectOk, startBaton, type Baton } from './support/baton.ts'
 import { freePort, SERVICE_PORTS } from './support/ports.ts'
 import { describeRun, runVerify } from './support/verify-run.ts'
 
-const RATE = 200
+const RATE = 300
 const REPLICAS = 3
-const SCALE_DOWN_DELAY_SECONDS = 15
+const SCALE_DOWN_DELAY_SECONDS = 30
 
 let baton: Baton
 let previewPort: number
@@ -135,17 +136,53 @@ describe('Rollout blueGreen with the real daemon', () => {
     const st = (await rollout()).status!
     expect(st.phase).toBe('Healthy')
     expect(st.stableRS).toBe(st.currentPodHash)
-    // The previous revision keeps its pods for the delay, then is scaled down.
+    // The previous revision keeps its pods for the delay.
     const old = (await replicaSets()).find((rs) => rs.metadata.labels?.['rollouts-pod-template-hash'] === before)!
     expect(old.spec.replicas).toBe(REPLICAS)
+  }, 300_000)
+
+  it('undo inside scaleDownDelaySeconds goes back to the warm v1 pods with no failed request; v2 goes after the delay', async () => {
+    const st0 = (await rollout()).status!
+    const v1 = (await replicaSets()).find((rs) => rs.metadata.labels?.['rollouts-pod-template-hash'] !== st0.stableRS)!
+    expect(v1.spec.replicas).toBe(REPLICAS)
+    const v1Pods = v1.status?.readyReplicas
+    const sh = [
+      'sh',
+      '-c',
+      baton.shellLine(
+        [
+          'sleep 1',
+          ['rollout', 'undo', 'rollout/web'],
+          ['rollout', 'promote', 'rollout/web'],
+          ['rollout', 'status', 'rollout/web', '--timeout', '90s'],
+          'sleep 3',
+        ],
+        ' && ',
+      ),
+    ]
+    const run = await runVerify(baton, { rate: RATE, keepAlive: true, rawCommand: sh, duration: '120s' })
+    console.log(describeRun('blueGreen undo inside the warm window', run.report))
+    expect(
+      run.report.failed,
+      JSON.stringify({ failures: run.report.failures.slice(0, 5), buckets: run.report.buckets }),
+    ).toBe(0)
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.report.buckets.at(-2)?.versions).toEqual({ v1: 1 })
+    // The same ReplicaSet serves again, its pods never went away.
+    const st = (await rollout()).status!
+    expect(st.phase).toBe('Healthy')
+    expect(st.stableRS).toBe(v1.metadata.labels?.['rollouts-pod-template-hash'])
+    const again = (await replicaSets()).find((rs) => rs.metadata.name === v1.metadata.name)!
+    expect(again.status?.readyReplicas).toBe(v1Pods)
+    // v2 is scaled down after the delay.
     await expect
       .poll(
         async () =>
-          (await replicaSets()).find((rs) => rs.metadata.labels?.['rollouts-pod-template-hash'] === before)?.spec
+          (await replicaSets()).find((rs) => rs.metadata.labels?.['rollouts-pod-template-hash'] === st0.stableRS)?.spec
             .replicas,
         { timeout: (SCALE_DOWN_DELAY_SECONDS + 60) * 1000, interval: 1000 },
       )
       .toBe(0)
-    expect(await answer(baton.servicePort)).toBe('v2')
+    expect(await answer(baton.servicePort)).toBe('v1')
   }, 300_000)
 })
