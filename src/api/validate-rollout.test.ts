@@ -154,6 +154,48 @@ describe('Rollout validation', () => {
     expect(() => validateObject(r)).not.toThrow()
   })
 
+  it('accepts analysis steps and a background analysis (Argo canary analysis)', () => {
+    const ref = {
+      templates: [{ templateName: 'success-rate' }],
+      args: [
+        { name: 'service-name', value: 'demo' },
+        { name: 'hash', valueFrom: { podTemplateHashValue: 'Latest' } },
+      ],
+    }
+    const r = withChanges(demoRollout(), {
+      [`${S}.steps`]: [{ setWeight: 20 }, { analysis: ref }, { setWeight: 60 }],
+      [`${S}.analysis`]: { ...ref, startingStep: 1 },
+    })
+    expect(() => validateObject(r)).not.toThrow()
+  })
+
+  it.each([
+    {
+      name: 'a startingStep past the steps',
+      changes: { [`${S}.analysis`]: { templates: [{ templateName: 'a' }], startingStep: 99 } },
+      field: `${S}.analysis.startingStep`,
+    },
+    {
+      name: 'a ClusterAnalysisTemplate',
+      changes: { [`${S}.analysis`]: { templates: [{ templateName: 'a', clusterScope: true }] } },
+      field: `${S}.analysis.templates[0].clusterScope`,
+    },
+    {
+      name: 'an unknown podTemplateHashValue',
+      changes: {
+        [`${S}.analysis`]: {
+          templates: [{ templateName: 'a' }],
+          args: [{ name: 'h', valueFrom: { podTemplateHashValue: 'Canary' } }],
+        },
+      },
+      field: `${S}.analysis.args[0].valueFrom.podTemplateHashValue`,
+    },
+  ])('refuses $name in the analysis, naming $field', ({ changes, field }) => {
+    const err = thrownBatonError(() => validateObject(withChanges(demoRollout(), changes)))
+    expect(err.code).toBe('BATON_INVALID')
+    expect(err.causes.map((c) => c.field)).toContain(field)
+  })
+
   it.each(REFUSED)('refuses $name, naming the field', ({ changes, fields, says }) => {
     const err = thrownBatonError(() => validateObject(withChanges(demoRollout(), changes)))
     expect(err.code).toBe('BATON_INVALID')
