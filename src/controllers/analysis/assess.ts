@@ -84,16 +84,14 @@ export function assessMetric(
   return { phase: terminating ? 'Successful' : 'Running' }
 }
 
+const endedBadly = (r: AnalysisMetricResult): boolean =>
+  r.phase === 'Failed' || r.phase === 'Error' || r.phase === 'Inconclusive'
+
 /** IsTerminating: asked to stop, or a metric already ended Failed, Error or Inconclusive. */
 export function isTerminating(run: AnalysisRun): boolean {
   if (run.spec.terminate) return true
-  return (run.status?.metricResults ?? []).some(
-    (r) => r.phase === 'Failed' || r.phase === 'Error' || r.phase === 'Inconclusive',
-  )
+  return (run.status?.metricResults ?? []).some(endedBadly)
 }
-
-const endedBadly = (r: AnalysisMetricResult): boolean =>
-  r.phase === 'Failed' || r.phase === 'Error' || r.phase === 'Inconclusive'
 
 /**
  * assessRunStatus: each metric's phase written into `results` (one per metric), and the run's:
