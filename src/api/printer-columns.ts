@@ -22,6 +22,7 @@ import type {
   PodTemplateSpec,
   ReplicaSet,
   Rollout,
+  AnalysisRun,
   Service,
   StatefulSet,
 } from './types.ts'
@@ -206,6 +207,14 @@ const claims: Columns<PersistentVolumeClaim> = {
   wideCells: (c) => [c.spec.volumeMode ?? 'Filesystem'],
 }
 
+/** Argo's printer columns for AnalysisRuns: the verdict, and why in -o wide. */
+const analysisRuns: Columns<AnalysisRun> = {
+  headers: ['STATUS'],
+  cells: (r) => [r.status?.phase ?? 'Pending'],
+  wideHeaders: ['MESSAGE'],
+  wideCells: (r) => [r.status?.message ?? ''],
+}
+
 export const COLUMNS: Partial<Record<Kind, Columns<never>>> = {
   Deployment: deployments,
   ReplicaSet: replicaSets,
@@ -219,4 +228,5 @@ export const COLUMNS: Partial<Record<Kind, Columns<never>>> = {
   Event: events,
   Rollout: { headers: ROLLOUT_HEADERS, cells: rolloutCells } satisfies Columns<Rollout>,
   PersistentVolumeClaim: claims,
+  AnalysisRun: analysisRuns,
 } as Partial<Record<Kind, Columns<never>>>

@@ -118,6 +118,23 @@ export const RESOURCES: Readonly<Record<Kind, ResourceInfo>> = {
     singular: 'persistentvolumeclaim',
     shortNames: ['pvc'],
   },
+  AnalysisTemplate: {
+    kind: 'AnalysisTemplate',
+    plural: 'analysistemplates',
+    group: 'argoproj.io',
+    singular: 'analysistemplate',
+    shortNames: [],
+    version: 'v1alpha1',
+  },
+  AnalysisRun: {
+    kind: 'AnalysisRun',
+    plural: 'analysisruns',
+    group: 'argoproj.io',
+    singular: 'analysisrun',
+    shortNames: [],
+    version: 'v1alpha1',
+    subresources: [STATUS],
+  },
 }
 
 /** Every kind, in the table's order. */

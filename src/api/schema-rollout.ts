@@ -8,14 +8,29 @@
 import { z } from 'zod'
 import { bool, int, intOrString, labelSelector, objectMeta, status, str, unsupported } from './schema-common.ts'
 import { podTemplate } from './schema-pod.ts'
+import { analysisArg } from './schema-analysis.ts'
 
-const NO_ANALYSIS = 'Baton does not run analysis yet; remove it and promote by hand (baton rollout promote)'
+const NO_ANALYSIS =
+  'Baton runs analysis in canary steps and in the canary background only; remove it and promote by hand (baton rollout promote)'
 const NO_ROUTER = "Baton's own load balancer is the traffic router and applies setWeight exactly; remove trafficRouting"
+
+const analysisRef = z.strictObject({
+  templates: z.array(
+    z.strictObject({
+      templateName: str,
+      clusterScope: unsupported('Baton has no ClusterAnalysisTemplates; apply an AnalysisTemplate in the namespace').optional(),
+    }),
+  ),
+  args: z.array(analysisArg).optional(),
+  dryRun: unsupported('Baton has no dry-run metrics: a metric it runs counts').optional(),
+  measurementRetention: unsupported('Baton keeps the last 10 measurements of each metric').optional(),
+  analysisRunMetadata: unsupported('Baton does not label AnalysisRuns apart').optional(),
+})
 
 const step = z.strictObject({
   setWeight: int.optional(),
   pause: z.strictObject({ duration: intOrString.optional() }).optional(),
-  analysis: unsupported(NO_ANALYSIS).optional(),
+  analysis: analysisRef.optional(),
   experiment: unsupported('Baton does not run experiments').optional(),
   setCanaryScale: unsupported('Baton sizes the canary from setWeight; remove setCanaryScale').optional(),
   setHeaderRoute: unsupported('Baton does not route by header yet').optional(),
@@ -32,7 +47,7 @@ const canary = z.strictObject({
   abortScaleDownDelaySeconds: int.optional(),
   dynamicStableScale: bool.optional(),
   trafficRouting: unsupported(NO_ROUTER).optional(),
-  analysis: unsupported(NO_ANALYSIS).optional(),
+  analysis: analysisRef.extend({ startingStep: int.optional() }).optional(),
   antiAffinity: unsupported('Baton runs on one machine: there are no nodes to spread over').optional(),
   canaryMetadata: unsupported('Baton does not label canary pods apart yet').optional(),
   stableMetadata: unsupported('Baton does not label stable pods apart yet').optional(),
@@ -80,7 +95,7 @@ export const rollout = z.strictObject({
         })
         .optional(),
       workloadRef: unsupported('Baton needs the pod template in the Rollout; copy it from the Deployment').optional(),
-      analysis: unsupported(NO_ANALYSIS).optional(),
+      analysis: unsupported('Baton keeps the AnalysisRuns of a Rollout until it is deleted: no history limits').optional(),
       restartAt: unsupported('Baton does not restart Rollout pods at a time; use baton rollout restart').optional(),
       rollbackWindow: unsupported('Baton does not keep a rollback window for Rollouts').optional(),
       progressDeadlineAbort: unsupported('Baton does not abort a Rollout on its progress deadline').optional(),

@@ -67,6 +67,8 @@ export type Kind =
   | 'Event'
   | 'Rollout'
   | 'PersistentVolumeClaim'
+  | 'AnalysisTemplate'
+  | 'AnalysisRun'
 
 /** Any stored object. `spec`/`status` are kind-specific. */
 export interface KObject extends TypeMeta {
@@ -575,6 +577,19 @@ export interface RolloutCanaryStep {
   setWeight?: number
   /** Stop here: for `duration` (seconds, or a Go duration such as "30s"), or until promoted. */
   pause?: { duration?: IntOrString }
+  /** Run an AnalysisRun from these templates; the step ends when it succeeds (docs/analysis.md). */
+  analysis?: RolloutAnalysis
+}
+
+/** A Rollout's reference to AnalysisTemplates, with the values of their args. */
+export interface RolloutAnalysis {
+  templates: Array<{ templateName: string }>
+  args?: AnalysisRunArgument[]
+}
+
+/** The canary's background analysis: runs beside the steps from `startingStep` until the end. */
+export interface RolloutBackgroundAnalysis extends RolloutAnalysis {
+  startingStep?: number
 }
 
 export interface RolloutCanaryStrategy {
@@ -589,6 +604,8 @@ export interface RolloutCanaryStrategy {
   abortScaleDownDelaySeconds?: number
   /** Scale the stable ReplicaSet down as the canary's weight grows. */
   dynamicStableScale?: boolean
+  /** Background analysis: a failure aborts the Rollout. */
+  analysis?: RolloutBackgroundAnalysis
 }
 
 export interface RolloutBlueGreenStrategy {
@@ -620,7 +637,7 @@ export interface RolloutSpec {
 }
 
 export interface RolloutPauseCondition {
-  reason: 'CanaryPauseStep' | 'BlueGreenPause'
+  reason: 'CanaryPauseStep' | 'BlueGreenPause' | 'InconclusiveAnalysisRun'
   startTime: Timestamp
 }
 
@@ -655,8 +672,20 @@ export interface RolloutStatus {
   promoteFull?: boolean
   phase?: RolloutPhase
   message?: string
-  canary?: { weights?: { canary: RolloutTrafficWeight; stable: RolloutTrafficWeight } }
+  canary?: {
+    weights?: { canary: RolloutTrafficWeight; stable: RolloutTrafficWeight }
+    /** The AnalysisRun of the current analysis step. */
+    currentStepAnalysisRunStatus?: RolloutAnalysisRunStatus
+    /** The background AnalysisRun of the current revision. */
+    currentBackgroundAnalysisRunStatus?: RolloutAnalysisRunStatus
+  }
   conditions?: DeploymentCondition[]
+}
+
+export interface RolloutAnalysisRunStatus {
+  name: string
+  status: AnalysisPhase
+  message?: string
 }
 
 export interface Rollout extends KObject {
@@ -664,6 +693,99 @@ export interface Rollout extends KObject {
   kind: 'Rollout'
   spec: RolloutSpec
   status?: RolloutStatus
+}
+
+// ---------------------------------------------------------------------------
+// Argo Rollouts' AnalysisTemplate and AnalysisRun (argoproj.io/v1alpha1), docs/analysis.md
+
+export type AnalysisPhase = 'Pending' | 'Running' | 'Successful' | 'Failed' | 'Error' | 'Inconclusive'
+
+/** A template's argument (value: its default) or a Rollout's value for one. */
+export interface AnalysisRunArgument {
+  name: string
+  value?: string
+  /** From the Rollout: the pod-template-hash of the stable (`Stable`) or new (`Latest`) revision. */
+  valueFrom?: { podTemplateHashValue?: 'Stable' | 'Latest' }
+}
+
+/** Baton's built-in provider: one figure of a revision, as its own load balancer counts it. */
+export interface BatonMetricProvider {
+  /** errorRatio, successRate, errorCount, requestRate (per second), p50 / p95 / p99 (ms). */
+  metric: BatonMetricName
+  /** Whose figures: the Rollout's new revision (`Latest`, default) or its stable one. */
+  revision?: 'Latest' | 'Stable'
+  /** Fewer requests than this in a measurement's window makes it Inconclusive (default 20). */
+  minRequests?: number
+}
+
+export type BatonMetricName = 'errorRatio' | 'successRate' | 'errorCount' | 'requestRate' | 'p50' | 'p95' | 'p99'
+
+/** Argo's `web` provider: GET a URL, the result is the JSON at jsonPath. */
+export interface WebMetricProvider {
+  url: string
+  method?: 'GET'
+  headers?: Array<{ key: string; value: string }>
+  timeoutSeconds?: number
+  jsonPath?: string
+}
+
+export interface AnalysisMetric {
+  name: string
+  /** Time between measurements ("30s", "5m"); none: one measurement. */
+  interval?: string
+  initialDelay?: string
+  /** How many measurements; none with an interval: until the run is terminated. */
+  count?: IntOrString
+  successCondition?: string
+  failureCondition?: string
+  failureLimit?: IntOrString
+  inconclusiveLimit?: IntOrString
+  consecutiveErrorLimit?: IntOrString
+  provider: { baton?: BatonMetricProvider; web?: WebMetricProvider }
+}
+
+export interface AnalysisTemplate extends KObject {
+  apiVersion: 'argoproj.io/v1alpha1'
+  kind: 'AnalysisTemplate'
+  spec: { args?: AnalysisRunArgument[]; metrics: AnalysisMetric[] }
+}
+
+export interface AnalysisMeasurement {
+  phase: AnalysisPhase
+  value?: string
+  message?: string
+  startedAt?: Timestamp
+  finishedAt?: Timestamp
+  /** Provider data: the baton provider keeps the counters its next window starts from. */
+  metadata?: Record<string, string>
+}
+
+export interface AnalysisMetricResult {
+  name: string
+  phase: AnalysisPhase
+  measurements?: AnalysisMeasurement[]
+  message?: string
+  count?: number
+  successful?: number
+  failed?: number
+  inconclusive?: number
+  error?: number
+  consecutiveError?: number
+  metadata?: Record<string, string>
+}
+
+export interface AnalysisRunStatus {
+  phase?: AnalysisPhase
+  message?: string
+  startedAt?: Timestamp
+  metricResults?: AnalysisMetricResult[]
+}
+
+export interface AnalysisRun extends KObject {
+  apiVersion: 'argoproj.io/v1alpha1'
+  kind: 'AnalysisRun'
+  spec: { args?: AnalysisRunArgument[]; metrics: AnalysisMetric[]; terminate?: boolean }
+  status?: AnalysisRunStatus
 }
 
 /** Every kind Baton stores, by kind name. */
@@ -681,6 +803,8 @@ export interface KindMap {
   Event: Event
   Rollout: Rollout
   PersistentVolumeClaim: PersistentVolumeClaim
+  AnalysisTemplate: AnalysisTemplate
+  AnalysisRun: AnalysisRun
 }
 
 export type AnyObject = KindMap[Kind]

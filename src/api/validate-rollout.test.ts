@@ -22,10 +22,10 @@ const REFUSED: Case[] = [
     says: 'traffic router',
   },
   {
-    name: 'canary analysis',
+    name: 'canary analysis without a template',
     changes: { [`${S}.analysis`]: { templates: [] } },
-    fields: [`${S}.analysis`],
-    says: 'analysis',
+    fields: [`${S}.analysis.templates`],
+    says: 'Required value',
   },
   {
     name: 'an experiment step',
@@ -34,10 +34,10 @@ const REFUSED: Case[] = [
     says: 'experiments',
   },
   {
-    name: 'an analysis step',
+    name: 'an analysis step without templates',
     changes: { [`${S}.steps`]: [{ analysis: {} }] },
-    fields: [`${S}.steps[0].analysis`],
-    says: 'analysis',
+    fields: [`${S}.steps[0].analysis.templates`],
+    says: 'templates',
   },
   {
     name: 'setHeaderRoute',
@@ -152,6 +152,48 @@ describe('Rollout validation', () => {
       [`${S}.dynamicStableScale`]: true,
     })
     expect(() => validateObject(r)).not.toThrow()
+  })
+
+  it('accepts analysis steps and a background analysis (Argo canary analysis)', () => {
+    const ref = {
+      templates: [{ templateName: 'success-rate' }],
+      args: [
+        { name: 'service-name', value: 'demo' },
+        { name: 'hash', valueFrom: { podTemplateHashValue: 'Latest' } },
+      ],
+    }
+    const r = withChanges(demoRollout(), {
+      [`${S}.steps`]: [{ setWeight: 20 }, { analysis: ref }, { setWeight: 60 }],
+      [`${S}.analysis`]: { ...ref, startingStep: 1 },
+    })
+    expect(() => validateObject(r)).not.toThrow()
+  })
+
+  it.each([
+    {
+      name: 'a startingStep past the steps',
+      changes: { [`${S}.analysis`]: { templates: [{ templateName: 'a' }], startingStep: 99 } },
+      field: `${S}.analysis.startingStep`,
+    },
+    {
+      name: 'a ClusterAnalysisTemplate',
+      changes: { [`${S}.analysis`]: { templates: [{ templateName: 'a', clusterScope: true }] } },
+      field: `${S}.analysis.templates[0].clusterScope`,
+    },
+    {
+      name: 'an unknown podTemplateHashValue',
+      changes: {
+        [`${S}.analysis`]: {
+          templates: [{ templateName: 'a' }],
+          args: [{ name: 'h', valueFrom: { podTemplateHashValue: 'Canary' } }],
+        },
+      },
+      field: `${S}.analysis.args[0].valueFrom.podTemplateHashValue`,
+    },
+  ])('refuses $name in the analysis, naming $field', ({ changes, field }) => {
+    const err = thrownBatonError(() => validateObject(withChanges(demoRollout(), changes)))
+    expect(err.code).toBe('BATON_INVALID')
+    expect(err.causes.map((c) => c.field)).toContain(field)
   })
 
   it.each(REFUSED)('refuses $name, naming the field', ({ changes, fields, says }) => {

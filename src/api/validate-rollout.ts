@@ -8,7 +8,8 @@
 import { type FieldError, forbidden, idx, invalid, required } from './field-errors.ts'
 import { isInt, isPresent } from './guards.ts'
 import { pauseSeconds } from './rollout-duration.ts'
-import type { Rollout, RolloutBlueGreenStrategy, RolloutCanaryStrategy } from './types.ts'
+import type { Rollout, RolloutAnalysis, RolloutBlueGreenStrategy, RolloutCanaryStrategy } from './types.ts'
+import { validateArgs } from './validate-analysis.ts'
 import { nonNegative } from './validate-meta.ts'
 import { literalValue, validateIntOrPercent, validateSelectorAndTemplate } from './validate-workloads.ts'
 
@@ -46,7 +47,23 @@ function validateBlueGreen(b: RolloutBlueGreenStrategy): FieldError[] {
   }
   return errs
 }
-const STEP_HINT = 'Give each step exactly one of setWeight or pause, e.g. - setWeight: 20 or - pause: {duration: 30s}.'
+const STEP_HINT =
+  'Give each step exactly one of setWeight, pause or analysis, e.g. - setWeight: 20, - pause: {duration: 30s} or - analysis: {templates: [{templateName: errors}]}.'
+
+function validateAnalysisRef(a: RolloutAnalysis, path: string): FieldError[] {
+  const errs: FieldError[] = []
+  const templates = Array.isArray(a.templates) ? a.templates : []
+  if (templates.length === 0) {
+    errs.push(
+      required(`${path}.templates`, '', 'Name at least one AnalysisTemplate: templates: [{templateName: NAME}].'),
+    )
+  }
+  templates.forEach((t, i) => {
+    if (!t?.templateName) errs.push(required(`${idx(`${path}.templates`, i)}.templateName`))
+  })
+  errs.push(...validateArgs(a.args, `${path}.args`))
+  return errs
+}
 const DURATION_HINT = 'Write a pause duration as whole seconds (30) or with one unit: "30s", "5m", "1h".'
 
 function validateCanary(c: RolloutCanaryStrategy): FieldError[] {
@@ -56,7 +73,7 @@ function validateCanary(c: RolloutCanaryStrategy): FieldError[] {
     const path = idx(`${base}.steps`, i)
     const actions = Object.keys(step).filter((k) => (step as Record<string, unknown>)[k] !== undefined)
     if (actions.length !== 1) {
-      errs.push(invalid(path, step, 'a step must have exactly one of setWeight or pause', STEP_HINT))
+      errs.push(invalid(path, step, 'a step must have exactly one of setWeight, pause or analysis', STEP_HINT))
       return
     }
     if (step.setWeight !== undefined && (step.setWeight < 0 || step.setWeight > 100)) {
@@ -64,6 +81,7 @@ function validateCanary(c: RolloutCanaryStrategy): FieldError[] {
         invalid(`${path}.setWeight`, step.setWeight, 'must be between 0 and 100', 'Write a percentage from 0 to 100.'),
       )
     }
+    if (step.analysis) errs.push(...validateAnalysisRef(step.analysis, `${path}.analysis`))
     const d = step.pause?.duration
     if (d !== undefined && pauseSeconds(d) === undefined) {
       errs.push(invalid(`${path}.pause.duration`, d, 'must be a non-negative duration', DURATION_HINT))
@@ -96,6 +114,19 @@ function validateCanary(c: RolloutCanaryStrategy): FieldError[] {
     }
   }
   errs.push(...nonNegative(c.abortScaleDownDelaySeconds, `${base}.abortScaleDownDelaySeconds`))
+  if (c.analysis) {
+    errs.push(...validateAnalysisRef(c.analysis, `${base}.analysis`))
+    const start = c.analysis.startingStep
+    if (start !== undefined && (start < 0 || start > (c.steps ?? []).length)) {
+      errs.push(
+        invalid(
+          `${base}.analysis.startingStep`,
+          start,
+          `must be between 0 and the number of steps (${(c.steps ?? []).length})`,
+        ),
+      )
+    }
+  }
   if (c.canaryService !== undefined && c.canaryService === c.stableService) {
     errs.push(
       invalid(

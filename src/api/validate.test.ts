@@ -147,6 +147,8 @@ describe('validateObject accepts', () => {
       'v1 ServiceAccount',
       'v1 Event',
       'argoproj.io/v1alpha1 Rollout',
+      'argoproj.io/v1alpha1 AnalysisTemplate',
+      'argoproj.io/v1alpha1 AnalysisRun',
     ])
   })
 })

@@ -29,6 +29,8 @@ import { fieldErrorsFromZod } from './zod-issues.ts'
 import { validateSecret } from './secret.ts'
 import { validateRolloutSpec } from './validate-rollout.ts'
 import { rollout as rolloutSchema } from './schema-rollout.ts'
+import { analysisRun, analysisTemplate } from './schema-analysis.ts'
+import { validateAnalysisSpec } from './validate-analysis.ts'
 
 interface KindRules {
   schema: z.ZodType
@@ -59,6 +61,8 @@ const RULES: Record<Kind, KindRules> = {
   ServiceAccount: { schema: schemas.serviceAccount, nameRule: subdomain, rules: none },
   Event: { schema: schemas.event, nameRule: subdomain, rules: none },
   Rollout: { schema: rolloutSchema, nameRule: subdomain, rules: validateRolloutSpec },
+  AnalysisTemplate: { schema: analysisTemplate, nameRule: subdomain, rules: validateAnalysisSpec },
+  AnalysisRun: { schema: analysisRun, nameRule: subdomain, rules: validateAnalysisSpec },
 }
 
 /**

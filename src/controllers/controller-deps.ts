@@ -10,6 +10,7 @@ import type { Logger } from '../platform/logger.ts'
 import type { ObjectCache } from '../reconciler/object-cache.ts'
 import type { TrafficSample } from '../rollout/revision-figures.ts'
 import type { ObjectStore } from '../store/types.ts'
+import type { WebAnswer, WebCheck } from './analysis/web-provider.ts'
 
 export interface ControllerDeps {
   store: ObjectStore
@@ -23,4 +24,9 @@ export interface ControllerDeps {
   features?: FeatureGates
   /** The load balancer's latest per-revision figures (the daemon polls them); absent: none. */
   traffic?: () => TrafficSample | undefined
+  /**
+   * The web analysis provider's GETs (the daemon makes them): the answer of the request made
+   * under `key`, once it is back (then forgotten); starts it when none is under way.
+   */
+  web?: (key: string, check: WebCheck) => WebAnswer | undefined
 }

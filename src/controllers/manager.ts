@@ -24,6 +24,8 @@ import { createFailurePolicyController } from './failure-policy/reconcile.ts'
 import { createReplicaSetController } from './replicaset/reconcile.ts'
 import { createStatefulSetController } from './statefulset/reconcile.ts'
 import { createRolloutController } from './rollout/reconcile.ts'
+import { createAnalysisController } from './analysis/reconcile.ts'
+import type { WebAnswer, WebCheck } from './analysis/web-provider.ts'
 
 export const CONTROLLERS: ReadonlyArray<(deps: ControllerDeps) => Controller> = [
   createDeploymentController,
@@ -31,6 +33,7 @@ export const CONTROLLERS: ReadonlyArray<(deps: ControllerDeps) => Controller> = 
   createEndpointsController,
   createStatefulSetController,
   createRolloutController,
+  createAnalysisController,
   createFailurePolicyController,
 ]
 
@@ -44,6 +47,8 @@ export interface StartControllersOptions {
   features?: FeatureGates
   /** The load balancer's per-revision figures, for the failure-policy controller. */
   traffic?: () => TrafficSample | undefined
+  /** The web analysis provider's GETs (ControllerDeps.web). */
+  web?: (key: string, check: WebCheck) => WebAnswer | undefined
   /** Defaults to CONTROLLERS. */
   controllers?: ReadonlyArray<(deps: ControllerDeps) => Controller>
 }
@@ -72,6 +77,7 @@ export function startControllers(opts: StartControllersOptions): ControllerManag
     ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
     ...(opts.features !== undefined ? { features: opts.features } : {}),
     ...(opts.traffic ? { traffic: opts.traffic } : {}),
+    ...(opts.web ? { web: opts.web } : {}),
   }
   const controllers = (opts.controllers ?? CONTROLLERS).map((make) => make(deps))
   for (const c of controllers) for (const w of c.watches) cache.track(w.kind)

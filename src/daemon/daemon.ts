@@ -29,6 +29,7 @@ import { BatonError } from '../errors/baton-error.ts'
 import { EventReaper } from '../events/event-reaper.ts'
 import { systemClock } from '../platform/clock.ts'
 import { TrafficFigures } from './traffic-figures.ts'
+import { WebChecks } from './web-checks.ts'
 import { DATA_FILES, DEFAULT_API_HOST, DEFAULT_API_PORT } from '../platform/env.ts'
 import { randomIds } from '../platform/ids.ts'
 import type { Logger } from '../platform/logger.ts'
@@ -263,6 +264,7 @@ async function startServing(
   pushTable = () => void routes.syncNow(true)
   const traffic = new TrafficFigures(() => proxy.metrics(), clock, logger)
   traffic.start()
+  const webChecks = new WebChecks()
   const controllers: ControllerManager = startControllers({
     store,
     clock,
@@ -270,6 +272,7 @@ async function startServing(
     logger,
     ...(opts.features ? { features: opts.features } : {}),
     traffic: () => traffic.latest(),
+    web: (key, check) => webChecks.take(key, check),
   })
   const reaper = new EventReaper({
     store,

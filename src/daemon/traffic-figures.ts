@@ -69,8 +69,8 @@ export class TrafficFigures {
     try {
       if (this.#clock.now() - this.#askedAt <= TRAFFIC_IDLE_MS) {
         const m = await this.#read()
-        this.#latest = sampleOf(m)
         this.#latestAt = this.#clock.now()
+        this.#latest = { ...sampleOf(m), atMs: this.#latestAt }
       }
     } catch (err) {
       // The supervisor replaces a failing load balancer; until then the last figures stand.

@@ -46,6 +46,10 @@ export const ERROR_CODES = {
     httpStatus: 409,
     meaning: 'A Rollout was aborted: its traffic is back on the stable revision',
   },
+  BATON_ANALYSIS_FAILED: {
+    httpStatus: 409,
+    meaning: 'A Rollout was aborted by its analysis: its traffic is back on the stable revision',
+  },
   BATON_ROLLED_BACK: {
     httpStatus: 409,
     meaning: "A rollout was rolled back automatically by its Deployment's failure policy",

@@ -22,6 +22,8 @@ export interface RevisionCounters {
 export interface TrafficSample {
   /** Identifies the load balancer process: a replacement starts its counters from zero. */
   proxyStartedAtMs: number
+  /** When the daemon read these counters (epoch ms): a window measured between samples uses it. */
+  atMs?: number
   revisions: Readonly<Record<string, RevisionCounters>>
 }
 

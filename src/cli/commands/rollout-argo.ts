@@ -14,7 +14,8 @@ import { bool, type CliContext, defineCommand } from '../command.ts'
 import { rolloutStatusLine, statusIsCurrent } from '../../api/rollout-text.ts'
 import { parseSingleRef, type ResourceRef } from '../resource-args.ts'
 import { updateWithRetry } from './mutate.ts'
-import { abort, promote, retry, undoTemplate, type VerbResult } from './rollout-verbs.ts'
+import { abort, analysisAbort, promote, retry, undoTemplate, type VerbResult } from './rollout-verbs.ts'
+import { ROLLOUT_EXIT } from './rollout-status.ts'
 
 interface VerbOptions {
   ref: ResourceRef
@@ -121,6 +122,13 @@ export async function rolloutStatus(
     if (line !== last) ctx.io.out.write(`${line}\n`)
     last = line
     if (current && r.status?.phase === 'Healthy') return 0
+    const analysis = current && r.status?.phase === 'Degraded' ? analysisAbort(r) : undefined
+    if (analysis !== undefined) {
+      throw new BatonError('BATON_ANALYSIS_FAILED', `rollout '${name}' was aborted by its analysis: ${analysis}`, {
+        hint: `All traffic is on the stable revision. See the measurements with baton get analysisruns -o yaml; fix the version and apply it, or run baton rollout retry rollout/${name}`,
+        exitCode: ROLLOUT_EXIT.rolledBack,
+      })
+    }
     if (current && r.status?.phase === 'Degraded') {
       throw new BatonError('BATON_ROLLOUT_ABORTED', `rollout '${name}' was aborted: ${r.status.message ?? ''}`, {
         hint: `All traffic is on the stable revision. Fix the template and apply it, or run baton rollout retry rollout/${name}`,

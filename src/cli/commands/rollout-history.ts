@@ -1,11 +1,12 @@
 /**
  * @module
- * `baton rollout history deployment/NAME|statefulset/NAME [--revision=N]`: the revisions with
- * their CHANGE-CAUSE (seed 004), or one revision's pod template. A StatefulSet's revisions are
- * its ControllerRevisions.
+ * `baton rollout history deployment/NAME|statefulset/NAME|rollout/NAME [--revision=N]`: the
+ * revisions with their CHANGE-CAUSE (seed 004), or one revision's pod template. A StatefulSet's
+ * revisions are its ControllerRevisions; a Rollout's, its ReplicaSets by Argo's revision annotation.
  */
 import { qualifiedSingular } from '../../api/resources.ts'
-import type { Deployment, StatefulSet } from '../../api/types.ts'
+import type { Deployment, ReplicaSet, Rollout, StatefulSet } from '../../api/types.ts'
+import { argoRevisionTemplate, argoRolloutHistory } from '../../rollout/argo-history.ts'
 import { formatRolloutHistory, revisionTemplate, rolloutHistory } from '../../rollout/history.ts'
 import { statefulSetHistory, statefulSetTemplateAt } from '../../rollout/statefulset-history.ts'
 import { countFlag, defineCommand } from '../command.ts'
@@ -25,14 +26,16 @@ export const rolloutHistoryCommand = defineCommand<RolloutHistoryOptions>({
   summary: 'View rollout history',
   args: '[resource...]',
   usage: '(TYPE NAME | TYPE/NAME) [--revision=N] [flags]',
-  examples: ['  baton rollout history deployment/web', '  baton rollout history deployment/web --revision=3'].join(
-    '\n',
-  ),
+  examples: [
+    '  baton rollout history deployment/web',
+    '  baton rollout history deployment/web --revision=3',
+    '  baton rollout history rollout/web',
+  ].join('\n'),
   flags: [{ flags: '--revision <n>', description: 'See the details, including the pod template, of this revision' }],
   complete(args, flags, ctx) {
     const revision = countFlag(flags.revision, 'revision')
     return {
-      ref: parseSingleRef(args, ['Deployment', 'StatefulSet']),
+      ref: parseSingleRef(args, ['Deployment', 'StatefulSet', 'Rollout']),
       ...(revision ? { revision } : {}),
       namespace: ctx.namespace,
     }
@@ -50,6 +53,20 @@ export const rolloutHistoryCommand = defineCommand<RolloutHistoryOptions>({
         return 0
       }
       const table = formatRolloutHistory(statefulSetHistory(set, revisions))
+      ctx.io.out.write(`${ref}\n${table.endsWith('\n') ? table : `${table}\n`}\n`)
+      return 0
+    }
+    if (o.ref.kind === 'Rollout') {
+      const r = (await client.get('Rollout', o.namespace, o.ref.name)) as Rollout
+      const rss: ReplicaSet[] = (await client.list('ReplicaSet', { namespace: o.namespace })).items
+      const ref = `${qualifiedSingular('Rollout')}/${r.metadata.name}`
+      if (o.revision !== undefined) {
+        const w = new DescribeWriter()
+        podTemplateSection(w, argoRevisionTemplate(r, rss, o.revision))
+        ctx.io.out.write(`${ref} with revision #${o.revision}\n${w.toString()}\n`)
+        return 0
+      }
+      const table = formatRolloutHistory(argoRolloutHistory(r, rss))
       ctx.io.out.write(`${ref}\n${table.endsWith('\n') ? table : `${table}\n`}\n`)
       return 0
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { demoRollout } from '../../api/test-objects.ts'
 import type { ReplicaSet, Rollout, RolloutStatus } from '../../api/types.ts'
 import { thrownBatonError } from '../../../test/support/baton-error.ts'
-import { abort, promote, retry, undoTemplate } from './rollout-verbs.ts'
+import { abort, analysisAbort, promote, retry, undoTemplate } from './rollout-verbs.ts'
 
 const CANARY: RolloutStatus = { stableRS: 'blue', currentPodHash: 'green', currentStepIndex: 1 }
 const at = (status: RolloutStatus, paused = false): Rollout => {
@@ -101,5 +101,43 @@ describe('undoTemplate', () => {
     const err = thrownBatonError(() => undoTemplate(at({ currentPodHash: 'c' }), sets, 7))
     expect(err.code).toBe('BATON_NOT_FOUND')
     expect(err.hint).toContain('1, 2, 3')
+  })
+})
+
+describe('analysisAbort: an abort by the analysis, told apart from a user abort', () => {
+  const aborted = (status: RolloutStatus): Rollout => ({ ...demoRollout(), status: { abort: true, ...status } })
+  it.each([
+    {
+      name: 'a user abort',
+      status: { message: 'RolloutAborted: Rollout aborted update to revision 2' },
+      want: undefined,
+    },
+    {
+      name: 'a failed step run',
+      status: {
+        canary: {
+          currentStepAnalysisRunStatus: {
+            name: 'web-1-2-1',
+            status: 'Failed' as const,
+            message: 'Metric "e" assessed Failed',
+          },
+        },
+      },
+      want: `analysis run 'web-1-2-1' Failed: Metric "e" assessed Failed`,
+    },
+    {
+      name: 'a background run in Error',
+      status: { canary: { currentBackgroundAnalysisRunStatus: { name: 'web-1-2', status: 'Error' as const } } },
+      want: "analysis run 'web-1-2' Error",
+    },
+    {
+      name: 'a missing template',
+      status: {
+        message: 'RolloutAborted: spec.strategy.canary.steps[1].analysis: AnalysisTemplate "errors" not found',
+      },
+      want: 'spec.strategy.canary.steps[1].analysis: AnalysisTemplate "errors" not found',
+    },
+  ])('$name', ({ status, want }) => {
+    expect(analysisAbort(aborted(status))).toBe(want)
   })
 })

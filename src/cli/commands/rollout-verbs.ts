@@ -82,6 +82,11 @@ export function retry(r: Rollout): VerbResult {
   delete st.message
   delete st.pauseConditions
   delete st.controllerPause
+  // The analysis runs again too: new runs, as Argo makes on a retry.
+  if (st.canary) {
+    delete st.canary.currentStepAnalysisRunStatus
+    delete st.canary.currentBackgroundAnalysisRunStatus
+  }
   st.currentStepIndex = 0
   return { status: st, message: `rollout '${r.metadata.name}' retried` }
 }
@@ -118,4 +123,18 @@ export function undoTemplate(
   for (const l of HASH_LABELS) delete labels[l]
   template.metadata = { ...template.metadata, labels }
   return template
+}
+
+/**
+ * Why the Rollout's analysis aborted it, or undefined when it was not its analysis (a user's
+ * `abort`): the run in force ended Failed or Error, or a run could not be made.
+ */
+export function analysisAbort(r: Rollout): string | undefined {
+  const st = r.status
+  if (!st?.abort) return undefined
+  const runs = [st.canary?.currentStepAnalysisRunStatus, st.canary?.currentBackgroundAnalysisRunStatus]
+  const failed = runs.find((x) => x?.status === 'Failed' || x?.status === 'Error')
+  if (failed) return `analysis run '${failed.name}' ${failed.status}${failed.message ? `: ${failed.message}` : ''}`
+  if (/\banalysis: /.test(st.message ?? '')) return (st.message ?? '').replace(/^RolloutAborted: /, '')
+  return undefined
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { applyDefaults } from '../../api/defaults.ts'
-import type { Deployment, DeploymentStatus, ReplicaSet } from '../../api/types.ts'
+import type { Deployment, DeploymentStatus, ReplicaSet, Rollout } from '../../api/types.ts'
+import { demoRollout } from '../../api/test-objects.ts'
 import { aDeployment, aReplicaSet } from '../testing/builders.ts'
 import { createHarness, cutIdleWatches, type Harness } from '../testing/harness.ts'
 import { FakeClock } from '../../platform/clock.ts'
@@ -277,5 +278,39 @@ Pod Template:
     expect(restarted.spec.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe(
       '2026-01-01T00:00:00Z',
     )
+  })
+})
+
+describe('rollout history rollout/NAME (Argo Rollouts)', () => {
+  it("lists the Rollout's revisions by rollout.argoproj.io/revision, and one revision's template", async () => {
+    const r = h.store.create(applyDefaults(demoRollout())) as Rollout
+    for (const [hash, revision, image] of [
+      ['a', '1', 'argoproj/rollouts-demo:blue'],
+      ['b', '2', 'argoproj/rollouts-demo:yellow'],
+    ] as const) {
+      const rs = aReplicaSet(aDeployment('rollouts-demo'), hash, { image })
+      delete rs.metadata.uid
+      rs.metadata.annotations = { 'rollout.argoproj.io/revision': revision }
+      rs.metadata.ownerReferences = [
+        {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'Rollout',
+          name: r.metadata.name,
+          uid: r.metadata.uid!,
+          controller: true,
+        },
+      ]
+      h.store.create(rs)
+    }
+    expect(await h.run('rollout history rollout/rollouts-demo')).toEqual({
+      code: 0,
+      err: '',
+      out: 'rollout.argoproj.io/rollouts-demo\nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n',
+    })
+    const one = await h.run('rollout history rollout/rollouts-demo --revision=2')
+    expect(one.out).toContain('Image:        argoproj/rollouts-demo:yellow')
+    const missing = await h.run('rollout history rollout/rollouts-demo --revision=7')
+    expect(missing.code).not.toBe(0)
+    expect(missing.err).toContain("rollout 'rollouts-demo' has no revision 7")
   })
 })

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { demoRollout } from '../../api/test-objects.ts'
 import { applyDefaults } from '../../api/defaults.ts'
 import type {
+  AnalysisPhase,
+  AnalysisRun,
+  AnalysisTemplate,
   ReplicaSet,
   Rollout,
   RolloutBlueGreenStrategy,
@@ -33,6 +36,8 @@ class World {
   r: Rollout
   sets: ReplicaSet[] = []
   services: Service[] = []
+  templates: AnalysisTemplate[] = []
+  runs: AnalysisRun[] = []
   now = T0
   log: RolloutAction[][] = []
   /** Canary weight after each sync. */
@@ -45,8 +50,19 @@ class World {
   }
 
   sync(ready = true): RolloutAction[] {
-    const actions = planRollout({ rollout: this.r, replicaSets: this.sets, services: this.services }, this.now)
+    const actions = planRollout(
+      {
+        rollout: this.r,
+        replicaSets: this.sets,
+        services: this.services,
+        analysisTemplates: this.templates,
+        analysisRuns: this.runs,
+      },
+      this.now,
+    )
     for (const a of actions) {
+      if (a.type === 'createAnalysisRun') this.runs.push(structuredClone(a.run))
+      if (a.type === 'terminateAnalysisRun') this.runs.find((x) => x.metadata.name === a.name)!.spec.terminate = true
       if (a.type === 'createReplicaSet') this.sets.push(structuredClone(a.replicaSet))
       if (a.type === 'scaleReplicaSet') {
         const rs = this.sets.find((x) => x.metadata.name === a.name)!
@@ -91,6 +107,12 @@ class World {
 
   promote(): void {
     this.r = { ...this.r, status: { ...this.r.status, pauseConditions: [] } }
+  }
+
+  /** The analysis controller's verdict on a run. */
+  judge(name: string, phase: AnalysisPhase, message?: string): void {
+    const run = this.runs.find((x) => x.metadata.name === name)!
+    run.status = { phase, ...(message ? { message } : {}) }
   }
 
   replicas(image: string): number {
@@ -361,5 +383,143 @@ describe('planRollout, blueGreen', () => {
     w.now += 60_000
     w.settle()
     expect([w.replicas('demo:blue'), w.replicas('demo:green')]).toEqual([5, 0])
+  })
+})
+
+describe('planRollout, canary analysis (Argo rollout/analysis.go)', () => {
+  const errorsTemplate: AnalysisTemplate = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name: 'errors', namespace: 'default' },
+    spec: {
+      args: [{ name: 'hash' }],
+      metrics: [
+        {
+          name: 'error-ratio',
+          successCondition: 'result < 0.05',
+          provider: { web: { url: 'http://127.0.0.1:1/{{args.hash}}' } },
+        },
+      ],
+    },
+  }
+  const STEPS_WITH_ANALYSIS = [
+    { setWeight: 10 },
+    {
+      analysis: {
+        templates: [{ templateName: 'errors' }],
+        args: [{ name: 'hash', valueFrom: { podTemplateHashValue: 'Latest' as const } }],
+      },
+    },
+    { setWeight: 50 },
+  ]
+  function canaryWorld(canary: RolloutCanaryStrategy): World {
+    const w = new World(rollout(canary))
+    w.templates = [errorsTemplate]
+    w.settle()
+    w.setImage('demo:green')
+    w.settle()
+    return w
+  }
+  const green = (w: World) => computeHash(w.r.spec.template)
+
+  it('an analysis step makes a run from its template, args resolved, and waits for its verdict', () => {
+    const w = canaryWorld({ steps: STEPS_WITH_ANALYSIS })
+    expect(w.runs.map((x) => x.metadata.name)).toEqual([`rollouts-demo-${green(w)}-2-1`])
+    const run = w.runs[0]!
+    expect(run.metadata.labels).toMatchObject({
+      'rollout-type': 'Step',
+      'step-index': '1',
+      [ROLLOUT_HASH_LABEL]: green(w),
+    })
+    expect(run.spec.metrics[0]!.provider.web!.url).toBe(`http://127.0.0.1:1/${green(w)}`)
+    expect(run.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Rollout', uid: 'ro-uid', controller: true })
+    expect(w.r.status?.currentStepIndex).toBe(1)
+    expect(w.r.status?.canary?.weights?.canary.weight).toBe(10)
+    expect(w.r.status?.canary?.currentStepAnalysisRunStatus).toEqual({ name: run.metadata.name, status: 'Pending' })
+    w.judge(run.metadata.name, 'Successful')
+    w.settle()
+    expect(w.r.status?.phase).toBe('Healthy')
+    expect(w.r.status?.stableRS).toBe(green(w))
+    expect(w.r.status?.canary?.currentStepAnalysisRunStatus).toBeUndefined()
+  })
+
+  it('a failed analysis aborts: all traffic back to stable, Degraded with the reason', () => {
+    const w = canaryWorld({ steps: STEPS_WITH_ANALYSIS, abortScaleDownDelaySeconds: 0 })
+    const name = w.runs[0]!.metadata.name
+    w.judge(name, 'Failed', 'Metric "error-ratio" assessed Failed due to failed (1) > failureLimit (0)')
+    const actions = w.sync()
+    expect(w.r.status?.abort).toBe(true)
+    expect(w.r.status?.phase).toBe('Degraded')
+    expect(w.r.status?.message).toBe(
+      `RolloutAborted: analysis run '${name}' Failed: Metric "error-ratio" assessed Failed due to failed (1) > failureLimit (0)`,
+    )
+    expect(w.r.status?.canary?.weights?.canary.weight).toBe(0)
+    expect(actions).toContainEqual(
+      expect.objectContaining({ type: 'event', eventType: 'Warning', reason: 'RolloutAborted' }),
+    )
+  })
+
+  it('an Inconclusive run pauses until promoted, then the steps go on', () => {
+    const w = canaryWorld({ steps: STEPS_WITH_ANALYSIS })
+    w.judge(w.runs[0]!.metadata.name, 'Inconclusive')
+    w.settle()
+    expect(w.r.status?.phase).toBe('Paused')
+    expect(w.r.status?.pauseConditions?.map((c) => c.reason)).toEqual(['InconclusiveAnalysisRun'])
+    w.promote()
+    w.settle()
+    expect(w.r.status?.phase).toBe('Healthy')
+  })
+
+  it('a missing template aborts with a message naming it', () => {
+    const w = new World(rollout({ steps: STEPS_WITH_ANALYSIS }))
+    w.settle()
+    w.setImage('demo:green')
+    w.settle()
+    expect(w.r.status?.phase).toBe('Degraded')
+    expect(w.r.status?.message).toContain('spec.strategy.canary.steps[1].analysis: AnalysisTemplate "errors" not found')
+    expect(w.runs).toHaveLength(0)
+  })
+
+  it('background analysis runs from startingStep, aborts on failure, and is terminated at promotion', () => {
+    const background = {
+      templates: [{ templateName: 'errors' }],
+      args: [{ name: 'hash', value: 'x' }],
+      startingStep: 1,
+    }
+    const steps = [{ setWeight: 10 }, { pause: {} }, { setWeight: 50 }]
+    const w = canaryWorld({ steps, analysis: background })
+    const name = `rollouts-demo-${green(w)}-2`
+    expect(w.runs.map((x) => x.metadata.name)).toEqual([name])
+    expect(w.runs[0]!.metadata.labels?.['rollout-type']).toBe('Background')
+    w.promote()
+    w.settle()
+    expect(w.r.status?.phase).toBe('Healthy')
+    expect(w.runs[0]!.spec.terminate).toBe(true)
+
+    const v = canaryWorld({ steps, analysis: background })
+    v.judge(
+      v.runs[0]!.metadata.name,
+      'Error',
+      'Metric "error-ratio" assessed Error due to consecutiveErrors (5) > consecutiveErrorLimit (4)',
+    )
+    v.settle()
+    expect(v.r.status?.phase).toBe('Degraded')
+    expect(v.r.status?.canary?.weights?.canary.weight).toBe(0)
+  })
+
+  it('a retry after a failed analysis makes a new run (.1), as Argo counts collisions', () => {
+    const w = canaryWorld({ steps: STEPS_WITH_ANALYSIS })
+    const first = w.runs[0]!.metadata.name
+    w.judge(first, 'Failed')
+    w.settle()
+    const st = structuredClone(w.r.status!)
+    delete st.abort
+    delete st.abortedAt
+    delete st.canary!.currentStepAnalysisRunStatus
+    st.currentStepIndex = 0
+    w.r = { ...w.r, status: st }
+    w.settle()
+    expect(w.runs.map((x) => x.metadata.name)).toEqual([first, `${first}.1`])
+    expect(w.r.status?.phase).toBe('Progressing')
   })
 })

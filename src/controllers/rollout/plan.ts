@@ -21,7 +21,16 @@
  */
 import { controllerOf } from '../../api/owner-refs.ts'
 import { formatTimestamp, parseTimestamp } from '../../api/timestamps.ts'
-import type { ReplicaSet, Rollout, RolloutPhase, RolloutStatus, Service } from '../../api/types.ts'
+import type {
+  AnalysisRun,
+  AnalysisTemplate,
+  ReplicaSet,
+  Rollout,
+  RolloutAnalysisRunStatus,
+  RolloutCanaryStep,
+  RolloutPhase,
+  Service,
+} from '../../api/types.ts'
 import { resolveFenceposts } from '../../rollout/fenceposts.ts'
 import { computeHash, replicaSetName } from '../../rollout/template-hash.ts'
 import type { RolloutAction } from './actions.ts'
@@ -43,6 +52,7 @@ export { ROLLOUT_HASH_LABEL, ROLLOUT_REVISION_ANNOTATION } from './sync.ts'
 import { pauseSeconds } from '../../api/rollout-duration.ts'
 import { replicasForWeight, setWeightAt, stepsHash } from './steps.ts'
 import { planBlueGreen } from './blue-green.ts'
+import { type AnalysisView, ensureRun, failed, terminate } from './analysis.ts'
 
 /** Argo's default abortScaleDownDelaySeconds with a traffic router. */
 export const DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS = 30
@@ -53,6 +63,10 @@ export interface RolloutPlanInput {
   replicaSets: readonly ReplicaSet[]
   /** The Services spec.strategy.canary names that exist. */
   services: readonly Service[]
+  /** The AnalysisTemplates the canary's analysis names that exist. */
+  analysisTemplates?: readonly AnalysisTemplate[]
+  /** AnalysisRuns the Rollout owns. */
+  analysisRuns?: readonly AnalysisRun[]
 }
 
 function newReplicaSet(r: Rollout, hash: string, revision: number): ReplicaSet {
@@ -88,14 +102,22 @@ function newReplicaSet(r: Rollout, hash: string, revision: number): ReplicaSet {
  * Runs the steps from status.currentStepIndex as far as they can go in this sync. Returns the
  * canary weight now in force (what the load balancer applies).
  */
-function runSteps(s: Sync, canaryRS: ReplicaSet, replicas: number, appliedWeight: number): number {
+function runSteps(s: Sync, v: AnalysisView, canaryRS: ReplicaSet, replicas: number, appliedWeight: number): number {
   const steps = s.r.spec.strategy.canary?.steps ?? []
   const st = s.st
   let weight = appliedWeight
-  if (st.promoteFull) st.currentStepIndex = steps.length
-  while (!s.r.spec.paused && (st.currentStepIndex ?? 0) < steps.length) {
+  if (st.promoteFull) {
+    st.currentStepIndex = steps.length
+    terminate(s, v, s.stepRun)
+    delete s.stepRun
+  }
+  while (!s.r.spec.paused && !st.abort && (st.currentStepIndex ?? 0) < steps.length) {
     const index = st.currentStepIndex ?? 0
     const step = steps[index]!
+    if (step.analysis) {
+      if (!analysisStep(s, v, step.analysis, index)) break
+      continue
+    }
     if (step.setWeight !== undefined) {
       const need = replicasForWeight(replicas, step.setWeight)
       if ((canaryRS.spec.replicas ?? 0) < need || available(canaryRS) < need) break
@@ -132,6 +154,142 @@ function runSteps(s: Sync, canaryRS: ReplicaSet, replicas: number, appliedWeight
     event(s, 'RolloutResumed', `Rollout resumed after a pause of ${seconds}s`)
   }
   return weight
+}
+
+/**
+ * One `analysis` step: its run made or read. True when the step is done (the run succeeded, or
+ * the user promoted past an Inconclusive one); a failed run aborts the Rollout.
+ */
+function analysisStep(
+  s: Sync,
+  v: AnalysisView,
+  ref: NonNullable<RolloutCanaryStep['analysis']>,
+  index: number,
+): boolean {
+  const st = s.st
+  const verdict = ensureRun(s, v, ref, s.stepRun, 'Step', index)
+  if ('invalid' in verdict) {
+    abortFromAnalysis(s, `spec.strategy.canary.steps[${index}].analysis: ${verdict.invalid}`)
+    return false
+  }
+  s.stepRun = verdict.status
+  if (verdict.phase === 'Successful') {
+    event(s, 'AnalysisRunSuccessful', `Step Analysis Run '${verdict.status.name}' Status New: 'Successful'`)
+    delete s.stepRun
+    st.currentStepIndex = index + 1
+    return true
+  }
+  if (failed(verdict.phase)) {
+    abortFromAnalysis(
+      s,
+      `analysis run '${verdict.status.name}' ${verdict.phase}${verdict.status.message ? `: ${verdict.status.message}` : ''}`,
+    )
+    return false
+  }
+  if (verdict.phase === 'Inconclusive') {
+    if (!inconclusivePause(s, verdict.status)) return false
+    delete s.stepRun
+    st.currentStepIndex = index + 1
+    return true
+  }
+  return false
+}
+
+/**
+ * Argo's pause protocol for an Inconclusive run: pause (InconclusiveAnalysisRun) until
+ * `promote` removes the condition. True once promoted.
+ */
+function inconclusivePause(s: Sync, run: RolloutAnalysisRunStatus): boolean {
+  const st = s.st
+  const conditions = st.pauseConditions ?? []
+  if (st.controllerPause && conditions.length === 0) {
+    st.controllerPause = false
+    return true
+  }
+  if (!conditions.some((c) => c.reason === 'InconclusiveAnalysisRun')) {
+    st.pauseConditions = [...conditions, { reason: 'InconclusiveAnalysisRun', startTime: formatTimestamp(s.now) }]
+    st.controllerPause = true
+    event(
+      s,
+      'RolloutPaused',
+      `Rollout is paused (InconclusiveAnalysisRun): analysis run '${run.name}' is Inconclusive${run.message ? `: ${run.message}` : ''}`,
+    )
+  }
+  return false
+}
+
+/** The background analysis from its startingStep until promotion; a failure aborts. */
+function backgroundAnalysis(s: Sync, v: AnalysisView): void {
+  const ref = s.r.spec.strategy.canary?.analysis
+  if (!ref || s.st.promoteFull || (s.st.currentStepIndex ?? 0) < (ref.startingStep ?? 0)) return
+  const verdict = ensureRun(s, v, ref, s.backgroundRun, 'Background')
+  if ('invalid' in verdict) {
+    abortFromAnalysis(s, `spec.strategy.canary.analysis: ${verdict.invalid}`)
+    return
+  }
+  s.backgroundRun = verdict.status
+  if (failed(verdict.phase)) {
+    abortFromAnalysis(
+      s,
+      `analysis run '${verdict.status.name}' ${verdict.phase}${verdict.status.message ? `: ${verdict.status.message}` : ''}`,
+    )
+  } else if (verdict.phase === 'Inconclusive' && inconclusivePause(s, verdict.status)) {
+    // Promoted past it: a new background run measures from here.
+    delete s.backgroundRun
+  }
+}
+
+/** Argo's abort on a failed analysis: the Rollout is Degraded with the run's reason. */
+function abortFromAnalysis(s: Sync, why: string): void {
+  const st = s.st
+  st.abort = true
+  st.abortedAt = formatTimestamp(s.now)
+  st.message = `RolloutAborted: ${why}`
+  event(s, 'RolloutAborted', `${st.message}: all traffic back to stable (${s.st.stableRS ?? ''})`, 'Warning')
+}
+
+/**
+ * The abort: every request to stable at once, the analysis stopped, the canary scaled down
+ * after abortScaleDownDelaySeconds (0 keeps it up, as in Argo).
+ */
+function abortCanary(
+  s: Sync,
+  v: AnalysisView,
+  canaryRS: ReplicaSet,
+  stableRS: ReplicaSet,
+  others: readonly ReplicaSet[],
+  replicas: number,
+): void {
+  const st = s.st
+  const canary = s.r.spec.strategy.canary ?? {}
+  if (!st.abortedAt) {
+    st.abortedAt = formatTimestamp(s.now)
+    st.message = `RolloutAborted: Rollout aborted update to revision ${revisionOf(canaryRS)}`
+    event(s, 'RolloutAborted', `${st.message}: all traffic back to stable (${v.stableHash})`, 'Warning')
+  }
+  terminate(s, v, s.stepRun)
+  terminate(s, v, s.backgroundRun)
+  delete st.pauseConditions
+  delete st.controllerPause
+  st.canary = weights(v.stableHash, v.hash, 0)
+  scale(s, stableRS, replicas)
+  const delay = canary.abortScaleDownDelaySeconds ?? DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS
+  if (delay > 0) {
+    const at = parseTimestamp(st.abortedAt) + delay * 1000
+    if (s.now >= at) scale(s, canaryRS, 0)
+    else requeue(s, at - s.now)
+  }
+  for (const rs of others) scale(s, rs, 0)
+}
+
+/** The runs in force go back into status.canary, which the weights were written over. */
+function keepRunStatuses(s: Sync): void {
+  const c = { ...s.st.canary }
+  delete c.currentStepAnalysisRunStatus
+  delete c.currentBackgroundAnalysisRunStatus
+  if (s.stepRun) c.currentStepAnalysisRunStatus = s.stepRun
+  if (s.backgroundRun) c.currentBackgroundAnalysisRunStatus = s.backgroundRun
+  s.st.canary = c
 }
 
 function phaseOf(s: Sync, healthy: boolean): { phase: RolloutPhase; message?: string } {
@@ -171,11 +329,19 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
     }
     st.currentPodHash = hash
     st.currentStepHash = stepHash
+    if (st.canary) {
+      delete st.canary.currentStepAnalysisRunStatus
+      delete st.canary.currentBackgroundAnalysisRunStatus
+    }
     st.currentStepIndex = 0
     delete st.pauseConditions
     delete st.controllerPause
     delete st.promoteFull
   }
+
+  const runs = st.canary ?? {}
+  if (runs.currentStepAnalysisRunStatus) s.stepRun = runs.currentStepAnalysisRunStatus
+  if (runs.currentBackgroundAnalysisRunStatus) s.backgroundRun = runs.currentBackgroundAnalysisRunStatus
 
   // 2. The ReplicaSet of spec.template.
   const maxRevision = Math.max(0, ...owned.map(revisionOf))
@@ -196,6 +362,13 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
   const stableRS = owned.find((rs) => hashOf(rs) === st.stableRS) ?? canaryRS
   const others = owned.filter((rs) => rs !== stableRS && rs !== canaryRS && hashOf(rs) !== hash)
   const stableHash = st.stableRS
+  const view: AnalysisView = {
+    templates: input.analysisTemplates ?? [],
+    runs: (input.analysisRuns ?? []).filter((x) => controllerOf(x)?.uid === r.metadata.uid),
+    hash,
+    stableHash,
+    revision: revisionOf(canaryRS),
+  }
   const prevWeights = prev.canary?.weights
   const appliedWeight =
     prevWeights?.canary.podTemplateHash === hash && stableHash !== hash ? prevWeights.canary.weight : 0
@@ -208,6 +381,10 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
     }
   } else if (stableHash === hash) {
     // 3. Fully promoted (or the first version): the canary is the stable revision.
+    terminate(s, view, s.backgroundRun)
+    terminate(s, view, s.stepRun)
+    delete s.stepRun
+    delete s.backgroundRun
     st.currentStepIndex = steps.length
     delete st.pauseConditions
     delete st.controllerPause
@@ -224,33 +401,21 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
     }
   } else if (st.abort) {
     // 4. Aborted: every request to stable at once; the canary stays up for the delay.
-    if (!st.abortedAt) {
-      st.abortedAt = formatTimestamp(now)
-      st.message = `RolloutAborted: Rollout aborted update to revision ${revisionOf(canaryRS)}`
-      event(s, 'RolloutAborted', `${st.message}: all traffic back to stable (${stableHash})`, 'Warning')
-    }
-    delete st.pauseConditions
-    delete st.controllerPause
-    st.canary = weights(stableHash, hash, 0)
-    scale(s, stableRS, replicas)
-    const delay = canary.abortScaleDownDelaySeconds ?? DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS
-    // 0 keeps the canary's pods up, as in Argo.
-    if (delay > 0) {
-      const at = parseTimestamp(st.abortedAt) + delay * 1000
-      if (now >= at) scale(s, canaryRS, 0)
-      else requeue(s, at - now)
-    }
-    for (const rs of others) scale(s, rs, 0)
+    abortCanary(s, view, canaryRS, stableRS, others, replicas)
   } else {
-    // 5. The steps.
-    let weight = runSteps(s, canaryRS, replicas, appliedWeight)
+    // 5. The steps, with the background analysis beside them.
+    backgroundAnalysis(s, view)
+    let weight = st.abort ? 0 : runSteps(s, view, canaryRS, replicas, appliedWeight)
     const index = st.currentStepIndex ?? 0
-    if (index >= steps.length && (canaryRS.spec.replicas ?? 0) >= replicas && available(canaryRS) >= replicas) {
+    if (st.abort) abortCanary(s, view, canaryRS, stableRS, others, replicas)
+    else if (index >= steps.length && (canaryRS.spec.replicas ?? 0) >= replicas && available(canaryRS) >= replicas) {
       // Every step has run and the canary can take all the traffic: it becomes stable.
       st.stableRS = hash
       st.canary = weights(hash, hash, 0)
       delete st.promoteFull
       event(s, 'RolloutPromoted', `Rollout promoted revision ${revisionOf(canaryRS)} (${hash}) to stable`)
+      terminate(s, view, s.backgroundRun)
+      delete s.backgroundRun
       scale(s, canaryRS, replicas)
       scale(s, stableRS, 0)
       for (const rs of others) scale(s, rs, 0)
@@ -262,6 +427,7 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
     }
   }
 
+  keepRunStatuses(s)
   syncServices(s, input.services, hash, st.stableRS ?? hash)
   const all = owned.includes(canaryRS) ? owned : [...owned, canaryRS]
   st.replicas = all.reduce((n, rs) => n + (rs.status?.replicas ?? 0), 0)

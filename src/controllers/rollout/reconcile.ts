@@ -6,7 +6,7 @@
  * Deployment's ReplicaSets; route-sync gives the load balancer the weights in
  * status.canary.weights.
  */
-import type { ReplicaSet, Rollout, Service } from '../../api/types.ts'
+import type { AnalysisRun, AnalysisTemplate, ReplicaSet, Rollout, Service } from '../../api/types.ts'
 import { recordEvent } from '../../events/record-event.ts'
 import {
   type Controller,
@@ -25,7 +25,11 @@ export const ROLLOUT_CONTROLLER = 'rollouts-controller'
 export function createRolloutController(deps: ControllerDeps): Controller {
   return {
     name: ROLLOUT_CONTROLLER,
-    watches: [enqueueSelf('Rollout'), enqueueController('ReplicaSet', 'Rollout')],
+    watches: [
+      enqueueSelf('Rollout'),
+      enqueueController('ReplicaSet', 'Rollout'),
+      enqueueController('AnalysisRun', 'Rollout'),
+    ],
     reconcile: (key) => reconcileRollout(deps, key),
   }
 }
@@ -41,8 +45,16 @@ export function reconcileRollout(deps: ControllerDeps, key: string): ReconcileRe
     .filter((n): n is string => n !== undefined)
     .map((n) => deps.store.get('Service', namespace, n))
     .filter((svc): svc is Service => svc !== undefined)
-  const actions = planRollout({ rollout, replicaSets, services }, deps.clock.now())
-  return applyActions(deps, rollout, replicaSets, services, actions)
+  const steps = canary.steps ?? []
+  const templateNames = new Set(
+    [canary.analysis, ...steps.map((s) => s.analysis)].flatMap((a) => a?.templates.map((t) => t.templateName) ?? []),
+  )
+  const analysisTemplates = [...templateNames]
+    .map((n) => deps.store.get('AnalysisTemplate', namespace, n))
+    .filter((t): t is AnalysisTemplate => t !== undefined)
+  const analysisRuns = deps.cache.ownedBy('AnalysisRun', rollout.metadata.uid)
+  const actions = planRollout({ rollout, replicaSets, services, analysisTemplates, analysisRuns }, deps.clock.now())
+  return applyActions(deps, rollout, replicaSets, services, analysisRuns, actions)
 }
 
 function applyActions(
@@ -50,6 +62,7 @@ function applyActions(
   rollout: Rollout,
   replicaSets: readonly ReplicaSet[],
   services: readonly Service[],
+  runs: readonly AnalysisRun[],
   actions: readonly RolloutAction[],
 ): ReconcileResult {
   const { store, clock } = deps
@@ -81,6 +94,14 @@ function applyActions(
       case 'setServiceSelector': {
         const svc = services.find((s) => s.metadata.name === a.service)
         if (svc) store.update<'Service'>({ ...svc, spec: { ...svc.spec, selector: a.selector } })
+        break
+      }
+      case 'createAnalysisRun':
+        store.create<'AnalysisRun'>(a.run)
+        break
+      case 'terminateAnalysisRun': {
+        const run = runs.find((x) => x.metadata.name === a.name)
+        if (run) store.update<'AnalysisRun'>({ ...run, spec: { ...run.spec, terminate: true } })
         break
       }
       case 'updateStatus':

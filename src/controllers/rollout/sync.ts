@@ -2,7 +2,7 @@
  * @module
  * One sync's working state and the writes both strategies share (resizes, events, requeues).
  */
-import type { ReplicaSet, Rollout, RolloutStatus } from '../../api/types.ts'
+import type { ReplicaSet, Rollout, RolloutAnalysisRunStatus, RolloutStatus } from '../../api/types.ts'
 import type { RolloutAction } from './actions.ts'
 
 export const ROLLOUT_HASH_LABEL = 'rollouts-pod-template-hash'
@@ -20,6 +20,9 @@ export interface Sync {
   actions: RolloutAction[]
   st: RolloutStatus
   requeueMs?: number
+  /** The current analysis step's run and the background run, written into status.canary at the end. */
+  stepRun?: RolloutAnalysisRunStatus
+  backgroundRun?: RolloutAnalysisRunStatus
 }
 
 export function requeue(s: Sync, ms: number): void {

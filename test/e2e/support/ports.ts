@@ -48,4 +48,6 @@ export const SERVICE_PORTS = {
   planMatchesRollout: 18914,
   implicitReadiness: 18915,
   rolloutCanary: 18916,
+  rolloutAnalysis: 18927,
+  rolloutBlueGreen: 18928,
 } as const

@@ -1,0 +1,110 @@
+/**
+ * @module
+ * The strict zod schemas of Argo Rollouts' AnalysisTemplate and AnalysisRun
+ * (argoproj.io/v1alpha1), structure only. The providers Baton implements are `baton` (its own
+ * load balancer's figures of a revision) and `web`; every other Argo provider and field is
+ * `unsupported(why)`, so applying it names its path instead of storing an analysis that
+ * would never measure (docs/analysis.md).
+ */
+import { z } from 'zod'
+import { int, intOrString, objectMeta, status, str, unsupported } from './schema-common.ts'
+
+const noProvider = (name: string) =>
+  unsupported(
+    `Baton does not query ${name}; use the baton provider (the load balancer's own figures of the revision) or web (an HTTP GET)`,
+  ).optional()
+
+export const analysisArg = z.strictObject({
+  name: str,
+  value: str.optional(),
+  valueFrom: z
+    .strictObject({
+      podTemplateHashValue: str.optional(),
+      secretKeyRef: unsupported('Baton stores no Secrets; give the value').optional(),
+      fieldRef: unsupported("Baton does not read the Rollout's fields into args; give the value").optional(),
+    })
+    .optional(),
+})
+
+const provider = z.strictObject({
+  baton: z
+    .strictObject({
+      metric: str,
+      revision: str.optional(),
+      minRequests: int.optional(),
+    })
+    .optional(),
+  web: z
+    .strictObject({
+      url: str,
+      method: str.optional(),
+      headers: z.array(z.strictObject({ key: str, value: str })).optional(),
+      timeoutSeconds: int.optional(),
+      jsonPath: str.optional(),
+      body: unsupported('Baton sends only GET requests, without a body').optional(),
+      jsonBody: unsupported('Baton sends only GET requests, without a body').optional(),
+      insecure: unsupported('Baton checks TLS certificates; serve the check over http on loopback').optional(),
+      authentication: unsupported('Baton sends no OAuth2 tokens; put a header in headers').optional(),
+    })
+    .optional(),
+  prometheus: noProvider('Prometheus'),
+  datadog: noProvider('Datadog'),
+  job: unsupported('Baton does not run Jobs; use the web provider against a check endpoint').optional(),
+  kayenta: noProvider('Kayenta'),
+  wavefront: noProvider('Wavefront'),
+  newRelic: noProvider('New Relic'),
+  cloudWatch: noProvider('CloudWatch'),
+  graphite: noProvider('Graphite'),
+  influxdb: noProvider('InfluxDB'),
+  skywalking: noProvider('SkyWalking'),
+  plugin: unsupported('Baton runs no metric plugins').optional(),
+})
+
+export const analysisMetric = z.strictObject({
+  name: str,
+  interval: str.optional(),
+  initialDelay: str.optional(),
+  count: intOrString.optional(),
+  successCondition: str.optional(),
+  failureCondition: str.optional(),
+  failureLimit: intOrString.optional(),
+  inconclusiveLimit: intOrString.optional(),
+  consecutiveErrorLimit: intOrString.optional(),
+  consecutiveSuccessLimit: unsupported('Baton ends a metric at its count; remove consecutiveSuccessLimit').optional(),
+  provider,
+})
+
+const dryRun = unsupported('Baton has no dry-run metrics: a metric it runs counts').optional()
+const retention = unsupported('Baton keeps the last 10 measurements of each metric').optional()
+
+export const analysisTemplate = z.strictObject({
+  apiVersion: str,
+  kind: str,
+  metadata: objectMeta.optional(),
+  spec: z
+    .strictObject({
+      args: z.array(analysisArg).optional(),
+      metrics: z.array(analysisMetric).optional(),
+      dryRun,
+      measurementRetention: retention,
+    })
+    .optional(),
+  status,
+})
+
+export const analysisRun = z.strictObject({
+  apiVersion: str,
+  kind: str,
+  metadata: objectMeta.optional(),
+  spec: z
+    .strictObject({
+      args: z.array(analysisArg).optional(),
+      metrics: z.array(analysisMetric).optional(),
+      terminate: z.boolean().optional(),
+      dryRun,
+      measurementRetention: retention,
+      ttlStrategy: unsupported('Baton deletes AnalysisRuns with their Rollout').optional(),
+    })
+    .optional(),
+  status,
+})

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest'
+import { thrownBatonError } from '../../test/support/baton-error.ts'
+import { withChanges } from './test-objects.ts'
+import type { AnalysisTemplate } from './types.ts'
+import { validateObject } from './validate.ts'
+
+function template(): AnalysisTemplate {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name: 'errors' },
+    spec: {
+      args: [{ name: 'host', value: '127.0.0.1' }],
+      metrics: [
+        {
+          name: 'error-ratio',
+          interval: '10s',
+          count: 3,
+          failureLimit: 1,
+          successCondition: 'result < 0.05',
+          provider: { baton: { metric: 'errorRatio', minRequests: 50 } },
+        },
+        {
+          name: 'health',
+          successCondition: 'result.ok == true && result.rate[0] >= 0.95',
+          provider: { web: { url: 'http://{{args.host}}:8080/health', jsonPath: '{$.data}', timeoutSeconds: 5 } },
+        },
+      ],
+    },
+  }
+}
+
+const M = 'spec.metrics[0]'
+/** withChanges' path of a field under the metrics: spec.metrics.0.x */
+const at = (field: string) => field.replace(/\[(\d+)\]/g, '.$1')
+
+describe('AnalysisTemplate validation', () => {
+  it('accepts the baton and web providers, args, conditions Baton evaluates', () => {
+    expect(() => validateObject(template())).not.toThrow()
+    expect(() => validateObject({ ...template(), kind: 'AnalysisRun' })).not.toThrow()
+  })
+
+  it.each([
+    {
+      name: 'prometheus',
+      changes: { [`${M}.provider`]: { prometheus: { query: 'x' } } },
+      field: `${M}.provider.prometheus`,
+      says: 'Prometheus',
+    },
+    {
+      name: 'datadog',
+      changes: { [`${M}.provider`]: { datadog: { query: 'x' } } },
+      field: `${M}.provider.datadog`,
+      says: 'Datadog',
+    },
+    { name: 'job', changes: { [`${M}.provider`]: { job: { spec: {} } } }, field: `${M}.provider.job`, says: 'Jobs' },
+    {
+      name: 'two providers',
+      changes: { [`${M}.provider.web`]: { url: 'http://127.0.0.1/' } },
+      field: `${M}.provider`,
+      says: 'exactly one provider',
+    },
+    {
+      name: 'an unknown baton metric',
+      changes: { [`${M}.provider.baton.metric`]: 'cpu' },
+      field: `${M}.provider.baton.metric`,
+      says: 'errorRatio',
+    },
+    {
+      name: 'a condition Baton does not evaluate',
+      changes: { [`${M}.successCondition`]: 'asFloat(result) < 1' },
+      field: `${M}.successCondition`,
+      says: 'asFloat',
+    },
+    {
+      name: 'a broken failureCondition',
+      changes: { [`${M}.failureCondition`]: 'result >' },
+      field: `${M}.failureCondition`,
+      says: 'ends too early',
+    },
+    {
+      name: 'count > 1 without interval',
+      changes: { [`${M}.interval`]: undefined },
+      field: `${M}.interval`,
+      says: 'count > 1',
+    },
+    {
+      name: 'count below failureLimit',
+      changes: { [`${M}.failureLimit`]: 5 },
+      field: `${M}.count`,
+      says: 'failureLimit',
+    },
+    { name: 'a bad interval', changes: { [`${M}.interval`]: '1h30m' }, field: `${M}.interval`, says: 'duration' },
+    {
+      name: 'a POST',
+      changes: { 'spec.metrics[1].provider.web.method': 'POST' },
+      field: 'spec.metrics[1].provider.web.method',
+      says: 'GET',
+    },
+    {
+      name: 'a wildcard jsonPath',
+      changes: { 'spec.metrics[1].provider.web.jsonPath': '{$.items[*]}' },
+      field: 'spec.metrics[1].provider.web.jsonPath',
+      says: 'wildcards',
+    },
+    {
+      name: 'a non-http URL',
+      changes: { 'spec.metrics[1].provider.web.url': 'ftp://x/' },
+      field: 'spec.metrics[1].provider.web.url',
+      says: 'http://',
+    },
+    { name: 'dryRun', changes: { 'spec.dryRun': [{ metricName: 'x' }] }, field: 'spec.dryRun', says: 'dry-run' },
+    {
+      name: 'a duplicate metric',
+      changes: { 'spec.metrics[1].name': 'error-ratio' },
+      field: 'spec.metrics[1].name',
+      says: 'Duplicate',
+    },
+    { name: 'no metrics', changes: { 'spec.metrics': [] }, field: 'spec.metrics', says: 'Required' },
+  ])('refuses $name, naming $field', ({ changes, field, says }) => {
+    const err = thrownBatonError(() =>
+      validateObject(withChanges(template(), Object.fromEntries(Object.entries(changes).map(([k, v]) => [at(k), v])))),
+    )
+    expect(err.code).toBe('BATON_INVALID')
+    expect(err.causes.map((c) => c.field)).toContain(field)
+    expect(JSON.stringify(err.causes.filter((c) => c.field === field))).toContain(says)
+  })
+})

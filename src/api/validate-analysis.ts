@@ -1,0 +1,189 @@
+/**
+ * @module
+ * Rules for AnalysisTemplate and AnalysisRun (Argo's analysis validation, ValidateMetric) plus
+ * Baton's own: exactly one provider that Baton implements, conditions in the language Baton
+ * evaluates (analysis-expression.ts), a jsonPath that selects one value, durations Argo accepts.
+ * A `{{args.NAME}}` placeholder stands for a value given when the run is made; it is checked
+ * as if it were a number.
+ */
+import { conditionError } from './analysis-expression.ts'
+import { parseJsonPath } from './analysis-json-path.ts'
+import { type FieldError, duplicate, forbidden, idx, invalid, required, unsupported } from './field-errors.ts'
+import { isPresent } from './guards.ts'
+import { pauseSeconds } from './rollout-duration.ts'
+import type { AnalysisMetric, AnalysisRunArgument, BatonMetricName, IntOrString } from './types.ts'
+
+export const BATON_METRICS: readonly BatonMetricName[] = [
+  'errorRatio',
+  'successRate',
+  'errorCount',
+  'requestRate',
+  'p50',
+  'p95',
+  'p99',
+]
+
+const PLACEHOLDER = /\{\{\s*args\.[A-Za-z0-9_.-]+\s*\}\}/g
+const hasPlaceholder = (s: string): boolean => s.replace(PLACEHOLDER, '') !== s
+const CONDITION_HINT =
+  'Write a condition like result < 0.05, result[0] >= 0.95 or result.ok == true (and/or/not, parentheses); docs/analysis.md lists what Baton evaluates.'
+const DURATION_HINT = 'Write a duration as whole seconds with one unit: "30s", "5m", "1h".'
+
+/** A count-like field: a non-negative integer (or a string of one, or an args placeholder). */
+function countOf(v: IntOrString | undefined): number | undefined {
+  if (v === undefined) return undefined
+  if (typeof v === 'number') return v
+  return /^\d+$/.test(v) ? Number(v) : Number.NaN
+}
+
+function validateCount(v: IntOrString | undefined, path: string): FieldError[] {
+  if (v === undefined || (typeof v === 'string' && v.replace(PLACEHOLDER, '').trim() === '' && v.trim() !== ''))
+    return []
+  const n = countOf(v)
+  if (n === undefined || (Number.isInteger(n) && n >= 0)) return []
+  return [invalid(path, v, 'must be a whole number greater than or equal to 0')]
+}
+
+function validateProvider(m: AnalysisMetric, path: string): FieldError[] {
+  const p = isPresent(m.provider) ? m.provider : {}
+  const set = Object.keys(p).filter((k) => (p as Record<string, unknown>)[k] !== undefined)
+  if (set.length !== 1) {
+    return [
+      invalid(
+        `${path}.provider`,
+        set,
+        'must name exactly one provider',
+        'Give provider.baton (figures of the revision) or provider.web.',
+      ),
+    ]
+  }
+  const errs: FieldError[] = []
+  if (p.baton) {
+    const b = p.baton
+    if (!BATON_METRICS.includes(b.metric)) {
+      errs.push(unsupported(`${path}.provider.baton.metric`, b.metric, BATON_METRICS))
+    }
+    if (b.revision !== undefined && b.revision !== 'Latest' && b.revision !== 'Stable') {
+      errs.push(unsupported(`${path}.provider.baton.revision`, b.revision, ['Latest', 'Stable']))
+    }
+    if (b.minRequests !== undefined && b.minRequests < 1) {
+      errs.push(invalid(`${path}.provider.baton.minRequests`, b.minRequests, 'must be at least 1'))
+    }
+  }
+  if (p.web) {
+    const w = p.web
+    const url = w.url.replace(PLACEHOLDER, 'x')
+    if (!/^https?:\/\/[^/]/.test(url)) {
+      errs.push(
+        invalid(
+          `${path}.provider.web.url`,
+          w.url,
+          'must be an http:// or https:// URL',
+          'e.g. http://127.0.0.1:8080/healthz',
+        ),
+      )
+    }
+    if (w.method !== undefined && w.method !== 'GET') {
+      errs.push(unsupported(`${path}.provider.web.method`, w.method, ['GET'], 'Baton sends only GET requests.'))
+    }
+    if (w.timeoutSeconds !== undefined && w.timeoutSeconds < 1) {
+      errs.push(invalid(`${path}.provider.web.timeoutSeconds`, w.timeoutSeconds, 'must be at least 1'))
+    }
+    if (w.jsonPath !== undefined) {
+      const parsed = parseJsonPath(w.jsonPath)
+      if (typeof parsed === 'string') {
+        errs.push(
+          invalid(
+            `${path}.provider.web.jsonPath`,
+            w.jsonPath,
+            parsed,
+            'Select one value, e.g. {$.data.ok} or {$.items[0].rate}.',
+          ),
+        )
+      }
+    }
+  }
+  return errs
+}
+
+/** ValidateMetric, and the conditions and provider Baton evaluates. */
+export function validateMetric(m: AnalysisMetric, path: string): FieldError[] {
+  const errs: FieldError[] = []
+  if (!m.name) errs.push(required(`${path}.name`))
+  for (const f of ['interval', 'initialDelay'] as const) {
+    const d = m[f]
+    if (d !== undefined && !hasPlaceholder(d) && pauseSeconds(d) === undefined) {
+      errs.push(invalid(`${path}.${f}`, d, 'must be a duration', DURATION_HINT))
+    }
+  }
+  for (const f of ['count', 'failureLimit', 'inconclusiveLimit', 'consecutiveErrorLimit'] as const) {
+    errs.push(...validateCount(m[f], `${path}.${f}`))
+  }
+  const count = countOf(m.count)
+  if (count !== undefined && count > 1 && m.interval === undefined) {
+    errs.push(required(`${path}.interval`, 'must be specified when count > 1', 'Give an interval, e.g. interval: 30s.'))
+  }
+  for (const f of ['failureLimit', 'inconclusiveLimit'] as const) {
+    const limit = countOf(m[f])
+    if (count !== undefined && count > 0 && limit !== undefined && count < limit) {
+      errs.push(invalid(`${path}.count`, m.count, `must be >= ${f}`, `Raise count or lower ${f}.`))
+    }
+  }
+  for (const f of ['successCondition', 'failureCondition'] as const) {
+    const c = m[f]
+    if (c === undefined) continue
+    const why = conditionError(c.replace(PLACEHOLDER, '0'))
+    if (why !== undefined) errs.push(invalid(`${path}.${f}`, c, why, CONDITION_HINT))
+  }
+  errs.push(...validateProvider(m, path))
+  return errs
+}
+
+export function validateArgs(args: readonly AnalysisRunArgument[] | undefined, path: string): FieldError[] {
+  const errs: FieldError[] = []
+  const seen = new Set<string>()
+  ;(args ?? []).forEach((a, i) => {
+    const p = idx(path, i)
+    if (!a.name) errs.push(required(`${p}.name`))
+    else if (seen.has(a.name)) errs.push(duplicate(`${p}.name`, a.name))
+    seen.add(a.name)
+    const from = a.valueFrom?.podTemplateHashValue
+    if (from !== undefined && from !== 'Stable' && from !== 'Latest') {
+      errs.push(unsupported(`${p}.valueFrom.podTemplateHashValue`, from, ['Stable', 'Latest']))
+    }
+    if (a.value !== undefined && a.valueFrom !== undefined) {
+      errs.push(forbidden(`${p}.valueFrom`, 'may not be set with value', 'Give one of value or valueFrom.'))
+    }
+  })
+  return errs
+}
+
+function validateMetrics(metrics: readonly AnalysisMetric[] | undefined): FieldError[] {
+  if (!metrics || metrics.length === 0) {
+    return [
+      required(
+        'spec.metrics',
+        '',
+        'Give at least one metric, e.g. {name: errors, provider: {baton: {metric: errorRatio}}, successCondition: result < 0.05}.',
+      ),
+    ]
+  }
+  const errs: FieldError[] = []
+  const seen = new Set<string>()
+  metrics.forEach((m, i) => {
+    const path = idx('spec.metrics', i)
+    if (m.name && seen.has(m.name)) errs.push(duplicate(`${path}.name`, m.name))
+    seen.add(m.name)
+    errs.push(...validateMetric(m, path))
+  })
+  return errs
+}
+
+interface AnalysisSpecLike {
+  spec?: { args?: AnalysisRunArgument[]; metrics?: AnalysisMetric[] }
+}
+
+export function validateAnalysisSpec(obj: AnalysisSpecLike): FieldError[] {
+  const spec = isPresent(obj.spec) ? obj.spec : {}
+  return [...validateArgs(spec.args, 'spec.args'), ...validateMetrics(spec.metrics)]
+}

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest'
+import type { AnalysisMetric, AnalysisRun } from '../../api/types.ts'
+import { FakeClock } from '../../platform/clock.ts'
+import { sequentialIds } from '../../platform/ids.ts'
+import { silentLogger } from '../../platform/logger.ts'
+import { ObjectCache } from '../../reconciler/object-cache.ts'
+import type { TrafficSample } from '../../rollout/revision-figures.ts'
+import { createMemoryStore } from '../../store/memory/memory-store.ts'
+import type { ControllerDeps } from '../controller-deps.ts'
+import { RUN_HASH_LABEL, createAnalysisController } from './reconcile.ts'
+import type { WebAnswer, WebCheck } from './web-provider.ts'
+
+const counters = (requests: number, errors: number) => ({
+  requests,
+  errors,
+  failedConnections: 0,
+  latency: requests ? ([[4, requests]] as Array<[number, number]>) : [],
+})
+
+/** A run of `metrics` measuring revision "v2", over a memory store, a FakeClock, a fake load balancer and web. */
+function setup(metrics: AnalysisMetric[], args?: AnalysisRun['spec']['args']) {
+  const clock = new FakeClock()
+  const ids = sequentialIds()
+  const store = createMemoryStore({ clock, ids })
+  const cache = new ObjectCache(store, ['AnalysisRun'])
+  cache.start()
+  const traffic: { sample?: TrafficSample } = {}
+  const web: { answers: Map<string, WebAnswer>; asked: Array<{ key: string; check: WebCheck }> } = {
+    answers: new Map(),
+    asked: [],
+  }
+  const deps: ControllerDeps = {
+    store,
+    cache,
+    clock,
+    ids,
+    logger: silentLogger,
+    traffic: () => traffic.sample,
+    web: (key, check) => {
+      web.asked.push({ key, check })
+      return web.answers.get(key)
+    },
+  }
+  store.create<'AnalysisRun'>({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisRun',
+    metadata: { name: 'run', namespace: 'default', labels: { [RUN_HASH_LABEL]: 'v2' } },
+    spec: { metrics, ...(args ? { args } : {}) },
+  })
+  const controller = createAnalysisController(deps)
+  const reconcile = () => controller.reconcile('default/run', { id: '1', logger: () => silentLogger } as never)
+  const run = () => store.get('AnalysisRun', 'default', 'run') as AnalysisRun
+  const setTraffic = (requests: number, errors: number) =>
+    (traffic.sample = { proxyStartedAtMs: 1, revisions: { v2: counters(requests, errors) } })
+  return { clock, reconcile, run, setTraffic, traffic, web }
+}
+
+describe('analysis controller, baton provider', () => {
+  const errorRatio: AnalysisMetric = {
+    name: 'errors',
+    interval: '10s',
+    count: 2,
+    successCondition: 'result < 0.05',
+    provider: { baton: { metric: 'errorRatio' } },
+  }
+
+  it('measures the window since the last reading: 1% errors passes, then 10% fails the run', () => {
+    const h = setup([errorRatio])
+    h.setTraffic(1000, 0)
+    expect(h.reconcile()).toEqual({ requeueAfterMs: 10_000 })
+    expect(h.run().status?.metricResults?.[0]?.measurements ?? []).toHaveLength(0)
+    h.clock.advance(10_000)
+    h.setTraffic(1100, 1)
+    h.reconcile()
+    expect(h.run().status?.metricResults?.[0]).toMatchObject({ count: 1, successful: 1, phase: 'Running' })
+    expect(h.run().status?.metricResults?.[0]?.measurements?.[0]?.value).toBe('0.01')
+    h.clock.advance(10_000)
+    h.setTraffic(1200, 11)
+    h.reconcile()
+    expect(h.run().status).toMatchObject({
+      phase: 'Failed',
+      message: 'Metric "errors" assessed Failed due to failed (1) > failureLimit (0)',
+    })
+    expect(h.run().status?.metricResults?.[0]?.measurements?.[1]?.value).toBe('0.1')
+  })
+
+  it('too few requests is Inconclusive, never a pass', () => {
+    const h = setup([{ ...errorRatio, count: 1, interval: undefined }])
+    h.setTraffic(0, 0)
+    h.reconcile()
+    h.clock.advance(10_000)
+    h.setTraffic(5, 0)
+    h.reconcile()
+    expect(h.run().status?.phase).toBe('Inconclusive')
+    expect(h.run().status?.metricResults?.[0]?.measurements?.[0]?.message).toContain(
+      'too few requests to judge: 5 of the 20',
+    )
+  })
+
+  it('waits for the load balancer figures instead of measuring nothing', () => {
+    const h = setup([errorRatio])
+    expect(h.reconcile()).toEqual({ requeueAfterMs: 500 })
+    expect(h.run().status?.metricResults?.[0]?.metadata).toBeUndefined()
+  })
+
+  it('times a window by when the figures were read: a sample older than the window end waits for a newer one', () => {
+    const h = setup([errorRatio])
+    const t0 = h.clock.now()
+    h.traffic.sample = { proxyStartedAtMs: 1, atMs: t0, revisions: { v2: counters(1000, 0) } }
+    h.reconcile()
+    h.clock.advance(10_000)
+    // The daemon has not read the load balancer since: the same counters, read at t0.
+    expect(h.reconcile()).toEqual({ requeueAfterMs: 500 })
+    expect(h.run().status?.metricResults?.[0]?.measurements ?? []).toHaveLength(0)
+    h.clock.advance(1_000)
+    h.traffic.sample = { proxyStartedAtMs: 1, atMs: t0 + 10_500, revisions: { v2: counters(1300, 30) } }
+    h.reconcile()
+    const m = h.run().status?.metricResults?.[0]
+    expect(m?.measurements?.[0]).toMatchObject({ phase: 'Failed', value: '0.1' })
+    expect(m?.metadata?.['baton.dev/baseline-at-ms']).toBe(String(t0 + 10_500))
+  })
+
+  it('a run without the revision label measures nothing: Error after the consecutive error limit', () => {
+    const h = setup([{ ...errorRatio, provider: { baton: { metric: 'errorRatio', revision: 'Stable' } } }])
+    h.setTraffic(100, 0)
+    for (let i = 0; i < 5; i++) {
+      h.reconcile()
+      h.clock.advance(10_000)
+    }
+    expect(h.run().status?.phase).toBe('Error')
+    expect(h.run().status?.metricResults?.[0]?.measurements?.[0]?.message).toContain('annotation')
+  })
+})
+
+describe('analysis controller, web provider', () => {
+  const web = (jsonPath?: string): AnalysisMetric => ({
+    name: 'check',
+    successCondition: 'result == true',
+    provider: { web: { url: 'http://127.0.0.1:9/{{args.path}}', ...(jsonPath ? { jsonPath } : {}) } },
+  })
+
+  it('GETs the URL with the args filled in and judges the JSON at jsonPath', () => {
+    const h = setup([web('{$.ok}')], [{ name: 'path', value: 'healthz' }])
+    expect(h.reconcile()).toEqual({ requeueAfterMs: 250 })
+    const key = h.web.asked[0]!.key
+    expect(h.web.asked[0]!.check.url).toBe('http://127.0.0.1:9/healthz')
+    h.web.answers.set(key, { status: 200, body: '{"ok": true}' })
+    h.reconcile()
+    expect(h.run().status?.phase).toBe('Successful')
+    expect(h.run().status?.metricResults?.[0]?.measurements?.[0]?.value).toBe('true')
+  })
+
+  it('a non-2xx answer is an Error measurement, retried', () => {
+    const h = setup([web()], [{ name: 'path', value: 'x' }])
+    h.reconcile()
+    h.web.answers.set(h.web.asked[0]!.key, { status: 503, body: '' })
+    expect(h.reconcile()).toEqual({ requeueAfterMs: 10_000 })
+    expect(h.run().status?.metricResults?.[0]).toMatchObject({ error: 1, consecutiveError: 1, phase: 'Running' })
+    expect(h.run().status?.metricResults?.[0]?.measurements?.[0]?.message).toBe('received non 2xx response code: 503')
+  })
+
+  it('an argument without a value is an Error run naming it', () => {
+    const h = setup([web()])
+    h.reconcile()
+    expect(h.run().status).toMatchObject({
+      phase: 'Error',
+      message: expect.stringContaining('args.path was not resolved'),
+    })
+  })
+})

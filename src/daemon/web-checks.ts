@@ -1,0 +1,62 @@
+/**
+ * @module
+ * The web analysis provider's GETs for the control plane (ControllerDeps.web): reconciles are
+ * synchronous, so a check is started under its key and its answer handed out on a later sync
+ * (the AnalysisRun controller looks again shortly). A body is read up to 1 MiB; a request that
+ * outlives its timeout is aborted and answers an error.
+ */
+import type { WebAnswer, WebCheck } from '../controllers/analysis/web-provider.ts'
+
+const MAX_BODY_BYTES = 1 << 20
+/** An answer nobody took within this many checks started is dropped (its run was deleted). */
+const MAX_KEPT = 256
+
+export class WebChecks {
+  readonly #pending = new Map<string, { answer?: WebAnswer }>()
+
+  /** The answer of the check under `key` once it is back (then forgotten); starts it if new. */
+  take(key: string, check: WebCheck): WebAnswer | undefined {
+    const entry = this.#pending.get(key)
+    if (entry) {
+      if (entry.answer === undefined) return undefined
+      this.#pending.delete(key)
+      return entry.answer
+    }
+    if (this.#pending.size >= MAX_KEPT) this.#pending.delete(this.#pending.keys().next().value!)
+    const fresh: { answer?: WebAnswer } = {}
+    this.#pending.set(key, fresh)
+    void get(check).then((answer) => (fresh.answer = answer))
+    return undefined
+  }
+}
+
+async function get(check: WebCheck): Promise<WebAnswer> {
+  try {
+    const res = await fetch(check.url, {
+      method: 'GET',
+      headers: check.headers,
+      signal: AbortSignal.timeout(check.timeoutMs),
+      redirect: 'follow',
+    })
+    const reader = res.body?.getReader()
+    const chunks: Uint8Array[] = []
+    let size = 0
+    while (reader) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.byteLength
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel()
+        return { error: `the answer of ${check.url} is larger than 1 MiB` }
+      }
+      chunks.push(value)
+    }
+    return { status: res.status, body: Buffer.concat(chunks).toString('utf8') }
+  } catch (err) {
+    const why =
+      err instanceof Error && err.name === 'TimeoutError'
+        ? `timed out after ${check.timeoutMs / 1000}s`
+        : String((err as Error)?.cause ?? err)
+    return { error: `GET ${check.url}: ${why}` }
+  }
+}

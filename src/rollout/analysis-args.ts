@@ -1,0 +1,54 @@
+/**
+ * @module
+ * Argo's analysis arguments: a template declares `args` (a value is a default), the Rollout
+ * gives values (or `valueFrom.podTemplateHashValue: Stable | Latest`), and every
+ * `{{args.NAME}}` in the metrics is replaced by its value when the run is made. An argument
+ * left without a value is an error naming it, as in Argo.
+ */
+import type { AnalysisMetric, AnalysisRunArgument } from '../api/types.ts'
+
+const PLACEHOLDER = /\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\}/g
+
+/** The template's args with the Rollout's values laid over them (hashes resolved). */
+export function mergeArgs(
+  declared: readonly AnalysisRunArgument[],
+  given: readonly AnalysisRunArgument[],
+  hashes: { stable: string; latest: string },
+): AnalysisRunArgument[] {
+  const out = new Map<string, AnalysisRunArgument>()
+  for (const a of declared) out.set(a.name, { ...a })
+  for (const a of given) {
+    const from = a.valueFrom?.podTemplateHashValue
+    const value = from === 'Stable' ? hashes.stable : from === 'Latest' ? hashes.latest : a.value
+    out.set(a.name, value === undefined ? { name: a.name } : { name: a.name, value })
+  }
+  return [...out.values()]
+}
+
+/** The metrics with every `{{args.NAME}}` replaced; a string naming the first missing one. */
+export function resolveMetrics(
+  metrics: readonly AnalysisMetric[],
+  args: readonly AnalysisRunArgument[],
+): AnalysisMetric[] | string {
+  const values = new Map(args.filter((a) => a.value !== undefined).map((a) => [a.name, a.value!]))
+  let missing: string | undefined
+  const text = JSON.stringify(metrics).replace(PLACEHOLDER, (whole, name: string) => {
+    const v = values.get(name)
+    if (v === undefined) {
+      missing ??= name
+      return whole
+    }
+    // The value lands inside a JSON string: escape it as one.
+    return JSON.stringify(v).slice(1, -1)
+  })
+  if (missing !== undefined) return `args.${missing} was not resolved: give it a value in the Rollout's analysis args`
+  const out = JSON.parse(text) as AnalysisMetric[]
+  // count-like fields given as "{{args.n}}" become numbers once resolved.
+  for (const m of out) {
+    for (const f of ['count', 'failureLimit', 'inconclusiveLimit', 'consecutiveErrorLimit'] as const) {
+      const v = m[f]
+      if (typeof v === 'string' && /^\d+$/.test(v)) m[f] = Number(v)
+    }
+  }
+  return out
+}
