@@ -26,7 +26,7 @@ describe('resources', () => {
   })
 
   it('lists every kind once and recognises only those', () => {
-    expect(KINDS).toHaveLength(13)
+    expect(KINDS).toHaveLength(15)
     expect(isKind('Pod')).toBe(true)
     expect(isKind('pod')).toBe(false)
     expect(isKind('toString')).toBe(false)
