@@ -5,7 +5,7 @@ import { cliClient } from './client.ts'
 import { threeWayMerge } from './commands/three-way-merge.ts'
 import { resolveConnection } from './config.ts'
 import { renderRolloutProgress } from './printers/rollout-progress.ts'
-import { aDeployment, aPod, at, deploymentAsServed, podAsServed } from '../../test/support/builders.ts'
+import { aDeployment, aPod, deploymentAsServed, podAsServed } from '../../test/support/builders.ts'
 
 describe('threeWayMerge', () => {
   it.each([
