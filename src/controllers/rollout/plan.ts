@@ -21,7 +21,7 @@
  */
 import { controllerOf } from '../../api/owner-refs.ts'
 import { formatTimestamp, parseTimestamp } from '../../api/timestamps.ts'
-import type { ReplicaSet, Rollout, RolloutPhase, RolloutStatus, Service } from '../../api/types.ts'
+import type { ReplicaSet, Rollout, RolloutPhase, Service } from '../../api/types.ts'
 import { resolveFenceposts } from '../../rollout/fenceposts.ts'
 import { computeHash, replicaSetName } from '../../rollout/template-hash.ts'
 import type { RolloutAction } from './actions.ts'
