@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { preciseClock } from '../../src/platform/clock.ts'
-import { processAlive as alive, workersOf } from '../../src/proxy/proxy-files.ts'
+import { isRunning as alive } from '../../src/platform/proc-stat.ts'
+import { workersOf } from '../../src/proxy/proxy-files.ts'
 import { runLoad } from '../../src/verify/load-run.ts'
 import { summarize, type VerifyReport } from '../../src/verify/report.ts'
 import type { RequestRecord } from '../../src/verify/request-record.ts'
