@@ -1,7 +1,7 @@
 /**
  * @module
  * The phase figures of a rollout under load, cut from the load generator's per-request records
- * exactly as the peers' Swarm harness cuts them (/work/shared/peers/swarm/scenario.mjs,
+ * exactly as the peers' Swarm harness cuts them (`../shared/peers/swarm/scenario.mjs` beside the checkout,
  * `stats` and `phaseFigures`), so Baton's figures and Swarm's can stand in one table. Pure.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Rolling update vs Docker Swarm: the peers' Swarm scenario (/work/shared/peers/README.md,
+ * Rolling update vs Docker Swarm: the peers' Swarm scenario (`../shared/peers/README.md` beside the checkout,
  * "Running Baton side by side") run on Baton with the same inputs, cut into the same figures.
  *
  * The same app (peers/app/server.js, STARTUP_DELAY_MS=500, SHUTDOWN=graceful) pushed as

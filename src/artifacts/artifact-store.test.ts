@@ -332,7 +332,7 @@ describe('remove', () => {
     expect(() => statSync(blob)).toThrow()
   })
 
-  it.each(['web:nope', 'nothing', 'web@sha256:' + 'a'.repeat(64)])('refuses %s, which no tag names', (ref) => {
+  it.each(['web:nope', 'nothing', `web@sha256:${'a'.repeat(64)}`])('refuses %s, which no tag names', (ref) => {
     expect(() => store.remove!(ref)).toThrow(expect.objectContaining({ code: 'BATON_ARTIFACT_NOT_FOUND' }))
   })
 })

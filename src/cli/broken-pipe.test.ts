@@ -9,7 +9,7 @@ import { sequentialIds } from '../platform/ids.ts'
 import { createApiApp } from '../server/app.ts'
 import type { LogSource } from '../server/ports.ts'
 import { createMemoryStore } from '../store/memory/memory-store.ts'
-import { aPod } from './testing/builders.ts'
+import { aPod, podAsServed } from '../../test/support/builders.ts'
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'baton.mjs')
 const TOKEN = 'pipe-test-token'
@@ -20,7 +20,7 @@ afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => reso
 /** A real API on a loopback port whose pod log is a long stream (bounded), as `logs -f` reads it. */
 async function startApi(): Promise<string> {
   const store = createMemoryStore({ clock: systemClock, ids: sequentialIds() })
-  const pod = aPod('web-abc-1') as Pod
+  const pod = aPod(podAsServed('web-abc-1')) as Pod
   delete pod.metadata.uid
   store.create(pod)
   const logs: LogSource = {

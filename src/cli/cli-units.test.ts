@@ -5,7 +5,7 @@ import { cliClient } from './client.ts'
 import { threeWayMerge } from './commands/three-way-merge.ts'
 import { resolveConnection } from './config.ts'
 import { renderRolloutProgress } from './printers/rollout-progress.ts'
-import { aDeployment, aPod, ts } from './testing/builders.ts'
+import { aDeployment, aPod, deploymentAsServed, podAsServed } from '../../test/support/builders.ts'
 
 describe('threeWayMerge', () => {
   it.each([
@@ -108,11 +108,9 @@ describe('ApiClient', () => {
 describe('renderRolloutProgress', () => {
   it('draws one bar per desired replica of the new ReplicaSet', () => {
     const clock = new FakeClock()
-    const d = aDeployment('web', { status: { availableReplicas: 1, updatedReplicas: 2 } })
-    const running = aPod('web-new-1')
-    running.status!.conditions = [{ type: 'Ready', status: 'True', lastTransitionTime: ts(0) }]
-    const starting = aPod('web-new-2', { ready: false })
-    starting.metadata.creationTimestamp = ts(1000)
+    const d = aDeployment({ ...deploymentAsServed('web'), status: { availableReplicas: 1, updatedReplicas: 2 } })
+    const running = aPod({ ...podAsServed('web-new-1'), readySince: 0 })
+    const starting = aPod({ ...podAsServed('web-new-2'), ready: false, created: 1 })
     starting.status!.conditions = [{ type: 'Ready', status: 'False' }]
     expect(renderRolloutProgress(d, [starting, running], clock.now() + 5000)).toEqual([
       'overall progress: 1 out of 3 tasks',

@@ -77,7 +77,7 @@ describe('FrontBalancer', () => {
         { name: 'b', port: b.port },
       ]),
     )
-    // Least-outstanding puts one held request on each target.
+    // Equal weights alternate the targets: one held request on each.
     const slow = [request(url, { path: '/slow' }), request(url, { path: '/slow' })]
     await vi.waitFor(() => expect(front.targets().map((t) => t.inflight)).toEqual([1, 1]))
     let drained = false

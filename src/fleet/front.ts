@@ -92,19 +92,21 @@ export class FrontBalancer {
 
   route(): ServiceRoute {
     const { listen } = this.#fleet.spec.frontLoadBalancer
+    const routed = this.#routedTargets()
     return {
       namespace: 'fleet',
       service: this.#fleet.metadata.name,
       listen,
       mode: 'http',
-      backends: this.#routedTargets().map((t) => ({
+      backends: routed.map((t) => ({
         podUid: targetUid(t.name),
         podName: t.name,
         revision: t.name,
         host: t.service.host,
         port: t.service.port,
-        weight: t.weight,
       })),
+      // Each target is a revision of its own, so its weight is its exact share, as a canary's is.
+      weights: Object.fromEntries(routed.map((t) => [t.name, t.weight])),
     }
   }
 

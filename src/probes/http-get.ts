@@ -9,9 +9,9 @@
  * a hundred replicas every second spends about a third of the CPU that node:http's client
  * (agent, header and body machinery) costs per probe: measured ~140 µs vs ~370 µs.
  */
-import { connect } from 'node:net'
 import type { Clock } from '../platform/clock.ts'
 import type { ProbeOutcome } from './probe-runner.ts'
+import { probeSocket } from './probe-socket.ts'
 
 export interface HttpGetTarget {
   host: string
@@ -50,17 +50,12 @@ export function httpGetProbe(target: HttpGetTarget, timeoutMs: number, clock: Cl
   const url = probeUrl(target)
   const req = probeRequest(target)
   if (typeof req !== 'string') return Promise.resolve({ ok: false, message: req.error })
-  return new Promise((resolve) => {
-    let settled = false
+  const opts = {
+    timeoutMessage: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
+    describeError: (message: string) => `Get "${url}": ${message}`,
+  }
+  return probeSocket(target, timeoutMs, clock, opts, (socket, finish) => {
     let head = ''
-    const socket = connect({ host: target.host, port: target.port })
-    const finish = (o: ProbeOutcome) => {
-      if (settled) return
-      settled = true
-      timer.cancel()
-      socket.destroy()
-      resolve(o)
-    }
     socket.setEncoding('latin1')
     socket.once('connect', () => socket.write(req))
     socket.on('data', (chunk: string) => {
@@ -74,28 +69,5 @@ export function httpGetProbe(target: HttpGetTarget, timeoutMs: number, clock: Cl
       else finish({ ok: false, message: `HTTP probe failed with statuscode: ${status}` })
     })
     socket.once('end', () => finish({ ok: false, message: `Get "${url}": EOF` }))
-    socket.once('error', (err: NodeJS.ErrnoException) =>
-      finish({ ok: false, message: `Get "${url}": ${describeNetError(err, target)}` }),
-    )
-    const timer = clock.setTimeout(
-      () =>
-        finish({
-          ok: false,
-          message: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
-        }),
-      timeoutMs,
-    )
   })
-}
-
-/** Words socket errors as Go's net package does, which is what Kubernetes users recognise. */
-export function describeNetError(err: NodeJS.ErrnoException, t: { host: string; port: number }): string {
-  switch (err.code) {
-    case 'ECONNREFUSED':
-      return `dial tcp ${t.host}:${t.port}: connect: connection refused`
-    case 'ECONNRESET':
-      return `read tcp ${t.host}:${t.port}: read: connection reset by peer`
-    default:
-      return err.message
-  }
 }

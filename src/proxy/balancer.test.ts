@@ -28,25 +28,4 @@ describe('pickIndex', () => {
     expect(pickIndex(items, 'least-outstanding', 0, [items[0]!])).toBe(1)
     expect(pickIndex(items, 'round-robin', 0, items)).toBe(-1)
   })
-
-  it.each(['round-robin', 'least-outstanding'] as const)(
-    '%s: idle replicas get picks in proportion to their weights',
-    (policy) => {
-      const items = [
-        { inflight: 0, weight: 3 },
-        { inflight: 0, weight: 1 },
-      ]
-      const counts = [0, 0]
-      for (let c = 0; c < 400; c++) counts[pickIndex(items, policy, c)]!++
-      expect(counts).toEqual([300, 100])
-    },
-  )
-
-  it('least-outstanding compares requests in flight per unit of weight', () => {
-    const items = [
-      { inflight: 4, weight: 4 },
-      { inflight: 2, weight: 1 },
-    ]
-    expect(pickIndex(items, 'least-outstanding', 1)).toBe(0)
-  })
 })

@@ -8,17 +8,13 @@
  * both have 0 in flight at each pick, and the cursor alternates them).
  * round-robin: the next replica after the cursor, whatever its load.
  *
- * Weights (a fleet's front load balancer gives its targets shares): a replica of weight w
- * holds w slots of the cursor's ring, so idle picks and round-robin follow the weights, and
- * least-outstanding compares in-flight requests per unit of weight (HAProxy's weighted
- * leastconn). Without weights every replica holds one slot, as before.
+ * Shares between groups of replicas (a Rollout's revisions, a fleet's targets) are chosen
+ * before this, by weighted-pick.ts.
  */
 import type { BalancePolicy } from './defaults.ts'
 
 export interface Pickable {
   inflight: number
-  /** Relative share (default 1). */
-  weight?: number
 }
 
 /**
@@ -33,7 +29,7 @@ export function pickIndex(
 ): number {
   const n = items.length
   if (n === 0) return -1
-  const start = startIndex(items, cursor)
+  const start = cursor % n
   let best = -1
   let bestLoad = Number.POSITIVE_INFINITY
   for (let k = 0; k < n; k++) {
@@ -41,27 +37,11 @@ export function pickIndex(
     const it = items[i]!
     if (exclude !== undefined && exclude.length > 0 && exclude.includes(it)) continue
     if (policy === 'round-robin') return i
-    const itLoad = it.weight === undefined ? it.inflight : it.inflight / it.weight
-    if (itLoad < bestLoad) {
+    if (it.inflight < bestLoad) {
       best = i
-      bestLoad = itLoad
+      bestLoad = it.inflight
       if (bestLoad === 0) break
     }
   }
   return best
-}
-
-/** The cursor's replica: slot `cursor` of a ring where each replica holds `weight` slots. */
-function startIndex(items: readonly Pickable[], cursor: number): number {
-  const n = items.length
-  let total = 0
-  for (let i = 0; i < n; i++) total += items[i]!.weight ?? 1
-  if (total === n) return cursor % n
-  let slot = cursor % total
-  for (let i = 0; i < n; i++) {
-    const w = items[i]!.weight ?? 1
-    if (slot < w) return i
-    slot -= w
-  }
-  return 0
 }

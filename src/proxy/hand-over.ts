@@ -14,7 +14,8 @@
  */
 import { afterIo, type Clock } from '../platform/clock.ts'
 import type { Logger } from '../platform/logger.ts'
-import { processAlive, readProxyFiles } from './proxy-files.ts'
+import { isRunning } from '../platform/proc-stat.ts'
+import { readProxyFiles } from './proxy-files.ts'
 
 /** Without a replacement, an orphaned worker stops serving after this. */
 export const ORPHAN_MAX_WAIT_MS = 30_000
@@ -54,7 +55,7 @@ export interface HandOverOptions {
 /** True when DIR/proxy.json names a live proxy other than `parentPid`. */
 export function replacedBy(dataDir: string, parentPid: number): number | undefined {
   const pid = readProxyFiles(dataDir)?.info.pid
-  return pid !== undefined && pid !== parentPid && processAlive(pid) ? pid : undefined
+  return pid !== undefined && pid !== parentPid && isRunning(pid) ? pid : undefined
 }
 
 export function handOverWhenReplaced(o: HandOverOptions): void {

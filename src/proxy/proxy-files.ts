@@ -10,6 +10,7 @@
  */
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { isRunning } from '../platform/proc-stat.ts'
 
 export const PROXY_FILES = {
   info: 'proxy.json',
@@ -72,24 +73,6 @@ export function removeRouteTable(dataDir: string): void {
 }
 
 /**
- * The process exists (EPERM: it does, under another user) and is not a zombie: a killed
- * proxy whose parent is gone waits for init to reap it, and a container's init may never do.
- */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-  } catch {
-    return true // no /proc (not Linux): kill(pid, 0) is all there is
-  }
-}
-
-/**
  * Live worker processes started by the proxy `mainPid` (their command line says
  * `--parent-pid <mainPid>`): after that proxy died, the ones still handing over.
  */
@@ -105,7 +88,7 @@ export function workersOf(mainPid: number): number[] {
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(mark) && processAlive(Number(entry)))
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(mark) && isRunning(Number(entry)))
         pids.push(Number(entry))
     } catch {
       // ended meanwhile

@@ -14,7 +14,6 @@ const backend = z.object({
   revision: z.string(),
   host: z.string().min(1),
   port,
-  weight: z.number().int().min(1).max(100).optional(),
 })
 
 const route = z.object({

@@ -40,13 +40,10 @@ export class EndpointState {
   readonly revisionStats: TrafficStats
   inflight = 0
   routed = true
-  /** The backend's weight; undefined (not 1) when it has none, so the balancer's unweighted path stays as it was. */
-  readonly weight: number | undefined
 
   constructor(b: Backend, pod: PodState, revisionStats: TrafficStats, maxIdle: number) {
     this.key = endpointKey(b)
     this.backend = b
-    this.weight = b.weight
     this.pod = pod
     this.pool = new UpstreamPool(b.host, b.port, maxIdle)
     this.revisionStats = revisionStats
@@ -86,9 +83,8 @@ export interface PlaneConfig {
   policy: BalancePolicy
 }
 
-/** A new weight makes a new endpoint, so a table push that changes a weight takes effect. */
 export function endpointKey(b: Backend): string {
-  return b.weight === undefined ? `${b.podUid}|${b.host}:${b.port}` : `${b.podUid}|${b.host}:${b.port}|w${b.weight}`
+  return `${b.podUid}|${b.host}:${b.port}`
 }
 
 /**

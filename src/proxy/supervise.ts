@@ -13,7 +13,8 @@ import { BatonError } from '../errors/baton-error.ts'
 import { systemClock, type Clock } from '../platform/clock.ts'
 import { childNodeEnv, codePath } from '../platform/env.ts'
 import { ProxyClient } from './client.ts'
-import { PROXY_FILES, processAlive, readProxyFiles } from './proxy-files.ts'
+import { isRunning } from '../platform/proc-stat.ts'
+import { PROXY_FILES, readProxyFiles } from './proxy-files.ts'
 
 const MAIN = codePath('proxy/main')
 const START_TIMEOUT_MS = 10_000
@@ -46,7 +47,7 @@ export async function ensureProxy(dataDir: string, opts: EnsureProxyOptions = {}
     if (found && pid !== undefined && (await found.ping()).pid === pid) return found
     found?.close()
     if (child.exitCode !== null) break
-    await sleep(clock, POLL_MS)
+    await clock.sleep(POLL_MS)
   }
   throw new BatonError('BATON_TIMEOUT', `the load balancer process did not start within ${START_TIMEOUT_MS} ms`, {
     hint: `Read ${join(dataDir, PROXY_FILES.log)} for its error.`,
@@ -56,14 +57,10 @@ export async function ensureProxy(dataDir: string, opts: EnsureProxyOptions = {}
 /** A client for the proxy named by DIR/proxy.json if it is alive and answers; else undefined. */
 export async function adoptProxy(dataDir: string, clock: Clock = systemClock): Promise<ProxyClient | undefined> {
   const files = readProxyFiles(dataDir)
-  if (!files || !processAlive(files.info.pid)) return undefined
+  if (!files || !isRunning(files.info.pid)) return undefined
   const client = new ProxyClient({ address: files.info.controlAddress, token: files.token, now: () => clock.now() })
   const pong = await client.ping().catch(() => undefined)
   if (pong?.pid === files.info.pid) return client
   client.close()
   return undefined
-}
-
-function sleep(clock: Clock, ms: number): Promise<void> {
-  return new Promise((resolve) => clock.setTimeout(resolve, ms))
 }

@@ -19,7 +19,8 @@ import { BatonError } from '../errors/baton-error.ts'
 import type { Clock, TimerHandle } from '../platform/clock.ts'
 import { silentLogger, type Logger } from '../platform/logger.ts'
 import type { ProxyClient } from './client.ts'
-import { processAlive, workersOf } from './proxy-files.ts'
+import { isRunning } from '../platform/proc-stat.ts'
+import { workersOf } from './proxy-files.ts'
 import { ensureProxy, type EnsureProxyOptions } from './supervise.ts'
 import type { ListenFailure } from './data-plane.ts'
 import type { LoadBalancerControl, ServiceRoute, TrafficMetrics } from './types.ts'
@@ -169,7 +170,7 @@ export class ProxySupervisor implements LoadBalancerControl {
 
   #check(): void {
     if (this.#stopped || this.#restarting !== undefined) return
-    if (!processAlive(this.#pid)) {
+    if (!isRunning(this.#pid)) {
       this.#replace('Exited', `load balancer pid ${this.#pid} exited`)
       return
     }
@@ -257,7 +258,7 @@ export class ProxySupervisor implements LoadBalancerControl {
   /** Resolves once no worker of a replaced proxy is left, or at `deadlineMs`. */
   async #handedOver(deadlineMs: number): Promise<void> {
     while (this.#orphans.length > 0 && !this.#stopped && this.#clock.now() < deadlineMs) {
-      this.#orphans = this.#orphans.filter(processAlive)
+      this.#orphans = this.#orphans.filter((pid) => isRunning(pid))
       if (this.#orphans.length === 0) return
       await new Promise<void>((r) => this.#clock.setTimeout(r, this.#o.checkEveryMs ?? DEFAULT_CHECK_EVERY_MS))
     }

@@ -15,8 +15,6 @@ export interface Backend {
   revision: string
   host: string
   port: number
-  /** Relative share of the route's traffic (default 1): a fleet's front load balancer weighs its targets. */
-  weight?: number
 }
 
 export type ProxyMode = 'http' | 'tcp'
@@ -30,9 +28,10 @@ export interface ServiceRoute {
   mode: ProxyMode
   backends: Backend[]
   /**
-   * Share of the requests per revision (pod-template-hash), applied exactly whatever the
-   * number of replicas of each (a Rollout's canary weights). A revision left out gets none
-   * while a listed one has a replica to take it. Without weights, every replica is equal.
+   * Share of the requests per revision (the backends' `revision`), applied exactly whatever the
+   * number of replicas of each: a Rollout's canary weights (by pod-template-hash), and a fleet's
+   * target weights (each target its own revision). A revision left out gets none while a
+   * listed one has a replica to take it. Without weights, every replica is equal.
    */
   weights?: Record<string, number>
 }

@@ -105,7 +105,7 @@ describe('examples/ci', () => {
       /"\$baton" rollout status "\$target" --timeout "\$timeout"\nstatus=\$\?\n\[ "\$status" -eq 0 \] && exit 0\n/,
     )
     // 3: the failure policy rolled back already; an undo would return to the failed revision.
-    expect(deployScript).toMatch(/if \[ "\$status" -eq 3 \]; then\n[^\n]*\n  exit 1\nfi\n/)
+    expect(deployScript).toMatch(/if \[ "\$status" -eq 3 \]; then\n[^\n]*\n {2}exit 1\nfi\n/)
   })
 
   it('deploy.sh pushes, previews, applies, waits and undoes', () => {

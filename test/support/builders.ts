@@ -9,10 +9,16 @@
  * defaults for minReadySeconds (0), revisionHistoryLimit (10) and progressDeadlineSeconds
  * (600); a ReplicaSet of that Deployment at `app:v1` (so an older one); a Running pod.
  *
+ * The printers' tests want objects as the API serves them: `created` sets creationTimestamp,
+ * a ReplicaSet's `template` is its Deployment's (as the controller copies it), and a pod's
+ * `started` gives it what the node agent reports for a running container (IP, start time,
+ * container status with image and container IDs).
+ *
  * @example
  * aDeployment({ name: 'busy', replicas: 10, maxSurge: 1, maxUnavailable: 1 })
  * aReplicaSet({ name: 'web-2', replicas: 3, available: 3, revision: 2, image: 'app:v2', owner: d })
  * aPod({ name: 'web-2-a', owner: rs, readySince: 5 })
+ * aPod({ name: 'web-2-b', container: 'web', image: 'web:v1', started: 0, ports: [{ containerPort: 8080, hostPort: 41001 }] })
  */
 import { formatTimestamp } from '../../src/api/timestamps.ts'
 import type {
@@ -20,6 +26,7 @@ import type {
   ConfigMap,
   Container,
   Deployment,
+  Event,
   DeploymentCondition,
   DeploymentStatus,
   IntOrString,
@@ -69,10 +76,11 @@ function servingTemplate(
   name: string,
   extraLabels: Record<string, string> = {},
   probe = true,
+  container = 'app',
 ): PodTemplateSpec {
   return {
     metadata: { labels: { app: name, ...extraLabels } },
-    spec: { containers: [aContainer('app', image, probe)] },
+    spec: { containers: [aContainer(container, image, probe)] },
   }
 }
 
@@ -85,6 +93,10 @@ export interface DeploymentOptions {
   template?: PodTemplateSpec
   /** The default template's readiness probe (default true). */
   readinessProbe?: boolean
+  /** The default template's container name (default 'app'). */
+  container?: string
+  /** Creation time in seconds after T0 (default: none). */
+  created?: number
   strategy?: 'RollingUpdate' | 'Recreate'
   maxSurge?: IntOrString
   maxUnavailable?: IntOrString
@@ -110,7 +122,7 @@ export function aDeployment(o: DeploymentOptions = {}): Deployment {
     spec: {
       replicas: o.replicas ?? 1,
       selector: { matchLabels: { app: name } },
-      template: o.template ?? servingTemplate(o.image ?? 'app:v2', name, {}, o.readinessProbe ?? true),
+      template: o.template ?? servingTemplate(o.image ?? 'app:v2', name, {}, o.readinessProbe ?? true, o.container),
       strategy:
         strategy === 'Recreate'
           ? { type: 'Recreate' }
@@ -123,6 +135,7 @@ export function aDeployment(o: DeploymentOptions = {}): Deployment {
       progressDeadlineSeconds: o.progressDeadlineSeconds ?? 600,
     },
   }
+  if (o.created !== undefined) d.metadata.creationTimestamp = at(o.created)
   if (o.annotations) d.metadata.annotations = o.annotations
   if (o.labels) d.metadata.labels = o.labels
   if (o.paused !== undefined) d.spec.paused = o.paused
@@ -144,6 +157,8 @@ export interface ReplicaSetOptions {
   created?: number
   revision?: number | string
   image?: string
+  /** The pod template, to which the pod-template-hash label is added (default: container `app` at `image`). */
+  template?: PodTemplateSpec
   /** The controlling Deployment (default: aDeployment()); null for an orphan. */
   owner?: Deployment | null
   annotations?: Record<string, string>
@@ -158,9 +173,10 @@ export interface ReplicaSetOptions {
 export function aReplicaSet(o: ReplicaSetOptions): ReplicaSet {
   const owner = o.owner === null ? undefined : (o.owner ?? aDeployment())
   const app = owner?.metadata.name ?? o.name.slice(0, o.name.lastIndexOf('-'))
-  const tpl = servingTemplate(o.image ?? 'app:v1', app, {
-    [POD_TEMPLATE_HASH_LABEL]: o.name.slice(app.length + 1) || 'hash',
-  })
+  const hashLabel = { [POD_TEMPLATE_HASH_LABEL]: o.name.slice(app.length + 1) || 'hash' }
+  const tpl = o.template
+    ? withLabels(o.template, hashLabel, o.image)
+    : servingTemplate(o.image ?? 'app:v1', app, hashLabel)
   const annotations = { ...o.annotations }
   if (o.revision !== undefined) annotations[REVISION_ANNOTATION] = String(o.revision)
   const rs: ReplicaSet = {
@@ -206,6 +222,14 @@ export function aReplicaSet(o: ReplicaSetOptions): ReplicaSet {
   return rs
 }
 
+/** A copy of `tpl` with `labels` added, and its first container at `image` when given. */
+function withLabels(tpl: PodTemplateSpec, labels: Record<string, string>, image?: string): PodTemplateSpec {
+  const copy = structuredClone(tpl)
+  copy.metadata = { ...copy.metadata, labels: { ...copy.metadata?.labels, ...labels } }
+  if (image !== undefined && copy.spec.containers[0]) copy.spec.containers[0].image = image
+  return copy
+}
+
 export interface PodOptions {
   name: string
   namespace?: string
@@ -234,6 +258,16 @@ export interface PodOptions {
   spec?: Partial<PodSpec>
   /** Ports the container declares, each published on a loopback host port (status.portMappings). */
   ports?: Array<{ containerPort: number; hostPort: number; name?: string }>
+  /** The container's name (default 'app'). */
+  container?: string
+  /** The container's image (default 'app'). */
+  image?: string
+  /**
+   * The container started this many seconds after T0 (its status reports it running from a
+   * second later), as the process node agent reports it: podIP 127.0.0.1, startTime, and a
+   * container status with image and container IDs. Default: none of these.
+   */
+  started?: number
 }
 
 export function aPod(o: PodOptions): Pod {
@@ -247,7 +281,7 @@ export function aPod(o: PodOptions): Pod {
       labels: o.labels ?? { ...(o.owner?.spec.template.metadata?.labels ?? { app: 'web' }) },
     },
     spec: {
-      containers: [{ name: 'app', image: 'app' }],
+      containers: [{ name: o.container ?? 'app', image: o.image ?? 'app' }],
       ...(o.scheduled === false ? {} : { nodeName: o.nodeName ?? DEFAULT_NODE_NAME }),
       ...(o.grace !== undefined ? { terminationGracePeriodSeconds: o.grace } : {}),
       ...o.spec,
@@ -259,6 +293,7 @@ export function aPod(o: PodOptions): Pod {
     pod.spec.containers[0]!.ports = ports.map((p) => ({
       containerPort: p.containerPort,
       ...(p.name ? { name: p.name } : {}),
+      protocol: 'TCP',
     }))
   if (o.created !== undefined) pod.metadata.creationTimestamp = at(o.created)
   if (o.deleting) pod.metadata.deletionTimestamp = at(0)
@@ -280,32 +315,51 @@ export function aPod(o: PodOptions): Pod {
     ready === undefined
       ? []
       : [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: at(o.readySince ?? 0) }]
+  const container = o.container ?? 'app'
+  const image = o.image ?? 'app'
+  const started = o.started
   pod.status = {
     phase,
+    ...(started !== undefined ? { podIP: '127.0.0.1', startTime: at(started) } : {}),
     ...(conditions.length > 0 ? { conditions } : {}),
+    ...(started !== undefined
+      ? {
+          containerStatuses: [
+            {
+              name: container,
+              ready: ready ?? false,
+              restartCount: o.restarts ?? 0,
+              image,
+              imageID: 'sha256:1111',
+              containerID: 'baton://4242',
+              state: { running: { startedAt: at(started + 1) } },
+              lastState: {},
+            },
+          ],
+        }
+      : o.restarts !== undefined
+        ? {
+            containerStatuses: [
+              {
+                name: container,
+                state: phase === 'Running' ? { running: {} } : { waiting: { reason: 'ContainerCreating' } },
+                lastState: {},
+                ready: ready ?? false,
+                restartCount: o.restarts,
+                image,
+                imageID: '',
+              },
+            ],
+          }
+        : {}),
     ...(ports.length > 0
       ? {
           portMappings: ports.map((p) => ({
-            containerName: 'app',
+            containerName: container,
             containerPort: p.containerPort,
             hostPort: p.hostPort,
             ...(p.name ? { name: p.name } : {}),
           })),
-        }
-      : {}),
-    ...(o.restarts !== undefined
-      ? {
-          containerStatuses: [
-            {
-              name: 'app',
-              state: phase === 'Running' ? { running: {} } : { waiting: { reason: 'ContainerCreating' } },
-              lastState: {},
-              ready: ready ?? false,
-              restartCount: o.restarts,
-              image: 'app',
-              imageID: '',
-            },
-          ],
         }
       : {}),
   }
@@ -334,6 +388,89 @@ export function aService(o: ServiceOptions = {}): Service {
       ...(created !== undefined ? { creationTimestamp: at(created) } : {}),
     },
     spec: { selector: { app: name }, ports: [{ name: 'http', port: 8000, targetPort: 'http' }], ...spec },
+  }
+}
+
+/**
+ * Options for a Deployment as the API serves it to the printers: 3 replicas of `<name>:v1` in a
+ * container `<name>` on 8080 without a probe, created at T0, labelled app=<name>.
+ */
+export function deploymentAsServed(name: string): DeploymentOptions {
+  return {
+    name,
+    replicas: 3,
+    image: `${name}:v1`,
+    container: name,
+    readinessProbe: false,
+    created: 0,
+    labels: { app: name },
+  }
+}
+
+/**
+ * Options for the ReplicaSet of `d` with pod-template-hash `hash`, as its controller made it:
+ * `d`'s template and replicas, all of them available, revision 1.
+ */
+export function replicaSetOf(d: Deployment, hash: string): ReplicaSetOptions {
+  const replicas = d.spec.replicas ?? 1
+  return {
+    name: `${d.metadata.name}-${hash}`,
+    owner: d,
+    template: d.spec.template,
+    replicas,
+    available: replicas,
+    revision: 1,
+  }
+}
+
+/**
+ * Options for a pod as the process node agent serves it: container `web` at `web:v1` started
+ * at T0, Ready, port 8080 published on 41001, labelled app=web.
+ */
+export function podAsServed(name: string): PodOptions {
+  return {
+    name,
+    container: 'web',
+    image: 'web:v1',
+    created: 0,
+    started: 0,
+    ready: true,
+    ports: [{ containerPort: 8080, hostPort: 41001 }],
+  }
+}
+
+export interface EventOptions {
+  /** The object the event is about. */
+  about: { kind: string; name: string; uid?: string }
+  reason: string
+  message: string
+  /** When it was first and last seen, in seconds after T0 (default 0). */
+  at?: number
+  /** Fields that replace the defaults (type Normal, source deployment-controller, count 1). */
+  over?: Partial<Event>
+}
+
+/** An event in `default` about `about`, seen once. */
+export function anEvent(o: EventOptions): Event {
+  const when = at(o.at ?? 0)
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: `${o.about.name}.${(o.at ?? 0) * 1000}`, namespace: 'default', creationTimestamp: when },
+    involvedObject: {
+      kind: o.about.kind,
+      name: o.about.name,
+      namespace: 'default',
+      ...(o.about.uid ? { uid: o.about.uid } : {}),
+    },
+    reason: o.reason,
+    message: o.message,
+    type: 'Normal',
+    source: { component: 'deployment-controller' },
+    firstTimestamp: when,
+    lastTimestamp: when,
+    count: 1,
+    ...o.over,
   }
 }
 

@@ -16,6 +16,7 @@ import {
   eventsSection,
   labelsMultiline,
   LEVEL_0,
+  nameAndNamespace,
 } from '../printers/describe-writer.ts'
 import { parseResourceArgs, type ResourceArgs } from '../resource-args.ts'
 import { ownedPods, ownedReplicaSets } from './owned.ts'
@@ -38,8 +39,7 @@ async function eventsFor(client: ApiClient, obj: AnyObject): Promise<Event[]> {
 
 function describeGeneric(obj: AnyObject, events: Event[] | undefined, now: number): string {
   const w = new DescribeWriter()
-  w.line(LEVEL_0, `Name:\t${obj.metadata.name}`)
-  w.line(LEVEL_0, `Namespace:\t${obj.metadata.namespace ?? 'default'}`)
+  nameAndNamespace(w, obj.metadata)
   labelsMultiline(w, 'Labels', obj.metadata.labels)
   annotationsMultiline(w, 'Annotations', obj.metadata.annotations)
   const { apiVersion: _a, kind: _k, metadata: _m, ...body } = obj as AnyObject & Record<string, unknown>

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { aDeployment, deploymentAsServed } from '../../../test/support/builders.ts'
 import type { Deployment } from '../../api/types.ts'
-import { aDeployment } from '../testing/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 import { mergePatchBetween } from './edit.ts'
 
@@ -10,7 +10,7 @@ let h: Harness
 const saved = process.env.KUBE_EDITOR
 beforeEach(() => {
   h = createHarness()
-  h.store.create(aDeployment('web'))
+  h.store.create(aDeployment(deploymentAsServed('web')))
 })
 afterEach(() => {
   h.close()

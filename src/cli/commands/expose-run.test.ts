@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { aDeployment, aPod, deploymentAsServed, podAsServed } from '../../../test/support/builders.ts'
 import type { Pod, Service } from '../../api/types.ts'
-import { aDeployment, aPod } from '../testing/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
 let h: Harness
@@ -13,7 +13,7 @@ const svc = (name: string) => h.store.get('Service', 'default', name) as Service
 
 describe('baton expose', () => {
   it('makes a Service with the deployment selector and labels, --port and --target-port', async () => {
-    h.store.create(aDeployment('web'))
+    h.store.create(aDeployment(deploymentAsServed('web')))
     expect(await h.run('expose deployment web --port=80 --target-port=8080')).toEqual({
       code: 0,
       err: '',
@@ -26,7 +26,7 @@ describe('baton expose', () => {
   })
 
   it('takes the container ports when --port is not given, and names the Service with --name', async () => {
-    const d = aDeployment('web')
+    const d = aDeployment(deploymentAsServed('web'))
     d.spec.template.spec.containers[0]!.ports!.push({ containerPort: 9090, protocol: 'TCP' })
     h.store.create(d)
     expect((await h.run('expose deploy/web --name=web-all --type=LoadBalancer')).out).toBe('service/web-all exposed\n')
@@ -38,7 +38,7 @@ describe('baton expose', () => {
   })
 
   it('exposes a pod by its labels; --dry-run=client -o yaml prints and creates nothing', async () => {
-    h.store.create(aPod('p', { labels: { app: 'web', tier: 'front' } }))
+    h.store.create(aPod({ ...podAsServed('p'), labels: { app: 'web', tier: 'front' } }))
     const res = await h.run('expose pod p --port=9000 --dry-run=client -o yaml')
     expect(res.out).toBe(
       'apiVersion: v1\nkind: Service\nmetadata:\n  name: p\n  namespace: default\n  labels:\n    app: web\n    tier: front\nspec:\n  selector:\n    app: web\n    tier: front\n  ports:\n    - port: 9000\n      protocol: TCP\n      targetPort: 9000\n',
@@ -63,7 +63,7 @@ describe('baton expose', () => {
       err: 'error: statefulsets are not supported here',
     },
   ])('refuses $name, creating nothing', async ({ argv, err }) => {
-    const portless = aPod('p')
+    const portless = aPod(podAsServed('p'))
     portless.spec.containers[0]!.ports = []
     h.store.create(portless)
     const res = await h.run(argv)

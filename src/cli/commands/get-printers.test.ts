@@ -3,8 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Deployment } from '../../api/types.ts'
-import { aDeployment, aPod } from '../testing/builders.ts'
-import { aService as kitService } from '../../../test/support/builders.ts'
+import {
+  aService as kitService,
+  aDeployment,
+  aPod,
+  deploymentAsServed,
+  podAsServed,
+} from '../../../test/support/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
 /** A ClusterIP Service on port 80 to the pods' 8080, as `kubectl create service` makes one. */
@@ -32,14 +37,16 @@ afterEach(() => {
 })
 
 function seedPods(): void {
-  h.store.create(aPod('web-10', { labels: { app: 'web' } }))
-  h.store.create(aPod('web-2', { labels: { app: 'web', tier: 'front' }, phase: 'Pending', ready: false }))
-  h.store.create(aPod('web-1', { labels: { app: 'web', 'example.com/tier': 'back' } }))
+  h.store.create(aPod({ ...podAsServed('web-10'), labels: { app: 'web' } }))
+  h.store.create(
+    aPod({ ...podAsServed('web-2'), labels: { app: 'web', tier: 'front' }, phase: 'Pending', ready: false }),
+  )
+  h.store.create(aPod({ ...podAsServed('web-1'), labels: { app: 'web', 'example.com/tier': 'back' } }))
 }
 
 function seedDeployments(): void {
-  h.store.create(aDeployment('web'))
-  h.store.create(aDeployment('api', { replicas: 1, image: 'api:v1' }))
+  h.store.create(aDeployment(deploymentAsServed('web')))
+  h.store.create(aDeployment({ ...deploymentAsServed('api'), replicas: 1, image: 'api:v1' }))
 }
 
 describe('get -o jsonpath', () => {
@@ -156,7 +163,7 @@ describe('get -o custom-columns', () => {
   })
 
   it('joins several values with commas and prints maps as Go does', async () => {
-    h.store.create(aPod('p', { labels: { app: 'web', tier: 'front' } }))
+    h.store.create(aPod({ ...podAsServed('p'), labels: { app: 'web', tier: 'front' } }))
     const res = await h.run(
       'get pod p -o custom-columns=PORTS:.spec.containers[*].ports[*].containerPort,LABELS:.metadata.labels --no-headers',
     )
@@ -214,7 +221,7 @@ describe('get table flags', () => {
 
   it('--sort-by sorts numbers as numbers and strings in natural order, objects without the field first', async () => {
     seedDeployments()
-    h.store.create(aDeployment('db', { replicas: 2 }))
+    h.store.create(aDeployment({ ...deploymentAsServed('db'), replicas: 2 }))
     expect((await h.run('get deploy --sort-by=.spec.replicas -o name')).out).toBe(
       'deployment.apps/api\ndeployment.apps/db\ndeployment.apps/web\n',
     )

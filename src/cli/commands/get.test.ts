@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { FakeClock } from '../../platform/clock.ts'
-import { aService, T0 } from '../../../test/support/builders.ts'
-import { aDeployment, aPod } from '../testing/builders.ts'
+import { aService, T0, aDeployment, aPod, deploymentAsServed, podAsServed } from '../../../test/support/builders.ts'
 import { createHarness, cutIdleWatches, type Harness } from '../testing/harness.ts'
 
 let h: Harness
@@ -11,7 +10,7 @@ beforeEach(() => {
 afterEach(() => h.close())
 
 function seed(): void {
-  const d = aDeployment('web')
+  const d = aDeployment(deploymentAsServed('web'))
   delete d.metadata.uid
   delete d.metadata.creationTimestamp
   h.store.create(d)
@@ -24,7 +23,7 @@ function seed(): void {
       created: 0,
     }),
   )
-  const other = aDeployment('api')
+  const other = aDeployment(deploymentAsServed('api'))
   other.metadata.namespace = 'prod'
   delete other.metadata.uid
   h.store.create(other)
@@ -72,10 +71,10 @@ describe('baton get', () => {
 
   it('filters by label', async () => {
     h.store.create({
-      ...aPod('a', { labels: { app: 'web' } }),
+      ...aPod({ ...podAsServed('a'), labels: { app: 'web' } }),
       metadata: { name: 'a', namespace: 'default', labels: { app: 'web' } },
     })
-    h.store.create({ ...aPod('b'), metadata: { name: 'b', namespace: 'default', labels: { app: 'db' } } })
+    h.store.create({ ...aPod(podAsServed('b')), metadata: { name: 'b', namespace: 'default', labels: { app: 'db' } } })
     expect((await h.run('get pods -l app=db -o name')).out).toBe('pod/b\n')
   })
 

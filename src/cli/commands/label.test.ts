@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { aDeployment, aPod } from '../testing/builders.ts'
+import { aDeployment, aPod, deploymentAsServed, podAsServed } from '../../../test/support/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
 let h: Harness
 beforeEach(() => {
   h = createHarness()
-  h.store.create(aDeployment('web'))
+  h.store.create(aDeployment(deploymentAsServed('web')))
 })
 afterEach(() => h.close())
 
@@ -54,9 +54,9 @@ describe('baton label', () => {
   })
 
   it('labels every object matching -l', async () => {
-    h.store.create(aPod('a', { labels: { app: 'web' } }))
-    h.store.create(aPod('b', { labels: { app: 'web' } }))
-    h.store.create(aPod('c', { labels: { app: 'db' } }))
+    h.store.create(aPod({ ...podAsServed('a'), labels: { app: 'web' } }))
+    h.store.create(aPod({ ...podAsServed('b'), labels: { app: 'web' } }))
+    h.store.create(aPod({ ...podAsServed('c'), labels: { app: 'db' } }))
     expect((await h.run('label pods -l app=web canary=true')).out).toBe('pod/a labeled\npod/b labeled\n')
     expect(h.store.get('Pod', 'default', 'c')!.metadata.labels).toEqual({ app: 'db' })
   })

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { aPod, at, podAsServed } from '../../../test/support/builders.ts'
 import type { LogSource } from '../../server/ports.ts'
-import { aPod, ts } from '../testing/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
 // A log source over fixed lines, 10 s apart from T0 (the harness clock), honouring tail and timestamps
@@ -9,7 +9,7 @@ const LINES = ['one', 'two', 'three', 'four']
 const logs: LogSource = {
   async *read(_ns, pod, container, opts) {
     const all = LINES.map((text, i) => ({
-      time: ts(i * 10_000).replace('Z', '.000000000Z'),
+      time: at(i * 10).replace('Z', '.000000000Z'),
       text: `${pod}/${container} ${text}`,
     }))
     const shown = opts.tail === undefined ? all : all.slice(-opts.tail || all.length)
@@ -23,11 +23,11 @@ afterEach(() => h.close())
 function seed(): void {
   h = createHarness({ logs })
   h.clock.advance(30_000)
-  const withSidecar = aPod('web-1', { labels: { app: 'web' } })
+  const withSidecar = aPod({ ...podAsServed('web-1'), labels: { app: 'web' } })
   withSidecar.spec.containers.push({ name: 'side', image: 's:1' })
   h.store.create(withSidecar)
-  h.store.create(aPod('web-2', { labels: { app: 'web' } }))
-  h.store.create(aPod('db-1', { labels: { app: 'db' } }))
+  h.store.create(aPod({ ...podAsServed('web-2'), labels: { app: 'web' } }))
+  h.store.create(aPod({ ...podAsServed('db-1'), labels: { app: 'db' } }))
 }
 
 describe('logs -l, --prefix, --all-containers, --since', () => {
@@ -53,7 +53,7 @@ describe('logs -l, --prefix, --all-containers, --since', () => {
     seed()
     expect((await h.run('logs web-2 --since=15s')).out).toBe('web-2/web three\nweb-2/web four\n')
     expect((await h.run('logs web-2 --since=15s --timestamps')).out).toBe(
-      `${ts(20_000).replace('Z', '.000000000Z')} web-2/web three\n${ts(30_000).replace('Z', '.000000000Z')} web-2/web four\n`,
+      `${at(20).replace('Z', '.000000000Z')} web-2/web three\n${at(30).replace('Z', '.000000000Z')} web-2/web four\n`,
     )
     expect((await h.run('logs web-2 --since=1m --tail=1')).out).toBe('web-2/web four\n')
   })

@@ -6,8 +6,7 @@ import { FakeClock } from '../../platform/clock.ts'
 import type { ArtifactInfo } from '../../artifacts/types.ts'
 import type { Pod } from '../../api/types.ts'
 import type { LogSource } from '../../server/ports.ts'
-import { T0 } from '../../../test/support/builders.ts'
-import { aDeployment, anEvent, aPod } from '../testing/builders.ts'
+import { T0, aDeployment, aPod, anEvent, deploymentAsServed, podAsServed } from '../../../test/support/builders.ts'
 import { createHarness, cutIdleWatches, type Harness } from '../testing/harness.ts'
 
 let h: Harness | undefined
@@ -20,23 +19,21 @@ afterEach(() => {
 describe('describe', () => {
   it('shows a deployment with its events from the API', async () => {
     h = createHarness()
-    const d = aDeployment('web')
+    const d = aDeployment(deploymentAsServed('web'))
     delete d.metadata.uid
     const created = h.store.create(d)
     h.store.create(
-      anEvent(
-        { kind: 'Deployment', name: 'web', uid: created.metadata.uid! },
-        'ScalingReplicaSet',
-        'Scaled up replica set web-abc to 3',
-        0,
-      ),
+      anEvent({
+        about: { kind: 'Deployment', name: 'web', uid: created.metadata.uid! },
+        reason: 'ScalingReplicaSet',
+        message: 'Scaled up replica set web-abc to 3',
+      }),
     )
-    const stale = anEvent(
-      { kind: 'Deployment', name: 'web', uid: 'an-earlier-web' },
-      'ScalingReplicaSet',
-      'from a deleted namesake',
-      0,
-    )
+    const stale = anEvent({
+      about: { kind: 'Deployment', name: 'web', uid: 'an-earlier-web' },
+      reason: 'ScalingReplicaSet',
+      message: 'from a deleted namesake',
+    })
     h.store.create({ ...stale, metadata: { ...stale.metadata, name: 'web.stale' } })
     h.clock.advance(30_000)
     const res = await h.run('describe deployment web')
@@ -69,7 +66,7 @@ describe('logs', () => {
 
   it('prints a pod log, or picks a pod of a deployment', async () => {
     h = createHarness({ logs })
-    const pod = aPod('web-abc-1')
+    const pod = aPod(podAsServed('web-abc-1'))
     delete pod.metadata.uid
     h.store.create(pod)
     expect(await h.run('logs web-abc-1 --tail=5 -f')).toEqual({
@@ -77,7 +74,7 @@ describe('logs', () => {
       err: '',
       out: 'web-abc-1/web tail=5 follow=true\n',
     })
-    const d = aDeployment('web')
+    const d = aDeployment(deploymentAsServed('web'))
     delete d.metadata.uid
     h.store.create(d)
     expect((await h.run('logs deployment/web')).out).toBe('web-abc-1/web tail=all follow=false\n')
@@ -113,7 +110,7 @@ describe('logs -f on a quiet log', () => {
           (url) => url.pathname.endsWith('/log'),
         ),
     })
-    const pod = aPod('web-abc-1')
+    const pod = aPod(podAsServed('web-abc-1'))
     delete pod.metadata.uid
     h.store.create(pod)
     const abort = new AbortController()
@@ -141,7 +138,7 @@ describe('logs --previous', () => {
 
   it("exits 1 with kubectl's message when the container never terminated", async () => {
     h = createHarness({ logs })
-    const pod = aPod('web-abc-1')
+    const pod = aPod(podAsServed('web-abc-1'))
     delete pod.metadata.uid
     h.store.create(pod)
     const res = await h.run('logs web-abc-1 -p')
@@ -154,7 +151,7 @@ describe('logs --previous', () => {
 
   it('prints the previous instance once the container has restarted', async () => {
     h = createHarness({ logs })
-    const pod = aPod('web-abc-1')
+    const pod = aPod(podAsServed('web-abc-1'))
     delete pod.metadata.uid
     const created = h.store.create(pod) as Pod
     const status = structuredClone(created.status ?? {})

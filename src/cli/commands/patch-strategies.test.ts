@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { aDeployment } from '../testing/builders.ts'
-import { aService as kitService } from '../../../test/support/builders.ts'
+import { aService as kitService, aDeployment, deploymentAsServed } from '../../../test/support/builders.ts'
 import { applyJsonPatch } from './json-patch.ts'
 import { jsonMergePatch, mergeKeyFor, strategicMerge } from './strategic-merge.ts'
 
@@ -15,7 +14,7 @@ const aService = (name: string) =>
   })
 
 const twoContainers = () => {
-  const d = aDeployment('web')
+  const d = aDeployment(deploymentAsServed('web'))
   d.spec.template.spec.containers.push({ name: 'sidecar', image: 'proxy:v1', env: [{ name: 'A', value: '1' }] })
   return d
 }

@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { aDeployment, deploymentAsServed } from '../../../test/support/builders.ts'
 import type { Deployment } from '../../api/types.ts'
-import { aDeployment } from '../testing/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
 let h: Harness
 beforeEach(() => {
   h = createHarness()
-  const d = aDeployment('web')
+  const d = aDeployment(deploymentAsServed('web'))
   d.spec.template.spec.containers.push({ name: 'sidecar', image: 'proxy:v1' })
   h.store.create(d)
 })

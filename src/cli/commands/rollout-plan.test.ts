@@ -4,7 +4,15 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { applyDefaults } from '../../api/defaults.ts'
 import type { Deployment, ReplicaSet } from '../../api/types.ts'
-import { aDeployment, aPod, aReplicaSet, ts } from '../testing/builders.ts'
+import {
+  aDeployment,
+  aPod,
+  aReplicaSet,
+  at,
+  deploymentAsServed,
+  podAsServed,
+  replicaSetOf,
+} from '../../../test/support/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
 let h: Harness
@@ -20,17 +28,17 @@ afterEach(() => {
 
 /** Seed 001's shape: 10 replicas, maxSurge 1 / maxUnavailable 1, a 1 s readiness probe; all running and ready. */
 function createWeb(): Deployment {
-  const d = aDeployment('web', { replicas: 10 })
+  const d = aDeployment({ ...deploymentAsServed('web'), replicas: 10 })
   delete d.metadata.uid
   d.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } }
   d.spec.template.spec.containers[0]!.readinessProbe = { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 1 }
   // As the API server stores it: defaulted.
   const created = h.store.create(applyDefaults(d)) as Deployment
-  const rs = aReplicaSet(created, '7d9f5c6b8', { replicas: 10 })
+  const rs = aReplicaSet(replicaSetOf(created, '7d9f5c6b8'))
   delete rs.metadata.uid
   const owner = h.store.create(rs) as ReplicaSet
   for (let i = 0; i < 10; i++) {
-    const pod = aPod(`web-7d9f5c6b8-${i}`, { labels: owner.spec.template.metadata?.labels ?? {} })
+    const pod = aPod({ ...podAsServed(`web-7d9f5c6b8-${i}`), labels: owner.spec.template.metadata?.labels ?? {} })
     delete pod.metadata.uid
     pod.metadata.ownerReferences = [
       {
@@ -42,7 +50,7 @@ function createWeb(): Deployment {
       },
     ]
     pod.spec = { ...owner.spec.template.spec, nodeName: 'baton-node' }
-    pod.status = { ...pod.status, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: ts(0) }] }
+    pod.status = { ...pod.status, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: at(0) }] }
     h.store.create(pod)
   }
   return created

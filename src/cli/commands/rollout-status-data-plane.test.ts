@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { aDeployment, deploymentAsServed } from '../../../test/support/builders.ts'
 import type { ComponentStatus } from '../../api/component-status.ts'
 import type { Deployment, DeploymentStatus } from '../../api/types.ts'
-import { aDeployment } from '../testing/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
 const complete: DeploymentStatus = {
@@ -30,7 +30,7 @@ afterEach(() => h?.close())
 /** A harness whose daemon reports the load balancer as `state.healthy` says. */
 function withLoadBalancer(state: { healthy: boolean }): Harness {
   h = createHarness({ components: () => [loadBalancer(state.healthy)] })
-  const d = aDeployment('web')
+  const d = aDeployment(deploymentAsServed('web'))
   delete d.metadata.uid
   const created = h.store.create(d) as Deployment
   h.store.updateStatus({ ...created, status: complete })

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { aDeployment, deploymentAsServed } from '../../../test/support/builders.ts'
 import type { Deployment, DeploymentCondition } from '../../api/types.ts'
-import { aDeployment } from '../testing/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
 let h: Harness
@@ -18,7 +18,7 @@ const deadline: DeploymentCondition = {
 }
 
 function createWeb(annotations: Record<string, string>, conditions: DeploymentCondition[] = []): Deployment {
-  const d = aDeployment('web')
+  const d = aDeployment(deploymentAsServed('web'))
   delete d.metadata.uid
   d.metadata.annotations = annotations
   const created = h.store.create(d) as Deployment

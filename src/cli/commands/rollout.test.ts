@@ -2,12 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { applyDefaults } from '../../api/defaults.ts'
 import type { Deployment, DeploymentStatus, ReplicaSet, Rollout } from '../../api/types.ts'
 import { demoRollout } from '../../api/test-objects.ts'
-import { aDeployment, aReplicaSet } from '../testing/builders.ts'
 import { createHarness, cutIdleWatches, type Harness } from '../testing/harness.ts'
 import { FakeClock } from '../../platform/clock.ts'
 import { sequentialIds } from '../../platform/ids.ts'
 import { createMemoryStore } from '../../store/memory/memory-store.ts'
-import { T0 } from '../../../test/support/builders.ts'
+import { aDeployment, aReplicaSet, deploymentAsServed, replicaSetOf, T0 } from '../../../test/support/builders.ts'
 
 let h: Harness
 beforeEach(() => {
@@ -16,7 +15,7 @@ beforeEach(() => {
 afterEach(() => h.close())
 
 function createWeb(status?: DeploymentStatus): Deployment {
-  const d = aDeployment('web')
+  const d = aDeployment(deploymentAsServed('web'))
   delete d.metadata.uid
   const created = h.store.create(d) as Deployment
   return status ? (h.store.updateStatus({ ...created, status }) as Deployment) : created
@@ -193,15 +192,8 @@ describe('rollout status exit codes (as kubectl rollout status)', () => {
 /** A deployment with two revisions (v1, v2), the second recorded with a change-cause. */
 function history(): { d: Deployment; v1: ReplicaSet; v2: ReplicaSet } {
   const d = createWeb(complete)
-  const withImage = (image: string) => ({
-    ...d,
-    spec: {
-      ...d.spec,
-      template: { ...d.spec.template, spec: { containers: [{ ...d.spec.template.spec.containers[0]!, image }] } },
-    },
-  })
-  const v1 = aReplicaSet(withImage('web:v1'), 'aaaa1', { replicas: 0, revision: '1' })
-  const v2 = aReplicaSet(withImage('web:v2'), 'bbbb2', { replicas: 3, revision: '2' })
+  const v1 = aReplicaSet({ ...replicaSetOf(d, 'aaaa1'), image: 'web:v1', replicas: 0, available: 0, revision: '1' })
+  const v2 = aReplicaSet({ ...replicaSetOf(d, 'bbbb2'), image: 'web:v2', replicas: 3, available: 3, revision: '2' })
   v2.metadata.annotations!['kubernetes.io/change-cause'] = 'baton set image deployment/web web=web:v2 --record=true'
   for (const rs of [v1, v2]) {
     rs.metadata.ownerReferences![0]!.uid = d.metadata.uid!
@@ -288,7 +280,7 @@ describe('rollout history rollout/NAME (Argo Rollouts)', () => {
       ['a', '1', 'argoproj/rollouts-demo:blue'],
       ['b', '2', 'argoproj/rollouts-demo:yellow'],
     ] as const) {
-      const rs = aReplicaSet(aDeployment('rollouts-demo'), hash, { image })
+      const rs = aReplicaSet({ ...replicaSetOf(aDeployment(deploymentAsServed('rollouts-demo')), hash), image })
       delete rs.metadata.uid
       rs.metadata.annotations = { 'rollout.argoproj.io/revision': revision }
       rs.metadata.ownerReferences = [

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
+import { aDeployment, deploymentAsServed } from '../../../test/support/builders.ts'
 import type { Deployment } from '../../api/types.ts'
-import { aDeployment } from '../testing/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
 let h: Harness | undefined
@@ -17,7 +17,7 @@ describe('verify --deployment and the failure policy', () => {
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r))
     const port = (server.address() as { port: number }).port
     h = createHarness()
-    const d = aDeployment('web')
+    const d = aDeployment(deploymentAsServed('web'))
     delete d.metadata.uid
     d.metadata.annotations = { 'baton.dev/failure-action': 'rollback', 'baton.dev/rolled-back-generation': '1' }
     const created = h.store.create(d) as Deployment

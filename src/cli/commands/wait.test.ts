@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Deployment } from '../../api/types.ts'
-import { aDeployment, aPod } from '../testing/builders.ts'
-import { aService as kitService } from '../../../test/support/builders.ts'
+import {
+  aService as kitService,
+  aDeployment,
+  aPod,
+  deploymentAsServed,
+  podAsServed,
+} from '../../../test/support/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 import { conditionMet, parseWaitFor } from './wait.ts'
 
@@ -18,7 +23,7 @@ const aService = (name: string) =>
 let h: Harness
 beforeEach(() => {
   h = createHarness()
-  h.store.create(aDeployment('web'))
+  h.store.create(aDeployment(deploymentAsServed('web')))
 })
 afterEach(() => h.close())
 
@@ -37,7 +42,7 @@ function setAvailable(status: 'True' | 'False', ready = 3): void {
 describe('wait --for conditions (pure)', () => {
   const d = (status: string, observed: number, generation = 2) =>
     ({
-      ...aDeployment('web'),
+      ...aDeployment(deploymentAsServed('web')),
       metadata: { name: 'web', generation },
       status: { observedGeneration: observed, conditions: [{ type: 'Available', status }] },
     }) as Deployment
@@ -128,13 +133,13 @@ describe('baton wait', () => {
 
   it('waits for creation', async () => {
     const running = h.start('wait --for=create pod/q')
-    h.store.create(aPod('q'))
+    h.store.create(aPod(podAsServed('q')))
     expect((await running.result).out).toBe('pod/q condition met\n')
   })
 
   it('waits for every object matching -l, and refuses an empty match', async () => {
     const ready = (name: string) => {
-      const p = aPod(name, { labels: { app: 'web' } })
+      const p = aPod({ ...podAsServed(name), labels: { app: 'web' } })
       return p
     }
     h.store.create(ready('a'))

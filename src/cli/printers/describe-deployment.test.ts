@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { T0 } from '../../../test/support/builders.ts'
-import { aDeployment, anEvent, aReplicaSet, ts } from '../testing/builders.ts'
+import {
+  aDeployment,
+  anEvent,
+  aReplicaSet,
+  at as atSeconds,
+  deploymentAsServed,
+  replicaSetOf,
+  T0,
+} from '../../../test/support/builders.ts'
 import { describeDeployment } from './describe-deployment.ts'
 
 /** The `kubectl describe deploy busy` of seeds/001, rebuilt as objects (timestamps in UTC). */
 function seed001() {
-  const d = aDeployment('busy', { replicas: 10, image: 'busybox:1.29' })
+  const d = aDeployment({ ...deploymentAsServed('busy'), replicas: 10, image: 'busybox:1.29' })
   d.metadata.labels = { run: 'busy' }
   d.metadata.annotations = { 'deployment.kubernetes.io/revision': '2' }
   d.metadata.creationTimestamp = '2018-08-19T04:27:19Z'
@@ -23,22 +30,13 @@ function seed001() {
       { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
     ],
   }
-  const newRS = aReplicaSet(d, '84cb46955d', { replicas: 10 })
-  const old = aReplicaSet(
-    {
-      ...d,
-      spec: {
-        ...d.spec,
-        template: { ...d.spec.template, spec: { containers: [{ name: 'busy', image: 'busybox:1.28.4' }] } },
-      },
-    },
-    '9669c8599',
-    { replicas: 0 },
-  )
+  const newRS = aReplicaSet(replicaSetOf(d, '84cb46955d'))
+  const old = aReplicaSet({ ...replicaSetOf(d, '9669c8599'), image: 'busybox:1.28.4', replicas: 0, available: 0 })
   const now = T0 + 120_000
-  const at = (secondsAgo: number) => 120_000 - secondsAgo * 1000
+  const at = (secondsAgo: number) => 120 - secondsAgo
   const busy = { kind: 'Deployment', name: 'busy' }
-  const scaled = (what: string, secondsAgo: number) => anEvent(busy, 'ScalingReplicaSet', what, at(secondsAgo))
+  const scaled = (message: string, secondsAgo: number) =>
+    anEvent({ about: busy, reason: 'ScalingReplicaSet', message, at: at(secondsAgo) })
   const events = [
     scaled('Scaled up replica set busy-9669c8599 to 10', 60),
     scaled('Scaled up replica set busy-84cb46955d to 1', 46),
@@ -49,16 +47,13 @@ function seed001() {
     scaled('Scaled down replica set busy-9669c8599 to 7', 43),
     scaled('Scaled up replica set busy-84cb46955d to 4', 43),
     scaled('Scaled down replica set busy-9669c8599 to 6', 40),
-    anEvent(
-      busy,
-      'ScalingReplicaSet',
-      '(combined from similar events): Scaled down replica set busy-9669c8599 to 0',
-      at(40),
-      {
-        lastTimestamp: ts(at(28)),
-        count: 12,
-      },
-    ),
+    anEvent({
+      about: busy,
+      reason: 'ScalingReplicaSet',
+      message: '(combined from similar events): Scaled down replica set busy-9669c8599 to 0',
+      at: at(40),
+      over: { lastTimestamp: atSeconds(at(28)), count: 12 },
+    }),
   ]
   return { deployment: d, replicaSets: [old, newRS], events, now }
 }

@@ -8,11 +8,12 @@ import type { Deployment, Event, ReplicaSet } from '../../api/types.ts'
 import { podTemplateSection } from './describe-containers.ts'
 import {
   annotationsMultiline,
+  conditionsTable,
   DescribeWriter,
   eventsSection,
   labelsMultiline,
   LEVEL_0,
-  LEVEL_1,
+  nameAndNamespace,
   rfc1123z,
 } from './describe-writer.ts'
 import { isControlledBy } from '../../api/owner-refs.ts'
@@ -37,8 +38,7 @@ export function replicaSetsByLabels(sets: readonly ReplicaSet[]): string {
 export function describeDeployment({ deployment: d, replicaSets, events, now }: DeploymentDescription): string {
   const w = new DescribeWriter()
   const st = d.status ?? {}
-  w.line(LEVEL_0, `Name:\t${d.metadata.name}`)
-  w.line(LEVEL_0, `Namespace:\t${d.metadata.namespace ?? 'default'}`)
+  nameAndNamespace(w, d.metadata)
   w.line(LEVEL_0, `CreationTimestamp:\t${rfc1123z(d.metadata.creationTimestamp)}`)
   labelsMultiline(w, 'Labels', d.metadata.labels)
   annotationsMultiline(w, 'Annotations', d.metadata.annotations)
@@ -59,11 +59,7 @@ export function describeDeployment({ deployment: d, replicaSets, events, now }: 
     )
   }
   podTemplateSection(w, d.spec.template)
-  if (st.conditions?.length) {
-    w.write(LEVEL_0, 'Conditions:\n  Type\tStatus\tReason\n')
-    w.write(LEVEL_1, '----\t------\t------\n')
-    for (const c of st.conditions) w.write(LEVEL_1, `${c.type} \t${c.status}\t${c.reason ?? ''}\n`)
-  }
+  conditionsTable(w, st.conditions)
   const owned = replicaSets.filter((rs) => isControlledBy(rs, d))
   const newRS = findNewReplicaSet(d, owned)
   w.line(LEVEL_0, `OldReplicaSets:\t${replicaSetsByLabels(findOldReplicaSets(d, owned).active)}`)

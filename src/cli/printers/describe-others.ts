@@ -7,12 +7,15 @@ import type { Endpoints, Event, Pod, ReplicaSet, Service } from '../../api/types
 import { containersSection, podTemplateSection, volumesSection } from './describe-containers.ts'
 import {
   annotationsMultiline,
+  conditionsTable,
   controlledBy,
   DescribeWriter,
   eventsSection,
   labelsMultiline,
   LEVEL_0,
   LEVEL_1,
+  nameAndNamespace,
+  podsStatusLine,
   rfc1123z,
 } from './describe-writer.ts'
 import { podStatus } from '../../api/pod-status.ts'
@@ -20,8 +23,7 @@ import { podStatus } from '../../api/pod-status.ts'
 export function describePod(pod: Pod, events: readonly Event[] | undefined, now: number): string {
   const w = new DescribeWriter()
   const st = pod.status ?? {}
-  w.line(LEVEL_0, `Name:\t${pod.metadata.name}`)
-  w.line(LEVEL_0, `Namespace:\t${pod.metadata.namespace ?? 'default'}`)
+  nameAndNamespace(w, pod.metadata)
   w.line(LEVEL_0, `Node:\t${pod.spec.nodeName ? `${pod.spec.nodeName}/${st.hostIP ?? '127.0.0.1'}` : '<none>'}`)
   if (st.startTime) w.line(LEVEL_0, `Start Time:\t${rfc1123z(st.startTime)}`)
   labelsMultiline(w, 'Labels', pod.metadata.labels)
@@ -53,24 +55,15 @@ export function describeReplicaSet(
   now: number,
 ): string {
   const w = new DescribeWriter()
-  const count = (phase: string) => pods.filter((p) => (p.status?.phase ?? 'Pending') === phase).length
-  w.line(LEVEL_0, `Name:\t${rs.metadata.name}`)
-  w.line(LEVEL_0, `Namespace:\t${rs.metadata.namespace ?? 'default'}`)
+  nameAndNamespace(w, rs.metadata)
   w.line(LEVEL_0, `Selector:\t${selectorToString(rs.spec.selector) || '<none>'}`)
   labelsMultiline(w, 'Labels', rs.metadata.labels)
   annotationsMultiline(w, 'Annotations', rs.metadata.annotations)
   controlledBy(w, rs.metadata)
   w.line(LEVEL_0, `Replicas:\t${rs.status?.replicas ?? 0} current / ${rs.spec.replicas ?? 1} desired`)
-  w.line(
-    LEVEL_0,
-    `Pods Status:\t${count('Running')} Running / ${count('Pending')} Waiting / ${count('Succeeded')} Succeeded / ${count('Failed')} Failed`,
-  )
+  podsStatusLine(w, pods)
   podTemplateSection(w, rs.spec.template)
-  if (rs.status?.conditions?.length) {
-    w.write(LEVEL_0, 'Conditions:\n  Type\tStatus\tReason\n')
-    w.write(LEVEL_1, '----\t------\t------\n')
-    for (const c of rs.status.conditions) w.write(LEVEL_1, `${c.type} \t${c.status}\t${c.reason ?? ''}\n`)
-  }
+  conditionsTable(w, rs.status?.conditions)
   eventsSection(w, events, now)
   return w.toString()
 }
@@ -95,8 +88,7 @@ export function describeService(
   now: number,
 ): string {
   const w = new DescribeWriter()
-  w.line(LEVEL_0, `Name:\t${svc.metadata.name}`)
-  w.line(LEVEL_0, `Namespace:\t${svc.metadata.namespace ?? 'default'}`)
+  nameAndNamespace(w, svc.metadata)
   labelsMultiline(w, 'Labels', svc.metadata.labels)
   annotationsMultiline(w, 'Annotations', svc.metadata.annotations)
   const sel = svc.spec.selector ?? {}

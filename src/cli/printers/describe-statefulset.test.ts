@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { Pod, StatefulSet } from '../../api/types.ts'
-import { T0, template } from '../../../test/support/builders.ts'
-import { aPod, ts } from '../testing/builders.ts'
+import { aPod, at, podAsServed, T0, template } from '../../../test/support/builders.ts'
 import { describeStatefulSet } from './describe-statefulset.ts'
 
 const set: StatefulSet = {
   apiVersion: 'apps/v1',
   kind: 'StatefulSet',
-  metadata: { name: 'web', namespace: 'default', creationTimestamp: ts(0) },
+  metadata: { name: 'web', namespace: 'default', creationTimestamp: at(0) },
   spec: {
     replicas: 3,
     serviceName: 'web',
@@ -20,7 +19,7 @@ const set: StatefulSet = {
 
 describe('describeStatefulSet (kubectl describe statefulset)', () => {
   it('prints kubectl layout: replicas desired | total, the strategy with partition and maxUnavailable, pods status', () => {
-    const pods: Pod[] = [aPod('web-0'), aPod('web-1', { phase: 'Pending' })]
+    const pods: Pod[] = [aPod(podAsServed('web-0')), aPod({ ...podAsServed('web-1'), phase: 'Pending' })]
     expect(describeStatefulSet(set, pods, undefined, T0 + 60_000)).toBe(`Name:               web
 Namespace:          default
 CreationTimestamp:  Thu, 01 Jan 2026 00:00:00 +0000

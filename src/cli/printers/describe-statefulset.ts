@@ -12,6 +12,8 @@ import {
   labelsMultiline,
   LEVEL_0,
   LEVEL_1,
+  nameAndNamespace,
+  podsStatusLine,
   rfc1123z,
 } from './describe-writer.ts'
 
@@ -22,9 +24,7 @@ export function describeStatefulSet(
   now: number,
 ): string {
   const w = new DescribeWriter()
-  const count = (phase: string) => pods.filter((p) => (p.status?.phase ?? 'Pending') === phase).length
-  w.line(LEVEL_0, `Name:\t${set.metadata.name}`)
-  w.line(LEVEL_0, `Namespace:\t${set.metadata.namespace ?? 'default'}`)
+  nameAndNamespace(w, set.metadata)
   w.line(LEVEL_0, `CreationTimestamp:\t${rfc1123z(set.metadata.creationTimestamp)}`)
   w.line(LEVEL_0, `Selector:\t${selectorToString(set.spec.selector) || '<none>'}`)
   labelsMultiline(w, 'Labels', set.metadata.labels)
@@ -37,10 +37,7 @@ export function describeStatefulSet(
     w.line(LEVEL_1, `Partition:\t${ru.partition}`)
     if (ru.maxUnavailable !== undefined) w.line(LEVEL_1, `MaxUnavailable:\t${ru.maxUnavailable}`)
   }
-  w.line(
-    LEVEL_0,
-    `Pods Status:\t${count('Running')} Running / ${count('Pending')} Waiting / ${count('Succeeded')} Succeeded / ${count('Failed')} Failed`,
-  )
+  podsStatusLine(w, pods)
   podTemplateSection(w, set.spec.template)
   w.line(LEVEL_0, 'Volume Claims:\t<none>')
   eventsSection(w, events, now)

@@ -2,10 +2,10 @@
  * @module
  * The building blocks of `describe`, shaped like kubectl's PrefixWriter: lines are written
  * at an indent level with tab-terminated cells, then aligned once with Go tabwriter rules
- * (padding 2). Shared sections (labels, annotations, the pod template, events) live here so
+ * (padding 2). Shared sections (name, labels, annotations, pods status, conditions, events) live here so
  * every describer prints them the same way.
  */
-import type { Event, ObjectMeta, OwnerReference, Timestamp } from '../../api/types.ts'
+import type { Event, ObjectMeta, OwnerReference, Pod, Timestamp } from '../../api/types.ts'
 import { age } from '../../api/age.ts'
 import { DESCRIBE_TABS, tabulate } from './tabwriter.ts'
 
@@ -81,6 +81,32 @@ export function annotationsMultiline(
       w.write(LEVEL_0, `${k}: ${value}\n`)
     }
   })
+}
+
+/** The Name and Namespace lines every describe output opens with. */
+export function nameAndNamespace(w: DescribeWriter, meta: ObjectMeta): void {
+  w.line(LEVEL_0, `Name:\t${meta.name}`)
+  w.line(LEVEL_0, `Namespace:\t${meta.namespace ?? 'default'}`)
+}
+
+/** "Pods Status:" of a controller's pods by phase, a pod without a phase counted as Pending (kubectl's getPodStatusForController). */
+export function podsStatusLine(w: DescribeWriter, pods: readonly Pod[]): void {
+  const count = (phase: string) => pods.filter((p) => (p.status?.phase ?? 'Pending') === phase).length
+  w.line(
+    LEVEL_0,
+    `Pods Status:\t${count('Running')} Running / ${count('Pending')} Waiting / ${count('Succeeded')} Succeeded / ${count('Failed')} Failed`,
+  )
+}
+
+/** A workload's Conditions table (Type, Status, Reason); nothing when it has none. */
+export function conditionsTable(
+  w: DescribeWriter,
+  conditions: ReadonlyArray<{ type: string; status: string; reason?: string }> | undefined,
+): void {
+  if (!conditions?.length) return
+  w.write(LEVEL_0, 'Conditions:\n  Type\tStatus\tReason\n')
+  w.write(LEVEL_1, '----\t------\t------\n')
+  for (const c of conditions) w.write(LEVEL_1, `${c.type} \t${c.status}\t${c.reason ?? ''}\n`)
 }
 
 /** "Controlled By:\tReplicaSet/web-7d4b9c6f5", when an owner is the controller. */

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import type { Endpoints, Pod } from '../../api/types.ts'
-import { aService, T0 } from '../../../test/support/builders.ts'
-import { aDeployment, anEvent, aPod, aReplicaSet, ts } from '../testing/builders.ts'
+import {
+  aDeployment,
+  anEvent,
+  aPod,
+  aReplicaSet,
+  aService,
+  at,
+  deploymentAsServed,
+  podAsServed,
+  replicaSetOf,
+  T0,
+} from '../../../test/support/builders.ts'
 import { describePod, describeReplicaSet, describeService } from './describe-others.ts'
 import { podStatus } from '../../api/pod-status.ts'
 import { printTable } from './tables.ts'
@@ -23,7 +33,7 @@ describe('tabwriter', () => {
 
 describe('pod STATUS', () => {
   const withState = (state: NonNullable<Pod['status']>['containerStatuses']) => {
-    const p = aPod('p')
+    const p = aPod(podAsServed('p'))
     p.status!.containerStatuses = state
     return p
   }
@@ -31,7 +41,7 @@ describe('pod STATUS', () => {
     { name: 'web', ready, restartCount: 0, image: '', imageID: '', state, lastState: {} },
   ]
   it.each([
-    { name: 'running', pod: aPod('p'), want: 'Running' },
+    { name: 'running', pod: aPod(podAsServed('p')), want: 'Running' },
     { name: 'pending', pod: withState([]), phase: 'Pending', want: 'Pending' },
     { name: 'creating', pod: withState(cs({ waiting: { reason: 'ContainerCreating' } })), want: 'ContainerCreating' },
     { name: 'crash loop', pod: withState(cs({ waiting: { reason: 'CrashLoopBackOff' } })), want: 'CrashLoopBackOff' },
@@ -44,8 +54,7 @@ describe('pod STATUS', () => {
     expect(podStatus(pod)).toBe(want)
   })
   it('terminating wins', () => {
-    const p = aPod('p')
-    p.metadata.deletionTimestamp = ts(0)
+    const p = aPod({ ...podAsServed('p'), deleting: true })
     expect(podStatus(p)).toBe('Terminating')
   })
 })
@@ -53,7 +62,8 @@ describe('pod STATUS', () => {
 describe('get tables', () => {
   const now = T0 + 125_000
   it('deployments, plain and wide', () => {
-    const d = aDeployment('web', {
+    const d = aDeployment({
+      ...deploymentAsServed('web'),
       status: { replicas: 3, readyReplicas: 2, updatedReplicas: 3, availableReplicas: 2 },
     })
     expect(printTable('Deployment', [d], { now })).toBe(
@@ -65,16 +75,23 @@ describe('get tables', () => {
     )
   })
   it('replicasets with namespace column', () => {
-    const rs = aReplicaSet(aDeployment('web'), '5d8f9c7b6', { ready: 1 })
+    const rs = aReplicaSet({ ...replicaSetOf(aDeployment(deploymentAsServed('web')), '5d8f9c7b6'), ready: 1 })
     expect(printTable('ReplicaSet', [rs], { now, withNamespace: true })).toBe(
       'NAMESPACE   NAME            DESIRED   CURRENT   READY   AGE\n' +
         'default     web-5d8f9c7b6   3         3         1       2m5s\n',
     )
   })
   it('pods, plain and wide', () => {
-    const pods = [aPod('web-5d8f9c7b6-abcde'), aPod('web-5d8f9c7b6-fghij', { ready: false, hostPort: 41002 })]
-    pods[1]!.status!.containerStatuses![0]!.restartCount = 2
-    pods[1]!.status!.containerStatuses![0]!.lastState = { terminated: { exitCode: 1, finishedAt: ts(95_000) } }
+    const pods = [
+      aPod(podAsServed('web-5d8f9c7b6-abcde')),
+      aPod({
+        ...podAsServed('web-5d8f9c7b6-fghij'),
+        ready: false,
+        restarts: 2,
+        ports: [{ containerPort: 8080, hostPort: 41002 }],
+      }),
+    ]
+    pods[1]!.status!.containerStatuses![0]!.lastState = { terminated: { exitCode: 1, finishedAt: at(95) } }
     expect(printTable('Pod', pods, { now })).toBe(
       'NAME                  READY   STATUS    RESTARTS      AGE\n' +
         'web-5d8f9c7b6-abcde   1/1     Running   0             2m5s\n' +
@@ -106,7 +123,7 @@ describe('get tables', () => {
     const ep: Endpoints = {
       apiVersion: 'v1',
       kind: 'Endpoints',
-      metadata: { name: 'web', namespace: 'default', creationTimestamp: ts(0) },
+      metadata: { name: 'web', namespace: 'default', creationTimestamp: at(0) },
       subsets: [41001, 41002, 41003, 41004].map((port) => ({ addresses: [{ ip: '127.0.0.1' }], ports: [{ port }] })),
     }
     expect(printTable('Endpoints', [ep], { now })).toBe(
@@ -115,19 +132,19 @@ describe('get tables', () => {
     )
   })
   it('events', () => {
-    const ev = anEvent(
-      { kind: 'Deployment', name: 'web' },
-      'ScalingReplicaSet',
-      'Scaled up replica set web-5d8f9c7b6 to 3',
-      5_000,
-    )
+    const ev = anEvent({
+      about: { kind: 'Deployment', name: 'web' },
+      reason: 'ScalingReplicaSet',
+      message: 'Scaled up replica set web-5d8f9c7b6 to 3',
+      at: 5,
+    })
     expect(printTable('Event', [ev], { now })).toBe(
       'LAST SEEN   TYPE     REASON              OBJECT           MESSAGE\n' +
         '2m          Normal   ScalingReplicaSet   deployment/web   Scaled up replica set web-5d8f9c7b6 to 3\n',
     )
   })
   it('TYPE/name rows for get all', () => {
-    expect(printTable('Deployment', [aDeployment('web')], { now, withKind: true })).toBe(
+    expect(printTable('Deployment', [aDeployment(deploymentAsServed('web'))], { now, withKind: true })).toBe(
       'NAME                  READY   UP-TO-DATE   AVAILABLE   AGE\ndeployment.apps/web   0/3     0            0           2m5s\n',
     )
   })
@@ -136,7 +153,10 @@ describe('get tables', () => {
 describe('describe pod, replicaset, service', () => {
   const now = T0 + 125_000
   it('pod', () => {
-    const pod = aPod('web-5d8f9c7b6-abcde', { labels: { app: 'web', 'pod-template-hash': '5d8f9c7b6' } })
+    const pod = aPod({
+      ...podAsServed('web-5d8f9c7b6-abcde'),
+      labels: { app: 'web', 'pod-template-hash': '5d8f9c7b6' },
+    })
     pod.metadata.ownerReferences = [
       { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5d8f9c7b6', uid: 'u', controller: true },
     ]
@@ -179,9 +199,14 @@ Events:             <none>
   })
 
   it('replicaset', () => {
-    const rs = aReplicaSet(aDeployment('web', { replicas: 2 }), '5d8f9c7b6')
+    const rs = aReplicaSet(replicaSetOf(aDeployment({ ...deploymentAsServed('web'), replicas: 2 }), '5d8f9c7b6'))
     rs.spec.template.spec.containers[0]!.env = [{ name: 'MODE', value: 'blue' }]
-    const text = describeReplicaSet(rs, [aPod('a'), aPod('b', { phase: 'Pending' })], undefined, now)
+    const text = describeReplicaSet(
+      rs,
+      [aPod(podAsServed('a')), aPod({ ...podAsServed('b'), phase: 'Pending' })],
+      undefined,
+      now,
+    )
     expect(text).toBe(`Name:           web-5d8f9c7b6
 Namespace:      default
 Selector:       app=web,pod-template-hash=5d8f9c7b6

@@ -201,7 +201,7 @@ export function planStatefulSet(input: StatefulSetPlanInput, now: number): State
   let deleted = 0
   for (let target = members.length - 1; target >= updateMin && deleted < maxUnavailable - unavailableCount; target--) {
     const m = members[target]
-    if (!m || !m.created) continue
+    if (!m?.created) continue
     if (podRevision(m.pod) !== update.metadata.name && !isTerminating(m.pod)) {
       actions.push({ type: 'deletePod', name: m.pod.metadata.name, why: 'update' })
       deleted++
@@ -310,7 +310,7 @@ export function recoverStuckPod(
 ): Pod | undefined {
   for (let i = members.length - 1; i >= updateMin; i--) {
     const m = members[i]
-    if (!m || !m.created || podRevision(m.pod) === updateRevision) continue
+    if (!m?.created || podRevision(m.pod) === updateRevision) continue
     return !isTerminating(m.pod) && !isRunningAndReady(m.pod) ? m.pod : undefined
   }
   return undefined
@@ -320,7 +320,7 @@ export function recoverStuckPod(
 export function statefulSetMaxUnavailable(set: StatefulSet): number {
   const value = set.spec.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1
   const n = scaledValue(value, set.spec.replicas ?? 1, false)
-  return n < 1 ? 1 : n
+  return Math.max(n, 1)
 }
 
 /** getStatefulSetRevisions: the current and update revisions, and the collision count. */

@@ -13,10 +13,8 @@
  */
 import { isAbsolute, join, resolve } from 'node:path'
 import { runAsOf, runAsProblem } from '../../api/run-as.ts'
-import type { ConfigMap, Container, Pod } from '../../api/types.ts'
 import { claimMounts, volumeEnvName } from './claim-volumes.ts'
-import { containerArgv, containerEnv } from './env.ts'
-import type { PortMapping } from './port-allocator.ts'
+import { containerArgv, containerEnv, type EnvInput } from './env.ts'
 
 export interface LaunchConfig {
   argv: string[]
@@ -33,14 +31,8 @@ export interface LaunchProblem {
   message: string
 }
 
-export interface LaunchConfigInput {
-  pod: Pod
-  container: Container
-  portMappings: readonly PortMapping[]
-  baseEnv: Record<string, string>
-  configMap(namespace: string, name: string): ConfigMap | undefined
-  /** Where the headless Services' peers files are (peers-files.ts). */
-  peersDir?: string
+/** What the environment is built from (env.ts), and where and as whom the container runs. */
+export interface LaunchConfigInput extends EnvInput {
   /** The unpacked artifact, when the container names an image. */
   rootfs: string | undefined
   /** Where a container without image and workingDir runs. */
