@@ -65,7 +65,9 @@ const envVar = z.strictObject({
     .strictObject({
       fieldRef: z.strictObject({ fieldPath: str, apiVersion: str.optional() }).optional(),
       configMapKeyRef: z.strictObject({ name: str, key: str, optional: bool.optional() }).optional(),
-      secretKeyRef: unsupported('Baton stores Secrets but does not hand them to replicas yet; use a ConfigMap (configMapKeyRef)').optional(),
+      secretKeyRef: unsupported(
+        'Baton stores Secrets but does not hand them to replicas yet; use a ConfigMap (configMapKeyRef)',
+      ).optional(),
       resourceFieldRef: unsupported('Baton does not expose container resources to env').optional(),
     })
     .optional(),

@@ -18,7 +18,9 @@ const analysisRef = z.strictObject({
   templates: z.array(
     z.strictObject({
       templateName: str,
-      clusterScope: unsupported('Baton has no ClusterAnalysisTemplates; apply an AnalysisTemplate in the namespace').optional(),
+      clusterScope: unsupported(
+        'Baton has no ClusterAnalysisTemplates; apply an AnalysisTemplate in the namespace',
+      ).optional(),
     }),
   ),
   args: z.array(analysisArg).optional(),
@@ -95,7 +97,9 @@ export const rollout = z.strictObject({
         })
         .optional(),
       workloadRef: unsupported('Baton needs the pod template in the Rollout; copy it from the Deployment').optional(),
-      analysis: unsupported('Baton keeps the AnalysisRuns of a Rollout until it is deleted: no history limits').optional(),
+      analysis: unsupported(
+        'Baton keeps the AnalysisRuns of a Rollout until it is deleted: no history limits',
+      ).optional(),
       restartAt: unsupported('Baton does not restart Rollout pods at a time; use baton rollout restart').optional(),
       rollbackWindow: unsupported('Baton does not keep a rollback window for Rollouts').optional(),
       progressDeadlineAbort: unsupported('Baton does not abort a Rollout on its progress deadline').optional(),

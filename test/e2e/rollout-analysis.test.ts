@@ -22,7 +22,7 @@ const ERROR_RATE = 0.05
 
 let baton: Baton
 
-function template(servicePort: number): string {
+function template(): string {
   return stringify({
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AnalysisTemplate',
@@ -117,7 +117,7 @@ async function lbRevisions(): Promise<Record<string, { requests: number; errors:
 
 beforeAll(async () => {
   baton = await startBaton({ servicePort: SERVICE_PORTS.rolloutAnalysis })
-  await baton.apply(template(baton.servicePort))
+  await baton.apply(template())
   await baton.apply(manifests(baton.servicePort, 'web:v1'))
   expectOk('rollout status', await baton.cli(['rollout', 'status', 'rollout/web', '--timeout', '120s']))
 }, 180_000)

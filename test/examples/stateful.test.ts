@@ -12,7 +12,11 @@ const DIR = fileURLToPath(new URL('../../examples/stateful/', import.meta.url))
 describe('examples/stateful', () => {
   it('statefulset.yaml validates and the process runtime honours all of it', () => {
     const objects = parseManifests(readFileSync(`${DIR}statefulset.yaml`, 'utf8'))
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['StatefulSet/kv', 'Service/kv', 'Service/kv-lb'])
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'StatefulSet/kv',
+      'Service/kv',
+      'Service/kv-lb',
+    ])
     for (const o of objects) expect(processRuntimeErrors(validateObject(o))).toEqual([])
   })
 
