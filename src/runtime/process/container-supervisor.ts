@@ -543,7 +543,9 @@ export class ContainerSupervisor {
    * Runs a command in the container's own /tmp where the machine allows it (private-tmp.ts);
    * the directory is created on first use and kept across restarts.
    */
-  #wrap(user: { uid?: number; gid?: number }): { wrap?: (command: readonly string[]) => string[] } {
+  #wrap(run: { cwd: string; env: Record<string, string>; uid?: number; gid?: number }): {
+    wrap?: (command: readonly string[]) => string[]
+  } {
     if (!privateTmpAvailable()) return {}
     const dir = `${this.#host.containerDir}/tmp`
     if (!existsSync(dir)) {
@@ -552,7 +554,8 @@ export class ContainerSupervisor {
     }
     // The data directory (<dataDir>/pods/<uid>, adoption.ts) stays where it is, should it be under /tmp.
     const dataDir = resolvePath(this.#host.podDir, '..', '..')
-    return { wrap: (command) => withPrivateTmp(dir, dataDir, command, user) }
+    const ctx = { tmpDir: dir, dataDir, cwd: run.cwd, env: run.env }
+    return { wrap: (command) => withPrivateTmp(ctx, command, run) }
   }
 
   #handlerContext(): HandlerContext {
@@ -565,7 +568,7 @@ export class ContainerSupervisor {
       env: config?.env ?? h.baseEnv,
       ...(config?.uid !== undefined ? { uid: config.uid } : {}),
       ...(config?.gid !== undefined ? { gid: config.gid } : {}),
-      ...this.#wrap(config ?? {}),
+      ...this.#wrap({ cwd: config?.cwd ?? h.podDir, env: config?.env ?? h.baseEnv, ...config }),
     }
   }
 }
