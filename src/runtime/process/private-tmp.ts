@@ -16,15 +16,15 @@
 import { spawnSync } from 'node:child_process'
 import { accessSync, closeSync, constants, openSync, readSync, realpathSync, statSync } from 'node:fs'
 import { processUid } from '../../platform/env.ts'
-import { hostTmpPaths, type HostFiles } from './host-tmp-paths.ts'
+import { HOST_TMP, hostTmpPaths, type HostFiles } from './host-tmp-paths.ts'
 
 /**
- * $1: the directory to mount at /tmp; $2: how many host paths follow to keep visible; then
- * those paths, then the command. A kept file (one right in /tmp) is bound onto an empty file.
+ * $1: the directory to mount at /tmp; $2: how many host paths follow, each with its place in
+ * that directory; then the command. A kept file (one right in /tmp) is bound onto an empty file.
  */
 const WRAPPER =
-  'd=$1; n=$2; shift 2; while [ "$n" -gt 0 ]; do k=$1; shift; n=$((n-1)); t="$d${k#/tmp}"; ' +
-  'if [ -d "$k" ]; then mkdir -p "$t"; else mkdir -p "${t%/*}" && : >>"$t"; fi || exit 125; ' +
+  'd=$1; n=$2; shift 2; while [ "$n" -gt 0 ]; do k=$1; t=$2; shift 2; n=$((n-1)); ' +
+  'if [ -d "$k" ]; then mkdir -p "$t"; else mkdir -p "$(dirname "$t")" && : >>"$t"; fi || exit 125; ' +
   'mount --rbind "$k" "$t" || exit 125; done; mount --rbind "$d" /tmp || exit 125; exec "$@"'
 
 let available: boolean | undefined
@@ -78,7 +78,7 @@ export function withPrivateTmp(
     'baton-tmp',
     ctx.tmpDir,
     String(keep.length),
-    ...keep,
+    ...keep.flatMap((p) => [p, ctx.tmpDir + p.slice(HOST_TMP.length)]),
     ...drop,
     ...command,
   ]
