@@ -239,6 +239,24 @@ describe('push progress', () => {
     // Not a terminal: no bar, stderr stays empty for scripts.
     expect((await h.run(`push web:v3 ${app}`)).err).toBe('')
   })
+
+  it('--cmd gives the artifact a default command, in shell or JSON form, and refuses a malformed one', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'baton-push-cmd-'))
+    dirs.push(root)
+    const app = join(root, 'app')
+    mkdirSync(app)
+    writeFileSync(join(app, 'server.js'), 'x\n')
+    const artifacts = openArtifactStore(join(root, 'store'))
+    h = createHarness({ artifacts })
+    expect((await h.run(`push web:sh ${app} --cmd 'node server.js'`)).code).toBe(0)
+    expect(artifacts.resolve('web:sh')?.cmd).toEqual(['/bin/sh', '-c', 'node server.js'])
+    expect((await h.run(`push web:json ${app} --cmd '["node","server.js"]'`)).code).toBe(0)
+    expect(artifacts.resolve('web:json')?.cmd).toEqual(['node', 'server.js'])
+    const bad = await h.run(`push web:bad ${app} --cmd '[1]'`)
+    expect(bad.code).toBe(1)
+    expect(bad.err).toMatch(/the default command must be a non-empty JSON array of strings/)
+    expect(artifacts.resolve('web:bad')).toBeUndefined()
+  })
 })
 
 describe('version, completion, down', () => {

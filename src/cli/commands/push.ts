@@ -11,13 +11,32 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { create } from 'tar'
 import { BatonError } from '../../errors/baton-error.ts'
-import { bool, defineCommand, usageError, type CliContext } from '../command.ts'
+import { bool, defineCommand, str, usageError, type CliContext } from '../command.ts'
 import { pushProgressLine, tarSizeEstimate } from '../printers/push-progress.ts'
 
 export interface PushOptions {
   ref: string
   path: string
   force: boolean
+  cmd?: string[]
+}
+
+/**
+ * `--cmd`'s text in Docker's two forms: a JSON array runs as it is (exec form), any other text
+ * runs under `/bin/sh -c` (shell form). The daemon checks the array's shape.
+ */
+export function parseCmdFlag(text: string): string[] {
+  const trimmed = text.trim()
+  if (trimmed === '') throw usageError('--cmd is empty', `e.g. --cmd 'node server.js' or --cmd '["node","server.js"]'`)
+  if (!trimmed.startsWith('[')) return ['/bin/sh', '-c', trimmed]
+  try {
+    return JSON.parse(trimmed) as string[]
+  } catch {
+    throw usageError(
+      `--cmd ${text} is not a JSON array`,
+      `e.g. --cmd '["node","server.js"]', or without brackets for a shell command`,
+    )
+  }
 }
 
 /** The directory as a gzip tar stream, packed while it is sent; `onRead` gets the tar bytes packed so far. */
@@ -80,14 +99,25 @@ export const pushCommand = defineCommand<PushOptions>({
   path: ['push'],
   summary: 'Push a directory (or .tar.gz) as an artifact that images can name',
   args: '[args...]',
-  usage: 'NAME:TAG PATH [--force] [flags]',
-  examples: ['  baton push web:v2 ./app', '  baton push web:v2 ./app.tar.gz --force'].join('\n'),
-  flags: [{ flags: '--force', description: 'Move the tag even if it already names other content' }],
+  usage: 'NAME:TAG PATH [--force] [--cmd COMMAND] [flags]',
+  examples: [
+    '  baton push web:v2 ./app',
+    '  baton push web:v2 ./app.tar.gz --force',
+    "  baton push web:v2 ./app --cmd 'node server.js'      # containers without command run this",
+  ].join('\n'),
+  flags: [
+    { flags: '--force', description: 'Move the tag even if it already names other content' },
+    {
+      flags: '--cmd <command>',
+      description: `The artifact's default command, like an image's CMD: a JSON array, or a shell command`,
+    },
+  ],
   complete(args, flags) {
     const [ref, path, ...rest] = args
     if (!ref || !path || rest.length > 0)
       throw usageError('push takes NAME:TAG and PATH', 'e.g. baton push web:v2 ./app')
-    return { ref, path, force: bool(flags.force) }
+    const cmd = str(flags.cmd)
+    return { ref, path, force: bool(flags.force), ...(cmd !== undefined ? { cmd: parseCmdFlag(cmd) } : {}) }
   },
   async run(o, ctx) {
     const info = await stat(o.path).catch(() => undefined)
@@ -104,7 +134,7 @@ export const pushCommand = defineCommand<PushOptions>({
       : counted(Readable.toWeb(createReadStream(o.path)) as ReadableStream<Uint8Array>, onRead)
     let pushed: Awaited<ReturnType<ReturnType<CliContext['client']>['push']>>
     try {
-      pushed = await ctx.client().push(o.ref, archive, o.force)
+      pushed = await ctx.client().push(o.ref, archive, o.force, o.cmd)
     } catch (err) {
       bar?.end(false)
       throw err

@@ -21,6 +21,7 @@
 import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
 import type { ConfigMap, Container, ContainerStatus, PersistentVolumeClaim, Pod, Probe } from '../../api/types.ts'
+import { readDefaultCommand } from '../../artifacts/default-command.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
 import type { LogCollector } from '../../logs/log-collector.ts'
 import type { Clock, TimerHandle } from '../../platform/clock.ts'
@@ -386,6 +387,7 @@ export class ContainerSupervisor {
       baseEnv: h.baseEnv,
       configMap: h.configMap,
       rootfs: this.#spec.image ? rootfsDir(h.containerDir) : undefined,
+      defaultCommand: this.#spec.image ? defaultCommandOf(rootfsDir(h.containerDir)) : undefined,
       podDir: h.podDir,
       exists: existsSync,
       processUid: processUid(),
@@ -570,6 +572,15 @@ export class ContainerSupervisor {
       ...(config?.gid !== undefined ? { gid: config.gid } : {}),
       ...this.#wrap({ cwd: config?.cwd ?? h.podDir, env: config?.env ?? h.baseEnv, ...config }),
     }
+  }
+}
+
+/** The checkout's default command; a malformed one (push refuses those) counts as none, so the launch says so. */
+function defaultCommandOf(rootfs: string): string[] | undefined {
+  try {
+    return readDefaultCommand(rootfs)
+  } catch {
+    return undefined
   }
 }
 

@@ -467,6 +467,32 @@ describe('process node agent', () => {
     expect(body.pod).toBe('from-tmp')
   })
 
+  it("runs the artifact's default command for a container that sets no command", async () => {
+    const h = await harness()
+    await h.agent.start()
+    const src = mkdtempSync(join(tmpdir(), 'baton-cmd-src-'))
+    onTestFinished(() => rmSync(src, { recursive: true, force: true }))
+    cpSync(APP_JS, join(src, 'app.js'))
+    await h.artifacts.push('web:cmd', src, { cmd: [NODE, 'app.js'] })
+    h.store.create(
+      aPod({
+        name: 'by-cmd',
+        phase: null,
+        grace: 2,
+        spec: { containers: [{ name: 'web', image: 'web:cmd', ports: [{ name: 'http', containerPort: 8080 }] }] },
+      }),
+    )
+    const ready = await waitFor(
+      'Ready',
+      () => {
+        const pod = getPod(h.store, 'by-cmd')
+        return condition(pod, 'Ready') === 'True' && pod
+      },
+      20_000,
+    )
+    expect((await fetchJson(ready.status?.portMappings?.[0]?.hostPort ?? 0)).pod).toBe('by-cmd')
+  })
+
   it('pulls at once when the missing artifact is pushed, instead of sleeping out the 10 s back-off', async () => {
     const h = await harness()
     await h.agent.start()
