@@ -42,7 +42,7 @@ export function parseCmdFlag(text: string): string[] {
 /** The directory as a gzip tar stream, packed while it is sent; `onRead` gets the tar bytes packed so far. */
 export function packDirectory(dir: string, onRead?: (bytes: number) => void): ReadableStream<Uint8Array> {
   const tar = Readable.toWeb(
-    Readable.from(create({ cwd: dir, portable: true }, ['.']) as AsyncIterable<Buffer>),
+    Readable.from(create({ cwd: dir, portable: true, maxReadSize: 64 * 1024 }, ['.']) as AsyncIterable<Buffer>),
   ) as ReadableStream<Uint8Array>
   // The DOM typing of CompressionStream takes any BufferSource; bytes in, bytes out here.
   const gzip = new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>
