@@ -463,8 +463,18 @@ describe('process node agent', () => {
       },
       20_000,
     )
-    const body = await fetchJson(ready.status?.portMappings?.[0]?.hostPort ?? 0)
-    expect(body.pod).toBe('from-tmp')
+    // The exec probe says which node runs; the app itself may still be opening its port.
+    const port = ready.status?.portMappings?.[0]?.hostPort ?? 0
+    await expect
+      .poll(
+        () =>
+          fetchJson(port).then(
+            (b) => b.pod,
+            () => undefined,
+          ),
+        { timeout: 10_000, interval: 100 },
+      )
+      .toBe('from-tmp')
   })
 
   it("runs the artifact's default command for a container that sets no command", async () => {
