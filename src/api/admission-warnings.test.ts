@@ -32,6 +32,26 @@ const CASES: Array<{ name: string; obj: KObject; facts: WarningFacts; says: stri
     says: ['spec.containers[0].image: no artifact "x:1"'],
   },
   {
+    name: 'no command, and the artifact has none',
+    obj: d(),
+    facts: facts({ defaultCommand: () => undefined }),
+    says: [
+      `spec.template.spec.containers[0].command: container "web" sets no command and artifact "web:v1" has no default command; its pods will fail with RunContainerError: set command (and args), or push the artifact with one: baton push web:v1 DIR --cmd 'COMMAND'`,
+    ],
+  },
+  {
+    name: "no command, the artifact's default command runs",
+    obj: d(),
+    facts: facts({ defaultCommand: () => ['node', 'server.js'] }),
+    says: [],
+  },
+  {
+    name: 'a command of its own: the artifact needs none',
+    obj: d({ [`${C}.command`]: ['node', 'app.js'] }),
+    facts: facts({ defaultCommand: () => undefined }),
+    says: [],
+  },
+  {
     name: 'no artifact store: nothing to say about images',
     obj: d({ [`${C}.image`]: 'nginx:1.25' }),
     facts: { services: [], deployments: [] },

@@ -8,6 +8,7 @@
  * | warning | when |
  * | --- | --- |
  * | missing artifact | a container's image names no pushed artifact: the pod would wait in ImagePullBackOff |
+ * | no command | a container sets neither command nor args and its artifact has no default command: RunContainerError |
  * | no port | a container of a Deployment behind a Service declares no port: no $PORT, no implicit readiness gate, nothing to target |
  * | no readiness | a Deployment behind a Service has no readinessProbe and no implicit gate (opted out, or no port) |
  * | targetPort | a Service's targetPort matches no port of the pods it selects |
@@ -21,6 +22,8 @@ import type { Deployment, KObject, PodTemplateSpec, Service } from './types.ts'
 export interface WarningFacts {
   /** Whether an image resolves to a pushed artifact; absent when the API has no artifact store. */
   hasArtifact?: (image: string) => boolean
+  /** A pushed artifact's default command (like an image's CMD); undefined when it has none. */
+  defaultCommand?: (image: string) => readonly string[] | undefined
   /** The Services of the object's namespace. */
   services: readonly Service[]
   /** The Deployments of the object's namespace. */
@@ -60,9 +63,16 @@ export function admissionWarnings(obj: KObject, facts: WarningFacts): string[] {
   const out: string[] = []
   template.spec.containers.forEach((c, i) => {
     const cpath = idx(at(path, 'containers'), i)
-    if (c.image && facts.hasArtifact && !facts.hasArtifact(c.image)) {
+    const pushed = c.image && facts.hasArtifact ? facts.hasArtifact(c.image) : undefined
+    if (c.image && pushed === false) {
       out.push(
         `${cpath}.image: no artifact "${c.image}" has been pushed; its pods will wait in ImagePullBackOff until you run: baton push ${c.image} DIR (or, for a Docker image, set runtimeClassName: docker on a node started with baton up --runtime docker)`,
+      )
+    }
+    const ownCommand = (c.command?.length ?? 0) + (c.args?.length ?? 0) > 0
+    if (c.image && pushed && !ownCommand && facts.defaultCommand && !facts.defaultCommand(c.image)) {
+      out.push(
+        `${cpath}.command: container "${c.name}" sets no command and artifact "${c.image}" has no default command; its pods will fail with RunContainerError: set command (and args), or push the artifact with one: baton push ${c.image} DIR --cmd 'COMMAND'`,
       )
     }
   })

@@ -336,3 +336,36 @@ describe('remove', () => {
     expect(() => store.remove!(ref)).toThrow(expect.objectContaining({ code: 'BATON_ARTIFACT_NOT_FOUND' }))
   })
 })
+
+describe('default command', () => {
+  it('is written into the artifact, so its digest covers it, and resolves with the tag and the digest', async () => {
+    const dir = appDir('app', { 'server.js': 'x' })
+    const plain = await store.push('web:plain', dir)
+    const withCmd = await store.push('web:v1', dir, { cmd: ['node', 'server.js'] })
+    expect(plain.cmd).toBeUndefined()
+    expect(withCmd.cmd).toEqual(['node', 'server.js'])
+    expect(withCmd.digest).not.toBe(plain.digest)
+    expect(store.resolve('web:v1')?.cmd).toEqual(['node', 'server.js'])
+    expect(store.resolve(`web@${withCmd.digest}`)?.cmd).toEqual(['node', 'server.js'])
+    expect(store.resolve('web:plain')?.cmd).toBeUndefined()
+    const out = path.join(sandbox, 'out')
+    await store.checkout(withCmd.digest, out)
+    expect(JSON.parse(readFileSync(path.join(out, '.baton', 'command.json'), 'utf8'))).toEqual(['node', 'server.js'])
+  })
+
+  it("is read from the pushed folder's own .baton/command.json", async () => {
+    const info = await store.push('web:v1', appDir('app', { 'server.js': 'x', '.baton/command.json': '["./serve"]' }))
+    expect(info.cmd).toEqual(['./serve'])
+  })
+
+  it.each([
+    { name: 'an empty array', files: { '.baton/command.json': '[]' } },
+    { name: 'not strings', files: { '.baton/command.json': '["node", 1]' } },
+    { name: 'not JSON', files: { '.baton/command.json': 'node server.js' } },
+  ])('refuses a malformed one ($name) and stores nothing', async ({ files }) => {
+    await expect(store.push('web:v1', appDir('app', { 'server.js': 'x', ...files }))).rejects.toMatchObject({
+      code: 'BATON_INVALID',
+    })
+    expect(store.list()).toEqual([])
+  })
+})

@@ -16,13 +16,14 @@
  * outside `tmp/` is touched before the content is known to be safe.
  */
 import { createReadStream, existsSync, rmSync } from 'node:fs'
-import { chmod, cp, lstat, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises'
+import { chmod, cp, lstat, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { extract, Parser } from 'tar'
 import { BatonError, isBatonError } from '../errors/baton-error.ts'
 import { systemClock, type Clock } from '../platform/clock.ts'
 import { DIGEST_RE, formatRef, parsePushRef, parseRef } from './artifact-ref.ts'
 import { assertTreeSafe, checkEntryHeader } from './archive-safety.ts'
+import { checkDefaultCommand, DEFAULT_COMMAND_FILE, readDefaultCommand } from './default-command.ts'
 import { normalizeStagedTree, sha256File, writeCanonicalTar } from './canonical-tar.ts'
 import { readTagFile, writeTagFile, type TagEntry } from './tag-index.ts'
 import type { ArtifactInfo, ArtifactLimits, ArtifactRef, ArtifactStore } from './types.ts'
@@ -46,7 +47,14 @@ export function openArtifactStore(dir: string, opts: ArtifactStoreOptions = {}):
   let tmpSeq = 0
   const pushListeners = new Set<(pushed: ArtifactInfo) => void>()
 
-  function tagArtifact(name: string, tag: string, digest: string, size: number, force: boolean): ArtifactInfo {
+  function tagArtifact(
+    name: string,
+    tag: string,
+    digest: string,
+    size: number,
+    force: boolean,
+    cmd: string[] | undefined,
+  ): ArtifactInfo {
     // Read-modify-write without an await in between: pushes in one process cannot interleave.
     const tags = readTagFile(dir)
     const repo = (tags.repositories[name] ??= {})
@@ -59,7 +67,7 @@ export function openArtifactStore(dir: string, opts: ArtifactStoreOptions = {}):
         { hint: 'push under a new tag, or pass --force to move it' },
       )
     }
-    const entry: TagEntry = { digest, size, created: new Date(clock.now()).toISOString() }
+    const entry: TagEntry = { digest, size, created: new Date(clock.now()).toISOString(), ...(cmd ? { cmd } : {}) }
     repo[tag] = entry
     writeTagFile(dir, tags, `${process.pid}-${++tmpSeq}`)
     return toInfo(name, tag, entry)
@@ -80,6 +88,11 @@ export function openArtifactStore(dir: string, opts: ArtifactStoreOptions = {}):
           await mkdir(staging)
           await unpackChecked(source, staging, pushOpts.limits)
         }
+        if (pushOpts.cmd !== undefined) {
+          checkDefaultCommand(pushOpts.cmd, 'the default command')
+          await mkdir(path.join(staging, path.dirname(DEFAULT_COMMAND_FILE)), { recursive: true })
+          await writeFile(path.join(staging, DEFAULT_COMMAND_FILE), `${JSON.stringify(pushOpts.cmd)}\n`)
+        }
         const entries = await assertTreeSafe(staging)
         if (entries.length === 0) {
           throw new BatonError('BATON_INVALID', `artifact source "${source}" is empty`, {
@@ -97,7 +110,7 @@ export function openArtifactStore(dir: string, opts: ArtifactStoreOptions = {}):
           await chmod(tarFile, 0o444)
           await rename(tarFile, blob)
         }
-        const info = tagArtifact(name, tag, digest, size, pushOpts.force ?? false)
+        const info = tagArtifact(name, tag, digest, size, pushOpts.force ?? false, readDefaultCommand(staging))
         for (const listener of pushListeners) listener(info)
         return info
       } finally {
@@ -114,10 +127,17 @@ export function openArtifactStore(dir: string, opts: ArtifactStoreOptions = {}):
       const parsed = parseRef(image)
       if (!parsed) return undefined
       if (parsed.digest !== undefined) {
-        return existsSync(blobPath(parsed.digest)) ? { name: parsed.name, digest: parsed.digest } : undefined
+        if (!existsSync(blobPath(parsed.digest))) return undefined
+        // Every tag of one digest holds the same command: it is part of the content.
+        const tagged = Object.values(readTagFile(dir).repositories)
+          .flatMap((r) => Object.values(r))
+          .find((e) => e.digest === parsed.digest)
+        return { name: parsed.name, digest: parsed.digest, ...(tagged?.cmd ? { cmd: tagged.cmd } : {}) }
       }
       const entry = readTagFile(dir).repositories[parsed.name]?.[parsed.tag]
-      return entry ? { name: parsed.name, tag: parsed.tag, digest: entry.digest } : undefined
+      return entry
+        ? { name: parsed.name, tag: parsed.tag, digest: entry.digest, ...(entry.cmd ? { cmd: entry.cmd } : {}) }
+        : undefined
     },
 
     async checkout(digest, dest) {
@@ -186,7 +206,7 @@ export async function removeCheckout(dir: string): Promise<void> {
 }
 
 function toInfo(name: string, tag: string, e: TagEntry): ArtifactInfo & ArtifactRef {
-  return { name, tag, digest: e.digest, size: e.size, created: e.created }
+  return { name, tag, digest: e.digest, size: e.size, created: e.created, ...(e.cmd ? { cmd: e.cmd } : {}) }
 }
 
 async function sourceKind(source: string): Promise<'dir' | 'archive'> {

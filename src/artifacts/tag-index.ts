@@ -14,6 +14,8 @@ const TagEntry = z.object({
   digest: z.string().regex(DIGEST_RE),
   size: z.number().int().nonnegative(),
   created: z.string(),
+  /** The artifact's default command (default-command.ts), kept here so admission need not unpack it. */
+  cmd: z.array(z.string()).optional(),
 })
 export type TagEntry = z.infer<typeof TagEntry>
 

@@ -11,6 +11,8 @@ export interface ArtifactRef {
   tag?: string
   /** "sha256:<64 hex>" */
   digest: string
+  /** The default command a container without command and args runs (like an image's CMD). */
+  cmd?: string[]
 }
 
 export interface ArtifactInfo extends ArtifactRef {
@@ -36,6 +38,8 @@ export interface ArtifactLimits {
 
 export interface PushOptions {
   force?: boolean
+  /** The artifact's default command, written into it as `.baton/command.json` (default-command.ts). */
+  cmd?: string[]
   /** Refuse (BATON_TOO_LARGE) an archive past these; unbounded when absent. */
   limits?: ArtifactLimits
 }

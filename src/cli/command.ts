@@ -19,6 +19,8 @@ export interface CliIO {
   err: Writer
   /** stdout is a terminal: live progress views instead of plain lines. */
   isTTY: boolean
+  /** stderr is a terminal: progress bars (`push`) are drawn there. */
+  errIsTTY?: boolean
   readStdin(): Promise<string>
 }
 

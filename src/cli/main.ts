@@ -240,6 +240,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     out: process.stdout,
     err: process.stderr,
     isTTY: isTty(process.stdout),
+    errIsTTY: isTty(process.stderr),
     readStdin: async () => {
       const chunks: Buffer[] = []
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer)

@@ -263,10 +263,16 @@ export class ApiClient {
   }
 
   /** Sends a .tar.gz, whole or as a stream (memory stays flat whatever its size). */
-  push(ref: string, archive: Uint8Array | ReadableStream<Uint8Array>, force: boolean): Promise<ArtifactInfo> {
+  /** `cmd`: the artifact's default command (like an image's CMD). */
+  push(
+    ref: string,
+    archive: Uint8Array | ReadableStream<Uint8Array>,
+    force: boolean,
+    cmd?: readonly string[],
+  ): Promise<ArtifactInfo> {
     return this.request(
       'POST',
-      `/apis/baton.dev/v1/artifacts${query({ ref, force })}`,
+      `/apis/baton.dev/v1/artifacts${query({ ref, force, cmd: cmd ? JSON.stringify(cmd) : undefined })}`,
       archive as BodyInit,
       'application/gzip',
     ).then((r) => r.json() as Promise<ArtifactInfo>)

@@ -60,7 +60,12 @@ export function warningsFor(
   // Only the process runtime runs pushed artifacts; the Docker runtime pulls images.
   const artifacts = runsOn(obj, deps.runtimes ?? PROCESS_ONLY) === 'process' ? deps.artifacts : undefined
   return admissionWarnings(obj, {
-    ...(artifacts ? { hasArtifact: (image: string) => artifacts.resolve(image) !== undefined } : {}),
+    ...(artifacts
+      ? {
+          hasArtifact: (image: string) => artifacts.resolve(image) !== undefined,
+          defaultCommand: (image: string) => artifacts.resolve(image)?.cmd,
+        }
+      : {}),
     services: deps.store.list('Service', { namespace }).items,
     deployments: deps.store.list('Deployment', { namespace }).items,
   })

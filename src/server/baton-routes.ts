@@ -3,7 +3,7 @@
  * Baton's own endpoints, beside the Kubernetes-shaped ones:
  *
  *   GET  /version                                   kube-apiserver's version.Info, plus Baton's version
- *   POST /apis/baton.dev/v1/artifacts?ref=web:v2&force=true   push (body: a .tar.gz)
+ *   POST /apis/baton.dev/v1/artifacts?ref=web:v2&force=true   push (body: a .tar.gz; &cmd=<JSON array>: its default command)
  *   GET  /apis/baton.dev/v1/artifacts                list pushed artifacts, with their users
  *   DELETE /apis/baton.dev/v1/artifacts?ref=web:v1   remove a tag (409 while in use)
  *   GET  /apis/baton.dev/v1/traffic                  the load balancer's live counters
@@ -105,6 +105,14 @@ export function registerBatonRoutes(app: Hono, deps: BatonRouteDeps): void {
     if (!artifacts) throw unavailable('artifact store')
     const ref = c.req.query('ref')
     if (!ref) throw badRequest('the push names no artifact', 'Pass ?ref=NAME:TAG')
+    const cmdParam = c.req.query('cmd')
+    // The store checks the command's shape (artifacts/default-command.ts); here only that it is JSON.
+    let cmd: string[] | undefined
+    try {
+      cmd = cmdParam === undefined ? undefined : (JSON.parse(cmdParam) as string[])
+    } catch {
+      throw badRequest('the cmd parameter is not JSON', 'Pass the default command as a JSON array of strings')
+    }
     const max = deps.limits.maxArtifactUploadBytes
     const declared = Number(c.req.header('content-length') ?? Number.NaN)
     if (declared > max) throw tooLarge('the artifact upload', max, '--max-artifact-upload-bytes')
@@ -120,7 +128,11 @@ export function registerBatonRoutes(app: Hono, deps: BatonRouteDeps): void {
         throw badRequest('the push has an empty body', 'Send the artifact as a .tar.gz body')
       const { maxArtifactBytes: maxBytes, maxArtifactEntries: maxEntries } = deps.limits
       return c.json(
-        await artifacts.push(ref, file, { force: truthy(c.req.query('force')), limits: { maxBytes, maxEntries } }),
+        await artifacts.push(ref, file, {
+          force: truthy(c.req.query('force')),
+          ...(cmd ? { cmd } : {}),
+          limits: { maxBytes, maxEntries },
+        }),
         201,
       )
     } finally {

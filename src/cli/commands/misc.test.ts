@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { FakeClock } from '../../platform/clock.ts'
+import { openArtifactStore } from '../../artifacts/artifact-store.ts'
 import type { ArtifactInfo } from '../../artifacts/types.ts'
 import type { Pod } from '../../api/types.ts'
 import type { LogSource } from '../../server/ports.ts'
@@ -208,6 +210,49 @@ describe('push', () => {
     const missing = await h.run('push web:v3 /nonexistent/dir')
     expect(missing.code).toBe(1)
     expect(missing.err).toMatch(/^error: the path "\/nonexistent\/dir" does not exist\n/)
+  })
+})
+
+describe('push progress', () => {
+  it('draws a bar on a terminal stderr while the folder streams, and the daemon unpacks what was sent', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'baton-push-progress-'))
+    dirs.push(root)
+    const app = join(root, 'app')
+    mkdirSync(app)
+    const payload = randomBytes(3 * 1024 * 1024)
+    writeFileSync(join(app, 'blob.bin'), payload)
+    writeFileSync(join(app, 'server.js'), 'console.log("v2")\n')
+    const artifacts = openArtifactStore(join(root, 'store'))
+    h = createHarness({ artifacts })
+    const res = await h.run(`push web:v2 ${app}`, { errTty: true })
+    expect(res.code).toBe(0)
+    expect(res.out).toMatch(/^web:v2 pushed \(digest sha256:[0-9a-f]{64}, \d+ bytes\)\n$/)
+    const frames = res.err.split('\r').filter(Boolean)
+    expect(frames[0]).toMatch(/^Pushing web:v2 \[[ =>]{30}\] +\d+% {2}/)
+    expect(frames.at(-1)).toMatch(/^Pushing web:v2 \[={30}\] 100% {2}3\.0 MiB of 3\.0 MiB\x1b\[K\n$/)
+    const ref = artifacts.resolve('web:v2')
+    await artifacts.checkout(ref!.digest, join(root, 'out'))
+    expect(readFileSync(join(root, 'out', 'blob.bin')).equals(payload)).toBe(true)
+    // Not a terminal: no bar, stderr stays empty for scripts.
+    expect((await h.run(`push web:v3 ${app}`)).err).toBe('')
+  })
+
+  it('--cmd gives the artifact a default command, in shell or JSON form, and refuses a malformed one', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'baton-push-cmd-'))
+    dirs.push(root)
+    const app = join(root, 'app')
+    mkdirSync(app)
+    writeFileSync(join(app, 'server.js'), 'x\n')
+    const artifacts = openArtifactStore(join(root, 'store'))
+    h = createHarness({ artifacts })
+    expect((await h.run(`push web:sh ${app} --cmd 'node server.js'`)).code).toBe(0)
+    expect(artifacts.resolve('web:sh')?.cmd).toEqual(['/bin/sh', '-c', 'node server.js'])
+    expect((await h.run(`push web:json ${app} --cmd '["node","server.js"]'`)).code).toBe(0)
+    expect(artifacts.resolve('web:json')?.cmd).toEqual(['node', 'server.js'])
+    const bad = await h.run(`push web:bad ${app} --cmd '[1]'`)
+    expect(bad.code).toBe(1)
+    expect(bad.err).toMatch(/the default command must be a non-empty JSON array of strings/)
+    expect(artifacts.resolve('web:bad')).toBeUndefined()
   })
 })
 

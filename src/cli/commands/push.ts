@@ -2,40 +2,122 @@
  * @module
  * `baton push NAME:TAG PATH [--force]`: a directory is packed (gzip tar) and sent to the
  * daemon's artifact store; a .tar.gz is sent as it is. Either way the archive is streamed,
- * never held whole in memory. Images in manifests then name it (`image: web:v2`).
+ * never held whole in memory, with a progress bar on stderr when it is a terminal
+ * (printers/push-progress.ts). Images in manifests then name it (`image: web:v2`).
  */
 import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { lstat, readdir, stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { create } from 'tar'
 import { BatonError } from '../../errors/baton-error.ts'
-import { bool, defineCommand, usageError } from '../command.ts'
+import { bool, defineCommand, str, usageError, type CliContext } from '../command.ts'
+import { pushProgressLine, tarSizeEstimate } from '../printers/push-progress.ts'
 
 export interface PushOptions {
   ref: string
   path: string
   force: boolean
+  cmd?: string[]
 }
 
-/** The directory as a gzip tar stream, packed while it is sent. */
-export function packDirectory(dir: string): ReadableStream<Uint8Array> {
-  return Readable.toWeb(
-    Readable.from(create({ gzip: true, cwd: dir, portable: true }, ['.']) as AsyncIterable<Buffer>),
+/**
+ * `--cmd`'s text in Docker's two forms: a JSON array runs as it is (exec form), any other text
+ * runs under `/bin/sh -c` (shell form). The daemon checks the array's shape.
+ */
+export function parseCmdFlag(text: string): string[] {
+  const trimmed = text.trim()
+  if (trimmed === '') throw usageError('--cmd is empty', `e.g. --cmd 'node server.js' or --cmd '["node","server.js"]'`)
+  if (!trimmed.startsWith('[')) return ['/bin/sh', '-c', trimmed]
+  try {
+    return JSON.parse(trimmed) as string[]
+  } catch {
+    throw usageError(
+      `--cmd ${text} is not a JSON array`,
+      `e.g. --cmd '["node","server.js"]', or without brackets for a shell command`,
+    )
+  }
+}
+
+/** The directory as a gzip tar stream, packed while it is sent; `onRead` gets the tar bytes packed so far. */
+export function packDirectory(dir: string, onRead?: (bytes: number) => void): ReadableStream<Uint8Array> {
+  const tar = Readable.toWeb(
+    Readable.from(create({ cwd: dir, portable: true, maxReadSize: 64 * 1024 }, ['.']) as AsyncIterable<Buffer>),
   ) as ReadableStream<Uint8Array>
+  // The DOM typing of CompressionStream takes any BufferSource; bytes in, bytes out here.
+  const gzip = new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>
+  return counted(tar, onRead).pipeThrough(gzip)
+}
+
+function counted(stream: ReadableStream<Uint8Array>, onRead?: (bytes: number) => void): ReadableStream<Uint8Array> {
+  if (!onRead) return stream
+  let bytes = 0
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, out) {
+        bytes += chunk.byteLength
+        onRead(bytes)
+        out.enqueue(chunk)
+      },
+    }),
+  )
+}
+
+/** The tar size a folder packs into, estimated from its entries (the progress bar's total). */
+async function folderTarSize(dir: string): Promise<number> {
+  const names = await readdir(dir, { recursive: true })
+  const sizes = await Promise.all(
+    names.map(async (n) => {
+      const st = await lstat(join(dir, n))
+      return { size: st.isFile() ? st.size : 0 }
+    }),
+  )
+  return tarSizeEstimate([{ size: 0 }, ...sizes])
+}
+
+/** Redraws the bar at most ten times a second; `end` leaves it at its last state on its own line. */
+function progressBar(ctx: CliContext, ref: string, total: number) {
+  let last = Number.NEGATIVE_INFINITY
+  let read = 0
+  const draw = (done: boolean) => ctx.io.err.write(`\r${pushProgressLine(ref, read, total, done)}\x1b[K`)
+  return {
+    update(bytes: number) {
+      read = bytes
+      const now = ctx.clock.now()
+      if (now - last < 100) return
+      last = now
+      draw(false)
+    },
+    end(done: boolean) {
+      draw(done)
+      ctx.io.err.write('\n')
+    },
+  }
 }
 
 export const pushCommand = defineCommand<PushOptions>({
   path: ['push'],
   summary: 'Push a directory (or .tar.gz) as an artifact that images can name',
   args: '[args...]',
-  usage: 'NAME:TAG PATH [--force] [flags]',
-  examples: ['  baton push web:v2 ./app', '  baton push web:v2 ./app.tar.gz --force'].join('\n'),
-  flags: [{ flags: '--force', description: 'Move the tag even if it already names other content' }],
+  usage: 'NAME:TAG PATH [--force] [--cmd COMMAND] [flags]',
+  examples: [
+    '  baton push web:v2 ./app',
+    '  baton push web:v2 ./app.tar.gz --force',
+    "  baton push web:v2 ./app --cmd 'node server.js'      # containers without command run this",
+  ].join('\n'),
+  flags: [
+    { flags: '--force', description: 'Move the tag even if it already names other content' },
+    {
+      flags: '--cmd <command>',
+      description: `The artifact's default command, like an image's CMD: a JSON array, or a shell command`,
+    },
+  ],
   complete(args, flags) {
     const [ref, path, ...rest] = args
     if (!ref || !path || rest.length > 0)
       throw usageError('push takes NAME:TAG and PATH', 'e.g. baton push web:v2 ./app')
-    return { ref, path, force: bool(flags.force) }
+    const cmd = str(flags.cmd)
+    return { ref, path, force: bool(flags.force), ...(cmd !== undefined ? { cmd: parseCmdFlag(cmd) } : {}) }
   },
   async run(o, ctx) {
     const info = await stat(o.path).catch(() => undefined)
@@ -43,10 +125,21 @@ export const pushCommand = defineCommand<PushOptions>({
       throw new BatonError('BATON_USAGE', `the path "${o.path}" does not exist`, {
         hint: 'Push a directory or a .tar.gz file',
       })
+    const bar = ctx.io.errIsTTY
+      ? progressBar(ctx, o.ref, info.isDirectory() ? await folderTarSize(o.path) : info.size)
+      : undefined
+    const onRead = bar ? (n: number) => bar.update(n) : undefined
     const archive = info.isDirectory()
-      ? packDirectory(o.path)
-      : (Readable.toWeb(createReadStream(o.path)) as ReadableStream<Uint8Array>)
-    const pushed = await ctx.client().push(o.ref, archive, o.force)
+      ? packDirectory(o.path, onRead)
+      : counted(Readable.toWeb(createReadStream(o.path)) as ReadableStream<Uint8Array>, onRead)
+    let pushed: Awaited<ReturnType<ReturnType<CliContext['client']>['push']>>
+    try {
+      pushed = await ctx.client().push(o.ref, archive, o.force, o.cmd)
+    } catch (err) {
+      bar?.end(false)
+      throw err
+    }
+    bar?.end(true)
     ctx.io.out.write(
       `${pushed.name}:${pushed.tag ?? 'latest'} pushed (digest ${pushed.digest}, ${pushed.size} bytes)\n`,
     )

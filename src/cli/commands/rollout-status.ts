@@ -17,6 +17,7 @@ import type { Deployment, Pod, StatefulSet } from '../../api/types.ts'
 import { BatonError } from '../../errors/baton-error.ts'
 import { automaticOutcome, awaitingFailurePolicy } from '../../rollout/failure-outcome.ts'
 import { findNewReplicaSet } from '../../rollout/replica-sets.ts'
+import { type RolloutTrouble, rolloutTrouble } from '../../rollout/rollout-trouble.ts'
 import { deploymentStatusViewer, statefulSetStatusViewer, type RolloutStatus } from '../../rollout/status-viewer.ts'
 import { type ApiClient, listAndWatch, ServerError } from '../client.ts'
 import { countFlag, defineCommand, str, usageError, type CliContext } from '../command.ts'
@@ -110,6 +111,37 @@ class LiveView {
     for (const l of lines) text += `\x1b[2K${l}\n`
     this.#ctx.io.out.write(text)
     this.#lines = lines.length
+  }
+}
+
+/** How often a watched Deployment's new pods are checked for a stuck rollout (rollout/rollout-trouble.ts). */
+export const TROUBLE_POLL_MS = 5000
+
+export const troubleLine = (t: RolloutTrouble) => `Rollout stuck (${t.reason}): ${t.message}. Next: ${t.next}`
+
+/**
+ * Until `signal` aborts, checks every TROUBLE_POLL_MS why the Deployment `current()` returns is
+ * stuck, and hands each change to `onChange` (undefined once the trouble has gone). A pod stuck
+ * in ImagePullBackOff changes nothing in the Deployment, so its watch alone would not tell.
+ */
+async function watchTrouble(
+  client: ApiClient,
+  ctx: CliContext,
+  current: () => Rollable,
+  signal: AbortSignal,
+  onChange: (t: RolloutTrouble | undefined) => void,
+): Promise<void> {
+  let said: string | undefined
+  while (!signal.aborted) {
+    await ctx.clock.sleep(TROUBLE_POLL_MS, signal)
+    const d = current()
+    if (signal.aborted || d.kind !== 'Deployment') return
+    const t = await newPods(client, d)
+      .then((pods) => rolloutTrouble(d, pods, ctx.clock.now()))
+      .catch(() => undefined)
+    const key = t && troubleLine(t)
+    if (key !== said && !signal.aborted) onChange(t)
+    said = key
   }
 }
 
@@ -248,13 +280,31 @@ export const rolloutStatusCommand = defineCommand<RolloutStatusOptions>({
       return 0
     }
     const live = ctx.io.isTTY && obj.kind === 'Deployment' ? new LiveView(ctx) : undefined
+    let trouble: RolloutTrouble | undefined
+    const redraw = async () => {
+      if (!live || obj.kind !== 'Deployment') return
+      const lines = renderRolloutProgress(obj, await newPods(client, obj), ctx.clock.now())
+      live.draw(trouble ? [...lines, troubleLine(trouble)] : lines)
+    }
     const show = async (st: RolloutStatus): Promise<void> => {
-      if (live && obj.kind === 'Deployment') {
-        live.draw(renderRolloutProgress(obj, await newPods(client, obj), ctx.clock.now()))
+      if (live) {
+        await redraw()
         if (st.done) ctx.io.out.write(st.message)
       } else ctx.io.out.write(st.message)
     }
     const abort = new AbortController()
+    const troubleAbort = new AbortController()
+    const troubleWatch = watchTrouble(
+      client,
+      ctx,
+      () => obj,
+      troubleAbort.signal,
+      (t) => {
+        trouble = t
+        if (live) void redraw().catch(() => undefined)
+        else if (t) ctx.io.out.write(`${troubleLine(t)}\n`)
+      },
+    )
     const onInterrupt = () => abort.abort()
     ctx.signal.addEventListener('abort', onInterrupt, { once: true })
     let timedOut = false
@@ -276,10 +326,14 @@ export const rolloutStatusCommand = defineCommand<RolloutStatusOptions>({
     } finally {
       timer?.cancel()
       ctx.signal.removeEventListener('abort', onInterrupt)
+      troubleAbort.abort()
+      await troubleWatch
     }
     if (timedOut) {
       throw new BatonError('BATON_TIMEOUT', 'timed out waiting for the condition', {
-        hint: `raise --timeout, or see what is stuck with \`baton describe ${kind.toLowerCase()}/${name}\``,
+        hint: trouble
+          ? `the rollout is stuck (${trouble.reason}): ${trouble.next}`
+          : `raise --timeout, or see what is stuck with \`baton describe ${kind.toLowerCase()}/${name}\``,
         exitCode: ROLLOUT_EXIT.timedOut,
       })
     }

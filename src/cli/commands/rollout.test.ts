@@ -6,7 +6,15 @@ import { createHarness, cutIdleWatches, type Harness } from '../testing/harness.
 import { FakeClock } from '../../platform/clock.ts'
 import { sequentialIds } from '../../platform/ids.ts'
 import { createMemoryStore } from '../../store/memory/memory-store.ts'
-import { aDeployment, aReplicaSet, deploymentAsServed, replicaSetOf, T0 } from '../../../test/support/builders.ts'
+import {
+  aDeployment,
+  aPod,
+  aReplicaSet,
+  deploymentAsServed,
+  podAsServed,
+  replicaSetOf,
+  T0,
+} from '../../../test/support/builders.ts'
 
 let h: Harness
 beforeEach(() => {
@@ -134,6 +142,42 @@ describe('rollout status exit codes (as kubectl rollout status)', () => {
     expect(res.code).toBe(5)
     expect(res.out).toBe('Waiting for deployment spec update to be observed...\n')
     expect(res.err).toMatch(/^error: timed out waiting for the condition\n/)
+  })
+
+  it("says why a stuck rollout is stuck and what to do next, and --timeout's hint repeats it", async () => {
+    const d = createWeb({ observedGeneration: 1, replicas: 3, updatedReplicas: 1, availableReplicas: 2 })
+    const rs = h.store.create(aReplicaSet(replicaSetOf(d, 'new1'))) as ReplicaSet
+    const pod = aPod({
+      ...podAsServed('web-new1-a'),
+      phase: 'Pending',
+      ready: false,
+      labels: { app: 'web', 'pod-template-hash': 'new1' },
+    })
+    pod.metadata.ownerReferences = [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        name: rs.metadata.name,
+        uid: rs.metadata.uid ?? '',
+        controller: true,
+      },
+    ]
+    const cs = pod.status!.containerStatuses![0]!
+    cs.image = 'web:v9'
+    cs.state = { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "web:v9"' } }
+    h.store.create(pod)
+    const running = h.start('rollout status deployment/web --timeout=30s')
+    await running.waitFor('new replicas')
+    h.clock.advance(5000)
+    await running.waitFor('Rollout stuck')
+    h.clock.advance(25_000)
+    const res = await running.result
+    expect(res.code).toBe(5)
+    expect(res.out).toBe(
+      'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...\n' +
+        'Rollout stuck (ImagePullBackOff): pod web-new1-a waits for image web:v9: Back-off pulling image "web:v9". Next: push it (baton push web:v9 DIR), or undo to the last good revision (baton rollout undo deployment/web)\n',
+    )
+    expect(res.err).toMatch(/\nhint: the rollout is stuck \(ImagePullBackOff\): push it \(baton push web:v9 DIR\)/)
   })
 
   it('1 when the deployment does not exist', async () => {

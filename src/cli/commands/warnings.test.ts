@@ -2,9 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ArtifactStore } from '../../artifacts/types.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
-// Only web:v1 has been pushed.
+// Only web:v1 (with a default command) and bare:v1 (without one) have been pushed.
 const artifacts = {
-  resolve: (image: string) => (image === 'web:v1' ? { name: 'web', tag: 'v1', digest: 'sha256:ab' } : undefined),
+  resolve: (image: string) =>
+    image === 'web:v1'
+      ? { name: 'web', tag: 'v1', digest: 'sha256:ab', cmd: ['node', 'server.js'] }
+      : image === 'bare:v1'
+        ? { name: 'bare', tag: 'v1', digest: 'sha256:cd' }
+        : undefined,
 } as unknown as ArtifactStore
 
 let h: Harness
@@ -43,6 +48,12 @@ describe("a missing artifact is a warning, as kubectl prints the API's warnings"
 
   it('apply of a pushed image says nothing on stderr', async () => {
     expect((await h.run('apply -f -', { stdin: webYaml('web:v1') })).err).toBe('')
+  })
+
+  it('apply warns when neither the container nor its artifact has a command', async () => {
+    expect((await h.run('apply -f -', { stdin: webYaml('bare:v1') })).err).toBe(
+      `Warning: spec.template.spec.containers[0].command: container "web" sets no command and artifact "bare:v1" has no default command; its pods will fail with RunContainerError: set command (and args), or push the artifact with one: baton push bare:v1 DIR --cmd 'COMMAND'\n`,
+    )
   })
 
   it('set image warns', async () => {

@@ -25,6 +25,8 @@ export interface RunResult {
 export interface RunOptions {
   stdin?: string
   tty?: boolean
+  /** stderr is a terminal (progress bars). */
+  errTty?: boolean
   signal?: AbortSignal
 }
 
@@ -125,6 +127,7 @@ export function createHarness(
       out: { write: (s: string) => (out += s) },
       err: { write: (s: string) => (err += s) },
       isTTY: opts.tty ?? false,
+      errIsTTY: opts.errTty ?? false,
       readStdin: async () => opts.stdin ?? '',
     }
     const args = argv.match(/'[^']*'|"[^"]*"|\S+/g)?.map((a) => a.replace(/^['"]|['"]$/g, '')) ?? []

@@ -6,7 +6,7 @@
  * fields that revision changes back (template-diff.ts). The writes use the same pure helpers as
  * the CLI's rollout verbs (rollout/rollback.ts), so the two behave alike.
  */
-import { useMemo, useState } from 'preact/hooks'
+import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { Deployment, Pod, PodTemplateSpec, ReplicaSet } from '../../api/types.ts'
 import { CHANGE_CAUSE_ANNOTATION } from '../../rollout/annotations.ts'
 import { revisionTemplate } from '../../rollout/history.ts'
@@ -14,7 +14,8 @@ import { minReadySecondsAdvice } from '../../rollout/min-ready-advice.ts'
 import { estimateTiming } from '../../rollout/preview-timing.ts'
 import { previewRollout, type RolloutPreview } from '../../sim/preview.ts'
 import { pauseDeployment, planUndo, restartTemplate, resumeDeployment } from '../../rollout/rollback.ts'
-import { updateDeployment } from './api.ts'
+import { systemClock } from '../../platform/clock.ts'
+import { dryRunWarnings, updateDeployment } from './api.ts'
 import { Dialog } from './dialog.tsx'
 import { templateDiff } from './template-diff.ts'
 
@@ -58,6 +59,35 @@ function usePreview(p: Props, key: string, change: (d: Deployment) => Deployment
     .map((o) => `${o.metadata.uid}@${o.metadata.resourceVersion}`)
     .join(' ')
   return useMemo(() => preview(p, change), [versions, key])
+}
+
+/** The API's warnings about `next` (api.ts dryRunWarnings), asked again a moment after `key` stops changing. */
+function useDryRunWarnings(next: Deployment | undefined, key: string): string[] {
+  const [warnings, setWarnings] = useState<string[]>([])
+  useEffect(() => {
+    setWarnings([])
+    if (!next) return
+    let current = true
+    const timer = systemClock.setTimeout(() => {
+      void dryRunWarnings(next).then((w) => current && setWarnings(w))
+    }, 300)
+    return () => {
+      current = false
+      timer.cancel()
+    }
+  }, [key])
+  return warnings
+}
+
+function Warnings(props: { warnings: string[] }) {
+  if (props.warnings.length === 0) return null
+  return (
+    <ul class="banner warn" aria-label="Warnings" data-dry-run-warnings={props.warnings.length}>
+      {props.warnings.map((w) => (
+        <li key={w}>{w}</li>
+      ))}
+    </ul>
+  )
 }
 
 const secs = (ms: number) => `${Math.round(ms / 100) / 10} s`
@@ -118,6 +148,10 @@ function SetImage(props: Props) {
   const cause = `set image ${Object.entries(images)
     .map(([k, v]) => `${k}=${v.trim()}`)
     .join(' ')} (dashboard)`
+  const warnings = useDryRunWarnings(
+    changed ? { ...d, spec: { ...d.spec, template } } : undefined,
+    changed ? JSON.stringify(template.spec.containers.map((c) => c.image)) : '',
+  )
   return (
     <Dialog
       title={`Set image of ${d.metadata.name}`}
@@ -156,6 +190,7 @@ function SetImage(props: Props) {
         Record the change cause in the history
       </label>
       {d.spec.paused && <p class="banner warn">The rollout is paused: the new template waits until it is resumed.</p>}
+      <Warnings warnings={warnings} />
       {changed && <ImagePlan props={props} template={template} />}
     </Dialog>
   )

@@ -8,7 +8,7 @@
 import { retryOnConflict } from '../../api/retry-on-conflict.ts'
 import { systemClock } from '../../platform/clock.ts'
 import type { Deployment, Kind, KindMap } from '../../api/types.ts'
-import { ApiClient } from '../../client/api-client.ts'
+import { ApiClient, type ClientOptions } from '../../client/api-client.ts'
 import { listAndWatch as listAndWatchApi } from '../../client/list-and-watch.ts'
 import { isBatonError } from '../../errors/baton-error.ts'
 
@@ -79,4 +79,26 @@ export async function updateDeployment(
 /** A followed container log, line by line, until `signal` aborts or the pod goes. */
 export function followLog(ns: string, pod: string, signal: AbortSignal): AsyncGenerator<string> {
   return api.logs(ns, pod, { follow: true, tailLines: 200 }, signal)
+}
+
+/**
+ * What the API would warn about writing `d` (a server-side dry run, as `baton set image` and
+ * `rollout plan` show it: an image with no pushed artifact, no command...), for the dialogs.
+ * Best effort: a dry run that fails (a conflict with a newer version) warns about nothing.
+ */
+export async function dryRunWarnings(d: Deployment, opts: Partial<ClientOptions> = {}): Promise<string[]> {
+  const warnings: string[] = []
+  const client = new ApiClient({
+    server: '',
+    headers: { [CSRF_HEADER]: '1' },
+    credentials: 'same-origin',
+    ...opts,
+    onWarning: (w) => warnings.push(w),
+  })
+  try {
+    await client.update(d, { dryRun: true })
+  } catch {
+    return []
+  }
+  return warnings
 }

@@ -14,7 +14,7 @@ import { deploymentStatusViewer } from '../../rollout/status-viewer.ts'
 import { POD_TEMPLATE_HASH_LABEL } from '../../rollout/template-hash.ts'
 import { ActionDialog, type Action } from './actions.tsx'
 import { conditionSummary, images, strategyText } from './deployment-summary.ts'
-import { type RolloutTrouble, rolloutTrouble } from './rollout-trouble.ts'
+import { type RolloutTrouble, rolloutTrouble } from '../../rollout/rollout-trouble.ts'
 import { EventsPanel } from './events-panel.tsx'
 import { LogsPanel } from './logs-panel.tsx'
 import { Legend, RevisionDots, type RevisionRow } from './revision-dots.tsx'
@@ -209,18 +209,7 @@ export function DeploymentPage(props: { namespace: string; name: string }) {
         </div>
       </dl>
 
-      <div class="grid">
-        <section class="card" aria-labelledby="rollout-title">
-          <h2 id="rollout-title">Rollout</h2>
-          <TroubleBanner trouble={rolloutTrouble(d, newRS ? podsOf(newRS) : [], now)} />
-          <Progress d={d} />
-          <Conditions d={d} now={now} />
-        </section>
-        <section class="card" aria-labelledby="traffic-title">
-          <h2 id="traffic-title">Traffic by revision</h2>
-          <TrafficChart revisions={trafficRevisions} />
-        </section>
-      </div>
+      <TroubleBanner trouble={rolloutTrouble(d, newRS ? podsOf(newRS) : [], now)} />
 
       <section class="card" aria-labelledby="rs-title">
         <h2 id="rs-title">ReplicaSets by revision</h2>
@@ -233,9 +222,21 @@ export function DeploymentPage(props: { namespace: string; name: string }) {
         />
       </section>
 
+      <div class="grid">
+        <section class="card" aria-labelledby="rollout-title">
+          <h2 id="rollout-title">Rollout</h2>
+          <Progress d={d} />
+          <Conditions d={d} now={now} />
+        </section>
+        <section class="card" aria-labelledby="traffic-title">
+          <h2 id="traffic-title">Traffic by revision</h2>
+          <TrafficChart revisions={trafficRevisions} />
+        </section>
+      </div>
+
       <section class="card" aria-labelledby="events-title">
         <h2 id="events-title">Events</h2>
-        <EventsPanel events={events.items} about={about} now={now} />
+        <EventsPanel events={events.items} pods={ownPods} about={about} now={now} />
       </section>
 
       <section class="card" aria-labelledby="logs-title">

@@ -3,7 +3,9 @@
  * The ReplicaSets of a Deployment by revision, newest first, each with one dot per pod
  * coloured by its state. Every row keeps room for `slots` dots (replicas + surge) with
  * invisible place-holders, and dots are a fixed size, so a rollout changes colours and fills
- * slots without moving anything else on the page.
+ * slots without moving anything else on the page. A revision scaled to zero with no pod left
+ * (an older one kept for rollbacks) is folded to its one-line head: its version and its
+ * rollback button, without the row of empty slots.
  */
 import type { Pod, ReplicaSet } from '../../api/types.ts'
 import { revision } from '../../rollout/replica-sets.ts'
@@ -23,6 +25,10 @@ export interface RevisionRow {
   pods: Pod[]
   current: boolean
 }
+
+/** Whether a row is folded: not the current revision, nothing desired and no pod (terminating ones included). */
+export const folded = (row: RevisionRow): boolean =>
+  !row.current && (row.rs.spec.replicas ?? 0) === 0 && row.pods.length === 0
 
 export function Legend() {
   return (
@@ -53,7 +59,9 @@ export function RevisionDots(props: {
 }) {
   return (
     <ol class="revisions" aria-label="ReplicaSets by revision, newest first">
-      {props.rows.map(({ rs, pods, current }) => {
+      {props.rows.map((row) => {
+        const { rs, pods, current } = row
+        const fold = folded(row)
         const rev = revision(rs) ?? 0
         const image = rs.spec.template.spec.containers.map((c) => c.image).join(', ')
         const sorted = [...pods].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
@@ -62,7 +70,7 @@ export function RevisionDots(props: {
         return (
           <li
             key={rs.metadata.uid}
-            class={current ? 'revision current' : 'revision'}
+            class={current ? 'revision current' : fold ? 'revision folded' : 'revision'}
             data-revision={rev}
             style={{ borderLeftColor: revisionColour(rev) }}
           >
@@ -71,7 +79,7 @@ export function RevisionDots(props: {
               <span class="mono">{image}</span>
               {current && <span class="badge busy">current</span>}
               <span class="muted">
-                {rs.spec.replicas ?? 0} desired · {rs.status?.readyReplicas ?? 0} ready
+                {fold ? 'scaled down' : `${rs.spec.replicas ?? 0} desired · ${rs.status?.readyReplicas ?? 0} ready`}
               </span>
               {!current && (
                 <button
@@ -85,25 +93,27 @@ export function RevisionDots(props: {
                 </button>
               )}
             </div>
-            <div class="dots" role="list" aria-label={`Pods of revision ${rev}: ${summary}`}>
-              {sorted.map((p) => {
-                const state = podState(p)
-                return (
-                  <span
-                    key={p.metadata.uid}
-                    role="listitem"
-                    class={`dot ${state}`}
-                    data-pod={p.metadata.name}
-                    data-state={state}
-                    title={`${p.metadata.name}: ${STATE_TEXT[state]}`}
-                    aria-label={`${p.metadata.name}: ${STATE_TEXT[state]}`}
-                  />
-                )
-              })}
-              {Array.from({ length: free }, (_, i) => (
-                <span key={`free-${i}`} class="dot slot" aria-hidden="true" />
-              ))}
-            </div>
+            {!fold && (
+              <div class="dots" role="list" aria-label={`Pods of revision ${rev}: ${summary}`}>
+                {sorted.map((p) => {
+                  const state = podState(p)
+                  return (
+                    <span
+                      key={p.metadata.uid}
+                      role="listitem"
+                      class={`dot ${state}`}
+                      data-pod={p.metadata.name}
+                      data-state={state}
+                      title={`${p.metadata.name}: ${STATE_TEXT[state]}`}
+                      aria-label={`${p.metadata.name}: ${STATE_TEXT[state]}`}
+                    />
+                  )
+                })}
+                {Array.from({ length: free }, (_, i) => (
+                  <span key={`free-${i}`} class="dot slot" aria-hidden="true" />
+                ))}
+              </div>
+            )}
           </li>
         )
       })}

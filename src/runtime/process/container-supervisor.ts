@@ -21,6 +21,7 @@
 import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
 import type { ConfigMap, Container, ContainerStatus, PersistentVolumeClaim, Pod, Probe } from '../../api/types.ts'
+import { readDefaultCommand } from '../../artifacts/default-command.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
 import type { LogCollector } from '../../logs/log-collector.ts'
 import type { Clock, TimerHandle } from '../../platform/clock.ts'
@@ -388,6 +389,7 @@ export class ContainerSupervisor {
       configMap: h.configMap,
       peersDir: peersDir(h.dataDir),
       rootfs: this.#spec.image ? rootfsDir(h.containerDir) : undefined,
+      defaultCommand: this.#spec.image ? defaultCommandOf(rootfsDir(h.containerDir)) : undefined,
       podDir: h.podDir,
       exists: existsSync,
       processUid: processUid(),
@@ -545,7 +547,9 @@ export class ContainerSupervisor {
    * Runs a command in the container's own /tmp where the machine allows it (private-tmp.ts);
    * the directory is created on first use and kept across restarts.
    */
-  #wrap(user: { uid?: number; gid?: number }): { wrap?: (command: readonly string[]) => string[] } {
+  #wrap(run: { cwd: string; env: Record<string, string>; uid?: number; gid?: number }): {
+    wrap?: (command: readonly string[]) => string[]
+  } {
     if (!privateTmpAvailable()) return {}
     const dir = `${this.#host.containerDir}/tmp`
     if (!existsSync(dir)) {
@@ -554,7 +558,8 @@ export class ContainerSupervisor {
     }
     // The data directory (<dataDir>/pods/<uid>, adoption.ts) stays where it is, should it be under /tmp.
     const dataDir = resolvePath(this.#host.podDir, '..', '..')
-    return { wrap: (command) => withPrivateTmp(dir, dataDir, command, user) }
+    const ctx = { tmpDir: dir, dataDir, cwd: run.cwd, env: run.env }
+    return { wrap: (command) => withPrivateTmp(ctx, command, run) }
   }
 
   #handlerContext(): HandlerContext {
@@ -567,8 +572,17 @@ export class ContainerSupervisor {
       env: config?.env ?? h.baseEnv,
       ...(config?.uid !== undefined ? { uid: config.uid } : {}),
       ...(config?.gid !== undefined ? { gid: config.gid } : {}),
-      ...this.#wrap(config ?? {}),
+      ...this.#wrap({ cwd: config?.cwd ?? h.podDir, env: config?.env ?? h.baseEnv, ...config }),
     }
+  }
+}
+
+/** The checkout's default command; a malformed one (push refuses those) counts as none, so the launch says so. */
+function defaultCommandOf(rootfs: string): string[] | undefined {
+  try {
+    return readDefaultCommand(rootfs)
+  } catch {
+    return undefined
   }
 }
 

@@ -201,7 +201,22 @@ describe('launchConfig', () => {
     const c = launchConfig({ ...base, container: { name: 'web', image: 'web:v1' }, rootfs })
     expect(isLaunchProblem(c) && c).toEqual({
       reason: 'CreateContainerError',
-      message: 'container "web" has no command: set command (and args)',
+      message:
+        'container "web" has no command: set command (and args), or push its artifact with a default command (baton push NAME:TAG DIR --cmd COMMAND)',
     })
+  })
+
+  it.each([
+    { name: 'neither command nor args: the default command', container: {}, argv: ['node', 'server.js'] },
+    { name: 'a command wins', container: { command: ['sh', 'run.sh'] }, argv: ['sh', 'run.sh'] },
+    { name: 'args alone win, as on an image without entrypoint', container: { args: ['sh'] }, argv: ['sh'] },
+  ])("uses the artifact's default command like an image's CMD: $name", ({ container, argv }) => {
+    const c = launchConfig({
+      ...base,
+      container: { name: 'web', image: 'web:v1', ...container },
+      rootfs,
+      defaultCommand: ['node', 'server.js'],
+    })
+    expect(isLaunchProblem(c) ? c : c.argv).toEqual(argv)
   })
 })

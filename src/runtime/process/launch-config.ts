@@ -35,6 +35,8 @@ export interface LaunchProblem {
 export interface LaunchConfigInput extends EnvInput {
   /** The unpacked artifact, when the container names an image. */
   rootfs: string | undefined
+  /** The artifact's default command (artifacts/default-command.ts), run when the container sets neither command nor args. */
+  defaultCommand?: readonly string[] | undefined
   /** Where a container without image and workingDir runs. */
   podDir: string
   exists(path: string): boolean
@@ -59,12 +61,14 @@ export function launchConfig(input: LaunchConfigInput): LaunchConfig | LaunchPro
     if ('error' in mounted) return { reason: 'CreateContainerConfigError', message: mounted.error }
     built.env[volumeEnvName(m.volume)] = mounted.dir
   }
-  const argv = containerArgv(container, built.env)
+  const own = containerArgv(container, built.env)
+  // As an image's CMD: used only when the container gives neither command nor args, never expanded.
+  const argv = own.length === 0 && input.defaultCommand ? [...input.defaultCommand] : own
   const [file] = argv
   if (file === undefined || file === '') {
     return {
       reason: 'CreateContainerError',
-      message: `container "${container.name}" has no command: set command (and args)`,
+      message: `container "${container.name}" has no command: set command (and args), or push its artifact with a default command (baton push NAME:TAG DIR --cmd COMMAND)`,
     }
   }
   let cwd: string

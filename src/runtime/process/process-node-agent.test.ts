@@ -1,14 +1,16 @@
-import { cpSync, existsSync, readFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { aPod } from '../../../test/support/builders.ts'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import type { Pod } from '../../api/types.ts'
 import { readLogs } from '../../logs/read-logs.ts'
 import { createLogger } from '../../platform/logger.ts'
 import { podDir } from './adoption.ts'
 import {
   APP_JS,
+  NODE,
   condition,
   containerGroup,
   eventLines,
@@ -412,6 +414,93 @@ describe('process node agent', () => {
       expect(readFileSync(file, 'utf8')).toBe(`${p!.metadata.name}\n`)
     }
     expect(existsSync(`/tmp/${marker}`)).toBe(false)
+  })
+
+  // A checkout cloned under /tmp, run with its own Node: the private /tmp must not hide them.
+  it('starts a container whose interpreter and working directory live under the host /tmp', async (ctx) => {
+    ctx.skip(process.getuid?.() !== 0, 'a private /tmp needs root (mount namespaces); without it /tmp is shared')
+    const h = await harness()
+    await h.agent.start()
+    const checkout = mkdtempSync(join(tmpdir(), 'baton-checkout-'))
+    onTestFinished(() => rmSync(checkout, { recursive: true, force: true }))
+    mkdirSync(join(checkout, '.node', 'bin'), { recursive: true })
+    mkdirSync(join(checkout, 'app'))
+    const node = join(checkout, '.node', 'bin', 'node')
+    copyFileSync(NODE, node)
+    chmodSync(node, 0o755)
+    cpSync(APP_JS, join(checkout, 'app', 'app.js'))
+    const path = `${checkout}/.node/bin:/usr/sbin:/usr/bin:/sbin:/bin`
+    h.store.create(
+      aPod({
+        name: 'from-tmp',
+        phase: null,
+        grace: 2,
+        spec: {
+          containers: [
+            {
+              name: 'web',
+              command: ['node', 'app.js'],
+              workingDir: join(checkout, 'app'),
+              env: [{ name: 'PATH', value: path }],
+              ports: [{ name: 'http', containerPort: 8080 }],
+              // The machine may have a node of its own on PATH: ready only when the one under /tmp runs.
+              readinessProbe: {
+                exec: { command: ['node', '-e', `process.exit(process.execPath === '${node}' ? 0 : 1)`] },
+                periodSeconds: 1,
+              },
+            },
+          ],
+        },
+      }),
+    )
+    const ready = await waitFor(
+      'Ready',
+      () => {
+        const pod = getPod(h.store, 'from-tmp')
+        const cs = pod?.status?.containerStatuses?.[0]
+        if (cs?.lastState?.terminated) throw new Error(`exited ${JSON.stringify(cs.lastState.terminated)}`)
+        return condition(pod, 'Ready') === 'True' && pod
+      },
+      20_000,
+    )
+    // The exec probe says which node runs; the app itself may still be opening its port.
+    const port = ready.status?.portMappings?.[0]?.hostPort ?? 0
+    await expect
+      .poll(
+        () =>
+          fetchJson(port).then(
+            (b) => b.pod,
+            () => undefined,
+          ),
+        { timeout: 10_000, interval: 100 },
+      )
+      .toBe('from-tmp')
+  })
+
+  it("runs the artifact's default command for a container that sets no command", async () => {
+    const h = await harness()
+    await h.agent.start()
+    const src = mkdtempSync(join(tmpdir(), 'baton-cmd-src-'))
+    onTestFinished(() => rmSync(src, { recursive: true, force: true }))
+    cpSync(APP_JS, join(src, 'app.js'))
+    await h.artifacts.push('web:cmd', src, { cmd: [NODE, 'app.js'] })
+    h.store.create(
+      aPod({
+        name: 'by-cmd',
+        phase: null,
+        grace: 2,
+        spec: { containers: [{ name: 'web', image: 'web:cmd', ports: [{ name: 'http', containerPort: 8080 }] }] },
+      }),
+    )
+    const ready = await waitFor(
+      'Ready',
+      () => {
+        const pod = getPod(h.store, 'by-cmd')
+        return condition(pod, 'Ready') === 'True' && pod
+      },
+      20_000,
+    )
+    expect((await fetchJson(ready.status?.portMappings?.[0]?.hostPort ?? 0)).pod).toBe('by-cmd')
   })
 
   it('pulls at once when the missing artifact is pushed, instead of sleeping out the 10 s back-off', async () => {

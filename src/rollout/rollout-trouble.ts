@@ -1,7 +1,8 @@
 /**
  * @module
- * Why a rollout is stuck or failing, and what to do next, for the banner on a Deployment's
- * page: a healthy rollout and a stuck one must not look the same. Read from the Deployment's
+ * Why a rollout is stuck or failing, and what to do next, for the dashboard's banner on a
+ * Deployment's page and for `baton rollout status`: a healthy rollout and a stuck one must not
+ * look the same. Read from the Deployment's
  * conditions and the new revision's pods (pure; `now` for how long a pod has not been ready).
  *
  * | reason | when | next step |
@@ -13,8 +14,8 @@
  *
  * Start-up probe failures within the grace are normal and give no banner.
  */
-import type { Deployment, Pod } from '../../api/types.ts'
-import { getDeploymentCondition, REASON_PROGRESS_DEADLINE_EXCEEDED } from '../../rollout/conditions.ts'
+import type { Deployment, Pod } from '../api/types.ts'
+import { getDeploymentCondition, REASON_PROGRESS_DEADLINE_EXCEEDED } from './conditions.ts'
 
 export interface RolloutTrouble {
   reason: string

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { aDeployment, aPod, T0 } from '../../../test/support/builders.ts'
-import type { Pod } from '../../api/types.ts'
+import { aDeployment, aPod, T0 } from '../../test/support/builders.ts'
+import type { Pod } from '../api/types.ts'
 import { rolloutTrouble } from './rollout-trouble.ts'
 
 const waiting = (reason: string, message?: string): Pod => {
