@@ -36,7 +36,8 @@
  * | overhead | refused | no per-pod accounting |
  * | os | name linux | Baton runs on Linux |
  *
- * And per container: command, args, env (fieldRef paths the runtime fills), workingDir,
+ * And per container: command, args, env (fieldRef paths the runtime fills, configMapKeyRef,
+ * secretKeyRef), envFrom (configMapRef, secretRef), workingDir,
  * ports (TCP; hostIP loopback), probes and hooks (exec, httpGet over HTTP to the replica,
  * tcpSocket, sleep), resources.limits.memory, securityContext.runAsUser/runAsGroup/runAsNonRoot,
  * imagePullPolicy and resizePolicy are honoured; volumeMounts of a StatefulSet's volumeClaimTemplates are

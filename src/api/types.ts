@@ -99,7 +99,15 @@ export interface EnvVar {
   valueFrom?: {
     fieldRef?: { fieldPath: string; apiVersion?: string }
     configMapKeyRef?: { name: string; key: string; optional?: boolean }
+    secretKeyRef?: { name: string; key: string; optional?: boolean }
   }
+}
+
+/** One `envFrom` source: every key of a ConfigMap or Secret, each name prefixed. */
+export interface EnvFromSource {
+  prefix?: string
+  configMapRef?: { name: string; optional?: boolean }
+  secretRef?: { name: string; optional?: boolean }
 }
 
 export interface ContainerPort {
@@ -169,6 +177,7 @@ export interface Container {
   args?: string[]
   workingDir?: string
   env?: EnvVar[]
+  envFrom?: EnvFromSource[]
   ports?: ContainerPort[]
   resources?: ResourceRequirements
   readinessProbe?: Probe

@@ -20,7 +20,7 @@
  */
 import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
-import type { ConfigMap, Container, ContainerStatus, PersistentVolumeClaim, Pod, Probe } from '../../api/types.ts'
+import type { ConfigMap, Container, ContainerStatus, PersistentVolumeClaim, Pod, Probe, Secret } from '../../api/types.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
 import type { LogCollector } from '../../logs/log-collector.ts'
 import type { Clock, TimerHandle } from '../../platform/clock.ts'
@@ -56,6 +56,7 @@ export interface SupervisorHost {
   pod(): Pod
   portMappings(): readonly PortMapping[]
   configMap(namespace: string, name: string): ConfigMap | undefined
+  secret(namespace: string, name: string): Secret | undefined
   /** A PersistentVolumeClaim of the pod's namespace, by name. */
   claim(namespace: string, name: string): PersistentVolumeClaim | undefined
   /** Where claims' directories live (the data directory). */
@@ -386,6 +387,7 @@ export class ContainerSupervisor {
       portMappings: h.portMappings(),
       baseEnv: h.baseEnv,
       configMap: h.configMap,
+      secret: h.secret,
       peersDir: peersDir(h.dataDir),
       rootfs: this.#spec.image ? rootfsDir(h.containerDir) : undefined,
       podDir: h.podDir,

@@ -13,7 +13,7 @@
  */
 import { isAbsolute, join, resolve } from 'node:path'
 import { runAsOf, runAsProblem } from '../../api/run-as.ts'
-import type { ConfigMap, Container, Pod } from '../../api/types.ts'
+import type { ConfigMap, Container, Pod, Secret } from '../../api/types.ts'
 import { claimMounts, volumeEnvName } from './claim-volumes.ts'
 import { containerArgv, containerEnv } from './env.ts'
 import type { PortMapping } from './port-allocator.ts'
@@ -39,6 +39,7 @@ export interface LaunchConfigInput {
   portMappings: readonly PortMapping[]
   baseEnv: Record<string, string>
   configMap(namespace: string, name: string): ConfigMap | undefined
+  secret(namespace: string, name: string): Secret | undefined
   /** Where the headless Services' peers files are (peers-files.ts). */
   peersDir?: string
   /** The unpacked artifact, when the container names an image. */
