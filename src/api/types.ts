@@ -209,6 +209,8 @@ export interface PodSpec {
   subdomain?: string
   /** The RuntimeClass that runs the pod (api/runtime-class.ts): process or docker; absent: the node's default. */
   runtimeClassName?: string
+  /** "default" or an existing ServiceAccount (api/service-account-ref.ts); no token is mounted. */
+  serviceAccountName?: string
 }
 
 export interface PodTemplateSpec {
