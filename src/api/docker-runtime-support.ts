@@ -21,8 +21,8 @@
  * | initContainers, activeDeadlineSeconds, overhead, subdomain, setHostnameAsFQDN, dnsConfig, hostAliases | refused |
  *
  * And per container: image, imagePullPolicy, command, args, env (fieldRef to the pod's
- * metadata and spec.nodeName), workingDir, ports (TCP; containerPort, hostPort, hostIP
- * 127.0.0.1), resources.limits.memory, probes and hooks (exec in the container, httpGet and
+ * metadata and spec.nodeName, configMapKeyRef, secretKeyRef), envFrom, workingDir, ports
+ * (TCP; containerPort, hostPort, hostIP 127.0.0.1), resources.limits.memory, probes and hooks (exec in the container, httpGet and
  * tcpSocket to the published port, sleep), securityContext.runAsUser/runAsGroup and
  * resizePolicy are mapped; fieldRef to status.podIP / status.hostIP, other resources, the rest
  * of securityContext, volumeMounts, stdin/tty, stopSignal and a non-default termination

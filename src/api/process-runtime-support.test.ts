@@ -99,12 +99,6 @@ const REFUSED: Array<{ name: string; changes: Record<string, unknown>; fields: s
     says: 'would never run',
   },
   {
-    name: 'a service account',
-    changes: { [`${T}.serviceAccountName`]: 'deployer' },
-    fields: [`${T}.serviceAccountName`],
-    says: 'no ServiceAccount identities',
-  },
-  {
     name: 'hostAliases (a subdomain is honoured)',
     changes: { [`${T}.hostAliases`]: [{ ip: '10.0.0.1', hostnames: ['db'] }], [`${T}.subdomain`]: 'web' },
     fields: [`${T}.hostAliases`],

@@ -22,7 +22,7 @@
  * | topologySpreadConstraints | ScheduleAnyway, or DoNotSchedule over kubernetes.io/hostname with minDomains ≤ 1 | one domain: the skew is always 0; other keys are labels the node lacks, so Kubernetes would not schedule |
  * | priorityClassName, priority, preemptionPolicy | honoured trivially | no resource-based admission: nothing ever waits or is preempted |
  * | imagePullSecrets | honoured trivially | artifacts are pushed through the authenticated API; there is no registry to present credentials to |
- * | serviceAccountName, serviceAccount | "default" only | ServiceAccounts are stored, but no identity or token is issued; the pod has the default identity |
+ * | serviceAccountName, serviceAccount | "default" or an existing ServiceAccount (checked in admission with the store, api/service-account-ref.ts) | no identity or token is issued for it |
  * | automountServiceAccountToken | false only | no token is ever mounted |
  * | hostPID, hostIPC, shareProcessNamespace | honoured trivially | a process shares the host's PID and IPC namespaces |
  * | hostNetwork | false only | replicas listen on allocated loopback ports, not on containerPort of the host |
@@ -36,7 +36,8 @@
  * | overhead | refused | no per-pod accounting |
  * | os | name linux | Baton runs on Linux |
  *
- * And per container: command, args, env (fieldRef paths the runtime fills), workingDir,
+ * And per container: command, args, env (fieldRef paths the runtime fills, configMapKeyRef,
+ * secretKeyRef), envFrom (configMapRef, secretRef), workingDir,
  * ports (TCP; hostIP loopback), probes and hooks (exec, httpGet over HTTP to the replica,
  * tcpSocket, sleep), resources.limits.memory, securityContext.runAsUser/runAsGroup/runAsNonRoot,
  * imagePullPolicy and resizePolicy are honoured; volumeMounts of a StatefulSet's volumeClaimTemplates are
@@ -92,10 +93,6 @@ export const PROCESS_REASONS = {
   topologySpread: [
     'on one node only a constraint over kubernetes.io/hostname with minDomains of at most 1 can be met',
     'use whenUnsatisfiable: ScheduleAnyway, or topologyKey kubernetes.io/hostname',
-  ],
-  serviceAccount: [
-    'Baton issues no ServiceAccount identities; a pod runs with the default one',
-    'remove it, or set it to "default"',
   ],
   automountToken: ['the process runtime never mounts a service account token', 'remove it, or set it to false'],
   hostNetwork: [
@@ -172,8 +169,6 @@ const REFUSED_POD_FIELDS: ReadonlyArray<[string, Reason]> = [
 const POD_VALUE_RULES: ReadonlyArray<[string, (v: unknown) => boolean, Reason]> = [
   ['nodeName', (v) => v === DEFAULT_NODE_NAME, 'nodeName'],
   ['schedulerName', (v) => v === 'default-scheduler', 'schedulerName'],
-  ['serviceAccountName', (v) => v === 'default', 'serviceAccount'],
-  ['serviceAccount', (v) => v === 'default', 'serviceAccount'],
   ['automountServiceAccountToken', (v) => v === false, 'automountToken'],
   ['hostNetwork', (v) => v === false, 'hostNetwork'],
   ['setHostnameAsFQDN', (v) => v === false, 'dns'],

@@ -65,9 +65,7 @@ const envVar = z.strictObject({
     .strictObject({
       fieldRef: z.strictObject({ fieldPath: str, apiVersion: str.optional() }).optional(),
       configMapKeyRef: z.strictObject({ name: str, key: str, optional: bool.optional() }).optional(),
-      secretKeyRef: unsupported(
-        'Baton stores Secrets but does not hand them to replicas yet; use a ConfigMap (configMapKeyRef)',
-      ).optional(),
+      secretKeyRef: z.strictObject({ name: str, key: str, optional: bool.optional() }).optional(),
       resourceFieldRef: unsupported('Baton does not expose container resources to env').optional(),
     })
     .optional(),
@@ -83,7 +81,15 @@ const container = z.strictObject({
   args: stringList.optional(),
   workingDir: str.optional(),
   env: z.array(envVar).optional(),
-  envFrom: unsupported('Baton does not support envFrom; list each variable under env').optional(),
+  envFrom: z
+    .array(
+      z.strictObject({
+        prefix: str.optional(),
+        configMapRef: z.strictObject({ name: str, optional: bool.optional() }).optional(),
+        secretRef: z.strictObject({ name: str, optional: bool.optional() }).optional(),
+      }),
+    )
+    .optional(),
   ports: z.array(containerPort).optional(),
   resources: z
     .strictObject({ limits: quantities.optional(), requests: quantities.optional(), claims: ignored.optional() })
@@ -138,7 +144,9 @@ const volume = z.strictObject({
     .optional(),
   emptyDir: z.strictObject({ medium: str.optional(), sizeLimit: z.union([str, int]).optional() }).optional(),
   hostPath: z.strictObject({ path: str, type: str.optional() }).optional(),
-  secret: unsupported('Baton stores Secrets but does not mount them yet; mount a ConfigMap instead').optional(),
+  secret: unsupported(
+    'Baton does not mount Secrets; pass the values in env (secretKeyRef or envFrom secretRef)',
+  ).optional(),
   persistentVolumeClaim: unsupported('Baton has no persistent volume claims; use hostPath').optional(),
   downwardAPI: unsupported('Baton does not project pod metadata into files').optional(),
   projected: unsupported('Baton does not support projected volumes; mount a ConfigMap').optional(),

@@ -101,7 +101,15 @@ export interface EnvVar {
   valueFrom?: {
     fieldRef?: { fieldPath: string; apiVersion?: string }
     configMapKeyRef?: { name: string; key: string; optional?: boolean }
+    secretKeyRef?: { name: string; key: string; optional?: boolean }
   }
+}
+
+/** One `envFrom` source: every key of a ConfigMap or Secret, each name prefixed. */
+export interface EnvFromSource {
+  prefix?: string
+  configMapRef?: { name: string; optional?: boolean }
+  secretRef?: { name: string; optional?: boolean }
 }
 
 export interface ContainerPort {
@@ -171,6 +179,7 @@ export interface Container {
   args?: string[]
   workingDir?: string
   env?: EnvVar[]
+  envFrom?: EnvFromSource[]
   ports?: ContainerPort[]
   resources?: ResourceRequirements
   readinessProbe?: Probe
@@ -202,6 +211,8 @@ export interface PodSpec {
   subdomain?: string
   /** The RuntimeClass that runs the pod (api/runtime-class.ts): process or docker; absent: the node's default. */
   runtimeClassName?: string
+  /** "default" or an existing ServiceAccount (api/service-account-ref.ts); no token is mounted. */
+  serviceAccountName?: string
 }
 
 export interface PodTemplateSpec {

@@ -278,12 +278,30 @@ const CASES: Case[] = [
   },
   // Env and volumes
   {
-    name: 'secretKeyRef',
+    name: 'envFrom entry naming no source',
+    obj: withChanges(deployment(), { [`${T}.envFrom`]: [{ prefix: 'DB_' }] }),
+    fields: [`${C}.envFrom[0]`],
+    says: 'must specify one of: `configMapRef` or `secretRef`',
+  },
+  {
+    name: 'envFrom entry naming two sources',
     obj: withChanges(deployment(), {
-      [`${T}.env`]: [{ name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }],
+      [`${T}.envFrom`]: [{ configMapRef: { name: 'c' }, secretRef: { name: 's' } }],
     }),
-    fields: [`${C}.env[0].valueFrom.secretKeyRef`],
-    says: 'Forbidden: Baton stores Secrets but does not hand them to replicas yet',
+    fields: [`${C}.envFrom[0]`],
+    says: 'may not have more than one field specified at a time',
+  },
+  {
+    name: 'envFrom prefix with "="',
+    obj: withChanges(deployment(), { [`${T}.envFrom`]: [{ prefix: 'A=', secretRef: { name: 's' } }] }),
+    fields: [`${C}.envFrom[0].prefix`],
+    says: 'printable ASCII characters other than',
+  },
+  {
+    name: 'secretKeyRef without key',
+    obj: withChanges(deployment(), { [`${T}.env`]: [{ name: 'P', valueFrom: { secretKeyRef: { name: 's' } } }] }),
+    fields: [`${C}.env[0].valueFrom.secretKeyRef.key`],
+    says: 'Required',
   },
   {
     name: 'volumeMount of an undeclared volume',

@@ -18,7 +18,7 @@ import { isImageReferenceError, parseImageReference } from './image-reference.ts
 import { entries, isInt, isNonEmptyString, isPresent, isRec, type Rec } from './guards.ts'
 import { nonNegative } from './validate-meta.ts'
 import { dns1123LabelErrors, portNameErrors, portNumberErrors } from './names.ts'
-import type { Container, EnvVar, LifecycleHandler, PodSpec, Probe } from './types.ts'
+import type { Container, EnvFromSource, EnvVar, LifecycleHandler, PodSpec, Probe } from './types.ts'
 
 const PORT_HINT = 'Ports are numbers from 1 to 65535; port names are up to 15 lower-case letters, digits and "-".'
 const NAME_HINT = 'Container and volume names are DNS labels: lower-case letters, digits and "-" (e.g. web).'
@@ -90,21 +90,40 @@ function validateLifecycleHandler(h: LifecycleHandler | undefined, path: string,
   return errs
 }
 
+const ENV_NAME_DETAIL =
+  "a valid environment variable name must consist only of printable ASCII characters other than '='"
+
+/** Kubernetes' relaxed environment variable names (RelaxedEnvironmentVariableValidation, GA). */
+function isEnvVarName(name: string): boolean {
+  return !name.includes('=') && /^[\x20-\x7e]+$/.test(name)
+}
+
+/** As ValidateEnvFrom: one source per entry, and a prefix that keeps every name valid. */
+function validateEnvFrom(envFrom: EnvFromSource[] | undefined, path: string): FieldError[] {
+  const errs: FieldError[] = []
+  for (const [i, e] of entries<EnvFromSource>(envFrom)) {
+    const p = idx(path, i)
+    if (isNonEmptyString(e.prefix) && !isEnvVarName(e.prefix))
+      errs.push(invalid(at(p, 'prefix'), e.prefix, ENV_NAME_DETAIL))
+    const sources = [e.configMapRef, e.secretRef].filter((s) => s !== undefined)
+    if (sources.length === 0) errs.push(invalid(p, '', 'must specify one of: `configMapRef` or `secretRef`'))
+    if (sources.length > 1) errs.push(invalid(p, '', 'may not have more than one field specified at a time'))
+  }
+  return errs
+}
+
 function validateEnv(env: EnvVar[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = []
   for (const [i, e] of entries<EnvVar>(env)) {
     const p = idx(path, i)
     if (!isNonEmptyString(e.name)) errs.push(required(at(p, 'name')))
-    else if (e.name.includes('=') || !/^[\x20-\x7e]+$/.test(e.name)) {
-      const detail = "a valid environment variable name must consist only of printable ASCII characters other than '='"
-      errs.push(invalid(at(p, 'name'), e.name, detail))
-    }
+    else if (!isEnvVarName(e.name)) errs.push(invalid(at(p, 'name'), e.name, ENV_NAME_DETAIL))
     if (!isRec(e.valueFrom)) continue
     if (isNonEmptyString(e.value))
       errs.push(invalid(at(p, 'valueFrom'), '', 'may not be specified when `value` is not empty'))
     const sources = Object.keys(e.valueFrom).filter((k) => e.valueFrom?.[k as keyof typeof e.valueFrom] !== undefined)
     if (sources.length === 0)
-      errs.push(invalid(at(p, 'valueFrom'), '', 'must specify one of: `fieldRef` or `configMapKeyRef`'))
+      errs.push(invalid(at(p, 'valueFrom'), '', 'must specify one of: `fieldRef`, `configMapKeyRef` or `secretKeyRef`'))
     if (sources.length > 1)
       errs.push(invalid(at(p, 'valueFrom'), '', 'may not have more than one field specified at a time'))
   }
@@ -150,6 +169,7 @@ function validateContainer(c: Container, path: string, volumes: Set<string>, gra
   else errs.push(...imageErrors(c.image, at(path, 'image')))
   errs.push(...validatePorts(c, at(path, 'ports')))
   errs.push(...validateEnv(c.env, at(path, 'env')))
+  errs.push(...validateEnvFrom(c.envFrom, at(path, 'envFrom')))
   errs.push(...validateProbe(c.readinessProbe, at(path, 'readinessProbe'), 'readiness'))
   errs.push(...validateProbe(c.livenessProbe, at(path, 'livenessProbe'), 'liveness'))
   errs.push(...validateProbe(c.startupProbe, at(path, 'startupProbe'), 'startup'))

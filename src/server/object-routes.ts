@@ -36,6 +36,7 @@ import { deleteCollection, deleteOptions } from './kube/delete-options.ts'
 import { applyPatch, isApplyPatch } from './kube/patch.ts'
 import { checkApplyRequest, serverSideApply } from './kube/server-side-apply.ts'
 import { formatTimestamp } from '../api/timestamps.ts'
+import { serviceAccountErrors } from '../api/service-account-ref.ts'
 import { registerScaleRoutes } from './scale-routes.ts'
 import { checkServicePorts, type ServicePortDeps } from './service-ports.ts'
 import { page } from './kube/paging.ts'
@@ -62,6 +63,8 @@ export interface ObjectRouteDeps extends ServicePortDeps {
 /** Admission, then what needs the rest of the store: the bounds on what a workload asks of the node, a Service's ports. */
 async function admitWith(c: Context, obj: AnyObject, deps: ObjectRouteDeps, previous?: AnyObject): Promise<AnyObject> {
   const admitted = admit(obj, deps.runtimes)
+  const account = serviceAccountErrors(admitted, (ns, name) => deps.store.get('ServiceAccount', ns, name) !== undefined)
+  if (account.length > 0) throw invalidObjectError(admitted.kind, admitted.metadata.name, account)
   if (previous) checkUpdate(admitted, previous)
   const frozen = immutableDataErrors(previous, admitted)
   if (frozen.length > 0) throw invalidObjectError(admitted.kind, admitted.metadata.name, frozen)

@@ -54,10 +54,16 @@ interface Listed {
   items: Array<{
     metadata: { name: string; labels?: Record<string, string> }
     spec?: {
-      template: { spec: { containers: Array<{ image: string; env?: Array<{ name: string; value?: string }> }> } }
+      template: {
+        spec: {
+          serviceAccountName?: string
+          containers: Array<{ image: string; env?: Array<{ name: string; value?: string }> }>
+        }
+      }
     }
     status?: { availableReplicas?: number; updatedReplicas?: number }
     type?: string
+    data?: Record<string, string>
   }>
 }
 
@@ -87,6 +93,12 @@ describe('the real Helm 4 against Baton', () => {
       ['sh.helm.release.v1.web.v1', 'helm.sh/release.v1', 'deployed'],
     ])
     expect((await list('/api/v1/namespaces/default/serviceaccounts')).map((sa) => sa.metadata.name)).toEqual(['web'])
+    // The pods name the chart's ServiceAccount and read the chart's Secret (envFrom): available means both resolved.
+    expect(d?.spec?.template.spec.serviceAccountName).toBe('web')
+    const settings = (await list('/api/v1/namespaces/default/secrets')).filter(
+      (s) => s.metadata.name === 'web-settings',
+    )
+    expect(settings.map((s) => s.data)).toEqual([{ DRAIN_TIMEOUT_MS: Buffer.from('5000').toString('base64') }])
   }, 180_000)
 
   it('upgrades to a new image and env under load with no failed request', async () => {
@@ -141,7 +153,7 @@ describe('the real Helm 4 against Baton', () => {
     expect(await list('/apis/apps/v1/namespaces/default/deployments')).toEqual([])
     expect(await list('/api/v1/namespaces/default/services')).toEqual([])
     expect(await list('/api/v1/namespaces/default/serviceaccounts')).toEqual([])
-    expect(await releases()).toEqual([])
+    expect(await list('/api/v1/namespaces/default/secrets')).toEqual([])
     await expect.poll(async () => (await list('/api/v1/namespaces/default/pods')).length, { timeout: 90_000 }).toBe(0)
     const r = await run(['status', 'web'])
     expect(r.code).toBe(1)

@@ -35,7 +35,7 @@ describe('completion', () => {
     { name: 'types', line: 'baton get deploy', want: ['deployments', 'deploy'] },
     { name: 'names after a type', line: 'baton get deploy w', want: ['web'] },
     { name: 'TYPE/NAME', line: 'baton wait deploy/a', want: ['deploy/api'] },
-    { name: 'the flags of the command', line: 'baton get --sh', want: ['--show-labels'] },
+    { name: 'the flags of the command', line: 'baton get --sh', want: ['--show-labels', '--show-managed-fields'] },
     { name: 'the flags of a sub-command', line: 'baton rollout status --ti', want: ['--timeout'] },
     { name: 'global flags', line: 'baton label --names', want: ['--namespace'] },
     { name: 'output formats', line: 'baton get pods -o custom', want: ['custom-columns=', 'custom-columns-file='] },
@@ -83,7 +83,7 @@ complete -C'${line}'
   it.each([
     { line: 'baton wai', want: ['wait'] },
     { line: 'baton get deploy/', want: ['deploy/api', 'deploy/web'] },
-    { line: 'baton get --sho', want: ['--show-labels'] },
+    { line: 'baton get --sho', want: ['--show-labels', '--show-managed-fields'] },
     { line: 'baton rollout st', want: ['status'] },
   ])('$line', ({ line, want }) => {
     expect(fishComplete(line)).toEqual(want)

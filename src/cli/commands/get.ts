@@ -31,6 +31,8 @@ export interface GetOptions {
   showLabels: boolean
   labelColumns: string[]
   sortBy?: string
+  /** -o json|yaml keep metadata.managedFields (kubectl hides them by default). */
+  showManagedFields: boolean
   namespace: string
 }
 
@@ -75,6 +77,11 @@ export const getCommand = defineCommand<GetOptions>({
     },
     { flags: '--sort-by <jsonpath>', description: 'Sort by a field (a JSONPath), e.g. --sort-by=.metadata.name' },
     {
+      flags: '--show-managed-fields',
+      description:
+        'Keep metadata.managedFields when printing objects as JSON or YAML (hidden by default, as kubectl does)',
+    },
+    {
       flags: '--allow-missing-template-keys <bool>',
       description: 'false: a jsonpath key missing from an object is an error (default true: it prints nothing)',
     },
@@ -101,6 +108,7 @@ export const getCommand = defineCommand<GetOptions>({
       showLabels: bool(flags.showLabels),
       labelColumns: ((flags.labelColumns as string[] | undefined) ?? []).flatMap((v) => v.split(',')).filter(Boolean),
       ...(str(flags.sortBy) ? { sortBy: str(flags.sortBy)! } : {}),
+      showManagedFields: bool(flags.showManagedFields),
       namespace: ctx.namespace,
     }
   },
@@ -175,7 +183,7 @@ export const getCommand = defineCommand<GetOptions>({
     const single = o.resources.refs.length === 1 && o.resources.kinds.length === 0
     const structured = o.template
       ? printTemplate(all, o.template, single, o.noHeaders)
-      : printObjects(all, o.output, single)
+      : printObjects(all, o.output, single, o.showManagedFields)
     if (structured !== undefined) ctx.io.out.write(structured)
     else if (all.length === 0 && !o.watch) {
       ctx.io.err.write(o.allNamespaces ? 'No resources found\n' : `No resources found in ${o.namespace} namespace.\n`)
@@ -256,7 +264,7 @@ async function watchRows(
       if (names.size > 0 && !names.has(ev.object.metadata.name)) continue
       const structured = o.template
         ? printTemplate([ev.object], o.template, true, printedHeader)
-        : printObjects([ev.object], o.output, true)
+        : printObjects([ev.object], o.output, true, o.showManagedFields)
       if (structured !== undefined) {
         ctx.io.out.write(structured)
         printedHeader = true

@@ -1,7 +1,9 @@
 /**
  * @module
  * `-o json|yaml|name|wide` for get and for mutations, as kubectl prints them: one object as
- * itself, several as a `v1 List`; `name` as TYPE/name lines.
+ * itself, several as a `v1 List`; `name` as TYPE/name lines. JSON and YAML leave out
+ * `metadata.managedFields` unless asked (kubectl's OmitManagedFieldsPrinter, --show-managed-fields):
+ * server-side apply's bookkeeping would bury the object.
  */
 import { stringify } from 'yaml'
 import { qualifiedSingular } from '../../api/resources.ts'
@@ -39,9 +41,21 @@ export function outputDocument<T>(
     : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: objects }
 }
 
+/** The object without metadata.managedFields (a shallow copy; the object itself is left as it is). */
+export function withoutManagedFields<T extends KObject>(obj: T): T {
+  if (obj.metadata?.managedFields === undefined) return obj
+  const { managedFields: _, ...metadata } = obj.metadata
+  return { ...obj, metadata }
+}
+
 /** Objects as JSON, YAML or names; undefined for the table formats. */
-export function printObjects(objects: readonly AnyObject[], format: OutputFormat, single: boolean): string | undefined {
-  const doc = outputDocument(objects, single)
+export function printObjects(
+  objects: readonly AnyObject[],
+  format: OutputFormat,
+  single: boolean,
+  showManagedFields = false,
+): string | undefined {
+  const doc = outputDocument(showManagedFields ? objects : objects.map(withoutManagedFields), single)
   switch (format) {
     case 'json':
       return `${JSON.stringify(doc, null, 4)}\n`

@@ -32,6 +32,7 @@ function request(container: Partial<Container>, hostPorts = new Map<number, numb
     container: { name: 'web', image: 'web:v1', ...container },
     hostPorts,
     configMap: () => undefined,
+    secret: () => undefined,
   })
   if ('error' in r) throw new Error(r.error)
   return r
@@ -94,6 +95,7 @@ describe('createRequest: the container spec as the kubelet maps it', () => {
       container: { name: 'web', image: 'web:v1' },
       hostPorts: new Map(),
       configMap: () => undefined,
+      secret: () => undefined,
     })
     expect('error' in r ? r : r.Hostname).toBe('web-0')
   })
@@ -107,6 +109,7 @@ describe('createRequest: the container spec as the kubelet maps it', () => {
       container: { name: 'web', image: 'web:v1', securityContext: { runAsGroup: 2000 } },
       hostPorts: new Map(),
       configMap: () => undefined,
+      secret: () => undefined,
     })
     expect('error' in r ? r : r.User).toBe('1000:2000')
   })
@@ -137,8 +140,9 @@ describe('createRequest: the container spec as the kubelet maps it', () => {
       },
       hostPorts: new Map(),
       configMap: () => undefined,
+      secret: () => undefined,
     })
-    expect(r).toEqual({ error: 'env X: configmap "cm" not found' })
+    expect(r).toEqual({ error: 'configmap "cm" not found' })
   })
 })
 

@@ -25,7 +25,7 @@
  * Labels (LABELS) say whose container it is, so a restarted agent finds its containers.
  */
 import { runAsOf } from '../../api/run-as.ts'
-import type { ConfigMap, Container, Pod } from '../../api/types.ts'
+import type { ConfigMap, Container, Pod, Secret } from '../../api/types.ts'
 import { containerEnv } from '../process/env.ts'
 import { parseMemoryQuantity } from '../process/memory-limit.ts'
 
@@ -108,11 +108,19 @@ export interface ConfigInput {
   /** containerPort → host port the previous instance had (kept so endpoints do not move on a restart). */
   hostPorts: ReadonlyMap<number, number>
   configMap(namespace: string, name: string): ConfigMap | undefined
+  secret(namespace: string, name: string): Secret | undefined
 }
 
 export function createRequest(input: ConfigInput): CreateRequest | { error: string } {
   const { pod, container, id } = input
-  const env = containerEnv({ pod, container, portMappings: [], baseEnv: {}, configMap: input.configMap })
+  const env = containerEnv({
+    pod,
+    container,
+    portMappings: [],
+    baseEnv: {},
+    configMap: input.configMap,
+    secret: input.secret,
+  })
   if ('error' in env) return env
   const ports = (container.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP')
   const key = (port: number) => `${port}/tcp`

@@ -14,7 +14,7 @@
  *        ├ pull failed: ErrImagePull ─▶ ImagePullBackOff ─delay─▶ pull again
  *        └ absent, policy Never: ErrImageNeverPull ─delay─▶ look again
  */
-import type { ConfigMap, Container, ContainerStatus, LifecycleHandler, Pod, Probe } from '../../api/types.ts'
+import type { ConfigMap, Container, ContainerStatus, LifecycleHandler, Pod, Probe, Secret } from '../../api/types.ts'
 import { formatTimestamp } from '../../api/timestamps.ts'
 import type { Clock, TimerHandle } from '../../platform/clock.ts'
 import type { Logger } from '../../platform/logger.ts'
@@ -38,6 +38,7 @@ export interface DockerContainerHost {
   owner: string
   pod(): Pod
   configMap(namespace: string, name: string): ConfigMap | undefined
+  secret(namespace: string, name: string): Secret | undefined
   /** Credentials for pulling an image (registry-auth.ts); none: an anonymous pull. */
   credentials?(image: string): PullAuth | undefined
   event(type: 'Normal' | 'Warning', reason: string, message: string): void
@@ -247,6 +248,7 @@ export class DockerContainer {
       container: this.#spec,
       hostPorts: this.#hostPorts,
       configMap: h.configMap,
+      secret: h.secret,
     })
     if ('error' in request) {
       h.event('Warning', 'Failed', `Error: ${request.error}`)

@@ -58,6 +58,7 @@ export class DockerPodWorker {
             owner: ctx.owner,
             pod: () => this.#pod,
             configMap: (namespace, name) => ctx.store.get('ConfigMap', namespace, name),
+            secret: (namespace, name) => ctx.store.get('Secret', namespace, name),
             ...(ctx.credentials ? { credentials: ctx.credentials } : {}),
             event: (type, reason, message) => ctx.event(this.#pod, type, reason, message),
             changed: () => this.#writeStatus(),

@@ -20,7 +20,15 @@
  */
 import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
-import type { ConfigMap, Container, ContainerStatus, PersistentVolumeClaim, Pod, Probe } from '../../api/types.ts'
+import type {
+  ConfigMap,
+  Container,
+  ContainerStatus,
+  PersistentVolumeClaim,
+  Pod,
+  Probe,
+  Secret,
+} from '../../api/types.ts'
 import { readDefaultCommand } from '../../artifacts/default-command.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
 import type { LogCollector } from '../../logs/log-collector.ts'
@@ -57,6 +65,7 @@ export interface SupervisorHost {
   pod(): Pod
   portMappings(): readonly PortMapping[]
   configMap(namespace: string, name: string): ConfigMap | undefined
+  secret(namespace: string, name: string): Secret | undefined
   /** A PersistentVolumeClaim of the pod's namespace, by name. */
   claim(namespace: string, name: string): PersistentVolumeClaim | undefined
   /** Where claims' directories live (the data directory). */
@@ -387,6 +396,7 @@ export class ContainerSupervisor {
       portMappings: h.portMappings(),
       baseEnv: h.baseEnv,
       configMap: h.configMap,
+      secret: h.secret,
       peersDir: peersDir(h.dataDir),
       rootfs: this.#spec.image ? rootfsDir(h.containerDir) : undefined,
       defaultCommand: this.#spec.image ? defaultCommandOf(rootfsDir(h.containerDir)) : undefined,

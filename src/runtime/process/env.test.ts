@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ConfigMap, Container, Pod } from '../../api/types.ts'
+import type { ConfigMap, Container, Pod, Secret } from '../../api/types.ts'
 import { containerArgv, containerEnv, expandRefs } from './env.ts'
 import { isLaunchProblem, launchConfig } from './launch-config.ts'
 
@@ -18,7 +18,15 @@ const cm: ConfigMap = {
   apiVersion: 'v1',
   kind: 'ConfigMap',
   metadata: { name: 'cfg', namespace: 'shop' },
-  data: { color: 'blue' },
+  data: { color: 'blue', RT: '8080' },
+}
+
+const secret: Secret = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 'creds', namespace: 'shop' },
+  // "s3cr3t", "admin", "héllo" (UTF-8)
+  data: { password: 'czNjcjN0', user: 'YWRtaW4=', greeting: 'aMOpbGxv' },
 }
 
 function env(container: Partial<Container>) {
@@ -28,6 +36,7 @@ function env(container: Partial<Container>) {
     portMappings: mappings,
     baseEnv: { PATH: '/usr/bin' },
     configMap: (ns, name) => (ns === 'shop' && name === 'cfg' ? cm : undefined),
+    secret: (ns, name) => (ns === 'shop' && name === 'creds' ? secret : undefined),
   })
 }
 
@@ -49,7 +58,14 @@ describe('containerEnv', () => {
 
   it('gives a pod with a subdomain its peers file and stable name, when the runtime keeps peers files', () => {
     const member: Pod = { ...pod, spec: { ...pod.spec, hostname: 'web-0', subdomain: 'web' } }
-    const input = { pod: member, container: { name: 'web' }, portMappings: [], baseEnv: {}, configMap: () => undefined }
+    const input = {
+      pod: member,
+      container: { name: 'web' },
+      portMappings: [],
+      baseEnv: {},
+      configMap: () => undefined,
+      secret: () => undefined,
+    }
     expect(containerEnv({ ...input, peersDir: '/data/peers' })).toMatchObject({
       env: { HOSTNAME: 'web-0', BATON_PEERS_FILE: '/data/peers/shop/web.json', BATON_PEER_NAME: 'web-0.web' },
     })
@@ -71,10 +87,105 @@ describe('containerEnv', () => {
   })
 
   it.each([
-    { name: 'missing configmap', ref: { name: 'nope', key: 'k' }, error: 'env X: configmap "nope" not found' },
-    { name: 'missing key', ref: { name: 'cfg', key: 'k' }, error: 'env X: key "k" not found in configmap "cfg"' },
-  ])('fails on a $name', ({ ref, error }) => {
-    expect(env({ env: [{ name: 'X', valueFrom: { configMapKeyRef: ref } }] })).toEqual({ error })
+    {
+      name: 'secretKeyRef, decoded from base64 as UTF-8',
+      container: { env: [{ name: 'HI', valueFrom: { secretKeyRef: { name: 'creds', key: 'greeting' } } }] },
+      want: { HI: 'héllo' },
+    },
+    {
+      name: 'an optional secretKeyRef to a missing key is left unset',
+      container: { env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'creds', key: 'no', optional: true } } }] },
+      want: {},
+    },
+    {
+      name: 'an optional secretKeyRef to a missing Secret is left unset',
+      container: { env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'gone', key: 'k', optional: true } } }] },
+      want: {},
+    },
+    {
+      name: 'envFrom secretRef with a prefix',
+      container: { envFrom: [{ prefix: 'DB_', secretRef: { name: 'creds' } }] },
+      want: { DB_password: 's3cr3t', DB_user: 'admin', DB_greeting: 'héllo' },
+    },
+    {
+      name: 'envFrom configMapRef without a prefix',
+      container: { envFrom: [{ configMapRef: { name: 'cfg' } }] },
+      want: { color: 'blue', RT: '8080' },
+    },
+    {
+      name: 'an optional envFrom source that is missing adds nothing',
+      container: {
+        envFrom: [{ secretRef: { name: 'gone', optional: true } }, { configMapRef: { name: 'gone', optional: true } }],
+      },
+      want: {},
+    },
+    {
+      name: 'a later envFrom source wins, and env wins over envFrom and may refer to it',
+      container: {
+        envFrom: [{ secretRef: { name: 'creds' } }, { prefix: 'user', configMapRef: { name: 'cfg' } }],
+        env: [
+          { name: 'user', value: 'root' },
+          { name: 'DSN', value: '$(user):$(password)' },
+        ],
+      },
+      want: {
+        user: 'root',
+        usercolor: 'blue',
+        userRT: '8080',
+        password: 's3cr3t',
+        greeting: 'héllo',
+        DSN: 'root:s3cr3t',
+      },
+    },
+    {
+      name: "envFrom cannot take Baton's PORT",
+      container: { envFrom: [{ prefix: 'PO', configMapRef: { name: 'cfg' } }] },
+      want: { POcolor: 'blue' },
+    },
+  ])('resolves $name', ({ container, want }) => {
+    const base = env({})
+    const r = env(container as Partial<Container>)
+    if (!('env' in r) || !('env' in base)) throw new Error('no environment')
+    // What the sources set or changed, beside the pod and port variables every container has.
+    const changed = Object.fromEntries(Object.entries(r.env).filter(([k, v]) => base.env[k] !== v))
+    expect(changed).toEqual(want)
+  })
+
+  // The kubelet's own words (kubelet_pods.go makeEnvironmentVariables), which it shows as the
+  // waiting container's CreateContainerConfigError message.
+  it.each([
+    {
+      name: 'missing configmap',
+      container: { env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'nope', key: 'k' } } }] },
+      error: 'configmap "nope" not found',
+    },
+    {
+      name: 'missing configmap key',
+      container: { env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'k' } } }] },
+      error: "couldn't find key k in ConfigMap shop/cfg",
+    },
+    {
+      name: 'missing secret',
+      container: { env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'nope', key: 'k' } } }] },
+      error: 'secret "nope" not found',
+    },
+    {
+      name: 'missing secret key',
+      container: { env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'creds', key: 'token' } } }] },
+      error: "couldn't find key token in Secret shop/creds",
+    },
+    {
+      name: 'missing envFrom secret',
+      container: { envFrom: [{ secretRef: { name: 'nope' } }] },
+      error: 'secret "nope" not found',
+    },
+    {
+      name: 'missing envFrom configmap',
+      container: { envFrom: [{ prefix: 'A_', configMapRef: { name: 'nope', optional: false } }] },
+      error: 'configmap "nope" not found',
+    },
+  ])('fails on a $name', ({ container, error }) => {
+    expect(env(container as Partial<Container>)).toEqual({ error })
   })
 })
 
@@ -100,6 +211,7 @@ describe('launchConfig', () => {
     portMappings: mappings,
     baseEnv: {},
     configMap: () => undefined,
+    secret: () => undefined,
     podDir: '/data/pods/u1',
     exists: (p: string) => p === '/data/pods/u1/containers/web/rootfs/app/run.sh',
     processUid: 1000,

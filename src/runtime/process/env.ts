@@ -1,18 +1,23 @@
 /**
  * @module
  * A container's environment and argv, as the kubelet builds them, plus Baton's port
- * variables. Pure: the caller passes the base environment and a ConfigMap lookup.
+ * variables. Pure: the caller passes the base environment and ConfigMap and Secret lookups.
  *
  * Order (later wins, except over Baton's port variables): the base environment (PATH, HOME… of the daemon, since a process has
  * no image to carry its own), Kubernetes-style pod variables (POD_NAME, POD_NAMESPACE,
  * POD_IP, HOSTNAME: spec.hostname or the pod's name; with a subdomain, BATON_PEERS_FILE and
  * BATON_PEER_NAME, see peer-records.ts), Baton's port variables (PORT: the container's first port,
- * BATON_PORT_<NAME> for each named port), then the container's `env` in order (each value
+ * BATON_PORT_<NAME> for each named port), then every key of the container's `envFrom` sources in
+ * order (prefixed), then its `env` in order (each value
  * may reference earlier ones as `$(NAME)`). Baton owns PORT: manifests written for Kubernetes
  * often set `PORT=8080` to match containerPort 8080, and honouring that would make ten
  * replicas fight over one port, so the allocated loopback port replaces it.
+ *
+ * ConfigMaps and Secrets are read when the container starts, as the kubelet reads them: one
+ * that is missing (or lacks the key), unless marked optional, is an error in the kubelet's words,
+ * which keeps the container waiting (CreateContainerConfigError) until it appears.
  */
-import type { ConfigMap, Container, Pod } from '../../api/types.ts'
+import type { ConfigMap, Container, EnvFromSource, Pod, Secret } from '../../api/types.ts'
 import { peerEnv } from './peer-records.ts'
 import type { PortMapping } from './port-allocator.ts'
 
@@ -26,6 +31,7 @@ export interface EnvInput {
   portMappings: readonly PortMapping[]
   baseEnv: Record<string, string>
   configMap(namespace: string, name: string): ConfigMap | undefined
+  secret(namespace: string, name: string): Secret | undefined
   /** Where the headless Services' peers files are (peers-files.ts); absent: no peer variables. */
   peersDir?: string
 }
@@ -40,15 +46,68 @@ export function containerEnv(input: EnvInput): EnvResult {
   if (input.peersDir !== undefined) Object.assign(env, peerEnv(pod, input.peersDir))
   const ports = portEnv(container.name, portMappings)
   Object.assign(env, ports)
+  for (const source of container.envFrom ?? []) {
+    const resolved = envFromSource(source, input)
+    if ('error' in resolved) return resolved
+    for (const [name, value] of Object.entries(resolved.env)) if (!Object.hasOwn(ports, name)) env[name] = value
+  }
   for (const v of container.env ?? []) {
     if (Object.hasOwn(ports, v.name)) continue // Baton's port variables win, even for $(PORT) below
     if (v.valueFrom) {
       const resolved = valueFrom(v.valueFrom, input)
-      if ('error' in resolved) return { error: `env ${v.name}: ${resolved.error}` }
+      if ('error' in resolved)
+        return resolved.kubelet ? { error: resolved.error } : { error: `env ${v.name}: ${resolved.error}` }
       if (resolved.value !== undefined) env[v.name] = resolved.value
     } else env[v.name] = expandRefs(v.value ?? '', env)
   }
   return { env }
+}
+
+/** The text a Secret value holds (base64 in `data`), as UTF-8. */
+export function secretText(base64: string): string {
+  const binary = atob(base64)
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  return new TextDecoder().decode(bytes)
+}
+
+/** The values of a ConfigMap or Secret by key (a Secret's decoded); undefined when there is none. */
+function lookup(input: EnvInput, kind: 'configmap' | 'secret', name: string): Record<string, string> | undefined {
+  const namespace = input.pod.metadata.namespace ?? 'default'
+  if (kind === 'configmap') {
+    const cm = input.configMap(namespace, name)
+    return cm ? { ...cm.data } : undefined
+  }
+  const secret = input.secret(namespace, name)
+  if (!secret) return undefined
+  return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, secretText(v)]))
+}
+
+function envFromSource(source: EnvFromSource, input: EnvInput): EnvResult {
+  const [kind, ref] = source.secretRef
+    ? (['secret', source.secretRef] as const)
+    : (['configmap', source.configMapRef] as const)
+  if (!ref) return { error: 'envFrom names no source' }
+  const values = lookup(input, kind, ref.name)
+  if (!values) return ref.optional ? { env: {} } : { error: `${kind} "${ref.name}" not found` }
+  const prefix = source.prefix ?? ''
+  return { env: Object.fromEntries(Object.entries(values).map(([k, v]) => [prefix + k, v])) }
+}
+
+/** A key of a ConfigMap or Secret: its value, nothing (optional), or the kubelet's error. */
+function keyRef(
+  input: EnvInput,
+  kind: 'configmap' | 'secret',
+  ref: { name: string; key: string; optional?: boolean | undefined },
+): { value: string | undefined } | { error: string; kubelet: true } {
+  const values = lookup(input, kind, ref.name)
+  const value = values?.[ref.key]
+  if (value !== undefined) return { value }
+  if (ref.optional) return { value: undefined }
+  if (!values) return { error: `${kind} "${ref.name}" not found`, kubelet: true }
+  const namespace = input.pod.metadata.namespace ?? 'default'
+  const kindName = kind === 'secret' ? 'Secret' : 'ConfigMap'
+  return { error: `couldn't find key ${ref.key} in ${kindName} ${namespace}/${ref.name}`, kubelet: true }
 }
 
 export function portEnv(containerName: string, mappings: readonly PortMapping[]): Record<string, string> {
@@ -84,20 +143,14 @@ export function containerArgv(container: Container, env: Record<string, string>)
 function valueFrom(
   source: NonNullable<Container['env']>[number]['valueFrom'] & object,
   input: EnvInput,
-): { value: string | undefined } | { error: string } {
+): { value: string | undefined } | { error: string; kubelet?: true } {
   const { pod } = input
   if (source.fieldRef) {
     const value = podField(pod, source.fieldRef.fieldPath)
     return value === undefined ? { error: `unsupported fieldPath "${source.fieldRef.fieldPath}"` } : { value }
   }
-  if (source.configMapKeyRef) {
-    const { name, key, optional } = source.configMapKeyRef
-    const cm = input.configMap(pod.metadata.namespace ?? 'default', name)
-    const value = cm?.data?.[key]
-    if (value !== undefined) return { value }
-    if (optional) return { value: undefined }
-    return { error: cm ? `key "${key}" not found in configmap "${name}"` : `configmap "${name}" not found` }
-  }
+  if (source.configMapKeyRef) return keyRef(input, 'configmap', source.configMapKeyRef)
+  if (source.secretKeyRef) return keyRef(input, 'secret', source.secretKeyRef)
   return { error: 'valueFrom names no source' }
 }
 

@@ -71,6 +71,7 @@ export class PodWorker {
             pod: () => this.#pod,
             portMappings: () => this.#portMappings,
             configMap: (namespace, name) => ctx.store.get('ConfigMap', namespace, name),
+            secret: (namespace, name) => ctx.store.get('Secret', namespace, name),
             claim: (namespace, name) => ctx.store.get('PersistentVolumeClaim', namespace, name),
             dataDir: ctx.dataDir,
             event: (type, reason, message) => ctx.event(this.#pod, type, reason, message),

@@ -502,6 +502,40 @@ describe('process node agent', () => {
     )
     expect((await fetchJson(ready.status?.portMappings?.[0]?.hostPort ?? 0)).pod).toBe('by-cmd')
   })
+  it('waits with CreateContainerConfigError for a missing Secret, then starts with its values once it exists', async () => {
+    const h = await harness()
+    await h.agent.start()
+    // Ready only when both ways of reading the Secret reached the process's environment.
+    const probe = {
+      exec: { command: ['sh', '-c', 'test "$PASSWORD" = s3cr3t && test "$DB_user" = admin'] },
+      periodSeconds: 1,
+    }
+    const container = webContainer(
+      {},
+      { readinessProbe: probe, envFrom: [{ prefix: 'DB_', secretRef: { name: 'db' } }] },
+    )
+    container.env = [{ name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }]
+    h.store.create(aPod({ name: 'needs-secret', phase: null, grace: 2, spec: { containers: [container] } }))
+    const waiting = await waitFor('CreateContainerConfigError', () => {
+      const state = getPod(h.store, 'needs-secret')?.status?.containerStatuses?.[0]?.state.waiting
+      return state?.reason === 'CreateContainerConfigError' && state
+    })
+    expect(waiting.message).toBe('secret "db" not found')
+    expect(eventLines(h.store, 'needs-secret')).toContain('Warning Failed Error: secret "db" not found')
+
+    h.store.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db', namespace: 'default' },
+      data: { password: Buffer.from('s3cr3t').toString('base64'), user: Buffer.from('admin').toString('base64') },
+    })
+    const ready = await waitFor(
+      'Ready after the Secret appeared',
+      () => condition(getPod(h.store, 'needs-secret'), 'Ready') === 'True',
+      40_000,
+    )
+    expect(ready).toBe(true)
+  }, 60_000)
 
   it('pulls at once when the missing artifact is pushed, instead of sleeping out the 10 s back-off', async () => {
     const h = await harness()
