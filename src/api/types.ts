@@ -444,6 +444,7 @@ export interface ServiceSpec {
   ports: ServicePort[]
   type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer'
   clusterIP?: string
+  clusterIPs?: string[]
   sessionAffinity?: 'None' | 'ClientIP'
   externalTrafficPolicy?: string
 }
