@@ -472,6 +472,7 @@ export interface ServiceSpec {
   ports: ServicePort[]
   type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer'
   clusterIP?: string
+  clusterIPs?: string[]
   sessionAffinity?: 'None' | 'ClientIP'
   externalTrafficPolicy?: string
 }

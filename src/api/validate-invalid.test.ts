@@ -419,6 +419,24 @@ const CASES: Case[] = [
     fields: ['spec.clusterIP'],
     says: "may not be set to 'None' for LoadBalancer services",
   },
+  {
+    name: 'Service clusterIP an address',
+    obj: withChanges(service(), { 'spec.clusterIP': '10.96.0.10' }),
+    fields: ['spec.clusterIP'],
+    says: 'Invalid value: "10.96.0.10": must be "None" or unset: Baton allocates no cluster IPs',
+  },
+  {
+    name: 'Service clusterIPs an address',
+    obj: withChanges(service(), { 'spec.clusterIPs': ['10.96.0.10'] }),
+    fields: ['spec.clusterIPs'],
+    says: 'may only be ["None"], with clusterIP: None',
+  },
+  {
+    name: 'Service clusterIPs None without clusterIP None',
+    obj: withChanges(service(), { 'spec.clusterIPs': ['None'] }),
+    fields: ['spec.clusterIPs'],
+    says: 'may only be ["None"], with clusterIP: None',
+  },
   // Other kinds
   {
     name: 'Pod restartPolicy not a policy',

@@ -59,6 +59,7 @@ export function validateServiceSpec(svc: Service): FieldError[] {
       errs.push(...invalidAll(at(p, 'nodePort'), port.nodePort, portNumberErrors(port.nodePort), PORT_HINT))
     }
   }
+  errs.push(...clusterIPErrors(spec))
   if (headless && (spec.type === 'NodePort' || spec.type === 'LoadBalancer')) {
     // kube-apiserver names spec.clusterIPs[0], which it fills from clusterIP; Baton names the field written.
     const detail = `may not be set to 'None' for ${spec.type} services`
@@ -68,6 +69,26 @@ export function validateServiceSpec(svc: Service): FieldError[] {
     const detail = "may only be set when `type` is 'NodePort' or 'LoadBalancer'"
     errs.push(invalid('spec.externalTrafficPolicy', spec.externalTrafficPolicy, detail))
   }
+  return errs
+}
+
+const CLUSTER_IP_HINT =
+  'Baton allocates no cluster IPs: leave clusterIP unset for a load-balanced Service (it listens on its ports ' +
+  'on the service host, 127.0.0.1 by default), or set clusterIP: None for a headless one.'
+
+/**
+ * The cluster IPs Baton honours: none (unset or "": the Service is load-balanced on the service
+ * host) or "None" (headless). An address would be stored and never listened on, so it is refused;
+ * clusterIPs, kube-apiserver's list form, may only repeat clusterIP's "None".
+ */
+function clusterIPErrors(spec: Partial<Service['spec']>): FieldError[] {
+  const errs: FieldError[] = []
+  const ip = spec.clusterIP
+  if (ip !== undefined && ip !== '' && ip !== 'None')
+    errs.push(invalid('spec.clusterIP', ip, 'must be "None" or unset: Baton allocates no cluster IPs', CLUSTER_IP_HINT))
+  const ips = Array.isArray(spec.clusterIPs) ? spec.clusterIPs : []
+  if (ips.length > 0 && !(ips.length === 1 && ips[0] === 'None' && ip === 'None'))
+    errs.push(invalid('spec.clusterIPs', ips, 'may only be ["None"], with clusterIP: None', CLUSTER_IP_HINT))
   return errs
 }
 

@@ -1,10 +1,12 @@
 // ValidateStatefulSetUpdate's table (pkg/apis/apps/validation/validation_test.go,
-// TestValidateStatefulSetUpdate), case by case under upstream's names: both objects are
+// TestValidateStatefulSetUpdate), and those of ValidateDeploymentUpdate and
+// ValidateReplicaSetUpdate with the apps/v1 strategies' selector rule (pkg/registry/apps/*/
+// strategy_test.go, TestSelectorImmutability), case by case under upstream's names: both objects are
 // admitted (validateObject: defaults filled), as the API does before it compares them, and a
 // case's errors are its field paths with the error type, as upstream compares them.
 import { describe, expect, it } from 'vitest'
 import { isBatonError } from '../errors/baton-error.ts'
-import { statefulSet, withChanges } from './test-objects.ts'
+import { deployment, replicaSet, service, statefulSet, withChanges } from './test-objects.ts'
 import type { AnyObject } from './types.ts'
 import { validateObject } from './validate.ts'
 import { STATEFULSET_SPEC_FORBIDDEN, semanticJson, validateUpdate } from './validate-update.ts'
@@ -182,6 +184,147 @@ describe('ValidateStatefulSetUpdate', () => {
     expect(STATEFULSET_SPEC_FORBIDDEN).toBe(
       "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
     )
+  })
+})
+
+/** Upstream's Deployment (or ReplicaSet) of these tests: selector and template labels `labels`, Recreate. */
+function mkWorkload(kind: 'Deployment' | 'ReplicaSet', changes: Record<string, unknown> = {}, labels = VALID_LABELS) {
+  const base = kind === 'Deployment' ? deployment() : replicaSet()
+  return withChanges(base, {
+    'metadata.name': 'abc',
+    'metadata.labels': undefined,
+    'spec.replicas': 1,
+    'spec.selector': { matchLabels: labels },
+    'spec.template': { metadata: { labels }, spec: { containers: [container] } },
+    ...(kind === 'Deployment' ? { 'spec.strategy': { type: 'Recreate' } } : {}),
+    ...changes,
+  })
+}
+const VALID_LABELS: Record<string, string> = { a: 'b' }
+const INVALID_LABELS = { 'NoUppercaseOrSpecialCharsLike=Equals': 'b' }
+
+describe.each(['Deployment', 'ReplicaSet'] as const)('Validate%sUpdate', (kind) => {
+  const mk = (changes: Record<string, unknown> = {}, labels = VALID_LABELS) => mkWorkload(kind, changes, labels)
+
+  it.each([
+    { name: 'positive replicas', old: mk(), update: mk({ 'spec.replicas': 3 }) },
+    // Upstream's "Read-write volume verification" changes the template (a volume the process
+    // runtime refuses); here the template changes by a container.
+    { name: 'template change', old: mk(), update: mk(addContainers) },
+    {
+      name: 'the same selector, matchExpressions empty',
+      old: mk(),
+      update: mk({ 'spec.selector': { matchLabels: VALID_LABELS, matchExpressions: [] } }),
+    },
+  ])('success case $name', ({ old, update }) => {
+    expect(updateErrors(old, update)).toEqual([])
+  })
+
+  it.each([
+    {
+      // Upstream counts 3 (the label, the selector not matching the template, the name from
+      // ""); an invalid spec is refused on its own before it is compared with the stored one,
+      // and a selector that does not parse is not matched against the template.
+      name: 'invalid selector',
+      old: mk(),
+      update: mk({ 'spec.selector': { matchLabels: INVALID_LABELS } }),
+      errs: ['spec.selector.matchLabels: Invalid value'],
+    },
+    {
+      name: 'negative replicas',
+      old: mk(),
+      update: mk({ 'spec.replicas': -1 }),
+      errs: ['spec.replicas: Invalid value'],
+    },
+    // TestSelectorImmutability, apps/v1: {a: b} to {c: v1}.
+    {
+      name: 'selector immutability apps/v1',
+      old: mk({}, VALID_LABELS),
+      update: mk({}, { c: 'v1' }),
+      errs: ['spec.selector: Invalid value'],
+    },
+    {
+      name: 'a label added to the selector',
+      old: mk(),
+      update: mk({}, { ...VALID_LABELS, c: 'd' }),
+      errs: ['spec.selector: Invalid value'],
+    },
+    {
+      name: 'update name',
+      old: mk(),
+      update: mk({ 'metadata.name': 'abc2' }),
+      errs: ['metadata.name: Invalid value'],
+    },
+  ])('error case $name', ({ old, update, errs }) => {
+    expect(updateErrors(old, update)).toEqual(errs)
+  })
+
+  it("refuses with upstream's words, naming the new selector", () => {
+    const stored = validateObject(mk()) as AnyObject
+    const update = validateObject(mk({}, { c: 'v1' })) as AnyObject
+    expect(validateUpdate(update, stored)).toEqual([
+      {
+        field: 'spec.selector',
+        message: 'Invalid value: {"matchLabels":{"c":"v1"}}: field is immutable',
+        hint: expect.stringContaining('create a new object'),
+      },
+    ])
+  })
+})
+
+/** A Service of upstream's tests, `clusterIP` as given (undefined: unset). */
+const mkService = (clusterIP?: string) =>
+  withChanges(service(), { 'spec.ports': [{ port: 80, targetPort: 8080 }], 'spec.clusterIP': clusterIP })
+
+describe('ValidateServiceUpdate: spec.clusterIP', () => {
+  it.each([
+    { name: 'unset stays unset', old: mkService(), update: mkService() },
+    { name: 'unset to "" (the same)', old: mkService(), update: mkService('') },
+    { name: '"" to unset (the same)', old: mkService(''), update: mkService() },
+    { name: 'headless stays headless', old: mkService('None'), update: mkService('None') },
+    {
+      name: 'headless, ports changed',
+      old: mkService('None'),
+      update: withChanges(mkService('None'), { 'spec.ports': [{ port: 81, targetPort: 8081 }] }),
+    },
+  ])('success case $name', ({ old, update }) => {
+    expect(updateErrors(old, update)).toEqual([])
+  })
+
+  it.each([
+    {
+      name: 'load-balanced to headless',
+      old: mkService(),
+      update: mkService('None'),
+      errs: ['spec.clusterIP: Invalid value'],
+    },
+    {
+      name: 'headless to load-balanced',
+      old: mkService('None'),
+      update: mkService(),
+      errs: ['spec.clusterIP: Invalid value'],
+    },
+    { name: 'headless to ""', old: mkService('None'), update: mkService(''), errs: ['spec.clusterIP: Invalid value'] },
+    {
+      name: 'to an address (refused as at create)',
+      old: mkService(),
+      update: mkService('10.0.0.1'),
+      errs: ['spec.clusterIP: Invalid value'],
+    },
+  ])('error case $name', ({ old, update, errs }) => {
+    expect(updateErrors(old, update)).toEqual(errs)
+  })
+
+  it('refuses with "field is immutable" and how to switch', () => {
+    const stored = validateObject(mkService('None')) as AnyObject
+    const update = validateObject(mkService()) as AnyObject
+    expect(validateUpdate(update, stored)).toEqual([
+      {
+        field: 'spec.clusterIP',
+        message: 'Invalid value: "": field is immutable',
+        hint: expect.stringContaining('delete the Service and create it again'),
+      },
+    ])
   })
 })
 

@@ -10,9 +10,13 @@
  *   `serviceName`, `volumeClaimTemplates`, `podManagementPolicy`) is one Forbidden error on
  *   `spec`, with upstream's words. The comparison is upstream's semantic equality: an empty
  *   list or map equals an absent one.
+ * - Deployment, ReplicaSet: `spec.selector` is immutable, as the apps/v1 strategies' ValidateUpdate
+ *   has it (ValidateImmutableField): the controller would otherwise orphan the pods it selects.
+ * - Service: `spec.clusterIP` is immutable (ValidateServiceUpdate): a Service stays headless
+ *   (`None`) or load-balanced (unset) for its life; an unset value and "" are the same.
  */
 import { type FieldError, forbidden, invalid } from './field-errors.ts'
-import type { AnyObject, StatefulSet, StatefulSetSpec } from './types.ts'
+import type { AnyObject, Service, StatefulSet, StatefulSetSpec } from './types.ts'
 
 const IMMUTABLE = 'field is immutable'
 
@@ -35,13 +39,35 @@ const STATEFULSET_HINT =
   'To change selector, serviceName, volumeClaimTemplates or podManagementPolicy, delete the StatefulSet with ' +
   '--cascade=orphan (its pods and claims stay) and create it again with the new spec.'
 
+const SELECTOR_HINT =
+  'The selector cannot change: create a new object with the new selector and labels, then delete this one.'
+
+const CLUSTER_IP_HINT =
+  'A Service cannot switch between headless (clusterIP: None) and load-balanced (clusterIP unset): ' +
+  'keep clusterIP as stored, or delete the Service and create it again.'
+
 export function validateUpdate(obj: AnyObject, old: AnyObject): FieldError[] {
   const errs: FieldError[] = []
   if (obj.metadata.name !== old.metadata.name) errs.push(invalid('metadata.name', obj.metadata.name, IMMUTABLE))
   if ((obj.metadata.namespace ?? 'default') !== (old.metadata.namespace ?? 'default'))
     errs.push(invalid('metadata.namespace', obj.metadata.namespace, IMMUTABLE))
   if (obj.kind === 'StatefulSet' && old.kind === 'StatefulSet') errs.push(...statefulSetUpdateErrors(obj, old))
+  if ((obj.kind === 'Deployment' || obj.kind === 'ReplicaSet') && old.kind === obj.kind)
+    errs.push(...immutable('spec.selector', obj.spec?.selector, old.spec?.selector, SELECTOR_HINT))
+  if (obj.kind === 'Service' && old.kind === 'Service') errs.push(...clusterIPUpdateErrors(obj, old))
   return errs
+}
+
+/** ValidateImmutableField: one Invalid error naming the new value when it differs semantically from the old. */
+function immutable(field: string, value: unknown, previous: unknown, hint: string): FieldError[] {
+  return semanticJson(value) === semanticJson(previous) ? [] : [invalid(field, value, IMMUTABLE, hint)]
+}
+
+function clusterIPUpdateErrors(obj: Service, old: Service): FieldError[] {
+  const clusterIP = (svc: Service): string => svc.spec?.clusterIP ?? ''
+  return clusterIP(obj) === clusterIP(old)
+    ? []
+    : [invalid('spec.clusterIP', clusterIP(obj), IMMUTABLE, CLUSTER_IP_HINT)]
 }
 
 function statefulSetUpdateErrors(obj: StatefulSet, old: StatefulSet): FieldError[] {

@@ -16,6 +16,14 @@ describe('validateObject accepts', () => {
     { name: 'a minimal Deployment', obj: validDeployment() },
     { name: 'a Service with a named targetPort', obj: validService() },
     {
+      name: 'a Service with clusterIP ""',
+      obj: { ...validService(), spec: { ...validService().spec, clusterIP: '' } },
+    },
+    {
+      name: 'a headless Service with clusterIPs ["None"]',
+      obj: { ...validService(), spec: { ...validService().spec, clusterIP: 'None', clusterIPs: ['None'] } },
+    },
+    {
       name: 'a kubectl get -o yaml dump (read-only metadata, status, nulls)',
       obj: {
         ...validDeployment(),

@@ -100,3 +100,66 @@ describe('a StatefulSet update is checked against the stored set', () => {
     expect(store.get('StatefulSet', 'default', 'db')?.spec.replicas).toBe(3)
   })
 })
+
+const DEPLOYMENTS = '/apis/apps/v1/namespaces/default/deployments'
+const SERVICES = '/api/v1/namespaces/default/services'
+const DEPLOYMENT = {
+  ...SET,
+  kind: 'Deployment',
+  metadata: { name: 'web' },
+  spec: { replicas: 1, selector: SET.spec.selector, template: SET.spec.template },
+}
+const SERVICE = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { ports: [{ port: 5432 }] } }
+
+describe('what else an update may not change', () => {
+  it.each([
+    {
+      name: "a Deployment's selector",
+      path: DEPLOYMENTS,
+      obj: DEPLOYMENT,
+      patch: {
+        spec: { selector: { matchLabels: { app: 'db2' } }, template: { metadata: { labels: { app: 'db2' } } } },
+      },
+      field: 'spec.selector',
+      hint: 'create a new object',
+    },
+    {
+      name: 'a Service from load-balanced to headless',
+      path: SERVICES,
+      obj: SERVICE,
+      patch: { spec: { clusterIP: 'None' } },
+      field: 'spec.clusterIP',
+      hint: 'delete the Service and create it again',
+    },
+    {
+      name: 'a Service from headless to load-balanced',
+      path: SERVICES,
+      obj: { ...SERVICE, spec: { ...SERVICE.spec, clusterIP: 'None' } },
+      patch: { spec: { clusterIP: null } },
+      field: 'spec.clusterIP',
+      hint: 'delete the Service and create it again',
+    },
+  ])('$name is refused as immutable, and the object stays as it was', async ({ path, obj, patch, field, hint }) => {
+    expect((await send('POST', path, obj)).status).toBe(201)
+    const kind = obj.kind as 'Deployment' | 'Service'
+    const before = store.get(kind, 'default', obj.metadata.name)
+    const res = await send('PATCH', `${path}/${obj.metadata.name}`, patch, 'application/merge-patch+json')
+    expect(res.status).toBe(422)
+    const body = await errorOf(res)
+    expect(body.code).toBe('BATON_INVALID')
+    expect(body.causes).toEqual([
+      expect.objectContaining({ field, message: expect.stringMatching(/: field is immutable$/) }),
+    ])
+    expect(body.hint).toContain(hint)
+    expect(store.get(kind, 'default', obj.metadata.name)).toEqual(before)
+  })
+
+  it('refuses a Service clusterIP Baton does not allocate, naming the field', async () => {
+    const res = await send('POST', SERVICES, { ...SERVICE, spec: { ...SERVICE.spec, clusterIP: '10.96.0.10' } })
+    expect(res.status).toBe(422)
+    const body = await errorOf(res)
+    expect(body.causes).toEqual([expect.objectContaining({ field: 'spec.clusterIP' })])
+    expect(body.hint).toContain('clusterIP: None')
+    expect(store.get('Service', 'default', 'db')).toBeUndefined()
+  })
+})
