@@ -36,7 +36,8 @@ describe('baton edit', () => {
   })
 
   it('edits JSON with -o json', async () => {
-    process.env.KUBE_EDITOR = `sed -i -e 's/"app": "web"/"app": "web", "tier": "front"/'`
+    // The object's own labels only (the first match): the selector is immutable.
+    process.env.KUBE_EDITOR = `sed -i -e '0,/"app": "web"/s//"app": "web", "tier": "front"/'`
     expect((await h.run('edit deploy/web -o json')).out).toBe('deployment.apps/web edited\n')
     expect(live().metadata.labels).toEqual({ app: 'web', tier: 'front' })
   })
