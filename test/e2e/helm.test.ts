@@ -6,12 +6,11 @@
  * Helm 4 writes every object with server-side apply and keeps its releases in Secrets
  * (docs/helm.md); each step checks the objects it left behind through Baton's API.
  */
-import { execFile } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Baton, REPO_ROOT, startBaton } from './support/baton.ts'
-import { kubeTools } from './support/kube-tools.ts'
+import { kubeTools, runTool, toolOk } from './support/kube-tools.ts'
 import { describeRun, runVerify } from './support/verify-run.ts'
 
 const kubectl = kubeTools().kubectl
@@ -32,23 +31,8 @@ afterAll(async () => {
   await baton?.stop()
 }, 120_000)
 
-function run(args: string[], bin = helm): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(bin, args, { env, timeout: 150_000 }, (err, stdout, stderr) =>
-      resolve({
-        code: err ? ((err as { code?: number }).code ?? 1) : 0,
-        stdout: String(stdout),
-        stderr: String(stderr),
-      }),
-    )
-  })
-}
-
-const ok = async (args: string[]) => {
-  const r = await run(args)
-  expect(r.code, `helm ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0)
-  return r.stdout
-}
+const run = (args: string[], bin = helm) => runTool(bin, args, baton.dataDir, 150_000)
+const ok = (args: string[]) => toolOk(helm, args, baton.dataDir, 150_000)
 
 interface Listed {
   items: Array<{

@@ -5,12 +5,12 @@
  * `delete --cascade=foreground|orphan`, `delete --all` / `-l`, and deletecollection
  * (`kubectl delete --raw` on a collection). Each step checks kubectl's exit code and output.
  */
-import { execFile, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Baton, startBaton } from './support/baton.ts'
-import { kubeTools } from './support/kube-tools.ts'
+import { kubeTools, runTool, toolOk } from './support/kube-tools.ts'
 
 let baton: Baton
 let kubeconfig: string
@@ -25,27 +25,8 @@ afterAll(async () => {
   await baton?.stop()
 }, 120_000)
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      kubectl,
-      args,
-      { env: { PATH: process.env.PATH ?? '', HOME: baton.dataDir, KUBECONFIG: kubeconfig }, timeout: 120_000 },
-      (err, stdout, stderr) =>
-        resolve({
-          code: err ? ((err as { code?: number }).code ?? 1) : 0,
-          stdout: String(stdout),
-          stderr: String(stderr),
-        }),
-    )
-  })
-}
-
-const ok = async (args: string[]) => {
-  const r = await run(args)
-  expect(r.code, `kubectl ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0)
-  return r.stdout
-}
+const run = (args: string[]) => runTool(kubectl, args, baton.dataDir, 120_000)
+const ok = (args: string[]) => toolOk(kubectl, args, baton.dataDir, 120_000)
 
 async function file(name: string, text: string): Promise<string> {
   const path = join(baton.dataDir, name)

@@ -4,23 +4,19 @@
  * status/history/undo --to-revision/pause/resume/restart, scale, label, annotate, patch in its
  * three types, logs, delete, and a NotFound. Each step checks kubectl's exit code and output.
  */
-import { execFile } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Baton, startBaton } from './support/baton.ts'
-import { kubeTools } from './support/kube-tools.ts'
+import { kubeTools, runTool, toolOk } from './support/kube-tools.ts'
 import { webManifest } from './support/manifests.ts'
 
 let baton: Baton
-let kubeconfig: string
 let manifest: string
 const kubectl = kubeTools().kubectl
 
 beforeAll(async () => {
   baton = await startBaton({})
-  // The daemon's own kubeconfig: HTTPS with its CA and the token (docs/kubeconfig.md).
-  kubeconfig = join(baton.dataDir, 'kubeconfig')
   manifest = join(baton.dataDir, 'web.yaml')
   // rollingUpdate spelled out: a strategy without it gets the defaults on the server, and
   // kubectl's next apply then sends `$retainKeys` and says "configured", as against a cluster.
@@ -34,30 +30,8 @@ afterAll(async () => {
   await baton?.stop()
 }, 120_000)
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      kubectl,
-      args,
-      {
-        env: { PATH: process.env.PATH ?? '', HOME: baton.dataDir, KUBECONFIG: kubeconfig },
-        timeout: 120_000,
-      },
-      (err, stdout, stderr) =>
-        resolve({
-          code: err ? ((err as { code?: number }).code ?? 1) : 0,
-          stdout: String(stdout),
-          stderr: String(stderr),
-        }),
-    )
-  })
-}
-
-const ok = async (args: string[]) => {
-  const r = await run(args)
-  expect(r.code, `kubectl ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0)
-  return r.stdout
-}
+const run = (args: string[]) => runTool(kubectl, args, baton.dataDir, 120_000)
+const ok = (args: string[]) => toolOk(kubectl, args, baton.dataDir, 120_000)
 
 describe('the real kubectl against Baton', () => {
   it('applies, and a second apply changes nothing', async () => {

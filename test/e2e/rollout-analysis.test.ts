@@ -12,6 +12,7 @@ import type { AnalysisRun, Rollout } from '../../src/api/types.ts'
 import { parseTimestamp } from '../../src/api/timestamps.ts'
 import type { TrafficMetrics } from '../../src/proxy/types.ts'
 import { expectOk, startBaton, type Baton } from './support/baton.ts'
+import { webRolloutManifest } from './support/manifests.ts'
 import { SERVICE_PORTS } from './support/ports.ts'
 import { describeRun, runVerify } from './support/verify-run.ts'
 
@@ -47,55 +48,26 @@ function template(): string {
 }
 
 function manifests(servicePort: number, image: string, errorRate = 0): string {
-  const rollout = {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'web' },
-    spec: {
-      replicas: REPLICAS,
-      selector: { matchLabels: { app: 'web' } },
-      strategy: {
-        canary: {
-          abortScaleDownDelaySeconds: 5,
-          steps: [
-            { setWeight: WEIGHT },
-            {
-              analysis: {
-                templates: [{ templateName: 'errors' }],
-                args: [{ name: 'port', value: String(servicePort) }],
-              },
+  return webRolloutManifest({
+    replicas: REPLICAS,
+    image,
+    env: errorRate > 0 ? { ERROR_RATE: String(errorRate) } : {},
+    strategy: {
+      canary: {
+        abortScaleDownDelaySeconds: 5,
+        steps: [
+          { setWeight: WEIGHT },
+          {
+            analysis: {
+              templates: [{ templateName: 'errors' }],
+              args: [{ name: 'port', value: String(servicePort) }],
             },
-          ],
-        },
-      },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: {
-          containers: [
-            {
-              name: 'web',
-              image,
-              command: ['node', 'server.js'],
-              env: [
-                { name: 'STARTUP_DELAY_MS', value: '300' },
-                ...(errorRate > 0 ? [{ name: 'ERROR_RATE', value: String(errorRate) }] : []),
-              ],
-              ports: [{ name: 'http', containerPort: 8080 }],
-              readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1 },
-              lifecycle: { preStop: { httpGet: { path: '/prestop', port: 'http' } } },
-            },
-          ],
-        },
+          },
+        ],
       },
     },
-  }
-  const service = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'web' },
-    spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: servicePort, targetPort: 'http' }] },
-  }
-  return `${stringify(rollout)}---\n${stringify(service)}`
+    services: { web: servicePort },
+  })
 }
 
 async function rollout(): Promise<Rollout> {

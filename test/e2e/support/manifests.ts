@@ -3,7 +3,8 @@
  * The example app's Deployment and Service (examples/web/deployment.yaml) with the knobs an
  * end-to-end test turns: replicas, strategy, service port, image, progress deadline. Defaults
  * are the example's own: a readiness probe on /ready every second, a preStop httpGet that only
- * logs (no sleep), terminationGracePeriodSeconds 30.
+ * logs (no sleep), terminationGracePeriodSeconds 30. The same app as an Argo Rollout
+ * (webRolloutManifest) for the Rollout tests.
  */
 import { stringify } from 'yaml'
 
@@ -46,29 +47,65 @@ export function webManifest(o: WebManifestOptions): string {
         spec: {
           terminationGracePeriodSeconds: 30,
           containers: [
-            {
-              name: 'web',
-              image: o.image ?? 'web:v1',
-              command: ['node', 'server.js'],
-              env: [
-                { name: 'STARTUP_DELAY_MS', value: String(o.startupDelayMs ?? 300) },
-                ...Object.entries(o.env ?? {}).map(([n, value]) => ({ name: n, value })),
-              ],
-              ports: [{ name: 'http', containerPort: 8080 }],
-              readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1 },
-              livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5 },
-              lifecycle: { preStop: { httpGet: { path: '/prestop', port: 'http' } } },
-            },
+            { ...webContainer(o), livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5 } },
           ],
         },
       },
     },
   }
-  const service = {
+  return `${stringify(deployment)}---\n${stringify(webService(name, o.servicePort, name))}`
+}
+
+/** The example app's container: readiness on /ready every second, a preStop httpGet that only logs. */
+function webContainer(o: { image?: string; startupDelayMs?: number; env?: Record<string, string> }) {
+  return {
+    name: 'web',
+    image: o.image ?? 'web:v1',
+    command: ['node', 'server.js'],
+    env: [
+      { name: 'STARTUP_DELAY_MS', value: String(o.startupDelayMs ?? 300) },
+      ...Object.entries(o.env ?? {}).map(([n, value]) => ({ name: n, value })),
+    ],
+    ports: [{ name: 'http', containerPort: 8080 }],
+    readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1 },
+    lifecycle: { preStop: { httpGet: { path: '/prestop', port: 'http' } } },
+  }
+}
+
+/** A Service on 127.0.0.1:`port` in front of the pods labelled app=`app`. */
+function webService(name: string, port: number, app = 'web') {
+  return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name },
-    spec: { selector: { app: name }, ports: [{ name: 'http', port: o.servicePort, targetPort: 'http' }] },
+    spec: { selector: { app }, ports: [{ name: 'http', port, targetPort: 'http' }] },
   }
-  return `${stringify(deployment)}---\n${stringify(service)}`
+}
+
+export interface WebRolloutOptions {
+  replicas: number
+  /** The Rollout's `spec.strategy` (canary or blueGreen). */
+  strategy: Record<string, unknown>
+  /** Services in front of the Rollout's pods, by name and port. */
+  services: Record<string, number>
+  image?: string
+  /** More env for the app (e.g. ERROR_RATE). */
+  env?: Record<string, string>
+}
+
+/** The example app as an Argo Rollout named web, with its Services: YAML for `baton apply -f`. */
+export function webRolloutManifest(o: WebRolloutOptions): string {
+  const rollout = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'web' },
+    spec: {
+      replicas: o.replicas,
+      selector: { matchLabels: { app: 'web' } },
+      strategy: o.strategy,
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [webContainer(o)] } },
+    },
+  }
+  const services = Object.entries(o.services).map(([name, port]) => webService(name, port))
+  return [rollout, ...services].map((d) => stringify(d)).join('---\n')
 }
