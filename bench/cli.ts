@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { stringify } from 'yaml'
 import { freePort } from '../src/cli/commands/demo-ports.ts'
+import { writeBenchmarkSection } from './bench-io.ts'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const BATON = join(ROOT, 'bin', 'baton.mjs')
@@ -185,7 +186,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result))
     const section = render(result)
     console.log(section)
-    if (!values['no-write']) writeSection(section)
+    if (!values['no-write']) writeBenchmarkSection(SECTION, section)
   } finally {
     spawnSync(process.execPath, [BATON, 'down', '--all'], { env, stdio: 'inherit' })
     rmSync(dataDir, { recursive: true, force: true })
@@ -269,20 +270,6 @@ function render(r: Result): string {
       'idle, that measured the same as without (0.8-1.0 % CPU, 90 MB), where memory-saver mode alone cost 1.2 %.',
     '',
   ].join('\n')
-}
-
-function writeSection(section: string): void {
-  const path = join(ROOT, 'docs', 'benchmarks.md')
-  const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n'
-  const start = doc.indexOf(SECTION)
-  let next: string
-  if (start < 0) next = `${doc.trimEnd()}\n\n${section}`
-  else {
-    const end = doc.indexOf('\n## ', start + 1)
-    next = doc.slice(0, start) + section + (end < 0 ? '' : `\n${doc.slice(end + 1)}`)
-  }
-  writeFileSync(path, next)
-  console.log(`wrote ${path}`)
 }
 
 await main()

@@ -23,20 +23,20 @@
  * --expose-gc to also report the live heap after a full GC). Prints one JSON line per phase,
  * then a markdown table (docs/benchmarks.md, "Control plane").
  */
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { FakeClock } from '../src/platform/clock.ts'
-import { compileCacheRoot, DAEMON_V8_FLAGS } from '../src/platform/env.ts'
+import { DAEMON_V8_FLAGS } from '../src/platform/env.ts'
 import type { IdSource } from '../src/platform/ids.ts'
 import { deploymentStatusViewer } from '../src/rollout/status-viewer.ts'
 import { createSimulation } from '../src/sim/simulation.ts'
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts'
 import { aDeployment } from '../test/support/builders.ts'
 import { STAGGERED_AGENT } from '../test/support/sim.ts'
+import { childResults } from './bench-io.ts'
 
 interface RunResult {
   store: 'memory' | 'sqlite'
@@ -236,17 +236,7 @@ if (values.child) {
       String(replicas),
       ...passOn,
     ]
-    // With the compile cache the daemon uses (platform/env.ts childNodeEnv): the child then does
-    // not load Node's type stripper, whose ~25 MB would count in its peak RSS as in no daemon's.
-    const out = execFileSync(process.execPath, args, {
-      encoding: 'utf8',
-      maxBuffer: 16 * 2 ** 20,
-      env: { ...process.env, NODE_COMPILE_CACHE: compileCacheRoot() },
-    })
-    for (const line of out.split('\n').filter((l) => l.startsWith('{'))) {
-      console.log(line)
-      results.push(JSON.parse(line) as RunResult)
-    }
+    results.push(...childResults<RunResult>(args))
   }
   console.log(`\n${table(results)}`)
 }

@@ -9,13 +9,14 @@
  *   node bench/kube-get.ts --runs 5 --replicas 4 --no-write
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { freePort } from '../src/cli/commands/demo-ports.ts'
 import { kubeTools } from '../test/e2e/support/kube-tools.ts'
+import { writeBenchmarkSection } from './bench-io.ts'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const BATON = join(ROOT, 'bin', 'baton.mjs')
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
     console.log(report)
     const section = render({ report, load, seconds, daemonCpuS, date: new Date().toISOString().slice(0, 10) })
     console.log(section)
-    if (!values['no-write']) writeSection(section)
+    if (!values['no-write']) writeBenchmarkSection(SECTION, section)
   } finally {
     spawnSync(process.execPath, [BATON, 'down', '--all'], { env, stdio: 'inherit' })
     rmSync(dataDir, { recursive: true, force: true })
@@ -172,20 +173,6 @@ function render(r: { report: string; load: string; seconds: number; daemonCpuS: 
     '```',
     '',
   ].join('\n')
-}
-
-function writeSection(section: string): void {
-  const path = join(ROOT, 'docs', 'benchmarks.md')
-  const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n'
-  const start = doc.indexOf(SECTION)
-  let next: string
-  if (start < 0) next = `${doc.trimEnd()}\n\n${section}`
-  else {
-    const end = doc.indexOf('\n## ', start + 1)
-    next = doc.slice(0, start) + section + (end < 0 ? '' : `\n${doc.slice(end + 1)}`)
-  }
-  writeFileSync(path, next)
-  console.log(`wrote ${path}`)
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main()

@@ -13,14 +13,14 @@
  * so its peak RSS is its own. Prints one JSON line per phase, then a markdown table
  * (docs/benchmarks.md, "StatefulSets").
  */
-import { execFileSync } from 'node:child_process'
 import { parseArgs } from 'node:util'
 import type { StatefulSet } from '../src/api/types.ts'
-import { compileCacheRoot, DAEMON_V8_FLAGS } from '../src/platform/env.ts'
+import { DAEMON_V8_FLAGS } from '../src/platform/env.ts'
 import { statefulSetStatusViewer } from '../src/rollout/status-viewer.ts'
 import { createSimulation } from '../src/sim/simulation.ts'
 import { template } from '../test/support/builders.ts'
 import { STAGGERED_AGENT } from '../test/support/sim.ts'
+import { childResults } from './bench-io.ts'
 
 interface RunResult {
   sets: number
@@ -185,15 +185,7 @@ if (values.child) {
       ...['--sets', String(sets), '--replicas', String(replicas)],
       ...['--rollouts', String(rollouts), '--max-unavailable', String(maxUnavailable)],
     ]
-    const out = execFileSync(process.execPath, args, {
-      encoding: 'utf8',
-      maxBuffer: 16 * 2 ** 20,
-      env: { ...process.env, NODE_COMPILE_CACHE: compileCacheRoot() },
-    })
-    for (const line of out.split('\n').filter((l) => l.startsWith('{'))) {
-      console.log(line)
-      results.push(JSON.parse(line) as RunResult)
-    }
+    results.push(...childResults<RunResult>(args))
   }
   console.log(`\n${table(results)}`)
 }
