@@ -34,7 +34,11 @@ async function file(name: string, text: string): Promise<string> {
   return path
 }
 
-/** A Deployment whose pods ignore SIGTERM, so each takes its grace period (3 s) to stop. */
+/**
+ * A Deployment whose pods ignore SIGTERM, so each takes its grace period (10 s) to stop: long
+ * enough that a foreground deletion is still under way when the next kubectl looks (with 3 s,
+ * a slow kubectl start in CI once found it finished).
+ */
 function slowStopping(name: string, replicas: number): string {
   return JSON.stringify({
     apiVersion: 'apps/v1',
@@ -46,7 +50,7 @@ function slowStopping(name: string, replicas: number): string {
       template: {
         metadata: { labels: { app: name } },
         spec: {
-          terminationGracePeriodSeconds: 3,
+          terminationGracePeriodSeconds: 10,
           containers: [
             {
               name: 'web',
