@@ -29,9 +29,11 @@ export interface DataDirLock {
 /**
  * How long a starter waits for a lock that is being taken. Two starters can each hold
  * SQLite's shared lock on the way to the exclusive one; SQLite then fails one at once, and
- * the other waits here until the loser has closed its connection.
+ * the other waits here until the loser has closed its connection. On a loaded machine the
+ * loser can be off the CPU for over a second between its failure and its close; a shorter
+ * wait then fails both, round after round.
  */
-const LOCK_WAIT_MS = 1000
+const LOCK_WAIT_MS = 5000
 /**
  * How many times a starter that finds the lock busy tries again while no holder shows itself
  * (two starters that met on the way, or a holder that has not written its pid yet); each try
@@ -62,7 +64,8 @@ export function lockDataDir(dataDir: string, purpose: string): DataDirLock {
         },
       )
     }
-    Atomics.wait(pause, 0, 0, 50)
+    // Staggered by pid so that two starters that failed together do not meet again.
+    Atomics.wait(pause, 0, 0, 50 + (process.pid % 8) * 25)
   }
 }
 
