@@ -27,17 +27,17 @@ export interface DataDirLock {
 }
 
 /**
- * How long a starter waits for a lock that is being taken. Two starters can each hold
- * SQLite's shared lock on the way to the exclusive one; SQLite then fails one at once, and
- * the other waits here until the loser has closed its connection. On a loaded machine the
- * loser can be off the CPU for over a second between its failure and its close; a shorter
- * wait then fails both, round after round.
+ * How long a starter's first try waits for a lock that is being taken; each later try waits
+ * one more LOCK_WAIT_MS. Two starters can each hold SQLite's shared lock on the way to the
+ * exclusive one; SQLite then fails one at once, and the other waits until the loser has closed
+ * its connection. On a loaded machine the loser can be off the CPU for over a second between
+ * its failure and its close, which fails both; the longer waits of later tries end that.
  */
-const LOCK_WAIT_MS = 5000
+const LOCK_WAIT_MS = 1000
 /**
  * How many times a starter that finds the lock busy tries again while no holder shows itself
- * (two starters that met on the way, or a holder that has not written its pid yet); each try
- * may wait LOCK_WAIT_MS. A running daemon's pid is found on the first.
+ * (two starters that met on the way, or a holder that has not written its pid yet). A running
+ * daemon's pid is found before the first try, so refusing it costs no wait.
  */
 const LOCK_ATTEMPTS = 5
 
@@ -48,32 +48,33 @@ const LOCK_ATTEMPTS = 5
 export function lockDataDir(dataDir: string, purpose: string): DataDirLock {
   const file = join(dataDir, DATA_FILES.lock)
   const pause = new Int32Array(new SharedArrayBuffer(4))
-  // Busy and no holder to be seen: two starters met on the way to the lock (and on a loaded
-  // machine both may give up), or the holder has not written its pid yet. Try again; a holder
-  // that shows itself ends the wait with a refusal that names it.
+  const refuse = (holder: number | undefined) =>
+    new BatonError(
+      'BATON_DATA_DIR_LOCKED',
+      `cannot ${purpose}: the data directory ${dataDir} is locked by ${holder ? `another Baton process (pid ${holder})` : 'another Baton process'}`,
+      {
+        hint: 'A daemon already runs on this directory: use it, stop it with `baton down`, or pass another --data-dir',
+      },
+    )
   for (let attempt = 1; ; attempt++) {
-    const held = tryLock(dataDir, file)
+    const before = holderPid(dataDir)
+    if (before !== undefined) throw refuse(before)
+    const held = tryLock(dataDir, file, attempt * LOCK_WAIT_MS)
     if (held !== undefined) return held
+    // Busy and no holder to be seen: two starters met on the way to the lock, or the holder
+    // has not written its pid yet. Try again, staggered by pid so that two starters that
+    // failed together do not meet again; a holder that shows itself ends the wait.
     const holder = holderPid(dataDir)
-    if (holder !== undefined || attempt >= LOCK_ATTEMPTS) {
-      throw new BatonError(
-        'BATON_DATA_DIR_LOCKED',
-        `cannot ${purpose}: the data directory ${dataDir} is locked by ${holder ? `another Baton process (pid ${holder})` : 'another Baton process'}`,
-        {
-          hint: 'A daemon already runs on this directory: use it, stop it with `baton down`, or pass another --data-dir',
-        },
-      )
-    }
-    // Staggered by pid so that two starters that failed together do not meet again.
+    if (holder !== undefined || attempt >= LOCK_ATTEMPTS) throw refuse(holder)
     Atomics.wait(pause, 0, 0, 50 + (process.pid % 8) * 25)
   }
 }
 
 /** The lock, or undefined when another connection holds it (or is taking it). */
-function tryLock(dataDir: string, file: string): DataDirLock | undefined {
+function tryLock(dataDir: string, file: string, waitMs: number): DataDirLock | undefined {
   let db: DatabaseSync | undefined
   try {
-    db = new DatabaseSync(file, { timeout: LOCK_WAIT_MS })
+    db = new DatabaseSync(file, { timeout: waitMs })
     // No journal file: the one write rewrites a page in place, so the lock is taken on a full disk too.
     db.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY')
     db.exec('BEGIN EXCLUSIVE')
