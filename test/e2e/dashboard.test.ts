@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
   chromiumInstalled,
   dotsByRevision,
@@ -53,6 +53,15 @@ describe.skipIf(!chromiumInstalled())('dashboard in Chromium', () => {
     baton = await startBaton()
     browser = await launchChromium()
   }, 90_000)
+
+  // A failed step leaves what the page showed: a screenshot and its text, for the CI log.
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail' || !page) return
+    const name = `failed-${ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }).catch(() => undefined)
+    const text = await page.locator('body').innerText({ timeout: 5_000 }).catch((e: Error) => e.message)
+    console.log(`${name}: ${page.url()}\n${text}`)
+  })
 
   afterAll(async () => {
     await browser?.close()
