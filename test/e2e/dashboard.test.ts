@@ -59,7 +59,11 @@ describe.skipIf(!chromiumInstalled())('dashboard in Chromium', () => {
     if (ctx.task.result?.state !== 'fail' || !page) return
     const name = `failed-${ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }).catch(() => undefined)
-    const text = await page.locator('body').innerText({ timeout: 5_000 }).catch((e: Error) => e.message)
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText, the page as a person reads it (one line per block)
+    const text = await page
+      .locator('body')
+      .innerText({ timeout: 5_000 })
+      .catch((e: Error) => e.message)
     console.log(`${name}: ${page.url()}\n${text}`)
   })
 
