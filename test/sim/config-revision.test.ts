@@ -12,6 +12,7 @@ import {
   decodeSnapshot,
 } from '../../src/api/config-snapshot.ts'
 import type { Container, Deployment } from '../../src/api/types.ts'
+import { CONFIG_SETTLE_MS } from '../../src/controllers/config-revision/plan.ts'
 import type { Simulation } from '../../src/sim/simulation.ts'
 import { createSimulation } from '../../src/sim/simulation.ts'
 import { aConfigMap, aDeployment } from '../support/builders.ts'
@@ -32,7 +33,7 @@ const setVersion = (version: string) => {
   const cm = sim.store.get('ConfigMap', 'default', 'web-config')
   if (!cm) sim.store.create<'ConfigMap'>(aConfigMap({ name: 'web-config', data: { version } }))
   else sim.store.update<'ConfigMap'>({ ...cm, data: { version } })
-  sim.runFor(0)
+  sim.runFor(CONFIG_SETTLE_MS) // a change becomes a revision once it has settled
 }
 const stamp = () => sim.deployment('web').spec.template.metadata?.annotations?.[CONFIG_SNAPSHOT_ANNOTATION]
 const versionIn = (snapshot: string | undefined) => {
@@ -80,6 +81,24 @@ describe('config revisions in a simulation', () => {
     // A later change of the data rolls forward again.
     setVersion('red')
     expect(sim.runUntilRolledOut('web', 120_000)).toBe(true)
+    expect(versionIn(stamp())).toBe('red')
+  })
+
+  it('makes one revision of changes that come together (a file with a ConfigMap and a Secret)', () => {
+    sim = createSimulation({ agent: STAGGERED_AGENT })
+    setVersion('blue')
+    sim.apply(readsConfig())
+    expect(sim.runUntilRolledOut('web', 120_000)).toBe(true)
+    const write = (version: string) => {
+      const cm = sim.store.get('ConfigMap', 'default', 'web-config')
+      if (cm) sim.store.update<'ConfigMap'>({ ...cm, data: { version } })
+      sim.runFor(300)
+    }
+    write('green')
+    write('red')
+    sim.runFor(CONFIG_SETTLE_MS)
+    expect(sim.runUntilRolledOut('web', 120_000)).toBe(true)
+    expect(sim.replicaSets('web')).toHaveLength(2)
     expect(versionIn(stamp())).toBe('red')
   })
 

@@ -60,6 +60,8 @@ const brief = (actions: ConfigRevisionAction[]) =>
         return `stamp ${a.annotations[CONFIG_SNAPSHOT_ANNOTATION] ?? '(none)'}`
       case 'deleteSnapshot':
         return `delete ${a.name}`
+      case 'wait':
+        return `wait ${a.afterMs}`
       default:
         return `event ${a.reason}`
     }
@@ -74,6 +76,8 @@ describe('planConfigRevision', () => {
     configMaps: ConfigMap[]
     secrets: Secret[]
     rsSnapshots?: Array<typeof blue>
+    /** ms since the change was first seen (default: long settled). */
+    changedAgo?: number
     actions: string[]
   }> = [
     {
@@ -98,6 +102,24 @@ describe('planConfigRevision', () => {
       secrets: [snapshot(blue, 1)],
       rsSnapshots: [blue],
       actions: [`create ${G} #2`, 'event ConfigChanged', `stamp ${G}`],
+    },
+    {
+      name: 'the data changed 300 ms ago: wait for it to settle',
+      d: deployment(blue),
+      configMaps: live('green'),
+      secrets: [snapshot(blue, 1)],
+      rsSnapshots: [blue],
+      changedAgo: 300,
+      actions: ['wait 700'],
+    },
+    {
+      name: 'the data changed just now (first seen): wait the whole window',
+      d: deployment(blue),
+      configMaps: live('green'),
+      secrets: [snapshot(blue, 1)],
+      rsSnapshots: [blue],
+      changedAgo: 0,
+      actions: ['wait 1000'],
     },
     {
       name: 'after an undo (template on an old snapshot, live data last seen): nothing',
@@ -146,8 +168,10 @@ describe('planConfigRevision', () => {
       const replicaSets = (c.rsSnapshots ?? []).map((s, i) =>
         aReplicaSet({ name: `web-${i}`, replicas: 1, owner: c.d, template: deployment(s).spec.template }),
       )
-      expect(
-        brief(planConfigRevision({ deployment: c.d, replicaSets, configMaps: c.configMaps, secrets: c.secrets })),
-      ).toEqual(c.actions)
+      const now = 50_000
+      const hash = snapshotHash({ 'configmap/web-config': { data: { ...c.configMaps[0]?.data } } })
+      const pending = { hash, since: now - (c.changedAgo ?? 5000) }
+      const input = { deployment: c.d, replicaSets, configMaps: c.configMaps, secrets: c.secrets, pending, now }
+      expect(brief(planConfigRevision(input))).toEqual(c.actions)
     })
 })

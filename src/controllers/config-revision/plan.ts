@@ -8,7 +8,7 @@
  * Level-triggered on two hashes: the live data's, and the one the controller last saw, which
  * is the snapshot with the highest `baton.dev/config-sequence` label. The template is
  * restamped when it has no stamp, a stamp for other references, or when the live data changed
- * since last seen. A template an undo brought back keeps its old stamp (and so the old data):
+ * since last seen (and then stayed unchanged for CONFIG_SETTLE_MS). A template an undo brought back keeps its old stamp (and so the old data):
  * the live data did not change, so there is nothing to restamp.
  *
  * Snapshots no ReplicaSet of the Deployment and not its template names any more are deleted
@@ -34,6 +34,19 @@ import { snapshotHash, snapshotName } from '../../rollout/config-revision.ts'
 
 const TEMPLATE_ANNOTATIONS = [CONFIG_HASH_ANNOTATION, CONFIG_SNAPSHOT_ANNOTATION, CONFIG_REFS_ANNOTATION]
 
+/**
+ * How long changed data must stay unchanged before it becomes a revision: `kubectl apply` of a
+ * file with a ConfigMap and a Secret writes them one after the other, and they should make one
+ * revision, not two.
+ */
+export const CONFIG_SETTLE_MS = 1000
+
+/** The live data's hash when a change was first seen, and when (kept by reconcile.ts between syncs). */
+export interface PendingChange {
+  hash: string
+  since: number
+}
+
 export interface ConfigRevisionInput {
   deployment: Deployment
   /** The Deployment's ReplicaSets (their templates name the snapshots still in use). */
@@ -41,6 +54,9 @@ export interface ConfigRevisionInput {
   /** Live ConfigMaps and Secrets of the Deployment's namespace (at least those it references). */
   configMaps: readonly ConfigMap[]
   secrets: readonly Secret[]
+  /** The change waiting to settle, from the last sync. */
+  pending?: PendingChange
+  now: number
 }
 
 export type ConfigRevisionAction =
@@ -51,6 +67,8 @@ export type ConfigRevisionAction =
   | { type: 'stampTemplate'; annotations: Record<string, string | undefined> }
   | { type: 'deleteSnapshot'; name: string }
   | { type: 'event'; reason: string; message: string }
+  /** The data changed less than CONFIG_SETTLE_MS ago: remember it, sync again after `afterMs`. */
+  | { type: 'wait'; pending: PendingChange; afterMs: number }
 
 function templateSnapshot(t: PodTemplateSpec): string | undefined {
   return t.metadata?.annotations?.[CONFIG_SNAPSHOT_ANNOTATION]
@@ -97,7 +115,10 @@ export function planConfigRevision(input: ConfigRevisionInput): ConfigRevisionAc
     const hash = snapshotHash(snapshot)
     const name = snapshotName(d.metadata.name, hash)
     const unstamped = awaitsConfigStamp(d.metadata.annotations, template)
-    if (unstamped || lastSeen !== name) {
+    const since = input.pending?.hash === hash ? input.pending.since : input.now
+    if (!unstamped && lastSeen !== name && input.now - since < CONFIG_SETTLE_MS) {
+      actions.push({ type: 'wait', pending: { hash, since }, afterMs: since + CONFIG_SETTLE_MS - input.now })
+    } else if (unstamped || lastSeen !== name) {
       const next = (snapshots[0] ? sequence(snapshots[0]) : 0) + 1
       if (!secrets.has(name)) actions.push({ type: 'createSnapshot', secret: snapshotSecret(d, name, snapshot, next) })
       else if (lastSeen !== name) actions.push({ type: 'labelSnapshot', name, sequence: next })

@@ -20,7 +20,7 @@ import {
 import { parseKey } from '../../reconciler/keys.ts'
 import type { CacheEvent, ObjectCache } from '../../reconciler/object-cache.ts'
 import type { ControllerDeps } from '../controller-deps.ts'
-import { planConfigRevision } from './plan.ts'
+import { type PendingChange, planConfigRevision } from './plan.ts'
 
 export const CONFIG_REVISION_CONTROLLER = 'config-revision-controller'
 
@@ -49,6 +49,7 @@ function referencing(kind: 'ConfigMap' | 'Secret'): Watch {
 }
 
 export function createConfigRevisionController(deps: ControllerDeps): Controller {
+  const pending = new Map<string, PendingChange>()
   return {
     name: CONFIG_REVISION_CONTROLLER,
     watches: [
@@ -58,21 +59,31 @@ export function createConfigRevisionController(deps: ControllerDeps): Controller
       // A ReplicaSet the history limit removed may leave a snapshot nothing names.
       enqueueController('ReplicaSet', 'Deployment', onlyTypes('DELETED')),
     ],
-    reconcile: (key) => reconcileConfigRevision(deps, key),
+    reconcile: (key) => reconcileConfigRevision(deps, key, pending),
   }
 }
 
-export function reconcileConfigRevision(deps: ControllerDeps, key: string): ReconcileResult {
+/** `pending`: the changes waiting to settle, by key (the controller's memory between syncs). */
+export function reconcileConfigRevision(
+  deps: ControllerDeps,
+  key: string,
+  pending: Map<string, PendingChange>,
+): ReconcileResult {
   const { namespace, name } = parseKey(key)
   const { cache, store, clock } = deps
   const deployment = cache.get('Deployment', namespace, name)
+  const waiting = pending.get(key)
+  pending.delete(key)
   if (!deployment?.metadata.uid) return {}
   const actions = planConfigRevision({
     deployment,
     replicaSets: cache.ownedBy('ReplicaSet', deployment.metadata.uid),
     configMaps: cache.list('ConfigMap', namespace),
     secrets: cache.list('Secret', namespace),
+    ...(waiting ? { pending: waiting } : {}),
+    now: clock.now(),
   })
+  let requeueAfterMs: number | undefined
   let d: Deployment = deployment
   for (const a of actions) {
     switch (a.type) {
@@ -110,9 +121,13 @@ export function reconcileConfigRevision(deps: ControllerDeps, key: string): Reco
       case 'event':
         recordEvent(store, clock, d, 'Normal', a.reason, a.message, CONFIG_REVISION_CONTROLLER)
         break
+      case 'wait':
+        pending.set(key, a.pending)
+        requeueAfterMs = a.afterMs
+        break
     }
   }
-  return {}
+  return requeueAfterMs === undefined ? {} : { requeueAfterMs }
 }
 
 /** `base` with `changes` applied: a value sets, undefined removes; undefined when nothing is left. */
