@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { aConfigMap, template } from '../../test/support/builders.ts'
+import { expectBatonError } from '../../test/support/baton-error.ts'
+import { aConfigMap, aDeployment, submitted, template } from '../../test/support/builders.ts'
 import {
   awaitsConfigStamp,
   CONFIG_REFS_ANNOTATION,
   CONFIG_SNAPSHOT_ANNOTATION,
   CONFIG_SNAPSHOT_TYPE,
   configRefs,
+  configRolloutErrors,
   decodeSnapshot,
   encodeSnapshot,
   refsAnnotation,
@@ -13,6 +15,7 @@ import {
   takeSnapshot,
 } from './config-snapshot.ts'
 import type { Container, PodTemplateSpec, Secret } from './types.ts'
+import { validateObject } from './validate.ts'
 
 function withContainer(patch: Partial<Container>, annotations?: Record<string, string>): PodTemplateSpec {
   const t = template('web:v1')
@@ -112,5 +115,32 @@ describe('snapshots', () => {
     expect(decodeSnapshot({ ...stored, type: 'Opaque' })).toBeUndefined()
     expect(decodeSnapshot({ ...stored, data: { 'snapshot.json': btoa('not json') } })).toBeUndefined()
     expect(decodeSnapshot(undefined)).toBeUndefined()
+  })
+})
+
+describe('baton.dev/config-rollout is "true" or "false", on a Deployment, a ConfigMap or a Secret', () => {
+  const meta = (value: string) => ({ name: 'x', annotations: { 'baton.dev/config-rollout': value } })
+  const cases: Array<{ name: string; object: Record<string, unknown>; refused: boolean }> = [
+    {
+      name: 'ConfigMap "false"',
+      object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('false') },
+      refused: false,
+    },
+    { name: 'ConfigMap "no"', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('no') }, refused: true },
+    { name: 'Secret "off"', object: { apiVersion: 'v1', kind: 'Secret', metadata: meta('off') }, refused: true },
+    { name: 'Secret "true"', object: { apiVersion: 'v1', kind: 'Secret', metadata: meta('true') }, refused: false },
+  ]
+  for (const c of cases)
+    it(c.name, () => {
+      if (!c.refused) return void expect(validateObject(c.object).metadata.name).toBe('x')
+      const err = expectBatonError(() => validateObject(c.object), 'BATON_INVALID')
+      expect(err.causes.map((c) => c.field)).toEqual(['metadata.annotations[baton.dev/config-rollout]'])
+    })
+
+  it('a Deployment with another value is refused, naming the annotation', () => {
+    const d = aDeployment({ annotations: { 'baton.dev/config-rollout': 'maybe' } })
+    const err = expectBatonError(() => validateObject(submitted(d)), 'BATON_INVALID')
+    expect(err.causes.map((c) => c.message)).toEqual([expect.stringContaining('Unsupported value: "maybe"')])
+    expect(configRolloutErrors({ 'baton.dev/config-rollout': 'false' })).toEqual([])
   })
 })

@@ -12,6 +12,7 @@
  *
  * Only env references exist to snapshot: the runtimes refuse configMap and secret volumes.
  */
+import { at, type FieldError, unsupported } from './field-errors.ts'
 import type { ConfigMap, PodTemplateSpec, Secret } from './types.ts'
 
 /** Deployment annotation: `"false"` turns config revisions off for it (pods read live objects). */
@@ -82,6 +83,15 @@ export function refsAnnotation(refs: readonly ConfigRef[]): string {
 /** Whether config revisions are on for an object with these annotations (on unless `"false"`). */
 export function configRolloutEnabled(annotations: Readonly<Record<string, string>> | undefined): boolean {
   return annotations?.[CONFIG_ROLLOUT_ANNOTATION] !== 'false'
+}
+
+/** A CONFIG_ROLLOUT_ANNOTATION value other than "true" or "false" (on a Deployment, ConfigMap or Secret). */
+export function configRolloutErrors(annotations: Readonly<Record<string, string>> | undefined): FieldError[] {
+  const value = annotations?.[CONFIG_ROLLOUT_ANNOTATION]
+  if (value === undefined || value === 'true' || value === 'false') return []
+  const field = at('metadata', `annotations[${CONFIG_ROLLOUT_ANNOTATION}]`)
+  const hint = `Write "false" to read this config live, or remove the annotation (docs/config-revisions.md).`
+  return [unsupported(field, value, ['true', 'false'], hint)]
 }
 
 /** Whether the template still waits for the controller to stamp its snapshot (references but no, or stale, stamp). */
