@@ -88,6 +88,16 @@ describe('formatConfigSection: rollout history --revision=N', () => {
     expect(text).not.toContain(btoa('hunter2'))
   })
 
+  it('diffs against nothing when the previous revision read no config, and says when it cannot compare', () => {
+    const current = { refs, snapshotName: 'web-config-b', snapshot: blue }
+    expect(formatConfigSection(current, { revision: 1, config: { refs: [] } })).toContain(
+      'Config changes since revision 1:\n  configmap/web:\n    + now in the snapshot\n    + color: "#00f"',
+    )
+    expect(formatConfigSection(current, { revision: 1, config: { refs } })).toContain(
+      'Config changes since revision 1: unknown (revision 1 has no snapshot)',
+    )
+  })
+
   it('says so when config revisions are off, the snapshot is gone, or the template reads no config', () => {
     expect(formatConfigSection({ refs })).toBe('Config:  read live (no snapshot: config revisions are off)\n')
     expect(formatConfigSection({ refs, snapshotName: 'web-config-x' })).toBe(

@@ -110,9 +110,12 @@ export function formatConfigSection(
   else if (current.snapshot === undefined) lines.push(`Config:  snapshot ${current.snapshotName} (not found)`)
   else lines.push(`Config:  snapshot ${current.snapshotName}`, ...formatRevisionConfig(current.refs, current.snapshot))
   if (previous && current.snapshot) {
-    const diff = configDiff(previous.config.snapshot, current.snapshot)
+    // A revision that read no config ran with none: everything is new. One that read config
+    // without a snapshot (opted out, or the snapshot is gone) cannot be compared.
+    const before = previous.config.refs.length === 0 ? {} : previous.config.snapshot
+    const diff = configDiff(before, current.snapshot)
     const since = `Config changes since revision ${previous.revision}`
-    if (previous.config.snapshot === undefined)
+    if (before === undefined)
       lines.push(`${since}: unknown (revision ${previous.revision} has no snapshot)`)
     else if (diff.length === 0) lines.push(`${since}: none`)
     else lines.push(`${since}:`, ...diff)
