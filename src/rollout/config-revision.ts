@@ -115,8 +115,7 @@ export function formatConfigSection(
     const before = previous.config.refs.length === 0 ? {} : previous.config.snapshot
     const diff = configDiff(before, current.snapshot)
     const since = `Config changes since revision ${previous.revision}`
-    if (before === undefined)
-      lines.push(`${since}: unknown (revision ${previous.revision} has no snapshot)`)
+    if (before === undefined) lines.push(`${since}: unknown (revision ${previous.revision} has no snapshot)`)
     else if (diff.length === 0) lines.push(`${since}: none`)
     else lines.push(`${since}:`, ...diff)
   }
