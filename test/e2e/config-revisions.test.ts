@@ -4,13 +4,14 @@
  * Secret. Changing the ConfigMap and the Secret rolls the Deployment under `baton verify` with
  * no failed request; `rollout history --revision=2` shows the config diff with the Secret
  * masked; `rollout undo`, also under load, brings back the old value as the app answers it,
- * and it stays back.
+ * and it stays back; so does the real kubectl's `rollout undo`.
  */
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseAllDocuments, stringify } from 'yaml'
 import { type Baton, expectOk, startBaton } from './support/baton.ts'
+import { kubeTools, toolOk } from './support/kube-tools.ts'
 import { webManifest } from './support/manifests.ts'
 import { SERVICE_PORTS } from './support/ports.ts'
 import { describeRun, runVerify } from './support/verify-run.ts'
@@ -121,4 +122,19 @@ describe('config is part of a revision', () => {
     // it, did not roll forward to the live data during the seconds the rollout took.
     expect(await generation()).toBe(from + 1)
   }, 180_000)
+
+  it("the real kubectl's rollout undo restores the previous revision's config as well", async () => {
+    const { kubectl } = kubeTools()
+    await baton.apply(config('red', GREEN_TOKEN))
+    await expect.poll(answers, { timeout: 90_000, interval: 500 }).toEqual(new Set(['red']))
+    expectOk('rollout status', await baton.cli(['rollout', 'status', 'deployment/web', '--timeout', '90s']))
+    const from = await generation()
+    expect(await toolOk(kubectl, ['rollout', 'undo', 'deployment/web'], baton.dataDir, 30_000)).toBe(
+      'deployment.apps/web rolled back\n',
+    )
+    await expect.poll(generation, { timeout: 30_000 }).toBe(from + 1)
+    expectOk('rollout status', await baton.cli(['rollout', 'status', 'deployment/web', '--timeout', '90s']))
+    expect(await answers()).toEqual(new Set(['blue']))
+    expect(await generation()).toBe(from + 1)
+  }, 240_000)
 })
