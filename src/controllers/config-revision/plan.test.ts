@@ -146,6 +146,13 @@ describe('planConfigRevision', () => {
       actions: [`delete ${B}`],
     },
     {
+      name: 'a Secret that is not a snapshot holds the name: a warning, nothing stamped or deleted',
+      d: deployment(),
+      configMaps: live('blue'),
+      secrets: [{ ...snapshot(blue, 1), type: 'Opaque' }],
+      actions: ['event ConfigSnapshotNameTaken'],
+    },
+    {
       name: 'opted out: the stamp is removed',
       d: deployment(blue, { 'baton.dev/config-rollout': 'false' }),
       configMaps: live('blue'),

@@ -66,7 +66,7 @@ export type ConfigRevisionAction =
   /** Set (value) or remove (undefined) these pod template annotations. */
   | { type: 'stampTemplate'; annotations: Record<string, string | undefined> }
   | { type: 'deleteSnapshot'; name: string }
-  | { type: 'event'; reason: string; message: string }
+  | { type: 'event'; eventType: 'Normal' | 'Warning'; reason: string; message: string }
   /** The data changed less than CONFIG_SETTLE_MS ago: remember it, sync again after `afterMs`. */
   | { type: 'wait'; pending: PendingChange; afterMs: number }
 
@@ -120,6 +120,17 @@ export function planConfigRevision(input: ConfigRevisionInput): ConfigRevisionAc
       actions.push({ type: 'wait', pending: { hash, since }, afterMs: since + CONFIG_SETTLE_MS - input.now })
     } else if (unstamped || lastSeen !== name) {
       const next = (snapshots[0] ? sequence(snapshots[0]) : 0) + 1
+      if (secrets.has(name) && !snapshots.some((s) => s.metadata.name === name)) {
+        // A Secret that is not this Deployment's snapshot holds the name: never read it as one.
+        return [
+          {
+            type: 'event',
+            eventType: 'Warning',
+            reason: 'ConfigSnapshotNameTaken',
+            message: `Secret ${name} is not a config snapshot of this Deployment: rename or delete it so the config can be snapshotted`,
+          },
+        ]
+      }
       if (!secrets.has(name)) actions.push({ type: 'createSnapshot', secret: snapshotSecret(d, name, snapshot, next) })
       else if (lastSeen !== name) actions.push({ type: 'labelSnapshot', name, sequence: next })
       lastSeen = name
@@ -127,6 +138,7 @@ export function planConfigRevision(input: ConfigRevisionInput): ConfigRevisionAc
         if (current !== undefined && current !== name)
           actions.push({
             type: 'event',
+            eventType: 'Normal',
             reason: 'ConfigChanged',
             message: `Referenced config changed: the pod template now runs with snapshot ${name}`,
           })

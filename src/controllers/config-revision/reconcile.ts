@@ -119,7 +119,7 @@ export function reconcileConfigRevision(
         }
         break
       case 'event':
-        recordEvent(store, clock, d, 'Normal', a.reason, a.message, CONFIG_REVISION_CONTROLLER)
+        recordEvent(store, clock, d, a.eventType, a.reason, a.message, CONFIG_REVISION_CONTROLLER)
         break
       case 'wait':
         pending.set(key, a.pending)
