@@ -149,3 +149,24 @@ describe('config revisions in a simulation', () => {
     expect(sim.replicaSets('web')).toHaveLength(sets)
   })
 })
+
+describe('a snapshot name taken by a Secret of the user', () => {
+  it('holds the new Deployment with a warning, and stamps it once the name is free', () => {
+    sim = createSimulation({ agent: STAGGERED_AGENT })
+    setVersion('blue')
+    // Learn the snapshot's name from a first Deployment, then free it for the user's Secret.
+    sim.apply(readsConfig())
+    const name = stamp() ?? ''
+    sim.store.delete('Deployment', 'default', 'web')
+    sim.runFor(0)
+    sim.store.create<'Secret'>({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'default' }, data: {} })
+    sim.apply(readsConfig())
+    sim.runFor(0)
+    expect(stamp()).toBeUndefined()
+    expect(sim.replicaSets('web')).toEqual([])
+    expect(sim.store.list('Event').items.some((e) => e.reason === 'ConfigSnapshotNameTaken')).toBe(true)
+    sim.store.delete('Secret', 'default', name)
+    expect(sim.runUntilRolledOut('web', 120_000)).toBe(true)
+    expect(stamp()).toBe(name)
+  })
+})

@@ -23,6 +23,7 @@ import type { ControllerDeps } from '../controller-deps.ts'
 import { type PendingChange, planConfigRevision } from './plan.ts'
 
 export const CONFIG_REVISION_CONTROLLER = 'config-revision-controller'
+const RETRY_MS = 10_000
 
 /** A Deployment change that can matter: not a status-only write (the deployment controller's many). */
 const specOrAnnotations = (ev: CacheEvent): boolean =>
@@ -120,6 +121,8 @@ export function reconcileConfigRevision(
         break
       case 'event':
         recordEvent(store, clock, d, a.eventType, a.reason, a.message, CONFIG_REVISION_CONTROLLER)
+        // A warning waits on a Secret nothing here watches for (a name taken): look again.
+        if (a.eventType === 'Warning') requeueAfterMs = Math.min(requeueAfterMs ?? RETRY_MS, RETRY_MS)
         break
       case 'wait':
         pending.set(key, a.pending)
