@@ -6,6 +6,7 @@
  * Baton stores Secrets like ConfigMaps, unencrypted in its SQLite file (docs/helm.md).
  */
 import { type FieldError, invalid, invalidAll, required, tooLong } from './field-errors.ts'
+import { configRolloutErrors } from './config-snapshot.ts'
 import { isRec, stringEntries } from './guards.ts'
 import { configKeyErrors } from './names.ts'
 import type { Secret } from './types.ts'
@@ -62,5 +63,6 @@ export function validateSecret(secret: Secret): FieldError[] {
     errs.push(
       invalid('type', type, 'Baton issues no service account tokens', 'Use type Opaque for a token of your own'),
     )
+  errs.push(...configRolloutErrors(secret.metadata?.annotations))
   return errs
 }

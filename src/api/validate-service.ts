@@ -17,6 +17,7 @@ import { entries, isInt, isNonEmptyString, isPresent, stringEntries } from './gu
 import { configKeyErrors, dns1123LabelErrors, portNumberErrors, qualifiedNameErrors } from './names.ts'
 import { validatePortNumOrName } from './validate-pod-spec.ts'
 import { validateLabels } from './validate-meta.ts'
+import { configRolloutErrors } from './config-snapshot.ts'
 import type { ConfigMap, Endpoints, Service, ServicePort } from './types.ts'
 
 const PORT_HINT = 'Service ports are numbers from 1 to 65535; targetPort is a number or a container port name.'
@@ -123,5 +124,6 @@ export function validateConfigMap(cm: ConfigMap): FieldError[] {
   }
   if (size > MAX_CONFIG_MAP_BYTES)
     errs.push(tooLong('', MAX_CONFIG_MAP_BYTES, 'Split the data over several ConfigMaps.'))
+  errs.push(...configRolloutErrors(cm.metadata?.annotations))
   return errs
 }

@@ -7,6 +7,7 @@
  * Only the syntax of maxSurge / maxUnavailable is checked here; resolving them against a
  * replica count (rounding) is the rollout planner's business.
  */
+import { configRolloutErrors } from './config-snapshot.ts'
 import { failurePolicyErrors } from './failure-policy.ts'
 import { type FieldError, duplicate, forbidden, invalid, required, unsupported } from './field-errors.ts'
 import { isInt, isPresent } from './guards.ts'
@@ -127,6 +128,7 @@ export function validateDeploymentSpec(d: Deployment): FieldError[] {
     errs.push(invalid('spec.progressDeadlineSeconds', pds, 'must be greater than minReadySeconds', DEADLINE_HINT))
   }
   errs.push(...failurePolicyErrors(d.metadata?.annotations))
+  errs.push(...configRolloutErrors(d.metadata?.annotations))
   return errs
 }
 

@@ -18,6 +18,7 @@ import { ObjectCache } from '../reconciler/object-cache.ts'
 import type { TrafficSample } from '../rollout/revision-figures.ts'
 import type { ObjectStore } from '../store/types.ts'
 import type { ControllerDeps } from './controller-deps.ts'
+import { createConfigRevisionController } from './config-revision/reconcile.ts'
 import { createDeploymentController } from './deployment/reconcile.ts'
 import { createEndpointsController } from './endpoints/reconcile.ts'
 import { createFailurePolicyController } from './failure-policy/reconcile.ts'
@@ -29,6 +30,7 @@ import type { WebAnswer, WebCheck } from './analysis/web-provider.ts'
 
 export const CONTROLLERS: ReadonlyArray<(deps: ControllerDeps) => Controller> = [
   createDeploymentController,
+  createConfigRevisionController,
   createReplicaSetController,
   createEndpointsController,
   createStatefulSetController,

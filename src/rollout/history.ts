@@ -67,3 +67,12 @@ export function revisionTemplate(replicaSets: readonly ReplicaSet[], n: number):
   }
   return entry.template
 }
+
+/** The revision before `n` in the history (the highest number below it) and its template; undefined for the first. */
+export function previousRevision(
+  replicaSets: readonly ReplicaSet[],
+  n: number,
+): { revision: number; template: PodTemplateSpec } | undefined {
+  const earlier = [...historyByRevision(replicaSets).entries()].filter(([rev]) => rev < n).sort(([a], [b]) => b - a)[0]
+  return earlier ? { revision: earlier[0], template: earlier[1].template } : undefined
+}

@@ -18,7 +18,10 @@
  * With `spreadMs` > 0 pods created together get ready one by one and the controller moves one
  * pod at a time (new→3, old→8, new→4, old→7 …), which is the event list of the seed.
  */
+import { awaitsConfigStamp, CONFIG_ROLLOUT_ANNOTATION } from '../api/config-snapshot.ts'
 import type { AnyObject, Deployment, Pod, ReplicaSet } from '../api/types.ts'
+import { createConfigRevisionController } from '../controllers/config-revision/reconcile.ts'
+import { CONTROLLERS } from '../controllers/manager.ts'
 import { configureEventCorrelation } from '../events/record-event.ts'
 import { findNewReplicaSet } from '../rollout/replica-sets.ts'
 import { deploymentStatusViewer } from '../rollout/status-viewer.ts'
@@ -98,6 +101,19 @@ function latestTimestamp(value: unknown, key = ''): number {
 /** Timestamps have whole seconds: a start on a second keeps "ready 1 s later" exact. */
 const wholeSecondAtOrAfter = (ms: number) => Math.ceil(ms / 1000) * 1000
 
+/**
+ * The preview plays the change as stated: the config-revision controller is left out (the
+ * store holds no ConfigMaps or Secrets to snapshot), and a template still waiting for its
+ * config stamp is played as if config revisions were off, as it rolls once stamped.
+ */
+const PREVIEW_CONTROLLERS = CONTROLLERS.filter((c) => c !== createConfigRevisionController)
+
+function previewDeployment(d: Deployment): Deployment {
+  if (!awaitsConfigStamp(d.metadata.annotations, d.spec.template)) return d
+  const annotations = { ...d.metadata.annotations, [CONFIG_ROLLOUT_ANNOTATION]: 'false' }
+  return { ...d, metadata: { ...d.metadata, annotations } }
+}
+
 /** sequentialIds without the uids and pod-name suffixes the seeded objects already use. */
 function idsAvoiding(objects: readonly AnyObject[]): IdSource {
   const seq = sequentialIds()
@@ -137,7 +153,7 @@ function readyDelays(timing: PreviewTiming, now: () => number): (pod: Pod) => nu
  * // { steps: [{ at: 0, newReplicas: 2, oldReplicas: 9, minAvailable: 9, maxPods: 11, … }, …], completeMs: 5000, … }
  */
 export function previewRollout(input: PreviewInput, timing: PreviewTiming, now?: number): RolloutPreview {
-  const objects: AnyObject[] = [input.deployment, ...input.replicaSets, ...input.pods]
+  const objects: AnyObject[] = [previewDeployment(input.deployment), ...input.replicaSets, ...input.pods]
   const latest = Math.max(now ?? 0, latestTimestamp(objects))
   const start = latest > 0 ? wholeSecondAtOrAfter(latest) : DEFAULT_START
   const name = input.deployment.metadata.name
@@ -150,6 +166,7 @@ export function previewRollout(input: PreviewInput, timing: PreviewTiming, now?:
     eventTtlMs: false,
     record: 'on-demand',
     ids: idsAvoiding(objects),
+    controllers: PREVIEW_CONTROLLERS,
     ...(nodeName !== undefined ? { nodeName } : {}),
     store: (clock, ids) => {
       const store = createMemoryStore({ clock, ids, objects })

@@ -14,7 +14,7 @@
  * sim.recorder.extremes('busy', 'pods') // { min: 10, max: 11 }
  */
 import type { Deployment, Pod, ReplicaSet } from '../api/types.ts'
-import { type ControllerManager, startControllers } from '../controllers/manager.ts'
+import { type ControllerManager, type StartControllersOptions, startControllers } from '../controllers/manager.ts'
 import { EventReaper } from '../events/event-reaper.ts'
 import { FakeClock } from '../platform/clock.ts'
 import { type IdSource, sequentialIds } from '../platform/ids.ts'
@@ -45,6 +45,8 @@ export interface SimulationOptions {
   /** The node the controllers bind pods to and the fake agent runs (default DEFAULT_NODE_NAME). */
   nodeName?: string
   logger?: Logger
+  /** The controllers to run (default: every controller of the daemon, manager.ts CONTROLLERS). */
+  controllers?: StartControllersOptions['controllers']
 }
 
 export interface Simulation {
@@ -83,7 +85,8 @@ export function createSimulation(opts: SimulationOptions = {}): Simulation {
   const store = opts.store ? opts.store(clock, ids) : createMemoryStore({ clock, ids })
   const logger = opts.logger ?? silentLogger
   const node = opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}
-  const controllers = startControllers({ store, clock, ids, logger, ...node })
+  const only = opts.controllers ? { controllers: opts.controllers } : {}
+  const controllers = startControllers({ store, clock, ids, logger, ...node, ...only })
   const agent = new FakeNodeAgent({ ...opts.agent, ...node, store, clock })
   // The fake agent subscribes synchronously; its promise only reports completion.
   void agent.start()

@@ -5,9 +5,13 @@
  * revisions are its ControllerRevisions; a Rollout's, its ReplicaSets by Argo's revision annotation.
  */
 import { qualifiedSingular } from '../../api/resources.ts'
-import type { Deployment, ReplicaSet, Rollout, StatefulSet } from '../../api/types.ts'
+import type { Deployment, PodTemplateSpec, ReplicaSet, Rollout, Secret, StatefulSet } from '../../api/types.ts'
 import { argoRevisionTemplate, argoRolloutHistory } from '../../rollout/argo-history.ts'
-import { formatRolloutHistory, revisionTemplate, rolloutHistory } from '../../rollout/history.ts'
+import { formatRolloutHistory, previousRevision, revisionTemplate, rolloutHistory } from '../../rollout/history.ts'
+import { formatConfigSection, type RevisionConfig } from '../../rollout/config-revision.ts'
+import { CONFIG_SNAPSHOT_ANNOTATION, configRefs, decodeSnapshot } from '../../api/config-snapshot.ts'
+import { isBatonError } from '../../errors/baton-error.ts'
+import type { ApiClient } from '../client.ts'
 import { statefulSetHistory, statefulSetTemplateAt } from '../../rollout/statefulset-history.ts'
 import { countFlag, defineCommand } from '../command.ts'
 import { podTemplateSection } from '../printers/describe-containers.ts'
@@ -75,8 +79,14 @@ export const rolloutHistoryCommand = defineCommand<RolloutHistoryOptions>({
     const ref = `${qualifiedSingular('Deployment')}/${d.metadata.name}`
     if (o.revision !== undefined) {
       const w = new DescribeWriter()
-      podTemplateSection(w, revisionTemplate(rss, o.revision))
-      ctx.io.out.write(`${ref} with revision #${o.revision}\n${w.toString()}\n`)
+      const template = revisionTemplate(rss, o.revision)
+      podTemplateSection(w, template)
+      const before = previousRevision(rss, o.revision)
+      const config = formatConfigSection(
+        await revisionConfig(client, o.namespace, template),
+        before && { revision: before.revision, config: await revisionConfig(client, o.namespace, before.template) },
+      )
+      ctx.io.out.write(`${ref} with revision #${o.revision}\n${w.toString()}\n${config}`)
       return 0
     }
     const table = formatRolloutHistory(rolloutHistory(d, rss))
@@ -84,3 +94,21 @@ export const rolloutHistoryCommand = defineCommand<RolloutHistoryOptions>({
     return 0
   },
 })
+
+/** The config a revision's template ran with: its references and the snapshot it names (docs/config-revisions.md). */
+async function revisionConfig(
+  client: ApiClient,
+  namespace: string,
+  template: PodTemplateSpec,
+): Promise<RevisionConfig> {
+  const refs = configRefs(template)
+  const name = template.metadata?.annotations?.[CONFIG_SNAPSHOT_ANNOTATION]
+  if (refs.length === 0 || name === undefined) return { refs }
+  try {
+    const snapshot = decodeSnapshot((await client.get('Secret', namespace, name)) as Secret)
+    return { refs, snapshotName: name, ...(snapshot ? { snapshot } : {}) }
+  } catch (err) {
+    if (isBatonError(err) && err.code === 'BATON_NOT_FOUND') return { refs, snapshotName: name }
+    throw err
+  }
+}

@@ -77,11 +77,18 @@ function envLines(w: DescribeWriter, c: Container): void {
   w.line(LEVEL_2, 'Environment:')
   for (const e of c.env) {
     const cm = e.valueFrom?.configMapKeyRef
+    const secret = e.valueFrom?.secretKeyRef
     const field = e.valueFrom?.fieldRef
     if (cm) {
       w.line(
         LEVEL_3,
         `${e.name}:\t<set to the key '${cm.key}' of config map '${cm.name}'>\tOptional: ${cm.optional === true}`,
+      )
+    } else if (secret) {
+      // kubectl's words: "in secret", where a ConfigMap's are "of config map".
+      w.line(
+        LEVEL_3,
+        `${e.name}:\t<set to the key '${secret.key}' in secret '${secret.name}'>\tOptional: ${secret.optional === true}`,
       )
     } else if (field) {
       w.line(LEVEL_3, `${e.name}:\t (${field.apiVersion ?? 'v1'}:${field.fieldPath})`)

@@ -231,6 +231,19 @@ Pod Template:
 `)
   })
 
+  it('replicaset env from a ConfigMap and a Secret, in kubectl words', () => {
+    const rs = aReplicaSet(replicaSetOf(aDeployment({ ...deploymentAsServed('web'), replicas: 2 }), '5d8f9c7b6'))
+    rs.spec.template.spec.containers[0]!.env = [
+      { name: 'VERSION', valueFrom: { configMapKeyRef: { name: 'web-config', key: 'version' } } },
+      { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'web-secret', key: 'token', optional: true } } },
+    ]
+    const text = describeReplicaSet(rs, [], undefined, now)
+    expect(text).toContain(`    Environment:
+      VERSION:  <set to the key 'version' of config map 'web-config'>  Optional: false
+      TOKEN:    <set to the key 'token' in secret 'web-secret'>        Optional: true
+`)
+  })
+
   it('service', () => {
     const ep: Endpoints = {
       apiVersion: 'v1',

@@ -11,11 +11,13 @@
  *  3. pause/resume bookkeeping of the Progressing condition;
  *  4. paused → proportional scaling + history clean-up + status (never a new RS);
  *  5. scaling event (an active RS was sized for another spec.replicas) → proportional scaling;
- *  6. otherwise the strategy: RollingUpdate or Recreate.
+ *  6. a template whose config snapshot is not stamped yet (api/config-snapshot.ts) → status only;
+ *  7. otherwise the strategy: RollingUpdate or Recreate.
  * The planner sees RS objects as stored: after it asks for a resize, the next sync sees the new
  * spec.replicas, and availability arrives through RS status written by the RS controller.
  */
 import { DEFAULT_FEATURE_GATES, type FeatureGates } from '../../api/feature-gates.ts'
+import { awaitsConfigStamp } from '../../api/config-snapshot.ts'
 import { isEmptySelector } from '../../api/labels.ts'
 import type { Deployment, Pod, ReplicaSet } from '../../api/types.ts'
 import { checkPausedConditions } from '../../rollout/conditions.ts'
@@ -100,6 +102,12 @@ export function planDeployment(input: DeploymentPlanInput, now: number): Deploym
   if (paused) setWorkingStatus(s, paused)
 
   const view = syncRevision(s, owned)
+  if (!view.newRS && awaitsConfigStamp(s.d.metadata.annotations, s.d.spec.template)) {
+    // The config-revision controller is about to stamp the template: a ReplicaSet made now
+    // would run without its config snapshot and be replaced at once. Its write wakes us.
+    syncDeploymentStatus(s, allOf(view), view.newRS)
+    return finishPlan(s)
+  }
   if (s.d.spec.paused || isScalingEvent(s.d, view)) {
     syncScale(s, view)
   } else if (isRollingUpdate(s.d)) {

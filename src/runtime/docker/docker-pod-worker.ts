@@ -13,6 +13,7 @@ import type { ObjectStore } from '../../store/types.ts'
 import type { PodEventRecorder } from '../process/pod-events.ts'
 import { buildPodStatus } from '../process/pod-status.ts'
 import { podGraceMs, terminatePod } from '../process/termination.ts'
+import { podConfigSource } from '../config-source.ts'
 import { deletePodObject, podRef, writePodStatus } from '../pod-object.ts'
 import type { DrainGate } from '../types.ts'
 import { DockerContainer, type FoundContainer } from './docker-container.ts'
@@ -57,8 +58,7 @@ export class DockerPodWorker {
             logger: this.#log,
             owner: ctx.owner,
             pod: () => this.#pod,
-            configMap: (namespace, name) => ctx.store.get('ConfigMap', namespace, name),
-            secret: (namespace, name) => ctx.store.get('Secret', namespace, name),
+            ...podConfigSource(ctx.store, () => this.#pod),
             ...(ctx.credentials ? { credentials: ctx.credentials } : {}),
             event: (type, reason, message) => ctx.event(this.#pod, type, reason, message),
             changed: () => this.#writeStatus(),

@@ -11,6 +11,7 @@ import type { LogCollector } from '../../logs/log-collector.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Logger } from '../../platform/logger.ts'
 import type { ObjectStore } from '../../store/types.ts'
+import { podConfigSource } from '../config-source.ts'
 import { deletePodObject, podRef, writePodStatus } from '../pod-object.ts'
 import type { DrainGate } from '../types.ts'
 import { containerDir, podDir, removePodDir, STATE_VERSION, writePodState, type PodState } from './adoption.ts'
@@ -70,8 +71,7 @@ export class PodWorker {
             containerDir: containerDir(this.#dir, spec.name),
             pod: () => this.#pod,
             portMappings: () => this.#portMappings,
-            configMap: (namespace, name) => ctx.store.get('ConfigMap', namespace, name),
-            secret: (namespace, name) => ctx.store.get('Secret', namespace, name),
+            ...podConfigSource(ctx.store, () => this.#pod),
             claim: (namespace, name) => ctx.store.get('PersistentVolumeClaim', namespace, name),
             dataDir: ctx.dataDir,
             event: (type, reason, message) => ctx.event(this.#pod, type, reason, message),
