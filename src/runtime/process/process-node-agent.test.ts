@@ -200,7 +200,9 @@ describe('process node agent', () => {
     const took = Date.now() - began
     expect(took).toBeGreaterThanOrEqual(1900)
     expect(took).toBeLessThan(6000)
-    expect(liveGroupMembers(pgid)).toEqual([])
+    // SIGKILL is delivered to the whole group at once, but a member the kernel is still tearing
+    // down shows in /proc for a moment on a loaded machine.
+    await waitFor('no process left in the group', () => liveGroupMembers(pgid).length === 0, 5_000)
     expect(hasPodDirs(h.dataDir)).toBe(false)
   })
 
