@@ -44,15 +44,16 @@ const TOOL_PATH = '/usr/sbin:/usr/bin:/sbin:/bin'
 /**
  * $1: the root to pivot into ('' for none); $2: the working directory; then mount operations
  * (replica-root.ts: op, source, target) up to `--`; then the command. Mount targets are made
- * first: a directory for a directory, an empty file for a file. The tools are found on a fixed
+ * first: a directory for a directory, an empty file for a file. Each external command costs a
+ * fork and an exec, so the script runs none it can do without. The tools are found on a fixed
  * PATH; the command gets the PATH it was given.
  */
 const WRAPPER = [
   'r=$1; w=$2; shift 2; p=${PATH-}; PATH=' + TOOL_PATH,
   'while [ "$1" != -- ]; do o=$1; s=$2; t=$3; shift 3; case $o in',
   ' overlay) mount -t overlay baton-root -o "$s" "$t" ;;',
-  ' detach) while mountpoint -q "$t"; do umount -l "$t" || break; done ;;',
-  ' *) if [ -d "$s" ]; then mkdir -p "$t"; else mkdir -p "$(dirname "$t")" && { [ -e "$t" ] || : >>"$t"; }; fi &&',
+  ' detach) umount -l "$t" ;;',
+  ' *) if [ -d "$s" ]; then [ -d "$t" ] || mkdir -p "$t"; else d=${t%/*}; [ -d "$d/" ] || mkdir -p "$d/"; [ -e "$t" ] || : >>"$t"; fi &&',
   '   mount --rbind "$s" "$t" && { [ "$o" != rbind-ro ] || mount -o remount,bind,ro "$t"; } ;;',
   'esac || exit 125; done; shift',
   'if [ -n "$r" ]; then cd "$r" && pivot_root . . && umount -l . || exit 125; fi',

@@ -55,10 +55,6 @@ const cases: { name: string; input: Partial<ReplicaRootInput>; ops: unknown[] }[
         target: '/tmp/d/pods/u/containers/web/root/merged',
       },
       {
-        op: 'detach',
-        target: '/tmp/d/pods/u/containers/web/root/merged/tmp/d/pods/u/containers/web/root/merged',
-      },
-      {
         op: 'rbind',
         source: '/tmp/d/pods/u/containers/web/tmp',
         target: '/tmp/d/pods/u/containers/web/root/merged/tmp',

@@ -12,7 +12,8 @@
  *    (/proc, /dev, /sys, separately mounted disks) is bound recursively at its place, and so is
  *    the data directory, where Baton itself reads what the replica writes (exit code, claims).
  *    Those binds copy the overlay's own mount point too (it is under the data directory):
- *    `detach` takes that copy away so the replica does not see its root twice.
+ *    `detach` takes that copy away so the replica does not see its root twice. A data directory
+ *    under /tmp is reached through the private /tmp instead (step 1), which holds no copy.
  * 4. The private /tmp directory at /tmp, then the pod's volumes at their mountPaths.
  * 5. `pivot_root` into the merged tree (the shell script's last step).
  *
@@ -70,10 +71,11 @@ export function replicaMounts(input: ReplicaRootInput): MountOp[] {
     ops.push({ op: 'overlay', options, target: root.merged })
     const others = outermost(input.mountPoints.filter((p) => p !== '/' && p !== HOST_TMP && !isUnder(p, HOST_TMP)))
     for (const p of others) ops.push({ op: 'rbind', source: p, target: inRoot(p) })
-    const covered = [HOST_TMP, ...others].some((p) => p === input.dataDir || isUnder(input.dataDir, p))
-    if (!covered)
+    const inTmp = input.dataDir === HOST_TMP || isUnder(input.dataDir, HOST_TMP)
+    if (!inTmp && !others.some((p) => p === input.dataDir || isUnder(input.dataDir, p)))
       ops.push({ op: 'rbind', source: input.dataDir, target: inRoot(input.dataDir) })
-    ops.push({ op: 'detach', target: inRoot(root.merged) })
+    // Exactly one bind above holds the data directory, and with it the overlay's own mount point.
+    if (!inTmp) ops.push({ op: 'detach', target: inRoot(root.merged) })
   }
   ops.push({ op: 'rbind', source: input.tmpDir, target: inRoot(HOST_TMP) })
   for (const v of input.volumes)
