@@ -71,6 +71,23 @@ describe('a replica in its own mount namespace', () => {
     expect(condition(getPod(h.store, 'root-b'), 'Ready')).toBe('True')
   })
 
+  it('starts each instance of a container from a fresh scratch root, as a container starts from its image', async (ctx) => {
+    const h = await harness()
+    ctx.skip(!scratchRootHere(h.dataDir), WHY_SKIPPED)
+    await h.agent.start()
+    const log = join(h.dataDir, 'starts.log')
+    const again = join(h.dataDir, 'second-start')
+    // The first instance leaves /once behind and exits 1; the second, started at once, says whether it sees it.
+    const script = `echo started >> ${log}; [ -f /once ] && echo kept >> ${log}; : > /once; [ -f ${again} ] && exec sleep 600; : > ${again}; exit 1`
+    h.store.create(aPod({ name: 'again', phase: null, grace: 2, spec: { containers: [sh(script)] } }))
+    await waitFor('restarted and running', () => {
+      const cs = getPod(h.store, 'again')?.status?.containerStatuses?.[0]
+      return cs?.restartCount === 1 && cs.state.running !== undefined
+    }, 20_000)
+    await waitFor('the second start logged', () => readFileSync(log, 'utf8') === 'started\nstarted\n')
+    expect(readFileSync(log, 'utf8')).toBe('started\nstarted\n')
+  })
+
   it('mounts emptyDir, hostPath, configMap and secret volumes at their mountPaths', async (ctx) => {
     const h = await harness()
     ctx.skip(!scratchRootHere(h.dataDir), WHY_SKIPPED)
