@@ -19,7 +19,7 @@ const REFUSED: Array<{ name: string; changes: Record<string, unknown>; fields: s
       [`${C}.volumeMounts`]: [{ name: 'cfg', mountPath: '/config' }],
     },
     fields: [`${T}.volumes[0].configMap`, `${C}.volumeMounts[0]`],
-    says: 'does not mount volumes',
+    says: 'mounts volumes only where the daemon runs as root',
   },
   {
     name: 'an emptyDir and a hostPath volume',
@@ -30,7 +30,7 @@ const REFUSED: Array<{ name: string; changes: Record<string, unknown>; fields: s
       ],
     },
     fields: [`${T}.volumes[0].emptyDir`, `${T}.volumes[1].hostPath`],
-    says: 'does not mount volumes',
+    says: 'mounts volumes only where the daemon runs as root',
   },
   {
     name: 'init containers',
@@ -242,5 +242,56 @@ describe("a StatefulSet's claim mounts", () => {
     ['readOnly is refused', sts({ readOnly: true }), [`${C}.volumeMounts[0].readOnly`]],
   ])('%s', (_name, obj, fields) => {
     expect(judged(obj).map((e) => e.field)).toEqual(fields)
+  })
+})
+
+describe('volumes on a node that mounts them (a root daemon with overlayfs)', () => {
+  const onMountingNode = (obj: unknown) => processRuntimeErrors(validateObject(obj), { mounts: true })
+  const withVolume = (volume: Record<string, unknown>, mount: Record<string, unknown> = {}) =>
+    withChanges(deployment(), {
+      [`${T}.volumes`]: [{ name: 'v', ...volume }],
+      'spec.template.spec.containers.0.volumeMounts': [{ name: 'v', mountPath: '/data', ...mount }],
+    })
+  it.each([
+    ['an emptyDir', withVolume({ emptyDir: {} }), []],
+    ['a hostPath with a type', withVolume({ hostPath: { path: '/srv', type: 'DirectoryOrCreate' } }), []],
+    [
+      'a configMap with items and modes, mounted read-only at a subPath',
+      withVolume(
+        { configMap: { name: 'cfg', items: [{ key: 'a', path: 'conf/a.yaml', mode: 0o600 }], defaultMode: 0o640 } },
+        { readOnly: true, subPath: 'conf' },
+      ),
+      [],
+    ],
+    ['an optional secret', withVolume({ secret: { secretName: 's', optional: true } }), []],
+    ['mountPropagation None', withVolume({ emptyDir: {} }, { mountPropagation: 'None' }), []],
+    ['a Memory emptyDir', withVolume({ emptyDir: { medium: 'Memory' } }), [`${T}.volumes[0].emptyDir.medium`]],
+    ['an emptyDir sizeLimit', withVolume({ emptyDir: { sizeLimit: '1Gi' } }), [`${T}.volumes[0].emptyDir.sizeLimit`]],
+    ['an unknown hostPath type', withVolume({ hostPath: { path: '/srv', type: 'Dir' } }), [`${T}.volumes[0].hostPath.type`]],
+    [
+      'an item path leaving the volume',
+      withVolume({ configMap: { name: 'cfg', items: [{ key: 'a', path: '../a' }] } }),
+      [`${T}.volumes[0].configMap.items[0].path`],
+    ],
+    ['subPathExpr', withVolume({ emptyDir: {} }, { subPathExpr: '$(POD)' }), [`${C}.volumeMounts[0].subPathExpr`]],
+    [
+      'mountPropagation Bidirectional',
+      withVolume({ emptyDir: {} }, { mountPropagation: 'Bidirectional' }),
+      [`${C}.volumeMounts[0].mountPropagation`],
+    ],
+    ['recursiveReadOnly', withVolume({ emptyDir: {} }, { recursiveReadOnly: 'Enabled' }), [`${C}.volumeMounts[0].recursiveReadOnly`]],
+    ['a subPath leaving the volume', withVolume({ emptyDir: {} }, { subPath: 'a/../../b' }), [`${C}.volumeMounts[0].subPath`]],
+    ['a mount at /', withVolume({ emptyDir: {} }, { mountPath: '/' }), [`${C}.volumeMounts[0].mountPath`]],
+  ])('%s', (_name, obj, fields) => {
+    const errs = onMountingNode(obj)
+    expect(errs.map((e) => e.field)).toEqual(fields)
+    for (const e of errs) expect(e.hint).toBeDefined()
+  })
+
+  it('still refuses every volume on a node that does not mount them', () => {
+    expect(judged(withVolume({ emptyDir: {} })).map((e) => e.field)).toEqual([
+      `${T}.volumes[0].emptyDir`,
+      `${C}.volumeMounts[0]`,
+    ])
   })
 })

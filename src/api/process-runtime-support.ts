@@ -13,7 +13,7 @@
  * | restartPolicy, terminationGracePeriodSeconds | honoured | the supervisor and the kill sequence use them |
  * | initContainers | refused | the process runtime does not run init containers |
  * | activeDeadlineSeconds | refused | no deadline ever fails the pod |
- * | volumes | refused (a StatefulSet's volumeClaimTemplates are mounted) | no mount namespace: a claim is a directory linked inside the container's image copy |
+ * | volumes | emptyDir, hostPath, configMap, secret where the node mounts them (a root daemon with overlayfs: api/process-volumes.ts); refused elsewhere (a StatefulSet's volumeClaimTemplates are mounted everywhere) | a claim is a directory linked inside the container's image copy |
  * | nodeName | honoured when it is Baton's node | the one node; another name would never run |
  * | schedulerName | honoured when "default-scheduler" | Baton's binding is the default scheduler; another would never bind |
  * | nodeSelector | honoured for kubernetes.io/os=linux and kubernetes.io/hostname=<node> | the labels the one node has; any other selector would never match |
@@ -42,12 +42,13 @@
  * tcpSocket, sleep), resources.limits.memory, securityContext.runAsUser/runAsGroup/runAsNonRoot,
  * imagePullPolicy and resizePolicy are honoured; volumeMounts of a StatefulSet's volumeClaimTemplates are
  * honoured (the claim's directory linked at mountPath inside the container's copy of its
- * image); other volumeMounts, the rest of securityContext, stdin/tty, stopSignal, other resources (cpu, requests) and a
+ * image); volumeMounts of the volumes above where the node mounts them (api/process-volumes.ts); other volumeMounts, the rest of securityContext, stdin/tty, stopSignal, other resources (cpu, requests) and a
  * non-default termination message are refused.
  */
 import { type FieldError, at, forbidden, idx, show } from './field-errors.ts'
 import { entries, isRec, type Rec } from './guards.ts'
 import { DEFAULT_NODE_NAME } from './node-name.ts'
+import { MOUNTED_SOURCES, processMountErrors, processVolumeErrors } from './process-volumes.ts'
 import { RUN_AS_FIELDS } from './run-as.ts'
 
 /** A refusal's reason and the fix, worded for one runtime. */
@@ -63,16 +64,16 @@ export const PROCESS_REASONS = {
     'remove it, or stop the pod from a script',
   ],
   volumes: [
-    'the process runtime does not mount volumes',
-    'pass the data in env (configMapKeyRef) or a file path in env',
+    'the process runtime mounts volumes only where the daemon runs as root and overlayfs is available (docs/isolation.md)',
+    'run `baton up` as root, or pass the data in env (configMapKeyRef) or a file path in env',
   ],
   claimMountField: [
     "the process runtime links the claim's whole directory read-write at mountPath",
     'remove the field',
   ],
   volumeMounts: [
-    'the process runtime does not mount volumes',
-    'pass the data in env (configMapKeyRef) or a file path in env',
+    'the process runtime mounts volumes only where the daemon runs as root and overlayfs is available (docs/isolation.md)',
+    'run `baton up` as root, or pass the data in env (configMapKeyRef) or a file path in env',
   ],
   nodeName: [
     `Baton has one node, "${DEFAULT_NODE_NAME}"; a pod bound to another would never run`,
@@ -153,6 +154,12 @@ export interface RuntimeSupport {
   claimMounts: boolean
   /** The fieldRef paths the runtime fills (labels and annotations by key besides). */
   fieldPaths: ReadonlySet<string>
+  /** Volume sources the runtime mounts (api/process-volumes.ts); absent: every volume is refused. */
+  mountedVolumes?: {
+    sources: ReadonlySet<string>
+    volume(v: Rec, source: string, path: string): FieldError[]
+    mount(m: Rec, path: string): FieldError[]
+  }
   /** Pod fields honoured only with one value on this runtime, beyond the shared rules. */
   podValueRules: ReadonlyArray<readonly [string, (v: unknown) => boolean, Refusal]>
 }
@@ -218,13 +225,20 @@ export const PROCESS_SUPPORT: RuntimeSupport = {
   podValueRules: [],
 }
 
+/** The process runtime on a node that gives replicas their own mount namespace: it mounts volumes too. */
+export const PROCESS_MOUNT_SUPPORT: RuntimeSupport = {
+  ...PROCESS_SUPPORT,
+  mountedVolumes: { sources: MOUNTED_SOURCES, volume: processVolumeErrors, mount: processMountErrors },
+}
+
 /**
  * Every field of `obj`'s pod spec (a Pod, or a Deployment's, ReplicaSet's or StatefulSet's
  * template) that the process runtime would not honour; [] for other kinds. Judges the
  * validated, defaulted object, so Kubernetes' defaults (dnsPolicy, schedulerName…) pass.
+ * `mounts`: the node mounts volumes (a root daemon with overlayfs).
  */
-export function processRuntimeErrors(obj: unknown): FieldError[] {
-  return runtimeSupportErrors(obj, PROCESS_SUPPORT)
+export function processRuntimeErrors(obj: unknown, node: { mounts?: boolean } = {}): FieldError[] {
+  return runtimeSupportErrors(obj, node.mounts ? PROCESS_MOUNT_SUPPORT : PROCESS_SUPPORT)
 }
 
 /** Every field of `obj`'s pod spec that the runtime `support` describes would not honour. */
@@ -246,9 +260,14 @@ export function runtimeSupportErrors(obj: unknown, support: RuntimeSupport): Fie
   errs.push(...securityContextErrors(spec.securityContext, at(path, 'securityContext'), support))
   for (const [i] of entries(spec.initContainers))
     errs.push(refuse(idx(at(path, 'initContainers'), i), why.initContainers))
+  const mounted = new Set<string>()
   for (const [i, v] of entries<Rec>(spec.volumes)) {
     const source = Object.keys(v).find((k) => k !== 'name')
-    errs.push(refuse(source ? at(idx(at(path, 'volumes'), i), source) : idx(at(path, 'volumes'), i), why.volumes))
+    const here = idx(at(path, 'volumes'), i)
+    if (source && support.mountedVolumes?.sources.has(source)) {
+      errs.push(...support.mountedVolumes.volume(v, source, here))
+      if (typeof v.name === 'string') mounted.add(v.name)
+    } else errs.push(refuse(source ? at(here, source) : here, why.volumes))
   }
   if (isRec(spec.nodeSelector)) {
     for (const [k, v] of Object.entries(spec.nodeSelector)) {
@@ -264,7 +283,7 @@ export function runtimeSupportErrors(obj: unknown, support: RuntimeSupport): Fie
   }
   const claims = support.claimMounts ? claimTemplateNames(obj) : new Set<string>()
   for (const [i, c] of entries<Rec>(spec.containers))
-    errs.push(...containerErrors(c, idx(at(path, 'containers'), i), claims, support))
+    errs.push(...containerErrors(c, idx(at(path, 'containers'), i), claims, mounted, support))
   return errs
 }
 
@@ -309,7 +328,13 @@ function affinityErrors(affinity: unknown, path: string, why: RuntimeSupport['re
   return errs
 }
 
-function containerErrors(c: Rec, path: string, claims: ReadonlySet<string>, support: RuntimeSupport): FieldError[] {
+function containerErrors(
+  c: Rec,
+  path: string,
+  claims: ReadonlySet<string>,
+  mounted: ReadonlySet<string>,
+  support: RuntimeSupport,
+): FieldError[] {
   const why = support.reasons
   const errs: FieldError[] = []
   for (const [field, ok, reason] of CONTAINER_VALUE_RULES) {
@@ -319,6 +344,8 @@ function containerErrors(c: Rec, path: string, claims: ReadonlySet<string>, supp
   for (const [i, m] of entries<Rec>(c.volumeMounts)) {
     const mountPath = idx(at(path, 'volumeMounts'), i)
     if (typeof m.name === 'string' && claims.has(m.name)) errs.push(...claimMountErrors(m, mountPath, why))
+    else if (typeof m.name === 'string' && mounted.has(m.name) && support.mountedVolumes)
+      errs.push(...support.mountedVolumes.mount(m, mountPath))
     else errs.push(refuse(mountPath, why.volumeMounts))
   }
   if (isRec(c.lifecycle) && c.lifecycle.stopSignal !== undefined)

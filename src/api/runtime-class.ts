@@ -34,6 +34,8 @@ export interface RuntimeClassList {
 export interface NodeRuntimes {
   default: RuntimeClassName
   available: readonly RuntimeClassName[]
+  /** The process runtime mounts volumes here (a root daemon with overlayfs, docs/isolation.md). */
+  processMounts?: boolean
 }
 
 /** A node started with `--runtime <name>`: process always, docker too when it is the default. */

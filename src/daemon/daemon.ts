@@ -18,7 +18,7 @@
  * controllers re-enqueue every object, and only then does the API accept writes.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { FeatureGates } from '../api/feature-gates.ts'
 import type { Limits } from '../api/limits.ts'
 import { nodeRuntimes, podRuntime } from '../api/runtime-class.ts'
@@ -40,6 +40,7 @@ import { ProxySupervisor } from '../proxy/supervisor.ts'
 import { createDockerNodeAgent } from '../runtime/docker/docker-node-agent.ts'
 import { connectEngine, pingEngine } from '../runtime/docker/engine.ts'
 import { credentialsFrom, dockerConfigFile } from '../runtime/docker/registry-auth.ts'
+import { isolationOf } from '../runtime/process/mount-namespace.ts'
 import { createProcessNodeAgent } from '../runtime/process/process-node-agent.ts'
 import { combineNodeAgents } from '../runtime/node-agents.ts'
 import type { NodeAgent } from '../runtime/types.ts'
@@ -225,7 +226,10 @@ async function startServing(
   const drainGate = proxyDrainGate(proxy, logger)
   // The data dir names this installation's containers: another Baton on the same engine keeps its own.
   // A Docker node runs both runtimes: a pod's RuntimeClass (else the node's default) picks its agent.
-  const runtimes = nodeRuntimes(opts.runtime ?? 'process')
+  const runtimes = {
+    ...nodeRuntimes(opts.runtime ?? 'process'),
+    processMounts: isolationOf(resolve(dataDir)) === 'root',
+  }
   const runsOn = (runtime: string) => (pod: Pod) => podRuntime(pod.spec, runtimes.default) === runtime
   const processAgent = createProcessNodeAgent({
     store,

@@ -16,7 +16,7 @@ export interface ExecSpec {
   /** The container's user and group: exec probes and hooks run as the container does. */
   uid?: number
   gid?: number
-  /** Wraps the command (the container's private /tmp); the wrapper then switches the user. */
+  /** Wraps the command (enters the container's mount namespace, runtime/process/mount-namespace.ts); the wrapper then switches the user. */
   wrap?: (command: readonly string[]) => string[]
 }
 

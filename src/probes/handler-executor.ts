@@ -22,7 +22,7 @@ export interface HandlerContext {
   /** The container's user and group, for exec. */
   uid?: number
   gid?: number
-  /** Wraps exec commands (the container's private /tmp). */
+  /** Wraps exec commands: they run inside the container's mount namespace (runtime/process/mount-namespace.ts). */
   wrap?: (command: readonly string[]) => string[]
 }
 

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { deployment, pod, statefulSet, withChanges } from '../api/test-objects.ts'
-import type { AnyObject } from '../api/types.ts'
+import type { AnyObject, Deployment } from '../api/types.ts'
 import { expectBatonError } from '../../test/support/baton-error.ts'
-import { nodeRuntimes } from '../api/runtime-class.ts'
+import { nodeRuntimes, PROCESS_ONLY } from '../api/runtime-class.ts'
 import { admit, warningsFor } from './admission.ts'
 import { FakeClock } from '../platform/clock.ts'
 import { sequentialIds } from '../platform/ids.ts'
 import { createMemoryStore } from '../store/memory/memory-store.ts'
 
 const admitted = (obj: unknown) => () => admit(obj as AnyObject)
+
+const NO_MOUNTS =
+  'the process runtime mounts volumes only where the daemon runs as root and overlayfs is available (docs/isolation.md)'
 
 describe('admit', () => {
   it('refuses a workload template that asks the process runtime for a volume, naming the field', () => {
@@ -21,14 +24,17 @@ describe('admit', () => {
     expect(err.causes).toEqual([
       {
         field: 'spec.template.spec.volumes[0].configMap',
-        message: 'Forbidden: the process runtime does not mount volumes',
+        message: `Forbidden: ${NO_MOUNTS}`,
       },
       {
         field: 'spec.template.spec.containers[0].volumeMounts[0]',
-        message: 'Forbidden: the process runtime does not mount volumes',
+        message: `Forbidden: ${NO_MOUNTS}`,
       },
     ])
-    expect(err.hint).toContain('pass the data in env')
+    expect(err.hint).toContain('run `baton up` as root')
+    // A node that mounts volumes (a root daemon with overlayfs) admits the same template.
+    const onMountingNode = admit(d as unknown as AnyObject, { ...PROCESS_ONLY, processMounts: true })
+    expect((onMountingNode as Deployment).spec.template.spec.volumes).toHaveLength(1)
   })
 
   it('refuses a Pod whose securityContext asks for more than the user to run as', () => {

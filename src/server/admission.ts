@@ -22,7 +22,10 @@ import type { ObjectStore } from '../store/types.ts'
 
 export function admit<T extends AnyObject>(obj: T, runtimes: NodeRuntimes = PROCESS_ONLY): T {
   const valid = validateObject(obj) as T
-  const runtimeErrors = runsOn(valid, runtimes) === 'docker' ? dockerRuntimeErrors : processRuntimeErrors
+  const runtimeErrors =
+    runsOn(valid, runtimes) === 'docker'
+      ? dockerRuntimeErrors
+      : (o: unknown) => processRuntimeErrors(o, { mounts: runtimes.processMounts === true })
   const unsupported = [...runtimeClassErrors(valid, runtimes), ...runtimeErrors(valid)]
   if (unsupported.length > 0) throw invalidObjectError(valid.kind, valid.metadata.name ?? '', unsupported)
   return valid

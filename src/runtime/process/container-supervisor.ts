@@ -18,7 +18,7 @@
  * `{container, state, was, why}` (kamal-proxy logs its targets' transitions the same way).
  * Kubernetes' ContainerStatus is what it reports, kept beside it.
  */
-import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs'
+import { chownSync, existsSync, mkdirSync } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
 import type {
   ConfigMap,
@@ -45,13 +45,24 @@ import { peersDir } from './peers-files.ts'
 import { isLaunchProblem, launchConfig, type LaunchConfig } from './launch-config.ts'
 import { parseMemoryQuantity, watchMemory } from './memory-limit.ts'
 import { resolvePort, type PortMapping } from './port-allocator.ts'
-import { adoptReplica, KILLED_EXIT_CODE, launchReplica, readExitCode, type ReplicaProcess } from './replica-process.ts'
+import {
+  adoptReplica,
+  KILLED_EXIT_CODE,
+  launchReplica,
+  readExitCode,
+  SHIM_SCRIPT,
+  type ReplicaProcess,
+} from './replica-process.ts'
 import { formatDelay, imagePullDelay, restartDelay } from './restart-backoff.ts'
 import { implicitReadinessProbe } from '../../api/implicit-readiness.ts'
 import { processUid } from '../../platform/env.ts'
-import { privateTmpAvailable, withPrivateTmp } from './private-tmp.ts'
+import { enterArgv, ensureTmpDir, freshRoot, isolationOf, launchArgv, setUpState } from './mount-namespace.ts'
+import { mountsVolumes, prepareVolumes } from './pod-volumes.ts'
 import { killContainer, podGraceMs, runHook } from './termination.ts'
 import { formatTimestamp } from '../../api/timestamps.ts'
+
+/** How often a launch is checked for having finished its mount namespace (a few ms of mounts). */
+const NAMESPACE_POLL_MS = 5
 
 export interface SupervisorHost {
   clock: Clock
@@ -322,6 +333,11 @@ export class ContainerSupervisor {
       this.#host.event('Warning', 'Failed', `Error: ${config.message}`)
       return this.#retryLater(config.reason, config.message)
     }
+    const namespace = this.#namespace(config)
+    if ('error' in namespace) {
+      this.#host.event('Warning', 'FailedMount', namespace.error)
+      return this.#retryLater('CreateContainerConfigError', namespace.error)
+    }
     this.#config = config
     const output = this.#host.logs.startInstance(this.#host.podDir, this.name, { previous: this.#hadInstance })
     let proc: ReplicaProcess
@@ -333,12 +349,13 @@ export class ContainerSupervisor {
         output: { stdout: output.stdout, stderr: output.stderr },
         exitCodePath: `${this.#host.containerDir}/exit-code`,
         ...runAsUser(config, this.#host.containerDir),
-        ...this.#wrap(config),
+        ...namespace,
       })
     } finally {
       output.release()
     }
     this.#hadInstance = true
+    if (namespace.wrap) await this.#namespaceSetUp(proc)
     if (this.#stopped) {
       proc.signal('SIGKILL')
       await proc.exited
@@ -554,22 +571,37 @@ export class ContainerSupervisor {
   }
 
   /**
-   * Runs a command in the container's own /tmp where the machine allows it (private-tmp.ts);
-   * the directory is created on first use and kept across restarts.
+   * The instance's own mount namespace where the node gives one (mount-namespace.ts): a fresh
+   * scratch root, the container's /tmp (made on first use, kept across restarts) and its
+   * volumes (pod-volumes.ts); why not when it mounts volumes the node cannot mount.
    */
-  #wrap(run: { cwd: string; env: Record<string, string>; uid?: number; gid?: number }): {
-    wrap?: (command: readonly string[]) => string[]
-  } {
-    if (!privateTmpAvailable()) return {}
-    const dir = `${this.#host.containerDir}/tmp`
-    if (!existsSync(dir)) {
-      mkdirSync(dir, { recursive: true })
-      chmodSync(dir, 0o1777)
-    }
-    // The data directory (<dataDir>/pods/<uid>, adoption.ts) stays where it is, should it be under /tmp.
-    const dataDir = resolvePath(this.#host.podDir, '..', '..')
-    const ctx = { tmpDir: dir, dataDir, cwd: run.cwd, env: run.env }
-    return { wrap: (command) => withPrivateTmp(ctx, command, run) }
+  #namespace(run: LaunchConfig): { wrap?: (command: readonly string[]) => string[] } | { error: string } {
+    const h = this.#host
+    const dataDir = resolvePath(h.dataDir)
+    const level = isolationOf(dataDir)
+    const pod = h.pod()
+    if (level !== 'root' && mountsVolumes(pod, this.#spec))
+      return {
+        error:
+          'the process runtime mounts volumes only where the daemon runs as root and overlayfs is available (docs/isolation.md)',
+      }
+    if (level === 'none') return {}
+    const volumes = prepareVolumes(pod, this.#spec, h)
+    if ('error' in volumes) return volumes
+    const tmpDir = `${h.containerDir}/tmp`
+    ensureTmpDir(tmpDir)
+    const rootDir = level === 'root' ? `${h.containerDir}/root` : undefined
+    if (rootDir) freshRoot(rootDir)
+    const ctx = { rootDir, tmpDir, dataDir, cwd: run.cwd, env: run.env, volumes: volumes.binds }
+    return { wrap: (command) => launchArgv(ctx, command, run) }
+  }
+
+  /** Resolves once the instance runs in its finished namespace (or is gone): probes enter it after that. */
+  async #namespaceSetUp(proc: ReplicaProcess): Promise<void> {
+    let exited = false
+    void proc.exited.then(() => (exited = true))
+    while (!exited && setUpState(proc.pid, SHIM_SCRIPT) === 'pending')
+      await new Promise<void>((done) => this.#host.clock.setTimeout(done, NAMESPACE_POLL_MS))
   }
 
   #handlerContext(): HandlerContext {
@@ -582,7 +614,13 @@ export class ContainerSupervisor {
       env: config?.env ?? h.baseEnv,
       ...(config?.uid !== undefined ? { uid: config.uid } : {}),
       ...(config?.gid !== undefined ? { gid: config.gid } : {}),
-      ...this.#wrap({ cwd: config?.cwd ?? h.podDir, env: config?.env ?? h.baseEnv, ...config }),
+      // Exec probes and hooks run in the running instance's mount namespace: they see its files.
+      ...(isolationOf(resolvePath(h.dataDir)) === 'none'
+        ? {}
+        : {
+            wrap: (command: readonly string[]) =>
+              enterArgv(this.#proc?.pid, config?.cwd ?? h.podDir, command, { ...config }),
+          }),
     }
   }
 }

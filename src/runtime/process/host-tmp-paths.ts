@@ -1,6 +1,6 @@
 /**
  * @module
- * What a container needs from the host's /tmp once its own is mounted there (private-tmp.ts):
+ * What a container needs from the host's /tmp once its own is mounted there (mount-namespace.ts):
  * the data directory (its copy of the artifact, its claims), its working directory, the
  * command's own directory, the install directory of the command's interpreter (its `#!` line,
  * `#!/usr/bin/env NAME` found on PATH) and every PATH directory under /tmp. A checkout cloned

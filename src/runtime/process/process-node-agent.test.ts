@@ -382,7 +382,7 @@ describe('process node agent', () => {
     },
   )
 
-  // A private /tmp needs root (private-tmp.ts); elsewhere containers share the machine's.
+  // A private /tmp needs root (mount-namespace.ts); elsewhere containers share the machine's.
   it.runIf(process.getuid?.() === 0)('gives each container its own /tmp, which its exec probes see too', async () => {
     const h = await harness()
     await h.agent.start()

@@ -15,6 +15,7 @@
  * Peers: the agent keeps one peers file per headless Service (peers-files.ts), how a pod with a
  * subdomain reaches its peers by stable name (`web-1.web`) without cluster DNS.
  */
+import { resolve } from 'node:path'
 import type { Pod } from '../../api/types.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
 import { LogCollector } from '../../logs/log-collector.ts'
@@ -32,6 +33,7 @@ import { PeersFiles } from './peers-files.ts'
 import { PodWorker, type AgentContext } from './pod-worker.ts'
 import { DEFAULT_PORT_RANGE, PortAllocator, type PortRange } from './port-allocator.ts'
 import { adoptReplica } from './replica-process.ts'
+import { isolationOf } from './mount-namespace.ts'
 import { killContainer } from './termination.ts'
 
 export interface ProcessNodeAgentOptions {
@@ -147,7 +149,16 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
         unwatchPushes?.()
         peers.stop()
       }
-      logger.info('node agent started', { pods: workers.size })
+      const isolation = isolationOf(resolve(opts.dataDir))
+      logger.info('node agent started', { pods: workers.size, isolation })
+      // Said once: without it, replicas write the host's / and /tmp (docs/isolation.md).
+      if (isolation !== 'root')
+        logger.info(
+          isolation === 'tmp'
+            ? "replicas get a private /tmp but write the host's /: overlayfs refused a scratch root; volumes are refused"
+            : "replicas share the host's / and /tmp: a private root and volumes need the daemon to run as root",
+          { isolation },
+        )
     },
 
     async stop(stopOpts = {}) {

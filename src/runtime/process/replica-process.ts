@@ -42,7 +42,7 @@ export interface LaunchSpec {
   /** Run as this user and group (securityContext.runAsUser / runAsGroup). */
   uid?: number
   gid?: number
-  /** Wraps the shim's argv (the container's private /tmp, private-tmp.ts); the wrapper then switches the user. */
+  /** Wraps the shim's argv (the container's own mount namespace, mount-namespace.ts); the wrapper then switches the user. */
   wrap?: (argv: readonly string[]) => string[]
 }
 

@@ -1,0 +1,154 @@
+/**
+ * @module
+ * A container's volumes for the process runtime (emptyDir, hostPath, configMap, secret), as
+ * host paths to bind at their mountPaths inside the replica's mount namespace
+ * (mount-namespace.ts). Made on the host before each launch:
+ *
+ * - emptyDir: `<podDir>/volumes/empty-dir/<name>` (mode 0777), shared by the pod's containers,
+ *   kept across their restarts, removed with the pod.
+ * - hostPath: the host's path, checked (or created) per `type` as the kubelet does.
+ * - configMap, secret: the object's keys written as files (volume-files.ts) into
+ *   `<containerDir>/volumes/<name>` at each start of the container; always mounted read-only.
+ *   A change to the object reaches the files at the container's next start, not while it runs.
+ *
+ * A StatefulSet's claims are not here: claim-volumes.ts links them inside the image copy.
+ */
+import { chmodSync, lstatSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { isRec, type Rec } from '../../api/guards.ts'
+import type { ConfigMap, Container, Pod, Secret } from '../../api/types.ts'
+import type { VolumeBind } from './replica-root.ts'
+import { configMapEntries, relativePath, secretEntries, volumeFiles } from './volume-files.ts'
+
+export interface VolumeHost {
+  podDir: string
+  containerDir: string
+  configMap(namespace: string, name: string): ConfigMap | undefined
+  secret(namespace: string, name: string): Secret | undefined
+}
+
+/** Whether the container mounts a volume the mount namespace provides (anything but a claim). */
+export function mountsVolumes(pod: Pod, container: Container): boolean {
+  const claims = new Set(
+    (pod.spec.volumes ?? []).filter((v) => v.persistentVolumeClaim !== undefined).map((v) => v.name),
+  )
+  return (container.volumeMounts ?? []).some((m) => !claims.has(m.name))
+}
+
+/** The binds of the container's volumeMounts (claims left out), or why the container cannot start. */
+export function prepareVolumes(pod: Pod, container: Container, host: VolumeHost): { binds: VolumeBind[] } | { error: string } {
+  const namespace = pod.metadata.namespace ?? 'default'
+  const volumes = new Map((pod.spec.volumes ?? []).map((v) => [v.name, v]))
+  const binds: VolumeBind[] = []
+  const written = new Map<string, string>()
+  for (const m of container.volumeMounts ?? []) {
+    const v = volumes.get(m.name)
+    if (!v || v.persistentVolumeClaim !== undefined) continue
+    let dir: string
+    let readOnly = m.readOnly === true
+    let makeSubPath = true
+    if (isRec(v.emptyDir)) {
+      dir = join(host.podDir, 'volumes', 'empty-dir', v.name)
+      mkdirSync(dir, { recursive: true })
+      chmodSync(dir, 0o777)
+    } else if (isRec(v.hostPath)) {
+      const checked = hostPathSource(v.hostPath.path as string, v.hostPath.type as string | undefined)
+      if ('error' in checked) return { error: `volume "${v.name}": ${checked.error}` }
+      dir = checked.path
+    } else if (isRec(v.configMap) || isRec(v.secret)) {
+      readOnly = true
+      makeSubPath = false
+      const done = written.get(v.name) ?? writeProjected(v, namespace, host)
+      if (typeof done !== 'string') return { error: `volume "${v.name}": ${done.error}` }
+      written.set(v.name, done)
+      dir = done
+    } else return { error: `volume "${v.name}": its source is not one the process runtime mounts` }
+    let source = dir
+    if (m.subPath) {
+      const sub = relativePath(m.subPath)
+      if (sub === undefined) return { error: `volumeMount "${m.name}": subPath "${m.subPath}" leaves the volume` }
+      source = join(dir, sub)
+      if (!exists(source)) {
+        if (!makeSubPath) return { error: `volumeMount "${m.name}": subPath "${m.subPath}" is not in the volume` }
+        mkdirSync(source, { recursive: true })
+      }
+    }
+    binds.push({ source, mountPath: m.mountPath.startsWith('/') ? m.mountPath : `/${m.mountPath}`, readOnly })
+  }
+  return { binds }
+}
+
+function writeProjected(v: Rec & { name: string }, namespace: string, host: VolumeHost): string | { error: string } {
+  const cm = isRec(v.configMap) ? v.configMap : undefined
+  const sec = isRec(v.secret) ? v.secret : undefined
+  const spec = (cm ?? sec) as Rec
+  const name = (cm ? cm.name : sec?.secretName) as string
+  const object = cm ? host.configMap(namespace, name) : host.secret(namespace, name)
+  const entries = object ? (cm ? configMapEntries(object as ConfigMap) : secretEntries(object as Secret)) : undefined
+  const projected = volumeFiles({
+    kind: cm ? 'configmap' : 'secret',
+    name,
+    entries,
+    items: spec.items as { key: string; path: string; mode?: number }[] | undefined,
+    defaultMode: spec.defaultMode as number | undefined,
+    optional: spec.optional as boolean | undefined,
+  })
+  if ('error' in projected) return projected
+  const dir = join(host.containerDir, 'volumes', v.name)
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true, mode: 0o755 })
+  for (const f of projected.files) {
+    const path = join(dir, f.path)
+    mkdirSync(dirname(path), { recursive: true, mode: 0o755 })
+    writeFileSync(path, f.content, { mode: f.mode })
+    chmodSync(path, f.mode)
+  }
+  return dir
+}
+
+/** hostPath's `type` checks, as the kubelet makes them (DirectoryOrCreate 0755, FileOrCreate 0644). */
+function hostPathSource(path: string, type: string | undefined): { path: string } | { error: string } {
+  const st = statOrUndefined(path)
+  const fail = (what: string) => ({ error: `hostPath type check failed: ${path} is not ${what}` })
+  switch (type ?? '') {
+    case '':
+      return st ? { path } : { error: `hostPath ${path} does not exist (set type: DirectoryOrCreate to create it)` }
+    case 'DirectoryOrCreate':
+      if (!st) mkdirSync(path, { recursive: true, mode: 0o755 })
+      else if (!st.isDirectory()) return fail('a directory')
+      return { path }
+    case 'Directory':
+      return st?.isDirectory() ? { path } : fail('a directory')
+    case 'FileOrCreate':
+      if (!st) writeFileSync(path, '', { mode: 0o644, flag: 'a' })
+      else if (!st.isFile()) return fail('a file')
+      return { path }
+    case 'File':
+      return st?.isFile() ? { path } : fail('a file')
+    case 'Socket':
+      return st?.isSocket() ? { path } : fail('a socket')
+    case 'CharDevice':
+      return st?.isCharacterDevice() ? { path } : fail('a character device')
+    case 'BlockDevice':
+      return st?.isBlockDevice() ? { path } : fail('a block device')
+    default:
+      return { error: `hostPath type ${type} is not a hostPath type` }
+  }
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path)
+  } catch {
+    return undefined
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path)
+    return true
+  } catch {
+    return false
+  }
+}
