@@ -12,7 +12,8 @@ import { assertServedKind } from '../api/validate.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import type { Clock } from '../platform/clock.ts'
 import { canonicalJson } from '../rollout/template-hash.ts'
-import { FrontClient, hookPort, targetPort } from './adapters.ts'
+import type { ApiClient } from '../client/api-client.ts'
+import { FrontClient, hookPort, targetClient, targetPort } from './adapters.ts'
 import { HaproxyFrontClient } from './haproxy.ts'
 import { type RolloutReport, runRollout } from './coordinator.ts'
 import { runFront } from './front-server.ts'
@@ -28,6 +29,7 @@ import { describeHolder, type LockHolder, lockFleet, lockState } from './lock.ts
 import { planWindows, selectTargets } from './plan.ts'
 import { type RecoveryReport, recover as recoverTargets } from './recover.ts'
 import { parseFleet } from './spec.ts'
+import { type FrontReading, startPublisher, takeStatus } from './status.ts'
 import type { Fleet } from './types.ts'
 
 export interface FleetIO {
@@ -79,6 +81,9 @@ function frontOf(l: LoadedFleet, clock: Clock): FrontClient | HaproxyFrontClient
   return h ? new HaproxyFrontClient(l.fleet, h, l.baseDir, clock) : new FrontClient(l.stateDir)
 }
 
+/** The fleet status is written to the targets at most this often (each write is a store write there). */
+const PUBLISH_MIN_MS = 2000
+
 /** `baton fleet lb`: serves until `signal` aborts. */
 export async function serveFront(l: LoadedFleet, io: FleetIO): Promise<void> {
   if (l.fleet.spec.frontLoadBalancer.haproxy)
@@ -93,10 +98,31 @@ export async function serveFront(l: LoadedFleet, io: FleetIO): Promise<void> {
   io.err(
     `front load balancer of fleet ${l.fleet.metadata.name} on http://${host}:${port} (control ${running.controlAddress}, state ${l.stateDir})\n`,
   )
+  // Each target's dashboard shows the fleet from the status written there (status.ts).
+  const clients = new Map<string, ApiClient>()
+  const publisher = startPublisher({
+    targets: l.fleet.spec.targets.map((t) => ({
+      name: t.name,
+      client: () => {
+        let c = clients.get(t.name)
+        if (!c) {
+          c = targetClient(t, l.baseDir)
+          clients.set(t.name, c)
+        }
+        return c
+      },
+    })),
+    take: async () =>
+      takeStatus(l.fleet, readHistory(l.stateDir), { targets: running.front.targets() }, io.clock.now()),
+    everyMs: Math.max(PUBLISH_MIN_MS, l.fleet.spec.frontLoadBalancer.healthCheck.intervalSeconds * 1000),
+    clock: io.clock,
+    report: (line) => io.err(`${line}\n`),
+  })
   await new Promise<void>((done) => {
     if (io.signal.aborted) done()
     io.signal.addEventListener('abort', () => done(), { once: true })
   })
+  await publisher.stop()
   await running.stop()
 }
 
@@ -344,36 +370,25 @@ function table(rows: string[][]): string {
     .join('\n')}\n`
 }
 
+/** The fleet's status now: its history and what its front load balancer says. */
+export async function fleetStatus(l: LoadedFleet, history: FleetHistory, clock: Clock) {
+  let front: FrontReading
+  try {
+    front = { targets: await frontOf(l, clock).targets() }
+  } catch (err) {
+    front = { error: err instanceof Error ? err.message : String(err) }
+  }
+  return takeStatus(l.fleet, history, front, clock.now())
+}
+
 export async function status(l: LoadedFleet, json: boolean, io: FleetIO): Promise<number> {
   const history = readHistory(l.stateDir)
-  let live: Awaited<ReturnType<FrontClient['targets']>> | undefined
-  let lbError = ''
-  try {
-    live = await frontOf(l, io.clock).targets()
-  } catch (err) {
-    lbError = err instanceof Error ? err.message : String(err)
-  }
-  const total = live?.reduce((s, t) => s + t.requests, 0) ?? 0
-  const targets = l.fleet.spec.targets.map((t) => {
-    const lt = live?.find((x) => x.name === t.name)
-    return {
-      name: t.name,
-      address: `${t.service.host}:${t.service.port}`,
-      weight: t.weight,
-      tags: t.tags,
-      revision: history.targets[t.name]?.revision,
-      health: lt ? (lt.healthy ? 'healthy' : 'unhealthy') : 'unknown',
-      frontBalancer: lt ? (lt.drained ? 'drained' : lt.routed ? 'in' : 'out') : 'unknown',
-      requests: lt?.requests ?? 0,
-      errors: lt?.errors ?? 0,
-      share: total > 0 && lt ? lt.requests / total : 0,
-    }
-  })
+  const s = await fleetStatus(l, history, io.clock)
+  const { targets } = s
+  const lbError = s.frontBalancer === 'running' ? '' : s.frontBalancer
   const last = history.revisions[history.revisions.length - 1]
   if (json) {
-    io.out(
-      `${JSON.stringify({ fleet: l.fleet.metadata.name, targets, rollout: last && { ...last, objects: undefined }, recovery: history.recoveries?.at(-1), frontBalancer: lbError || 'running' }, null, 2)}\n`,
-    )
+    io.out(`${JSON.stringify({ ...s, recovery: history.recoveries?.at(-1) }, null, 2)}\n`)
     return 0
   }
   const rows = [['TARGET', 'ADDRESS', 'WEIGHT', 'REVISION', 'HEALTH', 'FRONT LB', 'SHARE', 'ERRORS', 'TAGS']]

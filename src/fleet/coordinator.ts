@@ -8,6 +8,7 @@
  * policy decides the rest (plan.ts). The outside world comes in through ports, so this logic
  * is tested with fakes and run for real by `baton fleet`.
  */
+import type { FleetStep } from '../api/fleet-status.ts'
 import type { AnyObject } from '../api/types.ts'
 import { isBatonError } from '../errors/baton-error.ts'
 import type { Clock } from '../platform/clock.ts'
@@ -36,16 +37,7 @@ export interface HookPort {
   ): Promise<{ ok: boolean; message: string }>
 }
 
-export type Step =
-  | 'beforeDrain'
-  | 'drain'
-  | 'push'
-  | 'apply'
-  | 'rollout'
-  | 'afterDeploy'
-  | 'verify'
-  | 'add'
-  | 'afterAdd'
+export type Step = FleetStep
 
 export interface TargetFailure {
   target: string
