@@ -61,7 +61,12 @@ function Fleet({ status: s, now }: { status: FleetStatus; now: number }) {
             <th scope="col">Revision</th>
             <th scope="col">Health</th>
             <th scope="col">Front LB</th>
-            <th scope="col">Share</th>
+            <th
+              scope="col"
+              title="Each target's part of the requests the front load balancer has sent since it started"
+            >
+              Share
+            </th>
             <th scope="col">Errors</th>
           </tr>
         </thead>
