@@ -7,6 +7,12 @@
  * load through the front balancer, rolls window 2 back as a whole and, by the rollback policy,
  * window 1 too, and adds both back: 0 targets left drained, both on revision 1 (web:v1), 0
  * failed requests during and after the recovery.
+ *
+ * Requests in flight to a target that dies: 20 slow requests (10 GETs, 10 POSTs, each held 8 s
+ * by the app) are in flight through the front balancer, half of them to t2, when t2's daemon,
+ * load balancer and replicas are SIGKILLed. The GETs are retried on t1 and all answer 200; the
+ * POSTs on t2 cannot be retried (they may have been processed) and fail with 502, and the
+ * front balancer counts exactly those against t2 (`errors` in `fleet status`), none against t1.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -18,9 +24,11 @@ import { stringify } from 'yaml'
 import type { RecoveryReport } from '../../src/fleet/recover.ts'
 import type { VerifyReport } from '../../src/verify/report.ts'
 import { BATON_BIN, type Baton, expectOk, startBaton } from './support/baton.ts'
+import { readProxyFiles } from '../../src/proxy/proxy-files.ts'
 import { portFreeOnAll } from './support/fleet-hosts.ts'
 import { webManifest } from './support/manifests.ts'
 import { freePort } from './support/ports.ts'
+import { killAll, processesUnder } from './support/processes.ts'
 import { describeRun, E2E_CONNECTIONS } from './support/verify-run.ts'
 
 const RATE = 100
@@ -32,6 +40,8 @@ let servicePort = 0
 let frontPort = 0
 let front: ChildProcess | undefined
 let frontExited: Promise<void> = Promise.resolve()
+/** Targets whose processes the test killed: started again before they are stopped. */
+const killed = new Set<number>()
 /** Processes the test SIGKILLs itself (the coordinator, its hook): killed again in afterAll if still there. */
 const spawned: number[] = []
 
@@ -82,7 +92,7 @@ const fleetArgs = (verb: string, ...more: string[]) => [
 ]
 
 interface Status {
-  targets: Array<{ name: string; revision?: number; health: string; frontBalancer: string }>
+  targets: Array<{ name: string; revision?: number; health: string; frontBalancer: string; errors: number }>
   rollout: {
     revision: number
     outcome: string
@@ -155,6 +165,7 @@ afterAll(async () => {
     await Promise.race([frontExited, new Promise((r) => setTimeout(r, 5_000))])
     if (front.exitCode === null) process.kill(front.pid, 'SIGKILL')
   }
+  await Promise.allSettled([...killed].map((i) => targets[i]!.up()))
   const stops = await Promise.allSettled(targets.map((t) => t.stop()))
   if (dir) await rm(dir, { recursive: true, force: true })
   for (const s of stops) if (s.status === 'rejected') throw s.reason
@@ -226,4 +237,60 @@ describe('fleet: a coordinator killed mid-window', () => {
     expect(later.verify.total).toBeGreaterThanOrEqual(RATE * 4)
     expect(Object.keys(later.verify.versions)).toEqual(['v1'])
   }, 400_000)
+
+  it('a target killed with requests in flight: its GETs are retried elsewhere, its POSTs fail, and the front balancer counts exactly those against it', async () => {
+    const before = (await fleetStatus()).targets
+    const files = readProxyFiles(join(dir, 'state'))!
+    const inflight = async () => {
+      const r = await fetch(`${files.info.controlAddress}/v1/targets`, {
+        headers: { authorization: `Bearer ${files.token}` },
+      })
+      const body = (await r.json()) as { targets: Array<{ name: string; inflight: number }> }
+      return Object.fromEntries(body.targets.map((t) => [t.name, t.inflight]))
+    }
+    const url = `http://127.0.0.1:${frontPort}/?delay=8000`
+    const answer = (method: 'GET' | 'POST') =>
+      fetch(url, { method, ...(method === 'POST' ? { body: 'x' } : {}) }).then(
+        async (r) => ({ method, status: r.status, body: await r.text() }),
+        (err: Error) => ({ method, status: 0, body: err.message }),
+      )
+    const requests = [
+      ...Array.from({ length: 10 }, () => answer('GET')),
+      ...Array.from({ length: 10 }, () => answer('POST')),
+    ]
+    await vi.waitFor(async () => expect(await inflight()).toEqual({ t1: 10, t2: 10 }), {
+      timeout: 10_000,
+      interval: 100,
+    })
+
+    const t2 = targets[1]!
+    const daemon = await t2.daemonPid()
+    const proxy = await t2.proxyPid()
+    process.kill(daemon, 'SIGKILL')
+    const victims = [proxy, ...processesUnder(t2.dataDir).map((p) => p.pid)].filter((p) => p !== daemon)
+    killAll(victims.map((pid) => ({ pid, cwd: '', cmdline: '' })))
+    killed.add(1)
+
+    const answers = await Promise.all(requests)
+    const failed = answers.filter((a) => a.status !== 200)
+    const errorsOf = (s: Status['targets'], name: string) => s.find((t) => t.name === name)!.errors
+    await vi.waitFor(
+      async () => expect((await fleetStatus()).targets.find((t) => t.name === 't2')!.health).toBe('unhealthy'),
+      { timeout: 20_000, interval: 500 },
+    )
+    const after = (await fleetStatus()).targets
+    console.log(
+      `[e2e] requests in flight to a killed target: ${answers.length} sent, ${failed.length} failed (${failed.map((f) => `${f.method} ${f.status}`).join(', ')}); ` +
+        `front balancer errors t1 +${errorsOf(after, 't1') - errorsOf(before, 't1')}, t2 +${errorsOf(after, 't2') - errorsOf(before, 't2')}`,
+    )
+    expect(answers.filter((a) => a.method === 'GET').map((a) => a.status)).toEqual(Array(10).fill(200))
+    expect(failed.length).toBeGreaterThan(0)
+    for (const f of failed) {
+      expect(f.method).toBe('POST')
+      expect(f.status).toBe(502)
+      expect(f.body).toContain('the request was not retried because it may have been processed')
+    }
+    expect(errorsOf(after, 't2') - errorsOf(before, 't2')).toBe(failed.length)
+    expect(errorsOf(after, 't1') - errorsOf(before, 't1')).toBe(0)
+  }, 120_000)
 })
