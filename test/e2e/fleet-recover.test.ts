@@ -6,7 +6,8 @@
  * was interrupted and where (window 2, t2 at verify, t2 drained). `baton fleet recover`, under
  * load through the front balancer, rolls window 2 back as a whole and, by the rollback policy,
  * window 1 too, and adds both back: 0 targets left drained, both on revision 1 (web:v1), 0
- * failed requests during and after the recovery.
+ * failed requests during and after the recovery. Killed again the same way, the next `baton fleet
+ * rollout` recovers first, then rolls every window.
  *
  * Requests in flight to a target that dies: 20 slow requests (10 GETs, 10 POSTs, each held 8 s
  * by the app) are in flight through the front balancer, half of them to t2, when t2's daemon,
@@ -135,6 +136,22 @@ async function verifyThroughFront(duration: string, command?: string) {
   return { verify: JSON.parse(r.stdout) as VerifyReport, stderr: r.stderr, code: r.code }
 }
 
+/** `baton fleet rollout`, SIGKILLed (with its hook) once window 2's verify hook holds t2. */
+async function rolloutKilledInWindow2(): Promise<void> {
+  await rm(hookPidFile(), { force: true })
+  await writeFile(blockFile(), '')
+  const coordinator = spawn(process.execPath, [BATON_BIN, ...fleetArgs('rollout')], { stdio: 'ignore' })
+  spawned.push(coordinator.pid!)
+  const exited = new Promise((done) => coordinator.once('exit', done))
+  await vi.waitFor(() => expect(existsSync(hookPidFile())).toBe(true), { timeout: 150_000, interval: 200 })
+  const hookPid = Number((await readFile(hookPidFile(), 'utf8')).trim())
+  spawned.push(hookPid)
+  process.kill(coordinator.pid!, 'SIGKILL')
+  await exited
+  process.kill(hookPid, 'SIGKILL')
+  await rm(blockFile())
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0)
@@ -174,17 +191,7 @@ afterAll(async () => {
 describe('fleet: a coordinator killed mid-window', () => {
   it('fleet recover rolls the interrupted window back (and, by failurePolicy rollback, window 1), re-adds both: 0 drained, 0 failed requests', async () => {
     await writeFleet('web:v2')
-    await writeFile(blockFile(), '')
-    const coordinator = spawn(process.execPath, [BATON_BIN, ...fleetArgs('rollout')], { stdio: 'ignore' })
-    spawned.push(coordinator.pid!)
-    const exited = new Promise((done) => coordinator.once('exit', done))
-    await vi.waitFor(() => expect(existsSync(hookPidFile())).toBe(true), { timeout: 150_000, interval: 200 })
-    const hookPid = Number((await readFile(hookPidFile(), 'utf8')).trim())
-    spawned.push(hookPid)
-    process.kill(coordinator.pid!, 'SIGKILL')
-    await exited
-    process.kill(hookPid, 'SIGKILL')
-    await rm(blockFile())
+    await rolloutKilledInWindow2()
 
     // Where it was left: window 1 done, window 2 running with t2 drained at verify, on web:v2.
     const left = await fleetStatus()
@@ -237,6 +244,20 @@ describe('fleet: a coordinator killed mid-window', () => {
     expect(later.verify.total).toBeGreaterThanOrEqual(RATE * 4)
     expect(Object.keys(later.verify.versions)).toEqual(['v1'])
   }, 400_000)
+
+  it('the next fleet rollout after a killed one recovers first (window 2 back, window 1 back), then rolls every window: 0 drained', async () => {
+    await rolloutKilledInWindow2()
+    expect((await fleetStatus()).targets.map((t) => `${t.name} ${t.frontBalancer}`)).toEqual(['t1 in', 't2 drained'])
+    const r = await targets[0]!.cli(fleetArgs('rollout'), { timeoutMs: 200_000 })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/fleet revision 3: interrupted: its coordinator \(pid \d+/)
+    expect(r.stderr).toContain('recovering from interrupted revision 3 (failurePolicy rollback)')
+    expect(r.stderr).toMatch(/recovery of interrupted revision 3: 0 left drained/)
+    expect(r.stdout).toContain('fleet web revision 4: succeeded')
+    const s = await fleetStatus()
+    expect(s.targets.map((t) => `${t.name} ${t.revision}/${t.frontBalancer}`)).toEqual(['t1 4/in', 't2 4/in'])
+    expect(await images()).toEqual(['web:v2', 'web:v2'])
+  }, 300_000)
 
   it('a target killed with requests in flight: its GETs are retried elsewhere, its POSTs fail, and the front balancer counts exactly those against it', async () => {
     const before = (await fleetStatus()).targets
