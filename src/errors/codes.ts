@@ -80,6 +80,7 @@ export const ERROR_CODES = {
     meaning: "The fleet's front load balancer is not running or does not answer",
   },
   BATON_FLEET_LOCKED: { httpStatus: 409, meaning: 'Another coordinator is rolling the fleet' },
+  BATON_FLEET_RECOVERY_INCOMPLETE: { httpStatus: 503, meaning: 'A fleet recovery left a target drained' },
   BATON_FLEET_HAPROXY: { httpStatus: 502, meaning: "The fleet's HAProxy runtime API cannot be used" },
   BATON_INTERNAL: { httpStatus: 500, meaning: 'An unexpected internal failure' },
 } as const satisfies Record<string, { httpStatus: number; meaning: string }>

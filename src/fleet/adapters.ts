@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process'
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import type { AnyObject, Deployment } from '../api/types.ts'
+import type { AnyObject, Deployment, Kind } from '../api/types.ts'
 import { applyOne } from '../cli/commands/apply.ts'
 import { packDirectory } from '../cli/commands/push.ts'
 import { trustCertificateAuthority } from '../cli/tls-trust.ts'
@@ -18,8 +18,10 @@ import { childNodeEnv } from '../platform/env.ts'
 import { readProxyFiles } from '../proxy/proxy-files.ts'
 import { LAST_APPLIED_ANNOTATION } from '../rollout/annotations.ts'
 import { deploymentComplete } from '../rollout/deployment-status.ts'
+import { canonicalJson } from '../rollout/template-hash.ts'
 import { resolveConnection } from './connection.ts'
-import type { FrontPort, HookPort, TargetPort } from './coordinator.ts'
+import type { FrontPort, HookPort } from './coordinator.ts'
+import type { RecoveryPorts } from './recover.ts'
 import type { TargetState } from './front.ts'
 import type { FrontEvent } from './front.ts'
 import type { FleetTarget } from './types.ts'
@@ -46,7 +48,20 @@ function withLastApplied(o: AnyObject): AnyObject {
   return desired
 }
 
-export function targetPort(baseDir: string, clock: Clock): TargetPort {
+/** Whether `live` is `sent` as the fleet applied it: its last-applied text is the object's own. */
+export function appliedAs(live: AnyObject, sent: AnyObject): boolean {
+  const text = live.metadata.annotations?.[LAST_APPLIED_ANNOTATION]
+  if (text === undefined) return false
+  const remembered = structuredClone(sent)
+  delete remembered.metadata.annotations?.[LAST_APPLIED_ANNOTATION]
+  try {
+    return canonicalJson(JSON.parse(text)) === canonicalJson(remembered)
+  } catch {
+    return false
+  }
+}
+
+export function targetPort(baseDir: string, clock: Clock): RecoveryPorts['targets'] {
   const clients = new Map<string, ApiClient>()
   const client = (t: FleetTarget) => {
     let c = clients.get(t.name)
@@ -75,6 +90,19 @@ export function targetPort(baseDir: string, clock: Clock): TargetPort {
     },
     async apply(t, objects) {
       for (const o of objects) await applyOne(client(t), withLastApplied(o))
+    },
+    async runs(t, objects) {
+      for (const o of objects) {
+        let live: AnyObject
+        try {
+          live = (await client(t).get(o.kind as Kind, o.metadata.namespace ?? 'default', o.metadata.name)) as AnyObject
+        } catch (err) {
+          if (err instanceof BatonError && err.code === 'BATON_NOT_FOUND') return false
+          throw err
+        }
+        if (!appliedAs(live, o)) return false
+      }
+      return true
     },
     async waitRolledOut(t, objects, timeoutMs) {
       const deadline = clock.now() + timeoutMs

@@ -12,14 +12,24 @@ import { assertServedKind } from '../api/validate.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import type { Clock } from '../platform/clock.ts'
 import { canonicalJson } from '../rollout/template-hash.ts'
-import { FrontClient, hookPort, targetPort } from './adapters.ts'
+import type { ApiClient } from '../client/api-client.ts'
+import { FrontClient, hookPort, targetClient, targetPort } from './adapters.ts'
 import { HaproxyFrontClient } from './haproxy.ts'
 import { type RolloutReport, runRollout } from './coordinator.ts'
 import { runFront } from './front-server.ts'
-import { type FleetHistory, readHistory, undoTarget, writeHistory } from './history.ts'
+import {
+  type FleetHistory,
+  type FleetRevision,
+  RECOVERIES_KEPT,
+  readHistory,
+  undoTarget,
+  writeHistory,
+} from './history.ts'
 import { describeHolder, type LockHolder, lockFleet, lockState } from './lock.ts'
 import { planWindows, selectTargets } from './plan.ts'
+import { type RecoveryReport, recover as recoverTargets } from './recover.ts'
 import { parseFleet } from './spec.ts'
+import { type FrontReading, startPublisher, takeStatus } from './status.ts'
 import type { Fleet } from './types.ts'
 
 export interface FleetIO {
@@ -71,6 +81,9 @@ function frontOf(l: LoadedFleet, clock: Clock): FrontClient | HaproxyFrontClient
   return h ? new HaproxyFrontClient(l.fleet, h, l.baseDir, clock) : new FrontClient(l.stateDir)
 }
 
+/** The fleet status is written to the targets at most this often (each write is a store write there). */
+const PUBLISH_MIN_MS = 2000
+
 /** `baton fleet lb`: serves until `signal` aborts. */
 export async function serveFront(l: LoadedFleet, io: FleetIO): Promise<void> {
   if (l.fleet.spec.frontLoadBalancer.haproxy)
@@ -85,10 +98,31 @@ export async function serveFront(l: LoadedFleet, io: FleetIO): Promise<void> {
   io.err(
     `front load balancer of fleet ${l.fleet.metadata.name} on http://${host}:${port} (control ${running.controlAddress}, state ${l.stateDir})\n`,
   )
+  // Each target's dashboard shows the fleet from the status written there (status.ts).
+  const clients = new Map<string, ApiClient>()
+  const publisher = startPublisher({
+    targets: l.fleet.spec.targets.map((t) => ({
+      name: t.name,
+      client: () => {
+        let c = clients.get(t.name)
+        if (!c) {
+          c = targetClient(t, l.baseDir)
+          clients.set(t.name, c)
+        }
+        return c
+      },
+    })),
+    take: async () =>
+      takeStatus(l.fleet, readHistory(l.stateDir), { targets: running.front.targets() }, io.clock.now()),
+    everyMs: Math.max(PUBLISH_MIN_MS, l.fleet.spec.frontLoadBalancer.healthCheck.intervalSeconds * 1000),
+    clock: io.clock,
+    report: (line) => io.err(`${line}\n`),
+  })
   await new Promise<void>((done) => {
     if (io.signal.aborted) done()
     io.signal.addEventListener('abort', () => done(), { once: true })
   })
+  await publisher.stop()
   await running.stop()
 }
 
@@ -125,11 +159,81 @@ function closeInterrupted(h: FleetHistory, recovered: LockHolder | undefined, io
     if (r.outcome !== 'running') continue
     changed = true
     r.outcome = 'failed'
+    r.interrupted = true
+    for (const w of r.windows) if (w.outcome === 'running') w.outcome = 'rolled-back'
     r.finishedAt = new Date(io.clock.now()).toISOString()
     r.reason = `interrupted: its coordinator${recovered ? ` (${describeHolder(recovered)})` : ''} ended before the rollout did`
-    io.err(`fleet revision ${r.revision}: ${r.reason}; its targets keep what they run now\n`)
+    io.err(`fleet revision ${r.revision}: ${r.reason}; recovering what it left\n`)
   }
   return changed
+}
+
+/** The newest revision whose coordinator ended mid-rollout and that no recovery has dealt with yet. */
+const unrecovered = (h: FleetHistory) => h.revisions.findLast((r) => r.interrupted && !r.recoveredAt)
+
+/**
+ * Recovery under the fleet's lock (recover.ts): the interrupted revision's window rolled back,
+ * drained targets checked and added back; recorded in the history, reported on stderr.
+ */
+async function recoverLocked(l: LoadedFleet, history: FleetHistory, io: FleetIO): Promise<RecoveryReport> {
+  const interrupted = unrecovered(history)
+  io.err(
+    interrupted
+      ? `recovering from interrupted revision ${interrupted.revision} (failurePolicy ${l.fleet.spec.failurePolicy.action})\n`
+      : 'recovering drained targets\n',
+  )
+  const report = await recoverTargets({
+    fleet: l.fleet,
+    history,
+    interrupted,
+    ports: { targets: targetPort(l.baseDir, io.clock), front: frontOf(l, io.clock) },
+    clock: io.clock,
+    log: (line) => io.err(`${line}\n`),
+  })
+  if (interrupted) interrupted.recoveredAt = report.at
+  history.recoveries = [...(history.recoveries ?? []), report].slice(-RECOVERIES_KEPT)
+  writeHistory(l.stateDir, history)
+  return report
+}
+
+export function recoveryText(r: RecoveryReport): string {
+  const rows = [['TARGET', 'FOUND', 'ACTION', 'REVISION', 'DETAIL']]
+  for (const t of r.targets)
+    rows.push([t.target, t.found, t.action, t.revision === undefined ? '-' : String(t.revision), t.message])
+  const head = `recovery${r.revision !== undefined ? ` of interrupted revision ${r.revision}` : ''}: ${
+    r.targets.length === 0
+      ? 'no target was drained'
+      : `${r.targets.filter((t) => t.action === 'left-drained').length} left drained`
+  }\n`
+  return r.targets.length === 0 ? head : head + table(rows)
+}
+
+/** `baton fleet recover`: exit 1 (BATON_FLEET_RECOVERY_INCOMPLETE) when a target stays drained. */
+export async function recoverFleet(l: LoadedFleet, json: boolean, io: FleetIO): Promise<number> {
+  mkdirSync(l.stateDir, { recursive: true, mode: 0o700 })
+  const lock = lockFleet(l.stateDir, l.fleet.metadata.name, {
+    command: 'baton fleet recover',
+    startedAt: new Date(io.clock.now()).toISOString(),
+  })
+  let report: RecoveryReport
+  try {
+    const history = readHistory(l.stateDir)
+    if (closeInterrupted(history, lock.recovered, io)) writeHistory(l.stateDir, history)
+    report = await recoverLocked(l, history, io)
+  } finally {
+    lock.release()
+  }
+  io.out(json ? `${JSON.stringify(report, null, 2)}\n` : recoveryText(report))
+  const left = report.targets.filter((t) => t.action === 'left-drained')
+  if (left.length > 0)
+    throw new BatonError(
+      'BATON_FLEET_RECOVERY_INCOMPLETE',
+      `fleet ${l.fleet.metadata.name}: ${left.map((t) => t.target).join(', ')} left drained (${left.map((t) => `${t.target}: ${t.message}`).join('; ')})`,
+      {
+        hint: 'Bring the target back (its daemon, its replicas), then run baton fleet recover again, or a baton fleet rollout that includes it',
+      },
+    )
+  return 0
 }
 
 async function rolloutLocked(
@@ -140,6 +244,7 @@ async function rolloutLocked(
 ): Promise<number> {
   const history = readHistory(l.stateDir)
   if (closeInterrupted(history, recovered, io)) writeHistory(l.stateDir, history)
+  if (unrecovered(history)) io.err(recoveryText(await recoverLocked(l, history, io)))
   const targets = selectTargets(l.fleet.spec.targets, o.tags)
   let objects: AnyObject[]
   let artifacts = l.fleet.spec.artifacts
@@ -165,13 +270,14 @@ async function rolloutLocked(
   const front = frontOf(l, io.clock)
   const revision = (history.revisions.reduce((m, r) => Math.max(m, r.revision), 0) ?? 0) + 1
   const byRevision = new Map(history.revisions.map((r) => [r.revision, r]))
-  const entry = {
+  const entry: FleetRevision = {
     revision,
     startedAt: new Date(io.clock.now()).toISOString(),
-    outcome: 'running' as const,
+    outcome: 'running',
     cause,
     objects,
     artifacts,
+    previous: Object.fromEntries(Object.entries(history.targets).map(([name, t]) => [name, t.revision])),
     windows: planWindows(
       targets.map((t) => t.name),
       l.fleet.spec.windowSize,
@@ -198,6 +304,13 @@ async function rolloutLocked(
     },
     clock: io.clock,
     log: (line) => io.err(`${line}\n`),
+    progress(windows, updated) {
+      entry.windows = structuredClone(windows) as typeof entry.windows
+      const now = new Date(io.clock.now()).toISOString()
+      for (const name of updated)
+        if (history.targets[name]?.revision !== revision) history.targets[name] = { revision, since: now }
+      writeHistory(l.stateDir, history)
+    },
   })
   recordOutcome(history, revision, report, io.clock)
   writeHistory(l.stateDir, history)
@@ -222,7 +335,15 @@ function recordOutcome(h: FleetHistory, revision: number, report: RolloutReport,
   entry.finishedAt = now
   entry.windows = report.windows
   if (report.reason) entry.reason = report.reason
-  for (const name of report.updated) h.targets[name] = { revision, since: now }
+  // Targets whose finished window a failure policy rolled back run what they ran before again.
+  for (const [name, t] of Object.entries(h.targets)) {
+    if (t.revision !== revision || report.updated.includes(name)) continue
+    const before = entry.previous?.[name]
+    if (before === undefined) delete h.targets[name]
+    else h.targets[name] = { revision: before, since: now }
+  }
+  for (const name of report.updated)
+    if (h.targets[name]?.revision !== revision) h.targets[name] = { revision, since: now }
 }
 
 export function reportText(fleet: Fleet, r: RolloutReport): string {
@@ -249,36 +370,25 @@ function table(rows: string[][]): string {
     .join('\n')}\n`
 }
 
+/** The fleet's status now: its history and what its front load balancer says. */
+export async function fleetStatus(l: LoadedFleet, history: FleetHistory, clock: Clock) {
+  let front: FrontReading
+  try {
+    front = { targets: await frontOf(l, clock).targets() }
+  } catch (err) {
+    front = { error: err instanceof Error ? err.message : String(err) }
+  }
+  return takeStatus(l.fleet, history, front, clock.now())
+}
+
 export async function status(l: LoadedFleet, json: boolean, io: FleetIO): Promise<number> {
   const history = readHistory(l.stateDir)
-  let live: Awaited<ReturnType<FrontClient['targets']>> | undefined
-  let lbError = ''
-  try {
-    live = await frontOf(l, io.clock).targets()
-  } catch (err) {
-    lbError = err instanceof Error ? err.message : String(err)
-  }
-  const total = live?.reduce((s, t) => s + t.requests, 0) ?? 0
-  const targets = l.fleet.spec.targets.map((t) => {
-    const lt = live?.find((x) => x.name === t.name)
-    return {
-      name: t.name,
-      address: `${t.service.host}:${t.service.port}`,
-      weight: t.weight,
-      tags: t.tags,
-      revision: history.targets[t.name]?.revision,
-      health: lt ? (lt.healthy ? 'healthy' : 'unhealthy') : 'unknown',
-      frontBalancer: lt ? (lt.drained ? 'drained' : lt.routed ? 'in' : 'out') : 'unknown',
-      requests: lt?.requests ?? 0,
-      errors: lt?.errors ?? 0,
-      share: total > 0 && lt ? lt.requests / total : 0,
-    }
-  })
+  const s = await fleetStatus(l, history, io.clock)
+  const { targets } = s
+  const lbError = s.frontBalancer === 'running' ? '' : s.frontBalancer
   const last = history.revisions[history.revisions.length - 1]
   if (json) {
-    io.out(
-      `${JSON.stringify({ fleet: l.fleet.metadata.name, targets, rollout: last && { ...last, objects: undefined }, frontBalancer: lbError || 'running' }, null, 2)}\n`,
-    )
+    io.out(`${JSON.stringify({ ...s, recovery: history.recoveries?.at(-1) }, null, 2)}\n`)
     return 0
   }
   const rows = [['TARGET', 'ADDRESS', 'WEIGHT', 'REVISION', 'HEALTH', 'FRONT LB', 'SHARE', 'ERRORS', 'TAGS']]
@@ -297,7 +407,7 @@ export async function status(l: LoadedFleet, json: boolean, io: FleetIO): Promis
   io.out(table(rows))
   if (lbError) io.out(`front load balancer: ${lbError}\n`)
   if (last) {
-    const at = last.windows.find((w) => w.outcome === 'not-started')
+    const at = last.windows.find((w) => w.outcome === 'running' || w.outcome === 'not-started')
     const where =
       last.outcome === 'running' ? `, at window ${at?.index ?? last.windows.length} of ${last.windows.length}` : ''
     io.out(`rollout: revision ${last.revision} ${last.outcome}${where} (${last.cause})\n`)
@@ -306,9 +416,23 @@ export async function status(l: LoadedFleet, json: boolean, io: FleetIO): Promis
       io.out(
         lock.held
           ? `  coordinator: ${lock.holder ? describeHolder(lock.holder) : 'holds the lock'}\n`
-          : `  interrupted: no coordinator holds the lock${lock.holder ? ` (the last was ${describeHolder(lock.holder)})` : ''}; the next rollout records it as failed\n`,
+          : `  interrupted: no coordinator holds the lock${lock.holder ? ` (the last was ${describeHolder(lock.holder)})` : ''}; run baton fleet recover (or the next rollout recovers it)\n`,
       )
-    }
+      for (const w of last.windows)
+        if (w.outcome === 'running')
+          io.out(
+            `  window ${w.index}: ${Object.entries(w.steps ?? {})
+              .map(([t, s]) => `${t} at ${s}`)
+              .join(', ')}\n`,
+          )
+    } else if (last.interrupted && !last.recoveredAt)
+      io.out('  interrupted: run baton fleet recover (or the next rollout recovers it)\n')
+    const rec = history.recoveries?.at(-1)
+    if (rec && rec.at >= last.startedAt)
+      for (const t of rec.targets) io.out(`  recovery ${rec.at}: ${t.target} ${t.found}: ${t.message}\n`)
+    const drained = targets.filter((t) => t.frontBalancer === 'drained').map((t) => t.name)
+    if (last.outcome !== 'running' && drained.length > 0)
+      io.out(`  drained: ${drained.join(', ')} (baton fleet recover checks them and adds the healthy ones back)\n`)
     for (const w of last.windows)
       for (const f of w.failures) io.out(`  window ${w.index}: ${f.target} failed at ${f.step}: ${f.message}\n`)
   }

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest'
 import type { AnyObject } from '../api/types.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import { FakeClock } from '../platform/clock.ts'
-import { type FrontPort, type HookPort, type RolloutReport, runRollout, type TargetPort } from './coordinator.ts'
+import {
+  type FrontPort,
+  type HookPort,
+  type RolloutReport,
+  runRollout,
+  type TargetPort,
+  type WindowReport,
+} from './coordinator.ts'
 import { validateFleet } from './spec.ts'
 import type { FailurePolicy, Fleet } from './types.ts'
 
@@ -36,7 +43,12 @@ function fleet(windowSize: number | string, failurePolicy: Partial<FailurePolicy
 /** Fakes that write one journal line per call; `failVerify` names targets whose verify hook fails. */
 async function run(
   f: Fleet,
-  o: { failVerify?: string[]; noPrevious?: boolean; diesDuringRollout?: string } = {},
+  o: {
+    failVerify?: string[]
+    noPrevious?: boolean
+    diesDuringRollout?: string
+    progress?: (windows: readonly WindowReport[], updated: readonly string[]) => void
+  } = {},
 ): Promise<{ report: RolloutReport; journal: string[] }> {
   const journal: string[] = []
   const v = (objects: readonly AnyObject[]) => `v${(objects[0] as unknown as { spec: { v: number } }).spec.v}`
@@ -83,6 +95,7 @@ async function run(
     ports: { targets, front, hooks },
     clock: new FakeClock(),
     log: () => {},
+    ...(o.progress ? { progress: o.progress } : {}),
   })
   return { report, journal }
 }
@@ -171,5 +184,29 @@ describe('runRollout', () => {
     expect(journal).toContain('add a')
     expect(journal).not.toContain('add b')
     expect(report.updated).toEqual(['c'])
+  })
+
+  it('reports where it is after every step: the running window, each target at its step, the targets done', async () => {
+    const seen: string[] = []
+    await run(fleet(1, {}), {
+      progress(windows, updated) {
+        const w = windows.find((x) => x.outcome === 'running')
+        seen.push(
+          `${w ? `${w.index}:${Object.entries(w.steps ?? {}).map(([t, s]) => `${t}@${s}`)}` : 'idle'} [${updated.join(',')}]`,
+        )
+      },
+    })
+    expect(seen.slice(0, 9)).toEqual([
+      '1:a@beforeDrain []',
+      '1:a@drain []',
+      '1:a@push []',
+      '1:a@apply []',
+      '1:a@rollout []',
+      '1:a@afterDeploy []',
+      '1:a@verify []',
+      '1:a@add []',
+      'idle [a]',
+    ])
+    expect(seen.at(-1)).toBe('idle [a,b,c]')
   })
 })

@@ -8,6 +8,7 @@
  * policy decides the rest (plan.ts). The outside world comes in through ports, so this logic
  * is tested with fakes and run for real by `baton fleet`.
  */
+import type { FleetStep } from '../api/fleet-status.ts'
 import type { AnyObject } from '../api/types.ts'
 import { isBatonError } from '../errors/baton-error.ts'
 import type { Clock } from '../platform/clock.ts'
@@ -36,16 +37,7 @@ export interface HookPort {
   ): Promise<{ ok: boolean; message: string }>
 }
 
-export type Step =
-  | 'beforeDrain'
-  | 'drain'
-  | 'push'
-  | 'apply'
-  | 'rollout'
-  | 'afterDeploy'
-  | 'verify'
-  | 'add'
-  | 'afterAdd'
+export type Step = FleetStep
 
 export interface TargetFailure {
   target: string
@@ -56,7 +48,9 @@ export interface TargetFailure {
 export interface WindowReport {
   index: number
   targets: string[]
-  outcome: 'succeeded' | 'rolled-back' | 'not-started'
+  outcome: 'succeeded' | 'rolled-back' | 'not-started' | 'running'
+  /** While the window runs: the step each of its targets is at (drained from `drain` on until `add`). */
+  steps?: Record<string, Step>
   startedAt?: string
   finishedAt?: string
   failures: TargetFailure[]
@@ -87,6 +81,12 @@ export interface RolloutInput {
   clock: Clock
   /** One progress line (without newline). */
   log(line: string): void
+  /**
+   * Where the rollout is, after every step of every target and at the end of each window:
+   * the windows so far and the targets that run `revision` now (kept in the history, so a
+   * coordinator that dies leaves its place behind).
+   */
+  progress?(windows: readonly WindowReport[], updated: readonly string[]): void
 }
 
 const message = (err: unknown) =>
@@ -130,25 +130,41 @@ export async function runRollout(input: RolloutInput): Promise<RolloutReport> {
   let failedTargets = 0
   const iso = () => new Date(clock.now()).toISOString()
   const hooks = (hook: HookName, t: FleetTarget, windowIndex: number) => runHooks(input, hook, t, windowIndex)
+  const updatedSoFar = () => reports.filter((r) => r.outcome === 'succeeded').flatMap((r) => r.targets)
+  const report = () => input.progress?.(reports, updatedSoFar())
 
   for (const w of reports) {
     w.startedAt = iso()
+    w.outcome = 'running'
+    w.steps = {}
+    const steps = w.steps
+    const at = (name: string, s: Step) => {
+      steps[name] = s
+      report()
+    }
     log(`window ${w.index}/${reports.length}: ${w.targets.join(', ')}`)
     const pushed: Record<string, string[]> = {}
     const results = await Promise.all(
       w.targets.map(async (name): Promise<TargetFailure | undefined> => {
         const t = byName.get(name)!
         try {
+          at(name, 'beforeDrain')
           await hooks('beforeDrain', t, w.index)
+          at(name, 'drain')
           const d = await step('drain', () => input.ports.front.drain(name))
           log(`  ${name}: drained${d.drained ? '' : ` (timeout, ${d.inflight} still in flight)`}`)
+          at(name, 'push')
           pushed[name] = await step('push', () => input.ports.targets.pushArtifacts(t, input.artifacts))
+          at(name, 'apply')
           await step('apply', () => input.ports.targets.apply(t, input.objects))
+          at(name, 'rollout')
           await step('rollout', () =>
             input.ports.targets.waitRolledOut(t, input.objects, fleet.spec.rolloutTimeoutSeconds * 1000),
           )
           log(`  ${name}: rolled out revision ${input.revision}`)
+          at(name, 'afterDeploy')
           await hooks('afterDeploy', t, w.index)
+          at(name, 'verify')
           await hooks('verify', t, w.index)
           return undefined
         } catch (err) {
@@ -165,6 +181,7 @@ export async function runRollout(input: RolloutInput): Promise<RolloutReport> {
     w.failures = results.filter((f): f is TargetFailure => f !== undefined)
     if (w.failures.length === 0) {
       for (const name of w.targets) {
+        at(name, 'add')
         await input.ports.front.add(name)
         log(`  ${name}: added back`)
         try {
@@ -176,13 +193,17 @@ export async function runRollout(input: RolloutInput): Promise<RolloutReport> {
       }
       w.outcome = 'succeeded'
       w.finishedAt = iso()
+      delete w.steps
       done.push(w)
+      report()
       continue
     }
     failedTargets += w.failures.length
     w.rollback = await rollBack(input, w.targets, false)
     w.outcome = 'rolled-back'
     w.finishedAt = iso()
+    delete w.steps
+    report()
     const next = afterFailure(fleet.spec.failurePolicy, failedTargets, reports.length - w.index)
     if (next.next === 'continue') continue
     if (next.next === 'rollback-done') {
@@ -190,6 +211,7 @@ export async function runRollout(input: RolloutInput): Promise<RolloutReport> {
         log(`window ${d.index}: rolling back (failurePolicy rollback)`)
         d.rollback = await rollBack(input, d.targets, true)
         d.outcome = 'rolled-back'
+        report()
       }
     }
     const updated = reports.filter((r) => r.outcome === 'succeeded').flatMap((r) => r.targets)

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import type { AnyObject } from '../api/types.ts'
 import { BatonError } from '../errors/baton-error.ts'
 import type { WindowReport } from './coordinator.ts'
+import type { RecoveryReport } from './recover.ts'
 
 export const HISTORY_FILE = 'history.json'
 
@@ -24,13 +25,23 @@ export interface FleetRevision {
   objects: AnyObject[]
   artifacts: Record<string, string>
   windows: WindowReport[]
+  /** Target name → the revision it ran when this rollout started (what a rollback goes back to). */
+  previous?: Record<string, number>
+  /** Its coordinator ended mid-rollout (killed, or its machine restarted). */
+  interrupted?: boolean
+  /** When a recovery (`baton fleet recover`, or the next rollout) dealt with what it left. */
+  recoveredAt?: string
 }
 
 export interface FleetHistory {
   revisions: FleetRevision[]
   /** Target name → the revision it runs and since when. */
   targets: Record<string, { revision: number; since: string }>
+  /** The newest recoveries of drained targets, oldest first (at most RECOVERIES_KEPT). */
+  recoveries?: RecoveryReport[]
 }
+
+export const RECOVERIES_KEPT = 20
 
 export function readHistory(stateDir: string): FleetHistory {
   let text: string

@@ -179,10 +179,12 @@ describe('baton fleet rollout and the lock', () => {
     const r = await fleetRollout(dir, state)
     expect(r.stderr).toContain(`fleet revision 1: interrupted: its coordinator (pid ${other.pid} on `)
     const h = JSON.parse(readFileSync(join(state, HISTORY_FILE), 'utf8')) as {
-      revisions: Array<{ outcome: string; reason?: string }>
+      revisions: Array<{ outcome: string; reason?: string; interrupted?: boolean }>
     }
     expect(h.revisions[0]).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/^interrupted: /) })
-    // Then it goes on: here, to a front load balancer that is not running.
+    expect(h.revisions[0]).toMatchObject({ interrupted: true })
+    // Then it recovers what the killed one left first: here, through a front load balancer that is not running.
+    expect(r.stderr).toContain('recovering from interrupted revision 1 (failurePolicy rollback)')
     expect(r.stderr).toContain('no front load balancer runs for the state directory')
     expect(r.code).not.toBe(0)
   })

@@ -235,6 +235,15 @@ describe('HTTP proxy: retries', () => {
     expect(posts.map((p) => p.status).sort()).toEqual([200, 502])
     expect(posts.find((p) => p.status === 502)!.body).toMatch(/closed the connection before answering/)
     expect(dp.metrics().anomalies.upstreamResets).toBeGreaterThanOrEqual(2)
+    // The POST that failed is the dropping replica's failure, counted against it (a fleet's front
+    // balancer reports a killed target's lost requests this way); the GETs it dropped were
+    // retried, so they are failed connections there, not failed requests.
+    const pods = dp.metrics().pods
+    const drop = pods.find((p) => p.podUid === 'drop')!.counters
+    expect([drop.requests, drop.errors, drop.status['5xx']]).toEqual([1, 1, 1])
+    expect(drop.failedConnections).toBeGreaterThanOrEqual(2)
+    expect(pods.find((p) => p.podUid === 'live')!.counters.errors).toBe(0)
+    expect(dp.metrics().services[0]!.totals.errors).toBe(1)
   })
 
   it('does not retry once response bytes went out: the client connection is cut', async () => {

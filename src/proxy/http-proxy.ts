@@ -567,6 +567,8 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
         (err ? ` (${err.message})` : '') +
         '; the request was not retried because it may have been processed.\n',
       true,
+      // The 502 is this proxy's words for the replica's failure: counted against that replica.
+      ep,
     )
   }
 
@@ -596,10 +598,9 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
   // ---------------------------------------------------------------------------
   // Ending an exchange
 
-  #record(status: number): void {
+  #record(status: number, ep = this.#ep): void {
     const us = Math.round((this.#ctx.hrNow() - this.#started) * 1000)
     this.#route.stats.answered(status, us)
-    const ep = this.#ep
     if (ep) {
       ep.revisionStats.answered(status, us)
       ep.pod.stats.answered(status, us)
@@ -621,12 +622,12 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
   }
 
   /** Answers the current request (or a malformed one) from the proxy itself. */
-  #localAnswer(status: number, text: string, close: boolean): void {
+  #localAnswer(status: number, text: string, close: boolean, against = this.#ep): void {
     if (this.#state === 'closed') return
     if (this.#req === null) this.#started = this.#ctx.hrNow()
     if (close || !this.#bodyComplete || (this.#req !== null && !this.#req.keepAlive)) this.#closeAfter = true
     this.#sock.write(localAnswer(status, text, this.#closeAfter), 'latin1')
-    this.#record(status)
+    this.#record(status, against)
     if (this.#up) this.#discardUpstream(this.#up)
     this.#releaseEndpoint()
     this.#nextRequest()

@@ -1,6 +1,6 @@
 /**
  * @module
- * `baton fleet lb|apply|rollout|status|history|undo -f fleet.yaml`: several Baton hosts rolled
+ * `baton fleet lb|apply|rollout|status|history|undo|recover -f fleet.yaml`: several Baton hosts rolled
  * window by window behind a front load balancer (docs/fleets.md). The work is in src/fleet/,
  * imported when a fleet verb runs.
  */
@@ -132,6 +132,19 @@ export const fleetHistoryCommand = defineCommand<FleetOptions>({
   },
 })
 
+export const fleetRecoverCommand = defineCommand<FleetOptions>({
+  path: ['fleet', 'recover'],
+  summary:
+    'Recover what a coordinator that died mid-rollout left: its window rolled back, drained targets checked and added back',
+  usage: '-f FLEET [--state-dir DIR] [-o json]',
+  flags: [...COMMON, { flags: '-o, --output <format>', description: 'json: the recovery report as JSON' }],
+  complete,
+  async run(o, ctx) {
+    const f = await fleet()
+    return f.recoverFleet(f.loadFleet(o.file, o.stateDir), o.json, io(ctx))
+  },
+})
+
 export const FLEET_COMMANDS: AnyCommand[] = [
   fleetLbCommand,
   fleetApplyCommand,
@@ -139,6 +152,7 @@ export const FLEET_COMMANDS: AnyCommand[] = [
   fleetStatusCommand,
   fleetHistoryCommand,
   fleetUndoCommand,
+  fleetRecoverCommand,
 ]
 
 function io(ctx: CliContext) {

@@ -54,7 +54,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   entry(['dashboard'], async () => (await import('./dashboard.ts')).dashboardCommand),
   entry(['demo'], async () => (await import('./demo.ts')).demoCommand),
   entry(['install-service'], async () => (await import('./install-service.ts')).installServiceCommand),
-  ...['lb', 'apply', 'rollout', 'status', 'history', 'undo'].map((verb) =>
+  ...['lb', 'apply', 'rollout', 'status', 'history', 'undo', 'recover'].map((verb) =>
     entry(['fleet', verb], async () => (await import('./fleet.ts')).FLEET_COMMANDS.find((c) => c.path[1] === verb)!),
   ),
   entry(['version'], async () => (await import('./version.ts')).versionCommand),

@@ -6,8 +6,9 @@ import { render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { whenSignedOut } from './api.ts'
 import { DeploymentPage } from './deployment-page.tsx'
+import { FleetPage } from './fleet-page.tsx'
 import { Overview } from './overview.tsx'
-import { followLink, useRoute } from './router.ts'
+import { FLEETS_HREF, followLink, useRoute } from './router.ts'
 import './styles.css'
 
 function App() {
@@ -15,7 +16,12 @@ function App() {
   const [signedOut, setSignedOut] = useState(false)
   useEffect(() => whenSignedOut(() => setSignedOut(true)), [])
   useEffect(() => {
-    document.title = route.page === 'deployment' ? `${route.name} · Baton` : 'Deployments · Baton'
+    document.title =
+      route.page === 'deployment'
+        ? `${route.name} · Baton`
+        : route.page === 'fleets'
+          ? 'Fleets · Baton'
+          : 'Deployments · Baton'
   }, [route])
   return (
     <>
@@ -26,6 +32,9 @@ function App() {
         <nav aria-label="Main">
           <a href="/ui/" onClick={followLink} aria-current={route.page === 'overview' ? 'page' : undefined}>
             Deployments
+          </a>
+          <a href={FLEETS_HREF} onClick={followLink} aria-current={route.page === 'fleets' ? 'page' : undefined}>
+            Fleets
           </a>
         </nav>
         <form method="post" action="/ui/logout" class="logout">
@@ -40,6 +49,8 @@ function App() {
       <main id="main">
         {route.page === 'overview' ? (
           <Overview />
+        ) : route.page === 'fleets' ? (
+          <FleetPage />
         ) : (
           <DeploymentPage key={`${route.namespace}/${route.name}`} namespace={route.namespace} name={route.name} />
         )}

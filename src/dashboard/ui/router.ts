@@ -5,9 +5,12 @@
  */
 import { useEffect, useState } from 'preact/hooks'
 
-export type Route = { page: 'overview' } | { page: 'deployment'; namespace: string; name: string }
+export type Route = { page: 'overview' } | { page: 'fleets' } | { page: 'deployment'; namespace: string; name: string }
+
+export const FLEETS_HREF = '/ui/fleets'
 
 export function parseRoute(pathname: string): Route {
+  if (/^\/ui\/fleets\/?$/.test(pathname)) return { page: 'fleets' }
   const m = /^\/ui\/deployments\/([^/]+)\/([^/]+)\/?$/.exec(pathname)
   return m
     ? { page: 'deployment', namespace: decodeURIComponent(m[1]!), name: decodeURIComponent(m[2]!) }

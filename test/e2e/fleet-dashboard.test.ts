@@ -1,0 +1,180 @@
+/**
+ * Issue 18, status for people: a fleet of two Baton hosts (127.0.0.2–.3) behind the front load
+ * balancer, seen in target t1's dashboard in Debian's Chromium. The Fleets page shows each
+ * target with its revision, health, place in the front balancer and share of the traffic sent
+ * through it; while a rollout holds window 2 (t2's verify hook waits for the test) it shows
+ * window 1 succeeded, window 2 running with t2 at verify and t2 drained; once the hook is let
+ * go, revision 2 succeeded on both targets. Screenshots go to test-results/fleet-dashboard/.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { stringify } from 'yaml'
+import { chromiumInstalled, launchChromium, pageErrors, signIn, VIEWPORTS } from '../../src/dashboard/testing.ts'
+import { BATON_BIN, type Baton, expectOk, REPO_ROOT, startBaton } from './support/baton.ts'
+import { portFreeOnAll } from './support/fleet-hosts.ts'
+import { webManifest } from './support/manifests.ts'
+import { freePort } from './support/ports.ts'
+
+const SHOTS = join(REPO_ROOT, 'test-results', 'fleet-dashboard')
+const HOSTS = ['127.0.0.2', '127.0.0.3']
+
+let targets: Baton[] = []
+let dir = ''
+let servicePort = 0
+let frontPort = 0
+let front: ChildProcess | undefined
+let frontExited: Promise<void> = Promise.resolve()
+let coordinator: ChildProcess | undefined
+let browser: Browser | undefined
+let page: Page
+
+const holdFile = () => join(dir, 'hold-t2-verify')
+
+async function writeFleet(image: string): Promise<void> {
+  await writeFile(join(dir, 'deploy.yaml'), webManifest({ servicePort, replicas: 2, image }))
+  await writeFile(
+    join(dir, 'fleet.yaml'),
+    stringify({
+      apiVersion: 'baton.dev/v1',
+      kind: 'Fleet',
+      metadata: { name: 'web' },
+      spec: {
+        manifests: ['deploy.yaml'],
+        targets: targets.map((t, i) => ({
+          name: `t${i + 1}`,
+          connection: { kubeconfig: join(t.dataDir, 'kubeconfig'), context: 'baton' },
+          service: { host: HOSTS[i], port: servicePort },
+          tags: ['web'],
+        })),
+        frontLoadBalancer: {
+          listen: { host: '127.0.0.1', port: frontPort },
+          healthCheck: { path: '/healthz', intervalSeconds: 1, timeoutSeconds: 2, unhealthyThreshold: 3 },
+        },
+        windowSize: 1,
+        rolloutTimeoutSeconds: 120,
+        // While the hold file exists, t2's verify hook waits (bounded): window 2 stays where it is.
+        hooks: {
+          verify: [
+            `if [ "$BATON_TARGET" = t2 ]; then n=0; while [ -f '${holdFile()}' ] && [ $n -lt 600 ]; do sleep 0.2; n=$((n+1)); done; fi`,
+          ],
+        },
+      },
+    }),
+  )
+}
+
+const fleetArgs = (verb: string, ...more: string[]) => [
+  'fleet',
+  verb,
+  '-f',
+  join(dir, 'fleet.yaml'),
+  '--state-dir',
+  join(dir, 'state'),
+  ...more,
+]
+
+const cell = (row: Locator, name: string) => row.locator(`[data-cell="${name}"]`)
+
+/** Each target's row as "name revision health front". */
+async function rows(): Promise<string[]> {
+  const out: string[] = []
+  for (const row of await page.locator('article[data-fleet="web"] tr[data-target]').all()) {
+    const name = await row.getAttribute('data-target')
+    const texts = await Promise.all(
+      ['revision', 'health', 'front'].map(async (c) => (await cell(row, c).textContent())?.trim()),
+    )
+    out.push([name, ...texts].join(' '))
+  }
+  return out
+}
+
+describe.skipIf(!chromiumInstalled())('fleet in the dashboard (Chromium)', () => {
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    dir = await mkdtemp(join(tmpdir(), 'baton-fleet-dashboard-'))
+    servicePort = await portFreeOnAll(HOSTS)
+    frontPort = await freePort()
+    targets = await Promise.all(HOSTS.map((host) => startBaton({ upArgs: ['--service-host', host] })))
+    await writeFleet('web:v1')
+    front = spawn(process.execPath, [BATON_BIN, ...fleetArgs('lb')], { stdio: ['ignore', 'ignore', 'pipe'] })
+    let frontErr = ''
+    front.stderr!.setEncoding('utf8').on('data', (c: string) => (frontErr += c))
+    frontExited = new Promise((done) => front!.once('exit', () => done()))
+    await vi.waitFor(() => expect(frontErr).toContain('front load balancer of fleet web'), { timeout: 20_000 })
+    expectOk('fleet rollout (web:v1)', await targets[0]!.cli(fleetArgs('rollout'), { timeoutMs: 150_000 }))
+    browser = await launchChromium()
+  }, 240_000)
+
+  afterAll(async () => {
+    await rm(holdFile(), { force: true })
+    if (coordinator?.pid !== undefined && coordinator.exitCode === null) coordinator.kill('SIGKILL')
+    await browser?.close()
+    if (front?.pid !== undefined && front.exitCode === null) {
+      process.kill(front.pid, 'SIGINT')
+      await Promise.race([frontExited, new Promise((r) => setTimeout(r, 5_000))])
+      if (front.exitCode === null) process.kill(front.pid, 'SIGKILL')
+    }
+    const stops = await Promise.allSettled(targets.map((t) => t.stop()))
+    if (dir) await rm(dir, { recursive: true, force: true })
+    for (const s of stops) if (s.status === 'rejected') throw s.reason
+  }, 120_000)
+
+  it("shows each target's revision, health, front balancer state and share of traffic", async () => {
+    // Some traffic through the front balancer, so each target has a share (weights 1:1).
+    for (let i = 0; i < 40; i++) expect((await fetch(`http://127.0.0.1:${frontPort}/`)).status).toBe(200)
+    const link = expectOk('baton dashboard', await targets[0]!.cli(['dashboard', '--no-open'])).stdout.trim()
+    page = await signIn(browser!, link)
+    await page.getByRole('link', { name: 'Fleets' }).click()
+    await page.getByRole('heading', { name: 'Fleets' }).waitFor()
+    await page.locator('article[data-fleet="web"]').waitFor({ timeout: 30_000 })
+    await expect.poll(rows, { timeout: 30_000 }).toEqual(['t1 1 healthy in', 't2 1 healthy in'])
+    await expect
+      .poll(
+        async () =>
+          await page
+            .locator('[data-cell="share"] [role="meter"]')
+            .evaluateAll((ms) => ms.map((m) => Number(m.getAttribute('aria-valuenow')))),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toEqual([50, 50])
+    expect(await page.locator('[data-cell="place"]').textContent()).toBe('revision 1 succeeded')
+    await page.screenshot({ path: join(SHOTS, 'fleet-1280.png'), fullPage: true })
+    expect(pageErrors(page)).toEqual([])
+  }, 120_000)
+
+  it("shows a rollout's progress: the window running, the target drained and its step, then done", async () => {
+    await writeFleet('web:v2')
+    await writeFile(holdFile(), '')
+    coordinator = spawn(process.execPath, [BATON_BIN, ...fleetArgs('rollout')], { stdio: 'ignore' })
+    const exited = new Promise<number | null>((done) => coordinator!.once('exit', (code) => done(code)))
+
+    const place = page.locator('[data-cell="place"]')
+    await expect
+      .poll(() => place.textContent(), { timeout: 150_000, interval: 250 })
+      .toBe('revision 2: window 2 of 2 (t2 at verify)')
+    const windows = page.locator('li[data-window]')
+    expect(
+      await windows.evaluateAll((ws) =>
+        ws.map((w) => `${w.getAttribute('data-window')} ${w.getAttribute('data-outcome')}`),
+      ),
+    ).toEqual(['1 succeeded', '2 running'])
+    await expect.poll(rows, { timeout: 30_000 }).toEqual(['t1 2 healthy in', 't2 1 healthy drained'])
+    await page.screenshot({ path: join(SHOTS, 'fleet-rollout-1280.png'), fullPage: true })
+    await page.setViewportSize(VIEWPORTS.phone)
+    await page.screenshot({ path: join(SHOTS, 'fleet-rollout-390.png'), fullPage: true })
+    await page.setViewportSize(VIEWPORTS.desktop)
+
+    await rm(holdFile())
+    expect(await exited).toBe(0)
+    await expect.poll(() => place.textContent(), { timeout: 30_000 }).toBe('revision 2 succeeded')
+    await expect.poll(rows, { timeout: 30_000 }).toEqual(['t1 2 healthy in', 't2 2 healthy in'])
+    expect(pageErrors(page)).toEqual([])
+  }, 240_000)
+})
