@@ -129,7 +129,9 @@ describe('a streamed upload', () => {
     const port = await listen(
       createHttpServer((_req, res) => {
         res.writeHead(413, { 'content-type': 'application/json', connection: 'close' })
-        res.end(JSON.stringify({ code: 'BATON_TOO_LARGE', message: 'the upload is larger than 1 KiB', hint: 'smaller' }))
+        res.end(
+          JSON.stringify({ code: 'BATON_TOO_LARGE', message: 'the upload is larger than 1 KiB', hint: 'smaller' }),
+        )
       }),
     )
     const err = await client(`http://127.0.0.1:${port}`)

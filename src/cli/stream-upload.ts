@@ -27,7 +27,9 @@ function isStream(body: unknown): body is ReadableStream<Uint8Array> | Readable 
 
 function headersOf(init: RequestInit): Record<string, string> {
   const out: Record<string, string> = {}
-  new Headers(init.headers).forEach((v, k) => (out[k] = v))
+  new Headers(init.headers).forEach((v, k) => {
+    out[k] = v
+  })
   return out
 }
 

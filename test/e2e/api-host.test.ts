@@ -36,7 +36,10 @@ function baton(args: string[], home: string): Promise<{ code: number; stdout: st
 function accepts(host: string, p: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(p, host)
-    s.once('connect', () => (s.destroy(), resolve(true)))
+    s.once('connect', () => {
+      s.destroy()
+      resolve(true)
+    })
     s.once('error', () => resolve(false))
   })
 }
@@ -80,7 +83,9 @@ describe('baton up --host 127.0.0.2', () => {
     try {
       const up = await baton(['up', '-d', '--host', '10.1.2.3', '--insecure-http', '--port', String(port)], other)
       expect(up.code).toBe(1)
-      expect(up.stderr).toMatch(/^error: --insecure-http serves the API token in the clear, so it listens on loopback only, not on --host 10\.1\.2\.3\nhint: Drop --insecure-http/)
+      expect(up.stderr).toMatch(
+        /^error: --insecure-http serves the API token in the clear, so it listens on loopback only, not on --host 10\.1\.2\.3\nhint: Drop --insecure-http/,
+      )
       expect(readDaemonInfo(other)).toBeUndefined()
     } finally {
       rmSync(other, { recursive: true, force: true })

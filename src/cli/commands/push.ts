@@ -138,9 +138,7 @@ export const pushCommand = defineCommand<PushOptions>({
       ? progressBar(ctx, o.ref, info.isDirectory() ? await folderTarSize(o.path) : info.size)
       : undefined
     const onRead = bar ? (n: number) => bar.update(n) : undefined
-    const archive = info.isDirectory()
-      ? packDirectory(o.path, onRead)
-      : fileStream(o.path, onRead)
+    const archive = info.isDirectory() ? packDirectory(o.path, onRead) : fileStream(o.path, onRead)
     let pushed: Awaited<ReturnType<ReturnType<CliContext['client']>['push']>>
     try {
       pushed = await ctx.client().push(o.ref, archive, o.force, o.cmd)

@@ -9,7 +9,14 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { BatonError } from '../../errors/baton-error.ts'
-import { DAEMON_V8_FLAGS, DATA_FILES, DEFAULT_API_HOST, DEFAULT_API_PORT, childNodeEnv, codePath } from '../../platform/env.ts'
+import {
+  DAEMON_V8_FLAGS,
+  DATA_FILES,
+  DEFAULT_API_HOST,
+  DEFAULT_API_PORT,
+  childNodeEnv,
+  codePath,
+} from '../../platform/env.ts'
 import { checkInsecureHttp } from '../../api/insecure-http.ts'
 import { connectionClient } from '../client.ts'
 import { bool, defineCommand, str, usageError } from '../command.ts'
