@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       row('one small file (the CLI floor)', floor),
       ...runs.map((r, i) => row(`${MIB} MiB, run ${i + 1}`, r)),
       '',
-      `The archive is packed (tar, gzip) and sent as Node streams through \`node:http\`'s request with \`pipeline\` (src/cli/stream-upload.ts), so a chunk is read from disk only when the socket has taken the previous one: the peak is the CLI's floor plus a few tens of MB of buffers and garbage not yet collected, whatever the directory's size. Sent through Node's \`fetch\` instead, which reads a streamed body ahead of the socket, the same 200 MiB push peaked at 318-359 MB.`,
+      `The archive is packed (tar, gzip) and sent as Node streams through \`node:http\`'s request with \`pipeline\` (src/cli/stream-upload.ts), so a chunk is read from disk only when the socket has taken the previous one: the peak is the CLI's floor plus a few tens of MB of buffers and garbage not yet collected, whatever the directory's size. Sent through Node's \`fetch\` instead (before 2026-12-04), the same 200 MiB push peaked at 318-359 MB: fetch too stops reading when the server stops reading, so the difference is what undici's own web stream of the body costs while it flows.`,
       '',
     ].join('\n')
     if (!values['no-write']) writeBenchmarkSection(SECTION, section)

@@ -1,9 +1,10 @@
 /**
  * @module
  * The CLI's transport: `fetch`, except for a request whose body is a stream (`baton push`),
- * which goes through `node:http`/`node:https` with `pipeline`. Node's `fetch` reads a streamed
- * body ahead of the socket, so a 200 MiB push held most of it in memory; `pipeline` reads the
- * next chunk only when the socket has taken the last one, so memory stays at a few buffers.
+ * which goes through `node:http`/`node:https` with `pipeline`: the next chunk is read only when
+ * the socket has taken the last one, so memory stays at a few buffers. Through Node's `fetch`
+ * (undici, which turns the body into a web stream of its own) a 200 MiB push peaked at over
+ * 300 MB of client RSS (docs/benchmarks.md, "Push memory").
  *
  * The answer is handed back as a `Response`, and a failure to connect as `fetch` reports one
  * (a TypeError "fetch failed" whose `cause` carries the socket's or TLS's code), so the shared
