@@ -1,11 +1,12 @@
 /**
  * @module
  * The CLI's way into the daemon: the shared API client (client/api-client.ts) with the bearer
- * token. Its transport is the platform's `fetch` unless a test routes requests to an in-process
- * API app (`app.request`, no socket).
+ * token. Its transport is the platform's `fetch` (a streamed upload goes through node:http,
+ * stream-upload.ts) unless a test routes requests to an in-process API app (`app.request`, no socket).
  */
 import { ApiClient, type Transport } from '../client/api-client.ts'
 import type { Connection } from './config.ts'
+import { cliTransport } from './stream-upload.ts'
 import { trustCertificateAuthority } from './tls-trust.ts'
 
 export {
@@ -26,7 +27,7 @@ export function connectionClient(
   onWarning?: (line: string) => void,
 ): ApiClient {
   if (c.ca && !transport) trustCertificateAuthority(c.ca)
-  return cliClient(c.server, c.token, transport, onWarning)
+  return cliClient(c.server, c.token, transport ?? cliTransport(), onWarning)
 }
 
 /** `onWarning` gets each distinct warning the API sends once per client, as kubectl prints it. */

@@ -79,6 +79,11 @@ function query(params: Record<string, string | number | boolean | undefined>): s
   return s ? `?${s}` : ''
 }
 
+/** A web ReadableStream, or any async iterable of bytes (a Node stream), as fetch takes it. */
+function isStreamBody(body: unknown): boolean {
+  return body instanceof ReadableStream || (typeof body === 'object' && body !== null && Symbol.asyncIterator in body)
+}
+
 function isConnectionRefused(err: unknown): boolean {
   const cause = (err as { cause?: { code?: string; errors?: Array<{ code?: string }> } })?.cause
   const codes = [cause?.code, ...(cause?.errors ?? []).map((e) => e.code)]
@@ -123,7 +128,7 @@ export class ApiClient {
     if (this.#opts.token) headers.authorization = `Bearer ${this.#opts.token}`
     if (body !== undefined) headers['content-type'] = contentType
     // A streamed body (an artifact push) is sent as it is produced: fetch needs duplex 'half' for it.
-    const streamed = body instanceof ReadableStream ? { duplex: 'half' } : {}
+    const streamed = isStreamBody(body) ? { duplex: 'half' } : {}
     const init = {
       method,
       headers,
@@ -266,7 +271,7 @@ export class ApiClient {
   /** `cmd`: the artifact's default command (like an image's CMD). */
   push(
     ref: string,
-    archive: Uint8Array | ReadableStream<Uint8Array>,
+    archive: Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
     force: boolean,
     cmd?: readonly string[],
   ): Promise<ArtifactInfo> {

@@ -59,7 +59,7 @@ import { servicePortWarnings } from './port-probe.ts'
 import { reportServiceListening } from './service-status.ts'
 import { certificateHosts, ensureCertificates } from './certificates.ts'
 import { clientServerUrl, writeKubeconfig } from './kubeconfig-file.ts'
-import { checkInsecureHttp } from './insecure-http.ts'
+import { checkInsecureHttp } from '../api/insecure-http.ts'
 import { ensureToken } from './token.ts'
 import { BATON_VERSION } from './version.ts'
 

@@ -17,7 +17,7 @@ import { DEFAULT_API_HOST, DEFAULT_API_PORT, envValue, resolveDataDir } from '..
 import { createLogger } from '../platform/logger.ts'
 import { lockDataDir } from './data-dir-lock.ts'
 import { exitWithError } from './exit-with-error.ts'
-import { checkInsecureHttp } from './insecure-http.ts'
+import { checkInsecureHttp } from '../api/insecure-http.ts'
 import { secureDataDir } from './data-dir.ts'
 
 const program = new Command('baton-daemon')

@@ -17,7 +17,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server'
 import { BatonError } from '../errors/baton-error.ts'
-import { isLoopbackAddress } from './loopback.ts'
+import { isLoopbackAddress } from '../api/loopback.ts'
 
 type Fetch = (req: Request, env: HttpBindings) => Response | Promise<Response>
 

@@ -8,7 +8,9 @@
 import { createReadStream } from 'node:fs'
 import { lstat, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
+import { type Readable, Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { createGzip } from 'node:zlib'
 import { create } from 'tar'
 import { BatonError } from '../../errors/baton-error.ts'
 import { bool, defineCommand, str, usageError, type CliContext } from '../command.ts'
@@ -39,28 +41,35 @@ export function parseCmdFlag(text: string): string[] {
   }
 }
 
-/** The directory as a gzip tar stream, packed while it is sent; `onRead` gets the tar bytes packed so far. */
-export function packDirectory(dir: string, onRead?: (bytes: number) => void): ReadableStream<Uint8Array> {
-  const tar = Readable.toWeb(
-    Readable.from(create({ cwd: dir, portable: true, maxReadSize: 64 * 1024 }, ['.']) as AsyncIterable<Buffer>),
-  ) as ReadableStream<Uint8Array>
-  // The DOM typing of CompressionStream takes any BufferSource; bytes in, bytes out here.
-  const gzip = new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>
-  return counted(tar, onRead).pipeThrough(gzip)
+/**
+ * The directory as a gzip tar stream, packed while it is sent; `onRead` gets the tar bytes packed
+ * so far. Node streams throughout, so each stage reads only when the next has room.
+ */
+export function packDirectory(dir: string, onRead?: (bytes: number) => void): Readable {
+  const tar = create({ cwd: dir, portable: true, maxReadSize: 64 * 1024 }, ['.']) as unknown as AsyncIterable<Buffer>
+  const gzip = createGzip()
+  pipeline(tar, counted(onRead), gzip).catch(ignored)
+  return gzip
 }
 
-function counted(stream: ReadableStream<Uint8Array>, onRead?: (bytes: number) => void): ReadableStream<Uint8Array> {
-  if (!onRead) return stream
+/** A stage's failure has destroyed the pipeline's last stream with it, and the upload reading it reports it. */
+const ignored = () => {}
+
+function counted(onRead?: (bytes: number) => void): Transform {
   let bytes = 0
-  return stream.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, out) {
-        bytes += chunk.byteLength
-        onRead(bytes)
-        out.enqueue(chunk)
-      },
-    }),
-  )
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      bytes += chunk.byteLength
+      onRead?.(bytes)
+      done(null, chunk)
+    },
+  })
+}
+
+function fileStream(path: string, onRead?: (bytes: number) => void): Readable {
+  const out = counted(onRead)
+  pipeline(createReadStream(path), out).catch(ignored)
+  return out
 }
 
 /** The tar size a folder packs into, estimated from its entries (the progress bar's total). */
@@ -129,9 +138,7 @@ export const pushCommand = defineCommand<PushOptions>({
       ? progressBar(ctx, o.ref, info.isDirectory() ? await folderTarSize(o.path) : info.size)
       : undefined
     const onRead = bar ? (n: number) => bar.update(n) : undefined
-    const archive = info.isDirectory()
-      ? packDirectory(o.path, onRead)
-      : counted(Readable.toWeb(createReadStream(o.path)) as ReadableStream<Uint8Array>, onRead)
+    const archive = info.isDirectory() ? packDirectory(o.path, onRead) : fileStream(o.path, onRead)
     let pushed: Awaited<ReturnType<ReturnType<CliContext['client']>['push']>>
     try {
       pushed = await ctx.client().push(o.ref, archive, o.force, o.cmd)

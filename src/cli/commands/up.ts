@@ -9,7 +9,15 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { BatonError } from '../../errors/baton-error.ts'
-import { DAEMON_V8_FLAGS, DATA_FILES, DEFAULT_API_PORT, childNodeEnv, codePath } from '../../platform/env.ts'
+import {
+  DAEMON_V8_FLAGS,
+  DATA_FILES,
+  DEFAULT_API_HOST,
+  DEFAULT_API_PORT,
+  childNodeEnv,
+  codePath,
+} from '../../platform/env.ts'
+import { checkInsecureHttp } from '../../api/insecure-http.ts'
 import { connectionClient } from '../client.ts'
 import { bool, defineCommand, str, usageError } from '../command.ts'
 import { normalizeServer, readDaemonInfo, resolveConnection } from '../config.ts'
@@ -36,6 +44,8 @@ export interface UpOptions {
   featureGates?: string
   /** Passed through: plain HTTP instead of HTTPS, loopback only. */
   insecureHttp?: boolean
+  /** Passed through: the API's listen address (the daemon's certificate names it). */
+  host?: string
 }
 
 /** The daemon's bounds (api/limits.ts), passed through as given. */
@@ -90,10 +100,15 @@ export const upCommand = defineCommand<UpOptions>({
   examples: [
     '  baton up            # foreground, Ctrl-C stops it',
     '  baton up -d         # in the background; logs in .baton/daemon.log',
+    '  baton up -d --host 0.0.0.0   # the API on every interface (HTTPS; use the kubeconfig elsewhere)',
   ].join('\n'),
   flags: [
     { flags: '-d, --detach', description: 'Run in the background (output to <data-dir>/daemon.log)' },
-    { flags: '--port <port>', description: 'The API port on 127.0.0.1', default: String(DEFAULT_API_PORT) },
+    { flags: '--port <port>', description: 'The API port', default: String(DEFAULT_API_PORT) },
+    {
+      flags: '--host <address>',
+      description: `The API's listen address (default ${DEFAULT_API_HOST}); another address serves HTTPS only, its certificate naming it`,
+    },
     { flags: '--event-ttl <duration>', description: 'How long Events are kept after they last occurred (default 1h)' },
     { flags: '--service-host <host>', description: 'Listen address for services that set none (default 127.0.0.1)' },
     ...LIMIT_FLAGS.map(([, flag, description]) => ({ flags: `${flag} <n>`, description })),
@@ -124,6 +139,11 @@ export const upCommand = defineCommand<UpOptions>({
     if (runtime !== undefined && runtime !== 'process' && runtime !== 'docker') {
       throw usageError(`invalid --runtime "${runtime}"`, 'Use --runtime process (the default) or --runtime docker')
     }
+    const host = str(flags.host)
+    if (host !== undefined && host.trim() === '')
+      throw usageError('--host is empty', 'e.g. --host 0.0.0.0 (every interface) or --host 192.168.1.5')
+    // Refused here, before a daemon is started only to exit on it.
+    checkInsecureHttp(host ?? DEFAULT_API_HOST, bool(flags.insecureHttp))
     const featureGates = str(flags.featureGates)
     // Refused here, before a daemon is started only to exit on it.
     if (featureGates !== undefined) parseFeatureGates(featureGates)
@@ -145,6 +165,7 @@ export const upCommand = defineCommand<UpOptions>({
       ...(runtime ? { runtime } : {}),
       ...(featureGates !== undefined ? { featureGates } : {}),
       ...(bool(flags.insecureHttp) ? { insecureHttp: true } : {}),
+      ...(host !== undefined ? { host } : {}),
     }
   },
   async run(o, ctx) {
@@ -168,6 +189,7 @@ export const upCommand = defineCommand<UpOptions>({
     if (o.runtime) args.push('--runtime', o.runtime)
     if (o.featureGates !== undefined) args.push('--feature-gates', o.featureGates)
     if (o.insecureHttp) args.push('--insecure-http')
+    if (o.host !== undefined) args.push('--host', o.host)
     if (!o.detach) {
       const child = spawn(process.execPath, args, { stdio: 'inherit', env: childNodeEnv() })
       const forward = () => child.kill('SIGINT')
@@ -185,7 +207,8 @@ export const upCommand = defineCommand<UpOptions>({
     let exited: number | null | undefined
     child.once('exit', (code) => (exited = code))
     child.unref()
-    const address = `127.0.0.1:${o.port}`
+    const host = o.host ?? DEFAULT_API_HOST
+    const address = `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${o.port}`
     const ok = await pollUntil(ctx.clock, DAEMON_START_TIMEOUT_MS, 200, async () => {
       if (exited !== undefined) return false
       // Only once our daemon has written daemon.json (it listens by then): whatever else holds

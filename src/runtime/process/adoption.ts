@@ -5,7 +5,7 @@
  * container starts, exits, restarts or changes readiness.
  *
  *   <dataDir>/pods/<uid>/state.json                        this file
- *   <dataDir>/pods/<uid>/containers/<name>/rootfs/         the container's unpacked artifact
+ *   <dataDir>/pods/<uid>/containers/<name>/rootfs          the container's artifact: a link to the shared copy (image-checkout.ts)
  *   <dataDir>/pods/<uid>/logs/<name>.log                   stdout+stderr (CRI format, logs/log-files.ts)
  *   <dataDir>/pods/<uid>/logs/<name>.{stdout,stderr}.raw   the app's own output files; <name>.offsets: how far collected
  *   <dataDir>/pods/<uid>/containers/<name>/exit-code       written by the shim when the app exits

@@ -39,8 +39,8 @@ import { handlerExecutor, type HandlerContext } from '../../probes/handler-execu
 import type { ProbeReport } from '../../probes/probe-runner.ts'
 import type { ProbeKind } from '../../probes/probe-timing.ts'
 import type { SavedContainer } from './adoption.ts'
-import { claimDir, mountClaim } from './claim-volumes.ts'
-import { checkoutImage, rootfsDir } from './image-checkout.ts'
+import { claimDir, claimMounts, mountClaim } from './claim-volumes.ts'
+import { checkoutImage, rootfsDir, sharedImagesDir } from './image-checkout.ts'
 import { peersDir } from './peers-files.ts'
 import { isLaunchProblem, launchConfig, type LaunchConfig } from './launch-config.ts'
 import { parseMemoryQuantity, watchMemory } from './memory-limit.ts'
@@ -308,7 +308,10 @@ export class ContainerSupervisor {
     mkdirSync(this.#host.containerDir, { recursive: true })
     const began = this.#host.clock.now()
     try {
-      const r = await checkoutImage(this.#host.artifacts, image, this.#host.containerDir)
+      // A container with claim mounts links them inside its rootfs, so it needs a copy of its own.
+      const ownCopy = claimMounts(this.#host.pod(), this.#spec).length > 0
+      const shared = ownCopy ? undefined : sharedImagesDir(this.#host.dataDir)
+      const r = await checkoutImage(this.#host.artifacts, image, this.#host.containerDir, shared)
       this.#status.imageID = r.digest
       if (r.unpacked) {
         const ms = this.#host.clock.now() - began

@@ -66,7 +66,9 @@ describe('process node agent', () => {
     expect(ready.status?.containerStatuses?.[0]).toMatchObject({ ready: true, started: true, restartCount: 0 })
     const seen = await fetchJson(hostPort)
     expect(seen).toMatchObject({ pod: 'web-1', namespace: 'default', port: String(hostPort), http: String(hostPort) })
-    expect(seen.cwd).toBe(join(h.dataDir, 'pods', ready.metadata.uid ?? '', 'containers', 'web', 'rootfs'))
+    // The container's rootfs links to the node's one copy of the artifact (image-checkout.ts).
+    const digest = ready.status?.containerStatuses?.[0]?.imageID ?? ''
+    expect(seen.cwd).toBe(join(h.dataDir, 'images', digest.slice('sha256:'.length)))
     expect(eventLines(h.store, 'web-1')).toEqual(
       expect.arrayContaining([
         'Normal Created Created container web',

@@ -1,11 +1,11 @@
 /**
  * @module
  * `--insecure-http` is for loopback only: the token would cross the network in the clear.
- * Checked by main.ts before the data directory is touched, and by startDaemon for callers
- * that start the daemon in-process.
+ * Checked by `baton up` before it starts a daemon, by the daemon's main.ts before the data
+ * directory is touched, and by startDaemon for callers that start the daemon in-process.
  */
 import { BatonError } from '../errors/baton-error.ts'
-import { isLoopbackHost } from '../server/loopback.ts'
+import { isLoopbackHost } from './loopback.ts'
 
 /** BATON_TLS_REQUIRED unless plain HTTP stays on this machine. */
 export function checkInsecureHttp(host: string, insecureHttp: boolean | undefined): void {
