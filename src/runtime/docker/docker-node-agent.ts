@@ -14,6 +14,7 @@
  * from the pod's last status; exited meanwhile: restarted per restartPolicy); every other
  * container, and every container of a pod that is gone, is stopped and removed.
  */
+import { totalmem } from 'node:os'
 import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS } from '../../api/defaults.ts'
 import { DEFAULT_NODE_NAME } from '../../api/node-name.ts'
 import type { Pod } from '../../api/types.ts'
@@ -28,6 +29,8 @@ import { hostPortsOf, statusCode, type FoundContainer } from './docker-container
 import { DockerPodWorker, type DockerAgentContext } from './docker-pod-worker.ts'
 import type { Engine } from './engine.ts'
 import type { PullAuth } from './registry-auth.ts'
+import { removeOrphanVolumes } from './volumes.ts'
+import { oomScoreAdjFloor } from './oom-score.ts'
 
 export interface DockerNodeAgentOptions {
   store: ObjectStore
@@ -38,6 +41,8 @@ export interface DockerNodeAgentOptions {
    * two Baton installations sharing one engine never adopt or remove each other's containers.
    */
   owner: string
+  /** A directory of the agent's own for the pods' emptyDir and configMap volumes (volumes.ts). */
+  volumesDir: string
   drainGate?: DrainGate
   /** Credentials for pulls (registry-auth.ts; the daemon reads its user's Docker config). */
   credentials?: (image: string) => PullAuth | undefined
@@ -66,6 +71,8 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
     logger,
     engine,
     owner: opts.owner,
+    volumesDir: opts.volumesDir,
+    node: { memoryCapacity: totalmem(), oomScoreAdjFloor: oomScoreAdjFloor() },
     drainGate: opts.drainGate ?? noDrain,
     event: podEventRecorder(store, clock, nodeName, logger),
     ...(opts.credentials ? { credentials: opts.credentials } : {}),
@@ -170,6 +177,7 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
         w.adopt(found)
         if (pod.metadata.deletionTimestamp) w.update(pod) // deleted while no agent watched: terminate now
       }
+      track(removeOrphanVolumes(ctx, new Set(byUid.keys())), 'remove orphan volumes')
       for (const pod of mine) if (!workers.has(pod.metadata.uid ?? '')) pods.sync(podKey(pod))
       unsubscribe = store.watch('Pod', { resourceVersion: listed.resourceVersion }, (ev) => pods.enqueue(ev.object))
       logger.info('node agent started', { pods: workers.size, adopted: adopt.size })
