@@ -579,18 +579,37 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
   )
 
   it(
-    'removes the containers of a pod deleted while no agent watched',
+    'removes the containers and volumes of a pod deleted while no agent watched, and keeps those of a pod that is there',
     async () => {
       await setup()
       const first = agent()
       await first.start()
-      create('left', {})
-      await waitFor('ready', () => ready('left'), T)
+      const withVolumes: Partial<Container> = {
+        volumeMounts: [
+          { name: 'cache', mountPath: '/cache' },
+          { name: 'mem', mountPath: '/run/mem' },
+        ],
+      }
+      const volumes = {
+        volumes: [
+          { name: 'cache', emptyDir: {} },
+          { name: 'mem', emptyDir: { medium: 'Memory' } },
+        ],
+      }
+      const left = create('left', withVolumes, volumes)
+      const kept = create('kept', withVolumes, volumes)
+      await waitFor('ready', () => ready('left') && ready('kept'), T)
       await first.stop()
-      expect((await owned()).map((c) => c.State)).toEqual(['running'])
+      expect((await owned()).map((c) => c.State)).toEqual(['running', 'running'])
       store.delete('Pod', 'default', 'left', { gracePeriodSeconds: 0 })
       await agent().start()
-      await expect.poll(async () => (await owned()).length, { timeout: T }).toBe(0)
+      await expect.poll(async () => (await owned()).length, { timeout: T }).toBe(1)
+      const engineVolumes = async () =>
+        ((await engine.listVolumes({ filters: { label: [`baton.owner=${owner}`] } })).Volumes ?? []).map((v) => v.Name)
+      await expect.poll(engineVolumes, { timeout: T }).toEqual([`baton_${kept.metadata.uid}_mem`])
+      expect(existsSync(join(volumesDir, left.metadata.uid ?? ''))).toBe(false)
+      expect(existsSync(join(volumesDir, kept.metadata.uid ?? '', 'empty-dir', 'cache'))).toBe(true)
+      expect(get('kept')?.status?.containerStatuses?.[0]?.restartCount).toBe(0)
     },
     T * 2,
   )

@@ -141,13 +141,16 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
       const byUid = new Map(mine.map((p) => [p.metadata.uid ?? '', p]))
       const instances = new Map<string, Map<string, Listed[]>>()
       const adopt = new Map<string, Map<string, Listed>>()
+      const removals: Promise<unknown>[] = []
       for (const c of await listOwned()) {
         const pod = byUid.get(c.identity.uid)
         if (!pod?.spec.containers.some((s) => s.name === c.identity.container)) {
-          track(
-            removeContainer(c, pod?.spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS),
-            'remove orphan',
+          const removal = removeContainer(
+            c,
+            pod?.spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
           )
+          removals.push(removal)
+          track(removal, 'remove orphan')
           continue
         }
         const perPod = instances.get(c.identity.uid) ?? new Map<string, Listed[]>()
@@ -177,7 +180,13 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
         w.adopt(found)
         if (pod.metadata.deletionTimestamp) w.update(pod) // deleted while no agent watched: terminate now
       }
-      track(removeOrphanVolumes(ctx, new Set(byUid.keys())), 'remove orphan volumes')
+      // After the orphans' containers are gone (an engine volume in use cannot be removed); which
+      // pods exist is read then, so a pod created meanwhile keeps its volumes.
+      const existing = () => new Set(store.list('Pod').items.map((p) => p.metadata.uid ?? ''))
+      track(
+        Promise.allSettled(removals).then(() => removeOrphanVolumes(ctx, existing)),
+        'remove orphan volumes',
+      )
       for (const pod of mine) if (!workers.has(pod.metadata.uid ?? '')) pods.sync(podKey(pod))
       unsubscribe = store.watch('Pod', { resourceVersion: listed.resourceVersion }, (ev) => pods.enqueue(ev.object))
       logger.info('node agent started', { pods: workers.size, adopted: adopt.size })

@@ -213,10 +213,10 @@ export async function removePodVolumes(
   }
 }
 
-/** Removes the volumes of every pod not in `live` (pods deleted while no agent ran). */
+/** Removes the volumes of every pod that does not exist (deleted while no agent ran); `existing` is read after the listing. */
 export async function removeOrphanVolumes(
   host: Pick<VolumeHost, 'engine' | 'owner' | 'volumesDir'>,
-  live: ReadonlySet<string>,
+  existing: () => ReadonlySet<string>,
 ): Promise<void> {
   let dirs: string[] = []
   try {
@@ -226,5 +226,6 @@ export async function removeOrphanVolumes(
   }
   const { Volumes } = await host.engine.listVolumes({ filters: { label: [`${LABELS.owner}=${host.owner}`] } })
   const uids = new Set([...dirs, ...(Volumes ?? []).map((v) => v.Labels?.[LABELS.uid] ?? '')])
+  const live = existing()
   for (const uid of uids) if (uid !== '' && !live.has(uid)) await removePodVolumes(host, uid)
 }
