@@ -180,19 +180,21 @@ const ACCEPTED: Array<{ name: string; changes: Record<string, unknown> }> = [
     },
   },
   {
-    name: 'emptyDir (disk and memory), hostPath and configMap volumes, mounted',
+    name: 'emptyDir (disk and memory), hostPath, configMap and secret volumes, mounted',
     changes: {
       [`${T}.volumes`]: [
         { name: 'a', emptyDir: {} },
         { name: 'b', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
         { name: 'c', hostPath: { path: '/srv', type: 'DirectoryOrCreate' } },
         { name: 'd', configMap: { name: 'conf' } },
+        { name: 'e', secret: { secretName: 'creds', defaultMode: 0o400 } },
       ],
       [`${C}.volumeMounts`]: [
         { name: 'a', mountPath: '/cache' },
         { name: 'b', mountPath: '/run/app' },
         { name: 'c', mountPath: '/srv', readOnly: true },
         { name: 'd', mountPath: '/etc/app' },
+        { name: 'e', mountPath: '/run/creds' },
       ],
     },
   },

@@ -15,7 +15,7 @@
  * | serviceAccountName, automountServiceAccountToken, enableServiceLinks, os, dnsPolicy | as for processes |
  * | imagePullSecrets | mapped: dockerconfigjson Secrets give the pull its credentials (runtime/docker/registry-auth.ts) |
  * | securityContext (pod) | runAsUser, runAsGroup, runAsNonRoot; runAsGroup without runAsUser and every other field refused |
- * | volumes | emptyDir (medium "" or Memory; sizeLimit with Memory only), hostPath (absolute path, a known type), configMap; others refused |
+ * | volumes | emptyDir (medium "" or Memory; sizeLimit with Memory only), hostPath (absolute path, a known type), configMap, secret; others refused |
  * | hostPID, hostIPC, shareProcessNamespace | false only: the container has its own PID and IPC namespaces |
  * | hostNetwork | false only: ports are published on loopback |
  * | initContainers, activeDeadlineSeconds, overhead, subdomain, setHostnameAsFQDN, dnsConfig, hostAliases | refused |
@@ -57,7 +57,7 @@ const DOCKER_REASONS: Readonly<Record<Reason, Refusal>> = {
   initContainers: [`${RT} does not run init containers`, "run the step at the start of the container's command"],
   activeDeadlineSeconds: [`${RT} does not enforce activeDeadlineSeconds`, 'remove it, or stop the pod from a script'],
   volumes: [
-    `${RT} mounts emptyDir, hostPath and configMap volumes only`,
+    `${RT} mounts emptyDir, hostPath, configMap and secret volumes only`,
     'use one of those, or COPY the files into the image',
   ],
   claimMountField: [`${RT} does not mount volumeClaimTemplates`, 'remove the mount'],
@@ -229,7 +229,7 @@ function volumeErrors(v: Rec, vp: string): FieldError[] {
       )
     return errs
   }
-  if (isRec(v.configMap)) return []
+  if (isRec(v.configMap) || isRec(v.secret)) return []
   const source = Object.keys(v).find((k) => k !== 'name')
   return [refuse(source ? at(vp, source) : vp, DOCKER_REASONS.volumes)]
 }

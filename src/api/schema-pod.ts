@@ -144,9 +144,15 @@ const volume = z.strictObject({
     .optional(),
   emptyDir: z.strictObject({ medium: str.optional(), sizeLimit: z.union([str, int]).optional() }).optional(),
   hostPath: z.strictObject({ path: str, type: str.optional() }).optional(),
-  secret: unsupported(
-    'Baton does not mount Secrets; pass the values in env (secretKeyRef or envFrom secretRef)',
-  ).optional(),
+  // Valid Kubernetes; which runtime mounts it is admission's call (the Docker runtime does).
+  secret: z
+    .strictObject({
+      secretName: str.optional(),
+      items: z.array(keyToPath).optional(),
+      defaultMode: int.optional(),
+      optional: bool.optional(),
+    })
+    .optional(),
   persistentVolumeClaim: unsupported('Baton has no persistent volume claims; use hostPath').optional(),
   downwardAPI: unsupported('Baton does not project pod metadata into files').optional(),
   projected: unsupported('Baton does not support projected volumes; mount a ConfigMap').optional(),

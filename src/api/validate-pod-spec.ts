@@ -204,6 +204,7 @@ function validateVolumes(volumes: PodSpec['volumes'], path: string): { errs: Fie
     const sources = Object.keys(v).filter((k) => k !== 'name' && v[k] !== undefined)
     for (const extra of sources.slice(1)) errs.push(forbidden(at(p, extra), 'may not specify more than 1 volume type'))
     if (isRec(v.configMap) && !isNonEmptyString(v.configMap.name)) errs.push(required(at(p, 'configMap', 'name')))
+    if (isRec(v.secret) && !isNonEmptyString(v.secret.secretName)) errs.push(required(at(p, 'secret', 'secretName')))
     if (isRec(v.hostPath) && !(typeof v.hostPath.path === 'string' && v.hostPath.path.startsWith('/'))) {
       errs.push(invalid(at(p, 'hostPath', 'path'), v.hostPath.path, 'must be an absolute path'))
     }

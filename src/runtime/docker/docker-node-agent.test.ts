@@ -337,7 +337,7 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
   )
 
   it(
-    'mounts emptyDir (disk, kept over a restart; memory, a tmpfs), hostPath read-only and configMap files; removes the pod volumes with the pod',
+    'mounts emptyDir (disk, kept over a restart; memory, a tmpfs), hostPath read-only, configMap and secret files; removes the pod volumes with the pod',
     async () => {
       await setup()
       await agent().start()
@@ -350,6 +350,12 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
         metadata: { name: 'conf', namespace: 'default' },
         data: { 'app.conf': 'level=debug' },
       })
+      store.create<'Secret'>({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'creds', namespace: 'default' },
+        data: { password: Buffer.from('s3cret').toString('base64') },
+      })
       // First instance: writes to the emptyDir and exits 1; the second sees the file and checks the rest.
       const check = [
         "const fs = require('fs')",
@@ -357,7 +363,7 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
         "const mounts = fs.readFileSync('/proc/mounts', 'utf8')",
         "const tmpfs = mounts.split('\\n').some((l) => l.split(' ')[1] === '/run/mem' && l.split(' ')[2] === 'tmpfs')",
         "let roHost = false; try { fs.writeFileSync('/host/x', 'x') } catch (e) { roHost = e.code === 'EROFS' }",
-        "const ok = tmpfs && roHost && fs.readFileSync('/host/greeting', 'utf8') === 'hello from the host' && fs.readFileSync('/etc/app/app.conf', 'utf8') === 'level=debug'",
+        "const ok = tmpfs && roHost && fs.readFileSync('/host/greeting', 'utf8') === 'hello from the host' && fs.readFileSync('/etc/app/app.conf', 'utf8') === 'level=debug' && fs.readFileSync('/run/creds/password', 'utf8') === 's3cret'",
         "console.log('tmpfs', tmpfs, 'roHost', roHost); process.exit(ok ? 0 : 2)",
       ].join('; ')
       try {
@@ -372,6 +378,7 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
               { name: 'mem', mountPath: '/run/mem' },
               { name: 'host', mountPath: '/host', readOnly: true },
               { name: 'conf', mountPath: '/etc/app' },
+              { name: 'creds', mountPath: '/run/creds' },
             ],
           },
           {
@@ -381,6 +388,7 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
               { name: 'mem', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
               { name: 'host', hostPath: { path: host, type: 'Directory' } },
               { name: 'conf', configMap: { name: 'conf' } },
+              { name: 'creds', secret: { secretName: 'creds' } },
             ],
           },
         )

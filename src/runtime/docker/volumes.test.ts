@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ConfigMap, Container, Pod } from '../../api/types.ts'
+import type { ConfigMap, Container, Pod, Secret } from '../../api/types.ts'
 import type { Engine } from './engine.ts'
 import { checkHostPath, prepareMounts } from './volumes.ts'
 
@@ -53,11 +53,12 @@ describe('prepareMounts: configMap and emptyDir on disk (no engine call)', () =>
     data: { a: 'alpha', b: 'beta' },
     binaryData: { bin: Buffer.from([0, 1, 2]).toString('base64') },
   }
-  const host = (found?: ConfigMap) => ({
+  const host = (found?: ConfigMap, secret?: Secret) => ({
     engine: noEngine,
     owner: 'o',
     volumesDir: dir,
     configMap: () => found,
+    secret: () => secret,
   })
 
   it('writes every key, or the items asked for at their paths with their modes, read-only', async () => {
@@ -97,6 +98,30 @@ describe('prepareMounts: configMap and emptyDir on disk (no engine call)', () =>
     )
     expect(r).toEqual({ error: expect.stringContaining(message) })
     expect((r as { error: string }).error).toMatch(/^MountVolume.SetUp failed for volume "v" : /)
+  })
+
+  it("writes a Secret's decoded values, read-only, and refuses a missing one", async () => {
+    const secret: Secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'creds', namespace: 'default' },
+      data: { password: Buffer.from('s3cret').toString('base64') },
+    }
+    const r = await prepareMounts(
+      host(undefined, secret),
+      pod([{ name: 's', secret: { secretName: 'creds', defaultMode: 0o400 } }]),
+      container([{ name: 's', mountPath: '/run/creds' }]),
+    )
+    const root = join(dir, 'u1', 'secret', 's')
+    expect(r).toEqual([{ Type: 'bind', Source: root, Target: '/run/creds', ReadOnly: true }])
+    expect(readFileSync(join(root, 'password'), 'utf8')).toBe('s3cret')
+    expect(statSync(join(root, 'password')).mode & 0o777).toBe(0o400)
+    const missing = await prepareMounts(
+      host(),
+      pod([{ name: 's', secret: { secretName: 'creds' } }]),
+      container([{ name: 's', mountPath: '/run/creds' }]),
+    )
+    expect(missing).toEqual({ error: 'MountVolume.SetUp failed for volume "s" : secret "creds" not found' })
   })
 
   it('mounts nothing from an optional ConfigMap that is missing, and an emptyDir as a 0777 directory of the pod', async () => {

@@ -8,17 +8,17 @@
  * | emptyDir | `<volumesDir>/<pod uid>/empty-dir/<name>`, mode 0777 as the kubelet makes it | bind |
  * | emptyDir, medium Memory | an engine volume `baton_<pod uid>_<name>` on tmpfs (size: sizeLimit) | volume, nothing copied from the image |
  * | hostPath | `path`, checked against `type` first as the kubelet checks it (DirectoryOrCreate and FileOrCreate create it) | bind |
- * | configMap | every key (or the items asked for) written as a file under `<volumesDir>/<pod uid>/configmap/<name>`, mode defaultMode or 0644 | bind, read-only |
+ * | configMap, secret | every key (or the items asked for) written as a file under `<volumesDir>/<pod uid>/configmap/<name>` (`secret/<name>` for a secret, its values decoded), mode defaultMode or 0644 | bind, read-only |
  *
  * Both emptyDir kinds are the pod's: shared by its containers, kept over restarts and a daemon
  * restart (adopted), removed with the pod (removePodVolumes) or, found without a pod, when an
- * agent starts. A configMap volume is written when an instance starts and not refreshed
- * while it runs.
+ * agent starts. A configMap or secret volume is written when an instance starts and not
+ * refreshed while it runs.
  */
 import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, normalize } from 'node:path'
 import { memoryBytes } from '../../api/quantity.ts'
-import type { ConfigMap, Container, Pod } from '../../api/types.ts'
+import type { ConfigMap, Container, Pod, Secret } from '../../api/types.ts'
 import { LABELS } from './container-config.ts'
 import { type Engine, statusCode } from './engine.ts'
 
@@ -36,6 +36,7 @@ export interface VolumeHost {
   /** Where the pods' emptyDir and configMap directories live (the daemon's data directory has it). */
   volumesDir: string
   configMap(namespace: string, name: string): ConfigMap | undefined
+  secret(namespace: string, name: string): Secret | undefined
 }
 
 type Volume = NonNullable<Pod['spec']['volumes']>[number]
@@ -47,12 +48,13 @@ interface HostPath {
   path: string
   type?: string
 }
-interface ConfigMapVolume {
-  name?: string
+interface KeysVolume {
   items?: Array<{ key: string; path: string; mode?: number }>
   defaultMode?: number
   optional?: boolean
 }
+type ConfigMapVolume = KeysVolume & { name?: string }
+type SecretVolume = KeysVolume & { secretName?: string }
 
 /** The engine volume of a memory-backed emptyDir. */
 export function engineVolumeName(uid: string, volume: string): string {
@@ -97,8 +99,8 @@ export async function prepareMounts(
         const problem = checkHostPath(h)
         if (problem) return failed(problem)
         mounts.push({ Type: 'bind', Source: normalize(h.path), Target: m.mountPath, ReadOnly: readOnly })
-      } else if (v.configMap) {
-        const dir = writeConfigMap(host, pod, v)
+      } else if (v.configMap || v.secret) {
+        const dir = writeKeysVolume(host, pod, v)
         if (typeof dir !== 'string') return failed(dir.error)
         mounts.push({ Type: 'bind', Source: dir, Target: m.mountPath, ReadOnly: true })
       } else {
@@ -165,30 +167,40 @@ export function checkHostPath(h: HostPath): string | undefined {
   return rule[0](s) ? undefined : `hostPath type check failed: ${path} is not ${rule[1]}`
 }
 
-/** Writes a configMap volume's files afresh; the directory, or why it cannot be written. */
-function writeConfigMap(host: VolumeHost, pod: Pod, v: Volume): string | { error: string } {
-  const c = v.configMap as ConfigMapVolume
+/** Writes a configMap or secret volume's files afresh; the directory, or why it cannot be written. */
+function writeKeysVolume(host: VolumeHost, pod: Pod, v: Volume): string | { error: string } {
   const namespace = pod.metadata.namespace ?? 'default'
-  const cm = c.name ? host.configMap(namespace, c.name) : undefined
-  const dir = join(podDir(host.volumesDir, pod.metadata.uid ?? ''), 'configmap', v.name)
+  const isSecret = v.secret !== undefined
+  const spec = (isSecret ? v.secret : v.configMap) as KeysVolume
+  const name = (isSecret ? (spec as SecretVolume).secretName : (spec as ConfigMapVolume).name) ?? ''
+  const kind = isSecret ? 'secret' : 'configmap'
+  const dir = join(podDir(host.volumesDir, pod.metadata.uid ?? ''), kind, v.name)
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir, { recursive: true, mode: 0o755 })
-  if (!cm) return c.optional ? dir : { error: `configmap "${c.name ?? ''}" not found` }
   const values = new Map<string, Buffer>()
-  for (const [k, s] of Object.entries(cm.data ?? {})) values.set(k, Buffer.from(s, 'utf8'))
-  for (const [k, b] of Object.entries(cm.binaryData ?? {})) values.set(k, Buffer.from(b, 'base64'))
-  const items = c.items ?? [...values.keys()].map((key) => ({ key, path: key, mode: undefined }))
+  if (isSecret) {
+    const s = name ? host.secret(namespace, name) : undefined
+    if (!s) return spec.optional ? dir : { error: `secret "${name}" not found` }
+    for (const [k, b] of Object.entries(s.data ?? {})) values.set(k, Buffer.from(b, 'base64'))
+  } else {
+    const cm = name ? host.configMap(namespace, name) : undefined
+    if (!cm) return spec.optional ? dir : { error: `configmap "${name}" not found` }
+    for (const [k, t] of Object.entries(cm.data ?? {})) values.set(k, Buffer.from(t, 'utf8'))
+    for (const [k, b] of Object.entries(cm.binaryData ?? {})) values.set(k, Buffer.from(b, 'base64'))
+  }
+  const items = spec.items ?? [...values.keys()].map((key) => ({ key, path: key, mode: undefined }))
   for (const item of items) {
     const value = values.get(item.key)
     if (value === undefined) {
-      if (c.optional) continue
-      return { error: `configmap "${c.name ?? ''}" has no key "${item.key}"` }
+      if (spec.optional) continue
+      return { error: `${kind} "${name}" has no key "${item.key}"` }
     }
     const file = join(dir, normalize(item.path))
     if (!file.startsWith(`${dir}/`)) return { error: `item path "${item.path}" leaves the volume` }
+    const mode = item.mode ?? spec.defaultMode ?? 0o644
     mkdirSync(dirname(file), { recursive: true, mode: 0o755 })
-    writeFileSync(file, value, { mode: item.mode ?? c.defaultMode ?? 0o644 })
-    chmodSync(file, item.mode ?? c.defaultMode ?? 0o644)
+    writeFileSync(file, value, { mode })
+    chmodSync(file, mode)
   }
   return dir
 }
