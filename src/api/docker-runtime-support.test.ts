@@ -16,19 +16,16 @@ const changed = (changes: Record<string, unknown>) => withChanges(deployment(), 
 // Fields the Docker runtime does not pass to the engine: each refused with its path, why, and the fix.
 const REFUSED: Array<{ name: string; changes: Record<string, unknown>; fields: string[]; says: string }> = [
   {
-    name: 'runAsNonRoot (checked for processes; the image user is not known here)',
-    changes: {
-      [`${T}.securityContext`]: { runAsUser: 1000, runAsGroup: 1000 },
-      [`${C}.securityContext`]: { runAsNonRoot: true },
-    },
-    fields: [`${C}.securityContext.runAsNonRoot`],
-    says: 'applies only runAsUser and runAsGroup',
+    name: 'a sandbox field the engine is not given (privileged, seccomp)',
+    changes: { [`${C}.securityContext`]: { privileged: true, seccompProfile: { type: 'Unconfined' } } },
+    fields: [`${C}.securityContext.privileged`, `${C}.securityContext.seccompProfile`],
+    says: 'no other field of a securityContext',
   },
   {
-    name: 'a read-only root filesystem and capabilities',
-    changes: { [`${C}.securityContext`]: { readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } } },
-    fields: [`${C}.securityContext.readOnlyRootFilesystem`, `${C}.securityContext.capabilities`],
-    says: "the engine's default capabilities",
+    name: "a container's securityContext field on the pod",
+    changes: { [`${T}.securityContext`]: { readOnlyRootFilesystem: true, fsGroup: 2000 } },
+    fields: [`${T}.securityContext.fsGroup`, `${T}.securityContext.readOnlyRootFilesystem`],
+    says: 'securityContext',
   },
   {
     name: 'a group without a user to run as',
@@ -37,22 +34,33 @@ const REFUSED: Array<{ name: string; changes: Record<string, unknown>; fields: s
     says: 'a group needs the user to run as',
   },
   {
-    name: 'an emptyDir and a hostPath volume, and a mount',
+    name: "a mount's subPath and propagation, a disk emptyDir's sizeLimit",
     changes: {
-      [`${T}.volumes`]: [
-        { name: 'a', emptyDir: {} },
-        { name: 'b', hostPath: { path: '/srv' } },
-      ],
-      [`${C}.volumeMounts`]: [{ name: 'a', mountPath: '/cache' }],
+      [`${T}.volumes`]: [{ name: 'a', emptyDir: { sizeLimit: '1Gi' } }],
+      [`${C}.volumeMounts`]: [{ name: 'a', mountPath: '/cache', subPath: 'x', mountPropagation: 'HostToContainer' }],
     },
-    fields: [`${T}.volumes[0].emptyDir`, `${T}.volumes[1].hostPath`, `${C}.volumeMounts[0]`],
-    says: 'the Docker runtime does not mount volumes',
+    fields: [
+      `${T}.volumes[0].emptyDir.sizeLimit`,
+      `${C}.volumeMounts[0].subPath`,
+      `${C}.volumeMounts[0].mountPropagation`,
+    ],
+    says: 'the Docker runtime',
   },
   {
-    name: 'a CPU limit and requests',
-    changes: { [`${C}.resources`]: { limits: { cpu: '500m', memory: '128Mi' }, requests: { memory: '64Mi' } } },
-    fields: [`${C}.resources.requests`, `${C}.resources.limits["cpu"]`],
-    says: 'applies only limits.memory',
+    name: 'a resource other than cpu and memory, and claims',
+    changes: {
+      [`${C}.resources`]: {
+        limits: { cpu: '500m', 'nvidia.com/gpu': 1 },
+        requests: { 'ephemeral-storage': '1Gi' },
+        claims: [{ name: 'gpu' }],
+      },
+    },
+    fields: [
+      `${C}.resources.claims`,
+      `${C}.resources.limits["nvidia.com/gpu"]`,
+      `${C}.resources.requests["ephemeral-storage"]`,
+    ],
+    says: 'applies limits and requests of cpu and memory only',
   },
   {
     name: "the host's PID and IPC namespaces, a shared process namespace",
@@ -155,6 +163,42 @@ const ACCEPTED: Array<{ name: string; changes: Record<string, unknown> }> = [
   },
   { name: 'a memory limit', changes: { [`${C}.resources`]: { limits: { memory: '128Mi' } } } },
   {
+    name: 'cpu and memory limits and requests',
+    changes: {
+      [`${C}.resources`]: { limits: { cpu: '1', memory: '128Mi' }, requests: { cpu: '250m', memory: '64Mi' } },
+    },
+  },
+  {
+    name: 'runAsNonRoot, a read-only root, capabilities, no privilege escalation',
+    changes: {
+      [`${T}.securityContext`]: { runAsNonRoot: true, runAsUser: 1000 },
+      [`${C}.securityContext`]: {
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE', 'CAP_CHOWN'] },
+        allowPrivilegeEscalation: false,
+      },
+    },
+  },
+  {
+    name: 'emptyDir (disk and memory), hostPath, configMap and secret volumes, mounted',
+    changes: {
+      [`${T}.volumes`]: [
+        { name: 'a', emptyDir: {} },
+        { name: 'b', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
+        { name: 'c', hostPath: { path: '/srv', type: 'DirectoryOrCreate' } },
+        { name: 'd', configMap: { name: 'conf' } },
+        { name: 'e', secret: { secretName: 'creds', defaultMode: 0o400 } },
+      ],
+      [`${C}.volumeMounts`]: [
+        { name: 'a', mountPath: '/cache' },
+        { name: 'b', mountPath: '/run/app' },
+        { name: 'c', mountPath: '/srv', readOnly: true },
+        { name: 'd', mountPath: '/etc/app' },
+        { name: 'e', mountPath: '/run/creds' },
+      ],
+    },
+  },
+  {
     name: 'ports with a hostPort on loopback',
     changes: { [`${C}.ports`]: [{ containerPort: 8080, hostPort: 18080, hostIP: '127.0.0.1', protocol: 'TCP' }] },
   },
@@ -200,6 +244,56 @@ describe('dockerRuntimeErrors', () => {
     expect(judged(changed(changes))).toEqual([])
   })
 
+  it.each<[string, Record<string, unknown>, Array<[string, string]>]>([
+    [
+      'quantities that do not parse, and a negative one',
+      { [`${C}.resources`]: { limits: { memory: 'lots', cpu: '-1' }, requests: { cpu: '1 core' } } },
+      [
+        [`${C}.resources.limits["memory"]`, 'Invalid value: "lots": quantities must match the regular expression'],
+        [`${C}.resources.limits["cpu"]`, 'Invalid value: "-1": must be greater than or equal to 0'],
+        [`${C}.resources.requests["cpu"]`, 'Invalid value: "1 core": quantities must match'],
+      ],
+    ],
+    [
+      'a request above its limit',
+      { [`${C}.resources`]: { limits: { cpu: '500m', memory: '64Mi' }, requests: { cpu: '1', memory: '64Mi' } } },
+      [[`${C}.resources.requests["cpu"]`, 'Invalid value: "1": must be less than or equal to cpu limit of 500m']],
+    ],
+    [
+      'a capability name that is not one, and SYS_ADMIN without privilege escalation',
+      {
+        [`${C}.securityContext`]: {
+          capabilities: { add: ['net admin', 'SYS_ADMIN'] },
+          allowPrivilegeEscalation: false,
+        },
+      },
+      [
+        [`${C}.securityContext.capabilities.add[0]`, 'Invalid value: "net admin": must be a capability name'],
+        [`${C}.securityContext.allowPrivilegeEscalation`, 'cannot set `allowPrivilegeEscalation` to false'],
+      ],
+    ],
+    [
+      'an unknown hostPath type and emptyDir medium',
+      {
+        [`${T}.volumes`]: [
+          { name: 'a', hostPath: { path: '/srv', type: 'Dir' } },
+          { name: 'b', emptyDir: { medium: 'HugePages' } },
+        ],
+      },
+      [
+        [`${T}.volumes[0].hostPath.type`, 'Unsupported value: "Dir"'],
+        [`${T}.volumes[1].emptyDir.medium`, 'Unsupported value: "HugePages"'],
+      ],
+    ],
+  ])('refuses %s, naming the path', (_name, changes, want) => {
+    const errs = judged(changed(changes))
+    expect(errs.map((e) => e.field)).toEqual(want.map(([f]) => f))
+    errs.forEach((e, i) => {
+      expect(e.message).toContain(want[i]?.[1])
+      expect(e.hint).toContain(e.field)
+    })
+  })
+
   it("refuses a StatefulSet's claim mount, which the process runtime honours", () => {
     const sts = withChanges(statefulSet(), {
       'spec.volumeClaimTemplates': [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'] } }],
@@ -207,7 +301,10 @@ describe('dockerRuntimeErrors', () => {
     })
     expect(processRuntimeErrors(validateObject(sts))).toEqual([])
     expect(judged(sts).map((e) => [e.field, e.message])).toEqual([
-      [`${C}.volumeMounts[0]`, "Forbidden: the Docker runtime does not mount volumes (a StatefulSet's claims neither)"],
+      [
+        `${C}.volumeMounts[0]`,
+        "Forbidden: the Docker runtime does not mount volumeClaimTemplates; a mount names one of the pod's volumes",
+      ],
     ])
   })
 

@@ -41,14 +41,10 @@ describe('runtimeClassErrors', () => {
     expect(runtimeClassErrors(obj, nodeRuntimes(node)).map((e) => e.field)).toEqual(fields)
   })
 
-  it('refuses imagePullSecrets on a pod the Docker runtime runs (there are no Secrets), and lets the process runtime ignore them', () => {
+  it('lets imagePullSecrets through on either runtime (the Docker runtime pulls with them)', () => {
     const withSecret = withChanges(deployment(), { [`${T}.imagePullSecrets`]: [{ name: 'reg' }] })
-    const [err] = runtimeClassErrors(withSecret, nodeRuntimes('docker'))
-    expect(err?.field).toBe(`${T}.imagePullSecrets`)
-    expect(err?.hint).toContain('docker login REGISTRY')
+    expect(runtimeClassErrors(withSecret, nodeRuntimes('docker'))).toEqual([])
     expect(runtimeClassErrors(withSecret, nodeRuntimes('process'))).toEqual([])
-    const asProcess = withChanges(withSecret, { [`${T}.runtimeClassName`]: 'process' })
-    expect(runtimeClassErrors(asProcess, nodeRuntimes('docker'))).toEqual([])
   })
 
   it('says how to get the Docker runtime when a process node is asked for it', () => {

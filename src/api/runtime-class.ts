@@ -70,17 +70,6 @@ export function runtimeClassErrors(obj: unknown, node: NodeRuntimes): FieldError
   if (!found) return []
   const [spec, path] = found
   const name = spec.runtimeClassName
-  const runtime = typeof name === 'string' && name !== '' ? name : node.default
-  if (runtime === 'docker' && Array.isArray(spec.imagePullSecrets) && spec.imagePullSecrets.length > 0) {
-    // Baton stores no Secrets; credentials come from the daemon user's Docker config (docs/docker.md).
-    return [
-      forbidden(
-        at(path, 'imagePullSecrets'),
-        "Baton does not hand Secrets to the Docker engine: it pulls with the registry credentials of the daemon user's Docker config",
-        `${at(path, 'imagePullSecrets')}: remove it and run \`docker login REGISTRY\` as the user the daemon runs as (or point DOCKER_CONFIG at a config that has the registry's credentials).`,
-      ),
-    ]
-  }
   if (name === undefined || name === null || name === '') return []
   const field = at(path, 'runtimeClassName')
   if (!(RUNTIME_CLASS_NAMES as readonly unknown[]).includes(name)) {

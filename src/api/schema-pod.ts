@@ -144,6 +144,7 @@ const volume = z.strictObject({
     .optional(),
   emptyDir: z.strictObject({ medium: str.optional(), sizeLimit: z.union([str, int]).optional() }).optional(),
   hostPath: z.strictObject({ path: str, type: str.optional() }).optional(),
+  // Valid Kubernetes; which runtime mounts it is admission's call (both do where they can).
   secret: z
     .strictObject({
       secretName: str.optional(),

@@ -247,6 +247,7 @@ async function startServing(
           clock,
           engine,
           owner: dataDir,
+          volumesDir: join(dataDir, 'docker-volumes'),
           drainGate,
           logger,
           runs: runsOn('docker'),

@@ -58,23 +58,19 @@ describe('admit', () => {
     expect(err.causes.map((c) => c.field)).toEqual(['spec.template.spec.initContainers[0]'])
   })
 
-  it("judges a pod by its runtime's support: runAsNonRoot is refused for a container, honoured for a process", () => {
-    const d = withChanges(deployment(), { 'spec.template.spec.securityContext': { runAsNonRoot: true } })
-    const err = expectBatonError(() => admit(d as AnyObject, nodeRuntimes('docker')), 'BATON_INVALID')
-    expect(err.causes).toEqual([
-      {
-        field: 'spec.template.spec.securityContext.runAsNonRoot',
-        message: expect.stringContaining('Forbidden: the Docker runtime applies only runAsUser and runAsGroup'),
-      },
-    ])
-    expect(err.hint).toContain('spec.template.spec.securityContext.runAsNonRoot: remove it')
+  it("judges a pod by its runtime's support: a read-only root is applied to a container, refused for a process", () => {
+    const d = withChanges(deployment(), {
+      'spec.template.spec.containers.0.securityContext': { readOnlyRootFilesystem: true },
+    })
+    expect(admit(d as AnyObject, nodeRuntimes('docker'))).toMatchObject({
+      spec: { template: { spec: { containers: [{ securityContext: { readOnlyRootFilesystem: true } }] } } },
+    })
     const asProcess = withChanges(d, { 'spec.template.spec.runtimeClassName': 'process' })
-    expect(admit(asProcess as AnyObject, nodeRuntimes('docker'))).toMatchObject({
-      spec: { template: { spec: { securityContext: { runAsNonRoot: true } } } },
-    })
-    expect(admit(d as AnyObject)).toMatchObject({
-      spec: { template: { spec: { securityContext: { runAsNonRoot: true } } } },
-    })
+    const err = expectBatonError(() => admit(asProcess as AnyObject, nodeRuntimes('docker')), 'BATON_INVALID')
+    expect(err.causes.map((c) => c.field)).toEqual([
+      'spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem',
+    ])
+    expect(err.causes[0]?.message).toContain('Forbidden: the process runtime applies only')
   })
 
   it('stores what it runs: defaults filled in', () => {

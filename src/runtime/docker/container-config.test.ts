@@ -31,6 +31,7 @@ function request(container: Partial<Container>, hostPorts = new Map<number, numb
     pod,
     container: { name: 'web', image: 'web:v1', ...container },
     hostPorts,
+    node: { memoryCapacity: 2 ** 33, oomScoreAdjFloor: -1000 },
     configMap: () => undefined,
     secret: () => undefined,
   })
@@ -94,6 +95,7 @@ describe('createRequest: the container spec as the kubelet maps it', () => {
       pod: { ...pod, spec: { ...pod.spec, hostname: 'web-0' } },
       container: { name: 'web', image: 'web:v1' },
       hostPorts: new Map(),
+      node: { memoryCapacity: 2 ** 33, oomScoreAdjFloor: -1000 },
       configMap: () => undefined,
       secret: () => undefined,
     })
@@ -108,6 +110,7 @@ describe('createRequest: the container spec as the kubelet maps it', () => {
       pod: { ...pod, spec: { ...pod.spec, securityContext: { runAsUser: 1000, runAsGroup: 1000 } } },
       container: { name: 'web', image: 'web:v1', securityContext: { runAsGroup: 2000 } },
       hostPorts: new Map(),
+      node: { memoryCapacity: 2 ** 33, oomScoreAdjFloor: -1000 },
       configMap: () => undefined,
       secret: () => undefined,
     })
@@ -119,6 +122,35 @@ describe('createRequest: the container spec as the kubelet maps it', () => {
     expect(r.HostConfig.RestartPolicy).toEqual({ Name: 'no' })
     expect(r.HostConfig.Init).toBe(true)
     expect(r.HostConfig.Memory).toBe(64 * 1024 * 1024)
+  })
+
+  it("maps cpu and memory as the kubelet does, and the container's securityContext", () => {
+    const r = request({
+      resources: { limits: { cpu: '500m', memory: '64Mi' }, requests: { cpu: '250m' } },
+      securityContext: {
+        readOnlyRootFilesystem: true,
+        capabilities: { add: ['NET_BIND_SERVICE'], drop: ['ALL'] },
+        allowPrivilegeEscalation: false,
+      },
+    })
+    expect(r.HostConfig).toMatchObject({
+      Memory: 64 * 1024 * 1024,
+      CpuQuota: 50_000,
+      CpuPeriod: 100_000,
+      CpuShares: 256,
+      ReadonlyRootfs: true,
+      CapAdd: ['NET_BIND_SERVICE'],
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+    })
+    const plain = request({}).HostConfig
+    expect([plain.CpuQuota, plain.CpuShares, plain.ReadonlyRootfs, plain.CapAdd, plain.SecurityOpt]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ])
   })
 
   it('labels the container with its pod and restart count, and the labels give the identity back', () => {
@@ -139,6 +171,7 @@ describe('createRequest: the container spec as the kubelet maps it', () => {
         env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cm', key: 'k' } } }],
       },
       hostPorts: new Map(),
+      node: { memoryCapacity: 2 ** 33, oomScoreAdjFloor: -1000 },
       configMap: () => undefined,
       secret: () => undefined,
     })

@@ -11,8 +11,9 @@
  * | workingDir                | WorkingDir                                                  |
  * | ports[].containerPort     | published on 127.0.0.1, on hostPort when given, else the previous instance's port or one the engine picks |
  * | spec.hostname             | Hostname (else the engine's default, the container ID)      |
- * | securityContext.runAsUser, runAsGroup (container's over pod's) | User `uid[:gid]` (without runAsGroup the image's group for that uid, as the CRI does) |
- * | resources.limits.memory   | HostConfig.Memory (the kernel's OOM killer: State.OOMKilled) |
+ * | securityContext           | User, ReadonlyRootfs, CapAdd/CapDrop, SecurityOpt no-new-privileges (security.ts) |
+ * | resources                 | Memory, CpuQuota/CpuPeriod, CpuShares, OomScoreAdj (resources.ts) |
+ * | volumeMounts              | Mounts, the volumes made ready first (volumes.ts) |
  * | restartPolicy             | HostConfig.RestartPolicy "no": Baton restarts with the kubelet's back-off |
  * | (none)                    | HostConfig.Init: the engine's init is PID 1, so the app is not |
  *
@@ -24,10 +25,11 @@
  *
  * Labels (LABELS) say whose container it is, so a restarted agent finds its containers.
  */
-import { runAsOf } from '../../api/run-as.ts'
 import type { ConfigMap, Container, Pod, Secret } from '../../api/types.ts'
 import { containerEnv } from '../process/env.ts'
-import { parseMemoryQuantity } from '../process/memory-limit.ts'
+import { type EngineResources, engineResources, type NodeResources } from './resources.ts'
+import { type EngineSecurity, engineSecurity } from './security.ts'
+import type { EngineMount } from './volumes.ts'
 
 export const LABELS = {
   owner: 'baton.owner',
@@ -93,12 +95,13 @@ export interface CreateRequest {
   User?: string
   Labels: Record<string, string>
   ExposedPorts: Record<string, object>
-  HostConfig: {
-    PortBindings: Record<string, Array<{ HostIp: string; HostPort: string }>>
-    RestartPolicy: { Name: 'no' }
-    Init: true
-    Memory?: number
-  }
+  HostConfig: Omit<EngineSecurity, 'User'> &
+    EngineResources & {
+      PortBindings: Record<string, Array<{ HostIp: string; HostPort: string }>>
+      RestartPolicy: { Name: 'no' }
+      Init: true
+      Mounts?: EngineMount[]
+    }
 }
 
 export interface ConfigInput {
@@ -107,6 +110,10 @@ export interface ConfigInput {
   container: Container
   /** containerPort → host port the previous instance had (kept so endpoints do not move on a restart). */
   hostPorts: ReadonlyMap<number, number>
+  /** The node's memory and lowest oom_score_adj (resources.ts). */
+  node: NodeResources
+  /** The volumes' mounts, made ready (volumes.ts). */
+  mounts?: EngineMount[]
   configMap(namespace: string, name: string): ConfigMap | undefined
   secret(namespace: string, name: string): Secret | undefined
 }
@@ -124,11 +131,7 @@ export function createRequest(input: ConfigInput): CreateRequest | { error: stri
   if ('error' in env) return env
   const ports = (container.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP')
   const key = (port: number) => `${port}/tcp`
-  const memory = parseMemoryQuantity(container.resources?.limits?.memory)
-  const runAs = runAsOf(pod.spec.securityContext, container.securityContext)
-  // runAsGroup alone is refused at admission (api/docker-runtime-support.ts): the engine has no "image user, this group".
-  const user =
-    runAs.uid === undefined ? undefined : runAs.gid === undefined ? `${runAs.uid}` : `${runAs.uid}:${runAs.gid}`
+  const { User, ...security } = engineSecurity(pod, container)
   return {
     name: containerName(id),
     Image: container.image ?? '',
@@ -138,7 +141,7 @@ export function createRequest(input: ConfigInput): CreateRequest | { error: stri
     Env: Object.entries(env.env).map(([k, v]) => `${k}=${v}`),
     ...(container.workingDir ? { WorkingDir: container.workingDir } : {}),
     ...(pod.spec.hostname ? { Hostname: pod.spec.hostname } : {}),
-    ...(user !== undefined ? { User: user } : {}),
+    ...(User !== undefined ? { User } : {}),
     Labels: containerLabels(id),
     ExposedPorts: Object.fromEntries(ports.map((p) => [key(p.containerPort), {}])),
     HostConfig: {
@@ -150,7 +153,9 @@ export function createRequest(input: ConfigInput): CreateRequest | { error: stri
       ),
       RestartPolicy: { Name: 'no' },
       Init: true,
-      ...(memory !== undefined ? { Memory: memory } : {}),
+      ...engineResources(pod, container, input.node),
+      ...security,
+      ...(input.mounts && input.mounts.length > 0 ? { Mounts: input.mounts } : {}),
     },
   }
 }

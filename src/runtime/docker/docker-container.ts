@@ -28,7 +28,10 @@ import { killContainer, MIN_GRACE_MS, podGraceMs } from '../process/termination.
 import { createRequest, PUBLISH_HOST, pullPolicy, type ContainerIdentity } from './container-config.ts'
 import { type Engine, statusCode } from './engine.ts'
 import { engineExec } from './engine-exec.ts'
-import { ensureImage, isImageProblem } from './image.ts'
+import { ensureImage, imageUser, isImageProblem } from './image.ts'
+import { needsImageUser, nonRootProblem } from './security.ts'
+import { prepareMounts } from './volumes.ts'
+import type { NodeResources } from './resources.ts'
 import type { PullAuth } from './registry-auth.ts'
 
 export interface DockerContainerHost {
@@ -36,6 +39,10 @@ export interface DockerContainerHost {
   clock: Clock
   logger: Logger
   owner: string
+  /** Where the pod's emptyDir and configMap volumes live (volumes.ts). */
+  volumesDir: string
+  /** The node's memory and lowest oom_score_adj (resources.ts). */
+  node: NodeResources
   pod(): Pod
   configMap(namespace: string, name: string): ConfigMap | undefined
   secret(namespace: string, name: string): Secret | undefined
@@ -242,11 +249,26 @@ export class DockerContainer {
 
   async #launch(): Promise<void> {
     const h = this.#host
+    const pod = h.pod()
+    const nonRoot = needsImageUser(pod, this.#spec)
+      ? nonRootProblem(pod, this.#spec, await imageUser(h.engine, this.#spec.image ?? ''))
+      : nonRootProblem(pod, this.#spec, '')
+    if (nonRoot) {
+      h.event('Warning', 'Failed', `Error: ${nonRoot}`)
+      return this.#retryLater('CreateContainerConfigError', nonRoot)
+    }
+    const mounts = await prepareMounts(h, pod, this.#spec)
+    if ('error' in mounts) {
+      h.event('Warning', 'FailedMount', mounts.error)
+      return this.#retryLater('CreateContainerConfigError', mounts.error)
+    }
     const request = createRequest({
       id: this.#identity(),
-      pod: h.pod(),
+      pod,
       container: this.#spec,
       hostPorts: this.#hostPorts,
+      node: h.node,
+      mounts,
       configMap: h.configMap,
       secret: h.secret,
     })
@@ -261,7 +283,8 @@ export class DockerContainer {
       .catch(() => undefined)
     let container: Awaited<ReturnType<typeof h.engine.createContainer>>
     try {
-      container = await h.engine.createContainer(request)
+      // @types/dockerode wants every VolumeOptions field; the Engine API takes NoCopy alone.
+      container = await h.engine.createContainer(request as Parameters<typeof h.engine.createContainer>[0])
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       h.event('Warning', 'Failed', `Error: ${message}`)

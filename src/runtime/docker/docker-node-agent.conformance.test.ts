@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe } from 'vitest'
 import { systemClock } from '../../platform/clock.ts'
 import { randomIds } from '../../platform/ids.ts'
@@ -15,7 +18,8 @@ describe.skipIf(NO_ENGINE)(`Docker runtime on a real engine${SKIP_REASON}`, () =
     const store = createMemoryStore({ clock: systemClock, ids: randomIds })
     // Each fixture its own owner: files running in parallel on one engine never touch each other's containers.
     const owner = `conformance-${randomUUID()}`
-    const newAgent = () => createDockerNodeAgent({ store, clock: systemClock, engine, owner })
+    const volumesDir = mkdtempSync(join(tmpdir(), 'baton-conformance-volumes-'))
+    const newAgent = () => createDockerNodeAgent({ store, clock: systemClock, engine, owner, volumesDir })
     return {
       store,
       agent: newAgent(),
@@ -37,6 +41,7 @@ describe.skipIf(NO_ENGINE)(`Docker runtime on a real engine${SKIP_REASON}`, () =
       }),
       cleanup: async () => {
         await removeOwned(engine, owner)
+        rmSync(volumesDir, { recursive: true, force: true })
         store.close()
       },
     }

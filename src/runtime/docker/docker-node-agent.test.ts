@@ -6,6 +6,9 @@
  * absent image, and the removal of containers whose pod is gone.
  */
 import { randomUUID } from 'node:crypto'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Container, Pod } from '../../api/types.ts'
@@ -18,6 +21,7 @@ import { eventLines, waitFor } from '../process/testing.ts'
 import type { DrainGate, NodeAgent } from '../types.ts'
 import { containerLogs } from './container-logs.ts'
 import { createDockerNodeAgent } from './docker-node-agent.ts'
+import { oomScoreAdjFloor } from './oom-score.ts'
 import type { Engine } from './engine.ts'
 import type { PullAuth } from './registry-auth.ts'
 import { exampleImages, NO_ENGINE, removeOwned, SKIP_REASON, testEngine } from './testing.ts'
@@ -29,6 +33,7 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
   let engine: Engine
   let store: ObjectStore
   let owner: string
+  let volumesDir: string
   const agents: NodeAgent[] = []
 
   const agent = (drainGate?: DrainGate, credentials?: (image: string) => PullAuth | undefined) => {
@@ -37,6 +42,7 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
       clock: systemClock,
       engine,
       owner,
+      volumesDir,
       ...(drainGate ? { drainGate } : {}),
       ...(credentials ? { credentials } : {}),
     })
@@ -49,11 +55,13 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
     await exampleImages(engine)
     store = createMemoryStore({ clock: systemClock, ids: randomIds })
     owner = `lifecycle-${randomUUID()}`
+    volumesDir = mkdtempSync(join(tmpdir(), 'baton-docker-volumes-'))
   }
 
   afterEach(async () => {
     for (const a of agents.splice(0)) await a.stop({ stopPods: true })
     await removeOwned(engine, owner)
+    rmSync(volumesDir, { recursive: true, force: true })
     store.close()
   })
 
@@ -230,6 +238,215 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
   )
 
   it(
+    "sets cpu and memory on the engine as the kubelet does: quota and period from the limit, shares from the request, the QoS class's oom_score_adj",
+    async () => {
+      await setup()
+      await agent().start()
+      create('sized', { resources: { limits: { cpu: '500m', memory: '96Mi' }, requests: { cpu: '250m' } } })
+      create('guaranteed', { resources: { limits: { cpu: '1', memory: '96Mi' } } })
+      await waitFor('both ready', () => ready('sized') && ready('guaranteed'), T)
+      const hostConfig = async (pod: string) => {
+        const id = get(pod)?.status?.containerStatuses?.[0]?.containerID?.replace('docker://', '') ?? ''
+        return (await engine.getContainer(id).inspect()).HostConfig
+      }
+      expect(await hostConfig('sized')).toMatchObject({
+        Memory: 96 * 2 ** 20,
+        CpuQuota: 50_000,
+        CpuPeriod: 100_000,
+        CpuShares: 256,
+        // Burstable: the memory request (defaulted to the limit) as a share of the node's memory.
+        OomScoreAdj: 1000 - Math.trunc((1000 * 96 * 2 ** 20) / totalmem()),
+      })
+      expect(await hostConfig('guaranteed')).toMatchObject({
+        CpuQuota: 100_000,
+        CpuShares: 1024,
+        OomScoreAdj: Math.max(-997, oomScoreAdjFloor()),
+      })
+    },
+    T * 2,
+  )
+
+  it(
+    'applies a read-only root, dropped and added capabilities and no-new-privileges inside the container',
+    async () => {
+      await setup()
+      await agent().start()
+      // CapEff of a root process: every capability dropped but NET_BIND_SERVICE (bit 10) and CHOWN (bit 0).
+      const check = [
+        "const fs = require('fs')",
+        "const status = fs.readFileSync('/proc/self/status', 'utf8')",
+        "const field = (k) => status.split('\\n').find((l) => l.startsWith(k + ':')).split(/\\s+/)[1]",
+        "let readOnly = false; try { fs.writeFileSync('/probe', 'x') } catch (e) { readOnly = e.code === 'EROFS' }",
+        "console.log('CapEff', field('CapEff'), 'NoNewPrivs', field('NoNewPrivs'), 'readOnly', readOnly)",
+        "process.exit(readOnly && BigInt('0x' + field('CapEff')) === 0x401n && field('NoNewPrivs') === '1' ? 0 : 1)",
+      ].join('; ')
+      create(
+        'locked',
+        {
+          command: [NODE, '-e', check],
+          ports: [],
+          securityContext: {
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE', 'CHOWN'] },
+            allowPrivilegeEscalation: false,
+          },
+        },
+        { restartPolicy: 'Never' },
+      )
+      const terminated = await waitFor(
+        'terminated',
+        () => get('locked')?.status?.containerStatuses?.[0]?.state.terminated,
+        T,
+      )
+      const pod = get('locked')
+      const where = { owner, uid: pod?.metadata.uid ?? '', pod: 'locked', container: 'web' }
+      const lines: string[] = []
+      for await (const l of containerLogs(engine, where, {})) lines.push(l)
+      expect(lines.join('\n')).toContain('CapEff 0000000000000401 NoNewPrivs 1 readOnly true')
+      expect(terminated).toMatchObject({ exitCode: 0, reason: 'Completed' })
+    },
+    T * 2,
+  )
+
+  it(
+    'refuses to start a container whose user is root under runAsNonRoot (CreateContainerConfigError), and starts one with a non-root runAsUser',
+    async () => {
+      await setup()
+      await agent().start()
+      create('rooted', {}, { securityContext: { runAsNonRoot: true } })
+      create('as-uid0', { securityContext: { runAsUser: 0 } }, { securityContext: { runAsNonRoot: true } })
+      create('non-root', { securityContext: { runAsNonRoot: true, runAsUser: 1000 } })
+      const waiting = (name: string) => get(name)?.status?.containerStatuses?.[0]?.state.waiting
+      await waitFor(
+        'refused',
+        () => waiting('rooted')?.reason === 'CreateContainerConfigError' && waiting('as-uid0'),
+        T,
+      )
+      expect(waiting('rooted')?.message).toMatch(
+        /^container has runAsNonRoot and image will run as root \(pod: "rooted_default/,
+      )
+      expect(waiting('as-uid0')?.message).toMatch(/^container's runAsUser breaks non-root policy/)
+      expect(eventLines(store, 'rooted')).toContainEqual(
+        expect.stringMatching(/^Warning Failed Error: container has runAsNonRoot/),
+      )
+      await waitFor('non-root ready', () => ready('non-root'), T)
+      const names = (await owned()).map((c) => c.Labels['baton.pod.name'])
+      expect(names).toEqual(['non-root'])
+    },
+    T * 2,
+  )
+
+  it(
+    'mounts emptyDir (disk, kept over a restart; memory, a tmpfs), hostPath read-only, configMap and secret files; removes the pod volumes with the pod',
+    async () => {
+      await setup()
+      await agent().start()
+      const host = mkdtempSync(join(tmpdir(), 'baton-hostpath-'))
+      chmodSync(host, 0o755) // the container runs as uid 1000
+      writeFileSync(join(host, 'greeting'), 'hello from the host')
+      store.create<'ConfigMap'>({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'conf', namespace: 'default' },
+        data: { 'app.conf': 'level=debug' },
+      })
+      store.create<'Secret'>({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'creds', namespace: 'default' },
+        data: { password: Buffer.from('s3cret').toString('base64') },
+      })
+      // First instance: writes to the emptyDir and exits 1; the second sees the file and checks the rest.
+      const check = [
+        "const fs = require('fs')",
+        "if (!fs.existsSync('/cache/mark')) { fs.writeFileSync('/cache/mark', 'x'); process.exit(1) }",
+        "const mounts = fs.readFileSync('/proc/mounts', 'utf8')",
+        "const tmpfs = mounts.split('\\n').some((l) => l.split(' ')[1] === '/run/mem' && l.split(' ')[2] === 'tmpfs')",
+        "let roHost = false; try { fs.writeFileSync('/host/x', 'x') } catch (e) { roHost = e.code === 'EROFS' }",
+        "const ok = tmpfs && roHost && fs.readFileSync('/host/greeting', 'utf8') === 'hello from the host' && fs.readFileSync('/etc/app/app.conf', 'utf8') === 'level=debug' && fs.readFileSync('/run/creds/password', 'utf8') === 's3cret'",
+        "console.log('tmpfs', tmpfs, 'roHost', roHost); process.exit(ok ? 0 : 2)",
+      ].join('; ')
+      try {
+        const pod = create(
+          'mounted',
+          {
+            command: [NODE, '-e', check],
+            ports: [],
+            securityContext: { runAsUser: 1000 },
+            volumeMounts: [
+              { name: 'cache', mountPath: '/cache' },
+              { name: 'mem', mountPath: '/run/mem' },
+              { name: 'host', mountPath: '/host', readOnly: true },
+              { name: 'conf', mountPath: '/etc/app' },
+              { name: 'creds', mountPath: '/run/creds' },
+            ],
+          },
+          {
+            restartPolicy: 'OnFailure',
+            volumes: [
+              { name: 'cache', emptyDir: {} },
+              { name: 'mem', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
+              { name: 'host', hostPath: { path: host, type: 'Directory' } },
+              { name: 'conf', configMap: { name: 'conf' } },
+              { name: 'creds', secret: { secretName: 'creds' } },
+            ],
+          },
+        )
+        const uid = pod.metadata.uid ?? ''
+        const terminated = await waitFor(
+          'terminated',
+          () => get('mounted')?.status?.containerStatuses?.[0]?.state.terminated,
+          T,
+        )
+        expect(terminated).toMatchObject({ exitCode: 0 })
+        expect(get('mounted')?.status?.containerStatuses?.[0]?.restartCount).toBe(1)
+        expect(readFileSync(join(volumesDir, uid, 'empty-dir', 'cache', 'mark'), 'utf8')).toBe('x')
+        const volumes = async () =>
+          (await engine.listVolumes({ filters: { label: [`baton.pod.uid=${uid}`] } })).Volumes ?? []
+        expect((await volumes()).map((v) => [v.Name, v.Options])).toEqual([
+          [`baton_${uid}_mem`, { type: 'tmpfs', device: 'tmpfs', o: `size=${16 * 2 ** 20}` }],
+        ])
+        store.delete('Pod', 'default', 'mounted')
+        await waitFor('pod removed', () => get('mounted') === undefined, T)
+        expect(existsSync(join(volumesDir, uid))).toBe(false)
+        expect(await volumes()).toEqual([])
+        expect(readFileSync(join(host, 'greeting'), 'utf8')).toBe('hello from the host')
+      } finally {
+        rmSync(host, { recursive: true, force: true })
+      }
+    },
+    T * 2,
+  )
+
+  it(
+    'waits in CreateContainerConfigError (FailedMount) when a hostPath is not of its type',
+    async () => {
+      await setup()
+      await agent().start()
+      create(
+        'no-dir',
+        { volumeMounts: [{ name: 'h', mountPath: '/h' }] },
+        { volumes: [{ name: 'h', hostPath: { path: join(volumesDir, 'absent'), type: 'Directory' } }] },
+      )
+      const waiting = await waitFor(
+        'CreateContainerConfigError',
+        () =>
+          get('no-dir')?.status?.containerStatuses?.[0]?.state.waiting?.reason === 'CreateContainerConfigError' &&
+          get('no-dir')?.status?.containerStatuses?.[0]?.state.waiting,
+        T,
+      )
+      expect(waiting.message).toBe(
+        `MountVolume.SetUp failed for volume "h" : hostPath type check failed: ${join(volumesDir, 'absent')} does not exist`,
+      )
+      expect(eventLines(store, 'no-dir')).toContainEqual(
+        expect.stringMatching(/^Warning FailedMount MountVolume.SetUp failed/),
+      )
+      expect(await owned()).toEqual([])
+    },
+    T,
+  )
+
+  it(
     'waits in ErrImageNeverPull for an absent image with imagePullPolicy Never',
     async () => {
       await setup()
@@ -370,18 +587,37 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
   )
 
   it(
-    'removes the containers of a pod deleted while no agent watched',
+    'removes the containers and volumes of a pod deleted while no agent watched, and keeps those of a pod that is there',
     async () => {
       await setup()
       const first = agent()
       await first.start()
-      create('left', {})
-      await waitFor('ready', () => ready('left'), T)
+      const withVolumes: Partial<Container> = {
+        volumeMounts: [
+          { name: 'cache', mountPath: '/cache' },
+          { name: 'mem', mountPath: '/run/mem' },
+        ],
+      }
+      const volumes = {
+        volumes: [
+          { name: 'cache', emptyDir: {} },
+          { name: 'mem', emptyDir: { medium: 'Memory' } },
+        ],
+      }
+      const left = create('left', withVolumes, volumes)
+      const kept = create('kept', withVolumes, volumes)
+      await waitFor('ready', () => ready('left') && ready('kept'), T)
       await first.stop()
-      expect((await owned()).map((c) => c.State)).toEqual(['running'])
+      expect((await owned()).map((c) => c.State)).toEqual(['running', 'running'])
       store.delete('Pod', 'default', 'left', { gracePeriodSeconds: 0 })
       await agent().start()
-      await expect.poll(async () => (await owned()).length, { timeout: T }).toBe(0)
+      await expect.poll(async () => (await owned()).length, { timeout: T }).toBe(1)
+      const engineVolumes = async () =>
+        ((await engine.listVolumes({ filters: { label: [`baton.owner=${owner}`] } })).Volumes ?? []).map((v) => v.Name)
+      await expect.poll(engineVolumes, { timeout: T }).toEqual([`baton_${kept.metadata.uid}_mem`])
+      expect(existsSync(join(volumesDir, left.metadata.uid ?? ''))).toBe(false)
+      expect(existsSync(join(volumesDir, kept.metadata.uid ?? '', 'empty-dir', 'cache'))).toBe(true)
+      expect(get('kept')?.status?.containerStatuses?.[0]?.restartCount).toBe(0)
     },
     T * 2,
   )

@@ -14,6 +14,7 @@
  * from the pod's last status; exited meanwhile: restarted per restartPolicy); every other
  * container, and every container of a pod that is gone, is stopped and removed.
  */
+import { totalmem } from 'node:os'
 import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS } from '../../api/defaults.ts'
 import { DEFAULT_NODE_NAME } from '../../api/node-name.ts'
 import type { Pod } from '../../api/types.ts'
@@ -28,6 +29,8 @@ import { hostPortsOf, statusCode, type FoundContainer } from './docker-container
 import { DockerPodWorker, type DockerAgentContext } from './docker-pod-worker.ts'
 import type { Engine } from './engine.ts'
 import type { PullAuth } from './registry-auth.ts'
+import { removeOrphanVolumes } from './volumes.ts'
+import { oomScoreAdjFloor } from './oom-score.ts'
 
 export interface DockerNodeAgentOptions {
   store: ObjectStore
@@ -38,6 +41,8 @@ export interface DockerNodeAgentOptions {
    * two Baton installations sharing one engine never adopt or remove each other's containers.
    */
   owner: string
+  /** A directory of the agent's own for the pods' emptyDir and configMap volumes (volumes.ts). */
+  volumesDir: string
   drainGate?: DrainGate
   /** Credentials for pulls (registry-auth.ts; the daemon reads its user's Docker config). */
   credentials?: (image: string) => PullAuth | undefined
@@ -66,6 +71,8 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
     logger,
     engine,
     owner: opts.owner,
+    volumesDir: opts.volumesDir,
+    node: { memoryCapacity: totalmem(), oomScoreAdjFloor: oomScoreAdjFloor() },
     drainGate: opts.drainGate ?? noDrain,
     event: podEventRecorder(store, clock, nodeName, logger),
     ...(opts.credentials ? { credentials: opts.credentials } : {}),
@@ -134,13 +141,16 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
       const byUid = new Map(mine.map((p) => [p.metadata.uid ?? '', p]))
       const instances = new Map<string, Map<string, Listed[]>>()
       const adopt = new Map<string, Map<string, Listed>>()
+      const removals: Promise<unknown>[] = []
       for (const c of await listOwned()) {
         const pod = byUid.get(c.identity.uid)
         if (!pod?.spec.containers.some((s) => s.name === c.identity.container)) {
-          track(
-            removeContainer(c, pod?.spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS),
-            'remove orphan',
+          const removal = removeContainer(
+            c,
+            pod?.spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
           )
+          removals.push(removal)
+          track(removal, 'remove orphan')
           continue
         }
         const perPod = instances.get(c.identity.uid) ?? new Map<string, Listed[]>()
@@ -170,6 +180,13 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
         w.adopt(found)
         if (pod.metadata.deletionTimestamp) w.update(pod) // deleted while no agent watched: terminate now
       }
+      // After the orphans' containers are gone (an engine volume in use cannot be removed); which
+      // pods exist is read then, so a pod created meanwhile keeps its volumes.
+      const existing = () => new Set(store.list('Pod').items.map((p) => p.metadata.uid ?? ''))
+      track(
+        Promise.allSettled(removals).then(() => removeOrphanVolumes(ctx, existing)),
+        'remove orphan volumes',
+      )
       for (const pod of mine) if (!workers.has(pod.metadata.uid ?? '')) pods.sync(podKey(pod))
       unsubscribe = store.watch('Pod', { resourceVersion: listed.resourceVersion }, (ev) => pods.enqueue(ev.object))
       logger.info('node agent started', { pods: workers.size, adopted: adopt.size })

@@ -18,7 +18,9 @@ import { deletePodObject, podRef, writePodStatus } from '../pod-object.ts'
 import type { DrainGate } from '../types.ts'
 import { DockerContainer, type FoundContainer } from './docker-container.ts'
 import type { Engine } from './engine.ts'
-import type { PullAuth } from './registry-auth.ts'
+import { authFromSecrets, type PullAuth } from './registry-auth.ts'
+import { removePodVolumes } from './volumes.ts'
+import type { NodeResources } from './resources.ts'
 
 export interface DockerAgentContext {
   store: ObjectStore
@@ -26,6 +28,8 @@ export interface DockerAgentContext {
   logger: Logger
   engine: Engine
   owner: string
+  volumesDir: string
+  node: NodeResources
   drainGate: DrainGate
   event: PodEventRecorder
   credentials?: (image: string) => PullAuth | undefined
@@ -57,9 +61,11 @@ export class DockerPodWorker {
             clock: ctx.clock,
             logger: this.#log,
             owner: ctx.owner,
+            volumesDir: ctx.volumesDir,
+            node: ctx.node,
             pod: () => this.#pod,
             ...podConfigSource(ctx.store, () => this.#pod),
-            ...(ctx.credentials ? { credentials: ctx.credentials } : {}),
+            credentials: (image) => this.#credentials(image),
             event: (type, reason, message) => ctx.event(this.#pod, type, reason, message),
             changed: () => this.#writeStatus(),
           },
@@ -106,6 +112,7 @@ export class DockerPodWorker {
       return
     }
     this.#gone = true
+    // The pod still exists: its volumes stay for the agent that runs it next.
     await Promise.all(this.#containers.map((c) => c.stop(podGraceMs(this.#pod))))
   }
 
@@ -120,10 +127,36 @@ export class DockerPodWorker {
       drainGate,
       killContainers: async (graceMs) => void (await Promise.all(this.#containers.map((c) => c.stop(graceMs)))),
     })
+    await removePodVolumes(this.#ctx, this.uid).catch((err: unknown) =>
+      this.#log.error('pod volumes not removed', { err }),
+    )
     if (!removed) this.#writeStatus()
     this.#gone = true
     deletePodObject(store, podRef(this.#pod))
     this.#log.info('pod terminated')
+  }
+
+  /**
+   * The pod's imagePullSecrets first, then the daemon user's Docker config, as the kubelet
+   * does; a named Secret that does not exist is a warning (FailedToRetrieveImagePullSecret)
+   * and the pull goes on without it.
+   */
+  #credentials(image: string): PullAuth | undefined {
+    const { store } = this.#ctx
+    const namespace = this.#pod.metadata.namespace ?? 'default'
+    const names = (this.#pod.spec.imagePullSecrets ?? []).map((r) => r.name).filter((n) => n !== '')
+    const secrets = names.flatMap((name) => {
+      const s = store.get('Secret', namespace, name)
+      if (!s)
+        this.#ctx.event(
+          this.#pod,
+          'Warning',
+          'FailedToRetrieveImagePullSecret',
+          `Unable to retrieve some image pull secrets (${name}); attempting to pull the image may not succeed.`,
+        )
+      return s ? [s] : []
+    })
+    return authFromSecrets(secrets, image) ?? this.#ctx.credentials?.(image)
   }
 
   #writeStatus(): void {

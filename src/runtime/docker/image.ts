@@ -59,3 +59,8 @@ async function imageID(engine: Engine, image: string): Promise<string | undefine
     throw err
   }
 }
+
+/** The image's USER ("" when it names none: root), for runAsNonRoot (security.ts). */
+export async function imageUser(engine: Engine, image: string): Promise<string> {
+  return (await engine.getImage(image).inspect()).Config?.User ?? ''
+}

@@ -1,7 +1,10 @@
 /**
  * @module
- * Credentials for a pull, from the Docker config of the user the daemon runs as
- * (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`), as `docker pull` uses them:
+ * Credentials for a pull, as the kubelet finds them: first the pod's imagePullSecrets (Secrets
+ * of type kubernetes.io/dockerconfigjson, key `.dockerconfigjson`, or kubernetes.io/dockercfg,
+ * key `.dockercfg`; the first that has the image's registry), then the Docker config of the
+ * user the daemon runs as (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`), as
+ * `docker pull` uses it:
  * the `auths` entry of the image's registry (`docker login` writes it), sent to the engine
  * with the pull. The file is read on every pull, so a `docker login` applies without a
  * restart. Credential helpers (`credsStore`, `credHelpers`) are not run: a registry they hold
@@ -11,6 +14,7 @@ import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { isImageReferenceError, parseImageReference, registryOf } from '../../api/image-reference.ts'
+import type { Secret } from '../../api/types.ts'
 import { envValue } from '../../platform/env.ts'
 
 export interface PullAuth {
@@ -66,4 +70,33 @@ export function credentialsFrom(file: string): (image: string) => PullAuth | und
     }
     return authFor(config, image)
   }
+}
+
+/**
+ * Credentials for `image` from the pod's pull Secrets (in the order the pod names them);
+ * undefined when none has the registry. A Secret of another type, or one that does not parse,
+ * gives none.
+ */
+export function authFromSecrets(secrets: readonly Secret[], image: string): PullAuth | undefined {
+  for (const s of secrets) {
+    const key =
+      s.type === 'kubernetes.io/dockerconfigjson'
+        ? '.dockerconfigjson'
+        : s.type === 'kubernetes.io/dockercfg'
+          ? '.dockercfg'
+          : undefined
+    const raw = key ? s.data?.[key] : undefined
+    if (!key || raw === undefined) continue
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(Buffer.from(raw, 'base64').toString('utf8'))
+    } catch {
+      continue
+    }
+    // .dockercfg is the older form: the auths map itself.
+    const config = (key === '.dockercfg' ? { auths: parsed } : parsed) as DockerConfig
+    const auth = authFor(config, image)
+    if (auth) return auth
+  }
+  return undefined
 }

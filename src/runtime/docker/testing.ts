@@ -81,7 +81,7 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Removes every container of `owner` (what a test left behind, e.g. after a failed assertion). */
+/** Removes every container and engine volume of `owner` (what a test left behind, e.g. after a failed assertion). */
 export async function removeOwned(engine: Engine, owner: string): Promise<void> {
   const left = await engine.listContainers({ all: true, filters: { label: [`baton.owner=${owner}`] } })
   await Promise.all(
@@ -89,6 +89,15 @@ export async function removeOwned(engine: Engine, owner: string): Promise<void> 
       engine
         .getContainer(c.Id)
         .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  )
+  const { Volumes } = await engine.listVolumes({ filters: { label: [`baton.owner=${owner}`] } })
+  await Promise.all(
+    (Volumes ?? []).map((v) =>
+      engine
+        .getVolume(v.Name)
+        .remove()
         .catch(() => undefined),
     ),
   )

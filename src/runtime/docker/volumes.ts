@@ -1,0 +1,243 @@
+/**
+ * @module
+ * A pod's volumes on the Docker runtime, made ready before each container instance is created
+ * and mounted at each volumeMount's mountPath (readOnly as the mount says):
+ *
+ * | volume | on the host | mount |
+ * | --- | --- | --- |
+ * | emptyDir | `<volumesDir>/<pod uid>/empty-dir/<name>`, mode 0777 as the kubelet makes it | bind |
+ * | emptyDir, medium Memory | an engine volume `baton_<pod uid>_<name>` on tmpfs (size: sizeLimit) | volume, nothing copied from the image |
+ * | hostPath | `path`, checked against `type` first as the kubelet checks it (DirectoryOrCreate and FileOrCreate create it) | bind |
+ * | configMap, secret | every key (or the items asked for) written as a file under `<volumesDir>/<pod uid>/configmap/<name>` (`secret/<name>` for a secret, its values decoded), mode defaultMode or 0644 | bind, read-only |
+ *
+ * Both emptyDir kinds are the pod's: shared by its containers, kept over restarts and a daemon
+ * restart (adopted), removed with the pod (removePodVolumes) or, found without a pod, when an
+ * agent starts. A configMap or secret volume is written when an instance starts and not
+ * refreshed while it runs.
+ */
+import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join, normalize } from 'node:path'
+import { memoryBytes } from '../../api/quantity.ts'
+import type { ConfigMap, Container, Pod, Secret } from '../../api/types.ts'
+import { LABELS } from './container-config.ts'
+import { type Engine, statusCode } from './engine.ts'
+
+export interface EngineMount {
+  Type: 'bind' | 'volume'
+  Source: string
+  Target: string
+  ReadOnly: boolean
+  VolumeOptions?: { NoCopy: true }
+}
+
+export interface VolumeHost {
+  engine: Engine
+  owner: string
+  /** Where the pods' emptyDir and configMap directories live (the daemon's data directory has it). */
+  volumesDir: string
+  configMap(namespace: string, name: string): ConfigMap | undefined
+  secret(namespace: string, name: string): Secret | undefined
+}
+
+type Volume = NonNullable<Pod['spec']['volumes']>[number]
+interface EmptyDir {
+  medium?: string
+  sizeLimit?: string | number
+}
+interface HostPath {
+  path: string
+  type?: string
+}
+interface KeysVolume {
+  items?: Array<{ key: string; path: string; mode?: number }>
+  defaultMode?: number
+  optional?: boolean
+}
+type ConfigMapVolume = KeysVolume & { name?: string }
+type SecretVolume = KeysVolume & { secretName?: string }
+
+/** The engine volume of a memory-backed emptyDir. */
+export function engineVolumeName(uid: string, volume: string): string {
+  return `baton_${uid}_${volume}`
+}
+
+const podDir = (volumesDir: string, uid: string) => join(volumesDir, uid)
+
+/** The container's mounts, every volume made ready first; `{ error }` (the kubelet's FailedMount) when one cannot be. */
+export async function prepareMounts(
+  host: VolumeHost,
+  pod: Pod,
+  container: Container,
+): Promise<EngineMount[] | { error: string }> {
+  const uid = pod.metadata.uid ?? ''
+  const mounts: EngineMount[] = []
+  for (const m of container.volumeMounts ?? []) {
+    const v = (pod.spec.volumes ?? []).find((x) => x.name === m.name)
+    if (!v) return { error: `volume "${m.name}" not found in the pod's volumes` }
+    const readOnly = m.readOnly === true
+    const failed = (why: string) => ({ error: `MountVolume.SetUp failed for volume "${v.name}" : ${why}` })
+    try {
+      if (v.emptyDir) {
+        const e = v.emptyDir as EmptyDir
+        if (e.medium === 'Memory') {
+          const name = await memoryVolume(host, uid, v.name, e)
+          mounts.push({
+            Type: 'volume',
+            Source: name,
+            Target: m.mountPath,
+            ReadOnly: readOnly,
+            VolumeOptions: { NoCopy: true },
+          })
+        } else {
+          const dir = join(podDir(host.volumesDir, uid), 'empty-dir', v.name)
+          mkdirSync(dir, { recursive: true })
+          chmodSync(dir, 0o777)
+          mounts.push({ Type: 'bind', Source: dir, Target: m.mountPath, ReadOnly: readOnly })
+        }
+      } else if (v.hostPath) {
+        const h = v.hostPath as HostPath
+        const problem = checkHostPath(h)
+        if (problem) return failed(problem)
+        mounts.push({ Type: 'bind', Source: normalize(h.path), Target: m.mountPath, ReadOnly: readOnly })
+      } else if (v.configMap || v.secret) {
+        const dir = writeKeysVolume(host, pod, v)
+        if (typeof dir !== 'string') return failed(dir.error)
+        mounts.push({ Type: 'bind', Source: dir, Target: m.mountPath, ReadOnly: true })
+      } else {
+        return failed('this volume type is not mounted by the Docker runtime')
+      }
+    } catch (err) {
+      return failed(err instanceof Error ? err.message : String(err))
+    }
+  }
+  return mounts
+}
+
+async function memoryVolume(host: VolumeHost, uid: string, volume: string, e: EmptyDir): Promise<string> {
+  const name = engineVolumeName(uid, volume)
+  try {
+    await host.engine.getVolume(name).inspect()
+    return name
+  } catch (err) {
+    if (statusCode(err) !== 404) throw err
+  }
+  const size = memoryBytes(e.sizeLimit)
+  await host.engine.createVolume({
+    Name: name,
+    Driver: 'local',
+    DriverOpts: { type: 'tmpfs', device: 'tmpfs', ...(size !== undefined ? { o: `size=${size}` } : {}) },
+    Labels: { [LABELS.owner]: host.owner, [LABELS.uid]: uid },
+  })
+  return name
+}
+
+/** The kubelet's hostPath type check; DirectoryOrCreate and FileOrCreate create what is missing. Undefined when it passes. */
+export function checkHostPath(h: HostPath): string | undefined {
+  const path = h.path
+  const stat = () => {
+    try {
+      return lstatSync(path)
+    } catch {
+      return undefined
+    }
+  }
+  const type = h.type ?? ''
+  let s = stat()
+  if (!s && type === 'DirectoryOrCreate') {
+    mkdirSync(path, { recursive: true, mode: 0o755 })
+    s = stat()
+  }
+  if (!s && type === 'FileOrCreate') {
+    mkdirSync(dirname(path), { recursive: true })
+    closeSync(openSync(path, 'a', 0o644))
+    s = stat()
+  }
+  const want: Record<string, [(st: NonNullable<typeof s>) => boolean, string]> = {
+    Directory: [(st) => st.isDirectory(), 'a directory'],
+    DirectoryOrCreate: [(st) => st.isDirectory(), 'a directory'],
+    File: [(st) => st.isFile(), 'a file'],
+    FileOrCreate: [(st) => st.isFile(), 'a file'],
+    Socket: [(st) => st.isSocket(), 'a socket'],
+    CharDevice: [(st) => st.isCharacterDevice(), 'a character device'],
+    BlockDevice: [(st) => st.isBlockDevice(), 'a block device'],
+  }
+  const rule = want[type]
+  if (!rule) return s ? undefined : `hostPath ${path} does not exist (give type DirectoryOrCreate to have it created)`
+  if (!s) return `hostPath type check failed: ${path} does not exist`
+  return rule[0](s) ? undefined : `hostPath type check failed: ${path} is not ${rule[1]}`
+}
+
+/** Writes a configMap or secret volume's files afresh; the directory, or why it cannot be written. */
+function writeKeysVolume(host: VolumeHost, pod: Pod, v: Volume): string | { error: string } {
+  const namespace = pod.metadata.namespace ?? 'default'
+  const isSecret = v.secret !== undefined
+  const spec = (isSecret ? v.secret : v.configMap) as KeysVolume
+  const name = (isSecret ? (spec as SecretVolume).secretName : (spec as ConfigMapVolume).name) ?? ''
+  const kind = isSecret ? 'secret' : 'configmap'
+  const dir = join(podDir(host.volumesDir, pod.metadata.uid ?? ''), kind, v.name)
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true, mode: 0o755 })
+  const values = new Map<string, Buffer>()
+  if (isSecret) {
+    const s = name ? host.secret(namespace, name) : undefined
+    if (!s) return spec.optional ? dir : { error: `secret "${name}" not found` }
+    for (const [k, b] of Object.entries(s.data ?? {})) values.set(k, Buffer.from(b, 'base64'))
+  } else {
+    const cm = name ? host.configMap(namespace, name) : undefined
+    if (!cm) return spec.optional ? dir : { error: `configmap "${name}" not found` }
+    for (const [k, t] of Object.entries(cm.data ?? {})) values.set(k, Buffer.from(t, 'utf8'))
+    for (const [k, b] of Object.entries(cm.binaryData ?? {})) values.set(k, Buffer.from(b, 'base64'))
+  }
+  const items = spec.items ?? [...values.keys()].map((key) => ({ key, path: key, mode: undefined }))
+  for (const item of items) {
+    const value = values.get(item.key)
+    if (value === undefined) {
+      if (spec.optional) continue
+      return { error: `${kind} "${name}" has no key "${item.key}"` }
+    }
+    const file = join(dir, normalize(item.path))
+    if (!file.startsWith(`${dir}/`)) return { error: `item path "${item.path}" leaves the volume` }
+    const mode = item.mode ?? spec.defaultMode ?? 0o644
+    mkdirSync(dirname(file), { recursive: true, mode: 0o755 })
+    writeFileSync(file, value, { mode })
+    chmodSync(file, mode)
+  }
+  return dir
+}
+
+/** Removes a pod's volume directories and engine volumes (after its containers are gone). */
+export async function removePodVolumes(
+  host: Pick<VolumeHost, 'engine' | 'owner' | 'volumesDir'>,
+  uid: string,
+): Promise<void> {
+  if (uid === '') return
+  rmSync(podDir(host.volumesDir, uid), { recursive: true, force: true })
+  const { Volumes } = await host.engine.listVolumes({
+    filters: { label: [`${LABELS.owner}=${host.owner}`, `${LABELS.uid}=${uid}`] },
+  })
+  for (const v of Volumes ?? []) {
+    await host.engine
+      .getVolume(v.Name)
+      .remove()
+      .catch((err: unknown) => {
+        if (statusCode(err) !== 404) throw err
+      })
+  }
+}
+
+/** Removes the volumes of every pod that does not exist (deleted while no agent ran); `existing` is read after the listing. */
+export async function removeOrphanVolumes(
+  host: Pick<VolumeHost, 'engine' | 'owner' | 'volumesDir'>,
+  existing: () => ReadonlySet<string>,
+): Promise<void> {
+  let dirs: string[] = []
+  try {
+    dirs = readdirSync(host.volumesDir)
+  } catch {
+    dirs = []
+  }
+  const { Volumes } = await host.engine.listVolumes({ filters: { label: [`${LABELS.owner}=${host.owner}`] } })
+  const uids = new Set([...dirs, ...(Volumes ?? []).map((v) => v.Labels?.[LABELS.uid] ?? '')])
+  const live = existing()
+  for (const uid of uids) if (uid !== '' && !live.has(uid)) await removePodVolumes(host, uid)
+}
