@@ -52,6 +52,17 @@ describe('configRefs: every ConfigMap and Secret a template reads, sorted, once'
     },
   ]
   for (const c of cases) it(c.name, () => expect(refsAnnotation(configRefs(withContainer(c.container)))).toBe(c.refs))
+
+  it('configMap and secret volumes, beside env', () => {
+    const t = withContainer({ envFrom: [{ configMapRef: { name: 'web' } }] })
+    t.spec.volumes = [
+      { name: 'cfg', configMap: { name: 'files' } },
+      { name: 'tls', secret: { secretName: 'cert' } },
+      { name: 'again', configMap: { name: 'web' } },
+      { name: 'scratch', emptyDir: {} },
+    ]
+    expect(refsAnnotation(configRefs(t))).toBe('configmap/files,configmap/web,secret/cert')
+  })
 })
 
 describe('awaitsConfigStamp: whether the Deployment controller holds off a new ReplicaSet', () => {

@@ -10,7 +10,8 @@
  * old annotations and with them the old data: the node agent reads a pod's ConfigMaps and
  * Secrets from the snapshot its annotations name, not from the live objects.
  *
- * Only env references exist to snapshot: the runtimes refuse configMap and secret volumes.
+ * Env references and configMap / secret volumes are snapshotted alike: a volume's files are
+ * written from the same lookups at each container start.
  */
 import { at, type FieldError, unsupported } from './field-errors.ts'
 import type { ConfigMap, PodTemplateSpec, Secret } from './types.ts'
@@ -68,6 +69,12 @@ export function configRefs(template: PodTemplateSpec): ConfigRef[] {
       if (v.valueFrom?.configMapKeyRef) keys.add(`configmap/${v.valueFrom.configMapKeyRef.name}`)
       if (v.valueFrom?.secretKeyRef) keys.add(`secret/${v.valueFrom.secretKeyRef.name}`)
     }
+  }
+  for (const v of template.spec.volumes ?? []) {
+    const cm = v.configMap as { name?: unknown } | undefined
+    const secret = v.secret as { secretName?: unknown } | undefined
+    if (typeof cm?.name === 'string') keys.add(`configmap/${cm.name}`)
+    if (typeof secret?.secretName === 'string') keys.add(`secret/${secret.secretName}`)
   }
   return [...keys].sort().map((key) => {
     const slash = key.indexOf('/')
