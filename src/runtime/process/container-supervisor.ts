@@ -18,7 +18,7 @@
  * `{container, state, was, why}` (kamal-proxy logs its targets' transitions the same way).
  * Kubernetes' ContainerStatus is what it reports, kept beside it.
  */
-import { chownSync, existsSync, mkdirSync } from 'node:fs'
+import { chownSync, existsSync, mkdirSync, realpathSync } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
 import type {
   ConfigMap,
@@ -595,7 +595,8 @@ export class ContainerSupervisor {
     ensureTmpDir(tmpDir)
     const rootDir = level === 'root' ? `${h.containerDir}/root` : undefined
     if (rootDir) freshRoot(rootDir)
-    const ctx = { rootDir, tmpDir, dataDir, cwd: run.cwd, env: run.env, volumes: volumes.binds }
+    const readOnly = sharedCopyOf(rootfsDir(h.containerDir), sharedImagesDir(dataDir))
+    const ctx = { rootDir, tmpDir, dataDir, cwd: run.cwd, env: run.env, readOnly, volumes: volumes.binds }
     return { wrap: (command) => launchArgv(ctx, command, run) }
   }
 
@@ -629,6 +630,16 @@ export class ContainerSupervisor {
 }
 
 /** The checkout's default command; a malformed one (push refuses those) counts as none, so the launch says so. */
+/** The shared artifact copy a container's rootfs links to, if it runs from one (image-checkout.ts). */
+function sharedCopyOf(rootfs: string, shared: string): string[] {
+  try {
+    const real = realpathSync(rootfs)
+    return real.startsWith(`${realpathSync(shared)}/`) ? [real] : []
+  } catch {
+    return []
+  }
+}
+
 function defaultCommandOf(rootfs: string): string[] | undefined {
   try {
     return readDefaultCommand(rootfs)

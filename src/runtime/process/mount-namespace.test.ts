@@ -36,14 +36,22 @@ describe('a replica in its own mount namespace', () => {
           grace: 2,
           spec: {
             containers: [
-              sh(`touch /tmp/healthy; echo "$POD_NAME" > /${marker}; exec sleep 600`, {
-                env: [{ name: 'POD_NAME', value: name }],
-                readinessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1 },
-                livenessProbe: { exec: { command: ['sh', '-c', `test "$(cat /${marker})" = ${name}`] }, periodSeconds: 1 },
-                lifecycle: {
-                  preStop: { exec: { command: ['/bin/sh', '-c', `cat /${marker} > ${seen(name)}; : > /stop-${marker}.log`] } },
+              sh(
+                `touch /tmp/healthy; echo "$POD_NAME" > /${marker}; (: > ./w-${marker}) 2>/dev/null && w=writable || w=read-only; echo $w > ${join(h.dataDir, `cwd-${name}`)}; exec sleep 600`,
+                {
+                  env: [{ name: 'POD_NAME', value: name }],
+                  readinessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1 },
+                  livenessProbe: {
+                    exec: { command: ['sh', '-c', `test "$(cat /${marker})" = ${name}`] },
+                    periodSeconds: 1,
+                  },
+                  lifecycle: {
+                    preStop: {
+                      exec: { command: ['/bin/sh', '-c', `cat /${marker} > ${seen(name)}; : > /stop-${marker}.log`] },
+                    },
+                  },
                 },
-              }),
+              ),
             ],
           },
         }),
@@ -61,6 +69,9 @@ describe('a replica in its own mount namespace', () => {
       expect(readFileSync(join(upper, marker), 'utf8')).toBe(`${p!.metadata.name}\n`)
     }
     expect(existsSync(`/${marker}`)).toBe(false)
+    // The artifact's one shared copy (its working directory) is read-only to it, root as it is.
+    for (const name of ['root-a', 'root-b'])
+      expect(readFileSync(join(h.dataDir, `cwd-${name}`), 'utf8')).toBe('read-only\n')
     expect(eventLines(h.store, 'root-a').filter((l) => l.includes('Unhealthy'))).toEqual([])
 
     h.store.delete('Pod', 'default', 'root-a')
@@ -80,10 +91,14 @@ describe('a replica in its own mount namespace', () => {
     // The first instance leaves /once behind and exits 1; the second, started at once, says whether it sees it.
     const script = `echo started >> ${log}; [ -f /once ] && echo kept >> ${log}; : > /once; [ -f ${again} ] && exec sleep 600; : > ${again}; exit 1`
     h.store.create(aPod({ name: 'again', phase: null, grace: 2, spec: { containers: [sh(script)] } }))
-    await waitFor('restarted and running', () => {
-      const cs = getPod(h.store, 'again')?.status?.containerStatuses?.[0]
-      return cs?.restartCount === 1 && cs.state.running !== undefined
-    }, 20_000)
+    await waitFor(
+      'restarted and running',
+      () => {
+        const cs = getPod(h.store, 'again')?.status?.containerStatuses?.[0]
+        return cs?.restartCount === 1 && cs.state.running !== undefined
+      },
+      20_000,
+    )
     await waitFor('the second start logged', () => readFileSync(log, 'utf8') === 'started\nstarted\n')
     expect(readFileSync(log, 'utf8')).toBe('started\nstarted\n')
   })
@@ -130,7 +145,10 @@ describe('a replica in its own mount namespace', () => {
           volumes: [
             { name: 'scratch', emptyDir: {} },
             { name: 'host', hostPath: { path: host, type: 'Directory' } },
-            { name: 'cfg', configMap: { name: 'cfg', items: [{ key: 'app.yaml', path: 'conf/app.yaml', mode: 0o640 }] } },
+            {
+              name: 'cfg',
+              configMap: { name: 'cfg', items: [{ key: 'app.yaml', path: 'conf/app.yaml', mode: 0o640 }] },
+            },
             { name: 'creds', secret: { secretName: 'creds' } },
           ],
           containers: [

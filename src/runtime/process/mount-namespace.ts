@@ -112,6 +112,8 @@ export interface NamespaceContext {
   dataDir: string
   cwd: string
   env: Record<string, string>
+  /** Paths shown read-only (replica-root.ts, step 4). */
+  readOnly?: readonly string[]
   volumes: readonly VolumeBind[]
 }
 

@@ -80,6 +80,22 @@ const cases: { name: string; input: Partial<ReplicaRootInput>; ops: unknown[] }[
     ],
   },
   {
+    name: 'the shared artifact copy bound read-only onto itself after /tmp, before the volumes',
+    input: {
+      mountPoints: ['/'],
+      readOnly: ['/var/lib/baton/images/ab12'],
+      volumes: [{ source: '/srv/data', mountPath: '/data', readOnly: false }],
+    },
+    ops: [
+      OVERLAY,
+      { op: 'rbind', source: '/var/lib/baton', target: `${M}/var/lib/baton` },
+      { op: 'detach', target: `${M}${M}` },
+      { op: 'rbind', source: `${C}/tmp`, target: `${M}/tmp` },
+      { op: 'rbind-ro', source: '/var/lib/baton/images/ab12', target: `${M}/var/lib/baton/images/ab12` },
+      { op: 'rbind', source: '/srv/data', target: `${M}/data` },
+    ],
+  },
+  {
     name: "no scratch root (overlayfs refused): a private /tmp on the host's tree",
     input: { rootDir: undefined, keepUnderTmp: ['/tmp/co/.node'] },
     ops: [

@@ -14,7 +14,9 @@
  *    Those binds copy the overlay's own mount point too (it is under the data directory):
  *    `detach` takes that copy away so the replica does not see its root twice. A data directory
  *    under /tmp is reached through the private /tmp instead (step 1), which holds no copy.
- * 4. The private /tmp directory at /tmp, then the pod's volumes at their mountPaths.
+ * 4. The private /tmp directory at /tmp; then each read-only path (the artifact's one shared
+ *    copy, which every replica of it runs from) bound read-only onto itself, since file modes do
+ *    not stop a root replica; then the pod's volumes at their mountPaths.
  * 5. `pivot_root` into the merged tree (the shell script's last step).
  *
  * Without a scratch root (overlayfs unavailable), steps 2, 3 and 5 are skipped and the rest is
@@ -50,6 +52,8 @@ export interface ReplicaRootInput {
   dataDir: string
   /** The host's mount points (mountinfo order), `/` included. */
   mountPoints: readonly string[]
+  /** Host paths the replica sees but may not change (the shared artifact copy it runs from). */
+  readOnly?: readonly string[]
   volumes: readonly VolumeBind[]
 }
 
@@ -78,6 +82,7 @@ export function replicaMounts(input: ReplicaRootInput): MountOp[] {
     if (!inTmp) ops.push({ op: 'detach', target: inRoot(root.merged) })
   }
   ops.push({ op: 'rbind', source: input.tmpDir, target: inRoot(HOST_TMP) })
+  for (const p of input.readOnly ?? []) ops.push({ op: 'rbind-ro', source: p, target: inRoot(p) })
   for (const v of input.volumes)
     ops.push({ op: v.readOnly ? 'rbind-ro' : 'rbind', source: v.source, target: inRoot(v.mountPath) })
   return ops
