@@ -21,7 +21,6 @@ import { requestBodyLimit } from './body-limit.ts'
 import { errorResponse, toBatonError } from './errors.ts'
 import { registerDiscoveryRoutes } from './kube/discovery.ts'
 import { registerEventsV1Routes } from './kube/events-v1.ts'
-import { registerNamespaceRoutes } from './kube/namespaces.ts'
 import { registerOpenApiRoutes } from './kube/openapi.ts'
 import { type ObjectRouteDeps, registerObjectRoutes } from './object-routes.ts'
 
@@ -70,7 +69,6 @@ export function createApiApp(apiDeps: ApiDeps): Hono {
   deps.dashboard?.mountGuarded(app)
   registerBatonRoutes(app, deps)
   registerDiscoveryRoutes(app)
-  registerNamespaceRoutes(app, deps.store, deps.clock)
   registerOpenApiRoutes(app)
   registerEventsV1Routes(app, deps.store, deps.clock)
   registerObjectRoutes(app, deps)
