@@ -20,6 +20,7 @@ import { ARTIFACT_PUSH_PATH, type BatonRouteDeps, registerBatonRoutes } from './
 import { requestBodyLimit } from './body-limit.ts'
 import { errorResponse, toBatonError } from './errors.ts'
 import { registerDiscoveryRoutes } from './kube/discovery.ts'
+import { registerEndpointSliceRoutes } from './kube/endpoint-slices.ts'
 import { registerEventsV1Routes } from './kube/events-v1.ts'
 import { registerOpenApiRoutes } from './kube/openapi.ts'
 import { type ObjectRouteDeps, registerObjectRoutes } from './object-routes.ts'
@@ -71,6 +72,7 @@ export function createApiApp(apiDeps: ApiDeps): Hono {
   registerDiscoveryRoutes(app)
   registerOpenApiRoutes(app)
   registerEventsV1Routes(app, deps.store, deps.clock)
+  registerEndpointSliceRoutes(app, deps.store, deps.clock)
   registerObjectRoutes(app, deps)
   app.notFound((c) =>
     errorResponse(

@@ -20,7 +20,7 @@ import { KINDS, RESOURCES, type ResourceInfo } from '../../api/resources.ts'
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const
 
 /** Groups in the order /apis lists them; '' is the core group at /api. */
-export const GROUPS = ['', 'apps', 'argoproj.io', 'events.k8s.io', 'node.k8s.io'] as const
+export const GROUPS = ['', 'apps', 'argoproj.io', 'discovery.k8s.io', 'events.k8s.io', 'node.k8s.io'] as const
 
 export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList'
 
@@ -39,6 +39,17 @@ const EXTRA: Record<
     },
   ],
   apps: [],
+  // The Endpoints as EndpointSlices (endpoint-slices.ts).
+  'discovery.k8s.io': [
+    {
+      name: 'endpointslices',
+      singular: 'endpointslice',
+      kind: 'EndpointSlice',
+      shortNames: [],
+      verbs: ['get', 'list'],
+      namespaced: true,
+    },
+  ],
   // The core Events in events.k8s.io/v1's shape (events-v1.ts).
   'events.k8s.io': [
     {

@@ -106,6 +106,17 @@ describe('Namespaces as kube-apiserver serves them', () => {
     controllers.stop()
   })
 
+  it('lists namespaces in discovery as cluster-scoped, with no deletecollection', async () => {
+    const { call, controllers } = setup()
+    const list = (await (await call('GET', '/api/v1')).json()) as {
+      resources: Array<{ name: string; namespaced: boolean; verbs: string[] }>
+    }
+    const row = list.resources.find((r) => r.name === 'namespaces')
+    expect(row).toMatchObject({ namespaced: false })
+    expect(row?.verbs).toEqual(['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'])
+    controllers.stop()
+  })
+
   it('refuses a Namespace name that is not a DNS label', async () => {
     const { call, controllers } = setup()
     const res = await call('POST', '/api/v1/namespaces', ns('Not.A.Label'))
