@@ -23,6 +23,7 @@ import { registerDiscoveryRoutes } from './kube/discovery.ts'
 import { registerEndpointSliceRoutes } from './kube/endpoint-slices.ts'
 import { registerEventsV1Routes } from './kube/events-v1.ts'
 import { registerOpenApiRoutes } from './kube/openapi.ts'
+import { registerOpenApiV2Routes } from './kube/openapi-v2.ts'
 import { type ObjectRouteDeps, registerObjectRoutes } from './object-routes.ts'
 
 /** The web dashboard (src/dashboard/mount.ts), as the API sees it. */
@@ -71,6 +72,7 @@ export function createApiApp(apiDeps: ApiDeps): Hono {
   registerBatonRoutes(app, deps)
   registerDiscoveryRoutes(app)
   registerOpenApiRoutes(app)
+  registerOpenApiV2Routes(app)
   registerEventsV1Routes(app, deps.store, deps.clock)
   registerEndpointSliceRoutes(app, deps.store, deps.clock)
   registerObjectRoutes(app, deps)
