@@ -97,6 +97,23 @@ describe('Namespaces as kube-apiserver serves them', () => {
     controllers.stop()
   })
 
+  it('at start, makes default and a Namespace for each namespace holding objects, but not for a stray Event', () => {
+    const clock = new FakeClock()
+    const store = createMemoryStore({ clock, ids: sequentialIds() })
+    store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'old' } })
+    store.create({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'e', namespace: 'gone' },
+      involvedObject: { kind: 'Pod', name: 'p', namespace: 'gone' },
+      reason: 'Killing',
+      message: 'Stopping container web',
+      type: 'Normal',
+    })
+    ensureNamespaces(store, KINDS)
+    expect(store.list('Namespace').items.map((n) => n.metadata.name)).toEqual(['default', 'old'])
+  })
+
   it('refuses deleting default, as kube-apiserver does', async () => {
     const { call, controllers } = setup()
     const res = await call('DELETE', '/api/v1/namespaces/default')

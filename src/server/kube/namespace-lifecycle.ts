@@ -56,12 +56,13 @@ export function ensureNamespace(store: ObjectStore, name: string): void {
 
 /**
  * The daemon's start: `default`, and a Namespace for every namespace that holds objects but
- * has none (a data directory written before Namespaces were stored).
+ * has none (a data directory written before Namespaces were stored). Events do not count: one
+ * recorded about a pod as its namespace went away must not bring the namespace back.
  */
 export function ensureNamespaces(store: ObjectStore, kinds: readonly Kind[]): void {
   const names = new Set([DEFAULT_NAMESPACE_NAME])
   for (const kind of kinds) {
-    if (isClusterScoped(kind)) continue
+    if (isClusterScoped(kind) || kind === 'Event') continue
     for (const o of store.list(kind).items) names.add(o.metadata.namespace || DEFAULT_NAMESPACE_NAME)
   }
   for (const name of names) ensureNamespace(store, name)
