@@ -243,3 +243,16 @@ describe('namespaces, their default ServiceAccount and EndpointSlices', () => {
     expect(refuseDefault.stderr).toContain('namespaces "default" is forbidden: this namespace may not be deleted')
   }, 180_000)
 })
+
+describe('/openapi/v2', () => {
+  it('serves the Swagger 2.0 document as JSON; a protobuf-only ask (explain plaintext-openapiv2) is 406', async () => {
+    const doc = JSON.parse(await ok(['get', '--raw', '/openapi/v2']))
+    expect(doc.swagger).toBe('2.0')
+    expect(Object.keys(doc.definitions)).toEqual(
+      expect.arrayContaining(['io.k8s.api.apps.v1.Deployment', 'io.k8s.api.core.v1.Namespace']),
+    )
+    const v2 = await run(['explain', 'deployment', '--output=plaintext-openapiv2'])
+    expect(v2.code).toBe(1)
+    expect(v2.stderr).toContain('Error from server (NotAcceptable)')
+  })
+})
