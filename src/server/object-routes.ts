@@ -113,8 +113,10 @@ function checkBody(obj: KObject, kind: Kind, ns: string, name?: string): AnyObje
     )
   }
   obj.metadata = { ...obj.metadata }
-  if (obj.metadata.namespace === undefined || obj.metadata.namespace === '') obj.metadata.namespace = ns
-  if (obj.metadata.namespace !== ns) {
+  // kube-apiserver clears the namespace of a cluster-scoped object (a Namespace) rather than refusing it.
+  if (isClusterScoped(kind)) delete obj.metadata.namespace
+  else if (obj.metadata.namespace === undefined || obj.metadata.namespace === '') obj.metadata.namespace = ns
+  else if (obj.metadata.namespace !== ns) {
     throw badRequest(
       `the namespace of the provided object (${obj.metadata.namespace}) does not match the namespace sent on the request (${ns})`,
       'Leave metadata.namespace out, or send the object to its own namespace',

@@ -55,6 +55,16 @@ describe('Namespaces as kube-apiserver serves them', () => {
     controllers.stop()
   })
 
+  it('clears the namespace a Namespace is sent with (baton apply sets one), as kube-apiserver does', async () => {
+    const { call, controllers } = setup()
+    const res = await call('POST', '/api/v1/namespaces', { ...ns('shop'), metadata: { name: 'shop', namespace: 'default' } })
+    expect(res.status).toBe(201)
+    expect(((await res.json()) as { metadata: object }).metadata).not.toHaveProperty('namespace')
+    const missing = await call('GET', '/api/v1/namespaces/nope')
+    expect(await errorOf(missing)).toMatchObject({ hint: 'Check the name with `baton get namespaces`' })
+    controllers.stop()
+  })
+
   it('creates the namespace an object is created in when it has none (NamespaceAutoProvision)', async () => {
     const { call, controllers } = setup()
     expect((await call('POST', '/api/v1/namespaces/other/configmaps', cm('a'))).status).toBe(201)
