@@ -100,6 +100,12 @@ const CASES: Array<{ name: string; obj: KObject; facts: WarningFacts; says: stri
     says: [],
   },
   {
+    name: 'a headless Service without ports in front of a Deployment',
+    obj: svc({ 'spec.ports': undefined, 'spec.clusterIP': 'None' }),
+    facts: facts({ deployments: [d()] }),
+    says: [],
+  },
+  {
     name: 'a Service that selects nothing',
     obj: svc({ 'spec.selector': { app: 'other' }, 'spec.ports.0.targetPort': 9 }),
     facts: facts({ deployments: [d()] }),

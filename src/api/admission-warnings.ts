@@ -113,7 +113,7 @@ function behindServiceWarnings(svc: Service, d: Deployment): string[] {
 }
 
 function targetPortWarnings(svc: Service, template: PodTemplateSpec, what: string): string[] {
-  return svc.spec.ports
+  return (svc.spec.ports ?? [])
     .filter((p) => !targets(p, template))
     .map(
       (p) =>

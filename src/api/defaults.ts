@@ -185,6 +185,13 @@ function defaultService(spec: Rec): void {
 export function applyDefaults<T extends KObject>(obj: T): T {
   const copy = structuredClone(obj) as T
   const o = copy as unknown as Rec
+  // A Namespace is cluster-scoped: it is in no namespace, and the namespace controller's
+  // finalizer holds it while its objects are deleted.
+  if (o.kind === 'Namespace') {
+    if (isRec(o.metadata)) delete o.metadata.namespace
+    o.spec = { ...(isRec(o.spec) ? o.spec : {}), finalizers: ['kubernetes'] }
+    return copy
+  }
   if (isRec(o.metadata)) fill(o.metadata, 'namespace', 'default')
   const spec = isRec(o.spec) ? o.spec : undefined
   switch (o.kind) {

@@ -17,6 +17,7 @@ import type {
   Endpoints,
   Event,
   Kind,
+  Namespace,
   PersistentVolumeClaim,
   Pod,
   PodTemplateSpec,
@@ -144,6 +145,11 @@ const serviceAccounts: Columns<ServiceAccount> = {
   cells: (sa) => [String(sa.secrets?.length ?? 0)],
 }
 
+const namespaces: Columns<Namespace> = {
+  headers: ['STATUS'],
+  cells: (ns) => [ns.status?.phase ?? 'Active'],
+}
+
 /** "deployment/web": an event's OBJECT cell. */
 export function eventObject(ev: Event): string {
   const kind = ev.involvedObject.kind.toLowerCase()
@@ -229,4 +235,5 @@ export const COLUMNS: Partial<Record<Kind, Columns<never>>> = {
   Rollout: { headers: ROLLOUT_HEADERS, cells: rolloutCells } satisfies Columns<Rollout>,
   PersistentVolumeClaim: claims,
   AnalysisRun: analysisRuns,
+  Namespace: namespaces,
 } as Partial<Record<Kind, Columns<never>>>

@@ -26,7 +26,7 @@ describe('resources', () => {
   })
 
   it('lists every kind once and recognises only those', () => {
-    expect(KINDS).toHaveLength(15)
+    expect(KINDS).toHaveLength(16)
     expect(isKind('Pod')).toBe(true)
     expect(isKind('pod')).toBe(false)
     expect(isKind('toString')).toBe(false)
@@ -48,6 +48,7 @@ describe('resource names on the command line and in paths', () => {
     { word: 'ro', want: 'Rollout' },
     { word: 'rollouts.argoproj.io/v1alpha1', want: 'Rollout' },
     { word: 'pvc', want: 'PersistentVolumeClaim' },
+    { word: 'ns', want: 'Namespace' },
     { word: 'pods.apps', want: undefined },
     { word: 'widgets', want: undefined },
   ] as const)('$word names $want', ({ word, want }) => {

@@ -24,6 +24,8 @@ export interface ResourceInfo {
   categories?: readonly string[]
   /** Subresources served beside the object, as discovery lists them. */
   subresources?: readonly Subresource[]
+  /** A cluster-scoped kind (Namespace): its objects have no namespace, its paths none. */
+  clusterScoped?: true
 }
 
 /** A subresource as discovery names it: `scale` answers an autoscaling/v1 Scale. */
@@ -135,6 +137,14 @@ export const RESOURCES: Readonly<Record<Kind, ResourceInfo>> = {
     version: 'v1alpha1',
     subresources: [STATUS],
   },
+  Namespace: {
+    kind: 'Namespace',
+    plural: 'namespaces',
+    group: '',
+    singular: 'namespace',
+    shortNames: ['ns'],
+    clusterScoped: true,
+  },
 }
 
 /** Every kind, in the table's order. */
@@ -152,6 +162,11 @@ export function isKind(s: string): s is Kind {
 export function qualifiedResource(kind: Kind): string {
   const r = RESOURCES[kind]
   return r.group ? `${r.plural}.${r.group}` : r.plural
+}
+
+/** Whether objects of `kind` live outside namespaces (a Namespace itself). */
+export function isClusterScoped(kind: Kind): boolean {
+  return RESOURCES[kind].clusterScoped === true
 }
 
 /** "apps/v1" or "v1": the apiVersion objects of this kind carry. */
@@ -199,7 +214,7 @@ export function qualifiedSingular(kind: Kind): string {
 export function resourcePath(kind: Kind, namespace?: string, name?: string): string {
   const r = RESOURCES[kind]
   const base = r.group ? `/apis/${r.group}/${r.version ?? 'v1'}` : '/api/v1'
-  const ns = namespace === undefined ? '' : `/namespaces/${encodeURIComponent(namespace)}`
+  const ns = namespace === undefined || r.clusterScoped ? '' : `/namespaces/${encodeURIComponent(namespace)}`
   const tail = name === undefined ? '' : `/${encodeURIComponent(name)}`
   return `${base}${ns}/${r.plural}${tail}`
 }

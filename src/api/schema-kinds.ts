@@ -227,6 +227,13 @@ export const serviceAccount = z.strictObject({
   automountServiceAccountToken: bool.optional(),
 })
 
+/** A Namespace: `kubernetes` is the only finalizer, the namespace controller's (it is set on create). */
+export const namespace = z.strictObject({
+  ...typeMeta,
+  spec: z.strictObject({ finalizers: z.array(z.literal('kubernetes')).optional() }).optional(),
+  status: z.strictObject({ phase: z.enum(['Active', 'Terminating']).optional() }).optional(),
+})
+
 export const event = z.strictObject({
   ...typeMeta,
   involvedObject: objectReference,

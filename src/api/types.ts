@@ -69,6 +69,7 @@ export type Kind =
   | 'PersistentVolumeClaim'
   | 'AnalysisTemplate'
   | 'AnalysisRun'
+  | 'Namespace'
 
 /** Any stored object. `spec`/`status` are kind-specific. */
 export interface KObject extends TypeMeta {
@@ -557,6 +558,17 @@ export interface ServiceAccount extends KObject {
   automountServiceAccountToken?: boolean
 }
 
+/**
+ * v1 Namespace, cluster-scoped (stored with no metadata.namespace). `spec.finalizers` holds
+ * `kubernetes` while the namespace controller has objects of it to delete (docs/kubectl.md).
+ */
+export interface Namespace extends KObject {
+  apiVersion: 'v1'
+  kind: 'Namespace'
+  spec?: { finalizers?: string[] }
+  status?: { phase?: 'Active' | 'Terminating' }
+}
+
 export interface ObjectReference {
   kind: string
   name: string
@@ -817,6 +829,7 @@ export interface KindMap {
   PersistentVolumeClaim: PersistentVolumeClaim
   AnalysisTemplate: AnalysisTemplate
   AnalysisRun: AnalysisRun
+  Namespace: Namespace
 }
 
 export type AnyObject = KindMap[Kind]

@@ -157,6 +157,7 @@ describe('validateObject accepts', () => {
       'argoproj.io/v1alpha1 Rollout',
       'argoproj.io/v1alpha1 AnalysisTemplate',
       'argoproj.io/v1alpha1 AnalysisRun',
+      'v1 Namespace',
     ])
   })
 })

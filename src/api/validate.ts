@@ -17,7 +17,7 @@ import { BatonError } from '../errors/baton-error.ts'
 import { applyDefaults } from './defaults.ts'
 import { type FieldError, invalidObjectError, required } from './field-errors.ts'
 import { isRec, type Rec } from './guards.ts'
-import { dns1035LabelErrors, dns1123SubdomainErrors } from './names.ts'
+import { dns1035LabelErrors, dns1123LabelErrors, dns1123SubdomainErrors } from './names.ts'
 import { KINDS, apiVersionOf } from './resources.ts'
 import * as schemas from './schema-kinds.ts'
 import type { Kind, KObject } from './types.ts'
@@ -63,6 +63,7 @@ const RULES: Record<Kind, KindRules> = {
   Rollout: { schema: rolloutSchema, nameRule: subdomain, rules: validateRolloutSpec },
   AnalysisTemplate: { schema: analysisTemplate, nameRule: subdomain, rules: validateAnalysisSpec },
   AnalysisRun: { schema: analysisRun, nameRule: subdomain, rules: validateAnalysisSpec },
+  Namespace: { schema: schemas.namespace, nameRule: dns1123LabelErrors, rules: none },
 }
 
 /**

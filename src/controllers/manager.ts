@@ -22,6 +22,7 @@ import { createConfigRevisionController } from './config-revision/reconcile.ts'
 import { createDeploymentController } from './deployment/reconcile.ts'
 import { createEndpointsController } from './endpoints/reconcile.ts'
 import { createFailurePolicyController } from './failure-policy/reconcile.ts'
+import { createNamespaceController } from './namespace/reconcile.ts'
 import { createReplicaSetController } from './replicaset/reconcile.ts'
 import { createStatefulSetController } from './statefulset/reconcile.ts'
 import { createRolloutController } from './rollout/reconcile.ts'
@@ -37,6 +38,7 @@ export const CONTROLLERS: ReadonlyArray<(deps: ControllerDeps) => Controller> = 
   createRolloutController,
   createAnalysisController,
   createFailurePolicyController,
+  createNamespaceController,
 ]
 
 export interface StartControllersOptions {

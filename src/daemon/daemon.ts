@@ -45,7 +45,9 @@ import { createProcessNodeAgent } from '../runtime/process/process-node-agent.ts
 import { combineNodeAgents } from '../runtime/node-agents.ts'
 import type { NodeAgent } from '../runtime/types.ts'
 import { createDashboard } from '../dashboard/mount.ts'
+import { KINDS } from '../api/resources.ts'
 import { createApiApp } from '../server/app.ts'
+import { ensureNamespaces } from '../server/kube/namespace-lifecycle.ts'
 import { listenApi, type ApiListener } from '../server/listener.ts'
 import type { ReservedPort } from '../server/service-ports.ts'
 import { backupStateFile } from '../store/sqlite/backup.ts'
@@ -270,6 +272,8 @@ async function startServing(
   const traffic = new TrafficFigures(() => proxy.metrics(), clock, logger)
   traffic.start()
   const webChecks = new WebChecks()
+  // `default`, and a Namespace for each namespace a store from before Namespaces holds objects in.
+  ensureNamespaces(store, KINDS)
   const controllers: ControllerManager = startControllers({
     store,
     clock,

@@ -30,6 +30,11 @@ export const ERROR_CODES = {
     meaning: 'A kubeconfig is missing or unreadable, or names a context, cluster or user Baton cannot use',
   },
   BATON_FORBIDDEN: { httpStatus: 403, meaning: 'A cross-origin request to the dashboard was refused' },
+  BATON_NAMESPACE_TERMINATING: {
+    httpStatus: 403,
+    meaning: 'An object was created in a namespace that is being deleted',
+  },
+  BATON_NAMESPACE_PROTECTED: { httpStatus: 403, meaning: 'The default namespace cannot be deleted' },
   BATON_NOT_FOUND: { httpStatus: 404, meaning: 'The named object does not exist' },
   BATON_ALREADY_EXISTS: { httpStatus: 409, meaning: 'An object with that name already exists' },
   BATON_CONFLICT: { httpStatus: 409, meaning: 'The object changed since it was read (stale resourceVersion)' },

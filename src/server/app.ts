@@ -20,9 +20,10 @@ import { ARTIFACT_PUSH_PATH, type BatonRouteDeps, registerBatonRoutes } from './
 import { requestBodyLimit } from './body-limit.ts'
 import { errorResponse, toBatonError } from './errors.ts'
 import { registerDiscoveryRoutes } from './kube/discovery.ts'
+import { registerEndpointSliceRoutes } from './kube/endpoint-slices.ts'
 import { registerEventsV1Routes } from './kube/events-v1.ts'
-import { registerNamespaceRoutes } from './kube/namespaces.ts'
 import { registerOpenApiRoutes } from './kube/openapi.ts'
+import { registerOpenApiV2Routes } from './kube/openapi-v2.ts'
 import { type ObjectRouteDeps, registerObjectRoutes } from './object-routes.ts'
 
 /** The web dashboard (src/dashboard/mount.ts), as the API sees it. */
@@ -70,9 +71,10 @@ export function createApiApp(apiDeps: ApiDeps): Hono {
   deps.dashboard?.mountGuarded(app)
   registerBatonRoutes(app, deps)
   registerDiscoveryRoutes(app)
-  registerNamespaceRoutes(app, deps.store, deps.clock)
   registerOpenApiRoutes(app)
+  registerOpenApiV2Routes(app)
   registerEventsV1Routes(app, deps.store, deps.clock)
+  registerEndpointSliceRoutes(app, deps.store, deps.clock)
   registerObjectRoutes(app, deps)
   app.notFound((c) =>
     errorResponse(

@@ -20,7 +20,7 @@ import type { Context, Hono } from 'hono'
 import { admit, checkUpdate, warningsFor } from './admission.ts'
 import { invalidObjectError } from '../api/field-errors.ts'
 import { immutableDataErrors } from '../api/immutable-data.ts'
-import { apiVersionOf } from '../api/resources.ts'
+import { apiVersionOf, isClusterScoped, KINDS, resourcePath } from '../api/resources.ts'
 import type { AnyObject, Kind, KObject, Service } from '../api/types.ts'
 import type { Limits } from '../api/limits.ts'
 import type { NodeRuntimes } from '../api/runtime-class.ts'
@@ -33,6 +33,7 @@ import { matchesFields, parseFieldSelector } from './field-selector.ts'
 import { getOr404, kindOf } from './lookup.ts'
 import { bindToNode } from '../api/pod-binding.ts'
 import { deleteCollection, deleteOptions } from './kube/delete-options.ts'
+import { admitCreateInNamespace, admitDelete } from './kube/namespace-lifecycle.ts'
 import { applyPatch, isApplyPatch } from './kube/patch.ts'
 import { checkApplyRequest, serverSideApply } from './kube/server-side-apply.ts'
 import { formatTimestamp } from '../api/timestamps.ts'
@@ -112,8 +113,10 @@ function checkBody(obj: KObject, kind: Kind, ns: string, name?: string): AnyObje
     )
   }
   obj.metadata = { ...obj.metadata }
-  if (obj.metadata.namespace === undefined || obj.metadata.namespace === '') obj.metadata.namespace = ns
-  if (obj.metadata.namespace !== ns) {
+  // kube-apiserver clears the namespace of a cluster-scoped object (a Namespace) rather than refusing it.
+  if (isClusterScoped(kind)) delete obj.metadata.namespace
+  else if (obj.metadata.namespace === undefined || obj.metadata.namespace === '') obj.metadata.namespace = ns
+  else if (obj.metadata.namespace !== ns) {
     throw badRequest(
       `the namespace of the provided object (${obj.metadata.namespace}) does not match the namespace sent on the request (${ns})`,
       'Leave metadata.namespace out, or send the object to its own namespace',
@@ -214,86 +217,108 @@ function warn(c: Context, warnings: readonly string[]): void {
 }
 
 export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
-  const { store } = deps
-  for (const { group, base } of BASES) {
-    const one = `${base}/namespaces/:ns/:resource/:name`
-
-    app.get(`${base}/:resource`, (c) => listResponse(c, kindOf(c, group), undefined, deps))
-    app.get(`${base}/namespaces/:ns/:resource`, (c) => listResponse(c, kindOf(c, group), ns(c), deps))
-
-    app.post(`${base}/namespaces/:ns/:resource`, async (c) => {
-      const kind = kindOf(c, group)
-      checkFieldValidation(c)
-      const obj = bindToNode(await admitWith(c, checkBody(await readObject(c), kind, ns(c)), deps))
-      warn(c, warningsFor(obj, deps))
-      if (dryRun(c)) return c.json(obj, 201)
-      return c.json(store.create(obj), 201)
-    })
-
-    app.get(one, (c) => {
-      const kind = kindOf(c, group)
-      return objectResponse(c, kind, getOr404(store, kind, ns(c), name(c)), deps.clock)
-    })
-
-    app.put(one, async (c) => {
-      const kind = kindOf(c, group)
-      checkFieldValidation(c)
-      const obj = await admitWith(
-        c,
-        checkBody(await readObject(c), kind, ns(c), name(c)),
-        deps,
-        store.get(kind, ns(c), name(c)),
-      )
-      warn(c, warningsFor(obj, deps))
-      if (dryRun(c)) return c.json(obj)
-      return c.json(store.update(obj))
-    })
-
-    app.patch(one, async (c) => {
-      const kind = kindOf(c, group)
-      if (isApplyPatch(c.req.header('content-type'))) {
-        checkFieldValidation(c)
-        const current = store.get(kind, ns(c), name(c))
-        const applied = checkApplyRequest(await readObject(c), c.req.query('fieldManager'))
-        const opts = { manager: c.req.query('fieldManager') ?? '', force: truthy(c.req.query('force')) }
-        const obj = serverSideApply(current, applied, { ...opts, now: formatTimestamp(deps.clock.now()) })
-        const admitted = await admitWith(c, checkBody(obj as unknown as KObject, kind, ns(c), name(c)), deps, current)
-        warn(c, warningsFor(admitted, deps))
-        if (dryRun(c)) return c.json(admitted, current ? 200 : 201)
-        return current ? c.json(store.update(admitted)) : c.json(store.create(bindToNode(admitted)), 201)
-      }
-      const current = getOr404(store, kind, ns(c), name(c))
-      checkFieldValidation(c)
-      const patched = applyPatch(c.req.header('content-type'), current, await readJson(c))
-      const obj = checkBody(patched, kind, ns(c), name(c))
-      // A patch applies to what was read; a write in between is a conflict, not a lost update.
-      obj.metadata.resourceVersion ??= current.metadata.resourceVersion
-      const admitted = await admitWith(c, obj, deps, current)
-      warn(c, warningsFor(admitted, deps))
-      if (dryRun(c)) return c.json(admitted)
-      return c.json(store.update(admitted))
-    })
-
-    app.delete(one, async (c) => {
-      const kind = kindOf(c, group)
-      const { dryRun: dry, ...opts } = deleteOptions(c, await readDeleteOptions(c))
-      const current = getOr404(store, kind, ns(c), name(c))
-      if (dry) return c.json(current)
-      return c.json(store.delete(kind, ns(c), name(c), opts))
-    })
-
-    app.delete(`${base}/namespaces/:ns/:resource`, async (c) =>
-      c.json(deleteCollection(c, store, kindOf(c, group), ns(c), await readDeleteOptions(c))),
-    )
-
-    app.get(`${one}/status`, (c) => c.json(getOr404(store, kindOf(c, group), ns(c), name(c))))
-    app.put(`${one}/status`, async (c) => {
-      const kind = kindOf(c, group)
-      const obj = checkBody(await readObject(c), kind, ns(c), name(c))
-      getOr404(store, kind, ns(c), name(c))
-      return c.json(store.updateStatus(obj))
-    })
-
-    registerScaleRoutes(app, `${one}/scale`, group, store, deps.limits)
+  // Cluster-scoped kinds first (Namespace): /api/v1/namespaces/{name} is one of them, not a
+  // namespace's collection.
+  for (const kind of KINDS.filter(isClusterScoped)) {
+    const base = resourcePath(kind)
+    registerKindRoutes(app, deps, { collection: base, one: `${base}/:name`, clusterScoped: true }, () => kind, () => '')
   }
+  for (const { group, base } of BASES) {
+    app.get(`${base}/:resource`, (c) => listResponse(c, kindOf(c, group), undefined, deps))
+    const paths = { collection: `${base}/namespaces/:ns/:resource`, one: `${base}/namespaces/:ns/:resource/:name` }
+    registerKindRoutes(app, deps, paths, (c) => kindOf(c, group), ns)
+    registerScaleRoutes(app, `${paths.one}/scale`, group, deps.store, deps.limits)
+  }
+}
+
+/** The routes of one kind (cluster-scoped) or of one group's namespaced kinds, by the path's kind and namespace. */
+function registerKindRoutes(
+  app: Hono,
+  deps: ObjectRouteDeps,
+  paths: { collection: string; one: string; clusterScoped?: boolean },
+  kindOf: (c: Context) => Kind,
+  ns: (c: Context) => string,
+): void {
+  const { store } = deps
+  const { collection, one } = paths
+  app.get(collection, (c) => listResponse(c, kindOf(c), ns(c) || undefined, deps))
+
+  app.post(collection, async (c) => {
+    const kind = kindOf(c)
+    checkFieldValidation(c)
+    const admitted = await admitWith(c, checkBody(await readObject(c), kind, ns(c)), deps)
+    const obj = bindToNode(admitCreateInNamespace(store, admitted, dryRun(c)))
+    warn(c, warningsFor(obj, deps))
+    if (dryRun(c)) return c.json(obj, 201)
+    return c.json(store.create(obj), 201)
+  })
+
+  app.get(one, (c) => {
+    const kind = kindOf(c)
+    return objectResponse(c, kind, getOr404(store, kind, ns(c), name(c)), deps.clock)
+  })
+
+  app.put(one, async (c) => {
+    const kind = kindOf(c)
+    checkFieldValidation(c)
+    const obj = await admitWith(
+      c,
+      checkBody(await readObject(c), kind, ns(c), name(c)),
+      deps,
+      store.get(kind, ns(c), name(c)),
+    )
+    warn(c, warningsFor(obj, deps))
+    if (dryRun(c)) return c.json(obj)
+    return c.json(store.update(obj))
+  })
+
+  app.patch(one, async (c) => {
+    const kind = kindOf(c)
+    if (isApplyPatch(c.req.header('content-type'))) {
+      checkFieldValidation(c)
+      const current = store.get(kind, ns(c), name(c))
+      const applied = checkApplyRequest(await readObject(c), c.req.query('fieldManager'))
+      const opts = { manager: c.req.query('fieldManager') ?? '', force: truthy(c.req.query('force')) }
+      const obj = serverSideApply(current, applied, { ...opts, now: formatTimestamp(deps.clock.now()) })
+      const admitted = await admitWith(c, checkBody(obj as unknown as KObject, kind, ns(c), name(c)), deps, current)
+      warn(c, warningsFor(admitted, deps))
+      if (current) return c.json(dryRun(c) ? admitted : store.update(admitted))
+      const created = bindToNode(admitCreateInNamespace(store, admitted, dryRun(c)))
+      return c.json(dryRun(c) ? created : store.create(created), 201)
+    }
+    const current = getOr404(store, kind, ns(c), name(c))
+    checkFieldValidation(c)
+    const patched = applyPatch(c.req.header('content-type'), current, await readJson(c))
+    const obj = checkBody(patched, kind, ns(c), name(c))
+    // A patch applies to what was read; a write in between is a conflict, not a lost update.
+    obj.metadata.resourceVersion ??= current.metadata.resourceVersion
+    const admitted = await admitWith(c, obj, deps, current)
+    warn(c, warningsFor(admitted, deps))
+    if (dryRun(c)) return c.json(admitted)
+    return c.json(store.update(admitted))
+  })
+
+  app.delete(one, async (c) => {
+    const kind = kindOf(c)
+    const { dryRun: dry, ...opts } = deleteOptions(c, await readDeleteOptions(c))
+    const current = getOr404(store, kind, ns(c), name(c))
+    admitDelete(kind, name(c))
+    if (dry) return c.json(current)
+    return c.json(store.delete(kind, ns(c), name(c), opts))
+  })
+
+  // kube-apiserver serves no deletecollection of Namespaces either.
+  if (!paths.clusterScoped) {
+    app.delete(collection, async (c) =>
+      c.json(deleteCollection(c, store, kindOf(c), ns(c), await readDeleteOptions(c))),
+    )
+  }
+
+  app.get(`${one}/status`, (c) => c.json(getOr404(store, kindOf(c), ns(c), name(c))))
+  app.put(`${one}/status`, async (c) => {
+    const kind = kindOf(c)
+    const obj = checkBody(await readObject(c), kind, ns(c), name(c))
+    getOr404(store, kind, ns(c), name(c))
+    return c.json(store.updateStatus(obj))
+  })
 }

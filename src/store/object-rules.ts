@@ -9,8 +9,14 @@ import type { AnyObject, LabelSelector, ObjectMeta, Pod } from '../api/types.ts'
 
 import type { DeleteOptions } from './types.ts'
 import { formatTimestamp } from '../api/timestamps.ts'
+import { isClusterScoped } from '../api/resources.ts'
 
 export const DEFAULT_NAMESPACE = 'default'
+
+/** The namespace an object is stored under: its own (default `default`), or '' for a cluster-scoped kind. */
+export function storedNamespace(obj: AnyObject): string {
+  return isClusterScoped(obj.kind) ? '' : obj.metadata.namespace || DEFAULT_NAMESPACE
+}
 /** A Pod's grace period when neither the delete nor spec.terminationGracePeriodSeconds sets one. */
 export const DEFAULT_POD_GRACE_SECONDS = 30
 /**
@@ -84,7 +90,7 @@ function composeMeta(system: ObjectMeta, user: ObjectMeta): ObjectMeta {
 export function stampCreated<T extends AnyObject>(obj: T, uid: string, now: number): T {
   const system: ObjectMeta = {
     name: obj.metadata.name,
-    namespace: obj.metadata.namespace || DEFAULT_NAMESPACE,
+    ...(isClusterScoped(obj.kind) ? {} : { namespace: storedNamespace(obj) }),
     uid,
     resourceVersion: '', // a placeholder keeping the field's place: the engine assigns it as it writes
     generation: 1,
@@ -120,8 +126,10 @@ export function mergeStatus<T extends AnyObject>(current: T, incoming: T): { nex
   return { next: { ...current, metadata: { ...current.metadata }, status }, changed }
 }
 
-function pendingFinalizers(m: ObjectMeta): string[] {
-  return (m.finalizers ?? []).filter((f) => f !== ORPHAN_FINALIZER)
+function pendingFinalizers(obj: AnyObject): string[] {
+  // A Namespace's spec.finalizers hold it too (the namespace controller's `kubernetes`).
+  const spec = obj.kind === 'Namespace' ? (obj.spec?.finalizers ?? []) : []
+  return [...(obj.metadata.finalizers ?? []).filter((f) => f !== ORPHAN_FINALIZER), ...spec]
 }
 
 /** A Pod on a node has processes to stop: it terminates gracefully before it is removed. */
@@ -135,7 +143,7 @@ function isBoundPod(obj: AnyObject): obj is Pod {
  */
 export function isReadyToRemove(obj: AnyObject): boolean {
   const m = obj.metadata
-  return !!m.deletionTimestamp && pendingFinalizers(m).length === 0 && !((m.deletionGracePeriodSeconds ?? 0) > 0)
+  return !!m.deletionTimestamp && pendingFinalizers(obj).length === 0 && !((m.deletionGracePeriodSeconds ?? 0) > 0)
 }
 
 /** How a removal treats dependents: as the delete asked, remembered by the orphan finalizer. */
@@ -169,6 +177,8 @@ export function planDeletion<T extends AnyObject>(current: T, opts: DeleteOption
         deletionGracePeriodSeconds: grace,
         ...(finalizers ? { finalizers } : {}),
       },
+      // A Namespace being deleted says so in its phase, as kube-apiserver's registry sets it.
+      ...(current.kind === 'Namespace' ? { status: { ...current.status, phase: 'Terminating' } } : {}),
     }
     return isReadyToRemove(next)
       ? { action: 'remove', policy: removalPolicy(next), last: next }
@@ -184,7 +194,7 @@ export function planDeletion<T extends AnyObject>(current: T, opts: DeleteOption
     ? (requested ?? current.spec.terminationGracePeriodSeconds ?? DEFAULT_POD_GRACE_SECONDS)
     : 0
   const policy = opts.propagationPolicy ?? 'Background'
-  if (grace === 0 && pendingFinalizers(m).length === 0 && policy !== 'Foreground') {
+  if (grace === 0 && pendingFinalizers(current).length === 0 && policy !== 'Foreground') {
     return { action: 'remove', policy, last: current }
   }
   const finalizer = policy === 'Orphan' ? ORPHAN_FINALIZER : policy === 'Foreground' ? FOREGROUND_FINALIZER : undefined

@@ -20,7 +20,7 @@ import type { Clock } from '../platform/clock.ts'
 import type { IdSource } from '../platform/ids.ts'
 import type { ObjectKey, StoreBackend } from './backend.ts'
 import {
-  DEFAULT_NAMESPACE,
+  storedNamespace,
   FOREGROUND_FINALIZER,
   isReadyToRemove,
   jsonEqual,
@@ -79,7 +79,7 @@ function parseWatchVersion(rv: string | undefined): number | undefined {
 
 /** The row key of an object the engine built (its namespace already defaulted). */
 function rowKey(obj: AnyObject): ObjectKey {
-  return { kind: obj.kind, namespace: obj.metadata.namespace ?? DEFAULT_NAMESPACE, name: obj.metadata.name }
+  return { kind: obj.kind, namespace: storedNamespace(obj), name: obj.metadata.name }
 }
 
 function keyOf(obj: AnyObject): ObjectKey {
@@ -89,7 +89,7 @@ function keyOf(obj: AnyObject): ObjectKey {
     })
   }
   if (!obj.metadata?.name) throw missingName(obj.kind)
-  return { kind: obj.kind, namespace: obj.metadata.namespace || DEFAULT_NAMESPACE, name: obj.metadata.name }
+  return { kind: obj.kind, namespace: storedNamespace(obj), name: obj.metadata.name }
 }
 
 class StoreEngine implements ObjectStore {

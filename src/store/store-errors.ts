@@ -17,7 +17,9 @@ const subject = (kind: Kind, name: string): ErrorSubject => ({
 export function notFound(kind: Kind, namespace: string, name: string): BatonError {
   const resource = qualifiedResource(kind)
   return new BatonError('BATON_NOT_FOUND', `${resource} "${name}" not found`, {
-    hint: `Check the name and namespace with \`baton get ${resource.split('.')[0]} -n ${namespace}\``,
+    hint: namespace
+      ? `Check the name and namespace with \`baton get ${resource.split('.')[0]} -n ${namespace}\``
+      : `Check the name with \`baton get ${resource.split('.')[0]}\``,
     subject: subject(kind, name),
   })
 }

@@ -76,7 +76,11 @@ describe('the real Helm 4 against Baton', () => {
     expect(stored.map((s) => [s.metadata.name, s.type, s.metadata.labels?.status])).toEqual([
       ['sh.helm.release.v1.web.v1', 'helm.sh/release.v1', 'deployed'],
     ])
-    expect((await list('/api/v1/namespaces/default/serviceaccounts')).map((sa) => sa.metadata.name)).toEqual(['web'])
+    // The chart's, beside the namespace's own `default`.
+    expect((await list('/api/v1/namespaces/default/serviceaccounts')).map((sa) => sa.metadata.name)).toEqual([
+      'default',
+      'web',
+    ])
     // The pods name the chart's ServiceAccount and read the chart's Secret (envFrom): available means both resolved.
     expect(d?.spec?.template.spec.serviceAccountName).toBe('web')
     const settings = (await list('/api/v1/namespaces/default/secrets')).filter(
@@ -136,13 +140,34 @@ describe('the real Helm 4 against Baton', () => {
     expect(await ok(['uninstall', 'web', '--wait', '--timeout', '120s'])).toContain('release "web" uninstalled')
     expect(await list('/apis/apps/v1/namespaces/default/deployments')).toEqual([])
     expect(await list('/api/v1/namespaces/default/services')).toEqual([])
-    expect(await list('/api/v1/namespaces/default/serviceaccounts')).toEqual([])
+    expect((await list('/api/v1/namespaces/default/serviceaccounts')).map((sa) => sa.metadata.name)).toEqual([
+      'default',
+    ])
     expect(await list('/api/v1/namespaces/default/secrets')).toEqual([])
     await expect.poll(async () => (await list('/api/v1/namespaces/default/pods')).length, { timeout: 90_000 }).toBe(0)
     const r = await run(['status', 'web'])
     expect(r.code).toBe(1)
     expect(r.stderr).toContain('release: not found')
   }, 180_000)
+
+  it('installs into a namespace it creates (--create-namespace); kubectl delete namespace takes the release with it', async () => {
+    const install = ['install', 'web', CHART, ...values(), '-n', 'team', '--create-namespace', '--wait', '--timeout', '120s']
+    expect(await ok(install)).toMatch(/NAMESPACE: team\nSTATUS: deployed\n/)
+    expect(await run(['get', 'namespace', 'team', '-o', 'jsonpath={.status.phase}'], kubectl)).toMatchObject({
+      code: 0,
+      stdout: 'Active',
+    })
+    expect((await list('/apis/apps/v1/namespaces/team/deployments'))[0]?.status?.availableReplicas).toBe(3)
+    await expect.poll(answer, { timeout: 60_000 }).toBe('v1')
+    const deleted = await run(['delete', 'namespace', 'team', '--timeout=120s'], kubectl)
+    expect(deleted).toMatchObject({ code: 0, stdout: 'namespace "team" deleted\n' })
+    expect((await baton.api('/api/v1/namespaces/team')).status).toBe(404)
+    for (const kind of ['pods', 'services', 'secrets', 'serviceaccounts'])
+      expect(await list(`/api/v1/namespaces/team/${kind}`)).toEqual([])
+    const r = await run(['status', 'web', '-n', 'team'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('release: not found')
+  }, 240_000)
 
   it('serves kubectl apply --server-side the same way: a conflict between managers, then --force-conflicts', async () => {
     const file = (value: string) => {

@@ -197,3 +197,62 @@ describe('deletion propagation and collections', () => {
     )
   })
 })
+
+describe('namespaces, their default ServiceAccount and EndpointSlices', () => {
+  it('creates a namespace with a default ServiceAccount; its Service has EndpointSlices', async () => {
+    expect(await ok(['create', 'namespace', 'team'])).toBe('namespace/team created\n')
+    expect(await ok(['get', 'ns', 'team', '-o', 'jsonpath={.status.phase} {.spec.finalizers}'])).toBe(
+      'Active ["kubernetes"]',
+    )
+    expect(await ok(['get', 'namespaces', '-o', 'name'])).toMatch(/^namespace\/default\nnamespace\/team\n/)
+    await expect.poll(() => ok(['get', 'sa', '-n', 'team', '-o', 'name']), { timeout: 30_000 }).toBe(
+      'serviceaccount/default\n',
+    )
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'sl' }, spec: { clusterIP: 'None', selector: { app: 'sl' } } }
+    await ok(['apply', '-n', 'team', '-f', await file('sl.json', slowStopping('sl', 2))])
+    await ok(['apply', '-n', 'team', '-f', await file('sl-svc.json', JSON.stringify(service))])
+    await ok(['rollout', 'status', '-n', 'team', 'deployment/sl', '--timeout=90s'])
+    await expect
+      .poll(() => ok(['get', 'endpointslices', '-n', 'team', '-l', 'kubernetes.io/service-name=sl']), { timeout: 30_000 })
+      .toMatch(/^NAME\s+ADDRESSTYPE\s+PORTS\s+ENDPOINTS\s+AGE\nsl-[0-9a-f]{5}\s+IPv4\s+<unset>\s+127\.0\.0\.1,127\.0\.0\.1\s+\S+\n$/)
+  }, 150_000)
+
+  it('deletes a namespace with what is in it: Terminating, creates refused, kubectl delete waits until it is gone', async () => {
+    const pods = (await ok(['get', 'pods', '-n', 'team', '-o', 'name'])).trim().split('\n')
+    expect(pods).toHaveLength(2)
+    // Its pods ignore SIGTERM and take their 10 s grace period: the namespace stays Terminating that long.
+    const deleting = run(['delete', 'namespace', 'team', '--timeout=120s'])
+    await expect
+      .poll(() => ok(['get', 'ns', 'team', '-o', 'jsonpath={.status.phase}']), { timeout: 30_000 })
+      .toBe('Terminating')
+    const refused = await run(['create', 'configmap', 'late', '-n', 'team', '--from-literal=k=v'])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain(
+      'configmaps "late" is forbidden: unable to create new content in namespace team because it is being terminated',
+    )
+    const deleted = await deleting
+    expect(deleted.stdout).toBe('namespace "team" deleted\n')
+    expect(deleted.code).toBe(0)
+    const gone = await run(['get', 'ns', 'team'])
+    expect(gone.code).toBe(1)
+    expect(gone.stderr).toContain('Error from server (NotFound): namespaces "team" not found')
+    expect(await ok(['get', 'all', '-n', 'team', '-o', 'name'])).toBe('')
+    expect(await ok(['get', 'sa,cm,secrets', '-n', 'team', '-o', 'name'])).toBe('')
+    const refuseDefault = await run(['delete', 'namespace', 'default'])
+    expect(refuseDefault.code).toBe(1)
+    expect(refuseDefault.stderr).toContain('namespaces "default" is forbidden: this namespace may not be deleted')
+  }, 180_000)
+})
+
+describe('/openapi/v2', () => {
+  it('serves the Swagger 2.0 document as JSON; a protobuf-only ask (explain plaintext-openapiv2) is 406', async () => {
+    const doc = JSON.parse(await ok(['get', '--raw', '/openapi/v2']))
+    expect(doc.swagger).toBe('2.0')
+    expect(Object.keys(doc.definitions)).toEqual(
+      expect.arrayContaining(['io.k8s.api.apps.v1.Deployment', 'io.k8s.api.core.v1.Namespace']),
+    )
+    const v2 = await run(['explain', 'deployment', '--output=plaintext-openapiv2'])
+    expect(v2.code).toBe(1)
+    expect(v2.stderr).toContain('Error from server (NotAcceptable)')
+  })
+})

@@ -39,6 +39,11 @@ describe('legacy discovery', () => {
           preferredVersion: { groupVersion: 'argoproj.io/v1alpha1', version: 'v1alpha1' },
         },
         {
+          name: 'discovery.k8s.io',
+          versions: [{ groupVersion: 'discovery.k8s.io/v1', version: 'v1' }],
+          preferredVersion: { groupVersion: 'discovery.k8s.io/v1', version: 'v1' },
+        },
+        {
           name: 'events.k8s.io',
           versions: [{ groupVersion: 'events.k8s.io/v1', version: 'v1' }],
           preferredVersion: { groupVersion: 'events.k8s.io/v1', version: 'v1' },
@@ -118,7 +123,7 @@ describe('aggregated discovery (apidiscovery.k8s.io/v2)', () => {
       }>
     }
     expect(doc.kind).toBe('APIGroupDiscoveryList')
-    expect(doc.items.map((i) => i.metadata.name)).toEqual(['apps', 'argoproj.io', 'events.k8s.io', 'node.k8s.io'])
+    expect(doc.items.map((i) => i.metadata.name)).toEqual(['apps', 'argoproj.io', 'discovery.k8s.io', 'events.k8s.io', 'node.k8s.io'])
     const deployments = doc.items[0]?.versions[0]?.resources.find((r) => r.resource === 'deployments')
     expect(deployments).toMatchObject({
       responseKind: { group: 'apps', version: 'v1', kind: 'Deployment' },

@@ -20,7 +20,7 @@ import { KINDS, RESOURCES, type ResourceInfo } from '../../api/resources.ts'
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const
 
 /** Groups in the order /apis lists them; '' is the core group at /api. */
-export const GROUPS = ['', 'apps', 'argoproj.io', 'events.k8s.io', 'node.k8s.io'] as const
+export const GROUPS = ['', 'apps', 'argoproj.io', 'discovery.k8s.io', 'events.k8s.io', 'node.k8s.io'] as const
 
 export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList'
 
@@ -37,9 +37,19 @@ const EXTRA: Record<
       shortNames: ['cs'],
       verbs: ['get', 'list'],
     },
-    { name: 'namespaces', singular: 'namespace', kind: 'Namespace', shortNames: ['ns'], verbs: ['get', 'list'] },
   ],
   apps: [],
+  // The Endpoints as EndpointSlices (endpoint-slices.ts).
+  'discovery.k8s.io': [
+    {
+      name: 'endpointslices',
+      singular: 'endpointslice',
+      kind: 'EndpointSlice',
+      shortNames: [],
+      verbs: ['get', 'list'],
+      namespaced: true,
+    },
+  ],
   // The core Events in events.k8s.io/v1's shape (events-v1.ts).
   'events.k8s.io': [
     {
@@ -56,6 +66,9 @@ const EXTRA: Record<
     { name: 'runtimeclasses', singular: 'runtimeclass', kind: 'RuntimeClass', shortNames: [], verbs: ['get', 'list'] },
   ],
 }
+
+/** A kind's verbs: no deletecollection of a cluster-scoped kind (Namespaces), as kube-apiserver. */
+const verbsOf = (r: ResourceInfo): string[] => VERBS.filter((v) => !(r.clusterScoped && v === 'deletecollection'))
 
 const rowsOf = (group: string): ResourceInfo[] => KINDS.map((k) => RESOURCES[k]).filter((r) => r.group === group)
 
@@ -89,9 +102,9 @@ export function resourceList(group: string) {
     resources.push({
       name: r.plural,
       singularName: r.singular,
-      namespaced: true,
+      namespaced: !r.clusterScoped,
       kind: r.kind,
-      verbs: [...VERBS],
+      verbs: verbsOf(r),
       ...(r.shortNames.length ? { shortNames: [...r.shortNames] } : {}),
       ...(r.categories?.length ? { categories: [...r.categories] } : {}),
     })
@@ -99,7 +112,7 @@ export function resourceList(group: string) {
       resources.push({
         name: `${r.plural}/${s.name}`,
         singularName: '',
-        namespaced: true,
+        namespaced: !r.clusterScoped,
         ...(s.responseKind
           ? { group: s.responseKind.group, version: s.responseKind.version, kind: s.responseKind.kind }
           : { kind: r.kind }),
@@ -130,9 +143,9 @@ function discoveryGroup(group: string) {
   const resources: Array<Record<string, unknown>> = rowsOf(group).map((r) => ({
     resource: r.plural,
     responseKind: { group, version: versionOf(group), kind: r.kind },
-    scope: 'Namespaced',
+    scope: r.clusterScoped ? 'Cluster' : 'Namespaced',
     singularResource: r.singular,
-    verbs: [...VERBS],
+    verbs: verbsOf(r),
     ...(r.shortNames.length ? { shortNames: [...r.shortNames] } : {}),
     ...(r.categories?.length ? { categories: [...r.categories] } : {}),
     ...(r.subresources?.length

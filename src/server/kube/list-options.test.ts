@@ -98,26 +98,3 @@ describe('watch-list (sendInitialEvents)', () => {
     expect(events[2]?.object.metadata.annotations).toEqual({ 'k8s.io/initial-events-end': 'true' })
   })
 })
-
-describe('namespaces, implicit', () => {
-  it('lists default and each namespace holding an object; refuses creating one with 405', async () => {
-    const { store, get } = setup(['a'])
-    store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'team' } })
-    const list = (await (await get('/api/v1/namespaces')).json()) as {
-      items: Array<{ metadata: { name: string }; status: { phase: string } }>
-    }
-    expect(list.items.map((n) => [n.metadata.name, n.status.phase])).toEqual([
-      ['default', 'Active'],
-      ['team', 'Active'],
-    ])
-    expect((await get('/api/v1/namespaces/nope')).status).toBe(404)
-    const app = createApiApp({ store, token: TOKEN, clock: new FakeClock(), version: '1' })
-    const post = await app.request('/api/v1/namespaces', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } }),
-    })
-    expect(post.status).toBe(405)
-    expect(await errorOf(post)).toMatchObject({ reason: 'MethodNotAllowed', code: 'BATON_BAD_REQUEST' })
-  })
-})

@@ -67,7 +67,8 @@ export function groupVersionDocument(group: string) {
       'x-kubernetes-action': action,
       'x-kubernetes-group-version-kind': gvk,
     })
-    paths[`/${gvPath(group)}/namespaces/{namespace}/${r.plural}/{name}`] = {
+    const scope = r.clusterScoped ? '' : '/namespaces/{namespace}'
+    paths[`/${gvPath(group)}${scope}/${r.plural}/{name}`] = {
       get: op('get', []),
       put: op('put', WRITE_PARAMS),
       patch: op('patch', [
@@ -76,7 +77,7 @@ export function groupVersionDocument(group: string) {
       ]),
       delete: op('delete', [{ name: 'dryRun', in: 'query', schema: { type: 'string', uniqueItems: true } }]),
     }
-    paths[`/${gvPath(group)}/namespaces/{namespace}/${r.plural}`] = {
+    paths[`/${gvPath(group)}${scope}/${r.plural}`] = {
       get: op('list', []),
       post: op('post', WRITE_PARAMS),
     }

@@ -30,6 +30,14 @@ const deploymentSpec = [
 ]
 
 describe('Kubernetes protobuf bodies', () => {
+  it('reads a Namespace as `kubectl create namespace` sends it (empty spec and status dropped)', () => {
+    expect(decodeKubeProtobuf(body('v1', 'Namespace', [...bytes(1, str(1, 'team')), ...bytes(2, []), ...bytes(3, [])]))).toEqual({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'team' },
+    })
+  })
+
   it('reads a Deployment as its JSON: zero replicas kept, zero values dropped, int-or-string decoded', () => {
     expect(
       decodeKubeProtobuf(body('apps/v1', 'Deployment', [...meta, ...bytes(2, deploymentSpec), ...bytes(3, [])])),

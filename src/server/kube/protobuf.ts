@@ -1,7 +1,8 @@
 /**
  * @module
  * Kubernetes' protobuf bodies (`application/vnd.kubernetes.protobuf`), which client-go's typed
- * clients send: `kubectl create deployment`, `kubectl create configmap`, `kubectl expose`.
+ * clients send: `kubectl create deployment`, `kubectl create configmap`, `kubectl create namespace`,
+ * `kubectl expose`.
  * The body is the `k8s\0` magic and a runtime.Unknown whose `raw` is the object's message; the
  * field numbers below are those of k8s.io/api's generated.proto for the fields Baton serves.
  * Protobuf writes every non-pointer field, so a zero value reads as absent (JSON's omitempty);
@@ -122,6 +123,9 @@ const SCHEMAS: Record<string, Schema> = {
     4: s('propagationPolicy'),
   },
   Preconditions: { 1: s('uid'), 2: s('resourceVersion') },
+  Namespace: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'NamespaceSpec'), 3: m('status', 'NamespaceStatus') },
+  NamespaceSpec: { 1: { name: 'finalizers', type: 'string', repeated: true } },
+  NamespaceStatus: { 1: s('phase') },
   /** A message Baton reads only when it is empty (a status on create). */
   Empty: {},
 }
@@ -132,6 +136,7 @@ const TOP: Record<string, string> = {
   'v1/ConfigMap': 'ConfigMap',
   'v1/Secret': 'Secret',
   'v1/Service': 'Service',
+  'v1/Namespace': 'Namespace',
   'v1/DeleteOptions': 'DeleteOptions',
   'meta.k8s.io/v1/DeleteOptions': 'DeleteOptions',
 }

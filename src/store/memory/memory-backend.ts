@@ -9,7 +9,7 @@
 import type { AnyObject, Kind } from '../../api/types.ts'
 import type { ChangeRow, ObjectKey, ObjectRow, StoreBackend } from '../backend.ts'
 import { deepFreeze } from '../frozen-copy.ts'
-import { DEFAULT_NAMESPACE, ownerUids } from '../object-rules.ts'
+import { ownerUids, storedNamespace } from '../object-rules.ts'
 
 const keyString = (namespace: string, name: string) => `${namespace}\u0000${name}`
 /** A current object: the row without its JSON text (the object is what readers get). */
@@ -72,7 +72,7 @@ export class MemoryBackend implements StoreBackend {
       const object = deepFreeze(structuredClone(obj))
       const key: ObjectKey = {
         kind: object.kind,
-        namespace: object.metadata.namespace ?? DEFAULT_NAMESPACE,
+        namespace: storedNamespace(object),
         name: object.metadata.name,
       }
       this.#set({ ...key, object })
