@@ -8,6 +8,7 @@
  * replica count (rounding) is the rollout planner's business.
  */
 import { failurePolicyErrors } from './failure-policy.ts'
+import { warmWindowErrors } from './warm-window.ts'
 import { type FieldError, duplicate, forbidden, invalid, required, unsupported } from './field-errors.ts'
 import { isInt, isPresent } from './guards.ts'
 import { isEmptySelector, matchesSelector } from './labels.ts'
@@ -127,6 +128,7 @@ export function validateDeploymentSpec(d: Deployment): FieldError[] {
     errs.push(invalid('spec.progressDeadlineSeconds', pds, 'must be greater than minReadySeconds', DEADLINE_HINT))
   }
   errs.push(...failurePolicyErrors(d.metadata?.annotations))
+  errs.push(...warmWindowErrors(d))
   return errs
 }
 

@@ -50,4 +50,5 @@ export const SERVICE_PORTS = {
   rolloutCanary: 18916,
   rolloutAnalysis: 18927,
   rolloutBlueGreen: 18928,
+  instantRollback: 18941,
 } as const
