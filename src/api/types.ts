@@ -635,6 +635,10 @@ export interface RolloutBlueGreenStrategy {
   previewReplicaCount?: number
   /** After an abort, how long the preview's pods stay up (default 30 s; 0 keeps them). */
   abortScaleDownDelaySeconds?: number
+  /** Judges the preview before the switch: a failure aborts, the active Service never moves. */
+  prePromotionAnalysis?: RolloutAnalysis
+  /** Judges the new revision after the switch: a failure switches the active Service back. */
+  postPromotionAnalysis?: RolloutAnalysis
 }
 
 export interface RolloutSpec {
@@ -690,6 +694,12 @@ export interface RolloutStatus {
     currentStepAnalysisRunStatus?: RolloutAnalysisRunStatus
     /** The background AnalysisRun of the current revision. */
     currentBackgroundAnalysisRunStatus?: RolloutAnalysisRunStatus
+  }
+  blueGreen?: {
+    prePromotionAnalysisRunStatus?: RolloutAnalysisRunStatus
+    postPromotionAnalysisRunStatus?: RolloutAnalysisRunStatus
+    /** The hash the active Service points at while the post-promotion analysis runs (stableRS until then). */
+    activeSelector?: string
   }
   conditions?: DeploymentCondition[]
 }

@@ -58,10 +58,20 @@ const REFUSED: Case[] = [
     says: 'Required',
   },
   {
-    name: 'blueGreen prePromotionAnalysis',
-    changes: { 'spec.strategy': { blueGreen: { activeService: 'a', prePromotionAnalysis: {} } } },
-    fields: ['spec.strategy.blueGreen.prePromotionAnalysis'],
-    says: 'analysis',
+    name: 'blueGreen prePromotionAnalysis without a template',
+    changes: { 'spec.strategy': { blueGreen: { activeService: 'a', prePromotionAnalysis: { templates: [] } } } },
+    fields: ['spec.strategy.blueGreen.prePromotionAnalysis.templates'],
+    says: 'Required',
+  },
+  {
+    name: 'blueGreen postPromotionAnalysis with a dry run',
+    changes: {
+      'spec.strategy': {
+        blueGreen: { activeService: 'a', postPromotionAnalysis: { templates: [{ templateName: 't' }], dryRun: [] } },
+      },
+    },
+    fields: ['spec.strategy.blueGreen.postPromotionAnalysis.dryRun'],
+    says: 'dry-run',
   },
   {
     name: 'blueGreen preview = active',

@@ -36,6 +36,10 @@ function validateBlueGreen(b: RolloutBlueGreenStrategy): FieldError[] {
   if (b.previewReplicaCount !== undefined && b.previewReplicaCount < 1) {
     errs.push(invalid(`${base}.previewReplicaCount`, b.previewReplicaCount, 'must be at least 1'))
   }
+  for (const f of ['prePromotionAnalysis', 'postPromotionAnalysis'] as const) {
+    const a = b[f]
+    if (a) errs.push(...validateAnalysisRef(a, `${base}.${f}`))
+  }
   if (b.autoPromotionSeconds !== undefined && b.autoPromotionEnabled === false) {
     errs.push(
       forbidden(

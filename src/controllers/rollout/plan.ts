@@ -52,7 +52,7 @@ export { ROLLOUT_HASH_LABEL, ROLLOUT_REVISION_ANNOTATION } from './sync.ts'
 import { pauseSeconds } from '../../api/rollout-duration.ts'
 import { replicasForWeight, setWeightAt, stepsHash } from './steps.ts'
 import { planBlueGreen } from './blue-green.ts'
-import { type AnalysisView, ensureRun, failed, terminate } from './analysis.ts'
+import { type AnalysisView, abortFromAnalysis, ensureRun, failed, inconclusivePause, terminate } from './analysis.ts'
 
 /** Argo's default abortScaleDownDelaySeconds with a traffic router. */
 export const DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS = 30
@@ -195,29 +195,6 @@ function analysisStep(
   return false
 }
 
-/**
- * Argo's pause protocol for an Inconclusive run: pause (InconclusiveAnalysisRun) until
- * `promote` removes the condition. True once promoted.
- */
-function inconclusivePause(s: Sync, run: RolloutAnalysisRunStatus): boolean {
-  const st = s.st
-  const conditions = st.pauseConditions ?? []
-  if (st.controllerPause && conditions.length === 0) {
-    st.controllerPause = false
-    return true
-  }
-  if (!conditions.some((c) => c.reason === 'InconclusiveAnalysisRun')) {
-    st.pauseConditions = [...conditions, { reason: 'InconclusiveAnalysisRun', startTime: formatTimestamp(s.now) }]
-    st.controllerPause = true
-    event(
-      s,
-      'RolloutPaused',
-      `Rollout is paused (InconclusiveAnalysisRun): analysis run '${run.name}' is Inconclusive${run.message ? `: ${run.message}` : ''}`,
-    )
-  }
-  return false
-}
-
 /** The background analysis from its startingStep until promotion; a failure aborts. */
 function backgroundAnalysis(s: Sync, v: AnalysisView): void {
   const ref = s.r.spec.strategy.canary?.analysis
@@ -237,15 +214,6 @@ function backgroundAnalysis(s: Sync, v: AnalysisView): void {
     // Promoted past it: a new background run measures from here.
     delete s.backgroundRun
   }
-}
-
-/** Argo's abort on a failed analysis: the Rollout is Degraded with the run's reason. */
-function abortFromAnalysis(s: Sync, why: string): void {
-  const st = s.st
-  st.abort = true
-  st.abortedAt = formatTimestamp(s.now)
-  st.message = `RolloutAborted: ${why}`
-  event(s, 'RolloutAborted', `${st.message}: all traffic back to stable (${s.st.stableRS ?? ''})`, 'Warning')
 }
 
 /**
@@ -333,6 +301,8 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
       delete st.canary.currentStepAnalysisRunStatus
       delete st.canary.currentBackgroundAnalysisRunStatus
     }
+    // A blueGreen's promotion runs (and a switch awaiting its post-promotion analysis) were the old template's.
+    delete st.blueGreen
     st.currentStepIndex = 0
     delete st.pauseConditions
     delete st.controllerPause
@@ -375,7 +345,7 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
 
   let healthy = false
   if (r.spec.strategy.blueGreen) {
-    healthy = planBlueGreen(s, { newRS: canaryRS, stableRS, others, hash, replicas })
+    healthy = planBlueGreen(s, view, { newRS: canaryRS, stableRS, others, hash, replicas })
     if (healthy && prev.phase !== 'Healthy' && prev.phase !== undefined) {
       event(s, 'RolloutCompleted', `Rollout completed update to revision ${revisionOf(canaryRS)} (${hash})`)
     }
@@ -428,7 +398,7 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
   }
 
   keepRunStatuses(s)
-  syncServices(s, input.services, hash, st.stableRS ?? hash)
+  syncServices(s, input.services, hash, st.blueGreen?.activeSelector ?? st.stableRS ?? hash)
   const all = owned.includes(canaryRS) ? owned : [...owned, canaryRS]
   st.replicas = all.reduce((n, rs) => n + (rs.status?.replicas ?? 0), 0)
   st.updatedReplicas = canaryRS.status?.replicas ?? 0
