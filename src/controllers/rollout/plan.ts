@@ -26,7 +26,6 @@ import type {
   AnalysisTemplate,
   ReplicaSet,
   Rollout,
-  RolloutAnalysisRunStatus,
   RolloutCanaryStep,
   RolloutPhase,
   Service,
