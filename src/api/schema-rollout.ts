@@ -33,7 +33,19 @@ const step = z.strictObject({
   analysis: analysisRef.optional(),
   experiment: unsupported('Baton does not run experiments').optional(),
   setCanaryScale: unsupported('Baton sizes the canary from setWeight; remove setCanaryScale').optional(),
-  setHeaderRoute: unsupported('Baton does not route by header yet').optional(),
+  setHeaderRoute: z
+    .strictObject({
+      name: str,
+      match: z
+        .array(
+          z.strictObject({
+            headerName: str,
+            headerValue: z.strictObject({ exact: str.optional(), prefix: str.optional(), regex: str.optional() }),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
   setMirrorRoute: unsupported('Baton does not mirror traffic').optional(),
   plugin: unsupported('Baton runs no step plugins').optional(),
 })

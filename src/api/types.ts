@@ -591,6 +591,14 @@ export interface RolloutCanaryStep {
   pause?: { duration?: IntOrString }
   /** Run an AnalysisRun from these templates; the step ends when it succeeds (docs/analysis.md). */
   analysis?: RolloutAnalysis
+  /** Send requests whose headers match to the canary (no `match`: remove the route named). */
+  setHeaderRoute?: RolloutHeaderRoute
+}
+
+/** Argo's header route: every `match` must hold (exactly one of exact, prefix, regex each). */
+export interface RolloutHeaderRoute {
+  name: string
+  match?: Array<{ headerName: string; headerValue: { exact?: string; prefix?: string; regex?: string } }>
 }
 
 /** A Rollout's reference to AnalysisTemplates, with the values of their args. */
@@ -694,6 +702,8 @@ export interface RolloutStatus {
     currentStepAnalysisRunStatus?: RolloutAnalysisRunStatus
     /** The background AnalysisRun of the current revision. */
     currentBackgroundAnalysisRunStatus?: RolloutAnalysisRunStatus
+    /** The header routes setHeaderRoute steps have set, in force until the end of the rollout. */
+    headerRoutes?: RolloutHeaderRoute[]
   }
   blueGreen?: {
     prePromotionAnalysisRunStatus?: RolloutAnalysisRunStatus

@@ -672,3 +672,65 @@ describe('planRollout, blueGreen promotion analysis (Argo prePromotionAnalysis /
     )
   })
 })
+
+describe('planRollout, setHeaderRoute (Argo canary step)', () => {
+  const beta = { name: 'beta', match: [{ headerName: 'X-User', headerValue: { exact: 'beta' } }] }
+  const steps = [
+    { setWeight: 10 },
+    { setHeaderRoute: beta },
+    { pause: {} },
+    { setHeaderRoute: { name: 'beta' } },
+    { pause: {} },
+  ]
+
+  function canaryWorld(s: RolloutCanaryStrategy['steps']): World {
+    const w = new World(rollout({ steps: s }))
+    w.settle()
+    w.setImage('demo:green')
+    w.settle()
+    return w
+  }
+
+  it('sets the route at its step, keeps it while paused, removes it at a step without match', () => {
+    const w = canaryWorld(steps)
+    expect(w.r.status?.currentStepIndex).toBe(2)
+    expect(w.r.status?.canary?.headerRoutes).toEqual([beta])
+    expect(w.r.status?.canary?.weights?.canary.weight).toBe(10)
+    w.promote()
+    w.settle()
+    expect(w.r.status?.currentStepIndex).toBe(4)
+    expect(w.r.status?.canary?.headerRoutes).toBeUndefined()
+  })
+
+  it('a route of the same name is replaced, not added', () => {
+    const other = { name: 'beta', match: [{ headerName: 'X-User', headerValue: { prefix: 'b' } }] }
+    const w = canaryWorld([{ setHeaderRoute: beta }, { setHeaderRoute: other }, { pause: {} }])
+    expect(w.r.status?.canary?.headerRoutes).toEqual([other])
+  })
+
+  it('removed at the end of the rollout', () => {
+    const w = canaryWorld([{ setHeaderRoute: beta }, { pause: {} }])
+    expect(w.r.status?.canary?.headerRoutes).toEqual([beta])
+    w.promote()
+    w.settle()
+    expect(w.r.status?.phase).toBe('Healthy')
+    expect(w.r.status?.canary?.headerRoutes).toBeUndefined()
+  })
+
+  it('removed by an abort', () => {
+    const w = canaryWorld([{ setHeaderRoute: beta }, { pause: {} }])
+    w.r = { ...w.r, status: { ...w.r.status, abort: true } }
+    w.settle()
+    expect(w.r.status?.phase).toBe('Degraded')
+    expect(w.r.status?.canary?.headerRoutes).toBeUndefined()
+  })
+
+  it('a new template starts without the old routes', () => {
+    const w = canaryWorld([{ setHeaderRoute: beta }, { pause: {} }])
+    w.setImage('demo:yellow')
+    w.sync()
+    // The steps run again from the first: the route is set anew for the new canary.
+    expect(w.r.status?.canary?.headerRoutes).toEqual([beta])
+    expect(w.r.status?.canary?.weights?.canary.podTemplateHash).toBe(computeHash(w.r.spec.template))
+  })
+})

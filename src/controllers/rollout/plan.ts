@@ -27,6 +27,7 @@ import type {
   ReplicaSet,
   Rollout,
   RolloutCanaryStep,
+  RolloutHeaderRoute,
   RolloutPhase,
   Service,
 } from '../../api/types.ts'
@@ -117,6 +118,11 @@ function runSteps(s: Sync, v: AnalysisView, canaryRS: ReplicaSet, replicas: numb
       if (!analysisStep(s, v, step.analysis, index)) break
       continue
     }
+    if (step.setHeaderRoute) {
+      setHeaderRoute(s, step.setHeaderRoute)
+      st.currentStepIndex = index + 1
+      continue
+    }
     if (step.setWeight !== undefined) {
       const need = replicasForWeight(replicas, step.setWeight)
       if ((canaryRS.spec.replicas ?? 0) < need || available(canaryRS) < need) break
@@ -153,6 +159,14 @@ function runSteps(s: Sync, v: AnalysisView, canaryRS: ReplicaSet, replicas: numb
     event(s, 'RolloutResumed', `Rollout resumed after a pause of ${seconds}s`)
   }
   return weight
+}
+
+/** A setHeaderRoute step: the route named is set (replacing one of that name) or, without a match, removed. */
+function setHeaderRoute(s: Sync, route: RolloutHeaderRoute): void {
+  const others = (s.headerRoutes ?? []).filter((r) => r.name !== route.name)
+  s.headerRoutes = route.match && route.match.length > 0 ? [...others, structuredClone(route)] : others
+  const what = route.match && route.match.length > 0 ? 'set' : 'removed'
+  event(s, 'HeaderRouteSet', `Header route '${route.name}' ${what}`)
 }
 
 /**
@@ -236,6 +250,7 @@ function abortCanary(
   }
   terminate(s, v, s.stepRun)
   terminate(s, v, s.backgroundRun)
+  delete s.headerRoutes
   delete st.pauseConditions
   delete st.controllerPause
   st.canary = weights(v.stableHash, v.hash, 0)
@@ -249,13 +264,15 @@ function abortCanary(
   for (const rs of others) scale(s, rs, 0)
 }
 
-/** The runs in force go back into status.canary, which the weights were written over. */
+/** The runs and header routes in force go back into status.canary, which the weights were written over. */
 function keepRunStatuses(s: Sync): void {
   const c = { ...s.st.canary }
   delete c.currentStepAnalysisRunStatus
   delete c.currentBackgroundAnalysisRunStatus
+  delete c.headerRoutes
   if (s.stepRun) c.currentStepAnalysisRunStatus = s.stepRun
   if (s.backgroundRun) c.currentBackgroundAnalysisRunStatus = s.backgroundRun
+  if (s.headerRoutes && s.headerRoutes.length > 0) c.headerRoutes = s.headerRoutes
   s.st.canary = c
 }
 
@@ -299,6 +316,7 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
     if (st.canary) {
       delete st.canary.currentStepAnalysisRunStatus
       delete st.canary.currentBackgroundAnalysisRunStatus
+      delete st.canary.headerRoutes
     }
     // A blueGreen's promotion runs (and a switch awaiting its post-promotion analysis) were the old template's.
     delete st.blueGreen
@@ -311,6 +329,7 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
   const runs = st.canary ?? {}
   if (runs.currentStepAnalysisRunStatus) s.stepRun = runs.currentStepAnalysisRunStatus
   if (runs.currentBackgroundAnalysisRunStatus) s.backgroundRun = runs.currentBackgroundAnalysisRunStatus
+  if (runs.headerRoutes) s.headerRoutes = runs.headerRoutes
 
   // 2. The ReplicaSet of spec.template.
   const maxRevision = Math.max(0, ...owned.map(revisionOf))
@@ -354,6 +373,7 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
     terminate(s, view, s.stepRun)
     delete s.stepRun
     delete s.backgroundRun
+    delete s.headerRoutes
     st.currentStepIndex = steps.length
     delete st.pauseConditions
     delete st.controllerPause
@@ -385,6 +405,7 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
       event(s, 'RolloutPromoted', `Rollout promoted revision ${revisionOf(canaryRS)} (${hash}) to stable`)
       terminate(s, view, s.backgroundRun)
       delete s.backgroundRun
+      delete s.headerRoutes
       scale(s, canaryRS, replicas)
       scale(s, stableRS, 0)
       for (const rs of others) scale(s, rs, 0)
