@@ -702,6 +702,15 @@ describe('planRollout, setHeaderRoute (Argo canary step)', () => {
     expect(w.r.status?.canary?.headerRoutes).toBeUndefined()
   })
 
+  it('a header route keeps one canary pod up at weight 0, so requests that match have one to reach', () => {
+    const w = canaryWorld([{ setWeight: 0 }, { pause: {} }, { setHeaderRoute: beta }, { pause: {} }])
+    expect(w.replicas('demo:green')).toBe(0)
+    w.promote()
+    w.settle()
+    expect(w.r.status?.canary?.weights?.canary.weight).toBe(0)
+    expect(w.replicas('demo:green')).toBe(1)
+  })
+
   it('a route of the same name is replaced, not added', () => {
     const other = { name: 'beta', match: [{ headerName: 'X-User', headerValue: { prefix: 'b' } }] }
     const w = canaryWorld([{ setHeaderRoute: beta }, { setHeaderRoute: other }, { pause: {} }])

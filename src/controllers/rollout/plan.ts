@@ -442,7 +442,8 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
  */
 function sizeCanary(s: Sync, canaryRS: ReplicaSet, stableRS: ReplicaSet, replicas: number, weight: number): void {
   const c = s.r.spec.strategy.canary ?? {}
-  const target = replicasForWeight(replicas, weight)
+  // A header route needs a canary pod to reach, whatever the weight (Argo asks for setCanaryScale).
+  const target = Math.max(replicasForWeight(replicas, weight), s.headerRoutes?.length ? 1 : 0)
   if (!c.dynamicStableScale) {
     scale(s, canaryRS, target)
     scale(s, stableRS, replicas)

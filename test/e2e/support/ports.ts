@@ -51,4 +51,5 @@ export const SERVICE_PORTS = {
   rolloutAnalysis: 18927,
   rolloutBlueGreen: 18928,
   instantRollback: 18941,
+  rolloutHeaderRoute: 18942,
 } as const
