@@ -10,8 +10,6 @@ import { bool, int, intOrString, labelSelector, objectMeta, status, str, unsuppo
 import { podTemplate } from './schema-pod.ts'
 import { analysisArg } from './schema-analysis.ts'
 
-const NO_ANALYSIS =
-  'Baton runs analysis in canary steps and in the canary background only; remove it and promote by hand (baton rollout promote)'
 const NO_ROUTER = "Baton's own load balancer is the traffic router and applies setWeight exactly; remove trafficRouting"
 
 const analysisRef = z.strictObject({
@@ -35,7 +33,19 @@ const step = z.strictObject({
   analysis: analysisRef.optional(),
   experiment: unsupported('Baton does not run experiments').optional(),
   setCanaryScale: unsupported('Baton sizes the canary from setWeight; remove setCanaryScale').optional(),
-  setHeaderRoute: unsupported('Baton does not route by header yet').optional(),
+  setHeaderRoute: z
+    .strictObject({
+      name: str,
+      match: z
+        .array(
+          z.strictObject({
+            headerName: str,
+            headerValue: z.strictObject({ exact: str.optional(), prefix: str.optional(), regex: str.optional() }),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
   setMirrorRoute: unsupported('Baton does not mirror traffic').optional(),
   plugin: unsupported('Baton runs no step plugins').optional(),
 })
@@ -68,8 +78,8 @@ const blueGreen = z.strictObject({
   scaleDownDelaySeconds: int.optional(),
   previewReplicaCount: int.optional(),
   abortScaleDownDelaySeconds: int.optional(),
-  prePromotionAnalysis: unsupported(NO_ANALYSIS).optional(),
-  postPromotionAnalysis: unsupported(NO_ANALYSIS).optional(),
+  prePromotionAnalysis: analysisRef.optional(),
+  postPromotionAnalysis: analysisRef.optional(),
   antiAffinity: unsupported('Baton runs on one machine: there are no nodes to spread over').optional(),
   previewMetadata: unsupported('Baton does not label preview pods apart yet').optional(),
   activeMetadata: unsupported('Baton does not label active pods apart yet').optional(),

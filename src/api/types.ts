@@ -603,6 +603,14 @@ export interface RolloutCanaryStep {
   pause?: { duration?: IntOrString }
   /** Run an AnalysisRun from these templates; the step ends when it succeeds (docs/analysis.md). */
   analysis?: RolloutAnalysis
+  /** Send requests whose headers match to the canary (no `match`: remove the route named). */
+  setHeaderRoute?: RolloutHeaderRoute
+}
+
+/** Argo's header route: every `match` must hold (exactly one of exact, prefix, regex each). */
+export interface RolloutHeaderRoute {
+  name: string
+  match?: Array<{ headerName: string; headerValue: { exact?: string; prefix?: string; regex?: string } }>
 }
 
 /** A Rollout's reference to AnalysisTemplates, with the values of their args. */
@@ -647,6 +655,10 @@ export interface RolloutBlueGreenStrategy {
   previewReplicaCount?: number
   /** After an abort, how long the preview's pods stay up (default 30 s; 0 keeps them). */
   abortScaleDownDelaySeconds?: number
+  /** Judges the preview before the switch: a failure aborts, the active Service never moves. */
+  prePromotionAnalysis?: RolloutAnalysis
+  /** Judges the new revision after the switch: a failure switches the active Service back. */
+  postPromotionAnalysis?: RolloutAnalysis
 }
 
 export interface RolloutSpec {
@@ -702,6 +714,14 @@ export interface RolloutStatus {
     currentStepAnalysisRunStatus?: RolloutAnalysisRunStatus
     /** The background AnalysisRun of the current revision. */
     currentBackgroundAnalysisRunStatus?: RolloutAnalysisRunStatus
+    /** The header routes setHeaderRoute steps have set, in force until the end of the rollout. */
+    headerRoutes?: RolloutHeaderRoute[]
+  }
+  blueGreen?: {
+    prePromotionAnalysisRunStatus?: RolloutAnalysisRunStatus
+    postPromotionAnalysisRunStatus?: RolloutAnalysisRunStatus
+    /** The hash the active Service points at while the post-promotion analysis runs (stableRS until then). */
+    activeSelector?: string
   }
   conditions?: DeploymentCondition[]
 }

@@ -40,10 +40,36 @@ const REFUSED: Case[] = [
     says: 'templates',
   },
   {
-    name: 'setHeaderRoute',
+    name: 'setHeaderRoute with two kinds of value',
+    changes: {
+      [`${S}.steps`]: [
+        { setHeaderRoute: { name: 'b', match: [{ headerName: 'X-U', headerValue: { exact: 'a', prefix: 'b' } }] } },
+      ],
+    },
+    fields: [`${S}.steps[0].setHeaderRoute.match[0].headerValue`],
+    says: 'exactly one of exact, prefix or regex',
+  },
+  {
+    name: 'setHeaderRoute with a regex that does not compile',
+    changes: {
+      [`${S}.steps`]: [{ setHeaderRoute: { name: 'b', match: [{ headerName: 'X-U', headerValue: { regex: '(' } }] } }],
+    },
+    fields: [`${S}.steps[0].setHeaderRoute.match[0].headerValue.regex`],
+    says: 'does not compile',
+  },
+  {
+    name: 'setHeaderRoute with a header name that is not one',
+    changes: {
+      [`${S}.steps`]: [{ setHeaderRoute: { name: 'b', match: [{ headerName: 'X U', headerValue: { exact: 'a' } }] } }],
+    },
+    fields: [`${S}.steps[0].setHeaderRoute.match[0].headerName`],
+    says: 'HTTP header name',
+  },
+  {
+    name: 'setHeaderRoute without a name',
     changes: { [`${S}.steps`]: [{ setHeaderRoute: {} }] },
-    fields: [`${S}.steps[0].setHeaderRoute`],
-    says: 'header',
+    fields: [`${S}.steps[0].setHeaderRoute.name`],
+    says: 'Required',
   },
   {
     name: 'canary and blueGreen together',
@@ -58,10 +84,20 @@ const REFUSED: Case[] = [
     says: 'Required',
   },
   {
-    name: 'blueGreen prePromotionAnalysis',
-    changes: { 'spec.strategy': { blueGreen: { activeService: 'a', prePromotionAnalysis: {} } } },
-    fields: ['spec.strategy.blueGreen.prePromotionAnalysis'],
-    says: 'analysis',
+    name: 'blueGreen prePromotionAnalysis without a template',
+    changes: { 'spec.strategy': { blueGreen: { activeService: 'a', prePromotionAnalysis: { templates: [] } } } },
+    fields: ['spec.strategy.blueGreen.prePromotionAnalysis.templates'],
+    says: 'Required',
+  },
+  {
+    name: 'blueGreen postPromotionAnalysis with a dry run',
+    changes: {
+      'spec.strategy': {
+        blueGreen: { activeService: 'a', postPromotionAnalysis: { templates: [{ templateName: 't' }], dryRun: [] } },
+      },
+    },
+    fields: ['spec.strategy.blueGreen.postPromotionAnalysis.dryRun'],
+    says: 'dry-run',
   },
   {
     name: 'blueGreen preview = active',

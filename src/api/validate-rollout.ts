@@ -8,7 +8,13 @@
 import { type FieldError, forbidden, idx, invalid, required } from './field-errors.ts'
 import { isInt, isPresent } from './guards.ts'
 import { pauseSeconds } from './rollout-duration.ts'
-import type { Rollout, RolloutAnalysis, RolloutBlueGreenStrategy, RolloutCanaryStrategy } from './types.ts'
+import type {
+  Rollout,
+  RolloutAnalysis,
+  RolloutBlueGreenStrategy,
+  RolloutCanaryStrategy,
+  RolloutHeaderRoute,
+} from './types.ts'
 import { validateArgs } from './validate-analysis.ts'
 import { nonNegative } from './validate-meta.ts'
 import { literalValue, validateIntOrPercent, validateSelectorAndTemplate } from './validate-workloads.ts'
@@ -35,6 +41,10 @@ function validateBlueGreen(b: RolloutBlueGreenStrategy): FieldError[] {
   }
   if (b.previewReplicaCount !== undefined && b.previewReplicaCount < 1) {
     errs.push(invalid(`${base}.previewReplicaCount`, b.previewReplicaCount, 'must be at least 1'))
+  }
+  for (const f of ['prePromotionAnalysis', 'postPromotionAnalysis'] as const) {
+    const a = b[f]
+    if (a) errs.push(...validateAnalysisRef(a, `${base}.${f}`))
   }
   if (b.autoPromotionSeconds !== undefined && b.autoPromotionEnabled === false) {
     errs.push(
@@ -64,6 +74,44 @@ function validateAnalysisRef(a: RolloutAnalysis, path: string): FieldError[] {
   errs.push(...validateArgs(a.args, `${path}.args`))
   return errs
 }
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+const HEADER_HINT =
+  'Write each match as {headerName: X-Canary, headerValue: {exact: "yes"}} (or prefix, or regex); a step with a name and no match removes that route.'
+
+function validateHeaderRoute(r: RolloutHeaderRoute, path: string): FieldError[] {
+  const errs: FieldError[] = []
+  if (!r.name) errs.push(required(`${path}.name`, '', 'Name the route, so a later step can remove it.'))
+  ;(r.match ?? []).forEach((m, i) => {
+    const at = idx(`${path}.match`, i)
+    if (!HEADER_NAME.test(m.headerName ?? '')) {
+      errs.push(invalid(`${at}.headerName`, m.headerName ?? '', 'must be an HTTP header name', HEADER_HINT))
+    }
+    const kinds = Object.keys(m.headerValue ?? {}).filter(
+      (k) => (m.headerValue as Record<string, unknown>)[k] !== undefined,
+    )
+    if (kinds.length !== 1) {
+      errs.push(
+        invalid(
+          `${at}.headerValue`,
+          m.headerValue ?? null,
+          'must have exactly one of exact, prefix or regex',
+          HEADER_HINT,
+        ),
+      )
+      return
+    }
+    const regex = m.headerValue.regex
+    if (regex !== undefined) {
+      try {
+        new RegExp(regex)
+      } catch (err) {
+        errs.push(invalid(`${at}.headerValue.regex`, regex, `does not compile: ${(err as Error).message}`, HEADER_HINT))
+      }
+    }
+  })
+  return errs
+}
+
 const DURATION_HINT = 'Write a pause duration as whole seconds (30) or with one unit: "30s", "5m", "1h".'
 
 function validateCanary(c: RolloutCanaryStrategy): FieldError[] {
@@ -73,7 +121,9 @@ function validateCanary(c: RolloutCanaryStrategy): FieldError[] {
     const path = idx(`${base}.steps`, i)
     const actions = Object.keys(step).filter((k) => (step as Record<string, unknown>)[k] !== undefined)
     if (actions.length !== 1) {
-      errs.push(invalid(path, step, 'a step must have exactly one of setWeight, pause or analysis', STEP_HINT))
+      errs.push(
+        invalid(path, step, 'a step must have exactly one of setWeight, pause, analysis or setHeaderRoute', STEP_HINT),
+      )
       return
     }
     if (step.setWeight !== undefined && (step.setWeight < 0 || step.setWeight > 100)) {
@@ -82,6 +132,7 @@ function validateCanary(c: RolloutCanaryStrategy): FieldError[] {
       )
     }
     if (step.analysis) errs.push(...validateAnalysisRef(step.analysis, `${path}.analysis`))
+    if (step.setHeaderRoute) errs.push(...validateHeaderRoute(step.setHeaderRoute, `${path}.setHeaderRoute`))
     const d = step.pause?.duration
     if (d !== undefined && pauseSeconds(d) === undefined) {
       errs.push(invalid(`${path}.pause.duration`, d, 'must be a non-negative duration', DURATION_HINT))

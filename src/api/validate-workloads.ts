@@ -9,6 +9,7 @@
  */
 import { configRolloutErrors } from './config-snapshot.ts'
 import { failurePolicyErrors } from './failure-policy.ts'
+import { warmWindowErrors } from './warm-window.ts'
 import { type FieldError, duplicate, forbidden, invalid, required, unsupported } from './field-errors.ts'
 import { isInt, isPresent } from './guards.ts'
 import { isEmptySelector, matchesSelector } from './labels.ts'
@@ -129,6 +130,7 @@ export function validateDeploymentSpec(d: Deployment): FieldError[] {
   }
   errs.push(...failurePolicyErrors(d.metadata?.annotations))
   errs.push(...configRolloutErrors(d.metadata?.annotations))
+  errs.push(...warmWindowErrors(d))
   return errs
 }
 

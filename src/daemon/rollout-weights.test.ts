@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Rollout, RolloutStatus, Service } from '../api/types.ts'
-import { revisionWeights } from './rollout-weights.ts'
+import { revisionHeaderRoutes, revisionWeights } from './rollout-weights.ts'
 
 const svc = (selector: Record<string, string> | undefined, namespace = 'default'): Service => ({
   apiVersion: 'v1',
@@ -53,5 +53,31 @@ describe('revisionWeights', () => {
     { name: 'a Service without selector', svc: svc(undefined), ro: ro(weights('s1', 'c1', 10)), want: undefined },
   ])('$name', ({ svc, ro, want }) => {
     expect(revisionWeights(svc, [ro])).toEqual(want)
+  })
+})
+
+describe('revisionHeaderRoutes', () => {
+  const route = { name: 'beta', match: [{ headerName: 'X-User', headerValue: { prefix: 'beta-' } }] }
+  const withRoutes = (stable: string, canary: string): RolloutStatus => {
+    const st = weights(stable, canary, 10)
+    return { canary: { ...st.canary, headerRoutes: [route] } }
+  }
+  it.each([
+    {
+      name: "the canary's header routes, to its revision",
+      svc: svc({ app: 'web' }),
+      ro: ro(withRoutes('s1', 'c1')),
+      want: [{ revision: 'c1', match: [{ name: 'X-User', prefix: 'beta-' }] }],
+    },
+    { name: 'none set', svc: svc({ app: 'web' }), ro: ro(weights('s1', 'c1', 10)), want: undefined },
+    { name: 'no canary running', svc: svc({ app: 'web' }), ro: ro(withRoutes('s1', 's1')), want: undefined },
+    {
+      name: 'a Service pointed at one revision',
+      svc: svc({ app: 'web', 'rollouts-pod-template-hash': 's1' }),
+      ro: ro(withRoutes('s1', 'c1')),
+      want: undefined,
+    },
+  ])('$name', ({ svc, ro, want }) => {
+    expect(revisionHeaderRoutes(svc, [ro])).toEqual(want)
   })
 })

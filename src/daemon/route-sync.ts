@@ -14,7 +14,7 @@
  * SCTP ports are reported as unsupported. A headless Service (clusterIP: None) gets no route.
  */
 import type { Endpoints, Pod, Rollout, Service, ServicePort } from '../api/types.ts'
-import { revisionWeights } from './rollout-weights.ts'
+import { revisionHeaderRoutes, revisionWeights } from './rollout-weights.ts'
 import type { Clock, TimerHandle } from '../platform/clock.ts'
 import { silentLogger, type Logger } from '../platform/logger.ts'
 import type { ObjectStore, Unsubscribe } from '../store/types.ts'
@@ -93,6 +93,7 @@ export function desiredRoutes(
     const host = svc.metadata.annotations?.[LISTEN_ADDRESS_ANNOTATION] || defaultListenHost
     const ep = epByKey.get(`${namespace}/${service}`)
     const weights = revisionWeights(svc, rollouts)
+    const headerRoutes = revisionHeaderRoutes(svc, rollouts)
     for (const sp of svc.spec.ports) {
       const portName = sp.name ? { portName: sp.name } : {}
       if (sp.protocol && sp.protocol !== 'TCP') {
@@ -115,6 +116,7 @@ export function desiredRoutes(
           mode: proxyMode(sp),
           backends: backendsFor(sp, ep, podsByUid),
           ...(weights ? { weights } : {}),
+          ...(headerRoutes ? { headerRoutes } : {}),
         }
         const key = routeKey(route)
         const owner = taken.get(key)

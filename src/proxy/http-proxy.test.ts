@@ -101,6 +101,30 @@ describe('HTTP proxy: balancing and headers', () => {
   })
 })
 
+describe('HTTP proxy: header routes (a Rollout setHeaderRoute step)', () => {
+  it('sends requests whose headers match to the route revision, the rest by the weights, on one keep-alive connection', async () => {
+    const stable = await startBackend('stable')
+    const canary = await startBackend('canary')
+    const { dp, route: r } = await startPlane([stable.backend('s', 'stable'), canary.backend('c', 'canary')])
+    const routed = {
+      ...r,
+      weights: { stable: 100, canary: 0 },
+      headerRoutes: [{ revision: 'canary', match: [{ name: 'X-Canary', exact: 'always' }] }],
+    }
+    expect(await dp.setRoutes([routed])).toEqual([])
+    const url = `http://127.0.0.1:${r.listen.port}`
+    const agent = keepAliveAgent()
+    const bodies: string[] = []
+    for (let i = 0; i < 6; i++) {
+      bodies.push((await request(url, { agent, headers: i % 2 ? { 'x-canary': 'always' } : {} })).body)
+    }
+    expect(bodies).toEqual(['stable', 'canary', 'stable', 'canary', 'stable', 'canary'])
+    // The route removed: the weights alone decide again.
+    expect(await dp.setRoutes([{ ...routed, headerRoutes: [] }])).toEqual([])
+    expect((await request(url, { agent, headers: { 'x-canary': 'always' } })).body).toBe('stable')
+  })
+})
+
 describe('HTTP proxy: framing', () => {
   it('re-frames a chunked answer for an HTTP/1.0 client and closes after it', async () => {
     const a = await startBackend('a', (_req, res) => {

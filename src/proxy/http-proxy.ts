@@ -25,6 +25,7 @@
 import type net from 'node:net'
 import type { TimerHandle } from '../platform/clock.ts'
 import { pickWeighted } from './weighted-pick.ts'
+import { headerRouteRevision } from './header-route.ts'
 import { ChunkedScanner } from './chunked-scanner.ts'
 import type { BalancePolicy, ProxyTimeouts } from './defaults.ts'
 import { parseResponseHead, type RequestHead, type ResponseHead } from './http-head.ts'
@@ -239,7 +240,9 @@ export class HttpConnection implements UpstreamOwner, EndpointWaiter {
       this.#connect(again, false)
       return
     }
-    const i = pickWeighted(rs, this.#ctx.policy, this.#tried)
+    const headerRoutes = rs.route.headerRoutes
+    const revision = headerRoutes && this.#req ? headerRouteRevision(headerRoutes, this.#req.lines) : undefined
+    const i = pickWeighted(rs, this.#ctx.policy, this.#tried, revision)
     if (i < 0) {
       if (this.#tried.length > 0) {
         this.#localAnswer(502, `No replica of service ${serviceName(rs)} accepted the request.\n`, !this.#bodyComplete)

@@ -24,6 +24,21 @@ const route = z.object({
   mode: z.enum(['http', 'tcp']),
   backends: z.array(backend),
   weights: z.record(z.string(), z.number().min(0)).optional(),
+  headerRoutes: z
+    .array(
+      z.object({
+        revision: z.string(),
+        match: z.array(
+          z.object({
+            name: z.string().min(1),
+            exact: z.string().optional(),
+            prefix: z.string().optional(),
+            regex: z.string().optional(),
+          }),
+        ),
+      }),
+    )
+    .optional(),
 })
 
 export const routeTableSchema = z.object({ routes: z.array(route) })

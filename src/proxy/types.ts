@@ -34,6 +34,25 @@ export interface ServiceRoute {
    * listed one has a replica to take it. Without weights, every replica is equal.
    */
   weights?: Record<string, number>
+  /**
+   * Requests whose headers match a route go to its revision (a Rollout's setHeaderRoute step,
+   * header-route.ts), whatever the weights; the first route that matches wins.
+   */
+  headerRoutes?: HeaderRoute[]
+}
+
+/** One header condition: the header's value equals `exact`, starts with `prefix`, or matches `regex` in full. */
+export interface HeaderMatch {
+  name: string
+  exact?: string
+  prefix?: string
+  regex?: string
+}
+
+/** Every condition of `match` must hold for a request to go to `revision`. */
+export interface HeaderRoute {
+  revision: string
+  match: HeaderMatch[]
 }
 
 /** A log-linear latency histogram in a portable form: [upper bound in ms, count] pairs, sparse. */

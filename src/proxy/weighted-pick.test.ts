@@ -105,3 +105,23 @@ describe('pickWeighted', () => {
     expect(share(route({ s: 3, c: 1 }), 400)).toEqual({ s: 300, c: 100 })
   })
 })
+
+describe('pickWeighted with a header route revision', () => {
+  it('takes the request to that revision whatever the weights', () => {
+    const rs = route({ stable: 3, canary: 1 }, { stable: 100, canary: 0 })
+    for (let k = 0; k < 10; k++) {
+      expect(rs.endpoints[pickWeighted(rs, 'least-outstanding', undefined, 'canary')]!.backend.revision).toBe('canary')
+    }
+  })
+  it('without a replica of that revision left, the weights decide', () => {
+    const rs = route({ stable: 2, canary: 1 }, { stable: 100, canary: 0 })
+    const canary = rs.endpoints.filter((ep) => ep.backend.revision === 'canary')
+    expect(rs.endpoints[pickWeighted(rs, 'least-outstanding', canary, 'canary')]!.backend.revision).toBe('stable')
+    expect(rs.endpoints[pickWeighted(rs, 'least-outstanding', undefined, 'gone')]!.backend.revision).toBe('stable')
+  })
+  it('works on a route without weights', () => {
+    const rs = route({ a: 2, b: 2 })
+    for (let k = 0; k < 4; k++)
+      expect(rs.endpoints[pickWeighted(rs, 'round-robin', undefined, 'b')]!.backend.revision).toBe('b')
+  })
+})

@@ -49,9 +49,28 @@ function hasCandidate(
   return list.some((ep) => !exclude.includes(ep))
 }
 
-/** The index in `rs.endpoints` of the chosen replica, or -1 when none is left. */
-export function pickWeighted(rs: RouteState, policy: BalancePolicy, exclude?: readonly EndpointState[]): number {
+/**
+ * The index in `rs.endpoints` of the chosen replica, or -1 when none is left. `revision` (a
+ * header route's, header-route.ts) takes the request to that revision while it has a replica
+ * left; otherwise the weights decide.
+ */
+export function pickWeighted(
+  rs: RouteState,
+  policy: BalancePolicy,
+  exclude?: readonly EndpointState[],
+  revision?: string,
+): number {
   const weights = rs.route.weights
+  if (revision !== undefined) {
+    const g = groups(rs, weights ?? {})
+    const list = g.byRevision.get(revision)
+    if (hasCandidate(list, exclude)) {
+      const cursor = g.cursor.get(revision) ?? 0
+      g.cursor.set(revision, cursor + 1)
+      const i = pickIndex(list!, policy, cursor, exclude)
+      return i < 0 ? -1 : rs.endpoints.indexOf(list![i]!)
+    }
+  }
   if (weights === undefined) return pickIndex(rs.endpoints, policy, rs.cursor++, exclude)
   const g = groups(rs, weights)
   let total = 0

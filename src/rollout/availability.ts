@@ -10,6 +10,7 @@
 import type { Pod, PodCondition, ReplicaSet, ReplicaSetStatus } from '../api/types.ts'
 import { podReadyCondition } from '../api/pod-readiness.ts'
 import { parseTimestamp } from '../api/timestamps.ts'
+import { isPodWarm } from '../api/warm-window.ts'
 
 /** When the pod becomes available (epoch ms, first instant), or undefined if it is not Ready. */
 function availableFrom(pod: Pod, minReadySeconds: number): number | undefined {
@@ -59,7 +60,8 @@ export interface ReplicaSetCount {
 
 /**
  * The RS status counted over `pods` (the RS's own pods, as its controller owns them). Only
- * active pods count, so a terminating pod is already gone from `replicas`. Conditions are
+ * active pods count, so a terminating pod is already gone from `replicas`; a warm pod
+ * (api/warm-window.ts) counts nowhere. Conditions are
  * carried over from the stored status. With `countTerminating` (the
  * DeploymentReplicaSetTerminatingReplicas gate, api/feature-gates.ts) the pods being shut down
  * are counted apart, as `terminatingReplicas`; without it the field is absent.
@@ -86,6 +88,7 @@ export function countReplicaSetPods(
   let next: number | undefined
   for (let i = 0; i < pods.length; i++) {
     const pod = pods[i] as Pod
+    if (isPodWarm(pod)) continue
     if (!isPodActive(pod)) {
       if (isPodTerminating(pod)) terminating++
       continue

@@ -35,6 +35,17 @@ describe('promote', () => {
     expect(promote(r, false).status?.promoteFull).toBe(true)
   })
 
+  it('refuses to promote a blueGreen preview its prePromotionAnalysis has not judged yet; --full skips it', () => {
+    const r = at(CANARY)
+    r.spec.strategy = {
+      blueGreen: { activeService: 'active', prePromotionAnalysis: { templates: [{ templateName: 't' }] } },
+    }
+    const err = thrownBatonError(() => promote(r, false))
+    expect(err.code).toBe('BATON_INVALID')
+    expect(err.hint).toContain('promote --full')
+    expect(promote(r, true).status?.promoteFull).toBe(true)
+  })
+
   it('clears spec.paused instead of the status when the Rollout is paused', () => {
     expect(promote(at(CANARY, true), false)).toEqual({ unpause: true, message: "rollout 'rollouts-demo' promoted" })
   })
@@ -64,6 +75,10 @@ describe('abort and retry', () => {
     expect(st).toMatchObject({ currentStepIndex: 0 })
     expect(st.abort).toBeUndefined()
     expect(st.abortedAt).toBeUndefined()
+  })
+  it("retry forgets a blueGreen's promotion runs: new ones judge the revision again", () => {
+    const bg = { prePromotionAnalysisRunStatus: { name: 'web-1-2-pre', status: 'Failed' as const } }
+    expect(retry(at({ ...CANARY, abort: true, blueGreen: bg })).status?.blueGreen).toBeUndefined()
   })
   it('retry refuses a rollout that is not aborted', () => {
     expect(thrownBatonError(() => retry(at(CANARY))).code).toBe('BATON_INVALID')
@@ -129,6 +144,16 @@ describe('analysisAbort: an abort by the analysis, told apart from a user abort'
       name: 'a background run in Error',
       status: { canary: { currentBackgroundAnalysisRunStatus: { name: 'web-1-2', status: 'Error' as const } } },
       want: "analysis run 'web-1-2' Error",
+    },
+    {
+      name: 'a failed post-promotion run (blueGreen)',
+      status: { blueGreen: { postPromotionAnalysisRunStatus: { name: 'web-1-2-post', status: 'Failed' as const } } },
+      want: "analysis run 'web-1-2-post' Failed",
+    },
+    {
+      name: 'a pre-promotion run in Error (blueGreen)',
+      status: { blueGreen: { prePromotionAnalysisRunStatus: { name: 'web-1-2-pre', status: 'Error' as const } } },
+      want: "analysis run 'web-1-2-pre' Error",
     },
     {
       name: 'a missing template',

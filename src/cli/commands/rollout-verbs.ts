@@ -43,6 +43,11 @@ export function promote(r: Rollout, full: boolean): VerbResult {
     st.pauseConditions = []
     return { status: st, message: `${name} promoted` }
   }
+  if (r.spec.strategy.blueGreen?.prePromotionAnalysis && inCanary(r)) {
+    throw new BatonError('BATON_INVALID', `${name}: its preview is judged by its prePromotionAnalysis first`, {
+      hint: `Wait for the analysis (baton get rollout ${r.metadata.name}), or skip it with baton rollout promote --full rollout/${r.metadata.name}`,
+    })
+  }
   if (r.spec.strategy.blueGreen && inCanary(r)) {
     // A preview still scaling up: promote it once it is available.
     st.promoteFull = true
@@ -87,6 +92,7 @@ export function retry(r: Rollout): VerbResult {
     delete st.canary.currentStepAnalysisRunStatus
     delete st.canary.currentBackgroundAnalysisRunStatus
   }
+  delete st.blueGreen
   st.currentStepIndex = 0
   return { status: st, message: `rollout '${r.metadata.name}' retried` }
 }
@@ -132,7 +138,12 @@ export function undoTemplate(
 export function analysisAbort(r: Rollout): string | undefined {
   const st = r.status
   if (!st?.abort) return undefined
-  const runs = [st.canary?.currentStepAnalysisRunStatus, st.canary?.currentBackgroundAnalysisRunStatus]
+  const runs = [
+    st.canary?.currentStepAnalysisRunStatus,
+    st.canary?.currentBackgroundAnalysisRunStatus,
+    st.blueGreen?.prePromotionAnalysisRunStatus,
+    st.blueGreen?.postPromotionAnalysisRunStatus,
+  ]
   const failed = runs.find((x) => x?.status === 'Failed' || x?.status === 'Error')
   if (failed) return `analysis run '${failed.name}' ${failed.status}${failed.message ? `: ${failed.message}` : ''}`
   if (/\banalysis: /.test(st.message ?? '')) return (st.message ?? '').replace(/^RolloutAborted: /, '')

@@ -23,6 +23,9 @@ import type { Deployment, Pod, ReplicaSet } from '../../api/types.ts'
 import { checkPausedConditions } from '../../rollout/conditions.ts'
 import { controllerOf, isControlledBy } from '../../api/owner-refs.ts'
 import { isRollingUpdate } from '../../rollout/spec-defaults.ts'
+import { isPodActive } from '../../rollout/availability.ts'
+import { isPodReady } from '../../api/pod-readiness.ts'
+import { isPodWarm } from '../../api/warm-window.ts'
 import type { DeploymentAction } from './actions.ts'
 import { cleanupDeployment } from './cleanup.ts'
 import { syncRevision, type ReplicaSetView } from './new-replica-set.ts'
@@ -36,7 +39,10 @@ export interface DeploymentPlanInput {
   deployment: Deployment
   /** ReplicaSets of the Deployment's namespace; the planner keeps those it controls. */
   replicaSets: ReplicaSet[]
-  /** Pods of those ReplicaSets (matched to them by controller reference). */
+  /**
+   * Pods of those ReplicaSets (matched to them by controller reference). Recreate needs them,
+   * and a warm window (its warm pods); otherwise they may be left out.
+   */
   pods: Pod[]
   /** Kubernetes feature gates (api/feature-gates.ts); their defaults when absent. */
   features?: FeatureGates
@@ -53,6 +59,13 @@ function podsByReplicaSet(owned: readonly ReplicaSet[], pods: readonly Pod[]): M
     if (rs) map.get(rs.metadata.name)?.push(pod)
   }
   return map
+}
+
+/** Warm pods (api/warm-window.ts) that are ready: those that can take traffic back at once. */
+function countWarmReady(pods: readonly Pod[] | undefined): number {
+  let n = 0
+  for (const pod of pods ?? []) if (isPodWarm(pod) && isPodActive(pod) && isPodReady(pod)) n++
+  return n
 }
 
 function allOf(view: ReplicaSetView): ReplicaSet[] {
@@ -111,7 +124,7 @@ export function planDeployment(input: DeploymentPlanInput, now: number): Deploym
   if (s.d.spec.paused || isScalingEvent(s.d, view)) {
     syncScale(s, view)
   } else if (isRollingUpdate(s.d)) {
-    rolloutRolling(s, view, input.replicaSets)
+    rolloutRolling(s, view, input.replicaSets, (rs) => countWarmReady(podsByRS.get(rs.metadata.name)))
   } else {
     rolloutRecreate(s, view, input.replicaSets, podsByRS)
   }

@@ -15,6 +15,7 @@
  */
 import { isEmptySelector, matchesSelector } from '../../api/labels.ts'
 import type { Deployment, ReplicaSet } from '../../api/types.ts'
+import { scaleDownDelaySeconds } from '../../api/warm-window.ts'
 import { isBatonError } from '../../errors/baton-error.ts'
 import {
   type Controller,
@@ -55,10 +56,10 @@ export function reconcileDeployment(deps: ControllerDeps, key: string, ctx?: Rec
   if (!deployment?.metadata.uid) return {}
   adoptOrphans(deps, deployment)
   const replicaSets = deps.cache.ownedBy('ReplicaSet', deployment.metadata.uid)
-  // Only Recreate looks at pods (old pods must be gone before the new RS starts); gathering
-  // them for a RollingUpdate would cost O(pods) per sync for nothing.
+  // Only Recreate (old pods must be gone before the new RS starts) and a warm window (its warm
+  // pods) look at pods; gathering them for any other RollingUpdate would cost O(pods) per sync for nothing.
   const pods =
-    deployment.spec.strategy?.type === 'Recreate'
+    deployment.spec.strategy?.type === 'Recreate' || scaleDownDelaySeconds(deployment) > 0
       ? replicaSets.flatMap((rs) => (rs.metadata.uid ? deps.cache.ownedBy('Pod', rs.metadata.uid) : []))
       : []
   const actions = planDeployment(

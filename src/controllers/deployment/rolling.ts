@@ -18,6 +18,7 @@ import { maxUnavailable } from '../../rollout/fenceposts.ts'
 import { newRSNewReplicas } from '../../rollout/new-replicas.ts'
 import { compareByCreation, isActive, specReplicaSum, availableReplicaSum } from '../../rollout/replica-sets.ts'
 import { desiredReplicas, rsReplicas } from '../../rollout/spec-defaults.ts'
+import { warmReturnSize } from '../../rollout/warm-window.ts'
 import { cleanupDeployment } from './cleanup.ts'
 import { createNewReplicaSet, type ReplicaSetView } from './new-replica-set.ts'
 import { syncRolloutStatus } from './progress.ts'
@@ -107,8 +108,17 @@ export function reconcileOldReplicaSets(
   return cleanup.cleaned + scaledDown > 0
 }
 
-/** One RollingUpdate sync (rolloutRolling). */
-export function rolloutRolling(s: SyncState, view: ReplicaSetView, namespaceRSs: readonly ReplicaSet[]): void {
+/**
+ * One RollingUpdate sync (rolloutRolling). `warmReady(rs)` counts the RS's warm, ready pods
+ * (a Deployment's warm window, rollout/warm-window.ts): a new RS that has some, as after a
+ * `rollout undo` inside the window, first takes all of them back into service in one step.
+ */
+export function rolloutRolling(
+  s: SyncState,
+  view: ReplicaSetView,
+  namespaceRSs: readonly ReplicaSet[],
+  warmReady: (rs: ReplicaSet) => number = () => 0,
+): void {
   let newRS = view.newRS
   if (!newRS) {
     const created = createNewReplicaSet(s, view, namespaceRSs)
@@ -116,6 +126,9 @@ export function rolloutRolling(s: SyncState, view: ReplicaSetView, namespaceRSs:
     newRS = created
   }
   const allRSs = [...view.oldRSs, newRS]
+  const back = warmReturnSize(desiredReplicas(s.d), rsReplicas(newRS), warmReady(newRS))
+  if (back > newRSNewReplicas(s.d, allRSs, newRS) && scaleReplicaSetTo(s, newRS, back).scaled)
+    return syncRolloutStatus(s, allRSs, newRS)
   if (reconcileNewReplicaSet(s, allRSs, newRS)) return syncRolloutStatus(s, allRSs, newRS)
   if (reconcileOldReplicaSets(s, allRSs, view.oldRSs.filter(isActive), newRS))
     return syncRolloutStatus(s, allRSs, newRS)

@@ -10,6 +10,13 @@ import {
   servicesSelecting,
 } from './plan.ts'
 import { aServingPod } from './testing.ts'
+import type { Pod } from '../../api/types.ts'
+import { WARM_UNTIL_ANNOTATION } from '../../api/warm-window.ts'
+
+const warm = (pod: Pod): Pod => ({
+  ...pod,
+  metadata: { ...pod.metadata, annotations: { [WARM_UNTIL_ANNOTATION]: '2026-01-01T00:01:00Z' } },
+})
 
 describe('desiredEndpoints', () => {
   it.each([
@@ -29,6 +36,11 @@ describe('desiredEndpoints', () => {
       want: [],
     },
     { name: 'finished pod left out', pods: [aServingPod('web-1', { phase: 'Succeeded' })], want: [] },
+    {
+      name: 'pod kept warm by a warm window left out (still running, out of service)',
+      pods: [warm(aServingPod('web-1'))],
+      want: [],
+    },
     { name: 'pod of another app left out', pods: [aServingPod('db-1', { labels: { app: 'db' } })], want: [] },
     {
       name: 'pod without the named port left out',

@@ -5,7 +5,8 @@
  * - a pod counts when the selector matches its labels, it is not terminating (no
  *   deletionTimestamp: deleting a pod takes it out of every service FIRST, which is what
  *   lets the load balancer drain it before the pod is told to stop) and it has not finished
- *   (phase Succeeded/Failed);
+ *   (phase Succeeded/Failed); a pod kept warm by a Deployment's warm window
+ *   (`baton.dev/warm-until`) is out of every service until it is brought back;
  * - ready pods (condition Ready=True) go under `addresses`, others under
  *   `notReadyAddresses`;
  * - every replica listens on 127.0.0.1 with its own port: the subset carries, per service
@@ -21,6 +22,7 @@
 import type { EndpointPort, EndpointSubset, Endpoints, Pod, Service, ServicePort } from '../../api/types.ts'
 import { isPodReady } from '../../api/pod-readiness.ts'
 import { isHeadless } from '../../api/service-listen.ts'
+import { isPodWarm } from '../../api/warm-window.ts'
 
 export const LOOPBACK_IP = '127.0.0.1'
 
@@ -68,9 +70,10 @@ export function resolveHostPort(pod: Pod, sp: ServicePort): number | undefined {
   return mapping?.hostPort ?? declaredHostPort
 }
 
-function terminatingOrFinished(pod: Pod): boolean {
+/** Not to be served: terminating, finished, or kept warm out of service (api/warm-window.ts). */
+function outOfService(pod: Pod): boolean {
   const phase = pod.status?.phase
-  return pod.metadata.deletionTimestamp !== undefined || phase === 'Succeeded' || phase === 'Failed'
+  return pod.metadata.deletionTimestamp !== undefined || phase === 'Succeeded' || phase === 'Failed' || isPodWarm(pod)
 }
 
 export function podSubset(svc: Service, pod: Pod): EndpointSubset | undefined {
@@ -109,7 +112,7 @@ export function shouldSetHostname(pod: Pod, svc: Service): boolean {
 export function desiredEndpoints(svc: Service, pods: readonly Pod[]): Endpoints {
   const subsets: EndpointSubset[] = []
   const chosen = pods
-    .filter((p) => selects(svc, p) && !terminatingOrFinished(p))
+    .filter((p) => selects(svc, p) && !outOfService(p))
     .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0))
   for (const pod of chosen) {
     const s = podSubset(svc, pod)

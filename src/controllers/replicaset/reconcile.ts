@@ -11,7 +11,11 @@
  */
 import { generateName, podsPrefix } from '../../api/names.ts'
 import { DEFAULT_FEATURE_GATES } from '../../api/feature-gates.ts'
-import type { Pod, ReplicaSet, ReplicaSetStatus } from '../../api/types.ts'
+import type { Deployment, Pod, ReplicaSet, ReplicaSetStatus } from '../../api/types.ts'
+import { controllerOf } from '../../api/owner-refs.ts'
+import { formatTimestamp } from '../../api/timestamps.ts'
+import { WARM_UNTIL_ANNOTATION } from '../../api/warm-window.ts'
+import { warmDelayFor } from '../../rollout/warm-window.ts'
 import { isBatonError } from '../../errors/baton-error.ts'
 import {
   type Controller,
@@ -48,18 +52,63 @@ export function reconcileReplicaSet(deps: ControllerDeps, key: string): Reconcil
   const uid = rs.metadata.uid
 
   let pods = cache.ownedBy('Pod', uid)
-  const plan = planReplicaSet(rs, pods)
+  const now = clock.now()
+  const plan = planReplicaSet(rs, pods, { now, delaySeconds: warmDelayFor(rs, owningDeployment(deps, rs)) })
+  // Back into service first: those pods are ready now, new ones are not.
+  for (const pod of plan.unpark) setWarm(deps, rs, pod, undefined)
+  const warmUntil = formatTimestamp(plan.parkUntil ?? now)
+  for (const pod of plan.park) setWarm(deps, rs, pod, warmUntil)
   // Creates ramp up 1, 2, 4, … and stop at the first batch with a failure (slow-start.ts).
   const created = slowStartBatch(plan.create, SLOW_START_INITIAL_BATCH_SIZE, () => void createPod(deps, rs))
   for (const pod of plan.delete) deletePod(deps, rs, pod)
-  if (plan.create > 0 || plan.delete.length > 0) pods = cache.ownedBy('Pod', uid)
+  if (plan.create + plan.delete.length + plan.park.length + plan.unpark.length > 0) pods = cache.ownedBy('Pod', uid)
 
   // As syncReplicaSet: the status is written from what exists, then a failed create is retried with back-off.
   const countTerminating = (deps.features ?? DEFAULT_FEATURE_GATES).DeploymentReplicaSetTerminatingReplicas
-  const { status, recheckAfterMs } = countReplicaSetPods(rs, pods, clock.now(), countTerminating)
+  const { status, recheckAfterMs } = countReplicaSetPods(rs, pods, now, countTerminating)
   if (!sameStatus(rs.status, status)) store.updateStatus<'ReplicaSet'>({ ...rs, status })
   if (created.error !== undefined) throw created.error
-  return recheckAfterMs === undefined ? {} : { requeueAfterMs: recheckAfterMs }
+  const expiry = plan.nextExpiry === undefined ? undefined : Math.max(plan.nextExpiry - now + 1, 1)
+  const after = [recheckAfterMs, expiry].filter((ms) => ms !== undefined)
+  return after.length === 0 ? {} : { requeueAfterMs: Math.min(...after) }
+}
+
+/** The Deployment that controls `rs`, if one does (only a Deployment has a warm window). */
+function owningDeployment(deps: ControllerDeps, rs: ReplicaSet): Deployment | undefined {
+  const ref = controllerOf(rs)
+  // A cache built for ReplicaSets and pods alone (a test's) holds no Deployment to ask.
+  if (ref?.kind !== 'Deployment' || !deps.cache.kinds().has('Deployment')) return undefined
+  const d = deps.cache.get('Deployment', rs.metadata.namespace ?? 'default', ref.name)
+  return d?.metadata.uid === ref.uid ? d : undefined
+}
+
+/**
+ * Marks a pod warm until `until` (out of every Service, still running), or back in service
+ * (`until` undefined). A pod gone meanwhile needs nothing; a conflict requeues the sync.
+ */
+function setWarm(deps: ControllerDeps, rs: ReplicaSet, pod: Pod, until: string | undefined): void {
+  const annotations = { ...pod.metadata.annotations }
+  if (until === undefined) delete annotations[WARM_UNTIL_ANNOTATION]
+  else annotations[WARM_UNTIL_ANNOTATION] = until
+  try {
+    deps.store.update<'Pod'>({ ...pod, metadata: { ...pod.metadata, annotations } })
+  } catch (err) {
+    if (isBatonError(err) && err.code === 'BATON_NOT_FOUND') return
+    throw err
+  }
+  const message =
+    until === undefined
+      ? `Returned warm pod to service: ${pod.metadata.name}`
+      : `Kept pod warm until ${until}: ${pod.metadata.name}`
+  recordEvent(
+    deps.store,
+    deps.clock,
+    rs,
+    'Normal',
+    until === undefined ? 'WarmPodReturned' : 'WarmPodKept',
+    message,
+    REPLICASET_CONTROLLER,
+  )
 }
 
 /** Pod names are `<rs>-<5 chars>`, cut as generateName cuts them (api/names.ts); a clash is retried with a new suffix. */

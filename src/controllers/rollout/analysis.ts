@@ -17,7 +17,8 @@ import type {
   RolloutAnalysisRunStatus,
 } from '../../api/types.ts'
 import { mergeArgs, resolveMetrics } from '../../rollout/analysis-args.ts'
-import { ROLLOUT_HASH_LABEL, ROLLOUT_REVISION_ANNOTATION, type Sync } from './sync.ts'
+import { formatTimestamp } from '../../api/timestamps.ts'
+import { ROLLOUT_HASH_LABEL, ROLLOUT_REVISION_ANNOTATION, event, type Sync } from './sync.ts'
 
 /** The annotation naming the stable revision a run's baton metrics may compare (revision: Stable). */
 export const STABLE_HASH_ANNOTATION = 'baton.dev/stable-pod-template-hash'
@@ -37,6 +38,11 @@ export type RunVerdict =
   | { invalid: string }
 
 const BAD: readonly AnalysisPhase[] = ['Failed', 'Error']
+
+/** Argo's rollout-type label values. */
+export type RunKind = 'Step' | 'Background' | 'PrePromotion' | 'PostPromotion'
+/** Argo names a blueGreen run `<rollout>-<hash>-<revision>-pre` / `-post`. */
+const RUN_SUFFIX: Partial<Record<RunKind, string>> = { PrePromotion: '-pre', PostPromotion: '-post' }
 
 function build(
   s: Sync,
@@ -101,7 +107,7 @@ export function ensureRun(
   v: AnalysisView,
   ref: RolloutAnalysis,
   current: RolloutAnalysisRunStatus | undefined,
-  kind: 'Step' | 'Background',
+  kind: RunKind,
   stepIndex?: number,
 ): RunVerdict {
   const existing = current ? v.runs.find((x) => x.metadata.name === current.name) : undefined
@@ -110,7 +116,8 @@ export function ensureRun(
     const message = existing.status?.message
     return { phase, status: { name: existing.metadata.name, status: phase, ...(message ? { message } : {}) } }
   }
-  const base = `${s.r.metadata.name}-${v.hash}-${v.revision}${stepIndex === undefined ? '' : `-${stepIndex}`}`
+  const suffix = stepIndex !== undefined ? `-${stepIndex}` : (RUN_SUFFIX[kind] ?? '')
+  const base = `${s.r.metadata.name}-${v.hash}-${v.revision}${suffix}`
   const labels: Record<string, string> = { 'rollout-type': kind }
   if (stepIndex !== undefined) labels['step-index'] = String(stepIndex)
   const run = build(s, v, ref, freeName(base, v.runs), labels)
@@ -134,4 +141,36 @@ export function terminate(s: Sync, v: AnalysisView, status: RolloutAnalysisRunSt
   const phase = run.status?.phase
   if (phase === 'Successful' || phase === 'Failed' || phase === 'Error' || phase === 'Inconclusive') return
   s.actions.push({ type: 'terminateAnalysisRun', name: run.metadata.name })
+}
+
+/**
+ * Argo's pause protocol for an Inconclusive run: pause (InconclusiveAnalysisRun) until
+ * `promote` removes the condition. True once promoted.
+ */
+export function inconclusivePause(s: Sync, run: RolloutAnalysisRunStatus): boolean {
+  const st = s.st
+  const conditions = st.pauseConditions ?? []
+  if (st.controllerPause && conditions.length === 0) {
+    st.controllerPause = false
+    return true
+  }
+  if (!conditions.some((c) => c.reason === 'InconclusiveAnalysisRun')) {
+    st.pauseConditions = [...conditions, { reason: 'InconclusiveAnalysisRun', startTime: formatTimestamp(s.now) }]
+    st.controllerPause = true
+    event(
+      s,
+      'RolloutPaused',
+      `Rollout is paused (InconclusiveAnalysisRun): analysis run '${run.name}' is Inconclusive${run.message ? `: ${run.message}` : ''}`,
+    )
+  }
+  return false
+}
+
+/** Argo's abort on a failed analysis: the Rollout is Degraded with the run's reason. */
+export function abortFromAnalysis(s: Sync, why: string): void {
+  const st = s.st
+  st.abort = true
+  st.abortedAt = formatTimestamp(s.now)
+  st.message = `RolloutAborted: ${why}`
+  event(s, 'RolloutAborted', `${st.message}: all traffic back to stable (${s.st.stableRS ?? ''})`, 'Warning')
 }

@@ -523,3 +523,223 @@ describe('planRollout, canary analysis (Argo rollout/analysis.go)', () => {
     expect(w.r.status?.phase).toBe('Progressing')
   })
 })
+
+describe('planRollout, blueGreen promotion analysis (Argo prePromotionAnalysis / postPromotionAnalysis)', () => {
+  const check: AnalysisTemplate = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name: 'check', namespace: 'default' },
+    spec: {
+      metrics: [{ name: 'ok', successCondition: 'result == true', provider: { web: { url: 'http://127.0.0.1:1/' } } }],
+    },
+  }
+  const ref = { templates: [{ templateName: 'check' }] }
+  const svc = (name: string): Service => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: 'default' },
+    spec: { selector: { app: 'rollouts-demo' }, ports: [{ port: 80 }] },
+  })
+  function world(bg: Omit<RolloutBlueGreenStrategy, 'activeService' | 'previewService'>): World {
+    const w = new World(rollout({ blueGreen: { activeService: 'active', previewService: 'preview', ...bg } }))
+    w.services = [svc('active'), svc('preview')]
+    w.templates = [check]
+    w.settle()
+    w.setImage('demo:green')
+    w.settle()
+    return w
+  }
+  const active = (w: World) => w.services[0]!.spec.selector?.[ROLLOUT_HASH_LABEL]
+  const hashOf = (w: World, image: string) => {
+    const r = structuredClone(w.r)
+    r.spec.template.spec.containers[0]!.image = image
+    return computeHash(r.spec.template)
+  }
+
+  it.each([
+    {
+      name: 'pre: Successful → the switch',
+      pre: 'Successful' as const,
+      expected: { phase: 'Healthy', active: 'demo:green', stable: 'demo:green' },
+    },
+    {
+      name: 'pre: Failed → abort, the active Service never moved',
+      pre: 'Failed' as const,
+      expected: { phase: 'Degraded', active: 'demo:blue', stable: 'demo:blue' },
+    },
+    {
+      name: 'pre: Error → abort as well',
+      pre: 'Error' as const,
+      expected: { phase: 'Degraded', active: 'demo:blue', stable: 'demo:blue' },
+    },
+    {
+      name: 'pre: Inconclusive → paused, the active Service on the old revision',
+      pre: 'Inconclusive' as const,
+      expected: { phase: 'Paused', active: 'demo:blue', stable: 'demo:blue' },
+    },
+  ])('$name', ({ pre, expected }) => {
+    const w = world({ prePromotionAnalysis: ref })
+    // The preview is available and judged; promotion waits for the verdict.
+    const run = w.runs[0]!
+    expect(run.metadata.name).toBe(`rollouts-demo-${hashOf(w, 'demo:green')}-2-pre`)
+    expect(run.metadata.labels?.['rollout-type']).toBe('PrePromotion')
+    expect(active(w)).toBe(hashOf(w, 'demo:blue'))
+    expect(w.r.status?.stableRS).toBe(hashOf(w, 'demo:blue'))
+    w.judge(run.metadata.name, pre)
+    w.settle()
+    expect({
+      phase: w.r.status?.phase,
+      active: active(w) === hashOf(w, 'demo:green') ? 'demo:green' : 'demo:blue',
+      stable: w.r.status?.stableRS === hashOf(w, 'demo:green') ? 'demo:green' : 'demo:blue',
+    }).toEqual(expected)
+    expect(w.r.status?.blueGreen?.prePromotionAnalysisRunStatus?.status).toBe(pre)
+  })
+
+  it('pre: promote past an Inconclusive run switches', () => {
+    const w = world({ prePromotionAnalysis: ref, autoPromotionEnabled: false })
+    w.judge(w.runs[0]!.metadata.name, 'Inconclusive')
+    w.settle()
+    expect(w.r.status?.pauseConditions?.map((c) => c.reason)).toEqual(['InconclusiveAnalysisRun'])
+    w.promote()
+    w.settle()
+    expect(w.r.status?.phase).toBe('Healthy')
+    expect(active(w)).toBe(hashOf(w, 'demo:green'))
+  })
+
+  it('pre with autoPromotionEnabled false: a passed analysis still waits for promote', () => {
+    const w = world({ prePromotionAnalysis: ref, autoPromotionEnabled: false })
+    w.judge(w.runs[0]!.metadata.name, 'Successful')
+    w.settle()
+    expect(w.r.status?.message).toBe('BlueGreenPause')
+    expect(active(w)).toBe(hashOf(w, 'demo:blue'))
+    w.promote()
+    w.settle()
+    expect(active(w)).toBe(hashOf(w, 'demo:green'))
+  })
+
+  it('post: the switch happens first, the previous revision stays stable at full size until the run passes', () => {
+    const w = world({ postPromotionAnalysis: ref, scaleDownDelaySeconds: 10 })
+    const run = w.runs[0]!
+    expect(run.metadata.name).toBe(`rollouts-demo-${hashOf(w, 'demo:green')}-2-post`)
+    expect(run.metadata.labels?.['rollout-type']).toBe('PostPromotion')
+    expect(active(w)).toBe(hashOf(w, 'demo:green'))
+    expect(w.r.status?.stableRS).toBe(hashOf(w, 'demo:blue'))
+    expect(w.r.status?.blueGreen?.activeSelector).toBe(hashOf(w, 'demo:green'))
+    expect(w.r.status?.canary?.weights?.stable.podTemplateHash).toBe(hashOf(w, 'demo:green'))
+    expect(w.r.status?.phase).toBe('Progressing')
+    expect([w.replicas('demo:green'), w.replicas('demo:blue')]).toEqual([5, 5])
+    w.judge(run.metadata.name, 'Successful')
+    w.settle()
+    expect(w.r.status?.phase).toBe('Healthy')
+    expect(w.r.status?.stableRS).toBe(hashOf(w, 'demo:green'))
+    expect(w.r.status?.blueGreen?.activeSelector).toBeUndefined()
+    w.now += 10_000
+    w.settle()
+    expect(w.replicas('demo:blue')).toBe(0)
+  })
+
+  it('post: a failed run switches the active Service back to the previous revision; Degraded with the reason', () => {
+    const w = world({ postPromotionAnalysis: ref, abortScaleDownDelaySeconds: 5 })
+    const name = w.runs[0]!.metadata.name
+    w.judge(name, 'Failed', 'Metric "ok" assessed Failed due to failed (1) > failureLimit (0)')
+    w.settle()
+    expect(w.r.status?.phase).toBe('Degraded')
+    expect(w.r.status?.message).toBe(
+      `RolloutAborted: analysis run '${name}' Failed: Metric "ok" assessed Failed due to failed (1) > failureLimit (0)`,
+    )
+    expect(active(w)).toBe(hashOf(w, 'demo:blue'))
+    expect(w.r.status?.stableRS).toBe(hashOf(w, 'demo:blue'))
+    expect(w.r.status?.canary?.weights?.stable.podTemplateHash).toBe(hashOf(w, 'demo:blue'))
+    expect(w.replicas('demo:blue')).toBe(5)
+    w.now += 5000
+    w.settle()
+    expect(w.replicas('demo:green')).toBe(0)
+  })
+
+  it('a missing template aborts with a message naming the field', () => {
+    const w = new World(
+      rollout({
+        blueGreen: { activeService: 'active', prePromotionAnalysis: { templates: [{ templateName: 'nope' }] } },
+      }),
+    )
+    w.services = [svc('active')]
+    w.settle()
+    w.setImage('demo:green')
+    w.settle()
+    expect(w.r.status?.phase).toBe('Degraded')
+    expect(w.r.status?.message).toContain(
+      'spec.strategy.blueGreen.prePromotionAnalysis: AnalysisTemplate "nope" not found',
+    )
+  })
+})
+
+describe('planRollout, setHeaderRoute (Argo canary step)', () => {
+  const beta = { name: 'beta', match: [{ headerName: 'X-User', headerValue: { exact: 'beta' } }] }
+  const steps = [
+    { setWeight: 10 },
+    { setHeaderRoute: beta },
+    { pause: {} },
+    { setHeaderRoute: { name: 'beta' } },
+    { pause: {} },
+  ]
+
+  function canaryWorld(s: RolloutCanaryStrategy['steps']): World {
+    const w = new World(rollout({ steps: s }))
+    w.settle()
+    w.setImage('demo:green')
+    w.settle()
+    return w
+  }
+
+  it('sets the route at its step, keeps it while paused, removes it at a step without match', () => {
+    const w = canaryWorld(steps)
+    expect(w.r.status?.currentStepIndex).toBe(2)
+    expect(w.r.status?.canary?.headerRoutes).toEqual([beta])
+    expect(w.r.status?.canary?.weights?.canary.weight).toBe(10)
+    w.promote()
+    w.settle()
+    expect(w.r.status?.currentStepIndex).toBe(4)
+    expect(w.r.status?.canary?.headerRoutes).toBeUndefined()
+  })
+
+  it('a header route keeps one canary pod up at weight 0, so requests that match have one to reach', () => {
+    const w = canaryWorld([{ setWeight: 0 }, { pause: {} }, { setHeaderRoute: beta }, { pause: {} }])
+    expect(w.replicas('demo:green')).toBe(0)
+    w.promote()
+    w.settle()
+    expect(w.r.status?.canary?.weights?.canary.weight).toBe(0)
+    expect(w.replicas('demo:green')).toBe(1)
+  })
+
+  it('a route of the same name is replaced, not added', () => {
+    const other = { name: 'beta', match: [{ headerName: 'X-User', headerValue: { prefix: 'b' } }] }
+    const w = canaryWorld([{ setHeaderRoute: beta }, { setHeaderRoute: other }, { pause: {} }])
+    expect(w.r.status?.canary?.headerRoutes).toEqual([other])
+  })
+
+  it('removed at the end of the rollout', () => {
+    const w = canaryWorld([{ setHeaderRoute: beta }, { pause: {} }])
+    expect(w.r.status?.canary?.headerRoutes).toEqual([beta])
+    w.promote()
+    w.settle()
+    expect(w.r.status?.phase).toBe('Healthy')
+    expect(w.r.status?.canary?.headerRoutes).toBeUndefined()
+  })
+
+  it('removed by an abort', () => {
+    const w = canaryWorld([{ setHeaderRoute: beta }, { pause: {} }])
+    w.r = { ...w.r, status: { ...w.r.status, abort: true } }
+    w.settle()
+    expect(w.r.status?.phase).toBe('Degraded')
+    expect(w.r.status?.canary?.headerRoutes).toBeUndefined()
+  })
+
+  it('a new template starts without the old routes', () => {
+    const w = canaryWorld([{ setHeaderRoute: beta }, { pause: {} }])
+    w.setImage('demo:yellow')
+    w.sync()
+    // The steps run again from the first: the route is set anew for the new canary.
+    expect(w.r.status?.canary?.headerRoutes).toEqual([beta])
+    expect(w.r.status?.canary?.weights?.canary.podTemplateHash).toBe(computeHash(w.r.spec.template))
+  })
+})

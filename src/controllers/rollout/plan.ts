@@ -26,8 +26,8 @@ import type {
   AnalysisTemplate,
   ReplicaSet,
   Rollout,
-  RolloutAnalysisRunStatus,
   RolloutCanaryStep,
+  RolloutHeaderRoute,
   RolloutPhase,
   Service,
 } from '../../api/types.ts'
@@ -52,7 +52,7 @@ export { ROLLOUT_HASH_LABEL, ROLLOUT_REVISION_ANNOTATION } from './sync.ts'
 import { pauseSeconds } from '../../api/rollout-duration.ts'
 import { replicasForWeight, setWeightAt, stepsHash } from './steps.ts'
 import { planBlueGreen } from './blue-green.ts'
-import { type AnalysisView, ensureRun, failed, terminate } from './analysis.ts'
+import { type AnalysisView, abortFromAnalysis, ensureRun, failed, inconclusivePause, terminate } from './analysis.ts'
 
 /** Argo's default abortScaleDownDelaySeconds with a traffic router. */
 export const DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS = 30
@@ -118,6 +118,11 @@ function runSteps(s: Sync, v: AnalysisView, canaryRS: ReplicaSet, replicas: numb
       if (!analysisStep(s, v, step.analysis, index)) break
       continue
     }
+    if (step.setHeaderRoute) {
+      setHeaderRoute(s, step.setHeaderRoute)
+      st.currentStepIndex = index + 1
+      continue
+    }
     if (step.setWeight !== undefined) {
       const need = replicasForWeight(replicas, step.setWeight)
       if ((canaryRS.spec.replicas ?? 0) < need || available(canaryRS) < need) break
@@ -154,6 +159,14 @@ function runSteps(s: Sync, v: AnalysisView, canaryRS: ReplicaSet, replicas: numb
     event(s, 'RolloutResumed', `Rollout resumed after a pause of ${seconds}s`)
   }
   return weight
+}
+
+/** A setHeaderRoute step: the route named is set (replacing one of that name) or, without a match, removed. */
+function setHeaderRoute(s: Sync, route: RolloutHeaderRoute): void {
+  const others = (s.headerRoutes ?? []).filter((r) => r.name !== route.name)
+  s.headerRoutes = route.match && route.match.length > 0 ? [...others, structuredClone(route)] : others
+  const what = route.match && route.match.length > 0 ? 'set' : 'removed'
+  event(s, 'HeaderRouteSet', `Header route '${route.name}' ${what}`)
 }
 
 /**
@@ -195,29 +208,6 @@ function analysisStep(
   return false
 }
 
-/**
- * Argo's pause protocol for an Inconclusive run: pause (InconclusiveAnalysisRun) until
- * `promote` removes the condition. True once promoted.
- */
-function inconclusivePause(s: Sync, run: RolloutAnalysisRunStatus): boolean {
-  const st = s.st
-  const conditions = st.pauseConditions ?? []
-  if (st.controllerPause && conditions.length === 0) {
-    st.controllerPause = false
-    return true
-  }
-  if (!conditions.some((c) => c.reason === 'InconclusiveAnalysisRun')) {
-    st.pauseConditions = [...conditions, { reason: 'InconclusiveAnalysisRun', startTime: formatTimestamp(s.now) }]
-    st.controllerPause = true
-    event(
-      s,
-      'RolloutPaused',
-      `Rollout is paused (InconclusiveAnalysisRun): analysis run '${run.name}' is Inconclusive${run.message ? `: ${run.message}` : ''}`,
-    )
-  }
-  return false
-}
-
 /** The background analysis from its startingStep until promotion; a failure aborts. */
 function backgroundAnalysis(s: Sync, v: AnalysisView): void {
   const ref = s.r.spec.strategy.canary?.analysis
@@ -237,15 +227,6 @@ function backgroundAnalysis(s: Sync, v: AnalysisView): void {
     // Promoted past it: a new background run measures from here.
     delete s.backgroundRun
   }
-}
-
-/** Argo's abort on a failed analysis: the Rollout is Degraded with the run's reason. */
-function abortFromAnalysis(s: Sync, why: string): void {
-  const st = s.st
-  st.abort = true
-  st.abortedAt = formatTimestamp(s.now)
-  st.message = `RolloutAborted: ${why}`
-  event(s, 'RolloutAborted', `${st.message}: all traffic back to stable (${s.st.stableRS ?? ''})`, 'Warning')
 }
 
 /**
@@ -269,6 +250,7 @@ function abortCanary(
   }
   terminate(s, v, s.stepRun)
   terminate(s, v, s.backgroundRun)
+  delete s.headerRoutes
   delete st.pauseConditions
   delete st.controllerPause
   st.canary = weights(v.stableHash, v.hash, 0)
@@ -282,13 +264,15 @@ function abortCanary(
   for (const rs of others) scale(s, rs, 0)
 }
 
-/** The runs in force go back into status.canary, which the weights were written over. */
+/** The runs and header routes in force go back into status.canary, which the weights were written over. */
 function keepRunStatuses(s: Sync): void {
   const c = { ...s.st.canary }
   delete c.currentStepAnalysisRunStatus
   delete c.currentBackgroundAnalysisRunStatus
+  delete c.headerRoutes
   if (s.stepRun) c.currentStepAnalysisRunStatus = s.stepRun
   if (s.backgroundRun) c.currentBackgroundAnalysisRunStatus = s.backgroundRun
+  if (s.headerRoutes && s.headerRoutes.length > 0) c.headerRoutes = s.headerRoutes
   s.st.canary = c
 }
 
@@ -332,7 +316,10 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
     if (st.canary) {
       delete st.canary.currentStepAnalysisRunStatus
       delete st.canary.currentBackgroundAnalysisRunStatus
+      delete st.canary.headerRoutes
     }
+    // A blueGreen's promotion runs (and a switch awaiting its post-promotion analysis) were the old template's.
+    delete st.blueGreen
     st.currentStepIndex = 0
     delete st.pauseConditions
     delete st.controllerPause
@@ -342,6 +329,7 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
   const runs = st.canary ?? {}
   if (runs.currentStepAnalysisRunStatus) s.stepRun = runs.currentStepAnalysisRunStatus
   if (runs.currentBackgroundAnalysisRunStatus) s.backgroundRun = runs.currentBackgroundAnalysisRunStatus
+  if (runs.headerRoutes) s.headerRoutes = runs.headerRoutes
 
   // 2. The ReplicaSet of spec.template.
   const maxRevision = Math.max(0, ...owned.map(revisionOf))
@@ -375,7 +363,7 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
 
   let healthy = false
   if (r.spec.strategy.blueGreen) {
-    healthy = planBlueGreen(s, { newRS: canaryRS, stableRS, others, hash, replicas })
+    healthy = planBlueGreen(s, view, { newRS: canaryRS, stableRS, others, hash, replicas })
     if (healthy && prev.phase !== 'Healthy' && prev.phase !== undefined) {
       event(s, 'RolloutCompleted', `Rollout completed update to revision ${revisionOf(canaryRS)} (${hash})`)
     }
@@ -385,6 +373,7 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
     terminate(s, view, s.stepRun)
     delete s.stepRun
     delete s.backgroundRun
+    delete s.headerRoutes
     st.currentStepIndex = steps.length
     delete st.pauseConditions
     delete st.controllerPause
@@ -416,6 +405,7 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
       event(s, 'RolloutPromoted', `Rollout promoted revision ${revisionOf(canaryRS)} (${hash}) to stable`)
       terminate(s, view, s.backgroundRun)
       delete s.backgroundRun
+      delete s.headerRoutes
       scale(s, canaryRS, replicas)
       scale(s, stableRS, 0)
       for (const rs of others) scale(s, rs, 0)
@@ -428,7 +418,7 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
   }
 
   keepRunStatuses(s)
-  syncServices(s, input.services, hash, st.stableRS ?? hash)
+  syncServices(s, input.services, hash, st.blueGreen?.activeSelector ?? st.stableRS ?? hash)
   const all = owned.includes(canaryRS) ? owned : [...owned, canaryRS]
   st.replicas = all.reduce((n, rs) => n + (rs.status?.replicas ?? 0), 0)
   st.updatedReplicas = canaryRS.status?.replicas ?? 0
@@ -452,7 +442,8 @@ export function planRollout(input: RolloutPlanInput, now: number): RolloutAction
  */
 function sizeCanary(s: Sync, canaryRS: ReplicaSet, stableRS: ReplicaSet, replicas: number, weight: number): void {
   const c = s.r.spec.strategy.canary ?? {}
-  const target = replicasForWeight(replicas, weight)
+  // A header route needs a canary pod to reach, whatever the weight (Argo asks for setCanaryScale).
+  const target = Math.max(replicasForWeight(replicas, weight), s.headerRoutes?.length ? 1 : 0)
   if (!c.dynamicStableScale) {
     scale(s, canaryRS, target)
     scale(s, stableRS, replicas)

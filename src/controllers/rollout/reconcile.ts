@@ -47,7 +47,9 @@ export function reconcileRollout(deps: ControllerDeps, key: string): ReconcileRe
     .filter((svc): svc is Service => svc !== undefined)
   const steps = canary.steps ?? []
   const templateNames = new Set(
-    [canary.analysis, ...steps.map((s) => s.analysis)].flatMap((a) => a?.templates.map((t) => t.templateName) ?? []),
+    [canary.analysis, ...steps.map((s) => s.analysis), bg?.prePromotionAnalysis, bg?.postPromotionAnalysis].flatMap(
+      (a) => a?.templates.map((t) => t.templateName) ?? [],
+    ),
   )
   const analysisTemplates = [...templateNames]
     .map((n) => deps.store.get('AnalysisTemplate', namespace, n))

@@ -2,7 +2,13 @@
  * @module
  * One sync's working state and the writes both strategies share (resizes, events, requeues).
  */
-import type { ReplicaSet, Rollout, RolloutAnalysisRunStatus, RolloutStatus } from '../../api/types.ts'
+import type {
+  ReplicaSet,
+  Rollout,
+  RolloutAnalysisRunStatus,
+  RolloutHeaderRoute,
+  RolloutStatus,
+} from '../../api/types.ts'
 import type { RolloutAction } from './actions.ts'
 
 export const ROLLOUT_HASH_LABEL = 'rollouts-pod-template-hash'
@@ -23,6 +29,8 @@ export interface Sync {
   /** The current analysis step's run and the background run, written into status.canary at the end. */
   stepRun?: RolloutAnalysisRunStatus
   backgroundRun?: RolloutAnalysisRunStatus
+  /** The header routes in force (setHeaderRoute steps), written into status.canary at the end. */
+  headerRoutes?: RolloutHeaderRoute[]
 }
 
 export function requeue(s: Sync, ms: number): void {

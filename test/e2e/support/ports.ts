@@ -51,4 +51,6 @@ export const SERVICE_PORTS = {
   rolloutAnalysis: 18927,
   rolloutBlueGreen: 18928,
   configRevisions: 18929,
+  instantRollback: 18941,
+  rolloutHeaderRoute: 18942,
 } as const
