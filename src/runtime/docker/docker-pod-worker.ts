@@ -71,7 +71,7 @@ export class DockerPodWorker {
   start(): void {
     this.#log.info('pod accepted')
     this.#writeStatus()
-    for (const c of this.#containers) c.start()
+    for (const c of this.#containers) c.lifecycle.start()
   }
 
   /** Takes over the containers an earlier agent started (newest instance of each container name). */
@@ -82,7 +82,7 @@ export class DockerPodWorker {
       const f = found.get(c.name)
       const was: ContainerStatus | undefined = previous?.containerStatuses?.find((s) => s.name === c.name)
       if (f) c.adopt(f, was)
-      else c.start()
+      else c.lifecycle.start()
     }
     this.#log.info('pod adopted', { containers: [...found.values()].map((f) => f.id.slice(0, 12)) })
     this.#writeStatus()
@@ -102,23 +102,23 @@ export class DockerPodWorker {
   async shutdown(kill: boolean): Promise<void> {
     if (this.#terminating !== undefined) return this.#terminating
     if (!kill) {
-      for (const c of this.#containers) c.detach()
+      for (const c of this.#containers) c.lifecycle.detach()
       return
     }
     this.#gone = true
-    await Promise.all(this.#containers.map((c) => c.stop(podGraceMs(this.#pod))))
+    await Promise.all(this.#containers.map((c) => c.lifecycle.stop(podGraceMs(this.#pod))))
   }
 
   async #runTermination(removed: boolean): Promise<void> {
     const { store, clock, drainGate } = this.#ctx
     this.#log.info('pod terminating', { removed })
-    for (const c of this.#containers) c.beginTermination()
+    for (const c of this.#containers) c.lifecycle.beginTermination()
     if (!removed) this.#writeStatus()
     await terminatePod({
       pod: this.#pod,
       clock,
       drainGate,
-      killContainers: async (graceMs) => void (await Promise.all(this.#containers.map((c) => c.stop(graceMs)))),
+      killContainers: async (graceMs) => void (await Promise.all(this.#containers.map((c) => c.lifecycle.stop(graceMs)))),
     })
     if (!removed) this.#writeStatus()
     this.#gone = true
@@ -135,7 +135,7 @@ export class DockerPodWorker {
       (pod) =>
         buildPodStatus({
           pod,
-          containers: this.#containers.map((c) => c.status()),
+          containers: this.#containers.map((c) => c.lifecycle.status()),
           portMappings: this.#containers.flatMap((c) => c.portMappings()),
           startTime: this.#startTime,
           terminating: this.#terminating !== undefined || pod.metadata.deletionTimestamp !== undefined,

@@ -90,7 +90,7 @@ export class PodWorker {
     this.#portMappings = await this.#ctx.ports.allocateFor(this.#pod.spec.containers)
     this.#log.info('pod accepted', { ports: this.#portMappings.map((m) => m.hostPort) })
     this.#changed()
-    for (const s of this.#supervisors) s.start()
+    for (const s of this.#supervisors) s.lifecycle.start()
   }
 
   /** An artifact was pushed: containers waiting for their image try again now. */
@@ -106,7 +106,7 @@ export class PodWorker {
     for (const s of this.#supervisors) {
       const saved = state.containers.find((c) => c.name === s.name)
       if (saved) s.adopt(saved)
-      else s.start()
+      else s.lifecycle.start()
     }
     this.#log.info('pod adopted', { containers: state.containers.map((c) => c.process?.pid) })
     this.#changed()
@@ -133,11 +133,11 @@ export class PodWorker {
     if (this.#terminating !== undefined) return this.#terminating
     if (!kill) {
       this.#persist()
-      for (const s of this.#supervisors) s.detach()
+      for (const s of this.#supervisors) s.lifecycle.detach()
       return
     }
     this.#gone = true
-    await Promise.all(this.#supervisors.map((s) => s.stop(this.#graceMs())))
+    await Promise.all(this.#supervisors.map((s) => s.lifecycle.stop(this.#graceMs())))
     this.#releasePorts()
     await removePodDir(this.#dir)
   }
@@ -145,13 +145,13 @@ export class PodWorker {
   async #runTermination(removed: boolean): Promise<void> {
     const { store, clock, drainGate } = this.#ctx
     this.#log.info('pod terminating', { removed })
-    for (const s of this.#supervisors) s.beginTermination()
+    for (const s of this.#supervisors) s.lifecycle.beginTermination()
     if (!removed) this.#changed() // Ready=False first, so endpoints drop the pod
     await terminatePod({
       pod: this.#pod,
       clock,
       drainGate,
-      killContainers: async (graceMs) => void (await Promise.all(this.#supervisors.map((s) => s.stop(graceMs)))),
+      killContainers: async (graceMs) => void (await Promise.all(this.#supervisors.map((s) => s.lifecycle.stop(graceMs)))),
     })
     if (!removed) this.#changed()
     this.#gone = true
@@ -209,7 +209,7 @@ export class PodWorker {
       (pod) =>
         buildPodStatus({
           pod,
-          containers: this.#supervisors.map((s) => s.status()),
+          containers: this.#supervisors.map((s) => s.lifecycle.status()),
           portMappings: this.#portMappings,
           startTime: this.#startTime,
           terminating: this.#terminating !== undefined || pod.metadata.deletionTimestamp !== undefined,

@@ -23,6 +23,7 @@ import { envValue } from '../../platform/env.ts'
 import { randomIds, type IdSource } from '../../platform/ids.ts'
 import { silentLogger, type Logger } from '../../platform/logger.ts'
 import type { ObjectStore, Unsubscribe } from '../../store/types.ts'
+import { handlerExecutor } from '../../probes/handler-executor.ts'
 import { DEFAULT_NODE_NAME } from '../../api/node-name.ts'
 import { podKey, PodWorkers } from '../pod-workers.ts'
 import { noDrain, type DrainGate, type NodeAgent } from '../types.ts'
@@ -106,7 +107,8 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
           proc,
           graceMs: state.terminationGracePeriodSeconds * 1000,
           clock,
-          handlerContext: { clock, resolvePort: () => undefined, cwd: opts.dataDir, env: ctx.baseEnv },
+          executorFor: (hook) =>
+            handlerExecutor(hook, { clock, resolvePort: () => undefined, cwd: opts.dataDir, env: ctx.baseEnv }),
           onPreStopFailed: () => {},
         })
       }),
