@@ -29,8 +29,8 @@ import type { Logger } from '../platform/logger.ts'
 import { ContainerProbes } from '../probes/container-probes.ts'
 import type { ProbeExecutor, ProbeReport } from '../probes/probe-runner.ts'
 import type { ProbeKind } from '../probes/probe-timing.ts'
-import { formatDelay, imagePullDelay, restartDelay } from './process/restart-backoff.ts'
-import { killContainer, podGraceMs, runHook } from './process/termination.ts'
+import { formatDelay, imagePullDelay, restartDelay } from './restart-backoff.ts'
+import { killContainer, podGraceMs, runHook } from './termination.ts'
 
 /** How an instance ended; `oomKilled` when the runtime saw the kernel's OOM killer end it. */
 export interface InstanceExit {

@@ -16,8 +16,8 @@ import { handlerExecutor } from '../../probes/handler-executor.ts'
 import { ProbeRunner } from '../../probes/probe-runner.ts'
 import { probeTiming } from '../../probes/probe-timing.ts'
 import type { ReplicaProcess } from './replica-process.ts'
-import { restartDelay } from './restart-backoff.ts'
-import { killContainer } from './termination.ts'
+import { restartDelay } from '../restart-backoff.ts'
+import { killContainer } from '../termination.ts'
 
 const T0 = Date.parse('2026-01-01T00:00:00Z')
 const HANG_AT_MS = 500

@@ -18,7 +18,7 @@ import { ContainerSupervisor } from './container-supervisor.ts'
 import type { PodEventRecorder } from './pod-events.ts'
 import { buildPodStatus } from './pod-status.ts'
 import type { PortAllocator, PortMapping } from './port-allocator.ts'
-import { terminatePod } from './termination.ts'
+import { terminatePod } from '../termination.ts'
 
 export interface AgentContext {
   store: ObjectStore

@@ -33,7 +33,7 @@ import { PeersFiles } from './peers-files.ts'
 import { PodWorker, type AgentContext } from './pod-worker.ts'
 import { DEFAULT_PORT_RANGE, PortAllocator, type PortRange } from './port-allocator.ts'
 import { adoptReplica } from './replica-process.ts'
-import { killContainer } from './termination.ts'
+import { killContainer } from '../termination.ts'
 
 export interface ProcessNodeAgentOptions {
   store: ObjectStore

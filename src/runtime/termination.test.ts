@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { LifecycleHandler } from '../../api/types.ts'
-import { FakeClock } from '../../platform/clock.ts'
-import { handlerExecutor } from '../../probes/handler-executor.ts'
-import type { ReplicaProcess } from './replica-process.ts'
+import type { LifecycleHandler } from '../api/types.ts'
+import { FakeClock } from '../platform/clock.ts'
+import { handlerExecutor } from '../probes/handler-executor.ts'
+import type { ReplicaProcess } from './process/replica-process.ts'
 import { killContainer, podGraceMs, terminatePod } from './termination.ts'
-import { T0 } from '../../../test/support/builders.ts'
+import { T0 } from '../../test/support/builders.ts'
 
 const settle = () => new Promise<void>((r) => setImmediate(r))
 

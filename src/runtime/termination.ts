@@ -16,11 +16,11 @@
  *   nothing it started survives. As in the kubelet, the grace period is never below 2 s, and
  *   a preStop hook that used up the grace period still leaves 2 s between SIGTERM and SIGKILL.
  */
-import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS } from '../../api/defaults.ts'
-import type { LifecycleHandler, Pod } from '../../api/types.ts'
-import type { Clock } from '../../platform/clock.ts'
-import type { ProbeExecutor } from '../../probes/probe-runner.ts'
-import type { DrainGate } from '../types.ts'
+import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS } from '../api/defaults.ts'
+import type { LifecycleHandler, Pod } from '../api/types.ts'
+import type { Clock } from '../platform/clock.ts'
+import type { ProbeExecutor } from '../probes/probe-runner.ts'
+import type { DrainGate } from './types.ts'
 
 /** The kubelet's minimumGracePeriodInSeconds. */
 export const MIN_GRACE_MS = 2000
