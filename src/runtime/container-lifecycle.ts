@@ -329,7 +329,8 @@ export class ContainerLifecycle<I extends ContainerInstance> {
         return false
     }
     this.#status.imageID = r.imageID
-    if (r.kind === 'pulled') h.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${h.clock.now() - began}ms`)
+    if (r.kind === 'pulled')
+      h.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${h.clock.now() - began}ms`)
     else h.event('Normal', 'Pulled', `Container image "${image}" already present on machine`)
     return !this.#stopped
   }

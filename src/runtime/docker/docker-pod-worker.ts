@@ -118,7 +118,8 @@ export class DockerPodWorker {
       pod: this.#pod,
       clock,
       drainGate,
-      killContainers: async (graceMs) => void (await Promise.all(this.#containers.map((c) => c.lifecycle.stop(graceMs)))),
+      killContainers: async (graceMs) =>
+        void (await Promise.all(this.#containers.map((c) => c.lifecycle.stop(graceMs)))),
     })
     if (!removed) this.#writeStatus()
     this.#gone = true

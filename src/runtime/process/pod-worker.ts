@@ -151,7 +151,8 @@ export class PodWorker {
       pod: this.#pod,
       clock,
       drainGate,
-      killContainers: async (graceMs) => void (await Promise.all(this.#supervisors.map((s) => s.lifecycle.stop(graceMs)))),
+      killContainers: async (graceMs) =>
+        void (await Promise.all(this.#supervisors.map((s) => s.lifecycle.stop(graceMs)))),
     })
     if (!removed) this.#changed()
     this.#gone = true
