@@ -77,6 +77,8 @@ export class DockerContainer implements ContainerPort<Instance> {
   /** The last start failed for want of an engine answer (EngineUnreachable was recorded). */
   #engineDown = false
   #hostPorts = new Map<number, number>()
+  /** The removal of the instance before the previous one, which stopped() waits for. */
+  #removingOlder: Promise<void> | undefined
 
   constructor(host: DockerContainerHost, spec: Container) {
     this.#host = host
@@ -298,14 +300,14 @@ export class DockerContainer implements ContainerPort<Instance> {
     // As the kubelet does, the exited instance stays (for `logs --previous`) until the next one exits.
     const older = this.#previousId
     this.#previousId = inst.id
-    if (older) void this.#remove(older)
+    if (older) this.#removingOlder = this.#remove(older)
   }
 
   /** The pod's deletion removes its containers from the engine. */
   async stopped(): Promise<void> {
     const id = this.#previousId
     this.#previousId = undefined
-    if (id) await this.#remove(id)
+    await Promise.all([this.#removingOlder, id ? this.#remove(id) : undefined])
   }
 
   detach(inst: Instance | undefined): void {
