@@ -1,19 +1,16 @@
 /**
  * @module
- * One pod on the Docker runtime: a DockerContainer per container, the pod's status written
- * compare-and-swap when it changed (buildPodStatus, shared with the process runtime), and its
- * termination in Kubernetes' order (terminatePod: Ready=False, drain gate, then every
- * container's preStop, SIGTERM, SIGKILL). Nothing is persisted by Baton: the engine's
- * containers and their labels are what a restarted agent adopts.
+ * One pod on the Docker runtime (the shared part is ../pod-worker-base.ts): a DockerContainer
+ * per container, its published ports in the pod's status. Nothing is persisted by Baton: the
+ * engine's containers and their labels are what a restarted agent adopts.
  */
 import type { ContainerStatus, Pod } from '../../api/types.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Logger } from '../../platform/logger.ts'
 import type { ObjectStore } from '../../store/types.ts'
+import { PodWorkerBase } from '../pod-worker-base.ts'
 import type { PodEventRecorder } from '../process/pod-events.ts'
-import { buildPodStatus } from '../process/pod-status.ts'
-import { podGraceMs, terminatePod } from '../termination.ts'
-import { deletePodObject, podRef, writePodStatus } from '../pod-object.ts'
+import type { PortMapping } from '../process/port-allocator.ts'
 import type { DrainGate } from '../types.ts'
 import { DockerContainer, type FoundContainer } from './docker-container.ts'
 import type { Engine } from './engine.ts'
@@ -30,38 +27,25 @@ export interface DockerAgentContext {
   credentials?: (image: string) => PullAuth | undefined
 }
 
-export class DockerPodWorker {
-  readonly key: string
-  readonly uid: string
-  #ctx: DockerAgentContext
-  #pod: Pod
-  #log: Logger
+export class DockerPodWorker extends PodWorkerBase {
   #containers: DockerContainer[]
-  #startTime: number
-  #terminating: Promise<void> | undefined
-  #gone = false
 
   constructor(ctx: DockerAgentContext, pod: Pod) {
-    this.#ctx = ctx
-    this.#pod = pod
-    this.key = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`
-    this.uid = pod.metadata.uid ?? ''
-    this.#log = ctx.logger.with({ pod: this.key })
-    this.#startTime = ctx.clock.now()
+    super(ctx, pod)
     this.#containers = pod.spec.containers.map(
       (spec) =>
         new DockerContainer(
           {
             engine: ctx.engine,
             clock: ctx.clock,
-            logger: this.#log,
+            logger: this.log,
             owner: ctx.owner,
-            pod: () => this.#pod,
+            pod: () => this.pod,
             configMap: (namespace, name) => ctx.store.get('ConfigMap', namespace, name),
             secret: (namespace, name) => ctx.store.get('Secret', namespace, name),
             ...(ctx.credentials ? { credentials: ctx.credentials } : {}),
-            event: (type, reason, message) => ctx.event(this.#pod, type, reason, message),
-            changed: () => this.#writeStatus(),
+            event: (type, reason, message) => ctx.event(this.pod, type, reason, message),
+            changed: () => this.changed(),
           },
           spec,
         ),
@@ -69,81 +53,32 @@ export class DockerPodWorker {
   }
 
   start(): void {
-    this.#log.info('pod accepted')
-    this.#writeStatus()
+    this.log.info('pod accepted')
+    this.changed()
     for (const c of this.#containers) c.lifecycle.start()
   }
 
   /** Takes over the containers an earlier agent started (newest instance of each container name). */
   adopt(found: ReadonlyMap<string, FoundContainer>): void {
-    const previous = this.#pod.status
-    if (previous?.startTime) this.#startTime = Date.parse(previous.startTime) || this.#startTime
+    const previous = this.pod.status
+    if (previous?.startTime) this.startTime = Date.parse(previous.startTime) || this.startTime
     for (const c of this.#containers) {
       const f = found.get(c.name)
       const was: ContainerStatus | undefined = previous?.containerStatuses?.find((s) => s.name === c.name)
       if (f) c.adopt(f, was)
       else c.lifecycle.start()
     }
-    this.#log.info('pod adopted', { containers: [...found.values()].map((f) => f.id.slice(0, 12)) })
-    this.#writeStatus()
+    this.log.info('pod adopted', { containers: [...found.values()].map((f) => f.id.slice(0, 12)) })
+    this.changed()
   }
 
-  update(pod: Pod): void {
-    if (pod.metadata.uid !== this.uid) return
-    this.#pod = pod
-    if (pod.metadata.deletionTimestamp) void this.terminate()
+  protected lifecycles() {
+    return this.#containers.map((c) => c.lifecycle)
   }
 
-  terminate(opts: { removed?: boolean } = {}): Promise<void> {
-    this.#terminating ??= this.#runTermination(opts.removed === true)
-    return this.#terminating
+  protected portMappings(): PortMapping[] {
+    return this.#containers.flatMap((c) => c.portMappings())
   }
 
-  async shutdown(kill: boolean): Promise<void> {
-    if (this.#terminating !== undefined) return this.#terminating
-    if (!kill) {
-      for (const c of this.#containers) c.lifecycle.detach()
-      return
-    }
-    this.#gone = true
-    await Promise.all(this.#containers.map((c) => c.lifecycle.stop(podGraceMs(this.#pod))))
-  }
-
-  async #runTermination(removed: boolean): Promise<void> {
-    const { store, clock, drainGate } = this.#ctx
-    this.#log.info('pod terminating', { removed })
-    for (const c of this.#containers) c.lifecycle.beginTermination()
-    if (!removed) this.#writeStatus()
-    await terminatePod({
-      pod: this.#pod,
-      clock,
-      drainGate,
-      killContainers: async (graceMs) =>
-        void (await Promise.all(this.#containers.map((c) => c.lifecycle.stop(graceMs)))),
-    })
-    if (!removed) this.#writeStatus()
-    this.#gone = true
-    deletePodObject(store, podRef(this.#pod))
-    this.#log.info('pod terminated')
-  }
-
-  #writeStatus(): void {
-    if (this.#gone) return
-    const { store, clock } = this.#ctx
-    const written = writePodStatus(
-      store,
-      podRef(this.#pod),
-      (pod) =>
-        buildPodStatus({
-          pod,
-          containers: this.#containers.map((c) => c.lifecycle.status()),
-          portMappings: this.#containers.flatMap((c) => c.portMappings()),
-          startTime: this.#startTime,
-          terminating: this.#terminating !== undefined || pod.metadata.deletionTimestamp !== undefined,
-          now: clock.now(),
-        }),
-      this.#log,
-    )
-    if (written) this.#pod = written
-  }
+  protected async released(): Promise<void> {}
 }
