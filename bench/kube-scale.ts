@@ -39,7 +39,12 @@ const PODS = Math.min(1000, Number(values.pods))
 const REPLICAS = Math.min(200, Number(values.replicas))
 
 function must(argv: string[], env: NodeJS.ProcessEnv): string {
-  const r = spawnSync(argv[0]!, argv.slice(1), { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 600_000 })
+  const r = spawnSync(argv[0]!, argv.slice(1), {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 600_000,
+  })
   if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
   return r.stdout
 }
@@ -121,7 +126,12 @@ async function rolledOut(kubectl: string, env: NodeJS.ProcessEnv): Promise<void>
 
 /** A command that leaves the event loop free (the watch's lines are timed as they arrive). */
 async function mustAsync(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const r = await promisify(execFile)(argv[0]!, argv.slice(1), { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 600_000 })
+  const r = await promisify(execFile)(argv[0]!, argv.slice(1), {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 600_000,
+  })
   return r.stdout
 }
 
@@ -136,7 +146,12 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
 async function main(): Promise<void> {
   const { kubectl } = kubeTools()
   const dataDir = mkdtempSync(join(tmpdir(), 'baton-bench-kube-scale-'))
-  const env: NodeJS.ProcessEnv = { ...process.env, BATON_HOME: dataDir, HOME: dataDir, KUBECONFIG: join(dataDir, 'kubeconfig') }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    BATON_HOME: dataDir,
+    HOME: dataDir,
+    KUBECONFIG: join(dataDir, 'kubeconfig'),
+  }
   delete env.BATON_SERVER
   delete env.BATON_TOKEN
   const baton = (...args: string[]) => must([process.execPath, BATON, ...args], env)
@@ -151,7 +166,11 @@ async function main(): Promise<void> {
     writeFileSync(join(dataDir, 'list.json'), deployment('many', PODS, 'never-pushed:v1', ['node', 'server.js']))
     k('create', 'namespace', 'list')
     k('apply', '-n', 'list', '-f', join(dataDir, 'list.json'))
-    await waitFor(`${PODS} pods`, () => k('get', 'pods', '-n', 'list', '--no-headers').trim().split('\n').length === PODS, 300_000)
+    await waitFor(
+      `${PODS} pods`,
+      () => k('get', 'pods', '-n', 'list', '--no-headers').trim().split('\n').length === PODS,
+      300_000,
+    )
     // What the daemon spends meanwhile with no request (the waiting pods' image pull retries), per second.
     const idle0 = cpuSeconds(daemon)
     const idleT0 = now()
@@ -168,10 +187,14 @@ async function main(): Promise<void> {
     writeFileSync(join(dataDir, 'roll.json'), deployment('roll', REPLICAS, 'app:v1', ['sleep', '3600']))
     k('apply', '-f', join(dataDir, 'roll.json'))
     await rolledOut(kubectl, env)
-    const watch = spawn(kubectl, ['get', 'pods', '-l', 'app=roll', '--watch-only', '--output-watch-events', '-o', 'name'], {
-      env,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
+    const watch = spawn(
+      kubectl,
+      ['get', 'pods', '-l', 'app=roll', '--watch-only', '--output-watch-events', '-o', 'name'],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    )
     const events: number[] = []
     let partial = ''
     watch.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -189,7 +212,9 @@ async function main(): Promise<void> {
     // The old pods' last events (their removal) come after rollout status is done.
     await waitFor(
       'the old pods gone',
-      async () => (await ka('get', 'pods', '-l', 'app=roll', '--no-headers').catch(() => '')).trim().split('\n').length === REPLICAS,
+      async () =>
+        (await ka('get', 'pods', '-l', 'app=roll', '--no-headers').catch(() => '')).trim().split('\n').length ===
+        REPLICAS,
       300_000,
     )
     await new Promise((r) => setTimeout(r, 2000))

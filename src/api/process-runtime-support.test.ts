@@ -267,7 +267,11 @@ describe('volumes on a node that mounts them (a root daemon with overlayfs)', ()
     ['mountPropagation None', withVolume({ emptyDir: {} }, { mountPropagation: 'None' }), []],
     ['a Memory emptyDir', withVolume({ emptyDir: { medium: 'Memory' } }), [`${T}.volumes[0].emptyDir.medium`]],
     ['an emptyDir sizeLimit', withVolume({ emptyDir: { sizeLimit: '1Gi' } }), [`${T}.volumes[0].emptyDir.sizeLimit`]],
-    ['an unknown hostPath type', withVolume({ hostPath: { path: '/srv', type: 'Dir' } }), [`${T}.volumes[0].hostPath.type`]],
+    [
+      'an unknown hostPath type',
+      withVolume({ hostPath: { path: '/srv', type: 'Dir' } }),
+      [`${T}.volumes[0].hostPath.type`],
+    ],
     [
       'an item path leaving the volume',
       withVolume({ configMap: { name: 'cfg', items: [{ key: 'a', path: '../a' }] } }),
@@ -279,8 +283,16 @@ describe('volumes on a node that mounts them (a root daemon with overlayfs)', ()
       withVolume({ emptyDir: {} }, { mountPropagation: 'Bidirectional' }),
       [`${C}.volumeMounts[0].mountPropagation`],
     ],
-    ['recursiveReadOnly', withVolume({ emptyDir: {} }, { recursiveReadOnly: 'Enabled' }), [`${C}.volumeMounts[0].recursiveReadOnly`]],
-    ['a subPath leaving the volume', withVolume({ emptyDir: {} }, { subPath: 'a/../../b' }), [`${C}.volumeMounts[0].subPath`]],
+    [
+      'recursiveReadOnly',
+      withVolume({ emptyDir: {} }, { recursiveReadOnly: 'Enabled' }),
+      [`${C}.volumeMounts[0].recursiveReadOnly`],
+    ],
+    [
+      'a subPath leaving the volume',
+      withVolume({ emptyDir: {} }, { subPath: 'a/../../b' }),
+      [`${C}.volumeMounts[0].subPath`],
+    ],
     ['a mount at /', withVolume({ emptyDir: {} }, { mountPath: '/' }), [`${C}.volumeMounts[0].mountPath`]],
   ])('%s', (_name, obj, fields) => {
     const errs = onMountingNode(obj)

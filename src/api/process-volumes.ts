@@ -45,11 +45,17 @@ export function processVolumeErrors(v: Rec, source: string, path: string): Field
         refuse(
           at(here, 'medium'),
           "a Memory emptyDir would be a tmpfs in each container's namespace, not one directory the pod's containers share",
-          'remove medium (the directory is on the data directory\'s disk)',
+          "remove medium (the directory is on the data directory's disk)",
         ),
       )
     if (s.sizeLimit !== undefined)
-      errs.push(refuse(at(here, 'sizeLimit'), 'the process runtime does not enforce an emptyDir size limit', 'remove sizeLimit'))
+      errs.push(
+        refuse(
+          at(here, 'sizeLimit'),
+          'the process runtime does not enforce an emptyDir size limit',
+          'remove sizeLimit',
+        ),
+      )
   }
   if (source === 'hostPath' && !(HOST_PATH_TYPES as readonly unknown[]).includes(s.type ?? ''))
     errs.push(
@@ -99,11 +105,20 @@ export function processMountErrors(m: Rec, path: string): FieldError[] {
     )
   if (typeof m.subPath === 'string' && (m.subPath.startsWith('/') || m.subPath.split('/').includes('..')))
     errs.push(
-      invalid(at(path, 'subPath'), m.subPath, 'must be a relative path that does not contain ".."', 'Name a path inside the volume.'),
+      invalid(
+        at(path, 'subPath'),
+        m.subPath,
+        'must be a relative path that does not contain ".."',
+        'Name a path inside the volume.',
+      ),
     )
   if (typeof m.mountPath === 'string' && m.mountPath.replace(/\/+$/, '') === '')
     errs.push(
-      refuse(at(path, 'mountPath'), "a volume cannot replace the replica's whole root", 'mount it at a directory, e.g. /data'),
+      refuse(
+        at(path, 'mountPath'),
+        "a volume cannot replace the replica's whole root",
+        'mount it at a directory, e.g. /data',
+      ),
     )
   return errs
 }

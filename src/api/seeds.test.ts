@@ -56,7 +56,8 @@ describe('seed manifests', () => {
   it.each(VALID)('$file: the process runtime honours it or refuses what it would not', async ({ file }) => {
     const errs = (await loadManifests(fixture(file))).flatMap((o) => processRuntimeErrors(validateObject(o)))
     expect(errs.map((e) => e.field)).toEqual(REFUSED_BY_PROCESS_RUNTIME[file] ?? [])
-    for (const e of errs) expect(e.message).toMatch(/^Forbidden: the process runtime mounts volumes only where the daemon runs as root/)
+    for (const e of errs)
+      expect(e.message).toMatch(/^Forbidden: the process runtime mounts volumes only where the daemon runs as root/)
   })
 
   it('002-3 pulls its untagged image Always and keeps the probe timings given', async () => {

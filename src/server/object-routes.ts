@@ -221,7 +221,13 @@ export function registerObjectRoutes(app: Hono, deps: ObjectRouteDeps): void {
   // namespace's collection.
   for (const kind of KINDS.filter(isClusterScoped)) {
     const base = resourcePath(kind)
-    registerKindRoutes(app, deps, { collection: base, one: `${base}/:name`, clusterScoped: true }, () => kind, () => '')
+    registerKindRoutes(
+      app,
+      deps,
+      { collection: base, one: `${base}/:name`, clusterScoped: true },
+      () => kind,
+      () => '',
+    )
   }
   for (const { group, base } of BASES) {
     app.get(`${base}/:resource`, (c) => listResponse(c, kindOf(c, group), undefined, deps))

@@ -59,11 +59,9 @@ describe.skipIf(!chromiumInstalled())('dashboard in Chromium', () => {
     if (ctx.task.result?.state !== 'fail' || !page) return
     const name = `failed-${ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }).catch(() => undefined)
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText, the page as a person reads it (one line per block)
-    const text = await page
-      .locator('body')
-      .innerText({ timeout: 5_000 })
-      .catch((e: Error) => e.message)
+    const body = page.locator('body')
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText, the page as a person reads it
+    const text = await body.innerText({ timeout: 5_000 }).catch((e: Error) => e.message)
     console.log(`${name}: ${page.url()}\n${text}`)
   })
 

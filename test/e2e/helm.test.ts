@@ -151,7 +151,18 @@ describe('the real Helm 4 against Baton', () => {
   }, 180_000)
 
   it('installs into a namespace it creates (--create-namespace); kubectl delete namespace takes the release with it', async () => {
-    const install = ['install', 'web', CHART, ...values(), '-n', 'team', '--create-namespace', '--wait', '--timeout', '120s']
+    const install = [
+      'install',
+      'web',
+      CHART,
+      ...values(),
+      '-n',
+      'team',
+      '--create-namespace',
+      '--wait',
+      '--timeout',
+      '120s',
+    ]
     expect(await ok(install)).toMatch(/NAMESPACE: team\nSTATUS: deployed\n/)
     expect(await run(['get', 'namespace', 'team', '-o', 'jsonpath={.status.phase}'], kubectl)).toMatchObject({
       code: 0,

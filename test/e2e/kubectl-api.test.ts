@@ -205,16 +205,25 @@ describe('namespaces, their default ServiceAccount and EndpointSlices', () => {
       'Active ["kubernetes"]',
     )
     expect(await ok(['get', 'namespaces', '-o', 'name'])).toMatch(/^namespace\/default\nnamespace\/team\n/)
-    await expect.poll(() => ok(['get', 'sa', '-n', 'team', '-o', 'name']), { timeout: 30_000 }).toBe(
-      'serviceaccount/default\n',
-    )
-    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'sl' }, spec: { clusterIP: 'None', selector: { app: 'sl' } } }
+    await expect
+      .poll(() => ok(['get', 'sa', '-n', 'team', '-o', 'name']), { timeout: 30_000 })
+      .toBe('serviceaccount/default\n')
+    const service = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'sl' },
+      spec: { clusterIP: 'None', selector: { app: 'sl' } },
+    }
     await ok(['apply', '-n', 'team', '-f', await file('sl.json', slowStopping('sl', 2))])
     await ok(['apply', '-n', 'team', '-f', await file('sl-svc.json', JSON.stringify(service))])
     await ok(['rollout', 'status', '-n', 'team', 'deployment/sl', '--timeout=90s'])
     await expect
-      .poll(() => ok(['get', 'endpointslices', '-n', 'team', '-l', 'kubernetes.io/service-name=sl']), { timeout: 30_000 })
-      .toMatch(/^NAME\s+ADDRESSTYPE\s+PORTS\s+ENDPOINTS\s+AGE\nsl-[0-9a-f]{5}\s+IPv4\s+<unset>\s+127\.0\.0\.1,127\.0\.0\.1\s+\S+\n$/)
+      .poll(() => ok(['get', 'endpointslices', '-n', 'team', '-l', 'kubernetes.io/service-name=sl']), {
+        timeout: 30_000,
+      })
+      .toMatch(
+        /^NAME\s+ADDRESSTYPE\s+PORTS\s+ENDPOINTS\s+AGE\nsl-[0-9a-f]{5}\s+IPv4\s+<unset>\s+127\.0\.0\.1,127\.0\.0\.1\s+\S+\n$/,
+      )
   }, 150_000)
 
   it('deletes a namespace with what is in it: Terminating, creates refused, kubectl delete waits until it is gone', async () => {

@@ -218,7 +218,7 @@ describe('seed 003: the Spring Boot manifests', () => {
     const applied = await run(`apply -f ${fixture('003-1')}`)
     expect(applied.code).toBe(0)
     expect(applied.stdout).toBe('deployment.apps/spring-boot-kubernetes-deployment created\n')
-    await ok('delete -f ' + fixture('003-1'))
+    await ok(`delete -f ${fixture('003-1')}`)
   }, 60_000)
 })
 

@@ -1,16 +1,23 @@
 import { describe, expect, it } from 'vitest'
+import { FLEET_COMMANDS } from './fleet.ts'
 import { COMMANDS } from './index.ts'
 import { COMMAND_ENTRIES, commandsFor } from './registry.ts'
 
 const key = (path: readonly string[]) => path.join(' ')
 
 describe('command registry', () => {
-  it('lists the same commands as the full index (completion aside)', async () => {
-    const indexed = COMMANDS.map((c) => key(c.path))
-      .filter((p) => p !== 'completion')
-      .sort()
-    expect(COMMAND_ENTRIES.map((e) => key(e.path)).sort()).toEqual(indexed)
+  it('loads, for each entry, the command its path names', async () => {
     for (const e of COMMAND_ENTRIES) expect(key((await e.load()).path)).toBe(key(e.path))
+  })
+
+  it('has an entry for every fleet verb', () => {
+    const entries = new Set(COMMAND_ENTRIES.map((e) => key(e.path)))
+    expect(FLEET_COMMANDS.map((c) => key(c.path)).filter((p) => !entries.has(p))).toEqual([])
+  })
+
+  it('is the full index, in order, with completion last', () => {
+    expect(COMMANDS.map((c) => key(c.path))).toEqual([...COMMAND_ENTRIES.map((e) => key(e.path)), 'completion'])
+    expect(new Set(COMMANDS.map((c) => key(c.path))).size).toBe(COMMANDS.length)
   })
 
   it.each([

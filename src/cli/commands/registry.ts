@@ -3,7 +3,8 @@
  * Which module holds which command, so that one invocation imports only its own command:
  * a CLI pays for every module it loads at start-up (the manifest validator's schemas alone
  * take ~0.2 s), and `baton get pods` should not load the demo, the verifier or the planner.
- * Help, completion and anything unrecognised load the full list (./index.ts).
+ * Help, completion and anything unrecognised load them all (./index.ts). This is the one list
+ * of commands: a new verb is one entry here.
  */
 import type { AnyCommand } from '../command.ts'
 
@@ -14,7 +15,7 @@ interface CommandEntry {
 
 const entry = (path: string[], load: () => Promise<AnyCommand>): CommandEntry => ({ path, load })
 
-/** Keep in step with ./index.ts (registry.test.ts checks that both list the same commands). */
+/** Every command but `completion` (./index.ts adds it), in the order `baton --help` lists them. */
 export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   entry(['up'], async () => (await import('./up.ts')).upCommand),
   entry(['down'], async () => (await import('./down.ts')).downCommand),
@@ -50,7 +51,6 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   entry(['images'], async () => (await import('./images.ts')).imagesCommand),
   entry(['rmi'], async () => (await import('./images.ts')).rmiCommand),
   entry(['verify'], async () => (await import('./verify.ts')).verifyCommand),
-  entry(['kubeconfig'], async () => (await import('./kubeconfig.ts')).kubeconfigCommand),
   entry(['dashboard'], async () => (await import('./dashboard.ts')).dashboardCommand),
   entry(['demo'], async () => (await import('./demo.ts')).demoCommand),
   entry(['install-service'], async () => (await import('./install-service.ts')).installServiceCommand),
@@ -58,6 +58,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
     entry(['fleet', verb], async () => (await import('./fleet.ts')).FLEET_COMMANDS.find((c) => c.path[1] === verb)!),
   ),
   entry(['version'], async () => (await import('./version.ts')).versionCommand),
+  entry(['kubeconfig'], async () => (await import('./kubeconfig.ts')).kubeconfigCommand),
 ]
 
 const HELP = new Set(['-h', '--help', 'help', 'completion'])

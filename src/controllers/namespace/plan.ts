@@ -27,7 +27,11 @@ export type NamespaceAction =
 export const DEFAULT_SERVICE_ACCOUNT = 'default'
 export const NAMESPACE_FINALIZER = 'kubernetes'
 
-export function planNamespace(ns: Namespace | undefined, contents: readonly Content[], hasDefaultAccount: boolean): NamespaceAction {
+export function planNamespace(
+  ns: Namespace | undefined,
+  contents: readonly Content[],
+  hasDefaultAccount: boolean,
+): NamespaceAction {
   if (!ns) return { type: 'none' }
   if (!ns.metadata.deletionTimestamp) {
     return hasDefaultAccount ? { type: 'none' } : { type: 'createDefaultServiceAccount' }

@@ -18,6 +18,7 @@ import { systemClock } from '../../platform/clock.ts'
 import { dryRunWarnings, updateDeployment } from './api.ts'
 import { Dialog } from './dialog.tsx'
 import { templateDiff } from './template-diff.ts'
+import { DataTable } from './data-table.tsx'
 
 export type Action =
   | { kind: 'image' }
@@ -107,29 +108,20 @@ function Plan(props: { preview: RolloutPreview }) {
       </p>
       {advice && <p class="banner warn">{advice}</p>}
       <div class="scroll plan-steps">
-        <table>
-          <caption>Rollout plan ({moves.length} steps, estimated from the readiness probe)</caption>
-          <thead>
-            <tr>
-              <th scope="col">At</th>
-              <th scope="col">New</th>
-              <th scope="col">Old</th>
-              <th scope="col">Available</th>
-              <th scope="col">What happens</th>
+        <DataTable
+          caption={`Rollout plan (${moves.length} steps, estimated from the readiness probe)`}
+          columns={['At', 'New', 'Old', 'Available', 'What happens']}
+        >
+          {moves.map((s, i) => (
+            <tr key={i}>
+              <td class="num">{secs(s.at)}</td>
+              <td class="num">{s.newReplicas}</td>
+              <td class="num">{s.oldReplicas}</td>
+              <td class="num">≥ {s.minAvailable}</td>
+              <td>{s.events.join('; ')}</td>
             </tr>
-          </thead>
-          <tbody>
-            {moves.map((s, i) => (
-              <tr key={i}>
-                <td class="num">{secs(s.at)}</td>
-                <td class="num">{s.newReplicas}</td>
-                <td class="num">{s.oldReplicas}</td>
-                <td class="num">≥ {s.minAvailable}</td>
-                <td>{s.events.join('; ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       </div>
     </div>
   )
@@ -269,27 +261,21 @@ function Rollback(props: Props & { revision: number }) {
         <p>The current template already matches revision {revision}: nothing would change.</p>
       ) : (
         <div class="scroll">
-          <table class="diff">
-            <caption>What changes: current template → revision {revision}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Field</th>
-                <th scope="col">Current</th>
-                <th scope="col">Revision {revision}</th>
+          <DataTable
+            class="diff"
+            caption={`What changes: current template → revision ${revision}`}
+            columns={['Field', 'Current', <>Revision {revision}</>]}
+          >
+            {diff.map((c) => (
+              <tr key={c.path}>
+                <th scope="row" class="mono">
+                  {c.path}
+                </th>
+                <td class="mono del">{c.current ?? '(none)'}</td>
+                <td class="mono ins">{c.target ?? '(none)'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {diff.map((c) => (
-                <tr key={c.path}>
-                  <th scope="row" class="mono">
-                    {c.path}
-                  </th>
-                  <td class="mono del">{c.current ?? '(none)'}</td>
-                  <td class="mono ins">{c.target ?? '(none)'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </div>
       )}
       <Plan preview={plan} />

@@ -7,6 +7,7 @@
 import type { Event, Pod } from '../../api/types.ts'
 import { age } from '../../api/age.ts'
 import { groupStartupProbeEvents } from './startup-probe-events.ts'
+import { DataTable } from './data-table.tsx'
 
 const when = (e: Event) => e.lastTimestamp ?? e.firstTimestamp ?? e.metadata.creationTimestamp
 
@@ -22,52 +23,45 @@ export function EventsPanel(props: { events: Event[]; pods: Pod[]; about: Set<st
   if (rows.length === 0) return <p class="muted">No events yet.</p>
   return (
     <div class="scroll events-scroll" tabIndex={0} role="region" aria-label="Events">
-      <table class="events">
-        <caption class="sr-only">Events, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Type</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Age</th>
-            <th scope="col">Object</th>
-            <th scope="col">Message</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => {
-            if ('folded' in row) {
-              const f = row.folded
-              return (
-                <tr key={`folded-${f.message}`} class="muted" data-folded-probe-failures={f.count}>
-                  <td>Normal</td>
-                  <td>Starting</td>
-                  <td>
-                    {age(f.lastTimestamp, props.now)}
-                    {f.count > 1 ? ` (×${f.count})` : ''}
-                  </td>
-                  <td class="mono">pods</td>
-                  <td>{f.message}</td>
-                </tr>
-              )
-            }
-            const e = row.event
+      <DataTable
+        class="events"
+        caption="Events, newest first"
+        hiddenCaption
+        columns={['Type', 'Reason', 'Age', 'Object', 'Message']}
+      >
+        {rows.map((row) => {
+          if ('folded' in row) {
+            const f = row.folded
             return (
-              <tr key={e.metadata.uid ?? e.metadata.name} class={e.type === 'Warning' ? 'warning' : undefined}>
-                <td>{e.type}</td>
-                <td>{e.reason}</td>
+              <tr key={`folded-${f.message}`} class="muted" data-folded-probe-failures={f.count}>
+                <td>Normal</td>
+                <td>Starting</td>
                 <td>
-                  {age(when(e), props.now)}
-                  {(e.count ?? 1) > 1 ? ` (×${e.count})` : ''}
+                  {age(f.lastTimestamp, props.now)}
+                  {f.count > 1 ? ` (×${f.count})` : ''}
                 </td>
-                <td class="mono">
-                  {e.involvedObject.kind.toLowerCase()}/{e.involvedObject.name}
-                </td>
-                <td>{e.message}</td>
+                <td class="mono">pods</td>
+                <td>{f.message}</td>
               </tr>
             )
-          })}
-        </tbody>
-      </table>
+          }
+          const e = row.event
+          return (
+            <tr key={e.metadata.uid ?? e.metadata.name} class={e.type === 'Warning' ? 'warning' : undefined}>
+              <td>{e.type}</td>
+              <td>{e.reason}</td>
+              <td>
+                {age(when(e), props.now)}
+                {(e.count ?? 1) > 1 ? ` (×${e.count})` : ''}
+              </td>
+              <td class="mono">
+                {e.involvedObject.kind.toLowerCase()}/{e.involvedObject.name}
+              </td>
+              <td>{e.message}</td>
+            </tr>
+          )
+        })}
+      </DataTable>
     </div>
   )
 }

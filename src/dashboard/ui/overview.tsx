@@ -10,6 +10,7 @@ import { DataPlaneBanner } from './data-plane-banner.tsx'
 import { conditionSummary, images, strategyText } from './deployment-summary.ts'
 import { deploymentHref, followLink } from './router.ts'
 import { useNow, useWatch } from './use-watch.ts'
+import { DataTable } from './data-table.tsx'
 
 export function Overview() {
   const { items, loaded } = useWatch('Deployment')
@@ -28,59 +29,48 @@ export function Overview() {
           No deployments yet. Apply one with <code>baton apply -f deployment.yaml</code>.
         </p>
       ) : (
-        <table class="overview">
-          <caption class="sr-only">Every deployment, updated live</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Desired</th>
-              <th scope="col">Updated</th>
-              <th scope="col">Ready</th>
-              <th scope="col">Available</th>
-              <th scope="col">Strategy</th>
-              <th scope="col">Image</th>
-              <th scope="col">Age</th>
-              <th scope="col">Condition</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sorted.map((d) => {
-              const s = d.status ?? {}
-              const cond = conditionSummary(d)
-              const ns = d.metadata.namespace ?? 'default'
-              return (
-                <tr key={d.metadata.uid} data-deployment={d.metadata.name}>
-                  <th scope="row" data-label="Name">
-                    <a href={deploymentHref(ns, d.metadata.name)} onClick={followLink}>
-                      {d.metadata.name}
-                    </a>
-                    {ns !== 'default' && <span class="muted"> ({ns})</span>}
-                  </th>
-                  <td data-label="Desired" class="num">
-                    {d.spec.replicas ?? 1}
-                  </td>
-                  <td data-label="Updated" class="num">
-                    {s.updatedReplicas ?? 0}
-                  </td>
-                  <td data-label="Ready" class="num">
-                    {s.readyReplicas ?? 0}
-                  </td>
-                  <td data-label="Available" class="num">
-                    {s.availableReplicas ?? 0}
-                  </td>
-                  <td data-label="Strategy">{strategyText(d)}</td>
-                  <td data-label="Image" class="mono">
-                    {images(d)}
-                  </td>
-                  <td data-label="Age">{age(d.metadata.creationTimestamp, now)}</td>
-                  <td data-label="Condition">
-                    <span class={`badge ${cond.tone}`}>{cond.text}</span>
-                  </td>
-                </tr>
-              )
-            })}
-          </tbody>
-        </table>
+        <DataTable
+          class="overview"
+          caption="Every deployment, updated live"
+          hiddenCaption
+          columns={['Name', 'Desired', 'Updated', 'Ready', 'Available', 'Strategy', 'Image', 'Age', 'Condition']}
+        >
+          {sorted.map((d) => {
+            const s = d.status ?? {}
+            const cond = conditionSummary(d)
+            const ns = d.metadata.namespace ?? 'default'
+            return (
+              <tr key={d.metadata.uid} data-deployment={d.metadata.name}>
+                <th scope="row" data-label="Name">
+                  <a href={deploymentHref(ns, d.metadata.name)} onClick={followLink}>
+                    {d.metadata.name}
+                  </a>
+                  {ns !== 'default' && <span class="muted"> ({ns})</span>}
+                </th>
+                <td data-label="Desired" class="num">
+                  {d.spec.replicas ?? 1}
+                </td>
+                <td data-label="Updated" class="num">
+                  {s.updatedReplicas ?? 0}
+                </td>
+                <td data-label="Ready" class="num">
+                  {s.readyReplicas ?? 0}
+                </td>
+                <td data-label="Available" class="num">
+                  {s.availableReplicas ?? 0}
+                </td>
+                <td data-label="Strategy">{strategyText(d)}</td>
+                <td data-label="Image" class="mono">
+                  {images(d)}
+                </td>
+                <td data-label="Age">{age(d.metadata.creationTimestamp, now)}</td>
+                <td data-label="Condition">
+                  <span class={`badge ${cond.tone}`}>{cond.text}</span>
+                </td>
+              </tr>
+            )
+          })}
+        </DataTable>
       )}
     </section>
   )

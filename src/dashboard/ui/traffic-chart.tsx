@@ -9,6 +9,7 @@ import type { TrafficMetrics } from '../../proxy/types.ts'
 import { api } from './api.ts'
 import { revisionColour } from './revision-colour.ts'
 import { trafficShares, trafficWindow, type RevisionRate } from './traffic-window.ts'
+import { DataTable } from './data-table.tsx'
 
 const WINDOW = 60
 const W = 600
@@ -94,38 +95,31 @@ export function TrafficChart(props: { revisions: Array<{ hash: string; revision:
           <span>last 60 s</span>
         </figcaption>
       </figure>
-      <table class="rates">
-        <caption class="sr-only">Traffic in the last second, by revision</caption>
-        <thead>
-          <tr>
-            <th scope="col">Revision</th>
-            <th scope="col">Share</th>
-            <th scope="col">Requests/s</th>
-            <th scope="col">Errors</th>
-            <th scope="col">p99</th>
-          </tr>
-        </thead>
-        <tbody>
-          {series.map((s) => {
-            const r = latest?.rates.get(s.hash)
-            const share = shares.get(s.hash)
-            return (
-              <tr key={s.hash} data-traffic-revision={s.revision}>
-                <th scope="row">
-                  <span class="swatch" style={{ background: revisionColour(s.revision) }} aria-hidden="true" />
-                  rev {s.revision} <span class="mono muted">{s.image}</span>
-                </th>
-                <td class="num" data-traffic-share>
-                  {share !== undefined ? `${Math.round(share * 100)}%` : '–'}
-                </td>
-                <td class="num">{r ? r.rps.toFixed(0) : '–'}</td>
-                <td class={`num${r && r.errorRate > 0 ? ' bad' : ''}`}>{r ? pct(r.errorRate) : '–'}</td>
-                <td class="num">{r?.p99Ms !== undefined ? `${r.p99Ms} ms` : '–'}</td>
-              </tr>
-            )
-          })}
-        </tbody>
-      </table>
+      <DataTable
+        class="rates"
+        caption="Traffic in the last second, by revision"
+        hiddenCaption
+        columns={['Revision', 'Share', 'Requests/s', 'Errors', 'p99']}
+      >
+        {series.map((s) => {
+          const r = latest?.rates.get(s.hash)
+          const share = shares.get(s.hash)
+          return (
+            <tr key={s.hash} data-traffic-revision={s.revision}>
+              <th scope="row">
+                <span class="swatch" style={{ background: revisionColour(s.revision) }} aria-hidden="true" />
+                rev {s.revision} <span class="mono muted">{s.image}</span>
+              </th>
+              <td class="num" data-traffic-share>
+                {share !== undefined ? `${Math.round(share * 100)}%` : '–'}
+              </td>
+              <td class="num">{r ? r.rps.toFixed(0) : '–'}</td>
+              <td class={`num${r && r.errorRate > 0 ? ' bad' : ''}`}>{r ? pct(r.errorRate) : '–'}</td>
+              <td class="num">{r?.p99Ms !== undefined ? `${r.p99Ms} ms` : '–'}</td>
+            </tr>
+          )
+        })}
+      </DataTable>
     </div>
   )
 }

@@ -1,20 +1,17 @@
 /**
  * @module
- * One pod on the Docker runtime: a DockerContainer per container, the pod's status written
- * compare-and-swap when it changed (buildPodStatus, shared with the process runtime), and its
- * termination in Kubernetes' order (terminatePod: Ready=False, drain gate, then every
- * container's preStop, SIGTERM, SIGKILL). Nothing is persisted by Baton: the engine's
- * containers and their labels are what a restarted agent adopts.
+ * One pod on the Docker runtime (the shared part is ../pod-worker-base.ts): a DockerContainer
+ * per container, its published ports in the pod's status. Nothing is persisted by Baton: the
+ * engine's containers and their labels are what a restarted agent adopts.
  */
 import type { ContainerStatus, Pod } from '../../api/types.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Logger } from '../../platform/logger.ts'
 import type { ObjectStore } from '../../store/types.ts'
+import { PodWorkerBase } from '../pod-worker-base.ts'
 import type { PodEventRecorder } from '../process/pod-events.ts'
-import { buildPodStatus } from '../process/pod-status.ts'
-import { podGraceMs, terminatePod } from '../process/termination.ts'
 import { podConfigSource } from '../config-source.ts'
-import { deletePodObject, podRef, writePodStatus } from '../pod-object.ts'
+import type { PortMapping } from '../process/port-allocator.ts'
 import type { DrainGate } from '../types.ts'
 import { DockerContainer, type FoundContainer } from './docker-container.ts'
 import type { Engine } from './engine.ts'
@@ -35,39 +32,28 @@ export interface DockerAgentContext {
   credentials?: (image: string) => PullAuth | undefined
 }
 
-export class DockerPodWorker {
-  readonly key: string
-  readonly uid: string
-  #ctx: DockerAgentContext
-  #pod: Pod
-  #log: Logger
+export class DockerPodWorker extends PodWorkerBase {
   #containers: DockerContainer[]
-  #startTime: number
-  #terminating: Promise<void> | undefined
-  #gone = false
+  readonly #ctx: DockerAgentContext
 
   constructor(ctx: DockerAgentContext, pod: Pod) {
+    super(ctx, pod)
     this.#ctx = ctx
-    this.#pod = pod
-    this.key = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`
-    this.uid = pod.metadata.uid ?? ''
-    this.#log = ctx.logger.with({ pod: this.key })
-    this.#startTime = ctx.clock.now()
     this.#containers = pod.spec.containers.map(
       (spec) =>
         new DockerContainer(
           {
             engine: ctx.engine,
             clock: ctx.clock,
-            logger: this.#log,
+            logger: this.log,
             owner: ctx.owner,
             volumesDir: ctx.volumesDir,
             node: ctx.node,
-            pod: () => this.#pod,
-            ...podConfigSource(ctx.store, () => this.#pod),
+            pod: () => this.pod,
+            ...podConfigSource(ctx.store, () => this.pod),
             credentials: (image) => this.#credentials(image),
-            event: (type, reason, message) => ctx.event(this.#pod, type, reason, message),
-            changed: () => this.#writeStatus(),
+            event: (type, reason, message) => ctx.event(this.pod, type, reason, message),
+            changed: () => this.changed(),
           },
           spec,
         ),
@@ -75,65 +61,39 @@ export class DockerPodWorker {
   }
 
   start(): void {
-    this.#log.info('pod accepted')
-    this.#writeStatus()
-    for (const c of this.#containers) c.start()
+    this.log.info('pod accepted')
+    this.changed()
+    for (const c of this.#containers) c.lifecycle.start()
   }
 
   /** Takes over the containers an earlier agent started (newest instance of each container name). */
   adopt(found: ReadonlyMap<string, FoundContainer>): void {
-    const previous = this.#pod.status
-    if (previous?.startTime) this.#startTime = Date.parse(previous.startTime) || this.#startTime
+    const previous = this.pod.status
+    if (previous?.startTime) this.startTime = Date.parse(previous.startTime) || this.startTime
     for (const c of this.#containers) {
       const f = found.get(c.name)
       const was: ContainerStatus | undefined = previous?.containerStatuses?.find((s) => s.name === c.name)
       if (f) c.adopt(f, was)
-      else c.start()
+      else c.lifecycle.start()
     }
-    this.#log.info('pod adopted', { containers: [...found.values()].map((f) => f.id.slice(0, 12)) })
-    this.#writeStatus()
+    this.log.info('pod adopted', { containers: [...found.values()].map((f) => f.id.slice(0, 12)) })
+    this.changed()
   }
 
-  update(pod: Pod): void {
-    if (pod.metadata.uid !== this.uid) return
-    this.#pod = pod
-    if (pod.metadata.deletionTimestamp) void this.terminate()
+  protected lifecycles() {
+    return this.#containers.map((c) => c.lifecycle)
   }
 
-  terminate(opts: { removed?: boolean } = {}): Promise<void> {
-    this.#terminating ??= this.#runTermination(opts.removed === true)
-    return this.#terminating
+  protected portMappings(): PortMapping[] {
+    return this.#containers.flatMap((c) => c.portMappings())
   }
 
-  async shutdown(kill: boolean): Promise<void> {
-    if (this.#terminating !== undefined) return this.#terminating
-    if (!kill) {
-      for (const c of this.#containers) c.detach()
-      return
-    }
-    this.#gone = true
-    // The pod still exists: its volumes stay for the agent that runs it next.
-    await Promise.all(this.#containers.map((c) => c.stop(podGraceMs(this.#pod))))
-  }
-
-  async #runTermination(removed: boolean): Promise<void> {
-    const { store, clock, drainGate } = this.#ctx
-    this.#log.info('pod terminating', { removed })
-    for (const c of this.#containers) c.beginTermination()
-    if (!removed) this.#writeStatus()
-    await terminatePod({
-      pod: this.#pod,
-      clock,
-      drainGate,
-      killContainers: async (graceMs) => void (await Promise.all(this.#containers.map((c) => c.stop(graceMs)))),
-    })
+  /** A terminated pod's volumes go with it; at a shutdown the pod still exists and they stay for the next agent. */
+  protected async released(why: 'terminated' | 'shutdown'): Promise<void> {
+    if (why !== 'terminated') return
     await removePodVolumes(this.#ctx, this.uid).catch((err: unknown) =>
-      this.#log.error('pod volumes not removed', { err }),
+      this.log.error('pod volumes not removed', { err }),
     )
-    if (!removed) this.#writeStatus()
-    this.#gone = true
-    deletePodObject(store, podRef(this.#pod))
-    this.#log.info('pod terminated')
   }
 
   /**
@@ -143,13 +103,14 @@ export class DockerPodWorker {
    */
   #credentials(image: string): PullAuth | undefined {
     const { store } = this.#ctx
-    const namespace = this.#pod.metadata.namespace ?? 'default'
-    const names = (this.#pod.spec.imagePullSecrets ?? []).map((r) => r.name).filter((n) => n !== '')
+    const pod = this.pod
+    const namespace = pod.metadata.namespace ?? 'default'
+    const names = (pod.spec.imagePullSecrets ?? []).map((r) => r.name).filter((n) => n !== '')
     const secrets = names.flatMap((name) => {
       const s = store.get('Secret', namespace, name)
       if (!s)
         this.#ctx.event(
-          this.#pod,
+          pod,
           'Warning',
           'FailedToRetrieveImagePullSecret',
           `Unable to retrieve some image pull secrets (${name}); attempting to pull the image may not succeed.`,
@@ -157,25 +118,5 @@ export class DockerPodWorker {
       return s ? [s] : []
     })
     return authFromSecrets(secrets, image) ?? this.#ctx.credentials?.(image)
-  }
-
-  #writeStatus(): void {
-    if (this.#gone) return
-    const { store, clock } = this.#ctx
-    const written = writePodStatus(
-      store,
-      podRef(this.#pod),
-      (pod) =>
-        buildPodStatus({
-          pod,
-          containers: this.#containers.map((c) => c.status()),
-          portMappings: this.#containers.flatMap((c) => c.portMappings()),
-          startTime: this.#startTime,
-          terminating: this.#terminating !== undefined || pod.metadata.deletionTimestamp !== undefined,
-          now: clock.now(),
-        }),
-      this.#log,
-    )
-    if (written) this.#pod = written
   }
 }

@@ -27,7 +27,7 @@ export interface SavedContainer {
   status: ContainerStatus
   /** The running instance, if any; `startedAt` in epoch ms. */
   process?: ProcessIdentity & { startedAt: number }
-  /** Crash back-off the next exit will wait (restart-backoff.ts). */
+  /** Crash back-off the next exit will wait (../restart-backoff.ts). */
   pendingDelayMs: number
 }
 

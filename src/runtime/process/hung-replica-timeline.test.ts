@@ -12,11 +12,12 @@
 import { describe, expect, it } from 'vitest'
 import type { LifecycleHandler, Probe } from '../../api/types.ts'
 import { FakeClock } from '../../platform/clock.ts'
+import { handlerExecutor } from '../../probes/handler-executor.ts'
 import { ProbeRunner } from '../../probes/probe-runner.ts'
 import { probeTiming } from '../../probes/probe-timing.ts'
 import type { ReplicaProcess } from './replica-process.ts'
-import { restartDelay } from './restart-backoff.ts'
-import { killContainer } from './termination.ts'
+import { restartDelay } from '../restart-backoff.ts'
+import { killContainer } from '../termination.ts'
 
 const T0 = Date.parse('2026-01-01T00:00:00Z')
 const HANG_AT_MS = 500
@@ -77,7 +78,7 @@ async function timeline(c: Case): Promise<Case['want']> {
           proc,
           graceMs: grace * 1000,
           preStop: c.preStop ? HUNG_PRESTOP : undefined,
-          handlerContext: { clock, resolvePort: () => undefined, cwd: '/', env: {} },
+          executorFor: (hook) => handlerExecutor(hook, { clock, resolvePort: () => undefined, cwd: '/', env: {} }),
           clock,
           onPreStopFailed: () => {},
         })

@@ -49,10 +49,11 @@ const TOOL_PATH = '/usr/sbin:/usr/bin:/sbin:/bin'
  * PATH; the command gets the PATH it was given.
  */
 const WRAPPER = [
-  'r=$1; w=$2; shift 2; p=${PATH-}; PATH=' + TOOL_PATH,
+  `r=$1; w=$2; shift 2; p=\${PATH-}; PATH=${TOOL_PATH}`,
   'while [ "$1" != -- ]; do o=$1; s=$2; t=$3; shift 3; case $o in',
   ' overlay) mount -t overlay baton-root -o "$s" "$t" ;;',
   ' detach) umount -l "$t" ;;',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
   ' *) if [ -d "$s" ]; then [ -d "$t" ] || mkdir -p "$t"; else d=${t%/*}; [ -d "$d/" ] || mkdir -p "$d/"; [ -e "$t" ] || : >>"$t"; fi &&',
   '   mount --rbind "$s" "$t" && { [ "$o" != rbind-ro ] || mount -o remount,bind,ro "$t"; } ;;',
   'esac || exit 125; done; shift',
@@ -137,10 +138,7 @@ export function launchArgv(
   command: readonly string[],
   user: { uid?: number; gid?: number },
 ): string[] {
-  const keepUnderTmp = hostTmpPaths(
-    { dataDir: ctx.dataDir, cwd: ctx.cwd, command, pathEnv: ctx.env.PATH },
-    hostFiles,
-  )
+  const keepUnderTmp = hostTmpPaths({ dataDir: ctx.dataDir, cwd: ctx.cwd, command, pathEnv: ctx.env.PATH }, hostFiles)
   const mountPoints = ctx.rootDir === undefined ? [] : mountPointsOf(readFileSync('/proc/self/mountinfo', 'utf8'))
   const ops = replicaMounts({ ...ctx, keepUnderTmp, mountPoints })
   const merged = ctx.rootDir === undefined ? '' : rootLayers(ctx.rootDir).merged

@@ -36,7 +36,11 @@ export function mountsVolumes(pod: Pod, container: Container): boolean {
 }
 
 /** The binds of the container's volumeMounts (claims left out), or why the container cannot start. */
-export function prepareVolumes(pod: Pod, container: Container, host: VolumeHost): { binds: VolumeBind[] } | { error: string } {
+export function prepareVolumes(
+  pod: Pod,
+  container: Container,
+  host: VolumeHost,
+): { binds: VolumeBind[] } | { error: string } {
   const namespace = pod.metadata.namespace ?? 'default'
   const volumes = new Map((pod.spec.volumes ?? []).map((v) => [v.name, v]))
   const binds: VolumeBind[] = []

@@ -24,6 +24,7 @@ import { envValue } from '../../platform/env.ts'
 import { randomIds, type IdSource } from '../../platform/ids.ts'
 import { silentLogger, type Logger } from '../../platform/logger.ts'
 import type { ObjectStore, Unsubscribe } from '../../store/types.ts'
+import { handlerExecutor } from '../../probes/handler-executor.ts'
 import { DEFAULT_NODE_NAME } from '../../api/node-name.ts'
 import { podKey, PodWorkers } from '../pod-workers.ts'
 import { noDrain, type DrainGate, type NodeAgent } from '../types.ts'
@@ -34,7 +35,7 @@ import { PodWorker, type AgentContext } from './pod-worker.ts'
 import { DEFAULT_PORT_RANGE, PortAllocator, type PortRange } from './port-allocator.ts'
 import { adoptReplica } from './replica-process.ts'
 import { isolationOf } from './mount-namespace.ts'
-import { killContainer } from './termination.ts'
+import { killContainer } from '../termination.ts'
 
 export interface ProcessNodeAgentOptions {
   store: ObjectStore
@@ -108,7 +109,8 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
           proc,
           graceMs: state.terminationGracePeriodSeconds * 1000,
           clock,
-          handlerContext: { clock, resolvePort: () => undefined, cwd: opts.dataDir, env: ctx.baseEnv },
+          executorFor: (hook) =>
+            handlerExecutor(hook, { clock, resolvePort: () => undefined, cwd: opts.dataDir, env: ctx.baseEnv }),
           onPreStopFailed: () => {},
         })
       }),

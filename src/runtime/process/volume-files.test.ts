@@ -20,7 +20,13 @@ const cases: { name: string; src: Partial<ProjectedSource>; want: unknown }[] = 
   },
   {
     name: "items: only the keys named, at their paths, the item's mode over defaultMode",
-    src: { items: [{ key: 'b.txt', path: 'conf/b', mode: 0o600 }, { key: 'a.txt', path: 'a' }], defaultMode: 0o640 },
+    src: {
+      items: [
+        { key: 'b.txt', path: 'conf/b', mode: 0o600 },
+        { key: 'a.txt', path: 'a' },
+      ],
+      defaultMode: 0o640,
+    },
     want: {
       files: [
         { path: 'conf/b', content: Buffer.from('B'), mode: 0o600 },
@@ -28,10 +34,22 @@ const cases: { name: string; src: Partial<ProjectedSource>; want: unknown }[] = 
       ],
     },
   },
-  { name: 'a missing key', src: { items: [{ key: 'c', path: 'c' }] }, want: { error: 'configmap "cfg" has no key "c"' } },
-  { name: 'a missing key of an optional volume is left out', src: { items: [{ key: 'c', path: 'c' }], optional: true }, want: { files: [] } },
+  {
+    name: 'a missing key',
+    src: { items: [{ key: 'c', path: 'c' }] },
+    want: { error: 'configmap "cfg" has no key "c"' },
+  },
+  {
+    name: 'a missing key of an optional volume is left out',
+    src: { items: [{ key: 'c', path: 'c' }], optional: true },
+    want: { files: [] },
+  },
   { name: 'a missing object', src: { entries: undefined }, want: { error: 'configmap "cfg" not found' } },
-  { name: 'a missing optional object: an empty volume', src: { entries: undefined, optional: true }, want: { files: [] } },
+  {
+    name: 'a missing optional object: an empty volume',
+    src: { entries: undefined, optional: true },
+    want: { files: [] },
+  },
   {
     name: 'an item path leaving the volume',
     src: { items: [{ key: 'a.txt', path: '../a' }] },

@@ -42,7 +42,8 @@ export function volumeFiles(src: ProjectedSource): { files: VolumeFile[] } | { e
       return { error: `${what} has no key "${item.key}"` }
     }
     const path = relativePath(item.path)
-    if (path === undefined) return { error: `${what}: item path "${item.path}" is not a relative path inside the volume` }
+    if (path === undefined)
+      return { error: `${what}: item path "${item.path}" is not a relative path inside the volume` }
     files.push({ path, content, mode: item.mode ?? mode })
   }
   return { files }

@@ -123,7 +123,13 @@ describe('aggregated discovery (apidiscovery.k8s.io/v2)', () => {
       }>
     }
     expect(doc.kind).toBe('APIGroupDiscoveryList')
-    expect(doc.items.map((i) => i.metadata.name)).toEqual(['apps', 'argoproj.io', 'discovery.k8s.io', 'events.k8s.io', 'node.k8s.io'])
+    expect(doc.items.map((i) => i.metadata.name)).toEqual([
+      'apps',
+      'argoproj.io',
+      'discovery.k8s.io',
+      'events.k8s.io',
+      'node.k8s.io',
+    ])
     const deployments = doc.items[0]?.versions[0]?.resources.find((r) => r.resource === 'deployments')
     expect(deployments).toMatchObject({
       responseKind: { group: 'apps', version: 'v1', kind: 'Deployment' },

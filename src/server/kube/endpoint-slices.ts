@@ -46,7 +46,14 @@ export interface EndpointSlice {
     name: string
     namespace: string
     labels: Record<string, string>
-    ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller: boolean; blockOwnerDeletion: boolean }>
+    ownerReferences?: Array<{
+      apiVersion: string
+      kind: string
+      name: string
+      uid: string
+      controller: boolean
+      blockOwnerDeletion: boolean
+    }>
     creationTimestamp?: string
     resourceVersion?: string
     generation: number
@@ -89,7 +96,14 @@ export function slicesOf(ep: Endpoints, serviceUid?: string): EndpointSlice[] {
       ...(serviceUid
         ? {
             ownerReferences: [
-              { apiVersion: 'v1', kind: 'Service', name: service, uid: serviceUid, controller: true, blockOwnerDeletion: true },
+              {
+                apiVersion: 'v1',
+                kind: 'Service',
+                name: service,
+                uid: serviceUid,
+                controller: true,
+                blockOwnerDeletion: true,
+              },
             ],
           }
         : {}),
@@ -104,12 +118,10 @@ export function slicesOf(ep: Endpoints, serviceUid?: string): EndpointSlice[] {
 }
 
 function slices(store: ObjectStore, namespace: string | undefined): EndpointSlice[] {
-  return store
-    .list('Endpoints', namespace === undefined ? {} : { namespace })
-    .items.flatMap((ep) => {
-      const svc = store.get('Service', ep.metadata.namespace ?? 'default', ep.metadata.name)
-      return slicesOf(ep, svc?.metadata.uid)
-    })
+  return store.list('Endpoints', namespace === undefined ? {} : { namespace }).items.flatMap((ep) => {
+    const svc = store.get('Service', ep.metadata.namespace ?? 'default', ep.metadata.name)
+    return slicesOf(ep, svc?.metadata.uid)
+  })
 }
 
 /** kube-apiserver's columns for EndpointSlices: NAME, ADDRESSTYPE, PORTS, ENDPOINTS, AGE. */

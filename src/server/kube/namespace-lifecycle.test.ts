@@ -57,7 +57,10 @@ describe('Namespaces as kube-apiserver serves them', () => {
 
   it('clears the namespace a Namespace is sent with (baton apply sets one), as kube-apiserver does', async () => {
     const { call, controllers } = setup()
-    const res = await call('POST', '/api/v1/namespaces', { ...ns('shop'), metadata: { name: 'shop', namespace: 'default' } })
+    const res = await call('POST', '/api/v1/namespaces', {
+      ...ns('shop'),
+      metadata: { name: 'shop', namespace: 'default' },
+    })
     expect(res.status).toBe(201)
     expect(((await res.json()) as { metadata: object }).metadata).not.toHaveProperty('namespace')
     const missing = await call('GET', '/api/v1/namespaces/nope')
@@ -94,7 +97,8 @@ describe('Namespaces as kube-apiserver serves them', () => {
     expect(await errorOf(refused)).toMatchObject({
       reason: 'Forbidden',
       code: 'BATON_NAMESPACE_TERMINATING',
-      message: 'configmaps "late" is forbidden: unable to create new content in namespace gone because it is being terminated',
+      message:
+        'configmaps "late" is forbidden: unable to create new content in namespace gone because it is being terminated',
     })
 
     const last = store.get('ConfigMap', 'gone', 'a')!

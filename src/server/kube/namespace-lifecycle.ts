@@ -71,10 +71,14 @@ export function ensureNamespaces(store: ObjectStore, kinds: readonly Kind[]): vo
 /** Before a delete: `default` stays. */
 export function admitDelete(kind: Kind, name: string): void {
   if (kind !== 'Namespace' || name !== DEFAULT_NAMESPACE_NAME) return
-  throw new BatonError('BATON_NAMESPACE_PROTECTED', `namespaces "${name}" is forbidden: this namespace may not be deleted`, {
-    hint: 'Delete the objects in it instead, e.g. `kubectl delete all --all -n default`',
-    subject: { kind: 'namespaces', name },
-  })
+  throw new BatonError(
+    'BATON_NAMESPACE_PROTECTED',
+    `namespaces "${name}" is forbidden: this namespace may not be deleted`,
+    {
+      hint: 'Delete the objects in it instead, e.g. `kubectl delete all --all -n default`',
+      subject: { kind: 'namespaces', name },
+    },
+  )
 }
 
 function namespaceTerminating(kind: Kind, name: string, namespace: string): BatonError {
@@ -84,7 +88,11 @@ function namespaceTerminating(kind: Kind, name: string, namespace: string): Bato
     `${resource} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
     {
       hint: `Wait until \`kubectl get namespace ${namespace}\` answers NotFound, then create it again (the namespace is created with it)`,
-      subject: { kind: resource.split('.')[0]!, ...(resource.includes('.') ? { group: resource.slice(resource.indexOf('.') + 1) } : {}), name },
+      subject: {
+        kind: resource.split('.')[0]!,
+        ...(resource.includes('.') ? { group: resource.slice(resource.indexOf('.') + 1) } : {}),
+        name,
+      },
     },
   )
 }

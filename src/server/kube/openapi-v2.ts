@@ -81,10 +81,14 @@ export function acceptsJson(accept: string | undefined): boolean {
 
 function answer(c: Context): Response {
   if (!acceptsJson(c.req.header('accept'))) {
-    throw new BatonError('BATON_BAD_REQUEST', `/openapi/v2 is served as application/json only, not ${c.req.header('accept')}`, {
-      httpStatus: 406,
-      hint: 'Ask with Accept: application/json, or read the per-group documents of /openapi/v3',
-    })
+    throw new BatonError(
+      'BATON_BAD_REQUEST',
+      `/openapi/v2 is served as application/json only, not ${c.req.header('accept')}`,
+      {
+        httpStatus: 406,
+        hint: 'Ask with Accept: application/json, or read the per-group documents of /openapi/v3',
+      },
+    )
   }
   body ??= JSON.stringify(swaggerDocument())
   return c.body(body, 200, { 'content-type': 'application/json' })

@@ -31,7 +31,9 @@ const deploymentSpec = [
 
 describe('Kubernetes protobuf bodies', () => {
   it('reads a Namespace as `kubectl create namespace` sends it (empty spec and status dropped)', () => {
-    expect(decodeKubeProtobuf(body('v1', 'Namespace', [...bytes(1, str(1, 'team')), ...bytes(2, []), ...bytes(3, [])]))).toEqual({
+    expect(
+      decodeKubeProtobuf(body('v1', 'Namespace', [...bytes(1, str(1, 'team')), ...bytes(2, []), ...bytes(3, [])])),
+    ).toEqual({
       apiVersion: 'v1',
       kind: 'Namespace',
       metadata: { name: 'team' },

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { LifecycleHandler } from '../../api/types.ts'
-import { FakeClock } from '../../platform/clock.ts'
-import type { ReplicaProcess } from './replica-process.ts'
+import type { LifecycleHandler } from '../api/types.ts'
+import { FakeClock } from '../platform/clock.ts'
+import { handlerExecutor } from '../probes/handler-executor.ts'
+import type { ReplicaProcess } from './process/replica-process.ts'
 import { killContainer, podGraceMs, terminatePod } from './termination.ts'
-import { T0 } from '../../../test/support/builders.ts'
+import { T0 } from '../../test/support/builders.ts'
 
 const settle = () => new Promise<void>((r) => setImmediate(r))
 
@@ -47,7 +48,8 @@ async function run(clock: FakeClock, p: Promise<unknown>, untilMs: number) {
   return done
 }
 
-const ctx = (clock: FakeClock) => ({ clock, resolvePort: () => undefined, cwd: '/', env: {} })
+const executors = (clock: FakeClock) => (hook: LifecycleHandler) =>
+  handlerExecutor(hook, { clock, resolvePort: () => undefined, cwd: '/', env: {} })
 
 describe('killContainer', () => {
   it.each([
@@ -98,7 +100,7 @@ describe('killContainer', () => {
       proc,
       graceMs,
       preStop: preStop as LifecycleHandler | undefined,
-      handlerContext: ctx(clock),
+      executorFor: executors(clock),
       clock,
       onPreStopFailed: () => {},
     })
@@ -116,7 +118,7 @@ describe('grace-period timers', () => {
       proc,
       graceMs: 30_000,
       preStop: { sleep: { seconds: 20 } },
-      handlerContext: ctx(clock),
+      executorFor: executors(clock),
       clock,
       onPreStopFailed: () => {},
     })

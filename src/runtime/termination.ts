@@ -16,12 +16,11 @@
  *   nothing it started survives. As in the kubelet, the grace period is never below 2 s, and
  *   a preStop hook that used up the grace period still leaves 2 s between SIGTERM and SIGKILL.
  */
-import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS } from '../../api/defaults.ts'
-import type { LifecycleHandler, Pod } from '../../api/types.ts'
-import type { Clock } from '../../platform/clock.ts'
-import { handlerExecutor, type HandlerContext } from '../../probes/handler-executor.ts'
-import type { DrainGate } from '../types.ts'
-import type { ReplicaProcess } from './replica-process.ts'
+import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS } from '../api/defaults.ts'
+import type { LifecycleHandler, Pod } from '../api/types.ts'
+import type { Clock } from '../platform/clock.ts'
+import type { ProbeExecutor } from '../probes/probe-runner.ts'
+import type { DrainGate } from './types.ts'
 
 /** The kubelet's minimumGracePeriodInSeconds. */
 export const MIN_GRACE_MS = 2000
@@ -36,15 +35,19 @@ export function podGraceMs(pod: Pod): number {
 }
 
 export interface KillOptions {
-  /** Only its exit and signals: the Docker runtime passes a container through the engine. */
-  proc: Pick<ReplicaProcess, 'exited' | 'signal'>
+  /** Only its exit and signals: a process group, or a container through the engine. */
+  proc: { exited: Promise<unknown>; signal(sig: 'SIGTERM' | 'SIGKILL'): unknown }
   graceMs: number
   preStop?: LifecycleHandler | undefined
-  handlerContext: HandlerContext
+  /** Runs a hook's action where the container runs (exec inside it, httpGet on its port). */
+  executorFor: HookExecutors
   clock: Clock
   /** Reports a failed preStop hook (the kubelet records FailedPreStopHook and carries on). */
   onPreStopFailed(message: string): void
 }
+
+/** A lifecycle hook's exec, httpGet or tcpSocket action as an executor (handler-executor.ts, or the engine's exec). */
+export type HookExecutors = (hook: LifecycleHandler) => ProbeExecutor
 
 export type KillStep = 'preStop' | 'SIGTERM' | 'SIGKILL' | 'exited'
 
@@ -60,7 +63,7 @@ export async function killContainer(opts: KillOptions): Promise<KillStep[]> {
   try {
     if (preStop) {
       steps.push('preStop')
-      const hook = runHook(preStop, opts.handlerContext, graceMs, clock, done.signal).then((failure) => {
+      const hook = runHook(preStop, opts.executorFor, graceMs, clock, done.signal).then((failure) => {
         if (failure !== undefined) opts.onPreStopFailed(failure)
         return false
       })
@@ -104,7 +107,7 @@ export async function terminatePod(opts: TerminatePodOptions): Promise<void> {
 /** Runs a lifecycle hook within `timeoutMs`; resolves with a failure message, or undefined on success. */
 export async function runHook(
   hook: LifecycleHandler,
-  ctx: HandlerContext,
+  executorFor: HookExecutors,
   timeoutMs: number,
   clock: Clock,
   signal?: AbortSignal,
@@ -113,7 +116,7 @@ export async function runHook(
     await clock.sleep(Math.min(hook.sleep.seconds * 1000, timeoutMs), signal)
     return undefined
   }
-  const outcome = await handlerExecutor(hook, ctx)(timeoutMs)
+  const outcome = await executorFor(hook)(timeoutMs)
   return outcome.ok ? undefined : outcome.message
 }
 
