@@ -33,3 +33,20 @@ describe('milliCPU and memoryBytes', () => {
     ['1.5Ki', 1536],
   ])('memory %s is %s bytes', (q, v) => expect(memoryBytes(q)).toBe(v))
 })
+
+describe('memoryBytes: a limits.memory as the runtimes read it', () => {
+  it.each([
+    ['128Mi', 134_217_728],
+    ['1Gi', 1_073_741_824],
+    ['1.5Gi', 1_610_612_736],
+    ['500M', 500_000_000],
+    ['64k', 64_000],
+    ['2e9', 2_000_000_000],
+    ['1048576', 1_048_576],
+    [268_435_456, 268_435_456],
+    ['12 apples', undefined],
+    ['1mi', undefined],
+  ] as const)('%s → %s', (q, bytes) => {
+    expect(memoryBytes(q)).toBe(bytes)
+  })
+})

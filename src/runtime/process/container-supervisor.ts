@@ -40,7 +40,8 @@ import { claimDir, claimMounts, mountClaim } from './claim-volumes.ts'
 import { checkoutImage, rootfsDir, sharedImagesDir } from './image-checkout.ts'
 import { peersDir } from './peers-files.ts'
 import { isLaunchProblem, launchConfig, type LaunchConfig } from './launch-config.ts'
-import { parseMemoryQuantity, watchMemory } from './memory-limit.ts'
+import { watchMemory } from './memory-limit.ts'
+import { memoryBytes } from '../../api/quantity.ts'
 import { resolvePort, type PortMapping } from './port-allocator.ts'
 import {
   adoptReplica,
@@ -207,7 +208,7 @@ export class ContainerSupervisor implements ContainerPort<ProcessInstance> {
 
   /** Enforces resources.limits.memory (memory-limit.ts): over the limit, the group is SIGKILLed. */
   watch(inst: ProcessInstance, kill: (cause: KillCause, why: string) => void): { cancel(): void } | undefined {
-    const limit = parseMemoryQuantity(this.#spec.resources?.limits?.memory)
+    const limit = memoryBytes(this.#spec.resources?.limits?.memory)
     if (limit === undefined || !inst.proc) return undefined
     return watchMemory(inst.proc.pid, limit, this.#host.clock, () => kill('oom', 'memory limit exceeded'))
   }

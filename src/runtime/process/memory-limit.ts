@@ -12,35 +12,6 @@ import type { Clock, TimerHandle } from '../../platform/clock.ts'
 
 export const MEMORY_CHECK_MS = 1000
 
-const SUFFIX: Record<string, number> = {
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-}
-
-/**
- * A Kubernetes memory quantity in bytes: "128Mi" = 134217728, "1G" = 1e9, "1.5Gi",
- * "2e9", or a plain number; undefined when it does not parse.
- */
-export function parseMemoryQuantity(q: string | number | undefined): number | undefined {
-  if (q === undefined) return undefined
-  if (typeof q === 'number') return q
-  const m = /^([0-9]+(?:\.[0-9]+)?)(?:([eE][0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E))?$/.exec(q.trim())
-  if (!m) return undefined
-  const n = Number(m[1] + (m[2] ?? ''))
-  return Math.ceil(n * (SUFFIX[m[3] ?? ''] ?? 1))
-}
-
 /** Samples `shimPid`'s descendants every MEMORY_CHECK_MS; calls `exceeded` once when over `limitBytes`. */
 export function watchMemory(
   shimPid: number,
