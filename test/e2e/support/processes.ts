@@ -62,15 +62,34 @@ export interface ReplicaProcess {
 }
 
 /**
- * The app processes of a data directory's pods (cwd inside <dataDir>/pods/<uid>/), without
- * the shell shim each one runs under (src/runtime/process/replica-process.ts).
+ * The app processes of a data directory's pods, without the shell shim each one runs under
+ * (src/runtime/process/replica-process.ts): the shim's command line names its container's
+ * exit-code file under <dataDir>/pods/<uid>/, and the app is its child. The app's own working
+ * directory is no guide: it runs from the artifact's one shared copy (<dataDir>/images/...).
  */
 export function replicaProcesses(dataDir: string): ReplicaProcess[] {
   const podsDir = `${dataDir}/pods/`
-  return processesUnder(podsDir).flatMap((p) => {
-    if (!p.cwd.startsWith(podsDir) || p.cmdline.includes(SHIM_NAME)) return []
-    const podUid = p.cwd.slice(podsDir.length).split('/')[0]!
-    const version = tryRead(() => readFileSync(`${p.cwd}/version.txt`, 'utf8')).trim()
-    return [{ pid: p.pid, podUid, ...(version ? { version } : {}) }]
+  const shims = processesUnder(podsDir).filter((p) => p.cmdline.includes(SHIM_NAME))
+  const children = childrenByParent()
+  return shims.flatMap((shim) => {
+    const podUid = shim.cmdline.slice(shim.cmdline.indexOf(podsDir) + podsDir.length).split('/')[0]!
+    return (children.get(shim.pid) ?? []).map((pid) => {
+      const version = tryRead(() => readFileSync(`/proc/${pid}/cwd/version.txt`, 'utf8')).trim()
+      return { pid, podUid, ...(version ? { version } : {}) }
+    })
   })
+}
+
+/** Every process's children, from the parent pid in /proc/<pid>/stat. */
+function childrenByParent(): Map<number, number[]> {
+  const children = new Map<number, number[]>()
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    const stat = tryRead(() => readFileSync(`/proc/${name}/stat`, 'utf8'))
+    // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+    if (!Number.isInteger(ppid) || ppid <= 0) continue
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(name)])
+  }
+  return children
 }
