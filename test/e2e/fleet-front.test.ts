@@ -25,7 +25,7 @@ import type { VerifyReport } from '../../src/verify/report.ts'
 import { expectOk, REPO_ROOT } from './support/baton.ts'
 import { FleetHosts, frontEvents } from './support/fleet-hosts.ts'
 import { freePort } from './support/ports.ts'
-import { killAll, processesUnder } from './support/processes.ts'
+import { alive, killAll, processesUnder } from './support/processes.ts'
 import { describeRun } from './support/verify-run.ts'
 
 const RATE = 100
@@ -199,14 +199,9 @@ describe('fleet: a target killed mid-rollout', () => {
       `${describeRun('fleet target killed', v)}; requests the front LB lost in flight to t2: ${errorsOf('t2')}; ` +
         `t2 out of the front LB ${unhealthy ? Date.parse(unhealthy.time) - killedAt : '-'} ms after the kill`,
     )
-    let alive = true
-    try {
-      process.kill(daemon, 0)
-    } catch {
-      alive = false
-    }
+    const daemonAlive = alive(daemon)
     if (v.failed > 0 || rolloutCode !== 1) {
-      console.log(`t2 daemon ${daemon} alive after the rollout: ${alive}`)
+      console.log(`t2 daemon ${daemon} alive after the rollout: ${daemonAlive}`)
       const t0 = Date.parse(v.startedAt)
       const at = (ms: number) => ((ms - t0) / 1000).toFixed(1)
       console.log(

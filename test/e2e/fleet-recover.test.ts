@@ -25,7 +25,7 @@ import type { VerifyReport } from '../../src/verify/report.ts'
 import { BATON_BIN, expectOk } from './support/baton.ts'
 import { readProxyFiles } from '../../src/proxy/proxy-files.ts'
 import { FleetHosts } from './support/fleet-hosts.ts'
-import { killAll, processesUnder } from './support/processes.ts'
+import { alive, killAll, processesUnder } from './support/processes.ts'
 import { describeRun, E2E_CONNECTIONS } from './support/verify-run.ts'
 
 const RATE = 100
@@ -86,15 +86,6 @@ async function rolloutKilledInWindow2(): Promise<void> {
   await exited
   process.kill(hookPid, 'SIGKILL')
   await rm(blockFile())
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
 }
 
 beforeAll(async () => {

@@ -74,3 +74,13 @@ export function replicaProcesses(dataDir: string): ReplicaProcess[] {
     return [{ pid: p.pid, podUid, ...(version ? { version } : {}) }]
   })
 }
+
+/** True while the process exists (and is not a zombie waiting for us). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
