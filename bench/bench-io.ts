@@ -1,15 +1,18 @@
 /**
  * @module
  * What several benchmarks do alike: run a measuring child process and collect the JSON
- * lines it prints, and write a benchmark's section into docs/benchmarks.md.
+ * lines it prints, write a benchmark's section into docs/benchmarks.md, and run a Baton
+ * daemon of the benchmark's own (its data directory, HOME and kubeconfig) and measure its CPU.
  */
-import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { compileCacheRoot } from '../src/platform/env.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const BATON = join(ROOT, 'bin', 'baton.mjs')
 
 /**
  * Runs `node ARGS` and returns each line of its output that is a JSON object, echoing it.
@@ -43,4 +46,53 @@ export function writeBenchmarkSection(heading: string, section: string): void {
   }
   writeFileSync(path, next)
   console.log(`wrote ${path}`)
+}
+
+/** A command's stdout; throws with its stderr unless it exits 0. */
+export function mustRun(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  limits: { maxBuffer?: number; timeout?: number } = {},
+): string {
+  const r = spawnSync(argv[0]!, argv.slice(1), { env, encoding: 'utf8', ...limits })
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
+  return r.stdout
+}
+
+/** utime + stime of a process, in clock ticks (USER_HZ, 100 on Linux). */
+export function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return Number(fields[11]) + Number(fields[12])
+}
+
+/** The pid of the daemon of `dataDir` (its daemon.json). */
+export function daemonPid(dataDir: string): number {
+  return (JSON.parse(readFileSync(join(dataDir, 'daemon.json'), 'utf8')) as { pid: number }).pid
+}
+
+/**
+ * `run` with a fresh data directory and the environment of a Baton of its own there (BATON_HOME,
+ * HOME for kubectl's cache, KUBECONFIG the daemon's; no server or token of the caller's), then
+ * `baton down --all` and the directory removed, whatever `run` did.
+ */
+export async function withOwnBaton(
+  prefix: string,
+  run: (dataDir: string, env: NodeJS.ProcessEnv) => Promise<void>,
+): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix))
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    BATON_HOME: dataDir,
+    HOME: dataDir,
+    KUBECONFIG: join(dataDir, 'kubeconfig'),
+  }
+  delete env.BATON_SERVER
+  delete env.BATON_TOKEN
+  try {
+    await run(dataDir, env)
+  } finally {
+    spawnSync(process.execPath, [BATON, 'down', '--all'], { env, stdio: 'inherit' })
+    rmSync(dataDir, { recursive: true, force: true })
+  }
 }

@@ -9,14 +9,14 @@
  *   node bench/kube-get.ts --runs 5 --replicas 4 --no-write
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { freePort } from '../src/cli/commands/demo-ports.ts'
 import { kubeTools } from '../test/e2e/support/kube-tools.ts'
-import { writeBenchmarkSection } from './bench-io.ts'
+import { cpuTicks, daemonPid, mustRun, withOwnBaton, writeBenchmarkSection } from './bench-io.ts'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const BATON = join(ROOT, 'bin', 'baton.mjs')
@@ -31,19 +31,6 @@ const { values } = parseArgs({
 })
 const RUNS = Math.min(100, Number(values.runs))
 const REPLICAS = Number(values.replicas)
-
-function must(argv: string[], env: NodeJS.ProcessEnv): string {
-  const r = spawnSync(argv[0]!, argv.slice(1), { env, encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
-  return r.stdout
-}
-
-/** utime + stime of a process, in clock ticks (USER_HZ, 100 on Linux). */
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return Number(fields[11]) + Number(fields[12])
-}
 
 /** The min / median / max of one farm-bench row ("A wall s", "A/B cpu"…). */
 export function farmRow(report: string, row: string): { min: number; median: number; max: number } | undefined {
@@ -81,30 +68,21 @@ function deployment(): string {
 
 async function main(): Promise<void> {
   const { kubectl } = kubeTools()
-  const dataDir = mkdtempSync(join(tmpdir(), 'baton-bench-kube-get-'))
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    BATON_HOME: dataDir,
-    HOME: dataDir,
-    KUBECONFIG: join(dataDir, 'kubeconfig'),
-  }
-  delete env.BATON_SERVER
-  delete env.BATON_TOKEN
-  const baton = (...args: string[]) => must([process.execPath, BATON, ...args], env)
-  const load = loadavg()[0]!.toFixed(2)
-  try {
+  await withOwnBaton('baton-bench-kube-get-', async (dataDir, env) => {
+    const baton = (...args: string[]) => mustRun([process.execPath, BATON, ...args], env)
+    const load = loadavg()[0]!.toFixed(2)
     baton('up', '-d', '--port', String(await freePort()))
     baton('push', 'web:v1', join(ROOT, 'examples', 'web', 'v1'))
     writeFileSync(join(dataDir, 'web.json'), deployment())
     baton('apply', '-f', join(dataDir, 'web.json'))
     baton('rollout', 'status', 'deployment/web', '--timeout', '180s')
     // Both print the same pods (a check that the comparison is fair, not a figure).
-    const kubePods = must([kubectl, 'get', 'pods', '--no-headers'], env).trim().split('\n').length
+    const kubePods = mustRun([kubectl, 'get', 'pods', '--no-headers'], env).trim().split('\n').length
     const batonPods = baton('get', 'pods', '--no-headers').trim().split('\n').length
     if (kubePods !== REPLICAS || batonPods !== REPLICAS)
       throw new Error(`expected ${REPLICAS} pods from both, kubectl printed ${kubePods}, baton ${batonPods}`)
 
-    const daemon = (JSON.parse(readFileSync(join(dataDir, 'daemon.json'), 'utf8')) as { pid: number }).pid
+    const daemon = daemonPid(dataDir)
     const ticks0 = cpuTicks(daemon)
     const t0 = process.hrtime.bigint()
     const farm = spawnSync(
@@ -134,10 +112,7 @@ async function main(): Promise<void> {
     const section = render({ report, load, seconds, daemonCpuS, date: new Date().toISOString().slice(0, 10) })
     console.log(section)
     if (!values['no-write']) writeBenchmarkSection(SECTION, section)
-  } finally {
-    spawnSync(process.execPath, [BATON, 'down', '--all'], { env, stdio: 'inherit' })
-    rmSync(dataDir, { recursive: true, force: true })
-  }
+  })
 }
 
 function render(r: { report: string; load: string; seconds: number; daemonCpuS: number; date: string }): string {

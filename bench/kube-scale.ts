@@ -11,16 +11,16 @@
  *   node bench/kube-scale.ts                 # writes its section of docs/benchmarks.md
  *   node bench/kube-scale.ts --runs 3 --pods 200 --replicas 20 --no-write
  */
-import { execFile, spawn, spawnSync } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { promisify } from 'node:util'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { freePort } from '../src/cli/commands/demo-ports.ts'
 import { kubeTools } from '../test/e2e/support/kube-tools.ts'
-import { writeBenchmarkSection } from './bench-io.ts'
+import { cpuTicks, daemonPid, mustRun, withOwnBaton, writeBenchmarkSection } from './bench-io.ts'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const BATON = join(ROOT, 'bin', 'baton.mjs')
@@ -38,23 +38,11 @@ const RUNS = Math.min(50, Number(values.runs))
 const PODS = Math.min(1000, Number(values.pods))
 const REPLICAS = Math.min(200, Number(values.replicas))
 
-function must(argv: string[], env: NodeJS.ProcessEnv): string {
-  const r = spawnSync(argv[0]!, argv.slice(1), {
-    env,
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-    timeout: 600_000,
-  })
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
-  return r.stdout
-}
+const must = (argv: string[], env: NodeJS.ProcessEnv) =>
+  mustRun(argv, env, { maxBuffer: 256 * 1024 * 1024, timeout: 600_000 })
 
-/** utime + stime of a process, in seconds (clock ticks of USER_HZ 100). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100
-}
+/** utime + stime of a process, in seconds. */
+const cpuSeconds = (pid: number) => cpuTicks(pid) / 100
 
 const now = () => Number(process.hrtime.bigint()) / 1e6
 
@@ -145,21 +133,12 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
 
 async function main(): Promise<void> {
   const { kubectl } = kubeTools()
-  const dataDir = mkdtempSync(join(tmpdir(), 'baton-bench-kube-scale-'))
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    BATON_HOME: dataDir,
-    HOME: dataDir,
-    KUBECONFIG: join(dataDir, 'kubeconfig'),
-  }
-  delete env.BATON_SERVER
-  delete env.BATON_TOKEN
-  const baton = (...args: string[]) => must([process.execPath, BATON, ...args], env)
-  const k = (...args: string[]) => must([kubectl, ...args], env)
-  const load = loadavg()[0]!.toFixed(2)
-  try {
+  await withOwnBaton('baton-bench-kube-scale-', async (dataDir, env) => {
+    const baton = (...args: string[]) => must([process.execPath, BATON, ...args], env)
+    const k = (...args: string[]) => must([kubectl, ...args], env)
+    const load = loadavg()[0]!.toFixed(2)
     baton('up', '-d', '--port', String(await freePort()), '--max-pods', String(PODS + 2 * REPLICAS))
-    const daemon = (JSON.parse(readFileSync(join(dataDir, 'daemon.json'), 'utf8')) as { pid: number }).pid
+    const daemon = daemonPid(dataDir)
     baton('push', 'app:v1', join(ROOT, 'examples', 'web', 'v1'))
 
     // 1. The list: PODS stored pods in namespace `list`.
@@ -236,10 +215,7 @@ async function main(): Promise<void> {
     })
     console.log(section)
     if (!values['no-write']) writeBenchmarkSection(SECTION, section)
-  } finally {
-    spawnSync(process.execPath, [BATON, 'down', '--all'], { env, stdio: 'inherit' })
-    rmSync(dataDir, { recursive: true, force: true })
-  }
+  })
 }
 
 function render(r: {

@@ -37,6 +37,7 @@
  */
 import { at, type FieldError, forbidden, idx, invalid, show, unsupported } from './field-errors.ts'
 import { entries, isRec, type Rec } from './guards.ts'
+import { HOST_PATH_TYPES } from './process-volumes.ts'
 import { milliCPU, memoryBytes, parseQuantity, QUANTITY_PATTERN } from './quantity.ts'
 import { RUN_AS_FIELDS } from './run-as.ts'
 import {
@@ -142,16 +143,6 @@ const OWN_PATHS = /\.(volumes|volumeMounts)\[\d+\]|\.containers\[\d+\]\.resource
 
 const refuse = (path: string, [reason, fix]: Refusal): FieldError => forbidden(path, reason, `${path}: ${fix}.`)
 
-const HOST_PATH_TYPES = [
-  '',
-  'DirectoryOrCreate',
-  'Directory',
-  'FileOrCreate',
-  'File',
-  'Socket',
-  'CharDevice',
-  'BlockDevice',
-]
 const MOUNT_FIELDS_REFUSED: Refusal = [
   `${RT} mounts a volume whole at mountPath (readOnly as asked): no subPath and no propagation`,
   'remove the field; mount the volume at the directory the container needs',

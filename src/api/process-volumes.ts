@@ -21,7 +21,8 @@ import { entries, isRec, type Rec } from './guards.ts'
 
 export const MOUNTED_SOURCES: ReadonlySet<string> = new Set(['emptyDir', 'hostPath', 'configMap', 'secret'])
 
-export const HOST_PATH_TYPES = [
+/** hostPath.type's values (core/v1 HostPathType); "" checks nothing. Both runtimes accept these. */
+export const HOST_PATH_TYPES: readonly string[] = [
   '',
   'DirectoryOrCreate',
   'Directory',
@@ -30,7 +31,7 @@ export const HOST_PATH_TYPES = [
   'Socket',
   'CharDevice',
   'BlockDevice',
-] as const
+]
 
 const refuse = (path: string, reason: string, fix: string): FieldError => forbidden(path, reason, `${path}: ${fix}.`)
 

@@ -10,7 +10,7 @@ import {
   type TargetPort,
   type WindowReport,
 } from './coordinator.ts'
-import { validateFleet } from './spec.ts'
+import { threeTargetFleet } from './testing.ts'
 import type { FailurePolicy, Fleet } from './types.ts'
 
 const NEW = [
@@ -21,23 +21,7 @@ const OLD = [
 ] as unknown as AnyObject[]
 
 function fleet(windowSize: number | string, failurePolicy: Partial<FailurePolicy>): Fleet {
-  return validateFleet({
-    apiVersion: 'baton.dev/v1',
-    kind: 'Fleet',
-    metadata: { name: 'web' },
-    spec: {
-      manifests: ['d.yaml'],
-      targets: ['a', 'b', 'c'].map((name, i) => ({
-        name,
-        connection: { server: `http://127.0.0.1:${7000 + i}` },
-        service: { port: 8000 + i },
-      })),
-      frontLoadBalancer: { listen: { port: 9000 } },
-      windowSize,
-      failurePolicy,
-      hooks: { verify: ['check'] },
-    },
-  })
+  return threeTargetFleet({ windowSize, failurePolicy, hooks: { verify: ['check'] } })
 }
 
 /** Fakes that write one journal line per call; `failVerify` names targets whose verify hook fails. */

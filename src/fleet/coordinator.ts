@@ -89,7 +89,8 @@ export interface RolloutInput {
   progress?(windows: readonly WindowReport[], updated: readonly string[]): void
 }
 
-const message = (err: unknown) =>
+/** An error as one line for a report: a BatonError's message with its hint. */
+export const message = (err: unknown): string =>
   isBatonError(err)
     ? `${err.message}${err.hint ? ` (${err.hint})` : ''}`
     : err instanceof Error

@@ -4,7 +4,7 @@ import { BatonError } from '../errors/baton-error.ts'
 import { FakeClock } from '../platform/clock.ts'
 import type { FleetHistory, FleetRevision } from './history.ts'
 import { type FrontState, type RecoveryPorts, recover } from './recover.ts'
-import { validateFleet } from './spec.ts'
+import { threeTargetFleet } from './testing.ts'
 import type { FailureAction, Fleet } from './types.ts'
 
 const objects = (v: number) =>
@@ -12,21 +12,10 @@ const objects = (v: number) =>
 const version = (o: readonly AnyObject[]) => (o[0] as unknown as { spec: { v: number } }).spec.v
 
 function fleet(action: FailureAction): Fleet {
-  return validateFleet({
-    apiVersion: 'baton.dev/v1',
-    kind: 'Fleet',
-    metadata: { name: 'web' },
-    spec: {
-      manifests: ['d.yaml'],
-      targets: ['a', 'b', 'c'].map((name, i) => ({
-        name,
-        connection: { server: `http://127.0.0.1:${7000 + i}` },
-        service: { port: 8000 + i },
-      })),
-      frontLoadBalancer: { listen: { port: 9000 }, healthCheck: { intervalSeconds: 1, timeoutSeconds: 1 } },
-      windowSize: 1,
-      failurePolicy: { action },
-    },
+  return threeTargetFleet({
+    frontLoadBalancer: { listen: { port: 9000 }, healthCheck: { intervalSeconds: 1, timeoutSeconds: 1 } },
+    windowSize: 1,
+    failurePolicy: { action },
   })
 }
 

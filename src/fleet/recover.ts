@@ -10,9 +10,8 @@
  * they find an interrupted revision (commands.ts).
  */
 import type { AnyObject } from '../api/types.ts'
-import { isBatonError } from '../errors/baton-error.ts'
 import type { Clock } from '../platform/clock.ts'
-import type { FrontPort, TargetPort } from './coordinator.ts'
+import { type FrontPort, message, type TargetPort } from './coordinator.ts'
 import type { FleetHistory, FleetRevision } from './history.ts'
 import type { Fleet, FleetTarget } from './types.ts'
 
@@ -99,13 +98,6 @@ export interface RecoverInput {
 }
 
 const HEALTH_POLL_MS = 250
-
-const message = (err: unknown) =>
-  isBatonError(err)
-    ? `${err.message}${err.hint ? ` (${err.hint})` : ''}`
-    : err instanceof Error
-      ? err.message
-      : String(err)
 
 export async function recover(input: RecoverInput): Promise<RecoveryReport> {
   const { fleet, history, interrupted, clock } = input

@@ -8,10 +8,11 @@
  */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
-import { exampleImages, NO_ENGINE, removeOwned, SKIP_REASON, testEngine } from '../../src/runtime/docker/testing.ts'
-import { type Baton, expectOk, startBaton } from './support/baton.ts'
+import { NO_ENGINE, SKIP_REASON, testEngine } from '../../src/runtime/docker/testing.ts'
+import { expectOk } from './support/baton.ts'
+import { useDockerBaton } from './support/docker-baton.ts'
 
 const deployment = (memoryLimit: string) =>
   stringify({
@@ -64,21 +65,10 @@ const configMap = stringify({
 })
 
 describe.skipIf(NO_ENGINE)(`a Docker pod's resources, securityContext and volumes through apply${SKIP_REASON}`, () => {
-  let baton: Baton | undefined
-
-  beforeAll(async () => {
-    await exampleImages(testEngine())
-    baton = await startBaton({ runtime: 'docker' })
-  }, 240_000)
-
-  afterAll(async () => {
-    const dataDir = baton?.dataDir
-    await baton?.stop()
-    if (dataDir) await removeOwned(testEngine(), dataDir)
-  }, 120_000)
+  const batonOf = useDockerBaton()
 
   it('refuses a quantity that does not parse, naming it, and stores nothing', async () => {
-    const b = baton as Baton
+    const b = batonOf()
     const file = join(b.dataDir, 'bad.yaml')
     writeFileSync(file, deployment('lots'))
     const r = await b.cli(['apply', '-f', file])
@@ -91,7 +81,7 @@ describe.skipIf(NO_ENGINE)(`a Docker pod's resources, securityContext and volume
   }, 60_000)
 
   it('runs it with the limits, the sandbox and the volumes on the engine, and removes the volumes with the pod', async () => {
-    const b = baton as Baton
+    const b = batonOf()
     await b.apply(`${configMap}---\n${deployment('128Mi')}`)
     expectOk(
       'rollout',

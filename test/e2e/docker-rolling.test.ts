@@ -7,36 +7,20 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { exampleImages, NO_ENGINE, removeOwned, SKIP_REASON, testEngine } from '../../src/runtime/docker/testing.ts'
-import { expectOk, startBaton, type Baton } from './support/baton.ts'
+import { describe, expect, it } from 'vitest'
+import { NO_ENGINE, SKIP_REASON } from '../../src/runtime/docker/testing.ts'
+import { expectOk } from './support/baton.ts'
+import { useDockerBaton } from './support/docker-baton.ts'
 import { webManifest } from './support/manifests.ts'
 import { describeRun, runVerify } from './support/verify-run.ts'
 
 const RATE = 300
 
 describe.skipIf(NO_ENGINE)(`zero downtime on Docker containers${SKIP_REASON}`, () => {
-  let baton: Baton | undefined
-
-  beforeAll(async () => {
-    await exampleImages(testEngine())
-    baton = await startBaton({ runtime: 'docker' })
-  }, 240_000)
-
-  afterAll(async () => {
-    const dataDir = baton?.dataDir
-    await baton?.stop()
-    // `down --all` removes every container; anything left is a bug, but must not outlive the test.
-    if (dataDir) {
-      const engine = testEngine()
-      const left = await engine.listContainers({ all: true, filters: { label: [`baton.owner=${dataDir}`] } })
-      await removeOwned(engine, dataDir)
-      expect(left.map((c) => c.Names)).toEqual([])
-    }
-  }, 120_000)
+  const batonOf = useDockerBaton({ expectNoneLeft: true })
 
   const rollUnderLoad = async (keepAlive: boolean, from: string, to: string) => {
-    const b = baton as Baton
+    const b = batonOf()
     const run = await runVerify(b, {
       rate: RATE,
       keepAlive,
@@ -52,7 +36,7 @@ describe.skipIf(NO_ENGINE)(`zero downtime on Docker containers${SKIP_REASON}`, (
   }
 
   it('rolls 4 container replicas web:v1 → web:v2 (keep-alive off) and back (keep-alive on) with 0 failed requests', async () => {
-    const b = baton as Baton
+    const b = batonOf()
     await b.apply(
       webManifest({ servicePort: b.servicePort, replicas: 4, image: 'web:v1', maxSurge: 1, maxUnavailable: 0 }),
     )
@@ -75,7 +59,7 @@ describe.skipIf(NO_ENGINE)(`zero downtime on Docker containers${SKIP_REASON}`, (
   }, 400_000)
 
   it('the daemon killed with SIGKILL mid-rollout and restarted: containers are adopted, not restarted, and the rollout finishes', async () => {
-    const b = baton as Baton
+    const b = batonOf()
     const daemon = await b.daemonPid()
     const proxy = await b.proxyPid()
     const run = await runVerify(b, {

@@ -4,10 +4,11 @@
  * container, one with `runtimeClassName: process` as a process from a pushed artifact, side by
  * side, both Ready and both serving.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
-import { exampleImages, NO_ENGINE, removeOwned, SKIP_REASON, testEngine } from '../../src/runtime/docker/testing.ts'
-import { DEFAULT_IMAGES, expectOk, startBaton, type Baton } from './support/baton.ts'
+import { NO_ENGINE, SKIP_REASON, testEngine } from '../../src/runtime/docker/testing.ts'
+import { DEFAULT_IMAGES, expectOk } from './support/baton.ts'
+import { useDockerBaton } from './support/docker-baton.ts'
 
 const deployment = (name: string, runtimeClassName?: string) =>
   stringify({
@@ -37,21 +38,10 @@ const deployment = (name: string, runtimeClassName?: string) =>
   })
 
 describe.skipIf(NO_ENGINE)(`one node, both runtimes${SKIP_REASON}`, () => {
-  let baton: Baton | undefined
-
-  beforeAll(async () => {
-    await exampleImages(testEngine())
-    baton = await startBaton({ runtime: 'docker' })
-  }, 240_000)
-
-  afterAll(async () => {
-    const dataDir = baton?.dataDir
-    await baton?.stop()
-    if (dataDir) await removeOwned(testEngine(), dataDir)
-  }, 120_000)
+  const batonOf = useDockerBaton()
 
   it('lists the RuntimeClasses and runs a container and a process side by side', async () => {
-    const b = baton as Baton
+    const b = batonOf()
     const classes = expectOk('get runtimeclass', await b.cli(['get', 'runtimeclass', '-o', 'name']))
     expect(classes.stdout).toBe('runtimeclass.node.k8s.io/process\nruntimeclass.node.k8s.io/docker\n')
     expectOk('push', await b.cli(['push', 'web:v1', DEFAULT_IMAGES['web:v1'] as string]))

@@ -8,75 +8,38 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { stringify } from 'yaml'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromiumInstalled, launchChromium, pageErrors, signIn, VIEWPORTS } from '../../src/dashboard/testing.ts'
-import { BATON_BIN, type Baton, expectOk, REPO_ROOT, startBaton } from './support/baton.ts'
-import { portFreeOnAll } from './support/fleet-hosts.ts'
-import { webManifest } from './support/manifests.ts'
-import { freePort } from './support/ports.ts'
+import { BATON_BIN, expectOk, REPO_ROOT } from './support/baton.ts'
+import { FleetHosts } from './support/fleet-hosts.ts'
 
 const SHOTS = join(REPO_ROOT, 'test-results', 'fleet-dashboard')
 const HOSTS = ['127.0.0.2', '127.0.0.3']
 
-let targets: Baton[] = []
-let dir = ''
-let servicePort = 0
-let frontPort = 0
-let front: ChildProcess | undefined
-let frontExited: Promise<void> = Promise.resolve()
+const fleet = new FleetHosts(HOSTS)
 let coordinator: ChildProcess | undefined
 let browser: Browser | undefined
 let page: Page
 
-const holdFile = () => join(dir, 'hold-t2-verify')
+const holdFile = () => join(fleet.dir, 'hold-t2-verify')
 
 async function writeFleet(image: string): Promise<void> {
-  await writeFile(join(dir, 'deploy.yaml'), webManifest({ servicePort, replicas: 2, image }))
-  await writeFile(
-    join(dir, 'fleet.yaml'),
-    stringify({
-      apiVersion: 'baton.dev/v1',
-      kind: 'Fleet',
-      metadata: { name: 'web' },
-      spec: {
-        manifests: ['deploy.yaml'],
-        targets: targets.map((t, i) => ({
-          name: `t${i + 1}`,
-          connection: { kubeconfig: join(t.dataDir, 'kubeconfig'), context: 'baton' },
-          service: { host: HOSTS[i], port: servicePort },
-          tags: ['web'],
-        })),
-        frontLoadBalancer: {
-          listen: { host: '127.0.0.1', port: frontPort },
-          healthCheck: { path: '/healthz', intervalSeconds: 1, timeoutSeconds: 2, unhealthyThreshold: 3 },
-        },
-        windowSize: 1,
-        rolloutTimeoutSeconds: 120,
-        // While the hold file exists, t2's verify hook waits (bounded): window 2 stays where it is.
-        hooks: {
-          verify: [
-            `if [ "$BATON_TARGET" = t2 ]; then n=0; while [ -f '${holdFile()}' ] && [ $n -lt 600 ]; do sleep 0.2; n=$((n+1)); done; fi`,
-          ],
-        },
-      },
-    }),
-  )
+  await fleet.write(image, {
+    windowSize: 1,
+    tags: ['web'],
+    // While the hold file exists, t2's verify hook waits (bounded): window 2 stays where it is.
+    hooks: {
+      verify: [
+        `if [ "$BATON_TARGET" = t2 ]; then n=0; while [ -f '${holdFile()}' ] && [ $n -lt 600 ]; do sleep 0.2; n=$((n+1)); done; fi`,
+      ],
+    },
+  })
 }
 
-const fleetArgs = (verb: string, ...more: string[]) => [
-  'fleet',
-  verb,
-  '-f',
-  join(dir, 'fleet.yaml'),
-  '--state-dir',
-  join(dir, 'state'),
-  ...more,
-]
+const fleetArgs = fleet.args
 
 const cell = (row: Locator, name: string) => row.locator(`[data-cell="${name}"]`)
 
@@ -96,17 +59,7 @@ async function rows(): Promise<string[]> {
 describe.skipIf(!chromiumInstalled())('fleet in the dashboard (Chromium)', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
-    dir = await mkdtemp(join(tmpdir(), 'baton-fleet-dashboard-'))
-    servicePort = await portFreeOnAll(HOSTS)
-    frontPort = await freePort()
-    targets = await Promise.all(HOSTS.map((host) => startBaton({ upArgs: ['--service-host', host] })))
-    await writeFleet('web:v1')
-    front = spawn(process.execPath, [BATON_BIN, ...fleetArgs('lb')], { stdio: ['ignore', 'ignore', 'pipe'] })
-    let frontErr = ''
-    front.stderr!.setEncoding('utf8').on('data', (c: string) => (frontErr += c))
-    frontExited = new Promise((done) => front!.once('exit', () => done()))
-    await vi.waitFor(() => expect(frontErr).toContain('front load balancer of fleet web'), { timeout: 20_000 })
-    expectOk('fleet rollout (web:v1)', await targets[0]!.cli(fleetArgs('rollout'), { timeoutMs: 150_000 }))
+    await fleet.start('baton-fleet-dashboard-', () => writeFleet('web:v1'))
     browser = await launchChromium()
   }, 240_000)
 
@@ -114,20 +67,13 @@ describe.skipIf(!chromiumInstalled())('fleet in the dashboard (Chromium)', () =>
     await rm(holdFile(), { force: true })
     if (coordinator?.pid !== undefined && coordinator.exitCode === null) coordinator.kill('SIGKILL')
     await browser?.close()
-    if (front?.pid !== undefined && front.exitCode === null) {
-      process.kill(front.pid, 'SIGINT')
-      await Promise.race([frontExited, new Promise((r) => setTimeout(r, 5_000))])
-      if (front.exitCode === null) process.kill(front.pid, 'SIGKILL')
-    }
-    const stops = await Promise.allSettled(targets.map((t) => t.stop()))
-    if (dir) await rm(dir, { recursive: true, force: true })
-    for (const s of stops) if (s.status === 'rejected') throw s.reason
+    await fleet.stop()
   }, 120_000)
 
   it("shows each target's revision, health, front balancer state and share of traffic", async () => {
     // Some traffic through the front balancer, so each target has a share (weights 1:1).
-    for (let i = 0; i < 40; i++) expect((await fetch(`http://127.0.0.1:${frontPort}/`)).status).toBe(200)
-    const link = expectOk('baton dashboard', await targets[0]!.cli(['dashboard', '--no-open'])).stdout.trim()
+    for (let i = 0; i < 40; i++) expect((await fetch(`http://127.0.0.1:${fleet.frontPort}/`)).status).toBe(200)
+    const link = expectOk('baton dashboard', await fleet.targets[0]!.cli(['dashboard', '--no-open'])).stdout.trim()
     page = await signIn(browser!, link)
     await page.getByRole('link', { name: 'Fleets' }).click()
     await page.getByRole('heading', { name: 'Fleets' }).waitFor()

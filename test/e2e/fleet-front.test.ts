@@ -16,19 +16,16 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { stringify } from 'yaml'
 import type { RolloutReport } from '../../src/fleet/coordinator.ts'
 import { haproxyCommand } from '../../src/fleet/haproxy.ts'
 import type { VerifyReport } from '../../src/verify/report.ts'
-import { BATON_BIN, type Baton, expectOk, REPO_ROOT, startBaton } from './support/baton.ts'
-import { frontEvents, portFreeOnAll } from './support/fleet-hosts.ts'
-import { webManifest } from './support/manifests.ts'
+import { expectOk, REPO_ROOT } from './support/baton.ts'
+import { FleetHosts, frontEvents } from './support/fleet-hosts.ts'
 import { freePort } from './support/ports.ts'
-import { killAll, processesUnder } from './support/processes.ts'
+import { alive, killAll, processesUnder } from './support/processes.ts'
 import { describeRun } from './support/verify-run.ts'
 
 const RATE = 100
@@ -38,96 +35,46 @@ const RATE = 100
  */
 const CONNECTIONS = 100
 const HOSTS = ['127.0.0.2', '127.0.0.3', '127.0.0.4']
-const HEALTH = { path: '/healthz', intervalSeconds: 1, timeoutSeconds: 2, unhealthyThreshold: 3 }
 
-let targets: Baton[] = []
-let dir = ''
-let servicePort = 0
-let frontPort = 0
-let front: ChildProcess | undefined
+const fleet = new FleetHosts(HOSTS)
 let haproxy: ChildProcess | undefined
 let haproxyPort = 0
 /** Debian's haproxy, when installed (apt-get install haproxy). */
 const HAPROXY_BIN = ['/usr/sbin/haproxy', '/usr/bin/haproxy'].find((p) => existsSync(p))
-let frontExited: Promise<void> = Promise.resolve()
-/** Targets whose processes the test killed: started again before they are stopped. */
-const killed = new Set<number>()
 
-const stateDir = () => join(dir, 'state')
+const stateDir = fleet.stateDir
 
 /** fleet.yaml (Baton's front load balancer) or, `haproxy`, haproxy-fleet.yaml (the test's HAProxy). */
 async function writeFleet(image: string, haproxy = false, artifacts: Record<string, string> = {}): Promise<void> {
-  await writeFile(join(dir, 'deploy.yaml'), webManifest({ servicePort, replicas: 2, image }))
-  await writeFile(
-    join(dir, haproxy ? 'haproxy-fleet.yaml' : 'fleet.yaml'),
-    stringify({
-      apiVersion: 'baton.dev/v1',
-      kind: 'Fleet',
-      metadata: { name: haproxy ? 'web-haproxy' : 'web' },
-      spec: {
-        manifests: ['deploy.yaml'],
-        artifacts,
-        targets: targets.map((t, i) => ({
-          name: `t${i + 1}`,
-          connection: { kubeconfig: join(t.dataDir, 'kubeconfig'), context: 'baton' },
-          service: { host: HOSTS[i], port: servicePort },
-        })),
-        frontLoadBalancer: haproxy
-          ? { haproxy: { socket: join(dir, 'haproxy.sock'), backend: 'web' } }
-          : { listen: { host: '127.0.0.1', port: frontPort }, healthCheck: HEALTH },
-        windowSize: 1,
-        failurePolicy: { action: 'continue', maxFailedTargets: 1 },
-        rolloutTimeoutSeconds: 120,
-      },
-    }),
+  await fleet.write(
+    image,
+    {
+      name: haproxy ? 'web-haproxy' : 'web',
+      artifacts,
+      ...(haproxy ? { haproxy: { socket: join(fleet.dir, 'haproxy.sock'), backend: 'web' } } : {}),
+      windowSize: 1,
+      failurePolicy: { action: 'continue', maxFailedTargets: 1 },
+    },
+    haproxy ? 'haproxy-fleet.yaml' : 'fleet.yaml',
   )
 }
 
-const fleetArgs = (verb: string, ...more: string[]) => [
-  'fleet',
-  verb,
-  '-f',
-  join(dir, 'fleet.yaml'),
-  '--state-dir',
-  stateDir(),
-  ...more,
-]
-const haproxyFleetArgs = (verb: string, ...more: string[]) => [
-  'fleet',
-  verb,
-  '-f',
-  join(dir, 'haproxy-fleet.yaml'),
-  '--state-dir',
-  join(dir, 'haproxy-state'),
-  ...more,
-]
+const fleetArgs = fleet.args
+const haproxyFleetArgs = fleet.argsOf('haproxy-fleet.yaml', 'haproxy-state')
 
 /**
  * `baton verify URL` while `baton fleet rollout -o json` runs; the rollout's exit code is kept
  * in a file (verify's own code also counts failed requests).
  */
 async function rolloutUnderLoad(url: string, args: string[]) {
-  const reportFile = join(dir, `rollout-${Date.now()}.json`)
-  const rolloutCmd = [process.execPath, BATON_BIN, ...args].map((a) => `'${a}'`).join(' ')
-  const r = await targets[0]!.cli(
-    [
-      'verify',
-      url,
-      '--rate',
-      String(RATE),
-      '--connections',
-      String(CONNECTIONS),
-      '--duration',
-      '150s',
-      '-o',
-      'json',
-      '--',
-      'sh',
-      '-c',
-      `${rolloutCmd} > '${reportFile}'; echo $? > '${reportFile}.code'`,
-    ],
-    { timeoutMs: 200_000 },
-  )
+  const reportFile = join(fleet.dir, `rollout-${Date.now()}.json`)
+  const r = await fleet.verify({
+    url,
+    rate: RATE,
+    connections: CONNECTIONS,
+    duration: '150s',
+    command: `${FleetHosts.shellLine(args)} > '${reportFile}'; echo $? > '${reportFile}.code'`,
+  })
   return {
     stderr: r.stderr,
     verify: JSON.parse(r.stdout) as VerifyReport,
@@ -144,50 +91,22 @@ interface StatusTarget {
   errors: number
 }
 
-async function fleetStatus(): Promise<{ targets: StatusTarget[] }> {
-  return JSON.parse(expectOk('fleet status', await targets[0]!.cli(fleetArgs('status', '-o', 'json'))).stdout)
-}
-
-async function images(indexes: number[]): Promise<string[]> {
-  return Promise.all(
-    indexes.map(async (i) => {
-      const r = expectOk('get deploy', await targets[i]!.cli(['get', 'deployment', 'web', '-o', 'json']))
-      return (JSON.parse(r.stdout) as { spec: { template: { spec: { containers: Array<{ image: string }> } } } }).spec
-        .template.spec.containers[0]!.image
-    }),
-  )
-}
+const fleetStatus = () => fleet.status<{ targets: StatusTarget[] }>()
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'baton-fleet-front-'))
-  servicePort = await portFreeOnAll(HOSTS)
-  frontPort = await freePort()
-  targets = await Promise.all(HOSTS.map((host) => startBaton({ upArgs: ['--service-host', host] })))
-  await writeFleet('web:v1')
-  front = spawn(process.execPath, [BATON_BIN, ...fleetArgs('lb')], { stdio: ['ignore', 'ignore', 'pipe'] })
-  let frontErr = ''
-  front.stderr!.setEncoding('utf8').on('data', (c: string) => (frontErr += c))
-  frontExited = new Promise((done) => front!.once('exit', () => done()))
-  await vi.waitFor(() => expect(frontErr).toContain('front load balancer of fleet web'), { timeout: 20_000 })
-  expectOk('fleet rollout (web:v1)', await targets[0]!.cli(fleetArgs('rollout'), { timeoutMs: 150_000 }))
+  await fleet.start('baton-fleet-front-', () => writeFleet('web:v1'))
   if (HAPROXY_BIN) await startHaproxy(HAPROXY_BIN)
-  await vi.waitFor(
-    async () =>
-      expect((await fleetStatus()).targets.map((t) => `${t.health}/${t.frontBalancer}`)).toEqual(
-        HOSTS.map(() => 'healthy/in'),
-      ),
-    { timeout: 20_000, interval: 500 },
-  )
+  await fleet.waitAllIn()
 }, 240_000)
 
 /** HAProxy as a user would run it: the three targets' Services in one backend, checked, with its runtime API. */
 async function startHaproxy(bin: string): Promise<void> {
   haproxyPort = await freePort()
-  const servers = HOSTS.map((host, i) => `    server t${i + 1} ${host}:${servicePort} check`).join('\n')
+  const servers = HOSTS.map((host, i) => `    server t${i + 1} ${host}:${fleet.servicePort} check`).join('\n')
   await writeFile(
-    join(dir, 'haproxy.cfg'),
+    join(fleet.dir, 'haproxy.cfg'),
     `global
-    stats socket ${join(dir, 'haproxy.sock')} mode 600 level admin
+    stats socket ${join(fleet.dir, 'haproxy.sock')} mode 600 level admin
 defaults
     mode http
     option http-keep-alive
@@ -204,31 +123,14 @@ backend web
 ${servers}
 `,
   )
-  haproxy = spawn(bin, ['-db', '-f', join(dir, 'haproxy.cfg')], { stdio: 'ignore' })
+  haproxy = spawn(bin, ['-db', '-f', join(fleet.dir, 'haproxy.cfg')], { stdio: 'ignore' })
   await writeFleet('web:v1', true)
-  await vi.waitFor(
-    async () => {
-      const s = JSON.parse(
-        expectOk('fleet status', await targets[0]!.cli(haproxyFleetArgs('status', '-o', 'json'))).stdout,
-      ) as { targets: StatusTarget[] }
-      expect(s.targets.map((t) => `${t.health}/${t.frontBalancer}`)).toEqual(HOSTS.map(() => 'healthy/in'))
-    },
-    { timeout: 30_000, interval: 500 },
-  )
+  await fleet.waitAllIn(haproxyFleetArgs, 30_000)
 }
 
 afterAll(async () => {
   if (haproxy?.pid !== undefined && haproxy.exitCode === null) process.kill(haproxy.pid, 'SIGKILL')
-  if (front?.pid !== undefined && front.exitCode === null) {
-    process.kill(front.pid, 'SIGINT')
-    await Promise.race([frontExited, new Promise((r) => setTimeout(r, 5_000))])
-    if (front.exitCode === null) process.kill(front.pid, 'SIGKILL')
-  }
-  // A killed target's daemon is started again, so that `baton down --all` has one to stop.
-  await Promise.allSettled([...killed].map((i) => targets[i]!.up()))
-  const stops = await Promise.allSettled(targets.map((t) => t.stop()))
-  if (dir) await rm(dir, { recursive: true, force: true })
-  for (const s of stops) if (s.status === 'rejected') throw s.reason
+  await fleet.stop()
 }, 120_000)
 
 describe.skipIf(!HAPROXY_BIN)('fleet: behind an HAProxy the user runs (its runtime API)', () => {
@@ -239,7 +141,7 @@ describe.skipIf(!HAPROXY_BIN)('fleet: behind an HAProxy the user runs (its runti
     if (r.verify.failed > 0)
       console.log(
         `per second ok/failed: ${r.verify.buckets.map((b) => `${b.second}:${b.ok}/${b.failed}`).join(' ')}\n${r.stderr}\n` +
-          (await haproxyCommand(join(dir, 'haproxy.sock'), 'show stat')),
+          (await haproxyCommand(join(fleet.dir, 'haproxy.sock'), 'show stat')),
       )
     expect(r.verify.failures, r.stderr).toEqual([])
     expect(r.verify.failed).toBe(0)
@@ -251,10 +153,8 @@ describe.skipIf(!HAPROXY_BIN)('fleet: behind an HAProxy the user runs (its runti
       [['t3'], 'succeeded'],
     ])
     for (const t of ['t1', 't2', 't3']) expect(r.stderr).toMatch(new RegExp(`${t}: drained\\n[^]*${t}: added back`))
-    expect(await images([0, 1, 2])).toEqual(['web:v2', 'web:v2', 'web:v2'])
-    const s = JSON.parse(
-      expectOk('fleet status', await targets[0]!.cli(haproxyFleetArgs('status', '-o', 'json'))).stdout,
-    ) as { targets: StatusTarget[] }
+    expect(await fleet.images([0, 1, 2])).toEqual(['web:v2', 'web:v2', 'web:v2'])
+    const s = await fleet.status<{ targets: StatusTarget[] }>(haproxyFleetArgs)
     expect(s.targets.map((t) => `${t.health}/${t.frontBalancer}`)).toEqual(HOSTS.map(() => 'healthy/in'))
     for (const t of s.targets) expect(t.requests, t.name).toBeGreaterThan(0)
   }, 240_000)
@@ -266,11 +166,11 @@ describe('fleet: a target killed mid-rollout', () => {
     await writeFleet('web:v3', false, { 'web:v3': join(REPO_ROOT, 'examples/web/v2') })
     const before = (await fleetStatus()).targets
     expect(before.find((t) => t.name === 't2')!.frontBalancer).toBe('in')
-    const t2 = targets[1]!
+    const t2 = fleet.targets[1]!
     const daemon = await t2.daemonPid()
     const proxy = await t2.proxyPid()
     const since = Date.now()
-    const load = rolloutUnderLoad(`http://127.0.0.1:${frontPort}/`, fleetArgs('rollout', '-o', 'json'))
+    const load = rolloutUnderLoad(`http://127.0.0.1:${fleet.frontPort}/`, fleetArgs('rollout', '-o', 'json'))
     await vi.waitFor(
       async () =>
         expect(
@@ -286,7 +186,7 @@ describe('fleet: a target killed mid-rollout', () => {
     const victims = [proxy, ...processesUnder(t2.dataDir).map((p) => p.pid)].filter((p) => p !== daemon)
     killAll(victims.map((pid) => ({ pid, cwd: '', cmdline: '' })))
     expect(new Set(victims).size).toBeGreaterThanOrEqual(3) // its load balancer and two replicas
-    killed.add(1)
+    fleet.killed.add(1)
 
     const r = await load
     const { verify: v, code: rolloutCode, rollout } = r
@@ -299,14 +199,9 @@ describe('fleet: a target killed mid-rollout', () => {
       `${describeRun('fleet target killed', v)}; requests the front LB lost in flight to t2: ${errorsOf('t2')}; ` +
         `t2 out of the front LB ${unhealthy ? Date.parse(unhealthy.time) - killedAt : '-'} ms after the kill`,
     )
-    let alive = true
-    try {
-      process.kill(daemon, 0)
-    } catch {
-      alive = false
-    }
+    const daemonAlive = alive(daemon)
     if (v.failed > 0 || rolloutCode !== 1) {
-      console.log(`t2 daemon ${daemon} alive after the rollout: ${alive}`)
+      console.log(`t2 daemon ${daemon} alive after the rollout: ${daemonAlive}`)
       const t0 = Date.parse(v.startedAt)
       const at = (ms: number) => ((ms - t0) / 1000).toFixed(1)
       console.log(
@@ -340,7 +235,7 @@ describe('fleet: a target killed mid-rollout', () => {
     ])
     expect(rollout.windows[1]!.rollback?.map((b) => [b.target, b.ok])).toEqual([['t2', false]])
     expect(rollout.updated).toEqual(['t1', 't3'])
-    expect(await images([0, 2])).toEqual(['web:v3', 'web:v3'])
+    expect(await fleet.images([0, 2])).toEqual(['web:v3', 'web:v3'])
 
     // `fleet status` reports it: t2 unhealthy and drained, the failure named.
     expect(after.map((t) => `${t.name} ${t.health}/${t.frontBalancer}`)).toEqual([
@@ -348,7 +243,7 @@ describe('fleet: a target killed mid-rollout', () => {
       't2 unhealthy/drained',
       't3 healthy/in',
     ])
-    const text = expectOk('fleet status', await targets[0]!.cli(fleetArgs('status'))).stdout
+    const text = expectOk('fleet status', await fleet.targets[0]!.cli(fleetArgs('status'))).stdout
     expect(text).toMatch(/window 2: t2 failed at \w+: cannot reach the Baton daemon/)
   }, 300_000)
 })

@@ -15,82 +15,43 @@
  * POSTs on t2 cannot be retried (they may have been processed) and fail with 502, and the
  * front balancer counts exactly those against t2 (`errors` in `fleet status`), none against t1.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { stringify } from 'yaml'
 import type { RecoveryReport } from '../../src/fleet/recover.ts'
 import type { VerifyReport } from '../../src/verify/report.ts'
-import { BATON_BIN, type Baton, expectOk, startBaton } from './support/baton.ts'
+import { BATON_BIN, expectOk } from './support/baton.ts'
 import { readProxyFiles } from '../../src/proxy/proxy-files.ts'
-import { portFreeOnAll } from './support/fleet-hosts.ts'
-import { webManifest } from './support/manifests.ts'
-import { freePort } from './support/ports.ts'
-import { killAll, processesUnder } from './support/processes.ts'
+import { FleetHosts } from './support/fleet-hosts.ts'
+import { alive, killAll, processesUnder } from './support/processes.ts'
 import { describeRun, E2E_CONNECTIONS } from './support/verify-run.ts'
 
 const RATE = 100
 const HOSTS = ['127.0.0.2', '127.0.0.3']
 
-let targets: Baton[] = []
-let dir = ''
-let servicePort = 0
-let frontPort = 0
-let front: ChildProcess | undefined
-let frontExited: Promise<void> = Promise.resolve()
-/** Targets whose processes the test killed: started again before they are stopped. */
-const killed = new Set<number>()
+const fleet = new FleetHosts(HOSTS)
 /** Processes the test SIGKILLs itself (the coordinator, its hook): killed again in afterAll if still there. */
 const spawned: number[] = []
 
-const blockFile = () => join(dir, 'block-t2-verify')
-const hookPidFile = () => join(dir, 'hook.pid')
+const blockFile = () => join(fleet.dir, 'block-t2-verify')
+const hookPidFile = () => join(fleet.dir, 'hook.pid')
 
 async function writeFleet(image: string): Promise<void> {
-  await writeFile(join(dir, 'deploy.yaml'), webManifest({ servicePort, replicas: 2, image }))
-  await writeFile(
-    join(dir, 'fleet.yaml'),
-    stringify({
-      apiVersion: 'baton.dev/v1',
-      kind: 'Fleet',
-      metadata: { name: 'web' },
-      spec: {
-        manifests: ['deploy.yaml'],
-        targets: targets.map((t, i) => ({
-          name: `t${i + 1}`,
-          connection: { kubeconfig: join(t.dataDir, 'kubeconfig'), context: 'baton' },
-          service: { host: HOSTS[i], port: servicePort },
-        })),
-        frontLoadBalancer: {
-          listen: { host: '127.0.0.1', port: frontPort },
-          healthCheck: { path: '/healthz', intervalSeconds: 1, timeoutSeconds: 2, unhealthyThreshold: 3 },
-        },
-        windowSize: 1,
-        failurePolicy: { action: 'rollback' },
-        rolloutTimeoutSeconds: 120,
-        // While the block file exists, t2's verify hook names its pid and waits: the window is held open.
-        hooks: {
-          verify: [
-            `if [ -f '${blockFile()}' ] && [ "$BATON_TARGET" = t2 ]; then echo $$ > '${hookPidFile()}'; exec sleep 120; fi`,
-          ],
-        },
-      },
-    }),
-  )
+  await fleet.write(image, {
+    windowSize: 1,
+    failurePolicy: { action: 'rollback' },
+    // While the block file exists, t2's verify hook names its pid and waits: the window is held open.
+    hooks: {
+      verify: [
+        `if [ -f '${blockFile()}' ] && [ "$BATON_TARGET" = t2 ]; then echo $$ > '${hookPidFile()}'; exec sleep 120; fi`,
+      ],
+    },
+  })
 }
 
-const fleetArgs = (verb: string, ...more: string[]) => [
-  'fleet',
-  verb,
-  '-f',
-  join(dir, 'fleet.yaml'),
-  '--state-dir',
-  join(dir, 'state'),
-  ...more,
-]
+const fleetArgs = fleet.args
 
 interface Status {
   targets: Array<{ name: string; revision?: number; health: string; frontBalancer: string; errors: number }>
@@ -101,38 +62,13 @@ interface Status {
   }
 }
 
-async function fleetStatus(): Promise<Status> {
-  return JSON.parse(expectOk('fleet status', await targets[0]!.cli(fleetArgs('status', '-o', 'json'))).stdout)
-}
+const fleetStatus = () => fleet.status<Status>()
 
-async function images(): Promise<string[]> {
-  return Promise.all(
-    targets.map(async (t) => {
-      const r = expectOk('get deploy', await t.cli(['get', 'deployment', 'web', '-o', 'json']))
-      return (JSON.parse(r.stdout) as { spec: { template: { spec: { containers: Array<{ image: string }> } } } }).spec
-        .template.spec.containers[0]!.image
-    }),
-  )
-}
+const images = () => fleet.images()
 
 /** `baton verify` through the front balancer, `--` the shell line when given. */
 async function verifyThroughFront(duration: string, command?: string) {
-  const r = await targets[0]!.cli(
-    [
-      'verify',
-      `http://127.0.0.1:${frontPort}/`,
-      '--rate',
-      String(RATE),
-      '--connections',
-      String(E2E_CONNECTIONS),
-      '--duration',
-      duration,
-      '-o',
-      'json',
-      ...(command ? ['--', 'sh', '-c', command] : []),
-    ],
-    { timeoutMs: 200_000 },
-  )
+  const r = await fleet.verify({ rate: RATE, connections: E2E_CONNECTIONS, duration, ...(command ? { command } : {}) })
   return { verify: JSON.parse(r.stdout) as VerifyReport, stderr: r.stderr, code: r.code }
 }
 
@@ -152,40 +88,13 @@ async function rolloutKilledInWindow2(): Promise<void> {
   await rm(blockFile())
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'baton-fleet-recover-'))
-  servicePort = await portFreeOnAll(HOSTS)
-  frontPort = await freePort()
-  targets = await Promise.all(HOSTS.map((host) => startBaton({ upArgs: ['--service-host', host] })))
-  await writeFleet('web:v1')
-  front = spawn(process.execPath, [BATON_BIN, ...fleetArgs('lb')], { stdio: ['ignore', 'ignore', 'pipe'] })
-  let frontErr = ''
-  front.stderr!.setEncoding('utf8').on('data', (c: string) => (frontErr += c))
-  frontExited = new Promise((done) => front!.once('exit', () => done()))
-  await vi.waitFor(() => expect(frontErr).toContain('front load balancer of fleet web'), { timeout: 20_000 })
-  expectOk('fleet rollout (web:v1)', await targets[0]!.cli(fleetArgs('rollout'), { timeoutMs: 150_000 }))
+  await fleet.start('baton-fleet-recover-', () => writeFleet('web:v1'))
 }, 240_000)
 
 afterAll(async () => {
   for (const pid of spawned) if (alive(pid)) process.kill(pid, 'SIGKILL')
-  if (front?.pid !== undefined && front.exitCode === null) {
-    process.kill(front.pid, 'SIGINT')
-    await Promise.race([frontExited, new Promise((r) => setTimeout(r, 5_000))])
-    if (front.exitCode === null) process.kill(front.pid, 'SIGKILL')
-  }
-  await Promise.allSettled([...killed].map((i) => targets[i]!.up()))
-  const stops = await Promise.allSettled(targets.map((t) => t.stop()))
-  if (dir) await rm(dir, { recursive: true, force: true })
-  for (const s of stops) if (s.status === 'rejected') throw s.reason
+  await fleet.stop()
 }, 120_000)
 
 describe('fleet: a coordinator killed mid-window', () => {
@@ -200,17 +109,16 @@ describe('fleet: a coordinator killed mid-window', () => {
     expect(left.rollout.windows[1]!.steps).toEqual({ t2: 'verify' })
     expect(left.targets.map((t) => `${t.name} ${t.revision}/${t.frontBalancer}`)).toEqual(['t1 2/in', 't2 1/drained'])
     expect(await images()).toEqual(['web:v2', 'web:v2'])
-    const text = expectOk('fleet status', await targets[0]!.cli(fleetArgs('status'))).stdout
+    const text = expectOk('fleet status', await fleet.targets[0]!.cli(fleetArgs('status'))).stdout
     expect(text).toContain('interrupted: no coordinator holds the lock')
     expect(text).toContain('run baton fleet recover')
     expect(text).toContain('window 2: t2 at verify')
 
     // The recovery, under load through the front balancer.
-    const reportFile = join(dir, 'recovery.json')
-    const recoverCmd = [process.execPath, BATON_BIN, ...fleetArgs('recover', '-o', 'json')]
+    const reportFile = join(fleet.dir, 'recovery.json')
     const during = await verifyThroughFront(
       '150s',
-      `${recoverCmd.map((a) => `'${a}'`).join(' ')} > '${reportFile}'; echo $? > '${reportFile}.code'`,
+      `${FleetHosts.shellLine(fleetArgs('recover', '-o', 'json'))} > '${reportFile}'; echo $? > '${reportFile}.code'`,
     )
     console.log(describeRun('fleet recover under load', during.verify))
     expect(Number((await readFile(`${reportFile}.code`, 'utf8')).trim()), during.stderr).toBe(0)
@@ -233,7 +141,7 @@ describe('fleet: a coordinator killed mid-window', () => {
       { timeout: 20_000, interval: 500 },
     )
     expect(await images()).toEqual(['web:v1', 'web:v1'])
-    const after = expectOk('fleet status', await targets[0]!.cli(fleetArgs('status'))).stdout
+    const after = expectOk('fleet status', await fleet.targets[0]!.cli(fleetArgs('status'))).stdout
     expect(after).not.toContain('interrupted: no coordinator')
     expect(after).toMatch(/recovery .*: t2 on revision 2 \(interrupted\): rolled back to revision 1, added back/)
 
@@ -248,7 +156,7 @@ describe('fleet: a coordinator killed mid-window', () => {
   it('the next fleet rollout after a killed one recovers first (window 2 back, window 1 back), then rolls every window: 0 drained', async () => {
     await rolloutKilledInWindow2()
     expect((await fleetStatus()).targets.map((t) => `${t.name} ${t.frontBalancer}`)).toEqual(['t1 in', 't2 drained'])
-    const r = await targets[0]!.cli(fleetArgs('rollout'), { timeoutMs: 200_000 })
+    const r = await fleet.targets[0]!.cli(fleetArgs('rollout'), { timeoutMs: 200_000 })
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toMatch(/fleet revision 3: interrupted: its coordinator \(pid \d+/)
     expect(r.stderr).toContain('recovering from interrupted revision 3 (failurePolicy rollback)')
@@ -261,7 +169,7 @@ describe('fleet: a coordinator killed mid-window', () => {
 
   it('a target killed with requests in flight: its GETs are retried elsewhere, its POSTs fail, and the front balancer counts exactly those against it', async () => {
     const before = (await fleetStatus()).targets
-    const files = readProxyFiles(join(dir, 'state'))!
+    const files = readProxyFiles(join(fleet.dir, 'state'))!
     const inflight = async () => {
       const r = await fetch(`${files.info.controlAddress}/v1/targets`, {
         headers: { authorization: `Bearer ${files.token}` },
@@ -269,7 +177,7 @@ describe('fleet: a coordinator killed mid-window', () => {
       const body = (await r.json()) as { targets: Array<{ name: string; inflight: number }> }
       return Object.fromEntries(body.targets.map((t) => [t.name, t.inflight]))
     }
-    const url = `http://127.0.0.1:${frontPort}/?delay=8000`
+    const url = `http://127.0.0.1:${fleet.frontPort}/?delay=8000`
     const answer = (method: 'GET' | 'POST') =>
       fetch(url, { method, ...(method === 'POST' ? { body: 'x' } : {}) }).then(
         async (r) => ({ method, status: r.status, body: await r.text() }),
@@ -284,13 +192,13 @@ describe('fleet: a coordinator killed mid-window', () => {
       interval: 100,
     })
 
-    const t2 = targets[1]!
+    const t2 = fleet.targets[1]!
     const daemon = await t2.daemonPid()
     const proxy = await t2.proxyPid()
     process.kill(daemon, 'SIGKILL')
     const victims = [proxy, ...processesUnder(t2.dataDir).map((p) => p.pid)].filter((p) => p !== daemon)
     killAll(victims.map((pid) => ({ pid, cwd: '', cmdline: '' })))
-    killed.add(1)
+    fleet.killed.add(1)
 
     const answers = await Promise.all(requests)
     const failed = answers.filter((a) => a.status !== 200)

@@ -29,6 +29,7 @@ import {
   refsAnnotation,
   takeSnapshot,
 } from '../../api/config-snapshot.ts'
+import { controllerRef } from '../../api/owner-refs.ts'
 import type { ConfigMap, Deployment, PodTemplateSpec, ReplicaSet, Secret } from '../../api/types.ts'
 import { snapshotHash, snapshotName } from '../../rollout/config-revision.ts'
 
@@ -172,16 +173,7 @@ function snapshotSecret(d: Deployment, name: string, snapshot: ConfigSnapshot, s
       name,
       ...(d.metadata.namespace !== undefined ? { namespace: d.metadata.namespace } : {}),
       labels: { [CONFIG_SNAPSHOT_OF_LABEL]: d.metadata.name, [CONFIG_SEQUENCE_LABEL]: String(seq) },
-      ownerReferences: [
-        {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          name: d.metadata.name,
-          uid: d.metadata.uid ?? '',
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerRef('apps/v1', 'Deployment', d.metadata)],
     },
     type: CONFIG_SNAPSHOT_TYPE,
     immutable: true,

@@ -7,6 +7,7 @@
  * Deployment mirrors it in its own revision annotation. A rollback is simply an old RS becoming
  * new again: it gets max+1 and its previous number moves into revision-history.
  */
+import { controllerRef } from '../../api/owner-refs.ts'
 import type { ReplicaSet } from '../../api/types.ts'
 import { REVISION_ANNOTATION, setNewReplicaSetAnnotations } from '../../rollout/annotations.ts'
 import {
@@ -104,16 +105,7 @@ export function createNewReplicaSet(
       name,
       ...(d.metadata.namespace !== undefined ? { namespace: d.metadata.namespace } : {}),
       labels: { ...labels },
-      ownerReferences: [
-        {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          name: d.metadata.name,
-          uid: d.metadata.uid ?? '',
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerRef('apps/v1', 'Deployment', d.metadata)],
     },
     spec: { replicas: 0, minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
   }

@@ -14,6 +14,7 @@
  * longer match is not done: Baton's validation forbids selector changes.)
  */
 import { isEmptySelector, matchesSelector } from '../../api/labels.ts'
+import { controllerRef } from '../../api/owner-refs.ts'
 import type { Deployment, ReplicaSet } from '../../api/types.ts'
 import { scaleDownDelaySeconds } from '../../api/warm-window.ts'
 import { isBatonError } from '../../errors/baton-error.ts'
@@ -176,15 +177,7 @@ function adoptOrphans(deps: ControllerDeps, d: Deployment): void {
   for (const rs of deps.cache.uncontrolled('ReplicaSet', namespace)) {
     if (rs.metadata.deletionTimestamp) continue
     if (!matchesSelector(d.spec.selector, rs.metadata.labels)) continue
-    const ref = {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      name: d.metadata.name,
-      uid: d.metadata.uid ?? '',
-      controller: true,
-      blockOwnerDeletion: true,
-    }
-    const ownerReferences = [...(rs.metadata.ownerReferences ?? []), ref]
+    const ownerReferences = [...(rs.metadata.ownerReferences ?? []), controllerRef('apps/v1', 'Deployment', d.metadata)]
     deps.store.update<'ReplicaSet'>({ ...rs, metadata: { ...rs.metadata, ownerReferences } })
   }
 }

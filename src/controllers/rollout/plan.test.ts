@@ -123,6 +123,25 @@ class World {
 
 const STEPS = [{ setWeight: 20 }, { pause: {} }, { setWeight: 40 }, { pause: { duration: 10 } }, { setWeight: 60 }]
 
+/** A Service named `name` selecting the rollout's pods. */
+const svc = (name: string): Service => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: 'default' },
+  spec: { selector: { app: 'rollouts-demo' }, ports: [{ port: 80 }] },
+})
+
+type BlueGreen = Omit<RolloutBlueGreenStrategy, 'activeService' | 'previewService'>
+
+/** A blueGreen rollout with its active and preview Services (and `templates`), settled. */
+function blueGreenWorld(bg: BlueGreen, templates?: AnalysisTemplate[]): World {
+  const w = new World(rollout({ blueGreen: { activeService: 'active', previewService: 'preview', ...bg } }))
+  w.services = [svc('active'), svc('preview')]
+  if (templates) w.templates = templates
+  w.settle()
+  return w
+}
+
 describe('step arithmetic (Argo GetCurrentSetWeight, trafficWeightToReplicas)', () => {
   it.each([
     { name: 'before the first setWeight', steps: [{ pause: {} }, { setWeight: 10 }], index: 0, want: 0 },
@@ -267,12 +286,6 @@ describe('planRollout', () => {
 
   it('points canaryService and stableService at their revisions', () => {
     const w = new World(rollout({ steps: STEPS, canaryService: 'demo-canary', stableService: 'demo-stable' }))
-    const svc = (name: string): Service => ({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name, namespace: 'default' },
-      spec: { selector: { app: 'rollouts-demo' }, ports: [{ port: 80 }] },
-    })
     w.services = [svc('demo-canary'), svc('demo-stable')]
     w.settle()
     const blue = computeHash(w.r.spec.template)
@@ -303,18 +316,7 @@ describe('planRollout', () => {
 })
 
 describe('planRollout, blueGreen', () => {
-  const svc = (name: string): Service => ({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name, namespace: 'default' },
-    spec: { selector: { app: 'rollouts-demo' }, ports: [{ port: 80 }] },
-  })
-  function world(bg: Omit<RolloutBlueGreenStrategy, 'activeService' | 'previewService'>): World {
-    const w = new World(rollout({ blueGreen: { activeService: 'active', previewService: 'preview', ...bg } }))
-    w.services = [svc('active'), svc('preview')]
-    w.settle()
-    return w
-  }
+  const world = (bg: BlueGreen) => blueGreenWorld(bg)
   const selectors = (w: World) => w.services.map((s) => s.spec.selector?.[ROLLOUT_HASH_LABEL])
 
   it('previews at previewReplicaCount, waits for promote, scales up, switches active, keeps the old warm for scaleDownDelaySeconds', () => {
@@ -534,17 +536,8 @@ describe('planRollout, blueGreen promotion analysis (Argo prePromotionAnalysis /
     },
   }
   const ref = { templates: [{ templateName: 'check' }] }
-  const svc = (name: string): Service => ({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name, namespace: 'default' },
-    spec: { selector: { app: 'rollouts-demo' }, ports: [{ port: 80 }] },
-  })
-  function world(bg: Omit<RolloutBlueGreenStrategy, 'activeService' | 'previewService'>): World {
-    const w = new World(rollout({ blueGreen: { activeService: 'active', previewService: 'preview', ...bg } }))
-    w.services = [svc('active'), svc('preview')]
-    w.templates = [check]
-    w.settle()
+  function world(bg: BlueGreen): World {
+    const w = blueGreenWorld(bg, [check])
     w.setImage('demo:green')
     w.settle()
     return w

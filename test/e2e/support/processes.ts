@@ -93,3 +93,13 @@ function childrenByParent(): Map<number, number[]> {
   }
   return children
 }
+
+/** True while the process exists (and is not a zombie waiting for us). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -58,15 +58,7 @@ export async function killStarted(): Promise<void> {
   await Promise.all(waits)
 }
 
-/** True while the process exists (and is not a zombie waiting for us). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
+export { alive } from '../../e2e/support/processes.ts'
 
 /** Waits until the daemon at `port` answers /version with the data directory's token. */
 export async function waitServing(dataDir: string, port: number, run: DaemonRun, timeoutMs = 60_000): Promise<void> {
