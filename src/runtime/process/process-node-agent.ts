@@ -28,7 +28,8 @@ import { handlerExecutor } from '../../probes/handler-executor.ts'
 import { DEFAULT_NODE_NAME } from '../../api/node-name.ts'
 import { podKey, PodWorkers } from '../pod-workers.ts'
 import { noDrain, type DrainGate, type NodeAgent } from '../types.ts'
-import { readPodStates, removePodDir, podDir, type PodState } from './adoption.ts'
+import { readPodStates, removePodDir, podDir, podsDir, type PodState } from './adoption.ts'
+import { killShimGroups, unknownShims } from './orphan-shims.ts'
 import { podEventRecorder } from './pod-events.ts'
 import { PeersFiles } from './peers-files.ts'
 import { PodWorker, type AgentContext } from './pod-worker.ts'
@@ -127,7 +128,13 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
       const listed = store.list('Pod')
       const mine = listed.items.filter(isMine)
       const byUid = new Map(mine.map((p) => [p.metadata.uid ?? '', p]))
-      for (const state of readPodStates(opts.dataDir)) {
+      const states = readPodStates(opts.dataDir)
+      // Before anything is adopted or launched: shims a killed daemon started but never recorded.
+      const recorded = new Set(states.flatMap((s) => s.containers.flatMap((c) => (c.process ? [c.process.pid] : []))))
+      const orphans = unknownShims(podsDir(opts.dataDir), recorded)
+      if (orphans.length > 0) logger.info('stopping replicas no pod state names', { pids: orphans })
+      killShimGroups(orphans)
+      for (const state of states) {
         const pod = byUid.get(state.uid)
         if (pod) adoptWorker(pod, state)
         else {
