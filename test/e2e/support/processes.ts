@@ -6,6 +6,7 @@
  * and to kill, by PID, whatever was.
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
+import { readProcStat } from '../../../src/platform/proc-stat.ts'
 import { SHIM_NAME } from '../../../src/runtime/process/replica-process.ts'
 
 export interface LeftoverProcess {
@@ -84,12 +85,8 @@ export function replicaProcesses(dataDir: string): ReplicaProcess[] {
 function childrenByParent(): Map<number, number[]> {
   const children = new Map<number, number[]>()
   for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    const stat = tryRead(() => readFileSync(`/proc/${name}/stat`, 'utf8'))
-    // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-    if (!Number.isInteger(ppid) || ppid <= 0) continue
-    children.set(ppid, [...(children.get(ppid) ?? []), Number(name)])
+    const st = /^\d+$/.test(name) ? readProcStat(Number(name)) : undefined
+    if (st) children.set(st.ppid, [...(children.get(st.ppid) ?? []), st.pid])
   }
   return children
 }
