@@ -1,6 +1,6 @@
 /**
  * Pulls with imagePullSecrets through a real engine from a real registry on loopback
- * (docker-registry with htpasswd auth, test-registry.ts): without credentials the pull is
+ * (docker-registry with htpasswd auth, testing/registry.ts): without credentials the pull is
  * refused (ErrImagePull, then ImagePullBackOff, the message naming the missing auth); with a
  * kubernetes.io/dockerconfigjson Secret the image is pulled and the container runs; the
  * daemon user's Docker config is the fallback.
@@ -27,7 +27,7 @@ import {
   REGISTRY_USER,
   startRegistry,
   type TestRegistry,
-} from './test-registry.ts'
+} from './testing/registry.ts'
 import { exampleImages, NO_ENGINE, removeOwned, SKIP_REASON, testEngine } from './testing.ts'
 
 const T = 60_000

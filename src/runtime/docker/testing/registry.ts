@@ -10,9 +10,9 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { systemClock } from '../../platform/clock.ts'
-import { envValue } from '../../platform/env.ts'
-import { freePort } from '../../../test/e2e/support/ports.ts'
+import { systemClock } from '../../../platform/clock.ts'
+import { envValue } from '../../../platform/env.ts'
+import { freePort } from '../../../../test/e2e/support/ports.ts'
 
 export const REGISTRY_BINARY = '/usr/bin/docker-registry'
 export const NO_REGISTRY = !existsSync(REGISTRY_BINARY)
