@@ -62,6 +62,14 @@ describe('summarize', () => {
     ])
   })
 
+  it('ends the buckets at the last second a request was sent in, not when the open ones came back', () => {
+    // The last request starts at 2.25 s and answers at 3.04 s: second 3 sent nothing.
+    const r = summarize({ ...rollout(), endedAt: T0 + 3040 })
+    expect(r.durationMs).toBe(3040)
+    expect(r.buckets.map((b) => b.second)).toEqual([0, 1, 2])
+    expect(r.buckets.at(-1)?.versions).toEqual({ v2: 1 })
+  })
+
   it.each([
     { name: 'p50 of 4', values: [1, 2, 3, 4], p: 50, want: 2 },
     { name: 'p99 of 200 is the 198th', values: Array.from({ length: 200 }, (_, i) => i + 1), p: 99, want: 198 },

@@ -92,7 +92,10 @@ export function summarize(run: LoadResult): VerifyReport {
   const failures: FailureSample[] = []
   const latencies: number[] = []
   let midAnswer = 0
-  const seconds = Math.max(1, Math.ceil((run.endedAt - run.startedAt) / 1000))
+  // One bucket per second in which requests were sent. The run ends after the open requests
+  // come back, so a bucket for that tail would hold no request and read as "no version served".
+  const lastStart = records.at(-1)?.start ?? run.startedAt
+  const seconds = Math.max(1, Math.floor((lastStart - run.startedAt) / 1000) + 1)
   const buckets: Bucket[] = Array.from({ length: seconds }, (_, second) => ({
     second,
     total: 0,
