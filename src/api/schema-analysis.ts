@@ -2,12 +2,15 @@
  * @module
  * The strict zod schemas of Argo Rollouts' AnalysisTemplate and AnalysisRun
  * (argoproj.io/v1alpha1), structure only. The providers Baton implements are `baton` (its own
- * load balancer's figures of a revision) and `web`; every other Argo provider and field is
+ * load balancer's figures of a revision), `web` and `job` (a pod run once per measurement,
+ * with the Job fields Baton honours: backoffLimit, activeDeadlineSeconds; one pod at a time);
+ * every other Argo provider and field is
  * `unsupported(why)`, so applying it names its path instead of storing an analysis that
  * would never measure (docs/analysis.md).
  */
 import { z } from 'zod'
-import { int, intOrString, objectMeta, status, str, unsupported } from './schema-common.ts'
+import { int, intOrString, objectMeta, status, str, stringMap, unsupported } from './schema-common.ts'
+import { podTemplate } from './schema-pod.ts'
 
 const noProvider = (name: string) =>
   unsupported(
@@ -49,7 +52,31 @@ const provider = z.strictObject({
     .optional(),
   prometheus: noProvider('Prometheus'),
   datadog: noProvider('Datadog'),
-  job: unsupported('Baton does not run Jobs; use the web provider against a check endpoint').optional(),
+  job: z
+    .strictObject({
+      metadata: z.strictObject({ labels: stringMap.optional(), annotations: stringMap.optional() }).optional(),
+      spec: z.strictObject({
+        backoffLimit: int.optional(),
+        activeDeadlineSeconds: int.optional(),
+        parallelism: int.optional(),
+        completions: int.optional(),
+        completionMode: str.optional(),
+        suspend: z.boolean().optional(),
+        template: podTemplate,
+        ttlSecondsAfterFinished: unsupported(
+          "Baton keeps a measurement's job pods until the next measurement or the AnalysisRun is deleted",
+        ).optional(),
+        podFailurePolicy: unsupported('Baton counts every failed attempt against backoffLimit').optional(),
+        successPolicy: unsupported('a job metric runs one pod at a time: it succeeds when that pod exits 0').optional(),
+        backoffLimitPerIndex: unsupported('Baton runs no indexed Jobs').optional(),
+        maxFailedIndexes: unsupported('Baton runs no indexed Jobs').optional(),
+        podReplacementPolicy: unsupported('Baton starts the next attempt once the failed pod has stopped').optional(),
+        managedBy: unsupported("the AnalysisRun controller runs a job metric's pods").optional(),
+        selector: unsupported("Baton labels a job metric's pods itself").optional(),
+        manualSelector: unsupported("Baton labels a job metric's pods itself").optional(),
+      }),
+    })
+    .optional(),
   kayenta: noProvider('Kayenta'),
   wavefront: noProvider('Wavefront'),
   newRelic: noProvider('New Relic'),

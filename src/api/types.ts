@@ -773,6 +773,29 @@ export interface WebMetricProvider {
   jsonPath?: string
 }
 
+/**
+ * Argo's `job` provider: a Kubernetes Job's pod run once per measurement on this node (its
+ * runtime, as any pod); Successful when it exits 0, Failed when it still fails after
+ * backoffLimit retries (docs/analysis.md).
+ */
+export interface JobMetricProvider {
+  /** Labels and annotations for the job's pods. */
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }
+  spec: {
+    /** Retries after a failed attempt (Kubernetes' default 6), with the Job controller's back-off. */
+    backoffLimit?: number
+    /** The measurement fails when its attempts run longer than this in all. */
+    activeDeadlineSeconds?: number
+    /** Only 1: one pod per attempt. */
+    parallelism?: number
+    completions?: number
+    completionMode?: 'NonIndexed'
+    /** Refused when true: a measurement runs its job at once. */
+    suspend?: boolean
+    template: PodTemplateSpec
+  }
+}
+
 export interface AnalysisMetric {
   name: string
   /** Time between measurements ("30s", "5m"); none: one measurement. */
@@ -785,7 +808,7 @@ export interface AnalysisMetric {
   failureLimit?: IntOrString
   inconclusiveLimit?: IntOrString
   consecutiveErrorLimit?: IntOrString
-  provider: { baton?: BatonMetricProvider; web?: WebMetricProvider }
+  provider: { baton?: BatonMetricProvider; web?: WebMetricProvider; job?: JobMetricProvider }
 }
 
 export interface AnalysisTemplate extends KObject {

@@ -25,17 +25,36 @@ function template(): AnalysisTemplate {
           successCondition: 'result.ok == true && result.rate[0] >= 0.95',
           provider: { web: { url: 'http://{{args.host}}:8080/health', jsonPath: '{$.data}', timeoutSeconds: 5 } },
         },
+        {
+          name: 'smoke',
+          provider: {
+            job: {
+              metadata: { labels: { team: 'web' } },
+              spec: {
+                backoffLimit: 1,
+                activeDeadlineSeconds: 60,
+                template: {
+                  spec: {
+                    restartPolicy: 'Never',
+                    containers: [{ name: 'smoke', image: 'smoke:v1', command: ['node', 'smoke.js', '{{args.host}}'] }],
+                  },
+                },
+              },
+            },
+          },
+        },
       ],
     },
   }
 }
 
 const M = 'spec.metrics[0]'
+const J = 'spec.metrics[2].provider.job.spec'
 /** withChanges' path of a field under the metrics: spec.metrics.0.x */
 const at = (field: string) => field.replace(/\[(\d+)\]/g, '.$1')
 
 describe('AnalysisTemplate validation', () => {
-  it('accepts the baton and web providers, args, conditions Baton evaluates', () => {
+  it('accepts the baton, web and job providers, args, conditions Baton evaluates', () => {
     expect(() => validateObject(template())).not.toThrow()
     expect(() => validateObject({ ...template(), kind: 'AnalysisRun' })).not.toThrow()
   })
@@ -53,7 +72,62 @@ describe('AnalysisTemplate validation', () => {
       field: `${M}.provider.datadog`,
       says: 'Datadog',
     },
-    { name: 'job', changes: { [`${M}.provider`]: { job: { spec: {} } } }, field: `${M}.provider.job`, says: 'Jobs' },
+    {
+      name: 'a job with two pods at once',
+      changes: { [`${J}.parallelism`]: 2 },
+      field: `${J}.parallelism`,
+      says: 'Unsupported value: 2',
+    },
+    {
+      name: 'a job of two completions',
+      changes: { [`${J}.completions`]: 3 },
+      field: `${J}.completions`,
+      says: 'Unsupported value: 3',
+    },
+    {
+      name: 'a job restarted in place',
+      changes: { [`${J}.template.spec.restartPolicy`]: 'OnFailure' },
+      field: `${J}.template.spec.restartPolicy`,
+      says: 'OnFailure',
+    },
+    {
+      name: 'a job without restartPolicy',
+      changes: { [`${J}.template.spec.restartPolicy`]: undefined },
+      field: `${J}.template.spec.restartPolicy`,
+      says: 'Required',
+    },
+    {
+      name: 'a job without containers',
+      changes: { [`${J}.template.spec.containers`]: [] },
+      field: `${J}.template.spec.containers`,
+      says: 'Required',
+    },
+    { name: 'a negative backoffLimit', changes: { [`${J}.backoffLimit`]: -1 }, field: `${J}.backoffLimit`, says: '0' },
+    {
+      name: 'a job deleted after it finishes',
+      changes: { [`${J}.ttlSecondsAfterFinished`]: 60 },
+      field: `${J}.ttlSecondsAfterFinished`,
+      says: 'keeps',
+    },
+    {
+      name: 'a job pod failure policy',
+      changes: { [`${J}.podFailurePolicy`]: { rules: [] } },
+      field: `${J}.podFailurePolicy`,
+      says: 'backoffLimit',
+    },
+    {
+      name: 'a condition on a job metric',
+      changes: { 'spec.metrics[2].successCondition': 'result == 0' },
+      field: 'spec.metrics[2].successCondition',
+      says: 'exit code',
+    },
+    { name: 'a suspended job', changes: { [`${J}.suspend`]: true }, field: `${J}.suspend`, says: 'suspended' },
+    {
+      name: 'an indexed job',
+      changes: { [`${J}.completionMode`]: 'Indexed' },
+      field: `${J}.completionMode`,
+      says: 'NonIndexed',
+    },
     {
       name: 'two providers',
       changes: { [`${M}.provider.web`]: { url: 'http://127.0.0.1/' } },

@@ -11,7 +11,8 @@ import { parseJsonPath } from './analysis-json-path.ts'
 import { type FieldError, duplicate, forbidden, idx, invalid, required, unsupported } from './field-errors.ts'
 import { isPresent } from './guards.ts'
 import { pauseSeconds } from './rollout-duration.ts'
-import type { AnalysisMetric, AnalysisRunArgument, BatonMetricName, IntOrString } from './types.ts'
+import type { AnalysisMetric, AnalysisRunArgument, BatonMetricName, IntOrString, JobMetricProvider } from './types.ts'
+import { validatePodSpec } from './validate-pod-spec.ts'
 
 export const BATON_METRICS: readonly BatonMetricName[] = [
   'errorRatio',
@@ -53,7 +54,7 @@ function validateProvider(m: AnalysisMetric, path: string): FieldError[] {
         `${path}.provider`,
         set,
         'must name exactly one provider',
-        'Give provider.baton (figures of the revision) or provider.web.',
+        'Give provider.baton (figures of the revision), provider.web or provider.job.',
       ),
     ]
   }
@@ -102,6 +103,76 @@ function validateProvider(m: AnalysisMetric, path: string): FieldError[] {
         )
       }
     }
+  }
+  if (p.job) {
+    errs.push(...validateJob(p.job, `${path}.provider.job`))
+    for (const f of ['successCondition', 'failureCondition'] as const) {
+      if (m[f] !== undefined) {
+        errs.push(
+          forbidden(
+            `${path}.${f}`,
+            'a job metric is judged by its exit code',
+            'Remove the condition: exit 0 is Successful, a failure after backoffLimit retries is Failed.',
+          ),
+        )
+      }
+    }
+  }
+  return errs
+}
+
+/**
+ * A job metric's Job: its pod template as any pod's, restartPolicy Never (a Job's pods never
+ * restart in place here: a failed attempt is retried as a new pod, up to backoffLimit), and one
+ * pod at a time, the only Job shape a measurement has.
+ */
+function validateJob(job: JobMetricProvider, path: string): FieldError[] {
+  const spec = isPresent(job.spec) ? job.spec : ({} as Partial<JobMetricProvider['spec']>)
+  const sp = `${path}.spec`
+  const errs = validatePodSpec(spec.template?.spec, `${sp}.template.spec`)
+  const policy = spec.template?.spec?.restartPolicy
+  if (policy !== 'Never') {
+    errs.push(
+      policy === undefined
+        ? required(`${sp}.template.spec.restartPolicy`, '', "A Job's pods need restartPolicy: Never.")
+        : unsupported(
+            `${sp}.template.spec.restartPolicy`,
+            policy,
+            ['Never'],
+            'Baton retries a failed attempt as a new pod (backoffLimit); use restartPolicy: Never.',
+          ),
+    )
+  }
+  if (spec.backoffLimit !== undefined && spec.backoffLimit < 0) {
+    errs.push(invalid(`${sp}.backoffLimit`, spec.backoffLimit, 'must be greater than or equal to 0'))
+  }
+  if (spec.activeDeadlineSeconds !== undefined && spec.activeDeadlineSeconds < 1) {
+    errs.push(invalid(`${sp}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, 'must be at least 1'))
+  }
+  for (const f of ['parallelism', 'completions'] as const) {
+    const v = spec[f]
+    if (v !== undefined && v !== 1) {
+      errs.push(
+        unsupported(
+          `${sp}.${f}`,
+          v,
+          ['1'],
+          "A job metric runs one pod per attempt: its measurement is that pod's exit code.",
+        ),
+      )
+    }
+  }
+  if (spec.completionMode !== undefined && spec.completionMode !== 'NonIndexed') {
+    errs.push(unsupported(`${sp}.completionMode`, spec.completionMode, ['NonIndexed'], 'Baton runs no indexed Jobs.'))
+  }
+  if (spec.suspend === true) {
+    errs.push(
+      forbidden(
+        `${sp}.suspend`,
+        'a job metric cannot be suspended',
+        'Remove suspend: a measurement runs its job at once.',
+      ),
+    )
   }
   return errs
 }

@@ -10,6 +10,7 @@ import type { Logger } from '../platform/logger.ts'
 import type { ObjectCache } from '../reconciler/object-cache.ts'
 import type { TrafficSample } from '../rollout/revision-figures.ts'
 import type { ObjectStore } from '../store/types.ts'
+import type { JobOutputRef } from './analysis/job-provider.ts'
 import type { WebAnswer, WebCheck } from './analysis/web-provider.ts'
 
 export interface ControllerDeps {
@@ -29,4 +30,10 @@ export interface ControllerDeps {
    * under `key`, once it is back (then forgotten); starts it when none is under way.
    */
   web?: (key: string, check: WebCheck) => WebAnswer | undefined
+  /**
+   * The job analysis provider's output (the daemon reads it from the node's runtime): the last
+   * lines of a finished job container's output, read under `key`, once read (then forgotten);
+   * starts the read when none is under way. Absent: measurements carry no output.
+   */
+  jobs?: (key: string, output: JobOutputRef) => string | undefined
 }

@@ -27,6 +27,7 @@ import { createReplicaSetController } from './replicaset/reconcile.ts'
 import { createStatefulSetController } from './statefulset/reconcile.ts'
 import { createRolloutController } from './rollout/reconcile.ts'
 import { createAnalysisController } from './analysis/reconcile.ts'
+import type { JobOutputRef } from './analysis/job-provider.ts'
 import type { WebAnswer, WebCheck } from './analysis/web-provider.ts'
 
 export const CONTROLLERS: ReadonlyArray<(deps: ControllerDeps) => Controller> = [
@@ -53,6 +54,8 @@ export interface StartControllersOptions {
   traffic?: () => TrafficSample | undefined
   /** The web analysis provider's GETs (ControllerDeps.web). */
   web?: (key: string, check: WebCheck) => WebAnswer | undefined
+  /** The job analysis provider's output tails (ControllerDeps.jobs). */
+  jobs?: (key: string, output: JobOutputRef) => string | undefined
   /** Defaults to CONTROLLERS. */
   controllers?: ReadonlyArray<(deps: ControllerDeps) => Controller>
 }
@@ -82,6 +85,7 @@ export function startControllers(opts: StartControllersOptions): ControllerManag
     ...(opts.features !== undefined ? { features: opts.features } : {}),
     ...(opts.traffic ? { traffic: opts.traffic } : {}),
     ...(opts.web ? { web: opts.web } : {}),
+    ...(opts.jobs ? { jobs: opts.jobs } : {}),
   }
   const controllers = (opts.controllers ?? CONTROLLERS).map((make) => make(deps))
   for (const c of controllers) for (const w of c.watches) cache.track(w.kind)

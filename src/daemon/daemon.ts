@@ -30,6 +30,7 @@ import { EventReaper } from '../events/event-reaper.ts'
 import { systemClock } from '../platform/clock.ts'
 import { TrafficFigures } from './traffic-figures.ts'
 import { WebChecks } from './web-checks.ts'
+import { JobOutputs } from './job-outputs.ts'
 import { DATA_FILES, DEFAULT_API_HOST, DEFAULT_API_PORT } from '../platform/env.ts'
 import { randomIds } from '../platform/ids.ts'
 import type { Logger } from '../platform/logger.ts'
@@ -272,6 +273,8 @@ async function startServing(
   const traffic = new TrafficFigures(() => proxy.metrics(), clock, logger)
   traffic.start()
   const webChecks = new WebChecks()
+  const logs = podLogSource(store, dataDir, engine ? { engine, owner: dataDir } : undefined)
+  const jobOutputs = new JobOutputs(logs)
   // `default`, and a Namespace for each namespace a store from before Namespaces holds objects in.
   ensureNamespaces(store, KINDS)
   const controllers: ControllerManager = startControllers({
@@ -282,6 +285,7 @@ async function startServing(
     ...(opts.features ? { features: opts.features } : {}),
     traffic: () => traffic.latest(),
     web: (key, check) => webChecks.take(key, check),
+    jobs: (key, output) => jobOutputs.take(key, output),
   })
   const reaper = new EventReaper({
     store,
@@ -321,7 +325,7 @@ async function startServing(
     version: BATON_VERSION,
     artifacts,
     runtimes,
-    logs: podLogSource(store, dataDir, engine ? { engine, owner: dataDir } : undefined),
+    logs,
     traffic: () => proxy.metrics(),
     metrics: () => controllers.metrics(),
     components: () => [dataPlaneComponentStatus(proxy.health())],

@@ -1,32 +1,20 @@
 /**
  * @module
- * The web analysis provider's GETs for the control plane (ControllerDeps.web): reconciles are
- * synchronous, so a check is started under its key and its answer handed out on a later sync
- * (the AnalysisRun controller looks again shortly). A body is read up to 1 MiB; a request that
+ * The web analysis provider's GETs for the control plane (ControllerDeps.web): started under
+ * their key and handed out on a later sync (pending-answers.ts). A body is read up to 1 MiB; a request that
  * outlives its timeout is aborted and answers an error.
  */
 import type { WebAnswer, WebCheck } from '../controllers/analysis/web-provider.ts'
+import { PendingAnswers } from './pending-answers.ts'
 
 const MAX_BODY_BYTES = 1 << 20
-/** An answer nobody took within this many checks started is dropped (its run was deleted). */
-const MAX_KEPT = 256
 
 export class WebChecks {
-  readonly #pending = new Map<string, { answer?: WebAnswer }>()
+  readonly #answers = new PendingAnswers<WebAnswer>()
 
   /** The answer of the check under `key` once it is back (then forgotten); starts it if new. */
   take(key: string, check: WebCheck): WebAnswer | undefined {
-    const entry = this.#pending.get(key)
-    if (entry) {
-      if (entry.answer === undefined) return undefined
-      this.#pending.delete(key)
-      return entry.answer
-    }
-    if (this.#pending.size >= MAX_KEPT) this.#pending.delete(this.#pending.keys().next().value!)
-    const fresh: { answer?: WebAnswer } = {}
-    this.#pending.set(key, fresh)
-    void get(check).then((answer) => (fresh.answer = answer))
-    return undefined
+    return this.#answers.take(key, () => get(check))
   }
 }
 

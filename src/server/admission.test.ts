@@ -73,6 +73,40 @@ describe('admit', () => {
     expect(err.causes[0]?.message).toContain('Forbidden: the process runtime applies only')
   })
 
+  it("judges a job metric's pod template as the Pod it runs as, on the runtime it names", () => {
+    const job = (spec: Record<string, unknown>) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisTemplate',
+      metadata: { name: 'smoke' },
+      spec: {
+        metrics: [
+          {
+            name: 'smoke',
+            provider: {
+              job: {
+                spec: {
+                  template: {
+                    spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'smoke:v1' }], ...spec },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+    })
+    expect(() => admit(job({}) as AnyObject)).not.toThrow()
+    const base = 'spec.metrics[0].provider.job.spec.template.spec'
+    const volume = expectBatonError(
+      admitted(job({ volumes: [{ name: 'cfg', configMap: { name: 'cfg' } }] })),
+      'BATON_INVALID',
+    )
+    expect(volume.causes).toEqual([{ field: `${base}.volumes[0].configMap`, message: `Forbidden: ${NO_MOUNTS}` }])
+    const docker = expectBatonError(admitted(job({ runtimeClassName: 'docker' })), 'BATON_INVALID')
+    expect(docker.causes.map((c) => c.field)).toEqual([`${base}.runtimeClassName`])
+    expect(() => admit(job({ runtimeClassName: 'docker' }) as AnyObject, nodeRuntimes('docker'))).not.toThrow()
+  })
+
   it('stores what it runs: defaults filled in', () => {
     expect(admit(deployment() as AnyObject)).toMatchObject({
       spec: { template: { spec: { dnsPolicy: 'ClusterFirst' } } },

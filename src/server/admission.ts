@@ -11,10 +11,10 @@
  */
 import { admissionWarnings } from '../api/admission-warnings.ts'
 import { dockerRuntimeErrors } from '../api/docker-runtime-support.ts'
-import { invalidObjectError } from '../api/field-errors.ts'
+import { type FieldError, invalidObjectError } from '../api/field-errors.ts'
 import { podSpecOf, processRuntimeErrors } from '../api/process-runtime-support.ts'
 import { type NodeRuntimes, PROCESS_ONLY, podRuntime, runtimeClassErrors } from '../api/runtime-class.ts'
-import type { AnyObject } from '../api/types.ts'
+import type { AnyObject, Pod } from '../api/types.ts'
 import { validateObject } from '../api/validate.ts'
 import { validateUpdate } from '../api/validate-update.ts'
 import type { ArtifactStore } from '../artifacts/types.ts'
@@ -22,13 +22,34 @@ import type { ObjectStore } from '../store/types.ts'
 
 export function admit<T extends AnyObject>(obj: T, runtimes: NodeRuntimes = PROCESS_ONLY): T {
   const valid = validateObject(obj) as T
-  const runtimeErrors =
-    runsOn(valid, runtimes) === 'docker'
-      ? dockerRuntimeErrors
-      : (o: unknown) => processRuntimeErrors(o, { mounts: runtimes.processMounts === true })
-  const unsupported = [...runtimeClassErrors(valid, runtimes), ...runtimeErrors(valid)]
+  const unsupported = [...podSpecErrors(valid, runtimes), ...jobPodErrors(valid, runtimes)]
   if (unsupported.length > 0) throw invalidObjectError(valid.kind, valid.metadata.name ?? '', unsupported)
   return valid
+}
+
+/** What the runtime that would run `obj`'s pods (a Pod's, or a workload template's) does not honour. */
+function podSpecErrors(obj: AnyObject, runtimes: NodeRuntimes): FieldError[] {
+  const runtimeErrors =
+    runsOn(obj, runtimes) === 'docker'
+      ? dockerRuntimeErrors
+      : (o: unknown) => processRuntimeErrors(o, { mounts: runtimes.processMounts === true })
+  return [...runtimeClassErrors(obj, runtimes), ...runtimeErrors(obj)]
+}
+
+/**
+ * A job metric's pod template is judged as the Pod it becomes (one per attempt, on this node's
+ * runtime), with the errors' fields under the metric: a Job asking for what its runtime does
+ * not do is refused at apply, not when a measurement would start it.
+ */
+function jobPodErrors(obj: AnyObject, runtimes: NodeRuntimes): FieldError[] {
+  if (obj.kind !== 'AnalysisTemplate' && obj.kind !== 'AnalysisRun') return []
+  return obj.spec.metrics.flatMap((m, i) => {
+    const spec = m.provider.job?.spec.template.spec
+    if (!spec) return []
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: obj.metadata.name }, spec } as Pod
+    const base = `spec.metrics[${i}].provider.job.spec.template.spec`
+    return podSpecErrors(pod, runtimes).map((e) => ({ ...e, field: `${base}${e.field.slice('spec'.length)}` }))
+  })
 }
 
 /** Throws BATON_INVALID when an update changes what may not change (api/validate-update.ts); both objects admitted. */

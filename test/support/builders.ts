@@ -25,6 +25,8 @@ import type {
   AnyObject,
   ConfigMap,
   Container,
+  ContainerState,
+  ContainerStatus,
   Deployment,
   Event,
   DeploymentCondition,
@@ -268,6 +270,11 @@ export interface PodOptions {
    * container status with image and container IDs. Default: none of these.
    */
   started?: number
+}
+
+/** A container's status in `state` (a job pod's container that exited, one stuck pulling its image). */
+export function aContainerStatus(name: string, image: string, state: ContainerState): ContainerStatus {
+  return { name, ready: false, restartCount: 0, image, imageID: '', lastState: {}, state }
 }
 
 export function aPod(o: PodOptions): Pod {

@@ -9,6 +9,9 @@ import { createMemoryStore } from '../../store/memory/memory-store.ts'
 import type { ControllerDeps } from '../controller-deps.ts'
 import { RUN_HASH_LABEL, createAnalysisController } from './reconcile.ts'
 import type { WebAnswer, WebCheck } from './web-provider.ts'
+import type { JobOutputRef } from './job-provider.ts'
+import { formatTimestamp } from '../../api/timestamps.ts'
+import { aContainerStatus } from '../../../test/support/builders.ts'
 
 const counters = (requests: number, errors: number) => ({
   requests,
@@ -22,11 +25,15 @@ function setup(metrics: AnalysisMetric[], args?: AnalysisRun['spec']['args']) {
   const clock = new FakeClock()
   const ids = sequentialIds()
   const store = createMemoryStore({ clock, ids })
-  const cache = new ObjectCache(store, ['AnalysisRun'])
+  const cache = new ObjectCache(store, ['AnalysisRun', 'Pod'])
   cache.start()
   const traffic: { sample?: TrafficSample } = {}
   const web: { answers: Map<string, WebAnswer>; asked: Array<{ key: string; check: WebCheck }> } = {
     answers: new Map(),
+    asked: [],
+  }
+  const jobs: { outputs: Map<string, string>; asked: Array<{ key: string; output: JobOutputRef }> } = {
+    outputs: new Map(),
     asked: [],
   }
   const deps: ControllerDeps = {
@@ -40,6 +47,10 @@ function setup(metrics: AnalysisMetric[], args?: AnalysisRun['spec']['args']) {
       web.asked.push({ key, check })
       return web.answers.get(key)
     },
+    jobs: (key, output) => {
+      jobs.asked.push({ key, output })
+      return jobs.outputs.get(key)
+    },
   }
   store.create<'AnalysisRun'>({
     apiVersion: 'argoproj.io/v1alpha1',
@@ -52,7 +63,21 @@ function setup(metrics: AnalysisMetric[], args?: AnalysisRun['spec']['args']) {
   const run = () => store.get('AnalysisRun', 'default', 'run') as AnalysisRun
   const setTraffic = (requests: number, errors: number) =>
     (traffic.sample = { proxyStartedAtMs: 1, revisions: { v2: counters(requests, errors) } })
-  return { clock, reconcile, run, setTraffic, traffic, web }
+  /** The node agent's part: a job pod's container exits with `exitCode`. */
+  const exit = (pod: string, exitCode: number) => {
+    const p = store.get('Pod', 'default', pod)!
+    store.updateStatus<'Pod'>({
+      ...p,
+      status: {
+        phase: exitCode === 0 ? 'Succeeded' : 'Failed',
+        containerStatuses: [
+          aContainerStatus('smoke', 'smoke:v1', { terminated: { exitCode, finishedAt: formatTimestamp(clock.now()) } }),
+        ],
+      },
+    })
+  }
+  const pods = () => store.list('Pod', { namespace: 'default' }).items
+  return { clock, reconcile, run, setTraffic, traffic, web, jobs, exit, pods, store }
 }
 
 describe('analysis controller, baton provider', () => {
@@ -166,5 +191,82 @@ describe('analysis controller, web provider', () => {
       phase: 'Error',
       message: expect.stringContaining('args.path was not resolved'),
     })
+  })
+})
+
+describe('analysis controller, job provider', () => {
+  const job = (backoffLimit: number): AnalysisMetric => ({
+    name: 'smoke',
+    provider: {
+      job: {
+        spec: {
+          backoffLimit,
+          template: {
+            spec: {
+              restartPolicy: 'Never',
+              containers: [{ name: 'smoke', image: 'smoke:v1', command: ['node', 'smoke.js', '{{args.code}}'] }],
+            },
+          },
+        },
+      },
+    },
+  })
+
+  it('runs the job as a pod owned by the run; exit 0 is Successful, with its exit code and output', () => {
+    const h = setup([job(0)], [{ name: 'code', value: '0' }])
+    h.reconcile()
+    expect(h.pods().map((p) => [p.metadata.name, p.spec.containers[0]?.command])).toEqual([
+      ['run-smoke-1-0', ['node', 'smoke.js', '0']],
+    ])
+    // A second sync while it runs starts nothing more.
+    h.reconcile()
+    expect(h.pods()).toHaveLength(1)
+    h.exit('run-smoke-1-0', 0)
+    expect(h.reconcile()).toEqual({ requeueAfterMs: 250 })
+    expect(h.jobs.asked.map((a) => a.output)).toEqual([
+      { namespace: 'default', pod: 'run-smoke-1-0', container: 'smoke' },
+    ])
+    h.jobs.outputs.set(h.jobs.asked[0]!.key, 'all good')
+    h.reconcile()
+    expect(h.run().status?.phase).toBe('Successful')
+    expect(h.run().status?.metricResults?.[0]?.measurements?.[0]).toMatchObject({
+      phase: 'Successful',
+      value: '0',
+      message: 'job run-smoke-1 succeeded on attempt 1: container smoke exited 0; output (last lines): all good',
+      metadata: { 'job-name': 'run-smoke-1' },
+    })
+  })
+
+  it('a non-zero exit is retried after the back-off, then Failed once backoffLimit is spent', () => {
+    const h = setup([job(1)], [{ name: 'code', value: '1' }])
+    h.reconcile()
+    h.exit('run-smoke-1-0', 1)
+    expect(h.reconcile()).toEqual({ requeueAfterMs: 10_000 })
+    expect(h.pods()).toHaveLength(1)
+    h.clock.advance(10_000)
+    h.reconcile()
+    expect(h.pods().map((p) => p.metadata.name)).toEqual(['run-smoke-1-0', 'run-smoke-1-1'])
+    h.exit('run-smoke-1-1', 3)
+    h.reconcile()
+    h.jobs.outputs.set(h.jobs.asked[0]!.key, 'FAIL')
+    h.reconcile()
+    expect(h.run().status?.phase).toBe('Failed')
+    expect(h.run().status?.metricResults?.[0]?.measurements?.[0]).toMatchObject({
+      phase: 'Failed',
+      value: '3',
+      message: expect.stringContaining(
+        'BackoffLimitExceeded after 2 attempts (backoffLimit 1): container smoke exited 3',
+      ),
+    })
+  })
+
+  it('a run terminated while its job runs stops the job pod', () => {
+    const h = setup([job(0)], [{ name: 'code', value: '0' }])
+    h.reconcile()
+    expect(h.pods()).toHaveLength(1)
+    h.store.update<'AnalysisRun'>({ ...h.run(), spec: { ...h.run().spec, terminate: true } })
+    h.reconcile()
+    // Bound to a node, the pod is terminating (the node agent removes it once it has stopped).
+    expect(h.pods().map((p) => p.metadata.deletionTimestamp !== undefined)).toEqual([true])
   })
 })

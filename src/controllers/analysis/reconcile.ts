@@ -1,19 +1,31 @@
 /**
  * @module
  * The AnalysisRun controller: takes the measurements that are due (the baton provider from the
- * load balancer's figures, the web provider through the daemon's GETs), records them and
- * writes the run's verdict. The Rollout controller reads the verdict (its runs are owned by it).
+ * load balancer's figures, the web provider through the daemon's GETs, the job provider as pods
+ * it owns, their output's tail through the daemon), records them and writes the run's verdict.
+ * A run that is over stops the job pods still running (Argo terminates their Jobs). The Rollout controller reads the verdict (its runs are owned by it).
  */
+import { DEFAULT_NODE_NAME } from '../../api/node-name.ts'
 import { formatTimestamp } from '../../api/timestamps.ts'
 import type { AnalysisMetric, AnalysisMetricResult, AnalysisRun } from '../../api/types.ts'
-import { type Controller, type ReconcileResult, enqueueSelf } from '../../reconciler/controller.ts'
+import { isBatonError } from '../../errors/baton-error.ts'
+import { type Controller, type ReconcileResult, enqueueController, enqueueSelf } from '../../reconciler/controller.ts'
 import { parseKey } from '../../reconciler/keys.ts'
 import { resolveMetrics } from '../../rollout/analysis-args.ts'
 import type { ControllerDeps } from '../controller-deps.ts'
-import { completed, evaluateResult } from './assess.ts'
+import { completed, evaluateResult, isTerminating } from './assess.ts'
 import { batonMeasurement, readBaton } from './baton-provider.ts'
 import { assess, batonWindowMs, dueMetrics, recordMeasurement, startStatus } from './plan.ts'
 import { webCheck, webMeasurement } from './web-provider.ts'
+import {
+  JOB_NAME_KEY,
+  METRIC_ANNOTATION,
+  MEASUREMENT_LABEL,
+  attemptsOf,
+  jobName,
+  jobStep,
+  withOutputTail,
+} from './job-provider.ts'
 
 export const ANALYSIS_CONTROLLER = 'analysis-controller'
 /** The label (Argo's) and annotation naming the revisions a Rollout's run measures. */
@@ -21,11 +33,13 @@ export const RUN_HASH_LABEL = 'rollouts-pod-template-hash'
 export const RUN_STABLE_HASH_ANNOTATION = 'baton.dev/stable-pod-template-hash'
 /** How soon to look again while figures or a web answer are on their way. */
 const WAIT_MS = 250
+/** A job attempt's pod wakes its run when it changes; this is only the safety net. */
+const JOB_POLL_MS = 5_000
 
 export function createAnalysisController(deps: ControllerDeps): Controller {
   return {
     name: ANALYSIS_CONTROLLER,
-    watches: [enqueueSelf('AnalysisRun')],
+    watches: [enqueueSelf('AnalysisRun'), enqueueController('Pod', 'AnalysisRun')],
     reconcile: (key) => reconcileAnalysisRun(deps, key),
   }
 }
@@ -39,7 +53,11 @@ function revisionHash(run: AnalysisRun, metric: AnalysisMetric): string | undefi
 export function reconcileAnalysisRun(deps: ControllerDeps, key: string): ReconcileResult {
   const { namespace, name } = parseKey(key)
   const stored = deps.cache.get('AnalysisRun', namespace, name)
-  if (!stored?.metadata.uid || stored.metadata.deletionTimestamp || completed(stored.status?.phase)) return {}
+  if (!stored?.metadata.uid || stored.metadata.deletionTimestamp) return {}
+  if (completed(stored.status?.phase)) {
+    stopJobPods(deps, stored)
+    return {}
+  }
   const now = deps.clock.now()
   const st = startStatus(stored, now)
   const metrics = resolveMetrics(stored.spec.metrics, stored.spec.args ?? [])
@@ -90,11 +108,16 @@ export function reconcileAnalysisRun(deps: ControllerDeps, key: string): Reconci
       if (answer === undefined) wait(WAIT_MS)
       else recordMeasurement(result, webMeasurement(metric, answer, startedAt, now))
     }
+    if (metric.provider.job) {
+      const waitFor = takeJob(deps, run, metric, result, now)
+      if (waitFor !== undefined) wait(waitFor)
+    }
   }
   assess(run, st)
   if (JSON.stringify(st) !== JSON.stringify(stored.status)) {
     deps.store.updateStatus<'AnalysisRun'>({ ...stored, status: st })
   }
+  if (completed(st.phase) || isTerminating(run)) stopJobPods(deps, run)
   if (completed(st.phase)) return {}
   const { due, nextAt } = dueMetrics(run, st, now)
   const next = due.some((m) => !waiting.has(m.name)) ? 0 : nextAt === undefined ? undefined : Math.max(0, nextAt - now)
@@ -106,4 +129,68 @@ function takeWeb(deps: ControllerDeps, run: AnalysisRun, metric: AnalysisMetric,
   if (!deps.web) return { error: 'this daemon makes no web checks' }
   const n = (result.count ?? 0) + (result.error ?? 0)
   return deps.web(`${run.metadata.uid}/${metric.name}/${n}`, webCheck(metric.provider.web!))
+}
+
+/**
+ * One step of a job metric's measurement (job-provider.ts): start an attempt, wait for one, or
+ * record the outcome with its output's tail and drop the pods of the measurements before it
+ * (the latest one's stay, for `baton logs`). Returns how long to wait, or undefined once recorded.
+ */
+function takeJob(
+  deps: ControllerDeps,
+  run: AnalysisRun,
+  metric: AnalysisMetric,
+  result: AnalysisMetricResult,
+  now: number,
+): number | undefined {
+  const n = (result.count ?? 0) + (result.error ?? 0) + 1
+  const owned = deps.cache.ownedBy('Pod', run.metadata.uid!)
+  const attempts = attemptsOf(owned, metric, n)
+  const step = jobStep(run, metric, n, attempts, now, deps.nodeName ?? DEFAULT_NODE_NAME)
+  if (step.kind === 'start') {
+    try {
+      deps.store.create<'Pod'>(step.pod)
+    } catch (err) {
+      // Created by an earlier sync the cache has not shown yet: the same attempt, not a second.
+      if (!(isBatonError(err) && err.code === 'BATON_ALREADY_EXISTS')) throw err
+    }
+    return JOB_POLL_MS
+  }
+  if (step.kind === 'wait') return step.afterMs ?? JOB_POLL_MS
+  for (const pod of step.stop) deletePod(deps, run, pod)
+  let output: string | undefined
+  if (step.output && deps.jobs) {
+    output = deps.jobs(`${run.metadata.uid}/${metric.name}/${n}`, step.output)
+    if (output === undefined) return WAIT_MS
+  }
+  recordMeasurement(result, {
+    phase: step.phase,
+    message: withOutputTail(step.message, output),
+    ...(step.exitCode !== undefined ? { value: String(step.exitCode) } : {}),
+    startedAt: attempts[0]?.metadata.creationTimestamp ?? formatTimestamp(now),
+    finishedAt: formatTimestamp(now),
+    metadata: { [JOB_NAME_KEY]: jobName(run, metric, n) },
+  })
+  for (const pod of owned) {
+    const m = Number(pod.metadata.labels?.[MEASUREMENT_LABEL])
+    if (pod.metadata.annotations?.[METRIC_ANNOTATION] === metric.name && m < n) deletePod(deps, run, pod.metadata.name)
+  }
+  return undefined
+}
+
+/** Deletes the run's job pods that still run: the run is over, so their measurements never count. */
+function stopJobPods(deps: ControllerDeps, run: AnalysisRun): void {
+  for (const pod of deps.cache.ownedBy('Pod', run.metadata.uid!)) {
+    const phase = pod.status?.phase
+    if (phase === 'Succeeded' || phase === 'Failed' || pod.metadata.deletionTimestamp) continue
+    deletePod(deps, run, pod.metadata.name)
+  }
+}
+
+function deletePod(deps: ControllerDeps, run: AnalysisRun, name: string): void {
+  try {
+    deps.store.delete('Pod', run.metadata.namespace ?? 'default', name)
+  } catch (err) {
+    if (!(isBatonError(err) && err.code === 'BATON_NOT_FOUND')) throw err
+  }
 }

@@ -1,0 +1,236 @@
+/**
+ * @module
+ * The `job` metric provider's pure half (Argo's job provider over Kubernetes' Job controller,
+ * in one): a measurement is one Job, run as one pod at a time on this node; its attempts are
+ * pods owned by the AnalysisRun, named deterministically, so a sync (or a daemon restart)
+ * finds them again and a retried create cannot run an attempt twice.
+ *
+ * | the latest attempt's pod                         | step                                       |
+ * | ------------------------------------------------ | ------------------------------------------ |
+ * | none                                             | start attempt 0                            |
+ * | Succeeded (every container exited 0)             | done: Successful                           |
+ * | Failed, failures ≤ backoffLimit                  | start the next attempt after the back-off  |
+ * | Failed, failures > backoffLimit                  | done: Failed (BackoffLimitExceeded)        |
+ * | a container stuck in ErrImagePull and the like   | done: Inconclusive, the pod stopped (Argo) |
+ * | running past activeDeadlineSeconds (all attempts) | done: Failed (DeadlineExceeded), stopped  |
+ * | otherwise                                        | wait for it (its changes wake the run)     |
+ *
+ * The back-off is the Job controller's: 10 s after the first failure, doubled after each, at
+ * most 6 min (backoffLimit 2: attempt 1 starts 10 s after attempt 0 failed, attempt 2 20 s after
+ * attempt 1 did). The measurement's value is the deciding container's exit code; its message
+ * says which attempt and container decided, and the reconcile adds the tail of that container's
+ * output (through ControllerDeps.jobs).
+ */
+import { applyDefaults } from '../../api/defaults.ts'
+import { parseTimestamp } from '../../api/timestamps.ts'
+import type { AnalysisMetric, AnalysisRun, ContainerStatus, JobMetricProvider, Pod } from '../../api/types.ts'
+
+/** Kubernetes' default backoffLimit. */
+export const DEFAULT_BACKOFF_LIMIT = 6
+/** The Job controller's pod failure back-off: the first delay and the cap. */
+export const BACKOFF_BASE_MS = 10_000
+export const BACKOFF_MAX_MS = 360_000
+/** Argo's labels and annotations on a metric's job (here: on its pods). */
+export const RUN_UID_LABEL = 'analysisrun.argoproj.io/uid'
+export const RUN_NAME_ANNOTATION = 'analysisrun.argoproj.io/name'
+export const METRIC_ANNOTATION = 'analysisrun.argoproj.io/metric-name'
+/** Which measurement (Argo's job id: measurements taken + 1) and attempt a pod is. */
+export const MEASUREMENT_LABEL = 'baton.dev/job-measurement'
+export const ATTEMPT_LABEL = 'baton.dev/job-attempt'
+/** Argo's measurement metadata key naming the measurement's job. */
+export const JOB_NAME_KEY = 'job-name'
+/** Waiting reasons that no wait will cure: Argo ends the measurement Inconclusive at once. */
+const CANNOT_START = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'RunContainerError'])
+
+/** What to read of a finished attempt: the tail of one container's output. */
+export interface JobOutputRef {
+  namespace: string
+  pod: string
+  container: string
+}
+
+export type JobStep =
+  /** Create this attempt's pod. */
+  | { kind: 'start'; pod: Pod }
+  /** An attempt runs, or the back-off runs: look again after `afterMs` (or when a pod changes). */
+  | { kind: 'wait'; afterMs?: number }
+  /** The measurement's outcome; `stop`: pods to delete first (still running); `output`: whose tail to add. */
+  | {
+      kind: 'done'
+      phase: 'Successful' | 'Failed' | 'Inconclusive'
+      message: string
+      exitCode?: number
+      stop: string[]
+      output?: JobOutputRef
+    }
+
+/** The job's name for measurement `n` (Argo's `<run>.<metric>.<n>`, in a pod name's alphabet). */
+export function jobName(run: AnalysisRun, metric: AnalysisMetric, n: number): string {
+  const slug = metric.name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+  return `${run.metadata.name}-${slug || 'job'}-${n}`
+}
+
+/** The pod of attempt `attempt` of measurement `n`: the template, labelled, owned by the run, bound to the node. */
+export function jobPod(run: AnalysisRun, metric: AnalysisMetric, n: number, attempt: number, nodeName: string): Pod {
+  const job = metric.provider.job!
+  const template = job.spec.template
+  const labels = {
+    ...template.metadata?.labels,
+    ...job.metadata?.labels,
+    [RUN_UID_LABEL]: run.metadata.uid ?? '',
+    [MEASUREMENT_LABEL]: String(n),
+    [ATTEMPT_LABEL]: String(attempt),
+  }
+  const annotations = {
+    ...template.metadata?.annotations,
+    ...job.metadata?.annotations,
+    [RUN_NAME_ANNOTATION]: run.metadata.name,
+    [METRIC_ANNOTATION]: metric.name,
+  }
+  return applyDefaults<Pod>({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `${jobName(run, metric, n)}-${attempt}`,
+      namespace: run.metadata.namespace ?? 'default',
+      labels,
+      annotations,
+      ownerReferences: [
+        {
+          apiVersion: run.apiVersion,
+          kind: 'AnalysisRun',
+          name: run.metadata.name,
+          uid: run.metadata.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    spec: { ...template.spec, nodeName },
+  })
+}
+
+/** The pods of `metric`'s measurement `n` among the run's pods, by attempt. */
+export function attemptsOf(pods: readonly Pod[], metric: AnalysisMetric, n: number): Pod[] {
+  return pods
+    .filter((p) => p.metadata.annotations?.[METRIC_ANNOTATION] === metric.name)
+    .filter((p) => p.metadata.labels?.[MEASUREMENT_LABEL] === String(n))
+    .sort((a, b) => attemptOf(a) - attemptOf(b))
+}
+
+const attemptOf = (p: Pod): number => Number(p.metadata.labels?.[ATTEMPT_LABEL] ?? 0)
+const terminal = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed'
+
+/** The pod failure back-off before attempt `failures` (1: after the first failure). */
+export function backoffMs(failures: number): number {
+  return Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1), BACKOFF_MAX_MS)
+}
+
+/** The container whose exit decided a finished pod: the first that failed, else the first. */
+function deciding(pod: Pod): ContainerStatus | undefined {
+  const all = pod.status?.containerStatuses ?? []
+  return all.find((c) => (c.state?.terminated?.exitCode ?? 0) !== 0) ?? all[0]
+}
+
+function finishedAt(pod: Pod, now: number): number {
+  const ends = (pod.status?.containerStatuses ?? []).map((c) => c.state?.terminated?.finishedAt).filter(Boolean)
+  return ends.length > 0 ? Math.max(...ends.map((t) => parseTimestamp(t))) : now
+}
+
+function startedAt(pod: Pod, now: number): number {
+  const t = pod.metadata.creationTimestamp ?? pod.status?.startTime
+  return t ? parseTimestamp(t) : now
+}
+
+/**
+ * The next step of measurement `n` of a job metric, from its attempts' pods (`attemptsOf`).
+ * `attempts` holds every pod made for the measurement, oldest attempt first.
+ */
+export function jobStep(
+  run: AnalysisRun,
+  metric: AnalysisMetric,
+  n: number,
+  attempts: readonly Pod[],
+  now: number,
+  nodeName: string,
+): JobStep {
+  const spec: JobMetricProvider['spec'] = metric.provider.job!.spec
+  const name = jobName(run, metric, n)
+  const last = attempts.at(-1)
+  if (!last) return { kind: 'start', pod: jobPod(run, metric, n, 0, nodeName) }
+  const namespace = last.metadata.namespace ?? 'default'
+  const outputOf = (pod: Pod, c: ContainerStatus | undefined): JobOutputRef | undefined =>
+    c ? { namespace, pod: pod.metadata.name, container: c.name } : undefined
+  const attempt = attemptOf(last)
+  const limit = spec.backoffLimit ?? DEFAULT_BACKOFF_LIMIT
+  if (last.status?.phase === 'Succeeded') {
+    const c = deciding(last)
+    return {
+      kind: 'done',
+      phase: 'Successful',
+      message: `job ${name} succeeded on attempt ${attempt + 1}${c ? `: container ${c.name} exited 0` : ''}`,
+      exitCode: 0,
+      stop: [],
+      ...withOutput(outputOf(last, c)),
+    }
+  }
+  if (last.status?.phase === 'Failed') {
+    const failures = attempts.filter((p) => p.status?.phase === 'Failed').length
+    if (failures <= limit) {
+      const at = finishedAt(last, now) + backoffMs(failures)
+      if (at > now) return { kind: 'wait', afterMs: at - now }
+      return { kind: 'start', pod: jobPod(run, metric, n, attempt + 1, nodeName) }
+    }
+    const c = deciding(last)
+    const t = c?.state?.terminated
+    const exit = t ? `: container ${c!.name} exited ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}` : ''
+    return {
+      kind: 'done',
+      phase: 'Failed',
+      message: `job ${name} failed: BackoffLimitExceeded after ${failures} attempt${failures === 1 ? '' : 's'} (backoffLimit ${limit})${exit}`,
+      ...(t ? { exitCode: t.exitCode } : {}),
+      stop: [],
+      ...withOutput(outputOf(last, c)),
+    }
+  }
+  const stuck = (last.status?.containerStatuses ?? []).find((c) => CANNOT_START.has(c.state?.waiting?.reason ?? ''))
+  if (stuck) {
+    const w = stuck.state!.waiting!
+    return {
+      kind: 'done',
+      phase: 'Inconclusive',
+      message: `job ${name} cannot start: container ${stuck.name}: ${w.reason}${w.message ? `: ${w.message}` : ''}`,
+      stop: [last.metadata.name],
+    }
+  }
+  if (spec.activeDeadlineSeconds !== undefined) {
+    const deadline = startedAt(attempts[0]!, now) + spec.activeDeadlineSeconds * 1000
+    if (now >= deadline) {
+      return {
+        kind: 'done',
+        phase: 'Failed',
+        message: `job ${name} failed: DeadlineExceeded: it was active longer than activeDeadlineSeconds ${spec.activeDeadlineSeconds}`,
+        stop: attempts.filter((p) => !terminal(p)).map((p) => p.metadata.name),
+      }
+    }
+    return { kind: 'wait', afterMs: deadline - now }
+  }
+  return { kind: 'wait' }
+}
+
+const withOutput = (o: JobOutputRef | undefined): { output?: JobOutputRef } => (o ? { output: o } : {})
+
+/** Output lines added to a measurement's message, and the most characters they may take. */
+export const OUTPUT_TAIL_LINES = 10
+const OUTPUT_MAX_CHARS = 1000
+
+/** The measurement's message with the tail of the deciding container's output. */
+export function withOutputTail(message: string, output: string | undefined): string {
+  const text = (output ?? '').trimEnd()
+  if (!text) return message
+  const tail = text.length > OUTPUT_MAX_CHARS ? `…${text.slice(-OUTPUT_MAX_CHARS)}` : text
+  return `${message}; output (last lines): ${tail}`
+}
