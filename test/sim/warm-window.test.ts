@@ -2,11 +2,14 @@
  * A Deployment's warm window on a fake clock (docs/instant-rollback.md): the old revision's
  * pods leave service but keep running; `rollout undo` inside the window brings those very pods
  * back, starting none, and the rollback completes before a new pod could even become ready;
- * after the window the warm pods are deleted.
+ * after the window the warm pods are deleted. The failure policy's automatic rollback inside the
+ * window is the same undo: it too brings the warm pods back and starts none for the old revision.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Pod } from '../../src/api/types.ts'
+import { FAILURE_ACTION_ANNOTATION, FAILURE_MONITOR_ANNOTATION } from '../../src/api/failure-policy.ts'
 import { isPodWarm, SCALE_DOWN_DELAY_ANNOTATION } from '../../src/api/warm-window.ts'
+import { REASON_ROLLED_BACK } from '../../src/rollout/failure-outcome.ts'
 import type { Simulation } from '../../src/sim/simulation.ts'
 import { aDeployment } from '../support/builders.ts'
 import { scalingSteps, staggeredSimulation } from '../support/sim.ts'
@@ -82,5 +85,40 @@ describe('warm window', () => {
     sim.undo('web')
     expect(sim.runUntilRolledOut('web', 60_000)).toBe(true)
     expect(names(ofImage('app:v1')).some((n) => v1.includes(n))).toBe(false)
+  })
+
+  it("the failure policy's automatic rollback inside the window brings the warm pods back, starting none for the old revision", () => {
+    sim = staggeredSimulation({
+      images: { 'app:v1': {}, 'app:never-ready': { readyDelayMs: Number.POSITIVE_INFINITY } },
+    })
+    sim.apply(
+      aDeployment({
+        name: 'web',
+        replicas: 4,
+        image: 'app:v1',
+        annotations: {
+          [SCALE_DOWN_DELAY_ANNOTATION]: '60',
+          [FAILURE_ACTION_ANNOTATION]: 'rollback',
+          [FAILURE_MONITOR_ANNOTATION]: '5s',
+        },
+      }),
+    )
+    expect(sim.runUntilRolledOut('web', 60_000)).toBe(true)
+    const v1 = names(ofImage('app:v1'))
+    const v1Created = new Set(sim.pods('web').map((p) => p.metadata.uid))
+    sim.setImage('web', 'app:never-ready')
+    // The rolling update gives up one v1 pod (maxUnavailable 1), which stays warm, out of service.
+    sim.runFor(3_000)
+    expect(ofImage('app:v1').filter(isPodWarm)).toHaveLength(1)
+    // The new pods never become ready: after the monitor window the policy rolls back.
+    expect(sim.runUntilRolledOut('web', 60_000)).toBe(true)
+    const d = sim.store.get('Deployment', 'default', 'web')
+    expect(d?.spec.template.spec.containers[0]?.image).toBe('app:v1')
+    expect(d?.status?.conditions?.find((c) => c.reason === REASON_ROLLED_BACK)).toBeDefined()
+    // The same four v1 pods serve again: the warm one came back, no v1 pod was started.
+    expect(names(ofImage('app:v1'))).toEqual(v1)
+    expect(ofImage('app:v1').some(isPodWarm)).toBe(false)
+    const startedForV1 = ofImage('app:v1').filter((p) => !v1Created.has(p.metadata.uid))
+    expect(startedForV1).toEqual([])
   })
 })
