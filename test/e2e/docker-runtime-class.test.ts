@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import { NO_ENGINE, SKIP_REASON, testEngine } from '../../src/runtime/docker/testing.ts'
+import type { AnalysisRun } from '../../src/api/types.ts'
 import { DEFAULT_IMAGES, expectOk } from './support/baton.ts'
 import { useDockerBaton } from './support/docker-baton.ts'
 
@@ -69,4 +70,56 @@ describe.skipIf(NO_ENGINE)(`one node, both runtimes${SKIP_REASON}`, () => {
     const containers = await testEngine().listContainers({ filters: { label: [`baton.owner=${b.dataDir}`] } })
     expect(containers.map((c) => c.Labels['baton.pod.name'])).toEqual([expect.stringMatching(/^in-docker-/)])
   }, 300_000)
+
+  it("runs a job metric's pod as a container: its exit code and output are the measurement's", async () => {
+    const b = batonOf()
+    await b.apply(
+      stringify({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'AnalysisRun',
+        metadata: { name: 'smoke' },
+        spec: {
+          metrics: [
+            {
+              name: 'smoke',
+              provider: {
+                job: {
+                  spec: {
+                    backoffLimit: 0,
+                    template: {
+                      spec: {
+                        restartPolicy: 'Never',
+                        containers: [
+                          {
+                            name: 'check',
+                            image: 'web:v1',
+                            command: ['node', '-e', 'console.log("checked in a container"); process.exit(2)'],
+                          },
+                        ],
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          ],
+        },
+      }),
+    )
+    const run = async () =>
+      JSON.parse(
+        expectOk('get analysisrun', await b.cli(['get', 'analysisrun', 'smoke', '-o', 'json'])).stdout,
+      ) as AnalysisRun
+    await expect.poll(async () => (await run()).status?.phase, { timeout: 120_000, interval: 500 }).toBe('Failed')
+    const measurement = (await run()).status?.metricResults?.[0]?.measurements?.[0]
+    console.log(`[e2e] docker job metric: ${JSON.stringify(measurement)}`)
+    expect(measurement).toMatchObject({ phase: 'Failed', value: '2' })
+    expect(measurement?.message).toContain('container check exited 2')
+    expect(measurement?.message).toContain('checked in a container')
+    const id = expectOk(
+      'get pod',
+      await b.cli(['get', 'pods', 'smoke-smoke-1-0', '-o', 'jsonpath={.status.containerStatuses[0].containerID}']),
+    ).stdout
+    expect(id).toMatch(/^docker:\/\/[0-9a-f]{64}$/)
+  }, 180_000)
 })
