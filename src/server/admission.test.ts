@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { deployment, pod, statefulSet, withChanges } from '../api/test-objects.ts'
 import type { AnyObject, Deployment } from '../api/types.ts'
 import { expectBatonError } from '../../test/support/baton-error.ts'
+import { aJobMetric } from '../../test/support/builders.ts'
 import { nodeRuntimes, PROCESS_ONLY } from '../api/runtime-class.ts'
 import { admit, warningsFor } from './admission.ts'
 import { FakeClock } from '../platform/clock.ts'
@@ -74,26 +75,11 @@ describe('admit', () => {
   })
 
   it("judges a job metric's pod template as the Pod it runs as, on the runtime it names", () => {
-    const job = (spec: Record<string, unknown>) => ({
+    const job = (podSpec: Record<string, unknown>) => ({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'AnalysisTemplate',
       metadata: { name: 'smoke' },
-      spec: {
-        metrics: [
-          {
-            name: 'smoke',
-            provider: {
-              job: {
-                spec: {
-                  template: {
-                    spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'smoke:v1' }], ...spec },
-                  },
-                },
-              },
-            },
-          },
-        ],
-      },
+      spec: { metrics: [aJobMetric({ container: { name: 'c', image: 'smoke:v1' }, podSpec })] },
     })
     expect(() => admit(job({}) as AnyObject)).not.toThrow()
     const base = 'spec.metrics[0].provider.job.spec.template.spec'

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import { NO_ENGINE, SKIP_REASON, testEngine } from '../../src/runtime/docker/testing.ts'
 import type { AnalysisRun } from '../../src/api/types.ts'
+import { aJobMetric } from '../support/builders.ts'
 import { DEFAULT_IMAGES, expectOk } from './support/baton.ts'
 import { useDockerBaton } from './support/docker-baton.ts'
 
@@ -80,28 +81,14 @@ describe.skipIf(NO_ENGINE)(`one node, both runtimes${SKIP_REASON}`, () => {
         metadata: { name: 'smoke' },
         spec: {
           metrics: [
-            {
-              name: 'smoke',
-              provider: {
-                job: {
-                  spec: {
-                    backoffLimit: 0,
-                    template: {
-                      spec: {
-                        restartPolicy: 'Never',
-                        containers: [
-                          {
-                            name: 'check',
-                            image: 'web:v1',
-                            command: ['node', '-e', 'console.log("checked in a container"); process.exit(2)'],
-                          },
-                        ],
-                      },
-                    },
-                  },
-                },
+            aJobMetric({
+              spec: { backoffLimit: 0 },
+              container: {
+                name: 'check',
+                image: 'web:v1',
+                command: ['node', '-e', 'console.log("checked in a container"); process.exit(2)'],
               },
-            },
+            }),
           ],
         },
       }),

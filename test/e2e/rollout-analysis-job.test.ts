@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import type { AnalysisRun, Pod, Rollout } from '../../src/api/types.ts'
+import { aJobMetric } from '../support/builders.ts'
 import { expectOk, REPO_ROOT, startBaton, type Baton } from './support/baton.ts'
 import { webRolloutManifest } from './support/manifests.ts'
 import { SERVICE_PORTS } from './support/ports.ts'
@@ -25,30 +26,15 @@ function template(): string {
     spec: {
       args: [{ name: 'url' }, { name: 'exit-code' }],
       metrics: [
-        {
-          name: 'smoke',
-          provider: {
-            job: {
-              metadata: { labels: { purpose: 'smoke' } },
-              spec: {
-                backoffLimit: 0,
-                activeDeadlineSeconds: 60,
-                template: {
-                  spec: {
-                    restartPolicy: 'Never',
-                    containers: [
-                      {
-                        name: 'check',
-                        image: 'check:v1',
-                        command: ['node', 'check.js', '{{args.url}}', '{{args.exit-code}}'],
-                      },
-                    ],
-                  },
-                },
-              },
-            },
+        aJobMetric({
+          labels: { purpose: 'smoke' },
+          spec: { backoffLimit: 0, activeDeadlineSeconds: 60 },
+          container: {
+            name: 'check',
+            image: 'check:v1',
+            command: ['node', 'check.js', '{{args.url}}', '{{args.exit-code}}'],
           },
-        },
+        }),
       ],
     },
   })

@@ -22,6 +22,7 @@
  */
 import { formatTimestamp } from '../../src/api/timestamps.ts'
 import type {
+  AnalysisMetric,
   AnyObject,
   ConfigMap,
   Container,
@@ -32,6 +33,7 @@ import type {
   DeploymentCondition,
   DeploymentStatus,
   IntOrString,
+  JobMetricProvider,
   OwnerReference,
   Pod,
   PodCondition,
@@ -64,6 +66,33 @@ export function aContainer(name: string, image: string, probe = true): Container
     image,
     ports: [{ containerPort: 8080, protocol: 'TCP' }],
     ...(probe ? { readinessProbe: READINESS_PROBE } : {}),
+  }
+}
+
+export interface JobMetricOptions {
+  name?: string
+  /** The job's one container (restartPolicy Never). */
+  container: Container
+  /** More of the job's spec: backoffLimit, activeDeadlineSeconds... */
+  spec?: Omit<JobMetricProvider['spec'], 'template'>
+  /** More of its pod spec: runtimeClassName, volumes... */
+  podSpec?: Partial<PodSpec>
+  labels?: Record<string, string>
+}
+
+/** An analysis metric with the `job` provider: one container, restartPolicy Never. */
+export function aJobMetric(o: JobMetricOptions): AnalysisMetric {
+  return {
+    name: o.name ?? 'smoke',
+    provider: {
+      job: {
+        ...(o.labels ? { metadata: { labels: o.labels } } : {}),
+        spec: {
+          ...o.spec,
+          template: { spec: { restartPolicy: 'Never', containers: [o.container], ...o.podSpec } },
+        },
+      },
+    },
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { formatTimestamp } from '../../api/timestamps.ts'
 import type { AnalysisMetric, AnalysisRun, ContainerStatus, Pod } from '../../api/types.ts'
-import { T0, aContainerStatus } from '../../../test/support/builders.ts'
+import { T0, aContainerStatus, aJobMetric } from '../../../test/support/builders.ts'
 import {
   ATTEMPT_LABEL,
   type JobStep,
@@ -21,18 +21,12 @@ const run: AnalysisRun = {
 }
 
 function metric(spec: { backoffLimit?: number; activeDeadlineSeconds?: number } = {}): AnalysisMetric {
-  return {
+  return aJobMetric({
     name: 'Smoke Test',
-    provider: {
-      job: {
-        metadata: { labels: { team: 'web' } },
-        spec: {
-          ...spec,
-          template: { spec: { restartPolicy: 'Never', containers: [{ name: 'smoke', image: 'smoke:v1' }] } },
-        },
-      },
-    },
-  }
+    labels: { team: 'web' },
+    spec,
+    container: { name: 'smoke', image: 'smoke:v1' },
+  })
 }
 
 const terminated = (exitCode: number, atS: number): ContainerStatus =>

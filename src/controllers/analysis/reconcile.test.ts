@@ -11,7 +11,7 @@ import { RUN_HASH_LABEL, createAnalysisController } from './reconcile.ts'
 import type { WebAnswer, WebCheck } from './web-provider.ts'
 import type { JobOutputRef } from './job-provider.ts'
 import { formatTimestamp } from '../../api/timestamps.ts'
-import { aContainerStatus } from '../../../test/support/builders.ts'
+import { aContainerStatus, aJobMetric } from '../../../test/support/builders.ts'
 
 const counters = (requests: number, errors: number) => ({
   requests,
@@ -195,22 +195,11 @@ describe('analysis controller, web provider', () => {
 })
 
 describe('analysis controller, job provider', () => {
-  const job = (backoffLimit: number): AnalysisMetric => ({
-    name: 'smoke',
-    provider: {
-      job: {
-        spec: {
-          backoffLimit,
-          template: {
-            spec: {
-              restartPolicy: 'Never',
-              containers: [{ name: 'smoke', image: 'smoke:v1', command: ['node', 'smoke.js', '{{args.code}}'] }],
-            },
-          },
-        },
-      },
-    },
-  })
+  const job = (backoffLimit: number): AnalysisMetric =>
+    aJobMetric({
+      spec: { backoffLimit },
+      container: { name: 'smoke', image: 'smoke:v1', command: ['node', 'smoke.js', '{{args.code}}'] },
+    })
 
   it('runs the job as a pod owned by the run; exit 0 is Successful, with its exit code and output', () => {
     const h = setup([job(0)], [{ name: 'code', value: '0' }])
