@@ -91,7 +91,13 @@ function Weights(props: { r: Rollout; samples: Sample[] }) {
       <div>
         <dt>Measured, last {MEASURE_SECONDS} s</dt>
         <dd data-weight="measured">
-          {percentText(w.measured)} <span class="muted">of {w.requests} requests</span>
+          {w.measured === undefined ? (
+            <span class="muted">no request in the last {MEASURE_SECONDS} s</span>
+          ) : (
+            <>
+              {percentText(w.measured)} <span class="muted">of {w.requests} requests</span>
+            </>
+          )}
         </dd>
       </div>
     </dl>
@@ -144,7 +150,7 @@ function AnalysisRuns(props: { runs: RunSummary[] }) {
       {props.runs.map((run) => (
         <section key={run.name} class="analysis-run" data-analysis-run={run.name} data-phase={run.phase}>
           <h3>
-            {run.purpose} <span class="mono muted">{run.name}</span>{' '}
+            {run.purpose} of rev {run.revision} <span class="mono muted">{run.name}</span>{' '}
             <span class={`badge ${phaseTone(run.phase)}`}>{run.phase}</span>
             {run.current && <span class="badge busy">in force</span>}
           </h3>
@@ -261,7 +267,10 @@ export function RolloutPage(props: { namespace: string; name: string }) {
           { label: 'Namespace', value: props.namespace },
           { label: 'Image', value: images(r), class: 'mono' },
           { label: 'Strategy', value: strategyText(r) },
-          { label: 'Replicas', value: `${r.status?.availableReplicas ?? 0} available of ${replicas}` },
+          {
+            label: 'Replicas',
+            value: `${replicas} desired · ${r.status?.availableReplicas ?? 0} available (every revision)`,
+          },
           { label: 'Age', value: age(r.metadata.creationTimestamp, now) },
         ]}
       />

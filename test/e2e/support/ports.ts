@@ -53,4 +53,5 @@ export const SERVICE_PORTS = {
   configRevisions: 18929,
   instantRollback: 18941,
   rolloutHeaderRoute: 18942,
+  rolloutDashboard: 18957,
 } as const
