@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import type { Rollout } from '../../src/api/types.ts'
-import { chromiumInstalled, launchChromium, pageErrors, signIn } from '../../src/dashboard/testing.ts'
+import { chromiumInstalled, launchChromium, pageErrors, recordFailure, signIn } from '../../src/dashboard/testing.ts'
 import { runLoad } from '../../src/verify/load-run.ts'
 import { expectOk, REPO_ROOT, startBaton, type Baton } from './support/baton.ts'
 import { webRolloutManifest } from './support/manifests.ts'
@@ -101,13 +101,7 @@ describe.skipIf(!chromiumInstalled())('the Rollout page in Chromium', () => {
 
   // A failed step leaves what the page showed: a screenshot and its text, for the CI log.
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail' || !page) return
-    const name = `failed-${ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }).catch(() => undefined)
-    const body = page.locator('body')
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText, the page as a person reads it
-    const text = await body.innerText({ timeout: 5_000 }).catch((e: Error) => e.message)
-    console.log(`${name}: ${page.url()}\n${text}`)
+    if (ctx.task.result?.state === 'fail') await recordFailure(page, SHOTS, ctx.task.name)
   })
 
   afterAll(async () => {
