@@ -14,7 +14,14 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import type { Rollout } from '../../src/api/types.ts'
-import { chromiumInstalled, launchChromium, pageErrors, recordFailure, signIn } from '../../src/dashboard/testing.ts'
+import {
+  chromiumInstalled,
+  launchChromium,
+  pageErrors,
+  recordFailure,
+  signIn,
+  VIEWPORTS,
+} from '../../src/dashboard/testing.ts'
 import { runLoad } from '../../src/verify/load-run.ts'
 import { expectOk, REPO_ROOT, startBaton, type Baton } from './support/baton.ts'
 import { webRolloutManifest } from './support/manifests.ts'
@@ -181,6 +188,9 @@ describe.skipIf(!chromiumInstalled())('the Rollout page in Chromium', () => {
       // Once the load balancer's last 5 s are all after the abort, the canary's measured share is 0.
       await expect.poll(async () => (await weight('measured'))?.startsWith('0%'), { timeout: 30_000 }).toBe(true)
       await shot('aborted-1280')
+      await page.setViewportSize(VIEWPORTS.phone)
+      await shot('aborted-390')
+      await page.setViewportSize(VIEWPORTS.desktop)
     } finally {
       const result = await load.stop()
       expect(result.records.length).toBeGreaterThan(300)
