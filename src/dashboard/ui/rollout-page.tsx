@@ -17,6 +17,7 @@ import { EventsPanel } from './events-panel.tsx'
 import { Legend, PodDots } from './revision-dots.tsx'
 import { revisionColour } from './revision-colour.ts'
 import { RolloutVerbDialog } from './rollout-actions.tsx'
+import { PHASE_TONE } from './rollouts-table.tsx'
 import { roleText, rolloutRevisions, type RevisionView } from './rollout-revisions.ts'
 import { canaryRunning, stepViews } from './rollout-steps.ts'
 import { type RolloutVerb, VERBS, verbStates } from './rollout-verbs.ts'
@@ -25,8 +26,6 @@ import { Facts, Missing } from './page-parts.tsx'
 import { followLink } from './router.ts'
 import { TrafficView, useTraffic, type Sample } from './traffic-chart.tsx'
 import { useNow, useWatch } from './use-watch.ts'
-
-const PHASE_TONE = { Healthy: 'ok', Progressing: 'busy', Paused: 'idle', Degraded: 'bad' } as const
 
 function strategyText(r: Rollout): string {
   const bg = r.spec.strategy.blueGreen

@@ -10,7 +10,8 @@ import type { Rollout } from '../../api/types.ts'
 import { DataTable } from './data-table.tsx'
 import { followLink, rolloutHref } from './router.ts'
 
-const PHASE_TONE = { Healthy: 'ok', Progressing: 'busy', Paused: 'idle', Degraded: 'bad' } as const
+/** A Rollout's phase as a badge's tone (the Rollout page's too). */
+export const PHASE_TONE = { Healthy: 'ok', Progressing: 'busy', Paused: 'idle', Degraded: 'bad' } as const
 const pct = (text: string) => (text === '-' ? '–' : `${text}%`)
 
 export function RolloutsTable(props: { rollouts: Rollout[]; now: number }) {
