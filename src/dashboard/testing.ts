@@ -6,6 +6,7 @@
  * no network but loopback, and Chromium's own update and sync traffic would only fail.
  */
 import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 
 export const CHROMIUM = '/usr/bin/chromium'
@@ -73,4 +74,18 @@ export function dotsByRevision(page: Page): Promise<Record<string, Record<string
     }
     return out
   })
+}
+
+/**
+ * For afterEach: a failed test leaves what the page showed, a screenshot in `dir` and the
+ * page's text in the CI log.
+ */
+export async function recordFailure(page: Page | undefined, dir: string, testName: string): Promise<void> {
+  if (!page) return
+  const name = `failed-${testName.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true }).catch(() => undefined)
+  const body = page.locator('body')
+  // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText, the page as a person reads it
+  const text = await body.innerText({ timeout: 5_000 }).catch((e: Error) => e.message)
+  console.log(`${name}: ${page.url()}\n${text}`)
 }

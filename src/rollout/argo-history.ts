@@ -11,6 +11,10 @@ import { CHANGE_CAUSE_ANNOTATION } from './annotations.ts'
 import type { HistoryRow } from './history.ts'
 
 export const ARGO_REVISION_ANNOTATION = 'rollout.argoproj.io/revision'
+/** On a Rollout's ReplicaSets and pods: their revision's pod-template-hash (Argo's label). */
+export const ROLLOUT_HASH_LABEL = 'rollouts-pod-template-hash'
+/** On a previous revision's ReplicaSet kept running after a switch: when its pods go (Argo's, RFC 3339). */
+export const SCALE_DOWN_DEADLINE_ANNOTATION = 'argo-rollouts.argoproj.io/scale-down-deadline'
 
 function byRevision(rollout: Rollout, replicaSets: readonly ReplicaSet[]): Map<number, ReplicaSet> {
   const out = new Map<number, ReplicaSet>()

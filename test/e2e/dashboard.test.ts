@@ -14,6 +14,7 @@ import {
   dotsByRevision,
   launchChromium,
   pageErrors,
+  recordFailure,
   signIn,
   VIEWPORTS,
 } from '../../src/dashboard/testing.ts'
@@ -56,13 +57,7 @@ describe.skipIf(!chromiumInstalled())('dashboard in Chromium', () => {
 
   // A failed step leaves what the page showed: a screenshot and its text, for the CI log.
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail' || !page) return
-    const name = `failed-${ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }).catch(() => undefined)
-    const body = page.locator('body')
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText, the page as a person reads it
-    const text = await body.innerText({ timeout: 5_000 }).catch((e: Error) => e.message)
-    console.log(`${name}: ${page.url()}\n${text}`)
+    if (ctx.task.result?.state === 'fail') await recordFailure(page, SHOTS, ctx.task.name)
   })
 
   afterAll(async () => {

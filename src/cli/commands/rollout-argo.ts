@@ -2,11 +2,9 @@
  * @module
  * `baton rollout promote [--full] | abort | retry rollout/NAME`, and the Rollout side of
  * `baton rollout status` and `baton rollout undo`: the kubectl-argo-rollouts plugin's verbs.
- * The decisions are rollout-verbs.ts's; this file reads, writes (the status subresource, as the
- * plugin does) and retries on a conflict with the controller's own status writes.
+ * The decisions are rollout/argo-verbs.ts's, the write client/rollout-verb.ts's (shared with the
+ * dashboard's buttons).
  */
-import { retryOnConflict } from '../../api/retry-on-conflict.ts'
-import { resourcePath } from '../../api/resources.ts'
 import type { ReplicaSet, Rollout } from '../../api/types.ts'
 import { BatonError } from '../../errors/baton-error.ts'
 import type { ApiClient } from '../client.ts'
@@ -14,34 +12,14 @@ import { bool, type CliContext, defineCommand } from '../command.ts'
 import { rolloutStatusLine, statusIsCurrent } from '../../api/rollout-text.ts'
 import { parseSingleRef, type ResourceRef } from '../resource-args.ts'
 import { updateWithRetry } from './mutate.ts'
-import { abort, analysisAbort, promote, retry, undoTemplate, type VerbResult } from './rollout-verbs.ts'
+import { abort, analysisAbort, promote, retry, undoTemplate, type VerbResult } from '../../rollout/argo-verbs.ts'
+import { writeRolloutVerb } from '../../client/rollout-verb.ts'
 import { ROLLOUT_EXIT } from './rollout-status.ts'
 
 interface VerbOptions {
   ref: ResourceRef
   namespace: string
   full: boolean
-}
-
-async function writeVerb(
-  client: ApiClient,
-  namespace: string,
-  name: string,
-  verb: (r: Rollout) => VerbResult,
-): Promise<string> {
-  return retryOnConflict(async () => {
-    const r = await client.get('Rollout', namespace, name)
-    const result = verb(r)
-    let latest = r
-    if (result.unpause) latest = await client.update({ ...latest, spec: { ...latest.spec, paused: false } })
-    if (result.status) {
-      await client.json('PUT', `${resourcePath('Rollout', namespace, name)}/status`, {
-        ...latest,
-        status: result.status,
-      })
-    }
-    return result.message
-  })
 }
 
 function verbCommand(
@@ -65,7 +43,7 @@ function verbCommand(
       full: bool(flags.full),
     }),
     async run(o, ctx) {
-      const message = await writeVerb(ctx.client(), o.namespace, o.ref.name, (r) => verb(r, o.full))
+      const message = await writeRolloutVerb(ctx.client(), o.namespace, o.ref.name, (r) => verb(r, o.full))
       ctx.io.out.write(`${message}\n`)
       return 0
     },

@@ -8,14 +8,14 @@
  * so going back inside that window is a switch of the active Service, not a new rollout.
  */
 import { formatTimestamp, parseTimestamp } from '../../api/timestamps.ts'
+import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../../rollout/argo-history.ts'
 import type { ReplicaSet } from '../../api/types.ts'
 import { available, event, requeue, revisionOf, scale, type Sync, weights } from './sync.ts'
 import { type AnalysisView, abortFromAnalysis, ensureRun, failed, inconclusivePause, terminate } from './analysis.ts'
 
 export const DEFAULT_SCALE_DOWN_DELAY_SECONDS = 30
 export const DEFAULT_BLUE_GREEN_ABORT_DELAY_SECONDS = 30
-/** When a previous revision's pods go (Argo's annotation, RFC 3339). */
-export const SCALE_DOWN_DEADLINE_ANNOTATION = 'argo-rollouts.argoproj.io/scale-down-deadline'
+export { SCALE_DOWN_DEADLINE_ANNOTATION }
 
 export interface BlueGreenView {
   newRS: ReplicaSet

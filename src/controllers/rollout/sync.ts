@@ -10,8 +10,9 @@ import type {
   RolloutStatus,
 } from '../../api/types.ts'
 import type { RolloutAction } from './actions.ts'
+import { ROLLOUT_HASH_LABEL } from '../../rollout/argo-history.ts'
 
-export const ROLLOUT_HASH_LABEL = 'rollouts-pod-template-hash'
+export { ROLLOUT_HASH_LABEL }
 /** Baton's route table reads each pod's revision from this label (route-sync.ts). */
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash'
 export const ROLLOUT_REVISION_ANNOTATION = 'rollout.argoproj.io/revision'

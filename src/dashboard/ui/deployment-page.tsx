@@ -18,6 +18,7 @@ import { type RolloutTrouble, rolloutTrouble } from '../../rollout/rollout-troub
 import { EventsPanel } from './events-panel.tsx'
 import { LogsPanel } from './logs-panel.tsx'
 import { Legend, RevisionDots, type RevisionRow } from './revision-dots.tsx'
+import { Facts, Missing } from './page-parts.tsx'
 import { followLink } from './router.ts'
 import { TrafficChart } from './traffic-chart.tsx'
 import { useNow, useWatch } from './use-watch.ts'
@@ -114,19 +115,13 @@ export function DeploymentPage(props: { namespace: string; name: string }) {
   const d = deployments.items.find((x) => x.metadata.name === props.name)
   if (!d) {
     return (
-      <section>
-        <p>
-          <a href="/ui/" onClick={followLink}>
-            ← Deployments
-          </a>
-        </p>
-        <h1>{props.name}</h1>
-        <p>
-          {deployments.loaded
-            ? `There is no deployment "${props.name}" in namespace "${props.namespace}".`
-            : 'Loading…'}
-        </p>
-      </section>
+      <Missing
+        kind="deployment"
+        name={props.name}
+        namespace={props.namespace}
+        loaded={deployments.loaded}
+        back="Deployments"
+      />
     )
   }
 
@@ -186,28 +181,15 @@ export function DeploymentPage(props: { namespace: string; name: string }) {
           </button>
         </div>
       </div>
-      <dl class="facts">
-        <div>
-          <dt>Namespace</dt>
-          <dd>{props.namespace}</dd>
-        </div>
-        <div>
-          <dt>Image</dt>
-          <dd class="mono">{images(d)}</dd>
-        </div>
-        <div>
-          <dt>Strategy</dt>
-          <dd>{strategyText(d)}</dd>
-        </div>
-        <div>
-          <dt>Revision</dt>
-          <dd>{revision(d) ?? '–'}</dd>
-        </div>
-        <div>
-          <dt>Age</dt>
-          <dd>{age(d.metadata.creationTimestamp, now)}</dd>
-        </div>
-      </dl>
+      <Facts
+        facts={[
+          { label: 'Namespace', value: props.namespace },
+          { label: 'Image', value: images(d), class: 'mono' },
+          { label: 'Strategy', value: strategyText(d) },
+          { label: 'Revision', value: revision(d) ?? '–' },
+          { label: 'Age', value: age(d.metadata.creationTimestamp, now) },
+        ]}
+      />
 
       <TroubleBanner trouble={rolloutTrouble(d, newRS ? podsOf(newRS) : [], now)} />
 

@@ -8,6 +8,7 @@ import { whenSignedOut } from './api.ts'
 import { DeploymentPage } from './deployment-page.tsx'
 import { FleetPage } from './fleet-page.tsx'
 import { Overview } from './overview.tsx'
+import { RolloutPage } from './rollout-page.tsx'
 import { FLEETS_HREF, followLink, useRoute } from './router.ts'
 import './styles.css'
 
@@ -17,7 +18,7 @@ function App() {
   useEffect(() => whenSignedOut(() => setSignedOut(true)), [])
   useEffect(() => {
     document.title =
-      route.page === 'deployment'
+      route.page === 'deployment' || route.page === 'rollout'
         ? `${route.name} · Baton`
         : route.page === 'fleets'
           ? 'Fleets · Baton'
@@ -51,6 +52,8 @@ function App() {
           <Overview />
         ) : route.page === 'fleets' ? (
           <FleetPage />
+        ) : route.page === 'rollout' ? (
+          <RolloutPage key={`${route.namespace}/${route.name}`} namespace={route.namespace} name={route.name} />
         ) : (
           <DeploymentPage key={`${route.namespace}/${route.name}`} namespace={route.namespace} name={route.name} />
         )}

@@ -2,7 +2,7 @@
  * @module
  * Every Deployment of every namespace, live: desired, updated, ready and available counts,
  * strategy, images, age and the condition that matters, and above them the load balancer
- * while it is down. A table at desktop width; at phone
+ * while it is down; below them every Rollout (rollouts-table.tsx). A table at desktop width; at phone
  * width each row becomes a card (styles.css), each cell keeping its label.
  */
 import { age } from '../../api/age.ts'
@@ -11,9 +11,11 @@ import { conditionSummary, images, strategyText } from './deployment-summary.ts'
 import { deploymentHref, followLink } from './router.ts'
 import { useNow, useWatch } from './use-watch.ts'
 import { DataTable } from './data-table.tsx'
+import { RolloutsTable } from './rollouts-table.tsx'
 
 export function Overview() {
   const { items, loaded } = useWatch('Deployment')
+  const rollouts = useWatch('Rollout')
   const now = useNow()
   const sorted = [...items].sort((a, b) =>
     `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`),
@@ -72,6 +74,7 @@ export function Overview() {
           })}
         </DataTable>
       )}
+      <RolloutsTable rollouts={rollouts.items} now={now} />
     </section>
   )
 }

@@ -51,6 +51,37 @@ function counts(pods: Pod[]): string {
     .join(', ')
 }
 
+/**
+ * One dot per pod, sorted by name, then invisible place-holders up to `slots`. The list's
+ * accessible name is `label` with the count of pods in each state.
+ */
+export function PodDots(props: { pods: Pod[]; slots: number; label: string }) {
+  const sorted = [...props.pods].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
+  const free = Math.max(0, props.slots - sorted.length)
+  const summary = sorted.length === 0 ? 'no pods' : counts(sorted)
+  return (
+    <div class="dots" role="list" aria-label={`${props.label}: ${summary}`}>
+      {sorted.map((p) => {
+        const state = podState(p)
+        return (
+          <span
+            key={p.metadata.uid}
+            role="listitem"
+            class={`dot ${state}`}
+            data-pod={p.metadata.name}
+            data-state={state}
+            title={`${p.metadata.name}: ${STATE_TEXT[state]}`}
+            aria-label={`${p.metadata.name}: ${STATE_TEXT[state]}`}
+          />
+        )
+      })}
+      {Array.from({ length: free }, (_, i) => (
+        <span key={`free-${i}`} class="dot slot" aria-hidden="true" />
+      ))}
+    </div>
+  )
+}
+
 export function RevisionDots(props: {
   rows: RevisionRow[]
   slots: number
@@ -64,9 +95,6 @@ export function RevisionDots(props: {
         const fold = folded(row)
         const rev = revision(rs) ?? 0
         const image = rs.spec.template.spec.containers.map((c) => c.image).join(', ')
-        const sorted = [...pods].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
-        const free = Math.max(0, props.slots - sorted.length)
-        const summary = sorted.length === 0 ? 'no pods' : counts(sorted)
         return (
           <li
             key={rs.metadata.uid}
@@ -93,27 +121,7 @@ export function RevisionDots(props: {
                 </button>
               )}
             </div>
-            {!fold && (
-              <div class="dots" role="list" aria-label={`Pods of revision ${rev}: ${summary}`}>
-                {sorted.map((p) => {
-                  const state = podState(p)
-                  return (
-                    <span
-                      key={p.metadata.uid}
-                      role="listitem"
-                      class={`dot ${state}`}
-                      data-pod={p.metadata.name}
-                      data-state={state}
-                      title={`${p.metadata.name}: ${STATE_TEXT[state]}`}
-                      aria-label={`${p.metadata.name}: ${STATE_TEXT[state]}`}
-                    />
-                  )
-                })}
-                {Array.from({ length: free }, (_, i) => (
-                  <span key={`free-${i}`} class="dot slot" aria-hidden="true" />
-                ))}
-              </div>
-            )}
+            {!fold && <PodDots pods={pods} slots={props.slots} label={`Pods of revision ${rev}`} />}
           </li>
         )
       })}

@@ -15,7 +15,7 @@ const WINDOW = 60
 const W = 600
 const H = 150
 
-interface Sample {
+export interface Sample {
   rates: Map<string, RevisionRate>
 }
 
@@ -49,8 +49,21 @@ export function useTraffic(): { samples: Sample[]; error?: string } {
 
 const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.01 ? 2 : 1)}%`
 
-export function TrafficChart(props: { revisions: Array<{ hash: string; revision: number; image: string }> }) {
+export interface TrafficRevision {
+  hash: string
+  revision: number
+  image: string
+}
+
+/** The chart with its own poll of the load balancer's figures. */
+export function TrafficChart(props: { revisions: TrafficRevision[] }) {
   const { samples, error } = useTraffic()
+  return <TrafficView revisions={props.revisions} samples={samples} {...(error ? { error } : {})} />
+}
+
+/** The chart over samples polled by the caller (the Rollout page measures its canary's share from the same ones). */
+export function TrafficView(props: { revisions: TrafficRevision[]; samples: Sample[]; error?: string }) {
+  const { samples, error } = props
   const series = props.revisions.map(({ hash, revision, image }) => ({
     hash,
     revision,

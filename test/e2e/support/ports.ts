@@ -54,4 +54,5 @@ export const SERVICE_PORTS = {
   instantRollback: 18941,
   rolloutHeaderRoute: 18942,
   rolloutAnalysisJob: 18943,
+  rolloutDashboard: 18957,
 } as const

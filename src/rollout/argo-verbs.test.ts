@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { demoRollout } from '../../api/test-objects.ts'
-import type { ReplicaSet, Rollout, RolloutStatus } from '../../api/types.ts'
-import { thrownBatonError } from '../../../test/support/baton-error.ts'
-import { abort, analysisAbort, promote, retry, undoTemplate } from './rollout-verbs.ts'
+import { demoRollout } from '../api/test-objects.ts'
+import type { ReplicaSet, Rollout, RolloutStatus } from '../api/types.ts'
+import { thrownBatonError } from '../../test/support/baton-error.ts'
+import { abort, analysisAbort, promote, retry, undoTemplate } from './argo-verbs.ts'
 
 const CANARY: RolloutStatus = { stableRS: 'blue', currentPodHash: 'green', currentStepIndex: 1 }
 const at = (status: RolloutStatus, paused = false): Rollout => {

@@ -8,12 +8,13 @@
  *  - abort: every request back to the stable revision at once;
  *  - retry: after an abort, run the steps again from the first.
  */
-import type { ReplicaSet, Rollout, RolloutStatus } from '../../api/types.ts'
-import { BatonError } from '../../errors/baton-error.ts'
+import type { ReplicaSet, Rollout, RolloutStatus } from '../api/types.ts'
+import { BatonError } from '../errors/baton-error.ts'
 
 const HASH_LABELS = ['rollouts-pod-template-hash', 'pod-template-hash']
 const REVISION = 'rollout.argoproj.io/revision'
 
+/** What a verb writes (client/rollout-verb.ts writes it). */
 export interface VerbResult {
   status?: RolloutStatus
   /** spec.paused to write (through the object, not the status subresource). */
