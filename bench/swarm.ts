@@ -16,6 +16,10 @@
  * The engine is always a private one: without DOCKER_HOST this runs itself under
  * .ci/dockerd.sh (socket, data root, exec root, pid file in one temp dir, its own bridge,
  * stopped and removed at the end); the machine's /var/run/docker.sock is refused.
+ * `docker swarm init` makes a `docker_gwbridge` network whose Linux bridge (in the host's
+ * network namespace) `swarm leave` keeps and the engine's removal orphans; this run creates that
+ * network itself first, on a bridge named for the run (swarm-gateway.ts), and removes both at
+ * the end, so nothing is left on the host and two runs side by side never share a bridge.
  *
  *   node bench/swarm.ts                                        # 2 scenarios x keep-alive off/on, 1 rep each (~12 min)
  *   node bench/swarm.ts --reps 3 --out /tmp/swarm-bench        # medians of 3
@@ -30,6 +34,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { freePort } from '../test/e2e/support/ports.ts'
+import { createSwarmGateway } from './swarm-gateway.ts'
 
 const REPO = fileURLToPath(new URL('..', import.meta.url))
 const { values: args } = parseArgs({
@@ -134,17 +139,24 @@ async function measure(out: string): Promise<void> {
     process.env,
   )
   log('Swarm on the same engine')
-  run('bash', [join(args.peers, 'swarm', 'run.sh')], {
-    ...process.env,
-    PEER_DOCKER_SOCK: socket,
-    PEER_BUILD_DIR: join(out, 'build'),
-    SCRATCH: join(out, 'swarm-run'),
-    PORT: String(await freePort()),
-    SCENARIOS: scenarios.map((s) => SWARM_OF[s]).join(','),
-    KEEPALIVE: args.keepalive,
-    REPS: args.reps,
-    RESULTS_FILE: join(out, 'swarm.jsonl'),
-  })
+  const gateway = await createSwarmGateway(socket)
+  log(`swarm's docker_gwbridge on bridge ${gateway.bridge}`)
+  try {
+    run('bash', [join(args.peers, 'swarm', 'run.sh')], {
+      ...process.env,
+      PEER_DOCKER_SOCK: socket,
+      PEER_BUILD_DIR: join(out, 'build'),
+      SCRATCH: join(out, 'swarm-run'),
+      PORT: String(await freePort()),
+      SCENARIOS: scenarios.map((s) => SWARM_OF[s]).join(','),
+      KEEPALIVE: args.keepalive,
+      REPS: args.reps,
+      RESULTS_FILE: join(out, 'swarm.jsonl'),
+    })
+  } finally {
+    await gateway.remove()
+    log(`removed docker_gwbridge and bridge ${gateway.bridge}`)
+  }
 }
 
 if (!args.from && !process.env.DOCKER_HOST) {
