@@ -64,15 +64,23 @@ export async function createSwarmGateway(socket: string, pid = process.pid): Pro
   return {
     bridge,
     remove: async () => {
-      try {
-        await engine.getNetwork(GATEWAY_NETWORK).remove()
-      } catch (err) {
-        // Still in use: the swarm was not left (its ingress sandbox holds an endpoint). The
-        // bridge must then stay until the engine stops, and the operator is told how to remove it.
-        if (statusCode(err) !== 404)
+      // A new client: the one above sat idle through the whole Swarm run, and the engine has
+      // closed its kept-alive connection by then (a write to it fails with EPIPE).
+      const now = new Docker({ socketPath: socket })
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await now.getNetwork(GATEWAY_NETWORK).remove()
+          break
+        } catch (err) {
+          if (statusCode(err) === 404) break
+          // No answer at all (a connection error): asked again; an answer (still in use: the
+          // swarm was not left, its ingress sandbox holds an endpoint) is final, and the bridge
+          // must then stay until the engine stops.
+          if (statusCode(err) === undefined && attempt < 3) continue
           throw new Error(
             `${GATEWAY_NETWORK} not removed (${err instanceof Error ? err.message : String(err)}); after the engine stops: ip link delete ${bridge}`,
           )
+        }
       }
       // The engine deletes a bridge it created with the network; one it did not, it keeps.
       if (existsSync(`/sys/class/net/${bridge}`)) {

@@ -17,9 +17,9 @@
  * .ci/dockerd.sh (socket, data root, exec root, pid file in one temp dir, its own bridge,
  * stopped and removed at the end); the machine's /var/run/docker.sock is refused.
  * `docker swarm init` makes a `docker_gwbridge` network whose Linux bridge (in the host's
- * network namespace) `swarm leave` keeps and the engine's removal orphans; this run creates that
- * network itself first, on a bridge named for the run (swarm-gateway.ts), and removes both at
- * the end, so nothing is left on the host and two runs side by side never share a bridge.
+ * network namespace) `swarm leave` keeps and the engine's removal orphans; the Swarm step
+ * (swarm-peer.ts) creates that network itself first, on a bridge named for the run
+ * (swarm-gateway.ts), and removes both at the end.
  *
  *   node bench/swarm.ts                                        # 2 scenarios x keep-alive off/on, 1 rep each (~12 min)
  *   node bench/swarm.ts --reps 3 --out /tmp/swarm-bench        # medians of 3
@@ -33,8 +33,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { freePort } from '../test/e2e/support/ports.ts'
-import { createSwarmGateway } from './swarm-gateway.ts'
+import { privateSocket, runSwarmPeer } from './swarm-peer.ts'
 
 const REPO = fileURLToPath(new URL('..', import.meta.url))
 const { values: args } = parseArgs({
@@ -112,10 +111,8 @@ export function table(baton: Median[], swarm: Median[]): string {
 }
 
 async function measure(out: string): Promise<void> {
-  const host = process.env.DOCKER_HOST ?? ''
-  const socket = host.replace(/^unix:\/\//, '')
-  if (!host.startsWith('unix://') || socket === '/var/run/docker.sock')
-    throw new Error(`DOCKER_HOST=${host}: this benchmark runs only on a private engine (leave DOCKER_HOST unset)`)
+  const host = process.env.DOCKER_HOST
+  const socket = privateSocket(host)
   const scenarios = args.scenarios.split(',').filter(Boolean)
   for (const s of scenarios) if (!SWARM_OF[s]) throw new Error(`unknown scenario ${s}`)
   log(`Baton on the engine at ${host}`)
@@ -139,24 +136,16 @@ async function measure(out: string): Promise<void> {
     process.env,
   )
   log('Swarm on the same engine')
-  const gateway = await createSwarmGateway(socket)
-  log(`swarm's docker_gwbridge on bridge ${gateway.bridge}`)
-  try {
-    run('bash', [join(args.peers, 'swarm', 'run.sh')], {
-      ...process.env,
-      PEER_DOCKER_SOCK: socket,
-      PEER_BUILD_DIR: join(out, 'build'),
-      SCRATCH: join(out, 'swarm-run'),
-      PORT: String(await freePort()),
-      SCENARIOS: scenarios.map((s) => SWARM_OF[s]).join(','),
-      KEEPALIVE: args.keepalive,
-      REPS: args.reps,
-      RESULTS_FILE: join(out, 'swarm.jsonl'),
-    })
-  } finally {
-    await gateway.remove()
-    log(`removed docker_gwbridge and bridge ${gateway.bridge}`)
-  }
+  await runSwarmPeer({
+    peers: args.peers,
+    socket,
+    scenarios: scenarios.map((s) => SWARM_OF[s]).join(','),
+    keepalive: args.keepalive,
+    reps: args.reps,
+    results: join(out, 'swarm.jsonl'),
+    scratch: out,
+    log,
+  })
 }
 
 if (!args.from && !process.env.DOCKER_HOST) {
