@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rolling update vs Docker Swarm in one session: Baton's run (bench/rollout-vs-swarm.ts),
-# then the peers' Swarm harness with the matching scenarios (it installs docker.io and runs
-# its own private dockerd, stopped again at the end), then the comparison table.
+# then the peers' Swarm harness with the matching scenarios on a private dockerd of
+# .ci/dockerd.sh (stopped and removed at the end; bench/swarm-peer.ts makes swarm's
+# docker_gwbridge and removes it, which swarm leave would keep on the host), then the table.
 #
 #   bench/rollout-vs-swarm.sh                 # Baton 3 reps, Swarm 1 rep: ~8 + ~5 min
 #   REPS=3 SWARM_REPS=3 bench/rollout-vs-swarm.sh
@@ -15,6 +16,6 @@ mkdir -p "$out"
 echo "results in $out" >&2
 
 node "$here/rollout-vs-swarm.ts" --reps "${REPS:-3}" --peers "$peers" --results "$out/baton.jsonl" >/dev/null
-RESULTS_FILE="$out/swarm.jsonl" SCENARIOS=start-first-hc,default REPS="${SWARM_REPS:-1}" \
-  bash "$peers/swarm/run.sh" >/dev/null
+bash "$here/../.ci/dockerd.sh" -- node "$here/swarm-peer.ts" --peers "$peers" --results "$out/swarm.jsonl" \
+  --scenarios start-first-hc,default --reps "${SWARM_REPS:-1}" >/dev/null
 node "$here/rollout-vs-swarm.ts" --from "$out/baton.jsonl" --swarm "$out/swarm.jsonl" | tee "$out/table.md"

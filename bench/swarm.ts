@@ -16,6 +16,10 @@
  * The engine is always a private one: without DOCKER_HOST this runs itself under
  * .ci/dockerd.sh (socket, data root, exec root, pid file in one temp dir, its own bridge,
  * stopped and removed at the end); the machine's /var/run/docker.sock is refused.
+ * `docker swarm init` makes a `docker_gwbridge` network whose Linux bridge (in the host's
+ * network namespace) `swarm leave` keeps and the engine's removal orphans; the Swarm step
+ * (swarm-peer.ts) creates that network itself first, on a bridge named for the run
+ * (swarm-gateway.ts), and removes both at the end.
  *
  *   node bench/swarm.ts                                        # 2 scenarios x keep-alive off/on, 1 rep each (~12 min)
  *   node bench/swarm.ts --reps 3 --out /tmp/swarm-bench        # medians of 3
@@ -29,7 +33,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { freePort } from '../test/e2e/support/ports.ts'
+import { privateSocket, runSwarmPeer } from './swarm-peer.ts'
 
 const REPO = fileURLToPath(new URL('..', import.meta.url))
 const { values: args } = parseArgs({
@@ -107,10 +111,8 @@ export function table(baton: Median[], swarm: Median[]): string {
 }
 
 async function measure(out: string): Promise<void> {
-  const host = process.env.DOCKER_HOST ?? ''
-  const socket = host.replace(/^unix:\/\//, '')
-  if (!host.startsWith('unix://') || socket === '/var/run/docker.sock')
-    throw new Error(`DOCKER_HOST=${host}: this benchmark runs only on a private engine (leave DOCKER_HOST unset)`)
+  const host = process.env.DOCKER_HOST
+  const socket = privateSocket(host)
   const scenarios = args.scenarios.split(',').filter(Boolean)
   for (const s of scenarios) if (!SWARM_OF[s]) throw new Error(`unknown scenario ${s}`)
   log(`Baton on the engine at ${host}`)
@@ -134,16 +136,15 @@ async function measure(out: string): Promise<void> {
     process.env,
   )
   log('Swarm on the same engine')
-  run('bash', [join(args.peers, 'swarm', 'run.sh')], {
-    ...process.env,
-    PEER_DOCKER_SOCK: socket,
-    PEER_BUILD_DIR: join(out, 'build'),
-    SCRATCH: join(out, 'swarm-run'),
-    PORT: String(await freePort()),
-    SCENARIOS: scenarios.map((s) => SWARM_OF[s]).join(','),
-    KEEPALIVE: args.keepalive,
-    REPS: args.reps,
-    RESULTS_FILE: join(out, 'swarm.jsonl'),
+  await runSwarmPeer({
+    peers: args.peers,
+    socket,
+    scenarios: scenarios.map((s) => SWARM_OF[s]).join(','),
+    keepalive: args.keepalive,
+    reps: args.reps,
+    results: join(out, 'swarm.jsonl'),
+    scratch: out,
+    log,
   })
 }
 

@@ -254,7 +254,7 @@ async function startServing(
           drainGate,
           logger,
           runs: runsOn('docker'),
-          credentials: credentialsFrom(dockerConfigFile()),
+          credentials: credentialsFrom(dockerConfigFile(), { clock }),
         }),
         processAgent,
       ])

@@ -31,7 +31,7 @@ import { ensureImage, imageUser, isImageProblem } from './image.ts'
 import { needsImageUser, nonRootProblem } from './security.ts'
 import { prepareMounts } from './volumes.ts'
 import type { NodeResources } from './resources.ts'
-import type { PullAuth } from './registry-auth.ts'
+import { isCredentialProblem, type PullCredentials } from './registry-auth.ts'
 
 export interface DockerContainerHost {
   engine: Engine
@@ -45,8 +45,8 @@ export interface DockerContainerHost {
   pod(): Pod
   configMap(namespace: string, name: string): ConfigMap | undefined
   secret(namespace: string, name: string): Secret | undefined
-  /** Credentials for pulling an image (registry-auth.ts); none: an anonymous pull. */
-  credentials?(image: string): PullAuth | undefined
+  /** Credentials for pulling an image (registry-auth.ts); none: an anonymous pull; a problem fails the pull. */
+  credentials?(image: string): Promise<PullCredentials>
   event(type: 'Normal' | 'Warning', reason: string, message: string): void
   /** The container's status or ports changed. */
   changed(): void
@@ -130,7 +130,14 @@ export class DockerContainer implements ContainerPort<Instance> {
   async pullImage(): Promise<ImageOutcome> {
     const image = this.#spec.image ?? ''
     const h = this.#host
-    const r = await this.#engineCall(() => ensureImage(h.engine, image, pullPolicy(this.#spec), h.credentials?.(image)))
+    const policy = pullPolicy(this.#spec)
+    // Asked only when the image is pulled, as the docker CLI asks its helper only for a pull.
+    const r = await this.#engineCall(() =>
+      ensureImage(h.engine, image, policy, async () => {
+        const credentials = await h.credentials?.(image)
+        return isCredentialProblem(credentials) ? { reason: 'ErrImagePull', message: credentials.problem } : credentials
+      }),
+    )
     if (isImageProblem(r)) return { kind: r.reason, message: r.message }
     return { kind: r.pulled ? 'pulled' : 'present', imageID: r.imageID }
   }

@@ -23,7 +23,7 @@ import { containerLogs } from './container-logs.ts'
 import { createDockerNodeAgent } from './docker-node-agent.ts'
 import { oomScoreAdjFloor } from './oom-score.ts'
 import type { Engine } from './engine.ts'
-import type { PullAuth } from './registry-auth.ts'
+import type { PullCredentials } from './registry-auth.ts'
 import { exampleImages, NO_ENGINE, removeOwned, SKIP_REASON, testEngine } from './testing.ts'
 
 const NODE = '/usr/local/bin/node'
@@ -36,7 +36,7 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
   let volumesDir: string
   const agents: NodeAgent[] = []
 
-  const agent = (drainGate?: DrainGate, credentials?: (image: string) => PullAuth | undefined) => {
+  const agent = (drainGate?: DrainGate, credentials?: (image: string) => Promise<PullCredentials>) => {
     const a = createDockerNodeAgent({
       store,
       clock: systemClock,
@@ -471,7 +471,7 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
     async () => {
       await setup()
       const asked: string[] = []
-      await agent(undefined, (image) => {
+      await agent(undefined, async (image) => {
         asked.push(image)
         return { serveraddress: 'localhost:1', username: 'u', password: 'p' }
       }).start()

@@ -28,7 +28,7 @@ import { identityOf, LABELS, type ContainerIdentity } from './container-config.t
 import { hostPortsOf, statusCode, type FoundContainer } from './docker-container.ts'
 import { DockerPodWorker, type DockerAgentContext } from './docker-pod-worker.ts'
 import type { Engine } from './engine.ts'
-import type { PullAuth } from './registry-auth.ts'
+import type { PullCredentials } from './registry-auth.ts'
 import { removeOrphanVolumes } from './volumes.ts'
 import { oomScoreAdjFloor } from './oom-score.ts'
 
@@ -45,7 +45,7 @@ export interface DockerNodeAgentOptions {
   volumesDir: string
   drainGate?: DrainGate
   /** Credentials for pulls (registry-auth.ts; the daemon reads its user's Docker config). */
-  credentials?: (image: string) => PullAuth | undefined
+  credentials?: (image: string) => Promise<PullCredentials>
   logger?: Logger
   nodeName?: string
   /**

@@ -15,7 +15,7 @@ import type { PortMapping } from '../process/port-allocator.ts'
 import type { DrainGate } from '../types.ts'
 import { DockerContainer, type FoundContainer } from './docker-container.ts'
 import type { Engine } from './engine.ts'
-import { authFromSecrets, type PullAuth } from './registry-auth.ts'
+import { authFromSecrets, type PullCredentials } from './registry-auth.ts'
 import { removePodVolumes } from './volumes.ts'
 import type { NodeResources } from './resources.ts'
 
@@ -29,7 +29,7 @@ export interface DockerAgentContext {
   node: NodeResources
   drainGate: DrainGate
   event: PodEventRecorder
-  credentials?: (image: string) => PullAuth | undefined
+  credentials?: (image: string) => Promise<PullCredentials>
 }
 
 export class DockerPodWorker extends PodWorkerBase {
@@ -101,7 +101,7 @@ export class DockerPodWorker extends PodWorkerBase {
    * does; a named Secret that does not exist is a warning (FailedToRetrieveImagePullSecret)
    * and the pull goes on without it.
    */
-  #credentials(image: string): PullAuth | undefined {
+  async #credentials(image: string): Promise<PullCredentials> {
     const { store } = this.#ctx
     const pod = this.pod
     const namespace = pod.metadata.namespace ?? 'default'
@@ -117,6 +117,6 @@ export class DockerPodWorker extends PodWorkerBase {
         )
       return s ? [s] : []
     })
-    return authFromSecrets(secrets, image) ?? this.#ctx.credentials?.(image)
+    return authFromSecrets(secrets, image) ?? (await this.#ctx.credentials?.(image))
   }
 }

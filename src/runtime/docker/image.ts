@@ -13,15 +13,19 @@ import type { PullAuth } from './registry-auth.ts'
 export type ImageResult = { imageID: string; pulled: boolean }
 export type ImageProblem = { reason: 'ErrImagePull' | 'ErrImageNeverPull'; message: string }
 
-export function isImageProblem(r: ImageResult | ImageProblem): r is ImageProblem {
+export function isImageProblem(r: object): r is ImageProblem {
   return 'reason' in r
 }
 
+/**
+ * `credentials` is asked only when a pull is due (a helper is not run for an image that is
+ * there); a problem it answers is the pull's failure.
+ */
 export async function ensureImage(
   engine: Engine,
   image: string,
   policy: PullPolicy,
-  auth?: PullAuth,
+  credentials: () => Promise<PullAuth | ImageProblem | undefined> = async () => undefined,
 ): Promise<ImageResult | ImageProblem> {
   const present = await imageID(engine, image)
   if (policy === 'Never' || (policy === 'IfNotPresent' && present)) {
@@ -31,6 +35,8 @@ export async function ensureImage(
       message: `Container image "${image}" is not present with pull policy of Never`,
     }
   }
+  const auth = await credentials()
+  if (auth && isImageProblem(auth)) return auth
   try {
     const stream = await engine.pull(image, auth ? { authconfig: auth } : {})
     await new Promise<void>((resolve, reject) =>

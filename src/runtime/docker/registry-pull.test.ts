@@ -3,15 +3,18 @@
  * (docker-registry with htpasswd auth, testing/registry.ts): without credentials the pull is
  * refused (ErrImagePull, then ImagePullBackOff, the message naming the missing auth); with a
  * kubernetes.io/dockerconfigjson Secret the image is pulled and the container runs; the
- * daemon user's Docker config is the fallback.
+ * daemon user's Docker config is the fallback, its `auths` or the credential helper it names
+ * (a real `docker-credential-batontest` script on the agent's PATH); a helper that is missing
+ * fails the pull with its name.
  */
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Pod } from '../../api/types.ts'
 import { systemClock } from '../../platform/clock.ts'
+import { envValue } from '../../platform/env.ts'
 import { randomIds } from '../../platform/ids.ts'
 import { createMemoryStore } from '../../store/memory/memory-store.ts'
 import type { ObjectStore } from '../../store/types.ts'
@@ -71,7 +74,11 @@ describe.skipIf(NO_ENGINE || NO_REGISTRY)(
         engine,
         owner,
         volumesDir: join(dir, 'volumes'),
-        credentials: credentialsFrom(dockerConfig),
+        // The helpers' PATH: the test's directory first, where it writes docker-credential-batontest.
+        credentials: credentialsFrom(dockerConfig, {
+          clock: systemClock,
+          env: { PATH: `${dir}:${envValue('PATH') ?? '/usr/bin:/bin'}` },
+        }),
       })
       await agent.start()
     }, T * 2)
@@ -159,6 +166,61 @@ describe.skipIf(NO_ENGINE || NO_REGISTRY)(
         writeFileSync(dockerConfig, JSON.stringify({ auths: { [`http://${registry.host}`]: { auth: auth() } } }))
         create('from-config', [])
         await waitFor('running', () => status('from-config')?.state.running, T)
+      },
+      T * 2,
+    )
+
+    it(
+      'runs the credential helper the Docker config names for the registry (credHelpers), as the docker CLI does',
+      async () => {
+        const asked = join(dir, 'helper-asked')
+        // A helper as docker-credential-helpers writes them: the server address on stdin, the
+        // credentials as JSON, "not found" and exit 1 for a registry it has nothing for.
+        writeFileSync(
+          join(dir, 'docker-credential-batontest'),
+          [
+            '#!/bin/sh',
+            'read -r server',
+            `echo "$1 $server" >> '${asked}'`,
+            `if [ "$server" = '${registry.host}' ]; then`,
+            `  echo '{"ServerURL":"${registry.host}","Username":"${REGISTRY_USER}","Secret":"${REGISTRY_PASSWORD}"}'`,
+            'else',
+            "  echo 'credentials not found in native keychain'; exit 1",
+            'fi',
+            '',
+          ].join('\n'),
+          { mode: 0o755 },
+        )
+        // docker login with a helper leaves an empty auths entry: the helper is the only source.
+        writeFileSync(
+          dockerConfig,
+          JSON.stringify({ auths: { [registry.host]: {} }, credHelpers: { [registry.host]: 'batontest' } }),
+        )
+        create('from-helper', [])
+        await waitFor('running', () => status('from-helper')?.state.running, T)
+        expect(readFileSync(asked, 'utf8')).toBe(`get ${registry.host}\n`)
+      },
+      T * 2,
+    )
+
+    it(
+      'a credsStore helper that is not installed: ErrImagePull naming the helper',
+      async () => {
+        writeFileSync(dockerConfig, JSON.stringify({ credsStore: 'batontest-absent' }))
+        create('absent-helper', [])
+        const waiting = await waitFor(
+          'ErrImagePull',
+          () => {
+            const w = status('absent-helper')?.state.waiting
+            return w?.reason === 'ErrImagePull' || w?.reason === 'ImagePullBackOff' ? w : undefined
+          },
+          T,
+        )
+        const why = `error getting credentials for ${registry.host} from docker-credential-batontest-absent (credsStore in ${dockerConfig}): docker-credential-batontest-absent is not installed: not found on the PATH`
+        expect(eventLines(store, 'absent-helper')).toContainEqual(
+          `Warning Failed Failed to pull image "${image}": ${why}`,
+        )
+        expect(waiting.reason === 'ErrImagePull' ? waiting.message : why).toBe(why)
       },
       T * 2,
     )
