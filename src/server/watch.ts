@@ -7,7 +7,7 @@
  */
 import type { Kind } from '../api/types.ts'
 import type { Clock } from '../platform/clock.ts'
-import type { ObjectStore, WatchOptions } from '../store/types.ts'
+import type { ObjectStore, WatchEvent, WatchOptions } from '../store/types.ts'
 import { type FieldRequirement, matchesFields } from './field-selector.ts'
 
 export interface WatchRequest {
@@ -23,6 +23,11 @@ export interface WatchRequest {
    * ending them, for a watch that asked `sendInitialEvents=true` (client-go's watch-list).
    */
   initial?: ReadonlyArray<{ type: string; object: unknown }>
+  /**
+   * For a kind derived from a stored one (EndpointSlices from Endpoints): the events of the
+   * derived objects one stored event makes, zero or more; the field selector applies to those.
+   */
+  derive?: (ev: WatchEvent) => ReadonlyArray<{ type: string; object: unknown }>
 }
 
 export function watchResponse(store: ObjectStore, clock: Clock, req: WatchRequest): Response {
@@ -52,8 +57,10 @@ export function watchResponse(store: ObjectStore, clock: Clock, req: WatchReques
         controller.enqueue(encoder.encode(`${JSON.stringify({ type, object })}\n`))
       }
       const unsubscribe = store.watch(req.kind, req.opts, (ev) => {
-        if (!open || !matchesFields(ev.object, req.fields)) return
-        send(ev.type, ev.object)
+        if (!open) return
+        for (const out of req.derive ? req.derive(ev) : [ev]) {
+          if (matchesFields(out.object, req.fields)) send(out.type, out.object)
+        }
       })
       for (const ev of req.initial ?? []) send(ev.type, ev.object)
       const timer = req.timeoutSeconds ? clock.setTimeout(close, req.timeoutSeconds * 1000) : undefined

@@ -2,8 +2,8 @@
  * The real kubectl v1.35 (kube-tools.ts) on a real daemon, for the API machinery beyond the
  * seeds' commands (docs/kubectl.md): `explain` from the OpenAPI v3 schemas, `--validate=strict`,
  * events in both API groups (`kubectl events`, `kubectl get events[.events.k8s.io]`),
- * `delete --cascade=foreground|orphan`, `delete --all` / `-l`, and deletecollection
- * (`kubectl delete --raw` on a collection). Each step checks kubectl's exit code and output.
+ * `delete --cascade=foreground|orphan`, `delete --all` / `-l`, deletecollection
+ * (`kubectl delete --raw` on a collection), and `get endpointslices -w`. Each step checks kubectl's exit code and output.
  */
 import { spawn } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
@@ -67,6 +67,15 @@ function slowStopping(name: string, replicas: number): string {
     },
   })
 }
+
+/** A headless Service without ports over the pods labelled app=NAME: one EndpointSlice for them all. */
+const headless = (name: string) =>
+  JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { clusterIP: 'None', selector: { app: name } },
+  })
 
 const podsOf = async (app: string) => (await run(['get', 'po', '-l', `app=${app}`, '-o', 'name'])).stdout
 
@@ -208,14 +217,8 @@ describe('namespaces, their default ServiceAccount and EndpointSlices', () => {
     await expect
       .poll(() => ok(['get', 'sa', '-n', 'team', '-o', 'name']), { timeout: 30_000 })
       .toBe('serviceaccount/default\n')
-    const service = {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'sl' },
-      spec: { clusterIP: 'None', selector: { app: 'sl' } },
-    }
     await ok(['apply', '-n', 'team', '-f', await file('sl.json', slowStopping('sl', 2))])
-    await ok(['apply', '-n', 'team', '-f', await file('sl-svc.json', JSON.stringify(service))])
+    await ok(['apply', '-n', 'team', '-f', await file('sl-svc.json', headless('sl'))])
     await ok(['rollout', 'status', '-n', 'team', 'deployment/sl', '--timeout=90s'])
     await expect
       .poll(() => ok(['get', 'endpointslices', '-n', 'team', '-l', 'kubernetes.io/service-name=sl']), {
@@ -251,6 +254,51 @@ describe('namespaces, their default ServiceAccount and EndpointSlices', () => {
     expect(refuseDefault.code).toBe(1)
     expect(refuseDefault.stderr).toContain('namespaces "default" is forbidden: this namespace may not be deleted')
   }, 180_000)
+})
+
+describe('watching EndpointSlices', () => {
+  it('kubectl get endpointslices -w shows the slice change while a Deployment scales', async () => {
+    await ok(['apply', '-f', await file('sw.json', slowStopping('sw', 1))])
+    await ok(['apply', '-f', await file('sw-svc.json', headless('sw'))])
+    await ok(['rollout', 'status', 'deployment/sw', '--timeout=90s'])
+    const watch = spawn(kubectl, ['get', 'endpointslices', '-l', 'kubernetes.io/service-name=sw', '-w'], {
+      env: { PATH: process.env.PATH ?? '', HOME: baton.dataDir, KUBECONFIG: kubeconfig },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    let err = ''
+    watch.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
+    watch.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk))
+    const exited = new Promise<number | null>((resolve) => watch.on('exit', (code) => resolve(code)))
+    try {
+      // The list: the headless Service's one slice (no ports) with the one replica.
+      await expect
+        .poll(() => out, { timeout: 30_000 })
+        .toMatch(
+          /^NAME\s+ADDRESSTYPE\s+PORTS\s+ENDPOINTS\s+AGE\nsw-[0-9a-f]{5}\s+IPv4\s+<unset>\s+127\.0\.0\.1\s+\S+\n/,
+        )
+      await ok(['scale', 'deployment', 'sw', '--replicas=2'])
+      // The watch: the same slice again, now with the second replica's address.
+      await expect
+        .poll(() => out, { timeout: 60_000 })
+        .toMatch(/\nsw-[0-9a-f]{5}\s+IPv4\s+<unset>\s+127\.0\.0\.1,127\.0\.0\.1\s+\S+\n/)
+      const names = new Set(
+        out
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(/\s+/)[0]),
+      )
+      expect(names.size).toBe(1)
+      expect(err).toBe('')
+      expect(watch.exitCode).toBeNull()
+    } finally {
+      watch.kill()
+      await exited
+    }
+    await ok(['delete', 'deployment', 'sw', '--wait=false'])
+    await ok(['delete', 'service', 'sw'])
+  }, 150_000)
 })
 
 describe('/openapi/v2', () => {

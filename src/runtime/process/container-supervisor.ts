@@ -52,7 +52,8 @@ import {
   type ReplicaProcess,
 } from './replica-process.ts'
 import { enterArgv, ensureTmpDir, freshRoot, isolationOf, launchArgv, setUpState } from './mount-namespace.ts'
-import { mountsVolumes, prepareVolumes } from './pod-volumes.ts'
+import { mountsProjected, mountsVolumes, prepareVolumes, refreshProjectedVolumes } from './pod-volumes.ts'
+import { refreshProjectedEvery } from './projected-refresh.ts'
 
 /** How often a launch is checked for having finished its mount namespace (a few ms of mounts). */
 const NAMESPACE_POLL_MS = 5
@@ -206,11 +207,30 @@ export class ContainerSupervisor implements ContainerPort<ProcessInstance> {
     return handlerExecutor(handler, this.#handlerContext())
   }
 
-  /** Enforces resources.limits.memory (memory-limit.ts): over the limit, the group is SIGKILLed. */
+  /**
+   * Enforces resources.limits.memory (memory-limit.ts): over the limit, the group is SIGKILLed;
+   * keeps the configMap and secret volumes up to date while the instance runs (projected-refresh.ts).
+   */
   watch(inst: ProcessInstance, kill: (cause: KillCause, why: string) => void): { cancel(): void } | undefined {
+    if (!inst.proc) return undefined
+    const h = this.#host
     const limit = memoryBytes(this.#spec.resources?.limits?.memory)
-    if (limit === undefined || !inst.proc) return undefined
-    return watchMemory(inst.proc.pid, limit, this.#host.clock, () => kill('oom', 'memory limit exceeded'))
+    const watchers = [
+      limit === undefined
+        ? undefined
+        : watchMemory(inst.proc.pid, limit, h.clock, () => kill('oom', 'memory limit exceeded')),
+      mountsProjected(h.pod(), this.#spec)
+        ? refreshProjectedEvery(h.clock, h.logger, { pod: h.pod().metadata.name, container: this.name }, () =>
+            refreshProjectedVolumes(h.pod(), this.#spec, h),
+          )
+        : undefined,
+    ].filter((w) => w !== undefined)
+    if (watchers.length === 0) return undefined
+    return {
+      cancel: () => {
+        for (const w of watchers) w.cancel()
+      },
+    }
   }
 
   exited(inst: ProcessInstance, _exit: InstanceExit): void {

@@ -8,19 +8,24 @@
  *   kept across their restarts, removed with the pod.
  * - hostPath: the host's path, checked (or created) per `type` as the kubelet does.
  * - configMap, secret: the object's keys written as files (volume-files.ts) into
- *   `<containerDir>/volumes/<name>` at each start of the container; always mounted read-only.
- *   A change to the object reaches the files at the container's next start, not while it runs.
+ *   `<containerDir>/volumes/<name>` at each start of the container, always mounted read-only;
+ *   while it runs, `refreshProjectedVolumes` writes them again when the object changed, switching
+ *   to the new set atomically (atomic-volume-writer.ts), as the kubelet's sync does. A subPath
+ *   mount keeps the file it bound at the start.
  *
  * A StatefulSet's claims are not here: claim-volumes.ts links them inside the image copy.
  */
-import { chmodSync, lstatSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { chmodSync, existsSync, lstatSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { isRec, type Rec } from '../../api/guards.ts'
 import type { ConfigMap, Container, Pod, Secret } from '../../api/types.ts'
+import type { Clock } from '../../platform/clock.ts'
+import { writeVolumeAtomically } from './atomic-volume-writer.ts'
 import type { VolumeBind } from './replica-root.ts'
 import { configMapEntries, relativePath, secretEntries, volumeFiles } from './volume-files.ts'
 
 export interface VolumeHost {
+  clock: Pick<Clock, 'now'>
   podDir: string
   containerDir: string
   configMap(namespace: string, name: string): ConfigMap | undefined
@@ -35,6 +40,14 @@ export function mountsVolumes(pod: Pod, container: Container): boolean {
   return (container.volumeMounts ?? []).some((m) => !claims.has(m.name))
 }
 
+/** Whether the container mounts a configMap or secret volume other than only by subPath: one that can be refreshed. */
+export function mountsProjected(pod: Pod, container: Container): boolean {
+  const projected = new Set(
+    (pod.spec.volumes ?? []).filter((v) => isRec(v.configMap) || isRec(v.secret)).map((v) => v.name),
+  )
+  return (container.volumeMounts ?? []).some((m) => !m.subPath && projected.has(m.name))
+}
+
 /** The binds of the container's volumeMounts (claims left out), or why the container cannot start. */
 export function prepareVolumes(
   pod: Pod,
@@ -44,7 +57,7 @@ export function prepareVolumes(
   const namespace = pod.metadata.namespace ?? 'default'
   const volumes = new Map((pod.spec.volumes ?? []).map((v) => [v.name, v]))
   const binds: VolumeBind[] = []
-  const written = new Map<string, string>()
+  const written = new Map<string, { dir: string }>()
   for (const m of container.volumeMounts ?? []) {
     const v = volumes.get(m.name)
     if (!v || v.persistentVolumeClaim !== undefined) continue
@@ -63,9 +76,9 @@ export function prepareVolumes(
       readOnly = true
       makeSubPath = false
       const done = written.get(v.name) ?? writeProjected(v, namespace, host)
-      if (typeof done !== 'string') return { error: `volume "${v.name}": ${done.error}` }
+      if ('error' in done) return { error: `volume "${v.name}": ${done.error}` }
       written.set(v.name, done)
-      dir = done
+      dir = done.dir
     } else return { error: `volume "${v.name}": its source is not one the process runtime mounts` }
     let source = dir
     if (m.subPath) {
@@ -82,7 +95,12 @@ export function prepareVolumes(
   return { binds }
 }
 
-function writeProjected(v: Rec & { name: string }, namespace: string, host: VolumeHost): string | { error: string } {
+/** Writes a configMap or secret volume's files; whether they changed, or why they cannot be written. */
+function writeProjected(
+  v: Rec & { name: string },
+  namespace: string,
+  host: VolumeHost,
+): { dir: string; changed: boolean } | { error: string } {
   const cm = isRec(v.configMap) ? v.configMap : undefined
   const sec = isRec(v.secret) ? v.secret : undefined
   const spec = (cm ?? sec) as Rec
@@ -98,17 +116,36 @@ function writeProjected(v: Rec & { name: string }, namespace: string, host: Volu
     optional: spec.optional as boolean | undefined,
   })
   if ('error' in projected) return projected
-  const dir = join(host.containerDir, 'volumes', v.name)
-  rmSync(dir, { recursive: true, force: true })
-  mkdirSync(dir, { recursive: true, mode: 0o755 })
-  for (const f of projected.files) {
-    const path = join(dir, f.path)
-    mkdirSync(dirname(path), { recursive: true, mode: 0o755 })
-    writeFileSync(path, f.content, { mode: f.mode })
-    chmodSync(path, f.mode)
-  }
-  return dir
+  const dir = projectedDir(host, v.name)
+  return { dir, changed: writeVolumeAtomically(dir, projected.files, host.clock.now()) }
 }
+
+const projectedDir = (host: Pick<VolumeHost, 'containerDir'>, volume: string) =>
+  join(host.containerDir, 'volumes', volume)
+
+/**
+ * Writes again the configMap and secret volumes the running container mounts (other than only
+ * by subPath), each switched atomically when its object's data changed and left as it is when
+ * not. A volume whose object or key went missing keeps its files, as the kubelet keeps them;
+ * the errors say which. Only volumes written at the container's start are refreshed.
+ */
+export function refreshProjectedVolumes(pod: Pod, container: Container, host: VolumeHost): RefreshOutcome[] {
+  const namespace = pod.metadata.namespace ?? 'default'
+  const volumes = new Map((pod.spec.volumes ?? []).map((v) => [v.name, v]))
+  const whole = new Set((container.volumeMounts ?? []).filter((m) => !m.subPath).map((m) => m.name))
+  const out: RefreshOutcome[] = []
+  for (const name of whole) {
+    const v = volumes.get(name)
+    if (!v || !(isRec(v.configMap) || isRec(v.secret))) continue
+    if (!existsSync(join(projectedDir(host, name), '..data'))) continue
+    const done = writeProjected(v, namespace, host)
+    if ('error' in done) out.push({ volume: name, error: done.error })
+    else if (done.changed) out.push({ volume: name, updated: true })
+  }
+  return out
+}
+
+export type RefreshOutcome = { volume: string; updated: true } | { volume: string; error: string }
 
 /** hostPath's `type` checks, as the kubelet makes them (DirectoryOrCreate 0755, FileOrCreate 0644). */
 function hostPathSource(path: string, type: string | undefined): { path: string } | { error: string } {

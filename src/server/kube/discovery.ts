@@ -46,7 +46,7 @@ const EXTRA: Record<
       singular: 'endpointslice',
       kind: 'EndpointSlice',
       shortNames: [],
-      verbs: ['get', 'list'],
+      verbs: ['get', 'list', 'watch'],
       namespaced: true,
     },
   ],

@@ -9,7 +9,7 @@
  * Service's, a Service without ports) share one.
  *
  *   GET /apis/discovery.k8s.io/v1/endpointslices                              list across namespaces
- *   GET /apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices              list (labelSelector, fieldSelector)
+ *   GET /apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices              list or watch (labelSelector, fieldSelector)
  *   GET /apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices/{name}       one slice
  *
  * Writes answer 405: the slices follow the Endpoints, which follow the pods.
@@ -18,12 +18,15 @@ import { createHash } from 'node:crypto'
 import type { Context, Hono } from 'hono'
 import { age } from '../../api/age.ts'
 import { matchesSelector, parseSelector } from '../../api/labels.ts'
-import type { EndpointAddress, EndpointPort, Endpoints } from '../../api/types.ts'
+import type { AnyObject, EndpointAddress, EndpointPort, Endpoints } from '../../api/types.ts'
 import { BatonError } from '../../errors/baton-error.ts'
 import type { Clock } from '../../platform/clock.ts'
-import type { ObjectStore } from '../../store/types.ts'
+import type { ObjectStore, WatchEvent } from '../../store/types.ts'
 import { matchesFields, parseFieldSelector } from '../field-selector.ts'
+import { watchResponse } from '../watch.ts'
+import { SliceWatch } from './endpoint-slice-watch.ts'
 import { includeObjectParam, TABLE_CONTENT_TYPE, wantsTable } from './table.ts'
+import { watchListStart } from './watch-list.ts'
 
 export const DISCOVERY_GROUP = 'discovery.k8s.io'
 const API_VERSION = 'discovery.k8s.io/v1'
@@ -117,18 +120,21 @@ export function slicesOf(ep: Endpoints, serviceUid?: string): EndpointSlice[] {
   }))
 }
 
+/** An Endpoints' slices, owned by its Service when that exists (read now: it may come later). */
+const derivedIn =
+  (store: ObjectStore) =>
+  (ep: Endpoints): EndpointSlice[] =>
+    slicesOf(ep, store.get('Service', ep.metadata.namespace ?? 'default', ep.metadata.name)?.metadata.uid)
+
 function slices(store: ObjectStore, namespace: string | undefined): EndpointSlice[] {
-  return store.list('Endpoints', namespace === undefined ? {} : { namespace }).items.flatMap((ep) => {
-    const svc = store.get('Service', ep.metadata.namespace ?? 'default', ep.metadata.name)
-    return slicesOf(ep, svc?.metadata.uid)
-  })
+  return store.list('Endpoints', namespace === undefined ? {} : { namespace }).items.flatMap(derivedIn(store))
 }
 
 /** kube-apiserver's columns for EndpointSlices: NAME, ADDRESSTYPE, PORTS, ENDPOINTS, AGE. */
-function table(c: Context, items: EndpointSlice[], now: number, resourceVersion: string): Response {
+function tableOf(c: Context, items: readonly EndpointSlice[], now: number, resourceVersion: string) {
   const include = includeObjectParam(c.req.query('includeObject'))
   const col = (name: string, format = '') => ({ name, type: 'string', format, description: '', priority: 0 })
-  const body = {
+  return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: { resourceVersion },
@@ -151,7 +157,10 @@ function table(c: Context, items: EndpointSlice[], now: number, resourceVersion:
           }),
     })),
   }
-  return c.body(JSON.stringify(body), 200, { 'content-type': TABLE_CONTENT_TYPE })
+}
+
+function table(c: Context, items: readonly EndpointSlice[], now: number, resourceVersion: string): Response {
+  return c.body(JSON.stringify(tableOf(c, items, now, resourceVersion)), 200, { 'content-type': TABLE_CONTENT_TYPE })
 }
 
 const readOnly = () =>
@@ -160,22 +169,76 @@ const readOnly = () =>
     hint: "They follow the Service's Endpoints, which follow its ready pods; change the pods or the Service instead",
   })
 
+const truthy = (v: string | undefined) => v === 'true' || v === '1'
+
 function list(c: Context, store: ObjectStore, clock: Clock, namespace: string | undefined): Response {
-  if (c.req.query('watch') === 'true' || c.req.query('watch') === '1') {
-    throw new BatonError('BATON_BAD_REQUEST', 'EndpointSlices cannot be watched in Baton', {
-      httpStatus: 405,
-      hint: 'Watch the Endpoints of the Service instead (kubectl get endpoints -w)',
-    })
-  }
   const fields = parseFieldSelector(c.req.query('fieldSelector'))
   const labels = c.req.query('labelSelector')
   const selector = labels ? parseSelector(labels) : undefined
+  const selected = (s: EndpointSlice) =>
+    (!selector || matchesSelector(selector, s.metadata.labels)) && matchesFields(s, fields)
+  if (truthy(c.req.query('watch'))) return watch(c, store, clock, namespace, selected)
   const resourceVersion = store.currentResourceVersion()
-  const items = slices(store, namespace).filter(
-    (s) => (!selector || matchesSelector(selector, s.metadata.labels)) && matchesFields(s as never, fields),
-  )
+  const items = slices(store, namespace).filter(selected)
   if (wantsTable(c.req.header('accept'))) return table(c, items, clock.now(), resourceVersion)
   return c.json({ apiVersion: API_VERSION, kind: 'EndpointSliceList', metadata: { resourceVersion }, items })
+}
+
+/**
+ * `?watch=true`: the Endpoints' watch turned into slice events (endpoint-slice-watch.ts), from
+ * the resourceVersion asked (410 Gone when the store's history no longer reaches it, as for
+ * the stored kinds), or with `sendInitialEvents=true` the current slices first and a bookmark.
+ */
+function watch(
+  c: Context,
+  store: ObjectStore,
+  clock: Clock,
+  namespace: string | undefined,
+  selected: (s: EndpointSlice) => boolean,
+): Response {
+  const opts = namespace === undefined ? {} : { namespace }
+  let resourceVersion = c.req.query('resourceVersion') || undefined
+  const current = store.currentResourceVersion()
+  // The Endpoints at the watch's start, when the watch starts now: the list kubectl just read.
+  const startsNow = resourceVersion === current || truthy(c.req.query('sendInitialEvents'))
+  const endpoints = startsNow ? store.list('Endpoints', opts) : undefined
+  const derive = derivedIn(store)
+  const tracker = new SliceWatch(derive, endpoints?.items)
+  let initial: Array<{ type: string; object: unknown }> | undefined
+  if (endpoints && truthy(c.req.query('sendInitialEvents'))) {
+    const items = endpoints.items.flatMap(derive).filter(selected)
+    // A slice is not a stored kind, but watchListStart reads only what every object has.
+    const start = watchListStart(
+      { items: items as unknown as AnyObject[], resourceVersion: endpoints.resourceVersion },
+      [],
+      {
+        kind: 'EndpointSlice',
+        apiVersion: API_VERSION,
+      },
+    )
+    resourceVersion = start.resourceVersion
+    initial = start.initial
+  }
+  const timeout = Number(c.req.query('timeoutSeconds') ?? 0)
+  const asTable = wantsTable(c.req.header('accept'))
+  return watchResponse(store, clock, {
+    kind: 'Endpoints',
+    opts: { ...opts, ...(resourceVersion ? { resourceVersion } : {}) },
+    fields: [],
+    ...(Number.isInteger(timeout) && timeout > 0 ? { timeoutSeconds: timeout } : {}),
+    signal: c.req.raw.signal,
+    derive: (ev) => tracker.events(ev as WatchEvent<'Endpoints'>).filter((e) => selected(e.object)),
+    ...(asTable
+      ? {
+          encode: (object: unknown, first: boolean) => {
+            const s = object as EndpointSlice
+            const t = tableOf(c, [s], clock.now(), s.metadata.resourceVersion ?? current)
+            return first ? t : { ...t, columnDefinitions: [] }
+          },
+        }
+      : {}),
+    ...(initial ? { initial } : {}),
+  })
 }
 
 export function registerEndpointSliceRoutes(app: Hono, store: ObjectStore, clock: Clock): void {
