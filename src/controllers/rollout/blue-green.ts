@@ -10,7 +10,7 @@
 import { formatTimestamp, parseTimestamp } from '../../api/timestamps.ts'
 import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../../rollout/argo-history.ts'
 import type { ReplicaSet } from '../../api/types.ts'
-import { available, event, requeue, revisionOf, scale, type Sync, weights } from './sync.ts'
+import { available, event, requeue, revisionOf, scale, type Sync, weights, pauseStartedAt } from './sync.ts'
 import { type AnalysisView, abortFromAnalysis, ensureRun, failed, inconclusivePause, terminate } from './analysis.ts'
 
 export const DEFAULT_SCALE_DOWN_DELAY_SECONDS = 30
@@ -68,8 +68,7 @@ function released(s: Sync): boolean {
     event(s, 'RolloutPaused', 'Rollout is paused (BlueGreenPause): the preview waits for promotion')
   }
   if (bg.autoPromotionSeconds === undefined) return false
-  const started = parseTimestamp(st.pauseConditions?.[0]?.startTime)
-  const endsAt = (Number.isNaN(started) ? s.now : started) + bg.autoPromotionSeconds * 1000
+  const endsAt = pauseStartedAt(s) + bg.autoPromotionSeconds * 1000
   if (s.now >= endsAt) return true
   requeue(s, endsAt - s.now)
   return false

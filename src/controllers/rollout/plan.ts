@@ -46,6 +46,7 @@ import {
   scale,
   type Sync,
   weights,
+  pauseStartedAt,
 } from './sync.ts'
 
 export { ROLLOUT_HASH_LABEL, ROLLOUT_REVISION_ANNOTATION } from './sync.ts'
@@ -147,8 +148,7 @@ function runSteps(s: Sync, v: AnalysisView, canaryRS: ReplicaSet, replicas: numb
     const duration = step.pause?.duration
     const seconds = duration === undefined ? undefined : pauseSeconds(duration)
     if (seconds === undefined) break
-    const started = parseTimestamp(st.pauseConditions?.[0]?.startTime)
-    const endsAt = (Number.isNaN(started) ? s.now : started) + seconds * 1000
+    const endsAt = pauseStartedAt(s) + seconds * 1000
     if (s.now < endsAt) {
       requeue(s, endsAt - s.now)
       break

@@ -10,6 +10,7 @@ import type {
   RolloutStatus,
 } from '../../api/types.ts'
 import type { RolloutAction } from './actions.ts'
+import { formatTimestamp, parseTimestamp } from '../../api/timestamps.ts'
 import { ROLLOUT_HASH_LABEL } from '../../rollout/argo-history.ts'
 
 export { ROLLOUT_HASH_LABEL }
@@ -36,6 +37,20 @@ export interface Sync {
 
 export function requeue(s: Sync, ms: number): void {
   s.requeueMs = Math.min(s.requeueMs ?? Number.POSITIVE_INFINITY, Math.max(0, ms))
+}
+
+/**
+ * When the pause in force began. A pause condition without a readable startTime (written by
+ * hand, or by a client that dropped it) is stamped now, so a timed pause runs its full length
+ * from here instead of ending at once (a missing time reads as the epoch).
+ */
+export function pauseStartedAt(s: Sync): number {
+  const first = s.st.pauseConditions?.[0]
+  if (first === undefined) return s.now
+  const started = parseTimestamp(first.startTime)
+  if (started > 0) return started
+  first.startTime = formatTimestamp(s.now)
+  return s.now
 }
 
 export function scale(s: Sync, rs: ReplicaSet | undefined, replicas: number): void {
