@@ -212,7 +212,7 @@ describe('planRollout', () => {
     expect(w.weights.filter((x, i) => x !== w.weights[i - 1])).toEqual([0, 20, 40, 60, 0])
   })
 
-  it('a timed pause whose condition lost its startTime runs its full length from when it is seen', () => {
+  it('a timed pause whose condition has an unreadable startTime runs its full length from when it is seen', () => {
     const w = new World(rollout({ steps: STEPS }))
     w.settle()
     w.setImage('demo:green')
@@ -220,13 +220,13 @@ describe('planRollout', () => {
     w.promote()
     w.settle()
     expect(w.r.status?.currentStepIndex).toBe(3)
-    // A client wrote the condition back without its time: read as the epoch, it ended the pause at once.
+    // A client wrote the condition back with a time that does not parse: read as the epoch, it ended the pause at once.
     const [pause] = w.r.status?.pauseConditions ?? []
-    w.r = { ...w.r, status: { ...w.r.status, pauseConditions: [{ reason: pause!.reason }] } }
+    w.r = { ...w.r, status: { ...w.r.status, pauseConditions: [{ reason: pause!.reason, startTime: '' }] } }
     w.now += 4000
     expect(w.sync()).toContainEqual({ type: 'requeue', afterMs: 10_000 })
     expect(w.r.status?.currentStepIndex).toBe(3)
-    expect(w.r.status?.pauseConditions?.[0]?.startTime).toBeDefined()
+    expect(w.r.status?.pauseConditions?.[0]?.startTime).not.toBe('')
     w.now += 10_000
     w.settle()
     expect(w.r.status?.currentStepIndex).toBeGreaterThan(3)
