@@ -30,7 +30,7 @@ import { agentRuns, PodWorkers } from '../pod-workers.ts'
 import { noDrain, type DrainGate, type NodeAgent } from '../types.ts'
 import { readPodStates, removePodDir, podDir, podsDir, type PodState } from './adoption.ts'
 import { killShimGroups, unknownShims } from './orphan-shims.ts'
-import { podEventRecorder } from './pod-events.ts'
+import { podEventRecorder } from '../pod-events.ts'
 import { PeersFiles } from './peers-files.ts'
 import { PodWorker, type AgentContext } from './pod-worker.ts'
 import { DEFAULT_PORT_RANGE, PortAllocator, type PortRange } from './port-allocator.ts'
@@ -143,7 +143,7 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
       const unwatchPushes = opts.artifacts.onPushed?.(() => {
         for (const w of workers.values()) w.imagePushed()
       })
-      // The headless Services' peers files, which containers with a subdomain read (peer-records.ts).
+      // The headless Services' peers files, which containers with a subdomain read (../peer-records.ts).
       const peers = new PeersFiles({ store, clock, dataDir: opts.dataDir, logger })
       peers.start()
       unsubscribe = () => {
