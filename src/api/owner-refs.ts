@@ -18,6 +18,6 @@ export function isControlledBy(obj: KObject, owner: KObject): boolean {
 }
 
 /** The reference that makes `owner` (of `apiVersion` and `kind`) the controller of what carries it (metav1.NewControllerRef). */
-export function controllerRef(apiVersion: string, kind: string, owner: ObjectMeta): OwnerReference {
+export function controllerRef(apiVersion: string, kind: string, owner: ObjectMeta): Required<OwnerReference> {
   return { apiVersion, kind, name: owner.name, uid: owner.uid ?? '', controller: true, blockOwnerDeletion: true }
 }

@@ -27,7 +27,7 @@
  * | hostPID, hostIPC, shareProcessNamespace | honoured trivially | a process shares the host's PID and IPC namespaces |
  * | hostNetwork | false only | replicas listen on allocated loopback ports, not on containerPort of the host |
  * | hostname | honoured | HOSTNAME in the environment |
- * | subdomain | honoured | naming a headless Service: its peers file and the pod's stable name in the environment (runtime/process/peer-records.ts) |
+ * | subdomain | honoured | naming a headless Service: its peers file and the pod's stable name in the environment (runtime/peer-records.ts) |
  * | setHostnameAsFQDN, dnsConfig, hostAliases | refused | there is no cluster DNS and no per-pod resolver or /etc/hosts |
  * | dnsPolicy | ClusterFirst, ClusterFirstWithHostNet, Default | the host's resolver answers (what ClusterFirst does for every name outside the cluster); None needs dnsConfig |
  * | enableServiceLinks | false only | no {SVC}_SERVICE_HOST variables are injected |

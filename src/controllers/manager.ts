@@ -8,15 +8,9 @@
  * // … later
  * controllers.stop()
  */
-import type { FeatureGates } from '../api/feature-gates.ts'
-import type { Clock } from '../platform/clock.ts'
-import type { IdSource } from '../platform/ids.ts'
-import type { Logger } from '../platform/logger.ts'
 import { type Controller, ControllerRunner } from '../reconciler/controller.ts'
 import { renderReconcileTotals } from '../reconciler/metrics.ts'
 import { ObjectCache } from '../reconciler/object-cache.ts'
-import type { TrafficSample } from '../rollout/revision-figures.ts'
-import type { ObjectStore } from '../store/types.ts'
 import type { ControllerDeps } from './controller-deps.ts'
 import { createConfigRevisionController } from './config-revision/reconcile.ts'
 import { createDeploymentController } from './deployment/reconcile.ts'
@@ -27,8 +21,6 @@ import { createReplicaSetController } from './replicaset/reconcile.ts'
 import { createStatefulSetController } from './statefulset/reconcile.ts'
 import { createRolloutController } from './rollout/reconcile.ts'
 import { createAnalysisController } from './analysis/reconcile.ts'
-import type { JobOutputRef } from './analysis/job-provider.ts'
-import type { WebAnswer, WebCheck } from './analysis/web-provider.ts'
 
 export const CONTROLLERS: ReadonlyArray<(deps: ControllerDeps) => Controller> = [
   createDeploymentController,
@@ -42,20 +34,8 @@ export const CONTROLLERS: ReadonlyArray<(deps: ControllerDeps) => Controller> = 
   createNamespaceController,
 ]
 
-export interface StartControllersOptions {
-  store: ObjectStore
-  clock: Clock
-  ids: IdSource
-  logger: Logger
-  nodeName?: string
-  /** Kubernetes feature gates (api/feature-gates.ts); their defaults when absent. */
-  features?: FeatureGates
-  /** The load balancer's per-revision figures, for the failure-policy controller. */
-  traffic?: () => TrafficSample | undefined
-  /** The web analysis provider's GETs (ControllerDeps.web). */
-  web?: (key: string, check: WebCheck) => WebAnswer | undefined
-  /** The job analysis provider's output tails (ControllerDeps.jobs). */
-  jobs?: (key: string, output: JobOutputRef) => string | undefined
+/** What the controllers are built from (ControllerDeps), but the cache, which the manager makes. */
+export interface StartControllersOptions extends Omit<ControllerDeps, 'cache'> {
   /** Defaults to CONTROLLERS. */
   controllers?: ReadonlyArray<(deps: ControllerDeps) => Controller>
 }
@@ -75,19 +55,9 @@ export interface ControllerManager {
 
 export function startControllers(opts: StartControllersOptions): ControllerManager {
   const cache = new ObjectCache(opts.store)
-  const deps: ControllerDeps = {
-    store: opts.store,
-    cache,
-    clock: opts.clock,
-    ids: opts.ids,
-    logger: opts.logger,
-    ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
-    ...(opts.features !== undefined ? { features: opts.features } : {}),
-    ...(opts.traffic ? { traffic: opts.traffic } : {}),
-    ...(opts.web ? { web: opts.web } : {}),
-    ...(opts.jobs ? { jobs: opts.jobs } : {}),
-  }
-  const controllers = (opts.controllers ?? CONTROLLERS).map((make) => make(deps))
+  const { controllers: makers = CONTROLLERS, ...built } = opts
+  const deps: ControllerDeps = { ...built, cache }
+  const controllers = makers.map((make) => make(deps))
   for (const c of controllers) for (const w of c.watches) cache.track(w.kind)
   const runners = controllers.map((c) => new ControllerRunner(c, { cache, clock: opts.clock, logger: opts.logger }))
   for (const r of runners) r.start()

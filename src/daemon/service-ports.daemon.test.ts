@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Service } from '../api/types.ts'
-import type { CliIO } from '../cli/command.ts'
-import { runCli } from '../cli/main.ts'
+import { type RunResult, runRealCli } from '../cli/testing/harness.ts'
 import { silentLogger } from '../platform/logger.ts'
 import { readProxyFiles } from '../proxy/proxy-files.ts'
 import { startDaemon, type RunningDaemon } from './daemon.ts'
@@ -43,18 +42,9 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 }, 60_000)
 
-async function baton(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const io: CliIO = {
-    out: { write: (s: string) => (out += s) },
-    err: { write: (s: string) => (err += s) },
-    isTTY: false,
-    readStdin: async () => '',
-  }
+function baton(...argv: string[]): Promise<RunResult> {
   // --data-dir: the CLI trusts the daemon's CA from there.
-  const code = await runCli([...argv, '--server', daemon.url, '--token', daemon.token, '--data-dir', dataDir], { io })
-  return { code, out, err }
+  return runRealCli([...argv, '--server', daemon.url, '--token', daemon.token, '--data-dir', dataDir])
 }
 
 function applyService(name: string, port: number): Promise<{ code: number; out: string; err: string }> {

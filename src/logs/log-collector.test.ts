@@ -5,6 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { FakeClock, systemClock } from '../platform/clock.ts'
+import { isRunning } from '../platform/proc-stat.ts'
 import type { ChildOutput } from './container-output.ts'
 import { MAX_LINE_BYTES } from './container-log-writer.ts'
 import { parseCriLine } from './cri-format.ts'
@@ -54,15 +55,6 @@ async function collect(it: AsyncIterable<string>): Promise<string[]> {
   const out: string[] = []
   for await (const l of it) out.push(l)
   return out
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
 }
 
 describe('LogCollector', () => {
@@ -278,7 +270,7 @@ console.log(JSON.stringify({ app: app.pid }))
     const { app: appPid } = await new Promise<{ app: number }>((resolve) =>
       agent.stdout.once('data', (d: Buffer) => resolve(JSON.parse(d.toString()))),
     )
-    cleanups.push(() => alive(appPid) && process.kill(appPid, 'SIGKILL'))
+    cleanups.push(() => isRunning(appPid) && process.kill(appPid, 'SIGKILL'))
     const logFile = path.join(logsDir(podDir), 'app.log')
     await expect
       .poll(
@@ -292,7 +284,7 @@ console.log(JSON.stringify({ app: app.pid }))
     await new Promise((r) => agent.once('exit', r))
     const collectedBefore = readFileSync(logFile, 'utf8')
     // No agent: the app neither blocks nor dies; it finishes on its own.
-    await expect.poll(() => !alive(appPid), { timeout: 10_000, interval: 20 }).toBe(true)
+    await expect.poll(() => !isRunning(appPid), { timeout: 10_000, interval: 20 }).toBe(true)
     expect(readFileSync(logFile, 'utf8')).toBe(collectedBefore)
 
     const logs = new LogCollector({ clock: systemClock, periodMs: 20 })

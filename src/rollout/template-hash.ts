@@ -13,8 +13,9 @@ import type { PodTemplateSpec } from '../api/types.ts'
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash'
 
 const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789'
-const FNV_OFFSET = 0x811c9dc5
-const FNV_PRIME = 0x01000193
+/** FNV's 32-bit offset basis and prime (Go's hash/fnv), for fnv32a here and the StatefulSet's fnv32. */
+export const FNV_OFFSET = 0x811c9dc5
+export const FNV_PRIME = 0x01000193
 /** DNS subdomain names are at most 253 characters. */
 const MAX_NAME_LENGTH = 253
 /** 253 − "-" − the longest possible hash (10 digits of a uint32). */

@@ -11,7 +11,17 @@
 import type { Pod } from '../api/types.ts'
 import type { Clock, TimerHandle } from '../platform/clock.ts'
 import type { Logger } from '../platform/logger.ts'
-import type { ObjectStore } from '../store/types.ts'
+import type { ObjectStore, Unsubscribe } from '../store/types.ts'
+
+/** The store's pods as an agent's start reads them, before it adopts what the last agent left. */
+export interface ListedPods {
+  /** The pods this agent runs. */
+  mine: Pod[]
+  /** The same, by uid: what an adopted container or pod state belongs to. */
+  byUid: Map<string, Pod>
+  /** The list's version: the watch starts there, so nothing between the list and it is missed. */
+  resourceVersion: string
+}
 
 /** Pods synced per task while a burst of them waits. */
 const POD_SYNCS_PER_TASK = 20
@@ -39,6 +49,14 @@ export interface PodWorkersOptions<W extends PodWorkerPort> {
   create(pod: Pod): W
 }
 
+/**
+ * Which pods an agent runs: those bound to its node, of them those `runs` takes (default: all;
+ * on a node with both runtimes, each agent takes the pods of its RuntimeClass).
+ */
+export function agentRuns(nodeName: string, runs: (pod: Pod) => boolean = () => true): (pod: Pod) => boolean {
+  return (pod) => pod.spec.nodeName === nodeName && runs(pod)
+}
+
 export const podKey = (pod: Pod) => `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`
 
 export class PodWorkers<W extends PodWorkerPort> {
@@ -47,6 +65,7 @@ export class PodWorkers<W extends PodWorkerPort> {
   #background = new Set<Promise<unknown>>()
   #pending = new Set<string>()
   #draining: TimerHandle | undefined
+  #unwatch: Unsubscribe | undefined
 
   constructor(opts: PodWorkersOptions<W>) {
     this.#opts = opts
@@ -62,6 +81,38 @@ export class PodWorkers<W extends PodWorkerPort> {
   /** Registers a worker made outside sync (an adopted pod's). */
   add(w: W): void {
     this.workers.set(w.uid, w)
+  }
+
+  /** Whether the agent has started (watch() has run) and not stopped since. */
+  get watching(): boolean {
+    return this.#unwatch !== undefined
+  }
+
+  /** The agent's start, first step: the pods it runs, as the store lists them now. */
+  list(): ListedPods {
+    const listed = this.#opts.store.list('Pod')
+    const mine = listed.items.filter(this.#opts.isMine)
+    return { mine, byUid: new Map(mine.map((p) => [p.metadata.uid ?? '', p])), resourceVersion: listed.resourceVersion }
+  }
+
+  /**
+   * Registers the worker of a pod that ran under the last agent, once it has adopted what it
+   * left: a pod deleted while no agent watched terminates now.
+   */
+  adopted(w: W, pod: Pod): void {
+    this.add(w)
+    if (pod.metadata.deletionTimestamp) w.update(pod)
+  }
+
+  /**
+   * The agent's start, last step (after adoption): the listed pods no worker runs yet are
+   * started, and the store's watch takes over from the list's version.
+   */
+  watch(listed: ListedPods): void {
+    for (const pod of listed.mine) if (!this.workers.has(pod.metadata.uid ?? '')) this.sync(podKey(pod))
+    this.#unwatch = this.#opts.store.watch('Pod', { resourceVersion: listed.resourceVersion }, (ev) =>
+      this.enqueue(ev.object),
+    )
   }
 
   /** Reconciles the workers of one pod name with the store. */
@@ -94,8 +145,10 @@ export class PodWorkers<W extends PodWorkerPort> {
     this.#pending.add(key)
   }
 
-  /** Shuts every worker down (`kill`: their containers too) and waits for every background task; returns how many there were. */
+  /** Ends the watch, shuts every worker down (`kill`: their containers too) and waits for every background task; returns how many there were. */
   async stop(kill: boolean): Promise<number> {
+    this.#unwatch?.()
+    this.#unwatch = undefined
     this.#draining?.cancel()
     this.#draining = undefined
     this.#pending.clear()

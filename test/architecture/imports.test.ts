@@ -57,6 +57,7 @@ const excepted = (rule: Rule, i: Import) =>
   rule.exceptions !== undefined && (i.file in rule.exceptions || `${i.file} -> ${i.target}` in rule.exceptions)
 
 const PURE = ['api', 'rollout', 'errors']
+const RUNTIME_KINDS = ['runtime/process', 'runtime/docker', 'runtime/fake']
 const isPlan = (f: string) => /^controllers\/[^/]+\/plan[^/]*\.ts$/.test(f)
 
 const RULES: Rule[] = [
@@ -94,6 +95,11 @@ const RULES: Rule[] = [
     applies: (f) =>
       inside(f, 'store', 'runtime', 'probes', 'proxy', 'artifacts', 'logs', 'verify') && !isTestSupport(f),
     forbids: (i) => !i.typeOnly && inside(i.target, 'controllers', 'server', 'cli', 'daemon'),
+  },
+  {
+    name: "a runtime kind (runtime/process/, runtime/docker/, runtime/fake/) never imports another kind's folder, types included: what two share stands in runtime/",
+    applies: (f) => RUNTIME_KINDS.some((k) => inside(f, k)) && !isTestSupport(f),
+    forbids: (i) => RUNTIME_KINDS.some((k) => inside(i.target, k) && !inside(i.file, k)),
   },
   {
     name: 'server/ never imports the controllers, the runtime, the CLI or the daemon',

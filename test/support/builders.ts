@@ -427,6 +427,17 @@ export function aService(o: ServiceOptions = {}): Service {
   }
 }
 
+/** Options for a ClusterIP Service on port 80 to the pods' 8080, as `kubectl create service` makes one, created at T0. */
+export function serviceAsServed(name: string): ServiceOptions {
+  return {
+    name,
+    created: 0,
+    ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
+    type: 'ClusterIP',
+    clusterIP: '127.0.0.1',
+  }
+}
+
 /**
  * Options for a Deployment as the API serves it to the printers: 3 replicas of `<name>:v1` in a
  * container `<name>` on 8080 without a probe, created at T0, labelled app=<name>.

@@ -9,18 +9,11 @@ import {
   aPod,
   deploymentAsServed,
   podAsServed,
+  serviceAsServed,
 } from '../../../test/support/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
-/** A ClusterIP Service on port 80 to the pods' 8080, as `kubectl create service` makes one. */
-const aService = (name: string) =>
-  kitService({
-    name,
-    created: 0,
-    ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
-    type: 'ClusterIP',
-    clusterIP: '127.0.0.1',
-  })
+const aService = (name: string) => kitService(serviceAsServed(name))
 
 // Golden output: what kubectl prints for the same objects (its tabwriter: min width 6, padding 3;
 // jsonpath results of one action joined by a space; custom-columns cells joined by commas).

@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { FakeClock } from '../../platform/clock.ts'
-import { aService, T0, aDeployment, aPod, deploymentAsServed, podAsServed } from '../../../test/support/builders.ts'
+import {
+  aService,
+  T0,
+  aDeployment,
+  aPod,
+  deploymentAsServed,
+  podAsServed,
+  serviceAsServed,
+} from '../../../test/support/builders.ts'
 import { createHarness, cutIdleWatches, type Harness } from '../testing/harness.ts'
 
 let h: Harness
@@ -14,15 +22,7 @@ function seed(): void {
   delete d.metadata.uid
   delete d.metadata.creationTimestamp
   h.store.create(d)
-  h.store.create(
-    aService({
-      name: 'web',
-      ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
-      type: 'ClusterIP',
-      clusterIP: '127.0.0.1',
-      created: 0,
-    }),
-  )
+  h.store.create(aService(serviceAsServed('web')))
   const other = aDeployment(deploymentAsServed('api'))
   other.metadata.namespace = 'prod'
   delete other.metadata.uid

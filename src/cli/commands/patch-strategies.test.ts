@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { aService as kitService, aDeployment, deploymentAsServed } from '../../../test/support/builders.ts'
+import {
+  aService as kitService,
+  aDeployment,
+  deploymentAsServed,
+  serviceAsServed,
+} from '../../../test/support/builders.ts'
 import { applyJsonPatch } from './json-patch.ts'
 import { jsonMergePatch, mergeKeyFor, strategicMerge } from './strategic-merge.ts'
 
-/** A ClusterIP Service on port 80 to the pods' 8080, as `kubectl create service` makes one. */
-const aService = (name: string) =>
-  kitService({
-    name,
-    created: 0,
-    ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
-    type: 'ClusterIP',
-    clusterIP: '127.0.0.1',
-  })
+const aService = (name: string) => kitService(serviceAsServed(name))
 
 const twoContainers = () => {
   const d = aDeployment(deploymentAsServed('web'))

@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { CliIO } from '../command.ts'
 import { readDaemonInfo } from '../config.ts'
-import { runCli } from '../main.ts'
+import { runRealCli } from '../testing/harness.ts'
 import { isRunning } from '../../platform/proc-stat.ts'
 import { readProxyFiles } from '../../proxy/proxy-files.ts'
 import { ensureProxy } from '../../proxy/supervise.ts'
@@ -30,18 +29,7 @@ async function freePort(): Promise<number> {
   })
 }
 
-async function baton(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const io: CliIO = {
-    out: { write: (s: string) => (out += s) },
-    err: { write: (s: string) => (err += s) },
-    isTTY: false,
-    readStdin: async () => '',
-  }
-  const code = await runCli(argv, { io })
-  return { code, out, err }
-}
+const baton = runRealCli
 
 describe('up -d and down', () => {
   it('starts the daemon in the background, talks to it, and stops it', async () => {

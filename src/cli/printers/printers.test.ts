@@ -10,6 +10,7 @@ import {
   deploymentAsServed,
   podAsServed,
   replicaSetOf,
+  serviceAsServed,
   T0,
 } from '../../../test/support/builders.ts'
 import { describePod, describeReplicaSet, describeService } from './describe-others.ts'
@@ -251,20 +252,7 @@ Pod Template:
       metadata: { name: 'web' },
       subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'http', port: 41001 }] }],
     }
-    expect(
-      describeService(
-        aService({
-          name: 'web',
-          ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
-          type: 'ClusterIP',
-          clusterIP: '127.0.0.1',
-          created: 0,
-        }),
-        ep,
-        [],
-        now,
-      ),
-    ).toBe(`Name:              web
+    expect(describeService(aService(serviceAsServed('web')), ep, [], now)).toBe(`Name:              web
 Namespace:         default
 Labels:            <none>
 Annotations:       <none>

@@ -46,6 +46,20 @@ export interface Harness {
   close(): void
 }
 
+/** The real CLI with its own transport (to a real daemon), its output captured; no terminal, no stdin. */
+export async function runRealCli(argv: string[]): Promise<RunResult> {
+  let out = ''
+  let err = ''
+  const io: CliIO = {
+    out: { write: (s: string) => (out += s) },
+    err: { write: (s: string) => (err += s) },
+    isTTY: false,
+    readStdin: async () => '',
+  }
+  const code = await runCli(argv, { io })
+  return { code, out, err }
+}
+
 export const TEST_TOKEN = 'cli-test-token'
 
 type Fetch = (url: string, init?: RequestInit) => Promise<Response>

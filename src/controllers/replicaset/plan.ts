@@ -18,6 +18,7 @@
  * // spec.replicas 3, pods: 2 running + 1 terminating → create 2
  * planReplicaSet(rs, pods) // { create: 2, delete: [] }
  */
+import { controllerRef } from '../../api/owner-refs.ts'
 import type { KObject, Pod, ReplicaSet } from '../../api/types.ts'
 import { isPodReady, podReadyCondition } from '../../api/pod-readiness.ts'
 import { isPodActive, isPodTerminating } from '../../rollout/availability.ts'
@@ -131,16 +132,7 @@ export function podFromTemplate(rs: ReplicaSet, name: string, nodeName: string):
       namespace: rs.metadata.namespace ?? 'default',
       ...(labels ? { labels } : {}),
       ...(annotations ? { annotations } : {}),
-      ownerReferences: [
-        {
-          apiVersion: 'apps/v1',
-          kind: 'ReplicaSet',
-          name: rs.metadata.name,
-          uid: rs.metadata.uid ?? '',
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerRef('apps/v1', 'ReplicaSet', rs.metadata)],
     },
     spec: { ...template.spec, nodeName },
   }

@@ -8,6 +8,7 @@
  * Argo names it, `<rollout>-<hash>-<revision>[-<step>]`, with `.N` added when a retry needs a
  * new one. A missing template or an argument without a value aborts with a message naming it.
  */
+import { controllerRef } from '../../api/owner-refs.ts'
 import type {
   AnalysisMetric,
   AnalysisPhase,
@@ -76,16 +77,7 @@ function build(
       ...(r.metadata.namespace !== undefined ? { namespace: r.metadata.namespace } : {}),
       labels: { ...labels, [ROLLOUT_HASH_LABEL]: v.hash },
       annotations: { [ROLLOUT_REVISION_ANNOTATION]: String(v.revision), [STABLE_HASH_ANNOTATION]: v.stableHash },
-      ownerReferences: [
-        {
-          apiVersion: 'argoproj.io/v1alpha1',
-          kind: 'Rollout',
-          name: r.metadata.name,
-          uid: r.metadata.uid ?? '',
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerRef('argoproj.io/v1alpha1', 'Rollout', r.metadata)],
     },
     spec: { args, metrics: resolved },
   }

@@ -19,7 +19,7 @@
  *  5. otherwise the steps run from status.currentStepIndex; past the last one the canary is
  *     scaled to full size, then becomes the stable revision.
  */
-import { controllerOf } from '../../api/owner-refs.ts'
+import { controllerOf, controllerRef } from '../../api/owner-refs.ts'
 import { formatTimestamp, parseTimestamp } from '../../api/timestamps.ts'
 import type {
   AnalysisRun,
@@ -84,16 +84,7 @@ function newReplicaSet(r: Rollout, hash: string, revision: number): ReplicaSet {
       ...(r.metadata.namespace !== undefined ? { namespace: r.metadata.namespace } : {}),
       labels: { ...template.metadata.labels },
       annotations: { [ROLLOUT_REVISION_ANNOTATION]: String(revision) },
-      ownerReferences: [
-        {
-          apiVersion: 'argoproj.io/v1alpha1',
-          kind: 'Rollout',
-          name: r.metadata.name,
-          uid: r.metadata.uid ?? '',
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerRef('argoproj.io/v1alpha1', 'Rollout', r.metadata)],
     },
     spec: { replicas: 0, minReadySeconds: r.spec.minReadySeconds ?? 0, selector, template },
   }

@@ -6,6 +6,7 @@
  * ControllerRevision it was made from, and the ordinal range `[start, start + replicas)`.
  * Pure.
  */
+import { controllerRef } from '../../api/owner-refs.ts'
 import type { PersistentVolumeClaim, PersistentVolumeClaimTemplate, Pod, StatefulSet } from '../../api/types.ts'
 
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name'
@@ -160,16 +161,7 @@ export function newStatefulSetPod(set: StatefulSet, ordinal: number, revision: s
       namespace: set.metadata.namespace ?? 'default',
       labels: { ...template.metadata?.labels, [REVISION_LABEL]: revision },
       ...(annotations ? { annotations: { ...annotations } } : {}),
-      ownerReferences: [
-        {
-          apiVersion: 'apps/v1',
-          kind: 'StatefulSet',
-          name: set.metadata.name,
-          uid: set.metadata.uid ?? '',
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerRef('apps/v1', 'StatefulSet', set.metadata)],
     },
     spec: { ...template.spec, nodeName },
     status: { phase: 'Pending' },

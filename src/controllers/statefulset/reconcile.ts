@@ -8,6 +8,7 @@
  * A failed write stops the sync: the runner requeues the key with back-off and the next sync
  * re-reads the world (level-triggered, so applying a prefix of the actions is always safe).
  */
+import { controllerRef } from '../../api/owner-refs.ts'
 import { isEmptySelector, matchesSelector } from '../../api/labels.ts'
 import { DEFAULT_NODE_NAME } from '../../api/node-name.ts'
 import type { ControllerRevision, KObject, Pod, StatefulSet } from '../../api/types.ts'
@@ -187,14 +188,7 @@ export function applyActions(
 function adoptOrphans(deps: ControllerDeps, set: StatefulSet): void {
   if (isEmptySelector(set.spec.selector) || set.metadata.deletionTimestamp) return
   const namespace = set.metadata.namespace ?? 'default'
-  const ref = {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    name: set.metadata.name,
-    uid: set.metadata.uid ?? '',
-    controller: true,
-    blockOwnerDeletion: true,
-  }
+  const ref = controllerRef('apps/v1', 'StatefulSet', set.metadata)
   const adoptable = <T extends KObject>(o: T) =>
     !o.metadata.deletionTimestamp && matchesSelector(set.spec.selector, o.metadata.labels)
   for (const pod of deps.cache.uncontrolled('Pod', namespace)) {

@@ -8,12 +8,11 @@
  * hashes canonical JSON (sorted keys, empty values dropped), so equal templates hash equal
  * whatever their key order, but the hash differs from a real cluster's. Pure.
  */
+import { controllerRef } from '../../api/owner-refs.ts'
 import type { ControllerRevision, PodTemplateSpec, StatefulSet } from '../../api/types.ts'
-import { canonicalJson, safeEncodeString } from '../../rollout/template-hash.ts'
+import { canonicalJson, FNV_OFFSET, FNV_PRIME, safeEncodeString } from '../../rollout/template-hash.ts'
 import { REVISION_LABEL } from './identity.ts'
 
-const FNV_OFFSET = 0x811c9dc5
-const FNV_PRIME = 0x01000193
 /** ControllerRevisionName cuts the parent's name to 223 characters. */
 const MAX_PREFIX = 223
 
@@ -62,16 +61,7 @@ export function newRevision(set: StatefulSet, revision: number, collisionCount: 
       namespace: set.metadata.namespace ?? 'default',
       labels: { ...set.spec.template.metadata?.labels, [REVISION_LABEL]: hash },
       ...(set.metadata.annotations ? { annotations: { ...set.metadata.annotations } } : {}),
-      ownerReferences: [
-        {
-          apiVersion: 'apps/v1',
-          kind: 'StatefulSet',
-          name: set.metadata.name,
-          uid: set.metadata.uid ?? '',
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerRef('apps/v1', 'StatefulSet', set.metadata)],
     },
     data,
     revision,

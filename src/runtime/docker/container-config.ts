@@ -26,7 +26,7 @@
  * Labels (LABELS) say whose container it is, so a restarted agent finds its containers.
  */
 import type { ConfigMap, Container, Pod, Secret } from '../../api/types.ts'
-import { containerEnv } from '../process/env.ts'
+import { containerEnv } from '../container-env.ts'
 import { type EngineResources, engineResources, type NodeResources } from './resources.ts'
 import { type EngineSecurity, engineSecurity } from './security.ts'
 import type { EngineMount } from './volumes.ts'

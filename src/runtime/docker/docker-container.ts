@@ -23,7 +23,7 @@ import {
   type KillCause,
   type LaunchProblem,
 } from '../container-lifecycle.ts'
-import { resolvePort, type PortMapping } from '../process/port-allocator.ts'
+import { resolvePort, type PortMapping } from '../port-mapping.ts'
 import { createRequest, PUBLISH_HOST, pullPolicy, type ContainerIdentity } from './container-config.ts'
 import { type Engine, statusCode } from './engine.ts'
 import { engineExec } from './engine-exec.ts'

@@ -20,9 +20,9 @@ import { DEFAULT_NODE_NAME } from '../../api/node-name.ts'
 import type { Pod } from '../../api/types.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { silentLogger, type Logger } from '../../platform/logger.ts'
-import type { ObjectStore, Unsubscribe } from '../../store/types.ts'
-import { podEventRecorder } from '../process/pod-events.ts'
-import { podKey, PodWorkers } from '../pod-workers.ts'
+import type { ObjectStore } from '../../store/types.ts'
+import { podEventRecorder } from '../pod-events.ts'
+import { agentRuns, PodWorkers } from '../pod-workers.ts'
 import { noDrain, type DrainGate, type NodeAgent } from '../types.ts'
 import { identityOf, LABELS, type ContainerIdentity } from './container-config.ts'
 import { hostPortsOf, statusCode, type FoundContainer } from './docker-container.ts'
@@ -62,8 +62,7 @@ interface Listed extends FoundContainer {
 export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
   const nodeName = opts.nodeName ?? DEFAULT_NODE_NAME
   const logger = (opts.logger ?? silentLogger).with({ component: 'node-agent', node: nodeName, runtime: 'docker' })
-  const runs = opts.runs ?? (() => true)
-  const isMine = (pod: Pod) => pod.spec.nodeName === nodeName && runs(pod)
+  const isMine = agentRuns(nodeName, opts.runs)
   const { store, clock, engine } = opts
   const ctx: DockerAgentContext = {
     store,
@@ -90,7 +89,6 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
   })
   const { workers } = pods
   const track = (p: Promise<unknown>, what: string) => pods.track(p, what)
-  let unsubscribe: Unsubscribe | undefined
 
   /** This owner's containers, with what adoption needs from the engine's state. */
   const listOwned = async (): Promise<Listed[]> => {
@@ -135,15 +133,13 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
     nodeName,
 
     async start() {
-      if (unsubscribe) return
-      const listed = store.list('Pod')
-      const mine = listed.items.filter(isMine)
-      const byUid = new Map(mine.map((p) => [p.metadata.uid ?? '', p]))
+      if (pods.watching) return
+      const listed = pods.list()
       const instances = new Map<string, Map<string, Listed[]>>()
       const adopt = new Map<string, Map<string, Listed>>()
       const removals: Promise<unknown>[] = []
       for (const c of await listOwned()) {
-        const pod = byUid.get(c.identity.uid)
+        const pod = listed.byUid.get(c.identity.uid)
         if (!pod?.spec.containers.some((s) => s.name === c.identity.container)) {
           const removal = removeContainer(
             c,
@@ -173,12 +169,11 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
         adopt.set(uid, found)
       }
       for (const [uid, found] of adopt) {
-        const pod = byUid.get(uid)
+        const pod = listed.byUid.get(uid)
         if (!pod) continue
         const w = new DockerPodWorker(ctx, pod)
-        pods.add(w)
         w.adopt(found)
-        if (pod.metadata.deletionTimestamp) w.update(pod) // deleted while no agent watched: terminate now
+        pods.adopted(w, pod)
       }
       // After the orphans' containers are gone (an engine volume in use cannot be removed); which
       // pods exist is read then, so a pod created meanwhile keeps its volumes.
@@ -187,14 +182,11 @@ export function createDockerNodeAgent(opts: DockerNodeAgentOptions): NodeAgent {
         Promise.allSettled(removals).then(() => removeOrphanVolumes(ctx, existing)),
         'remove orphan volumes',
       )
-      for (const pod of mine) if (!workers.has(pod.metadata.uid ?? '')) pods.sync(podKey(pod))
-      unsubscribe = store.watch('Pod', { resourceVersion: listed.resourceVersion }, (ev) => pods.enqueue(ev.object))
+      pods.watch(listed)
       logger.info('node agent started', { pods: workers.size, adopted: adopt.size })
     },
 
     async stop(stopOpts = {}) {
-      unsubscribe?.()
-      unsubscribe = undefined
       const stopped = await pods.stop(stopOpts.stopPods === true)
       logger.info('node agent stopped', { stoppedPods: stopOpts.stopPods === true ? stopped : 0 })
     },

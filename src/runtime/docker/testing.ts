@@ -10,6 +10,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { envValue } from '../../platform/env.ts'
+import { isRunning } from '../../platform/proc-stat.ts'
 import { connectEngine, type Engine } from './engine.ts'
 import { buildExampleImages, type BuiltImage } from './example-image.ts'
 
@@ -61,7 +62,7 @@ async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
       } catch {
         continue // released meanwhile
       }
-      if (holder > 0 && !alive(holder)) rmSync(path, { force: true })
+      if (holder > 0 && !isRunning(holder)) rmSync(path, { force: true })
       else await new Promise((r) => setTimeout(r, 250))
     }
   }
@@ -69,15 +70,6 @@ async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
     return await fn()
   } finally {
     rmSync(path, { force: true })
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
   }
 }
 

@@ -17,7 +17,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import { join } from 'node:path'
 import type { ContainerStatus } from '../../api/types.ts'
 import { removeCheckout } from '../../artifacts/artifact-store.ts'
-import type { PortMapping } from './port-allocator.ts'
+import type { PortMapping } from '../port-mapping.ts'
 import type { ProcessIdentity } from './replica-process.ts'
 
 export const STATE_VERSION = 1

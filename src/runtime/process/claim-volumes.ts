@@ -13,7 +13,7 @@
 import { lstatSync, mkdirSync, readdirSync, readlinkSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs'
 import { dirname, join, normalize } from 'node:path'
 import type { Container, PersistentVolumeClaim, Pod } from '../../api/types.ts'
-import { envName } from './env.ts'
+import { envName } from '../container-env.ts'
 
 export interface ClaimMount {
   volume: string

@@ -42,7 +42,7 @@ import { peersDir } from './peers-files.ts'
 import { isLaunchProblem, launchConfig, type LaunchConfig } from './launch-config.ts'
 import { watchMemory } from './memory-limit.ts'
 import { memoryBytes } from '../../api/quantity.ts'
-import { resolvePort, type PortMapping } from './port-allocator.ts'
+import { resolvePort, type PortMapping } from '../port-mapping.ts'
 import {
   adoptReplica,
   KILLED_EXIT_CODE,

@@ -14,7 +14,8 @@ import type { NodeAgent } from '../types.ts'
 import { podDir } from './adoption.ts'
 import { createProcessNodeAgent } from './process-node-agent.ts'
 import { signalGroup } from './replica-process.ts'
-import { APP_JS, condition, containerGroup, liveGroupMembers, waitFor, webContainer } from './testing.ts'
+import { condition, waitFor } from '../testing.ts'
+import { APP_JS, containerGroup, liveGroupMembers, webContainer } from './testing.ts'
 
 const DAEMON = fileURLToPath(new URL('./testdata/agent-daemon.ts', import.meta.url))
 const cleanups: Array<() => unknown> = []

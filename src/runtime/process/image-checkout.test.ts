@@ -23,17 +23,8 @@ import { readLogs } from '../../logs/read-logs.ts'
 import { processUid } from '../../platform/env.ts'
 import { podDir } from './adoption.ts'
 import { rootfsDir, sharedImagesDir } from './image-checkout.ts'
-import {
-  APP_JS,
-  condition,
-  eventLines,
-  getPod,
-  harness,
-  hasPodDirs,
-  waitFor,
-  webContainer,
-  type Harness,
-} from './testing.ts'
+import { condition, eventLines, getPod, waitFor } from '../testing.ts'
+import { APP_JS, harness, hasPodDirs, webContainer, type Harness } from './testing.ts'
 
 /** Every regular file named `name` under `dir`, links not followed. */
 function filesNamed(dir: string, name: string): string[] {

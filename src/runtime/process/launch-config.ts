@@ -14,7 +14,7 @@
 import { isAbsolute, join, resolve } from 'node:path'
 import { runAsOf, runAsProblem } from '../../api/run-as.ts'
 import { claimMounts, volumeEnvName } from './claim-volumes.ts'
-import { containerArgv, containerEnv, type EnvInput } from './env.ts'
+import { containerArgv, containerEnv, type EnvInput } from '../container-env.ts'
 
 export interface LaunchConfig {
   argv: string[]
@@ -31,7 +31,7 @@ export interface LaunchProblem {
   message: string
 }
 
-/** What the environment is built from (env.ts), and where and as whom the container runs. */
+/** What the environment is built from (../container-env.ts), and where and as whom the container runs. */
 export interface LaunchConfigInput extends EnvInput {
   /** The unpacked artifact, when the container names an image. */
   rootfs: string | undefined

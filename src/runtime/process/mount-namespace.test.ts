@@ -6,7 +6,8 @@ import { aPod } from '../../../test/support/builders.ts'
 import type { Container } from '../../api/types.ts'
 import { podDir } from './adoption.ts'
 import { isolationOf } from './mount-namespace.ts'
-import { condition, eventLines, getPod, harness, waitFor } from './testing.ts'
+import { condition, eventLines, getPod, waitFor } from '../testing.ts'
+import { harness } from './testing.ts'
 
 // Real replicas in their own mount namespaces: a root daemon with overlayfs (isolationOf), else skipped.
 const scratchRootHere = (dataDir: string) => process.getuid?.() === 0 && isolationOf(dataDir) === 'root'

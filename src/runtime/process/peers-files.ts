@@ -1,6 +1,6 @@
 /**
  * @module
- * Keeps `<data-dir>/peers/<namespace>/<service>.json` (peer-records.ts) true for every headless
+ * Keeps `<data-dir>/peers/<namespace>/<service>.json` (../peer-records.ts) true for every headless
  * Service: rewritten when a Service or an Endpoints changes (and on start), removed when the
  * Service goes or stops being headless. Level-triggered: each sync recomputes every file from
  * the store and writes only those whose text changed. A file is replaced by a rename, so a
@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import type { Clock, TimerHandle } from '../../platform/clock.ts'
 import { silentLogger, type Logger } from '../../platform/logger.ts'
 import type { ObjectStore, Unsubscribe } from '../../store/types.ts'
-import { peerRecords, peersFileSegments } from './peer-records.ts'
+import { peerRecords, peersFileSegments } from '../peer-records.ts'
 
 export function peersDir(dataDir: string): string {
   return join(dataDir, 'peers')

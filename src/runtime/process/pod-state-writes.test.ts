@@ -1,7 +1,8 @@
 import { aPod } from '../../../test/support/builders.ts'
 import { describe, expect, it, vi } from 'vitest'
 import type { PodState } from './adoption.ts'
-import { getPod, harness, waitFor, webContainer } from './testing.ts'
+import { getPod, waitFor } from '../testing.ts'
+import { harness, webContainer } from './testing.ts'
 
 /** Every state.json write, by pod name. */
 const writes = vi.hoisted(() => new Map<string, PodState[]>())

@@ -16,8 +16,9 @@ import { PodWorkerBase } from '../pod-worker-base.ts'
 import type { DrainGate } from '../types.ts'
 import { containerDir, podDir, removePodDir, STATE_VERSION, writePodState, type PodState } from './adoption.ts'
 import { ContainerSupervisor } from './container-supervisor.ts'
-import type { PodEventRecorder } from './pod-events.ts'
-import type { PortAllocator, PortMapping } from './port-allocator.ts'
+import type { PodEventRecorder } from '../pod-events.ts'
+import type { PortAllocator } from './port-allocator.ts'
+import type { PortMapping } from '../port-mapping.ts'
 
 export interface AgentContext {
   store: ObjectStore

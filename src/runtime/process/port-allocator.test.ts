@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { PortAllocator, resolvePort } from './port-allocator.ts'
+import { PortAllocator } from './port-allocator.ts'
 
 const servers: Server[] = []
 afterEach(async () => {
@@ -42,21 +42,5 @@ describe('PortAllocator', () => {
     const ports = new PortAllocator({ from: 31_040, to: 31_041 })
     await ports.allocate()
     await expect(ports.allocate()).rejects.toThrow('no free loopback port in 31040-31040')
-  })
-})
-
-describe('resolvePort', () => {
-  const mappings = [
-    { containerName: 'sidecar', name: 'http', containerPort: 8080, hostPort: 20003 },
-    { containerName: 'web', name: 'http', containerPort: 8080, hostPort: 20001 },
-  ]
-  it.each([
-    { name: 'declared number, own container first', port: 8080, want: 20001 },
-    { name: 'numeric string', port: '8080', want: 20001 },
-    { name: 'port name', port: 'http', want: 20001 },
-    { name: 'undeclared number is dialled as is', port: 5000, want: 5000 },
-    { name: 'unknown name', port: 'metrics', want: undefined },
-  ])('$name', ({ port, want }) => {
-    expect(resolvePort(mappings, 'web', port)).toBe(want)
   })
 })

@@ -8,12 +8,11 @@
  * use by a client socket when the app tries to bind it. A candidate is taken only if it binds
  * on 127.0.0.1 right now and is not reserved by another pod; the app binds it moments later
  * (a small race with unrelated programs that this design accepts). Explicit `hostPort`s in
- * the manifest are honoured as given.
+ * the manifest are honoured as given. What a pod's mappings mean to a probe: ../port-mapping.ts.
  */
 import { createServer } from 'node:net'
-import type { Container, IntOrString, PodStatus } from '../../api/types.ts'
-
-export type PortMapping = NonNullable<PodStatus['portMappings']>[number]
+import type { Container } from '../../api/types.ts'
+import type { PortMapping } from '../port-mapping.ts'
 
 export interface PortRange {
   from: number
@@ -81,21 +80,4 @@ function canBind(port: number): Promise<boolean> {
     s.once('error', () => resolve(false))
     s.listen({ port, host: '127.0.0.1', exclusive: true }, () => s.close(() => resolve(true)))
   })
-}
-
-/**
- * A probe's port to the host port to dial: a declared containerPort (number) or port name
- * maps to its allocated loopback port, this container's first; an undeclared number is
- * dialled as is (the app may listen on a fixed port of its own).
- */
-export function resolvePort(
-  mappings: readonly PortMapping[],
-  container: string,
-  port: IntOrString,
-): number | undefined {
-  const mine = (m: PortMapping) => (m.containerName === container ? 0 : 1)
-  const sorted = [...mappings].sort((a, b) => mine(a) - mine(b))
-  const n = typeof port === 'number' ? port : /^\d+$/.test(port) ? Number(port) : undefined
-  if (n !== undefined) return sorted.find((m) => m.containerPort === n)?.hostPort ?? n
-  return sorted.find((m) => m.name === port)?.hostPort
 }

@@ -1,5 +1,6 @@
 import { runRuntimeConformance } from '../runtime.case.test.ts'
-import { harness, waitFor, webContainer } from './testing.ts'
+import { waitFor } from '../testing.ts'
+import { harness, webContainer } from './testing.ts'
 
 runRuntimeConformance('process node agent', async () => {
   const h = await harness()

@@ -8,19 +8,8 @@ import type { Pod } from '../../api/types.ts'
 import { readLogs } from '../../logs/read-logs.ts'
 import { createLogger } from '../../platform/logger.ts'
 import { podDir } from './adoption.ts'
-import {
-  APP_JS,
-  NODE,
-  condition,
-  containerGroup,
-  eventLines,
-  getPod,
-  harness,
-  hasPodDirs,
-  liveGroupMembers,
-  waitFor,
-  webContainer,
-} from './testing.ts'
+import { condition, eventLines, getPod, waitFor } from '../testing.ts'
+import { APP_JS, NODE, containerGroup, harness, hasPodDirs, liveGroupMembers, webContainer } from './testing.ts'
 
 const readiness = { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1 }
 

@@ -26,11 +26,11 @@ import { silentLogger, type Logger } from '../../platform/logger.ts'
 import type { ObjectStore, Unsubscribe } from '../../store/types.ts'
 import { handlerExecutor } from '../../probes/handler-executor.ts'
 import { DEFAULT_NODE_NAME } from '../../api/node-name.ts'
-import { podKey, PodWorkers } from '../pod-workers.ts'
+import { agentRuns, PodWorkers } from '../pod-workers.ts'
 import { noDrain, type DrainGate, type NodeAgent } from '../types.ts'
 import { readPodStates, removePodDir, podDir, podsDir, type PodState } from './adoption.ts'
 import { killShimGroups, unknownShims } from './orphan-shims.ts'
-import { podEventRecorder } from './pod-events.ts'
+import { podEventRecorder } from '../pod-events.ts'
 import { PeersFiles } from './peers-files.ts'
 import { PodWorker, type AgentContext } from './pod-worker.ts'
 import { DEFAULT_PORT_RANGE, PortAllocator, type PortRange } from './port-allocator.ts'
@@ -62,8 +62,7 @@ export interface ProcessNodeAgentOptions {
 export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent {
   const nodeName = opts.nodeName ?? DEFAULT_NODE_NAME
   const logger = (opts.logger ?? silentLogger).with({ component: 'node-agent', node: nodeName })
-  const runs = opts.runs ?? (() => true)
-  const isMine = (pod: Pod) => pod.spec.nodeName === nodeName && runs(pod)
+  const isMine = agentRuns(nodeName, opts.runs)
   const { store, clock } = opts
   const ctx: AgentContext = {
     store,
@@ -94,9 +93,8 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
 
   const adoptWorker = (pod: Pod, state: PodState) => {
     const w = new PodWorker(ctx, pod)
-    pods.add(w)
     w.adopt(state)
-    if (pod.metadata.deletionTimestamp) w.update(pod)
+    pods.adopted(w, pod)
   }
 
   /** A persisted pod whose Pod object is gone: stop its processes and forget it. */
@@ -124,10 +122,8 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
     nodeName,
 
     async start() {
-      if (unsubscribe) return
-      const listed = store.list('Pod')
-      const mine = listed.items.filter(isMine)
-      const byUid = new Map(mine.map((p) => [p.metadata.uid ?? '', p]))
+      if (pods.watching) return
+      const listed = pods.list()
       const states = readPodStates(opts.dataDir)
       // Before anything is adopted or launched: shims a killed daemon started but never recorded.
       const recorded = new Set(states.flatMap((s) => s.containers.flatMap((c) => (c.process ? [c.process.pid] : []))))
@@ -135,26 +131,22 @@ export function createProcessNodeAgent(opts: ProcessNodeAgentOptions): NodeAgent
       if (orphans.length > 0) logger.info('stopping replicas no pod state names', { pids: orphans })
       killShimGroups(orphans)
       for (const state of states) {
-        const pod = byUid.get(state.uid)
+        const pod = listed.byUid.get(state.uid)
         if (pod) adoptWorker(pod, state)
         else {
           for (const m of state.portMappings) ctx.ports.reserve(m.hostPort)
           track(reapOrphan(state), 'reap orphan')
         }
       }
-      for (const pod of mine) if (!workers.has(pod.metadata.uid ?? '')) pods.sync(podKey(pod))
-      const unwatchPods = store.watch('Pod', { resourceVersion: listed.resourceVersion }, (ev) =>
-        pods.enqueue(ev.object),
-      )
+      pods.watch(listed)
       // A push wakes the pods waiting in ImagePullBackOff for it at once.
       const unwatchPushes = opts.artifacts.onPushed?.(() => {
         for (const w of workers.values()) w.imagePushed()
       })
-      // The headless Services' peers files, which containers with a subdomain read (peer-records.ts).
+      // The headless Services' peers files, which containers with a subdomain read (../peer-records.ts).
       const peers = new PeersFiles({ store, clock, dataDir: opts.dataDir, logger })
       peers.start()
       unsubscribe = () => {
-        unwatchPods()
         unwatchPushes?.()
         peers.stop()
       }

@@ -2,7 +2,7 @@
  * @module
  * Test harness for the process runtime (test-only; nothing in the daemon imports this): a
  * memory store, a real artifact store holding testdata/app.js as `web:v1`, an agent on a
- * temporary data dir, the test app's container, polling helpers and a check that no process of a pod
+ * temporary data dir, the test app's container and a check that no process of a pod
  * survives. Every harness is torn down after each test: pods stopped, stray groups killed,
  * directories removed.
  */
@@ -10,8 +10,8 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterEach, vi } from 'vitest'
-import type { Container, Event, Pod } from '../../api/types.ts'
+import { afterEach } from 'vitest'
+import type { Container, Pod } from '../../api/types.ts'
 import { openArtifactStore, removeCheckout } from '../../artifacts/artifact-store.ts'
 import type { ArtifactStore } from '../../artifacts/types.ts'
 import { systemClock } from '../../platform/clock.ts'
@@ -90,34 +90,6 @@ export function webContainer(env: Record<string, string> = {}, extra: Partial<Co
     ports: [{ name: 'http', containerPort: 8080 }],
     ...extra,
   }
-}
-
-/** `fn`'s first value other than undefined/false, polled by vitest's `vi.waitFor`; fails after `timeoutMs` naming `what`. */
-export function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  return vi.waitFor(
-    () => {
-      const v = fn()
-      if (v === undefined || v === false) throw new Error(`timed out waiting for ${what}`)
-      return v
-    },
-    { timeout: timeoutMs, interval: 25 },
-  )
-}
-
-export function getPod(store: ObjectStore, name: string): Pod | undefined {
-  return store.get('Pod', 'default', name)
-}
-
-export function condition(pod: Pod | undefined, type: 'Ready' | 'ContainersReady'): string | undefined {
-  return pod?.status?.conditions?.find((c) => c.type === type)?.status
-}
-
-export function podEvents(store: ObjectStore, name: string): Event[] {
-  return store.list('Event', { namespace: 'default' }).items.filter((e) => e.involvedObject.name === name)
-}
-
-export function eventLines(store: ObjectStore, name: string): string[] {
-  return podEvents(store, name).map((e) => `${e.type} ${e.reason} ${e.message}`)
 }
 
 /** Pid (= process group) of a pod's first container, from its status. */

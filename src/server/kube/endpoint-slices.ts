@@ -14,6 +14,7 @@
  *
  * Writes answer 405: the slices follow the Endpoints, which follow the pods.
  */
+import { controllerRef } from '../../api/owner-refs.ts'
 import { createHash } from 'node:crypto'
 import type { Context, Hono } from 'hono'
 import { age } from '../../api/age.ts'
@@ -98,16 +99,7 @@ export function slicesOf(ep: Endpoints, serviceUid?: string): EndpointSlice[] {
       labels: { [SERVICE_NAME_LABEL]: service, 'endpointslice.kubernetes.io/managed-by': MANAGED_BY },
       ...(serviceUid
         ? {
-            ownerReferences: [
-              {
-                apiVersion: 'v1',
-                kind: 'Service',
-                name: service,
-                uid: serviceUid,
-                controller: true,
-                blockOwnerDeletion: true,
-              },
-            ],
+            ownerReferences: [controllerRef('v1', 'Service', { name: service, uid: serviceUid })],
           }
         : {}),
       ...(ep.metadata.creationTimestamp ? { creationTimestamp: ep.metadata.creationTimestamp } : {}),

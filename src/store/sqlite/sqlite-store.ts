@@ -257,22 +257,12 @@ class SqliteBackend implements StoreBackend {
     this.#batchTransactions = 0
     if (this.#batch.size === 0 && this.#rv === this.#committedRv) return
     if (!this.#db.isOpen) return
-    try {
-      this.#commit()
-    } catch (err) {
-      const e = storeError(this.#path, err)
-      if (e.code !== 'BATON_NO_SPACE') throw e
-      // From now on new writes are refused; the reserve's blocks let this batch through.
-      this.#noSpace = e
-      if (!this.#reserve.release()) throw e
-      try {
-        this.#commit()
-      } catch (again) {
-        const e2 = storeError(this.#path, again)
-        if (e2.code === 'BATON_NO_SPACE') this.#noSpace = e2
-        throw e2
-      }
-    }
+    const full = this.#tryCommit()
+    if (!full) return
+    // From now on new writes are refused; the reserve's blocks let this batch through.
+    if (!this.#reserve.release()) throw full
+    const stillFull = this.#tryCommit()
+    if (stillFull) throw stillFull
   }
 
   /**
@@ -294,16 +284,25 @@ class SqliteBackend implements StoreBackend {
    */
   #resume(): boolean {
     if (!this.#db.isOpen || !this.#reserve.roomToResume() || !this.#reserve.ensure()) return false
+    if (this.#tryCommit()) return false
+    this.#noSpace = undefined
+    return true
+  }
+
+  /**
+   * Commits the batch, or answers BATON_NO_SPACE (then remembered in #noSpace: new writes are
+   * refused until #resume) when the disk is full; any other failure is thrown.
+   */
+  #tryCommit(): BatonError | undefined {
     try {
       this.#commit()
+      return undefined
     } catch (err) {
       const e = storeError(this.#path, err)
       if (e.code !== 'BATON_NO_SPACE') throw e
       this.#noSpace = e
-      return false
+      return e
     }
-    this.#noSpace = undefined
-    return true
   }
 
   /** One SQLite transaction for the batch; on failure the batch is kept for the next try. */

@@ -3,11 +3,11 @@
  * Events the node agent records about pods, as the kubelet does (source component
  * "kubelet", host = node name). A failure to record never disturbs the pod's supervision.
  */
-import type { Pod } from '../../api/types.ts'
-import { recordEvent } from '../../events/record-event.ts'
-import type { Clock } from '../../platform/clock.ts'
-import type { Logger } from '../../platform/logger.ts'
-import type { ObjectStore } from '../../store/types.ts'
+import type { Pod } from '../api/types.ts'
+import { recordEvent } from '../events/record-event.ts'
+import type { Clock } from '../platform/clock.ts'
+import type { Logger } from '../platform/logger.ts'
+import type { ObjectStore } from '../store/types.ts'
 
 export type PodEventRecorder = (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string) => void
 

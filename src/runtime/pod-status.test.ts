@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ContainerState, ContainerStatus, Pod, RestartPolicy } from '../../api/types.ts'
+import type { ContainerState, ContainerStatus, Pod, RestartPolicy } from '../api/types.ts'
 import { buildPodStatus, podPhase } from './pod-status.ts'
 
 const T0 = Date.parse('2026-11-21T20:57:00Z')

@@ -17,9 +17,9 @@
  * that is missing (or lacks the key), unless marked optional, is an error in the kubelet's words,
  * which keeps the container waiting (CreateContainerConfigError) until it appears.
  */
-import type { ConfigMap, Container, EnvFromSource, Pod, Secret } from '../../api/types.ts'
+import type { ConfigMap, Container, EnvFromSource, Pod, Secret } from '../api/types.ts'
 import { peerEnv } from './peer-records.ts'
-import type { PortMapping } from './port-allocator.ts'
+import type { PortMapping } from './port-mapping.ts'
 
 export const POD_IP = '127.0.0.1'
 

@@ -11,11 +11,11 @@
  *   terminated exit 0, restartPolicy OnFailure or Never                → Succeeded
  *   terminated exit 1, restartPolicy Never                             → Failed
  */
-import type { ContainerStatus, Pod, PodCondition, PodPhase, PodStatus } from '../../api/types.ts'
+import type { ContainerStatus, Pod, PodCondition, PodPhase, PodStatus } from '../api/types.ts'
 
-import { POD_IP } from './env.ts'
-import type { PortMapping } from './port-allocator.ts'
-import { formatTimestamp } from '../../api/timestamps.ts'
+import { POD_IP } from './container-env.ts'
+import type { PortMapping } from './port-mapping.ts'
+import { formatTimestamp } from '../api/timestamps.ts'
 
 export interface PodStatusInput {
   pod: Pod

@@ -22,8 +22,8 @@
  * `ports` is keyed by the Service port's name, or its number for an unnamed port, and holds
  * the loopback port to dial.
  */
-import { isHeadless } from '../../api/service-listen.ts'
-import type { Endpoints, Pod, Service } from '../../api/types.ts'
+import { isHeadless } from '../api/service-listen.ts'
+import type { Endpoints, Pod, Service } from '../api/types.ts'
 
 export interface PeerMember {
   name?: string

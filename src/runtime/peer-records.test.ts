@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { Pod } from '../../api/types.ts'
-import { desiredEndpoints } from '../../controllers/endpoints/plan.ts'
-import { aServingPod } from '../../controllers/endpoints/testing.ts'
-import { aService } from '../../../test/support/builders.ts'
+import type { Pod } from '../api/types.ts'
+import { desiredEndpoints } from '../controllers/endpoints/plan.ts'
+import { aServingPod } from '../controllers/endpoints/testing.ts'
+import { aService } from '../../test/support/builders.ts'
 import { peerEnv, peerRecords } from './peer-records.ts'
 
 /** A StatefulSet member of `web` (hostname and subdomain as the controller sets them). */
