@@ -24,12 +24,13 @@ import {
   type LaunchProblem,
 } from '../container-lifecycle.ts'
 import { resolvePort, type PortMapping } from '../port-mapping.ts'
+import { refreshProjectedEvery } from '../projected-refresh.ts'
 import { createRequest, PUBLISH_HOST, pullPolicy, type ContainerIdentity } from './container-config.ts'
 import { type Engine, statusCode } from './engine.ts'
 import { engineExec } from './engine-exec.ts'
 import { ensureImage, imageUser, isImageProblem } from './image.ts'
 import { needsImageUser, nonRootProblem } from './security.ts'
-import { prepareMounts } from './volumes.ts'
+import { mountsKeysVolume, prepareMounts, refreshKeysVolumes } from './volumes.ts'
 import type { NodeResources } from './resources.ts'
 import { isCredentialProblem, type PullCredentials } from './registry-auth.ts'
 
@@ -311,6 +312,18 @@ export class DockerContainer implements ContainerPort<Instance> {
       cwd: '/',
       env: {},
     })
+  }
+
+  /**
+   * Keeps the configMap and secret volumes up to date while the instance runs, as the kubelet's
+   * sync does (../projected-refresh.ts): the container reads the new files without a restart.
+   */
+  watch(): { cancel(): void } | undefined {
+    const h = this.#host
+    if (!mountsKeysVolume(h.pod(), this.#spec)) return undefined
+    return refreshProjectedEvery(h.clock, h.logger, { container: this.name }, () =>
+      refreshKeysVolumes(h, h.pod(), this.#spec),
+    )
   }
 
   exited(inst: Instance, exit: InstanceExit, how: { killedBy: KillCause | undefined; active: boolean }): void {

@@ -419,6 +419,63 @@ describe.skipIf(NO_ENGINE)(`Docker node agent lifecycle${SKIP_REASON}`, () => {
   )
 
   it(
+    'refreshes a configMap volume in the running container: the app reads the edited value, no restart',
+    async () => {
+      await setup()
+      await agent().start()
+      const cm = store.create<'ConfigMap'>({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'live', namespace: 'default' },
+        data: { 'app.conf': 'level=info' },
+      })
+      // The app reads its file every 100 ms and reports, through the emptyDir, what it read and
+      // where the entry points inside the container (the kubelet's relative `..data/<key>`).
+      const app = [
+        "const fs = require('fs')",
+        "setInterval(() => fs.writeFileSync('/out/seen.tmp', JSON.stringify({ value: fs.readFileSync('/etc/app/app.conf', 'utf8'), link: fs.readlinkSync('/etc/app/app.conf') })) || fs.renameSync('/out/seen.tmp', '/out/seen'), 100)",
+      ].join('; ')
+      const pod = create(
+        'live',
+        {
+          command: [NODE, '-e', app],
+          ports: [],
+          securityContext: { runAsUser: 1000 },
+          volumeMounts: [
+            { name: 'conf', mountPath: '/etc/app' },
+            { name: 'out', mountPath: '/out' },
+          ],
+        },
+        {
+          volumes: [
+            { name: 'conf', configMap: { name: 'live' } },
+            { name: 'out', emptyDir: {} },
+          ],
+        },
+      )
+      const seenFile = join(volumesDir, pod.metadata.uid ?? '', 'empty-dir', 'out', 'seen')
+      const seen = () => {
+        try {
+          return JSON.parse(readFileSync(seenFile, 'utf8')) as { value: string; link: string }
+        } catch {
+          return undefined
+        }
+      }
+      expect(await waitFor('the first value read', () => seen()?.value === 'level=info' && seen(), T)).toEqual({
+        value: 'level=info',
+        link: '..data/app.conf',
+      })
+      const before = get('live')?.status?.containerStatuses?.[0]
+      store.update({ ...structuredClone(cm), data: { 'app.conf': 'level=debug' } })
+      await waitFor('the edited value read', () => seen()?.value === 'level=debug', 20_000)
+      const after = get('live')?.status?.containerStatuses?.[0]
+      expect(after).toMatchObject({ restartCount: 0, containerID: before?.containerID })
+      expect(after?.state.running).toBeDefined()
+    },
+    T,
+  )
+
+  it(
     'waits in CreateContainerConfigError (FailedMount) when a hostPath is not of its type',
     async () => {
       await setup()

@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ConfigMap, Container, Pod, Secret } from '../../api/types.ts'
+import { T0 } from '../../../test/support/builders.ts'
 import type { Engine } from './engine.ts'
-import { checkHostPath, prepareMounts } from './volumes.ts'
+import { checkHostPath, mountsKeysVolume, prepareMounts, refreshKeysVolumes } from './volumes.ts'
 
 let dir: string
 beforeEach(() => {
@@ -56,6 +57,7 @@ describe('prepareMounts: configMap and emptyDir on disk (no engine call)', () =>
   const host = (found?: ConfigMap, secret?: Secret) => ({
     engine: noEngine,
     owner: 'o',
+    clock: { now: () => T0 },
     volumesDir: dir,
     configMap: () => found,
     secret: () => secret,
@@ -88,7 +90,7 @@ describe('prepareMounts: configMap and emptyDir on disk (no engine call)', () =>
       'an item path that leaves the volume',
       cm,
       { name: 'conf', items: [{ key: 'a', path: '../../x' }] },
-      'leaves the volume',
+      'item path "../../x" is not a relative path inside the volume',
     ],
   ])('refuses %s (FailedMount)', async (_name, found, source, message) => {
     const r = await prepareMounts(
@@ -141,5 +143,37 @@ describe('prepareMounts: configMap and emptyDir on disk (no engine call)', () =>
       { Type: 'bind', Source: join(dir, 'u1', 'empty-dir', 'e'), Target: '/e', ReadOnly: true },
     ])
     expect(statSync(join(dir, 'u1', 'empty-dir', 'e')).mode & 0o777).toBe(0o777)
+  })
+
+  it('refreshes a mounted volume when its object changes: relative symlinks through ..data, switched in place', async () => {
+    const p = pod([{ name: 'v', configMap: { name: 'conf' } }])
+    const c = container([{ name: 'v', mountPath: '/etc/v' }])
+    const root = join(dir, 'u1', 'configmap', 'v')
+    expect(refreshKeysVolumes(host(cm), p, c)).toEqual([]) // not written at a start yet: nothing to refresh
+    await prepareMounts(host(cm), p, c)
+    // Relative, so the same links resolve inside the container, where the directory has another path.
+    expect(readlinkSync(join(root, 'a'))).toBe('..data/a')
+    expect(readlinkSync(join(root, '..data'))).toMatch(/^\.\.2026_01_01_00_00_00\./)
+    const cases: Array<[string, ConfigMap | undefined, ReturnType<typeof refreshKeysVolumes>, string]> = [
+      ['unchanged', cm, [], 'alpha'],
+      ['edited', { ...cm, data: { a: 'ALPHA', b: 'beta' } }, [{ volume: 'v', updated: true }], 'ALPHA'],
+      ['deleted: the files stay', undefined, [{ volume: 'v', error: 'configmap "conf" not found' }], 'ALPHA'],
+    ]
+    for (const [name, found, outcome, a] of cases) {
+      expect(refreshKeysVolumes(host(found), p, c), name).toEqual(outcome)
+      expect(readFileSync(join(root, 'a'), 'utf8'), name).toBe(a)
+    }
+  })
+
+  it.each<[string, Container['volumeMounts'], boolean]>([
+    ['a configMap volume', [{ name: 'v', mountPath: '/v' }], true],
+    ['an emptyDir only', [{ name: 'e', mountPath: '/e' }], false],
+    ['no mounts', undefined, false],
+  ])('mountsKeysVolume: %s', (_name, mounts, want) => {
+    const p = pod([
+      { name: 'v', configMap: { name: 'conf' } },
+      { name: 'e', emptyDir: {} },
+    ])
+    expect(mountsKeysVolume(p, container(mounts))).toBe(want)
   })
 })

@@ -8,17 +8,25 @@
  * | emptyDir | `<volumesDir>/<pod uid>/empty-dir/<name>`, mode 0777 as the kubelet makes it | bind |
  * | emptyDir, medium Memory | an engine volume `baton_<pod uid>_<name>` on tmpfs (size: sizeLimit) | volume, nothing copied from the image |
  * | hostPath | `path`, checked against `type` first as the kubelet checks it (DirectoryOrCreate and FileOrCreate create it) | bind |
- * | configMap, secret | every key (or the items asked for) written as a file under `<volumesDir>/<pod uid>/configmap/<name>` (`secret/<name>` for a secret, its values decoded), mode defaultMode or 0644 | bind, read-only |
+ * | configMap, secret | every key (or the items asked for) written as a file (../volume-files.ts) under `<volumesDir>/<pod uid>/configmap/<name>` (`secret/<name>` for a secret, its values decoded), mode defaultMode or 0644, by the kubelet's atomic writer (../atomic-volume-writer.ts) | bind of the directory, read-only |
  *
  * Both emptyDir kinds are the pod's: shared by its containers, kept over restarts and a daemon
  * restart (adopted), removed with the pod (removePodVolumes) or, found without a pod, when an
- * agent starts. A configMap or secret volume is written when an instance starts and not
- * refreshed while it runs.
+ * agent starts. A configMap or secret volume is written when an instance starts and, while it
+ * runs, written again when its object changed (`refreshKeysVolumes`, every few seconds through
+ * ../projected-refresh.ts). The DIRECTORY is bound, never its files: the switch to new files is
+ * one rename of the `..data` symlink inside it, which a bind of the directory shows at once,
+ * whereas a bind of a single file would keep the inode it bound. The entries are relative
+ * symlinks (`app.conf -> ..data/app.conf`), so they resolve inside the container as on the host.
  */
-import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs'
 import { dirname, join, normalize } from 'node:path'
 import { memoryBytes } from '../../api/quantity.ts'
 import type { ConfigMap, Container, Pod, Secret } from '../../api/types.ts'
+import type { Clock } from '../../platform/clock.ts'
+import { writeVolumeAtomically } from '../atomic-volume-writer.ts'
+import type { RefreshOutcome } from '../projected-refresh.ts'
+import { configMapEntries, secretEntries, volumeFiles } from '../volume-files.ts'
 import { LABELS } from './container-config.ts'
 import { type Engine, statusCode } from './engine.ts'
 
@@ -33,6 +41,8 @@ export interface EngineMount {
 export interface VolumeHost {
   engine: Engine
   owner: string
+  /** Names each new version's directory (the kubelet's `..<time>`). */
+  clock: Pick<Clock, 'now'>
   /** Where the pods' emptyDir and configMap directories live (the daemon's data directory has it). */
   volumesDir: string
   configMap(namespace: string, name: string): ConfigMap | undefined
@@ -100,9 +110,9 @@ export async function prepareMounts(
         if (problem) return failed(problem)
         mounts.push({ Type: 'bind', Source: normalize(h.path), Target: m.mountPath, ReadOnly: readOnly })
       } else if (v.configMap || v.secret) {
-        const dir = writeKeysVolume(host, pod, v)
-        if (typeof dir !== 'string') return failed(dir.error)
-        mounts.push({ Type: 'bind', Source: dir, Target: m.mountPath, ReadOnly: true })
+        const done = writeKeysVolume(host, pod, v)
+        if ('error' in done) return failed(done.error)
+        mounts.push({ Type: 'bind', Source: done.dir, Target: m.mountPath, ReadOnly: true })
       } else {
         return failed('this volume type is not mounted by the Docker runtime')
       }
@@ -167,42 +177,55 @@ export function checkHostPath(h: HostPath): string | undefined {
   return rule[0](s) ? undefined : `hostPath type check failed: ${path} is not ${rule[1]}`
 }
 
-/** Writes a configMap or secret volume's files afresh; the directory, or why it cannot be written. */
-function writeKeysVolume(host: VolumeHost, pod: Pod, v: Volume): string | { error: string } {
+const isKeysVolume = (v: Volume) => v.configMap !== undefined || v.secret !== undefined
+
+/** The configMap and secret volumes the container mounts (each once). */
+function keysVolumes(pod: Pod, container: Container): Volume[] {
+  const mounted = new Set((container.volumeMounts ?? []).map((m) => m.name))
+  return (pod.spec.volumes ?? []).filter((v) => mounted.has(v.name) && isKeysVolume(v))
+}
+
+/** Whether the container mounts a configMap or secret volume: one its watcher keeps up to date. */
+export function mountsKeysVolume(pod: Pod, container: Container): boolean {
+  return keysVolumes(pod, container).length > 0
+}
+
+const keysDir = (host: Pick<VolumeHost, 'volumesDir'>, pod: Pod, v: Volume) =>
+  join(podDir(host.volumesDir, pod.metadata.uid ?? ''), v.secret !== undefined ? 'secret' : 'configmap', v.name)
+
+/** Writes a configMap or secret volume's files, switched atomically when they changed; the directory, or why they cannot be written. */
+function writeKeysVolume(host: VolumeHost, pod: Pod, v: Volume): { dir: string; changed: boolean } | { error: string } {
   const namespace = pod.metadata.namespace ?? 'default'
   const isSecret = v.secret !== undefined
   const spec = (isSecret ? v.secret : v.configMap) as KeysVolume
   const name = (isSecret ? (spec as SecretVolume).secretName : (spec as ConfigMapVolume).name) ?? ''
-  const kind = isSecret ? 'secret' : 'configmap'
-  const dir = join(podDir(host.volumesDir, pod.metadata.uid ?? ''), kind, v.name)
-  rmSync(dir, { recursive: true, force: true })
-  mkdirSync(dir, { recursive: true, mode: 0o755 })
-  const values = new Map<string, Buffer>()
-  if (isSecret) {
-    const s = name ? host.secret(namespace, name) : undefined
-    if (!s) return spec.optional ? dir : { error: `secret "${name}" not found` }
-    for (const [k, b] of Object.entries(s.data ?? {})) values.set(k, Buffer.from(b, 'base64'))
-  } else {
-    const cm = name ? host.configMap(namespace, name) : undefined
-    if (!cm) return spec.optional ? dir : { error: `configmap "${name}" not found` }
-    for (const [k, t] of Object.entries(cm.data ?? {})) values.set(k, Buffer.from(t, 'utf8'))
-    for (const [k, b] of Object.entries(cm.binaryData ?? {})) values.set(k, Buffer.from(b, 'base64'))
-  }
-  const items = spec.items ?? [...values.keys()].map((key) => ({ key, path: key, mode: undefined }))
-  for (const item of items) {
-    const value = values.get(item.key)
-    if (value === undefined) {
-      if (spec.optional) continue
-      return { error: `${kind} "${name}" has no key "${item.key}"` }
-    }
-    const file = join(dir, normalize(item.path))
-    if (!file.startsWith(`${dir}/`)) return { error: `item path "${item.path}" leaves the volume` }
-    const mode = item.mode ?? spec.defaultMode ?? 0o644
-    mkdirSync(dirname(file), { recursive: true, mode: 0o755 })
-    writeFileSync(file, value, { mode })
-    chmodSync(file, mode)
-  }
-  return dir
+  const object = name ? (isSecret ? host.secret(namespace, name) : host.configMap(namespace, name)) : undefined
+  const projected = volumeFiles({
+    kind: isSecret ? 'secret' : 'configmap',
+    name,
+    entries: object && (isSecret ? secretEntries(object as Secret) : configMapEntries(object as ConfigMap)),
+    items: spec.items,
+    defaultMode: spec.defaultMode,
+    optional: spec.optional,
+  })
+  if ('error' in projected) return projected
+  const dir = keysDir(host, pod, v)
+  return { dir, changed: writeVolumeAtomically(dir, projected.files, host.clock.now()) }
+}
+
+/**
+ * Writes again the configMap and secret volumes the running container mounts, each switched
+ * atomically when its object's data changed and left as it is when not. A volume whose object
+ * or key went missing keeps its files, as the kubelet keeps them; the outcome says why. Only
+ * volumes written at the container's start (a `..data` there) are refreshed.
+ */
+export function refreshKeysVolumes(host: VolumeHost, pod: Pod, container: Container): RefreshOutcome[] {
+  return keysVolumes(pod, container).flatMap((v): RefreshOutcome[] => {
+    if (!existsSync(join(keysDir(host, pod, v), '..data'))) return []
+    const done = writeKeysVolume(host, pod, v)
+    if ('error' in done) return [{ volume: v.name, error: done.error }]
+    return done.changed ? [{ volume: v.name, updated: true }] : []
+  })
 }
 
 /** Removes a pod's volume directories and engine volumes (after its containers are gone). */

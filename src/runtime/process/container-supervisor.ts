@@ -53,7 +53,7 @@ import {
 } from './replica-process.ts'
 import { enterArgv, ensureTmpDir, freshRoot, isolationOf, launchArgv, setUpState } from './mount-namespace.ts'
 import { mountsProjected, mountsVolumes, prepareVolumes, refreshProjectedVolumes } from './pod-volumes.ts'
-import { refreshProjectedEvery } from './projected-refresh.ts'
+import { refreshProjectedEvery } from '../projected-refresh.ts'
 
 /** How often a launch is checked for having finished its mount namespace (a few ms of mounts). */
 const NAMESPACE_POLL_MS = 5
@@ -209,7 +209,7 @@ export class ContainerSupervisor implements ContainerPort<ProcessInstance> {
 
   /**
    * Enforces resources.limits.memory (memory-limit.ts): over the limit, the group is SIGKILLed;
-   * keeps the configMap and secret volumes up to date while the instance runs (projected-refresh.ts).
+   * keeps the configMap and secret volumes up to date while the instance runs (../projected-refresh.ts).
    */
   watch(inst: ProcessInstance, kill: (cause: KillCause, why: string) => void): { cancel(): void } | undefined {
     if (!inst.proc) return undefined

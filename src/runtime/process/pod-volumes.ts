@@ -7,10 +7,10 @@
  * - emptyDir: `<podDir>/volumes/empty-dir/<name>` (mode 0777), shared by the pod's containers,
  *   kept across their restarts, removed with the pod.
  * - hostPath: the host's path, checked (or created) per `type` as the kubelet does.
- * - configMap, secret: the object's keys written as files (volume-files.ts) into
+ * - configMap, secret: the object's keys written as files (../volume-files.ts) into
  *   `<containerDir>/volumes/<name>` at each start of the container, always mounted read-only;
  *   while it runs, `refreshProjectedVolumes` writes them again when the object changed, switching
- *   to the new set atomically (atomic-volume-writer.ts), as the kubelet's sync does. A subPath
+ *   to the new set atomically (../atomic-volume-writer.ts), as the kubelet's sync does. A subPath
  *   mount keeps the file it bound at the start.
  *
  * A StatefulSet's claims are not here: claim-volumes.ts links them inside the image copy.
@@ -20,9 +20,10 @@ import { join } from 'node:path'
 import { isRec, type Rec } from '../../api/guards.ts'
 import type { ConfigMap, Container, Pod, Secret } from '../../api/types.ts'
 import type { Clock } from '../../platform/clock.ts'
-import { writeVolumeAtomically } from './atomic-volume-writer.ts'
+import { writeVolumeAtomically } from '../atomic-volume-writer.ts'
+import type { RefreshOutcome } from '../projected-refresh.ts'
 import type { VolumeBind } from './replica-root.ts'
-import { configMapEntries, relativePath, secretEntries, volumeFiles } from './volume-files.ts'
+import { configMapEntries, relativePath, secretEntries, volumeFiles } from '../volume-files.ts'
 
 export interface VolumeHost {
   clock: Pick<Clock, 'now'>
@@ -144,8 +145,6 @@ export function refreshProjectedVolumes(pod: Pod, container: Container, host: Vo
   }
   return out
 }
-
-export type RefreshOutcome = { volume: string; updated: true } | { volume: string; error: string }
 
 /** hostPath's `type` checks, as the kubelet makes them (DirectoryOrCreate 0755, FileOrCreate 0644). */
 function hostPathSource(path: string, type: string | undefined): { path: string } | { error: string } {

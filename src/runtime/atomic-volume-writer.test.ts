@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { T0 } from '../../../test/support/builders.ts'
+import { T0 } from '../../test/support/builders.ts'
 import { versionPrefix, writeVolumeAtomically } from './atomic-volume-writer.ts'
 import type { VolumeFile } from './volume-files.ts'
 

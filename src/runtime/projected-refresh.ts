@@ -2,17 +2,20 @@
  * @module
  * Keeps a running container's configMap and secret volumes up to date, as the kubelet's
  * periodic pod sync does: every PROJECTED_SYNC_MS the volumes are projected again from the
- * pod's config source (pod-volumes.ts `refreshProjectedVolumes`) and switched atomically when
- * the data changed. The kubelet takes up to its sync period plus its cache's TTL (about a
- * minute); a few seconds here, because a read of the store is a read of memory.
+ * pod's config source (each runtime's refresh: process/pod-volumes.ts, docker/volumes.ts) and
+ * switched atomically (atomic-volume-writer.ts) when the data changed. The kubelet takes up to
+ * its sync period plus its cache's TTL (about a minute); a few seconds here, because a read of
+ * the store is a read of memory. Shared by both runtimes.
  *
  * A Deployment with config rollouts (docs/config-revisions.md) reads its pods' config from the
  * revision's immutable snapshot, so its volumes never change here: a change of the ConfigMap
  * rolls new pods instead.
  */
-import type { Clock, TimerHandle } from '../../platform/clock.ts'
-import type { Logger } from '../../platform/logger.ts'
-import type { RefreshOutcome } from './pod-volumes.ts'
+import type { Clock, TimerHandle } from '../platform/clock.ts'
+import type { Logger } from '../platform/logger.ts'
+
+/** What one sync did to one volume: switched to new files, or kept its files for `error`. */
+export type RefreshOutcome = { volume: string; updated: true } | { volume: string; error: string }
 
 /** Why 2 s: an edit reaches the app within a few seconds, and a sync with nothing changed costs a few small reads. */
 export const PROJECTED_SYNC_MS = 2_000

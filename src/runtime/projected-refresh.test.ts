@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { FakeClock } from '../../platform/clock.ts'
-import { createLogger } from '../../platform/logger.ts'
-import type { RefreshOutcome } from './pod-volumes.ts'
-import { PROJECTED_SYNC_MS, refreshProjectedEvery } from './projected-refresh.ts'
+import { FakeClock } from '../platform/clock.ts'
+import { createLogger } from '../platform/logger.ts'
+import { PROJECTED_SYNC_MS, type RefreshOutcome, refreshProjectedEvery } from './projected-refresh.ts'
 
 describe('refreshProjectedEvery', () => {
   it('refreshes every PROJECTED_SYNC_MS, logs each update and each new error once, and stops when cancelled', () => {
