@@ -14,7 +14,9 @@
 import { Command, CommanderError } from 'commander'
 import { fileURLToPath } from 'node:url'
 import { isBatonError, type BatonError } from '../errors/baton-error.ts'
-import type { ErrorCode } from '../errors/codes.ts'
+// The reason the API put in its Status, found the way the API found it (code, then HTTP status),
+// so a code with no entry of its own (a 403 like BATON_NAMESPACE_PROTECTED) reads as kubectl's.
+import { reasonOf } from '../errors/status.ts'
 import { systemClock, type Clock } from '../platform/clock.ts'
 import { isTty } from '../platform/env.ts'
 import { type ApiClient, connectionClient, ServerError, type Transport } from './client.ts'
@@ -32,26 +34,6 @@ export interface CliDeps {
   signal?: AbortSignal
 }
 
-/** kubectl's reason for each status an API error can carry. */
-const SERVER_REASONS: Partial<Record<ErrorCode, string>> = {
-  BATON_NOT_FOUND: 'NotFound',
-  BATON_ALREADY_EXISTS: 'AlreadyExists',
-  BATON_CONFLICT: 'Conflict',
-  BATON_INVALID: 'Invalid',
-  BATON_BAD_REQUEST: 'BadRequest',
-  BATON_TOO_LARGE: 'RequestEntityTooLarge',
-  BATON_LIMIT: 'Invalid',
-  BATON_MANIFEST_PARSE: 'BadRequest',
-  BATON_UNKNOWN_KIND: 'BadRequest',
-  BATON_UNAUTHORIZED: 'Unauthorized',
-  BATON_GONE: 'Expired',
-  BATON_REVISION_NOT_FOUND: 'NotFound',
-  BATON_ARTIFACT_NOT_FOUND: 'NotFound',
-  BATON_ARTIFACT_EXISTS: 'AlreadyExists',
-  BATON_ARTIFACT_UNSAFE: 'BadRequest',
-  BATON_INTERNAL: 'InternalError',
-}
-
 /** The stderr text for a failed command. */
 export function formatError(err: unknown, verbose: boolean): string {
   if (!isBatonError(err)) {
@@ -60,7 +42,7 @@ export function formatError(err: unknown, verbose: boolean): string {
   }
   let text =
     err instanceof ServerError
-      ? `Error from server (${SERVER_REASONS[err.code] ?? 'InternalError'}): ${err.message}\n`
+      ? `Error from server (${reasonOf(err.code, err.httpStatus)}): ${err.message}\n`
       : `error: ${err.message}\n`
   for (const c of (err as BatonError).causes) {
     const line = `* ${c.field}: ${c.message}`

@@ -34,7 +34,10 @@ export const ERROR_CODES = {
     httpStatus: 403,
     meaning: 'An object was created in a namespace that is being deleted',
   },
-  BATON_NAMESPACE_PROTECTED: { httpStatus: 403, meaning: 'The default namespace cannot be deleted' },
+  BATON_NAMESPACE_PROTECTED: {
+    httpStatus: 403,
+    meaning: 'The default, kube-system or kube-public namespace cannot be deleted',
+  },
   BATON_NOT_FOUND: { httpStatus: 404, meaning: 'The named object does not exist' },
   BATON_ALREADY_EXISTS: { httpStatus: 409, meaning: 'An object with that name already exists' },
   BATON_CONFLICT: { httpStatus: 409, meaning: 'The object changed since it was read (stale resourceVersion)' },

@@ -34,6 +34,7 @@ import type {
   DeploymentStatus,
   IntOrString,
   JobMetricProvider,
+  Namespace,
   OwnerReference,
   Pod,
   PodCondition,
@@ -545,6 +546,17 @@ export function aConfigMap(o: ConfigMapOptions): ConfigMap {
       ...(o.finalizers ? { finalizers: o.finalizers } : {}),
     },
     data: o.data ?? { key: 'value' },
+  }
+}
+
+/** A Namespace as the daemon serves it (finalizer `kubernetes`, phase Active), like the `default` it starts with. */
+export function aNamespace(name: string, phase: 'Active' | 'Terminating' = 'Active'): Namespace {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name },
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase },
   }
 }
 

@@ -53,6 +53,18 @@ function rolloutWarning(live: AnyObject, next: AnyObject): string | undefined {
   return advice && `deployment.apps/${next.metadata.name}: ${advice}`
 }
 
+/**
+ * What an update can change of `obj`: not its status (written through /status only) nor its
+ * creationTimestamp (set once by the server). `kubectl create ... --dry-run=client -o yaml`
+ * writes `creationTimestamp: null` and `status: {}`, which a manifest kept that way would
+ * otherwise bring to every apply as a difference the server then ignores.
+ */
+function asStored(obj: AnyObject): AnyObject {
+  const { status: _status, ...rest } = obj as AnyObject & { status?: unknown }
+  const { creationTimestamp: _created, ...metadata } = rest.metadata
+  return { ...rest, metadata } as AnyObject
+}
+
 export async function applyOne(client: ApiClient, desired: AnyObject): Promise<{ outcome: Outcome; warning?: string }> {
   const { kind } = desired
   const { namespace = 'default', name } = desired.metadata
@@ -72,7 +84,7 @@ export async function applyOne(client: ApiClient, desired: AnyObject): Promise<{
     merged.metadata.resourceVersion = live.metadata.resourceVersion
     // Compare as the server will store it, so a manifest that leaves defaults out is "unchanged".
     const next = applyDefaults(merged)
-    if (canonicalJson(next) === canonicalJson(applyDefaults(liveWithoutStatus as AnyObject)))
+    if (canonicalJson(asStored(next)) === canonicalJson(asStored(applyDefaults(liveWithoutStatus as AnyObject))))
       return { outcome: 'unchanged' }
     await client.update(merged)
     const warning = rolloutWarning(live, next)

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ConfigMap, Deployment } from '../../api/types.ts'
+import type { ConfigMap, Deployment, Secret } from '../../api/types.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
 let h: Harness
@@ -16,9 +16,18 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
+/** A directory of two files (one not UTF-8), a file x.txt and an env file, for --from-file and --from-env-file. */
+function writeSources(): void {
+  mkdirSync(join(dir, 'conf'))
+  writeFileSync(join(dir, 'conf', 'a.txt'), 'A')
+  writeFileSync(join(dir, 'conf', 'b.bin'), Buffer.from([0xff, 0xfe, 0x00]))
+  writeFileSync(join(dir, 'x.txt'), 'X')
+  writeFileSync(join(dir, 'app.env'), '# comment\nK1=v1\n\nK2=a=b\n')
+}
+
 const cm = (name: string) => h.store.get('ConfigMap', 'default', name) as ConfigMap
 
-describe('create configmap', () => {
+describe('create configmap (and the refusals of create secret generic)', () => {
   it('from literals and a file named by its base name (seed 003: create cm NAME --from-file=application.yml)', async () => {
     writeFileSync(join(dir, 'application.yml'), 'server:\n  port: 8080\n')
     const res = await h.run(
@@ -29,11 +38,7 @@ describe('create configmap', () => {
   })
 
   it('from a file under another key, a directory, an env file, binary as binaryData', async () => {
-    mkdirSync(join(dir, 'conf'))
-    writeFileSync(join(dir, 'conf', 'a.txt'), 'A')
-    writeFileSync(join(dir, 'conf', 'b.bin'), Buffer.from([0xff, 0xfe, 0x00]))
-    writeFileSync(join(dir, 'x.txt'), 'X')
-    writeFileSync(join(dir, 'app.env'), '# comment\nK1=v1\n\nK2=a=b\n')
+    writeSources()
     const res = await h.run(
       `create configmap c --from-file=renamed=${join(dir, 'x.txt')} --from-file=${join(dir, 'conf')} --from-env-file=${join(dir, 'app.env')}`,
     )
@@ -69,15 +74,75 @@ describe('create configmap', () => {
       err: 'error: --image is not a flag of create configmap',
     },
     {
-      name: 'a secret',
-      argv: 'create secret generic s --from-literal=a=1',
-      err: 'error: baton create cannot generate "secret": Baton serves no Secrets',
+      name: '--type, a flag of create secret generic',
+      argv: 'create cm d --from-literal=a=1 --type=Opaque',
+      err: 'error: --type is a flag of create secret generic only',
+    },
+    {
+      name: 'a secret: another generator',
+      argv: 'create secret tls t',
+      err: 'error: baton create secret cannot generate "tls"',
+    },
+    { name: 'a secret: no generator', argv: 'create secret', err: 'error: create secret needs a generator' },
+    {
+      name: 'a secret: no name',
+      argv: 'create secret generic --from-literal=a=1',
+      err: 'error: create secret generic takes exactly one NAME',
+    },
+    {
+      name: 'a secret: a duplicate key',
+      argv: 'create secret generic s --from-literal=a=1 --from-literal=a=2',
+      err: 'error: cannot add key "a", another key by that name already exists in Data for Secret "s"',
+    },
+    {
+      name: 'a secret: an invalid key',
+      argv: 'create secret generic s --from-literal=a/b=1',
+      err: 'error: "a/b" is not a valid key name for a Secret',
+    },
+    {
+      name: 'a secret: a deployment flag',
+      argv: 'create secret generic s --image=x',
+      err: 'error: --image is not a flag of create secret generic',
     },
   ])('refuses $name, creating nothing', async ({ argv, err }) => {
     const res = await h.run(argv)
     expect(res.code).toBe(1)
     expect(res.err.startsWith(err)).toBe(true)
     expect(h.store.list('ConfigMap').items).toEqual([])
+    expect(h.store.list('Secret').items).toEqual([])
+  })
+})
+
+const secret = (name: string) => h.store.get('Secret', 'default', name) as Secret
+const b64 = (v: string | Buffer) => Buffer.from(v).toString('base64')
+
+describe('create secret generic', () => {
+  it('from literals, a file under its name or a key, a directory and an env file, every value base64 in data', async () => {
+    writeSources()
+    const res = await h.run(
+      `create secret generic db --from-literal=password=s3cret --from-file=${join(dir, 'x.txt')} --from-file=tls.key=${join(dir, 'x.txt')} --from-file=${join(dir, 'conf')} --from-env-file=${join(dir, 'app.env')}`,
+    )
+    expect(res).toEqual({ code: 0, err: '', out: 'secret/db created\n' })
+    expect(secret('db').data).toEqual({
+      password: b64('s3cret'),
+      'x.txt': b64('X'),
+      'tls.key': b64('X'),
+      'a.txt': b64('A'),
+      'b.bin': b64(Buffer.from([0xff, 0xfe, 0x00])),
+      K1: b64('v1'),
+      K2: b64('a=b'),
+    })
+    // kubectl sends no type for generic without --type; the server defaults it.
+    expect(secret('db').type).toBe('Opaque')
+  })
+
+  it('takes --type, -n, and --dry-run=client -o yaml as kubectl prints it', async () => {
+    const res = await h.run('create secret generic s --from-literal=a=b --type=example.com/x -n team')
+    expect(res.out).toBe('secret/s created\n')
+    expect(h.store.get('Secret', 'team', 's')).toMatchObject({ type: 'example.com/x', data: { a: b64('b') } })
+    const dry = await h.run('create secret generic d --from-literal=a=b --dry-run=client -o yaml')
+    expect(dry.out).toBe('apiVersion: v1\nkind: Secret\nmetadata:\n  name: d\n  namespace: default\ndata:\n  a: Yg==\n')
+    expect(h.store.get('Secret', 'default', 'd')).toBeUndefined()
   })
 })
 

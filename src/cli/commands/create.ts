@@ -2,20 +2,20 @@
  * @module
  * `baton create -f FILE` (fails for objects that exist) and kubectl's generators
  * `baton create deployment NAME --image=IMAGE [--replicas=N] [--port=N] [-- COMMAND [ARG...]]`
- * and `baton create configmap NAME --from-literal=K=V --from-file=[K=]PATH --from-env-file=PATH`.
- * `create secret` is refused: Baton serves no Secrets.
+ * and `baton create configmap NAME --from-literal=K=V --from-file=[K=]PATH --from-env-file=PATH`,
+ * and `baton create secret generic NAME` from the same sources (with `--type`). kubectl's other
+ * secret generators (docker-registry, tls) are refused by name.
  */
 import { qualifiedSingular } from '../../api/resources.ts'
-import type { AnyObject, ConfigMap, Deployment } from '../../api/types.ts'
-import { BatonError } from '../../errors/baton-error.ts'
+import type { AnyObject, ConfigMap, Deployment, Secret } from '../../api/types.ts'
 import { countFlag, defineCommand, str, usageError } from '../command.ts'
-import { generateConfigMap } from './create-configmap.ts'
+import { generateConfigMap, generateSecret } from './config-generators.ts'
 import { filenames, forEachObject, readManifests } from './manifests.ts'
 import { type OutputFormat, parseOutput, printObjects } from './output.ts'
 
 export interface CreateOptions {
   files: string[]
-  generated?: Deployment | ConfigMap
+  generated?: Deployment | ConfigMap | Secret
   /** --dry-run=client: print what would be created, create nothing. */
   dryRun?: boolean
   output?: OutputFormat
@@ -73,15 +73,16 @@ export function generateDeployment(
 
 export const createCommand = defineCommand<CreateOptions>({
   path: ['create'],
-  summary: 'Create a resource from a file or from stdin, a deployment from an image, or a config map',
+  summary: 'Create a resource from a file or from stdin, a deployment from an image, a config map or a secret',
   args: '[args...]',
   usage:
-    '(-f FILENAME | deployment NAME --image=IMAGE [--replicas=N] [--port=N] [-- COMMAND [ARG...]] | configmap NAME [--from-literal=K=V] [--from-file=[K=]PATH] [--from-env-file=PATH]) [flags]',
+    '(-f FILENAME | deployment NAME --image=IMAGE [--replicas=N] [--port=N] [-- COMMAND [ARG...]] | configmap NAME | secret generic NAME [--type=TYPE]) [--from-literal=K=V] [--from-file=[K=]PATH] [--from-env-file=PATH] [flags]',
   examples: [
     '  baton create -f deploy.yaml',
     '  baton create deployment web --image=web:v1 --replicas=3 --port=8080',
     '  baton create deployment worker --image=tools:v1 -- node worker.js --queue jobs',
     '  baton create configmap app-conf --from-file=application.yml --from-literal=MODE=blue',
+    '  baton create secret generic db --from-literal=password=s3cret --from-file=tls.key=./key.pem',
   ].join('\n'),
   flags: [
     {
@@ -94,15 +95,21 @@ export const createCommand = defineCommand<CreateOptions>({
     { flags: '--port <port>', description: 'Container port of the generated deployment' },
     {
       flags: '--from-literal <key=value>',
-      description: 'A config map key and its value (repeatable)',
+      description: 'A config map or secret key and its value (repeatable)',
       repeatable: true,
     },
     {
       flags: '--from-file <[key=]path>',
-      description: 'A file (key: its name, or key=) or a directory (a key per file) for a config map (repeatable)',
+      description:
+        'A file (key: its name, or key=) or a directory (a key per file) for a config map or secret (repeatable)',
       repeatable: true,
     },
-    { flags: '--from-env-file <path>', description: 'KEY=VALUE lines for a config map (repeatable)', repeatable: true },
+    {
+      flags: '--from-env-file <path>',
+      description: 'KEY=VALUE lines for a config map or secret (repeatable)',
+      repeatable: true,
+    },
+    { flags: '--type <type>', description: 'The type of the generated secret (default: Opaque)' },
     { flags: '--dry-run <mode>', description: 'client: print what would be created (with -o), create nothing' },
     { flags: '-o, --output <format>', description: 'json|yaml|name' },
   ],
@@ -119,35 +126,45 @@ export const createCommand = defineCommand<CreateOptions>({
     const command = afterDoubleDash(ctx.argv)
     const named = args.slice(0, args.length - command.length)
     const [what, name, ...rest] = named
-    if (what === 'secret') {
-      throw new BatonError('BATON_USAGE', 'baton create cannot generate "secret": Baton serves no Secrets', {
-        hint: 'Put the values in a ConfigMap (baton create configmap NAME --from-file=...) or in the container env; they are stored unencrypted either way',
-      })
-    }
     const fromFlags = ['fromLiteral', 'fromFile', 'fromEnvFile'].filter((f) => list(flags[f]).length > 0)
     const deploymentFlags = ['image', 'replicas', 'port'].filter((f) => flags[f] !== undefined)
     const flagName = (f: string) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+    const sources = {
+      literals: list(flags.fromLiteral),
+      files: list(flags.fromFile),
+      envFiles: list(flags.fromEnvFile),
+    }
+    if (what === 'secret') {
+      // kubectl's `create secret` takes a generator word first: generic, docker-registry or tls.
+      const [generator, secretName, ...more] = [name, ...rest]
+      if (generator !== 'generic')
+        throw usageError(
+          generator ? `baton create secret cannot generate "${generator}"` : 'create secret needs a generator',
+          'Use create secret generic NAME --from-literal=K=V --from-file=[K=]PATH (or -f FILE for another type)',
+        )
+      if (deploymentFlags.length > 0)
+        throw usageError(`${flagName(deploymentFlags[0]!)} is not a flag of create secret generic`)
+      if (!secretName || more.length > 0 || command.length > 0)
+        throw usageError('create secret generic takes exactly one NAME')
+      return { ...common, generated: generateSecret(secretName, ctx.namespace, str(flags.type), sources) }
+    }
+    if (flags.type !== undefined) throw usageError('--type is a flag of create secret generic only')
     if (what === 'configmap' || what === 'cm') {
       if (deploymentFlags.length > 0)
         throw usageError(`${flagName(deploymentFlags[0]!)} is not a flag of create configmap`)
       if (!name || rest.length > 0 || command.length > 0) throw usageError('create configmap takes exactly one NAME')
-      const sources = {
-        literals: list(flags.fromLiteral),
-        files: list(flags.fromFile),
-        envFiles: list(flags.fromEnvFile),
-      }
       return { ...common, generated: generateConfigMap(name, ctx.namespace, sources) }
     }
     if (what !== 'deployment' && what !== 'deploy') {
       throw usageError(
         `baton create cannot generate "${what}"`,
-        'Use -f FILE, create deployment NAME --image=IMAGE, or create configmap NAME --from-...',
+        'Use -f FILE, create deployment NAME --image=IMAGE, create configmap NAME --from-..., or create secret generic NAME --from-...',
       )
     }
     if (fromFlags.length > 0)
       throw usageError(
         `${flagName(fromFlags[0]!)} is not a flag of create deployment`,
-        `It makes config maps: create configmap NAME ${flagName(fromFlags[0]!)}=...`,
+        `It makes config maps and secrets: create configmap NAME ${flagName(fromFlags[0]!)}=...`,
       )
     if (!name || rest.length > 0)
       throw usageError(

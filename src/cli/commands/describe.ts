@@ -1,13 +1,24 @@
 /**
  * @module
  * `baton describe`: kubectl's detailed views of deployments, replica sets, pods and services
- * (with their events); other kinds show their metadata and YAML body.
+ * (with their events) and namespaces; other kinds show their metadata and YAML body.
  */
 import { stringify } from 'yaml'
-import type { AnyObject, Deployment, Endpoints, Event, Pod, ReplicaSet, Service, StatefulSet } from '../../api/types.ts'
+import type {
+  AnyObject,
+  Deployment,
+  Endpoints,
+  Event,
+  Namespace,
+  Pod,
+  ReplicaSet,
+  Service,
+  StatefulSet,
+} from '../../api/types.ts'
 import type { ApiClient } from '../client.ts'
 import { defineCommand, str, usageError } from '../command.ts'
 import { describeDeployment } from '../printers/describe-deployment.ts'
+import { describeNamespace } from '../printers/describe-namespace.ts'
 import { describePod, describeReplicaSet, describeService } from '../printers/describe-others.ts'
 import { describeStatefulSet } from '../printers/describe-statefulset.ts'
 import {
@@ -50,6 +61,8 @@ function describeGeneric(obj: AnyObject, events: Event[] | undefined, now: numbe
 }
 
 async function describeOne(client: ApiClient, obj: AnyObject, showEvents: boolean, now: number): Promise<string> {
+  // kubectl's NamespaceDescriber shows no Events, so none are asked for.
+  if (obj.kind === 'Namespace') return describeNamespace(obj as Namespace)
   const events = showEvents ? await eventsFor(client, obj) : undefined
   switch (obj.kind) {
     case 'Deployment': {

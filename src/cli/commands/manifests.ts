@@ -2,11 +2,14 @@
  * @module
  * `-f` for apply, create and delete: every file, directory or "-" given, in order, with each
  * object's namespace settled as kubectl settles it (the manifest's, else -n, else "default";
- * a manifest naming another namespace than an explicit -n is refused).
+ * a manifest naming another namespace than an explicit -n is refused). A cluster-scoped object
+ * (a Namespace) has none: kubectl's builder neither sets nor checks one for it, and the server
+ * drops it; stamping -n onto it made each apply with another -n look like a change.
  */
 import { invalidObjectError } from '../../api/field-errors.ts'
 import { nonFiniteFields } from '../../api/finite-numbers.ts'
 import { loadManifests } from '../../api/manifest.ts'
+import { isClusterScoped } from '../../api/resources.ts'
 import type { AnyObject } from '../../api/types.ts'
 import { assertServedKind } from '../../api/validate.ts'
 import { BatonError } from '../../errors/baton-error.ts'
@@ -34,6 +37,11 @@ export async function readManifests(
       const o = use === 'send' ? checkManifest(obj as AnyObject) : (obj as AnyObject)
       if (use === 'name') assertServedKind(o)
       o.metadata = { ...o.metadata }
+      if (isClusterScoped(o.kind)) {
+        delete o.metadata.namespace
+        objects.push(o)
+        continue
+      }
       const own = o.metadata.namespace
       if (own && ctx.namespaceExplicit && own !== ctx.namespace) {
         throw new BatonError(

@@ -8,7 +8,15 @@ import { openArtifactStore } from '../../artifacts/artifact-store.ts'
 import type { ArtifactInfo } from '../../artifacts/types.ts'
 import type { Pod } from '../../api/types.ts'
 import type { LogSource } from '../../server/ports.ts'
-import { T0, aDeployment, aPod, anEvent, deploymentAsServed, podAsServed } from '../../../test/support/builders.ts'
+import {
+  T0,
+  aDeployment,
+  aNamespace,
+  aPod,
+  anEvent,
+  deploymentAsServed,
+  podAsServed,
+} from '../../../test/support/builders.ts'
 import { createHarness, cutIdleWatches, type Harness } from '../testing/harness.ts'
 
 let h: Harness | undefined
@@ -49,6 +57,16 @@ describe('describe', () => {
       '  Normal  ScalingReplicaSet  30s   deployment-controller  Scaled up replica set web-abc to 3\n',
     )
     expect(res.out).not.toContain('namesake')
+  })
+
+  it('shows a namespace as kubectl does: no Namespace line, no spec or status body, the quota lines', async () => {
+    h = createHarness()
+    h.store.create(aNamespace('default'))
+    const res = await h.run('describe ns default')
+    expect({ code: res.code, out: res.out }).toEqual({
+      code: 0,
+      out: 'Name:         default\nLabels:       <none>\nAnnotations:  <none>\nStatus:       Active\n\nNo resource quota.\n\nNo LimitRange resource.\n',
+    })
   })
 
   it('fails for a missing object with exit 1', async () => {

@@ -211,6 +211,26 @@ describe('delete, scale, set', () => {
     expect((await h.run('delete deployment web --ignore-not-found')).code).toBe(0)
   })
 
+  // kubectl prints the Status's reason; a 403 is Forbidden, not the InternalError of a code
+  // the CLI had no reason for.
+  it.each([
+    { name: 'default', argv: 'delete ns default' },
+    { name: 'kube-system', argv: 'delete namespace/kube-system' },
+    { name: 'kube-public', argv: 'delete namespaces kube-public' },
+  ])('refuses deleting the $name namespace as kubectl shows it', async ({ name, argv }) => {
+    if (name !== 'default') {
+      const made = await h.run('apply -f -', { stdin: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n` })
+      expect(made.out).toBe(`namespace/${name} created\n`)
+    }
+    const res = await h.run(argv)
+    expect({ code: res.code, out: res.out, first: res.err.split('\n')[0] }).toEqual({
+      code: 1,
+      out: '',
+      first: `Error from server (Forbidden): namespaces "${name}" is forbidden: this namespace may not be deleted`,
+    })
+    expect(h.store.get('Namespace', '', name)?.metadata.deletionTimestamp).toBeUndefined()
+  })
+
   it('needs a name, a selector or --all for a type', async () => {
     const res = await h.run('delete deployments')
     expect(res.code).toBe(1)

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { aNamespace } from '../../../test/support/builders.ts'
 import { createHarness, type Harness } from '../testing/harness.ts'
 
 // docs/cli.md's Namespaces section: its console block, run command by command, prints what the
@@ -38,13 +39,7 @@ describe('docs/cli.md Namespaces', () => {
   it('prints what the console block shows, command by command', async () => {
     h = createHarness()
     // The daemon starts with `default` (server/kube/namespace-lifecycle.ts ensureNamespaces).
-    h.store.create({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: 'default' },
-      spec: { finalizers: ['kubernetes'] },
-      status: { phase: 'Active' },
-    })
+    h.store.create(aNamespace('default'))
     dir = mkdtempSync(join(tmpdir(), 'baton-ns-doc-'))
     writeFileSync(join(dir, 'team.yaml'), block('yaml'))
     const run = steps(block('console'))

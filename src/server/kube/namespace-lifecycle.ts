@@ -7,7 +7,8 @@
  *
  * - a create in a namespace being deleted (deletionTimestamp set, phase Terminating) is 403
  *   Forbidden, worded as kube-apiserver words it;
- * - `default` cannot be deleted (403 Forbidden);
+ * - `default`, `kube-system` and `kube-public` cannot be deleted (403 Forbidden), kube-apiserver's
+ *   immortal namespaces;
  * - deleting any other Namespace marks it Terminating (the store holds it by its `kubernetes`
  *   finalizer) and the namespace controller (controllers/namespace) deletes what is in it.
  */
@@ -68,14 +69,21 @@ export function ensureNamespaces(store: ObjectStore, kinds: readonly Kind[]): vo
   for (const name of names) ensureNamespace(store, name)
 }
 
-/** Before a delete: `default` stays. */
+/**
+ * kube-apiserver's immortal namespaces (NamespaceLifecycle's immortalNamespaces). Baton makes
+ * only `default`, but a `kube-system` or `kube-public` a user created is kept as Kubernetes
+ * keeps it, so manifests and scripts written for a cluster meet the same refusal.
+ */
+const IMMORTAL_NAMESPACES: ReadonlySet<string> = new Set([DEFAULT_NAMESPACE_NAME, 'kube-system', 'kube-public'])
+
+/** Before a delete of an existing object: the immortal namespaces stay. */
 export function admitDelete(kind: Kind, name: string): void {
-  if (kind !== 'Namespace' || name !== DEFAULT_NAMESPACE_NAME) return
+  if (kind !== 'Namespace' || !IMMORTAL_NAMESPACES.has(name)) return
   throw new BatonError(
     'BATON_NAMESPACE_PROTECTED',
     `namespaces "${name}" is forbidden: this namespace may not be deleted`,
     {
-      hint: 'Delete the objects in it instead, e.g. `kubectl delete all --all -n default`',
+      hint: `Delete the objects in it instead, e.g. \`baton delete all --all -n ${name}\``,
       subject: { kind: 'namespaces', name },
     },
   )

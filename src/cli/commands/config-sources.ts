@@ -1,19 +1,17 @@
 /**
  * @module
- * kubectl's `create configmap NAME --from-literal=KEY=VALUE --from-file=[KEY=]PATH
- * --from-env-file=PATH`: the ConfigMap built from literals, files (a directory gives one key per
- * regular file in it) and env files (KEY=VALUE lines, # comments). A file that is not UTF-8
- * goes to binaryData, base64-encoded. A key that is not a valid config key, or given twice, is
- * refused before anything is sent.
+ * The sources of kubectl's `create configmap` and `create secret generic`: `--from-literal=KEY=VALUE`,
+ * `--from-file=[KEY=]PATH` (a directory gives one key per regular file in it) and
+ * `--from-env-file=PATH` (KEY=VALUE lines, # comments), read into keyed values. A key that is
+ * not a valid config key, or given twice, is refused before anything is sent.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { configKeyErrors } from '../../api/names.ts'
-import type { ConfigMap } from '../../api/types.ts'
 import { BatonError } from '../../errors/baton-error.ts'
 import { usageError } from '../command.ts'
 
-export interface ConfigMapSources {
+export interface ConfigSources {
   literals: string[]
   files: string[]
   envFiles: string[]
@@ -30,36 +28,28 @@ function readSource(path: string): Buffer {
   }
 }
 
-function decodeUtf8(buf: Buffer): string | undefined {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buf)
-  } catch {
-    return undefined
-  }
-}
+/** A key and its value: text from a literal or an env file, bytes from a file. */
+export type KeyedValue = readonly [key: string, value: string | Buffer]
 
-export function generateConfigMap(name: string, namespace: string, src: ConfigMapSources): ConfigMap {
-  const data: Record<string, string> = {}
-  const binaryData: Record<string, string> = {}
+/** Every source's keyed values, in order: literals, files, env files. `kind` names the object in errors. */
+export function readConfigSources(kind: 'ConfigMap' | 'Secret', name: string, src: ConfigSources): KeyedValue[] {
+  const out: KeyedValue[] = []
+  const seen = new Set<string>()
   const add = (key: string, value: string | Buffer): void => {
     const errs = configKeyErrors(key)
     if (errs.length > 0)
       throw usageError(
-        `"${key}" is not a valid key name for a ConfigMap: ${errs.join('; ')}`,
+        `"${key}" is not a valid key name for a ${kind}: ${errs.join('; ')}`,
         'Name it with --from-file=KEY=PATH',
       )
-    if (key in data || key in binaryData) {
+    if (seen.has(key)) {
       throw usageError(
-        `cannot add key "${key}", another key by that name already exists in Data for ConfigMap "${name}"`,
+        `cannot add key "${key}", another key by that name already exists in Data for ${kind} "${name}"`,
         'Give each source its own key',
       )
     }
-    if (typeof value === 'string') data[key] = value
-    else {
-      const text = decodeUtf8(value)
-      if (text !== undefined) data[key] = text
-      else binaryData[key] = value.toString('base64')
-    }
+    seen.add(key)
+    out.push([key, value])
   }
   for (const lit of src.literals) {
     const eq = lit.indexOf('=')
@@ -97,11 +87,5 @@ export function generateConfigMap(name: string, namespace: string, src: ConfigMa
       add(line.slice(0, eq), line.slice(eq + 1))
     })
   }
-  return {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name, namespace },
-    ...(Object.keys(data).length > 0 ? { data } : {}),
-    ...(Object.keys(binaryData).length > 0 ? { binaryData } : {}),
-  }
+  return out
 }
