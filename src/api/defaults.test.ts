@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { applyDefaults, imageTag } from './defaults.ts'
+import { applyDefaults, imageTag, NAMESPACE_NAME_LABEL } from './defaults.ts'
 import type { Deployment, Pod, ReplicaSet, Service, StatefulSet } from './types.ts'
 
 const template = {
@@ -147,6 +147,21 @@ describe('applyDefaults', () => {
       { name: 'cfg', configMap: { name: 'cfg', defaultMode: 420 } },
       { name: 'scratch', emptyDir: {} },
     ])
+  })
+
+  it.each([
+    { name: 'no labels', labels: undefined, want: { [NAMESPACE_NAME_LABEL]: 'team' } },
+    { name: 'labels kept', labels: { tier: 'web' }, want: { tier: 'web', [NAMESPACE_NAME_LABEL]: 'team' } },
+    {
+      name: 'a wrong name label is put right',
+      labels: { [NAMESPACE_NAME_LABEL]: 'other' },
+      want: { [NAMESPACE_NAME_LABEL]: 'team' },
+    },
+  ])('a Namespace is labelled with its name, as kube-apiserver does: $name', ({ labels, want }) => {
+    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team', ...(labels ? { labels } : {}) } }
+    const out = applyDefaults(ns as never) as { metadata: { labels?: Record<string, string>; namespace?: string } }
+    expect(out.metadata.labels).toEqual(want)
+    expect(out.metadata.namespace).toBeUndefined()
   })
 
   it('defaults a ReplicaSet', () => {

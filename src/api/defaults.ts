@@ -182,13 +182,25 @@ function defaultService(spec: Rec): void {
  *   -> metadata.namespace 'default', spec.replicas 1, strategy RollingUpdate 25%/25%,
  *      revisionHistoryLimit 10, progressDeadlineSeconds 600, template pod spec defaulted.
  */
+/** The label kube-apiserver sets on every Namespace: its name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name'
+
 export function applyDefaults<T extends KObject>(obj: T): T {
   const copy = structuredClone(obj) as T
   const o = copy as unknown as Rec
   // A Namespace is cluster-scoped: it is in no namespace, and the namespace controller's
   // finalizer holds it while its objects are deleted.
   if (o.kind === 'Namespace') {
-    if (isRec(o.metadata)) delete o.metadata.namespace
+    if (isRec(o.metadata)) {
+      delete o.metadata.namespace
+      // kube-apiserver labels every Namespace with its own name (on create and on every update),
+      // so a namespaceSelector can pick one by name.
+      if (typeof o.metadata.name === 'string')
+        o.metadata.labels = {
+          ...(isRec(o.metadata.labels) ? o.metadata.labels : {}),
+          [NAMESPACE_NAME_LABEL]: o.metadata.name,
+        }
+    }
     o.spec = { ...(isRec(o.spec) ? o.spec : {}), finalizers: ['kubernetes'] }
     return copy
   }

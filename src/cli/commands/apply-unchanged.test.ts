@@ -61,7 +61,7 @@ describe('apply twice: unchanged, as kubectl says', () => {
     expect((await h.run('apply -f -', { stdin: labelled })).out).toBe('namespace/team configured\n')
     const live = h.store.get('Namespace', '', 'team')
     expect({ labels: live?.metadata.labels, status: live?.status }).toEqual({
-      labels: { tier: 'fe' },
+      labels: { tier: 'fe', 'kubernetes.io/metadata.name': 'team' },
       status: { phase: 'Active' },
     })
   })
