@@ -26,9 +26,18 @@ export function setWeightText(r: Rollout): string {
   return index >= steps.length ? '100' : '0'
 }
 
-/** The canary's share the load balancer applies now (Argo's "ActualWeight"). */
+/**
+ * The canary's share the load balancer applies now (Argo's "ActualWeight"). As the plugin's
+ * rollout_info.go: with no current step (no steps, or every step done: fully promoted) it is
+ * 100, the new revision taking every request; otherwise the weight in status.canary.weights
+ * ("-" before the controller wrote one). An aborted rollout keeps its weight (0) even past the
+ * steps, where Argo would still print 100.
+ */
 export function actualWeightText(r: Rollout): string {
-  if (r.spec.strategy.blueGreen) return '-'
+  const canary = r.spec.strategy.canary
+  if (!canary) return '-'
+  const steps = canary.steps ?? []
+  if (!r.status?.abort && (r.status?.currentStepIndex ?? 0) >= steps.length) return '100'
   const w = r.status?.canary?.weights
   if (!w) return '-'
   return w.canary.podTemplateHash === w.stable.podTemplateHash ? '0' : String(w.canary.weight)

@@ -190,6 +190,8 @@ describe.skipIf(!chromiumInstalled())('the Rollout page in Chromium', () => {
       await shot('aborted-1280')
       await page.setViewportSize(VIEWPORTS.phone)
       await shot('aborted-390')
+      // Nothing on the page (the traffic table's columns above all) is wider than a phone's screen.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORTS.phone.width)
       await page.setViewportSize(VIEWPORTS.desktop)
     } finally {
       const result = await load.stop()

@@ -55,6 +55,20 @@ describe('assessMetric (Argo assessMetricStatus)', () => {
     { name: 'TestAssessMetricStatusNoMeasurements', m: {}, r: {}, terminating: false, want: 'Pending' },
     { name: 'TestAssessMetricStatusNoMeasurements (terminating)', m: {}, r: {}, terminating: true, want: 'Successful' },
     {
+      name: 'TestAssessMetricStatusInFlight: a measurement in flight is Running, even past the failureLimit',
+      m: { interval: '10s' },
+      r: { measurements: [...measured(1), { phase: 'Running' as const }], failed: 1, count: 1 },
+      terminating: false,
+      want: 'Running',
+    },
+    {
+      name: 'TestAssessMetricStatusInFlight (terminating): Running until it is terminated',
+      m: {},
+      r: { measurements: [{ phase: 'Running' as const }] },
+      terminating: true,
+      want: 'Running',
+    },
+    {
       name: 'TestAssessMetricStatusFailureLimit: failed (2) > failureLimit (1)',
       m: { failureLimit: 1, interval: '10s' },
       r: { measurements: measured(2), failed: 2, count: 2 },

@@ -64,6 +64,8 @@ export function assessMetric(
   if (completed(result.phase)) return { phase: result.phase }
   const measurements = result.measurements ?? []
   if (measurements.length === 0) return { phase: terminating ? 'Successful' : 'Pending' }
+  // A measurement in flight (a job still running): Running, terminating or not, as Argo.
+  if (!completed(measurements.at(-1)!.phase)) return { phase: 'Running' }
   const failureLimit = countValue(metric.failureLimit) ?? 0
   const inconclusiveLimit = countValue(metric.inconclusiveLimit) ?? 0
   const errorLimit = countValue(metric.consecutiveErrorLimit) ?? DEFAULT_CONSECUTIVE_ERROR_LIMIT

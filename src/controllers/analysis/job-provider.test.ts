@@ -7,6 +7,7 @@ import {
   type JobStep,
   METRIC_ANNOTATION,
   RUN_UID_LABEL,
+  attemptsOf,
   backoffMs,
   jobPod,
   jobStep,
@@ -197,6 +198,17 @@ describe('jobPod', () => {
       ownerReferences: [{ kind: 'AnalysisRun', uid: 'run-uid', controller: true }],
     })
     expect(pod.spec).toMatchObject({ nodeName: 'node-a', restartPolicy: 'Never', dnsPolicy: 'ClusterFirst' })
+  })
+
+  it('a long run name: each attempt’s pod is capped to 63 characters, distinct, and found again by labels', () => {
+    const longRun: AnalysisRun = {
+      ...run,
+      metadata: { ...run.metadata, name: 'checkout-frontend-canary-7c9f8d6b5-4-background-analysis' },
+    }
+    const pods = [0, 1].map((a) => jobPod(longRun, metric(), 1, a, 'node'))
+    for (const p of pods) expect(p.metadata.name.length).toBeLessThanOrEqual(63)
+    expect(pods[0]!.metadata.name).not.toBe(pods[1]!.metadata.name)
+    expect(attemptsOf(pods.toReversed(), metric(), 1)).toEqual(pods)
   })
 })
 

@@ -24,6 +24,7 @@
 import { applyDefaults } from '../../api/defaults.ts'
 import { parseTimestamp } from '../../api/timestamps.ts'
 import type { AnalysisMetric, AnalysisRun, ContainerStatus, JobMetricProvider, Pod } from '../../api/types.ts'
+import { jobPodName } from './job-pod-name.ts'
 
 /** Kubernetes' default backoffLimit. */
 export const DEFAULT_BACKOFF_LIMIT = 6
@@ -73,7 +74,11 @@ export function jobName(run: AnalysisRun, metric: AnalysisMetric, n: number): st
   return `${run.metadata.name}-${slug || 'job'}-${n}`
 }
 
-/** The pod of attempt `attempt` of measurement `n`: the template, labelled, owned by the run, bound to the node. */
+/**
+ * The pod of attempt `attempt` of measurement `n`: the template, labelled, owned by the run,
+ * bound to the node, named `<job>-<attempt>` capped to 63 characters (job-pod-name.ts). It is
+ * found again by its labels and annotation, never by its name.
+ */
 export function jobPod(run: AnalysisRun, metric: AnalysisMetric, n: number, attempt: number, nodeName: string): Pod {
   const job = metric.provider.job!
   const template = job.spec.template
@@ -94,7 +99,7 @@ export function jobPod(run: AnalysisRun, metric: AnalysisMetric, n: number, atte
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      name: `${jobName(run, metric, n)}-${attempt}`,
+      name: jobPodName(`${jobName(run, metric, n)}-${attempt}`),
       namespace: run.metadata.namespace ?? 'default',
       labels,
       annotations,

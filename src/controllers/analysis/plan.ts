@@ -58,6 +58,8 @@ export function nextMeasurementAt(
   if (isTerminating({ ...run, status: st }) || completed(result.phase) || completed(st.phase)) return undefined
   const interval = seconds(metric.interval)
   const last = result.measurements?.at(-1)
+  // A measurement in flight (a job's Running one) is due until it finishes: each sync resumes it.
+  if (last?.phase === 'Running') return parseTimestamp(last.startedAt)
   if (!last) {
     const delay = (seconds(metric.initialDelay) ?? 0) * 1000
     if (!metric.provider.baton) return parseTimestamp(st.startedAt) + delay
@@ -89,10 +91,18 @@ export function dueMetrics(
   return nextAt === undefined ? { due } : { due, nextAt }
 }
 
-/** Appends a finished measurement to its metric's result and counts it as Argo does. */
+/**
+ * Records a measurement in its metric's result as Argo does: a finished one takes the place of
+ * the Running one it finishes (else it is appended) and is counted; a Running one (a job's,
+ * while its pod runs) is appended once, uncounted, so the run shows the measurement in flight.
+ */
 export function recordMeasurement(result: AnalysisMetricResult, m: AnalysisMeasurement): void {
-  const list = [...(result.measurements ?? []), m]
+  const before = result.measurements ?? []
+  const inFlight = before.at(-1)?.phase === 'Running'
+  if (m.phase === 'Running' && inFlight) return
+  const list = [...(inFlight ? before.slice(0, -1) : before), m]
   result.measurements = list.slice(-MAX_MEASUREMENTS)
+  if (m.phase === 'Running') return
   if (m.phase === 'Error') {
     result.error = (result.error ?? 0) + 1
     result.consecutiveError = (result.consecutiveError ?? 0) + 1
@@ -104,6 +114,34 @@ export function recordMeasurement(result: AnalysisMetricResult, m: AnalysisMeasu
   else if (m.phase === 'Failed') result.failed = (result.failed ?? 0) + 1
   else if (m.phase === 'Inconclusive') result.inconclusive = (result.inconclusive ?? 0) + 1
   if (m.message !== undefined) result.message = m.message
+}
+
+/** The measurement `result` has in flight, if any. */
+export function runningMeasurement(result: AnalysisMetricResult): AnalysisMeasurement | undefined {
+  const last = result.measurements?.at(-1)
+  return last?.phase === 'Running' ? last : undefined
+}
+
+/**
+ * A terminating run's measurements in flight end as Argo's job provider ends them (Terminate):
+ * Successful, "metric terminated", counted. Returns whether any did (the run is then assessed
+ * again, its metrics no longer Running).
+ */
+export function terminateRunning(run: AnalysisRun, st: AnalysisRunStatus, now: number): boolean {
+  if (!isTerminating({ ...run, status: st })) return false
+  let any = false
+  for (const result of st.metricResults ?? []) {
+    const m = runningMeasurement(result)
+    if (!m) continue
+    recordMeasurement(result, {
+      ...m,
+      phase: 'Successful',
+      message: 'metric terminated',
+      finishedAt: formatTimestamp(now),
+    })
+    any = true
+  }
+  return any
 }
 
 /** The run's phase and message from its metrics, written into `st`. */

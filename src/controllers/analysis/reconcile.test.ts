@@ -207,9 +207,16 @@ describe('analysis controller, job provider', () => {
     expect(h.pods().map((p) => [p.metadata.name, p.spec.containers[0]?.command])).toEqual([
       ['run-smoke-1-0', ['node', 'smoke.js', '0']],
     ])
-    // A second sync while it runs starts nothing more.
+    // While the job runs the run shows its measurement Running, uncounted, as Argo's does.
+    const t0 = h.clock.now()
+    const running = { phase: 'Running', startedAt: formatTimestamp(t0), metadata: { 'job-name': 'run-smoke-1' } }
+    expect(h.run().status?.metricResults?.[0]).toMatchObject({ phase: 'Running', measurements: [running] })
+    expect(h.run().status?.metricResults?.[0]?.count).toBeUndefined()
+    // A second sync while it runs starts nothing more, and records the same measurement.
+    h.clock.advance(1_000)
     h.reconcile()
     expect(h.pods()).toHaveLength(1)
+    expect(h.run().status?.metricResults?.[0]?.measurements).toEqual([running])
     h.exit('run-smoke-1-0', 0)
     expect(h.reconcile()).toEqual({ requeueAfterMs: 250 })
     expect(h.jobs.asked.map((a) => a.output)).toEqual([
@@ -218,8 +225,12 @@ describe('analysis controller, job provider', () => {
     h.jobs.outputs.set(h.jobs.asked[0]!.key, 'all good')
     h.reconcile()
     expect(h.run().status?.phase).toBe('Successful')
+    // Finished in place: one measurement, from the job's start to now.
+    expect(h.run().status?.metricResults?.[0]?.measurements).toHaveLength(1)
     expect(h.run().status?.metricResults?.[0]?.measurements?.[0]).toMatchObject({
       phase: 'Successful',
+      startedAt: formatTimestamp(t0),
+      finishedAt: formatTimestamp(t0 + 1_000),
       value: '0',
       message: 'job run-smoke-1 succeeded on attempt 1: container smoke exited 0; output (last lines): all good',
       metadata: { 'job-name': 'run-smoke-1' },
@@ -240,6 +251,8 @@ describe('analysis controller, job provider', () => {
     h.jobs.outputs.set(h.jobs.asked[0]!.key, 'FAIL')
     h.reconcile()
     expect(h.run().status?.phase).toBe('Failed')
+    // The retry kept the one Running measurement; it finished Failed in place.
+    expect(h.run().status?.metricResults?.[0]?.measurements).toHaveLength(1)
     expect(h.run().status?.metricResults?.[0]?.measurements?.[0]).toMatchObject({
       phase: 'Failed',
       value: '3',
@@ -257,5 +270,14 @@ describe('analysis controller, job provider', () => {
     h.reconcile()
     // Bound to a node, the pod is terminating (the node agent removes it once it has stopped).
     expect(h.pods().map((p) => p.metadata.deletionTimestamp !== undefined)).toEqual([true])
+    // Its Running measurement ends as Argo's job provider ends a terminated job's.
+    expect(h.run().status?.phase).toBe('Successful')
+    expect(h.run().status?.metricResults?.[0]?.measurements).toEqual([
+      expect.objectContaining({
+        phase: 'Successful',
+        message: 'metric terminated',
+        finishedAt: formatTimestamp(h.clock.now()),
+      }),
+    ])
   })
 })

@@ -3,7 +3,10 @@
  * The AnalysisRun controller: takes the measurements that are due (the baton provider from the
  * load balancer's figures, the web provider through the daemon's GETs, the job provider as pods
  * it owns, their output's tail through the daemon), records them and writes the run's verdict.
- * A run that is over stops the job pods still running (Argo terminates their Jobs). The Rollout controller reads the verdict (its runs are owned by it).
+ * A job's measurement is recorded Running while its pod runs and finished in place, as Argo's.
+ * A run that is over stops the job pods still running (Argo terminates their Jobs), their
+ * measurements ending "metric terminated". The Rollout controller reads the verdict (its runs
+ * are owned by it).
  */
 import { DEFAULT_NODE_NAME } from '../../api/node-name.ts'
 import { formatTimestamp } from '../../api/timestamps.ts'
@@ -15,7 +18,15 @@ import { resolveMetrics } from '../../rollout/analysis-args.ts'
 import type { ControllerDeps } from '../controller-deps.ts'
 import { completed, evaluateResult, isTerminating } from './assess.ts'
 import { batonMeasurement, readBaton } from './baton-provider.ts'
-import { assess, batonWindowMs, dueMetrics, recordMeasurement, startStatus } from './plan.ts'
+import {
+  assess,
+  batonWindowMs,
+  dueMetrics,
+  recordMeasurement,
+  runningMeasurement,
+  startStatus,
+  terminateRunning,
+} from './plan.ts'
 import { webCheck, webMeasurement } from './web-provider.ts'
 import {
   JOB_NAME_KEY,
@@ -114,6 +125,8 @@ export function reconcileAnalysisRun(deps: ControllerDeps, key: string): Reconci
     }
   }
   assess(run, st)
+  // Terminating (asked to, or a metric ended badly just now): jobs in flight end "metric terminated".
+  if (terminateRunning(run, st, now)) assess(run, st)
   if (JSON.stringify(st) !== JSON.stringify(stored.status)) {
     deps.store.updateStatus<'AnalysisRun'>({ ...stored, status: st })
   }
@@ -147,6 +160,11 @@ function takeJob(
   const owned = deps.cache.ownedBy('Pod', run.metadata.uid!)
   const attempts = attemptsOf(owned, metric, n)
   const step = jobStep(run, metric, n, attempts, now, deps.nodeName ?? DEFAULT_NODE_NAME)
+  const metadata = { [JOB_NAME_KEY]: jobName(run, metric, n) }
+  // Argo's measurement while the job runs: Running since its first attempt, finished in place.
+  const startedAt =
+    runningMeasurement(result)?.startedAt ?? attempts[0]?.metadata.creationTimestamp ?? formatTimestamp(now)
+  if (step.kind !== 'done') recordMeasurement(result, { phase: 'Running', startedAt, metadata })
   if (step.kind === 'start') {
     try {
       deps.store.create<'Pod'>(step.pod)
@@ -167,9 +185,9 @@ function takeJob(
     phase: step.phase,
     message: withOutputTail(step.message, output),
     ...(step.exitCode !== undefined ? { value: String(step.exitCode) } : {}),
-    startedAt: attempts[0]?.metadata.creationTimestamp ?? formatTimestamp(now),
+    startedAt,
     finishedAt: formatTimestamp(now),
-    metadata: { [JOB_NAME_KEY]: jobName(run, metric, n) },
+    metadata,
   })
   for (const pod of owned) {
     const m = Number(pod.metadata.labels?.[MEASUREMENT_LABEL])

@@ -96,9 +96,31 @@ describe('analysisSummaries', () => {
     ])
   })
 
-  it('says a metric has no measurement yet', () => {
-    const [s] = analysisSummaries(ROLLOUT, [run('web-green-2-1', { 'rollout-type': 'Step', 'step-index': '1' }, 2)])
-    expect(s?.metrics[0]).toMatchObject({ phase: 'Pending', counts: 'no measurement yet' })
+  it.each<{ name: string; results: AnalysisMetricResult[]; want: string }>([
+    { name: 'no measurement yet', results: [], want: 'no measurement yet' },
+    {
+      name: 'a job’s measurement in flight: running, not yet counted',
+      results: [{ name: 'error-ratio', phase: 'Running', measurements: [{ phase: 'Running' }] }],
+      want: '1 running',
+    },
+    {
+      name: 'one counted, the next in flight',
+      results: [
+        {
+          name: 'error-ratio',
+          phase: 'Running',
+          count: 1,
+          successful: 1,
+          measurements: [{ phase: 'Successful', value: '0' }, { phase: 'Running' }],
+        },
+      ],
+      want: '1 successful, 1 running',
+    },
+  ])('counts: $name', ({ results, want }) => {
+    const [s] = analysisSummaries(ROLLOUT, [
+      run('web-green-2-1', { 'rollout-type': 'Step', 'step-index': '1' }, 2, results),
+    ])
+    expect(s?.metrics[0]?.counts).toBe(want)
   })
 })
 

@@ -76,9 +76,12 @@ interface Counted {
   error?: number
 }
 
-function countsText(c: Counted, taken: number): string {
+/** "2 successful, 1 failed", and "1 running" for a measurement in flight (a job's, uncounted till it ends). */
+function countsText(c: Counted, measurements: readonly AnalysisMeasurement[]): string {
   const parts = PLURAL.filter(([k]) => (c[k] ?? 0) > 0).map(([k, word]) => `${c[k]} ${word}`)
-  return parts.length > 0 ? parts.join(', ') : taken === 0 ? 'no measurement yet' : 'pending'
+  const running = measurements.filter((m) => m.phase === 'Running').length
+  if (running > 0) parts.push(`${running} running`)
+  return parts.length > 0 ? parts.join(', ') : measurements.length === 0 ? 'no measurement yet' : 'pending'
 }
 
 function summarise(run: AnalysisRun, current: boolean): RunSummary {
@@ -100,7 +103,7 @@ function summarise(run: AnalysisRun, current: boolean): RunSummary {
       name: m.name,
       phase: res?.phase ?? 'Pending',
       condition: conditions.length > 0 ? conditions.join('; ') : 'the provider’s own verdict',
-      counts: countsText(res ?? {}, measurements.length),
+      counts: countsText(res ?? {}, measurements),
       limits: limits.join(', '),
       measurements,
     }

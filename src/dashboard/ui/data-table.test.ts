@@ -33,4 +33,25 @@ describe('DataTable', () => {
     ])
     expect(kids(part(table, 'tbody'))).toEqual([row])
   })
+
+  it.each([
+    { name: 'without a scroll label: the table itself', scrollLabel: undefined, want: ['table', undefined] },
+    {
+      name: 'with one: inside a named, focusable region that scrolls',
+      scrollLabel: 'Traffic',
+      want: ['div', 'Traffic'],
+    },
+  ])('$name', ({ scrollLabel, want }) => {
+    const out = DataTable({
+      caption: 'Traffic',
+      columns: ['Revision'],
+      children: [],
+      ...(scrollLabel !== undefined ? { scrollLabel } : {}),
+    }) as VNode<{ class?: string; 'aria-label'?: string; tabIndex?: number; children?: unknown }>
+    expect([out.type, out.props['aria-label']]).toEqual(want)
+    if (scrollLabel !== undefined) {
+      expect(out.props).toMatchObject({ class: 'scroll', tabIndex: 0, role: 'region' })
+      expect((out.props.children as Node).type).toBe('table')
+    }
+  })
 })

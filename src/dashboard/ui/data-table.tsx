@@ -16,10 +16,26 @@ export interface DataTableProps {
   hiddenCaption?: boolean
   columns: readonly ComponentChildren[]
   class?: string
+  /**
+   * The table scrolls sideways in its own box, named this for screen readers and focusable so
+   * a keyboard can scroll it, instead of widening the page past a phone's screen.
+   */
+  scrollLabel?: string
   children: ComponentChildren
 }
 
 export function DataTable(props: DataTableProps) {
+  // A plain call (no hooks inside): the table is this component's own element.
+  const table = Table(props)
+  if (props.scrollLabel === undefined) return table
+  return (
+    <div class="scroll" tabIndex={0} role="region" aria-label={props.scrollLabel}>
+      {table}
+    </div>
+  )
+}
+
+function Table(props: DataTableProps) {
   return (
     <table class={props.class}>
       <caption class={props.hiddenCaption ? 'sr-only' : undefined}>{props.caption}</caption>

@@ -62,10 +62,10 @@ describe('weightView', () => {
       want: { desired: 0, applied: 0, measured: 0, requests: 100 },
     },
     {
-      name: 'fully promoted: the stable revision has it all',
+      name: 'fully promoted: the new revision, stable now, has it all (Argo’s ActualWeight 100)',
       r: at({ stableRS: 'green', currentPodHash: 'green', currentStepIndex: 6, canary: weights('green', 'green', 0) }),
-      samples: [second({ green: 100 })],
-      want: { desired: 100, applied: 0, measured: 0, requests: 100 },
+      samples: [second({ green: 100, blue: 0 })],
+      want: { desired: 100, applied: 100, measured: 100, requests: 100 },
     },
     {
       name: 'blueGreen has no weight',

@@ -43,8 +43,10 @@ export function weightView(r: Rollout, samples: readonly ReadonlyMap<string, Rev
   let stable = 0
   let canary = 0
   for (const s of samples.slice(-MEASURE_SECONDS)) {
-    stable += s.get(w.stable.podTemplateHash)?.rps ?? 0
-    if (w.canary.podTemplateHash !== w.stable.podTemplateHash) canary += s.get(w.canary.podTemplateHash)?.rps ?? 0
+    // One revision both stable and canary (fully promoted): it is the new revision, so its
+    // requests count as the canary's, as ACTUALWEIGHT says 100 then.
+    if (w.canary.podTemplateHash !== w.stable.podTemplateHash) stable += s.get(w.stable.podTemplateHash)?.rps ?? 0
+    canary += s.get(w.canary.podTemplateHash)?.rps ?? 0
   }
   const requests = Math.round(stable + canary)
   view.requests = requests

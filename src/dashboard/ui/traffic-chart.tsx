@@ -8,7 +8,7 @@ import { useEffect, useState } from 'preact/hooks'
 import type { TrafficMetrics } from '../../proxy/types.ts'
 import { api } from './api.ts'
 import { revisionColour } from './revision-colour.ts'
-import { trafficShares, trafficWindow, type RevisionRate } from './traffic-window.ts'
+import { latencyText, trafficShares, trafficWindow, type RevisionRate } from './traffic-window.ts'
 import { DataTable } from './data-table.tsx'
 
 const WINDOW = 60
@@ -108,10 +108,12 @@ export function TrafficView(props: { revisions: TrafficRevision[]; samples: Samp
           <span>last 60 s</span>
         </figcaption>
       </figure>
+      {/* Five columns are wider than a phone: the table scrolls in its own box, not the page. */}
       <DataTable
         class="rates"
         caption="Traffic in the last second, by revision"
         hiddenCaption
+        scrollLabel="Traffic by revision"
         columns={['Revision', 'Share', 'Requests/s', 'Errors', 'p99']}
       >
         {series.map((s) => {
@@ -128,7 +130,7 @@ export function TrafficView(props: { revisions: TrafficRevision[]; samples: Samp
               </td>
               <td class="num">{r ? r.rps.toFixed(0) : '–'}</td>
               <td class={`num${r && r.errorRate > 0 ? ' bad' : ''}`}>{r ? pct(r.errorRate) : '–'}</td>
-              <td class="num">{r?.p99Ms !== undefined ? `${r.p99Ms} ms` : '–'}</td>
+              <td class="num">{latencyText(r?.p99Ms)}</td>
             </tr>
           )
         })}

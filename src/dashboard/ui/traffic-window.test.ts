@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { TrafficCounters, TrafficMetrics } from '../../proxy/types.ts'
-import { trafficShares, trafficWindow, windowP99 } from './traffic-window.ts'
+import { latencyText, trafficShares, trafficWindow, windowP99 } from './traffic-window.ts'
 
 function counters(requests: number, errors: number, buckets: Array<[number, number]>): TrafficCounters {
   return {
@@ -94,4 +94,14 @@ describe('trafficShares', () => {
   ])('$name', ({ rates, want }) => {
     expect(Object.fromEntries(trafficShares(new Map(rates)))).toEqual(want)
   })
+})
+
+describe('latencyText', () => {
+  it.each([
+    { name: 'no request in the window', ms: undefined, want: '–' },
+    { name: 'an interpolated figure over 10 ms: whole ms', ms: 43.008, want: '43 ms' },
+    { name: 'exactly 10 ms', ms: 10, want: '10 ms' },
+    { name: 'under 10 ms: one decimal', ms: 2.46, want: '2.5 ms' },
+    { name: 'a whole figure under 10 stays whole', ms: 4, want: '4 ms' },
+  ])('$name', ({ ms, want }) => expect(latencyText(ms)).toBe(want))
 })

@@ -75,3 +75,12 @@ export function trafficShares(rates: ReadonlyMap<string, RevisionRate>): Map<str
   const total = [...rates.values()].reduce((sum, r) => sum + r.rps, 0)
   return total > 0 ? new Map([...rates].map(([hash, r]) => [hash, r.rps / total])) : new Map()
 }
+
+/**
+ * A p99 for the traffic table: whole milliseconds from 10 ms, one decimal below (the
+ * histogram's interpolation gives "43.008", a width a phone's column has no room for).
+ */
+export function latencyText(ms: number | undefined): string {
+  if (ms === undefined) return '–'
+  return `${ms >= 10 ? Math.round(ms) : Math.round(ms * 10) / 10} ms`
+}
