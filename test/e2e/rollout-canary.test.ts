@@ -135,15 +135,18 @@ describe('Rollout canary with the load balancer as the traffic router', () => {
   }, 300_000)
 
   it('abort sends all traffic back to stable at once, with no failed request', async () => {
-    // The canary is the version that is not stable (v1 after the case before). A retry (P16)
-    // may find its failed attempt's canary running (leave it) or aborted (`rollout retry` runs
-    // its steps again: the template already names it).
+    // The canary is the version that is not stable (v1 after the case before). A canary already
+    // running (a retry's, P16, whose failed attempt aborted it or not) starts its steps again:
+    // aborted, then `rollout retry` (the template already names it).
     const r0 = await rollout()
     const inCanary = r0.status?.currentPodHash !== r0.status?.stableRS
     const canary = inCanary ? templateVersion(r0) : otherVersion(templateVersion(r0))
     const stable = otherVersion(canary)
-    if (r0.status?.abort) expectOk('retry', await baton.cli(['rollout', 'retry', 'rollout/web']))
-    else if (!inCanary) expectOk('set image', await baton.cli(['set', 'image', 'rollout/web', `web=web:${canary}`]))
+    if (!inCanary) expectOk('set image', await baton.cli(['set', 'image', 'rollout/web', `web=web:${canary}`]))
+    else {
+      if (!r0.status?.abort) expectOk('abort', await baton.cli(['rollout', 'abort', 'rollout/web']))
+      expectOk('retry', await baton.cli(['rollout', 'retry', 'rollout/web']))
+    }
     await pausedAt(1, 10)
     const sh = ['sh', '-c', baton.shellLine([['rollout', 'abort', 'rollout/web'], 'sleep 3'], ' && ')]
     const run = await runVerify(baton, { rate: RATE, keepAlive: true, rawCommand: sh })
