@@ -69,10 +69,6 @@ describe.skipIf(NO_ENGINE)(`the Docker engine restarted under running replicas${
     const running = async () =>
       (await engine.listContainers({ filters: { label: [`baton.owner=${b.dataDir}`], status: ['running'] } })).length
     expect(await running()).toBe(2)
-
-    engineEnv = dockerd('baton_dockerd_restart', engineEnv)
-    engine = connectEngine(engineEnv.DOCKER_HOST)
-
     const restarts = async () => {
       const out = expectOk(
         'get pods',
@@ -80,7 +76,13 @@ describe.skipIf(NO_ENGINE)(`the Docker engine restarted under running replicas${
       ).stdout
       return out.split(' ').map(Number)
     }
-    await expect.poll(restarts, { timeout: 120_000, interval: 500 }).toEqual([1, 1])
+    // [0, 0] on the first attempt; a retry (P16) counts from what its failed attempt's restart left.
+    const once = (await restarts()).map((n) => n + 1)
+
+    engineEnv = dockerd('baton_dockerd_restart', engineEnv)
+    engine = connectEngine(engineEnv.DOCKER_HOST)
+
+    await expect.poll(restarts, { timeout: 120_000, interval: 500 }).toEqual(once)
     expectOk(
       'wait',
       await b.cli(['wait', '--for=condition=Available', 'deployment/web', '--timeout=120s'], { timeoutMs: 150_000 }),
@@ -91,6 +93,6 @@ describe.skipIf(NO_ENGINE)(`the Docker engine restarted under running replicas${
     // Stays at two: nothing started a third.
     await new Promise((r) => setTimeout(r, 3000))
     expect(await running()).toBe(2)
-    expect(await restarts()).toEqual([1, 1])
+    expect(await restarts()).toEqual(once)
   }, 400_000)
 })

@@ -18,17 +18,25 @@ const prefix = join(work, 'prefix')
 const home = join(work, 'home')
 let daemonStarted = false
 
-afterAll(() => {
+/** Stops the daemon the case started, if it did not get to stop it itself. */
+function stopDaemon(): void {
   if (daemonStarted)
     spawnSync(process.execPath, [join(prefix, 'bin', 'baton'), 'down', '--all'], {
       env: { ...process.env, BATON_HOME: home },
       cwd: work,
     })
+  daemonStarted = false
+}
+
+afterAll(() => {
+  stopDaemon()
   rmSync(work, { recursive: true, force: true })
 })
 
 describe('npm install -g of the packed package', () => {
   it('installs a baton that runs the daemon from the package, from any directory', { timeout: 240_000 }, async () => {
+    // A retry (P16) starts where its failed attempt stopped: its daemon stopped, its directories kept.
+    stopDaemon()
     // The installed bin's `#!/usr/bin/env node` and npm itself run on this Node (24), as on a user's PATH.
     const env = { ...process.env, BATON_HOME: home, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` }
     const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {
@@ -51,8 +59,8 @@ describe('npm install -g of the packed package', () => {
     const port = await freePort()
     const a = join(work, 'a')
     const b = join(work, 'b')
-    mkdirSync(a)
-    mkdirSync(b)
+    mkdirSync(a, { recursive: true })
+    mkdirSync(b, { recursive: true })
     const up = spawnSync(baton, ['up', '-d', '--port', String(port)], {
       cwd: a,
       env,

@@ -46,7 +46,14 @@ describe('kubectl verbs on a real daemon', () => {
   }, 120_000)
 
   it('patches the image (strategic merge), rolls out, and labels', async () => {
-    const patch = JSON.stringify({ spec: { template: { spec: { containers: [{ name: 'web', image: 'web:v2' }] } } } })
+    // web:v2 after beforeAll's v1. A retry (P16) finds its failed attempt's image and label, which
+    // would print "patched (no change)" and "not labeled": patch to the other image, label afresh.
+    const image = await ok(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])
+    const to = image.trim() === 'web:v2' ? 'v1' : 'v2'
+    await ok(['label', 'deploy', 'web', 'tier-'])
+    const patch = JSON.stringify({
+      spec: { template: { spec: { containers: [{ name: 'web', image: `web:${to}` }] } } },
+    })
     expect(await ok(['patch', 'deployment', 'web', '-p', patch])).toBe('deployment.apps/web patched\n')
     await ok(['rollout', 'status', 'deployment/web', '--timeout=90s'])
     expect(
@@ -57,9 +64,9 @@ describe('kubectl verbs on a real daemon', () => {
         '-o',
         'jsonpath={.spec.template.spec.containers[*].image} {.status.updatedReplicas}',
       ]),
-    ).toBe('web:v2 2')
+    ).toBe(`web:${to} 2`)
     const res = await (await fetch(baton.url('/'))).text()
-    expect(res).toContain('v2')
+    expect(res).toContain(to)
     expect(await ok(['label', 'deploy', 'web', 'tier=front'])).toBe('deployment.apps/web labeled\n')
     expect(await ok(['get', 'deploy', '-o', 'custom-columns=NAME:.metadata.name,TIER:.metadata.labels.tier'])).toBe(
       'NAME   TIER\nweb    front\n',
@@ -68,6 +75,9 @@ describe('kubectl verbs on a real daemon', () => {
 
   it('runs a bare pod with run, exposes it, and waits for it to be Ready', async () => {
     expect(NODE_NAME).toBe(DEFAULT_NODE_NAME)
+    // A retry (P16) may find the pod its failed attempt ran: gone first, or `run` finds it exists.
+    await ok(['delete', 'pod', 'hello', '--ignore-not-found'])
+    await baton.cli(['wait', '--for=delete', 'pod/hello', '--timeout=90s'])
     expect(
       await ok([
         'run',

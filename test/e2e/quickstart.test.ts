@@ -101,13 +101,16 @@ function quickstartCommands(readme: string): string[] {
 
 let dataDir: string | undefined
 
-afterAll(async () => {
+/** A failed run may have left the daemon up: stop it the way the README does, then by PID. */
+async function cleanUp(): Promise<void> {
   if (!dataDir) return
-  // A failed run may have left the daemon up: stop it the way the README does, then by PID.
   await baton(['down', '--all'], { ...process.env, BATON_HOME: dataDir }).catch(() => {})
   killAll(processesUnder(dataDir))
   await rm(dataDir, { recursive: true, force: true })
-}, 60_000)
+  dataDir = undefined
+}
+
+afterAll(cleanUp, 60_000)
 
 function baton(
   args: readonly string[],
@@ -156,6 +159,8 @@ it('the README quick start runs as written, prints what it shows, and leaves not
   expect(commands[1]).toBe('alias baton="$PWD/bin/baton.mjs"')
   expect(commands.at(-1)).toBe('baton down --all')
 
+  // A retry (P16) gets a fresh directory too; its failed attempt's daemon would outlive it.
+  await cleanUp()
   dataDir = await mkdtemp(join(tmpdir(), 'baton-quickstart-'))
   const [apiPort, servicePort] = [await freePort(), await freePort()]
   const env: NodeJS.ProcessEnv = { ...process.env, BATON_HOME: dataDir }

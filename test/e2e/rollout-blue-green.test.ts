@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ReplicaSet, Rollout } from '../../src/api/types.ts'
 import { expectOk, startBaton, type Baton } from './support/baton.ts'
-import { webRolloutManifest } from './support/manifests.ts'
+import { otherVersion, templateVersion, webRolloutManifest } from './support/manifests.ts'
 import { freePort, SERVICE_PORTS } from './support/ports.ts'
 import { describeRun, runVerify } from './support/verify-run.ts'
 
@@ -80,6 +80,16 @@ describe('Rollout blueGreen with the real daemon', () => {
   }, 240_000)
 
   it('promote switches the active Service to v2 with no failed request; the old revision stays up for scaleDownDelaySeconds', async () => {
+    // v1 -> v2, as the case before left it paused. A retry (P16) finds its failed attempt's
+    // promote done: preview the other version first, and promote that.
+    const r0 = await rollout()
+    if (r0.status?.phase !== 'Paused') {
+      const next = otherVersion(templateVersion(r0))
+      expectOk('set image', await baton.cli(['set', 'image', 'rollout/web', `web=web:${next}`]))
+      await expect.poll(async () => (await rollout()).status?.phase, { timeout: 120_000, interval: 500 }).toBe('Paused')
+      await expect.poll(() => answer(previewPort), { timeout: 60_000, interval: 500 }).toBe(next)
+    }
+    const to = templateVersion(await rollout())
     const before = (await rollout()).status!.stableRS!
     const sh = [
       'sh',
@@ -101,8 +111,8 @@ describe('Rollout blueGreen with the real daemon', () => {
       JSON.stringify({ failures: run.report.failures.slice(0, 5), buckets: run.report.buckets }),
     ).toBe(0)
     expect(run.code, run.stderr).toBe(0)
-    expect(run.report.buckets[0]?.versions).toEqual({ v1: 1 })
-    expect(run.report.buckets.at(-2)?.versions).toEqual({ v2: 1 })
+    expect(run.report.buckets[0]?.versions).toEqual({ [otherVersion(to)]: 1 })
+    expect(run.report.buckets.at(-2)?.versions).toEqual({ [to]: 1 })
     const st = (await rollout()).status!
     expect(st.phase).toBe('Healthy')
     expect(st.stableRS).toBe(st.currentPodHash)
@@ -116,6 +126,8 @@ describe('Rollout blueGreen with the real daemon', () => {
     const v1 = (await replicaSets()).find((rs) => rs.metadata.labels?.['rollouts-pod-template-hash'] !== st0.stableRS)!
     expect(v1.spec.replicas).toBe(REPLICAS)
     const v1Pods = v1.status?.readyReplicas
+    // v1 after the case before; a retry (P16) undoes its failed attempt's undo, inside the same window.
+    const back = templateVersion(v1)
     const sh = [
       'sh',
       '-c',
@@ -137,7 +149,7 @@ describe('Rollout blueGreen with the real daemon', () => {
       JSON.stringify({ failures: run.report.failures.slice(0, 5), buckets: run.report.buckets }),
     ).toBe(0)
     expect(run.code, run.stderr).toBe(0)
-    expect(run.report.buckets.at(-2)?.versions).toEqual({ v1: 1 })
+    expect(run.report.buckets.at(-2)?.versions).toEqual({ [back]: 1 })
     // The same ReplicaSet serves again, its pods never went away.
     const st = (await rollout()).status!
     expect(st.phase).toBe('Healthy')
@@ -153,6 +165,6 @@ describe('Rollout blueGreen with the real daemon', () => {
         { timeout: (SCALE_DOWN_DELAY_SECONDS + 60) * 1000, interval: 1000 },
       )
       .toBe(0)
-    expect(await answer(baton.servicePort)).toBe('v1')
+    expect(await answer(baton.servicePort)).toBe(back)
   }, 300_000)
 })

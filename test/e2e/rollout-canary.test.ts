@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Rollout } from '../../src/api/types.ts'
 import type { TrafficMetrics } from '../../src/proxy/types.ts'
 import { expectOk, startBaton, type Baton } from './support/baton.ts'
-import { webRolloutManifest } from './support/manifests.ts'
+import { otherVersion, templateVersion, webRolloutManifest } from './support/manifests.ts'
 import { SERVICE_PORTS } from './support/ports.ts'
 import { describeRun, runVerify } from './support/verify-run.ts'
 
@@ -55,8 +55,8 @@ async function lbRevisions(): Promise<Record<string, number>> {
   return Object.fromEntries(Object.entries(svc?.revisions ?? {}).map(([rev, c]) => [rev, c.requests]))
 }
 
-/** Runs load for 5 s; returns the canary's share (percent) at the load balancer and at the clients. */
-async function measure(weight: number): Promise<{ lb: number; clients: number }> {
+/** Runs load for 5 s; returns the canary's (version `to`) share (percent) at the load balancer and at the clients. */
+async function measure(weight: number, to: string): Promise<{ lb: number; clients: number }> {
   const r = (await rollout()).status!
   const canary = r.canary!.weights!.canary.podTemplateHash
   const before = await lbRevisions()
@@ -65,7 +65,7 @@ async function measure(weight: number): Promise<{ lb: number; clients: number }>
   const delta = Object.fromEntries(Object.keys(after).map((k) => [k, (after[k] ?? 0) - (before[k] ?? 0)]))
   const total = Object.values(delta).reduce((a, b) => a + b, 0)
   const lb = (100 * (delta[canary] ?? 0)) / total
-  const clients = (100 * (run.report.versions.v2 ?? 0)) / run.report.ok
+  const clients = (100 * (run.report.versions[to] ?? 0)) / run.report.ok
   console.log(
     `${describeRun(`setWeight ${weight}`, run.report)}; load balancer: ${total} requests, canary ${lb.toFixed(2)}% (${JSON.stringify(delta)}), clients ${clients.toFixed(2)}%`,
   )
@@ -87,7 +87,15 @@ afterAll(async () => {
 
 describe('Rollout canary with the load balancer as the traffic router', () => {
   it('applies setWeight 10, 25 and 50 exactly (± 2 points), then promotes to v2 with no failed request', async () => {
-    expectOk('set image', await baton.cli(['set', 'image', 'rollout/web', 'web=web:v2']))
+    // v1 -> v2 from beforeAll's state. A retry (P16) finds its failed attempt's canary paused or
+    // promoted: finish it, then roll to the version that is not stable, through every step again.
+    const st0 = (await rollout()).status
+    if (st0?.currentPodHash !== st0?.stableRS) {
+      expectOk('promote --full', await baton.cli(['rollout', 'promote', '--full', 'rollout/web']))
+      expectOk('rollout status', await baton.cli(['rollout', 'status', 'rollout/web', '--timeout', '90s']))
+    }
+    const to = otherVersion(templateVersion(await rollout()))
+    expectOk('set image', await baton.cli(['set', 'image', 'rollout/web', `web=web:${to}`]))
     const table = expectOk('get rollout', await baton.cli(['get', 'rollout', 'web'])).stdout
     expect(table).toMatch(/SETWEIGHT\s+ACTUALWEIGHT/)
     for (const [index, weight] of [
@@ -96,7 +104,7 @@ describe('Rollout canary with the load balancer as the traffic router', () => {
       [5, 50],
     ] as const) {
       await pausedAt(index, weight)
-      const share = await measure(weight)
+      const share = await measure(weight, to)
       expect(Math.abs(share.lb - weight)).toBeLessThanOrEqual(2)
       expect(Math.abs(share.clients - weight)).toBeLessThanOrEqual(2)
       // The canary has ceil(4 × weight / 100) pods: 1, 1, 2 of 5, 5, 6.
@@ -120,14 +128,25 @@ describe('Rollout canary with the load balancer as the traffic router', () => {
     expect(run.report.failures, run.stderr).toEqual([])
     expect(run.report.failed).toBe(0)
     expect(run.code).toBe(0)
-    expect(run.report.buckets.at(-1)?.versions).toEqual({ v2: 1 })
+    expect(run.report.buckets.at(-1)?.versions).toEqual({ [to]: 1 })
     const st = (await rollout()).status!
     expect(st.phase).toBe('Healthy')
     expect(st.stableRS).toBe(st.currentPodHash)
   }, 300_000)
 
   it('abort sends all traffic back to stable at once, with no failed request', async () => {
-    expectOk('set image', await baton.cli(['set', 'image', 'rollout/web', 'web=web:v1']))
+    // The canary is the version that is not stable (v1 after the case before). A canary already
+    // running (a retry's, P16, whose failed attempt aborted it or not) starts its steps again:
+    // aborted, then `rollout retry` (the template already names it).
+    const r0 = await rollout()
+    const inCanary = r0.status?.currentPodHash !== r0.status?.stableRS
+    const canary = inCanary ? templateVersion(r0) : otherVersion(templateVersion(r0))
+    const stable = otherVersion(canary)
+    if (!inCanary) expectOk('set image', await baton.cli(['set', 'image', 'rollout/web', `web=web:${canary}`]))
+    else {
+      if (!r0.status?.abort) expectOk('abort', await baton.cli(['rollout', 'abort', 'rollout/web']))
+      expectOk('retry', await baton.cli(['rollout', 'retry', 'rollout/web']))
+    }
     await pausedAt(1, 10)
     const sh = ['sh', '-c', baton.shellLine([['rollout', 'abort', 'rollout/web'], 'sleep 3'], ' && ')]
     const run = await runVerify(baton, { rate: RATE, keepAlive: true, rawCommand: sh })
@@ -138,7 +157,7 @@ describe('Rollout canary with the load balancer as the traffic router', () => {
     ).toBe(0)
     expect(run.code).toBe(0)
     // The last whole second is all stable (v2 now); the canary (v1) had about 10% before.
-    expect(run.report.buckets.at(-2)?.versions).toEqual({ v2: 1 })
+    expect(run.report.buckets.at(-2)?.versions).toEqual({ [stable]: 1 })
     const status = await baton.cli(['rollout', 'status', 'rollout/web', '--watch=false'])
     expect(status.stdout).toContain('Degraded - RolloutAborted')
     const watched = await baton.cli(['rollout', 'status', 'rollout/web', '--timeout', '10s'])

@@ -37,6 +37,9 @@ afterAll(async () => {
 
 describe('setHeaderRoute and postPromotionAnalysis with the real daemon', () => {
   it('routes requests with the header to the canary at weight 0; the others stay on stable', async () => {
+    // A retry (P16) may find the Rollout its failed attempt left mid-canary or promoted: it
+    // starts from none, as the first attempt did (this case deletes it at its end too).
+    expectOk('delete', await baton.cli(['delete', 'rollout', 'web', '--ignore-not-found']))
     const route = { name: 'beta', match: [{ headerName: 'X-Canary', headerValue: { exact: 'yes' } }] }
     await baton.apply(
       webRolloutManifest({

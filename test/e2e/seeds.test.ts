@@ -41,8 +41,20 @@ const run = (line: string) => baton.cli(line.split(/\s+/).filter(Boolean), { tim
 const ok = async (line: string) => expectOk(`baton ${line}`, await run(line)).stdout
 const fixture = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'seeds', `${name}.yaml`)
 
+/**
+ * What a failed attempt of the case left (vitest's retry, docs/conventions.md P16) deleted, and
+ * its ReplicaSets and pods gone, so that the retry's create says "created" again.
+ */
+async function deleteLeftovers(what: string, app: string): Promise<void> {
+  await ok(`delete ${what} --ignore-not-found`)
+  await expect
+    .poll(async () => (await ok(`get rs,pods -l app=${app} -o name`)).trim(), { timeout: 120_000, interval: 500 })
+    .toBe('')
+}
+
 describe('seed 001: update busybox 1.28.4 -> 1.29 on 10 replicas, then roll back', () => {
   it('runs the walk-through: run (refused --replicas), create, set image, status, undo, undo --to-revision', async () => {
+    await deleteLeftovers('deployment busy', 'busy')
     // kubectl run lost --replicas in v1.18; baton refuses it with kubectl's words.
     const legacy = await run('run busy --image=busybox:1.28.4 --replicas=10 -- sleep 36000000')
     expect(legacy.code).not.toBe(0)
@@ -79,6 +91,7 @@ describe('seed 004: the Octopus walk-through on MicroK8s', () => {
   it('create, expose, scale, set image --record, status/history/undo by TYPE.VERSION.GROUP, delete services,deployment', async () => {
     const name = 'rollingdeploy-microk8s'
     const image = 'octopusdeploy/rolling-deploy-web-example'
+    await deleteLeftovers(`services,deployment ${name}`, name)
     // The image has a CMD; an artifact has none, so the command follows `--` (docs/seeds.md).
     expect(await ok(`create deployment ${name} --image=${image}:0.0.1 --port=5001 -- node server.js`)).toBe(
       `deployment.apps/${name} created\n`,
@@ -196,6 +209,7 @@ describe('seed 000: the readiness gate example and the two-container manifest', 
   }, 180_000)
 
   it('000-1: applied with a warning for each image no artifact was pushed for', async () => {
+    await deleteLeftovers(`-f ${fixture('000-1')}`, 'myapp')
     const applied = await run(`apply -f ${fixture('000-1')}`)
     expect(applied.stdout).toBe('deployment.apps/myapp created\nservice/myservice created\n')
     expect(applied.stderr).toContain('no artifact "dockerhubusername/imagename:version1" has been pushed')
@@ -215,6 +229,7 @@ describe('seed 003: the Spring Boot manifests', () => {
 
   it('003-1 applies where the daemon mounts its configMap volume (a root daemon with overlayfs)', async (ctx) => {
     ctx.skip(!scratchRoot(), 'volumes need a root daemon with overlayfs (docs/isolation.md)')
+    await deleteLeftovers(`-f ${fixture('003-1')}`, 'spring-boot-kubernetes-deployment')
     const applied = await run(`apply -f ${fixture('003-1')}`)
     expect(applied.code).toBe(0)
     expect(applied.stdout).toBe('deployment.apps/spring-boot-kubernetes-deployment created\n')

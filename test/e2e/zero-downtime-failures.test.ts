@@ -13,7 +13,7 @@ import { expectOk, REPO_ROOT, startBaton, type Baton } from './support/baton.ts'
 import { webManifest } from './support/manifests.ts'
 import { PodLogCollector } from './support/pod-logs.ts'
 import { SERVICE_PORTS } from './support/ports.ts'
-import { replicaProcesses } from './support/processes.ts'
+import { replicaProcesses, versionNotRunning } from './support/processes.ts'
 import { describeRun, runVerify, type VerifyRunOptions } from './support/verify-run.ts'
 
 const RATE = 300
@@ -47,10 +47,7 @@ async function underLoad(name: string, o: Omit<VerifyRunOptions, 'rate'>) {
  * left, and a retried case (vitest's retry, P16) must start a real rollout too, not repeat one
  * that already finished.
  */
-function nextVersion(): 'v1' | 'v2' {
-  const running = new Set(replicaProcesses(baton.dataDir).map((p) => p.version))
-  return running.has('v1') ? 'v2' : 'v1'
-}
+const nextVersion = () => versionNotRunning(baton.dataDir)
 
 /** `sh -c 'baton A && baton B ...'`. */
 const sh = (steps: readonly (readonly string[] | string)[]) => ['sh', '-c', baton.shellLine(steps)]

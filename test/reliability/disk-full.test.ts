@@ -22,10 +22,16 @@ const base = mkdtempSync(join(tmpdir(), 'baton-diskfull-'))
 const mnt = join(base, 'disk')
 let mounted = false
 
-afterAll(async () => {
+/** The daemons the case started stopped, its data directory removed and its disk unmounted. */
+async function cleanUp(): Promise<void> {
   await killStarted()
   removeDataDir(join(mnt, 'data'))
   if (mounted) execFileSync('umount', ['-l', mnt])
+  mounted = false
+}
+
+afterAll(async () => {
+  await cleanUp()
   rmSync(base, { recursive: true, force: true })
 })
 
@@ -48,7 +54,9 @@ it.skipIf(!root)(
   'on a full disk writes answer BATON_NO_SPACE, reads and replicas carry on, and writes resume once there is room',
   { timeout: 300_000 },
   async () => {
-    mkdirSync(mnt)
+    // A retry (P16) starts on a new empty disk, not on its failed attempt's full one.
+    await cleanUp()
+    mkdirSync(mnt, { recursive: true })
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${TMPFS_SIZE}`, 'tmpfs', mnt])
     mounted = true
     const dir = join(mnt, 'data')

@@ -109,3 +109,14 @@ export function webRolloutManifest(o: WebRolloutOptions): string {
   const services = Object.entries(o.services).map(([name, port]) => webService(name, port))
   return [rollout, ...services].map((d) => stringify(d)).join('---\n')
 }
+
+/** The example app's other version: what to roll to from `version` (v1 or v2). */
+export const otherVersion = (version: string): 'v1' | 'v2' => (version === 'v1' ? 'v2' : 'v1')
+
+/**
+ * The version (the image's tag, v1 or v2) a Rollout of the example app's template names. A case
+ * derives its target from it, so that vitest's retry (docs/conventions.md P16), which starts
+ * from what the failed attempt left, still rolls.
+ */
+export const templateVersion = (r: { spec: { template: { spec: { containers: { image?: string }[] } } } }): string =>
+  r.spec.template.spec.containers[0]?.image?.split(':')[1] ?? ''

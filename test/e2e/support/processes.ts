@@ -81,6 +81,16 @@ export function replicaProcesses(dataDir: string): ReplicaProcess[] {
   })
 }
 
+/**
+ * The example app's version (v1 or v2) that no replica of the data directory runs now: the
+ * target of a rollout that must really happen, also when vitest's retry (docs/conventions.md
+ * P16) repeats a case after its failed attempt already rolled.
+ */
+export function versionNotRunning(dataDir: string): 'v1' | 'v2' {
+  const running = new Set(replicaProcesses(dataDir).map((p) => p.version))
+  return running.has('v1') ? 'v2' : 'v1'
+}
+
 /** Every process's children, from the parent pid in /proc/<pid>/stat. */
 function childrenByParent(): Map<number, number[]> {
   const children = new Map<number, number[]>()
