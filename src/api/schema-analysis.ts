@@ -23,7 +23,7 @@ export const analysisArg = z.strictObject({
   valueFrom: z
     .strictObject({
       podTemplateHashValue: str.optional(),
-      secretKeyRef: unsupported('Baton stores no Secrets; give the value').optional(),
+      secretKeyRef: unsupported("Baton does not read a Secret's key into an analysis arg; give the value").optional(),
       fieldRef: unsupported("Baton does not read the Rollout's fields into args; give the value").optional(),
     })
     .optional(),
