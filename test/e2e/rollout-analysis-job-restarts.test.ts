@@ -133,14 +133,14 @@ describe('a job measurement while it runs, and restartPolicy OnFailure', () => {
       async () => {
         const m = (await runOf(c))?.status?.metricResults?.[0]?.measurements?.[0]
         if (m?.phase !== 'Running') throw new Error(`no Running measurement yet: ${JSON.stringify(m)}`)
-        return { measurement: m, atMs: performance.now() }
+        return { measurement: m, atMs: performance.now(), wallMs: Date.now() }
       },
       { timeout: 90_000, interval: 100 },
     )
     const [pod] = await podsOf(c)
     const podCreated = Date.parse(pod?.metadata.creationTimestamp ?? '')
     console.log(
-      `[e2e] Running measurement seen ${Math.round(seen.atMs - applied)} ms after apply, ${Date.now() - podCreated} ms after the job pod's creationTimestamp (1 s resolution); startedAt ${seen.measurement.startedAt}`,
+      `[e2e] Running measurement seen ${Math.round(seen.atMs - applied)} ms after apply, ${seen.wallMs - podCreated} ms after the job pod's creationTimestamp (1 s resolution); startedAt ${seen.measurement.startedAt}`,
     )
     // `baton get analysisrun NAME -o json` shows it too, while the job's pod runs.
     const run = await getJson<AnalysisRun>(['analysisrun', (await runOf(c))!.metadata.name])
