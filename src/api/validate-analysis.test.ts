@@ -59,6 +59,11 @@ describe('AnalysisTemplate validation', () => {
     expect(() => validateObject({ ...template(), kind: 'AnalysisRun' })).not.toThrow()
   })
 
+  it('accepts a job restarted in place (restartPolicy OnFailure), as a Kubernetes Job does', () => {
+    const t = withChanges(template(), { [at(`${J}.template.spec.restartPolicy`)]: 'OnFailure' })
+    expect(() => validateObject(t)).not.toThrow()
+  })
+
   it.each([
     {
       name: 'prometheus',
@@ -85,10 +90,11 @@ describe('AnalysisTemplate validation', () => {
       says: 'Unsupported value: 3',
     },
     {
-      name: 'a job restarted in place',
-      changes: { [`${J}.template.spec.restartPolicy`]: 'OnFailure' },
+      name: 'a job whose container always restarts (Kubernetes refuses Always for a Job)',
+      changes: { [`${J}.template.spec.restartPolicy`]: 'Always' },
       field: `${J}.template.spec.restartPolicy`,
-      says: 'OnFailure',
+      // (as JSON: the quotes escaped)
+      says: 'Unsupported value: \\"Always\\": supported values: \\"OnFailure\\", \\"Never\\"',
     },
     {
       name: 'a job without restartPolicy',

@@ -121,27 +121,25 @@ function validateProvider(m: AnalysisMetric, path: string): FieldError[] {
   return errs
 }
 
+/** The restart policies a Job's pods may have (Kubernetes refuses Always for a Job). */
+const JOB_RESTART_POLICIES = ['OnFailure', 'Never']
+const JOB_RESTART_HINT =
+  "A Job's pod runs to completion: use restartPolicy OnFailure (a failed container is restarted in the same pod) or Never (a failed attempt is retried as a new pod); both count toward backoffLimit."
+
 /**
- * A job metric's Job: its pod template as any pod's, restartPolicy Never (a Job's pods never
- * restart in place here: a failed attempt is retried as a new pod, up to backoffLimit), and one
- * pod at a time, the only Job shape a measurement has.
+ * A job metric's Job: its pod template as any pod's, restartPolicy OnFailure or Never (as
+ * Kubernetes' Job validation: Always would restart a container that exited 0, so the Job could
+ * never complete), and one pod at a time, the only Job shape a measurement has.
  */
 function validateJob(job: JobMetricProvider, path: string): FieldError[] {
   const spec = isPresent(job.spec) ? job.spec : ({} as Partial<JobMetricProvider['spec']>)
   const sp = `${path}.spec`
   const errs = validatePodSpec(spec.template?.spec, `${sp}.template.spec`)
   const policy = spec.template?.spec?.restartPolicy
-  if (policy !== 'Never') {
-    errs.push(
-      policy === undefined
-        ? required(`${sp}.template.spec.restartPolicy`, '', "A Job's pods need restartPolicy: Never.")
-        : unsupported(
-            `${sp}.template.spec.restartPolicy`,
-            policy,
-            ['Never'],
-            'Baton retries a failed attempt as a new pod (backoffLimit); use restartPolicy: Never.',
-          ),
-    )
+  if (policy === undefined) {
+    errs.push(required(`${sp}.template.spec.restartPolicy`, 'valid values: "OnFailure", "Never"', JOB_RESTART_HINT))
+  } else if (!JOB_RESTART_POLICIES.includes(policy)) {
+    errs.push(unsupported(`${sp}.template.spec.restartPolicy`, policy, JOB_RESTART_POLICIES, JOB_RESTART_HINT))
   }
   if (spec.backoffLimit !== undefined && spec.backoffLimit < 0) {
     errs.push(invalid(`${sp}.backoffLimit`, spec.backoffLimit, 'must be greater than or equal to 0'))

@@ -3,8 +3,9 @@
  * The job analysis provider's output for the control plane (ControllerDeps.jobs): the last
  * lines of a finished job container's log, read from the node's runtime as `baton logs --tail`
  * reads them (the process runtime's log files, or the Docker engine's log API), started under
- * their key and handed out on a later sync (pending-answers.ts). A log that cannot be read
- * answers why, so the measurement is still recorded.
+ * their key and handed out on a later sync (pending-answers.ts); the previous instance's
+ * (`--previous`) when the container failed and was restarted in place (restartPolicy
+ * OnFailure). A log that cannot be read answers why, so the measurement is still recorded.
  */
 import { OUTPUT_TAIL_LINES, type JobOutputRef } from '../controllers/analysis/job-provider.ts'
 import type { LogSource } from '../server/ports.ts'
@@ -26,7 +27,10 @@ export class JobOutputs {
   async #tail(ref: JobOutputRef): Promise<string> {
     try {
       const lines: string[] = []
-      for await (const line of this.#logs.read(ref.namespace, ref.pod, ref.container, { tail: OUTPUT_TAIL_LINES })) {
+      for await (const line of this.#logs.read(ref.namespace, ref.pod, ref.container, {
+        tail: OUTPUT_TAIL_LINES,
+        ...(ref.previous ? { previous: true } : {}),
+      })) {
         lines.push(line)
       }
       return lines.join('\n')

@@ -21,12 +21,16 @@ const run: AnalysisRun = {
   spec: { metrics: [] },
 }
 
-function metric(spec: { backoffLimit?: number; activeDeadlineSeconds?: number } = {}): AnalysisMetric {
+function metric(
+  spec: { backoffLimit?: number; activeDeadlineSeconds?: number } = {},
+  restartPolicy: 'Never' | 'OnFailure' = 'Never',
+): AnalysisMetric {
   return aJobMetric({
     name: 'Smoke Test',
     labels: { team: 'web' },
     spec,
     container: { name: 'smoke', image: 'smoke:v1' },
+    podSpec: { restartPolicy },
   })
 }
 
@@ -52,6 +56,19 @@ function attempt(
     metadata: { ...pod.metadata, creationTimestamp: formatTimestamp(T0 + createdS * 1000) },
     status: { phase, containerStatuses: containers },
   }
+}
+
+/**
+ * restartPolicy OnFailure: the container restarted in place `restarts` times, its last exit
+ * `lastExit` at T0 + 3 s, now in `state` (running again, waiting in its back-off, being created).
+ */
+function restarted(restarts: number, lastExit: number, state: 'running' | 'CrashLoopBackOff' | 'ContainerCreating') {
+  const c = aContainerStatus(
+    'smoke',
+    'smoke:v1',
+    state === 'running' ? { running: { startedAt: formatTimestamp(T0 + 3000) } } : { waiting: { reason: state } },
+  )
+  return { ...c, restartCount: restarts, lastState: terminated(lastExit, 3).state }
 }
 
 const pullFailed = aContainerStatus('smoke', 'smoke:v1', {
@@ -185,6 +202,104 @@ describe('jobStep (one measurement of a job metric)', () => {
     },
   ])('$name', ({ spec, pods, atS, want }) => {
     expect(brief(jobStep(run, metric(spec), 1, pods, T0 + atS * 1000, 'node'))).toEqual(want)
+  })
+})
+
+describe('jobStep, restartPolicy OnFailure (the container restarted in the same pod)', () => {
+  const POD = 'web-abc-2-smoke-test-1-0'
+  /** The outcome of measurement 1, decided by attempt 0's container `smoke`. */
+  const done = (phase: string, exitCode: number | undefined, message: string, stop: string[], previous?: boolean) => ({
+    kind: 'done',
+    phase,
+    ...(exitCode !== undefined ? { exitCode } : {}),
+    message: `job web-abc-2-smoke-test-1 ${message}`,
+    stop,
+    ...(exitCode !== undefined
+      ? { output: { namespace: 'default', pod: POD, container: 'smoke', ...(previous ? { previous } : {}) } }
+      : {}),
+  })
+  const succeededAfter = (restarts: number): ContainerStatus => ({
+    ...terminated(0, 30),
+    restartCount: restarts,
+    lastState: terminated(1, 20).state,
+  })
+  it.each([
+    {
+      name: 'restarted once, backoffLimit 3: the same pod runs on, no new attempt',
+      spec: { backoffLimit: 3 },
+      pods: [attempt(0, 'Running', [restarted(1, 1, 'running')])],
+      atS: 5,
+      want: { kind: 'wait' },
+    },
+    {
+      name: 'in its back-off after a second failure, backoffLimit 3: wait (the kubelet restarts it)',
+      spec: { backoffLimit: 3 },
+      pods: [attempt(0, 'Running', [restarted(1, 1, 'CrashLoopBackOff')])],
+      atS: 5,
+      want: { kind: 'wait' },
+    },
+    {
+      name: 'exit 0 after 2 restarts: Successful, the restarts said, the last instance’s output',
+      spec: { backoffLimit: 3 },
+      pods: [attempt(0, 'Succeeded', [succeededAfter(2)])],
+      atS: 31,
+      want: done('Successful', 0, 'succeeded on attempt 1 after 2 container restarts: container smoke exited 0', []),
+    },
+    {
+      name: 'restartCount reaches backoffLimit 1: Failed, the last exit code, the running pod stopped, the failed instance’s output',
+      spec: { backoffLimit: 1 },
+      pods: [attempt(0, 'Running', [restarted(1, 3, 'running')])],
+      atS: 4,
+      want: done(
+        'Failed',
+        3,
+        'failed: BackoffLimitExceeded after 1 container restart (backoffLimit 1): container smoke exited 3 (Error)',
+        [POD],
+        true,
+      ),
+    },
+    {
+      name: 'restartCount 2 of backoffLimit 2, waiting in its back-off: Failed, the current instance’s output (not yet replaced)',
+      spec: { backoffLimit: 2 },
+      pods: [attempt(0, 'Running', [restarted(2, 1, 'CrashLoopBackOff')])],
+      atS: 30,
+      want: done(
+        'Failed',
+        1,
+        'failed: BackoffLimitExceeded after 2 container restarts (backoffLimit 2): container smoke exited 1 (Error)',
+        [POD],
+      ),
+    },
+    {
+      name: 'backoffLimit 0, the restart being created: wait until its log is handed over',
+      spec: { backoffLimit: 0 },
+      pods: [attempt(0, 'Running', [restarted(1, 1, 'ContainerCreating')])],
+      atS: 4,
+      want: { kind: 'wait', afterMs: 500 },
+    },
+    {
+      name: 'activeDeadlineSeconds still applies: Failed (DeadlineExceeded), the pod stopped',
+      spec: { backoffLimit: 6, activeDeadlineSeconds: 20 },
+      pods: [attempt(0, 'Running', [restarted(2, 1, 'running')])],
+      atS: 20,
+      want: done('Failed', undefined, 'failed: DeadlineExceeded: it was active longer than activeDeadlineSeconds 20', [
+        POD,
+      ]),
+    },
+  ])('$name', ({ spec, pods, atS, want }) => {
+    expect(brief(jobStep(run, metric(spec, 'OnFailure'), 1, pods, T0 + atS * 1000, 'node'))).toEqual(want)
+  })
+
+  it('the same container restarts under restartPolicy Never never count (a Never pod is not restarted)', () => {
+    const step = jobStep(
+      run,
+      metric({ backoffLimit: 1 }),
+      1,
+      [attempt(0, 'Running', [restarted(1, 1, 'running')])],
+      T0,
+      'node',
+    )
+    expect(step).toEqual({ kind: 'wait' })
   })
 })
 

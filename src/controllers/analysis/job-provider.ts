@@ -9,21 +9,34 @@
  * | ------------------------------------------------ | ------------------------------------------ |
  * | none                                             | start attempt 0                            |
  * | Succeeded (every container exited 0)             | done: Successful                           |
+ * | past backoffLimit (job-backoff-limit.ts)         | done: Failed (BackoffLimitExceeded), the   |
+ * |                                                  | active pod stopped once its output is read |
  * | Failed, failures ≤ backoffLimit                  | start the next attempt after the back-off  |
- * | Failed, failures > backoffLimit                  | done: Failed (BackoffLimitExceeded)        |
  * | a container stuck in ErrImagePull and the like   | done: Inconclusive, the pod stopped (Argo) |
  * | running past activeDeadlineSeconds (all attempts) | done: Failed (DeadlineExceeded), stopped  |
  * | otherwise                                        | wait for it (its changes wake the run)     |
  *
- * The back-off is the Job controller's: 10 s after the first failure, doubled after each, at
- * most 6 min (backoffLimit 2: attempt 1 starts 10 s after attempt 0 failed, attempt 2 20 s after
- * attempt 1 did). The measurement's value is the deciding container's exit code; its message
- * says which attempt and container decided, and the reconcile adds the tail of that container's
- * output (through ControllerDeps.jobs).
+ * restartPolicy Never: a container that exits non-zero fails its pod, and the next attempt is a
+ * new pod after the Job controller's back-off: 10 s after the first failure, doubled after each,
+ * at most 6 min (backoffLimit 2: attempt 1 starts 10 s after attempt 0 failed, attempt 2 20 s
+ * after attempt 1 did). restartPolicy OnFailure: the node agent restarts the container in the
+ * same pod with the kubelet's crash back-off (runtime/restart-backoff.ts), and its restartCount
+ * counts toward backoffLimit as the Job controller counts it. The measurement's value is the
+ * deciding container's exit code; its message says which attempt and container decided (and
+ * how often it was restarted), and the reconcile adds the tail of that container's output
+ * (through ControllerDeps.jobs).
  */
 import { applyDefaults } from '../../api/defaults.ts'
 import { parseTimestamp } from '../../api/timestamps.ts'
-import type { AnalysisMetric, AnalysisRun, ContainerStatus, JobMetricProvider, Pod } from '../../api/types.ts'
+import type {
+  AnalysisMetric,
+  AnalysisRun,
+  ContainerStateTerminated,
+  ContainerStatus,
+  JobMetricProvider,
+  Pod,
+} from '../../api/types.ts'
+import { backoffCount } from './job-backoff-limit.ts'
 import { jobPodName } from './job-pod-name.ts'
 
 /** Kubernetes' default backoffLimit. */
@@ -40,6 +53,11 @@ export const MEASUREMENT_LABEL = 'baton.dev/job-measurement'
 export const ATTEMPT_LABEL = 'baton.dev/job-attempt'
 /** Argo's measurement metadata key naming the measurement's job. */
 export const JOB_NAME_KEY = 'job-name'
+/**
+ * How soon to look again at a container restarted in place that is still being created: until
+ * its new instance runs, which instance's log holds the failure is not settled.
+ */
+const RESTARTING_MS = 500
 /** Waiting reasons that no wait will cure: Argo ends the measurement Inconclusive at once. */
 const CANNOT_START = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'RunContainerError'])
 
@@ -48,6 +66,8 @@ export interface JobOutputRef {
   namespace: string
   pod: string
   container: string
+  /** The instance before the running one (`logs --previous`): it failed, and was restarted in place. */
+  previous?: boolean
 }
 
 export type JobStep =
@@ -134,11 +154,37 @@ export function backoffMs(failures: number): number {
   return Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1), BACKOFF_MAX_MS)
 }
 
-/** The container whose exit decided a finished pod: the first that failed, else the first. */
-function deciding(pod: Pod): ContainerStatus | undefined {
-  const all = pod.status?.containerStatuses ?? []
-  return all.find((c) => (c.state?.terminated?.exitCode ?? 0) !== 0) ?? all[0]
+/**
+ * The container whose exit decided a pod, that exit, and which of its instances' output tells
+ * why: the first container that exited non-zero and stays down; else (OnFailure) the first that
+ * exited non-zero and was restarted in place, whose failed instance is the previous one once the
+ * new one runs (the current one while it waits in its back-off; `settled` false while it is being
+ * created, the log not yet handed over); else the first.
+ */
+interface Decider {
+  status: ContainerStatus
+  exit?: ContainerStateTerminated
+  previous: boolean
+  settled: boolean
 }
+
+function deciding(pod: Pod): Decider | undefined {
+  const all = pod.status?.containerStatuses ?? []
+  const down = all.find((c) => (c.state?.terminated?.exitCode ?? 0) !== 0)
+  if (down) return { status: down, exit: down.state.terminated, previous: false, settled: true }
+  const restarted = all.find((c) => !c.state?.terminated && (c.lastState?.terminated?.exitCode ?? 0) !== 0)
+  if (restarted) {
+    const creating = restarted.state?.waiting?.reason === 'ContainerCreating'
+    const previous = restarted.state?.running !== undefined
+    return { status: restarted, exit: restarted.lastState.terminated, previous, settled: !creating }
+  }
+  const first = all[0]
+  return first ? { status: first, exit: first.state?.terminated, previous: false, settled: true } : undefined
+}
+
+const restartsOf = (pod: Pod): number =>
+  (pod.status?.containerStatuses ?? []).reduce((sum, c) => sum + (c.restartCount ?? 0), 0)
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
 function finishedAt(pod: Pod, now: number): number {
   const ends = (pod.status?.containerStatuses ?? []).map((c) => c.state?.terminated?.finishedAt).filter(Boolean)
@@ -167,39 +213,45 @@ export function jobStep(
   const last = attempts.at(-1)
   if (!last) return { kind: 'start', pod: jobPod(run, metric, n, 0, nodeName) }
   const namespace = last.metadata.namespace ?? 'default'
-  const outputOf = (pod: Pod, c: ContainerStatus | undefined): JobOutputRef | undefined =>
-    c ? { namespace, pod: pod.metadata.name, container: c.name } : undefined
+  const outputOf = (pod: Pod, d: Decider | undefined): JobOutputRef | undefined =>
+    d
+      ? { namespace, pod: pod.metadata.name, container: d.status.name, ...(d.previous ? { previous: true } : {}) }
+      : undefined
   const attempt = attemptOf(last)
   const limit = spec.backoffLimit ?? DEFAULT_BACKOFF_LIMIT
   if (last.status?.phase === 'Succeeded') {
-    const c = deciding(last)
+    const d = deciding(last)
+    const restarts = restartsOf(last)
     return {
       kind: 'done',
       phase: 'Successful',
-      message: `job ${name} succeeded on attempt ${attempt + 1}${c ? `: container ${c.name} exited 0` : ''}`,
+      message: `job ${name} succeeded on attempt ${attempt + 1}${restarts > 0 ? ` after ${plural(restarts, 'container restart')}` : ''}${d ? `: container ${d.status.name} exited 0` : ''}`,
       exitCode: 0,
       stop: [],
-      ...withOutput(outputOf(last, c)),
+      ...withOutput(outputOf(last, d)),
     }
   }
-  if (last.status?.phase === 'Failed') {
-    const failures = attempts.filter((p) => p.status?.phase === 'Failed').length
-    if (failures <= limit) {
-      const at = finishedAt(last, now) + backoffMs(failures)
-      if (at > now) return { kind: 'wait', afterMs: at - now }
-      return { kind: 'start', pod: jobPod(run, metric, n, attempt + 1, nodeName) }
-    }
-    const c = deciding(last)
-    const t = c?.state?.terminated
-    const exit = t ? `: container ${c!.name} exited ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}` : ''
+  const count = backoffCount(spec.template.spec.restartPolicy, limit, attempts)
+  if (count.exceeded) {
+    const d = deciding(last)
+    if (d && !d.settled) return { kind: 'wait', afterMs: RESTARTING_MS }
+    const t = d?.exit
+    const exit = t ? `: container ${d.status.name} exited ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}` : ''
+    const after = count.failed > limit ? plural(count.failed, 'attempt') : plural(count.restarts, 'container restart')
     return {
       kind: 'done',
       phase: 'Failed',
-      message: `job ${name} failed: BackoffLimitExceeded after ${failures} attempt${failures === 1 ? '' : 's'} (backoffLimit ${limit})${exit}`,
+      message: `job ${name} failed: BackoffLimitExceeded after ${after} (backoffLimit ${limit})${exit}`,
       ...(t ? { exitCode: t.exitCode } : {}),
-      stop: [],
-      ...withOutput(outputOf(last, c)),
+      // The Job controller deletes a failed Job's active pods: an OnFailure pod would restart on.
+      stop: attempts.filter((p) => !terminal(p)).map((p) => p.metadata.name),
+      ...withOutput(outputOf(last, d)),
     }
+  }
+  if (last.status?.phase === 'Failed') {
+    const at = finishedAt(last, now) + backoffMs(count.failed)
+    if (at > now) return { kind: 'wait', afterMs: at - now }
+    return { kind: 'start', pod: jobPod(run, metric, n, attempt + 1, nodeName) }
   }
   const stuck = (last.status?.containerStatuses ?? []).find((c) => CANNOT_START.has(c.state?.waiting?.reason ?? ''))
   if (stuck) {

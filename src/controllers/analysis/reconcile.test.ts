@@ -262,6 +262,42 @@ describe('analysis controller, job provider', () => {
     })
   })
 
+  it('restartPolicy OnFailure: restarts in place count toward backoffLimit; the pod is stopped once its output is read', () => {
+    const onFailure = aJobMetric({
+      spec: { backoffLimit: 1 },
+      container: { name: 'smoke', image: 'smoke:v1' },
+      podSpec: { restartPolicy: 'OnFailure' },
+    })
+    const h = setup([onFailure])
+    h.reconcile()
+    // The node agent restarted the failed container in the same pod: restartCount 1, running again.
+    const p = h.store.get('Pod', 'default', 'run-smoke-1-0')!
+    const smoke = aContainerStatus('smoke', 'smoke:v1', { running: {} })
+    const lastState = { terminated: { exitCode: 2, reason: 'Error', finishedAt: formatTimestamp(h.clock.now()) } }
+    h.store.updateStatus<'Pod'>({
+      ...p,
+      status: { phase: 'Running', containerStatuses: [{ ...smoke, restartCount: 1, lastState }] },
+    })
+    expect(h.reconcile()).toEqual({ requeueAfterMs: 250 })
+    // No second attempt; the failed instance's output asked for; the pod still runs meanwhile.
+    expect(h.jobs.asked.map((a) => a.output)).toEqual([
+      { namespace: 'default', pod: 'run-smoke-1-0', container: 'smoke', previous: true },
+    ])
+    expect(h.pods().map((x) => [x.metadata.name, x.metadata.deletionTimestamp])).toEqual([['run-smoke-1-0', undefined]])
+    h.jobs.outputs.set(h.jobs.asked[0]!.key, 'connection refused')
+    h.reconcile()
+    expect(h.run().status?.phase).toBe('Failed')
+    expect(h.run().status?.metricResults?.[0]?.measurements).toEqual([
+      expect.objectContaining({
+        phase: 'Failed',
+        value: '2',
+        message:
+          'job run-smoke-1 failed: BackoffLimitExceeded after 1 container restart (backoffLimit 1): container smoke exited 2 (Error); output (last lines): connection refused',
+      }),
+    ])
+    expect(h.pods().map((x) => x.metadata.deletionTimestamp !== undefined)).toEqual([true])
+  })
+
   it('a run terminated while its job runs stops the job pod', () => {
     const h = setup([job(0)], [{ name: 'code', value: '0' }])
     h.reconcile()

@@ -175,12 +175,13 @@ function takeJob(
     return JOB_POLL_MS
   }
   if (step.kind === 'wait') return step.afterMs ?? JOB_POLL_MS
-  for (const pod of step.stop) deletePod(deps, run, pod)
   let output: string | undefined
   if (step.output && deps.jobs) {
     output = deps.jobs(`${run.metadata.uid}/${metric.name}/${n}`, step.output)
     if (output === undefined) return WAIT_MS
   }
+  // Stopped only once its output is read: a pod restarted in place past backoffLimit still runs.
+  for (const pod of step.stop) deletePod(deps, run, pod)
   recordMeasurement(result, {
     phase: step.phase,
     message: withOutputTail(step.message, output),
