@@ -225,6 +225,21 @@ export function validateArgs(args: readonly AnalysisRunArgument[] | undefined, p
     if (a.value !== undefined && a.valueFrom !== undefined) {
       errs.push(forbidden(`${p}.valueFrom`, 'may not be set with value', 'Give one of value or valueFrom.'))
     }
+    const ref = a.valueFrom?.secretKeyRef
+    if (ref !== undefined) {
+      if (!ref.name)
+        errs.push(required(`${p}.valueFrom.secretKeyRef.name`, '', "Name the Secret in the run's namespace."))
+      if (!ref.key) errs.push(required(`${p}.valueFrom.secretKeyRef.key`, '', 'Name the key of the Secret to read.'))
+    }
+    if (isPresent(a.valueFrom) && from === undefined && ref === undefined) {
+      errs.push(
+        invalid(
+          `${p}.valueFrom`,
+          '',
+          "must specify one of: `podTemplateHashValue` (a Rollout's args) or `secretKeyRef` (a template's)",
+        ),
+      )
+    }
   })
   return errs
 }

@@ -226,6 +226,26 @@ describe('Rollout validation', () => {
       },
       field: `${S}.analysis.args[0].valueFrom.podTemplateHashValue`,
     },
+    {
+      // Argo's AnalysisRunArgument has no secretKeyRef: the template names the Secret.
+      name: 'a secretKeyRef in the Rollout (a step)',
+      changes: {
+        [`${S}.steps`]: [
+          {
+            analysis: {
+              templates: [{ templateName: 'a' }],
+              args: [{ name: 't', valueFrom: { secretKeyRef: { name: 'api', key: 'token' } } }],
+            },
+          },
+        ],
+      },
+      field: `${S}.steps[0].analysis.args[0].valueFrom.secretKeyRef`,
+    },
+    {
+      name: 'an empty valueFrom',
+      changes: { [`${S}.analysis`]: { templates: [{ templateName: 'a' }], args: [{ name: 'h', valueFrom: {} }] } },
+      field: `${S}.analysis.args[0].valueFrom`,
+    },
   ])('refuses $name in the analysis, naming $field', ({ changes, field }) => {
     const err = thrownBatonError(() => validateObject(withChanges(demoRollout(), changes)))
     expect(err.code).toBe('BATON_INVALID')

@@ -465,6 +465,27 @@ describe('planRollout, canary analysis (Argo rollout/analysis.go)', () => {
     expect(w.r.status?.canary?.currentStepAnalysisRunStatus).toBeUndefined()
   })
 
+  it("a template's Secret arg stays a reference in the run, its placeholder for the run to fill", () => {
+    const token = { name: 'token', valueFrom: { secretKeyRef: { name: 'api', key: 'token' } } }
+    const w = new World(rollout({ steps: STEPS_WITH_ANALYSIS }))
+    const web = {
+      url: 'http://127.0.0.1:1/{{args.hash}}',
+      headers: [{ key: 'Authorization', value: '{{args.token}}' }],
+    }
+    w.templates = [
+      {
+        ...errorsTemplate,
+        spec: { args: [{ name: 'hash' }, token], metrics: [{ ...errorsTemplate.spec.metrics[0]!, provider: { web } }] },
+      },
+    ]
+    w.settle()
+    w.setImage('demo:green')
+    w.settle()
+    const run = w.runs[0]!
+    expect(run.spec.args).toEqual([{ name: 'hash', value: green(w) }, token])
+    expect(run.spec.metrics[0]!.provider.web).toEqual({ ...web, url: `http://127.0.0.1:1/${green(w)}` })
+  })
+
   it('a failed analysis aborts: all traffic back to stable, Degraded with the reason', () => {
     const w = canaryWorld({ steps: STEPS_WITH_ANALYSIS, abortScaleDownDelaySeconds: 0 })
     const name = w.runs[0]!.metadata.name
