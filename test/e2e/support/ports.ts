@@ -55,4 +55,5 @@ export const SERVICE_PORTS = {
   rolloutHeaderRoute: 18942,
   rolloutAnalysisJob: 18943,
   rolloutDashboard: 18957,
+  rolloutAnalysisSecret: 18983,
 } as const
