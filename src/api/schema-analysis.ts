@@ -31,14 +31,17 @@ export const analysisArg = z.strictObject({
       podTemplateHashValue: unsupported(
         "a revision's pod-template-hash is given by the Rollout: put valueFrom.podTemplateHashValue in the Rollout's analysis args",
       ).optional(),
-      fieldRef: unsupported("Baton does not read the Rollout's fields into args; give the value").optional(),
+      fieldRef: unsupported(
+        "a Rollout's field is given by the Rollout (a template's fieldRef is never read, in Argo neither): put valueFrom.fieldRef in the Rollout's analysis args",
+      ).optional(),
     })
     .optional(),
 })
 
 /**
- * A Rollout's analysis arg (Argo's AnalysisRunArgument): a value or a revision's hash. Argo's
- * has no secretKeyRef: a Secret is named by the template, where the run reads it.
+ * A Rollout's analysis arg (Argo's AnalysisRunArgument): a value, a revision's hash or one of
+ * the Rollout's fields. Argo's has no secretKeyRef: a Secret is named by the template, where the
+ * run reads it.
  */
 export const rolloutAnalysisArg = z.strictObject({
   name: str,
@@ -46,10 +49,10 @@ export const rolloutAnalysisArg = z.strictObject({
   valueFrom: z
     .strictObject({
       podTemplateHashValue: str.optional(),
+      fieldRef: z.strictObject({ fieldPath: str }).optional(),
       secretKeyRef: unsupported(
         "a Rollout's analysis args take no secretKeyRef (Argo's neither): declare the arg in the AnalysisTemplate with valueFrom.secretKeyRef",
       ).optional(),
-      fieldRef: unsupported("Baton does not read the Rollout's fields into args; give the value").optional(),
     })
     .optional(),
 })

@@ -751,6 +751,8 @@ export interface AnalysisRunArgument {
   valueFrom?: {
     /** From the Rollout: the pod-template-hash of the stable (`Stable`) or new (`Latest`) revision. */
     podTemplateHashValue?: 'Stable' | 'Latest'
+    /** From the Rollout: one of its fields (rollout-field-path.ts). */
+    fieldRef?: { fieldPath: string }
     /**
      * From a template or run: a key of a Secret in the run's namespace, read each time the run is
      * assessed (never stored in the run) and masked in what it records.

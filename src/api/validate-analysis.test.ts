@@ -224,7 +224,7 @@ describe('AnalysisTemplate validation', () => {
       name: "an arg read from the Rollout's fields",
       changes: { 'spec.args[1].valueFrom': { fieldRef: { fieldPath: 'metadata.name' } } },
       field: 'spec.args[1].valueFrom.fieldRef',
-      says: 'give the value',
+      says: 'put valueFrom.fieldRef in the Rollout',
     },
   ])('refuses $name, naming $field', ({ changes, field, says }) => {
     const err = thrownBatonError(() =>

@@ -196,6 +196,8 @@ describe('Rollout validation', () => {
       args: [
         { name: 'service-name', value: 'demo' },
         { name: 'hash', valueFrom: { podTemplateHashValue: 'Latest' } },
+        { name: 'team', valueFrom: { fieldRef: { fieldPath: "metadata.labels['team']" } } },
+        { name: 'weight', valueFrom: { fieldRef: { fieldPath: 'spec.strategy.canary.steps[0].setWeight' } } },
       ],
     }
     const r = withChanges(demoRollout(), {
@@ -240,6 +242,27 @@ describe('Rollout validation', () => {
         ],
       },
       field: `${S}.steps[0].analysis.args[0].valueFrom.secretKeyRef`,
+    },
+    {
+      // Argo checks a metadata path at apply (ExtractFieldPathAsString).
+      name: 'a metadata field path Kubernetes does not serve',
+      changes: {
+        [`${S}.analysis`]: {
+          templates: [{ templateName: 'a' }],
+          args: [{ name: 'g', valueFrom: { fieldRef: { fieldPath: 'metadata.generation' } } }],
+        },
+      },
+      field: `${S}.analysis.args[0].valueFrom.fieldRef.fieldPath`,
+    },
+    {
+      name: 'an empty field path',
+      changes: {
+        [`${S}.analysis`]: {
+          templates: [{ templateName: 'a' }],
+          args: [{ name: 'g', valueFrom: { fieldRef: { fieldPath: '' } } }],
+        },
+      },
+      field: `${S}.analysis.args[0].valueFrom.fieldRef.fieldPath`,
     },
     {
       name: 'an empty valueFrom',

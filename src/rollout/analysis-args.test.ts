@@ -3,6 +3,7 @@ import type { AnalysisMetric, AnalysisRunArgument } from '../api/types.ts'
 import { mergeArgs, resolveMetrics } from './analysis-args.ts'
 
 const hashes = { stable: 'aaa111', latest: 'bbb222' }
+const rollout = { metadata: { name: 'web', labels: { team: 'payments' } }, spec: { replicas: 4 } }
 const token: AnalysisRunArgument = { name: 'token', valueFrom: { secretKeyRef: { name: 'api', key: 'token' } } }
 
 describe('mergeArgs (Argo MergeArgs, with the Rollout half of BuildArgumentsForRolloutAnalysisRun)', () => {
@@ -31,6 +32,18 @@ describe('mergeArgs (Argo MergeArgs, with the Rollout half of BuildArgumentsForR
       ],
     },
     {
+      name: "the Rollout's fields (Argo's fieldRef)",
+      declared: [{ name: 'team' }, { name: 'replicas' }],
+      given: [
+        { name: 'team', valueFrom: { fieldRef: { fieldPath: "metadata.labels['team']" } } },
+        { name: 'replicas', valueFrom: { fieldRef: { fieldPath: 'spec.replicas' } } },
+      ],
+      want: [
+        { name: 'team', value: 'payments' },
+        { name: 'replicas', value: '4' },
+      ],
+    },
+    {
       name: "a template's Secret reference is kept for the run to read",
       declared: [{ name: 'port' }, token],
       given: [{ name: 'port', value: '8080' }],
@@ -43,7 +56,14 @@ describe('mergeArgs (Argo MergeArgs, with the Rollout half of BuildArgumentsForR
       want: [token],
     },
   ]
-  for (const c of cases) it(c.name, () => expect(mergeArgs(c.declared, c.given, hashes)).toEqual(c.want))
+  for (const c of cases) it(c.name, () => expect(mergeArgs(c.declared, c.given, hashes, rollout)).toEqual(c.want))
+
+  it('a field path that leads nowhere is named with the arg', () => {
+    const given = [{ name: 'x', valueFrom: { fieldRef: { fieldPath: 'spec.nope' } } }]
+    expect(mergeArgs([{ name: 'x' }], given, hashes, rollout)).toBe(
+      'args.x: valueFrom.fieldRef: invalid path spec.nope in rollout',
+    )
+  })
 })
 
 describe('resolveMetrics', () => {

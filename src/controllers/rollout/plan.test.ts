@@ -523,6 +523,26 @@ describe('planRollout, canary analysis (Argo rollout/analysis.go)', () => {
     expect(w.runs).toHaveLength(0)
   })
 
+  it("an arg from the Rollout's fields: resolved into the run, or an abort naming a path that leads nowhere", () => {
+    const withField = (fieldPath: string) => [
+      { setWeight: 10 },
+      {
+        analysis: {
+          templates: [{ templateName: 'errors' }],
+          args: [{ name: 'hash', valueFrom: { fieldRef: { fieldPath } } }],
+        },
+      },
+    ]
+    const good = canaryWorld({ steps: withField('spec.strategy.canary.steps[0].setWeight') })
+    expect(good.runs[0]!.spec.metrics[0]!.provider.web!.url).toBe('http://127.0.0.1:1/10')
+    const bad = canaryWorld({ steps: withField('spec.strategy.canary.nope') })
+    expect(bad.r.status?.phase).toBe('Degraded')
+    expect(bad.r.status?.message).toContain(
+      'spec.strategy.canary.steps[1].analysis: args.hash: valueFrom.fieldRef: invalid path spec.strategy.canary.nope in rollout',
+    )
+    expect(bad.runs).toHaveLength(0)
+  })
+
   it('background analysis runs from startingStep, aborts on failure, and is terminated at promotion', () => {
     const background = {
       templates: [{ templateName: 'errors' }],
