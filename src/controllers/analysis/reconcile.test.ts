@@ -249,6 +249,26 @@ describe('analysis controller, args from a Secret', () => {
     expect(JSON.stringify(h.run())).not.toContain('tok-123')
   })
 
+  it("a job metric's pod gets the value in its spec, as Argo's Job does; its output tail is masked", () => {
+    const smoke = aJobMetric({
+      spec: { backoffLimit: 0 },
+      container: { name: 'smoke', image: 'smoke:v1', command: ['smoke', '{{args.token}}'] },
+    })
+    const h = setup([smoke], token)
+    putSecret(h, { token: 'tok-123' })
+    h.reconcile()
+    expect(h.pods().map((p) => p.spec.containers[0]?.command)).toEqual([['smoke', 'tok-123']])
+    h.exit('run-smoke-1-0', 1)
+    h.reconcile()
+    h.jobs.outputs.set(h.jobs.asked[0]!.key, 'login with tok-123 refused')
+    h.reconcile()
+    expect(h.run().status?.phase).toBe('Failed')
+    expect(h.run().status?.metricResults?.[0]?.measurements?.[0]?.message).toContain(
+      'output (last lines): login with ***** refused',
+    )
+    expect(JSON.stringify(h.run())).not.toContain('tok-123')
+  })
+
   const missing: Array<{ name: string; data?: Record<string, string>; message: string }> = [
     { name: 'no Secret', message: 'Unable to resolve metric arguments: secrets "api" not found' },
     {
