@@ -6,7 +6,8 @@
  * A job's measurement is recorded Running while its pod runs and finished in place, as Argo's.
  * A run that is over stops the job pods still running (Argo terminates their Jobs), their
  * measurements ending "metric terminated". The Rollout controller reads the verdict (its runs
- * are owned by it).
+ * are owned by it). Args read from a Secret are resolved on each sync and their values masked
+ * in what the run stores (rollout/analysis-secret-args.ts).
  */
 import { DEFAULT_NODE_NAME } from '../../api/node-name.ts'
 import { formatTimestamp } from '../../api/timestamps.ts'
