@@ -17,14 +17,42 @@ const noProvider = (name: string) =>
     `Baton does not query ${name}; use the baton provider (the load balancer's own figures of the revision) or web (an HTTP GET)`,
   ).optional()
 
+/**
+ * A template's or run's arg (Argo's Argument): a value, nothing (the Rollout gives it), or a
+ * Secret's key, read when the run is assessed. A revision's hash is the Rollout's to give, as in
+ * Argo, whose Argument has no podTemplateHashValue.
+ */
 export const analysisArg = z.strictObject({
   name: str,
   value: str.optional(),
   valueFrom: z
     .strictObject({
+      secretKeyRef: z.strictObject({ name: str, key: str }).optional(),
+      podTemplateHashValue: unsupported(
+        "a revision's pod-template-hash is given by the Rollout: put valueFrom.podTemplateHashValue in the Rollout's analysis args",
+      ).optional(),
+      fieldRef: unsupported(
+        "a Rollout's field is given by the Rollout (a template's fieldRef is never read, in Argo neither): put valueFrom.fieldRef in the Rollout's analysis args",
+      ).optional(),
+    })
+    .optional(),
+})
+
+/**
+ * A Rollout's analysis arg (Argo's AnalysisRunArgument): a value, a revision's hash or one of
+ * the Rollout's fields. Argo's has no secretKeyRef: a Secret is named by the template, where the
+ * run reads it.
+ */
+export const rolloutAnalysisArg = z.strictObject({
+  name: str,
+  value: str.optional(),
+  valueFrom: z
+    .strictObject({
       podTemplateHashValue: str.optional(),
-      secretKeyRef: unsupported("Baton does not read a Secret's key into an analysis arg; give the value").optional(),
-      fieldRef: unsupported("Baton does not read the Rollout's fields into args; give the value").optional(),
+      fieldRef: z.strictObject({ fieldPath: str }).optional(),
+      secretKeyRef: unsupported(
+        "a Rollout's analysis args take no secretKeyRef (Argo's neither): declare the arg in the AnalysisTemplate with valueFrom.secretKeyRef",
+      ).optional(),
     })
     .optional(),
 })

@@ -8,7 +8,7 @@
 import { z } from 'zod'
 import { bool, int, intOrString, labelSelector, objectMeta, status, str, unsupported } from './schema-common.ts'
 import { podTemplate } from './schema-pod.ts'
-import { analysisArg } from './schema-analysis.ts'
+import { rolloutAnalysisArg } from './schema-analysis.ts'
 
 const NO_ROUTER = "Baton's own load balancer is the traffic router and applies setWeight exactly; remove trafficRouting"
 
@@ -21,7 +21,7 @@ const analysisRef = z.strictObject({
       ).optional(),
     }),
   ),
-  args: z.array(analysisArg).optional(),
+  args: z.array(rolloutAnalysisArg).optional(),
   dryRun: unsupported('Baton has no dry-run metrics: a metric it runs counts').optional(),
   measurementRetention: unsupported('Baton keeps the last 10 measurements of each metric').optional(),
   analysisRunMetadata: unsupported('Baton does not label AnalysisRuns apart').optional(),

@@ -31,6 +31,14 @@ export function base64Utf8(text: string): string {
   return btoa(binary)
 }
 
+/** The text a Secret value holds (base64 in `data`), as UTF-8: an env var's or an analysis arg's. */
+export function secretText(base64: string): string {
+  const binary = atob(base64)
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  return new TextDecoder().decode(bytes)
+}
+
 /** Defaulting: `stringData` folded into `data` (it wins on a shared key), type Opaque. */
 export function defaultSecret(secret: Record<string, unknown>): void {
   if (secret.type === undefined || secret.type === '') secret.type = 'Opaque'

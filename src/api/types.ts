@@ -748,8 +748,17 @@ export type AnalysisPhase = 'Pending' | 'Running' | 'Successful' | 'Failed' | 'E
 export interface AnalysisRunArgument {
   name: string
   value?: string
-  /** From the Rollout: the pod-template-hash of the stable (`Stable`) or new (`Latest`) revision. */
-  valueFrom?: { podTemplateHashValue?: 'Stable' | 'Latest' }
+  valueFrom?: {
+    /** From the Rollout: the pod-template-hash of the stable (`Stable`) or new (`Latest`) revision. */
+    podTemplateHashValue?: 'Stable' | 'Latest'
+    /** From the Rollout: one of its fields (rollout-field-path.ts). */
+    fieldRef?: { fieldPath: string }
+    /**
+     * From a template or run: a key of a Secret in the run's namespace, read each time the run is
+     * assessed (never stored in the run) and masked in what it records.
+     */
+    secretKeyRef?: { name: string; key: string }
+  }
 }
 
 /** Baton's built-in provider: one figure of a revision, as its own load balancer counts it. */

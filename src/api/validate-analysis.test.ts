@@ -10,7 +10,10 @@ function template(): AnalysisTemplate {
     kind: 'AnalysisTemplate',
     metadata: { name: 'errors' },
     spec: {
-      args: [{ name: 'host', value: '127.0.0.1' }],
+      args: [
+        { name: 'host', value: '127.0.0.1' },
+        { name: 'token', valueFrom: { secretKeyRef: { name: 'api', key: 'token' } } },
+      ],
       metrics: [
         {
           name: 'error-ratio',
@@ -23,7 +26,14 @@ function template(): AnalysisTemplate {
         {
           name: 'health',
           successCondition: 'result.ok == true && result.rate[0] >= 0.95',
-          provider: { web: { url: 'http://{{args.host}}:8080/health', jsonPath: '{$.data}', timeoutSeconds: 5 } },
+          provider: {
+            web: {
+              url: 'http://{{args.host}}:8080/health',
+              headers: [{ key: 'Authorization', value: 'Bearer {{args.token}}' }],
+              jsonPath: '{$.data}',
+              timeoutSeconds: 5,
+            },
+          },
         },
         {
           name: 'smoke',
@@ -197,6 +207,31 @@ describe('AnalysisTemplate validation', () => {
       says: 'Duplicate',
     },
     { name: 'no metrics', changes: { 'spec.metrics': [] }, field: 'spec.metrics', says: 'Required' },
+    {
+      name: 'a secretKeyRef without a key',
+      changes: { 'spec.args[1].valueFrom.secretKeyRef.key': '' },
+      field: 'spec.args[1].valueFrom.secretKeyRef.key',
+      says: 'Required',
+    },
+    {
+      name: 'a secretKeyRef with a value',
+      changes: { 'spec.args[1].value': 'plain' },
+      field: 'spec.args[1].valueFrom',
+      says: 'may not be set with value',
+    },
+    {
+      // Argo's Argument has no podTemplateHashValue: the Rollout gives a revision's hash.
+      name: "a revision's hash in the template",
+      changes: { 'spec.args[1].valueFrom': { podTemplateHashValue: 'Latest' } },
+      field: 'spec.args[1].valueFrom.podTemplateHashValue',
+      says: "in the Rollout's analysis args",
+    },
+    {
+      name: "an arg read from the Rollout's fields",
+      changes: { 'spec.args[1].valueFrom': { fieldRef: { fieldPath: 'metadata.name' } } },
+      field: 'spec.args[1].valueFrom.fieldRef',
+      says: 'put valueFrom.fieldRef in the Rollout',
+    },
   ])('refuses $name, naming $field', ({ changes, field, says }) => {
     const err = thrownBatonError(() =>
       validateObject(withChanges(template(), Object.fromEntries(Object.entries(changes).map(([k, v]) => [at(k), v])))),

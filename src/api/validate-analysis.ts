@@ -11,6 +11,7 @@ import { parseJsonPath } from './analysis-json-path.ts'
 import { type FieldError, duplicate, forbidden, idx, invalid, required, unsupported } from './field-errors.ts'
 import { isPresent } from './guards.ts'
 import { pauseSeconds } from './rollout-duration.ts'
+import { metadataField } from './rollout-field-path.ts'
 import type { AnalysisMetric, AnalysisRunArgument, BatonMetricName, IntOrString, JobMetricProvider } from './types.ts'
 import { validatePodSpec } from './validate-pod-spec.ts'
 
@@ -208,6 +209,22 @@ export function validateMetric(m: AnalysisMetric, path: string): FieldError[] {
   return errs
 }
 
+/** Argo checks a metadata path at apply; any other is walked when the run is made. */
+function validateFieldRef(path: string, at: string): FieldError[] {
+  if (!path) return [required(at, '', 'e.g. metadata.name or spec.strategy.canary.steps[0].setWeight')]
+  if (!path.startsWith('metadata')) return []
+  const read = metadataField({ name: '' }, path)
+  if (!('error' in read)) return []
+  return [
+    invalid(
+      at,
+      path,
+      read.error,
+      "Use metadata.name, metadata.namespace, metadata.uid, metadata.labels['KEY'] or metadata.annotations['KEY'].",
+    ),
+  ]
+}
+
 export function validateArgs(args: readonly AnalysisRunArgument[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = []
   const seen = new Set<string>()
@@ -222,6 +239,23 @@ export function validateArgs(args: readonly AnalysisRunArgument[] | undefined, p
     }
     if (a.value !== undefined && a.valueFrom !== undefined) {
       errs.push(forbidden(`${p}.valueFrom`, 'may not be set with value', 'Give one of value or valueFrom.'))
+    }
+    const ref = a.valueFrom?.secretKeyRef
+    if (ref !== undefined) {
+      if (!ref.name)
+        errs.push(required(`${p}.valueFrom.secretKeyRef.name`, '', "Name the Secret in the run's namespace."))
+      if (!ref.key) errs.push(required(`${p}.valueFrom.secretKeyRef.key`, '', 'Name the key of the Secret to read.'))
+    }
+    const field = a.valueFrom?.fieldRef
+    if (field !== undefined) errs.push(...validateFieldRef(field.fieldPath, `${p}.valueFrom.fieldRef.fieldPath`))
+    if (isPresent(a.valueFrom) && from === undefined && ref === undefined && field === undefined) {
+      errs.push(
+        invalid(
+          `${p}.valueFrom`,
+          '',
+          "must specify one of: `podTemplateHashValue` or `fieldRef` (a Rollout's args), `secretKeyRef` (a template's)",
+        ),
+      )
     }
   })
   return errs

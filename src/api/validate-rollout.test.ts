@@ -196,6 +196,8 @@ describe('Rollout validation', () => {
       args: [
         { name: 'service-name', value: 'demo' },
         { name: 'hash', valueFrom: { podTemplateHashValue: 'Latest' } },
+        { name: 'team', valueFrom: { fieldRef: { fieldPath: "metadata.labels['team']" } } },
+        { name: 'weight', valueFrom: { fieldRef: { fieldPath: 'spec.strategy.canary.steps[0].setWeight' } } },
       ],
     }
     const r = withChanges(demoRollout(), {
@@ -225,6 +227,47 @@ describe('Rollout validation', () => {
         },
       },
       field: `${S}.analysis.args[0].valueFrom.podTemplateHashValue`,
+    },
+    {
+      // Argo's AnalysisRunArgument has no secretKeyRef: the template names the Secret.
+      name: 'a secretKeyRef in the Rollout (a step)',
+      changes: {
+        [`${S}.steps`]: [
+          {
+            analysis: {
+              templates: [{ templateName: 'a' }],
+              args: [{ name: 't', valueFrom: { secretKeyRef: { name: 'api', key: 'token' } } }],
+            },
+          },
+        ],
+      },
+      field: `${S}.steps[0].analysis.args[0].valueFrom.secretKeyRef`,
+    },
+    {
+      // Argo checks a metadata path at apply (ExtractFieldPathAsString).
+      name: 'a metadata field path Kubernetes does not serve',
+      changes: {
+        [`${S}.analysis`]: {
+          templates: [{ templateName: 'a' }],
+          args: [{ name: 'g', valueFrom: { fieldRef: { fieldPath: 'metadata.generation' } } }],
+        },
+      },
+      field: `${S}.analysis.args[0].valueFrom.fieldRef.fieldPath`,
+    },
+    {
+      name: 'an empty field path',
+      changes: {
+        [`${S}.analysis`]: {
+          templates: [{ templateName: 'a' }],
+          args: [{ name: 'g', valueFrom: { fieldRef: { fieldPath: '' } } }],
+        },
+      },
+      field: `${S}.analysis.args[0].valueFrom.fieldRef.fieldPath`,
+    },
+    {
+      name: 'an empty valueFrom',
+      changes: { [`${S}.analysis`]: { templates: [{ templateName: 'a' }], args: [{ name: 'h', valueFrom: {} }] } },
+      field: `${S}.analysis.args[0].valueFrom`,
     },
   ])('refuses $name in the analysis, naming $field', ({ changes, field }) => {
     const err = thrownBatonError(() => validateObject(withChanges(demoRollout(), changes)))

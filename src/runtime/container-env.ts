@@ -18,6 +18,7 @@
  * which keeps the container waiting (CreateContainerConfigError) until it appears.
  */
 import type { ConfigMap, Container, EnvFromSource, Pod, Secret } from '../api/types.ts'
+import { secretText } from '../api/secret.ts'
 import { peerEnv } from './peer-records.ts'
 import type { PortMapping } from './port-mapping.ts'
 
@@ -61,14 +62,6 @@ export function containerEnv(input: EnvInput): EnvResult {
     } else env[v.name] = expandRefs(v.value ?? '', env)
   }
   return { env }
-}
-
-/** The text a Secret value holds (base64 in `data`), as UTF-8. */
-export function secretText(base64: string): string {
-  const binary = atob(base64)
-  const bytes = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
-  return new TextDecoder().decode(bytes)
 }
 
 /** The values of a ConfigMap or Secret by key (a Secret's decoded); undefined when there is none. */

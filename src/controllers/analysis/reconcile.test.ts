@@ -11,6 +11,7 @@ import { RUN_HASH_LABEL, createAnalysisController } from './reconcile.ts'
 import type { WebAnswer, WebCheck } from './web-provider.ts'
 import type { JobOutputRef } from './job-provider.ts'
 import { formatTimestamp } from '../../api/timestamps.ts'
+import { base64Utf8 } from '../../api/secret.ts'
 import { aContainerStatus, aJobMetric } from '../../../test/support/builders.ts'
 
 const counters = (requests: number, errors: number) => ({
@@ -25,7 +26,7 @@ function setup(metrics: AnalysisMetric[], args?: AnalysisRun['spec']['args']) {
   const clock = new FakeClock()
   const ids = sequentialIds()
   const store = createMemoryStore({ clock, ids })
-  const cache = new ObjectCache(store, ['AnalysisRun', 'Pod'])
+  const cache = new ObjectCache(store, ['AnalysisRun', 'Pod', 'Secret'])
   cache.start()
   const traffic: { sample?: TrafficSample } = {}
   const web: { answers: Map<string, WebAnswer>; asked: Array<{ key: string; check: WebCheck }> } = {
@@ -192,6 +193,99 @@ describe('analysis controller, web provider', () => {
       message: expect.stringContaining('args.path was not resolved'),
     })
   })
+})
+
+describe('analysis controller, args from a Secret', () => {
+  const token = [{ name: 'token', valueFrom: { secretKeyRef: { name: 'api', key: 'token' } } }]
+  const check: AnalysisMetric = {
+    name: 'check',
+    successCondition: 'result.ok == true',
+    provider: {
+      web: {
+        url: 'http://127.0.0.1:9/check?t={{args.token}}',
+        headers: [{ key: 'Authorization', value: 'Bearer {{args.token}}' }],
+      },
+    },
+  }
+  const putSecret = (h: ReturnType<typeof setup>, data: Record<string, string>) =>
+    h.store.create<'Secret'>({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'api', namespace: 'default' },
+      data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, base64Utf8(v)])),
+    })
+
+  it('reads the key when the run is assessed: the GET carries it, the stored run only the reference', () => {
+    const h = setup([check], token)
+    putSecret(h, { token: 'tok-123' })
+    h.reconcile()
+    expect(h.web.asked[0]!.check).toMatchObject({
+      url: 'http://127.0.0.1:9/check?t=tok-123',
+      headers: { Authorization: 'Bearer tok-123' },
+    })
+    h.web.answers.set(h.web.asked[0]!.key, { status: 200, body: '{"ok": true}' })
+    h.reconcile()
+    expect(h.run().status?.phase).toBe('Successful')
+    expect(h.run().spec.args).toEqual(token)
+    expect(JSON.stringify(h.run())).not.toContain('tok-123')
+  })
+
+  it('masks the value in what a measurement says: a refused URL, an answer echoing it', () => {
+    const h = setup([{ ...check, interval: '10s', count: 2 }], token)
+    putSecret(h, { token: 'tok-123' })
+    h.reconcile()
+    h.web.answers.set(h.web.asked[0]!.key, { error: 'GET http://127.0.0.1:9/check?t=tok-123: ECONNREFUSED' })
+    h.reconcile()
+    h.clock.advance(10_000)
+    h.reconcile()
+    h.web.answers.set(h.web.asked.at(-1)!.key, { status: 200, body: '{"ok": false, "saw": "Bearer tok-123"}' })
+    h.reconcile()
+    const result = h.run().status?.metricResults?.[0]
+    expect(result?.measurements?.map((m) => [m.phase, m.message ?? m.value])).toEqual([
+      ['Error', 'GET http://127.0.0.1:9/check?t=*****: ECONNREFUSED'],
+      ['Failed', '{"ok":false,"saw":"Bearer *****"}'],
+    ])
+    expect(h.run().status?.phase).toBe('Failed')
+    expect(JSON.stringify(h.run())).not.toContain('tok-123')
+  })
+
+  it("a job metric's pod gets the value in its spec, as Argo's Job does; its output tail is masked", () => {
+    const smoke = aJobMetric({
+      spec: { backoffLimit: 0 },
+      container: { name: 'smoke', image: 'smoke:v1', command: ['smoke', '{{args.token}}'] },
+    })
+    const h = setup([smoke], token)
+    putSecret(h, { token: 'tok-123' })
+    h.reconcile()
+    expect(h.pods().map((p) => p.spec.containers[0]?.command)).toEqual([['smoke', 'tok-123']])
+    h.exit('run-smoke-1-0', 1)
+    h.reconcile()
+    h.jobs.outputs.set(h.jobs.asked[0]!.key, 'login with tok-123 refused')
+    h.reconcile()
+    expect(h.run().status?.phase).toBe('Failed')
+    expect(h.run().status?.metricResults?.[0]?.measurements?.[0]?.message).toContain(
+      'output (last lines): login with ***** refused',
+    )
+    expect(JSON.stringify(h.run())).not.toContain('tok-123')
+  })
+
+  const missing: Array<{ name: string; data?: Record<string, string>; message: string }> = [
+    { name: 'no Secret', message: 'Unable to resolve metric arguments: secrets "api" not found' },
+    {
+      name: 'no such key',
+      data: { other: 'x' },
+      message: "Unable to resolve metric arguments: key 'token' does not exist in secret 'api'",
+    },
+  ]
+  for (const c of missing) {
+    it(`${c.name}: the run ends Error with Argo's message, measuring nothing`, () => {
+      const h = setup([check], token)
+      if (c.data) putSecret(h, c.data)
+      expect(h.reconcile()).toEqual({})
+      expect(h.run().status).toMatchObject({ phase: 'Error', message: c.message })
+      expect(h.web.asked).toHaveLength(0)
+    })
+  }
 })
 
 describe('analysis controller, job provider', () => {

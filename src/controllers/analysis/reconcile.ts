@@ -6,7 +6,8 @@
  * A job's measurement is recorded Running while its pod runs and finished in place, as Argo's.
  * A run that is over stops the job pods still running (Argo terminates their Jobs), their
  * measurements ending "metric terminated". The Rollout controller reads the verdict (its runs
- * are owned by it).
+ * are owned by it). Args read from a Secret are resolved on each sync and their values masked
+ * in what the run stores (rollout/analysis-secret-args.ts).
  */
 import { DEFAULT_NODE_NAME } from '../../api/node-name.ts'
 import { formatTimestamp } from '../../api/timestamps.ts'
@@ -15,6 +16,7 @@ import { isBatonError } from '../../errors/baton-error.ts'
 import { type Controller, type ReconcileResult, enqueueController, enqueueSelf } from '../../reconciler/controller.ts'
 import { parseKey } from '../../reconciler/keys.ts'
 import { resolveMetrics } from '../../rollout/analysis-args.ts'
+import { maskResults, resolveSecretArgs } from '../../rollout/analysis-secret-args.ts'
 import type { ControllerDeps } from '../controller-deps.ts'
 import { completed, evaluateResult, isTerminating } from './assess.ts'
 import { batonMeasurement, readBaton } from './baton-provider.ts'
@@ -50,7 +52,13 @@ const JOB_POLL_MS = 5_000
 export function createAnalysisController(deps: ControllerDeps): Controller {
   return {
     name: ANALYSIS_CONTROLLER,
-    watches: [enqueueSelf('AnalysisRun'), enqueueController('Pod', 'AnalysisRun')],
+    watches: [
+      enqueueSelf('AnalysisRun'),
+      enqueueController('Pod', 'AnalysisRun'),
+      // Read for secret args when a run is assessed; a change wakes no run, as in Argo (a run
+      // that found no Secret has ended Error; the next run reads it).
+      { kind: 'Secret', predicate: () => false, keys: () => [] },
+    ],
     reconcile: (key) => reconcileAnalysisRun(deps, key),
   }
 }
@@ -71,7 +79,9 @@ export function reconcileAnalysisRun(deps: ControllerDeps, key: string): Reconci
   }
   const now = deps.clock.now()
   const st = startStatus(stored, now)
-  const metrics = resolveMetrics(stored.spec.metrics, stored.spec.args ?? [])
+  // Secrets are read on every sync, as Argo's resolveArgs does: the run holds their names only.
+  const args = resolveSecretArgs(stored.spec.args ?? [], (secret) => deps.cache.get('Secret', namespace, secret))
+  const metrics = 'error' in args ? args.error : resolveMetrics(stored.spec.metrics, args.args)
   if (typeof metrics === 'string') {
     st.phase = 'Error'
     st.message = metrics
@@ -124,6 +134,8 @@ export function reconcileAnalysisRun(deps: ControllerDeps, key: string): Reconci
       if (waitFor !== undefined) wait(waitFor)
     }
   }
+  // What this sync measured is stored, and assessed, with the Secrets' values masked.
+  if (!('error' in args)) maskResults(st.metricResults ?? [], args.secrets)
   assess(run, st)
   // Terminating (asked to, or a metric ended badly just now): jobs in flight end "metric terminated".
   if (terminateRunning(run, st, now)) assess(run, st)

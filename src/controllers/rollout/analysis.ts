@@ -65,10 +65,11 @@ function build(
     }
     declared.push(...(template.spec.args ?? []))
   }
-  const args = mergeArgs(declared, ref.args ?? [], { stable: v.stableHash, latest: v.hash })
+  const r = s.r
+  const args = mergeArgs(declared, ref.args ?? [], { stable: v.stableHash, latest: v.hash }, r)
+  if (typeof args === 'string') return args
   const resolved = resolveMetrics(metrics, args)
   if (typeof resolved === 'string') return resolved
-  const r = s.r
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AnalysisRun',

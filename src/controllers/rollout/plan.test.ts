@@ -465,6 +465,27 @@ describe('planRollout, canary analysis (Argo rollout/analysis.go)', () => {
     expect(w.r.status?.canary?.currentStepAnalysisRunStatus).toBeUndefined()
   })
 
+  it("a template's Secret arg stays a reference in the run, its placeholder for the run to fill", () => {
+    const token = { name: 'token', valueFrom: { secretKeyRef: { name: 'api', key: 'token' } } }
+    const w = new World(rollout({ steps: STEPS_WITH_ANALYSIS }))
+    const web = {
+      url: 'http://127.0.0.1:1/{{args.hash}}',
+      headers: [{ key: 'Authorization', value: '{{args.token}}' }],
+    }
+    w.templates = [
+      {
+        ...errorsTemplate,
+        spec: { args: [{ name: 'hash' }, token], metrics: [{ ...errorsTemplate.spec.metrics[0]!, provider: { web } }] },
+      },
+    ]
+    w.settle()
+    w.setImage('demo:green')
+    w.settle()
+    const run = w.runs[0]!
+    expect(run.spec.args).toEqual([{ name: 'hash', value: green(w) }, token])
+    expect(run.spec.metrics[0]!.provider.web).toEqual({ ...web, url: `http://127.0.0.1:1/${green(w)}` })
+  })
+
   it('a failed analysis aborts: all traffic back to stable, Degraded with the reason', () => {
     const w = canaryWorld({ steps: STEPS_WITH_ANALYSIS, abortScaleDownDelaySeconds: 0 })
     const name = w.runs[0]!.metadata.name
@@ -500,6 +521,26 @@ describe('planRollout, canary analysis (Argo rollout/analysis.go)', () => {
     expect(w.r.status?.phase).toBe('Degraded')
     expect(w.r.status?.message).toContain('spec.strategy.canary.steps[1].analysis: AnalysisTemplate "errors" not found')
     expect(w.runs).toHaveLength(0)
+  })
+
+  it("an arg from the Rollout's fields: resolved into the run, or an abort naming a path that leads nowhere", () => {
+    const withField = (fieldPath: string) => [
+      { setWeight: 10 },
+      {
+        analysis: {
+          templates: [{ templateName: 'errors' }],
+          args: [{ name: 'hash', valueFrom: { fieldRef: { fieldPath } } }],
+        },
+      },
+    ]
+    const good = canaryWorld({ steps: withField('spec.strategy.canary.steps[0].setWeight') })
+    expect(good.runs[0]!.spec.metrics[0]!.provider.web!.url).toBe('http://127.0.0.1:1/10')
+    const bad = canaryWorld({ steps: withField('spec.strategy.canary.nope') })
+    expect(bad.r.status?.phase).toBe('Degraded')
+    expect(bad.r.status?.message).toContain(
+      'spec.strategy.canary.steps[1].analysis: args.hash: valueFrom.fieldRef: invalid path spec.strategy.canary.nope in rollout',
+    )
+    expect(bad.runs).toHaveLength(0)
   })
 
   it('background analysis runs from startingStep, aborts on failure, and is terminated at promotion', () => {

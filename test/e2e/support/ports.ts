@@ -56,4 +56,5 @@ export const SERVICE_PORTS = {
   rolloutAnalysisJob: 18943,
   rolloutDashboard: 18957,
   rolloutAnalysisJobRestarts: 18961,
+  rolloutAnalysisSecret: 18983,
 } as const
