@@ -8,22 +8,15 @@
  * page, and a Promote confirmed after the CLI aborted it meanwhile shows the verb's refusal.
  * Screenshots go to test-results/rollout-dashboard/.
  */
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import type { Rollout } from '../../src/api/types.ts'
-import {
-  chromiumInstalled,
-  launchChromium,
-  pageErrors,
-  recordFailure,
-  signIn,
-  VIEWPORTS,
-} from '../../src/dashboard/testing.ts'
+import { chromiumInstalled, pageErrors, signIn, VIEWPORTS } from '../../src/dashboard/testing.ts'
 import { runLoad } from '../../src/verify/load-run.ts'
 import { expectOk, REPO_ROOT, startBaton, type Baton } from './support/baton.ts'
+import { useChromium, widthAtPhone } from './support/chromium.ts'
 import { webRolloutManifest } from './support/manifests.ts'
 import { SERVICE_PORTS } from './support/ports.ts'
 
@@ -31,7 +24,6 @@ const SHOTS = join(REPO_ROOT, 'test-results', 'rollout-dashboard')
 const WEIGHT = 25
 
 let baton: Baton
-let browser: Browser
 let page: Page
 
 function manifests(servicePort: number): string {
@@ -101,25 +93,19 @@ async function pausedOnPage(): Promise<void> {
 
 describe.skipIf(!chromiumInstalled())('the Rollout page in Chromium', () => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
     baton = await startBaton({ servicePort: SERVICE_PORTS.rolloutDashboard })
-    browser = await launchChromium()
   }, 90_000)
 
-  // A failed step leaves what the page showed: a screenshot and its text, for the CI log.
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await recordFailure(page, SHOTS, ctx.task.name)
-  })
-
   afterAll(async () => {
-    await browser?.close()
     await baton?.stop()
   }, 60_000)
+
+  const browser = useChromium(SHOTS, () => page)
 
   it('lists the Rollout on the overview and opens its page', async () => {
     await baton.apply(manifests(baton.servicePort))
     expectOk('rollout status', await baton.cli(['rollout', 'status', 'rollout/web', '--timeout', '90s']))
-    page = await signIn(browser, expectOk('dashboard', await baton.cli(['dashboard', '--no-open'])).stdout.trim())
+    page = await signIn(browser(), expectOk('dashboard', await baton.cli(['dashboard', '--no-open'])).stdout.trim())
     const row = page.locator('tr[data-rollout="web"]')
     await row.waitFor()
     await expect.poll(() => row.locator('td[data-label="Status"]').textContent(), { timeout: 30_000 }).toBe('Healthy')
@@ -188,11 +174,8 @@ describe.skipIf(!chromiumInstalled())('the Rollout page in Chromium', () => {
       // Once the load balancer's last 5 s are all after the abort, the canary's measured share is 0.
       await expect.poll(async () => (await weight('measured'))?.startsWith('0%'), { timeout: 30_000 }).toBe(true)
       await shot('aborted-1280')
-      await page.setViewportSize(VIEWPORTS.phone)
-      await shot('aborted-390')
       // Nothing on the page (the traffic table's columns above all) is wider than a phone's screen.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORTS.phone.width)
-      await page.setViewportSize(VIEWPORTS.desktop)
+      expect(await widthAtPhone(page, join(SHOTS, 'aborted-390.png'))).toBeLessThanOrEqual(VIEWPORTS.phone.width)
     } finally {
       const result = await load.stop()
       expect(result.records.length).toBeGreaterThan(300)
