@@ -23,9 +23,15 @@ export function useChromium(shots: string, page: () => Page | undefined): () => 
     browser = await launchChromium()
   }, 60_000)
 
-  // A failed step leaves what the page showed: a screenshot and its text, for the CI log.
+  // A failed step leaves what the page showed: a screenshot and its text, for the CI log. Then
+  // the page is loaded again at the desktop's width: the retry (P16) starts from the objects its
+  // failed attempt left, as the page shows them, but with no dialog of that attempt still open.
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await recordFailure(page(), shots, ctx.task.name)
+    const p = page()
+    if (ctx.task.result?.state !== 'fail' || !p) return
+    await recordFailure(p, shots, ctx.task.name)
+    await p.setViewportSize(VIEWPORTS.desktop).catch(() => undefined)
+    await p.reload().catch(() => undefined)
   })
 
   afterAll(async () => {
@@ -38,8 +44,7 @@ export function useChromium(shots: string, page: () => Page | undefined): () => 
 /**
  * The page at a phone's width (390 px): a screenshot to `path`, and how wide its content is
  * (the document's scrollWidth; anything over 390 scrolls the whole page sideways). The viewport
- * is put back to the desktop's even when the screenshot fails, so a retried case (P16) starts
- * at the width it expects.
+ * is put back to the desktop's even when the screenshot fails.
  */
 export async function widthAtPhone(page: Page, path: string): Promise<number> {
   await page.setViewportSize(VIEWPORTS.phone)
