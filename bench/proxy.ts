@@ -18,6 +18,7 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { sharedPath } from './shared-dir.ts'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -25,7 +26,7 @@ const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },
     duration: { type: 'string', default: '10' },
-    harness: { type: 'string', default: resolve(ROOT, '../shared/peers/lb/run.sh') },
+    harness: { type: 'string', default: sharedPath(ROOT, 'peers', 'lb', 'run.sh') },
     port: { type: 'string', default: '18200' },
     'proxy-args': { type: 'string', default: '' },
     'no-write': { type: 'boolean', default: false },

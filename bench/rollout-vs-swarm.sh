@@ -10,7 +10,13 @@
 # Results go to $OUT (default: a new temp dir): baton.jsonl, swarm.jsonl, table.md.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+# shared/peers beside the main checkout (bench/shared-dir.ts): from a git worktree, found
+# through git's common directory, <main>/.git.
 peers="${PEERS:-$here/../../shared/peers}"
+if [ -z "${PEERS:-}" ] && [ ! -d "$peers" ]; then
+  common="$(git -C "$here" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)"
+  if [ -n "$common" ]; then peers="$(dirname "$common")/../shared/peers"; fi
+fi
 out="${OUT:-$(mktemp -d -t rollout-vs-swarm-XXXXXX)}"
 mkdir -p "$out"
 echo "results in $out" >&2

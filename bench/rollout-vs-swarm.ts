@@ -1,5 +1,5 @@
 /**
- * Rolling update vs Docker Swarm: the peers' Swarm scenario (`../shared/peers/README.md` beside the checkout,
+ * Rolling update vs Docker Swarm: the peers' Swarm scenario (`shared/peers/README.md` beside the main checkout,
  * "Running Baton side by side") run on Baton with the same inputs, cut into the same figures.
  *
  * The same app (peers/app/server.js, STARTUP_DELAY_MS=500, SHUTDOWN=graceful) pushed as
@@ -36,13 +36,14 @@ import { parseArgs } from 'node:util'
 import { stringify } from 'yaml'
 import { expectOk, REPO_ROOT, startBaton, type Baton } from '../test/e2e/support/baton.ts'
 import { median, parseRecords, phaseFigures, stats, type Phase } from './rollout-figures.ts'
+import { sharedPath } from './shared-dir.ts'
 
 const { values: args } = parseArgs({
   options: {
     reps: { type: 'string', default: '3' },
     keepalive: { type: 'string', default: 'off,on' },
     scenarios: { type: 'string', default: 'surge1,defaults' },
-    peers: { type: 'string', default: join(REPO_ROOT, '..', 'shared', 'peers') },
+    peers: { type: 'string', default: sharedPath(REPO_ROOT, 'peers') },
     swarm: { type: 'string' },
     results: { type: 'string' },
     port: { type: 'string', default: '18081' },

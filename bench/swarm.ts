@@ -1,7 +1,8 @@
 /**
  * Baton on Docker beside Docker Swarm, in one run, on one private engine, with the same image
  * and the same load: a rolling update and its rollback of 4 replicas of the peers' app
- * (/work/shared/peers, swarm/build-images.sh: app:v1 / app:v2 FROM scratch) under the peers'
+ * (--peers DIR, by default shared/peers beside the main checkout, bench/shared-dir.ts;
+ * swarm/build-images.sh: app:v1 / app:v2 FROM scratch) under the peers'
  * bounded open-loop load (200 req/s, 2 s timeout, keep-alive off and on).
  *
  * 1. Baton: `bench/rollout-vs-swarm.ts --runtime docker` (a daemon started with
@@ -33,6 +34,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { sharedPath } from './shared-dir.ts'
 import { privateSocket, runSwarmPeer } from './swarm-peer.ts'
 
 const REPO = fileURLToPath(new URL('..', import.meta.url))
@@ -41,7 +43,7 @@ const { values: args } = parseArgs({
     reps: { type: 'string', default: '1' },
     keepalive: { type: 'string', default: 'off,on' },
     scenarios: { type: 'string', default: 'surge1,defaults' },
-    peers: { type: 'string', default: join(REPO, '..', 'shared', 'peers') },
+    peers: { type: 'string', default: sharedPath(REPO, 'peers') },
     out: { type: 'string' },
     from: { type: 'string' },
   },

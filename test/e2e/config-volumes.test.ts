@@ -80,6 +80,9 @@ const get = async (jsonpath: string) =>
 describe('configMap and secret volumes in a running pod', () => {
   it('get the edited data without a restart; a subPath mount keeps what it started with', async (ctx) => {
     ctx.skip(!mounts, 'volumes need a root daemon with overlayfs (docs/isolation.md)')
+    // A retry (P16) finds its failed attempt's pod, whose log holds the values it saw: gone first.
+    expectOk('baton delete pod', await baton.cli(['delete', 'pod', 'reader', '--ignore-not-found']))
+    await expect.poll(async () => (await baton.cli(['get', 'pod', 'reader'])).code, { timeout: 60_000 }).not.toBe(0)
     await baton.apply(JSON.stringify(configMap('one')))
     await baton.apply(JSON.stringify(secret('tok-1')))
     await baton.apply(JSON.stringify(POD))

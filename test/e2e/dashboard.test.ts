@@ -5,28 +5,19 @@
  * revision, a rollback from the history with its diff, and the result read back with the CLI.
  * Screenshots at 1280 px and 390 px go to test-results/dashboard/.
  */
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import {
-  chromiumInstalled,
-  dotsByRevision,
-  launchChromium,
-  pageErrors,
-  recordFailure,
-  signIn,
-  VIEWPORTS,
-} from '../../src/dashboard/testing.ts'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromiumInstalled, dotsByRevision, pageErrors, signIn, VIEWPORTS } from '../../src/dashboard/testing.ts'
 import { runLoad } from '../../src/verify/load-run.ts'
 import { expectOk, REPO_ROOT, startBaton, type Baton } from './support/baton.ts'
+import { useChromium, widthAtPhone } from './support/chromium.ts'
 import { webManifest } from './support/manifests.ts'
 import { errorOf } from '../support/status-body.ts'
 
 const SHOTS = join(REPO_ROOT, 'test-results', 'dashboard')
 
 let baton: Baton
-let browser: Browser
 let page: Page
 
 async function link(): Promise<string> {
@@ -53,20 +44,14 @@ async function until(what: string, check: () => Promise<boolean>, ms = 60_000): 
 // (rolled, rolled back, signed out) and fail differently, hiding the first failure.
 describe.skipIf(!chromiumInstalled())('dashboard in Chromium', { retry: 0 }, () => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
     baton = await startBaton()
-    browser = await launchChromium()
   }, 90_000)
 
-  // A failed step leaves what the page showed: a screenshot and its text, for the CI log.
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await recordFailure(page, SHOTS, ctx.task.name)
-  })
-
   afterAll(async () => {
-    await browser?.close()
     await baton?.stop()
   }, 60_000)
+
+  const browser = useChromium(SHOTS, () => page)
 
   it('refuses a missing or wrong token or code', async () => {
     const base = `http://127.0.0.1:${baton.port}`
@@ -93,7 +78,7 @@ describe.skipIf(!chromiumInstalled())('dashboard in Chromium', { retry: 0 }, () 
   })
 
   it('signs in and shows a deployment applied with the CLI, live', async () => {
-    page = await signIn(browser, await link())
+    page = await signIn(browser(), await link())
     await page.getByText('No deployments yet').waitFor()
     await baton.apply(webManifest({ servicePort: baton.servicePort, replicas: 3, maxSurge: 1, maxUnavailable: 0 }))
     const row = page.locator('tr[data-deployment="web"]')
@@ -102,9 +87,8 @@ describe.skipIf(!chromiumInstalled())('dashboard in Chromium', { retry: 0 }, () 
     expect(await row.locator('td[data-label="Image"]').textContent()).toBe('web:v1')
     await row.locator('.badge', { hasText: 'Available' }).waitFor()
     await shot(page, 'overview-1280')
-    await page.setViewportSize(VIEWPORTS.phone)
-    await shot(page, 'overview-390')
-    await page.setViewportSize(VIEWPORTS.desktop)
+    // The deployments table's columns fit a phone's screen, or scroll in their own box: not the page.
+    expect(await widthAtPhone(page, join(SHOTS, 'overview-390.png'))).toBeLessThanOrEqual(VIEWPORTS.phone.width)
   }, 90_000)
 
   it('sets the image from the page under load: dots move to the new revision, no request fails', async () => {
@@ -186,9 +170,8 @@ describe.skipIf(!chromiumInstalled())('dashboard in Chromium', { retry: 0 }, () 
     expect(history.stdout).toMatch(/^2 +set image web=web:v2 \(dashboard\)$/m)
     expect(history.stdout).toMatch(/^3 +<none>$/m)
 
-    await page.setViewportSize(VIEWPORTS.phone)
-    await shot(page, 'deployment-390')
-    await page.setViewportSize(VIEWPORTS.desktop)
+    // Nothing on the page (the traffic table and the history above all) is wider than a phone's screen.
+    expect(await widthAtPhone(page, join(SHOTS, 'deployment-390.png'))).toBeLessThanOrEqual(VIEWPORTS.phone.width)
   }, 120_000)
 
   it('shows why a rollout is stuck and what to do: an image never pushed', async () => {

@@ -7,13 +7,13 @@
  * go, revision 2 succeeded on both targets. Screenshots go to test-results/fleet-dashboard/.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
 import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Browser, Locator, Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumInstalled, launchChromium, pageErrors, signIn, VIEWPORTS } from '../../src/dashboard/testing.ts'
+import { chromiumInstalled, pageErrors, signIn, VIEWPORTS } from '../../src/dashboard/testing.ts'
 import { BATON_BIN, expectOk, REPO_ROOT } from './support/baton.ts'
+import { useChromium, widthAtPhone } from './support/chromium.ts'
 import { FleetHosts } from './support/fleet-hosts.ts'
 
 const SHOTS = join(REPO_ROOT, 'test-results', 'fleet-dashboard')
@@ -21,7 +21,6 @@ const HOSTS = ['127.0.0.2', '127.0.0.3']
 
 const fleet = new FleetHosts(HOSTS)
 let coordinator: ChildProcess | undefined
-let browser: Browser | undefined
 let page: Page
 
 const holdFile = () => join(fleet.dir, 'hold-t2-verify')
@@ -58,23 +57,22 @@ async function rows(): Promise<string[]> {
 
 describe.skipIf(!chromiumInstalled())('fleet in the dashboard (Chromium)', () => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
     await fleet.start('baton-fleet-dashboard-', () => writeFleet('web:v1'))
-    browser = await launchChromium()
   }, 240_000)
 
   afterAll(async () => {
     await rm(holdFile(), { force: true })
     if (coordinator?.pid !== undefined && coordinator.exitCode === null) coordinator.kill('SIGKILL')
-    await browser?.close()
     await fleet.stop()
   }, 120_000)
+
+  const browser = useChromium(SHOTS, () => page)
 
   it("shows each target's revision, health, front balancer state and share of traffic", async () => {
     // Some traffic through the front balancer, so each target has a share (weights 1:1).
     for (let i = 0; i < 40; i++) expect((await fetch(`http://127.0.0.1:${fleet.frontPort}/`)).status).toBe(200)
     const link = expectOk('baton dashboard', await fleet.targets[0]!.cli(['dashboard', '--no-open'])).stdout.trim()
-    page = await signIn(browser!, link)
+    page = await signIn(browser(), link)
     await page.getByRole('link', { name: 'Fleets' }).click()
     await page.getByRole('heading', { name: 'Fleets' }).waitFor()
     await page.locator('article[data-fleet="web"]').waitFor({ timeout: 30_000 })
@@ -118,9 +116,8 @@ describe.skipIf(!chromiumInstalled())('fleet in the dashboard (Chromium)', () =>
     ).toEqual(['1 succeeded', '2 running'])
     await expect.poll(rows, { timeout: 30_000 }).toEqual(['t1 2 healthy in', 't2 1 healthy drained'])
     await page.screenshot({ path: join(SHOTS, 'fleet-rollout-1280.png'), fullPage: true })
-    await page.setViewportSize(VIEWPORTS.phone)
-    await page.screenshot({ path: join(SHOTS, 'fleet-rollout-390.png'), fullPage: true })
-    await page.setViewportSize(VIEWPORTS.desktop)
+    // The targets' table becomes labelled rows at a phone's width: nothing wider than its screen.
+    expect(await widthAtPhone(page, join(SHOTS, 'fleet-rollout-390.png'))).toBeLessThanOrEqual(VIEWPORTS.phone.width)
 
     await rm(holdFile())
     expect(await exited).toBe(0)

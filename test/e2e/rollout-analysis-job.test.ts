@@ -10,10 +10,10 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
-import type { AnalysisRun, Pod, Rollout } from '../../src/api/types.ts'
+import type { AnalysisRun, Pod, ReplicaSet, Rollout } from '../../src/api/types.ts'
 import { aJobMetric } from '../support/builders.ts'
 import { expectOk, REPO_ROOT, startBaton, type Baton } from './support/baton.ts'
-import { webRolloutManifest } from './support/manifests.ts'
+import { otherVersion, templateVersion, webRolloutManifest } from './support/manifests.ts'
 import { SERVICE_PORTS } from './support/ports.ts'
 
 let baton: Baton
@@ -68,15 +68,39 @@ async function getJson<T>(args: string[]): Promise<T> {
   return JSON.parse(expectOk(`get ${args.join(' ')}`, await baton.cli(['get', ...args, '-o', 'json'])).stdout) as T
 }
 
+/**
+ * The image to roll to: the version the stable ReplicaSet does not run. A retry (P16) may find its
+ * failed attempt's canary judged, aborted or promoted: the stable template goes back first.
+ */
+async function nextImage(): Promise<string> {
+  const r = await getJson<Rollout>(['rollout', 'web'])
+  const rs = await getJson<{ items: ReplicaSet[] }>(['rs', '-l', `rollouts-pod-template-hash=${r.status?.stableRS}`])
+  const stable = templateVersion(rs.items[0]!)
+  if (templateVersion(r) !== stable) {
+    await writeFile(join(baton.dataDir, 'stable.yaml'), manifests(`web:${stable}`, 0))
+    expectOk('apply', await baton.cli(['apply', '-f', join(baton.dataDir, 'stable.yaml')]))
+    expectOk('rollout status', await baton.cli(['rollout', 'status', 'rollout/web', '--timeout', '90s']))
+  }
+  return `web:${otherVersion(stable)}`
+}
+
+const names = (list: { items: { metadata: { name: string } }[] }) => new Set(list.items.map((o) => o.metadata.name))
+
 /** Applies `image` with the job told to exit `exitCode`, and waits for `rollout status`. */
 async function rollTo(image: string, exitCode: number) {
+  // The runs before this update: a retry's (P16) run is a new one, even for the same pod template.
+  const before = names(await getJson<{ items: AnalysisRun[] }>(['analysisruns']))
   const file = join(baton.dataDir, `${image.replace(':', '-')}-${exitCode}.yaml`)
   await writeFile(file, manifests(image, exitCode))
   expectOk('apply', await baton.cli(['apply', '-f', file]))
   const status = await baton.cli(['rollout', 'status', 'rollout/web', '--timeout', '120s'], { timeoutMs: 150_000 })
   const rollout = await getJson<Rollout>(['rollout', 'web'])
   const runs = (await getJson<{ items: AnalysisRun[] }>(['analysisruns'])).items
-  const run = runs.find((r) => r.metadata.labels?.['rollouts-pod-template-hash'] === rollout.status?.currentPodHash)
+  const run = runs.find(
+    (r) =>
+      !before.has(r.metadata.name) &&
+      r.metadata.labels?.['rollouts-pod-template-hash'] === rollout.status?.currentPodHash,
+  )
   if (!run) console.log(await baton.cli(['get', 'analysisruns,rollouts,pods', '-o', 'yaml']))
   const measurement = run?.status?.metricResults?.[0]?.measurements?.[0]
   console.log(
@@ -101,7 +125,9 @@ afterAll(async () => {
 
 describe('Rollout canary judged by a job metric', () => {
   it('the job exits 0: the measurement is Successful and the canary promoted', async () => {
-    const { status, rollout, run, measurement } = await rollTo('web:v2', 0)
+    // The job pods before: a retry (P16) finds its failed attempt's.
+    const podsBefore = names(await getJson<{ items: Pod[] }>(['pods', '-l', 'purpose=smoke']))
+    const { status, rollout, run, measurement } = await rollTo(await nextImage(), 0)
     expect(status.code, status.stderr).toBe(0)
     expect(rollout.status?.phase).toBe('Healthy')
     expect(rollout.status?.stableRS).toBe(rollout.status?.currentPodHash)
@@ -112,7 +138,9 @@ describe('Rollout canary judged by a job metric', () => {
     expect(measurement?.message).toContain('smoke test passed')
     expect(measurement?.message).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/: 200/)
     // The job ran as a pod owned by the run, labelled from the job's metadata; it is kept for `baton logs`.
-    const pods = (await getJson<{ items: Pod[] }>(['pods', '-l', 'purpose=smoke'])).items
+    const pods = (await getJson<{ items: Pod[] }>(['pods', '-l', 'purpose=smoke'])).items.filter(
+      (p) => !podsBefore.has(p.metadata.name),
+    )
     expect(pods.map((p) => [p.metadata.ownerReferences?.[0]?.name, p.status?.phase])).toEqual([
       [run.metadata.name, 'Succeeded'],
     ])
@@ -121,8 +149,9 @@ describe('Rollout canary judged by a job metric', () => {
   }, 240_000)
 
   it('the job exits 1: the measurement is Failed and the Rollout aborted, rollout status exits 3', async () => {
+    const image = await nextImage()
     const stable = (await getJson<Rollout>(['rollout', 'web'])).status?.stableRS
-    const { status, rollout, run, measurement } = await rollTo('web:v1', 1)
+    const { status, rollout, run, measurement } = await rollTo(image, 1)
     expect(status.code).toBe(3)
     expect(status.stderr).toContain('aborted by its analysis')
     expect(rollout.status?.phase).toBe('Degraded')

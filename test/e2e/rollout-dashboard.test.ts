@@ -8,30 +8,22 @@
  * page, and a Promote confirmed after the CLI aborted it meanwhile shows the verb's refusal.
  * Screenshots go to test-results/rollout-dashboard/.
  */
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import type { Rollout } from '../../src/api/types.ts'
-import {
-  chromiumInstalled,
-  launchChromium,
-  pageErrors,
-  recordFailure,
-  signIn,
-  VIEWPORTS,
-} from '../../src/dashboard/testing.ts'
+import { chromiumInstalled, pageErrors, signIn, VIEWPORTS } from '../../src/dashboard/testing.ts'
 import { runLoad } from '../../src/verify/load-run.ts'
 import { expectOk, REPO_ROOT, startBaton, type Baton } from './support/baton.ts'
-import { webRolloutManifest } from './support/manifests.ts'
+import { useChromium, widthAtPhone } from './support/chromium.ts'
+import { otherVersion, templateVersion, webRolloutManifest } from './support/manifests.ts'
 import { SERVICE_PORTS } from './support/ports.ts'
 
 const SHOTS = join(REPO_ROOT, 'test-results', 'rollout-dashboard')
 const WEIGHT = 25
 
 let baton: Baton
-let browser: Browser
 let page: Page
 
 function manifests(servicePort: number): string {
@@ -72,6 +64,12 @@ async function rollout(): Promise<Rollout> {
   return JSON.parse(expectOk('get rollout', await baton.cli(['get', 'rollout', 'web', '-o', 'json'])).stdout) as Rollout
 }
 
+/** The highest revision `rollout history` lists: an update's canary is the one after it. */
+async function lastRevision(): Promise<number> {
+  const r = expectOk('history', await baton.cli(['rollout', 'history', 'rollout/web']))
+  return Math.max(...[...r.stdout.matchAll(/^(\d+) /gm)].map((m) => Number(m[1])))
+}
+
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
 }
@@ -101,25 +99,21 @@ async function pausedOnPage(): Promise<void> {
 
 describe.skipIf(!chromiumInstalled())('the Rollout page in Chromium', () => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
     baton = await startBaton({ servicePort: SERVICE_PORTS.rolloutDashboard })
-    browser = await launchChromium()
   }, 90_000)
 
-  // A failed step leaves what the page showed: a screenshot and its text, for the CI log.
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await recordFailure(page, SHOTS, ctx.task.name)
-  })
-
   afterAll(async () => {
-    await browser?.close()
     await baton?.stop()
   }, 60_000)
+
+  const browser = useChromium(SHOTS, () => page)
 
   it('lists the Rollout on the overview and opens its page', async () => {
     await baton.apply(manifests(baton.servicePort))
     expectOk('rollout status', await baton.cli(['rollout', 'status', 'rollout/web', '--timeout', '90s']))
-    page = await signIn(browser, expectOk('dashboard', await baton.cli(['dashboard', '--no-open'])).stdout.trim())
+    // A retry (P16) signs in afresh; its failed attempt's page goes first.
+    await page?.context().close()
+    page = await signIn(browser(), expectOk('dashboard', await baton.cli(['dashboard', '--no-open'])).stdout.trim())
     const row = page.locator('tr[data-rollout="web"]')
     await row.waitFor()
     await expect.poll(() => row.locator('td[data-label="Status"]').textContent(), { timeout: 30_000 }).toBe('Healthy')
@@ -130,16 +124,27 @@ describe.skipIf(!chromiumInstalled())('the Rollout page in Chromium', () => {
     expect(await page.locator('[data-revision="1"]').getAttribute('data-role')).toBe('stable')
   }, 150_000)
 
-  it('shows the pause step and the weight under load, and Promote runs the analysis and makes v2 stable', async () => {
+  it('shows the pause step and the weight under load, and Promote runs the analysis and makes the update stable', async () => {
+    // v1 -> v2, revision 2, from the case before. A retry (P16) finds its failed attempt's canary
+    // paused, in analysis, aborted by it or promoted: finish it, then roll to the version not
+    // running, the revision after the last, through every step again.
+    const st0 = (await rollout()).status
+    if (st0?.currentPodHash !== st0?.stableRS) {
+      if (st0?.abort) expectOk('retry', await baton.cli(['rollout', 'retry', 'rollout/web']))
+      expectOk('promote --full', await baton.cli(['rollout', 'promote', '--full', 'rollout/web']))
+      expectOk('rollout status', await baton.cli(['rollout', 'status', 'rollout/web', '--timeout', '90s']))
+    }
+    const to = otherVersion(templateVersion(await rollout()))
+    const canary = `[data-revision="${(await lastRevision()) + 1}"]`
     const load = runLoad({ url: baton.url('/'), rate: 100, keepAlive: true, durationMs: 120_000 })
     try {
-      expectOk('set image', await baton.cli(['set', 'image', 'rollout/web', 'web=web:v2']))
+      expectOk('set image', await baton.cli(['set', 'image', 'rollout/web', `web=web:${to}`]))
       await pausedOnPage()
       expect(await page.locator('[data-step-state="current"]').textContent()).toContain('Pause until promoted')
       expect(await page.locator('[data-step-state="current"]').textContent()).toContain('waiting for Promote')
       expect(await weight('desired')).toBe(`${WEIGHT}%`)
       expect(await weight('applied')).toBe(`${WEIGHT}%`)
-      expect(await page.locator('[data-revision="2"]').getAttribute('data-role')).toBe('canary')
+      expect(await page.locator(canary).getAttribute('data-role')).toBe('canary')
       // The load balancer's own share over the last 5 s, once 5 s of it are the canary's weight.
       await expect
         .poll(
@@ -157,8 +162,8 @@ describe.skipIf(!chromiumInstalled())('the Rollout page in Chromium', () => {
       await confirmVerb('Promote')
       await expect.poll(phase, { timeout: 90_000 }).toBe('Healthy')
       expect(await stepStates()).toEqual(['done', 'done', 'done'])
-      expect(await page.locator('[data-revision="2"]').getAttribute('data-role')).toBe('stable')
-      // The analysis step's run, with its one measurement.
+      expect(await page.locator(canary).getAttribute('data-role')).toBe('stable')
+      // The analysis step's run (the newest revision's is listed first), with its one measurement.
       const run = page.locator('[data-analysis-run]').first()
       expect(await run.getAttribute('data-phase')).toBe('Successful')
       expect(await run.locator('tr[data-metric="ready"]').getAttribute('data-phase')).toBe('Successful')
@@ -172,11 +177,19 @@ describe.skipIf(!chromiumInstalled())('the Rollout page in Chromium', () => {
     const st = (await rollout()).status!
     expect(st.phase).toBe('Healthy')
     expect(st.stableRS).toBe(st.currentPodHash)
-    expect((await rollout()).spec.template.spec.containers[0]!.image).toBe('web:v2')
+    expect((await rollout()).spec.template.spec.containers[0]!.image).toBe(`web:${to}`)
   }, 240_000)
 
   it('aborts a second update from the page: all traffic back to stable; Retry runs the steps again', async () => {
-    expectOk('set image', await baton.cli(['set', 'image', 'rollout/web', 'web=web:v1']))
+    // The canary is the version not stable (v1 after the case before). A retry (P16) may find its
+    // failed attempt's canary paused (leave it) or aborted (`rollout retry` runs its steps again).
+    const r0 = await rollout()
+    if (r0.status?.abort) expectOk('retry', await baton.cli(['rollout', 'retry', 'rollout/web']))
+    else if (r0.status?.currentPodHash === r0.status?.stableRS)
+      expectOk(
+        'set image',
+        await baton.cli(['set', 'image', 'rollout/web', `web=web:${otherVersion(templateVersion(r0))}`]),
+      )
     await pausedOnPage()
     const load = runLoad({ url: baton.url('/'), rate: 100, keepAlive: true, durationMs: 60_000 })
     try {
@@ -188,11 +201,8 @@ describe.skipIf(!chromiumInstalled())('the Rollout page in Chromium', () => {
       // Once the load balancer's last 5 s are all after the abort, the canary's measured share is 0.
       await expect.poll(async () => (await weight('measured'))?.startsWith('0%'), { timeout: 30_000 }).toBe(true)
       await shot('aborted-1280')
-      await page.setViewportSize(VIEWPORTS.phone)
-      await shot('aborted-390')
       // Nothing on the page (the traffic table's columns above all) is wider than a phone's screen.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORTS.phone.width)
-      await page.setViewportSize(VIEWPORTS.desktop)
+      expect(await widthAtPhone(page, join(SHOTS, 'aborted-390.png'))).toBeLessThanOrEqual(VIEWPORTS.phone.width)
     } finally {
       const result = await load.stop()
       expect(result.records.length).toBeGreaterThan(300)
@@ -213,6 +223,10 @@ describe.skipIf(!chromiumInstalled())('the Rollout page in Chromium', () => {
   }, 180_000)
 
   it('shows the verb’s refusal when the Rollout changed under an open dialog', async () => {
+    // From the paused canary the case before left. A retry (P16) finds the abort its failed
+    // attempt made: `rollout retry` brings the paused canary back.
+    if ((await rollout()).status?.abort) expectOk('retry', await baton.cli(['rollout', 'retry', 'rollout/web']))
+    await pausedOnPage()
     await page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Promote…' }).click()
     const dialog = page.getByRole('dialog')
     await dialog.waitFor()

@@ -8,7 +8,7 @@
  *   request reaches the broken replicas, `rollout status` exits 1, and undo recovers.
  */
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { expectOk, REPO_ROOT, startBaton, type Baton } from './support/baton.ts'
 import { webManifest } from './support/manifests.ts'
 import { PodLogCollector } from './support/pod-logs.ts'
@@ -99,6 +99,9 @@ describe('zero downtime when things fail mid-rollout', () => {
 
   it('the daemon killed with SIGKILL mid-rollout and restarted: traffic flows, the rollout finishes', async () => {
     const logs = PodLogCollector.start(baton.dataDir)
+    // A case that fails before its own stop() must not leave the collector polling and its
+    // files open into the next case (and its retry); a second stop() finds nothing to close.
+    onTestFinished(async () => void (await logs.stop()))
     const proxyBefore = await baton.proxyPid()
     const daemon = await baton.daemonPid()
     const to = nextVersion()
