@@ -288,11 +288,6 @@ describe('volumes on a node that mounts them (a root daemon with overlayfs)', ()
       withVolume({ emptyDir: {} }, { recursiveReadOnly: 'Enabled' }),
       [`${C}.volumeMounts[0].recursiveReadOnly`],
     ],
-    [
-      'a subPath leaving the volume',
-      withVolume({ emptyDir: {} }, { subPath: 'a/../../b' }),
-      [`${C}.volumeMounts[0].subPath`],
-    ],
     ['a mount at /', withVolume({ emptyDir: {} }, { mountPath: '/' }), [`${C}.volumeMounts[0].mountPath`]],
   ])('%s', (_name, obj, fields) => {
     const errs = onMountingNode(obj)

@@ -13,7 +13,7 @@
  * | emptyDir.sizeLimit | refused: nothing enforces it |
  * | hostPath (path, type) | honoured, type checked (or the path created) as the kubelet does |
  * | configMap, secret (name, items, defaultMode, optional) | honoured: a file per key, written at each container start, read-only |
- * | volumeMounts: name, mountPath, readOnly, subPath | honoured (subPath relative, inside the volume) |
+ * | volumeMounts: name, mountPath, readOnly, subPath | honoured (subPath inside the volume: validate-pod-spec.ts refuses `..` and an absolute path, runtime/sub-path.ts a symlink out of it) |
  * | volumeMounts: subPathExpr, mountPropagation (but None), recursiveReadOnly (but Disabled) | refused |
  */
 import { type FieldError, at, forbidden, idx, invalid } from './field-errors.ts'
@@ -102,15 +102,6 @@ export function processMountErrors(m: Rec, path: string): FieldError[] {
         at(path, 'recursiveReadOnly'),
         'the process runtime makes only the volume itself read-only, not mounts below it',
         'remove recursiveReadOnly',
-      ),
-    )
-  if (typeof m.subPath === 'string' && (m.subPath.startsWith('/') || m.subPath.split('/').includes('..')))
-    errs.push(
-      invalid(
-        at(path, 'subPath'),
-        m.subPath,
-        'must be a relative path that does not contain ".."',
-        'Name a path inside the volume.',
       ),
     )
   if (typeof m.mountPath === 'string' && m.mountPath.replace(/\/+$/, '') === '')

@@ -12,10 +12,12 @@
  *   while it runs, `refreshProjectedVolumes` writes them again when the object changed, switching
  *   to the new set atomically (../atomic-volume-writer.ts), as the kubelet's sync does. A subPath
  *   mount keeps the file it bound at the start.
+ * - subPath: the real path inside the volume (../sub-path.ts), never through a symlink out of
+ *   it; made when missing in an emptyDir or a hostPath, an error in a configMap or secret.
  *
  * A StatefulSet's claims are not here: claim-volumes.ts links them inside the image copy.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { isRec, type Rec } from '../../api/guards.ts'
 import type { ConfigMap, Container, Pod, Secret } from '../../api/types.ts'
@@ -23,7 +25,8 @@ import type { Clock } from '../../platform/clock.ts'
 import { writeVolumeAtomically } from '../atomic-volume-writer.ts'
 import type { RefreshOutcome } from '../projected-refresh.ts'
 import type { VolumeBind } from './replica-root.ts'
-import { configMapEntries, relativePath, secretEntries, volumeFiles } from '../volume-files.ts'
+import { subPathSource } from '../sub-path.ts'
+import { configMapEntries, secretEntries, volumeFiles } from '../volume-files.ts'
 
 export interface VolumeHost {
   clock: Pick<Clock, 'now'>
@@ -83,13 +86,12 @@ export function prepareVolumes(
     } else return { error: `volume "${v.name}": its source is not one the process runtime mounts` }
     let source = dir
     if (m.subPath) {
-      const sub = relativePath(m.subPath)
-      if (sub === undefined) return { error: `volumeMount "${m.name}": subPath "${m.subPath}" leaves the volume` }
-      source = join(dir, sub)
-      if (!exists(source)) {
-        if (!makeSubPath) return { error: `volumeMount "${m.name}": subPath "${m.subPath}" is not in the volume` }
-        mkdirSync(source, { recursive: true })
-      }
+      const sub = subPathSource(dir, m.subPath, makeSubPath)
+      if ('error' in sub)
+        return {
+          error: `failed to prepare subPath for volumeMount "${m.name}" of container "${container.name}": ${sub.error}`,
+        }
+      source = sub.path
     }
     binds.push({ source, mountPath: m.mountPath.startsWith('/') ? m.mountPath : `/${m.mountPath}`, readOnly })
   }
@@ -181,14 +183,5 @@ function statOrUndefined(path: string) {
     return statSync(path)
   } catch {
     return undefined
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path)
-    return true
-  } catch {
-    return false
   }
 }
