@@ -277,7 +277,7 @@ describe('volumes on a node that mounts them (a root daemon with overlayfs)', ()
       withVolume({ configMap: { name: 'cfg', items: [{ key: 'a', path: '../a' }] } }),
       [`${T}.volumes[0].configMap.items[0].path`],
     ],
-    ['subPathExpr', withVolume({ emptyDir: {} }, { subPathExpr: '$(POD)' }), [`${C}.volumeMounts[0].subPathExpr`]],
+    ['a subPathExpr', withVolume({ emptyDir: {} }, { subPathExpr: 'logs/$(POD_NAME)' }), []],
     [
       'mountPropagation Bidirectional',
       withVolume({ emptyDir: {} }, { mountPropagation: 'Bidirectional' }),

@@ -239,4 +239,22 @@ describe('prepareMounts: configMap and emptyDir on disk (no engine call)', () =>
       error: `failed to prepare subPath for volumeMount "${volume}" of container "c": ${message}`,
     })
   })
+
+  it("binds a subPathExpr's expansion, and refuses one whose variable is not set", async () => {
+    const p = pod([{ name: 'e', emptyDir: {} }])
+    const c = container([{ name: 'e', mountPath: '/var/log/pod', subPathExpr: 'pods/$(POD_NAME)' }])
+    const r = await prepareMounts(host(cm), p, c, { POD_NAME: 'web-0' })
+    expect(r).toEqual([
+      {
+        Type: 'bind',
+        Source: join(dir, 'u1', 'empty-dir', 'e', 'pods', 'web-0'),
+        Target: '/var/log/pod',
+        ReadOnly: false,
+      },
+    ])
+    expect(await prepareMounts(host(cm), p, c, {})).toEqual({
+      error:
+        'failed to prepare subPath for volumeMount "e" of container "c": subPathExpr "pods/$(POD_NAME)": missing value for POD_NAME',
+    })
+  })
 })

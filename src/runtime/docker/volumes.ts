@@ -19,7 +19,8 @@
  * whereas a bind of a single file would keep the inode it bound. The entries are relative
  * symlinks (`app.conf -> ..data/app.conf`), so they resolve inside the container as on the host.
  *
- * A mount with a subPath binds the path inside the volume instead (../sub-path.ts: the real path,
+ * A mount with a subPath (or a subPathExpr, its $(VAR)s expanded: ../mount-sub-path.ts) binds
+ * the path inside the volume instead (../sub-path.ts: the real path,
  * never through a symlink out of the volume; a missing one made in an emptyDir or a hostPath, an
  * error in a configMap or secret). In a configMap or secret that is one key's file of the version
  * written at the start: the kubelet's snapshot, never refreshed while the instance runs.
@@ -31,6 +32,7 @@ import type { ConfigMap, Container, Pod, Secret } from '../../api/types.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { writeVolumeAtomically } from '../atomic-volume-writer.ts'
 import type { RefreshOutcome } from '../projected-refresh.ts'
+import { mountSubPath, mountsSubPath } from '../mount-sub-path.ts'
 import { subPathSource } from '../sub-path.ts'
 import { configMapEntries, secretEntries, volumeFiles } from '../volume-files.ts'
 import { LABELS } from './container-config.ts'
@@ -84,6 +86,8 @@ export async function prepareMounts(
   host: VolumeHost,
   pod: Pod,
   container: Container,
+  /** The container's environment, which a subPathExpr's $(VAR)s name. */
+  env: Readonly<Record<string, string>> = {},
 ): Promise<EngineMount[] | { error: string }> {
   const uid = pod.metadata.uid ?? ''
   const mounts: EngineMount[] = []
@@ -103,14 +107,18 @@ export async function prepareMounts(
     mount.Target = m.mountPath
     // A configMap or secret is always read-only, as the kubelet mounts it.
     mount.ReadOnly ||= m.readOnly === true
-    if (m.subPath) {
-      const sub = mount.Type === 'bind' ? subPathSource(mount.Source, m.subPath, create) : MEMORY_SUB_PATH
-      if ('error' in sub)
-        return {
-          error: `failed to prepare subPath for volumeMount "${m.name}" of container "${container.name}": ${sub.error}`,
-        }
-      mount.Source = sub.path
-    }
+    const named = mountSubPath(m, env)
+    const sub =
+      'error' in named || named.subPath === ''
+        ? named
+        : mount.Type === 'bind'
+          ? subPathSource(mount.Source, named.subPath, create)
+          : MEMORY_SUB_PATH
+    if ('error' in sub)
+      return {
+        error: `failed to prepare subPath for volumeMount "${m.name}" of container "${container.name}": ${sub.error}`,
+      }
+    if ('path' in sub) mount.Source = sub.path
     mounts.push(mount)
   }
   return mounts
@@ -214,7 +222,7 @@ const isKeysVolume = (v: Volume) => v.configMap !== undefined || v.secret !== un
  * with the kubelet), so a volume mounted only by subPath is not written again.
  */
 function keysVolumes(pod: Pod, container: Container): Volume[] {
-  const mounted = new Set((container.volumeMounts ?? []).filter((m) => !m.subPath).map((m) => m.name))
+  const mounted = new Set((container.volumeMounts ?? []).filter((m) => !mountsSubPath(m)).map((m) => m.name))
   return (pod.spec.volumes ?? []).filter((v) => mounted.has(v.name) && isKeysVolume(v))
 }
 

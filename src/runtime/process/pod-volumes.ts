@@ -25,6 +25,7 @@ import type { Clock } from '../../platform/clock.ts'
 import { writeVolumeAtomically } from '../atomic-volume-writer.ts'
 import type { RefreshOutcome } from '../projected-refresh.ts'
 import type { VolumeBind } from './replica-root.ts'
+import { mountSubPath, mountsSubPath } from '../mount-sub-path.ts'
 import { subPathSource } from '../sub-path.ts'
 import { configMapEntries, secretEntries, volumeFiles } from '../volume-files.ts'
 
@@ -49,7 +50,7 @@ export function mountsProjected(pod: Pod, container: Container): boolean {
   const projected = new Set(
     (pod.spec.volumes ?? []).filter((v) => isRec(v.configMap) || isRec(v.secret)).map((v) => v.name),
   )
-  return (container.volumeMounts ?? []).some((m) => !m.subPath && projected.has(m.name))
+  return (container.volumeMounts ?? []).some((m) => !mountsSubPath(m) && projected.has(m.name))
 }
 
 /** The binds of the container's volumeMounts (claims left out), or why the container cannot start. */
@@ -57,6 +58,8 @@ export function prepareVolumes(
   pod: Pod,
   container: Container,
   host: VolumeHost,
+  /** The container's environment, which a subPathExpr's $(VAR)s name. */
+  env: Readonly<Record<string, string>> = {},
 ): { binds: VolumeBind[] } | { error: string } {
   const namespace = pod.metadata.namespace ?? 'default'
   const volumes = new Map((pod.spec.volumes ?? []).map((v) => [v.name, v]))
@@ -84,15 +87,13 @@ export function prepareVolumes(
       written.set(v.name, done)
       dir = done.dir
     } else return { error: `volume "${v.name}": its source is not one the process runtime mounts` }
-    let source = dir
-    if (m.subPath) {
-      const sub = subPathSource(dir, m.subPath, makeSubPath)
-      if ('error' in sub)
-        return {
-          error: `failed to prepare subPath for volumeMount "${m.name}" of container "${container.name}": ${sub.error}`,
-        }
-      source = sub.path
-    }
+    const named = mountSubPath(m, env)
+    const sub = 'error' in named || named.subPath === '' ? named : subPathSource(dir, named.subPath, makeSubPath)
+    if ('error' in sub)
+      return {
+        error: `failed to prepare subPath for volumeMount "${m.name}" of container "${container.name}": ${sub.error}`,
+      }
+    const source = 'path' in sub ? sub.path : dir
     binds.push({ source, mountPath: m.mountPath.startsWith('/') ? m.mountPath : `/${m.mountPath}`, readOnly })
   }
   return { binds }
@@ -135,7 +136,7 @@ const projectedDir = (host: Pick<VolumeHost, 'containerDir'>, volume: string) =>
 export function refreshProjectedVolumes(pod: Pod, container: Container, host: VolumeHost): RefreshOutcome[] {
   const namespace = pod.metadata.namespace ?? 'default'
   const volumes = new Map((pod.spec.volumes ?? []).map((v) => [v.name, v]))
-  const whole = new Set((container.volumeMounts ?? []).filter((m) => !m.subPath).map((m) => m.name))
+  const whole = new Set((container.volumeMounts ?? []).filter((m) => !mountsSubPath(m)).map((m) => m.name))
   const out: RefreshOutcome[] = []
   for (const name of whole) {
     const v = volumes.get(name)
