@@ -3,11 +3,12 @@
  * a daemon started with `--runtime docker`: a container reads one ConfigMap key mounted by subPath
  * at /etc/app/app.conf, which keeps the value it started with when the ConfigMap is edited (the
  * kubelet's snapshot) while a whole mount of the same ConfigMap gets the edit; two containers
- * share one directory of an emptyDir by subPath. A subPath that resolves through a symlink out of
+ * share one directory of an emptyDir by subPath, and one has a directory of its own named by a
+ * subPathExpr from its environment. A subPath that resolves through a symlink out of
  * its volume keeps the container from starting (CreateContainerConfigError), and one that climbs
  * out with `..` is refused at apply, nothing stored.
  */
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
@@ -33,9 +34,10 @@ setInterval(() => {
   if (now !== last) console.log(last = now)
 }, 200)
 `
-/** Writes into its subPath of the emptyDir, then stays up. */
+/** Writes into its subPath of the emptyDir, and into its own directory (subPathExpr), then stays up. */
 const WRITER = `
 require('node:fs').writeFileSync('/out/hello', 'from-writer')
+require('node:fs').writeFileSync('/mine/id', process.env.ROLE)
 setInterval(() => {}, 1000)
 `
 /** Prints what the writer left once it is there, then stays up. */
@@ -72,7 +74,13 @@ const POD = stringify({
         { name: 'conf', mountPath: '/etc/app/app.conf', subPath: 'app.conf' },
         { name: 'conf', mountPath: '/etc/whole' },
       ]),
-      node('writer', WRITER, [{ name: 'shared', mountPath: '/out', subPath: 'exchange' }]),
+      {
+        ...node('writer', WRITER, [
+          { name: 'shared', mountPath: '/out', subPath: 'exchange' },
+          { name: 'shared', mountPath: '/mine', subPathExpr: 'own/$(POD_NAME)/$(ROLE)' },
+        ]),
+        env: [{ name: 'ROLE', value: 'writer' }],
+      },
       node('reader', READER, [{ name: 'shared', mountPath: '/in', subPath: 'exchange', readOnly: true }]),
     ],
   },
@@ -109,6 +117,10 @@ describe.skipIf(NO_ENGINE)(`volumeMounts' subPath on Docker containers${SKIP_REA
     const uid = await get('subpath', '{.metadata.uid}')
     const exchange = join(b.dataDir, 'docker-volumes', uid, 'empty-dir', 'shared', 'exchange')
     expect(readFileSync(join(exchange, 'hello'), 'utf8')).toBe('from-writer')
+    // The subPathExpr's directory, named from the writer's environment.
+    const own = join(b.dataDir, 'docker-volumes', uid, 'empty-dir', 'shared', 'own', 'subpath', 'writer', 'id')
+    await expect.poll(() => existsSync(own), { timeout: 30_000 }).toBe(true)
+    expect(readFileSync(own, 'utf8')).toBe('writer')
 
     await b.apply(configMap('relaxed'))
     // The whole mount shows the edit within seconds; the subPath file is the one bound at the start.
