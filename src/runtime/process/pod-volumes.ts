@@ -12,8 +12,9 @@
  *   while it runs, `refreshProjectedVolumes` writes them again when the object changed, switching
  *   to the new set atomically (../atomic-volume-writer.ts), as the kubelet's sync does. A subPath
  *   mount keeps the file it bound at the start.
- * - subPath: the real path inside the volume (../sub-path.ts), never through a symlink out of
- *   it; made when missing in an emptyDir or a hostPath, an error in a configMap or secret.
+ * - subPath (or subPathExpr, expanded from the container's environment: ../mount-sub-path.ts):
+ *   the real path inside the volume (../sub-path.ts), never through a symlink out of it; made
+ *   when missing in an emptyDir or a hostPath, an error in a configMap or secret.
  *
  * A StatefulSet's claims are not here: claim-volumes.ts links them inside the image copy.
  */
