@@ -34,17 +34,25 @@ const REFUSED: Array<{ name: string; changes: Record<string, unknown>; fields: s
     says: 'a group needs the user to run as',
   },
   {
-    name: "a mount's subPath and propagation, a disk emptyDir's sizeLimit",
+    name: "a mount's propagation, a disk emptyDir's sizeLimit",
     changes: {
       [`${T}.volumes`]: [{ name: 'a', emptyDir: { sizeLimit: '1Gi' } }],
-      [`${C}.volumeMounts`]: [{ name: 'a', mountPath: '/cache', subPath: 'x', mountPropagation: 'HostToContainer' }],
+      [`${C}.volumeMounts`]: [{ name: 'a', mountPath: '/cache', mountPropagation: 'HostToContainer' }],
     },
-    fields: [
-      `${T}.volumes[0].emptyDir.sizeLimit`,
-      `${C}.volumeMounts[0].subPath`,
-      `${C}.volumeMounts[0].mountPropagation`,
-    ],
+    fields: [`${T}.volumes[0].emptyDir.sizeLimit`, `${C}.volumeMounts[0].mountPropagation`],
     says: 'the Docker runtime',
+  },
+  {
+    name: 'a subPath of a Memory emptyDir (an engine volume)',
+    changes: {
+      [`${T}.volumes`]: [{ name: 'a', emptyDir: { medium: 'Memory' } }],
+      [`${C}.volumeMounts`]: [
+        { name: 'a', mountPath: '/run/app', subPath: 'x' },
+        { name: 'a', mountPath: '/run/pod', subPathExpr: '$(POD_NAME)' },
+      ],
+    },
+    fields: [`${C}.volumeMounts[0].subPath`, `${C}.volumeMounts[1].subPathExpr`],
+    says: 'mounts whole',
   },
   {
     name: 'a resource other than cpu and memory, and claims',
@@ -195,6 +203,24 @@ const ACCEPTED: Array<{ name: string; changes: Record<string, unknown> }> = [
         { name: 'c', mountPath: '/srv', readOnly: true },
         { name: 'd', mountPath: '/etc/app' },
         { name: 'e', mountPath: '/run/creds' },
+      ],
+    },
+  },
+  {
+    name: 'subPaths of a disk emptyDir, a hostPath, a configMap and a secret',
+    changes: {
+      [`${T}.volumes`]: [
+        { name: 'a', emptyDir: {} },
+        { name: 'c', hostPath: { path: '/srv', type: 'DirectoryOrCreate' } },
+        { name: 'd', configMap: { name: 'conf' } },
+        { name: 'e', secret: { secretName: 'creds' } },
+      ],
+      [`${C}.volumeMounts`]: [
+        { name: 'a', mountPath: '/var/log/web', subPath: 'logs/web' },
+        { name: 'c', mountPath: '/srv/data', subPath: 'data', readOnly: true },
+        { name: 'd', mountPath: '/etc/app/app.conf', subPath: 'app.conf' },
+        { name: 'e', mountPath: '/run/token', subPath: 'token' },
+        { name: 'a', mountPath: '/var/log/pod', subPathExpr: 'pods/$(POD_NAME)' },
       ],
     },
   },

@@ -26,9 +26,10 @@
  * memory, valid quantities, a request at most its limit), probes and hooks (exec in the
  * container, httpGet and tcpSocket to the published port, sleep), securityContext
  * (runAsUser, runAsGroup, runAsNonRoot, readOnlyRootFilesystem, capabilities,
- * allowPrivilegeEscalation), volumeMounts of the pod's volumes (name, mountPath, readOnly) and
- * resizePolicy are mapped; fieldRef to status.podIP / status.hostIP, other resources and
- * claims, the rest of securityContext, a mount's subPath and propagation, stdin/tty,
+ * allowPrivilegeEscalation), volumeMounts of the pod's volumes (name, mountPath, readOnly,
+ * subPath and subPathExpr but on a Memory emptyDir) and resizePolicy are mapped; fieldRef to
+ * status.podIP / status.hostIP, other resources and claims, the rest of securityContext, a
+ * mount's propagation, stdin/tty,
  * stopSignal and a non-default termination message are refused.
  *
  * The shared walk (process-runtime-support.ts) judges everything but resources, volumes and
@@ -144,8 +145,12 @@ const OWN_PATHS = /\.(volumes|volumeMounts)\[\d+\]|\.containers\[\d+\]\.resource
 const refuse = (path: string, [reason, fix]: Refusal): FieldError => forbidden(path, reason, `${path}: ${fix}.`)
 
 const MOUNT_FIELDS_REFUSED: Refusal = [
-  `${RT} mounts a volume whole at mountPath (readOnly as asked): no subPath and no propagation`,
-  'remove the field; mount the volume at the directory the container needs',
+  `${RT} binds a volume (or its subPath) privately at mountPath: no propagation`,
+  'remove the field',
+]
+const MEMORY_SUB_PATH: Refusal = [
+  `a Memory emptyDir is an engine volume, which ${RT}'s engine mounts whole`,
+  'mount it whole, or use a disk emptyDir (no medium) for a subPath',
 ]
 const POD_ONLY_RUN_AS: Refusal = [
   "readOnlyRootFilesystem, capabilities and allowPrivilegeEscalation are fields of a container's securityContext",
@@ -180,9 +185,12 @@ function dockerOwnErrors(obj: unknown): FieldError[] {
       const mp = idx(at(cp, 'volumeMounts'), j)
       // validatePodSpec already refused a name that is neither a volume nor a StatefulSet's claim.
       if (typeof m.name === 'string' && !volumes.has(m.name)) errs.push(refuse(mp, DOCKER_REASONS.volumeMounts))
-      for (const f of ['subPath', 'subPathExpr', 'mountPropagation', 'recursiveReadOnly'])
+      for (const f of ['mountPropagation', 'recursiveReadOnly'])
         if (m[f] !== undefined && m[f] !== '' && m[f] !== 'None' && m[f] !== 'Disabled')
           errs.push(refuse(at(mp, f), MOUNT_FIELDS_REFUSED))
+      const v = typeof m.name === 'string' ? volumes.get(m.name) : undefined
+      for (const f of ['subPath', 'subPathExpr'])
+        if (m[f] && isRec(v?.emptyDir) && v.emptyDir.medium === 'Memory') errs.push(refuse(at(mp, f), MEMORY_SUB_PATH))
     }
   }
   return errs

@@ -13,8 +13,8 @@
  * | emptyDir.sizeLimit | refused: nothing enforces it |
  * | hostPath (path, type) | honoured, type checked (or the path created) as the kubelet does |
  * | configMap, secret (name, items, defaultMode, optional) | honoured: a file per key, written at each container start, read-only |
- * | volumeMounts: name, mountPath, readOnly, subPath | honoured (subPath relative, inside the volume) |
- * | volumeMounts: subPathExpr, mountPropagation (but None), recursiveReadOnly (but Disabled) | refused |
+ * | volumeMounts: name, mountPath, readOnly, subPath, subPathExpr | honoured (inside the volume: validate-pod-spec.ts refuses `..` and an absolute path, runtime/sub-path.ts a symlink out of it) |
+ * | volumeMounts: mountPropagation (but None), recursiveReadOnly (but Disabled) | refused |
  */
 import { type FieldError, at, forbidden, idx, invalid } from './field-errors.ts'
 import { entries, isRec, type Rec } from './guards.ts'
@@ -86,8 +86,6 @@ export function processVolumeErrors(v: Rec, source: string, path: string): Field
 /** The fields of a volumeMount of a mounted volume the process runtime does not honour. */
 export function processMountErrors(m: Rec, path: string): FieldError[] {
   const errs: FieldError[] = []
-  if (m.subPathExpr !== undefined)
-    errs.push(refuse(at(path, 'subPathExpr'), 'the process runtime does not expand subPathExpr', 'use subPath'))
   if (m.mountPropagation !== undefined && m.mountPropagation !== 'None')
     errs.push(
       refuse(
@@ -102,15 +100,6 @@ export function processMountErrors(m: Rec, path: string): FieldError[] {
         at(path, 'recursiveReadOnly'),
         'the process runtime makes only the volume itself read-only, not mounts below it',
         'remove recursiveReadOnly',
-      ),
-    )
-  if (typeof m.subPath === 'string' && (m.subPath.startsWith('/') || m.subPath.split('/').includes('..')))
-    errs.push(
-      invalid(
-        at(path, 'subPath'),
-        m.subPath,
-        'must be a relative path that does not contain ".."',
-        'Name a path inside the volume.',
       ),
     )
   if (typeof m.mountPath === 'string' && m.mountPath.replace(/\/+$/, '') === '')

@@ -113,7 +113,7 @@ const container = z.strictObject({
         mountPath: str,
         readOnly: bool.optional(),
         subPath: str.optional(),
-        subPathExpr: ignored.optional(),
+        subPathExpr: str.optional(),
         mountPropagation: ignored.optional(),
         recursiveReadOnly: ignored.optional(),
       }),

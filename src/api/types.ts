@@ -189,7 +189,7 @@ export interface Container {
   lifecycle?: Lifecycle
   terminationMessagePath?: string
   terminationMessagePolicy?: string
-  volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean; subPath?: string }>
+  volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean; subPath?: string; subPathExpr?: string }>
   securityContext?: Record<string, unknown>
 }
 

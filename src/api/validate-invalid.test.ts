@@ -309,6 +309,27 @@ const CASES: Case[] = [
     fields: [`${C}.volumeMounts[0].name`],
     says: 'Not found: "config"',
   },
+  ...(
+    [
+      ['a subPath stepping out of the volume', { subPath: 'conf/../../etc' }, ['subPath'], "must not contain '..'"],
+      ['an absolute subPath', { subPath: '/etc/app.conf' }, ['subPath'], 'must be a relative path'],
+      ['an absolute subPathExpr with ..', { subPathExpr: '/$(POD_NAME)/..' }, ['subPathExpr', 'subPathExpr'], "'..'"],
+      [
+        'subPath beside subPathExpr',
+        { subPath: 'a', subPathExpr: '$(POD_NAME)' },
+        ['subPathExpr'],
+        'subPathExpr and subPath are mutually exclusive',
+      ],
+    ] as const
+  ).map(([name, mount, fields, says]) => ({
+    name,
+    obj: withChanges(deployment(), {
+      'spec.template.spec.volumes': [{ name: 'data', emptyDir: {} }],
+      [`${T}.volumeMounts`]: [{ name: 'data', mountPath: '/data', ...mount }],
+    }),
+    fields: fields.map((f) => `${C}.volumeMounts[0].${f}`),
+    says,
+  })),
   // Metadata
   {
     name: 'no metadata.name',

@@ -15,6 +15,7 @@ import {
   required,
 } from './field-errors.ts'
 import { isImageReferenceError, parseImageReference } from './image-reference.ts'
+import { localDescendingPathErrors } from './local-path.ts'
 import { entries, isInt, isNonEmptyString, isPresent, isRec, type Rec } from './guards.ts'
 import { nonNegative } from './validate-meta.ts'
 import { dns1123LabelErrors, portNameErrors, portNumberErrors } from './names.ts'
@@ -186,6 +187,28 @@ function validateContainer(c: Container, path: string, volumes: Set<string>, gra
     if (!isNonEmptyString(m.mountPath)) errs.push(required(at(p, 'mountPath')))
     else if (mountPaths.has(m.mountPath)) errs.push(invalid(at(p, 'mountPath'), m.mountPath, 'must be unique'))
     else mountPaths.add(m.mountPath)
+    errs.push(...subPathErrors(m, p))
+  }
+  return errs
+}
+
+const SUB_PATH_HINT = 'Name a path inside the volume, relative to its root, e.g. app.conf or logs/web.'
+
+/** ValidateVolumeMounts' rules for subPath and subPathExpr: paths inside the volume, not both. */
+function subPathErrors(m: { subPath?: unknown; subPathExpr?: unknown }, p: string): FieldError[] {
+  const errs: FieldError[] = []
+  if (isNonEmptyString(m.subPath)) errs.push(...localDescendingPathErrors(at(p, 'subPath'), m.subPath, SUB_PATH_HINT))
+  if (isNonEmptyString(m.subPathExpr)) {
+    if (isNonEmptyString(m.subPath))
+      errs.push(
+        invalid(
+          at(p, 'subPathExpr'),
+          m.subPathExpr,
+          'subPathExpr and subPath are mutually exclusive',
+          'Keep one of them: subPath for a fixed path, subPathExpr for one naming $(VAR)s.',
+        ),
+      )
+    errs.push(...localDescendingPathErrors(at(p, 'subPathExpr'), m.subPathExpr, SUB_PATH_HINT))
   }
   return errs
 }

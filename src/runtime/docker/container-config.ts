@@ -26,7 +26,7 @@
  * Labels (LABELS) say whose container it is, so a restarted agent finds its containers.
  */
 import type { ConfigMap, Container, Pod, Secret } from '../../api/types.ts'
-import { containerEnv } from '../container-env.ts'
+import { containerEnv, type EnvResult } from '../container-env.ts'
 import { type EngineResources, engineResources, type NodeResources } from './resources.ts'
 import { type EngineSecurity, engineSecurity } from './security.ts'
 import type { EngineMount } from './volumes.ts'
@@ -118,16 +118,15 @@ export interface ConfigInput {
   secret(namespace: string, name: string): Secret | undefined
 }
 
+/** The container's environment (../container-env.ts): no port or peer variables, the engine sets none. */
+export function dockerEnv(input: Pick<ConfigInput, 'pod' | 'container' | 'configMap' | 'secret'>): EnvResult {
+  const { pod, container, configMap, secret } = input
+  return containerEnv({ pod, container, configMap, secret, portMappings: [], baseEnv: {} })
+}
+
 export function createRequest(input: ConfigInput): CreateRequest | { error: string } {
   const { pod, container, id } = input
-  const env = containerEnv({
-    pod,
-    container,
-    portMappings: [],
-    baseEnv: {},
-    configMap: input.configMap,
-    secret: input.secret,
-  })
+  const env = dockerEnv(input)
   if ('error' in env) return env
   const ports = (container.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP')
   const key = (port: number) => `${port}/tcp`

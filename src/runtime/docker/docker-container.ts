@@ -25,7 +25,7 @@ import {
 } from '../container-lifecycle.ts'
 import { resolvePort, type PortMapping } from '../port-mapping.ts'
 import { refreshProjectedEvery } from '../projected-refresh.ts'
-import { createRequest, PUBLISH_HOST, pullPolicy, type ContainerIdentity } from './container-config.ts'
+import { createRequest, dockerEnv, PUBLISH_HOST, pullPolicy, type ContainerIdentity } from './container-config.ts'
 import { type Engine, statusCode } from './engine.ts'
 import { engineExec } from './engine-exec.ts'
 import { ensureImage, imageUser, isImageProblem } from './image.ts'
@@ -166,7 +166,10 @@ export class DockerContainer implements ContainerPort<Instance> {
       ? nonRootProblem(pod, this.#spec, await imageUser(h.engine, this.#spec.image ?? ''))
       : nonRootProblem(pod, this.#spec, '')
     if (nonRoot) return { reason: 'CreateContainerConfigError', message: nonRoot }
-    const mounts = await prepareMounts(h, pod, this.#spec)
+    // As the kubelet, the environment first: a subPathExpr names its variables.
+    const env = dockerEnv({ pod, container: this.#spec, configMap: h.configMap, secret: h.secret })
+    if ('error' in env) return { reason: 'CreateContainerConfigError', message: env.error }
+    const mounts = await prepareMounts(h, pod, this.#spec, env.env)
     if ('error' in mounts) {
       h.event('Warning', 'FailedMount', mounts.error)
       return { reason: 'CreateContainerConfigError', message: mounts.error }

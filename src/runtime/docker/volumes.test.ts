@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -167,6 +176,7 @@ describe('prepareMounts: configMap and emptyDir on disk (no engine call)', () =>
 
   it.each<[string, Container['volumeMounts'], boolean]>([
     ['a configMap volume', [{ name: 'v', mountPath: '/v' }], true],
+    ['a configMap key by subPath only: a snapshot', [{ name: 'v', mountPath: '/v/a', subPath: 'a' }], false],
     ['an emptyDir only', [{ name: 'e', mountPath: '/e' }], false],
     ['no mounts', undefined, false],
   ])('mountsKeysVolume: %s', (_name, mounts, want) => {
@@ -175,5 +185,76 @@ describe('prepareMounts: configMap and emptyDir on disk (no engine call)', () =>
       { name: 'e', emptyDir: {} },
     ])
     expect(mountsKeysVolume(p, container(mounts))).toBe(want)
+  })
+
+  it("binds a configMap key's file of this version by subPath, read-only, and an emptyDir's subPath made 0777", async () => {
+    const r = await prepareMounts(
+      host(cm),
+      pod([
+        { name: 'v', configMap: { name: 'conf' } },
+        { name: 'e', emptyDir: {} },
+      ]),
+      container([
+        { name: 'v', mountPath: '/etc/app/app.conf', subPath: 'a' },
+        { name: 'e', mountPath: '/var/log/web', subPath: 'logs/web' },
+      ]),
+    )
+    const root = join(dir, 'u1', 'configmap', 'v')
+    const version = readlinkSync(join(root, '..data'))
+    expect(r).toEqual([
+      { Type: 'bind', Source: join(root, version, 'a'), Target: '/etc/app/app.conf', ReadOnly: true },
+      {
+        Type: 'bind',
+        Source: join(dir, 'u1', 'empty-dir', 'e', 'logs', 'web'),
+        Target: '/var/log/web',
+        ReadOnly: false,
+      },
+    ])
+    expect(statSync(join(dir, 'u1', 'empty-dir', 'e', 'logs', 'web')).mode & 0o777).toBe(0o777)
+  })
+
+  it.each<[string, () => void, string, string]>([
+    ['a missing key', () => {}, 'z', 'subPath "z" does not exist in the volume'],
+    [
+      'a symlink out of the emptyDir (as a container could leave it)',
+      () => {
+        mkdirSync(join(dir, 'u1', 'empty-dir', 'e'), { recursive: true })
+        symlinkSync('/etc', join(dir, 'u1', 'empty-dir', 'e', 'escape'))
+      },
+      'escape',
+      'subPath "escape" resolves through a symlink to /etc, outside the volume',
+    ],
+  ])('refuses a subPath: %s (CreateContainerConfigError)', async (_name, arrange, subPath, message) => {
+    arrange()
+    const volume = subPath === 'z' ? 'v' : 'e'
+    const r = await prepareMounts(
+      host(cm),
+      pod([
+        { name: 'v', configMap: { name: 'conf' } },
+        { name: 'e', emptyDir: {} },
+      ]),
+      container([{ name: volume, mountPath: '/x', subPath }]),
+    )
+    expect(r).toEqual({
+      error: `failed to prepare subPath for volumeMount "${volume}" of container "c": ${message}`,
+    })
+  })
+
+  it("binds a subPathExpr's expansion, and refuses one whose variable is not set", async () => {
+    const p = pod([{ name: 'e', emptyDir: {} }])
+    const c = container([{ name: 'e', mountPath: '/var/log/pod', subPathExpr: 'pods/$(POD_NAME)' }])
+    const r = await prepareMounts(host(cm), p, c, { POD_NAME: 'web-0' })
+    expect(r).toEqual([
+      {
+        Type: 'bind',
+        Source: join(dir, 'u1', 'empty-dir', 'e', 'pods', 'web-0'),
+        Target: '/var/log/pod',
+        ReadOnly: false,
+      },
+    ])
+    expect(await prepareMounts(host(cm), p, c, {})).toEqual({
+      error:
+        'failed to prepare subPath for volumeMount "e" of container "c": subPathExpr "pods/$(POD_NAME)": missing value for POD_NAME',
+    })
   })
 })

@@ -18,6 +18,12 @@
  * one rename of the `..data` symlink inside it, which a bind of the directory shows at once,
  * whereas a bind of a single file would keep the inode it bound. The entries are relative
  * symlinks (`app.conf -> ..data/app.conf`), so they resolve inside the container as on the host.
+ *
+ * A mount with a subPath (or a subPathExpr, its $(VAR)s expanded: ../mount-sub-path.ts) binds
+ * the path inside the volume instead (../sub-path.ts: the real path,
+ * never through a symlink out of the volume; a missing one made in an emptyDir or a hostPath, an
+ * error in a configMap or secret). In a configMap or secret that is one key's file of the version
+ * written at the start: the kubelet's snapshot, never refreshed while the instance runs.
  */
 import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs'
 import { dirname, join, normalize } from 'node:path'
@@ -26,6 +32,8 @@ import type { ConfigMap, Container, Pod, Secret } from '../../api/types.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { writeVolumeAtomically } from '../atomic-volume-writer.ts'
 import type { RefreshOutcome } from '../projected-refresh.ts'
+import { mountSubPath, mountsSubPath } from '../mount-sub-path.ts'
+import { subPathSource } from '../sub-path.ts'
 import { configMapEntries, secretEntries, volumeFiles } from '../volume-files.ts'
 import { LABELS } from './container-config.ts'
 import { type Engine, statusCode } from './engine.ts'
@@ -78,49 +86,78 @@ export async function prepareMounts(
   host: VolumeHost,
   pod: Pod,
   container: Container,
+  /** The container's environment, which a subPathExpr's $(VAR)s name. */
+  env: Readonly<Record<string, string>> = {},
 ): Promise<EngineMount[] | { error: string }> {
   const uid = pod.metadata.uid ?? ''
   const mounts: EngineMount[] = []
   for (const m of container.volumeMounts ?? []) {
     const v = (pod.spec.volumes ?? []).find((x) => x.name === m.name)
     if (!v) return { error: `volume "${m.name}" not found in the pod's volumes` }
-    const readOnly = m.readOnly === true
     const failed = (why: string) => ({ error: `MountVolume.SetUp failed for volume "${v.name}" : ${why}` })
+    let ready: EngineMount & { create: boolean }
     try {
-      if (v.emptyDir) {
-        const e = v.emptyDir as EmptyDir
-        if (e.medium === 'Memory') {
-          const name = await memoryVolume(host, uid, v.name, e)
-          mounts.push({
-            Type: 'volume',
-            Source: name,
-            Target: m.mountPath,
-            ReadOnly: readOnly,
-            VolumeOptions: { NoCopy: true },
-          })
-        } else {
-          const dir = join(podDir(host.volumesDir, uid), 'empty-dir', v.name)
-          mkdirSync(dir, { recursive: true })
-          chmodSync(dir, 0o777)
-          mounts.push({ Type: 'bind', Source: dir, Target: m.mountPath, ReadOnly: readOnly })
-        }
-      } else if (v.hostPath) {
-        const h = v.hostPath as HostPath
-        const problem = checkHostPath(h)
-        if (problem) return failed(problem)
-        mounts.push({ Type: 'bind', Source: normalize(h.path), Target: m.mountPath, ReadOnly: readOnly })
-      } else if (v.configMap || v.secret) {
-        const done = writeKeysVolume(host, pod, v)
-        if ('error' in done) return failed(done.error)
-        mounts.push({ Type: 'bind', Source: done.dir, Target: m.mountPath, ReadOnly: true })
-      } else {
-        return failed('this volume type is not mounted by the Docker runtime')
-      }
+      const made = await volumeMount(host, pod, v, uid)
+      if ('error' in made) return failed(made.error)
+      ready = made
     } catch (err) {
       return failed(err instanceof Error ? err.message : String(err))
     }
+    const { create, ...mount } = ready
+    mount.Target = m.mountPath
+    // A configMap or secret is always read-only, as the kubelet mounts it.
+    mount.ReadOnly ||= m.readOnly === true
+    const named = mountSubPath(m, env)
+    const sub =
+      'error' in named || named.subPath === ''
+        ? named
+        : mount.Type === 'bind'
+          ? subPathSource(mount.Source, named.subPath, create)
+          : MEMORY_SUB_PATH
+    if ('error' in sub)
+      return {
+        error: `failed to prepare subPath for volumeMount "${m.name}" of container "${container.name}": ${sub.error}`,
+      }
+    if ('path' in sub) mount.Source = sub.path
+    mounts.push(mount)
   }
   return mounts
+}
+
+// Refused at apply (api/docker-runtime-support.ts): an engine volume has no subpath before API 1.45.
+const MEMORY_SUB_PATH = { error: 'a Memory emptyDir is an engine volume, which the engine mounts whole' }
+
+/** The volume made ready, as the mount of its whole (Target set by the caller); `create`: a missing subPath is made. */
+async function volumeMount(
+  host: VolumeHost,
+  pod: Pod,
+  v: Volume,
+  uid: string,
+): Promise<(EngineMount & { create: boolean }) | { error: string }> {
+  const whole = { Target: '', ReadOnly: false }
+  if (v.emptyDir) {
+    const e = v.emptyDir as EmptyDir
+    if (e.medium === 'Memory') {
+      const name = await memoryVolume(host, uid, v.name, e)
+      return { ...whole, Type: 'volume', Source: name, VolumeOptions: { NoCopy: true }, create: false }
+    }
+    const dir = join(podDir(host.volumesDir, uid), 'empty-dir', v.name)
+    mkdirSync(dir, { recursive: true })
+    chmodSync(dir, 0o777)
+    return { ...whole, Type: 'bind', Source: dir, create: true }
+  }
+  if (v.hostPath) {
+    const h = v.hostPath as HostPath
+    const problem = checkHostPath(h)
+    if (problem) return { error: problem }
+    return { ...whole, Type: 'bind', Source: normalize(h.path), create: true }
+  }
+  if (v.configMap || v.secret) {
+    const done = writeKeysVolume(host, pod, v)
+    if ('error' in done) return done
+    return { ...whole, Type: 'bind', Source: done.dir, ReadOnly: true, create: false }
+  }
+  return { error: 'this volume type is not mounted by the Docker runtime' }
 }
 
 async function memoryVolume(host: VolumeHost, uid: string, volume: string, e: EmptyDir): Promise<string> {
@@ -179,13 +216,17 @@ export function checkHostPath(h: HostPath): string | undefined {
 
 const isKeysVolume = (v: Volume) => v.configMap !== undefined || v.secret !== undefined
 
-/** The configMap and secret volumes the container mounts (each once). */
+/**
+ * The configMap and secret volumes the container mounts whole (each once): the ones kept up to
+ * date. A subPath mount binds one file of one version, which a new version never reaches (as
+ * with the kubelet), so a volume mounted only by subPath is not written again.
+ */
 function keysVolumes(pod: Pod, container: Container): Volume[] {
-  const mounted = new Set((container.volumeMounts ?? []).map((m) => m.name))
+  const mounted = new Set((container.volumeMounts ?? []).filter((m) => !mountsSubPath(m)).map((m) => m.name))
   return (pod.spec.volumes ?? []).filter((v) => mounted.has(v.name) && isKeysVolume(v))
 }
 
-/** Whether the container mounts a configMap or secret volume: one its watcher keeps up to date. */
+/** Whether the container mounts a configMap or secret volume whole: one its watcher keeps up to date. */
 export function mountsKeysVolume(pod: Pod, container: Container): boolean {
   return keysVolumes(pod, container).length > 0
 }

@@ -291,7 +291,7 @@ export class ContainerSupervisor implements ContainerPort<ProcessInstance> {
           'the process runtime mounts volumes only where the daemon runs as root and overlayfs is available (docs/isolation.md)',
       }
     if (level === 'none') return {}
-    const volumes = prepareVolumes(pod, this.#spec, h)
+    const volumes = prepareVolumes(pod, this.#spec, h, run.env)
     if ('error' in volumes) return volumes
     const tmpDir = `${h.containerDir}/tmp`
     ensureTmpDir(tmpDir)

@@ -12,10 +12,13 @@
  *   while it runs, `refreshProjectedVolumes` writes them again when the object changed, switching
  *   to the new set atomically (../atomic-volume-writer.ts), as the kubelet's sync does. A subPath
  *   mount keeps the file it bound at the start.
+ * - subPath (or subPathExpr, expanded from the container's environment: ../mount-sub-path.ts):
+ *   the real path inside the volume (../sub-path.ts), never through a symlink out of it; made
+ *   when missing in an emptyDir or a hostPath, an error in a configMap or secret.
  *
  * A StatefulSet's claims are not here: claim-volumes.ts links them inside the image copy.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { isRec, type Rec } from '../../api/guards.ts'
 import type { ConfigMap, Container, Pod, Secret } from '../../api/types.ts'
@@ -23,7 +26,9 @@ import type { Clock } from '../../platform/clock.ts'
 import { writeVolumeAtomically } from '../atomic-volume-writer.ts'
 import type { RefreshOutcome } from '../projected-refresh.ts'
 import type { VolumeBind } from './replica-root.ts'
-import { configMapEntries, relativePath, secretEntries, volumeFiles } from '../volume-files.ts'
+import { mountSubPath, mountsSubPath } from '../mount-sub-path.ts'
+import { subPathSource } from '../sub-path.ts'
+import { configMapEntries, secretEntries, volumeFiles } from '../volume-files.ts'
 
 export interface VolumeHost {
   clock: Pick<Clock, 'now'>
@@ -46,7 +51,7 @@ export function mountsProjected(pod: Pod, container: Container): boolean {
   const projected = new Set(
     (pod.spec.volumes ?? []).filter((v) => isRec(v.configMap) || isRec(v.secret)).map((v) => v.name),
   )
-  return (container.volumeMounts ?? []).some((m) => !m.subPath && projected.has(m.name))
+  return (container.volumeMounts ?? []).some((m) => !mountsSubPath(m) && projected.has(m.name))
 }
 
 /** The binds of the container's volumeMounts (claims left out), or why the container cannot start. */
@@ -54,6 +59,8 @@ export function prepareVolumes(
   pod: Pod,
   container: Container,
   host: VolumeHost,
+  /** The container's environment, which a subPathExpr's $(VAR)s name. */
+  env: Readonly<Record<string, string>> = {},
 ): { binds: VolumeBind[] } | { error: string } {
   const namespace = pod.metadata.namespace ?? 'default'
   const volumes = new Map((pod.spec.volumes ?? []).map((v) => [v.name, v]))
@@ -81,16 +88,13 @@ export function prepareVolumes(
       written.set(v.name, done)
       dir = done.dir
     } else return { error: `volume "${v.name}": its source is not one the process runtime mounts` }
-    let source = dir
-    if (m.subPath) {
-      const sub = relativePath(m.subPath)
-      if (sub === undefined) return { error: `volumeMount "${m.name}": subPath "${m.subPath}" leaves the volume` }
-      source = join(dir, sub)
-      if (!exists(source)) {
-        if (!makeSubPath) return { error: `volumeMount "${m.name}": subPath "${m.subPath}" is not in the volume` }
-        mkdirSync(source, { recursive: true })
+    const named = mountSubPath(m, env)
+    const sub = 'error' in named || named.subPath === '' ? named : subPathSource(dir, named.subPath, makeSubPath)
+    if ('error' in sub)
+      return {
+        error: `failed to prepare subPath for volumeMount "${m.name}" of container "${container.name}": ${sub.error}`,
       }
-    }
+    const source = 'path' in sub ? sub.path : dir
     binds.push({ source, mountPath: m.mountPath.startsWith('/') ? m.mountPath : `/${m.mountPath}`, readOnly })
   }
   return { binds }
@@ -133,7 +137,7 @@ const projectedDir = (host: Pick<VolumeHost, 'containerDir'>, volume: string) =>
 export function refreshProjectedVolumes(pod: Pod, container: Container, host: VolumeHost): RefreshOutcome[] {
   const namespace = pod.metadata.namespace ?? 'default'
   const volumes = new Map((pod.spec.volumes ?? []).map((v) => [v.name, v]))
-  const whole = new Set((container.volumeMounts ?? []).filter((m) => !m.subPath).map((m) => m.name))
+  const whole = new Set((container.volumeMounts ?? []).filter((m) => !mountsSubPath(m)).map((m) => m.name))
   const out: RefreshOutcome[] = []
   for (const name of whole) {
     const v = volumes.get(name)
@@ -181,14 +185,5 @@ function statOrUndefined(path: string) {
     return statSync(path)
   } catch {
     return undefined
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path)
-    return true
-  } catch {
-    return false
   }
 }
