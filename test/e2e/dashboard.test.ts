@@ -158,6 +158,19 @@ describe.skipIf(!chromiumInstalled())('dashboard in Chromium', { retry: 0 }, () 
     const row = diff.getByRole('row', { name: /spec\.containers\[web\]\.image/ })
     expect(await row.locator('td').allTextContents()).toEqual(['web:v2', 'web:v1'])
     await shot(page, 'rollback-diff-1280')
+    // At a phone's width the column headers stay whole words: "Current" once broke as "CURREN T".
+    await page.setViewportSize(VIEWPORTS.phone)
+    try {
+      const header = diff.getByRole('columnheader', { name: 'Current' })
+      const lines = await header.evaluate((el) => {
+        const range = document.createRange()
+        range.selectNodeContents(el)
+        return range.getClientRects().length
+      })
+      expect(lines).toBe(1)
+    } finally {
+      await page.setViewportSize(VIEWPORTS.desktop)
+    }
     await dialog.getByRole('button', { name: 'Roll back to rev 1' }).click()
     await dialog.waitFor({ state: 'detached' })
     // Rolling back makes revision 1's ReplicaSet the newest: it becomes revision 3.
