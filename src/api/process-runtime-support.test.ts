@@ -272,11 +272,6 @@ describe('volumes on a node that mounts them (a root daemon with overlayfs)', ()
       withVolume({ hostPath: { path: '/srv', type: 'Dir' } }),
       [`${T}.volumes[0].hostPath.type`],
     ],
-    [
-      'an item path leaving the volume',
-      withVolume({ configMap: { name: 'cfg', items: [{ key: 'a', path: '../a' }] } }),
-      [`${T}.volumes[0].configMap.items[0].path`],
-    ],
     ['a subPathExpr', withVolume({ emptyDir: {} }, { subPathExpr: 'logs/$(POD_NAME)' }), []],
     [
       'mountPropagation Bidirectional',

@@ -16,8 +16,8 @@
  * | volumeMounts: name, mountPath, readOnly, subPath, subPathExpr | honoured (inside the volume: validate-pod-spec.ts refuses `..` and an absolute path, runtime/sub-path.ts a symlink out of it) |
  * | volumeMounts: mountPropagation (but None), recursiveReadOnly (but Disabled) | refused |
  */
-import { type FieldError, at, forbidden, idx, invalid } from './field-errors.ts'
-import { entries, isRec, type Rec } from './guards.ts'
+import { type FieldError, at, forbidden, invalid } from './field-errors.ts'
+import { isRec, type Rec } from './guards.ts'
 
 export const MOUNTED_SOURCES: ReadonlySet<string> = new Set(['emptyDir', 'hostPath', 'configMap', 'secret'])
 
@@ -67,19 +67,7 @@ export function processVolumeErrors(v: Rec, source: string, path: string): Field
         `Use one of ${HOST_PATH_TYPES.filter(Boolean).join(', ')}, or leave it out.`,
       ),
     )
-  if (source === 'configMap' || source === 'secret')
-    for (const [i, item] of entries<Rec>(s.items)) {
-      const p = typeof item.path === 'string' ? item.path : ''
-      if (p === '' || p.startsWith('/') || p.split('/').includes('..'))
-        errs.push(
-          invalid(
-            at(idx(at(here, 'items'), i), 'path'),
-            p,
-            'must be a relative path that does not contain ".."',
-            'Name the file relative to the mountPath, e.g. config/app.yaml.',
-          ),
-        )
-    }
+  // configMap and secret items[].path: validatePodSpec checks them for every runtime.
   return errs
 }
 

@@ -330,6 +330,28 @@ const CASES: Case[] = [
     fields: fields.map((f) => `${C}.volumeMounts[0].${f}`),
     says,
   })),
+  ...(
+    [
+      [
+        'a configMap item path stepping out',
+        'configMap',
+        { key: 'a', path: '../a' },
+        ['path'],
+        "must not contain '..'",
+      ],
+      ['an absolute secret item path', 'secret', { key: 'a', path: '/etc/a' }, ['path'], 'must be a relative path'],
+      ['a configMap item without key or path', 'configMap', {}, ['key', 'path'], 'Required value'],
+    ] as const
+  ).map(([name, source, item, fields, says]) => ({
+    name,
+    obj: withChanges(deployment(), {
+      'spec.template.spec.volumes': [
+        { name: 'cfg', [source]: { [source === 'secret' ? 'secretName' : 'name']: 'cfg', items: [item] } },
+      ],
+    }),
+    fields: fields.map((f) => `spec.template.spec.volumes[0].${source}.items[0].${f}`),
+    says,
+  })),
   // Metadata
   {
     name: 'no metadata.name',

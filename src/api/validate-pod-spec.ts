@@ -213,6 +213,20 @@ function subPathErrors(m: { subPath?: unknown; subPathExpr?: unknown }, p: strin
   return errs
 }
 
+const ITEM_PATH_HINT = 'Name the file relative to the mountPath, e.g. config/app.yaml.'
+
+/** validateKeyToPath: each item names a key and a file inside the volume, on every runtime. */
+function keyToPathErrors(items: unknown, path: string): FieldError[] {
+  const errs: FieldError[] = []
+  for (const [i, item] of entries<Rec>(items)) {
+    const p = idx(path, i)
+    if (!isNonEmptyString(item.key)) errs.push(required(at(p, 'key'), '', 'Name the key of the ConfigMap or Secret.'))
+    if (!isNonEmptyString(item.path)) errs.push(required(at(p, 'path'), '', ITEM_PATH_HINT))
+    else errs.push(...localDescendingPathErrors(at(p, 'path'), item.path, ITEM_PATH_HINT))
+  }
+  return errs
+}
+
 function validateVolumes(volumes: PodSpec['volumes'], path: string): { errs: FieldError[]; names: Set<string> } {
   const errs: FieldError[] = []
   const names = new Set<string>()
@@ -228,6 +242,8 @@ function validateVolumes(volumes: PodSpec['volumes'], path: string): { errs: Fie
     for (const extra of sources.slice(1)) errs.push(forbidden(at(p, extra), 'may not specify more than 1 volume type'))
     if (isRec(v.configMap) && !isNonEmptyString(v.configMap.name)) errs.push(required(at(p, 'configMap', 'name')))
     if (isRec(v.secret) && !isNonEmptyString(v.secret.secretName)) errs.push(required(at(p, 'secret', 'secretName')))
+    for (const source of ['configMap', 'secret'] as const)
+      if (isRec(v[source])) errs.push(...keyToPathErrors((v[source] as Rec).items, at(p, source, 'items')))
     if (isRec(v.hostPath) && !(typeof v.hostPath.path === 'string' && v.hostPath.path.startsWith('/'))) {
       errs.push(invalid(at(p, 'hostPath', 'path'), v.hostPath.path, 'must be an absolute path'))
     }
