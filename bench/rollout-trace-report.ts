@@ -134,6 +134,24 @@ for (const f of readdirSync(dir)
         .sort((x, y) => y[1] - x[1])
         .map(([k, ms]) => [k, +(ms / 1000 / secs).toFixed(2)]),
     )
+    // The CLI's own start (`set image`, then `rollout status`): from the command to 0.5 s after it returned.
+    const ph = name === 'update' ? info.up : name === 'rollback' ? info.rb : undefined
+    const cliEnd = ph ? ph.tCmd + 500 : from
+    const inCli = rs.filter((r) => r.t < cliEnd)
+    const afterCli = rs.filter((r) => r.t >= cliEnd)
+    // A slow request whose time overlaps a slow request to another replica: a shared stall.
+    const shared = slow.filter((r) =>
+      slow.some((o) => o !== r && o.h !== r.h && o.t < r.t + r.total && o.t + o.total > r.t),
+    ).length
+    // The first 5 requests each new replica answered, against the median of the others within 125 ms.
+    const firsts: Array<[number, number]> = []
+    for (const [h, sp] of span) {
+      if (sp.first <= info.tLoad + 1000 || sp.first < from || sp.first >= to) continue
+      for (const r of recs.filter((x) => x.h === h).slice(0, 5)) {
+        const near = rs.filter((o) => o.h !== h && Math.abs(o.t - r.t) < 125).map((o) => o.total)
+        firsts.push([r.total, pct(near, 50)])
+      }
+    }
     const lbWin = lb.filter(([t]) => t >= from && t < to)
     const lbW = lbWin.map(([, v]) => v)
     // A window whose delay is far above the CPU the loop used in it waited for a core.
@@ -182,6 +200,46 @@ for (const f of readdirSync(dir)
         ),
         slow: slow.length,
         slowBy: cls,
+        slowSharedWithOtherReplica: shared,
+        cliWindow: ph
+          ? {
+              n: inCli.length,
+              p99: r1(
+                pct(
+                  inCli.map((r) => r.total),
+                  99,
+                ),
+              ),
+            }
+          : undefined,
+        afterCliWindow: ph
+          ? {
+              n: afterCli.length,
+              p99: r1(
+                pct(
+                  afterCli.map((r) => r.total),
+                  99,
+                ),
+              ),
+            }
+          : undefined,
+        newReplicaFirst5: firsts.length
+          ? {
+              n: firsts.length,
+              p50: r1(
+                pct(
+                  firsts.map((f) => f[0]),
+                  50,
+                ),
+              ),
+              othersP50: r1(
+                pct(
+                  firsts.map((f) => f[1]),
+                  50,
+                ),
+              ),
+            }
+          : undefined,
         slowConnectOver50pct: slow.filter((r) => r.conn > r.total / 2).length,
         lbEventLoopMax: r1(Math.max(...lbW)),
         lbWindowsOver20ms: lbLong.length,
