@@ -24,13 +24,28 @@
  *   node bench/rollout-vs-swarm.ts --swarm results/swarm-live.jsonl   # Swarm figures of this session
  *   node bench/rollout-vs-swarm.ts --from baton.jsonl --swarm swarm.jsonl  # only the table, from recorded runs
  *   bench/rollout-vs-swarm.sh                            # Baton, then Swarm live, then the table
+ *   node bench/rollout-vs-swarm.ts --trace DIR ...       # per-request traces (bench/rollout-trace-report.ts reads DIR)
+ *
+ * With --trace DIR the load is bench/traced-load.ts (the same open loop, plus per request: connect,
+ * first byte, which replica), Baton's daemon and load balancer sample their event-loop delay
+ * (bench/event-loop-probe.mjs, preloaded through NODE_OPTIONS) and bench/cpu-sampler.ts records
+ * CPU time per kind of process; DIR keeps <run>.csv, <run>.json (phase times), <run>-cpu.csv, eld/.
  *
  * Prints one JSON line per run and per median on stdout (also appended to --results FILE),
  * then the Markdown table for docs/benchmarks.md with Swarm's medians beside Baton's.
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import { setPriority, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { stringify } from 'yaml'
@@ -51,8 +66,15 @@ const { values: args } = parseArgs({
     runtime: { type: 'string', default: 'process' },
     /** Print the table from Baton figures recorded earlier (--results FILE of a past run) instead of measuring. */
     from: { type: 'string' },
+    /** Keep per-request traces, event-loop delays and CPU samples of each run in this directory. */
+    trace: { type: 'string' },
+    /** Nice value for the load balancer's processes (main and workers), e.g. -10: an A/B of CPU priority. */
+    'lb-nice': { type: 'string' },
+    /** Nice value for the load generator (the measuring client), so its own starvation stays out of the figures. */
+    'load-nice': { type: 'string' },
   },
 })
+const BENCH = import.meta.dirname
 
 const PEERS = args.peers
 const REPLICAS = 4
@@ -160,15 +182,14 @@ function startLoad(url: string, keepalive: string, recFile: string, readyFile: s
   const p = spawn(
     process.execPath,
     [
-      join(PEERS, 'common', 'loadgen.mjs'),
+      ...(args.trace ? [join(BENCH, 'traced-load.ts')] : [join(PEERS, 'common', 'loadgen.mjs')]),
       '--url',
       url,
       '--rate',
       String(RATE),
       '--duration',
       String(capS),
-      '--max-requests',
-      String(RATE * capS),
+      ...(args.trace ? [] : ['--max-requests', String(RATE * capS)]),
       '--keepalive',
       keepalive,
       '--connections',
@@ -182,6 +203,7 @@ function startLoad(url: string, keepalive: string, recFile: string, readyFile: s
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   )
+  if (args['load-nice'] !== undefined && p.pid) setPriority(p.pid, Number(args['load-nice']))
   let out = ''
   p.stdout.setEncoding('utf8').on('data', (c: string) => (out += c))
   return { p, done: new Promise<string>((r) => p.once('close', () => r(out))) }
@@ -197,13 +219,40 @@ async function phase(baton: Baton, name: string, command: string[]): Promise<Pha
   return { t0, tCmd, tDone }
 }
 
+/** The load balancer's main process and its workers (its children), by /proc. */
+async function lbPids(baton: Baton): Promise<number[]> {
+  const main = await baton.proxyPid()
+  const kids = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const st = readFileSync(`/proc/${d}/stat`, 'latin1')
+        return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]) === main
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+  return [main, ...kids]
+}
+
 async function runOnce(baton: Baton, scenario: string, keepalive: string, rep: number, scratch: string) {
   log(`=== ${scenario} keepalive=${keepalive} rep ${rep}`)
+  if (args['lb-nice'] !== undefined) for (const pid of await lbPids(baton)) setPriority(pid, Number(args['lb-nice']))
   await baton.apply(appManifest(baton.servicePort, SCENARIOS[scenario]!.strategy))
   expectOk('rollout status', await baton.cli(['rollout', 'status', 'deployment/app', '--timeout', '60s']))
   const id = `${scenario}-ka${keepalive}-${rep}`
   const recFile = join(scratch, `${id}.csv`)
   const readyFile = join(scratch, `${id}.ready`)
+  const cpu = args.trace
+    ? spawn(
+        process.execPath,
+        [join(BENCH, 'cpu-sampler.ts'), '--out', join(args.trace, `${id}-cpu.csv`), '--mine', mineRe(baton)],
+        {
+          stdio: 'inherit',
+        },
+      )
+    : undefined
   const load = startLoad(baton.url('/'), keepalive, recFile, readyFile)
   for (let i = 0; i < 100 && !existsSync(readyFile); i++) await sleep(50)
   const tLoad = Date.now()
@@ -215,7 +264,18 @@ async function runOnce(baton: Baton, scenario: string, keepalive: string, rep: n
   const tEnd = Date.now()
   load.p.kill('SIGTERM')
   const summary = JSON.parse((await load.done).trim().split('\n').pop()!) as { requests: number; failed: number }
-  const recs = parseRecords(readFileSync(recFile, 'utf8'))
+  const recs = args.trace ? tracedRecords(recFile) : parseRecords(readFileSync(recFile, 'utf8'))
+  if (args.trace) {
+    const closed = new Promise((r) => cpu?.once('close', r))
+    cpu?.kill('SIGTERM')
+    await closed
+    writeFileSync(join(args.trace, `${id}.csv`), readFileSync(recFile))
+    const nice = { lb: args['lb-nice'] ?? '0', load: args['load-nice'] ?? '0' }
+    writeFileSync(
+      join(args.trace, `${id}.json`),
+      JSON.stringify({ id, runtime: args.runtime, nice, tLoad, up, rb, tEnd }),
+    )
+  }
   return {
     harness: 'baton',
     kind: 'run',
@@ -234,6 +294,24 @@ async function runOnce(baton: Baton, scenario: string, keepalive: string, rep: n
     update: phaseFigures(recs, up, rb.t0, 'v2', 'v1'),
     rollback: phaseFigures(recs, rb, tEnd + 5000, 'v1', 'v2'),
   }
+}
+
+/** This run's processes by command line: its daemon and load balancer (its data directory), its engine, its load. */
+function mineRe(baton: Baton): string {
+  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const engine = (process.env.DOCKER_HOST ?? '').replace(/^unix:\/\//, '').replace(/\/[^/]*$/, '')
+  return [baton.dataDir, engine, args.trace!].filter(Boolean).map(esc).join('|')
+}
+
+/** bench/traced-load.ts's records as the figures read them (start, total latency, outcome, version). */
+function tracedRecords(file: string) {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const f = line.split(',')
+      return { t: Number(f[0]), l: Number(f[4]), o: f[5] ?? '', v: f[6] ?? '' }
+    })
 }
 
 type Run = Awaited<ReturnType<typeof runOnce>>
@@ -311,6 +389,12 @@ function recordedMedians(file: string): Median[] {
 async function measure(): Promise<Median[]> {
   const scratch = mkdtempSync(join(tmpdir(), 'baton-rollout-bench-'))
   const docker = args.runtime === 'docker'
+  if (args.trace) {
+    mkdirSync(join(args.trace, 'eld'), { recursive: true })
+    // Inherited by the CLI, hence by the daemon it starts and the load balancer the daemon starts.
+    process.env.NODE_OPTIONS = `--import=${join(BENCH, 'event-loop-probe.mjs')}`
+    process.env.BATON_ELD_DIR = join(args.trace, 'eld')
+  }
   const baton = await (async () => {
     if (docker) buildEngineImages(scratch)
     return startBaton({
