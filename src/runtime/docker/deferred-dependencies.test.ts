@@ -84,6 +84,14 @@ describe('deferDependencies', () => {
     expect(p.loads()).toBe(1)
   })
 
+  it('skips a dependency the package cannot resolve', () => {
+    const p = aPackage()
+    deferDependencies(p.main, ['not-installed', 'dep'])
+    p.load()
+    expect(p.loads()).toBe(0)
+    expect(() => p.require('not-installed')).toThrow(/Cannot find module/)
+  })
+
   it('leaves a dependency loaded already as it is', () => {
     const p = aPackage()
     const real = p.require('dep') as Dep

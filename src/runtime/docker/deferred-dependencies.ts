@@ -20,13 +20,14 @@ type Exports = Record<PropertyKey, unknown>
 /**
  * Puts stand-ins for `names`, as the package whose main file is `packageFile` resolves them,
  * into require's cache. Call it before the package is first required; a dependency some module
- * loaded already is left as it is.
+ * loaded already, or one the package cannot resolve, is left as it is.
  */
 export function deferDependencies(packageFile: string, names: readonly string[]): void {
   const require = createRequire(packageFile)
   for (const name of names) {
-    const file = require.resolve(name)
-    if (require.cache[file] !== undefined) continue
+    const file = resolvable(require, name)
+    // Not installed (a later version of the package no longer depends on it), or loaded already.
+    if (file === undefined || require.cache[file] !== undefined) continue
     let real: Exports | undefined
     const load = (): Exports => {
       if (real === undefined) {
@@ -50,6 +51,14 @@ export function deferDependencies(packageFile: string, names: readonly string[])
       },
     })
     require.cache[file] = standIn
+  }
+}
+
+function resolvable(require: NodeJS.Require, name: string): string | undefined {
+  try {
+    return require.resolve(name)
+  } catch {
+    return undefined
   }
 }
 

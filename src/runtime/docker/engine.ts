@@ -15,8 +15,10 @@ import { deferDependencies } from './deferred-dependencies.ts'
  */
 const DockerClient: typeof Docker = (() => {
   const require = createRequire(import.meta.url)
-  deferDependencies(require.resolve('dockerode'), ['@grpc/grpc-js', '@grpc/proto-loader'])
-  deferDependencies(require.resolve('docker-modem'), ['ssh2'])
+  const dockerode = require.resolve('dockerode')
+  deferDependencies(dockerode, ['@grpc/grpc-js', '@grpc/proto-loader'])
+  // docker-modem as dockerode resolves it: npm may install it inside dockerode's own node_modules.
+  deferDependencies(createRequire(dockerode).resolve('docker-modem'), ['ssh2'])
   return require('dockerode') as typeof Docker
 })()
 
