@@ -8,7 +8,7 @@
 // entries are keyed by file content, so an edited source is compiled again, never served stale.
 import { spawnSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { compileCacheRoot, DAEMON_V8_FLAGS } from '../src/platform/env.ts'
 
 // What bin/baton.mjs's enableCompileCache() picks, and the CLI hands to the daemon.
@@ -29,4 +29,13 @@ if (process.env.NODE_DISABLE_COMPILE_CACHE === undefined) {
     // Not fatal: without the cache the daemon still runs, with more memory.
     if (r.status !== 0) process.stderr.write(`warm-compile-cache: ${entry} --help exited ${r.status}\n`)
   }
+  // What the daemon imports only once its flags are parsed, which `--help` never reaches:
+  // daemon.ts, and on a Docker node the Docker runtime (daemon/docker-node.ts). Imported, not run.
+  const later = ['src/daemon/daemon.ts', 'src/daemon/docker-node.ts']
+  const code = later.map((f) => `await import(${JSON.stringify(pathToFileURL(join(root, f)).href)})`).join('\n')
+  const r = spawnSync(process.execPath, [...DAEMON_V8_FLAGS, '--input-type=module', '--eval', code], {
+    env: { ...process.env, NODE_COMPILE_CACHE: dir },
+    stdio: 'ignore',
+  })
+  if (r.status !== 0) process.stderr.write(`warm-compile-cache: importing ${later.join(', ')} exited ${r.status}\n`)
 }

@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto'
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { isIP } from 'node:net'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { certificateHosts, ensureCertificates } from './certificates.ts'
@@ -36,6 +37,12 @@ describe('ensureCertificates', () => {
     expect(cert.checkIP('10.1.2.3')).toBeUndefined()
     expect(cert.keyUsage).toContain('1.3.6.1.5.5.7.3.1') // serverAuth
     expect(readFileSync(join(dir, 'server.key'), 'utf8')).toBe(tls.key)
+  })
+
+  it('makes them in a child process: node-forge never loads into the daemon', async () => {
+    await ensureCertificates(newDir(), LOOPBACK, NOW)
+    const loaded = Object.keys(createRequire(import.meta.url).cache)
+    expect(loaded.filter((f) => f.includes('/node_modules/node-forge/'))).toEqual([])
   })
 
   it('reuses both on a later start', async () => {

@@ -7,15 +7,17 @@
  * the CA's, or has less than 30 days left. The CA is what a client trusts (the kubeconfig
  * carries it), so it changes only when it is missing, damaged or expired.
  *
- * Keys are made by Node's OpenSSL (RSA 2048, which every TLS client takes); node-forge only
- * encodes and signs the certificates, and is loaded only when one is made.
+ * They are made in a child process (certificate-maker.ts): node-forge, which encodes and signs
+ * them, would otherwise stay loaded in the daemon for its whole life (about 8 MB of RSS) for
+ * what it does once at the first start.
  */
-import { createPrivateKey, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto'
+import { createPrivateKey, X509Certificate } from 'node:crypto'
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { hostname, networkInterfaces } from 'node:os'
 import { isIP } from 'node:net'
 import { join } from 'node:path'
 import { DATA_FILES } from '../platform/env.ts'
+import { makeCertificatesApart, type Pair } from './certificate-maker-process.ts'
 
 export interface TlsMaterial {
   /** PEM of the CA certificate: what a client trusts. */
@@ -26,8 +28,6 @@ export interface TlsMaterial {
 }
 
 const DAY_MS = 86_400_000
-const CA_DAYS = 3650
-const SERVER_DAYS = 365
 /** A server certificate with less left than this is issued again at start. */
 const RENEW_BEFORE_MS = 30 * DAY_MS
 
@@ -64,21 +64,16 @@ export async function ensureCertificates(
   if (server && ca && !serverUsable(server.cert, ca.cert, hosts, nowMs)) server = undefined
   if (ca && server) return { ca: ca.cert, cert: server.cert, key: server.key }
 
-  const forge = (await import('node-forge')).default
+  const made = await makeCertificatesApart({ ...(ca ? { ca } : {}), hosts, nowMs })
   if (!ca) {
-    ca = makeCa(forge, nowMs)
+    ca = made.ca
     writePrivate(path('caKey'), ca.key)
     writePrivate(path('caCert'), ca.cert)
   }
-  server = makeServer(forge, ca, hosts, nowMs)
+  server = made.server
   writePrivate(path('serverKey'), server.key)
   writePrivate(path('serverCert'), server.cert)
   return { ca: ca.cert, cert: server.cert, key: server.key }
-}
-
-interface Pair {
-  cert: string
-  key: string
 }
 
 function readPair(certFile: string, keyFile: string): Pair | undefined {
@@ -109,88 +104,4 @@ function serverUsable(pem: string, caPem: string, hosts: readonly string[], nowM
 function writePrivate(file: string, text: string): void {
   writeFileSync(file, text, { mode: 0o600 })
   chmodSync(file, 0o600)
-}
-
-type Forge = typeof import('node-forge')
-
-function rsaKeys(forge: Forge) {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  })
-  return { pem: privateKey, key: forge.pki.privateKeyFromPem(privateKey), pub: forge.pki.publicKeyFromPem(publicKey) }
-}
-
-/** A positive 16-byte serial number, as RFC 5280 asks (unique, at most 20 bytes). */
-function serial(): string {
-  const b = randomBytes(16)
-  b[0] = b[0]! & 0x7f
-  return b.toString('hex')
-}
-
-function validity(cert: import('node-forge').pki.Certificate, nowMs: number, days: number): void {
-  // A minute back: a client whose clock runs slightly behind still accepts a new certificate.
-  cert.validity.notBefore = new Date(nowMs - 60_000)
-  cert.validity.notAfter = new Date(nowMs + days * DAY_MS)
-}
-
-/**
- * Each daemon's CA gets a name of its own (`baton-ca-<seconds>-<random>`, in the characters a PrintableString allows, much as the kubelet names
- * its self-signed CA): a client that trusts several daemons' CAs (a fleet's coordinator, a test
- * run) finds the issuer by name and key identifier, and with one shared name OpenSSL could try
- * the wrong CA and fail with "certificate signature failure".
- */
-function caSubject(nowMs: number) {
-  return [
-    { name: 'commonName', value: `baton-ca-${Math.floor(nowMs / 1000)}-${randomBytes(4).toString('hex')}` },
-    { name: 'organizationName', value: 'Baton' },
-  ]
-}
-
-function makeCa(forge: Forge, nowMs: number): Pair {
-  const keys = rsaKeys(forge)
-  const cert = forge.pki.createCertificate()
-  cert.publicKey = keys.pub
-  cert.serialNumber = serial()
-  validity(cert, nowMs, CA_DAYS)
-  const subject = caSubject(nowMs)
-  cert.setSubject(subject)
-  cert.setIssuer(subject)
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ])
-  cert.sign(keys.key, forge.md.sha256.create())
-  return { cert: forge.pki.certificateToPem(cert), key: keys.pem }
-}
-
-function makeServer(forge: Forge, ca: Pair, hosts: readonly string[], nowMs: number): Pair {
-  const keys = rsaKeys(forge)
-  const caCert = forge.pki.certificateFromPem(ca.cert)
-  const cert = forge.pki.createCertificate()
-  cert.publicKey = keys.pub
-  cert.serialNumber = serial()
-  validity(cert, nowMs, SERVER_DAYS)
-  cert.setSubject([
-    { name: 'commonName', value: 'baton-apiserver' },
-    { name: 'organizationName', value: 'Baton' },
-  ])
-  cert.setIssuer(caCert.subject.attributes)
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', serverAuth: true },
-    {
-      name: 'subjectAltName',
-      // 2: dNSName, 7: iPAddress (RFC 5280); Go's verifier (kubectl) reads only these, never the CN.
-      altNames: hosts.map((h) => (isIP(h) ? { type: 7, ip: h } : { type: 2, value: h })),
-    },
-    { name: 'subjectKeyIdentifier' },
-    // Names the CA's key, so a verifier holding several CAs picks this one.
-    { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
-  ])
-  cert.sign(forge.pki.privateKeyFromPem(ca.key), forge.md.sha256.create())
-  return { cert: forge.pki.certificateToPem(cert), key: keys.pem }
 }

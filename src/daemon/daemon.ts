@@ -38,9 +38,6 @@ import type { ProxyClient } from '../proxy/client.ts'
 import { proxyDrainGate } from './drain-gate.ts'
 import { RouteSyncer } from './route-sync.ts'
 import { ProxySupervisor } from '../proxy/supervisor.ts'
-import { createDockerNodeAgent } from '../runtime/docker/docker-node-agent.ts'
-import { connectEngine, pingEngine } from '../runtime/docker/engine.ts'
-import { credentialsFrom, dockerConfigFile } from '../runtime/docker/registry-auth.ts'
 import { isolationOf } from '../runtime/process/mount-namespace.ts'
 import { createProcessNodeAgent } from '../runtime/process/process-node-agent.ts'
 import { combineNodeAgents } from '../runtime/node-agents.ts'
@@ -160,8 +157,7 @@ async function startLocked(opts: DaemonOptions, lock: DataDirLock): Promise<Runn
   const { dataDir, logger } = opts
   const clock = systemClock
   // Before anything starts: a daemon that cannot reach its engine refuses to start and leaves nothing running.
-  const engine = opts.runtime === 'docker' ? connectEngine(opts.dockerHost) : undefined
-  if (engine) await pingEngine(engine, opts.dockerHost)
+  const docker = opts.runtime === 'docker' ? await dockerNode(opts.dockerHost) : undefined
   mkdirSync(dataDir, { recursive: true })
   writeFileSync(join(dataDir, RUNTIME_FILE), `${opts.runtime ?? 'process'}\n`)
   const token = ensureToken(dataDir)
@@ -189,12 +185,20 @@ async function startLocked(opts: DaemonOptions, lock: DataDirLock): Promise<Runn
     tls,
   })
   try {
-    return await startServing(opts, lock, engine, server, token, tls?.ca, store, artifacts, (fetch) => (ready = fetch))
+    return await startServing(opts, lock, docker, server, token, tls?.ca, store, artifacts, (fetch) => (ready = fetch))
   } catch (err) {
     await server.close()
     store.close()
     throw err
   }
+}
+
+/** The Docker runtime's modules, loaded for a Docker node only (docker-node.ts), and its engine, which must answer. */
+async function dockerNode(dockerHost: string | undefined) {
+  const parts = await import('./docker-node.ts')
+  const engine = parts.connectEngine(dockerHost)
+  await parts.pingEngine(engine, dockerHost)
+  return { ...parts, engine }
 }
 
 function starting(): Response {
@@ -205,7 +209,7 @@ function starting(): Response {
 async function startServing(
   opts: DaemonOptions,
   lock: DataDirLock,
-  engine: ReturnType<typeof connectEngine> | undefined,
+  docker: Awaited<ReturnType<typeof dockerNode>> | undefined,
   server: ApiListener,
   token: string,
   caPem: string | undefined,
@@ -241,20 +245,20 @@ async function startServing(
     artifacts,
     drainGate,
     logger,
-    ...(engine ? { runs: runsOn('process') } : {}),
+    ...(docker ? { runs: runsOn('process') } : {}),
   })
-  const agent: NodeAgent = engine
+  const agent: NodeAgent = docker
     ? combineNodeAgents([
-        createDockerNodeAgent({
+        docker.createDockerNodeAgent({
           store,
           clock,
-          engine,
+          engine: docker.engine,
           owner: dataDir,
           volumesDir: join(dataDir, 'docker-volumes'),
           drainGate,
           logger,
           runs: runsOn('docker'),
-          credentials: credentialsFrom(dockerConfigFile(), { clock }),
+          credentials: docker.credentialsFrom(docker.dockerConfigFile(), { clock }),
         }),
         processAgent,
       ])
@@ -273,7 +277,11 @@ async function startServing(
   const traffic = new TrafficFigures(() => proxy.metrics(), clock, logger)
   traffic.start()
   const webChecks = new WebChecks()
-  const logs = podLogSource(store, dataDir, engine ? { engine, owner: dataDir } : undefined)
+  const logs = podLogSource(
+    store,
+    dataDir,
+    docker && ((where, o) => docker.containerLogs(docker.engine, { owner: dataDir, ...where }, o)),
+  )
   const jobOutputs = new JobOutputs(logs)
   // `default`, and a Namespace for each namespace a store from before Namespaces holds objects in.
   ensureNamespaces(store, KINDS)

@@ -5,18 +5,19 @@
  * (its containerID docker://…) is read through the engine's log API.
  */
 import { readLogs } from '../logs/read-logs.ts'
-import { containerLogs } from '../runtime/docker/container-logs.ts'
-import type { Engine } from '../runtime/docker/engine.ts'
+import type { ContainerLogOptions } from '../runtime/docker/container-logs.ts'
 import { podDir } from '../runtime/process/adoption.ts'
 import type { LogSource } from '../server/ports.ts'
 import type { ObjectStore } from '../store/types.ts'
 import { BatonError } from '../errors/baton-error.ts'
 
-export function podLogSource(
-  store: ObjectStore,
-  dataDir: string,
-  docker?: { engine: Engine; owner: string },
-): LogSource {
+/** A container of the Docker runtime's log, read through its engine (docker-node.ts: loaded on a Docker node only). */
+export type DockerLogs = (
+  where: { uid: string; pod: string; container: string },
+  opts: ContainerLogOptions,
+) => AsyncIterable<string>
+
+export function podLogSource(store: ObjectStore, dataDir: string, dockerLogs?: DockerLogs): LogSource {
   return {
     read(namespace, pod, container, opts) {
       const obj = store.get('Pod', namespace, pod)
@@ -25,8 +26,8 @@ export function podLogSource(
         throw new BatonError('BATON_NOT_FOUND', `pods "${pod}" not found`, { hint: 'List pods with `baton get pods`' })
       }
       const status = obj.status?.containerStatuses?.find((c) => c.name === container)
-      if (docker && status?.containerID?.startsWith('docker://')) {
-        return containerLogs(docker.engine, { owner: docker.owner, uid, pod, container }, opts)
+      if (dockerLogs && status?.containerID?.startsWith('docker://')) {
+        return dockerLogs({ uid, pod, container }, opts)
       }
       return readLogs(podDir(dataDir, uid), container, {
         ...(opts.follow !== undefined ? { follow: opts.follow } : {}),
