@@ -4,13 +4,13 @@
  * CA's private key never appears on a command line) and reads the certificates from its stdout.
  */
 import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
-import { childNodeEnv } from '../platform/env.ts'
+import { childNodeEnv, codePath } from '../platform/env.ts'
 import type { CertificateRequest, MadeCertificates } from './certificate-maker.ts'
 
 export type { Pair } from './certificate-maker.ts'
 
-const MAKER = fileURLToPath(new URL('./certificate-maker.ts', import.meta.url))
+// codePath: the .ts source in a checkout, the compiled .js in an installed package (lib/).
+const MAKER = codePath('daemon/certificate-maker')
 
 export function makeCertificatesApart(request: CertificateRequest): Promise<MadeCertificates> {
   return new Promise((resolve, reject) => {
