@@ -21,10 +21,10 @@
  * */
 import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { serve } from '@hono/node-server'
 import { systemClock } from '../platform/clock.ts'
+import { codePath } from '../platform/env.ts'
 import { randomToken } from '../platform/ids.ts'
 import { createLogger } from '../platform/logger.ts'
 import { clusterPlane } from './cluster.ts'
@@ -102,7 +102,8 @@ async function runPrimary(argv: string[]): Promise<void> {
     workers > 0
       ? clusterPlane({
           workers,
-          exec: fileURLToPath(new URL('./worker.ts', import.meta.url)),
+          // codePath: worker.ts in a checkout, the compiled worker.js in an installed package.
+          exec: codePath('proxy/worker'),
           dataDir,
           ...(orphanMaxWait !== undefined ? { workerArgs: ['--orphan-max-wait-ms', orphanMaxWait] } : {}),
           options: { timeouts, policy },

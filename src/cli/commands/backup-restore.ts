@@ -10,9 +10,9 @@
  */
 import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { BatonError } from '../../errors/baton-error.ts'
-import { childNodeEnv } from '../../platform/env.ts'
+import { childNodeEnv, codePath } from '../../platform/env.ts'
 import { defineCommand, usageError, type CliContext } from '../command.ts'
 import { readDaemonInfo } from '../config.ts'
 import { isRunning } from '../../platform/proc-stat.ts'
@@ -34,7 +34,8 @@ async function maintenance(
   file: string,
 ): Promise<Record<string, unknown>> {
   const { dataDir } = ctx.connection()
-  const entry = join(ctx.repoRoot, 'src', 'daemon', 'maintenance.ts')
+  // codePath: src/ in a checkout, the compiled lib/ in an installed package (which has no src/).
+  const entry = codePath('daemon/maintenance')
   const child = spawn(process.execPath, [entry, action, file, '--data-dir', dataDir], {
     env: childNodeEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
